@@ -1,0 +1,172 @@
+"""One state change of one case, in one transaction.
+
+Loads the case's workflow (optimistic lock on ``lock_version``), lets the caller
+change it, then writes together: the workflow journal, the task projection, the
+trail rows for every task transition, and the case row with its new version.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+from . import trail
+from .bpmn_validation import outcome_of
+from .errors import Conflict, InvalidState, NotFound
+from .identity import split_lane
+from .models import Case, PendingTimer, TaskRecord
+
+_cases = Case.__table__
+_task_records = TaskRecord.__table__
+_timers = PendingTimer.__table__
+
+DEFINITE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.COMPLETED | TaskState.CANCELLED | TaskState.ERROR
+OPEN_USER_TASK = "open"
+
+
+@dataclass
+class StepContext:
+    session: object
+    case: sa.Row
+    live: object
+    actor_id: str
+    now: _dt.datetime
+    completed_by: dict = field(default_factory=dict)   # task id -> (actor, opinion)
+    events: list = field(default_factory=list)          # extra trail rows (case events)
+
+    @property
+    def wf(self):
+        return self.live.wf
+
+
+class CaseStepper:
+    def __init__(self, db, store, clock):
+        self.db = db
+        self.store = store
+        self.clock = clock
+
+    @contextmanager
+    def step(self, case_id: int, actor_id: str):
+        with self.db.transaction() as session:
+            case = session.execute(sa.select(_cases).where(_cases.c.id == case_id)).first()
+            if case is None:
+                raise NotFound(f"case {case_id} does not exist")
+            if case.status != "running":
+                raise InvalidState(f"case {case.number} has ended ({case.outcome})")
+            live = self.store.checkout(session, case.id, case.definition_id, case.lock_version)
+            try:
+                ctx = StepContext(session, case, live, actor_id, self.clock.now())
+                yield ctx
+                self.finish(ctx)
+            except BaseException:
+                self.store.discard(case_id)
+                raise
+        self.store.checkin(live, case.lock_version + 1)
+
+    def finish(self, ctx: StepContext, created: bool = False) -> None:
+        """Project the workflow's changes and commit them with the case's new version."""
+        session, live, case = ctx.session, ctx.live, ctx.case
+        wf = live.wf
+        rows = ctx.events
+        for task, before in self._transitions(live):
+            rows.append(self._project(ctx, task, before))
+        values = {"lock_version": case.lock_version + 1}
+        if wf.is_completed():
+            outcome = self._outcome(wf) if wf.success else "terminated"
+            values.update(status="ended", outcome=outcome, ended_at=ctx.now)
+            session.execute(_task_records.update().where(
+                _task_records.c.case_id == case.id, _task_records.c.state == OPEN_USER_TASK).values(state="cancelled"))
+            session.execute(_timers.delete().where(_timers.c.case_id == case.id))
+            rows.append(trail.event("case_ended", ctx.now, case_id=case.id, actor=ctx.actor_id,
+                                    to_state=outcome, data_digest=trail.digest(wf.data)))
+        self.store.write(session, live)
+        trail.append(session, rows)
+        if created:
+            session.execute(_cases.update().where(_cases.c.id == case.id).values(**values))
+            return
+        result = session.execute(
+            _cases.update().where(_cases.c.id == case.id, _cases.c.lock_version == case.lock_version).values(**values)
+        )
+        if result.rowcount != 1:
+            raise Conflict(f"case {case.number} was changed by another request; reload and try again")
+
+    @staticmethod
+    def _transitions(live):
+        """(task, previous state) for every task whose state became definite or changed since the last save."""
+        tasks = live.wf.tasks
+        before = live.states
+        candidates = list(before) + [t for t in tasks.created if t not in before] + [
+            t for t in tasks.touched if t not in before and t not in tasks.created]
+        changed = []
+        for tid in candidates:
+            task = tasks.get(tid)
+            if task is None or task.task_spec.bpmn_id is None:
+                continue
+            previous = before.get(tid)
+            if previous == task.state or not task.state & DEFINITE:
+                continue
+            if previous is None and tid not in tasks.created:
+                continue
+            changed.append((task, previous))
+        changed.sort(key=lambda pair: pair[0].last_state_change)
+        return changed
+
+    def _project(self, ctx: StepContext, task, before) -> dict:
+        case = ctx.case
+        state = task.state
+        spec = task.task_spec
+        tid = str(task.id)
+        detail = None
+        actor = "engine"
+        if spec.manual and state == TaskState.READY:
+            department, post = split_lane(getattr(spec, "lane", None), case.department)
+            item = task.internal_data.get("item")
+            ctx.session.execute(_task_records.insert().values(
+                id=tid, case_id=case.id, element_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
+                lane=getattr(spec, "lane", None), department=department, post=post,
+                assignee=item if isinstance(item, str) else None, state=OPEN_USER_TASK, created_at=ctx.now,
+                due_at=None,
+            ))
+        elif spec.manual and before == TaskState.READY:
+            completed_by, opinion = ctx.completed_by.get(tid, (None, None))
+            new_state = "completed" if state == TaskState.COMPLETED else "cancelled"
+            ctx.session.execute(_task_records.update().where(_task_records.c.id == tid).values(
+                state=new_state, completed_at=ctx.now, completed_by=completed_by, opinion=opinion))
+            if completed_by:
+                actor = completed_by
+                detail = {"opinion": opinion} if opinion else None
+        if isinstance(getattr(spec, "event_definition", None), TimerEventDefinition):
+            self._project_timer(ctx, task)
+        return trail.event(
+            "task", ctx.now, case_id=case.id, task_id=tid, element_id=spec.bpmn_id,
+            from_state=TaskState.get_name(before).lower() if before is not None else None,
+            to_state=TaskState.get_name(state).lower(), actor=actor,
+            data_digest=trail.digest(task.data) if state == TaskState.COMPLETED else None, detail=detail,
+        )
+
+    @staticmethod
+    def _project_timer(ctx: StepContext, task) -> None:
+        tid = str(task.id)
+        if task.state == TaskState.WAITING and task.internal_data.get("event_value"):
+            due = _dt.datetime.fromisoformat(task.internal_data["event_value"])
+            if due.tzinfo is None:
+                due = due.replace(tzinfo=_dt.timezone.utc)
+            ctx.session.execute(_timers.insert().values(
+                task_id=tid, case_id=ctx.case.id, element_id=task.task_spec.bpmn_id, due_at=due))
+        else:
+            ctx.session.execute(_timers.delete().where(_timers.c.task_id == tid))
+
+    @staticmethod
+    def _outcome(wf) -> str:
+        ends = [t for t in wf.get_tasks(state=TaskState.COMPLETED) if type(t.task_spec).__name__ == "EndEvent"
+                and t.workflow is wf]
+        ends.sort(key=lambda t: t.last_state_change)
+        for task in reversed(ends):
+            outcome = outcome_of(task.task_spec.bpmn_id or "")
+            if outcome:
+                return outcome
+        return "completed"

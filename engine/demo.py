@@ -1,0 +1,124 @@
+"""Demo data: departments, officials and a few cases in different states."""
+from __future__ import annotations
+
+import ast
+
+import sqlalchemy as sa
+from SpiffWorkflow.util.task import TaskState
+
+from .identity import ADMIN, APPLICANT, ENGINE, OFFICIAL, SUPERVISOR, Actor, split_lane
+from .models import Department, Matter, User
+
+PROVINCE, CITY, DISTRICT = "410000", "410100", "410104"
+HIERARCHY = [
+    (PROVINCE, "河南省人民政府", "province", None),
+    (CITY, "郑州市人民政府", "city", PROVINCE),
+    (DISTRICT, "郑州市管城回族区人民政府", "district", CITY),
+    ("410104-001", "管城回族区北下街街道办事处", "town", DISTRICT),
+    ("410104-001-01", "北下街街道书院街社区", "community", "410104-001"),
+    ("410104-JC", "管城回族区监察局", "district", DISTRICT),
+]
+
+
+def department_posts(engine) -> dict[str, set[str]]:
+    """Every department named by a matter or a lane, with the posts its lanes name."""
+    posts: dict[str, set[str]] = {}
+    with engine.db.reading() as session:
+        matters = session.execute(sa.select(Matter.department, Matter.process_key)).all()
+    for department, key in matters:
+        posts.setdefault(department, set())
+        with engine.db.reading() as session:
+            definition = engine.repository.latest(session, key)
+        for lane in engine.repository.parsed(definition.id).lanes:
+            lane_department, post = split_lane(lane, department)
+            posts.setdefault(lane_department, set()).add(post)
+    return posts
+
+
+def seed_people(engine) -> list[str]:
+    """Departments and two officials per department; returns the created user ids."""
+    created = []
+    posts = department_posts(engine)
+    with engine.db.transaction() as session:
+        for code, name, level, parent in HIERARCHY:
+            if session.get(Department, code) is None:
+                session.add(Department(id=code, name=name, level=level, parent_id=parent))
+        session.flush()
+        for index, (department, department_posts_) in enumerate(sorted(posts.items()), start=1):
+            code = f"{CITY}-D{index:02d}"
+            existing = session.scalar(sa.select(Department).where(Department.name == department))
+            if existing is None:
+                session.add(Department(id=code, name=department, level="city", parent_id=CITY))
+            else:
+                code = existing.id
+            for suffix, person in (("a", "甲"), ("b", "乙")):
+                user_id = f"d{index:02d}{suffix}"
+                if session.get(User, user_id) is None:
+                    session.add(User(id=user_id, name=f"{department}工作人员{person}", department_id=code,
+                                     posts=sorted(p for p in department_posts_ if p), roles=[OFFICIAL]))
+                    created.append(user_id)
+        for user_id, name, roles, department in (
+            ("admin", "系统管理员", [ADMIN], DISTRICT), ("supervisor", "电子监察员", [SUPERVISOR], "410104-JC"),
+            ("applicant", "张三", [APPLICANT], None),
+        ):
+            if session.get(User, user_id) is None:
+                session.add(User(id=user_id, name=name, department_id=department, posts=[], roles=roles))
+                created.append(user_id)
+    return created
+
+
+def condition_variables(spec) -> set[str]:
+    """Names that the process's gateway conditions read."""
+    names = set()
+    for task_spec in spec.task_specs.values():
+        for condition in getattr(task_spec, "cond_task_specs", []) or []:
+            expression = condition[0] if isinstance(condition, tuple) else None
+            if isinstance(expression, str):
+                names |= {n.id for n in ast.walk(ast.parse(expression, mode="eval")) if isinstance(n, ast.Name)}
+    return names
+
+
+def answers(spec, verdict: str = "approve") -> dict:
+    """Form data that takes every decision in the flow the same way."""
+    data = {name: verdict for name in condition_variables(spec)}
+    data.update(accept="accept" if verdict != "refuse" else "refuse", signature=verdict)
+    return data
+
+
+def drive(engine, case_id: int, steps: int | None = None, verdict: str = "approve", signers=None) -> int:
+    """Complete up to ``steps`` open tasks of a case, as each task's own department would."""
+    done = 0
+    while steps is None or done < steps:
+        tasks = engine.tasks.list_tasks(ENGINE, case=case_id)
+        if not tasks:
+            break
+        task = tasks[0]
+        case = engine.runtime.get_case(case_id, ENGINE)
+        spec = engine.repository.parsed(case["process"]["id"]).spec
+        data = answers(spec, verdict)
+        if signers:
+            data["signers"] = list(signers)
+        engine.tasks.complete(task["id"], ENGINE, data, "同意。" if verdict == "approve" else "不符合条件。")
+        done += 1
+    return done
+
+
+def seed_cases(engine) -> list[int]:
+    applicant = engine.identity.actor("applicant")
+    with engine.db.reading() as session:
+        matters = session.scalars(sa.select(Matter).order_by(Matter.code)).all()
+    started = []
+    names = ["李明", "王芳", "赵强", "刘洋", "陈静", "杨帆", "黄磊", "周婷", "吴军", "郑华"]
+    for index, matter in enumerate(matters):
+        case = engine.runtime.start_case(
+            matter.code, {"name": names[index % len(names)], "id_number": f"41010419800101{index:04d}",
+                          "phone": f"1380371{index:04d}"}, {"channel": "online"}, applicant)
+        started.append(case["id"])
+        plan = index % 4
+        if plan == 1:
+            drive(engine, case["id"], steps=1, signers=["d01a", "d01b", "d02a"])
+        elif plan == 2:
+            drive(engine, case["id"], signers=["d01a", "d01b", "d02a"])
+        elif plan == 3:
+            drive(engine, case["id"], verdict="deny", signers=["d01a", "d01b", "d02a"])
+    return started

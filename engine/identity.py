@@ -1,0 +1,106 @@
+"""Who is acting: officials, their unit and posts, roles, and API tokens."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from .clock import Clock
+from .db import Database
+from .errors import NotFound, PermissionDenied
+from .models import ApiToken, Department, User
+
+ADMIN = "admin"            # 系统管理员
+SUPERVISOR = "supervisor"  # 电子监察员 / 系统监管员
+OFFICIAL = "official"      # 岗位用户
+APPLICANT = "applicant"    # 申请人
+ROLES = (ADMIN, SUPERVISOR, OFFICIAL, APPLICANT)
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    name: str
+    department: str | None = None   # department name, as lanes and matters name it
+    posts: tuple = field(default_factory=tuple)
+    roles: tuple = field(default_factory=tuple)
+
+    @property
+    def is_admin(self) -> bool:
+        return ADMIN in self.roles
+
+    @property
+    def oversees_all(self) -> bool:
+        return ADMIN in self.roles or SUPERVISOR in self.roles
+
+
+ENGINE = Actor(id="engine", name="审批引擎", roles=(ADMIN,))
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class IdentityService:
+    def __init__(self, db: Database, clock: Clock):
+        self.db = db
+        self.clock = clock
+
+    def actor(self, user_id: str) -> Actor:
+        with self.db.reading() as session:
+            return self._actor(session, user_id)
+
+    @staticmethod
+    def _actor(session, user_id: str) -> Actor:
+        row = session.execute(
+            sa.select(User, Department.name).outerjoin(Department, User.department_id == Department.id)
+            .where(User.id == user_id)
+        ).first()
+        if row is None or not row[0].active:
+            raise NotFound(f"user {user_id!r} does not exist")
+        user, department = row
+        return Actor(user.id, user.name, department, tuple(user.posts or ()), tuple(user.roles or ()))
+
+    def create_token(self, user_id: str) -> str:
+        token = "sp_" + secrets.token_urlsafe(32)
+        with self.db.transaction() as session:
+            if session.get(User, user_id) is None:
+                raise NotFound(f"user {user_id!r} does not exist")
+            session.add(ApiToken(user_id=user_id, token_hash=_hash_token(token), created_at=self.clock.now()))
+        return token
+
+    def authenticate(self, token: str) -> Actor:
+        with self.db.reading() as session:
+            user_id = session.scalar(
+                sa.select(ApiToken.user_id).where(ApiToken.token_hash == _hash_token(token), ApiToken.revoked.is_(False))
+            )
+            if user_id is None:
+                raise PermissionDenied("invalid or revoked token")
+            return self._actor(session, user_id)
+
+
+def split_lane(lane: str | None, default_department: str) -> tuple[str, str | None]:
+    """A lane is named after a post ("审核人") or "department/post" for another department's step."""
+    if not lane:
+        return default_department, None
+    if "/" in lane:
+        department, post = lane.split("/", 1)
+        return department.strip(), post.strip() or None
+    return default_department, lane.strip()
+
+
+def may_act_on_task(actor: Actor, task_department: str, task_post: str | None, assignee: str | None) -> bool:
+    if actor.is_admin:
+        return True
+    if assignee is not None:
+        return assignee == actor.id
+    return actor.department == task_department and (task_post is None or task_post in actor.posts)
+
+
+def require_task_access(actor: Actor, department: str, post: str | None, assignee: str | None) -> None:
+    if not may_act_on_task(actor, department, post, assignee):
+        if assignee is not None and assignee != actor.id:
+            raise PermissionDenied(f"this task is assigned to {assignee}")
+        raise PermissionDenied("this task belongs to another department or post")

@@ -1,0 +1,10 @@
+"""Tables of the engine, one module per concept."""
+from .org import ApiToken, Department, User
+from .definitions import Matter, ProcessDefinition
+from .cases import Case, PendingTimer, TaskRecord, WorkflowJournal, WorkflowSnapshot
+from .trail import TrailEntry, TrailHead
+
+__all__ = [
+    "ApiToken", "Case", "PendingTimer", "Department", "Matter", "ProcessDefinition", "TaskRecord",
+    "TrailEntry", "TrailHead", "User", "WorkflowJournal", "WorkflowSnapshot",
+]

@@ -1,0 +1,83 @@
+"""Cases (办件), their stored workflow state and the projection of open user tasks."""
+from __future__ import annotations
+
+import datetime as _dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import Base, UTCDateTime
+
+
+class Case(Base):
+    __tablename__ = "case_record"
+    __table_args__ = (sa.Index("ix_case_status_department", "status", "department"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    matter_code: Mapped[str] = mapped_column(sa.ForeignKey("matter.code"), index=True)
+    definition_id: Mapped[int] = mapped_column(sa.ForeignKey("process_definition.id"))
+    department: Mapped[str] = mapped_column(sa.String(200))
+    applicant: Mapped[dict] = mapped_column(sa.JSON)
+    status: Mapped[str] = mapped_column(sa.String(16), default="running")
+    outcome: Mapped[str | None] = mapped_column(sa.String(16), nullable=True)
+    # Optimistic lock: every committed change to the case increments it.
+    lock_version: Mapped[int] = mapped_column(default=1)
+    created_by: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
+    created_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class WorkflowSnapshot(Base):
+    """The case's SpiffWorkflow state at ``journal_seq`` (without the spec, which is referenced)."""
+
+    __tablename__ = "workflow_snapshot"
+
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_record.id"), primary_key=True)
+    journal_seq: Mapped[int] = mapped_column(default=0)
+    state: Mapped[str] = mapped_column(sa.Text)
+
+
+class WorkflowJournal(Base):
+    """Changes to the workflow state after the snapshot, one row per committed step."""
+
+    __tablename__ = "workflow_journal"
+
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_record.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(primary_key=True)
+    delta: Mapped[str] = mapped_column(sa.Text)
+
+
+class TaskRecord(Base):
+    """A user task as the inbox sees it, kept in step with the workflow in the same transaction."""
+
+    __tablename__ = "task_record"
+    __table_args__ = (
+        sa.Index("ix_task_state_department", "state", "department"),
+        sa.Index("ix_task_state_assignee", "state", "assignee"),
+        sa.Index("ix_task_state_post", "state", "post"),
+    )
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_record.id"), index=True)
+    element_id: Mapped[str] = mapped_column(sa.String(100))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    lane: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
+    department: Mapped[str] = mapped_column(sa.String(200))
+    post: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
+    assignee: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
+    state: Mapped[str] = mapped_column(sa.String(16), default="open")
+    created_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    completed_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    completed_by: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
+    opinion: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
+
+
+class PendingTimer(Base):
+    __tablename__ = "pending_timer"
+
+    task_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_record.id"), index=True)
+    element_id: Mapped[str] = mapped_column(sa.String(100))
+    due_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime, index=True)

@@ -1,0 +1,37 @@
+"""The append-only, hash-chained supervision trail."""
+from __future__ import annotations
+
+import datetime as _dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import Base, UTCDateTime
+
+
+class TrailEntry(Base):
+    __tablename__ = "trail_entry"
+
+    seq: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=False)
+    case_id: Mapped[int | None] = mapped_column(sa.Integer, index=True, nullable=True)
+    task_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
+    element_id: Mapped[str | None] = mapped_column(sa.String(100), nullable=True)
+    event: Mapped[str] = mapped_column(sa.String(32))
+    from_state: Mapped[str | None] = mapped_column(sa.String(16), nullable=True)
+    to_state: Mapped[str | None] = mapped_column(sa.String(16), nullable=True)
+    actor: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
+    at: Mapped[_dt.datetime] = mapped_column(UTCDateTime)
+    data_digest: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
+    detail: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
+    prev_hash: Mapped[str] = mapped_column(sa.String(64))
+    hash: Mapped[str] = mapped_column(sa.String(64))
+
+
+class TrailHead(Base):
+    """The last sequence number and hash; a single row locked by every appending transaction."""
+
+    __tablename__ = "trail_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), default=0)
+    hash: Mapped[str] = mapped_column(sa.String(64))

@@ -1,0 +1,145 @@
+"""Runtime service: start cases, read them, terminate them, fire due timers."""
+from __future__ import annotations
+
+import datetime as _dt
+import uuid
+
+import sqlalchemy as sa
+from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from . import payloads, timers, trail
+from .case_step import CaseStepper, StepContext
+from .clock import SHANGHAI
+from .errors import InvalidInput, NotFound, PermissionDenied
+from .access import may_view_case
+from .identity import Actor
+from .models import Case, Matter, ProcessDefinition, TaskRecord
+
+
+class CaseService:
+    def __init__(self, db, clock, repository, store, stepper: CaseStepper):
+        self.db = db
+        self.clock = clock
+        self.repository = repository
+        self.store = store
+        self.stepper = stepper
+
+    def start_case(self, matter_code: str, applicant: dict, data: dict | None, actor: Actor) -> dict:
+        applicant = payloads.applicant(applicant)
+        data = payloads.form_data(data)
+        now = self.clock.now()
+        with self.db.transaction() as session:
+            matter = session.get(Matter, matter_code) if isinstance(matter_code, str) else None
+            if matter is None or not matter.published:
+                raise NotFound(f"matter {matter_code!r} is not in the published catalogue")
+            definition = self.repository.latest(session, matter.process_key)
+            case = Case(
+                number=uuid.uuid4().hex[:32], matter_code=matter.code, definition_id=definition.id,
+                department=matter.department, applicant=applicant, status="running", lock_version=0,
+                created_by=actor.id, created_at=now,
+            )
+            session.add(case)
+            session.flush()
+            case.number = f"{now.astimezone(SHANGHAI):%Y%m%d}{case.id:06d}"
+            session.flush()
+            row = session.execute(sa.select(Case.__table__).where(Case.__table__.c.id == case.id)).first()
+            live = self.store.new(case.id, definition.id)
+            ctx = StepContext(session, row, live, actor.id, now)
+            ctx.events.append(trail.event(
+                "case_started", now, case_id=case.id, actor=actor.id, to_state="running",
+                data_digest=trail.digest({"applicant": applicant, "data": data}),
+                detail={"matter": matter.code, "definition_id": definition.id, "version": definition.version},
+            ))
+            initial = {"applicant": applicant, **data}
+            for task in live.wf.get_tasks(state=TaskState.READY):
+                task.data.update(initial)
+            try:
+                live.wf.do_engine_steps()
+            except WorkflowException as exc:
+                raise InvalidInput(f"the process could not start: {exc}") from None
+            self.stepper.finish(ctx, created=True)
+            case_id = case.id
+        self.store.checkin(live, 1)
+        return self.get_case(case_id, actor)
+
+    def get_case(self, case_id: int, actor: Actor) -> dict:
+        with self.db.reading() as session:
+            row = session.execute(
+                sa.select(Case, ProcessDefinition.key, ProcessDefinition.version, Matter.name)
+                .join(ProcessDefinition, Case.definition_id == ProcessDefinition.id)
+                .join(Matter, Case.matter_code == Matter.code)
+                .where(Case.id == case_id)
+            ).first()
+            if row is None:
+                raise NotFound(f"case {case_id} does not exist")
+            case, key, version, matter_name = row
+            tasks = session.scalars(
+                sa.select(TaskRecord).where(TaskRecord.case_id == case_id).order_by(TaskRecord.created_at)
+            ).all()
+            if not may_view_case(session, actor, case):
+                raise PermissionDenied("this case belongs to another unit")
+            return {
+                "id": case.id, "number": case.number, "matter": case.matter_code, "matter_name": matter_name,
+                "department": case.department, "applicant": case.applicant, "status": case.status,
+                "outcome": case.outcome, "created_at": _iso(case.created_at), "ended_at": _iso(case.ended_at),
+                "process": {"id": case.definition_id, "key": key, "version": version},
+                "tasks": [task_view(t) for t in tasks if t.state == "open"],
+                "history": [task_view(t) for t in tasks if t.state != "open"],
+            }
+
+    def list_cases(self, actor: Actor, status: str | None = None, limit: int = 100) -> list[dict]:
+        with self.db.reading() as session:
+            query = sa.select(Case).order_by(Case.id.desc()).limit(min(max(limit, 1), 500))
+            if status:
+                query = query.where(Case.status == status)
+            if not actor.oversees_all:
+                involved = sa.select(TaskRecord.case_id).where(TaskRecord.department == actor.department)
+                query = query.where(sa.or_(Case.department == actor.department, Case.created_by == actor.id,
+                                           Case.id.in_(involved)))
+            return [{"id": c.id, "number": c.number, "matter": c.matter_code, "status": c.status,
+                     "outcome": c.outcome, "applicant": c.applicant.get("name"), "created_at": _iso(c.created_at)}
+                    for c in session.scalars(query)]
+
+    def terminate(self, case_id: int, actor: Actor, reason: str) -> dict:
+        reason = payloads.opinion(reason)
+        if not reason:
+            raise InvalidInput("a reason is required to terminate a case", field="reason")
+        if not actor.is_admin:
+            with self.db.reading() as session:
+                case = session.get(Case, case_id)
+                if case is None:
+                    raise NotFound(f"case {case_id} does not exist")
+                if case.department != actor.department:
+                    raise PermissionDenied("only the responsible department may terminate this case")
+        with self.stepper.step(case_id, actor.id) as ctx:
+            ctx.wf.cancel()
+            ctx.events.append(trail.event("case_terminated", ctx.now, case_id=case_id, actor=actor.id,
+                                          detail={"reason": reason}))
+        return self.get_case(case_id, actor)
+
+    def fire_due_timers(self, as_of: _dt.datetime | None = None, limit: int = 1000) -> int:
+        """Advance every case with a timer due by ``as_of`` (defaults to the clock's now)."""
+        as_of = as_of or self.clock.now()
+        with self.db.reading() as session:
+            case_ids = timers.due_cases(session, as_of, limit)
+        fired = 0
+        for case_id in case_ids:
+            with self.stepper.step(case_id, "engine") as ctx:
+                ctx.wf.refresh_timers()
+                ctx.wf.do_engine_steps()
+                fired += 1
+        return fired
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def task_view(t: TaskRecord) -> dict:
+    return {
+        "id": t.id, "case": t.case_id, "element": t.element_id, "name": t.name, "lane": t.lane,
+        "department": t.department, "post": t.post, "assignee": t.assignee, "state": t.state,
+        "created_at": _iso(t.created_at), "due_at": _iso(t.due_at), "completed_at": _iso(t.completed_at),
+        "completed_by": t.completed_by, "opinion": t.opinion,
+    }

@@ -1,0 +1,36 @@
+"""The engine's entry point: one object holding the repository, runtime, task and history services."""
+from __future__ import annotations
+
+from . import clock as clock_module
+from . import trail
+from .catalogue import CatalogueService
+from .case_step import CaseStepper
+from .config import Settings
+from .db import Database
+from .expressions import make_script_engine
+from .history import HistoryService
+from .identity import IdentityService
+from .repository import RepositoryService
+from .runtime import CaseService
+from .tasks import TaskService
+from .workflow_store import WorkflowStore
+
+
+class Shenpi:
+    def __init__(self, settings: Settings | None = None, database: Database | None = None, clock=None):
+        self.settings = settings or Settings()
+        self.db = database or Database(self.settings.database_url)
+        self.clock = clock_module.install(clock) if clock is not None else clock_module.current()
+        self.repository = RepositoryService(self.db, self.clock, self.settings.max_upload_bytes)
+        self.store = WorkflowStore(self.repository, make_script_engine(), self.settings.workflow_cache_size)
+        self.stepper = CaseStepper(self.db, self.store, self.clock)
+        self.identity = IdentityService(self.db, self.clock)
+        self.catalogue = CatalogueService(self.db, self.clock, self.repository)
+        self.runtime = CaseService(self.db, self.clock, self.repository, self.store, self.stepper)
+        self.tasks = TaskService(self.db, self.clock, self.stepper)
+        self.history = HistoryService(self.db)
+
+    def init_db(self) -> None:
+        self.db.create_all()
+        with self.db.transaction() as session:
+            trail.ensure_head(session)

@@ -1,0 +1,108 @@
+"""Task service: the inbox query, claim and complete."""
+from __future__ import annotations
+
+from uuid import UUID
+
+import sqlalchemy as sa
+from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from . import payloads, trail
+from .errors import Conflict, InvalidInput, NotFound
+from .identity import Actor, require_task_access
+from .models import TaskRecord
+from .runtime import task_view
+
+_records = TaskRecord.__table__
+
+
+class TaskService:
+    def __init__(self, db, clock, stepper):
+        self.db = db
+        self.clock = clock
+        self.stepper = stepper
+
+    def list_tasks(self, actor: Actor, case: int | None = None, assignee: str | None = None,
+                   lane: str | None = None, department: str | None = None, state: str = "open",
+                   limit: int = 200) -> list[dict]:
+        query = sa.select(TaskRecord).where(TaskRecord.state == state).order_by(TaskRecord.created_at).limit(
+            min(max(limit, 1), 1000))
+        if case is not None:
+            query = query.where(TaskRecord.case_id == case)
+        if assignee:
+            query = query.where(TaskRecord.assignee == assignee)
+        if lane:
+            query = query.where(TaskRecord.lane == lane)
+        if department:
+            query = query.where(TaskRecord.department == department)
+        if not actor.oversees_all:
+            query = query.where(sa.or_(TaskRecord.department == actor.department, TaskRecord.assignee == actor.id))
+        with self.db.reading() as session:
+            return [task_view(t) for t in session.scalars(query)]
+
+    def get_task(self, task_id: str, actor: Actor) -> dict:
+        with self.db.reading() as session:
+            record = session.get(TaskRecord, task_id)
+            if record is None:
+                raise NotFound(f"task {task_id} does not exist")
+            if not actor.oversees_all:
+                require_task_access(actor, record.department, record.post, None)
+            return task_view(record)
+
+    def claim(self, task_id: str, actor: Actor) -> dict:
+        with self.db.transaction() as session:
+            record = self._open_record(session, task_id)
+            require_task_access(actor, record.department, record.post, None)
+            if record.assignee == actor.id:
+                return task_view(record)
+            if record.assignee is not None:
+                raise Conflict(f"task {task_id} is already claimed by {record.assignee}")
+            result = session.execute(_records.update().where(
+                _records.c.id == task_id, _records.c.state == "open", _records.c.assignee.is_(None)
+            ).values(assignee=actor.id))
+            if result.rowcount != 1:
+                raise Conflict(f"task {task_id} was claimed by someone else")
+            trail.append(session, [trail.event(
+                "task_claimed", self.clock.now(), case_id=record.case_id, task_id=task_id,
+                element_id=record.element_id, actor=actor.id)])
+            record.assignee = actor.id
+            return task_view(record)
+
+    def complete(self, task_id: str, actor: Actor, data: dict | None = None, opinion: str | None = None) -> dict:
+        data = payloads.form_data(data)
+        opinion = payloads.opinion(opinion)
+        with self.db.reading() as session:
+            record = self._open_record(session, task_id)
+            require_task_access(actor, record.department, record.post, record.assignee)
+            case_id = record.case_id
+        with self.stepper.step(case_id, actor.id) as ctx:
+            still_open = ctx.session.execute(
+                sa.select(_records.c.state).where(_records.c.id == task_id)).scalar_one()
+            if still_open != "open":
+                raise Conflict(f"task {task_id} was already completed")
+            task = ctx.wf.get_task_from_id(UUID(task_id))
+            if task is None or task.state != TaskState.READY:
+                raise Conflict(f"task {task_id} is no longer ready")
+            task.data.update(data)
+            ctx.completed_by[task_id] = (actor.id, opinion)
+            try:
+                task.run()
+                ctx.wf.refresh_timers()
+                ctx.wf.do_engine_steps()
+            except WorkflowException as exc:
+                raise InvalidInput(f"the step could not be completed with this data: {exc}") from None
+        with self.db.reading() as session:
+            return task_view(session.get(TaskRecord, task_id))
+
+    @staticmethod
+    def _open_record(session, task_id: str) -> TaskRecord:
+        try:
+            UUID(str(task_id))
+        except ValueError:
+            raise NotFound(f"task {task_id!r} does not exist") from None
+        record = session.get(TaskRecord, str(task_id))
+        if record is None:
+            raise NotFound(f"task {task_id} does not exist")
+        if record.state != "open":
+            raise Conflict(f"task {task_id} is {record.state}")
+        return record

@@ -1,0 +1,16 @@
+"""Pending timer events, projected from waiting timer tasks so that the sweep is a query."""
+from __future__ import annotations
+
+import datetime as _dt
+
+import sqlalchemy as sa
+
+from .models import PendingTimer
+
+
+def due_cases(session, as_of: _dt.datetime, limit: int = 1000) -> list[int]:
+    table = PendingTimer.__table__
+    return list(session.scalars(
+        sa.select(table.c.case_id).where(table.c.due_at <= as_of).group_by(table.c.case_id)
+        .order_by(sa.func.min(table.c.due_at)).limit(limit)
+    ))

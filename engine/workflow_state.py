@@ -1,0 +1,136 @@
+"""SpiffWorkflow state as JSON, without the spec, saved incrementally.
+
+The spec is never serialized: it is referenced by the case's process definition
+and taken from the repository's cache. After the first save, each step stores
+only the tasks it touched (a journal entry), so the cost of a step does not grow
+with the length of the case's history.
+"""
+from __future__ import annotations
+
+import json
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer, DEFAULT_CONFIG
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.serializer.helpers.encoder import create_encoder
+from SpiffWorkflow.util.task import TaskState
+
+FINISHED = TaskState.FINISHED_MASK
+
+
+class TrackedTasks(dict):
+    """``workflow.tasks`` that remembers which tasks were created or removed."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.created: dict = {}
+        self.removed: set = set()
+        self.touched: set = set()
+
+    def __setitem__(self, key, value):
+        if key not in self:
+            self.created[key] = None
+        dict.__setitem__(self, key, value)
+
+    def pop(self, key, *default):
+        task = dict.get(self, key)
+        if task is not None:
+            if key in self.created:
+                del self.created[key]
+            else:
+                self.removed.add(key)
+            if task._parent is not None:
+                self.touched.add(task._parent)
+        return dict.pop(self, key, *default)
+
+    def reset(self) -> None:
+        self.created = {}
+        self.removed = set()
+        self.touched = set()
+
+
+class WorkflowCodec:
+    def __init__(self):
+        self.registry = BpmnWorkflowSerializer.configure(DEFAULT_CONFIG)
+        self.registry._encoder_mode = True
+        self._workflow_converter = BpmnWorkflowConverter(BpmnWorkflow, self.registry)
+        self._encoder = create_encoder(self.registry)
+
+    def dumps(self, value) -> str:
+        return json.dumps(value, cls=self._encoder, ensure_ascii=False, separators=(",", ":"))
+
+    def _meta(self, wf: BpmnWorkflow) -> dict:
+        return {
+            "root": str(wf.task_tree.id),
+            "data": self.registry.clean(wf.data),
+            "last_task": str(wf.last_task.id) if wf.last_task is not None else None,
+            "success": wf.success,
+            "completed": wf.completed,
+            "correlations": wf.correlations,
+            "bpmn_events": self.registry.convert(wf.bpmn_events),
+        }
+
+    def snapshot(self, wf: BpmnWorkflow) -> dict:
+        convert = self.registry.convert
+        return {
+            "tasks": {str(task_id): convert(task) for task_id, task in wf.tasks.items()},
+            "removed": [],
+            "meta": self._meta(wf),
+            "subprocesses": self._workflow_converter.mapping_to_dict(wf.subprocesses),
+        }
+
+    def delta(self, wf: BpmnWorkflow, open_ids) -> dict:
+        """Tasks that may have changed since the last save: open ones, new ones and parents of changes."""
+        tasks: TrackedTasks = wf.tasks
+        convert = self.registry.convert
+        dirty = [tid for tid in open_ids if tid in tasks and tid not in tasks.created]
+        dirty += [tid for tid in tasks.touched if tid in tasks and tid not in tasks.created and tid not in open_ids]
+        dirty += list(tasks.created)
+        entry = {
+            "tasks": {str(tid): convert(tasks[tid]) for tid in dirty},
+            "removed": [str(tid) for tid in tasks.removed],
+            "meta": self._meta(wf),
+        }
+        if wf.subprocesses:
+            entry["subprocesses"] = self._workflow_converter.mapping_to_dict(wf.subprocesses)
+        return entry
+
+    @staticmethod
+    def merge(state: dict, entry: dict) -> dict:
+        state["tasks"].update(entry["tasks"])
+        for tid in entry["removed"]:
+            state["tasks"].pop(tid, None)
+        state["meta"] = entry["meta"]
+        if "subprocesses" in entry:
+            state["subprocesses"] = entry["subprocesses"]
+        return state
+
+    def restore(self, state: dict, spec, subprocess_specs, script_engine) -> BpmnWorkflow:
+        converter = self._workflow_converter
+        wf = BpmnWorkflow(spec, subprocess_specs, script_engine=script_engine, deserializing=True)
+        wf.tasks = converter.mapping_from_dict(state["tasks"], UUID, workflow=wf)
+        meta = dict(state["meta"])
+        wf.task_tree = wf.tasks.get(UUID(meta["root"]))
+        converter.set_default_attributes(wf, meta)
+        converter.subprocesses_from_dict(dict(state.get("subprocesses", {})), wf)
+        wf.bpmn_events = self.registry.restore(meta.get("bpmn_events", []))
+        track(wf)
+        return wf
+
+
+def track(wf: BpmnWorkflow, new: bool = False) -> BpmnWorkflow:
+    """Make ``wf.tasks`` tracked; a ``new`` workflow counts all its tasks as created."""
+    if not isinstance(wf.tasks, TrackedTasks):
+        wf.tasks = TrackedTasks(wf.tasks)
+    if new:
+        wf.tasks.created = dict.fromkeys(wf.tasks)
+    return wf
+
+
+def open_states(wf: BpmnWorkflow, ids=None) -> dict:
+    """Task id -> state for the tasks that can still change."""
+    tasks = wf.tasks
+    if ids is None:
+        ids = tasks.keys()
+    return {tid: tasks[tid].state for tid in ids if tid in tasks and not tasks[tid].state & FINISHED}

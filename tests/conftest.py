@@ -1,0 +1,104 @@
+"""Fixtures: an engine on SQLite (always) and on PostgreSQL (when SHENPI_TEST_DATABASE_URL is set)."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from engine import clock as clock_module
+from engine.config import PROJECT_ROOT, Settings
+from engine.db import Base, Database, create_db_engine
+from engine.identity import ADMIN, APPLICANT, OFFICIAL, SUPERVISOR
+from engine.models import Department, User
+from engine.services import Shenpi
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PROCESSES = PROJECT_ROOT / "processes"
+PG_URL = os.environ.get("SHENPI_TEST_DATABASE_URL")
+BROKER_URL = os.environ.get("SHENPI_TEST_BROKER_URL")
+START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=clock_module.SHANGHAI)
+
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+@pytest.fixture
+def clock():
+    fixed = clock_module.FixedClock(START)
+    previous = clock_module.current()
+    clock_module.install(fixed)
+    yield fixed
+    clock_module.install(previous)
+
+
+_pg_engine = None
+
+
+def _postgres_database() -> Database:
+    global _pg_engine
+    if _pg_engine is None:
+        _pg_engine = create_db_engine(PG_URL)
+        from engine import models  # noqa: F401
+
+        Base.metadata.drop_all(_pg_engine)
+        Base.metadata.create_all(_pg_engine)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with _pg_engine.begin() as conn:
+        conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    return Database(engine=_pg_engine)
+
+
+def make_engine(backend: str, tmp_path: Path, clock) -> Shenpi:
+    if backend == "postgresql":
+        database = _postgres_database()
+    else:
+        database = Database(f"sqlite:///{tmp_path / 'shenpi.db'}")
+    settings = Settings(database_url=str(database.engine.url), broker_url="memory://", processes_dir=PROCESSES)
+    engine = Shenpi(settings, database=database, clock=clock)
+    engine.init_db()
+    return engine
+
+
+@pytest.fixture(params=BACKENDS)
+def shenpi(request, tmp_path, clock) -> Shenpi:
+    engine = make_engine(request.param, tmp_path, clock)
+    yield engine
+    if request.param == "sqlite":
+        engine.db.engine.dispose()
+
+
+@pytest.fixture
+def sqlite_shenpi(tmp_path, clock) -> Shenpi:
+    engine = make_engine("sqlite", tmp_path, clock)
+    yield engine
+    engine.db.engine.dispose()
+
+
+def add_people(engine: Shenpi, department: str = "测试局", posts=("受理窗口", "承办人", "审核人", "批准人", "制证发证")):
+    with engine.db.transaction() as session:
+        session.add(Department(id="T01", name=department, level="city"))
+        session.add(Department(id="T02", name="其他局", level="city"))
+        session.add(User(id="clerk", name="窗口甲", department_id="T01", posts=list(posts), roles=[OFFICIAL]))
+        session.add(User(id="clerk2", name="窗口乙", department_id="T01", posts=list(posts), roles=[OFFICIAL]))
+        session.add(User(id="outsider", name="他局人员", department_id="T02", posts=list(posts), roles=[OFFICIAL]))
+        session.add(User(id="admin", name="管理员", department_id="T01", posts=[], roles=[ADMIN]))
+        session.add(User(id="supervisor", name="监察员", department_id=None, posts=[], roles=[SUPERVISOR]))
+        session.add(User(id="citizen", name="张三", department_id=None, posts=[], roles=[APPLICANT]))
+
+
+FIVE_STEP_ENTRY = dict(
+    code="TEST-0001", key="five_step", name="测试事项", department="测试局", type="行政许可",
+    legal_basis=["《中华人民共和国行政许可法》"], statutory_limit_days=20, promised_limit_days=10,
+    handling="承诺件", star_level=3, process_file="five_step.bpmn", conditions=["测试"], materials=[],
+)
+
+
+@pytest.fixture
+def five_step(shenpi):
+    """An engine with the five-step test flow published as matter TEST-0001 and a few officials."""
+    shenpi.repository.deploy((FIXTURES / "five_step.bpmn").read_bytes(), "five_step.bpmn", actor="admin")
+    shenpi.catalogue.publish(FIVE_STEP_ENTRY, "admin")
+    add_people(shenpi)
+    return shenpi

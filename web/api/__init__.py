@@ -1,0 +1,8 @@
+"""REST API under /api/v1."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from . import auth, cases, definitions, matters, openapi, tasks  # noqa: E402,F401

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from flask import g, jsonify, request
+
+from . import bp
+from .auth import engine
+from .payload import int_arg, json_body
+
+
+@bp.post("/cases")
+def start_case():
+    body = json_body()
+    case = engine().runtime.start_case(body.get("matter"), body.get("applicant"), body.get("data"), g.actor)
+    return jsonify(case), 201
+
+
+@bp.get("/cases")
+def list_cases():
+    return jsonify(engine().runtime.list_cases(g.actor, request.args.get("status"), int_arg("limit", 100, 1)))
+
+
+@bp.get("/cases/<int:case_id>")
+def get_case(case_id):
+    return jsonify(engine().runtime.get_case(case_id, g.actor))
+
+
+@bp.get("/cases/<int:case_id>/trail")
+def case_trail(case_id):
+    return jsonify(engine().history.case_trail(case_id, g.actor))
+
+
+@bp.post("/cases/<int:case_id>/terminate")
+def terminate_case(case_id):
+    return jsonify(engine().runtime.terminate(case_id, g.actor, json_body().get("reason")))

@@ -1,0 +1,117 @@
+"""The OpenAPI 3.1 description of /api/v1."""
+from __future__ import annotations
+
+from flask import jsonify
+
+from . import bp
+from .auth import public
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _errors(*codes):
+    return {str(c): {"description": "error", "content": {"application/json": {"schema": ERROR}}} for c in codes}
+
+
+def _json(schema, description="OK"):
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _ref(name):
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _path_id(name, kind="integer"):
+    return {"name": name, "in": "path", "required": True, "schema": {"type": kind}}
+
+
+SPEC = {
+    "openapi": "3.1.0",
+    "info": {"title": "Shenpi 审批 API", "version": "1.0.0",
+             "description": "Approval engine with electronic supervision. Authenticate with `Authorization: Bearer <token>` "
+                            "from `shenpi token create USER`."},
+    "servers": [{"url": "/api/v1"}],
+    "security": [{"bearer": []}],
+    "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        "schemas": {
+            "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+                "type": "object", "required": ["code", "message"],
+                "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                               "element": {"type": ["string", "null"]}, "line": {"type": ["integer", "null"]}}}}},
+            "Definition": {"type": "object", "required": ["id", "key", "version"], "properties": {
+                "id": {"type": "integer"}, "key": {"type": "string"}, "version": {"type": "integer"},
+                "name": {"type": "string"}, "content_hash": {"type": "string"}, "created": {"type": "boolean"}}},
+            "Matter": {"type": "object", "required": ["code", "name", "department"], "properties": {
+                "code": {"type": "string"}, "name": {"type": "string"}, "department": {"type": "string"},
+                "type": {"type": "string"}, "statutory_limit_days": {"type": "integer"},
+                "promised_limit_days": {"type": "integer"}, "star_level": {"type": "integer"},
+                "handling": {"type": "string"}}},
+            "Task": {"type": "object", "required": ["id", "name", "state"], "properties": {
+                "id": {"type": "string"}, "case": {"type": "integer"}, "element": {"type": "string"},
+                "name": {"type": "string"}, "lane": {"type": ["string", "null"]}, "department": {"type": "string"},
+                "post": {"type": ["string", "null"]}, "assignee": {"type": ["string", "null"]},
+                "state": {"type": "string", "enum": ["open", "completed", "cancelled"]},
+                "due_at": {"type": ["string", "null"], "format": "date-time"}}},
+            "Case": {"type": "object", "required": ["id", "number", "status", "tasks"], "properties": {
+                "id": {"type": "integer"}, "number": {"type": "string"}, "matter": {"type": "string"},
+                "status": {"type": "string", "enum": ["running", "ended"]},
+                "outcome": {"type": ["string", "null"], "enum": ["approved", "denied", "refused", "terminated", "completed", None]},
+                "tasks": {"type": "array", "items": _ref("Task")}, "history": {"type": "array", "items": _ref("Task")}}},
+            "TrailEntry": {"type": "object", "properties": {
+                "seq": {"type": "integer"}, "event": {"type": "string"}, "element": {"type": ["string", "null"]},
+                "from": {"type": ["string", "null"]}, "to": {"type": ["string", "null"]},
+                "actor": {"type": ["string", "null"]}, "at": {"type": "string"}, "hash": {"type": "string"}}},
+        },
+    },
+    "paths": {
+        "/health": {"get": {"security": [], "summary": "Liveness", "responses": {"200": _json({"type": "object"})}}},
+        "/process-definitions": {
+            "post": {"summary": "Deploy a BPMN file (系统管理员)", "requestBody": {"required": True, "content": {
+                "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+                    "file": {"type": "string", "format": "binary"}}}}}},
+                "responses": {"201": _json(_ref("Definition"), "deployed"), "200": _json(_ref("Definition"), "already deployed"),
+                              **_errors(400, 401, 403, 413, 422)}},
+            "get": {"summary": "Deployed versions", "parameters": [{"name": "key", "in": "query", "schema": {"type": "string"}}],
+                    "responses": {"200": _json({"type": "array", "items": _ref("Definition")}), **_errors(401)}}},
+        "/matters": {"get": {"security": [], "summary": "The published catalogue",
+                             "responses": {"200": _json({"type": "array", "items": _ref("Matter")})}}},
+        "/matters/{code}": {"get": {"security": [], "parameters": [_path_id("code", "string")],
+                                    "responses": {"200": _json(_ref("Matter")), **_errors(404)}}},
+        "/cases": {
+            "post": {"summary": "Start a case", "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["matter", "applicant"], "properties": {
+                    "matter": {"type": "string"}, "applicant": {"type": "object", "required": ["name"]},
+                    "data": {"type": "object"}}}}}},
+                "responses": {"201": _json(_ref("Case"), "started"), **_errors(400, 401, 404)}},
+            "get": {"summary": "Cases visible to the caller",
+                    "parameters": [{"name": "status", "in": "query", "schema": {"type": "string"}},
+                                   {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1}}],
+                    "responses": {"200": _json({"type": "array"}), **_errors(400, 401)}}},
+        "/cases/{id}": {"get": {"parameters": [_path_id("id")], "responses": {"200": _json(_ref("Case")), **_errors(401, 403, 404)}}},
+        "/cases/{id}/trail": {"get": {"parameters": [_path_id("id")], "responses": {
+            "200": _json({"type": "array", "items": _ref("TrailEntry")}), **_errors(401, 403, 404)}}},
+        "/cases/{id}/terminate": {"post": {"parameters": [_path_id("id")], "requestBody": {"content": {"application/json": {
+            "schema": {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}}}}},
+            "responses": {"200": _json(_ref("Case")), **_errors(400, 401, 403, 404, 409)}}},
+        "/tasks": {"get": {"summary": "Inbox query", "parameters": [
+            {"name": n, "in": "query", "schema": {"type": t}} for n, t in
+            (("case", "integer"), ("assignee", "string"), ("lane", "string"), ("department", "string"),
+             ("state", "string"), ("limit", "integer"))],
+            "responses": {"200": _json({"type": "array", "items": _ref("Task")}), **_errors(400, 401)}}},
+        "/tasks/{id}": {"get": {"parameters": [_path_id("id", "string")], "responses": {"200": _json(_ref("Task")), **_errors(401, 403, 404)}}},
+        "/tasks/{id}/claim": {"post": {"parameters": [_path_id("id", "string")], "responses": {
+            "200": _json(_ref("Task")), **_errors(401, 403, 404, 409)}}},
+        "/tasks/{id}/complete": {"post": {"parameters": [_path_id("id", "string")], "requestBody": {"content": {
+            "application/json": {"schema": {"type": "object", "properties": {
+                "data": {"type": "object"}, "opinion": {"type": "string"}}}}}},
+            "responses": {"200": _json(_ref("Task")), **_errors(400, 401, 403, 404, 409)}}},
+        "/openapi.json": {"get": {"security": [], "responses": {"200": _json({"type": "object"})}}},
+    },
+}
+
+
+@bp.get("/openapi.json")
+@public
+def openapi():
+    return jsonify(SPEC)

@@ -1,0 +1,173 @@
+"""The ``shenpi`` command."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from engine import clock
+from engine.config import Settings
+from engine.errors import EngineError
+
+
+def _engine():
+    from engine.services import Shenpi
+
+    return Shenpi(Settings())
+
+
+def _fail(exc: EngineError):
+    details = {k: v for k, v in exc.details.items()}
+    where = " ".join(f"{k}={v}" for k, v in details.items())
+    raise click.ClickException(f"{exc.code}: {exc.message}" + (f" ({where})" if where else ""))
+
+
+@click.group()
+def main():
+    """Shenpi 审批: approval engine with electronic supervision."""
+
+
+@main.command("init-db")
+def init_db():
+    """Create the tables (safe to run again)."""
+    _engine().init_db()
+    click.echo(f"database ready: {Settings().database_url}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--actor", default="admin", show_default=True)
+def deploy(file: Path, actor: str):
+    """Validate and deploy a BPMN file as a new process version."""
+    engine = _engine()
+    engine.init_db()
+    try:
+        definition = engine.repository.deploy(file.read_bytes(), file.name, actor=actor)
+    except EngineError as exc:
+        _fail(exc)
+    state = "deployed" if definition["created"] else "already deployed"
+    click.echo(f"{state}: {definition['key']} version {definition['version']} (id {definition['id']})")
+
+
+@main.command("import-catalogue")
+@click.argument("directory", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
+def import_catalogue(directory: Path | None):
+    """Deploy and publish every matter of a catalogue directory (default: processes/)."""
+    engine = _engine()
+    engine.init_db()
+    try:
+        results = engine.catalogue.import_directory(directory or engine.settings.processes_dir)
+    except EngineError as exc:
+        _fail(exc)
+    for item in results:
+        click.echo(f"{item['code']} {item['name']}: {item['definition']['key']} v{item['definition']['version']}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-worker", is_flag=True, help="Do not start the embedded Celery worker.")
+def serve(host: str, port: int, no_worker: bool):
+    """Serve the web application (with an embedded worker when the broker is embedded)."""
+    from web import create_app
+
+    settings = Settings()
+    worker = None
+    if settings.embedded_broker and not no_worker:
+        worker = subprocess.Popen([sys.executable, "-m", "web.cli", "worker"], env=os.environ.copy())
+        click.echo(f"embedded worker started (pid {worker.pid})")
+    try:
+        create_app(settings).run(host=host, port=port, threaded=True, use_reloader=False)
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=10)
+
+
+@main.command()
+@click.option("--concurrency", default=1, show_default=True, type=int)
+def worker(concurrency: int):
+    """Run a Celery worker with the beat schedule (the periodic sweep)."""
+    from engine.scheduler import make_celery
+
+    app = make_celery(Settings())
+    pool = "solo" if concurrency == 1 else "prefork"
+    app.worker_main(["worker", "--beat", f"--pool={pool}", f"--concurrency={concurrency}", "--loglevel=INFO",
+                     f"--schedule={app.conf.beat_schedule_filename}"])
+
+
+@main.command()
+@click.option("--as-of", "as_of", default=None, help="ISO-8601 instant; fire everything due by then.")
+def sweep(as_of: str | None):
+    """Fire every timer due by now (or by --as-of)."""
+    instant = None
+    if as_of:
+        try:
+            instant = clock.parse_instant(as_of)
+        except ValueError:
+            raise click.BadParameter(f"not an ISO-8601 instant: {as_of}", param_hint="--as-of") from None
+        clock.install(clock.FixedClock(instant))
+    engine = _engine()
+    fired = engine.runtime.fire_due_timers(instant)
+    click.echo(f"advanced {fired} case(s) with due timers")
+
+
+@main.group()
+def trail():
+    """The supervision trail."""
+
+
+@trail.command("verify")
+def trail_verify():
+    """Recompute the hash chain; name the first broken row."""
+    result = _engine().history.verify()
+    if result.ok:
+        click.echo(f"trail intact: {result.checked} rows verified")
+        return
+    click.echo(f"TRAIL BROKEN at row {result.broken_seq}: {result.reason} ({result.checked} rows verified before it)", err=True)
+    sys.exit(1)
+
+
+@main.group()
+def token():
+    """API tokens."""
+
+
+@token.command("create")
+@click.argument("user")
+def token_create(user: str):
+    """Create an API token for USER and print it once."""
+    try:
+        click.echo(_engine().identity.create_token(user))
+    except EngineError as exc:
+        _fail(exc)
+
+
+@main.command()
+@click.option("--cases/--no-cases", default=True, show_default=True)
+def demo(cases: bool):
+    """Seed the catalogue, departments, officials and a few cases in different states."""
+    from engine import demo as demo_data
+
+    engine = _engine()
+    engine.init_db()
+    engine.catalogue.import_directory(engine.settings.processes_dir)
+    users = demo_data.seed_people(engine)
+    click.echo(f"catalogue imported; {len(users)} new users")
+    if cases:
+        from engine.models import Case
+
+        with engine.db.reading() as session:
+            existing = session.query(Case).count()
+        if existing == 0:
+            started = demo_data.seed_cases(engine)
+            click.echo(f"{len(started)} demo cases started")
+        else:
+            click.echo(f"{existing} cases already present; none added")
+
+
+if __name__ == "__main__":
+    main()
