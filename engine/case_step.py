@@ -24,6 +24,16 @@ _cases = Case.__table__
 _task_records = TaskRecord.__table__
 _timers = PendingTimer.__table__
 
+SELECT_CASE = sa.select(_cases).where(_cases.c.id == sa.bindparam("case_id"))
+SELECT_RECORD = sa.select(_task_records).where(_task_records.c.id == sa.bindparam("task_id"))
+INSERT_RECORD = _task_records.insert()
+CLOSE_RECORD = _task_records.update().where(_task_records.c.id == sa.bindparam("task_id_")).values(
+    state=sa.bindparam("state"), completed_at=sa.bindparam("completed_at"),
+    completed_by=sa.bindparam("completed_by"), opinion=sa.bindparam("opinion"))
+BUMP_CASE = _cases.update().where(
+    _cases.c.id == sa.bindparam("case_id_"), _cases.c.lock_version == sa.bindparam("expected_version")
+).values(lock_version=sa.bindparam("lock_version"))
+
 DEFINITE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.COMPLETED | TaskState.CANCELLED | TaskState.ERROR
 OPEN_USER_TASK = "open"
 
@@ -37,6 +47,8 @@ class StepContext:
     now: _dt.datetime
     completed_by: dict = field(default_factory=dict)   # task id -> (actor, opinion)
     events: list = field(default_factory=list)          # extra trail rows (case events)
+    record: sa.Row | None = None                        # the task row a task operation is about
+    opened: list = field(default_factory=list)          # user tasks this step opened: {id, element, name}
 
     @property
     def wf(self):
@@ -50,16 +62,25 @@ class CaseStepper:
         self.clock = clock
 
     @contextmanager
-    def step(self, case_id: int, actor_id: str):
-        with self.db.transaction() as session:
-            case = session.execute(sa.select(_cases).where(_cases.c.id == case_id)).first()
+    def step(self, case_id: int | None, actor_id: str, task_id: str | None = None):
+        """A transaction on one case; with ``task_id`` the case is the task's and ``ctx.record`` its row."""
+        with self.db.connect() as session:
+            record = None
+            if task_id is not None:
+                record = session.execute(SELECT_RECORD, {"task_id": task_id}).first()
+                if record is None:
+                    raise NotFound(f"task {task_id} does not exist")
+                if record.state != OPEN_USER_TASK:
+                    raise Conflict(f"task {task_id} is already {record.state}")
+                case_id = record.case_id
+            case = session.execute(SELECT_CASE, {"case_id": case_id}).first()
             if case is None:
                 raise NotFound(f"case {case_id} does not exist")
             if case.status != "running":
                 raise InvalidState(f"case {case.number} has ended ({case.outcome})")
             live = self.store.checkout(session, case.id, case.definition_id, case.lock_version)
             try:
-                ctx = StepContext(session, case, live, actor_id, self.clock.now())
+                ctx = StepContext(session, case, live, actor_id, self.clock.now(), record=record)
                 yield ctx
                 self.finish(ctx)
             except BaseException:
@@ -67,17 +88,17 @@ class CaseStepper:
                 raise
         self.store.checkin(live, case.lock_version + 1)
 
-    def finish(self, ctx: StepContext, created: bool = False) -> None:
+    def finish(self, ctx: StepContext) -> None:
         """Project the workflow's changes and commit them with the case's new version."""
         session, live, case = ctx.session, ctx.live, ctx.case
         wf = live.wf
         rows = ctx.events
         for task, before in self._transitions(live):
             rows.append(self._project(ctx, task, before))
-        values = {"lock_version": case.lock_version + 1}
+        values = None
         if wf.is_completed():
             outcome = self._outcome(wf) if wf.success else "terminated"
-            values.update(status="ended", outcome=outcome, ended_at=ctx.now)
+            values = dict(status="ended", outcome=outcome, ended_at=ctx.now)
             session.execute(_task_records.update().where(
                 _task_records.c.case_id == case.id, _task_records.c.state == OPEN_USER_TASK).values(state="cancelled"))
             session.execute(_timers.delete().where(_timers.c.case_id == case.id))
@@ -85,12 +106,10 @@ class CaseStepper:
                                     to_state=outcome, data_digest=trail.digest(wf.data)))
         self.store.write(session, live)
         trail.append(session, rows)
-        if created:
+        if values is not None:
             session.execute(_cases.update().where(_cases.c.id == case.id).values(**values))
-            return
-        result = session.execute(
-            _cases.update().where(_cases.c.id == case.id, _cases.c.lock_version == case.lock_version).values(**values)
-        )
+        result = session.execute(BUMP_CASE, {
+            "case_id_": case.id, "expected_version": case.lock_version, "lock_version": case.lock_version + 1})
         if result.rowcount != 1:
             raise Conflict(f"case {case.number} was changed by another request; reload and try again")
 
@@ -125,17 +144,18 @@ class CaseStepper:
         if spec.manual and state == TaskState.READY:
             department, post = split_lane(getattr(spec, "lane", None), case.department)
             item = task.internal_data.get("item")
-            ctx.session.execute(_task_records.insert().values(
+            ctx.session.execute(INSERT_RECORD, dict(
                 id=tid, case_id=case.id, element_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
                 lane=getattr(spec, "lane", None), department=department, post=post,
                 assignee=item if isinstance(item, str) else None, state=OPEN_USER_TASK, created_at=ctx.now,
-                due_at=None,
+                due_at=None, completed_at=None, completed_by=None, opinion=None,
             ))
+            ctx.opened.append({"id": tid, "element": spec.bpmn_id, "name": spec.bpmn_name or spec.bpmn_id})
         elif spec.manual and before == TaskState.READY:
             completed_by, opinion = ctx.completed_by.get(tid, (None, None))
             new_state = "completed" if state == TaskState.COMPLETED else "cancelled"
-            ctx.session.execute(_task_records.update().where(_task_records.c.id == tid).values(
-                state=new_state, completed_at=ctx.now, completed_by=completed_by, opinion=opinion))
+            ctx.session.execute(CLOSE_RECORD, dict(
+                task_id_=tid, state=new_state, completed_at=ctx.now, completed_by=completed_by, opinion=opinion))
             if completed_by:
                 actor = completed_by
                 detail = {"opinion": opinion} if opinion else None

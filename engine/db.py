@@ -110,6 +110,12 @@ class Database:
             session.close()
 
     @contextmanager
+    def connect(self):
+        """A Core connection in one transaction: the lean path for hot, statement-level work."""
+        with self.engine.begin() as connection:
+            yield connection
+
+    @contextmanager
     def reading(self):
         session: Session = self._read_factory()
         try:

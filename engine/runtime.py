@@ -58,7 +58,7 @@ class CaseService:
                 live.wf.do_engine_steps()
             except WorkflowException as exc:
                 raise InvalidInput(f"the process could not start: {exc}") from None
-            self.stepper.finish(ctx, created=True)
+            self.stepper.finish(ctx)
             case_id = case.id
         self.store.checkin(live, 1)
         return self.get_case(case_id, actor)

@@ -48,10 +48,12 @@ def make_celery(settings: Settings | None = None) -> Celery:
             "processed_folder": str(folder / "processed"), "store_processed": False,
         }
 
-    @app.task(name="shenpi.sweep")
-    def sweep(as_of: str | None = None) -> int:
-        from .clock import parse_instant
-
-        return engine().runtime.fire_due_timers(parse_instant(as_of) if as_of else None)
-
+    app.task(name="shenpi.sweep")(sweep)
     return app
+
+
+def sweep(as_of: str | None = None) -> int:
+    """Fire every timer due by ``as_of`` (ISO-8601) or by now; returns the number of cases advanced."""
+    from .clock import parse_instant
+
+    return engine().runtime.fire_due_timers(parse_instant(as_of) if as_of else None)

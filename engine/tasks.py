@@ -71,38 +71,36 @@ class TaskService:
     def complete(self, task_id: str, actor: Actor, data: dict | None = None, opinion: str | None = None) -> dict:
         data = payloads.form_data(data)
         opinion = payloads.opinion(opinion)
-        with self.db.reading() as session:
-            record = self._open_record(session, task_id)
+        task_uuid = _uuid(task_id)
+        with self.stepper.step(None, actor.id, task_id=str(task_uuid)) as ctx:
+            record = ctx.record
             require_task_access(actor, record.department, record.post, record.assignee)
-            case_id = record.case_id
-        with self.stepper.step(case_id, actor.id) as ctx:
-            still_open = ctx.session.execute(
-                sa.select(_records.c.state).where(_records.c.id == task_id)).scalar_one()
-            if still_open != "open":
-                raise Conflict(f"task {task_id} was already completed")
-            task = ctx.wf.get_task_from_id(UUID(task_id))
+            task = ctx.wf.get_task_from_id(task_uuid)
             if task is None or task.state != TaskState.READY:
                 raise Conflict(f"task {task_id} is no longer ready")
             task.data.update(data)
-            ctx.completed_by[task_id] = (actor.id, opinion)
+            ctx.completed_by[str(task_uuid)] = (actor.id, opinion)
             try:
                 task.run()
-                ctx.wf.refresh_timers()
                 ctx.wf.do_engine_steps()
             except WorkflowException as exc:
                 raise InvalidInput(f"the step could not be completed with this data: {exc}") from None
-        with self.db.reading() as session:
-            return task_view(session.get(TaskRecord, task_id))
+            now = ctx.now
+        return {**task_view(record), "state": "completed", "completed_at": now.isoformat(),
+                "completed_by": actor.id, "opinion": opinion, "next_tasks": ctx.opened}
 
     @staticmethod
     def _open_record(session, task_id: str) -> TaskRecord:
-        try:
-            UUID(str(task_id))
-        except ValueError:
-            raise NotFound(f"task {task_id!r} does not exist") from None
-        record = session.get(TaskRecord, str(task_id))
+        record = session.get(TaskRecord, str(_uuid(task_id)))
         if record is None:
             raise NotFound(f"task {task_id} does not exist")
         if record.state != "open":
             raise Conflict(f"task {task_id} is {record.state}")
         return record
+
+
+def _uuid(task_id) -> UUID:
+    try:
+        return UUID(str(task_id))
+    except ValueError:
+        raise NotFound(f"task {task_id!r} does not exist") from None

@@ -19,6 +19,9 @@ from .models import TrailEntry, TrailHead
 GENESIS = "0" * 64
 _entries = TrailEntry.__table__
 _head = TrailHead.__table__
+LOCK_HEAD = sa.select(_head.c.seq, _head.c.hash).where(_head.c.id == 1).with_for_update()
+INSERT_ENTRIES = _entries.insert()
+MOVE_HEAD = _head.update().where(_head.c.id == 1).values(seq=sa.bindparam("new_seq"), hash=sa.bindparam("new_hash"))
 
 
 def digest(data) -> str:
@@ -63,9 +66,7 @@ def append(session: Session, rows: list[dict]) -> None:
     """Chain and insert ``rows`` in the caller's transaction."""
     if not rows:
         return
-    head = session.execute(
-        sa.select(_head.c.seq, _head.c.hash).where(_head.c.id == 1).with_for_update()
-    ).first()
+    head = session.execute(LOCK_HEAD).first()
     if head is None:
         raise RuntimeError("trail head missing: run `shenpi init-db`")
     seq, prev = head
@@ -74,8 +75,8 @@ def append(session: Session, rows: list[dict]) -> None:
         row["seq"] = seq
         row["prev_hash"] = prev
         row["hash"] = prev = _row_hash(row)
-    session.execute(_entries.insert(), rows)
-    session.execute(_head.update().where(_head.c.id == 1).values(seq=seq, hash=prev))
+    session.execute(INSERT_ENTRIES, rows)
+    session.execute(MOVE_HEAD, {"new_seq": seq, "new_hash": prev})
 
 
 @dataclass

@@ -14,28 +14,47 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer, DEFAULT_CONFIG
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.helpers.encoder import create_encoder
+from SpiffWorkflow.bpmn.util.task import BpmnTaskFilter
 from SpiffWorkflow.util.task import TaskState
 
 FINISHED = TaskState.FINISHED_MASK
 
 
 class TrackedTasks(dict):
-    """``workflow.tasks`` that remembers which tasks were created or removed."""
+    """``workflow.tasks`` that remembers which tasks were created or removed, and which may be unfinished."""
 
     def __init__(self, *args):
         super().__init__(*args)
         self.created: dict = {}
         self.removed: set = set()
         self.touched: set = set()
+        self.unfinished: dict = {tid: None for tid, task in self.items() if not task.state & FINISHED}
 
     def __setitem__(self, key, value):
         if key not in self:
             self.created[key] = None
+            self.unfinished[key] = None
         dict.__setitem__(self, key, value)
+
+    def reopened(self, task) -> None:
+        """Call when a finished task is made unfinished again (e.g. a branch reset)."""
+        self.unfinished[task.id] = None
+
+    def iter_unfinished(self, task_filter):
+        """Matching unfinished tasks in creation order, without walking the finished history."""
+        found = []
+        for tid in list(self.unfinished):
+            task = dict.get(self, tid)
+            if task is None or task.state & FINISHED:
+                self.unfinished.pop(tid, None)
+            elif task_filter.matches(task):
+                found.append(task)
+        return iter(found)
 
     def pop(self, key, *default):
         task = dict.get(self, key)
         if task is not None:
+            self.unfinished.pop(key, None)
             if key in self.created:
                 del self.created[key]
             else:
@@ -48,6 +67,25 @@ class TrackedTasks(dict):
         self.created = {}
         self.removed = set()
         self.touched = set()
+
+
+_FAST_FILTERS = {"state", "manual", "spec_name", "spec_class", "lane", "updated_ts"}
+
+
+class IndexedWorkflow(BpmnWorkflow):
+    """A BpmnWorkflow whose queries for unfinished tasks use an index instead of walking the whole tree.
+
+    Walking the tree makes every step of a long-running case slower than the one before (and SpiffWorkflow's
+    iterator stops at depth 1000); the index keeps a step's cost flat.
+    """
+
+    def get_tasks_iterator(self, first_task=None, **kwargs):
+        state = kwargs.get("state")
+        tasks = self.tasks
+        if (first_task is None and state is not None and not state & FINISHED and not self.subprocesses
+                and isinstance(tasks, TrackedTasks) and kwargs.keys() <= _FAST_FILTERS):
+            return tasks.iter_unfinished(BpmnTaskFilter(**kwargs))
+        return super().get_tasks_iterator(first_task, **kwargs)
 
 
 class WorkflowCodec:
@@ -108,7 +146,7 @@ class WorkflowCodec:
 
     def restore(self, state: dict, spec, subprocess_specs, script_engine) -> BpmnWorkflow:
         converter = self._workflow_converter
-        wf = BpmnWorkflow(spec, subprocess_specs, script_engine=script_engine, deserializing=True)
+        wf = IndexedWorkflow(spec, subprocess_specs, script_engine=script_engine, deserializing=True)
         wf.tasks = converter.mapping_from_dict(state["tasks"], UUID, workflow=wf)
         meta = dict(state["meta"])
         wf.task_tree = wf.tasks.get(UUID(meta["root"]))

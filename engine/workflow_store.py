@@ -15,11 +15,12 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 
 from .models import WorkflowJournal, WorkflowSnapshot
 from .repository import RepositoryService
-from .workflow_state import WorkflowCodec, open_states, track
+from .workflow_state import IndexedWorkflow, WorkflowCodec, open_states, track
 
 _snapshots = WorkflowSnapshot.__table__
 _journal = WorkflowJournal.__table__
 COMPACT_AFTER = 64
+INSERT_JOURNAL = _journal.insert()
 
 
 @dataclass
@@ -45,7 +46,7 @@ class WorkflowStore:
 
     def new(self, case_id: int, definition_id: int) -> LiveWorkflow:
         parsed = self.repository.parsed(definition_id)
-        wf = track(BpmnWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=self.script_engine), new=True)
+        wf = track(IndexedWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=self.script_engine), new=True)
         return LiveWorkflow(case_id, definition_id, 0, wf, states={}, needs_snapshot=True)
 
     def checkout(self, session, case_id: int, definition_id: int, lock_version: int) -> LiveWorkflow:
@@ -102,7 +103,7 @@ class WorkflowStore:
             delta = self.codec.dumps(self.codec.delta(wf, live.states))
             live.journal_seq += 1
             live.journal_len += 1
-            session.execute(_journal.insert().values(case_id=live.case_id, seq=live.journal_seq, delta=delta))
+            session.execute(INSERT_JOURNAL, {"case_id": live.case_id, "seq": live.journal_seq, "delta": delta})
         tasks = wf.tasks
         touched = list(live.states) + list(tasks.created) + list(tasks.touched)
         live.states = open_states(wf, touched)
