@@ -24,15 +24,31 @@ _cases = Case.__table__
 _task_records = TaskRecord.__table__
 _timers = PendingTimer.__table__
 
-SELECT_CASE = sa.select(_cases).where(_cases.c.id == sa.bindparam("case_id"))
-SELECT_RECORD = sa.select(_task_records).where(_task_records.c.id == sa.bindparam("task_id"))
+_CASE_COLUMNS = (_cases.c.id, _cases.c.number, _cases.c.definition_id, _cases.c.department, _cases.c.status,
+                 _cases.c.outcome, _cases.c.lock_version)
+SELECT_CASE = sa.select(*_CASE_COLUMNS).where(_cases.c.id == sa.bindparam("case_id"))
+SELECT_TASK_AND_CASE = sa.select(_task_records, *(c.label(f"case__{c.name}") for c in _CASE_COLUMNS)).join_from(
+    _task_records, _cases, _task_records.c.case_id == _cases.c.id).where(_task_records.c.id == sa.bindparam("task_id"))
 INSERT_RECORD = _task_records.insert()
 CLOSE_RECORD = _task_records.update().where(_task_records.c.id == sa.bindparam("task_id_")).values(
     state=sa.bindparam("state"), completed_at=sa.bindparam("completed_at"),
     completed_by=sa.bindparam("completed_by"), opinion=sa.bindparam("opinion"))
-BUMP_CASE = _cases.update().where(
-    _cases.c.id == sa.bindparam("case_id_"), _cases.c.lock_version == sa.bindparam("expected_version")
-).values(lock_version=sa.bindparam("lock_version"))
+_LOCKED_CASE = _cases.update().where(
+    _cases.c.id == sa.bindparam("case_id_"), _cases.c.lock_version == sa.bindparam("expected_version"))
+BUMP_CASE = _LOCKED_CASE.values(lock_version=sa.bindparam("lock_version"))
+END_CASE = _LOCKED_CASE.values(lock_version=sa.bindparam("lock_version"), status="ended",
+                               outcome=sa.bindparam("outcome_"), ended_at=sa.bindparam("ended_at_"))
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: int
+    number: str
+    definition_id: int
+    department: str
+    status: str
+    outcome: str | None
+    lock_version: int
 
 DEFINITE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.COMPLETED | TaskState.CANCELLED | TaskState.ERROR
 OPEN_USER_TASK = "open"
@@ -41,7 +57,7 @@ OPEN_USER_TASK = "open"
 @dataclass
 class StepContext:
     session: object
-    case: sa.Row
+    case: "CaseRow"
     live: object
     actor_id: str
     now: _dt.datetime
@@ -67,15 +83,17 @@ class CaseStepper:
         with self.db.connect() as session:
             record = None
             if task_id is not None:
-                record = session.execute(SELECT_RECORD, {"task_id": task_id}).first()
+                record = session.execute(SELECT_TASK_AND_CASE, {"task_id": task_id}).first()
                 if record is None:
                     raise NotFound(f"task {task_id} does not exist")
                 if record.state != OPEN_USER_TASK:
                     raise Conflict(f"task {task_id} is already {record.state}")
-                case_id = record.case_id
-            case = session.execute(SELECT_CASE, {"case_id": case_id}).first()
-            if case is None:
-                raise NotFound(f"case {case_id} does not exist")
+                case = CaseRow(*(record._mapping[f"case__{c.name}"] for c in _CASE_COLUMNS))
+            else:
+                found = session.execute(SELECT_CASE, {"case_id": case_id}).first()
+                if found is None:
+                    raise NotFound(f"case {case_id} does not exist")
+                case = CaseRow(*found)
             if case.status != "running":
                 raise InvalidState(f"case {case.number} has ended ({case.outcome})")
             live = self.store.checkout(session, case.id, case.definition_id, case.lock_version)
@@ -84,7 +102,7 @@ class CaseStepper:
                 yield ctx
                 self.finish(ctx)
             except BaseException:
-                self.store.discard(case_id)
+                self.store.discard(case.id)
                 raise
         self.store.checkin(live, case.lock_version + 1)
 
@@ -95,21 +113,18 @@ class CaseStepper:
         rows = ctx.events
         for task, before in self._transitions(live):
             rows.append(self._project(ctx, task, before))
-        values = None
+        lock = {"case_id_": case.id, "expected_version": case.lock_version, "lock_version": case.lock_version + 1}
+        statement = BUMP_CASE
         if wf.is_completed():
             outcome = self._outcome(wf) if wf.success else "terminated"
-            values = dict(status="ended", outcome=outcome, ended_at=ctx.now)
-            session.execute(_task_records.update().where(
-                _task_records.c.case_id == case.id, _task_records.c.state == OPEN_USER_TASK).values(state="cancelled"))
-            session.execute(_timers.delete().where(_timers.c.case_id == case.id))
+            statement, lock = END_CASE, {**lock, "outcome_": outcome, "ended_at_": ctx.now}
+            if self.store.repository.parsed(case.definition_id).has_timers:
+                session.execute(_timers.delete().where(_timers.c.case_id == case.id))
             rows.append(trail.event("case_ended", ctx.now, case_id=case.id, actor=ctx.actor_id,
                                     to_state=outcome, data_digest=trail.digest(wf.data)))
         self.store.write(session, live)
         trail.append(session, rows)
-        if values is not None:
-            session.execute(_cases.update().where(_cases.c.id == case.id).values(**values))
-        result = session.execute(BUMP_CASE, {
-            "case_id_": case.id, "expected_version": case.lock_version, "lock_version": case.lock_version + 1})
+        result = session.execute(statement, lock)
         if result.rowcount != 1:
             raise Conflict(f"case {case.number} was changed by another request; reload and try again")
 

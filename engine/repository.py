@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from SpiffWorkflow.bpmn.parser import BpmnParser
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from . import bpmn_validation, trail
@@ -26,6 +27,7 @@ class ParsedProcess:
     spec: object
     subprocess_specs: dict
     lanes: tuple
+    has_timers: bool = False
 
 
 # Parsed specs by content hash: the same bytes are parsed once per process, whatever the database.
@@ -50,8 +52,11 @@ def parse_spec(content: bytes, filename: str = "process.bpmn") -> tuple[bpmn_val
             f"the process cannot be built: {exc}", element=element,
             line=bpmn_validation.line_of(checked.tree, element),
         ) from None
-    lanes = tuple(sorted({ts.lane for ts in spec.task_specs.values() if getattr(ts, "lane", None)}))
-    return checked, ParsedProcess(spec, subprocess_specs, lanes)
+    all_specs = list(spec.task_specs.values()) + [
+        ts for sub in subprocess_specs.values() for ts in sub.task_specs.values()]
+    lanes = tuple(sorted({ts.lane for ts in all_specs if getattr(ts, "lane", None)}))
+    has_timers = any(isinstance(getattr(ts, "event_definition", None), TimerEventDefinition) for ts in all_specs)
+    return checked, ParsedProcess(spec, subprocess_specs, lanes, has_timers)
 
 
 class RepositoryService:

@@ -9,7 +9,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from . import payloads, timers, trail
-from .case_step import CaseStepper, StepContext
+from .case_step import CaseRow, CaseStepper, StepContext
 from .clock import SHANGHAI
 from .errors import InvalidInput, NotFound, PermissionDenied
 from .access import may_view_case
@@ -43,7 +43,7 @@ class CaseService:
             session.flush()
             case.number = f"{now.astimezone(SHANGHAI):%Y%m%d}{case.id:06d}"
             session.flush()
-            row = session.execute(sa.select(Case.__table__).where(Case.__table__.c.id == case.id)).first()
+            row = CaseRow(case.id, case.number, definition.id, case.department, "running", None, 0)
             live = self.store.new(case.id, definition.id)
             ctx = StepContext(session, row, live, actor.id, now)
             ctx.events.append(trail.event(
