@@ -25,7 +25,7 @@ _task_records = TaskRecord.__table__
 _timers = PendingTimer.__table__
 
 _CASE_COLUMNS = (_cases.c.id, _cases.c.number, _cases.c.definition_id, _cases.c.department, _cases.c.status,
-                 _cases.c.outcome, _cases.c.lock_version)
+                 _cases.c.outcome, _cases.c.lock_version, _cases.c.trail_seq, _cases.c.trail_hash)
 SELECT_CASE = sa.select(*_CASE_COLUMNS).where(_cases.c.id == sa.bindparam("case_id"))
 SELECT_TASK_AND_CASE = sa.select(_task_records, *(c.label(f"case__{c.name}") for c in _CASE_COLUMNS)).join_from(
     _task_records, _cases, _task_records.c.case_id == _cases.c.id).where(_task_records.c.id == sa.bindparam("task_id"))
@@ -35,9 +35,11 @@ CLOSE_RECORD = _task_records.update().where(_task_records.c.id == sa.bindparam("
     completed_by=sa.bindparam("completed_by"), opinion=sa.bindparam("opinion"))
 _LOCKED_CASE = _cases.update().where(
     _cases.c.id == sa.bindparam("case_id_"), _cases.c.lock_version == sa.bindparam("expected_version"))
-BUMP_CASE = _LOCKED_CASE.values(lock_version=sa.bindparam("lock_version"))
-END_CASE = _LOCKED_CASE.values(lock_version=sa.bindparam("lock_version"), status="ended",
-                               outcome=sa.bindparam("outcome_"), ended_at=sa.bindparam("ended_at_"))
+_NEXT_VERSION = dict(lock_version=sa.bindparam("lock_version"), trail_seq=sa.bindparam("trail_seq_"),
+                     trail_hash=sa.bindparam("trail_hash_"))
+BUMP_CASE = _LOCKED_CASE.values(**_NEXT_VERSION)
+END_CASE = _LOCKED_CASE.values(**_NEXT_VERSION, status="ended", outcome=sa.bindparam("outcome_"),
+                               ended_at=sa.bindparam("ended_at_"))
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ class CaseRow:
     status: str
     outcome: str | None
     lock_version: int
+    trail_seq: int = 0
+    trail_hash: str = ""
 
 DEFINITE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.COMPLETED | TaskState.CANCELLED | TaskState.ERROR
 OPEN_USER_TASK = "open"
@@ -100,7 +104,11 @@ class CaseStepper:
             try:
                 ctx = StepContext(session, case, live, actor_id, self.clock.now(), record=record)
                 yield ctx
-                self.finish(ctx)
+                try:
+                    self.finish(ctx)
+                except sa.exc.IntegrityError:
+                    # A concurrent step on the same case wrote the same task, journal or trail keys first.
+                    raise Conflict(f"case {case.number} was changed by another request; reload and try again") from None
             except BaseException:
                 self.store.discard(case.id)
                 raise
@@ -123,7 +131,8 @@ class CaseStepper:
             rows.append(trail.event("case_ended", ctx.now, case_id=case.id, actor=ctx.actor_id,
                                     to_state=outcome, data_digest=trail.digest(wf.data)))
         self.store.write(session, live)
-        trail.append(session, rows)
+        head = trail.append(session, rows, (case.trail_seq, case.trail_hash) if case.trail_hash else None)
+        lock["trail_seq_"], lock["trail_hash_"] = head if head else (case.trail_seq, case.trail_hash)
         result = session.execute(statement, lock)
         if result.rowcount != 1:
             raise Conflict(f"case {case.number} was changed by another request; reload and try again")

@@ -71,8 +71,9 @@ def condition_variables(spec) -> set[str]:
     """Names that the process's gateway conditions read."""
     names = set()
     for task_spec in spec.task_specs.values():
-        for condition in getattr(task_spec, "cond_task_specs", []) or []:
-            expression = condition[0] if isinstance(condition, tuple) else None
+        for condition, _target in getattr(task_spec, "cond_task_specs", None) or []:
+            args = getattr(condition, "args", None)
+            expression = args[0] if args else None
             if isinstance(expression, str):
                 names |= {n.id for n in ast.walk(ast.parse(expression, mode="eval")) if isinstance(n, ast.Name)}
     return names

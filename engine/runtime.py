@@ -43,7 +43,7 @@ class CaseService:
             session.flush()
             case.number = f"{now.astimezone(SHANGHAI):%Y%m%d}{case.id:06d}"
             session.flush()
-            row = CaseRow(case.id, case.number, definition.id, case.department, "running", None, 0)
+            row = CaseRow(case.id, case.number, definition.id, case.department, "running", None, 0, 0, "")
             live = self.store.new(case.id, definition.id)
             ctx = StepContext(session, row, live, actor.id, now)
             ctx.events.append(trail.event(

@@ -62,7 +62,7 @@ class TaskService:
             ).values(assignee=actor.id))
             if result.rowcount != 1:
                 raise Conflict(f"task {task_id} was claimed by someone else")
-            trail.append(session, [trail.event(
+            trail.append_case_events(session, record.case_id, [trail.event(
                 "task_claimed", self.clock.now(), case_id=record.case_id, task_id=task_id,
                 element_id=record.element_id, actor=actor.id)])
             record.assignee = actor.id

@@ -1,8 +1,14 @@
-"""The supervision trail: append-only rows, each hash-chained to the one before.
+"""The supervision trail: append-only rows, each hash-chained to the one before it.
 
-Rows are appended inside the caller's transaction, so a state change and its
-trail rows commit together. A single head row, locked while appending, keeps the
-chain linear across concurrent transactions and makes truncation detectable.
+Rows are appended inside the caller's transaction, so a state change and its trail
+rows commit together. There are two kinds of chain:
+
+- the system chain (``chain`` 0), with its head in ``trail_head``: deployments, catalogue
+  changes and every case's ``case_started`` row, so that removing a whole case is detected;
+- one chain per case, starting from its ``case_started`` row, with its head on the case row,
+  moved in the same update as the case's optimistic lock (no global lock on the hot path).
+
+Editing, deleting or truncating any row breaks a link or a head, and ``verify`` names the row.
 """
 from __future__ import annotations
 
@@ -14,11 +20,13 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from .models import TrailEntry, TrailHead
+from .models import Case, TrailEntry, TrailHead
 
 GENESIS = "0" * 64
+SYSTEM = 0
 _entries = TrailEntry.__table__
 _head = TrailHead.__table__
+_cases = Case.__table__
 LOCK_HEAD = sa.select(_head.c.seq, _head.c.hash).where(_head.c.id == 1).with_for_update()
 INSERT_ENTRIES = _entries.insert()
 MOVE_HEAD = _head.update().where(_head.c.id == 1).values(seq=sa.bindparam("new_seq"), hash=sa.bindparam("new_hash"))
@@ -30,11 +38,11 @@ def digest(data) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _row_hash(row: dict) -> str:
+def _row_hash(row) -> str:
     fields = [
-        row["seq"], row["case_id"], row["task_id"], row["element_id"], row["event"],
-        row["from_state"], row["to_state"], row["actor"], _instant(row["at"]),
-        row["data_digest"], row["detail"], row["prev_hash"],
+        row["chain"], row["chain_seq"], row["case_id"], row["task_id"], row["element_id"], row["event"],
+        row["from_state"], row["to_state"], row["actor"], _instant(row["at"]), row["data_digest"], row["detail"],
+        row["prev_hash"],
     ]
     text = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -62,21 +70,52 @@ def ensure_head(session: Session) -> None:
         session.execute(_head.insert().values(id=1, seq=0, hash=GENESIS))
 
 
-def append(session: Session, rows: list[dict]) -> None:
-    """Chain and insert ``rows`` in the caller's transaction."""
-    if not rows:
-        return
-    head = session.execute(LOCK_HEAD).first()
-    if head is None:
-        raise RuntimeError("trail head missing: run `shenpi init-db`")
-    seq, prev = head
+def _in_system_chain(row: dict) -> bool:
+    return row["case_id"] is None or row["event"] == "case_started"
+
+
+def _link(rows, chain: int, position: int, prev: str) -> tuple[int, str]:
     for row in rows:
-        seq += 1
-        row["seq"] = seq
-        row["prev_hash"] = prev
+        position += 1
+        row.update(chain=chain, chain_seq=position, prev_hash=prev)
         row["hash"] = prev = _row_hash(row)
-    session.execute(INSERT_ENTRIES, rows)
-    session.execute(MOVE_HEAD, {"new_seq": seq, "new_hash": prev})
+    return position, prev
+
+
+def append_case_events(session: Session, case_id: int, rows: list[dict]) -> None:
+    """Append rows to a case's chain outside a workflow step (e.g. a claim), moving the case's head."""
+    head = session.execute(
+        sa.select(_cases.c.trail_seq, _cases.c.trail_hash).where(_cases.c.id == case_id).with_for_update()
+    ).first()
+    position, last = append(session, rows, (head.trail_seq, head.trail_hash))
+    session.execute(_cases.update().where(_cases.c.id == case_id).values(trail_seq=position, trail_hash=last))
+
+
+def append(session: Session, rows: list[dict], case_head: tuple[int, str] | None = None) -> tuple[int, str] | None:
+    """Chain and insert ``rows`` in the caller's transaction.
+
+    Rows of a case continue the chain whose head (position, hash) the caller read from the case row; the
+    new head is returned for the caller to store with the case's next version.
+    """
+    if not rows:
+        return case_head
+    system = [r for r in rows if _in_system_chain(r)]
+    by_case = [r for r in rows if not _in_system_chain(r)]
+    if system:
+        head = session.execute(LOCK_HEAD).first()
+        if head is None:
+            raise RuntimeError("trail head missing: run `shenpi init-db`")
+        position, last = _link(system, SYSTEM, head.seq, head.hash)
+        session.execute(MOVE_HEAD, {"new_seq": position, "new_hash": last})
+        started = [r["hash"] for r in system if r["event"] == "case_started"]
+        if started and case_head is None:
+            case_head = (0, started[-1])
+    if by_case:
+        if case_head is None:
+            raise ValueError("rows of a case need the case's trail head")
+        case_head = _link(by_case, by_case[0]["case_id"], *case_head)
+    session.execute(INSERT_ENTRIES, system + by_case)
+    return case_head
 
 
 @dataclass
@@ -88,29 +127,58 @@ class Verification:
 
 
 def verify(session: Session, batch: int = 5000) -> Verification:
-    """Recompute the whole chain; name the first row that does not fit."""
-    expected_seq, prev, checked = 1, GENESIS, 0
-    last_seq = 0
+    """Recompute every chain; name the first row (by sequence number) that does not fit."""
+    problems: list[tuple[int, str]] = []
+    checked = 0
+    started: dict[int, tuple[int, str]] = {}     # case id -> (seq, hash) of its case_started row
+    tails: dict[int, tuple[int, int, str]] = {}  # chain -> (last position, last seq, last hash)
+    last_key = (-1, 0)
     while True:
         rows = session.execute(
-            sa.select(_entries).where(_entries.c.seq >= expected_seq).order_by(_entries.c.seq).limit(batch)
+            sa.select(_entries).where(sa.tuple_(_entries.c.chain, _entries.c.chain_seq) > sa.tuple_(*last_key))
+            .order_by(_entries.c.chain, _entries.c.chain_seq).limit(batch)
         ).mappings().all()
         if not rows:
             break
         for row in rows:
-            if row["seq"] != expected_seq:
-                return Verification(False, checked, expected_seq, f"row {expected_seq} is missing (next is {row['seq']})")
-            if row["prev_hash"] != prev:
-                return Verification(False, checked, row["seq"], "previous-hash link does not match")
-            if _row_hash(dict(row)) != row["hash"]:
-                return Verification(False, checked, row["seq"], "row content does not match its hash")
-            prev, last_seq = row["hash"], row["seq"]
-            expected_seq += 1
             checked += 1
-    head = session.execute(sa.select(_head.c.seq, _head.c.hash).where(_head.c.id == 1)).first()
-    if head is not None and (head.seq != last_seq or head.hash != prev):
-        return Verification(False, checked, last_seq + 1, f"trail ends at row {last_seq} but the head records row {head.seq}")
+            chain = row["chain"]
+            position, _seq, prev = tails.get(chain, (0, None, None))
+            if prev is None:
+                prev = GENESIS if chain == SYSTEM else started.get(chain, (None, None))[1]
+            if row["chain_seq"] != position + 1:
+                problems.append((row["seq"], f"rows missing before row {row['seq']} (chain {chain} jumps from {position} to {row['chain_seq']})"))
+            elif prev is None:
+                problems.append((row["seq"], f"case {chain} has trail rows but no case_started row"))
+            elif row["prev_hash"] != prev:
+                problems.append((row["seq"], "previous-hash link does not match"))
+            elif _row_hash(row) != row["hash"]:
+                problems.append((row["seq"], "row content does not match its hash"))
+            if chain == SYSTEM and row["event"] == "case_started":
+                started[row["case_id"]] = (row["seq"], row["hash"])
+            tails[chain] = (row["chain_seq"], row["seq"], row["hash"])
+        last_key = (rows[-1]["chain"], rows[-1]["chain_seq"])
+    problems.extend(_check_heads(session, tails, started))
+    if problems:
+        seq, reason = min(problems, key=lambda p: p[0])
+        return Verification(False, checked, seq, reason)
     return Verification(True, checked)
+
+
+def _check_heads(session, tails, started) -> list[tuple[int, str]]:
+    problems = []
+    head = session.execute(sa.select(_head.c.seq, _head.c.hash).where(_head.c.id == 1)).first()
+    position, seq, last = tails.get(SYSTEM, (0, 0, GENESIS))
+    if head is not None and (head.seq != position or head.hash != last):
+        problems.append(((seq or 0) + 1, f"the system chain ends at position {position} but its head records {head.seq}"))
+    for case_id, trail_seq, trail_hash in session.execute(sa.select(_cases.c.id, _cases.c.trail_seq, _cases.c.trail_hash)):
+        position, seq, last = tails.get(case_id, (0, None, None))
+        if case_id not in started:
+            problems.append((seq or 0, f"case {case_id} has no case_started row in the system chain"))
+        elif trail_seq != position or trail_hash != (last or started[case_id][1]):
+            problems.append(((seq or started[case_id][0]) + 1,
+                             f"case {case_id}'s trail ends at position {position} but the case records {trail_seq}"))
+    return problems
 
 
 def for_case(session: Session, case_id: int) -> list[dict]:

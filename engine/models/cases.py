@@ -23,6 +23,9 @@ class Case(Base):
     outcome: Mapped[str | None] = mapped_column(sa.String(16), nullable=True)
     # Optimistic lock: every committed change to the case increments it.
     lock_version: Mapped[int] = mapped_column(default=1)
+    # Head of the case's trail chain, moved in the same update as the lock.
+    trail_seq: Mapped[int] = mapped_column(default=0)
+    trail_hash: Mapped[str] = mapped_column(sa.String(64), default="")
     created_by: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
     created_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

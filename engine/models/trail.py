@@ -10,9 +10,15 @@ from ..db import Base, UTCDateTime
 
 
 class TrailEntry(Base):
-    __tablename__ = "trail_entry"
+    """One trail row. Rows form chains: the system chain (``chain`` 0: deployments, catalogue changes and
+    every case's ``case_started`` row) and one chain per case, which starts from its ``case_started`` row."""
 
-    seq: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=False)
+    __tablename__ = "trail_entry"
+    __table_args__ = (sa.UniqueConstraint("chain", "chain_seq"),)
+
+    seq: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True)
+    chain: Mapped[int] = mapped_column(sa.Integer)
+    chain_seq: Mapped[int] = mapped_column(sa.Integer)
     case_id: Mapped[int | None] = mapped_column(sa.Integer, index=True, nullable=True)
     task_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
     element_id: Mapped[str | None] = mapped_column(sa.String(100), nullable=True)
@@ -28,7 +34,7 @@ class TrailEntry(Base):
 
 
 class TrailHead(Base):
-    """The last sequence number and hash; a single row locked by every appending transaction."""
+    """Head of the system chain: its last position and hash, locked while appending to it."""
 
     __tablename__ = "trail_head"
 
