@@ -5,7 +5,8 @@
 naive   plain SpiffWorkflow, spec parsed once, full serializer JSON round-trip before every step, in memory.
 engine  the engine API; every completion its own committed transaction (workflow journal, task projection,
         trail) with production durability (SQLite WAL + synchronous=FULL; PostgreSQL defaults).
-floor   the same rows the engine wrote per completion, written by plain SQL, same database and durability.
+floor   the rows the engine wrote per completion (journal, task projection, trail, case version), written by
+        plain SQL on a raw connection with no reads and no engine work; same database and durability.
 long    cost of completing step ~200 of a case that loops back for revision, against step 2.
 """
 from __future__ import annotations
@@ -106,34 +107,29 @@ def floor_rate(engine: Shenpi, completions: int, shape: dict) -> float:
     q = lambda sql: sql.replace("?", mark)  # noqa: E731
     if sqlite:
         dbapi.isolation_level = None
-    seq_base = 10_000_000
     cur.execute(q("INSERT INTO task_record (id, case_id, element_id, name, lane, department, post, state, created_at) "
                   "VALUES (?, ?, 'Task_X', '步骤', '承办人', '基准局', '承办人', 'open', '2026-01-01 00:00:00')"),
                 (ids[0], case_id))
     if not sqlite:
         dbapi.commit()
     started = time.perf_counter()
+    position = 10_000_000
     for i in range(completions):
         if sqlite:
             cur.execute("BEGIN IMMEDIATE")
-        cur.execute(q("SELECT state FROM task_record WHERE id = ?"), (ids[i],))
-        cur.fetchall()
-        cur.execute(q("SELECT lock_version FROM case_record WHERE id = ?"), (case_id,))
-        cur.fetchall()
-        cur.execute(q("INSERT INTO workflow_journal (case_id, seq, delta) VALUES (?, ?, ?)"), (case_id, seq_base + i, delta))
+        cur.execute(q("INSERT INTO workflow_journal (case_id, seq, delta) VALUES (?, ?, ?)"), (case_id, position + i, delta))
         cur.execute(q("UPDATE task_record SET state = 'completed', completed_at = ?, completed_by = 'bench', opinion = '同意' WHERE id = ?"),
                     ("2026-01-01 00:00:01", ids[i]))
         cur.execute(q("INSERT INTO task_record (id, case_id, element_id, name, lane, department, post, state, created_at) "
                       "VALUES (?, ?, 'Task_X', '步骤', '承办人', '基准局', '承办人', 'open', '2026-01-01 00:00:00')"),
                     (ids[i + 1], case_id))
-        cur.execute("SELECT seq, hash FROM trail_head WHERE id = 1" + ("" if sqlite else " FOR UPDATE"))
-        seq, _ = cur.fetchone()
-        cur.executemany(q("INSERT INTO trail_entry (seq, case_id, task_id, element_id, event, from_state, to_state, actor, at, "
-                          "data_digest, detail, prev_hash, hash) VALUES (?, ?, ?, 'Task_X', 'task', 'ready', 'completed', 'bench', "
-                          "'2026-01-01 00:00:01', ?, NULL, ?, ?)"),
-                        [(seq + k + 1, case_id, ids[i], "d" * 64, "p" * 64, "h" * 64) for k in range(rows_per)])
-        cur.execute(q("UPDATE trail_head SET seq = ?, hash = ? WHERE id = 1"), (seq + rows_per, "h" * 64))
-        cur.execute(q("UPDATE case_record SET lock_version = lock_version + 1 WHERE id = ?"), (case_id,))
+        cur.executemany(q("INSERT INTO trail_entry (chain, chain_seq, case_id, task_id, element_id, event, from_state, "
+                          "to_state, actor, at, data_digest, detail, prev_hash, hash) VALUES (?, ?, ?, ?, 'Task_X', 'task', "
+                          "'ready', 'completed', 'bench', '2026-01-01 00:00:01', ?, NULL, ?, ?)"),
+                        [(case_id, position + i * rows_per + k, case_id, ids[i], "d" * 64, "p" * 64, "h" * 64)
+                         for k in range(rows_per)])
+        cur.execute(q("UPDATE case_record SET lock_version = lock_version + 1, trail_seq = ?, trail_hash = ? WHERE id = ?"),
+                    (position + i * rows_per, "h" * 64, case_id))
         if sqlite:
             cur.execute("COMMIT")
         else:
