@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 
 import sqlalchemy as sa
-from SpiffWorkflow.util.task import TaskState
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 
 from .identity import ADMIN, APPLICANT, ENGINE, OFFICIAL, SUPERVISOR, Actor, split_lane
 from .models import Department, Matter, User
@@ -28,8 +28,8 @@ def department_posts(engine) -> dict[str, set[str]]:
     for department, key in matters:
         posts.setdefault(department, set())
         with engine.db.reading() as session:
-            definition = engine.repository.latest(session, key)
-        for lane in engine.repository.parsed(definition.id).lanes:
+            definition_id = engine.repository.latest(session, key).id
+        for lane in engine.repository.parsed(definition_id).lanes:
             lane_department, post = split_lane(lane, department)
             posts.setdefault(lane_department, set()).add(post)
     return posts
@@ -68,21 +68,38 @@ def seed_people(engine) -> list[str]:
 
 
 def condition_variables(spec) -> set[str]:
-    """Names that the process's gateway conditions read."""
+    """Form fields that gateway conditions compare with a string (``review == "deny"``, ``"deny" in (a, b)``)."""
     names = set()
     for task_spec in spec.task_specs.values():
         for condition, _target in getattr(task_spec, "cond_task_specs", None) or []:
             args = getattr(condition, "args", None)
-            expression = args[0] if args else None
-            if isinstance(expression, str):
-                names |= {n.id for n in ast.walk(ast.parse(expression, mode="eval")) if isinstance(n, ast.Name)}
+            if args and isinstance(args[0], str):
+                names |= _compared_names(ast.parse(args[0], mode="eval"))
     return names
 
 
-def answers(spec, verdict: str = "approve") -> dict:
-    """Form data that takes every decision in the flow the same way."""
+def _compared_names(tree) -> set[str]:
+    names = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Compare):
+            continue
+        operands = [node.left, *node.comparators]
+        if not any(isinstance(o, ast.Constant) and isinstance(o.value, str) for o in operands):
+            continue
+        for operand in operands:
+            if isinstance(operand, ast.Name):
+                names.add(operand.id)
+            elif isinstance(operand, (ast.Tuple, ast.List)):
+                names |= {e.id for e in operand.elts if isinstance(e, ast.Name)}
+    return names
+
+
+def answers(spec, element: str, verdict: str = "approve") -> dict:
+    """Form data for the task ``element`` that takes every decision in the flow the same way."""
     data = {name: verdict for name in condition_variables(spec)}
-    data.update(accept="accept" if verdict != "refuse" else "refuse", signature=verdict)
+    data["accept"] = "refuse" if verdict == "refuse" else "accept"
+    if any(getattr(ts, "bpmn_id", None) == element and isinstance(ts, MultiInstanceTask) for ts in spec.task_specs.values()):
+        data = {"signature": verdict}
     return data
 
 
@@ -96,8 +113,8 @@ def drive(engine, case_id: int, steps: int | None = None, verdict: str = "approv
         task = tasks[0]
         case = engine.runtime.get_case(case_id, ENGINE)
         spec = engine.repository.parsed(case["process"]["id"]).spec
-        data = answers(spec, verdict)
-        if signers:
+        data = answers(spec, task["element"], verdict)
+        if signers and "signature" not in data:
             data["signers"] = list(signers)
         engine.tasks.complete(task["id"], ENGINE, data, "同意。" if verdict == "approve" else "不符合条件。")
         done += 1
