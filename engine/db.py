@@ -121,5 +121,4 @@ class Database:
         try:
             yield session
         finally:
-            session.rollback()
-            session.close()
+            session.close()  # releases the connection (rolled back by the pool); loaded objects stay readable
