@@ -79,13 +79,28 @@ class IndexedWorkflow(BpmnWorkflow):
     iterator stops at depth 1000); the index keeps a step's cost flat.
     """
 
+    def _indexed(self) -> bool:
+        return isinstance(self.tasks, TrackedTasks) and not self.subprocesses
+
     def get_tasks_iterator(self, first_task=None, **kwargs):
         state = kwargs.get("state")
-        tasks = self.tasks
-        if (first_task is None and state is not None and not state & FINISHED and not self.subprocesses
-                and isinstance(tasks, TrackedTasks) and kwargs.keys() <= _FAST_FILTERS):
-            return tasks.iter_unfinished(BpmnTaskFilter(**kwargs))
+        if (first_task is None and state is not None and not state & FINISHED and self._indexed()
+                and kwargs.keys() <= _FAST_FILTERS):
+            return self.tasks.iter_unfinished(BpmnTaskFilter(**kwargs))
         return super().get_tasks_iterator(first_task, **kwargs)
+
+    def update_waiting_tasks(self):
+        if not self._indexed():
+            return super().update_waiting_tasks()
+        for task in self.tasks.iter_unfinished(BpmnTaskFilter(state=TaskState.WAITING)):
+            task.task_spec._update(task)
+
+    def is_completed(self):
+        if not self.completed and self._indexed():
+            if next(self.tasks.iter_unfinished(BpmnTaskFilter(state=TaskState.NOT_FINISHED_MASK)), None) is None:
+                self.completed = True
+            return self.completed
+        return super().is_completed()
 
 
 class WorkflowCodec:
