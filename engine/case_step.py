@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
-from . import trail
+from . import fast_sql, trail
 from .bpmn_validation import outcome_of
 from .errors import Conflict, InvalidState, NotFound
 from .identity import split_lane
@@ -38,7 +38,7 @@ _LOCKED_CASE = _cases.update().where(
 _NEXT_VERSION = dict(lock_version=sa.bindparam("lock_version"), trail_seq=sa.bindparam("trail_seq_"),
                      trail_hash=sa.bindparam("trail_hash_"))
 BUMP_CASE = _LOCKED_CASE.values(**_NEXT_VERSION)
-END_CASE = _LOCKED_CASE.values(**_NEXT_VERSION, status="ended", outcome=sa.bindparam("outcome_"),
+END_CASE = _LOCKED_CASE.values(**_NEXT_VERSION, status=sa.bindparam("status_"), outcome=sa.bindparam("outcome_"),
                                ended_at=sa.bindparam("ended_at_"))
 
 
@@ -125,7 +125,7 @@ class CaseStepper:
         statement = BUMP_CASE
         if wf.is_completed():
             outcome = self._outcome(wf) if wf.success else "terminated"
-            statement, lock = END_CASE, {**lock, "outcome_": outcome, "ended_at_": ctx.now}
+            statement, lock = END_CASE, {**lock, "status_": "ended", "outcome_": outcome, "ended_at_": ctx.now}
             if self.store.repository.parsed(case.definition_id).has_timers:
                 session.execute(_timers.delete().where(_timers.c.case_id == case.id))
             rows.append(trail.event("case_ended", ctx.now, case_id=case.id, actor=ctx.actor_id,
@@ -133,8 +133,7 @@ class CaseStepper:
         self.store.write(session, live)
         head = trail.append(session, rows, (case.trail_seq, case.trail_hash) if case.trail_hash else None)
         lock["trail_seq_"], lock["trail_hash_"] = head if head else (case.trail_seq, case.trail_hash)
-        result = session.execute(statement, lock)
-        if result.rowcount != 1:
+        if fast_sql.execute(session, statement, lock) != 1:
             raise Conflict(f"case {case.number} was changed by another request; reload and try again")
 
     @staticmethod
@@ -168,7 +167,7 @@ class CaseStepper:
         if spec.manual and state == TaskState.READY:
             department, post = split_lane(getattr(spec, "lane", None), case.department)
             item = task.internal_data.get("item")
-            ctx.session.execute(INSERT_RECORD, dict(
+            fast_sql.execute(ctx.session, INSERT_RECORD, dict(
                 id=tid, case_id=case.id, element_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
                 lane=getattr(spec, "lane", None), department=department, post=post,
                 assignee=item if isinstance(item, str) else None, state=OPEN_USER_TASK, created_at=ctx.now,
@@ -178,7 +177,7 @@ class CaseStepper:
         elif spec.manual and before == TaskState.READY:
             completed_by, opinion = ctx.completed_by.get(tid, (None, None))
             new_state = "completed" if state == TaskState.COMPLETED else "cancelled"
-            ctx.session.execute(CLOSE_RECORD, dict(
+            fast_sql.execute(ctx.session, CLOSE_RECORD, dict(
                 task_id_=tid, state=new_state, completed_at=ctx.now, completed_by=completed_by, opinion=opinion))
             if completed_by:
                 actor = completed_by

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from . import fast_sql
 from .models import Case, TrailEntry, TrailHead
 
 GENESIS = "0" * 64
@@ -114,7 +115,7 @@ def append(session: Session, rows: list[dict], case_head: tuple[int, str] | None
         if case_head is None:
             raise ValueError("rows of a case need the case's trail head")
         case_head = _link(by_case, by_case[0]["case_id"], *case_head)
-    session.execute(INSERT_ENTRIES, system + by_case)
+    fast_sql.execute_many(session, INSERT_ENTRIES, system + by_case)
     return case_head
 
 

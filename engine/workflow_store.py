@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from SpiffWorkflow.bpmn import BpmnWorkflow
 
+from . import fast_sql
 from .models import WorkflowJournal, WorkflowSnapshot
 from .repository import RepositoryService
 from .workflow_state import IndexedWorkflow, WorkflowCodec, open_states, track
@@ -103,7 +104,7 @@ class WorkflowStore:
             delta = self.codec.dumps(self.codec.delta(wf, live.states))
             live.journal_seq += 1
             live.journal_len += 1
-            session.execute(INSERT_JOURNAL, {"case_id": live.case_id, "seq": live.journal_seq, "delta": delta})
+            fast_sql.execute(session, INSERT_JOURNAL, {"case_id": live.case_id, "seq": live.journal_seq, "delta": delta})
         tasks = wf.tasks
         touched = list(live.states) + list(tasks.created) + list(tasks.touched)
         live.states = open_states(wf, touched)

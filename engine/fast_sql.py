@@ -1,0 +1,86 @@
+"""Hot-path writes straight to the DB-API cursor of the current SQLAlchemy transaction.
+
+SQLAlchemy's execution layer costs more per statement than SQLite itself; the few
+statements every task completion runs are compiled once per dialect and column set,
+then executed on the raw cursor inside the same transaction.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+
+from sqlalchemy import exc
+from sqlalchemy.orm import Session
+
+_compiled: dict = {}
+
+
+def _connection(session):
+    return session.connection() if isinstance(session, Session) else session
+
+
+def _sql(statement, dialect, keys: tuple):
+    cache_key = (id(statement), dialect.name, keys)
+    found = _compiled.get(cache_key)
+    if found is None:
+        compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+        order = tuple(compiled.positiontup) if compiled.positiontup else None
+        sql = str(compiled).split(" RETURNING ")[0]   # nothing is read back on this path
+        found = _compiled[cache_key] = (sql, order, statement)   # keeps the statement alive for id()
+    return found
+
+
+def _adapter(dialect_name: str):
+    if dialect_name == "sqlite":
+        def adapt(value):
+            if isinstance(value, _dt.datetime):
+                return value.astimezone(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+            return value
+    else:
+        def adapt(value):
+            return value
+    return adapt
+
+
+_adapters = {name: _adapter(name) for name in ("sqlite", "postgresql")}
+
+
+def _bind(order, params: dict, adapt):
+    if order is None:
+        return {k: adapt(v) for k, v in params.items()}
+    return tuple(adapt(params[k]) for k in order)
+
+
+def execute(session, statement, params: dict) -> int:
+    """Run one INSERT/UPDATE; returns the row count."""
+    connection = _connection(session)
+    dialect = connection.dialect
+    adapt = _adapters.get(dialect.name)
+    if adapt is None:
+        return connection.execute(statement, params).rowcount
+    sql, order, _ = _sql(statement, dialect, tuple(params))
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql, _bind(order, params, adapt))
+        return cursor.rowcount
+    except dialect.dbapi.IntegrityError as error:
+        raise exc.IntegrityError(sql, params, error) from error
+    finally:
+        cursor.close()
+
+
+def execute_many(session, statement, rows: list[dict]) -> None:
+    connection = _connection(session)
+    dialect = connection.dialect
+    adapt = _adapters.get(dialect.name)
+    if adapt is None or not rows:
+        if rows:
+            connection.execute(statement, rows)
+        return
+    sql, order, _ = _sql(statement, dialect, tuple(rows[0]))
+    cursor = connection.connection.cursor()
+    try:
+        cursor.executemany(sql, [_bind(order, row, adapt) for row in rows])
+    except dialect.dbapi.IntegrityError as error:
+        raise exc.IntegrityError(sql, rows, error) from error
+    finally:
+        cursor.close()
