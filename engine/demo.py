@@ -6,7 +6,7 @@ import ast
 import sqlalchemy as sa
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 
-from .identity import ADMIN, APPLICANT, ENGINE, OFFICIAL, SUPERVISOR, Actor, split_lane
+from .identity import ADMIN, APPLICANT, ENGINE, OFFICIAL, SUPERVISOR, split_lane
 from .models import Department, Matter, User
 
 PROVINCE, CITY, DISTRICT = "410000", "410100", "410104"

@@ -1,7 +1,6 @@
 """Every matter of the catalogue deploys, validates and runs from start to end."""
 from __future__ import annotations
 
-import tomllib
 
 import pytest
 from lxml import etree

@@ -1,6 +1,8 @@
 """Restricted expressions and scripts: normal data logic works, the usual escapes do not."""
 from __future__ import annotations
 
+import os
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -60,26 +62,17 @@ ESCAPES = [
     "input()",
     "memoryview(b'x')",
 ]
+REFUSED = (ExpressionError, NameError, AttributeError, NotImplementedError)
 SCRIPT_ESCAPES = ["import os", "from os import system", "class A: pass", "global review\nreview.x = 1",
                   "__import__('os')", 'with open("/tmp/shenpi-pwned", "w") as f:\n    f.write("x")']
 
 
-@pytest.mark.parametrize("source", ESCAPES)
-def test_escape_attempts_in_expressions_fail(source, tmp_path):
-    with pytest.raises(Exception) as info:
-        check_expression(source)
-        ENV.evaluate(source, {"review": "approve"})
-    assert not isinstance(info.value, SyntaxError) or isinstance(info.value, ExpressionError)
-    assert not (tmp_path / "pwned").exists()
-
-
-@pytest.mark.parametrize("source", SCRIPT_ESCAPES)
-def test_escape_attempts_in_scripts_fail(source):
-    with pytest.raises(Exception):
-        check_script(source)
-        ENV.execute(source, {"review": "approve"})
-    import os
-
+@pytest.mark.parametrize("source,check,run", [(s, check_expression, ENV.evaluate) for s in ESCAPES]
+                         + [(s, check_script, ENV.execute) for s in SCRIPT_ESCAPES])
+def test_escape_attempts_fail(source, check, run):
+    with pytest.raises(REFUSED):
+        check(source)
+        run(source, {"review": "approve"})
     assert not os.path.exists("/tmp/shenpi-pwned")
 
 
