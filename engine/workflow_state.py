@@ -113,6 +113,10 @@ class WorkflowCodec:
     def dumps(self, value) -> str:
         return json.dumps(value, cls=self._encoder, ensure_ascii=False, separators=(",", ":"))
 
+    @staticmethod
+    def loads(text: str) -> dict:
+        return json.loads(text)
+
     def _meta(self, wf: BpmnWorkflow) -> dict:
         return {
             "root": str(wf.task_tree.id),

@@ -30,9 +30,8 @@ class LiveWorkflow:
     definition_id: int
     lock_version: int
     wf: BpmnWorkflow
-    states: dict = field(default_factory=dict)
+    states: dict = field(default_factory=dict)   # task id -> state at the last save, for tasks not finished then
     journal_seq: int = 0
-    journal_len: int = 0
     needs_snapshot: bool = True
 
 
@@ -63,27 +62,21 @@ class WorkflowStore:
         ).first()
         if snapshot is None:
             raise LookupError(f"case {case_id} has no stored workflow")
-        state = self.codec_loads(snapshot.state)
+        state = self.codec.loads(snapshot.state)
         entries = session.execute(
             sa.select(_journal.c.seq, _journal.c.delta)
             .where(_journal.c.case_id == case_id, _journal.c.seq > snapshot.journal_seq)
             .order_by(_journal.c.seq)
         ).all()
         for entry in entries:
-            self.codec.merge(state, self.codec_loads(entry.delta))
+            self.codec.merge(state, self.codec.loads(entry.delta))
         parsed = self.repository.parsed(definition_id)
         wf = self.codec.restore(state, parsed.spec, parsed.subprocess_specs, self.script_engine)
         last_seq = entries[-1].seq if entries else snapshot.journal_seq
         return LiveWorkflow(
             case_id, definition_id, lock_version, wf, states=open_states(wf),
-            journal_seq=last_seq, journal_len=len(entries), needs_snapshot=len(entries) > COMPACT_AFTER,
+            journal_seq=last_seq, needs_snapshot=len(entries) > COMPACT_AFTER,
         )
-
-    @staticmethod
-    def codec_loads(text: str) -> dict:
-        import json
-
-        return json.loads(text)
 
     def write(self, session, live: LiveWorkflow) -> None:
         """Store the changes since the last save in the caller's transaction."""
@@ -98,12 +91,10 @@ class WorkflowStore:
                 session.execute(_journal.delete().where(_journal.c.case_id == live.case_id))
             else:
                 session.execute(_snapshots.insert().values(case_id=live.case_id, state=state, journal_seq=live.journal_seq))
-            live.journal_len = 0
             live.needs_snapshot = False
         else:
             delta = self.codec.dumps(self.codec.delta(wf, live.states))
             live.journal_seq += 1
-            live.journal_len += 1
             fast_sql.execute(session, INSERT_JOURNAL, {"case_id": live.case_id, "seq": live.journal_seq, "delta": delta})
         tasks = wf.tasks
         touched = list(live.states) + list(tasks.created) + list(tasks.touched)
