@@ -21,6 +21,7 @@ class Settings:
     max_upload_bytes: int = field(default_factory=lambda: int(_env("MAX_UPLOAD_BYTES", str(2 * 1024 * 1024))))
     sweep_interval_seconds: float = field(default_factory=lambda: float(_env("SWEEP_INTERVAL", "30")))
     workflow_cache_size: int = field(default_factory=lambda: int(_env("WORKFLOW_CACHE_SIZE", "2000")))
+    office_hours: str = field(default_factory=lambda: _env("OFFICE_HOURS", "09:00-12:00,13:30-17:30"))
 
     @property
     def embedded_broker(self) -> bool:

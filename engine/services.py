@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from . import clock as clock_module
 from . import trail
+from .calendar_service import CalendarService
 from .catalogue import CatalogueService
 from .case_step import CaseStepper
 from .config import Settings
@@ -29,6 +30,7 @@ class Shenpi:
         self.runtime = CaseService(self.db, self.clock, self.repository, self.store, self.stepper)
         self.tasks = TaskService(self.db, self.clock, self.stepper)
         self.history = HistoryService(self.db)
+        self.calendar = CalendarService(self.db, self.clock, self.settings.office_hours)
 
     def init_db(self) -> None:
         self.db.create_all()

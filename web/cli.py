@@ -132,6 +132,60 @@ def trail_verify():
 
 
 @main.group()
+def calendar():
+    """The working-day calendar (holidays and adjusted working days)."""
+
+
+@calendar.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--year", type=int, help="The year the file arranges (default: the year of its first date).")
+@click.option("--actor", default="admin", show_default=True)
+def calendar_import(file: Path, year: int | None, actor: str):
+    """Import a year's arrangement from CSV (date,workday,name) or JSON ({"days": [...]})."""
+    from engine.calendar_service import parse_arrangement
+
+    engine = _engine()
+    try:
+        rows = parse_arrangement(file.read_bytes(), file.name)
+        if not rows:
+            raise click.ClickException(f"{file.name}: no days in the file")
+        count = engine.calendar.import_arrangement(year or rows[0]["day"].year, rows, file.name, actor)
+    except EngineError as exc:
+        _fail(exc)
+    click.echo(f"imported {count} day(s) for {year or rows[0]['day'].year}")
+
+
+@calendar.command("set")
+@click.argument("day")
+@click.option("--workday/--off", required=True, help="Whether the day is a working day.")
+@click.option("--name", default=None)
+@click.option("--actor", default="admin", show_default=True)
+def calendar_set(day: str, workday: bool, name: str | None, actor: str):
+    """Override one day (e.g. a local holiday or an adjusted working day)."""
+    import datetime as dt
+
+    try:
+        parsed = dt.date.fromisoformat(day)
+    except ValueError:
+        raise click.BadParameter(f"not a date: {day}", param_hint="DAY") from None
+    _engine().calendar.set_day(parsed, workday, name, actor)
+    click.echo(f"{parsed.isoformat()}: {'working day' if workday else 'day off'}")
+
+
+@calendar.command("show")
+@click.argument("year", type=int)
+def calendar_show(year: int):
+    """List the year's holidays and adjusted working days."""
+    try:
+        days = _engine().calendar.year_days(year)
+    except EngineError as exc:
+        _fail(exc)
+    for day in days:
+        kind = "上班" if day["workday"] else "休息"
+        click.echo(f"{day['date']} {kind} {day['name'] or ''}{' (override)' if day['override'] else ''}".rstrip())
+
+
+@main.group()
 def token():
     """API tokens."""
 

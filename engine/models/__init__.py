@@ -2,9 +2,10 @@
 from .org import ApiToken, Department, User
 from .definitions import Matter, ProcessDefinition
 from .cases import Case, PendingTimer, TaskRecord, WorkflowJournal, WorkflowSnapshot
+from .calendar import CalendarDay, CalendarYear
 from .trail import TrailEntry, TrailHead
 
 __all__ = [
-    "ApiToken", "Case", "PendingTimer", "Department", "Matter", "ProcessDefinition", "TaskRecord",
+    "ApiToken", "CalendarDay", "CalendarYear", "Case", "PendingTimer", "Department", "Matter", "ProcessDefinition", "TaskRecord",
     "TrailEntry", "TrailHead", "User", "WorkflowJournal", "WorkflowSnapshot",
 ]
