@@ -16,7 +16,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from . import fast_sql, trail
 from .bpmn_validation import outcome_of
-from .errors import Conflict, InvalidState, NotFound
+from .errors import Conflict, EngineError, InvalidState, NotFound
 from .identity import split_lane
 from .models import Case, PendingTimer, TaskRecord
 
@@ -25,7 +25,8 @@ _task_records = TaskRecord.__table__
 _timers = PendingTimer.__table__
 
 _CASE_COLUMNS = (_cases.c.id, _cases.c.number, _cases.c.definition_id, _cases.c.department, _cases.c.status,
-                 _cases.c.outcome, _cases.c.lock_version, _cases.c.trail_seq, _cases.c.trail_hash)
+                 _cases.c.outcome, _cases.c.lock_version, _cases.c.trail_seq, _cases.c.trail_hash,
+                 _cases.c.matter_code, _cases.c.accepted_at, _cases.c.paused_since)
 SELECT_CASE = sa.select(*_CASE_COLUMNS).where(_cases.c.id == sa.bindparam("case_id"))
 SELECT_TASK_AND_CASE = sa.select(_task_records, *(c.label(f"case__{c.name}") for c in _CASE_COLUMNS)).join_from(
     _task_records, _cases, _task_records.c.case_id == _cases.c.id).where(_task_records.c.id == sa.bindparam("task_id"))
@@ -53,6 +54,9 @@ class CaseRow:
     lock_version: int
     trail_seq: int = 0
     trail_hash: str = ""
+    matter_code: str = ""
+    accepted_at: _dt.datetime | None = None
+    paused_since: _dt.datetime | None = None
 
 DEFINITE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.COMPLETED | TaskState.CANCELLED | TaskState.ERROR
 OPEN_USER_TASK = "open"
@@ -69,6 +73,7 @@ class StepContext:
     events: list = field(default_factory=list)          # extra trail rows (case events)
     record: sa.Row | None = None                        # the task row a task operation is about
     opened: list = field(default_factory=list)          # user tasks this step opened: {id, element, name}
+    case_values: dict = field(default_factory=dict)     # further case columns this step sets
 
     @property
     def wf(self):
@@ -80,10 +85,24 @@ class CaseStepper:
         self.db = db
         self.store = store
         self.clock = clock
+        # Called as hook(ctx, transitions) before the step is written; may add trail rows and case values.
+        self.hooks: list = []
+        # Called as handler(error, case_id) after a step failed with an EngineError and was rolled back.
+        self.failure_handlers: list = []
 
     @contextmanager
     def step(self, case_id: int | None, actor_id: str, task_id: str | None = None):
         """A transaction on one case; with ``task_id`` the case is the task's and ``ctx.record`` its row."""
+        try:
+            with self._step(case_id, actor_id, task_id) as ctx:
+                yield ctx
+        except EngineError as error:
+            for handler in self.failure_handlers:
+                handler(error, case_id)
+            raise
+
+    @contextmanager
+    def _step(self, case_id: int | None, actor_id: str, task_id: str | None):
         with self.db.connect() as session:
             record = None
             if task_id is not None:
@@ -119,8 +138,13 @@ class CaseStepper:
         session, live, case = ctx.session, ctx.live, ctx.case
         wf = live.wf
         rows = ctx.events
-        for task, before in self._transitions(live):
+        transitions = self._transitions(live)
+        for task, before in transitions:
             rows.append(self._project(ctx, task, before))
+        for hook in self.hooks:
+            hook(ctx, transitions)
+        if ctx.case_values:
+            session.execute(_cases.update().where(_cases.c.id == case.id).values(**ctx.case_values))
         lock = {"case_id_": case.id, "expected_version": case.lock_version, "lock_version": case.lock_version + 1}
         statement = BUMP_CASE
         if wf.is_completed():
@@ -171,7 +195,7 @@ class CaseStepper:
                 id=tid, case_id=case.id, element_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
                 lane=getattr(spec, "lane", None), department=department, post=post,
                 assignee=item if isinstance(item, str) else None, state=OPEN_USER_TASK, created_at=ctx.now,
-                due_at=None, completed_at=None, completed_by=None, opinion=None,
+                due_at=None, light="none", light_next_at=None, completed_at=None, completed_by=None, opinion=None,
             ))
             ctx.opened.append({"id": tid, "element": spec.bpmn_id, "name": spec.bpmn_name or spec.bpmn_id})
         elif spec.manual and before == TaskState.READY:

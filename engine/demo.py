@@ -67,6 +67,23 @@ def seed_people(engine) -> list[str]:
     return created
 
 
+def seed_calendar(engine) -> list[int]:
+    """Import the calendar files shipped in processes/calendar for years not imported yet."""
+    from .calendar_service import parse_arrangement
+    from .models import CalendarYear
+
+    imported = []
+    for path in sorted((engine.settings.processes_dir / "calendar").glob("*.json")):
+        rows = parse_arrangement(path.read_bytes(), path.name)
+        year = rows[0]["day"].year
+        with engine.db.reading() as session:
+            if session.get(CalendarYear, year) is not None:
+                continue
+        engine.calendar.import_arrangement(year, rows, f"processes/calendar/{path.name}", "admin")
+        imported.append(year)
+    return imported
+
+
 def condition_variables(spec) -> set[str]:
     """Form fields that gateway conditions compare with a string (``review == "deny"``, ``"deny" in (a, b)``)."""
     names = set()

@@ -13,12 +13,18 @@ from .case_step import CaseRow, CaseStepper, StepContext
 from .clock import SHANGHAI
 from .errors import InvalidInput, NotFound, PermissionDenied
 from .access import may_view_case
+from .case_clock import clock_fields
+from .lights import GREEN, NONE, RED, YELLOW
 from .identity import Actor
 from .models import Case, Matter, ProcessDefinition, TaskRecord
 
 
+LIGHTS = (NONE, YELLOW, GREEN, RED)
+
+
 class CaseService:
-    def __init__(self, db, clock, repository, store, stepper: CaseStepper):
+    def __init__(self, db, clock, repository, store, stepper: CaseStepper, calendars):
+        self.calendars = calendars
         self.db = db
         self.clock = clock
         self.repository = repository
@@ -43,7 +49,7 @@ class CaseService:
             session.flush()
             case.number = f"{now.astimezone(SHANGHAI):%Y%m%d}{case.id:06d}"
             session.flush()
-            row = CaseRow(case.id, case.number, definition.id, case.department, "running", None, 0, 0, "")
+            row = CaseRow(case.id, case.number, definition.id, case.department, "running", None, 0, 0, "", matter.code)
             live = self.store.new(case.id, definition.id)
             ctx = StepContext(session, row, live, actor.id, now)
             ctx.events.append(trail.event(
@@ -84,21 +90,32 @@ class CaseService:
                 "department": case.department, "applicant": case.applicant, "status": case.status,
                 "outcome": case.outcome, "created_at": _iso(case.created_at), "ended_at": _iso(case.ended_at),
                 "process": {"id": case.definition_id, "key": key, "version": version},
+                "clock": clock_fields(case, self.calendars.calendar(), self.clock.now()),
+                "light": case.light,
                 "tasks": [task_view(t) for t in tasks if t.state == "open"],
                 "history": [task_view(t) for t in tasks if t.state != "open"],
             }
 
-    def list_cases(self, actor: Actor, status: str | None = None, limit: int = 100) -> list[dict]:
+    def list_cases(self, actor: Actor, status: str | None = None, limit: int = 100, light: str | None = None,
+                   department: str | None = None) -> list[dict]:
+        if light is not None and light not in LIGHTS:
+            raise InvalidInput(f"light must be one of {', '.join(LIGHTS)}", field="light")
         with self.db.reading() as session:
             query = sa.select(Case).order_by(Case.id.desc()).limit(min(max(limit, 1), 500))
             if status:
                 query = query.where(Case.status == status)
+            if light:
+                query = query.where(Case.light == light)
+            if department:
+                query = query.where(Case.department == department)
             if not actor.oversees_all:
                 involved = sa.select(TaskRecord.case_id).where(TaskRecord.department == actor.department)
                 query = query.where(sa.or_(Case.department == actor.department, Case.created_by == actor.id,
                                            Case.id.in_(involved)))
             return [{"id": c.id, "number": c.number, "matter": c.matter_code, "status": c.status,
-                     "outcome": c.outcome, "applicant": c.applicant.get("name"), "created_at": _iso(c.created_at)}
+                     "outcome": c.outcome, "applicant": c.applicant.get("name"), "created_at": _iso(c.created_at),
+                     "department": c.department, "light": c.light, "promised_due_at": _iso(c.promised_due_at),
+                     "statutory_due_at": _iso(c.statutory_due_at)}
                     for c in session.scalars(query)]
 
     def terminate(self, case_id: int, actor: Actor, reason: str) -> dict:
@@ -140,6 +157,7 @@ def task_view(t: TaskRecord) -> dict:
     return {
         "id": t.id, "case": t.case_id, "element": t.element_id, "name": t.name, "lane": t.lane,
         "department": t.department, "post": t.post, "assignee": t.assignee, "state": t.state,
-        "created_at": _iso(t.created_at), "due_at": _iso(t.due_at), "completed_at": _iso(t.completed_at),
+        "created_at": _iso(t.created_at), "due_at": _iso(t.due_at), "light": t.light,
+        "completed_at": _iso(t.completed_at),
         "completed_by": t.completed_by, "opinion": t.opinion,
     }

@@ -52,8 +52,8 @@ def make_celery(settings: Settings | None = None) -> Celery:
     return app
 
 
-def sweep(as_of: str | None = None) -> int:
-    """Fire every timer due by ``as_of`` (ISO-8601) or by now; returns the number of cases advanced."""
+def sweep(as_of: str | None = None) -> dict:
+    """Fire every timer and light change due by ``as_of`` (ISO-8601) or by now."""
     from .clock import parse_instant
 
-    return engine().runtime.fire_due_timers(parse_instant(as_of) if as_of else None)
+    return engine().sweep(parse_instant(as_of) if as_of else None)

@@ -5,6 +5,7 @@ from . import clock as clock_module
 from . import trail
 from .calendar_service import CalendarService
 from .catalogue import CatalogueService
+from .case_clock import CaseClockService
 from .case_step import CaseStepper
 from .config import Settings
 from .db import Database
@@ -27,10 +28,15 @@ class Shenpi:
         self.stepper = CaseStepper(self.db, self.store, self.clock)
         self.identity = IdentityService(self.db, self.clock)
         self.catalogue = CatalogueService(self.db, self.clock, self.repository)
-        self.runtime = CaseService(self.db, self.clock, self.repository, self.store, self.stepper)
+        self.calendar = CalendarService(self.db, self.clock, self.settings.office_hours)
+        self.runtime = CaseService(self.db, self.clock, self.repository, self.store, self.stepper, self.calendar)
         self.tasks = TaskService(self.db, self.clock, self.stepper)
         self.history = HistoryService(self.db)
-        self.calendar = CalendarService(self.db, self.clock, self.settings.office_hours)
+        self.case_clock = CaseClockService(self.db, self.clock, self.calendar, self.stepper)
+
+    def sweep(self, as_of=None) -> dict:
+        """Fire due timers and re-evaluate due lights: what Celery beat runs periodically."""
+        return {"timers": self.runtime.fire_due_timers(as_of), "lights": self.case_clock.refresh_lights(as_of)}
 
     def init_db(self) -> None:
         self.db.create_all()

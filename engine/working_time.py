@@ -134,6 +134,26 @@ class WorkingCalendar:
             day += _dt.timedelta(days=1)
         raise ValueError("working time beyond ten years")
 
+    def subtract_working_seconds(self, end: _dt.datetime, seconds: float) -> _dt.datetime:
+        """The instant from which ``seconds`` of working time run until ``end``."""
+        remaining = seconds
+        day = end.astimezone(self.tz).date()
+        for _ in range(3700):
+            if self.is_workday(day):
+                for p_start, p_end in reversed(list(self._periods(day))):
+                    finish = min(end, p_end)
+                    if finish <= p_start:
+                        continue
+                    available = (finish - p_start).total_seconds()
+                    if remaining <= available:
+                        return (finish - _dt.timedelta(seconds=remaining)).astimezone(_dt.timezone.utc)
+                    remaining -= available
+            day -= _dt.timedelta(days=1)
+        raise ValueError("working time beyond ten years")
+
+    def start_of_day(self, day: _dt.date) -> _dt.datetime:
+        return _dt.datetime.combine(day, _dt.time(0), self.tz).astimezone(_dt.timezone.utc)
+
     def nth_working_day_after(self, day: _dt.date, n: int) -> _dt.date:
         while n > 0:
             day += _dt.timedelta(days=1)

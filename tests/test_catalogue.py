@@ -1,11 +1,14 @@
 """Every matter of the catalogue deploys, validates and runs from start to end."""
 from __future__ import annotations
 
+import datetime as dt
+
 
 import pytest
 from lxml import etree
 
 from engine import catalogue, demo
+from engine.clock import SHANGHAI
 from engine.identity import ENGINE
 
 from .conftest import PROCESSES
@@ -18,7 +21,8 @@ DI = "{http://www.omg.org/spec/BPMN/20100524/DI}"
 
 
 @pytest.fixture
-def catalogue_engine(sqlite_shenpi):
+def catalogue_engine(sqlite_shenpi, clock):
+    clock.set(dt.datetime(2026, 6, 1, 9, 0, tzinfo=SHANGHAI))   # limits end inside the calendar data
     sqlite_shenpi.catalogue.import_directory(PROCESSES)
     demo.seed_people(sqlite_shenpi)
     return sqlite_shenpi

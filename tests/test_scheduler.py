@@ -36,10 +36,10 @@ def test_sweep_task_fires_due_timer_once(timer_case, clock):
     engine, case = timer_case
     app = scheduler.make_celery(Settings(broker_url="memory://"))
     app.conf.task_always_eager = True
-    assert app.tasks["shenpi.sweep"].delay().get() == 0
+    assert app.tasks["shenpi.sweep"].delay().get()["timers"] == 0
     clock.advance(hours=1, seconds=1)
-    assert app.tasks["shenpi.sweep"].delay().get() == 1
-    assert app.tasks["shenpi.sweep"].delay().get() == 0      # fired exactly once
+    assert app.tasks["shenpi.sweep"].delay().get()["timers"] == 1
+    assert app.tasks["shenpi.sweep"].delay().get()["timers"] == 0      # fired exactly once
     assert open_elements(engine, case) == ["Task_Escalated", "Task_Review"]
 
 
@@ -56,5 +56,5 @@ def test_sweep_through_a_real_broker_and_worker(timer_case, clock):
     clock.advance(hours=2)
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         result = app.tasks["shenpi.sweep"].apply_async(ignore_result=False)
-        assert result.get(timeout=30) == 1
+        assert result.get(timeout=30)["timers"] == 1
     assert open_elements(engine, case) == ["Task_Escalated", "Task_Review"]

@@ -110,9 +110,8 @@ def sweep(as_of: str | None):
         except ValueError:
             raise click.BadParameter(f"not an ISO-8601 instant: {as_of}", param_hint="--as-of") from None
         clock.install(clock.FixedClock(instant))
-    engine = _engine()
-    fired = engine.runtime.fire_due_timers(instant)
-    click.echo(f"advanced {fired} case(s) with due timers")
+    result = _engine().sweep(instant)
+    click.echo(f"advanced {result['timers']} case(s) with due timers; {result['lights']} light(s) changed")
 
 
 @main.group()
@@ -210,7 +209,8 @@ def demo(cases: bool):
     engine.init_db()
     engine.catalogue.import_directory(engine.settings.processes_dir)
     users = demo_data.seed_people(engine)
-    click.echo(f"catalogue imported; {len(users)} new users")
+    years = demo_data.seed_calendar(engine)
+    click.echo(f"catalogue imported; {len(users)} new users; calendar years imported: {years or 'none'}")
     if cases:
         from engine.models import Case
 

@@ -1,11 +1,11 @@
 """Tables of the engine, one module per concept."""
 from .org import ApiToken, Department, User
 from .definitions import Matter, ProcessDefinition
-from .cases import Case, PendingTimer, TaskRecord, WorkflowJournal, WorkflowSnapshot
+from .cases import Case, CasePause, PendingTimer, TaskRecord, WorkflowJournal, WorkflowSnapshot
 from .calendar import CalendarDay, CalendarYear
 from .trail import TrailEntry, TrailHead
 
 __all__ = [
-    "ApiToken", "CalendarDay", "CalendarYear", "Case", "PendingTimer", "Department", "Matter", "ProcessDefinition", "TaskRecord",
+    "ApiToken", "CalendarDay", "CalendarYear", "Case", "CasePause", "PendingTimer", "Department", "Matter", "ProcessDefinition", "TaskRecord",
     "TrailEntry", "TrailHead", "User", "WorkflowJournal", "WorkflowSnapshot",
 ]

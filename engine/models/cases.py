@@ -11,7 +11,10 @@ from ..db import Base, UTCDateTime
 
 class Case(Base):
     __tablename__ = "case_record"
-    __table_args__ = (sa.Index("ix_case_status_department", "status", "department"),)
+    __table_args__ = (
+        sa.Index("ix_case_status_department", "status", "department"),
+        sa.Index("ix_case_light_department", "light", "department"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(sa.String(32), unique=True)
@@ -29,6 +32,30 @@ class Case(Base):
     created_by: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
     created_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The case clock: limits run from acceptance (受理) and stop while paused (补正, special procedures, 中止).
+    accepted_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    promised_due_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    statutory_due_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    paused_seconds: Mapped[float] = mapped_column(sa.Float, default=0.0)
+    paused_since: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    pause_kind: Mapped[str | None] = mapped_column(sa.String(32), nullable=True)
+    light: Mapped[str] = mapped_column(sa.String(8), default="none")
+    light_next_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
+
+
+class CasePause(Base):
+    """One pause of a case's clock, with its reason."""
+
+    __tablename__ = "case_pause"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_record.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    reason: Mapped[str] = mapped_column(sa.Text)
+    started_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime)
+    started_by: Mapped[str] = mapped_column(sa.String(64))
+    ended_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    ended_by: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
 
 
 class WorkflowSnapshot(Base):
@@ -59,6 +86,7 @@ class TaskRecord(Base):
         sa.Index("ix_task_state_department", "state", "department"),
         sa.Index("ix_task_state_assignee", "state", "assignee"),
         sa.Index("ix_task_state_post", "state", "post"),
+        sa.Index("ix_task_state_light", "state", "light"),
     )
 
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
@@ -72,6 +100,8 @@ class TaskRecord(Base):
     state: Mapped[str] = mapped_column(sa.String(16), default="open")
     created_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime)
     due_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    light: Mapped[str] = mapped_column(sa.String(8), default="none")
+    light_next_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
     completed_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     completed_by: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
     opinion: Mapped[str | None] = mapped_column(sa.Text, nullable=True)

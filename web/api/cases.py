@@ -16,7 +16,9 @@ def start_case():
 
 @bp.get("/cases")
 def list_cases():
-    return jsonify(engine().runtime.list_cases(g.actor, request.args.get("status"), int_arg("limit", 100, 1)))
+    return jsonify(engine().runtime.list_cases(
+        g.actor, request.args.get("status"), int_arg("limit", 100, 1), light=request.args.get("light"),
+        department=request.args.get("department")))
 
 
 @bp.get("/cases/<int:case_id>")
@@ -32,3 +34,14 @@ def case_trail(case_id):
 @bp.post("/cases/<int:case_id>/terminate")
 def terminate_case(case_id):
     return jsonify(engine().runtime.terminate(case_id, g.actor, json_body().get("reason")))
+
+
+@bp.post("/cases/<int:case_id>/pause")
+def pause_clock(case_id):
+    body = json_body()
+    return jsonify(engine().case_clock.pause(case_id, body.get("kind"), body.get("reason"), g.actor))
+
+
+@bp.post("/cases/<int:case_id>/resume")
+def resume_clock(case_id):
+    return jsonify(engine().case_clock.resume(case_id, g.actor, json_body().get("note")))

@@ -1,0 +1,179 @@
+"""The case clock: limits from the catalogue run from acceptance, stop while paused, and drive the lights."""
+from __future__ import annotations
+
+import datetime as _dt
+
+import sqlalchemy as sa
+from SpiffWorkflow.util.task import TaskState
+
+from . import payloads, trail
+from .errors import InvalidInput, InvalidState, NotFound, PermissionDenied
+from .identity import Actor
+from .lights import NONE, light_at
+from .models import Case, CasePause, Matter, PendingTimer, TaskRecord
+from .working_time import CalendarDataMissing
+
+ACCEPTANCE_STEP = "Task_Accept"
+PAUSE_KINDS = {
+    "supplement": "补正材料", "hearing": "听证", "expert_review": "专家评审", "inspection": "检验检测",
+    "site_survey": "现场勘查", "suspension": "中止",
+}
+_cases = Case.__table__
+_records = TaskRecord.__table__
+_timers = PendingTimer.__table__
+
+
+class CaseClockService:
+    def __init__(self, db, clock, calendars, stepper):
+        self.db = db
+        self.clock = clock
+        self.calendars = calendars
+        self.stepper = stepper
+        stepper.hooks.append(self._on_step)
+        stepper.failure_handlers.append(self._on_failure)
+
+    def _on_failure(self, error, case_id) -> None:
+        if isinstance(error, CalendarDataMissing):
+            self.calendars.report_missing(error, {"case": case_id})
+
+    # --- acceptance -----------------------------------------------------------------------------
+    def _on_step(self, ctx, transitions) -> None:
+        case = ctx.case
+        if case.accepted_at is not None:
+            return
+        for task, _before in transitions:
+            if (task.task_spec.bpmn_id == ACCEPTANCE_STEP and task.state == TaskState.COMPLETED
+                    and task.data.get("accept") != "refuse"):
+                self._accept(ctx)
+                return
+
+    def _accept(self, ctx) -> None:
+        limits = ctx.session.execute(sa.select(Matter.promised_limit_days, Matter.statutory_limit_days)
+                                     .where(Matter.code == ctx.case.matter_code)).first()
+        calendar = self.calendars.calendar()
+        promised = calendar.add_working_days(ctx.now, limits.promised_limit_days)
+        statutory = calendar.add_working_days(ctx.now, limits.statutory_limit_days)
+        light, next_at = light_at(ctx.now, promised, statutory, calendar)
+        ctx.case_values.update(accepted_at=ctx.now, promised_due_at=promised, statutory_due_at=statutory,
+                               light=light, light_next_at=next_at)
+        ctx.events.append(trail.event(
+            "case_accepted", ctx.now, case_id=ctx.case.id, actor=ctx.actor_id, to_state=light,
+            detail={"promised_due_at": promised.isoformat(), "statutory_due_at": statutory.isoformat()}))
+
+    # --- pauses ---------------------------------------------------------------------------------
+    def pause(self, case_id: int, kind: str, reason: str | None, actor: Actor) -> dict:
+        if kind not in PAUSE_KINDS:
+            raise InvalidInput(f"pause kind must be one of {', '.join(PAUSE_KINDS)}", field="kind")
+        reason = payloads.opinion(reason)
+        if not reason:
+            raise InvalidInput("a reason is required to pause the clock", field="reason")
+        now = self.clock.now()
+        with self.db.transaction() as session:
+            case = self._case_for_update(session, case_id, actor)
+            if case.accepted_at is None:
+                raise InvalidState("the clock starts at acceptance: this case has not been accepted")
+            if case.paused_since is not None:
+                raise InvalidState(f"the clock is already paused ({PAUSE_KINDS[case.pause_kind]})")
+            session.add(CasePause(case_id=case_id, kind=kind, reason=reason, started_at=now, started_by=actor.id))
+            case.paused_since, case.pause_kind, case.light_next_at = now, kind, None
+            session.execute(_records.update().where(_records.c.case_id == case_id, _records.c.state == "open")
+                            .values(light_next_at=None))
+            trail.append_case_events(session, case_id, [trail.event(
+                "clock_paused", now, case_id=case_id, actor=actor.id, to_state=kind,
+                detail={"kind": kind, "label": PAUSE_KINDS[kind], "reason": reason})])
+        return self.clock_view(case_id)
+
+    def resume(self, case_id: int, actor: Actor, note: str | None = None) -> dict:
+        now = self.clock.now()
+        calendar = self.calendars.calendar()
+        with self.db.transaction() as session:
+            case = self._case_for_update(session, case_id, actor)
+            if case.paused_since is None:
+                raise InvalidState("the clock is not paused")
+            paused = calendar.working_seconds(case.paused_since, now)
+            pause = session.scalar(sa.select(CasePause).where(CasePause.case_id == case_id, CasePause.ended_at.is_(None)))
+            pause.ended_at, pause.ended_by = now, actor.id
+            case.promised_due_at = calendar.add_working_seconds(case.promised_due_at, paused) if paused else case.promised_due_at
+            case.statutory_due_at = calendar.add_working_seconds(case.statutory_due_at, paused) if paused else case.statutory_due_at
+            case.paused_seconds = (case.paused_seconds or 0) + paused
+            kind = case.pause_kind
+            case.paused_since = case.pause_kind = None
+            case.light, case.light_next_at = light_at(now, case.promised_due_at, case.statutory_due_at, calendar)
+            self._shift_tasks(session, case_id, paused, now, calendar)
+            trail.append_case_events(session, case_id, [trail.event(
+                "clock_resumed", now, case_id=case_id, actor=actor.id, from_state=kind, to_state=case.light,
+                detail={"paused_working_days": round(paused / calendar.day_seconds(), 3), "note": payloads.opinion(note),
+                        "promised_due_at": case.promised_due_at.isoformat()})])
+        return self.clock_view(case_id)
+
+    @staticmethod
+    def _shift_tasks(session, case_id, paused, now, calendar) -> None:
+        for record in session.scalars(sa.select(TaskRecord).where(TaskRecord.case_id == case_id, TaskRecord.state == "open")):
+            if record.due_at is not None and paused:
+                record.due_at = calendar.add_working_seconds(record.due_at, paused)
+            record.light, record.light_next_at = light_at(now, record.due_at, record.due_at, calendar)
+
+    def _case_for_update(self, session, case_id: int, actor: Actor) -> Case:
+        case = session.scalar(sa.select(Case).where(Case.id == case_id).with_for_update())
+        if case is None:
+            raise NotFound(f"case {case_id} does not exist")
+        if not actor.is_admin and actor.department != case.department:
+            raise PermissionDenied("only the responsible department may pause or resume this case's clock")
+        if case.status != "running":
+            raise InvalidState(f"case {case.number} has ended")
+        return case
+
+    # --- reading and the sweep ------------------------------------------------------------------
+    def clock_view(self, case_id: int) -> dict:
+        with self.db.reading() as session:
+            case = session.get(Case, case_id)
+            if case is None:
+                raise NotFound(f"case {case_id} does not exist")
+            return clock_fields(case, self.calendars.calendar(), self.clock.now())
+
+    def refresh_lights(self, as_of: _dt.datetime | None = None, limit: int = 5000) -> int:
+        """Re-evaluate the lights whose next change is due; every change is a trail event."""
+        as_of = as_of or self.clock.now()
+        calendar = self.calendars.calendar()
+        changed = 0
+        with self.db.transaction() as session:
+            due_cases = session.scalars(sa.select(Case).where(
+                Case.light_next_at <= as_of, Case.status == "running", Case.paused_since.is_(None)
+            ).limit(limit).with_for_update()).all()
+            for case in due_cases:
+                light, case.light_next_at = light_at(as_of, case.promised_due_at, case.statutory_due_at, calendar)
+                if light != case.light:
+                    trail.append_case_events(session, case.id, [trail.event(
+                        "light_changed", as_of, case_id=case.id, actor="engine", from_state=case.light, to_state=light)])
+                    case.light = light
+                    changed += 1
+            due_tasks = session.scalars(sa.select(TaskRecord).where(
+                TaskRecord.light_next_at <= as_of, TaskRecord.state == "open").limit(limit).with_for_update()).all()
+            for record in due_tasks:
+                light, record.light_next_at = light_at(as_of, record.due_at, record.due_at, calendar)
+                if light != record.light:
+                    trail.append_case_events(session, record.case_id, [trail.event(
+                        "light_changed", as_of, case_id=record.case_id, task_id=record.id, element_id=record.element_id,
+                        actor="engine", from_state=record.light, to_state=light)])
+                    record.light = light
+                    changed += 1
+        return changed
+
+
+def clock_fields(case: Case, calendar, now: _dt.datetime) -> dict:
+    paused = case.paused_seconds or 0.0
+    if case.paused_since is not None:
+        try:
+            paused += calendar.working_seconds(case.paused_since, now)
+        except CalendarDataMissing:
+            pass
+    return {
+        "accepted_at": _iso(case.accepted_at), "promised_due_at": _iso(case.promised_due_at),
+        "statutory_due_at": _iso(case.statutory_due_at), "light": case.light or NONE,
+        "paused": case.paused_since is not None, "pause_kind": case.pause_kind,
+        "paused_working_days": round(paused / calendar.day_seconds(), 3),
+    }
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
