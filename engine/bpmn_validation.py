@@ -4,6 +4,7 @@ Every refusal names the element id and its line in the file.
 """
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 
 from lxml import etree
@@ -13,6 +14,7 @@ from .errors import ProcessValidationError
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 OUTCOMES = ("approved", "denied", "refused", "terminated")
+BRANCH_END = "End_Branch"
 
 _SAFE_PARSER_OPTIONS = dict(
     resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
@@ -54,6 +56,8 @@ UNSUPPORTED_REASONS = {
 }
 EXPRESSION_TAGS = {"conditionExpression", "completionCondition", "loopCardinality", "timeDuration", "timeDate", "timeCycle"}
 HUMAN_TASKS = {"userTask", "manualTask"}
+TIMER_TAGS = {"timeDuration", "timeDate", "timeCycle"}
+WORKING_TIME_FUNCTIONS = {"working_days", "working_hours"}
 RESERVED_IDS = {"Start", "End", "Root"}  # names of SpiffWorkflow's own task specs
 
 
@@ -130,7 +134,9 @@ def _check_elements(process) -> None:
             raise _refuse(f"unsupported element bpmn:{name}: {UNSUPPORTED_REASONS[name]}", _owner(element))
         if element is not process and name not in FLOW_NODES and name not in SUPPORTING:
             raise _refuse(f"unknown or unsupported element bpmn:{name}", _owner(element))
-        if name in EXPRESSION_TAGS:
+        if name in TIMER_TAGS:
+            _check_timer(element)
+        elif name in EXPRESSION_TAGS:
             _check_expression(element, expressions.check_expression)
         elif name == "script":
             _check_expression(element, expressions.check_script)
@@ -169,6 +175,33 @@ def _check_expression(element, checker) -> None:
         ) from None
 
 
+def _check_timer(element) -> None:
+    """A timer is a quoted ISO 8601 value ("PT2H", "2026-12-01T09:00:00+08:00") or, for a date timer,
+    working_days(N) / working_hours(N): N working days or hours from when the timer starts."""
+    owner = _owner(element)
+    source = (element.text or "").strip()
+    kind = _local(element)
+    try:
+        tree = ast.parse(source, mode="eval").body
+    except SyntaxError:
+        tree = None
+    if isinstance(tree, ast.Constant) and isinstance(tree.value, str):
+        return
+    if (isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name) and tree.func.id in WORKING_TIME_FUNCTIONS
+            and len(tree.args) == 1 and not tree.keywords and isinstance(tree.args[0], ast.Constant)
+            and isinstance(tree.args[0].value, (int, float)) and not isinstance(tree.args[0].value, bool)
+            and tree.args[0].value >= 0):
+        if kind != "timeDate":
+            raise ProcessValidationError(
+                f"timer of {owner.get('id')}: {tree.func.id}(N) gives a point in time: use it in a date timer "
+                f"(bpmn:timeDate), not bpmn:{kind}", element=owner.get("id"), line=element.sourceline)
+        return
+    raise ProcessValidationError(
+        f"timer of {owner.get('id')}: {source!r} is not a timer expression; write a quoted ISO 8601 value "
+        f'such as "PT2H", or working_days(N) / working_hours(N) in a date timer',
+        element=owner.get("id"), line=element.sourceline)
+
+
 def _check_lanes(process) -> None:
     lane_of = {}
     for lane in process.iter(f"{{{BPMN_NS}}}lane"):
@@ -193,10 +226,11 @@ def _check_end_events(process) -> None:
     for end in process.findall(f"{{{BPMN_NS}}}endEvent"):
         if end.find(f"{{{BPMN_NS}}}terminateEventDefinition") is not None:
             continue
-        if outcome_of(end.get("id", "")) is None:
+        if outcome_of(end.get("id", "")) is None and not end.get("id", "").startswith(BRANCH_END):
             raise _refuse(
                 f"end event {end.get('id')} does not state the case outcome: its id must contain "
-                "Approved, Denied, Refused or Terminated (e.g. End_Approved)", end)
+                f"Approved, Denied, Refused or Terminated (e.g. End_Approved), or start with {BRANCH_END} "
+                "for a side branch that ends without deciding the case", end)
 
 
 def _check_sequence_flows(process) -> None:

@@ -133,6 +133,18 @@ class CalendarService:
             existing.workday, existing.name = row["workday"], row["name"]
             existing.updated_by, existing.updated_at = actor, self.clock.now()
 
+    def timer_functions(self) -> dict:
+        """``working_days(N)`` and ``working_hours(N)`` for BPMN timers: the instant N working days/hours from now."""
+        from . import clock as clock_module
+
+        def working_days(n):
+            return self.calendar().add_working_days(clock_module.now(), int(n)).isoformat()
+
+        def working_hours(n):
+            return self.calendar().add_working_hours(clock_module.now(), float(n)).isoformat()
+
+        return {"working_days": working_days, "working_hours": working_hours}
+
     def report_missing(self, error: CalendarDataMissing, context: dict | None = None) -> None:
         """Record a supervision alert in the trail: a deadline could not be counted."""
         with self.db.transaction() as session:

@@ -4,9 +4,11 @@ from __future__ import annotations
 import datetime as _dt
 
 import sqlalchemy as sa
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 from . import payloads, trail
+from .case_step import timer_due
 from .errors import InvalidInput, InvalidState, NotFound, PermissionDenied
 from .identity import Actor
 from .lights import NONE, light_at
@@ -84,41 +86,64 @@ class CaseClockService:
         return self.clock_view(case_id)
 
     def resume(self, case_id: int, actor: Actor, note: str | None = None) -> dict:
-        now = self.clock.now()
+        """End the pause: limits, step deadlines and pending timers move by the working time it covered."""
+        with self.db.reading() as session:
+            self._check_actor(session.get(Case, case_id), case_id, actor)
         calendar = self.calendars.calendar()
-        with self.db.transaction() as session:
-            case = self._case_for_update(session, case_id, actor)
+        with self.stepper.step(case_id, actor.id) as ctx:
+            case = ctx.session.execute(sa.select(_cases).where(_cases.c.id == case_id)).first()
             if case.paused_since is None:
                 raise InvalidState("the clock is not paused")
-            paused = calendar.working_seconds(case.paused_since, now)
-            pause = session.scalar(sa.select(CasePause).where(CasePause.case_id == case_id, CasePause.ended_at.is_(None)))
-            pause.ended_at, pause.ended_by = now, actor.id
-            case.promised_due_at = calendar.add_working_seconds(case.promised_due_at, paused) if paused else case.promised_due_at
-            case.statutory_due_at = calendar.add_working_seconds(case.statutory_due_at, paused) if paused else case.statutory_due_at
-            case.paused_seconds = (case.paused_seconds or 0) + paused
-            kind = case.pause_kind
-            case.paused_since = case.pause_kind = None
-            case.light, case.light_next_at = light_at(now, case.promised_due_at, case.statutory_due_at, calendar)
-            self._shift_tasks(session, case_id, paused, now, calendar)
-            trail.append_case_events(session, case_id, [trail.event(
-                "clock_resumed", now, case_id=case_id, actor=actor.id, from_state=kind, to_state=case.light,
+            paused = calendar.working_seconds(case.paused_since, ctx.now)
+
+            def shift(instant):
+                return calendar.add_working_seconds(instant, paused) if instant is not None and paused else instant
+
+            promised, statutory = shift(case.promised_due_at), shift(case.statutory_due_at)
+            light, light_next = light_at(ctx.now, promised, statutory, calendar)
+            ctx.case_values.update(
+                promised_due_at=promised, statutory_due_at=statutory, paused_seconds=(case.paused_seconds or 0) + paused,
+                paused_since=None, pause_kind=None, light=light, light_next_at=light_next)
+            ctx.session.execute(CasePause.__table__.update().where(
+                CasePause.case_id == case_id, CasePause.ended_at.is_(None)).values(ended_at=ctx.now, ended_by=actor.id))
+            self._shift_timers(ctx, shift)
+            for record in ctx.session.execute(sa.select(_records.c.id, _records.c.due_at).where(
+                    _records.c.case_id == case_id, _records.c.state == "open")).all():
+                due = shift(record.due_at)
+                task_light, task_next = light_at(ctx.now, due, due, calendar)
+                ctx.session.execute(_records.update().where(_records.c.id == record.id).values(
+                    due_at=due, light=task_light, light_next_at=task_next))
+            ctx.events.append(trail.event(
+                "clock_resumed", ctx.now, case_id=case_id, actor=actor.id, from_state=case.pause_kind, to_state=light,
                 detail={"paused_working_days": round(paused / calendar.day_seconds(), 3), "note": payloads.opinion(note),
-                        "promised_due_at": case.promised_due_at.isoformat()})])
+                        "promised_due_at": promised.isoformat() if promised else None}))
         return self.clock_view(case_id)
 
     @staticmethod
-    def _shift_tasks(session, case_id, paused, now, calendar) -> None:
-        for record in session.scalars(sa.select(TaskRecord).where(TaskRecord.case_id == case_id, TaskRecord.state == "open")):
-            if record.due_at is not None and paused:
-                record.due_at = calendar.add_working_seconds(record.due_at, paused)
-            record.light, record.light_next_at = light_at(now, record.due_at, record.due_at, calendar)
+    def _shift_timers(ctx, shift) -> None:
+        """Move the case's waiting timers, in the workflow and in the pending-timer table."""
+        for task in ctx.wf.get_tasks(state=TaskState.WAITING):
+            due = timer_due(task)
+            if due is None or not isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition):
+                continue
+            moved = shift(due)
+            value = task.internal_data["event_value"]
+            if isinstance(value, dict):
+                value["next"] = moved.isoformat()
+            else:
+                task.internal_data["event_value"] = moved.isoformat()
+            ctx.session.execute(_timers.update().where(_timers.c.task_id == str(task.id)).values(due_at=moved))
 
-    def _case_for_update(self, session, case_id: int, actor: Actor) -> Case:
-        case = session.scalar(sa.select(Case).where(Case.id == case_id).with_for_update())
+    @staticmethod
+    def _check_actor(case, case_id: int, actor: Actor) -> None:
         if case is None:
             raise NotFound(f"case {case_id} does not exist")
         if not actor.is_admin and actor.department != case.department:
             raise PermissionDenied("only the responsible department may pause or resume this case's clock")
+
+    def _case_for_update(self, session, case_id: int, actor: Actor) -> Case:
+        case = session.scalar(sa.select(Case).where(Case.id == case_id).with_for_update())
+        self._check_actor(case, case_id, actor)
         if case.status != "running":
             raise InvalidState(f"case {case.number} has ended")
         return case

@@ -18,6 +18,7 @@ from . import fast_sql, trail
 from .bpmn_validation import outcome_of
 from .errors import Conflict, EngineError, InvalidState, NotFound
 from .identity import split_lane
+from .lights import light_at
 from .models import Case, PendingTimer, TaskRecord
 
 _cases = Case.__table__
@@ -41,6 +42,31 @@ _NEXT_VERSION = dict(lock_version=sa.bindparam("lock_version"), trail_seq=sa.bin
 BUMP_CASE = _LOCKED_CASE.values(**_NEXT_VERSION)
 END_CASE = _LOCKED_CASE.values(**_NEXT_VERSION, status=sa.bindparam("status_"), outcome=sa.bindparam("outcome_"),
                                ended_at=sa.bindparam("ended_at_"))
+
+
+def timer_due(task) -> _dt.datetime | None:
+    """When a waiting timer task fires (its stored SpiffWorkflow event value)."""
+    value = task.internal_data.get("event_value")
+    if isinstance(value, dict):          # a cycle timer
+        value = value.get("next")
+    if not isinstance(value, str):
+        return None
+    try:
+        due = _dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return due if due.tzinfo else due.replace(tzinfo=_dt.timezone.utc)
+
+
+def step_due(task) -> _dt.datetime | None:
+    """A user task's limit: the latest of the timer boundary events attached to it (set in the BPMN)."""
+    parent = task.parent
+    if parent is None or type(parent.task_spec).__name__ != "BoundaryEventSplit":
+        return None
+    dues = [timer_due(sibling) for sibling in parent.children
+            if sibling is not task and isinstance(getattr(sibling.task_spec, "event_definition", None), TimerEventDefinition)]
+    dues = [d for d in dues if d is not None]
+    return max(dues) if dues else None
 
 
 @dataclass(frozen=True)
@@ -81,7 +107,8 @@ class StepContext:
 
 
 class CaseStepper:
-    def __init__(self, db, store, clock):
+    def __init__(self, db, store, clock, calendar=None):
+        self.calendar = calendar    # () -> WorkingCalendar, for the lights of new tasks
         self.db = db
         self.store = store
         self.clock = clock
@@ -191,11 +218,13 @@ class CaseStepper:
         if spec.manual and state == TaskState.READY:
             department, post = split_lane(getattr(spec, "lane", None), case.department)
             item = task.internal_data.get("item")
+            due = step_due(task)
+            light, light_next = light_at(ctx.now, due, due, self.calendar()) if due else ("none", None)
             fast_sql.execute(ctx.session, INSERT_RECORD, dict(
                 id=tid, case_id=case.id, element_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
                 lane=getattr(spec, "lane", None), department=department, post=post,
                 assignee=item if isinstance(item, str) else None, state=OPEN_USER_TASK, created_at=ctx.now,
-                due_at=None, light="none", light_next_at=None, completed_at=None, completed_by=None, opinion=None,
+                due_at=due, light=light, light_next_at=light_next, completed_at=None, completed_by=None, opinion=None,
             ))
             ctx.opened.append({"id": tid, "element": spec.bpmn_id, "name": spec.bpmn_name or spec.bpmn_id})
         elif spec.manual and before == TaskState.READY:
@@ -218,10 +247,8 @@ class CaseStepper:
     @staticmethod
     def _project_timer(ctx: StepContext, task) -> None:
         tid = str(task.id)
-        if task.state == TaskState.WAITING and task.internal_data.get("event_value"):
-            due = _dt.datetime.fromisoformat(task.internal_data["event_value"])
-            if due.tzinfo is None:
-                due = due.replace(tzinfo=_dt.timezone.utc)
+        due = timer_due(task)
+        if task.state == TaskState.WAITING and due is not None:
             ctx.session.execute(_timers.insert().values(
                 task_id=tid, case_id=ctx.case.id, element_id=task.task_spec.bpmn_id, due_at=due))
         else:

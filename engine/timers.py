@@ -5,12 +5,14 @@ import datetime as _dt
 
 import sqlalchemy as sa
 
-from .models import PendingTimer
+from .models import Case, PendingTimer
 
 
 def due_cases(session, as_of: _dt.datetime, limit: int = 1000) -> list[int]:
+    """Cases with a timer due by ``as_of``, earliest first; a paused case's timers wait for it to resume."""
     table = PendingTimer.__table__
     return list(session.scalars(
-        sa.select(table.c.case_id).where(table.c.due_at <= as_of).group_by(table.c.case_id)
+        sa.select(table.c.case_id).join(Case, Case.id == table.c.case_id)
+        .where(table.c.due_at <= as_of, Case.paused_since.is_(None)).group_by(table.c.case_id)
         .order_by(sa.func.min(table.c.due_at)).limit(limit)
     ))

@@ -81,3 +81,34 @@ def test_matter_runs_to_every_outcome(catalogue_engine, entry):
         assert final["status"] == "ended" and final["outcome"] == outcome, (verdict, final)
         assert steps >= 1
     assert catalogue_engine.history.verify().ok
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=[e["key"] for e in ENTRIES])
+def test_every_step_carries_a_working_day_limit(catalogue_engine, entry):
+    tree = etree.parse(str(PROCESSES / entry["process_file"]))
+    tasks = {t.get("id") for t in tree.iter(f"{BPMN}userTask")}
+    limited = {b.get("attachedToRef") for b in tree.iter(f"{BPMN}boundaryEvent")
+               if "working_days(" in "".join(b.itertext())}
+    assert tasks == limited
+    case = catalogue_engine.runtime.start_case(entry["code"], {"name": "测试申请人"}, {}, ENGINE)
+    task = case["tasks"][0]
+    assert task["due_at"] is not None and task["light"] in ("none", "yellow")
+    due = dt.datetime.fromisoformat(task["due_at"]).astimezone(SHANGHAI)
+    assert due.strftime("%Y-%m-%d %H:%M") == "2026-06-03 17:30"      # 受理 within 2 working days
+
+
+def test_step_timers_warn_and_escalate_on_working_time(catalogue_engine, clock):
+    entry = next(e for e in ENTRIES if e["key"] == "food_business_licence")
+    case = catalogue_engine.runtime.start_case(entry["code"], {"name": "测试申请人"}, {}, ENGINE)
+    clock.set(dt.datetime(2026, 6, 3, 13, 31, tzinfo=SHANGHAI))      # 4 office hours before the limit
+    assert catalogue_engine.sweep()["timers"] == 1
+    clock.set(dt.datetime(2026, 6, 3, 17, 31, tzinfo=SHANGHAI))
+    result = catalogue_engine.sweep()
+    assert result["timers"] == 1 and result["lights"] >= 1
+    trail = catalogue_engine.history.case_trail(case["id"], ENGINE)
+    fired = [r["element"] for r in trail if r["event"] == "task" and r["to"] == "completed"
+             and (r["element"] or "").startswith("Timer_")]
+    assert fired == ["Timer_Warning_Accept", "Timer_Limit_Accept"]
+    view = catalogue_engine.runtime.get_case(case["id"], ENGINE)
+    assert [t["light"] for t in view["tasks"]] == ["red"] and view["tasks"][0]["element"] == "Task_Accept"
+    assert catalogue_engine.sweep()["timers"] == 0
