@@ -179,6 +179,8 @@ def _check_timer(element) -> None:
     """A timer is a quoted ISO 8601 value ("PT2H", "2026-12-01T09:00:00+08:00") or, for a date timer,
     working_days(N) / working_hours(N): N working days or hours from when the timer starts."""
     owner = _owner(element)
+    while owner.getparent() is not None and _local(owner) not in FLOW_NODES:
+        owner = _owner(owner.getparent())
     source = (element.text or "").strip()
     kind = _local(element)
     try:

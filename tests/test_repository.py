@@ -104,3 +104,41 @@ def test_conformance_file_deploys_or_is_refused_clearly(sqlite_shenpi, path):
 @pytest.mark.skipif(not CONFORMANCE_DIR.exists(), reason="../shared/conformance is not beside this checkout")
 def test_conformance_corpus_is_present():
     assert len(CONFORMANCE) >= 21
+
+
+TIMER = (FIXTURES / "timer_step.bpmn").read_bytes()
+
+
+@pytest.mark.parametrize("expression,ok", [
+    (b'"PT1H"', True),
+    (b"working_days(3)", False),          # only in a date timer
+    (b"PT1H", False),                      # unquoted: would never fire
+    (b"working_days(days_left)", False),
+    (b"working_days(-1)", False),
+    (b'__import__("os")', False),
+])
+def test_duration_timer_expressions(shenpi, expression, ok):
+    content = TIMER.replace(b'"PT1H"', expression)
+    if ok:
+        assert shenpi.repository.deploy(content, "t.bpmn")["version"] >= 1
+    else:
+        error = refuse(shenpi, content)
+        assert error.element == "Timer_Warning" and error.line == line_of(content, expression)
+
+
+@pytest.mark.parametrize("expression,ok", [
+    (b"working_days(3)", True), (b"working_hours(4.5)", True), (b'"2026-12-01T09:00:00+08:00"', True),
+    (b"working_days(3) + 1", False), (b"working_weeks(1)", False),
+])
+def test_date_timer_expressions(shenpi, expression, ok):
+    content = TIMER.replace(b'<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">"PT1H"</bpmn:timeDuration>',
+                            b'<bpmn:timeDate xsi:type="bpmn:tFormalExpression">' + expression + b"</bpmn:timeDate>")
+    if ok:
+        assert shenpi.repository.deploy(content, "t.bpmn")["key"] == "timer_step"
+    else:
+        assert refuse(shenpi, content).element == "Timer_Warning"
+
+
+def test_side_branch_end_needs_no_outcome(shenpi):
+    content = TIMER.replace(b"End_Escalation_Approved", b"End_Branch_Escalated")
+    assert shenpi.repository.deploy(content, "t.bpmn")["key"] == "timer_step"
