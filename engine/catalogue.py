@@ -30,6 +30,9 @@ def validate_entry(entry: dict, source: str = "entry") -> dict:
         raise InvalidInput(f"{source}: star_level must be between 1 and 5", field="star_level")
     if entry["promised_limit_days"] < 0 or entry["statutory_limit_days"] < entry["promised_limit_days"]:
         raise InvalidInput(f"{source}: the promised limit must not exceed the statutory limit", field="promised_limit_days")
+    from .escalation import validate_config
+
+    validate_config(entry.get("escalation"), source)
     for fee in entry.get("fees", []):
         if not fee.get("basis"):
             raise InvalidInput(f"{source}: fee {fee.get('item')!r} has no legal basis", field="fees")

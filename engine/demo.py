@@ -6,6 +6,7 @@ import ast
 import sqlalchemy as sa
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 
+from .escalation import HEAD_POST
 from .identity import ADMIN, APPLICANT, ENGINE, OFFICIAL, SUPERVISOR, split_lane
 from .models import Department, Matter, User
 
@@ -51,12 +52,18 @@ def seed_people(engine) -> list[str]:
                 session.add(Department(id=code, name=department, level="city", parent_id=CITY))
             else:
                 code = existing.id
-            for suffix, person in (("a", "甲"), ("b", "乙")):
+            posts_here = sorted(p for p in department_posts_ if p)
+            for suffix, person, extra, backup in (("a", "甲", [HEAD_POST], "b"), ("b", "乙", [], "a")):
                 user_id = f"d{index:02d}{suffix}"
                 if session.get(User, user_id) is None:
                     session.add(User(id=user_id, name=f"{department}工作人员{person}", department_id=code,
-                                     posts=sorted(p for p in department_posts_ if p), roles=[OFFICIAL]))
+                                     posts=posts_here + extra, roles=[OFFICIAL]))
                     created.append(user_id)
+            session.flush()
+            for suffix, backup in (("a", "b"), ("b", "a")):
+                user = session.get(User, f"d{index:02d}{suffix}")
+                if user.backup_user_id is None:
+                    user.backup_user_id = f"d{index:02d}{backup}"
         for user_id, name, roles, department in (
             ("admin", "系统管理员", [ADMIN], DISTRICT), ("supervisor", "电子监察员", [SUPERVISOR], "410104-JC"),
             ("applicant", "张三", [APPLICANT], None),

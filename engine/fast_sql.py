@@ -25,8 +25,22 @@ def _sql(statement, dialect, keys: tuple):
         compiled = statement.compile(dialect=dialect, column_keys=list(keys))
         order = tuple(compiled.positiontup) if compiled.positiontup else None
         sql = str(compiled).split(" RETURNING ")[0]   # nothing is read back on this path
-        found = _compiled[cache_key] = (sql, order, statement)   # keeps the statement alive for id()
+        defaults = _scalar_defaults(statement, set(compiled.binds) - set(keys))
+        found = _compiled[cache_key] = (sql, order, defaults, statement)   # keeps the statement alive for id()
     return found
+
+
+def _scalar_defaults(statement, missing: set) -> dict:
+    """Column defaults SQLAlchemy adds to an INSERT for columns the caller left out."""
+    table = getattr(statement, "table", None)
+    defaults = {}
+    for key in missing:
+        column = table.c.get(key) if table is not None else None
+        default = getattr(column, "default", None)
+        if default is None or not getattr(default, "is_scalar", False):
+            raise KeyError(f"no value for {key!r} in {statement}")
+        defaults[key] = default.arg
+    return defaults
 
 
 def _adapter(dialect_name: str):
@@ -57,10 +71,10 @@ def execute(session, statement, params: dict) -> int:
     adapt = _adapters.get(dialect.name)
     if adapt is None:
         return connection.execute(statement, params).rowcount
-    sql, order, _ = _sql(statement, dialect, tuple(params))
+    sql, order, defaults, _ = _sql(statement, dialect, tuple(params))
     cursor = connection.connection.cursor()
     try:
-        cursor.execute(sql, _bind(order, params, adapt))
+        cursor.execute(sql, _bind(order, {**defaults, **params}, adapt))
         return cursor.rowcount
     except dialect.dbapi.IntegrityError as error:
         raise exc.IntegrityError(sql, params, error) from error
@@ -76,10 +90,10 @@ def execute_many(session, statement, rows: list[dict]) -> None:
         if rows:
             connection.execute(statement, rows)
         return
-    sql, order, _ = _sql(statement, dialect, tuple(rows[0]))
+    sql, order, defaults, _ = _sql(statement, dialect, tuple(rows[0]))
     cursor = connection.connection.cursor()
     try:
-        cursor.executemany(sql, [_bind(order, row, adapt) for row in rows])
+        cursor.executemany(sql, [_bind(order, {**defaults, **row}, adapt) for row in rows])
     except dialect.dbapi.IntegrityError as error:
         raise exc.IntegrityError(sql, rows, error) from error
     finally:

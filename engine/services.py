@@ -9,6 +9,7 @@ from .case_clock import CaseClockService
 from .case_step import CaseStepper
 from .config import Settings
 from .db import Database
+from .escalation import Escalator
 from .expressions import make_script_engine
 from .history import HistoryService
 from .identity import IdentityService
@@ -34,6 +35,7 @@ class Shenpi:
         self.tasks = TaskService(self.db, self.clock, self.stepper)
         self.history = HistoryService(self.db)
         self.case_clock = CaseClockService(self.db, self.clock, self.calendar, self.stepper)
+        self.escalator = Escalator(self.stepper)
 
     def sweep(self, as_of=None) -> dict:
         """Fire due timers and re-evaluate due lights: what Celery beat runs periodically."""

@@ -3,9 +3,10 @@ from .org import ApiToken, Department, User
 from .definitions import Matter, ProcessDefinition
 from .cases import Case, CasePause, PendingTimer, TaskRecord, WorkflowJournal, WorkflowSnapshot
 from .calendar import CalendarDay, CalendarYear
+from .supervision import Notice, SupervisionItem
 from .trail import TrailEntry, TrailHead
 
 __all__ = [
-    "ApiToken", "CalendarDay", "CalendarYear", "Case", "CasePause", "PendingTimer", "Department", "Matter", "ProcessDefinition", "TaskRecord",
+    "ApiToken", "CalendarDay", "CalendarYear", "Case", "CasePause", "PendingTimer", "Department", "Matter", "Notice", "SupervisionItem", "ProcessDefinition", "TaskRecord",
     "TrailEntry", "TrailHead", "User", "WorkflowJournal", "WorkflowSnapshot",
 ]

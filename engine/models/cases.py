@@ -102,6 +102,8 @@ class TaskRecord(Base):
     due_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     light: Mapped[str] = mapped_column(sa.String(8), default="none")
     light_next_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
+    escalation_level: Mapped[int] = mapped_column(default=0)
+    escalated_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     completed_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     completed_by: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
     opinion: Mapped[str | None] = mapped_column(sa.Text, nullable=True)

@@ -27,6 +27,8 @@ class User(Base):
     posts: Mapped[list] = mapped_column(sa.JSON, default=list)
     roles: Mapped[list] = mapped_column(sa.JSON, default=list)
     password_hash: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
+    # AB岗: the official who acts for this one when absent or when a step is escalated.
+    backup_user_id: Mapped[str | None] = mapped_column(sa.ForeignKey("user_account.id"), nullable=True)
     active: Mapped[bool] = mapped_column(default=True)
 
 

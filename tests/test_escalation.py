@@ -1,0 +1,81 @@
+"""Automatic escalation of an overdue step, as the matter's catalogue entry configures it."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+
+from engine import catalogue, demo
+from engine.clock import SHANGHAI
+from engine.errors import InvalidInput
+from engine.identity import ENGINE
+from engine.models import Department, Notice, SupervisionItem, User
+
+from .conftest import PROCESSES
+
+FOOD = next(e for e in catalogue.load_entries(PROCESSES) if e["key"] == "food_business_licence")
+
+
+@pytest.fixture
+def engine(sqlite_shenpi, clock):
+    clock.set(dt.datetime(2026, 6, 1, 9, 0, tzinfo=SHANGHAI))
+    sqlite_shenpi.catalogue.import_directory(PROCESSES)
+    demo.seed_people(sqlite_shenpi)
+    return sqlite_shenpi
+
+
+def officials(engine, department):
+    with engine.db.reading() as session:
+        return {u.id: u for u in session.scalars(sa.select(User).join(Department, User.department_id == Department.id)
+                                                 .where(Department.name == department))}
+
+
+def overdue_accept_task(engine, clock, claimer):
+    case = engine.runtime.start_case(FOOD["code"], {"name": "申请人"}, {}, ENGINE)
+    task = case["tasks"][0]
+    engine.tasks.claim(task["id"], engine.identity.actor(claimer))
+    clock.set(dt.datetime(2026, 6, 3, 17, 31, tzinfo=SHANGHAI))   # past the 2-working-day limit of 受理
+    engine.sweep()
+    return case, task
+
+
+def test_overdue_step_is_escalated_with_every_default_action(engine, clock):
+    people = officials(engine, FOOD["department"])
+    head = next(u for u in people.values() if "负责人" in u.posts)
+    clerk = next(u for u in people.values() if "负责人" not in u.posts)
+    case, task = overdue_accept_task(engine, clock, clerk.id)
+    view = engine.runtime.get_case(case["id"], ENGINE)["tasks"][0]
+    assert view["escalation_level"] == 1 and view["assignee"] == clerk.backup_user_id == head.id
+    with engine.db.reading() as session:
+        notices = {n.recipient for n in session.scalars(sa.select(Notice).where(Notice.case_id == case["id"]))}
+        items = session.scalars(sa.select(SupervisionItem).where(SupervisionItem.case_id == case["id"])).all()
+    assert notices == {clerk.id, head.id}
+    assert [(i.kind, i.department, i.status) for i in items] == [("overdue_step", FOOD["department"], "open")]
+    escalations = [r for r in engine.history.case_trail(case["id"], ENGINE) if r["event"] == "task_escalated"]
+    assert len(escalations) == 1 and escalations[0]["detail"]["reassigned"] == {"from": clerk.id, "to": head.id}
+    clock.advance(days=1)
+    engine.sweep()
+    assert len([r for r in engine.history.case_trail(case["id"], ENGINE) if r["event"] == "task_escalated"]) == 1
+
+
+def test_escalation_follows_the_matter_and_step_configuration(engine, clock):
+    entry = {**FOOD, "escalation": {"actions": ["open_supervision_item"],
+                                    "steps": {"Task_Accept": {"actions": ["notify_head"]}}}}
+    engine.catalogue.publish(entry, "admin")
+    people = officials(engine, FOOD["department"])
+    clerk = next(u for u in people.values() if "负责人" not in u.posts)
+    case, task = overdue_accept_task(engine, clock, clerk.id)
+    view = engine.runtime.get_case(case["id"], ENGINE)["tasks"][0]
+    assert view["assignee"] == clerk.id                    # not reassigned: only notify_head for this step
+    with engine.db.reading() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(SupervisionItem)) == 0
+        assert [n.recipient for n in session.scalars(sa.select(Notice))] == [
+            u.id for u in people.values() if "负责人" in u.posts]
+
+
+@pytest.mark.parametrize("config", [{"auto_approve": True}, {"actions": ["approve_it"]},
+                                    {"steps": {"Task_Review": {"actions": ["fire_everyone"]}}}])
+def test_escalation_configuration_is_validated(config):
+    with pytest.raises(InvalidInput):
+        catalogue.validate_entry({**FOOD, "escalation": config}, "food.toml")
