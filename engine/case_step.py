@@ -100,6 +100,8 @@ class StepContext:
     record: sa.Row | None = None                        # the task row a task operation is about
     opened: list = field(default_factory=list)          # user tasks this step opened: {id, element, name}
     case_values: dict = field(default_factory=dict)     # further case columns this step sets
+    timers: list = field(default_factory=list)          # (due) of timers this step started waiting
+    after_commit: list = field(default_factory=list)    # callables run once the step has committed
 
     @property
     def wf(self):
@@ -159,6 +161,8 @@ class CaseStepper:
                 self.store.discard(case.id)
                 raise
         self.store.checkin(live, case.lock_version + 1)
+        for callback in ctx.after_commit:
+            callback()
 
     def finish(self, ctx: StepContext) -> None:
         """Project the workflow's changes and commit them with the case's new version."""
@@ -249,6 +253,7 @@ class CaseStepper:
         tid = str(task.id)
         due = timer_due(task)
         if task.state == TaskState.WAITING and due is not None:
+            ctx.timers.append(due)
             ctx.session.execute(_timers.insert().values(
                 task_id=tid, case_id=ctx.case.id, element_id=task.task_spec.bpmn_id, due_at=due))
         else:

@@ -11,7 +11,7 @@ from SpiffWorkflow.util.task import TaskState
 from . import payloads, timers, trail
 from .case_step import CaseRow, CaseStepper, StepContext
 from .clock import SHANGHAI
-from .errors import InvalidInput, NotFound, PermissionDenied
+from .errors import Conflict, InvalidInput, InvalidState, NotFound, PermissionDenied
 from .access import may_view_case
 from .case_clock import clock_fields
 from .lights import GREEN, NONE, RED, YELLOW
@@ -67,6 +67,8 @@ class CaseService:
             self.stepper.finish(ctx)
             case_id = case.id
         self.store.checkin(live, 1)
+        for callback in ctx.after_commit:
+            callback()
         return self.get_case(case_id, actor)
 
     def get_case(self, case_id: int, actor: Actor) -> dict:
@@ -140,13 +142,24 @@ class CaseService:
         as_of = as_of or self.clock.now()
         with self.db.reading() as session:
             case_ids = timers.due_cases(session, as_of, limit)
-        fired = 0
-        for case_id in case_ids:
+        return sum(self.fire_case_timers(case_id, as_of) for case_id in case_ids)
+
+    def fire_case_timers(self, case_id: int, as_of: _dt.datetime | None = None) -> int:
+        """Fire the case's timers due by ``as_of``; 0 when another worker fired them first (safe to repeat)."""
+        as_of = as_of or self.clock.now()
+        try:
             with self.stepper.step(case_id, "engine") as ctx:
+                if not timers.has_due(ctx.session, case_id, as_of):
+                    raise _NothingDue
                 ctx.wf.refresh_timers()
                 ctx.wf.do_engine_steps()
-                fired += 1
-        return fired
+        except (_NothingDue, Conflict, InvalidState):
+            return 0
+        return 1
+
+
+class _NothingDue(Exception):
+    """Raised inside a step to roll it back quietly: the timer was fired by someone else."""
 
 
 def _iso(value):

@@ -5,13 +5,17 @@ Production points SHENPI_BROKER_URL at Redis or RabbitMQ; the embedded default i
 """
 from __future__ import annotations
 
+import datetime as _dt
+import logging
 from pathlib import Path
 
 from celery import Celery
 
 from .config import PROJECT_ROOT, Settings
 
+log = logging.getLogger(__name__)
 _engine = None
+_app = None
 
 
 def bind_engine(engine) -> None:
@@ -48,12 +52,56 @@ def make_celery(settings: Settings | None = None) -> Celery:
             "processed_folder": str(folder / "processed"), "store_processed": False,
         }
 
+    app.conf.shenpi_horizon_seconds = settings.sweep_interval_seconds
     app.task(name="shenpi.sweep")(sweep)
+    app.task(name="shenpi.fire_case")(fire_case)
     return app
 
 
+def attach(engine_, app: Celery) -> None:
+    """Queue timers that start waiting and fall due before the next sweep with an ETA (after commit)."""
+    global _app
+    _app = app
+    bind_engine(engine_)
+    horizon = _dt.timedelta(seconds=app.conf.shenpi_horizon_seconds)
+
+    def queue_soon(ctx, _transitions):
+        soon = [due for due in ctx.timers if due <= ctx.now + horizon]
+        if soon:
+            case_id, due = ctx.case.id, min(soon)
+            ctx.after_commit.append(lambda: enqueue(case_id, due))
+
+    engine_.stepper.hooks.append(queue_soon)
+
+
+def enqueue(case_id: int, due: _dt.datetime) -> None:
+    if _app is None:
+        return
+    try:
+        _app.tasks["shenpi.fire_case"].apply_async(args=[case_id], eta=due)
+    except Exception as exc:  # noqa: BLE001 - the beat sweep fires the timer anyway
+        log.warning("could not queue the timer of case %s for %s: %s", case_id, due.isoformat(), exc)
+
+
 def sweep(as_of: str | None = None) -> dict:
-    """Fire every timer and light change due by ``as_of`` (ISO-8601) or by now."""
+    """Fire every timer and light change due by ``as_of`` (ISO-8601) or by now; queue the ones due
+    before the next sweep with an ETA. The sweep is the source of truth: a queued timer that is lost
+    or early is fired by a later sweep."""
+    from . import timers
     from .clock import parse_instant
 
-    return engine().sweep(parse_instant(as_of) if as_of else None)
+    instant = parse_instant(as_of) if as_of else engine().clock.now()
+    result = engine().sweep(instant)
+    if _app is not None:
+        horizon = _dt.timedelta(seconds=_app.conf.shenpi_horizon_seconds)
+        with engine().db.reading() as session:
+            upcoming = timers.due_between(session, instant, instant + horizon)
+        for case_id, due in upcoming:
+            enqueue(case_id, due)
+        result["queued"] = len(upcoming)
+    return result
+
+
+def fire_case(case_id: int) -> int:
+    """Fire one case's due timers (an ETA task); repeating it is harmless."""
+    return engine().runtime.fire_case_timers(case_id)

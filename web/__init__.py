@@ -31,4 +31,8 @@ def create_app(settings: Settings | None = None, shenpi: Shenpi | None = None, t
 
     app.register_blueprint(api_bp)
     register_error_handlers(app)
+    if not testing:
+        from engine import scheduler
+
+        scheduler.attach(shenpi, scheduler.make_celery(settings))   # timers due soon are queued with an ETA
     return app

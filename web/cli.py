@@ -91,9 +91,10 @@ def serve(host: str, port: int, no_worker: bool):
 @click.option("--concurrency", default=1, show_default=True, type=int)
 def worker(concurrency: int):
     """Run a Celery worker with the beat schedule (the periodic sweep)."""
-    from engine.scheduler import make_celery
+    from engine import scheduler
 
-    app = make_celery(Settings())
+    app = scheduler.make_celery(Settings())
+    scheduler.attach(scheduler.engine(), app)
     pool = "solo" if concurrency == 1 else "prefork"
     app.worker_main(["worker", "--beat", f"--pool={pool}", f"--concurrency={concurrency}", "--loglevel=INFO",
                      f"--schedule={app.conf.beat_schedule_filename}"])
