@@ -155,11 +155,14 @@ class CalendarService:
     def year_days(self, year: int) -> list[dict]:
         """Every day of ``year`` that is not an ordinary weekday/weekend, with its source."""
         calendar = self.calendar()
+        with self.db.reading() as session:
+            names = dict(session.execute(sa.select(CalendarDay.day, CalendarDay.name).where(
+                CalendarDay.day >= _dt.date(year, 1, 1), CalendarDay.day <= _dt.date(year, 12, 31))).all())
         day, days = _dt.date(year, 1, 1), []
         while day.year == year:
             workday = calendar.is_workday(day)
             if workday != (day.weekday() < 5):
                 days.append({"date": day.isoformat(), "workday": workday,
-                             "name": calendar.holiday_name(day), "override": day in calendar.overrides})
+                             "name": names.get(day) or calendar.holiday_name(day), "override": day in calendar.overrides})
             day += _dt.timedelta(days=1)
         return days

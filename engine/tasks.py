@@ -25,7 +25,10 @@ class TaskService:
     def list_tasks(self, actor: Actor, case: int | None = None, assignee: str | None = None,
                    lane: str | None = None, department: str | None = None, state: str = "open",
                    limit: int = 200) -> list[dict]:
-        query = sa.select(TaskRecord).where(TaskRecord.state == state).order_by(TaskRecord.created_at).limit(
+        # Most urgent first: escalated steps, then the nearest deadline, then the oldest.
+        query = sa.select(TaskRecord).where(TaskRecord.state == state).order_by(
+            TaskRecord.escalation_level.desc(), TaskRecord.due_at.is_(None), TaskRecord.due_at, TaskRecord.created_at
+        ).limit(
             min(max(limit, 1), 1000))
         if case is not None:
             query = query.where(TaskRecord.case_id == case)

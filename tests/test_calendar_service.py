@@ -93,3 +93,24 @@ def test_office_hours_are_configurable(tmp_path, clock):
     for bad in ("9-12", "12:00-09:00", "09:00-12:00,11:00-13:00", ""):
         with pytest.raises(InvalidInput):
             parse_office_hours(bad)
+
+
+def test_calendar_api(shenpi):
+    from web import create_app
+
+    client = create_app(shenpi=shenpi, testing=True).test_client()
+    days = client.get("/api/v1/calendar/2026").get_json()["days"]
+    assert {"date": "2026-10-10", "workday": True, "name": "National Day", "override": False} in days
+    assert client.get("/api/v1/calendar/2027").status_code == 409          # no data: a clear error
+    from .conftest import add_people
+
+    add_people(shenpi)
+    admin = {"Authorization": f"Bearer {shenpi.identity.create_token('admin')}"}
+    clerk = {"Authorization": f"Bearer {shenpi.identity.create_token('clerk')}"}
+    assert client.put("/api/v1/calendar/days/2026-12-24", headers=clerk, json={"workday": False}).status_code == 403
+    assert client.put("/api/v1/calendar/days/2026-12-24", headers=admin, json={"workday": "no"}).status_code == 400
+    assert client.put("/api/v1/calendar/days/2026-13-01", headers=admin, json={"workday": False}).status_code == 400
+    ok = client.put("/api/v1/calendar/days/2026-12-24", headers=admin, json={"workday": False, "name": "临时闭馆"})
+    assert ok.status_code == 200
+    days = client.get("/api/v1/calendar/2026").get_json()["days"]
+    assert {"date": "2026-12-24", "workday": False, "name": "临时闭馆", "override": True} in days

@@ -86,6 +86,8 @@ SPEC = {
                 "responses": {"201": _json(_ref("Case"), "started"), **_errors(400, 401, 404)}},
             "get": {"summary": "Cases visible to the caller",
                     "parameters": [{"name": "status", "in": "query", "schema": {"type": "string"}},
+                                   {"name": "light", "in": "query", "schema": {"type": "string", "enum": ["none", "yellow", "green", "red"]}},
+                                   {"name": "department", "in": "query", "schema": {"type": "string"}},
                                    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1}}],
                     "responses": {"200": _json({"type": "array"}), **_errors(400, 401)}}},
         "/cases/{id}": {"get": {"parameters": [_path_id("id")], "responses": {"200": _json(_ref("Case")), **_errors(401, 403, 404)}}},
@@ -106,6 +108,20 @@ SPEC = {
             "application/json": {"schema": {"type": "object", "properties": {
                 "data": {"type": "object"}, "opinion": {"type": "string"}}}}}},
             "responses": {"200": _json(_ref("Task")), **_errors(400, 401, 403, 404, 409)}}},
+        "/cases/{id}/pause": {"post": {"summary": "Pause the case clock (补正, special procedures, 中止)", "parameters": [_path_id("id")],
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["kind", "reason"],
+                "properties": {"kind": {"type": "string", "enum": ["supplement", "hearing", "expert_review", "inspection",
+                                                                  "site_survey", "suspension"]},
+                               "reason": {"type": "string"}}}}}},
+            "responses": {"200": _json({"type": "object"}), **_errors(400, 401, 403, 404, 409)}}},
+        "/cases/{id}/resume": {"post": {"parameters": [_path_id("id")], "responses": {
+            "200": _json({"type": "object"}), **_errors(400, 401, 403, 404, 409)}}},
+        "/calendar/{year}": {"get": {"security": [], "parameters": [_path_id("year")], "responses": {
+            "200": _json({"type": "object"}), **_errors(400, 409)}}},
+        "/calendar/days/{day}": {"put": {"summary": "Override a day (系统管理员)", "parameters": [_path_id("day", "string")],
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["workday"],
+                "properties": {"workday": {"type": "boolean"}, "name": {"type": "string"}}}}}},
+            "responses": {"200": _json({"type": "object"}), **_errors(400, 401, 403)}}},
         "/openapi.json": {"get": {"security": [], "responses": {"200": _json({"type": "object"})}}},
     },
 }

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import g, jsonify
+
+from engine.errors import InvalidInput, PermissionDenied
+
+from . import bp
+from .auth import engine, public
+from .payload import json_body
+
+
+@bp.get("/calendar/<int:year>")
+@public
+def calendar_year(year):
+    if not 2000 <= year <= 2100:
+        raise InvalidInput("year out of range", field="year")
+    return jsonify({"year": year, "days": engine().calendar.year_days(year)})
+
+
+@bp.put("/calendar/days/<day>")
+def set_calendar_day(day):
+    if not g.actor.is_admin:
+        raise PermissionDenied("only a system administrator (系统管理员) may edit the calendar")
+    try:
+        parsed = dt.date.fromisoformat(day)
+    except ValueError:
+        raise InvalidInput(f"{day!r} is not a date (YYYY-MM-DD)", field="day") from None
+    body = json_body()
+    if not isinstance(body.get("workday"), bool):
+        raise InvalidInput("workday must be true or false", field="workday")
+    name = body.get("name")
+    if name is not None and (not isinstance(name, str) or len(name) > 100):
+        raise InvalidInput("name must be a short string", field="name")
+    engine().calendar.set_day(parsed, body["workday"], name, g.actor.id)
+    return jsonify({"date": parsed.isoformat(), "workday": body["workday"], "name": name})
