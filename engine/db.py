@@ -36,6 +36,14 @@ class Base(DeclarativeBase):
     pass
 
 
+def where_given(query, *conditions):
+    """Add ``column == value`` for each (column, value) pair whose value was given (not None or empty)."""
+    for column, value in conditions:
+        if value is not None and value != "":
+            query = query.where(column == value)
+    return query
+
+
 def create_db_engine(url: str, **kwargs) -> sa.Engine:
     """An engine with durable settings: SQLite in WAL mode with synchronous=FULL."""
     if url.startswith("sqlite"):

@@ -9,15 +9,15 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from . import payloads, timers, trail
-from .case_step import CaseRow, CaseStepper, StepContext
-from .clock import SHANGHAI
-from .errors import Conflict, InvalidInput, InvalidState, NotFound, PermissionDenied
 from .access import may_view_case
 from .case_clock import clock_fields
-from .lights import GREEN, NONE, RED, YELLOW
+from .case_step import CaseRow, CaseStepper, StepContext
+from .clock import SHANGHAI
+from .db import where_given
+from .errors import Conflict, InvalidInput, InvalidState, NotFound, PermissionDenied
 from .identity import Actor
+from .lights import GREEN, NONE, RED, YELLOW
 from .models import Case, Matter, ProcessDefinition, TaskRecord
-
 
 LIGHTS = (NONE, YELLOW, GREEN, RED)
 
@@ -103,13 +103,8 @@ class CaseService:
         if light is not None and light not in LIGHTS:
             raise InvalidInput(f"light must be one of {', '.join(LIGHTS)}", field="light")
         with self.db.reading() as session:
-            query = sa.select(Case).order_by(Case.id.desc()).limit(min(max(limit, 1), 500))
-            if status:
-                query = query.where(Case.status == status)
-            if light:
-                query = query.where(Case.light == light)
-            if department:
-                query = query.where(Case.department == department)
+            query = where_given(sa.select(Case).order_by(Case.id.desc()).limit(min(max(limit, 1), 500)),
+                                (Case.status, status), (Case.light, light), (Case.department, department))
             if not actor.oversees_all:
                 involved = sa.select(TaskRecord.case_id).where(TaskRecord.department == actor.department)
                 query = query.where(sa.or_(Case.department == actor.department, Case.created_by == actor.id,

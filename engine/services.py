@@ -4,9 +4,9 @@ from __future__ import annotations
 from . import clock as clock_module
 from . import trail
 from .calendar_service import CalendarService
-from .catalogue import CatalogueService
 from .case_clock import CaseClockService
 from .case_step import CaseStepper
+from .catalogue import CatalogueService
 from .config import Settings
 from .db import Database
 from .escalation import Escalator

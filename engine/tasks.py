@@ -8,6 +8,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from . import payloads, trail
+from .db import where_given
 from .errors import Conflict, InvalidInput, NotFound
 from .identity import Actor, require_task_access
 from .models import TaskRecord
@@ -28,16 +29,9 @@ class TaskService:
         # Most urgent first: escalated steps, then the nearest deadline, then the oldest.
         query = sa.select(TaskRecord).where(TaskRecord.state == state).order_by(
             TaskRecord.escalation_level.desc(), TaskRecord.due_at.is_(None), TaskRecord.due_at, TaskRecord.created_at
-        ).limit(
-            min(max(limit, 1), 1000))
-        if case is not None:
-            query = query.where(TaskRecord.case_id == case)
-        if assignee:
-            query = query.where(TaskRecord.assignee == assignee)
-        if lane:
-            query = query.where(TaskRecord.lane == lane)
-        if department:
-            query = query.where(TaskRecord.department == department)
+        ).limit(min(max(limit, 1), 1000))
+        query = where_given(query, (TaskRecord.case_id, case), (TaskRecord.assignee, assignee),
+                            (TaskRecord.lane, lane), (TaskRecord.department, department))
         if not actor.oversees_all:
             query = query.where(sa.or_(TaskRecord.department == actor.department, TaskRecord.assignee == actor.id))
         with self.db.reading() as session:

@@ -1,8 +1,15 @@
 """Tables of the engine, one module per concept."""
-from .org import ApiToken, Department, User
-from .definitions import Matter, ProcessDefinition
-from .cases import Case, CasePause, PendingTimer, TaskRecord, WorkflowJournal, WorkflowSnapshot
 from .calendar import CalendarDay, CalendarYear
+from .cases import (
+    Case,
+    CasePause,
+    PendingTimer,
+    TaskRecord,
+    WorkflowJournal,
+    WorkflowSnapshot,
+)
+from .definitions import Matter, ProcessDefinition
+from .org import ApiToken, Department, User
 from .supervision import Notice, SupervisionItem
 from .trail import TrailEntry, TrailHead
 
