@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from . import trail
 from .errors import InvalidInput
-from .models import CalendarDay, CalendarYear
+from .models import CalendarDay, CalendarYear, SupervisionItem
 from .working_time import CalendarDataMissing, WorkingCalendar
 
 TRUE = {"1", "true", "yes", "work", "workday", "上班", "工作日"}
@@ -146,11 +146,16 @@ class CalendarService:
         return {"working_days": working_days, "working_hours": working_hours}
 
     def report_missing(self, error: CalendarDataMissing, context: dict | None = None) -> None:
-        """Record a supervision alert in the trail: a deadline could not be counted."""
+        """Raise a supervision alert: a deadline could not be counted (a trail event and a supervision item)."""
+        context = context or {}
         with self.db.transaction() as session:
             trail.append(session, [trail.event(
                 "calendar_data_missing", self.clock.now(), actor="engine",
-                detail={"day": error.day.isoformat(), "year": error.day.year, **(context or {})})])
+                detail={"day": error.day.isoformat(), "year": error.day.year, **context})])
+            session.add(SupervisionItem(
+                case_id=context.get("case"), kind="calendar_data_missing", department="系统管理员",
+                summary=f"缺少 {error.day.year} 年节假日安排数据，期限无法计算：{error.message}",
+                status="open", opened_at=self.clock.now()))
 
     def year_days(self, year: int) -> list[dict]:
         """Every day of ``year`` that is not an ordinary weekday/weekend, with its source."""

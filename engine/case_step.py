@@ -122,16 +122,17 @@ class CaseStepper:
     @contextmanager
     def step(self, case_id: int | None, actor_id: str, task_id: str | None = None):
         """A transaction on one case; with ``task_id`` the case is the task's and ``ctx.record`` its row."""
+        resolved = {"case": case_id}
         try:
-            with self._step(case_id, actor_id, task_id) as ctx:
+            with self._step(case_id, actor_id, task_id, resolved) as ctx:
                 yield ctx
         except EngineError as error:
             for handler in self.failure_handlers:
-                handler(error, case_id)
+                handler(error, resolved["case"])
             raise
 
     @contextmanager
-    def _step(self, case_id: int | None, actor_id: str, task_id: str | None):
+    def _step(self, case_id: int | None, actor_id: str, task_id: str | None, resolved: dict):
         with self.db.connect() as session:
             record = None
             if task_id is not None:
@@ -146,6 +147,7 @@ class CaseStepper:
                 if found is None:
                     raise NotFound(f"case {case_id} does not exist")
                 case = CaseRow(*found)
+            resolved["case"] = case.id
             if case.status != "running":
                 raise InvalidState(f"case {case.number} has ended ({case.outcome})")
             live = self.store.checkout(session, case.id, case.definition_id, case.lock_version)
@@ -171,7 +173,7 @@ class CaseStepper:
         rows = ctx.events
         transitions = self._transitions(live)
         for task, before in transitions:
-            rows.append(self._project(ctx, task, before))
+            rows.extend(self._project(ctx, task, before))
         for hook in self.hooks:
             hook(ctx, transitions)
         if ctx.case_values:
@@ -212,13 +214,15 @@ class CaseStepper:
         changed.sort(key=lambda pair: pair[0].last_state_change)
         return changed
 
-    def _project(self, ctx: StepContext, task, before) -> dict:
+    def _project(self, ctx: StepContext, task, before) -> list[dict]:
+        """Project one transition into the task table and return its trail rows."""
         case = ctx.case
         state = task.state
         spec = task.task_spec
         tid = str(task.id)
         detail = None
         actor = "engine"
+        extra = []
         if spec.manual and state == TaskState.READY:
             department, post = split_lane(getattr(spec, "lane", None), case.department)
             item = task.internal_data.get("item")
@@ -231,6 +235,9 @@ class CaseStepper:
                 due_at=due, light=light, light_next_at=light_next, completed_at=None, completed_by=None, opinion=None,
             ))
             ctx.opened.append({"id": tid, "element": spec.bpmn_id, "name": spec.bpmn_name or spec.bpmn_id})
+            if light != "none":
+                extra.append(trail.event("light_changed", ctx.now, case_id=case.id, task_id=tid, element_id=spec.bpmn_id,
+                                         actor="engine", from_state="none", to_state=light))
         elif spec.manual and before == TaskState.READY:
             completed_by, opinion = ctx.completed_by.get(tid, (None, None))
             new_state = "completed" if state == TaskState.COMPLETED else "cancelled"
@@ -241,12 +248,12 @@ class CaseStepper:
                 detail = {"opinion": opinion} if opinion else None
         if isinstance(getattr(spec, "event_definition", None), TimerEventDefinition):
             self._project_timer(ctx, task)
-        return trail.event(
+        return [trail.event(
             "task", ctx.now, case_id=case.id, task_id=tid, element_id=spec.bpmn_id,
             from_state=TaskState.get_name(before).lower() if before is not None else None,
             to_state=TaskState.get_name(state).lower(), actor=actor,
             data_digest=trail.digest(task.data) if state == TaskState.COMPLETED else None, detail=detail,
-        )
+        )] + extra
 
     @staticmethod
     def _project_timer(ctx: StepContext, task) -> None:

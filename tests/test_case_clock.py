@@ -113,6 +113,11 @@ def test_missing_calendar_year_refuses_acceptance_and_raises_an_alert(five_step,
     with five_step.db.reading() as session:
         alerts = session.scalars(sa.select(TrailEntry.detail).where(TrailEntry.event == "calendar_data_missing")).all()
     assert len(alerts) == 1 and '"year": 2027' in alerts[0]
+    from engine.models import SupervisionItem
+
+    with five_step.db.reading() as session:
+        items = session.scalars(sa.select(SupervisionItem)).all()
+    assert [(i.kind, i.case_id, i.status) for i in items] == [("calendar_data_missing", case["id"], "open")]
 
 
 def test_api_shows_the_clock_and_filters_by_light(five_step, clock):
