@@ -82,7 +82,7 @@ def test_missing_data_raises_a_supervision_alert(shenpi):
     try:
         deadline(shenpi, "2026-12-30T10:00", 3)
     except CalendarDataMissing as error:
-        shenpi.calendar.report_missing(error, {"case": 1})
+        shenpi.calendar.report_missing(error, {"matter": "TEST-0001"})
     assert "calendar_data_missing" in _system_events(shenpi)
 
 
