@@ -63,8 +63,8 @@ def synthetic(engine: Shenpi, count: int, due_in: dt.timedelta) -> None:
             "SELECT g, 'SYN' || g, 'BENCH-TIMER', :d, '基准局', '{}', 'running', 1, now(), 0, '', 0, 'none' "
             "FROM generate_series(:a, :b) g"), {"d": definition, "a": start, "b": start + count - 1})
         conn.execute(sa.text(
-            "INSERT INTO pending_timer (task_id, case_id, element_id, due_at) "
-            "SELECT 'syn-' || g, g, 'Timer_Warning', :due FROM generate_series(:a, :b) g"),
+            "INSERT INTO pending_timer (task_id, case_id, element_id, due_at, suspended) "
+            "SELECT 'syn-' || g, g, 'Timer_Warning', :due, false FROM generate_series(:a, :b) g"),
             {"due": due, "a": start, "b": start + count - 1})
         conn.execute(sa.text("ANALYZE pending_timer; ANALYZE case_record"))
 

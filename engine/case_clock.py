@@ -80,6 +80,7 @@ class CaseClockService:
             case.paused_since, case.pause_kind, case.light_next_at = now, kind, None
             session.execute(_records.update().where(_records.c.case_id == case_id, _records.c.state == "open")
                             .values(light_next_at=None))
+            session.execute(_timers.update().where(_timers.c.case_id == case_id).values(suspended=True))
             trail.append_case_events(session, case_id, [trail.event(
                 "clock_paused", now, case_id=case_id, actor=actor.id, to_state=kind,
                 detail={"kind": kind, "label": PAUSE_KINDS[kind], "reason": reason})])
@@ -133,6 +134,7 @@ class CaseClockService:
             else:
                 task.internal_data["event_value"] = moved.isoformat()
             ctx.session.execute(_timers.update().where(_timers.c.task_id == str(task.id)).values(due_at=moved))
+        ctx.session.execute(_timers.update().where(_timers.c.case_id == ctx.case.id).values(suspended=False))
 
     @staticmethod
     def _check_actor(case, case_id: int, actor: Actor) -> None:

@@ -79,3 +79,22 @@ def test_escalation_follows_the_matter_and_step_configuration(engine, clock):
 def test_escalation_configuration_is_validated(config):
     with pytest.raises(InvalidInput):
         catalogue.validate_entry({**FOOD, "escalation": config}, "food.toml")
+
+
+def test_paused_clock_holds_step_timers_and_moves_them_on_resume(engine, clock):
+    case = engine.runtime.start_case(FOOD["code"], {"name": "申请人"}, {}, ENGINE)
+    engine.tasks.complete(case["tasks"][0]["id"], ENGINE, {"accept": "accept"}, "材料齐全")
+    review = engine.runtime.get_case(case["id"], ENGINE)["tasks"][0]
+    limit = dt.datetime.fromisoformat(review["due_at"])
+    assert limit.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") == "2026-06-04 17:30"   # 3 working days
+    admin = engine.identity.actor("admin")
+    engine.case_clock.pause(case["id"], "supplement", "一次性告知补正材料", admin)
+    clock.set(dt.datetime(2026, 6, 8, 9, 0, tzinfo=SHANGHAI))              # paused 1–5 June: 5 working days
+    assert engine.sweep()["timers"] == 0                                    # held while paused
+    engine.case_clock.resume(case["id"], admin, "已补正")
+    moved = dt.datetime.fromisoformat(engine.runtime.get_case(case["id"], ENGINE)["tasks"][0]["due_at"])
+    assert moved.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") == "2026-06-11 17:30"
+    clock.set(dt.datetime(2026, 6, 11, 17, 31, tzinfo=SHANGHAI))
+    assert engine.sweep()["timers"] == 1
+    escalated = [r for r in engine.history.case_trail(case["id"], ENGINE) if r["event"] == "task_escalated"]
+    assert len(escalated) == 1

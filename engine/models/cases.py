@@ -116,3 +116,5 @@ class PendingTimer(Base):
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_record.id"), index=True)
     element_id: Mapped[str] = mapped_column(sa.String(100))
     due_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime, index=True)
+    # True while the case's clock is paused: the timer waits, and moves when the clock resumes.
+    suspended: Mapped[bool] = mapped_column(default=False)
