@@ -108,8 +108,9 @@ def floor_rate(engine: Shenpi, completions: int, shape: dict) -> float:
     q = lambda sql: sql.replace("?", mark)  # noqa: E731
     if sqlite:
         dbapi.isolation_level = None
-    cur.execute(q("INSERT INTO task_record (id, case_id, element_id, name, lane, department, post, state, created_at) "
-                  "VALUES (?, ?, 'Task_X', '步骤', '承办人', '基准局', '承办人', 'open', '2026-01-01 00:00:00')"),
+    cur.execute(q("INSERT INTO task_record (id, case_id, element_id, name, lane, department, post, state, created_at, "
+                  "light, escalation_level) VALUES (?, ?, 'Task_X', '步骤', '承办人', '基准局', '承办人', 'open', "
+                  "'2026-01-01 00:00:00', 'none', 0)"),
                 (ids[0], case_id))
     if not sqlite:
         dbapi.commit()
@@ -121,8 +122,9 @@ def floor_rate(engine: Shenpi, completions: int, shape: dict) -> float:
         cur.execute(q("INSERT INTO workflow_journal (case_id, seq, delta) VALUES (?, ?, ?)"), (case_id, position + i, delta))
         cur.execute(q("UPDATE task_record SET state = 'completed', completed_at = ?, completed_by = 'bench', opinion = '同意' WHERE id = ?"),
                     ("2026-01-01 00:00:01", ids[i]))
-        cur.execute(q("INSERT INTO task_record (id, case_id, element_id, name, lane, department, post, state, created_at) "
-                      "VALUES (?, ?, 'Task_X', '步骤', '承办人', '基准局', '承办人', 'open', '2026-01-01 00:00:00')"),
+        cur.execute(q("INSERT INTO task_record (id, case_id, element_id, name, lane, department, post, state, created_at, "
+                      "light, escalation_level) VALUES (?, ?, 'Task_X', '步骤', '承办人', '基准局', '承办人', 'open', "
+                      "'2026-01-01 00:00:00', 'none', 0)"),
                     (ids[i + 1], case_id))
         cur.executemany(q("INSERT INTO trail_entry (chain, chain_seq, case_id, task_id, element_id, event, from_state, "
                           "to_state, actor, at, data_digest, detail, prev_hash, hash) VALUES (?, ?, ?, ?, 'Task_X', 'task', "

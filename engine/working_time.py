@@ -48,7 +48,15 @@ class WorkingCalendar:
     office_hours: tuple = DEFAULT_HOURS
     tz: _dt.tzinfo = SHANGHAI
 
+    _known: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
     def is_workday(self, day: _dt.date) -> bool:
+        known = self._known.get(day)
+        if known is None:
+            known = self._known[day] = self._lookup(day)
+        return known
+
+    def _lookup(self, day: _dt.date) -> bool:
         if day in self.overrides:
             return self.overrides[day]
         try:
