@@ -5,11 +5,13 @@ import sqlalchemy as sa
 
 from .errors import NotFound, PermissionDenied
 from .identity import Actor
-from .models import Case, TaskRecord
+from .models import Case, CaseReader, TaskRecord
 
 
 def may_view_case(session, actor: Actor, case: Case) -> bool:
     if actor.oversees_all or case.created_by == actor.id:
+        return True
+    if session.get(CaseReader, (case.id, actor.id)) is not None:
         return True
     if not actor.department:
         return False

@@ -15,6 +15,7 @@ from .history import HistoryService
 from .identity import IdentityService
 from .repository import RepositoryService
 from .runtime import CaseService
+from .task_ops import TaskOperations
 from .tasks import TaskService
 from .workflow_store import WorkflowStore
 
@@ -33,6 +34,7 @@ class Shenpi:
         self.catalogue = CatalogueService(self.db, self.clock, self.repository)
         self.runtime = CaseService(self.db, self.clock, self.repository, self.store, self.stepper, self.calendar)
         self.tasks = TaskService(self.db, self.clock, self.stepper)
+        self.task_ops = TaskOperations(self.db, self.clock)
         self.history = HistoryService(self.db)
         self.case_clock = CaseClockService(self.db, self.clock, self.calendar, self.stepper)
         self.escalator = Escalator(self.stepper)

@@ -3,6 +3,7 @@ from .calendar import CalendarDay, CalendarYear
 from .cases import (
     Case,
     CasePause,
+    CaseReader,
     PendingTimer,
     TaskRecord,
     WorkflowJournal,
@@ -14,6 +15,6 @@ from .supervision import Notice, SupervisionItem
 from .trail import TrailEntry, TrailHead
 
 __all__ = [
-    "ApiToken", "CalendarDay", "CalendarYear", "Case", "CasePause", "PendingTimer", "Department", "Matter", "Notice", "SupervisionItem", "ProcessDefinition", "TaskRecord",
+    "ApiToken", "CalendarDay", "CalendarYear", "Case", "CasePause", "CaseReader", "PendingTimer", "Department", "Matter", "Notice", "SupervisionItem", "ProcessDefinition", "TaskRecord",
     "TrailEntry", "TrailHead", "User", "WorkflowJournal", "WorkflowSnapshot",
 ]

@@ -103,6 +103,8 @@ class TaskRecord(Base):
     light: Mapped[str] = mapped_column(sa.String(8), default="none")
     light_next_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
     escalation_level: Mapped[int] = mapped_column(default=0)
+    # 委派: the official who delegated the task and gets it back when the delegate has done the work.
+    owner: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
     escalated_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     completed_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     completed_by: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
@@ -118,3 +120,14 @@ class PendingTimer(Base):
     due_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime, index=True)
     # True while the case's clock is paused: the timer waits, and moves when the clock resumes.
     suspended: Mapped[bool] = mapped_column(default=False)
+
+
+class CaseReader(Base):
+    """A read-only recipient of a case (抄送)."""
+
+    __tablename__ = "case_reader"
+
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_record.id"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(sa.ForeignKey("user_account.id"), primary_key=True)
+    added_by: Mapped[str] = mapped_column(sa.String(64))
+    added_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime)

@@ -30,3 +30,42 @@ def claim_task(task_id):
 def complete_task(task_id):
     body = json_body()
     return jsonify(engine().tasks.complete(task_id, g.actor, body.get("data"), body.get("opinion")))
+
+
+@bp.post("/tasks/<task_id>/unclaim")
+def unclaim_task(task_id):
+    return jsonify(engine().task_ops.unclaim(task_id, g.actor))
+
+
+@bp.post("/tasks/<task_id>/assign")
+def assign_task(task_id):
+    body = json_body()
+    return jsonify(engine().task_ops.assign(task_id, body.get("to"), g.actor, body.get("reason")))
+
+
+@bp.post("/tasks/<task_id>/transfer")
+def transfer_task(task_id):
+    body = json_body()
+    return jsonify(engine().task_ops.transfer(task_id, body.get("to"), g.actor, body.get("reason")))
+
+
+@bp.post("/tasks/<task_id>/delegate")
+def delegate_task(task_id):
+    body = json_body()
+    return jsonify(engine().task_ops.delegate(task_id, body.get("to"), g.actor, body.get("reason")))
+
+
+@bp.post("/tasks/<task_id>/give-back")
+def give_back_task(task_id):
+    return jsonify(engine().task_ops.give_back(task_id, g.actor, json_body().get("opinion")))
+
+
+@bp.post("/tasks/<task_id>/urge")
+def urge_task(task_id):
+    return jsonify(engine().task_ops.urge(task_id, g.actor, json_body().get("message")))
+
+
+@bp.post("/tasks/<task_id>/copy")
+def copy_task(task_id):
+    body = json_body()
+    return jsonify(engine().task_ops.carbon_copy(task_id, body.get("recipients"), g.actor, body.get("note")))
