@@ -12,7 +12,7 @@ from .case_step import timer_due
 from .errors import InvalidInput, InvalidState, NotFound, PermissionDenied
 from .identity import Actor
 from .lights import NONE, light_at
-from .models import Case, CasePause, Matter, PendingTimer, TaskRecord
+from .models import Case, CasePause, Matter, PendingTimer, SupervisionItem, TaskRecord
 from .working_time import CalendarDataMissing
 
 ACCEPTANCE_STEP = "Task_Accept"
@@ -63,12 +63,22 @@ class CaseClockService:
             detail={"promised_due_at": promised.isoformat(), "statutory_due_at": statutory.isoformat()}))
 
     # --- pauses ---------------------------------------------------------------------------------
-    def pause(self, case_id: int, kind: str, reason: str | None, actor: Actor) -> dict:
+    def pause(self, case_id: int, kind: str, reason: str | None, actor: Actor, missing=None) -> dict:
+        """Stop the clock. A supplement notice (补正, 一次性告知) must list every missing material at once;
+        a later notice asking again for a material the guide lists is flagged for supervision."""
         if kind not in PAUSE_KINDS:
             raise InvalidInput(f"pause kind must be one of {', '.join(PAUSE_KINDS)}", field="kind")
         reason = payloads.opinion(reason)
         if not reason:
             raise InvalidInput("a reason is required to pause the clock", field="reason")
+        if kind == "supplement":
+            if (not isinstance(missing, list) or not missing
+                    or not all(isinstance(m, str) and m.strip() for m in missing)):
+                raise InvalidInput("a supplement notice lists every missing material at once (missing: [...])",
+                                   field="missing")
+            missing = list(dict.fromkeys(m.strip() for m in missing))
+        else:
+            missing = None
         now = self.clock.now()
         with self.db.transaction() as session:
             case = self._case_for_update(session, case_id, actor)
@@ -76,15 +86,39 @@ class CaseClockService:
                 raise InvalidState("the clock starts at acceptance: this case has not been accepted")
             if case.paused_since is not None:
                 raise InvalidState(f"the clock is already paused ({PAUSE_KINDS[case.pause_kind]})")
-            session.add(CasePause(case_id=case_id, kind=kind, reason=reason, started_at=now, started_by=actor.id))
+            events = []
+            if missing:
+                events += self._check_one_time_notice(session, case, missing, actor, now)
+            session.add(CasePause(case_id=case_id, kind=kind, reason=reason, missing=missing, started_at=now,
+                                  started_by=actor.id))
             case.paused_since, case.pause_kind, case.light_next_at = now, kind, None
             session.execute(_records.update().where(_records.c.case_id == case_id, _records.c.state == "open")
                             .values(light_next_at=None))
             session.execute(_timers.update().where(_timers.c.case_id == case_id).values(suspended=True))
             trail.append_case_events(session, case_id, [trail.event(
                 "clock_paused", now, case_id=case_id, actor=actor.id, to_state=kind,
-                detail={"kind": kind, "label": PAUSE_KINDS[kind], "reason": reason})])
+                detail={"kind": kind, "label": PAUSE_KINDS[kind], "reason": reason, "missing": missing})] + events)
         return self.clock_view(case_id)
+
+    @staticmethod
+    def _check_one_time_notice(session, case: Case, missing: list, actor: Actor, now) -> list:
+        """Items of a second notice that the guide lists could have been asked the first time."""
+        earlier = session.scalars(sa.select(CasePause.missing).where(
+            CasePause.case_id == case.id, CasePause.kind == "supplement")).all()
+        if not earlier:
+            return []
+        entry = session.scalar(sa.select(Matter.entry).where(Matter.code == case.matter_code)) or {}
+        listed = {m.get("name") for m in entry.get("materials", [])}
+        flagged = [m for m in missing if m in listed]
+        if not flagged:
+            return []
+        session.add(SupervisionItem(
+            case_id=case.id, kind="repeated_supplement_notice", department=case.department, status="open",
+            summary=f"办件 {case.number} 第{len(earlier) + 1}次补正告知仍要求办事指南所列材料：{'、'.join(flagged)}",
+            opened_at=now))
+        return [trail.event("supervision_flagged", now, case_id=case.id, actor="engine", to_state="open",
+                            detail={"rule": "one_time_notice", "notice": len(earlier) + 1, "items": flagged,
+                                    "by": actor.id})]
 
     def resume(self, case_id: int, actor: Actor, note: str | None = None) -> dict:
         """End the pause: limits, step deadlines and pending timers move by the working time it covered."""

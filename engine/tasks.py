@@ -15,6 +15,7 @@ from .models import TaskRecord
 from .runtime import task_view
 
 _records = TaskRecord.__table__
+NEEDS_REASONS = {"refuse", "deny"}
 
 
 class TaskService:
@@ -68,6 +69,9 @@ class TaskService:
     def complete(self, task_id: str, actor: Actor, data: dict | None = None, opinion: str | None = None) -> dict:
         data = payloads.form_data(data)
         opinion = payloads.opinion(opinion)
+        if not opinion and any(value in NEEDS_REASONS for value in data.values() if isinstance(value, str)):
+            raise InvalidInput("a refusal (不予受理) or denial (不予许可) must give its reasons in the opinion",
+                               field="opinion")
         task_uuid = _uuid(task_id)
         with self.stepper.step(None, actor.id, task_id=str(task_uuid)) as ctx:
             record = ctx.record

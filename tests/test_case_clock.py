@@ -64,7 +64,8 @@ def test_pause_and_resume(five_step, clock):
     case = accepted_case(five_step)
     clerk = five_step.identity.actor("clerk")
     clock.set(at("2026-11-24T09:00"))
-    paused = five_step.case_clock.pause(case["id"], "supplement", "一次性告知：缺少营业执照复印件", clerk)
+    paused = five_step.case_clock.pause(case["id"], "supplement", "一次性告知：缺少营业执照复印件", clerk,
+                                        missing=["营业执照复印件"])
     assert paused["paused"] and paused["pause_kind"] == "supplement"
     with pytest.raises(InvalidState):
         five_step.case_clock.pause(case["id"], "hearing", "again", clerk)
@@ -87,7 +88,7 @@ def test_pause_refusals(five_step):
     case = five_step.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
     clerk = five_step.identity.actor("clerk")
     with pytest.raises(InvalidState):
-        five_step.case_clock.pause(case["id"], "supplement", "未受理", clerk)
+        five_step.case_clock.pause(case["id"], "supplement", "未受理", clerk, missing=["申请书"])
     complete(five_step, case["id"], {"accept": "accept"})
     with pytest.raises(InvalidInput):
         five_step.case_clock.pause(case["id"], "holiday", "x", clerk)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-
 from click.testing import CliRunner
 
 from engine.identity import ENGINE

@@ -88,7 +88,7 @@ def test_paused_clock_holds_step_timers_and_moves_them_on_resume(engine, clock):
     limit = dt.datetime.fromisoformat(review["due_at"])
     assert limit.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") == "2026-06-04 17:30"   # 3 working days
     admin = engine.identity.actor("admin")
-    engine.case_clock.pause(case["id"], "supplement", "一次性告知补正材料", admin)
+    engine.case_clock.pause(case["id"], "supplement", "一次性告知补正材料", admin, missing=["营业执照"])
     clock.set(dt.datetime(2026, 6, 8, 9, 0, tzinfo=SHANGHAI))              # paused 1–5 June: 5 working days
     assert engine.sweep()["timers"] == 0                                    # held while paused
     engine.case_clock.resume(case["id"], admin, "已补正")
@@ -98,3 +98,36 @@ def test_paused_clock_holds_step_timers_and_moves_them_on_resume(engine, clock):
     assert engine.sweep()["timers"] == 1
     escalated = [r for r in engine.history.case_trail(case["id"], ENGINE) if r["event"] == "task_escalated"]
     assert len(escalated) == 1
+
+
+def test_one_time_notice_rule(engine, clock):
+    case = engine.runtime.start_case(FOOD["code"], {"name": "申请人"}, {}, ENGINE)
+    engine.tasks.complete(case["tasks"][0]["id"], ENGINE, {"accept": "accept"}, "材料齐全")
+    admin = engine.identity.actor("admin")
+    with pytest.raises(InvalidInput):
+        engine.case_clock.pause(case["id"], "supplement", "补正", admin)            # must list the materials
+    first = ["食品经营许可申请书", "营业执照"]
+    engine.case_clock.pause(case["id"], "supplement", "一次性告知", admin, missing=first)
+    engine.case_clock.resume(case["id"], admin)
+    # A new problem found on site may be asked for; it is not in the guide, so it is not flagged.
+    engine.case_clock.pause(case["id"], "supplement", "现场核查发现", admin, missing=["排烟设施整改照片"])
+    engine.case_clock.resume(case["id"], admin)
+    with engine.db.reading() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(SupervisionItem)) == 0
+    # Asking again for a material the guide lists could have been done the first time: flagged.
+    engine.case_clock.pause(case["id"], "supplement", "再次补正", admin, missing=["营业执照", "排烟设施整改照片"])
+    with engine.db.reading() as session:
+        items = session.scalars(sa.select(SupervisionItem)).all()
+    assert [(i.kind, i.case_id) for i in items] == [("repeated_supplement_notice", case["id"])]
+    flagged = [r for r in engine.history.case_trail(case["id"], ENGINE) if r["event"] == "supervision_flagged"]
+    assert flagged[0]["detail"]["items"] == ["营业执照"] and flagged[0]["detail"]["notice"] == 3
+
+
+def test_refusal_and_denial_need_reasons(engine):
+    case = engine.runtime.start_case(FOOD["code"], {"name": "申请人"}, {}, ENGINE)
+    task = case["tasks"][0]
+    with pytest.raises(InvalidInput):
+        engine.tasks.complete(task["id"], ENGINE, {"accept": "refuse"}, "  ")
+    assert engine.runtime.get_case(case["id"], ENGINE)["tasks"][0]["id"] == task["id"]
+    engine.tasks.complete(task["id"], ENGINE, {"accept": "refuse"}, "申请事项不属于本机关职权范围")
+    assert engine.runtime.get_case(case["id"], ENGINE)["outcome"] == "refused"

@@ -2,7 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from engine.errors import Conflict, InvalidInput, InvalidState, NotFound, PermissionDenied
+from engine.errors import (
+    Conflict,
+    InvalidInput,
+    InvalidState,
+    NotFound,
+    PermissionDenied,
+)
 from engine.identity import ENGINE
 
 from .conftest import FIXTURES

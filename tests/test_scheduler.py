@@ -1,7 +1,6 @@
 """The Celery sweep: eagerly in-process, and through a real broker when SHENPI_TEST_BROKER_URL is set."""
 from __future__ import annotations
 
-
 import pytest
 
 from engine import scheduler

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from engine.errors import Conflict, InvalidInput, PermissionDenied
 from engine.identity import ENGINE
-from engine.models import Department, Notice, User
+from engine.models import Notice, User
 
 from .test_runtime import complete, open_task
 

@@ -52,6 +52,7 @@ class CasePause(Base):
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_record.id"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(32))
     reason: Mapped[str] = mapped_column(sa.Text)
+    missing: Mapped[list | None] = mapped_column(sa.JSON, nullable=True)   # 补正: every missing material, at once
     started_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime)
     started_by: Mapped[str] = mapped_column(sa.String(64))
     ended_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -39,7 +39,8 @@ def terminate_case(case_id):
 @bp.post("/cases/<int:case_id>/pause")
 def pause_clock(case_id):
     body = json_body()
-    return jsonify(engine().case_clock.pause(case_id, body.get("kind"), body.get("reason"), g.actor))
+    return jsonify(engine().case_clock.pause(case_id, body.get("kind"), body.get("reason"), g.actor,
+                                             body.get("missing")))
 
 
 @bp.post("/cases/<int:case_id>/resume")
