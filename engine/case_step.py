@@ -100,6 +100,11 @@ class StepContext:
     record: sa.Row | None = None                        # the task row a task operation is about
     opened: list = field(default_factory=list)          # user tasks this step opened: {id, element, name}
     case_values: dict = field(default_factory=dict)     # further case columns this step sets
+    reopened: dict = field(default_factory=dict)        # task id -> state before a reset made it unfinished
+
+    @property
+    def reopened_ids(self) -> set:
+        return {str(tid) for tid in self.reopened}
     timers: list = field(default_factory=list)          # (due) of timers this step started waiting
     after_commit: list = field(default_factory=list)    # callables run once the step has committed
 
@@ -171,7 +176,8 @@ class CaseStepper:
         session, live, case = ctx.session, ctx.live, ctx.case
         wf = live.wf
         rows = ctx.events
-        transitions = self._transitions(live)
+        transitions = self._transitions(live, ctx.reopened)
+        self._close_removed(ctx)
         for task, before in transitions:
             rows.extend(self._project(ctx, task, before))
         for hook in self.hooks:
@@ -194,10 +200,11 @@ class CaseStepper:
             raise Conflict(f"case {case.number} was changed by another request; reload and try again")
 
     @staticmethod
-    def _transitions(live):
-        """(task, previous state) for every task whose state became definite or changed since the last save."""
+    def _transitions(live, reopened=None):
+        """(task, previous state) for every task whose state became definite or changed since the last save;
+        ``reopened`` maps tasks a reset made unfinished again to the state they had before."""
         tasks = live.wf.tasks
-        before = live.states
+        before = {**(reopened or {}), **live.states}
         candidates = list(before) + [t for t in tasks.created if t not in before] + [
             t for t in tasks.touched if t not in before and t not in tasks.created]
         changed = []
@@ -214,6 +221,16 @@ class CaseStepper:
         changed.sort(key=lambda pair: pair[0].last_state_change)
         return changed
 
+    @staticmethod
+    def _close_removed(ctx: StepContext) -> None:
+        """Tasks a reset removed from the workflow: their open records are withdrawn, their timers dropped."""
+        removed = [str(tid) for tid in ctx.live.wf.tasks.removed]
+        if removed:
+            ctx.session.execute(_task_records.update().where(
+                _task_records.c.id.in_(removed), _task_records.c.state == OPEN_USER_TASK
+            ).values(state="withdrawn", completed_at=ctx.now))
+            ctx.session.execute(_timers.delete().where(_timers.c.task_id.in_(removed)))
+
     def _project(self, ctx: StepContext, task, before) -> list[dict]:
         """Project one transition into the task table and return its trail rows."""
         case = ctx.case
@@ -228,6 +245,8 @@ class CaseStepper:
             item = task.internal_data.get("item")
             due = step_due(task)
             light, light_next = light_at(ctx.now, due, due, self.calendar()) if due else ("none", None)
+            if tid in ctx.reopened_ids:     # a reset step keeps its task id: its record opens again
+                ctx.session.execute(_task_records.delete().where(_task_records.c.id == tid))
             fast_sql.execute(ctx.session, INSERT_RECORD, dict(
                 id=tid, case_id=case.id, element_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
                 lane=getattr(spec, "lane", None), department=department, post=post,
@@ -259,12 +278,11 @@ class CaseStepper:
     def _project_timer(ctx: StepContext, task) -> None:
         tid = str(task.id)
         due = timer_due(task)
+        ctx.session.execute(_timers.delete().where(_timers.c.task_id == tid))
         if task.state == TaskState.WAITING and due is not None:
             ctx.timers.append(due)
             ctx.session.execute(_timers.insert().values(
                 task_id=tid, case_id=ctx.case.id, element_id=task.task_spec.bpmn_id, due_at=due))
-        else:
-            ctx.session.execute(_timers.delete().where(_timers.c.task_id == tid))
 
     @staticmethod
     def _outcome(wf) -> str:

@@ -11,6 +11,7 @@ from .config import Settings
 from .db import Database
 from .escalation import Escalator
 from .expressions import make_script_engine
+from .flow_ops import FlowOperations
 from .history import HistoryService
 from .identity import IdentityService
 from .repository import RepositoryService
@@ -35,6 +36,7 @@ class Shenpi:
         self.runtime = CaseService(self.db, self.clock, self.repository, self.store, self.stepper, self.calendar)
         self.tasks = TaskService(self.db, self.clock, self.stepper)
         self.task_ops = TaskOperations(self.db, self.clock)
+        self.flow_ops = FlowOperations(self.db, self.clock, self.stepper)
         self.history = HistoryService(self.db)
         self.case_clock = CaseClockService(self.db, self.clock, self.calendar, self.stepper)
         self.escalator = Escalator(self.stepper)

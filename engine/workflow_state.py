@@ -191,3 +191,23 @@ def open_states(wf: BpmnWorkflow, ids=None) -> dict:
     if ids is None:
         ids = tasks.keys()
     return {tid: tasks[tid].state for tid in ids if tid in tasks and not tasks[tid].state & FINISHED}
+
+
+def reset_to(wf: BpmnWorkflow, task) -> dict:
+    """Reset the workflow to ``task`` (SpiffWorkflow's reset_from_task_id) and keep the indexes right.
+
+    Returns task id -> previous state for the tasks the reset made unfinished again."""
+    top = task.parent if type(task.parent.task_spec).__name__ == "BoundaryEventSplit" else task
+    previous = {t.id: t.state for t in [top, *top.children]}
+    wf.reset_from_task_id(task.id)
+    manager = wf.event_manager    # SpiffWorkflow leaves removed catching events registered there
+    for task_id in [tid for tid, waiting in manager.tasks.items() if waiting.workflow.tasks.get(tid) is not waiting]:
+        del manager.tasks[task_id]
+    reopened = {}
+    for candidate in [top, *top.children]:
+        if candidate.id in wf.tasks and not candidate.state & FINISHED:
+            wf.tasks.reopened(candidate)
+            if previous.get(candidate.id, 0) & FINISHED:
+                reopened[candidate.id] = previous[candidate.id]
+    wf.completed = False
+    return reopened

@@ -69,3 +69,20 @@ def urge_task(task_id):
 def copy_task(task_id):
     body = json_body()
     return jsonify(engine().task_ops.carbon_copy(task_id, body.get("recipients"), g.actor, body.get("note")))
+
+
+@bp.post("/tasks/<task_id>/withdraw")
+def withdraw_task(task_id):
+    return jsonify(engine().flow_ops.withdraw(task_id, g.actor, json_body().get("reason")))
+
+
+@bp.post("/tasks/<task_id>/return")
+def return_task(task_id):
+    body = json_body()
+    return jsonify(engine().flow_ops.return_to(task_id, g.actor, body.get("reason"), body.get("target")))
+
+
+@bp.post("/tasks/<task_id>/jump")
+def jump_task(task_id):
+    body = json_body()
+    return jsonify(engine().flow_ops.return_to(task_id, g.actor, body.get("reason"), body.get("target"), jump=True))

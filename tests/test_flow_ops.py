@@ -1,0 +1,117 @@
+"""Withdraw, return and jump: the workflow moves back, later steps are withdrawn, the trail says who and why."""
+from __future__ import annotations
+
+import pytest
+
+from engine.errors import Conflict, InvalidInput, PermissionDenied
+from engine.identity import ENGINE
+
+from .test_runtime import complete, open_task
+
+
+def actor(engine, user_id):
+    return engine.identity.actor(user_id)
+
+
+def test_withdraw_own_step_before_the_next_starts(five_step):
+    case = five_step.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    accept = open_task(five_step, case["id"])
+    five_step.tasks.complete(accept["id"], actor(five_step, "clerk"), {"accept": "accept"}, "受理")
+    handle = open_task(five_step, case["id"])
+    with pytest.raises(PermissionDenied):
+        five_step.flow_ops.withdraw(accept["id"], actor(five_step, "clerk2"), "不是我办的")
+    with pytest.raises(InvalidInput):
+        five_step.flow_ops.withdraw(accept["id"], actor(five_step, "clerk"), "")
+    five_step.flow_ops.withdraw(accept["id"], actor(five_step, "clerk"), "受理意见填写有误")
+    view = five_step.runtime.get_case(case["id"], ENGINE)
+    assert [t["element"] for t in view["tasks"]] == ["Task_Accept"] and view["tasks"][0]["id"] == accept["id"]
+    assert any(h["id"] == handle["id"] and h["state"] == "withdrawn" for h in view["history"])
+    five_step.store.clear()                               # the reset survives a reload
+    five_step.tasks.complete(accept["id"], actor(five_step, "clerk"), {"accept": "accept"}, "重新受理")
+    assert open_task(five_step, case["id"])["element"] == "Task_Handle"
+    events = [r["event"] for r in five_step.history.case_trail(case["id"], ENGINE)]
+    assert "task_withdrawn" in events and five_step.history.verify().ok
+
+
+def test_withdraw_refused_once_the_next_step_started(five_step):
+    case = five_step.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    accept = open_task(five_step, case["id"])
+    five_step.tasks.complete(accept["id"], actor(five_step, "clerk"), {}, None)
+    five_step.tasks.claim(open_task(five_step, case["id"])["id"], actor(five_step, "clerk2"))
+    with pytest.raises(Conflict):
+        five_step.flow_ops.withdraw(accept["id"], actor(five_step, "clerk"), "想撤回")
+
+
+def test_return_to_previous_and_to_an_earlier_step(five_step):
+    case = five_step.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    for data in ({}, {}):
+        complete(five_step, case["id"], data)
+    review = open_task(five_step, case["id"])
+    assert review["element"] == "Task_Review"
+    with pytest.raises(PermissionDenied):
+        five_step.flow_ops.return_to(review["id"], actor(five_step, "outsider"), "退回")
+    result = five_step.flow_ops.return_to(review["id"], actor(five_step, "clerk"), "材料不全，退回承办")
+    assert result["returned_to"] == "Task_Handle" and open_task(five_step, case["id"])["element"] == "Task_Handle"
+    complete(five_step, case["id"], {})
+    review = open_task(five_step, case["id"])
+    five_step.flow_ops.return_to(review["id"], actor(five_step, "clerk"), "重新受理", target="Task_Accept")
+    assert open_task(five_step, case["id"])["element"] == "Task_Accept"
+    with pytest.raises(InvalidInput):
+        five_step.flow_ops.return_to(open_task(five_step, case["id"])["id"], actor(five_step, "clerk"), "无处可退")
+    for data in ({}, {}, {"review": "approve"}, {"approval": "approve"}, {}):
+        complete(five_step, case["id"], data)
+    assert five_step.runtime.get_case(case["id"], ENGINE)["outcome"] == "approved"
+    returned = [r for r in five_step.history.case_trail(case["id"], ENGINE) if r["event"] == "task_returned"]
+    assert [r["detail"]["to"] for r in returned] == ["Task_Handle", "Task_Accept"]
+
+
+def test_jump_is_for_supervisors(five_step):
+    case = five_step.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    for data in ({}, {}):
+        complete(five_step, case["id"], data)
+    review = open_task(five_step, case["id"])
+    with pytest.raises(PermissionDenied):
+        five_step.flow_ops.return_to(review["id"], actor(five_step, "clerk"), "跳转", "Task_Accept", jump=True)
+    five_step.flow_ops.return_to(review["id"], actor(five_step, "supervisor"), "督办纠错：重新受理", "Task_Accept", jump=True)
+    assert open_task(five_step, case["id"])["element"] == "Task_Accept"
+    assert five_step.history.case_trail(case["id"], ENGINE)[-1]["event"] in ("case_jumped", "task")
+
+
+def test_return_in_a_catalogue_flow_restarts_the_step_timers(five_step):
+    from engine import demo
+
+    from .conftest import PROCESSES
+
+    five_step.catalogue.import_directory(PROCESSES)
+    demo.seed_people(five_step)
+    case = five_step.runtime.start_case("410104-XK-SP-001", {"name": "张三"}, {}, ENGINE)
+    five_step.tasks.complete(case["tasks"][0]["id"], ENGINE, {"accept": "accept"}, "受理")
+    review = open_task(five_step, case["id"])
+    five_step.flow_ops.return_to(review["id"], ENGINE, "退回受理")
+    again = open_task(five_step, case["id"])
+    assert again["element"] == "Task_Accept" and again["due_at"] is not None
+    import sqlalchemy as sa
+
+    from engine.models import PendingTimer
+
+    with five_step.db.reading() as session:
+        elements = sorted(session.scalars(sa.select(PendingTimer.element_id).where(PendingTimer.case_id == case["id"])))
+    assert elements == ["Timer_Limit_Accept", "Timer_Warning_Accept"]
+
+
+def test_flow_operations_over_http(five_step):
+    from web import create_app
+
+    client = create_app(shenpi=five_step, testing=True).test_client()
+    clerk = {"Authorization": f"Bearer {five_step.identity.create_token('clerk')}"}
+    case = five_step.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    accept = open_task(five_step, case["id"])
+    client.post(f"/api/v1/tasks/{accept['id']}/complete", headers=clerk, json={"opinion": "受理"})
+    assert client.post(f"/api/v1/tasks/{accept['id']}/withdraw", headers=clerk, json={}).status_code == 400
+    assert client.post(f"/api/v1/tasks/{accept['id']}/withdraw", headers=clerk,
+                       json={"reason": "填写有误"}).status_code == 200
+    accept = open_task(five_step, case["id"])
+    assert client.post(f"/api/v1/tasks/{accept['id']}/return", headers=clerk,
+                       json={"reason": "无上一步"}).status_code == 400
+    assert client.post(f"/api/v1/tasks/{accept['id']}/jump", headers=clerk,
+                       json={"reason": "跳转"}).status_code == 403
