@@ -58,6 +58,15 @@ def timer_due(task) -> _dt.datetime | None:
     return due if due.tzinfo else due.replace(tzinfo=_dt.timezone.utc)
 
 
+def signer_of(task):
+    """The item a multi-instance child was created for (e.g. a signer's user id), if any."""
+    parent_spec = task.parent.task_spec if task.parent is not None else None
+    input_item = getattr(parent_spec, "input_item", None)
+    if input_item is not None:
+        return task.data.get(input_item.bpmn_id)
+    return task.internal_data.get("item")
+
+
 def step_due(task) -> _dt.datetime | None:
     """A user task's limit: the latest of the timer boundary events attached to it (set in the BPMN)."""
     parent = task.parent
@@ -242,7 +251,7 @@ class CaseStepper:
         extra = []
         if spec.manual and state == TaskState.READY:
             department, post = split_lane(getattr(spec, "lane", None), case.department)
-            item = task.internal_data.get("item")
+            item = signer_of(task)
             due = step_due(task)
             light, light_next = light_at(ctx.now, due, due, self.calendar()) if due else ("none", None)
             if tid in ctx.reopened_ids:     # a reset step keeps its task id: its record opens again

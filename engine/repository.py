@@ -52,11 +52,25 @@ def parse_spec(content: bytes, filename: str = "process.bpmn") -> tuple[bpmn_val
             f"the process cannot be built: {exc}", element=element,
             line=bpmn_validation.line_of(checked.tree, element),
         ) from None
+    _connect_multi_instance_merges(spec, subprocess_specs)
     all_specs = list(spec.task_specs.values()) + [
         ts for sub in subprocess_specs.values() for ts in sub.task_specs.values()]
     lanes = tuple(sorted({ts.lane for ts in all_specs if getattr(ts, "lane", None)}))
     has_timers = any(isinstance(getattr(ts, "event_definition", None), TimerEventDefinition) for ts in all_specs)
     return checked, ParsedProcess(spec, subprocess_specs, lanes, has_timers)
+
+
+def _connect_multi_instance_merges(spec, subprocess_specs) -> None:
+    """SpiffWorkflow connects a multi-instance child's completion to the collection merge only when it creates the
+    child; a workflow restored in another process would never fill its output collection. Connect them once here."""
+    from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
+
+    for process in [spec, *subprocess_specs.values()]:
+        for task_spec in process.task_specs.values():
+            if isinstance(task_spec, MultiInstanceTask):
+                child = process.task_specs[task_spec.task_spec]
+                if not child.completed_event.is_connected(task_spec.merge_child):
+                    child.completed_event.connect(task_spec.merge_child)
 
 
 class RepositoryService:

@@ -1,0 +1,94 @@
+"""Parallel approval across three departments and a 2/3 vote: the result does not depend on completion order."""
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine import demo
+from engine.clock import SHANGHAI, FixedClock, install
+from engine.identity import ENGINE
+
+from .conftest import PROCESSES, make_engine
+
+CODE = "410104-XK-BL-001"
+DEPARTMENT_STEPS = {"Task_Planning": "planning_opinion", "Task_Housing": "housing_opinion",
+                    "Task_Environment": "environment_opinion"}
+_engine = None
+
+
+def engine(tmp_path_factory):
+    global _engine
+    if _engine is None:
+        clock = install(FixedClock(dt.datetime(2026, 6, 1, 9, 0, tzinfo=SHANGHAI)))
+        _engine = make_engine("sqlite", tmp_path_factory.mktemp("joint"), clock)
+        _engine.catalogue.import_directory(PROCESSES)
+        demo.seed_people(_engine)
+    return _engine
+
+
+def expected(department_votes, signatures):
+    if "deny" in department_votes.values():
+        return "denied", "End_Denied_Department"
+    if signatures.count("approve") * 3 < len(signatures) * 2:
+        return "denied", "End_Denied_SignOff"
+    return "approved", None
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(department_order=st.permutations(list(DEPARTMENT_STEPS)),
+       department_votes=st.fixed_dictionaries({k: st.sampled_from(["approve", "deny"]) for k in DEPARTMENT_STEPS}),
+       signature_votes=st.lists(st.sampled_from(["approve", "deny"]), min_size=3, max_size=3),
+       signer_order=st.permutations([0, 1, 2]))
+def test_joint_result_is_independent_of_order(tmp_path_factory, department_order, department_votes,
+                                              signature_votes, signer_order):
+    shenpi = engine(tmp_path_factory)
+    case = shenpi.runtime.start_case(CODE, {"name": "郑州某置业有限公司"}, {}, ENGINE)
+    signers = ["d01a", "d02a", "d03a"]
+    shenpi.tasks.complete(case["tasks"][0]["id"], ENGINE, {"accept": "accept", "signers": signers}, "予以受理")
+    open_tasks = {t["element"]: t for t in shenpi.tasks.list_tasks(ENGINE, case=case["id"])}
+    assert set(open_tasks) == set(DEPARTMENT_STEPS)
+    assert len({t["department"] for t in open_tasks.values()}) == 3
+    for element in department_order:
+        vote = department_votes[element]
+        shenpi.tasks.complete(open_tasks[element]["id"], ENGINE, {DEPARTMENT_STEPS[element]: vote},
+                              "同意" if vote == "approve" else "不符合规划条件")
+    outcome, end = expected(department_votes, signature_votes)
+    view = shenpi.runtime.get_case(case["id"], ENGINE)
+    if end != "End_Denied_Department":
+        signing = {t["assignee"]: t for t in view["tasks"] if t["element"] == "Task_JointSignOff"}
+        assert set(signing) == set(signers)
+        for index in signer_order:
+            vote = signature_votes[index]
+            shenpi.tasks.complete(signing[signers[index]]["id"], ENGINE, {"signature": vote},
+                                  "同意" if vote == "approve" else "不同意")
+        view = shenpi.runtime.get_case(case["id"], ENGINE)
+    if outcome == "approved":
+        assert [t["element"] for t in view["tasks"]] == ["Task_Decide"]
+    else:
+        assert view["status"] == "ended" and view["outcome"] == "denied"
+    opinions = {h["element"]: h["opinion"] for h in view["history"] if h["element"] in DEPARTMENT_STEPS}
+    assert set(opinions) == set(DEPARTMENT_STEPS)          # each department's opinion is kept
+
+
+def test_vote_survives_a_restart_between_signatures(tmp_path_factory):
+    """A new process re-parses the spec: the signatures given before and after must all count."""
+    from engine import repository
+
+    shenpi = engine(tmp_path_factory)
+    case = shenpi.runtime.start_case(CODE, {"name": "郑州某置业有限公司"}, {}, ENGINE)
+    signers = ["d01a", "d02a", "d03a"]
+    shenpi.tasks.complete(case["tasks"][0]["id"], ENGINE, {"accept": "accept", "signers": signers}, "予以受理")
+    for task in shenpi.tasks.list_tasks(ENGINE, case=case["id"]):
+        shenpi.tasks.complete(task["id"], ENGINE, {DEPARTMENT_STEPS[task["element"]]: "approve"}, "同意")
+    signing = {t["assignee"]: t for t in shenpi.tasks.list_tasks(ENGINE, case=case["id"])}
+    shenpi.tasks.complete(signing["d01a"]["id"], ENGINE, {"signature": "deny"}, "不同意")
+    repository._parsed_by_hash.clear()
+    shenpi.repository._hash_of.clear()
+    shenpi.store.clear()
+    shenpi.tasks.complete(signing["d02a"]["id"], ENGINE, {"signature": "deny"}, "不同意")
+    shenpi.store.clear()
+    shenpi.tasks.complete(signing["d03a"]["id"], ENGINE, {"signature": "approve"}, "同意")
+    view = shenpi.runtime.get_case(case["id"], ENGINE)
+    assert view["outcome"] == "denied"           # 1 of 3 approvals is below two thirds
