@@ -111,3 +111,85 @@ def sa_open_claimed(task_ids):
     from .models import TaskRecord
 
     return sa.select(TaskRecord.id).where(TaskRecord.id.in_(task_ids), TaskRecord.assignee.is_not(None))
+
+
+class JointSignOff:
+    """加签/减签: adding or removing signers of a running joint sign-off (a parallel multi-instance step)."""
+
+    def __init__(self, db, clock, stepper):
+        self.db = db
+        self.clock = clock
+        self.stepper = stepper
+
+    def _context(self, task_id: str, actor: Actor):
+        from .escalation import HEAD_POST
+        from .models import TaskRecord
+
+        with self.db.reading() as session:
+            record = session.get(TaskRecord, str(task_id))
+            if record is None:
+                raise NotFound(f"task {task_id} does not exist")
+            if record.state != "open":
+                raise Conflict(f"task {task_id} is {record.state}")
+            if not (actor.is_admin or (actor.department == record.department and HEAD_POST in actor.posts)):
+                raise PermissionDenied("only the head (负责人) of the step's department may change its signers")
+            return record.case_id
+
+    @staticmethod
+    def _joint_step(ctx, task_id: str):
+        from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import (
+            ParallelMultiInstanceTask,
+        )
+
+        instance = ctx.wf.get_task_from_id(UUID(str(task_id)))
+        parent = instance.parent if instance is not None else None
+        if parent is None or not isinstance(parent.task_spec, ParallelMultiInstanceTask) or parent.task_spec.data_input is None:
+            raise InvalidInput("this task is not part of a joint sign-off", field="task")
+        if parent.state != TaskState.STARTED:
+            raise Conflict("the joint sign-off has already finished")
+        return instance, parent, parent.task_spec
+
+    def add_signer(self, task_id: str, signer: str, actor: Actor, reason: str | None) -> dict:
+        reason = _reason(reason)
+        if not isinstance(signer, str) or not signer.strip():
+            raise InvalidInput("name the signer by user id", field="signer")
+        from .models import User
+
+        with self.db.reading() as session:
+            if session.get(User, signer) is None:
+                raise NotFound(f"user {signer!r} does not exist")
+        case_id = self._context(task_id, actor)
+        with self.stepper.step(case_id, actor.id) as ctx:
+            _instance, parent, spec = self._joint_step(ctx, task_id)
+            signers = spec.data_input.get(parent)
+            if signer in signers:
+                raise InvalidInput(f"{signer} is already a signer", field="signer")
+            signers.append(signer)
+            spec.create_child(parent, signer, len(signers) - 1)
+            ctx.wf.do_engine_steps()
+            ctx.events.append(trail.event("signer_added", ctx.now, case_id=case_id, element_id=spec.bpmn_id,
+                                          actor=actor.id, to_state=signer, detail={"reason": reason}))
+        return {"case": case_id, "signers": list(signers)}
+
+    def remove_signer(self, task_id: str, actor: Actor, reason: str | None) -> dict:
+        """Remove the signer of ``task_id`` (an instance not yet signed)."""
+        reason = _reason(reason)
+        case_id = self._context(task_id, actor)
+        with self.stepper.step(case_id, actor.id) as ctx:
+            instance, parent, spec = self._joint_step(ctx, task_id)
+            if instance.state != TaskState.READY:
+                raise Conflict("this signer has already signed")
+            if len([c for c in parent.children if c.task_spec.name == spec.task_spec]) <= 1:
+                raise Conflict("a joint sign-off needs at least one signer")
+            signers = spec.data_input.get(parent)
+            signer = instance.data.get(spec.input_item.bpmn_id) if spec.input_item is not None else None
+            ctx.wf._remove_task(instance.id)
+            if signer in signers:
+                signers.remove(signer)
+            if spec.children_complete(parent):
+                parent._set_state(TaskState.READY)
+            ctx.wf.do_engine_steps()
+            ctx.events.append(trail.event("signer_removed", ctx.now, case_id=case_id, task_id=str(task_id),
+                                          element_id=spec.bpmn_id, actor=actor.id, from_state=signer,
+                                          detail={"reason": reason}))
+        return {"case": case_id, "signers": list(signers)}

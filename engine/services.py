@@ -11,7 +11,7 @@ from .config import Settings
 from .db import Database
 from .escalation import Escalator
 from .expressions import make_script_engine
-from .flow_ops import FlowOperations
+from .flow_ops import FlowOperations, JointSignOff
 from .history import HistoryService
 from .identity import IdentityService
 from .repository import RepositoryService
@@ -37,6 +37,7 @@ class Shenpi:
         self.tasks = TaskService(self.db, self.clock, self.stepper)
         self.task_ops = TaskOperations(self.db, self.clock)
         self.flow_ops = FlowOperations(self.db, self.clock, self.stepper)
+        self.joint = JointSignOff(self.db, self.clock, self.stepper)
         self.history = HistoryService(self.db)
         self.case_clock = CaseClockService(self.db, self.clock, self.calendar, self.stepper)
         self.escalator = Escalator(self.stepper)

@@ -93,3 +93,38 @@ def test_vote_survives_a_restart_between_signatures(tmp_path_factory):
     view = shenpi.runtime.get_case(case["id"], ENGINE)
     # 2 of 3 approvals reach two thirds; had the later signatures been lost, the one "deny" would decide.
     assert [t["element"] for t in view["tasks"]] == ["Task_Decide"]
+
+
+def _at_sign_off(shenpi, signers):
+    case = shenpi.runtime.start_case(CODE, {"name": "郑州某置业有限公司"}, {}, ENGINE)
+    shenpi.tasks.complete(case["tasks"][0]["id"], ENGINE, {"accept": "accept", "signers": signers}, "予以受理")
+    for task in shenpi.tasks.list_tasks(ENGINE, case=case["id"]):
+        shenpi.tasks.complete(task["id"], ENGINE, {DEPARTMENT_STEPS[task["element"]]: "approve"}, "同意")
+    return case, {t["assignee"]: t for t in shenpi.tasks.list_tasks(ENGINE, case=case["id"])}
+
+
+def test_add_and_remove_signers_of_a_running_vote(tmp_path_factory):
+    import pytest
+
+    from engine.errors import Conflict, InvalidInput, PermissionDenied
+
+    shenpi = engine(tmp_path_factory)
+    case, signing = _at_sign_off(shenpi, ["d01a", "d02a", "d03a"])
+    with pytest.raises(PermissionDenied):
+        shenpi.joint.add_signer(signing["d01a"]["id"], "d04a", shenpi.identity.actor("d04b"), "加签")
+    with pytest.raises(InvalidInput):
+        shenpi.joint.add_signer(signing["d01a"]["id"], "d02a", ENGINE, "重复加签")
+    shenpi.joint.add_signer(signing["d01a"]["id"], "d04a", ENGINE, "增加消防审查人员")
+    shenpi.store.clear()
+    shenpi.joint.remove_signer(signing["d03a"]["id"], ENGINE, "回避")
+    signing = {t["assignee"]: t for t in shenpi.tasks.list_tasks(ENGINE, case=case["id"])}
+    assert set(signing) == {"d01a", "d02a", "d04a"}
+    shenpi.tasks.complete(signing["d01a"]["id"], ENGINE, {"signature": "approve"}, "同意")
+    with pytest.raises(Conflict):
+        shenpi.joint.remove_signer(signing["d01a"]["id"], ENGINE, "已签")
+    shenpi.tasks.complete(signing["d04a"]["id"], ENGINE, {"signature": "deny"}, "不同意")
+    shenpi.joint.remove_signer(signing["d02a"]["id"], ENGINE, "出差")   # the last unsigned: the vote closes 1 of 2
+    view = shenpi.runtime.get_case(case["id"], ENGINE)
+    assert view["outcome"] == "denied"
+    events = [r["event"] for r in shenpi.history.case_trail(case["id"], ENGINE)]
+    assert events.count("signer_added") == 1 and events.count("signer_removed") == 2

@@ -86,3 +86,14 @@ def return_task(task_id):
 def jump_task(task_id):
     body = json_body()
     return jsonify(engine().flow_ops.return_to(task_id, g.actor, body.get("reason"), body.get("target"), jump=True))
+
+
+@bp.post("/tasks/<task_id>/add-signer")
+def add_signer(task_id):
+    body = json_body()
+    return jsonify(engine().joint.add_signer(task_id, body.get("signer"), g.actor, body.get("reason")))
+
+
+@bp.post("/tasks/<task_id>/remove-signer")
+def remove_signer(task_id):
+    return jsonify(engine().joint.remove_signer(task_id, g.actor, json_body().get("reason")))
