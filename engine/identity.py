@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from . import clock as clock_module
 from .clock import Clock
 from .db import Database
-from .errors import NotFound, PermissionDenied
+from .errors import InvalidInput, NotFound, PermissionDenied
 from .models import ApiToken, Department, User
 
 ADMIN = "admin"            # 系统管理员
@@ -26,6 +27,7 @@ class Actor:
     department: str | None = None   # department name, as lanes and matters name it
     posts: tuple = field(default_factory=tuple)
     roles: tuple = field(default_factory=tuple)
+    standing_in_for: tuple = field(default_factory=tuple)   # AB岗: absent officials this one is the backup of
 
     @property
     def is_admin(self) -> bool:
@@ -61,7 +63,32 @@ class IdentityService:
         if row is None or not row[0].active:
             raise NotFound(f"user {user_id!r} does not exist")
         user, department = row
-        return Actor(user.id, user.name, department, tuple(user.posts or ()), tuple(user.roles or ()))
+        now = clock_module.now()
+        absent = session.scalars(sa.select(User.id).where(
+            User.backup_user_id == user.id, User.absent_from <= now, User.absent_until > now)).all()
+        return Actor(user.id, user.name, department, tuple(user.posts or ()), tuple(user.roles or ()), tuple(absent))
+
+    def set_absence(self, user_id: str, start, until, actor: Actor) -> dict:
+        """Record an official's absence; meanwhile their backup (AB岗) may act on their tasks."""
+        from . import trail
+
+        if (start is None) != (until is None) or (start is not None and until <= start):
+            raise InvalidInput("an absence needs a start before its end (or neither, to clear it)")
+        with self.db.transaction() as session:
+            user = session.get(User, user_id)
+            if user is None:
+                raise NotFound(f"user {user_id!r} does not exist")
+            if not (actor.is_admin or actor.id == user_id):
+                raise PermissionDenied("only the official or an administrator may record an absence")
+            if start is not None and user.backup_user_id is None:
+                raise InvalidInput(f"{user.name} has no backup official (AB岗) to act meanwhile")
+            user.absent_from, user.absent_until = start, until
+            trail.append(session, [trail.event(
+                "absence_set", self.clock.now(), actor=actor.id, element_id=user_id,
+                detail={"from": start.isoformat() if start else None, "until": until.isoformat() if until else None,
+                        "backup": user.backup_user_id})])
+            return {"user": user_id, "absent_from": start.isoformat() if start else None,
+                    "absent_until": until.isoformat() if until else None, "backup": user.backup_user_id}
 
     def create_token(self, user_id: str) -> str:
         token = "sp_" + secrets.token_urlsafe(32)
@@ -95,7 +122,7 @@ def may_act_on_task(actor: Actor, task_department: str, task_post: str | None, a
     if actor.is_admin:
         return True
     if assignee is not None:
-        return assignee == actor.id
+        return assignee == actor.id or assignee in actor.standing_in_for
     return actor.department == task_department and (task_post is None or task_post in actor.posts)
 
 

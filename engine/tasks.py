@@ -81,6 +81,10 @@ class TaskService:
                 raise Conflict(f"task {task_id} is no longer ready")
             task.data.update(data)
             ctx.completed_by[str(task_uuid)] = (actor.id, opinion)
+            if record.assignee not in (None, actor.id):
+                ctx.events.append(trail.event("task_acted_for", ctx.now, case_id=record.case_id, task_id=record.id,
+                                              element_id=record.element_id, actor=actor.id,
+                                              detail={"holder": record.assignee, "as": "AB岗"}))
             try:
                 task.run()
                 ctx.wf.do_engine_steps()

@@ -144,3 +144,33 @@ def test_operations_over_http(ops):
     assert client.post(f"/api/v1/tasks/{task['id']}/transfer", headers=clerk, json={"to": "clerk2"}).status_code == 400
     assert client.post(f"/api/v1/tasks/{task['id']}/copy", headers=clerk, json={"recipients": ["nobody"]}).status_code == 404
     assert client.post(f"/api/v1/tasks/{task['id']}/urge", headers=head, json={}).status_code == 200
+
+
+def test_backup_official_acts_while_the_holder_is_absent(ops, clock):
+    import datetime as dt
+
+    with ops.db.transaction() as session:
+        session.get(User, "clerk").backup_user_id = "clerk2"
+    case, task = started(ops)
+    ops.tasks.claim(task["id"], actor(ops, "clerk"))
+    with pytest.raises(PermissionDenied):
+        ops.tasks.complete(task["id"], actor(ops, "clerk2"), {}, None)
+    with pytest.raises(PermissionDenied):
+        ops.identity.set_absence("clerk", clock.now(), clock.now() + dt.timedelta(days=2), actor(ops, "clerk2"))
+    ops.identity.set_absence("clerk", clock.now(), clock.now() + dt.timedelta(days=2), actor(ops, "clerk"))
+    with pytest.raises(PermissionDenied):
+        ops.tasks.complete(task["id"], actor(ops, "outsider"), {}, None)
+    ops.tasks.complete(task["id"], actor(ops, "clerk2"), {}, "代为受理")
+    acted = [r for r in ops.history.case_trail(case["id"], ENGINE) if r["event"] == "task_acted_for"]
+    assert acted[0]["actor"] == "clerk2" and acted[0]["detail"]["holder"] == "clerk"
+    clock.advance(days=3)                                   # back from leave: the backup no longer stands in
+    nxt = open_task(ops, case["id"])
+    ops.tasks.claim(nxt["id"], actor(ops, "handler"))
+    with ops.db.transaction() as session:
+        session.get(User, "handler").backup_user_id = "head"
+    ops.identity.set_absence("handler", clock.now() - dt.timedelta(days=5), clock.now() - dt.timedelta(days=1),
+                             actor(ops, "admin"))
+    with pytest.raises(PermissionDenied):
+        ops.tasks.complete(nxt["id"], actor(ops, "head"), {}, None)
+    with pytest.raises(InvalidInput):
+        ops.identity.set_absence("outsider", clock.now(), clock.now() + dt.timedelta(days=1), actor(ops, "admin"))

@@ -29,6 +29,8 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
     # AB岗: the official who acts for this one when absent or when a step is escalated.
     backup_user_id: Mapped[str | None] = mapped_column(sa.ForeignKey("user_account.id"), nullable=True)
+    absent_from: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    absent_until: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     active: Mapped[bool] = mapped_column(default=True)
 
 

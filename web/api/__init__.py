@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from . import auth, calendar, cases, definitions, matters, openapi, tasks  # noqa: E402,F401
+from . import auth, calendar, cases, definitions, matters, openapi, tasks, users  # noqa: E402,F401
