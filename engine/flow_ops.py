@@ -7,12 +7,27 @@ from __future__ import annotations
 
 from uuid import UUID
 
+import sqlalchemy as sa
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import ParallelMultiInstanceTask
 from SpiffWorkflow.util.task import TaskState
 
 from . import payloads, trail
 from .errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from .escalation import HEAD_POST
 from .identity import Actor, require_task_access
+from .models import TaskRecord, User
 from .workflow_state import reset_to
+
+
+def _task_record(db, task_id: str, state: str | None = "open") -> TaskRecord:
+    """The task's projection row; with ``state``, a Conflict unless the task is in it."""
+    with db.reading() as session:
+        record = session.get(TaskRecord, str(task_id))
+    if record is None:
+        raise NotFound(f"task {task_id} does not exist")
+    if state is not None and record.state != state:
+        raise Conflict(f"task {task_id} is {record.state}")
+    return record
 
 
 def _reason(reason) -> str:
@@ -40,15 +55,10 @@ class FlowOperations:
     def withdraw(self, task_id: str, actor: Actor, reason: str | None) -> dict:
         """Take back one's own completed step while the steps it opened have not been started."""
         reason = _reason(reason)
-        with self.db.reading() as session:
-            from .models import TaskRecord
-
-            record = session.get(TaskRecord, str(task_id))
-            if record is None:
-                raise NotFound(f"task {task_id} does not exist")
-            if record.state != "completed" or record.completed_by != actor.id:
-                raise PermissionDenied("only the official who completed this step may withdraw it")
-            case_id = record.case_id
+        record = _task_record(self.db, task_id, state=None)
+        if record.state != "completed" or record.completed_by != actor.id:
+            raise PermissionDenied("only the official who completed this step may withdraw it")
+        case_id = record.case_id
         with self.stepper.step(case_id, actor.id) as ctx:
             task = ctx.wf.get_task_from_id(UUID(str(task_id)))
             if task is None or task.state != TaskState.COMPLETED:
@@ -57,7 +67,8 @@ class FlowOperations:
             if any(t.state == TaskState.COMPLETED for t in later):
                 raise Conflict("a later step has already been completed")
             opened = [str(t.id) for t in later if t.state == TaskState.READY]
-            started = ctx.session.execute(sa_open_claimed(opened)).first() if opened else None
+            started = ctx.session.execute(sa.select(TaskRecord.id).where(
+                TaskRecord.id.in_(opened), TaskRecord.assignee.is_not(None))).first() if opened else None
             if started is not None:
                 raise Conflict("the next step has already been started")
             ctx.reopened.update(reset_to(ctx.wf, task))
@@ -72,20 +83,13 @@ class FlowOperations:
         """Send the case from an open step back to the previous step, or to an earlier one by element id.
         With ``jump``, a supervisor or administrator moves the case (跳转) without holding the step."""
         reason = _reason(reason)
-        with self.db.reading() as session:
-            from .models import TaskRecord
-
-            record = session.get(TaskRecord, str(task_id))
-            if record is None:
-                raise NotFound(f"task {task_id} does not exist")
-            if record.state != "open":
-                raise Conflict(f"task {task_id} is {record.state}")
-            if jump:
-                if not actor.oversees_all:
-                    raise PermissionDenied("only a supervisor or administrator may move a case to another step")
-            else:
-                require_task_access(actor, record.department, record.post, record.assignee)
-            case_id = record.case_id
+        record = _task_record(self.db, task_id)
+        if jump:
+            if not actor.oversees_all:
+                raise PermissionDenied("only a supervisor or administrator may move a case to another step")
+        else:
+            require_task_access(actor, record.department, record.post, record.assignee)
+        case_id = record.case_id
         with self.stepper.step(case_id, actor.id) as ctx:
             current = ctx.wf.get_task_from_id(UUID(str(task_id)))
             if current is None or current.state != TaskState.READY:
@@ -105,14 +109,6 @@ class FlowOperations:
         return {"case": case_id, "returned_to": destination.task_spec.bpmn_id}
 
 
-def sa_open_claimed(task_ids):
-    import sqlalchemy as sa
-
-    from .models import TaskRecord
-
-    return sa.select(TaskRecord.id).where(TaskRecord.id.in_(task_ids), TaskRecord.assignee.is_not(None))
-
-
 class JointSignOff:
     """加签/减签: adding or removing signers of a running joint sign-off (a parallel multi-instance step)."""
 
@@ -121,19 +117,11 @@ class JointSignOff:
         self.clock = clock
         self.stepper = stepper
 
-    def _context(self, task_id: str, actor: Actor):
-        from .escalation import HEAD_POST
-        from .models import TaskRecord
-
-        with self.db.reading() as session:
-            record = session.get(TaskRecord, str(task_id))
-            if record is None:
-                raise NotFound(f"task {task_id} does not exist")
-            if record.state != "open":
-                raise Conflict(f"task {task_id} is {record.state}")
-            if not (actor.is_admin or (actor.department == record.department and HEAD_POST in actor.posts)):
-                raise PermissionDenied("only the head (负责人) of the step's department may change its signers")
-            return record.case_id
+    def _context(self, task_id: str, actor: Actor) -> int:
+        record = _task_record(self.db, task_id)
+        if not (actor.is_admin or (actor.department == record.department and HEAD_POST in actor.posts)):
+            raise PermissionDenied("only the head (负责人) of the step's department may change its signers")
+        return record.case_id
 
     @staticmethod
     def _joint_step(ctx, task_id: str):
@@ -153,8 +141,6 @@ class JointSignOff:
         reason = _reason(reason)
         if not isinstance(signer, str) or not signer.strip():
             raise InvalidInput("name the signer by user id", field="signer")
-        from .models import User
-
         with self.db.reading() as session:
             if session.get(User, signer) is None:
                 raise NotFound(f"user {signer!r} does not exist")
