@@ -132,6 +132,8 @@ class CaseStepper:
         self.hooks: list = []
         # Called as handler(error, case_id) after a step failed with an EngineError and was rolled back.
         self.failure_handlers: list = []
+        # Called as hook(ctx, outcome) when a step ends the case, inside its transaction.
+        self.end_hooks: list = []
 
     @contextmanager
     def step(self, case_id: int | None, actor_id: str, task_id: str | None = None):
@@ -198,6 +200,8 @@ class CaseStepper:
         if wf.is_completed():
             outcome = self._outcome(wf) if wf.success else "terminated"
             statement, lock = END_CASE, {**lock, "status_": "ended", "outcome_": outcome, "ended_at_": ctx.now}
+            for hook in self.end_hooks:
+                hook(ctx, outcome)
             if self.store.repository.parsed(case.definition_id).has_timers:
                 session.execute(_timers.delete().where(_timers.c.case_id == case.id))
             rows.append(trail.event("case_ended", ctx.now, case_id=case.id, actor=ctx.actor_id,

@@ -125,9 +125,6 @@ class JointSignOff:
 
     @staticmethod
     def _joint_step(ctx, task_id: str):
-        from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import (
-            ParallelMultiInstanceTask,
-        )
 
         instance = ctx.wf.get_task_from_id(UUID(str(task_id)))
         parent = instance.parent if instance is not None else None

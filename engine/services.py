@@ -9,6 +9,7 @@ from .case_step import CaseStepper
 from .catalogue import CatalogueService
 from .config import Settings
 from .db import Database
+from .documents import DocumentService
 from .escalation import Escalator
 from .expressions import make_script_engine
 from .flow_ops import FlowOperations, JointSignOff
@@ -41,6 +42,7 @@ class Shenpi:
         self.history = HistoryService(self.db)
         self.case_clock = CaseClockService(self.db, self.clock, self.calendar, self.stepper)
         self.escalator = Escalator(self.stepper)
+        self.documents = DocumentService(self.db, self.clock, self.stepper)
 
     def sweep(self, as_of=None) -> dict:
         """Fire due timers and re-evaluate due lights: what Celery beat runs periodically."""

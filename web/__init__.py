@@ -28,8 +28,10 @@ def create_app(settings: Settings | None = None, shenpi: Shenpi | None = None, t
 
     from .api import bp as api_bp
     from .errors import register_error_handlers
+    from .verify import bp as verify_bp
 
     app.register_blueprint(api_bp)
+    app.register_blueprint(verify_bp)
     register_error_handlers(app)
     if not testing:
         from engine import scheduler

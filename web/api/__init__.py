@@ -5,4 +5,14 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from . import auth, calendar, cases, definitions, matters, openapi, tasks, users  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    auth,
+    calendar,
+    cases,
+    definitions,
+    documents,
+    matters,
+    openapi,
+    tasks,
+    users,
+)
