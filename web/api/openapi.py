@@ -141,7 +141,32 @@ SPEC = {
                                                                        "target": {"type": "string"}}),
                ("jump", "跳转 (supervisor) back to an earlier step", {"reason": {"type": "string"},
                                                                   "target": {"type": "string"}}),
+               ("add-signer", "加签: add a signer to a running joint sign-off", {"signer": {"type": "string"},
+                                                                            "reason": {"type": "string"}}),
+               ("remove-signer", "减签: remove this instance's signer", {"reason": {"type": "string"}}),
            )},
+        "/cases/{id}/documents": {"post": {"summary": "Issue an official document (PDF at /documents/{id}/pdf)",
+            "parameters": [_path_id("id")], "requestBody": {"content": {"application/json": {"schema": {
+                "type": "object", "required": ["kind"], "properties": {
+                    "kind": {"type": "string", "enum": ["acceptance_notice", "supplement_notice", "refusal_decision",
+                                                        "approval_decision", "denial_decision"]},
+                    "reasons": {"type": "string"}, "items": {"type": "array", "items": {"type": "string"}}}}}}},
+            "responses": {"201": _json({"type": "object"}), **_errors(400, 401, 403, 404)}}},
+        "/documents/{id}/pdf": {"get": {"parameters": [_path_id("id")], "responses": {
+            "200": {"description": "the PDF", "content": {"application/pdf": {}}}, **_errors(401, 403, 404, 503)}}},
+        "/cases/{id}/licence": {"get": {"parameters": [_path_id("id")], "responses": {
+            "200": _json({"type": "object"}), **_errors(401, 403, 404)}}},
+        "/licences/{code}": {"get": {"security": [], "summary": "Verify an electronic licence",
+            "parameters": [_path_id("code", "string")], "responses": {"200": _json({"type": "object"}), **_errors(404)}}},
+        "/licences/{code}/revoke": {"post": {"parameters": [_path_id("code", "string")], "requestBody": {"content": {
+            "application/json": {"schema": {"type": "object", "required": ["reason"], "properties": {
+                "reason": {"type": "string"}}}}}},
+            "responses": {"200": _json({"type": "object"}), **_errors(400, 401, 403, 404, 409)}}},
+        "/users/{id}/absence": {"put": {"summary": "Record an absence (AB岗: the backup acts meanwhile)",
+            "parameters": [_path_id("id", "string")], "requestBody": {"content": {"application/json": {"schema": {
+                "type": "object", "properties": {"from": {"type": ["string", "null"], "format": "date-time"},
+                                                 "until": {"type": ["string", "null"], "format": "date-time"}}}}}},
+            "responses": {"200": _json({"type": "object"}), **_errors(400, 401, 403, 404)}}},
         "/openapi.json": {"get": {"security": [], "responses": {"200": _json({"type": "object"})}}},
     },
 }
