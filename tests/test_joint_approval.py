@@ -128,3 +128,52 @@ def test_add_and_remove_signers_of_a_running_vote(tmp_path_factory):
     assert view["outcome"] == "denied"
     events = [r["event"] for r in shenpi.history.case_trail(case["id"], ENGINE)]
     assert events.count("signer_added") == 1 and events.count("signer_removed") == 2
+
+
+SIGN_OFF = {
+    # 会签: everyone signs, all must approve.
+    "all": ("", '"deny" not in signatures'),
+    # 或签: the first approval suffices and closes the step; denial only when everyone denied. SpiffWorkflow
+    # evaluates a completion condition against the instance just completed, so it reads `signature`.
+    "any": ('<bpmn:completionCondition xsi:type="bpmn:tFormalExpression">signature == "approve"</bpmn:completionCondition>',
+            '"approve" in signatures'),
+}
+
+
+def _sign_off_engine(tmp_path, clock, rule):
+    from .conftest import FIVE_STEP_ENTRY, FIXTURES, add_people
+
+    shenpi = make_engine("sqlite", tmp_path, clock)
+    completion, result = SIGN_OFF[rule]
+    content = (FIXTURES / "sign_off.bpmn").read_bytes().replace(b"COMPLETION", completion.encode()).replace(
+        b"RESULT", result.replace('"', "&quot;").encode())
+    shenpi.repository.deploy(content, "sign_off.bpmn")
+    shenpi.catalogue.publish({**FIVE_STEP_ENTRY, "code": "SIGN-1", "key": "sign_off",
+                              "process_file": "sign_off.bpmn"}, "admin")
+    add_people(shenpi)
+    return shenpi
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rule=st.sampled_from(["all", "any"]), votes=st.lists(st.sampled_from(["approve", "deny"]), min_size=3, max_size=3),
+       order=st.permutations([0, 1, 2]))
+def test_all_and_any_sign_off_do_not_depend_on_order(tmp_path_factory, rule, votes, order):
+    clock = install(FixedClock(dt.datetime(2026, 6, 1, 9, 0, tzinfo=SHANGHAI)))
+    shenpi = _sign_off_engine(tmp_path_factory.mktemp("sign"), clock, rule)
+    signers = ["clerk", "clerk2", "admin"]
+    case = shenpi.runtime.start_case("SIGN-1", {"name": "张三"}, {"signers": signers}, ENGINE)
+    tasks = {t["assignee"]: t for t in shenpi.tasks.list_tasks(ENGINE, case=case["id"])}
+    assert set(tasks) == set(signers)
+    for index in order:
+        if shenpi.runtime.get_case(case["id"], ENGINE)["status"] == "ended":
+            break                                     # 或签: an approval already closed the step
+        shenpi.tasks.complete(tasks[signers[index]]["id"], ENGINE, {"signature": votes[index]}, "意见")
+    view = shenpi.runtime.get_case(case["id"], ENGINE)
+    expected = ("approved" if all(v == "approve" for v in votes) else "denied") if rule == "all" else (
+        "approved" if "approve" in votes else "denied")
+    assert view["status"] == "ended" and view["outcome"] == expected
+    if rule == "any" and "approve" in votes:
+        signed = next(n for n, index in enumerate(order, start=1) if votes[index] == "approve")
+        states = [h["state"] for h in view["history"] if h["element"] == "Task_Sign"]
+        assert states.count("completed") == signed and states.count("cancelled") == 3 - signed
+    shenpi.db.engine.dispose()
