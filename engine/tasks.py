@@ -11,7 +11,7 @@ from . import payloads, trail
 from .db import where_given
 from .errors import Conflict, InvalidInput, NotFound
 from .identity import Actor, require_task_access
-from .models import TaskRecord
+from .models import Department, TaskRecord, User
 from .runtime import task_view
 
 _records = TaskRecord.__table__
@@ -79,6 +79,8 @@ class TaskService:
             task = ctx.wf.get_task_from_id(task_uuid)
             if task is None or task.state != TaskState.READY:
                 raise Conflict(f"task {task_id} is no longer ready")
+            if "signers_from_post" in data:
+                data = {**data, "signers": officials_of_post(ctx.session, data.pop("signers_from_post"))}
             task.data.update(data)
             ctx.completed_by[str(task_uuid)] = (actor.id, opinion)
             if record.assignee not in (None, actor.id):
@@ -109,3 +111,17 @@ def _uuid(task_id) -> UUID:
         return UUID(str(task_id))
     except ValueError:
         raise NotFound(f"task {task_id!r} does not exist") from None
+
+
+def officials_of_post(session, lane: str) -> list[str]:
+    """Signers chosen at run time from a post: the active officials of ``部门/岗位`` (user ids, sorted)."""
+    if not isinstance(lane, str) or "/" not in lane:
+        raise InvalidInput('signers_from_post must name a department and post, e.g. "郑州市城乡建设局/施工许可科"',
+                           field="signers_from_post")
+    department, post = (part.strip() for part in lane.split("/", 1))
+    rows = session.execute(sa.select(User.id, User.posts).join(Department, User.department_id == Department.id)
+                           .where(Department.name == department, User.active.is_(True))).all()
+    officials = sorted(user_id for user_id, posts in rows if post in (posts or []))
+    if not officials:
+        raise InvalidInput(f"nobody holds the post {post} in {department}", field="signers_from_post")
+    return officials

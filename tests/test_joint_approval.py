@@ -177,3 +177,28 @@ def test_all_and_any_sign_off_do_not_depend_on_order(tmp_path_factory, rule, vot
         states = [h["state"] for h in view["history"] if h["element"] == "Task_Sign"]
         assert states.count("completed") == signed and states.count("cancelled") == 3 - signed
     shenpi.db.engine.dispose()
+
+
+def test_signers_chosen_from_a_post_at_run_time(tmp_path_factory):
+    import pytest
+
+    from engine.errors import InvalidInput
+
+    shenpi = engine(tmp_path_factory)
+    case = shenpi.runtime.start_case(CODE, {"name": "郑州某置业有限公司"}, {}, ENGINE)
+    with pytest.raises(InvalidInput):
+        shenpi.tasks.complete(case["tasks"][0]["id"], ENGINE, {"accept": "accept", "signers_from_post": "无此岗位"}, "受理")
+    shenpi.tasks.complete(case["tasks"][0]["id"], ENGINE,
+                          {"accept": "accept", "signers_from_post": "郑州市城乡建设局/施工许可科"}, "予以受理")
+    for task in shenpi.tasks.list_tasks(ENGINE, case=case["id"]):
+        shenpi.tasks.complete(task["id"], ENGINE, {DEPARTMENT_STEPS[task["element"]]: "approve"}, "同意")
+    signing = sorted(t["assignee"] for t in shenpi.tasks.list_tasks(ENGINE, case=case["id"]))
+    import sqlalchemy as sa
+
+    from engine.models import Department, User
+
+    with shenpi.db.reading() as session:
+        expected = sorted(u.id for u in session.scalars(sa.select(User).join(Department, User.department_id == Department.id)
+                                                        .where(Department.name == "郑州市城乡建设局"))
+                          if "施工许可科" in u.posts)
+    assert signing == expected and len(signing) == 2
