@@ -50,7 +50,9 @@ def test_return_to_previous_and_to_an_earlier_step(five_step):
     assert review["element"] == "Task_Review"
     with pytest.raises(PermissionDenied):
         five_step.flow_ops.return_to(review["id"], actor(five_step, "outsider"), "退回")
+    clock_before = five_step.runtime.get_case(case["id"], ENGINE)["clock"]
     result = five_step.flow_ops.return_to(review["id"], actor(five_step, "clerk"), "材料不全，退回承办")
+    assert five_step.runtime.get_case(case["id"], ENGINE)["clock"] == clock_before   # the case clock runs on
     assert result["returned_to"] == "Task_Handle" and open_task(five_step, case["id"])["element"] == "Task_Handle"
     complete(five_step, case["id"], {})
     review = open_task(five_step, case["id"])
