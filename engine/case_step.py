@@ -237,12 +237,15 @@ class CaseStepper:
     @staticmethod
     def _close_removed(ctx: StepContext) -> None:
         """Tasks a reset removed from the workflow: their open records are withdrawn, their timers dropped."""
-        removed = [str(tid) for tid in ctx.live.wf.tasks.removed]
-        if removed:
+        before = ctx.live.states      # predicted tasks are dropped all the time; only ready or waiting ones matter
+        ready = [str(tid) for tid in ctx.live.wf.tasks.removed if before.get(tid) == TaskState.READY]
+        waiting = [str(tid) for tid in ctx.live.wf.tasks.removed if before.get(tid) == TaskState.WAITING]
+        if ready:
             ctx.session.execute(_task_records.update().where(
-                _task_records.c.id.in_(removed), _task_records.c.state == OPEN_USER_TASK
+                _task_records.c.id.in_(ready), _task_records.c.state == OPEN_USER_TASK
             ).values(state="withdrawn", completed_at=ctx.now))
-            ctx.session.execute(_timers.delete().where(_timers.c.task_id.in_(removed)))
+        if waiting:
+            ctx.session.execute(_timers.delete().where(_timers.c.task_id.in_(waiting)))
 
     def _project(self, ctx: StepContext, task, before) -> list[dict]:
         """Project one transition into the task table and return its trail rows."""

@@ -146,11 +146,11 @@ class DocumentService:
     def _licence_on_approval(self, ctx, outcome: str) -> None:
         if outcome != "approved":
             return
-        matter = ctx.session.execute(sa.select(Matter.code, Matter.name, Matter.matter_type)
-                                     .where(Matter.code == ctx.case.matter_code)).first()
+        matter = ctx.session.execute(sa.select(Matter.code, Matter.name, Matter.matter_type, Case.applicant)
+                                     .join(Case, Case.matter_code == Matter.code).where(Case.id == ctx.case.id)).first()
         if matter.matter_type != "行政许可":
             return
-        holder = ctx.session.execute(sa.select(Case.applicant).where(Case.id == ctx.case.id)).scalar()
+        holder = matter.applicant
         code = secrets.token_hex(6).upper()
         ctx.session.execute(Licence.__table__.insert().values(
             code=code, case_id=ctx.case.id, matter_code=matter.code, matter_name=matter.name,
