@@ -1,0 +1,1 @@
+"""Integrations with other systems (data exchange, upward reporting, notifications); they call engine services."""
