@@ -66,7 +66,7 @@ class CaseClockService:
     def pause(self, case_id: int, kind: str, reason: str | None, actor: Actor, missing=None) -> dict:
         """Stop the clock. A supplement notice (补正, 一次性告知) must list every missing material at once;
         a later notice asking again for a material the guide lists is flagged for supervision."""
-        if kind not in PAUSE_KINDS:
+        if not isinstance(kind, str) or kind not in PAUSE_KINDS:
             raise InvalidInput(f"pause kind must be one of {', '.join(PAUSE_KINDS)}", field="kind")
         reason = payloads.opinion(reason)
         if not reason:

@@ -92,7 +92,7 @@ class DocumentService:
         raise Conflict("could not allocate a document number; try again")
 
     def issue(self, case_id: int, kind: str, actor: Actor, reasons: str | None = None, items=None) -> dict:
-        if kind not in KINDS:
+        if not isinstance(kind, str) or kind not in KINDS:
             raise InvalidInput(f"kind must be one of {', '.join(KINDS)}", field="kind")
         reasons = payloads.opinion(reasons)
         if kind in NEEDS_REASONS and not reasons:

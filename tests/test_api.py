@@ -121,7 +121,9 @@ def test_concurrent_completions_over_http(client, five_step):
     ("post", "/api/v1/cases", {"json": {"matter": "TEST-0001"}}, 400, "invalid_input"),
     ("post", "/api/v1/cases", {"json": {"matter": 5, "applicant": {"name": "x"}}}, 404, "not_found"),
     ("get", "/api/v1/cases/999999", {}, 404, "not_found"),
+    ("post", "/api/v1/cases/83750391299247570944/pause", {"json": {"kind": "hearing", "reason": "x"}}, 404, "not_found"),
     ("get", "/api/v1/tasks?case=abc", {}, 400, "invalid_input"),
+    ("get", "/api/v1/tasks?case=83750391299247570944", {}, 400, "invalid_input"),
     ("post", "/api/v1/tasks/00000000-0000-0000-0000-000000000000/complete", {"json": {}}, 404, "not_found"),
     ("post", "/api/v1/tasks/x/complete", {"json": {"data": 7}}, 400, "invalid_input"),
     ("get", "/api/v1/no-such-endpoint", {}, 404, "not_found"),
@@ -130,3 +132,13 @@ def test_concurrent_completions_over_http(client, five_step):
 def test_errors_are_json(client, method, path, kwargs, status, code):
     response = getattr(client, method)(path, headers=auth(client, "admin"), **kwargs)
     assert_error(response, status, code)
+
+
+@pytest.mark.parametrize("path,body", [
+    ("/api/v1/cases/1/pause", {"kind": {"x": 1}, "reason": "x"}),
+    ("/api/v1/cases/1/documents", {"kind": ["acceptance_notice"]}),
+    ("/api/v1/cases/1/terminate", {"reason": {"x": 1}}),
+])
+def test_structured_values_where_strings_belong_are_refused(client, path, body):
+    client.post("/api/v1/cases", headers=auth(client, "citizen"), json={"matter": "TEST-0001", "applicant": {"name": "张三"}})
+    assert_error(client.post(path, headers=auth(client, "admin"), json=body), 400, "invalid_input")

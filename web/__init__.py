@@ -36,5 +36,6 @@ def create_app(settings: Settings | None = None, shenpi: Shenpi | None = None, t
     if not testing:
         from engine import scheduler
 
+        shenpi.init_db()   # idempotent; a fresh database gets its tables before the first request
         scheduler.attach(shenpi, scheduler.make_celery(settings))   # timers due soon are queued with an ETA
     return app

@@ -16,7 +16,9 @@ from engine.errors import EngineError
 def _engine():
     from engine.services import Shenpi
 
-    return Shenpi(Settings())
+    engine = Shenpi(Settings())
+    engine.init_db()          # idempotent: every command works on a fresh database
+    return engine
 
 
 def _fail(exc: EngineError):

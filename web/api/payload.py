@@ -27,4 +27,6 @@ def int_arg(name: str, default=None, minimum: int | None = None):
         raise InvalidInput(f"query parameter {name} must be an integer", field=name) from None
     if minimum is not None and value < minimum:
         raise InvalidInput(f"query parameter {name} must be at least {minimum}", field=name)
+    if value > 2**63 - 1:
+        raise InvalidInput(f"query parameter {name} is too large", field=name)
     return value
