@@ -1,37 +1,47 @@
-"""Restricted Python for BPMN conditions, timer expressions and script tasks.
+"""Restricted Python for BPMN conditions, timer expressions, completion conditions and script tasks.
 
-RestrictedPython compiles the source with guards: no imports, no names or attributes
-starting with ``_``, no ``exec``/``eval``/``open``; attribute access goes through
-``safer_getattr`` (which also refuses ``str.format``); writes go through a guard that
-only allows plain data containers. Compiled code is cached per source string.
+Design
+------
+* Sources are compiled by RestrictedPython (``compile_restricted_eval`` / ``compile_restricted_exec``),
+  which refuses names and attributes starting with ``_``, the inspect attributes (``gi_frame``,
+  ``f_globals``, ``cr_frame`` ...), ``exec``/``eval``, and rewrites attribute access, item access,
+  iteration, unpacking, in-place operators and writes into calls of guard functions.
+* On top of that, a small AST check of ours refuses what RestrictedPython leaves to the runtime:
+  ``import``/``global``/``nonlocal``/``class``/async statements, the names of dangerous builtins
+  (``open``, ``getattr``, ``globals``, ``compile`` ...), calls of ``type``/``dir``/``help`` ..., and the
+  attributes ``format``/``format_map``/``mro`` on anything (``"{0.__class__}".format(x)`` reads
+  attributes behind the guards; use f-strings, whose fields go through the guards). The runtime
+  attribute guard refuses the same attributes again.
+* Builtins are ``safe_builtins`` + ``limited_builtins`` + a few pure helpers (all, any, sum, sorted ...),
+  minus ``setattr``/``delattr``/``__build_class__``. ``def``/``lambda`` are allowed in scripts, but
+  functions (like every callable) are never written back into task data.
+* Compiled code is cached per source string (``functools.lru_cache``). Every refusal or failure is an
+  :class:`ExpressionError` carrying the source and, when known, the line.
 """
 from __future__ import annotations
 
 import ast
 import functools
 import operator
+import textwrap
 
-from RestrictedPython import (
-    compile_restricted_eval,
-    compile_restricted_exec,
-    limited_builtins,
-    safe_builtins,
-)
+from RestrictedPython import compile_restricted_eval, compile_restricted_exec, limited_builtins, safe_builtins
 from RestrictedPython.Eval import default_guarded_getitem
 from RestrictedPython.Guards import (
     full_write_guard,
     guarded_iter_unpack_sequence,
     guarded_unpack_sequence,
+    raise_,
     safer_getattr,
 )
+from RestrictedPython.PrintCollector import PrintCollector
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
-from SpiffWorkflow.bpmn.script_engine.python_environment import (
-    BasePythonScriptEngineEnvironment,
-)
+from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
 
 class ExpressionError(ValueError):
-    """A refused or failing expression or script."""
+    """Refused or failing expression/script."""
 
     def __init__(self, message: str, source: str = "", line: int | None = None):
         super().__init__(message)
@@ -40,94 +50,104 @@ class ExpressionError(ValueError):
         self.line = line
 
 
-_REFUSED_BUILTINS = {"setattr", "delattr", "__import__", "__build_class__", "_getattr_"}
-_EXTRA_BUILTINS = {
-    "all": all, "any": any, "dict": dict, "enumerate": enumerate, "list": list, "max": max, "min": min,
-    "reversed": reversed, "set": set, "frozenset": frozenset, "sorted": sorted, "sum": sum, "map": map,
-    "filter": filter,
-}
-BUILTINS = {k: v for k, v in {**safe_builtins, **limited_builtins, **_EXTRA_BUILTINS}.items()
-            if k not in _REFUSED_BUILTINS}
+_EXTRA_BUILTINS = {f.__name__: f for f in (all, any, dict, enumerate, filter, frozenset, list, map, max, min,
+                                           reversed, set, sorted, sum, tuple, zip)}
+BUILTINS = {name: value for name, value in {**safe_builtins, **limited_builtins, **_EXTRA_BUILTINS}.items()
+            if name not in {"setattr", "delattr", "__build_class__", "_getattr_"}}
+
+# Never meaningful in an expression, whether or not task data uses the name.
+_REFUSED_NAMES = frozenset({"open", "exec", "eval", "compile", "getattr", "setattr", "delattr", "globals",
+                            "locals", "vars", "breakpoint", "memoryview", "super", "classmethod", "staticmethod",
+                            "exit", "quit", "__import__", "__builtins__"})
+# Plausible task-data keys ("type", "input" ...): only *calling* them is refused (data is never callable).
+_REFUSED_CALLS = frozenset({"type", "dir", "help", "input", "object", "property"})
+_REFUSED_ATTRS = frozenset({"format", "format_map", "mro"})
+_REFUSED_STATEMENTS = {ast.Import: "import", ast.ImportFrom: "import", ast.Global: "global",
+                       ast.Nonlocal: "nonlocal", ast.ClassDef: "class",
+                       ast.AsyncFunctionDef: "async def", ast.AsyncFor: "async for",
+                       ast.AsyncWith: "async with", ast.Await: "await"}
 
 
-def _inplace(op: str, x, y):
-    operators = {"+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
-                 "//=": operator.ifloordiv, "%=": operator.imod, "**=": operator.ipow, "|=": operator.ior,
-                 "&=": operator.iand, "^=": operator.ixor}
-    if op not in operators:
+def _attr_refusal(name: str) -> str:
+    hint = " (use an f-string to format text)" if name.startswith("format") else ""
+    return f"attribute {name!r} is not allowed{hint}"
+
+
+def _guarded_getattr(obj, name, default=raise_):
+    if name in _REFUSED_ATTRS:
+        raise ExpressionError(_attr_refusal(name))
+    return safer_getattr(obj, name, default)
+
+
+_INPLACE = {"+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
+            "//=": operator.ifloordiv, "%=": operator.imod, "**=": operator.ipow, "|=": operator.ior,
+            "&=": operator.iand, "^=": operator.ixor, "<<=": operator.ilshift, ">>=": operator.irshift}
+
+
+def _inplacevar(op: str, x, y):
+    if op not in _INPLACE:
         raise ExpressionError(f"operator {op} is not allowed")
-    return operators[op](x, y)
+    return _INPLACE[op](x, y)
 
 
 GUARDS = {
     "__builtins__": BUILTINS,
-    "_getattr_": safer_getattr,
+    "__name__": "shenpi_restricted",
+    "_getattr_": _guarded_getattr,
     "_getitem_": default_guarded_getitem,
     "_getiter_": iter,
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
     "_unpack_sequence_": guarded_unpack_sequence,
     "_write_": full_write_guard,
-    "_inplacevar_": _inplace,
-    "__name__": "shenpi_expression",
-    "__metaclass__": type,
+    "_inplacevar_": _inplacevar,
+    "_apply_": lambda function, *args, **kwargs: function(*args, **kwargs),  # f(*args, **kwargs)
+    "_print_": PrintCollector,  # print() output is collected and discarded
 }
 
 
-_FORBIDDEN_NAMES = {"open", "exec", "eval", "compile", "getattr", "setattr", "delattr", "type", "vars", "globals",
-                    "locals", "input", "help", "memoryview", "breakpoint", "dir", "object", "super", "classmethod",
-                    "staticmethod", "property", "exit", "quit"}
+def _refuse(source: str, line: int | None, what: str) -> ExpressionError:
+    return ExpressionError(f"Line {line}: {what}" if line else what, source, line)
 
 
-def _check_names(tree, source: str) -> None:
+def _check_tree(tree: ast.AST, source: str) -> None:
     for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and node.id in _FORBIDDEN_NAMES:
-            raise ExpressionError(f"Line {node.lineno}: {node.id!r} is not available in expressions and scripts",
-                                  source, node.lineno)
+        line = getattr(node, "lineno", None)
+        if type(node) in _REFUSED_STATEMENTS:
+            raise _refuse(source, line, f"the {_REFUSED_STATEMENTS[type(node)]!r} statement is not allowed")
+        if isinstance(node, ast.Name) and node.id in _REFUSED_NAMES:
+            raise _refuse(source, line, f"{node.id!r} is not available in expressions and scripts")
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _REFUSED_CALLS:
+            raise _refuse(source, line, f"calling {node.func.id!r} is not allowed")
+        if isinstance(node, ast.Attribute) and node.attr in _REFUSED_ATTRS:
+            raise _refuse(source, line, _attr_refusal(node.attr))
 
 
-def _parse(source: str, mode: str):
+def _compile(source: str, mode: str):
+    if not isinstance(source, str):
+        raise ExpressionError(f"expected a string, got {type(source).__name__}", str(source))
+    # BPMN text is often indented or wrapped in newlines; keep line numbers as in the source.
+    if mode == "eval":
+        text = "\n" * source[:len(source) - len(source.lstrip())].count("\n") + source.strip()
+    else:
+        text = textwrap.dedent(source).rstrip()
     try:
-        return ast.parse(source, mode=mode)
+        tree = ast.parse(text, mode=mode)
     except SyntaxError as exc:
-        raise ExpressionError(f"Line {exc.lineno}: {exc.msg}", source, exc.lineno) from None
-
-
-def _refusal(source: str, errors) -> ExpressionError:
-    message = "; ".join(errors)
-    line = None
-    if message.startswith("Line "):
-        try:
-            line = int(message[5:message.index(":")])
-        except ValueError:
-            line = None
-    return ExpressionError(message, source, line)
-
-
-@functools.lru_cache(maxsize=4096)
-def _compile_expression(source: str):
-    _check_names(_parse(source.strip(), "eval"), source)
-    result = compile_restricted_eval(source.strip(), "<expression>")
+        raise _refuse(source, exc.lineno, f"syntax error: {exc.msg}") from None
+    _check_tree(tree, source)
+    compiler = compile_restricted_eval if mode == "eval" else compile_restricted_exec
+    result = compiler(text, "<string>")
     if result.errors or result.code is None:
-        raise _refusal(source, result.errors or ["cannot compile"])
+        message = "; ".join(result.errors) or "cannot compile"
+        line = None
+        if message.startswith("Line ") and message[5:message.find(":")].isdigit():
+            line = int(message[5:message.find(":")])
+        raise ExpressionError(message, source, line)
     return result.code
 
 
-_REFUSED_STATEMENTS = {ast.Import: "import", ast.ImportFrom: "import", ast.Global: "global", ast.Nonlocal: "nonlocal",
-                       ast.ClassDef: "class definitions", ast.AsyncFunctionDef: "async functions"}
-
-
-@functools.lru_cache(maxsize=1024)
-def _compile_script(source: str):
-    tree = _parse(source, "exec")
-    _check_names(tree, source)
-    for node in ast.walk(tree):
-        refused = _REFUSED_STATEMENTS.get(type(node))
-        if refused:
-            raise ExpressionError(f"Line {node.lineno}: {refused} is not allowed in a script", source, node.lineno)
-    result = compile_restricted_exec(source, "<script>")
-    if result.errors or result.code is None:
-        raise _refusal(source, result.errors or ["cannot compile"])
-    return result.code
+_compile_expression = functools.lru_cache(maxsize=8192)(functools.partial(_compile, mode="eval"))
+_compile_script = functools.lru_cache(maxsize=2048)(functools.partial(_compile, mode="exec"))
 
 
 def check_expression(source: str) -> None:
@@ -138,33 +158,51 @@ def check_script(source: str) -> None:
     _compile_script(source)
 
 
+def _failure(source: str, exc: Exception) -> ExpressionError:
+    line, tb = None, exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<string>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    if isinstance(exc, ExpressionError):
+        exc.source, exc.line = source, exc.line or line
+        return exc
+    return _refuse(source, line, f"{type(exc).__name__}: {exc}")
+
+
 class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
-    """SpiffWorkflow script environment that evaluates everything under RestrictedPython."""
+    """SpiffWorkflow script environment running everything as RestrictedPython bytecode."""
 
     def __init__(self, functions: dict | None = None):
         super().__init__(dict(functions or {}))
 
     def _namespace(self, context: dict, external_context: dict | None) -> dict:
-        namespace = dict(GUARDS)
-        namespace.update(self.globals)
+        namespace = dict(self.globals)
         if external_context:
             namespace.update(external_context)
         namespace.update(context)
+        namespace.update(GUARDS)  # last: task data can never replace a guard
         return namespace
 
     def evaluate(self, expression, context, external_context=None):
         code = _compile_expression(expression)
-        return eval(code, self._namespace(context, external_context))  # noqa: S307 - restricted bytecode
+        try:
+            return eval(code, self._namespace(context, external_context))  # noqa: S307 - restricted bytecode
+        except Exception as exc:
+            raise _failure(expression, exc) from exc
 
     def execute(self, script, context, external_context=None):
         code = _compile_script(script)
         namespace = self._namespace(context, external_context)
-        before = dict(namespace)
-        exec(code, namespace)  # noqa: S102 - restricted bytecode
+        try:
+            exec(code, namespace)  # noqa: S102 - restricted bytecode
+        except Exception as exc:
+            raise _failure(script, exc) from exc
+        hidden = set(self.globals) | set(external_context or ())
+        for name in [name for name in context if name not in namespace]:
+            del context[name]  # `del x` in the script
         for name, value in namespace.items():
-            if name.startswith("_") or callable(value):
-                continue
-            if name in context or name not in before or before[name] is not value:
+            if not (name.startswith("_") or name in hidden or callable(value)):
                 context[name] = value
         return True
 
@@ -173,8 +211,22 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
 
 
 class RestrictedScriptEngine(PythonScriptEngine):
+    """PythonScriptEngine whose validation applies the restrictions and which reports our line numbers."""
+
     def validate(self, expression):
         check_expression(expression)
+
+    def call_service(self, task, **kwargs):
+        try:
+            return self.environment.call_service(task.data, **kwargs)
+        except Exception as err:
+            raise WorkflowTaskException(str(err), task=task, exception=err) from err
+
+    def get_error_line_number_and_content(self, script, err):
+        if isinstance(err, ExpressionError) and err.line:
+            lines = script.splitlines()
+            return err.line, lines[err.line - 1] if err.line <= len(lines) else ""
+        return super().get_error_line_number_and_content(script, err)
 
 
 def make_script_engine(functions: dict | None = None) -> PythonScriptEngine:
