@@ -110,6 +110,7 @@ class StepContext:
     opened: list = field(default_factory=list)          # user tasks this step opened: {id, element, name}
     case_values: dict = field(default_factory=dict)     # further case columns this step sets
     reopened: dict = field(default_factory=dict)        # task id -> state before a reset made it unfinished
+    skipped: set = field(default_factory=set)           # task ids a supervisor's forward jump passed over
 
     @property
     def reopened_ids(self) -> set:
@@ -276,11 +277,23 @@ class CaseStepper:
         elif spec.manual and before == TaskState.READY:
             completed_by, opinion = ctx.completed_by.get(tid, (None, None))
             new_state = "completed" if state == TaskState.COMPLETED else "cancelled"
+            if tid in ctx.skipped:
+                new_state = "skipped"
+                detail = {"skipped": True}
             fast_sql.execute(ctx.session, CLOSE_RECORD, dict(
                 task_id_=tid, state=new_state, completed_at=ctx.now, completed_by=completed_by, opinion=opinion))
             if completed_by:
                 actor = completed_by
-                detail = {"opinion": opinion} if opinion else None
+                detail = {**(detail or {}), "opinion": opinion} if opinion else detail
+        elif spec.manual and tid in ctx.skipped:      # opened and passed over within the same jump
+            department, post = split_lane(getattr(spec, "lane", None), case.department)
+            actor, opinion = ctx.completed_by[tid]
+            detail = {"skipped": True, "opinion": opinion}
+            fast_sql.execute(ctx.session, INSERT_RECORD, dict(
+                id=tid, case_id=case.id, element_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
+                lane=getattr(spec, "lane", None), department=department, post=post, assignee=None,
+                state="skipped", created_at=ctx.now, due_at=None, light="none", light_next_at=None,
+                completed_at=ctx.now, completed_by=actor, opinion=opinion))
         if isinstance(getattr(spec, "event_definition", None), TimerEventDefinition):
             self._project_timer(ctx, task)
         return [trail.event(

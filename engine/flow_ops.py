@@ -1,7 +1,10 @@
-"""Operations that move a case's workflow back: withdraw (撤回), return (退回/驳回) and a supervisor's jump (跳转).
+"""Operations that move a case's workflow: withdraw (撤回), return (退回/驳回) and a supervisor's jump (跳转).
 
-Each resets the workflow to an earlier user task (SpiffWorkflow's reset), in one step: the later open tasks
-are withdrawn, the earlier step opens again with fresh step timers, and the trail records actor and reason.
+Moving back resets the workflow to an earlier user task (SpiffWorkflow's reset), in one step: the later open
+tasks are withdrawn, the earlier step opens again with fresh step timers, and the trail records actor and reason.
+A jump forward passes over the steps between: each is closed as ``skipped`` by the supervisor (never as
+completed by its official) and carries no form data, so a gateway that needs a skipped step's decision
+refuses the jump instead of guessing it.
 """
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import ParallelMultiInstanceTask
+from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from . import payloads, trail
@@ -78,6 +82,43 @@ class FlowOperations:
                                           detail={"reason": reason, "withdrawn": opened}))
         return {"case": case_id, "task": str(task_id), "state": "open"}
 
+    def jump(self, task_id: str, actor: Actor, reason: str | None, target: str | None = None) -> dict:
+        """A supervisor moves the case from an open step to another step (跳转): back to an earlier completed
+        step (as a return), or forward to a later one, passing over the steps between."""
+        return self.return_to(task_id, actor, reason, target, jump=True)
+
+    def _jump_forward(self, ctx, current, actor: Actor, reason: str, target: str) -> dict:
+        if not any(t.task_spec.bpmn_id == target and t.task_spec.manual and not t.state & TaskState.FINISHED_MASK
+                   for t in current if t is not current):
+            raise InvalidInput(f"step {target} is neither an earlier step of this case nor one the flow can reach "
+                               f"from {current.task_spec.bpmn_id}", field="target")
+        wf = ctx.wf
+        untouched = {t.id for t in wf.get_tasks(state=TaskState.READY) if t is not current}
+        frontier = [current]
+        skipped = []
+        while frontier:
+            for task in frontier:
+                ctx.skipped.add(str(task.id))
+                ctx.completed_by[str(task.id)] = (actor.id, reason)
+                skipped.append(task.task_spec.bpmn_id)
+                try:
+                    task.run()
+                    wf.do_engine_steps()
+                except WorkflowException as exc:
+                    raise InvalidInput(f"cannot jump past {task.task_spec.bpmn_id}: the flow after it needs a "
+                                       f"decision only that step can give ({exc})", field="target") from None
+            ready = [t for t in wf.get_tasks(state=TaskState.READY) if t.task_spec.manual and t.id not in untouched]
+            if any(t.task_spec.bpmn_id == target for t in ready):
+                break
+            frontier = ready
+        else:
+            raise InvalidInput(f"step {target} cannot be reached from {current.task_spec.bpmn_id}: the flow took "
+                               f"another way or waits for other branches", field="target")
+        ctx.events.append(trail.event(
+            "case_jumped", ctx.now, case_id=ctx.case.id, task_id=str(current.id), element_id=current.task_spec.bpmn_id,
+            actor=actor.id, to_state=target, detail={"reason": reason, "to": target, "skipped": skipped}))
+        return {"case": ctx.case.id, "jumped_to": target, "skipped": skipped}
+
     def return_to(self, task_id: str, actor: Actor, reason: str | None, target: str | None = None,
                   jump: bool = False) -> dict:
         """Send the case from an open step back to the previous step, or to an earlier one by element id.
@@ -97,6 +138,8 @@ class FlowOperations:
             candidates = list(_user_ancestors(current))
             if target:
                 candidates = [t for t in candidates if t.task_spec.bpmn_id == target]
+            if jump and target and not candidates:
+                return self._jump_forward(ctx, current, actor, reason, target)
             if not candidates:
                 raise InvalidInput(f"no earlier completed step {target or ''} to return to".strip(), field="target")
             destination = candidates[0]

@@ -117,3 +117,51 @@ def test_flow_operations_over_http(five_step):
                        json={"reason": "无上一步"}).status_code == 400
     assert client.post(f"/api/v1/tasks/{accept['id']}/jump", headers=clerk,
                        json={"reason": "跳转"}).status_code == 403
+    supervisor = {"Authorization": f"Bearer {five_step.identity.create_token('supervisor')}"}
+    refused = client.post(f"/api/v1/tasks/{accept['id']}/jump", headers=supervisor,
+                          json={"reason": "跳到审批", "target": "Task_Approve"})
+    assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "invalid_input"
+    jumped = client.post(f"/api/v1/tasks/{accept['id']}/jump", headers=supervisor,
+                         json={"reason": "督办纠错", "target": "Task_Review"})
+    assert jumped.status_code == 200 and jumped.get_json()["jumped_to"] == "Task_Review"
+
+
+def test_jump_forward_skips_the_steps_between(five_step):
+    case = five_step.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    accept = open_task(five_step, case["id"])
+    supervisor = actor(five_step, "supervisor")
+    with pytest.raises(PermissionDenied):
+        five_step.flow_ops.jump(accept["id"], actor(five_step, "clerk"), "跳过", "Task_Review")
+    with pytest.raises(InvalidInput):
+        five_step.flow_ops.jump(accept["id"], supervisor, "", "Task_Review")
+    with pytest.raises(InvalidInput, match="neither an earlier step"):
+        five_step.flow_ops.jump(accept["id"], supervisor, "跳过", "Task_Nowhere")
+    result = five_step.flow_ops.jump(accept["id"], supervisor, "督办纠错：材料已由窗口核验", "Task_Review")
+    assert result["skipped"] == ["Task_Accept", "Task_Handle"]
+    view = five_step.runtime.get_case(case["id"], ENGINE)
+    assert [t["element"] for t in view["tasks"]] == ["Task_Review"]
+    skipped = {h["element"]: h for h in view["history"] if h["state"] == "skipped"}
+    assert set(skipped) == {"Task_Accept", "Task_Handle"}
+    assert all(h["completed_by"] == "supervisor" for h in skipped.values())
+    trail_rows = five_step.history.case_trail(case["id"], ENGINE)
+    jumped = [r for r in trail_rows if r["event"] == "case_jumped"]
+    assert jumped[-1]["actor"] == "supervisor" and jumped[-1]["detail"]["skipped"] == ["Task_Accept", "Task_Handle"]
+    closed = [r for r in trail_rows if r["event"] == "task" and r["element"] in skipped and r["to"] == "completed"]
+    assert len(closed) == 2 and all(r["actor"] == "supervisor" and r["detail"]["skipped"] for r in closed)
+    five_step.store.clear()                               # the jump survives a reload
+    for data in ({"review": "ok"}, {"approval": "approve"}, {}):
+        complete(five_step, case["id"], data)
+    assert five_step.runtime.get_case(case["id"], ENGINE)["outcome"] == "approved"
+    assert five_step.history.verify().ok
+
+
+def test_jump_forward_refuses_to_guess_a_skipped_decision(five_step):
+    case = five_step.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    accept = open_task(five_step, case["id"])
+    with pytest.raises(InvalidInput, match="cannot jump past Task_Review"):
+        five_step.flow_ops.jump(accept["id"], actor(five_step, "supervisor"), "跳到审批", "Task_Approve")
+    view = five_step.runtime.get_case(case["id"], ENGINE)   # nothing of the refused jump remains
+    assert [t["element"] for t in view["tasks"]] == ["Task_Accept"] and view["tasks"][0]["id"] == accept["id"]
+    assert not any(h["state"] == "skipped" for h in view["history"])
+    complete(five_step, case["id"], {})
+    assert open_task(five_step, case["id"])["element"] == "Task_Handle"

@@ -139,7 +139,7 @@ SPEC = {
                ("withdraw", "撤回 one's own completed step (task id of that step)", {"reason": {"type": "string"}}),
                ("return", "退回 to the previous or a named earlier step", {"reason": {"type": "string"},
                                                                        "target": {"type": "string"}}),
-               ("jump", "跳转 (supervisor) back to an earlier step", {"reason": {"type": "string"},
+               ("jump", "跳转 (supervisor) to an earlier step or forward past the steps between", {"reason": {"type": "string"},
                                                                   "target": {"type": "string"}}),
                ("add-signer", "加签: add a signer to a running joint sign-off", {"signer": {"type": "string"},
                                                                             "reason": {"type": "string"}}),

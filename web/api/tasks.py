@@ -85,7 +85,7 @@ def return_task(task_id):
 @bp.post("/tasks/<task_id>/jump")
 def jump_task(task_id):
     body = json_body()
-    return jsonify(engine().flow_ops.return_to(task_id, g.actor, body.get("reason"), body.get("target"), jump=True))
+    return jsonify(engine().flow_ops.jump(task_id, g.actor, body.get("reason"), body.get("target")))
 
 
 @bp.post("/tasks/<task_id>/add-signer")
