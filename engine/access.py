@@ -13,13 +13,31 @@ def may_view_case(session, actor: Actor, case: Case) -> bool:
         return True
     if session.get(CaseReader, (case.id, actor.id)) is not None:
         return True
-    if not actor.department:
+    units = units_seen(actor)
+    if not units:
         return False
-    if actor.department == case.department:
+    if case.department in units:
         return True
     involved = session.scalar(sa.select(sa.func.count()).select_from(TaskRecord).where(
-        TaskRecord.case_id == case.id, TaskRecord.department == actor.department))
+        TaskRecord.case_id == case.id, TaskRecord.department.in_(units)))
     return bool(involved)
+
+
+def units_seen(actor: Actor) -> tuple:
+    """Departments whose cases the actor sees (besides their own applications): a supervisor's whole scope,
+    an official's own department."""
+    if actor.is_supervisor:
+        return actor.supervised + ((actor.department,) if actor.department else ())
+    return (actor.department,) if actor.department else ()
+
+
+def case_scope(query, actor: Actor, case_column, created_by_column):
+    """Restrict a query over cases to those the actor may see."""
+    if actor.oversees_all:
+        return query
+    units = units_seen(actor)
+    involved = sa.select(TaskRecord.case_id).where(TaskRecord.department.in_(units))
+    return query.where(sa.or_(case_column.in_(units), created_by_column == actor.id, Case.id.in_(involved)))
 
 
 def require_case_view(session, actor: Actor, case_id: int) -> Case:

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 
 from .escalation import HEAD_POST
-from .identity import ADMIN, APPLICANT, ENGINE, OFFICIAL, SUPERVISOR, split_lane
+from .identity import ADMIN, APPLICANT, ENGINE, MONITOR, OFFICIAL, SUPERVISOR, split_lane
 from .models import Department, Matter, User
 
 PROVINCE, CITY, DISTRICT = "410000", "410100", "410104"
@@ -17,6 +17,7 @@ HIERARCHY = [
     (DISTRICT, "郑州市管城回族区人民政府", "district", CITY),
     ("410104-001", "管城回族区北下街街道办事处", "town", DISTRICT),
     ("410104-001-01", "北下街街道书院街社区", "community", "410104-001"),
+    ("410100-JC", "郑州市监察局", "city", CITY),
     ("410104-JC", "管城回族区监察局", "district", DISTRICT),
 ]
 
@@ -65,7 +66,9 @@ def seed_people(engine) -> list[str]:
                 if user.backup_user_id is None:
                     user.backup_user_id = f"d{index:02d}{backup}"
         for user_id, name, roles, department in (
-            ("admin", "系统管理员", [ADMIN], DISTRICT), ("supervisor", "电子监察员", [SUPERVISOR], "410104-JC"),
+            ("admin", "系统管理员", [ADMIN], DISTRICT), ("supervisor", "电子监察员", [SUPERVISOR], "410100-JC"),
+            ("monitor", "系统监管员", [MONITOR], "410100-JC"),
+            ("district_supervisor", "区电子监察员", [SUPERVISOR], "410104-JC"),
             ("applicant", "张三", [APPLICANT], None),
         ):
             if session.get(User, user_id) is None:

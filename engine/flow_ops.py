@@ -126,8 +126,9 @@ class FlowOperations:
         reason = _reason(reason)
         record = _task_record(self.db, task_id)
         if jump:
-            if not actor.oversees_all:
-                raise PermissionDenied("only a supervisor or administrator may move a case to another step")
+            if not actor.oversees(record.department):
+                raise PermissionDenied("only a supervisor overseeing this department, or an administrator, "
+                                       "may move a case to another step")
         else:
             require_task_access(actor, record.department, record.post, record.assignee)
         case_id = record.case_id

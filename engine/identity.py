@@ -14,10 +14,13 @@ from .errors import InvalidInput, NotFound, PermissionDenied
 from .models import ApiToken, Department, User
 
 ADMIN = "admin"            # 系统管理员
-SUPERVISOR = "supervisor"  # 电子监察员 / 系统监管员
+MONITOR = "monitor"        # 系统监管员: keeps the supervision rules and scores, oversees like an inspector
+SUPERVISOR = "supervisor"  # 电子监察员
 OFFICIAL = "official"      # 岗位用户
 APPLICANT = "applicant"    # 申请人
-ROLES = (ADMIN, SUPERVISOR, OFFICIAL, APPLICANT)
+ROLES = (ADMIN, MONITOR, SUPERVISOR, OFFICIAL, APPLICANT)
+ROLE_NAMES = {ADMIN: "系统管理员", MONITOR: "系统监管员", SUPERVISOR: "电子监察员", OFFICIAL: "岗位用户",
+              APPLICANT: "申请人"}
 
 
 @dataclass(frozen=True)
@@ -28,14 +31,29 @@ class Actor:
     posts: tuple = field(default_factory=tuple)
     roles: tuple = field(default_factory=tuple)
     standing_in_for: tuple = field(default_factory=tuple)   # AB岗: absent officials this one is the backup of
+    # Departments (by name) a supervisor oversees: the unit their bureau belongs to and every unit below it.
+    supervised: tuple = field(default_factory=tuple)
 
     @property
     def is_admin(self) -> bool:
         return ADMIN in self.roles
 
     @property
+    def is_supervisor(self) -> bool:
+        return SUPERVISOR in self.roles or MONITOR in self.roles
+
+    @property
     def oversees_all(self) -> bool:
-        return ADMIN in self.roles or SUPERVISOR in self.roles
+        """Sees every unit: administrators (and the engine) only."""
+        return ADMIN in self.roles
+
+    def oversees(self, department: str | None) -> bool:
+        return self.is_admin or (self.is_supervisor and department in self.supervised)
+
+    @property
+    def watches(self) -> bool:
+        """Sees cases beyond its own department: administrators and supervisors."""
+        return self.is_admin or self.is_supervisor
 
 
 ENGINE = Actor(id="engine", name="审批引擎", roles=(ADMIN,))
@@ -66,7 +84,9 @@ class IdentityService:
         now = clock_module.now()
         absent = session.scalars(sa.select(User.id).where(
             User.backup_user_id == user.id, User.absent_from <= now, User.absent_until > now)).all()
-        return Actor(user.id, user.name, department, tuple(user.posts or ()), tuple(user.roles or ()), tuple(absent))
+        roles = tuple(user.roles or ())
+        supervised = supervised_units(session, user.department_id) if {SUPERVISOR, MONITOR} & set(roles) else ()
+        return Actor(user.id, user.name, department, tuple(user.posts or ()), roles, tuple(absent), supervised)
 
     def set_absence(self, user_id: str, start, until, actor: Actor) -> dict:
         """Record an official's absence; meanwhile their backup (AB岗) may act on their tasks."""
@@ -106,6 +126,28 @@ class IdentityService:
             if user_id is None:
                 raise PermissionDenied("invalid or revoked token")
             return self._actor(session, user_id)
+
+
+def supervised_units(session, department_id: str | None) -> tuple:
+    """Names of the units a supervisor in ``department_id`` oversees. A supervision bureau (监察局) sits under
+    the government it belongs to, so the scope starts at the bureau's parent unit and takes every unit below."""
+    if department_id is None:
+        return ()
+    rows = session.execute(sa.select(Department.id, Department.name, Department.parent_id)).all()
+    by_id = {row.id: row for row in rows}
+    own = by_id.get(department_id)
+    if own is None:
+        return ()
+    root = own.parent_id if own.parent_id in by_id else own.id
+    children: dict = {}
+    for row in rows:
+        children.setdefault(row.parent_id, []).append(row.id)
+    scope, stack = [], [root]
+    while stack:
+        unit = stack.pop()
+        scope.append(by_id[unit].name)
+        stack.extend(children.get(unit, ()))
+    return tuple(sorted(scope))
 
 
 def split_lane(lane: str | None, default_department: str) -> tuple[str, str | None]:

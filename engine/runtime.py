@@ -9,7 +9,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from . import payloads, timers, trail
-from .access import may_view_case
+from .access import case_scope, may_view_case
 from .case_clock import clock_fields
 from .case_step import CaseRow, CaseStepper, StepContext
 from .clock import SHANGHAI
@@ -105,10 +105,7 @@ class CaseService:
         with self.db.reading() as session:
             query = where_given(sa.select(Case).order_by(Case.id.desc()).limit(min(max(limit, 1), 500)),
                                 (Case.status, status), (Case.light, light), (Case.department, department))
-            if not actor.oversees_all:
-                involved = sa.select(TaskRecord.case_id).where(TaskRecord.department == actor.department)
-                query = query.where(sa.or_(Case.department == actor.department, Case.created_by == actor.id,
-                                           Case.id.in_(involved)))
+            query = case_scope(query, actor, Case.department, Case.created_by)
             return [{"id": c.id, "number": c.number, "matter": c.matter_code, "status": c.status,
                      "outcome": c.outcome, "applicant": c.applicant.get("name"), "created_at": _iso(c.created_at),
                      "department": c.department, "light": c.light, "promised_due_at": _iso(c.promised_due_at),

@@ -8,6 +8,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from . import payloads, trail
+from .access import units_seen
 from .db import where_given
 from .errors import Conflict, InvalidInput, NotFound
 from .identity import Actor, require_task_access
@@ -34,7 +35,7 @@ class TaskService:
         query = where_given(query, (TaskRecord.case_id, case), (TaskRecord.assignee, assignee),
                             (TaskRecord.lane, lane), (TaskRecord.department, department))
         if not actor.oversees_all:
-            query = query.where(sa.or_(TaskRecord.department == actor.department, TaskRecord.assignee == actor.id))
+            query = query.where(sa.or_(TaskRecord.department.in_(units_seen(actor)), TaskRecord.assignee == actor.id))
         with self.db.reading() as session:
             return [task_view(t) for t in session.scalars(query)]
 
@@ -43,7 +44,7 @@ class TaskService:
             record = session.get(TaskRecord, task_id)
             if record is None:
                 raise NotFound(f"task {task_id} does not exist")
-            if not actor.oversees_all:
+            if not (actor.oversees(record.department) or record.assignee == actor.id):
                 require_task_access(actor, record.department, record.post, None)
             return task_view(record)
 

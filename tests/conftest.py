@@ -78,13 +78,19 @@ def sqlite_shenpi(tmp_path, clock) -> Shenpi:
 
 def add_people(engine: Shenpi, department: str = "测试局", posts=("受理窗口", "承办人", "审核人", "批准人", "制证发证")):
     with engine.db.transaction() as session:
-        session.add(Department(id="T01", name=department, level="city"))
-        session.add(Department(id="T02", name="其他局", level="city"))
+        session.add(Department(id="T00", name="测试市人民政府", level="city"))
+        session.add(Department(id="TJC", name="测试市监察局", level="city", parent_id="T00"))
+        session.add(Department(id="T01", name=department, level="city", parent_id="T00"))
+        session.add(Department(id="T02", name="其他局", level="city", parent_id="T00"))
+        session.add(Department(id="X00", name="外县人民政府", level="district"))
+        session.add(Department(id="XJC", name="外县监察局", level="district", parent_id="X00"))
+        session.flush()
         session.add(User(id="clerk", name="窗口甲", department_id="T01", posts=list(posts), roles=[OFFICIAL]))
         session.add(User(id="clerk2", name="窗口乙", department_id="T01", posts=list(posts), roles=[OFFICIAL]))
         session.add(User(id="outsider", name="他局人员", department_id="T02", posts=list(posts), roles=[OFFICIAL]))
         session.add(User(id="admin", name="管理员", department_id="T01", posts=[], roles=[ADMIN]))
-        session.add(User(id="supervisor", name="监察员", department_id=None, posts=[], roles=[SUPERVISOR]))
+        session.add(User(id="supervisor", name="监察员", department_id="TJC", posts=[], roles=[SUPERVISOR]))
+        session.add(User(id="far_supervisor", name="外县监察员", department_id="XJC", posts=[], roles=[SUPERVISOR]))
         session.add(User(id="citizen", name="张三", department_id=None, posts=[], roles=[APPLICANT]))
 
 
