@@ -4,6 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
+FRONTEND := web/frontend
+ASSETS   := web/static/build/.installed-stamp
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard web/translations/*/LC_MESSAGES/messages.po))
+
 .PHONY: install run test test-fast bench clean
 
 $(STAMP): setup.cfg pyproject.toml
@@ -12,7 +16,21 @@ $(STAMP): setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,postgres,redis]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# Front-end libraries come from npm (never committed): htmx, ECharts, bpmn-js and its properties panel.
+$(ASSETS): $(FRONTEND)/package.json $(FRONTEND)/package-lock.json $(wildcard $(FRONTEND)/src/*.js)
+	@command -v npm >/dev/null || { echo "npm is needed to install the front-end libraries (apt install npm)"; exit 1; }
+	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+	mkdir -p web/static/vendor/bpmn-font
+	cp $(FRONTEND)/node_modules/htmx.org/dist/htmx.min.js $(FRONTEND)/node_modules/echarts/dist/echarts.min.js \
+	   $(FRONTEND)/node_modules/bpmn-js/dist/assets/diagram-js.css $(FRONTEND)/node_modules/bpmn-js/dist/assets/bpmn-js.css \
+	   $(FRONTEND)/node_modules/@bpmn-io/properties-panel/dist/assets/properties-panel.css web/static/vendor/
+	cp -r $(FRONTEND)/node_modules/bpmn-js/dist/assets/bpmn-font/. web/static/vendor/bpmn-font/
+	touch $(ASSETS)
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
+
+install: $(STAMP) $(ASSETS) $(CATALOGS)
 
 run: install
 	$(BIN)/shenpi init-db
@@ -29,4 +47,4 @@ bench: install
 	$(BIN)/python bench/engine_throughput.py
 
 clean:
-	rm -rf $(VENV) instance *.egg-info
+	rm -rf $(VENV) instance *.egg-info $(FRONTEND)/node_modules web/static/build web/static/vendor $(CATALOGS)

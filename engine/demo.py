@@ -6,11 +6,13 @@ import ast
 import sqlalchemy as sa
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 
+from . import passwords
 from .escalation import HEAD_POST
 from .identity import ADMIN, APPLICANT, ENGINE, MONITOR, OFFICIAL, SUPERVISOR, split_lane
 from .models import Department, Matter, User
 
 PROVINCE, CITY, DISTRICT = "410000", "410100", "410104"
+DEMO_PASSWORD = "shenpi-demo-2026"   # every demo account's password; printed by `shenpi demo`
 HIERARCHY = [
     (PROVINCE, "河南省人民政府", "province", None),
     (CITY, "郑州市人民政府", "city", PROVINCE),
@@ -74,6 +76,10 @@ def seed_people(engine) -> list[str]:
             if session.get(User, user_id) is None:
                 session.add(User(id=user_id, name=name, department_id=department, posts=[], roles=roles))
                 created.append(user_id)
+        session.flush()
+        demo_hash = passwords.hash_password(DEMO_PASSWORD)
+        for user in session.scalars(sa.select(User).where(User.id.in_(created))):
+            user.password_hash = demo_hash
     return created
 
 

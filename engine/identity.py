@@ -110,6 +110,56 @@ class IdentityService:
             return {"user": user_id, "absent_from": start.isoformat() if start else None,
                     "absent_until": until.isoformat() if until else None, "backup": user.backup_user_id}
 
+    def set_password(self, user_id: str, password: str, actor: Actor) -> None:
+        from . import passwords, trail
+
+        if not (actor.is_admin or actor.id == user_id):
+            raise PermissionDenied("only the user or an administrator may set a password")
+        hashed = passwords.hash_password(password)
+        with self.db.transaction() as session:
+            user = session.get(User, user_id)
+            if user is None:
+                raise NotFound(f"user {user_id!r} does not exist")
+            user.password_hash = hashed
+            trail.append(session, [trail.event("password_set", self.clock.now(), actor=actor.id, element_id=user_id)])
+
+    def login(self, user_id: str, password: str) -> Actor:
+        """The actor for a correct user name and password; one message for every failure."""
+        from . import passwords
+
+        if not isinstance(user_id, str) or not isinstance(password, str) or len(user_id) > 64:
+            raise PermissionDenied("用户名或密码错误")
+        with self.db.reading() as session:
+            user = session.get(User, user_id.strip())
+            stored = user.password_hash if user is not None and user.active else None
+            if not passwords.verify(stored, password):
+                raise PermissionDenied("用户名或密码错误")
+            actor = self._actor(session, user.id)
+        if passwords.needs_rehash(stored):
+            with self.db.transaction() as session:
+                session.get(User, user.id).password_hash = passwords.hash_password(password)
+        return actor
+
+    def register_applicant(self, user_id: str, name: str, password: str, phone: str | None = None) -> Actor:
+        """An applicant's own account on the public portal."""
+        from . import passwords, trail
+
+        user_id = (user_id or "").strip() if isinstance(user_id, str) else ""
+        name = (name or "").strip() if isinstance(name, str) else ""
+        if not (3 <= len(user_id) <= 64) or not all(c.isalnum() or c in "._-@" for c in user_id):
+            raise InvalidInput("用户名须为 3–64 位字母、数字或 ._-@", field="user_id")
+        if not 1 <= len(name) <= 100:
+            raise InvalidInput("请填写姓名或单位名称", field="name")
+        hashed = passwords.hash_password(password)
+        with self.db.transaction() as session:
+            if session.get(User, user_id) is not None:
+                raise InvalidInput("该用户名已被注册", field="user_id")
+            session.add(User(id=user_id, name=name, department_id=None, posts=[], roles=[APPLICANT],
+                             password_hash=hashed, phone=phone or None))
+            trail.append(session, [trail.event("applicant_registered", self.clock.now(), actor=user_id,
+                                               element_id=user_id)])
+        return self.actor(user_id)
+
     def create_token(self, user_id: str) -> str:
         token = "sp_" + secrets.token_urlsafe(32)
         with self.db.transaction() as session:

@@ -214,6 +214,9 @@ def demo(cases: bool):
     users = demo_data.seed_people(engine)
     years = demo_data.seed_calendar(engine)
     click.echo(f"catalogue imported; {len(users)} new users; calendar years imported: {years or 'none'}")
+    if users:
+        click.echo(f"demo accounts (password {demo_data.DEMO_PASSWORD}): admin, supervisor, monitor, "
+                   f"district_supervisor, applicant, d01a, d01b, … (officials of each department)")
     if cases:
         from engine.models import Case
 

@@ -27,6 +27,9 @@ class User(Base):
     posts: Mapped[list] = mapped_column(sa.JSON, default=list)
     roles: Mapped[list] = mapped_column(sa.JSON, default=list)
     password_hash: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
+    phone: Mapped[str | None] = mapped_column(sa.String(32), nullable=True)
+    email: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
+    locale: Mapped[str | None] = mapped_column(sa.String(16), nullable=True)
     # AB岗: the official who acts for this one when absent or when a step is escalated.
     backup_user_id: Mapped[str | None] = mapped_column(sa.ForeignKey("user_account.id"), nullable=True)
     absent_from: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
