@@ -16,7 +16,11 @@ def _env(name: str, default: str) -> str:
 class Settings:
     database_url: str = field(default_factory=lambda: _env("DATABASE_URL", f"sqlite:///{PROJECT_ROOT / 'instance' / 'shenpi.db'}"))
     broker_url: str = field(default_factory=lambda: _env("BROKER_URL", f"filesystem://{PROJECT_ROOT / 'instance' / 'broker'}"))
-    secret_key: str = field(default_factory=lambda: _env("SECRET_KEY", "dev-only-change-me"))
+    # Empty: the web application generates one and keeps it in instance/secret_key.
+    secret_key: str = field(default_factory=lambda: _env("SECRET_KEY", ""))
+    # Session cookies only over HTTPS; `shenpi serve` on a loopback address turns this off for plain HTTP.
+    secure_cookies: bool = field(default_factory=lambda: _env("SECURE_COOKIES", "1") not in ("0", "false", "no"))
+    rate_limit_storage: str = field(default_factory=lambda: _env("RATE_LIMIT_STORAGE", "memory://"))
     processes_dir: Path = field(default_factory=lambda: Path(_env("PROCESSES_DIR", str(PROJECT_ROOT / "processes"))))
     max_upload_bytes: int = field(default_factory=lambda: int(_env("MAX_UPLOAD_BYTES", str(2 * 1024 * 1024))))
     sweep_interval_seconds: float = field(default_factory=lambda: float(_env("SWEEP_INTERVAL", "30")))

@@ -160,6 +160,26 @@ class IdentityService:
                                                element_id=user_id)])
         return self.actor(user_id)
 
+    def profile(self, user_id: str) -> dict:
+        with self.db.reading() as session:
+            row = session.execute(
+                sa.select(User, Department.name).outerjoin(Department, User.department_id == Department.id)
+                .where(User.id == user_id)
+            ).first()
+            if row is None:
+                raise NotFound(f"user {user_id!r} does not exist")
+            user, department = row
+            return {"id": user.id, "name": user.name, "department": department, "posts": list(user.posts or ()),
+                    "roles": list(user.roles or ()), "role_names": [ROLE_NAMES[r] for r in user.roles or () if r in ROLE_NAMES],
+                    "phone": user.phone, "email": user.email, "locale": user.locale,
+                    "backup": user.backup_user_id}
+
+    def set_locale(self, user_id: str, locale: str) -> None:
+        with self.db.transaction() as session:
+            user = session.get(User, user_id)
+            if user is not None:
+                user.locale = locale
+
     def create_token(self, user_id: str) -> str:
         token = "sp_" + secrets.token_urlsafe(32)
         with self.db.transaction() as session:

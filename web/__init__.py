@@ -1,12 +1,16 @@
-"""Flask application factory: the REST API (and, later, the pages) over the engine's services."""
+"""Flask application factory: the pages and the REST API over the engine's services."""
 from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
 
 from flask import Flask
 
 from engine.config import Settings
 from engine.services import Shenpi
 
-from .extensions import db
+from .extensions import babel, csrf, db, limiter, login_manager
 
 
 def create_app(settings: Settings | None = None, shenpi: Shenpi | None = None, testing: bool = False) -> Flask:
@@ -14,24 +18,37 @@ def create_app(settings: Settings | None = None, shenpi: Shenpi | None = None, t
     shenpi = shenpi or Shenpi(settings)
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(
-        SECRET_KEY=settings.secret_key,
+        SECRET_KEY=settings.secret_key or (secrets.token_hex(32) if testing else _stored_secret(app.instance_path)),
         SQLALCHEMY_DATABASE_URI=settings.database_url,
-        MAX_CONTENT_LENGTH=settings.max_upload_bytes + 64 * 1024,
-        JSON_AS_ASCII=False,
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes * 10 + 64 * 1024,
         TESTING=testing,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies and not testing,
+        SESSION_COOKIE_NAME="shenpi_session",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SECURE=settings.secure_cookies and not testing,
+        PERMANENT_SESSION_LIFETIME=8 * 3600,
+        WTF_CSRF_TIME_LIMIT=8 * 3600,
+        BABEL_DEFAULT_LOCALE="zh",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
+        RATELIMIT_STORAGE_URI=settings.rate_limit_storage,
+        RATELIMIT_HEADERS_ENABLED=True,
     )
     app.json.ensure_ascii = False
     app.extensions["shenpi"] = shenpi
     db.init_app(app)
+    _init_pages(app)
 
     from .api import bp as api_bp
     from .errors import register_error_handlers
     from .verify import bp as verify_bp
 
+    csrf.exempt(api_bp)   # the API authenticates with bearer tokens, not cookies
     app.register_blueprint(api_bp)
     app.register_blueprint(verify_bp)
+    for blueprint in _page_blueprints():
+        app.register_blueprint(blueprint)
     register_error_handlers(app)
     if not testing:
         from engine import scheduler
@@ -39,3 +56,39 @@ def create_app(settings: Settings | None = None, shenpi: Shenpi | None = None, t
         shenpi.init_db()   # idempotent; a fresh database gets its tables before the first request
         scheduler.attach(shenpi, scheduler.make_celery(settings))   # timers due soon are queued with an ETA
     return app
+
+
+def _init_pages(app: Flask) -> None:
+    from . import session as _session  # noqa: F401  (registers the user loader)
+    from .auth import select_locale
+    from .page_context import register_page_context
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    register_page_context(app)
+
+
+def _page_blueprints():
+    from .auth import bp as auth_bp
+
+    return [auth_bp]
+
+
+def _stored_secret(instance_path: str) -> str:
+    """A random key made on first start and kept, so sessions survive restarts without a configured key."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:   # another process made it first
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()

@@ -1,6 +1,7 @@
 """The ``shenpi`` command."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -77,6 +78,8 @@ def serve(host: str, port: int, no_worker: bool):
     from web import create_app
 
     settings = Settings()
+    if host in ("127.0.0.1", "localhost", "::1") and "SHENPI_SECURE_COOKIES" not in os.environ:
+        settings = dataclasses.replace(settings, secure_cookies=False)   # plain HTTP on this machine only
     worker = None
     if settings.embedded_broker and not no_worker:
         worker = subprocess.Popen([sys.executable, "-m", "web.cli", "worker"], env=os.environ.copy())

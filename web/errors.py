@@ -1,14 +1,22 @@
-"""Every error is JSON with a code and a message under /api, never an HTML page or a traceback."""
+"""Errors: JSON with a code and a message under /api; a readable page (or an htmx message) elsewhere.
+Never a traceback."""
 from __future__ import annotations
 
 import logging
 
-from flask import jsonify, request
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import EngineError
 
 log = logging.getLogger(__name__)
+
+PAGE_TITLES = {400: "请求有误", 403: "无权访问", 404: "页面不存在", 405: "不支持的操作", 409: "操作冲突",
+               413: "文件过大", 422: "无法处理", 429: "操作过于频繁", 500: "服务器内部错误"}
+API_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large", 400: "bad_request",
+             401: "unauthorized", 403: "forbidden", 429: "too_many_requests"}
 
 
 def error_response(status: int, code: str, message: str, **extra):
@@ -17,23 +25,47 @@ def error_response(status: int, code: str, message: str, **extra):
     return response
 
 
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_page(status: int, message: str):
+    """The error as a page, or as a message fragment swapped into the page's message area for htmx."""
+    title = _(PAGE_TITLES.get(status, "出错了"))
+    if request.headers.get("HX-Request"):
+        fragment = render_template("_message.html", category="error", message=message)
+        return fragment, status, {"HX-Retarget": "#messages", "HX-Reswap": "innerHTML"}
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
 def register_error_handlers(app) -> None:
     @app.errorhandler(EngineError)
     def engine_error(exc: EngineError):
         body = exc.to_dict()
+        if not _is_api():
+            return error_page(exc.status, _(exc.message))
         return error_response(exc.status, body.pop("code"), body.pop("message"), **body)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        if _is_api():
+            return error_response(400, "csrf_failed", exc.description)
+        return error_page(400, _("页面已过期或来源无法确认，请刷新页面后重试。"))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        if not request.path.startswith("/api/"):
-            return exc
-        code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large",
-                400: "bad_request", 401: "unauthorized", 403: "forbidden"}.get(exc.code, "http_error")
-        return error_response(exc.code or 500, code, exc.description or exc.name)
+        status = exc.code or 500
+        if not _is_api():
+            defaults = {400: _("请求内容有误。"), 403: _("您无权进行此操作。"), 404: _("您要找的页面不存在。"),
+                        405: _("不支持此操作。"), 413: _("上传的文件超过大小限制。"),
+                        429: _("操作过于频繁，请稍后再试。")}
+            own_words = exc.description and exc.description != type(exc).description and status != 429
+            return error_page(status, exc.description if own_words else defaults.get(status, _("出错了。")))
+        return error_response(status, API_CODES.get(status, "http_error"), exc.description or exc.name)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         log.exception("unhandled error on %s %s", request.method, request.path)
-        if request.path.startswith("/api/"):
+        if _is_api():
             return error_response(500, "internal_error", "an internal error occurred; it has been logged")
-        return "服务器内部错误，已记录。", 500
+        return error_page(500, _("服务器内部错误，已记录，请稍后再试。"))

@@ -1,7 +1,12 @@
 """Flask extensions. Flask-SQLAlchemy shares the engine's tables and connection pool."""
 from __future__ import annotations
 
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
 
 from engine.db import Base
 
@@ -14,3 +19,7 @@ class _SharedEngineSQLAlchemy(SQLAlchemy):
 
 
 db = _SharedEngineSQLAlchemy(model_class=Base)
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -1,0 +1,58 @@
+"""What every page template can use (navigation by role, language, lights), and the pages' security headers."""
+from __future__ import annotations
+
+from flask import current_app, request, session
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from engine.identity import ROLE_NAMES
+
+# (endpoint, label, who sees it); an entry shows only once its blueprint is part of the application.
+NAVIGATION = [
+    ("portal.index", _l("办事指南"), "anyone"),
+    ("portal.my_cases", _l("我的办件"), "applicant"),
+    ("inbox.index", _l("待办任务"), "official"),
+    ("inbox.cases", _l("办件查询"), "staff"),
+    ("cockpit.index", _l("监察驾驶舱"), "supervisor"),
+    ("admin.home", _l("系统管理"), "admin"),
+    ("hall.board", _l("大厅显示屏"), "anyone"),
+]
+
+LIGHT_NAMES = {"green": _l("绿灯"), "yellow": _l("黄灯"), "red": _l("红灯"), "paused": _l("暂停"),
+               "done": _l("已办结"), None: "—"}
+
+
+def _may_see(audience: str) -> bool:
+    if audience == "anyone":
+        return True
+    if not current_user.is_authenticated:
+        return False
+    return {"applicant": current_user.is_applicant, "official": current_user.is_official,
+            "supervisor": current_user.is_supervisor, "admin": current_user.is_admin,
+            "staff": current_user.is_official or current_user.is_supervisor or current_user.is_admin}[audience]
+
+
+def navigation() -> list[tuple[str, str]]:
+    views = current_app.view_functions
+    return [(endpoint, label) for endpoint, label, audience in NAVIGATION if endpoint in views and _may_see(audience)]
+
+
+def register_page_context(app) -> None:
+    @app.context_processor
+    def page_globals():
+        return {"navigation": navigation(), "locale": str(get_locale() or "zh"), "role_names": ROLE_NAMES,
+                "light_names": LIGHT_NAMES, "html_lang": "en" if session.get("lang") == "en" else "zh-CN"}
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if not request.path.startswith("/api/"):
+            response.headers.setdefault("X-Frame-Options", "DENY")
+            response.headers.setdefault(
+                "Content-Security-Policy",
+                "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                "img-src 'self' data: blob:; font-src 'self' data:; object-src 'none'; "
+                "frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+        return response
