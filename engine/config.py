@@ -23,6 +23,8 @@ class Settings:
     rate_limit_storage: str = field(default_factory=lambda: _env("RATE_LIMIT_STORAGE", "memory://"))
     processes_dir: Path = field(default_factory=lambda: Path(_env("PROCESSES_DIR", str(PROJECT_ROOT / "processes"))))
     max_upload_bytes: int = field(default_factory=lambda: int(_env("MAX_UPLOAD_BYTES", str(2 * 1024 * 1024))))
+    # One request may carry several files (an application with its materials).
+    max_request_bytes: int = field(default_factory=lambda: int(_env("MAX_REQUEST_BYTES", str(20 * 1024 * 1024))))
     sweep_interval_seconds: float = field(default_factory=lambda: float(_env("SWEEP_INTERVAL", "30")))
     workflow_cache_size: int = field(default_factory=lambda: int(_env("WORKFLOW_CACHE_SIZE", "2000")))
     office_hours: str = field(default_factory=lambda: _env("OFFICE_HOURS", "09:00-12:00,13:30-17:30"))

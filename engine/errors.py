@@ -20,6 +20,13 @@ class InvalidInput(EngineError):
     status = 400
 
 
+class TooLarge(InvalidInput):
+    """A file or a request over the configured size limit."""
+
+    code = "payload_too_large"
+    status = 413
+
+
 class NotFound(EngineError):
     code = "not_found"
     status = 404

@@ -18,7 +18,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from . import bpmn_validation, trail
 from .clock import Clock
 from .db import Database
-from .errors import InvalidInput, NotFound, ProcessValidationError
+from .errors import InvalidInput, NotFound, ProcessValidationError, TooLarge
 from .models import ProcessDefinition
 
 
@@ -83,7 +83,7 @@ class RepositoryService:
 
     def deploy(self, content: bytes, filename: str = "process.bpmn", actor: str | None = None) -> dict:
         if len(content) > self.max_upload_bytes:
-            raise InvalidInput(f"the file is larger than {self.max_upload_bytes} bytes", limit=self.max_upload_bytes)
+            raise TooLarge(f"the file is larger than {self.max_upload_bytes} bytes", limit=self.max_upload_bytes)
         content_hash = hashlib.sha256(content).hexdigest()
         with self.db.reading() as session:
             existing = session.scalar(sa.select(ProcessDefinition).where(ProcessDefinition.content_hash == content_hash))

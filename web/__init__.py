@@ -20,7 +20,7 @@ def create_app(settings: Settings | None = None, shenpi: Shenpi | None = None, t
     app.config.update(
         SECRET_KEY=settings.secret_key or (secrets.token_hex(32) if testing else _stored_secret(app.instance_path)),
         SQLALCHEMY_DATABASE_URI=settings.database_url,
-        MAX_CONTENT_LENGTH=settings.max_upload_bytes * 10 + 64 * 1024,
+        MAX_CONTENT_LENGTH=settings.max_request_bytes,
         TESTING=testing,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
