@@ -74,10 +74,11 @@ def _camunda(name: str) -> str:
 
 
 def _refuse(message: str, element) -> ProcessValidationError:
+    """Names the BPMN element the form belongs to and the line of the offending form element."""
     node = element
-    while node is not None and not node.get("id"):
+    while node is not None and not (etree.QName(node).namespace == BPMN_NS and node.get("id")):
         node = node.getparent()
-    return ProcessValidationError(message, element=(node if node is not None else element).get("id"),
+    return ProcessValidationError(message, element=node.get("id") if node is not None else None,
                                   line=element.sourceline)
 
 
