@@ -54,11 +54,16 @@ UNSUPPORTED_REASONS = {
     "adHocSubProcess": "ad-hoc subprocesses are not supported",
     "complexGateway": "complex gateways are not supported",
 }
+DRAWN = FLOW_NODES | {
+    "process", "sequenceFlow", "lane", "dataObjectReference", "dataStoreReference", "textAnnotation", "association",
+    "group", "serviceTask", "sendTask", "receiveTask", "businessRuleTask", "transaction", "adHocSubProcess",
+    "complexGateway"}
 EXPRESSION_TAGS = {"conditionExpression", "completionCondition", "loopCardinality", "timeDuration", "timeDate", "timeCycle"}
 HUMAN_TASKS = {"userTask", "manualTask"}
 TIMER_TAGS = {"timeDuration", "timeDate", "timeCycle"}
 WORKING_TIME_FUNCTIONS = {"working_days", "working_hours"}
 RESERVED_IDS = {"Start", "End", "Root"}  # names of SpiffWorkflow's own task specs
+MAX_PROBLEMS = 100
 
 
 @dataclass
@@ -95,8 +100,38 @@ def parse_safely(content: bytes) -> etree._ElementTree:
 
 
 def check(content: bytes) -> CheckedDocument:
-    tree = parse_safely(content)
-    root = tree.getroot()
+    """The checked document, or the first problem raised."""
+    checked, problems = examine(content)
+    if problems:
+        raise problems[0]
+    return checked
+
+
+def examine(content: bytes, limit: int = MAX_PROBLEMS) -> tuple[CheckedDocument | None, list[ProcessValidationError]]:
+    """Every problem found (up to ``limit``), in document order per check. A file that is not a BPMN document
+    with one executable process yields that one problem and no document."""
+    try:
+        tree = parse_safely(content)
+        process = _executable_process(tree.getroot())
+    except ProcessValidationError as exc:
+        return None, [exc]
+    problems, seen = [], set()
+    for found in (_check_elements, _check_lanes, _check_end_events, _check_sequence_flows, _check_start_event):
+        for problem in found(process):
+            if (problem.element, problem.message) not in seen:
+                seen.add((problem.element, problem.message))
+                problems.append(problem)
+            if len(problems) >= limit:
+                break
+    try:
+        step_forms = forms.read_forms(process)
+    except ProcessValidationError as problem:
+        step_forms = {}
+        problems.append(problem)
+    return CheckedDocument(tree, process.get("id"), process.get("name") or process.get("id"), step_forms), problems[:limit]
+
+
+def _executable_process(root):
     if root.tag != f"{{{BPMN_NS}}}definitions":
         raise _refuse("the root element must be bpmn:definitions (BPMN 2.0 model namespace)", root)
     processes = root.findall(f"{{{BPMN_NS}}}process")
@@ -107,20 +142,17 @@ def check(content: bytes) -> CheckedDocument:
         raise _refuse('no process is executable: set isExecutable="true" on the process to deploy', processes[0])
     if len(executable) > 1:
         raise _refuse("more than one executable process in one file; deploy one process per file", executable[1])
-    process = executable[0]
-    if not process.get("id"):
-        raise _refuse("the executable process has no id", process)
-    _check_elements(process)
-    _check_lanes(process)
-    _check_end_events(process)
-    _check_sequence_flows(process)
+    if not executable[0].get("id"):
+        raise _refuse("the executable process has no id", executable[0])
+    return executable[0]
+
+
+def _check_start_event(process):
     if process.find(f"{{{BPMN_NS}}}startEvent") is None:
-        raise _refuse("the process has no start event", process)
-    step_forms = forms.read_forms(process)
-    return CheckedDocument(tree, process.get("id"), process.get("name") or process.get("id"), step_forms)
+        yield _refuse("the process has no start event", process)
 
 
-def _check_elements(process) -> None:
+def _check_elements(process):
     for element in process.iter():
         if not isinstance(element.tag, str):
             continue  # comments and processing instructions
@@ -131,17 +163,20 @@ def _check_elements(process) -> None:
             continue
         name = qname.localname
         if element.get("id") in RESERVED_IDS:
-            raise _refuse(f"the id {element.get('id')!r} is reserved by the engine; rename the element", element)
+            yield _refuse(f"the id {element.get('id')!r} is reserved by the engine; rename the element", element)
         if name in UNSUPPORTED_REASONS:
-            raise _refuse(f"unsupported element bpmn:{name}: {UNSUPPORTED_REASONS[name]}", _owner(element))
-        if element is not process and name not in FLOW_NODES and name not in SUPPORTING:
-            raise _refuse(f"unknown or unsupported element bpmn:{name}", _owner(element))
-        if name in TIMER_TAGS:
-            _check_timer(element)
-        elif name in EXPRESSION_TAGS:
-            _check_expression(element, expressions.check_expression)
-        elif name == "script":
-            _check_expression(element, expressions.check_script)
+            yield _refuse(f"unsupported element bpmn:{name}: {UNSUPPORTED_REASONS[name]}", _owner(element))
+        elif element is not process and name not in FLOW_NODES and name not in SUPPORTING:
+            yield _refuse(f"unknown or unsupported element bpmn:{name}", element if element.get("id") else _owner(element))
+        try:
+            if name in TIMER_TAGS:
+                _check_timer(element)
+            elif name in EXPRESSION_TAGS:
+                _check_expression(element, expressions.check_expression)
+            elif name == "script":
+                _check_expression(element, expressions.check_script)
+        except ProcessValidationError as problem:
+            yield problem
 
 
 def _inside_extension(element, stop) -> bool:
@@ -154,7 +189,13 @@ def _inside_extension(element, stop) -> bool:
 
 
 def _owner(element):
-    """The nearest ancestor-or-self with an id, to name in an error."""
+    """The element to name in an error: the nearest ancestor-or-self drawn on the diagram (a flow node, flow, lane
+    or the process), else the nearest with an id."""
+    node = element
+    while node is not None:
+        if node.get("id") and isinstance(node.tag, str) and _local(node) in DRAWN:
+            return node
+        node = node.getparent()
     node = element
     while node is not None and not node.get("id"):
         node = node.getparent()
@@ -206,7 +247,7 @@ def _check_timer(element) -> None:
         element=owner.get("id"), line=element.sourceline)
 
 
-def _check_lanes(process) -> None:
+def _check_lanes(process):
     lane_of = {}
     for lane in process.iter(f"{{{BPMN_NS}}}lane"):
         for ref in lane.findall(f"{{{BPMN_NS}}}flowNodeRef"):
@@ -221,28 +262,28 @@ def _check_lanes(process) -> None:
             continue
         lane = lane_of.get(element.get("id"))
         if lane is None:
-            raise _refuse(f"{name} {element.get('id')} is in no lane: put it in the lane of the post or department that handles it", element)
-        if not (lane.get("name") or "").strip():
-            raise _refuse("a lane holding user tasks must be named after its post or department", lane)
+            yield _refuse(f"{name} {element.get('id')} is in no lane: put it in the lane of the post or department that handles it", element)
+        elif not (lane.get("name") or "").strip():
+            yield _refuse("a lane holding user tasks must be named after its post or department", lane)
 
 
-def _check_end_events(process) -> None:
+def _check_end_events(process):
     for end in process.findall(f"{{{BPMN_NS}}}endEvent"):
         if end.find(f"{{{BPMN_NS}}}terminateEventDefinition") is not None:
             continue
         if outcome_of(end.get("id", "")) is None and not end.get("id", "").startswith(BRANCH_END):
-            raise _refuse(
+            yield _refuse(
                 f"end event {end.get('id')} does not state the case outcome: its id must contain "
                 f"Approved, Denied, Refused or Terminated (e.g. End_Approved), or start with {BRANCH_END} "
                 "for a side branch that ends without deciding the case", end)
 
 
-def _check_sequence_flows(process) -> None:
+def _check_sequence_flows(process):
     ids = {e.get("id") for e in process.iter() if isinstance(e.tag, str) and e.get("id")}
     for flow in process.iter(f"{{{BPMN_NS}}}sequenceFlow"):
         for attr in ("sourceRef", "targetRef"):
             if flow.get(attr) not in ids:
-                raise _refuse(f"sequence flow {flow.get('id')} has {attr}={flow.get(attr)!r}, which is not in the process", flow)
+                yield _refuse(f"sequence flow {flow.get('id')} has {attr}={flow.get(attr)!r}, which is not in the process", flow)
 
 
 def outcome_of(end_event_id: str) -> str | None:

@@ -27,6 +27,8 @@ class Settings:
     max_request_bytes: int = field(default_factory=lambda: int(_env("MAX_REQUEST_BYTES", str(20 * 1024 * 1024))))
     sweep_interval_seconds: float = field(default_factory=lambda: float(_env("SWEEP_INTERVAL", "30")))
     workflow_cache_size: int = field(default_factory=lambda: int(_env("WORKFLOW_CACHE_SIZE", "2000")))
+    # BPMN files the modeler offers to open (a conformance corpus); a missing directory offers none.
+    conformance_dir: Path = field(default_factory=lambda: Path(_env("CONFORMANCE_DIR", str(PROJECT_ROOT.parent / "shared" / "conformance"))))
     office_hours: str = field(default_factory=lambda: _env("OFFICE_HOURS", "09:00-12:00,13:30-17:30"))
 
     @property

@@ -38,6 +38,10 @@ _parsed_by_hash: dict[str, ParsedProcess] = {}
 def parse_spec(content: bytes, filename: str = "process.bpmn") -> tuple[bpmn_validation.CheckedDocument, ParsedProcess]:
     """Validate and parse; every failure becomes a ProcessValidationError naming element and line."""
     checked = bpmn_validation.check(content)
+    return checked, build_spec(checked, filename)
+
+
+def build_spec(checked: bpmn_validation.CheckedDocument, filename: str) -> ParsedProcess:
     parser = BpmnParser()
     try:
         parser.add_bpmn_xml(checked.tree, filename)
@@ -58,7 +62,7 @@ def parse_spec(content: bytes, filename: str = "process.bpmn") -> tuple[bpmn_val
         ts for sub in subprocess_specs.values() for ts in sub.task_specs.values()]
     lanes = tuple(sorted({ts.lane for ts in all_specs if getattr(ts, "lane", None)}))
     has_timers = any(isinstance(getattr(ts, "event_definition", None), TimerEventDefinition) for ts in all_specs)
-    return checked, ParsedProcess(spec, subprocess_specs, lanes, has_timers, checked.forms)
+    return ParsedProcess(spec, subprocess_specs, lanes, has_timers, checked.forms)
 
 
 def _connect_multi_instance_merges(spec, subprocess_specs) -> None:
@@ -82,9 +86,27 @@ class RepositoryService:
         self._hash_of: dict[int, str] = {}
         self._lock = threading.Lock()
 
-    def deploy(self, content: bytes, filename: str = "process.bpmn", actor: str | None = None) -> dict:
+    def _check_size(self, content: bytes) -> None:
         if len(content) > self.max_upload_bytes:
             raise TooLarge(f"the file is larger than {self.max_upload_bytes} bytes", limit=self.max_upload_bytes)
+
+    def validate(self, content: bytes, filename: str = "process.bpmn") -> list[dict]:
+        """Every problem that would stop ``deploy`` ([{element, message, line}]; empty when it would deploy),
+        without deploying. The engine's own build runs only once the file passes the static checks."""
+        self._check_size(content)
+        checked, problems = bpmn_validation.examine(content)
+        if checked is not None and not problems:
+            try:
+                content.decode("utf-8")
+                build_spec(checked, filename)   # not cached: the modeler validates many drafts
+            except UnicodeDecodeError:
+                problems = [ProcessValidationError("the file is not UTF-8 encoded", line=1)]
+            except ProcessValidationError as problem:
+                problems = [problem]
+        return [{"element": p.element, "message": p.message, "line": p.line} for p in problems]
+
+    def deploy(self, content: bytes, filename: str = "process.bpmn", actor: str | None = None) -> dict:
+        self._check_size(content)
         content_hash = hashlib.sha256(content).hexdigest()
         with self.db.reading() as session:
             existing = session.scalar(sa.select(ProcessDefinition).where(ProcessDefinition.content_hash == content_hash))

@@ -75,9 +75,10 @@ def _init_pages(app: Flask) -> None:
 
 
 def _page_blueprints():
+    from .admin import bp as admin_bp
     from .auth import bp as auth_bp
 
-    return [auth_bp]
+    return [auth_bp, admin_bp]
 
 
 def _stored_secret(instance_path: str) -> str:

@@ -1,0 +1,137 @@
+"""The modeler page and its JSON endpoints: open a file, validate without deploying, deploy a new version."""
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from flask import Response, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
+
+from engine import conformance, process_overview
+from engine.errors import EngineError, InvalidInput, TooLarge
+
+from ..session import actor, engine
+from . import bp
+
+NEW_PROCESS_ID = "Process_New"
+
+
+@bp.get("/modeler")
+def modeler():
+    shenpi = engine()
+    source = _source(shenpi)
+    return render_template(
+        "admin/modeler.html", source=source, processes=process_overview.processes(shenpi.db),
+        conformance_files=conformance.list_files(shenpi.settings.conformance_dir),
+        max_upload_bytes=shenpi.repository.max_upload_bytes)
+
+
+def _source(shenpi) -> dict:
+    """What the page opens: a deployed flow (``flow=key`` or ``flow=key@version``), a conformance file or a new
+    diagram. Checked here, so a bad choice is a readable error page instead of an empty canvas."""
+    flow = request.args.get("flow", "").strip()
+    if flow:
+        key, _sep, version = flow.partition("@")
+        if version and not version.isdigit():
+            raise InvalidInput(_("版本号必须是正整数。"), field="flow")
+        found = process_overview.version_xml(shenpi.db, key, int(version) if version else None)
+        return {"url": url_for("admin.xml", key=key, version=found["version"]), "filename": found["filename"],
+                "label": _("%(name)s（%(key)s）第 %(version)s 版", name=found["name"], key=key, version=found["version"]),
+                "key": key}
+    name = request.args.get("conformance", "").strip()
+    if name:
+        conformance.read_file(shenpi.settings.conformance_dir, name)   # NotFound unless listed
+        return {"url": url_for("admin.conformance_file", name=name), "filename": PurePosixPath(name).name,
+                "label": _("一致性测试文件 %(name)s", name=name), "key": None, "conformance": name}
+    return {"url": url_for("admin.new_diagram"), "filename": "process.bpmn", "label": _("新建流程"), "key": None}
+
+
+@bp.get("/modeler/new.bpmn")
+def new_diagram():
+    xml = render_template("admin/new_diagram.bpmn", process_id=NEW_PROCESS_ID, process_name=_("新流程"))
+    return Response(xml, mimetype="application/xml")
+
+
+@bp.get("/conformance")
+def conformance_list():
+    return jsonify(conformance.list_files(engine().settings.conformance_dir))
+
+
+@bp.get("/conformance/<path:name>")
+def conformance_file(name: str):
+    content = conformance.read_file(engine().settings.conformance_dir, name)
+    return Response(content, mimetype="application/xml")
+
+
+@bp.post("/modeler/upload")
+def upload():
+    """Read an uploaded BPMN file back to the page (size-limited); nothing is deployed."""
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        return _problem(400, _("请选择要上传的 BPMN 文件。"))
+    limit = engine().repository.max_upload_bytes
+    content = file.read(limit + 1)
+    if len(content) > limit:
+        return _too_large(limit)
+    try:
+        xml = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return _problem(400, _("文件不是 UTF-8 编码的 XML。"))
+    return jsonify({"xml": xml, "filename": PurePosixPath(file.filename.replace("\\", "/")).name[:255]})
+
+
+@bp.post("/modeler/validate")
+def validate():
+    content = request.get_data()
+    try:
+        problems = engine().repository.validate(content, _filename())
+    except TooLarge as exc:
+        return _too_large(exc.details.get("limit"))
+    return jsonify({"valid": not problems, "problems": problems})
+
+
+@bp.post("/modeler/deploy")
+def deploy():
+    """Validate, then deploy as a new version. Matters run on the newest version of their key, so the new
+    version is what their new cases start on; running cases keep theirs."""
+    shenpi = engine()
+    content = request.get_data()
+    filename = _filename()
+    try:
+        problems = shenpi.repository.validate(content, filename)
+        if problems:
+            return jsonify({"deployed": False, "problems": problems,
+                            "message": _("流程未通过校验，未部署。请先修正标出的问题。")}), 422
+        definition = shenpi.repository.deploy(content, filename, actor=actor().id)
+    except TooLarge as exc:
+        return _too_large(exc.details.get("limit"))
+    except EngineError as exc:
+        return jsonify({"deployed": False, "problems": [_as_problem(exc)], "message": _("部署失败。")}), exc.status
+    matters = process_overview.processes(shenpi.db, definition["key"])[0]["matters"]
+    if definition["created"]:
+        message = _("已部署 %(key)s 第 %(version)s 版。", key=definition["key"], version=definition["version"])
+    else:
+        message = _("内容与已部署的 %(key)s 第 %(version)s 版相同，未产生新版本。",
+                    key=definition["key"], version=definition["version"])
+    if matters:
+        message += " " + _("新受理的办件将使用此版本：%(names)s；在办的办件仍按原版本办理。",
+                           names="、".join(m["name"] for m in matters))
+    return jsonify({"deployed": True, "created": definition["created"], "key": definition["key"],
+                    "version": definition["version"], "matters": matters, "message": message,
+                    "versions_url": url_for("admin.versions", key=definition["key"])}), 201 if definition["created"] else 200
+
+
+def _filename() -> str:
+    name = PurePosixPath(request.args.get("filename", "process.bpmn").replace("\\", "/")).name
+    return (name or "process.bpmn")[:255]
+
+
+def _as_problem(exc: EngineError) -> dict:
+    return {"element": exc.details.get("element"), "message": exc.message, "line": exc.details.get("line")}
+
+
+def _problem(status: int, message: str):
+    return jsonify({"problems": [{"element": None, "message": message, "line": None}], "message": message}), status
+
+
+def _too_large(limit: int | None):
+    return _problem(413, _("文件超过大小限制（最大 %(size)s KB）。", size=(limit or 0) // 1024))
