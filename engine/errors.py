@@ -55,3 +55,10 @@ class ProcessValidationError(EngineError):
 
     def to_dict(self) -> dict:
         return {"code": self.code, "message": self.message, "element": self.element, "line": self.line}
+
+
+class TooLarge(EngineError):
+    """An upload beyond a size limit (one file, or everything a case may hold)."""
+
+    code = "payload_too_large"
+    status = 413

@@ -20,7 +20,8 @@ NEEDS_REASONS = {"refuse", "deny"}
 
 
 class TaskService:
-    def __init__(self, db, clock, stepper):
+    def __init__(self, db, clock, stepper, materials=None):
+        self.materials = materials
         self.db = db
         self.clock = clock
         self.stepper = stepper
@@ -67,7 +68,8 @@ class TaskService:
             record.assignee = actor.id
             return task_view(record)
 
-    def complete(self, task_id: str, actor: Actor, data: dict | None = None, opinion: str | None = None) -> dict:
+    def complete(self, task_id: str, actor: Actor, data: dict | None = None, opinion: str | None = None,
+                 attachments: list | None = None) -> dict:
         data = payloads.form_data(data)
         opinion = payloads.opinion(opinion)
         if not opinion and any(value in NEEDS_REASONS for value in data.values() if isinstance(value, str)):
@@ -84,6 +86,8 @@ class TaskService:
                 data = {**data, "signers": officials_of_post(ctx.session, data.pop("signers_from_post"))}
             task.data.update(data)
             ctx.completed_by[str(task_uuid)] = (actor.id, opinion)
+            if attachments:   # officials' files for this step, recorded with its completion
+                self.materials.record_in(ctx, attachments, "attachment", task_id=record.id)
             if record.assignee not in (None, actor.id):
                 ctx.events.append(trail.event("task_acted_for", ctx.now, case_id=record.case_id, task_id=record.id,
                                               element_id=record.element_id, actor=actor.id,

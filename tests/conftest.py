@@ -55,7 +55,8 @@ def make_engine(backend: str, tmp_path: Path, clock) -> Shenpi:
         database = _postgres_database()
     else:
         database = Database(f"sqlite:///{tmp_path / 'shenpi.db'}")
-    settings = Settings(database_url=str(database.engine.url), broker_url="memory://", processes_dir=PROCESSES)
+    settings = Settings(database_url=str(database.engine.url), broker_url="memory://", processes_dir=PROCESSES,
+                        files_dir=tmp_path / "files")
     engine = Shenpi(settings, database=database, clock=clock)
     engine.init_db()
     return engine
