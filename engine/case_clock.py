@@ -124,35 +124,40 @@ class CaseClockService:
         """End the pause: limits, step deadlines and pending timers move by the working time it covered."""
         with self.db.reading() as session:
             self._check_actor(session.get(Case, case_id), case_id, actor)
-        calendar = self.calendars.calendar()
         with self.stepper.step(case_id, actor.id) as ctx:
-            case = ctx.session.execute(sa.select(_cases).where(_cases.c.id == case_id)).first()
-            if case.paused_since is None:
-                raise InvalidState("the clock is not paused")
-            paused = calendar.working_seconds(case.paused_since, ctx.now)
-
-            def shift(instant):
-                return calendar.add_working_seconds(instant, paused) if instant is not None and paused else instant
-
-            promised, statutory = shift(case.promised_due_at), shift(case.statutory_due_at)
-            light, light_next = light_at(ctx.now, promised, statutory, calendar)
-            ctx.case_values.update(
-                promised_due_at=promised, statutory_due_at=statutory, paused_seconds=(case.paused_seconds or 0) + paused,
-                paused_since=None, pause_kind=None, light=light, light_next_at=light_next)
-            ctx.session.execute(CasePause.__table__.update().where(
-                CasePause.case_id == case_id, CasePause.ended_at.is_(None)).values(ended_at=ctx.now, ended_by=actor.id))
-            self._shift_timers(ctx, shift)
-            for record in ctx.session.execute(sa.select(_records.c.id, _records.c.due_at).where(
-                    _records.c.case_id == case_id, _records.c.state == "open")).all():
-                due = shift(record.due_at)
-                task_light, task_next = light_at(ctx.now, due, due, calendar)
-                ctx.session.execute(_records.update().where(_records.c.id == record.id).values(
-                    due_at=due, light=task_light, light_next_at=task_next))
-            ctx.events.append(trail.event(
-                "clock_resumed", ctx.now, case_id=case_id, actor=actor.id, from_state=case.pause_kind, to_state=light,
-                detail={"paused_working_days": round(paused / calendar.day_seconds(), 3), "note": payloads.opinion(note),
-                        "promised_due_at": promised.isoformat() if promised else None}))
+            self.resume_in(ctx, note)
         return self.clock_view(case_id)
+
+    def resume_in(self, ctx, note: str | None = None) -> None:
+        """Resume within a step the caller holds (the caller has checked who may resume)."""
+        case_id, actor_id = ctx.case.id, ctx.actor_id
+        calendar = self.calendars.calendar()
+        case = ctx.session.execute(sa.select(_cases).where(_cases.c.id == case_id)).first()
+        if case.paused_since is None:
+            raise InvalidState("the clock is not paused")
+        paused = calendar.working_seconds(case.paused_since, ctx.now)
+
+        def shift(instant):
+            return calendar.add_working_seconds(instant, paused) if instant is not None and paused else instant
+
+        promised, statutory = shift(case.promised_due_at), shift(case.statutory_due_at)
+        light, light_next = light_at(ctx.now, promised, statutory, calendar)
+        ctx.case_values.update(
+            promised_due_at=promised, statutory_due_at=statutory, paused_seconds=(case.paused_seconds or 0) + paused,
+            paused_since=None, pause_kind=None, light=light, light_next_at=light_next)
+        ctx.session.execute(CasePause.__table__.update().where(
+            CasePause.case_id == case_id, CasePause.ended_at.is_(None)).values(ended_at=ctx.now, ended_by=actor_id))
+        self._shift_timers(ctx, shift)
+        for record in ctx.session.execute(sa.select(_records.c.id, _records.c.due_at).where(
+                _records.c.case_id == case_id, _records.c.state == "open")).all():
+            due = shift(record.due_at)
+            task_light, task_next = light_at(ctx.now, due, due, calendar)
+            ctx.session.execute(_records.update().where(_records.c.id == record.id).values(
+                due_at=due, light=task_light, light_next_at=task_next))
+        ctx.events.append(trail.event(
+            "clock_resumed", ctx.now, case_id=case_id, actor=actor_id, from_state=case.pause_kind, to_state=light,
+            detail={"paused_working_days": round(paused / calendar.day_seconds(), 3), "note": payloads.opinion(note),
+                    "promised_due_at": promised.isoformat() if promised else None}))
 
     @staticmethod
     def _shift_timers(ctx, shift) -> None:

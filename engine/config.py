@@ -29,6 +29,10 @@ class Settings:
     workflow_cache_size: int = field(default_factory=lambda: int(_env("WORKFLOW_CACHE_SIZE", "2000")))
     # BPMN files the modeler offers to open (a conformance corpus); a missing directory offers none.
     conformance_dir: Path = field(default_factory=lambda: Path(_env("CONFORMANCE_DIR", str(PROJECT_ROOT.parent / "shared" / "conformance"))))
+    # Case materials (申请材料): content-addressed files; per-file size is max_upload_bytes.
+    files_dir: Path = field(default_factory=lambda: Path(_env("FILES_DIR", str(PROJECT_ROOT / "instance" / "files"))))
+    max_case_files: int = field(default_factory=lambda: int(_env("MAX_CASE_FILES", "50")))
+    max_case_bytes: int = field(default_factory=lambda: int(_env("MAX_CASE_BYTES", str(100 * 1024 * 1024))))
     office_hours: str = field(default_factory=lambda: _env("OFFICE_HOURS", "09:00-12:00,13:30-17:30"))
 
     @property

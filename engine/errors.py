@@ -21,7 +21,7 @@ class InvalidInput(EngineError):
 
 
 class TooLarge(InvalidInput):
-    """A file or a request over the configured size limit."""
+    """An upload beyond a size limit (one file, or everything a case may hold)."""
 
     code = "payload_too_large"
     status = 413

@@ -23,15 +23,19 @@ LIGHTS = (NONE, YELLOW, GREEN, RED)
 
 
 class CaseService:
-    def __init__(self, db, clock, repository, store, stepper: CaseStepper, calendars):
+    def __init__(self, db, clock, repository, store, stepper: CaseStepper, calendars, materials=None):
         self.calendars = calendars
+        self.materials = materials
         self.db = db
         self.clock = clock
         self.repository = repository
         self.store = store
         self.stepper = stepper
 
-    def start_case(self, matter_code: str, applicant: dict, data: dict | None, actor: Actor) -> dict:
+    def start_case(self, matter_code: str, applicant: dict, data: dict | None, actor: Actor,
+                   materials: list | None = None) -> dict:
+        """Start a case; ``materials`` ((filename, bytes[, slot]) …) are recorded in the same transaction, so a
+        refused file leaves no case behind."""
         applicant = payloads.applicant(applicant)
         data = payloads.form_data(data)
         now = self.clock.now()
@@ -64,6 +68,8 @@ class CaseService:
                 live.wf.do_engine_steps()
             except WorkflowException as exc:
                 raise InvalidInput(f"the process could not start: {exc}") from None
+            if materials:
+                self.materials.record_in(ctx, materials, "application")
             self.stepper.finish(ctx)
             case_id = case.id
         self.store.checkin(live, 1)

@@ -15,6 +15,7 @@ from .expressions import make_script_engine
 from .flow_ops import FlowOperations, JointSignOff
 from .history import HistoryService
 from .identity import IdentityService
+from .materials import MaterialService
 from .repository import RepositoryService
 from .runtime import CaseService
 from .task_ops import TaskOperations
@@ -34,13 +35,15 @@ class Shenpi:
         self.stepper = CaseStepper(self.db, self.store, self.clock, self.calendar.calendar)
         self.identity = IdentityService(self.db, self.clock)
         self.catalogue = CatalogueService(self.db, self.clock, self.repository)
-        self.runtime = CaseService(self.db, self.clock, self.repository, self.store, self.stepper, self.calendar)
-        self.tasks = TaskService(self.db, self.clock, self.stepper)
+        self.case_clock = CaseClockService(self.db, self.clock, self.calendar, self.stepper)
+        self.materials = MaterialService(self.db, self.clock, self.stepper, self.case_clock, self.settings)
+        self.runtime = CaseService(self.db, self.clock, self.repository, self.store, self.stepper, self.calendar,
+                                   self.materials)
+        self.tasks = TaskService(self.db, self.clock, self.stepper, self.materials)
         self.task_ops = TaskOperations(self.db, self.clock)
         self.flow_ops = FlowOperations(self.db, self.clock, self.stepper)
         self.joint = JointSignOff(self.db, self.clock, self.stepper)
         self.history = HistoryService(self.db)
-        self.case_clock = CaseClockService(self.db, self.clock, self.calendar, self.stepper)
         self.escalator = Escalator(self.stepper)
         self.documents = DocumentService(self.db, self.clock, self.stepper)
 

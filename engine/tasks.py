@@ -21,7 +21,8 @@ FROM_POST = "_from_post"     # ``signers_from_post: "部门/岗位"`` fills the 
 
 
 class TaskService:
-    def __init__(self, db, clock, stepper):
+    def __init__(self, db, clock, stepper, materials=None):
+        self.materials = materials
         self.db = db
         self.clock = clock
         self.stepper = stepper
@@ -81,7 +82,8 @@ class TaskService:
             record.assignee = actor.id
             return task_view(record)
 
-    def complete(self, task_id: str, actor: Actor, data: dict | None = None, opinion: str | None = None) -> dict:
+    def complete(self, task_id: str, actor: Actor, data: dict | None = None, opinion: str | None = None,
+                 attachments: list | None = None) -> dict:
         data = payloads.form_data(data)
         opinion = payloads.opinion(opinion)
         if not opinion and any(value in NEEDS_REASONS for value in data.values() if isinstance(value, str)):
@@ -96,6 +98,8 @@ class TaskService:
                 raise Conflict(f"task {task_id} is no longer ready")
             task.data.update(self._step_data(ctx, record.element_id, task, data))
             ctx.completed_by[str(task_uuid)] = (actor.id, opinion)
+            if attachments:   # officials' files for this step, recorded with its completion
+                self.materials.record_in(ctx, attachments, "attachment", task_id=record.id)
             if record.assignee not in (None, actor.id):
                 ctx.events.append(trail.event("task_acted_for", ctx.now, case_id=record.case_id, task_id=record.id,
                                               element_id=record.element_id, actor=actor.id,

@@ -42,7 +42,9 @@ def _postgres_database() -> Database:
         _pg_engine = create_db_engine(PG_URL)
         from engine import models  # noqa: F401
 
-        Base.metadata.drop_all(_pg_engine)
+        with _pg_engine.begin() as conn:   # whatever an earlier build left there, tables of other branches too
+            conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
         Base.metadata.create_all(_pg_engine)
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with _pg_engine.begin() as conn:
@@ -55,7 +57,8 @@ def make_engine(backend: str, tmp_path: Path, clock) -> Shenpi:
         database = _postgres_database()
     else:
         database = Database(f"sqlite:///{tmp_path / 'shenpi.db'}")
-    settings = Settings(database_url=str(database.engine.url), broker_url="memory://", processes_dir=PROCESSES)
+    settings = Settings(database_url=str(database.engine.url), broker_url="memory://", processes_dir=PROCESSES,
+                        files_dir=tmp_path / "files")
     engine = Shenpi(settings, database=database, clock=clock)
     engine.init_db()
     return engine

@@ -4,11 +4,19 @@ from flask import g, jsonify, request
 
 from . import bp
 from .auth import engine
-from .payload import int_arg, json_body
+from .materials import files_sent
+from .payload import form_json, int_arg, json_body, multipart
 
 
 @bp.post("/cases")
 def start_case():
+    """JSON {matter, applicant, data}, or multipart with those fields (applicant and data as JSON) and the
+    application materials in ``files`` (and ``slot``): a refused file starts no case."""
+    if multipart():
+        files = files_sent(required=False)
+        case = engine().runtime.start_case(request.form.get("matter"), form_json("applicant"), form_json("data"),
+                                           g.actor, materials=files)
+        return jsonify(case), 201
     body = json_body()
     case = engine().runtime.start_case(body.get("matter"), body.get("applicant"), body.get("data"), g.actor)
     return jsonify(case), 201

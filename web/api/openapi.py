@@ -25,6 +25,13 @@ def _path_id(name, kind="integer"):
     return {"name": name, "in": "path", "required": True, "schema": {"type": kind}}
 
 
+UPLOAD_FIELDS = {
+    "files": {"type": "array", "items": {"type": "string", "format": "binary"},
+              "description": "PDF, JPEG, PNG, OFD, DOCX, XLSX or UTF-8 text, recognised by content; the extension must agree"},
+    "slot": {"type": "array", "items": {"type": "string"},
+             "description": "the service guide's material: once for all files or once per file"},
+}
+
 SPEC = {
     "openapi": "3.1.0",
     "info": {"title": "Shenpi 审批 API", "version": "1.0.0",
@@ -77,6 +84,14 @@ SPEC = {
                 "status": {"type": "string", "enum": ["running", "ended"]},
                 "outcome": {"type": ["string", "null"], "enum": ["approved", "denied", "refused", "terminated", "completed", None]},
                 "tasks": {"type": "array", "items": _ref("Task")}, "history": {"type": "array", "items": _ref("Task")}}},
+            "Material": {"type": "object", "required": ["id", "case", "kind", "filename", "media_type", "size", "sha256"],
+                "properties": {
+                    "id": {"type": "integer"}, "case": {"type": "integer"}, "task": {"type": ["string", "null"]},
+                    "slot": {"type": ["string", "null"], "description": "the service guide's material this file is for"},
+                    "kind": {"type": "string", "enum": ["application", "supplement", "attachment"]},
+                    "filename": {"type": "string"}, "media_type": {"type": "string"}, "size": {"type": "integer"},
+                    "sha256": {"type": "string"}, "uploaded_by": {"type": "string"},
+                    "uploaded_at": {"type": "string", "format": "date-time"}}},
             "TrailEntry": {"type": "object", "properties": {
                 "seq": {"type": "integer"}, "event": {"type": "string"}, "element": {"type": ["string", "null"]},
                 "from": {"type": ["string", "null"]}, "to": {"type": ["string", "null"]},
@@ -98,11 +113,15 @@ SPEC = {
         "/matters/{code}": {"get": {"security": [], "parameters": [_path_id("code", "string")],
                                     "responses": {"200": _json(_ref("Matter")), **_errors(404)}}},
         "/cases": {
-            "post": {"summary": "Start a case", "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "post": {"summary": "Start a case (multipart: with its application materials; a refused file starts no case)",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "type": "object", "required": ["matter", "applicant"], "properties": {
                     "matter": {"type": "string"}, "applicant": {"type": "object", "required": ["name"]},
-                    "data": {"type": "object"}}}}}},
-                "responses": {"201": _json(_ref("Case"), "started"), **_errors(400, 401, 404)}},
+                    "data": {"type": "object"}}}},
+                    "multipart/form-data": {"schema": {"type": "object", "required": ["matter", "applicant"], "properties": {
+                        "matter": {"type": "string"}, "applicant": {"type": "string", "description": "JSON object"},
+                        "data": {"type": "string", "description": "JSON object"}, **UPLOAD_FIELDS}}}}},
+                "responses": {"201": _json(_ref("Case"), "started"), **_errors(400, 401, 403, 404, 413)}},
             "get": {"summary": "Cases visible to the caller",
                     "parameters": [{"name": "status", "in": "query", "schema": {"type": "string"}},
                                    {"name": "light", "in": "query", "schema": {"type": "string", "enum": ["none", "yellow", "green", "red"]}},
@@ -123,13 +142,42 @@ SPEC = {
         "/tasks/{id}": {"get": {"parameters": [_path_id("id", "string")], "responses": {"200": _json(_ref("Task")), **_errors(401, 403, 404)}}},
         "/tasks/{id}/claim": {"post": {"parameters": [_path_id("id", "string")], "responses": {
             "200": _json(_ref("Task")), **_errors(401, 403, 404, 409)}}},
-        "/tasks/{id}/complete": {"post": {"parameters": [_path_id("id", "string")], "requestBody": {"content": {
+        "/tasks/{id}/complete": {"post": {"summary": "Complete a step (multipart: with the official's attachments)",
+            "parameters": [_path_id("id", "string")], "requestBody": {"content": {
             "application/json": {"schema": {"type": "object", "properties": {
                 "data": {"type": "object", "description": "a step with a form takes only its fields (a `users` "
                          "field also as `<id>_from_post: \"部门/岗位\"`); invalid data → 400 with `fields`"},
-                "opinion": {"type": "string"}}}}}},
-            "summary": "Complete a step with its form data",
-            "responses": {"200": _json(_ref("Task")), **_errors(400, 401, 403, 404, 409)}}},
+                "opinion": {"type": "string"}}}},
+            "multipart/form-data": {"schema": {"type": "object", "properties": {
+                "data": {"type": "string", "description": "JSON object"}, "opinion": {"type": "string"},
+                "files": UPLOAD_FIELDS["files"]}}}}},
+            "responses": {"200": _json(_ref("Task")), **_errors(400, 401, 403, 404, 409, 413)}}},
+        "/cases/{id}/materials": {
+            "post": {"summary": "Add materials: application (before acceptance), supplement (补正: the applicant, while "
+                                "a notice is pending; the clock resumes) or attachment (an official's open step)",
+                "parameters": [_path_id("id")], "requestBody": {"required": True, "content": {"multipart/form-data": {
+                    "schema": {"type": "object", "required": ["files"], "properties": {
+                        **UPLOAD_FIELDS,
+                        "kind": {"type": "string", "enum": ["application", "supplement", "attachment"],
+                                 "default": "application"},
+                        "task": {"type": "string", "description": "attachment: the open step's task id"}}}}}},
+                "responses": {"201": _json({"type": "object", "properties": {
+                    "materials": {"type": "array", "items": _ref("Material")}}}, "recorded"),
+                    **_errors(400, 401, 403, 404, 409, 413)}},
+            "get": {"summary": "The case's materials and the service guide's checklist", "parameters": [_path_id("id")],
+                    "responses": {"200": _json({"type": "object", "properties": {
+                        "materials": {"type": "array", "items": _ref("Material")},
+                        "checklist": {"type": "array", "items": {"type": "object", "properties": {
+                            "name": {"type": "string"}, "required": {"type": "boolean"}, "provided": {"type": "integer"},
+                            "materials": {"type": "array", "items": {"type": "integer"}}}}},
+                        "missing_required": {"type": "array", "items": {"type": "string"}},
+                        "supplement": {"type": "object", "properties": {"pending": {"type": "boolean"},
+                                       "missing": {"type": "array", "items": {"type": "string"}}}}}}),
+                                  **_errors(401, 403, 404)}}},
+        "/materials/{id}/content": {"get": {"summary": "Download a material (as an attachment, nosniff)",
+            "parameters": [_path_id("id")], "responses": {
+                "200": {"description": "the file, with the Content-Type read from its content",
+                        "content": {"application/octet-stream": {}}}, **_errors(401, 403, 404)}}},
         "/cases/{id}/pause": {"post": {"summary": "Pause the case clock (补正, special procedures, 中止)", "parameters": [_path_id("id")],
             "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["kind", "reason"],
                 "properties": {"kind": {"type": "string", "enum": ["supplement", "hearing", "expert_review", "inspection",

@@ -4,7 +4,8 @@ from flask import g, jsonify, request
 
 from . import bp
 from .auth import engine
-from .payload import int_arg, json_body
+from .materials import files_sent
+from .payload import form_json, int_arg, json_body, multipart
 
 
 @bp.get("/tasks")
@@ -28,6 +29,10 @@ def claim_task(task_id):
 
 @bp.post("/tasks/<task_id>/complete")
 def complete_task(task_id):
+    if multipart():   # data as JSON, opinion, and the official's attachments in ``files``
+        files = files_sent(required=False)
+        return jsonify(engine().tasks.complete(task_id, g.actor, form_json("data"), request.form.get("opinion"),
+                                               attachments=files))
     body = json_body()
     return jsonify(engine().tasks.complete(task_id, g.actor, body.get("data"), body.get("opinion")))
 
