@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from . import clock as clock_module
 from . import trail
+from .accounts import AccountService
 from .calendar_service import CalendarService
 from .case_clock import CaseClockService
 from .case_step import CaseStepper
@@ -15,6 +16,7 @@ from .expressions import make_script_engine
 from .flow_ops import FlowOperations, JointSignOff
 from .history import HistoryService
 from .identity import IdentityService
+from .organisation import OrganisationService
 from .repository import RepositoryService
 from .runtime import CaseService
 from .task_ops import TaskOperations
@@ -34,6 +36,8 @@ class Shenpi:
         self.stepper = CaseStepper(self.db, self.store, self.clock, self.calendar.calendar)
         self.identity = IdentityService(self.db, self.clock)
         self.catalogue = CatalogueService(self.db, self.clock, self.repository)
+        self.organisation = OrganisationService(self.db, self.clock)
+        self.accounts = AccountService(self.db, self.clock, self.identity, self.repository)
         self.runtime = CaseService(self.db, self.clock, self.repository, self.store, self.stepper, self.calendar)
         self.tasks = TaskService(self.db, self.clock, self.stepper)
         self.task_ops = TaskOperations(self.db, self.clock)

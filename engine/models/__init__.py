@@ -10,12 +10,13 @@ from .cases import (
     WorkflowSnapshot,
 )
 from .definitions import Matter, ProcessDefinition
+from .matter_versions import MatterVersion
 from .documents import DocumentCounter, IssuedDocument, Licence
 from .org import ApiToken, Department, User
 from .supervision import Notice, SupervisionItem
 from .trail import TrailEntry, TrailHead
 
 __all__ = [
-    "ApiToken", "DocumentCounter", "IssuedDocument", "Licence", "CalendarDay", "CalendarYear", "Case", "CasePause", "CaseReader", "PendingTimer", "Department", "Matter", "Notice", "SupervisionItem", "ProcessDefinition", "TaskRecord",
+    "ApiToken", "DocumentCounter", "IssuedDocument", "Licence", "CalendarDay", "CalendarYear", "Case", "CasePause", "CaseReader", "PendingTimer", "Department", "Matter", "MatterVersion", "Notice", "SupervisionItem", "ProcessDefinition", "TaskRecord",
     "TrailEntry", "TrailHead", "User", "WorkflowJournal", "WorkflowSnapshot",
 ]
