@@ -124,7 +124,7 @@ class OrganisationService:
                 raise InvalidInput("该单位已停用")
             blockers = self._blockers(session, unit)
             if blockers:
-                raise InvalidInput(f"“{unit.name}”还有{'、'.join(blockers)}，不能停用")
+                raise InvalidInput(f"“{unit.name}”还有 {'、'.join(blockers)}，不能停用")
             unit.active = False
             self._record(session, "department_deactivated", actor, unit.id, {"name": unit.name})
 
@@ -152,8 +152,8 @@ class OrganisationService:
         ):
             count = _count(session, column, condition)
             if count:
-                found.append(f" {count} 个{label}")
-        return [text.strip() for text in found]
+                found.append(f"{count} 个{label}")
+        return found
 
     @staticmethod
     def _check_unique_name(session, name: str, own_id: str | None) -> None:

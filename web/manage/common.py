@@ -54,3 +54,10 @@ def local_time(value, pattern: str = "%Y-%m-%d %H:%M") -> str:
     from engine.clock import SHANGHAI
 
     return value.astimezone(SHANGHAI).strftime(pattern) if value else ""
+
+
+def choices(pairs) -> list:
+    """Select options from (value, label) pairs."""
+    from wtforms.fields.choices import SelectChoice
+
+    return [SelectChoice(str(value), label) for value, label in pairs]

@@ -11,7 +11,7 @@ from engine.organisation import LEVEL_NAMES, LEVELS
 
 from ..session import actor, engine
 from . import bp
-from .common import can_edit, editors, readers, show_errors
+from .common import can_edit, choices, editors, readers, show_errors
 
 LEVEL_CHOICES = [(level, LEVEL_NAMES[level]) for level in LEVELS]
 
@@ -19,14 +19,14 @@ LEVEL_CHOICES = [(level, LEVEL_NAMES[level]) for level in LEVELS]
 class UnitForm(FlaskForm):
     id = StringField("单位编码")
     name = StringField("单位名称")
-    level = SelectField("层级", choices=LEVEL_CHOICES, validate_choice=False)
+    level = SelectField("层级", choices=choices(LEVEL_CHOICES), validate_choice=False)
     parent = SelectField("上级单位", choices=[], validate_choice=False)
 
 
 def _parent_choices(form: UnitForm, exclude: str | None = None) -> None:
     units = engine().organisation.units(active_only=True)
-    form.parent.choices = [("", _("（无上级，顶层单位）"))] + [
-        (u["id"], "　" * u["depth"] + u["name"]) for u in units if u["id"] != exclude]
+    form.parent.choices = choices([("", _("（无上级，顶层单位）"))] + [
+        (u["id"], "　" * u["depth"] + u["name"]) for u in units if u["id"] != exclude])
 
 
 def _page(form: UnitForm, selected: dict | None, edit: UnitForm | None, status: int = 200):

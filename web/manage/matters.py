@@ -9,7 +9,7 @@ from engine.errors import InvalidInput
 
 from ..session import actor, engine
 from . import bp
-from .common import can_edit, editors, readers, show_errors
+from .common import can_edit, choices, editors, readers, show_errors
 from .matter_form import MatterForm, fees, materials
 
 STATUSES = {"published": "在办", "withdrawn": "已停办"}
@@ -31,7 +31,7 @@ def _form(entry: dict | None = None) -> MatterForm:
     units = [u["name"] for u in engine().organisation.units(active_only=True)]
     if entry and entry.get("department") not in units:
         units.append(entry["department"])
-    form.department.choices = [("", _("请选择"))] + [(name, name) for name in units]
+    form.department.choices = choices([("", _("请选择"))] + [(name, name) for name in units])
     if entry is not None and request.method == "GET":
         form.load(entry)
     return form

@@ -14,7 +14,7 @@ from engine.identity import APPLICANT, ROLE_NAMES, ROLES
 
 from ..session import actor, engine
 from . import bp
-from .common import can_edit, editors, readers, show_errors
+from .common import can_edit, choices, editors, readers, show_errors
 
 
 class UserForm(FlaskForm):
@@ -29,10 +29,10 @@ class UserForm(FlaskForm):
 
 def _choices(form: UserForm, user_id: str | None = None) -> None:
     units = engine().organisation.units(active_only=True)
-    form.department.choices = [("", _("（无）"))] + [(u["id"], "　" * u["depth"] + u["name"]) for u in units]
+    form.department.choices = choices([("", _("（无）"))] + [(u["id"], "　" * u["depth"] + u["name"]) for u in units])
     people = engine().accounts.list_users(active=True)
-    form.backup.choices = [("", _("（无）"))] + [
-        (p["id"], f"{p['name']}（{p['id']}）") for p in people if p["id"] != user_id and APPLICANT not in p["roles"]]
+    form.backup.choices = choices([("", _("（无）"))] + [
+        (p["id"], f"{p['name']}（{p['id']}）") for p in people if p["id"] != user_id and APPLICANT not in p["roles"]])
 
 
 def _data(form: UserForm) -> dict:
