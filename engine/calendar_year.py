@@ -13,16 +13,17 @@ HOLIDAY_NAMES = {holiday.value: getattr(holiday, "chinese", holiday.value) for h
 KINDS = ("workday", "weekend", "holiday", "adjusted", "unknown")
 
 
-def day_kind(calendar: WorkingCalendar, day: _dt.date) -> str:
+def day_kind(calendar: WorkingCalendar, day: _dt.date, named: bool = False) -> str:
     """``workday``/``weekend`` follow the weekday rule; ``holiday`` is a weekday off, ``adjusted`` (调休) a
-    weekend day worked; ``unknown`` a day no source covers (deadlines over it are refused)."""
+    weekend day worked (a weekend day off inside a named holiday, or ``named``, is a holiday too); ``unknown`` a
+    day no source covers (deadlines over it are refused)."""
     try:
         working = calendar.is_workday(day)
     except CalendarDataMissing:
         return "unknown"
     weekday = day.weekday() < 5
     if working == weekday:
-        return "workday" if working else ("holiday" if _named_holiday(day) else "weekend")
+        return "workday" if working else ("holiday" if named or _named_holiday(day) else "weekend")
     return "adjusted" if working else "holiday"
 
 
@@ -53,7 +54,8 @@ def year_view(calendar: WorkingCalendar, year: int, overrides: dict) -> list[dic
                     cells.append(None)
                     continue
                 override = overrides.get(day)
-                cells.append({"date": day, "kind": day_kind(calendar, day), "override": override is not None,
+                cells.append({"date": day, "kind": day_kind(calendar, day, bool(override and override[1])),
+                              "override": override is not None,
                               "name": (override[1] if override and override[1] else holiday_name(calendar, day))})
             weeks.append(cells)
         counts = {kind: sum(1 for w in weeks for c in w if c and c["kind"] == kind) for kind in KINDS}
