@@ -7,6 +7,7 @@ import io
 import json
 import threading
 
+import chinese_calendar
 import sqlalchemy as sa
 
 from . import trail
@@ -132,6 +133,42 @@ class CalendarService:
         else:
             existing.workday, existing.name = row["workday"], row["name"]
             existing.updated_by, existing.updated_at = actor, self.clock.now()
+
+    def clear_day(self, day: _dt.date, actor: str) -> None:
+        """Drop a day's override: the day follows chinesecalendar (or the weekday rule) again."""
+        with self.db.transaction() as session:
+            existing = session.get(CalendarDay, day)
+            if existing is None:
+                raise InvalidInput(f"{day.isoformat()} 没有单独设置，无需恢复")
+            session.delete(existing)
+            trail.append(session, [trail.event("calendar_changed", self.clock.now(), actor=actor,
+                                               detail={"day": day.isoformat(), "cleared": True})])
+        self._changed()
+
+    def import_package_year(self, year: int, actor: str) -> int:
+        """Copy chinesecalendar's arrangement of ``year`` into the database (so it is kept and can be edited)."""
+        from .calendar_year import package_arrangement
+
+        rows = package_arrangement(year)
+        if not rows:
+            raise InvalidInput(f"chinesecalendar 没有 {year} 年的节假日安排，请导入国务院办公厅通知的文件", field="year")
+        version = getattr(chinese_calendar, "__version__", "")
+        return self.import_arrangement(year, rows, f"chinesecalendar {version}".strip(), actor)
+
+    def year_view(self, year: int) -> dict:
+        """Twelve month grids of ``year`` with each day's kind, and whether the year's data is complete."""
+        from .calendar_year import year_view
+
+        with self.db.reading() as session:
+            overrides = {d.day: (d.workday, d.name) for d in session.scalars(sa.select(CalendarDay).where(
+                CalendarDay.day >= _dt.date(year, 1, 1), CalendarDay.day <= _dt.date(year, 12, 31)))}
+            imported = session.get(CalendarYear, year)
+            source = {"source": imported.source, "by": imported.imported_by, "at": imported.imported_at} \
+                if imported else None
+        months = year_view(self.calendar(), year, overrides)
+        return {"year": year, "months": months, "imported": source,
+                "complete": not any(m["counts"]["unknown"] for m in months),
+                "office_hours": [(b.strftime("%H:%M"), e.strftime("%H:%M")) for b, e in self.office_hours]}
 
     def timer_functions(self) -> dict:
         """``working_days(N)`` and ``working_hours(N)`` for BPMN timers: the instant N working days/hours from now."""

@@ -93,7 +93,7 @@ class IdentityService:
         from . import trail
 
         if (start is None) != (until is None) or (start is not None and until <= start):
-            raise InvalidInput("an absence needs a start before its end (or neither, to clear it)")
+            raise InvalidInput("不在岗须填写开始和结束时间，结束须晚于开始（都不填则取消记录）")
         with self.db.transaction() as session:
             user = session.get(User, user_id)
             if user is None:
@@ -101,7 +101,7 @@ class IdentityService:
             if not (actor.is_admin or actor.id == user_id):
                 raise PermissionDenied("only the official or an administrator may record an absence")
             if start is not None and user.backup_user_id is None:
-                raise InvalidInput(f"{user.name} has no backup official (AB岗) to act meanwhile")
+                raise InvalidInput(f"{user.name}没有设置AB岗人员，期间无人代办，不能记录不在岗")
             user.absent_from, user.absent_until = start, until
             trail.append(session, [trail.event(
                 "absence_set", self.clock.now(), actor=actor.id, element_id=user_id,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from . import clock as clock_module
 from . import trail
+from .accounts import AccountService
 from .calendar_service import CalendarService
 from .case_clock import CaseClockService
 from .case_step import CaseStepper
@@ -16,6 +17,7 @@ from .flow_ops import FlowOperations, JointSignOff
 from .history import HistoryService
 from .identity import IdentityService
 from .materials import MaterialService
+from .organisation import OrganisationService
 from .repository import RepositoryService
 from .runtime import CaseService
 from .task_ops import TaskOperations
@@ -35,6 +37,8 @@ class Shenpi:
         self.stepper = CaseStepper(self.db, self.store, self.clock, self.calendar.calendar)
         self.identity = IdentityService(self.db, self.clock)
         self.catalogue = CatalogueService(self.db, self.clock, self.repository)
+        self.organisation = OrganisationService(self.db, self.clock)
+        self.accounts = AccountService(self.db, self.clock, self.identity, self.repository)
         self.case_clock = CaseClockService(self.db, self.clock, self.calendar, self.stepper)
         self.materials = MaterialService(self.db, self.clock, self.stepper, self.case_clock, self.settings)
         self.runtime = CaseService(self.db, self.clock, self.repository, self.store, self.stepper, self.calendar,

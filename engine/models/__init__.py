@@ -10,6 +10,7 @@ from .cases import (
     WorkflowSnapshot,
 )
 from .definitions import Matter, ProcessDefinition
+from .matter_versions import MatterVersion
 from .documents import DocumentCounter, IssuedDocument, Licence
 from .materials import Material
 from .org import ApiToken, Department, User
@@ -17,6 +18,6 @@ from .supervision import Notice, SupervisionItem
 from .trail import TrailEntry, TrailHead
 
 __all__ = [
-    "ApiToken", "DocumentCounter", "IssuedDocument", "Licence", "Material", "CalendarDay", "CalendarYear", "Case", "CasePause", "CaseReader", "PendingTimer", "Department", "Matter", "Notice", "SupervisionItem", "ProcessDefinition", "TaskRecord",
+    "ApiToken", "DocumentCounter", "IssuedDocument", "Licence", "Material", "CalendarDay", "CalendarYear", "Case", "CasePause", "CaseReader", "PendingTimer", "Department", "Matter", "MatterVersion", "Notice", "SupervisionItem", "ProcessDefinition", "TaskRecord",
     "TrailEntry", "TrailHead", "User", "WorkflowJournal", "WorkflowSnapshot",
 ]

@@ -16,6 +16,7 @@ class Department(Base):
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
     level: Mapped[str] = mapped_column(sa.String(16), default="city")
     parent_id: Mapped[str | None] = mapped_column(sa.ForeignKey("department.id"), nullable=True)
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
 
 class User(Base):
