@@ -76,8 +76,9 @@ def _init_pages(app: Flask) -> None:
 
 def _page_blueprints():
     from .auth import bp as auth_bp
+    from .inbox import bp as inbox_bp
 
-    return [auth_bp]
+    return [auth_bp, inbox_bp]
 
 
 def _stored_secret(instance_path: str) -> str:
