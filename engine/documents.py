@@ -125,6 +125,15 @@ class DocumentService:
             return {"id": document.id, "kind": kind, "title": KINDS[kind], "number": number,
                     "issued_at": now.isoformat()}
 
+    def for_case(self, case_id: int, actor: Actor) -> list[dict]:
+        """The documents issued for a case, in order of issue."""
+        with self.db.reading() as session:
+            require_case_view(session, actor, case_id)
+            documents = session.scalars(sa.select(IssuedDocument).where(IssuedDocument.case_id == case_id)
+                                        .order_by(IssuedDocument.id)).all()
+            return [{"id": d.id, "kind": d.kind, "title": KINDS[d.kind], "number": d.number,
+                     "issued_at": d.issued_at.isoformat(), "issued_by": d.issued_by} for d in documents]
+
     def render_pdf(self, document_id: int, actor: Actor) -> tuple[str, bytes]:
         try:
             from weasyprint import HTML

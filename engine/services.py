@@ -6,6 +6,8 @@ from . import trail
 from .accounts import AccountService
 from .calendar_service import CalendarService
 from .case_clock import CaseClockService
+from .case_flow import CaseFlow
+from .case_search import CaseSearch
 from .case_step import CaseStepper
 from .catalogue import CatalogueService
 from .config import Settings
@@ -16,6 +18,7 @@ from .expressions import make_script_engine
 from .flow_ops import FlowOperations, JointSignOff
 from .history import HistoryService
 from .identity import IdentityService
+from .inbox import InboxService
 from .materials import MaterialService
 from .organisation import OrganisationService
 from .repository import RepositoryService
@@ -50,6 +53,9 @@ class Shenpi:
         self.history = HistoryService(self.db)
         self.escalator = Escalator(self.stepper)
         self.documents = DocumentService(self.db, self.clock, self.stepper)
+        self.inbox = InboxService(self.db, self.clock, self.calendar)
+        self.case_search = CaseSearch(self.db)
+        self.case_flow = CaseFlow(self.db, self.repository)
 
     def sweep(self, as_of=None) -> dict:
         """Fire due timers and re-evaluate due lights: what Celery beat runs periodically."""

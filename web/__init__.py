@@ -77,9 +77,10 @@ def _init_pages(app: Flask) -> None:
 def _page_blueprints():
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
+    from .inbox import bp as inbox_bp
     from .manage import bp as manage_bp
 
-    return [auth_bp, admin_bp, manage_bp]
+    return [auth_bp, inbox_bp, admin_bp, manage_bp]
 
 
 def _stored_secret(instance_path: str) -> str:

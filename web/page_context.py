@@ -8,6 +8,8 @@ from flask_login import current_user
 
 from engine.identity import ROLE_NAMES
 
+from .formatting import register_filters
+
 # (endpoint, label, who sees it); an entry shows only once its blueprint is part of the application.
 NAVIGATION = [
     ("portal.index", _l("办事指南"), "anyone"),
@@ -39,6 +41,8 @@ def navigation() -> list[tuple[str, str]]:
 
 
 def register_page_context(app) -> None:
+    register_filters(app)
+
     @app.context_processor
     def page_globals():
         return {"navigation": navigation(), "locale": str(get_locale() or "zh"), "role_names": ROLE_NAMES,

@@ -6,7 +6,6 @@ from flask import Blueprint, abort
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from engine.clock import SHANGHAI
 
 from ..extensions import login_manager
 
@@ -20,12 +19,6 @@ def administrators_only():
     if not current_user.is_admin:
         abort(403, description=_("只有系统管理员可以进入流程管理。"))
     return None
-
-
-@bp.app_template_filter("admin_time")
-def admin_time(value) -> str:
-    """An instant as Beijing time, to the minute."""
-    return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if value else "—"
 
 
 from . import home, modeler, processes  # noqa: E402,F401  (register the views)

@@ -50,12 +50,6 @@ def number(text: str | None):
         return text
 
 
-def local_time(value, pattern: str = "%Y-%m-%d %H:%M") -> str:
-    from engine.clock import SHANGHAI
-
-    return value.astimezone(SHANGHAI).strftime(pattern) if value else ""
-
-
 def choices(pairs) -> list:
     """Select options from (value, label) pairs."""
     from wtforms.fields.choices import SelectChoice

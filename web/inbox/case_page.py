@@ -1,0 +1,121 @@
+"""The case page: facts, current steps, documents, the history as a timeline and the flow diagram; and the
+case procedures of the responsible department (pause and resume the clock, terminate, issue documents)."""
+from __future__ import annotations
+
+from flask import Response, flash, jsonify, make_response, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from engine.case_clock import PAUSE_KINDS
+from engine.documents import KINDS as DOCUMENT_KINDS
+from engine.errors import EngineError, NotFound
+from engine.task_permissions import allowed_operations
+
+from ..session import actor, engine, roles_required
+from . import bp
+from .lists import STAFF
+from .messages import readable
+from .timeline import timeline
+
+
+def case_context(case_id: int, me) -> dict:
+    """What the case page and the task page show of a case."""
+    shenpi = engine()
+    case = shenpi.runtime.get_case(case_id, me)
+    steps = {s["element"]: s["name"] for s in shenpi.case_flow.steps(case_id, me)}
+    trail = shenpi.history.case_trail(case_id, me)
+    people = {e["actor"] for e in trail} | {t["assignee"] for t in case["tasks"]} | {
+        t["completed_by"] for t in case["history"]}
+    for entry in trail:
+        detail = entry.get("detail") or {}
+        people |= {detail.get("to"), detail.get("holder"), entry.get("to"), entry.get("from"), *detail.get("recipients", [])}
+    names = shenpi.inbox.names(p for p in people if isinstance(p, str))
+    calendar = shenpi.inbox._calendar()
+    for task in case["tasks"]:
+        due = _instant(task["due_at"])
+        task["remaining_days"] = shenpi.inbox.remaining_days(calendar, due)
+    case_ops = allowed_operations(me, {"department": None, "post": None, "assignee": None, "owner": None,
+                                       "state": "none", "completed_by": None}, case)
+    return dict(case=case, names=names, steps=steps, events=timeline(trail, steps, names),
+                documents=shenpi.documents.for_case(case_id, me), case_ops=case_ops,
+                remaining=shenpi.inbox.remaining_days(calendar, _instant(case["clock"]["promised_due_at"])),
+                pause_kinds=PAUSE_KINDS, document_kinds=DOCUMENT_KINDS,
+                materials_guide=_materials_guide(case["matter"]))
+
+
+def _materials_guide(matter_code: str) -> list[dict]:
+    try:
+        return engine().catalogue.get_matter(matter_code).get("materials", [])
+    except NotFound:
+        return []
+
+
+def _instant(value):
+    import datetime as _dt
+
+    return _dt.datetime.fromisoformat(value) if value else None
+
+
+@bp.get("/cases/<int:case_id>")
+@roles_required(*STAFF)
+def case(case_id):
+    return render_template("inbox/case.html", **case_context(case_id, actor()))
+
+
+@bp.get("/cases/<int:case_id>/diagram")
+@roles_required(*STAFF)
+def case_diagram(case_id):
+    """The case's deployed BPMN and the ids of its current and completed steps, for the diagram viewer."""
+    return jsonify(engine().case_flow.diagram(case_id, actor()))
+
+
+@bp.get("/documents/<int:document_id>/pdf")
+@roles_required(*STAFF)
+def document_pdf(document_id):
+    number, pdf = engine().documents.render_pdf(document_id, actor())
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f"inline; filename=document-{document_id}.pdf"})
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").replace("；", "\n").replace(";", "\n").splitlines() if line.strip()]
+
+
+CASE_OPERATIONS = {
+    "pause": lambda s, me, case_id, f: s.case_clock.pause(
+        case_id, f.get("kind"), f.get("reason"), me, _lines(f.get("missing")) if f.get("kind") == "supplement" else None),
+    "resume": lambda s, me, case_id, f: s.case_clock.resume(case_id, me, f.get("note")),
+    "terminate": lambda s, me, case_id, f: s.runtime.terminate(case_id, me, f.get("reason")),
+    "issue_document": lambda s, me, case_id, f: s.documents.issue(
+        case_id, f.get("kind"), me, f.get("reasons"), _lines(f.get("items")) if f.get("kind") == "supplement_notice" else None),
+}
+CASE_DONE = {"pause": _l("已暂停计时。"), "resume": _l("已恢复计时。"), "terminate": _l("办件已终止。"),
+             "issue_document": _l("文书已出具。")}
+
+
+@bp.post("/cases/<int:case_id>/do/<operation>")
+@roles_required(*STAFF)
+def case_operation(case_id, operation):
+    if operation not in CASE_OPERATIONS:
+        raise NotFound(f"no operation {operation}")
+    me = actor()
+    try:
+        CASE_OPERATIONS[operation](engine(), me, case_id, request.form)
+    except EngineError as exc:
+        return _message_response("error", readable(exc, operation), exc.status)
+    flash(str(CASE_DONE[operation]), "success")
+    response = make_response("", 204 if not request.headers.get("HX-Request") else 200)
+    target = request.form.get("next") or url_for("inbox.case", case_id=case_id)
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("inbox.case", case_id=case_id)
+    response.headers["HX-Redirect" if request.headers.get("HX-Request") else "Location"] = target
+    if not request.headers.get("HX-Request"):
+        response.status_code = 303
+    return response
+
+
+def _message_response(category: str, message: str, status: int = 200):
+    body = render_template("_message.html", category=category, message=message)
+    if request.headers.get("HX-Request"):
+        return body, status, {"HX-Retarget": "#messages", "HX-Reswap": "innerHTML"}
+    return render_template("error.html", status=status, title=_("操作未完成"), message=message), status
