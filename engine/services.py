@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from . import clock as clock_module
 from . import trail
+from .applicant_cases import ApplicantCases
 from .calendar_service import CalendarService
 from .case_clock import CaseClockService
 from .case_step import CaseStepper
@@ -12,7 +13,10 @@ from .db import Database
 from .documents import DocumentService
 from .escalation import Escalator
 from .expressions import make_script_engine
+from .feedback import FeedbackService
 from .flow_ops import FlowOperations, JointSignOff
+from .guide import GuideService
+from .hall import HallBoard
 from .history import HistoryService
 from .identity import IdentityService
 from .repository import RepositoryService
@@ -43,6 +47,10 @@ class Shenpi:
         self.case_clock = CaseClockService(self.db, self.clock, self.calendar, self.stepper)
         self.escalator = Escalator(self.stepper)
         self.documents = DocumentService(self.db, self.clock, self.stepper)
+        self.guide = GuideService(self.db, self.repository)
+        self.applicant_cases = ApplicantCases(self.db)
+        self.feedback = FeedbackService(self.db, self.clock)
+        self.hall = HallBoard(self.db, self.clock)
 
     def sweep(self, as_of=None) -> dict:
         """Fire due timers and re-evaluate due lights: what Celery beat runs periodically."""
