@@ -76,8 +76,10 @@ def _init_pages(app: Flask) -> None:
 
 def _page_blueprints():
     from .auth import bp as auth_bp
+    from .hall import bp as hall_bp
+    from .portal import bp as portal_bp
 
-    return [auth_bp]
+    return [auth_bp, portal_bp, hall_bp]
 
 
 def _stored_secret(instance_path: str) -> str:
