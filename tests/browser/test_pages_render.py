@@ -1,0 +1,30 @@
+"""Every main page renders styled, without script errors, in a real browser; screenshots are kept."""
+from __future__ import annotations
+
+
+def test_sign_in_pages_render(visitor_factory):
+    visitor = visitor_factory()
+    visitor.open("/login")
+    visitor.check_rendered("login")
+    visitor.open("/register")
+    visitor.check_rendered("register")
+    visitor.login("d01a")
+    visitor.open("/account")
+    assert "我的账号" in visitor.page.inner_text("h1")
+    visitor.check_rendered("account")
+
+
+def test_wrong_password_shows_a_message_in_the_page(visitor_factory):
+    visitor = visitor_factory()
+    visitor.login("d01a", "not-the-password-1")
+    assert "用户名或密码错误" in visitor.page.inner_text("#messages")
+    visitor.check_rendered("login-failed")
+
+
+def test_language_switch_to_english(visitor_factory):
+    visitor = visitor_factory()
+    visitor.open("/login")
+    visitor.page.click(".langswitch button[value=en]")
+    visitor.page.wait_for_load_state("networkidle")
+    assert visitor.page.get_attribute("html", "lang") == "en"
+    visitor.check_rendered("login-en")
