@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from . import expressions
+from . import expressions, forms
 from .errors import ProcessValidationError
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -66,6 +66,7 @@ class CheckedDocument:
     tree: etree._ElementTree
     process_id: str
     process_name: str
+    forms: dict          # user task element id -> forms.Form
 
 
 def _local(element) -> str:
@@ -115,7 +116,8 @@ def check(content: bytes) -> CheckedDocument:
     _check_sequence_flows(process)
     if process.find(f"{{{BPMN_NS}}}startEvent") is None:
         raise _refuse("the process has no start event", process)
-    return CheckedDocument(tree, process.get("id"), process.get("name") or process.get("id"))
+    step_forms = forms.read_forms(process)
+    return CheckedDocument(tree, process.get("id"), process.get("name") or process.get("id"), step_forms)
 
 
 def _check_elements(process) -> None:

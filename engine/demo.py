@@ -1,10 +1,7 @@
 """Demo data: departments, officials and a few cases in different states."""
 from __future__ import annotations
 
-import ast
-
 import sqlalchemy as sa
-from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 
 from . import passwords
 from .escalation import HEAD_POST
@@ -100,39 +97,16 @@ def seed_calendar(engine) -> list[int]:
     return imported
 
 
-def condition_variables(spec) -> set[str]:
-    """Form fields that gateway conditions compare with a string (``review == "deny"``, ``"deny" in (a, b)``)."""
-    names = set()
-    for task_spec in spec.task_specs.values():
-        for condition, _target in getattr(task_spec, "cond_task_specs", None) or []:
-            args = getattr(condition, "args", None)
-            if args and isinstance(args[0], str):
-                names |= _compared_names(ast.parse(args[0], mode="eval"))
-    return names
-
-
-def _compared_names(tree) -> set[str]:
-    names = set()
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Compare):
-            continue
-        operands = [node.left, *node.comparators]
-        if not any(isinstance(o, ast.Constant) and isinstance(o.value, str) for o in operands):
-            continue
-        for operand in operands:
-            if isinstance(operand, ast.Name):
-                names.add(operand.id)
-            elif isinstance(operand, (ast.Tuple, ast.List)):
-                names |= {e.id for e in operand.elts if isinstance(e, ast.Name)}
-    return names
-
-
-def answers(spec, element: str, verdict: str = "approve") -> dict:
-    """Form data for the task ``element`` that takes every decision in the flow the same way."""
-    data = {name: verdict for name in condition_variables(spec)}
-    data["accept"] = "refuse" if verdict == "refuse" else "accept"
-    if any(getattr(ts, "bpmn_id", None) == element and isinstance(ts, MultiInstanceTask) for ts in spec.task_specs.values()):
-        data = {"signature": verdict}
+def answers(form, verdict: str = "approve", signers=None) -> dict:
+    """Form data for a step that takes every decision the same way: ``verdict`` where the field offers it
+    (approve, deny, refuse), otherwise acceptance; account lists get ``signers``."""
+    data = {}
+    for field in form.fields if form is not None else ():
+        values = [value for value, _label in field.options]
+        if field.type == "enum":
+            data[field.id] = verdict if verdict in values else ("accept" if "accept" in values else values[0])
+        elif field.type == "users" and signers:
+            data[field.id] = list(signers)
     return data
 
 
@@ -145,11 +119,9 @@ def drive(engine, case_id: int, steps: int | None = None, verdict: str = "approv
             break
         task = tasks[0]
         case = engine.runtime.get_case(case_id, ENGINE)
-        spec = engine.repository.parsed(case["process"]["id"]).spec
-        data = answers(spec, task["element"], verdict)
-        if signers and "signature" not in data:
-            data["signers"] = list(signers)
-        engine.tasks.complete(task["id"], ENGINE, data, "同意。" if verdict == "approve" else "不符合条件。")
+        form = engine.repository.form(case["process"]["id"], task["element"])
+        engine.tasks.complete(task["id"], ENGINE, answers(form, verdict, signers),
+                              "同意。" if verdict == "approve" else "不符合条件。")
         done += 1
     return done
 

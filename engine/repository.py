@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from SpiffWorkflow.bpmn.parser import BpmnParser
@@ -28,6 +28,7 @@ class ParsedProcess:
     subprocess_specs: dict
     lanes: tuple
     has_timers: bool = False
+    forms: dict = field(default_factory=dict)    # user task element id -> forms.Form, parsed once per file
 
 
 # Parsed specs by content hash: the same bytes are parsed once per process, whatever the database.
@@ -57,7 +58,7 @@ def parse_spec(content: bytes, filename: str = "process.bpmn") -> tuple[bpmn_val
         ts for sub in subprocess_specs.values() for ts in sub.task_specs.values()]
     lanes = tuple(sorted({ts.lane for ts in all_specs if getattr(ts, "lane", None)}))
     has_timers = any(isinstance(getattr(ts, "event_definition", None), TimerEventDefinition) for ts in all_specs)
-    return checked, ParsedProcess(spec, subprocess_specs, lanes, has_timers)
+    return checked, ParsedProcess(spec, subprocess_specs, lanes, has_timers, checked.forms)
 
 
 def _connect_multi_instance_merges(spec, subprocess_specs) -> None:
@@ -141,6 +142,10 @@ class RepositoryService:
         with self._lock:
             self._hash_of[definition_id] = content_hash
         return parsed
+
+    def form(self, definition_id: int, element_id: str):
+        """The form of a user task of a deployed version, or None when the step has none."""
+        return self.parsed(definition_id).forms.get(element_id)
 
     def latest(self, session, key: str) -> ProcessDefinition:
         definition = session.scalar(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -77,6 +78,21 @@ class WorkflowStore:
             case_id, definition_id, lock_version, wf, states=open_states(wf),
             journal_seq=last_seq, needs_snapshot=len(entries) > COMPACT_AFTER,
         )
+
+    @contextmanager
+    def reading(self, session, case_id: int, definition_id: int, lock_version: int):
+        """A case's workflow to look at, never to change: a cached one is lent and put back unless a step has
+        cached a newer one meanwhile; one loaded from the database is not cached."""
+        with self._lock:
+            live = self._cache.pop(case_id, None)
+        if live is None or live.lock_version != lock_version:
+            yield self._load(session, case_id, definition_id, lock_version).wf
+            return
+        try:
+            yield live.wf
+        finally:
+            with self._lock:
+                self._cache.setdefault(case_id, live)
 
     def write(self, session, live: LiveWorkflow) -> None:
         """Store the changes since the last save in the caller's transaction."""

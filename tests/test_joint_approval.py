@@ -186,19 +186,27 @@ def test_signers_chosen_from_a_post_at_run_time(tmp_path_factory):
 
     shenpi = engine(tmp_path_factory)
     case = shenpi.runtime.start_case(CODE, {"name": "郑州某置业有限公司"}, {}, ENGINE)
+    import sqlalchemy as sa
+
+    from engine.models import Department, User
+
     with pytest.raises(InvalidInput):
         shenpi.tasks.complete(case["tasks"][0]["id"], ENGINE, {"accept": "accept", "signers_from_post": "无此岗位"}, "受理")
+    with pytest.raises(InvalidInput) as too_few:         # the post has two officials; the form asks for three
+        shenpi.tasks.complete(case["tasks"][0]["id"], ENGINE,
+                              {"accept": "accept", "signers_from_post": "郑州市城乡建设局/施工许可科"}, "予以受理")
+    assert too_few.value.details["fields"] == {"signers": "至少 3 人"}
+    with shenpi.db.transaction() as session:
+        department = session.scalar(sa.select(Department).where(Department.name == "郑州市城乡建设局"))
+        session.add(User(id="sgxk3", name="施工许可科丙", department_id=department.id, posts=["施工许可科"],
+                         roles=["official"]))
     shenpi.tasks.complete(case["tasks"][0]["id"], ENGINE,
                           {"accept": "accept", "signers_from_post": "郑州市城乡建设局/施工许可科"}, "予以受理")
     for task in shenpi.tasks.list_tasks(ENGINE, case=case["id"]):
         shenpi.tasks.complete(task["id"], ENGINE, {DEPARTMENT_STEPS[task["element"]]: "approve"}, "同意")
     signing = sorted(t["assignee"] for t in shenpi.tasks.list_tasks(ENGINE, case=case["id"]))
-    import sqlalchemy as sa
-
-    from engine.models import Department, User
-
     with shenpi.db.reading() as session:
         expected = sorted(u.id for u in session.scalars(sa.select(User).join(Department, User.department_id == Department.id)
                                                         .where(Department.name == "郑州市城乡建设局"))
                           if "施工许可科" in u.posts)
-    assert signing == expected and len(signing) == 2
+    assert signing == expected and len(signing) == 3

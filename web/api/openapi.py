@@ -38,7 +38,24 @@ SPEC = {
             "Error": {"type": "object", "required": ["error"], "properties": {"error": {
                 "type": "object", "required": ["code", "message"],
                 "properties": {"code": {"type": "string"}, "message": {"type": "string"},
-                               "element": {"type": ["string", "null"]}, "line": {"type": ["integer", "null"]}}}}},
+                               "element": {"type": ["string", "null"]}, "line": {"type": ["integer", "null"]},
+                               "field": {"type": "string"},
+                               "fields": {"type": "object", "additionalProperties": {"type": "string"},
+                                          "description": "invalid_input from a step's form: field id → what is wrong"}}}}},
+            "FormField": {"type": "object", "required": ["id", "label", "type", "required"], "properties": {
+                "id": {"type": "string", "description": "the key in `data` (and in the case data)"},
+                "label": {"type": "string"},
+                "type": {"type": "string", "enum": ["string", "long", "boolean", "date", "enum", "users"],
+                         "description": "`date`: ISO day, stored as a string; `users`: a list of account ids"},
+                "required": {"type": "boolean"}, "readonly": {"type": "boolean"},
+                "options": {"type": "array", "items": {"type": "object", "properties": {
+                    "value": {"type": "string"}, "label": {"type": "string"}}}},
+                "min": {"type": ["integer", "string", "null"]}, "max": {"type": ["integer", "string", "null"]},
+                "minlength": {"type": ["integer", "null"]}, "maxlength": {"type": ["integer", "null"]},
+                "default": {}}},
+            "Form": {"type": "object", "required": ["fields"], "properties": {
+                "fields": {"type": "array", "items": _ref("FormField")},
+                "values": {"type": "object", "description": "the case's current values of the fields"}}},
             "Definition": {"type": "object", "required": ["id", "key", "version"], "properties": {
                 "id": {"type": "integer"}, "key": {"type": "string"}, "version": {"type": "integer"},
                 "name": {"type": "string"}, "content_hash": {"type": "string"}, "created": {"type": "boolean"}}},
@@ -52,7 +69,9 @@ SPEC = {
                 "name": {"type": "string"}, "lane": {"type": ["string", "null"]}, "department": {"type": "string"},
                 "post": {"type": ["string", "null"]}, "assignee": {"type": ["string", "null"]},
                 "state": {"type": "string", "enum": ["open", "completed", "cancelled"]},
-                "due_at": {"type": ["string", "null"], "format": "date-time"}}},
+                "due_at": {"type": ["string", "null"], "format": "date-time"},
+                "form": {"oneOf": [_ref("Form"), {"type": "null"}],
+                         "description": "GET /tasks/{id} only: the step's form (null when it has none)"}}},
             "Case": {"type": "object", "required": ["id", "number", "status", "tasks"], "properties": {
                 "id": {"type": "integer"}, "number": {"type": "string"}, "matter": {"type": "string"},
                 "status": {"type": "string", "enum": ["running", "ended"]},
@@ -106,7 +125,10 @@ SPEC = {
             "200": _json(_ref("Task")), **_errors(401, 403, 404, 409)}}},
         "/tasks/{id}/complete": {"post": {"parameters": [_path_id("id", "string")], "requestBody": {"content": {
             "application/json": {"schema": {"type": "object", "properties": {
-                "data": {"type": "object"}, "opinion": {"type": "string"}}}}}},
+                "data": {"type": "object", "description": "a step with a form takes only its fields (a `users` "
+                         "field also as `<id>_from_post: \"部门/岗位\"`); invalid data → 400 with `fields`"},
+                "opinion": {"type": "string"}}}}}},
+            "summary": "Complete a step with its form data",
             "responses": {"200": _json(_ref("Task")), **_errors(400, 401, 403, 404, 409)}}},
         "/cases/{id}/pause": {"post": {"summary": "Pause the case clock (补正, special procedures, 中止)", "parameters": [_path_id("id")],
             "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["kind", "reason"],
