@@ -47,3 +47,13 @@ def require_case_view(session, actor: Actor, case_id: int) -> Case:
     if not may_view_case(session, actor, case):
         raise PermissionDenied("this case belongs to another unit")
     return case
+
+
+def require_own_case(session, actor: Actor, case_id) -> Case:
+    """The case as its applicant sees it: only the account that applied, never officials or other applicants."""
+    case = session.get(Case, case_id) if isinstance(case_id, int) else None
+    if case is None:
+        raise NotFound(f"case {case_id} does not exist")
+    if case.created_by != actor.id:
+        raise PermissionDenied("this case belongs to another applicant")
+    return case

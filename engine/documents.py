@@ -26,6 +26,7 @@ from .errors import (
     PermissionDenied,
 )
 from .identity import Actor
+from .masking import mask_name
 from .models import Case, DocumentCounter, IssuedDocument, Licence, Matter
 
 KINDS = {
@@ -204,11 +205,3 @@ class DocumentService:
                 detail={"code": licence.code, "reason": reason})])
         return self.verify(code)
 
-
-def mask_name(name: str) -> str:
-    """Public pages show no full names: 张三 → 张*, 郑州某置业有限公司 → 郑州*****公司."""
-    if len(name) <= 3:
-        return name[:1] + "*" * (len(name) - 1)
-    if len(name) == 4:
-        return name[0] + "**" + name[-1]
-    return name[:2] + "*" * (len(name) - 4) + name[-2:]

@@ -4,6 +4,7 @@ from __future__ import annotations
 from . import clock as clock_module
 from . import trail
 from .accounts import AccountService
+from .applicant_cases import ApplicantCases
 from .calendar_service import CalendarService
 from .case_clock import CaseClockService
 from .case_flow import CaseFlow
@@ -15,7 +16,10 @@ from .db import Database
 from .documents import DocumentService
 from .escalation import Escalator
 from .expressions import make_script_engine
+from .feedback import FeedbackService
 from .flow_ops import FlowOperations, JointSignOff
+from .guide import GuideService
+from .hall import HallBoard
 from .history import HistoryService
 from .identity import IdentityService
 from .inbox import InboxService
@@ -56,6 +60,10 @@ class Shenpi:
         self.inbox = InboxService(self.db, self.clock, self.calendar)
         self.case_search = CaseSearch(self.db)
         self.case_flow = CaseFlow(self.db, self.repository)
+        self.guide = GuideService(self.db, self.repository)
+        self.applicant_cases = ApplicantCases(self.db)
+        self.feedback = FeedbackService(self.db, self.clock)
+        self.hall = HallBoard(self.db, self.clock)
 
     def sweep(self, as_of=None) -> dict:
         """Fire due timers and re-evaluate due lights: what Celery beat runs periodically."""

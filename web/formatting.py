@@ -1,4 +1,4 @@
-"""Template filters shared by every page."""
+"""Template filters shared by every page: instants from the engine shown in Beijing time."""
 from __future__ import annotations
 
 import datetime as _dt
@@ -6,13 +6,30 @@ import datetime as _dt
 from engine.clock import SHANGHAI
 
 
-def local_time(value, pattern: str = "%Y-%m-%d %H:%M") -> str:
-    """An instant from the engine (a datetime or its ISO text), shown in Beijing time."""
+def _parse(value):
     if not value:
-        return "—"
-    instant = value if isinstance(value, _dt.datetime) else _dt.datetime.fromisoformat(str(value))
-    return instant.astimezone(SHANGHAI).strftime(pattern)
+        return None
+    if isinstance(value, str):
+        try:
+            value = _dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    if not isinstance(value, _dt.datetime):
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=_dt.timezone.utc)
+    return value.astimezone(SHANGHAI)
+
+
+def local_time(value, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    moment = _parse(value)
+    return moment.strftime(pattern) if moment else "—"
+
+
+def local_date(value) -> str:
+    return local_time(value, "%Y-%m-%d")
 
 
 def register_filters(app) -> None:
     app.add_template_filter(local_time, "local_time")
+    app.add_template_filter(local_date, "local_date")

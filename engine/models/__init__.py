@@ -12,12 +12,13 @@ from .cases import (
 from .definitions import Matter, ProcessDefinition
 from .matter_versions import MatterVersion
 from .documents import DocumentCounter, IssuedDocument, Licence
+from .feedback import Complaint, Rating
 from .materials import Material
 from .org import ApiToken, Department, User
 from .supervision import Notice, SupervisionItem
 from .trail import TrailEntry, TrailHead
 
 __all__ = [
-    "ApiToken", "DocumentCounter", "IssuedDocument", "Licence", "Material", "CalendarDay", "CalendarYear", "Case", "CasePause", "CaseReader", "PendingTimer", "Department", "Matter", "MatterVersion", "Notice", "SupervisionItem", "ProcessDefinition", "TaskRecord",
+    "ApiToken", "Complaint", "Rating", "DocumentCounter", "IssuedDocument", "Licence", "Material", "CalendarDay", "CalendarYear", "Case", "CasePause", "CaseReader", "PendingTimer", "Department", "Matter", "MatterVersion", "Notice", "SupervisionItem", "ProcessDefinition", "TaskRecord",
     "TrailEntry", "TrailHead", "User", "WorkflowJournal", "WorkflowSnapshot",
 ]

@@ -1,0 +1,48 @@
+"""What applicants and the public say about the service: ratings (满意度评价) and complaints (投诉)."""
+from __future__ import annotations
+
+import datetime as _dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import Base, UTCDateTime
+
+
+class Rating(Base):
+    """The applicant's rating of one ended case: one per case, 1–5 stars per aspect."""
+
+    __tablename__ = "service_rating"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_record.id"), unique=True)
+    matter_code: Mapped[str] = mapped_column(sa.String(64), index=True)
+    department: Mapped[str] = mapped_column(sa.String(200), index=True)
+    rater: Mapped[str] = mapped_column(sa.String(64))
+    overall: Mapped[int] = mapped_column(sa.SmallInteger)
+    scores: Mapped[dict] = mapped_column(sa.JSON)
+    comment: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
+    rated_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class Complaint(Base):
+    """A complaint, anonymous (no complainant kept) or real-name, with a reference number for looking it up.
+
+    ``status`` starts at ``submitted``; acceptance, forwarding to the department and its result follow as the
+    complaint procedure (受理 within 5 working days, first feedback within 24 hours) is added."""
+
+    __tablename__ = "complaint"
+    __table_args__ = (sa.Index("ix_complaint_status_department", "status", "department"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    complainant: Mapped[str | None] = mapped_column(sa.ForeignKey("user_account.id"), nullable=True, index=True)
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(32), nullable=True)
+    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("case_record.id"), nullable=True, index=True)
+    department: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    content: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[str] = mapped_column(sa.String(16), default="submitted")
+    submitted_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime, index=True)
+    status_changed_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime)

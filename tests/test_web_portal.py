@@ -1,0 +1,271 @@
+"""The applicant portal: catalogue and guide, applying, my cases and notices, ratings, complaints, verification."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from engine.identity import APPLICANT
+from engine.models import Case, Complaint, Rating, User
+from web import create_app
+
+from .conftest import FIVE_STEP_ENTRY
+from .test_documents import needs_cjk_font
+from .test_runtime import complete
+from .web_client import PageClient, set_passwords
+
+APPLICATION = {"applicant_type": "person", "name": "张三丰", "id_number": "410104198001010011",
+               "phone": "13800000000", "address": "郑州市管城区书院街1号", "description": "开办便民超市",
+               "truthful": "y"}
+GUIDE_ENTRY = {**FIVE_STEP_ENTRY, "summary": "测试用的许可事项。", "materials": [
+    {"name": "申请书", "form": "原件", "copies": 1, "required": True},
+    {"name": "场所平面图", "form": "复印件", "copies": 2, "required": False, "note": "标明出入口"}],
+    "fees": [{"item": "工本费", "standard": "10元/证", "basis": "《测试收费规定》第三条"}]}
+
+
+@pytest.fixture
+def app(five_step):
+    with five_step.db.transaction() as session:
+        session.add(User(id="other", name="李四", posts=[], roles=[APPLICANT]))
+    five_step.catalogue.publish(GUIDE_ENTRY, "admin")
+    set_passwords(five_step, "citizen", "other", "clerk")
+    return create_app(shenpi=five_step, testing=True)
+
+
+@pytest.fixture
+def citizen(app):
+    pages = PageClient(app)
+    pages.login("citizen")
+    return pages
+
+
+@pytest.fixture
+def other(app):
+    pages = PageClient(app)
+    pages.login("other")
+    return pages
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def apply(pages, **changes):
+    return pages.post("/portal/matters/TEST-0001/apply", {**APPLICATION, **changes})
+
+
+def case_id_of(response) -> int:
+    return int(re.search(r"/portal/my/cases/(\d+)", response.headers["Location"]).group(1))
+
+
+def finish(engine, case_id):
+    for data in ({"accept": "accept"}, {}, {"review": "approve"}, {"approval": "approve"}, {}):
+        complete(engine, case_id, data)
+
+
+# --- catalogue and guide -------------------------------------------------------------------------
+def test_catalogue_is_public_and_searchable(app):
+    client = app.test_client()
+    page = text(client.get("/portal"))
+    assert "测试事项" in page and "★★★☆☆" in page and "10" in page and "20" in page and "工本费" in page
+    assert "测试事项" in text(client.get("/portal?q=测试"))
+    assert "测试事项" in text(client.get("/portal?q=场所平面图"))      # materials are searched too
+    assert "测试事项" in text(client.get("/portal?type=行政许可&handling=承诺件&department=测试局"))
+    for query in ("q=烟草", "department=其他局", "handling=即办件", "type=公共服务"):
+        page = text(client.get(f"/portal?{query}"))
+        assert "测试事项" not in page and "没有找到" in page
+
+
+def test_guide_shows_everything_the_catalogue_publishes(app):
+    client = app.test_client()
+    page = text(client.get("/portal/matters/TEST-0001"))
+    for expected in ("《中华人民共和国行政许可法》", "测试", "申请书", "场所平面图", "标明出入口", "非必需", "工本费",
+                     "10元/证", "《测试收费规定》第三条", "承诺件", "测试局", "data-diagram-url", "在线申请"):
+        assert expected in page, expected
+    diagram = client.get("/portal/matters/TEST-0001/diagram.bpmn")
+    assert diagram.status_code == 200 and diagram.mimetype == "application/xml" and b"Task_Accept" in diagram.data
+    assert client.get("/portal/matters/NO-SUCH").status_code == 404
+    assert client.get("/portal/matters/NO-SUCH/diagram.bpmn").status_code == 404
+
+
+def test_pages_load_scripts_only_from_files(app, citizen):
+    for url in ("/portal", "/portal/matters/TEST-0001", "/portal/my", "/hall", "/verify", "/portal/complaints/new"):
+        page = text(citizen.get(url))
+        assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", page), url
+        assert "onclick=" not in page and "hx-on" not in page, url
+
+
+# --- applying ------------------------------------------------------------------------------------
+def test_applying_needs_an_applicant_account(app, five_step):
+    response = app.test_client().get("/portal/matters/TEST-0001/apply")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    clerk = PageClient(app)
+    clerk.login("clerk")
+    assert clerk.get("/portal/matters/TEST-0001/apply").status_code == 403
+
+
+def test_apply_starts_a_case_with_the_applicant_and_start_data(citizen, five_step):
+    assert "张三" in text(citizen.get("/portal/matters/TEST-0001/apply"))   # the account's name is offered
+    response = apply(citizen)
+    assert response.status_code == 302
+    case_id = case_id_of(response)
+    with five_step.db.reading() as session:
+        case = session.get(Case, case_id)
+        assert case.created_by == "citizen" and case.applicant["name"] == "张三丰"
+        assert case.applicant["id_number"] == "410104198001010011"
+    page = text(citizen.get(f"/portal/my/cases/{case_id}"))
+    assert "申请已提交" in page and "受理" in page and "提交申请" in page
+
+
+def test_bad_application_shows_messages_and_starts_nothing(citizen, five_step):
+    for changes, message in (({"name": ""}, "请填写申请人姓名"), ({"id_number": "12"}, "18 位"),
+                             ({"truthful": ""}, "请确认承诺"), ({"phone": "abc"}, "有效的联系电话")):
+        page = apply(citizen, **changes)
+        assert page.status_code == 200 and message in text(page)
+    assert citizen.post("/portal/matters/NO-SUCH/apply", APPLICATION).status_code == 404
+    with five_step.db.reading() as session:
+        assert session.query(Case).count() == 0
+
+
+# --- my cases, documents -------------------------------------------------------------------------
+def test_my_cases_shows_only_my_own(citizen, other, five_step):
+    mine = case_id_of(apply(citizen))
+    theirs = case_id_of(apply(other, name="李四"))
+    page = text(citizen.get("/portal/my"))
+    assert "张三丰" in page and "李四" not in page and "待受理" in page
+    for url in (f"/portal/my/cases/{theirs}", f"/portal/my/cases/{theirs}/diagram.bpmn"):
+        assert citizen.get(url).status_code == 403, url
+    assert citizen.get("/portal/my/cases/99999").status_code == 404
+    assert other.get(f"/portal/my/cases/{mine}").status_code == 403
+
+
+def test_case_page_shows_progress_and_public_events_without_internal_notes(citizen, five_step):
+    case_id = case_id_of(apply(citizen))
+    complete(five_step, case_id, {"accept": "accept"}, opinion="内部意见：材料齐全可受理")
+    page = text(citizen.get(f"/portal/my/cases/{case_id}"))
+    assert "已受理" in page and "办理中" in page and "承办" in page
+    assert "内部意见" not in page and "clerk" not in page and "窗口甲" not in page
+    assert '"Task_Accept"' in page or "Task_Accept" in page     # completed marker for the diagram
+    assert b"Task_Handle" in citizen.get(f"/portal/my/cases/{case_id}/diagram.bpmn").data
+
+
+def test_a_pending_supplement_lists_exactly_what_was_asked(citizen, five_step):
+    case_id = case_id_of(apply(citizen))
+    complete(five_step, case_id, {"accept": "accept"})
+    five_step.case_clock.pause(case_id, "supplement", "材料不全", five_step.identity.actor("clerk"),
+                               missing=["营业执照副本", "租赁合同"])
+    page = text(citizen.get(f"/portal/my/cases/{case_id}"))
+    assert "请补正材料" in page and "营业执照副本" in page and "租赁合同" in page and "待补正材料" in page
+    five_step.case_clock.resume(case_id, five_step.identity.actor("clerk"))
+    page = text(citizen.get(f"/portal/my/cases/{case_id}"))
+    assert "请补正材料（一次性告知）" not in page and "补正完成" in page
+
+
+def test_documents_are_listed_and_only_the_applicant_downloads_them(citizen, other, five_step):
+    case_id = case_id_of(apply(citizen))
+    complete(five_step, case_id, {"accept": "accept"})
+    issued = five_step.documents.issue(case_id, "acceptance_notice", five_step.identity.actor("clerk"))
+    page = text(citizen.get(f"/portal/my/cases/{case_id}"))
+    assert "受理通知书" in page and issued["number"] in page and f"/portal/my/documents/{issued['id']}.pdf" in page
+    assert other.get(f"/portal/my/documents/{issued['id']}.pdf").status_code == 403
+    assert citizen.get("/portal/my/documents/99999.pdf").status_code == 404
+    clerk = PageClient(citizen.app)
+    clerk.login("clerk")
+    assert clerk.get(f"/portal/my/documents/{issued['id']}.pdf").status_code == 403
+
+
+@needs_cjk_font
+def test_the_applicant_downloads_a_notice_as_pdf(citizen, five_step):
+    case_id = case_id_of(apply(citizen))
+    complete(five_step, case_id, {"accept": "accept"})
+    issued = five_step.documents.issue(case_id, "acceptance_notice", five_step.identity.actor("clerk"))
+    pdf = citizen.get(f"/portal/my/documents/{issued['id']}.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+
+
+def test_an_approved_case_shows_its_licence_with_the_verification_link(citizen, five_step):
+    case_id = case_id_of(apply(citizen))
+    finish(five_step, case_id)
+    code = five_step.documents.licence_of(case_id, five_step.identity.actor("citizen"))["code"]
+    page = text(citizen.get(f"/portal/my/cases/{case_id}"))
+    assert "电子证照" in page and code in page and f"/verify/{code}" in page and "已办结（准予）" in page
+
+
+# --- rating --------------------------------------------------------------------------------------
+def test_rating_rules(citizen, other, five_step):
+    case_id = case_id_of(apply(citizen))
+    assert "办结后可对本次服务进行评价" in text(citizen.get(f"/portal/my/cases/{case_id}"))
+    citizen.post(f"/portal/my/cases/{case_id}/rating", {"overall": "5"})
+    assert "尚未办结" in text(citizen.get(f"/portal/my/cases/{case_id}"))
+    finish(five_step, case_id)
+    assert "提交评价" in text(citizen.get(f"/portal/my/cases/{case_id}"))
+    for bad in ({"overall": "6"}, {"overall": "0"}, {}, {"overall": "5", "comment": "长" * 1001}):
+        citizen.post(f"/portal/my/cases/{case_id}/rating", bad)
+    assert other.post(f"/portal/my/cases/{case_id}/rating", {"overall": "1"}).status_code == 403
+    with five_step.db.reading() as session:
+        assert session.query(Rating).count() == 0
+    response = citizen.post(f"/portal/my/cases/{case_id}/rating",
+                            {"overall": "4", "attitude": "5", "comment": "窗口热情"})
+    assert response.status_code == 302
+    page = text(citizen.get(f"/portal/my/cases/{case_id}"))
+    assert "感谢您的评价" in page and "窗口热情" in page and "提交评价" not in page
+    citizen.post(f"/portal/my/cases/{case_id}/rating", {"overall": "1"})
+    assert "已评价" in text(citizen.get(f"/portal/my/cases/{case_id}"))
+    assert five_step.feedback.rating_of(case_id, five_step.identity.actor("citizen"))["overall"] == 4
+
+
+# --- complaints ----------------------------------------------------------------------------------
+def test_anonymous_complaint_gets_a_number_to_look_it_up(app, five_step):
+    visitor = PageClient(app)
+    form = text(visitor.get("/portal/complaints/new"))
+    assert "未登录只能匿名投诉" in form
+    response = visitor.post("/portal/complaints/new", {"identity": "real_name", "department": "测试局",
+                                                       "subject": "窗口推诿", "content": "多次往返仍未受理"})
+    assert response.status_code == 302
+    number = re.search(r"number=(TS\w+)", response.headers["Location"]).group(1)
+    page = text(visitor.get(response.headers["Location"]))
+    assert number in page and "窗口推诿" in page and "匿名" in page and "已提交，待受理" in page
+    with five_step.db.reading() as session:
+        complaint = session.query(Complaint).one()
+        assert complaint.anonymous and complaint.complainant is None
+    missing = visitor.get("/portal/complaints?number=TS2026112300000000")
+    assert missing.status_code == 404 and "未查到" in text(missing)
+    assert visitor.get("/portal/complaints/mine").status_code == 302
+
+
+def test_real_name_complaint_about_my_case_shows_in_my_complaints(citizen, other, five_step):
+    case_id = case_id_of(apply(citizen))
+    form = text(citizen.get(f"/portal/complaints/new?case={case_id}"))
+    assert "实名投诉" in form and re.search(rf'<option (selected value="{case_id}"|value="{case_id}" selected)', form)
+    response = citizen.post("/portal/complaints/new", {"identity": "real_name", "case_id": str(case_id),
+                                                       "subject": "受理超时", "content": "三天未受理",
+                                                       "contact_phone": "13800000000"})
+    assert response.status_code == 302
+    mine = text(citizen.get("/portal/complaints/mine"))
+    assert "受理超时" in mine and "已提交，待受理" in mine
+    assert "受理超时" not in text(other.get("/portal/complaints/mine"))
+    page = citizen.post("/portal/complaints/new", {"identity": "anonymous", "case_id": str(case_id),
+                                                   "subject": "x", "content": "y"})
+    assert page.status_code == 200 and "匿名投诉不能关联" in text(page)
+    assert other.post("/portal/complaints/new", {"identity": "real_name", "case_id": str(case_id),
+                                                 "subject": "x", "content": "y"}).status_code == 403
+    page = citizen.post("/portal/complaints/new", {"identity": "real_name", "subject": "", "content": ""})
+    assert "请填写投诉主题" in text(page) and "请填写投诉内容" in text(page)
+    with five_step.db.reading() as session:
+        assert session.query(Complaint).count() == 1
+
+
+# --- licence verification ------------------------------------------------------------------------
+def test_verify_page_has_a_form_and_finds_licences(app, citizen, five_step):
+    client = app.test_client()
+    page = text(client.get("/verify"))
+    assert "电子证照核验" in page and 'name="code"' in page and "<style>" not in page
+    case_id = case_id_of(apply(citizen))
+    finish(five_step, case_id)
+    code = five_step.documents.licence_of(case_id, five_step.identity.actor("citizen"))["code"]
+    response = client.get(f"/verify?code={code.lower()}")
+    assert response.status_code == 302
+    page = text(client.get(response.headers["Location"]))
+    assert "有效" in page and "张**" in page and "张三丰" not in page
+    missing = client.get("/verify/NOSUCHCODE")
+    assert missing.status_code == 404 and "未查到" in text(missing)

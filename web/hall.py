@@ -1,0 +1,28 @@
+"""The service hall's display board: recent cases and today's counts, refreshed by htmx polling."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from .formatting import local_time
+from .portal.labels import template_globals
+from .session import engine
+
+bp = Blueprint("hall", __name__, url_prefix="/hall")
+bp.context_processor(template_globals)
+
+
+def _board():
+    department = (request.args.get("department") or "").strip()[:200] or None
+    return engine().hall.board(limit=20, department=department), department
+
+
+@bp.get("")
+def board():
+    data, department = _board()
+    return render_template("hall/board.html", board=data, department=department, as_of=local_time(data["as_of"]))
+
+
+@bp.get("/rows")
+def rows():
+    data, department = _board()
+    return render_template("hall/_rows.html", board=data, department=department, as_of=local_time(data["as_of"]))

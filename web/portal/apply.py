@@ -1,0 +1,65 @@
+"""Applying online: the applicant's details and the application's start data."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+
+from engine.errors import InvalidInput
+from engine.identity import APPLICANT
+
+from ..session import actor, engine, roles_required
+from . import bp
+
+APPLICANT_TYPES = [SelectChoice("person", "自然人"), SelectChoice("organisation", "法人或其他组织")]
+
+
+class ApplyForm(FlaskForm):
+    applicant_type = RadioField("申请人类型", choices=APPLICANT_TYPES, default="person", validators=[InputRequired()])
+    name = StringField("申请人姓名或单位名称", validators=[DataRequired(message="请填写申请人姓名或单位名称"), Length(max=100)])
+    id_number = StringField("身份证件号码或统一社会信用代码", validators=[
+        DataRequired(message="请填写证件号码"),
+        Regexp(r"^[0-9A-Za-z]{15,18}$", message="请填写 18 位身份证号码或统一社会信用代码")])
+    contact = StringField("联系人", validators=[Optional(), Length(max=50)])
+    phone = StringField("联系电话", validators=[
+        DataRequired(message="请填写联系电话"), Regexp(r"^[0-9+\-() ]{7,20}$", message="请填写有效的联系电话")])
+    address = StringField("联系地址", validators=[Optional(), Length(max=200)])
+    description = TextAreaField("申请事项说明", validators=[Optional(), Length(max=2000)])
+    truthful = BooleanField("本人承诺所填信息及所交材料真实、有效，如有虚假愿承担相应法律责任",
+                            validators=[DataRequired(message="请确认承诺")])
+
+
+def start_payload(form: ApplyForm) -> tuple[dict, dict]:
+    """The applicant record and the start data the flows receive."""
+    applicant = {"name": form.name.data.strip(), "type": form.applicant_type.data,
+                 "id_number": form.id_number.data.strip().upper(), "phone": form.phone.data.strip()}
+    for field in ("contact", "address"):
+        value = (getattr(form, field).data or "").strip()
+        if value:
+            applicant[field] = value
+    data = {"channel": "online", "applicant_type": form.applicant_type.data}
+    if (form.description.data or "").strip():
+        data["description"] = form.description.data.strip()
+    return applicant, data
+
+
+@bp.route("/matters/<code>/apply", methods=["GET", "POST"])
+@roles_required(APPLICANT)
+def apply(code):
+    matter = engine().catalogue.get_matter(code)
+    form = ApplyForm()
+    if not form.is_submitted():
+        form.name.data = actor().name
+    if form.validate_on_submit():
+        applicant, data = start_payload(form)
+        try:
+            case = engine().runtime.start_case(matter["code"], applicant, data, actor())
+        except InvalidInput as exc:
+            flash(_("申请未能提交：%(reason)s", reason=_(exc.message)), "error")
+        else:
+            flash(_("申请已提交，办件编号 %(number)s。请留意办理进度和通知。", number=case["number"]), "success")
+            return redirect(url_for("portal.case", case_id=case["id"]))
+    return render_template("portal/apply.html", matter=matter, form=form)

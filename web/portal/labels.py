@@ -1,0 +1,44 @@
+"""The words the public reads for statuses, timeline events, rating aspects and complaint statuses."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+STATUS = {
+    "awaiting_acceptance": (_l("待受理"), "badge-blue"),
+    "in_progress": (_l("办理中"), "badge-blue"),
+    "supplement": (_l("待补正材料"), "badge-yellow"),
+    "special_procedure": (_l("特别程序中"), "badge-yellow"),
+    "approved": (_l("已办结（准予）"), "badge-green"),
+    "completed": (_l("已办结"), "badge-green"),
+    "denied": (_l("不予许可"), "badge-red"),
+    "refused": (_l("不予受理"), "badge-red"),
+    "terminated": (_l("已终止"), ""),
+}
+EVENTS = {
+    "case_started": _l("提交申请"),
+    "case_accepted": _l("已受理"),
+    "clock_paused": _l("暂停计时"),
+    "clock_resumed": _l("恢复办理"),
+    "document_issued": _l("发出文书"),
+    "case_ended": _l("办结"),
+    "licence_issued": _l("核发电子证照"),
+    "licence_revoked": _l("电子证照已撤销"),
+    "service_rated": _l("已评价"),
+}
+PAUSES = {
+    "supplement": _l("要求补正材料"), "hearing": _l("听证"), "expert_review": _l("专家评审"),
+    "inspection": _l("检验检测"), "site_survey": _l("现场勘查"), "suspension": _l("中止办理"),
+}
+ASPECTS = {"overall": _l("总体满意度"), "efficiency": _l("办理效率"), "attitude": _l("服务态度"),
+           "convenience": _l("办事便利程度")}
+STARS = {1: _l("非常不满意"), 2: _l("不满意"), 3: _l("基本满意"), 4: _l("满意"), 5: _l("非常满意")}
+COMPLAINT_STATUS = {"submitted": (_l("已提交，待受理"), "badge-blue")}
+
+
+def status(code: str):
+    return STATUS.get(code, (code, ""))
+
+
+def template_globals() -> dict:
+    return {"status_label": status, "event_labels": EVENTS, "pause_labels": PAUSES, "aspect_labels": ASPECTS,
+            "star_labels": STARS, "complaint_status": COMPLAINT_STATUS}
