@@ -28,3 +28,21 @@ def test_language_switch_to_english(visitor_factory):
     visitor.page.wait_for_load_state("networkidle")
     assert visitor.page.get_attribute("html", "lang") == "en"
     visitor.check_rendered("login-en")
+
+
+def test_administration_pages_render(visitor_factory):
+    visitor = visitor_factory()
+    visitor.login("admin")
+    for path, name in (("/admin", "admin-home"), ("/admin/processes", "admin-processes"),
+                       ("/admin/matters", "admin-matters"), ("/admin/departments", "admin-departments"),
+                       ("/admin/users", "admin-users"), ("/admin/calendar?year=2026", "admin-calendar")):
+        response = visitor.open(path)
+        assert response.status == 200, path
+        visitor.check_rendered(name)
+
+
+def test_supervisor_case_search_renders(visitor_factory):
+    visitor = visitor_factory()
+    visitor.login("supervisor")
+    visitor.open("/inbox/cases")
+    visitor.check_rendered("supervisor-cases")
