@@ -37,19 +37,25 @@ _pg_engine = None
 
 
 def _postgres_database() -> Database:
-    global _pg_engine
     if _pg_engine is None:
-        _pg_engine = create_db_engine(PG_URL)
-        from engine import models  # noqa: F401
-
-        with _pg_engine.begin() as conn:   # whatever an earlier build left there, tables of other branches too
-            conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
-            conn.execute(sa.text("CREATE SCHEMA public"))
-        Base.metadata.create_all(_pg_engine)
+        reset_postgres_schema()
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with _pg_engine.begin() as conn:
         conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     return Database(engine=_pg_engine)
+
+
+def reset_postgres_schema() -> None:
+    """Empty the PostgreSQL test database (whatever an earlier build or another test left) and create the tables."""
+    global _pg_engine
+    if _pg_engine is None:
+        _pg_engine = create_db_engine(PG_URL)
+    from engine import models  # noqa: F401
+
+    with _pg_engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    Base.metadata.create_all(_pg_engine)
 
 
 def make_engine(backend: str, tmp_path: Path, clock) -> Shenpi:

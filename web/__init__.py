@@ -10,6 +10,7 @@ from flask import Flask
 from engine.config import Settings
 from engine.services import Shenpi
 
+from . import schema
 from .extensions import babel, csrf, db, limiter, login_manager
 
 
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None, shenpi: Shenpi | None = None, t
     app.json.ensure_ascii = False
     app.extensions["shenpi"] = shenpi
     db.init_app(app)
+    schema.init_app(app)
     _init_pages(app)
 
     from .api import bp as api_bp
@@ -53,7 +55,7 @@ def create_app(settings: Settings | None = None, shenpi: Shenpi | None = None, t
     if not testing:
         from engine import scheduler
 
-        shenpi.init_db()   # idempotent; a fresh database gets its tables before the first request
+        schema.upgrade_database(app)   # a fresh database gets its tables, an older one is upgraded
         scheduler.attach(shenpi, scheduler.make_celery(settings))   # timers due soon are queued with an ETA
     return app
 

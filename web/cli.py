@@ -18,8 +18,14 @@ def _engine():
     from engine.services import Shenpi
 
     engine = Shenpi(Settings())
-    engine.init_db()          # idempotent: every command works on a fresh database
+    _upgrade_schema(engine)   # every command works on a fresh database and on one made by an earlier build
     return engine
+
+
+def _upgrade_schema(engine) -> str:
+    from web import create_app, schema
+
+    return schema.upgrade_database(create_app(engine.settings, engine, testing=True))
 
 
 def _fail(exc: EngineError):
@@ -35,9 +41,11 @@ def main():
 
 @main.command("init-db")
 def init_db():
-    """Create the tables (safe to run again)."""
-    _engine().init_db()
-    click.echo(f"database ready: {Settings().database_url}")
+    """Create the tables, or upgrade those of an earlier build keeping their data (safe to run again)."""
+    from engine.services import Shenpi
+
+    done = _upgrade_schema(Shenpi(Settings()))
+    click.echo(f"database {done}: {Settings().database_url}")
 
 
 @main.command()

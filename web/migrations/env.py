@@ -1,0 +1,42 @@
+"""Alembic environment for Flask-Migrate: the engine's tables (engine.db.Base) on the application's database."""
+import logging
+
+from alembic import context
+from flask import current_app
+
+logger = logging.getLogger("alembic.env")
+config = context.config
+
+
+def _metadata():
+    from engine import models  # noqa: F401  (registers every table)
+    from engine.db import Base
+
+    return Base.metadata
+
+
+def run_migrations_offline():
+    context.configure(url=str(current_app.extensions["migrate"].db.engine.url), target_metadata=_metadata(),
+                      literal_binds=True, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online():
+    def skip_empty(context, revision, directives):
+        if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
+            directives[:] = []
+            logger.info("No changes in schema detected.")
+
+    connectable = current_app.extensions["migrate"].db.engine
+    with connectable.connect() as connection:
+        context.configure(connection=connection, target_metadata=_metadata(), render_as_batch=True,
+                          process_revision_directives=skip_empty, compare_type=True)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()
