@@ -14,11 +14,13 @@ from .access import require_own_case
 from .errors import NotFound
 from .case_clock import PAUSE_KINDS
 from .documents import KINDS
-from .models import Case, CasePause, IssuedDocument, Licence, Matter, ProcessDefinition, Rating, TaskRecord, TrailEntry
+from .models import Case, CasePause, IssuedDocument, Licence, Material, Matter, ProcessDefinition, Rating, TaskRecord, TrailEntry
 from .public_status import public_status
 
 PUBLIC_EVENTS = ("case_started", "case_accepted", "clock_paused", "clock_resumed", "document_issued", "case_ended",
                  "licence_issued", "licence_revoked", "service_rated")
+
+APPLICANT_KINDS = ("application", "supplement")
 
 
 def _iso(value):
@@ -53,6 +55,7 @@ class ApplicantCases:
                 "timeline": self._timeline(session, case.id),
                 "documents": self.documents(session, case.id),
                 "supplement": self._supplement(session, case),
+                "materials": self._materials(session, case.id),
                 "licence": self._licence(session, case.id),
                 "rated": session.scalar(sa.select(Rating.id).where(Rating.case_id == case.id)) is not None,
             }
@@ -68,6 +71,16 @@ class ApplicantCases:
             case_id = session.scalar(sa.select(IssuedDocument.case_id).where(IssuedDocument.id == document_id))
             if case_id is None:
                 raise NotFound(f"document {document_id} does not exist")
+            require_own_case(session, actor, case_id)
+            return case_id
+
+    def material_case(self, material_id: int, actor) -> int:
+        """The case of a material, for its applicant only (officials download through their own pages)."""
+        with self.db.reading() as session:
+            case_id = session.scalar(sa.select(Material.case_id).where(Material.id == material_id,
+                                                                       Material.kind.in_(APPLICANT_KINDS)))
+            if case_id is None:
+                raise NotFound(f"material {material_id} does not exist")
             require_own_case(session, actor, case_id)
             return case_id
 
@@ -131,7 +144,22 @@ class ApplicantCases:
                                                           CasePause.ended_at.is_(None)).order_by(CasePause.id.desc()))
         if pause is None:
             return None
-        return {"items": list(pause.missing or []), "since": _iso(pause.started_at)}
+        items = list(pause.missing or [])
+        entry = session.scalar(sa.select(Matter.entry).where(Matter.code == case.matter_code)) or {}
+        listed = {m.get("name") for m in entry.get("materials", [])}
+        # A file answering an item the service guide lists fills that material (its slot); others carry no slot.
+        return {"items": items, "slots": [item if item in listed else None for item in items],
+                "since": _iso(pause.started_at)}
+
+    @staticmethod
+    def _materials(session, case_id: int) -> list[dict]:
+        """What the applicant (or the window on their behalf) submitted: 申请材料 and 补正材料, not officials'
+        attachments."""
+        return [{"id": m.id, "filename": m.filename, "slot": m.slot, "kind": m.kind, "size": m.size,
+                 "uploaded_at": _iso(m.uploaded_at)}
+                for m in session.scalars(sa.select(Material).where(Material.case_id == case_id,
+                                                                   Material.kind.in_(APPLICANT_KINDS))
+                                         .order_by(Material.id))]
 
     @staticmethod
     def _licence(session, case_id: int) -> dict | None:

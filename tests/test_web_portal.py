@@ -1,6 +1,7 @@
 """The applicant portal: catalogue and guide, applying, my cases and notices, ratings, complaints, verification."""
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -89,7 +90,7 @@ def test_guide_shows_everything_the_catalogue_publishes(app):
 
 
 def test_pages_load_scripts_only_from_files(app, citizen):
-    for url in ("/portal", "/portal/matters/TEST-0001", "/portal/my", "/hall", "/verify", "/portal/complaints/new"):
+    for url in ("/portal", "/portal/matters/TEST-0001", "/portal/matters/TEST-0001/apply", "/portal/my", "/hall", "/verify", "/portal/complaints/new"):
         page = text(citizen.get(url))
         assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", page), url
         assert "onclick=" not in page and "hx-on" not in page, url
@@ -269,3 +270,92 @@ def test_verify_page_has_a_form_and_finds_licences(app, citizen, five_step):
     assert "有效" in page and "张**" in page and "张三丰" not in page
     missing = client.get("/verify/NOSUCHCODE")
     assert missing.status_code == 404 and "未查到" in text(missing)
+
+
+# --- materials -----------------------------------------------------------------------------------
+PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 56
+
+
+def upload(content: bytes, name: str):
+    return (io.BytesIO(content), name)
+
+
+def test_apply_form_offers_one_input_per_material_with_the_limits(citizen, five_step):
+    page = text(citizen.get("/portal/matters/TEST-0001/apply"))
+    assert 'enctype="multipart/form-data"' in page
+    assert 'name="material-0"' in page and 'name="material-1"' in page and "multiple" in page
+    assert "申请书" in page and "必需" in page and "场所平面图" in page and "非必需" in page
+    assert "PDF" in page and "JPEG" in page and f"{five_step.materials.max_file_bytes // (1024 * 1024)} MB" in page
+
+
+def test_apply_with_a_pdf_records_the_material_and_the_applicant_downloads_it(citizen, other, five_step):
+    response = apply(citizen, **{"material-0": [upload(PDF, "申请书.pdf"), upload(PDF + b" ", "副本.pdf")]})
+    assert response.status_code == 302
+    case_id = case_id_of(response)
+    listing = five_step.materials.list(case_id, five_step.identity.actor("citizen"))
+    assert [(m["filename"], m["slot"], m["kind"]) for m in listing["materials"]] == [
+        ("申请书.pdf", "申请书", "application"), ("副本.pdf", "申请书", "application")]
+    assert listing["missing_required"] == []
+    material_id = listing["materials"][0]["id"]
+    page = text(citizen.get(f"/portal/my/cases/{case_id}"))
+    assert "我的材料" in page and "申请书.pdf" in page and "申请材料" in page
+    assert f"/portal/my/materials/{material_id}" in page
+    download = citizen.get(f"/portal/my/materials/{material_id}")
+    assert download.status_code == 200 and download.data == PDF and download.mimetype == "application/pdf"
+    assert "filename*=UTF-8''%E7%94%B3%E8%AF%B7%E4%B9%A6.pdf" in download.headers["Content-Disposition"]
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+    assert other.get(f"/portal/my/materials/{material_id}").status_code == 403
+    assert citizen.get("/portal/my/materials/99999").status_code == 404
+    clerk = PageClient(citizen.app)
+    clerk.login("clerk")
+    assert clerk.get(f"/portal/my/materials/{material_id}").status_code == 403
+
+
+def test_a_refused_file_keeps_the_form_and_starts_no_case(citizen, five_step):
+    page = apply(citizen, **{"material-0": upload(PDF, "申请书.pdf"), "material-1": upload(ELF, "平面图.pdf")})
+    body = text(page)
+    assert page.status_code == 200 and "申请未能提交" in body and "平面图.pdf" in body and "可执行程序" in body
+    assert 'value="410104198001010011"' in body and "开办便民超市" in body     # typed fields kept
+    five_step.materials.max_file_bytes = len(PDF) - 1
+    body = text(apply(citizen, **{"material-0": upload(PDF, "申请书.pdf")}))
+    assert "申请未能提交" in body and "超过单个文件大小上限" in body
+    with five_step.db.reading() as session:
+        assert session.query(Case).count() == 0
+
+
+def test_supplement_upload_resumes_the_clock_only_while_pending(citizen, other, five_step):
+    case_id = case_id_of(apply(citizen))
+    complete(five_step, case_id, {"accept": "accept"})
+    refused = citizen.post(f"/portal/my/cases/{case_id}/supplement", {"item-0": upload(PDF, "补.pdf")})
+    assert refused.status_code == 302
+    assert "当前没有待补正的通知" in text(citizen.get(f"/portal/my/cases/{case_id}"))
+    clerk = five_step.identity.actor("clerk")
+    five_step.case_clock.pause(case_id, "supplement", "材料不全", clerk, missing=["申请书", "租赁合同"])
+    page = text(citizen.get(f"/portal/my/cases/{case_id}"))
+    assert 'name="item-0"' in page and 'name="item-1"' in page and 'name="item-2"' not in page
+    assert other.post(f"/portal/my/cases/{case_id}/supplement",
+                      {"item-0": upload(PDF, "a.pdf"), "item-1": upload(PDF, "b.pdf")}).status_code == 403
+    citizen.post(f"/portal/my/cases/{case_id}/supplement", {"item-0": upload(PDF, "申请书.pdf")})
+    assert "尚缺：租赁合同" in text(citizen.get(f"/portal/my/cases/{case_id}"))
+    citizen.post(f"/portal/my/cases/{case_id}/supplement",
+                 {"item-0": upload(PDF, "申请书.pdf"), "item-1": upload(ELF, "合同.pdf")})
+    assert "可执行程序" in text(citizen.get(f"/portal/my/cases/{case_id}"))
+    with five_step.db.reading() as session:
+        assert session.get(Case, case_id).paused_since is not None
+    response = citizen.post(f"/portal/my/cases/{case_id}/supplement",
+                            {"item-0": upload(PDF, "申请书.pdf"), "item-1": upload(PDF + b"\n", "租赁合同.pdf")})
+    assert response.status_code == 302
+    page = text(citizen.get(f"/portal/my/cases/{case_id}"))
+    assert "已提交补正材料 2 份" in page and "补正材料" in page and "租赁合同.pdf" in page
+    with five_step.db.reading() as session:
+        case = session.get(Case, case_id)
+        assert case.paused_since is None and case.pause_kind is None
+    listing = five_step.materials.list(case_id, clerk)
+    assert [(m["slot"], m["kind"]) for m in listing["materials"]] == [("申请书", "supplement"), (None, "supplement")]
+    assert listing["supplement"]["pending"] is False
+    mine = five_step.applicant_cases.case(case_id, five_step.identity.actor("citizen"))
+    assert mine["supplement"] is None and mine["status"] != "supplement"
+    again = citizen.post(f"/portal/my/cases/{case_id}/supplement", {"item-0": upload(PDF, "晚.pdf")})
+    assert again.status_code == 302 and "当前没有待补正的通知" in text(citizen.get(f"/portal/my/cases/{case_id}"))

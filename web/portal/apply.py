@@ -8,11 +8,12 @@ from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
-from engine.errors import InvalidInput
+from engine.errors import InvalidInput, TooLarge
 from engine.identity import APPLICANT
 
 from ..session import actor, engine, roles_required
 from . import bp
+from .materials import chosen_files, limit_request, upload_limits
 
 APPLICANT_TYPES = [SelectChoice("person", "自然人"), SelectChoice("organisation", "法人或其他组织")]
 
@@ -49,17 +50,24 @@ def start_payload(form: ApplyForm) -> tuple[dict, dict]:
 @bp.route("/matters/<code>/apply", methods=["GET", "POST"])
 @roles_required(APPLICANT)
 def apply(code):
+    limit_request()
     matter = engine().catalogue.get_matter(code)
     form = ApplyForm()
     if not form.is_submitted():
         form.name.data = actor().name
+    material_error = None
     if form.validate_on_submit():
         applicant, data = start_payload(form)
+        # One input per material of the guide (``material-<n>``); its files fill that material (slot).
+        files = chosen_files((f"material-{i}", m["name"]) for i, m in enumerate(matter.get("materials") or []))
         try:
-            case = engine().runtime.start_case(matter["code"], applicant, data, actor())
+            case = engine().runtime.start_case(matter["code"], applicant, data, actor(), materials=files or None)
         except InvalidInput as exc:
+            material_error = _(exc.message) if exc.details.get("field") in ("files", "slot") or \
+                isinstance(exc, TooLarge) else None
             flash(_("申请未能提交：%(reason)s", reason=_(exc.message)), "error")
         else:
             flash(_("申请已提交，办件编号 %(number)s。请留意办理进度和通知。", number=case["number"]), "success")
             return redirect(url_for("portal.case", case_id=case["id"]))
-    return render_template("portal/apply.html", matter=matter, form=form)
+    return render_template("portal/apply.html", matter=matter, form=form, limits=upload_limits(),
+                           material_error=material_error)

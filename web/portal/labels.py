@@ -32,6 +32,7 @@ PAUSES = {
 ASPECTS = {"overall": _l("总体满意度"), "efficiency": _l("办理效率"), "attitude": _l("服务态度"),
            "convenience": _l("办事便利程度")}
 STARS = {1: _l("非常不满意"), 2: _l("不满意"), 3: _l("基本满意"), 4: _l("满意"), 5: _l("非常满意")}
+MATERIAL_KINDS = {"application": _l("申请材料"), "supplement": _l("补正材料")}
 COMPLAINT_STATUS = {"submitted": (_l("已提交，待受理"), "badge-blue")}
 
 
@@ -41,4 +42,4 @@ def status(code: str):
 
 def template_globals() -> dict:
     return {"status_label": status, "event_labels": EVENTS, "pause_labels": PAUSES, "aspect_labels": ASPECTS,
-            "star_labels": STARS, "complaint_status": COMPLAINT_STATUS}
+            "star_labels": STARS, "complaint_status": COMPLAINT_STATUS, "material_kinds": MATERIAL_KINDS}

@@ -7,6 +7,7 @@ from engine.identity import APPLICANT
 
 from ..session import actor, engine, roles_required
 from . import bp
+from .materials import SupplementForm, upload_limits
 from .rating import RatingForm
 
 
@@ -21,7 +22,8 @@ def my_cases():
 def case(case_id):
     view = engine().applicant_cases.case(case_id, actor())
     rating = engine().feedback.rating_of(case_id, actor()) if view["rated"] else None
-    return render_template("portal/case.html", case=view, rating=rating, rating_form=RatingForm())
+    return render_template("portal/case.html", case=view, rating=rating, rating_form=RatingForm(),
+                           supplement_form=SupplementForm(), limits=upload_limits())
 
 
 @bp.get("/my/cases/<int:case_id>/diagram.bpmn")

@@ -1,4 +1,5 @@
-// Applicant portal: read-only flow diagrams (the matter's guide, a case's progress with its current step).
+// Applicant portal: read-only flow diagrams (the matter's guide, a case's progress with its current step), and
+// an early warning when a chosen material exceeds the per-file limit (the server checks again).
 (function () {
   "use strict";
 
@@ -42,5 +43,18 @@
       });
   }
 
+  function checkFileSizes(input) {
+    var limit = parseInt(input.dataset.maxBytes, 10);
+    var tooLarge = [];
+    Array.prototype.forEach.call(input.files || [], function (file) {
+      if (limit && file.size > limit) tooLarge.push(file.name);
+    });
+    input.setCustomValidity(tooLarge.length ? (input.dataset.tooLarge || "") + tooLarge.join("、") : "");
+    if (tooLarge.length) input.reportValidity();
+  }
+
   document.querySelectorAll("[data-diagram-url]").forEach(showDiagram);
+  document.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
+    input.addEventListener("change", function () { checkFileSizes(input); });
+  });
 })();
