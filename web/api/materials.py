@@ -1,11 +1,9 @@
 """Case materials: upload (multipart), the list with the service guide's checklist, and download."""
 from __future__ import annotations
 
-import unicodedata
-from urllib.parse import quote
+from flask import g, jsonify, request
 
-from flask import Response, g, jsonify, request
-
+from ..downloads import material_response
 from . import bp
 from .auth import engine
 from .payload import uploaded_files
@@ -34,20 +32,4 @@ def list_materials(case_id):
 
 @bp.get("/materials/<int:material_id>/content")
 def material_content(material_id):
-    material, content = engine().materials.open(material_id, g.actor)
-    return Response(content, content_type=material["media_type"], headers={
-        "Content-Disposition": content_disposition(material["filename"]),
-        "X-Content-Type-Options": "nosniff",
-        "Content-Security-Policy": "default-src 'none'; sandbox",
-        "Cache-Control": "private, no-store",
-        "ETag": f'"{material["sha256"]}"',
-    })
-
-
-def content_disposition(filename: str) -> str:
-    """``attachment`` with an ASCII fallback name and the real name as RFC 5987 ``filename*``."""
-    fallback = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
-    fallback = "".join("_" if c in '"\\;' or not c.isprintable() else c for c in fallback).strip() or "material"
-    if fallback.startswith("."):
-        fallback = "material" + fallback
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    return material_response(*engine().materials.open(material_id, g.actor))
