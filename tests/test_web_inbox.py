@@ -261,3 +261,93 @@ def test_department_head_sees_assign_and_ordinary_clerk_does_not(app, engine):
     assert "已分派" in text(response)
     with engine.db.reading() as session:
         assert session.scalar(sa.select(TaskRecord.assignee).where(TaskRecord.id == task["id"])) == "clerk2"
+
+
+# --- case materials on the clerk's pages ---------------------------------------------------------------------
+
+def guided_case(engine):
+    from .conftest import FIVE_STEP_ENTRY
+    from .test_materials import GUIDE, PDF
+
+    engine.catalogue.publish({**FIVE_STEP_ENTRY, "materials": GUIDE}, "admin")
+    return engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, engine.identity.actor("citizen"),
+                                     materials=[("申请书.pdf", PDF, "申请书")])
+
+
+def test_task_page_shows_the_checklist_and_the_files(app, engine):
+    from .test_materials import PDF
+
+    case = guided_case(engine)
+    task = open_task(engine, case["id"])
+    body = text(page(app, "clerk").get(f"/tasks/{task['id']}"))
+    assert "办件材料" in body and "营业执照复印件" in body and "近期照片" in body
+    assert "已交 1 个文件" in body and 'class="missing"' in body and "尚缺必交材料：营业执照复印件" in body
+    [material] = engine.materials.list(case["id"], ENGINE)["materials"]
+    assert f'href="/materials/{material["id"]}"' in body and "申请书.pdf" in body and f"{len(PDF)} 字节" in body
+    assert 'hx-encoding="multipart/form-data"' in body and 'name="attachments"' in body and "multiple" in body
+    assert "PDF、JPEG 图片" in body and "单个文件不超过 2 MB" in body and "<script>" not in body
+    case_body = text(page(app, "clerk").get(f"/cases/{case['id']}"))
+    assert "申请书.pdf" in case_body and "尚缺必交材料" in case_body
+
+
+def test_material_download_by_the_department_and_refused_to_another(app, engine):
+    from urllib.parse import quote
+
+    from .test_materials import PDF
+
+    case = guided_case(engine)
+    [material] = engine.materials.list(case["id"], ENGINE)["materials"]
+    response = page(app, "clerk").get(f"/materials/{material['id']}")
+    assert response.status_code == 200 and response.data == PDF
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;") and f"filename*=UTF-8''{quote('申请书.pdf')}" in disposition
+    assert page(app, "outsider").get(f"/materials/{material['id']}").status_code == 403
+    assert page(app, "clerk").get("/materials/999999").status_code == 404
+
+
+def test_completing_with_an_attachment_records_it(app, engine):
+    import io
+
+    from .test_materials import PDF
+
+    case = guided_case(engine)
+    task = open_task(engine, case["id"])
+    response = page(app, "clerk").post(f"/tasks/{task['id']}/complete", {
+        "opinion": "予以受理", "attachments": [(io.BytesIO(PDF + b"%scan"), "受理审查表.pdf")]}, htmx=True)
+    assert response.headers["HX-Redirect"] == "/inbox"
+    assert engine.tasks.get_task(task["id"], ENGINE)["state"] == "completed"
+    files = engine.materials.list(case["id"], ENGINE)["materials"]
+    attached = [m for m in files if m["kind"] == "attachment"]
+    assert [(m["filename"], m["task"], m["uploaded_by"], m["media_type"]) for m in attached] == [
+        ("受理审查表.pdf", task["id"], "clerk", "application/pdf")]
+    assert "附件" in text(page(app, "clerk").get(f"/cases/{case['id']}"))
+
+
+def test_an_executable_attachment_is_refused_and_the_step_stays_open(app, engine):
+    import io
+
+    from .test_materials import EXE
+
+    case = guided_case(engine)
+    task = open_task(engine, case["id"])
+    response = page(app, "clerk").post(f"/tasks/{task['id']}/complete", {
+        "opinion": "予以受理", "attachments": [(io.BytesIO(EXE), "setup.pdf")]}, htmx=True)
+    assert response.status_code == 200 and "HX-Redirect" not in response.headers
+    body = text(response)
+    assert "setup.pdf" in body and "可执行程序" in body and "类型不允许" in body and "field-error" in body
+    assert engine.tasks.get_task(task["id"], ENGINE)["state"] == "open"
+    assert [m["kind"] for m in engine.materials.list(case["id"], ENGINE)["materials"]] == ["application"]
+
+
+def test_an_attachment_over_the_size_limit_is_refused_readably(app, engine):
+    import io
+
+    case = guided_case(engine)
+    task = open_task(engine, case["id"])
+    engine.materials.max_file_bytes = 10
+    response = page(app, "clerk").post(f"/tasks/{task['id']}/complete", {
+        "attachments": [(io.BytesIO(b"x" * 11), "说明.txt")]}, htmx=True)
+    assert response.status_code == 200 and "超过单个文件大小上限" in text(response)
+    assert engine.tasks.get_task(task["id"], ENGINE)["state"] == "open"

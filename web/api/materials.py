@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import g, jsonify, request
 
-from ..downloads import send_material
+from ..downloads import material_response
 from . import bp
 from .auth import engine
 from .payload import uploaded_files
@@ -32,4 +32,4 @@ def list_materials(case_id):
 
 @bp.get("/materials/<int:material_id>/content")
 def material_content(material_id):
-    return send_material(*engine().materials.open(material_id, g.actor))
+    return material_response(*engine().materials.open(material_id, g.actor))

@@ -13,6 +13,8 @@ from engine.task_permissions import allowed_operations
 
 from ..session import actor, engine, roles_required
 from . import bp
+from ..downloads import material_response
+from .labels import MATERIAL_KINDS
 from .lists import STAFF
 from .messages import readable
 from .timeline import timeline
@@ -24,7 +26,8 @@ def case_context(case_id: int, me) -> dict:
     case = shenpi.runtime.get_case(case_id, me)
     steps = {s["element"]: s["name"] for s in shenpi.case_flow.steps(case_id, me)}
     trail = shenpi.history.case_trail(case_id, me)
-    people = {e["actor"] for e in trail} | {t["assignee"] for t in case["tasks"]} | {
+    materials = shenpi.materials.list(case_id, me)
+    people = {e["actor"] for e in trail} | {m["uploaded_by"] for m in materials["materials"]} | {t["assignee"] for t in case["tasks"]} | {
         t["completed_by"] for t in case["history"]}
     for entry in trail:
         detail = entry.get("detail") or {}
@@ -40,14 +43,7 @@ def case_context(case_id: int, me) -> dict:
                 documents=shenpi.documents.for_case(case_id, me), case_ops=case_ops,
                 remaining=shenpi.inbox.remaining_days(calendar, _instant(case["clock"]["promised_due_at"])),
                 pause_kinds=PAUSE_KINDS, document_kinds=DOCUMENT_KINDS,
-                materials_guide=_materials_guide(case["matter"]))
-
-
-def _materials_guide(matter_code: str) -> list[dict]:
-    try:
-        return engine().catalogue.get_matter(matter_code).get("materials", [])
-    except NotFound:
-        return []
+                case_materials=materials, material_kinds=MATERIAL_KINDS)
 
 
 def _instant(value):
@@ -75,6 +71,13 @@ def document_pdf(document_id):
     number, pdf = engine().documents.render_pdf(document_id, actor())
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f"inline; filename=document-{document_id}.pdf"})
+
+
+@bp.get("/materials/<int:material_id>")
+@roles_required(*STAFF)
+def material(material_id):
+    """A case material as a download, for whoever may see its case."""
+    return material_response(*engine().materials.open(material_id, actor()))
 
 
 def _lines(text: str | None) -> list[str]:

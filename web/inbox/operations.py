@@ -6,7 +6,7 @@ from flask import flash, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from engine.errors import EngineError, InvalidInput, NotFound
+from engine.errors import EngineError, InvalidInput, NotFound, TooLarge
 from engine.identity import OFFICIAL
 
 from ..session import actor, engine, roles_required
@@ -62,14 +62,16 @@ def complete(task_id):
     task = engine().tasks.get_task(task_id, me)
     data = _form_data(task.get("form"), form)
     try:
-        engine().tasks.complete(task_id, me, data, form.get("opinion"))
-    except InvalidInput as exc:
+        engine().tasks.complete(task_id, me, data, form.get("opinion"), attachments=_attachments())
+    except InvalidInput as exc:   # TooLarge too: a refused attachment leaves the step open
         errors = dict(exc.details.get("fields") or {})
         if not errors:
-            errors[exc.details.get("field") or "_"] = readable(exc, "complete")
+            field = exc.details.get("field")
+            key = "attachments" if field == "files" or isinstance(exc, TooLarge) else field or "_"
+            errors[key] = readable(exc, "complete")
         context = task_context(task_id, me, values=data)
         shown = {f["id"] for f in (context["form"] or {}).get("fields", [])} | {
-            d["id"] for d in context["decisions"]} | {"opinion"}
+            d["id"] for d in context["decisions"]} | {"opinion", "attachments"}
         context["errors"] = {k: v for k, v in errors.items() if k in shown}
         others = [str(v) for k, v in errors.items() if k not in shown]
         if others:
@@ -81,6 +83,14 @@ def complete(task_id):
     except EngineError as exc:
         return _refused(readable(exc, "complete"), exc.status)
     return _after(task_id, _("办理完成，已转入下一环节。"))
+
+
+def _attachments() -> list[tuple[str, bytes]] | None:
+    """The files chosen in the attachments input as (filename, bytes); the engine admits or refuses each. Of a
+    file at most the per-file limit + 1 bytes are read: enough for the engine to refuse it."""
+    per_file = engine().materials.max_file_bytes
+    chosen = [f for f in request.files.getlist("attachments") if f.filename]   # an empty input sends a nameless part
+    return [(f.filename, f.read(per_file + 1)) for f in chosen] or None
 
 
 def _form_data(form_spec: dict | None, form) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import render_template
 
+from engine import file_types
 from engine.task_permissions import allowed_operations
 
 from ..session import actor, engine, roles_required
@@ -37,7 +38,15 @@ def task_context(task_id: str, me, values: dict | None = None, errors: dict | No
         jump_targets=[s for s in shenpi.case_flow.steps(case["id"], me) if s["element"] != current]
         if "jump" in allowed else [],
         task_light=_task_light(task, case), panel_ops=allowed - PANEL_ELSEWHERE,
+        upload=upload_limits() if "complete" in allowed else None,
     )
+
+
+def upload_limits() -> dict:
+    """What the attachments input accepts: the allowed types (read from content by the engine) and the per-file
+    size limit."""
+    return {"types": file_types.ALLOWED_LABELS, "max_file_bytes": engine().materials.max_file_bytes,
+            "accept": ",".join(e for t in file_types.ALLOWED for e in t.extensions)}
 
 
 def _task_light(task: dict, case: dict) -> str:

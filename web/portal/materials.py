@@ -10,7 +10,7 @@ from engine import file_types
 from engine.errors import InvalidInput, InvalidState
 from engine.identity import APPLICANT
 
-from ..downloads import send_material
+from ..downloads import material_response
 from ..session import actor, engine, roles_required
 from . import bp
 
@@ -56,7 +56,7 @@ def _megabytes(size: int) -> str:
 @roles_required(APPLICANT)
 def material(material_id):
     engine().applicant_cases.material_case(material_id, actor())
-    return send_material(*engine().materials.open(material_id, actor()))
+    return material_response(*engine().materials.open(material_id, actor()))
 
 
 @bp.post("/my/cases/<int:case_id>/supplement")

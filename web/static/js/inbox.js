@@ -1,4 +1,5 @@
-// Clerk pages: the case's flow diagram with its current and completed steps, and confirmation of weighty forms.
+// Clerk pages: the case's flow diagram with its current and completed steps, confirmation of weighty forms, and
+// an early warning for attachments beyond the per-file size limit (the server checks type and size again).
 (function () {
   "use strict";
 
@@ -54,5 +55,15 @@
     if (!form) return;
     event.preventDefault();
     if (window.confirm(form.dataset.confirm)) event.detail.issueRequest(true);
+  });
+
+  // A file beyond data-max-bytes makes the input invalid, so the form is not sent; the message comes from the page.
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("input[type=file][data-max-bytes]")) return;
+    var limit = Number(input.dataset.maxBytes);
+    var tooLarge = Array.prototype.filter.call(input.files || [], function (file) { return file.size > limit; });
+    input.setCustomValidity(tooLarge.length ? (input.dataset.tooLarge || "").replace("{name}", tooLarge[0].name) : "");
+    if (tooLarge.length) input.reportValidity();
   });
 })();
