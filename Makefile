@@ -8,7 +8,7 @@ FRONTEND := web/frontend
 ASSETS   := web/static/build/.installed-stamp
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard web/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: install run test test-fast bench clean
+.PHONY: install run test test-fast bench clean translations
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ $(ASSETS): $(FRONTEND)/package.json $(FRONTEND)/package-lock.json $(wildcard $(F
 	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
 
 install: $(STAMP) $(ASSETS) $(CATALOGS)
+
+# Re-extract the Chinese message ids from web/ and merge them into every catalogue (then translate, `make install`).
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F web/babel.cfg -k _l -k lazy_gettext --sort-by-file --no-wrap -o web/translations/messages.pot web
+	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations --no-wrap
 
 run: install
 	$(BIN)/shenpi init-db

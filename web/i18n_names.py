@@ -1,0 +1,41 @@
+"""Strings that reach the page through ``_(value)`` with a value held in a variable.
+
+They are defined as plain strings elsewhere (engine dictionaries, form labels and
+validator messages, error titles), so ``pybabel extract`` cannot see them at the
+call site.  Listing them here with ``_l`` puts them in the catalogue; nothing
+imports the values at run time.  Keep this list in step with those sources —
+tests/test_translations.py checks that they are all here.
+"""
+from flask_babel import lazy_gettext as _l
+
+# engine.identity.ROLE_NAMES
+ROLES = (_l("系统管理员"), _l("系统监管员"), _l("电子监察员"), _l("岗位用户"), _l("申请人"))
+# engine.organisation.LEVEL_NAMES
+LEVELS = (_l("省"), _l("市"), _l("区（县）"), _l("镇（街道）"), _l("社区（村）"))
+# engine.catalogue.HANDLING and TYPES
+HANDLING = (_l("即办件"), _l("承诺件"), _l("上报件"), _l("联办件"))
+MATTER_TYPES = (_l("行政许可"), _l("非行政许可审批"), _l("行政确认"), _l("行政给付"), _l("行政登记"), _l("公共服务"),
+                _l("其他行政权力"))
+# engine.case_clock.PAUSE_KINDS
+PAUSE_KINDS = (_l("补正材料"), _l("听证"), _l("专家评审"), _l("检验检测"), _l("现场勘查"), _l("中止"))
+# web.errors.PAGE_TITLES and the 403 of web.session.require_roles
+ERRORS = (_l("请求有误"), _l("无权访问"), _l("页面不存在"), _l("不支持的操作"), _l("操作冲突"), _l("文件过大"), _l("无法处理"),
+          _l("操作过于频繁"), _l("服务器内部错误"), _l("出错了"), _l("您的账号无权访问此页面"), _l("请先登录"))
+# web.manage.calendar_pages.KIND_NAMES and WEEKDAYS
+CALENDAR = (_l("工作日"), _l("周末"), _l("法定节假日"), _l("调休上班"), _l("无数据"),
+            _l("一"), _l("二"), _l("三"), _l("四"), _l("五"), _l("六"), _l("日"),
+            _l("请选择日期（YYYY-MM-DD）"), _l("请选择设为工作日还是休息日"), _l("请填写调整原因（2–100 字）"))
+# web.manage.matters.STATUSES
+MATTER_STATUSES = (_l("在办"), _l("已停办"), _l("原件"))
+# form labels and validator messages (rendered with _(field.label.text) and _(error))
+AUTH_FORMS = (_l("密码"), _l("姓名或单位名称"), _l("请填写 11 位手机号码"), _l("确认密码"), _l("当前密码"), _l("新密码"),
+              _l("确认新密码"))
+MANAGE_FORMS = (_l("单位编码"), _l("单位名称"), _l("层级"), _l("上级单位"), _l("设定依据（每行一条）"), _l("受理条件（每行一条）"),
+                _l("变更说明"), _l("电话"), _l("电子邮箱"), _l("AB岗（不在岗时由其代办）"), _l("初始密码"),
+                _l("请填写有效的日期和时间"))
+PORTAL_FORMS = (_l("自然人"), _l("法人或其他组织"), _l("申请人类型"), _l("申请人姓名或单位名称"), _l("请填写申请人姓名或单位名称"),
+                _l("身份证件号码或统一社会信用代码"), _l("请填写证件号码"), _l("请填写 18 位身份证号码或统一社会信用代码"),
+                _l("联系人"), _l("请填写联系电话"), _l("请填写有效的联系电话"), _l("联系地址"), _l("申请事项说明"),
+                _l("本人承诺所填信息及所交材料真实、有效，如有虚假愿承担相应法律责任"), _l("请确认承诺"), _l("匿名投诉"),
+                _l("涉及的办件"), _l("请填写投诉主题"), _l("请填写投诉内容"), _l("请选择总体满意度"), _l("意见和建议"),
+                _l("意见和建议不超过 1000 字"))
