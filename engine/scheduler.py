@@ -45,11 +45,12 @@ def make_celery(settings: Settings | None = None) -> Celery:
     )
     if settings.broker_url.startswith("filesystem://"):
         folder = Path(settings.broker_url[len("filesystem://"):])
-        for sub in ("out", "processed"):
+        for sub in ("out", "processed", "control"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
         app.conf.broker_transport_options = {
             "data_folder_in": str(folder / "out"), "data_folder_out": str(folder / "out"),
             "processed_folder": str(folder / "processed"), "store_processed": False,
+            "control_folder": str(folder / "control"),   # else kombu writes it into the working directory
         }
 
     app.conf.shenpi_horizon_seconds = settings.sweep_interval_seconds
