@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from .access import require_own_case
 from .errors import NotFound
 from .case_clock import PAUSE_KINDS
+from .case_flow import step_markers
 from .documents import KINDS
 from .models import Case, CasePause, IssuedDocument, Licence, Material, Matter, ProcessDefinition, Rating, TaskRecord, TrailEntry
 from .public_status import public_status
@@ -46,12 +47,13 @@ class ApplicantCases:
             name = session.scalar(sa.select(Matter.name).where(Matter.code == case.matter_code))
             records = session.execute(sa.select(TaskRecord.element_id, TaskRecord.name, TaskRecord.state)
                                       .where(TaskRecord.case_id == case.id).order_by(TaskRecord.created_at)).all()
+            current, completed = step_markers((r.element_id, r.state) for r in records)
             return {
                 **self._summary(case, name),
                 "applicant": dict(case.applicant),
                 "current_steps": [r.name for r in records if r.state == "open"],
-                "current_elements": sorted({r.element_id for r in records if r.state == "open"}),
-                "completed_elements": sorted({r.element_id for r in records if r.state in ("completed", "skipped")}),
+                "current_elements": current,
+                "completed_elements": completed,
                 "timeline": self._timeline(session, case.id),
                 "documents": self.documents(session, case.id),
                 "supplement": self._supplement(session, case),

@@ -13,6 +13,15 @@ from .identity import Actor
 from .models import Case, ProcessDefinition, TaskRecord
 
 
+def step_markers(records) -> tuple[list[str], list[str]]:
+    """From (element id, state) of a case's task records: the steps open now, and those done (completed or
+    skipped) that are not open again, as the diagram marks them."""
+    records = list(records)
+    current = sorted({element for element, state in records if state == "open"})
+    completed = sorted({element for element, state in records if state in ("completed", "skipped")} - set(current))
+    return current, completed
+
+
 class CaseFlow:
     def __init__(self, db, repository):
         self.db = db
@@ -25,8 +34,7 @@ class CaseFlow:
             xml = session.scalar(sa.select(ProcessDefinition.xml).where(ProcessDefinition.id == case.definition_id))
             rows = session.execute(sa.select(TaskRecord.element_id, TaskRecord.state)
                                    .where(TaskRecord.case_id == case_id)).all()
-        current = sorted({e for e, state in rows if state == "open"})
-        completed = sorted({e for e, state in rows if state in ("completed", "skipped")} - set(current))
+        current, completed = step_markers(rows)
         return {"xml": xml, "current": current, "completed": completed}
 
     def steps(self, case_id: int, actor: Actor) -> list[dict]:

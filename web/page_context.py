@@ -21,9 +21,6 @@ NAVIGATION = [
     ("hall.board", _l("大厅显示屏"), "anyone"),
 ]
 
-LIGHT_NAMES = {"green": _l("绿灯"), "yellow": _l("黄灯"), "red": _l("红灯"), "paused": _l("暂停"),
-               "done": _l("已办结"), None: "—"}
-
 
 def _may_see(audience: str) -> bool:
     if audience == "anyone":
@@ -46,7 +43,7 @@ def register_page_context(app) -> None:
     @app.context_processor
     def page_globals():
         return {"navigation": navigation(), "locale": str(get_locale() or "zh"), "role_names": ROLE_NAMES,
-                "light_names": LIGHT_NAMES, "html_lang": "en" if session.get("lang") == "en" else "zh-CN"}
+                "html_lang": "en" if session.get("lang") == "en" else "zh-CN"}
 
     @app.after_request
     def security_headers(response):

@@ -10,6 +10,7 @@ from engine.errors import EngineError, InvalidInput, NotFound, TooLarge
 from engine.identity import OFFICIAL
 
 from ..session import actor, engine, roles_required
+from ..uploads import chosen_files
 from . import bp
 from .lists import STAFF
 from .messages import readable
@@ -62,7 +63,7 @@ def complete(task_id):
     task = engine().tasks.get_task(task_id, me)
     data = _form_data(task.get("form"), form)
     try:
-        engine().tasks.complete(task_id, me, data, form.get("opinion"), attachments=_attachments())
+        engine().tasks.complete(task_id, me, data, form.get("opinion"), attachments=chosen_files([("attachments", None)]) or None)
     except InvalidInput as exc:   # TooLarge too: a refused attachment leaves the step open
         errors = dict(exc.details.get("fields") or {})
         if not errors:
@@ -83,14 +84,6 @@ def complete(task_id):
     except EngineError as exc:
         return _refused(readable(exc, "complete"), exc.status)
     return _after(task_id, _("办理完成，已转入下一环节。"))
-
-
-def _attachments() -> list[tuple[str, bytes]] | None:
-    """The files chosen in the attachments input as (filename, bytes); the engine admits or refuses each. Of a
-    file at most the per-file limit + 1 bytes are read: enough for the engine to refuse it."""
-    per_file = engine().materials.max_file_bytes
-    chosen = [f for f in request.files.getlist("attachments") if f.filename]   # an empty input sends a nameless part
-    return [(f.filename, f.read(per_file + 1)) for f in chosen] or None
 
 
 def _form_data(form_spec: dict | None, form) -> dict:

@@ -13,7 +13,8 @@ from engine.identity import APPLICANT
 
 from ..session import actor, engine, roles_required
 from . import bp
-from .materials import chosen_files, limit_request, upload_limits
+from ..uploads import chosen_files
+from .materials import limit_request, upload_limits
 
 APPLICANT_TYPES = [SelectChoice("person", "自然人"), SelectChoice("organisation", "法人或其他组织")]
 

@@ -12,6 +12,7 @@ from engine.identity import APPLICANT
 
 from ..downloads import material_response
 from ..session import actor, engine, roles_required
+from ..uploads import chosen_files
 from . import bp
 
 MULTIPART_OVERHEAD = 1024 * 1024
@@ -25,19 +26,6 @@ class SupplementForm(FlaskForm):
 def limit_request() -> None:
     """Bound the whole request to what a case may hold; call before anything reads the form."""
     request.max_content_length = engine().materials.max_case_bytes + MULTIPART_OVERHEAD
-
-
-def chosen_files(fields) -> list[tuple]:
-    """(filename, bytes, slot) for each file chosen in the inputs ``fields`` ((input name, slot) …); an input left
-    empty sends nothing. Of each file at most the per-file limit + 1 bytes are read: enough for the engine to
-    refuse it."""
-    per_file = engine().materials.max_file_bytes
-    files = []
-    for name, slot in fields:
-        for upload in request.files.getlist(name):
-            if upload and upload.filename:
-                files.append((upload.filename, upload.read(per_file + 1), slot))
-    return files
 
 
 def upload_limits() -> dict:
