@@ -69,7 +69,9 @@ class Shenpi:
         """Fire due timers and re-evaluate due lights: what Celery beat runs periodically."""
         return {"timers": self.runtime.fire_due_timers(as_of), "lights": self.case_clock.refresh_lights(as_of)}
 
-    def init_db(self) -> None:
-        self.db.create_all()
+    def init_db(self, create_tables: bool = True) -> None:
+        """Create the tables (unless the schema is managed by migrations) and the trail's head row; idempotent."""
+        if create_tables:
+            self.db.create_all()
         with self.db.transaction() as session:
             trail.ensure_head(session)

@@ -24,13 +24,11 @@ def upgrade_database(app) -> str:
     with app.app_context():
         tables = set(sa.inspect(shenpi.db.engine).get_table_names())
         if not tables - {"alembic_version"}:
-            shenpi.db.create_all()
+            shenpi.init_db()
             stamp(directory=MIGRATIONS, revision="head")
-            done = "created"
-        else:
-            if "alembic_version" not in tables:
-                stamp(directory=MIGRATIONS, revision=BASELINE)
-            upgrade(directory=MIGRATIONS)
-            done = "upgraded"
-    shenpi.init_db()   # idempotent: the trail's head row
-    return done
+            return "created"
+        if "alembic_version" not in tables:
+            stamp(directory=MIGRATIONS, revision=BASELINE)
+        upgrade(directory=MIGRATIONS)
+    shenpi.init_db(create_tables=False)   # the migrations made the tables; only the trail's head row may be missing
+    return "upgraded"
