@@ -7,8 +7,7 @@ import sqlalchemy as sa
 
 from . import passwords, trail
 from .errors import InvalidInput, NotFound, PermissionDenied
-from .escalation import HEAD_POST
-from .identity import ADMIN, APPLICANT, ROLES, Actor, IdentityService, split_lane
+from .identity import ADMIN, APPLICANT, HEAD_POST, ROLES, Actor, IdentityService, split_lane
 from .models import Department, Matter, User
 
 USER_ID = re.compile(r"^[\w.@-]{2,64}$")

@@ -4,8 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from . import passwords
-from .escalation import HEAD_POST
-from .identity import ADMIN, APPLICANT, ENGINE, MONITOR, OFFICIAL, SUPERVISOR, split_lane
+from .identity import ADMIN, APPLICANT, ENGINE, HEAD_POST, MONITOR, OFFICIAL, SUPERVISOR, split_lane
 from .models import Department, Matter, User
 
 PROVINCE, CITY, DISTRICT = "410000", "410100", "410104"

@@ -17,11 +17,11 @@ from SpiffWorkflow.util.task import TaskState
 
 from . import trail
 from .errors import InvalidInput
+from .identity import HEAD_POST
 from .models import Department, Matter, Notice, SupervisionItem, TaskRecord, User
 
 ACTIONS = ("notify_assignee", "notify_head", "raise_to_head", "reassign_backup", "open_supervision_item")
 DEFAULT_ACTIONS = ACTIONS
-HEAD_POST = "负责人"
 LIMIT_TIMER_PREFIX = "Timer_Limit"
 _records = TaskRecord.__table__
 

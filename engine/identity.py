@@ -18,6 +18,7 @@ MONITOR = "monitor"        # 系统监管员: keeps the supervision rules and sc
 SUPERVISOR = "supervisor"  # 电子监察员
 OFFICIAL = "official"      # 岗位用户
 APPLICANT = "applicant"    # 申请人
+HEAD_POST = "负责人"        # a department's head: assigns work, changes signers, receives escalations
 ROLES = (ADMIN, MONITOR, SUPERVISOR, OFFICIAL, APPLICANT)
 ROLE_NAMES = {ADMIN: "系统管理员", MONITOR: "系统监管员", SUPERVISOR: "电子监察员", OFFICIAL: "岗位用户",
               APPLICANT: "申请人"}
@@ -49,6 +50,10 @@ class Actor:
 
     def oversees(self, department: str | None) -> bool:
         return self.is_admin or (self.is_supervisor and department in self.supervised)
+
+    def heads(self, department: str | None) -> bool:
+        """Administrators, and the head (负责人) of ``department``."""
+        return self.is_admin or (self.department == department and HEAD_POST in self.posts)
 
     @property
     def watches(self) -> bool:

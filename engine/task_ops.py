@@ -14,7 +14,6 @@ from . import payloads, trail
 from .access import require_case_view
 from .clock import SHANGHAI
 from .errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from .escalation import HEAD_POST
 from .identity import Actor
 from .models import CaseReader, Department, Notice, TaskRecord, TrailEntry, User
 from .runtime import task_view
@@ -50,10 +49,6 @@ class TaskOperations:
             raise InvalidInput(f"{user.name} is not a {record.post or 'member'} of {record.department}", field="to")
         return user
 
-    @staticmethod
-    def _is_head(actor: Actor, record: TaskRecord) -> bool:
-        return actor.is_admin or (actor.department == record.department and HEAD_POST in actor.posts)
-
     def _record(self, session, record: TaskRecord, event: str, actor: Actor, **detail) -> None:
         trail.append_case_events(session, record.case_id, [trail.event(
             event, self.clock.now(), case_id=record.case_id, task_id=record.id, element_id=record.element_id,
@@ -70,7 +65,7 @@ class TaskOperations:
             record = self._open(session, task_id)
             if record.assignee is None:
                 raise Conflict("the task is not claimed")
-            if record.assignee != actor.id and not self._is_head(actor, record):
+            if record.assignee != actor.id and not actor.heads(record.department):
                 raise PermissionDenied("only the holder or the department head may release this task")
             previous, record.assignee = record.assignee, None
             self._record(session, record, "task_unclaimed", actor, previous=previous)
@@ -79,7 +74,7 @@ class TaskOperations:
     def assign(self, task_id: str, to: str, actor: Actor, reason: str | None = None) -> dict:
         with self.db.transaction() as session:
             record = self._open(session, task_id)
-            if not self._is_head(actor, record):
+            if not actor.heads(record.department):
                 raise PermissionDenied("only the department head (负责人) may assign tasks")
             user = self._official(session, to, record)
             previous, record.assignee = record.assignee, user.id
@@ -95,7 +90,7 @@ class TaskOperations:
             raise InvalidInput("a reason is required to transfer a task", field="reason")
         with self.db.transaction() as session:
             record = self._open(session, task_id)
-            if record.assignee != actor.id and not self._is_head(actor, record):
+            if record.assignee != actor.id and not actor.heads(record.department):
                 raise PermissionDenied("only the holder or the department head may transfer this task")
             user = self._official(session, to, record)
             if user.id == record.assignee:
@@ -160,7 +155,7 @@ class TaskOperations:
             raise InvalidInput("recipients must be a non-empty list of user ids", field="recipients")
         with self.db.transaction() as session:
             record = self._open(session, task_id)
-            if record.assignee != actor.id and not self._is_head(actor, record):
+            if record.assignee != actor.id and not actor.heads(record.department):
                 raise PermissionDenied("only the holder or the department head may copy this task")
             for user_id in dict.fromkeys(recipients):
                 if session.get(User, user_id) is None:

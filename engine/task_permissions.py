@@ -2,7 +2,6 @@
 so that pages offer only what the user may do (the operations still check)."""
 from __future__ import annotations
 
-from .escalation import HEAD_POST
 from .identity import Actor, may_act_on_task
 
 
@@ -10,7 +9,7 @@ def allowed_operations(actor: Actor, task: dict, case: dict, joint: bool = False
     """``task`` and ``case`` as TaskService.get_task and CaseService.get_case return them."""
     allowed: set[str] = set()
     department, post, assignee, owner = task["department"], task["post"], task["assignee"], task["owner"]
-    head = actor.is_admin or (actor.department == department and HEAD_POST in actor.posts)
+    head = actor.heads(department)
     holder = assignee is not None and (assignee == actor.id or assignee in actor.standing_in_for)
     responsible = actor.is_admin or actor.department == case["department"]
     if task["state"] == "open" and case["status"] == "running":
