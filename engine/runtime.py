@@ -15,7 +15,7 @@ from .case_step import CaseRow, CaseStepper, StepContext
 from .clock import SHANGHAI
 from .db import where_given
 from .errors import Conflict, InvalidInput, InvalidState, NotFound, PermissionDenied
-from .identity import Actor
+from .identity import APPLICANT, Actor
 from .lights import GREEN, NONE, RED, YELLOW
 from .models import Case, Matter, ProcessDefinition, TaskRecord
 
@@ -48,6 +48,7 @@ class CaseService:
                 number=uuid.uuid4().hex[:32], matter_code=matter.code, definition_id=definition.id,
                 department=matter.department, applicant=applicant, status="running", lock_version=0,
                 created_by=actor.id, created_at=now,
+                channel="online" if APPLICANT in actor.roles else "window",
             )
             session.add(case)
             session.flush()

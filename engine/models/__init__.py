@@ -2,6 +2,7 @@
 from .calendar import CalendarDay, CalendarYear
 from .cases import (
     Case,
+    CaseFee,
     CasePause,
     CaseReader,
     PendingTimer,
@@ -15,10 +16,10 @@ from .documents import DocumentCounter, IssuedDocument, Licence
 from .feedback import Complaint, Rating
 from .materials import Material
 from .org import ApiToken, Department, User
-from .supervision import Notice, SupervisionItem
+from .supervision import Notice, Signal, SupervisionItem, ViolationRule
 from .trail import TrailEntry, TrailHead
 
 __all__ = [
-    "ApiToken", "Complaint", "Rating", "DocumentCounter", "IssuedDocument", "Licence", "Material", "CalendarDay", "CalendarYear", "Case", "CasePause", "CaseReader", "PendingTimer", "Department", "Matter", "MatterVersion", "Notice", "SupervisionItem", "ProcessDefinition", "TaskRecord",
+    "ApiToken", "Complaint", "Rating", "DocumentCounter", "IssuedDocument", "Licence", "Material", "CalendarDay", "CalendarYear", "Case", "CaseFee", "CasePause", "CaseReader", "PendingTimer", "Department", "Matter", "MatterVersion", "Notice", "Signal", "SupervisionItem", "ViolationRule", "ProcessDefinition", "TaskRecord",
     "TrailEntry", "TrailHead", "User", "WorkflowJournal", "WorkflowSnapshot",
 ]

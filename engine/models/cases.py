@@ -41,6 +41,23 @@ class Case(Base):
     pause_kind: Mapped[str | None] = mapped_column(sa.String(32), nullable=True)
     light: Mapped[str] = mapped_column(sa.String(8), default="none")
     light_next_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
+    # How the application came in: online (网上申请), window (窗口) or vertical (a ministry system's report).
+    channel: Mapped[str] = mapped_column(sa.String(16), default="online", server_default="online")
+    onsite_visits: Mapped[int] = mapped_column(default=0, server_default="0")   # 跑动次数: visits to the hall
+    result_published_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class CaseFee(Base):
+    """A fee charged on a case (收费), compared with the catalogue's fee items by the violation rules."""
+
+    __tablename__ = "case_fee"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_record.id"), index=True)
+    item: Mapped[str] = mapped_column(sa.String(200))
+    amount: Mapped[float] = mapped_column(sa.Numeric(12, 2))
+    recorded_by: Mapped[str] = mapped_column(sa.String(64))
+    recorded_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime)
 
 
 class CasePause(Base):

@@ -28,8 +28,8 @@ class Rating(Base):
 class Complaint(Base):
     """A complaint, anonymous (no complainant kept) or real-name, with a reference number for looking it up.
 
-    ``status`` starts at ``submitted``; acceptance, forwarding to the department and its result follow as the
-    complaint procedure (受理 within 5 working days, first feedback within 24 hours) is added."""
+    ``status``: submitted → accepted (or rejected, with a reason) → forwarded to the department → answered (the
+    department's result) → closed. Acceptance is due within 5 working days, the first feedback within 24 hours."""
 
     __tablename__ = "complaint"
     __table_args__ = (sa.Index("ix_complaint_status_department", "status", "department"),)
@@ -46,3 +46,19 @@ class Complaint(Base):
     status: Mapped[str] = mapped_column(sa.String(16), default="submitted")
     submitted_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime, index=True)
     status_changed_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime)
+    accept_due_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    feedback_due_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    first_feedback: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
+    first_feedback_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    decision_reason: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
+    decided_by: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
+    decided_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    forwarded_to: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
+    forwarded_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    result_due_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    result: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
+    result_by: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
+    result_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    upheld: Mapped[bool | None] = mapped_column(nullable=True)   # the department's result found the complaint justified
+    light: Mapped[str] = mapped_column(sa.String(8), default="none")
+    light_next_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
