@@ -18,7 +18,8 @@ from SpiffWorkflow.util.task import TaskState
 from . import trail
 from .errors import InvalidInput
 from .identity import HEAD_POST
-from .models import Department, Matter, Notice, SupervisionItem, TaskRecord, User
+from .models import Department, Matter, Notice, TaskRecord, User
+from .supervision_items import open_item
 
 ACTIONS = ("notify_assignee", "notify_head", "raise_to_head", "reassign_backup", "open_supervision_item")
 DEFAULT_ACTIONS = ACTIONS
@@ -50,6 +51,7 @@ def actions_for(entry: dict, step: str) -> tuple:
 
 class Escalator:
     def __init__(self, stepper):
+        self.stepper = stepper
         stepper.hooks.append(self._on_step)
 
     def _on_step(self, ctx, transitions) -> None:
@@ -94,9 +96,8 @@ class Escalator:
         if values:
             session.execute(_records.update().where(_records.c.id == task_id).values(**values))
         if "open_supervision_item" in actions:
-            session.execute(SupervisionItem.__table__.insert().values(
-                case_id=ctx.case.id, task_id=task_id, kind="overdue_step", department=record.department,
-                summary=message, status="open", opened_at=ctx.now))
+            open_item(session, self.stepper.calendar(), ctx.now, kind="overdue_step", department=record.department,
+                      summary=message, case_id=ctx.case.id, task_id=task_id)
             done["supervision_item"] = True
         ctx.events.append(trail.event(
             "task_escalated", ctx.now, case_id=ctx.case.id, task_id=task_id, element_id=record.element_id,
