@@ -25,6 +25,7 @@ from .identity import IdentityService
 from .inbox import InboxService
 from .materials import MaterialService
 from .organisation import OrganisationService
+from .report_access import ReportAccessLog
 from .repository import RepositoryService
 from .runtime import CaseService
 from .task_ops import TaskOperations
@@ -64,6 +65,7 @@ class Shenpi:
         self.applicant_cases = ApplicantCases(self.db)
         self.feedback = FeedbackService(self.db, self.clock)
         self.hall = HallBoard(self.db, self.clock)
+        self.report_access = ReportAccessLog(self.db, self.clock)
 
     def sweep(self, as_of=None) -> dict:
         """Fire due timers and re-evaluate due lights: what Celery beat runs periodically."""

@@ -106,3 +106,16 @@ class Notice(Base):
     message: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime)
     read_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class ReportAccess(Base):
+    """Who read or exported which supervision report, and when (seed 002 §5: every reading is logged)."""
+
+    __tablename__ = "report_access"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report: Mapped[str] = mapped_column(sa.String(48))        # e.g. cockpit, monthly_evaluation, signals
+    scope: Mapped[str | None] = mapped_column(sa.String(100), nullable=True)   # e.g. 2026-11, a department
+    action: Mapped[str] = mapped_column(sa.String(16))        # read, export_pdf, export_xlsx
+    actor: Mapped[str] = mapped_column(sa.String(64), index=True)
+    at: Mapped[_dt.datetime] = mapped_column(UTCDateTime, index=True)

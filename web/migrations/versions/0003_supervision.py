@@ -18,6 +18,19 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table('report_access',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('report', sa.String(length=48), nullable=False),
+    sa.Column('scope', sa.String(length=100), nullable=True),
+    sa.Column('action', sa.String(length=16), nullable=False),
+    sa.Column('actor', sa.String(length=64), nullable=False),
+    sa.Column('at', engine.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('report_access', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_access_actor'), ['actor'], unique=False)
+        batch_op.create_index(batch_op.f('ix_report_access_at'), ['at'], unique=False)
+
     op.create_table('violation_rule',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('level', sa.String(length=16), nullable=False),
@@ -185,3 +198,8 @@ def downgrade():
 
     op.drop_table('case_fee')
     op.drop_table('violation_rule')
+    with op.batch_alter_table('report_access', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_report_access_at'))
+        batch_op.drop_index(batch_op.f('ix_report_access_actor'))
+
+    op.drop_table('report_access')
