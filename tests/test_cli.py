@@ -13,7 +13,8 @@ def run(engine, monkeypatch, *args):
     return CliRunner().invoke(cli.main, list(args))
 
 
-def test_init_db_and_deploy(sqlite_shenpi, monkeypatch):
+def test_init_db_and_deploy(sqlite_shenpi, monkeypatch, tmp_path):
+    monkeypatch.setenv("SHENPI_DATABASE_URL", f"sqlite:///{tmp_path / 'init.db'}")   # not the instance database
     assert run(sqlite_shenpi, monkeypatch, "init-db").exit_code == 0
     result = run(sqlite_shenpi, monkeypatch, "deploy", str(FIXTURES / "five_step.bpmn"))
     assert result.exit_code == 0 and "five_step version 1" in result.output
