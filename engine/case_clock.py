@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
-from . import payloads, trail
+from . import notice_triggers, payloads, trail
 from .case_step import timer_due
 from .errors import InvalidInput, InvalidState, NotFound, PermissionDenied
 from .identity import Actor
@@ -91,6 +91,8 @@ class CaseClockService:
                 events += self._check_one_time_notice(session, case, missing, actor, now)
             session.add(CasePause(case_id=case_id, kind=kind, reason=reason, missing=missing, started_at=now,
                                   started_by=actor.id))
+            if missing:
+                notice_triggers.supplement_requested(session, case, missing, now)
             case.paused_since, case.pause_kind, case.light_next_at = now, kind, None
             session.execute(_records.update().where(_records.c.case_id == case_id, _records.c.state == "open")
                             .values(light_next_at=None))
@@ -212,6 +214,7 @@ class CaseClockService:
                     trail.append_case_events(session, case.id, [trail.event(
                         "light_changed", as_of, case_id=case.id, actor="engine", from_state=case.light, to_state=light)])
                     case.light = light
+                    notice_triggers.case_light_changed(session, case, light, as_of)
                     changed += 1
             due_tasks = session.scalars(sa.select(TaskRecord).where(
                 TaskRecord.light_next_at <= as_of, TaskRecord.state == "open").limit(limit).with_for_update()).all()
@@ -222,6 +225,7 @@ class CaseClockService:
                         "light_changed", as_of, case_id=record.case_id, task_id=record.id, element_id=record.element_id,
                         actor="engine", from_state=record.light, to_state=light)])
                     record.light = light
+                    notice_triggers.task_light_changed(session, record, light, as_of)
                     changed += 1
         return changed
 

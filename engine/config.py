@@ -34,6 +34,14 @@ class Settings:
     max_case_files: int = field(default_factory=lambda: int(_env("MAX_CASE_FILES", "50")))
     max_case_bytes: int = field(default_factory=lambda: int(_env("MAX_CASE_BYTES", str(100 * 1024 * 1024))))
     office_hours: str = field(default_factory=lambda: _env("OFFICE_HOURS", "09:00-12:00,13:30-17:30"))
+    # Notices by e-mail: no host, no e-mail (deliveries wait and fail with that reason).
+    smtp_host: str = field(default_factory=lambda: _env("SMTP_HOST", ""))
+    smtp_port: int = field(default_factory=lambda: int(_env("SMTP_PORT", "25")))
+    smtp_sender: str = field(default_factory=lambda: _env("SMTP_SENDER", "shenpi@localhost"))
+    smtp_user: str = field(default_factory=lambda: _env("SMTP_USER", ""))
+    smtp_password: str = field(default_factory=lambda: _env("SMTP_PASSWORD", ""))
+    smtp_starttls: bool = field(default_factory=lambda: _env("SMTP_STARTTLS", "0") in ("1", "true", "yes"))
+    notify_interval_seconds: float = field(default_factory=lambda: float(_env("NOTIFY_INTERVAL", "30")))
 
     @property
     def embedded_broker(self) -> bool:

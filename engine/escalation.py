@@ -18,7 +18,8 @@ from SpiffWorkflow.util.task import TaskState
 from . import trail
 from .errors import InvalidInput
 from .identity import HEAD_POST
-from .models import Department, Matter, Notice, TaskRecord, User
+from .models import Department, Matter, TaskRecord, User
+from .notices import notify
 from .supervision_items import open_item
 
 ACTIONS = ("notify_assignee", "notify_head", "raise_to_head", "reassign_backup", "open_supervision_item")
@@ -80,10 +81,7 @@ class Escalator:
             recipients.append(record.assignee)
         if "notify_head" in actions:
             recipients += [h for h in heads if h not in recipients]
-        for recipient in recipients:
-            session.execute(Notice.__table__.insert().values(
-                recipient=recipient, kind="escalation", case_id=ctx.case.id, task_id=task_id, message=message,
-                created_at=ctx.now))
+        notify(session, recipients, "escalation", message, ctx.now, case_id=ctx.case.id, task_id=task_id)
         done["notified"] = recipients
         if "raise_to_head" in actions:
             values.update(escalation_level=(record.escalation_level or 0) + 1, escalated_at=ctx.now)

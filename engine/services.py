@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from . import clock as clock_module
-from . import trail
+from . import notice_triggers, trail
 from .accounts import AccountService
 from .applicant_cases import ApplicantCases
 from .calendar_service import CalendarService
@@ -24,6 +24,8 @@ from .history import HistoryService
 from .identity import IdentityService
 from .inbox import InboxService
 from .materials import MaterialService
+from .notice_delivery import NoticeDeliveries
+from .notification_settings import NotificationSettings
 from .organisation import OrganisationService
 from .report_access import ReportAccessLog
 from .repository import RepositoryService
@@ -66,6 +68,9 @@ class Shenpi:
         self.feedback = FeedbackService(self.db, self.clock)
         self.hall = HallBoard(self.db, self.clock)
         self.report_access = ReportAccessLog(self.db, self.clock)
+        self.notification_settings = NotificationSettings(self.db, self.clock)
+        self.notice_deliveries = NoticeDeliveries(self.db, self.clock)
+        self.stepper.end_hooks.append(notice_triggers.on_case_end)
 
     def sweep(self, as_of=None) -> dict:
         """Fire due timers and re-evaluate due lights: what Celery beat runs periodically."""

@@ -15,7 +15,8 @@ from .access import require_case_view
 from .clock import SHANGHAI
 from .errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from .identity import Actor
-from .models import CaseReader, Department, Notice, TaskRecord, TrailEntry, User
+from .models import CaseReader, Department, TaskRecord, TrailEntry, User
+from .notices import notify
 from .runtime import task_view
 
 URGES_PER_DAY = 1
@@ -55,9 +56,7 @@ class TaskOperations:
             actor=actor.id, detail={k: v for k, v in detail.items() if v is not None})])
 
     def _notify(self, session, recipients, kind: str, record: TaskRecord, message: str) -> None:
-        for recipient in dict.fromkeys(recipients):
-            session.add(Notice(recipient=recipient, kind=kind, case_id=record.case_id, task_id=record.id,
-                               message=message, created_at=self.clock.now()))
+        notify(session, recipients, kind, message, self.clock.now(), case_id=record.case_id, task_id=record.id)
 
     # --- operations ---------------------------------------------------------------------------
     def unclaim(self, task_id: str, actor: Actor) -> dict:

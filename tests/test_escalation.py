@@ -70,7 +70,7 @@ def test_escalation_follows_the_matter_and_step_configuration(engine, clock):
     assert view["assignee"] == clerk.id                    # not reassigned: only notify_head for this step
     with engine.db.reading() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(SupervisionItem)) == 0
-        assert [n.recipient for n in session.scalars(sa.select(Notice))] == [
+        assert [n.recipient for n in session.scalars(sa.select(Notice).where(Notice.kind == "escalation"))] == [
             u.id for u in people.values() if "负责人" in u.posts]
 
 

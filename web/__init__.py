@@ -84,9 +84,10 @@ def _page_blueprints():
     from .hall import bp as hall_bp
     from .inbox import bp as inbox_bp
     from .manage import bp as manage_bp
+    from .notification_channels import bp as channels_bp
     from .portal import bp as portal_bp
 
-    return [auth_bp, portal_bp, hall_bp, inbox_bp, admin_bp, manage_bp]
+    return [auth_bp, portal_bp, hall_bp, inbox_bp, admin_bp, manage_bp, channels_bp]
 
 
 def _stored_secret(instance_path: str) -> str:

@@ -106,11 +106,25 @@ def worker(concurrency: int):
     """Run a Celery worker with the beat schedule (the periodic sweep)."""
     from engine import scheduler
 
+    from integrations import tasks
+
     app = scheduler.make_celery(Settings())
     scheduler.attach(scheduler.engine(), app)
+    tasks.register(app)
     pool = "solo" if concurrency == 1 else "prefork"
     app.worker_main(["worker", "--beat", f"--pool={pool}", f"--concurrency={concurrency}", "--loglevel=INFO",
                      f"--schedule={app.conf.beat_schedule_filename}"])
+
+
+@main.command()
+def notify():
+    """Send the notices waiting for e-mail, SMS or webhook delivery now."""
+    from integrations import tasks
+    from engine import scheduler
+
+    scheduler.bind_engine(_engine())
+    result = tasks.dispatch_notices()
+    click.echo(f"{result['created']} delivery(ies) queued; {result['sent']} sent, {result['failed']} failed")
 
 
 @main.command()

@@ -15,11 +15,12 @@ from .matter_versions import MatterVersion
 from .documents import DocumentCounter, IssuedDocument, Licence
 from .feedback import Complaint, Rating
 from .materials import Material
+from .notifications import NoticeDelivery, NotificationChannel
 from .org import ApiToken, Department, User
 from .supervision import Notice, ReportAccess, Signal, SupervisionItem, ViolationRule
 from .trail import TrailEntry, TrailHead
 
 __all__ = [
-    "ApiToken", "Complaint", "Rating", "DocumentCounter", "IssuedDocument", "Licence", "Material", "CalendarDay", "CalendarYear", "Case", "CaseFee", "CasePause", "CaseReader", "PendingTimer", "Department", "Matter", "MatterVersion", "Notice", "ReportAccess", "Signal", "SupervisionItem", "ViolationRule", "ProcessDefinition", "TaskRecord",
+    "ApiToken", "Complaint", "Rating", "DocumentCounter", "IssuedDocument", "Licence", "Material", "CalendarDay", "CalendarYear", "Case", "CaseFee", "CasePause", "CaseReader", "PendingTimer", "Department", "Matter", "MatterVersion", "Notice", "NoticeDelivery", "NotificationChannel", "ReportAccess", "Signal", "SupervisionItem", "ViolationRule", "ProcessDefinition", "TaskRecord",
     "TrailEntry", "TrailHead", "User", "WorkflowJournal", "WorkflowSnapshot",
 ]

@@ -106,6 +106,8 @@ class Notice(Base):
     message: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime)
     read_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Set once the notice has been fanned out to the recipient's channels (e-mail, SMS, webhook).
+    dispatched_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
 
 
 class ReportAccess(Base):

@@ -237,6 +237,14 @@ SPEC = {
                 "type": "object", "properties": {"from": {"type": ["string", "null"], "format": "date-time"},
                                                  "until": {"type": ["string", "null"], "format": "date-time"}}}}}},
             "responses": {"200": _json({"type": "object"}), **_errors(400, 401, 403, 404)}}},
+        "/me/notification-channels": {
+            "get": {"summary": "The channels (email, sms, webhook) over which notices reach the signed-in user",
+                    "responses": {"200": _json({"type": "object"}), **_errors(401)}},
+            "put": {"summary": "Turn channels on (with an address) or off; a new webhook answers with its secret once",
+                    "requestBody": {"content": {"application/json": {"schema": {"type": "object",
+                        "additionalProperties": {"type": "object", "required": ["enabled"], "properties": {
+                            "enabled": {"type": "boolean"}, "address": {"type": ["string", "null"]}}}}}}},
+                    "responses": {"200": _json({"type": "object"}), **_errors(400, 401)}}},
         "/openapi.json": {"get": {"security": [], "responses": {"200": _json({"type": "object"})}}},
     },
 }
