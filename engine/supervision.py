@@ -120,13 +120,17 @@ class SupervisionService:
         with self.db.reading() as session:
             return [item_view(i) for i in session.scalars(query.order_by(SupervisionItem.due_at, SupervisionItem.id))]
 
-    def departments(self, actor: Actor) -> list[str]:
-        query = sa.select(SupervisionItem.department).distinct().order_by(SupervisionItem.department)
+    def filter_options(self, actor: Actor) -> dict:
+        """The departments and kinds among the items the actor sees, for the list's filters."""
         seen = visible_departments(actor)
-        if seen is not None:
-            query = query.where(SupervisionItem.department.in_(sorted(seen)))
+        options = {}
         with self.db.reading() as session:
-            return list(session.scalars(query))
+            for name, column in (("departments", SupervisionItem.department), ("kinds", SupervisionItem.kind)):
+                query = sa.select(column).distinct().order_by(column)
+                if seen is not None:
+                    query = query.where(SupervisionItem.department.in_(sorted(seen)))
+                options[name] = list(session.scalars(query))
+        return options
 
     def get(self, item_id: int, actor: Actor) -> dict:
         """The item, what it is about (case, signal, complaint) and its timeline of trail rows."""

@@ -146,3 +146,23 @@ def test_api_lists_reads_and_runs_the_procedure(app, engine):
     assert app.test_client().get("/api/v1/supervision-items").status_code == 401
     paths = app.test_client().get("/api/v1/openapi.json").get_json()["paths"]
     assert {"/supervision-items", "/supervision-items/{id}", "/supervision-items/{id}/finding"} <= set(paths)
+
+
+def test_filters_offer_what_is_there_and_pages_speak_english(app, engine):
+    item_id = new_item(engine)
+    with engine.db.transaction() as session:
+        open_item(session, engine.calendar.calendar(), engine.clock.now(), kind="custom_kind",
+                  department="其他局", summary="别的事项")
+    options = engine.supervision.filter_options(engine.identity.actor("supervisor"))
+    assert options == {"departments": ["其他局", "测试局"], "kinds": ["custom_kind", "overdue_step"]}
+    assert engine.supervision.filter_options(engine.identity.actor("far_supervisor")) == {
+        "departments": [], "kinds": []}
+    supervisor = page(app, "supervisor")
+    listing = text(supervisor.get("/supervision/?kind=custom_kind"))
+    assert "别的事项" in listing and "受理环节超期" not in listing and 'value="custom_kind" selected' in listing
+    supervisor.post("/language", {"lang": "en"})
+    assert "Supervision items" in text(supervisor.get("/supervision/"))
+    english = text(supervisor.get(f"/supervision/items/{item_id}"))
+    assert "Send supervision notice" in english and "Extend investigation" in english
+    refused = supervisor.post(f"/supervision/items/{item_id}/notice", {"text": ""})
+    assert "Please enter the text" in text(refused)

@@ -33,7 +33,7 @@ def index():
         flash(readable(exc), "error")
         items = []
     return render_template("supervision/index.html", items=items, filters=filters,
-                           departments=engine().supervision.departments(me), **LABELS)
+                           options=engine().supervision.filter_options(me), **LABELS)
 
 
 @bp.get("/department")
