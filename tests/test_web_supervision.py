@@ -73,6 +73,7 @@ def test_supervisor_lists_items_and_runs_the_procedure_with_the_head(app, engine
 
     refused = supervisor.post(f"/supervision/items/{item_id}/finding", {"text": "属实", "conclusion": ""})
     assert refused.status_code == 400 and "请选择结论" in text(refused)
+    assert "属实</textarea>" in text(refused)                        # what was typed stays in the form
     done = supervisor.post(f"/supervision/items/{item_id}/finding",
                            {"text": "超期属实，责令整改", "conclusion": "partly_substantiated"})
     assert done.status_code == 303
