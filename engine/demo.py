@@ -150,4 +150,26 @@ def seed_cases(engine) -> list[int]:
             drive(engine, case["id"], signers=["d01a", "d01b", "d02a"])
         elif plan == 3:
             drive(engine, case["id"], verdict="deny", signers=["d01a", "d01b", "d02a"])
+    seed_supervision_items(engine, started)
     return started
+
+
+def seed_supervision_items(engine, case_ids: list[int]) -> list[int]:
+    """Two 督办 items on running cases: one waiting for a notice, one the department has been noticed about."""
+    from .models import Case
+    from .supervision_items import open_item
+
+    with engine.db.reading() as session:
+        cases = session.scalars(sa.select(Case).where(Case.id.in_(case_ids), Case.status == "running")
+                                .order_by(Case.id).limit(2)).all()
+        cases = [(c.id, c.number, c.department) for c in cases]
+    opened = []
+    for case_id, number, department in cases:
+        with engine.db.transaction() as session:
+            opened.append(open_item(session, engine.calendar.calendar(), engine.clock.now(), kind="overdue_step",
+                                    department=department, case_id=case_id,
+                                    summary=f"办件 {number} 的受理环节已超过环节时限"))
+    if opened:
+        supervisor = engine.identity.actor("supervisor")
+        engine.supervision.send_notice(opened[-1], supervisor, "请于三个工作日内说明超期原因，并报送整改措施。")
+    return opened

@@ -28,6 +28,7 @@ from .organisation import OrganisationService
 from .report_access import ReportAccessLog
 from .repository import RepositoryService
 from .runtime import CaseService
+from .supervision import SupervisionService
 from .task_ops import TaskOperations
 from .tasks import TaskService
 from .workflow_store import WorkflowStore
@@ -66,10 +67,12 @@ class Shenpi:
         self.feedback = FeedbackService(self.db, self.clock)
         self.hall = HallBoard(self.db, self.clock)
         self.report_access = ReportAccessLog(self.db, self.clock)
+        self.supervision = SupervisionService(self.db, self.clock, self.calendar)
 
     def sweep(self, as_of=None) -> dict:
         """Fire due timers and re-evaluate due lights: what Celery beat runs periodically."""
-        return {"timers": self.runtime.fire_due_timers(as_of), "lights": self.case_clock.refresh_lights(as_of)}
+        return {"timers": self.runtime.fire_due_timers(as_of), "lights": self.case_clock.refresh_lights(as_of),
+                "supervision_items": self.supervision.sweep(as_of)}
 
     def init_db(self, create_tables: bool = True) -> None:
         """Create the tables (unless the schema is managed by migrations) and the trail's head row; idempotent."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from . import bp
+from . import bp, openapi_supervision
 from .auth import public
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -240,6 +240,10 @@ SPEC = {
         "/openapi.json": {"get": {"security": [], "responses": {"200": _json({"type": "object"})}}},
     },
 }
+
+
+SPEC["components"]["schemas"].update(openapi_supervision.SCHEMAS)
+SPEC["paths"].update(openapi_supervision.PATHS)
 
 
 @bp.get("/openapi.json")
