@@ -62,7 +62,7 @@ class ComplaintService:
             complaint = self._load(session, complaint_id, lock=False)
             if not rules.may_view(actor, complaint):
                 raise PermissionDenied("this complaint is handled by another unit")
-            return self._view(session, complaint)
+            return {**self._view(session, complaint), "operations": operations(actor, complaint)}
 
     def departments_for(self, actor: Actor) -> list[str]:
         """Active departments the actor may forward a complaint to."""
@@ -222,3 +222,16 @@ class ComplaintService:
         if complaint.complainant and not complaint.anonymous:
             session.add(Notice(recipient=complaint.complainant, kind="complaint_result", case_id=complaint.case_id,
                                message=message, created_at=now))
+
+
+def operations(actor: Actor, complaint: Complaint) -> list[str]:
+    """The steps of the procedure the actor may take on the complaint now."""
+    offered = []
+    if rules.may_supervise(actor, complaint):
+        if complaint.status in rules.OPEN and complaint.first_feedback_at is None:
+            offered.append("feedback")
+        offered += {SUBMITTED: ["decision"], ACCEPTED: ["forwarding"], ANSWERED: ["closure"]}.get(complaint.status, [])
+    if complaint.status == FORWARDED and complaint.forwarded_to and actor.heads(complaint.forwarded_to):
+        offered.append("result")
+    return offered
+

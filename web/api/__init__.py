@@ -9,11 +9,13 @@ from . import (  # noqa: E402,F401
     auth,
     calendar,
     cases,
+    complaints,
     definitions,
     documents,
     materials,
     matters,
     openapi,
+    sms,
     tasks,
     users,
 )
