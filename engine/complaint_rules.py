@@ -123,11 +123,15 @@ def public_view(complaint, case_number: str | None) -> dict:
             "result_at": _iso(complaint.result_at) if closed else None}
 
 
-def staff_view(complaint, case_number: str | None, complainant_name: str | None = None) -> dict:
-    """What supervisors and the department head read: the whole procedure with its limits and light."""
+def staff_view(complaint, case_number: str | None, complainant_name: str | None = None,
+               identify: bool = True) -> dict:
+    """What supervisors and the department head read: the whole procedure with its limits and light. Only
+    supervisors (``identify``) learn who complained and how to reach them; the department complained about
+    does not."""
     return {**public_view(complaint, case_number), "id": complaint.id, "case_id": complaint.case_id,
-            "complainant": complaint.complainant, "complainant_name": complainant_name,
-            "contact_phone": complaint.contact_phone,
+            "complainant": complaint.complainant if identify else None,
+            "complainant_name": complainant_name if identify else None,
+            "contact_phone": complaint.contact_phone if identify else None,
             "accept_due_at": _iso(complaint.accept_due_at), "feedback_due_at": _iso(complaint.feedback_due_at),
             "result_due_at": _iso(complaint.result_due_at), "decided_by": complaint.decided_by,
             "result": complaint.result, "upheld": complaint.upheld, "result_by": complaint.result_by,

@@ -55,14 +55,15 @@ class ComplaintService:
                                        (Complaint.light == "green", 2), else_=3),
                                Complaint.submitted_at.desc(), Complaint.id.desc()).limit(limit)
         with self.db.reading() as session:
-            return [rules.staff_view(c, number) for c, number in session.execute(query).all()]
+            return [rules.staff_view(c, number, identify=rules.may_supervise(actor, c))
+                    for c, number in session.execute(query).all()]
 
     def get(self, complaint_id: int, actor: Actor) -> dict:
         with self.db.reading() as session:
             complaint = self._load(session, complaint_id, lock=False)
             if not rules.may_view(actor, complaint):
                 raise PermissionDenied("this complaint is handled by another unit")
-            return {**self._view(session, complaint), "operations": operations(actor, complaint)}
+            return {**self._view(session, complaint, actor), "operations": operations(actor, complaint)}
 
     def departments_for(self, actor: Actor) -> list[str]:
         """Active departments the actor may forward a complaint to."""
@@ -193,7 +194,7 @@ class ComplaintService:
                 detail={"number": complaint.number, "light": complaint.light,
                         **{k: v for k, v in detail.items() if v is not None}}))
             session.flush()
-            return self._view(session, complaint)
+            return self._view(session, complaint, actor)
 
     @staticmethod
     def _load(session, complaint_id, lock: bool) -> Complaint:
@@ -206,10 +207,10 @@ class ComplaintService:
         return complaint
 
     @staticmethod
-    def _view(session, complaint: Complaint) -> dict:
+    def _view(session, complaint: Complaint, actor: Actor) -> dict:
         number = session.scalar(sa.select(Case.number).where(Case.id == complaint.case_id)) if complaint.case_id else None
         name = session.scalar(sa.select(User.name).where(User.id == complaint.complainant)) if complaint.complainant else None
-        return rules.staff_view(complaint, number, name)
+        return rules.staff_view(complaint, number, name, identify=rules.may_supervise(actor, complaint))
 
     @staticmethod
     def _heads(session, department: str) -> list[str]:

@@ -99,7 +99,10 @@ def test_real_name_procedure_end_to_end(engine, clock):
         engine.complaints.report_result(cid, who(engine, "other_head"), "处理完毕", True)
     with pytest.raises(InvalidInput):
         engine.complaints.report_result(cid, head, "处理完毕", "yes")
-    assert engine.complaints.list(head)[0]["number"] == filed["number"]
+    for seen_by_head in (engine.complaints.list(head)[0], engine.complaints.get(cid, head)):
+        assert seen_by_head["number"] == filed["number"] and seen_by_head["complainant"] is None
+        assert seen_by_head["contact_phone"] is None and seen_by_head["complainant_name"] is None
+    assert engine.complaints.get(cid, supervisor)["contact_phone"] == "13800000000"
     assert engine.complaints.list(who(engine, "other_head")) == []
 
     view = engine.complaints.report_result(cid, head, "已批评教育承办人，办件已办结", True)
