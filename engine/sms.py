@@ -17,9 +17,10 @@ class SmsGateway(Protocol):
 
 
 class LoggingSmsGateway:
-    """Writes every message to the log and keeps it in memory (``sent``), for development and tests."""
+    """Writes every message to the log and keeps the latest ones in memory (``sent``), for development and tests."""
 
     name = "logging"
+    KEEP = 1000
 
     def __init__(self):
         self.sent: list[tuple[str, str]] = []
@@ -29,6 +30,7 @@ class LoggingSmsGateway:
         log.info("SMS to %s: %s", mask_phone(phone), text)
         with self._lock:
             self.sent.append((phone, text))
+            del self.sent[:-self.KEEP]
 
 
 GATEWAYS = {"logging": LoggingSmsGateway}

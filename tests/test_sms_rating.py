@@ -87,6 +87,9 @@ def test_the_logging_gateway_logs_masked_and_keeps_messages(caplog):
     with caplog.at_level(logging.INFO, logger="shenpi.sms"):
         gateway.send(PHONE, "你好")
     assert gateway.sent == [(PHONE, "你好")] and "138****0000" in caplog.text and PHONE not in caplog.text
+    for n in range(gateway.KEEP + 5):
+        gateway.send(PHONE, str(n))
+    assert len(gateway.sent) == gateway.KEEP and gateway.sent[-1] == (PHONE, str(gateway.KEEP + 4))
     with pytest.raises(InvalidInput):
         sms.make_gateway("carrier-pigeon")
     assert sms.normalise_phone("+86 138-0000-0000") == PHONE and sms.mask_phone("12") == "****"

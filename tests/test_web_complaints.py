@@ -119,6 +119,9 @@ def test_the_complaints_api(app, api):
     listed = api.get("/api/v1/complaints?status=submitted", headers=bearer(api, "supervisor")).get_json()
     assert [c["number"] for c in listed] == [number]
     cid = listed[0]["id"]
+    by = lambda query: [c["number"] for c in api.get(f"/api/v1/complaints?{query}", headers=bearer(api, "supervisor")).get_json()]  # noqa: E731
+    assert by("department=测试局") == [number] and by("department=其他局") == []
+    assert by("light=yellow") == [number] and by("light=red") == []
     assert api.get("/api/v1/complaints", headers=bearer(api, "far_supervisor")).get_json() == []
     assert api.get("/api/v1/complaints", headers=bearer(api, "citizen")).status_code == 403
     assert api.get("/api/v1/complaints?status=bogus", headers=bearer(api, "supervisor")).status_code == 400
