@@ -34,6 +34,12 @@ class Settings:
     max_case_files: int = field(default_factory=lambda: int(_env("MAX_CASE_FILES", "50")))
     max_case_bytes: int = field(default_factory=lambda: int(_env("MAX_CASE_BYTES", str(100 * 1024 * 1024))))
     office_hours: str = field(default_factory=lambda: _env("OFFICE_HOURS", "09:00-12:00,13:30-17:30"))
+    # Complaints: working days a department has for its result once a complaint is forwarded to it.
+    complaint_result_days: int = field(default_factory=lambda: int(_env("COMPLAINT_RESULT_DAYS", "10")))
+    # SMS: the gateway that sends texts ("logging": write them to the log), and the shared secret the SMS
+    # provider sends with inbound replies (empty: the inbound callback is switched off).
+    sms_gateway: str = field(default_factory=lambda: _env("SMS_GATEWAY", "logging"))
+    sms_inbound_secret: str = field(default_factory=lambda: _env("SMS_INBOUND_SECRET", ""))
 
     @property
     def embedded_broker(self) -> bool:

@@ -11,6 +11,7 @@ from .case_flow import CaseFlow
 from .case_search import CaseSearch
 from .case_step import CaseStepper
 from .catalogue import CatalogueService
+from .complaints import ComplaintService
 from .config import Settings
 from .db import Database
 from .documents import DocumentService
@@ -27,6 +28,8 @@ from .materials import MaterialService
 from .organisation import OrganisationService
 from .report_access import ReportAccessLog
 from .repository import RepositoryService
+from .sms import make_gateway
+from .sms_rating import SmsRating
 from .runtime import CaseService
 from .supervision import SupervisionService
 from .task_ops import TaskOperations
@@ -64,7 +67,9 @@ class Shenpi:
         self.case_flow = CaseFlow(self.db, self.repository)
         self.guide = GuideService(self.db, self.repository)
         self.applicant_cases = ApplicantCases(self.db)
-        self.feedback = FeedbackService(self.db, self.clock)
+        self.feedback = FeedbackService(self.db, self.clock, self.calendar)
+        self.complaints = ComplaintService(self.db, self.clock, self.calendar, self.settings.complaint_result_days)
+        self.sms_rating = SmsRating(self.db, self.clock, self.stepper, make_gateway(self.settings.sms_gateway))
         self.hall = HallBoard(self.db, self.clock)
         self.report_access = ReportAccessLog(self.db, self.clock)
         self.supervision = SupervisionService(self.db, self.clock, self.calendar)
@@ -72,7 +77,8 @@ class Shenpi:
     def sweep(self, as_of=None) -> dict:
         """Fire due timers and re-evaluate due lights: what Celery beat runs periodically."""
         return {"timers": self.runtime.fire_due_timers(as_of), "lights": self.case_clock.refresh_lights(as_of),
-                "supervision_items": self.supervision.sweep(as_of)}
+                "supervision_items": self.supervision.sweep(as_of),
+                "complaints": self.complaints.sweep(as_of)}
 
     def init_db(self, create_tables: bool = True) -> None:
         """Create the tables (unless the schema is managed by migrations) and the trail's head row; idempotent."""
