@@ -12,7 +12,8 @@ from .case_step import timer_due
 from .errors import InvalidInput, InvalidState, NotFound, PermissionDenied
 from .identity import Actor
 from .lights import NONE, light_at
-from .models import Case, CasePause, Matter, PendingTimer, SupervisionItem, TaskRecord
+from .models import Case, CasePause, Matter, PendingTimer, TaskRecord
+from .supervision_items import open_item
 from .working_time import CalendarDataMissing
 
 ACCEPTANCE_STEP = "Task_Accept"
@@ -102,8 +103,7 @@ class CaseClockService:
                 detail={"kind": kind, "label": PAUSE_KINDS[kind], "reason": reason, "missing": missing})] + events)
         return self.clock_view(case_id)
 
-    @staticmethod
-    def _check_one_time_notice(session, case: Case, missing: list, actor: Actor, now) -> list:
+    def _check_one_time_notice(self, session, case: Case, missing: list, actor: Actor, now) -> list:
         """Items of a second notice that the guide lists could have been asked the first time."""
         earlier = session.scalars(sa.select(CasePause.missing).where(
             CasePause.case_id == case.id, CasePause.kind == "supplement")).all()
@@ -114,10 +114,9 @@ class CaseClockService:
         flagged = [m for m in missing if m in listed]
         if not flagged:
             return []
-        session.add(SupervisionItem(
-            case_id=case.id, kind="repeated_supplement_notice", department=case.department, status="open",
-            summary=f"办件 {case.number} 第{len(earlier) + 1}次补正告知仍要求办事指南所列材料：{'、'.join(flagged)}",
-            opened_at=now))
+        open_item(session, self.calendars.calendar(), now, kind="repeated_supplement_notice",
+                  department=case.department, case_id=case.id,
+                  summary=f"办件 {case.number} 第{len(earlier) + 1}次补正告知仍要求办事指南所列材料：{'、'.join(flagged)}")
         return [trail.event("supervision_flagged", now, case_id=case.id, actor="engine", to_state="open",
                             detail={"rule": "one_time_notice", "notice": len(earlier) + 1, "items": flagged,
                                     "by": actor.id})]

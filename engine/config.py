@@ -42,6 +42,12 @@ class Settings:
     smtp_password: str = field(default_factory=lambda: _env("SMTP_PASSWORD", ""))
     smtp_starttls: bool = field(default_factory=lambda: _env("SMTP_STARTTLS", "0") in ("1", "true", "yes"))
     notify_interval_seconds: float = field(default_factory=lambda: float(_env("NOTIFY_INTERVAL", "30")))
+    # Complaints: working days a department has for its result once a complaint is forwarded to it.
+    complaint_result_days: int = field(default_factory=lambda: int(_env("COMPLAINT_RESULT_DAYS", "10")))
+    # SMS: the gateway that sends texts ("logging": write them to the log), and the shared secret the SMS
+    # provider sends with inbound replies (empty: the inbound callback is switched off).
+    sms_gateway: str = field(default_factory=lambda: _env("SMS_GATEWAY", "logging"))
+    sms_inbound_secret: str = field(default_factory=lambda: _env("SMS_INBOUND_SECRET", ""))
 
     @property
     def embedded_broker(self) -> bool:

@@ -150,4 +150,46 @@ def seed_cases(engine) -> list[int]:
             drive(engine, case["id"], signers=["d01a", "d01b", "d02a"])
         elif plan == 3:
             drive(engine, case["id"], verdict="deny", signers=["d01a", "d01b", "d02a"])
+    seed_supervision_items(engine, started)
+    seed_complaints(engine, started)
     return started
+
+
+def seed_supervision_items(engine, case_ids: list[int]) -> list[int]:
+    """Two 督办 items on running cases: one waiting for a notice, one the department has been noticed about."""
+    from .models import Case
+    from .supervision_items import open_item
+
+    with engine.db.reading() as session:
+        cases = session.scalars(sa.select(Case).where(Case.id.in_(case_ids), Case.status == "running")
+                                .order_by(Case.id).limit(2)).all()
+        cases = [(c.id, c.number, c.department) for c in cases]
+    opened = []
+    for case_id, number, department in cases:
+        with engine.db.transaction() as session:
+            opened.append(open_item(session, engine.calendar.calendar(), engine.clock.now(), kind="overdue_step",
+                                    department=department, case_id=case_id,
+                                    summary=f"办件 {number} 的受理环节已超过环节时限"))
+    if opened:
+        supervisor = engine.identity.actor("supervisor")
+        engine.supervision.send_notice(opened[-1], supervisor, "请于三个工作日内说明超期原因，并报送整改措施。")
+    return opened
+
+
+def seed_complaints(engine, case_ids: list[int]) -> None:
+    """Three complaints for the complaint pages: just filed (anonymous), given first feedback, and forwarded."""
+    applicant, supervisor = engine.identity.actor("applicant"), engine.identity.actor("supervisor")
+    departments = engine.feedback.departments()
+    engine.feedback.complain(None, "窗口排队时间过长", "上午排队两个小时仍未办理。", anonymous=True,
+                             department=departments[0] if departments else None)
+    if not case_ids:
+        return
+    ids = []
+    for subject, content in (("办理进度慢", "承诺时限将到，仍未收到任何通知。"),
+                             ("多次要求补充材料", "同一材料被要求提交了两次。")):
+        filed = engine.feedback.complain(applicant, subject, content, anonymous=False, case_id=case_ids[0])
+        ids.append(next(c["id"] for c in engine.complaints.list(supervisor) if c["number"] == filed["number"]))
+    engine.complaints.give_feedback(ids[0], supervisor, "已收到您的投诉，正在核实。")
+    engine.complaints.decide(ids[1], supervisor, accept=True)
+    department = engine.complaints.get(ids[1], supervisor)["department"]
+    engine.complaints.forward(ids[1], supervisor, department, note="请核实是否重复要求补正材料。")

@@ -12,7 +12,7 @@ import secrets
 
 import sqlalchemy as sa
 
-from . import trail
+from . import complaint_rules, trail
 from .access import require_own_case
 from .clock import SHANGHAI
 from .errors import Conflict, InvalidInput, InvalidState, NotFound, PermissionDenied
@@ -62,9 +62,10 @@ def validate_scores(scores) -> dict:
 
 
 class FeedbackService:
-    def __init__(self, db, clock):
+    def __init__(self, db, clock, calendars):
         self.db = db
         self.clock = clock
+        self.calendars = calendars
 
     # --- ratings ----------------------------------------------------------------------------------
     def rate(self, case_id: int, actor: Actor, scores, comment=None) -> dict:
@@ -74,19 +75,7 @@ class FeedbackService:
         try:
             with self.db.transaction() as session:
                 case = require_own_case(session, actor, case_id)
-                if case.status != "ended":
-                    raise InvalidState("a case can be rated once it has ended")
-                if session.scalar(sa.select(Rating.id).where(Rating.case_id == case.id)) is not None:
-                    raise InvalidState("this case has already been rated")
-                rating = Rating(case_id=case.id, matter_code=case.matter_code, department=case.department,
-                                rater=actor.id, overall=scores["overall"], scores=scores, comment=comment,
-                                rated_at=now)
-                session.add(rating)
-                session.flush()
-                trail.append_case_events(session, case.id, [trail.event(
-                    "service_rated", now, case_id=case.id, actor=actor.id, to_state=str(scores["overall"]),
-                    data_digest=trail.digest({"scores": scores, "comment": comment}), detail={"scores": scores})])
-                return _rating_view(rating)
+                return record_rating(session, case, actor.id, scores, comment, now, channel="online")
         except sa.exc.IntegrityError:   # rated concurrently by a second request: the first one counts
             raise InvalidState("this case has already been rated") from None
 
@@ -132,12 +121,16 @@ class FeedbackService:
             complaint = Complaint(number=number, anonymous=bool(anonymous), complainant=complainant,
                                   contact_phone=contact_phone, case_id=case_id, department=department,
                                   subject=subject, content=content, status=SUBMITTED, submitted_at=now,
-                                  status_changed_at=now)
+                                  status_changed_at=now,
+                                  **complaint_rules.filing_limits(now, self.calendars.calendar()))
             session.add(complaint)
             session.flush()
             row = trail.event("complaint_filed", now, case_id=case_id, actor=complainant or "anonymous",
                               to_state=SUBMITTED, data_digest=trail.digest({"subject": subject, "content": content}),
-                              detail={"number": number, "anonymous": bool(anonymous), "department": department})
+                              element_id=number, detail={"number": number, "anonymous": bool(anonymous),
+                                                         "department": department,
+                                                         "accept_due_at": complaint.accept_due_at.isoformat(),
+                                                         "feedback_due_at": complaint.feedback_due_at.isoformat()})
             if case_id is not None:
                 trail.append_case_events(session, case_id, [row])
             else:
@@ -176,13 +169,28 @@ class FeedbackService:
         raise Conflict("could not allocate a complaint number; try again")
 
 
+def record_rating(session, case: Case, rater: str, scores: dict, comment, now, channel: str) -> dict:
+    """The one rule for a rating, online or by SMS: the case has ended and has no rating yet. The caller turns
+    an IntegrityError at commit (a concurrent rating) into InvalidState."""
+    if case.status != "ended":
+        raise InvalidState("a case can be rated once it has ended")
+    if session.scalar(sa.select(Rating.id).where(Rating.case_id == case.id)) is not None:
+        raise InvalidState("this case has already been rated")
+    rating = Rating(case_id=case.id, matter_code=case.matter_code, department=case.department, rater=rater,
+                    overall=scores["overall"], scores=scores, comment=comment, rated_at=now)
+    session.add(rating)
+    session.flush()
+    trail.append_case_events(session, case.id, [trail.event(
+        "service_rated", now, case_id=case.id, actor=rater, to_state=str(scores["overall"]),
+        data_digest=trail.digest({"scores": scores, "comment": comment}),
+        detail={"scores": scores, "channel": channel} if channel != "online" else {"scores": scores})])
+    return _rating_view(rating)
+
+
 def _rating_view(rating: Rating) -> dict:
     return {"case_id": rating.case_id, "overall": rating.overall, "scores": dict(rating.scores),
             "comment": rating.comment, "rated_at": rating.rated_at.isoformat()}
 
 
 def _complaint_view(complaint: Complaint, case_number: str | None) -> dict:
-    return {"number": complaint.number, "anonymous": complaint.anonymous, "subject": complaint.subject,
-            "content": complaint.content, "department": complaint.department, "case_number": case_number,
-            "status": complaint.status, "submitted_at": complaint.submitted_at.isoformat(),
-            "status_changed_at": complaint.status_changed_at.isoformat()}
+    return complaint_rules.public_view(complaint, case_number)

@@ -11,6 +11,7 @@ from .case_flow import CaseFlow
 from .case_search import CaseSearch
 from .case_step import CaseStepper
 from .catalogue import CatalogueService
+from .complaints import ComplaintService
 from .config import Settings
 from .db import Database
 from .documents import DocumentService
@@ -29,7 +30,10 @@ from .notification_settings import NotificationSettings
 from .organisation import OrganisationService
 from .report_access import ReportAccessLog
 from .repository import RepositoryService
+from .sms import make_gateway
+from .sms_rating import SmsRating
 from .runtime import CaseService
+from .supervision import SupervisionService
 from .task_ops import TaskOperations
 from .tasks import TaskService
 from .workflow_store import WorkflowStore
@@ -65,16 +69,22 @@ class Shenpi:
         self.case_flow = CaseFlow(self.db, self.repository)
         self.guide = GuideService(self.db, self.repository)
         self.applicant_cases = ApplicantCases(self.db)
-        self.feedback = FeedbackService(self.db, self.clock)
+        self.feedback = FeedbackService(self.db, self.clock, self.calendar)
+        self.complaints = ComplaintService(self.db, self.clock, self.calendar, self.settings.complaint_result_days)
+        self.sms_gateway = make_gateway(self.settings.sms_gateway)
+        self.sms_rating = SmsRating(self.db, self.clock, self.stepper, self.sms_gateway)
         self.hall = HallBoard(self.db, self.clock)
         self.report_access = ReportAccessLog(self.db, self.clock)
         self.notification_settings = NotificationSettings(self.db, self.clock)
         self.notice_deliveries = NoticeDeliveries(self.db, self.clock)
         self.stepper.end_hooks.append(notice_triggers.on_case_end)
+        self.supervision = SupervisionService(self.db, self.clock, self.calendar)
 
     def sweep(self, as_of=None) -> dict:
         """Fire due timers and re-evaluate due lights: what Celery beat runs periodically."""
-        return {"timers": self.runtime.fire_due_timers(as_of), "lights": self.case_clock.refresh_lights(as_of)}
+        return {"timers": self.runtime.fire_due_timers(as_of), "lights": self.case_clock.refresh_lights(as_of),
+                "supervision_items": self.supervision.sweep(as_of),
+                "complaints": self.complaints.sweep(as_of)}
 
     def init_db(self, create_tables: bool = True) -> None:
         """Create the tables (unless the schema is managed by migrations) and the trail's head row; idempotent."""

@@ -61,4 +61,7 @@ def test_demo_seeds_people_and_cases(sqlite_shenpi, monkeypatch):
     assert "demo cases started" in result.output
     cases = sqlite_shenpi.runtime.list_cases(ENGINE)
     assert {c["status"] for c in cases} == {"running", "ended"}
+    items = sqlite_shenpi.supervision.list(ENGINE)
+    assert sorted(i["status"] for i in items if i["kind"] == "overdue_step") == ["noticed", "open"]
+    assert [i["status"] for i in items if i["kind"] == "complaint"] == ["open"]   # the forwarded demo complaint
     assert run(sqlite_shenpi, monkeypatch, "trail", "verify").exit_code == 0

@@ -6,7 +6,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from engine.identity import ROLE_NAMES
+from engine.identity import HEAD_POST, ROLE_NAMES
 
 from .formatting import register_filters
 
@@ -17,6 +17,9 @@ NAVIGATION = [
     ("inbox.index", _l("待办任务"), "official"),
     ("inbox.cases", _l("办件查询"), "staff"),
     ("cockpit.index", _l("监察驾驶舱"), "supervisor"),
+    ("supervision.index", _l("督办事项"), "supervisor"),
+    ("supervision.department", _l("本部门督办"), "head"),
+    ("complaints.index", _l("投诉处理"), "staff"),
     ("admin.home", _l("系统管理"), "admin"),
     ("hall.board", _l("大厅显示屏"), "anyone"),
 ]
@@ -29,6 +32,7 @@ def _may_see(audience: str) -> bool:
         return False
     return {"applicant": current_user.is_applicant, "official": current_user.is_official,
             "supervisor": current_user.is_supervisor, "admin": current_user.is_admin,
+            "head": current_user.is_official and HEAD_POST in current_user.actor.posts,
             "staff": current_user.is_official or current_user.is_supervisor or current_user.is_admin}[audience]
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from . import bp
+from . import bp, openapi_supervision
 from .auth import public
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -40,7 +40,8 @@ SPEC = {
     "servers": [{"url": "/api/v1"}],
     "security": [{"bearer": []}],
     "components": {
-        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
+                            "smsSecret": {"type": "apiKey", "in": "header", "name": "X-Shenpi-Sms-Secret"}},
         "schemas": {
             "Error": {"type": "object", "required": ["error"], "properties": {"error": {
                 "type": "object", "required": ["code", "message"],
@@ -92,6 +93,19 @@ SPEC = {
                     "filename": {"type": "string"}, "media_type": {"type": "string"}, "size": {"type": "integer"},
                     "sha256": {"type": "string"}, "uploaded_by": {"type": "string"},
                     "uploaded_at": {"type": "string", "format": "date-time"}}},
+            "Complaint": {"type": "object", "required": ["id", "number", "status"], "properties": {
+                "id": {"type": "integer"}, "number": {"type": "string"}, "anonymous": {"type": "boolean"},
+                "subject": {"type": "string"}, "content": {"type": "string"},
+                "department": {"type": ["string", "null"]}, "case_id": {"type": ["integer", "null"]},
+                "status": {"type": "string", "enum": ["submitted", "accepted", "rejected", "forwarded", "answered", "closed"]},
+                "decision": {"type": ["string", "null"], "enum": ["accepted", "rejected", None]},
+                "first_feedback": {"type": ["string", "null"]}, "decision_reason": {"type": ["string", "null"]},
+                "forwarded_to": {"type": ["string", "null"]}, "result": {"type": ["string", "null"]},
+                "upheld": {"type": ["boolean", "null"]}, "light": {"type": "string"},
+                "accept_due_at": {"type": ["string", "null"], "format": "date-time"},
+                "feedback_due_at": {"type": ["string", "null"], "format": "date-time"},
+                "result_due_at": {"type": ["string", "null"], "format": "date-time"},
+                "open_limits": {"type": "object", "description": "feedback / acceptance / result → due instant"}}},
             "TrailEntry": {"type": "object", "properties": {
                 "seq": {"type": "integer"}, "event": {"type": "string"}, "element": {"type": ["string", "null"]},
                 "from": {"type": ["string", "null"]}, "to": {"type": ["string", "null"]},
@@ -245,9 +259,51 @@ SPEC = {
                         "additionalProperties": {"type": "object", "required": ["enabled"], "properties": {
                             "enabled": {"type": "boolean"}, "address": {"type": ["string", "null"]}}}}}}},
                     "responses": {"200": _json({"type": "object"}), **_errors(400, 401)}}},
+        "/complaints": {"get": {"summary": "Complaints the caller handles (supervisors: their units; a department "
+                                           "head: those forwarded to the department), red first",
+            "parameters": [{"name": "status", "in": "query", "schema": {"type": "string", "enum": [
+                "submitted", "accepted", "rejected", "forwarded", "answered", "closed"]}},
+                {"name": "department", "in": "query", "schema": {"type": "string"}},
+                {"name": "light", "in": "query", "schema": {"type": "string", "enum": ["none", "yellow", "green", "red"]}},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1}}],
+            "responses": {"200": _json({"type": "array", "items": _ref("Complaint")}), **_errors(400, 401, 403)}}},
+        "/complaints/{id}": {"get": {"parameters": [_path_id("id")], "responses": {
+            "200": _json(_ref("Complaint")), **_errors(401, 403, 404)}}},
+        **{f"/complaints/{{id}}/{name}": {"post": {"summary": summary, "parameters": [_path_id("id")],
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": required,
+                                                                        "properties": fields}}}},
+            "responses": {"200": _json(_ref("Complaint")), **_errors(400, 401, 403, 404, 409)}}}
+           for name, summary, required, fields in (
+               ("feedback", "First feedback to the complainant (within 24 hours; supervisor)", ["text"],
+                {"text": {"type": "string"}}),
+               ("decision", "Accept, or reject with a reason (within 5 working days; supervisor)", ["accept"],
+                {"accept": {"type": "boolean"}, "reason": {"type": "string", "description": "required to reject"}}),
+               ("forwarding", "Forward an accepted complaint to a department; opens a supervision item", ["department"],
+                {"department": {"type": "string"}, "note": {"type": "string"},
+                 "days": {"type": "integer", "minimum": 1, "maximum": 60,
+                          "description": "working days for the result (default SHENPI_COMPLAINT_RESULT_DAYS, 10)"}}),
+               ("result", "The department head's result", ["result", "upheld"],
+                {"result": {"type": "string"}, "upheld": {"type": "boolean"}}),
+               ("closure", "Close an answered complaint; the result goes to a real-name complainant", [],
+                {"note": {"type": "string"}}),
+           )},
+        "/sms/inbound": {"post": {"security": [{"smsSecret": []}],
+            "summary": "The SMS provider's inbound callback: a reply `评价 <办件编号> <1-5> [意见]` rates the case "
+                       "(matched by number and the applicant's phone; ended cases, once)",
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["phone", "text"],
+                "properties": {"phone": {"type": "string"}, "text": {"type": "string"}}}},
+                "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
+                    "phone": {"type": "string"}, "text": {"type": "string"}}}}}},
+            "responses": {"200": _json({"type": "object", "properties": {
+                "ok": {"type": "boolean"}, "case_number": {"type": "string"}, "overall": {"type": "integer"},
+                "reply": {"type": "string"}}}), **_errors(400, 401, 404, 409, 503)}}},
         "/openapi.json": {"get": {"security": [], "responses": {"200": _json({"type": "object"})}}},
     },
 }
+
+
+SPEC["components"]["schemas"].update(openapi_supervision.SCHEMAS)
+SPEC["paths"].update(openapi_supervision.PATHS)
 
 
 @bp.get("/openapi.json")

@@ -33,7 +33,9 @@ ASPECTS = {"overall": _l("总体满意度"), "efficiency": _l("办理效率"), "
            "convenience": _l("办事便利程度")}
 STARS = {1: _l("非常不满意"), 2: _l("不满意"), 3: _l("基本满意"), 4: _l("满意"), 5: _l("非常满意")}
 MATERIAL_KINDS = {"application": _l("申请材料"), "supplement": _l("补正材料")}
-COMPLAINT_STATUS = {"submitted": (_l("已提交，待受理"), "badge-blue")}
+COMPLAINT_STATUS = {"submitted": (_l("已提交，待受理"), "badge-blue"), "accepted": (_l("已受理"), "badge-blue"),
+                    "rejected": (_l("不予受理"), "badge-red"), "forwarded": (_l("已转部门办理"), "badge-yellow"),
+                    "answered": (_l("部门已答复，待审核"), "badge-yellow"), "closed": (_l("已办结"), "badge-green")}
 
 
 def status(code: str):

@@ -1,0 +1,109 @@
+"""Watching supervision items' limits: the same lights as cases, and escalation of an overdue investigation.
+
+The sweep re-evaluates only items whose next light change is due (``light_next_at``). When an unclosed item's
+light turns red (its due date has passed), the item is escalated: its level goes up and the supervisors of its
+department and the heads of their bureaus get a notice. An extension moves the due date, so an extended item
+that passes its new date is escalated again.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from . import trail
+from .identity import HEAD_POST, MONITOR, SUPERVISOR, supervised_units
+from .lights import RED, light_at
+from .models import Department, Notice, SupervisionItem, User
+
+CLOSED = "closed"
+_notices = Notice.__table__
+
+
+def item_key(item_id: int) -> str:
+    """How the item's trail rows name it (element_id)."""
+    return f"supervision_item:{item_id}"
+
+
+def append_item_events(session, item, rows: list[dict]) -> None:
+    """Trail rows of an item: in its case's chain when it has a case, else in the system chain."""
+    if item.case_id is not None:
+        trail.append_case_events(session, item.case_id, rows)
+    else:
+        trail.append(session, rows, None)
+
+
+def item_event(event: str, item, at, *, actor: str, from_state=None, to_state=None, detail=None,
+               digest_of=None) -> dict:
+    return trail.event(event, at, case_id=item.case_id, task_id=item.task_id, element_id=item_key(item.id),
+                       actor=actor, from_state=from_state, to_state=to_state, detail=detail,
+                       data_digest=trail.digest(digest_of) if digest_of is not None else None)
+
+
+def notify(session, recipients, kind: str, item, message: str, now) -> list[str]:
+    recipients = list(dict.fromkeys(r for r in recipients if r))
+    for recipient in recipients:
+        session.execute(_notices.insert().values(recipient=recipient, kind=kind, case_id=item.case_id,
+                                                 task_id=item.task_id, message=message, created_at=now))
+    return recipients
+
+
+def department_heads(session, department: str) -> list[str]:
+    rows = session.execute(sa.select(User.id, User.posts).join(Department, User.department_id == Department.id)
+                           .where(Department.name == department, User.active.is_(True)).order_by(User.id)).all()
+    return [user_id for user_id, posts in rows if HEAD_POST in (posts or [])]
+
+
+def supervisors_of(session, department: str) -> tuple[list[str], list[str]]:
+    """The active supervisors whose scope covers ``department``, and the heads of their bureaus."""
+    users = session.execute(sa.select(User.id, User.roles, User.department_id)
+                            .where(User.active.is_(True)).order_by(User.id)).all()
+    supervisors, bureaus = [], set()
+    for user_id, roles, department_id in users:
+        if {SUPERVISOR, MONITOR} & set(roles or ()) and department in supervised_units(session, department_id):
+            supervisors.append(user_id)
+            bureaus.add(department_id)
+    heads = []
+    if bureaus:
+        for user_id, posts in session.execute(sa.select(User.id, User.posts).where(
+                User.department_id.in_(bureaus), User.active.is_(True)).order_by(User.id)).all():
+            if HEAD_POST in (posts or []):
+                heads.append(user_id)
+    return supervisors, heads
+
+
+def refresh_item_light(session, item, now, calendar) -> list[dict]:
+    """Set the item's light for ``now``; the trail rows of a change (and of an escalation it causes)."""
+    light, item.light_next_at = light_at(now, item.due_at, item.due_at, calendar)
+    if light == item.light:
+        return []
+    rows = [item_event("light_changed", item, now, actor="engine", from_state=item.light, to_state=light)]
+    item.light = light
+    if light == RED and item.status != CLOSED:
+        rows.append(escalate(session, item, now))
+    return rows
+
+
+def escalate(session, item, now) -> dict:
+    item.escalation_level = (item.escalation_level or 0) + 1
+    supervisors, heads = supervisors_of(session, item.department)
+    message = (f"督办事项 #{item.id}（{item.department}）已超过调查办结期限仍未办结，"
+               f"已升级为第 {item.escalation_level} 级督办：{item.summary}")
+    notified = notify(session, supervisors + heads, "supervision_escalation", item, message, now)
+    return item_event("supervision_escalated", item, now, actor="engine", to_state=f"level {item.escalation_level}",
+                      detail={"level": item.escalation_level, "notified": notified,
+                              "due_at": item.due_at.isoformat() if item.due_at else None})
+
+
+def sweep_items(db, calendars, as_of, limit: int = 5000) -> int:
+    """Re-evaluate the lights of unclosed items whose next change is due; returns how many changed."""
+    calendar = calendars.calendar()
+    changed = 0
+    with db.transaction() as session:
+        items = session.scalars(sa.select(SupervisionItem).where(
+            SupervisionItem.light_next_at <= as_of, SupervisionItem.status != CLOSED)
+            .order_by(SupervisionItem.id).limit(limit).with_for_update()).all()
+        for item in items:
+            rows = refresh_item_light(session, item, as_of, calendar)
+            if rows:
+                append_item_events(session, item, rows)
+                changed += 1
+    return changed

@@ -1,0 +1,77 @@
+"""The 督办 pages. Every rule (who may see or do what, in which state) is the engine's; these views only show."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from engine.errors import EngineError, NotFound
+from engine.identity import ADMIN, HEAD_POST, MONITOR, OFFICIAL, SUPERVISOR
+
+from ..session import actor, engine, roles_required
+from . import bp
+from .labels import CONCLUSIONS, DONE, EVENTS, KINDS, STATUSES, readable
+
+WATCHERS = (SUPERVISOR, MONITOR, ADMIN)
+STAFF = (OFFICIAL, SUPERVISOR, MONITOR, ADMIN)
+STEPS = {
+    "notice": lambda s, me, i, f: s.supervision.send_notice(i, me, f.get("text")),
+    "response": lambda s, me, i, f: s.supervision.respond(i, me, f.get("text")),
+    "extension": lambda s, me, i, f: s.supervision.extend(i, me, f.get("reason")),
+    "finding": lambda s, me, i, f: s.supervision.record_finding(i, me, f.get("text"), f.get("conclusion")),
+}
+LABELS = dict(statuses=STATUSES, kinds=KINDS, conclusions=CONCLUSIONS, events=EVENTS)
+
+
+@bp.get("/")
+@roles_required(*WATCHERS)
+def index():
+    me = actor()
+    filters = {key: request.args.get(key) or None for key in ("status", "light", "department", "kind")}
+    try:
+        items = engine().supervision.list(me, **filters)
+    except EngineError as exc:
+        flash(readable(exc), "error")
+        items = []
+    return render_template("supervision/index.html", items=items, filters=filters,
+                           options=engine().supervision.filter_options(me), **LABELS)
+
+
+@bp.get("/department")
+@roles_required(OFFICIAL)
+def department():
+    me = actor()
+    if HEAD_POST not in me.posts:
+        abort(403, description=_("只有部门负责人可以查看本部门的督办事项"))
+    closed = request.args.get("closed") == "1"
+    items = engine().supervision.for_department_head(me, include_closed=closed)
+    return render_template("supervision/department.html", items=items, closed=closed, **LABELS)
+
+
+@bp.get("/items/<int:item_id>")
+@roles_required(*STAFF)
+def item(item_id):
+    return _item_page(item_id)
+
+
+@bp.post("/items/<int:item_id>/<step>")
+@roles_required(*STAFF)
+def step(item_id, step):
+    if step not in STEPS:
+        raise NotFound(f"no step {step}")
+    try:
+        STEPS[step](engine(), actor(), item_id, request.form)
+    except EngineError as exc:
+        if exc.code in ("not_found",):
+            raise
+        return _item_page(item_id, error=readable(exc), values=request.form, status=exc.status)
+    flash(str(DONE[step]), "success")
+    return redirect(url_for("supervision.item", item_id=item_id), 303)
+
+
+def _item_page(item_id, error=None, values=None, status=200):
+    me = actor()
+    view = engine().supervision.get(item_id, me)
+    names = engine().inbox.names({view["notice_by"], view["responded_by"], view["finding_by"],
+                                  *(e["actor"] for e in view["timeline"])} - {None})
+    return render_template("supervision/item.html", item=view, names=names, error=error, values=values or {},
+                           **LABELS), status
