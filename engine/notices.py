@@ -18,6 +18,10 @@ KINDS = {
     "decision": "办理结果",
     "complaint_result": "投诉处理结果",
     "supervision_notice": "督办通知",
+    "supervision_response": "督办回复",
+    "supervision_escalation": "督办超期",
+    "complaint_forwarded": "投诉转办",
+    "complaint_overdue": "投诉处理超期",
 }
 _notices = Notice.__table__
 

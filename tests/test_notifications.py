@@ -195,3 +195,19 @@ def test_email_without_a_server_waits_with_a_clear_reason(five_step):
     five_step.case_clock.pause(case["id"], "supplement", "缺材料", five_step.identity.actor("clerk"), missing=["申请书"])
     assert dispatch(five_step, senders(five_step))["failed"] == 1
     assert "SMTP" in five_step.notification_settings.deliveries("citizen")[0]["error"]
+
+
+def test_the_worker_runs_the_dispatcher_on_a_schedule(five_step):
+    from engine import scheduler
+    from engine.config import Settings
+    from integrations import tasks
+
+    app = scheduler.make_celery(Settings(broker_url="memory://"))
+    scheduler.bind_engine(five_step)
+    tasks.register(app)
+    assert "shenpi.dispatch_notices" in app.tasks and "dispatch-notices" in app.conf.beat_schedule
+    five_step.notification_settings.set_channel("citizen", "sms", True, "13800000000")
+    case = applicant_case(five_step)
+    five_step.case_clock.pause(case["id"], "supplement", "缺材料", five_step.identity.actor("clerk"), missing=["申请书"])
+    assert app.tasks["shenpi.dispatch_notices"]() == {"created": 1, "sent": 1, "failed": 0}
+    assert five_step.sms_gateway.sent[-1][0] == "13800000000"
