@@ -1,0 +1,234 @@
+"""The catalogue to and from JSON and Excel: round trips, new versions with their trail rows, every error with
+its place and nothing imported, safe reading; the admin page and the API."""
+from __future__ import annotations
+
+import copy
+import io
+import json
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from engine.errors import InvalidCatalogue, PermissionDenied, TooLarge
+from engine.models import Department, MatterVersion
+from integrations.catalogue_io import export_catalogue, import_catalogue
+
+from .conftest import PROCESSES
+from .test_organisation import events
+
+FEE = {"item": "工本费", "standard": "10元/本", "basis": "《某收费办法》第三条"}
+MATERIALS = [{"name": "申请书", "form": "原件", "copies": 1, "required": True},
+             {"name": "身份证", "form": "复印件", "copies": 2, "required": False, "note": "核验原件"}]
+
+
+@pytest.fixture
+def admin(five_step):
+    return five_step.identity.actor("admin")
+
+
+@pytest.fixture
+def catalogue(five_step, admin):
+    """TEST-0001 with materials and a fee, and the ten matters of processes/ with their departments."""
+    from .conftest import FIVE_STEP_ENTRY
+
+    five_step.catalogue.save({**FIVE_STEP_ENTRY, "materials": MATERIALS, "fees": [FEE]}, admin, "加材料")
+    five_step.catalogue.import_directory(PROCESSES)
+    names = {m["department"] for m in five_step.catalogue.list_matters()} - {"测试局"}
+    with five_step.db.transaction() as session:
+        for index, name in enumerate(sorted(names)):
+            session.add(Department(id=f"P{index:02d}", name=name, level="city", parent_id="T00"))
+    return five_step
+
+
+def versions(engine) -> int:
+    with engine.db.reading() as session:
+        return session.query(MatterVersion).count()
+
+
+def as_json(content: bytes) -> dict:
+    return json.loads(content)
+
+
+def to_bytes(document: dict) -> bytes:
+    return json.dumps(document, ensure_ascii=False).encode()
+
+
+@pytest.mark.parametrize("fmt", ["json", "xlsx"])
+def test_round_trip_creates_no_version(catalogue, admin, fmt):
+    content, filename, _media = export_catalogue(catalogue, admin, fmt)
+    before = versions(catalogue)
+    result = import_catalogue(catalogue, admin, content, filename)
+    assert (result["new"], result["changed"], result["unchanged"]) == (0, 0, 11), result
+    assert versions(catalogue) == before and not events(catalogue, "catalogue_imported")
+
+
+def test_json_export_has_every_editable_field(catalogue, admin):
+    document = as_json(export_catalogue(catalogue, admin, "json")[0])
+    assert document["format"] == "shenpi-catalogue" and document["version"] == 1
+    test = next(m for m in document["matters"] if m["code"] == "TEST-0001")
+    assert test["fees"] == [FEE] and test["free"] is False and test["materials"] == MATERIALS
+    assert test["process_file"] == "five_step.bpmn" and test["statutory_limit_days"] == 20
+    food = next(m for m in document["matters"] if m["key"] == "food_business_licence")
+    assert food["online_depth"] == 3 and food["free"] is True and food["summary"]
+    only = as_json(export_catalogue(catalogue, admin, "json", department="测试局")[0])
+    assert [m["code"] for m in only["matters"]] == ["TEST-0001"] and only["department"] == "测试局"
+
+
+def test_a_changed_limit_is_a_new_version_with_its_trail_rows(catalogue, admin):
+    document = as_json(export_catalogue(catalogue, admin, "json")[0])
+    test = next(m for m in document["matters"] if m["code"] == "TEST-0001")
+    test["promised_limit_days"] = 7
+    content = to_bytes(document)
+    result = import_catalogue(catalogue, admin, content, "目录.json")
+    assert (result["new"], result["changed"], result["unchanged"]) == (0, 1, 10)
+    entry = catalogue.catalogue.entry("TEST-0001")
+    assert entry["promised_limit_days"] == 7 and entry["version"] == 3 and entry["fees"] == [FEE]
+    assert entry["history"][0]["note"] == "批量导入：目录.json"
+    published = events(catalogue, "matter_published")[-1]
+    assert published["detail"]["version"] == 3
+    imported = events(catalogue, "catalogue_imported")
+    assert len(imported) == 1 and imported[0]["detail"]["changed"] == 1
+    assert imported[0]["detail"]["versions"] == {"TEST-0001": 3} and imported[0]["actor"] == "admin"
+    again = import_catalogue(catalogue, admin, content, "目录.json")
+    assert again["changed"] == 0 and len(events(catalogue, "catalogue_imported")) == 1
+
+
+def test_a_new_matter_and_removed_fees_through_excel(catalogue, admin):
+    book = load_workbook(io.BytesIO(export_catalogue(catalogue, admin, "xlsx")[0]))
+    matters, fees = book["事项"], book["收费项目"]
+    header = [c.value for c in matters[1]]
+    assert header[:3] == ["事项编码", "流程标识", "事项名称"]
+    fees.delete_rows(2, fees.max_row)
+    test_row = next(r for r in matters.iter_rows(min_row=2) if r[0].value == "TEST-0001")
+    test_row[header.index("是否免费")].value = "是"
+    out = io.BytesIO()
+    book.save(out)
+    result = import_catalogue(catalogue, admin, out.getvalue(), "catalogue.xlsx")
+    assert result["changed"] == 1 and result["format"] == "xlsx"
+    entry = catalogue.catalogue.entry("TEST-0001")
+    assert "fees" not in entry and entry["free"] is True and entry["materials"] == MATERIALS
+
+
+def test_json_errors_each_with_its_path_and_nothing_imported(catalogue, admin):
+    document = as_json(export_catalogue(catalogue, admin, "json")[0])
+    first, second, third = document["matters"][:3]
+    first["department"] = "不存在的局"
+    first["statutory_limit_days"] = None
+    del second["promised_limit_days"]
+    second["fees"] = [{"item": "证书费", "standard": "5元"}]
+    second["free"] = False
+    third["star_level"] = "五"
+    third["key"] = "no_such_process"
+    third["colour"] = "red"
+    duplicate = copy.deepcopy(first)
+    document["matters"].append(duplicate)
+    document["matters"][1]["materials"][0]["copies"] = 0
+    before = versions(catalogue)
+    with pytest.raises(InvalidCatalogue) as refused:
+        import_catalogue(catalogue, admin, to_bytes(document), "bad.json")
+    errors = refused.value.details["errors"]
+    found = {(e["location"], e["field"]) for e in errors}
+    assert ("matters[0]", "department") in found and ("matters[0]", "statutory_limit_days") in found
+    assert ("matters[1]", "promised_limit_days") in found
+    assert ("matters[1].fees[0]", "fees") in found and ("matters[1].materials[0]", "materials") in found
+    assert {("matters[2]", "star_level"), ("matters[2]", "key"), ("matters[2]", "colour")} <= found
+    assert (f"matters[{len(document['matters']) - 1}]", "code") in found
+    messages = {(e["location"], e["field"]): e["message"] for e in errors}
+    assert "不存在" in messages[("matters[0]", "department")]
+    assert messages[("matters[1]", "promised_limit_days")] == "缺少承诺时限"
+    assert "收费依据" in messages[("matters[1].fees[0]", "fees")]
+    assert "尚未部署" in messages[("matters[2]", "key")]
+    assert "重复" in messages[(f"matters[{len(document['matters']) - 1}]", "code")]
+    assert refused.value.status == 422 and "未导入" in refused.value.message
+    assert versions(catalogue) == before and not events(catalogue, "catalogue_imported")
+
+
+def _sheet_book(matter_rows, material_rows, fee_rows=(), matter_header=None) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    from integrations.catalogue_io.columns import FEE_COLUMNS, MATERIAL_COLUMNS, MATTER_COLUMNS
+
+    for title, columns, rows in (("事项", MATTER_COLUMNS, matter_rows), ("申请材料", MATERIAL_COLUMNS, material_rows),
+                                 ("收费项目", FEE_COLUMNS, fee_rows)):
+        sheet = book.create_sheet(title)
+        sheet.append(matter_header if title == "事项" and matter_header else [c.header for c in columns])
+        for row in rows:
+            sheet.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+MATTER_ROW = ["TEST-0002", "five_step", "新事项", "测试局", "行政许可", "", "《某法》第一条", "条件一",
+              10, 5, "承诺件", 3, 2, "是", ""]
+
+
+def test_excel_errors_name_sheet_row_and_column(catalogue, admin):
+    bad = list(MATTER_ROW)
+    bad[3], bad[8], bad[9] = "不存在的局", "十", "=1+2"
+    content = _sheet_book([bad], [["TEST-0002", "申请书", "原件", "两", "是", ""],
+                                  ["NOPE-0001", "申请书", "原件", 1, "是", ""]],
+                          [["TEST-0002", "证书费", "5元", ""]])
+    with pytest.raises(InvalidCatalogue) as refused:
+        import_catalogue(catalogue, admin, content, "bad.xlsx")
+    errors = refused.value.details["errors"]
+    by_place = {(e.get("sheet"), e.get("row"), e["field"]): e["message"] for e in errors}
+    assert "须为整数" in by_place[("事项", 2, "statutory_limit_days")]
+    assert "公式" in by_place[("事项", 2, "promised_limit_days")]
+    assert "不存在" in by_place[("事项", 2, "department")]
+    assert "须为整数" in by_place[("申请材料", 2, "copies")]
+    assert "不在工作表" in by_place[("申请材料", 3, "code")]
+    assert "收费依据" in by_place[("收费项目", 2, "fees")]
+    assert all("location" in e and e["message"] for e in errors)
+    with pytest.raises(Exception):
+        catalogue.catalogue.entry("TEST-0002")
+
+
+def test_a_valid_excel_sheet_publishes_a_new_matter(sqlite_shenpi):
+    from .conftest import FIXTURES, add_people
+
+    sqlite_shenpi.repository.deploy((FIXTURES / "five_step.bpmn").read_bytes(), "five_step.bpmn", actor="admin")
+    add_people(sqlite_shenpi)
+    admin = sqlite_shenpi.identity.actor("admin")
+    content = _sheet_book([MATTER_ROW], [["TEST-0002", "申请书", "原件", 1, "是", None]])
+    result = import_catalogue(sqlite_shenpi, admin, content, "new.xlsx")
+    assert result["new"] == 1 and result["matters"]["new"][0]["version"] == 1
+    entry = sqlite_shenpi.catalogue.get_matter("TEST-0002")
+    assert entry["legal_basis"] == ["《某法》第一条"] and entry["online_depth"] == 2 and entry["free"] is True
+    assert entry["materials"] == [{"name": "申请书", "form": "原件", "copies": 1, "required": True}]
+    assert events(sqlite_shenpi, "catalogue_imported")[0]["detail"]["new"] == 1
+
+
+def test_missing_columns_and_sheets_are_reported(catalogue, admin):
+    content = _sheet_book([MATTER_ROW[:8]], [], matter_header=["事项编码", "流程标识", "事项名称", "实施单位", "事项类型",
+                                                               "事项概述", "设定依据", "颜色"])
+    with pytest.raises(InvalidCatalogue) as refused:
+        import_catalogue(catalogue, admin, content)
+    messages = " ".join(e["message"] for e in refused.value.details["errors"])
+    assert "未知的列“颜色”" in messages and "法定时限" in messages and "受理条件" in messages
+
+
+def test_unreadable_oversized_and_unauthorised_files(catalogue, admin):
+    for content in (b"{not json", b"PK\x03\x04broken", b"[]"):
+        with pytest.raises(InvalidCatalogue):
+            import_catalogue(catalogue, admin, content)
+    with pytest.raises(TooLarge):
+        import_catalogue(catalogue, admin, b" " * (catalogue.settings.max_upload_bytes + 1))
+    content = export_catalogue(catalogue, admin, "json")[0]
+    with pytest.raises(PermissionDenied):
+        import_catalogue(catalogue, catalogue.identity.actor("supervisor"), content)
+    with pytest.raises(PermissionDenied):
+        export_catalogue(catalogue, catalogue.identity.actor("clerk"), "json")
+    assert export_catalogue(catalogue, catalogue.identity.actor("supervisor"), "json")[0] == content
+
+
+def test_text_that_looks_like_a_formula_is_exported_as_text(catalogue, admin):
+    from .conftest import FIVE_STEP_ENTRY
+
+    catalogue.catalogue.save({**FIVE_STEP_ENTRY, "materials": MATERIALS, "fees": [FEE],
+                              "conditions": ["=HYPERLINK(\"http://x\")"]}, admin)
+    content = export_catalogue(catalogue, admin, "xlsx")[0]
+    sheet = load_workbook(io.BytesIO(content))["事项"]
+    cell = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "TEST-0001")[7]
+    assert cell.data_type == "s"
+    assert import_catalogue(catalogue, admin, content)["changed"] == 0
