@@ -232,3 +232,113 @@ def test_text_that_looks_like_a_formula_is_exported_as_text(catalogue, admin):
     cell = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "TEST-0001")[7]
     assert cell.data_type == "s"
     assert import_catalogue(catalogue, admin, content)["changed"] == 0
+
+
+# --- the page and the API -----------------------------------------------------------------------------------
+@pytest.fixture
+def app(catalogue):
+    from web import create_app
+
+    from .web_client import set_passwords
+
+    from engine.identity import MONITOR
+    from engine.models import User
+
+    with catalogue.db.transaction() as session:
+        session.add(User(id="monitor", name="监管员", department_id="TJC", posts=[], roles=[MONITOR]))
+    set_passwords(catalogue, "admin", "clerk", "supervisor", "monitor")
+    return create_app(shenpi=catalogue, testing=True)
+
+
+def _pages(app, user):
+    from .web_client import PageClient
+
+    pages = PageClient(app)
+    pages.login(user)
+    return pages
+
+
+def _upload(content: bytes, name: str) -> dict:
+    return {"file": (io.BytesIO(content), name)}
+
+
+def test_page_exports_and_imports_with_readable_errors(app, catalogue, admin):
+    pages = _pages(app, "admin")
+    listing = pages.get("/admin/matters").get_data(as_text=True)
+    assert "/admin/matters/export?format=xlsx" in listing and "/admin/matters/import" in listing
+    download = pages.get("/admin/matters/export?format=xlsx&department=测试局")
+    assert download.status_code == 200 and download.headers["Content-Disposition"].startswith("attachment")
+    assert [r[0].value for r in load_workbook(io.BytesIO(download.data))["事项"].iter_rows(min_row=2)] == ["TEST-0001"]
+    document = as_json(pages.get("/admin/matters/export?format=json").data)
+    assert pages.get("/admin/matters/import").status_code == 200
+
+    document["matters"][0]["fees"] = [{"item": "证书费", "standard": "5元", "basis": ""}]
+    document["matters"][0]["free"] = False
+    failed = pages.post("/admin/matters/import", _upload(to_bytes(document), "bad.json"),
+                        content_type="multipart/form-data")
+    page = failed.get_data(as_text=True)
+    assert failed.status_code == 422 and "未导入任何事项" in page
+    assert "matters[0].fees[0]" in page and "没有收费依据" in page
+
+    document["matters"][0]["fees"][0]["basis"] = "《某收费办法》第三条"
+    done = pages.post("/admin/matters/import", _upload(to_bytes(document), "good.json"),
+                      content_type="multipart/form-data")
+    assert done.status_code == 200 and "变更 1 项" in done.get_data(as_text=True)
+    assert events(catalogue, "catalogue_imported")[0]["actor"] == "admin"
+
+
+def test_page_import_needs_an_administrator_and_a_csrf_token(app, catalogue):
+    content = export_catalogue(catalogue, catalogue.identity.actor("admin"), "json")[0]
+    for user in ("monitor", "clerk"):
+        pages = _pages(app, user)
+        assert pages.post("/admin/matters/import", _upload(content, "c.json"),
+                          content_type="multipart/form-data").status_code == 403
+    assert _pages(app, "monitor").get("/admin/matters/export?format=json").status_code == 200
+    assert _pages(app, "clerk").get("/admin/matters/export?format=json").status_code == 403
+    admin_pages = _pages(app, "admin")
+    refused = admin_pages.client.post("/admin/matters/import", data=_upload(content, "c.json"),
+                                      content_type="multipart/form-data")
+    assert refused.status_code == 400 and "页面已过期" in refused.get_data(as_text=True)
+    assert not events(catalogue, "catalogue_imported")
+    listing = _pages(app, "monitor").get("/admin/matters").get_data(as_text=True)
+    assert "导出 Excel" in listing and "/admin/matters/import" not in listing
+
+
+def test_page_refuses_a_file_over_the_size_limit(app, catalogue):
+    pages = _pages(app, "admin")
+    big = b" " * (catalogue.settings.max_upload_bytes + 10)
+    response = pages.post("/admin/matters/import", _upload(big, "big.json"), content_type="multipart/form-data")
+    assert response.status_code == 413 and "大小限制" in response.get_data(as_text=True)
+    missing = pages.post("/admin/matters/import", {}, content_type="multipart/form-data")
+    assert missing.status_code == 400 and "请选择" in missing.get_data(as_text=True)
+
+
+def test_api_export_and_import(app, catalogue):
+    client = app.test_client()
+    tokens = {u: catalogue.identity.create_token(u) for u in ("admin", "clerk", "supervisor")}
+
+    def auth(user):
+        return {"Authorization": f"Bearer {tokens[user]}"}
+
+    exported = client.get("/api/v1/catalogue/export?format=json", headers=auth("admin"))
+    assert exported.status_code == 200 and exported.mimetype == "application/json"
+    xlsx = client.get("/api/v1/catalogue/export?format=xlsx", headers=auth("supervisor"))
+    assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+    assert client.get("/api/v1/catalogue/export?format=csv", headers=auth("admin")).status_code == 400
+    assert client.get("/api/v1/catalogue/export").status_code == 401
+    assert client.get("/api/v1/catalogue/export", headers=auth("clerk")).status_code == 403
+
+    ok = client.post("/api/v1/catalogue/import", headers=auth("admin"), data=_upload(xlsx.data, "c.xlsx"))
+    assert ok.status_code == 200 and ok.json["unchanged"] == 11 and ok.json["format"] == "xlsx"
+    document = as_json(exported.data)
+    document["matters"][0]["statutory_limit_days"] = "很久"
+    bad = client.post("/api/v1/catalogue/import", headers=auth("admin"), data=_upload(to_bytes(document), "c.json"))
+    assert bad.status_code == 422 and bad.json["error"]["code"] == "invalid_catalogue"
+    assert bad.json["error"]["errors"][0]["path"] == "matters[0]"
+    assert bad.json["error"]["errors"][0]["field"] == "statutory_limit_days"
+    assert client.post("/api/v1/catalogue/import", headers=auth("clerk"),
+                       data=_upload(xlsx.data, "c.xlsx")).status_code == 403
+    big = client.post("/api/v1/catalogue/import", headers=auth("admin"),
+                      data=_upload(b" " * (catalogue.settings.max_upload_bytes + 1), "c.json"))
+    assert big.status_code == 413 and big.json["error"]["code"] == "payload_too_large"
+    assert client.post("/api/v1/catalogue/import", headers=auth("admin"), data={}).status_code == 400

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 
-from engine.errors import InvalidCatalogue, InvalidInput, TooLarge
+from engine.errors import InvalidCatalogue, InvalidInput, PermissionDenied, TooLarge
 
 from . import excel_format, json_format
 
@@ -33,6 +33,8 @@ def export_catalogue(shenpi, actor, fmt: str, department: str | None = None) -> 
 def import_catalogue(shenpi, actor, content: bytes, filename: str | None = None) -> dict:
     """Read an Excel or JSON catalogue file (recognised by its content) and import it through the engine; the
     result counts new, changed and unchanged matters. Raises InvalidCatalogue listing every error."""
+    if not actor.is_admin:
+        raise PermissionDenied("只有系统管理员可以导入事项目录")
     limit = shenpi.settings.max_upload_bytes
     if len(content) > limit:
         raise TooLarge(f"目录文件超过 {limit // 1024} KB 的大小限制")
