@@ -342,3 +342,18 @@ def test_api_export_and_import(app, catalogue):
                       data=_upload(b" " * (catalogue.settings.max_upload_bytes + 1), "c.json"))
     assert big.status_code == 413 and big.json["error"]["code"] == "payload_too_large"
     assert client.post("/api/v1/catalogue/import", headers=auth("admin"), data={}).status_code == 400
+
+
+def test_the_documented_schema_has_every_field_the_files_carry(catalogue, admin):
+    from engine.catalogue import HANDLING, TYPES
+    from engine.config import PROJECT_ROOT
+    from integrations.catalogue_io.columns import FEE_KEYS, MATERIAL_KEYS, MATTER_KEYS
+
+    schema = json.loads((PROJECT_ROOT / "docs" / "catalogue-schema.json").read_text(encoding="utf-8"))
+    matter = schema["$defs"]["matter"]["properties"]
+    assert set(matter) == MATTER_KEYS
+    assert set(schema["$defs"]["material"]["properties"]) == MATERIAL_KEYS
+    assert set(schema["$defs"]["fee"]["properties"]) == FEE_KEYS
+    assert matter["type"]["enum"] == list(TYPES) and matter["handling"]["enum"] == list(HANDLING)
+    for exported in as_json(export_catalogue(catalogue, admin, "json")[0])["matters"]:
+        assert set(exported) <= set(matter) and set(schema["$defs"]["matter"]["required"]) <= set(exported)
