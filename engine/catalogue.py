@@ -144,7 +144,7 @@ class CatalogueService:
             if definition is None:
                 errors["key"] = f"流程“{changes['key']}”尚未部署"
             elif session.scalar(sa.select(Matter.code).where(
-                    Matter.key == changes["key"], Matter.code != changes["code"])) is not None:
+                    Matter.key == changes["key"], Matter.code != str(changes.get("code")))) is not None:
                 errors["key"] = "该流程已由另一事项使用"
         return errors, definition
 

@@ -357,3 +357,30 @@ def test_the_documented_schema_has_every_field_the_files_carry(catalogue, admin)
     assert matter["type"]["enum"] == list(TYPES) and matter["handling"]["enum"] == list(HANDLING)
     for exported in as_json(export_catalogue(catalogue, admin, "json")[0])["matters"]:
         assert set(exported) <= set(matter) and set(schema["$defs"]["matter"]["required"]) <= set(exported)
+
+
+def test_structures_where_values_belong_are_errors_not_crashes(catalogue, admin):
+    document = as_json(export_catalogue(catalogue, admin, "json")[0])
+    document["matters"][0]["code"] = ["TEST-0001"]
+    document["matters"][1]["materials"] = {"name": "申请书"}
+    document["matters"][2]["legal_basis"] = "《某法》"
+    document["matters"].append("not an object")
+    with pytest.raises(InvalidCatalogue) as refused:
+        import_catalogue(catalogue, admin, to_bytes(document))
+    found = {(e["location"], e["field"]) for e in refused.value.details["errors"]}
+    assert {("matters[0]", "code"), ("matters[1]", "materials"), ("matters[2]", "legal_basis"),
+            (f"matters[{len(document['matters']) - 1}]", None)} <= found
+    with pytest.raises(InvalidCatalogue) as deep:
+        import_catalogue(catalogue, admin, b"[" * 100000 + b"]" * 100000)
+    assert "嵌套过深" in deep.value.details["errors"][0]["message"]
+
+
+def test_a_workbook_that_unpacks_too_large_is_not_opened(catalogue, admin, monkeypatch):
+    from integrations.catalogue_io import excel_format
+
+    content = export_catalogue(catalogue, admin, "xlsx")[0]
+    monkeypatch.setattr(excel_format, "MAX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr(excel_format, "load_workbook", lambda *a, **k: pytest.fail("opened"))
+    with pytest.raises(InvalidCatalogue) as refused:
+        import_catalogue(catalogue, admin, content)
+    assert "解压后过大" in refused.value.details["errors"][0]["message"]

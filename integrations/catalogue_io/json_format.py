@@ -26,6 +26,8 @@ def read(content: bytes) -> tuple[list[ImportRow], list[dict]]:
         document = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
         return [], [import_error(top, None, f"不是有效的 JSON 文件（UTF-8）：{exc}")]
+    except RecursionError:
+        return [], [import_error(top, None, "JSON 文件嵌套过深")]
     if not isinstance(document, dict) or not isinstance(document.get("matters"), list):
         return [], [import_error(top, None, "JSON 文件须为对象，并以 matters 列出事项")]
     errors = []
