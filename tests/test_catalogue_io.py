@@ -384,3 +384,21 @@ def test_a_workbook_that_unpacks_too_large_is_not_opened(catalogue, admin, monke
     with pytest.raises(InvalidCatalogue) as refused:
         import_catalogue(catalogue, admin, content)
     assert "解压后过大" in refused.value.details["errors"][0]["message"]
+
+
+def test_command_line_export_and_import(catalogue, monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from web import cli
+
+    monkeypatch.setattr(cli, "_engine", lambda: catalogue)
+    target = tmp_path / "catalogue.xlsx"
+    exported = CliRunner().invoke(cli.main, ["catalogue", "export", str(target), "--department", "测试局"])
+    assert exported.exit_code == 0 and target.read_bytes()[:2] == b"PK"
+    again = CliRunner().invoke(cli.main, ["catalogue", "import", str(target)])
+    assert again.exit_code == 0 and "changed 0, unchanged 1" in again.output
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"matters": [{"code": "TEST-0001"}]}', encoding="utf-8")
+    refused = CliRunner().invoke(cli.main, ["catalogue", "import", str(bad)])
+    assert refused.exit_code == 1 and "matters[0]\tTEST-0001\tstatutory_limit_days\t缺少法定时限" in refused.output
+    assert CliRunner().invoke(cli.main, ["catalogue", "import", str(bad), "--actor", "clerk"]).exit_code == 1
