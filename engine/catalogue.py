@@ -113,37 +113,40 @@ class CatalogueService:
         changes = {name: changes[name] for name in EDITABLE if name in changes}
         with self.db.transaction() as session:
             existing = session.get(Matter, changes.get("code")) if isinstance(changes.get("code"), str) else None
-            errors = check_entry(changes, TYPES, HANDLING)
+            errors, definition = self.check(session, changes)
             if new and existing is not None:
                 errors["code"] = "该事项编码已存在"
             if not new and existing is None:
                 raise NotFound(f"事项 {changes.get('code')} 不存在")
-            department = changes.get("department")
-            if "department" not in errors and session.scalar(sa.select(Department.id).where(
-                    Department.name == department, Department.active.is_(True))) is None:
-                errors["department"] = f"单位“{department}”不存在或已停用"
-            definition = None
-            if "key" not in errors:
-                definition = session.scalar(sa.select(ProcessDefinition).where(
-                    ProcessDefinition.key == changes["key"]).order_by(ProcessDefinition.version.desc()).limit(1))
-                if definition is None:
-                    errors["key"] = f"流程“{changes['key']}”尚未部署"
-                elif session.scalar(sa.select(Matter.code).where(
-                        Matter.key == changes["key"], Matter.code != changes["code"])) is not None:
-                    errors["key"] = "该流程已由另一事项使用"
             if note is not None and len(note) > 500:
                 errors["note"] = "变更说明不超过 500 字"
             if errors:
                 raise InvalidInput("事项信息有误，请修改标出的内容", errors=errors)
-            entry = {**(existing.entry if existing is not None else {}), **changes, "process_file": definition.filename}
-            if not entry.get("fees"):
-                entry.pop("fees", None)
-            entry["free"] = "fees" not in entry
+            entry = merged_entry(existing, changes, definition)
             validate_entry(entry, changes["code"])
             version = self._publish(session, entry, actor.id, (note or "").strip() or "发布新版本")
             if version is None:
                 raise InvalidInput("内容没有变化，无需发布新版本")
             return version
+
+    def check(self, session, changes: dict) -> tuple[dict[str, str], ProcessDefinition | None]:
+        """Field → message for every rule the edited entry breaks (its fields, its department, its process),
+        and the process definition its key names."""
+        errors = check_entry(changes, TYPES, HANDLING)
+        department = changes.get("department")
+        if "department" not in errors and session.scalar(sa.select(Department.id).where(
+                Department.name == department, Department.active.is_(True))) is None:
+            errors["department"] = f"单位“{department}”不存在或已停用"
+        definition = None
+        if "key" not in errors:
+            definition = session.scalar(sa.select(ProcessDefinition).where(
+                ProcessDefinition.key == changes["key"]).order_by(ProcessDefinition.version.desc()).limit(1))
+            if definition is None:
+                errors["key"] = f"流程“{changes['key']}”尚未部署"
+            elif session.scalar(sa.select(Matter.code).where(
+                    Matter.key == changes["key"], Matter.code != str(changes.get("code")))) is not None:
+                errors["key"] = "该流程已由另一事项使用"
+        return errors, definition
 
     def withdraw(self, code: str, reason: str, actor: Actor) -> None:
         """停办: the matter leaves the published catalogue; running cases go on, new applications are refused."""
@@ -203,6 +206,16 @@ class CatalogueService:
             if matter is None or not matter.published:
                 raise NotFound(f"matter {code!r} is not in the published catalogue")
             return {**matter.entry, **summary(matter)}
+
+
+def merged_entry(existing: Matter | None, changes: dict, definition: ProcessDefinition) -> dict:
+    """The entry to publish: the current one with the edited fields over it, its process file from the deployed
+    definition, and ``free`` when it lists no fees."""
+    entry = {**(existing.entry if existing is not None else {}), **changes, "process_file": definition.filename}
+    if not entry.get("fees"):
+        entry.pop("fees", None)
+    entry["free"] = "fees" not in entry
+    return entry
 
 
 def summary(matter: Matter) -> dict:

@@ -56,24 +56,40 @@ def _materials_errors(materials) -> dict[str, str]:
     if not isinstance(materials, list) or not materials:
         return {"materials": "请至少列出一项申请材料"}
     for index, material in enumerate(materials, start=1):
-        if not isinstance(material, dict) or _text(material.get("name"), 200) is None:
-            return {"materials": f"第 {index} 项材料缺少名称"}
-        copies = material.get("copies")
-        if not isinstance(copies, int) or isinstance(copies, bool) or not 1 <= copies <= 99:
-            return {"materials": f"第 {index} 项材料（{material['name']}）的份数须为 1–99"}
-        if not isinstance(material.get("required"), bool):
-            return {"materials": f"第 {index} 项材料须注明是否必需"}
+        problem = material_problem(index, material)
+        if problem:
+            return {"materials": problem}
     return {}
+
+
+def material_problem(index: int, material) -> str | None:
+    """What is wrong with the ``index``-th (from 1) material of an entry, or None."""
+    if not isinstance(material, dict) or _text(material.get("name"), 200) is None:
+        return f"第 {index} 项材料缺少名称"
+    copies = material.get("copies")
+    if not isinstance(copies, int) or isinstance(copies, bool) or not 1 <= copies <= 99:
+        return f"第 {index} 项材料（{material['name']}）的份数须为 1–99"
+    if not isinstance(material.get("required"), bool):
+        return f"第 {index} 项材料须注明是否必需"
+    return None
 
 
 def _fees_errors(fees) -> dict[str, str]:
     if not isinstance(fees, list):
         return {"fees": "收费项目格式有误"}
     for index, fee in enumerate(fees, start=1):
-        if not isinstance(fee, dict) or _text(fee.get("item"), 200) is None:
-            return {"fees": f"第 {index} 项收费缺少项目名称"}
-        if _text(fee.get("standard"), 200) is None:
-            return {"fees": f"收费项目“{fee['item']}”缺少收费标准（金额）"}
-        if _text(fee.get("basis"), 500) is None:
-            return {"fees": f"收费项目“{fee['item']}”没有收费依据，不得收费"}
+        problem = fee_problem(index, fee)
+        if problem:
+            return {"fees": problem}
     return {}
+
+
+def fee_problem(index: int, fee) -> str | None:
+    """What is wrong with the ``index``-th (from 1) fee of an entry, or None: every fee needs its legal basis."""
+    if not isinstance(fee, dict) or _text(fee.get("item"), 200) is None:
+        return f"第 {index} 项收费缺少项目名称"
+    if _text(fee.get("standard"), 200) is None:
+        return f"收费项目“{fee['item']}”缺少收费标准（金额）"
+    if _text(fee.get("basis"), 500) is None:
+        return f"收费项目“{fee['item']}”没有收费依据，不得收费"
+    return None

@@ -27,6 +27,13 @@ class TooLarge(InvalidInput):
     status = 413
 
 
+class InvalidCatalogue(InvalidInput):
+    """A catalogue file that cannot be imported: ``errors`` lists every problem with its place in the file."""
+
+    code = "invalid_catalogue"
+    status = 422
+
+
 class NotFound(EngineError):
     code = "not_found"
     status = 404

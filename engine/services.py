@@ -12,6 +12,7 @@ from .case_search import CaseSearch
 from .case_step import CaseStepper
 from .catalogue import CatalogueService
 from .complaints import ComplaintService
+from .catalogue_bulk import CatalogueBulk
 from .config import Settings
 from .db import Database
 from .documents import DocumentService
@@ -51,6 +52,7 @@ class Shenpi:
         self.stepper = CaseStepper(self.db, self.store, self.clock, self.calendar.calendar)
         self.identity = IdentityService(self.db, self.clock)
         self.catalogue = CatalogueService(self.db, self.clock, self.repository)
+        self.catalogue_bulk = CatalogueBulk(self.db, self.clock, self.catalogue)
         self.organisation = OrganisationService(self.db, self.clock)
         self.accounts = AccountService(self.db, self.clock, self.identity, self.repository)
         self.case_clock = CaseClockService(self.db, self.clock, self.calendar, self.stepper)

@@ -228,6 +228,48 @@ def token_create(user: str):
         _fail(exc)
 
 
+@main.group()
+def catalogue():
+    """The matter catalogue as a JSON or Excel file (see README "Catalogue import and export")."""
+
+
+@catalogue.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["json", "xlsx"]), help="Default: from FILE's extension.")
+@click.option("--department", help="Only this department's matters.")
+@click.option("--actor", default="admin", show_default=True)
+def catalogue_export(file: Path, fmt: str | None, department: str | None, actor: str):
+    """Write the published catalogue to FILE."""
+    from integrations.catalogue_io import export_catalogue
+
+    engine = _engine()
+    fmt = fmt or ("xlsx" if file.suffix.lower() == ".xlsx" else "json")
+    try:
+        content, _name, _media = export_catalogue(engine, engine.identity.actor(actor), fmt, department)
+    except EngineError as exc:
+        _fail(exc)
+    file.write_bytes(content)
+    click.echo(f"exported {fmt} to {file}")
+
+
+@catalogue.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--actor", default="admin", show_default=True, help="A system administrator's user id.")
+def catalogue_import(file: Path, actor: str):
+    """Import a JSON or Excel catalogue file: all or nothing; every error is printed with its place."""
+    from integrations.catalogue_io import import_catalogue
+
+    engine = _engine()
+    try:
+        result = import_catalogue(engine, engine.identity.actor(actor), file.read_bytes(), file.name)
+    except EngineError as exc:
+        for error in exc.details.get("errors") or []:
+            click.echo(f"{error.get('location')}\t{error.get('matter') or '-'}\t{error.get('field') or '-'}\t"
+                       f"{error['message']}", err=True)
+        raise click.ClickException(f"{exc.code}: {exc.message}") from None
+    click.echo(f"new {result['new']}, changed {result['changed']}, unchanged {result['unchanged']}")
+
+
 @main.command()
 @click.option("--cases/--no-cases", default=True, show_default=True)
 def demo(cases: bool):

@@ -35,7 +35,8 @@ def test_administration_pages_render(visitor_factory):
     visitor.login("admin")
     for path, name in (("/admin", "admin-home"), ("/admin/processes", "admin-processes"),
                        ("/admin/matters", "admin-matters"), ("/admin/departments", "admin-departments"),
-                       ("/admin/users", "admin-users"), ("/admin/calendar?year=2026", "admin-calendar")):
+                       ("/admin/users", "admin-users"), ("/admin/calendar?year=2026", "admin-calendar"),
+                       ("/admin/matters/import", "admin-matters-import")):
         response = visitor.open(path)
         assert response.status == 200, path
         visitor.check_rendered(name)

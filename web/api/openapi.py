@@ -49,7 +49,22 @@ SPEC = {
                                "element": {"type": ["string", "null"]}, "line": {"type": ["integer", "null"]},
                                "field": {"type": "string"},
                                "fields": {"type": "object", "additionalProperties": {"type": "string"},
-                                          "description": "invalid_input from a step's form: field id → what is wrong"}}}}},
+                                          "description": "invalid_input from a step's form: field id → what is wrong"},
+                               "errors": {"type": "array", "items": _ref("CatalogueFileError"),
+                                          "description": "invalid_catalogue: every problem of the file"},
+                               "error_count": {"type": "integer"}}}}},
+            "CatalogueFileError": {"type": "object", "required": ["location", "message"], "properties": {
+                "location": {"type": "string", "description": "readable place: 工作表“事项”第 3 行, or matters[2].fees[0]"},
+                "sheet": {"type": "string"}, "row": {"type": "integer", "description": "Excel row (1 = header)"},
+                "path": {"type": "string", "description": "JSON path"}, "index": {"type": "integer"},
+                "matter": {"type": "string", "description": "the matter's code, when known"},
+                "field": {"type": ["string", "null"]}, "label": {"type": ["string", "null"]},
+                "message": {"type": "string", "description": "what is wrong, in Chinese"}}},
+            "CatalogueImport": {"type": "object", "required": ["new", "changed", "unchanged"], "properties": {
+                "new": {"type": "integer"}, "changed": {"type": "integer"}, "unchanged": {"type": "integer"},
+                "matters": {"type": "object", "description": "new / changed / unchanged: [{code, name, version}]"},
+                "sha256": {"type": "string"}, "format": {"type": "string", "enum": ["json", "xlsx"]},
+                "filename": {"type": ["string", "null"]}}},
             "FormField": {"type": "object", "required": ["id", "label", "type", "required"], "properties": {
                 "id": {"type": "string", "description": "the key in `data` (and in the case data)"},
                 "label": {"type": "string"},
@@ -297,6 +312,21 @@ SPEC = {
             "responses": {"200": _json({"type": "object", "properties": {
                 "ok": {"type": "boolean"}, "case_number": {"type": "string"}, "overall": {"type": "integer"},
                 "reply": {"type": "string"}}}), **_errors(400, 401, 404, 409, 503)}}},
+        "/catalogue/export": {"get": {"summary": "The published catalogue as a file (系统管理员, 系统监管员/电子监察员)",
+            "parameters": [{"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json", "xlsx"],
+                                                                         "default": "json"}},
+                           {"name": "department", "in": "query", "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "JSON (docs/catalogue-schema.json) or an Excel workbook", "content": {
+                "application/json": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}},
+                **_errors(400, 401, 403)}}},
+        "/catalogue/import": {"post": {"summary": "Import an Excel or JSON catalogue file (系统管理员): all or nothing; "
+                                                  "each new or changed matter a new version",
+            "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                "type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}}}}}},
+            "responses": {"200": _json(_ref("CatalogueImport"), "imported"),
+                          "422": {"description": "invalid_catalogue: nothing imported; `errors` lists every problem",
+                                  "content": {"application/json": {"schema": ERROR}}},
+                          **_errors(400, 401, 403, 413)}}},
         "/openapi.json": {"get": {"security": [], "responses": {"200": _json({"type": "object"})}}},
     },
 }
