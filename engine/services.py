@@ -11,6 +11,7 @@ from .case_flow import CaseFlow
 from .case_search import CaseSearch
 from .case_step import CaseStepper
 from .catalogue import CatalogueService
+from .cockpit import Cockpit
 from .config import Settings
 from .db import Database
 from .documents import DocumentService
@@ -66,6 +67,7 @@ class Shenpi:
         self.feedback = FeedbackService(self.db, self.clock)
         self.hall = HallBoard(self.db, self.clock)
         self.report_access = ReportAccessLog(self.db, self.clock)
+        self.cockpit = Cockpit(self.db, self.clock, self.report_access)
 
     def sweep(self, as_of=None) -> dict:
         """Fire due timers and re-evaluate due lights: what Celery beat runs periodically."""
