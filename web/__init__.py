@@ -81,12 +81,13 @@ def _init_pages(app: Flask) -> None:
 def _page_blueprints():
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
+    from .cockpit import bp as cockpit_bp
     from .hall import bp as hall_bp
     from .inbox import bp as inbox_bp
     from .manage import bp as manage_bp
     from .portal import bp as portal_bp
 
-    return [auth_bp, portal_bp, hall_bp, inbox_bp, admin_bp, manage_bp]
+    return [auth_bp, portal_bp, hall_bp, inbox_bp, admin_bp, manage_bp, cockpit_bp]
 
 
 def _stored_secret(instance_path: str) -> str:

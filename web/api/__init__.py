@@ -8,6 +8,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 from . import (  # noqa: E402,F401
     auth,
     calendar,
+    cockpit,
     cases,
     definitions,
     documents,

@@ -237,6 +237,29 @@ SPEC = {
                 "type": "object", "properties": {"from": {"type": ["string", "null"], "format": "date-time"},
                                                  "until": {"type": ["string", "null"], "format": "date-time"}}}}}},
             "responses": {"200": _json({"type": "object"}), **_errors(400, 401, 403, 404)}}},
+        "/cockpit": {"get": {"summary": "Supervision cockpit (电子监察员、系统监管员; logged): running cases and open tasks "
+                                    "by light, signals by colour and status, open 督办 items by light, complaints by "
+                                    "status, and a per-department table, within the supervisor's units",
+            "responses": {"200": _json({"type": "object", "properties": {
+                "scope": {"type": "string"}, "cases": {"type": "object", "description": "light → count (none, yellow, green, red, paused)"},
+                "tasks": {"type": "object"}, "signals": {"type": "object", "description": "colour → status → count"},
+                "signals_open": {"type": "integer"}, "items": {"type": "object"}, "complaints": {"type": "object"},
+                "departments": {"type": "array", "items": {"type": "object", "properties": {
+                    "department": {"type": "string"}, "running": {"type": "integer"}, "yellow": {"type": "integer"},
+                    "red": {"type": "integer"}, "signals_open": {"type": "integer"}, "items_open": {"type": "integer"}}}}}}),
+                **_errors(401, 403)}}},
+        "/cockpit/trends": {"get": {"summary": "Per Asia/Shanghai day (last `days`, default 30): cases started, ended, "
+                                           "ended after the promised limit, signals raised; this month's rankings",
+            "parameters": [{"name": "days", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 366}},
+                           {"name": "department", "in": "query", "schema": {"type": "string"}}],
+            "responses": {"200": _json({"type": "object", "properties": {
+                "trends": {"type": "object", "properties": {"days": {"type": "array", "items": {"type": "string"}},
+                    "series": {"type": "object", "description": "started, ended, ended_overdue, signals_yellow, "
+                                                               "signals_red: one count per day"}}},
+                "rankings": {"type": "object", "properties": {"month": {"type": "string"},
+                    "on_time": {"type": "array", "items": {"type": "object"}},
+                    "red_signals": {"type": "array", "items": {"type": "object"}}}}}}),
+                **_errors(400, 401, 403)}}},
         "/openapi.json": {"get": {"security": [], "responses": {"200": _json({"type": "object"})}}},
     },
 }
