@@ -35,7 +35,7 @@
       xAxis: { type: "category", data: data.days.map(function (d) { return d.slice(5); }) },
       yAxis: { type: "value", minInterval: 1 },
       series: names.map(function (n) {
-        return { name: labels[n] || n, type: "line", smooth: true, data: data.series[n] || [],
+        return { name: labels[n] || n, type: "line", smooth: false, symbolSize: 5, data: data.series[n] || [],
                  itemStyle: { color: COLOURS[n] }, lineStyle: { color: COLOURS[n] } };
       })
     });
