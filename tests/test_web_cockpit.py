@@ -26,6 +26,18 @@ def engine(app):
     return app.extensions["shenpi"]
 
 
+def compile_english_catalogue():
+    """As tests/test_translations.py does: the .mo is git-ignored and made by `make install`."""
+    from babel.messages.mofile import write_mo
+
+    from .test_translations import EN_PO, _catalog
+
+    mo = EN_PO.with_suffix(".mo")
+    if not mo.exists() or mo.stat().st_mtime < EN_PO.stat().st_mtime:
+        with mo.open("wb") as f:
+            write_mo(f, _catalog())
+
+
 def page(app, user):
     client = PageClient(app)
     client.login(user)
@@ -56,6 +68,10 @@ def test_supervisor_sees_the_cockpit_with_tiles_lists_and_drill_down(app, engine
     drill = supervisor.get(f"/cases/{case['id']}")
     assert drill.status_code == 200 and 'id="case-trail"' in text(drill) and case["number"] in text(drill)
     assert page(app, "monitor").get("/cockpit/").status_code == 200
+    compile_english_catalogue()
+    supervisor.post("/language", data={"lang": "en", "next": "/cockpit/"})
+    english = text(supervisor.get("/cockpit/"))
+    assert "Last 30 days" in english and "Cases with warning lights" in english and "View trail" in english
 
 
 def test_filters_and_htmx_return_only_the_case_list(app, engine, clock):
