@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from .cockpit_scope import REPORT, in_scope, scope_label, scope_units
-from .cockpit_trends import CockpitTrends
+from .cockpit_trends import TREND_DAYS, CockpitTrends
 from .errors import InvalidInput
 from .identity import Actor
 from .inbox import page_bounds
@@ -34,7 +34,7 @@ class Cockpit:
         self.report_access = report_access
         self._trends = CockpitTrends(db, clock, report_access)
 
-    def trends(self, actor: Actor, days: int = 30, department: str | None = None, record: bool = True) -> dict:
+    def trends(self, actor: Actor, days: int = TREND_DAYS, department: str | None = None, record: bool = True) -> dict:
         return self._trends.trends(actor, days, department, record)
 
     def rankings(self, actor: Actor, record: bool = True) -> dict:
@@ -90,10 +90,10 @@ class Cockpit:
             return rows.setdefault(name, {"department": name, "running": 0, "yellow": 0, "red": 0,
                                           "signals_open": 0, "items_open": 0})
 
-        running = sa.select(Case.department, sa.func.count(),
-                            sa.func.sum(sa.case((sa.and_(Case.light == YELLOW, Case.paused_since.is_(None)), 1), else_=0)),
-                            sa.func.sum(sa.case((sa.and_(Case.light == RED, Case.paused_since.is_(None)), 1), else_=0))
-                            ).where(Case.status == "running")
+        def lit(colour):
+            return sa.func.sum(sa.case((sa.and_(Case.light == colour, Case.paused_since.is_(None)), 1), else_=0))
+
+        running = sa.select(Case.department, sa.func.count(), lit(YELLOW), lit(RED)).where(Case.status == "running")
         for name, count, yellow, red in session.execute(in_scope(running, Case.department, units)
                                                         .group_by(Case.department)):
             row(name).update(running=count, yellow=int(yellow or 0), red=int(red or 0))
@@ -143,7 +143,8 @@ class Cockpit:
             total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
             rows = session.execute(
                 sa.select(Signal, Case.number).outerjoin(Case, Signal.case_id == Case.id).where(Signal.id.in_(query))
-                .order_by(Signal.raised_at.desc(), Signal.id.desc()).offset((page - 1) * per_page).limit(per_page)).all()
+                .order_by(Signal.raised_at.desc(), Signal.id.desc())
+                .offset((page - 1) * per_page).limit(per_page)).all()
         if record:
             self.log(actor, "signals", department=department, colour=colour)
         return {"total": total, "page": page, "per_page": per_page, "items": [{

@@ -7,11 +7,13 @@ import sqlalchemy as sa
 
 from .clock import SHANGHAI
 from .cockpit_scope import REPORT, in_scope, scope_label, scope_units
+from .errors import InvalidInput
 from .identity import Actor
 from .lights import RED, YELLOW
 from .models import Case, Signal
 
 TREND_DAYS = 30
+MAX_DAYS = 366
 
 
 def local_day(column, dialect: str):
@@ -34,6 +36,8 @@ class CockpitTrends:
     def trends(self, actor: Actor, days: int = TREND_DAYS, department: str | None = None, record: bool = True) -> dict:
         """Per day: cases started, ended, ended after their promised limit, signals raised (yellow, red)."""
         units = scope_units(actor)
+        if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_DAYS:
+            raise InvalidInput(f"days must be a whole number from 1 to {MAX_DAYS}", field="days")
         today = self.clock.now().astimezone(SHANGHAI).date()
         first = today - _dt.timedelta(days=days - 1)
         start, end = _local_midnight(first), _local_midnight(today + _dt.timedelta(days=1))

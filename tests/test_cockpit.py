@@ -87,7 +87,8 @@ def test_signals_items_and_complaints_are_counted(five_step, clock):
     listed = five_step.cockpit.signals(supervisor)
     assert listed["total"] == 2 and {s["case_number"] for s in listed["items"]} == {case["number"]}
     assert five_step.cockpit.signals(supervisor, colour="red")["total"] == 1
-    assert overview["complaints"]["submitted"] == 0 and overview["items"] == {"none": 0, "yellow": 0, "green": 0, "red": 0}
+    assert overview["complaints"]["submitted"] == 0
+    assert overview["items"] == {"none": 0, "yellow": 0, "green": 0, "red": 0}
 
 
 def test_a_district_supervisor_sees_only_their_district(five_step, clock):
@@ -128,6 +129,9 @@ def test_trends_count_per_shanghai_day_and_fill_empty_days(five_step, clock):
     assert series["signals_yellow"][day("2026-11-20")] == 1 and series["signals_red"][day("2026-11-21")] == 1
     assert series["signals_red"][day("2026-11-20")] == 0
     assert all(isinstance(n, int) for values in series.values() for n in values)
+    assert len(five_step.cockpit.trends(supervisor, days=7)["days"]) == 7
+    with pytest.raises(InvalidInput):
+        five_step.cockpit.trends(supervisor, days=0)
 
 
 def test_rankings_by_on_time_rate_and_red_signals(five_step, clock):

@@ -120,6 +120,7 @@ def test_api(app, engine, clock):
     trends = client.get("/api/v1/cockpit/trends?days=60", headers=headers).get_json()
     assert len(trends["trends"]["days"]) == 60 and sum(trends["trends"]["series"]["started"]) == 1
     assert client.get("/api/v1/cockpit/trends?days=x", headers=headers).status_code == 400
+    assert client.get("/api/v1/cockpit/trends?days=400", headers=headers).status_code == 400
     clerk = {"Authorization": f"Bearer {engine.identity.create_token('clerk')}"}
     refused = client.get("/api/v1/cockpit", headers=clerk)
     assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "forbidden"
