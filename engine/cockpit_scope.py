@@ -25,5 +25,6 @@ def in_scope(query, column, units: tuple | None, department: str | None = None):
     return query
 
 
-def scope_label(actor: Actor, units: tuple | None) -> str:
-    return "全部单位" if units is None else (actor.department or "本级")
+def scope_label(actor: Actor, units: tuple | None) -> str | None:
+    """The unit whose scope the cockpit shows (the supervisor's bureau); None for every unit."""
+    return None if units is None else actor.department

@@ -241,7 +241,7 @@ SPEC = {
                                     "by light, signals by colour and status, open 督办 items by light, complaints by "
                                     "status, and a per-department table, within the supervisor's units",
             "responses": {"200": _json({"type": "object", "properties": {
-                "scope": {"type": "string"}, "cases": {"type": "object", "description": "light → count (none, yellow, green, red, paused)"},
+                "scope": {"type": ["string", "null"], "description": "the supervisor's unit; null: every unit"}, "cases": {"type": "object", "description": "light → count (none, yellow, green, red, paused)"},
                 "tasks": {"type": "object"}, "signals": {"type": "object", "description": "colour → status → count"},
                 "signals_open": {"type": "integer"}, "items": {"type": "object"}, "complaints": {"type": "object"},
                 "departments": {"type": "array", "items": {"type": "object", "properties": {
