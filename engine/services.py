@@ -13,6 +13,7 @@ from .case_step import CaseStepper
 from .catalogue import CatalogueService
 from .complaints import ComplaintService
 from .catalogue_bulk import CatalogueBulk
+from .cockpit import Cockpit
 from .config import Settings
 from .db import Database
 from .documents import DocumentService
@@ -81,6 +82,7 @@ class Shenpi:
         self.notice_deliveries = NoticeDeliveries(self.db, self.clock)
         self.stepper.end_hooks.append(notice_triggers.on_case_end)
         self.supervision = SupervisionService(self.db, self.clock, self.calendar)
+        self.cockpit = Cockpit(self.db, self.clock, self.report_access)
 
     def sweep(self, as_of=None) -> dict:
         """Fire due timers and re-evaluate due lights: what Celery beat runs periodically."""

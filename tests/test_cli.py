@@ -58,7 +58,7 @@ def test_sweep_as_of_fires_due_timers(sqlite_shenpi, monkeypatch, clock):
 def test_demo_seeds_people_and_cases(sqlite_shenpi, monkeypatch):
     result = run(sqlite_shenpi, monkeypatch, "demo")
     assert result.exit_code == 0, result.output
-    assert "demo cases started" in result.output
+    assert "demo cases started" in result.output and "14 from the last four weeks" in result.output
     cases = sqlite_shenpi.runtime.list_cases(ENGINE)
     assert {c["status"] for c in cases} == {"running", "ended"}
     items = sqlite_shenpi.supervision.list(ENGINE)

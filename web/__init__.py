@@ -81,6 +81,7 @@ def _init_pages(app: Flask) -> None:
 def _page_blueprints():
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
+    from .cockpit import bp as cockpit_bp
     from .complaints import bp as complaints_bp
     from .hall import bp as hall_bp
     from .inbox import bp as inbox_bp
@@ -89,7 +90,8 @@ def _page_blueprints():
     from .portal import bp as portal_bp
     from .supervision import bp as supervision_bp
 
-    return [auth_bp, portal_bp, hall_bp, inbox_bp, admin_bp, manage_bp, supervision_bp, complaints_bp, channels_bp]
+    return [auth_bp, portal_bp, hall_bp, inbox_bp, admin_bp, manage_bp, cockpit_bp, supervision_bp, complaints_bp,
+            channels_bp]
 
 
 def _stored_secret(instance_path: str) -> str:

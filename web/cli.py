@@ -291,8 +291,11 @@ def demo(cases: bool):
         with engine.db.reading() as session:
             existing = session.query(Case).count()
         if existing == 0:
+            from engine.demo_history import seed_past_cases
+
+            past = seed_past_cases(engine)   # first: the trail runs forward in time
             started = demo_data.seed_cases(engine)
-            click.echo(f"{len(started)} demo cases started")
+            click.echo(f"{len(started)} demo cases started, and {len(past)} from the last four weeks")
         else:
             click.echo(f"{existing} cases already present; none added")
 

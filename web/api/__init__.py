@@ -9,6 +9,7 @@ from . import (  # noqa: E402,F401
     auth,
     calendar,
     catalogue,
+    cockpit,
     cases,
     complaints,
     definitions,

@@ -327,6 +327,29 @@ SPEC = {
                           "422": {"description": "invalid_catalogue: nothing imported; `errors` lists every problem",
                                   "content": {"application/json": {"schema": ERROR}}},
                           **_errors(400, 401, 403, 413)}}},
+        "/cockpit": {"get": {"summary": "Supervision cockpit (电子监察员、系统监管员; logged): running cases and open tasks "
+                                    "by light, signals by colour and status, open 督办 items by light, complaints by "
+                                    "status, and a per-department table, within the supervisor's units",
+            "responses": {"200": _json({"type": "object", "properties": {
+                "scope": {"type": ["string", "null"], "description": "the supervisor's unit; null: every unit"}, "cases": {"type": "object", "description": "light → count (none, yellow, green, red, paused)"},
+                "tasks": {"type": "object"}, "signals": {"type": "object", "description": "colour → status → count"},
+                "signals_open": {"type": "integer"}, "items": {"type": "object"}, "complaints": {"type": "object"},
+                "departments": {"type": "array", "items": {"type": "object", "properties": {
+                    "department": {"type": "string"}, "running": {"type": "integer"}, "yellow": {"type": "integer"},
+                    "red": {"type": "integer"}, "signals_open": {"type": "integer"}, "items_open": {"type": "integer"}}}}}}),
+                **_errors(401, 403)}}},
+        "/cockpit/trends": {"get": {"summary": "Per Asia/Shanghai day (last `days`, default 30): cases started, ended, "
+                                           "ended after the promised limit, signals raised; this month's rankings",
+            "parameters": [{"name": "days", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 366}},
+                           {"name": "department", "in": "query", "schema": {"type": "string"}}],
+            "responses": {"200": _json({"type": "object", "properties": {
+                "trends": {"type": "object", "properties": {"days": {"type": "array", "items": {"type": "string"}},
+                    "series": {"type": "object", "description": "started, ended, ended_overdue, signals_yellow, "
+                                                               "signals_red: one count per day"}}},
+                "rankings": {"type": "object", "properties": {"month": {"type": "string"},
+                    "on_time": {"type": "array", "items": {"type": "object"}},
+                    "red_signals": {"type": "array", "items": {"type": "object"}}}}}}),
+                **_errors(400, 401, 403)}}},
         "/openapi.json": {"get": {"security": [], "responses": {"200": _json({"type": "object"})}}},
     },
 }
