@@ -62,6 +62,7 @@ def test_demo_seeds_people_and_cases(sqlite_shenpi, monkeypatch):
     cases = sqlite_shenpi.runtime.list_cases(ENGINE)
     assert {c["status"] for c in cases} == {"running", "ended"}
     items = sqlite_shenpi.supervision.list(ENGINE)
-    assert sorted(i["status"] for i in items if i["kind"] == "overdue_step") == ["noticed", "open"]
+    overdue = sorted(i["status"] for i in items if i["kind"] == "overdue_step")   # seeded, and escalations in the history
+    assert overdue.count("noticed") == 1 and len(overdue) > 2
     assert [i["status"] for i in items if i["kind"] == "complaint"] == ["open"]   # the forwarded demo complaint
     assert run(sqlite_shenpi, monkeypatch, "trail", "verify").exit_code == 0
