@@ -100,12 +100,14 @@ class RuleConfigService:
 
     def set_config(self, actor: Actor, rule: str, level: str, enabled: bool, params=None,
                    department: str | None = None) -> dict:
-        if rule not in RULES:
+        if not isinstance(rule, str) or rule not in RULES:
             raise NotFound(f"no violation rule {rule!r}")
         if level not in LEVELS:
             raise InvalidInput(f"level must be one of {', '.join(LEVELS)}", field="level")
         if not isinstance(enabled, bool):
             raise InvalidInput("enabled must be true or false", field="enabled")
+        if department is not None and not isinstance(department, str):
+            raise InvalidInput("department must be a department's name", field="department")
         department = (department or "").strip() if level == DEPARTMENT else ""
         params = _check_params(rule, params)
         if level == DEPARTMENT and not department:
