@@ -11,7 +11,7 @@ from .access import require_case_view
 from .errors import InvalidInput, InvalidState, PermissionDenied
 from .identity import Actor
 from .models import Case, CaseFee, Matter
-from .signals import evaluate
+from .signals import evaluate, lenient
 from .violation_rules import fee_problem
 
 _fees = CaseFee.__table__
@@ -83,7 +83,17 @@ class FeeService:
             if case.result_published_at is not None:
                 raise InvalidState("该办件的办理结果已经公开")
             session.execute(Case.__table__.update().where(Case.id == case_id).values(result_published_at=now))
+            calendar = lenient(self.calendars.calendar())
+
+            def late(params):      # published, but after the rule's limit (the sweep may not have run since)
+                if now <= calendar.add_working_days(case.ended_at, int(params.get("days", 1))):
+                    return None
+                return (f"办件 {case.number} 办结后超过 {params.get('days', 1)} 个工作日才公开办理结果",
+                        {"ended_at": case.ended_at.isoformat()})
+            signal = evaluate(session, calendar, now, "result_not_published", case.department, late,
+                              subject=f"case:{case_id}", case_id=case_id, official=actor.id)
             trail.append_case_events(session, case_id, [trail.event(
-                "result_published", now, case_id=case_id, actor=actor.id, to_state=case.outcome)])
+                "result_published", now, case_id=case_id, actor=actor.id, to_state=case.outcome)]
+                + ([signal] if signal else []))
         return {"case": case_id, "result_published_at": now.isoformat(), "outcome": case.outcome}
 

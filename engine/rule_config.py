@@ -29,6 +29,13 @@ def applicable(session, name: str, department: str) -> list[tuple[str, dict]]:
     return [(level, found[level]) for level in LEVELS if level in found]
 
 
+def enabled_params(session, name: str) -> list[dict]:
+    """The parameters of rule ``name`` at every level and department where it is enabled."""
+    defaults = RULES[name].params
+    return [{**defaults, **(params or {})} for params in session.scalars(
+        sa.select(_rules.c.params).where(_rules.c.rule == name, _rules.c.enabled.is_(True))).all()]
+
+
 def seed_defaults(session, now) -> int:
     """Common rows (enabled, default params) for every rule that has none yet; idempotent."""
     present = set(session.scalars(sa.select(_rules.c.rule).where(_rules.c.level == COMMON)).all())

@@ -10,16 +10,10 @@ from SpiffWorkflow.util.task import TaskState
 from . import trail
 from .identity import split_lane
 from .models import Case, Matter, MatterVersion, ProcessDefinition
-from .signals import evaluate, lenient
+from .signals import evaluate, lenient, local_minute
 
 _cases = Case.__table__
 DECISIONS = ("approved", "denied")
-
-
-def _local(instant) -> str:
-    from .clock import SHANGHAI
-
-    return f"{instant.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
 
 
 class SignalHooks:
@@ -76,7 +70,7 @@ class SignalHooks:
             return
         late = lenient(self.calendars.calendar()).working_days_between(record.due_at, ctx.now)
         summary = (f"办件 {ctx.case.number} 的环节“{record.name}”（{record.department}）超过环节时限"
-                   f"（{_local(record.due_at)}）{late:.1f} 个工作日才转报{'、'.join(sorted(onward))}")
+                   f"（{local_minute(record.due_at)}）{late:.1f} 个工作日才转报{'、'.join(sorted(onward))}")
         self._raise(ctx, "forwarding_late", lambda params: (summary, {"task": record.id, "to": sorted(onward)}),
                     subject=f"task:{record.id}", official=ctx.actor_id)
 
@@ -94,7 +88,7 @@ class SignalHooks:
         if ctx.now <= due:
             return
         late = calendar.working_days_between(due, ctx.now)
-        summary = f"办件 {ctx.case.number} 超过法定时限（{_local(due)}）{late:.1f} 个工作日才作出决定"
+        summary = f"办件 {ctx.case.number} 超过法定时限（{local_minute(due)}）{late:.1f} 个工作日才作出决定"
         self._raise(ctx, "decision_late", lambda params: (summary, {"statutory_due_at": due.isoformat(),
                                                                     "outcome": outcome}),
                     official=ctx.actor_id if ctx.actor_id != "engine" else None)

@@ -1,16 +1,18 @@
 """The periodic part of the violation rules: uncorrected yellow signals turn red, and the time-based rules look
-at recently ended cases (status index, ended within ``LOOKBACK``) that their rule has not flagged yet."""
+at recently ended cases (status index, ended within the window of the rule's ``days``) that their rule has not flagged yet."""
 from __future__ import annotations
 
 import datetime as _dt
 
 import sqlalchemy as sa
 
+from . import rule_config
+from .clock import SHANGHAI
 from .models import Case, IssuedDocument, Licence, Matter, MatterVersion, Signal
 from .signals import evaluate, lenient, write_events
 from .working_time import CalendarDataMissing
 
-LOOKBACK = _dt.timedelta(days=90)
+PUBLISHED_OUTCOMES = ("approved", "denied", "refused")
 _cases = Case.__table__
 
 
@@ -19,8 +21,6 @@ def _unflagged(name: str):
 
 
 def _local_day(instant) -> str:
-    from .clock import SHANGHAI
-
     return f"{instant.astimezone(SHANGHAI):%Y-%m-%d}"
 
 
@@ -42,43 +42,57 @@ class SignalSweep:
             write_events(session, rows)
         return changed + len(rows)
 
-    def _recent(self, name: str, as_of, *conditions):
-        return (sa.select(Case.id, Case.number, Case.department, Case.ended_at, Case.outcome, Case.matter_code,
-                          Case.result_published_at)
-                .where(Case.status == "ended", Case.ended_at >= as_of - LOOKBACK, Case.ended_at <= as_of,
-                       _unflagged(name), *conditions).order_by(Case.id).limit(2000))
+    @staticmethod
+    def _recent(session, name: str, as_of, *conditions):
+        """Ended cases the rule has not flagged, within the window its longest enabled ``days`` can reach (twice
+        as many calendar days, and two weeks for long holidays); None when the rule is enabled nowhere."""
+        configs = rule_config.enabled_params(session, name)
+        if not configs:
+            return None, []
+        window = _dt.timedelta(days=2 * max(int(c.get("days", 1)) for c in configs) + 14)
+        query = (sa.select(Case.id, Case.number, Case.department, Case.ended_at, Case.outcome, Case.matter_code)
+                 .where(Case.status == "ended", Case.ended_at >= as_of - window, Case.ended_at <= as_of,
+                        _unflagged(name), *conditions).order_by(Case.id).limit(2000))
+        return query, configs
 
     def _late_after_end(self, session, calendar, as_of) -> list:
         rows = []
 
-        def check(name, case, what):
+        def check(name, case, applies=lambda _params: True):
             def violation(params):
+                if not applies(params):
+                    return None
                 try:
                     deadline = calendar.add_working_days(case.ended_at, int(params.get("days", 1)))
                 except CalendarDataMissing:
                     return None
-                if as_of <= deadline or not what(params, deadline):
+                if as_of <= deadline:
                     return None
                 return (f"办件 {case.number} 于 {_local_day(case.ended_at)} 办结，"
                         f"{params.get('days', 1)} 个工作日内{RULE_TEXT[name]}", {"outcome": case.outcome})
             rows.append(evaluate(session, calendar, as_of, name, case.department, violation,
                                  subject=f"case:{case.id}", case_id=case.id))
 
-        licensed = sa.exists().where(Licence.case_id == Case.id)
-        for case in session.execute(self._recent("licence_not_issued", as_of, Case.outcome == "approved",
-                                                 ~licensed)).all():
-            matter_type = session.scalar(sa.select(Matter.matter_type).where(Matter.code == case.matter_code))
-            check("licence_not_issued", case, lambda p, _d: matter_type in p.get("matter_types", []))
-        for case in session.execute(self._recent(
-                "result_not_published", as_of, Case.outcome.in_(("approved", "denied", "refused")),
-                sa.or_(Case.result_published_at.is_(None), Case.result_published_at > Case.ended_at))).all():
-            check("result_not_published", case,
-                  lambda _p, deadline, c=case: c.result_published_at is None or c.result_published_at > deadline)
+        def each(name, *conditions):
+            query, configs = self._recent(session, name, as_of, *conditions)
+            return (session.execute(query).all() if query is not None else []), configs
+
+        wanted = {t for c in rule_config.enabled_params(session, "licence_not_issued") for t in c.get("matter_types", [])}
+        matter_type = sa.select(Matter.matter_type).where(Matter.code == Case.matter_code).scalar_subquery()
+        found, _ = each("licence_not_issued", Case.outcome == "approved", matter_type.in_(wanted),
+                        ~sa.exists().where(Licence.case_id == Case.id))
+        for case in found:
+            kind = session.scalar(sa.select(Matter.matter_type).where(Matter.code == case.matter_code))
+            check("licence_not_issued", case, lambda p, t=kind: t in p.get("matter_types", []))
+        found, _ = each("result_not_published", Case.outcome.in_(PUBLISHED_OUTCOMES),
+                        Case.result_published_at.is_(None))
+        for case in found:
+            check("result_not_published", case)
         decided = sa.exists().where(IssuedDocument.case_id == Case.id,
                                     IssuedDocument.kind.in_(("refusal_decision", "denial_decision")))
-        for case in session.execute(self._recent("refusal_without_reasons", as_of,
-                                                 Case.outcome.in_(("denied", "refused")), ~decided)).all():
-            check("refusal_without_reasons", case, lambda _p, _d: True)
+        found, _ = each("refusal_without_reasons", Case.outcome.in_(("denied", "refused")), ~decided)
+        for case in found:
+            check("refusal_without_reasons", case)
         return rows
 
     def _started_after_withdrawal(self, session, calendar, as_of) -> list:

@@ -8,6 +8,7 @@ import json
 import sqlalchemy as sa
 
 from . import payloads, rule_config, trail
+from .clock import SHANGHAI
 from .errors import InvalidInput, InvalidState, NotFound, PermissionDenied
 from .identity import Actor
 from .models import Signal
@@ -84,15 +85,14 @@ def check_reported_late(session, calendar, now, *, department: str, fact: str, h
     def violation(params):
         if delay <= params.get("days", 2):
             return None
-        return (f"“{fact}”发生于 {_local(happened_at)}，{delay:.1f} 个工作日后才报送",
+        return (f"“{fact}”发生于 {local_minute(happened_at)}，{delay:.1f} 个工作日后才报送",
                 {"fact": fact, "happened_at": happened_at.isoformat(), "reported_at": reported_at.isoformat()})
     return evaluate(session, calendar, now, "reported_late", department, violation, subject=subject,
                     case_id=case_id, official=official)
 
 
-def _local(instant) -> str:
-    from .clock import SHANGHAI
-
+def local_minute(instant) -> str:
+    """An instant as Beijing time to the minute, for signal summaries."""
     return f"{instant.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
 
 

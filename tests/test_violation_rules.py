@@ -143,6 +143,18 @@ def test_result_not_published_and_licence_not_issued_are_found_by_the_sweep(engi
     assert len(signals(engine)) == 3             # each rule and subject once
 
 
+def test_a_result_published_late_is_flagged_at_publication(engine, clock):
+    configure(engine, "result_not_published", params={"days": 2})
+    on_time, late = run(engine, APPROVE), run(engine, APPROVE)
+    clerk = actor(engine, "clerk")
+    clock.set(at("2026-11-25T17:00"))
+    engine.violations.fees.publish_result(on_time, clerk)
+    clock.set(at("2026-11-26T09:00"))            # no sweep ran in between
+    engine.violations.fees.publish_result(late, clerk)
+    assert signals(engine, on_time) == []
+    assert [s["official"] for s in signals(engine, late, "result_not_published")] == ["clerk"]
+
+
 def test_an_approved_licence_case_gets_its_licence(engine, clock):
     case_id = run(engine, APPROVE)
     clock.set(at("2026-11-26T09:00"))
