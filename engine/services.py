@@ -17,7 +17,6 @@ from .documents import DocumentService
 from .escalation import Escalator
 from .expressions import make_script_engine
 from .feedback import FeedbackService
-from .fees import FeeService
 from .flow_ops import FlowOperations, JointSignOff
 from .guide import GuideService
 from .hall import HallBoard
@@ -28,13 +27,10 @@ from .materials import MaterialService
 from .organisation import OrganisationService
 from .report_access import ReportAccessLog
 from .repository import RepositoryService
-from .rule_config import RuleConfigService
 from .runtime import CaseService
-from .signal_hooks import SignalHooks
-from .signal_sweep import SignalSweep
-from .signals import SignalService
 from .task_ops import TaskOperations
 from .tasks import TaskService
+from .violations import Violations
 from .workflow_store import WorkflowStore
 
 
@@ -85,14 +81,3 @@ class Shenpi:
         with self.db.transaction() as session:
             trail.ensure_head(session)
         self.violations.rules.seed()
-
-
-class Violations:
-    """Violation rules and correction signals: configuration per level, the signals, the hooks, the sweep."""
-
-    def __init__(self, shenpi: Shenpi):
-        self.rules = RuleConfigService(shenpi.db, shenpi.clock)
-        self.signals = SignalService(shenpi.db, shenpi.clock, shenpi.calendar)
-        self.fees = FeeService(shenpi.db, shenpi.clock, shenpi.calendar)
-        self.hooks = SignalHooks(shenpi.calendar, shenpi.stepper, shenpi.case_clock)
-        self.sweep = SignalSweep(shenpi.db, shenpi.clock, shenpi.calendar, self.signals)

@@ -324,3 +324,21 @@ def test_signals_are_scoped_to_the_reader(engine, clock):
     assert engine.violations.signals.list_signals(ENGINE, color="red") == []
     with pytest.raises(InvalidInput):
         engine.violations.signals.list_signals(ENGINE, color="blue")
+
+
+def test_ordinary_transitions_do_not_read_the_rules(engine):
+    """The hooks look at what the step holds; only a relevant transition (start, a decision, a late hand-over)
+    reads rule configuration or signals."""
+    case_id = run(engine, ())
+    statements = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    sa.event.listen(engine.db.engine, "before_cursor_execute", record)
+    try:
+        for step in APPROVE[:4]:
+            complete(engine, case_id, step)
+    finally:
+        sa.event.remove(engine.db.engine, "before_cursor_execute", record)
+    assert statements and not [s for s in statements if "violation_" in s or "matter_version" in s]
