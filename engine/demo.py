@@ -152,6 +152,8 @@ def seed_cases(engine) -> list[int]:
             drive(engine, case["id"], verdict="deny", signers=["d01a", "d01b", "d02a"])
     seed_supervision_items(engine, started)
     seed_complaints(engine, started)
+    if started:     # a fee charged on a free matter: a red correction signal (Art. 12) for the signal pages
+        engine.violations.fees.record(started[0], "工本费", 10, ENGINE)
     return started
 
 

@@ -38,6 +38,7 @@ from .runtime import CaseService
 from .supervision import SupervisionService
 from .task_ops import TaskOperations
 from .tasks import TaskService
+from .violations import Violations
 from .workflow_store import WorkflowStore
 
 
@@ -83,12 +84,14 @@ class Shenpi:
         self.stepper.end_hooks.append(notice_triggers.on_case_end)
         self.supervision = SupervisionService(self.db, self.clock, self.calendar)
         self.cockpit = Cockpit(self.db, self.clock, self.report_access)
+        self.violations = Violations(self)
 
     def sweep(self, as_of=None) -> dict:
         """Fire due timers and re-evaluate due lights: what Celery beat runs periodically."""
         return {"timers": self.runtime.fire_due_timers(as_of), "lights": self.case_clock.refresh_lights(as_of),
                 "supervision_items": self.supervision.sweep(as_of),
-                "complaints": self.complaints.sweep(as_of)}
+                "complaints": self.complaints.sweep(as_of),
+                "signals": self.violations.sweep.sweep(as_of)}
 
     def init_db(self, create_tables: bool = True) -> None:
         """Create the tables (unless the schema is managed by migrations) and the trail's head row; idempotent."""
@@ -96,3 +99,4 @@ class Shenpi:
             self.db.create_all()
         with self.db.transaction() as session:
             trail.ensure_head(session)
+        self.violations.rules.seed()

@@ -20,6 +20,7 @@ NAVIGATION = [
     ("supervision.index", _l("督办事项"), "supervisor"),
     ("supervision.department", _l("本部门督办"), "head"),
     ("complaints.index", _l("投诉处理"), "staff"),
+    ("signals.index", _l("纠错信号"), "staff"),
     ("admin.home", _l("系统管理"), "admin"),
     ("hall.board", _l("大厅显示屏"), "anyone"),
 ]

@@ -19,6 +19,7 @@ from . import (  # noqa: E402,F401
     openapi,
     supervision_items,
     sms,
+    signals,
     tasks,
     users,
 )

@@ -5,6 +5,7 @@ from flask import jsonify
 
 from . import bp, openapi_supervision
 from .auth import public
+from .signals import PATHS as signal_paths
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -353,6 +354,8 @@ SPEC = {
         "/openapi.json": {"get": {"security": [], "responses": {"200": _json({"type": "object"})}}},
     },
 }
+
+SPEC["paths"].update(signal_paths)
 
 
 SPEC["components"]["schemas"].update(openapi_supervision.SCHEMAS)
