@@ -85,8 +85,10 @@ def _page_blueprints():
     from .inbox import bp as inbox_bp
     from .manage import bp as manage_bp
     from .portal import bp as portal_bp
+    from .reports import bp as reports_bp
+    from .results import bp as results_bp
 
-    return [auth_bp, portal_bp, hall_bp, inbox_bp, admin_bp, manage_bp]
+    return [auth_bp, portal_bp, hall_bp, inbox_bp, admin_bp, manage_bp, reports_bp, results_bp]
 
 
 def _stored_secret(instance_path: str) -> str:

@@ -17,8 +17,10 @@ NAVIGATION = [
     ("inbox.index", _l("待办任务"), "official"),
     ("inbox.cases", _l("办件查询"), "staff"),
     ("cockpit.index", _l("监察驾驶舱"), "supervisor"),
+    ("reports.index", _l("绩效测评"), "supervisor"),
     ("admin.home", _l("系统管理"), "admin"),
     ("hall.board", _l("大厅显示屏"), "anyone"),
+    ("results.index", _l("测评结果"), "anyone"),
 ]
 
 
