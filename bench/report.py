@@ -144,7 +144,7 @@ def main() -> None:
         print(f"evaluate({MONTH}): {len(result['departments'])} departments, {len(result['officials'])} officials, "
               f"{ended:,} cases ended in the month")
         print(f"seconds: best {min(seconds):.2f}, median {statistics.median(seconds):.2f} over {args.runs} runs "
-              f"(target 5.00) — {'OK' if min(seconds) <= 5 else 'TOO SLOW'}")
+              f"(target 5.00) — {'OK' if min(seconds) <= 5 else 'TOO SLOW'}; load average {os.getloadavg()[0]:.1f}")
         top = result["departments"][0]
         print(f"first place: {top['name']} {top['score']} {top['indicators']}")
     finally:

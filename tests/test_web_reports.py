@@ -45,9 +45,9 @@ def test_supervisor_reads_the_month_and_every_reading_is_logged(app, five_step):
     assert page.status_code == 200 and "测试局" in body and "88.6" in body and "窗口甲" in body
     assert "data-ranking-chart" in body and "js/reports.js" in body and "归档本月结果" in body
     assert "<script>" not in body
-    default = pages.get("/reports")   # the month before the engine clock's
-    assert default.status_code == 200 and "2026-10" in text(default)
-    assert accesses(five_step) == [("supervisor", "read", "2026-10"), ("supervisor", "read", "2026-10")]
+    default = pages.get("/reports")   # the engine clock's month, computed live
+    assert default.status_code == 200 and "本月进行中" in text(default) and "归档本月结果" not in text(default)
+    assert accesses(five_step) == [("supervisor", "read", "2026-10"), ("supervisor", "read", "2026-11")]
     assert pages.get("/reports?month=2027-05").status_code == 400
 
 

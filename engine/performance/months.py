@@ -29,11 +29,6 @@ def of(instant: _dt.datetime) -> str:
     return instant.astimezone(SHANGHAI).strftime("%Y-%m")
 
 
-def previous(month: str) -> str:
-    start, _ = bounds(month)
-    return of(start - _dt.timedelta(days=1))
-
-
 def is_over(month: str, now: _dt.datetime) -> bool:
     """True once the month has ended by ``now``."""
     return bounds(month)[1] <= now

@@ -21,7 +21,7 @@ def _month(text) -> str:
     try:
         return months.parse(text)
     except InvalidInput:
-        return months.previous(months.of(engine().clock.now()))
+        return months.of(engine().clock.now())
 
 
 @bp.get("")
