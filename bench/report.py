@@ -35,7 +35,8 @@ START = "2026-11-01 00:00:00+08"   # the month, Beijing time
 
 FILL = [
     """INSERT INTO department (id, name, level)
-       SELECT 'B' || lpad(d::text, 3, '0'), '基准局' || lpad(d::text, 3, '0'), 'city' FROM generate_series(1, :departments) d""",
+       SELECT 'B' || lpad(d::text, 3, '0'), '基准局' || lpad(d::text, 3, '0'), 'city'
+       FROM generate_series(1, :departments) d""",
     """INSERT INTO user_account (id, name, department_id, posts, roles, active)
        SELECT 'u' || d || '_' || o, '人员' || d || '-' || o, 'B' || lpad(d::text, 3, '0'), '[]', '["official"]', true
        FROM generate_series(1, :departments) d, generate_series(1, 10) o""",
@@ -72,8 +73,8 @@ FILL = [
                                      raised_at, status)
        SELECT 'overdue', 'common', '11', CASE WHEN id % 2 = 0 THEN 'red' ELSE 'yellow' END,
               CASE WHEN id % 7 = 0 THEN 'fee:' ELSE 'case:' END || id, id, department,
-              'u' || substr(department, 4)::int || '_' || floor(random() * 10 + 1), '基准', created_at + interval '2 days',
-              'open'
+              'u' || substr(department, 4)::int || '_' || floor(random() * 10 + 1), '基准',
+              created_at + interval '2 days', 'open'
        FROM case_record WHERE id % 50 = 0""",
     """INSERT INTO complaint (number, anonymous, department, subject, content, status, submitted_at,
                               status_changed_at, upheld, result_at, light)

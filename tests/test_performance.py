@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 from engine.clock import SHANGHAI
 from engine.errors import Conflict, InvalidInput, PermissionDenied
-from engine.models import Case, Complaint, Matter, PerformanceSnapshot, ReportAccess, Signal, SupervisionItem, TrailEntry
+from engine.models import (Case, Complaint, Matter, PerformanceSnapshot, ReportAccess, Signal, SupervisionItem,
+                           TrailEntry)
 
 from .conftest import START
 from .test_feedback import citizen
@@ -39,8 +40,9 @@ def update_case(engine, case_id, **values):
 
 
 def signal(session, number, color, department="测试局", official="clerk", raised=None, subject=None):
-    session.add(Signal(rule=f"rule{number}", level="common", article="11", color=color, subject=subject or f"case:{number}",
-                       department=department, official=official, summary="测试", raised_at=raised or at(15)))
+    session.add(Signal(rule=f"rule{number}", level="common", article="11", color=color,
+                       subject=subject or f"case:{number}", department=department, official=official, summary="测试",
+                       raised_at=raised or at(15)))
 
 
 @pytest.fixture

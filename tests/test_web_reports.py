@@ -35,7 +35,8 @@ def text(response) -> str:
 
 def accesses(engine):
     with engine.db.reading() as session:
-        return [(r.actor, r.action, r.scope) for r in session.scalars(sa.select(ReportAccess).order_by(ReportAccess.id))]
+        rows = session.scalars(sa.select(ReportAccess).order_by(ReportAccess.id))
+        return [(r.actor, r.action, r.scope) for r in rows]
 
 
 def test_supervisor_reads_the_month_and_every_reading_is_logged(app, five_step):

@@ -141,7 +141,8 @@ def _department(name, cases, matters, ratings, others) -> dict:
         "cases_ended": ended,
         "online_completion_rate": _ratio(int(cases.get("ended_online", 0)), ended),
         "on_time_rate": _ratio(int(cases.get("ended_on_time", 0)), ended),
-        "average_handling_days": round(float(cases["handling_seconds"] or 0) / accepted / 86400, 2) if accepted else None,
+        "average_handling_days": round(float(cases["handling_seconds"] or 0) / accepted / 86400, 2)
+        if accepted else None,
         "overdue_count": counts["overdue_case"],
         "ratings": int(ratings.get("ratings", 0)),
         "satisfaction_rate": _ratio(counts["satisfied_rating"], int(ratings.get("ratings", 0))),
