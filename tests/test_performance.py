@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 
 import pytest
 import sqlalchemy as sa
@@ -220,3 +221,24 @@ def test_public_results_show_archived_departments_only(five_step, october):
     assert public["month"] == "2026-10" and [d["name"] for d in public["departments"]] == ["其他局", "测试局"]
     assert set(public["departments"][0]) == {"rank", "name", "score", "indicators"}
     assert "窗口甲" not in str(public) and "clerk" not in str(public)
+
+
+def test_two_concurrent_archives_of_different_months_chain_and_of_one_month_conflict(five_step, october):
+    supervisor = five_step.identity.actor("supervisor")
+    barrier = threading.Barrier(4)
+    results = []
+
+    def attempt(month):
+        barrier.wait()
+        try:
+            results.append(("ok", five_step.performance.archive(month, supervisor)["month"]))
+        except Conflict:
+            results.append(("conflict", month))
+
+    threads = [threading.Thread(target=attempt, args=(m,)) for m in ("2026-10", "2026-10", "2026-09", "2026-08")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(results) == [("conflict", "2026-10"), ("ok", "2026-08"), ("ok", "2026-09"), ("ok", "2026-10")]
+    assert five_step.performance.verify_snapshots()["ok"] and five_step.history.verify().ok
