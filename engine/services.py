@@ -30,6 +30,7 @@ from .materials import MaterialService
 from .notice_delivery import NoticeDeliveries
 from .notification_settings import NotificationSettings
 from .organisation import OrganisationService
+from .performance import PerformanceService
 from .report_access import ReportAccessLog
 from .repository import RepositoryService
 from .sms import make_gateway
@@ -85,6 +86,7 @@ class Shenpi:
         self.supervision = SupervisionService(self.db, self.clock, self.calendar)
         self.cockpit = Cockpit(self.db, self.clock, self.report_access)
         self.violations = Violations(self)
+        self.performance = PerformanceService(self.db, self.clock, self.report_access)
 
     def sweep(self, as_of=None) -> dict:
         """Fire due timers and re-evaluate due lights: what Celery beat runs periodically."""

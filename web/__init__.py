@@ -88,11 +88,13 @@ def _page_blueprints():
     from .manage import bp as manage_bp
     from .notification_channels import bp as channels_bp
     from .portal import bp as portal_bp
+    from .reports import bp as reports_bp
+    from .results import bp as results_bp
     from .signals import bp as signals_bp
     from .supervision import bp as supervision_bp
 
     return [auth_bp, portal_bp, hall_bp, inbox_bp, admin_bp, manage_bp, cockpit_bp, signals_bp, supervision_bp,
-            complaints_bp, channels_bp]
+            complaints_bp, reports_bp, results_bp, channels_bp]
 
 
 def _stored_secret(instance_path: str) -> str:

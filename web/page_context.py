@@ -21,8 +21,10 @@ NAVIGATION = [
     ("supervision.department", _l("本部门督办"), "head"),
     ("complaints.index", _l("投诉处理"), "staff"),
     ("signals.index", _l("纠错信号"), "staff"),
+    ("reports.index", _l("绩效测评"), "supervisor"),
     ("admin.home", _l("系统管理"), "admin"),
     ("hall.board", _l("大厅显示屏"), "anyone"),
+    ("results.index", _l("测评结果"), "anyone"),
 ]
 
 

@@ -17,10 +17,11 @@ from .feedback import Complaint, Rating
 from .materials import Material
 from .notifications import NoticeDelivery, NotificationChannel
 from .org import ApiToken, Department, User
+from .performance import PerformanceSetting, PerformanceSnapshot
 from .supervision import Notice, ReportAccess, Signal, SupervisionItem, ViolationRule
 from .trail import TrailEntry, TrailHead
 
 __all__ = [
-    "ApiToken", "Complaint", "Rating", "DocumentCounter", "IssuedDocument", "Licence", "Material", "CalendarDay", "CalendarYear", "Case", "CaseFee", "CasePause", "CaseReader", "PendingTimer", "Department", "Matter", "MatterVersion", "Notice", "NoticeDelivery", "NotificationChannel", "ReportAccess", "Signal", "SupervisionItem", "ViolationRule", "ProcessDefinition", "TaskRecord",
+    "ApiToken", "CalendarDay", "CalendarYear", "Case", "CaseFee", "CasePause", "CaseReader", "Complaint", "Department", "DocumentCounter", "IssuedDocument", "Licence", "Material", "Matter", "MatterVersion", "Notice", "NoticeDelivery", "NotificationChannel", "PendingTimer", "PerformanceSetting", "PerformanceSnapshot", "ProcessDefinition", "Rating", "ReportAccess", "Signal", "SupervisionItem", "TaskRecord", "ViolationRule",
     "TrailEntry", "TrailHead", "User", "WorkflowJournal", "WorkflowSnapshot",
 ]

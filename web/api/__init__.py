@@ -14,6 +14,7 @@ from . import (  # noqa: E402,F401
     complaints,
     definitions,
     documents,
+    evaluations,
     materials,
     matters,
     openapi,

@@ -66,6 +66,19 @@ SPEC = {
                 "matters": {"type": "object", "description": "new / changed / unchanged: [{code, name, version}]"},
                 "sha256": {"type": "string"}, "format": {"type": "string", "enum": ["json", "xlsx"]},
                 "filename": {"type": ["string", "null"]}}},
+            "Evaluation": {"type": "object", "properties": {
+                "month": {"type": "string"}, "archived": {"type": "boolean"},
+                "complete": {"type": "boolean", "description": "the month has ended"},
+                "digest": {"type": "string", "description": "archived months: SHA-256 of the snapshot"},
+                "settings": {"type": "object", "description": "the scoring standard used: base, max_addition, "
+                                                               "points per item"},
+                "departments": {"type": "array", "items": {"type": "object", "properties": {
+                    "rank": {"type": "integer"}, "name": {"type": "string"}, "score": {"type": "number"},
+                    "indicators": {"type": "object", "description": "online_service_rate (网上办理率), "
+                        "online_completion_rate (网上办结率), online_depth_rate (网上深化率), on_time_rate, "
+                        "average_handling_days, overdue_count, satisfaction_rate, visits_per_case, …"},
+                    "counts": {"type": "object"}, "lines": {"type": "array", "items": {"type": "object"}}}}},
+                "officials": {"type": "array", "items": {"type": "object"}}}},
             "FormField": {"type": "object", "required": ["id", "label", "type", "required"], "properties": {
                 "id": {"type": "string", "description": "the key in `data` (and in the case data)"},
                 "label": {"type": "string"},
@@ -351,6 +364,18 @@ SPEC = {
                     "on_time": {"type": "array", "items": {"type": "object"}},
                     "red_signals": {"type": "array", "items": {"type": "object"}}}}}}),
                 **_errors(400, 401, 403)}}},
+        "/evaluations/{month}": {"get": {
+            "summary": "绩效测评: a month (YYYY-MM) as archived, or computed now; departments and officials ranked by "
+                       "score with their indicators (supervisors and administrators; each reading is logged)",
+            "parameters": [_path_id("month", "string")],
+            "responses": {"200": _json(_ref("Evaluation")), **_errors(400, 401, 403)}}},
+        "/evaluations/{month}/archive": {"post": {
+            "summary": "Archive an ended month for good (once; a chained SHA-256 digest and a trail row)",
+            "parameters": [_path_id("month", "string")],
+            "responses": {"201": _json({"type": "object", "properties": {
+                "month": {"type": "string"}, "digest": {"type": "string"}, "prev_digest": {"type": "string"},
+                "archived_at": {"type": "string", "format": "date-time"}, "archived_by": {"type": "string"}}}),
+                **_errors(400, 401, 403, 409)}}},
         "/openapi.json": {"get": {"security": [], "responses": {"200": _json({"type": "object"})}}},
     },
 }
