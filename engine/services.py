@@ -25,6 +25,7 @@ from .identity import IdentityService
 from .inbox import InboxService
 from .materials import MaterialService
 from .organisation import OrganisationService
+from .outbox import OutboxService
 from .report_access import ReportAccessLog
 from .repository import RepositoryService
 from .runtime import CaseService
@@ -66,6 +67,7 @@ class Shenpi:
         self.feedback = FeedbackService(self.db, self.clock)
         self.hall = HallBoard(self.db, self.clock)
         self.report_access = ReportAccessLog(self.db, self.clock)
+        self.outbox = OutboxService(self.db, self.clock, self.settings)   # upward reporting (integrations/upward)
 
     def sweep(self, as_of=None) -> dict:
         """Fire due timers and re-evaluate due lights: what Celery beat runs periodically."""

@@ -106,7 +106,10 @@ def worker(concurrency: int):
     """Run a Celery worker with the beat schedule (the periodic sweep)."""
     from engine import scheduler
 
+    from integrations.upward import tasks as upward_tasks
+
     app = scheduler.make_celery(Settings())
+    upward_tasks.register(app, Settings())   # upward reporting: its task and beat entry
     scheduler.attach(scheduler.engine(), app)
     pool = "solo" if concurrency == 1 else "prefork"
     app.worker_main(["worker", "--beat", f"--pool={pool}", f"--concurrency={concurrency}", "--loglevel=INFO",
@@ -126,6 +129,20 @@ def sweep(as_of: str | None):
         clock.install(clock.FixedClock(instant))
     result = _engine().sweep(instant)
     click.echo(f"advanced {result['timers']} case(s) with due timers; {result['lights']} light(s) changed")
+
+
+@main.command("report-upward")
+def report_upward():
+    """Send every due batch of the outbox to the provincial supervision platform now."""
+    from integrations.upward import report
+
+    engine = _engine()
+    if not engine.outbox.enabled:
+        raise click.ClickException("upward reporting is off: set SHENPI_UPWARD_URL")
+    done = report(engine)
+    click.echo(f"sent {done['records']} record(s) in {done['batches']} batch(es)")
+    if done["error"]:
+        raise click.ClickException(f"the platform failed: {done['error']}; the batch is retried later")
 
 
 @main.group()

@@ -16,10 +16,11 @@ from .documents import DocumentCounter, IssuedDocument, Licence
 from .feedback import Complaint, Rating
 from .materials import Material
 from .org import ApiToken, Department, User
+from .outbox import OutboxMessage
 from .supervision import Notice, ReportAccess, Signal, SupervisionItem, ViolationRule
 from .trail import TrailEntry, TrailHead
 
 __all__ = [
-    "ApiToken", "Complaint", "Rating", "DocumentCounter", "IssuedDocument", "Licence", "Material", "CalendarDay", "CalendarYear", "Case", "CaseFee", "CasePause", "CaseReader", "PendingTimer", "Department", "Matter", "MatterVersion", "Notice", "ReportAccess", "Signal", "SupervisionItem", "ViolationRule", "ProcessDefinition", "TaskRecord",
+    "ApiToken", "Complaint", "Rating", "DocumentCounter", "IssuedDocument", "Licence", "Material", "CalendarDay", "CalendarYear", "Case", "CaseFee", "CasePause", "CaseReader", "PendingTimer", "Department", "Matter", "MatterVersion", "Notice", "OutboxMessage", "ReportAccess", "Signal", "SupervisionItem", "ViolationRule", "ProcessDefinition", "TaskRecord",
     "TrailEntry", "TrailHead", "User", "WorkflowJournal", "WorkflowSnapshot",
 ]
