@@ -226,3 +226,48 @@ def test_batch_document_follows_the_published_schema(engine, platform):
     record_schema = schema["$defs"]["record"]
     for record in batch["records"]:
         assert set(record_schema["required"]) <= set(record) <= set(record_schema["properties"])
+
+
+def test_status_page_and_retry_button(engine, platform, clock):
+    from web import create_app
+
+    from .web_client import PageClient, set_passwords
+
+    accepted_case(engine)
+    platform.fail_next = 4
+    for _ in range(4):
+        report(engine)
+        clock.advance(seconds=301)
+    set_passwords(engine, "admin", "supervisor", "clerk")
+    app = create_app(shenpi=engine, testing=True)
+    pages = PageClient(app)
+    pages.login("clerk")
+    assert pages.get("/integrations/upward").status_code == 403
+    pages.post("/logout")
+    pages.login("supervisor")
+    html = pages.get("/integrations/upward").get_data(as_text=True)
+    assert 'id="upward-failed">2<' in html and "HTTP 500" in html and "重试失败记录" not in html
+    assert pages.post("/integrations/upward/retry").status_code == 403
+    pages.post("/logout")
+    pages.login("admin")
+    assert pages.client.post("/integrations/upward/retry").status_code == 400      # no CSRF token
+    html = pages.get("/integrations/upward").get_data(as_text=True)
+    assert "重试失败记录" in html
+    pages.post("/integrations/upward/retry")
+    html = pages.post("/integrations/upward/send", follow_redirects=True).get_data(as_text=True)
+    assert "已报送 2 条记录" in html and 'id="upward-sent">2<' in html and len(platform.records) == 2
+
+
+def test_status_api(engine, platform):
+    from web import create_app
+
+    accepted_case(engine)
+    client = create_app(shenpi=engine, testing=True).test_client()
+    admin = {"Authorization": f"Bearer {engine.identity.create_token('admin')}"}
+    clerk = {"Authorization": f"Bearer {engine.identity.create_token('clerk')}"}
+    body = client.get("/api/v1/upward/status", headers=admin).get_json()
+    assert body["pending"] == 2 and body["due"] == 2 and body["failed"] == 0 and body["enabled"]
+    assert client.get("/api/v1/upward/status", headers=clerk).status_code == 403
+    assert client.post("/api/v1/upward/retry", headers=clerk).status_code == 403
+    assert client.post("/api/v1/upward/retry", headers=admin).get_json() == {"requeued": 0}
+    assert "/upward/status" in client.get("/api/v1/openapi.json").get_json()["paths"]

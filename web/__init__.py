@@ -83,10 +83,11 @@ def _page_blueprints():
     from .auth import bp as auth_bp
     from .hall import bp as hall_bp
     from .inbox import bp as inbox_bp
+    from .integrations import bp as integrations_bp
     from .manage import bp as manage_bp
     from .portal import bp as portal_bp
 
-    return [auth_bp, portal_bp, hall_bp, inbox_bp, admin_bp, manage_bp]
+    return [auth_bp, portal_bp, hall_bp, inbox_bp, admin_bp, manage_bp, integrations_bp]
 
 
 def _stored_secret(instance_path: str) -> str:

@@ -18,6 +18,7 @@ NAVIGATION = [
     ("inbox.cases", _l("办件查询"), "staff"),
     ("cockpit.index", _l("监察驾驶舱"), "supervisor"),
     ("admin.home", _l("系统管理"), "admin"),
+    ("integrations.upward", _l("上报状态"), "supervisor"),
     ("hall.board", _l("大厅显示屏"), "anyone"),
 ]
 

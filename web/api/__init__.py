@@ -15,5 +15,6 @@ from . import (  # noqa: E402,F401
     matters,
     openapi,
     tasks,
+    upward,
     users,
 )
