@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from . import fast_sql, trail
 from .errors import PermissionDenied
@@ -52,15 +53,29 @@ def write_from_trail(session, rows: list[dict]) -> None:
         fast_sql.execute_many(session, INSERT, records)
 
 
-def enqueue(session, topic: str, key: str, payload: dict, now: _dt.datetime, case_id: int | None = None) -> None:
-    """Add one record outside the trail (a signal, an evaluation…) in the caller's transaction; the record
-    is written only when reporting is on for this database."""
+def enqueue(session, topic: str, key: str, payload: dict, now: _dt.datetime, case_id: int | None = None) -> bool:
+    """Add one record outside the trail (a signal, an evaluation…) in the caller's transaction, once per
+    (topic, key): enqueueing the same key again does nothing. Written only when reporting is on for this database;
+    ``payload`` should carry at least ``event``. Returns whether a record was added."""
     if trail._observer_of(session) is None:
-        return
-    fast_sql.execute(session, INSERT, {
-        "topic": topic, "key": key, "case_id": case_id, "created_at": now, "status": "pending", "attempts": 0,
-        "next_attempt_at": now, "payload": json.dumps(payload, ensure_ascii=False, default=str),
-    })
+        return False
+    dialect = session.get_bind().dialect.name if hasattr(session, "get_bind") else session.dialect.name
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_outbox).values(
+        topic=topic, key=key, case_id=case_id, created_at=now, status="pending", attempts=0, next_attempt_at=now,
+        payload=json.dumps(_shaped(payload), ensure_ascii=False, default=str))
+    return session.execute(insert.on_conflict_do_nothing(index_elements=["topic", "key"])).rowcount == 1
+
+
+RECORD_FIELDS = ("event", "from_state", "to_state", "actor", "task_id", "element_id")
+
+
+def _shaped(payload: dict) -> dict:
+    """The record's fields from ``payload``; everything else goes into ``detail``."""
+    shaped = {name: payload.get(name) for name in RECORD_FIELDS}
+    rest = {k: v for k, v in payload.items() if k not in RECORD_FIELDS and k != "detail"}
+    detail = {**(payload.get("detail") or {}), **rest}
+    shaped["detail"] = detail or None
+    return shaped
 
 
 @dataclass

@@ -197,7 +197,7 @@ def test_status_is_for_administrators_and_supervisors(engine):
     assert engine.outbox.status(Actor(id="s", name="监察员", roles=(SUPERVISOR,)))["enabled"]
 
 
-def test_celery_task_sends_and_retries_through_the_beat(engine, platform, clock):
+def test_celery_task_sends_and_retries_through_the_beat(engine, platform, clock, monkeypatch):
     from engine.config import Settings
 
     app = scheduler.make_celery(Settings(broker_url="memory://"))
@@ -208,7 +208,12 @@ def test_celery_task_sends_and_retries_through_the_beat(engine, platform, clock)
     try:
         accepted_case(engine)
         platform.fail_next = 1
-        app.tasks["shenpi.report_upward"].delay()        # fails, asks Celery to retry after the backoff
+        task = app.tasks["shenpi.report_upward"]
+        countdowns = []
+        retry = task.retry
+        monkeypatch.setattr(task, "retry", lambda **kw: countdowns.append(kw["countdown"]) or retry(**kw))
+        task.delay()               # fails: asks Celery to retry after the batch's backoff (eager: at once, not due)
+        assert countdowns == [30] and platform.requests == 1
         assert {r.attempts for r in outbox(engine)} == {1}
         clock.advance(seconds=31)
         assert app.tasks["shenpi.report_upward"].delay().get()["records"] == 2
@@ -271,3 +276,30 @@ def test_status_api(engine, platform):
     assert client.post("/api/v1/upward/retry", headers=clerk).status_code == 403
     assert client.post("/api/v1/upward/retry", headers=admin).get_json() == {"requeued": 0}
     assert "/upward/status" in client.get("/api/v1/openapi.json").get_json()["paths"]
+
+
+def test_report_upward_command(engine, platform, monkeypatch):
+    from click.testing import CliRunner
+
+    from web import cli
+
+    accepted_case(engine)
+    monkeypatch.setattr(cli, "_engine", lambda: engine)
+    platform.fail_next = 1
+    failed = CliRunner().invoke(cli.main, ["report-upward"])
+    assert failed.exit_code == 1 and "HTTP 500" in failed.output
+    engine.clock.advance(seconds=31)
+    result = CliRunner().invoke(cli.main, ["report-upward"])
+    assert result.exit_code == 0 and "sent 2 record(s) in 1 batch(es)" in result.output
+
+
+def test_other_services_enqueue_once_per_key(engine, platform, tmp_path, clock):
+    from engine import outbox as outbox_module
+
+    with engine.db.transaction() as session:
+        assert outbox_module.enqueue(session, "supervision", "signal:7", {"event": "signal_raised", "color": "red"},
+                                     clock.now())
+        assert not outbox_module.enqueue(session, "supervision", "signal:7", {"event": "signal_raised"}, clock.now())
+    assert report(engine)["records"] == 1
+    record = next(iter(platform.records.values()))
+    assert record["event"] == "signal_raised" and record["detail"] == {"color": "red"} and record["case_number"] is None
