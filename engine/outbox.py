@@ -57,7 +57,7 @@ def enqueue(session, topic: str, key: str, payload: dict, now: _dt.datetime, cas
     """Add one record outside the trail (a signal, an evaluation…) in the caller's transaction, once per
     (topic, key): enqueueing the same key again does nothing. Written only when reporting is on for this database;
     ``payload`` should carry at least ``event``. Returns whether a record was added."""
-    if trail._observer_of(session) is None:
+    if trail.observer_of(session) is None:
         return False
     dialect = session.get_bind().dialect.name if hasattr(session, "get_bind") else session.dialect.name
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_outbox).values(

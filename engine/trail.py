@@ -44,7 +44,8 @@ def observe(bind: sa.Engine, observer) -> None:
         _observers[bind] = observer
 
 
-def _observer_of(session):
+def observer_of(session):
+    """The observer of the database that ``session`` (a Session or a Connection) writes to, if any."""
     bind = session.engine if isinstance(session, sa.Connection) else session.get_bind()
     return _observers.get(bind)
 
@@ -133,7 +134,7 @@ def append(session: Session, rows: list[dict], case_head: tuple[int, str] | None
         case_head = _link(by_case, by_case[0]["case_id"], *case_head)
     fast_sql.execute_many(session, INSERT_ENTRIES, system + by_case)
     if _observers:
-        observer = _observer_of(session)
+        observer = observer_of(session)
         if observer is not None:
             observer(session, system + by_case)
     return case_head
