@@ -183,7 +183,7 @@ class OutboxService:
                 .order_by(sa.func.max(_outbox.c.sent_at).desc(), sa.func.max(_outbox.c.id).desc()).limit(limit)
             ).mappings().all()
         return {
-            "enabled": self.enabled, "url": self.settings.upward_url or None,
+            "enabled": self.enabled, "url": (self.settings.upward_url or None) if actor.is_admin else None,
             "pending": counts.get("pending", 0), "due": due, "sent": counts.get("sent", 0),
             "failed": counts.get("failed", 0), "oldest_pending_at": _iso(oldest), "next_retry_at": _iso(retry_at),
             "problems": [{
