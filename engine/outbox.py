@@ -63,7 +63,8 @@ def enqueue(session, topic: str, key: str, payload: dict, now: _dt.datetime, cas
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_outbox).values(
         topic=topic, key=key, case_id=case_id, created_at=now, status="pending", attempts=0, next_attempt_at=now,
         payload=json.dumps(_shaped(payload), ensure_ascii=False, default=str))
-    return session.execute(insert.on_conflict_do_nothing(index_elements=["topic", "key"])).rowcount == 1
+    added = session.execute(insert.on_conflict_do_nothing(index_elements=["topic", "key"]).returning(_outbox.c.id))
+    return added.first() is not None
 
 
 RECORD_FIELDS = ("event", "from_state", "to_state", "actor", "task_id", "element_id")

@@ -17,7 +17,7 @@ from engine.services import Shenpi
 from integrations.upward import report
 from integrations.upward import tasks as upward_tasks
 
-from .conftest import FIVE_STEP_ENTRY, FIXTURES, add_people, make_engine
+from .conftest import BACKENDS, FIVE_STEP_ENTRY, FIXTURES, add_people, make_engine
 from .test_runtime import complete
 from .upward_receiver import Receiver
 
@@ -31,24 +31,24 @@ def platform():
         yield receiver
 
 
-def reporting_engine(tmp_path, clock, url, **settings) -> Shenpi:
-    base = make_engine("sqlite", tmp_path, clock)
-    base.db.engine.dispose()
+def reporting_engine(tmp_path, clock, url, backend="sqlite", **settings) -> Shenpi:
+    base = make_engine(backend, tmp_path, clock)
     config = dataclasses.replace(base.settings, **{
         "upward_url": url, "upward_secret": SECRET, "upward_batch_size": 3, "upward_backoff_seconds": 30,
         "upward_backoff_cap_seconds": 300, "upward_max_attempts": 4, "upward_region": "测试市", **settings})
-    engine = Shenpi(config, clock=clock)
+    engine = Shenpi(config, database=base.db, clock=clock)
     engine.repository.deploy((FIXTURES / "five_step.bpmn").read_bytes(), "five_step.bpmn", actor="admin")
     engine.catalogue.publish(FIVE_STEP_ENTRY, "admin")
     add_people(engine)
     return engine
 
 
-@pytest.fixture
-def engine(tmp_path, clock, platform):
-    engine = reporting_engine(tmp_path, clock, platform.url)
+@pytest.fixture(params=BACKENDS)
+def engine(request, tmp_path, clock, platform):
+    engine = reporting_engine(tmp_path, clock, platform.url, request.param)
     yield engine
-    engine.db.engine.dispose()
+    if request.param == "sqlite":
+        engine.db.engine.dispose()
 
 
 def outbox(engine, **where):
