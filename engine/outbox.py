@@ -1,7 +1,7 @@
 """The outbox for upward reporting: records written in the transaction of the change they report, then handed
 out in batches to a sender (integrations/upward), marked sent, or retried with backoff until they fail.
 
-Trail rows with a reportable event become records by themselves (``OutboxWriter`` observes trail.append): the
+Trail rows with a reportable event become records by themselves (``write_from_trail`` observes trail.append): the
 change, its trail row and its outbox record commit or roll back together. Other services may ``enqueue``.
 A batch keeps its id across retries, so the platform can drop a batch it has already received.
 """
