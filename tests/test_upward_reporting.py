@@ -13,6 +13,7 @@ from engine import scheduler
 from engine.errors import PermissionDenied
 from engine.identity import ENGINE, Actor, SUPERVISOR
 from engine.models import OutboxMessage
+from engine.outbox import LEASE_SECONDS
 from engine.services import Shenpi
 from integrations.upward import report
 from integrations.upward import tasks as upward_tasks
@@ -166,12 +167,10 @@ def test_a_resent_batch_is_not_duplicated_at_the_platform(engine, platform, cloc
 
     body = batch_doc.encode(batch_doc.document(batch, engine.settings, "2026-11-23T01:00:00Z"))
     post(engine.settings, batch.batch_id, body)        # the platform got it, but the answer was lost
-    clock.advance(seconds=LEASE + 1)
+    clock.advance(seconds=LEASE_SECONDS + 1)              # the lease of the batch that was not settled
     assert report(engine)["records"] == 2              # sent again as the same batch
     assert platform.duplicates == 1 and len(platform.records) == 2 and len(platform.batches) == 1
 
-
-LEASE = 120
 
 
 def test_failed_after_max_attempts_then_manual_retry(engine, platform, clock):
