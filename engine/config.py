@@ -48,6 +48,18 @@ class Settings:
     # provider sends with inbound replies (empty: the inbound callback is switched off).
     sms_gateway: str = field(default_factory=lambda: _env("SMS_GATEWAY", "logging"))
     sms_inbound_secret: str = field(default_factory=lambda: _env("SMS_INBOUND_SECRET", ""))
+    # Upward reporting to the provincial supervision platform (integrations/upward); empty URL: no reporting.
+    upward_url: str = field(default_factory=lambda: _env("UPWARD_URL", ""))
+    upward_platform_code: str = field(default_factory=lambda: _env("UPWARD_PLATFORM_CODE", "shenpi"))
+    upward_region: str = field(default_factory=lambda: _env("UPWARD_REGION", ""))
+    upward_secret: str = field(default_factory=lambda: _env("UPWARD_SECRET", ""))   # HMAC-SHA256 key of the body
+    upward_token: str = field(default_factory=lambda: _env("UPWARD_TOKEN", ""))     # or a bearer token
+    upward_batch_size: int = field(default_factory=lambda: int(_env("UPWARD_BATCH_SIZE", "500")))
+    upward_interval_seconds: float = field(default_factory=lambda: float(_env("UPWARD_INTERVAL", "60")))
+    upward_timeout_seconds: float = field(default_factory=lambda: float(_env("UPWARD_TIMEOUT", "10")))
+    upward_max_attempts: int = field(default_factory=lambda: int(_env("UPWARD_MAX_ATTEMPTS", "8")))
+    upward_backoff_seconds: float = field(default_factory=lambda: float(_env("UPWARD_BACKOFF", "30")))
+    upward_backoff_cap_seconds: float = field(default_factory=lambda: float(_env("UPWARD_BACKOFF_CAP", "3600")))
 
     @property
     def embedded_broker(self) -> bool:

@@ -31,6 +31,7 @@ from .notice_delivery import NoticeDeliveries
 from .notification_settings import NotificationSettings
 from .organisation import OrganisationService
 from .performance import PerformanceService
+from .outbox import OutboxService
 from .report_access import ReportAccessLog
 from .repository import RepositoryService
 from .sms import make_gateway
@@ -87,6 +88,7 @@ class Shenpi:
         self.cockpit = Cockpit(self.db, self.clock, self.report_access)
         self.violations = Violations(self)
         self.performance = PerformanceService(self.db, self.clock, self.report_access)
+        self.outbox = OutboxService(self.db, self.clock, self.settings)   # upward reporting (integrations/upward)
 
     def sweep(self, as_of=None) -> dict:
         """Fire due timers and re-evaluate due lights: what Celery beat runs periodically."""

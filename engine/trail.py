@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import weakref
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -31,6 +32,22 @@ _cases = Case.__table__
 LOCK_HEAD = sa.select(_head.c.seq, _head.c.hash).where(_head.c.id == 1).with_for_update()
 INSERT_ENTRIES = _entries.insert()
 MOVE_HEAD = _head.update().where(_head.c.id == 1).values(seq=sa.bindparam("new_seq"), hash=sa.bindparam("new_hash"))
+_observers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # database engine -> observer
+
+
+def observe(bind: sa.Engine, observer) -> None:
+    """Call ``observer(connection, rows)`` with the chained rows of every append to the database ``bind``, in the
+    same transaction (the upward-reporting outbox); ``None`` stops observing."""
+    if observer is None:
+        _observers.pop(bind, None)
+    else:
+        _observers[bind] = observer
+
+
+def observer_of(session):
+    """The observer of the database that ``session`` (a Session or a Connection) writes to, if any."""
+    bind = session.engine if isinstance(session, sa.Connection) else session.get_bind()
+    return _observers.get(bind)
 
 
 def digest(data) -> str:
@@ -116,6 +133,10 @@ def append(session: Session, rows: list[dict], case_head: tuple[int, str] | None
             raise ValueError("rows of a case need the case's trail head")
         case_head = _link(by_case, by_case[0]["case_id"], *case_head)
     fast_sql.execute_many(session, INSERT_ENTRIES, system + by_case)
+    if _observers:
+        observer = observer_of(session)
+        if observer is not None:
+            observer(session, system + by_case)
     return case_head
 
 

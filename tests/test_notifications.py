@@ -200,7 +200,7 @@ def test_email_without_a_server_waits_with_a_clear_reason(five_step):
 def test_the_worker_runs_the_dispatcher_on_a_schedule(five_step):
     from engine import scheduler
     from engine.config import Settings
-    from integrations import tasks
+    from integrations.notifications import tasks
 
     app = scheduler.make_celery(Settings(broker_url="memory://"))
     scheduler.bind_engine(five_step)

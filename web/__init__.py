@@ -85,6 +85,7 @@ def _page_blueprints():
     from .complaints import bp as complaints_bp
     from .hall import bp as hall_bp
     from .inbox import bp as inbox_bp
+    from .integrations import bp as integrations_bp
     from .manage import bp as manage_bp
     from .notification_channels import bp as channels_bp
     from .portal import bp as portal_bp
@@ -94,7 +95,7 @@ def _page_blueprints():
     from .supervision import bp as supervision_bp
 
     return [auth_bp, portal_bp, hall_bp, inbox_bp, admin_bp, manage_bp, cockpit_bp, signals_bp, supervision_bp,
-            complaints_bp, reports_bp, results_bp, channels_bp]
+            complaints_bp, reports_bp, results_bp, channels_bp, integrations_bp]
 
 
 def _stored_secret(instance_path: str) -> str:

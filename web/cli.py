@@ -106,9 +106,11 @@ def worker(concurrency: int):
     """Run a Celery worker with the beat schedule (the periodic sweep)."""
     from engine import scheduler
 
-    from integrations import tasks
+    from integrations.notifications import tasks
+    from integrations.upward import tasks as upward_tasks
 
     app = scheduler.make_celery(Settings())
+    upward_tasks.register(app, Settings())   # upward reporting: its task and beat entry
     scheduler.attach(scheduler.engine(), app)
     tasks.register(app)
     pool = "solo" if concurrency == 1 else "prefork"
@@ -119,7 +121,7 @@ def worker(concurrency: int):
 @main.command()
 def notify():
     """Send the notices waiting for e-mail, SMS or webhook delivery now."""
-    from integrations import tasks
+    from integrations.notifications import tasks
     from engine import scheduler
 
     scheduler.bind_engine(_engine())
@@ -141,6 +143,20 @@ def sweep(as_of: str | None):
     result = _engine().sweep(instant)
     click.echo(f"advanced {result['timers']} case(s) with due timers; {result['lights']} light(s) changed; "
                f"{result.get('supervision_items', 0)} supervision item light(s) changed")
+
+
+@main.command("report-upward")
+def report_upward():
+    """Send every due batch of the outbox to the provincial supervision platform now."""
+    from integrations.upward import report
+
+    engine = _engine()
+    if not engine.outbox.enabled:
+        raise click.ClickException("upward reporting is off: set SHENPI_UPWARD_URL")
+    done = report(engine)
+    click.echo(f"sent {done['records']} record(s) in {done['batches']} batch(es)")
+    if done["error"]:
+        raise click.ClickException(f"the platform failed: {done['error']}; the batch is retried later")
 
 
 @main.group()

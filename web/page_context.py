@@ -23,6 +23,7 @@ NAVIGATION = [
     ("signals.index", _l("纠错信号"), "staff"),
     ("reports.index", _l("绩效测评"), "supervisor"),
     ("admin.home", _l("系统管理"), "admin"),
+    ("integrations.upward", _l("上报状态"), "supervisor"),
     ("hall.board", _l("大厅显示屏"), "anyone"),
     ("results.index", _l("测评结果"), "anyone"),
 ]

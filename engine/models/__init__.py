@@ -17,11 +17,15 @@ from .feedback import Complaint, Rating
 from .materials import Material
 from .notifications import NoticeDelivery, NotificationChannel
 from .org import ApiToken, Department, User
+from .outbox import OutboxMessage
 from .performance import PerformanceSetting, PerformanceSnapshot
 from .supervision import Notice, ReportAccess, Signal, SupervisionItem, ViolationRule
 from .trail import TrailEntry, TrailHead
 
 __all__ = [
-    "ApiToken", "CalendarDay", "CalendarYear", "Case", "CaseFee", "CasePause", "CaseReader", "Complaint", "Department", "DocumentCounter", "IssuedDocument", "Licence", "Material", "Matter", "MatterVersion", "Notice", "NoticeDelivery", "NotificationChannel", "PendingTimer", "PerformanceSetting", "PerformanceSnapshot", "ProcessDefinition", "Rating", "ReportAccess", "Signal", "SupervisionItem", "TaskRecord", "ViolationRule",
-    "TrailEntry", "TrailHead", "User", "WorkflowJournal", "WorkflowSnapshot",
+    "ApiToken", "CalendarDay", "CalendarYear", "Case", "CaseFee", "CasePause", "CaseReader", "Complaint",
+    "Department", "DocumentCounter", "IssuedDocument", "Licence", "Material", "Matter", "MatterVersion", "Notice",
+    "NoticeDelivery", "NotificationChannel", "OutboxMessage", "PendingTimer", "PerformanceSetting",
+    "PerformanceSnapshot", "ProcessDefinition", "Rating", "ReportAccess", "Signal", "SupervisionItem", "TaskRecord",
+    "TrailEntry", "TrailHead", "User", "ViolationRule", "WorkflowJournal", "WorkflowSnapshot",
 ]

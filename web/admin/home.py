@@ -15,6 +15,7 @@ DATA_SCREENS = [
     ("manage.departments", _l("部门"), _l("部门与岗位")),
     ("manage.users", _l("用户"), _l("账号、角色与 AB 岗")),
     ("manage.calendar", _l("工作日历"), _l("法定节假日与调休")),
+    ("integrations.upward", _l("向上级平台报送"), _l("待报送、失败的记录与已报送批次")),
 ]
 
 

@@ -22,5 +22,6 @@ from . import (  # noqa: E402,F401
     sms,
     signals,
     tasks,
+    upward,
     users,
 )

@@ -376,6 +376,19 @@ SPEC = {
                 "month": {"type": "string"}, "digest": {"type": "string"}, "prev_digest": {"type": "string"},
                 "archived_at": {"type": "string", "format": "date-time"}, "archived_by": {"type": "string"}}}),
                 **_errors(400, 401, 403, 409)}}},
+        "/upward/status": {"get": {"summary": "Upward reporting to the provincial platform: pending, due, failed "
+                                              "and sent records, failed rows with their last error, sent batches "
+                                              "(administrators and supervisors)",
+            "responses": {"200": _json({"type": "object", "properties": {
+                "enabled": {"type": "boolean"}, "url": {"type": ["string", "null"]},
+                "pending": {"type": "integer"}, "due": {"type": "integer"}, "sent": {"type": "integer"},
+                "failed": {"type": "integer"}, "oldest_pending_at": {"type": ["string", "null"], "format": "date-time"},
+                "next_retry_at": {"type": ["string", "null"], "format": "date-time"},
+                "problems": {"type": "array", "items": {"type": "object"}},
+                "batches": {"type": "array", "items": {"type": "object"}}}}), **_errors(401, 403)}}},
+        "/upward/retry": {"post": {"summary": "Put every failed upward record back in line, in its batch (系统管理员)",
+            "responses": {"200": _json({"type": "object", "properties": {"requeued": {"type": "integer"}}}),
+                          **_errors(401, 403)}}},
         "/openapi.json": {"get": {"security": [], "responses": {"200": _json({"type": "object"})}}},
     },
 }

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from engine import scheduler
 
-from .notifications.dispatcher import dispatch, senders_for
+from .dispatcher import dispatch, senders_for
 
 
 def dispatch_notices() -> dict:
