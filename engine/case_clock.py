@@ -12,7 +12,7 @@ from .case_step import timer_due
 from .errors import InvalidInput, InvalidState, NotFound, PermissionDenied
 from .identity import Actor
 from .lights import NONE, light_at
-from .models import Case, CasePause, Matter, PendingTimer, SupervisionItem, TaskRecord
+from .models import Case, CasePause, Matter, PendingTimer, TaskRecord
 from .working_time import CalendarDataMissing
 
 ACCEPTANCE_STEP = "Task_Accept"
@@ -33,6 +33,8 @@ class CaseClockService:
         self.stepper = stepper
         stepper.hooks.append(self._on_step)
         stepper.failure_handlers.append(self._on_failure)
+        # Called as hook(session, case, missing, earlier_notices, actor, now) -> trail rows on a later 补正 notice.
+        self.supplement_hooks: list = []
 
     def _on_failure(self, error, case_id) -> None:
         if isinstance(error, CalendarDataMissing):
@@ -65,7 +67,7 @@ class CaseClockService:
     # --- pauses ---------------------------------------------------------------------------------
     def pause(self, case_id: int, kind: str, reason: str | None, actor: Actor, missing=None) -> dict:
         """Stop the clock. A supplement notice (补正, 一次性告知) must list every missing material at once;
-        a later notice asking again for a material the guide lists is flagged for supervision."""
+        a later notice is judged by the violation rules (repeated_supplement_notice)."""
         if not isinstance(kind, str) or kind not in PAUSE_KINDS:
             raise InvalidInput(f"pause kind must be one of {', '.join(PAUSE_KINDS)}", field="kind")
         reason = payloads.opinion(reason)
@@ -100,25 +102,13 @@ class CaseClockService:
                 detail={"kind": kind, "label": PAUSE_KINDS[kind], "reason": reason, "missing": missing})] + events)
         return self.clock_view(case_id)
 
-    @staticmethod
-    def _check_one_time_notice(session, case: Case, missing: list, actor: Actor, now) -> list:
-        """Items of a second notice that the guide lists could have been asked the first time."""
+    def _check_one_time_notice(self, session, case: Case, missing: list, actor: Actor, now) -> list:
+        """A later supplement notice: the violation rules (engine/signal_hooks.py) judge it; their trail rows."""
         earlier = session.scalars(sa.select(CasePause.missing).where(
             CasePause.case_id == case.id, CasePause.kind == "supplement")).all()
         if not earlier:
             return []
-        entry = session.scalar(sa.select(Matter.entry).where(Matter.code == case.matter_code)) or {}
-        listed = {m.get("name") for m in entry.get("materials", [])}
-        flagged = [m for m in missing if m in listed]
-        if not flagged:
-            return []
-        session.add(SupervisionItem(
-            case_id=case.id, kind="repeated_supplement_notice", department=case.department, status="open",
-            summary=f"办件 {case.number} 第{len(earlier) + 1}次补正告知仍要求办事指南所列材料：{'、'.join(flagged)}",
-            opened_at=now))
-        return [trail.event("supervision_flagged", now, case_id=case.id, actor="engine", to_state="open",
-                            detail={"rule": "one_time_notice", "notice": len(earlier) + 1, "items": flagged,
-                                    "by": actor.id})]
+        return [row for hook in self.supplement_hooks for row in hook(session, case, missing, earlier, actor, now)]
 
     def resume(self, case_id: int, actor: Actor, note: str | None = None) -> dict:
         """End the pause: limits, step deadlines and pending timers move by the working time it covered."""

@@ -150,4 +150,6 @@ def seed_cases(engine) -> list[int]:
             drive(engine, case["id"], signers=["d01a", "d01b", "d02a"])
         elif plan == 3:
             drive(engine, case["id"], verdict="deny", signers=["d01a", "d01b", "d02a"])
+    if started:     # a fee charged on a free matter: a red correction signal (Art. 12) for the signal pages
+        engine.violations.fees.record(started[0], "工本费", 10, ENGINE)
     return started

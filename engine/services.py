@@ -17,6 +17,7 @@ from .documents import DocumentService
 from .escalation import Escalator
 from .expressions import make_script_engine
 from .feedback import FeedbackService
+from .fees import FeeService
 from .flow_ops import FlowOperations, JointSignOff
 from .guide import GuideService
 from .hall import HallBoard
@@ -27,7 +28,11 @@ from .materials import MaterialService
 from .organisation import OrganisationService
 from .report_access import ReportAccessLog
 from .repository import RepositoryService
+from .rule_config import RuleConfigService
 from .runtime import CaseService
+from .signal_hooks import SignalHooks
+from .signal_sweep import SignalSweep
+from .signals import SignalService
 from .task_ops import TaskOperations
 from .tasks import TaskService
 from .workflow_store import WorkflowStore
@@ -66,10 +71,12 @@ class Shenpi:
         self.feedback = FeedbackService(self.db, self.clock)
         self.hall = HallBoard(self.db, self.clock)
         self.report_access = ReportAccessLog(self.db, self.clock)
+        self.violations = Violations(self)
 
     def sweep(self, as_of=None) -> dict:
         """Fire due timers and re-evaluate due lights: what Celery beat runs periodically."""
-        return {"timers": self.runtime.fire_due_timers(as_of), "lights": self.case_clock.refresh_lights(as_of)}
+        return {"timers": self.runtime.fire_due_timers(as_of), "lights": self.case_clock.refresh_lights(as_of),
+                "signals": self.violations.sweep.sweep(as_of)}
 
     def init_db(self, create_tables: bool = True) -> None:
         """Create the tables (unless the schema is managed by migrations) and the trail's head row; idempotent."""
@@ -77,3 +84,15 @@ class Shenpi:
             self.db.create_all()
         with self.db.transaction() as session:
             trail.ensure_head(session)
+        self.violations.rules.seed()
+
+
+class Violations:
+    """Violation rules and correction signals: configuration per level, the signals, the hooks, the sweep."""
+
+    def __init__(self, shenpi: Shenpi):
+        self.rules = RuleConfigService(shenpi.db, shenpi.clock)
+        self.signals = SignalService(shenpi.db, shenpi.clock, shenpi.calendar)
+        self.fees = FeeService(shenpi.db, shenpi.clock, shenpi.calendar)
+        self.hooks = SignalHooks(shenpi.calendar, shenpi.stepper, shenpi.case_clock)
+        self.sweep = SignalSweep(shenpi.db, shenpi.clock, shenpi.calendar, self.signals)

@@ -118,7 +118,9 @@ def test_one_time_notice_rule(engine, clock):
     engine.case_clock.pause(case["id"], "supplement", "再次补正", admin, missing=["营业执照", "排烟设施整改照片"])
     with engine.db.reading() as session:
         items = session.scalars(sa.select(SupervisionItem)).all()
-    assert [(i.kind, i.case_id) for i in items] == [("repeated_supplement_notice", case["id"])]
+    assert [(i.kind, i.case_id) for i in items] == [("signal", case["id"])]
+    signals = engine.violations.signals.list_signals(admin, case_id=case["id"])
+    assert [(s["rule"], s["color"], s["level"]) for s in signals] == [("repeated_supplement_notice", "yellow", "common")]
     flagged = [r for r in engine.history.case_trail(case["id"], ENGINE) if r["event"] == "supervision_flagged"]
     assert flagged[0]["detail"]["items"] == ["营业执照"] and flagged[0]["detail"]["notice"] == 3
 

@@ -85,8 +85,9 @@ def _page_blueprints():
     from .inbox import bp as inbox_bp
     from .manage import bp as manage_bp
     from .portal import bp as portal_bp
+    from .signals import bp as signals_bp
 
-    return [auth_bp, portal_bp, hall_bp, inbox_bp, admin_bp, manage_bp]
+    return [auth_bp, portal_bp, hall_bp, inbox_bp, admin_bp, manage_bp, signals_bp]
 
 
 def _stored_secret(instance_path: str) -> str:

@@ -17,6 +17,7 @@ NAVIGATION = [
     ("inbox.index", _l("待办任务"), "official"),
     ("inbox.cases", _l("办件查询"), "staff"),
     ("cockpit.index", _l("监察驾驶舱"), "supervisor"),
+    ("signals.index", _l("纠错信号"), "staff"),
     ("admin.home", _l("系统管理"), "admin"),
     ("hall.board", _l("大厅显示屏"), "anyone"),
 ]

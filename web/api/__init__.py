@@ -14,6 +14,7 @@ from . import (  # noqa: E402,F401
     materials,
     matters,
     openapi,
+    signals,
     tasks,
     users,
 )

@@ -5,6 +5,7 @@ from flask import jsonify
 
 from . import bp
 from .auth import public
+from .signals import PATHS as signal_paths
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -240,6 +241,8 @@ SPEC = {
         "/openapi.json": {"get": {"security": [], "responses": {"200": _json({"type": "object"})}}},
     },
 }
+
+SPEC["paths"].update(signal_paths)
 
 
 @bp.get("/openapi.json")

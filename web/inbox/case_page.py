@@ -55,7 +55,14 @@ def _instant(value):
 @bp.get("/cases/<int:case_id>")
 @roles_required(*STAFF)
 def case(case_id):
-    return render_template("inbox/case.html", **case_context(case_id, actor()))
+    me = actor()
+    context = case_context(case_id, me)
+    try:
+        signals = engine().violations.signals.list_signals(me, case_id=case_id)
+    except EngineError:
+        signals = []
+    return render_template("inbox/case.html", **context, case_signals=signals,
+                           may_correct=lambda s: s["status"] == "open" and s["color"] == "yellow" and me.heads(s["department"]))
 
 
 @bp.get("/cases/<int:case_id>/diagram")

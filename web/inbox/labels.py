@@ -14,6 +14,8 @@ EVENTS = {
     "task_urged": _l("催办"), "task_copied": _l("抄送"), "task_returned": _l("退回"), "task_withdrawn": _l("撤回"),
     "task_escalated": _l("超时升级"), "task_completed": _l("办理完成"), "task_skipped": _l("跳过"),
     "calendar_data_missing": _l("缺少工作日历数据"),
+    "signal_raised": _l("产生纠错信号"), "signal_corrected": _l("纠正信号"), "signal_turned_red": _l("黄牌转红牌"),
+    "fee_recorded": _l("记录收费"), "result_published": _l("公开办理结果"),
 }
 DECISIONS = {
     "approve": _l("同意"), "accept": _l("受理"), "refuse": _l("不予受理"), "deny": _l("不同意（不予许可）"),

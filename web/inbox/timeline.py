@@ -50,7 +50,7 @@ def _describe(event: str, entry: dict, detail: dict, steps: dict, names: dict) -
         parts.append(names.get(signer, signer or ""))
     if event == "task_acted_for" and detail.get("holder"):
         parts.append(_("代 %(name)s 办理", name=names.get(detail["holder"], detail["holder"])))
-    for key in ("opinion", "reason", "message", "note"):
+    for key in ("opinion", "reason", "message", "note", "summary", "correction"):
         if detail.get(key):
             parts.append(detail[key])
     return " · ".join(p for p in parts if p)
