@@ -16,6 +16,7 @@ from .db import Database
 from .documents import DocumentService
 from .escalation import Escalator
 from .expressions import make_script_engine
+from .external_cases import ExternalCaseService
 from .feedback import FeedbackService
 from .fees import FeeService
 from .flow_ops import FlowOperations, JointSignOff
@@ -70,6 +71,7 @@ class Shenpi:
         self.applicant_cases = ApplicantCases(self.db)
         self.feedback = FeedbackService(self.db, self.clock)
         self.hall = HallBoard(self.db, self.clock)
+        self.external_cases = ExternalCaseService(self.db, self.clock, self.calendar, self.repository)
         self.report_access = ReportAccessLog(self.db, self.clock)
         self.violations = Violations(self)
 

@@ -13,6 +13,7 @@ from .cases import (
 from .definitions import Matter, ProcessDefinition
 from .matter_versions import MatterVersion
 from .documents import DocumentCounter, IssuedDocument, Licence
+from .exchange import ExchangeBatch, ExternalCase, ExternalFact
 from .feedback import Complaint, Rating
 from .materials import Material
 from .org import ApiToken, Department, User
@@ -20,6 +21,6 @@ from .supervision import Notice, ReportAccess, Signal, SupervisionItem, Violatio
 from .trail import TrailEntry, TrailHead
 
 __all__ = [
-    "ApiToken", "Complaint", "Rating", "DocumentCounter", "IssuedDocument", "Licence", "Material", "CalendarDay", "CalendarYear", "Case", "CaseFee", "CasePause", "CaseReader", "PendingTimer", "Department", "Matter", "MatterVersion", "Notice", "ReportAccess", "Signal", "SupervisionItem", "ViolationRule", "ProcessDefinition", "TaskRecord",
+    "ApiToken", "ExchangeBatch", "ExternalCase", "ExternalFact", "Complaint", "Rating", "DocumentCounter", "IssuedDocument", "Licence", "Material", "CalendarDay", "CalendarYear", "Case", "CaseFee", "CasePause", "CaseReader", "PendingTimer", "Department", "Matter", "MatterVersion", "Notice", "ReportAccess", "Signal", "SupervisionItem", "ViolationRule", "ProcessDefinition", "TaskRecord",
     "TrailEntry", "TrailHead", "User", "WorkflowJournal", "WorkflowSnapshot",
 ]

@@ -11,6 +11,7 @@ from . import (  # noqa: E402,F401
     cases,
     definitions,
     documents,
+    exchange,
     materials,
     matters,
     openapi,
