@@ -18,10 +18,11 @@ MONITOR = "monitor"        # 系统监管员: keeps the supervision rules and sc
 SUPERVISOR = "supervisor"  # 电子监察员
 OFFICIAL = "official"      # 岗位用户
 APPLICANT = "applicant"    # 申请人
+EXCHANGE = "exchange"      # 数据交换接口: a ministry system reporting its cases (专网业务系统)
 HEAD_POST = "负责人"        # a department's head: assigns work, changes signers, receives escalations
-ROLES = (ADMIN, MONITOR, SUPERVISOR, OFFICIAL, APPLICANT)
+ROLES = (ADMIN, MONITOR, SUPERVISOR, OFFICIAL, APPLICANT, EXCHANGE)
 ROLE_NAMES = {ADMIN: "系统管理员", MONITOR: "系统监管员", SUPERVISOR: "电子监察员", OFFICIAL: "岗位用户",
-              APPLICANT: "申请人"}
+              APPLICANT: "申请人", EXCHANGE: "数据交换接口"}
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from .db import Database
 from .documents import DocumentService
 from .escalation import Escalator
 from .expressions import make_script_engine
+from .external_cases import ExternalCaseService
 from .feedback import FeedbackService
 from .flow_ops import FlowOperations, JointSignOff
 from .guide import GuideService
@@ -80,6 +81,7 @@ class Shenpi:
         self.sms_gateway = make_gateway(self.settings.sms_gateway)
         self.sms_rating = SmsRating(self.db, self.clock, self.stepper, self.sms_gateway)
         self.hall = HallBoard(self.db, self.clock)
+        self.external_cases = ExternalCaseService(self.db, self.clock, self.calendar, self.repository)
         self.report_access = ReportAccessLog(self.db, self.clock)
         self.notification_settings = NotificationSettings(self.db, self.clock)
         self.notice_deliveries = NoticeDeliveries(self.db, self.clock)

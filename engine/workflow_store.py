@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from SpiffWorkflow.bpmn import BpmnWorkflow
 
 from . import fast_sql
+from .errors import InvalidState
 from .models import WorkflowJournal, WorkflowSnapshot
 from .repository import RepositoryService
 from .workflow_state import IndexedWorkflow, WorkflowCodec, open_states, track
@@ -62,7 +63,8 @@ class WorkflowStore:
             sa.select(_snapshots.c.state, _snapshots.c.journal_seq).where(_snapshots.c.case_id == case_id)
         ).first()
         if snapshot is None:
-            raise LookupError(f"case {case_id} has no stored workflow")
+            raise InvalidState(f"case {case_id} is handled in another system (reported by data exchange); "
+                               "it has no workflow here")
         state = self.codec.loads(snapshot.state)
         entries = session.execute(
             sa.select(_journal.c.seq, _journal.c.delta)

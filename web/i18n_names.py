@@ -9,7 +9,7 @@ tests/test_translations.py checks that they are all here.
 from flask_babel import lazy_gettext as _l
 
 # engine.identity.ROLE_NAMES
-ROLES = (_l("系统管理员"), _l("系统监管员"), _l("电子监察员"), _l("岗位用户"), _l("申请人"))
+ROLES = (_l("系统管理员"), _l("系统监管员"), _l("电子监察员"), _l("岗位用户"), _l("申请人"), _l("数据交换接口"))
 # engine.organisation.LEVEL_NAMES
 LEVELS = (_l("省"), _l("市"), _l("区（县）"), _l("镇（街道）"), _l("社区（村）"))
 # engine.catalogue.HANDLING and TYPES

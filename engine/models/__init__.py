@@ -13,6 +13,7 @@ from .cases import (
 from .definitions import Matter, ProcessDefinition
 from .matter_versions import MatterVersion
 from .documents import DocumentCounter, IssuedDocument, Licence
+from .exchange import ExchangeBatch, ExternalCase, ExternalFact
 from .feedback import Complaint, Rating
 from .materials import Material
 from .notifications import NoticeDelivery, NotificationChannel
@@ -24,8 +25,9 @@ from .trail import TrailEntry, TrailHead
 
 __all__ = [
     "ApiToken", "CalendarDay", "CalendarYear", "Case", "CaseFee", "CasePause", "CaseReader", "Complaint",
-    "Department", "DocumentCounter", "IssuedDocument", "Licence", "Material", "Matter", "MatterVersion", "Notice",
-    "NoticeDelivery", "NotificationChannel", "OutboxMessage", "PendingTimer", "PerformanceSetting",
-    "PerformanceSnapshot", "ProcessDefinition", "Rating", "ReportAccess", "Signal", "SupervisionItem", "TaskRecord",
-    "TrailEntry", "TrailHead", "User", "ViolationRule", "WorkflowJournal", "WorkflowSnapshot",
+    "Department", "DocumentCounter", "ExchangeBatch", "ExternalCase", "ExternalFact", "IssuedDocument", "Licence",
+    "Material", "Matter", "MatterVersion", "Notice", "NoticeDelivery", "NotificationChannel", "OutboxMessage",
+    "PendingTimer", "PerformanceSetting", "PerformanceSnapshot", "ProcessDefinition", "Rating", "ReportAccess",
+    "Signal", "SupervisionItem", "TaskRecord", "TrailEntry", "TrailHead", "User", "ViolationRule", "WorkflowJournal",
+    "WorkflowSnapshot",
 ]

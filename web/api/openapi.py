@@ -389,6 +389,17 @@ SPEC = {
         "/upward/retry": {"post": {"summary": "Put every failed upward record back in line, in its batch (系统管理员)",
             "responses": {"200": _json({"type": "object", "properties": {"requeued": {"type": "integer"}}}),
                           **_errors(401, 403)}}},
+        "/exchange/facts": {"post": {
+            "summary": "A ministry system reports facts of its cases (data-exchange accounts); all or nothing",
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["facts"],
+                "properties": {"facts": {"type": "array", "items": {"type": "object"},
+                               "description": "see docs/exchange-facts.schema.json"}}}}}},
+            "responses": {"200": _json({"type": "object"}), **_errors(400, 401, 403)}}},
+        "/exchange/batches": {"post": {
+            "summary": "Import a batch file of facts (.json or .csv); the same file again imports nothing",
+            "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object", "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary"}}}}}},
+            "responses": {"200": _json({"type": "object"}), **_errors(400, 401, 403, 413)}}},
         "/openapi.json": {"get": {"security": [], "responses": {"200": _json({"type": "object"})}}},
     },
 }
