@@ -24,9 +24,15 @@ REPORTABLE = {
     **dict.fromkeys((
         "case_started", "case_accepted", "clock_paused", "clock_resumed", "case_ended", "case_terminated",
         "licence_issued", "licence_revoked", "document_issued", "light_changed", "task_escalated",
+        "external_fact", "fee_recorded", "result_published",
     ), "case_event"),
-    **dict.fromkeys(("supervision_flagged", "complaint_filed"), "supervision"),
-    "service_rated": "evaluation",
+    **dict.fromkeys((
+        "supervision_flagged", "signal_raised", "signal_corrected", "signal_turned_red",
+        "supervision_noticed", "supervision_responded", "supervision_extended", "supervision_closed",
+        "supervision_escalated", "complaint_filed", "complaint_accepted", "complaint_rejected",
+        "complaint_forwarded", "complaint_answered", "complaint_closed",
+    ), "supervision"),
+    **dict.fromkeys(("service_rated", "evaluation_archived"), "evaluation"),
 }
 LEASE_SECONDS = 120     # a batch being sent is not handed out again before this, unless it fails first
 _outbox = OutboxMessage.__table__

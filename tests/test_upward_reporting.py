@@ -302,3 +302,10 @@ def test_other_services_enqueue_once_per_key(engine, platform, tmp_path, clock):
     assert report(engine)["records"] == 1
     record = next(iter(platform.records.values()))
     assert record["event"] == "signal_raised" and record["detail"] == {"color": "red"} and record["case_number"] is None
+
+
+def test_supervision_data_goes_up_too(engine):
+    case = accepted_case(engine)
+    engine.violations.fees.record(case["id"], "工本费", 10, ENGINE)     # TEST-0001 lists no fees: a red signal
+    events = [(r.topic, json.loads(r.payload)["event"]) for r in outbox(engine)]
+    assert ("case_event", "fee_recorded") in events and ("supervision", "signal_raised") in events

@@ -12,6 +12,7 @@ from engine.clock import SHANGHAI
 from engine.errors import InvalidInput, InvalidState, PermissionDenied
 from engine.identity import ENGINE, OFFICIAL
 from engine.models import Signal, SupervisionItem, User
+from engine.violation_rules import RULES
 
 from .conftest import FIVE_STEP_ENTRY, FIXTURES, PROCESSES
 from .test_runtime import complete
@@ -291,7 +292,7 @@ def test_levels_enable_disable_and_tune_a_rule(engine, clock):
     listed = {r["rule"]: r for r in engine.violations.rules.list_rules()}
     levels = {(c["level"], c["department"]): c for c in listed["result_not_published"]["levels"]}
     assert levels[("department", "测试局")]["params"] == {"days": 3} and not levels[("common", None)]["enabled"]
-    assert listed["fee_mismatch"]["color"] == "red" and len(listed) == 9
+    assert listed["fee_mismatch"]["color"] == "red" and len(listed) == len(RULES)
 
 
 @pytest.mark.parametrize("by, level, department", [

@@ -8,6 +8,7 @@ import pytest
 from engine.clock import SHANGHAI
 from engine.identity import ENGINE, OFFICIAL
 from engine.models import User
+from engine.violation_rules import RULES
 from web import create_app
 
 from .test_runtime import complete
@@ -77,7 +78,7 @@ def test_the_head_corrects_a_signal_through_the_form(app, engine, clock):
 def test_rule_configuration_page(app, engine):
     admin = pages(app, "admin")
     html = admin.get("/signals/rules").get_data(as_text=True)
-    assert "违规收费" in html and "再监察规则" in html and html.count('name="rule"') == 9
+    assert "违规收费" in html and "再监察规则" in html and html.count('name="rule"') == len(RULES)
     response = admin.post("/signals/rules", {"rule": "result_not_published", "level": "common", "param_days": "3",
                                              "enabled": "on"})
     assert response.status_code == 302
@@ -124,7 +125,7 @@ def test_signals_api(api, engine, clock):
 
 def test_rules_fees_and_result_api(api, engine):
     rules = api.get("/api/v1/violation-rules", headers=auth(api, "clerk")).get_json()
-    assert len(rules) == 9 and all(r["levels"] for r in rules)
+    assert len(rules) == len(RULES) and all(r["levels"] for r in rules)
     put = {"rule": "decision_late", "level": "bureau", "enabled": False}
     assert api.put("/api/v1/violation-rules", json=put, headers=auth(api, "clerk")).status_code == 403
     assert api.put("/api/v1/violation-rules", json=put, headers=auth(api, "supervisor")).status_code == 200
