@@ -14,6 +14,7 @@ from .identity import Actor
 from .inbox import page_bounds
 from .lights import GREEN, NONE, RED, YELLOW
 from .models import Case, Complaint, Matter, Signal, SupervisionItem, TaskRecord
+from .violation_rules import RULES
 
 LIGHTS = (NONE, YELLOW, GREEN, RED)
 CASE_LIGHTS = LIGHTS + ("paused",)
@@ -148,7 +149,7 @@ class Cockpit:
         if record:
             self.log(actor, "signals", department=department, colour=colour)
         return {"total": total, "page": page, "per_page": per_page, "items": [{
-            "id": s.id, "rule": s.rule, "article": s.article, "colour": s.color, "summary": s.summary,
+            "id": s.id, "rule": s.rule, "label": RULES[s.rule].label if s.rule in RULES else s.rule, "article": s.article, "colour": s.color, "summary": s.summary,
             "case_id": s.case_id, "case_number": number, "department": s.department,
             "raised_at": _iso(s.raised_at), "correct_by": _iso(s.correct_by)} for s, number in rows]}
 

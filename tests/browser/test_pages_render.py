@@ -47,3 +47,23 @@ def test_supervisor_case_search_renders(visitor_factory):
     visitor.login("supervisor")
     visitor.open("/inbox/cases")
     visitor.check_rendered("supervisor-cases")
+
+
+def test_supervision_pages_render(visitor_factory):
+    visitor = visitor_factory()
+    visitor.login("supervisor")
+    for path, name in (("/signals/", "signals"), ("/signals/rules", "signal-rules"), ("/supervision/", "supervision"),
+                       ("/complaints/", "complaints"), ("/reports", "reports"), ("/integrations/upward", "upward")):
+        response = visitor.open(path)
+        assert response.status == 200, path
+        visitor.check_rendered(name)
+    visitor.open("/results")
+    visitor.check_rendered("public-results")
+
+
+def test_notification_channels_page_renders(visitor_factory):
+    visitor = visitor_factory()
+    visitor.login("applicant")
+    visitor.open("/account/notifications")
+    assert "通知方式" in visitor.page.inner_text("h1")
+    visitor.check_rendered("notification-channels")
