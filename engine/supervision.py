@@ -209,8 +209,13 @@ class SupervisionService:
             item.finding = f"【{CONCLUSIONS[conclusion]}】{text}"
             item.finding_by, item.closed_at, item.status = actor.id, now, CLOSED
             item.light_next_at = None
-            return [item_event("supervision_closed", item, now, actor=actor.id, from_state=RESPONDED,
+            rows = [item_event("supervision_closed", item, now, actor=actor.id, from_state=RESPONDED,
                                to_state=CLOSED, detail={"conclusion": conclusion}, digest_of={"text": text})]
+            if item.signal_id is not None:   # the investigation of a signal ends it
+                session.execute(Signal.__table__.update().where(Signal.id == item.signal_id).values(status="closed"))
+                rows.append(item_event("signal_closed", item, now, actor=actor.id, to_state="closed",
+                                       detail={"signal": item.signal_id, "conclusion": conclusion}))
+            return rows
 
         return self._change(item_id, actor, check, apply)
 

@@ -216,3 +216,17 @@ def test_overdue_step_escalation_opens_an_item_the_supervisor_can_work(engine, c
     engine.runtime.terminate(case["id"], ENGINE, "测试结束")
     detail = engine.supervision.get(item_id, actor(engine, "supervisor"))
     assert detail["case"]["status"] == "ended" and detail["kind"] == "overdue_step"
+
+
+def test_the_finding_on_a_signal_closes_the_signal(engine):
+    case = start_case(engine)
+    engine.violations.fees.record(case["id"], "工本费", 10, ENGINE)   # TEST-0001 lists no fees: a red signal
+    supervisor, head = actor(engine, "supervisor"), actor(engine, "head")
+    with engine.db.reading() as session:
+        item_id = session.scalar(sa.select(SupervisionItem.id).where(SupervisionItem.signal_id.is_not(None)))
+    engine.supervision.send_notice(item_id, supervisor, "请说明收费依据")
+    engine.supervision.respond(item_id, head, "已退还多收费用")
+    engine.supervision.record_finding(item_id, supervisor, "违规收费属实，已退费", "substantiated")
+    (signal,) = engine.violations.signals.list_signals(supervisor, case_id=case["id"])
+    assert signal["status"] == "closed"
+    assert [r for r, _c, _ch in item_rows(engine, item_id)][-2:] == ["supervision_closed", "signal_closed"]
