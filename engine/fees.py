@@ -29,8 +29,13 @@ def _amount(value) -> Decimal:
     return amount
 
 
+def may_keep_fees(actor: Actor, department: str) -> bool:
+    """Whether the actor records fees on and publishes the results of the department's cases."""
+    return actor.is_admin or (actor.department is not None and actor.department == department)
+
+
 def _own_department(actor: Actor, case: Case, what: str) -> None:
-    if not (actor.is_admin or actor.department == case.department):
+    if not may_keep_fees(actor, case.department):
         raise PermissionDenied(f"only the responsible department may {what}")
 
 
@@ -72,6 +77,20 @@ class FeeService:
                      "recorded_at": f.recorded_at.isoformat()}
                     for f in session.scalars(sa.select(CaseFee).where(CaseFee.case_id == case_id).order_by(CaseFee.id))]
 
+    def overview(self, case_id: int, actor: Actor) -> dict:
+        """What the case page shows: the matter's catalogue fee items (or that it is free), the fees recorded on
+        the case, and when its result was published."""
+        with self.db.reading() as session:
+            case = require_case_view(session, actor, case_id)
+            entry = session.scalar(sa.select(Matter.entry).where(Matter.code == case.matter_code)) or {}
+            fees = session.scalars(sa.select(CaseFee).where(CaseFee.case_id == case_id).order_by(CaseFee.id)).all()
+            return {"free": bool(entry.get("free")),
+                    "catalogue": [{"item": f.get("item"), "standard": f.get("standard"), "basis": f.get("basis")}
+                                  for f in entry.get("fees") or [] if f.get("item")],
+                    "fees": [{"id": f.id, "item": f.item, "amount": str(f.amount), "recorded_by": f.recorded_by,
+                              "recorded_at": f.recorded_at.isoformat()} for f in fees],
+                    "result_published_at": case.result_published_at.isoformat() if case.result_published_at else None}
+
     def publish_result(self, case_id: int, actor: Actor) -> dict:
         """Publish an ended case's result (结果公开); once."""
         now = self.clock.now()
@@ -79,9 +98,9 @@ class FeeService:
             case = require_case_view(session, actor, case_id)
             _own_department(actor, case, "publish this case's result")
             if case.status != "ended":
-                raise InvalidState("只有已办结的办件可以公开办理结果")
+                raise InvalidState("只有已办结的办件可以公开办理结果", field="status")
             if case.result_published_at is not None:
-                raise InvalidState("该办件的办理结果已经公开")
+                raise InvalidState("该办件的办理结果已经公开", field="result_published_at")
             session.execute(Case.__table__.update().where(Case.id == case_id).values(result_published_at=now))
             calendar = lenient(self.calendars.calendar())
 

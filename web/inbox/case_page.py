@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from engine.case_clock import PAUSE_KINDS
 from engine.documents import KINDS as DOCUMENT_KINDS
 from engine.errors import EngineError, NotFound
+from engine.fees import may_keep_fees
 from engine.task_permissions import allowed_operations
 
 from ..session import actor, engine, roles_required
@@ -61,7 +62,8 @@ def case(case_id):
         signals = engine().violations.signals.list_signals(me, case_id=case_id)
     except EngineError:
         signals = []
-    return render_template("inbox/case.html", **context, case_signals=signals,
+    fees = engine().violations.fees.overview(case_id, me) if may_keep_fees(me, context["case"]["department"]) else None
+    return render_template("inbox/case.html", **context, case_signals=signals, fees=fees,
                            may_correct=lambda s: s["status"] == "open" and s["color"] == "yellow" and me.heads(s["department"]))
 
 
@@ -98,9 +100,13 @@ CASE_OPERATIONS = {
     "terminate": lambda s, me, case_id, f: s.runtime.terminate(case_id, me, f.get("reason")),
     "issue_document": lambda s, me, case_id, f: s.documents.issue(
         case_id, f.get("kind"), me, f.get("reasons"), _lines(f.get("items")) if f.get("kind") == "supplement_notice" else None),
+    "record_fee": lambda s, me, case_id, f: s.violations.fees.record(
+        case_id, (f.get("item_other") or "").strip() or f.get("item"), (f.get("amount") or "").strip(), me),
+    "publish_result": lambda s, me, case_id, f: s.violations.fees.publish_result(case_id, me),
 }
 CASE_DONE = {"pause": _l("已暂停计时。"), "resume": _l("已恢复计时。"), "terminate": _l("办件已终止。"),
-             "issue_document": _l("文书已出具。")}
+             "issue_document": _l("文书已出具。"), "record_fee": _l("收费已登记。"),
+             "publish_result": _l("办理结果已公开。")}
 
 
 @bp.post("/cases/<int:case_id>/do/<operation>")
@@ -110,10 +116,12 @@ def case_operation(case_id, operation):
         raise NotFound(f"no operation {operation}")
     me = actor()
     try:
-        CASE_OPERATIONS[operation](engine(), me, case_id, request.form)
+        result = CASE_OPERATIONS[operation](engine(), me, case_id, request.form)
     except EngineError as exc:
         return _message_response("error", readable(exc, operation), exc.status)
     flash(str(CASE_DONE[operation]), "success")
+    if isinstance(result, dict) and result.get("problem"):
+        flash(_("该收费与事项目录不符，已产生红牌纠错信号：%(problem)s", problem=result["problem"]), "error")
     response = make_response("", 204 if not request.headers.get("HX-Request") else 200)
     target = request.form.get("next") or url_for("inbox.case", case_id=case_id)
     if not target.startswith("/") or target.startswith("//"):

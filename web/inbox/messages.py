@@ -26,6 +26,12 @@ _KNOWN = {
     ("delegate", "conflict", None): _l("该任务已委派，请等待交回。"),
     ("pause", "invalid_state", None): _l("当前状态不能暂停计时（未受理、已暂停或已办结）。"),
     ("resume", "invalid_state", None): _l("计时未暂停。"),
+    ("record_fee", "invalid_input", "amount"): _l("请填写收费金额：大于零的数字，单位为元，最多两位小数。"),
+    ("record_fee", "invalid_input", "item"): _l("请选择收费项目，或填写其他收费项目的名称（不超过200字）。"),
+    ("record_fee", "forbidden", None): _l("只有承办部门的工作人员可以登记收费。"),
+    ("publish_result", "invalid_state", "status"): _l("办件尚未办结，办结后才能公开办理结果。"),
+    ("publish_result", "invalid_state", "result_published_at"): _l("该办件的办理结果已经公开，不能重复公开。"),
+    ("publish_result", "forbidden", None): _l("只有承办部门的工作人员可以公开办理结果。"),
     ("*", "forbidden", None): _l("您无权进行此操作。"),
     ("*", "conflict", None): _l("操作冲突：任务已被他人处理，请刷新页面后重试。"),
 }
