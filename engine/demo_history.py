@@ -1,6 +1,7 @@
 """Demo history: cases that came in over the last four weeks, run through the engine on a clock set back to
 their days (timers fire as they fall due), so the supervision cockpit has trends, lights and escalations to
-show. Some concluded on time, some late; some are still running, now yellow or red."""
+show. Some concluded on time, some late; some are still running, now yellow or red. Most
+results are published when the case ends; the rest show the supervision rules at work."""
 from __future__ import annotations
 
 import datetime as _dt
@@ -56,6 +57,8 @@ def seed_past_cases(engine) -> list[int]:
                 drive(past_engine, case["id"], steps=1)     # accepted the same day
             else:
                 drive(past_engine, started[index], signers=["d01a", "d01b", "d02a"])
+                if index % 3:     # most results are published on the day; the others raise their signal
+                    past_engine.violations.fees.publish_result(started[index], ENGINE)
     finally:
         clock_module.install(real_clock)
     engine.sweep()
