@@ -160,3 +160,11 @@ def test_the_api_takes_facts_and_files(five_step, ministry):
     assert bad.status_code == 400 and error["code"] == "invalid_input" and len(error["errors"]) == 2
     clerk = {"Authorization": f"Bearer {five_step.identity.create_token('clerk')}"}
     assert client.post("/api/v1/exchange/facts", headers=clerk, json={"facts": [new_case()]}).status_code == 403
+
+
+def test_an_exchange_account_signing_in_lands_on_its_account_page(five_step, ministry):
+    from .web_client import PageClient, set_passwords
+
+    set_passwords(five_step, "ministry")
+    pages = PageClient(create_app(shenpi=five_step, testing=True))
+    assert pages.login("ministry").headers["Location"].endswith("/account")

@@ -7,7 +7,7 @@ from flask import abort, current_app
 from flask_login import UserMixin, current_user, login_required
 
 from engine.errors import NotFound
-from engine.identity import ADMIN, APPLICANT, MONITOR, OFFICIAL, SUPERVISOR, Actor
+from engine.identity import ADMIN, APPLICANT, EXCHANGE, MONITOR, OFFICIAL, SUPERVISOR, Actor
 
 from .extensions import login_manager
 
@@ -77,6 +77,8 @@ def home_endpoint(user) -> str:
         choices = ("cockpit.index", "inbox.cases")
     elif user.is_official:
         choices = ("inbox.index",)
+    elif user.has_role(EXCHANGE):   # a ministry system's account works through the API only
+        choices = ("auth.account",)
     else:
         choices = ("portal.my_cases",)
     return next((endpoint for endpoint in choices if endpoint in current_app.view_functions), "auth.account")
