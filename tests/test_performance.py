@@ -221,6 +221,8 @@ def test_public_results_show_archived_departments_only(five_step, october):
     assert public["month"] == "2026-10" and [d["name"] for d in public["departments"]] == ["其他局", "测试局"]
     assert set(public["departments"][0]) == {"rank", "name", "score", "indicators"}
     assert "窗口甲" not in str(public) and "clerk" not in str(public)
+    readings = [r for r in five_step.report_access.recent() if r["actor"] == "public"]
+    assert [(r["action"], r["scope"]) for r in readings] == [("read", "2026-10 public")]   # public readings logged
 
 
 def test_two_concurrent_archives_of_different_months_chain_and_of_one_month_conflict(five_step, october):

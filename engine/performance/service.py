@@ -23,6 +23,9 @@ def _require_supervision(actor: Actor) -> None:
         raise PermissionDenied("only supervisors and administrators see the performance evaluation")
 
 
+PUBLIC_READER = Actor(id="public", name="公众")
+
+
 class PerformanceService:
     def __init__(self, db, clock, report_access):
         self.db = db
@@ -156,5 +159,7 @@ class PerformanceService:
             raise NotFound(f"no published results for {month}")
         departments = [{"rank": d["rank"], "name": d["name"], "score": d["score"], "indicators": d["indicators"]}
                        for d in snapshot["content"]["departments"]] if snapshot else []
+        if snapshot:   # a public reading is logged too, under the reader "public"
+            self.report_access.record(PUBLIC_READER, REPORT, "read", scope=f"{month} public")
         return {"months": archived, "month": month, "departments": departments,
                 "archived_at": snapshot["archived_at"] if snapshot else None}
