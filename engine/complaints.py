@@ -17,6 +17,7 @@ from .feedback import _text
 from .identity import HEAD_POST, Actor
 from .models import Case, Complaint, Department, Notice, User
 from .supervision_items import open_item
+from .supervision_watch import close_with_complaint
 
 MAX_TEXT = 4000
 MAX_RESULT_DAYS = 60
@@ -168,7 +169,8 @@ class ComplaintService:
             verdict = "投诉属实" if complaint.upheld else "投诉不属实"
             self._notify_complainant(session, complaint, now, f"您的投诉 {complaint.number} 已办结（{verdict}）。"
                                      f"处理结果：{complaint.result}")
-            return "complaint_closed", {"note": note, "upheld": complaint.upheld}
+            items = close_with_complaint(session, complaint, actor.id, now)
+            return "complaint_closed", {"note": note, "upheld": complaint.upheld, "supervision_items": items}
         return self._change(complaint_id, actor, change)
 
     def sweep(self, as_of=None) -> int:

@@ -107,3 +107,23 @@ def sweep_items(db, calendars, as_of, limit: int = 5000) -> int:
                 append_item_events(session, item, rows)
                 changed += 1
     return changed
+
+
+def close_with_complaint(session, complaint, actor: str, now) -> list[int]:
+    """A closed complaint ends the supervision item its forwarding opened: the department's result is the
+    response and the complaint's verdict the finding. Returns the ids of the items closed."""
+    closed = []
+    for item in session.scalars(sa.select(SupervisionItem).where(
+            SupervisionItem.complaint_id == complaint.id, SupervisionItem.status != CLOSED).with_for_update()):
+        before = item.status
+        conclusion = "substantiated" if complaint.upheld else "unsubstantiated"
+        item.response = item.response or complaint.result
+        item.responded_by = item.responded_by or complaint.result_by
+        item.responded_at = item.responded_at or complaint.result_at
+        item.finding = f"【{'属实' if complaint.upheld else '不属实'}】投诉 {complaint.number} 已办结：{complaint.result}"
+        item.finding_by, item.closed_at, item.status, item.light_next_at = actor, now, CLOSED, None
+        append_item_events(session, item, [item_event(
+            "supervision_closed", item, now, actor=actor, from_state=before, to_state=CLOSED,
+            detail={"conclusion": conclusion, "complaint": complaint.number})])
+        closed.append(item.id)
+    return closed

@@ -112,6 +112,9 @@ def test_real_name_procedure_end_to_end(engine, clock):
 
     view = engine.complaints.close(cid, supervisor, "同意办结")
     assert view["status"] == "closed"
+    (item,) = [i for i in engine.supervision.list(supervisor) if i["kind"] == "complaint"]
+    assert item["status"] == "closed" and item["conclusion"] == "substantiated"   # the complaint's item ends with it
+    assert item["response"] == "已批评教育承办人，办件已办结"
     mine = engine.feedback.my_complaints(citizen(engine))[0]
     assert mine["decision"] == "accepted" and mine["result"] == "已批评教育承办人，办件已办结" and mine["upheld"] is True
     assert "contact_phone" not in mine and "complainant" not in mine and "result_by" not in mine
