@@ -59,7 +59,8 @@ def index():
     complaints = engine().complaints.list(actor(), **filters) if everything is not None else []
     departments = sorted({c["forwarded_to"] or c["department"] for c in everything or []} - {None})
     return render_template("complaints/index.html", complaints=complaints, filters=filters, handles=everything is not None,
-                           departments=departments, statuses=STATUS)
+                           departments=departments, statuses=STATUS,
+                           status_options=[(code, label) for code, (label, _css) in STATUS.items()])
 
 
 @bp.get("/<int:complaint_id>")

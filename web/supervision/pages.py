@@ -32,8 +32,10 @@ def index():
     except EngineError as exc:
         flash(readable(exc), "error")
         items = []
-    return render_template("supervision/index.html", items=items, filters=filters,
-                           options=engine().supervision.filter_options(me), **LABELS)
+    options = engine().supervision.filter_options(me)
+    kind_options = [(kind, KINDS.get(kind, kind)) for kind in options["kinds"]]
+    return render_template("supervision/index.html", items=items, filters=filters, options=options,
+                           kind_options=kind_options, **LABELS)
 
 
 @bp.get("/department")
