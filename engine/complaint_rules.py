@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from . import trail
 from .access import units_seen
 from .errors import PermissionDenied
 from .identity import Actor
@@ -87,14 +86,6 @@ def may_view(actor: Actor, complaint) -> bool:
     """Supervisors in scope, and the head of the department it was forwarded to."""
     return may_supervise(actor, complaint) or (
         complaint.forwarded_to is not None and actor.heads(complaint.forwarded_to))
-
-
-def record(session, complaint, row: dict) -> None:
-    """Append a trail row: the case's chain when the complaint is about a case, else the system chain."""
-    if complaint.case_id is not None:
-        trail.append_case_events(session, complaint.case_id, [row])
-    else:
-        trail.append(session, [row])
 
 
 def _iso(value):

@@ -28,10 +28,10 @@ def refresh(db, calendar, as_of, limit: int = 5000) -> int:
                 continue
             changed += 1
             late = rules.overdue(complaint, as_of)
-            rules.record(session, complaint, trail.event(
+            trail.append_outside_step(session, [trail.event(
                 "complaint_light_changed", as_of, case_id=complaint.case_id, actor="engine",
                 element_id=complaint.number, from_state=before, to_state=complaint.light,
-                detail={"number": complaint.number, "overdue": late}))
+                detail={"number": complaint.number, "overdue": late})])
             if complaint.light == RED:
                 watchers = watchers if watchers is not None else supervisors(session)
                 department = rules.concerned_department(complaint)

@@ -188,13 +188,13 @@ class ComplaintService:
             event, detail = change(session, complaint, now)
             complaint.status_changed_at = now if complaint.status != before else complaint.status_changed_at
             rules.relight(complaint, now, self.calendars.calendar())
-            rules.record(session, complaint, trail.event(
+            trail.append_outside_step(session, [trail.event(
                 event, now, case_id=complaint.case_id, actor=actor.id, from_state=before, to_state=complaint.status,
                 element_id=complaint.number,
                 data_digest=trail.digest({k: getattr(complaint, k) for k in ("first_feedback", "decision_reason",
                                                                              "result")}),
                 detail={"number": complaint.number, "light": complaint.light,
-                        **{k: v for k, v in detail.items() if v is not None}}))
+                        **{k: v for k, v in detail.items() if v is not None}})])
             session.flush()
             return self._view(session, complaint, actor)
 

@@ -6,10 +6,10 @@ import datetime as _dt
 
 import sqlalchemy as sa
 
-from . import rule_config
+from . import rule_config, trail
 from .clock import SHANGHAI
 from .models import Case, IssuedDocument, Licence, Matter, MatterVersion, Signal
-from .signals import evaluate, lenient, write_events
+from .signals import evaluate, lenient
 from .working_time import CalendarDataMissing
 
 PUBLISHED_OUTCOMES = ("approved", "denied", "refused")
@@ -39,7 +39,7 @@ class SignalSweep:
         with self.db.transaction() as session:
             rows = self._late_after_end(session, calendar, as_of) + self._started_after_withdrawal(
                 session, calendar, as_of)
-            write_events(session, rows)
+            trail.append_outside_step(session, rows)
         return changed + len(rows)
 
     @staticmethod

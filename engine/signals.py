@@ -96,17 +96,6 @@ def local_minute(instant) -> str:
     return f"{instant.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
 
 
-def write_events(session, rows: list) -> None:
-    """Append trail rows outside a workflow step: each to its case's chain, or to the system chain."""
-    for row in rows:
-        if row is None:
-            continue
-        if row["case_id"] is None:
-            trail.append(session, [row], None)
-        else:
-            trail.append_case_events(session, row["case_id"], [row])
-
-
 def view(row) -> dict:
     rule = RULES.get(row.rule)
     return {"id": row.id, "rule": row.rule, "label": rule.label if rule else row.rule, "level": row.level,
@@ -175,7 +164,7 @@ class SignalService:
                 raise InvalidState("只有未纠正的黄色信号可以纠正")
             session.execute(_signals.update().where(_signals.c.id == signal_id).values(
                 status="corrected", corrected_at=now, corrected_by=actor.id, correction=text))
-            write_events(session, [trail.event(
+            trail.append_outside_step(session, [trail.event(
                 "signal_corrected", now, case_id=row.case_id, actor=actor.id, element_id=row.rule,
                 from_state="open", to_state="corrected", detail={"signal": signal_id, "correction": text})])
         return self.get(signal_id, actor)
@@ -189,7 +178,7 @@ class SignalService:
             row = check_reported_late(session, lenient(self.calendars.calendar()), self.clock.now(), department=department,
                                       fact=fact, happened_at=happened_at, reported_at=reported_at, subject=subject,
                                       case_id=case_id, official=official)
-            write_events(session, [row])
+            trail.append_outside_step(session, [row])
         return json.loads(row["detail"]) if row else None
 
     def turn_overdue_red(self, as_of: _dt.datetime, limit: int = 1000) -> int:
@@ -201,7 +190,7 @@ class SignalService:
             for row in rows:
                 session.execute(_signals.update().where(_signals.c.id == row.id).values(
                     color=RED, turned_red_at=as_of))
-                write_events(session, [trail.event(
+                trail.append_outside_step(session, [trail.event(
                     "signal_turned_red", as_of, case_id=row.case_id, actor="engine", element_id=row.rule,
                     from_state=YELLOW, to_state=RED, detail={"signal": row.id})])
         return len(rows)

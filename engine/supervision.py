@@ -13,6 +13,7 @@ import json
 
 import sqlalchemy as sa
 
+from . import trail
 from .access import may_view_case
 from .errors import InvalidInput, InvalidState, NotFound, PermissionDenied
 from .identity import HEAD_POST, Actor
@@ -24,7 +25,7 @@ from .supervision_views import (
     visible_departments,
 )
 from .supervision_watch import (
-    CLOSED, append_item_events, department_heads, item_event, item_key, notify, sweep_items,
+    CLOSED, department_heads, item_event, item_key, notify, sweep_items,
 )
 
 MAX_TEXT = 4000
@@ -146,7 +147,7 @@ class SupervisionService:
             item = self._visible(session, item_id, actor, lock=True)
             check(item)
             rows = apply(session, item, now)
-            append_item_events(session, item, rows)
+            trail.append_outside_step(session, rows)
             return item_view(item)
 
     def _require_supervisor(self, actor: Actor, item) -> None:

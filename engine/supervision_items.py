@@ -2,8 +2,6 @@
 something a supervisor must close with a finding. Its investigation is due in 15 working days."""
 from __future__ import annotations
 
-import sqlalchemy as sa
-
 from .lights import light_at
 from .models import SupervisionItem
 

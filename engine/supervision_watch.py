@@ -23,14 +23,6 @@ def item_key(item_id: int) -> str:
     return f"supervision_item:{item_id}"
 
 
-def append_item_events(session, item, rows: list[dict]) -> None:
-    """Trail rows of an item: in its case's chain when it has a case, else in the system chain."""
-    if item.case_id is not None:
-        trail.append_case_events(session, item.case_id, rows)
-    else:
-        trail.append(session, rows, None)
-
-
 def item_event(event: str, item, at, *, actor: str, from_state=None, to_state=None, detail=None,
                digest_of=None) -> dict:
     return trail.event(event, at, case_id=item.case_id, task_id=item.task_id, element_id=item_key(item.id),
@@ -104,7 +96,7 @@ def sweep_items(db, calendars, as_of, limit: int = 5000) -> int:
         for item in items:
             rows = refresh_item_light(session, item, as_of, calendar)
             if rows:
-                append_item_events(session, item, rows)
+                trail.append_outside_step(session, rows)
                 changed += 1
     return changed
 
@@ -122,7 +114,7 @@ def close_with_complaint(session, complaint, actor: str, now) -> list[int]:
         item.responded_at = item.responded_at or complaint.result_at
         item.finding = f"【{'属实' if complaint.upheld else '不属实'}】投诉 {complaint.number} 已办结：{complaint.result}"
         item.finding_by, item.closed_at, item.status, item.light_next_at = actor, now, CLOSED, None
-        append_item_events(session, item, [item_event(
+        trail.append_outside_step(session, [item_event(
             "supervision_closed", item, now, actor=actor, from_state=before, to_state=CLOSED,
             detail={"conclusion": conclusion, "complaint": complaint.number})])
         closed.append(item.id)

@@ -109,6 +109,17 @@ def append_case_events(session: Session, case_id: int, rows: list[dict]) -> None
     session.execute(_cases.update().where(_cases.c.id == case_id).values(trail_seq=position, trail_hash=last))
 
 
+def append_outside_step(session: Session, rows: list) -> None:
+    """Append rows written outside a workflow step (supervision, complaints, signals): each row with a case to that
+    case's chain, the others to the system chain; ``None`` entries are skipped."""
+    rows = [row for row in rows if row is not None]
+    system = [row for row in rows if row["case_id"] is None]
+    if system:
+        append(session, system, None)
+    for case_id in dict.fromkeys(row["case_id"] for row in rows if row["case_id"] is not None):
+        append_case_events(session, case_id, [row for row in rows if row["case_id"] == case_id])
+
+
 def append(session: Session, rows: list[dict], case_head: tuple[int, str] | None = None) -> tuple[int, str] | None:
     """Chain and insert ``rows`` in the caller's transaction.
 
