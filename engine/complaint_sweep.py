@@ -8,7 +8,8 @@ from . import complaint_rules as rules
 from . import trail
 from .identity import MONITOR, SUPERVISOR, supervised_units
 from .lights import RED
-from .models import Complaint, Notice, User
+from .models import Complaint, User
+from .notices import notify
 
 LIMIT_NAMES = {"feedback": "首次反馈（24小时）", "acceptance": "受理决定（5个工作日）", "result": "部门处理结果"}
 
@@ -37,10 +38,8 @@ def refresh(db, calendar, as_of, limit: int = 5000) -> int:
                 department = rules.concerned_department(complaint)
                 message = (f"投诉 {complaint.number}“{complaint.subject}”已超过"
                            f"{'、'.join(LIMIT_NAMES[name] for name in late)}时限，请即督促办理。")
-                for user_id, units in watchers:
-                    if department is None or department in units:
-                        session.add(Notice(recipient=user_id, kind="complaint_overdue", case_id=complaint.case_id,
-                                           message=message, created_at=as_of))
+                notify(session, [user_id for user_id, units in watchers if department is None or department in units],
+                       "complaint_overdue", message, as_of, case_id=complaint.case_id)
     return changed
 
 

@@ -14,8 +14,9 @@ from .access import units_seen
 from .complaint_rules import ACCEPTED, ANSWERED, CLOSED, FORWARDED, REJECTED, SUBMITTED
 from .errors import InvalidInput, InvalidState, NotFound, PermissionDenied
 from .feedback import _text
-from .identity import HEAD_POST, Actor
-from .models import Case, Complaint, Department, Notice, User
+from .identity import HEAD_POST, Actor, department_heads
+from .models import Case, Complaint, Department, User
+from .notices import notify
 from .supervision_items import open_item
 from .supervision_watch import close_with_complaint
 
@@ -132,10 +133,9 @@ class ComplaintService:
             item = open_item(session, calendar, now, kind="complaint", department=department,
                              summary=f"投诉 {complaint.number}：{complaint.subject}", case_id=complaint.case_id,
                              complaint_id=complaint.id)
-            for head in self._heads(session, department):
-                session.add(Notice(recipient=head, kind="complaint_forwarded", case_id=complaint.case_id,
-                                   message=f"投诉 {complaint.number}“{complaint.subject}”已转交本部门，请于"
-                                           f"{days}个工作日内反馈处理结果。", created_at=now))
+            notify(session, department_heads(session, department), "complaint_forwarded",
+                   f"投诉 {complaint.number}“{complaint.subject}”已转交本部门，请于{days}个工作日内反馈处理结果。", now,
+                   case_id=complaint.case_id)
             return "complaint_forwarded", {"department": department, "note": note, "days": days,
                                            "result_due_at": complaint.result_due_at.isoformat(),
                                            "supervision_item": item}
@@ -215,16 +215,9 @@ class ComplaintService:
         return rules.staff_view(complaint, number, name, identify=rules.may_supervise(actor, complaint))
 
     @staticmethod
-    def _heads(session, department: str) -> list[str]:
-        rows = session.execute(sa.select(User.id, User.posts).join(Department, User.department_id == Department.id)
-                               .where(Department.name == department, User.active.is_(True))).all()
-        return [user_id for user_id, posts in rows if HEAD_POST in (posts or [])]
-
-    @staticmethod
     def _notify_complainant(session, complaint: Complaint, now, message: str) -> None:
         if complaint.complainant and not complaint.anonymous:
-            session.add(Notice(recipient=complaint.complainant, kind="complaint_result", case_id=complaint.case_id,
-                               message=message, created_at=now))
+            notify(session, [complaint.complainant], "complaint_result", message, now, case_id=complaint.case_id)
 
 
 def operations(actor: Actor, complaint: Complaint) -> list[str]:

@@ -17,8 +17,8 @@ from SpiffWorkflow.util.task import TaskState
 
 from . import trail
 from .errors import InvalidInput
-from .identity import HEAD_POST
-from .models import Department, Matter, TaskRecord, User
+from .identity import department_heads
+from .models import Matter, TaskRecord, User
 from .notices import notify
 from .supervision_items import open_item
 
@@ -71,9 +71,7 @@ class Escalator:
             return
         entry = session.execute(sa.select(Matter.entry).where(Matter.code == ctx.case.matter_code)).scalar_one()
         actions = actions_for(entry, record.element_id)
-        officials = session.execute(sa.select(User.id, User.posts).join(Department, User.department_id == Department.id)
-                                    .where(Department.name == record.department, User.active.is_(True))).all()
-        heads = [user_id for user_id, posts in officials if HEAD_POST in (posts or [])]
+        heads = department_heads(session, record.department)
         message = f"办件 {ctx.case.number} 的“{record.name}”已超过环节时限，请即办理。"
         done, values = {}, {}
         recipients = []

@@ -204,6 +204,13 @@ class IdentityService:
             return self._actor(session, user_id)
 
 
+def department_heads(session, department: str) -> list[str]:
+    """The active officials holding the head post (负责人) of the department named ``department``, by id."""
+    rows = session.execute(sa.select(User.id, User.posts).join(Department, User.department_id == Department.id)
+                           .where(Department.name == department, User.active.is_(True)).order_by(User.id)).all()
+    return [user_id for user_id, posts in rows if HEAD_POST in (posts or [])]
+
+
 def supervised_units(session, department_id: str | None) -> tuple:
     """Names of the units a supervisor in ``department_id`` oversees. A supervision bureau (监察局) sits under
     the government it belongs to, so the scope starts at the bureau's parent unit and takes every unit below."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from .identity import APPLICANT, HEAD_POST
+from .identity import APPLICANT, department_heads
 from .lights import RED, YELLOW
-from .models import Case, Department, TaskRecord, User
+from .models import Case, TaskRecord, User
 from .notices import notify
 
 OUTCOME_NAMES = {"approved": "准予许可", "denied": "不予许可", "refused": "不予受理", "terminated": "已终止",
@@ -22,19 +22,13 @@ def _applicant_account(session, created_by: str | None) -> str | None:
     return created_by if roles and APPLICANT in roles else None
 
 
-def _heads(session, department: str) -> list[str]:
-    officials = session.execute(sa.select(User.id, User.posts).join(Department, User.department_id == Department.id)
-                                .where(Department.name == department, User.active.is_(True))).all()
-    return [user_id for user_id, posts in officials if HEAD_POST in (posts or [])]
-
-
 def case_light_changed(session, case: Case, light: str, now) -> None:
     """A case turning yellow or red: its open tasks' holders are told; on red, the department's heads too."""
     if light not in (YELLOW, RED):
         return
     holders = session.scalars(sa.select(TaskRecord.assignee).where(
         TaskRecord.case_id == case.id, TaskRecord.state == "open", TaskRecord.assignee.is_not(None))).all()
-    recipients = list(holders) + (_heads(session, case.department) if light == RED or not holders else [])
+    recipients = list(holders) + (department_heads(session, case.department) if light == RED or not holders else [])
     notify(session, recipients, "warning_light", f"办件 {case.number}：{LIGHT_NAMES[light]}，请抓紧办理。", now,
            case_id=case.id)
 

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from . import trail
 from .access import may_view_case
 from .errors import InvalidInput, InvalidState, NotFound, PermissionDenied
-from .identity import HEAD_POST, Actor
+from .identity import HEAD_POST, Actor, department_heads
 from .lights import light_at
 from .models import Case, Complaint, Signal, SupervisionItem, TrailEntry
 from .supervision_items import EXTENSION_DAYS
@@ -25,7 +25,7 @@ from .supervision_views import (
     visible_departments,
 )
 from .supervision_watch import (
-    CLOSED, department_heads, item_event, item_key, notify, sweep_items,
+    CLOSED, item_event, item_key, notify, sweep_items,
 )
 
 MAX_TEXT = 4000

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from . import trail
+from . import notices, trail
 from .identity import HEAD_POST, MONITOR, SUPERVISOR, supervised_units
 from .lights import RED, light_at
-from .models import Department, Notice, SupervisionItem, User
+from .models import SupervisionItem, User
 
 CLOSED = "closed"
-_notices = Notice.__table__
 
 
 def item_key(item_id: int) -> str:
@@ -31,17 +30,10 @@ def item_event(event: str, item, at, *, actor: str, from_state=None, to_state=No
 
 
 def notify(session, recipients, kind: str, item, message: str, now) -> list[str]:
+    """Notices about an item; returns who was told."""
     recipients = list(dict.fromkeys(r for r in recipients if r))
-    for recipient in recipients:
-        session.execute(_notices.insert().values(recipient=recipient, kind=kind, case_id=item.case_id,
-                                                 task_id=item.task_id, message=message, created_at=now))
+    notices.notify(session, recipients, kind, message, now, case_id=item.case_id, task_id=item.task_id)
     return recipients
-
-
-def department_heads(session, department: str) -> list[str]:
-    rows = session.execute(sa.select(User.id, User.posts).join(Department, User.department_id == Department.id)
-                           .where(Department.name == department, User.active.is_(True)).order_by(User.id)).all()
-    return [user_id for user_id, posts in rows if HEAD_POST in (posts or [])]
 
 
 def supervisors_of(session, department: str) -> tuple[list[str], list[str]]:
