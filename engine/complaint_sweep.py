@@ -6,9 +6,9 @@ import sqlalchemy as sa
 
 from . import complaint_rules as rules
 from . import trail
-from .identity import MONITOR, SUPERVISOR, supervised_units
+from .identity import supervisors
 from .lights import RED
-from .models import Complaint, User
+from .models import Complaint
 from .notices import notify
 
 LIMIT_NAMES = {"feedback": "首次反馈（24小时）", "acceptance": "受理决定（5个工作日）", "result": "部门处理结果"}
@@ -38,14 +38,6 @@ def refresh(db, calendar, as_of, limit: int = 5000) -> int:
                 department = rules.concerned_department(complaint)
                 message = (f"投诉 {complaint.number}“{complaint.subject}”已超过"
                            f"{'、'.join(LIMIT_NAMES[name] for name in late)}时限，请即督促办理。")
-                notify(session, [user_id for user_id, units in watchers if department is None or department in units],
-                       "complaint_overdue", message, as_of, case_id=complaint.case_id)
+                told = [user_id for user_id, _bureau, units in watchers if department is None or department in units]
+                notify(session, told, "complaint_overdue", message, as_of, case_id=complaint.case_id)
     return changed
-
-
-def supervisors(session) -> list[tuple[str, tuple]]:
-    """Every active supervisor (电子监察员, 系统监管员) with the units they oversee."""
-    rows = session.execute(sa.select(User.id, User.roles, User.department_id).where(User.active.is_(True))
-                           .order_by(User.id)).all()
-    return [(user_id, supervised_units(session, department_id)) for user_id, roles, department_id in rows
-            if {SUPERVISOR, MONITOR} & set(roles or ())]

@@ -211,6 +211,14 @@ def department_heads(session, department: str) -> list[str]:
     return [user_id for user_id, posts in rows if HEAD_POST in (posts or [])]
 
 
+def supervisors(session) -> list[tuple[str, str | None, tuple]]:
+    """Every active supervisor (电子监察员, 系统监管员): id, bureau (department id) and the units they oversee."""
+    rows = session.execute(sa.select(User.id, User.roles, User.department_id).where(User.active.is_(True))
+                           .order_by(User.id)).all()
+    return [(user_id, department_id, supervised_units(session, department_id))
+            for user_id, roles, department_id in rows if {SUPERVISOR, MONITOR} & set(roles or ())]
+
+
 def supervised_units(session, department_id: str | None) -> tuple:
     """Names of the units a supervisor in ``department_id`` oversees. A supervision bureau (监察局) sits under
     the government it belongs to, so the scope starts at the bureau's parent unit and takes every unit below."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from . import notices, trail
-from .identity import HEAD_POST, MONITOR, SUPERVISOR, supervised_units
+from .identity import HEAD_POST, supervisors
 from .lights import RED, light_at
 from .models import SupervisionItem, User
 
@@ -38,20 +38,15 @@ def notify(session, recipients, kind: str, item, message: str, now) -> list[str]
 
 def supervisors_of(session, department: str) -> tuple[list[str], list[str]]:
     """The active supervisors whose scope covers ``department``, and the heads of their bureaus."""
-    users = session.execute(sa.select(User.id, User.roles, User.department_id)
-                            .where(User.active.is_(True)).order_by(User.id)).all()
-    supervisors, bureaus = [], set()
-    for user_id, roles, department_id in users:
-        if {SUPERVISOR, MONITOR} & set(roles or ()) and department in supervised_units(session, department_id):
-            supervisors.append(user_id)
-            bureaus.add(department_id)
+    covering = [(user_id, bureau) for user_id, bureau, units in supervisors(session) if department in units]
+    bureaus = {bureau for _user, bureau in covering}
     heads = []
     if bureaus:
         for user_id, posts in session.execute(sa.select(User.id, User.posts).where(
                 User.department_id.in_(bureaus), User.active.is_(True)).order_by(User.id)).all():
             if HEAD_POST in (posts or []):
                 heads.append(user_id)
-    return supervisors, heads
+    return [user_id for user_id, _bureau in covering], heads
 
 
 def refresh_item_light(session, item, now, calendar) -> list[dict]:
