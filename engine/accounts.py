@@ -9,6 +9,7 @@ from . import passwords, trail
 from .errors import InvalidInput, NotFound, PermissionDenied
 from .identity import ADMIN, APPLICANT, HEAD_POST, ROLES, Actor, IdentityService, split_lane
 from .models import Department, Matter, User
+from .paging import page_of_list
 
 USER_ID = re.compile(r"^[\w.@-]{2,64}$")
 PHONE = re.compile(r"^[0-9+\-() ]{5,32}$")
@@ -37,6 +38,11 @@ class AccountService:
             rows = session.execute(query.order_by(User.id)).all()
         return [_describe(user, department) for user, department in rows
                 if not role or role in (user.roles or ())]
+
+    def page_users(self, department_id: str | None = None, role: str | None = None, active: bool | None = None,
+                   text: str | None = None, page=1, per_page=None) -> dict:
+        """One page of ``list_users``."""
+        return page_of_list(self.list_users(department_id, role, active, text), page, per_page)
 
     def get(self, user_id: str) -> dict:
         with self.db.reading() as session:

@@ -16,6 +16,7 @@ from .case_clock import PAUSE_KINDS
 from .case_flow import step_markers
 from .documents import KINDS
 from .models import Case, CasePause, IssuedDocument, Licence, Material, Matter, ProcessDefinition, Rating, TaskRecord, TrailEntry
+from .paging import page_of_query
 from .public_status import public_status
 
 PUBLIC_EVENTS = ("case_started", "case_accepted", "clock_paused", "clock_resumed", "document_issued", "case_ended",
@@ -34,12 +35,22 @@ class ApplicantCases:
 
     def my_cases(self, actor, limit: int = 200) -> list[dict]:
         with self.db.reading() as session:
-            rows = session.execute(
-                sa.select(Case, Matter.name).join(Matter, Case.matter_code == Matter.code)
-                .where(Case.created_by == actor.id).order_by(Case.created_at.desc(), Case.id.desc()).limit(limit)
-            ).all()
-            steps = self._open_steps(session, [case.id for case, _ in rows])
-            return [{**self._summary(case, name), "current_steps": steps.get(case.id, [])} for case, name in rows]
+            return self._with_steps(session, session.execute(self._mine(actor).limit(limit)).all())
+
+    def page_my_cases(self, actor, page=1, per_page=None) -> dict:
+        """One page of the actor's own cases, newest first."""
+        with self.db.reading() as session:
+            found = page_of_query(session, self._mine(actor), page, per_page)
+            return {**found, "items": self._with_steps(session, found["items"])}
+
+    @staticmethod
+    def _mine(actor) -> sa.Select:
+        return (sa.select(Case, Matter.name).join(Matter, Case.matter_code == Matter.code)
+                .where(Case.created_by == actor.id).order_by(Case.created_at.desc(), Case.id.desc()))
+
+    def _with_steps(self, session, rows) -> list[dict]:
+        steps = self._open_steps(session, [case.id for case, _ in rows])
+        return [{**self._summary(case, name), "current_steps": steps.get(case.id, [])} for case, name in rows]
 
     def case(self, case_id: int, actor) -> dict:
         with self.db.reading() as session:

@@ -9,7 +9,8 @@ from .access import case_scope
 from .clock import SHANGHAI
 from .errors import InvalidInput
 from .identity import Actor
-from .inbox import page_bounds, text_match
+from .inbox import text_match
+from .paging import page_bounds, page_count
 from .lights import GREEN, NONE, RED, YELLOW
 from .models import Case, Matter
 
@@ -67,7 +68,7 @@ class CaseSearch:
                 .offset((page - 1) * per_page).limit(per_page)).all()
             departments = sorted(set(session.scalars(
                 case_scope(sa.select(Case.department).distinct(), actor, Case.department, Case.created_by))))
-        return {"total": total, "page": page, "per_page": per_page, "departments": departments, "items": [{
+        return {"total": total, "page": page, "per_page": per_page, "pages": page_count(total, per_page), "departments": departments, "items": [{
             "id": c.id, "number": c.number, "matter": c.matter_code, "matter_name": name,
             "applicant": (c.applicant or {}).get("name"), "department": c.department, "status": c.status,
             "outcome": c.outcome, "light": "paused" if c.paused_since else c.light,

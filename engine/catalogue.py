@@ -12,6 +12,7 @@ from .db import where_given
 from .errors import InvalidInput, NotFound, PermissionDenied
 from .identity import Actor
 from .models import Department, Matter, MatterVersion, ProcessDefinition
+from .paging import page_of_list
 
 REQUIRED = {
     "code": str, "key": str, "name": str, "department": str, "type": str, "legal_basis": list,
@@ -182,6 +183,13 @@ class CatalogueService:
                                             .group_by(MatterVersion.code)).all())
             return [{**summary(m), "published": m.published, "version": versions.get(m.code, 0)}
                     for m in session.scalars(query.order_by(Matter.department, Matter.code))]
+
+    def page_search(self, text=None, department=None, matter_type=None, status=None, page=1, per_page=None) -> dict:
+        """One page of ``search``, with the departments of the whole catalogue for its filter."""
+        with self.db.reading() as session:
+            departments = session.scalars(sa.select(Matter.department).distinct().order_by(Matter.department)).all()
+        return page_of_list(self.search(text, department, matter_type, status), page, per_page,
+                            departments=list(departments))
 
     def entry(self, code: str) -> dict:
         """The current entry of a matter, published or withdrawn, with its version history (newest first)."""

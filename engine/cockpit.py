@@ -11,7 +11,7 @@ from .cockpit_scope import REPORT, in_scope, scope_label, scope_units
 from .cockpit_trends import TREND_DAYS, CockpitTrends
 from .errors import InvalidInput
 from .identity import Actor
-from .inbox import page_bounds
+from .paging import page_bounds, page_count
 from .lights import GREEN, NONE, RED, YELLOW
 from .models import Case, Complaint, Matter, Signal, SupervisionItem, TaskRecord
 from .violation_rules import RULES
@@ -125,7 +125,7 @@ class Cockpit:
                 .order_by(urgency, Case.promised_due_at, Case.id).offset((page - 1) * per_page).limit(per_page)).all()
         if record:
             self.log(actor, "cases", light=light, department=department)
-        return {"total": total, "page": page, "per_page": per_page, "light": light, "department": department,
+        return {"total": total, "page": page, "per_page": per_page, "pages": page_count(total, per_page), "light": light, "department": department,
                 "items": [{"id": c.id, "number": c.number, "matter": c.matter_code, "matter_name": name,
                            "department": c.department, "light": c.light, "promised_due_at": _iso(c.promised_due_at),
                            "statutory_due_at": _iso(c.statutory_due_at)} for c, name in rows]}
@@ -148,7 +148,7 @@ class Cockpit:
                 .offset((page - 1) * per_page).limit(per_page)).all()
         if record:
             self.log(actor, "signals", department=department, colour=colour)
-        return {"total": total, "page": page, "per_page": per_page, "items": [{
+        return {"total": total, "page": page, "per_page": per_page, "pages": page_count(total, per_page), "items": [{
             "id": s.id, "rule": s.rule, "label": RULES[s.rule].label if s.rule in RULES else s.rule, "article": s.article, "colour": s.color, "summary": s.summary,
             "case_id": s.case_id, "case_number": number, "department": s.department,
             "raised_at": _iso(s.raised_at), "correct_by": _iso(s.correct_by)} for s, number in rows]}

@@ -17,6 +17,7 @@ from .feedback import _text
 from .identity import HEAD_POST, Actor, department_heads
 from .models import Case, Complaint, Department, User
 from .notices import notify
+from .paging import page_of_query
 from .supervision_items import open_item
 from .supervision_watch import close_with_complaint
 
@@ -35,8 +36,34 @@ class ComplaintService:
     def list(self, actor: Actor, status=None, department=None, light=None, limit: int = 200) -> list[dict]:
         """Complaints the actor handles: supervisors those of their units (and those naming no department),
         a department head those forwarded to their department."""
+        query = self._query(actor, status, department, light).limit(limit)
+        with self.db.reading() as session:
+            return [self._row_view(actor, row) for row in session.execute(query).all()]
+
+    def page(self, actor: Actor, status=None, department=None, light=None, page=1, per_page=None) -> dict:
+        """One page of the complaints the actor handles, red first, then the newest."""
+        query = self._query(actor, status, department, light)
+        with self.db.reading() as session:
+            return page_of_query(session, query, page, per_page, view=lambda row: self._row_view(actor, row))
+
+    def departments_concerned(self, actor: Actor) -> list[str]:
+        """The departments among the complaints the actor handles, for the list's filter."""
+        query = self._query(actor, None, None, None).with_only_columns(self._concerned()).distinct().order_by(None)
+        with self.db.reading() as session:
+            return sorted(name for name in session.scalars(query) if name)
+
+    @staticmethod
+    def _concerned():
+        return sa.func.coalesce(Complaint.forwarded_to, Complaint.department)
+
+    @staticmethod
+    def _row_view(actor: Actor, row) -> dict:
+        complaint, number = row
+        return rules.staff_view(complaint, number, identify=rules.may_supervise(actor, complaint))
+
+    def _query(self, actor: Actor, status, department, light) -> sa.Select:
         query = sa.select(Complaint, Case.number).outerjoin(Case, Complaint.case_id == Case.id)
-        concerned = sa.func.coalesce(Complaint.forwarded_to, Complaint.department)
+        concerned = self._concerned()
         if actor.is_admin:
             pass
         elif actor.is_supervisor:
@@ -53,12 +80,9 @@ class ComplaintService:
             query = query.where(concerned == department)
         if light:
             query = query.where(Complaint.light == light)
-        query = query.order_by(sa.case((Complaint.light == "red", 0), (Complaint.light == "yellow", 1),
-                                       (Complaint.light == "green", 2), else_=3),
-                               Complaint.submitted_at.desc(), Complaint.id.desc()).limit(limit)
-        with self.db.reading() as session:
-            return [rules.staff_view(c, number, identify=rules.may_supervise(actor, c))
-                    for c, number in session.execute(query).all()]
+        return query.order_by(sa.case((Complaint.light == "red", 0), (Complaint.light == "yellow", 1),
+                                      (Complaint.light == "green", 2), else_=3),
+                              Complaint.submitted_at.desc(), Complaint.id.desc())
 
     def get(self, complaint_id: int, actor: Actor) -> dict:
         with self.db.reading() as session:

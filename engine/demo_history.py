@@ -1,7 +1,8 @@
 """Demo history: cases that came in over the last four weeks, run through the engine on a clock set back to
 their days (timers fire as they fall due), so the supervision cockpit has trends, lights and escalations to
 show. Some concluded on time, some late; some are still running, now yellow or red. Most
-results are published when the case ends; the rest show the supervision rules at work."""
+results are published when the case ends; the rest show the supervision rules at work. A backlog of food licence
+applications gives the food department's officials, and the supervisors who watch them, several pages of work."""
 from __future__ import annotations
 
 import datetime as _dt
@@ -20,6 +21,7 @@ PLAN = [
     (GRAIN, 14, None), (TOBACCO, 13, None), (ETHNIC, 11, 9), (FOOD, 9, None), (GRAIN, 7, 5), (ETHNIC, 5, None),
     (TOBACCO, 3, 2), (FOOD, 2, None),
 ]
+BACKLOG = [(FOOD, 1 + index // 4, None) for index in range(44)]     # four a day over the last eleven days
 NAMES = ["孙伟", "马丽", "朱涛", "胡敏", "郭亮", "何洁", "高峰", "林芳", "罗斌", "梁静", "宋杰", "谢颖", "韩冰", "唐宁"]
 
 
@@ -30,7 +32,7 @@ def seed_past_cases(engine) -> list[int]:
 
     with engine.db.reading() as session:
         published = set(session.scalars(sa.select(Matter.code)))
-    plan = [entry for entry in PLAN if entry[0] in published]
+    plan = [entry for entry in PLAN + BACKLOG if entry[0] in published]
     if not plan:
         return []
     today = engine.clock.now().astimezone(SHANGHAI).date()

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from .catalogue import HANDLING, summary
 from .errors import NotFound
 from .models import Matter
+from .paging import page_of_list
 
 
 def _matches(matter: Matter, words: list[str]) -> bool:
@@ -40,6 +41,11 @@ class GuideService:
             if handling:
                 query = query.where(Matter.handling == handling)
             return [card(m) for m in session.scalars(query) if _matches(m, words)]
+
+    def page_search(self, keyword=None, department=None, matter_type=None, handling=None, page=1,
+                    per_page=None) -> dict:
+        """One page of ``search``."""
+        return page_of_list(self.search(keyword, department, matter_type, handling), page, per_page)
 
     def facets(self) -> dict:
         """The values the catalogue can be filtered by."""

@@ -14,11 +14,11 @@ from .errors import InvalidInput
 from .identity import Actor
 from .lights import GREEN, RED, YELLOW
 from .models import Case, CaseReader, Department, Matter, TaskRecord, User
+from .paging import page_bounds, page_count
 from .working_time import CalendarDataMissing
 
 SCOPES = ("all", "mine", "group")
 LIGHT_FILTERS = (RED, YELLOW, GREEN, "none", "paused")
-MAX_PER_PAGE = 100
 _SEVERITY = {RED: 3, YELLOW: 2, GREEN: 1}
 
 
@@ -30,14 +30,6 @@ def text_match(column, text: str):
     if escaped != text:
         conditions.append(as_text.contains(escaped, autoescape=True))
     return sa.or_(*conditions)
-
-
-def page_bounds(page, per_page) -> tuple[int, int]:
-    try:
-        page, per_page = int(page or 1), int(per_page or 20)
-    except (TypeError, ValueError):
-        raise InvalidInput("page and per_page must be whole numbers", field="page") from None
-    return max(page, 1), min(max(per_page, 1), MAX_PER_PAGE)
 
 
 def display_names(session, user_ids) -> dict:
@@ -89,7 +81,8 @@ class InboxService:
                              for name, rank in _SEVERITY.items()), else_=0)
         query = (sa.select(TaskRecord, Case, Matter.name).join(Case, TaskRecord.case_id == Case.id)
                  .join(Matter, Case.matter_code == Matter.code).where(*where)
-                 .order_by(severity, due.is_(None), due, TaskRecord.escalation_level.desc(), TaskRecord.created_at))
+                 .order_by(severity, due.is_(None), due, TaskRecord.escalation_level.desc(), TaskRecord.created_at,
+                           TaskRecord.id))
         with self.db.reading() as session:
             total = session.scalar(sa.select(sa.func.count()).select_from(
                 TaskRecord).join(Case, TaskRecord.case_id == Case.id).where(*where))
@@ -99,7 +92,8 @@ class InboxService:
                                     .order_by(TaskRecord.name)).all()
         calendar = self._calendar()
         items = [self._row(r.TaskRecord, r.Case, r.name, names, calendar, holders) for r in rows]
-        return {"items": items, "total": total, "page": page, "per_page": per_page, "steps": list(steps)}
+        return {"items": items, "total": total, "page": page, "per_page": per_page,
+                "pages": page_count(total, per_page), "steps": list(steps)}
 
     @staticmethod
     def _light_is(light: str):
@@ -152,9 +146,9 @@ class InboxService:
             rows = session.execute(
                 sa.select(CaseReader, Case, Matter.name).join(Case, CaseReader.case_id == Case.id)
                 .join(Matter, Case.matter_code == Matter.code).where(where)
-                .order_by(CaseReader.added_at.desc()).offset((page - 1) * per_page).limit(per_page)).all()
+                .order_by(CaseReader.added_at.desc(), CaseReader.case_id.desc()).offset((page - 1) * per_page).limit(per_page)).all()
             names = display_names(session, [r.CaseReader.added_by for r in rows])
-        return {"total": total, "page": page, "per_page": per_page, "items": [{
+        return {"total": total, "page": page, "per_page": per_page, "pages": page_count(total, per_page), "items": [{
             "case": r.Case.id, "number": r.Case.number, "matter_name": r.name,
             "applicant": (r.Case.applicant or {}).get("name"), "status": r.Case.status, "light": r.Case.light,
             "added_by": r.CaseReader.added_by, "added_by_name": names.get(r.CaseReader.added_by),
@@ -169,8 +163,8 @@ class InboxService:
             rows = session.execute(
                 sa.select(TaskRecord, Case, Matter.name).join(Case, TaskRecord.case_id == Case.id)
                 .join(Matter, Case.matter_code == Matter.code).where(where)
-                .order_by(TaskRecord.completed_at.desc()).offset((page - 1) * per_page).limit(per_page)).all()
-        return {"total": total, "page": page, "per_page": per_page, "items": [{
+                .order_by(TaskRecord.completed_at.desc(), TaskRecord.id.desc()).offset((page - 1) * per_page).limit(per_page)).all()
+        return {"total": total, "page": page, "per_page": per_page, "pages": page_count(total, per_page), "items": [{
             "id": r.TaskRecord.id, "case": r.Case.id, "number": r.Case.number, "matter_name": r.name,
             "applicant": (r.Case.applicant or {}).get("name"), "step": r.TaskRecord.name,
             "opinion": r.TaskRecord.opinion, "completed_at": r.TaskRecord.completed_at.isoformat(),

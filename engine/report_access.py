@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from .identity import Actor
 from .models import ReportAccess
+from .paging import page_of_query
 
 ACTIONS = ("read", "export_pdf", "export_xlsx")
 
@@ -22,8 +23,19 @@ class ReportAccessLog:
 
     def recent(self, limit: int = 200, report: str | None = None) -> list[dict]:
         with self.db.reading() as session:
-            query = sa.select(ReportAccess).order_by(ReportAccess.id.desc()).limit(limit)
-            if report:
-                query = query.where(ReportAccess.report == report)
-            return [{"report": r.report, "scope": r.scope, "action": r.action, "actor": r.actor,
-                     "at": r.at.isoformat()} for r in session.scalars(query)]
+            return [_view(r) for r in session.scalars(self._query(report).limit(limit))]
+
+    def page(self, report: str | None = None, page=1, per_page=None) -> dict:
+        """One page of the log, newest first."""
+        with self.db.reading() as session:
+            return page_of_query(session, self._query(report), page, per_page, view=_view, scalars=True)
+
+    @staticmethod
+    def _query(report: str | None) -> sa.Select:
+        query = sa.select(ReportAccess).order_by(ReportAccess.id.desc())
+        return query.where(ReportAccess.report == report) if report else query
+
+
+def _view(entry: ReportAccess) -> dict:
+    return {"report": entry.report, "scope": entry.scope, "action": entry.action, "actor": entry.actor,
+            "at": entry.at.isoformat()}

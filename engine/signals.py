@@ -12,6 +12,7 @@ from .clock import SHANGHAI
 from .errors import InvalidInput, InvalidState, NotFound, PermissionDenied
 from .identity import Actor
 from .models import Signal
+from .paging import page_of_query
 from .supervision_items import open_item
 from .violation_rules import RED, RULES, YELLOW
 from .working_time import CalendarDataMissing, WorkingCalendar
@@ -128,6 +129,25 @@ class SignalService:
 
     def list_signals(self, actor: Actor, color: str | None = None, status: str | None = None,
                      department: str | None = None, case_id: int | None = None, limit: int = 200) -> list[dict]:
+        query = self._query(actor, color, status, department, case_id).limit(min(max(int(limit), 1), 1000))
+        with self.db.reading() as session:
+            return [view(row) for row in session.execute(query).all()]
+
+    def page_signals(self, actor: Actor, color: str | None = None, status: str | None = None,
+                     department: str | None = None, page=1, per_page=None) -> dict:
+        """One page of the signals the actor sees, newest first."""
+        query = self._query(actor, color, status, department, None)
+        with self.db.reading() as session:
+            return page_of_query(session, query, page, per_page, view=view)
+
+    def departments(self, actor: Actor) -> list[str]:
+        """The departments among the signals the actor sees, for the list's filter."""
+        query = signal_scope(sa.select(_signals.c.department).distinct(), actor).order_by(_signals.c.department)
+        with self.db.reading() as session:
+            return [name for name in session.scalars(query) if name]
+
+    @staticmethod
+    def _query(actor: Actor, color, status, department, case_id) -> sa.Select:
         if color is not None and color not in (YELLOW, RED):
             raise InvalidInput("color must be yellow or red", field="color")
         if status is not None and status not in STATUSES:
@@ -137,9 +157,7 @@ class SignalService:
                               (_signals.c.department, department or None), (_signals.c.case_id, case_id)):
             if value is not None:
                 query = query.where(column == value)
-        query = query.order_by(_signals.c.id.desc()).limit(min(max(int(limit), 1), 1000))
-        with self.db.reading() as session:
-            return [view(row) for row in session.execute(query).all()]
+        return query.order_by(_signals.c.id.desc())
 
     def get(self, signal_id: int, actor: Actor) -> dict:
         with self.db.reading() as session:

@@ -19,6 +19,7 @@ from .errors import InvalidInput, InvalidState, NotFound, PermissionDenied
 from .identity import HEAD_POST, Actor, department_heads
 from .lights import light_at
 from .models import Case, Complaint, Signal, SupervisionItem, TrailEntry
+from .paging import page_of_query
 from .supervision_items import EXTENSION_DAYS
 from .supervision_views import (
     CONCLUSIONS, LIGHTS, NOTICED, OPEN, RESPONDED, STATUSES, heads_department, item_view, may_supervise,
@@ -52,6 +53,19 @@ class SupervisionService:
 
     # --- reading ----------------------------------------------------------------------------------
     def list(self, actor: Actor, status=None, light=None, department=None, kind=None, limit: int = 200) -> list[dict]:
+        query = self._query(actor, status, light, department, kind).limit(limit)
+        with self.db.reading() as session:
+            return [item_view(item) for item in session.scalars(query)]
+
+    def page(self, actor: Actor, status=None, light=None, department=None, kind=None, page=1,
+             per_page=None) -> dict:
+        """One page of the items the actor sees: open ones first, the most escalated and the soonest due first."""
+        query = self._query(actor, status, light, department, kind)
+        with self.db.reading() as session:
+            return page_of_query(session, query, page, per_page, view=item_view, scalars=True)
+
+    @staticmethod
+    def _query(actor: Actor, status, light, department, kind) -> sa.Select:
         if status and status not in STATUSES:
             raise InvalidInput(f"status must be one of {', '.join(STATUSES)}", field="status")
         if light and light not in LIGHTS:
@@ -65,20 +79,19 @@ class SupervisionService:
             if value:
                 query = query.where(column == value)
         order = sa.case((SupervisionItem.status == CLOSED, 1), else_=0)
-        query = query.order_by(order, SupervisionItem.escalation_level.desc(), SupervisionItem.due_at,
-                               SupervisionItem.id).limit(limit)
-        with self.db.reading() as session:
-            return [item_view(item) for item in session.scalars(query)]
+        return query.order_by(order, SupervisionItem.escalation_level.desc(), SupervisionItem.due_at,
+                              SupervisionItem.id)
 
-    def for_department_head(self, actor: Actor, include_closed: bool = False) -> list[dict]:
-        """The items of the department the actor heads (nothing for anyone else)."""
-        if not (actor.department and HEAD_POST in actor.posts):
-            return []
+    def for_department_head(self, actor: Actor, include_closed: bool = False, page=1, per_page=None) -> dict:
+        """One page of the items of the department the actor heads (nothing for anyone else)."""
         query = sa.select(SupervisionItem).where(SupervisionItem.department == actor.department)
+        if not (actor.department and HEAD_POST in actor.posts):
+            query = query.where(sa.false())
         if not include_closed:
             query = query.where(SupervisionItem.status != CLOSED)
+        query = query.order_by(SupervisionItem.due_at, SupervisionItem.id)
         with self.db.reading() as session:
-            return [item_view(i) for i in session.scalars(query.order_by(SupervisionItem.due_at, SupervisionItem.id))]
+            return page_of_query(session, query, page, per_page, view=item_view, scalars=True)
 
     def filter_options(self, actor: Actor) -> dict:
         """The departments and kinds among the items the actor sees, for the list's filters."""

@@ -58,7 +58,7 @@ def test_sweep_as_of_fires_due_timers(sqlite_shenpi, monkeypatch, clock):
 def test_demo_seeds_people_and_cases(sqlite_shenpi, monkeypatch):
     result = run(sqlite_shenpi, monkeypatch, "demo")
     assert result.exit_code == 0, result.output
-    assert "demo cases started" in result.output and "14 from the last four weeks" in result.output
+    assert "demo cases started" in result.output and "58 from the last four weeks" in result.output
     cases = sqlite_shenpi.runtime.list_cases(ENGINE)
     assert {c["status"] for c in cases} == {"running", "ended"}
     items = sqlite_shenpi.supervision.list(ENGINE)
@@ -66,3 +66,10 @@ def test_demo_seeds_people_and_cases(sqlite_shenpi, monkeypatch):
     assert overdue.count("noticed") == 1 and len(overdue) > 2
     assert [i["status"] for i in items if i["kind"] == "complaint"] == ["open"]   # the forwarded demo complaint
     assert run(sqlite_shenpi, monkeypatch, "trail", "verify").exit_code == 0
+    # The food licence backlog: an official and a supervisor each have several pages of work (20 rows a page).
+    food = sqlite_shenpi.catalogue.get_matter("410104-XK-SP-001")["department"]
+    official = next(u["id"] for u in sqlite_shenpi.accounts.list_users(role="official") if u["department"] == food)
+    assert sqlite_shenpi.inbox.tasks(sqlite_shenpi.identity.actor(official))["pages"] >= 3
+    supervisor = sqlite_shenpi.identity.actor("supervisor")
+    assert sqlite_shenpi.supervision.page(supervisor, status="open")["pages"] >= 2
+    assert sqlite_shenpi.case_search.search(supervisor)["pages"] >= 3

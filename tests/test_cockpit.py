@@ -167,17 +167,17 @@ def test_every_reading_is_logged(five_step, clock):
 def test_demo_history_gives_the_cockpit_lights_trends_and_escalations(sqlite_shenpi, clock):
     from engine import clock as clock_module
     from engine import demo
-    from engine.demo_history import PLAN, seed_past_cases
+    from engine.demo_history import BACKLOG, PLAN, seed_past_cases
 
     engine = sqlite_shenpi
     engine.catalogue.import_directory(engine.settings.processes_dir)
     demo.seed_people(engine)
     started = seed_past_cases(engine)
-    assert len(started) == len(PLAN) and clock_module.current() is clock   # the test's clock is back
+    assert len(started) == len(PLAN + BACKLOG) and clock_module.current() is clock   # the test's clock is back
     supervisor = engine.identity.actor("supervisor")
     overview = engine.cockpit.overview(supervisor)
     assert overview["cases"]["red"] >= 1 and overview["cases"]["yellow"] >= 1
     assert sum(overview["items"].values()) >= 1                 # overdue steps escalated into 督办 items
     series = engine.cockpit.trends(supervisor)["series"]
-    assert sum(series["started"]) == len(PLAN) and sum(series["ended_overdue"]) >= 1
+    assert sum(series["started"]) == len(PLAN + BACKLOG) and sum(series["ended_overdue"]) >= 1
     assert engine.history.verify().ok

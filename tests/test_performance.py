@@ -210,7 +210,7 @@ def test_readings_and_exports_are_logged_and_scoped(five_step, october):
                       ("far_supervisor", "read", "2026-10", "monthly_evaluation"),
                       ("supervisor", "export_pdf", "2026-10", "monthly_evaluation"),
                       ("supervisor", "export_xlsx", "2026-10", "monthly_evaluation")]
-    assert five_step.performance.access_log(supervisor)[0]["action"] == "export_xlsx"
+    assert five_step.performance.access_log(supervisor)["items"][0]["action"] == "export_xlsx"
 
 
 def test_public_results_show_archived_departments_only(five_step, october):

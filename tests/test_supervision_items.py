@@ -59,7 +59,7 @@ def test_full_procedure_notice_response_finding_on_the_case_chain(engine):
     assert noticed["status"] == "noticed" and noticed["notice_text"] == "请说明超期原因并立即整改"
     assert noticed["notice_by"] == "supervisor" and noticed["noticed_at"]
     assert notices(engine, "supervision_notice") == ["head"]
-    assert engine.supervision.for_department_head(head)[0]["id"] == item_id
+    assert engine.supervision.for_department_head(head)["items"][0]["id"] == item_id
     assert engine.supervision.get(item_id, head)["may"]["respond"] is True
 
     responded = engine.supervision.respond(item_id, head, "已查明原因，已整改")
@@ -69,7 +69,7 @@ def test_full_procedure_notice_response_finding_on_the_case_chain(engine):
     closed = engine.supervision.record_finding(item_id, supervisor, "超期属实，已督促整改", "substantiated")
     assert closed["status"] == "closed" and closed["closed_at"] and closed["finding_by"] == "supervisor"
     assert closed["finding"] == "超期属实，已督促整改" and closed["conclusion"] == "substantiated"
-    assert engine.supervision.for_department_head(head) == []
+    assert engine.supervision.for_department_head(head)["items"] == []
 
     assert item_rows(engine, item_id) == [(e, case["id"], case["id"]) for e in
                                           ("supervision_noticed", "supervision_responded", "supervision_closed")]

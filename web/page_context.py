@@ -9,6 +9,7 @@ from flask_login import current_user
 from engine.identity import HEAD_POST, ROLE_NAMES
 
 from .formatting import register_filters
+from .paging import register_paging
 
 # (endpoint, label, who sees it); an entry shows only once its blueprint is part of the application.
 NAVIGATION = [
@@ -47,6 +48,7 @@ def navigation() -> list[tuple[str, str]]:
 
 def register_page_context(app) -> None:
     register_filters(app)
+    register_paging(app)
 
     @app.context_processor
     def page_globals():

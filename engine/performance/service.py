@@ -142,9 +142,10 @@ class PerformanceService:
         self.report_access.record(actor, REPORT, f"export_{kind}", scope=evaluation["month"])
         return f"performance-{evaluation['month']}.{kind}", content
 
-    def access_log(self, actor: Actor, limit: int = 200) -> list[dict]:
+    def access_log(self, actor: Actor, page=1, per_page=None) -> dict:
+        """One page of who read or exported the report, newest first."""
         _require_supervision(actor)
-        return self.report_access.recent(limit, report=REPORT)
+        return self.report_access.page(REPORT, page, per_page)
 
     # --- public results (Art. 19) -----------------------------------------------------------------
     def public_results(self, month: str | None = None) -> dict:

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from engine.errors import EngineError, InvalidInput, NotFound, PermissionDenied
 from engine.identity import ADMIN, MONITOR, OFFICIAL, SUPERVISOR
+from engine.paging import empty_page
 
 from ..session import actor, engine, roles_required
 from . import bp
@@ -53,13 +54,13 @@ OPERATIONS = {
 def index():
     filters = {name: request.args.get(name) or None for name in ("status", "department", "light")}
     try:
-        everything = engine().complaints.list(actor())
+        departments = engine().complaints.departments_concerned(actor())
     except PermissionDenied:   # an official who heads no department
-        everything = None
-    complaints = engine().complaints.list(actor(), **filters) if everything is not None else []
-    departments = sorted({c["forwarded_to"] or c["department"] for c in everything or []} - {None})
-    return render_template("complaints/index.html", complaints=complaints, filters=filters, handles=everything is not None,
-                           departments=departments, statuses=STATUS,
+        departments = None
+    complaints = (engine().complaints.page(actor(), page=request.args.get("page"), **filters)
+                  if departments is not None else empty_page())
+    return render_template("complaints/index.html", complaints=complaints, filters=filters, handles=departments is not None,
+                           departments=departments or [], statuses=STATUS,
                            status_options=[(code, label) for code, (label, _css) in STATUS.items()])
 
 

@@ -19,10 +19,9 @@ STATUSES = {"published": "在办", "withdrawn": "已停办"}
 @readers
 def matters():
     args = request.args
-    rows = engine().catalogue.search(args.get("q"), args.get("department") or None, args.get("type") or None,
-                                     args.get("status") or None)
-    departments = sorted({row["department"] for row in engine().catalogue.search()})
-    return render_template("manage/matters.html", rows=rows, departments=departments, types=TYPES,
+    rows = engine().catalogue.page_search(args.get("q"), args.get("department") or None, args.get("type") or None,
+                                          args.get("status") or None, page=args.get("page"))
+    return render_template("manage/matters.html", rows=rows, departments=rows["departments"], types=TYPES,
                            statuses=STATUSES, args=args, can_edit=can_edit())
 
 

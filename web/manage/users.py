@@ -53,8 +53,8 @@ def _page(form, user, posts, roles, errors, status=200):
 def users():
     args = request.args
     active = {"yes": True, "no": False}.get(args.get("active", "yes"))
-    rows = engine().accounts.list_users(args.get("department") or None, args.get("role") or None, active,
-                                        args.get("q"))
+    rows = engine().accounts.page_users(args.get("department") or None, args.get("role") or None, active,
+                                        args.get("q"), page=args.get("page"))
     return render_template("manage/users.html", rows=rows, args=args, all_roles=ROLES, role_names=ROLE_NAMES,
                            units=engine().organisation.units(), can_edit=can_edit())
 

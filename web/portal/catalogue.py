@@ -12,8 +12,8 @@ FILTERS = ("q", "department", "type", "handling")
 @bp.get("")
 def index():
     chosen = {name: (request.args.get(name) or "").strip()[:100] for name in FILTERS}
-    matters = engine().guide.search(chosen["q"] or None, chosen["department"] or None, chosen["type"] or None,
-                                    chosen["handling"] or None)
+    matters = engine().guide.page_search(chosen["q"] or None, chosen["department"] or None, chosen["type"] or None,
+                                         chosen["handling"] or None, page=request.args.get("page"))
     return render_template("portal/index.html", matters=matters, chosen=chosen, facets=engine().guide.facets(),
                            filtered=any(chosen.values()))
 

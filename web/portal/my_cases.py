@@ -1,7 +1,7 @@
 """My cases: their status and progress, public events, notices issued to me and the electronic licence."""
 from __future__ import annotations
 
-from flask import Response, render_template
+from flask import Response, render_template, request
 
 from engine.identity import APPLICANT
 
@@ -14,7 +14,8 @@ from .rating import RatingForm
 @bp.get("/my")
 @roles_required(APPLICANT)
 def my_cases():
-    return render_template("portal/my_cases.html", cases=engine().applicant_cases.my_cases(actor()))
+    cases = engine().applicant_cases.page_my_cases(actor(), request.args.get("page"))
+    return render_template("portal/my_cases.html", cases=cases)
 
 
 @bp.get("/my/cases/<int:case_id>")

@@ -89,7 +89,7 @@ def _label(key) -> str:
 @bp.get("/log")
 @supervisors
 def log():
-    return render_template("reports/log.html", entries=engine().performance.access_log(actor()),
+    return render_template("reports/log.html", entries=engine().performance.access_log(actor(), request.args.get("page")),
                            verification=engine().performance.verify_snapshots(),
                            archived=engine().performance.archived_months(), actions=ACTIONS,
                            problems=PROBLEMS)

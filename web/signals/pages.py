@@ -28,8 +28,8 @@ def index():
     me = actor()
     filters = {"color": _choice("color", COLORS), "status": _choice("status", STATUSES),
                "department": (request.args.get("department") or "").strip() or None}
-    found = engine().violations.signals.list_signals(me, **filters)
-    departments = sorted({s["department"] for s in engine().violations.signals.list_signals(me)})
+    found = engine().violations.signals.page_signals(me, page=request.args.get("page"), **filters)
+    departments = engine().violations.signals.departments(me)
     return render_template("signals/index.html", signals=found, filters=filters, departments=departments,
                            colors=COLORS, statuses=STATUSES, level_names=LEVEL_NAMES,
                            may_correct=lambda s: s["status"] == "open" and s["color"] == "yellow" and me.heads(s["department"]))

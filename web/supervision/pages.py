@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from engine.errors import EngineError, NotFound
 from engine.identity import ADMIN, HEAD_POST, MONITOR, OFFICIAL, SUPERVISOR
+from engine.paging import empty_page
 
 from ..session import actor, engine, roles_required
 from . import bp
@@ -28,10 +29,10 @@ def index():
     me = actor()
     filters = {key: request.args.get(key) or None for key in ("status", "light", "department", "kind")}
     try:
-        items = engine().supervision.list(me, **filters)
+        items = engine().supervision.page(me, page=request.args.get("page"), **filters)
     except EngineError as exc:
         flash(readable(exc), "error")
-        items = []
+        items = empty_page()
     options = engine().supervision.filter_options(me)
     kind_options = [(kind, KINDS.get(kind, kind)) for kind in options["kinds"]]
     return render_template("supervision/index.html", items=items, filters=filters, options=options,
@@ -45,7 +46,7 @@ def department():
     if HEAD_POST not in me.posts:
         abort(403, description=_("只有部门负责人可以查看本部门的督办事项"))
     closed = request.args.get("closed") == "1"
-    items = engine().supervision.for_department_head(me, include_closed=closed)
+    items = engine().supervision.for_department_head(me, include_closed=closed, page=request.args.get("page"))
     return render_template("supervision/department.html", items=items, closed=closed, **LABELS)
 
 
