@@ -29,10 +29,10 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer  # noqa: E402
 from SpiffWorkflow.util.task import TaskState  # noqa: E402
 
 from engine.config import Settings  # noqa: E402
-from engine.db import Base, Database  # noqa: E402
-from engine.identity import ENGINE  # noqa: E402
+from engine.kernel.db import Base, Database  # noqa: E402
+from engine.identity.actors import ENGINE  # noqa: E402
 from engine.models import TrailEntry, WorkflowJournal  # noqa: E402
-from engine.services import Shenpi  # noqa: E402
+from engine.bootstrap import Shenpi  # noqa: E402
 
 FLOW = ROOT / "tests" / "fixtures" / "five_step.bpmn"
 ANSWERS = {"review": "approve", "approval": "approve"}

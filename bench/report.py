@@ -24,10 +24,10 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 
-from engine.clock import SHANGHAI, FixedClock  # noqa: E402
-from engine.db import Base, Database  # noqa: E402
+from engine.kernel.clock import SHANGHAI, FixedClock  # noqa: E402
+from engine.kernel.db import Base, Database  # noqa: E402
 from engine.performance import PerformanceService  # noqa: E402
-from engine.report_access import ReportAccessLog  # noqa: E402
+from engine.supervision.report_access import ReportAccessLog  # noqa: E402
 
 SCHEMA = "bench_report"
 MONTH = "2026-11"

@@ -24,13 +24,14 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 
-from engine import clock as clock_module  # noqa: E402
-from engine import scheduler, timers  # noqa: E402
+from engine.kernel import clock as clock_module  # noqa: E402
+from engine import scheduler
+from engine.runtime import timers  # noqa: E402
 from engine.config import Settings  # noqa: E402
-from engine.db import Base, Database  # noqa: E402
-from engine.identity import ENGINE  # noqa: E402
+from engine.kernel.db import Base, Database  # noqa: E402
+from engine.identity.actors import ENGINE  # noqa: E402
 from engine.models import Case, PendingTimer, TrailEntry  # noqa: E402
-from engine.services import Shenpi  # noqa: E402
+from engine.bootstrap import Shenpi  # noqa: E402
 
 FLOW = ROOT / "tests" / "fixtures" / "timer_step.bpmn"
 ENTRY = dict(code="BENCH-TIMER", key="timer_step", name="计时基准", department="基准局", type="行政许可",

@@ -27,7 +27,7 @@ def bind_engine(engine) -> None:
 def engine():
     global _engine
     if _engine is None:
-        from .services import Shenpi
+        from .bootstrap import Shenpi
 
         _engine = Shenpi()
     return _engine
@@ -88,8 +88,8 @@ def sweep(as_of: str | None = None) -> dict:
     """Fire every timer and light change due by ``as_of`` (ISO-8601) or by now; queue the ones due
     before the next sweep with an ETA. The sweep is the source of truth: a queued timer that is lost
     or early is fired by a later sweep."""
-    from . import timers
-    from .clock import parse_instant
+    from .runtime import timers
+    from .kernel.clock import parse_instant
 
     instant = parse_instant(as_of) if as_of else engine().clock.now()
     result = engine().sweep(instant)

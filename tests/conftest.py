@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from engine import clock as clock_module
+from engine.kernel import clock as clock_module
 from engine.config import PROJECT_ROOT, Settings
-from engine.db import Base, Database, create_db_engine
-from engine.identity import ADMIN, APPLICANT, OFFICIAL, SUPERVISOR
+from engine.kernel.db import Base, Database, create_db_engine
+from engine.identity.actors import ADMIN, APPLICANT, OFFICIAL, SUPERVISOR
 from engine.models import Department, User
-from engine.services import Shenpi
+from engine.bootstrap import Shenpi
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PROCESSES = PROJECT_ROOT / "processes"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import PermissionDenied
-from engine.identity import ENGINE
+from engine.identity.actors import ENGINE
 
 from .test_runtime import open_task
 

@@ -7,9 +7,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from engine.clock import SHANGHAI
+from engine.kernel.clock import SHANGHAI
 from engine.errors import InvalidInput
-from engine.working_time import CalendarDataMissing
+from engine.deadlines.working_time import CalendarDataMissing
 from web import cli
 
 ARRANGEMENT_2027 = {"days": [
@@ -87,7 +87,7 @@ def test_missing_data_raises_a_supervision_alert(shenpi):
 
 
 def test_office_hours_are_configurable(tmp_path, clock):
-    from engine.calendar_service import parse_office_hours
+    from engine.deadlines.calendar_service import parse_office_hours
 
     assert parse_office_hours("08:30-12:00,14:00-18:00")[1] == (dt.time(14), dt.time(18))
     for bad in ("9-12", "12:00-09:00", "09:00-12:00,11:00-13:00", ""):

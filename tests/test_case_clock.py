@@ -6,11 +6,11 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from engine.clock import SHANGHAI
+from engine.kernel.clock import SHANGHAI
 from engine.errors import InvalidInput, InvalidState, PermissionDenied
-from engine.identity import ENGINE
+from engine.identity.actors import ENGINE
 from engine.models import TrailEntry
-from engine.working_time import CalendarDataMissing
+from engine.deadlines.working_time import CalendarDataMissing
 
 from .test_runtime import complete, open_task
 

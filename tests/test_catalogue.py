@@ -6,9 +6,10 @@ import datetime as dt
 import pytest
 from lxml import etree
 
-from engine import catalogue, demo
-from engine.clock import SHANGHAI
-from engine.identity import ENGINE
+from engine.catalogue import service as catalogue
+from demo import seed as demo
+from engine.kernel.clock import SHANGHAI
+from engine.identity.actors import ENGINE
 
 from .conftest import PROCESSES
 

@@ -241,7 +241,7 @@ def app(catalogue):
 
     from .web_client import set_passwords
 
-    from engine.identity import MONITOR
+    from engine.identity.actors import MONITOR
     from engine.models import User
 
     with catalogue.db.transaction() as session:
@@ -345,7 +345,7 @@ def test_api_export_and_import(app, catalogue):
 
 
 def test_the_documented_schema_has_every_field_the_files_carry(catalogue, admin):
-    from engine.catalogue import HANDLING, TYPES
+    from engine.catalogue.service import HANDLING, TYPES
     from engine.config import PROJECT_ROOT
     from integrations.catalogue_io.columns import FEE_KEYS, MATERIAL_KEYS, MATTER_KEYS
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from engine.identity import ENGINE
+from engine.identity.actors import ENGINE
 from web import cli
 
 from .conftest import FIXTURES

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from engine.clock import SHANGHAI
+from engine.kernel.clock import SHANGHAI
 from engine.errors import InvalidInput, PermissionDenied
-from engine.identity import ENGINE
+from engine.identity.actors import ENGINE
 from engine.models import Signal
 
 from .test_runtime import complete
@@ -165,9 +165,9 @@ def test_every_reading_is_logged(five_step, clock):
 
 
 def test_demo_history_gives_the_cockpit_lights_trends_and_escalations(sqlite_shenpi, clock):
-    from engine import clock as clock_module
-    from engine import demo
-    from engine.demo_history import BACKLOG, PLAN, seed_past_cases
+    from engine.kernel import clock as clock_module
+    from demo import seed as demo
+    from demo.history import BACKLOG, PLAN, seed_past_cases
 
     engine = sqlite_shenpi
     engine.catalogue.import_directory(engine.settings.processes_dir)

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from engine.errors import InvalidInput, InvalidState, NotFound, PermissionDenied
-from engine.identity import ENGINE, HEAD_POST, OFFICIAL
+from engine.identity.actors import ENGINE, HEAD_POST, OFFICIAL
 from engine.models import Complaint, Notice, SupervisionItem, TrailEntry, User
 
 from .conftest import START

@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 
 from engine.errors import Conflict
-from engine.identity import ENGINE
+from engine.identity.actors import ENGINE
 
 from .test_runtime import open_task
 
@@ -38,7 +38,7 @@ def test_one_winner(five_step):
 
 def test_engines_sharing_a_database_never_act_on_stale_state(five_step):
     """Two engine objects (as two processes) on one database, each with its own workflow cache."""
-    from engine.services import Shenpi
+    from engine.bootstrap import Shenpi
 
     other = Shenpi(five_step.settings, database=five_step.db.__class__(engine=five_step.db.engine), clock=five_step.clock)
     case = five_step.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine import definition_diff
+from engine.definitions import definition_diff
 from engine.config import PROJECT_ROOT
 from engine.errors import ProcessValidationError
 

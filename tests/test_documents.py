@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from engine.errors import InvalidInput, PermissionDenied
-from engine.identity import ENGINE
+from engine.identity.actors import ENGINE
 
 from .test_runtime import complete
 

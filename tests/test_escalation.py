@@ -6,10 +6,11 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from engine import catalogue, demo
-from engine.clock import SHANGHAI
+from engine.catalogue import service as catalogue
+from demo import seed as demo
+from engine.kernel.clock import SHANGHAI
 from engine.errors import InvalidInput
-from engine.identity import ENGINE
+from engine.identity.actors import ENGINE
 from engine.models import Department, Notice, SupervisionItem, User
 
 from .conftest import PROCESSES

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from engine.errors import InvalidInput, InvalidState, PermissionDenied
-from engine.identity import ENGINE, EXCHANGE
+from engine.identity.actors import ENGINE, EXCHANGE
 from engine.models import Case, ExternalFact, Licence, Signal, User
 from integrations.exchange.batch_files import read_batch
 from web import create_app

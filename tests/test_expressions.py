@@ -11,13 +11,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.parser import BpmnParser
 from SpiffWorkflow.exceptions import WorkflowException
 
-from engine.expressions import (
-    ExpressionError,
-    RestrictedEnvironment,
-    check_expression,
-    check_script,
-    make_script_engine,
-)
+from engine.definitions.expressions import ExpressionError, RestrictedEnvironment, check_expression, check_script, make_script_engine
 
 ENV = RestrictedEnvironment({"double": lambda x: 2 * x})
 

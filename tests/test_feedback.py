@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import InvalidInput, InvalidState, NotFound, PermissionDenied
-from engine.identity import APPLICANT, ENGINE
+from engine.identity.actors import APPLICANT, ENGINE
 from engine.models import User
 
 from .test_runtime import complete

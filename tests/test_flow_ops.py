@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import Conflict, InvalidInput, PermissionDenied
-from engine.identity import ENGINE
+from engine.identity.actors import ENGINE
 
 from .test_runtime import complete, open_task
 
@@ -80,7 +80,7 @@ def test_jump_is_for_supervisors(five_step):
 
 
 def test_return_in_a_catalogue_flow_restarts_the_step_timers(five_step):
-    from engine import demo
+    from demo import seed as demo
 
     from .conftest import PROCESSES
 

@@ -10,9 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from engine import bpmn_validation, forms
+from engine.definitions import bpmn_validation
+from engine.definitions import forms
 from engine.errors import InvalidInput, ProcessValidationError
-from engine.identity import ENGINE
+from engine.identity.actors import ENGINE
 from engine.models import Case
 from web import create_app
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.masking import MASK, mask_name
+from engine.casefiles.masking import MASK, mask_name
 
 
 def test_people_keep_their_surname_and_organisations_their_ends():

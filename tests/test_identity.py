@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine import passwords
+from engine.identity import passwords
 from engine.errors import InvalidInput, PermissionDenied
-from engine.identity import APPLICANT, ENGINE
+from engine.identity.actors import APPLICANT, ENGINE
 from engine.models import TrailEntry
 
 

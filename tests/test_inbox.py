@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from engine.errors import InvalidInput
-from engine.identity import ENGINE
+from engine.identity.actors import ENGINE
 from engine.models import Case, User
-from engine.task_permissions import allowed_operations
+from engine.runtime.task_permissions import allowed_operations
 
 from .conftest import START
 from .test_runtime import complete, open_task

@@ -6,9 +6,9 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine import demo
-from engine.clock import SHANGHAI, FixedClock, install
-from engine.identity import ENGINE
+from demo import seed as demo
+from engine.kernel.clock import SHANGHAI, FixedClock, install
+from engine.identity.actors import ENGINE
 
 from .conftest import PROCESSES, make_engine
 
@@ -74,7 +74,7 @@ def test_joint_result_is_independent_of_order(tmp_path_factory, department_order
 
 def test_vote_survives_a_restart_between_signatures(tmp_path_factory):
     """A new process re-parses the spec: the signatures given before and after must all count."""
-    from engine import repository
+    from engine.definitions import repository
 
     shenpi = engine(tmp_path_factory)
     case = shenpi.runtime.start_case(CODE, {"name": "郑州某置业有限公司"}, {}, ENGINE)

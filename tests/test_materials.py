@@ -10,11 +10,11 @@ from urllib.parse import quote
 import pytest
 import sqlalchemy as sa
 
-from engine.clock import SHANGHAI
+from engine.kernel.clock import SHANGHAI
 from engine.errors import InvalidInput, InvalidState, PermissionDenied, TooLarge
-from engine.identity import APPLICANT, ENGINE
+from engine.identity.actors import APPLICANT, ENGINE
 from engine.models import Case, CasePause, Material, User
-from engine.uploads import safe_filename
+from engine.casefiles.uploads import safe_filename
 from web import create_app
 
 from .conftest import FIVE_STEP_ENTRY

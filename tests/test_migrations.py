@@ -10,8 +10,8 @@ from flask_migrate import upgrade
 
 from engine import models  # noqa: F401
 from engine.config import Settings
-from engine.db import Base, Database
-from engine.services import Shenpi
+from engine.kernel.db import Base, Database
+from engine.bootstrap import Shenpi
 from web import create_app, schema
 
 from .conftest import PG_URL

@@ -13,9 +13,9 @@ import pytest
 import sqlalchemy as sa
 
 from engine.errors import InvalidInput
-from engine.identity import ENGINE
+from engine.identity.actors import ENGINE
 from engine.models import Notice, NoticeDelivery
-from engine.notice_delivery import MAX_ATTEMPTS
+from engine.notices.delivery import MAX_ATTEMPTS
 from integrations.notifications.dispatcher import dispatch
 from integrations.notifications.senders import EmailSender, SmsSender, WebhookSender, sign
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from engine.errors import InvalidInput, PermissionDenied
 from engine.models import TrailEntry
-from engine.trail import verify
+from engine.trail.chain import verify
 
 
 def events(engine, prefix: str) -> list[dict]:

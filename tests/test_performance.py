@@ -8,10 +8,9 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from engine.clock import SHANGHAI
+from engine.kernel.clock import SHANGHAI
 from engine.errors import Conflict, InvalidInput, PermissionDenied
-from engine.models import (Case, Complaint, Matter, PerformanceSnapshot, ReportAccess, Signal, SupervisionItem,
-                           TrailEntry)
+from engine.models import Case, Complaint, Matter, PerformanceSnapshot, ReportAccess, Signal, SupervisionItem, TrailEntry
 
 from .conftest import START
 from .test_feedback import citizen

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from engine import conformance, process_overview
+from engine.definitions import conformance
+from engine.definitions import process_overview
 from engine.errors import NotFound
-from engine.identity import ENGINE
+from engine.identity.actors import ENGINE
 
 from .conftest import FIXTURES
 

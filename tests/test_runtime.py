@@ -2,14 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.errors import (
-    Conflict,
-    InvalidInput,
-    InvalidState,
-    NotFound,
-    PermissionDenied,
-)
-from engine.identity import ENGINE
+from engine.errors import Conflict, InvalidInput, InvalidState, NotFound, PermissionDenied
+from engine.identity.actors import ENGINE
 
 from .conftest import FIXTURES
 
@@ -73,7 +67,7 @@ def test_state_survives_a_restart_at_every_step(five_step):
 
 
 def test_long_case_compacts_its_journal(five_step):
-    from engine import workflow_store
+    from engine.runtime import workflow_store
 
     case = five_step.runtime.start_case("TEST-0001", {"name": "赵六"}, {}, ENGINE)
     complete(five_step, case["id"], {})

@@ -5,7 +5,7 @@ import pytest
 
 from engine import scheduler
 from engine.config import Settings
-from engine.identity import ENGINE
+from engine.identity.actors import ENGINE
 
 from .conftest import BROKER_URL, FIVE_STEP_ENTRY, FIXTURES
 

@@ -5,10 +5,10 @@ import logging
 
 import pytest
 
-from engine import sms
+from engine.notices import sms
 from engine.errors import InvalidInput, InvalidState, NotFound
-from engine.identity import ENGINE
-from engine.sms_rating import invitation
+from engine.identity.actors import ENGINE
+from engine.public.sms_rating import invitation
 
 from .test_feedback import citizen
 from .test_runtime import complete

@@ -6,12 +6,12 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from engine import trail
-from engine.clock import SHANGHAI
+from engine.trail import chain as trail
+from engine.kernel.clock import SHANGHAI
 from engine.errors import InvalidInput, InvalidState, NotFound, PermissionDenied
-from engine.identity import ENGINE, MONITOR, OFFICIAL
+from engine.identity.actors import ENGINE, MONITOR, OFFICIAL
 from engine.models import Notice, SupervisionItem, TrailEntry, User
-from engine.supervision_items import open_item
+from engine.supervision.items import open_item
 
 
 @pytest.fixture
@@ -210,7 +210,7 @@ def test_lights_change_and_overdue_items_escalate_in_the_sweep(engine, clock):
 
 
 def test_overdue_step_escalation_opens_an_item_the_supervisor_can_work(engine, clock):
-    """The item an overdue step opens (engine/escalation.py) goes through the same procedure."""
+    """The item an overdue step opens (engine/runtime/escalation.py) goes through the same procedure."""
     case = start_case(engine)
     item_id = open_for(engine, case["id"], summary="受理超期")
     engine.runtime.terminate(case["id"], ENGINE, "测试结束")

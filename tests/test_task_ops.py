@@ -5,7 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from engine.errors import Conflict, InvalidInput, PermissionDenied
-from engine.identity import ENGINE
+from engine.identity.actors import ENGINE
 from engine.models import Notice, User
 
 from .test_runtime import complete, open_task

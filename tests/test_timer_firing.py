@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from engine import clock as clock_module
+from engine.kernel import clock as clock_module
 from engine import scheduler
-from engine.identity import ENGINE
+from engine.identity.actors import ENGINE
 
 from .conftest import BROKER_URL, FIVE_STEP_ENTRY, FIXTURES
 

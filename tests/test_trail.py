@@ -3,7 +3,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from engine.identity import ENGINE
+from engine.identity.actors import ENGINE
 from engine.models import TrailEntry
 
 from .test_runtime import complete
@@ -68,7 +68,7 @@ def test_truncation_of_the_tail_is_detected(five_step):
 
 def test_rehashed_edit_is_still_detected(five_step):
     """Someone who edits a row and recomputes its hash breaks the link of the next row in its chain."""
-    from engine import trail
+    from engine.trail import chain as trail
 
     case = _run_case(five_step)
     rows = _case_rows(five_step, case["id"])

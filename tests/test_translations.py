@@ -79,10 +79,10 @@ def test_every_extracted_message_is_in_the_english_catalogue():
 
 def test_strings_translated_through_a_variable_are_in_the_catalogue():
     """Values rendered with _(value): engine names, fixed dictionaries and form labels (see web/i18n_names.py)."""
-    from engine.case_clock import PAUSE_KINDS
-    from engine.catalogue import HANDLING, TYPES
-    from engine.identity import ROLE_NAMES
-    from engine.organisation import LEVEL_NAMES
+    from engine.runtime.case_clock import PAUSE_KINDS
+    from engine.catalogue.service import HANDLING, TYPES
+    from engine.identity.actors import ROLE_NAMES
+    from engine.organisation.service import LEVEL_NAMES
     from web.errors import PAGE_TITLES
     from web.manage.calendar_pages import KIND_NAMES, WEEKDAYS
     from web.manage.matters import STATUSES

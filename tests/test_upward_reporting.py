@@ -11,10 +11,10 @@ import sqlalchemy as sa
 
 from engine import scheduler
 from engine.errors import PermissionDenied
-from engine.identity import ENGINE, Actor, SUPERVISOR
+from engine.identity.actors import ENGINE, Actor, SUPERVISOR
 from engine.models import OutboxMessage
-from engine.outbox import LEASE_SECONDS
-from engine.services import Shenpi
+from engine.exchange.outbox import LEASE_SECONDS
+from engine.bootstrap import Shenpi
 from integrations.upward import report
 from integrations.upward import tasks as upward_tasks
 
@@ -80,7 +80,7 @@ def test_records_are_written_with_the_change_and_only_for_reportable_events(engi
 
 
 def test_a_rolled_back_transaction_leaves_no_record(engine):
-    from engine import trail
+    from engine.trail import chain as trail
 
     with pytest.raises(RuntimeError):
         with engine.db.transaction() as session:
@@ -293,7 +293,7 @@ def test_report_upward_command(engine, platform, monkeypatch):
 
 
 def test_other_services_enqueue_once_per_key(engine, platform, tmp_path, clock):
-    from engine import outbox as outbox_module
+    from engine.exchange import outbox as outbox_module
 
     with engine.db.transaction() as session:
         assert outbox_module.enqueue(session, "supervision", "signal:7", {"event": "signal_raised", "color": "red"},

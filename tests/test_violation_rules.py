@@ -7,12 +7,12 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from engine import catalogue
-from engine.clock import SHANGHAI
+from engine.catalogue import service as catalogue
+from engine.kernel.clock import SHANGHAI
 from engine.errors import InvalidInput, InvalidState, PermissionDenied
-from engine.identity import ENGINE, OFFICIAL
+from engine.identity.actors import ENGINE, OFFICIAL
 from engine.models import Signal, SupervisionItem, User
-from engine.violation_rules import RULES
+from engine.violations.rules import RULES
 
 from .conftest import FIVE_STEP_ENTRY, FIXTURES, PROCESSES
 from .test_runtime import complete

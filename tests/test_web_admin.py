@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.identity import ENGINE
+from engine.identity.actors import ENGINE
 from web import create_app
 
 from .conftest import FIXTURES

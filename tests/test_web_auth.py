@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.demo import DEMO_PASSWORD
+from demo.seed import DEMO_PASSWORD
 from web import create_app
 
 from .web_client import PageClient, set_passwords

@@ -5,7 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from engine.errors import PermissionDenied
-from engine.identity import ENGINE
+from engine.identity.actors import ENGINE
 from engine.models import CaseFee
 
 from .conftest import FIVE_STEP_ENTRY

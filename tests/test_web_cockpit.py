@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from engine.clock import SHANGHAI
+from engine.kernel.clock import SHANGHAI
 from engine.models import User
 from web import create_app
 

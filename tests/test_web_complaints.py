@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from engine.identity import HEAD_POST, OFFICIAL
+from engine.identity.actors import HEAD_POST, OFFICIAL
 from engine.models import User
 from web import create_app
 

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from engine.identity import ENGINE
+from engine.identity.actors import ENGINE
 from engine.models import Case, TaskRecord, User
 from web import create_app
 

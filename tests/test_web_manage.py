@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from engine.demo import DEMO_PASSWORD
-from engine.identity import MONITOR
+from demo.seed import DEMO_PASSWORD
+from engine.identity.actors import MONITOR
 from engine.models import User
 from web import create_app
 

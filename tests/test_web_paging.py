@@ -13,10 +13,10 @@ import pytest
 import sqlalchemy as sa
 from jinja2 import nodes
 
-from engine.identity import ENGINE
+from engine.identity.actors import ENGINE
 from engine.models import Case, CaseReader, Matter, Signal, User
-from engine.signals import raise_signal
-from engine.supervision_items import open_item
+from engine.violations.signals import raise_signal
+from engine.supervision.items import open_item
 from web import create_app
 
 from .conftest import START

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from engine.identity import APPLICANT
+from engine.identity.actors import APPLICANT
 from engine.models import Case, Complaint, Rating, User
 from web import create_app
 

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from engine.identity import MONITOR
+from engine.identity.actors import MONITOR
 from engine.models import ReportAccess, User
 from web import create_app
 

@@ -5,10 +5,10 @@ import datetime as dt
 
 import pytest
 
-from engine.clock import SHANGHAI
-from engine.identity import ENGINE, OFFICIAL
+from engine.kernel.clock import SHANGHAI
+from engine.identity.actors import ENGINE, OFFICIAL
 from engine.models import User
-from engine.violation_rules import RULES
+from engine.violations.rules import RULES
 from web import create_app
 
 from .test_runtime import complete

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine.identity import OFFICIAL
+from engine.identity.actors import OFFICIAL
 from engine.models import User
-from engine.supervision_items import open_item
+from engine.supervision.items import open_item
 from web import create_app
 
 from .web_client import PageClient, set_passwords

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.clock import SHANGHAI
-from engine.working_time import CalendarDataMissing, Pause, WorkingCalendar
+from engine.kernel.clock import SHANGHAI
+from engine.deadlines.working_time import CalendarDataMissing, Pause, WorkingCalendar
 
 CAL = WorkingCalendar()
 

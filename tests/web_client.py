@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from engine.demo import DEMO_PASSWORD
+from demo.seed import DEMO_PASSWORD
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
@@ -41,7 +41,7 @@ class PageClient:
 
 
 def set_passwords(engine, *user_ids: str, password: str = DEMO_PASSWORD) -> None:
-    from engine import passwords
+    from engine.identity import passwords
     from engine.models import User
 
     hashed = passwords.hash_password(password)

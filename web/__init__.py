@@ -9,7 +9,7 @@ from flask import Flask
 from flask_babel import gettext
 
 from engine.config import Settings
-from engine.services import Shenpi
+from engine.bootstrap import Shenpi
 
 from . import schema
 from .extensions import babel, csrf, db, limiter, login_manager

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import click
 
-from engine import clock
+from engine.kernel import clock
 from engine.config import Settings
 from engine.errors import EngineError
 
 
 def _engine():
-    from engine.services import Shenpi
+    from engine.bootstrap import Shenpi
 
     engine = Shenpi(Settings())
     _upgrade_schema(engine)   # every command works on a fresh database and on one made by an earlier build
@@ -42,7 +42,7 @@ def main():
 @main.command("init-db")
 def init_db():
     """Create the tables, or upgrade those of an earlier build keeping their data (safe to run again)."""
-    from engine.services import Shenpi
+    from engine.bootstrap import Shenpi
 
     done = _upgrade_schema(Shenpi(Settings()))
     click.echo(f"database {done}: {Settings().database_url}")
@@ -186,7 +186,7 @@ def calendar():
 @click.option("--actor", default="admin", show_default=True)
 def calendar_import(file: Path, year: int | None, actor: str):
     """Import a year's arrangement from CSV (date,workday,name) or JSON ({"days": [...]})."""
-    from engine.calendar_service import parse_arrangement
+    from engine.deadlines.calendar_service import parse_arrangement
 
     engine = _engine()
     try:
@@ -290,7 +290,7 @@ def catalogue_import(file: Path, actor: str):
 @click.option("--cases/--no-cases", default=True, show_default=True)
 def demo(cases: bool):
     """Seed the catalogue, departments, officials and a few cases in different states."""
-    from engine import demo as demo_data
+    from demo import seed as demo_data
 
     engine = _engine()
     engine.init_db()
@@ -307,7 +307,7 @@ def demo(cases: bool):
         with engine.db.reading() as session:
             existing = session.query(Case).count()
         if existing == 0:
-            from engine.demo_history import seed_past_cases
+            from demo.history import seed_past_cases
 
             past = seed_past_cases(engine)   # first: the trail runs forward in time
             started = demo_data.seed_cases(engine)

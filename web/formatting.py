@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from engine.clock import SHANGHAI
+from engine.kernel.clock import SHANGHAI
 
 
 def _parse(value):

@@ -1,15 +1,6 @@
 """Tables of the engine, one module per concept."""
 from .calendar import CalendarDay, CalendarYear
-from .cases import (
-    Case,
-    CaseFee,
-    CasePause,
-    CaseReader,
-    PendingTimer,
-    TaskRecord,
-    WorkflowJournal,
-    WorkflowSnapshot,
-)
+from .cases import Case, CaseFee, CasePause, CaseReader, PendingTimer, TaskRecord, WorkflowJournal, WorkflowSnapshot
 from .definitions import Matter, ProcessDefinition
 from .matter_versions import MatterVersion
 from .documents import DocumentCounter, IssuedDocument, Licence

@@ -6,7 +6,7 @@ import datetime as _dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import Base, UTCDateTime
+from ..kernel.db import Base, UTCDateTime
 
 
 class ExternalCase(Base):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
-from ..clock import SHANGHAI, UTC
+from ..kernel.clock import SHANGHAI, UTC
 from ..errors import InvalidInput
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import jinja2
 
-from ..documents import RenderingUnavailable
+from ..casefiles.documents import RenderingUnavailable
 from .scoring import BY_KEY
 
 INDICATORS = (
@@ -20,7 +20,7 @@ INDICATORS = (
     ("visits_per_case", "平均跑动次数", "number"),
 )
 OFFICIAL_COLUMNS = (("tasks_completed", "办结任务"), ("tasks_on_time", "按时办结"), ("on_time_rate", "按时率"))
-_templates = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent.parent / "templates"),
+_templates = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
                                 autoescape=True)
 
 

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from .. import trail
+from ..trail import chain as trail
 from ..errors import InvalidInput, NotFound, PermissionDenied
-from ..identity import Actor
+from ..identity.actors import Actor
 from ..models import Department, PerformanceSetting, User
-from . import indicators, months, reports, scoring, snapshots
+from . import indicators
+from . import months
+from . import reports
+from . import scoring
+from . import snapshots
 
 REPORT = "monthly_evaluation"
 

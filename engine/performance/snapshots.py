@@ -13,7 +13,7 @@ import json
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from .. import trail
+from ..trail import chain as trail
 from ..errors import Conflict
 from ..models import PerformanceSnapshot, TrailEntry
 

@@ -9,7 +9,7 @@ import urllib.error
 import urllib.request
 from email.message import EmailMessage
 
-from engine.notices import KINDS
+from engine.notices.messages import KINDS
 
 SIGNATURE_HEADER = "X-Shenpi-Signature"
 TIMESTAMP_HEADER = "X-Shenpi-Timestamp"

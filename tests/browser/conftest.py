@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from engine import clock as clock_module
-from engine import demo
+from engine.kernel import clock as clock_module
+from demo import seed as demo
 from engine.config import PROJECT_ROOT, Settings
-from engine.services import Shenpi
+from engine.bootstrap import Shenpi
 
 from ..conftest import START
 

@@ -1,8 +1,8 @@
 """The supervision cockpit in a real browser: tiles, tables and the ECharts charts drawn from data.json."""
 from __future__ import annotations
 
-from engine import demo
-from engine.demo_history import seed_past_cases
+from demo import seed as demo
+from demo.history import seed_past_cases
 
 
 def test_supervisor_cockpit_draws_its_charts(visitor_factory, live_server):

@@ -1,7 +1,7 @@
 """The complaint handling pages in a real browser."""
 from __future__ import annotations
 
-from engine import demo
+from demo import seed as demo
 
 
 def test_supervisor_handles_a_complaint(visitor_factory, live_server):

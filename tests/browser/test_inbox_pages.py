@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from engine import demo
+from demo import seed as demo
 from engine.models import Case, TaskRecord
 
 

@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from engine import demo
-from engine.demo_history import FOOD, seed_past_cases
-from engine.identity import ENGINE
+from demo import seed as demo
+from demo.history import FOOD, seed_past_cases
+from engine.identity.actors import ENGINE
 from engine.models import Matter
 
 pytestmark = pytest.mark.usefixtures("backlog")

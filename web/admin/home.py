@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 
-from engine import process_overview
+from engine.definitions import process_overview
 
 from ..session import engine
 from . import bp

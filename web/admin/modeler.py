@@ -6,7 +6,8 @@ from pathlib import PurePosixPath
 from flask import Response, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine import conformance, process_overview
+from engine.definitions import conformance
+from engine.definitions import process_overview
 from engine.errors import EngineError, InvalidInput, TooLarge
 
 from ..session import actor, engine

@@ -5,7 +5,8 @@ from flask import Response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from engine import definition_diff, process_overview
+from engine.definitions import definition_diff
+from engine.definitions import process_overview
 from engine.errors import InvalidInput
 
 from ..session import engine

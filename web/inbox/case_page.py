@@ -6,11 +6,11 @@ from flask import Response, flash, jsonify, make_response, render_template, requ
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from engine.case_clock import PAUSE_KINDS
-from engine.documents import KINDS as DOCUMENT_KINDS
+from engine.runtime.case_clock import PAUSE_KINDS
+from engine.casefiles.documents import KINDS as DOCUMENT_KINDS
 from engine.errors import EngineError, NotFound
-from engine.fees import may_keep_fees
-from engine.task_permissions import allowed_operations
+from engine.violations.fees import may_keep_fees
+from engine.runtime.task_permissions import allowed_operations
 
 from ..session import actor, engine, roles_required
 from . import bp

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import render_template
 
-from engine import file_types
-from engine.task_permissions import allowed_operations
+from engine.casefiles import file_types
+from engine.runtime.task_permissions import allowed_operations
 
 from ..session import actor, engine, roles_required
 from . import bp

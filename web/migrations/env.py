@@ -1,4 +1,4 @@
-"""Alembic environment for Flask-Migrate: the engine's tables (engine.db.Base) on the application's database."""
+"""Alembic environment for Flask-Migrate: the engine's tables (engine.kernel.db.Base) on the application's database."""
 import logging
 
 from alembic import context
@@ -10,7 +10,7 @@ config = context.config
 
 def _metadata():
     from engine import models  # noqa: F401  (registers every table)
-    from engine.db import Base
+    from engine.kernel.db import Base
 
     return Base.metadata
 

@@ -7,7 +7,7 @@ Create Date: ${create_date}
 """
 from alembic import op
 import sqlalchemy as sa
-import engine.db
+import engine.kernel.db
 ${imports if imports else ""}
 
 # revision identifiers, used by Alembic.

@@ -6,9 +6,9 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from engine import file_types
+from engine.casefiles import file_types
 from engine.errors import InvalidInput, InvalidState
-from engine.identity import APPLICANT
+from engine.identity.actors import APPLICANT
 
 from ..downloads import material_response
 from ..session import actor, engine, roles_required

@@ -6,8 +6,9 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 
 from engine.errors import Conflict, InvalidInput
-from engine.identity import ADMIN, MONITOR, SUPERVISOR
-from engine.performance import months, scoring
+from engine.identity.actors import ADMIN, MONITOR, SUPERVISOR
+from engine.performance import months
+from engine.performance import scoring
 
 from ..session import actor, engine, roles_required
 from .labels import ACTIONS, GENERAL, ITEMS, PROBLEMS, template_globals

@@ -7,7 +7,7 @@ Create Date: 2026-11-23
 """
 from alembic import op
 import sqlalchemy as sa
-import engine.db
+import engine.kernel.db
 
 revision = "0001_baseline"
 down_revision = None
@@ -21,14 +21,14 @@ def upgrade():
     sa.Column('workday', sa.Boolean(), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=True),
     sa.Column('updated_by', sa.String(length=64), nullable=True),
-    sa.Column('updated_at', engine.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('day')
     )
     op.create_table('calendar_year',
     sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('source', sa.String(length=255), nullable=False),
     sa.Column('imported_by', sa.String(length=64), nullable=True),
-    sa.Column('imported_at', engine.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('imported_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('year')
     )
     op.create_table('department',
@@ -72,8 +72,8 @@ def upgrade():
     sa.Column('case_id', sa.Integer(), nullable=True),
     sa.Column('task_id', sa.String(length=36), nullable=True),
     sa.Column('message', sa.Text(), nullable=False),
-    sa.Column('created_at', engine.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('read_at', engine.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('read_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('notice', schema=None) as batch_op:
@@ -87,7 +87,7 @@ def upgrade():
     sa.Column('content_hash', sa.String(length=64), nullable=False),
     sa.Column('filename', sa.String(length=255), nullable=False),
     sa.Column('xml', sa.Text(), nullable=False),
-    sa.Column('deployed_at', engine.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('deployed_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('deployed_by', sa.String(length=64), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('content_hash'),
@@ -107,7 +107,7 @@ def upgrade():
     sa.Column('from_state', sa.String(length=100), nullable=True),
     sa.Column('to_state', sa.String(length=100), nullable=True),
     sa.Column('actor', sa.String(length=64), nullable=True),
-    sa.Column('at', engine.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('data_digest', sa.String(length=64), nullable=True),
     sa.Column('detail', sa.Text(), nullable=True),
     sa.Column('prev_hash', sa.String(length=64), nullable=False),
@@ -137,16 +137,16 @@ def upgrade():
     sa.Column('trail_seq', sa.Integer(), nullable=False),
     sa.Column('trail_hash', sa.String(length=64), nullable=False),
     sa.Column('created_by', sa.String(length=64), nullable=True),
-    sa.Column('created_at', engine.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('ended_at', engine.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('accepted_at', engine.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('promised_due_at', engine.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('statutory_due_at', engine.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ended_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('accepted_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('promised_due_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('statutory_due_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('paused_seconds', sa.Float(), nullable=False),
-    sa.Column('paused_since', engine.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('paused_since', engine.kernel.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('pause_kind', sa.String(length=32), nullable=True),
     sa.Column('light', sa.String(length=8), nullable=False),
-    sa.Column('light_next_at', engine.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('light_next_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['definition_id'], ['process_definition.id'], ),
     sa.ForeignKeyConstraint(['matter_code'], ['matter.code'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -166,8 +166,8 @@ def upgrade():
     sa.Column('roles', sa.JSON(), nullable=False),
     sa.Column('password_hash', sa.String(length=200), nullable=True),
     sa.Column('backup_user_id', sa.String(length=64), nullable=True),
-    sa.Column('absent_from', engine.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('absent_until', engine.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('absent_from', engine.kernel.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('absent_until', engine.kernel.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['backup_user_id'], ['user_account.id'], ),
     sa.ForeignKeyConstraint(['department_id'], ['department.id'], ),
@@ -180,7 +180,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.String(length=64), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
-    sa.Column('created_at', engine.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('revoked', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -195,9 +195,9 @@ def upgrade():
     sa.Column('kind', sa.String(length=32), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('missing', sa.JSON(), nullable=True),
-    sa.Column('started_at', engine.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('started_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('started_by', sa.String(length=64), nullable=False),
-    sa.Column('ended_at', engine.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('ended_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('ended_by', sa.String(length=64), nullable=True),
     sa.ForeignKeyConstraint(['case_id'], ['case_record.id'], ),
     sa.PrimaryKeyConstraint('id')
@@ -209,7 +209,7 @@ def upgrade():
     sa.Column('case_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.String(length=64), nullable=False),
     sa.Column('added_by', sa.String(length=64), nullable=False),
-    sa.Column('added_at', engine.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('added_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['case_record.id'], ),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], ),
     sa.PrimaryKeyConstraint('case_id', 'user_id')
@@ -223,7 +223,7 @@ def upgrade():
     sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('number', sa.String(length=100), nullable=False),
     sa.Column('content', sa.JSON(), nullable=False),
-    sa.Column('issued_at', engine.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('issued_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('issued_by', sa.String(length=64), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['case_record.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -240,8 +240,8 @@ def upgrade():
     sa.Column('matter_name', sa.String(length=200), nullable=False),
     sa.Column('department', sa.String(length=200), nullable=False),
     sa.Column('holder', sa.String(length=200), nullable=False),
-    sa.Column('issued_at', engine.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('revoked_at', engine.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('issued_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('revoked_reason', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['case_id'], ['case_record.id'], ),
     sa.PrimaryKeyConstraint('code'),
@@ -251,7 +251,7 @@ def upgrade():
     sa.Column('task_id', sa.String(length=36), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
     sa.Column('element_id', sa.String(length=100), nullable=False),
-    sa.Column('due_at', engine.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('due_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('suspended', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['case_record.id'], ),
     sa.PrimaryKeyConstraint('task_id')
@@ -268,7 +268,7 @@ def upgrade():
     sa.Column('department', sa.String(length=200), nullable=False),
     sa.Column('summary', sa.Text(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('opened_at', engine.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('opened_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['case_record.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
@@ -286,14 +286,14 @@ def upgrade():
     sa.Column('post', sa.String(length=200), nullable=True),
     sa.Column('assignee', sa.String(length=64), nullable=True),
     sa.Column('state', sa.String(length=16), nullable=False),
-    sa.Column('created_at', engine.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('due_at', engine.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('due_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('light', sa.String(length=8), nullable=False),
-    sa.Column('light_next_at', engine.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('light_next_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('escalation_level', sa.Integer(), nullable=False),
     sa.Column('owner', sa.String(length=64), nullable=True),
-    sa.Column('escalated_at', engine.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('completed_at', engine.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('escalated_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('completed_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('completed_by', sa.String(length=64), nullable=True),
     sa.Column('opinion', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['case_id'], ['case_record.id'], ),

@@ -7,7 +7,7 @@ Create Date: 2026-11-23 13:28:53.392194
 """
 from alembic import op
 import sqlalchemy as sa
-import engine.db
+import engine.kernel.db
 
 
 # revision identifiers, used by Alembic.
@@ -27,7 +27,7 @@ def upgrade():
     sa.Column('entry', sa.JSON(), nullable=False),
     sa.Column('note', sa.String(length=500), nullable=True),
     sa.Column('actor', sa.String(length=64), nullable=True),
-    sa.Column('at', engine.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('matter_version', schema=None) as batch_op:
@@ -44,8 +44,8 @@ def upgrade():
     sa.Column('subject', sa.String(length=200), nullable=False),
     sa.Column('content', sa.Text(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('submitted_at', engine.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('status_changed_at', engine.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('submitted_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('status_changed_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['case_record.id'], ),
     sa.ForeignKeyConstraint(['complainant'], ['user_account.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -68,7 +68,7 @@ def upgrade():
     sa.Column('size', sa.BigInteger(), nullable=False),
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('uploaded_by', sa.String(length=64), nullable=False),
-    sa.Column('uploaded_at', engine.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('uploaded_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['case_record.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
@@ -85,7 +85,7 @@ def upgrade():
     sa.Column('overall', sa.SmallInteger(), nullable=False),
     sa.Column('scores', sa.JSON(), nullable=False),
     sa.Column('comment', sa.Text(), nullable=True),
-    sa.Column('rated_at', engine.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('rated_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['case_record.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('case_id')

@@ -7,7 +7,7 @@ Create Date: 2026-11-29 13:18:24.283597
 """
 from alembic import op
 import sqlalchemy as sa
-import engine.db
+import engine.kernel.db
 
 
 # revision identifiers, used by Alembic.
@@ -24,7 +24,7 @@ def upgrade():
     sa.Column('scope', sa.String(length=100), nullable=True),
     sa.Column('action', sa.String(length=16), nullable=False),
     sa.Column('actor', sa.String(length=64), nullable=False),
-    sa.Column('at', engine.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('report_access', schema=None) as batch_op:
@@ -39,7 +39,7 @@ def upgrade():
     sa.Column('enabled', sa.Boolean(), nullable=False),
     sa.Column('params', sa.JSON(), nullable=False),
     sa.Column('updated_by', sa.String(length=64), nullable=True),
-    sa.Column('updated_at', engine.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('level', 'department', 'rule')
     )
@@ -49,7 +49,7 @@ def upgrade():
     sa.Column('item', sa.String(length=200), nullable=False),
     sa.Column('amount', sa.Numeric(precision=12, scale=2), nullable=False),
     sa.Column('recorded_by', sa.String(length=64), nullable=False),
-    sa.Column('recorded_at', engine.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('recorded_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['case_record.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
@@ -68,12 +68,12 @@ def upgrade():
     sa.Column('official', sa.String(length=64), nullable=True),
     sa.Column('summary', sa.Text(), nullable=False),
     sa.Column('detail', sa.JSON(), nullable=True),
-    sa.Column('raised_at', engine.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('correct_by', engine.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('corrected_at', engine.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('raised_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('correct_by', engine.kernel.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('corrected_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('corrected_by', sa.String(length=64), nullable=True),
     sa.Column('correction', sa.Text(), nullable=True),
-    sa.Column('turned_red_at', engine.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('turned_red_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['case_record.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -89,45 +89,45 @@ def upgrade():
     with op.batch_alter_table('case_record', schema=None) as batch_op:
         batch_op.add_column(sa.Column('channel', sa.String(length=16), server_default='online', nullable=False))
         batch_op.add_column(sa.Column('onsite_visits', sa.Integer(), server_default='0', nullable=False))
-        batch_op.add_column(sa.Column('result_published_at', engine.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('result_published_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=True))
 
     with op.batch_alter_table('complaint', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('accept_due_at', engine.db.UTCDateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('feedback_due_at', engine.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('accept_due_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('feedback_due_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('first_feedback', sa.Text(), nullable=True))
-        batch_op.add_column(sa.Column('first_feedback_at', engine.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('first_feedback_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('decision_reason', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('decided_by', sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column('decided_at', engine.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('decided_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('forwarded_to', sa.String(length=200), nullable=True))
-        batch_op.add_column(sa.Column('forwarded_at', engine.db.UTCDateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('result_due_at', engine.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('forwarded_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('result_due_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('result', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('result_by', sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column('result_at', engine.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('result_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('upheld', sa.Boolean(), nullable=True))
         batch_op.add_column(sa.Column('light', sa.String(length=8), server_default='none', nullable=False))
-        batch_op.add_column(sa.Column('light_next_at', engine.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('light_next_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=True))
         batch_op.create_index(batch_op.f('ix_complaint_light_next_at'), ['light_next_at'], unique=False)
 
     with op.batch_alter_table('supervision_item', schema=None) as batch_op:
         batch_op.add_column(sa.Column('signal_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('complaint_id', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('due_at', engine.db.UTCDateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('extended_at', engine.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('due_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('extended_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('extension_reason', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('light', sa.String(length=8), server_default='none', nullable=False))
-        batch_op.add_column(sa.Column('light_next_at', engine.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('light_next_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('escalation_level', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('notice_text', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('notice_by', sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column('noticed_at', engine.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('noticed_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('response', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('responded_by', sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column('responded_at', engine.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('responded_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('finding', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('finding_by', sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column('closed_at', engine.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('closed_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=True))
         batch_op.create_index(batch_op.f('ix_supervision_item_complaint_id'), ['complaint_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_supervision_item_light_next_at'), ['light_next_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_supervision_item_signal_id'), ['signal_id'], unique=False)

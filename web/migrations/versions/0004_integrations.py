@@ -7,7 +7,7 @@ Create Date: 2026-11-29 14:13:23.304798
 """
 from alembic import op
 import sqlalchemy as sa
-import engine.db
+import engine.kernel.db
 
 
 # revision identifiers, used by Alembic.
@@ -25,7 +25,7 @@ def upgrade():
     sa.Column('source', sa.String(length=200), nullable=False),
     sa.Column('facts', sa.Integer(), nullable=False),
     sa.Column('imported', sa.Integer(), nullable=False),
-    sa.Column('received_at', engine.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('received_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('system', 'digest')
     )
@@ -35,12 +35,12 @@ def upgrade():
     sa.Column('key', sa.String(length=100), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=True),
     sa.Column('payload', sa.Text(), nullable=False),
-    sa.Column('created_at', engine.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('status', sa.String(length=8), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_attempt_at', engine.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('next_attempt_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=True),
-    sa.Column('sent_at', engine.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('sent_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('batch_id', sa.String(length=36), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('topic', 'key')
@@ -54,7 +54,7 @@ def upgrade():
     sa.Column('key', sa.String(length=48), nullable=False),
     sa.Column('value', sa.Float(), nullable=False),
     sa.Column('updated_by', sa.String(length=64), nullable=False),
-    sa.Column('updated_at', engine.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('key')
     )
     op.create_table('performance_snapshot',
@@ -63,7 +63,7 @@ def upgrade():
     sa.Column('content', sa.Text(), nullable=False),
     sa.Column('digest', sa.String(length=64), nullable=False),
     sa.Column('prev_digest', sa.String(length=64), nullable=False),
-    sa.Column('created_at', engine.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by', sa.String(length=64), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('month')
@@ -76,9 +76,9 @@ def upgrade():
     sa.Column('address', sa.String(length=500), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_attempt_at', engine.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('next_attempt_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=True),
-    sa.Column('sent_at', engine.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('sent_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['notice_id'], ['notice.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('notice_id', 'channel')
@@ -103,8 +103,8 @@ def upgrade():
     sa.Column('step', sa.String(length=16), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
     sa.Column('batch_id', sa.Integer(), nullable=True),
-    sa.Column('happened_at', engine.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('reported_at', engine.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('happened_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('reported_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('detail', sa.JSON(), nullable=True),
     sa.ForeignKeyConstraint(['batch_id'], ['exchange_batch.id'], ),
     sa.ForeignKeyConstraint(['case_id'], ['case_record.id'], ),
@@ -120,7 +120,7 @@ def upgrade():
     sa.Column('address', sa.String(length=500), nullable=False),
     sa.Column('secret', sa.String(length=128), nullable=True),
     sa.Column('enabled', sa.Boolean(), nullable=False),
-    sa.Column('updated_at', engine.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], ),
     sa.PrimaryKeyConstraint('user_id', 'channel')
     )
@@ -129,7 +129,7 @@ def upgrade():
         batch_op.create_index('ix_case_statutory_due_department', ['statutory_due_at', 'department'], unique=False)
 
     with op.batch_alter_table('notice', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('dispatched_at', engine.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('dispatched_at', engine.kernel.db.UTCDateTime(timezone=True), nullable=True))
         batch_op.create_index(batch_op.f('ix_notice_dispatched_at'), ['dispatched_at'], unique=False)
     op.execute("UPDATE notice SET dispatched_at = created_at")   # notices from before channels existed stay in the inbox
 

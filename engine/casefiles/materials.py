@@ -1,0 +1,200 @@
+"""Case materials: what the applicant submits when applying (申请材料) and when answering a supplement notice
+(补正材料), and files officials attach to their steps.
+
+Files are admitted by content (``engine/casefiles/uploads.py``), kept once per distinct content (``engine/kernel/blob_store.py``)
+and recorded with a ``material_added`` trail row carrying their SHA-256, in the transaction that records them.
+A file is written to the store before that transaction commits; if the transaction then rolls back, the stored
+file is left unreferenced (harmless: it is only ever reached through a material row).
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..trail import chain as trail
+from ..identity.access import require_case_view
+from ..kernel.blob_store import BlobStore
+from ..errors import InvalidInput, InvalidState, NotFound, PermissionDenied, TooLarge
+from ..identity.actors import Actor, require_task_access
+from ..models import Case, CasePause, Matter, Material, TaskRecord
+from .uploads import Upload, admit
+
+KINDS = {"application": "申请材料", "supplement": "补正材料", "attachment": "办理附件"}
+_materials = Material.__table__
+_cases = Case.__table__
+
+
+class MaterialService:
+    def __init__(self, db, clock, stepper, case_clock, settings):
+        self.db = db
+        self.clock = clock
+        self.stepper = stepper
+        self.case_clock = case_clock
+        self.store = BlobStore(settings.files_dir)
+        self.max_file_bytes = settings.max_upload_bytes
+        self.max_case_files = settings.max_case_files
+        self.max_case_bytes = settings.max_case_bytes
+
+    # --- adding -----------------------------------------------------------------------------------
+    def add(self, case_id: int, files, actor: Actor, kind: str = "application", slot: str | None = None,
+            task_id: str | None = None) -> list[dict]:
+        """Record ``files`` — (filename, bytes) or (filename, bytes, slot) — on a running case.
+
+        application: the applicant, or an official of the responsible department (scanning at the window),
+        before acceptance. supplement: only the applicant, only while a supplement notice (补正) is pending; the
+        clock resumes in the same transaction. attachment: an official who may act on the open step ``task_id``.
+        """
+        if kind not in KINDS:
+            raise InvalidInput(f"kind must be one of {', '.join(KINDS)}", field="kind")
+        if kind == "supplement":
+            return self._supplement(case_id, files, actor, slot)
+        now = self.clock.now()
+        with self.db.transaction() as session:
+            case = session.scalar(sa.select(Case).where(Case.id == case_id).with_for_update())
+            if case is None:
+                raise NotFound(f"case {case_id} does not exist")
+            if case.status != "running":
+                raise InvalidState(f"case {case.number} has ended")
+            if kind == "application":
+                self._check_application(case, actor)
+            else:
+                self._check_attachment(session, case, task_id, actor)
+            views, events = self.record(session, case.id, case.matter_code, files, actor.id, kind, now, slot, task_id)
+            trail.append_case_events(session, case.id, events)
+        return views
+
+    def record_in(self, ctx, files, kind: str, slot: str | None = None, task_id: str | None = None) -> list[dict]:
+        """Record files within a workflow step the caller holds (starting a case, completing a step)."""
+        views, events = self.record(ctx.session, ctx.case.id, ctx.case.matter_code, files, ctx.actor_id, kind,
+                                    ctx.now, slot, task_id)
+        ctx.events.extend(events)
+        return views
+
+    def _supplement(self, case_id: int, files, actor: Actor, slot: str | None) -> list[dict]:
+        with self.stepper.step(case_id, actor.id) as ctx:
+            case = ctx.session.execute(sa.select(_cases.c.created_by, _cases.c.paused_since, _cases.c.pause_kind)
+                                       .where(_cases.c.id == case_id)).first()
+            if case.created_by != actor.id:
+                raise PermissionDenied("only the case's applicant may supplement its materials (补正)")
+            if case.paused_since is None or case.pause_kind != "supplement":
+                raise InvalidState("no supplement notice (补正) is pending for this case")
+            views = self.record_in(ctx, files, "supplement", slot)
+            self.case_clock.resume_in(ctx, f"申请人提交补正材料 {len(views)} 份")
+        return views
+
+    @staticmethod
+    def _check_application(case: Case, actor: Actor) -> None:
+        official = actor.department == case.department and not actor.is_supervisor
+        if case.created_by != actor.id and not official:
+            raise PermissionDenied("only the applicant or the responsible department adds application materials")
+        if case.accepted_at is not None:
+            raise InvalidState("the application has been accepted: further materials come by supplement (补正)")
+
+    @staticmethod
+    def _check_attachment(session, case: Case, task_id, actor: Actor) -> None:
+        record = session.get(TaskRecord, str(task_id)) if isinstance(task_id, str) and task_id else None
+        if record is None or record.case_id != case.id:
+            raise InvalidInput("an attachment names an open step of this case (task)", field="task")
+        if record.state != "open":
+            raise InvalidState(f"step {record.name} is {record.state}")
+        require_task_access(actor, record.department, record.post, record.assignee)
+
+    def record(self, session, case_id: int, matter_code: str, files, actor_id: str, kind: str, now,
+               slot: str | None = None, task_id: str | None = None) -> tuple[list[dict], list[dict]]:
+        """Admit, store and insert the files in the caller's transaction; returns their views and trail rows."""
+        items = self._admit(files, slot)
+        self._check_slots(session, matter_code, kind, [s for _u, s in items])
+        self._check_case_limits(session, case_id, [u for u, _s in items])
+        views, events = [], []
+        for upload, item_slot in items:
+            self.store.put(upload.content, upload.sha256)
+            values = dict(case_id=case_id, task_id=task_id, slot=item_slot, kind=kind, filename=upload.filename,
+                          media_type=upload.media_type, size=upload.size, sha256=upload.sha256,
+                          uploaded_by=actor_id, uploaded_at=now)
+            material_id = session.execute(_materials.insert().values(**values).returning(_materials.c.id)).scalar_one()
+            views.append(material_view(material_id, values))
+            events.append(trail.event(
+                "material_added", now, case_id=case_id, task_id=task_id, actor=actor_id, to_state=kind,
+                data_digest=upload.sha256,
+                detail={"material": material_id, "filename": upload.filename, "sha256": upload.sha256,
+                        "size": upload.size, "media_type": upload.media_type, "slot": item_slot}))
+        return views, events
+
+    def _admit(self, files, slot) -> list[tuple[Upload, str | None]]:
+        if not isinstance(files, (list, tuple)) or not files:
+            raise InvalidInput("send at least one file", field="files")
+        items = []
+        for item in files:
+            if not isinstance(item, (list, tuple)) or len(item) not in (2, 3):
+                raise InvalidInput("each file is (filename, content) or (filename, content, slot)", field="files")
+            item_slot = item[2] if len(item) == 3 and item[2] is not None else slot
+            if item_slot is not None and (not isinstance(item_slot, str) or not item_slot.strip()):
+                raise InvalidInput("slot must name a material of the service guide", field="slot")
+            items.append((admit(item[0], item[1], self.max_file_bytes), item_slot.strip() if item_slot else None))
+        return items
+
+    @staticmethod
+    def _check_slots(session, matter_code: str, kind: str, slots: list) -> None:
+        named = {s for s in slots if s is not None}
+        if not named:
+            return
+        if kind == "attachment":
+            raise InvalidInput("an official's attachment does not fill a material of the service guide", field="slot")
+        entry = session.execute(sa.select(Matter.entry).where(Matter.code == matter_code)).scalar() or {}
+        listed = {m.get("name") for m in entry.get("materials", [])}
+        unknown = sorted(named - listed)
+        if unknown:
+            raise InvalidInput(f"办事指南未列出材料：{'、'.join(unknown)}", field="slot")
+
+    def _check_case_limits(self, session, case_id: int, uploads: list[Upload]) -> None:
+        count, total = session.execute(sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(_materials.c.size), 0))
+                                       .where(_materials.c.case_id == case_id)).one()
+        if count + len(uploads) > self.max_case_files:
+            raise InvalidInput(f"一个办件最多 {self.max_case_files} 份材料（已有 {count} 份，本次 {len(uploads)} 份）",
+                               field="files", limit=self.max_case_files)
+        adding = sum(u.size for u in uploads)
+        if total + adding > self.max_case_bytes:
+            raise TooLarge(f"一个办件的材料合计不超过 {self.max_case_bytes} 字节（已有 {total}，本次 {adding}）",
+                           limit=self.max_case_bytes)
+
+    # --- reading ----------------------------------------------------------------------------------
+    def list(self, case_id: int, actor: Actor) -> dict:
+        """The case's materials and the service guide's checklist: what each listed material has received."""
+        with self.db.reading() as session:
+            case = require_case_view(session, actor, case_id)
+            rows = session.scalars(sa.select(Material).where(Material.case_id == case_id).order_by(Material.id)).all()
+            entry = session.scalar(sa.select(Matter.entry).where(Matter.code == case.matter_code)) or {}
+            notice = session.scalar(sa.select(CasePause.missing).where(
+                CasePause.case_id == case_id, CasePause.kind == "supplement", CasePause.ended_at.is_(None)))
+            pending = case.paused_since is not None and case.pause_kind == "supplement"
+        materials = [material_view(m.id, _columns(m)) for m in rows]
+        checklist = []
+        for listed in entry.get("materials", []):
+            provided = [m["id"] for m in materials if m["slot"] == listed.get("name")]
+            checklist.append({"name": listed.get("name"), "required": bool(listed.get("required", True)),
+                              "form": listed.get("form"), "copies": listed.get("copies"), "note": listed.get("note"),
+                              "provided": len(provided), "materials": provided})
+        return {
+            "case": case_id, "materials": materials, "checklist": checklist,
+            "missing_required": [c["name"] for c in checklist if c["required"] and not c["provided"]],
+            "supplement": {"pending": pending, "missing": list(notice or []) if pending else []},
+        }
+
+    def open(self, material_id: int, actor: Actor) -> tuple[dict, bytes]:
+        """A material's description and content, for whoever may see its case."""
+        with self.db.reading() as session:
+            material = session.get(Material, material_id)
+            if material is None:
+                raise NotFound(f"material {material_id} does not exist")
+            require_case_view(session, actor, material.case_id)
+        return material_view(material.id, _columns(material)), self.store.get(material.sha256)
+
+
+def _columns(material: Material) -> dict:
+    return {c.name: getattr(material, c.name) for c in _materials.columns if c.name != "id"}
+
+
+def material_view(material_id: int, values: dict) -> dict:
+    return {"id": material_id, "case": values["case_id"], "task": values["task_id"], "slot": values["slot"],
+            "kind": values["kind"], "filename": values["filename"], "media_type": values["media_type"],
+            "size": values["size"], "sha256": values["sha256"], "uploaded_by": values["uploaded_by"],
+            "uploaded_at": values["uploaded_at"].isoformat()}

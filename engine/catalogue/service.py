@@ -1,0 +1,240 @@
+"""The matter catalogue (事项目录): TOML entries in processes/, each with its BPMN file."""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from ..trail import chain as trail
+from .rules import check_entry
+from ..kernel.db import where_given
+from ..errors import InvalidInput, NotFound, PermissionDenied
+from ..identity.actors import Actor
+from ..models import Department, Matter, MatterVersion, ProcessDefinition
+from ..kernel.paging import page_of_list
+
+REQUIRED = {
+    "code": str, "key": str, "name": str, "department": str, "type": str, "legal_basis": list,
+    "statutory_limit_days": int, "promised_limit_days": int, "handling": str, "star_level": int,
+    "process_file": str, "conditions": list, "materials": list,
+}
+HANDLING = ("即办件", "承诺件", "上报件", "联办件")
+TYPES = ("行政许可", "非行政许可审批", "行政确认", "行政给付", "行政登记", "公共服务", "其他行政权力")
+EDITABLE = ("code", "key", "name", "department", "type", "legal_basis", "conditions", "materials", "fees",
+            "statutory_limit_days", "promised_limit_days", "handling", "star_level")
+
+
+def validate_entry(entry: dict, source: str = "entry") -> dict:
+    for field, kind in REQUIRED.items():
+        if field not in entry:
+            raise InvalidInput(f"{source}: missing field {field!r}", field=field)
+        if not isinstance(entry[field], kind):
+            raise InvalidInput(f"{source}: field {field!r} must be {kind.__name__}", field=field)
+    if entry["handling"] not in HANDLING:
+        raise InvalidInput(f"{source}: handling must be one of {'/'.join(HANDLING)}", field="handling")
+    if not 1 <= entry["star_level"] <= 5:
+        raise InvalidInput(f"{source}: star_level must be between 1 and 5", field="star_level")
+    if entry["promised_limit_days"] < 0 or entry["statutory_limit_days"] < entry["promised_limit_days"]:
+        raise InvalidInput(f"{source}: the promised limit must not exceed the statutory limit", field="promised_limit_days")
+    from ..runtime.escalation import validate_config
+
+    validate_config(entry.get("escalation"), source)
+    for fee in entry.get("fees", []):
+        if not fee.get("basis"):
+            raise InvalidInput(f"{source}: fee {fee.get('item')!r} has no legal basis", field="fees")
+    return entry
+
+
+def load_entries(directory: Path) -> list[dict]:
+    entries = []
+    for path in sorted(Path(directory).glob("*.toml")):
+        with path.open("rb") as handle:
+            try:
+                entry = tomllib.load(handle)
+            except tomllib.TOMLDecodeError as exc:
+                raise InvalidInput(f"{path.name}: {exc}") from None
+        entries.append(validate_entry(entry, path.name))
+    return entries
+
+
+class CatalogueService:
+    def __init__(self, db, clock, repository):
+        self.db = db
+        self.clock = clock
+        self.repository = repository
+
+    def import_directory(self, directory: Path, actor: str = "engine") -> list[dict]:
+        """Deploy every matter's BPMN file and publish the entries (idempotent)."""
+        results = []
+        for entry in load_entries(directory):
+            content = (Path(directory) / entry["process_file"]).read_bytes()
+            definition = self.repository.deploy(content, entry["process_file"], actor=actor)
+            if definition["key"] != entry["key"]:
+                raise InvalidInput(f"{entry['process_file']}: process id {definition['key']!r} differs from key {entry['key']!r}")
+            self.publish(entry, actor)
+            results.append({"code": entry["code"], "name": entry["name"], "definition": definition})
+        return results
+
+    def publish(self, entry: dict, actor: str) -> None:
+        with self.db.transaction() as session:
+            self._publish(session, entry, actor, None)
+
+    def _publish(self, session, entry: dict, actor: str, note: str | None) -> int | None:
+        """Make ``entry`` the published version of its matter; the version number, or None if unchanged."""
+        matter = session.get(Matter, entry["code"])
+        values = dict(
+            key=entry["key"], name=entry["name"], department=entry["department"], matter_type=entry["type"],
+            statutory_limit_days=entry["statutory_limit_days"], promised_limit_days=entry["promised_limit_days"],
+            star_level=entry["star_level"], handling=entry["handling"], process_key=entry["key"],
+            published=True, entry=entry,
+        )
+        if matter is not None and matter.entry == entry and (matter.published or note is None):
+            return None
+        if matter is None:
+            session.add(Matter(code=entry["code"], **values))
+        else:
+            for name, value in values.items():
+                setattr(matter, name, value)
+        version = (session.scalar(sa.select(sa.func.max(MatterVersion.version)).where(
+            MatterVersion.code == entry["code"])) or 0) + 1
+        now = self.clock.now()
+        session.add(MatterVersion(code=entry["code"], version=version, kind="published", entry=entry, note=note,
+                                  actor=actor, at=now))
+        trail.append(session, [trail.event(
+            "matter_published", now, actor=actor, element_id=entry["key"], data_digest=trail.digest(entry),
+            detail={"code": entry["code"], "name": entry["name"], "version": version, "note": note})])
+        return version
+
+    # --- administration: edit, publish a new version, withdraw -------------------------------------------
+    def save(self, changes: dict, actor: Actor, note: str | None = None, new: bool = False) -> int:
+        """Publish a new version of a matter (or a new matter) from the edited fields; every broken rule is
+        reported at once in ``errors`` (field → message). Returns the version number."""
+        _require_admin(actor)
+        changes = {name: changes[name] for name in EDITABLE if name in changes}
+        with self.db.transaction() as session:
+            existing = session.get(Matter, changes.get("code")) if isinstance(changes.get("code"), str) else None
+            errors, definition = self.check(session, changes)
+            if new and existing is not None:
+                errors["code"] = "该事项编码已存在"
+            if not new and existing is None:
+                raise NotFound(f"事项 {changes.get('code')} 不存在")
+            if note is not None and len(note) > 500:
+                errors["note"] = "变更说明不超过 500 字"
+            if errors:
+                raise InvalidInput("事项信息有误，请修改标出的内容", errors=errors)
+            entry = merged_entry(existing, changes, definition)
+            validate_entry(entry, changes["code"])
+            version = self._publish(session, entry, actor.id, (note or "").strip() or "发布新版本")
+            if version is None:
+                raise InvalidInput("内容没有变化，无需发布新版本")
+            return version
+
+    def check(self, session, changes: dict) -> tuple[dict[str, str], ProcessDefinition | None]:
+        """Field → message for every rule the edited entry breaks (its fields, its department, its process),
+        and the process definition its key names."""
+        errors = check_entry(changes, TYPES, HANDLING)
+        department = changes.get("department")
+        if "department" not in errors and session.scalar(sa.select(Department.id).where(
+                Department.name == department, Department.active.is_(True))) is None:
+            errors["department"] = f"单位“{department}”不存在或已停用"
+        definition = None
+        if "key" not in errors:
+            definition = session.scalar(sa.select(ProcessDefinition).where(
+                ProcessDefinition.key == changes["key"]).order_by(ProcessDefinition.version.desc()).limit(1))
+            if definition is None:
+                errors["key"] = f"流程“{changes['key']}”尚未部署"
+            elif session.scalar(sa.select(Matter.code).where(
+                    Matter.key == changes["key"], Matter.code != str(changes.get("code")))) is not None:
+                errors["key"] = "该流程已由另一事项使用"
+        return errors, definition
+
+    def withdraw(self, code: str, reason: str, actor: Actor) -> None:
+        """停办: the matter leaves the published catalogue; running cases go on, new applications are refused."""
+        _require_admin(actor)
+        reason = reason.strip() if isinstance(reason, str) else ""
+        if not 2 <= len(reason) <= 500:
+            raise InvalidInput("请填写停办原因（2–500 字）", field="reason")
+        with self.db.transaction() as session:
+            matter = session.get(Matter, code)
+            if matter is None:
+                raise NotFound(f"事项 {code} 不存在")
+            if not matter.published:
+                raise InvalidInput("该事项已停办")
+            matter.published = False
+            version = session.scalar(sa.select(sa.func.max(MatterVersion.version)).where(MatterVersion.code == code))
+            now = self.clock.now()
+            session.add(MatterVersion(code=code, version=version or 0, kind="withdrawn", entry=matter.entry,
+                                      note=reason, actor=actor.id, at=now))
+            trail.append(session, [trail.event("matter_withdrawn", now, actor=actor.id, element_id=matter.key,
+                                               detail={"code": code, "name": matter.name, "reason": reason})])
+
+    def search(self, text: str | None = None, department: str | None = None, matter_type: str | None = None,
+               status: str | None = None) -> list[dict]:
+        """Every matter, published or withdrawn, with its current version, for administrators."""
+        query = where_given(sa.select(Matter), (Matter.department, department), (Matter.matter_type, matter_type))
+        if status in ("published", "withdrawn"):
+            query = query.where(Matter.published.is_(status == "published"))
+        if text and text.strip():
+            pattern = f"%{text.strip()}%"
+            query = query.where(sa.or_(Matter.name.ilike(pattern), Matter.code.ilike(pattern)))
+        with self.db.reading() as session:
+            versions = dict(session.execute(sa.select(MatterVersion.code, sa.func.max(MatterVersion.version))
+                                            .group_by(MatterVersion.code)).all())
+            return [{**summary(m), "published": m.published, "version": versions.get(m.code, 0)}
+                    for m in session.scalars(query.order_by(Matter.department, Matter.code))]
+
+    def page_search(self, text=None, department=None, matter_type=None, status=None, page=1, per_page=None) -> dict:
+        """One page of ``search``, with the departments of the whole catalogue for its filter."""
+        with self.db.reading() as session:
+            departments = session.scalars(sa.select(Matter.department).distinct().order_by(Matter.department)).all()
+        return page_of_list(self.search(text, department, matter_type, status), page, per_page,
+                            departments=list(departments))
+
+    def entry(self, code: str) -> dict:
+        """The current entry of a matter, published or withdrawn, with its version history (newest first)."""
+        with self.db.reading() as session:
+            matter = session.get(Matter, code)
+            if matter is None:
+                raise NotFound(f"事项 {code} 不存在")
+            history = [{"version": v.version, "kind": v.kind, "note": v.note, "actor": v.actor, "at": v.at}
+                       for v in session.scalars(sa.select(MatterVersion).where(MatterVersion.code == code)
+                                                .order_by(MatterVersion.id.desc()))]
+            return {**matter.entry, **summary(matter), "published": matter.published, "history": history,
+                    "version": max((h["version"] for h in history), default=0)}
+
+    def list_matters(self) -> list[dict]:
+        with self.db.reading() as session:
+            return [summary(m) for m in session.scalars(
+                sa.select(Matter).where(Matter.published.is_(True)).order_by(Matter.code))]
+
+    def get_matter(self, code: str) -> dict:
+        with self.db.reading() as session:
+            matter = session.get(Matter, code)
+            if matter is None or not matter.published:
+                raise NotFound(f"matter {code!r} is not in the published catalogue")
+            return {**matter.entry, **summary(matter)}
+
+
+def merged_entry(existing: Matter | None, changes: dict, definition: ProcessDefinition) -> dict:
+    """The entry to publish: the current one with the edited fields over it, its process file from the deployed
+    definition, and ``free`` when it lists no fees."""
+    entry = {**(existing.entry if existing is not None else {}), **changes, "process_file": definition.filename}
+    if not entry.get("fees"):
+        entry.pop("fees", None)
+    entry["free"] = "fees" not in entry
+    return entry
+
+
+def summary(matter: Matter) -> dict:
+    return {
+        "code": matter.code, "key": matter.key, "name": matter.name, "department": matter.department,
+        "type": matter.matter_type, "statutory_limit_days": matter.statutory_limit_days,
+        "promised_limit_days": matter.promised_limit_days, "star_level": matter.star_level,
+        "handling": matter.handling, "process_key": matter.process_key,
+    }
+
+
+def _require_admin(actor: Actor) -> None:
+    if not actor.is_admin:
+        raise PermissionDenied("只有系统管理员可以维护事项目录")

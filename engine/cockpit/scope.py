@@ -1,0 +1,30 @@
+"""Which departments a supervisor's cockpit and reports cover: the units they oversee (all for administrators)."""
+from __future__ import annotations
+
+from ..identity.access import units_seen
+from ..errors import PermissionDenied
+from ..identity.actors import Actor
+
+REPORT = "cockpit"
+
+
+def scope_units(actor: Actor) -> tuple | None:
+    """The departments the actor's cockpit covers; None for everything (administrators)."""
+    if actor.oversees_all:
+        return None
+    if not actor.is_supervisor:
+        raise PermissionDenied("the supervision cockpit is for supervisors (电子监察员、系统监管员)")
+    return units_seen(actor)
+
+
+def in_scope(query, column, units: tuple | None, department: str | None = None):
+    if units is not None:
+        query = query.where(column.in_(units))
+    if department:
+        query = query.where(column == department)
+    return query
+
+
+def scope_label(actor: Actor, units: tuple | None) -> str | None:
+    """The unit whose scope the cockpit shows (the supervisor's bureau); None for every unit."""
+    return None if units is None else actor.department

@@ -1,0 +1,161 @@
+"""The supervision cockpit (监察驾驶舱): counts and lists of lights, signals, 督办 items and complaints, per
+department, within the units the supervisor oversees. Every reading is written to the report access log.
+
+Scoping is by each row's responsible department: a district supervisor sees only their district's units;
+administrators see everything. Trends and rankings are in engine/cockpit/trends.py."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from .scope import REPORT, in_scope, scope_label, scope_units
+from .trends import TREND_DAYS, CockpitTrends
+from ..errors import InvalidInput
+from ..identity.actors import Actor
+from ..kernel.paging import page_bounds, page_count
+from ..deadlines.lights import GREEN, NONE, RED, YELLOW
+from ..models import Case, Complaint, Matter, Signal, SupervisionItem, TaskRecord
+from ..violations.rules import RULES
+
+LIGHTS = (NONE, YELLOW, GREEN, RED)
+CASE_LIGHTS = LIGHTS + ("paused",)
+SIGNAL_COLOURS = (YELLOW, RED)
+SIGNAL_STATUSES = ("open", "corrected", "closed")
+COMPLAINT_STATUSES = ("submitted", "accepted", "rejected", "forwarded", "answered", "closed")
+LIST_LIGHTS = (RED, YELLOW, GREEN)
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+class Cockpit:
+    def __init__(self, db, clock, report_access):
+        self.db = db
+        self.clock = clock
+        self.report_access = report_access
+        self._trends = CockpitTrends(db, clock, report_access)
+
+    def trends(self, actor: Actor, days: int = TREND_DAYS, department: str | None = None, record: bool = True) -> dict:
+        return self._trends.trends(actor, days, department, record)
+
+    def rankings(self, actor: Actor, record: bool = True) -> dict:
+        return self._trends.rankings(actor, record)
+
+    def log(self, actor: Actor, part: str, **filters) -> None:
+        details = " ".join(f"{k}={v}" for k, v in filters.items() if v)
+        self.report_access.record(actor, REPORT, "read", scope=f"{part} {details}".strip()[:100])
+
+    def overview(self, actor: Actor, record: bool = True) -> dict:
+        """Counts by light and status, and the per-department table."""
+        units = scope_units(actor)
+        case_light = sa.case((Case.paused_since.is_not(None), "paused"), else_=Case.light)
+        with self.db.reading() as session:
+            def grouped(query, column, *keys):
+                return session.execute(in_scope(query, column, units).group_by(*keys)).all()
+
+            cases = grouped(sa.select(case_light, sa.func.count()).where(Case.status == "running"),
+                            Case.department, case_light)
+            tasks = grouped(sa.select(TaskRecord.light, sa.func.count()).where(TaskRecord.state == "open"),
+                            TaskRecord.department, TaskRecord.light)
+            signals = grouped(sa.select(Signal.color, Signal.status, sa.func.count()), Signal.department,
+                              Signal.color, Signal.status)
+            items = grouped(sa.select(SupervisionItem.light, sa.func.count()).where(SupervisionItem.status != "closed"),
+                            SupervisionItem.department, SupervisionItem.light)
+            complaints = grouped(sa.select(Complaint.status, sa.func.count()), Complaint.department, Complaint.status)
+            departments = self._departments(session, units)
+        if record:
+            self.log(actor, "overview")
+        signal_counts = {colour: {status: 0 for status in SIGNAL_STATUSES} for colour in SIGNAL_COLOURS}
+        for colour, status, count in signals:
+            signal_counts.setdefault(colour, {}).setdefault(status, 0)
+            signal_counts[colour][status] += count
+        complaint_counts = dict.fromkeys(COMPLAINT_STATUSES, 0) | {status: count for status, count in complaints}
+        return {
+            "as_of": self.clock.now().isoformat(),
+            "scope": scope_label(actor, units),
+            "cases": _by_light(cases, CASE_LIGHTS),
+            "tasks": _by_light(tasks, LIGHTS),
+            "signals": signal_counts,
+            "signals_open": sum(c.get("open", 0) for c in signal_counts.values()),
+            "items": _by_light(items, LIGHTS),
+            "complaints": complaint_counts,
+            "complaints_pending": sum(v for k, v in complaint_counts.items() if k not in ("closed", "rejected")),
+            "departments": departments,
+        }
+
+    def _departments(self, session, units) -> list[dict]:
+        """Per department: running cases, of which yellow and red, open signals, open 督办 items."""
+        rows: dict[str, dict] = {}
+
+        def row(name):
+            return rows.setdefault(name, {"department": name, "running": 0, "yellow": 0, "red": 0,
+                                          "signals_open": 0, "items_open": 0})
+
+        def lit(colour):
+            return sa.func.sum(sa.case((sa.and_(Case.light == colour, Case.paused_since.is_(None)), 1), else_=0))
+
+        running = sa.select(Case.department, sa.func.count(), lit(YELLOW), lit(RED)).where(Case.status == "running")
+        for name, count, yellow, red in session.execute(in_scope(running, Case.department, units)
+                                                        .group_by(Case.department)):
+            row(name).update(running=count, yellow=int(yellow or 0), red=int(red or 0))
+        signals = sa.select(Signal.department, sa.func.count()).where(Signal.status == "open")
+        for name, count in session.execute(in_scope(signals, Signal.department, units).group_by(Signal.department)):
+            row(name)["signals_open"] = count
+        items = sa.select(SupervisionItem.department, sa.func.count()).where(SupervisionItem.status != "closed")
+        for name, count in session.execute(in_scope(items, SupervisionItem.department, units)
+                                           .group_by(SupervisionItem.department)):
+            row(name)["items_open"] = count
+        return sorted(rows.values(), key=lambda r: (-r["red"], -r["yellow"], -r["signals_open"], r["department"]))
+
+    def cases(self, actor: Actor, light: str | None = None, department: str | None = None, page=1, per_page=20,
+              record: bool = True) -> dict:
+        """Running cases with a warning light (red and yellow unless ``light`` names one), most urgent first."""
+        if light and light not in LIST_LIGHTS:
+            raise InvalidInput(f"light must be one of {', '.join(LIST_LIGHTS)}", field="light")
+        units = scope_units(actor)
+        page, per_page = page_bounds(page, per_page)
+        lights = (light,) if light else (RED, YELLOW)
+        urgency = sa.case((Case.light == RED, 0), (Case.light == GREEN, 1), else_=2)
+        base = in_scope(sa.select(Case.id).where(Case.status == "running", Case.light.in_(lights),
+                                                 Case.paused_since.is_(None)), Case.department, units, department)
+        with self.db.reading() as session:
+            total = session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
+            rows = session.execute(
+                sa.select(Case, Matter.name).join(Matter, Case.matter_code == Matter.code).where(Case.id.in_(base))
+                .order_by(urgency, Case.promised_due_at, Case.id).offset((page - 1) * per_page).limit(per_page)).all()
+        if record:
+            self.log(actor, "cases", light=light, department=department)
+        return {"total": total, "page": page, "per_page": per_page, "pages": page_count(total, per_page), "light": light, "department": department,
+                "items": [{"id": c.id, "number": c.number, "matter": c.matter_code, "matter_name": name,
+                           "department": c.department, "light": c.light, "promised_due_at": _iso(c.promised_due_at),
+                           "statutory_due_at": _iso(c.statutory_due_at)} for c, name in rows]}
+
+    def signals(self, actor: Actor, department: str | None = None, colour: str | None = None, page=1, per_page=20,
+                record: bool = True) -> dict:
+        """Open correction signals, newest first."""
+        if colour and colour not in SIGNAL_COLOURS:
+            raise InvalidInput("colour must be yellow or red", field="colour")
+        units = scope_units(actor)
+        page, per_page = page_bounds(page, per_page)
+        query = in_scope(sa.select(Signal.id).where(Signal.status == "open"), Signal.department, units, department)
+        if colour:
+            query = query.where(Signal.color == colour)
+        with self.db.reading() as session:
+            total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+            rows = session.execute(
+                sa.select(Signal, Case.number).outerjoin(Case, Signal.case_id == Case.id).where(Signal.id.in_(query))
+                .order_by(Signal.raised_at.desc(), Signal.id.desc())
+                .offset((page - 1) * per_page).limit(per_page)).all()
+        if record:
+            self.log(actor, "signals", department=department, colour=colour)
+        return {"total": total, "page": page, "per_page": per_page, "pages": page_count(total, per_page), "items": [{
+            "id": s.id, "rule": s.rule, "label": RULES[s.rule].label if s.rule in RULES else s.rule, "article": s.article, "colour": s.color, "summary": s.summary,
+            "case_id": s.case_id, "case_number": number, "department": s.department,
+            "raised_at": _iso(s.raised_at), "correct_by": _iso(s.correct_by)} for s, number in rows]}
+
+
+def _by_light(rows, keys) -> dict:
+    counts = dict.fromkeys(keys, 0)
+    for light, count in rows:
+        counts[light or NONE] = counts.get(light or NONE, 0) + count
+    return counts

@@ -1,0 +1,130 @@
+"""The complaint procedure's limits, light, scope and views (投诉处理).
+
+Limits (seed 002): acceptance is decided within 5 working days, the first feedback is given within 24 hours
+(calendar hours), and a department forwarded a complaint reports its result within N working days (default 10).
+A complaint's light is evaluated against the nearer of the limits still open.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+
+from ..identity.access import units_seen
+from ..errors import PermissionDenied
+from ..identity.actors import Actor
+from ..deadlines.lights import NONE, light_at
+
+ACCEPT_DAYS = 5
+FEEDBACK_HOURS = 24
+RESULT_DAYS = 10
+SUBMITTED, ACCEPTED, REJECTED, FORWARDED, ANSWERED, CLOSED = (
+    "submitted", "accepted", "rejected", "forwarded", "answered", "closed")
+STATUSES = (SUBMITTED, ACCEPTED, REJECTED, FORWARDED, ANSWERED, CLOSED)
+OPEN = (SUBMITTED, ACCEPTED, FORWARDED, ANSWERED)
+LIMITS = ("feedback", "acceptance", "result")
+
+
+def filing_limits(now: _dt.datetime, calendar) -> dict:
+    """The limits a complaint gets when it is filed, with its first light."""
+    values = {"accept_due_at": calendar.add_working_days(now, ACCEPT_DAYS),
+              "feedback_due_at": now + _dt.timedelta(hours=FEEDBACK_HOURS)}
+    dues = [values["accept_due_at"], values["feedback_due_at"]]
+    values["light"], values["light_next_at"] = light_at(now, min(dues), min(dues), calendar)
+    return values
+
+
+def open_limits(complaint) -> dict:
+    """Limit name → due instant, for the limits not yet met."""
+    limits = {}
+    if complaint.status in OPEN and complaint.first_feedback_at is None and complaint.feedback_due_at:
+        limits["feedback"] = complaint.feedback_due_at
+    if complaint.status == SUBMITTED and complaint.accept_due_at:
+        limits["acceptance"] = complaint.accept_due_at
+    if complaint.status == FORWARDED and complaint.result_due_at:
+        limits["result"] = complaint.result_due_at
+    return limits
+
+
+def overdue(complaint, now: _dt.datetime) -> list[str]:
+    return [name for name, due in open_limits(complaint).items() if now > due]
+
+
+def evaluate(complaint, now: _dt.datetime, calendar) -> tuple[str, _dt.datetime | None]:
+    """The light against the nearer open limit, and the instant it may next change."""
+    limits = open_limits(complaint)
+    if not limits:
+        return NONE, None
+    due = min(limits.values())
+    return light_at(now, due, due, calendar)
+
+
+def relight(complaint, now: _dt.datetime, calendar) -> None:
+    complaint.light, complaint.light_next_at = evaluate(complaint, now, calendar)
+
+
+def concerned_department(complaint) -> str | None:
+    """The department a complaint is handled against: where it was forwarded, else the one complained about."""
+    return complaint.forwarded_to or complaint.department
+
+
+def may_supervise(actor: Actor, complaint) -> bool:
+    """Administrators; supervisors whose units include the complaint's department. A complaint naming no
+    department is open to every supervisor until it is forwarded."""
+    if actor.is_admin:
+        return True
+    if not actor.is_supervisor:
+        return False
+    department = concerned_department(complaint)
+    return department is None or department in units_seen(actor)
+
+
+def require_supervision(actor: Actor, complaint) -> None:
+    if not may_supervise(actor, complaint):
+        raise PermissionDenied("only a supervisor of the complaint's department may handle it")
+
+
+def may_view(actor: Actor, complaint) -> bool:
+    """Supervisors in scope, and the head of the department it was forwarded to."""
+    return may_supervise(actor, complaint) or (
+        complaint.forwarded_to is not None and actor.heads(complaint.forwarded_to))
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def decision(complaint) -> str | None:
+    if complaint.status == REJECTED:
+        return "rejected"
+    return "accepted" if complaint.decided_at is not None else None
+
+
+def public_view(complaint, case_number: str | None) -> dict:
+    """What the complainant (and anyone holding the reference number) reads: nothing about the complainant,
+    their contact or the officials; the department's result once the supervisor has closed the complaint."""
+    closed = complaint.status == CLOSED
+    return {"number": complaint.number, "anonymous": complaint.anonymous, "subject": complaint.subject,
+            "content": complaint.content, "department": complaint.department, "case_number": case_number,
+            "status": complaint.status, "submitted_at": complaint.submitted_at.isoformat(),
+            "status_changed_at": complaint.status_changed_at.isoformat(),
+            "first_feedback": complaint.first_feedback, "first_feedback_at": _iso(complaint.first_feedback_at),
+            "decision": decision(complaint), "decision_reason": complaint.decision_reason,
+            "decided_at": _iso(complaint.decided_at), "forwarded_to": complaint.forwarded_to,
+            "forwarded_at": _iso(complaint.forwarded_at),
+            "result": complaint.result if closed else None, "upheld": complaint.upheld if closed else None,
+            "result_at": _iso(complaint.result_at) if closed else None}
+
+
+def staff_view(complaint, case_number: str | None, complainant_name: str | None = None,
+               identify: bool = True) -> dict:
+    """What supervisors and the department head read: the whole procedure with its limits and light. Only
+    supervisors (``identify``) learn who complained and how to reach them; the department complained about
+    does not."""
+    return {**public_view(complaint, case_number), "id": complaint.id, "case_id": complaint.case_id,
+            "complainant": complaint.complainant if identify else None,
+            "complainant_name": complainant_name if identify else None,
+            "contact_phone": complaint.contact_phone if identify else None,
+            "accept_due_at": _iso(complaint.accept_due_at), "feedback_due_at": _iso(complaint.feedback_due_at),
+            "result_due_at": _iso(complaint.result_due_at), "decided_by": complaint.decided_by,
+            "result": complaint.result, "upheld": complaint.upheld, "result_by": complaint.result_by,
+            "result_at": _iso(complaint.result_at), "light": complaint.light or NONE,
+            "open_limits": {name: due.isoformat() for name, due in open_limits(complaint).items()}}

@@ -1,0 +1,258 @@
+"""The complaint procedure (投诉处理): first feedback, acceptance, forwarding to a department, its result, closure.
+
+Filing is FeedbackService.complain (engine/public/feedback.py); the limits, light, scope and views are in
+engine/complaints/rules.py. Every state change commits together with its trail row; a real-name complainant
+receives a ``complaint_result`` notice with the decision and, at closure, the department's result.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from . import rules
+from . import sweep as complaint_sweep
+from ..trail import chain as trail
+from ..identity.access import units_seen
+from .rules import ACCEPTED, ANSWERED, CLOSED, FORWARDED, REJECTED, SUBMITTED
+from ..errors import InvalidInput, InvalidState, NotFound, PermissionDenied
+from ..kernel.payloads import text_field
+from ..identity.actors import HEAD_POST, Actor, department_heads
+from ..models import Case, Complaint, Department, User
+from ..notices.messages import notify
+from ..kernel.paging import page_of_query
+from ..supervision.items import open_item
+from ..supervision.watch import close_with_complaint
+
+MAX_TEXT = 4000
+MAX_RESULT_DAYS = 60
+
+
+class ComplaintService:
+    def __init__(self, db, clock, calendars, result_days: int = rules.RESULT_DAYS):
+        self.db = db
+        self.clock = clock
+        self.calendars = calendars
+        self.result_days = result_days
+
+    # --- reading ----------------------------------------------------------------------------------
+    def list(self, actor: Actor, status=None, department=None, light=None, limit: int = 200) -> list[dict]:
+        """Complaints the actor handles: supervisors those of their units (and those naming no department),
+        a department head those forwarded to their department."""
+        query = self._query(actor, status, department, light).limit(limit)
+        with self.db.reading() as session:
+            return [self._row_view(actor, row) for row in session.execute(query).all()]
+
+    def page(self, actor: Actor, status=None, department=None, light=None, page=1, per_page=None) -> dict:
+        """One page of the complaints the actor handles, red first, then the newest."""
+        query = self._query(actor, status, department, light)
+        with self.db.reading() as session:
+            return page_of_query(session, query, page, per_page, view=lambda row: self._row_view(actor, row))
+
+    def departments_concerned(self, actor: Actor) -> list[str]:
+        """The departments among the complaints the actor handles, for the list's filter."""
+        query = self._query(actor, None, None, None).with_only_columns(self._concerned()).distinct().order_by(None)
+        with self.db.reading() as session:
+            return sorted(name for name in session.scalars(query) if name)
+
+    @staticmethod
+    def _concerned():
+        return sa.func.coalesce(Complaint.forwarded_to, Complaint.department)
+
+    @staticmethod
+    def _row_view(actor: Actor, row) -> dict:
+        complaint, number = row
+        return rules.staff_view(complaint, number, identify=rules.may_supervise(actor, complaint))
+
+    def _query(self, actor: Actor, status, department, light) -> sa.Select:
+        query = sa.select(Complaint, Case.number).outerjoin(Case, Complaint.case_id == Case.id)
+        concerned = self._concerned()
+        if actor.is_admin:
+            pass
+        elif actor.is_supervisor:
+            query = query.where(sa.or_(concerned.is_(None), concerned.in_(units_seen(actor))))
+        elif actor.department and HEAD_POST in actor.posts:
+            query = query.where(Complaint.forwarded_to == actor.department)
+        else:
+            raise PermissionDenied("complaints are handled by supervisors and the heads of departments")
+        if status:
+            if status not in rules.STATUSES:
+                raise InvalidInput(f"status must be one of {', '.join(rules.STATUSES)}", field="status")
+            query = query.where(Complaint.status == status)
+        if department:
+            query = query.where(concerned == department)
+        if light:
+            query = query.where(Complaint.light == light)
+        return query.order_by(sa.case((Complaint.light == "red", 0), (Complaint.light == "yellow", 1),
+                                      (Complaint.light == "green", 2), else_=3),
+                              Complaint.submitted_at.desc(), Complaint.id.desc())
+
+    def get(self, complaint_id: int, actor: Actor) -> dict:
+        with self.db.reading() as session:
+            complaint = self._load(session, complaint_id, lock=False)
+            if not rules.may_view(actor, complaint):
+                raise PermissionDenied("this complaint is handled by another unit")
+            return {**self._view(session, complaint, actor), "operations": operations(actor, complaint)}
+
+    def departments_for(self, actor: Actor) -> list[str]:
+        """Active departments the actor may forward a complaint to."""
+        with self.db.reading() as session:
+            names = session.scalars(sa.select(Department.name).where(Department.active.is_(True))
+                                    .order_by(Department.name)).all()
+        return [n for n in names if actor.is_admin or n in units_seen(actor)]
+
+    # --- the procedure ----------------------------------------------------------------------------
+    def give_feedback(self, complaint_id: int, actor: Actor, text) -> dict:
+        """The first feedback to the complainant (within 24 hours); the status stays."""
+        text = text_field(text, "feedback", MAX_TEXT, required=True)
+
+        def change(session, complaint, now):
+            if complaint.status not in rules.OPEN:
+                raise InvalidState("this complaint is already decided and closed")
+            if complaint.first_feedback_at is not None:
+                raise InvalidState("the first feedback has already been given")
+            complaint.first_feedback, complaint.first_feedback_at = text, now
+            return "complaint_feedback", {}
+        return self._change(complaint_id, actor, change)
+
+    def decide(self, complaint_id: int, actor: Actor, accept: bool, reason=None) -> dict:
+        """Accept (受理) or reject (不予受理, reason required, which closes it). A decision made before any
+        first feedback counts as the first feedback."""
+        if not isinstance(accept, bool):
+            raise InvalidInput("accept must be true or false", field="accept")
+        reason = text_field(reason, "reason", MAX_TEXT, required=not accept)
+
+        def change(session, complaint, now):
+            if complaint.status != SUBMITTED:
+                raise InvalidState("acceptance has already been decided")
+            complaint.status = ACCEPTED if accept else REJECTED
+            complaint.decision_reason, complaint.decided_by, complaint.decided_at = reason, actor.id, now
+            if complaint.first_feedback_at is None:
+                complaint.first_feedback = reason or "您的投诉已受理。"
+                complaint.first_feedback_at = now
+            verdict = "已受理" if accept else f"不予受理，理由：{reason}"
+            self._notify_complainant(session, complaint, now, f"您的投诉 {complaint.number} {verdict}。")
+            return ("complaint_accepted" if accept else "complaint_rejected"), {"reason": reason}
+        return self._change(complaint_id, actor, change)
+
+    def forward(self, complaint_id: int, actor: Actor, department, note=None, days=None) -> dict:
+        """Forward an accepted complaint to a department (转办) for its result within ``days`` working days;
+        opens a supervision item and tells the department's heads."""
+        department = text_field(department, "department", 200, required=True)
+        note = text_field(note, "note", MAX_TEXT, required=False)
+        days = self.result_days if days in (None, "") else days
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_RESULT_DAYS:
+            raise InvalidInput(f"days must be a whole number of working days from 1 to {MAX_RESULT_DAYS}",
+                               field="days")
+
+        def change(session, complaint, now):
+            if complaint.status != ACCEPTED:
+                raise InvalidState("only an accepted complaint can be forwarded")
+            known = session.scalar(sa.select(Department.id).where(Department.name == department,
+                                                                  Department.active.is_(True)))
+            if known is None:
+                raise InvalidInput(f"unknown department {department!r}", field="department")
+            if not (actor.is_admin or department in units_seen(actor)):
+                raise PermissionDenied("you may forward only to departments you supervise")
+            calendar = self.calendars.calendar()
+            complaint.status, complaint.forwarded_to, complaint.forwarded_at = FORWARDED, department, now
+            complaint.result_due_at = calendar.add_working_days(now, days)
+            item = open_item(session, calendar, now, kind="complaint", department=department,
+                             summary=f"投诉 {complaint.number}：{complaint.subject}", case_id=complaint.case_id,
+                             complaint_id=complaint.id)
+            notify(session, department_heads(session, department), "complaint_forwarded",
+                   f"投诉 {complaint.number}“{complaint.subject}”已转交本部门，请于{days}个工作日内反馈处理结果。", now,
+                   case_id=complaint.case_id)
+            return "complaint_forwarded", {"department": department, "note": note, "days": days,
+                                           "result_due_at": complaint.result_due_at.isoformat(),
+                                           "supervision_item": item}
+        return self._change(complaint_id, actor, change)
+
+    def report_result(self, complaint_id: int, actor: Actor, result, upheld) -> dict:
+        """The department's head reports its result: what was found and done, and whether the complaint was
+        justified (upheld)."""
+        result = text_field(result, "result", MAX_TEXT, required=True)
+        if not isinstance(upheld, bool):
+            raise InvalidInput("upheld must be true or false", field="upheld")
+
+        def change(session, complaint, now):
+            if complaint.forwarded_to is None or not actor.heads(complaint.forwarded_to):
+                raise PermissionDenied("only the head of the department the complaint was forwarded to may answer")
+            if complaint.status != FORWARDED:
+                raise InvalidState("only a forwarded complaint can be answered")
+            complaint.status, complaint.result, complaint.upheld = ANSWERED, result, upheld
+            complaint.result_by, complaint.result_at = actor.id, now
+            return "complaint_answered", {"upheld": upheld}
+        return self._change(complaint_id, actor, change, supervised=False)
+
+    def close(self, complaint_id: int, actor: Actor, note=None) -> dict:
+        """The supervisor closes an answered complaint; the result goes to a real-name complainant."""
+        note = text_field(note, "note", MAX_TEXT, required=False)
+
+        def change(session, complaint, now):
+            if complaint.status != ANSWERED:
+                raise InvalidState("only a complaint the department has answered can be closed")
+            complaint.status = CLOSED
+            verdict = "投诉属实" if complaint.upheld else "投诉不属实"
+            self._notify_complainant(session, complaint, now, f"您的投诉 {complaint.number} 已办结（{verdict}）。"
+                                     f"处理结果：{complaint.result}")
+            items = close_with_complaint(session, complaint, actor.id, now)
+            return "complaint_closed", {"note": note, "upheld": complaint.upheld, "supervision_items": items}
+        return self._change(complaint_id, actor, change)
+
+    def sweep(self, as_of=None) -> int:
+        """Re-evaluate the complaints' lights that are due (the sweep's ``complaints`` part)."""
+        return complaint_sweep.refresh(self.db, self.calendars.calendar(), as_of or self.clock.now())
+
+    # --- helpers ----------------------------------------------------------------------------------
+    def _change(self, complaint_id, actor: Actor, change, supervised: bool = True) -> dict:
+        now = self.clock.now()
+        with self.db.transaction() as session:
+            complaint = self._load(session, complaint_id, lock=True)
+            if supervised:
+                rules.require_supervision(actor, complaint)
+            before = complaint.status
+            event, detail = change(session, complaint, now)
+            complaint.status_changed_at = now if complaint.status != before else complaint.status_changed_at
+            rules.relight(complaint, now, self.calendars.calendar())
+            trail.append_outside_step(session, [trail.event(
+                event, now, case_id=complaint.case_id, actor=actor.id, from_state=before, to_state=complaint.status,
+                element_id=complaint.number,
+                data_digest=trail.digest({k: getattr(complaint, k) for k in ("first_feedback", "decision_reason",
+                                                                             "result")}),
+                detail={"number": complaint.number, "light": complaint.light,
+                        **{k: v for k, v in detail.items() if v is not None}})])
+            session.flush()
+            return self._view(session, complaint, actor)
+
+    @staticmethod
+    def _load(session, complaint_id, lock: bool) -> Complaint:
+        if isinstance(complaint_id, bool) or not isinstance(complaint_id, int):
+            raise NotFound(f"complaint {complaint_id} does not exist")
+        query = sa.select(Complaint).where(Complaint.id == complaint_id)
+        complaint = session.scalar(query.with_for_update() if lock else query)
+        if complaint is None:
+            raise NotFound(f"complaint {complaint_id} does not exist")
+        return complaint
+
+    @staticmethod
+    def _view(session, complaint: Complaint, actor: Actor) -> dict:
+        number = session.scalar(sa.select(Case.number).where(Case.id == complaint.case_id)) if complaint.case_id else None
+        name = session.scalar(sa.select(User.name).where(User.id == complaint.complainant)) if complaint.complainant else None
+        return rules.staff_view(complaint, number, name, identify=rules.may_supervise(actor, complaint))
+
+    @staticmethod
+    def _notify_complainant(session, complaint: Complaint, now, message: str) -> None:
+        if complaint.complainant and not complaint.anonymous:
+            notify(session, [complaint.complainant], "complaint_result", message, now, case_id=complaint.case_id)
+
+
+def operations(actor: Actor, complaint: Complaint) -> list[str]:
+    """The steps of the procedure the actor may take on the complaint now."""
+    offered = []
+    if rules.may_supervise(actor, complaint):
+        if complaint.status in rules.OPEN and complaint.first_feedback_at is None:
+            offered.append("feedback")
+        offered += {SUBMITTED: ["decision"], ACCEPTED: ["forwarding"], ANSWERED: ["closure"]}.get(complaint.status, [])
+    if complaint.status == FORWARDED and complaint.forwarded_to and actor.heads(complaint.forwarded_to):
+        offered.append("result")
+    return offered
+

@@ -1,0 +1,210 @@
+"""The working-day calendar as administrators keep it: overrides, yearly imports, missing-data alerts."""
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import io
+import json
+import threading
+
+import chinese_calendar
+import sqlalchemy as sa
+
+from ..trail import chain as trail
+from ..errors import InvalidInput
+from ..models import CalendarDay, CalendarYear, SupervisionItem
+from .working_time import CalendarDataMissing, WorkingCalendar
+
+TRUE = {"1", "true", "yes", "work", "workday", "上班", "工作日"}
+FALSE = {"0", "false", "no", "off", "holiday", "休息", "放假", "节假日"}
+
+
+def parse_office_hours(text: str) -> tuple:
+    periods = []
+    try:
+        for part in text.split(","):
+            begin, end = part.strip().split("-")
+            periods.append((_dt.time.fromisoformat(begin.strip()), _dt.time.fromisoformat(end.strip())))
+    except ValueError:
+        raise InvalidInput(f"office hours {text!r} must look like 09:00-12:00,13:30-17:30") from None
+    if not periods or any(b >= e for b, e in periods) or any(a[1] > b[0] for a, b in zip(periods, periods[1:])):
+        raise InvalidInput(f"office hours {text!r} must be increasing, non-overlapping periods")
+    return tuple(periods)
+
+
+def parse_arrangement(content: bytes, filename: str) -> list[dict]:
+    """Rows of ``date, workday, name`` from CSV or JSON; every bad row is reported with its line."""
+    text = content.decode("utf-8-sig")
+    if filename.lower().endswith(".json"):
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InvalidInput(f"{filename}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        raw = document.get("days") if isinstance(document, dict) else document
+        if not isinstance(raw, list):
+            raise InvalidInput(f'{filename}: expected {{"days": [{{"date", "workday", "name"}}, …]}}')
+        records = [(index + 1, item) for index, item in enumerate(raw)]
+    else:
+        reader = csv.DictReader(io.StringIO(text))
+        if not reader.fieldnames or not {"date", "workday"} <= set(reader.fieldnames):
+            raise InvalidInput(f"{filename}: the CSV header must have the columns date, workday and name")
+        records = [(index + 2, row) for index, row in enumerate(reader)]
+    rows, errors = [], []
+    for line, item in records:
+        try:
+            rows.append(_row(item))
+        except (ValueError, TypeError, AttributeError) as exc:
+            errors.append(f"{'item' if filename.lower().endswith('.json') else 'line'} {line}: {exc}")
+    if errors:
+        raise InvalidInput(f"{filename}: nothing imported; " + "; ".join(errors[:20]), errors=errors)
+    return rows
+
+
+def _row(item) -> dict:
+    if not isinstance(item, dict):
+        raise ValueError("each entry must be an object with date and workday")
+    day = _dt.date.fromisoformat(str(item.get("date", "")).strip())
+    flag = item.get("workday")
+    if isinstance(flag, bool):
+        workday = flag
+    elif str(flag).strip().lower() in TRUE:
+        workday = True
+    elif str(flag).strip().lower() in FALSE:
+        workday = False
+    else:
+        raise ValueError(f"workday must be true/false (上班/休息), not {flag!r}")
+    name = (item.get("name") or "").strip() or None
+    return {"day": day, "workday": workday, "name": name}
+
+
+class CalendarService:
+    def __init__(self, db, clock, office_hours: str):
+        self.db = db
+        self.clock = clock
+        self.office_hours = parse_office_hours(office_hours)
+        self._calendar: WorkingCalendar | None = None
+        self._lock = threading.Lock()
+
+    def calendar(self) -> WorkingCalendar:
+        with self._lock:
+            if self._calendar is None:
+                with self.db.reading() as session:
+                    overrides = {d.day: d.workday for d in session.scalars(sa.select(CalendarDay))}
+                    years = frozenset(session.scalars(sa.select(CalendarYear.year)))
+                self._calendar = WorkingCalendar(overrides, years, self.office_hours)
+            return self._calendar
+
+    def _changed(self) -> None:
+        with self._lock:
+            self._calendar = None
+
+    def set_day(self, day: _dt.date, workday: bool, name: str | None, actor: str) -> None:
+        with self.db.transaction() as session:
+            self._upsert(session, {"day": day, "workday": workday, "name": name}, actor)
+            trail.append(session, [trail.event("calendar_changed", self.clock.now(), actor=actor,
+                                               detail={"day": day.isoformat(), "workday": workday, "name": name})])
+        self._changed()
+
+    def import_arrangement(self, year: int, rows: list[dict], source: str, actor: str) -> int:
+        """Import a whole year's arrangement in one transaction; rows outside the year are refused."""
+        outside = [r["day"].isoformat() for r in rows if r["day"].year != year]
+        if outside:
+            raise InvalidInput(f"{source}: dates outside {year}: {', '.join(outside[:10])}; nothing imported")
+        with self.db.transaction() as session:
+            for row in rows:
+                self._upsert(session, row, actor)
+            existing = session.get(CalendarYear, year)
+            if existing is None:
+                session.add(CalendarYear(year=year, source=source[:255], imported_by=actor, imported_at=self.clock.now()))
+            else:
+                existing.source, existing.imported_by, existing.imported_at = source[:255], actor, self.clock.now()
+            trail.append(session, [trail.event(
+                "calendar_imported", self.clock.now(), actor=actor, data_digest=trail.digest(
+                    [[r["day"].isoformat(), r["workday"], r["name"]] for r in rows]),
+                detail={"year": year, "days": len(rows), "source": source})])
+        self._changed()
+        return len(rows)
+
+    def _upsert(self, session, row: dict, actor: str) -> None:
+        existing = session.get(CalendarDay, row["day"])
+        if existing is None:
+            session.add(CalendarDay(day=row["day"], workday=row["workday"], name=row["name"], updated_by=actor,
+                                    updated_at=self.clock.now()))
+        else:
+            existing.workday, existing.name = row["workday"], row["name"]
+            existing.updated_by, existing.updated_at = actor, self.clock.now()
+
+    def clear_day(self, day: _dt.date, actor: str) -> None:
+        """Drop a day's override: the day follows chinesecalendar (or the weekday rule) again."""
+        with self.db.transaction() as session:
+            existing = session.get(CalendarDay, day)
+            if existing is None:
+                raise InvalidInput(f"{day.isoformat()} 没有单独设置，无需恢复")
+            session.delete(existing)
+            trail.append(session, [trail.event("calendar_changed", self.clock.now(), actor=actor,
+                                               detail={"day": day.isoformat(), "cleared": True})])
+        self._changed()
+
+    def import_package_year(self, year: int, actor: str) -> int:
+        """Copy chinesecalendar's arrangement of ``year`` into the database (so it is kept and can be edited)."""
+        from .calendar_year import package_arrangement
+
+        rows = package_arrangement(year)
+        if not rows:
+            raise InvalidInput(f"chinesecalendar 没有 {year} 年的节假日安排，请导入国务院办公厅通知的文件", field="year")
+        version = getattr(chinese_calendar, "__version__", "")
+        return self.import_arrangement(year, rows, f"chinesecalendar {version}".strip(), actor)
+
+    def year_view(self, year: int) -> dict:
+        """Twelve month grids of ``year`` with each day's kind, and whether the year's data is complete."""
+        from .calendar_year import year_view
+
+        with self.db.reading() as session:
+            overrides = {d.day: (d.workday, d.name) for d in session.scalars(sa.select(CalendarDay).where(
+                CalendarDay.day >= _dt.date(year, 1, 1), CalendarDay.day <= _dt.date(year, 12, 31)))}
+            imported = session.get(CalendarYear, year)
+            source = {"source": imported.source, "by": imported.imported_by, "at": imported.imported_at} \
+                if imported else None
+        months = year_view(self.calendar(), year, overrides)
+        return {"year": year, "months": months, "imported": source,
+                "complete": not any(m["counts"]["unknown"] for m in months),
+                "office_hours": [(b.strftime("%H:%M"), e.strftime("%H:%M")) for b, e in self.office_hours]}
+
+    def timer_functions(self) -> dict:
+        """``working_days(N)`` and ``working_hours(N)`` for BPMN timers: the instant N working days/hours from now."""
+        from ..kernel import clock as clock_module
+
+        def working_days(n):
+            return self.calendar().add_working_days(clock_module.now(), int(n)).isoformat()
+
+        def working_hours(n):
+            return self.calendar().add_working_hours(clock_module.now(), float(n)).isoformat()
+
+        return {"working_days": working_days, "working_hours": working_hours}
+
+    def report_missing(self, error: CalendarDataMissing, context: dict | None = None) -> None:
+        """Raise a supervision alert: a deadline could not be counted (a trail event and a supervision item)."""
+        context = context or {}
+        with self.db.transaction() as session:
+            trail.append(session, [trail.event(
+                "calendar_data_missing", self.clock.now(), actor="engine",
+                detail={"day": error.day.isoformat(), "year": error.day.year, **context})])
+            session.add(SupervisionItem(
+                case_id=context.get("case"), kind="calendar_data_missing", department="系统管理员",
+                summary=f"缺少 {error.day.year} 年节假日安排数据，期限无法计算：{error.message}",
+                status="open", opened_at=self.clock.now()))
+
+    def year_days(self, year: int) -> list[dict]:
+        """Every day of ``year`` that is not an ordinary weekday/weekend, with its source."""
+        calendar = self.calendar()
+        with self.db.reading() as session:
+            names = dict(session.execute(sa.select(CalendarDay.day, CalendarDay.name).where(
+                CalendarDay.day >= _dt.date(year, 1, 1), CalendarDay.day <= _dt.date(year, 12, 31))).all())
+        day, days = _dt.date(year, 1, 1), []
+        while day.year == year:
+            workday = calendar.is_workday(day)
+            if workday != (day.weekday() < 5):
+                days.append({"date": day.isoformat(), "workday": workday,
+                             "name": names.get(day) or calendar.holiday_name(day), "override": day in calendar.overrides})
+            day += _dt.timedelta(days=1)
+        return days

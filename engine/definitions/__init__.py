@@ -1,0 +1,14 @@
+"""Process definitions (the repository): safe parsing and validation of BPMN, deploying versions and caching
+parsed specs, step forms, the restricted expressions of conditions, timers and scripts, the diff between two
+versions, the administrator's overview of processes, and the conformance corpus offered to the modeler.
+"""
+from __future__ import annotations
+
+from . import conformance
+from . import definition_diff
+from . import process_overview
+from .repository import ParsedProcess, RepositoryService
+from .forms import Field, Form
+from .expressions import ExpressionError, make_script_engine
+
+__all__ = ["ExpressionError", "Field", "Form", "ParsedProcess", "RepositoryService", "conformance", "definition_diff", "make_script_engine", "process_overview"]

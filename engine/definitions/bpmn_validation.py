@@ -1,0 +1,302 @@
+"""Safe parsing and validation of BPMN files before they reach SpiffWorkflow.
+
+Every refusal names the element id and its line in the file.
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from lxml import etree
+
+from . import expressions
+from . import forms
+from ..errors import ProcessValidationError
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+OUTCOMES = ("approved", "denied", "refused", "terminated")
+BRANCH_END = "End_Branch"
+
+_SAFE_PARSER_OPTIONS = dict(
+    resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+    huge_tree=False, remove_blank_text=False,
+)
+
+FLOW_NODES = {
+    "startEvent", "endEvent", "userTask", "manualTask", "task", "scriptTask", "exclusiveGateway",
+    "parallelGateway", "inclusiveGateway", "eventBasedGateway", "subProcess", "callActivity",
+    "boundaryEvent", "intermediateCatchEvent", "intermediateThrowEvent",
+}
+SUPPORTING = {
+    "sequenceFlow", "laneSet", "lane", "childLaneSet", "flowNodeRef", "documentation", "extensionElements",
+    "dataObject", "dataObjectReference", "dataStoreReference", "dataInputAssociation", "dataOutputAssociation",
+    "sourceRef", "targetRef", "textAnnotation", "text", "association", "group", "conditionExpression",
+    "multiInstanceLoopCharacteristics", "standardLoopCharacteristics", "loopCardinality", "loopDataInputRef",
+    "loopDataOutputRef", "inputDataItem", "outputDataItem", "completionCondition", "loopCondition",
+    "timerEventDefinition", "timeDuration", "timeDate", "timeCycle", "terminateEventDefinition",
+    "errorEventDefinition", "escalationEventDefinition", "signalEventDefinition", "incoming", "outgoing",
+    "script", "ioSpecification", "dataInput", "dataOutput", "inputSet", "outputSet", "dataInputRefs",
+    "dataOutputRefs", "property", "dataState", "assignment", "from", "to", "transformation",
+    "categoryValueRef", "auditing", "monitoring", "potentialOwner", "humanPerformer", "performer",
+    "resourceAssignmentExpression", "resourceRef", "formalExpression", "inputSetRefs", "outputSetRefs",
+    "optionalInputRefs", "optionalOutputRefs", "whileExecutingInputRefs", "whileExecutingOutputRefs",
+}
+UNSUPPORTED_REASONS = {
+    "serviceTask": "service tasks call external systems, which the engine does not run",
+    "sendTask": "message tasks need an external partner",
+    "receiveTask": "message tasks need an external partner",
+    "businessRuleTask": "business-rule (DMN) tasks are not supported",
+    "messageEventDefinition": "message events need an external partner",
+    "conditionalEventDefinition": "conditional events are not supported",
+    "compensateEventDefinition": "compensation is not supported",
+    "linkEventDefinition": "link events are not supported",
+    "cancelEventDefinition": "transactions are not supported",
+    "transaction": "transactions are not supported",
+    "adHocSubProcess": "ad-hoc subprocesses are not supported",
+    "complexGateway": "complex gateways are not supported",
+}
+DRAWN = FLOW_NODES | {
+    "process", "sequenceFlow", "lane", "dataObjectReference", "dataStoreReference", "textAnnotation", "association",
+    "group", "serviceTask", "sendTask", "receiveTask", "businessRuleTask", "transaction", "adHocSubProcess",
+    "complexGateway"}
+EXPRESSION_TAGS = {"conditionExpression", "completionCondition", "loopCardinality", "timeDuration", "timeDate", "timeCycle"}
+HUMAN_TASKS = {"userTask", "manualTask"}
+TIMER_TAGS = {"timeDuration", "timeDate", "timeCycle"}
+WORKING_TIME_FUNCTIONS = {"working_days", "working_hours"}
+RESERVED_IDS = {"Start", "End", "Root"}  # names of SpiffWorkflow's own task specs
+MAX_PROBLEMS = 100
+
+
+@dataclass
+class CheckedDocument:
+    tree: etree._ElementTree
+    process_id: str
+    process_name: str
+    forms: dict          # user task element id -> forms.Form
+
+
+def _local(element) -> str:
+    return etree.QName(element).localname
+
+
+def _refuse(message: str, element=None) -> ProcessValidationError:
+    if element is None:
+        return ProcessValidationError(message)
+    return ProcessValidationError(message, element=element.get("id") or _local(element), line=element.sourceline)
+
+
+def parse_safely(content: bytes) -> etree._ElementTree:
+    """Parse XML with entity expansion, DTDs and network access off."""
+    if not content or not content.strip():
+        raise ProcessValidationError("the file is empty")
+    parser = etree.XMLParser(**_SAFE_PARSER_OPTIONS)
+    try:
+        tree = etree.ElementTree(etree.fromstring(content, parser))
+    except etree.XMLSyntaxError as exc:
+        line = exc.position[0] if getattr(exc, "position", None) else exc.lineno
+        raise ProcessValidationError(f"not well-formed XML: {exc.msg}", line=line) from None
+    if tree.docinfo.doctype:
+        raise ProcessValidationError("documents with a DOCTYPE are refused (entity declarations are not allowed)", line=1)
+    return tree
+
+
+def check(content: bytes) -> CheckedDocument:
+    """The checked document, or the first problem raised."""
+    checked, problems = examine(content)
+    if problems:
+        raise problems[0]
+    return checked
+
+
+def examine(content: bytes, limit: int = MAX_PROBLEMS) -> tuple[CheckedDocument | None, list[ProcessValidationError]]:
+    """Every problem found (up to ``limit``), in document order per check. A file that is not a BPMN document
+    with one executable process yields that one problem and no document."""
+    try:
+        tree = parse_safely(content)
+        process = _executable_process(tree.getroot())
+    except ProcessValidationError as exc:
+        return None, [exc]
+    problems, seen = [], set()
+    for found in (_check_elements, _check_lanes, _check_end_events, _check_sequence_flows, _check_start_event):
+        for problem in found(process):
+            if (problem.element, problem.message) not in seen:
+                seen.add((problem.element, problem.message))
+                problems.append(problem)
+            if len(problems) >= limit:
+                break
+    try:
+        step_forms = forms.read_forms(process)
+    except ProcessValidationError as problem:
+        step_forms = {}
+        problems.append(problem)
+    return CheckedDocument(tree, process.get("id"), process.get("name") or process.get("id"), step_forms), problems[:limit]
+
+
+def _executable_process(root):
+    if root.tag != f"{{{BPMN_NS}}}definitions":
+        raise _refuse("the root element must be bpmn:definitions (BPMN 2.0 model namespace)", root)
+    processes = root.findall(f"{{{BPMN_NS}}}process")
+    if not processes:
+        raise _refuse("the file has no bpmn:process", root)
+    executable = [p for p in processes if p.get("isExecutable", "false").strip().lower() == "true"]
+    if not executable:
+        raise _refuse('no process is executable: set isExecutable="true" on the process to deploy', processes[0])
+    if len(executable) > 1:
+        raise _refuse("more than one executable process in one file; deploy one process per file", executable[1])
+    if not executable[0].get("id"):
+        raise _refuse("the executable process has no id", executable[0])
+    return executable[0]
+
+
+def _check_start_event(process):
+    if process.find(f"{{{BPMN_NS}}}startEvent") is None:
+        yield _refuse("the process has no start event", process)
+
+
+def _check_elements(process):
+    for element in process.iter():
+        if not isinstance(element.tag, str):
+            continue  # comments and processing instructions
+        qname = etree.QName(element)
+        if qname.namespace != BPMN_NS:
+            continue
+        if _inside_extension(element, process):
+            continue
+        name = qname.localname
+        if element.get("id") in RESERVED_IDS:
+            yield _refuse(f"the id {element.get('id')!r} is reserved by the engine; rename the element", element)
+        if name in UNSUPPORTED_REASONS:
+            yield _refuse(f"unsupported element bpmn:{name}: {UNSUPPORTED_REASONS[name]}", _owner(element))
+        elif element is not process and name not in FLOW_NODES and name not in SUPPORTING:
+            yield _refuse(f"unknown or unsupported element bpmn:{name}", element if element.get("id") else _owner(element))
+        try:
+            if name in TIMER_TAGS:
+                _check_timer(element)
+            elif name in EXPRESSION_TAGS:
+                _check_expression(element, expressions.check_expression)
+            elif name == "script":
+                _check_expression(element, expressions.check_script)
+        except ProcessValidationError as problem:
+            yield problem
+
+
+def _inside_extension(element, stop) -> bool:
+    parent = element.getparent()
+    while parent is not None and parent is not stop:
+        if isinstance(parent.tag, str) and etree.QName(parent).localname == "extensionElements":
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _owner(element):
+    """The element to name in an error: the nearest ancestor-or-self drawn on the diagram (a flow node, flow, lane
+    or the process), else the nearest with an id."""
+    node = element
+    while node is not None:
+        if node.get("id") and isinstance(node.tag, str) and _local(node) in DRAWN:
+            return node
+        node = node.getparent()
+    node = element
+    while node is not None and not node.get("id"):
+        node = node.getparent()
+    return node if node is not None else element
+
+
+def _check_expression(element, checker) -> None:
+    source = (element.text or "").strip()
+    if not source:
+        if _local(element) in ("conditionExpression", "script"):
+            raise _refuse(f"empty bpmn:{_local(element)}", _owner(element))
+        return
+    try:
+        checker(source)
+    except expressions.ExpressionError as exc:
+        owner = _owner(element)
+        raise ProcessValidationError(
+            f"refused expression in bpmn:{_local(element)} of {owner.get('id')}: {exc.message}",
+            element=owner.get("id"), line=element.sourceline,
+        ) from None
+
+
+def _check_timer(element) -> None:
+    """A timer is a quoted ISO 8601 value ("PT2H", "2026-12-01T09:00:00+08:00") or, for a date timer,
+    working_days(N) / working_hours(N): N working days or hours from when the timer starts."""
+    owner = _owner(element)
+    while owner.getparent() is not None and _local(owner) not in FLOW_NODES:
+        owner = _owner(owner.getparent())
+    source = (element.text or "").strip()
+    kind = _local(element)
+    try:
+        tree = ast.parse(source, mode="eval").body
+    except SyntaxError:
+        tree = None
+    if isinstance(tree, ast.Constant) and isinstance(tree.value, str):
+        return
+    if (isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name) and tree.func.id in WORKING_TIME_FUNCTIONS
+            and len(tree.args) == 1 and not tree.keywords and isinstance(tree.args[0], ast.Constant)
+            and isinstance(tree.args[0].value, (int, float)) and not isinstance(tree.args[0].value, bool)
+            and tree.args[0].value >= 0):
+        if kind != "timeDate":
+            raise ProcessValidationError(
+                f"timer of {owner.get('id')}: {tree.func.id}(N) gives a point in time: use it in a date timer "
+                f"(bpmn:timeDate), not bpmn:{kind}", element=owner.get("id"), line=element.sourceline)
+        return
+    raise ProcessValidationError(
+        f"timer of {owner.get('id')}: {source!r} is not a timer expression; write a quoted ISO 8601 value "
+        f'such as "PT2H", or working_days(N) / working_hours(N) in a date timer',
+        element=owner.get("id"), line=element.sourceline)
+
+
+def _check_lanes(process):
+    lane_of = {}
+    for lane in process.iter(f"{{{BPMN_NS}}}lane"):
+        for ref in lane.findall(f"{{{BPMN_NS}}}flowNodeRef"):
+            lane_of[(ref.text or "").strip()] = lane
+    for element in process:
+        if not isinstance(element.tag, str) or etree.QName(element).namespace != BPMN_NS:
+            continue
+        name = _local(element)
+        needs_lane = name in HUMAN_TASKS or (name == "subProcess" and any(
+            isinstance(e.tag, str) and _local(e) in HUMAN_TASKS for e in element.iter()))
+        if not needs_lane:
+            continue
+        lane = lane_of.get(element.get("id"))
+        if lane is None:
+            yield _refuse(f"{name} {element.get('id')} is in no lane: put it in the lane of the post or department that handles it", element)
+        elif not (lane.get("name") or "").strip():
+            yield _refuse("a lane holding user tasks must be named after its post or department", lane)
+
+
+def _check_end_events(process):
+    for end in process.findall(f"{{{BPMN_NS}}}endEvent"):
+        if end.find(f"{{{BPMN_NS}}}terminateEventDefinition") is not None:
+            continue
+        if outcome_of(end.get("id", "")) is None and not end.get("id", "").startswith(BRANCH_END):
+            yield _refuse(
+                f"end event {end.get('id')} does not state the case outcome: its id must contain "
+                f"Approved, Denied, Refused or Terminated (e.g. End_Approved), or start with {BRANCH_END} "
+                "for a side branch that ends without deciding the case", end)
+
+
+def _check_sequence_flows(process):
+    ids = {e.get("id") for e in process.iter() if isinstance(e.tag, str) and e.get("id")}
+    for flow in process.iter(f"{{{BPMN_NS}}}sequenceFlow"):
+        for attr in ("sourceRef", "targetRef"):
+            if flow.get(attr) not in ids:
+                yield _refuse(f"sequence flow {flow.get('id')} has {attr}={flow.get(attr)!r}, which is not in the process", flow)
+
+
+def outcome_of(end_event_id: str) -> str | None:
+    lowered = end_event_id.lower()
+    for outcome in OUTCOMES:
+        if outcome in lowered:
+            return outcome
+    return None
+
+
+def line_of(tree: etree._ElementTree, element_id: str | None) -> int | None:
+    if not element_id:
+        return None
+    found = tree.getroot().xpath("//*[@id=$id]", id=element_id)
+    return found[0].sourceline if found else None

@@ -1,0 +1,326 @@
+"""Step forms: the Camunda ``formData`` of a user task, read at deploy time, and the check of submitted data.
+
+A form lists fields (``camunda:formField``) with an id (the workflow data key the gateways read), a label and a
+type: ``string``, ``long``, ``boolean``, ``date``, ``enum`` (``camunda:value`` children, id = stored value,
+name = label) or Shenpi's ``users`` — a list of account ids (a JSON list, or one string separated by commas,
+spaces or new lines). Constraints (``camunda:validation/camunda:constraint``): ``required``, ``readonly``,
+``minlength``/``maxlength`` (characters of a string, accounts of a users field), ``min``/``max`` (a long's value,
+a date's ISO day). Dates are stored as ISO strings (``2026-11-23``) so gateway expressions can compare them.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import keyword
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from ..errors import InvalidInput, ProcessValidationError
+
+CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+TYPES = ("string", "long", "boolean", "date", "enum", "users")
+FORM_TASKS = ("userTask", "manualTask")
+LONG_RANGE = (-(2 ** 63), 2 ** 63 - 1)
+MAX_STRING_CHARS = 10_000
+ACCOUNT = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
+TRUE_WORDS = {"true", "on", "1", "yes", "y", "是"}
+FALSE_WORDS = {"false", "off", "0", "no", "n", "否", ""}
+_CONSTRAINTS = {
+    "required": TYPES, "readonly": TYPES,
+    "minlength": ("string", "users"), "maxlength": ("string", "users"),
+    "min": ("long", "date"), "max": ("long", "date"),
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    id: str
+    label: str
+    type: str
+    required: bool = False
+    readonly: bool = False
+    options: tuple = ()                 # (value, label) pairs of an enum
+    min: int | str | None = None        # a long's least value or a date's first day (ISO)
+    max: int | str | None = None
+    minlength: int | None = None
+    maxlength: int | None = None
+    default: object = None
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "label": self.label, "type": self.type, "required": self.required,
+                "readonly": self.readonly, "options": [{"value": v, "label": lb} for v, lb in self.options],
+                "min": self.min, "max": self.max, "minlength": self.minlength, "maxlength": self.maxlength,
+                "default": self.default}
+
+
+@dataclass(frozen=True)
+class Form:
+    fields: tuple = ()
+    by_id: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self):
+        self.by_id.update({f.id: f for f in self.fields})
+
+    def to_dict(self) -> dict:
+        return {"fields": [f.to_dict() for f in self.fields]}
+
+
+# --- reading the BPMN -----------------------------------------------------------------------------------------
+
+def _camunda(name: str) -> str:
+    return f"{{{CAMUNDA_NS}}}{name}"
+
+
+def _refuse(message: str, element) -> ProcessValidationError:
+    """Names the BPMN element the form belongs to and the line of the offending form element."""
+    node = element
+    while node is not None and not (etree.QName(node).namespace == BPMN_NS and node.get("id")):
+        node = node.getparent()
+    return ProcessValidationError(message, element=node.get("id") if node is not None else None,
+                                  line=element.sourceline)
+
+
+def read_forms(process) -> dict[str, Form]:
+    """Every form in a process (an lxml element from a safely parsed file), by the user task's element id.
+    A malformed form raises ProcessValidationError naming the task, the field and the line."""
+    forms = {}
+    for form_data in process.iter(_camunda("formData")):
+        extension = form_data.getparent()
+        owner = extension.getparent() if extension is not None else None
+        if (extension is None or etree.QName(extension).localname != "extensionElements" or owner is None
+                or etree.QName(owner).namespace != BPMN_NS or etree.QName(owner).localname not in FORM_TASKS):
+            raise _refuse("camunda:formData belongs in the extensionElements of a user task", form_data)
+        if owner.get("id") in forms:
+            raise _refuse(f"user task {owner.get('id')} has more than one camunda:formData", form_data)
+        forms[owner.get("id")] = _read_form(form_data, owner.get("id"))
+    return forms
+
+
+def _read_form(form_data, task_id: str) -> Form:
+    fields = []
+    for child in form_data:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag != _camunda("formField"):
+            raise _refuse(f"form of {task_id}: unexpected element {etree.QName(child).localname} in camunda:formData "
+                          "(only camunda:formField)", child)
+        parsed = _read_field(child, task_id)
+        if any(f.id == parsed.id for f in fields):
+            raise _refuse(f"form of {task_id}: duplicate field id {parsed.id!r}", child)
+        fields.append(parsed)
+    if not fields:
+        raise _refuse(f"form of {task_id} has no camunda:formField", form_data)
+    return Form(tuple(fields))
+
+
+def _read_field(element, task_id: str) -> Field:
+    field_id = (element.get("id") or "").strip()
+    where = f"form of {task_id}, field {field_id or '(no id)'}"
+    if not field_id.isidentifier() or field_id.startswith("_") or keyword.iskeyword(field_id):
+        raise _refuse(f"{where}: the id must be a data name (letters, digits, underscores, not starting with _)",
+                      element)
+    kind = (element.get("type") or "").strip()
+    if kind not in TYPES:
+        raise _refuse(f"{where}: unknown type {kind!r}; use one of {', '.join(TYPES)}", element)
+    spec = {"id": field_id, "label": (element.get("label") or "").strip() or field_id, "type": kind}
+    options = []
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag == _camunda("value"):
+            options.append(_read_option(child, where, kind, options))
+        elif child.tag == _camunda("validation"):
+            spec.update(_read_constraints(child, where, kind))
+        elif child.tag != _camunda("properties"):
+            raise _refuse(f"{where}: unexpected element {etree.QName(child).localname} "
+                          "(camunda:value, camunda:validation or camunda:properties)", child)
+    if kind == "enum" and not options:
+        raise _refuse(f"{where}: an enum field needs camunda:value children", element)
+    spec["options"] = tuple(options)
+    for low, high in (("min", "max"), ("minlength", "maxlength")):
+        if spec.get(low) is not None and spec.get(high) is not None and spec[low] > spec[high]:
+            raise _refuse(f"{where}: {low} {spec[low]} is greater than {high} {spec[high]}", element)
+    candidate = Field(**spec)
+    if element.get("defaultValue") is not None:
+        try:
+            default = _convert(candidate, element.get("defaultValue"))
+            _check_limits(candidate, default)
+        except _FieldError as exc:
+            raise _refuse(f"{where}: defaultValue {element.get('defaultValue')!r} is not valid: {exc}", element) from None
+        candidate = Field(**{**spec, "default": default})
+    return candidate
+
+
+def _read_option(element, where: str, kind: str, options: list) -> tuple:
+    if kind != "enum":
+        raise _refuse(f"{where}: camunda:value is only allowed in an enum field", element)
+    value = (element.get("id") or "").strip()
+    if not value:
+        raise _refuse(f"{where}: a camunda:value needs an id (the stored value)", element)
+    if any(v == value for v, _ in options):
+        raise _refuse(f"{where}: duplicate enum value {value!r}", element)
+    return value, (element.get("name") or "").strip() or value
+
+
+def _read_constraints(validation, where: str, kind: str) -> dict:
+    found = {}
+    for constraint in validation:
+        if not isinstance(constraint.tag, str):
+            continue
+        if constraint.tag != _camunda("constraint"):
+            raise _refuse(f"{where}: unexpected element {etree.QName(constraint).localname} in camunda:validation", constraint)
+        name = (constraint.get("name") or "").strip()
+        config = (constraint.get("config") or "").strip()
+        if name not in _CONSTRAINTS:
+            raise _refuse(f"{where}: unknown constraint {name!r}; use one of {', '.join(_CONSTRAINTS)}", constraint)
+        if kind not in _CONSTRAINTS[name]:
+            raise _refuse(f"{where}: constraint {name} does not apply to a {kind} field", constraint)
+        if name in found:
+            raise _refuse(f"{where}: constraint {name} is given twice", constraint)
+        if name in ("required", "readonly"):
+            if config:
+                raise _refuse(f"{where}: constraint {name} takes no config", constraint)
+            found[name] = True
+        elif kind == "date":
+            try:
+                found[name] = _dt.date.fromisoformat(config).isoformat()
+            except ValueError:
+                raise _refuse(f"{where}: constraint {name} needs an ISO date (2026-01-31) as config, not {config!r}",
+                              constraint) from None
+        else:
+            if not re.fullmatch(r"-?\d{1,19}", config):
+                raise _refuse(f"{where}: constraint {name} needs a whole number as config, not {config!r}", constraint)
+            found[name] = int(config)
+            if name in ("minlength", "maxlength") and found[name] < 0:
+                raise _refuse(f"{where}: constraint {name} cannot be negative", constraint)
+    return found
+
+
+# --- checking submitted data ----------------------------------------------------------------------------------
+
+class _FieldError(ValueError):
+    """One field's problem, in the words shown to the official."""
+
+
+def validate(form: Form, submitted: dict, current: dict | None = None) -> dict:
+    """The submitted values converted to their field types, with defaults for absent fields.
+
+    Keys that are not fields are refused, so a step writes only the data its form declares; a read-only field is
+    never written and may only be sent back unchanged (``current`` holds the case's values). Every problem is
+    reported at once: InvalidInput with ``fields`` = {field id: message}.
+    """
+    if not isinstance(submitted, dict):
+        raise InvalidInput("表单数据必须是 JSON 对象", field="data")
+    current = current or {}
+    cleaned, errors = {}, {}
+    for key in submitted:
+        if key not in form.by_id:
+            errors[str(key)] = "此步骤的表单没有该字段"
+    for spec in form.fields:
+        try:
+            value = _convert(spec, submitted.get(spec.id))
+            if spec.readonly:
+                if value is not None and value != current.get(spec.id):
+                    raise _FieldError("只读字段，不能修改")
+                continue
+            if value is None:
+                value = spec.default
+            if value is None:
+                if spec.required:
+                    raise _FieldError("必填")
+                continue
+            _check_limits(spec, value)
+            cleaned[spec.id] = value
+        except _FieldError as exc:
+            errors[spec.id] = str(exc)
+    if errors:
+        labels = "、".join(form.by_id[k].label if k in form.by_id else k for k in errors)
+        raise InvalidInput(f"表单填写有误：{labels}", fields=errors)
+    return cleaned
+
+
+def _convert(spec: Field, raw):
+    """The raw value as the field's type; None when absent or empty."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()) or raw == []:
+        return None
+    return _CONVERTERS[spec.type](spec, raw)
+
+
+def _to_string(spec, raw) -> str:
+    if not isinstance(raw, str):
+        raise _FieldError("应为文本")
+    if len(raw) > MAX_STRING_CHARS:
+        raise _FieldError(f"不能超过 {MAX_STRING_CHARS} 个字")
+    return raw.strip()
+
+
+def _to_long(spec, raw) -> int:
+    if isinstance(raw, bool):
+        raise _FieldError("应为整数")
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    elif isinstance(raw, str) and re.fullmatch(r"\s*[+-]?\d{1,19}\s*", raw):
+        raw = int(raw)
+    if not isinstance(raw, int):
+        raise _FieldError("应为整数")
+    if not LONG_RANGE[0] <= raw <= LONG_RANGE[1]:
+        raise _FieldError("数值超出范围")
+    return raw
+
+
+def _to_boolean(spec, raw) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, int) and raw in (0, 1):
+        return bool(raw)
+    if isinstance(raw, str) and raw.strip().lower() in TRUE_WORDS | FALSE_WORDS:
+        return raw.strip().lower() in TRUE_WORDS
+    raise _FieldError("应为是或否")
+
+
+def _to_date(spec, raw) -> str:
+    if isinstance(raw, str) and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", raw):
+        try:
+            return _dt.date.fromisoformat(raw.strip()).isoformat()
+        except ValueError:
+            pass
+    raise _FieldError("应为日期，格式如 2026-11-23")
+
+
+def _to_enum(spec, raw) -> str:
+    if isinstance(raw, str) and raw.strip() in {v for v, _ in spec.options}:
+        return raw.strip()
+    raise _FieldError("请选择：" + "、".join(f"{label}（{value}）" for value, label in spec.options))
+
+
+def _to_users(spec, raw) -> list:
+    if isinstance(raw, str):
+        raw = [part for part in re.split(r"[\s,，、;；]+", raw) if part]
+    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+        raise _FieldError("应为账号列表")
+    accounts = [item.strip() for item in raw if item.strip()]
+    bad = [item for item in accounts if not ACCOUNT.match(item)]
+    if bad:
+        raise _FieldError("账号格式不正确：" + "、".join(bad[:5]))
+    repeated = sorted({item for item in accounts if accounts.count(item) > 1})
+    if repeated:
+        raise _FieldError("账号重复：" + "、".join(repeated[:5]))
+    return accounts or None
+
+
+_CONVERTERS = {"string": _to_string, "long": _to_long, "boolean": _to_boolean, "date": _to_date,
+               "enum": _to_enum, "users": _to_users}
+
+
+def _check_limits(spec: Field, value) -> None:
+    if spec.min is not None and value < spec.min:
+        raise _FieldError(f"不能早于 {spec.min}" if spec.type == "date" else f"不能小于 {spec.min}")
+    if spec.max is not None and value > spec.max:
+        raise _FieldError(f"不能晚于 {spec.max}" if spec.type == "date" else f"不能大于 {spec.max}")
+    unit = "人" if spec.type == "users" else "个字"
+    if spec.minlength is not None and len(value) < spec.minlength:
+        raise _FieldError(f"至少 {spec.minlength} {unit}")
+    if spec.maxlength is not None and len(value) > spec.maxlength:
+        raise _FieldError(f"不能超过 {spec.maxlength} {unit}")

@@ -1,0 +1,193 @@
+"""Repository service: validate and deploy BPMN versions, cache parsed specs.
+
+A version is identified by the SHA-256 of its file: deploying the same bytes
+again returns the existing version. Running cases keep the version they started on.
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from SpiffWorkflow.bpmn.parser import BpmnParser
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+
+from . import bpmn_validation
+from ..trail import chain as trail
+from ..kernel.clock import Clock
+from ..kernel.db import Database
+from ..errors import InvalidInput, NotFound, ProcessValidationError, TooLarge
+from ..models import ProcessDefinition
+
+
+@dataclass(frozen=True)
+class ParsedProcess:
+    spec: object
+    subprocess_specs: dict
+    lanes: tuple
+    has_timers: bool = False
+    forms: dict = field(default_factory=dict)    # user task element id -> forms.Form, parsed once per file
+
+
+# Parsed specs by content hash: the same bytes are parsed once per process, whatever the database.
+_parsed_by_hash: dict[str, ParsedProcess] = {}
+
+
+def parse_spec(content: bytes, filename: str = "process.bpmn") -> tuple[bpmn_validation.CheckedDocument, ParsedProcess]:
+    """Validate and parse; every failure becomes a ProcessValidationError naming element and line."""
+    checked = bpmn_validation.check(content)
+    return checked, build_spec(checked, filename)
+
+
+def build_spec(checked: bpmn_validation.CheckedDocument, filename: str) -> ParsedProcess:
+    parser = BpmnParser()
+    try:
+        parser.add_bpmn_xml(checked.tree, filename)
+        spec = parser.get_spec(checked.process_id)
+        subprocess_specs = parser.get_subprocess_specs(checked.process_id)
+    except ValidationException as exc:
+        element = getattr(exc, "id", None) or None
+        line = bpmn_validation.line_of(checked.tree, element) or (exc.line_number or None)
+        raise ProcessValidationError(f"invalid process: {exc}", element=element, line=line) from None
+    except (SpiffWorkflowException, KeyError, ValueError, TypeError, AttributeError) as exc:
+        element = getattr(exc, "id", None) or getattr(getattr(exc, "task_spec", None), "bpmn_id", None)
+        raise ProcessValidationError(
+            f"the process cannot be built: {exc}", element=element,
+            line=bpmn_validation.line_of(checked.tree, element),
+        ) from None
+    _connect_multi_instance_merges(spec, subprocess_specs)
+    all_specs = list(spec.task_specs.values()) + [
+        ts for sub in subprocess_specs.values() for ts in sub.task_specs.values()]
+    lanes = tuple(sorted({ts.lane for ts in all_specs if getattr(ts, "lane", None)}))
+    has_timers = any(isinstance(getattr(ts, "event_definition", None), TimerEventDefinition) for ts in all_specs)
+    return ParsedProcess(spec, subprocess_specs, lanes, has_timers, checked.forms)
+
+
+def _connect_multi_instance_merges(spec, subprocess_specs) -> None:
+    """SpiffWorkflow connects a multi-instance child's completion to the collection merge only when it creates the
+    child; a workflow restored in another process would never fill its output collection. Connect them once here."""
+    from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
+
+    for process in [spec, *subprocess_specs.values()]:
+        for task_spec in process.task_specs.values():
+            if isinstance(task_spec, MultiInstanceTask):
+                child = process.task_specs[task_spec.task_spec]
+                if not child.completed_event.is_connected(task_spec.merge_child):
+                    child.completed_event.connect(task_spec.merge_child)
+
+
+class RepositoryService:
+    def __init__(self, db: Database, clock: Clock, max_upload_bytes: int = 2 * 1024 * 1024):
+        self.db = db
+        self.clock = clock
+        self.max_upload_bytes = max_upload_bytes
+        self._hash_of: dict[int, str] = {}
+        self._lock = threading.Lock()
+
+    def _check_size(self, content: bytes) -> None:
+        if len(content) > self.max_upload_bytes:
+            raise TooLarge(f"the file is larger than {self.max_upload_bytes} bytes", limit=self.max_upload_bytes)
+
+    def validate(self, content: bytes, filename: str = "process.bpmn") -> list[dict]:
+        """Every problem that would stop ``deploy`` ([{element, message, line}]; empty when it would deploy),
+        without deploying. The engine's own build runs only once the file passes the static checks."""
+        self._check_size(content)
+        checked, problems = bpmn_validation.examine(content)
+        if checked is not None and not problems:
+            try:
+                content.decode("utf-8")
+                build_spec(checked, filename)   # not cached: the modeler validates many drafts
+            except UnicodeDecodeError:
+                problems = [ProcessValidationError("the file is not UTF-8 encoded", line=1)]
+            except ProcessValidationError as problem:
+                problems = [problem]
+        return [{"element": p.element, "message": p.message, "line": p.line} for p in problems]
+
+    def deploy(self, content: bytes, filename: str = "process.bpmn", actor: str | None = None) -> dict:
+        self._check_size(content)
+        content_hash = hashlib.sha256(content).hexdigest()
+        with self.db.reading() as session:
+            existing = session.scalar(sa.select(ProcessDefinition).where(ProcessDefinition.content_hash == content_hash))
+            if existing is not None:
+                return self._describe(existing, created=False)
+        if content_hash in _parsed_by_hash:
+            checked = bpmn_validation.check(content)
+            parsed = _parsed_by_hash[content_hash]
+        else:
+            checked, parsed = parse_spec(content, filename)
+            _parsed_by_hash[content_hash] = parsed
+        try:
+            xml_text = content.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ProcessValidationError("the file is not UTF-8 encoded", line=1) from None
+        with self.db.transaction() as session:
+            version = (session.scalar(
+                sa.select(sa.func.max(ProcessDefinition.version)).where(ProcessDefinition.key == checked.process_id)
+            ) or 0) + 1
+            definition = ProcessDefinition(
+                key=checked.process_id, version=version, name=checked.process_name, content_hash=content_hash,
+                filename=filename[:255], xml=xml_text, deployed_at=self.clock.now(), deployed_by=actor,
+            )
+            session.add(definition)
+            session.flush()
+            trail.append(session, [trail.event(
+                "process_deployed", self.clock.now(), actor=actor, element_id=checked.process_id,
+                data_digest=content_hash, detail={"definition_id": definition.id, "version": version, "filename": filename},
+            )])
+        with self._lock:
+            self._hash_of[definition.id] = content_hash
+        return self._describe(definition, created=True)
+
+    @staticmethod
+    def _describe(definition: ProcessDefinition, created: bool) -> dict:
+        return {
+            "id": definition.id, "key": definition.key, "version": definition.version, "name": definition.name,
+            "content_hash": definition.content_hash, "deployed_at": definition.deployed_at.isoformat(),
+            "created": created,
+        }
+
+    def parsed(self, definition_id: int) -> ParsedProcess:
+        content_hash = self._hash_of.get(definition_id)
+        if content_hash is not None and content_hash in _parsed_by_hash:
+            return _parsed_by_hash[content_hash]
+        with self.db.reading() as session:
+            definition = session.get(ProcessDefinition, definition_id)
+            if definition is None:
+                raise NotFound(f"process definition {definition_id} does not exist")
+            xml, filename, content_hash = definition.xml, definition.filename, definition.content_hash
+        parsed = _parsed_by_hash.get(content_hash)
+        if parsed is None:
+            _, parsed = parse_spec(xml.encode("utf-8"), filename)
+            _parsed_by_hash[content_hash] = parsed
+        with self._lock:
+            self._hash_of[definition_id] = content_hash
+        return parsed
+
+    def form(self, definition_id: int, element_id: str):
+        """The form of a user task of a deployed version, or None when the step has none."""
+        return self.parsed(definition_id).forms.get(element_id)
+
+    def latest(self, session, key: str) -> ProcessDefinition:
+        definition = session.scalar(
+            sa.select(ProcessDefinition).where(ProcessDefinition.key == key).order_by(ProcessDefinition.version.desc()).limit(1)
+        )
+        if definition is None:
+            raise NotFound(f"no deployed process with key {key!r}")
+        return definition
+
+    def list_definitions(self, key: str | None = None) -> list[dict]:
+        with self.db.reading() as session:
+            query = sa.select(ProcessDefinition).order_by(ProcessDefinition.key, ProcessDefinition.version)
+            if key:
+                query = query.where(ProcessDefinition.key == key)
+            return [self._describe(d, created=False) for d in session.scalars(query)]
+
+    def get_xml(self, definition_id: int) -> str:
+        with self.db.reading() as session:
+            definition = session.get(ProcessDefinition, definition_id)
+            if definition is None:
+                raise NotFound(f"process definition {definition_id} does not exist")
+            return definition.xml

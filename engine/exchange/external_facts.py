@@ -1,0 +1,69 @@
+"""Checking facts reported by ministry systems (专网业务系统) before any of them is recorded.
+
+A fact is a JSON object (the CSV import produces the same objects; schema in docs/exchange-facts.schema.json):
+``case`` (the system's case number), ``matter_code``, ``step`` (received, accepted, reviewed, decided,
+licence_issued), ``happened_at`` (ISO-8601; without an offset it is Beijing time), and by step: ``applicant``
+({"name": …}, for a case not seen before), ``outcome`` (approved, denied, refused) and ``reasons`` for a
+decision, ``licence_code`` for a licence. Every problem is reported with the fact's line; none is recorded then.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+
+from ..kernel.clock import parse_instant
+
+STEPS = {"received": "收件", "accepted": "受理", "reviewed": "审查", "decided": "决定", "licence_issued": "发证"}
+OUTCOMES = ("approved", "denied", "refused")
+MAX_FACTS = 10000
+FUTURE_TOLERANCE = _dt.timedelta(minutes=5)
+
+
+def _text(raw: dict, key: str, limit: int) -> str | None:
+    value = raw.get(key)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        value = str(value) if isinstance(value, int) and not isinstance(value, bool) else None
+    if value is None or len(value.strip()) > limit:
+        raise ValueError(f"{key} must be text of at most {limit} characters")
+    return value.strip() or None
+
+
+def check_fact(raw, now: _dt.datetime) -> tuple[dict | None, list[tuple[str, str]]]:
+    """The clean fact, or the (field, message) problems of this one."""
+    if not isinstance(raw, dict):
+        return None, [("fact", "each fact must be a JSON object")]
+    problems, fact = [], {}
+    for key, limit, required in (("case", 64, True), ("matter_code", 64, False), ("reasons", 2000, False),
+                                 ("licence_code", 32, False), ("official", 64, False)):
+        try:
+            fact[key] = _text(raw, key, limit)
+        except ValueError as exc:
+            problems.append((key, str(exc)))
+            continue
+        if required and not fact[key]:
+            problems.append((key, f"{key} is required"))
+    step = raw.get("step")
+    if step not in STEPS:
+        problems.append(("step", f"step must be one of {', '.join(STEPS)}"))
+    fact["step"] = step
+    happened = raw.get("happened_at")
+    try:
+        fact["happened_at"] = parse_instant(happened) if isinstance(happened, str) else None
+    except ValueError:
+        fact["happened_at"] = None
+    if fact["happened_at"] is None:
+        problems.append(("happened_at", "happened_at must be an ISO-8601 time, e.g. 2026-11-20T10:30:00+08:00"))
+    elif fact["happened_at"] > now + FUTURE_TOLERANCE:
+        problems.append(("happened_at", "happened_at is in the future"))
+    if step == "decided":
+        fact["outcome"] = raw.get("outcome")
+        if fact["outcome"] not in OUTCOMES:
+            problems.append(("outcome", f"a decision needs an outcome: {', '.join(OUTCOMES)}"))
+    applicant = raw.get("applicant")
+    if applicant is not None:
+        if not isinstance(applicant, dict) or not isinstance(applicant.get("name"), str) or not applicant["name"].strip():
+            problems.append(("applicant", "applicant must be an object with a name"))
+        else:
+            fact["applicant"] = {k: str(v)[:200] for k, v in applicant.items() if isinstance(v, (str, int))}
+    return (None if problems else fact), problems

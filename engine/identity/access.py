@@ -1,0 +1,59 @@
+"""Who may see a case: its applicant, its departments' officials, and supervisors."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..errors import NotFound, PermissionDenied
+from .actors import Actor
+from ..models import Case, CaseReader, TaskRecord
+
+
+def may_view_case(session, actor: Actor, case: Case) -> bool:
+    if actor.oversees_all or case.created_by == actor.id:
+        return True
+    if session.get(CaseReader, (case.id, actor.id)) is not None:
+        return True
+    units = units_seen(actor)
+    if not units:
+        return False
+    if case.department in units:
+        return True
+    involved = session.scalar(sa.select(sa.func.count()).select_from(TaskRecord).where(
+        TaskRecord.case_id == case.id, TaskRecord.department.in_(units)))
+    return bool(involved)
+
+
+def units_seen(actor: Actor) -> tuple:
+    """Departments whose cases the actor sees (besides their own applications): a supervisor's whole scope,
+    an official's own department."""
+    if actor.is_supervisor:
+        return actor.supervised + ((actor.department,) if actor.department else ())
+    return (actor.department,) if actor.department else ()
+
+
+def case_scope(query, actor: Actor, case_column, created_by_column):
+    """Restrict a query over cases to those the actor may see."""
+    if actor.oversees_all:
+        return query
+    units = units_seen(actor)
+    involved = sa.select(TaskRecord.case_id).where(TaskRecord.department.in_(units))
+    return query.where(sa.or_(case_column.in_(units), created_by_column == actor.id, Case.id.in_(involved)))
+
+
+def require_case_view(session, actor: Actor, case_id: int) -> Case:
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound(f"case {case_id} does not exist")
+    if not may_view_case(session, actor, case):
+        raise PermissionDenied("this case belongs to another unit")
+    return case
+
+
+def require_own_case(session, actor: Actor, case_id) -> Case:
+    """The case as its applicant sees it: only the account that applied, never officials or other applicants."""
+    case = session.get(Case, case_id) if isinstance(case_id, int) else None
+    if case is None:
+        raise NotFound(f"case {case_id} does not exist")
+    if case.created_by != actor.id:
+        raise PermissionDenied("this case belongs to another applicant")
+    return case

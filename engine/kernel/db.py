@@ -1,0 +1,126 @@
+"""Database plumbing: declarative base, engine with production durability, sessions."""
+from __future__ import annotations
+
+import datetime as _dt
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Timezone-aware instants stored in UTC on every backend."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(_dt.timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=_dt.timezone.utc)
+        return value.astimezone(_dt.timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def where_given(query, *conditions):
+    """Add ``column == value`` for each (column, value) pair whose value was given (not None or empty)."""
+    for column, value in conditions:
+        if value is not None and value != "":
+            query = query.where(column == value)
+    return query
+
+
+def create_db_engine(url: str, **kwargs) -> sa.Engine:
+    """An engine with durable settings: SQLite in WAL mode with synchronous=FULL."""
+    if url.startswith("sqlite"):
+        if ":memory:" in url or url in ("sqlite://", "sqlite:///"):
+            from sqlalchemy.pool import StaticPool
+
+            kwargs.setdefault("poolclass", StaticPool)
+        else:
+            Path(url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+        kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
+        engine = sa.create_engine(url, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # pysqlite's own transaction handling defers BEGIN; issue it ourselves so
+        # that a transaction takes the write lock up front (no upgrade deadlocks).
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return sa.create_engine(url, **kwargs)
+
+
+def _sqlite_begin(conn):
+    readonly = conn.get_execution_options().get("shenpi_readonly")
+    conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+
+def _sqlite_pragmas(dbapi_connection, _record):
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+class Database:
+    """Owns the SQLAlchemy engine and hands out sessions; knows nothing of Flask."""
+
+    def __init__(self, url: str | None = None, engine: sa.Engine | None = None):
+        if engine is None:
+            if url is None:
+                raise ValueError("a database URL or an engine is required")
+            engine = create_db_engine(url)
+        self.engine = engine
+        self.session_factory = sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+        self._read_factory = sessionmaker(
+            bind=engine.execution_options(shenpi_readonly=True), expire_on_commit=False, autoflush=False
+        )
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def create_all(self) -> None:
+        """Create the tables of every model imported so far (the composition root imports ``engine.models``)."""
+        Base.metadata.create_all(self.engine)
+
+    @contextmanager
+    def transaction(self):
+        """One unit of work: commits on success, rolls back on any error."""
+        session: Session = self.session_factory()
+        try:
+            with session.begin():
+                yield session
+        finally:
+            session.close()
+
+    @contextmanager
+    def connect(self):
+        """A Core connection in one transaction: the lean path for hot, statement-level work."""
+        with self.engine.begin() as connection:
+            yield connection
+
+    @contextmanager
+    def reading(self):
+        session: Session = self._read_factory()
+        try:
+            yield session
+        finally:
+            session.close()  # releases the connection (rolled back by the pool); loaded objects stay readable

@@ -1,0 +1,53 @@
+"""Notices the engine writes on its own: warning lights, supplement requests (补正) and decisions.
+
+Task assignment, urging, escalation, supervision and complaint notices are written where those happen."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..identity.actors import APPLICANT, department_heads
+from ..deadlines.lights import RED, YELLOW
+from ..models import Case, TaskRecord, User
+from .messages import notify
+
+OUTCOME_NAMES = {"approved": "准予许可", "denied": "不予许可", "refused": "不予受理", "terminated": "已终止",
+                 "completed": "已办结"}
+LIGHT_NAMES = {YELLOW: "黄灯预警", RED: "红灯（已超过法定时限）"}
+
+
+def _applicant_account(session, created_by: str | None) -> str | None:
+    if not created_by:
+        return None
+    roles = session.scalar(sa.select(User.roles).where(User.id == created_by))
+    return created_by if roles and APPLICANT in roles else None
+
+
+def case_light_changed(session, case: Case, light: str, now) -> None:
+    """A case turning yellow or red: its open tasks' holders are told; on red, the department's heads too."""
+    if light not in (YELLOW, RED):
+        return
+    holders = session.scalars(sa.select(TaskRecord.assignee).where(
+        TaskRecord.case_id == case.id, TaskRecord.state == "open", TaskRecord.assignee.is_not(None))).all()
+    recipients = list(holders) + (department_heads(session, case.department) if light == RED or not holders else [])
+    notify(session, recipients, "warning_light", f"办件 {case.number}：{LIGHT_NAMES[light]}，请抓紧办理。", now,
+           case_id=case.id)
+
+
+def task_light_changed(session, record: TaskRecord, light: str, now) -> None:
+    if light in (YELLOW, RED) and record.assignee:
+        notify(session, [record.assignee], "warning_light", f"待办“{record.name}”：{LIGHT_NAMES[light]}。", now,
+               case_id=record.case_id, task_id=record.id)
+
+
+def supplement_requested(session, case: Case, missing: list, now) -> None:
+    applicant = _applicant_account(session, case.created_by)
+    notify(session, [applicant], "supplement_request",
+           f"办件 {case.number} 需要补正材料：{'、'.join(missing)}。请在办事大厅提交。", now, case_id=case.id)
+
+
+def on_case_end(ctx, outcome: str) -> None:
+    """Stepper end hook: the applicant learns the decision."""
+    created_by = ctx.session.scalar(sa.select(Case.created_by).where(Case.id == ctx.case.id))
+    applicant = _applicant_account(ctx.session, created_by)
+    notify(ctx.session, [applicant], "decision",
+           f"办件 {ctx.case.number} 已办结：{OUTCOME_NAMES.get(outcome, outcome)}。", ctx.now, case_id=ctx.case.id)

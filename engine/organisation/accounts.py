@@ -1,0 +1,203 @@
+"""Staff accounts as administrators keep them: create, edit, reset a password, deactivate (never delete)."""
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from ..identity import passwords
+from ..trail import chain as trail
+from ..errors import InvalidInput, NotFound, PermissionDenied
+from ..identity.actors import ADMIN, APPLICANT, HEAD_POST, ROLES, Actor, IdentityService, split_lane
+from ..models import Department, Matter, User
+from ..kernel.paging import page_of_list
+
+USER_ID = re.compile(r"^[\w.@-]{2,64}$")
+PHONE = re.compile(r"^[0-9+\-() ]{5,32}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_POSTS = 20
+
+
+class AccountService:
+    def __init__(self, db, clock, identity: IdentityService, repository):
+        self.db = db
+        self.clock = clock
+        self.identity = identity
+        self.repository = repository
+
+    def list_users(self, department_id: str | None = None, role: str | None = None,
+                   active: bool | None = None, text: str | None = None) -> list[dict]:
+        query = sa.select(User, Department.name).outerjoin(Department, User.department_id == Department.id)
+        if department_id:
+            query = query.where(User.department_id == department_id)
+        if active is not None:
+            query = query.where(User.active.is_(active))
+        if text and text.strip():
+            pattern = f"%{text.strip()}%"
+            query = query.where(sa.or_(User.id.ilike(pattern), User.name.ilike(pattern)))
+        with self.db.reading() as session:
+            rows = session.execute(query.order_by(User.id)).all()
+        return [_describe(user, department) for user, department in rows
+                if not role or role in (user.roles or ())]
+
+    def page_users(self, department_id: str | None = None, role: str | None = None, active: bool | None = None,
+                   text: str | None = None, page=1, per_page=None) -> dict:
+        """One page of ``list_users``."""
+        return page_of_list(self.list_users(department_id, role, active, text), page, per_page)
+
+    def get(self, user_id: str) -> dict:
+        with self.db.reading() as session:
+            row = session.execute(sa.select(User, Department.name).outerjoin(
+                Department, User.department_id == Department.id).where(User.id == user_id)).first()
+            if row is None:
+                raise NotFound(f"用户 {user_id} 不存在")
+            return _describe(*row)
+
+    def known_posts(self, department_id: str | None = None) -> list[str]:
+        """Posts the department's matters' lanes name (or every unit's, without one), and posts already held."""
+        with self.db.reading() as session:
+            name = session.scalar(sa.select(Department.name).where(Department.id == department_id)) \
+                if department_id else None
+            matters = session.execute(sa.select(Matter.department, Matter.process_key)).all()
+            held = session.scalars(sa.select(User.posts).where(
+                User.department_id == department_id) if department_id else sa.select(User.posts)).all()
+            keys = {}
+            for department, key in matters:
+                definition = session.scalar(self._latest(key))
+                if definition is not None:
+                    keys[definition] = department
+        posts = {HEAD_POST} | {post for user_posts in held for post in user_posts or ()}
+        for definition_id, matter_department in keys.items():
+            for lane in self.repository.parsed(definition_id).lanes:
+                lane_department, post = split_lane(lane, matter_department)
+                if post and (name is None or lane_department == name):
+                    posts.add(post)
+        return sorted(posts)
+
+    @staticmethod
+    def _latest(key: str):
+        from ..models import ProcessDefinition
+
+        return sa.select(ProcessDefinition.id).where(ProcessDefinition.key == key).order_by(
+            ProcessDefinition.version.desc()).limit(1)
+
+    def create(self, data: dict, password: str, actor: Actor) -> dict:
+        """A staff account with a temporary password the administrator hands over."""
+        _require_admin(actor)
+        errors = {}
+        user_id = data.get("id").strip() if isinstance(data.get("id"), str) else ""
+        if not USER_ID.match(user_id):
+            errors["id"] = "用户名须为 2–64 位字母、数字或 ._-@"
+        try:
+            hashed = passwords.hash_password(password)
+        except InvalidInput as exc:
+            errors["password"], hashed = exc.message, None
+        with self.db.transaction() as session:
+            if user_id and session.get(User, user_id) is not None:
+                errors["id"] = "该用户名已被使用"
+            values = self._check(session, data, user_id, errors)
+            user = User(id=user_id, password_hash=hashed, active=True, **values)
+            session.add(user)
+            session.flush()
+            self._record(session, "user_created", actor, user_id, _public(values))
+        return self.get(user_id)
+
+    def update(self, user_id: str, data: dict, actor: Actor) -> dict:
+        _require_admin(actor)
+        with self.db.transaction() as session:
+            user = _get(session, user_id)
+            values = self._check(session, data, user_id, {})
+            changed = {name: value for name, value in values.items() if getattr(user, name) != value}
+            if ADMIN in user.roles and "roles" in changed and ADMIN not in values["roles"] and user_id == actor.id:
+                raise InvalidInput("不能取消自己的系统管理员角色", errors={"roles": "不能取消自己的系统管理员角色"})
+            for name, value in changed.items():
+                setattr(user, name, value)
+            if changed:
+                self._record(session, "user_updated", actor, user_id, _public(changed))
+        return self.get(user_id)
+
+    def reset_password(self, user_id: str, password: str, actor: Actor) -> None:
+        """The administrator sets a temporary password (argon2id, recorded as ``password_set``)."""
+        _require_admin(actor)
+        self.identity.set_password(user_id, password, actor)
+
+    def set_active(self, user_id: str, active: bool, actor: Actor) -> None:
+        """Deactivate (the account can no longer sign in or use its tokens) or reactivate; never delete."""
+        _require_admin(actor)
+        if not active and user_id == actor.id:
+            raise InvalidInput("不能停用自己的账号")
+        with self.db.transaction() as session:
+            user = _get(session, user_id)
+            if user.active == active:
+                return
+            if active and user.department_id and not session.get(Department, user.department_id).active:
+                raise InvalidInput("所在单位已停用，请先启用单位或调整所在单位")
+            user.active = active
+            self._record(session, "user_reactivated" if active else "user_deactivated", actor, user_id, None)
+
+    def _check(self, session, data: dict, user_id: str, errors: dict) -> dict:
+        """The stored values for ``data``; raises with every field error at once."""
+        name = data.get("name").strip() if isinstance(data.get("name"), str) else ""
+        if not 1 <= len(name) <= 100:
+            errors["name"] = "请填写姓名（100 字以内）"
+        roles = [role for role in ROLES if role in (data.get("roles") or ())]
+        if not roles or len(roles) != len(set(data.get("roles") or ())):
+            errors["roles"] = "请至少选择一个角色"
+        elif APPLICANT in roles and len(roles) > 1:
+            errors["roles"] = "申请人账号不能兼任工作人员角色"
+        department_id = data.get("department") or None
+        department = session.get(Department, department_id) if department_id else None
+        if department_id and (department is None or not department.active):
+            errors["department"] = "单位不存在或已停用"
+        elif department is None and roles != [APPLICANT]:
+            errors["department"] = "工作人员须选择所在单位"
+        posts = [p.strip() for p in data.get("posts") or () if isinstance(p, str) and p.strip()]
+        if len(posts) > MAX_POSTS or any(len(p) > 50 for p in posts):
+            errors["posts"] = f"岗位最多 {MAX_POSTS} 个，每个不超过 50 字"
+        phone = (data.get("phone") or "").strip() or None
+        if phone and not PHONE.match(phone):
+            errors["phone"] = "电话号码格式有误"
+        email = (data.get("email") or "").strip() or None
+        if email and (len(email) > 200 or not EMAIL.match(email)):
+            errors["email"] = "电子邮箱格式有误"
+        backup_id = (data.get("backup") or "").strip() or None
+        if backup_id:
+            backup = session.get(User, backup_id)
+            if backup_id == user_id:
+                errors["backup"] = "AB岗不能是本人"
+            elif backup is None or not backup.active:
+                errors["backup"] = "AB岗人员不存在或已停用"
+            elif backup.department_id != department_id:
+                errors["backup"] = "AB岗人员须与本人在同一单位"
+        if errors:
+            raise InvalidInput("用户信息有误，请修改标出的内容", errors=errors)
+        return {"name": name, "department_id": department_id, "posts": list(dict.fromkeys(posts)), "roles": roles,
+                "phone": phone, "email": email, "backup_user_id": backup_id}
+
+    def _record(self, session, event: str, actor: Actor, user_id: str, detail: dict | None) -> None:
+        trail.append(session, [trail.event(event, self.clock.now(), actor=actor.id, element_id=user_id,
+                                           detail=detail)])
+
+
+def _require_admin(actor: Actor) -> None:
+    if not actor.is_admin:
+        raise PermissionDenied("只有系统管理员可以管理用户")
+
+
+def _get(session, user_id: str) -> User:
+    user = session.get(User, user_id) if isinstance(user_id, str) else None
+    if user is None:
+        raise NotFound(f"用户 {user_id} 不存在")
+    return user
+
+
+def _public(values: dict) -> dict:
+    """What the trail keeps of a change: no contact details, only that they changed."""
+    return {name: ("changed" if name in ("phone", "email") else value) for name, value in values.items()}
+
+
+def _describe(user: User, department: str | None) -> dict:
+    return {"id": user.id, "name": user.name, "department_id": user.department_id, "department": department,
+            "posts": list(user.posts or ()), "roles": list(user.roles or ()), "phone": user.phone,
+            "email": user.email, "backup": user.backup_user_id, "active": user.active,
+            "absent_from": user.absent_from, "absent_until": user.absent_until}

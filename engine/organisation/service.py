@@ -1,0 +1,226 @@
+"""The organisation as administrators keep it: the 省/市/区/镇(街道)/社区 hierarchy of units.
+
+Lanes, matters and cases name a unit by its name, so a unit that any of them names keeps its name.
+Units are never deleted; a unit is deactivated once nothing active depends on it.
+"""
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from ..trail import chain as trail
+from ..errors import InvalidInput, NotFound, PermissionDenied
+from ..identity.actors import Actor
+from ..models import Case, Department, Matter, TaskRecord, User
+
+LEVELS = ("province", "city", "district", "town", "community")
+LEVEL_NAMES = {"province": "省", "city": "市", "district": "区（县）", "town": "镇（街道）", "community": "社区（村）"}
+UNIT_ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,63}$")
+OPEN_CASE = ("running",)
+
+
+class OrganisationService:
+    def __init__(self, db, clock):
+        self.db = db
+        self.clock = clock
+
+    # --- reading ------------------------------------------------------------------------------
+    def tree(self) -> list[dict]:
+        """The units as nested dicts (roots first, children by name), each with its count of active users."""
+        with self.db.reading() as session:
+            units = session.scalars(sa.select(Department).order_by(Department.name)).all()
+            users = dict(session.execute(sa.select(User.department_id, sa.func.count()).where(
+                User.active.is_(True)).group_by(User.department_id)).all())
+        nodes = {u.id: {"id": u.id, "name": u.name, "level": u.level, "level_name": LEVEL_NAMES.get(u.level, u.level),
+                        "parent": u.parent_id, "active": u.active, "users": users.get(u.id, 0), "children": []}
+                 for u in units}
+        roots = []
+        for node in nodes.values():
+            parent = nodes.get(node["parent"])
+            (parent["children"] if parent else roots).append(node)
+        return roots
+
+    def units(self, active_only: bool = False) -> list[dict]:
+        """Every unit in tree order with its depth, for pickers and lists."""
+        flat = []
+
+        def walk(nodes, depth):
+            for node in nodes:
+                if node["active"] or not active_only:
+                    flat.append({k: v for k, v in node.items() if k != "children"} | {"depth": depth})
+                walk(node["children"], depth + 1)
+        walk(self.tree(), 0)
+        return flat
+
+    def unit(self, unit_id: str) -> dict:
+        with self.db.reading() as session:
+            unit = _get(session, unit_id)
+            return {"id": unit.id, "name": unit.name, "level": unit.level, "parent": unit.parent_id,
+                    "active": unit.active, "blockers": self._blockers(session, unit)}
+
+    # --- changes ------------------------------------------------------------------------------
+    def create(self, unit_id: str, name: str, level: str, parent_id: str | None, actor: Actor) -> dict:
+        _require_admin(actor)
+        unit_id = (unit_id or "").strip()
+        name = _name(name)
+        if not UNIT_ID.match(unit_id):
+            raise InvalidInput("单位编码须为 1–64 位字母、数字、- 或 _", field="id")
+        with self.db.transaction() as session:
+            if session.get(Department, unit_id) is not None:
+                raise InvalidInput("该单位编码已存在", field="id")
+            self._check_unique_name(session, name, None)
+            parent = self._parent(session, parent_id)
+            _check_level(level, parent, [])
+            session.add(Department(id=unit_id, name=name, level=level, parent_id=parent.id if parent else None,
+                                   active=True))
+            self._record(session, "department_created", actor, unit_id,
+                         {"name": name, "level": level, "parent": parent.id if parent else None})
+        return self.unit(unit_id)
+
+    def rename(self, unit_id: str, name: str, actor: Actor) -> None:
+        _require_admin(actor)
+        name = _name(name)
+        with self.db.transaction() as session:
+            unit = _get(session, unit_id)
+            if unit.name == name:
+                return
+            self._check_unique_name(session, name, unit.id)
+            uses = _count(session, Matter.code, Matter.department == unit.name) + _count(
+                session, Case.id, Case.department == unit.name) + _count(
+                session, TaskRecord.id, TaskRecord.department == unit.name)
+            if uses:
+                raise InvalidInput(f"“{unit.name}”已被事项、办件或流程环节引用，改名会使其失去对应单位，不能改名",
+                                   field="name")
+            self._record(session, "department_renamed", actor, unit.id, {"from": unit.name, "to": name})
+            unit.name = name
+
+    def move(self, unit_id: str, parent_id: str | None, actor: Actor) -> None:
+        _require_admin(actor)
+        with self.db.transaction() as session:
+            unit = _get(session, unit_id)
+            parent = self._parent(session, parent_id)
+            if parent is not None and (parent.id == unit.id or unit.id in _ancestors(session, parent)):
+                raise InvalidInput("不能把单位移到它自己或它的下级单位之下", field="parent")
+            _check_level(unit.level, parent, _children(session, unit))
+            self._record(session, "department_moved", actor, unit.id, {"from": unit.parent_id,
+                                                                        "to": parent.id if parent else None})
+            unit.parent_id = parent.id if parent else None
+
+    def set_level(self, unit_id: str, level: str, actor: Actor) -> None:
+        _require_admin(actor)
+        with self.db.transaction() as session:
+            unit = _get(session, unit_id)
+            parent = session.get(Department, unit.parent_id) if unit.parent_id else None
+            _check_level(level, parent, _children(session, unit))
+            self._record(session, "department_level", actor, unit.id, {"from": unit.level, "to": level})
+            unit.level = level
+
+    def deactivate(self, unit_id: str, actor: Actor) -> None:
+        _require_admin(actor)
+        with self.db.transaction() as session:
+            unit = _get(session, unit_id)
+            if not unit.active:
+                raise InvalidInput("该单位已停用")
+            blockers = self._blockers(session, unit)
+            if blockers:
+                raise InvalidInput(f"“{unit.name}”还有 {'、'.join(blockers)}，不能停用")
+            unit.active = False
+            self._record(session, "department_deactivated", actor, unit.id, {"name": unit.name})
+
+    def reactivate(self, unit_id: str, actor: Actor) -> None:
+        _require_admin(actor)
+        with self.db.transaction() as session:
+            unit = _get(session, unit_id)
+            parent = session.get(Department, unit.parent_id) if unit.parent_id else None
+            if parent is not None and not parent.active:
+                raise InvalidInput(f"上级单位“{parent.name}”已停用，请先启用上级单位")
+            if not unit.active:
+                unit.active = True
+                self._record(session, "department_reactivated", actor, unit.id, {"name": unit.name})
+
+    # --- helpers ------------------------------------------------------------------------------
+    @staticmethod
+    def _blockers(session, unit: Department) -> list[str]:
+        """What keeps a unit from being deactivated, in words."""
+        found = []
+        for label, column, condition in (
+            ("在岗用户", User.id, sa.and_(User.department_id == unit.id, User.active.is_(True))),
+            ("在用下级单位", Department.id, sa.and_(Department.parent_id == unit.id, Department.active.is_(True))),
+            ("已发布事项", Matter.code, sa.and_(Matter.department == unit.name, Matter.published.is_(True))),
+            ("未办结办件", Case.id, sa.and_(Case.department == unit.name, Case.status.in_(OPEN_CASE))),
+        ):
+            count = _count(session, column, condition)
+            if count:
+                found.append(f"{count} 个{label}")
+        return found
+
+    @staticmethod
+    def _check_unique_name(session, name: str, own_id: str | None) -> None:
+        other = session.scalar(sa.select(Department.id).where(Department.name == name))
+        if other is not None and other != own_id:
+            raise InvalidInput("已有同名单位", field="name")
+
+    @staticmethod
+    def _parent(session, parent_id: str | None) -> Department | None:
+        if not parent_id:
+            return None
+        parent = session.get(Department, parent_id)
+        if parent is None:
+            raise InvalidInput("上级单位不存在", field="parent")
+        if not parent.active:
+            raise InvalidInput(f"上级单位“{parent.name}”已停用", field="parent")
+        return parent
+
+    def _record(self, session, event: str, actor: Actor, unit_id: str, detail: dict) -> None:
+        trail.append(session, [trail.event(event, self.clock.now(), actor=actor.id, element_id=unit_id,
+                                           detail=detail)])
+
+
+def _require_admin(actor: Actor) -> None:
+    if not actor.is_admin:
+        raise PermissionDenied("只有系统管理员可以维护组织机构")
+
+
+def _get(session, unit_id: str) -> Department:
+    unit = session.get(Department, unit_id) if isinstance(unit_id, str) else None
+    if unit is None:
+        raise NotFound(f"单位 {unit_id} 不存在")
+    return unit
+
+
+def _name(name) -> str:
+    name = name.strip() if isinstance(name, str) else ""
+    if not 2 <= len(name) <= 200:
+        raise InvalidInput("单位名称须为 2–200 个字符", field="name")
+    return name
+
+
+def _count(session, column, condition) -> int:
+    return session.scalar(sa.select(sa.func.count(column)).where(condition)) or 0
+
+
+def _children(session, unit: Department) -> list[Department]:
+    return list(session.scalars(sa.select(Department).where(Department.parent_id == unit.id)))
+
+
+def _ancestors(session, unit: Department) -> set[str]:
+    seen, current = set(), unit
+    while current.parent_id and current.parent_id not in seen:
+        seen.add(current.parent_id)
+        current = session.get(Department, current.parent_id)
+    return seen
+
+
+def _check_level(level: str, parent: Department | None, children: list[Department]) -> None:
+    """A unit sits at its parent's level or below it, and above or at its children's."""
+    if level not in LEVELS:
+        raise InvalidInput("请选择单位层级", field="level")
+    rank = LEVELS.index(level)
+    if parent is not None and parent.level in LEVELS and LEVELS.index(parent.level) > rank:
+        raise InvalidInput(f"{LEVEL_NAMES[level]}级单位不能隶属于{LEVEL_NAMES[parent.level]}级单位“{parent.name}”",
+                           field="level")
+    for child in children:
+        if child.level in LEVELS and LEVELS.index(child.level) < rank:
+            raise InvalidInput(f"下级单位“{child.name}”是{LEVEL_NAMES[child.level]}级，本单位不能设为{LEVEL_NAMES[level]}级",
+                               field="level")

@@ -1,0 +1,183 @@
+"""An applicant's own cases as the portal shows them: plain status, progress, public events, notices, licence.
+
+Only the account that applied sees a case here. The timeline holds only what the applicant is told (received,
+accepted, supplement asked with its items, special procedures, notices issued, decided, licence issued) and
+never officials' opinions or internal operations.
+"""
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+
+from ..identity.access import require_own_case
+from ..errors import NotFound
+from ..runtime.case_clock import PAUSE_KINDS
+from ..worklists.case_flow import step_markers
+from ..casefiles.documents import KINDS
+from ..models import Case, CasePause, IssuedDocument, Licence, Material, Matter, ProcessDefinition, Rating, TaskRecord, TrailEntry
+from ..kernel.paging import page_of_query
+from .public_status import public_status
+
+PUBLIC_EVENTS = ("case_started", "case_accepted", "clock_paused", "clock_resumed", "document_issued", "case_ended",
+                 "licence_issued", "licence_revoked", "service_rated")
+
+APPLICANT_KINDS = ("application", "supplement")
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+class ApplicantCases:
+    def __init__(self, db):
+        self.db = db
+
+    def my_cases(self, actor, limit: int = 200) -> list[dict]:
+        with self.db.reading() as session:
+            return self._with_steps(session, session.execute(self._mine(actor).limit(limit)).all())
+
+    def page_my_cases(self, actor, page=1, per_page=None) -> dict:
+        """One page of the actor's own cases, newest first."""
+        with self.db.reading() as session:
+            found = page_of_query(session, self._mine(actor), page, per_page)
+            return {**found, "items": self._with_steps(session, found["items"])}
+
+    @staticmethod
+    def _mine(actor) -> sa.Select:
+        return (sa.select(Case, Matter.name).join(Matter, Case.matter_code == Matter.code)
+                .where(Case.created_by == actor.id).order_by(Case.created_at.desc(), Case.id.desc()))
+
+    def _with_steps(self, session, rows) -> list[dict]:
+        steps = self._open_steps(session, [case.id for case, _ in rows])
+        return [{**self._summary(case, name), "current_steps": steps.get(case.id, [])} for case, name in rows]
+
+    def case(self, case_id: int, actor) -> dict:
+        with self.db.reading() as session:
+            case = require_own_case(session, actor, case_id)
+            name = session.scalar(sa.select(Matter.name).where(Matter.code == case.matter_code))
+            records = session.execute(sa.select(TaskRecord.element_id, TaskRecord.name, TaskRecord.state)
+                                      .where(TaskRecord.case_id == case.id).order_by(TaskRecord.created_at)).all()
+            current, completed = step_markers((r.element_id, r.state) for r in records)
+            return {
+                **self._summary(case, name),
+                "applicant": dict(case.applicant),
+                "current_steps": [r.name for r in records if r.state == "open"],
+                "current_elements": current,
+                "completed_elements": completed,
+                "timeline": self._timeline(session, case.id),
+                "documents": self.documents(session, case.id),
+                "supplement": self._supplement(session, case),
+                "materials": self._materials(session, case.id),
+                "licence": self._licence(session, case.id),
+                "rated": session.scalar(sa.select(Rating.id).where(Rating.case_id == case.id)) is not None,
+            }
+
+    def diagram_xml(self, case_id: int, actor) -> str:
+        with self.db.reading() as session:
+            case = require_own_case(session, actor, case_id)
+            return session.scalar(sa.select(ProcessDefinition.xml).where(ProcessDefinition.id == case.definition_id))
+
+    def document_case(self, document_id: int, actor) -> int:
+        """The case of a document issued to the applicant; refuses anyone else."""
+        with self.db.reading() as session:
+            case_id = session.scalar(sa.select(IssuedDocument.case_id).where(IssuedDocument.id == document_id))
+            if case_id is None:
+                raise NotFound(f"document {document_id} does not exist")
+            require_own_case(session, actor, case_id)
+            return case_id
+
+    def material_case(self, material_id: int, actor) -> int:
+        """The case of a material, for its applicant only (officials download through their own pages)."""
+        with self.db.reading() as session:
+            case_id = session.scalar(sa.select(Material.case_id).where(Material.id == material_id,
+                                                                       Material.kind.in_(APPLICANT_KINDS)))
+            if case_id is None:
+                raise NotFound(f"material {material_id} does not exist")
+            require_own_case(session, actor, case_id)
+            return case_id
+
+    # --- parts ------------------------------------------------------------------------------------
+    @staticmethod
+    def _summary(case: Case, matter_name: str) -> dict:
+        return {
+            "id": case.id, "number": case.number, "matter": case.matter_code, "matter_name": matter_name,
+            "department": case.department, "applicant_name": case.applicant.get("name"),
+            "status": public_status(case.status, case.outcome, case.accepted_at, case.pause_kind),
+            "ended": case.status == "ended", "created_at": _iso(case.created_at), "accepted_at": _iso(case.accepted_at),
+            "ended_at": _iso(case.ended_at), "promised_due_at": _iso(case.promised_due_at),
+        }
+
+    @staticmethod
+    def _open_steps(session, case_ids: list[int]) -> dict[int, list[str]]:
+        steps: dict[int, list[str]] = {}
+        if case_ids:
+            for case_id, name in session.execute(sa.select(TaskRecord.case_id, TaskRecord.name).where(
+                    TaskRecord.case_id.in_(case_ids), TaskRecord.state == "open").order_by(TaskRecord.created_at)):
+                if name not in steps.setdefault(case_id, []):
+                    steps[case_id].append(name)
+        return steps
+
+    @staticmethod
+    def documents(session, case_id: int) -> list[dict]:
+        return [{"id": d.id, "kind": d.kind, "title": d.content.get("title"), "number": d.number,
+                 "items": d.content.get("items") or [], "issued_at": _iso(d.issued_at)}
+                for d in session.scalars(sa.select(IssuedDocument).where(IssuedDocument.case_id == case_id)
+                                         .order_by(IssuedDocument.issued_at, IssuedDocument.id))]
+
+    @staticmethod
+    def _timeline(session, case_id: int) -> list[dict]:
+        rows = session.execute(sa.select(TrailEntry.event, TrailEntry.from_state, TrailEntry.to_state, TrailEntry.at,
+                                         TrailEntry.detail)
+                               .where(TrailEntry.case_id == case_id, TrailEntry.event.in_(PUBLIC_EVENTS))
+                               .order_by(TrailEntry.seq)).all()
+        timeline = []
+        for event, from_state, to_state, at, detail in rows:
+            detail = json.loads(detail) if detail else {}
+            entry = {"event": event, "at": _iso(at)}
+            if event == "clock_paused":
+                entry.update(kind=to_state, label=PAUSE_KINDS.get(to_state), items=detail.get("missing") or [])
+            elif event == "clock_resumed":
+                entry.update(kind=from_state, label=PAUSE_KINDS.get(from_state))
+            elif event == "document_issued":
+                entry.update(kind=to_state, title=KINDS.get(to_state), number=detail.get("number"))
+            elif event == "case_ended":
+                entry.update(outcome=to_state)
+            elif event == "licence_issued":
+                entry.update(code=detail.get("code"))
+            timeline.append(entry)
+        return timeline
+
+    @staticmethod
+    def _supplement(session, case: Case) -> dict | None:
+        """The pending supplement request (补正), with exactly the items it asked for."""
+        if case.pause_kind != "supplement":
+            return None
+        pause = session.scalar(sa.select(CasePause).where(CasePause.case_id == case.id, CasePause.kind == "supplement",
+                                                          CasePause.ended_at.is_(None)).order_by(CasePause.id.desc()))
+        if pause is None:
+            return None
+        items = list(pause.missing or [])
+        entry = session.scalar(sa.select(Matter.entry).where(Matter.code == case.matter_code)) or {}
+        listed = {m.get("name") for m in entry.get("materials", [])}
+        # A file answering an item the service guide lists fills that material (its slot); others carry no slot.
+        return {"items": items, "slots": [item if item in listed else None for item in items],
+                "since": _iso(pause.started_at)}
+
+    @staticmethod
+    def _materials(session, case_id: int) -> list[dict]:
+        """What the applicant (or the window on their behalf) submitted: 申请材料 and 补正材料, not officials'
+        attachments."""
+        return [{"id": m.id, "filename": m.filename, "slot": m.slot, "kind": m.kind, "size": m.size,
+                 "uploaded_at": _iso(m.uploaded_at)}
+                for m in session.scalars(sa.select(Material).where(Material.case_id == case_id,
+                                                                   Material.kind.in_(APPLICANT_KINDS))
+                                         .order_by(Material.id))]
+
+    @staticmethod
+    def _licence(session, case_id: int) -> dict | None:
+        licence = session.scalar(sa.select(Licence).where(Licence.case_id == case_id))
+        if licence is None:
+            return None
+        return {"code": licence.code, "status": "revoked" if licence.revoked_at else "valid",
+                "issued_at": _iso(licence.issued_at), "revoked_reason": licence.revoked_reason}

@@ -1,0 +1,73 @@
+"""Rating by text message (短信评价): when a case ends its applicant is invited by SMS, and a reply
+"评价 <办件编号> <1-5> [意见]" records the rating under the same rules as online (ended cases, once per case)."""
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+
+import sqlalchemy as sa
+
+from ..errors import InvalidInput, InvalidState, NotFound
+from .feedback import MAX_COMMENT, record_rating
+from ..models import Case
+from ..notices.sms import SmsGateway, mask_phone, normalise_phone
+
+log = logging.getLogger(__name__)
+KEYWORD = "评价"
+REPLY = re.compile(r"^\s*评价\s*([0-9A-Za-z]{4,32})\s+([1-5])(?:\s+(.*))?$", re.S)
+MAX_TEXT = 1200
+
+
+def invitation(case_number: str) -> str:
+    return (f"您的办件 {case_number} 已办结。请回复 评价 {case_number} <1-5> 为本次服务评分"
+            f"（5 非常满意，1 非常不满意），可在分数后附意见。")
+
+
+class SmsRating:
+    def __init__(self, db, clock, stepper, gateway: SmsGateway):
+        self.db = db
+        self.clock = clock
+        self.gateway = gateway
+        stepper.end_hooks.append(self._on_case_end)
+
+    def _on_case_end(self, ctx, outcome) -> None:
+        applicant = ctx.session.scalar(sa.select(Case.applicant).where(Case.id == ctx.case.id)) or {}
+        phone = normalise_phone(applicant.get("phone")) if isinstance(applicant, dict) else ""
+        if phone:
+            ctx.after_commit.append(lambda: self._send(phone, invitation(ctx.case.number)))
+
+    def _send(self, phone: str, text: str) -> None:
+        """After commit: a failing gateway is logged and never undoes what was committed."""
+        try:
+            self.gateway.send(phone, text)
+        except Exception:   # noqa: BLE001 — any provider failure
+            log.exception("SMS to %s could not be sent", mask_phone(phone))
+
+    def rate_by_sms(self, phone, text) -> dict:
+        """Record the rating a reply carries; the case is matched by its number and the applicant's phone."""
+        phone = normalise_phone(phone)
+        if not phone:
+            raise InvalidInput("phone is required", field="phone")
+        if not isinstance(text, str) or len(text) > MAX_TEXT:
+            raise InvalidInput("text must be the message's text", field="text")
+        match = REPLY.match(unicodedata.normalize("NFKC", text))
+        if match is None:
+            raise InvalidInput(f"reply as: {KEYWORD} <case number> <1-5> [comment]", field="text")
+        number, stars, comment = match.group(1).upper(), int(match.group(2)), (match.group(3) or "").strip() or None
+        if comment and len(comment) > MAX_COMMENT:
+            comment = comment[:MAX_COMMENT]
+        now = self.clock.now()
+        try:
+            with self.db.transaction() as session:
+                case = session.scalar(sa.select(Case).where(Case.number == number))
+                applicant = case.applicant if case is not None and isinstance(case.applicant, dict) else {}
+                if case is None or normalise_phone(applicant.get("phone")) != phone:
+                    raise NotFound("no case of this number was applied for with this phone")
+                rating = record_rating(session, case, case.created_by or f"sms:{mask_phone(phone)}",
+                                       {"overall": stars}, comment, now, channel="sms")
+        except sa.exc.IntegrityError:
+            raise InvalidState("this case has already been rated") from None
+        reply = f"感谢您对办件 {number} 的评价（{stars} 分）。"
+        self._send(phone, reply)
+        return {"case_number": number, "rating": rating, "reply": reply}

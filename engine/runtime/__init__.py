@@ -1,0 +1,18 @@
+"""Running cases: the stepper (one state change of one case in one transaction), the workflow store and its
+state codec, starting and reading cases, tasks and their operations (claim, transfer, return, withdraw, add
+signer…), flow operations, each case's clock (limits from acceptance, paused while the applicant supplements,
+driving the lights), pending timers and the escalation of overdue steps.
+"""
+from __future__ import annotations
+
+from .stepper import CaseStepper, StepContext
+from .case_clock import PAUSE_KINDS, CaseClockService
+from .case_service import CaseService
+from .task_service import TaskService
+from .task_ops import TaskOperations
+from .flow_ops import FlowOperations, JointSignOff
+from .task_permissions import allowed_operations
+from .escalation import Escalator
+from .workflow_store import WorkflowStore
+
+__all__ = ["CaseClockService", "CaseService", "CaseStepper", "Escalator", "FlowOperations", "JointSignOff", "PAUSE_KINDS", "StepContext", "TaskOperations", "TaskService", "WorkflowStore", "allowed_operations"]

@@ -1,0 +1,241 @@
+"""The case clock: limits from the catalogue run from acceptance, stop while paused, and drive the lights."""
+from __future__ import annotations
+
+import datetime as _dt
+
+import sqlalchemy as sa
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+from ..notices import triggers as notice_triggers
+from ..kernel import payloads
+from ..trail import chain as trail
+from .stepper import timer_due
+from ..errors import InvalidInput, InvalidState, NotFound, PermissionDenied
+from ..identity.actors import Actor
+from ..deadlines.lights import NONE, light_at
+from ..models import Case, CasePause, Matter, PendingTimer, TaskRecord
+from ..deadlines.working_time import CalendarDataMissing
+
+ACCEPTANCE_STEP = "Task_Accept"
+PAUSE_KINDS = {
+    "supplement": "补正材料", "hearing": "听证", "expert_review": "专家评审", "inspection": "检验检测",
+    "site_survey": "现场勘查", "suspension": "中止",
+}
+_cases = Case.__table__
+_records = TaskRecord.__table__
+_timers = PendingTimer.__table__
+
+
+class CaseClockService:
+    def __init__(self, db, clock, calendars, stepper):
+        self.db = db
+        self.clock = clock
+        self.calendars = calendars
+        self.stepper = stepper
+        stepper.hooks.append(self._on_step)
+        stepper.failure_handlers.append(self._on_failure)
+        # Called as hook(session, case, missing, earlier_notices, actor, now) -> trail rows on a later 补正 notice.
+        self.supplement_hooks: list = []
+
+    def _on_failure(self, error, case_id) -> None:
+        if isinstance(error, CalendarDataMissing):
+            self.calendars.report_missing(error, {"case": case_id})
+
+    # --- acceptance -----------------------------------------------------------------------------
+    def _on_step(self, ctx, transitions) -> None:
+        case = ctx.case
+        if case.accepted_at is not None:
+            return
+        for task, _before in transitions:
+            if (task.task_spec.bpmn_id == ACCEPTANCE_STEP and task.state == TaskState.COMPLETED
+                    and task.data.get("accept") != "refuse"):
+                self._accept(ctx)
+                return
+
+    def _accept(self, ctx) -> None:
+        limits = ctx.session.execute(sa.select(Matter.promised_limit_days, Matter.statutory_limit_days)
+                                     .where(Matter.code == ctx.case.matter_code)).first()
+        calendar = self.calendars.calendar()
+        promised = calendar.add_working_days(ctx.now, limits.promised_limit_days)
+        statutory = calendar.add_working_days(ctx.now, limits.statutory_limit_days)
+        light, next_at = light_at(ctx.now, promised, statutory, calendar)
+        ctx.case_values.update(accepted_at=ctx.now, promised_due_at=promised, statutory_due_at=statutory,
+                               light=light, light_next_at=next_at)
+        ctx.events.append(trail.event(
+            "case_accepted", ctx.now, case_id=ctx.case.id, actor=ctx.actor_id, to_state=light,
+            detail={"promised_due_at": promised.isoformat(), "statutory_due_at": statutory.isoformat()}))
+
+    # --- pauses ---------------------------------------------------------------------------------
+    def pause(self, case_id: int, kind: str, reason: str | None, actor: Actor, missing=None) -> dict:
+        """Stop the clock. A supplement notice (补正, 一次性告知) must list every missing material at once;
+        a later notice is judged by the violation rules (repeated_supplement_notice)."""
+        if not isinstance(kind, str) or kind not in PAUSE_KINDS:
+            raise InvalidInput(f"pause kind must be one of {', '.join(PAUSE_KINDS)}", field="kind")
+        reason = payloads.opinion(reason)
+        if not reason:
+            raise InvalidInput("a reason is required to pause the clock", field="reason")
+        if kind == "supplement":
+            if (not isinstance(missing, list) or not missing
+                    or not all(isinstance(m, str) and m.strip() for m in missing)):
+                raise InvalidInput("a supplement notice lists every missing material at once (missing: [...])",
+                                   field="missing")
+            missing = list(dict.fromkeys(m.strip() for m in missing))
+        else:
+            missing = None
+        now = self.clock.now()
+        with self.db.transaction() as session:
+            case = self._case_for_update(session, case_id, actor)
+            if case.accepted_at is None:
+                raise InvalidState("the clock starts at acceptance: this case has not been accepted")
+            if case.paused_since is not None:
+                raise InvalidState(f"the clock is already paused ({PAUSE_KINDS[case.pause_kind]})")
+            events = []
+            if missing:
+                events += self._check_one_time_notice(session, case, missing, actor, now)
+            session.add(CasePause(case_id=case_id, kind=kind, reason=reason, missing=missing, started_at=now,
+                                  started_by=actor.id))
+            if missing:
+                notice_triggers.supplement_requested(session, case, missing, now)
+            case.paused_since, case.pause_kind, case.light_next_at = now, kind, None
+            session.execute(_records.update().where(_records.c.case_id == case_id, _records.c.state == "open")
+                            .values(light_next_at=None))
+            session.execute(_timers.update().where(_timers.c.case_id == case_id).values(suspended=True))
+            trail.append_case_events(session, case_id, [trail.event(
+                "clock_paused", now, case_id=case_id, actor=actor.id, to_state=kind,
+                detail={"kind": kind, "label": PAUSE_KINDS[kind], "reason": reason, "missing": missing})] + events)
+        return self.clock_view(case_id)
+
+    def _check_one_time_notice(self, session, case: Case, missing: list, actor: Actor, now) -> list:
+        """A later supplement notice: the violation rules (engine/violations/hooks.py) judge it; their trail rows."""
+        earlier = session.scalars(sa.select(CasePause.missing).where(
+            CasePause.case_id == case.id, CasePause.kind == "supplement")).all()
+        if not earlier:
+            return []
+        return [row for hook in self.supplement_hooks for row in hook(session, case, missing, earlier, actor, now)]
+
+    def resume(self, case_id: int, actor: Actor, note: str | None = None) -> dict:
+        """End the pause: limits, step deadlines and pending timers move by the working time it covered."""
+        with self.db.reading() as session:
+            self._check_actor(session.get(Case, case_id), case_id, actor)
+        with self.stepper.step(case_id, actor.id) as ctx:
+            self.resume_in(ctx, note)
+        return self.clock_view(case_id)
+
+    def resume_in(self, ctx, note: str | None = None) -> None:
+        """Resume within a step the caller holds (the caller has checked who may resume)."""
+        case_id, actor_id = ctx.case.id, ctx.actor_id
+        calendar = self.calendars.calendar()
+        case = ctx.session.execute(sa.select(_cases).where(_cases.c.id == case_id)).first()
+        if case.paused_since is None:
+            raise InvalidState("the clock is not paused")
+        paused = calendar.working_seconds(case.paused_since, ctx.now)
+
+        def shift(instant):
+            return calendar.add_working_seconds(instant, paused) if instant is not None and paused else instant
+
+        promised, statutory = shift(case.promised_due_at), shift(case.statutory_due_at)
+        light, light_next = light_at(ctx.now, promised, statutory, calendar)
+        ctx.case_values.update(
+            promised_due_at=promised, statutory_due_at=statutory, paused_seconds=(case.paused_seconds or 0) + paused,
+            paused_since=None, pause_kind=None, light=light, light_next_at=light_next)
+        ctx.session.execute(CasePause.__table__.update().where(
+            CasePause.case_id == case_id, CasePause.ended_at.is_(None)).values(ended_at=ctx.now, ended_by=actor_id))
+        self._shift_timers(ctx, shift)
+        for record in ctx.session.execute(sa.select(_records.c.id, _records.c.due_at).where(
+                _records.c.case_id == case_id, _records.c.state == "open")).all():
+            due = shift(record.due_at)
+            task_light, task_next = light_at(ctx.now, due, due, calendar)
+            ctx.session.execute(_records.update().where(_records.c.id == record.id).values(
+                due_at=due, light=task_light, light_next_at=task_next))
+        ctx.events.append(trail.event(
+            "clock_resumed", ctx.now, case_id=case_id, actor=actor_id, from_state=case.pause_kind, to_state=light,
+            detail={"paused_working_days": round(paused / calendar.day_seconds(), 3), "note": payloads.opinion(note),
+                    "promised_due_at": promised.isoformat() if promised else None}))
+
+    @staticmethod
+    def _shift_timers(ctx, shift) -> None:
+        """Move the case's waiting timers, in the workflow and in the pending-timer table."""
+        for task in ctx.wf.get_tasks(state=TaskState.WAITING):
+            due = timer_due(task)
+            if due is None or not isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition):
+                continue
+            moved = shift(due)
+            value = task.internal_data["event_value"]
+            if isinstance(value, dict):
+                value["next"] = moved.isoformat()
+            else:
+                task.internal_data["event_value"] = moved.isoformat()
+            ctx.session.execute(_timers.update().where(_timers.c.task_id == str(task.id)).values(due_at=moved))
+        ctx.session.execute(_timers.update().where(_timers.c.case_id == ctx.case.id).values(suspended=False))
+
+    @staticmethod
+    def _check_actor(case, case_id: int, actor: Actor) -> None:
+        if case is None:
+            raise NotFound(f"case {case_id} does not exist")
+        if not actor.is_admin and actor.department != case.department:
+            raise PermissionDenied("only the responsible department may pause or resume this case's clock")
+
+    def _case_for_update(self, session, case_id: int, actor: Actor) -> Case:
+        case = session.scalar(sa.select(Case).where(Case.id == case_id).with_for_update())
+        self._check_actor(case, case_id, actor)
+        if case.status != "running":
+            raise InvalidState(f"case {case.number} has ended")
+        return case
+
+    # --- reading and the sweep ------------------------------------------------------------------
+    def clock_view(self, case_id: int) -> dict:
+        with self.db.reading() as session:
+            case = session.get(Case, case_id)
+            if case is None:
+                raise NotFound(f"case {case_id} does not exist")
+            return clock_fields(case, self.calendars.calendar(), self.clock.now())
+
+    def refresh_lights(self, as_of: _dt.datetime | None = None, limit: int = 5000) -> int:
+        """Re-evaluate the lights whose next change is due; every change is a trail event."""
+        as_of = as_of or self.clock.now()
+        calendar = self.calendars.calendar()
+        changed = 0
+        with self.db.transaction() as session:
+            due_cases = session.scalars(sa.select(Case).where(
+                Case.light_next_at <= as_of, Case.status == "running", Case.paused_since.is_(None)
+            ).limit(limit).with_for_update()).all()
+            for case in due_cases:
+                light, case.light_next_at = light_at(as_of, case.promised_due_at, case.statutory_due_at, calendar)
+                if light != case.light:
+                    trail.append_case_events(session, case.id, [trail.event(
+                        "light_changed", as_of, case_id=case.id, actor="engine", from_state=case.light, to_state=light)])
+                    case.light = light
+                    notice_triggers.case_light_changed(session, case, light, as_of)
+                    changed += 1
+            due_tasks = session.scalars(sa.select(TaskRecord).where(
+                TaskRecord.light_next_at <= as_of, TaskRecord.state == "open").limit(limit).with_for_update()).all()
+            for record in due_tasks:
+                light, record.light_next_at = light_at(as_of, record.due_at, record.due_at, calendar)
+                if light != record.light:
+                    trail.append_case_events(session, record.case_id, [trail.event(
+                        "light_changed", as_of, case_id=record.case_id, task_id=record.id, element_id=record.element_id,
+                        actor="engine", from_state=record.light, to_state=light)])
+                    record.light = light
+                    notice_triggers.task_light_changed(session, record, light, as_of)
+                    changed += 1
+        return changed
+
+
+def clock_fields(case: Case, calendar, now: _dt.datetime) -> dict:
+    paused = case.paused_seconds or 0.0
+    if case.paused_since is not None:
+        try:
+            paused += calendar.working_seconds(case.paused_since, now)
+        except CalendarDataMissing:
+            pass
+    return {
+        "accepted_at": _iso(case.accepted_at), "promised_due_at": _iso(case.promised_due_at),
+        "statutory_due_at": _iso(case.statutory_due_at), "light": case.light or NONE,
+        "paused": case.paused_since is not None, "pause_kind": case.pause_kind,
+        "paused_working_days": round(paused / calendar.day_seconds(), 3),
+    }
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None

@@ -1,0 +1,177 @@
+"""Runtime service: start cases, read them, terminate them, fire due timers."""
+from __future__ import annotations
+
+import datetime as _dt
+import uuid
+
+import sqlalchemy as sa
+from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from ..kernel import payloads
+from . import timers
+from ..trail import chain as trail
+from ..identity.access import case_scope, may_view_case
+from .case_clock import clock_fields
+from .stepper import CaseRow, CaseStepper, StepContext
+from ..kernel.clock import SHANGHAI
+from ..kernel.db import where_given
+from ..errors import Conflict, InvalidInput, InvalidState, NotFound, PermissionDenied
+from ..identity.actors import APPLICANT, Actor
+from ..deadlines.lights import GREEN, NONE, RED, YELLOW
+from ..models import Case, Matter, ProcessDefinition, TaskRecord
+
+LIGHTS = (NONE, YELLOW, GREEN, RED)
+
+
+class CaseService:
+    def __init__(self, db, clock, repository, store, stepper: CaseStepper, calendars, materials=None):
+        self.calendars = calendars
+        self.materials = materials
+        self.db = db
+        self.clock = clock
+        self.repository = repository
+        self.store = store
+        self.stepper = stepper
+
+    def start_case(self, matter_code: str, applicant: dict, data: dict | None, actor: Actor,
+                   materials: list | None = None) -> dict:
+        """Start a case; ``materials`` ((filename, bytes[, slot]) …) are recorded in the same transaction, so a
+        refused file leaves no case behind."""
+        applicant = payloads.applicant(applicant)
+        data = payloads.form_data(data)
+        now = self.clock.now()
+        with self.db.transaction() as session:
+            matter = session.get(Matter, matter_code) if isinstance(matter_code, str) else None
+            if matter is None or not matter.published:
+                raise NotFound(f"matter {matter_code!r} is not in the published catalogue")
+            definition = self.repository.latest(session, matter.process_key)
+            case = Case(
+                number=uuid.uuid4().hex[:32], matter_code=matter.code, definition_id=definition.id,
+                department=matter.department, applicant=applicant, status="running", lock_version=0,
+                created_by=actor.id, created_at=now,
+                channel="online" if APPLICANT in actor.roles else "window",
+            )
+            session.add(case)
+            session.flush()
+            case.number = f"{now.astimezone(SHANGHAI):%Y%m%d}{case.id:06d}"
+            session.flush()
+            row = CaseRow(case.id, case.number, definition.id, case.department, "running", None, 0, 0, "", matter.code)
+            live = self.store.new(case.id, definition.id)
+            ctx = StepContext(session, row, live, actor.id, now)
+            ctx.events.append(trail.event(
+                "case_started", now, case_id=case.id, actor=actor.id, to_state="running",
+                data_digest=trail.digest({"applicant": applicant, "data": data}),
+                detail={"matter": matter.code, "definition_id": definition.id, "version": definition.version},
+            ))
+            initial = {"applicant": applicant, **data}
+            for task in live.wf.get_tasks(state=TaskState.READY):
+                task.data.update(initial)
+            try:
+                live.wf.do_engine_steps()
+            except WorkflowException as exc:
+                raise InvalidInput(f"the process could not start: {exc}") from None
+            if materials:
+                self.materials.record_in(ctx, materials, "application")
+            self.stepper.finish(ctx)
+            case_id = case.id
+        self.store.checkin(live, 1)
+        for callback in ctx.after_commit:
+            callback()
+        return self.get_case(case_id, actor)
+
+    def get_case(self, case_id: int, actor: Actor) -> dict:
+        with self.db.reading() as session:
+            row = session.execute(
+                sa.select(Case, ProcessDefinition.key, ProcessDefinition.version, Matter.name)
+                .join(ProcessDefinition, Case.definition_id == ProcessDefinition.id)
+                .join(Matter, Case.matter_code == Matter.code)
+                .where(Case.id == case_id)
+            ).first()
+            if row is None:
+                raise NotFound(f"case {case_id} does not exist")
+            case, key, version, matter_name = row
+            tasks = session.scalars(
+                sa.select(TaskRecord).where(TaskRecord.case_id == case_id).order_by(TaskRecord.created_at)
+            ).all()
+            if not may_view_case(session, actor, case):
+                raise PermissionDenied("this case belongs to another unit")
+            return {
+                "id": case.id, "number": case.number, "matter": case.matter_code, "matter_name": matter_name,
+                "department": case.department, "applicant": case.applicant, "status": case.status,
+                "outcome": case.outcome, "created_at": _iso(case.created_at), "ended_at": _iso(case.ended_at),
+                "process": {"id": case.definition_id, "key": key, "version": version},
+                "clock": clock_fields(case, self.calendars.calendar(), self.clock.now()),
+                "light": case.light,
+                "tasks": [task_view(t) for t in tasks if t.state == "open"],
+                "history": [task_view(t) for t in tasks if t.state != "open"],
+            }
+
+    def list_cases(self, actor: Actor, status: str | None = None, limit: int = 100, light: str | None = None,
+                   department: str | None = None) -> list[dict]:
+        if light is not None and light not in LIGHTS:
+            raise InvalidInput(f"light must be one of {', '.join(LIGHTS)}", field="light")
+        with self.db.reading() as session:
+            query = where_given(sa.select(Case).order_by(Case.id.desc()).limit(min(max(limit, 1), 500)),
+                                (Case.status, status), (Case.light, light), (Case.department, department))
+            query = case_scope(query, actor, Case.department, Case.created_by)
+            return [{"id": c.id, "number": c.number, "matter": c.matter_code, "status": c.status,
+                     "outcome": c.outcome, "applicant": c.applicant.get("name"), "created_at": _iso(c.created_at),
+                     "department": c.department, "light": c.light, "promised_due_at": _iso(c.promised_due_at),
+                     "statutory_due_at": _iso(c.statutory_due_at)}
+                    for c in session.scalars(query)]
+
+    def terminate(self, case_id: int, actor: Actor, reason: str) -> dict:
+        reason = payloads.opinion(reason)
+        if not reason:
+            raise InvalidInput("a reason is required to terminate a case", field="reason")
+        if not actor.is_admin:
+            with self.db.reading() as session:
+                case = session.get(Case, case_id)
+                if case is None:
+                    raise NotFound(f"case {case_id} does not exist")
+                if case.department != actor.department:
+                    raise PermissionDenied("only the responsible department may terminate this case")
+        with self.stepper.step(case_id, actor.id) as ctx:
+            ctx.wf.cancel()
+            ctx.events.append(trail.event("case_terminated", ctx.now, case_id=case_id, actor=actor.id,
+                                          detail={"reason": reason}))
+        return self.get_case(case_id, actor)
+
+    def fire_due_timers(self, as_of: _dt.datetime | None = None, limit: int = 1000) -> int:
+        """Advance every case with a timer due by ``as_of`` (defaults to the clock's now)."""
+        as_of = as_of or self.clock.now()
+        with self.db.reading() as session:
+            case_ids = timers.due_cases(session, as_of, limit)
+        return sum(self.fire_case_timers(case_id, as_of) for case_id in case_ids)
+
+    def fire_case_timers(self, case_id: int, as_of: _dt.datetime | None = None) -> int:
+        """Fire the case's timers due by ``as_of``; 0 when another worker fired them first (safe to repeat)."""
+        as_of = as_of or self.clock.now()
+        try:
+            with self.stepper.step(case_id, "engine") as ctx:
+                if not timers.has_due(ctx.session, case_id, as_of):
+                    raise _NothingDue
+                ctx.wf.refresh_timers()
+                ctx.wf.do_engine_steps()
+        except (_NothingDue, Conflict, InvalidState):
+            return 0
+        return 1
+
+
+class _NothingDue(Exception):
+    """Raised inside a step to roll it back quietly: the timer was fired by someone else."""
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def task_view(t: TaskRecord) -> dict:
+    return {
+        "id": t.id, "case": t.case_id, "element": t.element_id, "name": t.name, "lane": t.lane,
+        "department": t.department, "post": t.post, "assignee": t.assignee, "state": t.state,
+        "created_at": _iso(t.created_at), "due_at": _iso(t.due_at), "light": t.light, "escalation_level": t.escalation_level, "owner": t.owner,
+        "completed_at": _iso(t.completed_at),
+        "completed_by": t.completed_by, "opinion": t.opinion,
+    }

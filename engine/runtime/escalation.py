@@ -1,0 +1,101 @@
+"""Automatic escalation of overdue steps, configured per matter and step in the catalogue.
+
+When a step's limit timer (a boundary timer whose id starts with ``Timer_Limit``) fires, the
+actions configured for that matter and step run in the same transaction, each recorded in the trail:
+
+- ``notify_assignee`` / ``notify_head``: a notice to the assignee and to the department's heads (post 负责人);
+- ``raise_to_head``: the task's escalation level goes up, so it rises in the heads' inbox;
+- ``reassign_backup``: the task passes to the assignee's backup official (AB岗);
+- ``open_supervision_item``: a supervision item for the department.
+
+A step is never completed on anyone's behalf: the catalogue refuses ``auto_approve``.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from SpiffWorkflow.util.task import TaskState
+
+from ..trail import chain as trail
+from ..errors import InvalidInput
+from ..identity.actors import department_heads
+from ..models import Matter, TaskRecord, User
+from ..notices.messages import notify
+from ..supervision.items import open_item
+
+ACTIONS = ("notify_assignee", "notify_head", "raise_to_head", "reassign_backup", "open_supervision_item")
+DEFAULT_ACTIONS = ACTIONS
+LIMIT_TIMER_PREFIX = "Timer_Limit"
+_records = TaskRecord.__table__
+
+
+def validate_config(config: dict | None, source: str) -> None:
+    if config is None:
+        return
+    if not isinstance(config, dict):
+        raise InvalidInput(f"{source}: escalation must be a table")
+    if config.get("auto_approve"):
+        raise InvalidInput(f"{source}: automatic approval of overdue steps is not supported; remove auto_approve")
+    for where, actions in [("escalation", config.get("actions"))] + [
+            (f"escalation.steps.{step}", value.get("actions")) for step, value in (config.get("steps") or {}).items()]:
+        if actions is None:
+            continue
+        unknown = [a for a in actions if a not in ACTIONS]
+        if unknown:
+            raise InvalidInput(f"{source}: {where}: unknown action(s) {', '.join(unknown)}; known: {', '.join(ACTIONS)}")
+
+
+def actions_for(entry: dict, step: str) -> tuple:
+    config = entry.get("escalation") or {}
+    step_config = (config.get("steps") or {}).get(step) or {}
+    return tuple(step_config.get("actions", config.get("actions", DEFAULT_ACTIONS)))
+
+
+class Escalator:
+    def __init__(self, stepper):
+        self.stepper = stepper
+        stepper.hooks.append(self._on_step)
+
+    def _on_step(self, ctx, transitions) -> None:
+        for task, _before in transitions:
+            spec = task.task_spec
+            if (task.state == TaskState.COMPLETED and (spec.bpmn_id or "").startswith(LIMIT_TIMER_PREFIX)
+                    and task.parent is not None):
+                for sibling in task.parent.children:
+                    if sibling.task_spec.manual and sibling.state == TaskState.READY:
+                        self.escalate(ctx, str(sibling.id), spec.bpmn_id)
+
+    def escalate(self, ctx, task_id: str, timer: str) -> None:
+        session = ctx.session
+        record = session.execute(sa.select(_records).where(_records.c.id == task_id)).first()
+        if record is None or record.state != "open":
+            return
+        entry = session.execute(sa.select(Matter.entry).where(Matter.code == ctx.case.matter_code)).scalar_one()
+        actions = actions_for(entry, record.element_id)
+        heads = department_heads(session, record.department)
+        message = f"办件 {ctx.case.number} 的“{record.name}”已超过环节时限，请即办理。"
+        done, values = {}, {}
+        recipients = []
+        if "notify_assignee" in actions and record.assignee:
+            recipients.append(record.assignee)
+        if "notify_head" in actions:
+            recipients += [h for h in heads if h not in recipients]
+        notify(session, recipients, "escalation", message, ctx.now, case_id=ctx.case.id, task_id=task_id)
+        done["notified"] = recipients
+        if "raise_to_head" in actions:
+            values.update(escalation_level=(record.escalation_level or 0) + 1, escalated_at=ctx.now)
+            done["raised_to_heads"] = heads
+        if "reassign_backup" in actions and record.assignee:
+            backup = session.execute(sa.select(User.backup_user_id).where(User.id == record.assignee)).scalar()
+            if backup:
+                values["assignee"] = backup
+                done["reassigned"] = {"from": record.assignee, "to": backup}
+        if values:
+            session.execute(_records.update().where(_records.c.id == task_id).values(**values))
+        if "open_supervision_item" in actions:
+            open_item(session, self.stepper.calendar(), ctx.now, kind="overdue_step", department=record.department,
+                      summary=message, case_id=ctx.case.id, task_id=task_id)
+            done["supervision_item"] = True
+        ctx.events.append(trail.event(
+            "task_escalated", ctx.now, case_id=ctx.case.id, task_id=task_id, element_id=record.element_id,
+            actor="engine", to_state=f"level {(record.escalation_level or 0) + 1}",
+            detail={"timer": timer, "actions": list(actions), **done}))

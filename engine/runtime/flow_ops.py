@@ -1,0 +1,222 @@
+"""Operations that move a case's workflow: withdraw (撤回), return (退回/驳回) and a supervisor's jump (跳转).
+
+Moving back resets the workflow to an earlier user task (SpiffWorkflow's reset), in one step: the later open
+tasks are withdrawn, the earlier step opens again with fresh step timers, and the trail records actor and reason.
+A jump forward passes over the steps between: each is closed as ``skipped`` by the supervisor (never as
+completed by its official) and carries no form data, so a gateway that needs a skipped step's decision
+refuses the jump instead of guessing it.
+"""
+from __future__ import annotations
+
+from uuid import UUID
+
+import sqlalchemy as sa
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import ParallelMultiInstanceTask
+from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from ..kernel import payloads
+from ..trail import chain as trail
+from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from ..identity.actors import Actor, require_task_access
+from ..models import TaskRecord, User
+from .workflow_state import reset_to
+
+
+def _task_record(db, task_id: str, state: str | None = "open") -> TaskRecord:
+    """The task's projection row; with ``state``, a Conflict unless the task is in it."""
+    with db.reading() as session:
+        record = session.get(TaskRecord, str(task_id))
+    if record is None:
+        raise NotFound(f"task {task_id} does not exist")
+    if state is not None and record.state != state:
+        raise Conflict(f"task {task_id} is {record.state}")
+    return record
+
+
+def _reason(reason) -> str:
+    reason = payloads.opinion(reason)
+    if not reason:
+        raise InvalidInput("a reason is required", field="reason")
+    return reason
+
+
+def _user_ancestors(task):
+    """Completed user tasks on the path from ``task`` up to the root, nearest first."""
+    node = task.parent
+    while node is not None:
+        if node.task_spec.manual and node.state == TaskState.COMPLETED:
+            yield node
+        node = node.parent
+
+
+class FlowOperations:
+    def __init__(self, db, clock, stepper):
+        self.db = db
+        self.clock = clock
+        self.stepper = stepper
+
+    def withdraw(self, task_id: str, actor: Actor, reason: str | None) -> dict:
+        """Take back one's own completed step while the steps it opened have not been started."""
+        reason = _reason(reason)
+        record = _task_record(self.db, task_id, state=None)
+        if record.state != "completed" or record.completed_by != actor.id:
+            raise PermissionDenied("only the official who completed this step may withdraw it")
+        case_id = record.case_id
+        with self.stepper.step(case_id, actor.id) as ctx:
+            task = ctx.wf.get_task_from_id(UUID(str(task_id)))
+            if task is None or task.state != TaskState.COMPLETED:
+                raise Conflict("this step can no longer be withdrawn")
+            later = [t for t in task if t is not task and t.task_spec.manual]
+            if any(t.state == TaskState.COMPLETED for t in later):
+                raise Conflict("a later step has already been completed")
+            opened = [str(t.id) for t in later if t.state == TaskState.READY]
+            started = ctx.session.execute(sa.select(TaskRecord.id).where(
+                TaskRecord.id.in_(opened), TaskRecord.assignee.is_not(None))).first() if opened else None
+            if started is not None:
+                raise Conflict("the next step has already been started")
+            ctx.reopened.update(reset_to(ctx.wf, task))
+            ctx.wf.do_engine_steps()
+            ctx.events.append(trail.event("task_withdrawn", ctx.now, case_id=case_id, task_id=str(task.id),
+                                          element_id=task.task_spec.bpmn_id, actor=actor.id,
+                                          detail={"reason": reason, "withdrawn": opened}))
+        return {"case": case_id, "task": str(task_id), "state": "open"}
+
+    def jump(self, task_id: str, actor: Actor, reason: str | None, target: str | None = None) -> dict:
+        """A supervisor moves the case from an open step to another step (跳转): back to an earlier completed
+        step (as a return), or forward to a later one, passing over the steps between."""
+        return self.return_to(task_id, actor, reason, target, jump=True)
+
+    def _jump_forward(self, ctx, current, actor: Actor, reason: str, target: str) -> dict:
+        if not any(t.task_spec.bpmn_id == target and t.task_spec.manual and not t.state & TaskState.FINISHED_MASK
+                   for t in current if t is not current):
+            raise InvalidInput(f"step {target} is neither an earlier step of this case nor one the flow can reach "
+                               f"from {current.task_spec.bpmn_id}", field="target")
+        wf = ctx.wf
+        untouched = {t.id for t in wf.get_tasks(state=TaskState.READY) if t is not current}
+        frontier = [current]
+        skipped = []
+        while frontier:
+            for task in frontier:
+                ctx.skipped.add(str(task.id))
+                ctx.completed_by[str(task.id)] = (actor.id, reason)
+                skipped.append(task.task_spec.bpmn_id)
+                try:
+                    task.run()
+                    wf.do_engine_steps()
+                except WorkflowException as exc:
+                    raise InvalidInput(f"cannot jump past {task.task_spec.bpmn_id}: the flow after it needs a "
+                                       f"decision only that step can give ({exc})", field="target") from None
+            ready = [t for t in wf.get_tasks(state=TaskState.READY) if t.task_spec.manual and t.id not in untouched]
+            if any(t.task_spec.bpmn_id == target for t in ready):
+                break
+            frontier = ready
+        else:
+            raise InvalidInput(f"step {target} cannot be reached from {current.task_spec.bpmn_id}: the flow took "
+                               f"another way or waits for other branches", field="target")
+        ctx.events.append(trail.event(
+            "case_jumped", ctx.now, case_id=ctx.case.id, task_id=str(current.id), element_id=current.task_spec.bpmn_id,
+            actor=actor.id, to_state=target, detail={"reason": reason, "to": target, "skipped": skipped}))
+        return {"case": ctx.case.id, "jumped_to": target, "skipped": skipped}
+
+    def return_to(self, task_id: str, actor: Actor, reason: str | None, target: str | None = None,
+                  jump: bool = False) -> dict:
+        """Send the case from an open step back to the previous step, or to an earlier one by element id.
+        With ``jump``, a supervisor or administrator moves the case (跳转) without holding the step."""
+        reason = _reason(reason)
+        record = _task_record(self.db, task_id)
+        if jump:
+            if not actor.oversees(record.department):
+                raise PermissionDenied("only a supervisor overseeing this department, or an administrator, "
+                                       "may move a case to another step")
+        else:
+            require_task_access(actor, record.department, record.post, record.assignee)
+        case_id = record.case_id
+        with self.stepper.step(case_id, actor.id) as ctx:
+            current = ctx.wf.get_task_from_id(UUID(str(task_id)))
+            if current is None or current.state != TaskState.READY:
+                raise Conflict("this step is no longer open")
+            candidates = list(_user_ancestors(current))
+            if target:
+                candidates = [t for t in candidates if t.task_spec.bpmn_id == target]
+            if jump and target and not candidates:
+                return self._jump_forward(ctx, current, actor, reason, target)
+            if not candidates:
+                raise InvalidInput(f"no earlier completed step {target or ''} to return to".strip(), field="target")
+            destination = candidates[0]
+            ctx.reopened.update(reset_to(ctx.wf, destination))
+            ctx.wf.do_engine_steps()
+            ctx.events.append(trail.event(
+                "case_jumped" if jump else "task_returned", ctx.now, case_id=case_id, task_id=str(current.id),
+                element_id=current.task_spec.bpmn_id, actor=actor.id, to_state=destination.task_spec.bpmn_id,
+                detail={"reason": reason, "to": destination.task_spec.bpmn_id}))
+        return {"case": case_id, "returned_to": destination.task_spec.bpmn_id}
+
+
+class JointSignOff:
+    """加签/减签: adding or removing signers of a running joint sign-off (a parallel multi-instance step)."""
+
+    def __init__(self, db, clock, stepper):
+        self.db = db
+        self.clock = clock
+        self.stepper = stepper
+
+    def _context(self, task_id: str, actor: Actor) -> int:
+        record = _task_record(self.db, task_id)
+        if not actor.heads(record.department):
+            raise PermissionDenied("only the head (负责人) of the step's department may change its signers")
+        return record.case_id
+
+    @staticmethod
+    def _joint_step(ctx, task_id: str):
+
+        instance = ctx.wf.get_task_from_id(UUID(str(task_id)))
+        parent = instance.parent if instance is not None else None
+        if parent is None or not isinstance(parent.task_spec, ParallelMultiInstanceTask) or parent.task_spec.data_input is None:
+            raise InvalidInput("this task is not part of a joint sign-off", field="task")
+        if parent.state != TaskState.STARTED:
+            raise Conflict("the joint sign-off has already finished")
+        return instance, parent, parent.task_spec
+
+    def add_signer(self, task_id: str, signer: str, actor: Actor, reason: str | None) -> dict:
+        reason = _reason(reason)
+        if not isinstance(signer, str) or not signer.strip():
+            raise InvalidInput("name the signer by user id", field="signer")
+        with self.db.reading() as session:
+            if session.get(User, signer) is None:
+                raise NotFound(f"user {signer!r} does not exist")
+        case_id = self._context(task_id, actor)
+        with self.stepper.step(case_id, actor.id) as ctx:
+            _instance, parent, spec = self._joint_step(ctx, task_id)
+            signers = spec.data_input.get(parent)
+            if signer in signers:
+                raise InvalidInput(f"{signer} is already a signer", field="signer")
+            signers.append(signer)
+            spec.create_child(parent, signer, len(signers) - 1)
+            ctx.wf.do_engine_steps()
+            ctx.events.append(trail.event("signer_added", ctx.now, case_id=case_id, element_id=spec.bpmn_id,
+                                          actor=actor.id, to_state=signer, detail={"reason": reason}))
+        return {"case": case_id, "signers": list(signers)}
+
+    def remove_signer(self, task_id: str, actor: Actor, reason: str | None) -> dict:
+        """Remove the signer of ``task_id`` (an instance not yet signed)."""
+        reason = _reason(reason)
+        case_id = self._context(task_id, actor)
+        with self.stepper.step(case_id, actor.id) as ctx:
+            instance, parent, spec = self._joint_step(ctx, task_id)
+            if instance.state != TaskState.READY:
+                raise Conflict("this signer has already signed")
+            if len([c for c in parent.children if c.task_spec.name == spec.task_spec]) <= 1:
+                raise Conflict("a joint sign-off needs at least one signer")
+            signers = spec.data_input.get(parent)
+            signer = instance.data.get(spec.input_item.bpmn_id) if spec.input_item is not None else None
+            ctx.wf._remove_task(instance.id)
+            if signer in signers:
+                signers.remove(signer)
+            if spec.children_complete(parent):
+                parent._set_state(TaskState.READY)
+            ctx.wf.do_engine_steps()
+            ctx.events.append(trail.event("signer_removed", ctx.now, case_id=case_id, task_id=str(task_id),
+                                          element_id=spec.bpmn_id, actor=actor.id, from_state=signer,
+                                          detail={"reason": reason}))
+        return {"case": case_id, "signers": list(signers)}

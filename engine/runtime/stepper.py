@@ -1,0 +1,326 @@
+"""One state change of one case, in one transaction.
+
+Loads the case's workflow (optimistic lock on ``lock_version``), lets the caller
+change it, then writes together: the workflow journal, the task projection, the
+trail rows for every task transition, and the case row with its new version.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+from ..kernel import fast_sql
+from ..trail import chain as trail
+from ..definitions.bpmn_validation import outcome_of
+from ..errors import Conflict, EngineError, InvalidState, NotFound
+from ..identity.actors import split_lane
+from ..deadlines.lights import light_at
+from ..models import Case, PendingTimer, TaskRecord
+
+_cases = Case.__table__
+_task_records = TaskRecord.__table__
+_timers = PendingTimer.__table__
+
+_CASE_COLUMNS = (_cases.c.id, _cases.c.number, _cases.c.definition_id, _cases.c.department, _cases.c.status,
+                 _cases.c.outcome, _cases.c.lock_version, _cases.c.trail_seq, _cases.c.trail_hash,
+                 _cases.c.matter_code, _cases.c.accepted_at, _cases.c.paused_since)
+SELECT_CASE = sa.select(*_CASE_COLUMNS).where(_cases.c.id == sa.bindparam("case_id"))
+SELECT_TASK_AND_CASE = sa.select(_task_records, *(c.label(f"case__{c.name}") for c in _CASE_COLUMNS)).join_from(
+    _task_records, _cases, _task_records.c.case_id == _cases.c.id).where(_task_records.c.id == sa.bindparam("task_id"))
+INSERT_RECORD = _task_records.insert()
+CLOSE_RECORD = _task_records.update().where(_task_records.c.id == sa.bindparam("task_id_")).values(
+    state=sa.bindparam("state"), completed_at=sa.bindparam("completed_at"),
+    completed_by=sa.bindparam("completed_by"), opinion=sa.bindparam("opinion"))
+_LOCKED_CASE = _cases.update().where(
+    _cases.c.id == sa.bindparam("case_id_"), _cases.c.lock_version == sa.bindparam("expected_version"))
+_NEXT_VERSION = dict(lock_version=sa.bindparam("lock_version"), trail_seq=sa.bindparam("trail_seq_"),
+                     trail_hash=sa.bindparam("trail_hash_"))
+BUMP_CASE = _LOCKED_CASE.values(**_NEXT_VERSION)
+END_CASE = _LOCKED_CASE.values(**_NEXT_VERSION, status=sa.bindparam("status_"), outcome=sa.bindparam("outcome_"),
+                               ended_at=sa.bindparam("ended_at_"))
+
+
+def timer_due(task) -> _dt.datetime | None:
+    """When a waiting timer task fires (its stored SpiffWorkflow event value)."""
+    value = task.internal_data.get("event_value")
+    if isinstance(value, dict):          # a cycle timer
+        value = value.get("next")
+    if not isinstance(value, str):
+        return None
+    try:
+        due = _dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return due if due.tzinfo else due.replace(tzinfo=_dt.timezone.utc)
+
+
+def signer_of(task):
+    """The item a multi-instance child was created for (e.g. a signer's user id), if any."""
+    parent_spec = task.parent.task_spec if task.parent is not None else None
+    input_item = getattr(parent_spec, "input_item", None)
+    if input_item is not None:
+        return task.data.get(input_item.bpmn_id)
+    return task.internal_data.get("item")
+
+
+def step_due(task) -> _dt.datetime | None:
+    """A user task's limit: the latest of the timer boundary events attached to it (set in the BPMN)."""
+    parent = task.parent
+    if parent is None or type(parent.task_spec).__name__ != "BoundaryEventSplit":
+        return None
+    dues = [timer_due(sibling) for sibling in parent.children
+            if sibling is not task and isinstance(getattr(sibling.task_spec, "event_definition", None), TimerEventDefinition)]
+    dues = [d for d in dues if d is not None]
+    return max(dues) if dues else None
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: int
+    number: str
+    definition_id: int
+    department: str
+    status: str
+    outcome: str | None
+    lock_version: int
+    trail_seq: int = 0
+    trail_hash: str = ""
+    matter_code: str = ""
+    accepted_at: _dt.datetime | None = None
+    paused_since: _dt.datetime | None = None
+
+DEFINITE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.COMPLETED | TaskState.CANCELLED | TaskState.ERROR
+OPEN_USER_TASK = "open"
+
+
+@dataclass
+class StepContext:
+    session: object
+    case: "CaseRow"
+    live: object
+    actor_id: str
+    now: _dt.datetime
+    completed_by: dict = field(default_factory=dict)   # task id -> (actor, opinion)
+    events: list = field(default_factory=list)          # extra trail rows (case events)
+    record: sa.Row | None = None                        # the task row a task operation is about
+    opened: list = field(default_factory=list)          # user tasks this step opened: {id, element, name}
+    case_values: dict = field(default_factory=dict)     # further case columns this step sets
+    reopened: dict = field(default_factory=dict)        # task id -> state before a reset made it unfinished
+    skipped: set = field(default_factory=set)           # task ids a supervisor's forward jump passed over
+
+    @property
+    def reopened_ids(self) -> set:
+        return {str(tid) for tid in self.reopened}
+    timers: list = field(default_factory=list)          # (due) of timers this step started waiting
+    after_commit: list = field(default_factory=list)    # callables run once the step has committed
+
+    @property
+    def wf(self):
+        return self.live.wf
+
+
+class CaseStepper:
+    def __init__(self, db, store, clock, calendar=None):
+        self.calendar = calendar    # () -> WorkingCalendar, for the lights of new tasks
+        self.db = db
+        self.store = store
+        self.clock = clock
+        # Called as hook(ctx, transitions) before the step is written; may add trail rows and case values.
+        self.hooks: list = []
+        # Called as handler(error, case_id) after a step failed with an EngineError and was rolled back.
+        self.failure_handlers: list = []
+        # Called as hook(ctx, outcome) when a step ends the case, inside its transaction.
+        self.end_hooks: list = []
+
+    @contextmanager
+    def step(self, case_id: int | None, actor_id: str, task_id: str | None = None):
+        """A transaction on one case; with ``task_id`` the case is the task's and ``ctx.record`` its row."""
+        resolved = {"case": case_id}
+        try:
+            with self._step(case_id, actor_id, task_id, resolved) as ctx:
+                yield ctx
+        except EngineError as error:
+            for handler in self.failure_handlers:
+                handler(error, resolved["case"])
+            raise
+
+    @contextmanager
+    def _step(self, case_id: int | None, actor_id: str, task_id: str | None, resolved: dict):
+        with self.db.connect() as session:
+            record = None
+            if task_id is not None:
+                record = session.execute(SELECT_TASK_AND_CASE, {"task_id": task_id}).first()
+                if record is None:
+                    raise NotFound(f"task {task_id} does not exist")
+                if record.state != OPEN_USER_TASK:
+                    raise Conflict(f"task {task_id} is already {record.state}")
+                case = CaseRow(*(record._mapping[f"case__{c.name}"] for c in _CASE_COLUMNS))
+            else:
+                found = session.execute(SELECT_CASE, {"case_id": case_id}).first()
+                if found is None:
+                    raise NotFound(f"case {case_id} does not exist")
+                case = CaseRow(*found)
+            resolved["case"] = case.id
+            if case.status != "running":
+                raise InvalidState(f"case {case.number} has ended ({case.outcome})")
+            live = self.store.checkout(session, case.id, case.definition_id, case.lock_version)
+            try:
+                ctx = StepContext(session, case, live, actor_id, self.clock.now(), record=record)
+                yield ctx
+                try:
+                    self.finish(ctx)
+                except sa.exc.IntegrityError:
+                    # A concurrent step on the same case wrote the same task, journal or trail keys first.
+                    raise Conflict(f"case {case.number} was changed by another request; reload and try again") from None
+            except BaseException:
+                self.store.discard(case.id)
+                raise
+        self.store.checkin(live, case.lock_version + 1)
+        for callback in ctx.after_commit:
+            callback()
+
+    def finish(self, ctx: StepContext) -> None:
+        """Project the workflow's changes and commit them with the case's new version."""
+        session, live, case = ctx.session, ctx.live, ctx.case
+        wf = live.wf
+        rows = ctx.events
+        transitions = self._transitions(live, ctx.reopened)
+        self._close_removed(ctx)
+        for task, before in transitions:
+            rows.extend(self._project(ctx, task, before))
+        for hook in self.hooks:
+            hook(ctx, transitions)
+        if ctx.case_values:
+            session.execute(_cases.update().where(_cases.c.id == case.id).values(**ctx.case_values))
+        lock = {"case_id_": case.id, "expected_version": case.lock_version, "lock_version": case.lock_version + 1}
+        statement = BUMP_CASE
+        if wf.is_completed():
+            outcome = self._outcome(wf) if wf.success else "terminated"
+            statement, lock = END_CASE, {**lock, "status_": "ended", "outcome_": outcome, "ended_at_": ctx.now}
+            for hook in self.end_hooks:
+                hook(ctx, outcome)
+            if self.store.repository.parsed(case.definition_id).has_timers:
+                session.execute(_timers.delete().where(_timers.c.case_id == case.id))
+            rows.append(trail.event("case_ended", ctx.now, case_id=case.id, actor=ctx.actor_id,
+                                    to_state=outcome, data_digest=trail.digest(wf.data)))
+        self.store.write(session, live)
+        head = trail.append(session, rows, (case.trail_seq, case.trail_hash) if case.trail_hash else None)
+        lock["trail_seq_"], lock["trail_hash_"] = head if head else (case.trail_seq, case.trail_hash)
+        if fast_sql.execute(session, statement, lock) != 1:
+            raise Conflict(f"case {case.number} was changed by another request; reload and try again")
+
+    @staticmethod
+    def _transitions(live, reopened=None):
+        """(task, previous state) for every task whose state became definite or changed since the last save;
+        ``reopened`` maps tasks a reset made unfinished again to the state they had before."""
+        tasks = live.wf.tasks
+        before = {**(reopened or {}), **live.states}
+        candidates = list(before) + [t for t in tasks.created if t not in before] + [
+            t for t in tasks.touched if t not in before and t not in tasks.created]
+        changed = []
+        for tid in candidates:
+            task = tasks.get(tid)
+            if task is None or task.task_spec.bpmn_id is None:
+                continue
+            previous = before.get(tid)
+            if previous == task.state or not task.state & DEFINITE:
+                continue
+            if previous is None and tid not in tasks.created:
+                continue
+            changed.append((task, previous))
+        changed.sort(key=lambda pair: pair[0].last_state_change)
+        return changed
+
+    @staticmethod
+    def _close_removed(ctx: StepContext) -> None:
+        """Tasks a reset removed from the workflow: their open records are withdrawn, their timers dropped."""
+        before = ctx.live.states      # predicted tasks are dropped all the time; only ready or waiting ones matter
+        ready = [str(tid) for tid in ctx.live.wf.tasks.removed if before.get(tid) == TaskState.READY]
+        waiting = [str(tid) for tid in ctx.live.wf.tasks.removed if before.get(tid) == TaskState.WAITING]
+        if ready:
+            ctx.session.execute(_task_records.update().where(
+                _task_records.c.id.in_(ready), _task_records.c.state == OPEN_USER_TASK
+            ).values(state="withdrawn", completed_at=ctx.now))
+        if waiting:
+            ctx.session.execute(_timers.delete().where(_timers.c.task_id.in_(waiting)))
+
+    def _project(self, ctx: StepContext, task, before) -> list[dict]:
+        """Project one transition into the task table and return its trail rows."""
+        case = ctx.case
+        state = task.state
+        spec = task.task_spec
+        tid = str(task.id)
+        detail = None
+        actor = "engine"
+        extra = []
+        if spec.manual and state == TaskState.READY:
+            department, post = split_lane(getattr(spec, "lane", None), case.department)
+            item = signer_of(task)
+            due = step_due(task)
+            light, light_next = light_at(ctx.now, due, due, self.calendar()) if due else ("none", None)
+            if tid in ctx.reopened_ids:     # a reset step keeps its task id: its record opens again
+                ctx.session.execute(_task_records.delete().where(_task_records.c.id == tid))
+            fast_sql.execute(ctx.session, INSERT_RECORD, dict(
+                id=tid, case_id=case.id, element_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
+                lane=getattr(spec, "lane", None), department=department, post=post,
+                assignee=item if isinstance(item, str) else None, state=OPEN_USER_TASK, created_at=ctx.now,
+                due_at=due, light=light, light_next_at=light_next, completed_at=None, completed_by=None, opinion=None,
+            ))
+            ctx.opened.append({"id": tid, "element": spec.bpmn_id, "name": spec.bpmn_name or spec.bpmn_id})
+            if light != "none":
+                extra.append(trail.event("light_changed", ctx.now, case_id=case.id, task_id=tid, element_id=spec.bpmn_id,
+                                         actor="engine", from_state="none", to_state=light))
+        elif spec.manual and before == TaskState.READY:
+            completed_by, opinion = ctx.completed_by.get(tid, (None, None))
+            new_state = "completed" if state == TaskState.COMPLETED else "cancelled"
+            if tid in ctx.skipped:
+                new_state = "skipped"
+                detail = {"skipped": True}
+            fast_sql.execute(ctx.session, CLOSE_RECORD, dict(
+                task_id_=tid, state=new_state, completed_at=ctx.now, completed_by=completed_by, opinion=opinion))
+            if completed_by:
+                actor = completed_by
+                detail = {**(detail or {}), "opinion": opinion} if opinion else detail
+        elif spec.manual and tid in ctx.skipped:      # opened and passed over within the same jump
+            department, post = split_lane(getattr(spec, "lane", None), case.department)
+            actor, opinion = ctx.completed_by[tid]
+            detail = {"skipped": True, "opinion": opinion}
+            fast_sql.execute(ctx.session, INSERT_RECORD, dict(
+                id=tid, case_id=case.id, element_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
+                lane=getattr(spec, "lane", None), department=department, post=post, assignee=None,
+                state="skipped", created_at=ctx.now, due_at=None, light="none", light_next_at=None,
+                completed_at=ctx.now, completed_by=actor, opinion=opinion))
+        if isinstance(getattr(spec, "event_definition", None), TimerEventDefinition):
+            self._project_timer(ctx, task)
+        return [trail.event(
+            "task", ctx.now, case_id=case.id, task_id=tid, element_id=spec.bpmn_id,
+            from_state=TaskState.get_name(before).lower() if before is not None else None,
+            to_state=TaskState.get_name(state).lower(), actor=actor,
+            data_digest=trail.digest(task.data) if state == TaskState.COMPLETED else None, detail=detail,
+        )] + extra
+
+    @staticmethod
+    def _project_timer(ctx: StepContext, task) -> None:
+        tid = str(task.id)
+        due = timer_due(task)
+        ctx.session.execute(_timers.delete().where(_timers.c.task_id == tid))
+        if task.state == TaskState.WAITING and due is not None:
+            ctx.timers.append(due)
+            ctx.session.execute(_timers.insert().values(
+                task_id=tid, case_id=ctx.case.id, element_id=task.task_spec.bpmn_id, due_at=due))
+
+    @staticmethod
+    def _outcome(wf) -> str:
+        ends = [t for t in wf.get_tasks(state=TaskState.COMPLETED) if type(t.task_spec).__name__ == "EndEvent"
+                and t.workflow is wf]
+        ends.sort(key=lambda t: t.last_state_change)
+        for task in reversed(ends):
+            outcome = outcome_of(task.task_spec.bpmn_id or "")
+            if outcome:
+                return outcome
+        return "completed"

@@ -1,0 +1,175 @@
+"""Task service: the inbox query, claim and complete."""
+from __future__ import annotations
+
+from uuid import UUID
+
+import sqlalchemy as sa
+from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from ..definitions import forms
+from ..kernel import payloads
+from ..trail import chain as trail
+from ..identity.access import units_seen
+from ..kernel.db import where_given
+from ..errors import Conflict, InvalidInput, NotFound
+from ..identity.actors import Actor, require_task_access
+from ..models import Case, Department, TaskRecord, User
+from .case_service import task_view
+
+_records = TaskRecord.__table__
+NEEDS_REASONS = {"refuse", "deny"}
+FROM_POST = "_from_post"     # ``signers_from_post: "部门/岗位"`` fills the account list ``signers`` from a post
+
+
+class TaskService:
+    def __init__(self, db, clock, stepper, materials=None):
+        self.materials = materials
+        self.db = db
+        self.clock = clock
+        self.stepper = stepper
+
+    def list_tasks(self, actor: Actor, case: int | None = None, assignee: str | None = None,
+                   lane: str | None = None, department: str | None = None, state: str = "open",
+                   limit: int = 200) -> list[dict]:
+        # Most urgent first: escalated steps, then the nearest deadline, then the oldest.
+        query = sa.select(TaskRecord).where(TaskRecord.state == state).order_by(
+            TaskRecord.escalation_level.desc(), TaskRecord.due_at.is_(None), TaskRecord.due_at, TaskRecord.created_at
+        ).limit(min(max(limit, 1), 1000))
+        query = where_given(query, (TaskRecord.case_id, case), (TaskRecord.assignee, assignee),
+                            (TaskRecord.lane, lane), (TaskRecord.department, department))
+        if not actor.oversees_all:
+            query = query.where(sa.or_(TaskRecord.department.in_(units_seen(actor)), TaskRecord.assignee == actor.id))
+        with self.db.reading() as session:
+            return [task_view(t) for t in session.scalars(query)]
+
+    def get_task(self, task_id: str, actor: Actor) -> dict:
+        with self.db.reading() as session:
+            record = session.get(TaskRecord, task_id)
+            if record is None:
+                raise NotFound(f"task {task_id} does not exist")
+            if not (actor.oversees(record.department) or record.assignee == actor.id):
+                require_task_access(actor, record.department, record.post, None)
+            return {**task_view(record), "form": self._form_view(session, record)}
+
+    def _form_view(self, session, record: TaskRecord) -> dict | None:
+        """The step's form with the values the case holds for its fields (those it had when the step opened,
+        or those the step was completed with)."""
+        case = session.get(Case, record.case_id)
+        form = self.stepper.store.repository.form(case.definition_id, record.element_id)
+        if form is None:
+            return None
+        with self.stepper.store.reading(session, case.id, case.definition_id, case.lock_version) as wf:
+            task = wf.get_task_from_id(UUID(record.id))
+            data = task.data if task is not None else {}
+            values = {f.id: data[f.id] for f in form.fields if f.id in data}
+        return {**form.to_dict(), "values": values}
+
+    def claim(self, task_id: str, actor: Actor) -> dict:
+        with self.db.transaction() as session:
+            record = self._open_record(session, task_id)
+            require_task_access(actor, record.department, record.post, None)
+            if record.assignee == actor.id:
+                return task_view(record)
+            if record.assignee is not None:
+                raise Conflict(f"task {task_id} is already claimed by {record.assignee}")
+            result = session.execute(_records.update().where(
+                _records.c.id == task_id, _records.c.state == "open", _records.c.assignee.is_(None)
+            ).values(assignee=actor.id))
+            if result.rowcount != 1:
+                raise Conflict(f"task {task_id} was claimed by someone else")
+            trail.append_case_events(session, record.case_id, [trail.event(
+                "task_claimed", self.clock.now(), case_id=record.case_id, task_id=task_id,
+                element_id=record.element_id, actor=actor.id)])
+            record.assignee = actor.id
+            return task_view(record)
+
+    def complete(self, task_id: str, actor: Actor, data: dict | None = None, opinion: str | None = None,
+                 attachments: list | None = None) -> dict:
+        data = payloads.form_data(data)
+        opinion = payloads.opinion(opinion)
+        if not opinion and any(value in NEEDS_REASONS for value in data.values() if isinstance(value, str)):
+            raise InvalidInput("a refusal (不予受理) or denial (不予许可) must give its reasons in the opinion",
+                               field="opinion")
+        task_uuid = _uuid(task_id)
+        with self.stepper.step(None, actor.id, task_id=str(task_uuid)) as ctx:
+            record = ctx.record
+            require_task_access(actor, record.department, record.post, record.assignee)
+            task = ctx.wf.get_task_from_id(task_uuid)
+            if task is None or task.state != TaskState.READY:
+                raise Conflict(f"task {task_id} is no longer ready")
+            task.data.update(self._step_data(ctx, record.element_id, task, data))
+            ctx.completed_by[str(task_uuid)] = (actor.id, opinion)
+            if attachments:   # officials' files for this step, recorded with its completion
+                self.materials.record_in(ctx, attachments, "attachment", task_id=record.id)
+            if record.assignee not in (None, actor.id):
+                ctx.events.append(trail.event("task_acted_for", ctx.now, case_id=record.case_id, task_id=record.id,
+                                              element_id=record.element_id, actor=actor.id,
+                                              detail={"holder": record.assignee, "as": "AB岗"}))
+            try:
+                task.run()
+                ctx.wf.do_engine_steps()
+            except WorkflowException as exc:
+                raise InvalidInput(f"the step could not be completed with this data: {exc}") from None
+            now = ctx.now
+        return {**task_view(record), "state": "completed", "completed_at": now.isoformat(),
+                "completed_by": actor.id, "opinion": opinion, "next_tasks": ctx.opened}
+
+    def _step_data(self, ctx, element_id: str, task, data: dict) -> dict:
+        """What a completion writes: a step without a form writes the data as sent; a step with one writes only
+        its fields, checked and converted (InvalidInput with per-field messages otherwise)."""
+        form = self.stepper.store.repository.form(ctx.case.definition_id, element_id)
+        account_fields = [f.id for f in form.fields if f.type == "users"] if form else ["signers"]
+        for name in account_fields:
+            if name + FROM_POST in data:
+                chosen = officials_of_post(ctx.session, data[name + FROM_POST], name + FROM_POST)
+                data = {**{k: v for k, v in data.items() if k != name + FROM_POST}, name: chosen}
+        if form is None:
+            return data
+        cleaned = forms.validate(form, data, task.data)
+        _check_accounts(ctx.session, form, cleaned)
+        return cleaned
+
+    @staticmethod
+    def _open_record(session, task_id: str) -> TaskRecord:
+        record = session.get(TaskRecord, str(_uuid(task_id)))
+        if record is None:
+            raise NotFound(f"task {task_id} does not exist")
+        if record.state != "open":
+            raise Conflict(f"task {task_id} is {record.state}")
+        return record
+
+
+def _uuid(task_id) -> UUID:
+    try:
+        return UUID(str(task_id))
+    except ValueError:
+        raise NotFound(f"task {task_id!r} does not exist") from None
+
+
+def _check_accounts(session, form, cleaned: dict) -> None:
+    """Every account named in a users field is an active user."""
+    named = {f.id: cleaned[f.id] for f in form.fields if f.type == "users" and f.id in cleaned}
+    if not named:
+        return
+    wanted = {account for accounts in named.values() for account in accounts}
+    active = set(session.scalars(sa.select(User.id).where(User.id.in_(wanted), User.active.is_(True))))
+    errors = {name: "账号不存在或已停用：" + "、".join(a for a in accounts if a not in active)
+              for name, accounts in named.items() if not set(accounts) <= active}
+    if errors:
+        labels = "、".join(form.by_id[name].label for name in errors)
+        raise InvalidInput(f"表单填写有误：{labels}", fields=errors)
+
+
+def officials_of_post(session, lane: str, field: str = "signers_from_post") -> list[str]:
+    """Signers chosen at run time from a post: the active officials of ``部门/岗位`` (user ids, sorted)."""
+    if not isinstance(lane, str) or "/" not in lane:
+        raise InvalidInput(f'{field} must name a department and post, e.g. "郑州市城乡建设局/施工许可科"',
+                           field=field)
+    department, post = (part.strip() for part in lane.split("/", 1))
+    rows = session.execute(sa.select(User.id, User.posts).join(Department, User.department_id == Department.id)
+                           .where(Department.name == department, User.active.is_(True))).all()
+    officials = sorted(user_id for user_id, posts in rows if post in (posts or []))
+    if not officials:
+        raise InvalidInput(f"nobody holds the post {post} in {department}", field=field)
+    return officials

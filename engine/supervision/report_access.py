@@ -1,0 +1,41 @@
+"""The log of who read or exported a supervision report, and when."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..identity.actors import Actor
+from ..models import ReportAccess
+from ..kernel.paging import page_of_query
+
+ACTIONS = ("read", "export_pdf", "export_xlsx")
+
+
+class ReportAccessLog:
+    def __init__(self, db, clock):
+        self.db = db
+        self.clock = clock
+
+    def record(self, actor: Actor, report: str, action: str = "read", scope: str | None = None) -> None:
+        if action not in ACTIONS:
+            raise ValueError(f"unknown report action {action!r}")
+        with self.db.transaction() as session:
+            session.add(ReportAccess(report=report, scope=scope, action=action, actor=actor.id, at=self.clock.now()))
+
+    def recent(self, limit: int = 200, report: str | None = None) -> list[dict]:
+        with self.db.reading() as session:
+            return [_view(r) for r in session.scalars(self._query(report).limit(limit))]
+
+    def page(self, report: str | None = None, page=1, per_page=None) -> dict:
+        """One page of the log, newest first."""
+        with self.db.reading() as session:
+            return page_of_query(session, self._query(report), page, per_page, view=_view, scalars=True)
+
+    @staticmethod
+    def _query(report: str | None) -> sa.Select:
+        query = sa.select(ReportAccess).order_by(ReportAccess.id.desc())
+        return query.where(ReportAccess.report == report) if report else query
+
+
+def _view(entry: ReportAccess) -> dict:
+    return {"report": entry.report, "scope": entry.scope, "action": entry.action, "actor": entry.actor,
+            "at": entry.at.isoformat()}

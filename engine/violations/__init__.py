@@ -1,0 +1,12 @@
+"""Violation rules and correction signals (纠错信号, 深府〔2007〕32号 Art. 11 and 12): the rules, their
+configuration at three levels, the signals, the rules evaluated on transitions and by the sweep, and the facts
+they judge that clerks record: fees charged (收费登记) and results published (结果公开).
+"""
+from __future__ import annotations
+
+from .service import Violations
+from .rule_config import LEVELS
+from .rules import RULES
+from .fees import FeeService, may_keep_fees
+
+__all__ = ["FeeService", "LEVELS", "RULES", "Violations", "may_keep_fees"]

@@ -1,0 +1,119 @@
+"""The rules evaluated on transitions, inside the transaction that records them. Each hook first looks only at
+what the step already holds (the task row, the opened tasks, the outcome) and reads the database only when the
+transition is one its rule is about: a case's start, its end with a decision, a late step handing over to
+another department, a second supplement notice."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from SpiffWorkflow.util.task import TaskState
+
+from ..trail import chain as trail
+from ..identity.actors import split_lane
+from ..models import Case, Matter, MatterVersion, ProcessDefinition
+from .signals import evaluate, lenient, local_minute
+
+_cases = Case.__table__
+DECISIONS = ("approved", "denied")
+
+
+class SignalHooks:
+    def __init__(self, calendars, stepper, case_clock):
+        self.calendars = calendars
+        stepper.hooks.append(self.on_step)
+        stepper.end_hooks.append(self.on_end)
+        case_clock.supplement_hooks.append(self.on_supplement_notice)
+
+    def _raise(self, ctx, name, violation, **signal) -> None:
+        row = evaluate(ctx.session, lenient(self.calendars.calendar()), ctx.now, name, ctx.case.department, violation,
+                       subject=signal.pop("subject", f"case:{ctx.case.id}"), case_id=ctx.case.id, **signal)
+        if row is not None:
+            ctx.events.append(row)
+
+    # --- transitions ------------------------------------------------------------------------------
+    def on_step(self, ctx, transitions) -> None:
+        if ctx.case.lock_version == 0:
+            self._check_procedure(ctx)
+        record = ctx.record
+        if record is not None and record.due_at is not None and ctx.now > record.due_at and ctx.opened:
+            self._check_forwarding(ctx, transitions, record)
+
+    def _check_procedure(self, ctx) -> None:
+        """A case started on a withdrawn matter, or on a process version deployed after the matter's last
+        publication (a changed procedure that was never published)."""
+        found = ctx.session.execute(sa.select(
+            Matter.published, Matter.name, ProcessDefinition.deployed_at, ProcessDefinition.version,
+            sa.select(sa.func.max(MatterVersion.at)).where(
+                MatterVersion.code == Matter.code, MatterVersion.kind == "published").scalar_subquery().label("at"),
+        ).select_from(Matter).join(ProcessDefinition, ProcessDefinition.id == ctx.case.definition_id)
+            .where(Matter.code == ctx.case.matter_code)).first()
+        if found is None:
+            return
+        if not found.published:
+            problem = f"事项“{found.name}”已停办，仍启动了办件 {ctx.case.number}"
+        elif found.at is not None and found.deployed_at > found.at:
+            problem = (f"办件 {ctx.case.number} 使用的流程第{found.version}版部署于事项最近一次发布之后，"
+                       f"未经发布即改变了办理流程")
+        else:
+            return
+        self._raise(ctx, "unpublished_procedure", lambda params: (problem, {"version": found.version}),
+                    official=ctx.actor_id if ctx.actor_id != "engine" else None)
+
+    def _check_forwarding(self, ctx, transitions, record) -> None:
+        done = next((t for t, before in transitions if str(t.id) == record.id and t.state == TaskState.COMPLETED),
+                    None)
+        if done is None:
+            return
+        onward = {split_lane(getattr(t.task_spec, "lane", None), ctx.case.department)[0]
+                  for t, _ in transitions if t.task_spec.manual and t.state == TaskState.READY}
+        onward.discard(record.department)
+        if not onward:
+            return
+        late = lenient(self.calendars.calendar()).working_days_between(record.due_at, ctx.now)
+        summary = (f"办件 {ctx.case.number} 的环节“{record.name}”（{record.department}）超过环节时限"
+                   f"（{local_minute(record.due_at)}）{late:.1f} 个工作日才转报{'、'.join(sorted(onward))}")
+        self._raise(ctx, "forwarding_late", lambda params: (summary, {"task": record.id, "to": sorted(onward)}),
+                    subject=f"task:{record.id}", official=ctx.actor_id)
+
+    def on_end(self, ctx, outcome: str) -> None:
+        if outcome not in DECISIONS:
+            return
+        case = ctx.session.execute(sa.select(_cases.c.statutory_due_at, _cases.c.paused_since).where(
+            _cases.c.id == ctx.case.id)).first()
+        due = case.statutory_due_at
+        if due is None:
+            return
+        calendar = lenient(self.calendars.calendar())
+        if case.paused_since is not None:      # ended while paused: the pause does not count
+            due = calendar.add_working_seconds(due, calendar.working_seconds(case.paused_since, ctx.now))
+        if ctx.now <= due:
+            return
+        late = calendar.working_days_between(due, ctx.now)
+        summary = f"办件 {ctx.case.number} 超过法定时限（{local_minute(due)}）{late:.1f} 个工作日才作出决定"
+        self._raise(ctx, "decision_late", lambda params: (summary, {"statutory_due_at": due.isoformat(),
+                                                                    "outcome": outcome}),
+                    official=ctx.actor_id if ctx.actor_id != "engine" else None)
+
+    # --- the case clock -----------------------------------------------------------------------------
+    def on_supplement_notice(self, session, case, missing: list, earlier: list, actor, now) -> list:
+        """A second (or later) supplement notice on a case: the first one did not list everything at once."""
+        found = {}
+
+        def violation(params):
+            flagged = list(missing)
+            if params.get("guide_materials_only", True):
+                entry = session.scalar(sa.select(Matter.entry).where(Matter.code == case.matter_code)) or {}
+                listed = {m.get("name") for m in entry.get("materials", [])}
+                flagged = [m for m in missing if m in listed]
+            if not flagged:
+                return None
+            found["items"] = flagged
+            return (f"办件 {case.number} 第{len(earlier) + 1}次补正告知仍要求：{'、'.join(flagged)}",
+                    {"notice": len(earlier) + 1, "items": flagged})
+
+        row = evaluate(session, lenient(self.calendars.calendar()), now, "repeated_supplement_notice", case.department,
+                       violation, subject=f"case:{case.id}", case_id=case.id, official=actor.id)
+        if row is None:
+            return []
+        return [trail.event("supervision_flagged", now, case_id=case.id, actor="engine", to_state="open",
+                            detail={"rule": "one_time_notice", "notice": len(earlier) + 1, "items": found["items"],
+                                    "by": actor.id}), row]

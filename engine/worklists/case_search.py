@@ -1,0 +1,80 @@
+"""Case search for staff: officials see their unit's cases, supervisors their unit and those below, admins all."""
+from __future__ import annotations
+
+import datetime as _dt
+
+import sqlalchemy as sa
+
+from ..identity.access import case_scope
+from ..kernel.clock import SHANGHAI
+from ..errors import InvalidInput
+from ..identity.actors import Actor
+from .inbox import text_match
+from ..kernel.paging import page_bounds, page_count
+from ..deadlines.lights import GREEN, NONE, RED, YELLOW
+from ..models import Case, Matter
+
+STATUSES = ("running", "ended")
+LIGHTS = (RED, YELLOW, GREEN, NONE, "paused")
+
+
+def _day(value, name: str) -> _dt.date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return _dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidInput(f"{name} must be a date (YYYY-MM-DD)", field=name) from None
+
+
+class CaseSearch:
+    def __init__(self, db):
+        self.db = db
+
+    def search(self, actor: Actor, status=None, matter=None, department=None, light=None, date_from=None,
+               date_to=None, text=None, page=1, per_page=20) -> dict:
+        if status and status not in STATUSES:
+            raise InvalidInput(f"status must be one of {', '.join(STATUSES)}", field="status")
+        if light and light not in LIGHTS:
+            raise InvalidInput(f"light must be one of {', '.join(LIGHTS)}", field="light")
+        first, last = _day(date_from, "date_from"), _day(date_to, "date_to")
+        if first and last and last < first:
+            raise InvalidInput("the date range ends before it starts", field="date_to")
+        page, per_page = page_bounds(page, per_page)
+        where = []
+        if status:
+            where.append(Case.status == status)
+        if matter:
+            where.append(Case.matter_code == matter)
+        if department:
+            where.append(Case.department == department)
+        if light == "paused":
+            where.append(Case.paused_since.is_not(None))
+        elif light:
+            where += [Case.light == light, Case.paused_since.is_(None)]
+        if first:
+            where.append(Case.created_at >= _dt.datetime.combine(first, _dt.time(0), SHANGHAI))
+        if last:
+            where.append(Case.created_at < _dt.datetime.combine(last + _dt.timedelta(days=1), _dt.time(0), SHANGHAI))
+        if text and text.strip():
+            where.append(sa.or_(Case.number.contains(text.strip(), autoescape=True),
+                                text_match(Case.applicant, text.strip())))
+        base = case_scope(sa.select(Case.id).where(*where), actor, Case.department, Case.created_by)
+        with self.db.reading() as session:
+            total = session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
+            rows = session.execute(
+                sa.select(Case, Matter.name).join(Matter, Case.matter_code == Matter.code)
+                .where(Case.id.in_(base)).order_by(Case.created_at.desc(), Case.id.desc())
+                .offset((page - 1) * per_page).limit(per_page)).all()
+            departments = sorted(set(session.scalars(
+                case_scope(sa.select(Case.department).distinct(), actor, Case.department, Case.created_by))))
+        return {"total": total, "page": page, "per_page": per_page, "pages": page_count(total, per_page), "departments": departments, "items": [{
+            "id": c.id, "number": c.number, "matter": c.matter_code, "matter_name": name,
+            "applicant": (c.applicant or {}).get("name"), "department": c.department, "status": c.status,
+            "outcome": c.outcome, "light": "paused" if c.paused_since else c.light,
+            "created_at": c.created_at.isoformat(), "promised_due_at": _iso(c.promised_due_at),
+            "ended_at": _iso(c.ended_at)} for c, name in rows]}
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None

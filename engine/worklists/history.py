@@ -1,0 +1,20 @@
+"""History service: the supervision trail of a case and of the whole system."""
+from __future__ import annotations
+
+from ..trail import chain as trail
+from ..identity.access import require_case_view
+from ..identity.actors import Actor
+
+
+class HistoryService:
+    def __init__(self, db):
+        self.db = db
+
+    def case_trail(self, case_id: int, actor: Actor) -> list[dict]:
+        with self.db.reading() as session:
+            require_case_view(session, actor, case_id)
+            return trail.for_case(session, case_id)
+
+    def verify(self) -> trail.Verification:
+        with self.db.reading() as session:
+            return trail.verify(session)

@@ -1,0 +1,187 @@
+"""The clerk's worklists: my tasks and my groups' tasks by urgency, carbon copies to me, and steps I completed.
+
+Urgency: red first, then yellow, then the fewest working days left before the nearer of the step's deadline
+and the case's promised limit; remaining working days are counted on the working-day calendar.
+"""
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+
+from ..identity.access import require_case_view
+from ..errors import InvalidInput
+from ..identity.actors import Actor
+from ..deadlines.lights import GREEN, RED, YELLOW
+from ..models import Case, CaseReader, Department, Matter, TaskRecord, User
+from ..kernel.paging import page_bounds, page_count
+from ..deadlines.working_time import CalendarDataMissing
+
+SCOPES = ("all", "mine", "group")
+LIGHT_FILTERS = (RED, YELLOW, GREEN, "none", "paused")
+_SEVERITY = {RED: 3, YELLOW: 2, GREEN: 1}
+
+
+def text_match(column, text: str):
+    """``column`` (a string or a JSON column) contains ``text``; JSON stores non-ASCII text escaped."""
+    as_text = sa.cast(column, sa.Text)
+    escaped = json.dumps(text)[1:-1]
+    conditions = [as_text.contains(text, autoescape=True)]
+    if escaped != text:
+        conditions.append(as_text.contains(escaped, autoescape=True))
+    return sa.or_(*conditions)
+
+
+def display_names(session, user_ids) -> dict:
+    ids = {i for i in user_ids if i}
+    if not ids:
+        return {}
+    return dict(session.execute(sa.select(User.id, User.name).where(User.id.in_(ids))).all())
+
+
+def worse_light(*lights) -> str:
+    return max(lights, key=lambda light: _SEVERITY.get(light, 0)) or "none"
+
+
+class InboxService:
+    def __init__(self, db, clock, calendars):
+        self.db = db
+        self.clock = clock
+        self.calendars = calendars
+
+    # --- my tasks and my groups' tasks ----------------------------------------------------------------
+    def tasks(self, actor: Actor, scope: str = "all", matter: str | None = None, light: str | None = None,
+              step: str | None = None, text: str | None = None, page=1, per_page=20) -> dict:
+        if scope not in SCOPES:
+            raise InvalidInput(f"scope must be one of {', '.join(SCOPES)}", field="scope")
+        if light and light not in LIGHT_FILTERS:
+            raise InvalidInput(f"light must be one of {', '.join(LIGHT_FILTERS)}", field="light")
+        page, per_page = page_bounds(page, per_page)
+        holders = (actor.id, *actor.standing_in_for)
+        mine = TaskRecord.assignee.in_(holders)
+        group = sa.and_(TaskRecord.assignee.is_(None), TaskRecord.department == actor.department,
+                        sa.or_(TaskRecord.post.is_(None), TaskRecord.post.in_(actor.posts or ("",))))
+        where = [TaskRecord.state == "open", {"all": sa.or_(mine, group), "mine": mine, "group": group}[scope]]
+        if matter:
+            where.append(Case.matter_code == matter)
+        if step:
+            where.append(TaskRecord.name == step)
+        if text and text.strip():
+            where.append(sa.or_(Case.number.contains(text.strip(), autoescape=True),
+                                text_match(Case.applicant, text.strip())))
+        if light == "paused":
+            where.append(Case.paused_since.is_not(None))
+        elif light:
+            where.append(Case.paused_since.is_(None))
+            where.append(self._light_is(light))
+        due = sa.case((TaskRecord.due_at.is_(None), Case.promised_due_at),
+                      (Case.promised_due_at.is_(None), TaskRecord.due_at),
+                      (TaskRecord.due_at < Case.promised_due_at, TaskRecord.due_at), else_=Case.promised_due_at)
+        severity = sa.case(*((sa.or_(TaskRecord.light == name, Case.light == name), -rank)
+                             for name, rank in _SEVERITY.items()), else_=0)
+        query = (sa.select(TaskRecord, Case, Matter.name).join(Case, TaskRecord.case_id == Case.id)
+                 .join(Matter, Case.matter_code == Matter.code).where(*where)
+                 .order_by(severity, due.is_(None), due, TaskRecord.escalation_level.desc(), TaskRecord.created_at,
+                           TaskRecord.id))
+        with self.db.reading() as session:
+            total = session.scalar(sa.select(sa.func.count()).select_from(
+                TaskRecord).join(Case, TaskRecord.case_id == Case.id).where(*where))
+            rows = session.execute(query.offset((page - 1) * per_page).limit(per_page)).all()
+            names = display_names(session, [r.TaskRecord.assignee for r in rows] + [r.TaskRecord.owner for r in rows])
+            steps = session.scalars(sa.select(TaskRecord.name).where(where[0], where[1]).distinct()
+                                    .order_by(TaskRecord.name)).all()
+        calendar = self._calendar()
+        items = [self._row(r.TaskRecord, r.Case, r.name, names, calendar, holders) for r in rows]
+        return {"items": items, "total": total, "page": page, "per_page": per_page,
+                "pages": page_count(total, per_page), "steps": list(steps)}
+
+    @staticmethod
+    def _light_is(light: str):
+        if light == "none":
+            return sa.and_(TaskRecord.light.notin_(tuple(_SEVERITY)), Case.light.notin_(tuple(_SEVERITY)))
+        worse = [name for name, rank in _SEVERITY.items() if rank > _SEVERITY[light]]
+        return sa.and_(sa.or_(TaskRecord.light == light, Case.light == light),
+                       TaskRecord.light.notin_(worse), Case.light.notin_(worse))
+
+    def _calendar(self):
+        try:
+            return self.calendars.calendar()
+        except CalendarDataMissing:
+            return None
+
+    def _row(self, record: TaskRecord, case: Case, matter_name: str, names: dict, calendar, holders) -> dict:
+        dues = [d for d in (record.due_at, case.promised_due_at) if d is not None]
+        due = min(dues) if dues else None
+        return {
+            "id": record.id, "case": case.id, "number": case.number, "matter": case.matter_code,
+            "matter_name": matter_name, "applicant": (case.applicant or {}).get("name"), "step": record.name,
+            "element": record.element_id, "light": "paused" if case.paused_since else worse_light(record.light, case.light),
+            "due_at": due.isoformat() if due else None, "remaining_days": self.remaining_days(calendar, due),
+            "received_at": record.created_at.isoformat(), "assignee": record.assignee,
+            "assignee_name": names.get(record.assignee), "owner": record.owner, "owner_name": names.get(record.owner),
+            "mine": record.assignee in holders, "escalation_level": record.escalation_level,
+        }
+
+    def remaining_days(self, calendar, due) -> float | None:
+        """Working days left before ``due`` (negative: overdue by that many), to one decimal."""
+        if due is None or calendar is None:
+            return None
+        now = self.clock.now()
+        try:
+            if due >= now:
+                seconds = calendar.working_seconds(now, due)
+            else:
+                seconds = -calendar.working_seconds(due, now)
+        except CalendarDataMissing:
+            return None
+        return round(seconds / calendar.day_seconds(), 1)
+
+    # --- carbon copies and completed steps ------------------------------------------------------------
+    def copies(self, actor: Actor, page=1, per_page=20) -> dict:
+        """Cases copied to me (抄送我的): read-only."""
+        page, per_page = page_bounds(page, per_page)
+        where = CaseReader.user_id == actor.id
+        with self.db.reading() as session:
+            total = session.scalar(sa.select(sa.func.count()).select_from(CaseReader).where(where))
+            rows = session.execute(
+                sa.select(CaseReader, Case, Matter.name).join(Case, CaseReader.case_id == Case.id)
+                .join(Matter, Case.matter_code == Matter.code).where(where)
+                .order_by(CaseReader.added_at.desc(), CaseReader.case_id.desc()).offset((page - 1) * per_page).limit(per_page)).all()
+            names = display_names(session, [r.CaseReader.added_by for r in rows])
+        return {"total": total, "page": page, "per_page": per_page, "pages": page_count(total, per_page), "items": [{
+            "case": r.Case.id, "number": r.Case.number, "matter_name": r.name,
+            "applicant": (r.Case.applicant or {}).get("name"), "status": r.Case.status, "light": r.Case.light,
+            "added_by": r.CaseReader.added_by, "added_by_name": names.get(r.CaseReader.added_by),
+            "added_at": r.CaseReader.added_at.isoformat()} for r in rows]}
+
+    def done(self, actor: Actor, page=1, per_page=20) -> dict:
+        """Steps I completed (已办), latest first; an open case's latest one may still be withdrawn."""
+        page, per_page = page_bounds(page, per_page)
+        where = sa.and_(TaskRecord.completed_by == actor.id, TaskRecord.state == "completed")
+        with self.db.reading() as session:
+            total = session.scalar(sa.select(sa.func.count()).select_from(TaskRecord).where(where))
+            rows = session.execute(
+                sa.select(TaskRecord, Case, Matter.name).join(Case, TaskRecord.case_id == Case.id)
+                .join(Matter, Case.matter_code == Matter.code).where(where)
+                .order_by(TaskRecord.completed_at.desc(), TaskRecord.id.desc()).offset((page - 1) * per_page).limit(per_page)).all()
+        return {"total": total, "page": page, "per_page": per_page, "pages": page_count(total, per_page), "items": [{
+            "id": r.TaskRecord.id, "case": r.Case.id, "number": r.Case.number, "matter_name": r.name,
+            "applicant": (r.Case.applicant or {}).get("name"), "step": r.TaskRecord.name,
+            "opinion": r.TaskRecord.opinion, "completed_at": r.TaskRecord.completed_at.isoformat(),
+            "case_status": r.Case.status} for r in rows]}
+
+    # --- people to hand a task to ---------------------------------------------------------------------
+    def colleagues(self, task_id: str, actor: Actor) -> list[dict]:
+        """Active officials of the task's department holding its post (transfer, delegate, assign)."""
+        with self.db.reading() as session:
+            record = session.get(TaskRecord, str(task_id))
+            if record is None:
+                return []
+            require_case_view(session, actor, record.case_id)
+            users = session.scalars(sa.select(User).join(Department, User.department_id == Department.id).where(
+                Department.name == record.department, User.active.is_(True)).order_by(User.id)).all()
+            return [{"id": u.id, "name": u.name} for u in users if not record.post or record.post in (u.posts or [])]
+
+    def names(self, user_ids) -> dict:
+        with self.db.reading() as session:
+            return display_names(session, user_ids)
