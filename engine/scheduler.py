@@ -64,15 +64,7 @@ def attach(engine_, app: Celery) -> None:
     global _app
     _app = app
     bind_engine(engine_)
-    horizon = _dt.timedelta(seconds=app.conf.shenpi_horizon_seconds)
-
-    def queue_soon(ctx, _transitions):
-        soon = [due for due in ctx.timers if due <= ctx.now + horizon]
-        if soon:
-            case_id, due = ctx.case.id, min(soon)
-            ctx.after_commit.append(lambda: enqueue(case_id, due))
-
-    engine_.stepper.hooks.append(queue_soon)
+    engine_.wire(timer_queue=enqueue, horizon=_dt.timedelta(seconds=app.conf.shenpi_horizon_seconds))
 
 
 def enqueue(case_id: int, due: _dt.datetime) -> None:

@@ -82,7 +82,7 @@ def test_timers_due_before_the_next_sweep_are_queued_after_commit(sqlite_shenpi,
         assert scheduler.fire_case(case["id"]) == 0          # a duplicate delivery does nothing
     finally:
         scheduler._app = None
-        sqlite_shenpi.stepper.hooks.pop()
+        sqlite_shenpi.wire()                                 # back to the table without the timer queue
 
 
 @pytest.mark.broker

@@ -139,7 +139,6 @@ def sweep(as_of: str | None):
             instant = clock.parse_instant(as_of)
         except ValueError:
             raise click.BadParameter(f"not an ISO-8601 instant: {as_of}", param_hint="--as-of") from None
-        clock.install(clock.FixedClock(instant))
     result = _engine().sweep(instant)
     click.echo(f"advanced {result['timers']} case(s) with due timers; {result['lights']} light(s) changed; "
                f"{result.get('supervision_items', 0)} supervision item light(s) changed")

@@ -64,11 +64,9 @@ class RenderingUnavailable(EngineError):
 
 
 class DocumentService:
-    def __init__(self, db, clock, stepper=None):
+    def __init__(self, db, clock):
         self.db = db
         self.clock = clock
-        if stepper is not None:
-            stepper.end_hooks.append(self._licence_on_approval)
 
     # --- numbering and issue ----------------------------------------------------------------------
     @staticmethod
@@ -147,7 +145,7 @@ class DocumentService:
         return content["number"], HTML(string=html).write_pdf()
 
     # --- electronic licences ----------------------------------------------------------------------
-    def _licence_on_approval(self, ctx, outcome: str) -> None:
+    def licence_on_approval(self, ctx, outcome: str) -> None:
         if outcome != "approved":
             return
         matter = ctx.session.execute(sa.select(Matter.code, Matter.name, Matter.matter_type, Case.applicant)

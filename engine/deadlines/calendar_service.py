@@ -10,6 +10,7 @@ import threading
 import chinese_calendar
 import sqlalchemy as sa
 
+from ..kernel import clock as clock_module
 from ..trail import chain as trail
 from ..errors import InvalidInput
 from ..models import CalendarDay, CalendarYear, SupervisionItem
@@ -171,9 +172,8 @@ class CalendarService:
                 "office_hours": [(b.strftime("%H:%M"), e.strftime("%H:%M")) for b, e in self.office_hours]}
 
     def timer_functions(self) -> dict:
-        """``working_days(N)`` and ``working_hours(N)`` for BPMN timers: the instant N working days/hours from now."""
-        from ..kernel import clock as clock_module
-
+        """``working_days(N)`` and ``working_hours(N)`` for BPMN timers: the instant N working days/hours from now
+        (on the clock of the step that evaluates the timer)."""
         def working_days(n):
             return self.calendar().add_working_days(clock_module.now(), int(n)).isoformat()
 

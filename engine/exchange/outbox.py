@@ -102,7 +102,11 @@ class OutboxService:
     def __init__(self, db, clock, settings):
         self.db, self.clock, self.settings = db, clock, settings
         self.enabled = bool(settings.upward_url)
-        trail.observe(db.engine, write_from_trail if self.enabled else None)
+
+    @property
+    def trail_observers(self) -> tuple:
+        """With an upward address configured, every trail append also writes its outbox rows."""
+        return (write_from_trail,) if self.enabled else ()
 
     # --- handing out and settling batches ---------------------------------------------------------
     def next_batch(self) -> Batch | None:

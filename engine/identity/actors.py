@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from ..kernel import clock as clock_module
 from ..kernel.clock import Clock
 from ..kernel.db import Database
 from ..errors import InvalidInput, NotFound, PermissionDenied
@@ -78,8 +77,7 @@ class IdentityService:
         with self.db.reading() as session:
             return self._actor(session, user_id)
 
-    @staticmethod
-    def _actor(session, user_id: str) -> Actor:
+    def _actor(self, session, user_id: str) -> Actor:
         row = session.execute(
             sa.select(User, Department.name).outerjoin(Department, User.department_id == Department.id)
             .where(User.id == user_id)
@@ -87,7 +85,7 @@ class IdentityService:
         if row is None or not row[0].active:
             raise NotFound(f"user {user_id!r} does not exist")
         user, department = row
-        now = clock_module.now()
+        now = self.clock.now()
         absent = session.scalars(sa.select(User.id).where(
             User.backup_user_id == user.id, User.absent_from <= now, User.absent_until > now)).all()
         roles = tuple(user.roles or ())

@@ -25,13 +25,13 @@ def invitation(case_number: str) -> str:
 
 
 class SmsRating:
-    def __init__(self, db, clock, stepper, gateway: SmsGateway):
+    def __init__(self, db, clock, gateway: SmsGateway):
         self.db = db
         self.clock = clock
         self.gateway = gateway
-        stepper.end_hooks.append(self._on_case_end)
 
-    def _on_case_end(self, ctx, outcome) -> None:
+    def on_case_end(self, ctx, outcome) -> None:
+        """Invite the applicant to rate the service by text message once the case has committed."""
         applicant = ctx.session.scalar(sa.select(Case.applicant).where(Case.id == ctx.case.id)) or {}
         phone = normalise_phone(applicant.get("phone")) if isinstance(applicant, dict) else ""
         if phone:

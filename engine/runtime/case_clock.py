@@ -33,17 +33,15 @@ class CaseClockService:
         self.clock = clock
         self.calendars = calendars
         self.stepper = stepper
-        stepper.hooks.append(self._on_step)
-        stepper.failure_handlers.append(self._on_failure)
-        # Called as hook(session, case, missing, earlier_notices, actor, now) -> trail rows on a later 补正 notice.
-        self.supplement_hooks: list = []
 
-    def _on_failure(self, error, case_id) -> None:
+    def on_failure(self, error, case_id) -> None:
+        """A step that failed for want of calendar data raises the administrators' alert."""
         if isinstance(error, CalendarDataMissing):
             self.calendars.report_missing(error, {"case": case_id})
 
     # --- acceptance -----------------------------------------------------------------------------
-    def _on_step(self, ctx, transitions) -> None:
+    def on_step(self, ctx, transitions) -> None:
+        """The acceptance step completed without a refusal: the case clock starts."""
         case = ctx.case
         if case.accepted_at is not None:
             return
@@ -112,7 +110,8 @@ class CaseClockService:
             CasePause.case_id == case.id, CasePause.kind == "supplement")).all()
         if not earlier:
             return []
-        return [row for hook in self.supplement_hooks for row in hook(session, case, missing, earlier, actor, now)]
+        return [row for hook in self.stepper.wiring.supplement
+                for row in hook(session, case, missing, earlier, actor, now)]
 
     def resume(self, case_id: int, actor: Actor, note: str | None = None) -> dict:
         """End the pause: limits, step deadlines and pending timers move by the working time it covered."""

@@ -53,9 +53,9 @@ def actions_for(entry: dict, step: str) -> tuple:
 class Escalator:
     def __init__(self, stepper):
         self.stepper = stepper
-        stepper.hooks.append(self._on_step)
 
-    def _on_step(self, ctx, transitions) -> None:
+    def on_step(self, ctx, transitions) -> None:
+        """A step's limit timer fired: escalate the steps still open beside it."""
         for task, _before in transitions:
             spec = task.task_spec
             if (task.state == TaskState.COMPLETED and (spec.bpmn_id or "").startswith(LIMIT_TIMER_PREFIX)

@@ -3,10 +3,14 @@
 Loads the case's workflow (optimistic lock on ``lock_version``), lets the caller
 change it, then writes together: the workflow journal, the task projection, the
 trail rows for every task transition, and the case row with its new version.
+A new case's first step takes the same path (``first_step``). What else runs on
+each step, on a case's end and on a failed step is the engine's wiring table
+(``engine/bootstrap.py``), handed to the stepper once as a ``Wiring``.
 """
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -14,6 +18,7 @@ import sqlalchemy as sa
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
+from ..kernel import clock as clock_module
 from ..kernel import fast_sql
 from ..trail import chain as trail
 from ..definitions.bpmn_validation import outcome_of
@@ -21,6 +26,7 @@ from ..errors import Conflict, EngineError, InvalidState, NotFound
 from ..identity.actors import split_lane
 from ..deadlines.lights import light_at
 from ..models import Case, PendingTimer, TaskRecord
+from .wiring import Wiring
 
 _cases = Case.__table__
 _task_records = TaskRecord.__table__
@@ -130,57 +136,85 @@ class CaseStepper:
         self.db = db
         self.store = store
         self.clock = clock
-        # Called as hook(ctx, transitions) before the step is written; may add trail rows and case values.
-        self.hooks: list = []
-        # Called as handler(error, case_id) after a step failed with an EngineError and was rolled back.
-        self.failure_handlers: list = []
-        # Called as hook(ctx, outcome) when a step ends the case, inside its transaction.
-        self.end_hooks: list = []
+        self.wiring = Wiring()      # set once by the composition root
 
     @contextmanager
-    def step(self, case_id: int | None, actor_id: str, task_id: str | None = None):
-        """A transaction on one case; with ``task_id`` the case is the task's and ``ctx.record`` its row."""
-        resolved = {"case": case_id}
+    def step(self, case_id: int | None, actor_id: str, task_id: str | None = None,
+             at: _dt.datetime | None = None) -> Iterator[StepContext]:
+        """A transaction on one case; with ``task_id`` the case is the task's and ``ctx.record`` its row. With
+        ``at`` the step happens at that instant (a sweep ``--as-of``), timers included."""
+        clock = clock_module.FixedClock(at) if at is not None else self.clock
+        failed_case = {"id": case_id}
+        with clock_module.running_on(clock), self._reporting_failures(failed_case):
+            with self.db.connect() as connection:
+                case, record = self._load(connection, case_id, task_id)
+                failed_case["id"] = case.id
+                live = self.store.checkout(connection, case.id, case.definition_id, case.lock_version)
+                with self._writing(connection, case, live, actor_id, record, clock.now()) as ctx:
+                    yield ctx
+            self._committed(ctx)
+
+    @contextmanager
+    def first_step(self, actor_id: str,
+                   open_case: Callable[[sa.Connection, _dt.datetime], CaseRow]) -> Iterator[StepContext]:
+        """A new case's first step, by the same path as every other: ``open_case`` inserts the case row in the
+        step's transaction and returns it; the caller starts the (empty) workflow."""
+        failed_case: dict = {"id": None}
+        with clock_module.running_on(self.clock), self._reporting_failures(failed_case):
+            with self.db.connect() as connection:
+                now = self.clock.now()
+                case = open_case(connection, now)
+                failed_case["id"] = case.id
+                live = self.store.new(case.id, case.definition_id)
+                with self._writing(connection, case, live, actor_id, None, now) as ctx:
+                    yield ctx
+            self._committed(ctx)
+
+    @contextmanager
+    def _reporting_failures(self, failed_case: dict) -> Iterator[None]:
         try:
-            with self._step(case_id, actor_id, task_id, resolved) as ctx:
-                yield ctx
+            yield
         except EngineError as error:
-            for handler in self.failure_handlers:
-                handler(error, resolved["case"])
+            for handler in self.wiring.failure:
+                handler(error, failed_case["id"])
             raise
 
+    @staticmethod
+    def _load(connection, case_id: int | None, task_id: str | None) -> tuple[CaseRow, sa.Row | None]:
+        record = None
+        if task_id is not None:
+            record = connection.execute(SELECT_TASK_AND_CASE, {"task_id": task_id}).first()
+            if record is None:
+                raise NotFound(f"task {task_id} does not exist")
+            if record.state != OPEN_USER_TASK:
+                raise Conflict(f"task {task_id} is already {record.state}")
+            case = CaseRow(*(record._mapping[f"case__{c.name}"] for c in _CASE_COLUMNS))
+        else:
+            found = connection.execute(SELECT_CASE, {"case_id": case_id}).first()
+            if found is None:
+                raise NotFound(f"case {case_id} does not exist")
+            case = CaseRow(*found)
+        if case.status != "running":
+            raise InvalidState(f"case {case.number} has ended ({case.outcome})")
+        return case, record
+
     @contextmanager
-    def _step(self, case_id: int | None, actor_id: str, task_id: str | None, resolved: dict):
-        with self.db.connect() as session:
-            record = None
-            if task_id is not None:
-                record = session.execute(SELECT_TASK_AND_CASE, {"task_id": task_id}).first()
-                if record is None:
-                    raise NotFound(f"task {task_id} does not exist")
-                if record.state != OPEN_USER_TASK:
-                    raise Conflict(f"task {task_id} is already {record.state}")
-                case = CaseRow(*(record._mapping[f"case__{c.name}"] for c in _CASE_COLUMNS))
-            else:
-                found = session.execute(SELECT_CASE, {"case_id": case_id}).first()
-                if found is None:
-                    raise NotFound(f"case {case_id} does not exist")
-                case = CaseRow(*found)
-            resolved["case"] = case.id
-            if case.status != "running":
-                raise InvalidState(f"case {case.number} has ended ({case.outcome})")
-            live = self.store.checkout(session, case.id, case.definition_id, case.lock_version)
+    def _writing(self, connection, case: CaseRow, live, actor_id: str, record, now) -> Iterator[StepContext]:
+        """The caller changes the workflow, then everything is written; nothing is kept of a failed step."""
+        try:
+            ctx = StepContext(connection, case, live, actor_id, now, record=record)
+            yield ctx
             try:
-                ctx = StepContext(session, case, live, actor_id, self.clock.now(), record=record)
-                yield ctx
-                try:
-                    self.finish(ctx)
-                except sa.exc.IntegrityError:
-                    # A concurrent step on the same case wrote the same task, journal or trail keys first.
-                    raise Conflict(f"case {case.number} was changed by another request; reload and try again") from None
-            except BaseException:
-                self.store.discard(case.id)
-                raise
-        self.store.checkin(live, case.lock_version + 1)
+                self.finish(ctx)
+            except sa.exc.IntegrityError:
+                # A concurrent step on the same case wrote the same task, journal or trail keys first.
+                raise Conflict(f"case {case.number} was changed by another request; reload and try again") from None
+        except BaseException:
+            self.store.discard(case.id)
+            raise
+
+    def _committed(self, ctx: StepContext) -> None:
+        self.store.checkin(ctx.live, ctx.case.lock_version + 1)
         for callback in ctx.after_commit:
             callback()
 
@@ -193,7 +227,7 @@ class CaseStepper:
         self._close_removed(ctx)
         for task, before in transitions:
             rows.extend(self._project(ctx, task, before))
-        for hook in self.hooks:
+        for hook in self.wiring.step:
             hook(ctx, transitions)
         if ctx.case_values:
             session.execute(_cases.update().where(_cases.c.id == case.id).values(**ctx.case_values))
@@ -202,7 +236,7 @@ class CaseStepper:
         if wf.is_completed():
             outcome = self._outcome(wf) if wf.success else "terminated"
             statement, lock = END_CASE, {**lock, "status_": "ended", "outcome_": outcome, "ended_at_": ctx.now}
-            for hook in self.end_hooks:
+            for hook in self.wiring.end:
                 hook(ctx, outcome)
             if self.store.repository.parsed(case.definition_id).has_timers:
                 session.execute(_timers.delete().where(_timers.c.case_id == case.id))

@@ -23,11 +23,13 @@ FROM_POST = "_from_post"     # ``signers_from_post: "部门/岗位"`` fills the 
 
 
 class TaskService:
-    def __init__(self, db, clock, stepper, materials=None):
+    def __init__(self, db, clock, stepper, store, repository, materials=None):
         self.materials = materials
         self.db = db
         self.clock = clock
         self.stepper = stepper
+        self.store = store
+        self.repository = repository
 
     def list_tasks(self, actor: Actor, case: int | None = None, assignee: str | None = None,
                    lane: str | None = None, department: str | None = None, state: str = "open",
@@ -56,10 +58,10 @@ class TaskService:
         """The step's form with the values the case holds for its fields (those it had when the step opened,
         or those the step was completed with)."""
         case = session.get(Case, record.case_id)
-        form = self.stepper.store.repository.form(case.definition_id, record.element_id)
+        form = self.repository.form(case.definition_id, record.element_id)
         if form is None:
             return None
-        with self.stepper.store.reading(session, case.id, case.definition_id, case.lock_version) as wf:
+        with self.store.reading(session, case.id, case.definition_id, case.lock_version) as wf:
             task = wf.get_task_from_id(UUID(record.id))
             data = task.data if task is not None else {}
             values = {f.id: data[f.id] for f in form.fields if f.id in data}
@@ -118,7 +120,7 @@ class TaskService:
     def _step_data(self, ctx, element_id: str, task, data: dict) -> dict:
         """What a completion writes: a step without a form writes the data as sent; a step with one writes only
         its fields, checked and converted (InvalidInput with per-field messages otherwise)."""
-        form = self.stepper.store.repository.form(ctx.case.definition_id, element_id)
+        form = self.repository.form(ctx.case.definition_id, element_id)
         account_fields = [f.id for f in form.fields if f.type == "users"] if form else ["signers"]
         for name in account_fields:
             if name + FROM_POST in data:

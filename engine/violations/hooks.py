@@ -17,11 +17,8 @@ DECISIONS = ("approved", "denied")
 
 
 class SignalHooks:
-    def __init__(self, calendars, stepper, case_clock):
+    def __init__(self, calendars):
         self.calendars = calendars
-        stepper.hooks.append(self.on_step)
-        stepper.end_hooks.append(self.on_end)
-        case_clock.supplement_hooks.append(self.on_supplement_notice)
 
     def _raise(self, ctx, name, violation, **signal) -> None:
         row = evaluate(ctx.session, lenient(self.calendars.calendar()), ctx.now, name, ctx.case.department, violation,

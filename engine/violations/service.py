@@ -12,9 +12,9 @@ from .signals import SignalService
 class Violations:
     """Violation rules and correction signals: configuration per level, the signals, the hooks, the sweep."""
 
-    def __init__(self, shenpi):
-        self.rules = RuleConfigService(shenpi.db, shenpi.clock)
-        self.signals = SignalService(shenpi.db, shenpi.clock, shenpi.calendar)
-        self.fees = FeeService(shenpi.db, shenpi.clock, shenpi.calendar)
-        self.hooks = SignalHooks(shenpi.calendar, shenpi.stepper, shenpi.case_clock)
-        self.sweep = SignalSweep(shenpi.db, shenpi.clock, shenpi.calendar, self.signals)
+    def __init__(self, db, clock, calendars):
+        self.rules = RuleConfigService(db, clock)
+        self.signals = SignalService(db, clock, calendars)
+        self.fees = FeeService(db, clock, calendars)
+        self.hooks = SignalHooks(calendars)
+        self.sweep = SignalSweep(db, clock, calendars, self.signals)

@@ -122,6 +122,11 @@ class InboxService:
             "mine": record.assignee in holders, "escalation_level": record.escalation_level,
         }
 
+    def days_left(self, *dues) -> list[float | None]:
+        """Working days left before each instant of ``dues`` (None where unknown), on today's calendar."""
+        calendar = self._calendar()
+        return [self.remaining_days(calendar, due) for due in dues]
+
     def remaining_days(self, calendar, due) -> float | None:
         """Working days left before ``due`` (negative: overdue by that many), to one decimal."""
         if due is None or calendar is None:
