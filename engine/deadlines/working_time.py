@@ -32,12 +32,6 @@ class CalendarDataMissing(EngineError):
         self.day = day
 
 
-@dataclass(frozen=True)
-class Pause:
-    start: _dt.datetime
-    end: _dt.datetime | None = None   # None: still paused
-
-
 @dataclass
 class WorkingCalendar:
     """``overrides`` maps a date to True (working day) or False (day off); ``years`` are years whose

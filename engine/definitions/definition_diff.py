@@ -10,7 +10,6 @@ from lxml import etree
 from .bpmn_validation import BPMN_NS, parse_safely
 
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
-XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 TIMER_KINDS = ("timeDuration", "timeDate", "timeCycle")
 # Properties in the order a reader expects them; labels are for the pages.
 PROPERTIES = ("name", "type", "timer", "condition", "multi_instance", "lane", "form_fields", "documentation",

@@ -184,10 +184,3 @@ class RepositoryService:
             if key:
                 query = query.where(ProcessDefinition.key == key)
             return [self._describe(d, created=False) for d in session.scalars(query)]
-
-    def get_xml(self, definition_id: int) -> str:
-        with self.db.reading() as session:
-            definition = session.get(ProcessDefinition, definition_id)
-            if definition is None:
-                raise NotFound(f"process definition {definition_id} does not exist")
-            return definition.xml

@@ -22,7 +22,6 @@ from ..models import Case, ExchangeBatch, ExternalCase, ExternalFact, Licence, M
 from ..violations.signals import check_reported_late, evaluate, lenient
 
 _cases = Case.__table__
-ENDED_OUTCOMES = {"approved", "denied", "refused"}
 
 
 class ExternalCaseService:
