@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.kernel.clock import SHANGHAI
-from engine.deadlines.working_time import CalendarDataMissing, Pause, WorkingCalendar
+from engine.deadlines.working_time import CalendarDataMissing, WorkingCalendar
 
 CAL = WorkingCalendar()
 
@@ -44,16 +44,6 @@ def test_office_hours_and_lunch_break():
     assert local(CAL.add_working_hours(at("2026-11-27T16:30"), 2)) == "2026-11-30 10:00"
     assert local(CAL.add_working_hours(at("2026-11-23T11:30"), 1)) == "2026-11-23 14:00"
     assert CAL.working_days_between(at("2026-11-23T09:00"), at("2026-11-24T17:30")) == 2
-
-
-def test_pauses_extend_the_deadline_and_do_not_count():
-    start = at("2026-11-23T09:00")
-    supplement = Pause(at("2026-11-24T09:00"), at("2026-11-26T09:00"))   # two working days of 补正
-    assert local(CAL.add_working_days(start, 5, [supplement])) == "2026-12-02 17:30"
-    assert CAL.working_days_between(start, at("2026-11-27T17:30"), [supplement]) == 3
-    assert local(CAL.add_working_hours(start, 10, [supplement])) == "2026-11-26 12:00"
-    with pytest.raises(ValueError):
-        CAL.add_working_days(start, 5, [Pause(at("2026-11-24T09:00"))])
 
 
 def test_year_without_data_is_refused_not_guessed():
