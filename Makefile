@@ -5,7 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
 FRONTEND := web/frontend
+MODULES  := $(FRONTEND)/node_modules/.installed-stamp
 ASSETS   := web/static/build/.installed-stamp
+SOURCES  := $(shell find $(FRONTEND)/src -type f 2>/dev/null)
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard web/translations/*/LC_MESSAGES/messages.po))
 
 .PHONY: install run test test-fast bench clean translations
@@ -16,15 +18,16 @@ $(STAMP): setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,postgres,redis]'
 	touch $(STAMP)
 
-# Front-end libraries come from npm (never committed): htmx, ECharts, bpmn-js and its properties panel.
-$(ASSETS): $(FRONTEND)/package.json $(FRONTEND)/package-lock.json $(wildcard $(FRONTEND)/src/*.js)
+# The front end: the libraries come from npm (never committed: htmx, ECharts, bpmn-js and its properties panel), and
+# every script and diagram stylesheet of the pages is built from web/frontend/src by esbuild into web/static/build
+# (ES modules with shared chunks). Any change to a source file, build.mjs or the lock file rebuilds.
+$(MODULES): $(FRONTEND)/package.json $(FRONTEND)/package-lock.json
 	@command -v npm >/dev/null || { echo "npm is needed to install the front-end libraries (apt install npm)"; exit 1; }
-	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
-	mkdir -p web/static/vendor/bpmn-font
-	cp $(FRONTEND)/node_modules/htmx.org/dist/htmx.min.js $(FRONTEND)/node_modules/echarts/dist/echarts.min.js \
-	   $(FRONTEND)/node_modules/bpmn-js/dist/assets/diagram-js.css $(FRONTEND)/node_modules/bpmn-js/dist/assets/bpmn-js.css \
-	   $(FRONTEND)/node_modules/@bpmn-io/properties-panel/dist/assets/properties-panel.css web/static/vendor/
-	cp -r $(FRONTEND)/node_modules/bpmn-js/dist/assets/bpmn-font/. web/static/vendor/bpmn-font/
+	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error
+	touch $(MODULES)
+
+$(ASSETS): $(MODULES) $(FRONTEND)/build.mjs $(FRONTEND)/src $(SOURCES)
+	cd $(FRONTEND) && npm run --silent build
 	touch $(ASSETS)
 
 %.mo: %.po $(STAMP)

@@ -202,7 +202,7 @@ def test_case_page_shows_facts_steps_history_and_the_diagram_data(app, engine):
     clerk = page(app, "clerk")
     body = text(clerk.get(f"/cases/{case['id']}"))
     assert "王五" in body and "承办" in body and "予以受理" in body and "提交申请" in body
-    assert "data-diagram-url" in body and "js/inbox.js" in body and "<script>" not in body
+    assert "data-diagram-url" in body and "build/diagram.js" in body and "<script>" not in body
     flow = clerk.get(f"/cases/{case['id']}/diagram").get_json()
     assert flow["current"] == ["Task_Handle"] and flow["completed"] == ["Task_Accept"]
     assert "<bpmn:definitions" in flow["xml"] or "definitions" in flow["xml"]
