@@ -7,12 +7,8 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import sqlalchemy as sa
-
-from engine.kernel import FixedClock
-from engine.kernel.clock import SHANGHAI
-from engine.identity.actors import ENGINE
-from engine.models import Matter
+from engine.identity import ENGINE
+from engine.kernel import SHANGHAI, FixedClock
 
 FOOD, GRAIN, ETHNIC, TOBACCO = "410104-XK-SP-001", "410104-XK-LS-001", "410104-QR-MZ-001", "410104-XK-YC-001"
 # (matter, days ago the application came in, days later it concluded or None while it runs)
@@ -30,8 +26,7 @@ def seed_past_cases(engine) -> list[int]:
     from demo.seed import drive
     from engine.bootstrap import Shenpi
 
-    with engine.db.reading() as session:
-        published = set(session.scalars(sa.select(Matter.code)))
+    published = {matter["code"] for matter in engine.catalogue.list_matters()}
     plan = [entry for entry in PLAN + BACKLOG if entry[0] in published]
     if not plan:
         return []

@@ -301,10 +301,9 @@ def demo(cases: bool):
         click.echo(f"demo accounts (password {demo_data.DEMO_PASSWORD}): admin, supervisor, monitor, "
                    f"district_supervisor, applicant, d01a, d01b, … (officials of each department)")
     if cases:
-        from engine.models import Case
+        from engine.identity import ENGINE
 
-        with engine.db.reading() as session:
-            existing = session.query(Case).count()
+        existing = engine.case_search.search(ENGINE, per_page=1)["total"]
         if existing == 0:
             from demo.history import seed_past_cases
 

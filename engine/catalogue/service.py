@@ -10,7 +10,7 @@ from ..trail import chain as trail
 from .rules import check_entry
 from ..kernel.db import where_given
 from ..errors import InvalidInput, NotFound, PermissionDenied
-from ..identity.actors import Actor
+from ..identity.actors import Actor, split_lane
 from ..models import Department, Matter, MatterVersion, ProcessDefinition
 from ..kernel.paging import page_of_list
 
@@ -207,6 +207,31 @@ class CatalogueService:
         with self.db.reading() as session:
             return [summary(m) for m in session.scalars(
                 sa.select(Matter).where(Matter.published.is_(True)).order_by(Matter.code))]
+
+    def posts_by_unit(self) -> dict[str, list[str]]:
+        """Every unit the catalogue names, by name, with the posts its matters' processes need there (sorted).
+
+        A unit is named as a matter's department, or by a lane of the latest version of a matter's process
+        ("部门/岗位" for another unit's step); a lane names a post of the matter's own department otherwise. Matters
+        published or withdrawn (their running cases still need staff). What the units must be staffed for."""
+        with self.db.reading() as session:
+            matters = session.execute(sa.select(Matter.department, Matter.process_key)
+                                      .order_by(Matter.department, Matter.code)).all()
+            newest = sa.select(ProcessDefinition.key, sa.func.max(ProcessDefinition.version).label("version")) \
+                .group_by(ProcessDefinition.key).subquery()
+            latest = dict(session.execute(sa.select(ProcessDefinition.key, ProcessDefinition.id).join(newest, sa.and_(
+                ProcessDefinition.key == newest.c.key, ProcessDefinition.version == newest.c.version))).all())
+        posts: dict[str, set[str]] = {}
+        for department, key in matters:
+            posts.setdefault(department, set())
+            if key not in latest:
+                continue
+            for lane in self.repository.parsed(latest[key]).lanes:
+                lane_department, post = split_lane(lane, department)
+                posts.setdefault(lane_department, set())
+                if post:
+                    posts[lane_department].add(post)
+        return {unit: sorted(posts[unit]) for unit in sorted(posts)}
 
     def get_matter(self, code: str) -> dict:
         with self.db.reading() as session:

@@ -156,6 +156,11 @@ class CalendarService:
         version = getattr(chinese_calendar, "__version__", "")
         return self.import_arrangement(year, rows, f"chinesecalendar {version}".strip(), actor)
 
+    def imported_years(self) -> list[int]:
+        """The years whose whole arrangement has been imported (from a file or chinesecalendar), in order."""
+        with self.db.reading() as session:
+            return list(session.scalars(sa.select(CalendarYear.year).order_by(CalendarYear.year)))
+
     def year_view(self, year: int) -> dict:
         """Twelve month grids of ``year`` with each day's kind, and whether the year's data is complete."""
         from .calendar_year import year_view

@@ -29,8 +29,8 @@ REPORTABLE = {
     ), "case_event"),
     **dict.fromkeys((
         "supervision_flagged", "signal_raised", "signal_corrected", "signal_turned_red", "signal_closed",
-        "supervision_noticed", "supervision_responded", "supervision_extended", "supervision_closed",
-        "supervision_escalated", "complaint_filed", "complaint_accepted", "complaint_rejected",
+        "supervision_opened", "supervision_noticed", "supervision_responded", "supervision_extended",
+        "supervision_closed", "supervision_escalated", "complaint_filed", "complaint_accepted", "complaint_rejected",
         "complaint_forwarded", "complaint_answered", "complaint_closed",
     ), "supervision"),
     **dict.fromkeys(("service_rated", "evaluation_archived"), "evaluation"),

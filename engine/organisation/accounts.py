@@ -102,6 +102,51 @@ class AccountService:
             self._record(session, "user_created", actor, user_id, _public(values))
         return self.get(user_id)
 
+    def create_many(self, rows: list[dict], password: str, actor: Actor) -> list[dict]:
+        """Several accounts at once, e.g. a new unit's staff, all with the same temporary password the
+        administrator hands over (hashed once: the accounts share that hash until each changes its password).
+
+        All or none: each row is checked as ``create`` checks one, and every error of every row is reported at
+        once in ``errors`` (row number from 1, user name, field, message). Rows may name each other as AB岗
+        backups. One transaction, with a ``user_created`` trail row per account."""
+        _require_admin(actor)
+        hashed = passwords.hash_password(password)
+        problems, ids = [], []
+        with self.db.transaction() as session:
+            # First every account without its backup, so that rows may name each other; then the backups.
+            for number, data in enumerate(rows, start=1):
+                errors = {}
+                user_id = data.get("id").strip() if isinstance(data.get("id"), str) else ""
+                if not USER_ID.match(user_id):
+                    errors["id"] = "用户名须为 2–64 位字母、数字或 ._-@"
+                elif user_id in ids or session.get(User, user_id) is not None:
+                    errors["id"] = "该用户名已被使用"
+                try:
+                    values = self._check(session, {**data, "backup": None}, user_id, errors)
+                except InvalidInput as exc:
+                    problems += _row_errors(number, user_id, exc)
+                    ids.append(user_id)
+                    continue
+                session.add(User(id=user_id, password_hash=hashed, active=True, **values))
+                ids.append(user_id)
+            if problems:
+                raise InvalidInput("账号信息有误，没有创建任何账号，请修改标出的内容", errors=problems)
+            session.flush()
+            events = []
+            for number, (user_id, data) in enumerate(zip(ids, rows), start=1):
+                try:
+                    values = self._check(session, data, user_id, {})
+                except InvalidInput as exc:
+                    problems += _row_errors(number, user_id, exc)
+                    continue
+                session.get(User, user_id).backup_user_id = values["backup_user_id"]
+                events.append(trail.event("user_created", self.clock.now(), actor=actor.id, element_id=user_id,
+                                          detail=_public(values)))
+            if problems:
+                raise InvalidInput("账号信息有误，没有创建任何账号，请修改标出的内容", errors=problems)
+            trail.append(session, events)
+        return [self.get(user_id) for user_id in ids]
+
     def update(self, user_id: str, data: dict, actor: Actor) -> dict:
         _require_admin(actor)
         with self.db.transaction() as session:
@@ -120,6 +165,27 @@ class AccountService:
         """The administrator sets a temporary password (argon2id, recorded as ``password_set``)."""
         _require_admin(actor)
         self.identity.set_password(user_id, password, actor)
+
+    def set_missing_passwords(self, user_ids: list[str], password: str, actor: Actor) -> list[str]:
+        """Give each of these accounts that has no password yet (made by an earlier build, or by a data import
+        that sets none) this temporary password, hashed once; accounts that have a password keep it. Returns the
+        ids given one. One transaction, with a ``password_set`` trail row per account, as a reset writes."""
+        _require_admin(actor)
+        passwords.check_strength(password)
+        with self.db.reading() as session:
+            missing = session.scalars(sa.select(User.id).where(
+                User.id.in_(list(user_ids)), User.password_hash.is_(None))).all()
+        if not missing:
+            return []
+        hashed = passwords.hash_password(password)
+        with self.db.transaction() as session:
+            users = session.scalars(sa.select(User).where(User.id.in_(missing), User.password_hash.is_(None))
+                                    .order_by(User.id)).all()
+            for user in users:
+                user.password_hash = hashed
+            trail.append(session, [trail.event("password_set", self.clock.now(), actor=actor.id, element_id=user.id)
+                                   for user in users])
+            return [user.id for user in users]
 
     def set_active(self, user_id: str, active: bool, actor: Actor) -> None:
         """Deactivate (the account can no longer sign in or use its tokens) or reactivate; never delete."""
@@ -189,6 +255,13 @@ def _get(session, user_id: str) -> User:
     if user is None:
         raise NotFound(f"用户 {user_id} 不存在")
     return user
+
+
+def _row_errors(number: int, user_id: str, error: InvalidInput) -> list[dict]:
+    """One row's field errors as ``create_many`` reports them."""
+    fields = error.details.get("errors") or {None: error.message}
+    return [{"row": number, "id": user_id or None, "field": field, "message": message}
+            for field, message in fields.items()]
 
 
 def _public(values: dict) -> dict:

@@ -20,7 +20,7 @@ from ..identity.actors import HEAD_POST, Actor, department_heads
 from ..deadlines.lights import light_at
 from ..models import Case, Complaint, Signal, SupervisionItem, TrailEntry
 from ..kernel.paging import page_of_query
-from .items import EXTENSION_DAYS
+from .items import EXTENSION_DAYS, open_item
 from .views import CONCLUSIONS, LIGHTS, NOTICED, OPEN, RESPONDED, STATUSES, heads_department, item_view, may_supervise, visible_departments
 from .watch import CLOSED, item_event, item_key, notify, sweep_items
 
@@ -166,6 +166,30 @@ class SupervisionService:
     def _require_status(item, *statuses: str, action: str) -> None:
         if item.status not in statuses:
             raise InvalidState(f"cannot {action}: the item is {item.status}")
+
+    def open_overdue_step(self, case_id, actor: Actor, summary) -> dict:
+        """A supervisor puts a running case under 督办 because a step of it is past its limit (kind
+        ``overdue_step``, the kind a matter's escalation rule opens by itself), ``summary`` saying which step and
+        why. The investigation is due in 15 working days. One transaction with its ``supervision_opened`` trail
+        row on the case's chain."""
+        summary = _text(summary, "summary", "the reason for supervision")
+        now = self.clock.now()
+        with self.db.transaction() as session:
+            case = session.scalar(sa.select(Case).where(Case.id == case_id).with_for_update()) \
+                if isinstance(case_id, int) else None
+            if case is None:
+                raise NotFound(f"case {case_id} does not exist")
+            if not may_supervise(actor, case.department):
+                raise PermissionDenied("only a supervisor of this department may do this")
+            if case.status != "running":
+                raise InvalidState(f"cannot open a supervision item: the case is {case.status}")
+            item_id = open_item(session, self.calendars.calendar(), now, kind="overdue_step",
+                                department=case.department, summary=summary, case_id=case.id)
+            item = session.get(SupervisionItem, item_id)
+            trail.append_outside_step(session, [item_event(
+                "supervision_opened", item, now, actor=actor.id, to_state=OPEN,
+                detail={"kind": item.kind, "due_at": _iso(item.due_at)}, digest_of={"summary": summary})])
+            return item_view(item)
 
     def send_notice(self, item_id, actor: Actor, text) -> dict:
         """督办通知 to the department: its heads are notified; the item is ``noticed``."""
