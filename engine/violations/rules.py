@@ -2,7 +2,7 @@
 
 A rule is code (what it checks) plus configuration per level (engine/violations/rule_config.py: enabled, params). The
 checks themselves run where the facts appear: engine/violations/hooks.py (transitions), engine/violations/sweep.py
-(time-based), engine/deadlines/case_clock.py (supplement notices) and engine/casefiles/fees.py (fees)."""
+(time-based), engine/runtime/case_clock.py (supplement notices) and engine/violations/fees.py (fees)."""
 from __future__ import annotations
 
 import re
