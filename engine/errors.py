@@ -1,17 +1,19 @@
 """Engine errors. Each carries a stable ``code`` the API returns to clients."""
 from __future__ import annotations
 
+from typing import Any
+
 
 class EngineError(Exception):
     code = "engine_error"
     status = 400
 
-    def __init__(self, message: str, **details):
+    def __init__(self, message: str, **details: Any) -> None:
         super().__init__(message)
         self.message = message
         self.details = {k: v for k, v in details.items() if v is not None}
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "message": self.message, **self.details}
 
 
@@ -62,10 +64,10 @@ class ProcessValidationError(EngineError):
     code = "invalid_process"
     status = 422
 
-    def __init__(self, message: str, element: str | None = None, line: int | None = None):
+    def __init__(self, message: str, element: str | None = None, line: int | None = None) -> None:
         super().__init__(message, element=element, line=line)
         self.element = element
         self.line = line
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "message": self.message, "element": self.element, "line": self.line}

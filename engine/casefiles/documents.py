@@ -148,13 +148,13 @@ class DocumentService:
     def licence_on_approval(self, ctx, outcome: str) -> None:
         if outcome != "approved":
             return
-        matter = ctx.session.execute(sa.select(Matter.code, Matter.name, Matter.matter_type, Case.applicant)
+        matter = ctx.connection.execute(sa.select(Matter.code, Matter.name, Matter.matter_type, Case.applicant)
                                      .join(Case, Case.matter_code == Matter.code).where(Case.id == ctx.case.id)).first()
         if matter.matter_type != "行政许可":
             return
         holder = matter.applicant
         code = secrets.token_hex(6).upper()
-        ctx.session.execute(Licence.__table__.insert().values(
+        ctx.connection.execute(Licence.__table__.insert().values(
             code=code, case_id=ctx.case.id, matter_code=matter.code, matter_name=matter.name,
             department=ctx.case.department, holder=(holder or {}).get("name", ""), issued_at=ctx.now))
         ctx.events.append(trail.event("licence_issued", ctx.now, case_id=ctx.case.id, actor=ctx.actor_id,

@@ -64,14 +64,14 @@ class MaterialService:
 
     def record_in(self, ctx, files, kind: str, slot: str | None = None, task_id: str | None = None) -> list[dict]:
         """Record files within a workflow step the caller holds (starting a case, completing a step)."""
-        views, events = self.record(ctx.session, ctx.case.id, ctx.case.matter_code, files, ctx.actor_id, kind,
+        views, events = self.record(ctx.connection, ctx.case.id, ctx.case.matter_code, files, ctx.actor_id, kind,
                                     ctx.now, slot, task_id)
         ctx.events.extend(events)
         return views
 
     def _supplement(self, case_id: int, files, actor: Actor, slot: str | None) -> list[dict]:
         with self.stepper.step(case_id, actor.id) as ctx:
-            case = ctx.session.execute(sa.select(_cases.c.created_by, _cases.c.paused_since, _cases.c.pause_kind)
+            case = ctx.connection.execute(sa.select(_cases.c.created_by, _cases.c.paused_since, _cases.c.pause_kind)
                                        .where(_cases.c.id == case_id)).first()
             if case.created_by != actor.id:
                 raise PermissionDenied("only the case's applicant may supplement its materials (补正)")

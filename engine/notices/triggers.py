@@ -47,7 +47,7 @@ def supplement_requested(session, case: Case, missing: list, now) -> None:
 
 def on_case_end(ctx, outcome: str) -> None:
     """Stepper end hook: the applicant learns the decision."""
-    created_by = ctx.session.scalar(sa.select(Case.created_by).where(Case.id == ctx.case.id))
-    applicant = _applicant_account(ctx.session, created_by)
-    notify(ctx.session, [applicant], "decision",
+    created_by = ctx.connection.scalar(sa.select(Case.created_by).where(Case.id == ctx.case.id))
+    applicant = _applicant_account(ctx.connection, created_by)
+    notify(ctx.connection, [applicant], "decision",
            f"办件 {ctx.case.number} 已办结：{OUTCOME_NAMES.get(outcome, outcome)}。", ctx.now, case_id=ctx.case.id)

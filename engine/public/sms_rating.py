@@ -32,7 +32,7 @@ class SmsRating:
 
     def on_case_end(self, ctx, outcome) -> None:
         """Invite the applicant to rate the service by text message once the case has committed."""
-        applicant = ctx.session.scalar(sa.select(Case.applicant).where(Case.id == ctx.case.id)) or {}
+        applicant = ctx.connection.scalar(sa.select(Case.applicant).where(Case.id == ctx.case.id)) or {}
         phone = normalise_phone(applicant.get("phone")) if isinstance(applicant, dict) else ""
         if phone:
             ctx.after_commit.append(lambda: self._send(phone, invitation(ctx.case.number)))

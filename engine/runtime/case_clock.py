@@ -52,7 +52,7 @@ class CaseClockService:
                 return
 
     def _accept(self, ctx) -> None:
-        limits = ctx.session.execute(sa.select(Matter.promised_limit_days, Matter.statutory_limit_days)
+        limits = ctx.connection.execute(sa.select(Matter.promised_limit_days, Matter.statutory_limit_days)
                                      .where(Matter.code == ctx.case.matter_code)).first()
         calendar = self.calendars.calendar()
         promised = calendar.add_working_days(ctx.now, limits.promised_limit_days)
@@ -125,7 +125,7 @@ class CaseClockService:
         """Resume within a step the caller holds (the caller has checked who may resume)."""
         case_id, actor_id = ctx.case.id, ctx.actor_id
         calendar = self.calendars.calendar()
-        case = ctx.session.execute(sa.select(_cases).where(_cases.c.id == case_id)).first()
+        case = ctx.connection.execute(sa.select(_cases).where(_cases.c.id == case_id)).first()
         if case.paused_since is None:
             raise InvalidState("the clock is not paused")
         paused = calendar.working_seconds(case.paused_since, ctx.now)
@@ -138,14 +138,14 @@ class CaseClockService:
         ctx.case_values.update(
             promised_due_at=promised, statutory_due_at=statutory, paused_seconds=(case.paused_seconds or 0) + paused,
             paused_since=None, pause_kind=None, light=light, light_next_at=light_next)
-        ctx.session.execute(CasePause.__table__.update().where(
+        ctx.connection.execute(CasePause.__table__.update().where(
             CasePause.case_id == case_id, CasePause.ended_at.is_(None)).values(ended_at=ctx.now, ended_by=actor_id))
         self._shift_timers(ctx, shift)
-        for record in ctx.session.execute(sa.select(_records.c.id, _records.c.due_at).where(
+        for record in ctx.connection.execute(sa.select(_records.c.id, _records.c.due_at).where(
                 _records.c.case_id == case_id, _records.c.state == "open")).all():
             due = shift(record.due_at)
             task_light, task_next = light_at(ctx.now, due, due, calendar)
-            ctx.session.execute(_records.update().where(_records.c.id == record.id).values(
+            ctx.connection.execute(_records.update().where(_records.c.id == record.id).values(
                 due_at=due, light=task_light, light_next_at=task_next))
         ctx.events.append(trail.event(
             "clock_resumed", ctx.now, case_id=case_id, actor=actor_id, from_state=case.pause_kind, to_state=light,
@@ -165,8 +165,8 @@ class CaseClockService:
                 value["next"] = moved.isoformat()
             else:
                 task.internal_data["event_value"] = moved.isoformat()
-            ctx.session.execute(_timers.update().where(_timers.c.task_id == str(task.id)).values(due_at=moved))
-        ctx.session.execute(_timers.update().where(_timers.c.case_id == ctx.case.id).values(suspended=False))
+            ctx.connection.execute(_timers.update().where(_timers.c.task_id == str(task.id)).values(due_at=moved))
+        ctx.connection.execute(_timers.update().where(_timers.c.case_id == ctx.case.id).values(suspended=False))
 
     @staticmethod
     def _check_actor(case, case_id: int, actor: Actor) -> None:

@@ -153,7 +153,7 @@ class CaseService:
         another worker fired them first (safe to repeat)."""
         try:
             with self.stepper.step(case_id, "engine", at=as_of) as ctx:
-                if not timers.has_due(ctx.session, case_id, ctx.now):
+                if not timers.has_due(ctx.connection, case_id, ctx.now):
                     raise _NothingDue
                 ctx.wf.refresh_timers()
                 ctx.wf.do_engine_steps()

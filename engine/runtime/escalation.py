@@ -65,7 +65,7 @@ class Escalator:
                         self.escalate(ctx, str(sibling.id), spec.bpmn_id)
 
     def escalate(self, ctx, task_id: str, timer: str) -> None:
-        session = ctx.session
+        session = ctx.connection
         record = session.execute(sa.select(_records).where(_records.c.id == task_id)).first()
         if record is None or record.state != "open":
             return

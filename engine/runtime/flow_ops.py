@@ -71,7 +71,7 @@ class FlowOperations:
             if any(t.state == TaskState.COMPLETED for t in later):
                 raise Conflict("a later step has already been completed")
             opened = [str(t.id) for t in later if t.state == TaskState.READY]
-            started = ctx.session.execute(sa.select(TaskRecord.id).where(
+            started = ctx.connection.execute(sa.select(TaskRecord.id).where(
                 TaskRecord.id.in_(opened), TaskRecord.assignee.is_not(None))).first() if opened else None
             if started is not None:
                 raise Conflict("the next step has already been started")

@@ -220,7 +220,7 @@ class CaseStepper:
 
     def finish(self, ctx: StepContext) -> None:
         """Project the workflow's changes and commit them with the case's new version."""
-        session, live, case = ctx.session, ctx.live, ctx.case
+        session, live, case = ctx.connection, ctx.live, ctx.case
         wf = live.wf
         rows = ctx.events
         transitions = self._transitions(live, ctx.reopened)
@@ -277,11 +277,11 @@ class CaseStepper:
         ready = [str(tid) for tid in ctx.live.wf.tasks.removed if before.get(tid) == TaskState.READY]
         waiting = [str(tid) for tid in ctx.live.wf.tasks.removed if before.get(tid) == TaskState.WAITING]
         if ready:
-            ctx.session.execute(_task_records.update().where(
+            ctx.connection.execute(_task_records.update().where(
                 _task_records.c.id.in_(ready), _task_records.c.state == OPEN_USER_TASK
             ).values(state="withdrawn", completed_at=ctx.now))
         if waiting:
-            ctx.session.execute(_timers.delete().where(_timers.c.task_id.in_(waiting)))
+            ctx.connection.execute(_timers.delete().where(_timers.c.task_id.in_(waiting)))
 
     def _project(self, ctx: StepContext, task, before) -> list[dict]:
         """Project one transition into the task table and return its trail rows."""
@@ -298,8 +298,8 @@ class CaseStepper:
             due = step_due(task)
             light, light_next = light_at(ctx.now, due, due, self.calendar()) if due else ("none", None)
             if tid in ctx.reopened_ids:     # a reset step keeps its task id: its record opens again
-                ctx.session.execute(_task_records.delete().where(_task_records.c.id == tid))
-            fast_sql.execute(ctx.session, INSERT_RECORD, dict(
+                ctx.connection.execute(_task_records.delete().where(_task_records.c.id == tid))
+            fast_sql.execute(ctx.connection, INSERT_RECORD, dict(
                 id=tid, case_id=case.id, element_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
                 lane=getattr(spec, "lane", None), department=department, post=post,
                 assignee=item if isinstance(item, str) else None, state=OPEN_USER_TASK, created_at=ctx.now,
@@ -315,7 +315,7 @@ class CaseStepper:
             if tid in ctx.skipped:
                 new_state = "skipped"
                 detail = {"skipped": True}
-            fast_sql.execute(ctx.session, CLOSE_RECORD, dict(
+            fast_sql.execute(ctx.connection, CLOSE_RECORD, dict(
                 task_id_=tid, state=new_state, completed_at=ctx.now, completed_by=completed_by, opinion=opinion))
             if completed_by:
                 actor = completed_by
@@ -324,7 +324,7 @@ class CaseStepper:
             department, post = split_lane(getattr(spec, "lane", None), case.department)
             actor, opinion = ctx.completed_by[tid]
             detail = {"skipped": True, "opinion": opinion}
-            fast_sql.execute(ctx.session, INSERT_RECORD, dict(
+            fast_sql.execute(ctx.connection, INSERT_RECORD, dict(
                 id=tid, case_id=case.id, element_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
                 lane=getattr(spec, "lane", None), department=department, post=post, assignee=None,
                 state="skipped", created_at=ctx.now, due_at=None, light="none", light_next_at=None,
@@ -342,10 +342,10 @@ class CaseStepper:
     def _project_timer(ctx: StepContext, task) -> None:
         tid = str(task.id)
         due = timer_due(task)
-        ctx.session.execute(_timers.delete().where(_timers.c.task_id == tid))
+        ctx.connection.execute(_timers.delete().where(_timers.c.task_id == tid))
         if task.state == TaskState.WAITING and due is not None:
             ctx.timers.append(due)
-            ctx.session.execute(_timers.insert().values(
+            ctx.connection.execute(_timers.insert().values(
                 task_id=tid, case_id=ctx.case.id, element_id=task.task_spec.bpmn_id, due_at=due))
 
     @staticmethod

@@ -124,12 +124,12 @@ class TaskService:
         account_fields = [f.id for f in form.fields if f.type == "users"] if form else ["signers"]
         for name in account_fields:
             if name + FROM_POST in data:
-                chosen = officials_of_post(ctx.session, data[name + FROM_POST], name + FROM_POST)
+                chosen = officials_of_post(ctx.connection, data[name + FROM_POST], name + FROM_POST)
                 data = {**{k: v for k, v in data.items() if k != name + FROM_POST}, name: chosen}
         if form is None:
             return data
         cleaned = forms.validate(form, data, task.data)
-        _check_accounts(ctx.session, form, cleaned)
+        _check_accounts(ctx.connection, form, cleaned)
         return cleaned
 
     @staticmethod

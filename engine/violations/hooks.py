@@ -21,7 +21,7 @@ class SignalHooks:
         self.calendars = calendars
 
     def _raise(self, ctx, name, violation, **signal) -> None:
-        row = evaluate(ctx.session, lenient(self.calendars.calendar()), ctx.now, name, ctx.case.department, violation,
+        row = evaluate(ctx.connection, lenient(self.calendars.calendar()), ctx.now, name, ctx.case.department, violation,
                        subject=signal.pop("subject", f"case:{ctx.case.id}"), case_id=ctx.case.id, **signal)
         if row is not None:
             ctx.events.append(row)
@@ -37,7 +37,7 @@ class SignalHooks:
     def _check_procedure(self, ctx) -> None:
         """A case started on a withdrawn matter, or on a process version deployed after the matter's last
         publication (a changed procedure that was never published)."""
-        found = ctx.session.execute(sa.select(
+        found = ctx.connection.execute(sa.select(
             Matter.published, Matter.name, ProcessDefinition.deployed_at, ProcessDefinition.version,
             sa.select(sa.func.max(MatterVersion.at)).where(
                 MatterVersion.code == Matter.code, MatterVersion.kind == "published").scalar_subquery().label("at"),
@@ -74,7 +74,7 @@ class SignalHooks:
     def on_end(self, ctx, outcome: str) -> None:
         if outcome not in DECISIONS:
             return
-        case = ctx.session.execute(sa.select(_cases.c.statutory_due_at, _cases.c.paused_since).where(
+        case = ctx.connection.execute(sa.select(_cases.c.statutory_due_at, _cases.c.paused_since).where(
             _cases.c.id == ctx.case.id)).first()
         due = case.statutory_due_at
         if due is None:
