@@ -5,7 +5,7 @@ import datetime as _dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -53,6 +53,12 @@ def where_given(query: _Query, *conditions: tuple[Any, Any]) -> _Query:
         if value is not None and value != "":
             query = query.where(column == value)
     return query
+
+
+def rowcount(result: sa.Result[Any]) -> int:
+    """The rows an UPDATE or DELETE matched. ``Session.execute`` types its result as a plain ``Result``; a DML
+    statement's is always a ``CursorResult``."""
+    return cast("sa.CursorResult[Any]", result).rowcount
 
 
 def create_db_engine(url: str, **kwargs: Any) -> sa.Engine:

@@ -8,6 +8,8 @@ refuses the jump instead of guessing it.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -20,10 +22,16 @@ from ..trail import chain as trail
 from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..identity.actors import Actor, require_task_access
 from ..models import TaskRecord, User
+from .stepper import CaseStepper, StepContext
 from .workflow_state import reset_to
 
+if TYPE_CHECKING:
+    from SpiffWorkflow.task import Task as SpiffTask
 
-def _task_record(db, task_id: str, state: str | None = "open") -> TaskRecord:
+    from ..kernel import Clock, Database
+
+
+def _task_record(db: Database, task_id: str, state: str | None = "open") -> TaskRecord:
     """The task's projection row; with ``state``, a Conflict unless the task is in it."""
     with db.reading() as session:
         record = session.get(TaskRecord, str(task_id))
@@ -34,14 +42,14 @@ def _task_record(db, task_id: str, state: str | None = "open") -> TaskRecord:
     return record
 
 
-def _reason(reason) -> str:
+def _reason(reason: object) -> str:
     reason = payloads.opinion(reason)
     if not reason:
         raise InvalidInput("a reason is required", field="reason")
     return reason
 
 
-def _user_ancestors(task):
+def _user_ancestors(task: SpiffTask) -> Iterator[SpiffTask]:
     """Completed user tasks on the path from ``task`` up to the root, nearest first."""
     node = task.parent
     while node is not None:
@@ -51,7 +59,7 @@ def _user_ancestors(task):
 
 
 class FlowOperations:
-    def __init__(self, db, clock, stepper):
+    def __init__(self, db: Database, clock: Clock, stepper: CaseStepper) -> None:
         self.db = db
         self.clock = clock
         self.stepper = stepper
@@ -87,7 +95,7 @@ class FlowOperations:
         step (as a return), or forward to a later one, passing over the steps between."""
         return self.return_to(task_id, actor, reason, target, jump=True)
 
-    def _jump_forward(self, ctx, current, actor: Actor, reason: str, target: str) -> dict:
+    def _jump_forward(self, ctx: StepContext, current: SpiffTask, actor: Actor, reason: str, target: str) -> dict:
         if not any(t.task_spec.bpmn_id == target and t.task_spec.manual and not t.state & TaskState.FINISHED_MASK
                    for t in current if t is not current):
             raise InvalidInput(f"step {target} is neither an earlier step of this case nor one the flow can reach "
@@ -95,7 +103,7 @@ class FlowOperations:
         wf = ctx.wf
         untouched = {t.id for t in wf.get_tasks(state=TaskState.READY) if t is not current}
         frontier = [current]
-        skipped = []
+        skipped: list[str] = []
         while frontier:
             for task in frontier:
                 ctx.skipped.add(str(task.id))
@@ -156,7 +164,7 @@ class FlowOperations:
 class JointSignOff:
     """加签/减签: adding or removing signers of a running joint sign-off (a parallel multi-instance step)."""
 
-    def __init__(self, db, clock, stepper):
+    def __init__(self, db: Database, clock: Clock, stepper: CaseStepper) -> None:
         self.db = db
         self.clock = clock
         self.stepper = stepper
@@ -168,7 +176,7 @@ class JointSignOff:
         return record.case_id
 
     @staticmethod
-    def _joint_step(ctx, task_id: str):
+    def _joint_step(ctx: StepContext, task_id: str) -> tuple[SpiffTask, SpiffTask, ParallelMultiInstanceTask]:
 
         instance = ctx.wf.get_task_from_id(UUID(str(task_id)))
         parent = instance.parent if instance is not None else None
