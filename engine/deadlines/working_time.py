@@ -44,6 +44,8 @@ class WorkingCalendar:
     years: frozenset[int] = frozenset()
     office_hours: OfficeHours = DEFAULT_HOURS
     tz: _dt.tzinfo = SHANGHAI
+    # supervision deadlines: a year without its holiday arrangement counts plain weekdays (violations.lenient)
+    lenient: bool = False
 
     _known: dict[_dt.date, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
 

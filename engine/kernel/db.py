@@ -16,7 +16,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 # (``execute``, ``scalar``, ``scalars``); one that needs the ORM (``add``, ``get``) takes a ``Session``.
 Executor: TypeAlias = Session | sa.Connection
 
-_Query = TypeVar("_Query", bound="sa.Select[Any]")
+_Query = TypeVar("_Query", bound="sa.Select")
 
 
 class UTCDateTime(sa.types.TypeDecorator[_dt.datetime]):
@@ -55,10 +55,10 @@ def where_given(query: _Query, *conditions: tuple[Any, Any]) -> _Query:
     return query
 
 
-def rowcount(result: sa.Result[Any]) -> int:
+def rowcount(result: sa.Result) -> int:
     """The rows an UPDATE or DELETE matched. ``Session.execute`` types its result as a plain ``Result``; a DML
     statement's is always a ``CursorResult``."""
-    return cast("sa.CursorResult[Any]", result).rowcount
+    return cast("sa.CursorResult", result).rowcount
 
 
 def create_db_engine(url: str, **kwargs: Any) -> sa.Engine:

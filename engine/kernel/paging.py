@@ -33,7 +33,7 @@ def page_count(total: int, per_page: int) -> int:
     return max((total + per_page - 1) // per_page, 1)
 
 
-def page_of_query(session: Executor, query: sa.Select[Any], page: PageArg = 1, per_page: PageArg = None,
+def page_of_query(session: Executor, query: sa.Select, page: PageArg = 1, per_page: PageArg = None,
                   view: Callable[[Any], Any] | None = None, scalars: bool = False, **extra: Any) -> dict[str, Any]:
     """Count ``query``'s rows, then fetch the page of them (``scalars`` for a one-entity select); each row goes
     through ``view``. ``extra`` keys are added to the page (filters, options)."""

@@ -180,7 +180,7 @@ def _iso(value: _dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def task_view(t: TaskRecord | sa.Row[Any]) -> dict[str, Any]:
+def task_view(t: TaskRecord | sa.Row) -> dict[str, Any]:
     return {
         "id": t.id, "case": t.case_id, "element": t.element_id, "name": t.name, "lane": t.lane,
         "department": t.department, "post": t.post, "assignee": t.assignee, "state": t.state,

@@ -124,7 +124,7 @@ class StepContext:
     now: _dt.datetime
     completed_by: dict[str, tuple[str, str | None]] = field(default_factory=dict)   # task id -> (actor, opinion)
     events: list[TrailRow] = field(default_factory=list)   # extra trail rows (case events)
-    record: sa.Row[Any] | None = None                   # the task row a task operation is about
+    record: sa.Row | None = None                        # the task row a task operation is about
     opened: list[dict[str, str]] = field(default_factory=list)   # user tasks this step opened: {id, element, name}
     case_values: dict[str, Any] = field(default_factory=dict)    # further case columns this step sets
     reopened: dict[UUID, int] = field(default_factory=dict)     # task id -> state before a reset made it unfinished
@@ -193,7 +193,7 @@ class CaseStepper:
 
     @staticmethod
     def _load(connection: sa.Connection, case_id: int | None,
-              task_id: str | None) -> tuple[CaseRow, sa.Row[Any] | None]:
+              task_id: str | None) -> tuple[CaseRow, sa.Row | None]:
         record = None
         if task_id is not None:
             record = connection.execute(SELECT_TASK_AND_CASE, {"task_id": task_id}).first()
@@ -213,7 +213,7 @@ class CaseStepper:
 
     @contextmanager
     def _writing(self, connection: sa.Connection, case: CaseRow, live: LiveWorkflow, actor_id: str,
-                 record: sa.Row[Any] | None, now: _dt.datetime) -> Iterator[StepContext]:
+                 record: sa.Row | None, now: _dt.datetime) -> Iterator[StepContext]:
         """The caller changes the workflow, then everything is written; nothing is kept of a failed step."""
         try:
             ctx = StepContext(connection, case, live, actor_id, now, record=record)
