@@ -3,12 +3,18 @@ from __future__ import annotations
 
 import json
 import keyword
-from typing import Any
+from typing import Any, Literal, overload
 
 from ..errors import InvalidInput
 
 MAX_DATA_BYTES = 256 * 1024
 MAX_OPINION_CHARS = 4000
+
+
+@overload
+def text_field(value: object, field: str, limit: int, required: Literal[True]) -> str: ...
+@overload
+def text_field(value: object, field: str, limit: int, required: bool) -> str | None: ...
 
 
 def text_field(value: object, field: str, limit: int, required: bool) -> str | None:
