@@ -10,12 +10,15 @@ import threading
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn.parser import BpmnParser
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from . import bpmn_validation
+from .forms import Form
 from ..trail import chain as trail
 from ..kernel.clock import Clock
 from ..kernel.db import Database
@@ -25,11 +28,11 @@ from ..models import ProcessDefinition
 
 @dataclass(frozen=True)
 class ParsedProcess:
-    spec: object
-    subprocess_specs: dict
-    lanes: tuple
+    spec: BpmnProcessSpec
+    subprocess_specs: dict[str, BpmnProcessSpec]
+    lanes: tuple[str, ...]
     has_timers: bool = False
-    forms: dict = field(default_factory=dict)    # user task element id -> forms.Form, parsed once per file
+    forms: dict[str, Form] = field(default_factory=dict)   # user task element id -> its form, parsed once per file
 
 
 # Parsed specs by content hash: the same bytes are parsed once per process, whatever the database.
@@ -66,7 +69,7 @@ def build_spec(checked: bpmn_validation.CheckedDocument, filename: str) -> Parse
     return ParsedProcess(spec, subprocess_specs, lanes, has_timers, checked.forms)
 
 
-def _connect_multi_instance_merges(spec, subprocess_specs) -> None:
+def _connect_multi_instance_merges(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]) -> None:
     """SpiffWorkflow connects a multi-instance child's completion to the collection merge only when it creates the
     child; a workflow restored in another process would never fill its output collection. Connect them once here."""
     from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
@@ -80,7 +83,7 @@ def _connect_multi_instance_merges(spec, subprocess_specs) -> None:
 
 
 class RepositoryService:
-    def __init__(self, db: Database, clock: Clock, max_upload_bytes: int = 2 * 1024 * 1024):
+    def __init__(self, db: Database, clock: Clock, max_upload_bytes: int = 2 * 1024 * 1024) -> None:
         self.db = db
         self.clock = clock
         self.max_upload_bytes = max_upload_bytes
@@ -166,11 +169,11 @@ class RepositoryService:
             self._hash_of[definition_id] = content_hash
         return parsed
 
-    def form(self, definition_id: int, element_id: str):
+    def form(self, definition_id: int, element_id: str) -> Form | None:
         """The form of a user task of a deployed version, or None when the step has none."""
         return self.parsed(definition_id).forms.get(element_id)
 
-    def latest(self, session, key: str) -> ProcessDefinition:
+    def latest(self, session: Session, key: str) -> ProcessDefinition:
         definition = session.scalar(
             sa.select(ProcessDefinition).where(ProcessDefinition.key == key).order_by(ProcessDefinition.version.desc()).limit(1)
         )

@@ -183,16 +183,16 @@ class CaseClockService:
         ctx.connection.execute(_timers.update().where(_timers.c.case_id == ctx.case.id).values(suspended=False))
 
     @staticmethod
-    def _check_actor(case: Case | None, case_id: int, actor: Actor) -> Case:
+    def _check_actor(case: Case | None, case_id: int, actor: Actor) -> None:
         if case is None:
             raise NotFound(f"case {case_id} does not exist")
         if not actor.is_admin and actor.department != case.department:
             raise PermissionDenied("only the responsible department may pause or resume this case's clock")
-        return case
 
     def _case_for_update(self, session: Session, case_id: int, actor: Actor) -> Case:
-        case = self._check_actor(session.scalar(sa.select(Case).where(Case.id == case_id).with_for_update()),
-                                 case_id, actor)
+        case = session.scalar(sa.select(Case).where(Case.id == case_id).with_for_update())
+        self._check_actor(case, case_id, actor)
+        assert case is not None   # _check_actor refuses a missing case
         if case.status != "running":
             raise InvalidState(f"case {case.number} has ended")
         return case
