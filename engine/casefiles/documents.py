@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import sqlalchemy as sa
@@ -23,6 +24,12 @@ from ..identity.actors import Actor
 from .masking import mask_name
 from ..models import Case, DocumentCounter, IssuedDocument, Licence, Matter
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ..kernel import Clock, Database
+    from ..runtime.stepper import StepContext
+
 KINDS = {
     "acceptance_notice": "受理通知书",
     "supplement_notice": "补正材料通知书（一次性告知单）",
@@ -35,7 +42,8 @@ _templates = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).pa
                                 autoescape=True)
 
 
-def _paragraphs(kind: str, matter: str, case_number: str, reasons: str | None, limit: int | None) -> tuple[list, str]:
+def _paragraphs(kind: str, matter: str, case_number: str, reasons: str | None,
+                limit: int | None) -> tuple[list[str], str]:
     if kind == "acceptance_notice":
         return ([f"你（单位）于办件编号 {case_number} 提出的“{matter}”申请，申请材料齐全、符合法定形式，"
                  f"根据《中华人民共和国行政许可法》第三十二条的规定，决定予以受理。",
@@ -64,13 +72,13 @@ class RenderingUnavailable(EngineError):
 
 
 class DocumentService:
-    def __init__(self, db, clock):
+    def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
 
     # --- numbering and issue ----------------------------------------------------------------------
     @staticmethod
-    def _next_number(session, department: str, year: int) -> int:
+    def _next_number(session: Session, department: str, year: int) -> int:
         counter = DocumentCounter.__table__
         for _ in range(3):
             seq = session.execute(counter.update().where(counter.c.department == department, counter.c.year == year)
@@ -84,7 +92,8 @@ class DocumentService:
                 pass   # another transaction created the counter first: take the next number from it
         raise Conflict("could not allocate a document number; try again")
 
-    def issue(self, case_id: int, kind: str, actor: Actor, reasons: str | None = None, items=None) -> dict:
+    def issue(self, case_id: int, kind: str, actor: Actor, reasons: str | None = None,
+              items: list[str] | None = None) -> dict[str, Any]:
         if not isinstance(kind, str) or kind not in KINDS:
             raise InvalidInput(f"kind must be one of {', '.join(KINDS)}", field="kind")
         reasons = payloads.opinion(reasons)
@@ -98,7 +107,7 @@ class DocumentService:
             case = require_case_view(session, actor, case_id)
             if not (actor.is_admin or actor.department == case.department):
                 raise PermissionDenied("only the responsible department issues its documents")
-            matter = session.get(Matter, case.matter_code)
+            matter = session.get_one(Matter, case.matter_code)
             year = now.astimezone(SHANGHAI).year
             seq = self._next_number(session, case.department, year)
             number = f"{case.department}〔{year}〕第{seq:04d}号"
@@ -145,11 +154,11 @@ class DocumentService:
         return content["number"], HTML(string=html).write_pdf()
 
     # --- electronic licences ----------------------------------------------------------------------
-    def licence_on_approval(self, ctx, outcome: str) -> None:
+    def licence_on_approval(self, ctx: StepContext, outcome: str) -> None:
         if outcome != "approved":
             return
         matter = ctx.connection.execute(sa.select(Matter.code, Matter.name, Matter.matter_type, Case.applicant)
-                                     .join(Case, Case.matter_code == Matter.code).where(Case.id == ctx.case.id)).first()
+                                        .join(Case, Case.matter_code == Matter.code).where(Case.id == ctx.case.id)).one()
         if matter.matter_type != "行政许可":
             return
         holder = matter.applicant

@@ -2,15 +2,21 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from ..identity import passwords
 from ..trail import chain as trail
 from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..identity.actors import ADMIN, APPLICANT, HEAD_POST, ROLES, Actor, IdentityService, split_lane
 from ..models import Department, Matter, User
-from ..kernel.paging import page_of_list
+from ..kernel.paging import PageArg, page_of_list
+
+if TYPE_CHECKING:
+    from ..definitions.repository import RepositoryService
+    from ..kernel import Clock, Database
 
 USER_ID = re.compile(r"^[\w.@-]{2,64}$")
 PHONE = re.compile(r"^[0-9+\-() ]{5,32}$")
@@ -19,7 +25,8 @@ MAX_POSTS = 20
 
 
 class AccountService:
-    def __init__(self, db, clock, identity: IdentityService, repository):
+    def __init__(self, db: Database, clock: Clock, identity: IdentityService,
+                 repository: RepositoryService) -> None:
         self.db = db
         self.clock = clock
         self.identity = identity
@@ -41,7 +48,7 @@ class AccountService:
                 if not role or role in (user.roles or ())]
 
     def page_users(self, department_id: str | None = None, role: str | None = None, active: bool | None = None,
-                   text: str | None = None, page=1, per_page=None) -> dict:
+                   text: str | None = None, page: PageArg = 1, per_page: PageArg = None) -> dict[str, Any]:
         """One page of ``list_users``."""
         return page_of_list(self.list_users(department_id, role, active, text), page, per_page)
 
@@ -75,7 +82,7 @@ class AccountService:
         return sorted(posts)
 
     @staticmethod
-    def _latest(key: str):
+    def _latest(key: str) -> sa.Select:
         from ..models import ProcessDefinition
 
         return sa.select(ProcessDefinition.id).where(ProcessDefinition.key == key).order_by(
@@ -84,8 +91,8 @@ class AccountService:
     def create(self, data: dict, password: str, actor: Actor) -> dict:
         """A staff account with a temporary password the administrator hands over."""
         _require_admin(actor)
-        errors = {}
-        user_id = data.get("id").strip() if isinstance(data.get("id"), str) else ""
+        errors: dict[str, str] = {}
+        user_id = data["id"].strip() if isinstance(data.get("id"), str) else ""
         if not USER_ID.match(user_id):
             errors["id"] = "用户名须为 2–64 位字母、数字或 ._-@"
         try:
@@ -130,14 +137,14 @@ class AccountService:
             user = _get(session, user_id)
             if user.active == active:
                 return
-            if active and user.department_id and not session.get(Department, user.department_id).active:
+            if active and user.department_id and not session.get_one(Department, user.department_id).active:
                 raise InvalidInput("所在单位已停用，请先启用单位或调整所在单位")
             user.active = active
             self._record(session, "user_reactivated" if active else "user_deactivated", actor, user_id, None)
 
-    def _check(self, session, data: dict, user_id: str, errors: dict) -> dict:
+    def _check(self, session: Session, data: dict[str, Any], user_id: str, errors: dict[str, str]) -> dict[str, Any]:
         """The stored values for ``data``; raises with every field error at once."""
-        name = data.get("name").strip() if isinstance(data.get("name"), str) else ""
+        name = data["name"].strip() if isinstance(data.get("name"), str) else ""
         if not 1 <= len(name) <= 100:
             errors["name"] = "请填写姓名（100 字以内）"
         roles = [role for role in ROLES if role in (data.get("roles") or ())]
@@ -174,7 +181,7 @@ class AccountService:
         return {"name": name, "department_id": department_id, "posts": list(dict.fromkeys(posts)), "roles": roles,
                 "phone": phone, "email": email, "backup_user_id": backup_id}
 
-    def _record(self, session, event: str, actor: Actor, user_id: str, detail: dict | None) -> None:
+    def _record(self, session: Session, event: str, actor: Actor, user_id: str, detail: dict[str, Any] | None) -> None:
         trail.append(session, [trail.event(event, self.clock.now(), actor=actor.id, element_id=user_id,
                                            detail=detail)])
 
@@ -184,19 +191,19 @@ def _require_admin(actor: Actor) -> None:
         raise PermissionDenied("只有系统管理员可以管理用户")
 
 
-def _get(session, user_id: str) -> User:
+def _get(session: Session, user_id: object) -> User:
     user = session.get(User, user_id) if isinstance(user_id, str) else None
     if user is None:
         raise NotFound(f"用户 {user_id} 不存在")
     return user
 
 
-def _public(values: dict) -> dict:
+def _public(values: dict[str, Any]) -> dict[str, Any]:
     """What the trail keeps of a change: no contact details, only that they changed."""
     return {name: ("changed" if name in ("phone", "email") else value) for name, value in values.items()}
 
 
-def _describe(user: User, department: str | None) -> dict:
+def _describe(user: User, department: str | None) -> dict[str, Any]:
     return {"id": user.id, "name": user.name, "department_id": user.department_id, "department": department,
             "posts": list(user.posts or ()), "roles": list(user.roles or ()), "phone": user.phone,
             "email": user.email, "backup": user.backup_user_id, "active": user.active,
