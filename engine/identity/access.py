@@ -5,7 +5,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from ..errors import NotFound, PermissionDenied
 from .actors import Actor
@@ -38,8 +38,8 @@ def units_seen(actor: Actor) -> tuple[str, ...]:
     return (actor.department,) if actor.department else ()
 
 
-def case_scope(query: _Select, actor: Actor, case_column: sa.ColumnElement[Any],
-               created_by_column: sa.ColumnElement[Any]) -> _Select:
+def case_scope(query: _Select, actor: Actor, case_column: InstrumentedAttribute[Any],
+               created_by_column: InstrumentedAttribute[Any]) -> _Select:
     """Restrict a query over cases to those the actor may see."""
     if actor.oversees_all:
         return query

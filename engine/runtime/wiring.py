@@ -10,13 +10,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..trail.chain import TrailObserver
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
     from SpiffWorkflow.task import Task as SpiffTask
 
     from ..errors import EngineError
     from ..identity.actors import Actor
-    from ..kernel.db import Executor
     from ..models import Case
     from ..trail.chain import TrailRow
     from .stepper import StepContext
@@ -32,8 +33,9 @@ FailureHandler = Callable[["EngineError", "int | None"], None]
 # (session, case, missing, earlier notices' missing lists, actor, now) -> trail rows, when a case gets a later
 # 补正 notice
 SupplementHook = Callable[["Session", "Case", "list[str]", "Sequence[Any]", "Actor", _dt.datetime], "list[TrailRow]"]
-# (session or connection, chained trail rows) in the transaction of every trail append to the engine's database
-TrailObserver = Callable[["Executor", "list[TrailRow]"], None]
+# TrailObserver (engine/trail/chain.py): (session or connection, chained trail rows) in the transaction of every
+# trail append to the engine's database
+__all__ = ["EndHook", "FailureHandler", "StepHook", "SupplementHook", "TrailObserver", "Transition", "Wiring"]
 
 
 @dataclass(frozen=True)

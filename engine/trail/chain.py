@@ -31,7 +31,7 @@ from ..models import Case, TrailEntry, TrailHead
 # data_digest, detail) and, once appended, chained (chain, chain_seq, prev_hash, hash).
 TrailRow = dict[str, Any]
 # (session or connection, chained rows): what ``observe`` calls on every append
-Observer = Callable[[Executor, list[TrailRow]], None]
+TrailObserver = Callable[[Executor, list[TrailRow]], None]
 
 GENESIS = "0" * 64
 SYSTEM = 0
@@ -41,10 +41,10 @@ _cases = Case.__table__
 LOCK_HEAD = sa.select(_head.c.seq, _head.c.hash).where(_head.c.id == 1).with_for_update()
 INSERT_ENTRIES = _entries.insert()
 MOVE_HEAD = _head.update().where(_head.c.id == 1).values(seq=sa.bindparam("new_seq"), hash=sa.bindparam("new_hash"))
-_observers: weakref.WeakKeyDictionary[sa.Engine, Observer] = weakref.WeakKeyDictionary()   # engine -> observer
+_observers: weakref.WeakKeyDictionary[sa.Engine, TrailObserver] = weakref.WeakKeyDictionary()   # engine -> observer
 
 
-def observe(bind: sa.Engine, observer: Observer | None) -> None:
+def observe(bind: sa.Engine, observer: TrailObserver | None) -> None:
     """Call ``observer(connection, rows)`` with the chained rows of every append to the database ``bind``, in the
     same transaction (the upward-reporting outbox); ``None`` stops observing."""
     if observer is None:
@@ -53,7 +53,7 @@ def observe(bind: sa.Engine, observer: Observer | None) -> None:
         _observers[bind] = observer
 
 
-def observer_of(session: Executor) -> Observer | None:
+def observer_of(session: Executor) -> TrailObserver | None:
     """The observer of the database that ``session`` (a Session or a Connection) writes to, if any."""
     bind = session.engine if isinstance(session, sa.Connection) else session.get_bind().engine
     return _observers.get(bind)
