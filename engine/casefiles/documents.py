@@ -127,7 +127,7 @@ class DocumentService:
             return {"id": document.id, "kind": kind, "title": KINDS[kind], "number": number,
                     "issued_at": now.isoformat()}
 
-    def for_case(self, case_id: int, actor: Actor) -> list[dict]:
+    def for_case(self, case_id: int, actor: Actor) -> list[dict[str, Any]]:
         """The documents issued for a case, in order of issue."""
         with self.db.reading() as session:
             require_case_view(session, actor, case_id)
@@ -169,7 +169,7 @@ class DocumentService:
         ctx.events.append(trail.event("licence_issued", ctx.now, case_id=ctx.case.id, actor=ctx.actor_id,
                                       detail={"code": code}))
 
-    def verify(self, code: str) -> dict:
+    def verify(self, code: str) -> dict[str, Any]:
         with self.db.reading() as session:
             licence = session.get(Licence, str(code).strip().upper()) if isinstance(code, str) else None
             if licence is None:
@@ -180,7 +180,7 @@ class DocumentService:
                     "revoked_at": licence.revoked_at.isoformat() if licence.revoked_at else None,
                     "revoked_reason": licence.revoked_reason}
 
-    def licence_of(self, case_id: int, actor: Actor) -> dict:
+    def licence_of(self, case_id: int, actor: Actor) -> dict[str, Any]:
         with self.db.reading() as session:
             require_case_view(session, actor, case_id)
             code = session.scalar(sa.select(Licence.code).where(Licence.case_id == case_id))
@@ -188,7 +188,7 @@ class DocumentService:
             raise NotFound("this case has no licence")
         return self.verify(code)
 
-    def revoke(self, code: str, actor: Actor, reason: str | None) -> dict:
+    def revoke(self, code: str, actor: Actor, reason: str | None) -> dict[str, Any]:
         reason = payloads.opinion(reason)
         if not reason:
             raise InvalidInput("a reason is required to revoke a licence", field="reason")

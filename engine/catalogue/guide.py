@@ -36,7 +36,7 @@ class GuideService:
         self.repository = repository
 
     def search(self, keyword: str | None = None, department: str | None = None, matter_type: str | None = None,
-               handling: str | None = None) -> list[dict]:
+               handling: str | None = None) -> list[dict[str, Any]]:
         words = [w for w in (keyword or "").lower().split() if w][:10]
         with self.db.reading() as session:
             query = sa.select(Matter).where(Matter.published.is_(True)).order_by(Matter.code)
@@ -53,7 +53,7 @@ class GuideService:
         """One page of ``search``."""
         return page_of_list(self.search(keyword, department, matter_type, handling), page, per_page)
 
-    def facets(self) -> dict:
+    def facets(self) -> dict[str, Any]:
         """The values the catalogue can be filtered by."""
         with self.db.reading() as session:
             rows = session.execute(sa.select(Matter.department, Matter.matter_type)

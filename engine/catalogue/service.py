@@ -177,7 +177,7 @@ class CatalogueService:
                                                detail={"code": code, "name": matter.name, "reason": reason})])
 
     def search(self, text: str | None = None, department: str | None = None, matter_type: str | None = None,
-               status: str | None = None) -> list[dict]:
+               status: str | None = None) -> list[dict[str, Any]]:
         """Every matter, published or withdrawn, with its current version, for administrators."""
         query = where_given(sa.select(Matter), (Matter.department, department), (Matter.matter_type, matter_type))
         if status in ("published", "withdrawn"):
@@ -212,12 +212,12 @@ class CatalogueService:
             return {**matter.entry, **summary(matter), "published": matter.published, "history": history,
                     "version": max((h["version"] for h in history), default=0)}
 
-    def list_matters(self) -> list[dict]:
+    def list_matters(self) -> list[dict[str, Any]]:
         with self.db.reading() as session:
             return [summary(m) for m in session.scalars(
                 sa.select(Matter).where(Matter.published.is_(True)).order_by(Matter.code))]
 
-    def get_matter(self, code: str) -> dict:
+    def get_matter(self, code: str) -> dict[str, Any]:
         with self.db.reading() as session:
             matter = session.get(Matter, code)
             if matter is None or not matter.published:

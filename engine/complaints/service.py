@@ -100,7 +100,7 @@ class ComplaintService:
                                       (Complaint.light == "green", 2), else_=3),
                               Complaint.submitted_at.desc(), Complaint.id.desc())
 
-    def get(self, complaint_id: int, actor: Actor) -> dict:
+    def get(self, complaint_id: int, actor: Actor) -> dict[str, Any]:
         with self.db.reading() as session:
             complaint = self._load(session, complaint_id, lock=False)
             if not rules.may_view(actor, complaint):
@@ -115,7 +115,7 @@ class ComplaintService:
         return [n for n in names if actor.is_admin or n in units_seen(actor)]
 
     # --- the procedure ----------------------------------------------------------------------------
-    def give_feedback(self, complaint_id: int, actor: Actor, text: str | None) -> dict:
+    def give_feedback(self, complaint_id: int, actor: Actor, text: str | None) -> dict[str, Any]:
         """The first feedback to the complainant (within 24 hours); the status stays."""
         text = text_field(text, "feedback", MAX_TEXT, required=True)
 
@@ -128,7 +128,7 @@ class ComplaintService:
             return "complaint_feedback", {}
         return self._change(complaint_id, actor, change)
 
-    def decide(self, complaint_id: int, actor: Actor, accept: bool, reason: str | None = None) -> dict:
+    def decide(self, complaint_id: int, actor: Actor, accept: bool, reason: str | None = None) -> dict[str, Any]:
         """Accept (受理) or reject (不予受理, reason required, which closes it). A decision made before any
         first feedback counts as the first feedback."""
         if not isinstance(accept, bool):
@@ -149,7 +149,7 @@ class ComplaintService:
         return self._change(complaint_id, actor, change)
 
     def forward(self, complaint_id: int, actor: Actor, department: str | None, note: str | None = None,
-                days: int | str | None = None) -> dict:
+                days: int | str | None = None) -> dict[str, Any]:
         """Forward an accepted complaint to a department (转办) for its result within ``days`` working days;
         opens a supervision item and tells the department's heads."""
         department = text_field(department, "department", 200, required=True)
@@ -182,7 +182,7 @@ class ComplaintService:
                                            "supervision_item": item}
         return self._change(complaint_id, actor, change)
 
-    def report_result(self, complaint_id: int, actor: Actor, result: str | None, upheld: bool) -> dict:
+    def report_result(self, complaint_id: int, actor: Actor, result: str | None, upheld: bool) -> dict[str, Any]:
         """The department's head reports its result: what was found and done, and whether the complaint was
         justified (upheld)."""
         result = text_field(result, "result", MAX_TEXT, required=True)
@@ -199,7 +199,7 @@ class ComplaintService:
             return "complaint_answered", {"upheld": upheld}
         return self._change(complaint_id, actor, change, supervised=False)
 
-    def close(self, complaint_id: int, actor: Actor, note: str | None = None) -> dict:
+    def close(self, complaint_id: int, actor: Actor, note: str | None = None) -> dict[str, Any]:
         """The supervisor closes an answered complaint; the result goes to a real-name complainant."""
         note = text_field(note, "note", MAX_TEXT, required=False)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -94,7 +95,7 @@ class RepositoryService:
         if len(content) > self.max_upload_bytes:
             raise TooLarge(f"the file is larger than {self.max_upload_bytes} bytes", limit=self.max_upload_bytes)
 
-    def validate(self, content: bytes, filename: str = "process.bpmn") -> list[dict]:
+    def validate(self, content: bytes, filename: str = "process.bpmn") -> list[dict[str, Any]]:
         """Every problem that would stop ``deploy`` ([{element, message, line}]; empty when it would deploy),
         without deploying. The engine's own build runs only once the file passes the static checks."""
         self._check_size(content)
@@ -109,7 +110,7 @@ class RepositoryService:
                 problems = [problem]
         return [{"element": p.element, "message": p.message, "line": p.line} for p in problems]
 
-    def deploy(self, content: bytes, filename: str = "process.bpmn", actor: str | None = None) -> dict:
+    def deploy(self, content: bytes, filename: str = "process.bpmn", actor: str | None = None) -> dict[str, Any]:
         self._check_size(content)
         content_hash = hashlib.sha256(content).hexdigest()
         with self.db.reading() as session:
@@ -145,7 +146,7 @@ class RepositoryService:
         return self._describe(definition, created=True)
 
     @staticmethod
-    def _describe(definition: ProcessDefinition, created: bool) -> dict:
+    def _describe(definition: ProcessDefinition, created: bool) -> dict[str, Any]:
         return {
             "id": definition.id, "key": definition.key, "version": definition.version, "name": definition.name,
             "content_hash": definition.content_hash, "deployed_at": definition.deployed_at.isoformat(),
@@ -181,7 +182,7 @@ class RepositoryService:
             raise NotFound(f"no deployed process with key {key!r}")
         return definition
 
-    def list_definitions(self, key: str | None = None) -> list[dict]:
+    def list_definitions(self, key: str | None = None) -> list[dict[str, Any]]:
         with self.db.reading() as session:
             query = sa.select(ProcessDefinition).order_by(ProcessDefinition.key, ProcessDefinition.version)
             if key:

@@ -171,7 +171,7 @@ class IdentityService:
                                                element_id=user_id)])
         return self.actor(user_id)
 
-    def profile(self, user_id: str) -> dict:
+    def profile(self, user_id: str) -> dict[str, Any]:
         with self.db.reading() as session:
             row = session.execute(
                 sa.select(User, Department.name).outerjoin(Department, User.department_id == Department.id)

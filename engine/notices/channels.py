@@ -86,7 +86,7 @@ class NotificationSettings:
             row.secret, row.updated_at = secrets.token_hex(32), self.clock.now()
             return row.secret
 
-    def deliveries(self, user_id: str, limit: int = 20) -> list[dict]:
+    def deliveries(self, user_id: str, limit: int = 20) -> list[dict[str, Any]]:
         with self.db.reading() as session:
             rows = session.scalars(sa.select(NoticeDelivery).where(NoticeDelivery.recipient == user_id)
                                    .order_by(NoticeDelivery.id.desc()).limit(limit))

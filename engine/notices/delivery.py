@@ -50,7 +50,7 @@ class NoticeDeliveries:
                             .values(dispatched_at=now))
             return len(rows)
 
-    def due(self, limit: int = 200) -> list[dict]:
+    def due(self, limit: int = 200) -> list[dict[str, Any]]:
         """Pending deliveries whose next attempt is due, with what a sender needs."""
         now = self.clock.now()
         with self.db.reading() as session:

@@ -33,7 +33,7 @@ class AccountService:
         self.repository = repository
 
     def list_users(self, department_id: str | None = None, role: str | None = None,
-                   active: bool | None = None, text: str | None = None) -> list[dict]:
+                   active: bool | None = None, text: str | None = None) -> list[dict[str, Any]]:
         query = sa.select(User, Department.name).outerjoin(Department, User.department_id == Department.id)
         if department_id:
             query = query.where(User.department_id == department_id)
@@ -52,7 +52,7 @@ class AccountService:
         """One page of ``list_users``."""
         return page_of_list(self.list_users(department_id, role, active, text), page, per_page)
 
-    def get(self, user_id: str) -> dict:
+    def get(self, user_id: str) -> dict[str, Any]:
         with self.db.reading() as session:
             row = session.execute(sa.select(User, Department.name).outerjoin(
                 Department, User.department_id == Department.id).where(User.id == user_id)).first()
@@ -88,7 +88,7 @@ class AccountService:
         return sa.select(ProcessDefinition.id).where(ProcessDefinition.key == key).order_by(
             ProcessDefinition.version.desc()).limit(1)
 
-    def create(self, data: dict, password: str, actor: Actor) -> dict:
+    def create(self, data: dict[str, Any], password: str, actor: Actor) -> dict[str, Any]:
         """A staff account with a temporary password the administrator hands over."""
         _require_admin(actor)
         errors: dict[str, str] = {}
@@ -109,7 +109,7 @@ class AccountService:
             self._record(session, "user_created", actor, user_id, _public(values))
         return self.get(user_id)
 
-    def update(self, user_id: str, data: dict, actor: Actor) -> dict:
+    def update(self, user_id: str, data: dict[str, Any], actor: Actor) -> dict[str, Any]:
         _require_admin(actor)
         with self.db.transaction() as session:
             user = _get(session, user_id)

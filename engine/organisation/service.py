@@ -31,7 +31,7 @@ class OrganisationService:
         self.clock = clock
 
     # --- reading ------------------------------------------------------------------------------
-    def tree(self) -> list[dict]:
+    def tree(self) -> list[dict[str, Any]]:
         """The units as nested dicts (roots first, children by name), each with its count of active users."""
         with self.db.reading() as session:
             units = session.scalars(sa.select(Department).order_by(Department.name)).all()
@@ -46,7 +46,7 @@ class OrganisationService:
             (parent["children"] if parent else roots).append(node)
         return roots
 
-    def units(self, active_only: bool = False) -> list[dict]:
+    def units(self, active_only: bool = False) -> list[dict[str, Any]]:
         """Every unit in tree order with its depth, for pickers and lists."""
         flat: list[dict[str, Any]] = []
 
@@ -58,14 +58,14 @@ class OrganisationService:
         walk(self.tree(), 0)
         return flat
 
-    def unit(self, unit_id: str) -> dict:
+    def unit(self, unit_id: str) -> dict[str, Any]:
         with self.db.reading() as session:
             unit = _get(session, unit_id)
             return {"id": unit.id, "name": unit.name, "level": unit.level, "parent": unit.parent_id,
                     "active": unit.active, "blockers": self._blockers(session, unit)}
 
     # --- changes ------------------------------------------------------------------------------
-    def create(self, unit_id: str, name: str, level: str, parent_id: str | None, actor: Actor) -> dict:
+    def create(self, unit_id: str, name: str, level: str, parent_id: str | None, actor: Actor) -> dict[str, Any]:
         _require_admin(actor)
         unit_id = (unit_id or "").strip()
         name = _name(name)

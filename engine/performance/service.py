@@ -76,7 +76,7 @@ class PerformanceService:
             return {**before, **changed}
 
     # --- computing --------------------------------------------------------------------------------
-    def evaluate(self, month: str) -> dict:
+    def evaluate(self, month: str) -> dict[str, Any]:
         """The month computed from the live tables, ranked: every department and official (no access check)."""
         month = months.parse(month)
         start, end = months.bounds(month)
@@ -107,7 +107,7 @@ class PerformanceService:
         return {user_id: (name, department) for user_id, name, department in rows}
 
     # --- archive ----------------------------------------------------------------------------------
-    def archive(self, month: str, actor: Actor) -> dict:
+    def archive(self, month: str, actor: Actor) -> dict[str, Any]:
         _require_supervision(actor)
         month = months.parse(month)
         if not months.is_over(month, self.clock.now()):
@@ -118,7 +118,7 @@ class PerformanceService:
             return {"month": month, "digest": snapshot.digest, "prev_digest": snapshot.prev_digest,
                     "archived_at": snapshot.created_at.isoformat(), "archived_by": actor.id}
 
-    def verify_snapshots(self) -> dict:
+    def verify_snapshots(self) -> dict[str, Any]:
         with self.db.reading() as session:
             return snapshots.verify(session)
 
@@ -127,7 +127,7 @@ class PerformanceService:
             return snapshots.months(session)
 
     # --- reading (logged) -------------------------------------------------------------------------
-    def evaluation(self, month: str, actor: Actor, log: bool = True) -> dict:
+    def evaluation(self, month: str, actor: Actor, log: bool = True) -> dict[str, Any]:
         """The archived snapshot of the month if there is one, else the month computed now; scoped to the actor."""
         _require_supervision(actor)
         month = months.parse(month)
@@ -160,7 +160,7 @@ class PerformanceService:
         return self.report_access.page(REPORT, page, per_page)
 
     # --- public results (Art. 19) -----------------------------------------------------------------
-    def public_results(self, month: str | None = None) -> dict:
+    def public_results(self, month: str | None = None) -> dict[str, Any]:
         """Archived months only: each department's place, score and indicators; no officials, no personal data."""
         with self.db.reading() as session:
             archived = snapshots.months(session)

@@ -77,7 +77,7 @@ class FeedbackService:
         except sa.exc.IntegrityError:   # rated concurrently by a second request: the first one counts
             raise InvalidState("this case has already been rated") from None
 
-    def rating_of(self, case_id: int, actor: Actor) -> dict | None:
+    def rating_of(self, case_id: int, actor: Actor) -> dict[str, Any] | None:
         with self.db.reading() as session:
             require_own_case(session, actor, case_id)
             rating = session.scalar(sa.select(Rating).where(Rating.case_id == case_id))
@@ -148,7 +148,7 @@ class FeedbackService:
                 raise NotFound("no complaint has this reference number")
             return _complaint_view(complaint, case_number=None)
 
-    def my_complaints(self, actor: Actor) -> list[dict]:
+    def my_complaints(self, actor: Actor) -> list[dict[str, Any]]:
         with self.db.reading() as session:
             rows = session.execute(sa.select(Complaint, Case.number).outerjoin(Case, Complaint.case_id == Case.id)
                                    .where(Complaint.complainant == actor.id)
@@ -188,10 +188,10 @@ def record_rating(session: Session, case: Case, rater: str, scores: dict[str, in
     return _rating_view(rating)
 
 
-def _rating_view(rating: Rating) -> dict:
+def _rating_view(rating: Rating) -> dict[str, Any]:
     return {"case_id": rating.case_id, "overall": rating.overall, "scores": dict(rating.scores),
             "comment": rating.comment, "rated_at": rating.rated_at.isoformat()}
 
 
-def _complaint_view(complaint: Complaint, case_number: str | None) -> dict:
+def _complaint_view(complaint: Complaint, case_number: str | None) -> dict[str, Any]:
     return complaint_rules.public_view(complaint, case_number)

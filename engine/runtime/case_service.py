@@ -93,7 +93,7 @@ class CaseService:
                 self.materials.record_in(ctx, materials, "application")
         return self.get_case(ctx.case.id, actor)
 
-    def get_case(self, case_id: int, actor: Actor) -> dict:
+    def get_case(self, case_id: int, actor: Actor) -> dict[str, Any]:
         with self.db.reading() as session:
             row = session.execute(
                 sa.select(Case, ProcessDefinition.key, ProcessDefinition.version, Matter.name)
@@ -121,7 +121,7 @@ class CaseService:
             }
 
     def list_cases(self, actor: Actor, status: str | None = None, limit: int = 100, light: str | None = None,
-                   department: str | None = None) -> list[dict]:
+                   department: str | None = None) -> list[dict[str, Any]]:
         if light is not None and light not in LIGHTS:
             raise InvalidInput(f"light must be one of {', '.join(LIGHTS)}", field="light")
         with self.db.reading() as session:
@@ -134,7 +134,7 @@ class CaseService:
                      "statutory_due_at": _iso(c.statutory_due_at)}
                     for c in session.scalars(query)]
 
-    def terminate(self, case_id: int, actor: Actor, reason: str | None) -> dict:
+    def terminate(self, case_id: int, actor: Actor, reason: str | None) -> dict[str, Any]:
         reason = payloads.opinion(reason)
         if not reason:
             raise InvalidInput("a reason is required to terminate a case", field="reason")

@@ -64,7 +64,7 @@ class FlowOperations:
         self.clock = clock
         self.stepper = stepper
 
-    def withdraw(self, task_id: str, actor: Actor, reason: str | None) -> dict:
+    def withdraw(self, task_id: str, actor: Actor, reason: str | None) -> dict[str, Any]:
         """Take back one's own completed step while the steps it opened have not been started."""
         reason = _reason(reason)
         record = _task_record(self.db, task_id, state=None)
@@ -90,12 +90,12 @@ class FlowOperations:
                                           detail={"reason": reason, "withdrawn": opened}))
         return {"case": case_id, "task": str(task_id), "state": "open"}
 
-    def jump(self, task_id: str, actor: Actor, reason: str | None, target: str | None = None) -> dict:
+    def jump(self, task_id: str, actor: Actor, reason: str | None, target: str | None = None) -> dict[str, Any]:
         """A supervisor moves the case from an open step to another step (跳转): back to an earlier completed
         step (as a return), or forward to a later one, passing over the steps between."""
         return self.return_to(task_id, actor, reason, target, jump=True)
 
-    def _jump_forward(self, ctx: StepContext, current: SpiffTask, actor: Actor, reason: str, target: str) -> dict:
+    def _jump_forward(self, ctx: StepContext, current: SpiffTask, actor: Actor, reason: str, target: str) -> dict[str, Any]:
         if not any(t.task_spec.bpmn_id == target and t.task_spec.manual and not t.state & TaskState.FINISHED_MASK
                    for t in current if t is not current):
             raise InvalidInput(f"step {target} is neither an earlier step of this case nor one the flow can reach "
@@ -128,7 +128,7 @@ class FlowOperations:
         return {"case": ctx.case.id, "jumped_to": target, "skipped": skipped}
 
     def return_to(self, task_id: str, actor: Actor, reason: str | None, target: str | None = None,
-                  jump: bool = False) -> dict:
+                  jump: bool = False) -> dict[str, Any]:
         """Send the case from an open step back to the previous step, or to an earlier one by element id.
         With ``jump``, a supervisor or administrator moves the case (跳转) without holding the step."""
         reason = _reason(reason)
@@ -186,7 +186,7 @@ class JointSignOff:
             raise Conflict("the joint sign-off has already finished")
         return instance, parent, parent.task_spec
 
-    def add_signer(self, task_id: str, signer: str, actor: Actor, reason: str | None) -> dict:
+    def add_signer(self, task_id: str, signer: str, actor: Actor, reason: str | None) -> dict[str, Any]:
         reason = _reason(reason)
         if not isinstance(signer, str) or not signer.strip():
             raise InvalidInput("name the signer by user id", field="signer")
@@ -206,7 +206,7 @@ class JointSignOff:
                                           actor=actor.id, to_state=signer, detail={"reason": reason}))
         return {"case": case_id, "signers": list(signers)}
 
-    def remove_signer(self, task_id: str, actor: Actor, reason: str | None) -> dict:
+    def remove_signer(self, task_id: str, actor: Actor, reason: str | None) -> dict[str, Any]:
         """Remove the signer of ``task_id`` (an instance not yet signed)."""
         reason = _reason(reason)
         case_id = self._context(task_id, actor)

@@ -67,7 +67,7 @@ class TaskOperations:
         notify(session, recipients, kind, message, self.clock.now(), case_id=record.case_id, task_id=record.id)
 
     # --- operations ---------------------------------------------------------------------------
-    def unclaim(self, task_id: str, actor: Actor) -> dict:
+    def unclaim(self, task_id: str, actor: Actor) -> dict[str, Any]:
         with self.db.transaction() as session:
             record = self._open(session, task_id)
             if record.assignee is None:
@@ -78,7 +78,7 @@ class TaskOperations:
             self._record(session, record, "task_unclaimed", actor, previous=previous)
             return task_view(record)
 
-    def assign(self, task_id: str, to: str, actor: Actor, reason: str | None = None) -> dict:
+    def assign(self, task_id: str, to: str, actor: Actor, reason: str | None = None) -> dict[str, Any]:
         with self.db.transaction() as session:
             record = self._open(session, task_id)
             if not actor.heads(record.department):
@@ -90,7 +90,7 @@ class TaskOperations:
             self._notify(session, [user.id], "task_assigned", record, f"您有新的待办：{record.name}")
             return task_view(record)
 
-    def transfer(self, task_id: str, to: str, actor: Actor, reason: str | None) -> dict:
+    def transfer(self, task_id: str, to: str, actor: Actor, reason: str | None) -> dict[str, Any]:
         """转办: the holder hands the task to another official of the same post, with a reason."""
         reason = payloads.opinion(reason)
         if not reason:
@@ -107,7 +107,7 @@ class TaskOperations:
             self._notify(session, [user.id], "task_assigned", record, f"{actor.name}转办给您：{record.name}（{reason}）")
             return task_view(record)
 
-    def delegate(self, task_id: str, to: str, actor: Actor, reason: str | None = None) -> dict:
+    def delegate(self, task_id: str, to: str, actor: Actor, reason: str | None = None) -> dict[str, Any]:
         """委派: the holder asks a colleague to do the work; the task comes back to the holder to complete."""
         with self.db.transaction() as session:
             record = self._open(session, task_id)
@@ -123,7 +123,7 @@ class TaskOperations:
             self._notify(session, [user.id], "task_delegated", record, f"{actor.name}委派给您：{record.name}")
             return task_view(record)
 
-    def give_back(self, task_id: str, actor: Actor, opinion: str | None = None) -> dict:
+    def give_back(self, task_id: str, actor: Actor, opinion: str | None = None) -> dict[str, Any]:
         """The delegate returns the task, with their opinion, to the official who delegated it."""
         with self.db.transaction() as session:
             record = self._open(session, task_id)
@@ -136,7 +136,7 @@ class TaskOperations:
             self._notify(session, [owner], "task_returned", record, f"委派的待办已交回：{record.name}")
             return task_view(record)
 
-    def urge(self, task_id: str, actor: Actor, message: str | None = None) -> dict:
+    def urge(self, task_id: str, actor: Actor, message: str | None = None) -> dict[str, Any]:
         """催办: a reminder to whoever holds the task; one per person, task and day."""
         today = self.clock.now().astimezone(SHANGHAI).date()
         start = _dt.datetime.combine(today, _dt.time(0), SHANGHAI)
@@ -156,7 +156,7 @@ class TaskOperations:
             self._record(session, record, "task_urged", actor, message=text, recipients=recipients)
             return task_view(record)
 
-    def carbon_copy(self, task_id: str, recipients: list[str], actor: Actor, note: str | None = None) -> dict:
+    def carbon_copy(self, task_id: str, recipients: list[str], actor: Actor, note: str | None = None) -> dict[str, Any]:
         """抄送: read-only recipients may see the case and are notified."""
         if not isinstance(recipients, list) or not recipients or not all(isinstance(r, str) for r in recipients):
             raise InvalidInput("recipients must be a non-empty list of user ids", field="recipients")

@@ -48,7 +48,7 @@ class TaskService:
 
     def list_tasks(self, actor: Actor, case: int | None = None, assignee: str | None = None,
                    lane: str | None = None, department: str | None = None, state: str = "open",
-                   limit: int = 200) -> list[dict]:
+                   limit: int = 200) -> list[dict[str, Any]]:
         # Most urgent first: escalated steps, then the nearest deadline, then the oldest.
         query = sa.select(TaskRecord).where(TaskRecord.state == state).order_by(
             TaskRecord.escalation_level.desc(), TaskRecord.due_at.is_(None), TaskRecord.due_at, TaskRecord.created_at
@@ -60,7 +60,7 @@ class TaskService:
         with self.db.reading() as session:
             return [task_view(t) for t in session.scalars(query)]
 
-    def get_task(self, task_id: str, actor: Actor) -> dict:
+    def get_task(self, task_id: str, actor: Actor) -> dict[str, Any]:
         with self.db.reading() as session:
             record = session.get(TaskRecord, task_id)
             if record is None:
@@ -82,7 +82,7 @@ class TaskService:
             values = {f.id: data[f.id] for f in form.fields if f.id in data}
         return {**form.to_dict(), "values": values}
 
-    def claim(self, task_id: str, actor: Actor) -> dict:
+    def claim(self, task_id: str, actor: Actor) -> dict[str, Any]:
         with self.db.transaction() as session:
             record = self._open_record(session, task_id)
             require_task_access(actor, record.department, record.post, None)
@@ -101,8 +101,8 @@ class TaskService:
             record.assignee = actor.id
             return task_view(record)
 
-    def complete(self, task_id: str, actor: Actor, data: dict | None = None, opinion: str | None = None,
-                 attachments: Files | None = None) -> dict:
+    def complete(self, task_id: str, actor: Actor, data: dict[str, Any] | None = None, opinion: str | None = None,
+                 attachments: Files | None = None) -> dict[str, Any]:
         data = payloads.form_data(data)
         opinion = payloads.opinion(opinion)
         if not opinion and any(value in NEEDS_REASONS for value in data.values() if isinstance(value, str)):

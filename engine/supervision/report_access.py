@@ -26,7 +26,7 @@ class ReportAccessLog:
         with self.db.transaction() as session:
             session.add(ReportAccess(report=report, scope=scope, action=action, actor=actor.id, at=self.clock.now()))
 
-    def recent(self, limit: int = 200, report: str | None = None) -> list[dict]:
+    def recent(self, limit: int = 200, report: str | None = None) -> list[dict[str, Any]]:
         with self.db.reading() as session:
             return [_view(r) for r in session.scalars(self._query(report).limit(limit))]
 
@@ -41,6 +41,6 @@ class ReportAccessLog:
         return query.where(ReportAccess.report == report) if report else query
 
 
-def _view(entry: ReportAccess) -> dict:
+def _view(entry: ReportAccess) -> dict[str, Any]:
     return {"report": entry.report, "scope": entry.scope, "action": entry.action, "actor": entry.actor,
             "at": entry.at.isoformat()}

@@ -104,7 +104,7 @@ class SupervisionService:
         with self.db.reading() as session:
             return page_of_query(session, query, page, per_page, view=item_view, scalars=True)
 
-    def filter_options(self, actor: Actor) -> dict:
+    def filter_options(self, actor: Actor) -> dict[str, Any]:
         """The departments and kinds among the items the actor sees, for the list's filters."""
         seen = visible_departments(actor)
         options: dict[str, builtins.list[str]] = {}
@@ -116,7 +116,7 @@ class SupervisionService:
                 options[name] = list(session.scalars(query))
         return options
 
-    def get(self, item_id: int, actor: Actor) -> dict:
+    def get(self, item_id: int, actor: Actor) -> dict[str, Any]:
         """The item, what it is about (case, signal, complaint) and its timeline of trail rows."""
         with self.db.reading() as session:
             item = self._visible(session, item_id, actor)
@@ -183,7 +183,7 @@ class SupervisionService:
         if item.status not in statuses:
             raise InvalidState(f"cannot {action}: the item is {item.status}")
 
-    def send_notice(self, item_id: int, actor: Actor, text: str | None) -> dict:
+    def send_notice(self, item_id: int, actor: Actor, text: str | None) -> dict[str, Any]:
         """督办通知 to the department: its heads are notified; the item is ``noticed``."""
         text = _text(text, "text", "the notice text")
 
@@ -202,7 +202,7 @@ class SupervisionService:
 
         return self._change(item_id, actor, check, apply)
 
-    def respond(self, item_id: int, actor: Actor, text: str | None) -> dict:
+    def respond(self, item_id: int, actor: Actor, text: str | None) -> dict[str, Any]:
         """The department's head answers the notice; the supervisor who sent it is notified."""
         text = _text(text, "text", "the response")
 
@@ -220,7 +220,7 @@ class SupervisionService:
 
         return self._change(item_id, actor, check, apply)
 
-    def record_finding(self, item_id: int, actor: Actor, text: str | None, conclusion: str) -> dict:
+    def record_finding(self, item_id: int, actor: Actor, text: str | None, conclusion: str) -> dict[str, Any]:
         """The supervisor's finding closes the item."""
         if conclusion not in CONCLUSIONS:
             raise InvalidInput(f"conclusion must be one of {', '.join(CONCLUSIONS)}", field="conclusion")
@@ -244,7 +244,7 @@ class SupervisionService:
 
         return self._change(item_id, actor, check, apply)
 
-    def extend(self, item_id: int, actor: Actor, reason: str | None) -> dict:
+    def extend(self, item_id: int, actor: Actor, reason: str | None) -> dict[str, Any]:
         """Extend the investigation once, by 10 working days, with a reason."""
         reason = _text(reason, "reason", "a reason for the extension")
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from typing import Any
 
 from ..identity.actors import HEAD_POST, Actor
 from ..deadlines.lights import NONE
@@ -44,7 +45,7 @@ def visible_departments(actor: Actor) -> set[str] | None:
     return seen
 
 
-def item_view(item: SupervisionItem) -> dict:
+def item_view(item: SupervisionItem) -> dict[str, Any]:
     return {
         "id": item.id, "kind": item.kind, "department": item.department, "summary": item.summary,
         "status": item.status, "case_id": item.case_id, "task_id": item.task_id, "signal_id": item.signal_id,

@@ -50,7 +50,7 @@ class FeeService:
         self.clock = clock
         self.calendars = calendars
 
-    def record(self, case_id: int, item: object, amount: object, actor: Actor) -> dict:
+    def record(self, case_id: int, item: object, amount: object, actor: Actor) -> dict[str, Any]:
         """Record a fee charged on the case; a fee the catalogue does not allow raises a red signal."""
         if not isinstance(item, str) or not item.strip() or len(item.strip()) > 200:
             raise InvalidInput("item names the fee (1–200 characters)", field="item")
@@ -75,14 +75,14 @@ class FeeService:
         return {"id": fee_id, "case": case_id, "item": item, "amount": str(amount), "recorded_by": actor.id,
                 "recorded_at": now.isoformat(), "problem": problem}
 
-    def for_case(self, case_id: int, actor: Actor) -> list[dict]:
+    def for_case(self, case_id: int, actor: Actor) -> list[dict[str, Any]]:
         with self.db.reading() as session:
             require_case_view(session, actor, case_id)
             return [{"id": f.id, "item": f.item, "amount": str(f.amount), "recorded_by": f.recorded_by,
                      "recorded_at": f.recorded_at.isoformat()}
                     for f in session.scalars(sa.select(CaseFee).where(CaseFee.case_id == case_id).order_by(CaseFee.id))]
 
-    def overview(self, case_id: int, actor: Actor) -> dict:
+    def overview(self, case_id: int, actor: Actor) -> dict[str, Any]:
         """What the case page shows: the matter's catalogue fee items (or that it is free), the fees recorded on
         the case, and when its result was published."""
         with self.db.reading() as session:
@@ -96,7 +96,7 @@ class FeeService:
                               "recorded_at": f.recorded_at.isoformat()} for f in fees],
                     "result_published_at": case.result_published_at.isoformat() if case.result_published_at else None}
 
-    def publish_result(self, case_id: int, actor: Actor) -> dict:
+    def publish_result(self, case_id: int, actor: Actor) -> dict[str, Any]:
         """Publish an ended case's result (结果公开); once."""
         now = self.clock.now()
         with self.db.transaction() as session:

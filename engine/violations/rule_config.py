@@ -95,7 +95,7 @@ class RuleConfigService:
         with self.db.transaction() as session:
             return seed_defaults(session, self.clock.now())
 
-    def list_rules(self, department: str | None = None) -> list[dict]:
+    def list_rules(self, department: str | None = None) -> list[dict[str, Any]]:
         """Every rule with its configuration per level (department rows of ``department`` only, or all)."""
         with self.db.reading() as session:
             query = sa.select(_rules).order_by(_rules.c.level, _rules.c.department)
@@ -113,7 +113,7 @@ class RuleConfigService:
                 for r in RULES.values()]
 
     def set_config(self, actor: Actor, rule: str, level: str, enabled: bool, params: dict[str, Any] | None = None,
-                   department: str | None = None) -> dict:
+                   department: str | None = None) -> dict[str, Any]:
         if not isinstance(rule, str) or rule not in RULES:
             raise NotFound(f"no violation rule {rule!r}")
         if level not in LEVELS:

@@ -144,13 +144,13 @@ class SignalService:
         self.calendars = calendars
 
     def list_signals(self, actor: Actor, color: str | None = None, status: str | None = None,
-                     department: str | None = None, case_id: int | None = None, limit: int = 200) -> list[dict]:
+                     department: str | None = None, case_id: int | None = None, limit: int = 200) -> list[dict[str, Any]]:
         query = self._query(actor, color, status, department, case_id).limit(min(max(int(limit), 1), 1000))
         with self.db.reading() as session:
             return [view(row) for row in session.execute(query).all()]
 
     def page_signals(self, actor: Actor, color: str | None = None, status: str | None = None,
-                     department: str | None = None, page: PageArg = 1, per_page: PageArg = None) -> dict:
+                     department: str | None = None, page: PageArg = 1, per_page: PageArg = None) -> dict[str, Any]:
         """One page of the signals the actor sees, newest first."""
         query = self._query(actor, color, status, department, None)
         with self.db.reading() as session:
@@ -176,14 +176,14 @@ class SignalService:
                 query = query.where(column == value)
         return query.order_by(_signals.c.id.desc())
 
-    def get(self, signal_id: int, actor: Actor) -> dict:
+    def get(self, signal_id: int, actor: Actor) -> dict[str, Any]:
         with self.db.reading() as session:
             row = session.execute(signal_scope(sa.select(_signals), actor).where(_signals.c.id == signal_id)).first()
         if row is None:
             raise NotFound(f"signal {signal_id} does not exist")
         return view(row)
 
-    def correct(self, signal_id: int, actor: Actor, correction: str | None) -> dict:
+    def correct(self, signal_id: int, actor: Actor, correction: str | None) -> dict[str, Any]:
         """The department's head reports how a yellow signal was corrected (within 1 working day)."""
         text = payloads.opinion(correction)
         if not text:
