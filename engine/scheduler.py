@@ -75,7 +75,7 @@ def enqueue(case_id: int, due: _dt.datetime) -> None:
     if _app is None:
         return
     try:
-        _app.tasks["shenpi.fire_case"].apply_async(args=[case_id], eta=due)  # type: ignore[arg-type]  # any sequence; the stub says tuple
+        _app.tasks["shenpi.fire_case"].apply_async(args=[case_id], eta=due)  # type: ignore[arg-type]  # a list is fine
     except Exception as exc:  # noqa: BLE001 - the beat sweep fires the timer anyway
         log.warning("could not queue the timer of case %s for %s: %s", case_id, due.isoformat(), exc)
 

@@ -158,7 +158,8 @@ class DocumentService:
         if outcome != "approved":
             return
         matter = ctx.connection.execute(sa.select(Matter.code, Matter.name, Matter.matter_type, Case.applicant)
-                                        .join(Case, Case.matter_code == Matter.code).where(Case.id == ctx.case.id)).one()
+                                        .join(Case, Case.matter_code == Matter.code)
+                                        .where(Case.id == ctx.case.id)).one()
         if matter.matter_type != "行政许可":
             return
         holder = matter.applicant

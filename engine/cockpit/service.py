@@ -77,7 +77,8 @@ class Cockpit:
             departments = self._departments(session, units)
         if record:
             self.log(actor, "overview")
-        signal_counts: dict[str, dict[str, int]] = {colour: {status: 0 for status in SIGNAL_STATUSES} for colour in SIGNAL_COLOURS}
+        signal_counts: dict[str, dict[str, int]]
+        signal_counts = {colour: {status: 0 for status in SIGNAL_STATUSES} for colour in SIGNAL_COLOURS}
         for colour, status, count in signals:
             signal_counts.setdefault(colour, {}).setdefault(status, 0)
             signal_counts[colour][status] += count

@@ -315,7 +315,8 @@ def _to_users(spec: Field, raw: object) -> list[str] | None:
     return accounts or None
 
 
-_CONVERTERS: dict[str, Callable[[Field, Any], Any]] = {"string": _to_string, "long": _to_long, "boolean": _to_boolean, "date": _to_date,
+_CONVERTERS: dict[str, Callable[[Field, Any], Any]]
+_CONVERTERS = {"string": _to_string, "long": _to_long, "boolean": _to_boolean, "date": _to_date,
                "enum": _to_enum, "users": _to_users}
 
 

@@ -143,7 +143,8 @@ class _Import:
                            detail=detail or None)
         session.add(row)
         session.flush()
-        events: list[TrailRow | None] = [trail.event("external_fact", self.now, case_id=case.id, element_id=fact["step"], actor=system,
+        events: list[TrailRow | None]
+        events = [trail.event("external_fact", self.now, case_id=case.id, element_id=fact["step"], actor=system,
                               to_state=fact["step"], detail={"external_case": fact["case"], "batch": self.batch.id,
                                                               "happened_at": fact["happened_at"].isoformat(), **detail})]
         step: Callable[[Case, dict[str, Any]], list[TrailRow | None]] = getattr(self, f"_{fact['step']}")
@@ -214,7 +215,8 @@ class _Import:
         if case.status == "ended":
             return []
         case.status, case.outcome, case.ended_at, case.light_next_at = "ended", outcome, at, None
-        events: list[TrailRow | None] = [trail.event("case_ended", self.now, case_id=case.id, actor=self.actor.id, to_state=outcome,
+        events: list[TrailRow | None]
+        events = [trail.event("case_ended", self.now, case_id=case.id, actor=self.actor.id, to_state=outcome,
                               detail={"happened_at": at.isoformat()})]
         if outcome != "refused" and self._step_time(case, "accepted") is None:
             events.append(self._signal(case, "off_system", f"专网办件 {fact['case']}（{case.number}）有决定却没有受理记录",

@@ -186,7 +186,8 @@ class OutboxService:
             raise PermissionDenied("only administrators and supervisors see the upward-reporting status")
         now = self.clock.now()
         with self.db.reading() as session:
-            counts: dict[str, int] = dict(session.execute(sa.select(_outbox.c.status, sa.func.count()).group_by(_outbox.c.status)).all())
+            counts: dict[str, int]
+            counts = dict(session.execute(sa.select(_outbox.c.status, sa.func.count()).group_by(_outbox.c.status)).all())
             due = session.scalar(sa.select(sa.func.count()).where(
                 _outbox.c.status == "pending", _outbox.c.next_attempt_at <= now))
             oldest = session.scalar(sa.select(sa.func.min(_outbox.c.created_at)).where(_outbox.c.status == "pending"))

@@ -9,7 +9,6 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from ..errors import NotFound, PermissionDenied
 from .actors import Actor
-from ..kernel.db import Executor
 from ..models import Case, CaseReader, TaskRecord
 
 _Select = TypeVar("_Select", bound="sa.Select")

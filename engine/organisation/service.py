@@ -37,7 +37,8 @@ class OrganisationService:
             units = session.scalars(sa.select(Department).order_by(Department.name)).all()
             users = dict(session.execute(sa.select(User.department_id, sa.func.count()).where(
                 User.active.is_(True)).group_by(User.department_id)).all())
-        nodes: dict[str, dict[str, Any]] = {u.id: {"id": u.id, "name": u.name, "level": u.level, "level_name": LEVEL_NAMES.get(u.level, u.level),
+        nodes: dict[str, dict[str, Any]]
+        nodes = {u.id: {"id": u.id, "name": u.name, "level": u.level, "level_name": LEVEL_NAMES.get(u.level, u.level),
                         "parent": u.parent_id, "active": u.active, "users": users.get(u.id, 0), "children": []}
                  for u in units}
         roots: list[dict[str, Any]] = []

@@ -99,7 +99,7 @@ class CaseClockService:
             if case.accepted_at is None:
                 raise InvalidState("the clock starts at acceptance: this case has not been accepted")
             if case.paused_since is not None:
-                raise InvalidState(f"the clock is already paused ({PAUSE_KINDS[case.pause_kind]})")  # type: ignore[index]  # set with paused_since
+                raise InvalidState(f"the clock is already paused ({PAUSE_KINDS[case.pause_kind]})")  # type: ignore[index]  # set when paused
             events: list[TrailRow] = []
             if missing:
                 events += self._check_one_time_notice(session, case, missing, actor, now)

@@ -95,7 +95,8 @@ class FlowOperations:
         step (as a return), or forward to a later one, passing over the steps between."""
         return self.return_to(task_id, actor, reason, target, jump=True)
 
-    def _jump_forward(self, ctx: StepContext, current: SpiffTask, actor: Actor, reason: str, target: str) -> dict[str, Any]:
+    def _jump_forward(self, ctx: StepContext, current: SpiffTask, actor: Actor, reason: str,
+                      target: str) -> dict[str, Any]:
         if not any(t.task_spec.bpmn_id == target and t.task_spec.manual and not t.state & TaskState.FINISHED_MASK
                    for t in current if t is not current):
             raise InvalidInput(f"step {target} is neither an earlier step of this case nor one the flow can reach "

@@ -90,8 +90,8 @@ def step_due(task: SpiffTask) -> _dt.datetime | None:
     parent = task.parent
     if parent is None or type(parent.task_spec).__name__ != "BoundaryEventSplit":
         return None
-    timers = [timer_due(sibling) for sibling in parent.children
-              if sibling is not task and isinstance(getattr(sibling.task_spec, "event_definition", None), TimerEventDefinition)]
+    timers = [timer_due(sibling) for sibling in parent.children if sibling is not task
+              and isinstance(getattr(sibling.task_spec, "event_definition", None), TimerEventDefinition)]
     dues = [d for d in timers if d is not None]
     return max(dues) if dues else None
 
@@ -245,7 +245,8 @@ class CaseStepper:
             hook(ctx, transitions)
         if ctx.case_values:
             connection.execute(_cases.update().where(_cases.c.id == case.id).values(**ctx.case_values))
-        lock: dict[str, Any] = {"case_id_": case.id, "expected_version": case.lock_version, "lock_version": case.lock_version + 1}
+        lock: dict[str, Any]
+        lock = {"case_id_": case.id, "expected_version": case.lock_version, "lock_version": case.lock_version + 1}
         statement = BUMP_CASE
         if wf.is_completed():
             outcome = self._outcome(wf) if wf.success else "terminated"

@@ -24,7 +24,8 @@ def has_due(session: Executor, case_id: int, as_of: _dt.datetime) -> bool:
         table.c.case_id == case_id, table.c.due_at <= as_of, table.c.suspended.is_(False)).limit(1)).first() is not None
 
 
-def due_between(session: Executor, after: _dt.datetime, until: _dt.datetime, limit: int = 10000) -> list[tuple[int, _dt.datetime]]:
+def due_between(session: Executor, after: _dt.datetime, until: _dt.datetime,
+                limit: int = 10000) -> list[tuple[int, _dt.datetime]]:
     """(case, earliest due) for timers due in (after, until]: the ones to queue with an ETA."""
     table = PendingTimer.__table__
     return [tuple(row) for row in session.execute(

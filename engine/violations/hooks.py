@@ -33,7 +33,8 @@ class SignalHooks:
         self.calendars = calendars
 
     def _raise(self, ctx: StepContext, name: str, violation: Violation, **signal: Any) -> None:
-        row = evaluate(ctx.connection, lenient(self.calendars.calendar()), ctx.now, name, ctx.case.department, violation,
+        row = evaluate(ctx.connection, lenient(self.calendars.calendar()), ctx.now, name, ctx.case.department,
+                       violation,
                        subject=signal.pop("subject", f"case:{ctx.case.id}"), case_id=ctx.case.id, **signal)
         if row is not None:
             ctx.events.append(row)

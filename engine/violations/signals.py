@@ -144,7 +144,8 @@ class SignalService:
         self.calendars = calendars
 
     def list_signals(self, actor: Actor, color: str | None = None, status: str | None = None,
-                     department: str | None = None, case_id: int | None = None, limit: int = 200) -> list[dict[str, Any]]:
+                     department: str | None = None, case_id: int | None = None,
+                     limit: int = 200) -> list[dict[str, Any]]:
         query = self._query(actor, color, status, department, case_id).limit(min(max(int(limit), 1), 1000))
         with self.db.reading() as session:
             return [view(row) for row in session.execute(query).all()]
