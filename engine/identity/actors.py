@@ -72,7 +72,7 @@ def _hash_token(token: str) -> str:
 
 
 class IdentityService:
-    def __init__(self, db: Database, clock: Clock):
+    def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
 
