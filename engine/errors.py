@@ -13,7 +13,7 @@ class EngineError(Exception):
         self.message = message
         self.details = {k: v for k, v in details.items() if v is not None}
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict:
         return {"code": self.code, "message": self.message, **self.details}
 
 
@@ -64,10 +64,10 @@ class ProcessValidationError(EngineError):
     code = "invalid_process"
     status = 422
 
-    def __init__(self, message: str, element: str | None = None, line: int | None = None) -> None:
+    def __init__(self, message: str, element: str | None = None, line: int | None = None):
         super().__init__(message, element=element, line=line)
         self.element = element
         self.line = line
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict:
         return {"code": self.code, "message": self.message, "element": self.element, "line": self.line}

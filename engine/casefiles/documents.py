@@ -107,10 +107,11 @@ class DocumentService:
             case = require_case_view(session, actor, case_id)
             if not (actor.is_admin or actor.department == case.department):
                 raise PermissionDenied("only the responsible department issues its documents")
-            matter = session.get_one(Matter, case.matter_code)
+            matter = session.get(Matter, case.matter_code)
             year = now.astimezone(SHANGHAI).year
             seq = self._next_number(session, case.department, year)
             number = f"{case.department}〔{year}〕第{seq:04d}号"
+            assert matter is not None   # a case's matter is kept (foreign key)
             content = {
                 "title": KINDS[kind], "department": case.department, "number": number,
                 "applicant": case.applicant.get("name"), "matter": matter.name, "case_number": case.number,

@@ -137,9 +137,10 @@ class MaterialService:
         return views, events
 
     def _admit(self, files: object, slot: str | None) -> list[tuple[Upload, str | None]]:
+        items: list[tuple[Upload, str | None]]
         if not isinstance(files, (list, tuple)) or not files:
             raise InvalidInput("send at least one file", field="files")
-        items: list[tuple[Upload, str | None]] = []
+        items = []
         for item in files:
             if not isinstance(item, (list, tuple)) or len(item) not in (2, 3):
                 raise InvalidInput("each file is (filename, content) or (filename, content, slot)", field="files")

@@ -121,14 +121,16 @@ def _read_form(form_data: etree._Element, task_id: str) -> Form:
 def _read_field(element: etree._Element, task_id: str) -> Field:
     field_id = (element.get("id") or "").strip()
     where = f"form of {task_id}, field {field_id or '(no id)'}"
+    spec: dict[str, Any]
+    options: list[tuple[str, str]]
     if not field_id.isidentifier() or field_id.startswith("_") or keyword.iskeyword(field_id):
         raise _refuse(f"{where}: the id must be a data name (letters, digits, underscores, not starting with _)",
                       element)
     kind = (element.get("type") or "").strip()
     if kind not in TYPES:
         raise _refuse(f"{where}: unknown type {kind!r}; use one of {', '.join(TYPES)}", element)
-    spec: dict[str, Any] = {"id": field_id, "label": (element.get("label") or "").strip() or field_id, "type": kind}
-    options: list[tuple[str, str]] = []
+    spec = {"id": field_id, "label": (element.get("label") or "").strip() or field_id, "type": kind}
+    options = []
     for child in element:
         if not isinstance(child.tag, str):
             continue

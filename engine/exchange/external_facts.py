@@ -32,10 +32,11 @@ def _text(raw: dict[str, Any], key: str, limit: int) -> str | None:
 
 def check_fact(raw: object, now: _dt.datetime) -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
     """The clean fact, or the (field, message) problems of this one."""
+    problems: list[tuple[str, str]]
+    fact: dict[str, Any]
     if not isinstance(raw, dict):
         return None, [("fact", "each fact must be a JSON object")]
-    problems: list[tuple[str, str]] = []
-    fact: dict[str, Any] = {}
+    problems, fact = [], {}
     for key, limit, required in (("case", 64, True), ("matter_code", 64, False), ("reasons", 2000, False),
                                  ("licence_code", 32, False), ("official", 64, False)):
         try:

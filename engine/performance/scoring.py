@@ -48,9 +48,10 @@ def defaults() -> dict[str, float]:
 
 def validate(changes: object) -> dict[str, float]:
     """Check proposed settings: known keys, numbers in range, deductions ≤ 0 and additions ≥ 0."""
+    clean: dict[str, float]
     if not isinstance(changes, dict) or not changes:
         raise InvalidInput("settings must be an object of key: number", field="settings")
-    clean: dict[str, float] = {}
+    clean = {}
     for key, value in changes.items():
         if key not in GENERAL and key not in BY_KEY:
             raise InvalidInput(f"unknown setting {key!r}", field=str(key))

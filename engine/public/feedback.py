@@ -44,9 +44,10 @@ def validate_scores(scores: object) -> dict[str, int]:
     if not isinstance(scores, dict):
         raise InvalidInput("scores must be an object of aspect: stars", field="scores")
     unknown = set(scores) - set(ASPECTS)
+    clean: dict[str, int]
     if unknown:
         raise InvalidInput(f"unknown aspect {sorted(unknown)[0]!r}", field="scores")
-    clean: dict[str, int] = {}
+    clean = {}
     for aspect in ASPECTS:
         value = scores.get(aspect)
         if value is None:

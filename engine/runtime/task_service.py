@@ -14,11 +14,11 @@ from ..definitions.forms import Form
 from ..kernel import payloads
 from ..trail import chain as trail
 from ..identity.access import units_seen
-from ..kernel.db import rowcount, where_given
+from ..kernel.db import where_given
 from ..errors import Conflict, InvalidInput, NotFound
 from ..identity.actors import Actor, require_task_access
 from ..models import Case, Department, TaskRecord, User
-from ..kernel.db import Executor
+from ..kernel.db import Executor, rowcount
 from .case_service import task_view
 from .stepper import CaseStepper, StepContext
 
