@@ -119,10 +119,10 @@ def _read_form(form_data: etree._Element, task_id: str) -> Form:
 
 
 def _read_field(element: etree._Element, task_id: str) -> Field:
-    field_id = (element.get("id") or "").strip()
-    where = f"form of {task_id}, field {field_id or '(no id)'}"
     spec: dict[str, Any]
     options: list[tuple[str, str]]
+    field_id = (element.get("id") or "").strip()
+    where = f"form of {task_id}, field {field_id or '(no id)'}"
     if not field_id.isidentifier() or field_id.startswith("_") or keyword.iskeyword(field_id):
         raise _refuse(f"{where}: the id must be a data name (letters, digits, underscores, not starting with _)",
                       element)
