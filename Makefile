@@ -10,7 +10,7 @@ ASSETS   := web/static/build/.installed-stamp
 SOURCES  := $(shell find $(FRONTEND)/src -type f 2>/dev/null)
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard web/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: install run test test-fast bench clean translations
+.PHONY: install run check test test-fast bench clean translations
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,7 +45,11 @@ run: install
 	$(BIN)/shenpi demo
 	$(BIN)/shenpi serve --host 127.0.0.1 --port 5000
 
-test: install
+# Static checks that fail the build, one command a line: mypy over engine/ (configured in setup.cfg [mypy]).
+check: install
+	$(BIN)/mypy engine
+
+test: check
 	$(BIN)/python -m pytest
 
 test-fast: install

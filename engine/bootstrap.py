@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable
+from typing import Any
 
 from . import models  # noqa: F401  (registers every table for create_all)
 from .casefiles import DocumentService, MaterialService
@@ -20,6 +21,7 @@ from .definitions import RepositoryService, make_script_engine
 from .exchange import ExternalCaseService, OutboxService
 from .identity import IdentityService
 from .kernel import Clock, Database
+from .kernel.db import Executor
 from .kernel.clock import route_spiff_timers
 from .notices import NoticeDeliveries, NotificationSettings, make_gateway
 from .notices import triggers as notice_triggers
@@ -30,9 +32,10 @@ from .runtime import (
     CaseClockService, CaseService, CaseStepper, Escalator, FlowOperations, JointSignOff, StepContext,
     TaskOperations, TaskService, WorkflowStore,
 )
-from .runtime.wiring import StepHook, Wiring
+from .runtime.wiring import StepHook, TrailObserver, Transition, Wiring
 from .supervision import ReportAccessLog, SupervisionService
 from .trail import chain as trail
+from .trail.chain import TrailRow
 from .violations import Violations
 from .worklists import CaseFlow, CaseSearch, HistoryService, InboxService
 
@@ -45,7 +48,7 @@ class Shenpi:
     given); another engine in the same process keeps its own."""
 
     def __init__(self, settings: Settings | None = None, database: Database | None = None,
-                 clock: Clock | None = None):
+                 clock: Clock | None = None) -> None:
         self.settings = settings or Settings()
         self.db = database or Database(self.settings.database_url)
         self.clock = clock or Clock()
@@ -105,7 +108,7 @@ class Shenpi:
         trail.observe(self.db.engine, _observe_all(table.trail))
         return table
 
-    def sweep(self, as_of=None) -> dict:
+    def sweep(self, as_of: _dt.datetime | None = None) -> dict[str, Any]:
         """Fire due timers and re-evaluate due lights: what Celery beat runs periodically."""
         return {"timers": self.runtime.fire_due_timers(as_of), "lights": self.case_clock.refresh_lights(as_of),
                 "supervision_items": self.supervision.sweep(as_of),
@@ -149,7 +152,7 @@ def wiring(engine: Shenpi, queue_timers: StepHook | None = None) -> Wiring:
 def _queue_soon(queue: TimerQueue, horizon: _dt.timedelta | None) -> StepHook:
     ahead = horizon or _dt.timedelta(0)
 
-    def queue_soon(ctx: StepContext, _transitions: list) -> None:
+    def queue_soon(ctx: StepContext, _transitions: list[Transition]) -> None:
         soon = [due for due in ctx.timers if due <= ctx.now + ahead]
         if soon:
             case_id, due = ctx.case.id, min(soon)
@@ -158,13 +161,13 @@ def _queue_soon(queue: TimerQueue, horizon: _dt.timedelta | None) -> StepHook:
     return queue_soon
 
 
-def _observe_all(observers: tuple):
+def _observe_all(observers: tuple[TrailObserver, ...]) -> TrailObserver | None:
     if not observers:
         return None
     if len(observers) == 1:
         return observers[0]
 
-    def observe(connection, rows) -> None:
+    def observe(connection: Executor, rows: list[TrailRow]) -> None:
         for observer in observers:
             observer(connection, rows)
 

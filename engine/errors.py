@@ -1,12 +1,14 @@
 """Engine errors. Each carries a stable ``code`` the API returns to clients."""
 from __future__ import annotations
 
+from typing import Any
+
 
 class EngineError(Exception):
     code = "engine_error"
     status = 400
 
-    def __init__(self, message: str, **details):
+    def __init__(self, message: str, **details: Any) -> None:
         super().__init__(message)
         self.message = message
         self.details = {k: v for k, v in details.items() if v is not None}

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 class FileType:
     media_type: str
     label: str
-    extensions: tuple
+    extensions: tuple[str, ...]
 
 
 PDF = FileType("application/pdf", "PDF", (".pdf",))

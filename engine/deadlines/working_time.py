@@ -11,6 +11,7 @@ start and ends at the close of office on the N-th working day; pauses (补正, s
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import chinese_calendar
@@ -18,7 +19,9 @@ import chinese_calendar
 from ..kernel.clock import SHANGHAI
 from ..errors import EngineError
 
-DEFAULT_HOURS = ((_dt.time(9, 0), _dt.time(12, 0)), (_dt.time(13, 30), _dt.time(17, 30)))
+# (begin, end) of each office period of a working day, in order
+OfficeHours = tuple[tuple[_dt.time, _dt.time], ...]
+DEFAULT_HOURS: OfficeHours = ((_dt.time(9, 0), _dt.time(12, 0)), (_dt.time(13, 30), _dt.time(17, 30)))
 
 
 class CalendarDataMissing(EngineError):
@@ -37,12 +40,14 @@ class WorkingCalendar:
     """``overrides`` maps a date to True (working day) or False (day off); ``years`` are years whose
     arrangement was imported (outside the package's range, unlisted weekdays work and weekends are off)."""
 
-    overrides: dict = field(default_factory=dict)
-    years: frozenset = frozenset()
-    office_hours: tuple = DEFAULT_HOURS
+    overrides: dict[_dt.date, bool] = field(default_factory=dict)
+    years: frozenset[int] = frozenset()
+    office_hours: OfficeHours = DEFAULT_HOURS
     tz: _dt.tzinfo = SHANGHAI
+    # supervision deadlines: a year without its holiday arrangement counts plain weekdays (violations.lenient)
+    lenient: bool = False
 
-    _known: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _known: dict[_dt.date, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def is_workday(self, day: _dt.date) -> bool:
         known = self._known.get(day)
@@ -67,7 +72,7 @@ class WorkingCalendar:
             return None
 
     # --- office periods ---------------------------------------------------------------------
-    def _periods(self, day: _dt.date):
+    def _periods(self, day: _dt.date) -> Iterator[tuple[_dt.datetime, _dt.datetime]]:
         for begin, end in self.office_hours:
             yield (_dt.datetime.combine(day, begin, self.tz), _dt.datetime.combine(day, end, self.tz))
 

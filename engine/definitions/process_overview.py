@@ -2,13 +2,18 @@
 how many cases are running on each version; and the counts on the administration dashboard."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import sqlalchemy as sa
 
 from ..errors import NotFound
 from ..models import Case, Department, Matter, ProcessDefinition, User
 
+if TYPE_CHECKING:
+    from ..kernel import Database
 
-def processes(db, key: str | None = None) -> list[dict]:
+
+def processes(db: Database, key: str | None = None) -> list[dict[str, Any]]:
     """[{key, name, matters: [{code, name, published}], versions: [{id, version, ..., running}]}], by key;
     the newest version last. New cases of a matter always start on the newest version of its key."""
     with db.reading() as session:
@@ -39,7 +44,7 @@ def processes(db, key: str | None = None) -> list[dict]:
     return list(by_key.values())
 
 
-def version_xml(db, key: str, version: int | None = None) -> dict:
+def version_xml(db: Database, key: str, version: int | None = None) -> dict[str, Any]:
     """One version's XML (the newest when ``version`` is None): {key, version, name, filename, xml}."""
     with db.reading() as session:
         query = sa.select(ProcessDefinition).where(ProcessDefinition.key == key)
@@ -54,9 +59,10 @@ def version_xml(db, key: str, version: int | None = None) -> dict:
                 "filename": definition.filename, "xml": definition.xml}
 
 
-def dashboard_counts(db) -> dict:
+def dashboard_counts(db: Database) -> dict[str, int]:
     with db.reading() as session:
-        count = lambda query: session.scalar(query) or 0  # noqa: E731
+        def count(query: sa.Select) -> int:
+            return session.scalar(query) or 0
         return {
             "definitions": count(sa.select(sa.func.count()).select_from(ProcessDefinition)),
             "processes": count(sa.select(sa.func.count(sa.distinct(ProcessDefinition.key)))),

@@ -29,7 +29,7 @@ class Clock:
 class FixedClock(Clock):
     """A clock that stands still until moved; for tests and ``--as-of`` runs."""
 
-    def __init__(self, instant: _dt.datetime):
+    def __init__(self, instant: _dt.datetime) -> None:
         self._instant = _aware(instant)
         self._lock = threading.Lock()
 
@@ -40,7 +40,7 @@ class FixedClock(Clock):
         with self._lock:
             self._instant = _aware(instant)
 
-    def advance(self, **delta) -> _dt.datetime:
+    def advance(self, **delta: float) -> _dt.datetime:
         with self._lock:
             self._instant += _dt.timedelta(**delta)
             return self._instant
@@ -95,7 +95,7 @@ class _SpiffDatetime(_dt.datetime):
     """Stands in for ``datetime`` inside SpiffWorkflow's timer module."""
 
     @classmethod
-    def now(cls, tz=None):
+    def now(cls, tz: _dt.tzinfo | None = None) -> _dt.datetime:  # type: ignore[override]  # a plain datetime, not Self
         instant = now()
         return instant.astimezone(tz) if tz is not None else instant.astimezone().replace(tzinfo=None)
 
@@ -104,4 +104,4 @@ def route_spiff_timers() -> None:
     """Make SpiffWorkflow's timers read ``now()`` (idempotent)."""
     from SpiffWorkflow.bpmn.specs.event_definitions import timer
 
-    timer.datetime = _SpiffDatetime
+    timer.datetime = _SpiffDatetime  # SpiffWorkflow has no type information: an Any module

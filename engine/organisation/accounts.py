@@ -2,15 +2,21 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from ..identity import passwords
 from ..trail import chain as trail
 from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..identity.actors import ADMIN, APPLICANT, HEAD_POST, ROLES, Actor, IdentityService, split_lane
 from ..models import Department, Matter, User
-from ..kernel.paging import page_of_list
+from ..kernel.paging import PageArg, page_of_list
+
+if TYPE_CHECKING:
+    from ..definitions.repository import RepositoryService
+    from ..kernel import Clock, Database
 
 USER_ID = re.compile(r"^[\w.@-]{2,64}$")
 PHONE = re.compile(r"^[0-9+\-() ]{5,32}$")
@@ -19,14 +25,15 @@ MAX_POSTS = 20
 
 
 class AccountService:
-    def __init__(self, db, clock, identity: IdentityService, repository):
+    def __init__(self, db: Database, clock: Clock, identity: IdentityService,
+                 repository: RepositoryService) -> None:
         self.db = db
         self.clock = clock
         self.identity = identity
         self.repository = repository
 
     def list_users(self, department_id: str | None = None, role: str | None = None,
-                   active: bool | None = None, text: str | None = None) -> list[dict]:
+                   active: bool | None = None, text: str | None = None) -> list[dict[str, Any]]:
         query = sa.select(User, Department.name).outerjoin(Department, User.department_id == Department.id)
         if department_id:
             query = query.where(User.department_id == department_id)
@@ -41,11 +48,11 @@ class AccountService:
                 if not role or role in (user.roles or ())]
 
     def page_users(self, department_id: str | None = None, role: str | None = None, active: bool | None = None,
-                   text: str | None = None, page=1, per_page=None) -> dict:
+                   text: str | None = None, page: PageArg = 1, per_page: PageArg = None) -> dict[str, Any]:
         """One page of ``list_users``."""
         return page_of_list(self.list_users(department_id, role, active, text), page, per_page)
 
-    def get(self, user_id: str) -> dict:
+    def get(self, user_id: str) -> dict[str, Any]:
         with self.db.reading() as session:
             row = session.execute(sa.select(User, Department.name).outerjoin(
                 Department, User.department_id == Department.id).where(User.id == user_id)).first()
@@ -75,17 +82,17 @@ class AccountService:
         return sorted(posts)
 
     @staticmethod
-    def _latest(key: str):
+    def _latest(key: str) -> sa.Select:
         from ..models import ProcessDefinition
 
         return sa.select(ProcessDefinition.id).where(ProcessDefinition.key == key).order_by(
             ProcessDefinition.version.desc()).limit(1)
 
-    def create(self, data: dict, password: str, actor: Actor) -> dict:
+    def create(self, data: dict[str, Any], password: str, actor: Actor) -> dict[str, Any]:
         """A staff account with a temporary password the administrator hands over."""
         _require_admin(actor)
-        errors = {}
-        user_id = data.get("id").strip() if isinstance(data.get("id"), str) else ""
+        errors: dict[str, str] = {}
+        user_id = data["id"].strip() if isinstance(data.get("id"), str) else ""
         if not USER_ID.match(user_id):
             errors["id"] = "用户名须为 2–64 位字母、数字或 ._-@"
         try:
@@ -102,7 +109,7 @@ class AccountService:
             self._record(session, "user_created", actor, user_id, _public(values))
         return self.get(user_id)
 
-    def create_many(self, rows: list[dict], password: str, actor: Actor) -> list[dict]:
+    def create_many(self, rows: list[dict[str, Any]], password: str, actor: Actor) -> list[dict[str, Any]]:
         """Several accounts at once, e.g. a new unit's staff, all with the same temporary password the
         administrator hands over (hashed once: the accounts share that hash until each changes its password).
 
@@ -116,7 +123,8 @@ class AccountService:
             # First every account without its backup, so that rows may name each other; then the backups.
             for number, data in enumerate(rows, start=1):
                 errors = {}
-                user_id = data.get("id").strip() if isinstance(data.get("id"), str) else ""
+                raw_id = data.get("id")
+                user_id = raw_id.strip() if isinstance(raw_id, str) else ""
                 if not USER_ID.match(user_id):
                     errors["id"] = "用户名须为 2–64 位字母、数字或 ._-@"
                 elif user_id in ids or session.get(User, user_id) is not None:
@@ -139,7 +147,7 @@ class AccountService:
                 except InvalidInput as exc:
                     problems += _row_errors(number, user_id, exc)
                     continue
-                session.get(User, user_id).backup_user_id = values["backup_user_id"]
+                session.get_one(User, user_id).backup_user_id = values["backup_user_id"]
                 events.append(trail.event("user_created", self.clock.now(), actor=actor.id, element_id=user_id,
                                           detail=_public(values)))
             if problems:
@@ -147,7 +155,7 @@ class AccountService:
             trail.append(session, events)
         return [self.get(user_id) for user_id in ids]
 
-    def update(self, user_id: str, data: dict, actor: Actor) -> dict:
+    def update(self, user_id: str, data: dict[str, Any], actor: Actor) -> dict[str, Any]:
         _require_admin(actor)
         with self.db.transaction() as session:
             user = _get(session, user_id)
@@ -196,14 +204,14 @@ class AccountService:
             user = _get(session, user_id)
             if user.active == active:
                 return
-            if active and user.department_id and not session.get(Department, user.department_id).active:
+            if active and user.department_id and not session.get_one(Department, user.department_id).active:
                 raise InvalidInput("所在单位已停用，请先启用单位或调整所在单位")
             user.active = active
             self._record(session, "user_reactivated" if active else "user_deactivated", actor, user_id, None)
 
-    def _check(self, session, data: dict, user_id: str, errors: dict) -> dict:
+    def _check(self, session: Session, data: dict[str, Any], user_id: str, errors: dict[str, str]) -> dict[str, Any]:
         """The stored values for ``data``; raises with every field error at once."""
-        name = data.get("name").strip() if isinstance(data.get("name"), str) else ""
+        name = data["name"].strip() if isinstance(data.get("name"), str) else ""
         if not 1 <= len(name) <= 100:
             errors["name"] = "请填写姓名（100 字以内）"
         roles = [role for role in ROLES if role in (data.get("roles") or ())]
@@ -240,7 +248,7 @@ class AccountService:
         return {"name": name, "department_id": department_id, "posts": list(dict.fromkeys(posts)), "roles": roles,
                 "phone": phone, "email": email, "backup_user_id": backup_id}
 
-    def _record(self, session, event: str, actor: Actor, user_id: str, detail: dict | None) -> None:
+    def _record(self, session: Session, event: str, actor: Actor, user_id: str, detail: dict[str, Any] | None) -> None:
         trail.append(session, [trail.event(event, self.clock.now(), actor=actor.id, element_id=user_id,
                                            detail=detail)])
 
@@ -250,26 +258,26 @@ def _require_admin(actor: Actor) -> None:
         raise PermissionDenied("只有系统管理员可以管理用户")
 
 
-def _get(session, user_id: str) -> User:
+def _get(session: Session, user_id: object) -> User:
     user = session.get(User, user_id) if isinstance(user_id, str) else None
     if user is None:
         raise NotFound(f"用户 {user_id} 不存在")
     return user
 
 
-def _row_errors(number: int, user_id: str, error: InvalidInput) -> list[dict]:
+def _row_errors(number: int, user_id: str, error: InvalidInput) -> list[dict[str, Any]]:
     """One row's field errors as ``create_many`` reports them."""
     fields = error.details.get("errors") or {None: error.message}
     return [{"row": number, "id": user_id or None, "field": field, "message": message}
             for field, message in fields.items()]
 
 
-def _public(values: dict) -> dict:
+def _public(values: dict[str, Any]) -> dict[str, Any]:
     """What the trail keeps of a change: no contact details, only that they changed."""
     return {name: ("changed" if name in ("phone", "email") else value) for name, value in values.items()}
 
 
-def _describe(user: User, department: str | None) -> dict:
+def _describe(user: User, department: str | None) -> dict[str, Any]:
     return {"id": user.id, "name": user.name, "department_id": user.department_id, "department": department,
             "posts": list(user.posts or ()), "roles": list(user.roles or ()), "phone": user.phone,
             "email": user.email, "backup": user.backup_user_id, "active": user.active,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import uuid
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from SpiffWorkflow.exceptions import WorkflowException
@@ -21,6 +22,14 @@ from ..identity.actors import APPLICANT, Actor
 from ..deadlines.lights import GREEN, NONE, RED, YELLOW
 from ..models import Case, Matter, ProcessDefinition, TaskRecord
 
+if TYPE_CHECKING:
+    from ..casefiles.materials import MaterialService
+    from ..casefiles.uploads import Files
+    from ..deadlines.calendar_service import CalendarService
+    from ..definitions.repository import RepositoryService
+    from ..kernel import Clock, Database
+    from .workflow_store import WorkflowStore
+
 LIGHTS = (NONE, YELLOW, GREEN, RED)
 _cases = Case.__table__
 _matters = Matter.__table__
@@ -28,7 +37,8 @@ _definitions = ProcessDefinition.__table__
 
 
 class CaseService:
-    def __init__(self, db, clock, repository, store, stepper: CaseStepper, calendars, materials=None):
+    def __init__(self, db: Database, clock: Clock, repository: RepositoryService, store: WorkflowStore,
+                 stepper: CaseStepper, calendars: CalendarService, materials: MaterialService) -> None:
         self.calendars = calendars
         self.materials = materials
         self.db = db
@@ -37,15 +47,15 @@ class CaseService:
         self.store = store
         self.stepper = stepper
 
-    def start_case(self, matter_code: str, applicant: dict, data: dict | None, actor: Actor,
-                   materials: list | None = None) -> dict:
+    def start_case(self, matter_code: str, applicant: dict[str, Any], data: dict[str, Any] | None, actor: Actor,
+                   materials: Files | None = None) -> dict[str, Any]:
         """Start a case; ``materials`` ((filename, bytes[, slot]) …) are recorded in the same transaction, so a
         refused file leaves no case behind."""
         applicant = payloads.applicant(applicant)
         data = payloads.form_data(data)
-        version: dict = {}
+        version: dict[str, int] = {}
 
-        def open_case(connection, now) -> CaseRow:
+        def open_case(connection: sa.Connection, now: _dt.datetime) -> CaseRow:
             matter = connection.execute(
                 sa.select(_matters.c.code, _matters.c.department, _matters.c.process_key, _matters.c.published)
                 .where(_matters.c.code == matter_code)).first() if isinstance(matter_code, str) else None
@@ -83,7 +93,7 @@ class CaseService:
                 self.materials.record_in(ctx, materials, "application")
         return self.get_case(ctx.case.id, actor)
 
-    def get_case(self, case_id: int, actor: Actor) -> dict:
+    def get_case(self, case_id: int, actor: Actor) -> dict[str, Any]:
         with self.db.reading() as session:
             row = session.execute(
                 sa.select(Case, ProcessDefinition.key, ProcessDefinition.version, Matter.name)
@@ -111,7 +121,7 @@ class CaseService:
             }
 
     def list_cases(self, actor: Actor, status: str | None = None, limit: int = 100, light: str | None = None,
-                   department: str | None = None) -> list[dict]:
+                   department: str | None = None) -> list[dict[str, Any]]:
         if light is not None and light not in LIGHTS:
             raise InvalidInput(f"light must be one of {', '.join(LIGHTS)}", field="light")
         with self.db.reading() as session:
@@ -124,7 +134,7 @@ class CaseService:
                      "statutory_due_at": _iso(c.statutory_due_at)}
                     for c in session.scalars(query)]
 
-    def terminate(self, case_id: int, actor: Actor, reason: str) -> dict:
+    def terminate(self, case_id: int, actor: Actor, reason: str | None) -> dict[str, Any]:
         reason = payloads.opinion(reason)
         if not reason:
             raise InvalidInput("a reason is required to terminate a case", field="reason")
@@ -153,7 +163,7 @@ class CaseService:
         another worker fired them first (safe to repeat)."""
         try:
             with self.stepper.step(case_id, "engine", at=as_of) as ctx:
-                if not timers.has_due(ctx.session, case_id, ctx.now):
+                if not timers.has_due(ctx.connection, case_id, ctx.now):
                     raise _NothingDue
                 ctx.wf.refresh_timers()
                 ctx.wf.do_engine_steps()
@@ -166,11 +176,11 @@ class _NothingDue(Exception):
     """Raised inside a step to roll it back quietly: the timer was fired by someone else."""
 
 
-def _iso(value):
+def _iso(value: _dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def task_view(t: TaskRecord) -> dict:
+def task_view(t: TaskRecord | sa.Row) -> dict[str, Any]:
     return {
         "id": t.id, "case": t.case_id, "element": t.element_id, "name": t.name, "lane": t.lane,
         "department": t.department, "post": t.post, "assignee": t.assignee, "state": t.state,

@@ -2,17 +2,23 @@
 fees and result publication, the transition hooks and the sweep."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .fees import FeeService
 from .rule_config import RuleConfigService
 from .hooks import SignalHooks
 from .sweep import SignalSweep
 from .signals import SignalService
 
+if TYPE_CHECKING:
+    from ..deadlines.calendar_service import CalendarService
+    from ..kernel import Clock, Database
+
 
 class Violations:
     """Violation rules and correction signals: configuration per level, the signals, the hooks, the sweep."""
 
-    def __init__(self, db, clock, calendars):
+    def __init__(self, db: Database, clock: Clock, calendars: CalendarService) -> None:
         self.rules = RuleConfigService(db, clock)
         self.signals = SignalService(db, clock, calendars)
         self.fees = FeeService(db, clock, calendars)
