@@ -30,20 +30,20 @@ def deadline(engine, start: str, days: int) -> str:
     return engine.calendar.calendar().add_working_days(instant, days).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
 
 
-def test_cli_import_makes_a_new_year_countable(shenpi, monkeypatch, tmp_path):
+def test_cli_import_makes_a_new_year_countable(bare_engine, monkeypatch, tmp_path):
     with pytest.raises(CalendarDataMissing):
-        deadline(shenpi, "2026-12-30T10:00", 3)
+        deadline(bare_engine, "2026-12-30T10:00", 3)
     path = tmp_path / "2027.json"
     path.write_text(json.dumps(ARRANGEMENT_2027, ensure_ascii=False), encoding="utf-8")
-    monkeypatch.setattr(cli, "_engine", lambda: shenpi)
+    monkeypatch.setattr(cli, "_engine", lambda: bare_engine)
     result = CliRunner().invoke(cli.main, ["calendar", "import", str(path)])
     assert result.exit_code == 0 and "imported 9 day(s) for 2027" in result.output
-    assert deadline(shenpi, "2026-12-30T10:00", 3) == "2027-01-05 17:30"
-    assert deadline(shenpi, "2027-02-04T10:00", 2) == "2027-02-15 17:30"   # Sat 20 Feb is the adjusted day later
-    assert deadline(shenpi, "2027-02-18T10:00", 2) == "2027-02-20 17:30"
+    assert deadline(bare_engine, "2026-12-30T10:00", 3) == "2027-01-05 17:30"
+    assert deadline(bare_engine, "2027-02-04T10:00", 2) == "2027-02-15 17:30"   # Sat 20 Feb is the adjusted day later
+    assert deadline(bare_engine, "2027-02-18T10:00", 2) == "2027-02-20 17:30"
     shown = CliRunner().invoke(cli.main, ["calendar", "show", "2027"])
     assert "2027-02-20 上班" in shown.output and "2027-01-01 休息" in shown.output
-    events = [r for r in _system_events(shenpi) if r == "calendar_imported"]
+    events = [r for r in _system_events(bare_engine) if r == "calendar_imported"]
     assert events == ["calendar_imported"]
 
 
@@ -56,34 +56,34 @@ def _system_events(engine):
         return list(session.scalars(sa.select(TrailEntry.event).where(TrailEntry.chain == 0).order_by(TrailEntry.seq)))
 
 
-def test_bad_file_is_refused_line_by_line_and_nothing_is_imported(shenpi, monkeypatch, tmp_path):
+def test_bad_file_is_refused_line_by_line_and_nothing_is_imported(bare_engine, monkeypatch, tmp_path):
     path = tmp_path / "2027.csv"
     path.write_text("date,workday,name\n2027-01-01,休息,元旦\n2027-13-01,休息,坏日期\n2027-02-20,maybe,调休\n",
                     encoding="utf-8")
-    monkeypatch.setattr(cli, "_engine", lambda: shenpi)
+    monkeypatch.setattr(cli, "_engine", lambda: bare_engine)
     result = CliRunner().invoke(cli.main, ["calendar", "import", str(path)])
     assert result.exit_code == 1 and "line 3" in result.output and "line 4" in result.output
     with pytest.raises(CalendarDataMissing):
-        deadline(shenpi, "2026-12-30T10:00", 3)
+        deadline(bare_engine, "2026-12-30T10:00", 3)
     with pytest.raises(InvalidInput):
-        shenpi.calendar.import_arrangement(2027, [{"day": dt.date(2028, 1, 1), "workday": False, "name": None}],
+        bare_engine.calendar.import_arrangement(2027, [{"day": dt.date(2028, 1, 1), "workday": False, "name": None}],
                                            "x.csv", "admin")
 
 
-def test_override_of_a_covered_year(shenpi):
-    assert deadline(shenpi, "2026-11-23T10:00", 1) == "2026-11-24 17:30"
-    shenpi.calendar.set_day(dt.date(2026, 11, 24), False, "临时休息日", "admin")
-    assert deadline(shenpi, "2026-11-23T10:00", 1) == "2026-11-25 17:30"
-    assert "calendar_changed" in _system_events(shenpi)
-    assert shenpi.history.verify().ok
+def test_override_of_a_covered_year(bare_engine):
+    assert deadline(bare_engine, "2026-11-23T10:00", 1) == "2026-11-24 17:30"
+    bare_engine.calendar.set_day(dt.date(2026, 11, 24), False, "临时休息日", "admin")
+    assert deadline(bare_engine, "2026-11-23T10:00", 1) == "2026-11-25 17:30"
+    assert "calendar_changed" in _system_events(bare_engine)
+    assert bare_engine.history.verify().ok
 
 
-def test_missing_data_raises_a_supervision_alert(shenpi):
+def test_missing_data_raises_a_supervision_alert(bare_engine):
     try:
-        deadline(shenpi, "2026-12-30T10:00", 3)
+        deadline(bare_engine, "2026-12-30T10:00", 3)
     except CalendarDataMissing as error:
-        shenpi.calendar.report_missing(error, {"matter": "TEST-0001"})
-    assert "calendar_data_missing" in _system_events(shenpi)
+        bare_engine.calendar.report_missing(error, {"matter": "TEST-0001"})
+    assert "calendar_data_missing" in _system_events(bare_engine)
 
 
 def test_office_hours_are_configurable(tmp_path, clock):
@@ -95,18 +95,18 @@ def test_office_hours_are_configurable(tmp_path, clock):
             parse_office_hours(bad)
 
 
-def test_calendar_api(shenpi):
+def test_calendar_api(bare_engine):
     from web import create_app
 
-    client = create_app(shenpi=shenpi, testing=True).test_client()
+    client = create_app(shenpi=bare_engine, testing=True).test_client()
     days = client.get("/api/v1/calendar/2026").get_json()["days"]
     assert {"date": "2026-10-10", "workday": True, "name": "National Day", "override": False} in days
     assert client.get("/api/v1/calendar/2027").status_code == 409          # no data: a clear error
-    from .conftest import add_people
+    from ..helpers import add_people
 
-    add_people(shenpi)
-    admin = {"Authorization": f"Bearer {shenpi.identity.create_token('admin')}"}
-    clerk = {"Authorization": f"Bearer {shenpi.identity.create_token('clerk')}"}
+    add_people(bare_engine)
+    admin = {"Authorization": f"Bearer {bare_engine.identity.create_token('admin')}"}
+    clerk = {"Authorization": f"Bearer {bare_engine.identity.create_token('clerk')}"}
     assert client.put("/api/v1/calendar/days/2026-12-24", headers=clerk, json={"workday": False}).status_code == 403
     assert client.put("/api/v1/calendar/days/2026-12-24", headers=admin, json={"workday": "no"}).status_code == 400
     assert client.put("/api/v1/calendar/days/2026-13-01", headers=admin, json={"workday": False}).status_code == 400

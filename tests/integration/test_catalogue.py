@@ -11,7 +11,7 @@ from demo import seed as demo
 from engine.kernel.clock import SHANGHAI
 from engine.identity.actors import ENGINE
 
-from .conftest import PROCESSES
+from ..helpers import PROCESSES
 
 ENTRIES = catalogue.load_entries(PROCESSES) if PROCESSES.exists() else []
 SEED_001 = ["烟草专卖零售许可", "粮食收购资格核准", "公民民族成份确认", "残疾人证核发", "农村村民住宅用地审批",
@@ -21,11 +21,11 @@ DI = "{http://www.omg.org/spec/BPMN/20100524/DI}"
 
 
 @pytest.fixture
-def catalogue_engine(sqlite_shenpi, clock):
+def catalogue_engine(bare_sqlite_engine, clock):
     clock.set(dt.datetime(2026, 6, 1, 9, 0, tzinfo=SHANGHAI))   # limits end inside the calendar data
-    sqlite_shenpi.catalogue.import_directory(PROCESSES)
-    demo.seed_people(sqlite_shenpi)
-    return sqlite_shenpi
+    bare_sqlite_engine.catalogue.import_directory(PROCESSES)
+    demo.seed_people(bare_sqlite_engine)
+    return bare_sqlite_engine
 
 
 def test_catalogue_covers_the_seed_matters_and_more():

@@ -13,8 +13,7 @@ from engine.errors import InvalidCatalogue, PermissionDenied, TooLarge
 from engine.models import Department, MatterVersion
 from integrations.catalogue_io import export_catalogue, import_catalogue
 
-from .conftest import PROCESSES
-from .test_organisation import events
+from ..helpers import PROCESSES, events
 
 FEE = {"item": "工本费", "standard": "10元/本", "basis": "《某收费办法》第三条"}
 MATERIALS = [{"name": "申请书", "form": "原件", "copies": 1, "required": True},
@@ -22,22 +21,22 @@ MATERIALS = [{"name": "申请书", "form": "原件", "copies": 1, "required": Tr
 
 
 @pytest.fixture
-def admin(five_step):
-    return five_step.identity.actor("admin")
+def admin(five_step_engine):
+    return five_step_engine.identity.actor("admin")
 
 
 @pytest.fixture
-def catalogue(five_step, admin):
+def catalogue(five_step_engine, admin):
     """TEST-0001 with materials and a fee, and the ten matters of processes/ with their departments."""
-    from .conftest import FIVE_STEP_ENTRY
+    from ..helpers import FIVE_STEP_ENTRY
 
-    five_step.catalogue.save({**FIVE_STEP_ENTRY, "materials": MATERIALS, "fees": [FEE]}, admin, "加材料")
-    five_step.catalogue.import_directory(PROCESSES)
-    names = {m["department"] for m in five_step.catalogue.list_matters()} - {"测试局"}
-    with five_step.db.transaction() as session:
+    five_step_engine.catalogue.save({**FIVE_STEP_ENTRY, "materials": MATERIALS, "fees": [FEE]}, admin, "加材料")
+    five_step_engine.catalogue.import_directory(PROCESSES)
+    names = {m["department"] for m in five_step_engine.catalogue.list_matters()} - {"测试局"}
+    with five_step_engine.db.transaction() as session:
         for index, name in enumerate(sorted(names)):
             session.add(Department(id=f"P{index:02d}", name=name, level="city", parent_id="T00"))
-    return five_step
+    return five_step_engine
 
 
 def versions(engine) -> int:
@@ -184,19 +183,19 @@ def test_excel_errors_name_sheet_row_and_column(catalogue, admin):
         catalogue.catalogue.entry("TEST-0002")
 
 
-def test_a_valid_excel_sheet_publishes_a_new_matter(sqlite_shenpi):
-    from .conftest import FIXTURES, add_people
+def test_a_valid_excel_sheet_publishes_a_new_matter(bare_sqlite_engine):
+    from ..helpers import FIXTURES, add_people
 
-    sqlite_shenpi.repository.deploy((FIXTURES / "five_step.bpmn").read_bytes(), "five_step.bpmn", actor="admin")
-    add_people(sqlite_shenpi)
-    admin = sqlite_shenpi.identity.actor("admin")
+    bare_sqlite_engine.repository.deploy((FIXTURES / "five_step.bpmn").read_bytes(), "five_step.bpmn", actor="admin")
+    add_people(bare_sqlite_engine)
+    admin = bare_sqlite_engine.identity.actor("admin")
     content = _sheet_book([MATTER_ROW], [["TEST-0002", "申请书", "原件", 1, "是", None]])
-    result = import_catalogue(sqlite_shenpi, admin, content, "new.xlsx")
+    result = import_catalogue(bare_sqlite_engine, admin, content, "new.xlsx")
     assert result["new"] == 1 and result["matters"]["new"][0]["version"] == 1
-    entry = sqlite_shenpi.catalogue.get_matter("TEST-0002")
+    entry = bare_sqlite_engine.catalogue.get_matter("TEST-0002")
     assert entry["legal_basis"] == ["《某法》第一条"] and entry["online_depth"] == 2 and entry["free"] is True
     assert entry["materials"] == [{"name": "申请书", "form": "原件", "copies": 1, "required": True}]
-    assert events(sqlite_shenpi, "catalogue_imported")[0]["detail"]["new"] == 1
+    assert events(bare_sqlite_engine, "catalogue_imported")[0]["detail"]["new"] == 1
 
 
 def test_missing_columns_and_sheets_are_reported(catalogue, admin):
@@ -223,7 +222,7 @@ def test_unreadable_oversized_and_unauthorised_files(catalogue, admin):
 
 
 def test_text_that_looks_like_a_formula_is_exported_as_text(catalogue, admin):
-    from .conftest import FIVE_STEP_ENTRY
+    from ..helpers import FIVE_STEP_ENTRY
 
     catalogue.catalogue.save({**FIVE_STEP_ENTRY, "materials": MATERIALS, "fees": [FEE],
                               "conditions": ["=HYPERLINK(\"http://x\")"]}, admin)
@@ -239,7 +238,7 @@ def test_text_that_looks_like_a_formula_is_exported_as_text(catalogue, admin):
 def app(catalogue):
     from web import create_app
 
-    from .web_client import set_passwords
+    from ..web.helpers import set_passwords
 
     from engine.identity.actors import MONITOR
     from engine.models import User
@@ -251,7 +250,7 @@ def app(catalogue):
 
 
 def _pages(app, user):
-    from .web_client import PageClient
+    from ..web.helpers import PageClient
 
     pages = PageClient(app)
     pages.login(user)

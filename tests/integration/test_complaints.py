@@ -10,16 +10,15 @@ from engine.errors import InvalidInput, InvalidState, NotFound, PermissionDenied
 from engine.identity.actors import ENGINE, HEAD_POST, OFFICIAL
 from engine.models import Complaint, Notice, SupervisionItem, TrailEntry, User
 
-from .conftest import START
-from .test_feedback import citizen, ended_case
+from ..helpers import START, citizen, ended_case
 
 
 @pytest.fixture
-def engine(five_step):
-    with five_step.db.transaction() as session:
+def engine(five_step_engine):
+    with five_step_engine.db.transaction() as session:
         session.add(User(id="head", name="测试局长", department_id="T01", posts=[HEAD_POST], roles=[OFFICIAL]))
         session.add(User(id="other_head", name="其他局长", department_id="T02", posts=[HEAD_POST], roles=[OFFICIAL]))
-    return five_step
+    return five_step_engine
 
 
 def who(engine, user_id):

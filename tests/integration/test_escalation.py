@@ -13,17 +13,17 @@ from engine.errors import InvalidInput
 from engine.identity.actors import ENGINE
 from engine.models import Department, Notice, SupervisionItem, User
 
-from .conftest import PROCESSES
+from ..helpers import PROCESSES
 
 FOOD = next(e for e in catalogue.load_entries(PROCESSES) if e["key"] == "food_business_licence")
 
 
 @pytest.fixture
-def engine(sqlite_shenpi, clock):
+def engine(bare_sqlite_engine, clock):
     clock.set(dt.datetime(2026, 6, 1, 9, 0, tzinfo=SHANGHAI))
-    sqlite_shenpi.catalogue.import_directory(PROCESSES)
-    demo.seed_people(sqlite_shenpi)
-    return sqlite_shenpi
+    bare_sqlite_engine.catalogue.import_directory(PROCESSES)
+    demo.seed_people(bare_sqlite_engine)
+    return bare_sqlite_engine
 
 
 def officials(engine, department):

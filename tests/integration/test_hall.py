@@ -1,58 +1,29 @@
-"""Masked names: public pages never show a full name."""
+"""The hall's display board: today's counts and the public fields only; its page never shows a full name."""
 from __future__ import annotations
 
-from hypothesis import given
-from hypothesis import strategies as st
+import datetime as dt
 
-from engine.casefiles.masking import MASK, mask_name
+import pytest
 
+from web import create_app
 
-def test_people_keep_their_surname_and_organisations_their_ends():
-    assert mask_name("张三") == "张*"
-    assert mask_name("张三丰") == "张**"
-    assert mask_name("欧阳娜娜") == "欧阳**"
-    assert mask_name("欧阳") == "欧*"
-    assert mask_name("郑州某某科技有限公司") == "郑州****公司"
-    assert mask_name("  李  ") == "*"
-    assert mask_name("") == "" and mask_name(None) == ""
-
-
-names = st.text(alphabet=st.characters(blacklist_characters=MASK, blacklist_categories=("Cs",)), min_size=2, max_size=40)
-chinese = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), min_size=2, max_size=20)
-organisations = st.builds(lambda head, tail: head + tail, chinese, st.sampled_from(["有限公司", "合作社", "超市", "店"]))
-
-
-@given(st.one_of(names, chinese, organisations))
-def test_the_full_name_never_appears_in_the_mask(name):
-    masked = mask_name(name)
-    assert name.strip() not in masked or len(name.strip()) < 2
-    assert MASK in masked or not name.strip()
-
-
-# --- the board -----------------------------------------------------------------------------------
-import datetime as dt  # noqa: E402
-
-import pytest  # noqa: E402
-
-from web import create_app  # noqa: E402
-
-from .test_runtime import complete  # noqa: E402
+from ..helpers import complete
 
 APPLICANTS = ["张三丰", "欧阳娜娜", "郑州某某科技有限公司"]
 
 
 @pytest.fixture
-def board_engine(five_step, clock):
-    citizen = five_step.identity.actor("citizen")
+def board_engine(five_step_engine, clock):
+    citizen = five_step_engine.identity.actor("citizen")
     clock.set(clock.now() - dt.timedelta(days=1))
-    five_step.runtime.start_case("TEST-0001", {"name": "昨日申请人"}, {}, citizen)
+    five_step_engine.runtime.start_case("TEST-0001", {"name": "昨日申请人"}, {}, citizen)
     clock.set(clock.now() + dt.timedelta(days=1))
-    ids = [five_step.runtime.start_case("TEST-0001", {"name": name}, {}, citizen)["id"] for name in APPLICANTS]
+    ids = [five_step_engine.runtime.start_case("TEST-0001", {"name": name}, {}, citizen)["id"] for name in APPLICANTS]
     for data in ({"accept": "accept"}, {}, {"review": "approve"}):
-        complete(five_step, ids[0], data)
-    complete(five_step, ids[0], {"approval": "deny"}, opinion="内部审批意见")
-    complete(five_step, ids[1], {"accept": "accept"})
-    return five_step
+        complete(five_step_engine, ids[0], data)
+    complete(five_step_engine, ids[0], {"approval": "deny"}, opinion="内部审批意见")
+    complete(five_step_engine, ids[1], {"accept": "accept"})
+    return five_step_engine
 
 
 def test_board_counts_today_and_shows_only_public_fields(board_engine):

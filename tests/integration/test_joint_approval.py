@@ -10,7 +10,7 @@ from demo import seed as demo
 from engine.kernel.clock import SHANGHAI, FixedClock, install
 from engine.identity.actors import ENGINE
 
-from .conftest import PROCESSES, make_engine
+from ..helpers import PROCESSES, make_engine
 
 CODE = "410104-XK-BL-001"
 DEPARTMENT_STEPS = {"Task_Planning": "planning_opinion", "Task_Housing": "housing_opinion",
@@ -141,7 +141,7 @@ SIGN_OFF = {
 
 
 def _sign_off_engine(tmp_path, clock, rule):
-    from .conftest import FIVE_STEP_ENTRY, FIXTURES, add_people
+    from ..helpers import FIVE_STEP_ENTRY, FIXTURES, add_people
 
     shenpi = make_engine("sqlite", tmp_path, clock)
     completion, result = SIGN_OFF[rule]

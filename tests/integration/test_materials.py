@@ -17,18 +17,13 @@ from engine.models import Case, CasePause, Material, User
 from engine.casefiles.uploads import safe_filename
 from web import create_app
 
-from .conftest import FIVE_STEP_ENTRY
-from .test_runtime import complete, open_task
+from ..helpers import EXE, FIVE_STEP_ENTRY, GUIDE, PDF, complete, open_task
+from ..web.helpers import api_client, auth
 
-PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00" + b"\x00" * 16
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 16 + b"\xff\xd9"
 ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 56
-EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 56
 TEXT = "申请说明：经营场所位于郑州市。\n".encode()
-GUIDE = [{"name": "申请书", "form": "原件", "copies": 1, "required": True},
-         {"name": "营业执照复印件", "form": "复印件", "copies": 1, "required": True},
-         {"name": "近期照片", "form": "原件", "copies": 2, "required": False}]
 
 
 def ooxml(main: str, extra: dict | None = None) -> bytes:
@@ -59,12 +54,12 @@ def at(text):
 
 
 @pytest.fixture
-def guided(five_step):
+def guided(five_step_engine):
     """TEST-0001 with a service guide listing materials, and a second applicant."""
-    five_step.catalogue.publish({**FIVE_STEP_ENTRY, "materials": GUIDE}, "admin")
-    with five_step.db.transaction() as session:
+    five_step_engine.catalogue.publish({**FIVE_STEP_ENTRY, "materials": GUIDE}, "admin")
+    with five_step_engine.db.transaction() as session:
         session.add(User(id="citizen2", name="李四", department_id=None, posts=[], roles=[APPLICANT]))
-    return five_step
+    return five_step_engine
 
 
 def who(engine, user):
@@ -310,13 +305,7 @@ def test_attachments_are_recorded_with_the_step_they_complete(guided):
 
 @pytest.fixture
 def client(guided):
-    client = create_app(shenpi=guided, testing=True).test_client()
-    client.tokens = {u: guided.identity.create_token(u) for u in ("clerk", "citizen", "citizen2", "outsider", "supervisor")}
-    return client
-
-
-def auth(client, user):
-    return {"Authorization": f"Bearer {client.tokens[user]}"}
+    return api_client(create_app(shenpi=guided, testing=True))
 
 
 def error(response, status, code):

@@ -14,7 +14,7 @@ from engine.kernel.db import Base, Database
 from engine.bootstrap import Shenpi
 from web import create_app, schema
 
-from .conftest import PG_URL
+from ..helpers import PG_URL
 
 
 def _app(url: str):
@@ -48,7 +48,7 @@ def empty_url(request, tmp_path):
         connection.execute(sa.text("CREATE SCHEMA public"))
     engine.dispose()
     yield PG_URL
-    from .conftest import reset_postgres_schema
+    from ..helpers import reset_postgres_schema
 
     reset_postgres_schema()
 

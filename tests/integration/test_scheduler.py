@@ -7,17 +7,17 @@ from engine import scheduler
 from engine.config import Settings
 from engine.identity.actors import ENGINE
 
-from .conftest import BROKER_URL, FIVE_STEP_ENTRY, FIXTURES
+from ..helpers import BROKER_URL, FIVE_STEP_ENTRY, FIXTURES
 
 
 @pytest.fixture
-def timer_case(sqlite_shenpi):
-    sqlite_shenpi.repository.deploy((FIXTURES / "timer_step.bpmn").read_bytes(), "timer_step.bpmn")
-    sqlite_shenpi.catalogue.publish({**FIVE_STEP_ENTRY, "code": "TIMER-1", "key": "timer_step",
+def timer_case(bare_sqlite_engine):
+    bare_sqlite_engine.repository.deploy((FIXTURES / "timer_step.bpmn").read_bytes(), "timer_step.bpmn")
+    bare_sqlite_engine.catalogue.publish({**FIVE_STEP_ENTRY, "code": "TIMER-1", "key": "timer_step",
                                      "process_file": "timer_step.bpmn"}, "admin")
-    case = sqlite_shenpi.runtime.start_case("TIMER-1", {"name": "张三"}, {}, ENGINE)
-    scheduler.bind_engine(sqlite_shenpi)
-    yield sqlite_shenpi, case
+    case = bare_sqlite_engine.runtime.start_case("TIMER-1", {"name": "张三"}, {}, ENGINE)
+    scheduler.bind_engine(bare_sqlite_engine)
+    yield bare_sqlite_engine, case
     scheduler.bind_engine(None)
 
 

@@ -15,12 +15,12 @@ from engine.supervision.items import open_item
 
 
 @pytest.fixture
-def engine(five_step):
-    with five_step.db.transaction() as session:
+def engine(five_step_engine):
+    with five_step_engine.db.transaction() as session:
         session.add(User(id="head", name="科长", department_id="T01", posts=["承办人", "负责人"], roles=[OFFICIAL]))
         session.add(User(id="bureau_head", name="监察局长", department_id="TJC", posts=["负责人"], roles=[OFFICIAL]))
         session.add(User(id="monitor", name="监管员", department_id="TJC", posts=[], roles=[MONITOR]))
-    return five_step
+    return five_step_engine
 
 
 def actor(engine, user_id):

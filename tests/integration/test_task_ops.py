@@ -8,15 +8,15 @@ from engine.errors import Conflict, InvalidInput, PermissionDenied
 from engine.identity.actors import ENGINE
 from engine.models import Notice, User
 
-from .test_runtime import complete, open_task
+from ..helpers import complete, open_task
 
 
 @pytest.fixture
-def ops(five_step):
-    with five_step.db.transaction() as session:
+def ops(five_step_engine):
+    with five_step_engine.db.transaction() as session:
         session.add(User(id="head", name="科长", department_id="T01", posts=["受理窗口", "承办人", "负责人"], roles=["official"]))
         session.add(User(id="handler", name="承办甲", department_id="T01", posts=["承办人"], roles=["official"]))
-    return five_step
+    return five_step_engine
 
 
 def actor(engine, user_id):

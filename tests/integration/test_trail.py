@@ -6,7 +6,7 @@ from click.testing import CliRunner
 from engine.identity.actors import ENGINE
 from engine.models import TrailEntry
 
-from .test_runtime import complete
+from ..helpers import complete
 
 
 def _run_case(engine):
@@ -17,9 +17,9 @@ def _run_case(engine):
     return case
 
 
-def test_chain_verifies(five_step):
-    _run_case(five_step)
-    result = five_step.history.verify()
+def test_chain_verifies(five_step_engine):
+    _run_case(five_step_engine)
+    result = five_step_engine.history.verify()
     assert result.ok and result.checked > 10
 
 
@@ -29,66 +29,66 @@ def _case_rows(engine, case_id):
                                .order_by(TrailEntry.seq)).scalars().all()
 
 
-def test_edit_is_detected_and_named(five_step):
-    case = _run_case(five_step)
-    target = _case_rows(five_step, case["id"])[3]
-    with five_step.db.transaction() as session:
+def test_edit_is_detected_and_named(five_step_engine):
+    case = _run_case(five_step_engine)
+    target = _case_rows(five_step_engine, case["id"])[3]
+    with five_step_engine.db.transaction() as session:
         session.execute(sa.update(TrailEntry).where(TrailEntry.seq == target).values(actor="someone_else"))
-    result = five_step.history.verify()
+    result = five_step_engine.history.verify()
     assert not result.ok and result.broken_seq == target and "hash" in result.reason
 
 
-def test_deletion_is_detected(five_step):
-    case = _run_case(five_step)
-    rows = _case_rows(five_step, case["id"])
-    with five_step.db.transaction() as session:
+def test_deletion_is_detected(five_step_engine):
+    case = _run_case(five_step_engine)
+    rows = _case_rows(five_step_engine, case["id"])
+    with five_step_engine.db.transaction() as session:
         session.execute(sa.delete(TrailEntry).where(TrailEntry.seq == rows[2]))
-    result = five_step.history.verify()
+    result = five_step_engine.history.verify()
     assert not result.ok and result.broken_seq == rows[3] and "missing" in result.reason
 
 
-def test_deleting_a_whole_case_trail_is_detected(five_step):
-    case = _run_case(five_step)
-    other = _run_case(five_step)
-    with five_step.db.transaction() as session:
+def test_deleting_a_whole_case_trail_is_detected(five_step_engine):
+    case = _run_case(five_step_engine)
+    other = _run_case(five_step_engine)
+    with five_step_engine.db.transaction() as session:
         session.execute(sa.delete(TrailEntry).where(TrailEntry.case_id == case["id"]))
-    result = five_step.history.verify()
+    result = five_step_engine.history.verify()
     assert not result.ok
-    assert result.broken_seq <= _case_rows(five_step, other["id"])[0]
+    assert result.broken_seq <= _case_rows(five_step_engine, other["id"])[0]
 
 
-def test_truncation_of_the_tail_is_detected(five_step):
-    case = _run_case(five_step)
-    rows = _case_rows(five_step, case["id"])
-    with five_step.db.transaction() as session:
+def test_truncation_of_the_tail_is_detected(five_step_engine):
+    case = _run_case(five_step_engine)
+    rows = _case_rows(five_step_engine, case["id"])
+    with five_step_engine.db.transaction() as session:
         session.execute(sa.delete(TrailEntry).where(TrailEntry.seq == rows[-1]))
-    result = five_step.history.verify()
+    result = five_step_engine.history.verify()
     assert not result.ok and result.broken_seq == rows[-1] and "case" in result.reason
 
 
-def test_rehashed_edit_is_still_detected(five_step):
+def test_rehashed_edit_is_still_detected(five_step_engine):
     """Someone who edits a row and recomputes its hash breaks the link of the next row in its chain."""
     from engine.trail import chain as trail
 
-    case = _run_case(five_step)
-    rows = _case_rows(five_step, case["id"])
-    with five_step.db.transaction() as session:
+    case = _run_case(five_step_engine)
+    rows = _case_rows(five_step_engine, case["id"])
+    with five_step_engine.db.transaction() as session:
         row = dict(session.execute(sa.select(TrailEntry.__table__).where(TrailEntry.seq == rows[2])).mappings().one())
         row["actor"] = "forger"
         session.execute(sa.update(TrailEntry).where(TrailEntry.seq == rows[2])
                         .values(actor="forger", hash=trail._row_hash(row)))
-    result = five_step.history.verify()
+    result = five_step_engine.history.verify()
     assert not result.ok and result.broken_seq == rows[3]
 
 
-def test_cli_trail_verify(five_step, monkeypatch):
+def test_cli_trail_verify(five_step_engine, monkeypatch):
     from web import cli
 
-    _run_case(five_step)
-    monkeypatch.setattr(cli, "_engine", lambda: five_step)
+    _run_case(five_step_engine)
+    monkeypatch.setattr(cli, "_engine", lambda: five_step_engine)
     ok = CliRunner().invoke(cli.main, ["trail", "verify"])
     assert ok.exit_code == 0 and "trail intact" in ok.output
-    with five_step.db.transaction() as session:
+    with five_step_engine.db.transaction() as session:
         session.execute(sa.update(TrailEntry).where(TrailEntry.seq == 5).values(to_state="completed!"))
     broken = CliRunner().invoke(cli.main, ["trail", "verify"])
     assert broken.exit_code == 1 and "row 5" in broken.output

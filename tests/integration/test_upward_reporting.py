@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -15,15 +14,15 @@ from engine.identity.actors import ENGINE, Actor, SUPERVISOR
 from engine.models import OutboxMessage
 from engine.exchange.outbox import LEASE_SECONDS
 from engine.bootstrap import Shenpi
+from engine.config import PROJECT_ROOT
 from integrations.upward import report
 from integrations.upward import tasks as upward_tasks
 
-from .conftest import BACKENDS, FIVE_STEP_ENTRY, FIXTURES, add_people, make_engine
-from .test_runtime import complete
+from ..helpers import BACKENDS, FIVE_STEP_ENTRY, FIXTURES, add_people, complete, make_engine, publish_five_step
 from .upward_receiver import Receiver
 
 SECRET = "s3cret"
-SCHEMA = Path(__file__).resolve().parent.parent / "docs" / "upward-report.schema.json"
+SCHEMA = PROJECT_ROOT / "docs" / "upward-report.schema.json"
 
 
 @pytest.fixture
@@ -37,11 +36,7 @@ def reporting_engine(tmp_path, clock, url, backend="sqlite", **settings) -> Shen
     config = dataclasses.replace(base.settings, **{
         "upward_url": url, "upward_secret": SECRET, "upward_batch_size": 3, "upward_backoff_seconds": 30,
         "upward_backoff_cap_seconds": 300, "upward_max_attempts": 4, "upward_region": "测试市", **settings})
-    engine = Shenpi(config, database=base.db, clock=clock)
-    engine.repository.deploy((FIXTURES / "five_step.bpmn").read_bytes(), "five_step.bpmn", actor="admin")
-    engine.catalogue.publish(FIVE_STEP_ENTRY, "admin")
-    add_people(engine)
-    return engine
+    return publish_five_step(Shenpi(config, database=base.db, clock=clock))
 
 
 @pytest.fixture(params=BACKENDS)
@@ -235,7 +230,7 @@ def test_batch_document_follows_the_published_schema(engine, platform):
 def test_status_page_and_retry_button(engine, platform, clock):
     from web import create_app
 
-    from .web_client import PageClient, set_passwords
+    from ..web.helpers import PageClient, set_passwords
 
     accepted_case(engine)
     platform.fail_next = 4

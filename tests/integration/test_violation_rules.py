@@ -14,10 +14,7 @@ from engine.identity.actors import ENGINE, OFFICIAL
 from engine.models import Signal, SupervisionItem, User
 from engine.violations.rules import RULES
 
-from .conftest import FIVE_STEP_ENTRY, FIXTURES, PROCESSES
-from .test_runtime import complete
-
-APPROVE = ({}, {}, {"review": "approve"}, {"approval": "approve"}, {})
+from ..helpers import APPROVE, FIVE_STEP_ENTRY, FIXTURES, PROCESSES, complete
 
 
 def at(text):
@@ -25,10 +22,10 @@ def at(text):
 
 
 @pytest.fixture
-def engine(five_step):
-    with five_step.db.transaction() as session:
+def engine(five_step_engine):
+    with five_step_engine.db.transaction() as session:
         session.add(User(id="head", name="局长", department_id="T01", posts=["负责人"], roles=[OFFICIAL]))
-    return five_step
+    return five_step_engine
 
 
 def actor(engine, user_id):
@@ -102,23 +99,23 @@ def test_a_second_supplement_notice_is_judged_by_the_rule_and_its_level_params(e
     assert (signal["rule"], signal["level"], signal["detail"]["notice"]) == ("repeated_supplement_notice", "bureau", 3)
 
 
-def test_forwarding_to_the_upper_level_after_the_step_limit(sqlite_shenpi, clock):
+def test_forwarding_to_the_upper_level_after_the_step_limit(bare_sqlite_engine, clock):
     clock.set(at("2026-06-01T09:00"))            # the 30-day limit stays within the imported calendar years
     entry = next(e for e in catalogue.load_entries(PROCESSES) if e["key"] == "zhengzhou_public_rental_housing")
-    sqlite_shenpi.repository.deploy((PROCESSES / entry["process_file"]).read_bytes(), entry["process_file"])
-    sqlite_shenpi.catalogue.publish(entry, "admin")
+    bare_sqlite_engine.repository.deploy((PROCESSES / entry["process_file"]).read_bytes(), entry["process_file"])
+    bare_sqlite_engine.catalogue.publish(entry, "admin")
 
     def to_town_review():
-        case = sqlite_shenpi.runtime.start_case(entry["code"], {"name": "张三"}, {}, ENGINE)
-        sqlite_shenpi.tasks.complete(case["tasks"][0]["id"], ENGINE, {"accept": "accept"}, "受理")
-        return sqlite_shenpi.runtime.get_case(case["id"], ENGINE)
+        case = bare_sqlite_engine.runtime.start_case(entry["code"], {"name": "张三"}, {}, ENGINE)
+        bare_sqlite_engine.tasks.complete(case["tasks"][0]["id"], ENGINE, {"accept": "accept"}, "受理")
+        return bare_sqlite_engine.runtime.get_case(case["id"], ENGINE)
 
     prompt, late = to_town_review(), to_town_review()
-    sqlite_shenpi.tasks.complete(prompt["tasks"][0]["id"], ENGINE, {"town_review": "approve"}, "同意")
+    bare_sqlite_engine.tasks.complete(prompt["tasks"][0]["id"], ENGINE, {"town_review": "approve"}, "同意")
     clock.set(at("2026-06-05T09:00"))            # 街道初审: 3 working days, due 2026-06-04 17:30
-    sqlite_shenpi.tasks.complete(late["tasks"][0]["id"], ENGINE, {"town_review": "approve"}, "同意")
-    assert signals(sqlite_shenpi, prompt["id"]) == []
-    [signal] = signals(sqlite_shenpi, late["id"])
+    bare_sqlite_engine.tasks.complete(late["tasks"][0]["id"], ENGINE, {"town_review": "approve"}, "同意")
+    assert signals(bare_sqlite_engine, prompt["id"]) == []
+    [signal] = signals(bare_sqlite_engine, late["id"])
     assert signal["rule"] == "forwarding_late" and signal["subject"] == f"task:{late['tasks'][0]['id']}"
     assert signal["detail"]["to"] == ["郑州市管城回族区住房保障中心"]
 

@@ -9,14 +9,11 @@ from pathlib import Path
 import pytest
 
 from engine.identity.actors import ENGINE
-from web import create_app
 
-from .conftest import FIXTURES
-from .web_client import PageClient, set_passwords
+from ..helpers import CONFORMANCE_DIR, FIVE
+from .helpers import PageClient, signed_in
 
-FIVE = (FIXTURES / "five_step.bpmn").read_bytes()
 RENAMED = FIVE.replace('name="受理"'.encode(), 'name="窗口受理"'.encode())
-CONFORMANCE_DIR = Path(__file__).resolve().parents[2] / "shared" / "conformance"
 CONFORMANCE = sorted(p.relative_to(CONFORMANCE_DIR).as_posix() for p in CONFORMANCE_DIR.rglob("*.bpmn")) \
     if CONFORMANCE_DIR.is_dir() else []
 
@@ -32,17 +29,15 @@ def corpus(tmp_path):
 
 
 @pytest.fixture
-def app(five_step, corpus):
-    set_passwords(five_step, "clerk", "admin", "supervisor", "citizen")
-    five_step.settings = dataclasses.replace(five_step.settings, conformance_dir=corpus)
-    return create_app(shenpi=five_step, testing=True)
+def engine(engine, corpus):
+    """The five-step engine, its conformance directory the small corpus above."""
+    engine.settings = dataclasses.replace(engine.settings, conformance_dir=corpus)
+    return engine
 
 
 @pytest.fixture
 def admin(app):
-    pages = PageClient(app)
-    pages.login("admin")
-    return pages
+    return signed_in(app, "admin")
 
 
 def post_xml(pages, url: str, content: bytes, filename: str = "five_step.bpmn"):
@@ -80,9 +75,9 @@ def test_admin_lands_on_the_dashboard_with_counts_and_links(admin):
     assert "/manage/" not in page   # the manage blueprint is not part of this application
 
 
-def test_process_list_shows_versions_matters_and_running_cases(admin, five_step):
-    five_step.runtime.start_case("TEST-0001", {"name": "甲"}, {}, ENGINE)
-    five_step.repository.deploy(RENAMED, "five_step.bpmn", actor="admin")
+def test_process_list_shows_versions_matters_and_running_cases(admin, engine):
+    engine.runtime.start_case("TEST-0001", {"name": "甲"}, {}, ENGINE)
+    engine.repository.deploy(RENAMED, "five_step.bpmn", actor="admin")
     page = admin.get("/admin/processes").get_data(as_text=True)
     assert "five_step" in page and "TEST-0001" in page and "测试事项" in page
     row_v1 = page[page.index("v1"):]
@@ -92,8 +87,8 @@ def test_process_list_shows_versions_matters_and_running_cases(admin, five_step)
     assert "比较两个版本" in versions and "/admin/processes/five_step/diff?to=2" in versions
 
 
-def test_xml_endpoint_serves_latest_or_chosen_version(admin, five_step):
-    five_step.repository.deploy(RENAMED, "five_step.bpmn")
+def test_xml_endpoint_serves_latest_or_chosen_version(admin, engine):
+    engine.repository.deploy(RENAMED, "five_step.bpmn")
     latest = admin.get("/admin/processes/five_step/xml")
     assert latest.status_code == 200 and latest.mimetype == "application/xml" and "窗口受理" in latest.get_data(as_text=True)
     first = admin.get("/admin/processes/five_step/xml?version=1&download=1")
@@ -126,8 +121,8 @@ def test_conformance_list_and_traversal_refused(admin):
         assert b"<secret/>" not in response.get_data()
 
 
-def test_missing_conformance_directory_lists_nothing(app, admin, five_step, tmp_path):
-    five_step.settings = dataclasses.replace(five_step.settings, conformance_dir=tmp_path / "absent")
+def test_missing_conformance_directory_lists_nothing(app, admin, engine, tmp_path):
+    engine.settings = dataclasses.replace(engine.settings, conformance_dir=tmp_path / "absent")
     assert admin.get("/admin/conformance").get_json() == []
     assert "一致性测试文件" in admin.get("/admin/modeler").get_data(as_text=True)
 
@@ -150,34 +145,34 @@ def test_validate_and_deploy_need_the_csrf_token(admin):
     assert response.status_code == 400
 
 
-def test_deploy_creates_a_new_version_used_by_new_cases(admin, five_step):
-    running = five_step.runtime.start_case("TEST-0001", {"name": "甲"}, {}, ENGINE)
+def test_deploy_creates_a_new_version_used_by_new_cases(admin, engine):
+    running = engine.runtime.start_case("TEST-0001", {"name": "甲"}, {}, ENGINE)
     reply = post_xml(admin, "/admin/modeler/deploy", RENAMED)
     assert reply.status_code == 201
     body = reply.get_json()
     assert (body["deployed"], body["created"], body["key"], body["version"]) == (True, True, "five_step", 2)
     assert "第 2 版" in body["message"] and "测试事项" in body["message"]
     assert body["versions_url"] == "/admin/processes/five_step/versions"
-    new = five_step.runtime.start_case("TEST-0001", {"name": "乙"}, {}, ENGINE)
+    new = engine.runtime.start_case("TEST-0001", {"name": "乙"}, {}, ENGINE)
     assert new["process"]["version"] == 2 and new["tasks"][0]["name"] == "窗口受理"
-    assert five_step.runtime.get_case(running["id"], ENGINE)["process"]["version"] == 1
+    assert engine.runtime.get_case(running["id"], ENGINE)["process"]["version"] == 1
     again = post_xml(admin, "/admin/modeler/deploy", RENAMED)
     assert again.status_code == 200 and again.get_json()["created"] is False
-    [definition] = [d for d in five_step.repository.list_definitions("five_step") if d["version"] == 2]
+    [definition] = [d for d in engine.repository.list_definitions("five_step") if d["version"] == 2]
     assert definition["id"]
 
 
-def test_deploy_refuses_an_invalid_file_with_the_problems(admin, five_step):
+def test_deploy_refuses_an_invalid_file_with_the_problems(admin, engine):
     reply = post_xml(admin, "/admin/modeler/deploy", FIVE.replace(b'review == "revise"', b'review =='))
     assert reply.status_code == 422
     body = reply.get_json()
     assert body["deployed"] is False and "未部署" in body["message"]
     assert body["problems"][0]["element"] == "Flow_Revise"
-    assert [d["version"] for d in five_step.repository.list_definitions("five_step")] == [1]
+    assert [d["version"] for d in engine.repository.list_definitions("five_step")] == [1]
 
 
-def test_diff_page_names_changed_elements_and_shows_the_xml_diff(admin, five_step):
-    five_step.repository.deploy(RENAMED.replace(b'review == "revise"', b'review in ("revise", "redo")'), "five_step.bpmn")
+def test_diff_page_names_changed_elements_and_shows_the_xml_diff(admin, engine):
+    engine.repository.deploy(RENAMED.replace(b'review == "revise"', b'review in ("revise", "redo")'), "five_step.bpmn")
     page = admin.get("/admin/processes/five_step/diff?from=1&to=2").get_data(as_text=True)
     assert "Task_Accept" in page and "窗口受理" in page and "名称" in page
     assert "Flow_Revise" in page and "条件表达式" in page
@@ -187,10 +182,10 @@ def test_diff_page_names_changed_elements_and_shows_the_xml_diff(admin, five_ste
     assert admin.get("/admin/processes/five_step/diff?from=a").status_code == 400
 
 
-def test_upload_reads_the_file_back_and_limits_its_size(admin, five_step):
+def test_upload_reads_the_file_back_and_limits_its_size(admin, engine):
     reply = admin.post("/admin/modeler/upload", {"file": (io.BytesIO(FIVE), "mine.bpmn")})
     assert reply.status_code == 200 and reply.get_json() == {"xml": FIVE.decode(), "filename": "mine.bpmn"}
-    five_step.repository.max_upload_bytes = 1000
+    engine.repository.max_upload_bytes = 1000
     reply = admin.post("/admin/modeler/upload", {"file": (io.BytesIO(FIVE), "mine.bpmn")})
     assert reply.status_code == 413 and "大小限制" in reply.get_json()["message"]
     assert post_xml(admin, "/admin/modeler/validate", FIVE).status_code == 413
@@ -199,8 +194,8 @@ def test_upload_reads_the_file_back_and_limits_its_size(admin, five_step):
 
 @pytest.mark.skipif(not CONFORMANCE, reason=f"no conformance corpus at {CONFORMANCE_DIR}")
 @pytest.mark.parametrize("name", CONFORMANCE)
-def test_every_conformance_file_opens_and_deploys_or_is_refused_clearly(app, admin, five_step, name):
-    five_step.settings = dataclasses.replace(five_step.settings, conformance_dir=CONFORMANCE_DIR)
+def test_every_conformance_file_opens_and_deploys_or_is_refused_clearly(app, admin, engine, name):
+    engine.settings = dataclasses.replace(engine.settings, conformance_dir=CONFORMANCE_DIR)
     assert admin.get(f"/admin/modeler?conformance={name}").status_code == 200
     content = admin.get(f"/admin/conformance/{name}").get_data()
     assert content == (CONFORMANCE_DIR / name).read_bytes()

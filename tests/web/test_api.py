@@ -5,23 +5,8 @@ import threading
 
 import pytest
 
-from web import create_app
-
-from .conftest import FIXTURES
-
-FIVE = (FIXTURES / "five_step.bpmn").read_bytes()
-
-
-@pytest.fixture
-def client(five_step):
-    app = create_app(shenpi=five_step, testing=True)
-    client = app.test_client()
-    client.tokens = {u: five_step.identity.create_token(u) for u in ("admin", "clerk", "clerk2", "outsider", "citizen")}
-    return client
-
-
-def auth(client, user):
-    return {"Authorization": f"Bearer {client.tokens[user]}"}
+from ..helpers import FIVE
+from .helpers import auth
 
 
 def assert_error(response, status, code):
@@ -32,82 +17,82 @@ def assert_error(response, status, code):
     return body
 
 
-def test_health_and_openapi_are_public(client):
-    assert client.get("/api/v1/health").get_json()["status"] == "ok"
-    spec = client.get("/api/v1/openapi.json").get_json()
+def test_health_and_openapi_are_public(api):
+    assert api.get("/api/v1/health").get_json()["status"] == "ok"
+    spec = api.get("/api/v1/openapi.json").get_json()
     assert spec["openapi"].startswith("3.") and "/cases/{id}/trail" in spec["paths"]
 
 
-def test_token_required(client):
-    assert_error(client.get("/api/v1/cases"), 401, "unauthorized")
-    assert_error(client.get("/api/v1/cases", headers={"Authorization": "Bearer nope"}), 401, "unauthorized")
+def test_token_required(api):
+    assert_error(api.get("/api/v1/cases"), 401, "unauthorized")
+    assert_error(api.get("/api/v1/cases", headers={"Authorization": "Bearer nope"}), 401, "unauthorized")
 
 
-def test_deploy(client):
-    response = client.post("/api/v1/process-definitions", headers=auth(client, "admin"),
+def test_deploy(api):
+    response = api.post("/api/v1/process-definitions", headers=auth(api, "admin"),
                            data={"file": (io.BytesIO(FIVE.replace(b"\xe5\x8f\x97\xe7\x90\x86\"", "收件\"".encode())), "f.bpmn")})
     assert response.status_code == 201
     assert {"id", "key", "version"} <= response.get_json().keys() and response.get_json()["version"] == 2
-    bad = client.post("/api/v1/process-definitions", headers=auth(client, "admin"),
+    bad = api.post("/api/v1/process-definitions", headers=auth(api, "admin"),
                       data={"file": (io.BytesIO(FIVE.replace(b'review == "revise"', b"open('/etc/passwd')")), "f.bpmn")})
     body = assert_error(bad, 422, "invalid_process")
     assert body["element"] == "Flow_Revise" and body["line"] == FIVE[:FIVE.index(b'review == "revise"')].count(b"\n") + 1
-    assert_error(client.post("/api/v1/process-definitions", headers=auth(client, "admin"), data={}), 400, "invalid_input")
-    assert_error(client.post("/api/v1/process-definitions", headers=auth(client, "clerk"),
+    assert_error(api.post("/api/v1/process-definitions", headers=auth(api, "admin"), data={}), 400, "invalid_input")
+    assert_error(api.post("/api/v1/process-definitions", headers=auth(api, "clerk"),
                              data={"file": (io.BytesIO(FIVE), "f.bpmn")}), 403, "forbidden")
 
 
-def test_upload_too_large_is_json(client, five_step):
-    huge = b"x" * (five_step.settings.max_upload_bytes + 100 * 1024)
-    response = client.post("/api/v1/process-definitions", headers=auth(client, "admin"),
+def test_upload_too_large_is_json(api, engine):
+    huge = b"x" * (engine.settings.max_upload_bytes + 100 * 1024)
+    response = api.post("/api/v1/process-definitions", headers=auth(api, "admin"),
                            data={"file": (io.BytesIO(huge), "f.bpmn")})
     assert_error(response, 413, "payload_too_large")
 
 
-def test_matters(client):
-    matters = client.get("/api/v1/matters").get_json()
+def test_matters(api):
+    matters = api.get("/api/v1/matters").get_json()
     assert [m["code"] for m in matters] == ["TEST-0001"]
-    assert client.get("/api/v1/matters/TEST-0001").get_json()["legal_basis"]
-    assert_error(client.get("/api/v1/matters/NOPE"), 404, "not_found")
+    assert api.get("/api/v1/matters/TEST-0001").get_json()["legal_basis"]
+    assert_error(api.get("/api/v1/matters/NOPE"), 404, "not_found")
 
 
-def test_case_lifecycle(client):
-    response = client.post("/api/v1/cases", headers=auth(client, "citizen"),
+def test_case_lifecycle(api):
+    response = api.post("/api/v1/cases", headers=auth(api, "citizen"),
                            json={"matter": "TEST-0001", "applicant": {"name": "张三"}, "data": {"shop": "便民店"}})
     assert response.status_code == 201
     case = response.get_json()
     assert case["status"] == "running" and case["tasks"][0]["name"] == "受理"
     assert {"id", "name", "lane", "assignee", "state", "due_at"} <= case["tasks"][0].keys()
     task_id = case["tasks"][0]["id"]
-    listed = client.get(f"/api/v1/tasks?case={case['id']}&lane=受理窗口", headers=auth(client, "clerk")).get_json()
+    listed = api.get(f"/api/v1/tasks?case={case['id']}&lane=受理窗口", headers=auth(api, "clerk")).get_json()
     assert [t["id"] for t in listed] == [task_id]
-    assert client.get("/api/v1/tasks", headers=auth(client, "outsider")).get_json() == []
-    claimed = client.post(f"/api/v1/tasks/{task_id}/claim", headers=auth(client, "clerk")).get_json()
+    assert api.get("/api/v1/tasks", headers=auth(api, "outsider")).get_json() == []
+    claimed = api.post(f"/api/v1/tasks/{task_id}/claim", headers=auth(api, "clerk")).get_json()
     assert claimed["assignee"] == "clerk"
-    assert client.get("/api/v1/tasks?assignee=clerk", headers=auth(client, "clerk")).get_json()[0]["id"] == task_id
-    done = client.post(f"/api/v1/tasks/{task_id}/complete", headers=auth(client, "clerk"),
+    assert api.get("/api/v1/tasks?assignee=clerk", headers=auth(api, "clerk")).get_json()[0]["id"] == task_id
+    done = api.post(f"/api/v1/tasks/{task_id}/complete", headers=auth(api, "clerk"),
                        json={"data": {"checked": True}, "opinion": "材料齐全，予以受理"})
     assert done.status_code == 200 and done.get_json()["state"] == "completed"
-    again = client.post(f"/api/v1/tasks/{task_id}/complete", headers=auth(client, "clerk"), json={})
+    again = api.post(f"/api/v1/tasks/{task_id}/complete", headers=auth(api, "clerk"), json={})
     assert_error(again, 409, "conflict")
-    view = client.get(f"/api/v1/cases/{case['id']}", headers=auth(client, "citizen")).get_json()
+    view = api.get(f"/api/v1/cases/{case['id']}", headers=auth(api, "citizen")).get_json()
     assert view["tasks"][0]["element"] == "Task_Handle"
-    assert_error(client.get(f"/api/v1/cases/{case['id']}", headers=auth(client, "outsider")), 403, "forbidden")
-    trail = client.get(f"/api/v1/cases/{case['id']}/trail", headers=auth(client, "clerk")).get_json()
+    assert_error(api.get(f"/api/v1/cases/{case['id']}", headers=auth(api, "outsider")), 403, "forbidden")
+    trail = api.get(f"/api/v1/cases/{case['id']}/trail", headers=auth(api, "clerk")).get_json()
     assert trail[0]["event"] == "case_started" and any(r["detail"] == {"opinion": "材料齐全，予以受理"} for r in trail)
 
 
-def test_concurrent_completions_over_http(client, five_step):
-    case = client.post("/api/v1/cases", headers=auth(client, "citizen"),
+def test_concurrent_completions_over_http(api, engine):
+    case = api.post("/api/v1/cases", headers=auth(api, "citizen"),
                        json={"matter": "TEST-0001", "applicant": {"name": "张三"}}).get_json()
     task_id = case["tasks"][0]["id"]
     barrier = threading.Barrier(2)
     statuses = []
 
     def attempt(user):
-        local = client.application.test_client()
+        local = api.application.test_client()
         barrier.wait()
-        statuses.append(local.post(f"/api/v1/tasks/{task_id}/complete", headers=auth(client, user), json={}).status_code)
+        statuses.append(local.post(f"/api/v1/tasks/{task_id}/complete", headers=auth(api, user), json={}).status_code)
 
     threads = [threading.Thread(target=attempt, args=(u,)) for u in ("clerk", "clerk2")]
     [t.start() for t in threads]
@@ -129,8 +114,8 @@ def test_concurrent_completions_over_http(client, five_step):
     ("get", "/api/v1/no-such-endpoint", {}, 404, "not_found"),
     ("delete", "/api/v1/cases", {}, 405, "method_not_allowed"),
 ])
-def test_errors_are_json(client, method, path, kwargs, status, code):
-    response = getattr(client, method)(path, headers=auth(client, "admin"), **kwargs)
+def test_errors_are_json(api, method, path, kwargs, status, code):
+    response = getattr(api, method)(path, headers=auth(api, "admin"), **kwargs)
     assert_error(response, status, code)
 
 
@@ -139,6 +124,6 @@ def test_errors_are_json(client, method, path, kwargs, status, code):
     ("/api/v1/cases/1/documents", {"kind": ["acceptance_notice"]}),
     ("/api/v1/cases/1/terminate", {"reason": {"x": 1}}),
 ])
-def test_structured_values_where_strings_belong_are_refused(client, path, body):
-    client.post("/api/v1/cases", headers=auth(client, "citizen"), json={"matter": "TEST-0001", "applicant": {"name": "张三"}})
-    assert_error(client.post(path, headers=auth(client, "admin"), json=body), 400, "invalid_input")
+def test_structured_values_where_strings_belong_are_refused(api, path, body):
+    api.post("/api/v1/cases", headers=auth(api, "citizen"), json={"matter": "TEST-0001", "applicant": {"name": "张三"}})
+    assert_error(api.post(path, headers=auth(api, "admin"), json=body), 400, "invalid_input")

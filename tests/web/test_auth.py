@@ -6,13 +6,7 @@ import pytest
 from demo.seed import DEMO_PASSWORD
 from web import create_app
 
-from .web_client import PageClient, set_passwords
-
-
-@pytest.fixture
-def app(five_step):
-    set_passwords(five_step, "clerk", "admin", "supervisor", "citizen")
-    return create_app(shenpi=five_step, testing=True)
+from .helpers import PageClient, set_passwords
 
 
 @pytest.fixture
@@ -106,22 +100,22 @@ def test_pages_carry_security_headers_and_html_errors(pages):
     assert htmx.headers["HX-Retarget"] == "#messages" and "alert-error" in htmx.get_data(as_text=True)
 
 
-def test_session_cookie_is_secure_http_only_and_same_site(five_step, monkeypatch):
-    set_passwords(five_step, "clerk")
+def test_session_cookie_is_secure_http_only_and_same_site(engine, monkeypatch):
+    set_passwords(engine, "clerk")
     import dataclasses
 
-    settings = dataclasses.replace(five_step.settings, secret_key="k" * 32, secure_cookies=True)
-    app = create_app(settings=settings, shenpi=five_step, testing=True)
+    settings = dataclasses.replace(engine.settings, secret_key="k" * 32, secure_cookies=True)
+    app = create_app(settings=settings, shenpi=engine, testing=True)
     app.config.update(SESSION_COOKIE_SECURE=True)   # testing turns it off for the plain-HTTP test client
     pages = PageClient(app)
     cookie = pages.login("clerk").headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_language_switch_is_remembered_for_the_user(pages, five_step):
+def test_language_switch_is_remembered_for_the_user(pages, engine):
     pages.login("clerk")
     pages.post("/language", {"lang": "en", "next": "/account"})
-    assert five_step.identity.profile("clerk")["locale"] == "en"
+    assert engine.identity.profile("clerk")["locale"] == "en"
     assert '<html lang="en">' in pages.get("/account").get_data(as_text=True)
     pages.post("/language", {"lang": "xx"})
-    assert five_step.identity.profile("clerk")["locale"] == "en"
+    assert engine.identity.profile("clerk")["locale"] == "en"

@@ -8,33 +8,33 @@ from engine.errors import PermissionDenied
 from engine.identity.actors import ENGINE
 from engine.models import CaseFee
 
-from .conftest import FIVE_STEP_ENTRY
-from .test_runtime import complete
-from .test_violation_rules import APPROVE
-from .test_web_inbox import app, engine, page, start, text  # noqa: F401  (fixtures)
+from ..helpers import APPROVE, FIVE_STEP_ENTRY, complete
+from ..helpers import applied_case as start
+from .helpers import text
+from .helpers import signed_in as page
 
 PRICED = {**FIVE_STEP_ENTRY, "free": False, "fees": [{"item": "工本费", "standard": "10元/件", "basis": "《收费文件》第3条"}]}
 
 
 @pytest.fixture
-def priced(engine):  # noqa: F811
+def priced(engine):
     engine.catalogue.publish(PRICED, "admin")
     return engine
 
 
-def ended(engine):  # noqa: F811
+def ended(engine):
     case = start(engine)
     for step in APPROVE:
         complete(engine, case["id"], step)
     return case["id"]
 
 
-def fees_of(engine, case_id):  # noqa: F811
+def fees_of(engine, case_id):
     with engine.db.reading() as session:
         return session.scalars(sa.select(CaseFee.item).where(CaseFee.case_id == case_id)).all()
 
 
-def red_signals(engine, case_id):  # noqa: F811
+def red_signals(engine, case_id):
     return [s for s in engine.violations.signals.list_signals(ENGINE, case_id=case_id) if s["color"] == "red"]
 
 

@@ -7,45 +7,19 @@ import pytest
 
 from engine.kernel.clock import SHANGHAI
 from engine.models import User
-from web import create_app
 
-from .test_cockpit import add_signal, start
-from .web_client import PageClient, set_passwords
+from ..helpers import add_signal
+from ..helpers import accepted_case as start
+from .helpers import compile_english_catalogue, text
+from .helpers import signed_in as page
 
 
 @pytest.fixture
-def app(five_step):
-    with five_step.db.transaction() as session:
+def engine(engine):
+    """The five-step engine and a 系统监管员 (monitor) of the city's 监察局."""
+    with engine.db.transaction() as session:
         session.add(User(id="monitor", name="监管员", department_id="TJC", posts=[], roles=["monitor"]))
-    set_passwords(five_step, "clerk", "supervisor", "far_supervisor", "monitor", "citizen", "admin")
-    return create_app(shenpi=five_step, testing=True)
-
-
-@pytest.fixture
-def engine(app):
-    return app.extensions["shenpi"]
-
-
-def compile_english_catalogue():
-    """As tests/test_translations.py does: the .mo is git-ignored and made by `make install`."""
-    from babel.messages.mofile import write_mo
-
-    from .test_translations import EN_PO, _catalog
-
-    mo = EN_PO.with_suffix(".mo")
-    if not mo.exists() or mo.stat().st_mtime < EN_PO.stat().st_mtime:
-        with mo.open("wb") as f:
-            write_mo(f, _catalog())
-
-
-def page(app, user):
-    client = PageClient(app)
-    client.login(user)
-    return client
-
-
-def text(response):
-    return response.get_data(as_text=True)
+    return engine
 
 
 def red_case(engine, clock):

@@ -8,36 +8,23 @@ import pytest
 
 from engine.identity.actors import HEAD_POST, OFFICIAL
 from engine.models import User
-from web import create_app
 
-from .test_sms_rating import PHONE, run_case
-from .web_client import PageClient, set_passwords
+from ..helpers import PHONE
+from ..helpers import sms_case as run_case
+from .helpers import PageClient, text
+from .helpers import auth as bearer
+from .helpers import signed_in as pages
 
 SECRET = "sms-shared-secret"
 
 
 @pytest.fixture
-def engine(five_step):
-    with five_step.db.transaction() as session:
+def engine(engine):
+    """The five-step engine, the head (测试局长) of 测试局, and the SMS callback's shared secret."""
+    with engine.db.transaction() as session:
         session.add(User(id="head", name="测试局长", department_id="T01", posts=[HEAD_POST], roles=[OFFICIAL]))
-    set_passwords(five_step, "citizen", "supervisor", "far_supervisor", "head", "clerk")
-    five_step.settings = dataclasses.replace(five_step.settings, sms_inbound_secret=SECRET)
-    return five_step
-
-
-@pytest.fixture
-def app(engine):
-    return create_app(shenpi=engine, testing=True)
-
-
-def pages(app, user):
-    client = PageClient(app)
-    client.login(user)
-    return client
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
+    engine.settings = dataclasses.replace(engine.settings, sms_inbound_secret=SECRET)
+    return engine
 
 
 def file_complaint(app, anonymous=False) -> str:
@@ -101,17 +88,6 @@ def test_pages_are_scoped(app):
     assert pages(app, "supervisor").post(f"{url}/nonsense", {}).status_code == 404
     filtered = text(pages(app, "supervisor").get("/complaints/?status=closed"))
     assert number not in filtered
-
-
-@pytest.fixture
-def api(app, engine):
-    client = app.test_client()
-    client.tokens = {u: engine.identity.create_token(u) for u in ("supervisor", "far_supervisor", "head", "citizen")}
-    return client
-
-
-def bearer(client, user):
-    return {"Authorization": f"Bearer {client.tokens[user]}"}
 
 
 def test_the_complaints_api(app, api):

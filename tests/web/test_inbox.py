@@ -8,41 +8,20 @@ import sqlalchemy as sa
 
 from engine.identity.actors import ENGINE
 from engine.models import Case, TaskRecord, User
-from web import create_app
 
-from .conftest import START
-from .test_runtime import complete, open_task
-from .web_client import PageClient, set_passwords
-
-PEOPLE = ("clerk", "clerk2", "outsider", "admin", "supervisor", "far_supervisor", "head")
+from ..helpers import START, complete, open_task
+from ..helpers import applied_case as start
+from .helpers import text
+from .helpers import signed_in as page
 
 
 @pytest.fixture
-def app(five_step):
-    with five_step.db.transaction() as session:
+def engine(engine):
+    """The five-step engine and a department head (科长) of 测试局."""
+    with engine.db.transaction() as session:
         session.add(User(id="head", name="科长", department_id="T01", posts=["受理窗口", "承办人", "负责人"],
                          roles=["official"]))
-    set_passwords(five_step, *PEOPLE)
-    return create_app(shenpi=five_step, testing=True)
-
-
-@pytest.fixture
-def engine(app):
-    return app.extensions["shenpi"]
-
-
-def page(app, user):
-    client = PageClient(app)
-    client.login(user)
-    return client
-
-
-def start(engine, name="张三"):
-    return engine.runtime.start_case("TEST-0001", {"name": name}, {}, engine.identity.actor("citizen"))
-
-
-def text(response):
-    return response.get_data(as_text=True)
+    return engine
 
 
 def set_urgency(engine, case_id, light=None, promised_in_days=None):
@@ -266,8 +245,8 @@ def test_department_head_sees_assign_and_ordinary_clerk_does_not(app, engine):
 # --- case materials on the clerk's pages ---------------------------------------------------------------------
 
 def guided_case(engine):
-    from .conftest import FIVE_STEP_ENTRY
-    from .test_materials import GUIDE, PDF
+    from ..helpers import FIVE_STEP_ENTRY
+    from ..helpers import GUIDE, PDF
 
     engine.catalogue.publish({**FIVE_STEP_ENTRY, "materials": GUIDE}, "admin")
     return engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, engine.identity.actor("citizen"),
@@ -275,7 +254,7 @@ def guided_case(engine):
 
 
 def test_task_page_shows_the_checklist_and_the_files(app, engine):
-    from .test_materials import PDF
+    from ..helpers import PDF
 
     case = guided_case(engine)
     task = open_task(engine, case["id"])
@@ -293,7 +272,7 @@ def test_task_page_shows_the_checklist_and_the_files(app, engine):
 def test_material_download_by_the_department_and_refused_to_another(app, engine):
     from urllib.parse import quote
 
-    from .test_materials import PDF
+    from ..helpers import PDF
 
     case = guided_case(engine)
     [material] = engine.materials.list(case["id"], ENGINE)["materials"]
@@ -310,7 +289,7 @@ def test_material_download_by_the_department_and_refused_to_another(app, engine)
 def test_completing_with_an_attachment_records_it(app, engine):
     import io
 
-    from .test_materials import PDF
+    from ..helpers import PDF
 
     case = guided_case(engine)
     task = open_task(engine, case["id"])
@@ -328,7 +307,7 @@ def test_completing_with_an_attachment_records_it(app, engine):
 def test_an_executable_attachment_is_refused_and_the_step_stays_open(app, engine):
     import io
 
-    from .test_materials import EXE
+    from ..helpers import EXE
 
     case = guided_case(engine)
     task = open_task(engine, case["id"])

@@ -8,10 +8,9 @@ import pytest
 from demo.seed import DEMO_PASSWORD
 from engine.identity.actors import MONITOR
 from engine.models import User
-from web import create_app
 
-from .test_organisation import events
-from .web_client import PageClient, set_passwords
+from ..helpers import events
+from .helpers import PageClient, signed_in, text
 
 MATTER_FORM = {
     "name": "测试事项", "department": "测试局", "type": "行政许可", "key": "five_step", "handling": "承诺件",
@@ -23,22 +22,16 @@ MATTER_FORM = {
 
 
 @pytest.fixture
-def app(five_step):
-    with five_step.db.transaction() as session:
+def engine(engine):
+    """The five-step engine and a 系统监管员 (monitor) of the city's 监察局."""
+    with engine.db.transaction() as session:
         session.add(User(id="monitor", name="监管员", department_id="TJC", posts=[], roles=[MONITOR]))
-    set_passwords(five_step, "clerk", "admin", "citizen", "monitor")
-    return create_app(shenpi=five_step, testing=True)
+    return engine
 
 
 @pytest.fixture
 def admin_pages(app):
-    pages = PageClient(app)
-    pages.login("admin")
-    return pages
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
+    return signed_in(app, "admin")
 
 
 @pytest.mark.parametrize("user", ["clerk", "citizen"])
@@ -73,7 +66,7 @@ def test_matter_list_filters(admin_pages):
     assert "TEST-0001" not in text(admin_pages.get("/admin/matters?department=其他局"))
 
 
-def test_matter_edit_publishes_a_new_version(admin_pages, five_step):
+def test_matter_edit_publishes_a_new_version(admin_pages, engine):
     response = admin_pages.post("/admin/matters/TEST-0001", {**MATTER_FORM, "name": "测试事项（二版）",
                                                               "note": "名称规范化",
                                                               "fee_item": ["工本费"], "fee_standard": ["10元"],
@@ -81,11 +74,11 @@ def test_matter_edit_publishes_a_new_version(admin_pages, five_step):
     assert response.status_code == 302
     page = text(admin_pages.get("/admin/matters/TEST-0001"))
     assert "已发布第 2 版" in page and "名称规范化" in page and "工本费" in page
-    assert five_step.catalogue.get_matter("TEST-0001")["name"] == "测试事项（二版）"
-    assert events(five_step, "matter_published")[-1]["actor"] == "admin"
+    assert engine.catalogue.get_matter("TEST-0001")["name"] == "测试事项（二版）"
+    assert events(engine, "matter_published")[-1]["actor"] == "admin"
 
 
-def test_matter_form_shows_every_error_on_its_field(admin_pages, five_step):
+def test_matter_form_shows_every_error_on_its_field(admin_pages, engine):
     response = admin_pages.post("/admin/matters/TEST-0001", {
         **MATTER_FORM, "promised_limit_days": "30", "statutory_limit_days": "二十",
         "fee_item": ["工本费"], "fee_standard": ["10元"], "fee_basis": [""]})
@@ -96,7 +89,7 @@ def test_matter_form_shows_every_error_on_its_field(admin_pages, five_step):
     assert "承诺时限不得超过法定时限" in text(response)
     response = admin_pages.post("/admin/matters/new", {**MATTER_FORM, "code": "TEST-0002", "department": "火星局"})
     assert response.status_code == 400 and "火星局" in text(response)
-    assert five_step.catalogue.entry("TEST-0001")["version"] == 1
+    assert engine.catalogue.entry("TEST-0001")["version"] == 1
 
 
 def test_material_and_fee_rows_come_from_htmx(admin_pages):
@@ -105,15 +98,15 @@ def test_material_and_fee_rows_come_from_htmx(admin_pages):
     assert 'name="fee_basis"' in text(admin_pages.get("/admin/matters/rows/fee"))
 
 
-def test_withdraw_needs_a_reason(admin_pages, five_step):
+def test_withdraw_needs_a_reason(admin_pages, engine):
     admin_pages.post("/admin/matters/TEST-0001/withdraw", {"reason": ""})
-    assert five_step.catalogue.entry("TEST-0001")["published"] is True
+    assert engine.catalogue.entry("TEST-0001")["published"] is True
     admin_pages.post("/admin/matters/TEST-0001/withdraw", {"reason": "上级决定停办"})
     page = text(admin_pages.get("/admin/matters/TEST-0001"))
     assert "已停办" in page and "上级决定停办" in page
 
 
-def test_department_tree_rules_on_the_page(admin_pages, five_step):
+def test_department_tree_rules_on_the_page(admin_pages, engine):
     response = admin_pages.post("/admin/departments", {"id": "T01-S", "name": "测试街道", "level": "town",
                                                        "parent": "T01"})
     assert response.status_code == 302
@@ -127,19 +120,19 @@ def test_department_tree_rules_on_the_page(admin_pages, five_step):
     page = text(admin_pages.get("/admin/departments?unit=T01"))
     assert "在岗用户" in page and "不能停用" in page
     admin_pages.post("/admin/departments/T01-S/deactivate")
-    assert five_step.organisation.unit("T01-S")["active"] is False
+    assert engine.organisation.unit("T01-S")["active"] is False
 
 
-def test_user_create_edit_reset_and_deactivate(admin_pages, app, five_step):
+def test_user_create_edit_reset_and_deactivate(admin_pages, app, engine):
     form = {"id": "zhao", "name": "赵六", "department": "T01", "posts": ["审核人", ""], "roles": ["official"],
             "password": "zhao-temp-2026", "backup": "clerk"}
     bad = admin_pages.post("/admin/users/new", {**form, "password": "short", "email": "x@", "roles": []})
     assert bad.status_code == 400
     assert "密码长度" in text(bad) and "电子邮箱格式有误" in text(bad) and "请至少选择一个角色" in text(bad)
     assert admin_pages.post("/admin/users/new", form).status_code == 302
-    assert five_step.identity.actor("zhao").posts == ("审核人",)
+    assert engine.identity.actor("zhao").posts == ("审核人",)
     admin_pages.post("/admin/users/zhao", {**form, "name": "赵六六", "posts": ["批准人"], "roles": ["official", "supervisor"]})
-    assert five_step.identity.actor("zhao").roles == ("supervisor", "official")
+    assert engine.identity.actor("zhao").roles == ("supervisor", "official")
     admin_pages.post("/admin/users/zhao/password", {"password": "zhao-new-2026", "confirm": "zhao-new-2026"})
     person = PageClient(app)
     assert person.login("zhao", "zhao-new-2026").status_code == 302
@@ -147,20 +140,20 @@ def test_user_create_edit_reset_and_deactivate(admin_pages, app, five_step):
     admin_pages.post("/admin/users/zhao/active", {"active": "no"})
     assert person.get("/account").status_code == 302       # signed out at the next request
     assert "用户名或密码错误" in text(PageClient(app).login("zhao", "zhao-new-2026"))
-    assert [e["event"] for e in events(five_step, "user_")] == ["user_created", "user_updated", "user_deactivated"]
+    assert [e["event"] for e in events(engine, "user_")] == ["user_created", "user_updated", "user_deactivated"]
     assert '/admin/users/zhao"' not in text(admin_pages.get("/admin/users?department=T01"))
     assert '/admin/users/zhao"' in text(admin_pages.get("/admin/users?department=T01&active=no"))
     listed = text(admin_pages.get("/admin/users?role=supervisor&active=all"))
     assert '/admin/users/zhao"' in listed and '/admin/users/clerk"' not in listed
 
 
-def test_user_absence_is_recorded(admin_pages, five_step):
+def test_user_absence_is_recorded(admin_pages, engine):
     admin_pages.post("/admin/users/clerk/absence", {"from": "2026-11-23T09:00", "until": "2026-11-25T17:00"})
     assert "没有设置AB岗" in text(admin_pages.get("/admin/users/clerk"))
     admin_pages.post("/admin/users/clerk", {"name": "窗口甲", "department": "T01", "posts": ["受理窗口"],
                                             "roles": ["official"], "backup": "clerk2"})
     admin_pages.post("/admin/users/clerk/absence", {"from": "2026-11-23T09:00", "until": "2026-11-25T17:00"})
-    assert "clerk" in five_step.identity.actor("clerk2").standing_in_for
+    assert "clerk" in engine.identity.actor("clerk2").standing_in_for
     response = admin_pages.post("/admin/users/clerk/absence", {"from": "2026-11-25T09:00", "until": "2026-11-23T17:00"})
     assert response.status_code == 302 and "结束须晚于开始" in text(admin_pages.get("/admin/users/clerk"))
 
@@ -170,22 +163,22 @@ def test_post_datalist_follows_the_department(admin_pages):
     assert 'value="受理窗口"' in options
 
 
-def test_calendar_override_changes_the_working_day(admin_pages, five_step):
+def test_calendar_override_changes_the_working_day(admin_pages, engine):
     day = dt.date(2026, 12, 7)
     page = text(admin_pages.get("/admin/calendar?year=2026"))
     assert "09:00–12:00" in page and "国庆节" in page
     admin_pages.post("/admin/calendar/day", {"day": day.isoformat(), "workday": "no", "reason": ""})
-    assert five_step.calendar.calendar().is_workday(day)
+    assert engine.calendar.calendar().is_workday(day)
     admin_pages.post("/admin/calendar/day", {"day": day.isoformat(), "workday": "no", "reason": "临时休息"})
-    assert not five_step.calendar.calendar().is_workday(day)
+    assert not engine.calendar.calendar().is_workday(day)
     assert "临时休息" in text(admin_pages.get("/admin/calendar?year=2026"))
     admin_pages.post("/admin/calendar/day", {"day": day.isoformat(), "workday": "clear"})
-    assert five_step.calendar.calendar().is_workday(day)
-    assert len(events(five_step, "calendar_changed")) == 2
+    assert engine.calendar.calendar().is_workday(day)
+    assert len(events(engine, "calendar_changed")) == 2
     admin_pages.post("/admin/calendar/import", {"year": "2031"})
     assert "没有 2031 年" in text(admin_pages.get("/admin/calendar?year=2031"))
     admin_pages.post("/admin/calendar/import", {"year": "2026"})
-    assert events(five_step, "calendar_imported")[-1]["detail"]["year"] == 2026
+    assert events(engine, "calendar_imported")[-1]["detail"]["year"] == 2026
 
 
 def test_list_endpoints_have_the_names_the_dashboard_links_to(app):

@@ -1,20 +1,10 @@
 """Choosing notice channels on the account page and through the API."""
 from __future__ import annotations
 
-import pytest
-
-from web import create_app
-
-from .web_client import PageClient, set_passwords
+from .helpers import PageClient
 
 
-@pytest.fixture
-def app(five_step):
-    set_passwords(five_step, "citizen")
-    return create_app(shenpi=five_step, testing=True)
-
-
-def test_the_account_page_saves_channels_and_shows_the_webhook_secret_once(app, five_step):
+def test_the_account_page_saves_channels_and_shows_the_webhook_secret_once(app, engine):
     pages = PageClient(app)
     pages.login("citizen")
     assert "通知方式" in pages.get("/account").get_data(as_text=True)
@@ -22,12 +12,12 @@ def test_the_account_page_saves_channels_and_shows_the_webhook_secret_once(app, 
                                                  "webhook_enabled": "on", "webhook_address": "https://example.com/h"})
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "field-error" in text and "签名密钥" in text
-    secret = five_step.notification_settings.channels("citizen")
+    secret = engine.notification_settings.channels("citizen")
     assert secret["webhook"]["enabled"] and not secret["email"]["enabled"]
     again = pages.post("/account/notifications", {"email_enabled": "on", "email_address": "a@example.com",
                                                   "webhook_enabled": "on", "webhook_address": "https://example.com/h"})
     assert "签名密钥" not in again.get_data(as_text=True) and "通知方式已保存" in again.get_data(as_text=True)
-    assert five_step.notification_settings.channels("citizen")["email"] == {
+    assert engine.notification_settings.channels("citizen")["email"] == {
         "enabled": True, "address": "a@example.com", "has_secret": False}
     rotated = pages.post("/account/notifications", {"action": "rotate"})
     assert "签名密钥" in rotated.get_data(as_text=True)
@@ -39,8 +29,8 @@ def test_the_form_needs_its_csrf_token(app):
     assert pages.client.post("/account/notifications", data={"sms_enabled": "on"}).status_code == 400
 
 
-def test_the_api_sets_channels_with_clear_errors(app, five_step):
-    token = five_step.identity.create_token("citizen")
+def test_the_api_sets_channels_with_clear_errors(app, engine):
+    token = engine.identity.create_token("citizen")
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
     body = client.put("/api/v1/me/notification-channels", headers=headers,

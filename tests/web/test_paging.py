@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import math
 import re
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-import pytest
 import sqlalchemy as sa
 from jinja2 import nodes
 
@@ -17,32 +15,14 @@ from engine.identity.actors import ENGINE
 from engine.models import Case, CaseReader, Matter, Signal, User
 from engine.violations.signals import raise_signal
 from engine.supervision.items import open_item
-from web import create_app
 
-from .conftest import START
-from .test_runtime import complete
-from .web_client import PageClient, set_passwords
+from ..helpers import START, complete
+from .helpers import WEB, PageClient, set_passwords
+from .helpers import signed_in as client
 
 PER_PAGE = 20
 ROWS = 47              # three pages: 20, 20, 7
-TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
-
-
-@pytest.fixture
-def app(five_step):
-    set_passwords(five_step, "clerk", "clerk2", "admin", "supervisor", "citizen")
-    return create_app(shenpi=five_step, testing=True)
-
-
-@pytest.fixture
-def engine(app):
-    return app.extensions["shenpi"]
-
-
-def client(app, user):
-    signed_in = PageClient(app)
-    signed_in.login(user)
-    return signed_in
+TEMPLATES = WEB / "templates"
 
 
 def start_cases(engine, count, name="李四"):

@@ -8,12 +8,9 @@ import pytest
 
 from engine.identity.actors import APPLICANT
 from engine.models import Case, Complaint, Rating, User
-from web import create_app
 
-from .conftest import FIVE_STEP_ENTRY
-from .test_documents import needs_cjk_font
-from .test_runtime import complete
-from .web_client import PageClient, set_passwords
+from ..helpers import FIVE_STEP_ENTRY, complete, needs_cjk_font
+from .helpers import PageClient, signed_in, text
 
 APPLICATION = {"applicant_type": "person", "name": "张三丰", "id_number": "410104198001010011",
                "phone": "13800000000", "address": "郑州市管城区书院街1号", "description": "开办便民超市",
@@ -25,30 +22,22 @@ GUIDE_ENTRY = {**FIVE_STEP_ENTRY, "summary": "测试用的许可事项。", "mat
 
 
 @pytest.fixture
-def app(five_step):
-    with five_step.db.transaction() as session:
+def engine(engine):
+    """The five-step engine with TEST-0001's service guide (materials, fees) and a second applicant, other."""
+    with engine.db.transaction() as session:
         session.add(User(id="other", name="李四", posts=[], roles=[APPLICANT]))
-    five_step.catalogue.publish(GUIDE_ENTRY, "admin")
-    set_passwords(five_step, "citizen", "other", "clerk")
-    return create_app(shenpi=five_step, testing=True)
+    engine.catalogue.publish(GUIDE_ENTRY, "admin")
+    return engine
 
 
 @pytest.fixture
 def citizen(app):
-    pages = PageClient(app)
-    pages.login("citizen")
-    return pages
+    return signed_in(app, "citizen")
 
 
 @pytest.fixture
 def other(app):
-    pages = PageClient(app)
-    pages.login("other")
-    return pages
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
+    return signed_in(app, "other")
 
 
 def apply(pages, **changes):
@@ -97,7 +86,7 @@ def test_pages_load_scripts_only_from_files(app, citizen):
 
 
 # --- applying ------------------------------------------------------------------------------------
-def test_applying_needs_an_applicant_account(app, five_step):
+def test_applying_needs_an_applicant_account(app, engine):
     response = app.test_client().get("/portal/matters/TEST-0001/apply")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     clerk = PageClient(app)
@@ -105,12 +94,12 @@ def test_applying_needs_an_applicant_account(app, five_step):
     assert clerk.get("/portal/matters/TEST-0001/apply").status_code == 403
 
 
-def test_apply_starts_a_case_with_the_applicant_and_start_data(citizen, five_step):
+def test_apply_starts_a_case_with_the_applicant_and_start_data(citizen, engine):
     assert "张三" in text(citizen.get("/portal/matters/TEST-0001/apply"))   # the account's name is offered
     response = apply(citizen)
     assert response.status_code == 302
     case_id = case_id_of(response)
-    with five_step.db.reading() as session:
+    with engine.db.reading() as session:
         case = session.get(Case, case_id)
         assert case.created_by == "citizen" and case.applicant["name"] == "张三丰"
         assert case.applicant["id_number"] == "410104198001010011"
@@ -118,18 +107,18 @@ def test_apply_starts_a_case_with_the_applicant_and_start_data(citizen, five_ste
     assert "申请已提交" in page and "受理" in page and "提交申请" in page
 
 
-def test_bad_application_shows_messages_and_starts_nothing(citizen, five_step):
+def test_bad_application_shows_messages_and_starts_nothing(citizen, engine):
     for changes, message in (({"name": ""}, "请填写申请人姓名"), ({"id_number": "12"}, "18 位"),
                              ({"truthful": ""}, "请确认承诺"), ({"phone": "abc"}, "有效的联系电话")):
         page = apply(citizen, **changes)
         assert page.status_code == 200 and message in text(page)
     assert citizen.post("/portal/matters/NO-SUCH/apply", APPLICATION).status_code == 404
-    with five_step.db.reading() as session:
+    with engine.db.reading() as session:
         assert session.query(Case).count() == 0
 
 
 # --- my cases, documents -------------------------------------------------------------------------
-def test_my_cases_shows_only_my_own(citizen, other, five_step):
+def test_my_cases_shows_only_my_own(citizen, other, engine):
     mine = case_id_of(apply(citizen))
     theirs = case_id_of(apply(other, name="李四"))
     page = text(citizen.get("/portal/my"))
@@ -140,9 +129,9 @@ def test_my_cases_shows_only_my_own(citizen, other, five_step):
     assert other.get(f"/portal/my/cases/{mine}").status_code == 403
 
 
-def test_case_page_shows_progress_and_public_events_without_internal_notes(citizen, five_step):
+def test_case_page_shows_progress_and_public_events_without_internal_notes(citizen, engine):
     case_id = case_id_of(apply(citizen))
-    complete(five_step, case_id, {"accept": "accept"}, opinion="内部意见：材料齐全可受理")
+    complete(engine, case_id, {"accept": "accept"}, opinion="内部意见：材料齐全可受理")
     page = text(citizen.get(f"/portal/my/cases/{case_id}"))
     assert "已受理" in page and "办理中" in page and "承办" in page
     assert "内部意见" not in page and "clerk" not in page and "窗口甲" not in page
@@ -150,22 +139,22 @@ def test_case_page_shows_progress_and_public_events_without_internal_notes(citiz
     assert b"Task_Handle" in citizen.get(f"/portal/my/cases/{case_id}/diagram.bpmn").data
 
 
-def test_a_pending_supplement_lists_exactly_what_was_asked(citizen, five_step):
+def test_a_pending_supplement_lists_exactly_what_was_asked(citizen, engine):
     case_id = case_id_of(apply(citizen))
-    complete(five_step, case_id, {"accept": "accept"})
-    five_step.case_clock.pause(case_id, "supplement", "材料不全", five_step.identity.actor("clerk"),
+    complete(engine, case_id, {"accept": "accept"})
+    engine.case_clock.pause(case_id, "supplement", "材料不全", engine.identity.actor("clerk"),
                                missing=["营业执照副本", "租赁合同"])
     page = text(citizen.get(f"/portal/my/cases/{case_id}"))
     assert "请补正材料" in page and "营业执照副本" in page and "租赁合同" in page and "待补正材料" in page
-    five_step.case_clock.resume(case_id, five_step.identity.actor("clerk"))
+    engine.case_clock.resume(case_id, engine.identity.actor("clerk"))
     page = text(citizen.get(f"/portal/my/cases/{case_id}"))
     assert "请补正材料（一次性告知）" not in page and "补正完成" in page
 
 
-def test_documents_are_listed_and_only_the_applicant_downloads_them(citizen, other, five_step):
+def test_documents_are_listed_and_only_the_applicant_downloads_them(citizen, other, engine):
     case_id = case_id_of(apply(citizen))
-    complete(five_step, case_id, {"accept": "accept"})
-    issued = five_step.documents.issue(case_id, "acceptance_notice", five_step.identity.actor("clerk"))
+    complete(engine, case_id, {"accept": "accept"})
+    issued = engine.documents.issue(case_id, "acceptance_notice", engine.identity.actor("clerk"))
     page = text(citizen.get(f"/portal/my/cases/{case_id}"))
     assert "受理通知书" in page and issued["number"] in page and f"/portal/my/documents/{issued['id']}.pdf" in page
     assert other.get(f"/portal/my/documents/{issued['id']}.pdf").status_code == 403
@@ -176,34 +165,34 @@ def test_documents_are_listed_and_only_the_applicant_downloads_them(citizen, oth
 
 
 @needs_cjk_font
-def test_the_applicant_downloads_a_notice_as_pdf(citizen, five_step):
+def test_the_applicant_downloads_a_notice_as_pdf(citizen, engine):
     case_id = case_id_of(apply(citizen))
-    complete(five_step, case_id, {"accept": "accept"})
-    issued = five_step.documents.issue(case_id, "acceptance_notice", five_step.identity.actor("clerk"))
+    complete(engine, case_id, {"accept": "accept"})
+    issued = engine.documents.issue(case_id, "acceptance_notice", engine.identity.actor("clerk"))
     pdf = citizen.get(f"/portal/my/documents/{issued['id']}.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
 
 
-def test_an_approved_case_shows_its_licence_with_the_verification_link(citizen, five_step):
+def test_an_approved_case_shows_its_licence_with_the_verification_link(citizen, engine):
     case_id = case_id_of(apply(citizen))
-    finish(five_step, case_id)
-    code = five_step.documents.licence_of(case_id, five_step.identity.actor("citizen"))["code"]
+    finish(engine, case_id)
+    code = engine.documents.licence_of(case_id, engine.identity.actor("citizen"))["code"]
     page = text(citizen.get(f"/portal/my/cases/{case_id}"))
     assert "电子证照" in page and code in page and f"/verify/{code}" in page and "已办结（准予）" in page
 
 
 # --- rating --------------------------------------------------------------------------------------
-def test_rating_rules(citizen, other, five_step):
+def test_rating_rules(citizen, other, engine):
     case_id = case_id_of(apply(citizen))
     assert "办结后可对本次服务进行评价" in text(citizen.get(f"/portal/my/cases/{case_id}"))
     citizen.post(f"/portal/my/cases/{case_id}/rating", {"overall": "5"})
     assert "尚未办结" in text(citizen.get(f"/portal/my/cases/{case_id}"))
-    finish(five_step, case_id)
+    finish(engine, case_id)
     assert "提交评价" in text(citizen.get(f"/portal/my/cases/{case_id}"))
     for bad in ({"overall": "6"}, {"overall": "0"}, {}, {"overall": "5", "comment": "长" * 1001}):
         citizen.post(f"/portal/my/cases/{case_id}/rating", bad)
     assert other.post(f"/portal/my/cases/{case_id}/rating", {"overall": "1"}).status_code == 403
-    with five_step.db.reading() as session:
+    with engine.db.reading() as session:
         assert session.query(Rating).count() == 0
     response = citizen.post(f"/portal/my/cases/{case_id}/rating",
                             {"overall": "4", "attitude": "5", "comment": "窗口热情"})
@@ -212,11 +201,11 @@ def test_rating_rules(citizen, other, five_step):
     assert "感谢您的评价" in page and "窗口热情" in page and "提交评价" not in page
     citizen.post(f"/portal/my/cases/{case_id}/rating", {"overall": "1"})
     assert "已评价" in text(citizen.get(f"/portal/my/cases/{case_id}"))
-    assert five_step.feedback.rating_of(case_id, five_step.identity.actor("citizen"))["overall"] == 4
+    assert engine.feedback.rating_of(case_id, engine.identity.actor("citizen"))["overall"] == 4
 
 
 # --- complaints ----------------------------------------------------------------------------------
-def test_anonymous_complaint_gets_a_number_to_look_it_up(app, five_step):
+def test_anonymous_complaint_gets_a_number_to_look_it_up(app, engine):
     visitor = PageClient(app)
     form = text(visitor.get("/portal/complaints/new"))
     assert "未登录只能匿名投诉" in form
@@ -226,7 +215,7 @@ def test_anonymous_complaint_gets_a_number_to_look_it_up(app, five_step):
     number = re.search(r"number=(TS\w+)", response.headers["Location"]).group(1)
     page = text(visitor.get(response.headers["Location"]))
     assert number in page and "窗口推诿" in page and "匿名" in page and "已提交，待受理" in page
-    with five_step.db.reading() as session:
+    with engine.db.reading() as session:
         complaint = session.query(Complaint).one()
         assert complaint.anonymous and complaint.complainant is None
     missing = visitor.get("/portal/complaints?number=TS2026112300000000")
@@ -234,7 +223,7 @@ def test_anonymous_complaint_gets_a_number_to_look_it_up(app, five_step):
     assert visitor.get("/portal/complaints/mine").status_code == 302
 
 
-def test_real_name_complaint_about_my_case_shows_in_my_complaints(citizen, other, five_step):
+def test_real_name_complaint_about_my_case_shows_in_my_complaints(citizen, other, engine):
     case_id = case_id_of(apply(citizen))
     form = text(citizen.get(f"/portal/complaints/new?case={case_id}"))
     assert "实名投诉" in form and re.search(rf'<option (selected value="{case_id}"|value="{case_id}" selected)', form)
@@ -252,18 +241,18 @@ def test_real_name_complaint_about_my_case_shows_in_my_complaints(citizen, other
                                                  "subject": "x", "content": "y"}).status_code == 403
     page = citizen.post("/portal/complaints/new", {"identity": "real_name", "subject": "", "content": ""})
     assert "请填写投诉主题" in text(page) and "请填写投诉内容" in text(page)
-    with five_step.db.reading() as session:
+    with engine.db.reading() as session:
         assert session.query(Complaint).count() == 1
 
 
 # --- licence verification ------------------------------------------------------------------------
-def test_verify_page_has_a_form_and_finds_licences(app, citizen, five_step):
+def test_verify_page_has_a_form_and_finds_licences(app, citizen, engine):
     client = app.test_client()
     page = text(client.get("/verify"))
     assert "电子证照核验" in page and 'name="code"' in page and "<style>" not in page
     case_id = case_id_of(apply(citizen))
-    finish(five_step, case_id)
-    code = five_step.documents.licence_of(case_id, five_step.identity.actor("citizen"))["code"]
+    finish(engine, case_id)
+    code = engine.documents.licence_of(case_id, engine.identity.actor("citizen"))["code"]
     response = client.get(f"/verify?code={code.lower()}")
     assert response.status_code == 302
     page = text(client.get(response.headers["Location"]))
@@ -281,19 +270,19 @@ def upload(content: bytes, name: str):
     return (io.BytesIO(content), name)
 
 
-def test_apply_form_offers_one_input_per_material_with_the_limits(citizen, five_step):
+def test_apply_form_offers_one_input_per_material_with_the_limits(citizen, engine):
     page = text(citizen.get("/portal/matters/TEST-0001/apply"))
     assert 'enctype="multipart/form-data"' in page
     assert 'name="material-0"' in page and 'name="material-1"' in page and "multiple" in page
     assert "申请书" in page and "必需" in page and "场所平面图" in page and "非必需" in page
-    assert "PDF" in page and "JPEG" in page and f"{five_step.materials.max_file_bytes // (1024 * 1024)} MB" in page
+    assert "PDF" in page and "JPEG" in page and f"{engine.materials.max_file_bytes // (1024 * 1024)} MB" in page
 
 
-def test_apply_with_a_pdf_records_the_material_and_the_applicant_downloads_it(citizen, other, five_step):
+def test_apply_with_a_pdf_records_the_material_and_the_applicant_downloads_it(citizen, other, engine):
     response = apply(citizen, **{"material-0": [upload(PDF, "申请书.pdf"), upload(PDF + b" ", "副本.pdf")]})
     assert response.status_code == 302
     case_id = case_id_of(response)
-    listing = five_step.materials.list(case_id, five_step.identity.actor("citizen"))
+    listing = engine.materials.list(case_id, engine.identity.actor("citizen"))
     assert [(m["filename"], m["slot"], m["kind"]) for m in listing["materials"]] == [
         ("申请书.pdf", "申请书", "application"), ("副本.pdf", "申请书", "application")]
     assert listing["missing_required"] == []
@@ -313,26 +302,26 @@ def test_apply_with_a_pdf_records_the_material_and_the_applicant_downloads_it(ci
     assert clerk.get(f"/portal/my/materials/{material_id}").status_code == 403
 
 
-def test_a_refused_file_keeps_the_form_and_starts_no_case(citizen, five_step):
+def test_a_refused_file_keeps_the_form_and_starts_no_case(citizen, engine):
     page = apply(citizen, **{"material-0": upload(PDF, "申请书.pdf"), "material-1": upload(ELF, "平面图.pdf")})
     body = text(page)
     assert page.status_code == 200 and "申请未能提交" in body and "平面图.pdf" in body and "可执行程序" in body
     assert 'value="410104198001010011"' in body and "开办便民超市" in body     # typed fields kept
-    five_step.materials.max_file_bytes = len(PDF) - 1
+    engine.materials.max_file_bytes = len(PDF) - 1
     body = text(apply(citizen, **{"material-0": upload(PDF, "申请书.pdf")}))
     assert "申请未能提交" in body and "超过单个文件大小上限" in body
-    with five_step.db.reading() as session:
+    with engine.db.reading() as session:
         assert session.query(Case).count() == 0
 
 
-def test_supplement_upload_resumes_the_clock_only_while_pending(citizen, other, five_step):
+def test_supplement_upload_resumes_the_clock_only_while_pending(citizen, other, engine):
     case_id = case_id_of(apply(citizen))
-    complete(five_step, case_id, {"accept": "accept"})
+    complete(engine, case_id, {"accept": "accept"})
     refused = citizen.post(f"/portal/my/cases/{case_id}/supplement", {"item-0": upload(PDF, "补.pdf")})
     assert refused.status_code == 302
     assert "当前没有待补正的通知" in text(citizen.get(f"/portal/my/cases/{case_id}"))
-    clerk = five_step.identity.actor("clerk")
-    five_step.case_clock.pause(case_id, "supplement", "材料不全", clerk, missing=["申请书", "租赁合同"])
+    clerk = engine.identity.actor("clerk")
+    engine.case_clock.pause(case_id, "supplement", "材料不全", clerk, missing=["申请书", "租赁合同"])
     page = text(citizen.get(f"/portal/my/cases/{case_id}"))
     assert 'name="item-0"' in page and 'name="item-1"' in page and 'name="item-2"' not in page
     assert other.post(f"/portal/my/cases/{case_id}/supplement",
@@ -342,20 +331,20 @@ def test_supplement_upload_resumes_the_clock_only_while_pending(citizen, other, 
     citizen.post(f"/portal/my/cases/{case_id}/supplement",
                  {"item-0": upload(PDF, "申请书.pdf"), "item-1": upload(ELF, "合同.pdf")})
     assert "可执行程序" in text(citizen.get(f"/portal/my/cases/{case_id}"))
-    with five_step.db.reading() as session:
+    with engine.db.reading() as session:
         assert session.get(Case, case_id).paused_since is not None
     response = citizen.post(f"/portal/my/cases/{case_id}/supplement",
                             {"item-0": upload(PDF, "申请书.pdf"), "item-1": upload(PDF + b"\n", "租赁合同.pdf")})
     assert response.status_code == 302
     page = text(citizen.get(f"/portal/my/cases/{case_id}"))
     assert "已提交补正材料 2 份" in page and "补正材料" in page and "租赁合同.pdf" in page
-    with five_step.db.reading() as session:
+    with engine.db.reading() as session:
         case = session.get(Case, case_id)
         assert case.paused_since is None and case.pause_kind is None
-    listing = five_step.materials.list(case_id, clerk)
+    listing = engine.materials.list(case_id, clerk)
     assert [(m["slot"], m["kind"]) for m in listing["materials"]] == [("申请书", "supplement"), (None, "supplement")]
     assert listing["supplement"]["pending"] is False
-    mine = five_step.applicant_cases.case(case_id, five_step.identity.actor("citizen"))
+    mine = engine.applicant_cases.case(case_id, engine.identity.actor("citizen"))
     assert mine["supplement"] is None and mine["status"] != "supplement"
     again = citizen.post(f"/portal/my/cases/{case_id}/supplement", {"item-0": upload(PDF, "晚.pdf")})
     assert again.status_code == 302 and "当前没有待补正的通知" in text(citizen.get(f"/portal/my/cases/{case_id}"))

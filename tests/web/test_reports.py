@@ -9,28 +9,16 @@ from openpyxl import load_workbook
 
 from engine.identity.actors import MONITOR
 from engine.models import ReportAccess, User
-from web import create_app
 
-from .test_performance import october  # noqa: F401  (fixture)
-from .web_client import PageClient, set_passwords
+from .helpers import PageClient, signed_in, text
 
 
 @pytest.fixture
-def app(five_step, october):  # noqa: F811
-    with five_step.db.transaction() as session:
+def engine(engine, october):
+    """The five-step engine with October 2026's known figures and a 系统监管员 (monitor)."""
+    with engine.db.transaction() as session:
         session.add(User(id="monitor", name="监管员", department_id="TJC", posts=[], roles=[MONITOR]))
-    set_passwords(five_step, "clerk", "admin", "supervisor", "far_supervisor", "monitor", "citizen")
-    return create_app(shenpi=five_step, testing=True)
-
-
-def signed_in(app, user):
-    pages = PageClient(app)
-    pages.login(user)
-    return pages
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
+    return engine
 
 
 def accesses(engine):
@@ -39,7 +27,7 @@ def accesses(engine):
         return [(r.actor, r.action, r.scope) for r in rows]
 
 
-def test_supervisor_reads_the_month_and_every_reading_is_logged(app, five_step):
+def test_supervisor_reads_the_month_and_every_reading_is_logged(app, engine):
     pages = signed_in(app, "supervisor")
     page = pages.get("/reports?month=2026-10")
     body = text(page)
@@ -48,11 +36,11 @@ def test_supervisor_reads_the_month_and_every_reading_is_logged(app, five_step):
     assert "<script>" not in body
     default = pages.get("/reports")   # the engine clock's month, computed live
     assert default.status_code == 200 and "本月进行中" in text(default) and "归档本月结果" not in text(default)
-    assert accesses(five_step) == [("supervisor", "read", "2026-10"), ("supervisor", "read", "2026-11")]
+    assert accesses(engine) == [("supervisor", "read", "2026-10"), ("supervisor", "read", "2026-11")]
     assert pages.get("/reports?month=2027-05").status_code == 400
 
 
-def test_downloads_are_a_pdf_and_a_workbook_and_are_logged(app, five_step):
+def test_downloads_are_a_pdf_and_a_workbook_and_are_logged(app, engine):
     pages = signed_in(app, "supervisor")
     pdf = pages.get("/reports/2026-10.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF") and pdf.mimetype == "application/pdf"
@@ -61,21 +49,21 @@ def test_downloads_are_a_pdf_and_a_workbook_and_are_logged(app, five_step):
     book = load_workbook(io.BytesIO(workbook.data))
     assert [row[1] for row in book["部门"].iter_rows(min_row=2, values_only=True)] == ["其他局", "测试局"]
     assert "窗口甲" in [row[1] for row in book["工作人员"].iter_rows(min_row=2, values_only=True)]
-    assert accesses(five_step) == [("supervisor", "export_pdf", "2026-10"), ("supervisor", "export_xlsx", "2026-10")]
+    assert accesses(engine) == [("supervisor", "export_pdf", "2026-10"), ("supervisor", "export_xlsx", "2026-10")]
     log = text(pages.get("/reports/log"))
     assert "导出 PDF" in log and "导出 Excel" in log and "supervisor" in log
 
 
 @pytest.mark.parametrize("user", ["clerk", "citizen"])
-def test_officials_and_applicants_may_not_see_the_reports(app, five_step, user):
+def test_officials_and_applicants_may_not_see_the_reports(app, engine, user):
     pages = signed_in(app, user)
     for url in ("/reports?month=2026-10", "/reports/2026-10.pdf", "/reports/settings", "/reports/log"):
         assert pages.get(url).status_code == 403, url
     assert pages.post("/reports/2026-10/archive").status_code == 403
-    assert accesses(five_step) == []
+    assert accesses(engine) == []
 
 
-def test_archive_button_archives_once_and_the_public_page_shows_departments_only(app, five_step):
+def test_archive_button_archives_once_and_the_public_page_shows_departments_only(app, engine):
     public = PageClient(app)
     assert "尚未公布" in text(public.get("/results"))
     pages = signed_in(app, "monitor")
@@ -95,23 +83,23 @@ def test_archive_button_archives_once_and_the_public_page_shows_departments_only
     assert "核验通过" in text(pages.get("/reports/log"))
 
 
-def test_the_standard_is_edited_with_validation(app, five_step):
+def test_the_standard_is_edited_with_validation(app, engine):
     pages = signed_in(app, "supervisor")
-    form = {key: str(value) for key, value in five_step.performance.settings().items()}
+    form = {key: str(value) for key, value in engine.performance.settings().items()}
     page = text(pages.get("/reports/settings"))
     assert "红牌纠错信号" in page and 'name="red_signal"' in page
     bad = pages.post("/reports/settings", {**form, "red_signal": "3"}, follow_redirects=True)
-    assert "设置未保存" in text(bad) and five_step.performance.settings()["red_signal"] == -2
+    assert "设置未保存" in text(bad) and engine.performance.settings()["red_signal"] == -2
     assert "设置未保存" in text(pages.post("/reports/settings", {**form, "base": "很多"}, follow_redirects=True))
     good = pages.post("/reports/settings", {**form, "red_signal": "-4"}, follow_redirects=True)
-    assert "测评标准已保存" in text(good) and five_step.performance.settings()["red_signal"] == -4
+    assert "测评标准已保存" in text(good) and engine.performance.settings()["red_signal"] == -4
     assert signed_in(app, "clerk").post("/reports/settings", form).status_code == 403
 
 
-def test_the_api_reads_and_archives_a_month(app, five_step):
+def test_the_api_reads_and_archives_a_month(app, engine):
     client = app.test_client()
-    token = {"Authorization": f"Bearer {five_step.identity.create_token('supervisor')}"}
-    clerk = {"Authorization": f"Bearer {five_step.identity.create_token('clerk')}"}
+    token = {"Authorization": f"Bearer {engine.identity.create_token('supervisor')}"}
+    clerk = {"Authorization": f"Bearer {engine.identity.create_token('clerk')}"}
     body = client.get("/api/v1/evaluations/2026-10", headers=token).get_json()
     assert body["archived"] is False and body["departments"][1]["score"] == 88.6
     assert client.get("/api/v1/evaluations/2026-10", headers=clerk).status_code == 403
@@ -121,5 +109,5 @@ def test_the_api_reads_and_archives_a_month(app, five_step):
     assert archived.status_code == 201 and len(archived.get_json()["digest"]) == 64
     assert client.post("/api/v1/evaluations/2026-10/archive", headers=token).get_json()["error"]["code"] == "conflict"
     assert client.get("/api/v1/evaluations/2026-10", headers=token).get_json()["archived"] is True
-    assert accesses(five_step) == [("supervisor", "read", "2026-10"), ("supervisor", "read", "2026-10")]
+    assert accesses(engine) == [("supervisor", "read", "2026-10"), ("supervisor", "read", "2026-10")]
     assert "/evaluations/{month}" in client.get("/api/v1/openapi.json").get_json()["paths"]

@@ -9,25 +9,18 @@ from engine.kernel.clock import SHANGHAI
 from engine.identity.actors import ENGINE, OFFICIAL
 from engine.models import User
 from engine.violations.rules import RULES
-from web import create_app
 
-from .test_runtime import complete
-from .web_client import PageClient, set_passwords
-
-APPROVE = ({}, {}, {"review": "approve"}, {"approval": "approve"}, {})
+from ..helpers import APPROVE, complete
+from .helpers import auth
+from .helpers import signed_in as pages
 
 
 @pytest.fixture
-def engine(five_step):
-    with five_step.db.transaction() as session:
+def engine(engine):
+    """The five-step engine and the head (局长) of 测试局."""
+    with engine.db.transaction() as session:
         session.add(User(id="head", name="局长", department_id="T01", posts=["负责人"], roles=[OFFICIAL]))
-    set_passwords(five_step, "head", "clerk", "supervisor", "far_supervisor", "admin", "citizen")
-    return five_step
-
-
-@pytest.fixture
-def app(engine):
-    return create_app(shenpi=engine, testing=True)
+    return engine
 
 
 def late_signal(engine, clock):
@@ -37,12 +30,6 @@ def late_signal(engine, clock):
     clock.set(dt.datetime(2026, 12, 22, 9, 0, tzinfo=SHANGHAI))
     complete(engine, case["id"], {})
     return engine.violations.signals.list_signals(ENGINE, case_id=case["id"])[0]
-
-
-def pages(app, user):
-    client = PageClient(app)
-    client.login(user)
-    return client
 
 
 def test_signal_list_filters_and_links_to_the_case(app, engine, clock):
@@ -96,17 +83,6 @@ def test_rule_configuration_page(app, engine):
     supervisor.post("/signals/rules", {"rule": "licence_not_issued", "level": "bureau", "enabled": "on",
                                        "param_matter_types": "行政许可、公共服务", "param_days": "x"})
     assert "整数" in supervisor.get("/signals/rules").get_data(as_text=True)
-
-
-@pytest.fixture
-def api(app, engine):
-    client = app.test_client()
-    client.tokens = {u: engine.identity.create_token(u) for u in ("admin", "clerk", "head", "supervisor", "citizen")}
-    return client
-
-
-def auth(client, user):
-    return {"Authorization": f"Bearer {client.tokens[user]}"}
 
 
 def test_signals_api(api, engine, clock):

@@ -7,34 +7,17 @@ import pytest
 from engine.identity.actors import OFFICIAL
 from engine.models import User
 from engine.supervision.items import open_item
-from web import create_app
 
-from .web_client import PageClient, set_passwords
-
-PEOPLE = ("clerk", "supervisor", "far_supervisor", "head", "admin")
+from .helpers import text
+from .helpers import signed_in as page
 
 
 @pytest.fixture
-def app(five_step):
-    with five_step.db.transaction() as session:
+def engine(engine):
+    """The five-step engine and a department head (科长) of 测试局."""
+    with engine.db.transaction() as session:
         session.add(User(id="head", name="科长", department_id="T01", posts=["承办人", "负责人"], roles=[OFFICIAL]))
-    set_passwords(five_step, *PEOPLE)
-    return create_app(shenpi=five_step, testing=True)
-
-
-@pytest.fixture
-def engine(app):
-    return app.extensions["shenpi"]
-
-
-def page(app, user):
-    client = PageClient(app)
-    client.login(user)
-    return client
-
-
-def text(response):
-    return response.get_data(as_text=True)
+    return engine
 
 
 def new_item(engine, department="测试局", with_case=True, summary="受理环节超期"):

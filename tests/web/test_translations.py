@@ -8,30 +8,19 @@ from __future__ import annotations
 
 import inspect
 import re
-from pathlib import Path
 
 import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from flask_wtf import FlaskForm
 from wtforms.fields.core import UnboundField
 
-from web import create_app
+from .helpers import WEB, PageClient, compile_english_catalogue
+from .helpers import english_catalogue as _catalog
 
-from .web_client import PageClient, set_passwords
-
-WEB = Path(__file__).resolve().parent.parent / "web"
-EN_PO = WEB / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
 PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\w+\}")
 CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
-
-
-def _catalog():
-    with EN_PO.open("rb") as f:
-        return read_po(f, locale="en")
 
 
 def _ids(message) -> tuple:
@@ -120,14 +109,10 @@ def _form_texts() -> list[str]:
 
 
 @pytest.fixture
-def english(five_step):
+def english(app):
     """A client whose session has switched to English, with the catalogue compiled if needed."""
-    mo = EN_PO.with_suffix(".mo")
-    if not mo.exists() or mo.stat().st_mtime < EN_PO.stat().st_mtime:
-        with mo.open("wb") as f:
-            write_mo(f, _catalog())
-    set_passwords(five_step, "clerk")
-    pages = PageClient(create_app(shenpi=five_step, testing=True))
+    compile_english_catalogue()
+    pages = PageClient(app)
     assert pages.post("/language", {"lang": "en", "next": "/login"}).status_code == 302
     return pages
 
@@ -161,6 +146,6 @@ def test_login_and_portal_render_in_english(english):
     assert "To-do tasks" in nav and not CJK.search(nav), nav
 
 
-def test_chinese_stays_the_default(five_step):
-    page = PageClient(create_app(shenpi=five_step, testing=True)).get("/login").get_data(as_text=True)
+def test_chinese_stays_the_default(app):
+    page = PageClient(app).get("/login").get_data(as_text=True)
     assert "登录" in page and "Sign in" not in page
