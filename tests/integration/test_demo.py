@@ -133,12 +133,12 @@ def test_accounts_created_together_may_back_each_other_up_and_fail_together(five
         five_step_engine.accounts.create_many(rows, "window-pass-1", five_step_engine.identity.actor("clerk"))
 
 
-def test_posts_by_unit_names_the_units_of_other_departments_lanes(sqlite_shenpi):
-    sqlite_shenpi.catalogue.import_directory(sqlite_shenpi.settings.processes_dir)
-    units = sqlite_shenpi.catalogue.posts_by_unit()
+def test_posts_by_unit_names_the_units_of_other_departments_lanes(bare_sqlite_engine):
+    bare_sqlite_engine.catalogue.import_directory(bare_sqlite_engine.settings.processes_dir)
+    units = bare_sqlite_engine.catalogue.posts_by_unit()
     assert list(units) == sorted(units)
     assert units["郑州市生态环境局"] == ["环评审批科"]            # a lane "郑州市生态环境局/环评审批科" of another matter
-    food = sqlite_shenpi.catalogue.get_matter("410104-XK-SP-001")["department"]
+    food = bare_sqlite_engine.catalogue.get_matter("410104-XK-SP-001")["department"]
     assert "承办人" in units[food] and units[food] == sorted(units[food])
 
 
