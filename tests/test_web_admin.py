@@ -2,7 +2,6 @@
 differences and the upload limit."""
 from __future__ import annotations
 
-import dataclasses
 import io
 from pathlib import Path
 
@@ -34,7 +33,7 @@ def corpus(tmp_path):
 @pytest.fixture
 def app(five_step, corpus):
     set_passwords(five_step, "clerk", "admin", "supervisor", "citizen")
-    five_step.settings = dataclasses.replace(five_step.settings, conformance_dir=corpus)
+    five_step.settings = five_step.settings.model_copy(update={"conformance_dir": corpus})
     return create_app(shenpi=five_step, testing=True)
 
 
@@ -127,7 +126,7 @@ def test_conformance_list_and_traversal_refused(admin):
 
 
 def test_missing_conformance_directory_lists_nothing(app, admin, five_step, tmp_path):
-    five_step.settings = dataclasses.replace(five_step.settings, conformance_dir=tmp_path / "absent")
+    five_step.settings = five_step.settings.model_copy(update={"conformance_dir": tmp_path / "absent"})
     assert admin.get("/admin/conformance").get_json() == []
     assert "一致性测试文件" in admin.get("/admin/modeler").get_data(as_text=True)
 
@@ -200,7 +199,7 @@ def test_upload_reads_the_file_back_and_limits_its_size(admin, five_step):
 @pytest.mark.skipif(not CONFORMANCE, reason=f"no conformance corpus at {CONFORMANCE_DIR}")
 @pytest.mark.parametrize("name", CONFORMANCE)
 def test_every_conformance_file_opens_and_deploys_or_is_refused_clearly(app, admin, five_step, name):
-    five_step.settings = dataclasses.replace(five_step.settings, conformance_dir=CONFORMANCE_DIR)
+    five_step.settings = five_step.settings.model_copy(update={"conformance_dir": CONFORMANCE_DIR})
     assert admin.get(f"/admin/modeler?conformance={name}").status_code == 200
     content = admin.get(f"/admin/conformance/{name}").get_data()
     assert content == (CONFORMANCE_DIR / name).read_bytes()

@@ -108,9 +108,8 @@ def test_pages_carry_security_headers_and_html_errors(pages):
 
 def test_session_cookie_is_secure_http_only_and_same_site(five_step, monkeypatch):
     set_passwords(five_step, "clerk")
-    import dataclasses
 
-    settings = dataclasses.replace(five_step.settings, secret_key="k" * 32, secure_cookies=True)
+    settings = five_step.settings.model_copy(update={"secret_key": "k" * 32, "secure_cookies": True})
     app = create_app(settings=settings, shenpi=five_step, testing=True)
     app.config.update(SESSION_COOKIE_SECURE=True)   # testing turns it off for the plain-HTTP test client
     pages = PageClient(app)
