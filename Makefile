@@ -16,7 +16,7 @@ $(STAMP): setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,postgres,redis]'
 	touch $(STAMP)
 
-# Front-end libraries come from npm (never committed): htmx, ECharts, bpmn-js and its properties panel.
+# Front-end libraries come from npm (never committed): htmx, ECharts, bpmn-js and its properties panel, Swagger UI.
 $(ASSETS): $(FRONTEND)/package.json $(FRONTEND)/package-lock.json $(wildcard $(FRONTEND)/src/*.js)
 	@command -v npm >/dev/null || { echo "npm is needed to install the front-end libraries (apt install npm)"; exit 1; }
 	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
@@ -25,6 +25,7 @@ $(ASSETS): $(FRONTEND)/package.json $(FRONTEND)/package-lock.json $(wildcard $(F
 	   $(FRONTEND)/node_modules/bpmn-js/dist/assets/diagram-js.css $(FRONTEND)/node_modules/bpmn-js/dist/assets/bpmn-js.css \
 	   $(FRONTEND)/node_modules/@bpmn-io/properties-panel/dist/assets/properties-panel.css web/static/vendor/
 	cp -r $(FRONTEND)/node_modules/bpmn-js/dist/assets/bpmn-font/. web/static/vendor/bpmn-font/
+	cp $(FRONTEND)/node_modules/swagger-ui-dist/swagger-ui-bundle.js $(FRONTEND)/node_modules/swagger-ui-dist/swagger-ui.css web/static/vendor/
 	touch $(ASSETS)
 
 %.mo: %.po $(STAMP)
