@@ -113,4 +113,4 @@ class Extension(Body):
 
 class Finding(Body):
     text: Text
-    conclusion: Conclusion | None = Field(None, description="属实 / 部分属实 / 不属实")
+    conclusion: Conclusion = Field(description="属实 / 部分属实 / 不属实")
