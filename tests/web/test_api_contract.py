@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import schemathesis
 
 from web import create_app
 
@@ -40,6 +41,11 @@ def _operations(spec: dict):
     for path, operations in spec["paths"].items():
         for method, operation in operations.items():
             yield f"{method.upper()} {path}", operation
+
+
+def test_the_document_is_valid_openapi_3_1(spec):
+    assert spec["openapi"] == "3.1.0"
+    schemathesis.openapi.from_dict(spec).validate()   # against the OpenAPI 3.1 meta-schema
 
 
 def test_every_api_route_is_in_the_document_with_every_method(client, spec):
