@@ -18,7 +18,8 @@ $(STAMP): setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,postgres,redis]'
 	touch $(STAMP)
 
-# The front end: the libraries come from npm (never committed: htmx, ECharts, bpmn-js and its properties panel), and
+# The front end: the libraries come from npm (never committed: htmx, ECharts, bpmn-js and its properties panel,
+# Swagger UI), and
 # every script and diagram stylesheet of the pages is built from web/frontend/src by esbuild into web/static/build
 # (ES modules with shared chunks). Any change to a source file, build.mjs or the lock file rebuilds.
 $(MODULES): $(FRONTEND)/package.json $(FRONTEND)/package-lock.json

@@ -1,7 +1,6 @@
 """The ``shenpi`` command."""
 from __future__ import annotations
 
-import dataclasses
 import os
 import subprocess
 import sys
@@ -10,7 +9,7 @@ from pathlib import Path
 import click
 
 from engine.kernel import clock
-from engine.config import Settings
+from engine.config import InvalidSettings, Settings
 from engine.errors import EngineError
 
 
@@ -37,6 +36,10 @@ def _fail(exc: EngineError):
 @click.group()
 def main():
     """Shenpi 审批: approval engine with electronic supervision."""
+    try:
+        Settings()
+    except InvalidSettings as exc:   # a bad SHENPI_* variable: say which and what it expects
+        raise click.ClickException(str(exc)) from None
 
 
 @main.command("init-db")
@@ -87,7 +90,7 @@ def serve(host: str, port: int, no_worker: bool):
 
     settings = Settings()
     if host in ("127.0.0.1", "localhost", "::1") and "SHENPI_SECURE_COOKIES" not in os.environ:
-        settings = dataclasses.replace(settings, secure_cookies=False)   # plain HTTP on this machine only
+        settings = settings.model_copy(update={"secure_cookies": False})   # plain HTTP on this machine only
     worker = None
     if settings.embedded_broker and not no_worker:
         worker = subprocess.Popen([sys.executable, "-m", "web.cli", "worker"], env=os.environ.copy())

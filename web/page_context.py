@@ -59,7 +59,7 @@ def register_page_context(app) -> None:
     def security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        if not request.path.startswith("/api/"):
+        if not request.path.startswith("/api/") or response.mimetype == "text/html":   # pages, and /api/docs
             response.headers.setdefault("X-Frame-Options", "DENY")
             response.headers.setdefault(
                 "Content-Security-Policy",

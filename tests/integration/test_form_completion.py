@@ -130,5 +130,6 @@ def test_api_refuses_invalid_form_data_with_field_errors(client, formed):
 def test_openapi_describes_the_form(client):
     spec = client.get("/api/v1/openapi.json").get_json()
     schemas = spec["components"]["schemas"]
-    assert "form" in schemas["Task"]["properties"] and "fields" in schemas["Form"]["properties"]
-    assert "fields" in schemas["Error"]["properties"]["error"]["properties"]
+    task = spec["paths"]["/tasks/{task_id}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert "form" in schemas[task["$ref"].rsplit("/", 1)[1]]["properties"] and "fields" in schemas["StepForm"]["properties"]
+    assert "fields" in schemas["ErrorDetail"]["properties"]

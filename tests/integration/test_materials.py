@@ -400,4 +400,4 @@ def test_api_supplement_and_completion_with_attachments(client, guided, clock):
                                            headers=auth(client, "clerk")).get_json()["materials"]]
     assert kinds == ["attachment", "supplement"]
     spec = client.get("/api/v1/openapi.json").get_json()["paths"]
-    assert {"/cases/{id}/materials", "/materials/{id}/content"} <= spec.keys()
+    assert {"/cases/{case_id}/materials", "/materials/{material_id}/content"} <= spec.keys()

@@ -2,7 +2,6 @@
 fails on purpose, retried with backoff, never lost, never duplicated at the platform."""
 from __future__ import annotations
 
-import dataclasses
 import json
 
 import pytest
@@ -33,7 +32,7 @@ def platform():
 
 def reporting_engine(tmp_path, clock, url, backend="sqlite", **settings) -> Shenpi:
     base = make_engine(backend, tmp_path, clock)
-    config = dataclasses.replace(base.settings, **{
+    config = base.settings.model_copy(update={
         "upward_url": url, "upward_secret": SECRET, "upward_batch_size": 3, "upward_backoff_seconds": 30,
         "upward_backoff_cap_seconds": 300, "upward_max_attempts": 4, "upward_region": "测试市", **settings})
     return publish_five_step(Shenpi(config, database=base.db, clock=clock))

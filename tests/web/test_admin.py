@@ -2,7 +2,6 @@
 differences and the upload limit."""
 from __future__ import annotations
 
-import dataclasses
 import io
 from pathlib import Path
 
@@ -31,7 +30,7 @@ def corpus(tmp_path):
 @pytest.fixture
 def engine(engine, corpus):
     """The five-step engine, its conformance directory the small corpus above."""
-    engine.settings = dataclasses.replace(engine.settings, conformance_dir=corpus)
+    engine.settings = engine.settings.model_copy(update={"conformance_dir": corpus})
     return engine
 
 
@@ -122,7 +121,7 @@ def test_conformance_list_and_traversal_refused(admin):
 
 
 def test_missing_conformance_directory_lists_nothing(app, admin, engine, tmp_path):
-    engine.settings = dataclasses.replace(engine.settings, conformance_dir=tmp_path / "absent")
+    engine.settings = engine.settings.model_copy(update={"conformance_dir": tmp_path / "absent"})
     assert admin.get("/admin/conformance").get_json() == []
     assert "一致性测试文件" in admin.get("/admin/modeler").get_data(as_text=True)
 
@@ -195,7 +194,7 @@ def test_upload_reads_the_file_back_and_limits_its_size(admin, engine):
 @pytest.mark.skipif(not CONFORMANCE, reason=f"no conformance corpus at {CONFORMANCE_DIR}")
 @pytest.mark.parametrize("name", CONFORMANCE)
 def test_every_conformance_file_opens_and_deploys_or_is_refused_clearly(app, admin, engine, name):
-    engine.settings = dataclasses.replace(engine.settings, conformance_dir=CONFORMANCE_DIR)
+    engine.settings = engine.settings.model_copy(update={"conformance_dir": CONFORMANCE_DIR})
     assert admin.get(f"/admin/modeler?conformance={name}").status_code == 200
     content = admin.get(f"/admin/conformance/{name}").get_data()
     assert content == (CONFORMANCE_DIR / name).read_bytes()

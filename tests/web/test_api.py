@@ -20,7 +20,7 @@ def assert_error(response, status, code):
 def test_health_and_openapi_are_public(api):
     assert api.get("/api/v1/health").get_json()["status"] == "ok"
     spec = api.get("/api/v1/openapi.json").get_json()
-    assert spec["openapi"].startswith("3.") and "/cases/{id}/trail" in spec["paths"]
+    assert spec["openapi"].startswith("3.") and "/cases/{case_id}/trail" in spec["paths"]
 
 
 def test_token_required(api):

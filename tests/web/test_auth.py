@@ -102,9 +102,7 @@ def test_pages_carry_security_headers_and_html_errors(pages):
 
 def test_session_cookie_is_secure_http_only_and_same_site(engine, monkeypatch):
     set_passwords(engine, "clerk")
-    import dataclasses
-
-    settings = dataclasses.replace(engine.settings, secret_key="k" * 32, secure_cookies=True)
+    settings = engine.settings.model_copy(update={"secret_key": "k" * 32, "secure_cookies": True})
     app = create_app(settings=settings, shenpi=engine, testing=True)
     app.config.update(SESSION_COOKIE_SECURE=True)   # testing turns it off for the plain-HTTP test client
     pages = PageClient(app)

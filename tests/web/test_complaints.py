@@ -1,7 +1,6 @@
 """Complaint handling pages, the portal's view of the outcome, the complaints API and the SMS inbound callback."""
 from __future__ import annotations
 
-import dataclasses
 import re
 
 import pytest
@@ -23,7 +22,7 @@ def engine(engine):
     """The five-step engine, the head (测试局长) of 测试局, and the SMS callback's shared secret."""
     with engine.db.transaction() as session:
         session.add(User(id="head", name="测试局长", department_id="T01", posts=[HEAD_POST], roles=[OFFICIAL]))
-    engine.settings = dataclasses.replace(engine.settings, sms_inbound_secret=SECRET)
+    engine.settings = engine.settings.model_copy(update={"sms_inbound_secret": SECRET})
     return engine
 
 
@@ -116,7 +115,7 @@ def test_the_complaints_api(app, api):
     assert api.get(f"/api/v1/complaints/{cid}", headers=bearer(api, "head")).get_json()["status"] == "closed"
     assert api.get("/api/v1/complaints/99999", headers=bearer(api, "supervisor")).status_code == 404
     spec = api.get("/api/v1/openapi.json").get_json()["paths"]
-    assert {"/complaints", "/complaints/{id}/decision", "/complaints/{id}/closure", "/sms/inbound"} <= set(spec)
+    assert {"/complaints", "/complaints/{complaint_id}/decision", "/complaints/{complaint_id}/closure", "/sms/inbound"} <= set(spec)
 
 
 def test_sms_inbound_needs_the_shared_secret_and_rates_the_case(engine, api):
@@ -131,6 +130,6 @@ def test_sms_inbound_needs_the_shared_secret_and_rates_the_case(engine, api):
     assert again.status_code == 409 and again.get_json()["error"]["code"] == "invalid_state"
     bad = api.post("/api/v1/sms/inbound", json={"phone": PHONE, "text": "好"}, headers={"X-Shenpi-Sms-Secret": SECRET})
     assert bad.status_code == 400
-    engine.settings = dataclasses.replace(engine.settings, sms_inbound_secret="")
+    engine.settings = engine.settings.model_copy(update={"sms_inbound_secret": ""})
     off = api.post("/api/v1/sms/inbound", json=body, headers={"X-Shenpi-Sms-Secret": ""})
     assert off.status_code == 503 and off.get_json()["error"]["code"] == "sms_inbound_disabled"

@@ -121,5 +121,5 @@ def test_rules_fees_and_result_api(api, engine):
         complete(engine, case["id"], step)
     assert api.post(publish, headers=auth(api, "clerk")).status_code == 201
     spec = api.get("/api/v1/openapi.json").get_json()
-    assert {"/signals", "/signals/{id}/correction", "/violation-rules", "/cases/{id}/fees",
-            "/cases/{id}/result-publication"} <= set(spec["paths"])
+    assert {"/signals", "/signals/{signal_id}/correction", "/violation-rules", "/cases/{case_id}/fees",
+            "/cases/{case_id}/result-publication"} <= set(spec["paths"])

@@ -129,7 +129,7 @@ def test_api_lists_reads_and_runs_the_procedure(app, engine):
     assert supervisor("get", "/api/v1/supervision-items/424242").status_code == 404
     assert app.test_client().get("/api/v1/supervision-items").status_code == 401
     paths = app.test_client().get("/api/v1/openapi.json").get_json()["paths"]
-    assert {"/supervision-items", "/supervision-items/{id}", "/supervision-items/{id}/finding"} <= set(paths)
+    assert {"/supervision-items", "/supervision-items/{item_id}", "/supervision-items/{item_id}/finding"} <= set(paths)
 
 
 def test_filters_offer_what_is_there_and_pages_speak_english(app, engine):

@@ -6,6 +6,7 @@
 //   diagram.js   the pages that show a flow diagram (inbox task and case, portal case and matter guide): the viewer
 //   cockpit.js   the supervision cockpit;  reports.js  the evaluation pages (ECharts with only the charts they draw)
 //   modeler.js   the process modeler page: bpmn-js's Modeler and the properties panel
+//   api-docs.js  the API reference page (/api/docs): Swagger UI;  api-docs.css  its styles
 //   diagram.css  bpmn-js's diagram styles;  modeler.css  what the modeler adds (icon font, properties panel)
 //
 // Each entry is self-contained, except that the cockpit and the evaluation pages share ECharts as one chunk under
@@ -22,7 +23,7 @@ const modules = { ...common, format: 'esm', target: 'es2022', metafile: true };
 rmSync(outdir, { recursive: true, force: true });   // chunk names carry a hash: no stale chunk stays behind
 
 const builds = [
-  esbuild.build({ ...modules, entryPoints: ['src/shenpi.js', 'src/diagram.js'] }),
+  esbuild.build({ ...modules, entryPoints: ['src/shenpi.js', 'src/diagram.js', 'src/api-docs.js'] }),
   esbuild.build({
     ...modules,
     entryPoints: ['src/modeler.js'],
@@ -39,7 +40,7 @@ const builds = [
   }),
   esbuild.build({
     ...common,
-    entryPoints: ['src/diagram.css', 'src/modeler.css'],
+    entryPoints: ['src/diagram.css', 'src/modeler.css', 'src/api-docs.css'],
     // The modeler's icon font: browsers fetch only the woff2 file, the other formats are there for old ones.
     loader: { '.woff2': 'file', '.woff': 'file', '.ttf': 'file', '.eot': 'file', '.svg': 'file' },
     assetNames: 'assets/[name]-[hash]',
