@@ -8,17 +8,14 @@ import re
 import pytest
 import schemathesis
 
-from web import create_app
-
 PREFIX = "/api/v1"
 BARE = {"type": "object"}
 
 
 @pytest.fixture
-def client(five_step):
-    app = create_app(shenpi=five_step, testing=True)
+def client(app, engine):
     client = app.test_client()
-    client.token = five_step.identity.create_token("admin")
+    client.token = engine.identity.create_token("admin")
     return client
 
 
@@ -128,6 +125,6 @@ def test_the_reference_page_runs_swagger_ui_under_the_content_security_policy(cl
     assert "script-src 'self';" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
     html = page.get_data(as_text=True)
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "no inline script"
-    assert "/static/vendor/swagger-ui-bundle.js" in html and "/static/vendor/swagger-ui.css" in html
-    assert 'data-spec-url="/api/v1/openapi.json"' in html and "/static/js/api-docs.js" in html
-    assert client.get("/static/js/api-docs.js").status_code == 200
+    assert '<script type="module" src="/static/build/api-docs.js">' in html and "/static/build/api-docs.css" in html
+    assert 'data-spec-url="/api/v1/openapi.json"' in html
+    assert client.get("/static/build/api-docs.js").status_code == 200

@@ -19,7 +19,7 @@ from engine.kernel import clock as clock_module
 from web import create_app
 from web.api.contract import document
 
-from ..conftest import START
+from ..helpers import START
 from .api_seed import seeded_api
 
 SEED = 20261123
