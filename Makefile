@@ -46,9 +46,11 @@ run: install
 	$(BIN)/shenpi demo
 	$(BIN)/shenpi serve --host 127.0.0.1 --port 5000
 
-# Static checks that fail the build, one command a line: mypy over engine/ (configured in setup.cfg [mypy]).
+# Static checks that fail the build, one command a line: mypy over engine/ (setup.cfg [mypy]) and the architecture's
+# import contracts (setup.cfg [importlinter]).
 check: install
 	$(BIN)/mypy engine
+	$(BIN)/lint-imports
 
 test: check
 	$(BIN)/python -m pytest

@@ -17,7 +17,7 @@ from .cockpit import Cockpit
 from .complaints import ComplaintService
 from .config import Settings
 from .deadlines import CalendarService
-from .definitions import RepositoryService, make_script_engine
+from .definitions import ProcessOverview, RepositoryService, make_script_engine
 from .exchange import ExternalCaseService, OutboxService
 from .identity import IdentityService
 from .kernel import Clock, Database
@@ -57,6 +57,7 @@ class Shenpi:
         # definitions and time
         self.repository = RepositoryService(db, now, self.settings.max_upload_bytes)
         self.calendar = CalendarService(db, now, self.settings.office_hours)
+        self.processes = ProcessOverview(db)
         # runtime
         self.store = WorkflowStore(self.repository, make_script_engine(self.calendar.timer_functions()),
                                    self.settings.workflow_cache_size)

@@ -5,6 +5,8 @@ it expects. Keywords given to ``Settings(...)`` win over the environment; ``sett
 makes a changed copy."""
 from __future__ import annotations
 
+from typing import Any
+
 from pathlib import Path
 
 from pydantic import AliasChoices, Field, ValidationError
@@ -18,7 +20,7 @@ class InvalidSettings(ValueError):
     """An environment variable (or a keyword) whose value its setting cannot take."""
 
 
-def _variable(name: str):
+def _variable(name: str) -> AliasChoices:
     """A setting read from ``SHENPI_<name>`` where the variable's name differs from the field's."""
     return AliasChoices(ENV_PREFIX + name)
 
@@ -74,7 +76,7 @@ class Settings(BaseSettings):
     upward_backoff_seconds: float = Field(30.0, ge=0, validation_alias=_variable("UPWARD_BACKOFF"))
     upward_backoff_cap_seconds: float = Field(3600.0, ge=0, validation_alias=_variable("UPWARD_BACKOFF_CAP"))
 
-    def __init__(self, **values):
+    def __init__(self, **values: Any) -> None:
         try:
             super().__init__(**values)
         except ValidationError as exc:
@@ -88,7 +90,8 @@ class Settings(BaseSettings):
 def variable_name(field: str) -> str:
     """The environment variable a setting is read from."""
     alias = Settings.model_fields[field].validation_alias
-    return alias.choices[0] if isinstance(alias, AliasChoices) else ENV_PREFIX + field.upper()
+    first = alias.choices[0] if isinstance(alias, AliasChoices) else None
+    return first if isinstance(first, str) else ENV_PREFIX + field.upper()
 
 
 def _explain(exc: ValidationError, given: set[str]) -> str:

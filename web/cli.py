@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from engine.kernel import clock
+from engine.kernel import parse_instant
 from engine.config import InvalidSettings, Settings
 from engine.errors import EngineError
 
@@ -139,7 +139,7 @@ def sweep(as_of: str | None):
     instant = None
     if as_of:
         try:
-            instant = clock.parse_instant(as_of)
+            instant = parse_instant(as_of)
         except ValueError:
             raise click.BadParameter(f"not an ISO-8601 instant: {as_of}", param_hint="--as-of") from None
     result = _engine().sweep(instant)
@@ -188,7 +188,7 @@ def calendar():
 @click.option("--actor", default="admin", show_default=True)
 def calendar_import(file: Path, year: int | None, actor: str):
     """Import a year's arrangement from CSV (date,workday,name) or JSON ({"days": [...]})."""
-    from engine.deadlines.calendar_service import parse_arrangement
+    from engine.deadlines import parse_arrangement
 
     engine = _engine()
     try:

@@ -6,7 +6,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from engine.identity.actors import HEAD_POST, ROLE_NAMES
+from engine.identity import HEAD_POST, ROLE_NAMES
 
 from .formatting import register_filters
 from .paging import register_paging

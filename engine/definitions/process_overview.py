@@ -13,9 +13,25 @@ if TYPE_CHECKING:
     from ..kernel import Database
 
 
-def processes(db: Database, key: str | None = None) -> list[dict[str, Any]]:
-    """[{key, name, matters: [{code, name, published}], versions: [{id, version, ..., running}]}], by key;
-    the newest version last. New cases of a matter always start on the newest version of its key."""
+class ProcessOverview:
+    def __init__(self, db: Database):
+        self.db = db
+
+    def processes(self, key: str | None = None) -> list[dict[str, Any]]:
+        """[{key, name, matters: [{code, name, published}], versions: [{id, version, ..., running}]}], by key;
+        the newest version last. New cases of a matter always start on the newest version of its key."""
+        return _processes(self.db, key)
+
+    def version_xml(self, key: str, version: int | None = None) -> dict[str, Any]:
+        """One version's XML (the newest when ``version`` is None): {key, version, name, filename, xml}."""
+        return _version_xml(self.db, key, version)
+
+    def dashboard_counts(self) -> dict[str, int]:
+        """What the administration dashboard counts: definitions, processes, matters, units, users, running cases."""
+        return _dashboard_counts(self.db)
+
+
+def _processes(db: Database, key: str | None) -> list[dict[str, Any]]:
     with db.reading() as session:
         query = sa.select(ProcessDefinition).order_by(ProcessDefinition.key, ProcessDefinition.version)
         if key is not None:
@@ -44,8 +60,7 @@ def processes(db: Database, key: str | None = None) -> list[dict[str, Any]]:
     return list(by_key.values())
 
 
-def version_xml(db: Database, key: str, version: int | None = None) -> dict[str, Any]:
-    """One version's XML (the newest when ``version`` is None): {key, version, name, filename, xml}."""
+def _version_xml(db: Database, key: str, version: int | None) -> dict[str, Any]:
     with db.reading() as session:
         query = sa.select(ProcessDefinition).where(ProcessDefinition.key == key)
         if version is None:
@@ -59,7 +74,7 @@ def version_xml(db: Database, key: str, version: int | None = None) -> dict[str,
                 "filename": definition.filename, "xml": definition.xml}
 
 
-def dashboard_counts(db: Database) -> dict[str, int]:
+def _dashboard_counts(db: Database) -> dict[str, int]:
     with db.reading() as session:
         def count(query: sa.Select) -> int:
             return session.scalar(query) or 0

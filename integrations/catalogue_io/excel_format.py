@@ -9,7 +9,7 @@ import zipfile
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 
-from engine.catalogue.bulk import ImportRow, import_error
+from engine.catalogue import ImportRow, import_error
 
 from .cells import CellError, read_cell
 from .columns import (FEE_SHEET, GUIDE_SHEET, MATERIAL_SHEET, MATTER_COLUMNS, MATTER_SHEET, MEANINGS, SHEETS,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask import g, jsonify
 
-from engine.kernel.clock import parse_instant
+from engine.kernel import parse_instant
 from engine.errors import InvalidInput
 
 from . import bp

@@ -6,11 +6,11 @@ from flask import Response, flash, jsonify, make_response, render_template, requ
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from engine.runtime.case_clock import PAUSE_KINDS
-from engine.casefiles.documents import KINDS as DOCUMENT_KINDS
+from engine.runtime import PAUSE_KINDS
+from engine.casefiles import DOCUMENT_KINDS
 from engine.errors import EngineError, NotFound
-from engine.violations.fees import may_keep_fees
-from engine.runtime.task_permissions import allowed_operations
+from engine.violations import may_keep_fees
+from engine.runtime import allowed_operations
 
 from ..session import actor, engine, roles_required
 from . import bp

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from engine.errors import InvalidInput
-from engine.identity.actors import ADMIN, MONITOR
+from engine.identity import ADMIN, MONITOR
 
 from ..session import roles_required
 
