@@ -1,6 +1,7 @@
 """Fixtures: an engine on SQLite (always) and on PostgreSQL (when SHENPI_TEST_DATABASE_URL is set)."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from pathlib import Path
@@ -117,3 +118,28 @@ def five_step(shenpi):
     shenpi.catalogue.publish(FIVE_STEP_ENTRY, "admin")
     add_people(shenpi)
     return shenpi
+
+
+@contextlib.contextmanager
+def refused(kind, reason: str, **params):
+    """``pytest.raises(kind)`` that also checks the error's reason (and the given params)."""
+    with pytest.raises(kind) as caught:
+        yield caught
+    assert caught.value.reason == reason, caught.value
+    assert {k: caught.value.params.get(k) for k in params} == params, caught.value.params
+
+
+@pytest.fixture(autouse=True, scope="session")
+def compiled_catalogues():
+    """The pages and the API word messages from compiled catalogues: compile any .po newer than its .mo (as
+    `make install` does), so tests run right after a catalogue changed."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in (PROJECT_ROOT / "web" / "translations").glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source:
+                catalog = read_po(source, locale=po.parent.parent.name)
+            with mo.open("wb") as target:
+                write_mo(target, catalog, use_fuzzy=True)

@@ -11,7 +11,7 @@ import click
 
 from engine.kernel import clock
 from engine.config import Settings
-from engine.errors import EngineError
+from engine.errors import EngineError, plain
 
 
 def _engine():
@@ -29,7 +29,7 @@ def _upgrade_schema(engine) -> str:
 
 
 def _fail(exc: EngineError):
-    details = {k: v for k, v in exc.details.items()}
+    details = {k: plain(v) for k, v in exc.details.items()}
     where = " ".join(f"{k}={v}" for k, v in details.items())
     raise click.ClickException(f"{exc.code}: {exc.message}" + (f" ({where})" if where else ""))
 

@@ -13,7 +13,7 @@ def scope_units(actor: Actor) -> tuple | None:
     if actor.oversees_all:
         return None
     if not actor.is_supervisor:
-        raise PermissionDenied("the supervision cockpit is for supervisors (电子监察员、系统监管员)")
+        raise PermissionDenied("cockpit_supervisors_only")
     return units_seen(actor)
 
 

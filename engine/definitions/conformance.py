@@ -22,5 +22,5 @@ def list_files(directory: Path | None) -> list[str]:
 
 def read_file(directory: Path | None, name: str) -> bytes:
     if name not in list_files(directory):
-        raise NotFound(f"no conformance file named {name!r}")
+        raise NotFound("conformance_file_not_found", name=name)
     return (Path(directory).resolve() / name).read_bytes()

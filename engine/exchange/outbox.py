@@ -155,7 +155,7 @@ class OutboxService:
     def retry_failed(self, actor) -> int:
         """Put every failed record back in line, due now, in its batch (a manual retry from the status page)."""
         if not actor.is_admin:
-            raise PermissionDenied("only a system administrator (系统管理员) may retry upward reports")
+            raise PermissionDenied("upward_retry_not_allowed")
         now = self.clock.now()
         with self.db.transaction() as session:
             count = session.execute(_outbox.update().where(_outbox.c.status == "failed").values(
@@ -168,7 +168,7 @@ class OutboxService:
     # --- what the status page shows ---------------------------------------------------------------
     def status(self, actor, limit: int = 50) -> dict:
         if not actor.watches:
-            raise PermissionDenied("only administrators and supervisors see the upward-reporting status")
+            raise PermissionDenied("upward_status_not_allowed")
         now = self.clock.now()
         with self.db.reading() as session:
             counts = dict(session.execute(sa.select(_outbox.c.status, sa.func.count()).group_by(_outbox.c.status)).all())

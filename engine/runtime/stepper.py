@@ -156,18 +156,18 @@ class CaseStepper:
             if task_id is not None:
                 record = session.execute(SELECT_TASK_AND_CASE, {"task_id": task_id}).first()
                 if record is None:
-                    raise NotFound(f"task {task_id} does not exist")
+                    raise NotFound("task_not_found", task=task_id)
                 if record.state != OPEN_USER_TASK:
-                    raise Conflict(f"task {task_id} is already {record.state}")
+                    raise Conflict("task_not_open", task=task_id, state=record.state)
                 case = CaseRow(*(record._mapping[f"case__{c.name}"] for c in _CASE_COLUMNS))
             else:
                 found = session.execute(SELECT_CASE, {"case_id": case_id}).first()
                 if found is None:
-                    raise NotFound(f"case {case_id} does not exist")
+                    raise NotFound("case_not_found", case=case_id)
                 case = CaseRow(*found)
             resolved["case"] = case.id
             if case.status != "running":
-                raise InvalidState(f"case {case.number} has ended ({case.outcome})")
+                raise InvalidState("case_ended", number=case.number, outcome=case.outcome)
             live = self.store.checkout(session, case.id, case.definition_id, case.lock_version)
             try:
                 ctx = StepContext(session, case, live, actor_id, self.clock.now(), record=record)
@@ -176,7 +176,7 @@ class CaseStepper:
                     self.finish(ctx)
                 except sa.exc.IntegrityError:
                     # A concurrent step on the same case wrote the same task, journal or trail keys first.
-                    raise Conflict(f"case {case.number} was changed by another request; reload and try again") from None
+                    raise Conflict("case_changed_concurrently", number=case.number) from None
             except BaseException:
                 self.store.discard(case.id)
                 raise
@@ -212,7 +212,7 @@ class CaseStepper:
         head = trail.append(session, rows, (case.trail_seq, case.trail_hash) if case.trail_hash else None)
         lock["trail_seq_"], lock["trail_hash_"] = head if head else (case.trail_seq, case.trail_hash)
         if fast_sql.execute(session, statement, lock) != 1:
-            raise Conflict(f"case {case.number} was changed by another request; reload and try again")
+            raise Conflict("case_changed_concurrently", number=case.number)
 
     @staticmethod
     def _transitions(live, reopened=None):

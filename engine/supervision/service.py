@@ -30,9 +30,9 @@ MAX_TEXT = 4000
 def _text(value, field: str, what: str) -> str:
     value = value.strip() if isinstance(value, str) else ""
     if not value:
-        raise InvalidInput(f"{what} is required", field=field)
+        raise InvalidInput("required", field=field)
     if len(value) > MAX_TEXT:
-        raise InvalidInput(f"{what} is longer than {MAX_TEXT} characters", field=field)
+        raise InvalidInput("too_long", field=field, max=MAX_TEXT)
     return value
 
 
@@ -62,9 +62,9 @@ class SupervisionService:
     @staticmethod
     def _query(actor: Actor, status, light, department, kind) -> sa.Select:
         if status and status not in STATUSES:
-            raise InvalidInput(f"status must be one of {', '.join(STATUSES)}", field="status")
+            raise InvalidInput("not_one_of", field="status", allowed=list(STATUSES))
         if light and light not in LIGHTS:
-            raise InvalidInput(f"light must be one of {', '.join(LIGHTS)}", field="light")
+            raise InvalidInput("not_one_of", field="light", allowed=list(LIGHTS))
         query = sa.select(SupervisionItem)
         seen = visible_departments(actor)
         if seen is not None:
@@ -141,10 +141,10 @@ class SupervisionService:
         query = sa.select(SupervisionItem).where(SupervisionItem.id == item_id)
         item = session.scalar(query.with_for_update() if lock else query) if isinstance(item_id, int) else None
         if item is None:
-            raise NotFound(f"supervision item {item_id} does not exist")
+            raise NotFound("supervision_item_not_found", item=item_id)
         seen = visible_departments(actor)
         if seen is not None and item.department not in seen:
-            raise PermissionDenied("this supervision item belongs to a department you do not supervise")
+            raise PermissionDenied("supervision_item_not_supervised")
         return item
 
     # --- the procedure ----------------------------------------------------------------------------
@@ -160,12 +160,12 @@ class SupervisionService:
 
     def _require_supervisor(self, actor: Actor, item) -> None:
         if not may_supervise(actor, item.department):
-            raise PermissionDenied("only a supervisor of this department may do this")
+            raise PermissionDenied("supervisor_only")
 
     @staticmethod
     def _require_status(item, *statuses: str, action: str) -> None:
         if item.status not in statuses:
-            raise InvalidState(f"cannot {action}: the item is {item.status}")
+            raise InvalidState("supervision_item_status", action=action, status=item.status)
 
     def send_notice(self, item_id, actor: Actor, text) -> dict:
         """督办通知 to the department: its heads are notified; the item is ``noticed``."""
@@ -178,7 +178,7 @@ class SupervisionService:
         def apply(session, item, now):
             heads = department_heads(session, item.department)
             if not heads:
-                raise InvalidState(f"{item.department} has no head ({HEAD_POST}) to receive the notice")
+                raise InvalidState("department_has_no_head", department=item.department)
             item.status, item.notice_text, item.notice_by, item.noticed_at = NOTICED, text, actor.id, now
             notified = notify(session, heads, "supervision_notice", item, f"督办通知（督办事项 #{item.id}）：{text}", now)
             return [item_event("supervision_noticed", item, now, actor=actor.id, from_state=OPEN, to_state=NOTICED,
@@ -192,7 +192,7 @@ class SupervisionService:
 
         def check(item):
             if not heads_department(actor, item.department):
-                raise PermissionDenied("only the head of the department may respond to a supervision notice")
+                raise PermissionDenied("supervision_response_not_allowed")
             self._require_status(item, NOTICED, action="respond")
 
         def apply(session, item, now):
@@ -207,7 +207,7 @@ class SupervisionService:
     def record_finding(self, item_id, actor: Actor, text, conclusion) -> dict:
         """The supervisor's finding closes the item."""
         if conclusion not in CONCLUSIONS:
-            raise InvalidInput(f"conclusion must be one of {', '.join(CONCLUSIONS)}", field="conclusion")
+            raise InvalidInput("not_one_of", field="conclusion", allowed=list(CONCLUSIONS))
         text = _text(text, "text", "the finding")
 
         def check(item):
@@ -235,11 +235,11 @@ class SupervisionService:
         def check(item):
             self._require_supervisor(actor, item)
             if item.status == CLOSED:
-                raise InvalidState("cannot extend: the item is closed")
+                raise InvalidState("supervision_item_closed")
             if item.extended_at is not None:
-                raise InvalidState("the investigation has already been extended once; it cannot be extended again")
+                raise InvalidState("supervision_already_extended")
             if item.due_at is None:
-                raise InvalidState("this item has no investigation limit to extend")
+                raise InvalidState("supervision_no_limit")
 
         def apply(session, item, now):
             calendar = self.calendars.calendar()

@@ -24,7 +24,7 @@ def _day(value, name: str) -> _dt.date | None:
     try:
         return _dt.date.fromisoformat(str(value))
     except ValueError:
-        raise InvalidInput(f"{name} must be a date (YYYY-MM-DD)", field=name) from None
+        raise InvalidInput("date_format", field=name) from None
 
 
 class CaseSearch:
@@ -34,12 +34,12 @@ class CaseSearch:
     def search(self, actor: Actor, status=None, matter=None, department=None, light=None, date_from=None,
                date_to=None, text=None, page=1, per_page=20) -> dict:
         if status and status not in STATUSES:
-            raise InvalidInput(f"status must be one of {', '.join(STATUSES)}", field="status")
+            raise InvalidInput("not_one_of", field="status", allowed=list(STATUSES))
         if light and light not in LIGHTS:
-            raise InvalidInput(f"light must be one of {', '.join(LIGHTS)}", field="light")
+            raise InvalidInput("not_one_of", field="light", allowed=list(LIGHTS))
         first, last = _day(date_from, "date_from"), _day(date_to, "date_to")
         if first and last and last < first:
-            raise InvalidInput("the date range ends before it starts", field="date_to")
+            raise InvalidInput("date_range_reversed", field="date_to")
         page, per_page = page_bounds(page, per_page)
         where = []
         if status:

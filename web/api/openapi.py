@@ -46,7 +46,10 @@ SPEC = {
         "schemas": {
             "Error": {"type": "object", "required": ["error"], "properties": {"error": {
                 "type": "object", "required": ["code", "message"],
-                "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                "properties": {"code": {"type": "string"},
+                               "reason": {"type": "string", "description": "stable id of the engine's exact refusal"},
+                               "message": {"type": "string", "description": "in the Accept-Language (zh by default, en)"},
+                               "params": {"type": "object", "description": "the values the message interpolates"},
                                "element": {"type": ["string", "null"]}, "line": {"type": ["integer", "null"]},
                                "field": {"type": "string"},
                                "fields": {"type": "object", "additionalProperties": {"type": "string"},
@@ -60,7 +63,7 @@ SPEC = {
                 "path": {"type": "string", "description": "JSON path"}, "index": {"type": "integer"},
                 "matter": {"type": "string", "description": "the matter's code, when known"},
                 "field": {"type": ["string", "null"]}, "label": {"type": ["string", "null"]},
-                "message": {"type": "string", "description": "what is wrong, in Chinese"}}},
+                "message": {"type": "string", "description": "what is wrong, in the Accept-Language"}}},
             "CatalogueImport": {"type": "object", "required": ["new", "changed", "unchanged"], "properties": {
                 "new": {"type": "integer"}, "changed": {"type": "integer"}, "unchanged": {"type": "integer"},
                 "matters": {"type": "object", "description": "new / changed / unchanged: [{code, name, version}]"},

@@ -27,10 +27,10 @@ class InboundDisabled(EngineError):
 def sms_inbound():
     secret = engine().settings.sms_inbound_secret
     if not secret:
-        raise InboundDisabled("the SMS inbound callback is not configured (SHENPI_SMS_INBOUND_SECRET)")
+        raise InboundDisabled("sms_inbound_disabled")
     sent = request.headers.get(SECRET_HEADER, "")
     if not hmac.compare_digest(sent.encode("utf-8"), secret.encode("utf-8")):
-        raise Unauthorized(f"send the shared secret in {SECRET_HEADER}")
+        raise Unauthorized("sms_secret_required", header=SECRET_HEADER)
     body = json_body() if request.is_json or not request.form else request.form
     result = engine().sms_rating.rate_by_sms(body.get("phone"), body.get("text"))
     return jsonify({"ok": True, "case_number": result["case_number"], "overall": result["rating"]["overall"],
