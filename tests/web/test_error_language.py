@@ -257,6 +257,29 @@ def test_operation_refusals_in_the_page_language(app, engine):
     assert missing.status_code == 404 and not CJK.search(shown_message(text(missing)))
 
 
+def test_form_and_import_errors_on_the_administration_pages_are_in_the_page_language(app):
+    bad_user = {"id": "clerk", "name": "", "department": "", "email": "not-an-email", "password": "short"}
+
+    def upload():
+        return {"file": (io.BytesIO(b'{"matters": [{"code": "x"}]}'), "c.json")}
+
+    chinese = pages(app, "admin")   # before the English pages: choosing English is kept on the account
+    page = text(chinese.post("/admin/users/new", bad_user))
+    assert "该用户名已被使用" in page and "电子邮箱格式有误" in page and "用户信息有误" in page
+    page = text(chinese.post("/admin/matters/import", upload(), content_type="multipart/form-data"))
+    table = re.search(r"<tbody>(.*?)</tbody>", page, re.S).group(1)
+    assert "缺少流程标识" in table and "事项编码须为" in table
+
+    english = pages(app, "admin", lang="en")
+    page = text(english.post("/admin/users/new", bad_user))
+    errors = re.findall(r'<p class="field-error">(.*?)</p>', page, re.S)
+    assert "this user name is already in use" in errors and "the e-mail address is malformed" in errors
+    assert not CJK.search("".join(errors))
+    page = text(english.post("/admin/matters/import", upload(), content_type="multipart/form-data"))
+    table = re.search(r"<tbody>(.*?)</tbody>", page, re.S).group(1)
+    assert "process key is missing" in table and not CJK.search(table), table
+
+
 def test_engine_errors_outside_a_request_read_in_english():
     assert describe(NotFound("case_not_found", case=1)) == "case 1 does not exist"
     assert describe(Message("materials_not_in_guide", materials=["a", "b"])) == \
