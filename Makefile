@@ -5,10 +5,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
 FRONTEND := web/frontend
+MODULES  := $(FRONTEND)/node_modules/.installed-stamp
 ASSETS   := web/static/build/.installed-stamp
+SOURCES  := $(shell find $(FRONTEND)/src -type f 2>/dev/null)
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard web/translations/*/LC_MESSAGES/*.po))
 
-.PHONY: install run test test-fast bench clean translations
+.PHONY: install run check test test-fast bench clean translations
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,15 +18,17 @@ $(STAMP): setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,postgres,redis]'
 	touch $(STAMP)
 
-# Front-end libraries come from npm (never committed): htmx, ECharts, bpmn-js and its properties panel.
-$(ASSETS): $(FRONTEND)/package.json $(FRONTEND)/package-lock.json $(wildcard $(FRONTEND)/src/*.js)
+# The front end: the libraries come from npm (never committed: htmx, ECharts, bpmn-js and its properties panel,
+# Swagger UI), and
+# every script and diagram stylesheet of the pages is built from web/frontend/src by esbuild into web/static/build
+# (ES modules with shared chunks). Any change to a source file, build.mjs or the lock file rebuilds.
+$(MODULES): $(FRONTEND)/package.json $(FRONTEND)/package-lock.json
 	@command -v npm >/dev/null || { echo "npm is needed to install the front-end libraries (apt install npm)"; exit 1; }
-	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
-	mkdir -p web/static/vendor/bpmn-font
-	cp $(FRONTEND)/node_modules/htmx.org/dist/htmx.min.js $(FRONTEND)/node_modules/echarts/dist/echarts.min.js \
-	   $(FRONTEND)/node_modules/bpmn-js/dist/assets/diagram-js.css $(FRONTEND)/node_modules/bpmn-js/dist/assets/bpmn-js.css \
-	   $(FRONTEND)/node_modules/@bpmn-io/properties-panel/dist/assets/properties-panel.css web/static/vendor/
-	cp -r $(FRONTEND)/node_modules/bpmn-js/dist/assets/bpmn-font/. web/static/vendor/bpmn-font/
+	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error
+	touch $(MODULES)
+
+$(ASSETS): $(MODULES) $(FRONTEND)/build.mjs $(FRONTEND)/src $(SOURCES)
+	cd $(FRONTEND) && npm run --silent build
 	touch $(ASSETS)
 
 %.mo: %.po $(STAMP)
@@ -46,7 +50,13 @@ run: install
 	$(BIN)/shenpi demo
 	$(BIN)/shenpi serve --host 127.0.0.1 --port 5000
 
-test: install
+# Static checks that fail the build, one command a line: mypy over engine/ (setup.cfg [mypy]) and the architecture's
+# import contracts (setup.cfg [importlinter]).
+check: install
+	$(BIN)/mypy engine
+	$(BIN)/lint-imports
+
+test: check
 	$(BIN)/python -m pytest
 
 test-fast: install

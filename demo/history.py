@@ -7,12 +7,8 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import sqlalchemy as sa
-
-from engine.kernel import clock as clock_module
-from engine.kernel.clock import SHANGHAI
-from engine.identity.actors import ENGINE
-from engine.models import Matter
+from engine.identity import ENGINE
+from engine.kernel import SHANGHAI, FixedClock
 
 FOOD, GRAIN, ETHNIC, TOBACCO = "410104-XK-SP-001", "410104-XK-LS-001", "410104-QR-MZ-001", "410104-XK-YC-001"
 # (matter, days ago the application came in, days later it concluded or None while it runs)
@@ -30,8 +26,7 @@ def seed_past_cases(engine) -> list[int]:
     from demo.seed import drive
     from engine.bootstrap import Shenpi
 
-    with engine.db.reading() as session:
-        published = set(session.scalars(sa.select(Matter.code)))
+    published = {matter["code"] for matter in engine.catalogue.list_matters()}
     plan = [entry for entry in PLAN + BACKLOG if entry[0] in published]
     if not plan:
         return []
@@ -43,25 +38,21 @@ def seed_past_cases(engine) -> list[int]:
         if lasted is not None:
             events.append((_dt.datetime.combine(day + _dt.timedelta(days=lasted), _dt.time(15, 0), SHANGHAI),
                            "finish", index))
-    real_clock = clock_module.current()
-    past = clock_module.FixedClock(events[0][0])
-    past_engine = Shenpi(engine.settings, database=engine.db, clock=past)
+    past = FixedClock(events[0][0])
+    past_engine = Shenpi(engine.settings, database=engine.db, clock=past)    # its own clock; ours is untouched
     started: dict[int, int] = {}
-    try:
-        for instant, action, index in sorted(events):
-            past.set(instant)
-            past_engine.sweep()
-            if action == "start":
-                applicant = {"name": NAMES[index % len(NAMES)], "id_number": f"41010419900101{index:04d}",
-                             "phone": f"1390371{index:04d}"}
-                case = past_engine.runtime.start_case(plan[index][0], applicant, {"channel": "window"}, ENGINE)
-                started[index] = case["id"]
-                drive(past_engine, case["id"], steps=1)     # accepted the same day
-            else:
-                drive(past_engine, started[index], signers=["d01a", "d01b", "d02a"])
-                if index % 3:     # most results are published on the day; the others raise their signal
-                    past_engine.violations.fees.publish_result(started[index], ENGINE)
-    finally:
-        clock_module.install(real_clock)
+    for instant, action, index in sorted(events):
+        past.set(instant)
+        past_engine.sweep()
+        if action == "start":
+            applicant = {"name": NAMES[index % len(NAMES)], "id_number": f"41010419900101{index:04d}",
+                         "phone": f"1390371{index:04d}"}
+            case = past_engine.runtime.start_case(plan[index][0], applicant, {"channel": "window"}, ENGINE)
+            started[index] = case["id"]
+            drive(past_engine, case["id"], steps=1)     # accepted the same day
+        else:
+            drive(past_engine, started[index], signers=["d01a", "d01b", "d02a"])
+            if index % 3:     # most results are published on the day; the others raise their signal
+                past_engine.violations.fees.publish_result(started[index], ENGINE)
     engine.sweep()
     return [started[i] for i in sorted(started)]

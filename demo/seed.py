@@ -1,11 +1,11 @@
-"""Demo data: departments, officials and a few cases in different states."""
+"""Demo data: units, officials and a few cases in different states.
+
+Seeding goes through the engine's services only, as the engine (``ENGINE``, an administrator) or as the demo's
+own accounts, so every unit and account it creates has its trail row like any administrator's change."""
 from __future__ import annotations
 
-import sqlalchemy as sa
-
-from engine.identity import passwords
-from engine.identity.actors import ADMIN, APPLICANT, ENGINE, HEAD_POST, MONITOR, OFFICIAL, SUPERVISOR, split_lane
-from engine.models import Department, Matter, User
+from engine.deadlines import parse_arrangement
+from engine.identity import ADMIN, APPLICANT, ENGINE, HEAD_POST, MONITOR, OFFICIAL, SUPERVISOR
 
 PROVINCE, CITY, DISTRICT = "410000", "410100", "410104"
 DEMO_PASSWORD = "shenpi-demo-2026"   # every demo account's password; printed by `shenpi demo`
@@ -18,87 +18,67 @@ HIERARCHY = [
     ("410100-JC", "郑州市监察局", "city", CITY),
     ("410104-JC", "管城回族区监察局", "district", DISTRICT),
 ]
-
-
-def department_posts(engine) -> dict[str, set[str]]:
-    """Every department named by a matter or a lane, with the posts its lanes name."""
-    posts: dict[str, set[str]] = {}
-    with engine.db.reading() as session:
-        matters = session.execute(sa.select(Matter.department, Matter.process_key)).all()
-    for department, key in matters:
-        posts.setdefault(department, set())
-        with engine.db.reading() as session:
-            definition_id = engine.repository.latest(session, key).id
-        for lane in engine.repository.parsed(definition_id).lanes:
-            lane_department, post = split_lane(lane, department)
-            posts.setdefault(lane_department, set()).add(post)
-    return posts
+STAFF = [   # (user id, name, roles, unit): the accounts that are not a department's officials
+    ("admin", "系统管理员", [ADMIN], DISTRICT), ("supervisor", "电子监察员", [SUPERVISOR], "410100-JC"),
+    ("monitor", "系统监管员", [MONITOR], "410100-JC"),
+    ("district_supervisor", "区电子监察员", [SUPERVISOR], "410104-JC"),
+    ("applicant", "张三", [APPLICANT], None),
+]
 
 
 def seed_people(engine) -> list[str]:
-    """Departments and two officials per department; returns the created user ids."""
-    created = []
-    posts = department_posts(engine)
-    with engine.db.transaction() as session:
-        for code, name, level, parent in HIERARCHY:
-            if session.get(Department, code) is None:
-                session.add(Department(id=code, name=name, level=level, parent_id=parent))
-        session.flush()
-        for index, (department, department_posts_) in enumerate(sorted(posts.items()), start=1):
+    """The demo region's units; every unit the catalogue names, with two officials (``d01a``, ``d01b``, … in the
+    order of the units' names: 甲 holds the unit's posts and the head post, 乙 the posts; each is the other's AB岗
+    backup); and ``STAFF``. Only what is missing is created, every new account with the demo password; demo
+    accounts an earlier build made without a password get it too. Returns the ids of the accounts created."""
+    units = {unit["id"] for unit in engine.organisation.units()}
+    for code, name, level, parent in HIERARCHY:
+        if code not in units:
+            engine.organisation.create(code, name, level, parent, ENGINE)
+    unit_ids = {unit["name"]: unit["id"] for unit in engine.organisation.units()}
+    accounts = {user["id"]: user for user in engine.accounts.list_users()}
+    new, backups = [], []
+    for index, (department, posts) in enumerate(engine.catalogue.posts_by_unit().items(), start=1):
+        code = unit_ids.get(department)
+        if code is None:
             code = f"{CITY}-D{index:02d}"
-            existing = session.scalar(sa.select(Department).where(Department.name == department))
-            if existing is None:
-                session.add(Department(id=code, name=department, level="city", parent_id=CITY))
-            else:
-                code = existing.id
-            posts_here = sorted(p for p in department_posts_ if p)
-            for suffix, person, extra, backup in (("a", "甲", [HEAD_POST], "b"), ("b", "乙", [], "a")):
-                user_id = f"d{index:02d}{suffix}"
-                if session.get(User, user_id) is None:
-                    session.add(User(id=user_id, name=f"{department}工作人员{person}", department_id=code,
-                                     posts=posts_here + extra, roles=[OFFICIAL]))
-                    created.append(user_id)
-            session.flush()
-            for suffix, backup in (("a", "b"), ("b", "a")):
-                user = session.get(User, f"d{index:02d}{suffix}")
-                if user.backup_user_id is None:
-                    user.backup_user_id = f"d{index:02d}{backup}"
-        for user_id, name, roles, department in (
-            ("admin", "系统管理员", [ADMIN], DISTRICT), ("supervisor", "电子监察员", [SUPERVISOR], "410100-JC"),
-            ("monitor", "系统监管员", [MONITOR], "410100-JC"),
-            ("district_supervisor", "区电子监察员", [SUPERVISOR], "410104-JC"),
-            ("applicant", "张三", [APPLICANT], None),
-        ):
-            if session.get(User, user_id) is None:
-                session.add(User(id=user_id, name=name, department_id=department, posts=[], roles=roles))
-                created.append(user_id)
-        session.flush()
-        demo_hash = passwords.hash_password(DEMO_PASSWORD)
-        # New demo accounts, and those an earlier build created without a password, get the demo password.
-        demo_ids = [u for u in session.scalars(sa.select(User.id)) if u in created or _is_demo_account(u)]
-        for user in session.scalars(sa.select(User).where(User.id.in_(demo_ids), User.password_hash.is_(None))):
-            user.password_hash = demo_hash
-    return created
+            engine.organisation.create(code, department, "city", CITY, ENGINE)
+        for suffix, person, extra, backup in (("a", "甲", [HEAD_POST], "b"), ("b", "乙", [], "a")):
+            user_id, backup_id = f"d{index:02d}{suffix}", f"d{index:02d}{backup}"
+            if user_id not in accounts:
+                new.append({"id": user_id, "name": f"{department}工作人员{person}", "department": code,
+                            "posts": posts + extra, "roles": [OFFICIAL], "backup": backup_id})
+            elif accounts[user_id]["backup"] is None:
+                backups.append((accounts[user_id], backup_id))
+    for user_id, name, roles, department in STAFF:
+        if user_id not in accounts:
+            new.append({"id": user_id, "name": name, "department": department, "posts": [], "roles": roles})
+    if new:
+        engine.accounts.create_many(new, DEMO_PASSWORD, ENGINE)
+    for user, backup_id in backups:     # officials an earlier build made without their AB岗
+        engine.accounts.update(user["id"], {
+            "name": user["name"], "department": user["department_id"], "posts": user["posts"],
+            "roles": user["roles"], "phone": user["phone"], "email": user["email"], "backup": backup_id}, ENGINE)
+    engine.accounts.set_missing_passwords([u for u in accounts if _is_demo_account(u)], DEMO_PASSWORD, ENGINE)
+    return [row["id"] for row in new]
 
 
 def _is_demo_account(user_id: str) -> bool:
-    return user_id in {"admin", "supervisor", "monitor", "district_supervisor", "applicant"} or (
+    return user_id in {row[0] for row in STAFF} or (
         len(user_id) == 4 and user_id[0] == "d" and user_id[1:3].isdigit() and user_id[3] in "ab")
 
 
 def seed_calendar(engine) -> list[int]:
     """Import the calendar files shipped in processes/calendar for years not imported yet."""
-    from engine.deadlines.calendar_service import parse_arrangement
-    from engine.models import CalendarYear
-
+    done = set(engine.calendar.imported_years())
     imported = []
     for path in sorted((engine.settings.processes_dir / "calendar").glob("*.json")):
         rows = parse_arrangement(path.read_bytes(), path.name)
         year = rows[0]["day"].year
-        with engine.db.reading() as session:
-            if session.get(CalendarYear, year) is not None:
-                continue
+        if year in done:
+            continue
         engine.calendar.import_arrangement(year, rows, f"processes/calendar/{path.name}", "admin")
+        done.add(year)
         imported.append(year)
     return imported
 
@@ -133,15 +113,16 @@ def drive(engine, case_id: int, steps: int | None = None, verdict: str = "approv
 
 
 def seed_cases(engine) -> list[int]:
+    """A case of every published matter, applied for online by ``applicant``: a quarter just submitted, a quarter
+    one step on, a quarter approved and a quarter denied; then the 督办 items, complaints and a fee signal."""
     applicant = engine.identity.actor("applicant")
-    with engine.db.reading() as session:
-        matters = session.scalars(sa.select(Matter).order_by(Matter.code)).all()
+    matters = engine.catalogue.list_matters()
     started = []
     names = ["李明", "王芳", "赵强", "刘洋", "陈静", "杨帆", "黄磊", "周婷", "吴军", "郑华"]
     for index, matter in enumerate(matters):
         case = engine.runtime.start_case(
-            matter.code, {"name": names[index % len(names)], "id_number": f"41010419800101{index:04d}",
-                          "phone": f"1380371{index:04d}"}, {"channel": "online"}, applicant)
+            matter["code"], {"name": names[index % len(names)], "id_number": f"41010419800101{index:04d}",
+                             "phone": f"1380371{index:04d}"}, {"channel": "online"}, applicant)
         started.append(case["id"])
         plan = index % 4
         if plan == 1:
@@ -159,21 +140,18 @@ def seed_cases(engine) -> list[int]:
 
 def seed_supervision_items(engine, case_ids: list[int]) -> list[int]:
     """Two 督办 items on running cases: one waiting for a notice, one the department has been noticed about."""
-    from engine.models import Case
-    from engine.supervision.items import open_item
-
-    with engine.db.reading() as session:
-        cases = session.scalars(sa.select(Case).where(Case.id.in_(case_ids), Case.status == "running")
-                                .order_by(Case.id).limit(2)).all()
-        cases = [(c.id, c.number, c.department) for c in cases]
-    opened = []
-    for case_id, number, department in cases:
-        with engine.db.transaction() as session:
-            opened.append(open_item(session, engine.calendar.calendar(), engine.clock.now(), kind="overdue_step",
-                                    department=department, case_id=case_id,
-                                    summary=f"办件 {number} 的受理环节已超过环节时限"))
+    supervisor = engine.identity.actor("supervisor")
+    running = []
+    for case_id in sorted(case_ids):
+        case = engine.runtime.get_case(case_id, ENGINE)
+        if case["status"] == "running":
+            running.append(case)
+            if len(running) == 2:
+                break
+    opened = [engine.supervision.open_overdue_step(case["id"], supervisor,
+                                                   f"办件 {case['number']} 的受理环节已超过环节时限")["id"]
+              for case in running]
     if opened:
-        supervisor = engine.identity.actor("supervisor")
         engine.supervision.send_notice(opened[-1], supervisor, "请于三个工作日内说明超期原因，并报送整改措施。")
     return opened
 

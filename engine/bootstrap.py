@@ -1,100 +1,115 @@
-"""The engine's entry point: one object holding the repository, runtime, task and history services."""
+"""The composition root: builds the engine — every service, and the one wiring table of what runs on each event.
+
+The web application, the Celery worker, the CLI, the demo and the benchmarks all build the engine here. Services
+only store what their constructors are given; the hooks they offer run because ``wiring`` below lists them, in
+the order written there.
+"""
 from __future__ import annotations
 
+import datetime as _dt
+from collections.abc import Callable
+from typing import Any
+
 from . import models  # noqa: F401  (registers every table for create_all)
-from .kernel import clock as clock_module
-from .notices import triggers as notice_triggers
-from .trail import chain as trail
-from .organisation.accounts import AccountService
-from .public.applicant_cases import ApplicantCases
-from .deadlines.calendar_service import CalendarService
-from .runtime.case_clock import CaseClockService
-from .worklists.case_flow import CaseFlow
-from .worklists.case_search import CaseSearch
-from .runtime.stepper import CaseStepper
-from .catalogue.service import CatalogueService
-from .complaints.service import ComplaintService
-from .catalogue.bulk import CatalogueBulk
-from .cockpit.service import Cockpit
+from .casefiles import DocumentService, MaterialService
+from .catalogue import CatalogueBulk, CatalogueService, GuideService
+from .cockpit import Cockpit
+from .complaints import ComplaintService
 from .config import Settings
-from .kernel.db import Database
-from .casefiles.documents import DocumentService
-from .runtime.escalation import Escalator
-from .definitions.expressions import make_script_engine
-from .exchange.external_cases import ExternalCaseService
-from .public.feedback import FeedbackService
-from .runtime.flow_ops import FlowOperations, JointSignOff
-from .catalogue.guide import GuideService
-from .public.hall import HallBoard
-from .worklists.history import HistoryService
-from .identity.actors import IdentityService
-from .worklists.inbox import InboxService
-from .casefiles.materials import MaterialService
-from .notices.delivery import NoticeDeliveries
-from .notices.channels import NotificationSettings
-from .organisation.service import OrganisationService
+from .deadlines import CalendarService
+from .definitions import ProcessOverview, RepositoryService, make_script_engine
+from .exchange import ExternalCaseService, OutboxService
+from .identity import IdentityService
+from .kernel import Clock, Database
+from .kernel.db import Executor
+from .kernel.clock import route_spiff_timers
+from .notices import NoticeDeliveries, NotificationSettings, make_gateway
+from .notices import triggers as notice_triggers
+from .organisation import AccountService, OrganisationService
 from .performance import PerformanceService
-from .exchange.outbox import OutboxService
-from .supervision.report_access import ReportAccessLog
-from .definitions.repository import RepositoryService
-from .notices.sms import make_gateway
-from .public.sms_rating import SmsRating
-from .runtime.case_service import CaseService
-from .supervision.service import SupervisionService
-from .runtime.task_ops import TaskOperations
-from .runtime.task_service import TaskService
-from .violations.service import Violations
-from .runtime.workflow_store import WorkflowStore
+from .public import ApplicantCases, FeedbackService, HallBoard, SmsRating
+from .runtime import (
+    CaseClockService, CaseService, CaseStepper, Escalator, FlowOperations, JointSignOff, StepContext,
+    TaskOperations, TaskService, WorkflowStore,
+)
+from .runtime.wiring import StepHook, TrailObserver, Transition, Wiring
+from .supervision import ReportAccessLog, SupervisionService
+from .trail import chain as trail
+from .trail.chain import TrailRow
+from .violations import Violations
+from .worklists import CaseFlow, CaseSearch, HistoryService, InboxService
+
+# A timer that starts waiting and falls due before the next sweep is handed to Celery with an ETA after commit.
+TimerQueue = Callable[[int, _dt.datetime], None]
 
 
 class Shenpi:
-    def __init__(self, settings: Settings | None = None, database: Database | None = None, clock=None):
+    """The engine: every service, built and wired once. ``clock`` is this engine's own (the system clock unless
+    given); another engine in the same process keeps its own."""
+
+    def __init__(self, settings: Settings | None = None, database: Database | None = None,
+                 clock: Clock | None = None) -> None:
         self.settings = settings or Settings()
         self.db = database or Database(self.settings.database_url)
-        self.clock = clock_module.install(clock) if clock is not None else clock_module.current()
-        self.repository = RepositoryService(self.db, self.clock, self.settings.max_upload_bytes)
-        self.calendar = CalendarService(self.db, self.clock, self.settings.office_hours)
+        self.clock = clock or Clock()
+        route_spiff_timers()
+        db, now = self.db, self.clock
+        # definitions and time
+        self.repository = RepositoryService(db, now, self.settings.max_upload_bytes)
+        self.calendar = CalendarService(db, now, self.settings.office_hours)
+        self.processes = ProcessOverview(db)
+        # runtime
         self.store = WorkflowStore(self.repository, make_script_engine(self.calendar.timer_functions()),
                                    self.settings.workflow_cache_size)
-        self.stepper = CaseStepper(self.db, self.store, self.clock, self.calendar.calendar)
-        self.identity = IdentityService(self.db, self.clock)
-        self.catalogue = CatalogueService(self.db, self.clock, self.repository)
-        self.catalogue_bulk = CatalogueBulk(self.db, self.clock, self.catalogue)
-        self.organisation = OrganisationService(self.db, self.clock)
-        self.accounts = AccountService(self.db, self.clock, self.identity, self.repository)
-        self.case_clock = CaseClockService(self.db, self.clock, self.calendar, self.stepper)
-        self.materials = MaterialService(self.db, self.clock, self.stepper, self.case_clock, self.settings)
-        self.runtime = CaseService(self.db, self.clock, self.repository, self.store, self.stepper, self.calendar,
-                                   self.materials)
-        self.tasks = TaskService(self.db, self.clock, self.stepper, self.materials)
-        self.task_ops = TaskOperations(self.db, self.clock)
-        self.flow_ops = FlowOperations(self.db, self.clock, self.stepper)
-        self.joint = JointSignOff(self.db, self.clock, self.stepper)
-        self.history = HistoryService(self.db)
+        self.stepper = CaseStepper(db, self.store, now, self.calendar.calendar)
+        self.case_clock = CaseClockService(db, now, self.calendar, self.stepper)
+        self.materials = MaterialService(db, now, self.stepper, self.case_clock, self.settings)
+        self.runtime = CaseService(db, now, self.repository, self.store, self.stepper, self.calendar, self.materials)
+        self.tasks = TaskService(db, now, self.stepper, self.store, self.repository, self.materials)
+        self.task_ops = TaskOperations(db, now)
+        self.flow_ops = FlowOperations(db, now, self.stepper)
+        self.joint = JointSignOff(db, now, self.stepper)
         self.escalator = Escalator(self.stepper)
-        self.documents = DocumentService(self.db, self.clock, self.stepper)
-        self.inbox = InboxService(self.db, self.clock, self.calendar)
-        self.case_search = CaseSearch(self.db)
-        self.case_flow = CaseFlow(self.db, self.repository)
-        self.guide = GuideService(self.db, self.repository)
-        self.applicant_cases = ApplicantCases(self.db)
-        self.feedback = FeedbackService(self.db, self.clock, self.calendar)
-        self.complaints = ComplaintService(self.db, self.clock, self.calendar, self.settings.complaint_result_days)
+        self.documents = DocumentService(db, now)
+        # people, catalogue, what staff and the public read
+        self.identity = IdentityService(db, now)
+        self.organisation = OrganisationService(db, now)
+        self.accounts = AccountService(db, now, self.identity, self.repository)
+        self.catalogue = CatalogueService(db, now, self.repository)
+        self.catalogue_bulk = CatalogueBulk(db, now, self.catalogue)
+        self.history = HistoryService(db)
+        self.inbox = InboxService(db, now, self.calendar)
+        self.case_search = CaseSearch(db)
+        self.case_flow = CaseFlow(db, self.repository)
+        self.guide = GuideService(db, self.repository)
+        self.applicant_cases = ApplicantCases(db)
+        self.feedback = FeedbackService(db, now, self.calendar)
+        self.hall = HallBoard(db, now)
+        # notices
         self.sms_gateway = make_gateway(self.settings.sms_gateway)
-        self.sms_rating = SmsRating(self.db, self.clock, self.stepper, self.sms_gateway)
-        self.hall = HallBoard(self.db, self.clock)
-        self.external_cases = ExternalCaseService(self.db, self.clock, self.calendar, self.repository)
-        self.report_access = ReportAccessLog(self.db, self.clock)
-        self.notification_settings = NotificationSettings(self.db, self.clock)
-        self.notice_deliveries = NoticeDeliveries(self.db, self.clock)
-        self.stepper.end_hooks.append(notice_triggers.on_case_end)
-        self.supervision = SupervisionService(self.db, self.clock, self.calendar)
-        self.cockpit = Cockpit(self.db, self.clock, self.report_access)
-        self.violations = Violations(self)
-        self.performance = PerformanceService(self.db, self.clock, self.report_access)
-        self.outbox = OutboxService(self.db, self.clock, self.settings)   # upward reporting (integrations/upward)
+        self.sms_rating = SmsRating(db, now, self.sms_gateway)
+        self.notification_settings = NotificationSettings(db, now)
+        self.notice_deliveries = NoticeDeliveries(db, now)
+        # supervision
+        self.report_access = ReportAccessLog(db, now)
+        self.supervision = SupervisionService(db, now, self.calendar)
+        self.complaints = ComplaintService(db, now, self.calendar, self.settings.complaint_result_days)
+        self.violations = Violations(db, now, self.calendar)
+        self.cockpit = Cockpit(db, now, self.report_access)
+        self.performance = PerformanceService(db, now, self.report_access)
+        # integrations
+        self.external_cases = ExternalCaseService(db, now, self.calendar, self.repository)
+        self.outbox = OutboxService(db, now, self.settings)   # upward reporting (integrations/upward)
+        self.wire()
 
-    def sweep(self, as_of=None) -> dict:
+    def wire(self, timer_queue: TimerQueue | None = None, horizon: _dt.timedelta | None = None) -> Wiring:
+        """Install the wiring table; with ``timer_queue``, timers due within ``horizon`` are queued after commit."""
+        table = wiring(self, _queue_soon(timer_queue, horizon) if timer_queue else None)
+        self.stepper.wiring = table
+        trail.observe(self.db.engine, _observe_all(table.trail))
+        return table
+
+    def sweep(self, as_of: _dt.datetime | None = None) -> dict[str, Any]:
         """Fire due timers and re-evaluate due lights: what Celery beat runs periodically."""
         return {"timers": self.runtime.fire_due_timers(as_of), "lights": self.case_clock.refresh_lights(as_of),
                 "supervision_items": self.supervision.sweep(as_of),
@@ -108,3 +123,53 @@ class Shenpi:
         with self.db.transaction() as session:
             trail.ensure_head(session)
         self.violations.rules.seed()
+
+
+def wiring(engine: Shenpi, queue_timers: StepHook | None = None) -> Wiring:
+    """THE table: what runs on each event, in this order."""
+    return Wiring(
+        step=(                                        # every step, before it is written
+            engine.case_clock.on_step,                # the acceptance step starts the case clock
+            engine.escalator.on_step,                 # a step's limit timer fired: escalate the open steps
+            engine.violations.hooks.on_step,          # procedure run on a withdrawn/changed matter; late forwarding
+            *((queue_timers,) if queue_timers else ()),   # timers due before the next sweep go to Celery
+        ),
+        end=(                                         # a step that ends the case
+            engine.documents.licence_on_approval,     # an approval issues the electronic licence
+            engine.sms_rating.on_case_end,            # the applicant is invited to rate by SMS (after commit)
+            notice_triggers.on_case_end,              # the applicant is told the decision
+            engine.violations.hooks.on_end,           # decision late, refusal without reasons
+        ),
+        failure=(                                     # a step that failed and was rolled back
+            engine.case_clock.on_failure,             # missing calendar data alerts the administrators
+        ),
+        supplement=(                                  # a later 补正 notice on the same case
+            engine.violations.hooks.on_supplement_notice,   # repeated supplement notice
+        ),
+        trail=engine.outbox.trail_observers,          # every trail append: upward-reporting records
+    )
+
+
+def _queue_soon(queue: TimerQueue, horizon: _dt.timedelta | None) -> StepHook:
+    ahead = horizon or _dt.timedelta(0)
+
+    def queue_soon(ctx: StepContext, _transitions: list[Transition]) -> None:
+        soon = [due for due in ctx.timers if due <= ctx.now + ahead]
+        if soon:
+            case_id, due = ctx.case.id, min(soon)
+            ctx.after_commit.append(lambda: queue(case_id, due))
+
+    return queue_soon
+
+
+def _observe_all(observers: tuple[TrailObserver, ...]) -> TrailObserver | None:
+    if not observers:
+        return None
+    if len(observers) == 1:
+        return observers[0]
+
+    def observe(connection: Executor, rows: list[TrailRow]) -> None:
+        for observer in observers:
+            observer(connection, rows)
+
+    return observe

@@ -1,66 +1,105 @@
-"""Settings from ``SHENPI_*`` environment variables, with embedded-mode defaults."""
+"""Settings from ``SHENPI_*`` environment variables, with embedded-mode defaults.
+
+A value that does not fit its setting fails at once with :class:`InvalidSettings`, naming the variable and what
+it expects. Keywords given to ``Settings(...)`` win over the environment; ``settings.model_copy(update={...})``
+makes a changed copy."""
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
+from typing import Any
+
 from pathlib import Path
 
+from pydantic import AliasChoices, Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENV_PREFIX = "SHENPI_"
 
 
-def _env(name: str, default: str) -> str:
-    return os.environ.get(f"SHENPI_{name}", default)
+class InvalidSettings(ValueError):
+    """An environment variable (or a keyword) whose value its setting cannot take."""
 
 
-@dataclass(frozen=True)
-class Settings:
-    database_url: str = field(default_factory=lambda: _env("DATABASE_URL", f"sqlite:///{PROJECT_ROOT / 'instance' / 'shenpi.db'}"))
-    broker_url: str = field(default_factory=lambda: _env("BROKER_URL", f"filesystem://{PROJECT_ROOT / 'instance' / 'broker'}"))
+def _variable(name: str) -> AliasChoices:
+    """A setting read from ``SHENPI_<name>`` where the variable's name differs from the field's."""
+    return AliasChoices(ENV_PREFIX + name)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, validate_by_name=True,
+                                      validate_by_alias=True, extra="forbid")
+
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'instance' / 'shenpi.db'}"
+    broker_url: str = f"filesystem://{PROJECT_ROOT / 'instance' / 'broker'}"
     # Empty: the web application generates one and keeps it in instance/secret_key.
-    secret_key: str = field(default_factory=lambda: _env("SECRET_KEY", ""))
+    secret_key: str = ""
     # Session cookies only over HTTPS; `shenpi serve` on a loopback address turns this off for plain HTTP.
-    secure_cookies: bool = field(default_factory=lambda: _env("SECURE_COOKIES", "1") not in ("0", "false", "no"))
-    rate_limit_storage: str = field(default_factory=lambda: _env("RATE_LIMIT_STORAGE", "memory://"))
-    processes_dir: Path = field(default_factory=lambda: Path(_env("PROCESSES_DIR", str(PROJECT_ROOT / "processes"))))
-    max_upload_bytes: int = field(default_factory=lambda: int(_env("MAX_UPLOAD_BYTES", str(2 * 1024 * 1024))))
+    secure_cookies: bool = True
+    rate_limit_storage: str = "memory://"
+    processes_dir: Path = PROJECT_ROOT / "processes"
+    max_upload_bytes: int = Field(2 * 1024 * 1024, ge=0)
     # One request may carry several files (an application with its materials).
-    max_request_bytes: int = field(default_factory=lambda: int(_env("MAX_REQUEST_BYTES", str(20 * 1024 * 1024))))
-    sweep_interval_seconds: float = field(default_factory=lambda: float(_env("SWEEP_INTERVAL", "30")))
-    workflow_cache_size: int = field(default_factory=lambda: int(_env("WORKFLOW_CACHE_SIZE", "2000")))
+    max_request_bytes: int = Field(20 * 1024 * 1024, ge=0)
+    sweep_interval_seconds: float = Field(30.0, gt=0, validation_alias=_variable("SWEEP_INTERVAL"))
+    workflow_cache_size: int = Field(2000, ge=0)
     # BPMN files the modeler offers to open (a conformance corpus); a missing directory offers none.
-    conformance_dir: Path = field(default_factory=lambda: Path(_env("CONFORMANCE_DIR", str(PROJECT_ROOT.parent / "shared" / "conformance"))))
+    conformance_dir: Path = PROJECT_ROOT.parent / "shared" / "conformance"
     # Case materials (申请材料): content-addressed files; per-file size is max_upload_bytes.
-    files_dir: Path = field(default_factory=lambda: Path(_env("FILES_DIR", str(PROJECT_ROOT / "instance" / "files"))))
-    max_case_files: int = field(default_factory=lambda: int(_env("MAX_CASE_FILES", "50")))
-    max_case_bytes: int = field(default_factory=lambda: int(_env("MAX_CASE_BYTES", str(100 * 1024 * 1024))))
-    office_hours: str = field(default_factory=lambda: _env("OFFICE_HOURS", "09:00-12:00,13:30-17:30"))
+    files_dir: Path = PROJECT_ROOT / "instance" / "files"
+    max_case_files: int = Field(50, ge=0)
+    max_case_bytes: int = Field(100 * 1024 * 1024, ge=0)
+    office_hours: str = "09:00-12:00,13:30-17:30"
     # Notices by e-mail: no host, no e-mail (deliveries wait and fail with that reason).
-    smtp_host: str = field(default_factory=lambda: _env("SMTP_HOST", ""))
-    smtp_port: int = field(default_factory=lambda: int(_env("SMTP_PORT", "25")))
-    smtp_sender: str = field(default_factory=lambda: _env("SMTP_SENDER", "shenpi@localhost"))
-    smtp_user: str = field(default_factory=lambda: _env("SMTP_USER", ""))
-    smtp_password: str = field(default_factory=lambda: _env("SMTP_PASSWORD", ""))
-    smtp_starttls: bool = field(default_factory=lambda: _env("SMTP_STARTTLS", "0") in ("1", "true", "yes"))
-    notify_interval_seconds: float = field(default_factory=lambda: float(_env("NOTIFY_INTERVAL", "30")))
+    smtp_host: str = ""
+    smtp_port: int = Field(25, ge=0, le=65535)
+    smtp_sender: str = "shenpi@localhost"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    notify_interval_seconds: float = Field(30.0, gt=0, validation_alias=_variable("NOTIFY_INTERVAL"))
     # Complaints: working days a department has for its result once a complaint is forwarded to it.
-    complaint_result_days: int = field(default_factory=lambda: int(_env("COMPLAINT_RESULT_DAYS", "10")))
+    complaint_result_days: int = Field(10, ge=1)
     # SMS: the gateway that sends texts ("logging": write them to the log), and the shared secret the SMS
     # provider sends with inbound replies (empty: the inbound callback is switched off).
-    sms_gateway: str = field(default_factory=lambda: _env("SMS_GATEWAY", "logging"))
-    sms_inbound_secret: str = field(default_factory=lambda: _env("SMS_INBOUND_SECRET", ""))
+    sms_gateway: str = "logging"
+    sms_inbound_secret: str = ""
     # Upward reporting to the provincial supervision platform (integrations/upward); empty URL: no reporting.
-    upward_url: str = field(default_factory=lambda: _env("UPWARD_URL", ""))
-    upward_platform_code: str = field(default_factory=lambda: _env("UPWARD_PLATFORM_CODE", "shenpi"))
-    upward_region: str = field(default_factory=lambda: _env("UPWARD_REGION", ""))
-    upward_secret: str = field(default_factory=lambda: _env("UPWARD_SECRET", ""))   # HMAC-SHA256 key of the body
-    upward_token: str = field(default_factory=lambda: _env("UPWARD_TOKEN", ""))     # or a bearer token
-    upward_batch_size: int = field(default_factory=lambda: int(_env("UPWARD_BATCH_SIZE", "500")))
-    upward_interval_seconds: float = field(default_factory=lambda: float(_env("UPWARD_INTERVAL", "60")))
-    upward_timeout_seconds: float = field(default_factory=lambda: float(_env("UPWARD_TIMEOUT", "10")))
-    upward_max_attempts: int = field(default_factory=lambda: int(_env("UPWARD_MAX_ATTEMPTS", "8")))
-    upward_backoff_seconds: float = field(default_factory=lambda: float(_env("UPWARD_BACKOFF", "30")))
-    upward_backoff_cap_seconds: float = field(default_factory=lambda: float(_env("UPWARD_BACKOFF_CAP", "3600")))
+    upward_url: str = ""
+    upward_platform_code: str = "shenpi"
+    upward_region: str = ""
+    upward_secret: str = ""   # HMAC-SHA256 key of the body
+    upward_token: str = ""    # or a bearer token
+    upward_batch_size: int = Field(500, ge=1)
+    upward_interval_seconds: float = Field(60.0, gt=0, validation_alias=_variable("UPWARD_INTERVAL"))
+    upward_timeout_seconds: float = Field(10.0, gt=0, validation_alias=_variable("UPWARD_TIMEOUT"))
+    upward_max_attempts: int = Field(8, ge=1)
+    upward_backoff_seconds: float = Field(30.0, ge=0, validation_alias=_variable("UPWARD_BACKOFF"))
+    upward_backoff_cap_seconds: float = Field(3600.0, ge=0, validation_alias=_variable("UPWARD_BACKOFF_CAP"))
+
+    def __init__(self, **values: Any) -> None:
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:
+            raise InvalidSettings(_explain(exc, given=set(values))) from None
 
     @property
     def embedded_broker(self) -> bool:
         return self.broker_url.startswith(("filesystem://", "memory://"))
+
+
+def variable_name(field: str) -> str:
+    """The environment variable a setting is read from."""
+    alias = Settings.model_fields[field].validation_alias
+    first = alias.choices[0] if isinstance(alias, AliasChoices) else None
+    return first if isinstance(first, str) else ENV_PREFIX + field.upper()
+
+
+def _explain(exc: ValidationError, given: set[str]) -> str:
+    problems = []
+    for error in exc.errors(include_url=False):
+        field = str(error["loc"][0]) if error["loc"] else ""
+        if field not in Settings.model_fields:   # reported under the variable's own name
+            field = next((name for name in Settings.model_fields if variable_name(name) == field), field)
+        source = f"Settings({field}=" if field in given else variable_name(field) + "="
+        problems.append(f"{source}{error['input']!r}{')' if field in given else ''}: {error['msg'].lower()}")
+    return "invalid setting: " + "; ".join(problems)

@@ -17,14 +17,16 @@ Adding a refusal: raise ``InvalidInput("new_reason", field=..., name=...)``, add
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 import datetime as _dt
+from typing import Any
 
 # Params that are also top-level keys of the API's error body (as they were before reasons existed); the other
 # params go under ``params``.
 DETAIL_KEYS = ("field", "fields", "errors", "error_count", "element", "line", "limit", "day", "year")
 
 
-def english(reason: str, params: dict) -> str:
+def english(reason: str, params: dict[str, Any]) -> str:
     """The reason's English wording with its params; an unknown reason is taken as the text itself."""
     template = MESSAGES.get(reason)
     if template is None:
@@ -32,9 +34,9 @@ def english(reason: str, params: dict) -> str:
     return fill(template, params, ", ")
 
 
-def fill(template: str, params: dict, separator: str, shown=str) -> str:
+def fill(template: str, params: dict[str, Any], separator: str, shown: Callable[[Any], str] = str) -> str:
     """``template % params`` with lists joined by ``separator`` and every value passed through ``shown``."""
-    def value(v):
+    def value(v: Any) -> str:
         if isinstance(v, (list, tuple, set, frozenset)):
             return separator.join(value(item) for item in v)
         return shown(v)
@@ -48,25 +50,28 @@ def fill(template: str, params: dict, separator: str, shown=str) -> str:
 class Message(str):
     """A message for a person: ``str`` is its English text; ``reason`` and ``params`` let the web layer word it."""
 
-    def __new__(cls, reason: str, /, **params):
+    reason: str
+    params: dict[str, Any]
+
+    def __new__(cls, reason: str, /, **params: Any) -> Message:
         params = {k: v for k, v in params.items() if v is not None}
         self = super().__new__(cls, english(reason, params))
         self.reason = reason
         self.params = params
         return self
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[[str, dict[str, Any]], Message], tuple[str, dict[str, Any]]]:
         return _message, (self.reason, self.params)
 
     def __repr__(self) -> str:
         return f"Message({self.reason!r}, {self.params!r})"
 
 
-def _message(reason: str, params: dict) -> Message:
+def _message(reason: str, params: dict[str, Any]) -> Message:
     return Message(reason, **params)
 
 
-def plain(value):
+def plain(value: Any) -> Any:
     """A param as JSON: numbers, text, lists and objects stay; anything else (dates, …) becomes text."""
     if value is None or isinstance(value, (bool, int, float)):
         return value
@@ -85,14 +90,14 @@ class EngineError(Exception):
     code = "engine_error"
     status = 400
 
-    def __init__(self, reason: str, /, **params):
+    def __init__(self, reason: str, /, **params: Any) -> None:
         self.message = Message(reason, **params)
         super().__init__(self.message)
         self.reason = reason
         self.params = self.message.params
         self.details = {k: v for k, v in self.params.items() if k in DETAIL_KEYS}
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The API's error body with the English message (the web layer words it for the reader)."""
         body = {"code": self.code, "reason": self.reason, "message": str(self.message),
                 **{k: plain(v) for k, v in self.details.items()}}
@@ -149,12 +154,12 @@ class ProcessValidationError(EngineError):
     code = "invalid_process"
     status = 422
 
-    def __init__(self, reason: str, /, element: str | None = None, line: int | None = None, **params):
+    def __init__(self, reason: str, /, element: str | None = None, line: int | None = None, **params: Any) -> None:
         super().__init__(reason, element=element, line=line, **params)
         self.element = element
         self.line = line
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {**super().to_dict(), "element": self.element, "line": self.line}
 
 

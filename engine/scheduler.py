@@ -8,23 +8,27 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from celery import Celery
 
 from .config import PROJECT_ROOT, Settings
 
+if TYPE_CHECKING:
+    from .bootstrap import Shenpi
+
 log = logging.getLogger(__name__)
-_engine = None
-_app = None
+_engine: Shenpi | None = None
+_app: Celery | None = None
 
 
-def bind_engine(engine) -> None:
+def bind_engine(engine: Shenpi) -> None:
     """Share an existing engine object with the tasks (embedded mode, tests)."""
     global _engine
     _engine = engine
 
 
-def engine():
+def engine() -> Shenpi:
     global _engine
     if _engine is None:
         from .bootstrap import Shenpi
@@ -59,32 +63,24 @@ def make_celery(settings: Settings | None = None) -> Celery:
     return app
 
 
-def attach(engine_, app: Celery) -> None:
+def attach(engine_: Shenpi, app: Celery) -> None:
     """Queue timers that start waiting and fall due before the next sweep with an ETA (after commit)."""
     global _app
     _app = app
     bind_engine(engine_)
-    horizon = _dt.timedelta(seconds=app.conf.shenpi_horizon_seconds)
-
-    def queue_soon(ctx, _transitions):
-        soon = [due for due in ctx.timers if due <= ctx.now + horizon]
-        if soon:
-            case_id, due = ctx.case.id, min(soon)
-            ctx.after_commit.append(lambda: enqueue(case_id, due))
-
-    engine_.stepper.hooks.append(queue_soon)
+    engine_.wire(timer_queue=enqueue, horizon=_dt.timedelta(seconds=app.conf.shenpi_horizon_seconds))
 
 
 def enqueue(case_id: int, due: _dt.datetime) -> None:
     if _app is None:
         return
     try:
-        _app.tasks["shenpi.fire_case"].apply_async(args=[case_id], eta=due)
+        _app.tasks["shenpi.fire_case"].apply_async(args=[case_id], eta=due)  # type: ignore[arg-type]  # a list is fine
     except Exception as exc:  # noqa: BLE001 - the beat sweep fires the timer anyway
         log.warning("could not queue the timer of case %s for %s: %s", case_id, due.isoformat(), exc)
 
 
-def sweep(as_of: str | None = None) -> dict:
+def sweep(as_of: str | None = None) -> dict[str, Any]:
     """Fire every timer and light change due by ``as_of`` (ISO-8601) or by now; queue the ones due
     before the next sweep with an ETA. The sweep is the source of truth: a queued timer that is lost
     or early is fired by a later sweep."""

@@ -1,32 +1,42 @@
-"""Fixtures: an engine on SQLite (always) and on PostgreSQL (when SHENPI_TEST_DATABASE_URL is set)."""
+"""The engine fixtures, for every kind of test: an engine on SQLite (always) and on PostgreSQL (when
+SHENPI_TEST_DATABASE_URL is set), on the fixed test clock. The web fixtures (app, api) are in web/conftest.py, the
+browser's in browser/conftest.py; what tests share besides fixtures is in helpers.py.
+
+Each folder marks its tests (unit, integration, web, browser; browser tests are slow too), and every test that runs
+on PostgreSQL is marked postgres: ``-m "not slow"``, ``-m web``, ``-m "not postgres"`` select by them."""
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-import os
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
-from engine.kernel import clock as clock_module
-from engine.config import PROJECT_ROOT, Settings
-from engine.kernel.db import Base, Database, create_db_engine
-from engine.identity.actors import ADMIN, APPLICANT, OFFICIAL, SUPERVISOR
-from engine.models import Department, User
 from engine.bootstrap import Shenpi
+from engine.config import PROJECT_ROOT
+from engine.kernel import clock as clock_module
 
-FIXTURES = Path(__file__).parent / "fixtures"
-PROCESSES = PROJECT_ROOT / "processes"
-PG_URL = os.environ.get("SHENPI_TEST_DATABASE_URL")
-BROKER_URL = os.environ.get("SHENPI_TEST_BROKER_URL")
-START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=clock_module.SHANGHAI)
+from .helpers import BACKENDS, START, make_engine, october_figures, publish_five_step
 
-BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+TESTS = Path(__file__).parent
+FOLDER_MARKERS = {"unit": ("unit",), "integration": ("integration",), "web": ("web",), "browser": ("browser", "slow")}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        try:
+            folder = item.path.relative_to(TESTS).parts[0]
+        except ValueError:
+            continue
+        for name in FOLDER_MARKERS.get(folder, ()):
+            item.add_marker(name)
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and any(value == "postgresql" for value in callspec.params.values()
+                                        if isinstance(value, str)):
+            item.add_marker("postgres")
 
 
 @pytest.fixture
 def clock():
+    """The engine's clock fixed at START (Monday 23 November 2026, 09:00 in Shanghai); tests move it on."""
     fixed = clock_module.FixedClock(START)
     previous = clock_module.current()
     clock_module.install(fixed)
@@ -34,45 +44,10 @@ def clock():
     clock_module.install(previous)
 
 
-_pg_engine = None
-
-
-def _postgres_database() -> Database:
-    if _pg_engine is None:
-        reset_postgres_schema()
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-    with _pg_engine.begin() as conn:
-        conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    return Database(engine=_pg_engine)
-
-
-def reset_postgres_schema() -> None:
-    """Empty the PostgreSQL test database (whatever an earlier build or another test left) and create the tables."""
-    global _pg_engine
-    if _pg_engine is None:
-        _pg_engine = create_db_engine(PG_URL)
-    from engine import models  # noqa: F401
-
-    with _pg_engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
-    Base.metadata.create_all(_pg_engine)
-
-
-def make_engine(backend: str, tmp_path: Path, clock) -> Shenpi:
-    if backend == "postgresql":
-        database = _postgres_database()
-    else:
-        database = Database(f"sqlite:///{tmp_path / 'shenpi.db'}")
-    settings = Settings(database_url=str(database.engine.url), broker_url="memory://", processes_dir=PROCESSES,
-                        files_dir=tmp_path / "files")
-    engine = Shenpi(settings, database=database, clock=clock)
-    engine.init_db()
-    return engine
-
-
 @pytest.fixture(params=BACKENDS)
-def shenpi(request, tmp_path, clock) -> Shenpi:
+def bare_engine(request, tmp_path, clock) -> Shenpi:
+    """An engine on an empty database: no process, no matter, no department, no people. Once on SQLite and once
+    on PostgreSQL."""
     engine = make_engine(request.param, tmp_path, clock)
     yield engine
     if request.param == "sqlite":
@@ -80,53 +55,26 @@ def shenpi(request, tmp_path, clock) -> Shenpi:
 
 
 @pytest.fixture
-def sqlite_shenpi(tmp_path, clock) -> Shenpi:
+def bare_sqlite_engine(tmp_path, clock) -> Shenpi:
+    """An engine on an empty database, on SQLite only."""
     engine = make_engine("sqlite", tmp_path, clock)
     yield engine
     engine.db.engine.dispose()
 
 
-def add_people(engine: Shenpi, department: str = "测试局", posts=("受理窗口", "承办人", "审核人", "批准人", "制证发证")):
-    with engine.db.transaction() as session:
-        session.add(Department(id="T00", name="测试市人民政府", level="city"))
-        session.add(Department(id="TJC", name="测试市监察局", level="city", parent_id="T00"))
-        session.add(Department(id="T01", name=department, level="city", parent_id="T00"))
-        session.add(Department(id="T02", name="其他局", level="city", parent_id="T00"))
-        session.add(Department(id="X00", name="外县人民政府", level="district"))
-        session.add(Department(id="XJC", name="外县监察局", level="district", parent_id="X00"))
-        session.flush()
-        session.add(User(id="clerk", name="窗口甲", department_id="T01", posts=list(posts), roles=[OFFICIAL]))
-        session.add(User(id="clerk2", name="窗口乙", department_id="T01", posts=list(posts), roles=[OFFICIAL]))
-        session.add(User(id="outsider", name="他局人员", department_id="T02", posts=list(posts), roles=[OFFICIAL]))
-        session.add(User(id="admin", name="管理员", department_id="T01", posts=[], roles=[ADMIN]))
-        session.add(User(id="supervisor", name="监察员", department_id="TJC", posts=[], roles=[SUPERVISOR]))
-        session.add(User(id="far_supervisor", name="外县监察员", department_id="XJC", posts=[], roles=[SUPERVISOR]))
-        session.add(User(id="citizen", name="张三", department_id=None, posts=[], roles=[APPLICANT]))
-
-
-FIVE_STEP_ENTRY = dict(
-    code="TEST-0001", key="five_step", name="测试事项", department="测试局", type="行政许可",
-    legal_basis=["《中华人民共和国行政许可法》"], statutory_limit_days=20, promised_limit_days=10,
-    handling="承诺件", star_level=3, process_file="five_step.bpmn", conditions=["测试"], materials=[],
-)
+@pytest.fixture
+def five_step_engine(bare_engine) -> Shenpi:
+    """An engine with the five-step test flow (fixtures/five_step.bpmn) published as matter TEST-0001 of 测试局, and
+    the test departments and people of helpers.add_people (clerk, clerk2, outsider, admin, supervisor,
+    far_supervisor, citizen). Once on SQLite and once on PostgreSQL."""
+    return publish_five_step(bare_engine)
 
 
 @pytest.fixture
-def five_step(shenpi):
-    """An engine with the five-step test flow published as matter TEST-0001 and a few officials."""
-    shenpi.repository.deploy((FIXTURES / "five_step.bpmn").read_bytes(), "five_step.bpmn", actor="admin")
-    shenpi.catalogue.publish(FIVE_STEP_ENTRY, "admin")
-    add_people(shenpi)
-    return shenpi
-
-
-@contextlib.contextmanager
-def refused(kind, reason: str, **params):
-    """``pytest.raises(kind)`` that also checks the error's reason (and the given params)."""
-    with pytest.raises(kind) as caught:
-        yield caught
-    assert caught.value.reason == reason, caught.value
-    assert {k: caught.value.params.get(k) for k in params} == params, caught.value.params
+def october(five_step_engine, clock):
+    """The five-step engine with October 2026's known figures for the performance evaluation
+    (helpers.october_figures); the case ids on_time, late and running."""
+    return october_figures(five_step_engine, clock)
 
 
 @pytest.fixture(autouse=True, scope="session")

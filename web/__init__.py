@@ -44,11 +44,13 @@ def create_app(settings: Settings | None = None, shenpi: Shenpi | None = None, t
     _init_pages(app)
 
     from .api import bp as api_bp
+    from .api.reference import docs_bp as api_docs_bp
     from .errors import register_error_handlers
     from .verify import bp as verify_bp
 
     csrf.exempt(api_bp)   # the API authenticates with bearer tokens, not cookies
     app.register_blueprint(api_bp)
+    app.register_blueprint(api_docs_bp)
     app.register_blueprint(verify_bp)
     for blueprint in _page_blueprints():
         app.register_blueprint(blueprint)

@@ -1,7 +1,6 @@
 """The ``shenpi`` command."""
 from __future__ import annotations
 
-import dataclasses
 import os
 import subprocess
 import sys
@@ -9,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from engine.kernel import clock
-from engine.config import Settings
+from engine.kernel import parse_instant
+from engine.config import InvalidSettings, Settings
 from engine.errors import EngineError, plain
 
 
@@ -37,6 +36,10 @@ def _fail(exc: EngineError):
 @click.group()
 def main():
     """Shenpi 审批: approval engine with electronic supervision."""
+    try:
+        Settings()
+    except InvalidSettings as exc:   # a bad SHENPI_* variable: say which and what it expects
+        raise click.ClickException(str(exc)) from None
 
 
 @main.command("init-db")
@@ -87,7 +90,7 @@ def serve(host: str, port: int, no_worker: bool):
 
     settings = Settings()
     if host in ("127.0.0.1", "localhost", "::1") and "SHENPI_SECURE_COOKIES" not in os.environ:
-        settings = dataclasses.replace(settings, secure_cookies=False)   # plain HTTP on this machine only
+        settings = settings.model_copy(update={"secure_cookies": False})   # plain HTTP on this machine only
     worker = None
     if settings.embedded_broker and not no_worker:
         worker = subprocess.Popen([sys.executable, "-m", "web.cli", "worker"], env=os.environ.copy())
@@ -136,10 +139,9 @@ def sweep(as_of: str | None):
     instant = None
     if as_of:
         try:
-            instant = clock.parse_instant(as_of)
+            instant = parse_instant(as_of)
         except ValueError:
             raise click.BadParameter(f"not an ISO-8601 instant: {as_of}", param_hint="--as-of") from None
-        clock.install(clock.FixedClock(instant))
     result = _engine().sweep(instant)
     click.echo(f"advanced {result['timers']} case(s) with due timers; {result['lights']} light(s) changed; "
                f"{result.get('supervision_items', 0)} supervision item light(s) changed")
@@ -186,7 +188,7 @@ def calendar():
 @click.option("--actor", default="admin", show_default=True)
 def calendar_import(file: Path, year: int | None, actor: str):
     """Import a year's arrangement from CSV (date,workday,name) or JSON ({"days": [...]})."""
-    from engine.deadlines.calendar_service import parse_arrangement
+    from engine.deadlines import parse_arrangement
 
     engine = _engine()
     try:
@@ -302,10 +304,9 @@ def demo(cases: bool):
         click.echo(f"demo accounts (password {demo_data.DEMO_PASSWORD}): admin, supervisor, monitor, "
                    f"district_supervisor, applicant, d01a, d01b, … (officials of each department)")
     if cases:
-        from engine.models import Case
+        from engine.identity import ENGINE
 
-        with engine.db.reading() as session:
-            existing = session.query(Case).count()
+        existing = engine.case_search.search(ENGINE, per_page=1)["total"]
         if existing == 0:
             from demo.history import seed_past_cases
 

@@ -8,7 +8,7 @@ from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
-from engine.kernel.db import Base
+from engine.kernel import Base
 
 
 class _SharedEngineSQLAlchemy(SQLAlchemy):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from engine.kernel.clock import SHANGHAI
+from engine.kernel import SHANGHAI
 
 
 def _parse(value):

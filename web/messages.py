@@ -86,10 +86,10 @@ def _shown(value) -> str:
 def _terms() -> frozenset:
     """The engine's fixed Chinese names that may appear in params (levels, roles, matter types, pause kinds);
     the pages' catalogue translates them (web/i18n_names.py lists them)."""
-    from engine.catalogue.service import HANDLING, TYPES
-    from engine.identity.actors import ROLE_NAMES
-    from engine.organisation.service import LEVEL_NAMES
-    from engine.runtime.case_clock import PAUSE_KINDS
+    from engine.catalogue import HANDLING, TYPES
+    from engine.identity import ROLE_NAMES
+    from engine.organisation import LEVEL_NAMES
+    from engine.runtime import PAUSE_KINDS
 
     return frozenset((*HANDLING, *TYPES, *ROLE_NAMES.values(), *LEVEL_NAMES.values(), *PAUSE_KINDS.values()))
 

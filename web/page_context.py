@@ -6,7 +6,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from engine.identity.actors import HEAD_POST, ROLE_NAMES
+from engine.identity import HEAD_POST, ROLE_NAMES
 
 from .formatting import register_filters
 from .paging import register_paging
@@ -59,7 +59,7 @@ def register_page_context(app) -> None:
     def security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        if not request.path.startswith("/api/"):
+        if not request.path.startswith("/api/") or response.mimetype == "text/html":   # pages, and /api/docs
             response.headers.setdefault("X-Frame-Options", "DENY")
             response.headers.setdefault(
                 "Content-Security-Policy",

@@ -7,7 +7,7 @@ from flask import abort, current_app
 from flask_login import UserMixin, current_user, login_required
 
 from engine.errors import NotFound
-from engine.identity.actors import ADMIN, APPLICANT, EXCHANGE, MONITOR, OFFICIAL, SUPERVISOR, Actor
+from engine.identity import ADMIN, APPLICANT, EXCHANGE, MONITOR, OFFICIAL, SUPERVISOR, Actor
 
 from .extensions import login_manager
 

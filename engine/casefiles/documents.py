@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import sqlalchemy as sa
@@ -23,6 +24,12 @@ from ..identity.actors import Actor
 from .masking import mask_name
 from ..models import Case, DocumentCounter, IssuedDocument, Licence, Matter
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ..kernel import Clock, Database
+    from ..runtime.stepper import StepContext
+
 KINDS = {
     "acceptance_notice": "受理通知书",
     "supplement_notice": "补正材料通知书（一次性告知单）",
@@ -35,7 +42,8 @@ _templates = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).pa
                                 autoescape=True)
 
 
-def _paragraphs(kind: str, matter: str, case_number: str, reasons: str | None, limit: int | None) -> tuple[list, str]:
+def _paragraphs(kind: str, matter: str, case_number: str, reasons: str | None,
+                limit: int | None) -> tuple[list[str], str]:
     if kind == "acceptance_notice":
         return ([f"你（单位）于办件编号 {case_number} 提出的“{matter}”申请，申请材料齐全、符合法定形式，"
                  f"根据《中华人民共和国行政许可法》第三十二条的规定，决定予以受理。",
@@ -64,15 +72,13 @@ class RenderingUnavailable(EngineError):
 
 
 class DocumentService:
-    def __init__(self, db, clock, stepper=None):
+    def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
-        if stepper is not None:
-            stepper.end_hooks.append(self._licence_on_approval)
 
     # --- numbering and issue ----------------------------------------------------------------------
     @staticmethod
-    def _next_number(session, department: str, year: int) -> int:
+    def _next_number(session: Session, department: str, year: int) -> int:
         counter = DocumentCounter.__table__
         for _ in range(3):
             seq = session.execute(counter.update().where(counter.c.department == department, counter.c.year == year)
@@ -86,7 +92,8 @@ class DocumentService:
                 pass   # another transaction created the counter first: take the next number from it
         raise Conflict("document_number_busy")
 
-    def issue(self, case_id: int, kind: str, actor: Actor, reasons: str | None = None, items=None) -> dict:
+    def issue(self, case_id: int, kind: str, actor: Actor, reasons: str | None = None,
+              items: list[str] | None = None) -> dict[str, Any]:
         if not isinstance(kind, str) or kind not in KINDS:
             raise InvalidInput("not_one_of", field="kind", allowed=list(KINDS))
         reasons = payloads.opinion(reasons)
@@ -104,6 +111,7 @@ class DocumentService:
             year = now.astimezone(SHANGHAI).year
             seq = self._next_number(session, case.department, year)
             number = f"{case.department}〔{year}〕第{seq:04d}号"
+            assert matter is not None   # a case's matter is kept (foreign key)
             content = {
                 "title": KINDS[kind], "department": case.department, "number": number,
                 "applicant": case.applicant.get("name"), "matter": matter.name, "case_number": case.number,
@@ -120,7 +128,7 @@ class DocumentService:
             return {"id": document.id, "kind": kind, "title": KINDS[kind], "number": number,
                     "issued_at": now.isoformat()}
 
-    def for_case(self, case_id: int, actor: Actor) -> list[dict]:
+    def for_case(self, case_id: int, actor: Actor) -> list[dict[str, Any]]:
         """The documents issued for a case, in order of issue."""
         with self.db.reading() as session:
             require_case_view(session, actor, case_id)
@@ -147,22 +155,23 @@ class DocumentService:
         return content["number"], HTML(string=html).write_pdf()
 
     # --- electronic licences ----------------------------------------------------------------------
-    def _licence_on_approval(self, ctx, outcome: str) -> None:
+    def licence_on_approval(self, ctx: StepContext, outcome: str) -> None:
         if outcome != "approved":
             return
-        matter = ctx.session.execute(sa.select(Matter.code, Matter.name, Matter.matter_type, Case.applicant)
-                                     .join(Case, Case.matter_code == Matter.code).where(Case.id == ctx.case.id)).first()
+        matter = ctx.connection.execute(sa.select(Matter.code, Matter.name, Matter.matter_type, Case.applicant)
+                                        .join(Case, Case.matter_code == Matter.code)
+                                        .where(Case.id == ctx.case.id)).one()
         if matter.matter_type != "行政许可":
             return
         holder = matter.applicant
         code = secrets.token_hex(6).upper()
-        ctx.session.execute(Licence.__table__.insert().values(
+        ctx.connection.execute(Licence.__table__.insert().values(
             code=code, case_id=ctx.case.id, matter_code=matter.code, matter_name=matter.name,
             department=ctx.case.department, holder=(holder or {}).get("name", ""), issued_at=ctx.now))
         ctx.events.append(trail.event("licence_issued", ctx.now, case_id=ctx.case.id, actor=ctx.actor_id,
                                       detail={"code": code}))
 
-    def verify(self, code: str) -> dict:
+    def verify(self, code: str) -> dict[str, Any]:
         with self.db.reading() as session:
             licence = session.get(Licence, str(code).strip().upper()) if isinstance(code, str) else None
             if licence is None:
@@ -173,7 +182,7 @@ class DocumentService:
                     "revoked_at": licence.revoked_at.isoformat() if licence.revoked_at else None,
                     "revoked_reason": licence.revoked_reason}
 
-    def licence_of(self, case_id: int, actor: Actor) -> dict:
+    def licence_of(self, case_id: int, actor: Actor) -> dict[str, Any]:
         with self.db.reading() as session:
             require_case_view(session, actor, case_id)
             code = session.scalar(sa.select(Licence.code).where(Licence.case_id == case_id))
@@ -181,7 +190,7 @@ class DocumentService:
             raise NotFound("case_has_no_licence")
         return self.verify(code)
 
-    def revoke(self, code: str, actor: Actor, reason: str | None) -> dict:
+    def revoke(self, code: str, actor: Actor, reason: str | None) -> dict[str, Any]:
         reason = payloads.opinion(reason)
         if not reason:
             raise InvalidInput("revocation_reason_required", field="reason")

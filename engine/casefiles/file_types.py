@@ -16,7 +16,7 @@ from ..errors import Message
 class FileType:
     media_type: str
     label: str
-    extensions: tuple
+    extensions: tuple[str, ...]
 
 
 PDF = FileType("application/pdf", Message("file_type_pdf"), (".pdf",))

@@ -8,7 +8,12 @@ file is left unreferenced (harmless: it is only ever reached through a material 
 """
 from __future__ import annotations
 
+import builtins
+import datetime as _dt
+from typing import TYPE_CHECKING, Any
+
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from ..trail import chain as trail
 from ..identity.access import require_case_view
@@ -16,7 +21,15 @@ from ..kernel.blob_store import BlobStore
 from ..errors import InvalidInput, InvalidState, NotFound, PermissionDenied, TooLarge
 from ..identity.actors import Actor, require_task_access
 from ..models import Case, CasePause, Matter, Material, TaskRecord
-from .uploads import Upload, admit
+from ..kernel.db import Executor
+from ..trail.chain import TrailRow
+from .uploads import Files, Upload, admit
+
+if TYPE_CHECKING:
+    from ..config import Settings
+    from ..kernel import Clock, Database
+    from ..runtime.case_clock import CaseClockService
+    from ..runtime.stepper import CaseStepper, StepContext
 
 KINDS = {"application": "申请材料", "supplement": "补正材料", "attachment": "办理附件"}
 _materials = Material.__table__
@@ -24,7 +37,8 @@ _cases = Case.__table__
 
 
 class MaterialService:
-    def __init__(self, db, clock, stepper, case_clock, settings):
+    def __init__(self, db: Database, clock: Clock, stepper: CaseStepper, case_clock: CaseClockService,
+                 settings: Settings) -> None:
         self.db = db
         self.clock = clock
         self.stepper = stepper
@@ -35,8 +49,8 @@ class MaterialService:
         self.max_case_bytes = settings.max_case_bytes
 
     # --- adding -----------------------------------------------------------------------------------
-    def add(self, case_id: int, files, actor: Actor, kind: str = "application", slot: str | None = None,
-            task_id: str | None = None) -> list[dict]:
+    def add(self, case_id: int, files: Files, actor: Actor, kind: str = "application", slot: str | None = None,
+            task_id: str | None = None) -> list[dict[str, Any]]:
         """Record ``files`` — (filename, bytes) or (filename, bytes, slot) — on a running case.
 
         application: the applicant, or an official of the responsible department (scanning at the window),
@@ -62,17 +76,18 @@ class MaterialService:
             trail.append_case_events(session, case.id, events)
         return views
 
-    def record_in(self, ctx, files, kind: str, slot: str | None = None, task_id: str | None = None) -> list[dict]:
+    def record_in(self, ctx: StepContext, files: Files, kind: str, slot: str | None = None,
+                  task_id: str | None = None) -> list[dict[str, Any]]:
         """Record files within a workflow step the caller holds (starting a case, completing a step)."""
-        views, events = self.record(ctx.session, ctx.case.id, ctx.case.matter_code, files, ctx.actor_id, kind,
+        views, events = self.record(ctx.connection, ctx.case.id, ctx.case.matter_code, files, ctx.actor_id, kind,
                                     ctx.now, slot, task_id)
         ctx.events.extend(events)
         return views
 
-    def _supplement(self, case_id: int, files, actor: Actor, slot: str | None) -> list[dict]:
+    def _supplement(self, case_id: int, files: Files, actor: Actor, slot: str | None) -> list[dict[str, Any]]:
         with self.stepper.step(case_id, actor.id) as ctx:
-            case = ctx.session.execute(sa.select(_cases.c.created_by, _cases.c.paused_since, _cases.c.pause_kind)
-                                       .where(_cases.c.id == case_id)).first()
+            case = ctx.connection.execute(sa.select(_cases.c.created_by, _cases.c.paused_since, _cases.c.pause_kind)
+                                          .where(_cases.c.id == case_id)).one()
             if case.created_by != actor.id:
                 raise PermissionDenied("supplement_not_allowed")
             if case.paused_since is None or case.pause_kind != "supplement":
@@ -90,7 +105,7 @@ class MaterialService:
             raise InvalidState("application_already_accepted")
 
     @staticmethod
-    def _check_attachment(session, case: Case, task_id, actor: Actor) -> None:
+    def _check_attachment(session: Session, case: Case, task_id: str | None, actor: Actor) -> None:
         record = session.get(TaskRecord, str(task_id)) if isinstance(task_id, str) and task_id else None
         if record is None or record.case_id != case.id:
             raise InvalidInput("attachment_needs_open_step", field="task")
@@ -98,13 +113,15 @@ class MaterialService:
             raise InvalidState("step_closed", step=record.name, state=record.state)
         require_task_access(actor, record.department, record.post, record.assignee)
 
-    def record(self, session, case_id: int, matter_code: str, files, actor_id: str, kind: str, now,
-               slot: str | None = None, task_id: str | None = None) -> tuple[list[dict], list[dict]]:
+    def record(self, session: Executor, case_id: int, matter_code: str, files: Files, actor_id: str, kind: str,
+               now: _dt.datetime, slot: str | None = None,
+               task_id: str | None = None) -> tuple[list[dict[str, Any]], list[TrailRow]]:
         """Admit, store and insert the files in the caller's transaction; returns their views and trail rows."""
         items = self._admit(files, slot)
         self._check_slots(session, matter_code, kind, [s for _u, s in items])
         self._check_case_limits(session, case_id, [u for u, _s in items])
-        views, events = [], []
+        views: list[dict[str, Any]] = []
+        events: list[TrailRow] = []
         for upload, item_slot in items:
             self.store.put(upload.content, upload.sha256)
             values = dict(case_id=case_id, task_id=task_id, slot=item_slot, kind=kind, filename=upload.filename,
@@ -119,7 +136,8 @@ class MaterialService:
                         "size": upload.size, "media_type": upload.media_type, "slot": item_slot}))
         return views, events
 
-    def _admit(self, files, slot) -> list[tuple[Upload, str | None]]:
+    def _admit(self, files: object, slot: str | None) -> list[tuple[Upload, str | None]]:
+        items: list[tuple[Upload, str | None]]
         if not isinstance(files, (list, tuple)) or not files:
             raise InvalidInput("files_required", field="files")
         items = []
@@ -133,7 +151,7 @@ class MaterialService:
         return items
 
     @staticmethod
-    def _check_slots(session, matter_code: str, kind: str, slots: list) -> None:
+    def _check_slots(session: Executor, matter_code: str, kind: str, slots: list[str | None]) -> None:
         named = {s for s in slots if s is not None}
         if not named:
             return
@@ -145,7 +163,7 @@ class MaterialService:
         if unknown:
             raise InvalidInput("materials_not_in_guide", field="slot", materials=unknown)
 
-    def _check_case_limits(self, session, case_id: int, uploads: list[Upload]) -> None:
+    def _check_case_limits(self, session: Executor, case_id: int, uploads: builtins.list[Upload]) -> None:
         count, total = session.execute(sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(_materials.c.size), 0))
                                        .where(_materials.c.case_id == case_id)).one()
         if count + len(uploads) > self.max_case_files:
@@ -156,7 +174,7 @@ class MaterialService:
             raise TooLarge("case_files_too_large", limit=self.max_case_bytes, total=total, adding=adding)
 
     # --- reading ----------------------------------------------------------------------------------
-    def list(self, case_id: int, actor: Actor) -> dict:
+    def list(self, case_id: int, actor: Actor) -> dict[str, Any]:
         """The case's materials and the service guide's checklist: what each listed material has received."""
         with self.db.reading() as session:
             case = require_case_view(session, actor, case_id)
@@ -166,7 +184,7 @@ class MaterialService:
                 CasePause.case_id == case_id, CasePause.kind == "supplement", CasePause.ended_at.is_(None)))
             pending = case.paused_since is not None and case.pause_kind == "supplement"
         materials = [material_view(m.id, _columns(m)) for m in rows]
-        checklist = []
+        checklist: builtins.list[dict[str, Any]] = []
         for listed in entry.get("materials", []):
             provided = [m["id"] for m in materials if m["slot"] == listed.get("name")]
             checklist.append({"name": listed.get("name"), "required": bool(listed.get("required", True)),
@@ -178,7 +196,7 @@ class MaterialService:
             "supplement": {"pending": pending, "missing": list(notice or []) if pending else []},
         }
 
-    def open(self, material_id: int, actor: Actor) -> tuple[dict, bytes]:
+    def open(self, material_id: int, actor: Actor) -> tuple[dict[str, Any], bytes]:
         """A material's description and content, for whoever may see its case."""
         with self.db.reading() as session:
             material = session.get(Material, material_id)
@@ -188,11 +206,11 @@ class MaterialService:
         return material_view(material.id, _columns(material)), self.store.get(material.sha256)
 
 
-def _columns(material: Material) -> dict:
+def _columns(material: Material) -> dict[str, Any]:
     return {c.name: getattr(material, c.name) for c in _materials.columns if c.name != "id"}
 
 
-def material_view(material_id: int, values: dict) -> dict:
+def material_view(material_id: int, values: dict[str, Any]) -> dict[str, Any]:
     return {"id": material_id, "case": values["case_id"], "task": values["task_id"], "slot": values["slot"],
             "kind": values["kind"], "filename": values["filename"], "media_type": values["media_type"],
             "size": values["size"], "sha256": values["sha256"], "uploaded_by": values["uploaded_by"],

@@ -4,12 +4,16 @@ from __future__ import annotations
 import hashlib
 import os
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from . import file_types
 from ..errors import InvalidInput, Message, TooLarge
 
 MAX_NAME_CHARS = 120
+# Files as callers hand them in: (filename, content) or (filename, content, slot) items, checked on admission
+Files = Sequence[Sequence[Any]]
 
 
 @dataclass(frozen=True)
@@ -24,7 +28,7 @@ class Upload:
         return len(self.content)
 
 
-def safe_filename(raw) -> str:
+def safe_filename(raw: object) -> str:
     """The last path component, NFC, without control characters, surrounding dots or spaces; at most
     ``MAX_NAME_CHARS`` characters, shortened before the extension."""
     if not isinstance(raw, str):
@@ -40,7 +44,7 @@ def safe_filename(raw) -> str:
     return name
 
 
-def admit(raw_name, content, max_bytes: int) -> Upload:
+def admit(raw_name: object, content: object, max_bytes: int) -> Upload:
     """Check one file. A file whose content and extension disagree (a PNG named ``.txt``) is refused, so that
     what an official downloads opens as what it claims to be."""
     name = safe_filename(raw_name)

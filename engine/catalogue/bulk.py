@@ -5,8 +5,10 @@ import itself one ``catalogue_imported`` row on the system chain, all in one tra
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from ..trail import chain as trail
 from .service import EDITABLE, merged_entry, validate_entry
@@ -14,6 +16,10 @@ from .rules import fee_problem, material_problem
 from ..errors import InvalidCatalogue, InvalidInput, Message, PermissionDenied
 from ..identity.actors import Actor
 from ..models import Matter
+
+if TYPE_CHECKING:
+    from ..kernel import Clock, Database
+    from .service import CatalogueService
 
 IMPORTED = (*EDITABLE, "summary", "online_depth")
 EXPORTED = (*IMPORTED, "free", "process_file")
@@ -37,26 +43,26 @@ class ImportRow:
     or ``{"path": "matters[2]"}``, with a readable ``location``), where each material and fee is, and the fields
     the reader already reported as unreadable."""
 
-    entry: dict
-    where: dict
-    items_where: dict = field(default_factory=dict)
-    reported: set = field(default_factory=set)
+    entry: dict[str, Any]
+    where: dict[str, Any]
+    items_where: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    reported: set[str] = field(default_factory=set)
 
 
-def import_error(where: dict, field: str | None, message: str, code=None) -> dict:
-    error = {**where, "field": field, "label": LABELS.get(field, field), "message": message}
+def import_error(where: dict[str, Any], field: str | None, message: str, code: object = None) -> dict[str, Any]:
+    error = {**where, "field": field, "label": LABELS.get(field or "", field), "message": message}
     if isinstance(code, str):
         error["matter"] = code
     return error
 
 
 class CatalogueBulk:
-    def __init__(self, db, clock, catalogue):
+    def __init__(self, db: Database, clock: Clock, catalogue: CatalogueService) -> None:
         self.db = db
         self.clock = clock
         self.catalogue = catalogue
 
-    def entries(self, actor: Actor, department: str | None = None) -> list[dict]:
+    def entries(self, actor: Actor, department: str | None = None) -> list[dict[str, Any]]:
         """Every published entry (or one department's), with every field an import reads back."""
         if not (actor.is_admin or actor.is_supervisor):
             raise PermissionDenied("catalogue_export_not_allowed")
@@ -66,7 +72,8 @@ class CatalogueBulk:
         with self.db.reading() as session:
             return [_exported(matter.entry) for matter in session.scalars(query)]
 
-    def import_rows(self, rows: list[ImportRow], actor: Actor, source: dict, errors=()) -> dict:
+    def import_rows(self, rows: list[ImportRow], actor: Actor, source: dict[str, Any],
+                    errors: list[dict[str, Any]] | tuple[dict[str, Any], ...] = ()) -> dict[str, Any]:
         """Publish every new or changed row as a new version; ``source`` names the file (``filename``, ``format``,
         ``sha256``); ``errors`` are what the reader could not read. Raises InvalidCatalogue with every error."""
         if not actor.is_admin:
@@ -82,7 +89,7 @@ class CatalogueBulk:
             if errors:
                 raise InvalidCatalogue("catalogue_file_has_errors", count=len(errors),
                                        errors=errors[:MAX_ERRORS], error_count=len(errors))
-            result = {"new": [], "changed": [], "unchanged": []}
+            result: dict[str, list[dict[str, Any]]] = {"new": [], "changed": [], "unchanged": []}
             for existing, entry in prepared:
                 version = self.catalogue._publish(session, entry, actor.id, note)
                 kind = "unchanged" if version is None else "new" if existing is None else "changed"
@@ -95,10 +102,13 @@ class CatalogueBulk:
                             "versions": {i["code"]: i["version"] for i in result["new"] + result["changed"]}})])
         return {**counts, "matters": result, "sha256": source.get("sha256")}
 
-    def _check_all(self, session, rows, errors) -> list[tuple]:
-        codes, keys, prepared = {}, {}, []
+    def _check_all(self, session: Session, rows: list[ImportRow],
+                   errors: list[dict[str, Any]]) -> list[tuple[Matter | None, dict[str, Any]]]:
+        codes: dict[str, str] = {}
+        keys: dict[str, tuple[str | None, str]] = {}
+        prepared: list[tuple[Matter | None, dict[str, Any]]] = []
         for row in rows:
-            found = []
+            found: list[dict[str, Any]] = []
             changes = {name: row.entry[name] for name in IMPORTED if name in row.entry}
             code, key = changes.get("code"), changes.get("key")
             if isinstance(code, str) and code in codes:
@@ -114,11 +124,11 @@ class CatalogueBulk:
             found += _free_errors(row, changes)
             found = [e for e in found if e["field"] not in row.reported]
             if not found and not row.reported and definition is not None:
-                existing = session.get(Matter, code)
+                existing = session.get(Matter, code) if isinstance(code, str) else None
                 _drop_empty_optional(changes, existing)
                 entry = merged_entry(existing, changes, definition)
                 try:
-                    validate_entry(entry, code)
+                    validate_entry(entry, str(code))
                 except InvalidInput as exc:
                     found.append(import_error(row.where, exc.details.get("field"), exc.message, code))
                 else:
@@ -126,9 +136,9 @@ class CatalogueBulk:
             errors += found
         return prepared
 
-    def _field_errors(self, row: ImportRow, changes: dict, problems: dict) -> list[dict]:
+    def _field_errors(self, row: ImportRow, changes: dict[str, Any], problems: dict[str, str]) -> list[dict[str, Any]]:
         code = changes.get("code")
-        found = []
+        found: list[dict[str, Any]] = []
         for name, message in problems.items():
             if name in ("materials", "fees") and isinstance(changes.get(name), list) and changes[name]:
                 continue
@@ -141,10 +151,10 @@ class CatalogueBulk:
                 continue
             places = row.items_where.get(name) or []
             for index, item in enumerate(items, start=1):
-                message = problem(index, item)
-                if message:
+                text = problem(index, item)
+                if text:
                     where = places[index - 1] if index <= len(places) else row.where
-                    found.append(import_error(where, name, message, code))
+                    found.append(import_error(where, name, text, code))
         summary = changes.get("summary")
         if summary is not None and (not isinstance(summary, str) or len(summary) > 2000):
             found.append(import_error(row.where, "summary", Message("summary_too_long"), code))
@@ -154,7 +164,7 @@ class CatalogueBulk:
         return found
 
 
-def _free_errors(row: ImportRow, changes: dict) -> list[dict]:
+def _free_errors(row: ImportRow, changes: dict[str, Any]) -> list[dict[str, Any]]:
     """``free`` is derived from the fees; a file that says otherwise is refused rather than silently changed."""
     free, fees, code = row.entry.get("free"), changes.get("fees") or [], changes.get("code")
     if free is None:
@@ -168,14 +178,14 @@ def _free_errors(row: ImportRow, changes: dict) -> list[dict]:
     return []
 
 
-def _drop_empty_optional(changes: dict, existing: Matter | None) -> None:
+def _drop_empty_optional(changes: dict[str, Any], existing: Matter | None) -> None:
     """An empty summary or depth in the file is "none": it leaves an entry that has none unchanged."""
     for name in ("summary", "online_depth"):
         if changes.get(name, 0) in ("", None) and (existing is None or existing.entry.get(name) in ("", None)):
             changes.pop(name)
 
 
-def _exported(entry: dict) -> dict:
+def _exported(entry: dict[str, Any]) -> dict[str, Any]:
     fees = entry.get("fees") or []
     values = {name: entry.get(name) for name in EXPORTED}
     values.update(fees=fees, free=not fees, summary=entry.get("summary") or "",

@@ -1,12 +1,18 @@
 """The public service guide (办事指南): searching the published catalogue and reading a matter's flow."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import sqlalchemy as sa
 
 from .service import HANDLING, summary
 from ..errors import NotFound
 from ..models import Matter
-from ..kernel.paging import page_of_list
+from ..kernel.paging import PageArg, page_of_list
+
+if TYPE_CHECKING:
+    from ..definitions.repository import RepositoryService
+    from ..kernel import Database
 
 
 def _matches(matter: Matter, words: list[str]) -> bool:
@@ -16,7 +22,7 @@ def _matches(matter: Matter, words: list[str]) -> bool:
     return all(word in text for word in words)
 
 
-def card(matter: Matter) -> dict:
+def card(matter: Matter) -> dict[str, Any]:
     entry = matter.entry or {}
     fees = entry.get("fees", [])
     return {**summary(matter), "summary": entry.get("summary", ""), "online_depth": entry.get("online_depth"),
@@ -25,12 +31,12 @@ def card(matter: Matter) -> dict:
 
 
 class GuideService:
-    def __init__(self, db, repository):
+    def __init__(self, db: Database, repository: RepositoryService) -> None:
         self.db = db
         self.repository = repository
 
     def search(self, keyword: str | None = None, department: str | None = None, matter_type: str | None = None,
-               handling: str | None = None) -> list[dict]:
+               handling: str | None = None) -> list[dict[str, Any]]:
         words = [w for w in (keyword or "").lower().split() if w][:10]
         with self.db.reading() as session:
             query = sa.select(Matter).where(Matter.published.is_(True)).order_by(Matter.code)
@@ -42,12 +48,12 @@ class GuideService:
                 query = query.where(Matter.handling == handling)
             return [card(m) for m in session.scalars(query) if _matches(m, words)]
 
-    def page_search(self, keyword=None, department=None, matter_type=None, handling=None, page=1,
-                    per_page=None) -> dict:
+    def page_search(self, keyword: str | None = None, department: str | None = None, matter_type: str | None = None,
+                    handling: str | None = None, page: PageArg = 1, per_page: PageArg = None) -> dict[str, Any]:
         """One page of ``search``."""
         return page_of_list(self.search(keyword, department, matter_type, handling), page, per_page)
 
-    def facets(self) -> dict:
+    def facets(self) -> dict[str, Any]:
         """The values the catalogue can be filtered by."""
         with self.db.reading() as session:
             rows = session.execute(sa.select(Matter.department, Matter.matter_type)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
+from typing import Any
 
 from ..errors import Message
 
@@ -10,15 +12,15 @@ KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,99}$")
 MAX_LIMIT_DAYS = 365
 
 
-def _text(value, limit: int) -> str | None:
+def _text(value: object, limit: int) -> str | None:
     return value.strip() if isinstance(value, str) and 0 < len(value.strip()) <= limit else None
 
 
-def _days(value):
+def _days(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_LIMIT_DAYS else None
 
 
-def check_entry(entry: dict, types, handling) -> dict[str, str]:
+def check_entry(entry: dict[str, Any], types: Collection[str], handling: Collection[str]) -> dict[str, str]:
     """Field → message for every rule ``entry`` breaks; empty when it may be published."""
     errors: dict[str, str] = {}
     if not isinstance(entry.get("code"), str) or not CODE.match(entry["code"]):
@@ -54,7 +56,7 @@ def check_entry(entry: dict, types, handling) -> dict[str, str]:
     return errors
 
 
-def _materials_errors(materials) -> dict[str, str]:
+def _materials_errors(materials: object) -> dict[str, str]:
     if not isinstance(materials, list) or not materials:
         return {"materials": Message("materials_required")}
     for index, material in enumerate(materials, start=1):
@@ -64,7 +66,7 @@ def _materials_errors(materials) -> dict[str, str]:
     return {}
 
 
-def material_problem(index: int, material) -> str | None:
+def material_problem(index: int, material: object) -> str | None:
     """What is wrong with the ``index``-th (from 1) material of an entry, or None."""
     if not isinstance(material, dict) or _text(material.get("name"), 200) is None:
         return Message("material_name_missing", index=index)
@@ -76,7 +78,7 @@ def material_problem(index: int, material) -> str | None:
     return None
 
 
-def _fees_errors(fees) -> dict[str, str]:
+def _fees_errors(fees: object) -> dict[str, str]:
     if not isinstance(fees, list):
         return {"fees": Message("fees_format")}
     for index, fee in enumerate(fees, start=1):
@@ -86,7 +88,7 @@ def _fees_errors(fees) -> dict[str, str]:
     return {}
 
 
-def fee_problem(index: int, fee) -> str | None:
+def fee_problem(index: int, fee: object) -> str | None:
     """What is wrong with the ``index``-th (from 1) fee of an entry, or None: every fee needs its legal basis."""
     if not isinstance(fee, dict) or _text(fee.get("item"), 200) is None:
         return Message("fee_item_missing", index=index)

@@ -3,16 +3,22 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from ..trail import chain as trail
 from .rules import check_entry
 from ..kernel.db import where_given
 from ..errors import InvalidInput, Message, NotFound, PermissionDenied
-from ..identity.actors import Actor
+from ..identity.actors import Actor, split_lane
 from ..models import Department, Matter, MatterVersion, ProcessDefinition
-from ..kernel.paging import page_of_list
+from ..kernel.paging import PageArg, page_of_list
+
+if TYPE_CHECKING:
+    from ..definitions.repository import RepositoryService
+    from ..kernel import Clock, Database
 
 REQUIRED = {
     "code": str, "key": str, "name": str, "department": str, "type": str, "legal_basis": list,
@@ -25,7 +31,7 @@ EDITABLE = ("code", "key", "name", "department", "type", "legal_basis", "conditi
             "statutory_limit_days", "promised_limit_days", "handling", "star_level")
 
 
-def validate_entry(entry: dict, source: str = "entry") -> dict:
+def validate_entry(entry: dict[str, Any], source: str = "entry") -> dict[str, Any]:
     for field, kind in REQUIRED.items():
         if field not in entry:
             raise InvalidInput("entry_field_missing", field=field, source=source)
@@ -46,7 +52,7 @@ def validate_entry(entry: dict, source: str = "entry") -> dict:
     return entry
 
 
-def load_entries(directory: Path) -> list[dict]:
+def load_entries(directory: Path) -> list[dict[str, Any]]:
     entries = []
     for path in sorted(Path(directory).glob("*.toml")):
         with path.open("rb") as handle:
@@ -59,12 +65,12 @@ def load_entries(directory: Path) -> list[dict]:
 
 
 class CatalogueService:
-    def __init__(self, db, clock, repository):
+    def __init__(self, db: Database, clock: Clock, repository: RepositoryService) -> None:
         self.db = db
         self.clock = clock
         self.repository = repository
 
-    def import_directory(self, directory: Path, actor: str = "engine") -> list[dict]:
+    def import_directory(self, directory: Path, actor: str = "engine") -> list[dict[str, Any]]:
         """Deploy every matter's BPMN file and publish the entries (idempotent)."""
         results = []
         for entry in load_entries(directory):
@@ -76,11 +82,11 @@ class CatalogueService:
             results.append({"code": entry["code"], "name": entry["name"], "definition": definition})
         return results
 
-    def publish(self, entry: dict, actor: str) -> None:
+    def publish(self, entry: dict[str, Any], actor: str) -> None:
         with self.db.transaction() as session:
             self._publish(session, entry, actor, None)
 
-    def _publish(self, session, entry: dict, actor: str, note: str | None) -> int | None:
+    def _publish(self, session: Session, entry: dict[str, Any], actor: str, note: str | None) -> int | None:
         """Make ``entry`` the published version of its matter; the version number, or None if unchanged."""
         matter = session.get(Matter, entry["code"])
         values = dict(
@@ -107,7 +113,7 @@ class CatalogueService:
         return version
 
     # --- administration: edit, publish a new version, withdraw -------------------------------------------
-    def save(self, changes: dict, actor: Actor, note: str | None = None, new: bool = False) -> int:
+    def save(self, changes: dict[str, Any], actor: Actor, note: str | None = None, new: bool = False) -> int:
         """Publish a new version of a matter (or a new matter) from the edited fields; every broken rule is
         reported at once in ``errors`` (field → message). Returns the version number."""
         _require_admin(actor)
@@ -123,6 +129,7 @@ class CatalogueService:
                 errors["note"] = Message("change_note_too_long")
             if errors:
                 raise InvalidInput("matter_invalid", errors=errors)
+            assert definition is not None   # check reports a key without a deployed process
             entry = merged_entry(existing, changes, definition)
             validate_entry(entry, changes["code"])
             version = self._publish(session, entry, actor.id, (note or "").strip() or "发布新版本")
@@ -130,7 +137,7 @@ class CatalogueService:
                 raise InvalidInput("matter_unchanged")
             return version
 
-    def check(self, session, changes: dict) -> tuple[dict[str, str], ProcessDefinition | None]:
+    def check(self, session: Session, changes: dict[str, Any]) -> tuple[dict[str, str], ProcessDefinition | None]:
         """Field → message for every rule the edited entry breaks (its fields, its department, its process),
         and the process definition its key names."""
         errors = check_entry(changes, TYPES, HANDLING)
@@ -170,7 +177,7 @@ class CatalogueService:
                                                detail={"code": code, "name": matter.name, "reason": reason})])
 
     def search(self, text: str | None = None, department: str | None = None, matter_type: str | None = None,
-               status: str | None = None) -> list[dict]:
+               status: str | None = None) -> list[dict[str, Any]]:
         """Every matter, published or withdrawn, with its current version, for administrators."""
         query = where_given(sa.select(Matter), (Matter.department, department), (Matter.matter_type, matter_type))
         if status in ("published", "withdrawn"):
@@ -184,15 +191,17 @@ class CatalogueService:
             return [{**summary(m), "published": m.published, "version": versions.get(m.code, 0)}
                     for m in session.scalars(query.order_by(Matter.department, Matter.code))]
 
-    def page_search(self, text=None, department=None, matter_type=None, status=None, page=1, per_page=None) -> dict:
+    def page_search(self, text: str | None = None, department: str | None = None, matter_type: str | None = None,
+                    status: str | None = None, page: PageArg = 1, per_page: PageArg = None) -> dict[str, Any]:
         """One page of ``search``, with the departments of the whole catalogue for its filter."""
         with self.db.reading() as session:
             departments = session.scalars(sa.select(Matter.department).distinct().order_by(Matter.department)).all()
         return page_of_list(self.search(text, department, matter_type, status), page, per_page,
                             departments=list(departments))
 
-    def entry(self, code: str) -> dict:
+    def entry(self, code: str) -> dict[str, Any]:
         """The current entry of a matter, published or withdrawn, with its version history (newest first)."""
+        history: list[dict[str, Any]]
         with self.db.reading() as session:
             matter = session.get(Matter, code)
             if matter is None:
@@ -203,12 +212,37 @@ class CatalogueService:
             return {**matter.entry, **summary(matter), "published": matter.published, "history": history,
                     "version": max((h["version"] for h in history), default=0)}
 
-    def list_matters(self) -> list[dict]:
+    def list_matters(self) -> list[dict[str, Any]]:
         with self.db.reading() as session:
             return [summary(m) for m in session.scalars(
                 sa.select(Matter).where(Matter.published.is_(True)).order_by(Matter.code))]
 
-    def get_matter(self, code: str) -> dict:
+    def posts_by_unit(self) -> dict[str, list[str]]:
+        """Every unit the catalogue names, by name, with the posts its matters' processes need there (sorted).
+
+        A unit is named as a matter's department, or by a lane of the latest version of a matter's process
+        ("部门/岗位" for another unit's step); a lane names a post of the matter's own department otherwise. Matters
+        published or withdrawn (their running cases still need staff). What the units must be staffed for."""
+        with self.db.reading() as session:
+            matters = session.execute(sa.select(Matter.department, Matter.process_key)
+                                      .order_by(Matter.department, Matter.code)).all()
+            newest = sa.select(ProcessDefinition.key, sa.func.max(ProcessDefinition.version).label("version")) \
+                .group_by(ProcessDefinition.key).subquery()
+            latest = dict(session.execute(sa.select(ProcessDefinition.key, ProcessDefinition.id).join(newest, sa.and_(
+                ProcessDefinition.key == newest.c.key, ProcessDefinition.version == newest.c.version))).all())
+        posts: dict[str, set[str]] = {}
+        for department, key in matters:
+            posts.setdefault(department, set())
+            if key not in latest:
+                continue
+            for lane in self.repository.parsed(latest[key]).lanes:
+                lane_department, post = split_lane(lane, department)
+                posts.setdefault(lane_department, set())
+                if post:
+                    posts[lane_department].add(post)
+        return {unit: sorted(posts[unit]) for unit in sorted(posts)}
+
+    def get_matter(self, code: str) -> dict[str, Any]:
         with self.db.reading() as session:
             matter = session.get(Matter, code)
             if matter is None or not matter.published:
@@ -216,7 +250,7 @@ class CatalogueService:
             return {**matter.entry, **summary(matter)}
 
 
-def merged_entry(existing: Matter | None, changes: dict, definition: ProcessDefinition) -> dict:
+def merged_entry(existing: Matter | None, changes: dict[str, Any], definition: ProcessDefinition) -> dict[str, Any]:
     """The entry to publish: the current one with the edited fields over it, its process file from the deployed
     definition, and ``free`` when it lists no fees."""
     entry = {**(existing.entry if existing is not None else {}), **changes, "process_file": definition.filename}
@@ -226,7 +260,7 @@ def merged_entry(existing: Matter | None, changes: dict, definition: ProcessDefi
     return entry
 
 
-def summary(matter: Matter) -> dict:
+def summary(matter: Matter) -> dict[str, Any]:
     return {
         "code": matter.code, "key": matter.key, "name": matter.name, "department": matter.department,
         "type": matter.matter_type, "statutory_limit_days": matter.statutory_limit_days,

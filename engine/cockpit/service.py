@@ -5,7 +5,12 @@ Scoping is by each row's responsible department: a district supervisor sees only
 administrators see everything. Trends and rankings are in engine/cockpit/trends.py."""
 from __future__ import annotations
 
+import datetime as _dt
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
 import sqlalchemy as sa
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from .scope import REPORT, in_scope, scope_label, scope_units
 from .trends import TREND_DAYS, CockpitTrends
@@ -15,6 +20,11 @@ from ..kernel.paging import page_bounds, page_count
 from ..deadlines.lights import GREEN, NONE, RED, YELLOW
 from ..models import Case, Complaint, Matter, Signal, SupervisionItem, TaskRecord
 from ..violations.rules import RULES
+from ..kernel.paging import PageArg
+
+if TYPE_CHECKING:
+    from ..kernel import Clock, Database
+    from ..supervision.report_access import ReportAccessLog
 
 LIGHTS = (NONE, YELLOW, GREEN, RED)
 CASE_LIGHTS = LIGHTS + ("paused",)
@@ -24,33 +34,35 @@ COMPLAINT_STATUSES = ("submitted", "accepted", "rejected", "forwarded", "answere
 LIST_LIGHTS = (RED, YELLOW, GREEN)
 
 
-def _iso(value):
+def _iso(value: _dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
 class Cockpit:
-    def __init__(self, db, clock, report_access):
+    def __init__(self, db: Database, clock: Clock, report_access: ReportAccessLog) -> None:
         self.db = db
         self.clock = clock
         self.report_access = report_access
         self._trends = CockpitTrends(db, clock, report_access)
 
-    def trends(self, actor: Actor, days: int = TREND_DAYS, department: str | None = None, record: bool = True) -> dict:
+    def trends(self, actor: Actor, days: int = TREND_DAYS, department: str | None = None,
+               record: bool = True) -> dict[str, Any]:
         return self._trends.trends(actor, days, department, record)
 
-    def rankings(self, actor: Actor, record: bool = True) -> dict:
+    def rankings(self, actor: Actor, record: bool = True) -> dict[str, Any]:
         return self._trends.rankings(actor, record)
 
-    def log(self, actor: Actor, part: str, **filters) -> None:
+    def log(self, actor: Actor, part: str, **filters: object) -> None:
         details = " ".join(f"{k}={v}" for k, v in filters.items() if v)
         self.report_access.record(actor, REPORT, "read", scope=f"{part} {details}".strip()[:100])
 
-    def overview(self, actor: Actor, record: bool = True) -> dict:
+    def overview(self, actor: Actor, record: bool = True) -> dict[str, Any]:
         """Counts by light and status, and the per-department table."""
         units = scope_units(actor)
         case_light = sa.case((Case.paused_since.is_not(None), "paused"), else_=Case.light)
         with self.db.reading() as session:
-            def grouped(query, column, *keys):
+            def grouped(query: sa.Select, column: InstrumentedAttribute[Any],
+                        *keys: sa.ColumnExpressionArgument[Any]) -> Sequence[sa.Row]:
                 return session.execute(in_scope(query, column, units).group_by(*keys)).all()
 
             cases = grouped(sa.select(case_light, sa.func.count()).where(Case.status == "running"),
@@ -65,6 +77,7 @@ class Cockpit:
             departments = self._departments(session, units)
         if record:
             self.log(actor, "overview")
+        signal_counts: dict[str, dict[str, int]]
         signal_counts = {colour: {status: 0 for status in SIGNAL_STATUSES} for colour in SIGNAL_COLOURS}
         for colour, status, count in signals:
             signal_counts.setdefault(colour, {}).setdefault(status, 0)
@@ -83,15 +96,15 @@ class Cockpit:
             "departments": departments,
         }
 
-    def _departments(self, session, units) -> list[dict]:
+    def _departments(self, session: Session, units: tuple[str, ...] | None) -> list[dict[str, Any]]:
         """Per department: running cases, of which yellow and red, open signals, open 督办 items."""
-        rows: dict[str, dict] = {}
+        rows: dict[str, dict[str, Any]] = {}
 
-        def row(name):
+        def row(name: str) -> dict[str, Any]:
             return rows.setdefault(name, {"department": name, "running": 0, "yellow": 0, "red": 0,
                                           "signals_open": 0, "items_open": 0})
 
-        def lit(colour):
+        def lit(colour: str) -> sa.ColumnElement[int]:
             return sa.func.sum(sa.case((sa.and_(Case.light == colour, Case.paused_since.is_(None)), 1), else_=0))
 
         running = sa.select(Case.department, sa.func.count(), lit(YELLOW), lit(RED)).where(Case.status == "running")
@@ -107,8 +120,8 @@ class Cockpit:
             row(name)["items_open"] = count
         return sorted(rows.values(), key=lambda r: (-r["red"], -r["yellow"], -r["signals_open"], r["department"]))
 
-    def cases(self, actor: Actor, light: str | None = None, department: str | None = None, page=1, per_page=20,
-              record: bool = True) -> dict:
+    def cases(self, actor: Actor, light: str | None = None, department: str | None = None, page: PageArg = 1,
+              per_page: PageArg = 20, record: bool = True) -> dict[str, Any]:
         """Running cases with a warning light (red and yellow unless ``light`` names one), most urgent first."""
         if light and light not in LIST_LIGHTS:
             raise InvalidInput("not_one_of", field="light", allowed=list(LIST_LIGHTS))
@@ -119,7 +132,7 @@ class Cockpit:
         base = in_scope(sa.select(Case.id).where(Case.status == "running", Case.light.in_(lights),
                                                  Case.paused_since.is_(None)), Case.department, units, department)
         with self.db.reading() as session:
-            total = session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
+            total = session.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
             rows = session.execute(
                 sa.select(Case, Matter.name).join(Matter, Case.matter_code == Matter.code).where(Case.id.in_(base))
                 .order_by(urgency, Case.promised_due_at, Case.id).offset((page - 1) * per_page).limit(per_page)).all()
@@ -130,8 +143,8 @@ class Cockpit:
                            "department": c.department, "light": c.light, "promised_due_at": _iso(c.promised_due_at),
                            "statutory_due_at": _iso(c.statutory_due_at)} for c, name in rows]}
 
-    def signals(self, actor: Actor, department: str | None = None, colour: str | None = None, page=1, per_page=20,
-                record: bool = True) -> dict:
+    def signals(self, actor: Actor, department: str | None = None, colour: str | None = None, page: PageArg = 1,
+                per_page: PageArg = 20, record: bool = True) -> dict[str, Any]:
         """Open correction signals, newest first."""
         if colour and colour not in SIGNAL_COLOURS:
             raise InvalidInput("not_one_of", field="colour", allowed=list(SIGNAL_COLOURS))
@@ -141,7 +154,7 @@ class Cockpit:
         if colour:
             query = query.where(Signal.color == colour)
         with self.db.reading() as session:
-            total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+            total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
             rows = session.execute(
                 sa.select(Signal, Case.number).outerjoin(Case, Signal.case_id == Case.id).where(Signal.id.in_(query))
                 .order_by(Signal.raised_at.desc(), Signal.id.desc())
@@ -154,7 +167,7 @@ class Cockpit:
             "raised_at": _iso(s.raised_at), "correct_by": _iso(s.correct_by)} for s, number in rows]}
 
 
-def _by_light(rows, keys) -> dict:
+def _by_light(rows: Iterable[Any], keys: Iterable[str]) -> dict[str, int]:
     counts = dict.fromkeys(keys, 0)
     for light, count in rows:
         counts[light or NONE] = counts.get(light or NONE, 0) + count

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import datetime as _dt
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import InstrumentedAttribute
 
 from ..kernel.clock import SHANGHAI
 from .scope import REPORT, in_scope, scope_label, scope_units
@@ -12,11 +14,15 @@ from ..identity.actors import Actor
 from ..deadlines.lights import RED, YELLOW
 from ..models import Case, Signal
 
+if TYPE_CHECKING:
+    from ..kernel import Clock, Database
+    from ..supervision.report_access import ReportAccessLog
+
 TREND_DAYS = 30
 MAX_DAYS = 366
 
 
-def local_day(column, dialect: str):
+def local_day(column: InstrumentedAttribute[Any], dialect: str) -> sa.ColumnElement[str]:
     """The Asia/Shanghai calendar day of a UTC instant column, as 'YYYY-MM-DD' text."""
     if dialect == "sqlite":
         return sa.func.date(column, "+8 hours")   # Shanghai keeps UTC+8 all year
@@ -28,12 +34,13 @@ def _local_midnight(day: _dt.date) -> _dt.datetime:
 
 
 class CockpitTrends:
-    def __init__(self, db, clock, report_access):
+    def __init__(self, db: Database, clock: Clock, report_access: ReportAccessLog) -> None:
         self.db = db
         self.clock = clock
         self.report_access = report_access
 
-    def trends(self, actor: Actor, days: int = TREND_DAYS, department: str | None = None, record: bool = True) -> dict:
+    def trends(self, actor: Actor, days: int = TREND_DAYS, department: str | None = None,
+               record: bool = True) -> dict[str, Any]:
         """Per day: cases started, ended, ended after their promised limit, signals raised (yellow, red)."""
         units = scope_units(actor)
         if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_DAYS:
@@ -45,7 +52,8 @@ class CockpitTrends:
         with self.db.reading() as session:
             dialect = session.get_bind().dialect.name
 
-            def per_day(column, unit_column, *where):
+            def per_day(column: InstrumentedAttribute[Any], unit_column: InstrumentedAttribute[str],
+                        *where: sa.ColumnElement[bool]) -> list[int]:
                 day = local_day(column, dialect)
                 query = sa.select(day, sa.func.count()).where(column >= start, column < end, *where)
                 query = in_scope(query, unit_column, units, department)
@@ -66,7 +74,7 @@ class CockpitTrends:
         return {"as_of": self.clock.now().isoformat(), "scope": scope_label(actor, units), "days": dates,
                 "series": series}
 
-    def rankings(self, actor: Actor, record: bool = True) -> dict:
+    def rankings(self, actor: Actor, record: bool = True) -> dict[str, Any]:
         """This month's departments by on-time rate (ended within the promised limit) and by red signals."""
         units = scope_units(actor)
         local = self.clock.now().astimezone(SHANGHAI)
@@ -82,10 +90,10 @@ class CockpitTrends:
             red_rows = session.execute(reds).all()
         if record:
             self.report_access.record(actor, REPORT, "read", scope=f"rankings {local:%Y-%m}")
-        rates = [{"department": name, "ended": count, "on_time": int(good or 0),
+        rates: list[dict[str, Any]] = [{"department": name, "ended": count, "on_time": int(good or 0),
                   "rate": round(100.0 * int(good or 0) / count, 1)} for name, count, good in ended_rows if count]
         rates.sort(key=lambda r: (-r["rate"], -r["ended"], r["department"]))
-        red_signals = sorted(({"department": name, "count": count} for name, count in red_rows),
-                             key=lambda r: (-r["count"], r["department"]))
+        red_signals: list[dict[str, Any]] = [{"department": name, "count": count} for name, count in red_rows]
+        red_signals.sort(key=lambda r: (-r["count"], r["department"]))
         return {"month": f"{local:%Y-%m}", "scope": scope_label(actor, units), "on_time": rates,
                 "red_signals": red_signals}

@@ -7,11 +7,14 @@ A complaint's light is evaluated against the nearer of the limits still open.
 from __future__ import annotations
 
 import datetime as _dt
+from typing import Any
 
 from ..identity.access import units_seen
 from ..errors import PermissionDenied
 from ..identity.actors import Actor
 from ..deadlines.lights import NONE, light_at
+from ..deadlines.working_time import WorkingCalendar
+from ..models import Complaint
 
 ACCEPT_DAYS = 5
 FEEDBACK_HOURS = 24
@@ -23,18 +26,18 @@ OPEN = (SUBMITTED, ACCEPTED, FORWARDED, ANSWERED)
 LIMITS = ("feedback", "acceptance", "result")
 
 
-def filing_limits(now: _dt.datetime, calendar) -> dict:
+def filing_limits(now: _dt.datetime, calendar: WorkingCalendar) -> dict[str, Any]:
     """The limits a complaint gets when it is filed, with its first light."""
-    values = {"accept_due_at": calendar.add_working_days(now, ACCEPT_DAYS),
+    values: dict[str, Any] = {"accept_due_at": calendar.add_working_days(now, ACCEPT_DAYS),
               "feedback_due_at": now + _dt.timedelta(hours=FEEDBACK_HOURS)}
     dues = [values["accept_due_at"], values["feedback_due_at"]]
     values["light"], values["light_next_at"] = light_at(now, min(dues), min(dues), calendar)
     return values
 
 
-def open_limits(complaint) -> dict:
+def open_limits(complaint: Complaint) -> dict[str, _dt.datetime]:
     """Limit name → due instant, for the limits not yet met."""
-    limits = {}
+    limits: dict[str, _dt.datetime] = {}
     if complaint.status in OPEN and complaint.first_feedback_at is None and complaint.feedback_due_at:
         limits["feedback"] = complaint.feedback_due_at
     if complaint.status == SUBMITTED and complaint.accept_due_at:
@@ -44,11 +47,11 @@ def open_limits(complaint) -> dict:
     return limits
 
 
-def overdue(complaint, now: _dt.datetime) -> list[str]:
+def overdue(complaint: Complaint, now: _dt.datetime) -> list[str]:
     return [name for name, due in open_limits(complaint).items() if now > due]
 
 
-def evaluate(complaint, now: _dt.datetime, calendar) -> tuple[str, _dt.datetime | None]:
+def evaluate(complaint: Complaint, now: _dt.datetime, calendar: WorkingCalendar) -> tuple[str, _dt.datetime | None]:
     """The light against the nearer open limit, and the instant it may next change."""
     limits = open_limits(complaint)
     if not limits:
@@ -57,16 +60,16 @@ def evaluate(complaint, now: _dt.datetime, calendar) -> tuple[str, _dt.datetime 
     return light_at(now, due, due, calendar)
 
 
-def relight(complaint, now: _dt.datetime, calendar) -> None:
+def relight(complaint: Complaint, now: _dt.datetime, calendar: WorkingCalendar) -> None:
     complaint.light, complaint.light_next_at = evaluate(complaint, now, calendar)
 
 
-def concerned_department(complaint) -> str | None:
+def concerned_department(complaint: Complaint) -> str | None:
     """The department a complaint is handled against: where it was forwarded, else the one complained about."""
     return complaint.forwarded_to or complaint.department
 
 
-def may_supervise(actor: Actor, complaint) -> bool:
+def may_supervise(actor: Actor, complaint: Complaint) -> bool:
     """Administrators; supervisors whose units include the complaint's department. A complaint naming no
     department is open to every supervisor until it is forwarded."""
     if actor.is_admin:
@@ -77,28 +80,28 @@ def may_supervise(actor: Actor, complaint) -> bool:
     return department is None or department in units_seen(actor)
 
 
-def require_supervision(actor: Actor, complaint) -> None:
+def require_supervision(actor: Actor, complaint: Complaint) -> None:
     if not may_supervise(actor, complaint):
         raise PermissionDenied("complaint_supervisor_only")
 
 
-def may_view(actor: Actor, complaint) -> bool:
+def may_view(actor: Actor, complaint: Complaint) -> bool:
     """Supervisors in scope, and the head of the department it was forwarded to."""
     return may_supervise(actor, complaint) or (
         complaint.forwarded_to is not None and actor.heads(complaint.forwarded_to))
 
 
-def _iso(value):
+def _iso(value: _dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def decision(complaint) -> str | None:
+def decision(complaint: Complaint) -> str | None:
     if complaint.status == REJECTED:
         return "rejected"
     return "accepted" if complaint.decided_at is not None else None
 
 
-def public_view(complaint, case_number: str | None) -> dict:
+def public_view(complaint: Complaint, case_number: str | None) -> dict[str, Any]:
     """What the complainant (and anyone holding the reference number) reads: nothing about the complainant,
     their contact or the officials; the department's result once the supervisor has closed the complaint."""
     closed = complaint.status == CLOSED
@@ -114,8 +117,8 @@ def public_view(complaint, case_number: str | None) -> dict:
             "result_at": _iso(complaint.result_at) if closed else None}
 
 
-def staff_view(complaint, case_number: str | None, complainant_name: str | None = None,
-               identify: bool = True) -> dict:
+def staff_view(complaint: Complaint, case_number: str | None, complainant_name: str | None = None,
+               identify: bool = True) -> dict[str, Any]:
     """What supervisors and the department head read: the whole procedure with its limits and light. Only
     supervisors (``identify``) learn who complained and how to reach them; the department complained about
     does not."""

@@ -6,7 +6,13 @@ receives a ``complaint_result`` notice with the decision and, at closure, the de
 """
 from __future__ import annotations
 
+import builtins
+import datetime as _dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from . import rules
 from . import sweep as complaint_sweep
@@ -18,51 +24,60 @@ from ..kernel.payloads import text_field
 from ..identity.actors import HEAD_POST, Actor, department_heads
 from ..models import Case, Complaint, Department, User
 from ..notices.messages import notify
-from ..kernel.paging import page_of_query
+from ..kernel.paging import PageArg, page_of_query
 from ..supervision.items import open_item
 from ..supervision.watch import close_with_complaint
 
+if TYPE_CHECKING:
+    from ..deadlines.calendar_service import CalendarService
+    from ..kernel import Clock, Database
+
+# A step of the procedure on the locked complaint: checks, changes it, and returns its trail event and detail
+_Change = Callable[[Session, Complaint, _dt.datetime], "tuple[str, dict[str, Any]]"]
 MAX_TEXT = 4000
 MAX_RESULT_DAYS = 60
 
 
 class ComplaintService:
-    def __init__(self, db, clock, calendars, result_days: int = rules.RESULT_DAYS):
+    def __init__(self, db: Database, clock: Clock, calendars: CalendarService,
+                 result_days: int = rules.RESULT_DAYS) -> None:
         self.db = db
         self.clock = clock
         self.calendars = calendars
         self.result_days = result_days
 
     # --- reading ----------------------------------------------------------------------------------
-    def list(self, actor: Actor, status=None, department=None, light=None, limit: int = 200) -> list[dict]:
+    def list(self, actor: Actor, status: str | None = None, department: str | None = None, light: str | None = None,
+             limit: int = 200) -> list[dict[str, Any]]:
         """Complaints the actor handles: supervisors those of their units (and those naming no department),
         a department head those forwarded to their department."""
         query = self._query(actor, status, department, light).limit(limit)
         with self.db.reading() as session:
             return [self._row_view(actor, row) for row in session.execute(query).all()]
 
-    def page(self, actor: Actor, status=None, department=None, light=None, page=1, per_page=None) -> dict:
+    def page(self, actor: Actor, status: str | None = None, department: str | None = None, light: str | None = None,
+             page: PageArg = 1, per_page: PageArg = None) -> dict[str, Any]:
         """One page of the complaints the actor handles, red first, then the newest."""
         query = self._query(actor, status, department, light)
         with self.db.reading() as session:
             return page_of_query(session, query, page, per_page, view=lambda row: self._row_view(actor, row))
 
-    def departments_concerned(self, actor: Actor) -> list[str]:
+    def departments_concerned(self, actor: Actor) -> builtins.list[str]:
         """The departments among the complaints the actor handles, for the list's filter."""
         query = self._query(actor, None, None, None).with_only_columns(self._concerned()).distinct().order_by(None)
         with self.db.reading() as session:
             return sorted(name for name in session.scalars(query) if name)
 
     @staticmethod
-    def _concerned():
+    def _concerned() -> sa.ColumnElement[str | None]:
         return sa.func.coalesce(Complaint.forwarded_to, Complaint.department)
 
     @staticmethod
-    def _row_view(actor: Actor, row) -> dict:
+    def _row_view(actor: Actor, row: sa.Row) -> dict[str, Any]:
         complaint, number = row
         return rules.staff_view(complaint, number, identify=rules.may_supervise(actor, complaint))
 
-    def _query(self, actor: Actor, status, department, light) -> sa.Select:
+    def _query(self, actor: Actor, status: str | None, department: str | None, light: str | None) -> sa.Select:
         query = sa.select(Complaint, Case.number).outerjoin(Case, Complaint.case_id == Case.id)
         concerned = self._concerned()
         if actor.is_admin:
@@ -85,14 +100,14 @@ class ComplaintService:
                                       (Complaint.light == "green", 2), else_=3),
                               Complaint.submitted_at.desc(), Complaint.id.desc())
 
-    def get(self, complaint_id: int, actor: Actor) -> dict:
+    def get(self, complaint_id: int, actor: Actor) -> dict[str, Any]:
         with self.db.reading() as session:
             complaint = self._load(session, complaint_id, lock=False)
             if not rules.may_view(actor, complaint):
                 raise PermissionDenied("complaint_of_another_unit")
             return {**self._view(session, complaint, actor), "operations": operations(actor, complaint)}
 
-    def departments_for(self, actor: Actor) -> list[str]:
+    def departments_for(self, actor: Actor) -> builtins.list[str]:
         """Active departments the actor may forward a complaint to."""
         with self.db.reading() as session:
             names = session.scalars(sa.select(Department.name).where(Department.active.is_(True))
@@ -100,11 +115,11 @@ class ComplaintService:
         return [n for n in names if actor.is_admin or n in units_seen(actor)]
 
     # --- the procedure ----------------------------------------------------------------------------
-    def give_feedback(self, complaint_id: int, actor: Actor, text) -> dict:
+    def give_feedback(self, complaint_id: int, actor: Actor, text: str | None) -> dict[str, Any]:
         """The first feedback to the complainant (within 24 hours); the status stays."""
         text = text_field(text, "feedback", MAX_TEXT, required=True)
 
-        def change(session, complaint, now):
+        def change(session: Session, complaint: Complaint, now: _dt.datetime) -> tuple[str, dict[str, Any]]:
             if complaint.status not in rules.OPEN:
                 raise InvalidState("complaint_closed")
             if complaint.first_feedback_at is not None:
@@ -113,14 +128,14 @@ class ComplaintService:
             return "complaint_feedback", {}
         return self._change(complaint_id, actor, change)
 
-    def decide(self, complaint_id: int, actor: Actor, accept: bool, reason=None) -> dict:
+    def decide(self, complaint_id: int, actor: Actor, accept: bool, reason: str | None = None) -> dict[str, Any]:
         """Accept (受理) or reject (不予受理, reason required, which closes it). A decision made before any
         first feedback counts as the first feedback."""
         if not isinstance(accept, bool):
             raise InvalidInput("not_boolean", field="accept")
         reason = text_field(reason, "reason", MAX_TEXT, required=not accept)
 
-        def change(session, complaint, now):
+        def change(session: Session, complaint: Complaint, now: _dt.datetime) -> tuple[str, dict[str, Any]]:
             if complaint.status != SUBMITTED:
                 raise InvalidState("complaint_acceptance_decided")
             complaint.status = ACCEPTED if accept else REJECTED
@@ -133,7 +148,8 @@ class ComplaintService:
             return ("complaint_accepted" if accept else "complaint_rejected"), {"reason": reason}
         return self._change(complaint_id, actor, change)
 
-    def forward(self, complaint_id: int, actor: Actor, department, note=None, days=None) -> dict:
+    def forward(self, complaint_id: int, actor: Actor, department: str | None, note: str | None = None,
+                days: int | str | None = None) -> dict[str, Any]:
         """Forward an accepted complaint to a department (转办) for its result within ``days`` working days;
         opens a supervision item and tells the department's heads."""
         department = text_field(department, "department", 200, required=True)
@@ -142,7 +158,7 @@ class ComplaintService:
         if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_RESULT_DAYS:
             raise InvalidInput("working_days_range", field="days", high=MAX_RESULT_DAYS)
 
-        def change(session, complaint, now):
+        def change(session: Session, complaint: Complaint, now: _dt.datetime) -> tuple[str, dict[str, Any]]:
             if complaint.status != ACCEPTED:
                 raise InvalidState("complaint_not_accepted")
             known = session.scalar(sa.select(Department.id).where(Department.name == department,
@@ -165,14 +181,14 @@ class ComplaintService:
                                            "supervision_item": item}
         return self._change(complaint_id, actor, change)
 
-    def report_result(self, complaint_id: int, actor: Actor, result, upheld) -> dict:
+    def report_result(self, complaint_id: int, actor: Actor, result: str | None, upheld: bool) -> dict[str, Any]:
         """The department's head reports its result: what was found and done, and whether the complaint was
         justified (upheld)."""
         result = text_field(result, "result", MAX_TEXT, required=True)
         if not isinstance(upheld, bool):
             raise InvalidInput("not_boolean", field="upheld")
 
-        def change(session, complaint, now):
+        def change(session: Session, complaint: Complaint, now: _dt.datetime) -> tuple[str, dict[str, Any]]:
             if complaint.forwarded_to is None or not actor.heads(complaint.forwarded_to):
                 raise PermissionDenied("complaint_answer_not_allowed")
             if complaint.status != FORWARDED:
@@ -182,11 +198,11 @@ class ComplaintService:
             return "complaint_answered", {"upheld": upheld}
         return self._change(complaint_id, actor, change, supervised=False)
 
-    def close(self, complaint_id: int, actor: Actor, note=None) -> dict:
+    def close(self, complaint_id: int, actor: Actor, note: str | None = None) -> dict[str, Any]:
         """The supervisor closes an answered complaint; the result goes to a real-name complainant."""
         note = text_field(note, "note", MAX_TEXT, required=False)
 
-        def change(session, complaint, now):
+        def change(session: Session, complaint: Complaint, now: _dt.datetime) -> tuple[str, dict[str, Any]]:
             if complaint.status != ANSWERED:
                 raise InvalidState("complaint_not_answered")
             complaint.status = CLOSED
@@ -197,12 +213,12 @@ class ComplaintService:
             return "complaint_closed", {"note": note, "upheld": complaint.upheld, "supervision_items": items}
         return self._change(complaint_id, actor, change)
 
-    def sweep(self, as_of=None) -> int:
+    def sweep(self, as_of: _dt.datetime | None = None) -> int:
         """Re-evaluate the complaints' lights that are due (the sweep's ``complaints`` part)."""
         return complaint_sweep.refresh(self.db, self.calendars.calendar(), as_of or self.clock.now())
 
     # --- helpers ----------------------------------------------------------------------------------
-    def _change(self, complaint_id, actor: Actor, change, supervised: bool = True) -> dict:
+    def _change(self, complaint_id: int, actor: Actor, change: _Change, supervised: bool = True) -> dict[str, Any]:
         now = self.clock.now()
         with self.db.transaction() as session:
             complaint = self._load(session, complaint_id, lock=True)
@@ -223,7 +239,7 @@ class ComplaintService:
             return self._view(session, complaint, actor)
 
     @staticmethod
-    def _load(session, complaint_id, lock: bool) -> Complaint:
+    def _load(session: Session, complaint_id: object, lock: bool) -> Complaint:
         if isinstance(complaint_id, bool) or not isinstance(complaint_id, int):
             raise NotFound("complaint_not_found", complaint=complaint_id)
         query = sa.select(Complaint).where(Complaint.id == complaint_id)
@@ -233,20 +249,20 @@ class ComplaintService:
         return complaint
 
     @staticmethod
-    def _view(session, complaint: Complaint, actor: Actor) -> dict:
+    def _view(session: Session, complaint: Complaint, actor: Actor) -> dict[str, Any]:
         number = session.scalar(sa.select(Case.number).where(Case.id == complaint.case_id)) if complaint.case_id else None
         name = session.scalar(sa.select(User.name).where(User.id == complaint.complainant)) if complaint.complainant else None
         return rules.staff_view(complaint, number, name, identify=rules.may_supervise(actor, complaint))
 
     @staticmethod
-    def _notify_complainant(session, complaint: Complaint, now, message: str) -> None:
+    def _notify_complainant(session: Session, complaint: Complaint, now: _dt.datetime, message: str) -> None:
         if complaint.complainant and not complaint.anonymous:
             notify(session, [complaint.complainant], "complaint_result", message, now, case_id=complaint.case_id)
 
 
 def operations(actor: Actor, complaint: Complaint) -> list[str]:
     """The steps of the procedure the actor may take on the complaint now."""
-    offered = []
+    offered: list[str] = []
     if rules.may_supervise(actor, complaint):
         if complaint.status in rules.OPEN and complaint.first_feedback_at is None:
             offered.append("feedback")

@@ -2,6 +2,9 @@
 the complaint's department when one turns red (a limit has passed)."""
 from __future__ import annotations
 
+import datetime as _dt
+from typing import TYPE_CHECKING
+
 import sqlalchemy as sa
 
 from . import rules
@@ -10,11 +13,15 @@ from ..identity.actors import supervisors
 from ..deadlines.lights import RED
 from ..models import Complaint
 from ..notices.messages import notify
+from ..deadlines.working_time import WorkingCalendar
+
+if TYPE_CHECKING:
+    from ..kernel import Database
 
 LIMIT_NAMES = {"feedback": "首次反馈（24小时）", "acceptance": "受理决定（5个工作日）", "result": "部门处理结果"}
 
 
-def refresh(db, calendar, as_of, limit: int = 5000) -> int:
+def refresh(db: Database, calendar: WorkingCalendar, as_of: _dt.datetime, limit: int = 5000) -> int:
     """Re-evaluate every open complaint whose light may have changed by ``as_of``; return how many changed."""
     changed = 0
     with db.transaction() as session:

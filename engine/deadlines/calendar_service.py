@@ -6,20 +6,27 @@ import datetime as _dt
 import io
 import json
 import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import chinese_calendar
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
+from ..kernel import clock as clock_module
 from ..trail import chain as trail
 from ..errors import InvalidInput, Message
 from ..models import CalendarDay, CalendarYear, SupervisionItem
-from .working_time import CalendarDataMissing, WorkingCalendar
+from .working_time import CalendarDataMissing, OfficeHours, WorkingCalendar
+
+if TYPE_CHECKING:
+    from ..kernel import Clock, Database
 
 TRUE = {"1", "true", "yes", "work", "workday", "上班", "工作日"}
 FALSE = {"0", "false", "no", "off", "holiday", "休息", "放假", "节假日"}
 
 
-def parse_office_hours(text: str) -> tuple:
+def parse_office_hours(text: str) -> OfficeHours:
     periods = []
     try:
         for part in text.split(","):
@@ -32,7 +39,7 @@ def parse_office_hours(text: str) -> tuple:
     return tuple(periods)
 
 
-def parse_arrangement(content: bytes, filename: str) -> list[dict]:
+def parse_arrangement(content: bytes, filename: str) -> list[dict[str, Any]]:
     """Rows of ``date, workday, name`` from CSV or JSON; every bad row is reported with its line."""
     text = content.decode("utf-8-sig")
     if filename.lower().endswith(".json"):
@@ -61,7 +68,7 @@ def parse_arrangement(content: bytes, filename: str) -> list[dict]:
     return rows
 
 
-def _row(item) -> dict:
+def _row(item: object) -> dict[str, Any]:
     if not isinstance(item, dict):
         raise ValueError(Message("calendar_entry_not_an_object"))
     day = _dt.date.fromisoformat(str(item.get("date", "")).strip())
@@ -79,7 +86,7 @@ def _row(item) -> dict:
 
 
 class CalendarService:
-    def __init__(self, db, clock, office_hours: str):
+    def __init__(self, db: Database, clock: Clock, office_hours: str) -> None:
         self.db = db
         self.clock = clock
         self.office_hours = parse_office_hours(office_hours)
@@ -106,7 +113,7 @@ class CalendarService:
                                                detail={"day": day.isoformat(), "workday": workday, "name": name})])
         self._changed()
 
-    def import_arrangement(self, year: int, rows: list[dict], source: str, actor: str) -> int:
+    def import_arrangement(self, year: int, rows: list[dict[str, Any]], source: str, actor: str) -> int:
         """Import a whole year's arrangement in one transaction; rows outside the year are refused."""
         outside = [r["day"].isoformat() for r in rows if r["day"].year != year]
         if outside:
@@ -126,7 +133,7 @@ class CalendarService:
         self._changed()
         return len(rows)
 
-    def _upsert(self, session, row: dict, actor: str) -> None:
+    def _upsert(self, session: Session, row: dict[str, Any], actor: str) -> None:
         existing = session.get(CalendarDay, row["day"])
         if existing is None:
             session.add(CalendarDay(day=row["day"], workday=row["workday"], name=row["name"], updated_by=actor,
@@ -156,7 +163,12 @@ class CalendarService:
         version = getattr(chinese_calendar, "__version__", "")
         return self.import_arrangement(year, rows, f"chinesecalendar {version}".strip(), actor)
 
-    def year_view(self, year: int) -> dict:
+    def imported_years(self) -> list[int]:
+        """The years whose whole arrangement has been imported (from a file or chinesecalendar), in order."""
+        with self.db.reading() as session:
+            return list(session.scalars(sa.select(CalendarYear.year).order_by(CalendarYear.year)))
+
+    def year_view(self, year: int) -> dict[str, Any]:
         """Twelve month grids of ``year`` with each day's kind, and whether the year's data is complete."""
         from .calendar_year import year_view
 
@@ -171,19 +183,18 @@ class CalendarService:
                 "complete": not any(m["counts"]["unknown"] for m in months),
                 "office_hours": [(b.strftime("%H:%M"), e.strftime("%H:%M")) for b, e in self.office_hours]}
 
-    def timer_functions(self) -> dict:
-        """``working_days(N)`` and ``working_hours(N)`` for BPMN timers: the instant N working days/hours from now."""
-        from ..kernel import clock as clock_module
-
-        def working_days(n):
+    def timer_functions(self) -> dict[str, Callable[[float], str]]:
+        """``working_days(N)`` and ``working_hours(N)`` for BPMN timers: the instant N working days/hours from now
+        (on the clock of the step that evaluates the timer)."""
+        def working_days(n: float) -> str:
             return self.calendar().add_working_days(clock_module.now(), int(n)).isoformat()
 
-        def working_hours(n):
+        def working_hours(n: float) -> str:
             return self.calendar().add_working_hours(clock_module.now(), float(n)).isoformat()
 
         return {"working_days": working_days, "working_hours": working_hours}
 
-    def report_missing(self, error: CalendarDataMissing, context: dict | None = None) -> None:
+    def report_missing(self, error: CalendarDataMissing, context: dict[str, Any] | None = None) -> None:
         """Raise a supervision alert: a deadline could not be counted (a trail event and a supervision item)."""
         context = context or {}
         with self.db.transaction() as session:
@@ -195,7 +206,7 @@ class CalendarService:
                 summary=f"缺少 {error.day.year} 年节假日安排数据，期限无法计算：{error.message}",
                 status="open", opened_at=self.clock.now()))
 
-    def year_days(self, year: int) -> list[dict]:
+    def year_days(self, year: int) -> list[dict[str, Any]]:
         """Every day of ``year`` that is not an ordinary weekday/weekend, with its source."""
         calendar = self.calendar()
         with self.db.reading() as session:

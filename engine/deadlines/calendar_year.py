@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import calendar as _calendar
 import datetime as _dt
+from typing import Any
 
 import chinese_calendar
 
@@ -40,7 +41,8 @@ def holiday_name(calendar: WorkingCalendar, day: _dt.date) -> str | None:
     return HOLIDAY_NAMES.get(name, name) if name else None
 
 
-def year_view(calendar: WorkingCalendar, year: int, overrides: dict) -> list[dict]:
+def year_view(calendar: WorkingCalendar, year: int,
+              overrides: dict[_dt.date, tuple[bool, str | None]]) -> list[dict[str, Any]]:
     """Twelve months, each with weeks (Monday first) of day cells; ``overrides`` maps a date to
     (workday, name) for days kept in the database."""
     months = []
@@ -48,7 +50,7 @@ def year_view(calendar: WorkingCalendar, year: int, overrides: dict) -> list[dic
     for month in range(1, 13):
         weeks = []
         for week in grid.monthdatescalendar(year, month):
-            cells = []
+            cells: list[dict[str, Any] | None] = []
             for day in week:
                 if day.month != month:
                     cells.append(None)
@@ -63,7 +65,7 @@ def year_view(calendar: WorkingCalendar, year: int, overrides: dict) -> list[dic
     return months
 
 
-def package_arrangement(year: int) -> list[dict]:
+def package_arrangement(year: int) -> list[dict[str, Any]]:
     """The year's holidays and adjusted working days as chinesecalendar knows them (rows to import)."""
     day, rows = _dt.date(year, 1, 1), []
     try:

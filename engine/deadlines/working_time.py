@@ -1,4 +1,4 @@
-"""Working-day arithmetic: Chinese statutory holidays, adjusted working days (调休), office hours, pauses.
+"""Working-day arithmetic: Chinese statutory holidays, adjusted working days (调休), office hours.
 
 Holidays come from the ``chinesecalendar`` package; days it does not know (it stops at 2026)
 come from overrides kept in the database. A day with neither raises ``CalendarDataMissing``:
@@ -6,11 +6,12 @@ a deadline is never guessed.
 
 Conventions (as in approval practice): a limit of N working days runs from the day after the
 start and ends at the close of office on the N-th working day; pauses (补正, special procedures,
-中止) extend it by the working time they covered.
+中止) extend it by the working time they covered, when the case clock resumes (``runtime/case_clock.py``).
 """
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import chinese_calendar
@@ -18,7 +19,9 @@ import chinese_calendar
 from ..kernel.clock import SHANGHAI
 from ..errors import EngineError
 
-DEFAULT_HOURS = ((_dt.time(9, 0), _dt.time(12, 0)), (_dt.time(13, 30), _dt.time(17, 30)))
+# (begin, end) of each office period of a working day, in order
+OfficeHours = tuple[tuple[_dt.time, _dt.time], ...]
+DEFAULT_HOURS: OfficeHours = ((_dt.time(9, 0), _dt.time(12, 0)), (_dt.time(13, 30), _dt.time(17, 30)))
 
 
 class CalendarDataMissing(EngineError):
@@ -30,23 +33,19 @@ class CalendarDataMissing(EngineError):
         self.day = day
 
 
-@dataclass(frozen=True)
-class Pause:
-    start: _dt.datetime
-    end: _dt.datetime | None = None   # None: still paused
-
-
 @dataclass
 class WorkingCalendar:
     """``overrides`` maps a date to True (working day) or False (day off); ``years`` are years whose
     arrangement was imported (outside the package's range, unlisted weekdays work and weekends are off)."""
 
-    overrides: dict = field(default_factory=dict)
-    years: frozenset = frozenset()
-    office_hours: tuple = DEFAULT_HOURS
+    overrides: dict[_dt.date, bool] = field(default_factory=dict)
+    years: frozenset[int] = frozenset()
+    office_hours: OfficeHours = DEFAULT_HOURS
     tz: _dt.tzinfo = SHANGHAI
+    # supervision deadlines: a year without its holiday arrangement counts plain weekdays (violations.lenient)
+    lenient: bool = False
 
-    _known: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _known: dict[_dt.date, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def is_workday(self, day: _dt.date) -> bool:
         known = self._known.get(day)
@@ -71,7 +70,7 @@ class WorkingCalendar:
             return None
 
     # --- office periods ---------------------------------------------------------------------
-    def _periods(self, day: _dt.date):
+    def _periods(self, day: _dt.date) -> Iterator[tuple[_dt.datetime, _dt.datetime]]:
         for begin, end in self.office_hours:
             yield (_dt.datetime.combine(day, begin, self.tz), _dt.datetime.combine(day, end, self.tz))
 
@@ -83,19 +82,10 @@ class WorkingCalendar:
         return _dt.datetime.combine(day, self.office_hours[-1][1], self.tz)
 
     # --- arithmetic -------------------------------------------------------------------------
-    def working_seconds(self, start: _dt.datetime, end: _dt.datetime, pauses=()) -> float:
-        """Working time between two instants, less the working time covered by pauses."""
+    def working_seconds(self, start: _dt.datetime, end: _dt.datetime) -> float:
+        """Working time between two instants."""
         if end <= start:
             return 0.0
-        total = self._raw_seconds(start, end)
-        for pause in pauses:
-            p_start = max(start, pause.start)
-            p_end = min(end, pause.end or end)
-            if p_end > p_start:
-                total -= self._raw_seconds(p_start, p_end)
-        return max(total, 0.0)
-
-    def _raw_seconds(self, start: _dt.datetime, end: _dt.datetime) -> float:
         total = 0.0
         day = start.astimezone(self.tz).date()
         last = end.astimezone(self.tz).date()
@@ -108,23 +98,8 @@ class WorkingCalendar:
             day += _dt.timedelta(days=1)
         return total
 
-    def add_working_seconds(self, start: _dt.datetime, seconds: float, pauses=()) -> _dt.datetime:
-        """The instant at which ``seconds`` of working time have run since ``start`` (pauses not counted)."""
-        cursor = start
-        remaining = seconds
-        for pause in sorted(pauses, key=lambda p: p.start):
-            if pause.end is not None and pause.end <= cursor:
-                continue
-            reach = self._advance(cursor, remaining)
-            if pause.start >= reach:
-                return reach
-            remaining -= self._raw_seconds(cursor, max(cursor, pause.start))
-            if pause.end is None:
-                raise ValueError("the clock is paused: no deadline until the pause ends")
-            cursor = max(cursor, pause.end)
-        return self._advance(cursor, remaining)
-
-    def _advance(self, start: _dt.datetime, seconds: float) -> _dt.datetime:
+    def add_working_seconds(self, start: _dt.datetime, seconds: float) -> _dt.datetime:
+        """The instant at which ``seconds`` of working time have run since ``start``."""
         remaining = seconds
         day = start.astimezone(self.tz).date()
         for _ in range(3700):  # ten years of days: a guard, never reached by real limits
@@ -167,27 +142,18 @@ class WorkingCalendar:
                 n -= 1
         return day
 
-    def add_working_days(self, start: _dt.datetime, days: int, pauses=()) -> _dt.datetime:
-        """Deadline of a limit of ``days`` working days counted from the day after ``start``."""
+    def add_working_days(self, start: _dt.datetime, days: int) -> _dt.datetime:
+        """Deadline of a limit of ``days`` working days counted from the day after ``start`` (a pause, when the
+        case clock resumes, moves the deadline by the working time it took: ``runtime/case_clock.py``)."""
         if days < 0:
             raise ValueError("a limit cannot be negative")
         local = start.astimezone(self.tz)
-        base = self.close_of(self.nth_working_day_after(local.date(), days)) if days else local
-        deadline = base
-        for _ in range(50):
-            paused = sum(self._raw_seconds(max(start, p.start), min(deadline, p.end or deadline))
-                         for p in pauses if (p.end or deadline) > start and p.start < deadline)
-            if any(p.end is None and p.start < deadline for p in pauses):
-                raise ValueError("the clock is paused: no deadline until the pause ends")
-            extended = self._advance(base, paused) if paused else base
-            if extended == deadline:
-                break
-            deadline = extended
+        deadline = self.close_of(self.nth_working_day_after(local.date(), days)) if days else local
         return deadline.astimezone(_dt.timezone.utc)
 
-    def add_working_hours(self, start: _dt.datetime, hours: float, pauses=()) -> _dt.datetime:
-        return self.add_working_seconds(start, hours * 3600, pauses)
+    def add_working_hours(self, start: _dt.datetime, hours: float) -> _dt.datetime:
+        return self.add_working_seconds(start, hours * 3600)
 
-    def working_days_between(self, start: _dt.datetime, end: _dt.datetime, pauses=()) -> float:
+    def working_days_between(self, start: _dt.datetime, end: _dt.datetime) -> float:
         """Elapsed working time in working days (of office hours)."""
-        return self.working_seconds(start, end, pauses) / self.day_seconds()
+        return self.working_seconds(start, end) / self.day_seconds()

@@ -4,11 +4,12 @@ versions, the administrator's overview of processes, and the conformance corpus 
 """
 from __future__ import annotations
 
-from . import conformance
-from . import definition_diff
-from . import process_overview
+from .conformance import list_files as list_conformance_files
+from .conformance import read_file as read_conformance_file
+from .definition_diff import compare as compare_definitions
+from .process_overview import ProcessOverview
 from .repository import ParsedProcess, RepositoryService
 from .forms import Field, Form
 from .expressions import ExpressionError, make_script_engine
 
-__all__ = ["ExpressionError", "Field", "Form", "ParsedProcess", "RepositoryService", "conformance", "definition_diff", "make_script_engine", "process_overview"]
+__all__ = ["ProcessOverview", "compare_definitions", "list_conformance_files", "read_conformance_file", "ExpressionError", "Field", "Form", "ParsedProcess", "RepositoryService", "make_script_engine"]

@@ -5,7 +5,9 @@ Every refusal names the element id and its line in the file.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from lxml import etree
 
@@ -17,7 +19,7 @@ BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 OUTCOMES = ("approved", "denied", "refused", "terminated")
 BRANCH_END = "End_Branch"
 
-_SAFE_PARSER_OPTIONS = dict(
+_SAFE_PARSER_OPTIONS: dict[str, Any] = dict(
     resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
     huge_tree=False, remove_blank_text=False,
 )
@@ -72,14 +74,14 @@ class CheckedDocument:
     tree: etree._ElementTree
     process_id: str
     process_name: str
-    forms: dict          # user task element id -> forms.Form
+    forms: dict[str, forms.Form]   # user task element id -> its form
 
 
-def _local(element) -> str:
+def _local(element: etree._Element) -> str:
     return etree.QName(element).localname
 
 
-def _refuse(reason: str, element=None, **params) -> ProcessValidationError:
+def _refuse(reason: str, element: etree._Element | None = None, **params: Any) -> ProcessValidationError:
     if element is None:
         return ProcessValidationError(reason, **params)
     return ProcessValidationError(reason, element=element.get("id") or _local(element), line=element.sourceline,
@@ -106,6 +108,7 @@ def check(content: bytes) -> CheckedDocument:
     checked, problems = examine(content)
     if problems:
         raise problems[0]
+    assert checked is not None   # examine gives a document or a problem
     return checked
 
 
@@ -117,7 +120,8 @@ def examine(content: bytes, limit: int = MAX_PROBLEMS) -> tuple[CheckedDocument 
         process = _executable_process(tree.getroot())
     except ProcessValidationError as exc:
         return None, [exc]
-    problems, seen = [], set()
+    problems: list[ProcessValidationError] = []
+    seen: set[tuple[str | None, str]] = set()
     for found in (_check_elements, _check_lanes, _check_end_events, _check_sequence_flows, _check_start_event):
         for problem in found(process):
             if (problem.element, problem.message) not in seen:
@@ -130,10 +134,11 @@ def examine(content: bytes, limit: int = MAX_PROBLEMS) -> tuple[CheckedDocument 
     except ProcessValidationError as problem:
         step_forms = {}
         problems.append(problem)
-    return CheckedDocument(tree, process.get("id"), process.get("name") or process.get("id"), step_forms), problems[:limit]
+    process_id = process.get("id", "")    # _executable_process refuses a process without one
+    return CheckedDocument(tree, process_id, process.get("name") or process_id, step_forms), problems[:limit]
 
 
-def _executable_process(root):
+def _executable_process(root: etree._Element) -> etree._Element:
     if root.tag != f"{{{BPMN_NS}}}definitions":
         raise _refuse("bpmn_root_element", root)
     processes = root.findall(f"{{{BPMN_NS}}}process")
@@ -149,12 +154,12 @@ def _executable_process(root):
     return executable[0]
 
 
-def _check_start_event(process):
+def _check_start_event(process: etree._Element) -> Iterator[ProcessValidationError]:
     if process.find(f"{{{BPMN_NS}}}startEvent") is None:
         yield _refuse("bpmn_no_start_event", process)
 
 
-def _check_elements(process):
+def _check_elements(process: etree._Element) -> Iterator[ProcessValidationError]:
     for element in process.iter():
         if not isinstance(element.tag, str):
             continue  # comments and processing instructions
@@ -181,7 +186,7 @@ def _check_elements(process):
             yield problem
 
 
-def _inside_extension(element, stop) -> bool:
+def _inside_extension(element: etree._Element, stop: etree._Element) -> bool:
     parent = element.getparent()
     while parent is not None and parent is not stop:
         if isinstance(parent.tag, str) and etree.QName(parent).localname == "extensionElements":
@@ -190,10 +195,10 @@ def _inside_extension(element, stop) -> bool:
     return False
 
 
-def _owner(element):
+def _owner(element: etree._Element) -> etree._Element:
     """The element to name in an error: the nearest ancestor-or-self drawn on the diagram (a flow node, flow, lane
     or the process), else the nearest with an id."""
-    node = element
+    node: etree._Element | None = element
     while node is not None:
         if node.get("id") and isinstance(node.tag, str) and _local(node) in DRAWN:
             return node
@@ -204,7 +209,7 @@ def _owner(element):
     return node if node is not None else element
 
 
-def _check_expression(element, checker) -> None:
+def _check_expression(element: etree._Element, checker: Callable[[str], object]) -> None:
     source = (element.text or "").strip()
     if not source:
         if _local(element) in ("conditionExpression", "script"):
@@ -220,12 +225,14 @@ def _check_expression(element, checker) -> None:
         ) from None
 
 
-def _check_timer(element) -> None:
+def _check_timer(element: etree._Element) -> None:
     """A timer is a quoted ISO 8601 value ("PT2H", "2026-12-01T09:00:00+08:00") or, for a date timer,
     working_days(N) / working_hours(N): N working days or hours from when the timer starts."""
     owner = _owner(element)
-    while owner.getparent() is not None and _local(owner) not in FLOW_NODES:
-        owner = _owner(owner.getparent())
+    parent = owner.getparent()
+    while parent is not None and _local(owner) not in FLOW_NODES:
+        owner = _owner(parent)
+        parent = owner.getparent()
     source = (element.text or "").strip()
     kind = _local(element)
     try:
@@ -248,8 +255,9 @@ def _check_timer(element) -> None:
         source=repr(source))
 
 
-def _check_lanes(process):
-    lane_of = {}
+def _check_lanes(process: etree._Element) -> Iterator[ProcessValidationError]:
+    lane_of: dict[str | None, etree._Element] = {}
+    lane: etree._Element | None
     for lane in process.iter(f"{{{BPMN_NS}}}lane"):
         for ref in lane.findall(f"{{{BPMN_NS}}}flowNodeRef"):
             lane_of[(ref.text or "").strip()] = lane
@@ -268,7 +276,7 @@ def _check_lanes(process):
             yield _refuse("bpmn_lane_without_name", lane)
 
 
-def _check_end_events(process):
+def _check_end_events(process: etree._Element) -> Iterator[ProcessValidationError]:
     for end in process.findall(f"{{{BPMN_NS}}}endEvent"):
         if end.find(f"{{{BPMN_NS}}}terminateEventDefinition") is not None:
             continue
@@ -276,7 +284,7 @@ def _check_end_events(process):
             yield _refuse("bpmn_end_without_outcome", end, id=end.get("id"), branch_end=BRANCH_END)
 
 
-def _check_sequence_flows(process):
+def _check_sequence_flows(process: etree._Element) -> Iterator[ProcessValidationError]:
     ids = {e.get("id") for e in process.iter() if isinstance(e.tag, str) and e.get("id")}
     for flow in process.iter(f"{{{BPMN_NS}}}sequenceFlow"):
         for attr in ("sourceRef", "targetRef"):

@@ -12,7 +12,7 @@ def list_files(directory: Path | None) -> list[str]:
     if directory is None or not Path(directory).is_dir():
         return []
     root = Path(directory).resolve()
-    names = []
+    names: list[str] = []
     for path in sorted(root.rglob("*.bpmn")):
         resolved = path.resolve()
         if resolved.is_file() and resolved.is_relative_to(root):
@@ -23,4 +23,5 @@ def list_files(directory: Path | None) -> list[str]:
 def read_file(directory: Path | None, name: str) -> bytes:
     if name not in list_files(directory):
         raise NotFound("conformance_file_not_found", name=name)
+    assert directory is not None   # nothing is listed without a directory
     return (Path(directory).resolve() / name).read_bytes()

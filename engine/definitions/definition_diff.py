@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 
 from .bpmn_validation import BPMN_NS, parse_safely
 
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
-XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 TIMER_KINDS = ("timeDuration", "timeDate", "timeCycle")
 # Properties in the order a reader expects them; labels are for the pages.
 PROPERTIES = ("name", "type", "timer", "condition", "multi_instance", "lane", "form_fields", "documentation",
@@ -25,14 +25,14 @@ class ElementChange:
     id: str
     type: str
     name: str
-    changes: dict = field(default_factory=dict)   # property -> (before, after)
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)   # property -> (before, after)
 
 
 @dataclass
 class DefinitionDiff:
-    added: list = field(default_factory=list)     # ElementChange with the new element's type and name
-    removed: list = field(default_factory=list)
-    changed: list = field(default_factory=list)
+    added: list[ElementChange] = field(default_factory=list)   # with the new element's type and name
+    removed: list[ElementChange] = field(default_factory=list)
+    changed: list[ElementChange] = field(default_factory=list)
     xml_diff: str = ""
 
     @property
@@ -60,12 +60,12 @@ def compare(before_xml: str, after_xml: str, before_label: str = "before", after
     return diff
 
 
-def describe(xml: str) -> dict[str, dict]:
+def describe(xml: str) -> dict[str, dict[str, Any]]:
     """Every identified BPMN element of the process part of the file, by id, with the properties compared."""
     root = parse_safely(xml.encode("utf-8")).getroot()
     lanes = _lane_membership(root)
     flows_in, flows_out = _flows(root)
-    elements = {}
+    elements: dict[str, dict[str, Any]] = {}
     for process in root.iter(f"{{{BPMN_NS}}}process"):
         for element in process.iter():
             if not isinstance(element.tag, str) or etree.QName(element).namespace != BPMN_NS:
@@ -74,7 +74,7 @@ def describe(xml: str) -> dict[str, dict]:
             element_id = element.get("id")
             if not element_id or kind in SKIPPED or _in_extension(element):
                 continue
-            props = {"type": kind, "name": (element.get("name") or "").strip()}
+            props: dict[str, Any] = {"type": kind, "name": (element.get("name") or "").strip()}
             props.update(_details(element, kind))
             if element_id in lanes:
                 props["lane"] = lanes[element_id]
@@ -87,8 +87,8 @@ def describe(xml: str) -> dict[str, dict]:
     return elements
 
 
-def _details(element, kind: str) -> dict:
-    props = {"documentation": _text(element.find(f"{{{BPMN_NS}}}documentation"))}
+def _details(element: etree._Element, kind: str) -> dict[str, Any]:
+    props: dict[str, Any] = {"documentation": _text(element.find(f"{{{BPMN_NS}}}documentation"))}
     timer = element.find(f"{{{BPMN_NS}}}timerEventDefinition")
     if timer is not None:
         props["timer"] = "; ".join(f"{k}: {_text(timer.find(f'{{{BPMN_NS}}}{k}'))}" for k in TIMER_KINDS
@@ -111,7 +111,7 @@ def _details(element, kind: str) -> dict:
     return props
 
 
-def _multi_instance(loop) -> str:
+def _multi_instance(loop: etree._Element) -> str:
     parts = ["sequential" if loop.get("isSequential") == "true" else "parallel"]
     for tag, label in (("loopCardinality", "cardinality"), ("completionCondition", "completion")):
         child = loop.find(f"{{{BPMN_NS}}}{tag}")
@@ -131,38 +131,38 @@ def _multi_instance(loop) -> str:
     return ", ".join(parts)
 
 
-def _form_field(field_element) -> str:
+def _form_field(field_element: etree._Element) -> str:
     attrs = [f"{name}={field_element.get(name)}" for name in ("label", "type", "defaultValue")
              if field_element.get(name)]
-    validation = [c.get("name") + (f"({c.get('config')})" if c.get("config") else "")
+    validation = [(c.get("name") or "") + (f"({c.get('config')})" if c.get("config") else "")
                   for c in field_element.iter(f"{{{CAMUNDA_NS}}}constraint")]
     if validation:
         attrs.append("constraints=" + "/".join(validation))
     return f"{field_element.get('id')}[{', '.join(attrs)}]"
 
 
-def _lane_membership(root) -> dict[str, str]:
-    membership = {}
+def _lane_membership(root: etree._Element) -> dict[str, str | None]:
+    membership: dict[str, str | None] = {}
     for lane in root.iter(f"{{{BPMN_NS}}}lane"):
         for ref in lane.findall(f"{{{BPMN_NS}}}flowNodeRef"):
             membership[(ref.text or "").strip()] = lane.get("name") or lane.get("id")
     return membership
 
 
-def _flows(root) -> tuple[dict, dict]:
-    flows_in: dict[str, list] = {}
-    flows_out: dict[str, list] = {}
+def _flows(root: etree._Element) -> tuple[dict[str | None, list[str]], dict[str | None, list[str]]]:
+    flows_in: dict[str | None, list[str]] = {}
+    flows_out: dict[str | None, list[str]] = {}
     for flow in root.iter(f"{{{BPMN_NS}}}sequenceFlow"):
         flows_out.setdefault(flow.get("sourceRef"), []).append(f"{flow.get('id')}→{flow.get('targetRef')}")
         flows_in.setdefault(flow.get("targetRef"), []).append(f"{flow.get('id')}←{flow.get('sourceRef')}")
     return flows_in, flows_out
 
 
-def _in_extension(element) -> bool:
+def _in_extension(element: etree._Element) -> bool:
     return any(isinstance(a.tag, str) and etree.QName(a).localname == "extensionElements" for a in element.iterancestors())
 
 
-def _text(element) -> str | None:
+def _text(element: etree._Element | None) -> str | None:
     if element is None:
         return None
     return " ".join("".join(element.itertext()).split()) or None

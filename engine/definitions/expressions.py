@@ -24,6 +24,8 @@ import ast
 import functools
 import operator
 import textwrap
+from types import CodeType
+from typing import Any
 
 from RestrictedPython import compile_restricted_eval, compile_restricted_exec, limited_builtins, safe_builtins
 from RestrictedPython.Eval import default_guarded_getitem
@@ -38,6 +40,7 @@ from RestrictedPython.PrintCollector import PrintCollector
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+from SpiffWorkflow.task import Task as SpiffTask
 
 from ..errors import Message
 
@@ -45,7 +48,7 @@ from ..errors import Message
 class ExpressionError(ValueError):
     """Refused or failing expression/script."""
 
-    def __init__(self, message: str, source: str = "", line: int | None = None):
+    def __init__(self, message: str, source: str = "", line: int | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.source = source
@@ -74,7 +77,7 @@ def _attr_refusal(name: str) -> Message:
     return Message("expr_format_refused" if name.startswith("format") else "expr_attribute_refused", name=repr(name))
 
 
-def _guarded_getattr(obj, name, default=raise_):
+def _guarded_getattr(obj: object, name: str, default: Any = raise_) -> Any:
     if name in _REFUSED_ATTRS:
         raise ExpressionError(_attr_refusal(name))
     return safer_getattr(obj, name, default)
@@ -85,13 +88,13 @@ _INPLACE = {"+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=":
             "&=": operator.iand, "^=": operator.ixor, "<<=": operator.ilshift, ">>=": operator.irshift}
 
 
-def _inplacevar(op: str, x, y):
+def _inplacevar(op: str, x: Any, y: Any) -> Any:
     if op not in _INPLACE:
         raise ExpressionError(Message("expr_operator_refused", operator=op))
     return _INPLACE[op](x, y)
 
 
-GUARDS = {
+GUARDS: dict[str, Any] = {
     "__builtins__": BUILTINS,
     "__name__": "shenpi_restricted",
     "_getattr_": _guarded_getattr,
@@ -123,7 +126,7 @@ def _check_tree(tree: ast.AST, source: str) -> None:
             raise _refuse(source, line, _attr_refusal(node.attr))
 
 
-def _compile(source: str, mode: str):
+def _compile(source: str, mode: str) -> CodeType:
     if not isinstance(source, str):
         raise ExpressionError(Message("expr_not_text", type=type(source).__name__), str(source))
     # BPMN text is often indented or wrapped in newlines; keep line numbers as in the source.
@@ -174,10 +177,10 @@ def _failure(source: str, exc: Exception) -> ExpressionError:
 class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
     """SpiffWorkflow script environment running everything as RestrictedPython bytecode."""
 
-    def __init__(self, functions: dict | None = None):
+    def __init__(self, functions: dict[str, Any] | None = None) -> None:
         super().__init__(dict(functions or {}))
 
-    def _namespace(self, context: dict, external_context: dict | None) -> dict:
+    def _namespace(self, context: dict[str, Any], external_context: dict[str, Any] | None) -> dict[str, Any]:
         namespace = dict(self.globals)
         if external_context:
             namespace.update(external_context)
@@ -185,14 +188,14 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         namespace.update(GUARDS)  # last: task data can never replace a guard
         return namespace
 
-    def evaluate(self, expression, context, external_context=None):
+    def evaluate(self, expression: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> Any:
         code = _compile_expression(expression)
         try:
             return eval(code, self._namespace(context, external_context))  # noqa: S307 - restricted bytecode
         except Exception as exc:
             raise _failure(expression, exc) from exc
 
-    def execute(self, script, context, external_context=None):
+    def execute(self, script: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> bool:
         code = _compile_script(script)
         namespace = self._namespace(context, external_context)
         try:
@@ -207,28 +210,28 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
                 context[name] = value
         return True
 
-    def call_service(self, context, **kwargs):
+    def call_service(self, context: dict[str, Any], **kwargs: Any) -> Any:
         raise ExpressionError(Message("expr_service_task"))
 
 
 class RestrictedScriptEngine(PythonScriptEngine):
     """PythonScriptEngine whose validation applies the restrictions and which reports our line numbers."""
 
-    def validate(self, expression):
+    def validate(self, expression: str) -> None:
         check_expression(expression)
 
-    def call_service(self, task, **kwargs):
+    def call_service(self, task: SpiffTask, **kwargs: Any) -> Any:
         try:
             return self.environment.call_service(task.data, **kwargs)
         except Exception as err:
             raise WorkflowTaskException(str(err), task=task, exception=err) from err
 
-    def get_error_line_number_and_content(self, script, err):
+    def get_error_line_number_and_content(self, script: str, err: Exception) -> tuple[int, str]:
         if isinstance(err, ExpressionError) and err.line:
             lines = script.splitlines()
             return err.line, lines[err.line - 1] if err.line <= len(lines) else ""
         return super().get_error_line_number_and_content(script, err)
 
 
-def make_script_engine(functions: dict | None = None) -> PythonScriptEngine:
+def make_script_engine(functions: dict[str, Any] | None = None) -> PythonScriptEngine:
     return RestrictedScriptEngine(environment=RestrictedEnvironment(functions))

@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as _dt
 import keyword
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 
@@ -41,14 +43,14 @@ class Field:
     type: str
     required: bool = False
     readonly: bool = False
-    options: tuple = ()                 # (value, label) pairs of an enum
+    options: tuple[tuple[str, str], ...] = ()   # (value, label) pairs of an enum
     min: int | str | None = None        # a long's least value or a date's first day (ISO)
     max: int | str | None = None
     minlength: int | None = None
     maxlength: int | None = None
     default: object = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "label": self.label, "type": self.type, "required": self.required,
                 "readonly": self.readonly, "options": [{"value": v, "label": lb} for v, lb in self.options],
                 "min": self.min, "max": self.max, "minlength": self.minlength, "maxlength": self.maxlength,
@@ -57,13 +59,13 @@ class Field:
 
 @dataclass(frozen=True)
 class Form:
-    fields: tuple = ()
-    by_id: dict = field(default_factory=dict, compare=False, repr=False)
+    fields: tuple[Field, ...] = ()
+    by_id: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.by_id.update({f.id: f for f in self.fields})
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"fields": [f.to_dict() for f in self.fields]}
 
 
@@ -73,19 +75,19 @@ def _camunda(name: str) -> str:
     return f"{{{CAMUNDA_NS}}}{name}"
 
 
-def _refuse(reason: str, element, **params) -> ProcessValidationError:
+def _refuse(reason: str, element: etree._Element, **params: Any) -> ProcessValidationError:
     """Names the BPMN element the form belongs to and the line of the offending form element."""
-    node = element
+    node: etree._Element | None = element
     while node is not None and not (etree.QName(node).namespace == BPMN_NS and node.get("id")):
         node = node.getparent()
     return ProcessValidationError(reason, element=node.get("id") if node is not None else None,
                                   line=element.sourceline, **params)
 
 
-def read_forms(process) -> dict[str, Form]:
+def read_forms(process: etree._Element) -> dict[str, Form]:
     """Every form in a process (an lxml element from a safely parsed file), by the user task's element id.
     A malformed form raises ProcessValidationError naming the task, the field and the line."""
-    forms = {}
+    forms: dict[str, Form] = {}
     for form_data in process.iter(_camunda("formData")):
         extension = form_data.getparent()
         owner = extension.getparent() if extension is not None else None
@@ -94,12 +96,13 @@ def read_forms(process) -> dict[str, Form]:
             raise _refuse("form_data_misplaced", form_data)
         if owner.get("id") in forms:
             raise _refuse("form_data_twice", form_data, task=owner.get("id"))
-        forms[owner.get("id")] = _read_form(form_data, owner.get("id"))
+        task_id = owner.get("id") or ""    # a task without an id is refused by the validation before
+        forms[task_id] = _read_form(form_data, task_id)
     return forms
 
 
-def _read_form(form_data, task_id: str) -> Form:
-    fields = []
+def _read_form(form_data: etree._Element, task_id: str) -> Form:
+    fields: list[Field] = []
     for child in form_data:
         if not isinstance(child.tag, str):
             continue
@@ -114,7 +117,9 @@ def _read_form(form_data, task_id: str) -> Form:
     return Form(tuple(fields))
 
 
-def _read_field(element, task_id: str) -> Field:
+def _read_field(element: etree._Element, task_id: str) -> Field:
+    spec: dict[str, Any]
+    options: list[tuple[str, str]]
     field_id = (element.get("id") or "").strip()
     where = Message("form_field_place", task=task_id, field=field_id or Message("no_id"))
     if not field_id.isidentifier() or field_id.startswith("_") or keyword.iskeyword(field_id):
@@ -152,7 +157,8 @@ def _read_field(element, task_id: str) -> Field:
     return candidate
 
 
-def _read_option(element, where: str, kind: str, options: list) -> tuple:
+def _read_option(element: etree._Element, where: str, kind: str,
+                 options: list[tuple[str, str]]) -> tuple[str, str]:
     if kind != "enum":
         raise _refuse("form_value_outside_enum", element, where=where)
     value = (element.get("id") or "").strip()
@@ -163,8 +169,8 @@ def _read_option(element, where: str, kind: str, options: list) -> tuple:
     return value, (element.get("name") or "").strip() or value
 
 
-def _read_constraints(validation, where: str, kind: str) -> dict:
-    found = {}
+def _read_constraints(validation: etree._Element, where: str, kind: str) -> dict[str, Any]:
+    found: dict[str, Any] = {}
     for constraint in validation:
         if not isinstance(constraint.tag, str):
             continue
@@ -203,7 +209,7 @@ class _FieldError(ValueError):
     """One field's problem, in the words shown to the official."""
 
 
-def validate(form: Form, submitted: dict, current: dict | None = None) -> dict:
+def validate(form: Form, submitted: object, current: dict[str, Any] | None = None) -> dict[str, Any]:
     """The submitted values converted to their field types, with defaults for absent fields.
 
     Keys that are not fields are refused, so a step writes only the data its form declares; a read-only field is
@@ -213,7 +219,8 @@ def validate(form: Form, submitted: dict, current: dict | None = None) -> dict:
     if not isinstance(submitted, dict):
         raise InvalidInput("not_an_object", field="data")
     current = current or {}
-    cleaned, errors = {}, {}
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, str] = {}
     for key in submitted:
         if key not in form.by_id:
             errors[str(key)] = Message("form_no_such_field")
@@ -240,14 +247,14 @@ def validate(form: Form, submitted: dict, current: dict | None = None) -> dict:
     return cleaned
 
 
-def _convert(spec: Field, raw):
+def _convert(spec: Field, raw: object) -> Any:
     """The raw value as the field's type; None when absent or empty."""
     if raw is None or (isinstance(raw, str) and not raw.strip()) or raw == []:
         return None
     return _CONVERTERS[spec.type](spec, raw)
 
 
-def _to_string(spec, raw) -> str:
+def _to_string(spec: Field, raw: object) -> str:
     if not isinstance(raw, str):
         raise _FieldError(Message("field_not_text"))
     if len(raw) > MAX_STRING_CHARS:
@@ -255,7 +262,7 @@ def _to_string(spec, raw) -> str:
     return raw.strip()
 
 
-def _to_long(spec, raw) -> int:
+def _to_long(spec: Field, raw: object) -> int:
     if isinstance(raw, bool):
         raise _FieldError(Message("field_not_whole_number"))
     if isinstance(raw, float) and raw.is_integer():
@@ -269,7 +276,7 @@ def _to_long(spec, raw) -> int:
     return raw
 
 
-def _to_boolean(spec, raw) -> bool:
+def _to_boolean(spec: Field, raw: object) -> bool:
     if isinstance(raw, bool):
         return raw
     if isinstance(raw, int) and raw in (0, 1):
@@ -279,7 +286,7 @@ def _to_boolean(spec, raw) -> bool:
     raise _FieldError(Message("field_not_boolean"))
 
 
-def _to_date(spec, raw) -> str:
+def _to_date(spec: Field, raw: object) -> str:
     if isinstance(raw, str) and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", raw):
         try:
             return _dt.date.fromisoformat(raw.strip()).isoformat()
@@ -288,14 +295,14 @@ def _to_date(spec, raw) -> str:
     raise _FieldError(Message("field_not_a_date"))
 
 
-def _to_enum(spec, raw) -> str:
+def _to_enum(spec: Field, raw: object) -> str:
     if isinstance(raw, str) and raw.strip() in {v for v, _ in spec.options}:
         return raw.strip()
     raise _FieldError(Message("field_choose", options=[Message("field_option", label=label, value=value)
                                                          for value, label in spec.options]))
 
 
-def _to_users(spec, raw) -> list:
+def _to_users(spec: Field, raw: object) -> list[str] | None:
     if isinstance(raw, str):
         raw = [part for part in re.split(r"[\s,，、;；]+", raw) if part]
     if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
@@ -310,11 +317,12 @@ def _to_users(spec, raw) -> list:
     return accounts or None
 
 
+_CONVERTERS: dict[str, Callable[[Field, Any], Any]]
 _CONVERTERS = {"string": _to_string, "long": _to_long, "boolean": _to_boolean, "date": _to_date,
                "enum": _to_enum, "users": _to_users}
 
 
-def _check_limits(spec: Field, value) -> None:
+def _check_limits(spec: Field, value: Any) -> None:
     if spec.min is not None and value < spec.min:
         raise _FieldError(Message("field_before" if spec.type == "date" else "field_below", limit=spec.min))
     if spec.max is not None and value > spec.max:

@@ -2,15 +2,36 @@
 how many cases are running on each version; and the counts on the administration dashboard."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import sqlalchemy as sa
 
 from ..errors import NotFound
 from ..models import Case, Department, Matter, ProcessDefinition, User
 
+if TYPE_CHECKING:
+    from ..kernel import Database
 
-def processes(db, key: str | None = None) -> list[dict]:
-    """[{key, name, matters: [{code, name, published}], versions: [{id, version, ..., running}]}], by key;
-    the newest version last. New cases of a matter always start on the newest version of its key."""
+
+class ProcessOverview:
+    def __init__(self, db: Database):
+        self.db = db
+
+    def processes(self, key: str | None = None) -> list[dict[str, Any]]:
+        """[{key, name, matters: [{code, name, published}], versions: [{id, version, ..., running}]}], by key;
+        the newest version last. New cases of a matter always start on the newest version of its key."""
+        return _processes(self.db, key)
+
+    def version_xml(self, key: str, version: int | None = None) -> dict[str, Any]:
+        """One version's XML (the newest when ``version`` is None): {key, version, name, filename, xml}."""
+        return _version_xml(self.db, key, version)
+
+    def dashboard_counts(self) -> dict[str, int]:
+        """What the administration dashboard counts: definitions, processes, matters, units, users, running cases."""
+        return _dashboard_counts(self.db)
+
+
+def _processes(db: Database, key: str | None) -> list[dict[str, Any]]:
     with db.reading() as session:
         query = sa.select(ProcessDefinition).order_by(ProcessDefinition.key, ProcessDefinition.version)
         if key is not None:
@@ -39,8 +60,7 @@ def processes(db, key: str | None = None) -> list[dict]:
     return list(by_key.values())
 
 
-def version_xml(db, key: str, version: int | None = None) -> dict:
-    """One version's XML (the newest when ``version`` is None): {key, version, name, filename, xml}."""
+def _version_xml(db: Database, key: str, version: int | None) -> dict[str, Any]:
     with db.reading() as session:
         query = sa.select(ProcessDefinition).where(ProcessDefinition.key == key)
         if version is None:
@@ -54,9 +74,10 @@ def version_xml(db, key: str, version: int | None = None) -> dict:
                 "filename": definition.filename, "xml": definition.xml}
 
 
-def dashboard_counts(db) -> dict:
+def _dashboard_counts(db: Database) -> dict[str, int]:
     with db.reading() as session:
-        count = lambda query: session.scalar(query) or 0  # noqa: E731
+        def count(query: sa.Select) -> int:
+            return session.scalar(query) or 0
         return {
             "definitions": count(sa.select(sa.func.count()).select_from(ProcessDefinition)),
             "processes": count(sa.select(sa.func.count(sa.distinct(ProcessDefinition.key)))),

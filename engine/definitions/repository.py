@@ -8,14 +8,18 @@ from __future__ import annotations
 import hashlib
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn.parser import BpmnParser
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from . import bpmn_validation
+from .forms import Form
 from ..trail import chain as trail
 from ..kernel.clock import Clock
 from ..kernel.db import Database
@@ -25,11 +29,11 @@ from ..models import ProcessDefinition
 
 @dataclass(frozen=True)
 class ParsedProcess:
-    spec: object
-    subprocess_specs: dict
-    lanes: tuple
+    spec: BpmnProcessSpec
+    subprocess_specs: dict[str, BpmnProcessSpec]
+    lanes: tuple[str, ...]
     has_timers: bool = False
-    forms: dict = field(default_factory=dict)    # user task element id -> forms.Form, parsed once per file
+    forms: dict[str, Form] = field(default_factory=dict)   # user task element id -> its form, parsed once per file
 
 
 # Parsed specs by content hash: the same bytes are parsed once per process, whatever the database.
@@ -66,7 +70,7 @@ def build_spec(checked: bpmn_validation.CheckedDocument, filename: str) -> Parse
     return ParsedProcess(spec, subprocess_specs, lanes, has_timers, checked.forms)
 
 
-def _connect_multi_instance_merges(spec, subprocess_specs) -> None:
+def _connect_multi_instance_merges(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]) -> None:
     """SpiffWorkflow connects a multi-instance child's completion to the collection merge only when it creates the
     child; a workflow restored in another process would never fill its output collection. Connect them once here."""
     from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
@@ -80,7 +84,7 @@ def _connect_multi_instance_merges(spec, subprocess_specs) -> None:
 
 
 class RepositoryService:
-    def __init__(self, db: Database, clock: Clock, max_upload_bytes: int = 2 * 1024 * 1024):
+    def __init__(self, db: Database, clock: Clock, max_upload_bytes: int = 2 * 1024 * 1024) -> None:
         self.db = db
         self.clock = clock
         self.max_upload_bytes = max_upload_bytes
@@ -91,7 +95,7 @@ class RepositoryService:
         if len(content) > self.max_upload_bytes:
             raise TooLarge("upload_too_large", limit=self.max_upload_bytes)
 
-    def validate(self, content: bytes, filename: str = "process.bpmn") -> list[dict]:
+    def validate(self, content: bytes, filename: str = "process.bpmn") -> list[dict[str, Any]]:
         """Every problem that would stop ``deploy`` ([{element, message, line}]; empty when it would deploy),
         without deploying. The engine's own build runs only once the file passes the static checks."""
         self._check_size(content)
@@ -106,7 +110,7 @@ class RepositoryService:
                 problems = [problem]
         return [{"element": p.element, "message": p.message, "line": p.line} for p in problems]
 
-    def deploy(self, content: bytes, filename: str = "process.bpmn", actor: str | None = None) -> dict:
+    def deploy(self, content: bytes, filename: str = "process.bpmn", actor: str | None = None) -> dict[str, Any]:
         self._check_size(content)
         content_hash = hashlib.sha256(content).hexdigest()
         with self.db.reading() as session:
@@ -142,7 +146,7 @@ class RepositoryService:
         return self._describe(definition, created=True)
 
     @staticmethod
-    def _describe(definition: ProcessDefinition, created: bool) -> dict:
+    def _describe(definition: ProcessDefinition, created: bool) -> dict[str, Any]:
         return {
             "id": definition.id, "key": definition.key, "version": definition.version, "name": definition.name,
             "content_hash": definition.content_hash, "deployed_at": definition.deployed_at.isoformat(),
@@ -166,11 +170,11 @@ class RepositoryService:
             self._hash_of[definition_id] = content_hash
         return parsed
 
-    def form(self, definition_id: int, element_id: str):
+    def form(self, definition_id: int, element_id: str) -> Form | None:
         """The form of a user task of a deployed version, or None when the step has none."""
         return self.parsed(definition_id).forms.get(element_id)
 
-    def latest(self, session, key: str) -> ProcessDefinition:
+    def latest(self, session: Session, key: str) -> ProcessDefinition:
         definition = session.scalar(
             sa.select(ProcessDefinition).where(ProcessDefinition.key == key).order_by(ProcessDefinition.version.desc()).limit(1)
         )
@@ -178,16 +182,9 @@ class RepositoryService:
             raise NotFound("process_not_found", key=key)
         return definition
 
-    def list_definitions(self, key: str | None = None) -> list[dict]:
+    def list_definitions(self, key: str | None = None) -> list[dict[str, Any]]:
         with self.db.reading() as session:
             query = sa.select(ProcessDefinition).order_by(ProcessDefinition.key, ProcessDefinition.version)
             if key:
                 query = query.where(ProcessDefinition.key == key)
             return [self._describe(d, created=False) for d in session.scalars(query)]
-
-    def get_xml(self, definition_id: int) -> str:
-        with self.db.reading() as session:
-            definition = session.get(ProcessDefinition, definition_id)
-            if definition is None:
-                raise NotFound("definition_not_found", definition=definition_id)
-            return definition.xml

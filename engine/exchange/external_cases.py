@@ -8,9 +8,13 @@ approved case). A batch is checked whole before anything is recorded; each step 
 sending a batch again records nothing twice."""
 from __future__ import annotations
 
+import datetime as _dt
 import secrets
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from ..trail import chain as trail
 from ..kernel.clock import SHANGHAI
@@ -20,19 +24,25 @@ from ..identity.actors import EXCHANGE, Actor
 from ..deadlines.lights import light_at
 from ..models import Case, ExchangeBatch, ExternalCase, ExternalFact, Licence, Matter
 from ..violations.signals import check_reported_late, evaluate, lenient
+from ..trail.chain import TrailRow
+
+if TYPE_CHECKING:
+    from ..deadlines.calendar_service import CalendarService
+    from ..definitions.repository import RepositoryService
+    from ..kernel import Clock, Database
 
 _cases = Case.__table__
-ENDED_OUTCOMES = {"approved", "denied", "refused"}
 
 
 class ExternalCaseService:
-    def __init__(self, db, clock, calendars, repository):
+    def __init__(self, db: Database, clock: Clock, calendars: CalendarService,
+                 repository: RepositoryService) -> None:
         self.db = db
         self.clock = clock
         self.calendars = calendars
         self.repository = repository
 
-    def record(self, actor: Actor, facts, source: str = "api", digest: str | None = None) -> dict:
+    def record(self, actor: Actor, facts: list[Any], source: str = "api", digest: str | None = None) -> dict[str, Any]:
         """Record a batch of facts for ``actor``'s system; all or nothing."""
         if EXCHANGE not in actor.roles or not actor.department:
             raise PermissionDenied("exchange_account_only")
@@ -59,8 +69,9 @@ class ExternalCaseService:
                 detail={"batch": batch.id, "source": source, **result})], None)
         return {"batch": batch.id, "facts": len(clean), **result}
 
-    def _check(self, session, actor: Actor, facts: list, now) -> list[dict]:
-        errors, clean = [], []
+    def _check(self, session: Session, actor: Actor, facts: list[Any], now: _dt.datetime) -> list[dict[str, Any]]:
+        errors: list[dict[str, Any]] = []
+        clean: list[dict[str, Any]] = []
         for line, raw in enumerate(facts, start=1):
             line = raw.pop("_line", line) if isinstance(raw, dict) else line
             fact, problems = check_fact(raw, now)
@@ -71,11 +82,12 @@ class ExternalCaseService:
             ExternalCase.system == actor.id, ExternalCase.external_id.in_({f["case"] for f in clean})))}
         matters = dict(session.execute(sa.select(Matter.code, Matter.department).where(
             Matter.code.in_({f["matter_code"] for f in clean if f["matter_code"]}))).all())
-        introducing = {}
+        introducing: dict[str, dict[str, Any]] = {}
         for fact in clean:
             if fact["case"] not in known and fact["matter_code"] and fact.get("applicant"):
                 introducing.setdefault(fact["case"], fact)
-        seen, reported = {}, set()
+        seen: dict[tuple[str, str], _dt.datetime] = {}
+        reported: set[str] = set()
         for fact in sorted(clean, key=lambda f: f["line"]):
             line, case = fact["line"], fact["case"]
             if fact["matter_code"] and fact["matter_code"] not in matters:
@@ -105,18 +117,19 @@ class ExternalCaseService:
 class _Import:
     """Applying one checked batch inside its transaction."""
 
-    def __init__(self, service, session, actor, batch, now):
+    def __init__(self, service: ExternalCaseService, session: Session, actor: Actor, batch: ExchangeBatch,
+                 now: _dt.datetime) -> None:
         self.session, self.actor, self.batch, self.now = session, actor, batch, now
         self.repository = service.repository
         self.calendar = lenient(service.calendars.calendar())
         self.counts = {"imported": 0, "duplicates": 0, "cases_created": 0, "signals": 0}
 
-    def run(self, facts: list[dict]) -> dict:
+    def run(self, facts: list[dict[str, Any]]) -> dict[str, int]:
         for fact in facts:
             self._one(fact)
         return self.counts
 
-    def _one(self, fact: dict) -> None:
+    def _one(self, fact: dict[str, Any]) -> None:
         session, system = self.session, self.actor.id
         exists = session.execute(sa.select(ExternalFact.id).where(
             ExternalFact.system == system, ExternalFact.external_id == fact["case"],
@@ -131,10 +144,12 @@ class _Import:
                            detail=detail or None)
         session.add(row)
         session.flush()
+        events: list[TrailRow | None]
         events = [trail.event("external_fact", self.now, case_id=case.id, element_id=fact["step"], actor=system,
                               to_state=fact["step"], detail={"external_case": fact["case"], "batch": self.batch.id,
                                                               "happened_at": fact["happened_at"].isoformat(), **detail})]
-        events += getattr(self, f"_{fact['step']}")(case, fact)
+        step: Callable[[Case, dict[str, Any]], list[TrailRow | None]] = getattr(self, f"_{fact['step']}")
+        events += step(case, fact)
         events.append(check_reported_late(
             session, self.calendar, self.now, department=case.department, fact=f"{STEPS[fact['step']]}（{fact['case']}）",
             happened_at=fact["happened_at"], reported_at=self.now, subject=f"fact:{row.id}", case_id=case.id))
@@ -142,13 +157,13 @@ class _Import:
         trail.append_case_events(session, case.id, [e for e in events if e])
         self.counts["imported"] += 1
 
-    def _case(self, fact: dict) -> Case:
+    def _case(self, fact: dict[str, Any]) -> Case:
         session = self.session
         case_id = session.scalar(sa.select(ExternalCase.case_id).where(
             ExternalCase.system == self.actor.id, ExternalCase.external_id == fact["case"]))
         if case_id is not None:
-            return session.get(Case, case_id, with_for_update=True)
-        matter = session.get(Matter, fact["matter_code"])
+            return session.get_one(Case, case_id, with_for_update=True)
+        matter = session.get_one(Matter, fact["matter_code"])
         definition = self.repository.latest(session, matter.process_key)
         case = Case(number=secrets.token_hex(16), matter_code=matter.code, definition_id=definition.id,
                     department=matter.department, applicant=fact["applicant"], status="running", lock_version=1,
@@ -161,30 +176,31 @@ class _Import:
             "case_started", self.now, case_id=case.id, actor=self.actor.id, to_state="running",
             data_digest=trail.digest({"applicant": fact["applicant"]}),
             detail={"matter": matter.code, "channel": "vertical", "external_case": fact["case"]})], None)
+        assert head is not None   # the case_started row starts the case's chain
         case.trail_seq, case.trail_hash = head
         session.flush()
         self.counts["cases_created"] += 1
         return case
 
-    def _step_time(self, case: Case, step: str):
+    def _step_time(self, case: Case, step: str) -> _dt.datetime | None:
         return self.session.scalar(sa.select(ExternalFact.happened_at).where(
             ExternalFact.case_id == case.id, ExternalFact.step == step))
 
-    def _signal(self, case: Case, name: str, summary: str, detail: dict) -> dict | None:
+    def _signal(self, case: Case, name: str, summary: str, detail: dict[str, Any]) -> TrailRow | None:
         return evaluate(self.session, self.calendar, self.now, name, case.department, lambda params: (summary, detail),
                         subject=f"case:{case.id}", case_id=case.id)
 
     # --- what each step does ------------------------------------------------------------------------
-    def _received(self, case, fact) -> list:
+    def _received(self, case: Case, fact: dict[str, Any]) -> list[TrailRow | None]:
         return []
 
-    def _reviewed(self, case, fact) -> list:
+    def _reviewed(self, case: Case, fact: dict[str, Any]) -> list[TrailRow | None]:
         return []
 
-    def _accepted(self, case, fact) -> list:
+    def _accepted(self, case: Case, fact: dict[str, Any]) -> list[TrailRow | None]:
         if case.accepted_at is not None:
             return []
-        matter = self.session.get(Matter, case.matter_code)
+        matter = self.session.get_one(Matter, case.matter_code)
         at = fact["happened_at"]
         case.accepted_at = at
         case.promised_due_at = self.calendar.add_working_days(at, matter.promised_limit_days)
@@ -195,11 +211,12 @@ class _Import:
         return [trail.event("case_accepted", self.now, case_id=case.id, actor=self.actor.id, to_state=case.light,
                             detail={"happened_at": at.isoformat(), "statutory_due_at": case.statutory_due_at.isoformat()})]
 
-    def _decided(self, case, fact) -> list:
+    def _decided(self, case: Case, fact: dict[str, Any]) -> list[TrailRow | None]:
         outcome, at = fact["outcome"], fact["happened_at"]
         if case.status == "ended":
             return []
         case.status, case.outcome, case.ended_at, case.light_next_at = "ended", outcome, at, None
+        events: list[TrailRow | None]
         events = [trail.event("case_ended", self.now, case_id=case.id, actor=self.actor.id, to_state=outcome,
                               detail={"happened_at": at.isoformat()})]
         if outcome != "refused" and self._step_time(case, "accepted") is None:
@@ -214,13 +231,13 @@ class _Import:
                                        f"专网办件 {case.number} 不予受理或不予许可，未报送理由", {"outcome": outcome}))
         return events
 
-    def _licence_issued(self, case, fact) -> list:
-        events = []
+    def _licence_issued(self, case: Case, fact: dict[str, Any]) -> list[TrailRow | None]:
+        events: list[TrailRow | None] = []
         if not (case.status == "ended" and case.outcome == "approved"):
             events.append(self._signal(case, "off_system", f"专网系统发放证照，但办件 {case.number} 没有准予许可的决定",
                                        {"external_case": fact["case"], "licence_code": fact.get("licence_code")}))
         if self.session.scalar(sa.select(Licence.code).where(Licence.case_id == case.id)) is None:
-            matter = self.session.get(Matter, case.matter_code)
+            matter = self.session.get_one(Matter, case.matter_code)
             code = fact.get("licence_code") or f"ZW{secrets.token_hex(6).upper()}"
             if self.session.get(Licence, code) is not None:
                 code = f"ZW{secrets.token_hex(6).upper()}"

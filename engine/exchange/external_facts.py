@@ -9,6 +9,7 @@ decision, ``licence_code`` for a licence. Every problem is reported with the fac
 from __future__ import annotations
 
 import datetime as _dt
+from typing import Any
 
 from ..errors import Message
 from ..kernel.clock import parse_instant
@@ -19,7 +20,7 @@ MAX_FACTS = 10000
 FUTURE_TOLERANCE = _dt.timedelta(minutes=5)
 
 
-def _text(raw: dict, key: str, limit: int) -> str | None:
+def _text(raw: dict[str, Any], key: str, limit: int) -> str | None:
     value = raw.get(key)
     if value is None or value == "":
         return None
@@ -30,8 +31,10 @@ def _text(raw: dict, key: str, limit: int) -> str | None:
     return value.strip() or None
 
 
-def check_fact(raw, now: _dt.datetime) -> tuple[dict | None, list[tuple[str, str]]]:
+def check_fact(raw: object, now: _dt.datetime) -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
     """The clean fact, or the (field, message) problems of this one."""
+    problems: list[tuple[str, str]]
+    fact: dict[str, Any]
     if not isinstance(raw, dict):
         return None, [("fact", Message("fact_not_an_object"))]
     problems, fact = [], {}

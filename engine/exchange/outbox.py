@@ -10,15 +10,25 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 from ..kernel import fast_sql
 from ..trail import chain as trail
 from ..errors import PermissionDenied
+from ..identity.actors import Actor
+from ..kernel.db import Executor, rowcount
 from ..models import Case, OutboxMessage
+from ..trail.chain import TrailObserver, TrailRow
+
+if TYPE_CHECKING:
+    from ..config import Settings
+    from ..kernel import Clock, Database
 
 # trail event -> topic reported to the platform
 REPORTABLE = {
@@ -29,8 +39,8 @@ REPORTABLE = {
     ), "case_event"),
     **dict.fromkeys((
         "supervision_flagged", "signal_raised", "signal_corrected", "signal_turned_red", "signal_closed",
-        "supervision_noticed", "supervision_responded", "supervision_extended", "supervision_closed",
-        "supervision_escalated", "complaint_filed", "complaint_accepted", "complaint_rejected",
+        "supervision_opened", "supervision_noticed", "supervision_responded", "supervision_extended",
+        "supervision_closed", "supervision_escalated", "complaint_filed", "complaint_accepted", "complaint_rejected",
         "complaint_forwarded", "complaint_answered", "complaint_closed",
     ), "supervision"),
     **dict.fromkeys(("service_rated", "evaluation_archived"), "evaluation"),
@@ -41,7 +51,7 @@ _cases = Case.__table__
 INSERT = _outbox.insert()
 
 
-def _record(row: dict) -> dict:
+def _record(row: TrailRow) -> dict[str, Any]:
     return {
         "topic": REPORTABLE[row["event"]], "key": f"{row['chain']}:{row['chain_seq']}", "case_id": row["case_id"],
         "payload": json.dumps({
@@ -53,20 +63,21 @@ def _record(row: dict) -> dict:
     }
 
 
-def write_from_trail(session, rows: list[dict]) -> None:
+def write_from_trail(session: Executor, rows: list[TrailRow]) -> None:
     """The trail observer: one insert of every reportable row, in the caller's transaction."""
     records = [_record(r) for r in rows if r["event"] in REPORTABLE]
     if records:
         fast_sql.execute_many(session, INSERT, records)
 
 
-def enqueue(session, topic: str, key: str, payload: dict, now: _dt.datetime, case_id: int | None = None) -> bool:
+def enqueue(session: Executor, topic: str, key: str, payload: dict[str, Any], now: _dt.datetime,
+            case_id: int | None = None) -> bool:
     """Add one record outside the trail (a signal, an evaluation…) in the caller's transaction, once per
     (topic, key): enqueueing the same key again does nothing. Written only when reporting is on for this database;
     ``payload`` should carry at least ``event``. Returns whether a record was added."""
     if trail.observer_of(session) is None:
         return False
-    dialect = session.get_bind().dialect.name if hasattr(session, "get_bind") else session.dialect.name
+    dialect = session.get_bind().dialect.name if isinstance(session, Session) else session.dialect.name
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_outbox).values(
         topic=topic, key=key, case_id=case_id, created_at=now, status="pending", attempts=0, next_attempt_at=now,
         payload=json.dumps(_shaped(payload), ensure_ascii=False, default=str))
@@ -77,7 +88,7 @@ def enqueue(session, topic: str, key: str, payload: dict, now: _dt.datetime, cas
 RECORD_FIELDS = ("event", "from_state", "to_state", "actor", "task_id", "element_id")
 
 
-def _shaped(payload: dict) -> dict:
+def _shaped(payload: dict[str, Any]) -> dict[str, Any]:
     """The record's fields from ``payload``; everything else goes into ``detail``."""
     shaped = {name: payload.get(name) for name in RECORD_FIELDS}
     rest = {k: v for k, v in payload.items() if k not in RECORD_FIELDS and k != "detail"}
@@ -90,7 +101,7 @@ def _shaped(payload: dict) -> dict:
 class Batch:
     batch_id: str
     attempt: int
-    records: list[dict] = field(default_factory=list)
+    records: list[dict[str, Any]] = field(default_factory=list)
 
 
 def backoff(attempts: int, base: float, cap: float) -> _dt.timedelta:
@@ -99,10 +110,14 @@ def backoff(attempts: int, base: float, cap: float) -> _dt.timedelta:
 
 
 class OutboxService:
-    def __init__(self, db, clock, settings):
+    def __init__(self, db: Database, clock: Clock, settings: Settings) -> None:
         self.db, self.clock, self.settings = db, clock, settings
         self.enabled = bool(settings.upward_url)
-        trail.observe(db.engine, write_from_trail if self.enabled else None)
+
+    @property
+    def trail_observers(self) -> tuple[TrailObserver, ...]:
+        """With an upward address configured, every trail append also writes its outbox rows."""
+        return (write_from_trail,) if self.enabled else ()
 
     # --- handing out and settling batches ---------------------------------------------------------
     def next_batch(self) -> Batch | None:
@@ -134,10 +149,10 @@ class OutboxService:
 
     def mark_sent(self, batch_id: str) -> int:
         with self.db.transaction() as session:
-            return session.execute(_outbox.update().where(_outbox.c.batch_id == batch_id).values(
-                status="sent", sent_at=self.clock.now(), last_error=None)).rowcount
+            return rowcount(session.execute(_outbox.update().where(_outbox.c.batch_id == batch_id).values(
+                status="sent", sent_at=self.clock.now(), last_error=None)))
 
-    def mark_failed(self, batch_id: str, error: str) -> dict:
+    def mark_failed(self, batch_id: str, error: str) -> dict[str, Any]:
         """One more failed attempt: due again after the backoff, or failed for good after the last attempt."""
         now = self.clock.now()
         with self.db.transaction() as session:
@@ -152,25 +167,26 @@ class OutboxService:
                                     status="failed" if given_up else "pending"))
         return {"attempts": attempts, "failed": given_up, "next_attempt_at": None if given_up else due}
 
-    def retry_failed(self, actor) -> int:
+    def retry_failed(self, actor: Actor) -> int:
         """Put every failed record back in line, due now, in its batch (a manual retry from the status page)."""
         if not actor.is_admin:
             raise PermissionDenied("upward_retry_not_allowed")
         now = self.clock.now()
         with self.db.transaction() as session:
-            count = session.execute(_outbox.update().where(_outbox.c.status == "failed").values(
-                status="pending", attempts=0, next_attempt_at=now)).rowcount
+            count = rowcount(session.execute(_outbox.update().where(_outbox.c.status == "failed").values(
+                status="pending", attempts=0, next_attempt_at=now)))
             if count:
                 trail.append(session, [trail.event("upward_retried", now, actor=actor.id, to_state="pending",
                                                    detail={"records": count})])
         return count
 
     # --- what the status page shows ---------------------------------------------------------------
-    def status(self, actor, limit: int = 50) -> dict:
+    def status(self, actor: Actor, limit: int = 50) -> dict[str, Any]:
         if not actor.watches:
             raise PermissionDenied("upward_status_not_allowed")
         now = self.clock.now()
         with self.db.reading() as session:
+            counts: dict[str, int]
             counts = dict(session.execute(sa.select(_outbox.c.status, sa.func.count()).group_by(_outbox.c.status)).all())
             due = session.scalar(sa.select(sa.func.count()).where(
                 _outbox.c.status == "pending", _outbox.c.next_attempt_at <= now))
@@ -206,7 +222,7 @@ class OutboxService:
         }
 
 
-def _enriched(row) -> dict:
+def _enriched(row: Mapping[Any, Any]) -> dict[str, Any]:
     payload = json.loads(row["payload"])
     detail = payload.pop("detail", None)
     return {
@@ -216,5 +232,5 @@ def _enriched(row) -> dict:
     }
 
 
-def _iso(value) -> str | None:
+def _iso(value: _dt.datetime | None) -> str | None:
     return value.astimezone(_dt.timezone.utc).isoformat().replace("+00:00", "Z") if value else None

@@ -1,14 +1,20 @@
 """Who may see a case: its applicant, its departments' officials, and supervisors."""
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 import sqlalchemy as sa
+
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from ..errors import NotFound, PermissionDenied
 from .actors import Actor
 from ..models import Case, CaseReader, TaskRecord
 
+_Select = TypeVar("_Select", bound="sa.Select")
 
-def may_view_case(session, actor: Actor, case: Case) -> bool:
+
+def may_view_case(session: Session, actor: Actor, case: Case) -> bool:
     if actor.oversees_all or case.created_by == actor.id:
         return True
     if session.get(CaseReader, (case.id, actor.id)) is not None:
@@ -23,7 +29,7 @@ def may_view_case(session, actor: Actor, case: Case) -> bool:
     return bool(involved)
 
 
-def units_seen(actor: Actor) -> tuple:
+def units_seen(actor: Actor) -> tuple[str, ...]:
     """Departments whose cases the actor sees (besides their own applications): a supervisor's whole scope,
     an official's own department."""
     if actor.is_supervisor:
@@ -31,7 +37,8 @@ def units_seen(actor: Actor) -> tuple:
     return (actor.department,) if actor.department else ()
 
 
-def case_scope(query, actor: Actor, case_column, created_by_column):
+def case_scope(query: _Select, actor: Actor, case_column: InstrumentedAttribute[Any],
+               created_by_column: InstrumentedAttribute[Any]) -> _Select:
     """Restrict a query over cases to those the actor may see."""
     if actor.oversees_all:
         return query
@@ -40,7 +47,7 @@ def case_scope(query, actor: Actor, case_column, created_by_column):
     return query.where(sa.or_(case_column.in_(units), created_by_column == actor.id, Case.id.in_(involved)))
 
 
-def require_case_view(session, actor: Actor, case_id: int) -> Case:
+def require_case_view(session: Session, actor: Actor, case_id: int) -> Case:
     case = session.get(Case, case_id)
     if case is None:
         raise NotFound("case_not_found", case=case_id)
@@ -49,7 +56,7 @@ def require_case_view(session, actor: Actor, case_id: int) -> Case:
     return case
 
 
-def require_own_case(session, actor: Actor, case_id) -> Case:
+def require_own_case(session: Session, actor: Actor, case_id: object) -> Case:
     """The case as its applicant sees it: only the account that applied, never officials or other applicants."""
     case = session.get(Case, case_id) if isinstance(case_id, int) else None
     if case is None:

@@ -1,15 +1,17 @@
 """Who is acting: officials, their unit and posts, roles, and API tokens."""
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import secrets
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
-from ..kernel import clock as clock_module
 from ..kernel.clock import Clock
-from ..kernel.db import Database
+from ..kernel.db import Database, Executor
 from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..models import ApiToken, Department, User
 
@@ -30,11 +32,11 @@ class Actor:
     id: str
     name: str
     department: str | None = None   # department name, as lanes and matters name it
-    posts: tuple = field(default_factory=tuple)
-    roles: tuple = field(default_factory=tuple)
-    standing_in_for: tuple = field(default_factory=tuple)   # AB岗: absent officials this one is the backup of
+    posts: tuple[str, ...] = field(default_factory=tuple)
+    roles: tuple[str, ...] = field(default_factory=tuple)
+    standing_in_for: tuple[str, ...] = field(default_factory=tuple)   # AB岗: absent officials this one backs up
     # Departments (by name) a supervisor oversees: the unit their bureau belongs to and every unit below it.
-    supervised: tuple = field(default_factory=tuple)
+    supervised: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def is_admin(self) -> bool:
@@ -70,7 +72,7 @@ def _hash_token(token: str) -> str:
 
 
 class IdentityService:
-    def __init__(self, db: Database, clock: Clock):
+    def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
 
@@ -78,8 +80,7 @@ class IdentityService:
         with self.db.reading() as session:
             return self._actor(session, user_id)
 
-    @staticmethod
-    def _actor(session, user_id: str) -> Actor:
+    def _actor(self, session: Session, user_id: str) -> Actor:
         row = session.execute(
             sa.select(User, Department.name).outerjoin(Department, User.department_id == Department.id)
             .where(User.id == user_id)
@@ -87,18 +88,19 @@ class IdentityService:
         if row is None or not row[0].active:
             raise NotFound("user_not_found", user=user_id)
         user, department = row
-        now = clock_module.now()
+        now = self.clock.now()
         absent = session.scalars(sa.select(User.id).where(
             User.backup_user_id == user.id, User.absent_from <= now, User.absent_until > now)).all()
         roles = tuple(user.roles or ())
         supervised = supervised_units(session, user.department_id) if {SUPERVISOR, MONITOR} & set(roles) else ()
         return Actor(user.id, user.name, department, tuple(user.posts or ()), roles, tuple(absent), supervised)
 
-    def set_absence(self, user_id: str, start, until, actor: Actor) -> dict:
+    def set_absence(self, user_id: str, start: _dt.datetime | None, until: _dt.datetime | None,
+                    actor: Actor) -> dict[str, Any]:
         """Record an official's absence; meanwhile their backup (AB岗) may act on their tasks."""
         from ..trail import chain as trail
 
-        if (start is None) != (until is None) or (start is not None and until <= start):
+        if (start is None) != (until is None) or (start is not None and until is not None and until <= start):
             raise InvalidInput("absence_period_invalid")
         with self.db.transaction() as session:
             user = session.get(User, user_id)
@@ -141,10 +143,11 @@ class IdentityService:
             stored = user.password_hash if user is not None and user.active else None
             if not passwords.verify(stored, password):
                 raise PermissionDenied("login_failed")
+            assert user is not None and stored is not None   # verify accepts only a stored hash
             actor = self._actor(session, user.id)
         if passwords.needs_rehash(stored):
             with self.db.transaction() as session:
-                session.get(User, user.id).password_hash = passwords.hash_password(password)
+                session.get_one(User, user.id).password_hash = passwords.hash_password(password)
         return actor
 
     def register_applicant(self, user_id: str, name: str, password: str, phone: str | None = None) -> Actor:
@@ -168,7 +171,7 @@ class IdentityService:
                                                element_id=user_id)])
         return self.actor(user_id)
 
-    def profile(self, user_id: str) -> dict:
+    def profile(self, user_id: str) -> dict[str, Any]:
         with self.db.reading() as session:
             row = session.execute(
                 sa.select(User, Department.name).outerjoin(Department, User.department_id == Department.id)
@@ -206,14 +209,14 @@ class IdentityService:
             return self._actor(session, user_id)
 
 
-def department_heads(session, department: str) -> list[str]:
+def department_heads(session: Executor, department: str) -> list[str]:
     """The active officials holding the head post (负责人) of the department named ``department``, by id."""
     rows = session.execute(sa.select(User.id, User.posts).join(Department, User.department_id == Department.id)
                            .where(Department.name == department, User.active.is_(True)).order_by(User.id)).all()
     return [user_id for user_id, posts in rows if HEAD_POST in (posts or [])]
 
 
-def supervisors(session) -> list[tuple[str, str | None, tuple]]:
+def supervisors(session: Executor) -> list[tuple[str, str | None, tuple[str, ...]]]:
     """Every active supervisor (电子监察员, 系统监管员): id, bureau (department id) and the units they oversee."""
     rows = session.execute(sa.select(User.id, User.roles, User.department_id).where(User.active.is_(True))
                            .order_by(User.id)).all()
@@ -221,7 +224,7 @@ def supervisors(session) -> list[tuple[str, str | None, tuple]]:
             for user_id, roles, department_id in rows if {SUPERVISOR, MONITOR} & set(roles or ())]
 
 
-def supervised_units(session, department_id: str | None) -> tuple:
+def supervised_units(session: Executor, department_id: str | None) -> tuple[str, ...]:
     """Names of the units a supervisor in ``department_id`` oversees. A supervision bureau (监察局) sits under
     the government it belongs to, so the scope starts at the bureau's parent unit and takes every unit below."""
     if department_id is None:
@@ -232,10 +235,11 @@ def supervised_units(session, department_id: str | None) -> tuple:
     if own is None:
         return ()
     root = own.parent_id if own.parent_id in by_id else own.id
-    children: dict = {}
+    children: dict[str | None, list[str]] = {}
     for row in rows:
         children.setdefault(row.parent_id, []).append(row.id)
-    scope, stack = [], [root]
+    scope: list[str] = []
+    stack = [root]
     while stack:
         unit = stack.pop()
         scope.append(by_id[unit].name)

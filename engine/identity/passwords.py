@@ -18,7 +18,7 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def check_strength(password) -> None:
+def check_strength(password: object) -> None:
     if not isinstance(password, str) or not MIN_LENGTH <= len(password) <= MAX_LENGTH:
         raise InvalidInput("password_length", field="password", min=MIN_LENGTH, max=MAX_LENGTH)
     if password.isdigit() or password.isalpha():

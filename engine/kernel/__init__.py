@@ -8,8 +8,8 @@ from . import db
 from . import paging
 from . import payloads
 from .clock import SHANGHAI, UTC, Clock, FixedClock, parse_instant
-from .db import Base, Database, UTCDateTime
+from .db import Base, Database, Executor, UTCDateTime
 from .paging import empty_page, page_bounds, page_of_list, page_of_query
 from .blob_store import BlobStore, StoredFileDamaged
 
-__all__ = ["Base", "BlobStore", "Clock", "Database", "FixedClock", "SHANGHAI", "StoredFileDamaged", "UTC", "UTCDateTime", "clock", "db", "empty_page", "page_bounds", "page_of_list", "page_of_query", "paging", "parse_instant", "payloads"]
+__all__ = ["Base", "BlobStore", "Clock", "Database", "Executor", "FixedClock", "SHANGHAI", "StoredFileDamaged", "UTC", "UTCDateTime", "clock", "db", "empty_page", "page_bounds", "page_of_list", "page_of_query", "paging", "parse_instant", "payloads"]

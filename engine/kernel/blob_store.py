@@ -19,7 +19,7 @@ class StoredFileDamaged(EngineError):
 
 
 class BlobStore:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path | str) -> None:
         self.root = Path(root)
 
     def path(self, sha256: str) -> Path:

@@ -1,12 +1,18 @@
-"""The one clock every part of Shenpi reads, SpiffWorkflow's timers included.
+"""The clocks Shenpi reads, and the one place SpiffWorkflow's timers are routed through them.
 
-Production uses the system clock; tests and ``--as-of`` runs install a fixed or
-shifted clock so that deadlines, timers and trail timestamps are reproducible.
+Every engine holds its own clock (the system clock in production; a fixed or shifted one in tests and ``--as-of``
+runs), so two engines in one process never share one by accident. SpiffWorkflow's timer module asks
+``datetime.now()`` when a timer starts waiting or is checked: ``route_spiff_timers`` (called once when an engine is
+built) makes that question read the clock of the engine whose step is running (``running_on``), and outside any
+step the process default (``current``; the system clock unless a benchmark or the CLI installs another).
 """
 from __future__ import annotations
 
 import datetime as _dt
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from zoneinfo import ZoneInfo
 
 UTC = _dt.timezone.utc
@@ -19,14 +25,11 @@ class Clock:
     def now(self) -> _dt.datetime:
         return _dt.datetime.now(UTC)
 
-    def local_now(self) -> _dt.datetime:
-        return self.now().astimezone(SHANGHAI)
-
 
 class FixedClock(Clock):
     """A clock that stands still until moved; for tests and ``--as-of`` runs."""
 
-    def __init__(self, instant: _dt.datetime):
+    def __init__(self, instant: _dt.datetime) -> None:
         self._instant = _aware(instant)
         self._lock = threading.Lock()
 
@@ -37,7 +40,7 @@ class FixedClock(Clock):
         with self._lock:
             self._instant = _aware(instant)
 
-    def advance(self, **delta) -> _dt.datetime:
+    def advance(self, **delta: float) -> _dt.datetime:
         with self._lock:
             self._instant += _dt.timedelta(**delta)
             return self._instant
@@ -57,37 +60,48 @@ def parse_instant(text: str) -> _dt.datetime:
     return value.astimezone(UTC)
 
 
-_current: Clock = Clock()
+_default: Clock = Clock()
+_running: ContextVar[Clock | None] = ContextVar("shenpi_step_clock", default=None)
 
 
 def current() -> Clock:
-    return _current
+    """The process default: what time means outside any engine's step."""
+    return _default
 
 
 def install(clock: Clock) -> Clock:
-    """Make ``clock`` the process-wide clock (SpiffWorkflow's timers read it too)."""
-    global _current
-    _current = clock
+    """Make ``clock`` the process default (benchmarks, the CLI's ``--as-of``); engines keep their own."""
+    global _default
+    _default = clock
     return clock
 
 
 def now() -> _dt.datetime:
-    return _current.now()
+    """The instant on the clock of the engine step running here, else on the process default."""
+    return (_running.get() or _default).now()
+
+
+@contextmanager
+def running_on(clock: Clock) -> Iterator[Clock]:
+    """Within this block (an engine's step), SpiffWorkflow's timers read ``clock``."""
+    token = _running.set(clock)
+    try:
+        yield clock
+    finally:
+        _running.reset(token)
 
 
 class _SpiffDatetime(_dt.datetime):
     """Stands in for ``datetime`` inside SpiffWorkflow's timer module."""
 
     @classmethod
-    def now(cls, tz=None):
-        instant = _current.now()
+    def now(cls, tz: _dt.tzinfo | None = None) -> _dt.datetime:  # type: ignore[override]  # a plain datetime, not Self
+        instant = now()
         return instant.astimezone(tz) if tz is not None else instant.astimezone().replace(tzinfo=None)
 
 
-def _route_spiff_timers_through_clock() -> None:
+def route_spiff_timers() -> None:
+    """Make SpiffWorkflow's timers read ``now()`` (idempotent)."""
     from SpiffWorkflow.bpmn.specs.event_definitions import timer
 
-    timer.datetime = _SpiffDatetime
-
-
-_route_spiff_timers_through_clock()
+    timer.datetime = _SpiffDatetime  # SpiffWorkflow has no type information: an Any module

@@ -2,21 +2,30 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+# Where a statement runs: an ORM ``Session`` (a service's unit of work) or a Core ``Connection`` (a stepper step's
+# ``ctx.connection``). The helpers that run in both places take an ``Executor`` and use only what both offer
+# (``execute``, ``scalar``, ``scalars``); one that needs the ORM (``add``, ``get``) takes a ``Session``.
+Executor: TypeAlias = Session | sa.Connection
 
-class UTCDateTime(sa.types.TypeDecorator):
+_Query = TypeVar("_Query", bound="sa.Select")
+
+
+class UTCDateTime(sa.types.TypeDecorator[_dt.datetime]):
     """Timezone-aware instants stored in UTC on every backend."""
 
     impl = sa.DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: _dt.datetime | None, dialect: sa.Dialect) -> _dt.datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -24,7 +33,7 @@ class UTCDateTime(sa.types.TypeDecorator):
         value = value.astimezone(_dt.timezone.utc)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: _dt.datetime | None, dialect: sa.Dialect) -> _dt.datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -33,10 +42,12 @@ class UTCDateTime(sa.types.TypeDecorator):
 
 
 class Base(DeclarativeBase):
-    pass
+    if TYPE_CHECKING:
+        # Every model names its table (``__tablename__``), so its ``__table__`` is a Table with insert/update/delete.
+        __table__: ClassVar[sa.Table]
 
 
-def where_given(query, *conditions):
+def where_given(query: _Query, *conditions: tuple[Any, Any]) -> _Query:
     """Add ``column == value`` for each (column, value) pair whose value was given (not None or empty)."""
     for column, value in conditions:
         if value is not None and value != "":
@@ -44,7 +55,13 @@ def where_given(query, *conditions):
     return query
 
 
-def create_db_engine(url: str, **kwargs) -> sa.Engine:
+def rowcount(result: sa.Result) -> int:
+    """The rows an UPDATE or DELETE matched. ``Session.execute`` types its result as a plain ``Result``; a DML
+    statement's is always a ``CursorResult``."""
+    return cast("sa.CursorResult", result).rowcount
+
+
+def create_db_engine(url: str, **kwargs: Any) -> sa.Engine:
     """An engine with durable settings: SQLite in WAL mode with synchronous=FULL."""
     if url.startswith("sqlite"):
         if ":memory:" in url or url in ("sqlite://", "sqlite:///"):
@@ -64,12 +81,12 @@ def create_db_engine(url: str, **kwargs) -> sa.Engine:
     return sa.create_engine(url, **kwargs)
 
 
-def _sqlite_begin(conn):
+def _sqlite_begin(conn: sa.Connection) -> None:
     readonly = conn.get_execution_options().get("shenpi_readonly")
     conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
 
-def _sqlite_pragmas(dbapi_connection, _record):
+def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -82,7 +99,7 @@ def _sqlite_pragmas(dbapi_connection, _record):
 class Database:
     """Owns the SQLAlchemy engine and hands out sessions; knows nothing of Flask."""
 
-    def __init__(self, url: str | None = None, engine: sa.Engine | None = None):
+    def __init__(self, url: str | None = None, engine: sa.Engine | None = None) -> None:
         if engine is None:
             if url is None:
                 raise ValueError("a database URL or an engine is required")
@@ -102,7 +119,7 @@ class Database:
         Base.metadata.create_all(self.engine)
 
     @contextmanager
-    def transaction(self):
+    def transaction(self) -> Iterator[Session]:
         """One unit of work: commits on success, rolls back on any error."""
         session: Session = self.session_factory()
         try:
@@ -112,13 +129,13 @@ class Database:
             session.close()
 
     @contextmanager
-    def connect(self):
+    def connect(self) -> Iterator[sa.Connection]:
         """A Core connection in one transaction: the lean path for hot, statement-level work."""
         with self.engine.begin() as connection:
             yield connection
 
     @contextmanager
-    def reading(self):
+    def reading(self) -> Iterator[Session]:
         session: Session = self._read_factory()
         try:
             yield session

@@ -7,18 +7,26 @@ then executed on the raw cursor inside the same transaction.
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
+from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import exc
 from sqlalchemy.orm import Session
 
-_compiled: dict = {}
+from .db import Executor
+
+# (statement id, dialect, keys) -> (SQL, positional order or None, defaults, statement)
+_Compiled = tuple[str, "tuple[str, ...] | None", dict[str, Any], "sa.Insert | sa.Update"]
+_Adapt = Callable[[Any], Any]
+_compiled: dict[tuple[int, str, tuple[str, ...]], _Compiled] = {}
 
 
-def _connection(session):
+def _connection(session: Executor) -> sa.Connection:
     return session.connection() if isinstance(session, Session) else session
 
 
-def _sql(statement, dialect, keys: tuple):
+def _sql(statement: sa.Insert | sa.Update, dialect: sa.Dialect, keys: tuple[str, ...]) -> _Compiled:
     cache_key = (id(statement), dialect.name, keys)
     found = _compiled.get(cache_key)
     if found is None:
@@ -30,7 +38,7 @@ def _sql(statement, dialect, keys: tuple):
     return found
 
 
-def _scalar_defaults(statement, missing: set) -> dict:
+def _scalar_defaults(statement: sa.Insert | sa.Update, missing: set[str]) -> dict[str, Any]:
     """Column defaults SQLAlchemy adds to an INSERT for columns the caller left out."""
     table = getattr(statement, "table", None)
     defaults = {}
@@ -43,14 +51,14 @@ def _scalar_defaults(statement, missing: set) -> dict:
     return defaults
 
 
-def _adapter(dialect_name: str):
+def _adapter(dialect_name: str) -> _Adapt:
     if dialect_name == "sqlite":
-        def adapt(value):
+        def adapt(value: Any) -> Any:
             if isinstance(value, _dt.datetime):
                 return value.astimezone(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
             return value
     else:
-        def adapt(value):
+        def adapt(value: Any) -> Any:
             return value
     return adapt
 
@@ -58,13 +66,20 @@ def _adapter(dialect_name: str):
 _adapters = {name: _adapter(name) for name in ("sqlite", "postgresql")}
 
 
-def _bind(order, params: dict, adapt):
+def _bind(order: tuple[str, ...] | None, params: dict[str, Any], adapt: _Adapt) -> dict[str, Any] | tuple[Any, ...]:
     if order is None:
         return {k: adapt(v) for k, v in params.items()}
     return tuple(adapt(params[k]) for k in order)
 
 
-def execute(session, statement, params: dict) -> int:
+def _bind_all(order: tuple[str, ...] | None, rows: list[dict[str, Any]],
+              adapt: _Adapt) -> list[dict[str, Any]] | list[tuple[Any, ...]]:
+    if order is None:
+        return [{k: adapt(v) for k, v in row.items()} for row in rows]
+    return [tuple(adapt(row[k]) for k in order) for row in rows]
+
+
+def execute(session: Executor, statement: sa.Insert | sa.Update, params: dict[str, Any]) -> int:
     """Run one INSERT/UPDATE; returns the row count."""
     connection = _connection(session)
     dialect = connection.dialect
@@ -76,13 +91,13 @@ def execute(session, statement, params: dict) -> int:
     try:
         cursor.execute(sql, _bind(order, {**defaults, **params}, adapt))
         return cursor.rowcount
-    except dialect.dbapi.IntegrityError as error:
+    except dialect.loaded_dbapi.IntegrityError as error:
         raise exc.IntegrityError(sql, params, error) from error
     finally:
         cursor.close()
 
 
-def execute_many(session, statement, rows: list[dict]) -> None:
+def execute_many(session: Executor, statement: sa.Insert | sa.Update, rows: list[dict[str, Any]]) -> None:
     connection = _connection(session)
     dialect = connection.dialect
     adapt = _adapters.get(dialect.name)
@@ -93,8 +108,8 @@ def execute_many(session, statement, rows: list[dict]) -> None:
     sql, order, defaults, _ = _sql(statement, dialect, tuple(rows[0]))
     cursor = connection.connection.cursor()
     try:
-        cursor.executemany(sql, [_bind(order, {**defaults, **row}, adapt) for row in rows])
-    except dialect.dbapi.IntegrityError as error:
+        cursor.executemany(sql, _bind_all(order, [{**defaults, **row} for row in rows], adapt))
+    except dialect.loaded_dbapi.IntegrityError as error:
         raise exc.IntegrityError(sql, rows, error) from error
     finally:
         cursor.close()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import keyword
+from typing import Any, Literal, overload
 
 from ..errors import InvalidInput
 
@@ -10,7 +11,13 @@ MAX_DATA_BYTES = 256 * 1024
 MAX_OPINION_CHARS = 4000
 
 
-def text_field(value, field: str, limit: int, required: bool) -> str | None:
+@overload
+def text_field(value: object, field: str, limit: int, required: Literal[True]) -> str: ...
+@overload
+def text_field(value: object, field: str, limit: int, required: bool) -> str | None: ...
+
+
+def text_field(value: object, field: str, limit: int, required: bool) -> str | None:
     """A stripped text of at most ``limit`` characters; None when empty and not required."""
     if value is None:
         value = ""
@@ -24,7 +31,7 @@ def text_field(value, field: str, limit: int, required: bool) -> str | None:
     return value or None
 
 
-def form_data(value, field: str = "data") -> dict:
+def form_data(value: object, field: str = "data") -> dict[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, dict):
@@ -41,7 +48,7 @@ def form_data(value, field: str = "data") -> dict:
     return value
 
 
-def applicant(value) -> dict:
+def applicant(value: object) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise InvalidInput("applicant_name_missing", field="applicant")
     name = value.get("name")
@@ -50,7 +57,7 @@ def applicant(value) -> dict:
     return form_data(value, "applicant")
 
 
-def opinion(value) -> str | None:
+def opinion(value: object) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 import sqlalchemy as sa
@@ -10,12 +11,15 @@ import sqlalchemy as sa
 from ..errors import InvalidInput, NotFound
 from ..models import NoticeDelivery, NotificationChannel, User
 
+if TYPE_CHECKING:
+    from ..kernel import Clock, Database
+
 CHANNELS = ("email", "sms", "webhook")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
 PHONE = re.compile(r"^\+?[0-9]{5,20}$")
 
 
-def check_address(channel: str, address) -> str:
+def check_address(channel: str, address: object) -> str:
     if channel not in CHANNELS:
         raise InvalidInput("not_one_of", field="channel", allowed=list(CHANNELS))
     address = address.strip() if isinstance(address, str) else ""
@@ -31,11 +35,11 @@ def check_address(channel: str, address) -> str:
 
 
 class NotificationSettings:
-    def __init__(self, db, clock):
+    def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
 
-    def channels(self, user_id: str) -> dict:
+    def channels(self, user_id: str) -> dict[str, dict[str, Any]]:
         """The user's channels by name, with the addresses their profile suggests for unset ones."""
         with self.db.reading() as session:
             user = session.get(User, user_id)
@@ -49,7 +53,7 @@ class NotificationSettings:
                            "has_secret": bool(chosen.get(name) and chosen[name].secret)}
                     for name in CHANNELS}
 
-    def set_channel(self, user_id: str, channel: str, enabled: bool, address=None) -> str | None:
+    def set_channel(self, user_id: str, channel: str, enabled: bool, address: str | None = None) -> str | None:
         """Turn a channel on (with its address) or off. Turning a webhook on the first time returns its new
         signing secret, shown once; otherwise None."""
         if not enabled:
@@ -82,7 +86,7 @@ class NotificationSettings:
             row.secret, row.updated_at = secrets.token_hex(32), self.clock.now()
             return row.secret
 
-    def deliveries(self, user_id: str, limit: int = 20) -> list[dict]:
+    def deliveries(self, user_id: str, limit: int = 20) -> list[dict[str, Any]]:
         with self.db.reading() as session:
             rows = session.scalars(sa.select(NoticeDelivery).where(NoticeDelivery.recipient == user_id)
                                    .order_by(NoticeDelivery.id.desc()).limit(limit))

@@ -4,10 +4,14 @@ What sends them (SMTP, SMS gateway, webhook) lives in integrations/notifications
 from __future__ import annotations
 
 import datetime as _dt
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from ..models import Notice, NoticeDelivery, NotificationChannel
+
+if TYPE_CHECKING:
+    from ..kernel import Clock, Database
 
 MAX_ATTEMPTS = 8
 FIRST_RETRY = _dt.timedelta(minutes=1)
@@ -20,7 +24,7 @@ def backoff(attempts: int) -> _dt.timedelta:
 
 
 class NoticeDeliveries:
-    def __init__(self, db, clock):
+    def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
 
@@ -33,7 +37,7 @@ class NoticeDeliveries:
             if not notices:
                 return 0
             recipients = {recipient for _id, recipient in notices}
-            channels = {}
+            channels: dict[str, list[NotificationChannel]] = {}
             for row in session.execute(sa.select(NotificationChannel).where(
                     NotificationChannel.user_id.in_(recipients), NotificationChannel.enabled.is_(True))).scalars():
                 channels.setdefault(row.user_id, []).append(row)
@@ -46,7 +50,7 @@ class NoticeDeliveries:
                             .values(dispatched_at=now))
             return len(rows)
 
-    def due(self, limit: int = 200) -> list[dict]:
+    def due(self, limit: int = 200) -> list[dict[str, Any]]:
         """Pending deliveries whose next attempt is due, with what a sender needs."""
         now = self.clock.now()
         with self.db.reading() as session:
@@ -79,7 +83,7 @@ class NoticeDeliveries:
                 attempts=attempts, last_error=error[:1000], next_attempt_at=now + backoff(attempts),
                 status="failed" if attempts >= MAX_ATTEMPTS else "pending"))
 
-    def status(self) -> dict:
+    def status(self) -> dict[str, Any]:
         with self.db.reading() as session:
             counts = dict(session.execute(sa.select(NoticeDelivery.status, sa.func.count())
                                           .group_by(NoticeDelivery.status)).all())

@@ -4,6 +4,10 @@ Every notice lands in the user's inbox; the dispatcher (integrations/notificatio
 channels the user chose (e-mail, SMS, webhook)."""
 from __future__ import annotations
 
+import datetime as _dt
+from collections.abc import Iterable
+
+from ..kernel.db import Executor
 from ..models import Notice
 
 KINDS = {
@@ -26,7 +30,8 @@ KINDS = {
 _notices = Notice.__table__
 
 
-def notify(session, recipients, kind: str, message: str, now, case_id=None, task_id=None) -> int:
+def notify(session: Executor, recipients: Iterable[str | None], kind: str, message: str, now: _dt.datetime,
+           case_id: int | None = None, task_id: str | None = None) -> int:
     """Insert one notice per distinct recipient; returns how many."""
     rows = [{"recipient": recipient, "kind": kind, "case_id": case_id, "task_id": task_id, "message": message,
              "created_at": now} for recipient in dict.fromkeys(r for r in recipients if r)]

@@ -22,7 +22,7 @@ class LoggingSmsGateway:
     name = "logging"
     KEEP = 1000
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.sent: list[tuple[str, str]] = []
         self._lock = threading.Lock()
 
@@ -44,7 +44,7 @@ def make_gateway(name: str) -> SmsGateway:
                            known=list(GATEWAYS)) from None
 
 
-def normalise_phone(phone) -> str:
+def normalise_phone(phone: object) -> str:
     """Digits only, without the country code: "+86 138-0000-0000" → "13800000000"."""
     digits = "".join(ch for ch in str(phone or "") if ch.isdigit())
     if len(digits) == 13 and digits.startswith("86"):
@@ -52,6 +52,6 @@ def normalise_phone(phone) -> str:
     return digits
 
 
-def mask_phone(phone) -> str:
+def mask_phone(phone: object) -> str:
     digits = normalise_phone(phone)
     return digits[:3] + "****" + digits[-4:] if len(digits) >= 8 else "****"

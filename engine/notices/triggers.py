@@ -3,26 +3,33 @@
 Task assignment, urging, escalation, supervision and complaint notices are written where those happen."""
 from __future__ import annotations
 
+import datetime as _dt
+from typing import TYPE_CHECKING
+
 import sqlalchemy as sa
 
 from ..identity.actors import APPLICANT, department_heads
 from ..deadlines.lights import RED, YELLOW
 from ..models import Case, TaskRecord, User
+from ..kernel.db import Executor
 from .messages import notify
+
+if TYPE_CHECKING:
+    from ..runtime.stepper import StepContext
 
 OUTCOME_NAMES = {"approved": "准予许可", "denied": "不予许可", "refused": "不予受理", "terminated": "已终止",
                  "completed": "已办结"}
 LIGHT_NAMES = {YELLOW: "黄灯预警", RED: "红灯（已超过法定时限）"}
 
 
-def _applicant_account(session, created_by: str | None) -> str | None:
+def _applicant_account(session: Executor, created_by: str | None) -> str | None:
     if not created_by:
         return None
     roles = session.scalar(sa.select(User.roles).where(User.id == created_by))
     return created_by if roles and APPLICANT in roles else None
 
 
-def case_light_changed(session, case: Case, light: str, now) -> None:
+def case_light_changed(session: Executor, case: Case, light: str, now: _dt.datetime) -> None:
     """A case turning yellow or red: its open tasks' holders are told; on red, the department's heads too."""
     if light not in (YELLOW, RED):
         return
@@ -33,21 +40,21 @@ def case_light_changed(session, case: Case, light: str, now) -> None:
            case_id=case.id)
 
 
-def task_light_changed(session, record: TaskRecord, light: str, now) -> None:
+def task_light_changed(session: Executor, record: TaskRecord, light: str, now: _dt.datetime) -> None:
     if light in (YELLOW, RED) and record.assignee:
         notify(session, [record.assignee], "warning_light", f"待办“{record.name}”：{LIGHT_NAMES[light]}。", now,
                case_id=record.case_id, task_id=record.id)
 
 
-def supplement_requested(session, case: Case, missing: list, now) -> None:
+def supplement_requested(session: Executor, case: Case, missing: list[str], now: _dt.datetime) -> None:
     applicant = _applicant_account(session, case.created_by)
     notify(session, [applicant], "supplement_request",
            f"办件 {case.number} 需要补正材料：{'、'.join(missing)}。请在办事大厅提交。", now, case_id=case.id)
 
 
-def on_case_end(ctx, outcome: str) -> None:
+def on_case_end(ctx: StepContext, outcome: str) -> None:
     """Stepper end hook: the applicant learns the decision."""
-    created_by = ctx.session.scalar(sa.select(Case.created_by).where(Case.id == ctx.case.id))
-    applicant = _applicant_account(ctx.session, created_by)
-    notify(ctx.session, [applicant], "decision",
+    created_by = ctx.connection.scalar(sa.select(Case.created_by).where(Case.id == ctx.case.id))
+    applicant = _applicant_account(ctx.connection, created_by)
+    notify(ctx.connection, [applicant], "decision",
            f"办件 {ctx.case.number} 已办结：{OUTCOME_NAMES.get(outcome, outcome)}。", ctx.now, case_id=ctx.case.id)

@@ -6,8 +6,10 @@ Units are never deleted; a unit is deactivated once nothing active depends on it
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from ..trail import chain as trail
 from ..errors import InvalidInput, Message, NotFound, PermissionDenied
@@ -19,33 +21,37 @@ LEVEL_NAMES = {"province": "省", "city": "市", "district": "区（县）", "to
 UNIT_ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,63}$")
 OPEN_CASE = ("running",)
 
+if TYPE_CHECKING:
+    from ..kernel import Clock, Database
+
 
 class OrganisationService:
-    def __init__(self, db, clock):
+    def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
 
     # --- reading ------------------------------------------------------------------------------
-    def tree(self) -> list[dict]:
+    def tree(self) -> list[dict[str, Any]]:
         """The units as nested dicts (roots first, children by name), each with its count of active users."""
         with self.db.reading() as session:
             units = session.scalars(sa.select(Department).order_by(Department.name)).all()
             users = dict(session.execute(sa.select(User.department_id, sa.func.count()).where(
                 User.active.is_(True)).group_by(User.department_id)).all())
+        nodes: dict[str, dict[str, Any]]
         nodes = {u.id: {"id": u.id, "name": u.name, "level": u.level, "level_name": LEVEL_NAMES.get(u.level, u.level),
                         "parent": u.parent_id, "active": u.active, "users": users.get(u.id, 0), "children": []}
                  for u in units}
-        roots = []
+        roots: list[dict[str, Any]] = []
         for node in nodes.values():
             parent = nodes.get(node["parent"])
             (parent["children"] if parent else roots).append(node)
         return roots
 
-    def units(self, active_only: bool = False) -> list[dict]:
+    def units(self, active_only: bool = False) -> list[dict[str, Any]]:
         """Every unit in tree order with its depth, for pickers and lists."""
-        flat = []
+        flat: list[dict[str, Any]] = []
 
-        def walk(nodes, depth):
+        def walk(nodes: list[dict[str, Any]], depth: int) -> None:
             for node in nodes:
                 if node["active"] or not active_only:
                     flat.append({k: v for k, v in node.items() if k != "children"} | {"depth": depth})
@@ -53,14 +59,14 @@ class OrganisationService:
         walk(self.tree(), 0)
         return flat
 
-    def unit(self, unit_id: str) -> dict:
+    def unit(self, unit_id: str) -> dict[str, Any]:
         with self.db.reading() as session:
             unit = _get(session, unit_id)
             return {"id": unit.id, "name": unit.name, "level": unit.level, "parent": unit.parent_id,
                     "active": unit.active, "blockers": self._blockers(session, unit)}
 
     # --- changes ------------------------------------------------------------------------------
-    def create(self, unit_id: str, name: str, level: str, parent_id: str | None, actor: Actor) -> dict:
+    def create(self, unit_id: str, name: str, level: str, parent_id: str | None, actor: Actor) -> dict[str, Any]:
         _require_admin(actor)
         unit_id = (unit_id or "").strip()
         name = _name(name)
@@ -140,9 +146,9 @@ class OrganisationService:
 
     # --- helpers ------------------------------------------------------------------------------
     @staticmethod
-    def _blockers(session, unit: Department) -> list[str]:
+    def _blockers(session: Session, unit: Department) -> list[str]:
         """What keeps a unit from being deactivated, in words."""
-        found = []
+        found: list[str] = []
         for label, column, condition in (
             ("unit_active_users", User.id, sa.and_(User.department_id == unit.id, User.active.is_(True))),
             ("unit_active_children", Department.id, sa.and_(Department.parent_id == unit.id, Department.active.is_(True))),
@@ -155,13 +161,13 @@ class OrganisationService:
         return found
 
     @staticmethod
-    def _check_unique_name(session, name: str, own_id: str | None) -> None:
+    def _check_unique_name(session: Session, name: str, own_id: str | None) -> None:
         other = session.scalar(sa.select(Department.id).where(Department.name == name))
         if other is not None and other != own_id:
             raise InvalidInput("unit_name_taken", field="name")
 
     @staticmethod
-    def _parent(session, parent_id: str | None) -> Department | None:
+    def _parent(session: Session, parent_id: str | None) -> Department | None:
         if not parent_id:
             return None
         parent = session.get(Department, parent_id)
@@ -171,7 +177,7 @@ class OrganisationService:
             raise InvalidInput("parent_unit_inactive", field="parent", name=parent.name)
         return parent
 
-    def _record(self, session, event: str, actor: Actor, unit_id: str, detail: dict) -> None:
+    def _record(self, session: Session, event: str, actor: Actor, unit_id: str, detail: dict[str, Any]) -> None:
         trail.append(session, [trail.event(event, self.clock.now(), actor=actor.id, element_id=unit_id,
                                            detail=detail)])
 
@@ -181,33 +187,35 @@ def _require_admin(actor: Actor) -> None:
         raise PermissionDenied("organisation_admin_only")
 
 
-def _get(session, unit_id: str) -> Department:
+def _get(session: Session, unit_id: object) -> Department:
     unit = session.get(Department, unit_id) if isinstance(unit_id, str) else None
     if unit is None:
         raise NotFound("unit_not_found", unit=unit_id)
     return unit
 
 
-def _name(name) -> str:
+def _name(name: object) -> str:
     name = name.strip() if isinstance(name, str) else ""
     if not 2 <= len(name) <= 200:
         raise InvalidInput("unit_name_length", field="name")
     return name
 
 
-def _count(session, column, condition) -> int:
+def _count(session: Session, column: sa.ColumnExpressionArgument[Any],
+           condition: sa.ColumnExpressionArgument[bool]) -> int:
     return session.scalar(sa.select(sa.func.count(column)).where(condition)) or 0
 
 
-def _children(session, unit: Department) -> list[Department]:
+def _children(session: Session, unit: Department) -> list[Department]:
     return list(session.scalars(sa.select(Department).where(Department.parent_id == unit.id)))
 
 
-def _ancestors(session, unit: Department) -> set[str]:
-    seen, current = set(), unit
+def _ancestors(session: Session, unit: Department) -> set[str]:
+    seen: set[str] = set()
+    current = unit
     while current.parent_id and current.parent_id not in seen:
         seen.add(current.parent_id)
-        current = session.get(Department, current.parent_id)
+        current = session.get_one(Department, current.parent_id)
     return seen
 
 

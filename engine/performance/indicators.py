@@ -25,37 +25,42 @@ raised in the month naming the official.
 """
 from __future__ import annotations
 
+import datetime as _dt
+from typing import Any
+
 import sqlalchemy as sa
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from ..models import Case, Complaint, Matter, Rating, Signal, SupervisionItem, TaskRecord
 
 
-def _in(column, start, end):
+def _in(column: InstrumentedAttribute[Any], start: _dt.datetime, end: _dt.datetime) -> sa.ColumnElement[bool]:
     return sa.and_(column >= start, column < end)
 
 
-def _count(condition=None):
+def _count(condition: sa.ColumnElement[bool] | None = None) -> sa.ColumnElement[int]:
     return sa.func.count().filter(condition) if condition is not None else sa.func.count()
 
 
-def _seconds(later, earlier, dialect: str):
+def _seconds(later: InstrumentedAttribute[Any], earlier: InstrumentedAttribute[Any],
+             dialect: str) -> sa.ColumnElement[float]:
     if dialect == "postgresql":   # date_part is double precision; extract() would be numeric (slow to sum)
         return sa.func.date_part("epoch", later - earlier)
     return (sa.func.julianday(later) - sa.func.julianday(earlier)) * 86400.0
 
 
-def _ratio(part, whole):
+def _ratio(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def _case_rows(session, start, end, dialect):
+def _case_rows(session: Session, start: _dt.datetime, end: _dt.datetime, dialect: str) -> dict[str, dict[str, Any]]:
     rows = {row.department: row._asdict() for row in session.execute(ended_query(start, end, dialect))}
     for department, overdue in session.execute(overdue_query(start, end)):
         rows.setdefault(department, {})["overdue_case"] = overdue
     return rows
 
 
-def ended_query(start, end, dialect):
+def ended_query(start: _dt.datetime, end: _dt.datetime, dialect: str) -> sa.Select:
     """One pass over the cases that ended in the month, grouped by department."""
     accepted = Case.accepted_at.is_not(None)
     handling = _seconds(Case.ended_at, Case.accepted_at, dialect) - sa.func.coalesce(Case.paused_seconds, 0)
@@ -71,14 +76,14 @@ def ended_query(start, end, dialect):
     ).where(_in(Case.ended_at, start, end)).group_by(Case.department)
 
 
-def overdue_query(start, end):
+def overdue_query(start: _dt.datetime, end: _dt.datetime) -> sa.Select:
     """Cases whose statutory limit fell in the month and that had not ended by it."""
     return sa.select(Case.department, _count()).where(
         _in(Case.statutory_due_at, start, end),
         sa.or_(Case.ended_at.is_(None), Case.ended_at > Case.statutory_due_at)).group_by(Case.department)
 
 
-def _matter_rows(session):
+def _matter_rows(session: Session) -> dict[str, dict[str, Any]]:
     depth = Matter.entry["online_depth"].as_integer()
     query = sa.select(
         Matter.department, _count().label("matters"), _count(depth >= 2).label("online_matters"),
@@ -87,11 +92,11 @@ def _matter_rows(session):
     return {row.department: row._asdict() for row in session.execute(query)}
 
 
-def _grouped(session, query):
+def _grouped(session: Session, query: sa.Select) -> dict[Any, dict[str, Any]]:
     return {row[0]: row._asdict() for row in session.execute(query)}
 
 
-def department_counts(session, start, end) -> dict[str, dict]:
+def department_counts(session: Session, start: _dt.datetime, end: _dt.datetime) -> dict[str, dict[str, Any]]:
     """Every department with data: its indicators and its scoring counts."""
     dialect = session.get_bind().dialect.name
     cases = _case_rows(session, start, end, dialect)
@@ -120,7 +125,8 @@ def department_counts(session, start, end) -> dict[str, dict]:
             for name in names}
 
 
-def _department(name, cases, matters, ratings, others) -> dict:
+def _department(name: str, cases: dict[str, Any], matters: dict[str, Any], ratings: dict[str, Any],
+                others: dict[str, Any]) -> dict[str, Any]:
     ended = int(cases.get("ended", 0) or 0)
     accepted = int(cases.get("accepted_ended", 0))
     published = int(matters.get("matters", 0))
@@ -151,7 +157,7 @@ def _department(name, cases, matters, ratings, others) -> dict:
     return {"name": name, "indicators": indicators, "counts": counts}
 
 
-def official_counts(session, start, end) -> dict[str, dict]:
+def official_counts(session: Session, start: _dt.datetime, end: _dt.datetime) -> dict[str, dict[str, Any]]:
     """Every official who completed a task or was named by a signal in the month."""
     completed = _in(TaskRecord.completed_at, start, end)
     tasks = _grouped(session, sa.select(
@@ -161,7 +167,7 @@ def official_counts(session, start, end) -> dict[str, dict]:
     signals = _grouped(session, sa.select(
         Signal.official, _count(Signal.color == "red").label("red"), _count(Signal.color == "yellow").label("yellow"),
     ).where(_in(Signal.raised_at, start, end), Signal.official.is_not(None)).group_by(Signal.official))
-    result = {}
+    result: dict[str, dict[str, Any]] = {}
     for official in set(tasks) | set(signals):
         done = int(tasks.get(official, {}).get("tasks_completed", 0))
         on_time = int(tasks.get(official, {}).get("on_time", 0))

@@ -10,7 +10,7 @@ from ..errors import InvalidInput
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-def parse(text) -> str:
+def parse(text: object) -> str:
     match = MONTH.match(text.strip()) if isinstance(text, str) else None
     if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
         raise InvalidInput("month_format", field="month")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -24,17 +25,17 @@ _templates = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).pa
                                 autoescape=True)
 
 
-def shown(value, kind: str) -> str:
+def shown(value: float | None, kind: str) -> str:
     if value is None:
         return "—"
     return f"{value * 100:.1f}%" if kind == "rate" else f"{value:g}"
 
 
-def _lines(row) -> str:
+def _lines(row: dict[str, Any]) -> str:
     return "；".join(f"{BY_KEY[line['item']].label} ×{line['count']} {line['points']:+g}" for line in row["lines"])
 
 
-def pdf(evaluation: dict) -> bytes:
+def pdf(evaluation: dict[str, Any]) -> bytes:
     try:
         from weasyprint import HTML
     except (ImportError, OSError) as exc:   # WeasyPrint needs Pango from the system
@@ -44,12 +45,12 @@ def pdf(evaluation: dict) -> bytes:
     return HTML(string=html).write_pdf()
 
 
-def xlsx(evaluation: dict) -> bytes:
+def xlsx(evaluation: dict[str, Any]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]   # a new workbook's one (active) sheet
     sheet.title = "部门"
     sheet.append(["名次", "部门", "得分", *[label for _, label, _ in INDICATORS], "加减分"])
     for row in evaluation["departments"]:

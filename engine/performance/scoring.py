@@ -8,6 +8,7 @@ official items are listed separately; an official's score uses the same base.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import InvalidInput
 
@@ -41,12 +42,13 @@ GENERAL = {"base": ("基础分", 100.0, 0.0, 1000.0), "max_addition": ("加分�
 LIMIT = 100.0
 
 
-def defaults() -> dict:
+def defaults() -> dict[str, float]:
     return {**{key: spec[1] for key, spec in GENERAL.items()}, **{item.key: item.default for item in ITEMS}}
 
 
-def validate(changes) -> dict:
+def validate(changes: object) -> dict[str, float]:
     """Check proposed settings: known keys, numbers in range, deductions ≤ 0 and additions ≥ 0."""
+    clean: dict[str, float]
     if not isinstance(changes, dict) or not changes:
         raise InvalidInput("settings_not_an_object", field="settings")
     clean = {}
@@ -70,9 +72,10 @@ def validate(changes) -> dict:
     return clean
 
 
-def score(counts: dict, settings: dict, scope: str) -> tuple[float, list[dict]]:
+def score(counts: dict[str, int], settings: dict[str, float], scope: str) -> tuple[float, list[dict[str, Any]]]:
     """The score and the itemised additions and deductions (only items that changed it)."""
-    lines, additions, deductions = [], 0.0, 0.0
+    lines: list[dict[str, Any]] = []
+    additions, deductions = 0.0, 0.0
     for item in ITEMS:
         if item.scope != scope:
             continue
@@ -89,7 +92,7 @@ def score(counts: dict, settings: dict, scope: str) -> tuple[float, list[dict]]:
     return round(max(total, 0.0), 2), lines
 
 
-def rank(rows: list[dict], tiebreak: str | None = None) -> list[dict]:
+def rank(rows: list[dict[str, Any]], tiebreak: str | None = None) -> list[dict[str, Any]]:
     """Sort by score (then ``tiebreak`` descending, then name) and number the places; equal scores share a place."""
     rows = sorted(rows, key=lambda r: (-r["score"], -(r.get(tiebreak) or 0) if tiebreak else 0, r["name"]))
     place = 0

@@ -7,7 +7,10 @@ of the whole ranking); every reading and export is written to the report access 
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from ..trail import chain as trail
 from ..errors import InvalidInput, NotFound, PermissionDenied
@@ -18,6 +21,11 @@ from . import months
 from . import reports
 from . import scoring
 from . import snapshots
+
+if TYPE_CHECKING:
+    from ..kernel import Clock, Database
+    from ..kernel.paging import PageArg
+    from ..supervision.report_access import ReportAccessLog
 
 REPORT = "monthly_evaluation"
 
@@ -31,24 +39,24 @@ PUBLIC_READER = Actor(id="public", name="公众")
 
 
 class PerformanceService:
-    def __init__(self, db, clock, report_access):
+    def __init__(self, db: Database, clock: Clock, report_access: ReportAccessLog) -> None:
         self.db = db
         self.clock = clock
         self.report_access = report_access
 
     # --- the scoring standard ---------------------------------------------------------------------
-    def settings(self) -> dict:
+    def settings(self) -> dict[str, float]:
         with self.db.reading() as session:
             return self._settings(session)
 
     @staticmethod
-    def _settings(session) -> dict:
+    def _settings(session: Session) -> dict[str, float]:
         values = scoring.defaults()
         values.update({row.key: row.value for row in session.scalars(sa.select(PerformanceSetting))
                        if row.key in values})
         return values
 
-    def update_settings(self, changes, actor: Actor) -> dict:
+    def update_settings(self, changes: dict[str, Any], actor: Actor) -> dict[str, float]:
         _require_supervision(actor)
         clean = scoring.validate(changes)
         now = self.clock.now()
@@ -68,7 +76,7 @@ class PerformanceService:
             return {**before, **changed}
 
     # --- computing --------------------------------------------------------------------------------
-    def evaluate(self, month: str) -> dict:
+    def evaluate(self, month: str) -> dict[str, Any]:
         """The month computed from the live tables, ranked: every department and official (no access check)."""
         month = months.parse(month)
         start, end = months.bounds(month)
@@ -91,7 +99,7 @@ class PerformanceService:
                 "officials": scoring.rank(list(officials.values()), "tasks_completed")}
 
     @staticmethod
-    def _people(session, ids) -> dict:
+    def _people(session: Session, ids: list[str]) -> dict[str, tuple[str, str | None]]:
         if not ids:
             return {}
         rows = session.execute(sa.select(User.id, User.name, Department.name)
@@ -99,7 +107,7 @@ class PerformanceService:
         return {user_id: (name, department) for user_id, name, department in rows}
 
     # --- archive ----------------------------------------------------------------------------------
-    def archive(self, month: str, actor: Actor) -> dict:
+    def archive(self, month: str, actor: Actor) -> dict[str, Any]:
         _require_supervision(actor)
         month = months.parse(month)
         if not months.is_over(month, self.clock.now()):
@@ -110,7 +118,7 @@ class PerformanceService:
             return {"month": month, "digest": snapshot.digest, "prev_digest": snapshot.prev_digest,
                     "archived_at": snapshot.created_at.isoformat(), "archived_by": actor.id}
 
-    def verify_snapshots(self) -> dict:
+    def verify_snapshots(self) -> dict[str, Any]:
         with self.db.reading() as session:
             return snapshots.verify(session)
 
@@ -119,7 +127,7 @@ class PerformanceService:
             return snapshots.months(session)
 
     # --- reading (logged) -------------------------------------------------------------------------
-    def evaluation(self, month: str, actor: Actor, log: bool = True) -> dict:
+    def evaluation(self, month: str, actor: Actor, log: bool = True) -> dict[str, Any]:
         """The archived snapshot of the month if there is one, else the month computed now; scoped to the actor."""
         _require_supervision(actor)
         month = months.parse(month)
@@ -146,13 +154,13 @@ class PerformanceService:
         self.report_access.record(actor, REPORT, f"export_{kind}", scope=evaluation["month"])
         return f"performance-{evaluation['month']}.{kind}", content
 
-    def access_log(self, actor: Actor, page=1, per_page=None) -> dict:
+    def access_log(self, actor: Actor, page: PageArg = 1, per_page: PageArg = None) -> dict[str, Any]:
         """One page of who read or exported the report, newest first."""
         _require_supervision(actor)
         return self.report_access.page(REPORT, page, per_page)
 
     # --- public results (Art. 19) -----------------------------------------------------------------
-    def public_results(self, month: str | None = None) -> dict:
+    def public_results(self, month: str | None = None) -> dict[str, Any]:
         """Archived months only: each department's place, score and indicators; no officials, no personal data."""
         with self.db.reading() as session:
             archived = snapshots.months(session)

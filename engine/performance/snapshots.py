@@ -8,9 +8,12 @@ trail row without its snapshot. There is no update or delete.
 """
 from __future__ import annotations
 
+import datetime as _dt
 import json
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 from sqlalchemy.exc import IntegrityError
 
 from ..trail import chain as trail
@@ -20,15 +23,16 @@ from ..models import PerformanceSnapshot, TrailEntry
 EVENT = "evaluation_archived"
 
 
-def canonical(content: dict) -> str:
+def canonical(content: dict[str, Any]) -> str:
     return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def snapshot_digest(month: str, prev_digest: str, content: dict) -> str:
+def snapshot_digest(month: str, prev_digest: str, content: dict[str, Any]) -> str:
     return trail.digest({"month": month, "prev_digest": prev_digest, "content": content})
 
 
-def store(session, month: str, content: dict, actor_id: str, now) -> PerformanceSnapshot:
+def store(session: Session, month: str, content: dict[str, Any], actor_id: str,
+          now: _dt.datetime) -> PerformanceSnapshot:
     """Append the month's snapshot and its trail row; a month is archived once (Conflict otherwise)."""
     session.execute(trail.LOCK_HEAD)   # serialises archiving: the chain's previous digest cannot move meanwhile
     if session.scalar(sa.select(PerformanceSnapshot.id).where(PerformanceSnapshot.month == month)) is not None:
@@ -48,9 +52,9 @@ def store(session, month: str, content: dict, actor_id: str, now) -> Performance
     return snapshot
 
 
-def verify(session) -> dict:
+def verify(session: Session) -> dict[str, Any]:
     """Recompute every snapshot's digest and the chain; compare with the trail's archive rows."""
-    problems = []
+    problems: list[dict[str, Any]] = []
     prev = trail.GENESIS
     digests = set()
     snapshots = session.scalars(sa.select(PerformanceSnapshot).order_by(PerformanceSnapshot.id)).all()
@@ -77,7 +81,7 @@ def verify(session) -> dict:
     return {"ok": not problems, "checked": len(snapshots), "problems": problems}
 
 
-def load(session, month: str) -> dict | None:
+def load(session: Session, month: str) -> dict[str, Any] | None:
     snapshot = session.scalar(sa.select(PerformanceSnapshot).where(PerformanceSnapshot.month == month))
     if snapshot is None:
         return None
@@ -85,5 +89,5 @@ def load(session, month: str) -> dict | None:
             "archived_at": snapshot.created_at.isoformat(), "archived_by": snapshot.created_by}
 
 
-def months(session) -> list[str]:
+def months(session: Session) -> list[str]:
     return list(session.scalars(sa.select(PerformanceSnapshot.month).order_by(PerformanceSnapshot.month.desc())))

@@ -6,9 +6,13 @@ never officials' opinions or internal operations.
 """
 from __future__ import annotations
 
+import datetime as _dt
 import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from ..identity.access import require_own_case
 from ..errors import NotFound
@@ -16,8 +20,12 @@ from ..runtime.case_clock import PAUSE_KINDS
 from ..worklists.case_flow import step_markers
 from ..casefiles.documents import KINDS
 from ..models import Case, CasePause, IssuedDocument, Licence, Material, Matter, ProcessDefinition, Rating, TaskRecord, TrailEntry
-from ..kernel.paging import page_of_query
+from ..kernel.paging import PageArg, page_of_query
+from ..identity.actors import Actor
 from .public_status import public_status
+
+if TYPE_CHECKING:
+    from ..kernel import Database
 
 PUBLIC_EVENTS = ("case_started", "case_accepted", "clock_paused", "clock_resumed", "document_issued", "case_ended",
                  "licence_issued", "licence_revoked", "service_rated")
@@ -25,34 +33,34 @@ PUBLIC_EVENTS = ("case_started", "case_accepted", "clock_paused", "clock_resumed
 APPLICANT_KINDS = ("application", "supplement")
 
 
-def _iso(value):
+def _iso(value: _dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
 class ApplicantCases:
-    def __init__(self, db):
+    def __init__(self, db: Database) -> None:
         self.db = db
 
-    def my_cases(self, actor, limit: int = 200) -> list[dict]:
+    def my_cases(self, actor: Actor, limit: int = 200) -> list[dict[str, Any]]:
         with self.db.reading() as session:
             return self._with_steps(session, session.execute(self._mine(actor).limit(limit)).all())
 
-    def page_my_cases(self, actor, page=1, per_page=None) -> dict:
+    def page_my_cases(self, actor: Actor, page: PageArg = 1, per_page: PageArg = None) -> dict[str, Any]:
         """One page of the actor's own cases, newest first."""
         with self.db.reading() as session:
             found = page_of_query(session, self._mine(actor), page, per_page)
             return {**found, "items": self._with_steps(session, found["items"])}
 
     @staticmethod
-    def _mine(actor) -> sa.Select:
+    def _mine(actor: Actor) -> sa.Select:
         return (sa.select(Case, Matter.name).join(Matter, Case.matter_code == Matter.code)
                 .where(Case.created_by == actor.id).order_by(Case.created_at.desc(), Case.id.desc()))
 
-    def _with_steps(self, session, rows) -> list[dict]:
+    def _with_steps(self, session: Session, rows: Sequence[Any]) -> list[dict[str, Any]]:
         steps = self._open_steps(session, [case.id for case, _ in rows])
         return [{**self._summary(case, name), "current_steps": steps.get(case.id, [])} for case, name in rows]
 
-    def case(self, case_id: int, actor) -> dict:
+    def case(self, case_id: int, actor: Actor) -> dict[str, Any]:
         with self.db.reading() as session:
             case = require_own_case(session, actor, case_id)
             name = session.scalar(sa.select(Matter.name).where(Matter.code == case.matter_code))
@@ -73,12 +81,13 @@ class ApplicantCases:
                 "rated": session.scalar(sa.select(Rating.id).where(Rating.case_id == case.id)) is not None,
             }
 
-    def diagram_xml(self, case_id: int, actor) -> str:
+    def diagram_xml(self, case_id: int, actor: Actor) -> str:
         with self.db.reading() as session:
             case = require_own_case(session, actor, case_id)
-            return session.scalar(sa.select(ProcessDefinition.xml).where(ProcessDefinition.id == case.definition_id))
+            return session.execute(sa.select(ProcessDefinition.xml)
+                                   .where(ProcessDefinition.id == case.definition_id)).scalar_one()
 
-    def document_case(self, document_id: int, actor) -> int:
+    def document_case(self, document_id: int, actor: Actor) -> int:
         """The case of a document issued to the applicant; refuses anyone else."""
         with self.db.reading() as session:
             case_id = session.scalar(sa.select(IssuedDocument.case_id).where(IssuedDocument.id == document_id))
@@ -87,7 +96,7 @@ class ApplicantCases:
             require_own_case(session, actor, case_id)
             return case_id
 
-    def material_case(self, material_id: int, actor) -> int:
+    def material_case(self, material_id: int, actor: Actor) -> int:
         """The case of a material, for its applicant only (officials download through their own pages)."""
         with self.db.reading() as session:
             case_id = session.scalar(sa.select(Material.case_id).where(Material.id == material_id,
@@ -99,7 +108,7 @@ class ApplicantCases:
 
     # --- parts ------------------------------------------------------------------------------------
     @staticmethod
-    def _summary(case: Case, matter_name: str) -> dict:
+    def _summary(case: Case, matter_name: str | None) -> dict[str, Any]:
         return {
             "id": case.id, "number": case.number, "matter": case.matter_code, "matter_name": matter_name,
             "department": case.department, "applicant_name": case.applicant.get("name"),
@@ -109,7 +118,7 @@ class ApplicantCases:
         }
 
     @staticmethod
-    def _open_steps(session, case_ids: list[int]) -> dict[int, list[str]]:
+    def _open_steps(session: Session, case_ids: list[int]) -> dict[int, list[str]]:
         steps: dict[int, list[str]] = {}
         if case_ids:
             for case_id, name in session.execute(sa.select(TaskRecord.case_id, TaskRecord.name).where(
@@ -119,28 +128,28 @@ class ApplicantCases:
         return steps
 
     @staticmethod
-    def documents(session, case_id: int) -> list[dict]:
+    def documents(session: Session, case_id: int) -> list[dict[str, Any]]:
         return [{"id": d.id, "kind": d.kind, "title": d.content.get("title"), "number": d.number,
                  "items": d.content.get("items") or [], "issued_at": _iso(d.issued_at)}
                 for d in session.scalars(sa.select(IssuedDocument).where(IssuedDocument.case_id == case_id)
                                          .order_by(IssuedDocument.issued_at, IssuedDocument.id))]
 
     @staticmethod
-    def _timeline(session, case_id: int) -> list[dict]:
+    def _timeline(session: Session, case_id: int) -> list[dict[str, Any]]:
         rows = session.execute(sa.select(TrailEntry.event, TrailEntry.from_state, TrailEntry.to_state, TrailEntry.at,
                                          TrailEntry.detail)
                                .where(TrailEntry.case_id == case_id, TrailEntry.event.in_(PUBLIC_EVENTS))
                                .order_by(TrailEntry.seq)).all()
-        timeline = []
-        for event, from_state, to_state, at, detail in rows:
-            detail = json.loads(detail) if detail else {}
-            entry = {"event": event, "at": _iso(at)}
+        timeline: list[dict[str, Any]] = []
+        for event, from_state, to_state, at, text in rows:
+            detail = json.loads(text) if text else {}
+            entry: dict[str, Any] = {"event": event, "at": _iso(at)}
             if event == "clock_paused":
-                entry.update(kind=to_state, label=PAUSE_KINDS.get(to_state), items=detail.get("missing") or [])
+                entry.update(kind=to_state, label=PAUSE_KINDS.get(to_state or ""), items=detail.get("missing") or [])
             elif event == "clock_resumed":
-                entry.update(kind=from_state, label=PAUSE_KINDS.get(from_state))
+                entry.update(kind=from_state, label=PAUSE_KINDS.get(from_state or ""))
             elif event == "document_issued":
-                entry.update(kind=to_state, title=KINDS.get(to_state), number=detail.get("number"))
+                entry.update(kind=to_state, title=KINDS.get(to_state or ""), number=detail.get("number"))
             elif event == "case_ended":
                 entry.update(outcome=to_state)
             elif event == "licence_issued":
@@ -149,7 +158,7 @@ class ApplicantCases:
         return timeline
 
     @staticmethod
-    def _supplement(session, case: Case) -> dict | None:
+    def _supplement(session: Session, case: Case) -> dict[str, Any] | None:
         """The pending supplement request (补正), with exactly the items it asked for."""
         if case.pause_kind != "supplement":
             return None
@@ -165,7 +174,7 @@ class ApplicantCases:
                 "since": _iso(pause.started_at)}
 
     @staticmethod
-    def _materials(session, case_id: int) -> list[dict]:
+    def _materials(session: Session, case_id: int) -> list[dict[str, Any]]:
         """What the applicant (or the window on their behalf) submitted: 申请材料 and 补正材料, not officials'
         attachments."""
         return [{"id": m.id, "filename": m.filename, "slot": m.slot, "kind": m.kind, "size": m.size,
@@ -175,7 +184,7 @@ class ApplicantCases:
                                          .order_by(Material.id))]
 
     @staticmethod
-    def _licence(session, case_id: int) -> dict | None:
+    def _licence(session: Session, case_id: int) -> dict[str, Any] | None:
         licence = session.scalar(sa.select(Licence).where(Licence.case_id == case_id))
         if licence is None:
             return None

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as _dt
 
+from typing import TYPE_CHECKING, Any
+
 import sqlalchemy as sa
 
 from ..kernel.clock import SHANGHAI
@@ -13,13 +15,16 @@ from ..casefiles.masking import mask_name
 from ..models import Case, Matter
 from .public_status import public_status
 
+if TYPE_CHECKING:
+    from ..kernel import Clock, Database
+
 
 class HallBoard:
-    def __init__(self, db, clock):
+    def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
 
-    def board(self, limit: int = 20, department: str | None = None) -> dict:
+    def board(self, limit: int = 20, department: str | None = None) -> dict[str, Any]:
         now = self.clock.now()
         local = now.astimezone(SHANGHAI)
         day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)

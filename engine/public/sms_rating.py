@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -12,6 +13,10 @@ from ..errors import InvalidInput, InvalidState, NotFound
 from .feedback import MAX_COMMENT, record_rating
 from ..models import Case
 from ..notices.sms import SmsGateway, mask_phone, normalise_phone
+
+if TYPE_CHECKING:
+    from ..kernel import Clock, Database
+    from ..runtime.stepper import StepContext
 
 log = logging.getLogger(__name__)
 KEYWORD = "评价"
@@ -25,14 +30,14 @@ def invitation(case_number: str) -> str:
 
 
 class SmsRating:
-    def __init__(self, db, clock, stepper, gateway: SmsGateway):
+    def __init__(self, db: Database, clock: Clock, gateway: SmsGateway) -> None:
         self.db = db
         self.clock = clock
         self.gateway = gateway
-        stepper.end_hooks.append(self._on_case_end)
 
-    def _on_case_end(self, ctx, outcome) -> None:
-        applicant = ctx.session.scalar(sa.select(Case.applicant).where(Case.id == ctx.case.id)) or {}
+    def on_case_end(self, ctx: StepContext, outcome: str) -> None:
+        """Invite the applicant to rate the service by text message once the case has committed."""
+        applicant = ctx.connection.scalar(sa.select(Case.applicant).where(Case.id == ctx.case.id)) or {}
         phone = normalise_phone(applicant.get("phone")) if isinstance(applicant, dict) else ""
         if phone:
             ctx.after_commit.append(lambda: self._send(phone, invitation(ctx.case.number)))
@@ -44,7 +49,7 @@ class SmsRating:
         except Exception:   # noqa: BLE001 — any provider failure
             log.exception("SMS to %s could not be sent", mask_phone(phone))
 
-    def rate_by_sms(self, phone, text) -> dict:
+    def rate_by_sms(self, phone: object, text: object) -> dict[str, Any]:
         """Record the rating a reply carries; the case is matched by its number and the applicant's phone."""
         phone = normalise_phone(phone)
         if not phone:

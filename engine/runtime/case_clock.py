@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
@@ -15,7 +18,15 @@ from ..errors import InvalidInput, InvalidState, NotFound, PermissionDenied
 from ..identity.actors import Actor
 from ..deadlines.lights import NONE, light_at
 from ..models import Case, CasePause, Matter, PendingTimer, TaskRecord
-from ..deadlines.working_time import CalendarDataMissing
+from ..deadlines.working_time import CalendarDataMissing, WorkingCalendar
+from ..errors import EngineError
+from .stepper import CaseStepper, StepContext
+from .wiring import Transition
+
+if TYPE_CHECKING:
+    from ..deadlines.calendar_service import CalendarService
+    from ..kernel import Clock, Database
+    from ..trail.chain import TrailRow
 
 ACCEPTANCE_STEP = "Task_Accept"
 PAUSE_KINDS = {
@@ -28,22 +39,20 @@ _timers = PendingTimer.__table__
 
 
 class CaseClockService:
-    def __init__(self, db, clock, calendars, stepper):
+    def __init__(self, db: Database, clock: Clock, calendars: CalendarService, stepper: CaseStepper) -> None:
         self.db = db
         self.clock = clock
         self.calendars = calendars
         self.stepper = stepper
-        stepper.hooks.append(self._on_step)
-        stepper.failure_handlers.append(self._on_failure)
-        # Called as hook(session, case, missing, earlier_notices, actor, now) -> trail rows on a later 补正 notice.
-        self.supplement_hooks: list = []
 
-    def _on_failure(self, error, case_id) -> None:
+    def on_failure(self, error: EngineError, case_id: int | None) -> None:
+        """A step that failed for want of calendar data raises the administrators' alert."""
         if isinstance(error, CalendarDataMissing):
             self.calendars.report_missing(error, {"case": case_id})
 
     # --- acceptance -----------------------------------------------------------------------------
-    def _on_step(self, ctx, transitions) -> None:
+    def on_step(self, ctx: StepContext, transitions: list[Transition]) -> None:
+        """The acceptance step completed without a refusal: the case clock starts."""
         case = ctx.case
         if case.accepted_at is not None:
             return
@@ -53,9 +62,9 @@ class CaseClockService:
                 self._accept(ctx)
                 return
 
-    def _accept(self, ctx) -> None:
-        limits = ctx.session.execute(sa.select(Matter.promised_limit_days, Matter.statutory_limit_days)
-                                     .where(Matter.code == ctx.case.matter_code)).first()
+    def _accept(self, ctx: StepContext) -> None:
+        limits = ctx.connection.execute(sa.select(Matter.promised_limit_days, Matter.statutory_limit_days)
+                                        .where(Matter.code == ctx.case.matter_code)).one()
         calendar = self.calendars.calendar()
         promised = calendar.add_working_days(ctx.now, limits.promised_limit_days)
         statutory = calendar.add_working_days(ctx.now, limits.statutory_limit_days)
@@ -67,7 +76,8 @@ class CaseClockService:
             detail={"promised_due_at": promised.isoformat(), "statutory_due_at": statutory.isoformat()}))
 
     # --- pauses ---------------------------------------------------------------------------------
-    def pause(self, case_id: int, kind: str, reason: str | None, actor: Actor, missing=None) -> dict:
+    def pause(self, case_id: int, kind: str, reason: str | None, actor: Actor,
+              missing: list[str] | None = None) -> dict[str, Any]:
         """Stop the clock. A supplement notice (补正, 一次性告知) must list every missing material at once;
         a later notice is judged by the violation rules (repeated_supplement_notice)."""
         if not isinstance(kind, str) or kind not in PAUSE_KINDS:
@@ -89,7 +99,7 @@ class CaseClockService:
                 raise InvalidState("clock_not_started")
             if case.paused_since is not None:
                 raise InvalidState("clock_already_paused", kind=case.pause_kind)
-            events = []
+            events: list[TrailRow] = []
             if missing:
                 events += self._check_one_time_notice(session, case, missing, actor, now)
             session.add(CasePause(case_id=case_id, kind=kind, reason=reason, missing=missing, started_at=now,
@@ -105,15 +115,17 @@ class CaseClockService:
                 detail={"kind": kind, "label": PAUSE_KINDS[kind], "reason": reason, "missing": missing})] + events)
         return self.clock_view(case_id)
 
-    def _check_one_time_notice(self, session, case: Case, missing: list, actor: Actor, now) -> list:
+    def _check_one_time_notice(self, session: Session, case: Case, missing: list[str], actor: Actor,
+                               now: _dt.datetime) -> list[TrailRow]:
         """A later supplement notice: the violation rules (engine/violations/hooks.py) judge it; their trail rows."""
         earlier = session.scalars(sa.select(CasePause.missing).where(
             CasePause.case_id == case.id, CasePause.kind == "supplement")).all()
         if not earlier:
             return []
-        return [row for hook in self.supplement_hooks for row in hook(session, case, missing, earlier, actor, now)]
+        return [row for hook in self.stepper.wiring.supplement
+                for row in hook(session, case, missing, earlier, actor, now)]
 
-    def resume(self, case_id: int, actor: Actor, note: str | None = None) -> dict:
+    def resume(self, case_id: int, actor: Actor, note: str | None = None) -> dict[str, Any]:
         """End the pause: limits, step deadlines and pending timers move by the working time it covered."""
         with self.db.reading() as session:
             self._check_actor(session.get(Case, case_id), case_id, actor)
@@ -121,16 +133,16 @@ class CaseClockService:
             self.resume_in(ctx, note)
         return self.clock_view(case_id)
 
-    def resume_in(self, ctx, note: str | None = None) -> None:
+    def resume_in(self, ctx: StepContext, note: str | None = None) -> None:
         """Resume within a step the caller holds (the caller has checked who may resume)."""
         case_id, actor_id = ctx.case.id, ctx.actor_id
         calendar = self.calendars.calendar()
-        case = ctx.session.execute(sa.select(_cases).where(_cases.c.id == case_id)).first()
+        case = ctx.connection.execute(sa.select(_cases).where(_cases.c.id == case_id)).one()
         if case.paused_since is None:
             raise InvalidState("clock_not_paused")
         paused = calendar.working_seconds(case.paused_since, ctx.now)
 
-        def shift(instant):
+        def shift(instant: _dt.datetime | None) -> _dt.datetime | None:
             return calendar.add_working_seconds(instant, paused) if instant is not None and paused else instant
 
         promised, statutory = shift(case.promised_due_at), shift(case.statutory_due_at)
@@ -138,14 +150,14 @@ class CaseClockService:
         ctx.case_values.update(
             promised_due_at=promised, statutory_due_at=statutory, paused_seconds=(case.paused_seconds or 0) + paused,
             paused_since=None, pause_kind=None, light=light, light_next_at=light_next)
-        ctx.session.execute(CasePause.__table__.update().where(
+        ctx.connection.execute(CasePause.__table__.update().where(
             CasePause.case_id == case_id, CasePause.ended_at.is_(None)).values(ended_at=ctx.now, ended_by=actor_id))
         self._shift_timers(ctx, shift)
-        for record in ctx.session.execute(sa.select(_records.c.id, _records.c.due_at).where(
+        for record in ctx.connection.execute(sa.select(_records.c.id, _records.c.due_at).where(
                 _records.c.case_id == case_id, _records.c.state == "open")).all():
             due = shift(record.due_at)
             task_light, task_next = light_at(ctx.now, due, due, calendar)
-            ctx.session.execute(_records.update().where(_records.c.id == record.id).values(
+            ctx.connection.execute(_records.update().where(_records.c.id == record.id).values(
                 due_at=due, light=task_light, light_next_at=task_next))
         ctx.events.append(trail.event(
             "clock_resumed", ctx.now, case_id=case_id, actor=actor_id, from_state=case.pause_kind, to_state=light,
@@ -153,37 +165,39 @@ class CaseClockService:
                     "promised_due_at": promised.isoformat() if promised else None}))
 
     @staticmethod
-    def _shift_timers(ctx, shift) -> None:
+    def _shift_timers(ctx: StepContext, shift: Callable[[_dt.datetime], _dt.datetime | None]) -> None:
         """Move the case's waiting timers, in the workflow and in the pending-timer table."""
         for task in ctx.wf.get_tasks(state=TaskState.WAITING):
             due = timer_due(task)
             if due is None or not isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition):
                 continue
             moved = shift(due)
+            assert moved is not None   # shift keeps an instant
             value = task.internal_data["event_value"]
             if isinstance(value, dict):
                 value["next"] = moved.isoformat()
             else:
                 task.internal_data["event_value"] = moved.isoformat()
-            ctx.session.execute(_timers.update().where(_timers.c.task_id == str(task.id)).values(due_at=moved))
-        ctx.session.execute(_timers.update().where(_timers.c.case_id == ctx.case.id).values(suspended=False))
+            ctx.connection.execute(_timers.update().where(_timers.c.task_id == str(task.id)).values(due_at=moved))
+        ctx.connection.execute(_timers.update().where(_timers.c.case_id == ctx.case.id).values(suspended=False))
 
     @staticmethod
-    def _check_actor(case, case_id: int, actor: Actor) -> None:
+    def _check_actor(case: Case | None, case_id: int, actor: Actor) -> None:
         if case is None:
             raise NotFound("case_not_found", case=case_id)
         if not actor.is_admin and actor.department != case.department:
             raise PermissionDenied("clock_not_allowed")
 
-    def _case_for_update(self, session, case_id: int, actor: Actor) -> Case:
+    def _case_for_update(self, session: Session, case_id: int, actor: Actor) -> Case:
         case = session.scalar(sa.select(Case).where(Case.id == case_id).with_for_update())
         self._check_actor(case, case_id, actor)
+        assert case is not None   # _check_actor refuses a missing case
         if case.status != "running":
             raise InvalidState("case_ended", number=case.number)
         return case
 
     # --- reading and the sweep ------------------------------------------------------------------
-    def clock_view(self, case_id: int) -> dict:
+    def clock_view(self, case_id: int) -> dict[str, Any]:
         with self.db.reading() as session:
             case = session.get(Case, case_id)
             if case is None:
@@ -221,7 +235,7 @@ class CaseClockService:
         return changed
 
 
-def clock_fields(case: Case, calendar, now: _dt.datetime) -> dict:
+def clock_fields(case: Case, calendar: WorkingCalendar, now: _dt.datetime) -> dict[str, Any]:
     paused = case.paused_seconds or 0.0
     if case.paused_since is not None:
         try:
@@ -236,5 +250,5 @@ def clock_fields(case: Case, calendar, now: _dt.datetime) -> dict:
     }
 
 
-def _iso(value):
+def _iso(value: _dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import uuid
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from SpiffWorkflow.exceptions import WorkflowException
@@ -13,7 +14,7 @@ from . import timers
 from ..trail import chain as trail
 from ..identity.access import case_scope, may_view_case
 from .case_clock import clock_fields
-from .stepper import CaseRow, CaseStepper, StepContext
+from .stepper import CaseRow, CaseStepper
 from ..kernel.clock import SHANGHAI
 from ..kernel.db import where_given
 from ..errors import Conflict, InvalidInput, InvalidState, NotFound, PermissionDenied
@@ -21,11 +22,23 @@ from ..identity.actors import APPLICANT, Actor
 from ..deadlines.lights import GREEN, NONE, RED, YELLOW
 from ..models import Case, Matter, ProcessDefinition, TaskRecord
 
+if TYPE_CHECKING:
+    from ..casefiles.materials import MaterialService
+    from ..casefiles.uploads import Files
+    from ..deadlines.calendar_service import CalendarService
+    from ..definitions.repository import RepositoryService
+    from ..kernel import Clock, Database
+    from .workflow_store import WorkflowStore
+
 LIGHTS = (NONE, YELLOW, GREEN, RED)
+_cases = Case.__table__
+_matters = Matter.__table__
+_definitions = ProcessDefinition.__table__
 
 
 class CaseService:
-    def __init__(self, db, clock, repository, store, stepper: CaseStepper, calendars, materials=None):
+    def __init__(self, db: Database, clock: Clock, repository: RepositoryService, store: WorkflowStore,
+                 stepper: CaseStepper, calendars: CalendarService, materials: MaterialService) -> None:
         self.calendars = calendars
         self.materials = materials
         self.db = db
@@ -34,53 +47,53 @@ class CaseService:
         self.store = store
         self.stepper = stepper
 
-    def start_case(self, matter_code: str, applicant: dict, data: dict | None, actor: Actor,
-                   materials: list | None = None) -> dict:
+    def start_case(self, matter_code: str, applicant: dict[str, Any], data: dict[str, Any] | None, actor: Actor,
+                   materials: Files | None = None) -> dict[str, Any]:
         """Start a case; ``materials`` ((filename, bytes[, slot]) …) are recorded in the same transaction, so a
         refused file leaves no case behind."""
         applicant = payloads.applicant(applicant)
         data = payloads.form_data(data)
-        now = self.clock.now()
-        with self.db.transaction() as session:
-            matter = session.get(Matter, matter_code) if isinstance(matter_code, str) else None
+        version: dict[str, int] = {}
+
+        def open_case(connection: sa.Connection, now: _dt.datetime) -> CaseRow:
+            matter = connection.execute(
+                sa.select(_matters.c.code, _matters.c.department, _matters.c.process_key, _matters.c.published)
+                .where(_matters.c.code == matter_code)).first() if isinstance(matter_code, str) else None
             if matter is None or not matter.published:
                 raise NotFound("matter_not_published", matter=matter_code)
-            definition = self.repository.latest(session, matter.process_key)
-            case = Case(
+            definition = connection.execute(
+                sa.select(_definitions.c.id, _definitions.c.version).where(_definitions.c.key == matter.process_key)
+                .order_by(_definitions.c.version.desc()).limit(1)).first()
+            if definition is None:
+                raise NotFound("process_not_found", key=matter.process_key)
+            case_id = connection.execute(_cases.insert().values(
                 number=uuid.uuid4().hex[:32], matter_code=matter.code, definition_id=definition.id,
                 department=matter.department, applicant=applicant, status="running", lock_version=0,
-                created_by=actor.id, created_at=now,
-                channel="online" if APPLICANT in actor.roles else "window",
-            )
-            session.add(case)
-            session.flush()
-            case.number = f"{now.astimezone(SHANGHAI):%Y%m%d}{case.id:06d}"
-            session.flush()
-            row = CaseRow(case.id, case.number, definition.id, case.department, "running", None, 0, 0, "", matter.code)
-            live = self.store.new(case.id, definition.id)
-            ctx = StepContext(session, row, live, actor.id, now)
+                created_by=actor.id, created_at=now, channel="online" if APPLICANT in actor.roles else "window",
+            ).returning(_cases.c.id)).scalar_one()
+            number = f"{now.astimezone(SHANGHAI):%Y%m%d}{case_id:06d}"
+            connection.execute(_cases.update().where(_cases.c.id == case_id).values(number=number))
+            version.update(id=definition.id, version=definition.version)
+            return CaseRow(case_id, number, definition.id, matter.department, "running", None, 0, 0, "", matter.code)
+
+        with self.stepper.first_step(actor.id, open_case) as ctx:
             ctx.events.append(trail.event(
-                "case_started", now, case_id=case.id, actor=actor.id, to_state="running",
+                "case_started", ctx.now, case_id=ctx.case.id, actor=actor.id, to_state="running",
                 data_digest=trail.digest({"applicant": applicant, "data": data}),
-                detail={"matter": matter.code, "definition_id": definition.id, "version": definition.version},
+                detail={"matter": ctx.case.matter_code, "definition_id": version["id"], "version": version["version"]},
             ))
             initial = {"applicant": applicant, **data}
-            for task in live.wf.get_tasks(state=TaskState.READY):
+            for task in ctx.wf.get_tasks(state=TaskState.READY):
                 task.data.update(initial)
             try:
-                live.wf.do_engine_steps()
+                ctx.wf.do_engine_steps()
             except WorkflowException as exc:
                 raise InvalidInput("process_could_not_start", detail=str(exc)) from None
             if materials:
                 self.materials.record_in(ctx, materials, "application")
-            self.stepper.finish(ctx)
-            case_id = case.id
-        self.store.checkin(live, 1)
-        for callback in ctx.after_commit:
-            callback()
-        return self.get_case(case_id, actor)
+        return self.get_case(ctx.case.id, actor)
 
-    def get_case(self, case_id: int, actor: Actor) -> dict:
+    def get_case(self, case_id: int, actor: Actor) -> dict[str, Any]:
         with self.db.reading() as session:
             row = session.execute(
                 sa.select(Case, ProcessDefinition.key, ProcessDefinition.version, Matter.name)
@@ -108,7 +121,7 @@ class CaseService:
             }
 
     def list_cases(self, actor: Actor, status: str | None = None, limit: int = 100, light: str | None = None,
-                   department: str | None = None) -> list[dict]:
+                   department: str | None = None) -> list[dict[str, Any]]:
         if light is not None and light not in LIGHTS:
             raise InvalidInput("not_one_of", field="light", allowed=list(LIGHTS))
         with self.db.reading() as session:
@@ -121,7 +134,7 @@ class CaseService:
                      "statutory_due_at": _iso(c.statutory_due_at)}
                     for c in session.scalars(query)]
 
-    def terminate(self, case_id: int, actor: Actor, reason: str) -> dict:
+    def terminate(self, case_id: int, actor: Actor, reason: str | None) -> dict[str, Any]:
         reason = payloads.opinion(reason)
         if not reason:
             raise InvalidInput("termination_reason_required", field="reason")
@@ -146,11 +159,11 @@ class CaseService:
         return sum(self.fire_case_timers(case_id, as_of) for case_id in case_ids)
 
     def fire_case_timers(self, case_id: int, as_of: _dt.datetime | None = None) -> int:
-        """Fire the case's timers due by ``as_of``; 0 when another worker fired them first (safe to repeat)."""
-        as_of = as_of or self.clock.now()
+        """Fire the case's timers due by ``as_of`` (the step happens at that instant; by default now); 0 when
+        another worker fired them first (safe to repeat)."""
         try:
-            with self.stepper.step(case_id, "engine") as ctx:
-                if not timers.has_due(ctx.session, case_id, as_of):
+            with self.stepper.step(case_id, "engine", at=as_of) as ctx:
+                if not timers.has_due(ctx.connection, case_id, ctx.now):
                     raise _NothingDue
                 ctx.wf.refresh_timers()
                 ctx.wf.do_engine_steps()
@@ -163,11 +176,11 @@ class _NothingDue(Exception):
     """Raised inside a step to roll it back quietly: the timer was fired by someone else."""
 
 
-def _iso(value):
+def _iso(value: _dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def task_view(t: TaskRecord) -> dict:
+def task_view(t: TaskRecord | sa.Row) -> dict[str, Any]:
     return {
         "id": t.id, "case": t.case_id, "element": t.element_id, "name": t.name, "lane": t.lane,
         "department": t.department, "post": t.post, "assignee": t.assignee, "state": t.state,

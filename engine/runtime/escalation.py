@@ -12,6 +12,8 @@ A step is never completed on anyone's behalf: the catalogue refuses ``auto_appro
 """
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from SpiffWorkflow.util.task import TaskState
 
@@ -21,6 +23,8 @@ from ..identity.actors import department_heads
 from ..models import Matter, TaskRecord, User
 from ..notices.messages import notify
 from ..supervision.items import open_item
+from .stepper import CaseStepper, StepContext
+from .wiring import Transition
 
 ACTIONS = ("notify_assignee", "notify_head", "raise_to_head", "reassign_backup", "open_supervision_item")
 DEFAULT_ACTIONS = ACTIONS
@@ -28,7 +32,7 @@ LIMIT_TIMER_PREFIX = "Timer_Limit"
 _records = TaskRecord.__table__
 
 
-def validate_config(config: dict | None, source: str) -> None:
+def validate_config(config: object, source: str) -> None:
     if config is None:
         return
     if not isinstance(config, dict):
@@ -44,18 +48,18 @@ def validate_config(config: dict | None, source: str) -> None:
             raise InvalidInput("escalation_unknown_actions", source=source, where=where, unknown=unknown, known=list(ACTIONS))
 
 
-def actions_for(entry: dict, step: str) -> tuple:
+def actions_for(entry: dict[str, Any], step: str) -> tuple[str, ...]:
     config = entry.get("escalation") or {}
     step_config = (config.get("steps") or {}).get(step) or {}
     return tuple(step_config.get("actions", config.get("actions", DEFAULT_ACTIONS)))
 
 
 class Escalator:
-    def __init__(self, stepper):
+    def __init__(self, stepper: CaseStepper) -> None:
         self.stepper = stepper
-        stepper.hooks.append(self._on_step)
 
-    def _on_step(self, ctx, transitions) -> None:
+    def on_step(self, ctx: StepContext, transitions: list[Transition]) -> None:
+        """A step's limit timer fired: escalate the steps still open beside it."""
         for task, _before in transitions:
             spec = task.task_spec
             if (task.state == TaskState.COMPLETED and (spec.bpmn_id or "").startswith(LIMIT_TIMER_PREFIX)
@@ -64,8 +68,8 @@ class Escalator:
                     if sibling.task_spec.manual and sibling.state == TaskState.READY:
                         self.escalate(ctx, str(sibling.id), spec.bpmn_id)
 
-    def escalate(self, ctx, task_id: str, timer: str) -> None:
-        session = ctx.session
+    def escalate(self, ctx: StepContext, task_id: str, timer: str) -> None:
+        session = ctx.connection
         record = session.execute(sa.select(_records).where(_records.c.id == task_id)).first()
         if record is None or record.state != "open":
             return
@@ -73,8 +77,9 @@ class Escalator:
         actions = actions_for(entry, record.element_id)
         heads = department_heads(session, record.department)
         message = f"办件 {ctx.case.number} 的“{record.name}”已超过环节时限，请即办理。"
-        done, values = {}, {}
-        recipients = []
+        done: dict[str, Any] = {}
+        values: dict[str, Any] = {}
+        recipients: list[str] = []
         if "notify_assignee" in actions and record.assignee:
             recipients.append(record.assignee)
         if "notify_head" in actions:

@@ -8,6 +8,8 @@ refuses the jump instead of guessing it.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -20,10 +22,16 @@ from ..trail import chain as trail
 from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..identity.actors import Actor, require_task_access
 from ..models import TaskRecord, User
+from .stepper import CaseStepper, StepContext
 from .workflow_state import reset_to
 
+if TYPE_CHECKING:
+    from SpiffWorkflow.task import Task as SpiffTask
 
-def _task_record(db, task_id: str, state: str | None = "open") -> TaskRecord:
+    from ..kernel import Clock, Database
+
+
+def _task_record(db: Database, task_id: str, state: str | None = "open") -> TaskRecord:
     """The task's projection row; with ``state``, a Conflict unless the task is in it."""
     with db.reading() as session:
         record = session.get(TaskRecord, str(task_id))
@@ -34,14 +42,14 @@ def _task_record(db, task_id: str, state: str | None = "open") -> TaskRecord:
     return record
 
 
-def _reason(reason) -> str:
+def _reason(reason: object) -> str:
     reason = payloads.opinion(reason)
     if not reason:
         raise InvalidInput("reason_required", field="reason")
     return reason
 
 
-def _user_ancestors(task):
+def _user_ancestors(task: SpiffTask) -> Iterator[SpiffTask]:
     """Completed user tasks on the path from ``task`` up to the root, nearest first."""
     node = task.parent
     while node is not None:
@@ -51,12 +59,12 @@ def _user_ancestors(task):
 
 
 class FlowOperations:
-    def __init__(self, db, clock, stepper):
+    def __init__(self, db: Database, clock: Clock, stepper: CaseStepper) -> None:
         self.db = db
         self.clock = clock
         self.stepper = stepper
 
-    def withdraw(self, task_id: str, actor: Actor, reason: str | None) -> dict:
+    def withdraw(self, task_id: str, actor: Actor, reason: str | None) -> dict[str, Any]:
         """Take back one's own completed step while the steps it opened have not been started."""
         reason = _reason(reason)
         record = _task_record(self.db, task_id, state=None)
@@ -71,7 +79,7 @@ class FlowOperations:
             if any(t.state == TaskState.COMPLETED for t in later):
                 raise Conflict("later_step_completed")
             opened = [str(t.id) for t in later if t.state == TaskState.READY]
-            started = ctx.session.execute(sa.select(TaskRecord.id).where(
+            started = ctx.connection.execute(sa.select(TaskRecord.id).where(
                 TaskRecord.id.in_(opened), TaskRecord.assignee.is_not(None))).first() if opened else None
             if started is not None:
                 raise Conflict("next_step_started")
@@ -82,19 +90,20 @@ class FlowOperations:
                                           detail={"reason": reason, "withdrawn": opened}))
         return {"case": case_id, "task": str(task_id), "state": "open"}
 
-    def jump(self, task_id: str, actor: Actor, reason: str | None, target: str | None = None) -> dict:
+    def jump(self, task_id: str, actor: Actor, reason: str | None, target: str | None = None) -> dict[str, Any]:
         """A supervisor moves the case from an open step to another step (跳转): back to an earlier completed
         step (as a return), or forward to a later one, passing over the steps between."""
         return self.return_to(task_id, actor, reason, target, jump=True)
 
-    def _jump_forward(self, ctx, current, actor: Actor, reason: str, target: str) -> dict:
+    def _jump_forward(self, ctx: StepContext, current: SpiffTask, actor: Actor, reason: str,
+                      target: str) -> dict[str, Any]:
         if not any(t.task_spec.bpmn_id == target and t.task_spec.manual and not t.state & TaskState.FINISHED_MASK
                    for t in current if t is not current):
             raise InvalidInput("step_not_reachable", field="target", step=target, current=current.task_spec.bpmn_id)
         wf = ctx.wf
         untouched = {t.id for t in wf.get_tasks(state=TaskState.READY) if t is not current}
         frontier = [current]
-        skipped = []
+        skipped: list[str] = []
         while frontier:
             for task in frontier:
                 ctx.skipped.add(str(task.id))
@@ -118,7 +127,7 @@ class FlowOperations:
         return {"case": ctx.case.id, "jumped_to": target, "skipped": skipped}
 
     def return_to(self, task_id: str, actor: Actor, reason: str | None, target: str | None = None,
-                  jump: bool = False) -> dict:
+                  jump: bool = False) -> dict[str, Any]:
         """Send the case from an open step back to the previous step, or to an earlier one by element id.
         With ``jump``, a supervisor or administrator moves the case (跳转) without holding the step."""
         reason = _reason(reason)
@@ -153,7 +162,7 @@ class FlowOperations:
 class JointSignOff:
     """加签/减签: adding or removing signers of a running joint sign-off (a parallel multi-instance step)."""
 
-    def __init__(self, db, clock, stepper):
+    def __init__(self, db: Database, clock: Clock, stepper: CaseStepper) -> None:
         self.db = db
         self.clock = clock
         self.stepper = stepper
@@ -165,7 +174,7 @@ class JointSignOff:
         return record.case_id
 
     @staticmethod
-    def _joint_step(ctx, task_id: str):
+    def _joint_step(ctx: StepContext, task_id: str) -> tuple[SpiffTask, SpiffTask, ParallelMultiInstanceTask]:
 
         instance = ctx.wf.get_task_from_id(UUID(str(task_id)))
         parent = instance.parent if instance is not None else None
@@ -175,7 +184,7 @@ class JointSignOff:
             raise Conflict("joint_sign_off_finished")
         return instance, parent, parent.task_spec
 
-    def add_signer(self, task_id: str, signer: str, actor: Actor, reason: str | None) -> dict:
+    def add_signer(self, task_id: str, signer: str, actor: Actor, reason: str | None) -> dict[str, Any]:
         reason = _reason(reason)
         if not isinstance(signer, str) or not signer.strip():
             raise InvalidInput("signer_id_required", field="signer")
@@ -195,7 +204,7 @@ class JointSignOff:
                                           actor=actor.id, to_state=signer, detail={"reason": reason}))
         return {"case": case_id, "signers": list(signers)}
 
-    def remove_signer(self, task_id: str, actor: Actor, reason: str | None) -> dict:
+    def remove_signer(self, task_id: str, actor: Actor, reason: str | None) -> dict[str, Any]:
         """Remove the signer of ``task_id`` (an instance not yet signed)."""
         reason = _reason(reason)
         case_id = self._context(task_id, actor)

@@ -3,17 +3,25 @@
 Loads the case's workflow (optimistic lock on ``lock_version``), lets the caller
 change it, then writes together: the workflow journal, the task projection, the
 trail rows for every task transition, and the case row with its new version.
+A new case's first step takes the same path (``first_step``). What else runs on
+each step, on a case's end and on a failed step is the engine's wiring table
+(``engine/bootstrap.py``), handed to the stepper once as a ``Wiring``.
 """
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 import sqlalchemy as sa
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
 
+from ..kernel import clock as clock_module
 from ..kernel import fast_sql
 from ..trail import chain as trail
 from ..definitions.bpmn_validation import outcome_of
@@ -21,6 +29,15 @@ from ..errors import Conflict, EngineError, InvalidState, NotFound
 from ..identity.actors import split_lane
 from ..deadlines.lights import light_at
 from ..models import Case, PendingTimer, TaskRecord
+from .wiring import Transition, Wiring
+
+if TYPE_CHECKING:
+    from SpiffWorkflow.bpmn import BpmnWorkflow
+
+    from ..deadlines.working_time import WorkingCalendar
+    from ..kernel import Clock, Database
+    from ..trail.chain import TrailRow
+    from .workflow_store import LiveWorkflow, WorkflowStore
 
 _cases = Case.__table__
 _task_records = TaskRecord.__table__
@@ -38,14 +55,14 @@ CLOSE_RECORD = _task_records.update().where(_task_records.c.id == sa.bindparam("
     completed_by=sa.bindparam("completed_by"), opinion=sa.bindparam("opinion"))
 _LOCKED_CASE = _cases.update().where(
     _cases.c.id == sa.bindparam("case_id_"), _cases.c.lock_version == sa.bindparam("expected_version"))
-_NEXT_VERSION = dict(lock_version=sa.bindparam("lock_version"), trail_seq=sa.bindparam("trail_seq_"),
+_NEXT_VERSION: dict[str, Any] = dict(lock_version=sa.bindparam("lock_version"), trail_seq=sa.bindparam("trail_seq_"),
                      trail_hash=sa.bindparam("trail_hash_"))
 BUMP_CASE = _LOCKED_CASE.values(**_NEXT_VERSION)
 END_CASE = _LOCKED_CASE.values(**_NEXT_VERSION, status=sa.bindparam("status_"), outcome=sa.bindparam("outcome_"),
                                ended_at=sa.bindparam("ended_at_"))
 
 
-def timer_due(task) -> _dt.datetime | None:
+def timer_due(task: SpiffTask) -> _dt.datetime | None:
     """When a waiting timer task fires (its stored SpiffWorkflow event value)."""
     value = task.internal_data.get("event_value")
     if isinstance(value, dict):          # a cycle timer
@@ -59,7 +76,7 @@ def timer_due(task) -> _dt.datetime | None:
     return due if due.tzinfo else due.replace(tzinfo=_dt.timezone.utc)
 
 
-def signer_of(task):
+def signer_of(task: SpiffTask) -> Any:
     """The item a multi-instance child was created for (e.g. a signer's user id), if any."""
     parent_spec = task.parent.task_spec if task.parent is not None else None
     input_item = getattr(parent_spec, "input_item", None)
@@ -68,14 +85,14 @@ def signer_of(task):
     return task.internal_data.get("item")
 
 
-def step_due(task) -> _dt.datetime | None:
+def step_due(task: SpiffTask) -> _dt.datetime | None:
     """A user task's limit: the latest of the timer boundary events attached to it (set in the BPMN)."""
     parent = task.parent
     if parent is None or type(parent.task_spec).__name__ != "BoundaryEventSplit":
         return None
-    dues = [timer_due(sibling) for sibling in parent.children
-            if sibling is not task and isinstance(getattr(sibling.task_spec, "event_definition", None), TimerEventDefinition)]
-    dues = [d for d in dues if d is not None]
+    timers = [timer_due(sibling) for sibling in parent.children if sibling is not task
+              and isinstance(getattr(sibling.task_spec, "event_definition", None), TimerEventDefinition)]
+    dues = [d for d in timers if d is not None]
     return max(dues) if dues else None
 
 
@@ -100,129 +117,161 @@ OPEN_USER_TASK = "open"
 
 @dataclass
 class StepContext:
-    session: object
-    case: "CaseRow"
-    live: object
+    connection: sa.Connection                           # the step's transaction (Core: the lean path)
+    case: CaseRow
+    live: LiveWorkflow
     actor_id: str
     now: _dt.datetime
-    completed_by: dict = field(default_factory=dict)   # task id -> (actor, opinion)
-    events: list = field(default_factory=list)          # extra trail rows (case events)
+    completed_by: dict[str, tuple[str, str | None]] = field(default_factory=dict)   # task id -> (actor, opinion)
+    events: list[TrailRow] = field(default_factory=list)   # extra trail rows (case events)
     record: sa.Row | None = None                        # the task row a task operation is about
-    opened: list = field(default_factory=list)          # user tasks this step opened: {id, element, name}
-    case_values: dict = field(default_factory=dict)     # further case columns this step sets
-    reopened: dict = field(default_factory=dict)        # task id -> state before a reset made it unfinished
-    skipped: set = field(default_factory=set)           # task ids a supervisor's forward jump passed over
+    opened: list[dict[str, str]] = field(default_factory=list)   # user tasks this step opened: {id, element, name}
+    case_values: dict[str, Any] = field(default_factory=dict)    # further case columns this step sets
+    reopened: dict[UUID, int] = field(default_factory=dict)     # task id -> state before a reset made it unfinished
+    skipped: set[str] = field(default_factory=set)      # task ids a supervisor's forward jump passed over
 
     @property
-    def reopened_ids(self) -> set:
+    def reopened_ids(self) -> set[str]:
         return {str(tid) for tid in self.reopened}
-    timers: list = field(default_factory=list)          # (due) of timers this step started waiting
-    after_commit: list = field(default_factory=list)    # callables run once the step has committed
+    timers: list[_dt.datetime] = field(default_factory=list)    # (due) of timers this step started waiting
+    after_commit: list[Callable[[], None]] = field(default_factory=list)   # run once the step has committed
 
     @property
-    def wf(self):
+    def wf(self) -> BpmnWorkflow:
         return self.live.wf
 
 
 class CaseStepper:
-    def __init__(self, db, store, clock, calendar=None):
-        self.calendar = calendar    # () -> WorkingCalendar, for the lights of new tasks
+    def __init__(self, db: Database, store: WorkflowStore, clock: Clock,
+                 calendar: Callable[[], WorkingCalendar]) -> None:
+        self.calendar = calendar    # for the lights of new tasks
         self.db = db
         self.store = store
         self.clock = clock
-        # Called as hook(ctx, transitions) before the step is written; may add trail rows and case values.
-        self.hooks: list = []
-        # Called as handler(error, case_id) after a step failed with an EngineError and was rolled back.
-        self.failure_handlers: list = []
-        # Called as hook(ctx, outcome) when a step ends the case, inside its transaction.
-        self.end_hooks: list = []
+        self.wiring = Wiring()      # set once by the composition root
 
     @contextmanager
-    def step(self, case_id: int | None, actor_id: str, task_id: str | None = None):
-        """A transaction on one case; with ``task_id`` the case is the task's and ``ctx.record`` its row."""
-        resolved = {"case": case_id}
+    def step(self, case_id: int | None, actor_id: str, task_id: str | None = None,
+             at: _dt.datetime | None = None) -> Iterator[StepContext]:
+        """A transaction on one case; with ``task_id`` the case is the task's and ``ctx.record`` its row. With
+        ``at`` the step happens at that instant (a sweep ``--as-of``), timers included."""
+        clock = clock_module.FixedClock(at) if at is not None else self.clock
+        failed_case = {"id": case_id}
+        with clock_module.running_on(clock), self._reporting_failures(failed_case):
+            with self.db.connect() as connection:
+                case, record = self._load(connection, case_id, task_id)
+                failed_case["id"] = case.id
+                live = self.store.checkout(connection, case.id, case.definition_id, case.lock_version)
+                with self._writing(connection, case, live, actor_id, record, clock.now()) as ctx:
+                    yield ctx
+            self._committed(ctx)
+
+    @contextmanager
+    def first_step(self, actor_id: str,
+                   open_case: Callable[[sa.Connection, _dt.datetime], CaseRow]) -> Iterator[StepContext]:
+        """A new case's first step, by the same path as every other: ``open_case`` inserts the case row in the
+        step's transaction and returns it; the caller starts the (empty) workflow."""
+        failed_case: dict[str, int | None] = {"id": None}
+        with clock_module.running_on(self.clock), self._reporting_failures(failed_case):
+            with self.db.connect() as connection:
+                now = self.clock.now()
+                case = open_case(connection, now)
+                failed_case["id"] = case.id
+                live = self.store.new(case.id, case.definition_id)
+                with self._writing(connection, case, live, actor_id, None, now) as ctx:
+                    yield ctx
+            self._committed(ctx)
+
+    @contextmanager
+    def _reporting_failures(self, failed_case: dict[str, int | None]) -> Iterator[None]:
         try:
-            with self._step(case_id, actor_id, task_id, resolved) as ctx:
-                yield ctx
+            yield
         except EngineError as error:
-            for handler in self.failure_handlers:
-                handler(error, resolved["case"])
+            for handler in self.wiring.failure:
+                handler(error, failed_case["id"])
             raise
 
+    @staticmethod
+    def _load(connection: sa.Connection, case_id: int | None,
+              task_id: str | None) -> tuple[CaseRow, sa.Row | None]:
+        record = None
+        if task_id is not None:
+            record = connection.execute(SELECT_TASK_AND_CASE, {"task_id": task_id}).first()
+            if record is None:
+                raise NotFound("task_not_found", task=task_id)
+            if record.state != OPEN_USER_TASK:
+                raise Conflict("task_not_open", task=task_id, state=record.state)
+            case = CaseRow(*(record._mapping[f"case__{c.name}"] for c in _CASE_COLUMNS))
+        else:
+            found = connection.execute(SELECT_CASE, {"case_id": case_id}).first()
+            if found is None:
+                raise NotFound("case_not_found", case=case_id)
+            case = CaseRow(*found)
+        if case.status != "running":
+            raise InvalidState("case_ended", number=case.number, outcome=case.outcome)
+        return case, record
+
     @contextmanager
-    def _step(self, case_id: int | None, actor_id: str, task_id: str | None, resolved: dict):
-        with self.db.connect() as session:
-            record = None
-            if task_id is not None:
-                record = session.execute(SELECT_TASK_AND_CASE, {"task_id": task_id}).first()
-                if record is None:
-                    raise NotFound("task_not_found", task=task_id)
-                if record.state != OPEN_USER_TASK:
-                    raise Conflict("task_not_open", task=task_id, state=record.state)
-                case = CaseRow(*(record._mapping[f"case__{c.name}"] for c in _CASE_COLUMNS))
-            else:
-                found = session.execute(SELECT_CASE, {"case_id": case_id}).first()
-                if found is None:
-                    raise NotFound("case_not_found", case=case_id)
-                case = CaseRow(*found)
-            resolved["case"] = case.id
-            if case.status != "running":
-                raise InvalidState("case_ended", number=case.number, outcome=case.outcome)
-            live = self.store.checkout(session, case.id, case.definition_id, case.lock_version)
+    def _writing(self, connection: sa.Connection, case: CaseRow, live: LiveWorkflow, actor_id: str,
+                 record: sa.Row | None, now: _dt.datetime) -> Iterator[StepContext]:
+        """The caller changes the workflow, then everything is written; nothing is kept of a failed step."""
+        try:
+            ctx = StepContext(connection, case, live, actor_id, now, record=record)
+            yield ctx
             try:
-                ctx = StepContext(session, case, live, actor_id, self.clock.now(), record=record)
-                yield ctx
-                try:
-                    self.finish(ctx)
-                except sa.exc.IntegrityError:
-                    # A concurrent step on the same case wrote the same task, journal or trail keys first.
-                    raise Conflict("case_changed_concurrently", number=case.number) from None
-            except BaseException:
-                self.store.discard(case.id)
-                raise
-        self.store.checkin(live, case.lock_version + 1)
+                self.finish(ctx)
+            except sa.exc.IntegrityError:
+                # A concurrent step on the same case wrote the same task, journal or trail keys first.
+                raise Conflict("case_changed_concurrently", number=case.number) from None
+        except BaseException:
+            self.store.discard(case.id)
+            raise
+
+    def _committed(self, ctx: StepContext) -> None:
+        self.store.checkin(ctx.live, ctx.case.lock_version + 1)
         for callback in ctx.after_commit:
             callback()
 
     def finish(self, ctx: StepContext) -> None:
         """Project the workflow's changes and commit them with the case's new version."""
-        session, live, case = ctx.session, ctx.live, ctx.case
+        connection, live, case = ctx.connection, ctx.live, ctx.case
         wf = live.wf
         rows = ctx.events
         transitions = self._transitions(live, ctx.reopened)
         self._close_removed(ctx)
         for task, before in transitions:
             rows.extend(self._project(ctx, task, before))
-        for hook in self.hooks:
+        for hook in self.wiring.step:
             hook(ctx, transitions)
         if ctx.case_values:
-            session.execute(_cases.update().where(_cases.c.id == case.id).values(**ctx.case_values))
+            connection.execute(_cases.update().where(_cases.c.id == case.id).values(**ctx.case_values))
+        lock: dict[str, Any]
         lock = {"case_id_": case.id, "expected_version": case.lock_version, "lock_version": case.lock_version + 1}
         statement = BUMP_CASE
         if wf.is_completed():
             outcome = self._outcome(wf) if wf.success else "terminated"
             statement, lock = END_CASE, {**lock, "status_": "ended", "outcome_": outcome, "ended_at_": ctx.now}
-            for hook in self.end_hooks:
-                hook(ctx, outcome)
+            for end_hook in self.wiring.end:
+                end_hook(ctx, outcome)
             if self.store.repository.parsed(case.definition_id).has_timers:
-                session.execute(_timers.delete().where(_timers.c.case_id == case.id))
+                connection.execute(_timers.delete().where(_timers.c.case_id == case.id))
             rows.append(trail.event("case_ended", ctx.now, case_id=case.id, actor=ctx.actor_id,
                                     to_state=outcome, data_digest=trail.digest(wf.data)))
-        self.store.write(session, live)
-        head = trail.append(session, rows, (case.trail_seq, case.trail_hash) if case.trail_hash else None)
+        self.store.write(connection, live)
+        head = trail.append(connection, rows, (case.trail_seq, case.trail_hash) if case.trail_hash else None)
         lock["trail_seq_"], lock["trail_hash_"] = head if head else (case.trail_seq, case.trail_hash)
-        if fast_sql.execute(session, statement, lock) != 1:
+        if fast_sql.execute(connection, statement, lock) != 1:
             raise Conflict("case_changed_concurrently", number=case.number)
 
     @staticmethod
-    def _transitions(live, reopened=None):
+    def _transitions(live: LiveWorkflow, reopened: dict[UUID, int] | None = None) -> list[Transition]:
         """(task, previous state) for every task whose state became definite or changed since the last save;
         ``reopened`` maps tasks a reset made unfinished again to the state they had before."""
         tasks = live.wf.tasks
         before = {**(reopened or {}), **live.states}
         candidates = list(before) + [t for t in tasks.created if t not in before] + [
             t for t in tasks.touched if t not in before and t not in tasks.created]
-        changed = []
+        changed: list[Transition] = []
         for tid in candidates:
             task = tasks.get(tid)
             if task is None or task.task_spec.bpmn_id is None:
@@ -243,29 +292,29 @@ class CaseStepper:
         ready = [str(tid) for tid in ctx.live.wf.tasks.removed if before.get(tid) == TaskState.READY]
         waiting = [str(tid) for tid in ctx.live.wf.tasks.removed if before.get(tid) == TaskState.WAITING]
         if ready:
-            ctx.session.execute(_task_records.update().where(
+            ctx.connection.execute(_task_records.update().where(
                 _task_records.c.id.in_(ready), _task_records.c.state == OPEN_USER_TASK
             ).values(state="withdrawn", completed_at=ctx.now))
         if waiting:
-            ctx.session.execute(_timers.delete().where(_timers.c.task_id.in_(waiting)))
+            ctx.connection.execute(_timers.delete().where(_timers.c.task_id.in_(waiting)))
 
-    def _project(self, ctx: StepContext, task, before) -> list[dict]:
+    def _project(self, ctx: StepContext, task: SpiffTask, before: int | None) -> list[TrailRow]:
         """Project one transition into the task table and return its trail rows."""
         case = ctx.case
         state = task.state
         spec = task.task_spec
         tid = str(task.id)
-        detail = None
+        detail: dict[str, Any] | None = None
         actor = "engine"
-        extra = []
+        extra: list[TrailRow] = []
         if spec.manual and state == TaskState.READY:
             department, post = split_lane(getattr(spec, "lane", None), case.department)
             item = signer_of(task)
             due = step_due(task)
             light, light_next = light_at(ctx.now, due, due, self.calendar()) if due else ("none", None)
             if tid in ctx.reopened_ids:     # a reset step keeps its task id: its record opens again
-                ctx.session.execute(_task_records.delete().where(_task_records.c.id == tid))
-            fast_sql.execute(ctx.session, INSERT_RECORD, dict(
+                ctx.connection.execute(_task_records.delete().where(_task_records.c.id == tid))
+            fast_sql.execute(ctx.connection, INSERT_RECORD, dict(
                 id=tid, case_id=case.id, element_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
                 lane=getattr(spec, "lane", None), department=department, post=post,
                 assignee=item if isinstance(item, str) else None, state=OPEN_USER_TASK, created_at=ctx.now,
@@ -281,7 +330,7 @@ class CaseStepper:
             if tid in ctx.skipped:
                 new_state = "skipped"
                 detail = {"skipped": True}
-            fast_sql.execute(ctx.session, CLOSE_RECORD, dict(
+            fast_sql.execute(ctx.connection, CLOSE_RECORD, dict(
                 task_id_=tid, state=new_state, completed_at=ctx.now, completed_by=completed_by, opinion=opinion))
             if completed_by:
                 actor = completed_by
@@ -290,7 +339,7 @@ class CaseStepper:
             department, post = split_lane(getattr(spec, "lane", None), case.department)
             actor, opinion = ctx.completed_by[tid]
             detail = {"skipped": True, "opinion": opinion}
-            fast_sql.execute(ctx.session, INSERT_RECORD, dict(
+            fast_sql.execute(ctx.connection, INSERT_RECORD, dict(
                 id=tid, case_id=case.id, element_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
                 lane=getattr(spec, "lane", None), department=department, post=post, assignee=None,
                 state="skipped", created_at=ctx.now, due_at=None, light="none", light_next_at=None,
@@ -305,17 +354,17 @@ class CaseStepper:
         )] + extra
 
     @staticmethod
-    def _project_timer(ctx: StepContext, task) -> None:
+    def _project_timer(ctx: StepContext, task: SpiffTask) -> None:
         tid = str(task.id)
         due = timer_due(task)
-        ctx.session.execute(_timers.delete().where(_timers.c.task_id == tid))
+        ctx.connection.execute(_timers.delete().where(_timers.c.task_id == tid))
         if task.state == TaskState.WAITING and due is not None:
             ctx.timers.append(due)
-            ctx.session.execute(_timers.insert().values(
+            ctx.connection.execute(_timers.insert().values(
                 task_id=tid, case_id=ctx.case.id, element_id=task.task_spec.bpmn_id, due_at=due))
 
     @staticmethod
-    def _outcome(wf) -> str:
+    def _outcome(wf: BpmnWorkflow) -> str:
         ends = [t for t in wf.get_tasks(state=TaskState.COMPLETED) if type(t.task_spec).__name__ == "EndEvent"
                 and t.workflow is wf]
         ends.sort(key=lambda t: t.last_state_change)

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import datetime as _dt
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from ..kernel import payloads
 from ..trail import chain as trail
@@ -20,16 +24,19 @@ from ..models import CaseReader, Department, TaskRecord, TrailEntry, User
 from ..notices.messages import notify
 from .case_service import task_view
 
+if TYPE_CHECKING:
+    from ..kernel import Clock, Database
+
 URGES_PER_DAY = 1
 
 
 class TaskOperations:
-    def __init__(self, db, clock):
+    def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
 
     # --- helpers ------------------------------------------------------------------------------
-    def _open(self, session, task_id: str) -> TaskRecord:
+    def _open(self, session: Session, task_id: str) -> TaskRecord:
         record = session.get(TaskRecord, str(task_id), with_for_update=True)
         if record is None:
             raise NotFound("task_not_found", task=task_id)
@@ -38,7 +45,7 @@ class TaskOperations:
         return record
 
     @staticmethod
-    def _official(session, user_id, record: TaskRecord) -> User:
+    def _official(session: Session, user_id: object, record: TaskRecord) -> User:
         """An active official of the task's department holding its post."""
         if not isinstance(user_id, str):
             raise InvalidInput("official_id_required", field="to")
@@ -52,16 +59,16 @@ class TaskOperations:
                               name=user.name, post=record.post, department=record.department)
         return user
 
-    def _record(self, session, record: TaskRecord, event: str, actor: Actor, **detail) -> None:
+    def _record(self, session: Session, record: TaskRecord, event: str, actor: Actor, **detail: Any) -> None:
         trail.append_case_events(session, record.case_id, [trail.event(
             event, self.clock.now(), case_id=record.case_id, task_id=record.id, element_id=record.element_id,
             actor=actor.id, detail={k: v for k, v in detail.items() if v is not None})])
 
-    def _notify(self, session, recipients, kind: str, record: TaskRecord, message: str) -> None:
+    def _notify(self, session: Session, recipients: Iterable[str], kind: str, record: TaskRecord, message: str) -> None:
         notify(session, recipients, kind, message, self.clock.now(), case_id=record.case_id, task_id=record.id)
 
     # --- operations ---------------------------------------------------------------------------
-    def unclaim(self, task_id: str, actor: Actor) -> dict:
+    def unclaim(self, task_id: str, actor: Actor) -> dict[str, Any]:
         with self.db.transaction() as session:
             record = self._open(session, task_id)
             if record.assignee is None:
@@ -72,7 +79,7 @@ class TaskOperations:
             self._record(session, record, "task_unclaimed", actor, previous=previous)
             return task_view(record)
 
-    def assign(self, task_id: str, to: str, actor: Actor, reason: str | None = None) -> dict:
+    def assign(self, task_id: str, to: str, actor: Actor, reason: str | None = None) -> dict[str, Any]:
         with self.db.transaction() as session:
             record = self._open(session, task_id)
             if not actor.heads(record.department):
@@ -84,7 +91,7 @@ class TaskOperations:
             self._notify(session, [user.id], "task_assigned", record, f"您有新的待办：{record.name}")
             return task_view(record)
 
-    def transfer(self, task_id: str, to: str, actor: Actor, reason: str | None) -> dict:
+    def transfer(self, task_id: str, to: str, actor: Actor, reason: str | None) -> dict[str, Any]:
         """转办: the holder hands the task to another official of the same post, with a reason."""
         reason = payloads.opinion(reason)
         if not reason:
@@ -101,7 +108,7 @@ class TaskOperations:
             self._notify(session, [user.id], "task_assigned", record, f"{actor.name}转办给您：{record.name}（{reason}）")
             return task_view(record)
 
-    def delegate(self, task_id: str, to: str, actor: Actor, reason: str | None = None) -> dict:
+    def delegate(self, task_id: str, to: str, actor: Actor, reason: str | None = None) -> dict[str, Any]:
         """委派: the holder asks a colleague to do the work; the task comes back to the holder to complete."""
         with self.db.transaction() as session:
             record = self._open(session, task_id)
@@ -117,7 +124,7 @@ class TaskOperations:
             self._notify(session, [user.id], "task_delegated", record, f"{actor.name}委派给您：{record.name}")
             return task_view(record)
 
-    def give_back(self, task_id: str, actor: Actor, opinion: str | None = None) -> dict:
+    def give_back(self, task_id: str, actor: Actor, opinion: str | None = None) -> dict[str, Any]:
         """The delegate returns the task, with their opinion, to the official who delegated it."""
         with self.db.transaction() as session:
             record = self._open(session, task_id)
@@ -130,7 +137,7 @@ class TaskOperations:
             self._notify(session, [owner], "task_returned", record, f"委派的待办已交回：{record.name}")
             return task_view(record)
 
-    def urge(self, task_id: str, actor: Actor, message: str | None = None) -> dict:
+    def urge(self, task_id: str, actor: Actor, message: str | None = None) -> dict[str, Any]:
         """催办: a reminder to whoever holds the task; one per person, task and day."""
         today = self.clock.now().astimezone(SHANGHAI).date()
         start = _dt.datetime.combine(today, _dt.time(0), SHANGHAI)
@@ -139,7 +146,7 @@ class TaskOperations:
             require_case_view(session, actor, record.case_id)
             sent = session.scalar(sa.select(sa.func.count()).select_from(TrailEntry).where(
                 TrailEntry.task_id == record.id, TrailEntry.event == "task_urged", TrailEntry.actor == actor.id,
-                TrailEntry.at >= start))
+                TrailEntry.at >= start)) or 0
             if sent >= URGES_PER_DAY:
                 raise Conflict("task_already_urged", per_day=URGES_PER_DAY)
             recipients = [record.assignee] if record.assignee else list(session.scalars(
@@ -150,7 +157,7 @@ class TaskOperations:
             self._record(session, record, "task_urged", actor, message=text, recipients=recipients)
             return task_view(record)
 
-    def carbon_copy(self, task_id: str, recipients, actor: Actor, note: str | None = None) -> dict:
+    def carbon_copy(self, task_id: str, recipients: list[str], actor: Actor, note: str | None = None) -> dict[str, Any]:
         """抄送: read-only recipients may see the case and are notified."""
         if not isinstance(recipients, list) or not recipients or not all(isinstance(r, str) for r in recipients):
             raise InvalidInput("recipients_required", field="recipients")

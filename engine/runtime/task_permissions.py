@@ -2,10 +2,12 @@
 so that pages offer only what the user may do (the operations still check)."""
 from __future__ import annotations
 
+from typing import Any
+
 from ..identity.actors import Actor, may_act_on_task
 
 
-def allowed_operations(actor: Actor, task: dict, case: dict, joint: bool = False) -> set[str]:
+def allowed_operations(actor: Actor, task: dict[str, Any], case: dict[str, Any], joint: bool = False) -> set[str]:
     """``task`` and ``case`` as TaskService.get_task and CaseService.get_case return them."""
     allowed: set[str] = set()
     department, post, assignee, owner = task["department"], task["post"], task["assignee"], task["owner"]

@@ -5,10 +5,11 @@ import datetime as _dt
 
 import sqlalchemy as sa
 
+from ..kernel.db import Executor
 from ..models import PendingTimer
 
 
-def due_cases(session, as_of: _dt.datetime, limit: int = 1000) -> list[int]:
+def due_cases(session: Executor, as_of: _dt.datetime, limit: int = 1000) -> list[int]:
     """Cases with a timer due by ``as_of``, earliest first; a paused case's timers wait for it to resume."""
     table = PendingTimer.__table__
     return list(session.scalars(
@@ -17,13 +18,14 @@ def due_cases(session, as_of: _dt.datetime, limit: int = 1000) -> list[int]:
     ))
 
 
-def has_due(session, case_id: int, as_of: _dt.datetime) -> bool:
+def has_due(session: Executor, case_id: int, as_of: _dt.datetime) -> bool:
     table = PendingTimer.__table__
     return session.execute(sa.select(table.c.task_id).where(
         table.c.case_id == case_id, table.c.due_at <= as_of, table.c.suspended.is_(False)).limit(1)).first() is not None
 
 
-def due_between(session, after: _dt.datetime, until: _dt.datetime, limit: int = 10000) -> list[tuple[int, _dt.datetime]]:
+def due_between(session: Executor, after: _dt.datetime, until: _dt.datetime,
+                limit: int = 10000) -> list[tuple[int, _dt.datetime]]:
     """(case, earliest due) for timers due in (after, until]: the ones to queue with an ETA."""
     table = PendingTimer.__table__
     return [tuple(row) for row in session.execute(

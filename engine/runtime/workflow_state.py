@@ -8,39 +8,44 @@ with the length of the case's history.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
+from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.serializer import DEFAULT_CONFIG, BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.helpers.encoder import create_encoder
+from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
 from SpiffWorkflow.bpmn.util.task import BpmnTaskFilter
+from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
 
 FINISHED = TaskState.FINISHED_MASK
 
 
-class TrackedTasks(dict):
+class TrackedTasks(dict[UUID, SpiffTask]):
     """``workflow.tasks`` that remembers which tasks were created or removed, and which may be unfinished."""
 
-    def __init__(self, *args):
+    def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        self.created: dict = {}
-        self.removed: set = set()
-        self.touched: set = set()
-        self.unfinished: dict = {tid: None for tid, task in self.items() if not task.state & FINISHED}
+        self.created: dict[UUID, None] = {}      # ordered sets: task ids in creation order
+        self.removed: set[UUID] = set()
+        self.touched: set[UUID] = set()
+        self.unfinished: dict[UUID, None] = {tid: None for tid, task in self.items() if not task.state & FINISHED}
 
-    def __setitem__(self, key, value):
+    def __setitem__(self, key: UUID, value: SpiffTask) -> None:
         if key not in self:
             self.created[key] = None
             self.unfinished[key] = None
         dict.__setitem__(self, key, value)
 
-    def reopened(self, task) -> None:
+    def reopened(self, task: SpiffTask) -> None:
         """Call when a finished task is made unfinished again (e.g. a branch reset)."""
         self.unfinished[task.id] = None
 
-    def iter_unfinished(self, task_filter):
+    def iter_unfinished(self, task_filter: BpmnTaskFilter) -> Iterator[SpiffTask]:
         """Matching unfinished tasks in creation order, without walking the finished history."""
         found = []
         for tid in list(self.unfinished):
@@ -51,7 +56,7 @@ class TrackedTasks(dict):
                 found.append(task)
         return iter(found)
 
-    def pop(self, key, *default):
+    def pop(self, key: UUID, *default: Any) -> Any:
         task = dict.get(self, key)
         if task is not None:
             self.unfinished.pop(key, None)
@@ -79,23 +84,25 @@ class IndexedWorkflow(BpmnWorkflow):
     iterator stops at depth 1000); the index keeps a step's cost flat.
     """
 
+    completed: bool
+
     def _indexed(self) -> bool:
         return isinstance(self.tasks, TrackedTasks) and not self.subprocesses
 
-    def get_tasks_iterator(self, first_task=None, **kwargs):
+    def get_tasks_iterator(self, first_task: SpiffTask | None = None, **kwargs: Any) -> Iterator[SpiffTask]:
         state = kwargs.get("state")
         if (first_task is None and state is not None and not state & FINISHED and self._indexed()
                 and kwargs.keys() <= _FAST_FILTERS):
             return self.tasks.iter_unfinished(BpmnTaskFilter(**kwargs))
         return super().get_tasks_iterator(first_task, **kwargs)
 
-    def update_waiting_tasks(self):
+    def update_waiting_tasks(self) -> None:
         if not self._indexed():
             return super().update_waiting_tasks()
         for task in self.tasks.iter_unfinished(BpmnTaskFilter(state=TaskState.WAITING)):
             task.task_spec._update(task)
 
-    def is_completed(self):
+    def is_completed(self) -> bool:
         if not self.completed and self._indexed():
             if next(self.tasks.iter_unfinished(BpmnTaskFilter(state=TaskState.NOT_FINISHED_MASK)), None) is None:
                 self.completed = True
@@ -104,20 +111,20 @@ class IndexedWorkflow(BpmnWorkflow):
 
 
 class WorkflowCodec:
-    def __init__(self):
+    def __init__(self) -> None:
         self.registry = BpmnWorkflowSerializer.configure(DEFAULT_CONFIG)
         self.registry._encoder_mode = True
         self._workflow_converter = BpmnWorkflowConverter(BpmnWorkflow, self.registry)
         self._encoder = create_encoder(self.registry)
 
-    def dumps(self, value) -> str:
+    def dumps(self, value: object) -> str:
         return json.dumps(value, cls=self._encoder, ensure_ascii=False, separators=(",", ":"))
 
     @staticmethod
-    def loads(text: str) -> dict:
+    def loads(text: str) -> dict[str, Any]:
         return json.loads(text)
 
-    def _meta(self, wf: BpmnWorkflow) -> dict:
+    def _meta(self, wf: BpmnWorkflow) -> dict[str, Any]:
         return {
             "root": str(wf.task_tree.id),
             "data": self.registry.clean(wf.data),
@@ -128,7 +135,7 @@ class WorkflowCodec:
             "bpmn_events": self.registry.convert(wf.bpmn_events),
         }
 
-    def snapshot(self, wf: BpmnWorkflow) -> dict:
+    def snapshot(self, wf: BpmnWorkflow) -> dict[str, Any]:
         convert = self.registry.convert
         return {
             "tasks": {str(task_id): convert(task) for task_id, task in wf.tasks.items()},
@@ -137,7 +144,7 @@ class WorkflowCodec:
             "subprocesses": self._workflow_converter.mapping_to_dict(wf.subprocesses),
         }
 
-    def delta(self, wf: BpmnWorkflow, open_ids) -> dict:
+    def delta(self, wf: BpmnWorkflow, open_ids: dict[UUID, int]) -> dict[str, Any]:
         """Tasks that may have changed since the last save: open ones, new ones and parents of changes."""
         tasks: TrackedTasks = wf.tasks
         convert = self.registry.convert
@@ -154,7 +161,7 @@ class WorkflowCodec:
         return entry
 
     @staticmethod
-    def merge(state: dict, entry: dict) -> dict:
+    def merge(state: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
         state["tasks"].update(entry["tasks"])
         for tid in entry["removed"]:
             state["tasks"].pop(tid, None)
@@ -163,7 +170,8 @@ class WorkflowCodec:
             state["subprocesses"] = entry["subprocesses"]
         return state
 
-    def restore(self, state: dict, spec, subprocess_specs, script_engine) -> BpmnWorkflow:
+    def restore(self, state: dict[str, Any], spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec],
+                script_engine: PythonScriptEngine) -> BpmnWorkflow:
         converter = self._workflow_converter
         wf = IndexedWorkflow(spec, subprocess_specs, script_engine=script_engine, deserializing=True)
         wf.tasks = converter.mapping_from_dict(state["tasks"], UUID, workflow=wf)
@@ -185,7 +193,7 @@ def track(wf: BpmnWorkflow, new: bool = False) -> BpmnWorkflow:
     return wf
 
 
-def open_states(wf: BpmnWorkflow, ids=None) -> dict:
+def open_states(wf: BpmnWorkflow, ids: Iterable[UUID] | None = None) -> dict[UUID, int]:
     """Task id -> state for the tasks that can still change."""
     tasks = wf.tasks
     if ids is None:
@@ -193,7 +201,7 @@ def open_states(wf: BpmnWorkflow, ids=None) -> dict:
     return {tid: tasks[tid].state for tid in ids if tid in tasks and not tasks[tid].state & FINISHED}
 
 
-def reset_to(wf: BpmnWorkflow, task) -> dict:
+def reset_to(wf: BpmnWorkflow, task: SpiffTask) -> dict[UUID, int]:
     """Reset the workflow to ``task`` (SpiffWorkflow's reset_from_task_id) and keep the indexes right.
 
     Returns task id -> previous state for the tasks the reset made unfinished again."""

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from uuid import UUID
 
 import sqlalchemy as sa
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
 from ..kernel import fast_sql
+from ..kernel.db import Executor
 from ..errors import InvalidState
 from ..models import WorkflowJournal, WorkflowSnapshot
 from ..definitions.repository import RepositoryService
@@ -32,13 +36,14 @@ class LiveWorkflow:
     definition_id: int
     lock_version: int
     wf: BpmnWorkflow
-    states: dict = field(default_factory=dict)   # task id -> state at the last save, for tasks not finished then
+    states: dict[UUID, int] = field(default_factory=dict)   # task id -> state at the last save, if unfinished then
     journal_seq: int = 0
     needs_snapshot: bool = True
 
 
 class WorkflowStore:
-    def __init__(self, repository: RepositoryService, script_engine, cache_size: int = 2000):
+    def __init__(self, repository: RepositoryService, script_engine: PythonScriptEngine,
+                 cache_size: int = 2000) -> None:
         self.repository = repository
         self.script_engine = script_engine
         self.codec = WorkflowCodec()
@@ -51,14 +56,14 @@ class WorkflowStore:
         wf = track(IndexedWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=self.script_engine), new=True)
         return LiveWorkflow(case_id, definition_id, 0, wf, states={}, needs_snapshot=True)
 
-    def checkout(self, session, case_id: int, definition_id: int, lock_version: int) -> LiveWorkflow:
+    def checkout(self, session: Executor, case_id: int, definition_id: int, lock_version: int) -> LiveWorkflow:
         with self._lock:
             live = self._cache.pop(case_id, None)
         if live is not None and live.lock_version == lock_version:
             return live
         return self._load(session, case_id, definition_id, lock_version)
 
-    def _load(self, session, case_id, definition_id, lock_version) -> LiveWorkflow:
+    def _load(self, session: Executor, case_id: int, definition_id: int, lock_version: int) -> LiveWorkflow:
         snapshot = session.execute(
             sa.select(_snapshots.c.state, _snapshots.c.journal_seq).where(_snapshots.c.case_id == case_id)
         ).first()
@@ -81,7 +86,7 @@ class WorkflowStore:
         )
 
     @contextmanager
-    def reading(self, session, case_id: int, definition_id: int, lock_version: int):
+    def reading(self, session: Executor, case_id: int, definition_id: int, lock_version: int) -> Iterator[BpmnWorkflow]:
         """A case's workflow to look at, never to change: a cached one is lent and put back unless a step has
         cached a newer one meanwhile; one loaded from the database is not cached."""
         with self._lock:
@@ -95,7 +100,7 @@ class WorkflowStore:
             with self._lock:
                 self._cache.setdefault(case_id, live)
 
-    def write(self, session, live: LiveWorkflow) -> None:
+    def write(self, session: Executor, live: LiveWorkflow) -> None:
         """Store the changes since the last save in the caller's transaction."""
         wf = live.wf
         if live.needs_snapshot:

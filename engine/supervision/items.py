@@ -2,7 +2,11 @@
 something a supervisor must close with a finding. Its investigation is due in 15 working days."""
 from __future__ import annotations
 
+import datetime as _dt
+
 from ..deadlines.lights import light_at
+from ..deadlines.working_time import WorkingCalendar
+from ..kernel.db import Executor
 from ..models import SupervisionItem
 
 INVESTIGATION_DAYS = 15
@@ -10,8 +14,9 @@ EXTENSION_DAYS = 10
 _items = SupervisionItem.__table__
 
 
-def open_item(session, calendar, now, *, kind: str, department: str, summary: str, case_id=None, task_id=None,
-              signal_id=None, complaint_id=None) -> int:
+def open_item(session: Executor, calendar: WorkingCalendar, now: _dt.datetime, *, kind: str, department: str,
+              summary: str, case_id: int | None = None, task_id: str | None = None, signal_id: int | None = None,
+              complaint_id: int | None = None) -> int:
     """Insert an open item in the caller's transaction and return its id."""
     due = calendar.add_working_days(now, INVESTIGATION_DAYS)
     light, next_at = light_at(now, due, due, calendar)

@@ -1,17 +1,22 @@
 """The log of who read or exported a supervision report, and when."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import sqlalchemy as sa
 
 from ..identity.actors import Actor
 from ..models import ReportAccess
-from ..kernel.paging import page_of_query
+from ..kernel.paging import PageArg, page_of_query
+
+if TYPE_CHECKING:
+    from ..kernel import Clock, Database
 
 ACTIONS = ("read", "export_pdf", "export_xlsx")
 
 
 class ReportAccessLog:
-    def __init__(self, db, clock):
+    def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
 
@@ -21,11 +26,11 @@ class ReportAccessLog:
         with self.db.transaction() as session:
             session.add(ReportAccess(report=report, scope=scope, action=action, actor=actor.id, at=self.clock.now()))
 
-    def recent(self, limit: int = 200, report: str | None = None) -> list[dict]:
+    def recent(self, limit: int = 200, report: str | None = None) -> list[dict[str, Any]]:
         with self.db.reading() as session:
             return [_view(r) for r in session.scalars(self._query(report).limit(limit))]
 
-    def page(self, report: str | None = None, page=1, per_page=None) -> dict:
+    def page(self, report: str | None = None, page: PageArg = 1, per_page: PageArg = None) -> dict[str, Any]:
         """One page of the log, newest first."""
         with self.db.reading() as session:
             return page_of_query(session, self._query(report), page, per_page, view=_view, scalars=True)
@@ -36,6 +41,6 @@ class ReportAccessLog:
         return query.where(ReportAccess.report == report) if report else query
 
 
-def _view(entry: ReportAccess) -> dict:
+def _view(entry: ReportAccess) -> dict[str, Any]:
     return {"report": entry.report, "scope": entry.scope, "action": entry.action, "actor": entry.actor,
             "at": entry.at.isoformat()}

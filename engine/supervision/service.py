@@ -9,9 +9,14 @@ row in the same transaction.
 """
 from __future__ import annotations
 
+import builtins
+import datetime as _dt
 import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from ..trail import chain as trail
 from ..identity.access import may_view_case
@@ -19,15 +24,23 @@ from ..errors import InvalidInput, InvalidState, NotFound, PermissionDenied
 from ..identity.actors import HEAD_POST, Actor, department_heads
 from ..deadlines.lights import light_at
 from ..models import Case, Complaint, Signal, SupervisionItem, TrailEntry
-from ..kernel.paging import page_of_query
-from .items import EXTENSION_DAYS
+from ..kernel.paging import PageArg, page_of_query
+from ..trail.chain import TrailRow
+from .items import EXTENSION_DAYS, open_item
 from .views import CONCLUSIONS, LIGHTS, NOTICED, OPEN, RESPONDED, STATUSES, heads_department, item_view, may_supervise, visible_departments
 from .watch import CLOSED, item_event, item_key, notify, sweep_items
 
+if TYPE_CHECKING:
+    from ..deadlines.calendar_service import CalendarService
+    from ..kernel import Clock, Database
+
 MAX_TEXT = 4000
+# A change of an item: who may make it (raises otherwise), then what it does, returning its trail rows
+_Check = Callable[[SupervisionItem], None]
+_Apply = Callable[[Session, SupervisionItem, _dt.datetime], "list[TrailRow]"]
 
 
-def _text(value, field: str, what: str) -> str:
+def _text(value: object, field: str, what: str) -> str:
     value = value.strip() if isinstance(value, str) else ""
     if not value:
         raise InvalidInput("required", field=field)
@@ -36,31 +49,33 @@ def _text(value, field: str, what: str) -> str:
     return value
 
 
-def _iso(value):
+def _iso(value: _dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
 class SupervisionService:
-    def __init__(self, db, clock, calendars):
+    def __init__(self, db: Database, clock: Clock, calendars: CalendarService) -> None:
         self.db = db
         self.clock = clock
         self.calendars = calendars
 
     # --- reading ----------------------------------------------------------------------------------
-    def list(self, actor: Actor, status=None, light=None, department=None, kind=None, limit: int = 200) -> list[dict]:
+    def list(self, actor: Actor, status: str | None = None, light: str | None = None, department: str | None = None,
+             kind: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
         query = self._query(actor, status, light, department, kind).limit(limit)
         with self.db.reading() as session:
             return [item_view(item) for item in session.scalars(query)]
 
-    def page(self, actor: Actor, status=None, light=None, department=None, kind=None, page=1,
-             per_page=None) -> dict:
+    def page(self, actor: Actor, status: str | None = None, light: str | None = None, department: str | None = None,
+             kind: str | None = None, page: PageArg = 1, per_page: PageArg = None) -> dict[str, Any]:
         """One page of the items the actor sees: open ones first, the most escalated and the soonest due first."""
         query = self._query(actor, status, light, department, kind)
         with self.db.reading() as session:
             return page_of_query(session, query, page, per_page, view=item_view, scalars=True)
 
     @staticmethod
-    def _query(actor: Actor, status, light, department, kind) -> sa.Select:
+    def _query(actor: Actor, status: str | None, light: str | None, department: str | None,
+               kind: str | None) -> sa.Select:
         if status and status not in STATUSES:
             raise InvalidInput("not_one_of", field="status", allowed=list(STATUSES))
         if light and light not in LIGHTS:
@@ -77,7 +92,8 @@ class SupervisionService:
         return query.order_by(order, SupervisionItem.escalation_level.desc(), SupervisionItem.due_at,
                               SupervisionItem.id)
 
-    def for_department_head(self, actor: Actor, include_closed: bool = False, page=1, per_page=None) -> dict:
+    def for_department_head(self, actor: Actor, include_closed: bool = False, page: PageArg = 1,
+                            per_page: PageArg = None) -> dict[str, Any]:
         """One page of the items of the department the actor heads (nothing for anyone else)."""
         query = sa.select(SupervisionItem).where(SupervisionItem.department == actor.department)
         if not (actor.department and HEAD_POST in actor.posts):
@@ -88,10 +104,10 @@ class SupervisionService:
         with self.db.reading() as session:
             return page_of_query(session, query, page, per_page, view=item_view, scalars=True)
 
-    def filter_options(self, actor: Actor) -> dict:
+    def filter_options(self, actor: Actor) -> dict[str, Any]:
         """The departments and kinds among the items the actor sees, for the list's filters."""
         seen = visible_departments(actor)
-        options = {}
+        options: dict[str, builtins.list[str]] = {}
         with self.db.reading() as session:
             for name, column in (("departments", SupervisionItem.department), ("kinds", SupervisionItem.kind)):
                 query = sa.select(column).distinct().order_by(column)
@@ -100,7 +116,7 @@ class SupervisionService:
                 options[name] = list(session.scalars(query))
         return options
 
-    def get(self, item_id: int, actor: Actor) -> dict:
+    def get(self, item_id: int, actor: Actor) -> dict[str, Any]:
         """The item, what it is about (case, signal, complaint) and its timeline of trail rows."""
         with self.db.reading() as session:
             item = self._visible(session, item_id, actor)
@@ -121,7 +137,7 @@ class SupervisionService:
             return view
 
     @staticmethod
-    def _case(session, item, actor):
+    def _case(session: Session, item: SupervisionItem, actor: Actor) -> dict[str, Any] | None:
         case = session.get(Case, item.case_id) if item.case_id else None
         if case is None:
             return None
@@ -129,7 +145,7 @@ class SupervisionService:
                 "light": case.light, "visible": may_view_case(session, actor, case)}
 
     @staticmethod
-    def _timeline(session, item) -> list[dict]:
+    def _timeline(session: Session, item: SupervisionItem) -> builtins.list[dict[str, Any]]:
         rows = session.execute(sa.select(TrailEntry).where(TrailEntry.element_id == item_key(item.id))
                                .order_by(TrailEntry.at, TrailEntry.seq)).scalars()
         return [{"seq": r.seq, "event": r.event, "from": r.from_state, "to": r.to_state, "actor": r.actor,
@@ -137,7 +153,7 @@ class SupervisionService:
                 for r in rows]
 
     @staticmethod
-    def _visible(session, item_id, actor: Actor, lock: bool = False) -> SupervisionItem:
+    def _visible(session: Session, item_id: object, actor: Actor, lock: bool = False) -> SupervisionItem:
         query = sa.select(SupervisionItem).where(SupervisionItem.id == item_id)
         item = session.scalar(query.with_for_update() if lock else query) if isinstance(item_id, int) else None
         if item is None:
@@ -148,7 +164,7 @@ class SupervisionService:
         return item
 
     # --- the procedure ----------------------------------------------------------------------------
-    def _change(self, item_id, actor: Actor, check, apply):
+    def _change(self, item_id: int, actor: Actor, check: _Check, apply: _Apply) -> dict[str, Any]:
         """Lock the item, check who may do what, apply the change and write its trail row, in one transaction."""
         now = self.clock.now()
         with self.db.transaction() as session:
@@ -158,24 +174,48 @@ class SupervisionService:
             trail.append_outside_step(session, rows)
             return item_view(item)
 
-    def _require_supervisor(self, actor: Actor, item) -> None:
+    def _require_supervisor(self, actor: Actor, item: SupervisionItem) -> None:
         if not may_supervise(actor, item.department):
             raise PermissionDenied("supervisor_only")
 
     @staticmethod
-    def _require_status(item, *statuses: str, action: str) -> None:
+    def _require_status(item: SupervisionItem, *statuses: str, action: str) -> None:
         if item.status not in statuses:
             raise InvalidState("supervision_item_status", action=action, status=item.status)
 
-    def send_notice(self, item_id, actor: Actor, text) -> dict:
+    def open_overdue_step(self, case_id: int, actor: Actor, summary: str | None) -> dict[str, Any]:
+        """A supervisor puts a running case under 督办 because a step of it is past its limit (kind
+        ``overdue_step``, the kind a matter's escalation rule opens by itself), ``summary`` saying which step and
+        why. The investigation is due in 15 working days. One transaction with its ``supervision_opened`` trail
+        row on the case's chain."""
+        summary = _text(summary, "summary", "the reason for supervision")
+        now = self.clock.now()
+        with self.db.transaction() as session:
+            case = session.scalar(sa.select(Case).where(Case.id == case_id).with_for_update()) \
+                if isinstance(case_id, int) else None
+            if case is None:
+                raise NotFound(f"case {case_id} does not exist")
+            if not may_supervise(actor, case.department):
+                raise PermissionDenied("only a supervisor of this department may do this")
+            if case.status != "running":
+                raise InvalidState(f"cannot open a supervision item: the case is {case.status}")
+            item_id = open_item(session, self.calendars.calendar(), now, kind="overdue_step",
+                                department=case.department, summary=summary, case_id=case.id)
+            item = session.get_one(SupervisionItem, item_id)
+            trail.append_outside_step(session, [item_event(
+                "supervision_opened", item, now, actor=actor.id, to_state=OPEN,
+                detail={"kind": item.kind, "due_at": _iso(item.due_at)}, digest_of={"summary": summary})])
+            return item_view(item)
+
+    def send_notice(self, item_id: int, actor: Actor, text: str | None) -> dict[str, Any]:
         """督办通知 to the department: its heads are notified; the item is ``noticed``."""
         text = _text(text, "text", "the notice text")
 
-        def check(item):
+        def check(item: SupervisionItem) -> None:
             self._require_supervisor(actor, item)
             self._require_status(item, OPEN, action="send a notice")
 
-        def apply(session, item, now):
+        def apply(session: Session, item: SupervisionItem, now: _dt.datetime) -> builtins.list[TrailRow]:
             heads = department_heads(session, item.department)
             if not heads:
                 raise InvalidState("department_has_no_head", department=item.department)
@@ -186,16 +226,16 @@ class SupervisionService:
 
         return self._change(item_id, actor, check, apply)
 
-    def respond(self, item_id, actor: Actor, text) -> dict:
+    def respond(self, item_id: int, actor: Actor, text: str | None) -> dict[str, Any]:
         """The department's head answers the notice; the supervisor who sent it is notified."""
         text = _text(text, "text", "the response")
 
-        def check(item):
+        def check(item: SupervisionItem) -> None:
             if not heads_department(actor, item.department):
                 raise PermissionDenied("supervision_response_not_allowed")
             self._require_status(item, NOTICED, action="respond")
 
-        def apply(session, item, now):
+        def apply(session: Session, item: SupervisionItem, now: _dt.datetime) -> builtins.list[TrailRow]:
             item.status, item.response, item.responded_by, item.responded_at = RESPONDED, text, actor.id, now
             notify(session, [item.notice_by], "supervision_response", item,
                    f"{item.department} 已答复督办事项 #{item.id}：{text}", now)
@@ -204,17 +244,17 @@ class SupervisionService:
 
         return self._change(item_id, actor, check, apply)
 
-    def record_finding(self, item_id, actor: Actor, text, conclusion) -> dict:
+    def record_finding(self, item_id: int, actor: Actor, text: str | None, conclusion: str) -> dict[str, Any]:
         """The supervisor's finding closes the item."""
         if conclusion not in CONCLUSIONS:
             raise InvalidInput("not_one_of", field="conclusion", allowed=list(CONCLUSIONS))
         text = _text(text, "text", "the finding")
 
-        def check(item):
+        def check(item: SupervisionItem) -> None:
             self._require_supervisor(actor, item)
             self._require_status(item, RESPONDED, action="record a finding")
 
-        def apply(session, item, now):
+        def apply(session: Session, item: SupervisionItem, now: _dt.datetime) -> builtins.list[TrailRow]:
             item.finding = f"【{CONCLUSIONS[conclusion]}】{text}"
             item.finding_by, item.closed_at, item.status = actor.id, now, CLOSED
             item.light_next_at = None
@@ -228,11 +268,11 @@ class SupervisionService:
 
         return self._change(item_id, actor, check, apply)
 
-    def extend(self, item_id, actor: Actor, reason) -> dict:
+    def extend(self, item_id: int, actor: Actor, reason: str | None) -> dict[str, Any]:
         """Extend the investigation once, by 10 working days, with a reason."""
         reason = _text(reason, "reason", "a reason for the extension")
 
-        def check(item):
+        def check(item: SupervisionItem) -> None:
             self._require_supervisor(actor, item)
             if item.status == CLOSED:
                 raise InvalidState("supervision_item_closed")
@@ -241,10 +281,11 @@ class SupervisionService:
             if item.due_at is None:
                 raise InvalidState("supervision_no_limit")
 
-        def apply(session, item, now):
+        def apply(session: Session, item: SupervisionItem, now: _dt.datetime) -> builtins.list[TrailRow]:
             calendar = self.calendars.calendar()
             before, before_light = item.due_at, item.light
-            item.due_at = calendar.add_working_days(item.due_at, EXTENSION_DAYS)
+            assert before is not None   # check() refuses an item without a limit
+            item.due_at = calendar.add_working_days(before, EXTENSION_DAYS)
             item.extended_at, item.extension_reason = now, reason
             item.light, item.light_next_at = light_at(now, item.due_at, item.due_at, calendar)
             return [item_event("supervision_extended", item, now, actor=actor.id, from_state=before_light,
@@ -254,6 +295,6 @@ class SupervisionService:
         return self._change(item_id, actor, check, apply)
 
     # --- the sweep --------------------------------------------------------------------------------
-    def sweep(self, as_of=None) -> int:
+    def sweep(self, as_of: _dt.datetime | None = None) -> int:
         """Re-evaluate due item lights and escalate items past their due date; returns the lights changed."""
         return sweep_items(self.db, self.calendars, as_of or self.clock.now())

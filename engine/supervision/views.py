@@ -1,7 +1,9 @@
 """Who sees and acts on which supervision items, and an item as the pages and the API show it."""
 from __future__ import annotations
 
+import datetime as _dt
 import re
+from typing import Any
 
 from ..identity.actors import HEAD_POST, Actor
 from ..deadlines.lights import NONE
@@ -15,7 +17,7 @@ CONCLUSIONS = {"substantiated": "属实", "partly_substantiated": "部分属实"
 _CONCLUSION_PREFIX = re.compile(r"^【(属实|部分属实|不属实)】")
 
 
-def _iso(value):
+def _iso(value: _dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
@@ -33,17 +35,17 @@ def heads_department(actor: Actor, department: str) -> bool:
     return actor.department == department and HEAD_POST in actor.posts
 
 
-def visible_departments(actor: Actor):
+def visible_departments(actor: Actor) -> set[str] | None:
     """Departments whose items the actor sees: None for every department (administrators)."""
     if actor.is_admin:
         return None
-    seen = set(actor.supervised) if actor.is_supervisor else set()
+    seen: set[str] = set(actor.supervised) if actor.is_supervisor else set()
     if actor.department and HEAD_POST in actor.posts:
         seen.add(actor.department)
     return seen
 
 
-def item_view(item: SupervisionItem) -> dict:
+def item_view(item: SupervisionItem) -> dict[str, Any]:
     return {
         "id": item.id, "kind": item.kind, "department": item.department, "summary": item.summary,
         "status": item.status, "case_id": item.case_id, "task_id": item.task_id, "signal_id": item.signal_id,

@@ -7,13 +7,25 @@ that passes its new date is escalated again.
 """
 from __future__ import annotations
 
+import datetime as _dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from ..notices import messages as notices
 from ..trail import chain as trail
 from ..identity.actors import HEAD_POST, supervisors
 from ..deadlines.lights import RED, light_at
-from ..models import SupervisionItem, User
+from ..deadlines.working_time import WorkingCalendar
+from ..kernel.db import Executor
+from ..models import Complaint, SupervisionItem, User
+from ..trail.chain import TrailRow
+
+if TYPE_CHECKING:
+    from ..deadlines.calendar_service import CalendarService
+    from ..kernel import Database
 
 CLOSED = "closed"
 
@@ -23,25 +35,27 @@ def item_key(item_id: int) -> str:
     return f"supervision_item:{item_id}"
 
 
-def item_event(event: str, item, at, *, actor: str, from_state=None, to_state=None, detail=None,
-               digest_of=None) -> dict:
+def item_event(event: str, item: SupervisionItem, at: _dt.datetime, *, actor: str, from_state: str | None = None,
+               to_state: str | None = None, detail: dict[str, Any] | None = None,
+               digest_of: object = None) -> TrailRow:
     return trail.event(event, at, case_id=item.case_id, task_id=item.task_id, element_id=item_key(item.id),
                        actor=actor, from_state=from_state, to_state=to_state, detail=detail,
                        data_digest=trail.digest(digest_of) if digest_of is not None else None)
 
 
-def notify(session, recipients, kind: str, item, message: str, now) -> list[str]:
+def notify(session: Executor, recipients: Iterable[str | None], kind: str, item: SupervisionItem, message: str,
+           now: _dt.datetime) -> list[str]:
     """Notices about an item; returns who was told."""
-    recipients = list(dict.fromkeys(r for r in recipients if r))
-    notices.notify(session, recipients, kind, message, now, case_id=item.case_id, task_id=item.task_id)
-    return recipients
+    told = list(dict.fromkeys(r for r in recipients if r))
+    notices.notify(session, told, kind, message, now, case_id=item.case_id, task_id=item.task_id)
+    return told
 
 
-def supervisors_of(session, department: str) -> tuple[list[str], list[str]]:
+def supervisors_of(session: Executor, department: str) -> tuple[list[str], list[str]]:
     """The active supervisors whose scope covers ``department``, and the heads of their bureaus."""
     covering = [(user_id, bureau) for user_id, bureau, units in supervisors(session) if department in units]
     bureaus = {bureau for _user, bureau in covering}
-    heads = []
+    heads: list[str] = []
     if bureaus:
         for user_id, posts in session.execute(sa.select(User.id, User.posts).where(
                 User.department_id.in_(bureaus), User.active.is_(True)).order_by(User.id)).all():
@@ -50,7 +64,8 @@ def supervisors_of(session, department: str) -> tuple[list[str], list[str]]:
     return [user_id for user_id, _bureau in covering], heads
 
 
-def refresh_item_light(session, item, now, calendar) -> list[dict]:
+def refresh_item_light(session: Executor, item: SupervisionItem, now: _dt.datetime,
+                       calendar: WorkingCalendar) -> list[TrailRow]:
     """Set the item's light for ``now``; the trail rows of a change (and of an escalation it causes)."""
     light, item.light_next_at = light_at(now, item.due_at, item.due_at, calendar)
     if light == item.light:
@@ -62,7 +77,7 @@ def refresh_item_light(session, item, now, calendar) -> list[dict]:
     return rows
 
 
-def escalate(session, item, now) -> dict:
+def escalate(session: Executor, item: SupervisionItem, now: _dt.datetime) -> TrailRow:
     item.escalation_level = (item.escalation_level or 0) + 1
     supervisors, heads = supervisors_of(session, item.department)
     message = (f"督办事项 #{item.id}（{item.department}）已超过调查办结期限仍未办结，"
@@ -73,7 +88,7 @@ def escalate(session, item, now) -> dict:
                               "due_at": item.due_at.isoformat() if item.due_at else None})
 
 
-def sweep_items(db, calendars, as_of, limit: int = 5000) -> int:
+def sweep_items(db: Database, calendars: CalendarService, as_of: _dt.datetime, limit: int = 5000) -> int:
     """Re-evaluate the lights of unclosed items whose next change is due; returns how many changed."""
     calendar = calendars.calendar()
     changed = 0
@@ -89,7 +104,7 @@ def sweep_items(db, calendars, as_of, limit: int = 5000) -> int:
     return changed
 
 
-def close_with_complaint(session, complaint, actor: str, now) -> list[int]:
+def close_with_complaint(session: Session, complaint: Complaint, actor: str, now: _dt.datetime) -> list[int]:
     """A closed complaint ends the supervision item its forwarding opened: the department's result is the
     response and the complaint's verdict the finding. Returns the ids of the items closed."""
     closed = []

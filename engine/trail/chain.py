@@ -16,13 +16,22 @@ import datetime as _dt
 import hashlib
 import json
 import weakref
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, overload
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..kernel import fast_sql
+from ..kernel.db import Executor
 from ..models import Case, TrailEntry, TrailHead
+
+# A trail row as ``event`` makes it (case_id, task_id, element_id, event, from_state, to_state, actor, at,
+# data_digest, detail) and, once appended, chained (chain, chain_seq, prev_hash, hash).
+TrailRow = dict[str, Any]
+# (session or connection, chained rows): what ``observe`` calls on every append
+TrailObserver = Callable[[Executor, list[TrailRow]], None]
 
 GENESIS = "0" * 64
 SYSTEM = 0
@@ -32,10 +41,10 @@ _cases = Case.__table__
 LOCK_HEAD = sa.select(_head.c.seq, _head.c.hash).where(_head.c.id == 1).with_for_update()
 INSERT_ENTRIES = _entries.insert()
 MOVE_HEAD = _head.update().where(_head.c.id == 1).values(seq=sa.bindparam("new_seq"), hash=sa.bindparam("new_hash"))
-_observers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # database engine -> observer
+_observers: weakref.WeakKeyDictionary[sa.Engine, TrailObserver] = weakref.WeakKeyDictionary()   # engine -> observer
 
 
-def observe(bind: sa.Engine, observer) -> None:
+def observe(bind: sa.Engine, observer: TrailObserver | None) -> None:
     """Call ``observer(connection, rows)`` with the chained rows of every append to the database ``bind``, in the
     same transaction (the upward-reporting outbox); ``None`` stops observing."""
     if observer is None:
@@ -44,19 +53,19 @@ def observe(bind: sa.Engine, observer) -> None:
         _observers[bind] = observer
 
 
-def observer_of(session):
+def observer_of(session: Executor) -> TrailObserver | None:
     """The observer of the database that ``session`` (a Session or a Connection) writes to, if any."""
-    bind = session.engine if isinstance(session, sa.Connection) else session.get_bind()
+    bind = session.engine if isinstance(session, sa.Connection) else session.get_bind().engine
     return _observers.get(bind)
 
 
-def digest(data) -> str:
+def digest(data: object) -> str:
     """SHA-256 of the canonical JSON form of ``data``."""
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _row_hash(row) -> str:
+def _row_hash(row: Mapping[Any, Any]) -> str:
     fields = [
         row["chain"], row["chain_seq"], row["case_id"], row["task_id"], row["element_id"], row["event"],
         row["from_state"], row["to_state"], row["actor"], _instant(row["at"]), row["data_digest"], row["detail"],
@@ -72,8 +81,9 @@ def _instant(value: _dt.datetime) -> str:
     return value.astimezone(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def event(event: str, at: _dt.datetime, *, case_id=None, task_id=None, element_id=None, from_state=None,
-          to_state=None, actor=None, data_digest=None, detail: dict | None = None) -> dict:
+def event(event: str, at: _dt.datetime, *, case_id: int | None = None, task_id: str | None = None,
+          element_id: str | None = None, from_state: str | None = None, to_state: str | None = None,
+          actor: str | None = None, data_digest: str | None = None, detail: dict[str, Any] | None = None) -> TrailRow:
     """A trail row waiting to be appended."""
     return {
         "case_id": case_id, "task_id": task_id, "element_id": element_id, "event": event,
@@ -88,11 +98,11 @@ def ensure_head(session: Session) -> None:
         session.execute(_head.insert().values(id=1, seq=0, hash=GENESIS))
 
 
-def _in_system_chain(row: dict) -> bool:
+def _in_system_chain(row: TrailRow) -> bool:
     return row["case_id"] is None or row["event"] == "case_started"
 
 
-def _link(rows, chain: int, position: int, prev: str) -> tuple[int, str]:
+def _link(rows: list[TrailRow], chain: int, position: int, prev: str) -> tuple[int, str]:
     for row in rows:
         position += 1
         row.update(chain=chain, chain_seq=position, prev_hash=prev)
@@ -100,27 +110,34 @@ def _link(rows, chain: int, position: int, prev: str) -> tuple[int, str]:
     return position, prev
 
 
-def append_case_events(session: Session, case_id: int, rows: list[dict]) -> None:
+def append_case_events(session: Executor, case_id: int, rows: list[TrailRow]) -> None:
     """Append rows to a case's chain outside a workflow step (e.g. a claim), moving the case's head."""
     head = session.execute(
         sa.select(_cases.c.trail_seq, _cases.c.trail_hash).where(_cases.c.id == case_id).with_for_update()
-    ).first()
+    ).one()
     position, last = append(session, rows, (head.trail_seq, head.trail_hash))
     session.execute(_cases.update().where(_cases.c.id == case_id).values(trail_seq=position, trail_hash=last))
 
 
-def append_outside_step(session: Session, rows: list) -> None:
+def append_outside_step(session: Executor, rows: Sequence[TrailRow | None]) -> None:
     """Append rows written outside a workflow step (supervision, complaints, signals): each row with a case to that
     case's chain, the others to the system chain; ``None`` entries are skipped."""
-    rows = [row for row in rows if row is not None]
-    system = [row for row in rows if row["case_id"] is None]
+    given = [row for row in rows if row is not None]
+    system = [row for row in given if row["case_id"] is None]
     if system:
         append(session, system, None)
-    for case_id in dict.fromkeys(row["case_id"] for row in rows if row["case_id"] is not None):
-        append_case_events(session, case_id, [row for row in rows if row["case_id"] == case_id])
+    for case_id in dict.fromkeys(row["case_id"] for row in given if row["case_id"] is not None):
+        append_case_events(session, case_id, [row for row in given if row["case_id"] == case_id])
 
 
-def append(session: Session, rows: list[dict], case_head: tuple[int, str] | None = None) -> tuple[int, str] | None:
+@overload
+def append(session: Executor, rows: list[TrailRow], case_head: tuple[int, str]) -> tuple[int, str]: ...
+@overload
+def append(session: Executor, rows: list[TrailRow], case_head: None = None) -> tuple[int, str] | None: ...
+
+
+def append(session: Executor, rows: list[TrailRow],
+           case_head: tuple[int, str] | None = None) -> tuple[int, str] | None:
     """Chain and insert ``rows`` in the caller's transaction.
 
     Rows of a case continue the chain whose head (position, hash) the caller read from the case row; the
@@ -198,9 +215,12 @@ def verify(session: Session, batch: int = 5000) -> Verification:
     return Verification(True, checked)
 
 
-def _check_heads(session, tails, started) -> list[tuple[int, str]]:
-    problems = []
+def _check_heads(session: Session, tails: dict[int, tuple[int, int, str]],
+                 started: dict[int, tuple[int, str]]) -> list[tuple[int, str]]:
+    problems: list[tuple[int, str]] = []
     head = session.execute(sa.select(_head.c.seq, _head.c.hash).where(_head.c.id == 1)).first()
+    seq: int | None
+    last: str | None
     position, seq, last = tails.get(SYSTEM, (0, 0, GENESIS))
     if head is not None and (head.seq != position or head.hash != last):
         problems.append(((seq or 0) + 1, f"the system chain ends at position {position} but its head records {head.seq}"))
@@ -214,7 +234,7 @@ def _check_heads(session, tails, started) -> list[tuple[int, str]]:
     return problems
 
 
-def for_case(session: Session, case_id: int) -> list[dict]:
+def for_case(session: Executor, case_id: int) -> list[dict[str, Any]]:
     rows = session.execute(
         sa.select(_entries).where(_entries.c.case_id == case_id).order_by(_entries.c.seq)
     ).mappings().all()

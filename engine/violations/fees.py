@@ -3,6 +3,7 @@ trail row, and the violation rules judge it in the same transaction (fee_mismatc
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -14,10 +15,14 @@ from ..models import Case, CaseFee, Matter
 from .signals import evaluate, lenient
 from .rules import fee_problem
 
+if TYPE_CHECKING:
+    from ..deadlines.calendar_service import CalendarService
+    from ..kernel import Clock, Database
+
 _fees = CaseFee.__table__
 
 
-def _amount(value) -> Decimal:
+def _amount(value: object) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise InvalidInput("amount_not_a_number", field="amount")
     try:
@@ -40,12 +45,12 @@ def _own_department(actor: Actor, case: Case, what: str) -> None:
 
 
 class FeeService:
-    def __init__(self, db, clock, calendars):
+    def __init__(self, db: Database, clock: Clock, calendars: CalendarService) -> None:
         self.db = db
         self.clock = clock
         self.calendars = calendars
 
-    def record(self, case_id: int, item, amount, actor: Actor) -> dict:
+    def record(self, case_id: int, item: object, amount: object, actor: Actor) -> dict[str, Any]:
         """Record a fee charged on the case; a fee the catalogue does not allow raises a red signal."""
         if not isinstance(item, str) or not item.strip() or len(item.strip()) > 200:
             raise InvalidInput("fee_item_invalid", field="item")
@@ -70,14 +75,14 @@ class FeeService:
         return {"id": fee_id, "case": case_id, "item": item, "amount": str(amount), "recorded_by": actor.id,
                 "recorded_at": now.isoformat(), "problem": problem}
 
-    def for_case(self, case_id: int, actor: Actor) -> list[dict]:
+    def for_case(self, case_id: int, actor: Actor) -> list[dict[str, Any]]:
         with self.db.reading() as session:
             require_case_view(session, actor, case_id)
             return [{"id": f.id, "item": f.item, "amount": str(f.amount), "recorded_by": f.recorded_by,
                      "recorded_at": f.recorded_at.isoformat()}
                     for f in session.scalars(sa.select(CaseFee).where(CaseFee.case_id == case_id).order_by(CaseFee.id))]
 
-    def overview(self, case_id: int, actor: Actor) -> dict:
+    def overview(self, case_id: int, actor: Actor) -> dict[str, Any]:
         """What the case page shows: the matter's catalogue fee items (or that it is free), the fees recorded on
         the case, and when its result was published."""
         with self.db.reading() as session:
@@ -91,7 +96,7 @@ class FeeService:
                               "recorded_at": f.recorded_at.isoformat()} for f in fees],
                     "result_published_at": case.result_published_at.isoformat() if case.result_published_at else None}
 
-    def publish_result(self, case_id: int, actor: Actor) -> dict:
+    def publish_result(self, case_id: int, actor: Actor) -> dict[str, Any]:
         """Publish an ended case's result (结果公开); once."""
         now = self.clock.now()
         with self.db.transaction() as session:
@@ -104,11 +109,15 @@ class FeeService:
             session.execute(Case.__table__.update().where(Case.id == case_id).values(result_published_at=now))
             calendar = lenient(self.calendars.calendar())
 
-            def late(params):      # published, but after the rule's limit (the sweep may not have run since)
-                if now <= calendar.add_working_days(case.ended_at, int(params.get("days", 1))):
+            ended_at = case.ended_at
+            assert ended_at is not None   # an ended case
+
+            # published, but after the rule's limit (the sweep may not have run since)
+            def late(params: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+                if now <= calendar.add_working_days(ended_at, int(params.get("days", 1))):
                     return None
                 return (f"办件 {case.number} 办结后超过 {params.get('days', 1)} 个工作日才公开办理结果",
-                        {"ended_at": case.ended_at.isoformat()})
+                        {"ended_at": ended_at.isoformat()})
             signal = evaluate(session, calendar, now, "result_not_published", case.department, late,
                               subject=f"case:{case_id}", case_id=case_id, official=actor.id)
             trail.append_case_events(session, case_id, [trail.event(

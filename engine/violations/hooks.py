@@ -4,43 +4,53 @@ transition is one its rule is about: a case's start, its end with a decision, a 
 another department, a second supplement notice."""
 from __future__ import annotations
 
+import datetime as _dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 from SpiffWorkflow.util.task import TaskState
 
 from ..trail import chain as trail
 from ..identity.actors import split_lane
 from ..models import Case, Matter, MatterVersion, ProcessDefinition
-from .signals import evaluate, lenient, local_minute
+from .signals import Violation, evaluate, lenient, local_minute
+
+if TYPE_CHECKING:
+    from ..deadlines.calendar_service import CalendarService
+    from ..identity.actors import Actor
+    from ..runtime.stepper import StepContext
+    from ..runtime.wiring import Transition
+    from ..trail.chain import TrailRow
 
 _cases = Case.__table__
 DECISIONS = ("approved", "denied")
 
 
 class SignalHooks:
-    def __init__(self, calendars, stepper, case_clock):
+    def __init__(self, calendars: CalendarService) -> None:
         self.calendars = calendars
-        stepper.hooks.append(self.on_step)
-        stepper.end_hooks.append(self.on_end)
-        case_clock.supplement_hooks.append(self.on_supplement_notice)
 
-    def _raise(self, ctx, name, violation, **signal) -> None:
-        row = evaluate(ctx.session, lenient(self.calendars.calendar()), ctx.now, name, ctx.case.department, violation,
+    def _raise(self, ctx: StepContext, name: str, violation: Violation, **signal: Any) -> None:
+        row = evaluate(ctx.connection, lenient(self.calendars.calendar()), ctx.now, name, ctx.case.department,
+                       violation,
                        subject=signal.pop("subject", f"case:{ctx.case.id}"), case_id=ctx.case.id, **signal)
         if row is not None:
             ctx.events.append(row)
 
     # --- transitions ------------------------------------------------------------------------------
-    def on_step(self, ctx, transitions) -> None:
+    def on_step(self, ctx: StepContext, transitions: list[Transition]) -> None:
         if ctx.case.lock_version == 0:
             self._check_procedure(ctx)
         record = ctx.record
         if record is not None and record.due_at is not None and ctx.now > record.due_at and ctx.opened:
             self._check_forwarding(ctx, transitions, record)
 
-    def _check_procedure(self, ctx) -> None:
+    def _check_procedure(self, ctx: StepContext) -> None:
         """A case started on a withdrawn matter, or on a process version deployed after the matter's last
         publication (a changed procedure that was never published)."""
-        found = ctx.session.execute(sa.select(
+        found = ctx.connection.execute(sa.select(
             Matter.published, Matter.name, ProcessDefinition.deployed_at, ProcessDefinition.version,
             sa.select(sa.func.max(MatterVersion.at)).where(
                 MatterVersion.code == Matter.code, MatterVersion.kind == "published").scalar_subquery().label("at"),
@@ -58,7 +68,7 @@ class SignalHooks:
         self._raise(ctx, "unpublished_procedure", lambda params: (problem, {"version": found.version}),
                     official=ctx.actor_id if ctx.actor_id != "engine" else None)
 
-    def _check_forwarding(self, ctx, transitions, record) -> None:
+    def _check_forwarding(self, ctx: StepContext, transitions: list[Transition], record: sa.Row) -> None:
         done = next((t for t, before in transitions if str(t.id) == record.id and t.state == TaskState.COMPLETED),
                     None)
         if done is None:
@@ -74,11 +84,11 @@ class SignalHooks:
         self._raise(ctx, "forwarding_late", lambda params: (summary, {"task": record.id, "to": sorted(onward)}),
                     subject=f"task:{record.id}", official=ctx.actor_id)
 
-    def on_end(self, ctx, outcome: str) -> None:
+    def on_end(self, ctx: StepContext, outcome: str) -> None:
         if outcome not in DECISIONS:
             return
-        case = ctx.session.execute(sa.select(_cases.c.statutory_due_at, _cases.c.paused_since).where(
-            _cases.c.id == ctx.case.id)).first()
+        case = ctx.connection.execute(sa.select(_cases.c.statutory_due_at, _cases.c.paused_since).where(
+            _cases.c.id == ctx.case.id)).one()
         due = case.statutory_due_at
         if due is None:
             return
@@ -94,11 +104,12 @@ class SignalHooks:
                     official=ctx.actor_id if ctx.actor_id != "engine" else None)
 
     # --- the case clock -----------------------------------------------------------------------------
-    def on_supplement_notice(self, session, case, missing: list, earlier: list, actor, now) -> list:
+    def on_supplement_notice(self, session: Session, case: Case, missing: list[str], earlier: Sequence[Any],
+                             actor: Actor, now: _dt.datetime) -> list[TrailRow]:
         """A second (or later) supplement notice on a case: the first one did not list everything at once."""
-        found = {}
+        found: dict[str, list[str]] = {}
 
-        def violation(params):
+        def violation(params: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
             flagged = list(missing)
             if params.get("guide_materials_only", True):
                 entry = session.scalar(sa.select(Matter.entry).where(Matter.code == case.matter_code)) or {}

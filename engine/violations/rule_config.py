@@ -4,6 +4,9 @@ case's department (its own department row, the common row, the bureau row), most
 first level whose parameters find a violation raises the signal (one signal per rule and subject)."""
 from __future__ import annotations
 
+import datetime as _dt
+from typing import TYPE_CHECKING, Any
+
 import sqlalchemy as sa
 
 from ..trail import chain as trail
@@ -11,6 +14,10 @@ from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..identity.actors import Actor
 from ..models import Department, ViolationRule
 from .rules import RULES
+from ..kernel.db import Executor, rowcount
+
+if TYPE_CHECKING:
+    from ..kernel import Clock, Database
 
 DEPARTMENT, COMMON, BUREAU = "department", "common", "bureau"
 LEVELS = (DEPARTMENT, COMMON, BUREAU)
@@ -18,7 +25,7 @@ LEVEL_NAMES = {DEPARTMENT: "部门规则", COMMON: "通用规则", BUREAU: "再�
 _rules = ViolationRule.__table__
 
 
-def applicable(session, name: str, department: str) -> list[tuple[str, dict]]:
+def applicable(session: Executor, name: str, department: str) -> list[tuple[str, dict[str, Any]]]:
     """(level, params) of every level where rule ``name`` is enabled for ``department``, most specific first."""
     rows = session.execute(sa.select(_rules.c.level, _rules.c.params).where(
         _rules.c.rule == name, _rules.c.enabled.is_(True),
@@ -29,14 +36,14 @@ def applicable(session, name: str, department: str) -> list[tuple[str, dict]]:
     return [(level, found[level]) for level in LEVELS if level in found]
 
 
-def enabled_params(session, name: str) -> list[dict]:
+def enabled_params(session: Executor, name: str) -> list[dict[str, Any]]:
     """The parameters of rule ``name`` at every level and department where it is enabled."""
     defaults = RULES[name].params
     return [{**defaults, **(params or {})} for params in session.scalars(
         sa.select(_rules.c.params).where(_rules.c.rule == name, _rules.c.enabled.is_(True))).all()]
 
 
-def seed_defaults(session, now) -> int:
+def seed_defaults(session: Executor, now: _dt.datetime) -> int:
     """Common rows (enabled, default params) for every rule that has none yet; idempotent."""
     present = set(session.scalars(sa.select(_rules.c.rule).where(_rules.c.level == COMMON)).all())
     missing = [name for name in RULES if name not in present]
@@ -54,13 +61,13 @@ def _may_configure(actor: Actor, level: str, department: str) -> bool:
     return actor.heads(department)
 
 
-def _check_params(name: str, params) -> dict:
+def _check_params(name: str, params: object) -> dict[str, Any]:
     if params is None:
         return {}
     if not isinstance(params, dict):
         raise InvalidInput("rule_params_not_an_object", field="params")
     defaults = RULES[name].params
-    clean = {}
+    clean: dict[str, Any] = {}
     for key, value in params.items():
         if key not in defaults:
             raise InvalidInput("rule_param_unknown", field="params", rule=name, param=key)
@@ -80,7 +87,7 @@ def _check_params(name: str, params) -> dict:
 
 
 class RuleConfigService:
-    def __init__(self, db, clock):
+    def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
 
@@ -88,7 +95,7 @@ class RuleConfigService:
         with self.db.transaction() as session:
             return seed_defaults(session, self.clock.now())
 
-    def list_rules(self, department: str | None = None) -> list[dict]:
+    def list_rules(self, department: str | None = None) -> list[dict[str, Any]]:
         """Every rule with its configuration per level (department rows of ``department`` only, or all)."""
         with self.db.reading() as session:
             query = sa.select(_rules).order_by(_rules.c.level, _rules.c.department)
@@ -105,8 +112,8 @@ class RuleConfigService:
                  "description": r.description, "default_params": r.params, "levels": configs[r.name]}
                 for r in RULES.values()]
 
-    def set_config(self, actor: Actor, rule: str, level: str, enabled: bool, params=None,
-                   department: str | None = None) -> dict:
+    def set_config(self, actor: Actor, rule: str, level: str, enabled: bool, params: dict[str, Any] | None = None,
+                   department: str | None = None) -> dict[str, Any]:
         if not isinstance(rule, str) or rule not in RULES:
             raise NotFound("rule_not_found", rule=rule)
         if level not in LEVELS:
@@ -128,7 +135,7 @@ class RuleConfigService:
                 raise InvalidInput("unknown_department", field="department", department=department)
             key = (_rules.c.level == level, _rules.c.department == department, _rules.c.rule == rule)
             values = dict(enabled=enabled, params=params, updated_by=actor.id, updated_at=now)
-            if session.execute(_rules.update().where(*key).values(**values)).rowcount == 0:
+            if rowcount(session.execute(_rules.update().where(*key).values(**values))) == 0:
                 session.execute(_rules.insert().values(level=level, department=department, rule=rule, **values))
             trail.append(session, [trail.event(
                 "violation_rule_configured", now, actor=actor.id, element_id=rule, to_state=level,

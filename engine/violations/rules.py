@@ -2,11 +2,12 @@
 
 A rule is code (what it checks) plus configuration per level (engine/violations/rule_config.py: enabled, params). The
 checks themselves run where the facts appear: engine/violations/hooks.py (transitions), engine/violations/sweep.py
-(time-based), engine/deadlines/case_clock.py (supplement notices) and engine/casefiles/fees.py (fees)."""
+(time-based), engine/runtime/case_clock.py (supplement notices) and engine/violations/fees.py (fees)."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 YELLOW, RED = "yellow", "red"
 
@@ -17,7 +18,7 @@ class Rule:
     article: str          # "11" (yellow, corrected within 1 working day) or "12" (red at once)
     label: str
     description: str
-    params: dict = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
 
     @property
     def color(self) -> str:
@@ -58,7 +59,7 @@ def rule(name: str) -> Rule:
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
-def standard_amount(standard) -> float | None:
+def standard_amount(standard: object) -> float | None:
     """The amount in a fee standard such as "100元/件" or "每件 12.5 元"; None when it names no single number."""
     if isinstance(standard, (int, float)) and not isinstance(standard, bool):
         return float(standard)
@@ -68,7 +69,7 @@ def standard_amount(standard) -> float | None:
     return float(numbers[0]) if len(numbers) == 1 else None
 
 
-def fee_problem(entry: dict, item: str, amount: float) -> str | None:
+def fee_problem(entry: dict[str, Any], item: str, amount: float) -> str | None:
     """Why a fee differs from the catalogue (in Chinese), or None when it matches."""
     if entry.get("free"):
         return f"该事项免费办理，却收取“{item}”{amount:g}元"

@@ -2,19 +2,25 @@
 fees and result publication, the transition hooks and the sweep."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .fees import FeeService
 from .rule_config import RuleConfigService
 from .hooks import SignalHooks
 from .sweep import SignalSweep
 from .signals import SignalService
 
+if TYPE_CHECKING:
+    from ..deadlines.calendar_service import CalendarService
+    from ..kernel import Clock, Database
+
 
 class Violations:
     """Violation rules and correction signals: configuration per level, the signals, the hooks, the sweep."""
 
-    def __init__(self, shenpi):
-        self.rules = RuleConfigService(shenpi.db, shenpi.clock)
-        self.signals = SignalService(shenpi.db, shenpi.clock, shenpi.calendar)
-        self.fees = FeeService(shenpi.db, shenpi.clock, shenpi.calendar)
-        self.hooks = SignalHooks(shenpi.calendar, shenpi.stepper, shenpi.case_clock)
-        self.sweep = SignalSweep(shenpi.db, shenpi.clock, shenpi.calendar, self.signals)
+    def __init__(self, db: Database, clock: Clock, calendars: CalendarService) -> None:
+        self.rules = RuleConfigService(db, clock)
+        self.signals = SignalService(db, clock, calendars)
+        self.fees = FeeService(db, clock, calendars)
+        self.hooks = SignalHooks(calendars)
+        self.sweep = SignalSweep(db, clock, calendars, self.signals)

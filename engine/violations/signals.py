@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
 
@@ -18,6 +20,17 @@ from ..kernel.paging import page_of_query
 from ..supervision.items import open_item
 from .rules import RED, RULES, YELLOW
 from ..deadlines.working_time import CalendarDataMissing, WorkingCalendar
+from ..kernel.db import Executor
+from ..kernel.paging import PageArg
+from ..trail.chain import TrailRow
+
+if TYPE_CHECKING:
+    from ..deadlines.calendar_service import CalendarService
+    from ..kernel import Clock, Database
+
+# A rule's check: with the parameters of one level, (summary, detail) of the violation it finds, or None
+Violation = Callable[[dict[str, Any]], "tuple[str, dict[str, Any]] | None"]
+_Select = TypeVar("_Select", bound="sa.Select")
 
 _signals = Signal.__table__
 STATUSES = ("open", "corrected", "closed")
@@ -27,19 +40,18 @@ CORRECTION_DAYS = 1
 def lenient(calendar: WorkingCalendar) -> WorkingCalendar:
     """The calendar for supervision deadlines: where a year's holiday arrangement is not imported yet, plain
     weekdays count, so that a missing calendar year never blocks the transition a rule looks at."""
-    if getattr(calendar, "lenient", False):
+    if calendar.lenient:
         return calendar
-    relaxed = WorkingCalendar(overrides=calendar.overrides, years=calendar.years | _ALL_YEARS,
-                              office_hours=calendar.office_hours, tz=calendar.tz)
-    relaxed.lenient = True
-    return relaxed
+    return WorkingCalendar(overrides=calendar.overrides, years=calendar.years | _ALL_YEARS,
+                           office_hours=calendar.office_hours, tz=calendar.tz, lenient=True)
 
 
 _ALL_YEARS = frozenset(range(1990, 2200))
 
 
-def raise_signal(session, calendar, now, name: str, level: str, *, subject: str, department: str, summary: str,
-                 case_id=None, official=None, detail=None) -> dict | None:
+def raise_signal(session: Executor, calendar: WorkingCalendar, now: _dt.datetime, name: str, level: str, *,
+                 subject: str, department: str, summary: str, case_id: int | None = None,
+                 official: str | None = None, detail: dict[str, Any] | None = None) -> TrailRow | None:
     """Insert the signal unless this rule already flagged ``subject``; returns its trail row (for the caller to
     append to the case chain or the system chain), or None when it was already raised."""
     if session.execute(sa.select(_signals.c.id).where(_signals.c.rule == name, _signals.c.subject == subject)
@@ -61,7 +73,8 @@ def raise_signal(session, calendar, now, name: str, level: str, *, subject: str,
                                "correct_by": correct_by.isoformat() if correct_by else None})
 
 
-def evaluate(session, calendar, now, name: str, department: str, violation, **signal) -> dict | None:
+def evaluate(session: Executor, calendar: WorkingCalendar, now: _dt.datetime, name: str, department: str,
+             violation: Violation, **signal: Any) -> TrailRow | None:
     """Run ``violation(params) -> (summary, detail) | None`` at each level where the rule is enabled, most
     specific first; the first finding raises the signal. Returns the trail row or None."""
     calendar = lenient(calendar)
@@ -74,8 +87,9 @@ def evaluate(session, calendar, now, name: str, department: str, violation, **si
     return None
 
 
-def check_reported_late(session, calendar, now, *, department: str, fact: str, happened_at: _dt.datetime,
-                        reported_at: _dt.datetime, subject: str, case_id=None, official=None) -> dict | None:
+def check_reported_late(session: Executor, calendar: WorkingCalendar, now: _dt.datetime, *, department: str,
+                        fact: str, happened_at: _dt.datetime | None, reported_at: _dt.datetime | None, subject: str,
+                        case_id: int | None = None, official: str | None = None) -> TrailRow | None:
     """A fact reported more than ``days`` working days after it happened (for data exchanges, issue 7): raises
     ``reported_late`` in the caller's transaction and returns its trail row, or None."""
     if happened_at is None or reported_at is None or reported_at <= happened_at:
@@ -85,7 +99,7 @@ def check_reported_late(session, calendar, now, *, department: str, fact: str, h
     except CalendarDataMissing:
         return None
 
-    def violation(params):
+    def violation(params: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
         if delay <= params.get("days", 2):
             return None
         return (f"“{fact}”发生于 {local_minute(happened_at)}，{delay:.1f} 个工作日后才报送",
@@ -94,12 +108,12 @@ def check_reported_late(session, calendar, now, *, department: str, fact: str, h
                     case_id=case_id, official=official)
 
 
-def local_minute(instant) -> str:
+def local_minute(instant: _dt.datetime) -> str:
     """An instant as Beijing time to the minute, for signal summaries."""
     return f"{instant.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
 
 
-def view(row) -> dict:
+def view(row: sa.Row) -> dict[str, Any]:
     rule = RULES.get(row.rule)
     return {"id": row.id, "rule": row.rule, "label": rule.label if rule else row.rule, "level": row.level,
             "article": row.article, "color": row.color, "subject": row.subject, "case_id": row.case_id,
@@ -109,11 +123,11 @@ def view(row) -> dict:
             "correction": row.correction, "turned_red_at": _iso(row.turned_red_at), "status": row.status}
 
 
-def _iso(value):
+def _iso(value: _dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def signal_scope(query, actor: Actor):
+def signal_scope(query: _Select, actor: Actor) -> _Select:
     if actor.is_admin:
         return query
     if actor.is_supervisor:
@@ -124,19 +138,20 @@ def signal_scope(query, actor: Actor):
 
 
 class SignalService:
-    def __init__(self, db, clock, calendars):
+    def __init__(self, db: Database, clock: Clock, calendars: CalendarService) -> None:
         self.db = db
         self.clock = clock
         self.calendars = calendars
 
     def list_signals(self, actor: Actor, color: str | None = None, status: str | None = None,
-                     department: str | None = None, case_id: int | None = None, limit: int = 200) -> list[dict]:
+                     department: str | None = None, case_id: int | None = None,
+                     limit: int = 200) -> list[dict[str, Any]]:
         query = self._query(actor, color, status, department, case_id).limit(min(max(int(limit), 1), 1000))
         with self.db.reading() as session:
             return [view(row) for row in session.execute(query).all()]
 
     def page_signals(self, actor: Actor, color: str | None = None, status: str | None = None,
-                     department: str | None = None, page=1, per_page=None) -> dict:
+                     department: str | None = None, page: PageArg = 1, per_page: PageArg = None) -> dict[str, Any]:
         """One page of the signals the actor sees, newest first."""
         query = self._query(actor, color, status, department, None)
         with self.db.reading() as session:
@@ -149,7 +164,8 @@ class SignalService:
             return [name for name in session.scalars(query) if name]
 
     @staticmethod
-    def _query(actor: Actor, color, status, department, case_id) -> sa.Select:
+    def _query(actor: Actor, color: str | None, status: str | None, department: str | None,
+               case_id: int | None) -> sa.Select:
         if color is not None and color not in (YELLOW, RED):
             raise InvalidInput("not_one_of", field="color", allowed=["yellow", "red"])
         if status is not None and status not in STATUSES:
@@ -161,14 +177,14 @@ class SignalService:
                 query = query.where(column == value)
         return query.order_by(_signals.c.id.desc())
 
-    def get(self, signal_id: int, actor: Actor) -> dict:
+    def get(self, signal_id: int, actor: Actor) -> dict[str, Any]:
         with self.db.reading() as session:
             row = session.execute(signal_scope(sa.select(_signals), actor).where(_signals.c.id == signal_id)).first()
         if row is None:
             raise NotFound("signal_not_found", signal=signal_id)
         return view(row)
 
-    def correct(self, signal_id: int, actor: Actor, correction: str | None) -> dict:
+    def correct(self, signal_id: int, actor: Actor, correction: str | None) -> dict[str, Any]:
         """The department's head reports how a yellow signal was corrected (within 1 working day)."""
         text = payloads.opinion(correction)
         if not text:
@@ -189,8 +205,9 @@ class SignalService:
                 from_state="open", to_state="corrected", detail={"signal": signal_id, "correction": text})])
         return self.get(signal_id, actor)
 
-    def report_fact(self, *, department: str, fact: str, happened_at: _dt.datetime, reported_at=None,
-                    subject: str, case_id=None, official=None) -> dict | None:
+    def report_fact(self, *, department: str, fact: str, happened_at: _dt.datetime,
+                    reported_at: _dt.datetime | None = None, subject: str, case_id: int | None = None,
+                    official: str | None = None) -> dict[str, Any] | None:
         """Judge one reported fact in its own transaction (issue 7's exchange API calls this, or
         ``check_reported_late`` inside its own transaction); the signal raised, or None."""
         reported_at = reported_at or self.clock.now()

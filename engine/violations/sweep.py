@@ -3,30 +3,39 @@ at recently ended cases (status index, ended within the window of the rule's ``d
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from . import rule_config
 from ..trail import chain as trail
 from ..kernel.clock import SHANGHAI
 from ..models import Case, IssuedDocument, Licence, Matter, MatterVersion, Signal
 from .signals import evaluate, lenient
-from ..deadlines.working_time import CalendarDataMissing
+from ..deadlines.working_time import CalendarDataMissing, WorkingCalendar
+
+if TYPE_CHECKING:
+    from ..deadlines.calendar_service import CalendarService
+    from ..kernel import Clock, Database
+    from ..trail.chain import TrailRow
+    from .signals import SignalService
 
 PUBLISHED_OUTCOMES = ("approved", "denied", "refused")
 _cases = Case.__table__
 
 
-def _unflagged(name: str):
+def _unflagged(name: str) -> sa.ColumnElement[bool]:
     return ~sa.exists().where(Signal.case_id == Case.id, Signal.rule == name)
 
 
-def _local_day(instant) -> str:
+def _local_day(instant: _dt.datetime) -> str:
     return f"{instant.astimezone(SHANGHAI):%Y-%m-%d}"
 
 
 class SignalSweep:
-    def __init__(self, db, clock, calendars, signals):
+    def __init__(self, db: Database, clock: Clock, calendars: CalendarService, signals: SignalService) -> None:
         self.db = db
         self.clock = clock
         self.calendars = calendars
@@ -44,7 +53,8 @@ class SignalSweep:
         return changed + len(rows)
 
     @staticmethod
-    def _recent(session, name: str, as_of, *conditions):
+    def _recent(session: Session, name: str, as_of: _dt.datetime,
+                *conditions: sa.ColumnElement[bool]) -> tuple[sa.Select | None, list[dict[str, Any]]]:
         """Ended cases the rule has not flagged, within the window its longest enabled ``days`` can reach (twice
         as many calendar days, and two weeks for long holidays); None when the rule is enabled nowhere."""
         configs = rule_config.enabled_params(session, name)
@@ -56,11 +66,13 @@ class SignalSweep:
                         _unflagged(name), *conditions).order_by(Case.id).limit(2000))
         return query, configs
 
-    def _late_after_end(self, session, calendar, as_of) -> list:
-        rows = []
+    def _late_after_end(self, session: Session, calendar: WorkingCalendar,
+                        as_of: _dt.datetime) -> list[TrailRow | None]:
+        rows: list[TrailRow | None] = []
 
-        def check(name, case, applies=lambda _params: True):
-            def violation(params):
+        def check(name: str, case: sa.Row,
+                  applies: Callable[[dict[str, Any]], bool] = lambda _params: True) -> None:
+            def violation(params: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
                 if not applies(params):
                     return None
                 try:
@@ -74,7 +86,7 @@ class SignalSweep:
             rows.append(evaluate(session, calendar, as_of, name, case.department, violation,
                                  subject=f"case:{case.id}", case_id=case.id))
 
-        def each(name, *conditions):
+        def each(name: str, *conditions: sa.ColumnElement[bool]) -> tuple[Any, list[dict[str, Any]]]:
             query, configs = self._recent(session, name, as_of, *conditions)
             return (session.execute(query).all() if query is not None else []), configs
 
@@ -84,7 +96,7 @@ class SignalSweep:
                         ~sa.exists().where(Licence.case_id == Case.id))
         for case in found:
             kind = session.scalar(sa.select(Matter.matter_type).where(Matter.code == case.matter_code))
-            check("licence_not_issued", case, lambda p, t=kind: t in p.get("matter_types", []))
+            check("licence_not_issued", case, lambda p: kind in p.get("matter_types", []))   # called at once
         found, _ = each("result_not_published", Case.outcome.in_(PUBLISHED_OUTCOMES),
                         Case.result_published_at.is_(None))
         for case in found:
@@ -96,7 +108,8 @@ class SignalSweep:
             check("refusal_without_reasons", case)
         return rows
 
-    def _started_after_withdrawal(self, session, calendar, as_of) -> list:
+    def _started_after_withdrawal(self, session: Session, calendar: WorkingCalendar,
+                                  as_of: _dt.datetime) -> list[TrailRow | None]:
         """Cases of a withdrawn matter started after its withdrawal (Art. 12: running a withdrawn matter)."""
         withdrawn = sa.select(MatterVersion.code, sa.func.max(MatterVersion.at).label("at")).join(
             Matter, Matter.code == MatterVersion.code).where(
@@ -105,11 +118,11 @@ class SignalSweep:
                                 .join(withdrawn, withdrawn.c.code == Case.matter_code)
                                 .where(Case.created_at > withdrawn.c.at, _unflagged("unpublished_procedure"))
                                 .order_by(Case.id).limit(2000)).all()
-        rows = []
+        rows: list[TrailRow | None] = []
         for case in found:
             summary = f"办件 {case.number} 在事项停办（{_local_day(case.at)}）之后启动"
             rows.append(evaluate(session, calendar, as_of, "unpublished_procedure", case.department,
-                                 lambda _p, s=summary: (s, {"withdrawn_at": case.at.isoformat()}),
+                                 lambda _p: (summary, {"withdrawn_at": case.at.isoformat()}),   # called at once
                                  subject=f"case:{case.id}", case_id=case.id))
         return rows
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -13,12 +14,16 @@ from .inbox import text_match
 from ..kernel.paging import page_bounds, page_count
 from ..deadlines.lights import GREEN, NONE, RED, YELLOW
 from ..models import Case, Matter
+from ..kernel.paging import PageArg
+
+if TYPE_CHECKING:
+    from ..kernel import Database
 
 STATUSES = ("running", "ended")
 LIGHTS = (RED, YELLOW, GREEN, NONE, "paused")
 
 
-def _day(value, name: str) -> _dt.date | None:
+def _day(value: object, name: str) -> _dt.date | None:
     if value in (None, ""):
         return None
     try:
@@ -28,11 +33,13 @@ def _day(value, name: str) -> _dt.date | None:
 
 
 class CaseSearch:
-    def __init__(self, db):
+    def __init__(self, db: Database) -> None:
         self.db = db
 
-    def search(self, actor: Actor, status=None, matter=None, department=None, light=None, date_from=None,
-               date_to=None, text=None, page=1, per_page=20) -> dict:
+    def search(self, actor: Actor, status: str | None = None, matter: str | None = None,
+               department: str | None = None, light: str | None = None, date_from: str | None = None,
+               date_to: str | None = None, text: str | None = None, page: PageArg = 1,
+               per_page: PageArg = 20) -> dict[str, Any]:
         if status and status not in STATUSES:
             raise InvalidInput("not_one_of", field="status", allowed=list(STATUSES))
         if light and light not in LIGHTS:
@@ -41,7 +48,7 @@ class CaseSearch:
         if first and last and last < first:
             raise InvalidInput("date_range_reversed", field="date_to")
         page, per_page = page_bounds(page, per_page)
-        where = []
+        where: list[sa.ColumnElement[bool]] = []
         if status:
             where.append(Case.status == status)
         if matter:
@@ -61,7 +68,7 @@ class CaseSearch:
                                 text_match(Case.applicant, text.strip())))
         base = case_scope(sa.select(Case.id).where(*where), actor, Case.department, Case.created_by)
         with self.db.reading() as session:
-            total = session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
+            total = session.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
             rows = session.execute(
                 sa.select(Case, Matter.name).join(Matter, Case.matter_code == Matter.code)
                 .where(Case.id.in_(base)).order_by(Case.created_at.desc(), Case.id.desc())
@@ -76,5 +83,5 @@ class CaseSearch:
             "ended_at": _iso(c.ended_at)} for c, name in rows]}
 
 
-def _iso(value):
+def _iso(value: _dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None

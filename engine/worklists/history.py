@@ -1,16 +1,21 @@
 """History service: the supervision trail of a case and of the whole system."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ..trail import chain as trail
 from ..identity.access import require_case_view
 from ..identity.actors import Actor
 
+if TYPE_CHECKING:
+    from ..kernel import Database
+
 
 class HistoryService:
-    def __init__(self, db):
+    def __init__(self, db: Database) -> None:
         self.db = db
 
-    def case_trail(self, case_id: int, actor: Actor) -> list[dict]:
+    def case_trail(self, case_id: int, actor: Actor) -> list[dict[str, Any]]:
         with self.db.reading() as session:
             require_case_view(session, actor, case_id)
             return trail.for_case(session, case_id)

@@ -5,7 +5,10 @@ and the case's promised limit; remaining working days are counted on the working
 """
 from __future__ import annotations
 
+import datetime as _dt
 import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -14,15 +17,20 @@ from ..errors import InvalidInput
 from ..identity.actors import Actor
 from ..deadlines.lights import GREEN, RED, YELLOW
 from ..models import Case, CaseReader, Department, Matter, TaskRecord, User
-from ..kernel.paging import page_bounds, page_count
-from ..deadlines.working_time import CalendarDataMissing
+from ..kernel.db import Executor
+from ..kernel.paging import PageArg, page_bounds, page_count
+from ..deadlines.working_time import CalendarDataMissing, WorkingCalendar
+
+if TYPE_CHECKING:
+    from ..deadlines.calendar_service import CalendarService
+    from ..kernel import Clock, Database
 
 SCOPES = ("all", "mine", "group")
 LIGHT_FILTERS = (RED, YELLOW, GREEN, "none", "paused")
 _SEVERITY = {RED: 3, YELLOW: 2, GREEN: 1}
 
 
-def text_match(column, text: str):
+def text_match(column: sa.ColumnExpressionArgument[Any], text: str) -> sa.ColumnElement[bool]:
     """``column`` (a string or a JSON column) contains ``text``; JSON stores non-ASCII text escaped."""
     as_text = sa.cast(column, sa.Text)
     escaped = json.dumps(text)[1:-1]
@@ -32,26 +40,27 @@ def text_match(column, text: str):
     return sa.or_(*conditions)
 
 
-def display_names(session, user_ids) -> dict:
+def display_names(session: Executor, user_ids: Iterable[str | None]) -> dict[str, str]:
     ids = {i for i in user_ids if i}
     if not ids:
         return {}
     return dict(session.execute(sa.select(User.id, User.name).where(User.id.in_(ids))).all())
 
 
-def worse_light(*lights) -> str:
-    return max(lights, key=lambda light: _SEVERITY.get(light, 0)) or "none"
+def worse_light(*lights: str | None) -> str:
+    return max(lights, key=lambda light: _SEVERITY.get(light or "", 0)) or "none"
 
 
 class InboxService:
-    def __init__(self, db, clock, calendars):
+    def __init__(self, db: Database, clock: Clock, calendars: CalendarService) -> None:
         self.db = db
         self.clock = clock
         self.calendars = calendars
 
     # --- my tasks and my groups' tasks ----------------------------------------------------------------
     def tasks(self, actor: Actor, scope: str = "all", matter: str | None = None, light: str | None = None,
-              step: str | None = None, text: str | None = None, page=1, per_page=20) -> dict:
+              step: str | None = None, text: str | None = None, page: PageArg = 1,
+              per_page: PageArg = 20) -> dict[str, Any]:
         if scope not in SCOPES:
             raise InvalidInput("not_one_of", field="scope", allowed=list(SCOPES))
         if light and light not in LIGHT_FILTERS:
@@ -85,7 +94,7 @@ class InboxService:
                            TaskRecord.id))
         with self.db.reading() as session:
             total = session.scalar(sa.select(sa.func.count()).select_from(
-                TaskRecord).join(Case, TaskRecord.case_id == Case.id).where(*where))
+                TaskRecord).join(Case, TaskRecord.case_id == Case.id).where(*where)) or 0
             rows = session.execute(query.offset((page - 1) * per_page).limit(per_page)).all()
             names = display_names(session, [r.TaskRecord.assignee for r in rows] + [r.TaskRecord.owner for r in rows])
             steps = session.scalars(sa.select(TaskRecord.name).where(where[0], where[1]).distinct()
@@ -96,20 +105,21 @@ class InboxService:
                 "pages": page_count(total, per_page), "steps": list(steps)}
 
     @staticmethod
-    def _light_is(light: str):
+    def _light_is(light: str) -> sa.ColumnElement[bool]:
         if light == "none":
             return sa.and_(TaskRecord.light.notin_(tuple(_SEVERITY)), Case.light.notin_(tuple(_SEVERITY)))
         worse = [name for name, rank in _SEVERITY.items() if rank > _SEVERITY[light]]
         return sa.and_(sa.or_(TaskRecord.light == light, Case.light == light),
                        TaskRecord.light.notin_(worse), Case.light.notin_(worse))
 
-    def _calendar(self):
+    def _calendar(self) -> WorkingCalendar | None:
         try:
             return self.calendars.calendar()
         except CalendarDataMissing:
             return None
 
-    def _row(self, record: TaskRecord, case: Case, matter_name: str, names: dict, calendar, holders) -> dict:
+    def _row(self, record: TaskRecord, case: Case, matter_name: str, names: dict[str, str],
+             calendar: WorkingCalendar | None, holders: tuple[str, ...]) -> dict[str, Any]:
         dues = [d for d in (record.due_at, case.promised_due_at) if d is not None]
         due = min(dues) if dues else None
         return {
@@ -118,11 +128,17 @@ class InboxService:
             "element": record.element_id, "light": "paused" if case.paused_since else worse_light(record.light, case.light),
             "due_at": due.isoformat() if due else None, "remaining_days": self.remaining_days(calendar, due),
             "received_at": record.created_at.isoformat(), "assignee": record.assignee,
-            "assignee_name": names.get(record.assignee), "owner": record.owner, "owner_name": names.get(record.owner),
+            "assignee_name": names.get(record.assignee or ""), "owner": record.owner,
+            "owner_name": names.get(record.owner or ""),
             "mine": record.assignee in holders, "escalation_level": record.escalation_level,
         }
 
-    def remaining_days(self, calendar, due) -> float | None:
+    def days_left(self, *dues: _dt.datetime | None) -> list[float | None]:
+        """Working days left before each instant of ``dues`` (None where unknown), on today's calendar."""
+        calendar = self._calendar()
+        return [self.remaining_days(calendar, due) for due in dues]
+
+    def remaining_days(self, calendar: WorkingCalendar | None, due: _dt.datetime | None) -> float | None:
         """Working days left before ``due`` (negative: overdue by that many), to one decimal."""
         if due is None or calendar is None:
             return None
@@ -137,12 +153,12 @@ class InboxService:
         return round(seconds / calendar.day_seconds(), 1)
 
     # --- carbon copies and completed steps ------------------------------------------------------------
-    def copies(self, actor: Actor, page=1, per_page=20) -> dict:
+    def copies(self, actor: Actor, page: PageArg = 1, per_page: PageArg = 20) -> dict[str, Any]:
         """Cases copied to me (抄送我的): read-only."""
         page, per_page = page_bounds(page, per_page)
         where = CaseReader.user_id == actor.id
         with self.db.reading() as session:
-            total = session.scalar(sa.select(sa.func.count()).select_from(CaseReader).where(where))
+            total = session.scalar(sa.select(sa.func.count()).select_from(CaseReader).where(where)) or 0
             rows = session.execute(
                 sa.select(CaseReader, Case, Matter.name).join(Case, CaseReader.case_id == Case.id)
                 .join(Matter, Case.matter_code == Matter.code).where(where)
@@ -154,12 +170,12 @@ class InboxService:
             "added_by": r.CaseReader.added_by, "added_by_name": names.get(r.CaseReader.added_by),
             "added_at": r.CaseReader.added_at.isoformat()} for r in rows]}
 
-    def done(self, actor: Actor, page=1, per_page=20) -> dict:
+    def done(self, actor: Actor, page: PageArg = 1, per_page: PageArg = 20) -> dict[str, Any]:
         """Steps I completed (已办), latest first; an open case's latest one may still be withdrawn."""
         page, per_page = page_bounds(page, per_page)
         where = sa.and_(TaskRecord.completed_by == actor.id, TaskRecord.state == "completed")
         with self.db.reading() as session:
-            total = session.scalar(sa.select(sa.func.count()).select_from(TaskRecord).where(where))
+            total = session.scalar(sa.select(sa.func.count()).select_from(TaskRecord).where(where)) or 0
             rows = session.execute(
                 sa.select(TaskRecord, Case, Matter.name).join(Case, TaskRecord.case_id == Case.id)
                 .join(Matter, Case.matter_code == Matter.code).where(where)
@@ -171,7 +187,7 @@ class InboxService:
             "case_status": r.Case.status} for r in rows]}
 
     # --- people to hand a task to ---------------------------------------------------------------------
-    def colleagues(self, task_id: str, actor: Actor) -> list[dict]:
+    def colleagues(self, task_id: str, actor: Actor) -> list[dict[str, Any]]:
         """Active officials of the task's department holding its post (transfer, delegate, assign)."""
         with self.db.reading() as session:
             record = session.get(TaskRecord, str(task_id))
@@ -182,6 +198,6 @@ class InboxService:
                 Department.name == record.department, User.active.is_(True)).order_by(User.id)).all()
             return [{"id": u.id, "name": u.name} for u in users if not record.post or record.post in (u.posts or [])]
 
-    def names(self, user_ids) -> dict:
+    def names(self, user_ids: Iterable[str | None]) -> dict[str, str]:
         with self.db.reading() as session:
             return display_names(session, user_ids)

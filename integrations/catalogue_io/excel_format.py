@@ -9,7 +9,7 @@ import zipfile
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 
-from engine.catalogue.bulk import ImportRow, import_error
+from engine.catalogue import ImportRow, import_error
 from engine.errors import Message
 
 from .cells import CellError, read_cell

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from engine.catalogue.bulk import ImportRow, import_error
+from engine.catalogue import ImportRow, import_error
 from engine.errors import Message
 
 from .columns import FEE_KEYS, FORMAT_NAME, FORMAT_VERSION, MATERIAL_KEYS, MATTER_KEYS

@@ -9,7 +9,7 @@ import urllib.error
 import urllib.request
 from email.message import EmailMessage
 
-from engine.notices.messages import KINDS
+from engine.notices import NOTICE_KINDS as KINDS
 
 SIGNATURE_HEADER = "X-Shenpi-Signature"
 TIMESTAMP_HEADER = "X-Shenpi-Timestamp"

@@ -1,7 +1,8 @@
 """Real-browser tests: the application served on a local port, driven by Playwright in the system Chromium.
 
 They skip, saying why, when Chromium or Playwright is missing; `.ci/run` installs Debian's chromium so CI always
-runs them. Screenshots of the pages go to $SHENPI_SCREENSHOT_DIR (default: the test's temporary directory)."""
+runs them. Screenshots of the pages go to $SHENPI_SCREENSHOT_DIR (default: the test's temporary directory).
+The root conftest marks every test here browser and slow."""
 from __future__ import annotations
 
 import os
@@ -16,17 +17,10 @@ from demo import seed as demo
 from engine.config import PROJECT_ROOT, Settings
 from engine.bootstrap import Shenpi
 
-from ..conftest import START
+from ..helpers import START
 
 CHROMIUM = os.environ.get("SHENPI_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 BRAND_BLUE = "rgb(29, 79, 145)"   # the top bar's colour in shenpi.css: proves the stylesheet applied
-
-
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
-            item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="module")

@@ -15,12 +15,10 @@ import pytest
 from engine.errors import (MESSAGES, Conflict, EngineError, InvalidCatalogue, InvalidInput, InvalidState, Message,
                            NotFound, PermissionDenied, ProcessValidationError, TooLarge, english)
 from engine.identity.actors import ENGINE
-from engine.models import User
-from web import create_app
 from web.messages import describe, error_body
 
-from ..conftest import FIXTURES
-from ..web_client import PageClient, set_passwords
+from ..helpers import FIXTURES, open_task
+from .helpers import PageClient, text
 
 CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
@@ -54,23 +52,14 @@ SAMPLES = [
 
 
 @pytest.fixture
-def app(five_step):
-    with five_step.db.transaction() as session:
-        session.add(User(id="head", name="科长", department_id="T01", posts=["受理窗口", "负责人"], roles=["official"]))
-    set_passwords(five_step, "clerk", "clerk2", "head", "admin")
-    app = create_app(shenpi=five_step, testing=True)
-
+def app(app):
+    """The web application with a page and an API route that raise SAMPLES[index]."""
     def raise_sample(index: int):
         raise SAMPLES[index]()
 
     app.add_url_rule("/_sample/<int:index>", "sample_page", raise_sample)
     app.add_url_rule("/api/v1/_sample/<int:index>", "sample_api", raise_sample)
     return app
-
-
-@pytest.fixture
-def engine(app):
-    return app.extensions["shenpi"]
 
 
 def pages(app, user: str | None = None, lang: str = "zh") -> PageClient:
@@ -80,10 +69,6 @@ def pages(app, user: str | None = None, lang: str = "zh") -> PageClient:
     if lang != "zh":
         assert client.post("/language", {"lang": lang, "next": "/login"}).status_code == 302
     return client
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def shown_message(html: str) -> str:
@@ -225,14 +210,9 @@ def _start(engine, materials=None):
                                      materials=materials)
 
 
-def _open_task(engine, case_id):
-    [task] = engine.tasks.list_tasks(ENGINE, case=case_id)
-    return task
-
-
 def test_refused_attachment_is_explained_in_the_page_language(app, engine):
     case = _start(engine)
-    task = _open_task(engine, case["id"])
+    task = open_task(engine, case["id"])
     chinese = pages(app, "clerk").post(f"/tasks/{task['id']}/complete", {
         "opinion": "予以受理", "attachments": [(io.BytesIO(EXE), "setup.pdf")]}, htmx=True)
     assert "可执行程序（Windows PE）" in text(chinese) and "类型不允许" in text(chinese)
@@ -247,7 +227,7 @@ def test_refused_attachment_is_explained_in_the_page_language(app, engine):
 
 def test_operation_refusals_in_the_page_language(app, engine):
     case = _start(engine)
-    task = _open_task(engine, case["id"])
+    task = open_task(engine, case["id"])
     engine.tasks.claim(task["id"], engine.identity.actor("clerk"))
     chinese = pages(app, "clerk2").post(f"/tasks/{task['id']}/do/claim", htmx=True)
     assert chinese.status_code == 409 and "已被他人签收" in text(chinese)

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 
-from engine.definitions import process_overview
 
 from ..session import engine
 from . import bp
@@ -22,4 +21,4 @@ DATA_SCREENS = [
 @bp.get("")
 def home():
     screens = [screen for screen in DATA_SCREENS if screen[0] in current_app.view_functions]
-    return render_template("admin/home.html", counts=process_overview.dashboard_counts(engine().db), screens=screens)
+    return render_template("admin/home.html", counts=engine().processes.dashboard_counts(), screens=screens)

@@ -6,8 +6,7 @@ from pathlib import PurePosixPath
 from flask import Response, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine.definitions import conformance
-from engine.definitions import process_overview
+from engine.definitions import list_conformance_files, read_conformance_file
 from engine.errors import EngineError, InvalidInput, TooLarge
 
 from ..messages import describe, localised
@@ -22,8 +21,8 @@ def modeler():
     shenpi = engine()
     source = _source(shenpi)
     return render_template(
-        "admin/modeler.html", source=source, processes=process_overview.processes(shenpi.db),
-        conformance_files=conformance.list_files(shenpi.settings.conformance_dir),
+        "admin/modeler.html", source=source, processes=shenpi.processes.processes(),
+        conformance_files=list_conformance_files(shenpi.settings.conformance_dir),
         max_upload_bytes=shenpi.repository.max_upload_bytes)
 
 
@@ -35,13 +34,13 @@ def _source(shenpi) -> dict:
         key, _sep, version = flow.partition("@")
         if version and not version.isdigit():
             raise InvalidInput("version_not_a_number", field="flow")
-        found = process_overview.version_xml(shenpi.db, key, int(version) if version else None)
+        found = shenpi.processes.version_xml(key, int(version) if version else None)
         return {"url": url_for("admin.xml", key=key, version=found["version"]), "filename": found["filename"],
                 "label": _("%(name)s（%(key)s）第 %(version)s 版", name=found["name"], key=key, version=found["version"]),
                 "key": key}
     name = request.args.get("conformance", "").strip()
     if name:
-        conformance.read_file(shenpi.settings.conformance_dir, name)   # NotFound unless listed
+        read_conformance_file(shenpi.settings.conformance_dir, name)   # NotFound unless listed
         return {"url": url_for("admin.conformance_file", name=name), "filename": PurePosixPath(name).name,
                 "label": _("一致性测试文件 %(name)s", name=name), "key": None, "conformance": name}
     return {"url": url_for("admin.new_diagram"), "filename": "process.bpmn", "label": _("新建流程"), "key": None}
@@ -55,12 +54,12 @@ def new_diagram():
 
 @bp.get("/conformance")
 def conformance_list():
-    return jsonify(conformance.list_files(engine().settings.conformance_dir))
+    return jsonify(list_conformance_files(engine().settings.conformance_dir))
 
 
 @bp.get("/conformance/<path:name>")
 def conformance_file(name: str):
-    content = conformance.read_file(engine().settings.conformance_dir, name)
+    content = read_conformance_file(engine().settings.conformance_dir, name)
     return Response(content, mimetype="application/xml")
 
 
@@ -108,7 +107,7 @@ def deploy():
         return _too_large(exc.details.get("limit"))
     except EngineError as exc:
         return jsonify({"deployed": False, "problems": [_as_problem(exc)], "message": _("部署失败。")}), exc.status
-    matters = process_overview.processes(shenpi.db, definition["key"])[0]["matters"]
+    matters = shenpi.processes.processes(definition["key"])[0]["matters"]
     if definition["created"]:
         message = _("已部署 %(key)s 第 %(version)s 版。", key=definition["key"], version=definition["version"])
     else:

@@ -4,8 +4,7 @@ from __future__ import annotations
 from flask import Response, render_template, request
 from flask_babel import lazy_gettext as _l
 
-from engine.definitions import definition_diff
-from engine.definitions import process_overview
+from engine.definitions import compare_definitions
 from engine.errors import InvalidInput
 
 from ..session import engine
@@ -14,19 +13,19 @@ from . import bp
 
 @bp.get("/processes")
 def processes():
-    return render_template("admin/processes.html", processes=process_overview.processes(engine().db))
+    return render_template("admin/processes.html", processes=engine().processes.processes())
 
 
 @bp.get("/processes/<key>/versions")
 def versions(key: str):
-    process = process_overview.processes(engine().db, key)[0]
+    process = engine().processes.processes(key)[0]
     return render_template("admin/versions.html", process=process)
 
 
 @bp.get("/processes/<key>/xml")
 def xml(key: str):
     """A version's XML (the newest without ``version``); ``download=1`` as a file."""
-    found = process_overview.version_xml(engine().db, key, _version_arg("version"))
+    found = engine().processes.version_xml(key, _version_arg("version"))
     response = Response(found["xml"], mimetype="application/xml")
     if request.args.get("download"):
         response.headers["Content-Disposition"] = f'attachment; filename="{key}-v{found["version"]}.bpmn"'
@@ -35,13 +34,13 @@ def xml(key: str):
 
 @bp.get("/processes/<key>/diff")
 def diff(key: str):
-    process = process_overview.processes(engine().db, key)[0]
+    process = engine().processes.processes(key)[0]
     numbers = [v["version"] for v in process["versions"]]
     after = _version_arg("to") or numbers[-1]
     before = _version_arg("from") or (after - 1 if after - 1 in numbers else numbers[0])
-    old = process_overview.version_xml(engine().db, key, before)
-    new = process_overview.version_xml(engine().db, key, after)
-    result = definition_diff.compare(old["xml"], new["xml"], f"{key} v{before}", f"{key} v{after}")
+    old = engine().processes.version_xml(key, before)
+    new = engine().processes.version_xml(key, after)
+    result = compare_definitions(old["xml"], new["xml"], f"{key} v{before}", f"{key} v{after}")
     return render_template("admin/diff.html", process=process, before=before, after=after, diff=result,
                            labels=PROPERTY_LABELS)
 

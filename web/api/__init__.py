@@ -18,7 +18,7 @@ from . import (  # noqa: E402,F401
     exchange,
     materials,
     matters,
-    openapi,
+    reference,
     signals,
     sms,
     supervision_items,
@@ -26,3 +26,4 @@ from . import (  # noqa: E402,F401
     upward,
     users,
 )
+

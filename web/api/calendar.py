@@ -7,20 +7,25 @@ from flask import g, jsonify
 from engine.errors import InvalidInput, PermissionDenied
 
 from . import bp
-from .auth import engine, public
+from .auth import engine
+from .contract import operation
 from .payload import json_body
+from .schemas.people import CalendarYear, DaySet, DaySetting
 
 
 @bp.get("/calendar/<int:year>")
-@public
+@operation("calendar", ok=CalendarYear, errors=(400, 409), public=True)
 def calendar_year(year):
+    """The year's holidays and adjusted working days (调休), with the days set here"""
     if not 2000 <= year <= 2100:
         raise InvalidInput("year_out_of_range", field="year")
     return jsonify({"year": year, "days": engine().calendar.year_days(year)})
 
 
 @bp.put("/calendar/days/<day>")
+@operation("calendar", ok=DaySet, body=DaySetting, errors=(400, 403), paths={"day": "YYYY-MM-DD"})
 def set_calendar_day(day):
+    """Override a day: a working day or a day off (系统管理员)"""
     if not g.actor.is_admin:
         raise PermissionDenied("calendar_admin_only")
     try:

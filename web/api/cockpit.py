@@ -7,15 +7,27 @@ from engine.errors import InvalidInput
 
 from . import bp
 from .auth import engine
+from .contract import operation
+from .schemas.cockpit import CockpitOverview, CockpitTrends, TrendsQuery
 
 
 @bp.get("/cockpit")
+@operation("supervision", ok=CockpitOverview, errors=(403,))
 def cockpit_overview():
+    """The supervision cockpit (电子监察员, 系统监管员; logged)
+
+    Running cases and open tasks by light, signals by colour and status, open 督办 items by light, complaints by
+    status, and a per-department table, within the supervisor's units."""
     return jsonify(engine().cockpit.overview(g.actor))
 
 
 @bp.get("/cockpit/trends")
+@operation("supervision", ok=CockpitTrends, query=TrendsQuery, errors=(400, 403))
 def cockpit_trends():
+    """Daily trends and this month's rankings
+
+    Per Asia/Shanghai day (the last `days`, default 30): cases started, ended, ended after the promised limit,
+    signals raised; this month's rankings."""
     cockpit = engine().cockpit
     days = request.args.get("days", "30")
     if not days.isdigit():

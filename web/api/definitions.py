@@ -6,10 +6,15 @@ from engine.errors import InvalidInput, PermissionDenied
 
 from . import bp
 from .auth import engine
+from .contract import operation
+from .schemas.catalogue import Definition, DefinitionQuery, FileForm
 
 
 @bp.post("/process-definitions")
+@operation("catalogue", created=(Definition, "deployed"), ok=(Definition, "already deployed (the same file)"),
+           form=FileForm, errors=(400, 403, 413, 422))
 def deploy_definition():
+    """Deploy a BPMN file as a new version (系统管理员)"""
     if not g.actor.is_admin:
         raise PermissionDenied("deploy_admin_only")
     upload = request.files.get("file")
@@ -20,5 +25,7 @@ def deploy_definition():
 
 
 @bp.get("/process-definitions")
+@operation("catalogue", ok=list[Definition], query=DefinitionQuery)
 def list_definitions():
+    """Deployed process versions"""
     return jsonify(engine().repository.list_definitions(request.args.get("key")))

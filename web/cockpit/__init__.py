@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, render_template, request
 from flask_babel import gettext as _
 
-from engine.identity.actors import MONITOR, SUPERVISOR
+from engine.identity import MONITOR, SUPERVISOR
 
 from ..session import actor, engine, roles_required
 

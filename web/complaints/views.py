@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from engine.errors import EngineError, InvalidInput, NotFound, PermissionDenied
-from engine.identity.actors import ADMIN, MONITOR, OFFICIAL, SUPERVISOR
-from engine.kernel.paging import empty_page
+from engine.identity import ADMIN, MONITOR, OFFICIAL, SUPERVISOR
+from engine.kernel import empty_page
 
 from ..messages import describe
 from ..session import actor, engine, roles_required

@@ -6,11 +6,11 @@ from flask import Response, flash, jsonify, make_response, render_template, requ
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from engine.runtime.case_clock import PAUSE_KINDS
-from engine.casefiles.documents import KINDS as DOCUMENT_KINDS
+from engine.runtime import PAUSE_KINDS
+from engine.casefiles import DOCUMENT_KINDS
 from engine.errors import EngineError, NotFound
-from engine.violations.fees import may_keep_fees
-from engine.runtime.task_permissions import allowed_operations
+from engine.violations import may_keep_fees
+from engine.runtime import allowed_operations
 
 from ..session import actor, engine, roles_required
 from . import bp
@@ -34,15 +34,15 @@ def case_context(case_id: int, me) -> dict:
         detail = entry.get("detail") or {}
         people |= {detail.get("to"), detail.get("holder"), entry.get("to"), entry.get("from"), *detail.get("recipients", [])}
     names = shenpi.inbox.names(p for p in people if isinstance(p, str))
-    calendar = shenpi.inbox._calendar()
-    for task in case["tasks"]:
-        due = _instant(task["due_at"])
-        task["remaining_days"] = shenpi.inbox.remaining_days(calendar, due)
+    *task_days, case_days = shenpi.inbox.days_left(*(_instant(t["due_at"]) for t in case["tasks"]),
+                                                   _instant(case["clock"]["promised_due_at"]))
+    for task, days in zip(case["tasks"], task_days):
+        task["remaining_days"] = days
     case_ops = allowed_operations(me, {"department": None, "post": None, "assignee": None, "owner": None,
                                        "state": "none", "completed_by": None}, case)
     return dict(case=case, names=names, steps=steps, events=timeline(trail, steps, names),
                 documents=shenpi.documents.for_case(case_id, me), case_ops=case_ops,
-                remaining=shenpi.inbox.remaining_days(calendar, _instant(case["clock"]["promised_due_at"])),
+                remaining=case_days,
                 pause_kinds=PAUSE_KINDS, document_kinds=DOCUMENT_KINDS,
                 case_materials=materials, material_kinds=MATERIAL_KINDS)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import render_template, request
 
-from engine.identity.actors import ADMIN, MONITOR, OFFICIAL, SUPERVISOR
+from engine.identity import ADMIN, MONITOR, OFFICIAL, SUPERVISOR
 
 from ..session import actor, engine, roles_required
 from . import bp

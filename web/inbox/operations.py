@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from engine.errors import EngineError, InvalidInput, NotFound, TooLarge
-from engine.identity.actors import OFFICIAL
+from engine.identity import OFFICIAL
 
 from ..messages import describe
 from ..session import actor, engine, roles_required

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import render_template
 
-from engine.casefiles import file_types
-from engine.runtime.task_permissions import allowed_operations
+from engine.casefiles import ALLOWED_FILE_LABELS, ALLOWED_FILE_TYPES
+from engine.runtime import allowed_operations
 
 from ..messages import describe_all
 from ..session import actor, engine, roles_required
@@ -46,8 +46,8 @@ def task_context(task_id: str, me, values: dict | None = None, errors: dict | No
 def upload_limits() -> dict:
     """What the attachments input accepts: the allowed types (read from content by the engine) and the per-file
     size limit."""
-    return {"types": describe_all(file_types.ALLOWED_LABELS), "max_file_bytes": engine().materials.max_file_bytes,
-            "accept": ",".join(e for t in file_types.ALLOWED for e in t.extensions)}
+    return {"types": describe_all(ALLOWED_FILE_LABELS), "max_file_bytes": engine().materials.max_file_bytes,
+            "accept": ",".join(e for t in ALLOWED_FILE_TYPES for e in t.extensions)}
 
 
 def _task_light(task: dict, case: dict) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from engine.identity.actors import ADMIN, MONITOR, SUPERVISOR
+from engine.identity import ADMIN, MONITOR, SUPERVISOR
 
 from ..session import actor, engine, roles_required
 

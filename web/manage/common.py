@@ -5,7 +5,7 @@ from flask import flash
 from flask_login import current_user
 
 from engine.errors import InvalidInput
-from engine.identity.actors import ADMIN, MONITOR
+from engine.identity import ADMIN, MONITOR
 
 from ..messages import describe
 from ..session import roles_required

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 
 from engine.errors import InvalidInput
-from engine.organisation.service import LEVEL_NAMES, LEVELS
+from engine.organisation import LEVEL_NAMES, LEVELS
 
 from ..messages import describe
 from ..session import actor, engine

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from engine.catalogue.service import HANDLING, TYPES
+from engine.catalogue import HANDLING, TYPES
 
 from .common import choices, lines, number
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine.catalogue.service import TYPES
+from engine.catalogue import TYPES
 from engine.errors import InvalidInput
 
 from ..messages import describe

@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 
-from engine.kernel.clock import SHANGHAI
+from engine.kernel import SHANGHAI
 from engine.errors import InvalidInput
-from engine.identity.actors import APPLICANT, ROLE_NAMES, ROLES
+from engine.identity import APPLICANT, ROLE_NAMES, ROLES
 
 from ..messages import describe
 from ..session import actor, engine

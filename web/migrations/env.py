@@ -10,7 +10,7 @@ config = context.config
 
 def _metadata():
     from engine import models  # noqa: F401  (registers every table)
-    from engine.kernel.db import Base
+    from engine.kernel import Base
 
     return Base.metadata
 

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from engine.errors import InvalidInput, TooLarge
-from engine.identity.actors import APPLICANT
+from engine.identity import APPLICANT
 
 from ..messages import describe
 from ..session import actor, engine, roles_required

@@ -6,9 +6,9 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from engine.casefiles import file_types
+from engine.casefiles import ALLOWED_FILE_LABELS, ALLOWED_FILE_TYPES
 from engine.errors import InvalidInput, InvalidState
-from engine.identity.actors import APPLICANT
+from engine.identity import APPLICANT
 
 from ..downloads import material_response
 from ..messages import describe, describe_all
@@ -17,7 +17,7 @@ from ..uploads import chosen_files
 from . import bp
 
 MULTIPART_OVERHEAD = 1024 * 1024
-ACCEPT = ",".join(ext for kind in file_types.ALLOWED for ext in kind.extensions)
+ACCEPT = ",".join(ext for kind in ALLOWED_FILE_TYPES for ext in kind.extensions)
 
 
 class SupplementForm(FlaskForm):
@@ -32,7 +32,7 @@ def limit_request() -> None:
 def upload_limits() -> dict:
     """What the forms tell the applicant before they choose files."""
     materials = engine().materials
-    return {"accept": ACCEPT, "types": describe_all(file_types.ALLOWED_LABELS), "max_file_mb": _megabytes(materials.max_file_bytes),
+    return {"accept": ACCEPT, "types": describe_all(ALLOWED_FILE_LABELS), "max_file_mb": _megabytes(materials.max_file_bytes),
             "max_file_bytes": materials.max_file_bytes,
             "max_files": materials.max_case_files}
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Response, render_template, request
 
-from engine.identity.actors import APPLICANT
+from engine.identity import APPLICANT
 
 from ..session import actor, engine, roles_required
 from . import bp

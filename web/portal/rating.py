@@ -9,8 +9,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from engine.errors import InvalidInput, InvalidState
-from engine.public.feedback import ASPECTS
-from engine.identity.actors import APPLICANT
+from engine.public import ASPECTS
+from engine.identity import APPLICANT
 
 from ..messages import describe
 from ..session import actor, engine, roles_required

@@ -6,9 +6,8 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 
 from engine.errors import Conflict, InvalidInput
-from engine.identity.actors import ADMIN, MONITOR, SUPERVISOR
-from engine.performance import months
-from engine.performance import scoring
+from engine.identity import ADMIN, MONITOR, SUPERVISOR
+from engine.performance import SCORING_ITEMS, month_of, parse_month
 
 from ..session import actor, engine, roles_required
 from .labels import ACTIONS, GENERAL, ITEMS, PROBLEMS, template_globals
@@ -20,9 +19,9 @@ supervisors = roles_required(ADMIN, SUPERVISOR, MONITOR)
 
 def _month(text) -> str:
     try:
-        return months.parse(text)
+        return parse_month(text)
     except InvalidInput:
-        return months.of(engine().clock.now())
+        return month_of(engine().clock.now())
 
 
 @bp.get("")
@@ -52,7 +51,7 @@ def archive(month):
 @bp.get("/<month>.<any(pdf, xlsx):kind>")
 @supervisors
 def download(month, kind):
-    name, content = engine().performance.export(months.parse(month), kind, actor())
+    name, content = engine().performance.export(parse_month(month), kind, actor())
     mimetype = "application/pdf" if kind == "pdf" else \
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(content, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"})
@@ -80,7 +79,7 @@ def settings():
             flash(_("测评标准已保存"), "success")
             return redirect(url_for("reports.settings"))
     return render_template("reports/settings.html", values=values, general=GENERAL, items=ITEMS,
-                           specs=scoring.ITEMS)
+                           specs=SCORING_ITEMS)
 
 
 def _label(key) -> str:

@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from engine.errors import EngineError, InvalidInput
-from engine.identity.actors import ADMIN, MONITOR, OFFICIAL, SUPERVISOR
-from engine.violations.rule_config import LEVELS
+from engine.identity import ADMIN, MONITOR, OFFICIAL, SUPERVISOR
+from engine.violations import LEVELS
 
 from ..messages import describe
 from ..session import actor, engine, roles_required

@@ -12,9 +12,10 @@ STATUSES = {"open": _l("待督办"), "noticed": _l("已发督办通知"), "respo
 KINDS = {"overdue_step": _l("环节超期"), "repeated_supplement_notice": _l("重复补正告知"), "signal": _l("纠错信号"),
          "complaint": _l("投诉")}
 CONCLUSIONS = {"substantiated": _l("属实"), "partly_substantiated": _l("部分属实"), "unsubstantiated": _l("不属实")}
-EVENTS = {"supervision_noticed": _l("发出督办通知"), "supervision_responded": _l("部门答复"),
-          "supervision_extended": _l("延长调查期限"), "supervision_closed": _l("作出督办结论"),
-          "supervision_escalated": _l("超期升级督办"), "light_changed": _l("亮灯变化")}
+EVENTS = {"supervision_opened": _l("立项督办"), "supervision_noticed": _l("发出督办通知"),
+          "supervision_responded": _l("部门答复"), "supervision_extended": _l("延长调查期限"),
+          "supervision_closed": _l("作出督办结论"), "supervision_escalated": _l("超期升级督办"),
+          "light_changed": _l("亮灯变化")}
 DONE = {"notice": _l("督办通知已发送，部门负责人已收到。"), "response": _l("已答复，督办人已收到。"),
         "extension": _l("调查期限已延长 10 个工作日。"), "finding": _l("督办结论已记录，事项已办结。")}
 

@@ -5,8 +5,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from engine.errors import EngineError, NotFound
-from engine.identity.actors import ADMIN, HEAD_POST, MONITOR, OFFICIAL, SUPERVISOR
-from engine.kernel.paging import empty_page
+from engine.identity import ADMIN, HEAD_POST, MONITOR, OFFICIAL, SUPERVISOR
+from engine.kernel import empty_page
 
 from ..session import actor, engine, roles_required
 from . import bp

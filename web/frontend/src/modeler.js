@@ -1,4 +1,7 @@
-// The process modeler: bpmn-js with the properties panel (timers, multi-instance, conditions, Camunda form data).
+// The process modeler page (/admin/modeler): bpmn-js's Modeler with the properties panel (timers, multi-instance,
+// conditions, Camunda form data); open, validate, deploy and download a BPMN diagram.
+// Texts come from the page's data-msg-* attributes (translated on the server).
+// Only this page loads this entry; the pages that merely show a diagram load diagram.js (the viewer).
 import BpmnModeler from 'bpmn-js/lib/Modeler';
 import {
   BpmnPropertiesPanelModule,
@@ -8,7 +11,7 @@ import {
 import CamundaBehaviorsModule from 'camunda-bpmn-js-behaviors/lib/camunda-platform';
 import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json';
 
-window.ShenpiModeler = function (container, panel) {
+function createModeler(container, panel) {
   return new BpmnModeler({
     container,
     propertiesPanel: { parent: panel },
@@ -20,4 +23,245 @@ window.ShenpiModeler = function (container, panel) {
     ],
     moddleExtensions: { camunda: camundaModdle }
   });
-};
+}
+
+function start(root) {
+  var data = root.dataset;
+  var csrfToken = document.querySelector('meta[name="csrf-token"]').getAttribute('content');
+  var modeler = createModeler(document.getElementById('canvas'), document.getElementById('properties'));
+  var statusBox = document.getElementById('modeler-status');
+  var problemsPanel = document.getElementById('problems-panel');
+  var problemList = document.getElementById('problems');
+  var problemCount = document.getElementById('problem-count');
+  var filename = data.filename || 'process.bpmn';
+  var dirty = false;
+  var openedXml = null;   // the file as opened: validated and deployed as it is until the diagram is edited
+  var marked = [];
+
+  function text(name, values) {
+    var message = data['msg' + name] || '';
+    Object.keys(values || {}).forEach(function (key) { message = message.replace('{' + key + '}', values[key]); });
+    return message;
+  }
+
+  function showStatus(kind, message, link) {
+    statusBox.hidden = false;
+    statusBox.className = 'modeler-status alert alert-' + kind;
+    statusBox.textContent = message;
+    if (link) {
+      var anchor = document.createElement('a');
+      anchor.href = link.href;
+      anchor.textContent = link.label;
+      statusBox.appendChild(document.createTextNode(' '));
+      statusBox.appendChild(anchor);
+    }
+  }
+
+  function setBusy(busy) {
+    ['validate-button', 'deploy-button'].forEach(function (id) { document.getElementById(id).disabled = busy; });
+  }
+
+  // -- markers and the problem list --------------------------------------------------------------------------
+
+  function shapeFor(elementId) {
+    var registry = modeler.get('elementRegistry');
+    if (!elementId) return null;
+    var element = registry.get(elementId);
+    if (element) return element;
+    // A process drawn as a pool: the problem names the process, the canvas shows its participant.
+    return registry.find(function (candidate) {
+      var bo = candidate.businessObject;
+      return bo && bo.processRef && bo.processRef.id === elementId;
+    }) || null;
+  }
+
+  function clearProblems() {
+    var canvas = modeler.get('canvas');
+    marked.forEach(function (id) { canvas.removeMarker(id, 'invalid'); });
+    marked = [];
+    problemList.textContent = '';
+    problemsPanel.hidden = true;
+  }
+
+  function showProblems(problems) {
+    clearProblems();
+    if (!problems || !problems.length) return;
+    var canvas = modeler.get('canvas');
+    problems.forEach(function (problem) {
+      var shape = shapeFor(problem.element);
+      if (shape && marked.indexOf(shape.id) < 0) {
+        canvas.addMarker(shape.id, 'invalid');
+        marked.push(shape.id);
+      }
+      var item = document.createElement('li');
+      if (problem.element) {
+        var button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'problem-element';
+        button.dataset.element = shape ? shape.id : '';
+        button.textContent = problem.element;
+        button.disabled = !shape;
+        item.appendChild(button);
+        if (!shape) item.appendChild(document.createTextNode(text('NotInDiagram')));
+        item.appendChild(document.createTextNode(' '));
+      }
+      var message = document.createElement('span');
+      message.textContent = problem.message;
+      item.appendChild(message);
+      if (problem.line) {
+        var line = document.createElement('span');
+        line.className = 'muted small';
+        line.textContent = ' · ' + text('Line', { n: problem.line });
+        item.appendChild(line);
+      }
+      problemList.appendChild(item);
+    });
+    problemCount.textContent = String(problems.length);
+    problemsPanel.hidden = false;
+  }
+
+  problemList.addEventListener('click', function (event) {
+    var button = event.target.closest('button[data-element]');
+    if (!button || !button.dataset.element) return;
+    var shape = modeler.get('elementRegistry').get(button.dataset.element);
+    if (!shape) return;
+    modeler.get('selection').select(shape);
+    modeler.get('canvas').scrollToElement(shape);
+  });
+
+  // -- opening ----------------------------------------------------------------------------------------------
+
+  function open(xml) {
+    clearProblems();
+    openedXml = xml;
+    return modeler.importXML(xml).then(function (result) {
+      var canvas = modeler.get('canvas');
+      canvas.zoom('fit-viewport', 'auto');
+      canvas.zoom(canvas.zoom() * 0.92, 'auto');   // leave room for the palette on the left
+      canvas.scroll({ dx: 30, dy: 0 });
+      dirty = false;
+      var warnings = (result && result.warnings) || [];
+      if (warnings.length) showStatus('warning', text('ImportWarnings', { n: warnings.length }));
+      else showStatus('info', text('Opened'));
+    }).catch(function (error) {
+      showStatus('error', text('LoadFailed') + ' ' + (error && error.message ? error.message : error));
+    });
+  }
+
+  function load(url) {
+    showStatus('info', text('Loading'));
+    return fetch(url, { credentials: 'same-origin' }).then(function (response) {
+      if (!response.ok) throw new Error(response.status + ' ' + response.statusText);
+      return response.text();
+    }).then(open).catch(function (error) {
+      showStatus('error', text('LoadFailed') + ' ' + error.message);
+    });
+  }
+
+  document.getElementById('upload-file').addEventListener('change', function (event) {
+    var file = event.target.files[0];
+    event.target.value = '';
+    if (!file) return;
+    if (file.size > Number(data.maxUpload)) {
+      showStatus('error', text('TooLarge', { kb: Math.floor(Number(data.maxUpload) / 1024) }));
+      return;
+    }
+    var form = new FormData();
+    form.append('file', file);
+    post(data.uploadUrl, form).then(function (reply) {
+      if (!reply.ok) { showStatus('error', reply.body.message || text('Network')); return; }
+      filename = reply.body.filename || filename;
+      open(reply.body.xml).then(function () {
+        dirty = true;
+        showStatus('info', text('Uploaded'));
+      });
+    });
+  });
+
+  // -- validate, deploy, download ------------------------------------------------------------------------------
+
+  function post(url, body) {
+    return fetch(url, {
+      method: 'POST', body: body, credentials: 'same-origin',
+      headers: body instanceof FormData ? { 'X-CSRFToken': csrfToken }
+        : { 'X-CSRFToken': csrfToken, 'Content-Type': 'application/xml' }
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (json) {
+        return { ok: response.ok, status: response.status, body: json };
+      });
+    }).catch(function () {
+      return { ok: false, status: 0, body: { message: text('Network') } };
+    });
+  }
+
+  function currentXml() {
+    if (!dirty && openedXml !== null) return Promise.resolve(openedXml);
+    return modeler.saveXML({ format: true }).then(function (result) { return result.xml; });
+  }
+
+  function exportFailed(error) {
+    showStatus('error', text('ExportFailed') + ' ' + (error && error.message ? error.message : error));
+    return { ok: false, body: { problems: [] }, failed: true };
+  }
+
+  function withFilename(url) {
+    return url + (url.indexOf('?') < 0 ? '?' : '&') + 'filename=' + encodeURIComponent(filename);
+  }
+
+  document.getElementById('validate-button').addEventListener('click', function () {
+    setBusy(true);
+    showStatus('info', text('Validating'));
+    currentXml().then(function (xml) { return post(withFilename(data.validateUrl), xml); }, exportFailed).then(function (reply) {
+      if (reply.failed) return;
+      if (!reply.ok) { showStatus('error', reply.body.message || text('Network')); showProblems(reply.body.problems); return; }
+      showProblems(reply.body.problems);
+      if (reply.body.valid) showStatus('success', text('Valid'));
+      else showStatus('error', text('Invalid', { n: reply.body.problems.length }));
+    }).finally(function () { setBusy(false); });
+  });
+
+  document.getElementById('deploy-button').addEventListener('click', function () {
+    setBusy(true);
+    showStatus('info', text('Deploying'));
+    var deployedXml = null;
+    currentXml().then(function (xml) { deployedXml = xml; return post(withFilename(data.deployUrl), xml); }, exportFailed).then(function (reply) {
+      if (reply.failed) return;
+      showProblems(reply.body.problems);
+      if (reply.ok && reply.body.deployed) {
+        dirty = false;
+        openedXml = deployedXml;
+        document.getElementById('modeler-source').textContent = reply.body.key + ' v' + reply.body.version;
+        root.dataset.deployedVersion = String(reply.body.version);
+        showStatus('success', reply.body.message, { href: reply.body.versions_url, label: text('Versions') });
+      } else {
+        showStatus('error', reply.body.message || text('Network'));
+      }
+    }).finally(function () { setBusy(false); });
+  });
+
+  document.getElementById('download-button').addEventListener('click', function () {
+    currentXml().then(function (xml) {
+      var anchor = document.createElement('a');
+      anchor.href = URL.createObjectURL(new Blob([xml], { type: 'application/xml' }));
+      anchor.download = filename;
+      document.body.appendChild(anchor);
+      anchor.click();
+      setTimeout(function () { URL.revokeObjectURL(anchor.href); anchor.remove(); }, 0);
+    }, exportFailed);
+  });
+
+  // -- unsaved changes --------------------------------------------------------------------------------------------
+
+  modeler.on('commandStack.changed', function () { dirty = true; });
+  window.addEventListener('beforeunload', function (event) {
+    if (!dirty) return undefined;
+    event.preventDefault();
+    event.returnValue = '';
+    return '';
+  });
+
+  load(data.sourceUrl);
+}
+
+const root = document.getElementById('modeler');
+if (root) start(root);

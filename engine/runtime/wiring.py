@@ -1,0 +1,47 @@
+"""The shape of the engine's wiring table: what runs on each event of a case, in order.
+
+The table itself — which service's hook runs on which event, and in which order — is written once, in
+``engine/bootstrap.py``; services only offer the hooks as public methods and never register themselves.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..trail.chain import TrailObserver
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+    from SpiffWorkflow.task import Task as SpiffTask
+
+    from ..errors import EngineError
+    from ..identity.actors import Actor
+    from ..models import Case
+    from ..trail.chain import TrailRow
+    from .stepper import StepContext
+
+# A task whose state changed in a step, with its state before (None: the task is new)
+Transition = tuple["SpiffTask", "int | None"]
+# (ctx, transitions) before a step is written; may add trail rows (ctx.events) and case values (ctx.case_values)
+StepHook = Callable[["StepContext", "list[Transition]"], None]
+# (ctx, outcome) when a step ends the case, inside its transaction
+EndHook = Callable[["StepContext", str], None]
+# (error, case id or None) after a step failed with an EngineError and was rolled back
+FailureHandler = Callable[["EngineError", "int | None"], None]
+# (session, case, missing, earlier notices' missing lists, actor, now) -> trail rows, when a case gets a later
+# 补正 notice
+SupplementHook = Callable[["Session", "Case", "list[str]", "Sequence[Any]", "Actor", _dt.datetime], "list[TrailRow]"]
+# TrailObserver (engine/trail/chain.py): (session or connection, chained trail rows) in the transaction of every
+# trail append to the engine's database
+__all__ = ["EndHook", "FailureHandler", "StepHook", "SupplementHook", "TrailObserver", "Transition", "Wiring"]
+
+
+@dataclass(frozen=True)
+class Wiring:
+    step: tuple[StepHook, ...] = ()
+    end: tuple[EndHook, ...] = ()
+    failure: tuple[FailureHandler, ...] = ()
+    supplement: tuple[SupplementHook, ...] = ()
+    trail: tuple[TrailObserver, ...] = ()

@@ -1,0 +1,48 @@
+"""The calendar as administrators keep it: overrides, clearing them, importing a year, the year view."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from engine.errors import InvalidInput
+
+from ..helpers import events
+
+
+def kind_of(view: dict, day: dt.date) -> dict:
+    month = view["months"][day.month - 1]
+    return next(c for week in month["weeks"] for c in week if c and c["date"] == day)
+
+
+def test_override_changes_the_working_day_and_is_recorded(bare_engine):
+    day = dt.date(2026, 12, 7)   # a Monday
+    assert bare_engine.calendar.calendar().is_workday(day)
+    bare_engine.calendar.set_day(day, False, "临时停电", "admin")
+    assert not bare_engine.calendar.calendar().is_workday(day)
+    cell = kind_of(bare_engine.calendar.year_view(2026), day)
+    assert cell["kind"] == "holiday" and cell["override"] and cell["name"] == "临时停电"
+    bare_engine.calendar.clear_day(day, "admin")
+    assert bare_engine.calendar.calendar().is_workday(day)
+    with pytest.raises(InvalidInput):
+        bare_engine.calendar.clear_day(day, "admin")
+    assert [e["detail"].get("cleared") for e in events(bare_engine, "calendar_changed")] == [None, True]
+
+
+def test_year_view_shows_holidays_adjusted_days_and_missing_data(bare_engine):
+    view = bare_engine.calendar.year_view(2026)
+    assert view["complete"] and view["office_hours"][0] == ("09:00", "12:00")
+    assert kind_of(view, dt.date(2026, 10, 1))["kind"] == "holiday"
+    assert kind_of(view, dt.date(2026, 10, 1))["name"] == "国庆节"
+    assert kind_of(view, dt.date(2026, 2, 14))["kind"] == "adjusted"
+    assert kind_of(view, dt.date(2026, 12, 5))["kind"] == "weekend"
+    future = bare_engine.calendar.year_view(2031)
+    assert not future["complete"] and kind_of(future, dt.date(2031, 3, 3))["kind"] == "unknown"
+
+
+def test_a_year_is_imported_from_chinesecalendar_only_when_it_knows_it(bare_engine):
+    assert bare_engine.calendar.import_package_year(2026, "admin") > 20
+    assert bare_engine.calendar.year_view(2026)["imported"]["source"].startswith("chinesecalendar")
+    with pytest.raises(InvalidInput, match="2031"):
+        bare_engine.calendar.import_package_year(2031, "admin")
+    assert events(bare_engine, "calendar_imported")[-1]["detail"]["year"] == 2026

@@ -1,0 +1,91 @@
+"""Schema migrations (Flask-Migrate): the revisions build exactly the models' schema, and a database made by the
+build before migrations existed is upgraded in place with its data kept."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import upgrade
+
+from engine import models  # noqa: F401
+from engine.config import Settings
+from engine.kernel.db import Base, Database
+from engine.bootstrap import Shenpi
+from web import create_app, schema
+
+from ..helpers import PG_URL
+
+
+def _app(url: str):
+    settings = Settings(database_url=url, broker_url="memory://")
+    return create_app(settings, Shenpi(settings, database=Database(url)), testing=True)
+
+
+def _head() -> str:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", schema.MIGRATIONS)
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def _differences(engine) -> list:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, Base.metadata)
+
+
+@pytest.fixture(params=["sqlite"] + (["postgresql"] if PG_URL else []))
+def empty_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrated.db'}"
+        return
+    engine = sa.create_engine(PG_URL)
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+    yield PG_URL
+    from ..helpers import reset_postgres_schema
+
+    reset_postgres_schema()
+
+
+def test_revisions_build_the_models_schema(empty_url):
+    app = _app(empty_url)
+    with app.app_context():
+        upgrade(directory=schema.MIGRATIONS)
+    engine = app.extensions["shenpi"].db.engine
+    assert _differences(engine) == []
+    engine.dispose()
+
+
+def test_a_database_from_the_build_before_migrations_is_upgraded_keeping_its_data(empty_url):
+    app = _app(empty_url)
+    engine = app.extensions["shenpi"].db.engine
+    with app.app_context():
+        upgrade(directory=schema.MIGRATIONS, revision=schema.BASELINE)
+    with engine.begin() as connection:   # as create_all made it: no alembic_version table
+        connection.execute(sa.text("DROP TABLE alembic_version"))
+        connection.execute(sa.text("INSERT INTO department (id, name, level) VALUES ('D1', '测试局', 'city')"))
+        connection.execute(sa.text("INSERT INTO user_account (id, name, department_id, posts, roles, active) "
+                                   "VALUES ('u1', '甲', 'D1', '[]', '[\"official\"]', true)"))
+    assert schema.upgrade_database(app) == "upgraded"
+    assert _differences(engine) == []
+    profile = app.extensions["shenpi"].identity.profile("u1")
+    assert profile["name"] == "甲" and profile["phone"] is None
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT active FROM department WHERE id = 'D1'")).scalar() in (True, 1)
+    assert schema.upgrade_database(app) == "upgraded"   # again: nothing to do, nothing lost
+    engine.dispose()
+
+
+def test_a_fresh_database_is_created_at_the_newest_revision(empty_url):
+    app = _app(empty_url)
+    assert schema.upgrade_database(app) == "created"
+    engine = app.extensions["shenpi"].db.engine
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == _head()
+    engine.dispose()

@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import pytest
+
+from engine.errors import InvalidInput, ProcessValidationError
+
+from ..helpers import CONFORMANCE_DIR, FIVE, FIXTURES
+
+CONFORMANCE = sorted(CONFORMANCE_DIR.rglob("*.bpmn"))
+
+
+def line_of(content: bytes, needle: bytes) -> int:
+    return content[:content.index(needle)].count(b"\n") + 1
+
+
+def refuse(engine, content: bytes) -> ProcessValidationError:
+    with pytest.raises(ProcessValidationError) as info:
+        engine.repository.deploy(content, "x.bpmn")
+    return info.value
+
+
+def test_deploy_versions_by_content_hash(bare_engine):
+    first = bare_engine.repository.deploy(FIVE, "five_step.bpmn")
+    again = bare_engine.repository.deploy(FIVE, "five_step.bpmn")
+    assert (first["key"], first["version"], first["created"]) == ("five_step", 1, True)
+    assert again["id"] == first["id"] and again["created"] is False
+    second = bare_engine.repository.deploy(FIVE.replace(b"\xe5\x8f\x97\xe7\x90\x86\"", "收件\"".encode()), "five_step.bpmn")
+    assert second["version"] == 2 and second["content_hash"] != first["content_hash"]
+    assert [d["version"] for d in bare_engine.repository.list_definitions("five_step")] == [1, 2]
+
+
+def test_not_xml(bare_engine):
+    error = refuse(bare_engine, b"<bpmn:definitions>\n<oops")
+    assert "well-formed" in error.message and error.line is not None
+
+
+def test_entity_expansion_is_refused(bare_engine):
+    xxe = b'<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<d>&x;</d>'
+    assert "DOCTYPE" in refuse(bare_engine, xxe).message
+    laughs = b'<?xml version="1.0"?>\n<!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n<l>&b;</l>'
+    assert "DOCTYPE" in refuse(bare_engine, laughs).message
+
+
+def test_not_executable_names_the_process(bare_engine):
+    error = refuse(bare_engine, FIVE.replace(b'isExecutable="true"', b'isExecutable="false"'))
+    assert error.element == "five_step" and error.line == line_of(FIVE, b'<bpmn:process ') and "executable" in error.message
+
+
+def test_unknown_element_names_id_and_line(bare_engine):
+    content = FIVE.replace(b'<bpmn:userTask id="Task_Handle" name="\xe6\x89\xbf\xe5\x8a\x9e"/>',
+                           b'<bpmn:serviceTask id="Task_Handle" name="x"/>')
+    error = refuse(bare_engine, content)
+    assert error.element == "Task_Handle" and error.line == line_of(FIVE, b'id="Task_Handle"') and "serviceTask" in error.message
+    error = refuse(bare_engine, FIVE.replace(b'<bpmn:userTask id="Task_Issue"', b'<bpmn:weirdTask id="Task_Issue"').replace(
+        b'<bpmn:weirdTask id="Task_Issue" name="\xe5\x88\xb6\xe8\xaf\x81\xe5\x8f\x91\xe8\xaf\x81"/>', b'<bpmn:weirdTask id="Task_Issue"/>'))
+    assert error.element == "Task_Issue" and "weirdTask" in error.message
+
+
+def test_missing_lane(bare_engine):
+    error = refuse(bare_engine, FIVE.replace(b"<bpmn:flowNodeRef>Task_Review</bpmn:flowNodeRef>", b""))
+    assert error.element == "Task_Review" and "lane" in error.message and error.line == line_of(FIVE, b'<bpmn:userTask id="Task_Review"')
+
+
+def test_bad_expression_names_the_flow(bare_engine):
+    error = refuse(bare_engine, FIVE.replace(b'review == "revise"', b'__import__("os").system("id")'))
+    assert error.element == "Flow_Revise" and error.line == line_of(FIVE, b'review == "revise"')
+    error = refuse(bare_engine, FIVE.replace(b'review == "revise"', b'review ==== 1'))
+    assert error.element == "Flow_Revise"
+
+
+def test_end_event_must_state_outcome(bare_engine):
+    content = FIVE.replace(b"End_Denied", b"End_2")
+    error = refuse(bare_engine, content)
+    assert error.element == "End_2" and "outcome" in error.message
+
+
+def test_dangling_flow_and_reserved_id(bare_engine):
+    error = refuse(bare_engine, FIVE.replace(b'targetRef="End_Approved"', b'targetRef="Nowhere"'))
+    assert error.element == "Flow_6"
+    error = refuse(bare_engine, FIVE.replace(b"StartEvent_1", b"Start"))
+    assert error.element == "Start" and "reserved" in error.message
+
+
+def test_upload_size_limit(bare_engine):
+    bare_engine.repository.max_upload_bytes = 1000
+    with pytest.raises(InvalidInput):
+        bare_engine.repository.deploy(FIVE, "five_step.bpmn")
+
+
+@pytest.mark.parametrize("path", CONFORMANCE, ids=[p.name for p in CONFORMANCE])
+def test_conformance_file_deploys_or_is_refused_clearly(bare_sqlite_engine, path):
+    try:
+        definition = bare_sqlite_engine.repository.deploy(path.read_bytes(), path.name)
+    except ProcessValidationError as error:
+        assert error.message and (error.element or error.line), error.to_dict()
+    else:
+        assert definition["version"] == 1
+
+
+@pytest.mark.skipif(not CONFORMANCE_DIR.exists(), reason="../shared/conformance is not beside this checkout")
+def test_conformance_corpus_is_present():
+    assert len(CONFORMANCE) >= 21
+
+
+TIMER = (FIXTURES / "timer_step.bpmn").read_bytes()
+
+
+@pytest.mark.parametrize("expression,ok", [
+    (b'"PT1H"', True),
+    (b"working_days(3)", False),          # only in a date timer
+    (b"PT1H", False),                      # unquoted: would never fire
+    (b"working_days(days_left)", False),
+    (b"working_days(-1)", False),
+    (b'__import__("os")', False),
+])
+def test_duration_timer_expressions(bare_engine, expression, ok):
+    content = TIMER.replace(b'"PT1H"', expression)
+    if ok:
+        assert bare_engine.repository.deploy(content, "t.bpmn")["version"] >= 1
+    else:
+        error = refuse(bare_engine, content)
+        assert error.element == "Timer_Warning" and error.line == line_of(content, expression)
+
+
+@pytest.mark.parametrize("expression,ok", [
+    (b"working_days(3)", True), (b"working_hours(4.5)", True), (b'"2026-12-01T09:00:00+08:00"', True),
+    (b"working_days(3) + 1", False), (b"working_weeks(1)", False),
+])
+def test_date_timer_expressions(bare_engine, expression, ok):
+    content = TIMER.replace(b'<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">"PT1H"</bpmn:timeDuration>',
+                            b'<bpmn:timeDate xsi:type="bpmn:tFormalExpression">' + expression + b"</bpmn:timeDate>")
+    if ok:
+        assert bare_engine.repository.deploy(content, "t.bpmn")["key"] == "timer_step"
+    else:
+        assert refuse(bare_engine, content).element == "Timer_Warning"
+
+
+def test_side_branch_end_needs_no_outcome(bare_engine):
+    content = TIMER.replace(b"End_Escalation_Approved", b"End_Branch_Escalated")
+    assert bare_engine.repository.deploy(content, "t.bpmn")["key"] == "timer_step"

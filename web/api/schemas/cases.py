@@ -1,0 +1,117 @@
+"""Cases: starting one, reading it and its trail, terminating it, pausing and resuming its clock."""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .common import Body, Form, Instant, Light, Query, Text, Upload
+from .tasks import Task
+
+PauseKind = Literal["supplement", "hearing", "expert_review", "inspection", "site_survey", "suspension"]
+Outcome = Literal["approved", "denied", "refused", "terminated", "completed"]
+
+
+class Applicant(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    name: str = Field(min_length=1)
+
+
+class NewCase(Body):
+    matter: str = Field(description="the matter's code in the catalogue")
+    applicant: Applicant = Field(description="at least a name; other keys are kept with the case")
+    data: dict[str, Any] | None = None
+
+
+class NewCaseForm(Form):
+    matter: str
+    applicant: str = Field(description="JSON object with at least a name")
+    data: str | None = Field(None, description="JSON object")
+    files: list[Upload] | None = Field(None, description="PDF, JPEG, PNG, OFD, DOCX, XLSX or UTF-8 text, recognised "
+                                                         "by content; the extension must agree")
+    slot: list[str] | None = Field(None, description="the service guide's material: once for all files or once "
+                                                     "per file")
+
+
+class CaseQuery(Query):
+    status: str | None = Field(None, description="running or ended")
+    light: Light | None = None
+    department: str | None = None
+    limit: int | None = Field(None, ge=1, le=2**63 - 1, description="at most 500 are answered (default 100)")
+
+
+class CaseSummary(BaseModel):
+    id: int
+    number: str
+    matter: str
+    status: Literal["running", "ended"]
+    outcome: Outcome | None
+    applicant: str | None = Field(description="the applicant's name")
+    created_at: Instant
+    department: str
+    light: Light
+    promised_due_at: Instant | None
+    statutory_due_at: Instant | None
+
+
+class CaseClock(BaseModel):
+    accepted_at: Instant | None = Field(description="the clock runs from acceptance")
+    promised_due_at: Instant | None
+    statutory_due_at: Instant | None
+    light: Light
+    paused: bool
+    pause_kind: PauseKind | None
+    paused_working_days: float
+
+
+class ProcessVersion(BaseModel):
+    id: int
+    key: str
+    version: int
+
+
+class Case(BaseModel):
+    id: int
+    number: str
+    matter: str
+    matter_name: str
+    department: str
+    applicant: dict[str, Any]
+    status: Literal["running", "ended"]
+    outcome: Outcome | None
+    created_at: Instant
+    ended_at: Instant | None
+    process: ProcessVersion
+    clock: CaseClock
+    light: Light
+    tasks: list[Task] = Field(description="the open steps")
+    history: list[Task] = Field(description="the steps no longer open")
+
+
+class TrailEntry(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    seq: int
+    event: str
+    task_id: str | None
+    element: str | None
+    from_: str | None = Field(alias="from")
+    to: str | None
+    actor: str | None
+    at: Instant
+    data_digest: str | None
+    detail: Any
+    hash: str
+
+
+class Termination(Body):
+    reason: Text
+
+
+class Pause(Body):
+    kind: PauseKind
+    reason: Text
+    missing: list[str] | None = Field(None, description="补正 (supplement): every missing material, listed at once")
+
+
+class Resumption(Body):
+    note: Text | None = None
