@@ -286,6 +286,7 @@ MESSAGES: dict[str, str] = {
     "supervision_item_closed": "cannot extend: the item is closed",
     "supervision_already_extended": "the investigation has already been extended once; it cannot be extended again",
     "supervision_no_limit": "this item has no investigation limit to extend",
+    "supervision_case_not_running": "only a running case can be put under supervision",
 
     # casefiles
     "file_type_pdf": "PDF",
@@ -534,6 +535,7 @@ MESSAGES: dict[str, str] = {
     "backup_not_active": "the backup official does not exist or is deactivated",
     "backup_other_unit": "the backup official must belong to the same unit",
     "account_invalid": "the user's details have errors; correct the marked fields",
+    "accounts_invalid": "the accounts have errors, so none was created; correct the marked rows",
     "accounts_admin_only": "only system administrators manage users",
     "office_hours_format": "office hours %(text)s must look like 09:00-12:00,13:30-17:30",
     "office_hours_order": "office hours %(text)s must be increasing, non-overlapping periods",
@@ -651,6 +653,16 @@ MESSAGES: dict[str, str] = {
     "field_below": "must not be less than %(limit)s",
     "field_after": "must not be after %(limit)s",
     "field_above": "must not be greater than %(limit)s",
+    "field_must_exceed": "must be greater than %(limit)s",
+    "field_must_be_under": "must be less than %(limit)s",
+    "field_one_of": "must be one of %(allowed)s",
+    "field_too_many_items": "at most %(max)s items",
+    "field_too_few_items": "at least %(min)s items",
+    "field_not_a_number": "must be a number",
+    "field_not_a_date_time": "must be a date and time such as 2026-11-23T09:00:00+08:00",
+    "field_not_a_list": "must be a list",
+    "field_not_an_object": "must be a JSON object",
+    "field_invalid": "invalid value (%(detail)s)",
     "expr_attribute_refused": "attribute %(name)s is not allowed",
     "expr_format_refused": "attribute %(name)s is not allowed (use an f-string to format text)",
     "expr_operator_refused": "operator %(operator)s is not allowed",
@@ -663,6 +675,11 @@ MESSAGES: dict[str, str] = {
     "expr_not_compiled": "%(detail)s",
     "expr_failed": "%(error)s: %(detail)s",
     "expr_service_task": "service tasks are not supported",
+
+    # settings
+    "settings_invalid": "invalid setting: %(problems)s",
+    "setting_variable_refused": "%(variable)s=%(value)s (%(problem)s)",
+    "setting_keyword_refused": "Settings(%(setting)s=%(value)s) (%(problem)s)",
 
     # web requests and integrations (file formats)
     "batch_file_field_required": "send the batch as a multipart file field named file (.json or .csv)",
@@ -721,6 +738,8 @@ MESSAGES: dict[str, str] = {
     "query_below_minimum": "query parameter %(field)s must be at least %(minimum)s",
     "query_not_an_integer": "query parameter %(field)s must be an integer",
     "query_too_large": "query parameter %(field)s is too large",
+    "request_invalid": "the request does not fit the API: %(problems)s",
+    "request_field_problem": "%(field)s (%(problem)s)",
     "rule_param_not_a_number": "parameter %(param)s must be a whole number",
     "sheet_missing": "sheet %(sheet)s is missing",
     "sheet_too_many_rows": "the sheet has more than %(max)s rows",

@@ -122,13 +122,13 @@ class AccountService:
         with self.db.transaction() as session:
             # First every account without its backup, so that rows may name each other; then the backups.
             for number, data in enumerate(rows, start=1):
-                errors = {}
+                errors: dict[str, str] = {}
                 raw_id = data.get("id")
                 user_id = raw_id.strip() if isinstance(raw_id, str) else ""
                 if not USER_ID.match(user_id):
-                    errors["id"] = "用户名须为 2–64 位字母、数字或 ._-@"
+                    errors["id"] = Message("account_id_format")
                 elif user_id in ids or session.get(User, user_id) is not None:
-                    errors["id"] = "该用户名已被使用"
+                    errors["id"] = Message("account_id_taken")
                 try:
                     values = self._check(session, {**data, "backup": None}, user_id, errors)
                 except InvalidInput as exc:
@@ -138,7 +138,7 @@ class AccountService:
                 session.add(User(id=user_id, password_hash=hashed, active=True, **values))
                 ids.append(user_id)
             if problems:
-                raise InvalidInput("账号信息有误，没有创建任何账号，请修改标出的内容", errors=problems)
+                raise InvalidInput("accounts_invalid", errors=problems)
             session.flush()
             events = []
             for number, (user_id, data) in enumerate(zip(ids, rows), start=1):
@@ -151,7 +151,7 @@ class AccountService:
                 events.append(trail.event("user_created", self.clock.now(), actor=actor.id, element_id=user_id,
                                           detail=_public(values)))
             if problems:
-                raise InvalidInput("账号信息有误，没有创建任何账号，请修改标出的内容", errors=problems)
+                raise InvalidInput("accounts_invalid", errors=problems)
             trail.append(session, events)
         return [self.get(user_id) for user_id in ids]
 

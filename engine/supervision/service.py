@@ -194,11 +194,11 @@ class SupervisionService:
             case = session.scalar(sa.select(Case).where(Case.id == case_id).with_for_update()) \
                 if isinstance(case_id, int) else None
             if case is None:
-                raise NotFound(f"case {case_id} does not exist")
+                raise NotFound("case_not_found", case=case_id)
             if not may_supervise(actor, case.department):
-                raise PermissionDenied("only a supervisor of this department may do this")
+                raise PermissionDenied("supervisor_only")
             if case.status != "running":
-                raise InvalidState(f"cannot open a supervision item: the case is {case.status}")
+                raise InvalidState("supervision_case_not_running", status=case.status)
             item_id = open_item(session, self.calendars.calendar(), now, kind="overdue_step",
                                 department=case.department, summary=summary, case_id=case.id)
             item = session.get_one(SupervisionItem, item_id)

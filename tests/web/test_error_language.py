@@ -18,7 +18,7 @@ from engine.identity.actors import ENGINE
 from web.messages import describe, error_body
 
 from ..helpers import FIXTURES, open_task
-from .helpers import PageClient, text
+from .helpers import PageClient, auth, text
 
 CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
@@ -195,6 +195,31 @@ def test_api_requests_refused_by_the_engine_answer_in_the_asked_language(app, en
     response = client.post("/api/v1/catalogue/import", headers=token,
                            data={"file": (io.BytesIO(b'{"matters": [{"code": "x"}]}'), "c.json")})
     assert all(CJK.search(e["message"]) for e in response.get_json()["error"]["errors"])
+
+
+def test_a_request_that_breaks_the_contract_is_refused_in_the_asked_language(api):
+    bodies = {}
+    for lang in ("zh", "en"):
+        response = api.post("/api/v1/tasks/x/transfer", headers={**auth(api, "admin"), "Accept-Language": lang},
+                            json={"reason": "出差" * 3000})
+        body = bodies[lang] = response.get_json()["error"]
+        assert response.status_code == 400
+        assert (body["code"], body["reason"], body["field"]) == ("invalid_input", "request_invalid", "to")
+    zh, en = bodies["zh"], bodies["en"]
+    assert zh["fields"] == {"to": "必填", "reason": "不能超过 4000 个字"}
+    assert zh["message"] == "请求不符合接口约定：to（必填）、reason（不能超过 4000 个字）"
+    assert en["fields"] == {"to": "required", "reason": "at most 4000 characters"}
+    assert en["message"] == "the request does not fit the API: to (required), reason (at most 4000 characters)"
+    kind = api.post("/api/v1/cases/1/pause", headers={**auth(api, "admin"), "Accept-Language": "en"},
+                    json={"kind": "nap", "reason": "因故"}).get_json()["error"]
+    assert kind["field"] == "kind" and kind["message"].startswith("the request does not fit the API: kind (must be "
+                                                                   "one of supplement, hearing, ")
+
+
+def test_the_document_describes_reason_and_params(api):
+    detail = api.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["ErrorDetail"]
+    assert {"code", "reason", "message", "params", "field", "fields"} <= set(detail["properties"])
+    assert sorted(detail["required"]) == ["code", "message"]
 
 
 def test_sign_in_refusal_in_both_languages(app):
