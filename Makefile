@@ -8,7 +8,7 @@ FRONTEND := web/frontend
 MODULES  := $(FRONTEND)/node_modules/.installed-stamp
 ASSETS   := web/static/build/.installed-stamp
 SOURCES  := $(shell find $(FRONTEND)/src -type f 2>/dev/null)
-CATALOGS := $(patsubst %.po,%.mo,$(wildcard web/translations/*/LC_MESSAGES/messages.po))
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard web/translations/*/LC_MESSAGES/*.po))
 
 .PHONY: install run check test test-fast bench clean translations
 
@@ -36,10 +36,14 @@ $(ASSETS): $(MODULES) $(FRONTEND)/build.mjs $(FRONTEND)/src $(SOURCES)
 
 install: $(STAMP) $(ASSETS) $(CATALOGS)
 
-# Re-extract the Chinese message ids from web/ and merge them into every catalogue (then translate, `make install`).
+# Re-extract the pages' Chinese message ids from web/ (domain messages) and the engine's reasons with their English
+# wording from engine/errors.py MESSAGES (domain engine), and merge them into every catalogue of that domain (en has
+# messages.po, zh has engine.po); then translate the new entries and `make install`.
 translations: $(STAMP)
 	$(BIN)/pybabel extract -F web/babel.cfg -k _l -k lazy_gettext --sort-by-file --no-wrap -o web/translations/messages.pot web
 	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations --no-wrap
+	$(BIN)/python -m web.messages web/translations/engine.pot
+	$(BIN)/pybabel update -D engine -i web/translations/engine.pot -d web/translations --no-wrap
 
 run: install
 	$(BIN)/shenpi init-db

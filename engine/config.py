@@ -12,12 +12,18 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .errors import EngineError, Message
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "SHENPI_"
 
 
-class InvalidSettings(ValueError):
-    """An environment variable (or a keyword) whose value its setting cannot take."""
+class InvalidSettings(EngineError, ValueError):
+    """An environment variable (or a keyword) whose value its setting cannot take; ``problems`` names each with
+    what its setting expects (pydantic's words)."""
+
+    code = "invalid_settings"
+    status = 500
 
 
 def _variable(name: str) -> AliasChoices:
@@ -80,7 +86,7 @@ class Settings(BaseSettings):
         try:
             super().__init__(**values)
         except ValidationError as exc:
-            raise InvalidSettings(_explain(exc, given=set(values))) from None
+            raise InvalidSettings("settings_invalid", problems=_explain(exc, given=set(values))) from None
 
     @property
     def embedded_broker(self) -> bool:
@@ -94,12 +100,16 @@ def variable_name(field: str) -> str:
     return first if isinstance(first, str) else ENV_PREFIX + field.upper()
 
 
-def _explain(exc: ValidationError, given: set[str]) -> str:
+def _explain(exc: ValidationError, given: set[str]) -> list[Message]:
     problems = []
     for error in exc.errors(include_url=False):
         field = str(error["loc"][0]) if error["loc"] else ""
         if field not in Settings.model_fields:   # reported under the variable's own name
             field = next((name for name in Settings.model_fields if variable_name(name) == field), field)
-        source = f"Settings({field}=" if field in given else variable_name(field) + "="
-        problems.append(f"{source}{error['input']!r}{')' if field in given else ''}: {error['msg'].lower()}")
-    return "invalid setting: " + "; ".join(problems)
+        value, problem = repr(error["input"]), error["msg"].lower()
+        if field in given:
+            problems.append(Message("setting_keyword_refused", setting=field, value=value, problem=problem))
+        else:
+            problems.append(Message("setting_variable_refused", variable=variable_name(field), value=value,
+                                    problem=problem))
+    return problems

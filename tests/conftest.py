@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from engine.bootstrap import Shenpi
+from engine.config import PROJECT_ROOT
 from engine.kernel import clock as clock_module
 
 from .helpers import BACKENDS, START, make_engine, october_figures, publish_five_step
@@ -74,3 +75,19 @@ def october(five_step_engine, clock):
     """The five-step engine with October 2026's known figures for the performance evaluation
     (helpers.october_figures); the case ids on_time, late and running."""
     return october_figures(five_step_engine, clock)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def compiled_catalogues():
+    """The pages and the API word messages from compiled catalogues: compile any .po newer than its .mo (as
+    `make install` does), so tests run right after a catalogue changed."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in (PROJECT_ROOT / "web" / "translations").glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source:
+                catalog = read_po(source, locale=po.parent.parent.name)
+            with mo.open("wb") as target:
+                write_mo(target, catalog, use_fuzzy=True)

@@ -2,6 +2,7 @@
 steps many tests take on a case, and sample data. The fixtures themselves are in the conftest.py files."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -107,6 +108,18 @@ def publish_five_step(engine: Shenpi, content: bytes | None = None) -> Shenpi:
     engine.catalogue.publish(FIVE_STEP_ENTRY, "admin")
     add_people(engine)
     return engine
+
+
+# --- refusals ----------------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def refused(kind, reason: str, **params):
+    """``pytest.raises(kind)`` that also checks the error's reason (and the given params)."""
+    with pytest.raises(kind) as caught:
+        yield caught
+    assert caught.value.reason == reason, caught.value
+    assert {k: caught.value.params.get(k) for k in params} == params, caught.value.params
 
 
 # --- steps on a case of the five-step flow (TEST-0001) -------------------------------------------------------
@@ -305,6 +318,17 @@ def with_forms(content: bytes = FIVE, **task_forms: str) -> bytes:
 
 
 FORMED = with_forms(Task_Accept=ACCEPT_FORM, Task_Review=REVIEW_FORM)
+
+
+def reason_of(message) -> tuple:
+    """A message's reason and params, with nested messages (the options of an enum) as theirs."""
+    return message.reason, {k: [reason_of(v) for v in value] if isinstance(value, list) and value and hasattr(
+        value[0], "reason") else value for k, value in message.params.items()}
+
+
+# The problem of a value of 是否受理 (ACCEPT_FORM) that is none of its options.
+CHOOSE = ("field_choose", {"options": [("field_option", {"label": "受理", "value": "accept"}),
+                                       ("field_option", {"label": "不予受理", "value": "refuse"})]})
 
 
 # --- sample files --------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 from engine.errors import InvalidInput, PermissionDenied
 
 from .extensions import limiter
+from .messages import describe
 from .session import SessionUser, actor, engine, home_endpoint
 
 bp = Blueprint("auth", __name__)
@@ -65,7 +66,7 @@ def login():
         try:
             signed_in = engine().identity.login(form.user_id.data, form.password.data)
         except PermissionDenied as exc:
-            flash(_(exc.message), "error")
+            flash(describe(exc), "error")
         else:
             session.clear()   # a fresh session on privilege change (session fixation)
             login_user(SessionUser(signed_in))
@@ -94,9 +95,9 @@ def register():
         except InvalidInput as exc:
             field = getattr(form, exc.details.get("field", ""), None)
             if field is not None:
-                field.errors = [*field.errors, _(exc.message)]
+                field.errors = [*field.errors, describe(exc)]
             else:
-                flash(_(exc.message), "error")
+                flash(describe(exc), "error")
         else:
             session.clear()
             login_user(SessionUser(created))
@@ -118,7 +119,7 @@ def account():
             try:
                 engine().identity.set_password(actor().id, form.password.data, actor())
             except InvalidInput as exc:
-                form.password.errors = [*form.password.errors, _(exc.message)]
+                form.password.errors = [*form.password.errors, describe(exc)]
             else:
                 flash(_("密码已修改"), "success")
                 return redirect(url_for("auth.account"))
@@ -137,4 +138,7 @@ def language():
 
 
 def select_locale() -> str:
+    """The pages' language is the session's choice (Chinese by default); the API's follows Accept-Language."""
+    if request.path.startswith("/api/"):
+        return request.accept_languages.best_match(LANGUAGES, default="zh")
     return session.get("lang") or "zh"

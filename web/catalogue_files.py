@@ -21,6 +21,5 @@ def export_response(shenpi, actor) -> Response:
 def uploaded_file(shenpi, english: bool = False) -> tuple[bytes, str]:
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        raise InvalidInput("send the catalogue file as multipart form field 'file'" if english
-                           else "请选择要导入的 Excel（.xlsx）或 JSON 文件", field="file")
+        raise InvalidInput("catalogue_file_field_required" if english else "catalogue_file_required", field="file")
     return upload.read(shenpi.settings.max_upload_bytes + 1), upload.filename

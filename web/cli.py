@@ -10,7 +10,7 @@ import click
 
 from engine.kernel import parse_instant
 from engine.config import InvalidSettings, Settings
-from engine.errors import EngineError
+from engine.errors import EngineError, plain
 
 
 def _engine():
@@ -28,7 +28,7 @@ def _upgrade_schema(engine) -> str:
 
 
 def _fail(exc: EngineError):
-    details = {k: v for k, v in exc.details.items()}
+    details = {k: plain(v) for k, v in exc.details.items()}
     where = " ".join(f"{k}={v}" for k, v in details.items())
     raise click.ClickException(f"{exc.code}: {exc.message}" + (f" ({where})" if where else ""))
 

@@ -11,6 +11,8 @@ from werkzeug.exceptions import HTTPException
 
 from engine.errors import EngineError
 
+from .messages import describe, error_body
+
 log = logging.getLogger(__name__)
 
 PAGE_TITLES = {400: "请求有误", 403: "无权访问", 404: "页面不存在", 405: "不支持的操作", 409: "操作冲突",
@@ -41,9 +43,9 @@ def error_page(status: int, message: str):
 def register_error_handlers(app) -> None:
     @app.errorhandler(EngineError)
     def engine_error(exc: EngineError):
-        body = exc.to_dict()
         if not _is_api():
-            return error_page(exc.status, _(exc.message))
+            return error_page(exc.status, describe(exc))
+        body = error_body(exc)
         return error_response(exc.status, body.pop("code"), body.pop("message"), **body)
 
     @app.errorhandler(CSRFError)
@@ -55,17 +57,18 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         status = exc.code or 500
+        defaults = {400: _("请求内容有误。"), 403: _("您无权进行此操作。"), 404: _("您要找的页面不存在。"),
+                    405: _("不支持此操作。"), 413: _("上传的文件超过大小限制。"),
+                    429: _("操作过于频繁，请稍后再试。")}
+        own_words = exc.description and exc.description != type(exc).description and status != 429
+        message = _(exc.description) if own_words else defaults.get(status, _("出错了。"))
         if not _is_api():
-            defaults = {400: _("请求内容有误。"), 403: _("您无权进行此操作。"), 404: _("您要找的页面不存在。"),
-                        405: _("不支持此操作。"), 413: _("上传的文件超过大小限制。"),
-                        429: _("操作过于频繁，请稍后再试。")}
-            own_words = exc.description and exc.description != type(exc).description and status != 429
-            return error_page(status, exc.description if own_words else defaults.get(status, _("出错了。")))
-        return error_response(status, API_CODES.get(status, "http_error"), exc.description or exc.name)
+            return error_page(status, message)
+        return error_response(status, API_CODES.get(status, "http_error"), message)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         log.exception("unhandled error on %s %s", request.method, request.path)
         if _is_api():
-            return error_response(500, "internal_error", "an internal error occurred; it has been logged")
+            return error_response(500, "internal_error", _("服务器内部错误，已记录，请稍后再试。"))
         return error_page(500, _("服务器内部错误，已记录，请稍后再试。"))

@@ -90,23 +90,23 @@ class DocumentService:
                     session.execute(counter.insert().values(department=department, year=year, last=0))
             except sa.exc.IntegrityError:
                 pass   # another transaction created the counter first: take the next number from it
-        raise Conflict("could not allocate a document number; try again")
+        raise Conflict("document_number_busy")
 
     def issue(self, case_id: int, kind: str, actor: Actor, reasons: str | None = None,
               items: list[str] | None = None) -> dict[str, Any]:
         if not isinstance(kind, str) or kind not in KINDS:
-            raise InvalidInput(f"kind must be one of {', '.join(KINDS)}", field="kind")
+            raise InvalidInput("not_one_of", field="kind", allowed=list(KINDS))
         reasons = payloads.opinion(reasons)
         if kind in NEEDS_REASONS and not reasons:
-            raise InvalidInput("this decision must state its reasons", field="reasons")
+            raise InvalidInput("decision_needs_reasons", field="reasons")
         if kind == "supplement_notice" and (not isinstance(items, list) or not items
                                             or not all(isinstance(i, str) and i.strip() for i in items)):
-            raise InvalidInput("list every missing material (items)", field="items")
+            raise InvalidInput("supplement_items_required", field="items")
         now = self.clock.now()
         with self.db.transaction() as session:
             case = require_case_view(session, actor, case_id)
             if not (actor.is_admin or actor.department == case.department):
-                raise PermissionDenied("only the responsible department issues its documents")
+                raise PermissionDenied("document_not_allowed")
             matter = session.get(Matter, case.matter_code)
             year = now.astimezone(SHANGHAI).year
             seq = self._next_number(session, case.department, year)
@@ -141,12 +141,12 @@ class DocumentService:
         try:
             from weasyprint import HTML
         except (ImportError, OSError) as exc:   # WeasyPrint needs Pango from the system
-            raise RenderingUnavailable(f"PDF rendering is not available on this server: {exc}") from None
+            raise RenderingUnavailable("pdf_unavailable", detail=str(exc)) from None
 
         with self.db.reading() as session:
             document = session.get(IssuedDocument, document_id)
             if document is None:
-                raise NotFound(f"document {document_id} does not exist")
+                raise NotFound("document_not_found", document=document_id)
             require_case_view(session, actor, document.case_id)
             content = dict(document.content)
         paragraphs, closing = _paragraphs(document.kind, content["matter"], content["case_number"],
@@ -175,7 +175,7 @@ class DocumentService:
         with self.db.reading() as session:
             licence = session.get(Licence, str(code).strip().upper()) if isinstance(code, str) else None
             if licence is None:
-                raise NotFound("no licence has this verification code")
+                raise NotFound("licence_not_found")
             return {"code": licence.code, "matter": licence.matter_name, "department": licence.department,
                     "holder": mask_name(licence.holder), "issued_at": licence.issued_at.isoformat(),
                     "status": "revoked" if licence.revoked_at else "valid",
@@ -187,21 +187,21 @@ class DocumentService:
             require_case_view(session, actor, case_id)
             code = session.scalar(sa.select(Licence.code).where(Licence.case_id == case_id))
         if code is None:
-            raise NotFound("this case has no licence")
+            raise NotFound("case_has_no_licence")
         return self.verify(code)
 
     def revoke(self, code: str, actor: Actor, reason: str | None) -> dict[str, Any]:
         reason = payloads.opinion(reason)
         if not reason:
-            raise InvalidInput("a reason is required to revoke a licence", field="reason")
+            raise InvalidInput("revocation_reason_required", field="reason")
         with self.db.transaction() as session:
             licence = session.get(Licence, str(code).upper(), with_for_update=True)
             if licence is None:
-                raise NotFound("no licence has this verification code")
+                raise NotFound("licence_not_found")
             if not (actor.is_admin or actor.department == licence.department):
-                raise PermissionDenied("only the issuing department may revoke this licence")
+                raise PermissionDenied("revoke_not_allowed")
             if licence.revoked_at is not None:
-                raise InvalidState("the licence is already revoked")
+                raise InvalidState("licence_already_revoked")
             licence.revoked_at, licence.revoked_reason = self.clock.now(), reason
             trail.append_case_events(session, licence.case_id, [trail.event(
                 "licence_revoked", self.clock.now(), case_id=licence.case_id, actor=actor.id,

@@ -9,6 +9,8 @@ import io
 import zipfile
 from dataclasses import dataclass
 
+from ..errors import Message
+
 
 @dataclass(frozen=True)
 class FileType:
@@ -17,25 +19,25 @@ class FileType:
     extensions: tuple[str, ...]
 
 
-PDF = FileType("application/pdf", "PDF", (".pdf",))
-JPEG = FileType("image/jpeg", "JPEG 图片", (".jpg", ".jpeg"))
-PNG = FileType("image/png", "PNG 图片", (".png",))
-OFD = FileType("application/ofd", "OFD 版式文件", (".ofd",))
-DOCX = FileType("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word 文档（DOCX）",
+PDF = FileType("application/pdf", Message("file_type_pdf"), (".pdf",))
+JPEG = FileType("image/jpeg", Message("file_type_jpeg"), (".jpg", ".jpeg"))
+PNG = FileType("image/png", Message("file_type_png"), (".png",))
+OFD = FileType("application/ofd", Message("file_type_ofd"), (".ofd",))
+DOCX = FileType("application/vnd.openxmlformats-officedocument.wordprocessingml.document", Message("file_type_docx"),
                 (".docx",))
-XLSX = FileType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel 表格（XLSX）", (".xlsx",))
-TEXT = FileType("text/plain; charset=utf-8", "纯文本（UTF-8）", (".txt",))
+XLSX = FileType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Message("file_type_xlsx"), (".xlsx",))
+TEXT = FileType("text/plain; charset=utf-8", Message("file_type_text"), (".txt",))
 ALLOWED = (PDF, JPEG, PNG, OFD, DOCX, XLSX, TEXT)
-ALLOWED_LABELS = "、".join(t.label for t in ALLOWED)
+ALLOWED_LABELS = [t.label for t in ALLOWED]
 
 # Content that is refused, named so the refusal can say what the file really is.
 _REFUSED_MAGIC = (
-    (b"\x7fELF", "可执行程序（ELF）"), (b"MZ", "可执行程序（Windows PE）"),
-    (b"\xfe\xed\xfa\xce", "可执行程序（Mach-O）"), (b"\xfe\xed\xfa\xcf", "可执行程序（Mach-O）"),
-    (b"\xce\xfa\xed\xfe", "可执行程序（Mach-O）"), (b"\xcf\xfa\xed\xfe", "可执行程序（Mach-O）"),
-    (b"\xca\xfe\xba\xbe", "可执行程序或 Java 类文件"), (b"#!", "脚本"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "旧版 Office 文档（可能含宏）"), (b"Rar!", "RAR 压缩包"),
-    (b"7z\xbc\xaf\x27\x1c", "7z 压缩包"), (b"\x1f\x8b", "gzip 压缩包"), (b"GIF8", "GIF 图片"),
+    (b"\x7fELF", Message("file_type_elf")), (b"MZ", Message("file_type_windows_pe")),
+    (b"\xfe\xed\xfa\xce", Message("file_type_mach_o")), (b"\xfe\xed\xfa\xcf", Message("file_type_mach_o")),
+    (b"\xce\xfa\xed\xfe", Message("file_type_mach_o")), (b"\xcf\xfa\xed\xfe", Message("file_type_mach_o")),
+    (b"\xca\xfe\xba\xbe", Message("file_type_java_class")), (b"#!", Message("file_type_script")),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", Message("file_type_old_office")), (b"Rar!", Message("file_type_rar")),
+    (b"7z\xbc\xaf\x27\x1c", Message("file_type_7z")), (b"\x1f\x8b", Message("file_type_gzip")), (b"GIF8", Message("file_type_gif")),
 )
 _MANIFEST_LIMIT = 1024 * 1024
 _DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
@@ -57,7 +59,7 @@ def detect(content: bytes) -> tuple[FileType | None, str]:
             return None, label
     if _is_text(content):
         return TEXT, TEXT.label
-    return None, "无法识别的二进制内容"
+    return None, Message("file_type_unknown_binary")
 
 
 def _zip_type(content: bytes) -> tuple[FileType | None, str]:
@@ -68,17 +70,17 @@ def _zip_type(content: bytes) -> tuple[FileType | None, str]:
                 return OFD, OFD.label
             info = archive.NameToInfo.get("[Content_Types].xml")
             if info is None or info.file_size > _MANIFEST_LIMIT:
-                return None, "ZIP 压缩包"
+                return None, Message("file_type_zip")
             manifest = archive.read(info).decode("utf-8", "replace")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, NotImplementedError, EOFError):
-        return None, "损坏的 ZIP 文件"
+        return None, Message("file_type_broken_zip")
     if any(name.lower().endswith("vbaproject.bin") for name in names):
-        return None, "含宏的 Office 文档"
+        return None, Message("file_type_office_macros")
     if _DOCX_MAIN in manifest:
         return DOCX, DOCX.label
     if _XLSX_MAIN in manifest:
         return XLSX, XLSX.label
-    return None, "其他 Office 文档或 ZIP 压缩包"
+    return None, Message("file_type_other_zip")
 
 
 def _is_text(content: bytes) -> bool:

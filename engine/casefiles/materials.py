@@ -58,16 +58,16 @@ class MaterialService:
         clock resumes in the same transaction. attachment: an official who may act on the open step ``task_id``.
         """
         if kind not in KINDS:
-            raise InvalidInput(f"kind must be one of {', '.join(KINDS)}", field="kind")
+            raise InvalidInput("not_one_of", field="kind", allowed=list(KINDS))
         if kind == "supplement":
             return self._supplement(case_id, files, actor, slot)
         now = self.clock.now()
         with self.db.transaction() as session:
             case = session.scalar(sa.select(Case).where(Case.id == case_id).with_for_update())
             if case is None:
-                raise NotFound(f"case {case_id} does not exist")
+                raise NotFound("case_not_found", case=case_id)
             if case.status != "running":
-                raise InvalidState(f"case {case.number} has ended")
+                raise InvalidState("case_ended", number=case.number)
             if kind == "application":
                 self._check_application(case, actor)
             else:
@@ -89,9 +89,9 @@ class MaterialService:
             case = ctx.connection.execute(sa.select(_cases.c.created_by, _cases.c.paused_since, _cases.c.pause_kind)
                                           .where(_cases.c.id == case_id)).one()
             if case.created_by != actor.id:
-                raise PermissionDenied("only the case's applicant may supplement its materials (补正)")
+                raise PermissionDenied("supplement_not_allowed")
             if case.paused_since is None or case.pause_kind != "supplement":
-                raise InvalidState("no supplement notice (补正) is pending for this case")
+                raise InvalidState("no_supplement_pending")
             views = self.record_in(ctx, files, "supplement", slot)
             self.case_clock.resume_in(ctx, f"申请人提交补正材料 {len(views)} 份")
         return views
@@ -100,17 +100,17 @@ class MaterialService:
     def _check_application(case: Case, actor: Actor) -> None:
         official = actor.department == case.department and not actor.is_supervisor
         if case.created_by != actor.id and not official:
-            raise PermissionDenied("only the applicant or the responsible department adds application materials")
+            raise PermissionDenied("application_materials_not_allowed")
         if case.accepted_at is not None:
-            raise InvalidState("the application has been accepted: further materials come by supplement (补正)")
+            raise InvalidState("application_already_accepted")
 
     @staticmethod
     def _check_attachment(session: Session, case: Case, task_id: str | None, actor: Actor) -> None:
         record = session.get(TaskRecord, str(task_id)) if isinstance(task_id, str) and task_id else None
         if record is None or record.case_id != case.id:
-            raise InvalidInput("an attachment names an open step of this case (task)", field="task")
+            raise InvalidInput("attachment_needs_open_step", field="task")
         if record.state != "open":
-            raise InvalidState(f"step {record.name} is {record.state}")
+            raise InvalidState("step_closed", step=record.name, state=record.state)
         require_task_access(actor, record.department, record.post, record.assignee)
 
     def record(self, session: Executor, case_id: int, matter_code: str, files: Files, actor_id: str, kind: str,
@@ -139,14 +139,14 @@ class MaterialService:
     def _admit(self, files: object, slot: str | None) -> list[tuple[Upload, str | None]]:
         items: list[tuple[Upload, str | None]]
         if not isinstance(files, (list, tuple)) or not files:
-            raise InvalidInput("send at least one file", field="files")
+            raise InvalidInput("files_required", field="files")
         items = []
         for item in files:
             if not isinstance(item, (list, tuple)) or len(item) not in (2, 3):
-                raise InvalidInput("each file is (filename, content) or (filename, content, slot)", field="files")
+                raise InvalidInput("file_item_format", field="files")
             item_slot = item[2] if len(item) == 3 and item[2] is not None else slot
             if item_slot is not None and (not isinstance(item_slot, str) or not item_slot.strip()):
-                raise InvalidInput("slot must name a material of the service guide", field="slot")
+                raise InvalidInput("slot_invalid", field="slot")
             items.append((admit(item[0], item[1], self.max_file_bytes), item_slot.strip() if item_slot else None))
         return items
 
@@ -156,23 +156,22 @@ class MaterialService:
         if not named:
             return
         if kind == "attachment":
-            raise InvalidInput("an official's attachment does not fill a material of the service guide", field="slot")
+            raise InvalidInput("attachment_with_slot", field="slot")
         entry = session.execute(sa.select(Matter.entry).where(Matter.code == matter_code)).scalar() or {}
         listed = {m.get("name") for m in entry.get("materials", [])}
         unknown = sorted(named - listed)
         if unknown:
-            raise InvalidInput(f"办事指南未列出材料：{'、'.join(unknown)}", field="slot")
+            raise InvalidInput("materials_not_in_guide", field="slot", materials=unknown)
 
     def _check_case_limits(self, session: Executor, case_id: int, uploads: builtins.list[Upload]) -> None:
         count, total = session.execute(sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(_materials.c.size), 0))
                                        .where(_materials.c.case_id == case_id)).one()
         if count + len(uploads) > self.max_case_files:
-            raise InvalidInput(f"一个办件最多 {self.max_case_files} 份材料（已有 {count} 份，本次 {len(uploads)} 份）",
-                               field="files", limit=self.max_case_files)
+            raise InvalidInput("too_many_case_files", field="files", limit=self.max_case_files, count=count,
+                               adding=len(uploads))
         adding = sum(u.size for u in uploads)
         if total + adding > self.max_case_bytes:
-            raise TooLarge(f"一个办件的材料合计不超过 {self.max_case_bytes} 字节（已有 {total}，本次 {adding}）",
-                           limit=self.max_case_bytes)
+            raise TooLarge("case_files_too_large", limit=self.max_case_bytes, total=total, adding=adding)
 
     # --- reading ----------------------------------------------------------------------------------
     def list(self, case_id: int, actor: Actor) -> dict[str, Any]:
@@ -202,7 +201,7 @@ class MaterialService:
         with self.db.reading() as session:
             material = session.get(Material, material_id)
             if material is None:
-                raise NotFound(f"material {material_id} does not exist")
+                raise NotFound("material_not_found", material=material_id)
             require_case_view(session, actor, material.case_id)
         return material_view(material.id, _columns(material)), self.store.get(material.sha256)
 

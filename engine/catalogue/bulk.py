@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from ..trail import chain as trail
 from .service import EDITABLE, merged_entry, validate_entry
 from .rules import fee_problem, material_problem
-from ..errors import InvalidCatalogue, InvalidInput, PermissionDenied
+from ..errors import InvalidCatalogue, InvalidInput, Message, PermissionDenied
 from ..identity.actors import Actor
 from ..models import Matter
 
@@ -26,11 +26,14 @@ EXPORTED = (*IMPORTED, "free", "process_file")
 MAX_ENTRIES = 2000
 MAX_ERRORS = 500
 LABELS = {
-    "code": "事项编码", "key": "流程标识", "name": "事项名称", "department": "实施单位", "type": "事项类型",
-    "summary": "事项概述", "legal_basis": "设定依据", "conditions": "受理条件", "materials": "申请材料",
-    "fees": "收费项目", "statutory_limit_days": "法定时限", "promised_limit_days": "承诺时限",
-    "handling": "办件类型", "star_level": "网上办理星级", "online_depth": "网上办理深度", "free": "是否免费",
-    "process_file": "流程文件",
+    "code": Message("matter_field_code"), "key": Message("matter_field_key"), "name": Message("matter_field_name"),
+    "department": Message("matter_field_department"), "type": Message("matter_field_type"),
+    "summary": Message("matter_field_summary"), "legal_basis": Message("matter_field_legal_basis"),
+    "conditions": Message("matter_field_conditions"), "materials": Message("matter_field_materials"),
+    "fees": Message("matter_field_fees"), "statutory_limit_days": Message("matter_field_statutory_limit_days"),
+    "promised_limit_days": Message("matter_field_promised_limit_days"), "handling": Message("matter_field_handling"),
+    "star_level": Message("matter_field_star_level"), "online_depth": Message("matter_field_online_depth"),
+    "free": Message("matter_field_free"), "process_file": Message("matter_field_process_file"),
 }
 
 
@@ -62,7 +65,7 @@ class CatalogueBulk:
     def entries(self, actor: Actor, department: str | None = None) -> list[dict[str, Any]]:
         """Every published entry (or one department's), with every field an import reads back."""
         if not (actor.is_admin or actor.is_supervisor):
-            raise PermissionDenied("只有系统管理员和监管人员可以导出事项目录")
+            raise PermissionDenied("catalogue_export_not_allowed")
         query = sa.select(Matter).where(Matter.published.is_(True)).order_by(Matter.department, Matter.code)
         if department:
             query = query.where(Matter.department == department)
@@ -74,17 +77,17 @@ class CatalogueBulk:
         """Publish every new or changed row as a new version; ``source`` names the file (``filename``, ``format``,
         ``sha256``); ``errors`` are what the reader could not read. Raises InvalidCatalogue with every error."""
         if not actor.is_admin:
-            raise PermissionDenied("只有系统管理员可以导入事项目录")
+            raise PermissionDenied("catalogue_import_not_allowed")
         errors = list(errors)
         if len(rows) > MAX_ENTRIES:
-            raise InvalidInput(f"一次最多导入 {MAX_ENTRIES} 个事项")
+            raise InvalidInput("too_many_matters", max=MAX_ENTRIES)
         if not rows and not errors:
-            errors.append(import_error({"location": "文件"}, None, "文件中没有事项"))
+            errors.append(import_error({"location": Message("location_file")}, None, Message("file_has_no_matters")))
         note = f"批量导入：{source.get('filename') or '目录文件'}"[:500]
         with self.db.transaction() as session:
             prepared = self._check_all(session, rows, errors)
             if errors:
-                raise InvalidCatalogue(f"导入文件有 {len(errors)} 处错误，未导入任何事项",
+                raise InvalidCatalogue("catalogue_file_has_errors", count=len(errors),
                                        errors=errors[:MAX_ERRORS], error_count=len(errors))
             result: dict[str, list[dict[str, Any]]] = {"new": [], "changed": [], "unchanged": []}
             for existing, entry in prepared:
@@ -109,11 +112,11 @@ class CatalogueBulk:
             changes = {name: row.entry[name] for name in IMPORTED if name in row.entry}
             code, key = changes.get("code"), changes.get("key")
             if isinstance(code, str) and code in codes:
-                found.append(import_error(row.where, "code", f"事项编码“{code}”在文件中重复（另见{codes[code]}）", code))
+                found.append(import_error(row.where, "code", Message("matter_code_repeated", code=code, other=codes[code]), code))
             elif isinstance(code, str):
                 codes[code] = row.where.get("location", "")
             if isinstance(key, str) and key in keys and keys[key][0] != code:
-                found.append(import_error(row.where, "key", f"流程“{key}”已由文件中的事项“{keys[key][0]}”使用", code))
+                found.append(import_error(row.where, "key", Message("process_key_repeated", key=key, matter=keys[key][0]), code))
             elif isinstance(key, str):
                 keys[key] = (code, row.where.get("location", ""))
             problems, definition = self.catalogue.check(session, changes)
@@ -140,7 +143,7 @@ class CatalogueBulk:
             if name in ("materials", "fees") and isinstance(changes.get(name), list) and changes[name]:
                 continue
             if changes.get(name) in (None, "", []):
-                message = f"缺少{LABELS.get(name, name)}"
+                message = Message("matter_field_missing", label=LABELS.get(name, name))
             found.append(import_error(row.where, name, message, code))
         for name, problem in (("materials", material_problem), ("fees", fee_problem)):
             items = changes.get(name)
@@ -154,10 +157,10 @@ class CatalogueBulk:
                     found.append(import_error(where, name, text, code))
         summary = changes.get("summary")
         if summary is not None and (not isinstance(summary, str) or len(summary) > 2000):
-            found.append(import_error(row.where, "summary", "事项概述须为 2000 字以内的文字", code))
+            found.append(import_error(row.where, "summary", Message("summary_too_long"), code))
         depth = changes.get("online_depth")
         if depth is not None and (not isinstance(depth, int) or isinstance(depth, bool) or not 1 <= depth <= 4):
-            found.append(import_error(row.where, "online_depth", "网上办理深度须为 1–4 级", code))
+            found.append(import_error(row.where, "online_depth", Message("online_depth_range"), code))
         return found
 
 
@@ -167,11 +170,11 @@ def _free_errors(row: ImportRow, changes: dict[str, Any]) -> list[dict[str, Any]
     if free is None:
         return []
     if not isinstance(free, bool):
-        return [import_error(row.where, "free", "是否免费须为“是”或“否”", code)]
+        return [import_error(row.where, "free", Message("free_yes_or_no"), code)]
     if free and fees:
-        return [import_error(row.where, "free", "标为免费的事项不得列出收费项目", code)]
+        return [import_error(row.where, "free", Message("free_with_fees"), code)]
     if not free and not fees:
-        return [import_error(row.where, "fees", "收费事项须列出收费项目、收费标准和收费依据", code)]
+        return [import_error(row.where, "fees", Message("fees_missing"), code)]
     return []
 
 

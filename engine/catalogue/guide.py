@@ -66,5 +66,5 @@ class GuideService:
         with self.db.reading() as session:
             matter = session.get(Matter, code) if isinstance(code, str) else None
             if matter is None or not matter.published:
-                raise NotFound(f"matter {code!r} is not in the published catalogue")
+                raise NotFound("matter_not_published", matter=code)
             return self.repository.latest(session, matter.process_key).xml

@@ -1,9 +1,11 @@
-"""Rules an edited catalogue entry must meet, reported per field in Chinese so a form can show them all."""
+"""Rules an edited catalogue entry must meet, reported per field (as messages) so a form can show them all."""
 from __future__ import annotations
 
 import re
 from collections.abc import Collection
 from typing import Any
+
+from ..errors import Message
 
 CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{2,63}$")
 KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,99}$")
@@ -22,33 +24,33 @@ def check_entry(entry: dict[str, Any], types: Collection[str], handling: Collect
     """Field → message for every rule ``entry`` breaks; empty when it may be published."""
     errors: dict[str, str] = {}
     if not isinstance(entry.get("code"), str) or not CODE.match(entry["code"]):
-        errors["code"] = "事项编码须为 3–64 位字母、数字、- 或 _"
+        errors["code"] = Message("matter_code_format")
     if not isinstance(entry.get("key"), str) or not KEY.match(entry["key"]):
-        errors["key"] = "流程标识须为字母、数字或下划线"
+        errors["key"] = Message("process_key_format")
     if _text(entry.get("name"), 200) is None:
-        errors["name"] = "请填写事项名称（200 字以内）"
+        errors["name"] = Message("matter_name_required")
     if _text(entry.get("department"), 200) is None:
-        errors["department"] = "请选择实施单位"
+        errors["department"] = Message("matter_department_required")
     if entry.get("type") not in types:
-        errors["type"] = "请选择事项类型"
+        errors["type"] = Message("matter_type_required")
     if entry.get("handling") not in handling:
-        errors["handling"] = "请选择办件类型"
+        errors["handling"] = Message("matter_handling_required")
     star = entry.get("star_level")
     if not isinstance(star, int) or isinstance(star, bool) or not 1 <= star <= 5:
-        errors["star_level"] = "网上办理星级须为 1–5"
+        errors["star_level"] = Message("star_level_range")
     statutory, promised = _days(entry.get("statutory_limit_days")), _days(entry.get("promised_limit_days"))
     if statutory is None:
-        errors["statutory_limit_days"] = f"法定时限须为 0–{MAX_LIMIT_DAYS} 个工作日"
+        errors["statutory_limit_days"] = Message("statutory_limit_range", max=MAX_LIMIT_DAYS)
     if promised is None:
-        errors["promised_limit_days"] = f"承诺时限须为 0–{MAX_LIMIT_DAYS} 个工作日"
+        errors["promised_limit_days"] = Message("promised_limit_range", max=MAX_LIMIT_DAYS)
     elif statutory is not None and promised > statutory:
-        errors["promised_limit_days"] = "承诺时限不得超过法定时限"
+        errors["promised_limit_days"] = Message("promised_over_statutory")
     if entry.get("handling") == "即办件" and promised not in (None, 0, 1):
-        errors.setdefault("promised_limit_days", "即办件的承诺时限不超过 1 个工作日")
-    for name, label in (("legal_basis", "设定依据"), ("conditions", "受理条件")):
+        errors.setdefault("promised_limit_days", Message("immediate_limit"))
+    for name, message in (("legal_basis", Message("legal_basis_lines")), ("conditions", Message("conditions_lines"))):
         lines = entry.get(name)
         if not isinstance(lines, list) or not lines or any(_text(line, 500) is None for line in lines):
-            errors[name] = f"请逐行填写{label}（至少一行，每行 500 字以内）"
+            errors[name] = message
     errors.update(_materials_errors(entry.get("materials")))
     errors.update(_fees_errors(entry.get("fees", [])))
     return errors
@@ -56,7 +58,7 @@ def check_entry(entry: dict[str, Any], types: Collection[str], handling: Collect
 
 def _materials_errors(materials: object) -> dict[str, str]:
     if not isinstance(materials, list) or not materials:
-        return {"materials": "请至少列出一项申请材料"}
+        return {"materials": Message("materials_required")}
     for index, material in enumerate(materials, start=1):
         problem = material_problem(index, material)
         if problem:
@@ -67,18 +69,18 @@ def _materials_errors(materials: object) -> dict[str, str]:
 def material_problem(index: int, material: object) -> str | None:
     """What is wrong with the ``index``-th (from 1) material of an entry, or None."""
     if not isinstance(material, dict) or _text(material.get("name"), 200) is None:
-        return f"第 {index} 项材料缺少名称"
+        return Message("material_name_missing", index=index)
     copies = material.get("copies")
     if not isinstance(copies, int) or isinstance(copies, bool) or not 1 <= copies <= 99:
-        return f"第 {index} 项材料（{material['name']}）的份数须为 1–99"
+        return Message("material_copies_range", index=index, name=material["name"])
     if not isinstance(material.get("required"), bool):
-        return f"第 {index} 项材料须注明是否必需"
+        return Message("material_required_flag", index=index)
     return None
 
 
 def _fees_errors(fees: object) -> dict[str, str]:
     if not isinstance(fees, list):
-        return {"fees": "收费项目格式有误"}
+        return {"fees": Message("fees_format")}
     for index, fee in enumerate(fees, start=1):
         problem = fee_problem(index, fee)
         if problem:
@@ -89,9 +91,9 @@ def _fees_errors(fees: object) -> dict[str, str]:
 def fee_problem(index: int, fee: object) -> str | None:
     """What is wrong with the ``index``-th (from 1) fee of an entry, or None: every fee needs its legal basis."""
     if not isinstance(fee, dict) or _text(fee.get("item"), 200) is None:
-        return f"第 {index} 项收费缺少项目名称"
+        return Message("fee_item_missing", index=index)
     if _text(fee.get("standard"), 200) is None:
-        return f"收费项目“{fee['item']}”缺少收费标准（金额）"
+        return Message("fee_standard_missing", item=fee["item"])
     if _text(fee.get("basis"), 500) is None:
-        return f"收费项目“{fee['item']}”没有收费依据，不得收费"
+        return Message("fee_basis_missing", item=fee["item"])
     return None

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from ..trail import chain as trail
 from .rules import check_entry
 from ..kernel.db import where_given
-from ..errors import InvalidInput, NotFound, PermissionDenied
+from ..errors import InvalidInput, Message, NotFound, PermissionDenied
 from ..identity.actors import Actor, split_lane
 from ..models import Department, Matter, MatterVersion, ProcessDefinition
 from ..kernel.paging import PageArg, page_of_list
@@ -34,21 +34,21 @@ EDITABLE = ("code", "key", "name", "department", "type", "legal_basis", "conditi
 def validate_entry(entry: dict[str, Any], source: str = "entry") -> dict[str, Any]:
     for field, kind in REQUIRED.items():
         if field not in entry:
-            raise InvalidInput(f"{source}: missing field {field!r}", field=field)
+            raise InvalidInput("entry_field_missing", field=field, source=source)
         if not isinstance(entry[field], kind):
-            raise InvalidInput(f"{source}: field {field!r} must be {kind.__name__}", field=field)
+            raise InvalidInput("entry_field_type", field=field, source=source, type=kind.__name__)
     if entry["handling"] not in HANDLING:
-        raise InvalidInput(f"{source}: handling must be one of {'/'.join(HANDLING)}", field="handling")
+        raise InvalidInput("entry_not_one_of", field="handling", source=source, allowed=list(HANDLING))
     if not 1 <= entry["star_level"] <= 5:
-        raise InvalidInput(f"{source}: star_level must be between 1 and 5", field="star_level")
+        raise InvalidInput("entry_star_level", field="star_level", source=source)
     if entry["promised_limit_days"] < 0 or entry["statutory_limit_days"] < entry["promised_limit_days"]:
-        raise InvalidInput(f"{source}: the promised limit must not exceed the statutory limit", field="promised_limit_days")
+        raise InvalidInput("entry_promised_over_statutory", field="promised_limit_days", source=source)
     from ..runtime.escalation import validate_config
 
     validate_config(entry.get("escalation"), source)
     for fee in entry.get("fees", []):
         if not fee.get("basis"):
-            raise InvalidInput(f"{source}: fee {fee.get('item')!r} has no legal basis", field="fees")
+            raise InvalidInput("entry_fee_without_basis", field="fees", source=source, item=fee.get("item"))
     return entry
 
 
@@ -59,7 +59,7 @@ def load_entries(directory: Path) -> list[dict[str, Any]]:
             try:
                 entry = tomllib.load(handle)
             except tomllib.TOMLDecodeError as exc:
-                raise InvalidInput(f"{path.name}: {exc}") from None
+                raise InvalidInput("toml_invalid", source=path.name, detail=str(exc)) from None
         entries.append(validate_entry(entry, path.name))
     return entries
 
@@ -77,7 +77,7 @@ class CatalogueService:
             content = (Path(directory) / entry["process_file"]).read_bytes()
             definition = self.repository.deploy(content, entry["process_file"], actor=actor)
             if definition["key"] != entry["key"]:
-                raise InvalidInput(f"{entry['process_file']}: process id {definition['key']!r} differs from key {entry['key']!r}")
+                raise InvalidInput("process_id_differs", source=entry["process_file"], process=definition["key"], key=entry["key"])
             self.publish(entry, actor)
             results.append({"code": entry["code"], "name": entry["name"], "definition": definition})
         return results
@@ -122,19 +122,19 @@ class CatalogueService:
             existing = session.get(Matter, changes.get("code")) if isinstance(changes.get("code"), str) else None
             errors, definition = self.check(session, changes)
             if new and existing is not None:
-                errors["code"] = "该事项编码已存在"
+                errors["code"] = Message("matter_code_taken")
             if not new and existing is None:
-                raise NotFound(f"事项 {changes.get('code')} 不存在")
+                raise NotFound("matter_not_found", matter=changes.get("code"))
             if note is not None and len(note) > 500:
-                errors["note"] = "变更说明不超过 500 字"
+                errors["note"] = Message("change_note_too_long")
             if errors:
-                raise InvalidInput("事项信息有误，请修改标出的内容", errors=errors)
+                raise InvalidInput("matter_invalid", errors=errors)
             assert definition is not None   # check reports a key without a deployed process
             entry = merged_entry(existing, changes, definition)
             validate_entry(entry, changes["code"])
             version = self._publish(session, entry, actor.id, (note or "").strip() or "发布新版本")
             if version is None:
-                raise InvalidInput("内容没有变化，无需发布新版本")
+                raise InvalidInput("matter_unchanged")
             return version
 
     def check(self, session: Session, changes: dict[str, Any]) -> tuple[dict[str, str], ProcessDefinition | None]:
@@ -144,16 +144,16 @@ class CatalogueService:
         department = changes.get("department")
         if "department" not in errors and session.scalar(sa.select(Department.id).where(
                 Department.name == department, Department.active.is_(True))) is None:
-            errors["department"] = f"单位“{department}”不存在或已停用"
+            errors["department"] = Message("department_inactive", department=department)
         definition = None
         if "key" not in errors:
             definition = session.scalar(sa.select(ProcessDefinition).where(
                 ProcessDefinition.key == changes["key"]).order_by(ProcessDefinition.version.desc()).limit(1))
             if definition is None:
-                errors["key"] = f"流程“{changes['key']}”尚未部署"
+                errors["key"] = Message("process_not_deployed", key=changes["key"])
             elif session.scalar(sa.select(Matter.code).where(
                     Matter.key == changes["key"], Matter.code != str(changes.get("code")))) is not None:
-                errors["key"] = "该流程已由另一事项使用"
+                errors["key"] = Message("process_used_by_other_matter")
         return errors, definition
 
     def withdraw(self, code: str, reason: str, actor: Actor) -> None:
@@ -161,13 +161,13 @@ class CatalogueService:
         _require_admin(actor)
         reason = reason.strip() if isinstance(reason, str) else ""
         if not 2 <= len(reason) <= 500:
-            raise InvalidInput("请填写停办原因（2–500 字）", field="reason")
+            raise InvalidInput("withdraw_reason_required", field="reason")
         with self.db.transaction() as session:
             matter = session.get(Matter, code)
             if matter is None:
-                raise NotFound(f"事项 {code} 不存在")
+                raise NotFound("matter_not_found", matter=code)
             if not matter.published:
-                raise InvalidInput("该事项已停办")
+                raise InvalidInput("matter_already_withdrawn")
             matter.published = False
             version = session.scalar(sa.select(sa.func.max(MatterVersion.version)).where(MatterVersion.code == code))
             now = self.clock.now()
@@ -205,7 +205,7 @@ class CatalogueService:
         with self.db.reading() as session:
             matter = session.get(Matter, code)
             if matter is None:
-                raise NotFound(f"事项 {code} 不存在")
+                raise NotFound("matter_not_found", matter=code)
             history = [{"version": v.version, "kind": v.kind, "note": v.note, "actor": v.actor, "at": v.at}
                        for v in session.scalars(sa.select(MatterVersion).where(MatterVersion.code == code)
                                                 .order_by(MatterVersion.id.desc()))]
@@ -246,7 +246,7 @@ class CatalogueService:
         with self.db.reading() as session:
             matter = session.get(Matter, code)
             if matter is None or not matter.published:
-                raise NotFound(f"matter {code!r} is not in the published catalogue")
+                raise NotFound("matter_not_published", matter=code)
             return {**matter.entry, **summary(matter)}
 
 
@@ -271,4 +271,4 @@ def summary(matter: Matter) -> dict[str, Any]:
 
 def _require_admin(actor: Actor) -> None:
     if not actor.is_admin:
-        raise PermissionDenied("只有系统管理员可以维护事项目录")
+        raise PermissionDenied("catalogue_admin_only")

@@ -19,7 +19,7 @@ def scope_units(actor: Actor) -> tuple[str, ...] | None:
     if actor.oversees_all:
         return None
     if not actor.is_supervisor:
-        raise PermissionDenied("the supervision cockpit is for supervisors (电子监察员、系统监管员)")
+        raise PermissionDenied("cockpit_supervisors_only")
     return units_seen(actor)
 
 

@@ -124,7 +124,7 @@ class Cockpit:
               per_page: PageArg = 20, record: bool = True) -> dict[str, Any]:
         """Running cases with a warning light (red and yellow unless ``light`` names one), most urgent first."""
         if light and light not in LIST_LIGHTS:
-            raise InvalidInput(f"light must be one of {', '.join(LIST_LIGHTS)}", field="light")
+            raise InvalidInput("not_one_of", field="light", allowed=list(LIST_LIGHTS))
         units = scope_units(actor)
         page, per_page = page_bounds(page, per_page)
         lights = (light,) if light else (RED, YELLOW)
@@ -147,7 +147,7 @@ class Cockpit:
                 per_page: PageArg = 20, record: bool = True) -> dict[str, Any]:
         """Open correction signals, newest first."""
         if colour and colour not in SIGNAL_COLOURS:
-            raise InvalidInput("colour must be yellow or red", field="colour")
+            raise InvalidInput("not_one_of", field="colour", allowed=list(SIGNAL_COLOURS))
         units = scope_units(actor)
         page, per_page = page_bounds(page, per_page)
         query = in_scope(sa.select(Signal.id).where(Signal.status == "open"), Signal.department, units, department)

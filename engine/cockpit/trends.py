@@ -44,7 +44,7 @@ class CockpitTrends:
         """Per day: cases started, ended, ended after their promised limit, signals raised (yellow, red)."""
         units = scope_units(actor)
         if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_DAYS:
-            raise InvalidInput(f"days must be a whole number from 1 to {MAX_DAYS}", field="days")
+            raise InvalidInput("whole_number_range", field="days", low=1, high=MAX_DAYS)
         today = self.clock.now().astimezone(SHANGHAI).date()
         first = today - _dt.timedelta(days=days - 1)
         start, end = _local_midnight(first), _local_midnight(today + _dt.timedelta(days=1))

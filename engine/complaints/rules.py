@@ -82,7 +82,7 @@ def may_supervise(actor: Actor, complaint: Complaint) -> bool:
 
 def require_supervision(actor: Actor, complaint: Complaint) -> None:
     if not may_supervise(actor, complaint):
-        raise PermissionDenied("only a supervisor of the complaint's department may handle it")
+        raise PermissionDenied("complaint_supervisor_only")
 
 
 def may_view(actor: Actor, complaint: Complaint) -> bool:

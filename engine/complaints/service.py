@@ -87,10 +87,10 @@ class ComplaintService:
         elif actor.department and HEAD_POST in actor.posts:
             query = query.where(Complaint.forwarded_to == actor.department)
         else:
-            raise PermissionDenied("complaints are handled by supervisors and the heads of departments")
+            raise PermissionDenied("complaints_not_allowed")
         if status:
             if status not in rules.STATUSES:
-                raise InvalidInput(f"status must be one of {', '.join(rules.STATUSES)}", field="status")
+                raise InvalidInput("not_one_of", field="status", allowed=list(rules.STATUSES))
             query = query.where(Complaint.status == status)
         if department:
             query = query.where(concerned == department)
@@ -104,7 +104,7 @@ class ComplaintService:
         with self.db.reading() as session:
             complaint = self._load(session, complaint_id, lock=False)
             if not rules.may_view(actor, complaint):
-                raise PermissionDenied("this complaint is handled by another unit")
+                raise PermissionDenied("complaint_of_another_unit")
             return {**self._view(session, complaint, actor), "operations": operations(actor, complaint)}
 
     def departments_for(self, actor: Actor) -> builtins.list[str]:
@@ -121,9 +121,9 @@ class ComplaintService:
 
         def change(session: Session, complaint: Complaint, now: _dt.datetime) -> tuple[str, dict[str, Any]]:
             if complaint.status not in rules.OPEN:
-                raise InvalidState("this complaint is already decided and closed")
+                raise InvalidState("complaint_closed")
             if complaint.first_feedback_at is not None:
-                raise InvalidState("the first feedback has already been given")
+                raise InvalidState("complaint_feedback_given")
             complaint.first_feedback, complaint.first_feedback_at = text, now
             return "complaint_feedback", {}
         return self._change(complaint_id, actor, change)
@@ -132,12 +132,12 @@ class ComplaintService:
         """Accept (受理) or reject (不予受理, reason required, which closes it). A decision made before any
         first feedback counts as the first feedback."""
         if not isinstance(accept, bool):
-            raise InvalidInput("accept must be true or false", field="accept")
+            raise InvalidInput("not_boolean", field="accept")
         reason = text_field(reason, "reason", MAX_TEXT, required=not accept)
 
         def change(session: Session, complaint: Complaint, now: _dt.datetime) -> tuple[str, dict[str, Any]]:
             if complaint.status != SUBMITTED:
-                raise InvalidState("acceptance has already been decided")
+                raise InvalidState("complaint_acceptance_decided")
             complaint.status = ACCEPTED if accept else REJECTED
             complaint.decision_reason, complaint.decided_by, complaint.decided_at = reason, actor.id, now
             if complaint.first_feedback_at is None:
@@ -156,18 +156,17 @@ class ComplaintService:
         note = text_field(note, "note", MAX_TEXT, required=False)
         days = self.result_days if days in (None, "") else days
         if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_RESULT_DAYS:
-            raise InvalidInput(f"days must be a whole number of working days from 1 to {MAX_RESULT_DAYS}",
-                               field="days")
+            raise InvalidInput("working_days_range", field="days", high=MAX_RESULT_DAYS)
 
         def change(session: Session, complaint: Complaint, now: _dt.datetime) -> tuple[str, dict[str, Any]]:
             if complaint.status != ACCEPTED:
-                raise InvalidState("only an accepted complaint can be forwarded")
+                raise InvalidState("complaint_not_accepted")
             known = session.scalar(sa.select(Department.id).where(Department.name == department,
                                                                   Department.active.is_(True)))
             if known is None:
-                raise InvalidInput(f"unknown department {department!r}", field="department")
+                raise InvalidInput("unknown_department", field="department", department=department)
             if not (actor.is_admin or department in units_seen(actor)):
-                raise PermissionDenied("you may forward only to departments you supervise")
+                raise PermissionDenied("forward_not_allowed")
             calendar = self.calendars.calendar()
             complaint.status, complaint.forwarded_to, complaint.forwarded_at = FORWARDED, department, now
             complaint.result_due_at = calendar.add_working_days(now, days)
@@ -187,13 +186,13 @@ class ComplaintService:
         justified (upheld)."""
         result = text_field(result, "result", MAX_TEXT, required=True)
         if not isinstance(upheld, bool):
-            raise InvalidInput("upheld must be true or false", field="upheld")
+            raise InvalidInput("not_boolean", field="upheld")
 
         def change(session: Session, complaint: Complaint, now: _dt.datetime) -> tuple[str, dict[str, Any]]:
             if complaint.forwarded_to is None or not actor.heads(complaint.forwarded_to):
-                raise PermissionDenied("only the head of the department the complaint was forwarded to may answer")
+                raise PermissionDenied("complaint_answer_not_allowed")
             if complaint.status != FORWARDED:
-                raise InvalidState("only a forwarded complaint can be answered")
+                raise InvalidState("complaint_not_forwarded")
             complaint.status, complaint.result, complaint.upheld = ANSWERED, result, upheld
             complaint.result_by, complaint.result_at = actor.id, now
             return "complaint_answered", {"upheld": upheld}
@@ -205,7 +204,7 @@ class ComplaintService:
 
         def change(session: Session, complaint: Complaint, now: _dt.datetime) -> tuple[str, dict[str, Any]]:
             if complaint.status != ANSWERED:
-                raise InvalidState("only a complaint the department has answered can be closed")
+                raise InvalidState("complaint_not_answered")
             complaint.status = CLOSED
             verdict = "投诉属实" if complaint.upheld else "投诉不属实"
             self._notify_complainant(session, complaint, now, f"您的投诉 {complaint.number} 已办结（{verdict}）。"
@@ -242,11 +241,11 @@ class ComplaintService:
     @staticmethod
     def _load(session: Session, complaint_id: object, lock: bool) -> Complaint:
         if isinstance(complaint_id, bool) or not isinstance(complaint_id, int):
-            raise NotFound(f"complaint {complaint_id} does not exist")
+            raise NotFound("complaint_not_found", complaint=complaint_id)
         query = sa.select(Complaint).where(Complaint.id == complaint_id)
         complaint = session.scalar(query.with_for_update() if lock else query)
         if complaint is None:
-            raise NotFound(f"complaint {complaint_id} does not exist")
+            raise NotFound("complaint_not_found", complaint=complaint_id)
         return complaint
 
     @staticmethod

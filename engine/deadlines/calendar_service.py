@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..kernel import clock as clock_module
 from ..trail import chain as trail
-from ..errors import InvalidInput
+from ..errors import InvalidInput, Message
 from ..models import CalendarDay, CalendarYear, SupervisionItem
 from .working_time import CalendarDataMissing, OfficeHours, WorkingCalendar
 
@@ -33,9 +33,9 @@ def parse_office_hours(text: str) -> OfficeHours:
             begin, end = part.strip().split("-")
             periods.append((_dt.time.fromisoformat(begin.strip()), _dt.time.fromisoformat(end.strip())))
     except ValueError:
-        raise InvalidInput(f"office hours {text!r} must look like 09:00-12:00,13:30-17:30") from None
+        raise InvalidInput("office_hours_format", text=text) from None
     if not periods or any(b >= e for b, e in periods) or any(a[1] > b[0] for a, b in zip(periods, periods[1:])):
-        raise InvalidInput(f"office hours {text!r} must be increasing, non-overlapping periods")
+        raise InvalidInput("office_hours_order", text=text)
     return tuple(periods)
 
 
@@ -46,30 +46,31 @@ def parse_arrangement(content: bytes, filename: str) -> list[dict[str, Any]]:
         try:
             document = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise InvalidInput(f"{filename}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+            raise InvalidInput("calendar_json_invalid", source=filename, at=exc.lineno, detail=exc.msg) from None
         raw = document.get("days") if isinstance(document, dict) else document
         if not isinstance(raw, list):
-            raise InvalidInput(f'{filename}: expected {{"days": [{{"date", "workday", "name"}}, …]}}')
+            raise InvalidInput("calendar_json_shape", source=filename)
         records = [(index + 1, item) for index, item in enumerate(raw)]
     else:
         reader = csv.DictReader(io.StringIO(text))
         if not reader.fieldnames or not {"date", "workday"} <= set(reader.fieldnames):
-            raise InvalidInput(f"{filename}: the CSV header must have the columns date, workday and name")
+            raise InvalidInput("calendar_csv_header", source=filename)
         records = [(index + 2, row) for index, row in enumerate(reader)]
     rows, errors = [], []
     for line, item in records:
         try:
             rows.append(_row(item))
         except (ValueError, TypeError, AttributeError) as exc:
-            errors.append(f"{'item' if filename.lower().endswith('.json') else 'line'} {line}: {exc}")
+            errors.append(Message("calendar_item_error" if filename.lower().endswith(".json") else "calendar_line_error",
+                                  line=line, detail=exc.args[0] if isinstance(exc.args[0], Message) else str(exc)))
     if errors:
-        raise InvalidInput(f"{filename}: nothing imported; " + "; ".join(errors[:20]), errors=errors)
+        raise InvalidInput("calendar_file_has_errors", errors=errors, source=filename, first=errors[:20])
     return rows
 
 
 def _row(item: object) -> dict[str, Any]:
     if not isinstance(item, dict):
-        raise ValueError("each entry must be an object with date and workday")
+        raise ValueError(Message("calendar_entry_not_an_object"))
     day = _dt.date.fromisoformat(str(item.get("date", "")).strip())
     flag = item.get("workday")
     if isinstance(flag, bool):
@@ -79,7 +80,7 @@ def _row(item: object) -> dict[str, Any]:
     elif str(flag).strip().lower() in FALSE:
         workday = False
     else:
-        raise ValueError(f"workday must be true/false (上班/休息), not {flag!r}")
+        raise ValueError(Message("calendar_workday_flag", value=repr(flag)))
     name = (item.get("name") or "").strip() or None
     return {"day": day, "workday": workday, "name": name}
 
@@ -116,7 +117,7 @@ class CalendarService:
         """Import a whole year's arrangement in one transaction; rows outside the year are refused."""
         outside = [r["day"].isoformat() for r in rows if r["day"].year != year]
         if outside:
-            raise InvalidInput(f"{source}: dates outside {year}: {', '.join(outside[:10])}; nothing imported")
+            raise InvalidInput("calendar_dates_outside_year", source=source, year=year, dates=outside[:10])
         with self.db.transaction() as session:
             for row in rows:
                 self._upsert(session, row, actor)
@@ -146,7 +147,7 @@ class CalendarService:
         with self.db.transaction() as session:
             existing = session.get(CalendarDay, day)
             if existing is None:
-                raise InvalidInput(f"{day.isoformat()} 没有单独设置，无需恢复")
+                raise InvalidInput("calendar_day_not_set", day=day.isoformat())
             session.delete(existing)
             trail.append(session, [trail.event("calendar_changed", self.clock.now(), actor=actor,
                                                detail={"day": day.isoformat(), "cleared": True})])
@@ -158,7 +159,7 @@ class CalendarService:
 
         rows = package_arrangement(year)
         if not rows:
-            raise InvalidInput(f"chinesecalendar 没有 {year} 年的节假日安排，请导入国务院办公厅通知的文件", field="year")
+            raise InvalidInput("calendar_package_lacks_year", field="year", year=year)
         version = getattr(chinese_calendar, "__version__", "")
         return self.import_arrangement(year, rows, f"chinesecalendar {version}".strip(), actor)
 

@@ -29,9 +29,7 @@ class CalendarDataMissing(EngineError):
     status = 409
 
     def __init__(self, day: _dt.date):
-        super().__init__(
-            f"no working-day data for {day.isoformat()}: import the {day.year} holiday arrangement "
-            f"(shenpi calendar import) before deadlines can be counted", day=day.isoformat(), year=day.year)
+        super().__init__("calendar_data_missing", day=day.isoformat(), year=day.year)
         self.day = day
 
 

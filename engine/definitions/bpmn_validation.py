@@ -13,7 +13,7 @@ from lxml import etree
 
 from . import expressions
 from . import forms
-from ..errors import ProcessValidationError
+from ..errors import Message, ProcessValidationError
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 OUTCOMES = ("approved", "denied", "refused", "terminated")
@@ -44,18 +44,18 @@ SUPPORTING = {
     "optionalInputRefs", "optionalOutputRefs", "whileExecutingInputRefs", "whileExecutingOutputRefs",
 }
 UNSUPPORTED_REASONS = {
-    "serviceTask": "service tasks call external systems, which the engine does not run",
-    "sendTask": "message tasks need an external partner",
-    "receiveTask": "message tasks need an external partner",
-    "businessRuleTask": "business-rule (DMN) tasks are not supported",
-    "messageEventDefinition": "message events need an external partner",
-    "conditionalEventDefinition": "conditional events are not supported",
-    "compensateEventDefinition": "compensation is not supported",
-    "linkEventDefinition": "link events are not supported",
-    "cancelEventDefinition": "transactions are not supported",
-    "transaction": "transactions are not supported",
-    "adHocSubProcess": "ad-hoc subprocesses are not supported",
-    "complexGateway": "complex gateways are not supported",
+    "serviceTask": Message("bpmn_service_task"),
+    "sendTask": Message("bpmn_message_task"),
+    "receiveTask": Message("bpmn_message_task"),
+    "businessRuleTask": Message("bpmn_business_rule_task"),
+    "messageEventDefinition": Message("bpmn_message_event"),
+    "conditionalEventDefinition": Message("bpmn_conditional_event"),
+    "compensateEventDefinition": Message("bpmn_compensation"),
+    "linkEventDefinition": Message("bpmn_link_event"),
+    "cancelEventDefinition": Message("bpmn_transaction"),
+    "transaction": Message("bpmn_transaction"),
+    "adHocSubProcess": Message("bpmn_ad_hoc_subprocess"),
+    "complexGateway": Message("bpmn_complex_gateway"),
 }
 DRAWN = FLOW_NODES | {
     "process", "sequenceFlow", "lane", "dataObjectReference", "dataStoreReference", "textAnnotation", "association",
@@ -81,24 +81,25 @@ def _local(element: etree._Element) -> str:
     return etree.QName(element).localname
 
 
-def _refuse(message: str, element: etree._Element | None = None) -> ProcessValidationError:
+def _refuse(reason: str, element: etree._Element | None = None, **params: Any) -> ProcessValidationError:
     if element is None:
-        return ProcessValidationError(message)
-    return ProcessValidationError(message, element=element.get("id") or _local(element), line=element.sourceline)
+        return ProcessValidationError(reason, **params)
+    return ProcessValidationError(reason, element=element.get("id") or _local(element), line=element.sourceline,
+                                  **params)
 
 
 def parse_safely(content: bytes) -> etree._ElementTree:
     """Parse XML with entity expansion, DTDs and network access off."""
     if not content or not content.strip():
-        raise ProcessValidationError("the file is empty")
+        raise ProcessValidationError("bpmn_file_empty")
     parser = etree.XMLParser(**_SAFE_PARSER_OPTIONS)
     try:
         tree = etree.ElementTree(etree.fromstring(content, parser))
     except etree.XMLSyntaxError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else exc.lineno
-        raise ProcessValidationError(f"not well-formed XML: {exc.msg}", line=line) from None
+        raise ProcessValidationError("xml_not_well_formed", line=line, detail=exc.msg) from None
     if tree.docinfo.doctype:
-        raise ProcessValidationError("documents with a DOCTYPE are refused (entity declarations are not allowed)", line=1)
+        raise ProcessValidationError("xml_doctype", line=1)
     return tree
 
 
@@ -139,23 +140,23 @@ def examine(content: bytes, limit: int = MAX_PROBLEMS) -> tuple[CheckedDocument 
 
 def _executable_process(root: etree._Element) -> etree._Element:
     if root.tag != f"{{{BPMN_NS}}}definitions":
-        raise _refuse("the root element must be bpmn:definitions (BPMN 2.0 model namespace)", root)
+        raise _refuse("bpmn_root_element", root)
     processes = root.findall(f"{{{BPMN_NS}}}process")
     if not processes:
-        raise _refuse("the file has no bpmn:process", root)
+        raise _refuse("bpmn_no_process", root)
     executable = [p for p in processes if p.get("isExecutable", "false").strip().lower() == "true"]
     if not executable:
-        raise _refuse('no process is executable: set isExecutable="true" on the process to deploy', processes[0])
+        raise _refuse("bpmn_not_executable", processes[0])
     if len(executable) > 1:
-        raise _refuse("more than one executable process in one file; deploy one process per file", executable[1])
+        raise _refuse("bpmn_several_processes", executable[1])
     if not executable[0].get("id"):
-        raise _refuse("the executable process has no id", executable[0])
+        raise _refuse("bpmn_process_without_id", executable[0])
     return executable[0]
 
 
 def _check_start_event(process: etree._Element) -> Iterator[ProcessValidationError]:
     if process.find(f"{{{BPMN_NS}}}startEvent") is None:
-        yield _refuse("the process has no start event", process)
+        yield _refuse("bpmn_no_start_event", process)
 
 
 def _check_elements(process: etree._Element) -> Iterator[ProcessValidationError]:
@@ -169,11 +170,11 @@ def _check_elements(process: etree._Element) -> Iterator[ProcessValidationError]
             continue
         name = qname.localname
         if element.get("id") in RESERVED_IDS:
-            yield _refuse(f"the id {element.get('id')!r} is reserved by the engine; rename the element", element)
+            yield _refuse("bpmn_reserved_id", element, id=element.get("id"))
         if name in UNSUPPORTED_REASONS:
-            yield _refuse(f"unsupported element bpmn:{name}: {UNSUPPORTED_REASONS[name]}", _owner(element))
+            yield _refuse("bpmn_unsupported_element", _owner(element), name=name, why=UNSUPPORTED_REASONS[name])
         elif element is not process and name not in FLOW_NODES and name not in SUPPORTING:
-            yield _refuse(f"unknown or unsupported element bpmn:{name}", element if element.get("id") else _owner(element))
+            yield _refuse("bpmn_unknown_element", element if element.get("id") else _owner(element), name=name)
         try:
             if name in TIMER_TAGS:
                 _check_timer(element)
@@ -212,15 +213,15 @@ def _check_expression(element: etree._Element, checker: Callable[[str], object])
     source = (element.text or "").strip()
     if not source:
         if _local(element) in ("conditionExpression", "script"):
-            raise _refuse(f"empty bpmn:{_local(element)}", _owner(element))
+            raise _refuse("bpmn_empty_expression", _owner(element), name=_local(element))
         return
     try:
         checker(source)
     except expressions.ExpressionError as exc:
         owner = _owner(element)
         raise ProcessValidationError(
-            f"refused expression in bpmn:{_local(element)} of {owner.get('id')}: {exc.message}",
-            element=owner.get("id"), line=element.sourceline,
+            "bpmn_expression_refused", element=owner.get("id"), line=element.sourceline, name=_local(element),
+            owner=owner.get("id"), detail=exc.message,
         ) from None
 
 
@@ -246,13 +247,12 @@ def _check_timer(element: etree._Element) -> None:
             and tree.args[0].value >= 0):
         if kind != "timeDate":
             raise ProcessValidationError(
-                f"timer of {owner.get('id')}: {tree.func.id}(N) gives a point in time: use it in a date timer "
-                f"(bpmn:timeDate), not bpmn:{kind}", element=owner.get("id"), line=element.sourceline)
+                "timer_working_time_not_date", element=owner.get("id"), line=element.sourceline, owner=owner.get("id"),
+                function=tree.func.id, kind=kind)
         return
     raise ProcessValidationError(
-        f"timer of {owner.get('id')}: {source!r} is not a timer expression; write a quoted ISO 8601 value "
-        f'such as "PT2H", or working_days(N) / working_hours(N) in a date timer',
-        element=owner.get("id"), line=element.sourceline)
+        "timer_expression_invalid", element=owner.get("id"), line=element.sourceline, owner=owner.get("id"),
+        source=repr(source))
 
 
 def _check_lanes(process: etree._Element) -> Iterator[ProcessValidationError]:
@@ -271,9 +271,9 @@ def _check_lanes(process: etree._Element) -> Iterator[ProcessValidationError]:
             continue
         lane = lane_of.get(element.get("id"))
         if lane is None:
-            yield _refuse(f"{name} {element.get('id')} is in no lane: put it in the lane of the post or department that handles it", element)
+            yield _refuse("bpmn_task_without_lane", element, name=name, id=element.get("id"))
         elif not (lane.get("name") or "").strip():
-            yield _refuse("a lane holding user tasks must be named after its post or department", lane)
+            yield _refuse("bpmn_lane_without_name", lane)
 
 
 def _check_end_events(process: etree._Element) -> Iterator[ProcessValidationError]:
@@ -281,10 +281,7 @@ def _check_end_events(process: etree._Element) -> Iterator[ProcessValidationErro
         if end.find(f"{{{BPMN_NS}}}terminateEventDefinition") is not None:
             continue
         if outcome_of(end.get("id", "")) is None and not end.get("id", "").startswith(BRANCH_END):
-            yield _refuse(
-                f"end event {end.get('id')} does not state the case outcome: its id must contain "
-                f"Approved, Denied, Refused or Terminated (e.g. End_Approved), or start with {BRANCH_END} "
-                "for a side branch that ends without deciding the case", end)
+            yield _refuse("bpmn_end_without_outcome", end, id=end.get("id"), branch_end=BRANCH_END)
 
 
 def _check_sequence_flows(process: etree._Element) -> Iterator[ProcessValidationError]:
@@ -292,7 +289,7 @@ def _check_sequence_flows(process: etree._Element) -> Iterator[ProcessValidation
     for flow in process.iter(f"{{{BPMN_NS}}}sequenceFlow"):
         for attr in ("sourceRef", "targetRef"):
             if flow.get(attr) not in ids:
-                yield _refuse(f"sequence flow {flow.get('id')} has {attr}={flow.get(attr)!r}, which is not in the process", flow)
+                yield _refuse("bpmn_flow_dangling", flow, id=flow.get("id"), attr=attr, ref=repr(flow.get(attr)))
 
 
 def outcome_of(end_event_id: str) -> str | None:

@@ -22,6 +22,6 @@ def list_files(directory: Path | None) -> list[str]:
 
 def read_file(directory: Path | None, name: str) -> bytes:
     if name not in list_files(directory):
-        raise NotFound(f"no conformance file named {name!r}")
+        raise NotFound("conformance_file_not_found", name=name)
     assert directory is not None   # nothing is listed without a directory
     return (Path(directory).resolve() / name).read_bytes()

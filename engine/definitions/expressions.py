@@ -42,6 +42,8 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 from SpiffWorkflow.task import Task as SpiffTask
 
+from ..errors import Message
+
 
 class ExpressionError(ValueError):
     """Refused or failing expression/script."""
@@ -71,9 +73,8 @@ _REFUSED_STATEMENTS = {ast.Import: "import", ast.ImportFrom: "import", ast.Globa
                        ast.AsyncWith: "async with", ast.Await: "await"}
 
 
-def _attr_refusal(name: str) -> str:
-    hint = " (use an f-string to format text)" if name.startswith("format") else ""
-    return f"attribute {name!r} is not allowed{hint}"
+def _attr_refusal(name: str) -> Message:
+    return Message("expr_format_refused" if name.startswith("format") else "expr_attribute_refused", name=repr(name))
 
 
 def _guarded_getattr(obj: object, name: str, default: Any = raise_) -> Any:
@@ -89,7 +90,7 @@ _INPLACE = {"+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=":
 
 def _inplacevar(op: str, x: Any, y: Any) -> Any:
     if op not in _INPLACE:
-        raise ExpressionError(f"operator {op} is not allowed")
+        raise ExpressionError(Message("expr_operator_refused", operator=op))
     return _INPLACE[op](x, y)
 
 
@@ -109,25 +110,25 @@ GUARDS: dict[str, Any] = {
 
 
 def _refuse(source: str, line: int | None, what: str) -> ExpressionError:
-    return ExpressionError(f"Line {line}: {what}" if line else what, source, line)
+    return ExpressionError(Message("expr_at_line", line=line, what=what) if line else what, source, line)
 
 
 def _check_tree(tree: ast.AST, source: str) -> None:
     for node in ast.walk(tree):
         line = getattr(node, "lineno", None)
         if type(node) in _REFUSED_STATEMENTS:
-            raise _refuse(source, line, f"the {_REFUSED_STATEMENTS[type(node)]!r} statement is not allowed")
+            raise _refuse(source, line, Message("expr_statement_refused", statement=repr(_REFUSED_STATEMENTS[type(node)])))
         if isinstance(node, ast.Name) and node.id in _REFUSED_NAMES:
-            raise _refuse(source, line, f"{node.id!r} is not available in expressions and scripts")
+            raise _refuse(source, line, Message("expr_name_refused", name=repr(node.id)))
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _REFUSED_CALLS:
-            raise _refuse(source, line, f"calling {node.func.id!r} is not allowed")
+            raise _refuse(source, line, Message("expr_call_refused", name=repr(node.func.id)))
         if isinstance(node, ast.Attribute) and node.attr in _REFUSED_ATTRS:
             raise _refuse(source, line, _attr_refusal(node.attr))
 
 
 def _compile(source: str, mode: str) -> CodeType:
     if not isinstance(source, str):
-        raise ExpressionError(f"expected a string, got {type(source).__name__}", str(source))
+        raise ExpressionError(Message("expr_not_text", type=type(source).__name__), str(source))
     # BPMN text is often indented or wrapped in newlines; keep line numbers as in the source.
     if mode == "eval":
         text = "\n" * source[:len(source) - len(source.lstrip())].count("\n") + source.strip()
@@ -136,7 +137,7 @@ def _compile(source: str, mode: str) -> CodeType:
     try:
         tree = ast.parse(text, mode=mode)
     except SyntaxError as exc:
-        raise _refuse(source, exc.lineno, f"syntax error: {exc.msg}") from None
+        raise _refuse(source, exc.lineno, Message("expr_syntax_error", detail=exc.msg)) from None
     _check_tree(tree, source)
     compiler = compile_restricted_eval if mode == "eval" else compile_restricted_exec
     result = compiler(text, "<string>")
@@ -145,7 +146,7 @@ def _compile(source: str, mode: str) -> CodeType:
         line = None
         if message.startswith("Line ") and message[5:message.find(":")].isdigit():
             line = int(message[5:message.find(":")])
-        raise ExpressionError(message, source, line)
+        raise ExpressionError(Message("expr_not_compiled", detail=message), source, line)
     return result.code
 
 
@@ -170,7 +171,7 @@ def _failure(source: str, exc: Exception) -> ExpressionError:
     if isinstance(exc, ExpressionError):
         exc.source, exc.line = source, exc.line or line
         return exc
-    return _refuse(source, line, f"{type(exc).__name__}: {exc}")
+    return _refuse(source, line, Message("expr_failed", error=type(exc).__name__, detail=str(exc)))
 
 
 class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
@@ -210,7 +211,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         return True
 
     def call_service(self, context: dict[str, Any], **kwargs: Any) -> Any:
-        raise ExpressionError("service tasks are not supported")
+        raise ExpressionError(Message("expr_service_task"))
 
 
 class RestrictedScriptEngine(PythonScriptEngine):

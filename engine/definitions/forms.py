@@ -18,7 +18,7 @@ from typing import Any
 
 from lxml import etree
 
-from ..errors import InvalidInput, ProcessValidationError
+from ..errors import InvalidInput, Message, ProcessValidationError
 
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -75,13 +75,13 @@ def _camunda(name: str) -> str:
     return f"{{{CAMUNDA_NS}}}{name}"
 
 
-def _refuse(message: str, element: etree._Element) -> ProcessValidationError:
+def _refuse(reason: str, element: etree._Element, **params: Any) -> ProcessValidationError:
     """Names the BPMN element the form belongs to and the line of the offending form element."""
     node: etree._Element | None = element
     while node is not None and not (etree.QName(node).namespace == BPMN_NS and node.get("id")):
         node = node.getparent()
-    return ProcessValidationError(message, element=node.get("id") if node is not None else None,
-                                  line=element.sourceline)
+    return ProcessValidationError(reason, element=node.get("id") if node is not None else None,
+                                  line=element.sourceline, **params)
 
 
 def read_forms(process: etree._Element) -> dict[str, Form]:
@@ -93,9 +93,9 @@ def read_forms(process: etree._Element) -> dict[str, Form]:
         owner = extension.getparent() if extension is not None else None
         if (extension is None or etree.QName(extension).localname != "extensionElements" or owner is None
                 or etree.QName(owner).namespace != BPMN_NS or etree.QName(owner).localname not in FORM_TASKS):
-            raise _refuse("camunda:formData belongs in the extensionElements of a user task", form_data)
+            raise _refuse("form_data_misplaced", form_data)
         if owner.get("id") in forms:
-            raise _refuse(f"user task {owner.get('id')} has more than one camunda:formData", form_data)
+            raise _refuse("form_data_twice", form_data, task=owner.get("id"))
         task_id = owner.get("id") or ""    # a task without an id is refused by the validation before
         forms[task_id] = _read_form(form_data, task_id)
     return forms
@@ -107,14 +107,13 @@ def _read_form(form_data: etree._Element, task_id: str) -> Form:
         if not isinstance(child.tag, str):
             continue
         if child.tag != _camunda("formField"):
-            raise _refuse(f"form of {task_id}: unexpected element {etree.QName(child).localname} in camunda:formData "
-                          "(only camunda:formField)", child)
+            raise _refuse("form_unexpected_element", child, task=task_id, name=etree.QName(child).localname)
         parsed = _read_field(child, task_id)
         if any(f.id == parsed.id for f in fields):
-            raise _refuse(f"form of {task_id}: duplicate field id {parsed.id!r}", child)
+            raise _refuse("form_duplicate_field", child, task=task_id, id=repr(parsed.id))
         fields.append(parsed)
     if not fields:
-        raise _refuse(f"form of {task_id} has no camunda:formField", form_data)
+        raise _refuse("form_without_fields", form_data, task=task_id)
     return Form(tuple(fields))
 
 
@@ -122,13 +121,12 @@ def _read_field(element: etree._Element, task_id: str) -> Field:
     spec: dict[str, Any]
     options: list[tuple[str, str]]
     field_id = (element.get("id") or "").strip()
-    where = f"form of {task_id}, field {field_id or '(no id)'}"
+    where = Message("form_field_place", task=task_id, field=field_id or Message("no_id"))
     if not field_id.isidentifier() or field_id.startswith("_") or keyword.iskeyword(field_id):
-        raise _refuse(f"{where}: the id must be a data name (letters, digits, underscores, not starting with _)",
-                      element)
+        raise _refuse("form_field_id_invalid", element, where=where)
     kind = (element.get("type") or "").strip()
     if kind not in TYPES:
-        raise _refuse(f"{where}: unknown type {kind!r}; use one of {', '.join(TYPES)}", element)
+        raise _refuse("form_field_type_unknown", element, where=where, type=repr(kind), allowed=list(TYPES))
     spec = {"id": field_id, "label": (element.get("label") or "").strip() or field_id, "type": kind}
     options = []
     for child in element:
@@ -139,21 +137,22 @@ def _read_field(element: etree._Element, task_id: str) -> Field:
         elif child.tag == _camunda("validation"):
             spec.update(_read_constraints(child, where, kind))
         elif child.tag != _camunda("properties"):
-            raise _refuse(f"{where}: unexpected element {etree.QName(child).localname} "
-                          "(camunda:value, camunda:validation or camunda:properties)", child)
+            raise _refuse("form_field_unexpected_element", child, where=where, name=etree.QName(child).localname)
     if kind == "enum" and not options:
-        raise _refuse(f"{where}: an enum field needs camunda:value children", element)
+        raise _refuse("form_enum_without_values", element, where=where)
     spec["options"] = tuple(options)
     for low, high in (("min", "max"), ("minlength", "maxlength")):
         if spec.get(low) is not None and spec.get(high) is not None and spec[low] > spec[high]:
-            raise _refuse(f"{where}: {low} {spec[low]} is greater than {high} {spec[high]}", element)
+            raise _refuse("form_limits_reversed", element, where=where, low=low, low_value=spec[low], high=high,
+                              high_value=spec[high])
     candidate = Field(**spec)
     if element.get("defaultValue") is not None:
         try:
             default = _convert(candidate, element.get("defaultValue"))
             _check_limits(candidate, default)
         except _FieldError as exc:
-            raise _refuse(f"{where}: defaultValue {element.get('defaultValue')!r} is not valid: {exc}", element) from None
+            raise _refuse("form_default_invalid", element, where=where, value=repr(element.get("defaultValue")),
+                              detail=exc.args[0]) from None
         candidate = Field(**{**spec, "default": default})
     return candidate
 
@@ -161,12 +160,12 @@ def _read_field(element: etree._Element, task_id: str) -> Field:
 def _read_option(element: etree._Element, where: str, kind: str,
                  options: list[tuple[str, str]]) -> tuple[str, str]:
     if kind != "enum":
-        raise _refuse(f"{where}: camunda:value is only allowed in an enum field", element)
+        raise _refuse("form_value_outside_enum", element, where=where)
     value = (element.get("id") or "").strip()
     if not value:
-        raise _refuse(f"{where}: a camunda:value needs an id (the stored value)", element)
+        raise _refuse("form_value_without_id", element, where=where)
     if any(v == value for v, _ in options):
-        raise _refuse(f"{where}: duplicate enum value {value!r}", element)
+        raise _refuse("form_duplicate_value", element, where=where, value=repr(value))
     return value, (element.get("name") or "").strip() or value
 
 
@@ -176,31 +175,31 @@ def _read_constraints(validation: etree._Element, where: str, kind: str) -> dict
         if not isinstance(constraint.tag, str):
             continue
         if constraint.tag != _camunda("constraint"):
-            raise _refuse(f"{where}: unexpected element {etree.QName(constraint).localname} in camunda:validation", constraint)
+            raise _refuse("form_validation_unexpected_element", constraint, where=where,
+                              name=etree.QName(constraint).localname)
         name = (constraint.get("name") or "").strip()
         config = (constraint.get("config") or "").strip()
         if name not in _CONSTRAINTS:
-            raise _refuse(f"{where}: unknown constraint {name!r}; use one of {', '.join(_CONSTRAINTS)}", constraint)
+            raise _refuse("form_constraint_unknown", constraint, where=where, name=repr(name), allowed=list(_CONSTRAINTS))
         if kind not in _CONSTRAINTS[name]:
-            raise _refuse(f"{where}: constraint {name} does not apply to a {kind} field", constraint)
+            raise _refuse("form_constraint_not_for_type", constraint, where=where, name=name, type=kind)
         if name in found:
-            raise _refuse(f"{where}: constraint {name} is given twice", constraint)
+            raise _refuse("form_constraint_twice", constraint, where=where, name=name)
         if name in ("required", "readonly"):
             if config:
-                raise _refuse(f"{where}: constraint {name} takes no config", constraint)
+                raise _refuse("form_constraint_without_config", constraint, where=where, name=name)
             found[name] = True
         elif kind == "date":
             try:
                 found[name] = _dt.date.fromisoformat(config).isoformat()
             except ValueError:
-                raise _refuse(f"{where}: constraint {name} needs an ISO date (2026-01-31) as config, not {config!r}",
-                              constraint) from None
+                raise _refuse("form_constraint_date", constraint, where=where, name=name, config=repr(config)) from None
         else:
             if not re.fullmatch(r"-?\d{1,19}", config):
-                raise _refuse(f"{where}: constraint {name} needs a whole number as config, not {config!r}", constraint)
+                raise _refuse("form_constraint_number", constraint, where=where, name=name, config=repr(config))
             found[name] = int(config)
             if name in ("minlength", "maxlength") and found[name] < 0:
-                raise _refuse(f"{where}: constraint {name} cannot be negative", constraint)
+                raise _refuse("form_constraint_negative", constraint, where=where, name=name)
     return found
 
 
@@ -218,33 +217,33 @@ def validate(form: Form, submitted: object, current: dict[str, Any] | None = Non
     reported at once: InvalidInput with ``fields`` = {field id: message}.
     """
     if not isinstance(submitted, dict):
-        raise InvalidInput("表单数据必须是 JSON 对象", field="data")
+        raise InvalidInput("not_an_object", field="data")
     current = current or {}
     cleaned: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for key in submitted:
         if key not in form.by_id:
-            errors[str(key)] = "此步骤的表单没有该字段"
+            errors[str(key)] = Message("form_no_such_field")
     for spec in form.fields:
         try:
             value = _convert(spec, submitted.get(spec.id))
             if spec.readonly:
                 if value is not None and value != current.get(spec.id):
-                    raise _FieldError("只读字段，不能修改")
+                    raise _FieldError(Message("field_read_only"))
                 continue
             if value is None:
                 value = spec.default
             if value is None:
                 if spec.required:
-                    raise _FieldError("必填")
+                    raise _FieldError(Message("field_required"))
                 continue
             _check_limits(spec, value)
             cleaned[spec.id] = value
         except _FieldError as exc:
-            errors[spec.id] = str(exc)
+            errors[spec.id] = exc.args[0]
     if errors:
-        labels = "、".join(form.by_id[k].label if k in form.by_id else k for k in errors)
-        raise InvalidInput(f"表单填写有误：{labels}", fields=errors)
+        labels = [form.by_id[k].label if k in form.by_id else k for k in errors]
+        raise InvalidInput("form_invalid", fields=errors, labels=labels)
     return cleaned
 
 
@@ -257,23 +256,23 @@ def _convert(spec: Field, raw: object) -> Any:
 
 def _to_string(spec: Field, raw: object) -> str:
     if not isinstance(raw, str):
-        raise _FieldError("应为文本")
+        raise _FieldError(Message("field_not_text"))
     if len(raw) > MAX_STRING_CHARS:
-        raise _FieldError(f"不能超过 {MAX_STRING_CHARS} 个字")
+        raise _FieldError(Message("field_too_many_characters", max=MAX_STRING_CHARS))
     return raw.strip()
 
 
 def _to_long(spec: Field, raw: object) -> int:
     if isinstance(raw, bool):
-        raise _FieldError("应为整数")
+        raise _FieldError(Message("field_not_whole_number"))
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     elif isinstance(raw, str) and re.fullmatch(r"\s*[+-]?\d{1,19}\s*", raw):
         raw = int(raw)
     if not isinstance(raw, int):
-        raise _FieldError("应为整数")
+        raise _FieldError(Message("field_not_whole_number"))
     if not LONG_RANGE[0] <= raw <= LONG_RANGE[1]:
-        raise _FieldError("数值超出范围")
+        raise _FieldError(Message("field_number_out_of_range"))
     return raw
 
 
@@ -284,7 +283,7 @@ def _to_boolean(spec: Field, raw: object) -> bool:
         return bool(raw)
     if isinstance(raw, str) and raw.strip().lower() in TRUE_WORDS | FALSE_WORDS:
         return raw.strip().lower() in TRUE_WORDS
-    raise _FieldError("应为是或否")
+    raise _FieldError(Message("field_not_boolean"))
 
 
 def _to_date(spec: Field, raw: object) -> str:
@@ -293,27 +292,28 @@ def _to_date(spec: Field, raw: object) -> str:
             return _dt.date.fromisoformat(raw.strip()).isoformat()
         except ValueError:
             pass
-    raise _FieldError("应为日期，格式如 2026-11-23")
+    raise _FieldError(Message("field_not_a_date"))
 
 
 def _to_enum(spec: Field, raw: object) -> str:
     if isinstance(raw, str) and raw.strip() in {v for v, _ in spec.options}:
         return raw.strip()
-    raise _FieldError("请选择：" + "、".join(f"{label}（{value}）" for value, label in spec.options))
+    raise _FieldError(Message("field_choose", options=[Message("field_option", label=label, value=value)
+                                                         for value, label in spec.options]))
 
 
 def _to_users(spec: Field, raw: object) -> list[str] | None:
     if isinstance(raw, str):
         raw = [part for part in re.split(r"[\s,，、;；]+", raw) if part]
     if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
-        raise _FieldError("应为账号列表")
+        raise _FieldError(Message("field_not_accounts"))
     accounts = [item.strip() for item in raw if item.strip()]
     bad = [item for item in accounts if not ACCOUNT.match(item)]
     if bad:
-        raise _FieldError("账号格式不正确：" + "、".join(bad[:5]))
+        raise _FieldError(Message("field_accounts_malformed", accounts=bad[:5]))
     repeated = sorted({item for item in accounts if accounts.count(item) > 1})
     if repeated:
-        raise _FieldError("账号重复：" + "、".join(repeated[:5]))
+        raise _FieldError(Message("field_accounts_repeated", accounts=repeated[:5]))
     return accounts or None
 
 
@@ -324,11 +324,11 @@ _CONVERTERS = {"string": _to_string, "long": _to_long, "boolean": _to_boolean, "
 
 def _check_limits(spec: Field, value: Any) -> None:
     if spec.min is not None and value < spec.min:
-        raise _FieldError(f"不能早于 {spec.min}" if spec.type == "date" else f"不能小于 {spec.min}")
+        raise _FieldError(Message("field_before" if spec.type == "date" else "field_below", limit=spec.min))
     if spec.max is not None and value > spec.max:
-        raise _FieldError(f"不能晚于 {spec.max}" if spec.type == "date" else f"不能大于 {spec.max}")
-    unit = "人" if spec.type == "users" else "个字"
+        raise _FieldError(Message("field_after" if spec.type == "date" else "field_above", limit=spec.max))
+    people = spec.type == "users"
     if spec.minlength is not None and len(value) < spec.minlength:
-        raise _FieldError(f"至少 {spec.minlength} {unit}")
+        raise _FieldError(Message("field_too_few_people" if people else "field_too_few_characters", min=spec.minlength))
     if spec.maxlength is not None and len(value) > spec.maxlength:
-        raise _FieldError(f"不能超过 {spec.maxlength} {unit}")
+        raise _FieldError(Message("field_too_many_people" if people else "field_too_many_characters", max=spec.maxlength))

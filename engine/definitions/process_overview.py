@@ -56,7 +56,7 @@ def _processes(db: Database, key: str | None) -> list[dict[str, Any]]:
     for entry in by_key.values():
         entry["latest"] = entry["versions"][-1]["version"]
     if key is not None and key not in by_key:
-        raise NotFound(f"no deployed process with key {key!r}")
+        raise NotFound("process_not_found", key=key)
     return list(by_key.values())
 
 
@@ -69,7 +69,7 @@ def _version_xml(db: Database, key: str, version: int | None) -> dict[str, Any]:
             query = query.where(ProcessDefinition.version == version)
         definition = session.scalar(query)
         if definition is None:
-            raise NotFound(f"process {key!r} has no version {version}" if version else f"no deployed process with key {key!r}")
+            raise NotFound("process_version_not_found" if version else "process_not_found", key=key, version=version)
         return {"key": definition.key, "version": definition.version, "name": definition.name,
                 "filename": definition.filename, "xml": definition.xml}
 

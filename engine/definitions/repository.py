@@ -55,12 +55,12 @@ def build_spec(checked: bpmn_validation.CheckedDocument, filename: str) -> Parse
     except ValidationException as exc:
         element = getattr(exc, "id", None) or None
         line = bpmn_validation.line_of(checked.tree, element) or (exc.line_number or None)
-        raise ProcessValidationError(f"invalid process: {exc}", element=element, line=line) from None
+        raise ProcessValidationError("process_invalid", element=element, line=line, detail=str(exc)) from None
     except (SpiffWorkflowException, KeyError, ValueError, TypeError, AttributeError) as exc:
         element = getattr(exc, "id", None) or getattr(getattr(exc, "task_spec", None), "bpmn_id", None)
         raise ProcessValidationError(
-            f"the process cannot be built: {exc}", element=element,
-            line=bpmn_validation.line_of(checked.tree, element),
+            "process_cannot_be_built", element=element,
+            line=bpmn_validation.line_of(checked.tree, element), detail=str(exc),
         ) from None
     _connect_multi_instance_merges(spec, subprocess_specs)
     all_specs = list(spec.task_specs.values()) + [
@@ -93,7 +93,7 @@ class RepositoryService:
 
     def _check_size(self, content: bytes) -> None:
         if len(content) > self.max_upload_bytes:
-            raise TooLarge(f"the file is larger than {self.max_upload_bytes} bytes", limit=self.max_upload_bytes)
+            raise TooLarge("upload_too_large", limit=self.max_upload_bytes)
 
     def validate(self, content: bytes, filename: str = "process.bpmn") -> list[dict[str, Any]]:
         """Every problem that would stop ``deploy`` ([{element, message, line}]; empty when it would deploy),
@@ -105,7 +105,7 @@ class RepositoryService:
                 content.decode("utf-8")
                 build_spec(checked, filename)   # not cached: the modeler validates many drafts
             except UnicodeDecodeError:
-                problems = [ProcessValidationError("the file is not UTF-8 encoded", line=1)]
+                problems = [ProcessValidationError("file_not_utf8", line=1)]
             except ProcessValidationError as problem:
                 problems = [problem]
         return [{"element": p.element, "message": p.message, "line": p.line} for p in problems]
@@ -126,7 +126,7 @@ class RepositoryService:
         try:
             xml_text = content.decode("utf-8")
         except UnicodeDecodeError:
-            raise ProcessValidationError("the file is not UTF-8 encoded", line=1) from None
+            raise ProcessValidationError("file_not_utf8", line=1) from None
         with self.db.transaction() as session:
             version = (session.scalar(
                 sa.select(sa.func.max(ProcessDefinition.version)).where(ProcessDefinition.key == checked.process_id)
@@ -160,7 +160,7 @@ class RepositoryService:
         with self.db.reading() as session:
             definition = session.get(ProcessDefinition, definition_id)
             if definition is None:
-                raise NotFound(f"process definition {definition_id} does not exist")
+                raise NotFound("definition_not_found", definition=definition_id)
             xml, filename, content_hash = definition.xml, definition.filename, definition.content_hash
         parsed = _parsed_by_hash.get(content_hash)
         if parsed is None:
@@ -179,7 +179,7 @@ class RepositoryService:
             sa.select(ProcessDefinition).where(ProcessDefinition.key == key).order_by(ProcessDefinition.version.desc()).limit(1)
         )
         if definition is None:
-            raise NotFound(f"no deployed process with key {key!r}")
+            raise NotFound("process_not_found", key=key)
         return definition
 
     def list_definitions(self, key: str | None = None) -> list[dict[str, Any]]:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from ..trail import chain as trail
 from ..kernel.clock import SHANGHAI
-from ..errors import InvalidInput, PermissionDenied
+from ..errors import InvalidInput, Message, PermissionDenied
 from .external_facts import MAX_FACTS, STEPS, check_fact
 from ..identity.actors import EXCHANGE, Actor
 from ..deadlines.lights import light_at
@@ -45,11 +45,11 @@ class ExternalCaseService:
     def record(self, actor: Actor, facts: list[Any], source: str = "api", digest: str | None = None) -> dict[str, Any]:
         """Record a batch of facts for ``actor``'s system; all or nothing."""
         if EXCHANGE not in actor.roles or not actor.department:
-            raise PermissionDenied("only a data-exchange account of a department reports external cases")
+            raise PermissionDenied("exchange_account_only")
         if not isinstance(facts, list) or not facts:
-            raise InvalidInput("facts must be a non-empty list", field="facts")
+            raise InvalidInput("facts_required", field="facts")
         if len(facts) > MAX_FACTS:
-            raise InvalidInput(f"a batch holds at most {MAX_FACTS} facts; split it", field="facts")
+            raise InvalidInput("too_many_facts", field="facts", max=MAX_FACTS)
         now = self.clock.now()
         digest = digest or trail.digest(facts)
         with self.db.transaction() as session:
@@ -91,13 +91,14 @@ class ExternalCaseService:
         for fact in sorted(clean, key=lambda f: f["line"]):
             line, case = fact["line"], fact["case"]
             if fact["matter_code"] and fact["matter_code"] not in matters:
-                errors.append({"line": line, "field": "matter_code", "message": f"unknown matter {fact['matter_code']!r}"})
+                errors.append({"line": line, "field": "matter_code", "message": Message("unknown_matter", matter=fact["matter_code"])})
             elif fact["matter_code"] and matters[fact["matter_code"]] != actor.department:
                 errors.append({"line": line, "field": "matter_code",
-                               "message": f"matter {fact['matter_code']} is not a matter of {actor.department}"})
+                               "message": Message("matter_of_other_department", matter=fact["matter_code"],
+                                                  department=actor.department)})
             if case not in known and case not in introducing and case not in reported:
                 errors.append({"line": line, "field": "case", "message":
-                               f"case {case} is new: one of its facts must give matter_code and applicant"})
+                               Message("new_case_needs_matter", case=case)})
             reported.add(case)
             if case in introducing:   # every fact of a new case can create it, whichever comes first in time
                 fact.setdefault("applicant", introducing[case]["applicant"])
@@ -105,11 +106,11 @@ class ExternalCaseService:
             key = (case, fact["step"])
             if key in seen and seen[key] != fact["happened_at"]:
                 errors.append({"line": line, "field": "step",
-                               "message": f"case {case} reports {fact['step']} twice with different times"})
+                               "message": Message("step_reported_twice", case=case, step=fact["step"])})
             seen[key] = fact["happened_at"]
         if errors:
             errors.sort(key=lambda e: e["line"])
-            raise InvalidInput(f"the batch has {len(errors)} error(s); nothing was imported", errors=errors)
+            raise InvalidInput("batch_has_errors", errors=errors, count=len(errors))
         return sorted(clean, key=lambda f: f["happened_at"])
 
 

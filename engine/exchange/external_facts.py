@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
+from ..errors import Message
 from ..kernel.clock import parse_instant
 
 STEPS = {"received": "收件", "accepted": "受理", "reviewed": "审查", "decided": "决定", "licence_issued": "发证"}
@@ -26,7 +27,7 @@ def _text(raw: dict[str, Any], key: str, limit: int) -> str | None:
     if not isinstance(value, str):
         value = str(value) if isinstance(value, int) and not isinstance(value, bool) else None
     if value is None or len(value.strip()) > limit:
-        raise ValueError(f"{key} must be text of at most {limit} characters")
+        raise ValueError(Message("text_too_long", field=key, max=limit))
     return value.strip() or None
 
 
@@ -35,20 +36,20 @@ def check_fact(raw: object, now: _dt.datetime) -> tuple[dict[str, Any] | None, l
     problems: list[tuple[str, str]]
     fact: dict[str, Any]
     if not isinstance(raw, dict):
-        return None, [("fact", "each fact must be a JSON object")]
+        return None, [("fact", Message("fact_not_an_object"))]
     problems, fact = [], {}
     for key, limit, required in (("case", 64, True), ("matter_code", 64, False), ("reasons", 2000, False),
                                  ("licence_code", 32, False), ("official", 64, False)):
         try:
             fact[key] = _text(raw, key, limit)
         except ValueError as exc:
-            problems.append((key, str(exc)))
+            problems.append((key, exc.args[0]))
             continue
         if required and not fact[key]:
-            problems.append((key, f"{key} is required"))
+            problems.append((key, Message("required", field=key)))
     step = raw.get("step")
     if step not in STEPS:
-        problems.append(("step", f"step must be one of {', '.join(STEPS)}"))
+        problems.append(("step", Message("not_one_of", field="step", allowed=list(STEPS))))
     fact["step"] = step
     happened = raw.get("happened_at")
     try:
@@ -56,17 +57,17 @@ def check_fact(raw: object, now: _dt.datetime) -> tuple[dict[str, Any] | None, l
     except ValueError:
         fact["happened_at"] = None
     if fact["happened_at"] is None:
-        problems.append(("happened_at", "happened_at must be an ISO-8601 time, e.g. 2026-11-20T10:30:00+08:00"))
+        problems.append(("happened_at", Message("instant_format", field="happened_at")))
     elif fact["happened_at"] > now + FUTURE_TOLERANCE:
-        problems.append(("happened_at", "happened_at is in the future"))
+        problems.append(("happened_at", Message("instant_in_future", field="happened_at")))
     if step == "decided":
         fact["outcome"] = raw.get("outcome")
         if fact["outcome"] not in OUTCOMES:
-            problems.append(("outcome", f"a decision needs an outcome: {', '.join(OUTCOMES)}"))
+            problems.append(("outcome", Message("decision_needs_outcome", allowed=list(OUTCOMES))))
     applicant = raw.get("applicant")
     if applicant is not None:
         if not isinstance(applicant, dict) or not isinstance(applicant.get("name"), str) or not applicant["name"].strip():
-            problems.append(("applicant", "applicant must be an object with a name"))
+            problems.append(("applicant", Message("applicant_name_missing", field="applicant")))
         else:
             fact["applicant"] = {k: str(v)[:200] for k, v in applicant.items() if isinstance(v, (str, int))}
     return (None if problems else fact), problems

@@ -170,7 +170,7 @@ class OutboxService:
     def retry_failed(self, actor: Actor) -> int:
         """Put every failed record back in line, due now, in its batch (a manual retry from the status page)."""
         if not actor.is_admin:
-            raise PermissionDenied("only a system administrator (系统管理员) may retry upward reports")
+            raise PermissionDenied("upward_retry_not_allowed")
         now = self.clock.now()
         with self.db.transaction() as session:
             count = rowcount(session.execute(_outbox.update().where(_outbox.c.status == "failed").values(
@@ -183,7 +183,7 @@ class OutboxService:
     # --- what the status page shows ---------------------------------------------------------------
     def status(self, actor: Actor, limit: int = 50) -> dict[str, Any]:
         if not actor.watches:
-            raise PermissionDenied("only administrators and supervisors see the upward-reporting status")
+            raise PermissionDenied("upward_status_not_allowed")
         now = self.clock.now()
         with self.db.reading() as session:
             counts: dict[str, int]

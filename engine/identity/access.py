@@ -50,9 +50,9 @@ def case_scope(query: _Select, actor: Actor, case_column: InstrumentedAttribute[
 def require_case_view(session: Session, actor: Actor, case_id: int) -> Case:
     case = session.get(Case, case_id)
     if case is None:
-        raise NotFound(f"case {case_id} does not exist")
+        raise NotFound("case_not_found", case=case_id)
     if not may_view_case(session, actor, case):
-        raise PermissionDenied("this case belongs to another unit")
+        raise PermissionDenied("case_of_another_unit")
     return case
 
 
@@ -60,7 +60,7 @@ def require_own_case(session: Session, actor: Actor, case_id: object) -> Case:
     """The case as its applicant sees it: only the account that applied, never officials or other applicants."""
     case = session.get(Case, case_id) if isinstance(case_id, int) else None
     if case is None:
-        raise NotFound(f"case {case_id} does not exist")
+        raise NotFound("case_not_found", case=case_id)
     if case.created_by != actor.id:
-        raise PermissionDenied("this case belongs to another applicant")
+        raise PermissionDenied("case_of_another_applicant")
     return case

@@ -86,7 +86,7 @@ class IdentityService:
             .where(User.id == user_id)
         ).first()
         if row is None or not row[0].active:
-            raise NotFound(f"user {user_id!r} does not exist")
+            raise NotFound("user_not_found", user=user_id)
         user, department = row
         now = self.clock.now()
         absent = session.scalars(sa.select(User.id).where(
@@ -101,15 +101,15 @@ class IdentityService:
         from ..trail import chain as trail
 
         if (start is None) != (until is None) or (start is not None and until is not None and until <= start):
-            raise InvalidInput("不在岗须填写开始和结束时间，结束须晚于开始（都不填则取消记录）")
+            raise InvalidInput("absence_period_invalid")
         with self.db.transaction() as session:
             user = session.get(User, user_id)
             if user is None:
-                raise NotFound(f"user {user_id!r} does not exist")
+                raise NotFound("user_not_found", user=user_id)
             if not (actor.is_admin or actor.id == user_id):
-                raise PermissionDenied("only the official or an administrator may record an absence")
+                raise PermissionDenied("absence_not_allowed")
             if start is not None and user.backup_user_id is None:
-                raise InvalidInput(f"{user.name}没有设置AB岗人员，期间无人代办，不能记录不在岗")
+                raise InvalidInput("absence_without_backup", name=user.name)
             user.absent_from, user.absent_until = start, until
             trail.append(session, [trail.event(
                 "absence_set", self.clock.now(), actor=actor.id, element_id=user_id,
@@ -123,12 +123,12 @@ class IdentityService:
         from ..trail import chain as trail
 
         if not (actor.is_admin or actor.id == user_id):
-            raise PermissionDenied("only the user or an administrator may set a password")
+            raise PermissionDenied("password_not_allowed")
         hashed = passwords.hash_password(password)
         with self.db.transaction() as session:
             user = session.get(User, user_id)
             if user is None:
-                raise NotFound(f"user {user_id!r} does not exist")
+                raise NotFound("user_not_found", user=user_id)
             user.password_hash = hashed
             trail.append(session, [trail.event("password_set", self.clock.now(), actor=actor.id, element_id=user_id)])
 
@@ -137,12 +137,12 @@ class IdentityService:
         from . import passwords
 
         if not isinstance(user_id, str) or not isinstance(password, str) or len(user_id) > 64:
-            raise PermissionDenied("用户名或密码错误")
+            raise PermissionDenied("login_failed")
         with self.db.reading() as session:
             user = session.get(User, user_id.strip())
             stored = user.password_hash if user is not None and user.active else None
             if not passwords.verify(stored, password):
-                raise PermissionDenied("用户名或密码错误")
+                raise PermissionDenied("login_failed")
             assert user is not None and stored is not None   # verify accepts only a stored hash
             actor = self._actor(session, user.id)
         if passwords.needs_rehash(stored):
@@ -158,13 +158,13 @@ class IdentityService:
         user_id = (user_id or "").strip() if isinstance(user_id, str) else ""
         name = (name or "").strip() if isinstance(name, str) else ""
         if not (3 <= len(user_id) <= 64) or not all(c.isalnum() or c in "._-@" for c in user_id):
-            raise InvalidInput("用户名须为 3–64 位字母、数字或 ._-@", field="user_id")
+            raise InvalidInput("username_format", field="user_id")
         if not 1 <= len(name) <= 100:
-            raise InvalidInput("请填写姓名或单位名称", field="name")
+            raise InvalidInput("applicant_name_required", field="name")
         hashed = passwords.hash_password(password)
         with self.db.transaction() as session:
             if session.get(User, user_id) is not None:
-                raise InvalidInput("该用户名已被注册", field="user_id")
+                raise InvalidInput("username_registered", field="user_id")
             session.add(User(id=user_id, name=name, department_id=None, posts=[], roles=[APPLICANT],
                              password_hash=hashed, phone=phone or None))
             trail.append(session, [trail.event("applicant_registered", self.clock.now(), actor=user_id,
@@ -178,7 +178,7 @@ class IdentityService:
                 .where(User.id == user_id)
             ).first()
             if row is None:
-                raise NotFound(f"user {user_id!r} does not exist")
+                raise NotFound("user_not_found", user=user_id)
             user, department = row
             return {"id": user.id, "name": user.name, "department": department, "posts": list(user.posts or ()),
                     "roles": list(user.roles or ()), "role_names": [ROLE_NAMES[r] for r in user.roles or () if r in ROLE_NAMES],
@@ -195,7 +195,7 @@ class IdentityService:
         token = "sp_" + secrets.token_urlsafe(32)
         with self.db.transaction() as session:
             if session.get(User, user_id) is None:
-                raise NotFound(f"user {user_id!r} does not exist")
+                raise NotFound("user_not_found", user=user_id)
             session.add(ApiToken(user_id=user_id, token_hash=_hash_token(token), created_at=self.clock.now()))
         return token
 
@@ -205,7 +205,7 @@ class IdentityService:
                 sa.select(ApiToken.user_id).where(ApiToken.token_hash == _hash_token(token), ApiToken.revoked.is_(False))
             )
             if user_id is None:
-                raise PermissionDenied("invalid or revoked token")
+                raise PermissionDenied("token_invalid")
             return self._actor(session, user_id)
 
 
@@ -268,5 +268,5 @@ def may_act_on_task(actor: Actor, task_department: str, task_post: str | None, a
 def require_task_access(actor: Actor, department: str, post: str | None, assignee: str | None) -> None:
     if not may_act_on_task(actor, department, post, assignee):
         if assignee is not None and assignee != actor.id:
-            raise PermissionDenied(f"this task is assigned to {assignee}")
-        raise PermissionDenied("this task belongs to another department or post")
+            raise PermissionDenied("task_assigned_to_other", assignee=assignee)
+        raise PermissionDenied("task_of_another_department")

@@ -20,9 +20,9 @@ def hash_password(password: str) -> str:
 
 def check_strength(password: object) -> None:
     if not isinstance(password, str) or not MIN_LENGTH <= len(password) <= MAX_LENGTH:
-        raise InvalidInput(f"密码长度须为 {MIN_LENGTH}–{MAX_LENGTH} 个字符", field="password")
+        raise InvalidInput("password_length", field="password", min=MIN_LENGTH, max=MAX_LENGTH)
     if password.isdigit() or password.isalpha():
-        raise InvalidInput("密码须同时包含字母和数字或符号", field="password")
+        raise InvalidInput("password_too_simple", field="password")
 
 
 def verify(stored_hash: str | None, password: str) -> bool:

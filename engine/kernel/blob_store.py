@@ -51,7 +51,7 @@ class BlobStore:
         try:
             content = self.path(sha256).read_bytes()
         except FileNotFoundError:
-            raise StoredFileDamaged(f"stored file {sha256} is missing") from None
+            raise StoredFileDamaged("stored_file_missing", sha256=sha256) from None
         if hashlib.sha256(content).hexdigest() != sha256:
-            raise StoredFileDamaged(f"stored file {sha256} does not match its digest")
+            raise StoredFileDamaged("stored_file_changed", sha256=sha256)
         return content

@@ -25,7 +25,7 @@ def page_bounds(page: PageArg, per_page: PageArg, default: int = DEFAULT_PER_PAG
     try:
         page, per_page = int(page or 1), int(per_page or default)
     except (TypeError, ValueError, OverflowError):
-        raise InvalidInput("page and per_page must be whole numbers", field="page") from None
+        raise InvalidInput("page_not_a_number", field="page") from None
     return min(max(page, 1), MAX_PAGE), min(max(per_page, 1), MAX_PER_PAGE)
 
 

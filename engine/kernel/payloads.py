@@ -22,12 +22,12 @@ def text_field(value: object, field: str, limit: int, required: bool) -> str | N
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise InvalidInput(f"{field} must be text", field=field)
+        raise InvalidInput("not_text", field=field)
     value = value.strip()
     if required and not value:
-        raise InvalidInput(f"{field} is required", field=field)
+        raise InvalidInput("required", field=field)
     if len(value) > limit:
-        raise InvalidInput(f"{field} is longer than {limit} characters", field=field)
+        raise InvalidInput("too_long", field=field, max=limit)
     return value or None
 
 
@@ -35,25 +35,25 @@ def form_data(value: object, field: str = "data") -> dict[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise InvalidInput(f"{field} must be a JSON object", field=field)
+        raise InvalidInput("not_an_object", field=field)
     for key in value:
         if not isinstance(key, str) or not key.isidentifier() or key.startswith("_") or keyword.iskeyword(key):
-            raise InvalidInput(f"{field} key {key!r} is not allowed: use letters, digits and underscores, not starting with _", field=field)
+            raise InvalidInput("data_key_not_allowed", field=field, key=key)
     try:
         size = len(json.dumps(value, ensure_ascii=False).encode("utf-8"))
     except (TypeError, ValueError):
-        raise InvalidInput(f"{field} must contain only JSON values", field=field) from None
+        raise InvalidInput("not_json_values", field=field) from None
     if size > MAX_DATA_BYTES:
-        raise InvalidInput(f"{field} is larger than {MAX_DATA_BYTES} bytes", field=field)
+        raise InvalidInput("data_too_large", field=field, max=MAX_DATA_BYTES)
     return value
 
 
 def applicant(value: object) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise InvalidInput("applicant must be a JSON object with at least a name", field="applicant")
+        raise InvalidInput("applicant_name_missing", field="applicant")
     name = value.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise InvalidInput("applicant.name is required", field="applicant.name")
+        raise InvalidInput("required", field="applicant.name")
     return form_data(value, "applicant")
 
 
@@ -61,7 +61,7 @@ def opinion(value: object) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise InvalidInput("opinion must be a string", field="opinion")
+        raise InvalidInput("not_text", field="opinion")
     if len(value) > MAX_OPINION_CHARS:
-        raise InvalidInput(f"opinion is longer than {MAX_OPINION_CHARS} characters", field="opinion")
+        raise InvalidInput("too_long", field="opinion", max=MAX_OPINION_CHARS)
     return value.strip() or None

@@ -21,16 +21,16 @@ PHONE = re.compile(r"^\+?[0-9]{5,20}$")
 
 def check_address(channel: str, address: object) -> str:
     if channel not in CHANNELS:
-        raise InvalidInput(f"unknown channel {channel!r}; known: {', '.join(CHANNELS)}", field="channel")
+        raise InvalidInput("not_one_of", field="channel", allowed=list(CHANNELS))
     address = address.strip() if isinstance(address, str) else ""
     if channel == "email" and not EMAIL.match(address):
-        raise InvalidInput("an e-mail address like name@example.gov.cn is required", field="email")
+        raise InvalidInput("email_invalid", field="email")
     if channel == "sms" and not PHONE.match(address.replace(" ", "").replace("-", "")):
-        raise InvalidInput("a mobile phone number is required for SMS", field="sms")
+        raise InvalidInput("mobile_invalid", field="sms")
     if channel == "webhook":
         url = urlparse(address)
         if url.scheme not in ("http", "https") or not url.netloc or len(address) > 500:
-            raise InvalidInput("a webhook needs an http(s) address", field="webhook")
+            raise InvalidInput("webhook_invalid", field="webhook")
     return address.replace(" ", "").replace("-", "") if channel == "sms" else address
 
 
@@ -44,7 +44,7 @@ class NotificationSettings:
         with self.db.reading() as session:
             user = session.get(User, user_id)
             if user is None:
-                raise NotFound(f"user {user_id!r} does not exist")
+                raise NotFound("user_not_found", user=user_id)
             chosen = {c.channel: c for c in session.scalars(
                 sa.select(NotificationChannel).where(NotificationChannel.user_id == user_id))}
             suggested = {"email": user.email, "sms": user.phone, "webhook": None}
@@ -58,7 +58,7 @@ class NotificationSettings:
         signing secret, shown once; otherwise None."""
         if not enabled:
             if channel not in CHANNELS:
-                raise InvalidInput(f"unknown channel {channel!r}", field="channel")
+                raise InvalidInput("not_one_of", field="channel", allowed=list(CHANNELS))
             with self.db.transaction() as session:
                 row = session.get(NotificationChannel, (user_id, channel))
                 if row is not None:
@@ -68,7 +68,7 @@ class NotificationSettings:
         new_secret = None
         with self.db.transaction() as session:
             if session.get(User, user_id) is None:
-                raise NotFound(f"user {user_id!r} does not exist")
+                raise NotFound("user_not_found", user=user_id)
             row = session.get(NotificationChannel, (user_id, channel))
             if row is None:
                 row = NotificationChannel(user_id=user_id, channel=channel)
@@ -82,7 +82,7 @@ class NotificationSettings:
         with self.db.transaction() as session:
             row = session.get(NotificationChannel, (user_id, "webhook"))
             if row is None:
-                raise NotFound("no webhook is set up")
+                raise NotFound("no_webhook")
             row.secret, row.updated_at = secrets.token_hex(32), self.clock.now()
             return row.secret
 

@@ -40,8 +40,8 @@ def make_gateway(name: str) -> SmsGateway:
     try:
         return GATEWAYS[name]()
     except KeyError:
-        raise InvalidInput(f"unknown SMS gateway {name!r}; known: {', '.join(GATEWAYS)}",
-                           field="SHENPI_SMS_GATEWAY") from None
+        raise InvalidInput("unknown_sms_gateway", field="SHENPI_SMS_GATEWAY", gateway=name,
+                           known=list(GATEWAYS)) from None
 
 
 def normalise_phone(phone: object) -> str:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from ..identity import passwords
 from ..trail import chain as trail
-from ..errors import InvalidInput, NotFound, PermissionDenied
+from ..errors import InvalidInput, Message, NotFound, PermissionDenied
 from ..identity.actors import ADMIN, APPLICANT, HEAD_POST, ROLES, Actor, IdentityService, split_lane
 from ..models import Department, Matter, User
 from ..kernel.paging import PageArg, page_of_list
@@ -57,7 +57,7 @@ class AccountService:
             row = session.execute(sa.select(User, Department.name).outerjoin(
                 Department, User.department_id == Department.id).where(User.id == user_id)).first()
             if row is None:
-                raise NotFound(f"用户 {user_id} 不存在")
+                raise NotFound("user_not_found", user=user_id)
             return _describe(*row)
 
     def known_posts(self, department_id: str | None = None) -> list[str]:
@@ -94,14 +94,14 @@ class AccountService:
         errors: dict[str, str] = {}
         user_id = data["id"].strip() if isinstance(data.get("id"), str) else ""
         if not USER_ID.match(user_id):
-            errors["id"] = "用户名须为 2–64 位字母、数字或 ._-@"
+            errors["id"] = Message("account_id_format")
         try:
             hashed = passwords.hash_password(password)
         except InvalidInput as exc:
             errors["password"], hashed = exc.message, None
         with self.db.transaction() as session:
             if user_id and session.get(User, user_id) is not None:
-                errors["id"] = "该用户名已被使用"
+                errors["id"] = Message("account_id_taken")
             values = self._check(session, data, user_id, errors)
             user = User(id=user_id, password_hash=hashed, active=True, **values)
             session.add(user)
@@ -122,13 +122,13 @@ class AccountService:
         with self.db.transaction() as session:
             # First every account without its backup, so that rows may name each other; then the backups.
             for number, data in enumerate(rows, start=1):
-                errors = {}
+                errors: dict[str, str] = {}
                 raw_id = data.get("id")
                 user_id = raw_id.strip() if isinstance(raw_id, str) else ""
                 if not USER_ID.match(user_id):
-                    errors["id"] = "用户名须为 2–64 位字母、数字或 ._-@"
+                    errors["id"] = Message("account_id_format")
                 elif user_id in ids or session.get(User, user_id) is not None:
-                    errors["id"] = "该用户名已被使用"
+                    errors["id"] = Message("account_id_taken")
                 try:
                     values = self._check(session, {**data, "backup": None}, user_id, errors)
                 except InvalidInput as exc:
@@ -138,7 +138,7 @@ class AccountService:
                 session.add(User(id=user_id, password_hash=hashed, active=True, **values))
                 ids.append(user_id)
             if problems:
-                raise InvalidInput("账号信息有误，没有创建任何账号，请修改标出的内容", errors=problems)
+                raise InvalidInput("accounts_invalid", errors=problems)
             session.flush()
             events = []
             for number, (user_id, data) in enumerate(zip(ids, rows), start=1):
@@ -151,7 +151,7 @@ class AccountService:
                 events.append(trail.event("user_created", self.clock.now(), actor=actor.id, element_id=user_id,
                                           detail=_public(values)))
             if problems:
-                raise InvalidInput("账号信息有误，没有创建任何账号，请修改标出的内容", errors=problems)
+                raise InvalidInput("accounts_invalid", errors=problems)
             trail.append(session, events)
         return [self.get(user_id) for user_id in ids]
 
@@ -162,7 +162,7 @@ class AccountService:
             values = self._check(session, data, user_id, {})
             changed = {name: value for name, value in values.items() if getattr(user, name) != value}
             if ADMIN in user.roles and "roles" in changed and ADMIN not in values["roles"] and user_id == actor.id:
-                raise InvalidInput("不能取消自己的系统管理员角色", errors={"roles": "不能取消自己的系统管理员角色"})
+                raise InvalidInput("own_admin_role", errors={"roles": Message("own_admin_role")})
             for name, value in changed.items():
                 setattr(user, name, value)
             if changed:
@@ -199,13 +199,13 @@ class AccountService:
         """Deactivate (the account can no longer sign in or use its tokens) or reactivate; never delete."""
         _require_admin(actor)
         if not active and user_id == actor.id:
-            raise InvalidInput("不能停用自己的账号")
+            raise InvalidInput("deactivate_self")
         with self.db.transaction() as session:
             user = _get(session, user_id)
             if user.active == active:
                 return
             if active and user.department_id and not session.get_one(Department, user.department_id).active:
-                raise InvalidInput("所在单位已停用，请先启用单位或调整所在单位")
+                raise InvalidInput("account_unit_inactive")
             user.active = active
             self._record(session, "user_reactivated" if active else "user_deactivated", actor, user_id, None)
 
@@ -213,38 +213,38 @@ class AccountService:
         """The stored values for ``data``; raises with every field error at once."""
         name = data["name"].strip() if isinstance(data.get("name"), str) else ""
         if not 1 <= len(name) <= 100:
-            errors["name"] = "请填写姓名（100 字以内）"
+            errors["name"] = Message("account_name_required")
         roles = [role for role in ROLES if role in (data.get("roles") or ())]
         if not roles or len(roles) != len(set(data.get("roles") or ())):
-            errors["roles"] = "请至少选择一个角色"
+            errors["roles"] = Message("account_roles_required")
         elif APPLICANT in roles and len(roles) > 1:
-            errors["roles"] = "申请人账号不能兼任工作人员角色"
+            errors["roles"] = Message("applicant_with_staff_roles")
         department_id = data.get("department") or None
         department = session.get(Department, department_id) if department_id else None
         if department_id and (department is None or not department.active):
-            errors["department"] = "单位不存在或已停用"
+            errors["department"] = Message("account_unit_not_active")
         elif department is None and roles != [APPLICANT]:
-            errors["department"] = "工作人员须选择所在单位"
+            errors["department"] = Message("account_unit_required")
         posts = [p.strip() for p in data.get("posts") or () if isinstance(p, str) and p.strip()]
         if len(posts) > MAX_POSTS or any(len(p) > 50 for p in posts):
-            errors["posts"] = f"岗位最多 {MAX_POSTS} 个，每个不超过 50 字"
+            errors["posts"] = Message("account_posts_limit", max=MAX_POSTS)
         phone = (data.get("phone") or "").strip() or None
         if phone and not PHONE.match(phone):
-            errors["phone"] = "电话号码格式有误"
+            errors["phone"] = Message("account_phone_format")
         email = (data.get("email") or "").strip() or None
         if email and (len(email) > 200 or not EMAIL.match(email)):
-            errors["email"] = "电子邮箱格式有误"
+            errors["email"] = Message("account_email_format")
         backup_id = (data.get("backup") or "").strip() or None
         if backup_id:
             backup = session.get(User, backup_id)
             if backup_id == user_id:
-                errors["backup"] = "AB岗不能是本人"
+                errors["backup"] = Message("backup_is_self")
             elif backup is None or not backup.active:
-                errors["backup"] = "AB岗人员不存在或已停用"
+                errors["backup"] = Message("backup_not_active")
             elif backup.department_id != department_id:
-                errors["backup"] = "AB岗人员须与本人在同一单位"
+                errors["backup"] = Message("backup_other_unit")
         if errors:
-            raise InvalidInput("用户信息有误，请修改标出的内容", errors=errors)
+            raise InvalidInput("account_invalid", errors=errors)
         return {"name": name, "department_id": department_id, "posts": list(dict.fromkeys(posts)), "roles": roles,
                 "phone": phone, "email": email, "backup_user_id": backup_id}
 
@@ -255,13 +255,13 @@ class AccountService:
 
 def _require_admin(actor: Actor) -> None:
     if not actor.is_admin:
-        raise PermissionDenied("只有系统管理员可以管理用户")
+        raise PermissionDenied("accounts_admin_only")
 
 
 def _get(session: Session, user_id: object) -> User:
     user = session.get(User, user_id) if isinstance(user_id, str) else None
     if user is None:
-        raise NotFound(f"用户 {user_id} 不存在")
+        raise NotFound("user_not_found", user=user_id)
     return user
 
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..trail import chain as trail
-from ..errors import InvalidInput, NotFound, PermissionDenied
+from ..errors import InvalidInput, Message, NotFound, PermissionDenied
 from ..identity.actors import Actor
 from ..models import Case, Department, Matter, TaskRecord, User
 
@@ -71,10 +71,10 @@ class OrganisationService:
         unit_id = (unit_id or "").strip()
         name = _name(name)
         if not UNIT_ID.match(unit_id):
-            raise InvalidInput("单位编码须为 1–64 位字母、数字、- 或 _", field="id")
+            raise InvalidInput("unit_id_format", field="id")
         with self.db.transaction() as session:
             if session.get(Department, unit_id) is not None:
-                raise InvalidInput("该单位编码已存在", field="id")
+                raise InvalidInput("unit_id_taken", field="id")
             self._check_unique_name(session, name, None)
             parent = self._parent(session, parent_id)
             _check_level(level, parent, [])
@@ -96,8 +96,7 @@ class OrganisationService:
                 session, Case.id, Case.department == unit.name) + _count(
                 session, TaskRecord.id, TaskRecord.department == unit.name)
             if uses:
-                raise InvalidInput(f"“{unit.name}”已被事项、办件或流程环节引用，改名会使其失去对应单位，不能改名",
-                                   field="name")
+                raise InvalidInput("unit_name_in_use", field="name", name=unit.name)
             self._record(session, "department_renamed", actor, unit.id, {"from": unit.name, "to": name})
             unit.name = name
 
@@ -107,7 +106,7 @@ class OrganisationService:
             unit = _get(session, unit_id)
             parent = self._parent(session, parent_id)
             if parent is not None and (parent.id == unit.id or unit.id in _ancestors(session, parent)):
-                raise InvalidInput("不能把单位移到它自己或它的下级单位之下", field="parent")
+                raise InvalidInput("unit_move_into_itself", field="parent")
             _check_level(unit.level, parent, _children(session, unit))
             self._record(session, "department_moved", actor, unit.id, {"from": unit.parent_id,
                                                                         "to": parent.id if parent else None})
@@ -127,10 +126,10 @@ class OrganisationService:
         with self.db.transaction() as session:
             unit = _get(session, unit_id)
             if not unit.active:
-                raise InvalidInput("该单位已停用")
+                raise InvalidInput("unit_already_inactive")
             blockers = self._blockers(session, unit)
             if blockers:
-                raise InvalidInput(f"“{unit.name}”还有 {'、'.join(blockers)}，不能停用")
+                raise InvalidInput("unit_has_dependants", name=unit.name, blockers=blockers)
             unit.active = False
             self._record(session, "department_deactivated", actor, unit.id, {"name": unit.name})
 
@@ -140,7 +139,7 @@ class OrganisationService:
             unit = _get(session, unit_id)
             parent = session.get(Department, unit.parent_id) if unit.parent_id else None
             if parent is not None and not parent.active:
-                raise InvalidInput(f"上级单位“{parent.name}”已停用，请先启用上级单位")
+                raise InvalidInput("parent_unit_inactive_first", name=parent.name)
             if not unit.active:
                 unit.active = True
                 self._record(session, "department_reactivated", actor, unit.id, {"name": unit.name})
@@ -151,21 +150,21 @@ class OrganisationService:
         """What keeps a unit from being deactivated, in words."""
         found: list[str] = []
         for label, column, condition in (
-            ("在岗用户", User.id, sa.and_(User.department_id == unit.id, User.active.is_(True))),
-            ("在用下级单位", Department.id, sa.and_(Department.parent_id == unit.id, Department.active.is_(True))),
-            ("已发布事项", Matter.code, sa.and_(Matter.department == unit.name, Matter.published.is_(True))),
-            ("未办结办件", Case.id, sa.and_(Case.department == unit.name, Case.status.in_(OPEN_CASE))),
+            ("unit_active_users", User.id, sa.and_(User.department_id == unit.id, User.active.is_(True))),
+            ("unit_active_children", Department.id, sa.and_(Department.parent_id == unit.id, Department.active.is_(True))),
+            ("unit_published_matters", Matter.code, sa.and_(Matter.department == unit.name, Matter.published.is_(True))),
+            ("unit_open_cases", Case.id, sa.and_(Case.department == unit.name, Case.status.in_(OPEN_CASE))),
         ):
             count = _count(session, column, condition)
             if count:
-                found.append(f"{count} 个{label}")
+                found.append(Message(label, count=count))
         return found
 
     @staticmethod
     def _check_unique_name(session: Session, name: str, own_id: str | None) -> None:
         other = session.scalar(sa.select(Department.id).where(Department.name == name))
         if other is not None and other != own_id:
-            raise InvalidInput("已有同名单位", field="name")
+            raise InvalidInput("unit_name_taken", field="name")
 
     @staticmethod
     def _parent(session: Session, parent_id: str | None) -> Department | None:
@@ -173,9 +172,9 @@ class OrganisationService:
             return None
         parent = session.get(Department, parent_id)
         if parent is None:
-            raise InvalidInput("上级单位不存在", field="parent")
+            raise InvalidInput("parent_unit_not_found", field="parent")
         if not parent.active:
-            raise InvalidInput(f"上级单位“{parent.name}”已停用", field="parent")
+            raise InvalidInput("parent_unit_inactive", field="parent", name=parent.name)
         return parent
 
     def _record(self, session: Session, event: str, actor: Actor, unit_id: str, detail: dict[str, Any]) -> None:
@@ -185,20 +184,20 @@ class OrganisationService:
 
 def _require_admin(actor: Actor) -> None:
     if not actor.is_admin:
-        raise PermissionDenied("只有系统管理员可以维护组织机构")
+        raise PermissionDenied("organisation_admin_only")
 
 
 def _get(session: Session, unit_id: object) -> Department:
     unit = session.get(Department, unit_id) if isinstance(unit_id, str) else None
     if unit is None:
-        raise NotFound(f"单位 {unit_id} 不存在")
+        raise NotFound("unit_not_found", unit=unit_id)
     return unit
 
 
 def _name(name: object) -> str:
     name = name.strip() if isinstance(name, str) else ""
     if not 2 <= len(name) <= 200:
-        raise InvalidInput("单位名称须为 2–200 个字符", field="name")
+        raise InvalidInput("unit_name_length", field="name")
     return name
 
 
@@ -223,12 +222,12 @@ def _ancestors(session: Session, unit: Department) -> set[str]:
 def _check_level(level: str, parent: Department | None, children: list[Department]) -> None:
     """A unit sits at its parent's level or below it, and above or at its children's."""
     if level not in LEVELS:
-        raise InvalidInput("请选择单位层级", field="level")
+        raise InvalidInput("unit_level_required", field="level")
     rank = LEVELS.index(level)
     if parent is not None and parent.level in LEVELS and LEVELS.index(parent.level) > rank:
-        raise InvalidInput(f"{LEVEL_NAMES[level]}级单位不能隶属于{LEVEL_NAMES[parent.level]}级单位“{parent.name}”",
-                           field="level")
+        raise InvalidInput("unit_level_above_parent", field="level", level=LEVEL_NAMES[level],
+                           parent_level=LEVEL_NAMES[parent.level], parent=parent.name)
     for child in children:
         if child.level in LEVELS and LEVELS.index(child.level) < rank:
-            raise InvalidInput(f"下级单位“{child.name}”是{LEVEL_NAMES[child.level]}级，本单位不能设为{LEVEL_NAMES[level]}级",
-                               field="level")
+            raise InvalidInput("unit_level_below_child", field="level", child=child.name,
+                               child_level=LEVEL_NAMES[child.level], level=LEVEL_NAMES[level])

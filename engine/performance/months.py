@@ -13,7 +13,7 @@ MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 def parse(text: object) -> str:
     match = MONTH.match(text.strip()) if isinstance(text, str) else None
     if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
-        raise InvalidInput("month must be YYYY-MM", field="month")
+        raise InvalidInput("month_format", field="month")
     return f"{match.group(1)}-{match.group(2)}"
 
 

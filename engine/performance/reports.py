@@ -39,7 +39,7 @@ def pdf(evaluation: dict[str, Any]) -> bytes:
     try:
         from weasyprint import HTML
     except (ImportError, OSError) as exc:   # WeasyPrint needs Pango from the system
-        raise RenderingUnavailable(f"PDF rendering is not available on this server: {exc}") from None
+        raise RenderingUnavailable("pdf_unavailable", detail=str(exc)) from None
     html = _templates.get_template("monthly_report.html").render(
         evaluation=evaluation, indicators=INDICATORS, official_columns=OFFICIAL_COLUMNS, shown=shown, lines=_lines)
     return HTML(string=html).write_pdf()

@@ -50,13 +50,13 @@ def validate(changes: object) -> dict[str, float]:
     """Check proposed settings: known keys, numbers in range, deductions ≤ 0 and additions ≥ 0."""
     clean: dict[str, float]
     if not isinstance(changes, dict) or not changes:
-        raise InvalidInput("settings must be an object of key: number", field="settings")
+        raise InvalidInput("settings_not_an_object", field="settings")
     clean = {}
     for key, value in changes.items():
         if key not in GENERAL and key not in BY_KEY:
-            raise InvalidInput(f"unknown setting {key!r}", field=str(key))
+            raise InvalidInput("setting_unknown", field=str(key))
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-            raise InvalidInput(f"{key} must be a number", field=key)
+            raise InvalidInput("not_a_number", field=key)
         value = float(value)
         if key in GENERAL:
             low, high = GENERAL[key][2], GENERAL[key][3]
@@ -67,7 +67,7 @@ def validate(changes: object) -> dict[str, float]:
         else:
             low, high = -LIMIT, LIMIT
         if not low <= value <= high:
-            raise InvalidInput(f"{key} must be between {low:g} and {high:g}", field=key)
+            raise InvalidInput("number_out_of_range", field=key, low=f"{low:g}", high=f"{high:g}")
         clean[key] = round(value, 4)
     return clean
 

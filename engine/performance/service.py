@@ -32,7 +32,7 @@ REPORT = "monthly_evaluation"
 
 def _require_supervision(actor: Actor) -> None:
     if not (actor.is_admin or actor.is_supervisor):
-        raise PermissionDenied("only supervisors and administrators see the performance evaluation")
+        raise PermissionDenied("performance_not_allowed")
 
 
 PUBLIC_READER = Actor(id="public", name="公众")
@@ -81,7 +81,7 @@ class PerformanceService:
         month = months.parse(month)
         start, end = months.bounds(month)
         if start > self.clock.now():
-            raise InvalidInput(f"{month} has not begun", field="month")
+            raise InvalidInput("month_not_begun", field="month", month=month)
         with self.db.reading() as session:
             settings = self._settings(session)
             departments = indicators.department_counts(session, start, end)
@@ -111,7 +111,7 @@ class PerformanceService:
         _require_supervision(actor)
         month = months.parse(month)
         if not months.is_over(month, self.clock.now()):
-            raise InvalidInput(f"only a month that has ended can be archived, not {month}", field="month")
+            raise InvalidInput("month_not_over", field="month", month=month)
         content = self.evaluate(month)
         with self.db.transaction() as session:
             snapshot = snapshots.store(session, month, content, actor.id, self.clock.now())
@@ -148,7 +148,7 @@ class PerformanceService:
     def export(self, month: str, kind: str, actor: Actor) -> tuple[str, bytes]:
         """The monthly report as ``pdf`` or ``xlsx``: file name and bytes; the export is logged."""
         if kind not in ("pdf", "xlsx"):
-            raise InvalidInput("the report is exported as pdf or xlsx", field="format")
+            raise InvalidInput("not_one_of", field="format", allowed=["pdf", "xlsx"])
         evaluation = self.evaluation(month, actor, log=False)
         content = reports.pdf(evaluation) if kind == "pdf" else reports.xlsx(evaluation)
         self.report_access.record(actor, REPORT, f"export_{kind}", scope=evaluation["month"])
@@ -169,7 +169,7 @@ class PerformanceService:
             month = months.parse(month) if month else None
             snapshot = snapshots.load(session, month) if month else None
         if month and snapshot is None:
-            raise NotFound(f"no published results for {month}")
+            raise NotFound("results_not_published", month=month)
         departments = [{"rank": d["rank"], "name": d["name"], "score": d["score"], "indicators": d["indicators"]}
                        for d in snapshot["content"]["departments"]] if snapshot else []
         if snapshot:   # a public reading is logged too, under the reader "public"

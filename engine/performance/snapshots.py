@@ -36,7 +36,7 @@ def store(session: Session, month: str, content: dict[str, Any], actor_id: str,
     """Append the month's snapshot and its trail row; a month is archived once (Conflict otherwise)."""
     session.execute(trail.LOCK_HEAD)   # serialises archiving: the chain's previous digest cannot move meanwhile
     if session.scalar(sa.select(PerformanceSnapshot.id).where(PerformanceSnapshot.month == month)) is not None:
-        raise Conflict(f"the evaluation of {month} is already archived")
+        raise Conflict("month_already_archived", month=month)
     last = session.scalar(sa.select(PerformanceSnapshot.digest).order_by(PerformanceSnapshot.id.desc()).limit(1))
     prev = last or trail.GENESIS
     digest = snapshot_digest(month, prev, content)
@@ -46,7 +46,7 @@ def store(session: Session, month: str, content: dict[str, Any], actor_id: str,
     try:
         session.flush()
     except IntegrityError:
-        raise Conflict(f"the evaluation of {month} is already archived") from None
+        raise Conflict("month_already_archived", month=month) from None
     trail.append(session, [trail.event(EVENT, now, actor=actor_id, data_digest=digest,
                                        detail={"month": month, "departments": len(content["departments"])})], None)
     return snapshot

@@ -92,7 +92,7 @@ class ApplicantCases:
         with self.db.reading() as session:
             case_id = session.scalar(sa.select(IssuedDocument.case_id).where(IssuedDocument.id == document_id))
             if case_id is None:
-                raise NotFound(f"document {document_id} does not exist")
+                raise NotFound("document_not_found", document=document_id)
             require_own_case(session, actor, case_id)
             return case_id
 
@@ -102,7 +102,7 @@ class ApplicantCases:
             case_id = session.scalar(sa.select(Material.case_id).where(Material.id == material_id,
                                                                        Material.kind.in_(APPLICANT_KINDS)))
             if case_id is None:
-                raise NotFound(f"material {material_id} does not exist")
+                raise NotFound("material_not_found", material=material_id)
             require_own_case(session, actor, case_id)
             return case_id
 

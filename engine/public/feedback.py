@@ -42,21 +42,21 @@ PHONE = re.compile(r"^[0-9+\-() ]{5,32}$")
 def validate_scores(scores: object) -> dict[str, int]:
     """``overall`` is required; other aspects are optional; each is a whole number of stars from 1 to 5."""
     if not isinstance(scores, dict):
-        raise InvalidInput("scores must be an object of aspect: stars", field="scores")
+        raise InvalidInput("scores_not_an_object", field="scores")
     unknown = set(scores) - set(ASPECTS)
     clean: dict[str, int]
     if unknown:
-        raise InvalidInput(f"unknown aspect {sorted(unknown)[0]!r}", field="scores")
+        raise InvalidInput("unknown_aspect", field="scores", aspect=sorted(unknown)[0])
     clean = {}
     for aspect in ASPECTS:
         value = scores.get(aspect)
         if value is None:
             continue
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-            raise InvalidInput(f"{aspect} must be a whole number of stars from 1 to 5", field=aspect)
+            raise InvalidInput("stars_out_of_range", field=aspect)
         clean[aspect] = value
     if "overall" not in clean:
-        raise InvalidInput("the overall rating is required", field="overall")
+        raise InvalidInput("overall_rating_required", field="overall")
     return clean
 
 
@@ -76,7 +76,7 @@ class FeedbackService:
                 case = require_own_case(session, actor, case_id)
                 return record_rating(session, case, actor.id, scores, comment, now, channel="online")
         except sa.exc.IntegrityError:   # rated concurrently by a second request: the first one counts
-            raise InvalidState("this case has already been rated") from None
+            raise InvalidState("case_already_rated") from None
 
     def rating_of(self, case_id: int, actor: Actor) -> dict[str, Any] | None:
         with self.db.reading() as session:
@@ -101,14 +101,14 @@ class FeedbackService:
         department = text_field(department, "department", 200, required=False)
         contact_phone = text_field(contact_phone, "contact_phone", 32, required=False)
         if contact_phone and not PHONE.match(contact_phone):
-            raise InvalidInput("contact_phone is not a telephone number", field="contact_phone")
+            raise InvalidInput("phone_invalid", field="contact_phone")
         if anonymous:
             if case_id is not None:
-                raise InvalidInput("an anonymous complaint cannot name one of your cases", field="case_id")
+                raise InvalidInput("anonymous_complaint_with_case", field="case_id")
             complainant, contact_phone = None, None
         else:
             if actor is None:
-                raise PermissionDenied("sign in to file a complaint under your name")
+                raise PermissionDenied("complaint_sign_in")
             complainant = actor.id
         now = self.clock.now()
         with self.db.transaction() as session:
@@ -117,7 +117,7 @@ class FeedbackService:
                 case = require_own_case(session, actor, case_id)
                 department = case.department
             elif department is not None and department not in self._departments(session):
-                raise InvalidInput(f"unknown department {department!r}", field="department")
+                raise InvalidInput("unknown_department", field="department", department=department)
             number = self._new_number(session, now)
             limits = complaint_rules.filing_limits(now, self.calendars.calendar())
             complaint = Complaint(number=number, anonymous=bool(anonymous), complainant=complainant,
@@ -142,11 +142,11 @@ class FeedbackService:
         """What anyone holding the reference number may read: no complainant, no contact."""
         number = number.strip().upper() if isinstance(number, str) else ""
         if not NUMBER.match(number):
-            raise NotFound("no complaint has this reference number")
+            raise NotFound("complaint_number_not_found")
         with self.db.reading() as session:
             complaint = session.scalar(sa.select(Complaint).where(Complaint.number == number))
             if complaint is None:
-                raise NotFound("no complaint has this reference number")
+                raise NotFound("complaint_number_not_found")
             return _complaint_view(complaint, case_number=None)
 
     def my_complaints(self, actor: Actor) -> list[dict[str, Any]]:
@@ -167,7 +167,7 @@ class FeedbackService:
             number = f"TS{day}{secrets.token_hex(4).upper()}"
             if session.scalar(sa.select(Complaint.id).where(Complaint.number == number)) is None:
                 return number
-        raise Conflict("could not allocate a complaint number; try again")
+        raise Conflict("complaint_number_busy")
 
 
 def record_rating(session: Session, case: Case, rater: str, scores: dict[str, int], comment: str | None,
@@ -175,9 +175,9 @@ def record_rating(session: Session, case: Case, rater: str, scores: dict[str, in
     """The one rule for a rating, online or by SMS: the case has ended and has no rating yet. The caller turns
     an IntegrityError at commit (a concurrent rating) into InvalidState."""
     if case.status != "ended":
-        raise InvalidState("a case can be rated once it has ended")
+        raise InvalidState("case_not_ended_for_rating")
     if session.scalar(sa.select(Rating.id).where(Rating.case_id == case.id)) is not None:
-        raise InvalidState("this case has already been rated")
+        raise InvalidState("case_already_rated")
     rating = Rating(case_id=case.id, matter_code=case.matter_code, department=case.department, rater=rater,
                     overall=scores["overall"], scores=scores, comment=comment, rated_at=now)
     session.add(rating)

@@ -53,12 +53,12 @@ class SmsRating:
         """Record the rating a reply carries; the case is matched by its number and the applicant's phone."""
         phone = normalise_phone(phone)
         if not phone:
-            raise InvalidInput("phone is required", field="phone")
+            raise InvalidInput("required", field="phone")
         if not isinstance(text, str) or len(text) > MAX_TEXT:
-            raise InvalidInput("text must be the message's text", field="text")
+            raise InvalidInput("sms_text_invalid", field="text")
         match = REPLY.match(unicodedata.normalize("NFKC", text))
         if match is None:
-            raise InvalidInput(f"reply as: {KEYWORD} <case number> <1-5> [comment]", field="text")
+            raise InvalidInput("sms_rating_format", field="text", keyword=KEYWORD)
         number, stars, comment = match.group(1).upper(), int(match.group(2)), (match.group(3) or "").strip() or None
         if comment and len(comment) > MAX_COMMENT:
             comment = comment[:MAX_COMMENT]
@@ -68,11 +68,11 @@ class SmsRating:
                 case = session.scalar(sa.select(Case).where(Case.number == number))
                 applicant = case.applicant if case is not None and isinstance(case.applicant, dict) else {}
                 if case is None or normalise_phone(applicant.get("phone")) != phone:
-                    raise NotFound("no case of this number was applied for with this phone")
+                    raise NotFound("sms_case_not_found")
                 rating = record_rating(session, case, case.created_by or f"sms:{mask_phone(phone)}",
                                        {"overall": stars}, comment, now, channel="sms")
         except sa.exc.IntegrityError:
-            raise InvalidState("this case has already been rated") from None
+            raise InvalidState("case_already_rated") from None
         reply = f"感谢您对办件 {number} 的评价（{stars} 分）。"
         self._send(phone, reply)
         return {"case_number": number, "rating": rating, "reply": reply}

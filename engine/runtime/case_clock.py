@@ -81,15 +81,14 @@ class CaseClockService:
         """Stop the clock. A supplement notice (补正, 一次性告知) must list every missing material at once;
         a later notice is judged by the violation rules (repeated_supplement_notice)."""
         if not isinstance(kind, str) or kind not in PAUSE_KINDS:
-            raise InvalidInput(f"pause kind must be one of {', '.join(PAUSE_KINDS)}", field="kind")
+            raise InvalidInput("not_one_of", field="kind", allowed=list(PAUSE_KINDS))
         reason = payloads.opinion(reason)
         if not reason:
-            raise InvalidInput("a reason is required to pause the clock", field="reason")
+            raise InvalidInput("pause_reason_required", field="reason")
         if kind == "supplement":
             if (not isinstance(missing, list) or not missing
                     or not all(isinstance(m, str) and m.strip() for m in missing)):
-                raise InvalidInput("a supplement notice lists every missing material at once (missing: [...])",
-                                   field="missing")
+                raise InvalidInput("supplement_missing_required", field="missing")
             missing = list(dict.fromkeys(m.strip() for m in missing))
         else:
             missing = None
@@ -97,9 +96,9 @@ class CaseClockService:
         with self.db.transaction() as session:
             case = self._case_for_update(session, case_id, actor)
             if case.accepted_at is None:
-                raise InvalidState("the clock starts at acceptance: this case has not been accepted")
+                raise InvalidState("clock_not_started")
             if case.paused_since is not None:
-                raise InvalidState(f"the clock is already paused ({PAUSE_KINDS[case.pause_kind]})")  # type: ignore[index]  # set when paused
+                raise InvalidState("clock_already_paused", kind=case.pause_kind)
             events: list[TrailRow] = []
             if missing:
                 events += self._check_one_time_notice(session, case, missing, actor, now)
@@ -140,7 +139,7 @@ class CaseClockService:
         calendar = self.calendars.calendar()
         case = ctx.connection.execute(sa.select(_cases).where(_cases.c.id == case_id)).one()
         if case.paused_since is None:
-            raise InvalidState("the clock is not paused")
+            raise InvalidState("clock_not_paused")
         paused = calendar.working_seconds(case.paused_since, ctx.now)
 
         def shift(instant: _dt.datetime | None) -> _dt.datetime | None:
@@ -185,16 +184,16 @@ class CaseClockService:
     @staticmethod
     def _check_actor(case: Case | None, case_id: int, actor: Actor) -> None:
         if case is None:
-            raise NotFound(f"case {case_id} does not exist")
+            raise NotFound("case_not_found", case=case_id)
         if not actor.is_admin and actor.department != case.department:
-            raise PermissionDenied("only the responsible department may pause or resume this case's clock")
+            raise PermissionDenied("clock_not_allowed")
 
     def _case_for_update(self, session: Session, case_id: int, actor: Actor) -> Case:
         case = session.scalar(sa.select(Case).where(Case.id == case_id).with_for_update())
         self._check_actor(case, case_id, actor)
         assert case is not None   # _check_actor refuses a missing case
         if case.status != "running":
-            raise InvalidState(f"case {case.number} has ended")
+            raise InvalidState("case_ended", number=case.number)
         return case
 
     # --- reading and the sweep ------------------------------------------------------------------
@@ -202,7 +201,7 @@ class CaseClockService:
         with self.db.reading() as session:
             case = session.get(Case, case_id)
             if case is None:
-                raise NotFound(f"case {case_id} does not exist")
+                raise NotFound("case_not_found", case=case_id)
             return clock_fields(case, self.calendars.calendar(), self.clock.now())
 
     def refresh_lights(self, as_of: _dt.datetime | None = None, limit: int = 5000) -> int:

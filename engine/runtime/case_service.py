@@ -60,12 +60,12 @@ class CaseService:
                 sa.select(_matters.c.code, _matters.c.department, _matters.c.process_key, _matters.c.published)
                 .where(_matters.c.code == matter_code)).first() if isinstance(matter_code, str) else None
             if matter is None or not matter.published:
-                raise NotFound(f"matter {matter_code!r} is not in the published catalogue")
+                raise NotFound("matter_not_published", matter=matter_code)
             definition = connection.execute(
                 sa.select(_definitions.c.id, _definitions.c.version).where(_definitions.c.key == matter.process_key)
                 .order_by(_definitions.c.version.desc()).limit(1)).first()
             if definition is None:
-                raise NotFound(f"no deployed process with key {matter.process_key!r}")
+                raise NotFound("process_not_found", key=matter.process_key)
             case_id = connection.execute(_cases.insert().values(
                 number=uuid.uuid4().hex[:32], matter_code=matter.code, definition_id=definition.id,
                 department=matter.department, applicant=applicant, status="running", lock_version=0,
@@ -88,7 +88,7 @@ class CaseService:
             try:
                 ctx.wf.do_engine_steps()
             except WorkflowException as exc:
-                raise InvalidInput(f"the process could not start: {exc}") from None
+                raise InvalidInput("process_could_not_start", detail=str(exc)) from None
             if materials:
                 self.materials.record_in(ctx, materials, "application")
         return self.get_case(ctx.case.id, actor)
@@ -102,13 +102,13 @@ class CaseService:
                 .where(Case.id == case_id)
             ).first()
             if row is None:
-                raise NotFound(f"case {case_id} does not exist")
+                raise NotFound("case_not_found", case=case_id)
             case, key, version, matter_name = row
             tasks = session.scalars(
                 sa.select(TaskRecord).where(TaskRecord.case_id == case_id).order_by(TaskRecord.created_at)
             ).all()
             if not may_view_case(session, actor, case):
-                raise PermissionDenied("this case belongs to another unit")
+                raise PermissionDenied("case_of_another_unit")
             return {
                 "id": case.id, "number": case.number, "matter": case.matter_code, "matter_name": matter_name,
                 "department": case.department, "applicant": case.applicant, "status": case.status,
@@ -123,7 +123,7 @@ class CaseService:
     def list_cases(self, actor: Actor, status: str | None = None, limit: int = 100, light: str | None = None,
                    department: str | None = None) -> list[dict[str, Any]]:
         if light is not None and light not in LIGHTS:
-            raise InvalidInput(f"light must be one of {', '.join(LIGHTS)}", field="light")
+            raise InvalidInput("not_one_of", field="light", allowed=list(LIGHTS))
         with self.db.reading() as session:
             query = where_given(sa.select(Case).order_by(Case.id.desc()).limit(min(max(limit, 1), 500)),
                                 (Case.status, status), (Case.light, light), (Case.department, department))
@@ -137,14 +137,14 @@ class CaseService:
     def terminate(self, case_id: int, actor: Actor, reason: str | None) -> dict[str, Any]:
         reason = payloads.opinion(reason)
         if not reason:
-            raise InvalidInput("a reason is required to terminate a case", field="reason")
+            raise InvalidInput("termination_reason_required", field="reason")
         if not actor.is_admin:
             with self.db.reading() as session:
                 case = session.get(Case, case_id)
                 if case is None:
-                    raise NotFound(f"case {case_id} does not exist")
+                    raise NotFound("case_not_found", case=case_id)
                 if case.department != actor.department:
-                    raise PermissionDenied("only the responsible department may terminate this case")
+                    raise PermissionDenied("terminate_not_allowed")
         with self.stepper.step(case_id, actor.id) as ctx:
             ctx.wf.cancel()
             ctx.events.append(trail.event("case_terminated", ctx.now, case_id=case_id, actor=actor.id,

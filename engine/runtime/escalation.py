@@ -36,16 +36,16 @@ def validate_config(config: object, source: str) -> None:
     if config is None:
         return
     if not isinstance(config, dict):
-        raise InvalidInput(f"{source}: escalation must be a table")
+        raise InvalidInput("escalation_not_a_table", source=source)
     if config.get("auto_approve"):
-        raise InvalidInput(f"{source}: automatic approval of overdue steps is not supported; remove auto_approve")
+        raise InvalidInput("escalation_auto_approve", source=source)
     for where, actions in [("escalation", config.get("actions"))] + [
             (f"escalation.steps.{step}", value.get("actions")) for step, value in (config.get("steps") or {}).items()]:
         if actions is None:
             continue
         unknown = [a for a in actions if a not in ACTIONS]
         if unknown:
-            raise InvalidInput(f"{source}: {where}: unknown action(s) {', '.join(unknown)}; known: {', '.join(ACTIONS)}")
+            raise InvalidInput("escalation_unknown_actions", source=source, where=where, unknown=unknown, known=list(ACTIONS))
 
 
 def actions_for(entry: dict[str, Any], step: str) -> tuple[str, ...]:

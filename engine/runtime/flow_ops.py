@@ -36,16 +36,16 @@ def _task_record(db: Database, task_id: str, state: str | None = "open") -> Task
     with db.reading() as session:
         record = session.get(TaskRecord, str(task_id))
     if record is None:
-        raise NotFound(f"task {task_id} does not exist")
+        raise NotFound("task_not_found", task=task_id)
     if state is not None and record.state != state:
-        raise Conflict(f"task {task_id} is {record.state}")
+        raise Conflict("task_not_open", task=task_id, state=record.state)
     return record
 
 
 def _reason(reason: object) -> str:
     reason = payloads.opinion(reason)
     if not reason:
-        raise InvalidInput("a reason is required", field="reason")
+        raise InvalidInput("reason_required", field="reason")
     return reason
 
 
@@ -69,20 +69,20 @@ class FlowOperations:
         reason = _reason(reason)
         record = _task_record(self.db, task_id, state=None)
         if record.state != "completed" or record.completed_by != actor.id:
-            raise PermissionDenied("only the official who completed this step may withdraw it")
+            raise PermissionDenied("withdraw_not_allowed")
         case_id = record.case_id
         with self.stepper.step(case_id, actor.id) as ctx:
             task = ctx.wf.get_task_from_id(UUID(str(task_id)))
             if task is None or task.state != TaskState.COMPLETED:
-                raise Conflict("this step can no longer be withdrawn")
+                raise Conflict("step_not_withdrawable")
             later = [t for t in task if t is not task and t.task_spec.manual]
             if any(t.state == TaskState.COMPLETED for t in later):
-                raise Conflict("a later step has already been completed")
+                raise Conflict("later_step_completed")
             opened = [str(t.id) for t in later if t.state == TaskState.READY]
             started = ctx.connection.execute(sa.select(TaskRecord.id).where(
                 TaskRecord.id.in_(opened), TaskRecord.assignee.is_not(None))).first() if opened else None
             if started is not None:
-                raise Conflict("the next step has already been started")
+                raise Conflict("next_step_started")
             ctx.reopened.update(reset_to(ctx.wf, task))
             ctx.wf.do_engine_steps()
             ctx.events.append(trail.event("task_withdrawn", ctx.now, case_id=case_id, task_id=str(task.id),
@@ -99,8 +99,7 @@ class FlowOperations:
                       target: str) -> dict[str, Any]:
         if not any(t.task_spec.bpmn_id == target and t.task_spec.manual and not t.state & TaskState.FINISHED_MASK
                    for t in current if t is not current):
-            raise InvalidInput(f"step {target} is neither an earlier step of this case nor one the flow can reach "
-                               f"from {current.task_spec.bpmn_id}", field="target")
+            raise InvalidInput("step_not_reachable", field="target", step=target, current=current.task_spec.bpmn_id)
         wf = ctx.wf
         untouched = {t.id for t in wf.get_tasks(state=TaskState.READY) if t is not current}
         frontier = [current]
@@ -114,15 +113,14 @@ class FlowOperations:
                     task.run()
                     wf.do_engine_steps()
                 except WorkflowException as exc:
-                    raise InvalidInput(f"cannot jump past {task.task_spec.bpmn_id}: the flow after it needs a "
-                                       f"decision only that step can give ({exc})", field="target") from None
+                    raise InvalidInput("jump_needs_decision", field="target", step=task.task_spec.bpmn_id,
+                                       detail=str(exc)) from None
             ready = [t for t in wf.get_tasks(state=TaskState.READY) if t.task_spec.manual and t.id not in untouched]
             if any(t.task_spec.bpmn_id == target for t in ready):
                 break
             frontier = ready
         else:
-            raise InvalidInput(f"step {target} cannot be reached from {current.task_spec.bpmn_id}: the flow took "
-                               f"another way or waits for other branches", field="target")
+            raise InvalidInput("step_not_ahead", field="target", step=target, current=current.task_spec.bpmn_id)
         ctx.events.append(trail.event(
             "case_jumped", ctx.now, case_id=ctx.case.id, task_id=str(current.id), element_id=current.task_spec.bpmn_id,
             actor=actor.id, to_state=target, detail={"reason": reason, "to": target, "skipped": skipped}))
@@ -136,22 +134,21 @@ class FlowOperations:
         record = _task_record(self.db, task_id)
         if jump:
             if not actor.oversees(record.department):
-                raise PermissionDenied("only a supervisor overseeing this department, or an administrator, "
-                                       "may move a case to another step")
+                raise PermissionDenied("jump_not_allowed")
         else:
             require_task_access(actor, record.department, record.post, record.assignee)
         case_id = record.case_id
         with self.stepper.step(case_id, actor.id) as ctx:
             current = ctx.wf.get_task_from_id(UUID(str(task_id)))
             if current is None or current.state != TaskState.READY:
-                raise Conflict("this step is no longer open")
+                raise Conflict("step_not_open")
             candidates = list(_user_ancestors(current))
             if target:
                 candidates = [t for t in candidates if t.task_spec.bpmn_id == target]
             if jump and target and not candidates:
                 return self._jump_forward(ctx, current, actor, reason, target)
             if not candidates:
-                raise InvalidInput(f"no earlier completed step {target or ''} to return to".strip(), field="target")
+                raise InvalidInput("no_step_to_return_to", field="target", step=target or None)
             destination = candidates[0]
             ctx.reopened.update(reset_to(ctx.wf, destination))
             ctx.wf.do_engine_steps()
@@ -173,7 +170,7 @@ class JointSignOff:
     def _context(self, task_id: str, actor: Actor) -> int:
         record = _task_record(self.db, task_id)
         if not actor.heads(record.department):
-            raise PermissionDenied("only the head (负责人) of the step's department may change its signers")
+            raise PermissionDenied("signers_not_allowed")
         return record.case_id
 
     @staticmethod
@@ -182,24 +179,24 @@ class JointSignOff:
         instance = ctx.wf.get_task_from_id(UUID(str(task_id)))
         parent = instance.parent if instance is not None else None
         if parent is None or not isinstance(parent.task_spec, ParallelMultiInstanceTask) or parent.task_spec.data_input is None:
-            raise InvalidInput("this task is not part of a joint sign-off", field="task")
+            raise InvalidInput("not_a_joint_sign_off", field="task")
         if parent.state != TaskState.STARTED:
-            raise Conflict("the joint sign-off has already finished")
+            raise Conflict("joint_sign_off_finished")
         return instance, parent, parent.task_spec
 
     def add_signer(self, task_id: str, signer: str, actor: Actor, reason: str | None) -> dict[str, Any]:
         reason = _reason(reason)
         if not isinstance(signer, str) or not signer.strip():
-            raise InvalidInput("name the signer by user id", field="signer")
+            raise InvalidInput("signer_id_required", field="signer")
         with self.db.reading() as session:
             if session.get(User, signer) is None:
-                raise NotFound(f"user {signer!r} does not exist")
+                raise NotFound("user_not_found", user=signer)
         case_id = self._context(task_id, actor)
         with self.stepper.step(case_id, actor.id) as ctx:
             _instance, parent, spec = self._joint_step(ctx, task_id)
             signers = spec.data_input.get(parent)
             if signer in signers:
-                raise InvalidInput(f"{signer} is already a signer", field="signer")
+                raise InvalidInput("already_a_signer", field="signer", signer=signer)
             signers.append(signer)
             spec.create_child(parent, signer, len(signers) - 1)
             ctx.wf.do_engine_steps()
@@ -214,9 +211,9 @@ class JointSignOff:
         with self.stepper.step(case_id, actor.id) as ctx:
             instance, parent, spec = self._joint_step(ctx, task_id)
             if instance.state != TaskState.READY:
-                raise Conflict("this signer has already signed")
+                raise Conflict("signer_already_signed")
             if len([c for c in parent.children if c.task_spec.name == spec.task_spec]) <= 1:
-                raise Conflict("a joint sign-off needs at least one signer")
+                raise Conflict("last_signer")
             signers = spec.data_input.get(parent)
             signer = instance.data.get(spec.input_item.bpmn_id) if spec.input_item is not None else None
             ctx.wf._remove_task(instance.id)

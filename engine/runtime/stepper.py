@@ -198,17 +198,17 @@ class CaseStepper:
         if task_id is not None:
             record = connection.execute(SELECT_TASK_AND_CASE, {"task_id": task_id}).first()
             if record is None:
-                raise NotFound(f"task {task_id} does not exist")
+                raise NotFound("task_not_found", task=task_id)
             if record.state != OPEN_USER_TASK:
-                raise Conflict(f"task {task_id} is already {record.state}")
+                raise Conflict("task_not_open", task=task_id, state=record.state)
             case = CaseRow(*(record._mapping[f"case__{c.name}"] for c in _CASE_COLUMNS))
         else:
             found = connection.execute(SELECT_CASE, {"case_id": case_id}).first()
             if found is None:
-                raise NotFound(f"case {case_id} does not exist")
+                raise NotFound("case_not_found", case=case_id)
             case = CaseRow(*found)
         if case.status != "running":
-            raise InvalidState(f"case {case.number} has ended ({case.outcome})")
+            raise InvalidState("case_ended", number=case.number, outcome=case.outcome)
         return case, record
 
     @contextmanager
@@ -222,7 +222,7 @@ class CaseStepper:
                 self.finish(ctx)
             except sa.exc.IntegrityError:
                 # A concurrent step on the same case wrote the same task, journal or trail keys first.
-                raise Conflict(f"case {case.number} was changed by another request; reload and try again") from None
+                raise Conflict("case_changed_concurrently", number=case.number) from None
         except BaseException:
             self.store.discard(case.id)
             raise
@@ -261,7 +261,7 @@ class CaseStepper:
         head = trail.append(connection, rows, (case.trail_seq, case.trail_hash) if case.trail_hash else None)
         lock["trail_seq_"], lock["trail_hash_"] = head if head else (case.trail_seq, case.trail_hash)
         if fast_sql.execute(connection, statement, lock) != 1:
-            raise Conflict(f"case {case.number} was changed by another request; reload and try again")
+            raise Conflict("case_changed_concurrently", number=case.number)
 
     @staticmethod
     def _transitions(live: LiveWorkflow, reopened: dict[UUID, int] | None = None) -> list[Transition]:

@@ -39,23 +39,24 @@ class TaskOperations:
     def _open(self, session: Session, task_id: str) -> TaskRecord:
         record = session.get(TaskRecord, str(task_id), with_for_update=True)
         if record is None:
-            raise NotFound(f"task {task_id} does not exist")
+            raise NotFound("task_not_found", task=task_id)
         if record.state != "open":
-            raise Conflict(f"task {task_id} is {record.state}")
+            raise Conflict("task_not_open", task=task_id, state=record.state)
         return record
 
     @staticmethod
     def _official(session: Session, user_id: object, record: TaskRecord) -> User:
         """An active official of the task's department holding its post."""
         if not isinstance(user_id, str):
-            raise InvalidInput("name the official by user id", field="to")
+            raise InvalidInput("official_id_required", field="to")
         row = session.execute(sa.select(User, Department.name).join(Department, User.department_id == Department.id)
                               .where(User.id == user_id)).first()
         if row is None or not row[0].active:
-            raise NotFound(f"user {user_id!r} does not exist")
+            raise NotFound("user_not_found", user=user_id)
         user, department = row
         if department != record.department or (record.post and record.post not in (user.posts or [])):
-            raise InvalidInput(f"{user.name} is not a {record.post or 'member'} of {record.department}", field="to")
+            raise InvalidInput("official_not_in_post" if record.post else "official_not_in_department", field="to",
+                              name=user.name, post=record.post, department=record.department)
         return user
 
     def _record(self, session: Session, record: TaskRecord, event: str, actor: Actor, **detail: Any) -> None:
@@ -71,9 +72,9 @@ class TaskOperations:
         with self.db.transaction() as session:
             record = self._open(session, task_id)
             if record.assignee is None:
-                raise Conflict("the task is not claimed")
+                raise Conflict("task_not_claimed")
             if record.assignee != actor.id and not actor.heads(record.department):
-                raise PermissionDenied("only the holder or the department head may release this task")
+                raise PermissionDenied("unclaim_not_allowed")
             previous, record.assignee = record.assignee, None
             self._record(session, record, "task_unclaimed", actor, previous=previous)
             return task_view(record)
@@ -82,7 +83,7 @@ class TaskOperations:
         with self.db.transaction() as session:
             record = self._open(session, task_id)
             if not actor.heads(record.department):
-                raise PermissionDenied("only the department head (负责人) may assign tasks")
+                raise PermissionDenied("assign_not_allowed")
             user = self._official(session, to, record)
             previous, record.assignee = record.assignee, user.id
             self._record(session, record, "task_assigned", actor, previous=previous, to=user.id,
@@ -94,14 +95,14 @@ class TaskOperations:
         """转办: the holder hands the task to another official of the same post, with a reason."""
         reason = payloads.opinion(reason)
         if not reason:
-            raise InvalidInput("a reason is required to transfer a task", field="reason")
+            raise InvalidInput("transfer_reason_required", field="reason")
         with self.db.transaction() as session:
             record = self._open(session, task_id)
             if record.assignee != actor.id and not actor.heads(record.department):
-                raise PermissionDenied("only the holder or the department head may transfer this task")
+                raise PermissionDenied("transfer_not_allowed")
             user = self._official(session, to, record)
             if user.id == record.assignee:
-                raise InvalidInput("the task is already held by that official", field="to")
+                raise InvalidInput("task_already_held_by", field="to")
             previous, record.assignee, record.owner = record.assignee, user.id, None
             self._record(session, record, "task_transferred", actor, previous=previous, to=user.id, reason=reason)
             self._notify(session, [user.id], "task_assigned", record, f"{actor.name}转办给您：{record.name}（{reason}）")
@@ -112,12 +113,12 @@ class TaskOperations:
         with self.db.transaction() as session:
             record = self._open(session, task_id)
             if record.assignee != actor.id:
-                raise PermissionDenied("only the holder may delegate this task")
+                raise PermissionDenied("delegate_not_allowed")
             if record.owner is not None:
-                raise Conflict("the task is already delegated")
+                raise Conflict("task_already_delegated")
             user = self._official(session, to, record)
             if user.id == actor.id:
-                raise InvalidInput("cannot delegate to oneself", field="to")
+                raise InvalidInput("delegate_to_self", field="to")
             record.owner, record.assignee = actor.id, user.id
             self._record(session, record, "task_delegated", actor, to=user.id, reason=payloads.opinion(reason))
             self._notify(session, [user.id], "task_delegated", record, f"{actor.name}委派给您：{record.name}")
@@ -128,9 +129,9 @@ class TaskOperations:
         with self.db.transaction() as session:
             record = self._open(session, task_id)
             if record.owner is None:
-                raise Conflict("the task is not delegated")
+                raise Conflict("task_not_delegated")
             if record.assignee != actor.id and record.owner != actor.id:
-                raise PermissionDenied("only the delegate or the delegating official may end the delegation")
+                raise PermissionDenied("give_back_not_allowed")
             owner, record.assignee, record.owner = record.owner, record.owner, None
             self._record(session, record, "task_delegation_returned", actor, to=owner, opinion=payloads.opinion(opinion))
             self._notify(session, [owner], "task_returned", record, f"委派的待办已交回：{record.name}")
@@ -147,7 +148,7 @@ class TaskOperations:
                 TrailEntry.task_id == record.id, TrailEntry.event == "task_urged", TrailEntry.actor == actor.id,
                 TrailEntry.at >= start)) or 0
             if sent >= URGES_PER_DAY:
-                raise Conflict(f"this task was already urged today ({URGES_PER_DAY} per day)")
+                raise Conflict("task_already_urged", per_day=URGES_PER_DAY)
             recipients = [record.assignee] if record.assignee else list(session.scalars(
                 sa.select(User.id).join(Department, User.department_id == Department.id)
                 .where(Department.name == record.department)))
@@ -159,14 +160,14 @@ class TaskOperations:
     def carbon_copy(self, task_id: str, recipients: list[str], actor: Actor, note: str | None = None) -> dict[str, Any]:
         """抄送: read-only recipients may see the case and are notified."""
         if not isinstance(recipients, list) or not recipients or not all(isinstance(r, str) for r in recipients):
-            raise InvalidInput("recipients must be a non-empty list of user ids", field="recipients")
+            raise InvalidInput("recipients_required", field="recipients")
         with self.db.transaction() as session:
             record = self._open(session, task_id)
             if record.assignee != actor.id and not actor.heads(record.department):
-                raise PermissionDenied("only the holder or the department head may copy this task")
+                raise PermissionDenied("copy_not_allowed")
             for user_id in dict.fromkeys(recipients):
                 if session.get(User, user_id) is None:
-                    raise NotFound(f"user {user_id!r} does not exist")
+                    raise NotFound("user_not_found", user=user_id)
                 if session.get(CaseReader, (record.case_id, user_id)) is None:
                     session.add(CaseReader(case_id=record.case_id, user_id=user_id, added_by=actor.id,
                                            added_at=self.clock.now()))

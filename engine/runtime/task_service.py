@@ -15,7 +15,7 @@ from ..kernel import payloads
 from ..trail import chain as trail
 from ..identity.access import units_seen
 from ..kernel.db import where_given
-from ..errors import Conflict, InvalidInput, NotFound
+from ..errors import Conflict, InvalidInput, Message, NotFound
 from ..identity.actors import Actor, require_task_access
 from ..models import Case, Department, TaskRecord, User
 from ..kernel.db import Executor, rowcount
@@ -64,7 +64,7 @@ class TaskService:
         with self.db.reading() as session:
             record = session.get(TaskRecord, task_id)
             if record is None:
-                raise NotFound(f"task {task_id} does not exist")
+                raise NotFound("task_not_found", task=task_id)
             if not (actor.oversees(record.department) or record.assignee == actor.id):
                 require_task_access(actor, record.department, record.post, None)
             return {**task_view(record), "form": self._form_view(session, record)}
@@ -89,12 +89,12 @@ class TaskService:
             if record.assignee == actor.id:
                 return task_view(record)
             if record.assignee is not None:
-                raise Conflict(f"task {task_id} is already claimed by {record.assignee}")
+                raise Conflict("task_already_claimed", task=task_id, assignee=record.assignee)
             result = session.execute(_records.update().where(
                 _records.c.id == task_id, _records.c.state == "open", _records.c.assignee.is_(None)
             ).values(assignee=actor.id))
             if rowcount(result) != 1:
-                raise Conflict(f"task {task_id} was claimed by someone else")
+                raise Conflict("task_claimed_by_other", task=task_id)
             trail.append_case_events(session, record.case_id, [trail.event(
                 "task_claimed", self.clock.now(), case_id=record.case_id, task_id=task_id,
                 element_id=record.element_id, actor=actor.id)])
@@ -106,8 +106,7 @@ class TaskService:
         data = payloads.form_data(data)
         opinion = payloads.opinion(opinion)
         if not opinion and any(value in NEEDS_REASONS for value in data.values() if isinstance(value, str)):
-            raise InvalidInput("a refusal (不予受理) or denial (不予许可) must give its reasons in the opinion",
-                               field="opinion")
+            raise InvalidInput("refusal_needs_reasons", field="opinion")
         task_uuid = _uuid(task_id)
         with self.stepper.step(None, actor.id, task_id=str(task_uuid)) as ctx:
             record = ctx.record
@@ -115,7 +114,7 @@ class TaskService:
             require_task_access(actor, record.department, record.post, record.assignee)
             task = ctx.wf.get_task_from_id(task_uuid)
             if task is None or task.state != TaskState.READY:
-                raise Conflict(f"task {task_id} is no longer ready")
+                raise Conflict("task_not_open", task=task_id)
             task.data.update(self._step_data(ctx, record.element_id, task, data))
             ctx.completed_by[str(task_uuid)] = (actor.id, opinion)
             if attachments:   # officials' files for this step, recorded with its completion
@@ -128,7 +127,7 @@ class TaskService:
                 task.run()
                 ctx.wf.do_engine_steps()
             except WorkflowException as exc:
-                raise InvalidInput(f"the step could not be completed with this data: {exc}") from None
+                raise InvalidInput("step_could_not_complete", detail=str(exc)) from None
             now = ctx.now
         return {**task_view(record), "state": "completed", "completed_at": now.isoformat(),
                 "completed_by": actor.id, "opinion": opinion, "next_tasks": ctx.opened}
@@ -152,9 +151,9 @@ class TaskService:
     def _open_record(session: Session, task_id: str) -> TaskRecord:
         record = session.get(TaskRecord, str(_uuid(task_id)))
         if record is None:
-            raise NotFound(f"task {task_id} does not exist")
+            raise NotFound("task_not_found", task=task_id)
         if record.state != "open":
-            raise Conflict(f"task {task_id} is {record.state}")
+            raise Conflict("task_not_open", task=task_id, state=record.state)
         return record
 
 
@@ -162,7 +161,7 @@ def _uuid(task_id: object) -> UUID:
     try:
         return UUID(str(task_id))
     except ValueError:
-        raise NotFound(f"task {task_id!r} does not exist") from None
+        raise NotFound("task_not_found", task=task_id) from None
 
 
 def _check_accounts(session: Executor, form: Form, cleaned: dict[str, Any]) -> None:
@@ -172,22 +171,21 @@ def _check_accounts(session: Executor, form: Form, cleaned: dict[str, Any]) -> N
         return
     wanted = {account for accounts in named.values() for account in accounts}
     active = set(session.scalars(sa.select(User.id).where(User.id.in_(wanted), User.active.is_(True))))
-    errors = {name: "账号不存在或已停用：" + "、".join(a for a in accounts if a not in active)
+    errors = {name: Message("accounts_inactive", accounts=[a for a in accounts if a not in active])
               for name, accounts in named.items() if not set(accounts) <= active}
     if errors:
-        labels = "、".join(form.by_id[name].label for name in errors)
-        raise InvalidInput(f"表单填写有误：{labels}", fields=errors)
+        labels = [form.by_id[name].label for name in errors]
+        raise InvalidInput("form_invalid", fields=errors, labels=labels)
 
 
 def officials_of_post(session: Executor, lane: object, field: str = "signers_from_post") -> list[str]:
     """Signers chosen at run time from a post: the active officials of ``部门/岗位`` (user ids, sorted)."""
     if not isinstance(lane, str) or "/" not in lane:
-        raise InvalidInput(f'{field} must name a department and post, e.g. "郑州市城乡建设局/施工许可科"',
-                           field=field)
+        raise InvalidInput("post_reference_format", field=field)
     department, post = (part.strip() for part in lane.split("/", 1))
     rows = session.execute(sa.select(User.id, User.posts).join(Department, User.department_id == Department.id)
                            .where(Department.name == department, User.active.is_(True))).all()
     officials = sorted(user_id for user_id, posts in rows if post in (posts or []))
     if not officials:
-        raise InvalidInput(f"nobody holds the post {post} in {department}", field=field)
+        raise InvalidInput("post_vacant", field=field, post=post, department=department)
     return officials

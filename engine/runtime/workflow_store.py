@@ -68,8 +68,7 @@ class WorkflowStore:
             sa.select(_snapshots.c.state, _snapshots.c.journal_seq).where(_snapshots.c.case_id == case_id)
         ).first()
         if snapshot is None:
-            raise InvalidState(f"case {case_id} is handled in another system (reported by data exchange); "
-                               "it has no workflow here")
+            raise InvalidState("case_handled_elsewhere", case=case_id)
         state = self.codec.loads(snapshot.state)
         entries = session.execute(
             sa.select(_journal.c.seq, _journal.c.delta)

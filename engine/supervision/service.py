@@ -43,9 +43,9 @@ _Apply = Callable[[Session, SupervisionItem, _dt.datetime], "list[TrailRow]"]
 def _text(value: object, field: str, what: str) -> str:
     value = value.strip() if isinstance(value, str) else ""
     if not value:
-        raise InvalidInput(f"{what} is required", field=field)
+        raise InvalidInput("required", field=field)
     if len(value) > MAX_TEXT:
-        raise InvalidInput(f"{what} is longer than {MAX_TEXT} characters", field=field)
+        raise InvalidInput("too_long", field=field, max=MAX_TEXT)
     return value
 
 
@@ -77,9 +77,9 @@ class SupervisionService:
     def _query(actor: Actor, status: str | None, light: str | None, department: str | None,
                kind: str | None) -> sa.Select:
         if status and status not in STATUSES:
-            raise InvalidInput(f"status must be one of {', '.join(STATUSES)}", field="status")
+            raise InvalidInput("not_one_of", field="status", allowed=list(STATUSES))
         if light and light not in LIGHTS:
-            raise InvalidInput(f"light must be one of {', '.join(LIGHTS)}", field="light")
+            raise InvalidInput("not_one_of", field="light", allowed=list(LIGHTS))
         query = sa.select(SupervisionItem)
         seen = visible_departments(actor)
         if seen is not None:
@@ -157,10 +157,10 @@ class SupervisionService:
         query = sa.select(SupervisionItem).where(SupervisionItem.id == item_id)
         item = session.scalar(query.with_for_update() if lock else query) if isinstance(item_id, int) else None
         if item is None:
-            raise NotFound(f"supervision item {item_id} does not exist")
+            raise NotFound("supervision_item_not_found", item=item_id)
         seen = visible_departments(actor)
         if seen is not None and item.department not in seen:
-            raise PermissionDenied("this supervision item belongs to a department you do not supervise")
+            raise PermissionDenied("supervision_item_not_supervised")
         return item
 
     # --- the procedure ----------------------------------------------------------------------------
@@ -176,12 +176,12 @@ class SupervisionService:
 
     def _require_supervisor(self, actor: Actor, item: SupervisionItem) -> None:
         if not may_supervise(actor, item.department):
-            raise PermissionDenied("only a supervisor of this department may do this")
+            raise PermissionDenied("supervisor_only")
 
     @staticmethod
     def _require_status(item: SupervisionItem, *statuses: str, action: str) -> None:
         if item.status not in statuses:
-            raise InvalidState(f"cannot {action}: the item is {item.status}")
+            raise InvalidState("supervision_item_status", action=action, status=item.status)
 
     def open_overdue_step(self, case_id: int, actor: Actor, summary: str | None) -> dict[str, Any]:
         """A supervisor puts a running case under 督办 because a step of it is past its limit (kind
@@ -194,11 +194,11 @@ class SupervisionService:
             case = session.scalar(sa.select(Case).where(Case.id == case_id).with_for_update()) \
                 if isinstance(case_id, int) else None
             if case is None:
-                raise NotFound(f"case {case_id} does not exist")
+                raise NotFound("case_not_found", case=case_id)
             if not may_supervise(actor, case.department):
-                raise PermissionDenied("only a supervisor of this department may do this")
+                raise PermissionDenied("supervisor_only")
             if case.status != "running":
-                raise InvalidState(f"cannot open a supervision item: the case is {case.status}")
+                raise InvalidState("supervision_case_not_running", status=case.status)
             item_id = open_item(session, self.calendars.calendar(), now, kind="overdue_step",
                                 department=case.department, summary=summary, case_id=case.id)
             item = session.get_one(SupervisionItem, item_id)
@@ -218,7 +218,7 @@ class SupervisionService:
         def apply(session: Session, item: SupervisionItem, now: _dt.datetime) -> builtins.list[TrailRow]:
             heads = department_heads(session, item.department)
             if not heads:
-                raise InvalidState(f"{item.department} has no head ({HEAD_POST}) to receive the notice")
+                raise InvalidState("department_has_no_head", department=item.department)
             item.status, item.notice_text, item.notice_by, item.noticed_at = NOTICED, text, actor.id, now
             notified = notify(session, heads, "supervision_notice", item, f"督办通知（督办事项 #{item.id}）：{text}", now)
             return [item_event("supervision_noticed", item, now, actor=actor.id, from_state=OPEN, to_state=NOTICED,
@@ -232,7 +232,7 @@ class SupervisionService:
 
         def check(item: SupervisionItem) -> None:
             if not heads_department(actor, item.department):
-                raise PermissionDenied("only the head of the department may respond to a supervision notice")
+                raise PermissionDenied("supervision_response_not_allowed")
             self._require_status(item, NOTICED, action="respond")
 
         def apply(session: Session, item: SupervisionItem, now: _dt.datetime) -> builtins.list[TrailRow]:
@@ -247,7 +247,7 @@ class SupervisionService:
     def record_finding(self, item_id: int, actor: Actor, text: str | None, conclusion: str) -> dict[str, Any]:
         """The supervisor's finding closes the item."""
         if conclusion not in CONCLUSIONS:
-            raise InvalidInput(f"conclusion must be one of {', '.join(CONCLUSIONS)}", field="conclusion")
+            raise InvalidInput("not_one_of", field="conclusion", allowed=list(CONCLUSIONS))
         text = _text(text, "text", "the finding")
 
         def check(item: SupervisionItem) -> None:
@@ -275,11 +275,11 @@ class SupervisionService:
         def check(item: SupervisionItem) -> None:
             self._require_supervisor(actor, item)
             if item.status == CLOSED:
-                raise InvalidState("cannot extend: the item is closed")
+                raise InvalidState("supervision_item_closed")
             if item.extended_at is not None:
-                raise InvalidState("the investigation has already been extended once; it cannot be extended again")
+                raise InvalidState("supervision_already_extended")
             if item.due_at is None:
-                raise InvalidState("this item has no investigation limit to extend")
+                raise InvalidState("supervision_no_limit")
 
         def apply(session: Session, item: SupervisionItem, now: _dt.datetime) -> builtins.list[TrailRow]:
             calendar = self.calendars.calendar()

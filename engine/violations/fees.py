@@ -24,13 +24,13 @@ _fees = CaseFee.__table__
 
 def _amount(value: object) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise InvalidInput("amount must be a number of yuan", field="amount")
+        raise InvalidInput("amount_not_a_number", field="amount")
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation:
-        raise InvalidInput("amount must be a number of yuan", field="amount") from None
+        raise InvalidInput("amount_not_a_number", field="amount") from None
     if not amount.is_finite() or amount <= 0 or amount >= Decimal("1e10") or amount != round(amount, 2):
-        raise InvalidInput("amount must be positive, in yuan with at most two decimals", field="amount")
+        raise InvalidInput("amount_invalid", field="amount")
     return amount
 
 
@@ -41,7 +41,7 @@ def may_keep_fees(actor: Actor, department: str) -> bool:
 
 def _own_department(actor: Actor, case: Case, what: str) -> None:
     if not may_keep_fees(actor, case.department):
-        raise PermissionDenied(f"only the responsible department may {what}")
+        raise PermissionDenied("responsible_department_only", action=what)
 
 
 class FeeService:
@@ -53,7 +53,7 @@ class FeeService:
     def record(self, case_id: int, item: object, amount: object, actor: Actor) -> dict[str, Any]:
         """Record a fee charged on the case; a fee the catalogue does not allow raises a red signal."""
         if not isinstance(item, str) or not item.strip() or len(item.strip()) > 200:
-            raise InvalidInput("item names the fee (1–200 characters)", field="item")
+            raise InvalidInput("fee_item_invalid", field="item")
         item, amount = item.strip(), _amount(amount)
         now = self.clock.now()
         with self.db.transaction() as session:
@@ -103,9 +103,9 @@ class FeeService:
             case = require_case_view(session, actor, case_id)
             _own_department(actor, case, "publish this case's result")
             if case.status != "ended":
-                raise InvalidState("只有已办结的办件可以公开办理结果", field="status")
+                raise InvalidState("result_case_not_ended", field="status")
             if case.result_published_at is not None:
-                raise InvalidState("该办件的办理结果已经公开", field="result_published_at")
+                raise InvalidState("result_already_published", field="result_published_at")
             session.execute(Case.__table__.update().where(Case.id == case_id).values(result_published_at=now))
             calendar = lenient(self.calendars.calendar())
 

@@ -65,22 +65,22 @@ def _check_params(name: str, params: object) -> dict[str, Any]:
     if params is None:
         return {}
     if not isinstance(params, dict):
-        raise InvalidInput("params must be an object", field="params")
+        raise InvalidInput("rule_params_not_an_object", field="params")
     defaults = RULES[name].params
     clean: dict[str, Any] = {}
     for key, value in params.items():
         if key not in defaults:
-            raise InvalidInput(f"rule {name} has no parameter {key!r}", field="params")
+            raise InvalidInput("rule_param_unknown", field="params", rule=name, param=key)
         expected = defaults[key]
         if isinstance(expected, bool):
             if not isinstance(value, bool):
-                raise InvalidInput(f"{key} must be true or false", field="params")
+                raise InvalidInput("rule_param_not_boolean", field="params", param=key)
         elif isinstance(expected, int):
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 60:
-                raise InvalidInput(f"{key} must be a whole number of working days (0–60)", field="params")
+                raise InvalidInput("rule_param_days", field="params", param=key)
         elif isinstance(expected, list):
             if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-                raise InvalidInput(f"{key} must be a list of names", field="params")
+                raise InvalidInput("rule_param_names", field="params", param=key)
             value = [v.strip() for v in value]
         clean[key] = value
     return clean
@@ -115,24 +115,24 @@ class RuleConfigService:
     def set_config(self, actor: Actor, rule: str, level: str, enabled: bool, params: dict[str, Any] | None = None,
                    department: str | None = None) -> dict[str, Any]:
         if not isinstance(rule, str) or rule not in RULES:
-            raise NotFound(f"no violation rule {rule!r}")
+            raise NotFound("rule_not_found", rule=rule)
         if level not in LEVELS:
-            raise InvalidInput(f"level must be one of {', '.join(LEVELS)}", field="level")
+            raise InvalidInput("not_one_of", field="level", allowed=list(LEVELS))
         if not isinstance(enabled, bool):
-            raise InvalidInput("enabled must be true or false", field="enabled")
+            raise InvalidInput("not_boolean", field="enabled")
         if department is not None and not isinstance(department, str):
-            raise InvalidInput("department must be a department's name", field="department")
+            raise InvalidInput("department_name_required", field="department")
         department = (department or "").strip() if level == DEPARTMENT else ""
         params = _check_params(rule, params)
         if level == DEPARTMENT and not department:
-            raise InvalidInput("a department rule names its department", field="department")
+            raise InvalidInput("department_rule_needs_department", field="department")
         if not _may_configure(actor, level, department):
-            raise PermissionDenied("你无权修改该级别的监察规则")
+            raise PermissionDenied("rule_level_not_allowed")
         now = self.clock.now()
         with self.db.transaction() as session:
             if level == DEPARTMENT and session.scalar(sa.select(Department.id).where(
                     Department.name == department)) is None:
-                raise InvalidInput(f"单位“{department}”不存在", field="department")
+                raise InvalidInput("unknown_department", field="department", department=department)
             key = (_rules.c.level == level, _rules.c.department == department, _rules.c.rule == rule)
             values = dict(enabled=enabled, params=params, updated_by=actor.id, updated_at=now)
             if rowcount(session.execute(_rules.update().where(*key).values(**values))) == 0:

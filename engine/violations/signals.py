@@ -134,7 +134,7 @@ def signal_scope(query: _Select, actor: Actor) -> _Select:
         return query.where(_signals.c.department.in_(actor.supervised + ((actor.department,) if actor.department else ())))
     if actor.department:
         return query.where(_signals.c.department == actor.department)
-    raise PermissionDenied("只有工作人员和监察人员可以查看纠错信号")
+    raise PermissionDenied("signals_not_allowed")
 
 
 class SignalService:
@@ -167,9 +167,9 @@ class SignalService:
     def _query(actor: Actor, color: str | None, status: str | None, department: str | None,
                case_id: int | None) -> sa.Select:
         if color is not None and color not in (YELLOW, RED):
-            raise InvalidInput("color must be yellow or red", field="color")
+            raise InvalidInput("not_one_of", field="color", allowed=["yellow", "red"])
         if status is not None and status not in STATUSES:
-            raise InvalidInput(f"status must be one of {', '.join(STATUSES)}", field="status")
+            raise InvalidInput("not_one_of", field="status", allowed=list(STATUSES))
         query = signal_scope(sa.select(_signals), actor)
         for column, value in ((_signals.c.color, color), (_signals.c.status, status),
                               (_signals.c.department, department or None), (_signals.c.case_id, case_id)):
@@ -181,23 +181,23 @@ class SignalService:
         with self.db.reading() as session:
             row = session.execute(signal_scope(sa.select(_signals), actor).where(_signals.c.id == signal_id)).first()
         if row is None:
-            raise NotFound(f"signal {signal_id} does not exist")
+            raise NotFound("signal_not_found", signal=signal_id)
         return view(row)
 
     def correct(self, signal_id: int, actor: Actor, correction: str | None) -> dict[str, Any]:
         """The department's head reports how a yellow signal was corrected (within 1 working day)."""
         text = payloads.opinion(correction)
         if not text:
-            raise InvalidInput("请写明纠正情况", field="correction")
+            raise InvalidInput("correction_required", field="correction")
         now = self.clock.now()
         with self.db.transaction() as session:
             row = session.execute(sa.select(_signals).where(_signals.c.id == signal_id).with_for_update()).first()
             if row is None:
-                raise NotFound(f"signal {signal_id} does not exist")
+                raise NotFound("signal_not_found", signal=signal_id)
             if not actor.heads(row.department):
-                raise PermissionDenied("只有本单位负责人可以纠正该信号")
+                raise PermissionDenied("signal_correction_not_allowed")
             if row.status != "open" or row.color != YELLOW:
-                raise InvalidState("只有未纠正的黄色信号可以纠正")
+                raise InvalidState("signal_not_correctable")
             session.execute(_signals.update().where(_signals.c.id == signal_id).values(
                 status="corrected", corrected_at=now, corrected_by=actor.id, correction=text))
             trail.append_outside_step(session, [trail.event(

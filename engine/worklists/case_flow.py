@@ -95,7 +95,7 @@ class CaseFlow:
         with self.db.reading() as session:
             definition_id = session.scalar(sa.select(Case.definition_id).where(Case.id == case_id))
         if definition_id is None:
-            raise NotFound(f"case {case_id} does not exist")
+            raise NotFound("case_not_found", case=case_id)
         return self.repository.parsed(definition_id).spec
 
 

@@ -29,7 +29,7 @@ def _day(value: object, name: str) -> _dt.date | None:
     try:
         return _dt.date.fromisoformat(str(value))
     except ValueError:
-        raise InvalidInput(f"{name} must be a date (YYYY-MM-DD)", field=name) from None
+        raise InvalidInput("date_format", field=name) from None
 
 
 class CaseSearch:
@@ -41,12 +41,12 @@ class CaseSearch:
                date_to: str | None = None, text: str | None = None, page: PageArg = 1,
                per_page: PageArg = 20) -> dict[str, Any]:
         if status and status not in STATUSES:
-            raise InvalidInput(f"status must be one of {', '.join(STATUSES)}", field="status")
+            raise InvalidInput("not_one_of", field="status", allowed=list(STATUSES))
         if light and light not in LIGHTS:
-            raise InvalidInput(f"light must be one of {', '.join(LIGHTS)}", field="light")
+            raise InvalidInput("not_one_of", field="light", allowed=list(LIGHTS))
         first, last = _day(date_from, "date_from"), _day(date_to, "date_to")
         if first and last and last < first:
-            raise InvalidInput("the date range ends before it starts", field="date_to")
+            raise InvalidInput("date_range_reversed", field="date_to")
         page, per_page = page_bounds(page, per_page)
         where: list[sa.ColumnElement[bool]] = []
         if status:

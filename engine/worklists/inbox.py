@@ -62,9 +62,9 @@ class InboxService:
               step: str | None = None, text: str | None = None, page: PageArg = 1,
               per_page: PageArg = 20) -> dict[str, Any]:
         if scope not in SCOPES:
-            raise InvalidInput(f"scope must be one of {', '.join(SCOPES)}", field="scope")
+            raise InvalidInput("not_one_of", field="scope", allowed=list(SCOPES))
         if light and light not in LIGHT_FILTERS:
-            raise InvalidInput(f"light must be one of {', '.join(LIGHT_FILTERS)}", field="light")
+            raise InvalidInput("not_one_of", field="light", allowed=list(LIGHT_FILTERS))
         page, per_page = page_bounds(page, per_page)
         holders = (actor.id, *actor.standing_in_for)
         mine = TaskRecord.assignee.in_(holders)

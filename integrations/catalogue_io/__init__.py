@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 
-from engine.errors import InvalidCatalogue, InvalidInput, PermissionDenied, TooLarge
+from engine.errors import InvalidCatalogue, InvalidInput, Message, PermissionDenied, TooLarge
 
 from . import excel_format, json_format
 
@@ -18,7 +18,7 @@ FORMATS = {
 def export_catalogue(shenpi, actor, fmt: str, department: str | None = None) -> tuple[bytes, str, str]:
     """(content, file name, media type) of the published catalogue, or of one department's matters."""
     if fmt not in FORMATS:
-        raise InvalidInput("导出格式须为 json 或 xlsx", field="format")
+        raise InvalidInput("not_one_of", field="format", allowed=list(FORMATS))
     entries = shenpi.catalogue_bulk.entries(actor, department or None)
     now = shenpi.clock.now()
     if fmt == "json":
@@ -34,14 +34,15 @@ def import_catalogue(shenpi, actor, content: bytes, filename: str | None = None)
     """Read an Excel or JSON catalogue file (recognised by its content) and import it through the engine; the
     result counts new, changed and unchanged matters. Raises InvalidCatalogue listing every error."""
     if not actor.is_admin:
-        raise PermissionDenied("只有系统管理员可以导入事项目录")
+        raise PermissionDenied("catalogue_import_not_allowed")
     limit = shenpi.settings.max_upload_bytes
     if len(content) > limit:
-        raise TooLarge(f"目录文件超过 {limit // 1024} KB 的大小限制")
+        raise TooLarge("catalogue_file_too_large", kilobytes=limit // 1024)
     fmt = "xlsx" if content[:4] == b"PK\x03\x04" else "json"
     if not content.strip():
-        raise InvalidCatalogue("文件为空，未导入任何事项", errors=[
-            {"location": "文件", "field": None, "label": None, "message": "文件为空"}], error_count=1)
+        raise InvalidCatalogue("catalogue_file_empty", errors=[
+            {"location": Message("location_file"), "field": None, "label": None, "message": Message("file_empty_plain")}],
+            error_count=1)
     rows, errors = (excel_format if fmt == "xlsx" else json_format).read(content)
     source = {"filename": (filename or "")[:200] or None, "format": fmt,
               "sha256": hashlib.sha256(content).hexdigest()}

@@ -1,7 +1,9 @@
-"""One Excel cell read as the column's kind of value; what cannot be read raises CellError with a Chinese reason."""
+"""One Excel cell read as the column's kind of value; what cannot be read raises CellError with its reason."""
 from __future__ import annotations
 
 import datetime as dt
+
+from engine.errors import Message
 
 YES = {"是", "yes", "true", "y", "1"}
 NO = {"否", "no", "false", "n", "0"}
@@ -16,7 +18,7 @@ def read_cell(cell, kind: str):
     if cell is None or cell.value is None:
         return None
     if getattr(cell, "data_type", None) == "f":
-        raise CellError("不接受公式，请填写值")
+        raise CellError(Message("cell_formula"))
     value = cell.value
     if isinstance(value, str):
         value = value.strip()
@@ -44,14 +46,14 @@ def _text(value) -> str:
 
 def _integer(value) -> int:
     if isinstance(value, bool):
-        raise CellError("须为整数")
+        raise CellError(Message("cell_not_whole_number"))
     if isinstance(value, int):
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str) and value.lstrip("-").isdigit() and value.isascii():
         return int(value)
-    raise CellError(f"须为整数，而不是“{_text(value)[:40]}”")
+    raise CellError(Message("cell_not_whole_number_value", value=_text(value)[:40]))
 
 
 def _yes_no(value) -> bool:
@@ -62,4 +64,4 @@ def _yes_no(value) -> bool:
         return True
     if text in NO:
         return False
-    raise CellError(f"须为“是”或“否”，而不是“{text[:40]}”")
+    raise CellError(Message("cell_not_yes_no", value=text[:40]))

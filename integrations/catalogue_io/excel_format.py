@@ -10,6 +10,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 
 from engine.catalogue import ImportRow, import_error
+from engine.errors import Message
 
 from .cells import CellError, read_cell
 from .columns import (FEE_SHEET, GUIDE_SHEET, MATERIAL_SHEET, MATTER_COLUMNS, MATTER_SHEET, MEANINGS, SHEETS,
@@ -70,32 +71,32 @@ def read(content: bytes) -> tuple[list[ImportRow], list[dict]]:
     """The matters of a workbook, and what in it could not be read (sheet, row and column)."""
     problem = _unsafe(content)
     if problem:
-        return [], [import_error({"location": "文件"}, None, problem)]
+        return [], [import_error({"location": Message("location_file")}, None, problem)]
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=False, keep_links=False)
     except Exception:   # openpyxl raises many kinds for a damaged file
-        return [], [import_error({"location": "文件"}, None, "无法读取 Excel 文件，请使用导出的 .xlsx 模板")]
+        return [], [import_error({"location": Message("location_file")}, None, Message("excel_unreadable"))]
     try:
         return _read_book(book)
     finally:
         book.close()
 
 
-def _unsafe(content: bytes) -> str | None:
+def _unsafe(content: bytes) -> Message | None:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             parts = archive.infolist()
     except zipfile.BadZipFile:
-        return "不是有效的 Excel（.xlsx）文件"
+        return Message("excel_not_xlsx")
     if len(parts) > MAX_PARTS or sum(p.file_size for p in parts) > MAX_UNPACKED_BYTES:
-        return "Excel 文件解压后过大，拒绝读取"
+        return Message("excel_too_large_unpacked")
     return None
 
 
 def _read_book(book) -> tuple[list[ImportRow], list[dict]]:
     errors: list[dict] = []
     if MATTER_SHEET not in book.sheetnames:
-        return [], [import_error({"location": "文件"}, None, f"缺少工作表“{MATTER_SHEET}”")]
+        return [], [import_error({"location": Message("location_file")}, None, Message("sheet_missing", sheet=MATTER_SHEET))]
     rows, by_code = [], {}
     for where, values, reported in _records(book[MATTER_SHEET], MATTER_SHEET, errors):
         entry = {k: v for k, v in values.items() if v is not None}
@@ -106,13 +107,13 @@ def _read_book(book) -> tuple[list[ImportRow], list[dict]]:
             by_code.setdefault(entry["code"], row)
     for title, name in ((MATERIAL_SHEET, "materials"), (FEE_SHEET, "fees")):
         if title not in book.sheetnames:
-            errors.append(import_error({"location": "文件"}, None, f"缺少工作表“{title}”（没有内容也须保留表头）"))
+            errors.append(import_error({"location": Message("location_file")}, None, Message("item_sheet_missing", sheet=title)))
             continue
         for where, values, reported in _records(book[title], title, errors):
             code = values.pop("code", None)
             row = by_code.get(code)
             if row is None:
-                errors.append(import_error(where, "code", f"事项编码“{code or ''}”不在工作表“{MATTER_SHEET}”中", code))
+                errors.append(import_error(where, "code", Message("code_not_in_sheet", code=code or "", sheet=MATTER_SHEET), code))
                 continue
             row.entry.setdefault(name, []).append({k: v for k, v in values.items() if v is not None})
             row.items_where[name].append(where)
@@ -130,12 +131,12 @@ def _records(sheet, title: str, errors: list):
         return
     for number, cells in enumerate(lines, start=2):
         if number > MAX_ROWS:
-            errors.append(import_error({"sheet": title, "location": f"工作表“{title}”"}, None,
-                                       f"工作表行数超过 {MAX_ROWS}"))
+            errors.append(import_error({"sheet": title, "location": Message("location_sheet", sheet=title)}, None,
+                                       Message("sheet_too_many_rows", max=MAX_ROWS)))
             return
         if all(getattr(c, "value", None) in (None, "") for c in cells):
             continue
-        where = {"sheet": title, "row": number, "location": f"工作表“{title}”第 {number} 行"}
+        where = {"sheet": title, "row": number, "location": Message("location_sheet_row", sheet=title, row=number)}
         values, reported = {}, set()
         for position, column in columns.items():
             cell = cells[position] if position < len(cells) else None
@@ -143,7 +144,8 @@ def _records(sheet, title: str, errors: list):
                 values[column.key] = read_cell(cell, column.kind)
             except CellError as exc:
                 reported.add(column.key)
-                errors.append(import_error(where, column.key, f"“{column.header}”列：{exc}", values.get("code")))
+                errors.append(import_error(where, column.key, Message("cell_in_column", column=column.header, detail=exc.args[0]),
+                                           values.get("code")))
         yield where, values, reported
 
 
@@ -152,18 +154,18 @@ def _columns(header, title: str, errors: list) -> dict[int, Column] | None:
     for column in SHEETS[title]:
         known[column.header] = known[column.key] = column
         known[column.header.split("（")[0]] = column
-    columns, place = {}, {"sheet": title, "row": 1, "location": f"工作表“{title}”第 1 行（表头）"}
+    columns, place = {}, {"sheet": title, "row": 1, "location": Message("location_sheet_header", sheet=title)}
     for position, cell in enumerate(header):
         text = str(cell.value).strip() if getattr(cell, "value", None) is not None else ""
         if not text:
             continue
         if text not in known:
-            errors.append(import_error(place, None, f"未知的列“{text}”"))
+            errors.append(import_error(place, None, Message("column_unknown", column=text)))
             continue
         if known[text].kind != "readonly":
             columns[position] = known[text]
     missing = [c.header for c in SHEETS[title] if c.required and c not in columns.values()]
     if missing:
-        errors.append(import_error(place, None, f"缺少列：{'、'.join(missing)}"))
+        errors.append(import_error(place, None, Message("columns_missing", columns=missing)))
         return None
     return columns

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from engine.catalogue import ImportRow, import_error
+from engine.errors import Message
 
 from .columns import FEE_KEYS, FORMAT_NAME, FORMAT_VERSION, MATERIAL_KEYS, MATTER_KEYS
 
@@ -25,23 +26,23 @@ def read(content: bytes) -> tuple[list[ImportRow], list[dict]]:
     try:
         document = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
-        return [], [import_error(top, None, f"不是有效的 JSON 文件（UTF-8）：{exc}")]
+        return [], [import_error(top, None, Message("catalogue_json_invalid", detail=str(exc)))]
     except RecursionError:
-        return [], [import_error(top, None, "JSON 文件嵌套过深")]
+        return [], [import_error(top, None, Message("json_too_deep"))]
     if not isinstance(document, dict) or not isinstance(document.get("matters"), list):
-        return [], [import_error(top, None, "JSON 文件须为对象，并以 matters 列出事项")]
+        return [], [import_error(top, None, Message("catalogue_json_shape"))]
     errors = []
     if document.get("format", FORMAT_NAME) != FORMAT_NAME or document.get("version", FORMAT_VERSION) != FORMAT_VERSION:
-        errors.append(import_error(top, "format", f"文件格式须为 {FORMAT_NAME} 第 {FORMAT_VERSION} 版"))
+        errors.append(import_error(top, "format", Message("catalogue_format_version", format=FORMAT_NAME, version=FORMAT_VERSION)))
     rows = []
     for index, matter in enumerate(document["matters"]):
         where = _where(f"matters[{index}]", index)
         if not isinstance(matter, dict):
-            errors.append(import_error(where, None, "每个事项须为 JSON 对象"))
+            errors.append(import_error(where, None, Message("matter_not_an_object")))
             continue
         code = matter.get("code")
         for name in sorted(set(matter) - MATTER_KEYS):
-            errors.append(import_error(where, name, f"未知字段“{name}”", code))
+            errors.append(import_error(where, name, Message("field_unknown", name=name), code))
         items_where = {}
         for name, known in (("materials", MATERIAL_KEYS), ("fees", FEE_KEYS)):
             items = matter.get(name, [])
@@ -50,7 +51,7 @@ def read(content: bytes) -> tuple[list[ImportRow], list[dict]]:
             items_where[name] = [_where(f"{where['path']}.{name}[{i}]", index) for i in range(len(items))]
             for i, item in enumerate(items):
                 for key in sorted(set(item) - known) if isinstance(item, dict) else ():
-                    errors.append(import_error(items_where[name][i], name, f"未知字段“{key}”", code))
+                    errors.append(import_error(items_where[name][i], name, Message("field_unknown", name=key), code))
         entry = {"materials": [], "fees": [], **{k: v for k, v in matter.items() if k in MATTER_KEYS}}
         rows.append(ImportRow(entry=entry, where=where,
                               items_where=items_where))

@@ -10,7 +10,7 @@ import hashlib
 import io
 import json
 
-from engine.errors import InvalidInput, TooLarge
+from engine.errors import InvalidInput, Message, TooLarge
 
 COLUMNS = ("case", "matter_code", "step", "happened_at", "applicant_name", "applicant_id", "applicant_phone",
            "outcome", "reasons", "licence_code", "official")
@@ -21,31 +21,31 @@ def _from_json(text: str) -> list:
     try:
         body = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InvalidInput(f"not valid JSON: {exc.msg} at line {exc.lineno}",
-                           errors=[{"line": exc.lineno, "field": "json", "message": exc.msg}]) from None
+        raise InvalidInput("batch_json_invalid", errors=[{"line": exc.lineno, "field": "json", "message": exc.msg}],
+                           detail=exc.msg, at=exc.lineno) from None
     facts = body.get("facts") if isinstance(body, dict) else body
     if not isinstance(facts, list):
-        raise InvalidInput('a JSON batch is {"facts": [...]} or a list of facts', field="facts")
+        raise InvalidInput("batch_json_shape", field="facts")
     return facts
 
 
 def _from_csv(text: str) -> list:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if reader.fieldnames is None:
-        raise InvalidInput("the CSV file is empty", field="file")
+        raise InvalidInput("csv_empty", field="file")
     header = [name.strip() for name in reader.fieldnames]
     unknown = [name for name in header if name not in COLUMNS]
     missing = [name for name in ("case", "step", "happened_at") if name not in header]
     if unknown or missing:
-        problems = [{"line": 1, "field": n, "message": f"unknown column {n!r}"} for n in unknown]
-        problems += [{"line": 1, "field": n, "message": f"missing column {n!r}"} for n in missing]
-        raise InvalidInput(f"the CSV header is wrong; columns are {', '.join(COLUMNS)}", errors=problems)
+        problems = [{"line": 1, "field": n, "message": Message("csv_column_unknown", column=n)} for n in unknown]
+        problems += [{"line": 1, "field": n, "message": Message("csv_column_missing", column=n)} for n in missing]
+        raise InvalidInput("csv_header_wrong", errors=problems, columns=list(COLUMNS))
     reader.fieldnames = header
     facts = []
     for row in reader:
         if None in row:
-            raise InvalidInput("a CSV row has more fields than the header",
-                               errors=[{"line": reader.line_num, "field": "row", "message": "too many fields"}])
+            raise InvalidInput("csv_row_too_long",
+                               errors=[{"line": reader.line_num, "field": "row", "message": Message("csv_too_many_fields")}])
         cells = {k: (v or "").strip() for k, v in row.items()}
         if not any(cells.values()):
             continue
@@ -61,16 +61,16 @@ def _from_csv(text: str) -> list:
 def read_batch(filename: str, data: bytes, max_bytes: int) -> tuple[list, str]:
     """The facts of a file and the file's SHA-256 (the same file sent twice is one batch)."""
     if len(data) > max_bytes:
-        raise TooLarge(f"the file is larger than {max_bytes} bytes", field="file")
+        raise TooLarge("upload_too_large", field="file", limit=max_bytes)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InvalidInput("the file must be UTF-8 text", field="file") from None
+        raise InvalidInput("file_not_utf8", field="file") from None
     name = (filename or "").lower()
     if name.endswith(".csv"):
         facts = _from_csv(text)
     elif name.endswith(".json"):
         facts = _from_json(text)
     else:
-        raise InvalidInput("a batch file is .json or .csv", field="file")
+        raise InvalidInput("batch_file_type", field="file")
     return facts, hashlib.sha256(data).hexdigest()

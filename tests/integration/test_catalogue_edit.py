@@ -30,9 +30,10 @@ def test_a_saved_edit_is_a_new_published_version_with_its_trail_row(five_step_en
     assert catalogue.get_matter("TEST-0001")["name"] == "测试事项（修订）"
     published = events(five_step_engine, "matter_published")
     assert published[-1]["detail"]["version"] == 2 and published[-1]["detail"]["note"] == "调整收费"
-    with pytest.raises(InvalidInput, match="没有变化"):
+    with pytest.raises(InvalidInput) as unchanged:
         catalogue.save(edited(name="测试事项（修订）", fees=[{"item": "工本费", "standard": "10元/本",
                                                           "basis": "《某收费办法》第三条"}]), admin)
+    assert unchanged.value.reason == "matter_unchanged"
 
 
 def test_every_broken_rule_is_named_by_its_field(five_step_engine, admin):
@@ -40,9 +41,12 @@ def test_every_broken_rule_is_named_by_its_field(five_step_engine, admin):
         five_step_engine.catalogue.save(edited(
             statutory_limit_days=5, promised_limit_days=8, department="不存在的局", star_level=6, legal_basis=[],
             fees=[{"item": "工本费", "standard": "10元", "basis": ""}], materials=[{"name": "", "copies": 1}]), admin)
+    assert refused.value.reason == "matter_invalid"
     errors = refused.value.details["errors"]
-    assert errors["promised_limit_days"] == "承诺时限不得超过法定时限"
-    assert "不存在" in errors["department"] and "收费依据" in errors["fees"]
+    assert errors["promised_limit_days"].reason == "promised_over_statutory"
+    assert (errors["department"].reason, errors["department"].params) == ("department_inactive",
+                                                                          {"department": "不存在的局"})
+    assert (errors["fees"].reason, errors["fees"].params) == ("fee_basis_missing", {"item": "工本费"})
     assert {"star_level", "legal_basis", "materials"} <= set(errors)
     assert five_step_engine.catalogue.entry("TEST-0001")["version"] == 1
 
@@ -57,8 +61,9 @@ def test_a_new_matter_needs_a_deployed_process_and_a_fresh_code(five_step_engine
 
 def test_withdrawn_matter_takes_no_applications_until_published_again(five_step_engine, admin):
     catalogue = five_step_engine.catalogue
-    with pytest.raises(InvalidInput, match="停办原因"):
+    with pytest.raises(InvalidInput) as no_reason:
         catalogue.withdraw("TEST-0001", " ", admin)
+    assert (no_reason.value.reason, no_reason.value.details) == ("withdraw_reason_required", {"field": "reason"})
     catalogue.withdraw("TEST-0001", "法规废止", admin)
     assert [m["code"] for m in catalogue.search(status="withdrawn")] == ["TEST-0001"]
     with pytest.raises(NotFound):

@@ -133,12 +133,15 @@ def test_json_errors_each_with_its_path_and_nothing_imported(catalogue, admin):
     assert {("matters[2]", "star_level"), ("matters[2]", "key"), ("matters[2]", "colour")} <= found
     assert (f"matters[{len(document['matters']) - 1}]", "code") in found
     messages = {(e["location"], e["field"]): e["message"] for e in errors}
-    assert "不存在" in messages[("matters[0]", "department")]
-    assert messages[("matters[1]", "promised_limit_days")] == "缺少承诺时限"
-    assert "收费依据" in messages[("matters[1].fees[0]", "fees")]
-    assert "尚未部署" in messages[("matters[2]", "key")]
-    assert "重复" in messages[(f"matters[{len(document['matters']) - 1}]", "code")]
-    assert refused.value.status == 422 and "未导入" in refused.value.message
+    assert messages[("matters[0]", "department")].reason == "department_inactive"
+    missing = messages[("matters[1]", "promised_limit_days")]
+    assert missing.reason == "matter_field_missing" and missing.params["label"].reason == "matter_field_promised_limit_days"
+    assert missing == "promised limit is missing"
+    assert messages[("matters[1].fees[0]", "fees")].reason == "fee_basis_missing"
+    assert messages[("matters[2]", "key")].reason == "process_not_deployed"
+    assert messages[(f"matters[{len(document['matters']) - 1}]", "code")].reason == "matter_code_repeated"
+    assert refused.value.status == 422 and refused.value.reason == "catalogue_file_has_errors"
+    assert refused.value.params["count"] == len(errors) == refused.value.details["error_count"]
     assert versions(catalogue) == before and not events(catalogue, "catalogue_imported")
 
 
@@ -172,12 +175,19 @@ def test_excel_errors_name_sheet_row_and_column(catalogue, admin):
         import_catalogue(catalogue, admin, content, "bad.xlsx")
     errors = refused.value.details["errors"]
     by_place = {(e.get("sheet"), e.get("row"), e["field"]): e["message"] for e in errors}
-    assert "须为整数" in by_place[("事项", 2, "statutory_limit_days")]
-    assert "公式" in by_place[("事项", 2, "promised_limit_days")]
-    assert "不存在" in by_place[("事项", 2, "department")]
-    assert "须为整数" in by_place[("申请材料", 2, "copies")]
-    assert "不在工作表" in by_place[("申请材料", 3, "code")]
-    assert "收费依据" in by_place[("收费项目", 2, "fees")]
+
+    def cell(place):
+        message = by_place[place]
+        assert message.reason == "cell_in_column"
+        return message.params["detail"].reason, message.params["detail"].params
+
+    assert cell(("事项", 2, "statutory_limit_days")) == ("cell_not_whole_number_value", {"value": "十"})
+    assert cell(("事项", 2, "promised_limit_days")) == ("cell_formula", {})
+    assert by_place[("事项", 2, "department")].reason == "department_inactive"
+    assert cell(("申请材料", 2, "copies")) == ("cell_not_whole_number_value", {"value": "两"})
+    assert by_place[("申请材料", 3, "code")].reason == "code_not_in_sheet"
+    assert by_place[("收费项目", 2, "fees")].reason == "fee_basis_missing"
+    assert errors[0]["location"].reason == "location_sheet_row"
     assert all("location" in e and e["message"] for e in errors)
     with pytest.raises(Exception):
         catalogue.catalogue.entry("TEST-0002")
@@ -203,8 +213,9 @@ def test_missing_columns_and_sheets_are_reported(catalogue, admin):
                                                                "事项概述", "设定依据", "颜色"])
     with pytest.raises(InvalidCatalogue) as refused:
         import_catalogue(catalogue, admin, content)
-    messages = " ".join(e["message"] for e in refused.value.details["errors"])
-    assert "未知的列“颜色”" in messages and "法定时限" in messages and "受理条件" in messages
+    found = {e["message"].reason: e["message"].params for e in refused.value.details["errors"]}
+    assert found["column_unknown"] == {"column": "颜色"}
+    assert {"法定时限（工作日）", "受理条件（每行一条）"} <= set(found["columns_missing"]["columns"])
 
 
 def test_unreadable_oversized_and_unauthorised_files(catalogue, admin):
@@ -371,7 +382,7 @@ def test_structures_where_values_belong_are_errors_not_crashes(catalogue, admin)
             (f"matters[{len(document['matters']) - 1}]", None)} <= found
     with pytest.raises(InvalidCatalogue) as deep:
         import_catalogue(catalogue, admin, b"[" * 100000 + b"]" * 100000)
-    assert "嵌套过深" in deep.value.details["errors"][0]["message"]
+    assert deep.value.details["errors"][0]["message"].reason == "json_too_deep"
 
 
 def test_a_workbook_that_unpacks_too_large_is_not_opened(catalogue, admin, monkeypatch):
@@ -382,7 +393,7 @@ def test_a_workbook_that_unpacks_too_large_is_not_opened(catalogue, admin, monke
     monkeypatch.setattr(excel_format, "load_workbook", lambda *a, **k: pytest.fail("opened"))
     with pytest.raises(InvalidCatalogue) as refused:
         import_catalogue(catalogue, admin, content)
-    assert "解压后过大" in refused.value.details["errors"][0]["message"]
+    assert refused.value.details["errors"][0]["message"].reason == "excel_too_large_unpacked"
 
 
 def test_command_line_export_and_import(catalogue, monkeypatch, tmp_path):
@@ -399,5 +410,5 @@ def test_command_line_export_and_import(catalogue, monkeypatch, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text('{"matters": [{"code": "TEST-0001"}]}', encoding="utf-8")
     refused = CliRunner().invoke(cli.main, ["catalogue", "import", str(bad)])
-    assert refused.exit_code == 1 and "matters[0]\tTEST-0001\tstatutory_limit_days\t缺少法定时限" in refused.output
+    assert refused.exit_code == 1 and "matters[0]\tTEST-0001\tstatutory_limit_days\tstatutory limit is missing" in refused.output
     assert CliRunner().invoke(cli.main, ["catalogue", "import", str(bad), "--actor", "clerk"]).exit_code == 1

@@ -14,6 +14,8 @@ from engine.errors import InvalidInput, InvalidState, NotFound, PermissionDenied
 from engine.identity import ENGINE, HEAD_POST, OFFICIAL
 from engine.models import TrailEntry
 
+from ..helpers import refused
+
 DEMO = Path(demo.__file__).parent
 ENGINE_DIR = Path(engine.__file__).parent
 FORBIDDEN = ("engine.models", "engine.kernel.db", "sqlalchemy")
@@ -120,13 +122,15 @@ def test_accounts_created_together_may_back_each_other_up_and_fail_together(five
     bad = [{"id": "w3", "name": "窗口三", "department": "T02", "roles": [OFFICIAL], "backup": "clerk"},
            {"id": "w1", "name": "重复", "department": "T02", "roles": [OFFICIAL]},
            {"id": "w4", "name": "窗口四", "department": "T02", "roles": [OFFICIAL]}]
-    with pytest.raises(InvalidInput) as refused:
+    with refused(InvalidInput, "accounts_invalid") as caught:
         five_step_engine.accounts.create_many(bad, "window-pass-1", admin)
-    assert [(e["row"], e["field"]) for e in refused.value.details["errors"]] == [(2, "id")]
+    assert [(e["row"], e["field"], e["message"].reason) for e in caught.value.details["errors"]] == [
+        (2, "id", "account_id_taken")]
     bad[1]["id"] = "w5"
-    with pytest.raises(InvalidInput) as refused:   # the backups are checked once every row is valid
+    with refused(InvalidInput, "accounts_invalid") as caught:   # the backups are checked once every row is valid
         five_step_engine.accounts.create_many(bad, "window-pass-1", admin)
-    assert [(e["row"], e["id"], e["field"]) for e in refused.value.details["errors"]] == [(1, "w3", "backup")]
+    assert [(e["row"], e["id"], e["field"], e["message"].reason) for e in caught.value.details["errors"]] == [
+        (1, "w3", "backup", "backup_other_unit")]
     with pytest.raises(NotFound):
         five_step_engine.accounts.get("w4")
     with pytest.raises(PermissionDenied):
@@ -146,7 +150,7 @@ def test_a_supervisor_opens_an_overdue_step_item_on_a_running_case(five_step_eng
     case = five_step_engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
     supervisor = five_step_engine.identity.actor("supervisor")
     for outsider in ("far_supervisor", "clerk"):
-        with pytest.raises(PermissionDenied):
+        with refused(PermissionDenied, "supervisor_only"):
             five_step_engine.supervision.open_overdue_step(case["id"], five_step_engine.identity.actor(outsider), "受理超期")
     with pytest.raises(InvalidInput):
         five_step_engine.supervision.open_overdue_step(case["id"], supervisor, "  ")
@@ -157,8 +161,8 @@ def test_a_supervisor_opens_an_overdue_step_item_on_a_running_case(five_step_eng
         "supervision_opened"
     assert [e["case"] for e in _events(five_step_engine, "supervision_opened")] == [case["id"]]
     five_step_engine.runtime.terminate(case["id"], ENGINE, "申请人撤回申请")
-    with pytest.raises(InvalidState):
+    with refused(InvalidState, "supervision_case_not_running", status="ended"):
         five_step_engine.supervision.open_overdue_step(case["id"], supervisor, "受理环节已超过环节时限")
-    with pytest.raises(NotFound):
+    with refused(NotFound, "case_not_found", case=999):
         five_step_engine.supervision.open_overdue_step(999, supervisor, "受理环节已超过环节时限")
     assert five_step_engine.history.verify().ok

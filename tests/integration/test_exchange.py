@@ -134,7 +134,9 @@ def test_csv_batches_and_their_errors():
     assert len(digest) == 64
     with pytest.raises(InvalidInput) as wrong:
         read_batch("batch.csv", b"case,stage,happened_at\n", 10_000)
-    assert {e["message"] for e in wrong.value.details["errors"]} == {"unknown column 'stage'", "missing column 'step'"}
+    assert wrong.value.reason == "csv_header_wrong"
+    assert {(e["message"].reason, e["message"].params["column"]) for e in wrong.value.details["errors"]} == {
+        ("csv_column_unknown", "stage"), ("csv_column_missing", "step")}
     with pytest.raises(InvalidInput):
         read_batch("batch.xml", b"<x/>", 10_000)
     with pytest.raises(InvalidInput):

@@ -10,7 +10,7 @@ from engine.identity.actors import ENGINE
 from engine.models import Case
 from web import create_app
 
-from ..helpers import FORMED, publish_five_step, with_forms
+from ..helpers import CHOOSE, FORMED, publish_five_step, reason_of, with_forms
 
 
 def test_deploy_refuses_a_bad_form_and_stores_nothing(bare_engine):
@@ -52,11 +52,13 @@ def test_invalid_data_leaves_the_task_open_and_the_case_unchanged(formed):
     clerk = formed.identity.actor("clerk")
     with pytest.raises(InvalidInput) as caught:
         formed.tasks.complete(task["id"], clerk, {"accept": "yes", "fee": "-3", "review": "approve"}, "受理")
-    assert caught.value.details["fields"] == {
-        "accept": "请选择：受理（accept）、不予受理（refuse）", "fee": "不能小于 0", "review": "此步骤的表单没有该字段"}
+    assert {k: reason_of(v) for k, v in caught.value.details["fields"].items()} == {
+        "accept": CHOOSE, "fee": ("field_below", {"limit": 0}), "review": ("form_no_such_field", {})}
     with pytest.raises(InvalidInput) as caught:
         formed.tasks.complete(task["id"], clerk, {"accept": "accept", "signers": ["clerk", "nobody"]}, "受理")
-    assert caught.value.details["fields"] == {"signers": "账号不存在或已停用：nobody"}
+    assert caught.value.reason == "form_invalid" and caught.value.params["labels"] == ["会签人员"]
+    assert {k: reason_of(v) for k, v in caught.value.details["fields"].items()} == {
+        "signers": ("accounts_inactive", {"accounts": ["nobody"]})}
     assert case_state(formed, case["id"]) == before
     assert formed.tasks.get_task(task["id"], clerk)["state"] == "open"
     assert [t["id"] for t in formed.tasks.list_tasks(ENGINE, case=case["id"])] == [task["id"]]

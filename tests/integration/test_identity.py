@@ -48,8 +48,9 @@ def test_applicants_register_themselves(five_step_engine):
     actor = five_step_engine.identity.register_applicant("zhang.san", "张三", "zhangsan-2026", "13800000000")
     assert actor.roles == (APPLICANT,) and actor.department is None
     assert five_step_engine.identity.login("zhang.san", "zhangsan-2026").name == "张三"
-    with pytest.raises(InvalidInput, match="已被注册"):
+    with pytest.raises(InvalidInput) as taken:
         five_step_engine.identity.register_applicant("zhang.san", "张三", "zhangsan-2026")
+    assert (taken.value.reason, taken.value.details) == ("username_registered", {"field": "user_id"})
     with pytest.raises(InvalidInput):
         five_step_engine.identity.register_applicant("a b", "张三", "zhangsan-2026")
     with pytest.raises(InvalidInput):

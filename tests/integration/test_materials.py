@@ -95,20 +95,21 @@ def test_allowed_types_are_recognised_by_content(guided, name, content, media_ty
 
 
 @pytest.mark.parametrize("name, content, said", [
-    ("营业执照.pdf", ELF, "ELF"),                      # an executable with a PDF's name
-    ("申请书.docx", EXE, "Windows PE"),
-    ("run.txt", b"#!/bin/sh\nrm -rf /\n", "脚本"),
-    ("宏.docx", ooxml("wordprocessingml.document", {"word/vbaProject.bin": b"\x00"}), "宏"),
-    ("宏.docm", ooxml("word.document.macroEnabled"), "Office"),
-    ("材料.zip", zipped({"a.pdf": PDF}), "ZIP"),
-    ("坏.pdf", b"PK\x03\x04not really a zip", "损坏"),
-    ("data.bin", b"\x00\x01\x02\x03\xfe", "二进制"),
+    ("营业执照.pdf", ELF, "file_type_elf"),                      # an executable with a PDF's name
+    ("申请书.docx", EXE, "file_type_windows_pe"),
+    ("run.txt", b"#!/bin/sh\nrm -rf /\n", "file_type_script"),
+    ("宏.docx", ooxml("wordprocessingml.document", {"word/vbaProject.bin": b"\x00"}), "file_type_office_macros"),
+    ("宏.docm", ooxml("word.document.macroEnabled"), "file_type_other_zip"),
+    ("材料.zip", zipped({"a.pdf": PDF}), "file_type_zip"),
+    ("坏.pdf", b"PK\x03\x04not really a zip", "file_type_broken_zip"),
+    ("data.bin", b"\x00\x01\x02\x03\xfe", "file_type_unknown_binary"),
 ])
 def test_refused_content_names_the_file_and_what_it_is(guided, name, content, said):
     case = apply(guided)
     with pytest.raises(InvalidInput) as refused:
         guided.materials.add(case["id"], [(name, content)], who(guided, "citizen"))
-    assert name in refused.value.message and said in refused.value.message
+    assert refused.value.reason == "file_type_refused" and refused.value.params["seen"].reason == said
+    assert refused.value.params["name"] == name and name in refused.value.message
     assert material_rows(guided) == [] and stored_files(guided) == []
 
 
@@ -118,9 +119,11 @@ def test_content_and_extension_must_agree(guided):
     for name, content in (("照片.txt", PNG), ("申请书.png", PDF), ("说明", TEXT), ("说明.pdf", TEXT)):
         with pytest.raises(InvalidInput) as refused:
             guided.materials.add(case["id"], [(name, content)], who(guided, "citizen"))
-        assert name in refused.value.message and "扩展名" in refused.value.message
-    with pytest.raises(InvalidInput, match="空文件"):
+        assert refused.value.reason == "file_extension_mismatch" and refused.value.params["name"] == name
+        assert name in refused.value.message and "extension" in refused.value.message
+    with pytest.raises(InvalidInput) as empty:
         guided.materials.add(case["id"], [("空.txt", b"")], who(guided, "citizen"))
+    assert (empty.value.reason, empty.value.params) == ("file_empty", {"field": "files", "name": "空.txt"})
 
 
 # --- storage, names, limits ------------------------------------------------------------------------
@@ -165,11 +168,14 @@ def test_size_and_count_limits(guided):
     guided.materials.max_file_bytes = len(PDF)
     with pytest.raises(TooLarge) as too_big:
         guided.materials.add(case["id"], [("a.txt", b"x" * (len(PDF) + 1))], citizen)
+    assert too_big.value.reason == "file_too_large" and too_big.value.params["name"] == "a.txt"
     assert "a.txt" in too_big.value.message and too_big.value.status == 413
     guided.materials.max_case_files = 3
     guided.materials.add(case["id"], [("1.pdf", PDF), ("2.png", PNG)], citizen)
-    with pytest.raises(InvalidInput, match="最多 3 份"):
+    with pytest.raises(InvalidInput) as too_many:
         guided.materials.add(case["id"], [("3.jpg", JPEG), ("4.txt", TEXT)], citizen)
+    assert too_many.value.reason == "too_many_case_files"
+    assert too_many.value.params == {"field": "files", "limit": 3, "count": 2, "adding": 2}
     assert len(material_rows(guided)) == 2                               # nothing of the refused batch
     guided.materials.max_case_bytes = len(PDF) + len(PNG) + 10
     with pytest.raises(TooLarge):
@@ -180,8 +186,9 @@ def test_size_and_count_limits(guided):
 
 def test_slots_must_be_listed_in_the_guide(guided):
     case = apply(guided)
-    with pytest.raises(InvalidInput, match="未列出材料：房产证"):
+    with pytest.raises(InvalidInput) as unlisted:
         guided.materials.add(case["id"], [("a.pdf", PDF)], who(guided, "citizen"), slot="房产证")
+    assert (unlisted.value.reason, unlisted.value.params["materials"]) == ("materials_not_in_guide", ["房产证"])
 
 
 # --- access ----------------------------------------------------------------------------------------
@@ -202,8 +209,9 @@ def test_who_may_see_and_add_materials(guided):
             guided.materials.add(case["id"], [("x.pdf", PDF)], who(guided, user))
     guided.materials.add(case["id"], [("窗口扫描.pdf", PDF)], who(guided, "clerk"))     # scanned at the window
     complete(guided, case["id"], {"accept": "accept"})
-    with pytest.raises(InvalidState, match="补正"):
+    with pytest.raises(InvalidState) as late:
         guided.materials.add(case["id"], [("late.pdf", PDF)], who(guided, "citizen"))
+    assert late.value.reason == "application_already_accepted"
 
 
 def test_checklist_shows_what_each_listed_material_received(guided):
@@ -220,8 +228,9 @@ def test_checklist_shows_what_each_listed_material_received(guided):
 # --- applying, supplementing, attaching --------------------------------------------------------------
 
 def test_a_refused_file_leaves_no_case_behind(guided):
-    with pytest.raises(InvalidInput, match="营业执照.pdf"):
+    with pytest.raises(InvalidInput) as refused:
         apply(guided, [("申请书.pdf", PDF, "申请书"), ("营业执照.pdf", ELF, "营业执照复印件")])
+    assert refused.value.reason == "file_type_refused" and refused.value.params["name"] == "营业执照.pdf"
     with guided.db.reading() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(Case)) == 0
     assert material_rows(guided) == []
@@ -245,8 +254,9 @@ def test_supplement_records_the_materials_and_resumes_the_clock(guided, clock):
     case = apply(guided, [("申请书.pdf", PDF, "申请书")])
     citizen = who(guided, "citizen")
     complete(guided, case["id"], {"accept": "accept"})
-    with pytest.raises(InvalidState, match="补正"):
+    with pytest.raises(InvalidState) as no_notice:
         guided.materials.add(case["id"], [("执照.pdf", PDF)], citizen, kind="supplement")
+    assert no_notice.value.reason == "no_supplement_pending"
     clock.set(at("2026-11-24T09:00"))
     guided.case_clock.pause(case["id"], "supplement", "一次性告知：缺少营业执照复印件", who(guided, "clerk"),
                             missing=["营业执照复印件"])

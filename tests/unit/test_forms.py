@@ -14,7 +14,7 @@ from engine.definitions import bpmn_validation
 from engine.definitions import forms
 from engine.errors import InvalidInput, ProcessValidationError
 
-from ..helpers import FIXTURES, FORMED, PROCESSES, with_forms
+from ..helpers import CHOOSE, FIXTURES, FORMED, PROCESSES, reason_of, with_forms
 
 FIVE = (FIXTURES / "five_step.bpmn").read_bytes()
 CAMUNDA = forms.CAMUNDA_NS
@@ -59,10 +59,13 @@ def test_label_defaults_to_the_id():
 # --- validation -----------------------------------------------------------------------------------------------
 
 def refused(form, data, current=None) -> dict:
+    """Field id -> (reason, params) of each field's problem."""
     with pytest.raises(InvalidInput) as caught:
         forms.validate(form, data, current)
-    assert caught.value.code == "invalid_input" and caught.value.message.startswith("表单填写有误")
-    return caught.value.details["fields"]
+    assert (caught.value.code, caught.value.reason) == ("invalid_input", "form_invalid")
+    fields = caught.value.details["fields"]
+    assert caught.value.params["labels"] == [form.by_id[k].label if k in form.by_id else k for k in fields]
+    return {name: reason_of(message) for name, message in fields.items()}
 
 
 def test_strings_from_an_html_form_are_converted(accept_form):
@@ -87,39 +90,39 @@ def test_absent_optional_fields_are_left_out_and_defaults_filled(accept_form):
 
 
 @pytest.mark.parametrize("data, field, message", [
-    ({}, "accept", "必填"),
-    ({"accept": "  "}, "accept", "必填"),
-    ({"accept": "maybe"}, "accept", "请选择：受理（accept）、不予受理（refuse）"),
-    ({"accept": 1}, "accept", "请选择：受理（accept）、不予受理（refuse）"),
-    ({"accept": "accept", "fee": "12.5"}, "fee", "应为整数"),
-    ({"accept": "accept", "fee": True}, "fee", "应为整数"),
-    ({"accept": "accept", "fee": -1}, "fee", "不能小于 0"),
-    ({"accept": "accept", "fee": 1001}, "fee", "不能大于 1000"),
-    ({"accept": "accept", "fee": 2 ** 70}, "fee", "数值超出范围"),
-    ({"accept": "accept", "site_visit": "perhaps"}, "site_visit", "应为是或否"),
-    ({"accept": "accept", "visit_date": "2026-02-30"}, "visit_date", "应为日期，格式如 2026-11-23"),
-    ({"accept": "accept", "visit_date": "23/11/2026"}, "visit_date", "应为日期，格式如 2026-11-23"),
-    ({"accept": "accept", "visit_date": "2025-12-31"}, "visit_date", "不能早于 2026-01-01"),
-    ({"accept": "accept", "visit_date": "2027-01-01"}, "visit_date", "不能晚于 2026-12-31"),
-    ({"accept": "accept", "note": "好"}, "note", "至少 2 个字"),
-    ({"accept": "accept", "note": "很" * 21}, "note", "不能超过 20 个字"),
-    ({"accept": "accept", "note": ["a"]}, "note", "应为文本"),
-    ({"accept": "accept", "signers": ["clerk"]}, "signers", "至少 2 人"),
-    ({"accept": "accept", "signers": ["a", "b", "c", "d"]}, "signers", "不能超过 3 人"),
-    ({"accept": "accept", "signers": ["a", "a"]}, "signers", "账号重复：a"),
-    ({"accept": "accept", "signers": ["a", "b c"]}, "signers", "账号格式不正确：b c"),
-    ({"accept": "accept", "signers": {"a": 1}}, "signers", "应为账号列表"),
-    ({"accept": "accept", "review": "approve"}, "review", "此步骤的表单没有该字段"),
-    ({"accept": "accept", "shop": "别的店"}, "shop", "只读字段，不能修改"),
+    ({}, "accept", ("field_required", {})),
+    ({"accept": "  "}, "accept", ("field_required", {})),
+    ({"accept": "maybe"}, "accept", CHOOSE),
+    ({"accept": 1}, "accept", CHOOSE),
+    ({"accept": "accept", "fee": "12.5"}, "fee", ("field_not_whole_number", {})),
+    ({"accept": "accept", "fee": True}, "fee", ("field_not_whole_number", {})),
+    ({"accept": "accept", "fee": -1}, "fee", ("field_below", {"limit": 0})),
+    ({"accept": "accept", "fee": 1001}, "fee", ("field_above", {"limit": 1000})),
+    ({"accept": "accept", "fee": 2 ** 70}, "fee", ("field_number_out_of_range", {})),
+    ({"accept": "accept", "site_visit": "perhaps"}, "site_visit", ("field_not_boolean", {})),
+    ({"accept": "accept", "visit_date": "2026-02-30"}, "visit_date", ("field_not_a_date", {})),
+    ({"accept": "accept", "visit_date": "23/11/2026"}, "visit_date", ("field_not_a_date", {})),
+    ({"accept": "accept", "visit_date": "2025-12-31"}, "visit_date", ("field_before", {"limit": "2026-01-01"})),
+    ({"accept": "accept", "visit_date": "2027-01-01"}, "visit_date", ("field_after", {"limit": "2026-12-31"})),
+    ({"accept": "accept", "note": "好"}, "note", ("field_too_few_characters", {"min": 2})),
+    ({"accept": "accept", "note": "很" * 21}, "note", ("field_too_many_characters", {"max": 20})),
+    ({"accept": "accept", "note": ["a"]}, "note", ("field_not_text", {})),
+    ({"accept": "accept", "signers": ["clerk"]}, "signers", ("field_too_few_people", {"min": 2})),
+    ({"accept": "accept", "signers": ["a", "b", "c", "d"]}, "signers", ("field_too_many_people", {"max": 3})),
+    ({"accept": "accept", "signers": ["a", "a"]}, "signers", ("field_accounts_repeated", {"accounts": ["a"]})),
+    ({"accept": "accept", "signers": ["a", "b c"]}, "signers", ("field_accounts_malformed", {"accounts": ["b c"]})),
+    ({"accept": "accept", "signers": {"a": 1}}, "signers", ("field_not_accounts", {})),
+    ({"accept": "accept", "review": "approve"}, "review", ("form_no_such_field", {})),
+    ({"accept": "accept", "shop": "别的店"}, "shop", ("field_read_only", {})),
 ])
-def test_each_constraint_refuses_with_a_chinese_message(accept_form, data, field, message):
+def test_each_constraint_refuses_with_its_reason(accept_form, data, field, message):
     assert refused(accept_form, data, {"shop": "便民超市"}) == {field: message}
 
 
 def test_all_problems_are_reported_at_once(accept_form):
     errors = refused(accept_form, {"fee": "x", "visit_date": "tomorrow", "approval": "approve"})
-    assert errors == {"accept": "必填", "fee": "应为整数", "visit_date": "应为日期，格式如 2026-11-23",
-                      "approval": "此步骤的表单没有该字段"}
+    assert errors == {"accept": ("field_required", {}), "fee": ("field_not_whole_number", {}),
+                      "visit_date": ("field_not_a_date", {}), "approval": ("form_no_such_field", {})}
 
 
 def test_a_readonly_field_may_come_back_unchanged_and_is_never_written(accept_form):
@@ -155,41 +158,42 @@ def test_validate_raises_nothing_but_invalid_input(accept_form, submitted, curre
 # --- deploy-time refusal --------------------------------------------------------------------------------------
 
 BAD_FORMS = [
-    ('<camunda:formField id="x" type="money"/>', "unknown type 'money'"),
-    ('<camunda:formField id="x" label="X"/>', "unknown type ''"),
-    ('<camunda:formField id="x" type="enum"/>', "an enum field needs camunda:value children"),
-    ('<camunda:formField id="x" type="string"/><camunda:formField id="x" type="long"/>', "duplicate field id 'x'"),
+    ('<camunda:formField id="x" type="money"/>', "form_field_type_unknown", "unknown type 'money'"),
+    ('<camunda:formField id="x" label="X"/>', "form_field_type_unknown", "unknown type ''"),
+    ('<camunda:formField id="x" type="enum"/>', "form_enum_without_values", "an enum field needs camunda:value children"),
+    ('<camunda:formField id="x" type="string"/><camunda:formField id="x" type="long"/>', "form_duplicate_field", "duplicate field id 'x'"),
     ('<camunda:formField id="x" type="enum"><camunda:value id="a"/><camunda:value id="a"/></camunda:formField>',
-     "duplicate enum value 'a'"),
+     "form_duplicate_value", "duplicate enum value 'a'"),
     ('<camunda:formField id="x" type="string"><camunda:value id="a"/></camunda:formField>',
-     "camunda:value is only allowed in an enum field"),
+     "form_value_outside_enum", "camunda:value is only allowed in an enum field"),
     ('<camunda:formField id="x" type="string"><camunda:validation><camunda:constraint name="pattern" config="a"/>'
-     "</camunda:validation></camunda:formField>", "unknown constraint 'pattern'"),
+     "</camunda:validation></camunda:formField>", "form_constraint_unknown", "unknown constraint 'pattern'"),
     ('<camunda:formField id="x" type="string"><camunda:validation><camunda:constraint name="min" config="1"/>'
-     "</camunda:validation></camunda:formField>", "constraint min does not apply to a string field"),
+     "</camunda:validation></camunda:formField>", "form_constraint_not_for_type", "constraint min does not apply to a string field"),
     ('<camunda:formField id="x" type="long"><camunda:validation><camunda:constraint name="max" config="ten"/>'
-     "</camunda:validation></camunda:formField>", "constraint max needs a whole number"),
+     "</camunda:validation></camunda:formField>", "form_constraint_number", "constraint max needs a whole number"),
     ('<camunda:formField id="x" type="date"><camunda:validation><camunda:constraint name="min" config="2026-13-01"/>'
-     "</camunda:validation></camunda:formField>", "constraint min needs an ISO date"),
+     "</camunda:validation></camunda:formField>", "form_constraint_date", "constraint min needs an ISO date"),
     ('<camunda:formField id="x" type="long"><camunda:validation><camunda:constraint name="min" config="5"/>'
-     '<camunda:constraint name="max" config="1"/></camunda:validation></camunda:formField>', "min 5 is greater than max 1"),
+     '<camunda:constraint name="max" config="1"/></camunda:validation></camunda:formField>', "form_limits_reversed", "min 5 is greater than max 1"),
     ('<camunda:formField id="x" type="string"><camunda:validation><camunda:constraint name="required" config="yes"/>'
-     "</camunda:validation></camunda:formField>", "constraint required takes no config"),
+     "</camunda:validation></camunda:formField>", "form_constraint_without_config", "constraint required takes no config"),
     ('<camunda:formField id="x" type="users"><camunda:validation><camunda:constraint name="minlength" config="-1"/>'
-     "</camunda:validation></camunda:formField>", "constraint minlength cannot be negative"),
-    ('<camunda:formField id="x" type="long" defaultValue="abc"/>', "defaultValue 'abc' is not valid: 应为整数"),
-    ('<camunda:formField id="_x" type="string"/>', "the id must be a data name"),
-    ('<camunda:formField id="class" type="string"/>', "the id must be a data name"),
-    ('<camunda:formField id="x" type="string"><camunda:script/></camunda:formField>', "unexpected element script"),
-    ("", "has no camunda:formField"),
+     "</camunda:validation></camunda:formField>", "form_constraint_negative", "constraint minlength cannot be negative"),
+    ('<camunda:formField id="x" type="long" defaultValue="abc"/>', "form_default_invalid", "defaultValue 'abc' is not valid: must be a whole number"),
+    ('<camunda:formField id="_x" type="string"/>', "form_field_id_invalid", "the id must be a data name"),
+    ('<camunda:formField id="class" type="string"/>', "form_field_id_invalid", "the id must be a data name"),
+    ('<camunda:formField id="x" type="string"><camunda:script/></camunda:formField>', "form_field_unexpected_element", "unexpected element script"),
+    ("", "form_without_fields", "has no camunda:formField"),
 ]
 
 
-@pytest.mark.parametrize("fields, message", BAD_FORMS, ids=[m for _, m in BAD_FORMS])
-def test_malformed_forms_are_refused_naming_the_task_and_line(fields, message):
+@pytest.mark.parametrize("fields, reason, message", BAD_FORMS, ids=[r for _, r, _ in BAD_FORMS])
+def test_malformed_forms_are_refused_naming_the_task_and_line(fields, reason, message):
     content = with_forms(Task_Review=fields)
     with pytest.raises(ProcessValidationError) as caught:
         bpmn_validation.check(content)
+    assert caught.value.reason == reason
     assert message in caught.value.message and "Task_Review" in caught.value.message
     assert caught.value.element == "Task_Review" and caught.value.line == bpmn_validation.line_of(
         etree.ElementTree(etree.fromstring(content)), "Task_Review")

@@ -39,6 +39,10 @@ def test_the_api_sets_channels_with_clear_errors(app, engine):
     assert body["sms"] == {"enabled": True, "address": "13800000000", "has_secret": False}
     assert len(body["webhook_secret"]) == 64
     error = client.put("/api/v1/me/notification-channels", headers=headers, json={"email": {"enabled": True}})
-    assert error.status_code == 400 and "e-mail" in error.get_json()["error"]["message"]
+    assert error.status_code == 400 and error.get_json()["error"]["reason"] == "email_invalid"
+    assert "电子邮箱" in error.get_json()["error"]["message"]
+    error = client.put("/api/v1/me/notification-channels", headers={**headers, "Accept-Language": "en"},
+                       json={"email": {"enabled": True}})
+    assert "e-mail" in error.get_json()["error"]["message"]
     assert client.put("/api/v1/me/notification-channels", headers=headers, json={"email": "on"}).status_code == 400
     assert client.get("/api/v1/me/notification-channels", headers=headers).get_json()["webhook"]["has_secret"]

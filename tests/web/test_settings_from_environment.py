@@ -46,6 +46,9 @@ def test_a_bad_variable_is_named_with_what_it_expects(monkeypatch, name, value, 
     with pytest.raises(InvalidSettings) as refused:
         Settings()
     assert f"{name}={value!r}" in str(refused.value) and expects in str(refused.value)
+    [problem] = refused.value.params["problems"]
+    assert (refused.value.reason, problem.reason, problem.params["variable"]) == (
+        "settings_invalid", "setting_variable_refused", name)
 
 
 def test_the_command_prints_the_problem_not_a_traceback(monkeypatch):

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from engine.definitions import list_conformance_files, read_conformance_file
 from engine.errors import EngineError, InvalidInput, TooLarge
 
+from ..messages import describe, localised
 from ..session import actor, engine
 from . import bp
 
@@ -32,7 +33,7 @@ def _source(shenpi) -> dict:
     if flow:
         key, _sep, version = flow.partition("@")
         if version and not version.isdigit():
-            raise InvalidInput(_("版本号必须是正整数。"), field="flow")
+            raise InvalidInput("version_not_a_number", field="flow")
         found = shenpi.processes.version_xml(key, int(version) if version else None)
         return {"url": url_for("admin.xml", key=key, version=found["version"]), "filename": found["filename"],
                 "label": _("%(name)s（%(key)s）第 %(version)s 版", name=found["name"], key=key, version=found["version"]),
@@ -83,7 +84,7 @@ def upload():
 def validate():
     content = request.get_data()
     try:
-        problems = engine().repository.validate(content, _filename())
+        problems = localised(engine().repository.validate(content, _filename()))
     except TooLarge as exc:
         return _too_large(exc.details.get("limit"))
     return jsonify({"valid": not problems, "problems": problems})
@@ -97,7 +98,7 @@ def deploy():
     content = request.get_data()
     filename = _filename()
     try:
-        problems = shenpi.repository.validate(content, filename)
+        problems = localised(shenpi.repository.validate(content, filename))
         if problems:
             return jsonify({"deployed": False, "problems": problems,
                             "message": _("流程未通过校验，未部署。请先修正标出的问题。")}), 422
@@ -126,7 +127,7 @@ def _filename() -> str:
 
 
 def _as_problem(exc: EngineError) -> dict:
-    return {"element": exc.details.get("element"), "message": exc.message, "line": exc.details.get("line")}
+    return {"element": exc.details.get("element"), "message": describe(exc), "line": exc.details.get("line")}
 
 
 def _problem(status: int, message: str):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Response, render_template, request
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from engine.definitions import compare_definitions
@@ -51,7 +50,7 @@ def _version_arg(name: str) -> int | None:
     if not value:
         return None
     if not value.isdigit():
-        raise InvalidInput(_("版本号必须是正整数。"), field=name)
+        raise InvalidInput("version_not_a_number", field=name)
     return int(value)
 
 

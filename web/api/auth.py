@@ -32,7 +32,7 @@ def ids_in_range():
     """Ids beyond what the database stores cannot exist (and would overflow SQLite's integers)."""
     for name, value in (request.view_args or {}).items():
         if isinstance(value, int) and not 0 <= value <= MAX_ID:
-            raise NotFound(f"{name} {value} does not exist")
+            raise NotFound("id_not_found", field=name, id=value)
 
 
 @bp.before_request
@@ -43,8 +43,8 @@ def authenticate():
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("send Authorization: Bearer <token> (create one with `shenpi token create USER`)")
+        raise Unauthorized("bearer_token_required")
     try:
         g.actor = engine().identity.authenticate(token.strip())
     except PermissionDenied:
-        raise Unauthorized("invalid or revoked token") from None
+        raise Unauthorized("token_invalid") from None

@@ -18,7 +18,7 @@ from .schemas.people import CalendarYear, DaySet, DaySetting
 def calendar_year(year):
     """The year's holidays and adjusted working days (调休), with the days set here"""
     if not 2000 <= year <= 2100:
-        raise InvalidInput("year out of range", field="year")
+        raise InvalidInput("year_out_of_range", field="year")
     return jsonify({"year": year, "days": engine().calendar.year_days(year)})
 
 
@@ -27,16 +27,16 @@ def calendar_year(year):
 def set_calendar_day(day):
     """Override a day: a working day or a day off (系统管理员)"""
     if not g.actor.is_admin:
-        raise PermissionDenied("only a system administrator (系统管理员) may edit the calendar")
+        raise PermissionDenied("calendar_admin_only")
     try:
         parsed = dt.date.fromisoformat(day)
     except ValueError:
-        raise InvalidInput(f"{day!r} is not a date (YYYY-MM-DD)", field="day") from None
+        raise InvalidInput("date_format", field="day", value=day) from None
     body = json_body()
     if not isinstance(body.get("workday"), bool):
-        raise InvalidInput("workday must be true or false", field="workday")
+        raise InvalidInput("not_boolean", field="workday")
     name = body.get("name")
     if name is not None and (not isinstance(name, str) or len(name) > 100):
-        raise InvalidInput("name must be a short string", field="name")
+        raise InvalidInput("short_text_required", field="name")
     engine().calendar.set_day(parsed, body["workday"], name, g.actor.id)
     return jsonify({"date": parsed.isoformat(), "workday": body["workday"], "name": name})

@@ -33,6 +33,6 @@ def catalogue_import():
 
     All or nothing; each new or changed matter becomes a new version."""
     if not g.actor.is_admin:
-        raise PermissionDenied("only a system administrator (系统管理员) may import the catalogue")
+        raise PermissionDenied("catalogue_import_not_allowed")
     content, filename = uploaded_file(engine(), english=True)
     return jsonify(import_catalogue(engine(), g.actor, content, filename))

@@ -31,7 +31,7 @@ def cockpit_trends():
     cockpit = engine().cockpit
     days = request.args.get("days", "30")
     if not days.isdigit():
-        raise InvalidInput("days must be a whole number", field="days")
+        raise InvalidInput("not_a_whole_number", field="days")
     days = int(days)
     return jsonify({"trends": cockpit.trends(g.actor, days=days, department=request.args.get("department") or None),
                     "rankings": cockpit.rankings(g.actor, record=False)})

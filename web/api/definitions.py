@@ -16,10 +16,10 @@ from .schemas.catalogue import Definition, DefinitionQuery, FileForm
 def deploy_definition():
     """Deploy a BPMN file as a new version (系统管理员)"""
     if not g.actor.is_admin:
-        raise PermissionDenied("only a system administrator (系统管理员) may deploy processes")
+        raise PermissionDenied("deploy_admin_only")
     upload = request.files.get("file")
     if upload is None:
-        raise InvalidInput("send the BPMN file as multipart form field 'file'", field="file")
+        raise InvalidInput("bpmn_file_field_required", field="file")
     definition = engine().repository.deploy(upload.read(), upload.filename or "process.bpmn", actor=g.actor.id)
     return jsonify(definition), 201 if definition["created"] else 200
 

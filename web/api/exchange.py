@@ -28,6 +28,6 @@ def import_batch():
     """Import a batch file of facts (.json or .csv); the same file again imports nothing"""
     upload = request.files.get("file")
     if upload is None:
-        raise InvalidInput("send the batch as a multipart file field named file (.json or .csv)", field="file")
+        raise InvalidInput("batch_file_field_required", field="file")
     facts, digest = read_batch(upload.filename, upload.read(), engine().settings.max_upload_bytes)
     return jsonify(engine().external_cases.record(g.actor, facts, source=upload.filename or "upload", digest=digest))

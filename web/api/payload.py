@@ -13,9 +13,9 @@ def json_body() -> dict:
         return {}
     body = request.get_json(silent=True)
     if body is None:
-        raise InvalidInput("the request body is not valid JSON (send Content-Type: application/json)")
+        raise InvalidInput("body_not_json")
     if not isinstance(body, dict):
-        raise InvalidInput("the request body must be a JSON object")
+        raise InvalidInput("body_not_an_object")
     return body
 
 
@@ -26,11 +26,11 @@ def int_arg(name: str, default=None, minimum: int | None = None):
     try:
         value = int(raw)
     except ValueError:
-        raise InvalidInput(f"query parameter {name} must be an integer", field=name) from None
+        raise InvalidInput("query_not_an_integer", field=name) from None
     if minimum is not None and value < minimum:
-        raise InvalidInput(f"query parameter {name} must be at least {minimum}", field=name)
+        raise InvalidInput("query_below_minimum", field=name, minimum=minimum)
     if value > 2**63 - 1:
-        raise InvalidInput(f"query parameter {name} is too large", field=name)
+        raise InvalidInput("query_too_large", field=name)
     return value
 
 
@@ -46,7 +46,7 @@ def form_json(name: str, default=None):
     try:
         return json.loads(raw)
     except ValueError:
-        raise InvalidInput(f"form field {name} must be JSON", field=name) from None
+        raise InvalidInput("form_field_not_json", field=name) from None
 
 
 def uploaded_files(limit: int, per_file: int, required: bool = True) -> list[tuple] | None:
@@ -55,17 +55,17 @@ def uploaded_files(limit: int, per_file: int, required: bool = True) -> list[tup
     anything reads the form. Of each file at most ``per_file`` + 1 bytes are read: enough for the engine to refuse it."""
     request.max_content_length = limit
     if not multipart():
-        raise InvalidInput("send the files as multipart/form-data, field 'files' (repeated)", field="files")
+        raise InvalidInput("files_not_multipart", field="files")
     files = request.files.getlist("files")
     if not files:
         if not required:
             return None
-        raise InvalidInput("send at least one file in the multipart field 'files'", field="files")
+        raise InvalidInput("files_required", field="files")
     slots = [s.strip() or None for s in request.form.getlist("slot")]
     if len(slots) == 1:
         slots = slots * len(files)
     elif not slots:
         slots = [None] * len(files)
     elif len(slots) != len(files):
-        raise InvalidInput("send slot once for all files or once per file", field="slot")
+        raise InvalidInput("slots_mismatch", field="slot")
     return [(f.filename or "", f.read(per_file + 1), slot) for f, slot in zip(files, slots)]

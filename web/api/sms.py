@@ -31,10 +31,10 @@ def shared_secret_required(view):
     def checked(*args, **kwargs):
         secret = engine().settings.sms_inbound_secret
         if not secret:
-            raise InboundDisabled("the SMS inbound callback is not configured (SHENPI_SMS_INBOUND_SECRET)")
+            raise InboundDisabled("sms_inbound_disabled")
         sent = request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(sent.encode("utf-8"), secret.encode("utf-8")):
-            raise Unauthorized(f"send the shared secret in {SECRET_HEADER}")
+            raise Unauthorized("sms_secret_required", header=SECRET_HEADER)
         return view(*args, **kwargs)
     return checked
 

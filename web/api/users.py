@@ -19,7 +19,7 @@ def _instant(body: dict, name: str):
     try:
         return parse_instant(str(value))
     except ValueError:
-        raise InvalidInput(f"{name} must be an ISO-8601 instant", field=name) from None
+        raise InvalidInput("instant_format", field=name) from None
 
 
 @bp.put("/users/<user_id>/absence")
@@ -49,7 +49,7 @@ def set_my_channels():
     secret = None
     for channel, choice in body.items():
         if not isinstance(choice, dict) or not isinstance(choice.get("enabled"), bool):
-            raise InvalidInput(f"{channel}: give {{\"enabled\": true|false, \"address\": ...}}", field=channel)
+            raise InvalidInput("channel_choice_format", field=channel)
         secret = settings.set_channel(g.actor.id, channel, choice["enabled"], choice.get("address")) or secret
     result = settings.channels(g.actor.id)
     return jsonify({**result, **({"webhook_secret": secret} if secret else {})})

@@ -8,6 +8,7 @@ from engine.errors import EngineError, InvalidInput, NotFound, PermissionDenied
 from engine.identity import ADMIN, MONITOR, OFFICIAL, SUPERVISOR
 from engine.kernel import empty_page
 
+from ..messages import describe
 from ..session import actor, engine, roles_required
 from . import bp
 
@@ -27,13 +28,13 @@ def _days(raw):
     if raw in (None, ""):
         return None
     if not raw.strip().isdigit():
-        raise InvalidInput("days must be a whole number of working days", field="days")
+        raise InvalidInput("working_days_not_a_number", field="days")
     return int(raw)
 
 
 def _choice(raw, field):
     if raw not in ("yes", "no"):
-        raise InvalidInput(f"{field} must be chosen", field=field)
+        raise InvalidInput("choice_required", field=field)
     return raw == "yes"
 
 
@@ -77,13 +78,13 @@ def detail(complaint_id):
 @roles_required(*HANDLERS)
 def operate(complaint_id, operation):
     if operation not in OPERATIONS:
-        raise NotFound(f"no operation {operation}")
+        raise NotFound("operation_not_found", operation=operation)
     try:
         OPERATIONS[operation](engine(), actor(), complaint_id, request.form)
     except (NotFound, PermissionDenied):
         raise
     except EngineError as exc:
-        flash(_("未办理：%(reason)s", reason=_(exc.message)), "error")
+        flash(_("未办理：%(reason)s", reason=describe(exc)), "error")
     else:
         flash(str(DONE[operation]), "success")
     return redirect(url_for("complaints.detail", complaint_id=complaint_id))

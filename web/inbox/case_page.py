@@ -113,7 +113,7 @@ CASE_DONE = {"pause": _l("已暂停计时。"), "resume": _l("已恢复计时。
 @roles_required(*STAFF)
 def case_operation(case_id, operation):
     if operation not in CASE_OPERATIONS:
-        raise NotFound(f"no operation {operation}")
+        raise NotFound("operation_not_found", operation=operation)
     me = actor()
     try:
         result = CASE_OPERATIONS[operation](engine(), me, case_id, request.form)

@@ -1,10 +1,12 @@
-"""The engine's refusals in the clerk's words: known refusals get a Chinese sentence, others pass through."""
+"""The engine's refusals in the clerk's words: known refusals get a sentence for the operation, others are the
+engine's message in the page's language (web/messages.py)."""
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from engine.errors import EngineError
+
+from ..messages import describe
 
 # (operation or "*", error code, field or None) → message; the most specific match wins.
 _KNOWN = {
@@ -43,4 +45,4 @@ def readable(exc: EngineError, operation: str = "*") -> str:
                 ("*", exc.code, None)):
         if key in _KNOWN:
             return str(_KNOWN[key])
-    return _(exc.message)
+    return describe(exc)

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from engine.errors import EngineError, InvalidInput, NotFound, TooLarge
 from engine.identity import OFFICIAL
 
+from ..messages import describe
 from ..session import actor, engine, roles_required
 from ..uploads import chosen_files
 from . import bp
@@ -45,7 +46,7 @@ OPERATIONS = {
 @roles_required(*STAFF)
 def task_operation(task_id, operation):
     if operation not in OPERATIONS:
-        raise NotFound(f"no operation {operation}")
+        raise NotFound("operation_not_found", operation=operation)
     run, done = OPERATIONS[operation]
     me = actor()
     try:
@@ -65,7 +66,7 @@ def complete(task_id):
     try:
         engine().tasks.complete(task_id, me, data, form.get("opinion"), attachments=chosen_files([("attachments", None)]) or None)
     except InvalidInput as exc:   # TooLarge too: a refused attachment leaves the step open
-        errors = dict(exc.details.get("fields") or {})
+        errors = {k: describe(v) for k, v in (exc.details.get("fields") or {}).items()}
         if not errors:
             field = exc.details.get("field")
             key = "attachments" if field == "files" or isinstance(exc, TooLarge) else field or "_"

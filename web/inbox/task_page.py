@@ -7,6 +7,7 @@ from flask import render_template
 from engine.casefiles import ALLOWED_FILE_LABELS, ALLOWED_FILE_TYPES
 from engine.runtime import allowed_operations
 
+from ..messages import describe_all
 from ..session import actor, engine, roles_required
 from . import bp
 from .case_page import case_context
@@ -45,7 +46,7 @@ def task_context(task_id: str, me, values: dict | None = None, errors: dict | No
 def upload_limits() -> dict:
     """What the attachments input accepts: the allowed types (read from content by the engine) and the per-file
     size limit."""
-    return {"types": ALLOWED_FILE_LABELS, "max_file_bytes": engine().materials.max_file_bytes,
+    return {"types": describe_all(ALLOWED_FILE_LABELS), "max_file_bytes": engine().materials.max_file_bytes,
             "accept": ",".join(e for t in ALLOWED_FILE_TYPES for e in t.extensions)}
 
 

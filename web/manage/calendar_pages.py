@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from engine.errors import InvalidInput
 
+from ..messages import describe
 from ..session import actor, engine
 from . import bp
 from .common import can_edit, editors, readers
@@ -38,7 +39,7 @@ def _day(text: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat((text or "").strip())
     except ValueError:
-        raise InvalidInput("请选择日期（YYYY-MM-DD）") from None
+        raise InvalidInput("calendar_day_required") from None
 
 
 @bp.post("/calendar/day")
@@ -54,15 +55,15 @@ def calendar_day():
             flash(_("%(day)s 已恢复为默认安排", day=day.isoformat()), "success")
         else:
             if choice not in ("yes", "no"):
-                raise InvalidInput("请选择设为工作日还是休息日")
+                raise InvalidInput("calendar_workday_required")
             reason = (request.form.get("reason") or "").strip()
             if not 2 <= len(reason) <= 100:
-                raise InvalidInput("请填写调整原因（2–100 字）")
+                raise InvalidInput("calendar_reason_required")
             engine().calendar.set_day(day, choice == "yes", reason, actor().id)
             flash(_("%(day)s 已设为%(kind)s", day=day.isoformat(),
                     kind=_("工作日") if choice == "yes" else _("休息日")), "success")
     except InvalidInput as exc:
-        flash(_(exc.message), "error")
+        flash(describe(exc), "error")
     return redirect(url_for("manage.calendar", year=year))
 
 
@@ -73,7 +74,7 @@ def calendar_import():
     try:
         count = engine().calendar.import_package_year(year, actor().id)
     except InvalidInput as exc:
-        flash(_(exc.message), "error")
+        flash(describe(exc), "error")
     else:
         flash(_("已从 chinesecalendar 导入 %(year)s 年安排（%(n)s 天）", year=year, n=count), "success")
     return redirect(url_for("manage.calendar", year=year))

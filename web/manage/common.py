@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask import flash
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from engine.errors import InvalidInput
 from engine.identity import ADMIN, MONITOR
 
+from ..messages import describe
 from ..session import roles_required
 
 readers = roles_required(ADMIN, MONITOR)    # 系统监管员 may read
@@ -28,12 +28,12 @@ def show_errors(form, exc: InvalidInput, extra: dict | None = None) -> dict:
     for name, message in errors.items():
         field = getattr(form, name, None) if form is not None else None
         if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, _(message)]
+            field.errors = [*field.errors, describe(message)]
         else:
-            rest[name] = _(message)
+            rest[name] = describe(message)
     if extra is not None:
         extra.update(rest)
-    flash(_(exc.message), "error")
+    flash(describe(exc), "error")
     return rest
 
 

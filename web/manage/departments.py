@@ -9,6 +9,7 @@ from wtforms import SelectField, StringField
 from engine.errors import InvalidInput
 from engine.organisation import LEVEL_NAMES, LEVELS
 
+from ..messages import describe
 from ..session import actor, engine
 from . import bp
 from .common import can_edit, choices, editors, readers, show_errors
@@ -82,7 +83,7 @@ def department_change(unit_id, change):
     try:
         operation()
     except InvalidInput as exc:
-        flash(_(exc.message), "error")
+        flash(describe(exc), "error")
     else:
         flash(done, "success")
     return redirect(url_for("manage.departments", unit=unit_id))

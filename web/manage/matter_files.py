@@ -7,6 +7,7 @@ from engine.errors import InvalidCatalogue, InvalidInput
 from integrations.catalogue_io import import_catalogue
 
 from ..catalogue_files import export_response, uploaded_file
+from ..messages import describe, localised
 from ..session import actor, engine
 from . import bp
 from .common import can_edit, editors, readers
@@ -40,7 +41,8 @@ def matters_import():
 def _page(result: dict | None = None, failure: InvalidInput | None = None):
     departments = sorted({row["department"] for row in engine().catalogue.search(status="published")})
     return render_template("manage/matter_import.html", result=result, failure=failure,
-                           errors=(failure.details.get("errors") or []) if failure else [],
+                           failure_message=describe(failure) if failure else None,
+                           errors=localised(failure.details.get("errors") or []) if failure else [],
                            error_count=(failure.details.get("error_count") or 0) if failure else 0,
                            limit_kb=engine().settings.max_upload_bytes // 1024, departments=departments,
                            can_edit=can_edit())

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from engine.catalogue import TYPES
 from engine.errors import InvalidInput
 
+from ..messages import describe
 from ..session import actor, engine
 from . import bp
 from .common import can_edit, choices, editors, readers, show_errors
@@ -92,7 +93,7 @@ def matter_withdraw(code):
     try:
         engine().catalogue.withdraw(code, request.form.get("reason", ""), actor())
     except InvalidInput as exc:
-        flash(_(exc.message), "error")
+        flash(describe(exc), "error")
     else:
         flash(_("事项已停办"), "success")
     return redirect(url_for("manage.matter_edit", code=code))

@@ -12,6 +12,7 @@ from engine.kernel import SHANGHAI
 from engine.errors import InvalidInput
 from engine.identity import APPLICANT, ROLE_NAMES, ROLES
 
+from ..messages import describe
 from ..session import actor, engine
 from . import bp
 from .common import can_edit, choices, editors, readers, show_errors
@@ -116,7 +117,7 @@ def user_password(user_id):
         try:
             engine().accounts.reset_password(user_id, password, actor())
         except InvalidInput as exc:
-            flash(_(exc.message), "error")
+            flash(describe(exc), "error")
         else:
             flash(_("已设置临时密码，请告知本人登录后修改"), "success")
     return redirect(url_for("manage.user_edit", user_id=user_id))
@@ -129,7 +130,7 @@ def user_active(user_id):
     try:
         engine().accounts.set_active(user_id, active, actor())
     except InvalidInput as exc:
-        flash(_(exc.message), "error")
+        flash(describe(exc), "error")
     else:
         flash(_("账号已启用") if active else _("账号已停用，该用户不能再登录"), "success")
     return redirect(url_for("manage.user_edit", user_id=user_id))
@@ -141,7 +142,7 @@ def _instant(text: str | None):
     try:
         return dt.datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
     except ValueError:
-        raise InvalidInput("请填写有效的日期和时间") from None
+        raise InvalidInput("date_time_required") from None
 
 
 @bp.post("/users/<user_id>/absence")
@@ -153,7 +154,7 @@ def user_absence(user_id):
         until = None if clear else _instant(request.form.get("until"))
         engine().identity.set_absence(user_id, start, until, actor())
     except InvalidInput as exc:
-        flash(_(exc.message), "error")
+        flash(describe(exc), "error")
     else:
         flash(_("已取消不在岗记录") if clear else _("已记录不在岗，期间由AB岗代办"), "success")
     return redirect(url_for("manage.user_edit", user_id=user_id))

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 from engine.errors import InvalidInput, TooLarge
 from engine.identity import APPLICANT
 
+from ..messages import describe
 from ..session import actor, engine, roles_required
 from . import bp
 from ..uploads import chosen_files
@@ -64,9 +65,9 @@ def apply(code):
         try:
             case = engine().runtime.start_case(matter["code"], applicant, data, actor(), materials=files or None)
         except InvalidInput as exc:
-            material_error = _(exc.message) if exc.details.get("field") in ("files", "slot") or \
+            material_error = describe(exc) if exc.details.get("field") in ("files", "slot") or \
                 isinstance(exc, TooLarge) else None
-            flash(_("申请未能提交：%(reason)s", reason=_(exc.message)), "error")
+            flash(_("申请未能提交：%(reason)s", reason=describe(exc)), "error")
         else:
             flash(_("申请已提交，办件编号 %(number)s。请留意办理进度和通知。", number=case["number"]), "success")
             return redirect(url_for("portal.case", case_id=case["id"]))

@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from engine.errors import InvalidInput, NotFound
 
 from ..extensions import limiter
+from ..messages import describe
 from ..session import actor, engine
 from . import bp
 
@@ -62,7 +63,7 @@ def complaint_new():
                     anonymous=anonymous, case_id=case_id, department=form.department.data or None,
                     contact_phone=form.contact_phone.data or None)
             except InvalidInput as exc:
-                flash(_("投诉未提交：%(reason)s", reason=_(exc.message)), "error")
+                flash(_("投诉未提交：%(reason)s", reason=describe(exc)), "error")
             else:
                 flash(_("投诉已提交。请记下投诉编号 %(number)s，可凭编号查询办理情况。", number=filed["number"]), "success")
                 return redirect(url_for("portal.complaint_lookup", number=filed["number"]))

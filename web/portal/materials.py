@@ -11,6 +11,7 @@ from engine.errors import InvalidInput, InvalidState
 from engine.identity import APPLICANT
 
 from ..downloads import material_response
+from ..messages import describe, describe_all
 from ..session import actor, engine, roles_required
 from ..uploads import chosen_files
 from . import bp
@@ -31,7 +32,7 @@ def limit_request() -> None:
 def upload_limits() -> dict:
     """What the forms tell the applicant before they choose files."""
     materials = engine().materials
-    return {"accept": ACCEPT, "types": ALLOWED_FILE_LABELS, "max_file_mb": _megabytes(materials.max_file_bytes),
+    return {"accept": ACCEPT, "types": describe_all(ALLOWED_FILE_LABELS), "max_file_mb": _megabytes(materials.max_file_bytes),
             "max_file_bytes": materials.max_file_bytes,
             "max_files": materials.max_case_files}
 
@@ -76,7 +77,7 @@ def supplement(case_id):
     except InvalidState:
         flash(_("补正材料未提交：当前没有待补正的通知。"), "error")
     except InvalidInput as exc:
-        flash(_("补正材料未提交：%(reason)s", reason=_(exc.message)), "error")
+        flash(_("补正材料未提交：%(reason)s", reason=describe(exc)), "error")
     else:
         flash(_("已提交补正材料 %(n)s 份，办件恢复办理。", n=len(added)), "success")
     return back

@@ -12,6 +12,7 @@ from engine.errors import InvalidInput, InvalidState
 from engine.public import ASPECTS
 from engine.identity import APPLICANT
 
+from ..messages import describe
 from ..session import actor, engine, roles_required
 from . import bp
 
@@ -40,7 +41,7 @@ def rate(case_id):
     except InvalidState:
         flash(_("该办件已评价或尚未办结，不能评价。"), "error")
     except InvalidInput as exc:
-        flash(_("评价未提交：%(reason)s", reason=_(exc.message)), "error")
+        flash(_("评价未提交：%(reason)s", reason=describe(exc)), "error")
     else:
         flash(_("感谢您的评价！"), "success")
     return redirect(url_for("portal.case", case_id=case_id, _anchor="rating"))

@@ -69,7 +69,7 @@ def settings():
                 try:
                     changes[key] = float(text)
                 except ValueError:
-                    raise InvalidInput("not a number", field=key) from None
+                    raise InvalidInput("not_a_number", field=key) from None
             engine().performance.update_settings(changes, actor())
         except InvalidInput as exc:
             flash(_("设置未保存：“%(item)s”须填写允许范围内的数字（扣分项为 0 或负数，加分项为 0 或正数，"

@@ -8,6 +8,7 @@ from engine.errors import EngineError, InvalidInput
 from engine.identity import ADMIN, MONITOR, OFFICIAL, SUPERVISOR
 from engine.violations import LEVELS
 
+from ..messages import describe
 from ..session import actor, engine, roles_required
 from . import bp
 
@@ -49,7 +50,7 @@ def correct(signal_id):
         try:
             service.correct(signal_id, me, request.form.get("correction"))
         except EngineError as exc:
-            error = exc.message
+            error = describe(exc)
         else:
             flash(_("纠正情况已报送"), "success")
             return redirect(url_for("signals.index"))
@@ -80,7 +81,7 @@ def _params(defaults: dict) -> dict:
             try:
                 params[key] = int(raw)
             except ValueError:
-                raise InvalidInput(_("参数 %(key)s 应为整数", key=key)) from None
+                raise InvalidInput("rule_param_not_a_number", param=key) from None
         elif isinstance(default, list):
             params[key] = [p.strip() for p in raw.replace("、", ",").replace("，", ",").split(",") if p.strip()]
     return params
@@ -94,13 +95,13 @@ def set_rule():
     rules = {r["rule"]: r for r in engine().violations.rules.list_rules()}
     try:
         if name not in rules:
-            raise InvalidInput(_("没有这条规则"))
+            raise InvalidInput("rule_not_found", rule=name)
         level = request.form.get("level")
         department = (request.form.get("department") or "").strip() or (me.department if level == "department" else None)
         engine().violations.rules.set_config(me, name, level, request.form.get("enabled") == "on",
                                              _params(rules[name]["default_params"]), department)
     except EngineError as exc:
-        flash(exc.message, "error")
+        flash(describe(exc), "error")
     else:
         flash(_("规则“%(label)s”已保存", label=rules[name]["label"]), "success")
     return redirect(url_for("signals.rules") + f"#rule-{name}")

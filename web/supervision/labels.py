@@ -6,6 +6,8 @@ from flask_babel import lazy_gettext as _l
 
 from engine.errors import EngineError
 
+from ..messages import describe
+
 STATUSES = {"open": _l("待督办"), "noticed": _l("已发督办通知"), "responded": _l("部门已答复"), "closed": _l("已办结")}
 KINDS = {"overdue_step": _l("环节超期"), "repeated_supplement_notice": _l("重复补正告知"), "signal": _l("纠错信号"),
          "complaint": _l("投诉")}
@@ -25,10 +27,10 @@ _REFUSALS = {
     ("forbidden", None): _l("您无权办理此督办事项：督办、延期和结论由负责监察该部门的监察员作出，答复由该部门负责人作出。"),
     ("not_found", None): _l("督办事项不存在。"),
 }
-_STATE_REFUSALS = (
-    ("already been extended", _l("调查期限已延长过一次，不能再次延期。")),
-    ("no head", _l("该部门没有负责人，无法接收督办通知。")),
-)
+_STATE_REFUSALS = {
+    "supervision_already_extended": _l("调查期限已延长过一次，不能再次延期。"),
+    "department_has_no_head": _l("该部门没有负责人，无法接收督办通知。"),
+}
 
 
 def readable(exc: EngineError) -> str:
@@ -37,8 +39,7 @@ def readable(exc: EngineError) -> str:
         if key in _REFUSALS:
             return str(_REFUSALS[key])
     if exc.code == "invalid_state":
-        for needle, message in _STATE_REFUSALS:
-            if needle in exc.message:
-                return str(message)
+        if exc.reason in _STATE_REFUSALS:
+            return str(_STATE_REFUSALS[exc.reason])
         return _("当前状态不能进行此操作，请刷新页面查看事项的最新状态。")
-    return _(exc.message)
+    return describe(exc)

@@ -60,7 +60,7 @@ def item(item_id):
 @roles_required(*STAFF)
 def step(item_id, step):
     if step not in STEPS:
-        raise NotFound(f"no step {step}")
+        raise NotFound("operation_not_found", operation=step)
     try:
         STEPS[step](engine(), actor(), item_id, request.form)
     except EngineError as exc:

@@ -38,7 +38,9 @@ api = SpecTree(
     title="Shenpi 审批 API",
     version="1.0.0",
     description="Approval engine with electronic supervision. Authenticate with `Authorization: Bearer <token>` "
-                "from `shenpi token create USER`. Every error is `{\"error\": {\"code\", \"message\", …}}`.",
+                "from `shenpi token create USER`. Every error is "
+                "`{\"error\": {\"code\", \"reason\", \"message\", \"params\", …}}`: `reason` names the exact "
+                "refusal, `message` is in the language of `Accept-Language` (Chinese unless English is asked for).",
     openapi_version="3.1.0",
     servers=[Server(url=API_PREFIX)],
     security_schemes=[

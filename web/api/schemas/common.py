@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 
@@ -59,12 +59,18 @@ class CatalogueFileError(BaseModel):
     matter: str | None = Field(None, description="the matter's code, when known")
     field: str | None = None
     label: str | None = None
-    message: str = Field(description="what is wrong, in Chinese")
+    message: str = Field(description="what is wrong, in the language of Accept-Language")
 
 
 class ErrorDetail(BaseModel):
     code: str = Field(description="stable code: invalid_input, unauthorized, forbidden, not_found, conflict, …")
-    message: str
+    reason: str | None = Field(None, description="stable id of the exact refusal (case_not_found, "
+                                                 "task_already_claimed, …); absent on HTTP-level errors (no such "
+                                                 "route, method not allowed, too many requests)")
+    message: str = Field(description="what is wrong, in the language of Accept-Language (Chinese unless English "
+                                     "is asked for)")
+    params: dict[str, Any] | None = Field(None, description="the values the message names besides the keys below, "
+                                                            "by name (numbers, text, lists, objects)")
     field: str | None = Field(None, description="the field that is wrong")
     fields: dict[str, str] | None = Field(None, description="invalid_input: field id → what is wrong")
     element: str | None = Field(None, description="invalid_process: the BPMN element")
