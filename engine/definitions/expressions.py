@@ -44,13 +44,18 @@ from SpiffWorkflow.task import Task as SpiffTask
 
 
 class ExpressionError(ValueError):
-    """Refused or failing expression/script."""
+    """Refused or failing expression/script. ``reason`` says why in one word (``syntax``, ``statement``, ``name``,
+    ``call``, ``attribute``, ``operator``, ``restricted``, ``type``, ``runtime``) and ``params`` holds what the
+    message names, so a page can say it in the reader's language."""
 
-    def __init__(self, message: str, source: str = "", line: int | None = None) -> None:
+    def __init__(self, message: str, source: str = "", line: int | None = None, reason: str = "restricted",
+                 params: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.source = source
         self.line = line
+        self.reason = reason
+        self.params = params or {}
 
 
 _EXTRA_BUILTINS = {f.__name__: f for f in (all, any, dict, enumerate, filter, frozenset, list, map, max, min,
@@ -78,7 +83,7 @@ def _attr_refusal(name: str) -> str:
 
 def _guarded_getattr(obj: object, name: str, default: Any = raise_) -> Any:
     if name in _REFUSED_ATTRS:
-        raise ExpressionError(_attr_refusal(name))
+        raise ExpressionError(_attr_refusal(name), reason="attribute", params={"name": name})
     return safer_getattr(obj, name, default)
 
 
@@ -89,7 +94,7 @@ _INPLACE = {"+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=":
 
 def _inplacevar(op: str, x: Any, y: Any) -> Any:
     if op not in _INPLACE:
-        raise ExpressionError(f"operator {op} is not allowed")
+        raise ExpressionError(f"operator {op} is not allowed", reason="operator", params={"name": op})
     return _INPLACE[op](x, y)
 
 
@@ -108,26 +113,29 @@ GUARDS: dict[str, Any] = {
 }
 
 
-def _refuse(source: str, line: int | None, what: str) -> ExpressionError:
-    return ExpressionError(f"Line {line}: {what}" if line else what, source, line)
+def _refuse(source: str, line: int | None, what: str, reason: str = "restricted",
+            params: dict[str, str] | None = None) -> ExpressionError:
+    return ExpressionError(f"Line {line}: {what}" if line else what, source, line, reason, params)
 
 
 def _check_tree(tree: ast.AST, source: str) -> None:
     for node in ast.walk(tree):
         line = getattr(node, "lineno", None)
         if type(node) in _REFUSED_STATEMENTS:
-            raise _refuse(source, line, f"the {_REFUSED_STATEMENTS[type(node)]!r} statement is not allowed")
+            statement = _REFUSED_STATEMENTS[type(node)]
+            raise _refuse(source, line, f"the {statement!r} statement is not allowed", "statement", {"name": statement})
         if isinstance(node, ast.Name) and node.id in _REFUSED_NAMES:
-            raise _refuse(source, line, f"{node.id!r} is not available in expressions and scripts")
+            raise _refuse(source, line, f"{node.id!r} is not available in expressions and scripts", "name",
+                          {"name": node.id})
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _REFUSED_CALLS:
-            raise _refuse(source, line, f"calling {node.func.id!r} is not allowed")
+            raise _refuse(source, line, f"calling {node.func.id!r} is not allowed", "call", {"name": node.func.id})
         if isinstance(node, ast.Attribute) and node.attr in _REFUSED_ATTRS:
-            raise _refuse(source, line, _attr_refusal(node.attr))
+            raise _refuse(source, line, _attr_refusal(node.attr), "attribute", {"name": node.attr})
 
 
 def _compile(source: str, mode: str) -> CodeType:
     if not isinstance(source, str):
-        raise ExpressionError(f"expected a string, got {type(source).__name__}", str(source))
+        raise ExpressionError(f"expected a string, got {type(source).__name__}", str(source), reason="type")
     # BPMN text is often indented or wrapped in newlines; keep line numbers as in the source.
     if mode == "eval":
         text = "\n" * source[:len(source) - len(source.lstrip())].count("\n") + source.strip()
@@ -136,7 +144,7 @@ def _compile(source: str, mode: str) -> CodeType:
     try:
         tree = ast.parse(text, mode=mode)
     except SyntaxError as exc:
-        raise _refuse(source, exc.lineno, f"syntax error: {exc.msg}") from None
+        raise _refuse(source, exc.lineno, f"syntax error: {exc.msg}", "syntax", {"detail": exc.msg}) from None
     _check_tree(tree, source)
     compiler = compile_restricted_eval if mode == "eval" else compile_restricted_exec
     result = compiler(text, "<string>")
@@ -145,7 +153,7 @@ def _compile(source: str, mode: str) -> CodeType:
         line = None
         if message.startswith("Line ") and message[5:message.find(":")].isdigit():
             line = int(message[5:message.find(":")])
-        raise ExpressionError(message, source, line)
+        raise ExpressionError(message, source, line, "restricted", {"detail": message})
     return result.code
 
 
@@ -161,6 +169,18 @@ def check_script(source: str) -> None:
     _compile_script(source)
 
 
+def data_names(source: str) -> set[str]:
+    """The case-data names an expression reads (not the builtins it calls, nor the names its comprehensions bind);
+    ``check_expression`` first."""
+    tree = ast.parse(source.strip(), mode="eval")
+    read: set[str] = set()
+    bound: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (read if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+    return read - bound - set(BUILTINS) - {"True", "False", "None"}
+
+
 def _failure(source: str, exc: Exception) -> ExpressionError:
     line, tb = None, exc.__traceback__
     while tb is not None:
@@ -170,7 +190,7 @@ def _failure(source: str, exc: Exception) -> ExpressionError:
     if isinstance(exc, ExpressionError):
         exc.source, exc.line = source, exc.line or line
         return exc
-    return _refuse(source, line, f"{type(exc).__name__}: {exc}")
+    return _refuse(source, line, f"{type(exc).__name__}: {exc}", "runtime", {"detail": f"{type(exc).__name__}: {exc}"})
 
 
 class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
