@@ -6,6 +6,8 @@ import { SelectEntry, isSelectEntryEdited } from '@bpmn-io/properties-panel';
 import { useService } from 'bpmn-js-properties-panel';
 import { getBusinessObject } from 'bpmn-js/lib/util/ModelUtil';
 
+import { useModelChanges } from './util';
+
 const OWN = '';   // the department of the matter that runs the flow
 
 export function splitLane(name) {
@@ -44,6 +46,7 @@ function LaneDepartment(props) {
   const translate = useService('translate');
   const modeling = useService('modeling');
   const { tree, failed } = useUnits();
+  useModelChanges();   // the lane may change while a step in it is shown
   const current = splitLane(getBusinessObject(lane).get('name'));
   const getOptions = () => {
     const options = [ { value: OWN, label: translate('(the department of the matter)') } ];
@@ -71,6 +74,7 @@ function LanePost(props) {
   const translate = useService('translate');
   const modeling = useService('modeling');
   const { tree } = useUnits();
+  useModelChanges();
   const current = splitLane(getBusinessObject(lane).get('name'));
   const getOptions = () => {
     const posts = postsOf(tree, current.department);

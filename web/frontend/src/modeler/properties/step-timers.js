@@ -1,5 +1,6 @@
 // A step's timers from its own group: the timers attached to it (click one to edit it) and buttons that attach a new
-// limit or warning timer, non-interrupting, leading to an end event that closes the side branch.
+// limit or warning timer (non-interrupting, its time still to be set) leading to an end event that closes the side
+// branch.
 import { h } from '@bpmn-io/properties-panel/preact';
 import { useService } from 'bpmn-js-properties-panel';
 import { getBusinessObject } from 'bpmn-js/lib/util/ModelUtil';
@@ -29,7 +30,6 @@ function StepTimers(props) {
   const translate = useService('translate');
   const modeling = useService('modeling');
   const elementFactory = useService('elementFactory');
-  const bpmnFactory = useService('bpmnFactory');
   const selection = useService('selection');
   useModelChanges();
   const timers = (element.attachers || []).filter((attacher) => timerDefinition(attacher));
@@ -45,10 +45,6 @@ function StepTimers(props) {
       'shenpi:timerRole': role,
       name: role === 'limit' ? translate('Limit') : translate('Warning')
     });
-    const definition = timerDefinition(created);
-    const expression = bpmnFactory.create('bpmn:FormalExpression', { body: 'working_days(' + (role === 'limit' ? 3 : 2) + ')' });
-    expression.$parent = definition;
-    modeling.updateModdleProperties(created, definition, { timeDate: expression });
     const end = modeling.appendShape(created, { type: 'bpmn:EndEvent' },
       { x: created.x + created.width / 2 + (role === 'limit' ? 60 : 0), y: created.y + 90 }, element.parent);
     modeling.updateProperties(end, { 'shenpi:outcome': 'branch', name: translate('Branch ends') });

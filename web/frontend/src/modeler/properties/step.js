@@ -1,7 +1,7 @@
 // A step (user task): who handles it (its lane), its form fields as a table (camunda:formData, which the engine
 // reads), and what happens when its limit passes (shenpi:escalation).
 import { h } from '@bpmn-io/properties-panel/preact';
-import { CheckboxEntry, isCheckboxEntryEdited } from '@bpmn-io/properties-panel';
+import { CheckboxEntry } from '@bpmn-io/properties-panel';
 import { useService } from 'bpmn-js-properties-panel';
 import { getBusinessObject } from 'bpmn-js/lib/util/ModelUtil';
 
@@ -205,8 +205,7 @@ export function parseOptions(text) {
 
 export function escalationEntries(element) {
   return ESCALATION_ACTIONS.map(([ action, label ]) => ({
-    id: 'shenpi-escalation-' + action, component: EscalationAction, element, action, label,
-    isEdited: isCheckboxEntryEdited
+    id: 'shenpi-escalation-' + action, component: EscalationAction, element, action, label
   }));
 }
 
