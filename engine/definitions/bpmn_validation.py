@@ -16,7 +16,7 @@ from . import expressions
 from . import forms
 from . import outcomes
 from . import step_settings
-from .outcomes import BRANCH_END, OUTCOMES, outcome_of  # noqa: F401  (the names this module has always offered)
+from .outcomes import OUTCOMES
 from ..errors import ProcessValidationError
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
