@@ -593,9 +593,14 @@ MESSAGES: dict[str, str] = {
     "bpmn_task_without_lane": ("%(name)s %(id)s is in no lane: put it in the lane of the post or department that "
                                "handles it"),
     "bpmn_lane_without_name": "a lane holding user tasks must be named after its post or department",
-    "bpmn_end_without_outcome": ("end event %(id)s does not state the case outcome: its id must contain Approved, "
-                                 "Denied, Refused or Terminated (e.g. End_Approved), or start with %(branch_end)s "
-                                 "for a side branch that ends without deciding the case"),
+    "bpmn_end_outcome_missing": ("end event %(id)s does not state the case outcome: choose it in the modeler's "
+                                 "properties panel (shenpi:outcome: approved, denied, refused, terminated, or branch "
+                                 "for a side branch that ends without deciding the case), or name the event "
+                                 "%(names)s"),
+    "bpmn_timer_role_unknown": "boundary event %(id)s: shenpi:timerRole must be one of %(allowed)s, not %(value)s",
+    "bpmn_escalation_unknown": ("user task %(id)s: unknown escalation action(s) %(unknown)s; known: %(known)s (or "
+                                "%(none)s)"),
+    "bpmn_end_outcome_unknown": "end event %(id)s: shenpi:outcome must be one of %(allowed)s, not %(value)s",
     "bpmn_flow_dangling": "sequence flow %(id)s has %(attr)s=%(ref)s, which is not in the process",
     "process_invalid": "invalid process: %(detail)s",
     "process_cannot_be_built": "the process cannot be built: %(detail)s",

@@ -7,17 +7,19 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from lxml import etree
 
 from . import expressions
 from . import forms
+from . import outcomes
+from . import step_settings
+from .outcomes import OUTCOMES
 from ..errors import Message, ProcessValidationError
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-OUTCOMES = ("approved", "denied", "refused", "terminated")
-BRANCH_END = "End_Branch"
 
 _SAFE_PARSER_OPTIONS: dict[str, Any] = dict(
     resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
@@ -75,6 +77,8 @@ class CheckedDocument:
     process_id: str
     process_name: str
     forms: dict[str, forms.Form]   # user task element id -> its form
+    outcomes: dict[str, str] = dataclass_field(default_factory=dict)   # end event id -> the outcome it decides
+    steps: step_settings.StepSettings = step_settings.StepSettings()
 
 
 def _local(element: etree._Element) -> str:
@@ -134,8 +138,11 @@ def examine(content: bytes, limit: int = MAX_PROBLEMS) -> tuple[CheckedDocument 
     except ProcessValidationError as problem:
         step_forms = {}
         problems.append(problem)
+    settings, setting_problems = step_settings.read(process)
+    problems.extend(setting_problems)
     process_id = process.get("id", "")    # _executable_process refuses a process without one
-    return CheckedDocument(tree, process_id, process.get("name") or process_id, step_forms), problems[:limit]
+    return CheckedDocument(tree, process_id, process.get("name") or process_id, step_forms, _outcomes(process),
+                           settings), problems[:limit]
 
 
 def _executable_process(root: etree._Element) -> etree._Element:
@@ -280,8 +287,27 @@ def _check_end_events(process: etree._Element) -> Iterator[ProcessValidationErro
     for end in process.findall(f"{{{BPMN_NS}}}endEvent"):
         if end.find(f"{{{BPMN_NS}}}terminateEventDefinition") is not None:
             continue
-        if outcome_of(end.get("id", "")) is None and not end.get("id", "").startswith(BRANCH_END):
-            yield _refuse("bpmn_end_without_outcome", end, id=end.get("id"), branch_end=BRANCH_END)
+        try:
+            declared = outcomes.declared(end)
+        except outcomes.UnknownOutcome as exc:
+            yield _refuse("bpmn_end_outcome_unknown", end, id=end.get("id"), allowed=list(outcomes.DECLARABLE),
+                          value=repr(str(exc)))
+            continue
+        if declared is None:
+            yield _refuse("bpmn_end_outcome_missing", end, id=end.get("id"), names=["准予…", "不予许可", "不予受理", "终止"])
+
+
+def _outcomes(process: etree._Element) -> dict[str, str]:
+    """Every end event of the process that decides the case, with its outcome."""
+    found: dict[str, str] = {}
+    for end in process.findall(f"{{{BPMN_NS}}}endEvent"):
+        try:
+            declared = outcomes.declared(end)
+        except outcomes.UnknownOutcome:
+            continue     # refused by _check_end_events
+        if declared in OUTCOMES:
+            found[end.get("id") or ""] = declared
+    return found
 
 
 def _check_sequence_flows(process: etree._Element) -> Iterator[ProcessValidationError]:
@@ -290,14 +316,6 @@ def _check_sequence_flows(process: etree._Element) -> Iterator[ProcessValidation
         for attr in ("sourceRef", "targetRef"):
             if flow.get(attr) not in ids:
                 yield _refuse("bpmn_flow_dangling", flow, id=flow.get("id"), attr=attr, ref=repr(flow.get(attr)))
-
-
-def outcome_of(end_event_id: str) -> str | None:
-    lowered = end_event_id.lower()
-    for outcome in OUTCOMES:
-        if outcome in lowered:
-            return outcome
-    return None
 
 
 def line_of(tree: etree._ElementTree, element_id: str | None) -> int | None:

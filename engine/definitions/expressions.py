@@ -46,7 +46,8 @@ from ..errors import Message
 
 
 class ExpressionError(ValueError):
-    """Refused or failing expression/script."""
+    """Refused or failing expression/script. ``message`` is a ``Message``: its reason and params let a page say it
+    in the reader's language."""
 
     def __init__(self, message: str, source: str = "", line: int | None = None) -> None:
         super().__init__(message)
@@ -160,6 +161,18 @@ def check_expression(source: str) -> None:
 
 def check_script(source: str) -> None:
     _compile_script(source)
+
+
+def data_names(source: str) -> set[str]:
+    """The case-data names an expression reads (not the builtins it calls, nor the names its comprehensions bind);
+    ``check_expression`` first."""
+    tree = ast.parse(source.strip(), mode="eval")
+    read: set[str] = set()
+    bound: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (read if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+    return read - bound - set(BUILTINS) - {"True", "False", "None"}
 
 
 def _failure(source: str, exc: Exception) -> ExpressionError:

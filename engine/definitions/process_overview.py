@@ -52,6 +52,7 @@ def _processes(db: Database, key: str | None) -> list[dict[str, Any]]:
             "id": definition.id, "version": definition.version, "name": definition.name,
             "filename": definition.filename, "deployed_at": definition.deployed_at, "deployed_by": definition.deployed_by,
             "checksum": definition.content_hash[:12], "running": running.get(definition.id, 0),
+            "change_note": definition.change_note,
         })
     for entry in by_key.values():
         entry["latest"] = entry["versions"][-1]["version"]

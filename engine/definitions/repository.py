@@ -20,6 +20,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from . import bpmn_validation
 from .forms import Form
+from .step_settings import StepSettings
 from ..trail import chain as trail
 from ..kernel.clock import Clock
 from ..kernel.db import Database
@@ -34,7 +35,11 @@ class ParsedProcess:
     lanes: tuple[str, ...]
     has_timers: bool = False
     forms: dict[str, Form] = field(default_factory=dict)   # user task element id -> its form, parsed once per file
+    outcomes: dict[str, str] = field(default_factory=dict)  # end event id -> the outcome it decides
+    steps: StepSettings = StepSettings()                      # limit timers, escalation actions per step
 
+
+MAX_NOTE = 500    # characters of a deploy's change note
 
 # Parsed specs by content hash: the same bytes are parsed once per process, whatever the database.
 _parsed_by_hash: dict[str, ParsedProcess] = {}
@@ -67,7 +72,7 @@ def build_spec(checked: bpmn_validation.CheckedDocument, filename: str) -> Parse
         ts for sub in subprocess_specs.values() for ts in sub.task_specs.values()]
     lanes = tuple(sorted({ts.lane for ts in all_specs if getattr(ts, "lane", None)}))
     has_timers = any(isinstance(getattr(ts, "event_definition", None), TimerEventDefinition) for ts in all_specs)
-    return ParsedProcess(spec, subprocess_specs, lanes, has_timers, checked.forms)
+    return ParsedProcess(spec, subprocess_specs, lanes, has_timers, checked.forms, checked.outcomes, checked.steps)
 
 
 def _connect_multi_instance_merges(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]) -> None:
@@ -110,8 +115,14 @@ class RepositoryService:
                 problems = [problem]
         return [{"element": p.element, "message": p.message, "line": p.line} for p in problems]
 
-    def deploy(self, content: bytes, filename: str = "process.bpmn", actor: str | None = None) -> dict[str, Any]:
+    def deploy(self, content: bytes, filename: str = "process.bpmn", actor: str | None = None,
+               note: str | None = None) -> dict[str, Any]:
+        """Deploy a new version, with the administrator's ``note`` on what changed (at most MAX_NOTE characters);
+        the same bytes again return the version already deployed."""
         self._check_size(content)
+        note = (note or "").strip() or None
+        if note is not None and len(note) > MAX_NOTE:
+            raise InvalidInput("change_note_too_long", field="note")
         content_hash = hashlib.sha256(content).hexdigest()
         with self.db.reading() as session:
             existing = session.scalar(sa.select(ProcessDefinition).where(ProcessDefinition.content_hash == content_hash))
@@ -134,12 +145,14 @@ class RepositoryService:
             definition = ProcessDefinition(
                 key=checked.process_id, version=version, name=checked.process_name, content_hash=content_hash,
                 filename=filename[:255], xml=xml_text, deployed_at=self.clock.now(), deployed_by=actor,
+                change_note=note,
             )
             session.add(definition)
             session.flush()
             trail.append(session, [trail.event(
                 "process_deployed", self.clock.now(), actor=actor, element_id=checked.process_id,
-                data_digest=content_hash, detail={"definition_id": definition.id, "version": version, "filename": filename},
+                data_digest=content_hash, detail={"definition_id": definition.id, "version": version, "filename": filename,
+                                                  **({"note": note} if note else {})},
             )])
         with self._lock:
             self._hash_of[definition.id] = content_hash
@@ -150,7 +163,7 @@ class RepositoryService:
         return {
             "id": definition.id, "key": definition.key, "version": definition.version, "name": definition.name,
             "content_hash": definition.content_hash, "deployed_at": definition.deployed_at.isoformat(),
-            "created": created,
+            "change_note": definition.change_note, "created": created,
         }
 
     def parsed(self, definition_id: int) -> ParsedProcess:

@@ -59,6 +59,16 @@ class OrganisationService:
         walk(self.tree(), 0)
         return flat
 
+    def posts_held(self) -> dict[str, list[str]]:
+        """The posts the active officials of each unit hold, by unit id (sorted)."""
+        with self.db.reading() as session:
+            rows = session.execute(sa.select(User.department_id, User.posts).where(
+                User.active.is_(True), User.department_id.is_not(None))).all()
+        held: dict[str, set[str]] = {}
+        for unit_id, posts in rows:
+            held.setdefault(unit_id, set()).update(p for p in posts or () if isinstance(p, str))
+        return {unit_id: sorted(posts) for unit_id, posts in held.items()}
+
     def unit(self, unit_id: str) -> dict[str, Any]:
         with self.db.reading() as session:
             unit = _get(session, unit_id)

@@ -1,7 +1,10 @@
 """Automatic escalation of overdue steps, configured per matter and step in the catalogue.
 
-When a step's limit timer (a boundary timer whose id starts with ``Timer_Limit``) fires, the
-actions configured for that matter and step run in the same transaction, each recorded in the trail:
+When a step's limit timer fires (a boundary timer with ``shenpi:timerRole="limit"``, or in older files one whose
+id starts with ``Timer_Limit``), the actions configured for that step run in the same transaction, each recorded
+in the trail. The actions of a step come from, first found: the matter's catalogue entry for the step
+(``[escalation.steps.<id>]``), the step in the flow (``shenpi:escalation``, set in the modeler), the matter's
+``[escalation] actions``; otherwise all of them:
 
 - ``notify_assignee`` / ``notify_head``: a notice to the assignee and to the department's heads (post 负责人);
 - ``raise_to_head``: the task's escalation level goes up, so it rises in the heads' inbox;
@@ -18,6 +21,7 @@ import sqlalchemy as sa
 from SpiffWorkflow.util.task import TaskState
 
 from ..trail import chain as trail
+from ..definitions.step_settings import ESCALATION_ACTIONS
 from ..errors import InvalidInput
 from ..identity.actors import department_heads
 from ..models import Matter, TaskRecord, User
@@ -26,9 +30,8 @@ from ..supervision.items import open_item
 from .stepper import CaseStepper, StepContext
 from .wiring import Transition
 
-ACTIONS = ("notify_assignee", "notify_head", "raise_to_head", "reassign_backup", "open_supervision_item")
+ACTIONS = ESCALATION_ACTIONS
 DEFAULT_ACTIONS = ACTIONS
-LIMIT_TIMER_PREFIX = "Timer_Limit"
 _records = TaskRecord.__table__
 
 
@@ -48,10 +51,15 @@ def validate_config(config: object, source: str) -> None:
             raise InvalidInput("escalation_unknown_actions", source=source, where=where, unknown=unknown, known=list(ACTIONS))
 
 
-def actions_for(entry: dict[str, Any], step: str) -> tuple[str, ...]:
+def actions_for(entry: dict[str, Any], step: str, in_flow: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    """The step's actions: the matter's for the step, else the flow's (``in_flow``), else the matter's own."""
     config = entry.get("escalation") or {}
     step_config = (config.get("steps") or {}).get(step) or {}
-    return tuple(step_config.get("actions", config.get("actions", DEFAULT_ACTIONS)))
+    if "actions" in step_config:
+        return tuple(step_config["actions"])
+    if in_flow is not None:
+        return in_flow
+    return tuple(config.get("actions", DEFAULT_ACTIONS))
 
 
 class Escalator:
@@ -60,10 +68,14 @@ class Escalator:
 
     def on_step(self, ctx: StepContext, transitions: list[Transition]) -> None:
         """A step's limit timer fired: escalate the steps still open beside it."""
+        limits = None
         for task, _before in transitions:
             spec = task.task_spec
-            if (task.state == TaskState.COMPLETED and (spec.bpmn_id or "").startswith(LIMIT_TIMER_PREFIX)
-                    and task.parent is not None):
+            if task.state != TaskState.COMPLETED or task.parent is None or not spec.bpmn_id:
+                continue
+            if limits is None:
+                limits = self.stepper.store.repository.parsed(ctx.case.definition_id).steps.limit_timers
+            if spec.bpmn_id in limits:
                 for sibling in task.parent.children:
                     if sibling.task_spec.manual and sibling.state == TaskState.READY:
                         self.escalate(ctx, str(sibling.id), spec.bpmn_id)
@@ -74,7 +86,8 @@ class Escalator:
         if record is None or record.state != "open":
             return
         entry = session.execute(sa.select(Matter.entry).where(Matter.code == ctx.case.matter_code)).scalar_one()
-        actions = actions_for(entry, record.element_id)
+        in_flow = self.stepper.store.repository.parsed(ctx.case.definition_id).steps.escalation.get(record.element_id)
+        actions = actions_for(entry, record.element_id, in_flow)
         heads = department_heads(session, record.department)
         message = f"办件 {ctx.case.number} 的“{record.name}”已超过环节时限，请即办理。"
         done: dict[str, Any] = {}

@@ -24,7 +24,6 @@ from SpiffWorkflow.util.task import TaskState
 from ..kernel import clock as clock_module
 from ..kernel import fast_sql
 from ..trail import chain as trail
-from ..definitions.bpmn_validation import outcome_of
 from ..errors import Conflict, EngineError, InvalidState, NotFound
 from ..identity.actors import split_lane
 from ..deadlines.lights import light_at
@@ -249,7 +248,8 @@ class CaseStepper:
         lock = {"case_id_": case.id, "expected_version": case.lock_version, "lock_version": case.lock_version + 1}
         statement = BUMP_CASE
         if wf.is_completed():
-            outcome = self._outcome(wf) if wf.success else "terminated"
+            outcome = self._outcome(wf, self.store.repository.parsed(case.definition_id).outcomes) \
+                if wf.success else "terminated"
             statement, lock = END_CASE, {**lock, "status_": "ended", "outcome_": outcome, "ended_at_": ctx.now}
             for end_hook in self.wiring.end:
                 end_hook(ctx, outcome)
@@ -364,12 +364,14 @@ class CaseStepper:
                 task_id=tid, case_id=ctx.case.id, element_id=task.task_spec.bpmn_id, due_at=due))
 
     @staticmethod
-    def _outcome(wf: BpmnWorkflow) -> str:
+    def _outcome(wf: BpmnWorkflow, outcomes: dict[str, str]) -> str:
+        """The outcome of the last end event reached that decides the case (``outcomes``: the deployed file's,
+        by end event id; see definitions/outcomes.py)."""
         ends = [t for t in wf.get_tasks(state=TaskState.COMPLETED) if type(t.task_spec).__name__ == "EndEvent"
                 and t.workflow is wf]
         ends.sort(key=lambda t: t.last_state_change)
         for task in reversed(ends):
-            outcome = outcome_of(task.task_spec.bpmn_id or "")
+            outcome = outcomes.get(task.task_spec.bpmn_id or "")
             if outcome:
                 return outcome
         return "completed"

@@ -83,12 +83,14 @@ def test_modeler_page_loads_the_modeler_opens_and_deploys(visitor_factory, live_
     assert admin.page.locator("#properties .bio-properties-panel").count() == 1
     admin.check_rendered("bundles-modeler")
     admin.page.click('#canvas [data-element-id="Timer_Limit_Review"]')
-    value = admin.page.locator("#bio-properties-panel-timerEventDefinitionValue")
-    if not value.is_visible():
-        admin.page.click('#properties [data-group-id="group-timer"] .bio-properties-panel-group-header')
-    value.fill("working_days(9)")
-    value.press("Tab")
+    amount = admin.page.locator("#bio-properties-panel-shenpi-timer-amount")
+    if not amount.is_visible():
+        admin.page.click('#properties [data-group-id="group-shenpi-timer"] .bio-properties-panel-group-header')
+    amount.fill("9")
+    admin.page.wait_for_selector("[data-entry-id='shenpi-timer-expression']:has-text('working_days(9)')")
     admin.page.click("#deploy-button")
+    admin.page.fill("#change-note", "审查时限改为 9 个工作日")
+    admin.page.click("#deploy-confirm")
     admin.page.wait_for_selector("#modeler-status.alert-success:has-text('第 2 版')")
     admin.check_rendered("bundles-modeler-deployed")
 

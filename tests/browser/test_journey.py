@@ -106,16 +106,20 @@ def test_administrator_changes_a_timer_and_new_cases_use_the_new_version(visitor
     admin.page.wait_for_selector("#modeler-status:has-text('已打开')")
     admin.check_rendered("modeler")
     admin.page.click('#canvas [data-element-id="Timer_Limit_Review"]')
-    value = admin.page.locator("#bio-properties-panel-timerEventDefinitionValue")
-    if not value.is_visible():
-        admin.page.click('#properties [data-group-id="group-timer"] .bio-properties-panel-group-header')
-    assert value.input_value() == "working_days(3)"
-    value.fill("working_days(5)")
-    value.press("Tab")
+    amount = admin.page.locator("#bio-properties-panel-shenpi-timer-amount")
+    if not amount.is_visible():
+        admin.page.click('#properties [data-group-id="group-shenpi-timer"] .bio-properties-panel-group-header')
+    assert amount.input_value() == "3" and admin.page.input_value("#bio-properties-panel-shenpi-timer-unit") == "working_days"
+    amount.fill("5")
+    admin.page.wait_for_selector("[data-entry-id='shenpi-timer-expression']:has-text('working_days(5)')")
     admin.page.click("#validate-button")
     admin.page.wait_for_selector("#modeler-status.alert-success")
     admin.page.click("#deploy-button")
+    admin.page.fill("#change-note", "审查时限改为 5 个工作日")
+    admin.page.click("#deploy-confirm")
     admin.page.wait_for_selector("#modeler-status.alert-success:has-text('第 2 版')")
+    assert admin.page.inner_text("#modeler-source") == "食品经营许可（小餐饮）（food_business_licence）第 2 版"
+    assert admin.page.inner_text('#open-flow option[value="food_business_licence"]').endswith("最新版 v2")
     admin.check_rendered("modeler-deployed")
 
     applicant = visitor_factory()

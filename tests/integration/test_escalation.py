@@ -134,3 +134,56 @@ def test_refusal_and_denial_need_reasons(engine):
     assert engine.runtime.get_case(case["id"], ENGINE)["tasks"][0]["id"] == task["id"]
     engine.tasks.complete(task["id"], ENGINE, {"accept": "refuse"}, "申请事项不属于本机关职权范围")
     assert engine.runtime.get_case(case["id"], ENGINE)["outcome"] == "refused"
+
+
+def drawn_in_the_modeler(step_escalation: str | None) -> bytes:
+    """The food licence flow with 受理's limit timer as the modeler leaves it: a generated id, its role chosen in the
+    properties panel; and, if given, the step's escalation actions chosen there too."""
+    content = (PROCESSES / "food_business_licence.bpmn").read_bytes()
+    content = content.replace(b'xmlns:xsi=', b'xmlns:shenpi="http://shenpi.org/schema/1.0/bpmn" xmlns:xsi=', 1)
+    content = content.replace(b'"Timer_Limit_Accept"', b'"Event_0k3j2h1" shenpi:timerRole="limit"', 1)
+    content = content.replace(b">Timer_Limit_Accept<", b">Event_0k3j2h1<").replace(
+        b'"Timer_Limit_Accept"', b'"Event_0k3j2h1"')
+    if step_escalation is not None:
+        content = content.replace(b'<bpmn:userTask id="Task_Accept"',
+                                  f'<bpmn:userTask id="Task_Accept" shenpi:escalation="{step_escalation}"'.encode())
+    return content
+
+
+def test_a_limit_timer_named_in_the_panel_escalates_with_the_step_actions_of_the_flow(engine, clock):
+    engine.repository.deploy(drawn_in_the_modeler("notify_head"), "food_business_licence.bpmn")
+    people = officials(engine, FOOD["department"])
+    clerk = next(u for u in people.values() if "负责人" not in u.posts)
+    case, task = overdue_accept_task(engine, clock, clerk.id)
+    escalations = [r for r in engine.history.case_trail(case["id"], ENGINE) if r["event"] == "task_escalated"]
+    assert len(escalations) == 1 and escalations[0]["detail"]["timer"] == "Event_0k3j2h1"
+    assert escalations[0]["detail"]["actions"] == ["notify_head"]
+    assert engine.runtime.get_case(case["id"], ENGINE)["tasks"][0]["assignee"] == clerk.id    # not reassigned
+
+
+def test_the_matters_step_configuration_wins_over_the_flows(engine, clock):
+    engine.repository.deploy(drawn_in_the_modeler("none"), "food_business_licence.bpmn")
+    people = officials(engine, FOOD["department"])
+    clerk = next(u for u in people.values() if "负责人" not in u.posts)
+    case, _task = overdue_accept_task(engine, clock, clerk.id)
+    [escalation] = [r for r in engine.history.case_trail(case["id"], ENGINE) if r["event"] == "task_escalated"]
+    assert escalation["detail"]["actions"] == []                       # the flow says none; the matter says nothing
+    engine.catalogue.publish({**FOOD, "escalation": {"steps": {"Task_Accept": {"actions": ["open_supervision_item"]}}}},
+                             "admin")
+    clock.set(dt.datetime(2026, 6, 1, 9, 0, tzinfo=SHANGHAI))
+    case, _task = overdue_accept_task(engine, clock, clerk.id)
+    [escalation] = [r for r in engine.history.case_trail(case["id"], ENGINE) if r["event"] == "task_escalated"]
+    assert escalation["detail"]["actions"] == ["open_supervision_item"]
+
+
+def test_a_warning_timer_does_not_escalate_and_bad_settings_are_refused(engine, clock):
+    content = drawn_in_the_modeler(None).replace(b'shenpi:timerRole="limit"', b'shenpi:timerRole="warning"')
+    engine.repository.deploy(content, "food_business_licence.bpmn")
+    people = officials(engine, FOOD["department"])
+    clerk = next(u for u in people.values() if "负责人" not in u.posts)
+    case, _task = overdue_accept_task(engine, clock, clerk.id)
+    assert not [r for r in engine.history.case_trail(case["id"], ENGINE) if r["event"] == "task_escalated"]
+    problems = engine.repository.validate(content.replace(b'shenpi:timerRole="warning"', b'shenpi:timerRole="soon"'))
+    assert [p["element"] for p in problems] == ["Event_0k3j2h1"] and "timerRole" in problems[0]["message"]
+    problems = engine.repository.validate(drawn_in_the_modeler("notify_head fire_everyone"))
+    assert [p["element"] for p in problems] == ["Task_Accept"] and "fire_everyone" in problems[0]["message"]

@@ -69,9 +69,9 @@ def test_bad_expression_names_the_flow(bare_engine):
 
 
 def test_end_event_must_state_outcome(bare_engine):
-    content = FIVE.replace(b"End_Denied", b"End_2")
+    content = FIVE.replace(b"End_Denied", b"End_2").replace('name="不予许可"'.encode(), b"")
     error = refuse(bare_engine, content)
-    assert error.element == "End_2" and "outcome" in error.message
+    assert error.element == "End_2" and "outcome" in error.message and "shenpi:outcome" in error.message
 
 
 def test_dangling_flow_and_reserved_id(bare_engine):
@@ -138,3 +138,21 @@ def test_date_timer_expressions(bare_engine, expression, ok):
 def test_side_branch_end_needs_no_outcome(bare_engine):
     content = TIMER.replace(b"End_Escalation_Approved", b"End_Branch_Escalated")
     assert bare_engine.repository.deploy(content, "t.bpmn")["key"] == "timer_step"
+
+
+def test_a_deploy_keeps_its_change_note(bare_engine):
+
+    from ..helpers import events
+
+    first = bare_engine.repository.deploy(FIVE, "five_step.bpmn", actor="admin", note="  首次发布  ")
+    assert first["change_note"] == "首次发布"
+    again = bare_engine.repository.deploy(FIVE, "five_step.bpmn", actor="admin", note="再次部署")
+    assert again["created"] is False and again["change_note"] == "首次发布"       # the same bytes: the same version
+    bare_engine.repository.deploy(FIVE.replace(b'name="\xe5\x8f\x97\xe7\x90\x86"', "name=\"收件\"".encode()),
+                                  "five_step.bpmn", actor="admin")
+    [process] = bare_engine.processes.processes("five_step")
+    assert [v["change_note"] for v in process["versions"]] == ["首次发布", None]
+    assert [e["detail"].get("note") for e in events(bare_engine, "process_deployed")] == ["首次发布", None]
+    with pytest.raises(InvalidInput) as info:
+        bare_engine.repository.deploy(FIVE.replace(b"five_step", b"other"), "x.bpmn", note="长" * 501)
+    assert info.value.details["field"] == "note"

@@ -20,7 +20,7 @@ def test_every_problem_is_collected_with_element_and_line(bare_engine):
     broken = (FIVE.replace(b'<bpmn:userTask id="Task_Handle" name="\xe6\x89\xbf\xe5\x8a\x9e"/>',
                            b'<bpmn:serviceTask id="Task_Handle" name="x"/>')
               .replace(b'review == "revise"', b'__import__("os")')
-              .replace(b'<bpmn:endEvent id="End_Denied"', b'<bpmn:endEvent id="End_Nothing"')
+              .replace('<bpmn:endEvent id="End_Denied" name="不予许可"'.encode(), b'<bpmn:endEvent id="End_Nothing"')
               .replace(b"<bpmn:flowNodeRef>End_Denied</bpmn:flowNodeRef>", b"<bpmn:flowNodeRef>End_Nothing</bpmn:flowNodeRef>")
               .replace(b'targetRef="End_Denied"', b'targetRef="End_Nothing"')
               .replace(b'targetRef="End_Approved"', b'targetRef="Nowhere"'))

@@ -27,7 +27,7 @@ BASE_ERRORS = {"EngineError", "InvalidInput", "TooLarge", "InvalidCatalogue", "N
 HELPERS = {"Message", "_refuse"}
 # Functions that pass a reason on in a variable (helpers), or pick it from literals of their own body.
 PASSING_ON = {("engine/definitions/bpmn_validation.py", "_refuse"), ("engine/definitions/forms.py", "_refuse"),
-              ("engine/organisation/service.py", "_blockers")}
+              ("engine/definitions/step_settings.py", "_refuse"), ("engine/organisation/service.py", "_blockers")}
 REASON = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")

@@ -39,8 +39,9 @@ def admin(app):
     return signed_in(app, "admin")
 
 
-def post_xml(pages, url: str, content: bytes, filename: str = "five_step.bpmn"):
-    return pages.client.post(f"{url}?filename={filename}", data=content, content_type="application/xml",
+def post_xml(pages, url: str, content: bytes, filename: str = "five_step.bpmn", note: str = "测试部署"):
+    query = f"filename={filename}" + (f"&note={note}" if url.endswith("/deploy") and note else "")
+    return pages.client.post(f"{url}?{query}", data=content, content_type="application/xml",
                              headers={"X-CSRFToken": pages.csrf()})
 
 

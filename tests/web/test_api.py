@@ -42,6 +42,15 @@ def test_deploy(api):
                              data={"file": (io.BytesIO(FIVE), "f.bpmn")}), 403, "forbidden")
 
 
+def test_deploy_with_a_change_note(api):
+    content = FIVE.replace(b"\xe5\x8f\x97\xe7\x90\x86\"", "收件\"".encode())
+    response = api.post("/api/v1/process-definitions", headers=auth(api, "admin"),
+                        data={"file": (io.BytesIO(content), "f.bpmn"), "note": "受理改为收件"})
+    assert response.status_code == 201 and response.get_json()["change_note"] == "受理改为收件"
+    listed = api.get("/api/v1/process-definitions?key=five_step", headers=auth(api, "admin")).get_json()
+    assert [d["change_note"] for d in listed] == [None, "受理改为收件"]
+
+
 def test_upload_too_large_is_json(api, engine):
     huge = b"x" * (engine.settings.max_upload_bytes + 100 * 1024)
     response = api.post("/api/v1/process-definitions", headers=auth(api, "admin"),

@@ -6,7 +6,7 @@ from pathlib import PurePosixPath
 from flask import Response, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine.definitions import list_conformance_files, read_conformance_file
+from engine.definitions import MAX_NOTE, list_conformance_files, read_conformance_file
 from engine.errors import EngineError, InvalidInput, TooLarge
 
 from ..messages import describe, localised
@@ -23,7 +23,7 @@ def modeler():
     return render_template(
         "admin/modeler.html", source=source, processes=shenpi.processes.processes(),
         conformance_files=list_conformance_files(shenpi.settings.conformance_dir),
-        max_upload_bytes=shenpi.repository.max_upload_bytes)
+        max_upload_bytes=shenpi.repository.max_upload_bytes, max_note=MAX_NOTE)
 
 
 def _source(shenpi) -> dict:
@@ -36,8 +36,8 @@ def _source(shenpi) -> dict:
             raise InvalidInput("version_not_a_number", field="flow")
         found = shenpi.processes.version_xml(key, int(version) if version else None)
         return {"url": url_for("admin.xml", key=key, version=found["version"]), "filename": found["filename"],
-                "label": _("%(name)s（%(key)s）第 %(version)s 版", name=found["name"], key=key, version=found["version"]),
-                "key": key}
+                "label": version_label(found["name"], key, found["version"]), "key": key,
+                "version": found["version"]}
     name = request.args.get("conformance", "").strip()
     if name:
         read_conformance_file(shenpi.settings.conformance_dir, name)   # NotFound unless listed
@@ -46,9 +46,14 @@ def _source(shenpi) -> dict:
     return {"url": url_for("admin.new_diagram"), "filename": "process.bpmn", "label": _("新建流程"), "key": None}
 
 
+def version_label(name: str, key: str, version: int) -> str:
+    return _("%(name)s（%(key)s）第 %(version)s 版", name=name, key=key, version=version)
+
+
 @bp.get("/modeler/new.bpmn")
 def new_diagram():
-    xml = render_template("admin/new_diagram.bpmn", process_id=NEW_PROCESS_ID, process_name=_("新流程"))
+    xml = render_template("admin/new_diagram.bpmn", process_id=NEW_PROCESS_ID, process_name=_("新流程"),
+                          start_name=_("提交申请"))
     return Response(xml, mimetype="application/xml")
 
 
@@ -92,22 +97,29 @@ def validate():
 
 @bp.post("/modeler/deploy")
 def deploy():
-    """Validate, then deploy as a new version. Matters run on the newest version of their key, so the new
-    version is what their new cases start on; running cases keep theirs."""
+    """Validate, then deploy as a new version with the administrator's change note (``note``, required). Matters
+    run on the newest version of their key, so the new version is what their new cases start on; running cases keep
+    theirs. The answer carries what the page shows of the version: its title and the process's versions."""
     shenpi = engine()
     content = request.get_data()
     filename = _filename()
+    note = request.args.get("note", "").strip()
+    if not note:
+        return _problem(400, _("请填写变更说明：这一版改了什么。"))
+    if len(note) > MAX_NOTE:
+        return _problem(400, _("变更说明最多 %(n)s 个字。", n=MAX_NOTE))
     try:
         problems = localised(shenpi.repository.validate(content, filename))
         if problems:
             return jsonify({"deployed": False, "problems": problems,
                             "message": _("流程未通过校验，未部署。请先修正标出的问题。")}), 422
-        definition = shenpi.repository.deploy(content, filename, actor=actor().id)
+        definition = shenpi.repository.deploy(content, filename, actor=actor().id, note=note)
     except TooLarge as exc:
         return _too_large(exc.details.get("limit"))
     except EngineError as exc:
         return jsonify({"deployed": False, "problems": [_as_problem(exc)], "message": _("部署失败。")}), exc.status
-    matters = shenpi.processes.processes(definition["key"])[0]["matters"]
+    process = shenpi.processes.processes(definition["key"])[0]
+    matters = process["matters"]
     if definition["created"]:
         message = _("已部署 %(key)s 第 %(version)s 版。", key=definition["key"], version=definition["version"])
     else:
@@ -118,6 +130,9 @@ def deploy():
                            names="、".join(m["name"] for m in matters))
     return jsonify({"deployed": True, "created": definition["created"], "key": definition["key"],
                     "version": definition["version"], "matters": matters, "message": message,
+                    "label": version_label(definition["name"], definition["key"], definition["version"]),
+                    "name": process["name"], "versions": [v["version"] for v in process["versions"]],
+                    "flow_url": url_for("admin.modeler", flow=definition["key"]),
                     "versions_url": url_for("admin.versions", key=definition["key"])}), 201 if definition["created"] else 200
 
 

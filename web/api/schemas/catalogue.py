@@ -109,6 +109,11 @@ class FileForm(Form):
     file: Upload
 
 
+class DefinitionForm(Form):
+    file: Upload
+    note: str | None = Field(None, max_length=500, description="what this version changes (shown on the versions page)")
+
+
 class Definition(BaseModel):
     id: int
     key: str = Field(description="the BPMN process id")
@@ -116,6 +121,7 @@ class Definition(BaseModel):
     name: str | None
     content_hash: str
     deployed_at: Instant
+    change_note: str | None = Field(None, description="the administrator's note on what this version changes")
     created: bool = Field(description="false: the same file was already deployed as this version")
 
 

@@ -1,34 +1,47 @@
-// The process modeler page (/admin/modeler): bpmn-js's Modeler with the properties panel (timers, multi-instance,
-// conditions, Camunda form data); open, validate, deploy and download a BPMN diagram.
-// Texts come from the page's data-msg-* attributes (translated on the server).
+// The process modeler page (/admin/modeler): bpmn-js's Modeler in the user's language (modeler/translate.js), with
+// Shenpi's properties panel (modeler/properties/: only what the engine runs), lint rules that mirror the engine's
+// validation (src/.bpmnlintrc, compiled by build.mjs) and the token simulation; open, validate (the engine), deploy
+// with a change note, and download a BPMN diagram.
+// Texts of the page come from its data-msg-* attributes (translated on the server).
 // Only this page loads this entry; the pages that merely show a diagram load diagram.js (the viewer).
 import BpmnModeler from 'bpmn-js/lib/Modeler';
-import {
-  BpmnPropertiesPanelModule,
-  BpmnPropertiesProviderModule,
-  CamundaPlatformPropertiesProviderModule
-} from 'bpmn-js-properties-panel';
-import CamundaBehaviorsModule from 'camunda-bpmn-js-behaviors/lib/camunda-platform';
+import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from 'bpmn-js-properties-panel';
+import lintModule from 'bpmn-js-bpmnlint';
+import bpmnlintConfig from 'bpmnlint-config';
 import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json';
 
-function createModeler(container, panel) {
+import ShenpiPropertiesModule from './modeler/properties/index';
+import shenpiModdle from './modeler/shenpi-moddle.json';
+import SimulationModule from './modeler/simulation';
+import SupportedElementsModule from './modeler/supported';
+import translateModule from './modeler/translate';
+
+function createModeler(container, panel, shenpi) {
   return new BpmnModeler({
     container,
     propertiesPanel: { parent: panel },
+    linting: { bpmnlint: bpmnlintConfig, active: true },
+    shenpi,
     additionalModules: [
       BpmnPropertiesPanelModule,
       BpmnPropertiesProviderModule,
-      CamundaPlatformPropertiesProviderModule,
-      CamundaBehaviorsModule
+      ShenpiPropertiesModule,
+      lintModule,
+      SimulationModule,
+      SupportedElementsModule,
+      translateModule(document.documentElement.lang)
     ],
-    moddleExtensions: { camunda: camundaModdle }
+    // camunda: the form fields of a step (camunda:formData, which the engine reads); shenpi: outcome, timer role
+    // and escalation (engine/definitions/outcomes.py, step_settings.py).
+    moddleExtensions: { camunda: camundaModdle, shenpi: shenpiModdle }
   });
 }
 
 function start(root) {
   var data = root.dataset;
   var csrfToken = document.querySelector('meta[name="csrf-token"]').getAttribute('content');
-  var modeler = createModeler(document.getElementById('canvas'), document.getElementById('properties'));
+  var modeler = createModeler(document.getElementById('canvas'), document.getElementById('properties'),
+    { unitsUrl: data.unitsUrl, checkUrl: data.checkUrl, csrfToken: csrfToken });
   var statusBox = document.getElementById('modeler-status');
   var problemsPanel = document.getElementById('problems-panel');
   var problemList = document.getElementById('problems');
@@ -220,23 +233,81 @@ function start(root) {
     }).finally(function () { setBusy(false); });
   });
 
+  // Deploying asks for a change note (shown on the versions page), then validates and deploys.
+  var deployDialog = document.getElementById('deploy-dialog');
+  var noteInput = document.getElementById('change-note');
+
   document.getElementById('deploy-button').addEventListener('click', function () {
+    noteInput.value = '';
+    deployDialog.showModal();
+    noteInput.focus();
+  });
+
+  deployDialog.addEventListener('close', function () {
+    if (deployDialog.returnValue !== 'deploy') return;
+    var note = noteInput.value.trim();
+    if (!note) { showStatus('error', text('NoteRequired')); return; }
+    deploy(note);
+  });
+
+  function deploy(note) {
     setBusy(true);
     showStatus('info', text('Deploying'));
     var deployedXml = null;
-    currentXml().then(function (xml) { deployedXml = xml; return post(withFilename(data.deployUrl), xml); }, exportFailed).then(function (reply) {
+    var url = withFilename(data.deployUrl) + '&note=' + encodeURIComponent(note);
+    currentXml().then(function (xml) { deployedXml = xml; return post(url, xml); }, exportFailed).then(function (reply) {
       if (reply.failed) return;
       showProblems(reply.body.problems);
       if (reply.ok && reply.body.deployed) {
         dirty = false;
         openedXml = deployedXml;
-        document.getElementById('modeler-source').textContent = reply.body.key + ' v' + reply.body.version;
+        showVersion(reply.body);
         root.dataset.deployedVersion = String(reply.body.version);
         showStatus('success', reply.body.message, { href: reply.body.versions_url, label: text('Versions') });
       } else {
         showStatus('error', reply.body.message || text('Network'));
       }
     }).finally(function () { setBusy(false); });
+  }
+
+  // The title, the flow picker and the address follow the version just deployed.
+  function showVersion(deployed) {
+    document.getElementById('modeler-source').textContent = deployed.label;
+    var picker = document.getElementById('open-flow');
+    var group = Array.prototype.find.call(picker.querySelectorAll('optgroup'), function (candidate) {
+      return candidate.dataset.key === deployed.key;
+    });
+    if (!group) {
+      group = document.createElement('optgroup');
+      group.dataset.key = deployed.key;
+      picker.appendChild(group);
+    }
+    group.label = deployed.name + '（' + deployed.key + '）';
+    group.textContent = '';
+    deployed.versions.slice().reverse().forEach(function (version, index) {
+      var option = document.createElement('option');
+      option.value = index === 0 ? deployed.key : deployed.key + '@' + version;
+      option.textContent = deployed.name + ' · ' + (index === 0 ? data.latestLabel + ' ' : '') + 'v' + version;
+      group.appendChild(option);
+    });
+    picker.value = deployed.key;
+    if (deployed.flow_url && window.history && window.history.replaceState) {
+      window.history.replaceState(null, '', deployed.flow_url);
+    }
+  }
+
+  // -- token simulation ---------------------------------------------------------------------------------------------
+
+  var simulateButton = document.getElementById('simulate-button');
+  simulateButton.addEventListener('click', function () {
+    modeler.get('toggleMode').toggleMode();
+  });
+  modeler.on('tokenSimulation.toggleMode', function (event) {
+    simulateButton.setAttribute('aria-pressed', event.active ? 'true' : 'false');
+    simulateButton.classList.toggle('primary', event.active);
+    ['validate-button', 'deploy-button'].forEach(function (id) { document.getElementById(id).disabled = event.active; });
+    if (event.active) showStatus('info', text('Simulating'));
+    else statusBox.hidden = true;
   });
 
   document.getElementById('download-button').addEventListener('click', function () {
