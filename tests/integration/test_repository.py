@@ -141,7 +141,6 @@ def test_side_branch_end_needs_no_outcome(bare_engine):
 
 
 def test_a_deploy_keeps_its_change_note(bare_engine):
-
     from ..helpers import events
 
     first = bare_engine.repository.deploy(FIVE, "five_step.bpmn", actor="admin", note="  首次发布  ")
