@@ -22,9 +22,10 @@ PAUSE_KINDS = (_l("补正材料"), _l("听证"), _l("专家评审"), _l("检验�
 ERRORS = (_l("请求有误"), _l("无权访问"), _l("页面不存在"), _l("不支持的操作"), _l("操作冲突"), _l("文件过大"), _l("无法处理"),
           _l("操作过于频繁"), _l("服务器内部错误"), _l("出错了"), _l("您的账号无权访问此页面"), _l("请先登录"))
 # web.manage.calendar_pages.KIND_NAMES and WEEKDAYS
-CALENDAR = (_l("工作日"), _l("周末"), _l("法定节假日"), _l("调休上班"), _l("无数据"),
+CALENDAR = (_l("工作日"), _l("周末"), _l("法定节假日"), _l("调休上班"),
             _l("一"), _l("二"), _l("三"), _l("四"), _l("五"), _l("六"), _l("日"),
-            _l("请选择日期（YYYY-MM-DD）"), _l("请选择设为工作日还是休息日"), _l("请填写调整原因（2–100 字）"))
+            _l("请选择日期（YYYY-MM-DD）"), _l("请选择设为工作日还是休息日"), _l("请填写调整原因（2–100 字）"),
+            _l("请选择 CSV（date,workday,name）或 JSON 格式的放假安排文件"), _l("文件中没有任何日期"))
 # web.manage.matters.STATUSES
 MATTER_STATUSES = (_l("在办"), _l("已停办"), _l("原件"))
 # form labels and validator messages (rendered with _(field.label.text) and _(error))

@@ -41,6 +41,7 @@ class Complaint(BaseModel):
     accept_due_at: Instant | None
     feedback_due_at: Instant | None
     result_due_at: Instant | None
+    limits_provisional: bool = Field(description="counted on the provisional calendar; counted again when the official arrangement is imported")
     open_limits: dict[str, Instant] = Field(description="feedback / acceptance / result → due instant")
 
 

@@ -23,6 +23,7 @@ class SupervisionItem(BaseModel):
     complaint_id: int | None
     opened_at: Instant | None
     due_at: Instant | None = Field(description="the investigation's limit: 15 working days, once +10")
+    due_provisional: bool = Field(description="counted on the provisional calendar; counted again when the official arrangement is imported")
     extended_at: Instant | None
     extension_reason: str | None
     extendable: bool

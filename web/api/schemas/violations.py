@@ -27,6 +27,7 @@ class Signal(BaseModel):
     detail: Any
     raised_at: Instant
     correct_by: Instant | None
+    correct_by_provisional: bool = Field(description="counted on the provisional calendar; counted again when the official arrangement is imported")
     corrected_at: Instant | None
     corrected_by: str | None
     correction: str | None
