@@ -76,13 +76,14 @@ class WorkingCalendar:
         """Whether any day from ``start``'s to ``end``'s (either order) is provisional: a limit counted over that
         span is provisional."""
         first, last = sorted((start.astimezone(self.tz).date(), end.astimezone(self.tz).date()))
-        if all(self.is_official(year) for year in range(first.year, last.year + 1)):
-            return False
-        day = first
-        while day <= last:
-            if self.is_provisional(day):
-                return True
-            day += _dt.timedelta(days=1)
+        for year in range(first.year, last.year + 1):
+            if self.is_official(year):
+                continue
+            day, until = max(first, _dt.date(year, 1, 1)), min(last, _dt.date(year, 12, 31))
+            while day <= until:
+                if day not in self.overrides:
+                    return True
+                day += _dt.timedelta(days=1)
         return False
 
     def holiday_name(self, day: _dt.date) -> str | None:
