@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..deadlines.calendar_service import ImportHook
 from ..trail.chain import TrailObserver
 
 if TYPE_CHECKING:
@@ -34,8 +35,8 @@ FailureHandler = Callable[["EngineError", "int | None"], None]
 # (session, case, missing, earlier notices' missing lists, actor, now) -> trail rows, when a case gets a later
 # 补正 notice
 SupplementHook = Callable[["Session", "Case", "list[str]", "Sequence[Any]", "Actor", _dt.datetime], "list[TrailRow]"]
-# (actor) -> counts, after an official calendar arrangement was imported (in transactions of its own)
-ImportHook = Callable[[str], "dict[str, int]"]
+# ImportHook (engine/deadlines/calendar_service.py): (actor) -> counts, after an official calendar arrangement was
+# imported (in transactions of its own)
 # (session, calendar, now, actor) -> trail rows: limits outside cases' steps counted over provisional calendar days,
 # counted again after an official import, all in one transaction
 RecountHook = Callable[["Session", "WorkingCalendar", _dt.datetime, str], "list[TrailRow]"]
