@@ -211,7 +211,8 @@ def calendar_recount(actor: str):
 
 
 def _echo_recount(counts: dict) -> None:
-    click.echo(f"recounted {counts.get('deadlines', 0)} provisional deadline(s) on {counts.get('cases', 0)} case(s)")
+    click.echo(f"recounted {counts.get('deadlines', 0)} provisional deadline(s); "
+               f"{counts.get('cases', 0)} case(s) changed")
     if counts.get("failed"):
         click.echo(f"{counts['failed']} case(s) were busy and keep their provisional deadlines: "
                    "run `shenpi calendar recount` again", err=True)
@@ -244,8 +245,8 @@ def calendar_show(year: int):
         _fail(exc)
     for day in days:
         kind = "上班" if day["workday"] else "休息"
-        notes = "".join(note for flag, note in ((day["override"], " (override)"), (day["provisional"], " (provisional)"))
-                        if flag)
+        notes = "".join(note for flag, note in ((day["override"], " (override)"),
+                                                (day["provisional"], " (provisional)")) if flag)
         click.echo(f"{day['date']} {kind} {day['name'] or ''}{notes}".rstrip())
 
 

@@ -229,7 +229,7 @@ class CalendarService:
             workday = calendar.is_workday(day)
             if workday != (day.weekday() < 5):
                 days.append({"date": day.isoformat(), "workday": workday,
-                             "name": names.get(day) or calendar.holiday_name(day), "override": day in calendar.overrides,
-                             "provisional": calendar.is_provisional(day)})
+                             "name": names.get(day) or calendar.holiday_name(day),
+                             "override": day in calendar.overrides, "provisional": calendar.is_provisional(day)})
             day += _dt.timedelta(days=1)
         return days

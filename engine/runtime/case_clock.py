@@ -157,7 +157,8 @@ class CaseClockService:
         ctx.connection.execute(CasePause.__table__.update().where(
             CasePause.case_id == case_id, CasePause.ended_at.is_(None)).values(ended_at=ctx.now, ended_by=actor_id))
         provisional_timers = self._shift_timers(ctx, shift, calendar)
-        for record in ctx.connection.execute(sa.select(_records.c.id, _records.c.due_at, _records.c.due_provisional).where(
+        for record in ctx.connection.execute(sa.select(
+                _records.c.id, _records.c.due_at, _records.c.due_provisional).where(
                 _records.c.case_id == case_id, _records.c.state == "open")).all():
             due = shift(record.due_at)
             task_light, task_next = light_at(ctx.now, due, due, calendar)

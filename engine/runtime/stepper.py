@@ -361,7 +361,8 @@ class CaseStepper:
             fast_sql.execute(ctx.connection, INSERT_RECORD, dict(
                 id=tid, case_id=case.id, element_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
                 lane=getattr(spec, "lane", None), department=department, post=post, assignee=None,
-                state="skipped", created_at=ctx.now, due_at=None, due_provisional=False, light="none", light_next_at=None,
+                state="skipped", created_at=ctx.now, due_at=None, due_provisional=False, light="none",
+                light_next_at=None,
                 completed_at=ctx.now, completed_by=actor, opinion=opinion))
         if isinstance(getattr(spec, "event_definition", None), TimerEventDefinition):
             self._project_timer(ctx, task)

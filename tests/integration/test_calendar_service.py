@@ -37,7 +37,7 @@ def test_cli_import_makes_a_year_official(bare_engine, monkeypatch, tmp_path):
     monkeypatch.setattr(cli, "_engine", lambda: bare_engine)
     result = CliRunner().invoke(cli.main, ["calendar", "import", str(path)])
     assert result.exit_code == 0 and "imported 9 day(s) for 2027" in result.output
-    assert "recounted 0 provisional deadline(s) on 0 case(s)" in result.output
+    assert "recounted 0 provisional deadline(s); 0 case(s) changed" in result.output
     assert deadline(bare_engine, "2026-12-30T10:00", 3) == "2027-01-05 17:30"
     assert deadline(bare_engine, "2027-02-04T10:00", 2) == "2027-02-15 17:30"   # Sat 20 Feb is the adjusted day later
     assert deadline(bare_engine, "2027-02-18T10:00", 2) == "2027-02-20 17:30"

@@ -83,7 +83,8 @@ def test_acceptance_at_the_year_end_counts_into_2027_provisionally(five_step_eng
     assert body["clock"]["provisional"] is True
     assert local(body["clock"]["promised_due_at"]) == "2027-01-12 17:30"
     assert local(body["clock"]["statutory_due_at"]) == "2027-01-26 17:30"
-    accepted_row = next(e for e in five_step_engine.history.case_trail(case_id, ENGINE) if e["event"] == "case_accepted")
+    trail_rows = five_step_engine.history.case_trail(case_id, ENGINE)
+    accepted_row = next(e for e in trail_rows if e["event"] == "case_accepted")
     assert accepted_row["detail"]["provisional"] is True
 
 
@@ -183,7 +184,8 @@ def test_working_day_timers_across_the_year_end_are_marked_and_recounted_in_the_
     assert timers(engine, festival) == {"Timer_Warning_Handle": ("2027-02-12 17:30", False),
                                         "Timer_Limit_Handle": ("2027-02-17 17:30", False)}
     assert step(engine, festival) == ("2027-02-17 17:30", False)
-    assert sorted(r for r in recounts(engine, festival) if r[0] in ("step", "timer")) == [("step", "2027-02-12 17:30", "2027-02-17 17:30", False),
+    assert sorted(r for r in recounts(engine, festival) if r[0] in ("step", "timer")) == [
+        ("step", "2027-02-12 17:30", "2027-02-17 17:30", False),
                                                   ("timer", "2027-02-09 17:30", "2027-02-12 17:30", False),
                                                   ("timer", "2027-02-12 17:30", "2027-02-17 17:30", False)]
     # the workflow's own timers moved with the projection: rebuilt from the database, they fire at the new instants
@@ -312,4 +314,4 @@ def test_recount_from_the_command_line(five_step_engine, clock, monkeypatch):
     assert official(five_step_engine, 2027, OFFICIAL_2027)["recount"] == {}
     monkeypatch.setattr(cli, "_engine", lambda: five_step_engine)
     result = CliRunner().invoke(cli.main, ["calendar", "recount"])
-    assert result.exit_code == 0 and "recounted 2 provisional deadline(s) on 1 case(s)" in result.output
+    assert result.exit_code == 0 and "recounted 2 provisional deadline(s); 1 case(s) changed" in result.output
