@@ -5,7 +5,8 @@ Festival 4 (New Year's Eve and the first three days of the first lunar month), Q
 term), Labour Day 2 (1–2 May), the Dragon Boat Festival 1 (5th of the 5th lunar month), Mid-Autumn 1 (15th of the
 8th lunar month) and National Day 3 (1–3 October). Lunar dates and the solar term come from ``lunar_python``.
 Weekends are off as usual; the arrangement the State Council publishes each year adds bridge days and adjusted
-working days (调休), which cannot be foreseen: a provisional calendar has none.
+working days (调休), which cannot be foreseen: a provisional calendar has none, nor a weekday off for a holiday
+that falls on a weekend.
 """
 from __future__ import annotations
 
