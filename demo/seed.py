@@ -4,7 +4,6 @@ Seeding goes through the engine's services only, as the engine (``ENGINE``, an a
 own accounts, so every unit and account it creates has its trail row like any administrator's change."""
 from __future__ import annotations
 
-from engine.deadlines import parse_arrangement
 from engine.identity import ADMIN, APPLICANT, ENGINE, HEAD_POST, MONITOR, OFFICIAL, SUPERVISOR
 
 PROVINCE, CITY, DISTRICT = "410000", "410100", "410104"
@@ -66,21 +65,6 @@ def seed_people(engine) -> list[str]:
 def _is_demo_account(user_id: str) -> bool:
     return user_id in {row[0] for row in STAFF} or (
         len(user_id) == 4 and user_id[0] == "d" and user_id[1:3].isdigit() and user_id[3] in "ab")
-
-
-def seed_calendar(engine) -> list[int]:
-    """Import the calendar files shipped in processes/calendar for years not imported yet."""
-    done = set(engine.calendar.imported_years())
-    imported = []
-    for path in sorted((engine.settings.processes_dir / "calendar").glob("*.json")):
-        rows = parse_arrangement(path.read_bytes(), path.name)
-        year = rows[0]["day"].year
-        if year in done:
-            continue
-        engine.calendar.import_arrangement(year, rows, f"processes/calendar/{path.name}", "admin")
-        done.add(year)
-        imported.append(year)
-    return imported
 
 
 def answers(form, verdict: str = "approve", signers=None) -> dict:

@@ -29,8 +29,8 @@ from .organisation import AccountService, OrganisationService
 from .performance import PerformanceService
 from .public import ApplicantCases, FeedbackService, HallBoard, SmsRating
 from .runtime import (
-    CaseClockService, CaseService, CaseStepper, Escalator, FlowOperations, JointSignOff, StepContext,
-    TaskOperations, TaskService, WorkflowStore,
+    CaseClockService, CaseService, CaseStepper, DeadlineRecount, Escalator, FlowOperations, JointSignOff,
+    StepContext, TaskOperations, TaskService, WorkflowStore,
 )
 from .runtime.wiring import StepHook, TrailObserver, Transition, Wiring
 from .supervision import ReportAccessLog, SupervisionService
@@ -63,6 +63,7 @@ class Shenpi:
                                    self.settings.workflow_cache_size)
         self.stepper = CaseStepper(db, self.store, now, self.calendar.calendar)
         self.case_clock = CaseClockService(db, now, self.calendar, self.stepper)
+        self.recount = DeadlineRecount(db, now, self.calendar, self.stepper)
         self.materials = MaterialService(db, now, self.stepper, self.case_clock, self.settings)
         self.runtime = CaseService(db, now, self.repository, self.store, self.stepper, self.calendar, self.materials)
         self.tasks = TaskService(db, now, self.stepper, self.store, self.repository, self.materials)
@@ -106,6 +107,7 @@ class Shenpi:
         """Install the wiring table; with ``timer_queue``, timers due within ``horizon`` are queued after commit."""
         table = wiring(self, _queue_soon(timer_queue, horizon) if timer_queue else None)
         self.stepper.wiring = table
+        self.calendar.after_import = table.imported
         trail.observe(self.db.engine, _observe_all(table.trail))
         return table
 
@@ -140,13 +142,18 @@ def wiring(engine: Shenpi, queue_timers: StepHook | None = None) -> Wiring:
             notice_triggers.on_case_end,              # the applicant is told the decision
             engine.violations.hooks.on_end,           # decision late, refusal without reasons
         ),
-        failure=(                                     # a step that failed and was rolled back
-            engine.case_clock.on_failure,             # missing calendar data alerts the administrators
-        ),
         supplement=(                                  # a later 补正 notice on the same case
             engine.violations.hooks.on_supplement_notice,   # repeated supplement notice
         ),
         trail=engine.outbox.trail_observers,          # every trail append: upward-reporting records
+        imported=(                                    # an official calendar arrangement was imported
+            engine.recount.run,                       # every open provisional limit counted again (a step per case)
+        ),
+        recount=(                                     # ... and, in one transaction, those outside cases' steps
+            engine.supervision.recount_provisional,   # 督办 investigation limits
+            engine.complaints.recount_provisional,    # complaints' acceptance and result limits
+            engine.violations.signals.recount_provisional,   # yellow signals' correction limits
+        ),
     )
 
 

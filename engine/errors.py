@@ -548,11 +548,13 @@ MESSAGES: dict[str, str] = {
     "calendar_entry_not_an_object": "each entry must be an object with date and workday",
     "calendar_workday_flag": "workday must be true or false, not %(value)s",
     "calendar_dates_outside_year": "%(source)s: dates outside %(year)s: %(dates)s; nothing imported",
+    "calendar_file_kind": "choose a CSV (date,workday,name) or JSON file with the holiday arrangement",
+    "calendar_file_too_large": "the file is larger than %(limit)s bytes",
+    "calendar_file_empty": "the file holds no dates",
+    "calendar_file_not_utf8": "%(source)s: not UTF-8 text",
     "calendar_day_not_set": "%(day)s has no override to remove",
     "calendar_package_lacks_year": ("chinesecalendar has no holiday arrangement for %(year)s: import the State "
                                     "Council's notice"),
-    "calendar_data_missing": ("no working-day data for %(day)s: import the %(year)s holiday arrangement (shenpi "
-                              "calendar import) before deadlines can be counted"),
     "not_text": "%(field)s must be text",
     "not_an_object": "%(field)s must be a JSON object",
     "data_key_not_allowed": ("%(field)s key %(key)s is not allowed: use letters, digits and underscores, not "

@@ -187,7 +187,8 @@ def calendar():
 @click.option("--year", type=int, help="The year the file arranges (default: the year of its first date).")
 @click.option("--actor", default="admin", show_default=True)
 def calendar_import(file: Path, year: int | None, actor: str):
-    """Import a year's arrangement from CSV (date,workday,name) or JSON ({"days": [...]})."""
+    """Import a year's official arrangement from CSV (date,workday,name) or JSON ({"days": [...]}); every open
+    deadline counted on provisional days is counted again."""
     from engine.deadlines import parse_arrangement
 
     engine = _engine()
@@ -195,10 +196,26 @@ def calendar_import(file: Path, year: int | None, actor: str):
         rows = parse_arrangement(file.read_bytes(), file.name)
         if not rows:
             raise click.ClickException(f"{file.name}: no days in the file")
-        count = engine.calendar.import_arrangement(year or rows[0]["day"].year, rows, file.name, actor)
+        result = engine.calendar.import_arrangement(year or rows[0]["day"].year, rows, file.name, actor)
     except EngineError as exc:
         _fail(exc)
-    click.echo(f"imported {count} day(s) for {year or rows[0]['day'].year}")
+    click.echo(f"imported {result['days']} day(s) for {result['year']}")
+    _echo_recount(result["recount"])
+
+
+@calendar.command("recount")
+@click.option("--actor", default="admin", show_default=True)
+def calendar_recount(actor: str):
+    """Count every open provisional deadline again on the calendar as it is (the import does this by itself)."""
+    _echo_recount(_engine().recount.run(actor))
+
+
+def _echo_recount(counts: dict) -> None:
+    click.echo(f"recounted {counts.get('deadlines', 0)} provisional deadline(s); "
+               f"{counts.get('cases', 0)} case(s) changed")
+    if counts.get("failed"):
+        click.echo(f"{counts['failed']} case(s) were busy and keep their provisional deadlines: "
+                   "run `shenpi calendar recount` again", err=True)
 
 
 @calendar.command("set")
@@ -228,7 +245,9 @@ def calendar_show(year: int):
         _fail(exc)
     for day in days:
         kind = "上班" if day["workday"] else "休息"
-        click.echo(f"{day['date']} {kind} {day['name'] or ''}{' (override)' if day['override'] else ''}".rstrip())
+        notes = "".join(note for flag, note in ((day["override"], " (override)"),
+                                                (day["provisional"], " (provisional)")) if flag)
+        click.echo(f"{day['date']} {kind} {day['name'] or ''}{notes}".rstrip())
 
 
 @main.group()
@@ -298,8 +317,7 @@ def demo(cases: bool):
     engine.init_db()
     engine.catalogue.import_directory(engine.settings.processes_dir)
     users = demo_data.seed_people(engine)
-    years = demo_data.seed_calendar(engine)
-    click.echo(f"catalogue imported; {len(users)} new users; calendar years imported: {years or 'none'}")
+    click.echo(f"catalogue imported; {len(users)} new users")
     if users:
         click.echo(f"demo accounts (password {demo_data.DEMO_PASSWORD}): admin, supervisor, monitor, "
                    f"district_supervisor, applicant, d01a, d01b, … (officials of each department)")

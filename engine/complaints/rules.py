@@ -2,7 +2,9 @@
 
 Limits (seed 002): acceptance is decided within 5 working days, the first feedback is given within 24 hours
 (calendar hours), and a department forwarded a complaint reports its result within N working days (default 10).
-A complaint's light is evaluated against the nearer of the limits still open.
+A complaint's light is evaluated against the nearer of the limits still open. A working-day limit counted over
+provisional calendar days is marked (``limits_provisional``) and counted again when the official arrangement is
+imported.
 """
 from __future__ import annotations
 
@@ -32,7 +34,20 @@ def filing_limits(now: _dt.datetime, calendar: WorkingCalendar) -> dict[str, Any
               "feedback_due_at": now + _dt.timedelta(hours=FEEDBACK_HOURS)}
     dues = [values["accept_due_at"], values["feedback_due_at"]]
     values["light"], values["light_next_at"] = light_at(now, min(dues), min(dues), calendar)
+    values["limits_provisional"] = calendar.provisional_between(now, values["accept_due_at"])
     return values
+
+
+def open_working_day_limit(complaint: Complaint,
+                           calendar: WorkingCalendar) -> tuple[str, _dt.datetime, _dt.datetime] | None:
+    """The open limit counted in working days, counted again from its start: (column, start, due), or None."""
+    if complaint.status == SUBMITTED and complaint.accept_due_at is not None:
+        return "accept_due_at", complaint.submitted_at, calendar.add_working_days(complaint.submitted_at, ACCEPT_DAYS)
+    if (complaint.status == FORWARDED and complaint.result_due_at is not None and complaint.forwarded_at is not None
+            and complaint.result_days is not None):
+        return ("result_due_at", complaint.forwarded_at,
+                calendar.add_working_days(complaint.forwarded_at, complaint.result_days))
+    return None
 
 
 def open_limits(complaint: Complaint) -> dict[str, _dt.datetime]:
@@ -127,7 +142,8 @@ def staff_view(complaint: Complaint, case_number: str | None, complainant_name: 
             "complainant_name": complainant_name if identify else None,
             "contact_phone": complaint.contact_phone if identify else None,
             "accept_due_at": _iso(complaint.accept_due_at), "feedback_due_at": _iso(complaint.feedback_due_at),
-            "result_due_at": _iso(complaint.result_due_at), "decided_by": complaint.decided_by,
+            "result_due_at": _iso(complaint.result_due_at), "limits_provisional": bool(complaint.limits_provisional),
+            "decided_by": complaint.decided_by,
             "result": complaint.result, "upheld": complaint.upheld, "result_by": complaint.result_by,
             "result_at": _iso(complaint.result_at), "light": complaint.light or NONE,
             "open_limits": {name: due.isoformat() for name, due in open_limits(complaint).items()}}

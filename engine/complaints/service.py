@@ -30,6 +30,8 @@ from ..supervision.watch import close_with_complaint
 
 if TYPE_CHECKING:
     from ..deadlines.calendar_service import CalendarService
+    from ..deadlines.working_time import WorkingCalendar
+    from ..trail.chain import TrailRow
     from ..kernel import Clock, Database
 
 # A step of the procedure on the locked complaint: checks, changes it, and returns its trail event and detail
@@ -170,6 +172,8 @@ class ComplaintService:
             calendar = self.calendars.calendar()
             complaint.status, complaint.forwarded_to, complaint.forwarded_at = FORWARDED, department, now
             complaint.result_due_at = calendar.add_working_days(now, days)
+            complaint.result_days = days
+            complaint.limits_provisional = calendar.provisional_between(now, complaint.result_due_at)
             item = open_item(session, calendar, now, kind="complaint", department=department,
                              summary=f"投诉 {complaint.number}：{complaint.subject}", case_id=complaint.case_id,
                              complaint_id=complaint.id)
@@ -216,6 +220,12 @@ class ComplaintService:
     def sweep(self, as_of: _dt.datetime | None = None) -> int:
         """Re-evaluate the complaints' lights that are due (the sweep's ``complaints`` part)."""
         return complaint_sweep.refresh(self.db, self.calendars.calendar(), as_of or self.clock.now())
+
+    def recount_provisional(self, session: Session, calendar: WorkingCalendar, now: _dt.datetime,
+                            actor: str) -> builtins.list[TrailRow]:
+        """After an official calendar import: open complaints' provisional limits counted again (caller's
+        transaction)."""
+        return complaint_sweep.recount(session, calendar, now, actor)
 
     # --- helpers ----------------------------------------------------------------------------------
     def _change(self, complaint_id: int, actor: Actor, change: _Change, supervised: bool = True) -> dict[str, Any]:

@@ -1,11 +1,15 @@
 """The complaints' part of the periodic sweep: re-evaluate the lights that are due, and tell the supervisors of
-the complaint's department when one turns red (a limit has passed)."""
+the complaint's department when one turns red (a limit has passed); after an official calendar import, the
+working-day limits counted over provisional days counted again."""
 from __future__ import annotations
 
 import datetime as _dt
 from typing import TYPE_CHECKING
 
+from typing import Any
+
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from . import rules
 from ..trail import chain as trail
@@ -14,6 +18,7 @@ from ..deadlines.lights import RED
 from ..models import Complaint
 from ..notices.messages import notify
 from ..deadlines.working_time import WorkingCalendar
+from ..trail.chain import TrailRow
 
 if TYPE_CHECKING:
     from ..kernel import Database
@@ -28,23 +33,56 @@ def refresh(db: Database, calendar: WorkingCalendar, as_of: _dt.datetime, limit:
         due = session.scalars(sa.select(Complaint).where(
             Complaint.light_next_at <= as_of, Complaint.status.in_(rules.OPEN))
             .order_by(Complaint.id).limit(limit).with_for_update()).all()
-        watchers = None
+        watchers: list[Any] = []
         for complaint in due:
-            before = complaint.light
-            rules.relight(complaint, as_of, calendar)
-            if complaint.light == before:
-                continue
-            changed += 1
-            late = rules.overdue(complaint, as_of)
-            trail.append_outside_step(session, [trail.event(
-                "complaint_light_changed", as_of, case_id=complaint.case_id, actor="engine",
-                element_id=complaint.number, from_state=before, to_state=complaint.light,
-                detail={"number": complaint.number, "overdue": late})])
-            if complaint.light == RED:
-                watchers = watchers if watchers is not None else supervisors(session)
-                department = rules.concerned_department(complaint)
-                message = (f"投诉 {complaint.number}“{complaint.subject}”已超过"
-                           f"{'、'.join(LIMIT_NAMES[name] for name in late)}时限，请即督促办理。")
-                told = [user_id for user_id, _bureau, units in watchers if department is None or department in units]
-                notify(session, told, "complaint_overdue", message, as_of, case_id=complaint.case_id)
+            rows = relight(session, complaint, as_of, calendar, watchers)
+            trail.append_outside_step(session, rows)
+            changed += bool(rows)
     return changed
+
+
+def relight(session: Session, complaint: Complaint, as_of: _dt.datetime, calendar: WorkingCalendar,
+            watchers: list[Any]) -> list[TrailRow]:
+    """The complaint's light for ``as_of``; on a change its trail row, and on red a notice to the supervisors of its
+    department (``watchers`` caches them within a transaction)."""
+    before = complaint.light
+    rules.relight(complaint, as_of, calendar)
+    if complaint.light == before:
+        return []
+    late = rules.overdue(complaint, as_of)
+    if complaint.light == RED:
+        if not watchers:
+            watchers.extend(supervisors(session))
+        department = rules.concerned_department(complaint)
+        message = (f"投诉 {complaint.number}“{complaint.subject}”已超过"
+                   f"{'、'.join(LIMIT_NAMES[name] for name in late)}时限，请即督促办理。")
+        told = [user_id for user_id, _bureau, units in watchers if department is None or department in units]
+        notify(session, told, "complaint_overdue", message, as_of, case_id=complaint.case_id)
+    return [trail.event("complaint_light_changed", as_of, case_id=complaint.case_id, actor="engine",
+                        element_id=complaint.number, from_state=before, to_state=complaint.light,
+                        detail={"number": complaint.number, "overdue": late})]
+
+
+def recount(session: Session, calendar: WorkingCalendar, now: _dt.datetime, actor: str) -> list[TrailRow]:
+    """Open complaints whose working-day limit was counted over provisional days, counted again from its start:
+    the trail rows of each change and of the light it moves."""
+    rows: list[TrailRow] = []
+    watchers: list[Any] = []
+    for complaint in session.scalars(sa.select(Complaint).where(
+            Complaint.limits_provisional.is_(True), Complaint.status.in_(rules.OPEN))
+            .order_by(Complaint.id).with_for_update()):
+        limit = rules.open_working_day_limit(complaint, calendar)
+        column, before = (limit[0], getattr(complaint, limit[0])) if limit else (None, None)
+        provisional = limit is not None and calendar.provisional_between(limit[1], limit[2])
+        if limit is not None and limit[2] == before and provisional:
+            continue
+        complaint.limits_provisional = provisional
+        if limit is not None and column is not None:
+            setattr(complaint, column, limit[2])
+            rows.append(trail.event("deadline_recounted", now, case_id=complaint.case_id, actor=actor,
+                                    element_id=complaint.number, detail={
+                                        "deadline": f"complaint_{column.removesuffix('_due_at')}",
+                                        "number": complaint.number, "from": before.isoformat() if before else None,
+                                        "to": limit[2].isoformat(), "provisional": provisional}))
+        rows += relight(session, complaint, now, calendar, watchers)
+    return rows

@@ -1,10 +1,13 @@
-"""Time as the law counts it: working days with Chinese statutory holidays and 调休, office hours, the calendar
-administrators keep and its year view, and the warning lights a deadline gives.
+"""Time as the law counts it: working days with Chinese statutory holidays and 调休, office hours, the provisional
+calendar for years without the State Council's arrangement, the calendar administrators keep and its year view, and
+the warning lights a deadline gives.
 """
 from __future__ import annotations
 
-from .working_time import CalendarDataMissing, WorkingCalendar
+from .working_time import WorkingCalendar
 from .calendar_service import CalendarService, parse_arrangement
 from .lights import GREEN, NONE, RED, YELLOW, light_at
+from .provisional import statutory_holidays
 
-__all__ = ["CalendarDataMissing", "CalendarService", "GREEN", "NONE", "RED", "WorkingCalendar", "YELLOW", "light_at", "parse_arrangement"]
+__all__ = ["CalendarService", "GREEN", "NONE", "RED", "WorkingCalendar", "YELLOW", "light_at", "parse_arrangement",
+           "statutory_holidays"]

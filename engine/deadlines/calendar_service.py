@@ -1,4 +1,5 @@
-"""The working-day calendar as administrators keep it: overrides, yearly imports, missing-data alerts."""
+"""The working-day calendar as administrators keep it: overrides, yearly imports (after which every provisional
+deadline is counted again), and the warning that next year's arrangement is missing."""
 from __future__ import annotations
 
 import csv
@@ -16,12 +17,16 @@ from sqlalchemy.orm import Session
 from ..kernel import clock as clock_module
 from ..trail import chain as trail
 from ..errors import InvalidInput, Message
-from ..models import CalendarDay, CalendarYear, SupervisionItem
-from .working_time import CalendarDataMissing, OfficeHours, WorkingCalendar
+from ..models import CalendarDay, CalendarYear
+from .working_time import OfficeHours, WorkingCalendar
 
 if TYPE_CHECKING:
     from ..kernel import Clock, Database
 
+# Run after an official arrangement is imported, with the importing actor: counts of what each recounted.
+ImportHook = Callable[[str], dict[str, int]]
+# From this month on (engine clock, Beijing time), a missing arrangement of next year is warned about.
+WARN_FROM_MONTH = 11
 TRUE = {"1", "true", "yes", "work", "workday", "上班", "工作日"}
 FALSE = {"0", "false", "no", "off", "holiday", "休息", "放假", "节假日"}
 
@@ -41,7 +46,10 @@ def parse_office_hours(text: str) -> OfficeHours:
 
 def parse_arrangement(content: bytes, filename: str) -> list[dict[str, Any]]:
     """Rows of ``date, workday, name`` from CSV or JSON; every bad row is reported with its line."""
-    text = content.decode("utf-8-sig")
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput("calendar_file_not_utf8", source=filename) from None
     if filename.lower().endswith(".json"):
         try:
             document = json.loads(text)
@@ -92,6 +100,7 @@ class CalendarService:
         self.office_hours = parse_office_hours(office_hours)
         self._calendar: WorkingCalendar | None = None
         self._lock = threading.Lock()
+        self.after_import: tuple[ImportHook, ...] = ()     # set by the composition root (engine/bootstrap.py)
 
     def calendar(self) -> WorkingCalendar:
         with self._lock:
@@ -113,8 +122,9 @@ class CalendarService:
                                                detail={"day": day.isoformat(), "workday": workday, "name": name})])
         self._changed()
 
-    def import_arrangement(self, year: int, rows: list[dict[str, Any]], source: str, actor: str) -> int:
-        """Import a whole year's arrangement in one transaction; rows outside the year are refused."""
+    def import_arrangement(self, year: int, rows: list[dict[str, Any]], source: str, actor: str) -> dict[str, Any]:
+        """Import a whole year's official arrangement in one transaction (rows outside the year are refused), then
+        count every open provisional deadline again (``after_import``): ``{year, days, recount}``."""
         outside = [r["day"].isoformat() for r in rows if r["day"].year != year]
         if outside:
             raise InvalidInput("calendar_dates_outside_year", source=source, year=year, dates=outside[:10])
@@ -131,7 +141,11 @@ class CalendarService:
                     [[r["day"].isoformat(), r["workday"], r["name"]] for r in rows]),
                 detail={"year": year, "days": len(rows), "source": source})])
         self._changed()
-        return len(rows)
+        recount: dict[str, int] = {}
+        for hook in self.after_import:
+            for key, value in hook(actor).items():
+                recount[key] = recount.get(key, 0) + value
+        return {"year": year, "days": len(rows), "recount": recount}
 
     def _upsert(self, session: Session, row: dict[str, Any], actor: str) -> None:
         existing = session.get(CalendarDay, row["day"])
@@ -153,7 +167,7 @@ class CalendarService:
                                                detail={"day": day.isoformat(), "cleared": True})])
         self._changed()
 
-    def import_package_year(self, year: int, actor: str) -> int:
+    def import_package_year(self, year: int, actor: str) -> dict[str, Any]:
         """Copy chinesecalendar's arrangement of ``year`` into the database (so it is kept and can be edited)."""
         from .calendar_year import package_arrangement
 
@@ -168,8 +182,18 @@ class CalendarService:
         with self.db.reading() as session:
             return list(session.scalars(sa.select(CalendarYear.year).order_by(CalendarYear.year)))
 
+    def is_official(self, year: int) -> bool:
+        """Whether ``year`` has its official arrangement (imported or in chinesecalendar); else it is provisional."""
+        return self.calendar().is_official(year)
+
+    def missing_arrangements(self) -> list[int]:
+        """The years to warn about: this year if it has no official arrangement, and from 1 November next year."""
+        today = self.clock.now().astimezone(clock_module.SHANGHAI).date()
+        years = [today.year] + ([today.year + 1] if today.month >= WARN_FROM_MONTH else [])
+        return [year for year in years if not self.is_official(year)]
+
     def year_view(self, year: int) -> dict[str, Any]:
-        """Twelve month grids of ``year`` with each day's kind, and whether the year's data is complete."""
+        """Twelve month grids of ``year`` with each day's kind, and whether the year is counted provisionally."""
         from .calendar_year import year_view
 
         with self.db.reading() as session:
@@ -180,7 +204,7 @@ class CalendarService:
                 if imported else None
         months = year_view(self.calendar(), year, overrides)
         return {"year": year, "months": months, "imported": source,
-                "complete": not any(m["counts"]["unknown"] for m in months),
+                "provisional": not self.is_official(year),
                 "office_hours": [(b.strftime("%H:%M"), e.strftime("%H:%M")) for b, e in self.office_hours]}
 
     def timer_functions(self) -> dict[str, Callable[[float], str]]:
@@ -194,20 +218,9 @@ class CalendarService:
 
         return {"working_days": working_days, "working_hours": working_hours}
 
-    def report_missing(self, error: CalendarDataMissing, context: dict[str, Any] | None = None) -> None:
-        """Raise a supervision alert: a deadline could not be counted (a trail event and a supervision item)."""
-        context = context or {}
-        with self.db.transaction() as session:
-            trail.append(session, [trail.event(
-                "calendar_data_missing", self.clock.now(), actor="engine",
-                detail={"day": error.day.isoformat(), "year": error.day.year, **context})])
-            session.add(SupervisionItem(
-                case_id=context.get("case"), kind="calendar_data_missing", department="系统管理员",
-                summary=f"缺少 {error.day.year} 年节假日安排数据，期限无法计算：{error.message}",
-                status="open", opened_at=self.clock.now()))
-
     def year_days(self, year: int) -> list[dict[str, Any]]:
-        """Every day of ``year`` that is not an ordinary weekday/weekend, with its source."""
+        """Every day of ``year`` that is not an ordinary weekday/weekend, with its source (``provisional``: counted
+        on the provisional calendar)."""
         calendar = self.calendar()
         with self.db.reading() as session:
             names = dict(session.execute(sa.select(CalendarDay.day, CalendarDay.name).where(
@@ -217,6 +230,7 @@ class CalendarService:
             workday = calendar.is_workday(day)
             if workday != (day.weekday() < 5):
                 days.append({"date": day.isoformat(), "workday": workday,
-                             "name": names.get(day) or calendar.holiday_name(day), "override": day in calendar.overrides})
+                             "name": names.get(day) or calendar.holiday_name(day),
+                             "override": day in calendar.overrides, "provisional": calendar.is_provisional(day)})
             day += _dt.timedelta(days=1)
         return days

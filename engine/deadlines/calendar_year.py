@@ -7,33 +7,28 @@ from typing import Any
 
 import chinese_calendar
 
-from .working_time import CalendarDataMissing, WorkingCalendar
+from .working_time import WorkingCalendar, package_knows
 
 # chinesecalendar names its holidays in English; the catalogue speaks Chinese.
 HOLIDAY_NAMES = {holiday.value: getattr(holiday, "chinese", holiday.value) for holiday in chinese_calendar.Holiday}
-KINDS = ("workday", "weekend", "holiday", "adjusted", "unknown")
+KINDS = ("workday", "weekend", "holiday", "adjusted")
 
 
 def day_kind(calendar: WorkingCalendar, day: _dt.date, named: bool = False) -> str:
     """``workday``/``weekend`` follow the weekday rule; ``holiday`` is a weekday off, ``adjusted`` (调休) a
-    weekend day worked (a weekend day off inside a named holiday, or ``named``, is a holiday too); ``unknown`` a
-    day no source covers (deadlines over it are refused)."""
-    try:
-        working = calendar.is_workday(day)
-    except CalendarDataMissing:
-        return "unknown"
+    weekend day worked (a weekend day off inside a named holiday, or ``named``, is a holiday too)."""
+    working = calendar.is_workday(day)
     weekday = day.weekday() < 5
     if working == weekday:
-        return "workday" if working else ("holiday" if named or _named_holiday(day) else "weekend")
+        return "workday" if working else ("holiday" if named or _named_holiday(calendar, day) else "weekend")
     return "adjusted" if working else "holiday"
 
 
-def _named_holiday(day: _dt.date) -> bool:
-    try:
+def _named_holiday(calendar: WorkingCalendar, day: _dt.date) -> bool:
+    if package_knows(day.year):
         on_holiday, name = chinese_calendar.get_holiday_detail(day)
-    except NotImplementedError:
-        return False
-    return bool(on_holiday and name)
+        return bool(on_holiday and name)
+    return calendar.holiday_name(day) is not None
 
 
 def holiday_name(calendar: WorkingCalendar, day: _dt.date) -> str | None:
@@ -57,7 +52,7 @@ def year_view(calendar: WorkingCalendar, year: int,
                     continue
                 override = overrides.get(day)
                 cells.append({"date": day, "kind": day_kind(calendar, day, bool(override and override[1])),
-                              "override": override is not None,
+                              "override": override is not None, "provisional": calendar.is_provisional(day),
                               "name": (override[1] if override and override[1] else holiday_name(calendar, day))})
             weeks.append(cells)
         counts = {kind: sum(1 for w in weeks for c in w if c and c["kind"] == kind) for kind in KINDS}

@@ -1,8 +1,10 @@
 """Working-day arithmetic: Chinese statutory holidays, adjusted working days (调休), office hours.
 
-Holidays come from the ``chinesecalendar`` package; days it does not know (it stops at 2026)
-come from overrides kept in the database. A day with neither raises ``CalendarDataMissing``:
-a deadline is never guessed.
+A day is official when its year's arrangement is known: from the ``chinesecalendar`` package (it stops at 2026) or
+imported into the database; days set by hand are kept in the database too and win over both. Every other day is
+provisional (``provisional.py``): the statutory holidays in force, weekends off, no adjusted working days. A deadline
+is never refused for want of data; one counted over provisional days says so (``provisional_between``) and is
+counted again when the official arrangement is imported (``runtime/recount.py``).
 
 Conventions (as in approval practice): a limit of N working days runs from the day after the
 start and ends at the close of office on the N-th working day; pauses (补正, special procedures,
@@ -13,37 +15,37 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import chinese_calendar
 
 from ..kernel.clock import SHANGHAI
-from ..errors import EngineError
+from . import provisional
 
 # (begin, end) of each office period of a working day, in order
 OfficeHours = tuple[tuple[_dt.time, _dt.time], ...]
 DEFAULT_HOURS: OfficeHours = ((_dt.time(9, 0), _dt.time(12, 0)), (_dt.time(13, 30), _dt.time(17, 30)))
 
 
-class CalendarDataMissing(EngineError):
-    code = "calendar_data_missing"
-    status = 409
-
-    def __init__(self, day: _dt.date):
-        super().__init__("calendar_data_missing", day=day.isoformat(), year=day.year)
-        self.day = day
+@lru_cache(maxsize=None)
+def package_knows(year: int) -> bool:
+    """Whether ``chinesecalendar`` has the State Council's arrangement of ``year``."""
+    try:
+        chinese_calendar.is_workday(_dt.date(year, 1, 1))
+    except NotImplementedError:
+        return False
+    return True
 
 
 @dataclass
 class WorkingCalendar:
-    """``overrides`` maps a date to True (working day) or False (day off); ``years`` are years whose
+    """``overrides`` maps a date to True (working day) or False (day off); ``years`` are years whose official
     arrangement was imported (outside the package's range, unlisted weekdays work and weekends are off)."""
 
     overrides: dict[_dt.date, bool] = field(default_factory=dict)
     years: frozenset[int] = frozenset()
     office_hours: OfficeHours = DEFAULT_HOURS
     tz: _dt.tzinfo = SHANGHAI
-    # supervision deadlines: a year without its holiday arrangement counts plain weekdays (violations.lenient)
-    lenient: bool = False
 
     _known: dict[_dt.date, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -56,18 +58,42 @@ class WorkingCalendar:
     def _lookup(self, day: _dt.date) -> bool:
         if day in self.overrides:
             return self.overrides[day]
-        try:
-            return chinese_calendar.is_workday(day)
-        except NotImplementedError:
-            if day.year in self.years:
-                return day.weekday() < 5
-            raise CalendarDataMissing(day) from None
+        if package_knows(day.year):
+            return bool(chinese_calendar.is_workday(day))
+        if day.year in self.years:
+            return day.weekday() < 5
+        return day.weekday() < 5 and day not in provisional.statutory_holidays(day.year)
+
+    def is_official(self, year: int) -> bool:
+        """Whether the State Council's arrangement of ``year`` is known (imported or in the package)."""
+        return year in self.years or package_knows(year)
+
+    def is_provisional(self, day: _dt.date) -> bool:
+        """A day counted on the provisional calendar: its year has no official arrangement and nobody set it."""
+        return not self.is_official(day.year) and day not in self.overrides
+
+    def provisional_between(self, start: _dt.datetime, end: _dt.datetime) -> bool:
+        """Whether any day from ``start``'s to ``end``'s (either order) is provisional: a limit counted over that
+        span is provisional."""
+        first, last = sorted((start.astimezone(self.tz).date(), end.astimezone(self.tz).date()))
+        for year in range(first.year, last.year + 1):
+            if self.is_official(year):
+                continue
+            day, until = max(first, _dt.date(year, 1, 1)), min(last, _dt.date(year, 12, 31))
+            while day <= until:
+                if day not in self.overrides:
+                    return True
+                day += _dt.timedelta(days=1)
+        return False
 
     def holiday_name(self, day: _dt.date) -> str | None:
-        try:
+        """The name of the holiday ``day`` belongs to (chinesecalendar's English name, or the provisional
+        calendar's Chinese one), if any."""
+        if package_knows(day.year):
             return chinese_calendar.get_holiday_detail(day)[1]
-        except NotImplementedError:
+        if day.year in self.years:
             return None
+        return provisional.statutory_holidays(day.year).get(day)
 
     # --- office periods ---------------------------------------------------------------------
     def _periods(self, day: _dt.date) -> Iterator[tuple[_dt.datetime, _dt.datetime]]:

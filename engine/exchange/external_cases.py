@@ -23,7 +23,7 @@ from .external_facts import MAX_FACTS, STEPS, check_fact
 from ..identity.actors import EXCHANGE, Actor
 from ..deadlines.lights import light_at
 from ..models import Case, ExchangeBatch, ExternalCase, ExternalFact, Licence, Matter
-from ..violations.signals import check_reported_late, evaluate, lenient
+from ..violations.signals import check_reported_late, evaluate
 from ..trail.chain import TrailRow
 
 if TYPE_CHECKING:
@@ -121,7 +121,7 @@ class _Import:
                  now: _dt.datetime) -> None:
         self.session, self.actor, self.batch, self.now = session, actor, batch, now
         self.repository = service.repository
-        self.calendar = lenient(service.calendars.calendar())
+        self.calendar = service.calendars.calendar()
         self.counts = {"imported": 0, "duplicates": 0, "cases_created": 0, "signals": 0}
 
     def run(self, facts: list[dict[str, Any]]) -> dict[str, int]:
@@ -205,6 +205,9 @@ class _Import:
         case.accepted_at = at
         case.promised_due_at = self.calendar.add_working_days(at, matter.promised_limit_days)
         case.statutory_due_at = self.calendar.add_working_days(at, matter.statutory_limit_days)
+        case.promised_limit_days, case.statutory_limit_days = matter.promised_limit_days, matter.statutory_limit_days
+        case.limits_provisional = self.calendar.provisional_between(
+            at, max(case.promised_due_at, case.statutory_due_at))
         if case.status == "running":
             case.light, case.light_next_at = light_at(self.now, case.promised_due_at, case.statutory_due_at,
                                                       self.calendar)

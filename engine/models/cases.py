@@ -41,6 +41,11 @@ class Case(Base):
     pause_kind: Mapped[str | None] = mapped_column(sa.String(32), nullable=True)
     light: Mapped[str] = mapped_column(sa.String(8), default="none")
     light_next_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
+    # The limits in working days as counted at acceptance, and whether they were counted over provisional calendar
+    # days (a year without the State Council's arrangement): an official import counts them again from acceptance.
+    promised_limit_days: Mapped[int | None] = mapped_column(nullable=True)
+    statutory_limit_days: Mapped[int | None] = mapped_column(nullable=True)
+    limits_provisional: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # How the application came in: online (网上申请), window (窗口) or vertical (a ministry system's report).
     channel: Mapped[str] = mapped_column(sa.String(16), default="online", server_default="online")
     onsite_visits: Mapped[int] = mapped_column(default=0, server_default="0")   # 跑动次数: visits to the hall
@@ -118,6 +123,7 @@ class TaskRecord(Base):
     state: Mapped[str] = mapped_column(sa.String(16), default="open")
     created_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime)
     due_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    due_provisional: Mapped[bool] = mapped_column(default=False, server_default=sa.false())   # counted provisionally
     light: Mapped[str] = mapped_column(sa.String(8), default="none")
     light_next_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
     escalation_level: Mapped[int] = mapped_column(default=0)
@@ -138,6 +144,9 @@ class PendingTimer(Base):
     due_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime, index=True)
     # True while the case's clock is paused: the timer waits, and moves when the clock resumes.
     suspended: Mapped[bool] = mapped_column(default=False)
+    # When the timer started waiting, and whether its working time was counted over provisional calendar days.
+    counted_from: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    provisional: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
 
 class CaseReader(Base):

@@ -56,6 +56,9 @@ class Complaint(Base):
     forwarded_to: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
     forwarded_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     result_due_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    result_days: Mapped[int | None] = mapped_column(nullable=True)   # the working days the result was given
+    # Whether the open working-day limit (acceptance, or the result) was counted over provisional calendar days.
+    limits_provisional: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     result: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
     result_by: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
     result_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -51,6 +51,7 @@ class Signal(Base):
     detail: Mapped[dict | None] = mapped_column(sa.JSON, nullable=True)
     raised_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime, index=True)
     correct_by: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
+    correct_by_provisional: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     corrected_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     corrected_by: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
     correction: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
@@ -77,6 +78,7 @@ class SupervisionItem(Base):
     status: Mapped[str] = mapped_column(sa.String(16), default="open")   # open, noticed, responded, closed
     opened_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime)
     due_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    due_provisional: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     extended_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     extension_reason: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
     light: Mapped[str] = mapped_column(sa.String(8), default="none")

@@ -4,7 +4,7 @@ Task assignment, urging, escalation, supervision and complaint notices are writt
 from __future__ import annotations
 
 import datetime as _dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -29,7 +29,7 @@ def _applicant_account(session: Executor, created_by: str | None) -> str | None:
     return created_by if roles and APPLICANT in roles else None
 
 
-def case_light_changed(session: Executor, case: Case, light: str, now: _dt.datetime) -> None:
+def case_light_changed(session: Executor, case: Case | sa.Row[Any], light: str, now: _dt.datetime) -> None:
     """A case turning yellow or red: its open tasks' holders are told; on red, the department's heads too."""
     if light not in (YELLOW, RED):
         return
@@ -40,7 +40,7 @@ def case_light_changed(session: Executor, case: Case, light: str, now: _dt.datet
            case_id=case.id)
 
 
-def task_light_changed(session: Executor, record: TaskRecord, light: str, now: _dt.datetime) -> None:
+def task_light_changed(session: Executor, record: TaskRecord | sa.Row[Any], light: str, now: _dt.datetime) -> None:
     if light in (YELLOW, RED) and record.assignee:
         notify(session, [record.assignee], "warning_light", f"待办“{record.name}”：{LIGHT_NAMES[light]}。", now,
                case_id=record.case_id, task_id=record.id)

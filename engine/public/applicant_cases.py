@@ -115,6 +115,7 @@ class ApplicantCases:
             "status": public_status(case.status, case.outcome, case.accepted_at, case.pause_kind),
             "ended": case.status == "ended", "created_at": _iso(case.created_at), "accepted_at": _iso(case.accepted_at),
             "ended_at": _iso(case.ended_at), "promised_due_at": _iso(case.promised_due_at),
+            "provisional": bool(case.limits_provisional),
         }
 
     @staticmethod

@@ -1,7 +1,8 @@
 """Running cases: the stepper (one state change of one case in one transaction), the workflow store and its
 state codec, starting and reading cases, tasks and their operations (claim, transfer, return, withdraw, add
 signer…), flow operations, each case's clock (limits from acceptance, paused while the applicant supplements,
-driving the lights), pending timers and the escalation of overdue steps.
+driving the lights), pending timers, the escalation of overdue steps, and counting provisional limits again after
+an official calendar import.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from .task_ops import TaskOperations
 from .flow_ops import FlowOperations, JointSignOff
 from .task_permissions import allowed_operations
 from .escalation import Escalator
+from .recount import DeadlineRecount
 from .workflow_store import WorkflowStore
 
-__all__ = ["CaseClockService", "CaseService", "CaseStepper", "Escalator", "FlowOperations", "JointSignOff", "PAUSE_KINDS", "StepContext", "TaskOperations", "TaskService", "WorkflowStore", "allowed_operations"]
+__all__ = ["CaseClockService", "CaseService", "CaseStepper", "DeadlineRecount", "Escalator", "FlowOperations", "JointSignOff", "PAUSE_KINDS", "StepContext", "TaskOperations", "TaskService", "WorkflowStore", "allowed_operations"]

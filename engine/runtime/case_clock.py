@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -13,17 +14,18 @@ from SpiffWorkflow.util.task import TaskState
 from ..notices import triggers as notice_triggers
 from ..kernel import payloads
 from ..trail import chain as trail
-from .stepper import timer_due
+from .stepper import counts_working_time, step_timers, timer_due
 from ..errors import InvalidInput, InvalidState, NotFound, PermissionDenied
 from ..identity.actors import Actor
 from ..deadlines.lights import NONE, light_at
 from ..models import Case, CasePause, Matter, PendingTimer, TaskRecord
-from ..deadlines.working_time import CalendarDataMissing, WorkingCalendar
-from ..errors import EngineError
+from ..deadlines.working_time import WorkingCalendar
 from .stepper import CaseStepper, StepContext
 from .wiring import Transition
 
 if TYPE_CHECKING:
+    from SpiffWorkflow.task import Task as SpiffTask
+
     from ..deadlines.calendar_service import CalendarService
     from ..kernel import Clock, Database
     from ..trail.chain import TrailRow
@@ -45,11 +47,6 @@ class CaseClockService:
         self.calendars = calendars
         self.stepper = stepper
 
-    def on_failure(self, error: EngineError, case_id: int | None) -> None:
-        """A step that failed for want of calendar data raises the administrators' alert."""
-        if isinstance(error, CalendarDataMissing):
-            self.calendars.report_missing(error, {"case": case_id})
-
     # --- acceptance -----------------------------------------------------------------------------
     def on_step(self, ctx: StepContext, transitions: list[Transition]) -> None:
         """The acceptance step completed without a refusal: the case clock starts."""
@@ -68,12 +65,16 @@ class CaseClockService:
         calendar = self.calendars.calendar()
         promised = calendar.add_working_days(ctx.now, limits.promised_limit_days)
         statutory = calendar.add_working_days(ctx.now, limits.statutory_limit_days)
+        provisional = calendar.provisional_between(ctx.now, max(promised, statutory))
         light, next_at = light_at(ctx.now, promised, statutory, calendar)
         ctx.case_values.update(accepted_at=ctx.now, promised_due_at=promised, statutory_due_at=statutory,
+                               promised_limit_days=limits.promised_limit_days,
+                               statutory_limit_days=limits.statutory_limit_days, limits_provisional=provisional,
                                light=light, light_next_at=next_at)
         ctx.events.append(trail.event(
             "case_accepted", ctx.now, case_id=ctx.case.id, actor=ctx.actor_id, to_state=light,
-            detail={"promised_due_at": promised.isoformat(), "statutory_due_at": statutory.isoformat()}))
+            detail={"promised_due_at": promised.isoformat(), "statutory_due_at": statutory.isoformat(),
+                    **({"provisional": True} if provisional else {})}))
 
     # --- pauses ---------------------------------------------------------------------------------
     def pause(self, case_id: int, kind: str, reason: str | None, actor: Actor,
@@ -149,37 +150,51 @@ class CaseClockService:
         light, light_next = light_at(ctx.now, promised, statutory, calendar)
         ctx.case_values.update(
             promised_due_at=promised, statutory_due_at=statutory, paused_seconds=(case.paused_seconds or 0) + paused,
-            paused_since=None, pause_kind=None, light=light, light_next_at=light_next)
+            paused_since=None, pause_kind=None, light=light, light_next_at=light_next,
+            limits_provisional=case.limits_provisional or counted_provisionally(
+                calendar, case.accepted_at, promised, statutory))
         ctx.connection.execute(CasePause.__table__.update().where(
             CasePause.case_id == case_id, CasePause.ended_at.is_(None)).values(ended_at=ctx.now, ended_by=actor_id))
-        self._shift_timers(ctx, shift)
-        for record in ctx.connection.execute(sa.select(_records.c.id, _records.c.due_at).where(
+        provisional_timers = self._shift_timers(ctx, shift, calendar)
+        for record in ctx.connection.execute(sa.select(
+                _records.c.id, _records.c.due_at, _records.c.due_provisional).where(
                 _records.c.case_id == case_id, _records.c.state == "open")).all():
             due = shift(record.due_at)
             task_light, task_next = light_at(ctx.now, due, due, calendar)
+            task = ctx.wf.get_task_from_id(UUID(record.id))
+            provisional = record.due_provisional or (task is not None and any(
+                str(timer.id) in provisional_timers for timer in step_timers(task)))
             ctx.connection.execute(_records.update().where(_records.c.id == record.id).values(
-                due_at=due, light=task_light, light_next_at=task_next))
+                due_at=due, light=task_light, light_next_at=task_next, due_provisional=provisional))
         ctx.events.append(trail.event(
             "clock_resumed", ctx.now, case_id=case_id, actor=actor_id, from_state=case.pause_kind, to_state=light,
             detail={"paused_working_days": round(paused / calendar.day_seconds(), 3), "note": payloads.opinion(note),
                     "promised_due_at": promised.isoformat() if promised else None}))
 
     @staticmethod
-    def _shift_timers(ctx: StepContext, shift: Callable[[_dt.datetime], _dt.datetime | None]) -> None:
-        """Move the case's waiting timers, in the workflow and in the pending-timer table."""
+    def _shift_timers(ctx: StepContext, shift: Callable[[_dt.datetime], _dt.datetime | None],
+                      calendar: WorkingCalendar) -> set[str]:
+        """Move the case's waiting timers, in the workflow and in the pending-timer table; the ids of those
+        counted (now or before) over provisional days."""
+        rows = {row.task_id: row for row in ctx.connection.execute(sa.select(
+            _timers.c.task_id, _timers.c.counted_from, _timers.c.provisional).where(_timers.c.case_id == ctx.case.id))}
+        provisional: set[str] = set()
         for task in ctx.wf.get_tasks(state=TaskState.WAITING):
             due = timer_due(task)
+            row = rows.get(str(task.id))
             if due is None or not isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition):
                 continue
             moved = shift(due)
             assert moved is not None   # shift keeps an instant
-            value = task.internal_data["event_value"]
-            if isinstance(value, dict):
-                value["next"] = moved.isoformat()
-            else:
-                task.internal_data["event_value"] = moved.isoformat()
-            ctx.connection.execute(_timers.update().where(_timers.c.task_id == str(task.id)).values(due_at=moved))
+            set_timer_due(task, moved)
+            marked = row is not None and (row.provisional or counts_working_time(task) and counted_provisionally(
+                calendar, row.counted_from, moved))
+            if marked:
+                provisional.add(str(task.id))
+            ctx.connection.execute(_timers.update().where(_timers.c.task_id == str(task.id)).values(
+                due_at=moved, provisional=marked))
         ctx.connection.execute(_timers.update().where(_timers.c.case_id == ctx.case.id).values(suspended=False))
+        return provisional
 
     @staticmethod
     def _check_actor(case: Case | None, case_id: int, actor: Actor) -> None:
@@ -238,16 +253,29 @@ class CaseClockService:
 def clock_fields(case: Case, calendar: WorkingCalendar, now: _dt.datetime) -> dict[str, Any]:
     paused = case.paused_seconds or 0.0
     if case.paused_since is not None:
-        try:
-            paused += calendar.working_seconds(case.paused_since, now)
-        except CalendarDataMissing:
-            pass
+        paused += calendar.working_seconds(case.paused_since, now)
     return {
         "accepted_at": _iso(case.accepted_at), "promised_due_at": _iso(case.promised_due_at),
         "statutory_due_at": _iso(case.statutory_due_at), "light": case.light or NONE,
         "paused": case.paused_since is not None, "pause_kind": case.pause_kind,
         "paused_working_days": round(paused / calendar.day_seconds(), 3),
+        "provisional": bool(case.limits_provisional),
     }
+
+
+def counted_provisionally(calendar: WorkingCalendar, start: _dt.datetime | None, *dues: _dt.datetime | None) -> bool:
+    """Whether limits running from ``start`` to ``dues`` cross provisional calendar days."""
+    known = [due for due in dues if due is not None]
+    return start is not None and bool(known) and calendar.provisional_between(start, max(known))
+
+
+def set_timer_due(task: SpiffTask, due: _dt.datetime) -> None:
+    """Move a waiting timer task's stored deadline (SpiffWorkflow's ``event_value``; a cycle's next instant)."""
+    value = task.internal_data["event_value"]
+    if isinstance(value, dict):
+        value["next"] = due.isoformat()
+    else:
+        task.internal_data["event_value"] = due.isoformat()
 
 
 def _iso(value: _dt.datetime | None) -> str | None:

@@ -186,5 +186,5 @@ def task_view(t: TaskRecord | sa.Row) -> dict[str, Any]:
         "department": t.department, "post": t.post, "assignee": t.assignee, "state": t.state,
         "created_at": _iso(t.created_at), "due_at": _iso(t.due_at), "light": t.light, "escalation_level": t.escalation_level, "owner": t.owner,
         "completed_at": _iso(t.completed_at),
-        "completed_by": t.completed_by, "opinion": t.opinion,
+        "completed_by": t.completed_by, "opinion": t.opinion, "due_provisional": bool(t.due_provisional),
     }

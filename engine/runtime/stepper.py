@@ -24,6 +24,7 @@ from SpiffWorkflow.util.task import TaskState
 from ..kernel import clock as clock_module
 from ..kernel import fast_sql
 from ..trail import chain as trail
+from ..definitions.bpmn_validation import WORKING_TIME_FUNCTIONS
 from ..errors import Conflict, EngineError, InvalidState, NotFound
 from ..identity.actors import split_lane
 from ..deadlines.lights import light_at
@@ -84,14 +85,30 @@ def signer_of(task: SpiffTask) -> Any:
     return task.internal_data.get("item")
 
 
-def step_due(task: SpiffTask) -> _dt.datetime | None:
-    """A user task's limit: the latest of the timer boundary events attached to it (set in the BPMN)."""
+def counts_working_time(task: SpiffTask) -> bool:
+    """A timer set by ``working_days(N)`` / ``working_hours(N)``: its instant depends on the calendar."""
+    expression = getattr(getattr(task.task_spec, "event_definition", None), "expression", None)
+    return isinstance(expression, str) and expression.split("(", 1)[0].strip() in WORKING_TIME_FUNCTIONS
+
+
+def timer_provisional(task: SpiffTask, calendar: WorkingCalendar, start: _dt.datetime) -> bool:
+    """Whether a timer that started waiting at ``start`` was counted over provisional calendar days."""
+    due = timer_due(task)
+    return due is not None and counts_working_time(task) and calendar.provisional_between(start, due)
+
+
+def step_timers(task: SpiffTask) -> list[SpiffTask]:
+    """The timer boundary events attached to a user task (set in the BPMN)."""
     parent = task.parent
     if parent is None or type(parent.task_spec).__name__ != "BoundaryEventSplit":
-        return None
-    timers = [timer_due(sibling) for sibling in parent.children if sibling is not task
-              and isinstance(getattr(sibling.task_spec, "event_definition", None), TimerEventDefinition)]
-    dues = [d for d in timers if d is not None]
+        return []
+    return [sibling for sibling in parent.children if sibling is not task
+            and isinstance(getattr(sibling.task_spec, "event_definition", None), TimerEventDefinition)]
+
+
+def step_due(task: SpiffTask) -> _dt.datetime | None:
+    """A user task's limit: the latest of the timer boundary events attached to it."""
+    dues = [d for d in (timer_due(timer) for timer in step_timers(task)) if d is not None]
     return max(dues) if dues else None
 
 
@@ -311,14 +328,17 @@ class CaseStepper:
             department, post = split_lane(getattr(spec, "lane", None), case.department)
             item = signer_of(task)
             due = step_due(task)
-            light, light_next = light_at(ctx.now, due, due, self.calendar()) if due else ("none", None)
+            calendar = self.calendar()
+            light, light_next = light_at(ctx.now, due, due, calendar) if due else ("none", None)
+            provisional = any(timer_provisional(timer, calendar, ctx.now) for timer in step_timers(task))
             if tid in ctx.reopened_ids:     # a reset step keeps its task id: its record opens again
                 ctx.connection.execute(_task_records.delete().where(_task_records.c.id == tid))
             fast_sql.execute(ctx.connection, INSERT_RECORD, dict(
                 id=tid, case_id=case.id, element_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
                 lane=getattr(spec, "lane", None), department=department, post=post,
                 assignee=item if isinstance(item, str) else None, state=OPEN_USER_TASK, created_at=ctx.now,
-                due_at=due, light=light, light_next_at=light_next, completed_at=None, completed_by=None, opinion=None,
+                due_at=due, due_provisional=provisional, light=light, light_next_at=light_next, completed_at=None,
+                completed_by=None, opinion=None,
             ))
             ctx.opened.append({"id": tid, "element": spec.bpmn_id, "name": spec.bpmn_name or spec.bpmn_id})
             if light != "none":
@@ -342,7 +362,8 @@ class CaseStepper:
             fast_sql.execute(ctx.connection, INSERT_RECORD, dict(
                 id=tid, case_id=case.id, element_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
                 lane=getattr(spec, "lane", None), department=department, post=post, assignee=None,
-                state="skipped", created_at=ctx.now, due_at=None, light="none", light_next_at=None,
+                state="skipped", created_at=ctx.now, due_at=None, due_provisional=False, light="none",
+                light_next_at=None,
                 completed_at=ctx.now, completed_by=actor, opinion=opinion))
         if isinstance(getattr(spec, "event_definition", None), TimerEventDefinition):
             self._project_timer(ctx, task)
@@ -353,15 +374,15 @@ class CaseStepper:
             data_digest=trail.digest(task.data) if state == TaskState.COMPLETED else None, detail=detail,
         )] + extra
 
-    @staticmethod
-    def _project_timer(ctx: StepContext, task: SpiffTask) -> None:
+    def _project_timer(self, ctx: StepContext, task: SpiffTask) -> None:
         tid = str(task.id)
         due = timer_due(task)
         ctx.connection.execute(_timers.delete().where(_timers.c.task_id == tid))
         if task.state == TaskState.WAITING and due is not None:
             ctx.timers.append(due)
             ctx.connection.execute(_timers.insert().values(
-                task_id=tid, case_id=ctx.case.id, element_id=task.task_spec.bpmn_id, due_at=due))
+                task_id=tid, case_id=ctx.case.id, element_id=task.task_spec.bpmn_id, due_at=due, counted_from=ctx.now,
+                provisional=timer_provisional(task, self.calendar(), ctx.now)))
 
     @staticmethod
     def _outcome(wf: BpmnWorkflow, outcomes: dict[str, str]) -> str:

@@ -10,12 +10,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..deadlines.calendar_service import ImportHook
 from ..trail.chain import TrailObserver
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
     from SpiffWorkflow.task import Task as SpiffTask
 
+    from ..deadlines.working_time import WorkingCalendar
     from ..errors import EngineError
     from ..identity.actors import Actor
     from ..models import Case
@@ -33,9 +35,15 @@ FailureHandler = Callable[["EngineError", "int | None"], None]
 # (session, case, missing, earlier notices' missing lists, actor, now) -> trail rows, when a case gets a later
 # 补正 notice
 SupplementHook = Callable[["Session", "Case", "list[str]", "Sequence[Any]", "Actor", _dt.datetime], "list[TrailRow]"]
+# ImportHook (engine/deadlines/calendar_service.py): (actor) -> counts, after an official calendar arrangement was
+# imported (in transactions of its own)
+# (session, calendar, now, actor) -> trail rows: limits outside cases' steps counted over provisional calendar days,
+# counted again after an official import, all in one transaction
+RecountHook = Callable[["Session", "WorkingCalendar", _dt.datetime, str], "list[TrailRow]"]
 # TrailObserver (engine/trail/chain.py): (session or connection, chained trail rows) in the transaction of every
 # trail append to the engine's database
-__all__ = ["EndHook", "FailureHandler", "StepHook", "SupplementHook", "TrailObserver", "Transition", "Wiring"]
+__all__ = ["EndHook", "FailureHandler", "ImportHook", "RecountHook", "StepHook", "SupplementHook", "TrailObserver",
+           "Transition", "Wiring"]
 
 
 @dataclass(frozen=True)
@@ -45,3 +53,5 @@ class Wiring:
     failure: tuple[FailureHandler, ...] = ()
     supplement: tuple[SupplementHook, ...] = ()
     trail: tuple[TrailObserver, ...] = ()
+    imported: tuple[ImportHook, ...] = ()
+    recount: tuple[RecountHook, ...] = ()

@@ -28,10 +28,11 @@ from ..kernel.paging import PageArg, page_of_query
 from ..trail.chain import TrailRow
 from .items import EXTENSION_DAYS, open_item
 from .views import CONCLUSIONS, LIGHTS, NOTICED, OPEN, RESPONDED, STATUSES, heads_department, item_view, may_supervise, visible_departments
-from .watch import CLOSED, item_event, item_key, notify, sweep_items
+from .watch import CLOSED, item_event, item_key, notify, recount_items, sweep_items
 
 if TYPE_CHECKING:
     from ..deadlines.calendar_service import CalendarService
+    from ..deadlines.working_time import WorkingCalendar
     from ..kernel import Clock, Database
 
 MAX_TEXT = 4000
@@ -286,6 +287,7 @@ class SupervisionService:
             before, before_light = item.due_at, item.light
             assert before is not None   # check() refuses an item without a limit
             item.due_at = calendar.add_working_days(before, EXTENSION_DAYS)
+            item.due_provisional = item.due_provisional or calendar.provisional_between(before, item.due_at)
             item.extended_at, item.extension_reason = now, reason
             item.light, item.light_next_at = light_at(now, item.due_at, item.due_at, calendar)
             return [item_event("supervision_extended", item, now, actor=actor.id, from_state=before_light,
@@ -293,6 +295,11 @@ class SupervisionService:
                                                             "to": item.due_at.isoformat(), "days": EXTENSION_DAYS})]
 
         return self._change(item_id, actor, check, apply)
+
+    def recount_provisional(self, session: Session, calendar: WorkingCalendar, now: _dt.datetime,
+                            actor: str) -> builtins.list[TrailRow]:
+        """After an official calendar import: items' provisional limits counted again (in the caller's transaction)."""
+        return recount_items(session, calendar, now, actor)
 
     # --- the sweep --------------------------------------------------------------------------------
     def sweep(self, as_of: _dt.datetime | None = None) -> int:

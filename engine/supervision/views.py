@@ -50,6 +50,7 @@ def item_view(item: SupervisionItem) -> dict[str, Any]:
         "id": item.id, "kind": item.kind, "department": item.department, "summary": item.summary,
         "status": item.status, "case_id": item.case_id, "task_id": item.task_id, "signal_id": item.signal_id,
         "complaint_id": item.complaint_id, "opened_at": _iso(item.opened_at), "due_at": _iso(item.due_at),
+        "due_provisional": bool(item.due_provisional),
         "extended_at": _iso(item.extended_at), "extension_reason": item.extension_reason,
         "extendable": item.status != CLOSED and item.extended_at is None and item.due_at is not None,
         "light": item.light or NONE, "escalation_level": item.escalation_level or 0,

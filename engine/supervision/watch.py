@@ -22,6 +22,7 @@ from ..deadlines.working_time import WorkingCalendar
 from ..kernel.db import Executor
 from ..models import Complaint, SupervisionItem, User
 from ..trail.chain import TrailRow
+from .items import investigation_due
 
 if TYPE_CHECKING:
     from ..deadlines.calendar_service import CalendarService
@@ -102,6 +103,25 @@ def sweep_items(db: Database, calendars: CalendarService, as_of: _dt.datetime, l
                 trail.append_outside_step(session, rows)
                 changed += 1
     return changed
+
+
+def recount_items(session: Session, calendar: WorkingCalendar, now: _dt.datetime, actor: str) -> list[TrailRow]:
+    """Unclosed items whose limit was counted over provisional days, counted again from when they opened (and
+    extended): the trail rows of each change, of the light and of an escalation it causes."""
+    rows: list[TrailRow] = []
+    for item in session.scalars(sa.select(SupervisionItem).where(
+            SupervisionItem.due_provisional.is_(True), SupervisionItem.status != CLOSED)
+            .order_by(SupervisionItem.id).with_for_update()):
+        due = investigation_due(calendar, item.opened_at, extended=item.extended_at is not None)
+        provisional = calendar.provisional_between(item.opened_at, due)
+        if due == item.due_at and provisional:
+            continue
+        rows.append(item_event("deadline_recounted", item, now, actor=actor, detail={
+            "deadline": "supervision_item", "item": item.id, "from": item.due_at.isoformat() if item.due_at else None,
+            "to": due.isoformat(), "provisional": provisional}))
+        item.due_at, item.due_provisional = due, provisional
+        rows += refresh_item_light(session, item, now, calendar)
+    return rows
 
 
 def close_with_complaint(session: Session, complaint: Complaint, actor: str, now: _dt.datetime) -> list[int]:

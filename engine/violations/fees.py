@@ -12,7 +12,7 @@ from ..identity.access import require_case_view
 from ..errors import InvalidInput, InvalidState, PermissionDenied
 from ..identity.actors import Actor
 from ..models import Case, CaseFee, Matter
-from .signals import evaluate, lenient
+from .signals import evaluate
 from .rules import fee_problem
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ class FeeService:
             if case.result_published_at is not None:
                 raise InvalidState("result_already_published", field="result_published_at")
             session.execute(Case.__table__.update().where(Case.id == case_id).values(result_published_at=now))
-            calendar = lenient(self.calendars.calendar())
+            calendar = self.calendars.calendar()
 
             ended_at = case.ended_at
             assert ended_at is not None   # an ended case

@@ -15,7 +15,7 @@ from SpiffWorkflow.util.task import TaskState
 from ..trail import chain as trail
 from ..identity.actors import split_lane
 from ..models import Case, Matter, MatterVersion, ProcessDefinition
-from .signals import Violation, evaluate, lenient, local_minute
+from .signals import Violation, evaluate, local_minute
 
 if TYPE_CHECKING:
     from ..deadlines.calendar_service import CalendarService
@@ -33,7 +33,7 @@ class SignalHooks:
         self.calendars = calendars
 
     def _raise(self, ctx: StepContext, name: str, violation: Violation, **signal: Any) -> None:
-        row = evaluate(ctx.connection, lenient(self.calendars.calendar()), ctx.now, name, ctx.case.department,
+        row = evaluate(ctx.connection, self.calendars.calendar(), ctx.now, name, ctx.case.department,
                        violation,
                        subject=signal.pop("subject", f"case:{ctx.case.id}"), case_id=ctx.case.id, **signal)
         if row is not None:
@@ -78,7 +78,7 @@ class SignalHooks:
         onward.discard(record.department)
         if not onward:
             return
-        late = lenient(self.calendars.calendar()).working_days_between(record.due_at, ctx.now)
+        late = self.calendars.calendar().working_days_between(record.due_at, ctx.now)
         summary = (f"办件 {ctx.case.number} 的环节“{record.name}”（{record.department}）超过环节时限"
                    f"（{local_minute(record.due_at)}）{late:.1f} 个工作日才转报{'、'.join(sorted(onward))}")
         self._raise(ctx, "forwarding_late", lambda params: (summary, {"task": record.id, "to": sorted(onward)}),
@@ -92,7 +92,7 @@ class SignalHooks:
         due = case.statutory_due_at
         if due is None:
             return
-        calendar = lenient(self.calendars.calendar())
+        calendar = self.calendars.calendar()
         if case.paused_since is not None:      # ended while paused: the pause does not count
             due = calendar.add_working_seconds(due, calendar.working_seconds(case.paused_since, ctx.now))
         if ctx.now <= due:
@@ -121,7 +121,7 @@ class SignalHooks:
             return (f"办件 {case.number} 第{len(earlier) + 1}次补正告知仍要求：{'、'.join(flagged)}",
                     {"notice": len(earlier) + 1, "items": flagged})
 
-        row = evaluate(session, lenient(self.calendars.calendar()), now, "repeated_supplement_notice", case.department,
+        row = evaluate(session, self.calendars.calendar(), now, "repeated_supplement_notice", case.department,
                        violation, subject=f"case:{case.id}", case_id=case.id, official=actor.id)
         if row is None:
             return []

@@ -19,7 +19,7 @@ from ..models import Signal
 from ..kernel.paging import page_of_query
 from ..supervision.items import open_item
 from .rules import RED, RULES, YELLOW
-from ..deadlines.working_time import CalendarDataMissing, WorkingCalendar
+from ..deadlines.working_time import WorkingCalendar
 from ..kernel.db import Executor
 from ..kernel.paging import PageArg
 from ..trail.chain import TrailRow
@@ -37,18 +37,6 @@ STATUSES = ("open", "corrected", "closed")
 CORRECTION_DAYS = 1
 
 
-def lenient(calendar: WorkingCalendar) -> WorkingCalendar:
-    """The calendar for supervision deadlines: where a year's holiday arrangement is not imported yet, plain
-    weekdays count, so that a missing calendar year never blocks the transition a rule looks at."""
-    if calendar.lenient:
-        return calendar
-    return WorkingCalendar(overrides=calendar.overrides, years=calendar.years | _ALL_YEARS,
-                           office_hours=calendar.office_hours, tz=calendar.tz, lenient=True)
-
-
-_ALL_YEARS = frozenset(range(1990, 2200))
-
-
 def raise_signal(session: Executor, calendar: WorkingCalendar, now: _dt.datetime, name: str, level: str, *,
                  subject: str, department: str, summary: str, case_id: int | None = None,
                  official: str | None = None, detail: dict[str, Any] | None = None) -> TrailRow | None:
@@ -59,12 +47,12 @@ def raise_signal(session: Executor, calendar: WorkingCalendar, now: _dt.datetime
         return None
     rule = RULES[name]
     color = rule.color
-    calendar = lenient(calendar)
     correct_by = calendar.add_working_days(now, CORRECTION_DAYS) if color == YELLOW else None
     signal_id = session.execute(_signals.insert().values(
         rule=name, level=level, article=rule.article, color=color, subject=subject, case_id=case_id,
         department=department, official=official, summary=summary, detail=detail, raised_at=now,
-        correct_by=correct_by, status="open").returning(_signals.c.id)).scalar_one()
+        correct_by=correct_by, correct_by_provisional=correct_by is not None and calendar.provisional_between(
+            now, correct_by), status="open").returning(_signals.c.id)).scalar_one()
     open_item(session, calendar, now, kind="signal", department=department, summary=f"【{rule.label}】{summary}",
               case_id=case_id, signal_id=signal_id)
     return trail.event("signal_raised", now, case_id=case_id, actor="engine", element_id=name, to_state=color,
@@ -77,7 +65,6 @@ def evaluate(session: Executor, calendar: WorkingCalendar, now: _dt.datetime, na
              violation: Violation, **signal: Any) -> TrailRow | None:
     """Run ``violation(params) -> (summary, detail) | None`` at each level where the rule is enabled, most
     specific first; the first finding raises the signal. Returns the trail row or None."""
-    calendar = lenient(calendar)
     for level, params in rule_config.applicable(session, name, department):
         found = violation(params)
         if found:
@@ -94,10 +81,7 @@ def check_reported_late(session: Executor, calendar: WorkingCalendar, now: _dt.d
     ``reported_late`` in the caller's transaction and returns its trail row, or None."""
     if happened_at is None or reported_at is None or reported_at <= happened_at:
         return None
-    try:
-        delay = calendar.working_days_between(happened_at, reported_at)
-    except CalendarDataMissing:
-        return None
+    delay = calendar.working_days_between(happened_at, reported_at)
 
     def violation(params: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
         if delay <= params.get("days", 2):
@@ -119,6 +103,7 @@ def view(row: sa.Row) -> dict[str, Any]:
             "article": row.article, "color": row.color, "subject": row.subject, "case_id": row.case_id,
             "department": row.department, "official": row.official, "summary": row.summary, "detail": row.detail,
             "raised_at": _iso(row.raised_at), "correct_by": _iso(row.correct_by),
+            "correct_by_provisional": bool(row.correct_by_provisional),
             "corrected_at": _iso(row.corrected_at), "corrected_by": row.corrected_by,
             "correction": row.correction, "turned_red_at": _iso(row.turned_red_at), "status": row.status}
 
@@ -212,11 +197,31 @@ class SignalService:
         ``check_reported_late`` inside its own transaction); the signal raised, or None."""
         reported_at = reported_at or self.clock.now()
         with self.db.transaction() as session:
-            row = check_reported_late(session, lenient(self.calendars.calendar()), self.clock.now(), department=department,
+            row = check_reported_late(session, self.calendars.calendar(), self.clock.now(), department=department,
                                       fact=fact, happened_at=happened_at, reported_at=reported_at, subject=subject,
                                       case_id=case_id, official=official)
             trail.append_outside_step(session, [row])
         return json.loads(row["detail"]) if row else None
+
+    def recount_provisional(self, session: Executor, calendar: WorkingCalendar, now: _dt.datetime,
+                            actor: str) -> list[TrailRow]:
+        """After an official calendar import: open yellow signals whose correction limit was counted over
+        provisional days, counted again from when they were raised (in the caller's transaction)."""
+        rows: list[TrailRow] = []
+        for row in session.execute(sa.select(_signals).where(
+                _signals.c.correct_by_provisional.is_(True), _signals.c.status == "open", _signals.c.color == YELLOW
+                ).order_by(_signals.c.id).with_for_update()).all():
+            due = calendar.add_working_days(row.raised_at, CORRECTION_DAYS)
+            provisional = calendar.provisional_between(row.raised_at, due)
+            if due == row.correct_by and provisional:
+                continue
+            session.execute(_signals.update().where(_signals.c.id == row.id).values(
+                correct_by=due, correct_by_provisional=provisional))
+            rows.append(trail.event("deadline_recounted", now, case_id=row.case_id, actor=actor, element_id=row.rule,
+                                    detail={"deadline": "signal_correction", "signal": row.id,
+                                            "from": _iso(row.correct_by), "to": due.isoformat(),
+                                            "provisional": provisional}))
+        return rows
 
     def turn_overdue_red(self, as_of: _dt.datetime, limit: int = 1000) -> int:
         """Yellow signals not corrected by their deadline turn red (Art. 11: within 1 working day)."""

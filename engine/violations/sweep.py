@@ -13,8 +13,8 @@ from . import rule_config
 from ..trail import chain as trail
 from ..kernel.clock import SHANGHAI
 from ..models import Case, IssuedDocument, Licence, Matter, MatterVersion, Signal
-from .signals import evaluate, lenient
-from ..deadlines.working_time import CalendarDataMissing, WorkingCalendar
+from .signals import evaluate
+from ..deadlines.working_time import WorkingCalendar
 
 if TYPE_CHECKING:
     from ..deadlines.calendar_service import CalendarService
@@ -45,7 +45,7 @@ class SignalSweep:
         """Turn overdue yellows red and run the time-based rules; the number of signals raised or turned red."""
         as_of = as_of or self.clock.now()
         changed = self.signals.turn_overdue_red(as_of)
-        calendar = lenient(self.calendars.calendar())
+        calendar = self.calendars.calendar()
         with self.db.transaction() as session:
             rows = self._late_after_end(session, calendar, as_of) + self._started_after_withdrawal(
                 session, calendar, as_of)
@@ -75,10 +75,7 @@ class SignalSweep:
             def violation(params: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
                 if not applies(params):
                     return None
-                try:
-                    deadline = calendar.add_working_days(case.ended_at, int(params.get("days", 1)))
-                except CalendarDataMissing:
-                    return None
+                deadline = calendar.add_working_days(case.ended_at, int(params.get("days", 1)))
                 if as_of <= deadline:
                     return None
                 return (f"办件 {case.number} 于 {_local_day(case.ended_at)} 办结，"

@@ -19,7 +19,7 @@ from ..deadlines.lights import GREEN, RED, YELLOW
 from ..models import Case, CaseReader, Department, Matter, TaskRecord, User
 from ..kernel.db import Executor
 from ..kernel.paging import PageArg, page_bounds, page_count
-from ..deadlines.working_time import CalendarDataMissing, WorkingCalendar
+from ..deadlines.working_time import WorkingCalendar
 
 if TYPE_CHECKING:
     from ..deadlines.calendar_service import CalendarService
@@ -112,11 +112,8 @@ class InboxService:
         return sa.and_(sa.or_(TaskRecord.light == light, Case.light == light),
                        TaskRecord.light.notin_(worse), Case.light.notin_(worse))
 
-    def _calendar(self) -> WorkingCalendar | None:
-        try:
-            return self.calendars.calendar()
-        except CalendarDataMissing:
-            return None
+    def _calendar(self) -> WorkingCalendar:
+        return self.calendars.calendar()
 
     def _row(self, record: TaskRecord, case: Case, matter_name: str, names: dict[str, str],
              calendar: WorkingCalendar | None, holders: tuple[str, ...]) -> dict[str, Any]:
@@ -143,13 +140,10 @@ class InboxService:
         if due is None or calendar is None:
             return None
         now = self.clock.now()
-        try:
-            if due >= now:
-                seconds = calendar.working_seconds(now, due)
-            else:
-                seconds = -calendar.working_seconds(due, now)
-        except CalendarDataMissing:
-            return None
+        if due >= now:
+            seconds = calendar.working_seconds(now, due)
+        else:
+            seconds = -calendar.working_seconds(due, now)
         return round(seconds / calendar.day_seconds(), 1)
 
     # --- carbon copies and completed steps ------------------------------------------------------------

@@ -53,7 +53,6 @@ class LiveServer:
         self.engine.init_db()
         self.engine.catalogue.import_directory(settings.processes_dir)
         demo.seed_people(self.engine)
-        demo.seed_calendar(self.engine)
         self.app = create_app(settings, self.engine, testing=True)
         self.app.config["RATELIMIT_ENABLED"] = False
         self.server = make_server("127.0.0.1", 0, self.app, threaded=True)

@@ -1,4 +1,4 @@
-"""Calendar data kept in the database: yearly imports, overrides, refusals and the missing-data alert."""
+"""Calendar data kept in the database: yearly imports, overrides, refusals, the provisional years."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,7 +9,6 @@ from click.testing import CliRunner
 
 from engine.kernel.clock import SHANGHAI
 from engine.errors import InvalidInput
-from engine.deadlines.working_time import CalendarDataMissing
 from web import cli
 
 ARRANGEMENT_2027 = {"days": [
@@ -30,14 +29,15 @@ def deadline(engine, start: str, days: int) -> str:
     return engine.calendar.calendar().add_working_days(instant, days).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
 
 
-def test_cli_import_makes_a_new_year_countable(bare_engine, monkeypatch, tmp_path):
-    with pytest.raises(CalendarDataMissing):
-        deadline(bare_engine, "2026-12-30T10:00", 3)
+def test_cli_import_makes_a_year_official(bare_engine, monkeypatch, tmp_path):
+    assert deadline(bare_engine, "2026-12-30T10:00", 3) == "2027-01-05 17:30"    # provisional: 元旦 off
+    assert deadline(bare_engine, "2027-02-04T10:00", 2) == "2027-02-10 17:30"    # provisional: 除夕 to 初三 off
     path = tmp_path / "2027.json"
     path.write_text(json.dumps(ARRANGEMENT_2027, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setattr(cli, "_engine", lambda: bare_engine)
     result = CliRunner().invoke(cli.main, ["calendar", "import", str(path)])
     assert result.exit_code == 0 and "imported 9 day(s) for 2027" in result.output
+    assert "recounted 0 provisional deadline(s); 0 case(s) changed" in result.output
     assert deadline(bare_engine, "2026-12-30T10:00", 3) == "2027-01-05 17:30"
     assert deadline(bare_engine, "2027-02-04T10:00", 2) == "2027-02-15 17:30"   # Sat 20 Feb is the adjusted day later
     assert deadline(bare_engine, "2027-02-18T10:00", 2) == "2027-02-20 17:30"
@@ -63,8 +63,7 @@ def test_bad_file_is_refused_line_by_line_and_nothing_is_imported(bare_engine, m
     monkeypatch.setattr(cli, "_engine", lambda: bare_engine)
     result = CliRunner().invoke(cli.main, ["calendar", "import", str(path)])
     assert result.exit_code == 1 and "line 3" in result.output and "line 4" in result.output
-    with pytest.raises(CalendarDataMissing):
-        deadline(bare_engine, "2026-12-30T10:00", 3)
+    assert not bare_engine.calendar.is_official(2027)
     with pytest.raises(InvalidInput):
         bare_engine.calendar.import_arrangement(2027, [{"day": dt.date(2028, 1, 1), "workday": False, "name": None}],
                                            "x.csv", "admin")
@@ -78,12 +77,12 @@ def test_override_of_a_covered_year(bare_engine):
     assert bare_engine.history.verify().ok
 
 
-def test_missing_data_raises_a_supervision_alert(bare_engine):
-    try:
-        deadline(bare_engine, "2026-12-30T10:00", 3)
-    except CalendarDataMissing as error:
-        bare_engine.calendar.report_missing(error, {"matter": "TEST-0001"})
-    assert "calendar_data_missing" in _system_events(bare_engine)
+def test_a_file_that_is_not_utf8_is_refused(bare_engine, monkeypatch, tmp_path):
+    path = tmp_path / "2027.csv"
+    path.write_bytes("date,workday,name\n2027-01-01,休息,元旦\n".encode("gbk"))
+    monkeypatch.setattr(cli, "_engine", lambda: bare_engine)
+    result = CliRunner().invoke(cli.main, ["calendar", "import", str(path)])
+    assert result.exit_code == 1 and "not UTF-8" in result.output and "Traceback" not in result.output
 
 
 def test_office_hours_are_configurable(tmp_path, clock):
@@ -100,8 +99,12 @@ def test_calendar_api(bare_engine):
 
     client = create_app(shenpi=bare_engine, testing=True).test_client()
     days = client.get("/api/v1/calendar/2026").get_json()["days"]
-    assert {"date": "2026-10-10", "workday": True, "name": "National Day", "override": False} in days
-    assert client.get("/api/v1/calendar/2027").status_code == 409          # no data: a clear error
+    assert {"date": "2026-10-10", "workday": True, "name": "National Day", "override": False,
+            "provisional": False} in days
+    provisional = client.get("/api/v1/calendar/2027").get_json()            # no arrangement: the provisional days
+    assert provisional["provisional"] is True
+    assert {"date": "2027-02-05", "workday": False, "name": "春节", "override": False,
+            "provisional": True} in provisional["days"]
     from ..helpers import add_people
 
     add_people(bare_engine)
@@ -113,4 +116,4 @@ def test_calendar_api(bare_engine):
     ok = client.put("/api/v1/calendar/days/2026-12-24", headers=admin, json={"workday": False, "name": "临时闭馆"})
     assert ok.status_code == 200
     days = client.get("/api/v1/calendar/2026").get_json()["days"]
-    assert {"date": "2026-12-24", "workday": False, "name": "临时闭馆", "override": True} in days
+    assert {"date": "2026-12-24", "workday": False, "name": "临时闭馆", "override": True, "provisional": False} in days

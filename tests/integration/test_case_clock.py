@@ -10,7 +10,6 @@ from engine.kernel.clock import SHANGHAI
 from engine.errors import InvalidInput, InvalidState, PermissionDenied
 from engine.identity.actors import ENGINE
 from engine.models import TrailEntry
-from engine.deadlines.working_time import CalendarDataMissing
 
 from ..helpers import complete, open_task
 
@@ -104,21 +103,17 @@ def test_refused_application_never_starts_the_clock(five_step_engine):
     assert five_step_engine.runtime.get_case(case["id"], ENGINE)["clock"]["accepted_at"] is None
 
 
-def test_missing_calendar_year_refuses_acceptance_and_raises_an_alert(five_step_engine, clock):
+def test_a_year_without_its_arrangement_never_refuses_acceptance(five_step_engine, clock):
+    """chinesecalendar stops at 2026: the limits run on into 2027 on the provisional calendar, and say so."""
     clock.set(at("2026-12-21T10:00"))
     case = five_step_engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
-    task = open_task(five_step_engine, case["id"])
-    with pytest.raises(CalendarDataMissing):
-        five_step_engine.tasks.complete(task["id"], ENGINE, {"accept": "accept"}, None)
-    assert open_task(five_step_engine, case["id"])["id"] == task["id"]          # nothing was lost
+    complete(five_step_engine, case["id"], {"accept": "accept"})
+    view = five_step_engine.runtime.get_case(case["id"], ENGINE)["clock"]
+    assert local(view["promised_due_at"]) == "2027-01-05 17:30"       # 元旦 (Friday 1 January) is off
+    assert view["provisional"] is True
     with five_step_engine.db.reading() as session:
-        alerts = session.scalars(sa.select(TrailEntry.detail).where(TrailEntry.event == "calendar_data_missing")).all()
-    assert len(alerts) == 1 and '"year": 2027' in alerts[0]
-    from engine.models import SupervisionItem
-
-    with five_step_engine.db.reading() as session:
-        items = session.scalars(sa.select(SupervisionItem)).all()
-    assert [(i.kind, i.case_id, i.status) for i in items] == [("calendar_data_missing", case["id"], "open")]
+        alerts = session.scalars(sa.select(TrailEntry.event).where(TrailEntry.event == "calendar_data_missing")).all()
+    assert alerts == []
 
 
 def test_api_shows_the_clock_and_filters_by_light(five_step_engine, clock):

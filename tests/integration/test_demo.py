@@ -87,8 +87,6 @@ def test_demo_people_are_created_through_the_services_once(bare_engine):
     assert len(_events(bare_engine, "department_created")) == len(demo.HIERARCHY) + len(units)
     assert {e["actor"] for e in _events(bare_engine, "user_created")} == {ENGINE.id}
     assert demo.seed_people(bare_engine) == [] and len(_events(bare_engine, "user_created")) == len(created)
-    years = demo.seed_calendar(bare_engine)
-    assert years and bare_engine.calendar.imported_years() == years and demo.seed_calendar(bare_engine) == []
     assert bare_engine.history.verify().ok
 
 

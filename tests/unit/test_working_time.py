@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.kernel.clock import SHANGHAI
-from engine.deadlines.working_time import CalendarDataMissing, WorkingCalendar
+from engine.deadlines.working_time import WorkingCalendar
 
 CAL = WorkingCalendar()
 
@@ -46,10 +45,12 @@ def test_office_hours_and_lunch_break():
     assert CAL.working_days_between(at("2026-11-23T09:00"), at("2026-11-24T17:30")) == 2
 
 
-def test_year_without_data_is_refused_not_guessed():
-    with pytest.raises(CalendarDataMissing) as info:
-        CAL.add_working_days(at("2026-12-30T10:00"), 5)
-    assert info.value.details["year"] == 2027 and "2027" in info.value.message
+def test_year_without_an_arrangement_is_counted_provisionally_and_says_so():
+    """A year chinesecalendar does not know is counted, never refused: 1 January 2027 is a statutory day off."""
+    due = CAL.add_working_days(at("2026-12-30T10:00"), 5)
+    assert local(due) == "2027-01-07 17:30"
+    assert CAL.provisional_between(at("2026-12-30T10:00"), due)
+    assert not CAL.provisional_between(at("2026-11-23T10:00"), at("2026-12-31T17:30"))
 
 
 def test_imported_year_and_overrides():

@@ -36,7 +36,6 @@ def seeded_api(directory: Path, clock) -> SeededApi:
     engine.init_db()
     engine.catalogue.import_directory(settings.processes_dir)
     demo.seed_people(engine)
-    demo.seed_calendar(engine)
     cases = demo.seed_cases(engine)
     _add_papers(engine, cases)
     app = create_app(shenpi=engine, testing=True)

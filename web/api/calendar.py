@@ -14,12 +14,13 @@ from .schemas.people import CalendarYear, DaySet, DaySetting
 
 
 @bp.get("/calendar/<int:year>")
-@operation("calendar", ok=CalendarYear, errors=(400, 409), public=True)
+@operation("calendar", ok=CalendarYear, errors=(400,), public=True)
 def calendar_year(year):
     """The year's holidays and adjusted working days (调休), with the days set here"""
     if not 2000 <= year <= 2100:
         raise InvalidInput("year_out_of_range", field="year")
-    return jsonify({"year": year, "days": engine().calendar.year_days(year)})
+    calendar = engine().calendar
+    return jsonify({"year": year, "provisional": not calendar.is_official(year), "days": calendar.year_days(year)})
 
 
 @bp.put("/calendar/days/<day>")

@@ -29,7 +29,7 @@ def index():
     return render_template("cockpit/index.html", overview=cockpit.overview(me), filters=filters,
                            cases=cockpit.cases(me, record=False, **filters),
                            signals=cockpit.signals(me, department=filters["department"], record=False),
-                           chart_labels=_chart_labels())
+                           chart_labels=_chart_labels(), missing=engine().calendar.missing_arrangements())
 
 
 @bp.get("/data.json")

@@ -13,7 +13,7 @@ EVENTS = {
     "task_transferred": _l("转办"), "task_delegated": _l("委派"), "task_delegation_returned": _l("委派交回"),
     "task_urged": _l("催办"), "task_copied": _l("抄送"), "task_returned": _l("退回"), "task_withdrawn": _l("撤回"),
     "task_escalated": _l("超时升级"), "task_completed": _l("办理完成"), "task_skipped": _l("跳过"),
-    "calendar_data_missing": _l("缺少工作日历数据"),
+    "calendar_data_missing": _l("缺少工作日历数据"), "deadline_recounted": _l("期限按官方日历重新计算"),
     "signal_raised": _l("产生纠错信号"), "signal_corrected": _l("纠正信号"), "signal_turned_red": _l("黄牌转红牌"),
     "fee_recorded": _l("记录收费"), "result_published": _l("公开办理结果"),
 }

@@ -62,6 +62,9 @@ class CaseClock(BaseModel):
     paused: bool
     pause_kind: PauseKind | None
     paused_working_days: float
+    provisional: bool = Field(description="the limits were counted over days of a year without the State Council's "
+                                          "holiday arrangement (the provisional calendar); counted again when it is "
+                                          "imported")
 
 
 class ProcessVersion(BaseModel):

@@ -11,6 +11,9 @@ Light = Literal["none", "yellow", "green", "red"]
 Text = Annotated[str, Field(max_length=4000)]          # reasons, opinions, notes: as the engine bounds them
 Upload = Annotated[bytes, WithJsonSchema({"type": "string", "format": "binary"})]
 InstantText = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
+# a limit counted over days of a year without the State Council's holiday arrangement (engine/deadlines/provisional.py)
+Provisional = Annotated[bool, Field(description="counted on the provisional calendar; counted again when the official "
+                                                "arrangement is imported")]
 
 
 class Body(BaseModel):

@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from .common import Body, Instant, Light, Query, Text
+from .common import Body, Instant, Light, Provisional, Query, Text
 
 ComplaintStatus = Literal["submitted", "accepted", "rejected", "forwarded", "answered", "closed"]
 
@@ -41,6 +41,7 @@ class Complaint(BaseModel):
     accept_due_at: Instant | None
     feedback_due_at: Instant | None
     result_due_at: Instant | None
+    limits_provisional: Provisional
     open_limits: dict[str, Instant] = Field(description="feedback / acceptance / result → due instant")
 
 

@@ -54,10 +54,13 @@ class CalendarDay(BaseModel):
     workday: bool
     name: str | None
     override: bool = Field(description="set here rather than by the statutory calendar")
+    provisional: bool = Field(description="from the provisional calendar: the year has no official arrangement")
 
 
 class CalendarYear(BaseModel):
     year: int
+    provisional: bool = Field(description="the State Council's arrangement of the year is not imported: the statutory "
+                                          "holidays are computed, weekends are off, there are no adjusted working days")
     days: list[CalendarDay] = Field(description="the days that differ from an ordinary week")
 
 

@@ -5,7 +5,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .common import Body, Instant, Light, Query, Text
+from .common import Body, Instant, Light, Provisional, Query, Text
 
 ItemStatus = Literal["open", "noticed", "responded", "closed"]
 Conclusion = Literal["substantiated", "partly_substantiated", "unsubstantiated"]
@@ -23,6 +23,7 @@ class SupervisionItem(BaseModel):
     complaint_id: int | None
     opened_at: Instant | None
     due_at: Instant | None = Field(description="the investigation's limit: 15 working days, once +10")
+    due_provisional: Provisional
     extended_at: Instant | None
     extension_reason: str | None
     extendable: bool

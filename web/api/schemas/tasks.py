@@ -22,6 +22,7 @@ class Task(BaseModel):
     state: TaskState
     created_at: Instant
     due_at: Instant | None = Field(description="the step's latest timer")
+    due_provisional: bool = Field(description="due_at was counted on the provisional calendar")
     light: Light
     escalation_level: int
     owner: str | None = Field(description="委派: the official who delegated the task and gets it back")

@@ -5,7 +5,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from .common import Body, Instant, Query, Text
+from .common import Body, Instant, Provisional, Query, Text
 
 RuleLevel = Literal["department", "common", "bureau"]
 Colour = Literal["yellow", "red"]
@@ -27,6 +27,7 @@ class Signal(BaseModel):
     detail: Any
     raised_at: Instant
     correct_by: Instant | None
+    correct_by_provisional: Provisional
     corrected_at: Instant | None
     corrected_by: str | None
     correction: str | None
