@@ -34,6 +34,7 @@ from .runtime import (
 )
 from .runtime.wiring import StepHook, TrailObserver, Transition, Wiring
 from .supervision import ReportAccessLog, SupervisionService
+from .trail.checkpoints import TrailCheckpoints
 from .trail import chain as trail
 from .trail.chain import TrailRow
 from .violations import Violations
@@ -78,7 +79,10 @@ class Shenpi:
         self.accounts = AccountService(db, now, self.identity, self.repository)
         self.catalogue = CatalogueService(db, now, self.repository)
         self.catalogue_bulk = CatalogueBulk(db, now, self.catalogue)
-        self.history = HistoryService(db)
+        self.trail_checkpoints = TrailCheckpoints(db, now, self.settings.trail_key.get_secret_value(),
+                                                  self.settings.trail_checkpoint_file,
+                                                  self.settings.trail_checkpoint_interval_seconds)
+        self.history = HistoryService(db, self.trail_checkpoints)
         self.inbox = InboxService(db, now, self.calendar)
         self.case_search = CaseSearch(db)
         self.case_flow = CaseFlow(db, self.repository)
@@ -109,6 +113,7 @@ class Shenpi:
         self.stepper.wiring = table
         self.calendar.after_import = table.imported
         trail.observe(self.db.engine, _observe_all(table.trail))
+        self.trail_checkpoints.observers = table.checkpoint
         return table
 
     def sweep(self, as_of: _dt.datetime | None = None) -> dict[str, Any]:
@@ -154,6 +159,7 @@ def wiring(engine: Shenpi, queue_timers: StepHook | None = None) -> Wiring:
             engine.complaints.recount_provisional,    # complaints' acceptance and result limits
             engine.violations.signals.recount_provisional,   # yellow signals' correction limits
         ),
+        checkpoint=engine.outbox.checkpoint_observers,   # every signed trail checkpoint: reported upward too
     )
 
 

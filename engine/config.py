@@ -8,14 +8,16 @@ from __future__ import annotations
 from typing import Any
 
 from pathlib import Path
+from typing import Any
 
-from pydantic import AliasChoices, Field, ValidationError
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .errors import EngineError, Message
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "SHENPI_"
+TRAIL_KEY_MIN_LENGTH = 32
 
 
 class InvalidSettings(EngineError, ValueError):
@@ -81,6 +83,20 @@ class Settings(BaseSettings):
     upward_max_attempts: int = Field(8, ge=1)
     upward_backoff_seconds: float = Field(30.0, ge=0, validation_alias=_variable("UPWARD_BACKOFF"))
     upward_backoff_cap_seconds: float = Field(3600.0, ge=0, validation_alias=_variable("UPWARD_BACKOFF_CAP"))
+    # Trail checkpoints (engine/trail/checkpoints.py): the HMAC key the database never holds (empty: checkpoints
+    # off), the append-only file they go to, and the seconds between the beat's runs.
+    trail_key: SecretStr = SecretStr("")
+    trail_checkpoint_file: Path = PROJECT_ROOT / "instance" / "trail-checkpoints.jsonl"
+    trail_checkpoint_interval_seconds: float = Field(300.0, gt=0,
+                                                     validation_alias=_variable("TRAIL_CHECKPOINT_INTERVAL"))
+
+    @field_validator("trail_key")
+    @classmethod
+    def _long_enough(cls, key: SecretStr) -> SecretStr:
+        if 0 < len(key.get_secret_value()) < TRAIL_KEY_MIN_LENGTH:
+            raise ValueError(f"must be empty (checkpoints off) or at least {TRAIL_KEY_MIN_LENGTH} characters, "
+                             f"e.g. `openssl rand -hex 32`")
+        return key
 
     def __init__(self, **values: Any) -> None:
         try:
@@ -100,13 +116,17 @@ def variable_name(field: str) -> str:
     return first if isinstance(first, str) else ENV_PREFIX + field.upper()
 
 
+SECRETS = {name for name, info in Settings.model_fields.items() if info.annotation is SecretStr}
+
+
 def _explain(exc: ValidationError, given: set[str]) -> list[Message]:
     problems = []
     for error in exc.errors(include_url=False):
         field = str(error["loc"][0]) if error["loc"] else ""
         if field not in Settings.model_fields:   # reported under the variable's own name
             field = next((name for name in Settings.model_fields if variable_name(name) == field), field)
-        value, problem = repr(error["input"]), error["msg"].lower()
+        value = "'…'" if field in SECRETS else repr(error["input"])   # a secret is never printed
+        problem = error["msg"].lower()
         if field in given:
             problems.append(Message("setting_keyword_refused", setting=field, value=value, problem=problem))
         else:

@@ -548,6 +548,16 @@ MESSAGES: dict[str, str] = {
     "calendar_entry_not_an_object": "each entry must be an object with date and workday",
     "calendar_workday_flag": "workday must be true or false, not %(value)s",
     "calendar_dates_outside_year": "%(source)s: dates outside %(year)s: %(dates)s; nothing imported",
+    "trail_checkpoints_off": ("checkpoints are off: SHENPI_TRAIL_KEY is not set, so a rewrite that re-hashes a chain "
+                              "up to its head cannot be detected"),
+    "trail_checkpoint_file_broken": ("the checkpoint file %(path)s cannot be continued: %(detail)s; see `shenpi "
+                                     "trail verify`"),
+    "trail_checkpoint_file_unwritable": "the checkpoint file %(path)s cannot be written: %(detail)s",
+    "trail_checkpoint_file_behind": ("the database records checkpoints up to %(recorded)s but the checkpoint file "
+                                     "%(path)s ends at %(last)s: the file was truncated or replaced; see `shenpi "
+                                     "trail verify`"),
+    "trail_checkpoint_record_lacks": ("the database's record lacks checkpoints %(first)s–%(last)s of the file %(path)s; "
+                                      "see `shenpi trail verify`"),
     "calendar_file_kind": "choose a CSV (date,workday,name) or JSON file with the holiday arrangement",
     "calendar_file_too_large": "the file is larger than %(limit)s bytes",
     "calendar_file_empty": "the file holds no dates",

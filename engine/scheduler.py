@@ -1,4 +1,4 @@
-"""Celery: the periodic sweep that fires due timers.
+"""Celery: the periodic sweep that fires due timers, and the periodic checkpoint of the trail's heads.
 
 Production points SHENPI_BROKER_URL at Redis or RabbitMQ; the embedded default is a
 ``filesystem://`` broker under instance/, so `make run` needs no other service.
@@ -57,9 +57,14 @@ def make_celery(settings: Settings | None = None) -> Celery:
             "control_folder": str(folder / "control"),   # else kombu writes it into the working directory
         }
 
+    if settings.trail_key.get_secret_value():
+        app.conf.beat_schedule = {**app.conf.beat_schedule, "trail-checkpoint": {
+            "task": "shenpi.trail_checkpoint", "schedule": settings.trail_checkpoint_interval_seconds}}
+
     app.conf.shenpi_horizon_seconds = settings.sweep_interval_seconds
     app.task(name="shenpi.sweep")(sweep)
     app.task(name="shenpi.fire_case")(fire_case)
+    app.task(name="shenpi.trail_checkpoint")(trail_checkpoint)
     return app
 
 
@@ -102,3 +107,10 @@ def sweep(as_of: str | None = None) -> dict[str, Any]:
 def fire_case(case_id: int) -> int:
     """Fire one case's due timers (an ETA task); repeating it is harmless."""
     return engine().runtime.fire_case_timers(case_id)
+
+
+def trail_checkpoint() -> dict[str, Any]:
+    """Sign the heads of the trail's chains that moved since the last checkpoint (beat, with SHENPI_TRAIL_KEY set).
+    Runs in several workers at once wait for each other on the checkpoint file's lock."""
+    run = engine().trail_checkpoints.checkpoint()
+    return {"lines": len(run.lines), "heads": run.heads, "newest": run.newest, "recorded_again": run.recorded_again}

@@ -20,7 +20,9 @@ from engine.identity.actors import ADMIN, APPLICANT, ENGINE, OFFICIAL, SUPERVISO
 from engine.kernel import clock as clock_module
 from engine.kernel.clock import SHANGHAI
 from engine.kernel.db import Base, Database, create_db_engine
-from engine.models import Case, Complaint, Department, Matter, Signal, SupervisionItem, TrailEntry, User
+from engine.models import (
+    Case, Complaint, Department, Matter, Signal, SupervisionItem, TrailEntry, TrailHead, User,
+)
 
 # --- where things are, and the test clock --------------------------------------------------------------------
 
@@ -186,6 +188,30 @@ def add_signal(engine, department, colour="red", case_id=None, raised=None, stat
         session.add(signal)
         session.flush()
         return signal.id
+
+
+def rechain_as_version_1(engine: Shenpi) -> None:
+    """Re-chain the whole trail with the version-1 hash (which does not cover a row's number), as the builds before
+    the trail was anchored wrote it, and move every head to match: a trail written by such a build."""
+    from engine.trail.hashing import GENESIS, SYSTEM, row_hash
+
+    table = TrailEntry.__table__
+    with engine.db.transaction() as session:
+        started: dict[int, str] = {}
+        for chain in session.scalars(sa.select(table.c.chain).distinct().order_by(table.c.chain)).all():
+            prev = GENESIS if chain == SYSTEM else started[chain]
+            for row in session.execute(sa.select(table).where(table.c.chain == chain)
+                                       .order_by(table.c.chain_seq)).mappings().all():
+                new = {**row, "hash_version": 1, "prev_hash": prev}
+                new["hash"] = prev = row_hash(new)
+                session.execute(table.update().where(table.c.seq == row["seq"])
+                                .values(hash_version=1, prev_hash=new["prev_hash"], hash=new["hash"]))
+                if row["event"] == "case_started":
+                    started[row["case_id"]] = new["hash"]
+            if chain == SYSTEM:
+                session.execute(sa.update(TrailHead).where(TrailHead.id == 1).values(hash=prev))
+            else:
+                session.execute(sa.update(Case).where(Case.id == chain).values(trail_hash=prev))
 
 
 def events(engine, prefix: str) -> list[dict]:

@@ -167,14 +167,49 @@ def trail():
 
 
 @trail.command("verify")
-def trail_verify():
-    """Recompute the hash chain; name the first broken row."""
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1), help="Problems to list.")
+def trail_verify(limit: int):
+    """Recompute every hash chain and check the heads against the signed checkpoints; name each broken chain and
+    row, and the interval a rewrite changed."""
     result = _engine().history.verify()
+    checkpoints = result.checkpoints
     if result.ok:
         click.echo(f"trail intact: {result.checked} rows verified")
+    else:
+        problems = len(result.breaks) + (len(checkpoints.problems) if checkpoints else 0)
+        click.echo(f"TRAIL BROKEN: {problems} problem(s)", err=True)
+        for place in result.breaks[:limit]:
+            click.echo(f"  {place.describe()}", err=True)
+        if len(result.breaks) > limit:
+            click.echo(f"  … and {len(result.breaks) - limit} more", err=True)
+        for problem in (checkpoints.problems if checkpoints else [])[:limit]:
+            click.echo(f"  checkpoint file: {problem}", err=True)
+        click.echo(f"({result.checked} rows checked in all)", err=True)
+    if checkpoints is not None and checkpoints.enabled and checkpoints.count:
+        click.echo(f"checkpoints: {checkpoints.count} in {checkpoints.path} (newest {checkpoints.newest} at "
+                   f"{checkpoints.newest_at}); {result.anchored} checkpointed head(s) fit their rows; "
+                   f"{result.unanchored_chains} chain(s) have rows after their last checkpoint")
+    for note in checkpoints.notes if checkpoints else []:
+        click.echo(f"note: {note}")
+    if not result.ok:
+        sys.exit(1)
+
+
+@trail.command("checkpoint")
+def trail_checkpoint():
+    """Sign the heads of the chains that moved since the last checkpoint into the checkpoint file now."""
+    engine = _engine()
+    try:
+        run = engine.trail_checkpoints.checkpoint()
+    except EngineError as exc:
+        _fail(exc)
+    if run.recorded_again:
+        click.echo(f"{run.recorded_again} line(s) of the file were missing from the database's record: recorded")
+    if not run.lines:
+        click.echo("nothing moved since " + (f"checkpoint {run.newest}" if run.newest else "the start: the trail is empty"))
         return
-    click.echo(f"TRAIL BROKEN at row {result.broken_seq}: {result.reason} ({result.checked} rows verified before it)", err=True)
-    sys.exit(1)
+    numbers = f"{run.lines[0].n}" if len(run.lines) == 1 else f"{run.lines[0].n}–{run.lines[-1].n}"
+    click.echo(f"checkpoint {numbers}: {run.heads} chain head(s) signed into {engine.trail_checkpoints.path}")
 
 
 @main.group()

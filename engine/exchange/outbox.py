@@ -2,7 +2,9 @@
 out in batches to a sender (integrations/upward), marked sent, or retried with backoff until they fail.
 
 Trail rows with a reportable event become records by themselves (``write_from_trail`` observes trail.append): the
-change, its trail row and its outbox record commit or roll back together. Other services may ``enqueue``.
+change, its trail row and its outbox record commit or roll back together. Each signed checkpoint of the trail's
+heads becomes a ``trail_checkpoint`` record (``write_checkpoint``), so the platform holds a copy of every anchor
+outside the database. Other services may ``enqueue``.
 A batch keeps its id across retries, so the platform can drop a batch it has already received.
 """
 from __future__ import annotations
@@ -25,6 +27,8 @@ from ..identity.actors import Actor
 from ..kernel.db import Executor, rowcount
 from ..models import Case, OutboxMessage
 from ..trail.chain import TrailObserver, TrailRow
+from ..trail.checkpoint_file import Line
+from ..trail.checkpoints import CheckpointObserver
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -45,6 +49,7 @@ REPORTABLE = {
     ), "supervision"),
     **dict.fromkeys(("service_rated", "evaluation_archived"), "evaluation"),
 }
+CHECKPOINT_TOPIC = "trail_checkpoint"
 LEASE_SECONDS = 120     # a batch being sent is not handed out again before this, unless it fails first
 _outbox = OutboxMessage.__table__
 _cases = Case.__table__
@@ -85,6 +90,12 @@ def enqueue(session: Executor, topic: str, key: str, payload: dict[str, Any], no
     return added.first() is not None
 
 
+def write_checkpoint(session: Executor, line: Line) -> None:
+    """The checkpoint observer: the signed line as it is in the file, reported with the next batch."""
+    enqueue(session, CHECKPOINT_TOPIC, f"checkpoint:{line.n}", {"event": CHECKPOINT_TOPIC, "detail": line.document()},
+            line.at)
+
+
 RECORD_FIELDS = ("event", "from_state", "to_state", "actor", "task_id", "element_id")
 
 
@@ -118,6 +129,11 @@ class OutboxService:
     def trail_observers(self) -> tuple[TrailObserver, ...]:
         """With an upward address configured, every trail append also writes its outbox rows."""
         return (write_from_trail,) if self.enabled else ()
+
+    @property
+    def checkpoint_observers(self) -> tuple[CheckpointObserver, ...]:
+        """With an upward address configured, every signed trail checkpoint is reported too."""
+        return (write_checkpoint,) if self.enabled else ()
 
     # --- handing out and settling batches ---------------------------------------------------------
     def next_batch(self) -> Batch | None:

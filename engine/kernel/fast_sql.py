@@ -2,7 +2,8 @@
 
 SQLAlchemy's execution layer costs more per statement than SQLite itself; the few
 statements every task completion runs are compiled once per dialect and column set,
-then executed on the raw cursor inside the same transaction.
+then executed on the raw cursor inside the same transaction. ``column`` runs one small
+hand-written query the same way.
 """
 from __future__ import annotations
 
@@ -111,5 +112,16 @@ def execute_many(session: Executor, statement: sa.Insert | sa.Update, rows: list
         cursor.executemany(sql, _bind_all(order, [{**defaults, **row} for row in rows], adapt))
     except dialect.loaded_dbapi.IntegrityError as error:
         raise exc.IntegrityError(sql, rows, error) from error
+    finally:
+        cursor.close()
+
+
+def column(session: Executor, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+    """The first column of every row of ``sql`` (written in the dialect's own parameter style), read on the raw
+    cursor of the current transaction."""
+    cursor = _connection(session).connection.cursor()
+    try:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
     finally:
         cursor.close()

@@ -12,13 +12,13 @@ from .org import ApiToken, Department, User
 from .outbox import OutboxMessage
 from .performance import PerformanceSetting, PerformanceSnapshot
 from .supervision import Notice, ReportAccess, Signal, SupervisionItem, ViolationRule
-from .trail import TrailEntry, TrailHead
+from .trail import TrailCheckpoint, TrailEntry, TrailHead
 
 __all__ = [
     "ApiToken", "CalendarDay", "CalendarYear", "Case", "CaseFee", "CasePause", "CaseReader", "Complaint",
     "Department", "DocumentCounter", "ExchangeBatch", "ExternalCase", "ExternalFact", "IssuedDocument", "Licence",
     "Material", "Matter", "MatterVersion", "Notice", "NoticeDelivery", "NotificationChannel", "OutboxMessage",
     "PendingTimer", "PerformanceSetting", "PerformanceSnapshot", "ProcessDefinition", "Rating", "ReportAccess",
-    "Signal", "SupervisionItem", "TaskRecord", "TrailEntry", "TrailHead", "User", "ViolationRule", "WorkflowJournal",
-    "WorkflowSnapshot",
+    "Signal", "SupervisionItem", "TaskRecord", "TrailCheckpoint", "TrailEntry", "TrailHead", "User", "ViolationRule",
+    "WorkflowJournal", "WorkflowSnapshot",
 ]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..deadlines.calendar_service import ImportHook
 from ..trail.chain import TrailObserver
+from ..trail.checkpoints import CheckpointObserver
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -42,7 +43,9 @@ SupplementHook = Callable[["Session", "Case", "list[str]", "Sequence[Any]", "Act
 RecountHook = Callable[["Session", "WorkingCalendar", _dt.datetime, str], "list[TrailRow]"]
 # TrailObserver (engine/trail/chain.py): (session or connection, chained trail rows) in the transaction of every
 # trail append to the engine's database
-__all__ = ["EndHook", "FailureHandler", "ImportHook", "RecountHook", "StepHook", "SupplementHook", "TrailObserver",
+# CheckpointObserver (engine/trail/checkpoints.py): (session, signed line) in the transaction that records each new
+# line of the trail's checkpoint file
+__all__ = ["CheckpointObserver", "EndHook", "FailureHandler", "ImportHook", "RecountHook", "StepHook", "SupplementHook", "TrailObserver",
            "Transition", "Wiring"]
 
 
@@ -55,3 +58,4 @@ class Wiring:
     trail: tuple[TrailObserver, ...] = ()
     imported: tuple[ImportHook, ...] = ()
     recount: tuple[RecountHook, ...] = ()
+    checkpoint: tuple[CheckpointObserver, ...] = ()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"   # 1.1: trail_checkpoint records
 
 
 def document(batch, settings, sent_at: str) -> dict:

@@ -14,7 +14,7 @@ from engine.kernel.db import Base, Database
 from engine.bootstrap import Shenpi
 from web import create_app, schema
 
-from ..helpers import PG_URL
+from ..helpers import PG_URL, PROCESSES, complete, publish_five_step, rechain_as_version_1
 
 
 def _app(url: str):
@@ -89,3 +89,41 @@ def test_a_fresh_database_is_created_at_the_newest_revision(empty_url):
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == _head()
     engine.dispose()
+
+
+def test_a_trail_written_before_numbers_were_hashed_still_verifies_after_the_upgrade(empty_url, clock, tmp_path):
+    """Rows written by the build before 0007 keep their hashes (version 1, verified by that formula); rows written
+    after the upgrade cover their number (version 2) and continue the same chains."""
+    from flask_migrate import downgrade
+
+    from engine.identity.actors import ENGINE
+    from engine.models import TrailEntry
+
+    settings = Settings(database_url=empty_url, broker_url="memory://", processes_dir=PROCESSES,
+                        files_dir=tmp_path / "files")
+    shenpi = Shenpi(settings, database=Database(empty_url), clock=clock)
+    app = create_app(settings, shenpi, testing=True)
+    assert schema.upgrade_database(app) == "created"
+    publish_five_step(shenpi)
+    case = shenpi.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    complete(shenpi, case["id"], {"accept": "accept"})
+    rechain_as_version_1(shenpi)                       # the trail as the build before wrote it …
+    with app.app_context():
+        downgrade(directory=schema.MIGRATIONS, revision="0004_integrations")   # … on its schema
+    with shenpi.db.engine.connect() as connection:
+        assert "hash_version" not in {c["name"] for c in sa.inspect(connection).get_columns("trail_entry")}
+    assert schema.upgrade_database(app) == "upgraded"
+    with shenpi.db.reading() as session:
+        old = session.scalar(sa.select(sa.func.count()).where(TrailEntry.hash_version == 1))
+        assert old == session.scalar(sa.select(sa.func.count()).select_from(TrailEntry)) > 3
+    assert shenpi.history.verify().ok
+    complete(shenpi, case["id"], {})                   # the new build goes on writing the same chains
+    with shenpi.db.reading() as session:
+        assert session.scalar(sa.select(sa.func.count()).where(TrailEntry.hash_version == 2)) > 0
+    assert shenpi.history.verify().ok
+    with shenpi.db.transaction() as session:           # an old row is still protected by its old hash
+        first = session.scalar(sa.select(sa.func.min(TrailEntry.seq)).where(TrailEntry.case_id == case["id"],
+                                                                              TrailEntry.hash_version == 1))
+        session.execute(sa.update(TrailEntry).where(TrailEntry.seq == first).values(actor="forger"))
+    assert shenpi.history.verify().broken_seq == first
+    shenpi.db.engine.dispose()

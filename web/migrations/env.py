@@ -30,10 +30,20 @@ def run_migrations_online():
 
     connectable = current_app.extensions["migrate"].db.engine
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=_metadata(), render_as_batch=True,
-                          process_revision_directives=skip_empty, compare_type=True)
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch operations rebuild a table (copy, drop, rename), which foreign keys would refuse; the pragma
+            # only takes effect outside a transaction, so it goes to the driver before SQLAlchemy begins one.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            context.configure(connection=connection, target_metadata=_metadata(), render_as_batch=True,
+                              process_revision_directives=skip_empty, compare_type=True)
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                connection.rollback()     # nothing left open: the pooled connection checks foreign keys again
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():
