@@ -10,7 +10,7 @@ ASSETS   := web/static/build/.installed-stamp
 SOURCES  := $(shell find $(FRONTEND)/src -type f 2>/dev/null)
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard web/translations/*/LC_MESSAGES/*.po))
 
-.PHONY: install run check test test-fast bench clean translations
+.PHONY: install run check format test test-fast bench clean translations
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,11 +50,18 @@ run: install
 	$(BIN)/shenpi demo
 	$(BIN)/shenpi serve --host 127.0.0.1 --port 5000
 
-# Static checks that fail the build, one command a line: mypy over engine/ (setup.cfg [mypy]) and the architecture's
-# import contracts (setup.cfg [importlinter]).
+# Static checks that fail the build, one command a line: ruff's lint and format over the whole tree (pyproject.toml
+# [tool.ruff]; `make format` fixes what it can), mypy over engine/ (setup.cfg [mypy]) and the architecture's import
+# contracts (setup.cfg [importlinter]).
 check: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy engine
 	$(BIN)/lint-imports
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 test: check
 	$(BIN)/python -m pytest

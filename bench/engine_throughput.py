@@ -12,6 +12,7 @@ long    cost of completing step ~200 of a case that loops back for revision, aga
 The engine runs on a fixed clock (Monday 2026-11-23 09:00, Asia/Shanghai), so the figures never depend on today's
 date: limits and timers are counted on the same working days in every run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,19 +33,31 @@ from SpiffWorkflow.bpmn.parser import BpmnParser  # noqa: E402
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer  # noqa: E402
 from SpiffWorkflow.util.task import TaskState  # noqa: E402
 
-from engine.config import Settings  # noqa: E402
-from engine.kernel.db import Base, Database  # noqa: E402
-from engine.identity.actors import ENGINE  # noqa: E402
-from engine.models import TrailEntry, WorkflowJournal  # noqa: E402
 from engine.bootstrap import Shenpi  # noqa: E402
+from engine.config import Settings  # noqa: E402
+from engine.identity.actors import ENGINE  # noqa: E402
 from engine.kernel import SHANGHAI, FixedClock  # noqa: E402
+from engine.kernel.db import Base, Database  # noqa: E402
+from engine.models import TrailEntry, WorkflowJournal  # noqa: E402
 
 START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
 FLOW = ROOT / "tests" / "fixtures" / "five_step.bpmn"
 ANSWERS = {"review": "approve", "approval": "approve"}
-ENTRY = dict(code="BENCH-0001", key="five_step", name="基准事项", department="基准局", type="行政许可",
-             legal_basis=["《行政许可法》"], statutory_limit_days=20, promised_limit_days=10, handling="承诺件",
-             star_level=3, process_file="five_step.bpmn", conditions=[], materials=[])
+ENTRY = dict(
+    code="BENCH-0001",
+    key="five_step",
+    name="基准事项",
+    department="基准局",
+    type="行政许可",
+    legal_basis=["《行政许可法》"],
+    statutory_limit_days=20,
+    promised_limit_days=10,
+    handling="承诺件",
+    star_level=3,
+    process_file="five_step.bpmn",
+    conditions=[],
+    materials=[],
+)
 
 
 def spiff_rate(cases: int, round_trip: bool) -> float:
@@ -80,8 +93,9 @@ def fresh_engine(url: str) -> Shenpi:
 
 
 def engine_rate(engine: Shenpi, cases: int) -> tuple[float, dict]:
-    firsts = [engine.runtime.start_case("BENCH-0001", {"name": "基准"}, {}, ENGINE)["tasks"][0]["id"]
-              for _ in range(cases)]
+    firsts = [
+        engine.runtime.start_case("BENCH-0001", {"name": "基准"}, {}, ENGINE)["tasks"][0]["id"] for _ in range(cases)
+    ]
     with engine.db.reading() as session:
         trail_before = session.query(TrailEntry).count()
     completions = 0
@@ -95,8 +109,11 @@ def engine_rate(engine: Shenpi, cases: int) -> tuple[float, dict]:
     with engine.db.reading() as session:
         journal = [len(d.delta) for d in session.query(WorkflowJournal)]
         trail_rows = session.query(TrailEntry).count() - trail_before
-    shape = {"journal_bytes": int(statistics.mean(journal)) if journal else 0,
-             "trail_rows": trail_rows / completions, "completions": completions}
+    shape = {
+        "journal_bytes": int(statistics.mean(journal)) if journal else 0,
+        "trail_rows": trail_rows / completions,
+        "completions": completions,
+    }
     return rate, shape
 
 
@@ -111,13 +128,17 @@ def floor_rate(engine: Shenpi, completions: int, shape: dict) -> float:
     cur = dbapi.cursor()
     case_id = 1
     ids = [f"00000000-0000-0000-0000-{i:012d}" for i in range(completions + 1)]
-    q = lambda sql: sql.replace("?", mark)  # noqa: E731
+    q = lambda sql: sql.replace("?", mark)
     if sqlite:
         dbapi.isolation_level = None
-    cur.execute(q("INSERT INTO task_record (id, case_id, element_id, name, lane, department, post, state, created_at, "
-                  "light, escalation_level) VALUES (?, ?, 'Task_X', '步骤', '承办人', '基准局', '承办人', 'open', "
-                  "'2026-01-01 00:00:00', 'none', 0)"),
-                (ids[0], case_id))
+    cur.execute(
+        q(
+            "INSERT INTO task_record (id, case_id, element_id, name, lane, department, post, state, created_at, "
+            "light, escalation_level) VALUES (?, ?, 'Task_X', '步骤', '承办人', '基准局', '承办人', 'open', "
+            "'2026-01-01 00:00:00', 'none', 0)"
+        ),
+        (ids[0], case_id),
+    )
     if not sqlite:
         dbapi.commit()
     started = time.perf_counter()
@@ -125,20 +146,38 @@ def floor_rate(engine: Shenpi, completions: int, shape: dict) -> float:
     for i in range(completions):
         if sqlite:
             cur.execute("BEGIN IMMEDIATE")
-        cur.execute(q("INSERT INTO workflow_journal (case_id, seq, delta) VALUES (?, ?, ?)"), (case_id, position + i, delta))
-        cur.execute(q("UPDATE task_record SET state = 'completed', completed_at = ?, completed_by = 'bench', opinion = '同意' WHERE id = ?"),
-                    ("2026-01-01 00:00:01", ids[i]))
-        cur.execute(q("INSERT INTO task_record (id, case_id, element_id, name, lane, department, post, state, created_at, "
-                      "light, escalation_level) VALUES (?, ?, 'Task_X', '步骤', '承办人', '基准局', '承办人', 'open', "
-                      "'2026-01-01 00:00:00', 'none', 0)"),
-                    (ids[i + 1], case_id))
-        cur.executemany(q("INSERT INTO trail_entry (chain, chain_seq, case_id, task_id, element_id, event, from_state, "
-                          "to_state, actor, at, data_digest, detail, prev_hash, hash) VALUES (?, ?, ?, ?, 'Task_X', 'task', "
-                          "'ready', 'completed', 'bench', '2026-01-01 00:00:01', ?, NULL, ?, ?)"),
-                        [(case_id, position + i * rows_per + k, case_id, ids[i], "d" * 64, "p" * 64, "h" * 64)
-                         for k in range(rows_per)])
-        cur.execute(q("UPDATE case_record SET lock_version = lock_version + 1, trail_seq = ?, trail_hash = ? WHERE id = ?"),
-                    (position + i * rows_per, "h" * 64, case_id))
+        cur.execute(
+            q("INSERT INTO workflow_journal (case_id, seq, delta) VALUES (?, ?, ?)"), (case_id, position + i, delta)
+        )
+        cur.execute(
+            q(
+                "UPDATE task_record SET state = 'completed', completed_at = ?, completed_by = 'bench', opinion = '同意' WHERE id = ?"
+            ),
+            ("2026-01-01 00:00:01", ids[i]),
+        )
+        cur.execute(
+            q(
+                "INSERT INTO task_record (id, case_id, element_id, name, lane, department, post, state, created_at, "
+                "light, escalation_level) VALUES (?, ?, 'Task_X', '步骤', '承办人', '基准局', '承办人', 'open', "
+                "'2026-01-01 00:00:00', 'none', 0)"
+            ),
+            (ids[i + 1], case_id),
+        )
+        cur.executemany(
+            q(
+                "INSERT INTO trail_entry (chain, chain_seq, case_id, task_id, element_id, event, from_state, "
+                "to_state, actor, at, data_digest, detail, prev_hash, hash) VALUES (?, ?, ?, ?, 'Task_X', 'task', "
+                "'ready', 'completed', 'bench', '2026-01-01 00:00:01', ?, NULL, ?, ?)"
+            ),
+            [
+                (case_id, position + i * rows_per + k, case_id, ids[i], "d" * 64, "p" * 64, "h" * 64)
+                for k in range(rows_per)
+            ],
+        )
+        cur.execute(
+            q("UPDATE case_record SET lock_version = lock_version + 1, trail_seq = ?, trail_hash = ? WHERE id = ?"),
+            (position + i * rows_per, "h" * 64, case_id),
+        )
         if sqlite:
             cur.execute("COMMIT")
         else:
@@ -161,7 +200,7 @@ def long_case(engine: Shenpi, loops: int = 100) -> tuple[float, float]:
         costs.append(time.perf_counter() - t)
         task_id = done["next_tasks"][0]["id"] if done["next_tasks"] else None
     early = statistics.median(costs[1:11])
-    late = statistics.median(costs[2 * loops - 10:2 * loops])
+    late = statistics.median(costs[2 * loops - 10 : 2 * loops])
     return early, late
 
 
@@ -170,8 +209,10 @@ def run_database(name: str, url: str, cases: int, naive_rate: float) -> None:
     rate, shape = engine_rate(engine, cases)
     floor = floor_rate(engine, shape["completions"], shape)
     early, late = long_case(engine)
-    print(f"{name}: engine {rate:,.0f} completions/s ({shape['trail_rows']:.1f} trail rows and "
-          f"{shape['journal_bytes']} journal bytes per completion); floor {floor:,.0f}/s")
+    print(
+        f"{name}: engine {rate:,.0f} completions/s ({shape['trail_rows']:.1f} trail rows and "
+        f"{shape['journal_bytes']} journal bytes per completion); floor {floor:,.0f}/s"
+    )
     print(f"{name}: long case: step 2 {early * 1000:.2f} ms, step 200 {late * 1000:.2f} ms, ratio {late / early:.2f}")
     print(f"{name}: engine/naive={rate / naive_rate:.2f} engine/floor={rate / floor:.2f}")
     engine.db.engine.dispose()
@@ -180,20 +221,29 @@ def run_database(name: str, url: str, cases: int, naive_rate: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=400)
-    parser.add_argument("--pg", default=os.environ.get("SHENPI_BENCH_PG_URL", os.environ.get(
-        "SHENPI_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")))
+    parser.add_argument(
+        "--pg",
+        default=os.environ.get(
+            "SHENPI_BENCH_PG_URL",
+            os.environ.get("SHENPI_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
+        ),
+    )
     parser.add_argument("--no-pg", action="store_true")
     args = parser.parse_args()
-    print(f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     naive_rate = spiff_rate(args.cases, round_trip=True)
     print(f"naive: {naive_rate:,.0f} completions/s (full JSON round-trip per step, in memory)")
-    print(f"in-memory SpiffWorkflow, cached spec, no persistence: {spiff_rate(args.cases, round_trip=False):,.0f} completions/s")
+    print(
+        f"in-memory SpiffWorkflow, cached spec, no persistence: {spiff_rate(args.cases, round_trip=False):,.0f} completions/s"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         run_database("sqlite", f"sqlite:///{tmp}/bench.db", args.cases, naive_rate)
     if not args.no_pg:
         try:
             run_database("postgresql", args.pg, args.cases, naive_rate)
-        except Exception as exc:  # noqa: BLE001 - report and go on: PostgreSQL is optional on a laptop
+        except Exception as exc:
             print(f"postgresql: skipped ({exc.__class__.__name__}: {str(exc).splitlines()[0]})")
 
 

@@ -9,6 +9,7 @@ cases spread over the departments and November 2026 (90 % ended in the month, a 
 one completed task per case over 10 officials per department, ratings for 30 % of the cases, signals for 2 %,
 complaints and supervision items. Then ``PerformanceService.evaluate`` runs ``--runs`` times on a clock in December.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,7 +32,7 @@ from engine.supervision.report_access import ReportAccessLog  # noqa: E402
 
 SCHEMA = "bench_report"
 MONTH = "2026-11"
-START = "2026-11-01 00:00:00+08"   # the month, Beijing time
+START = "2026-11-01 00:00:00+08"  # the month, Beijing time
 
 FILL = [
     """INSERT INTO department (id, name, level)
@@ -97,14 +98,15 @@ def build(engine: sa.Engine, cases: int, departments: int) -> dict:
     indexes = [index for table in Base.metadata.sorted_tables for index in table.indexes]
     timings = {}
     with engine.begin() as conn:
-        conn.execute(sa.text("SET LOCAL session_replication_role = replica"))   # generated rows: no FK triggers
-        for index in indexes:   # bulk loading is faster with the indexes built afterwards
+        conn.execute(sa.text("SET LOCAL session_replication_role = replica"))  # generated rows: no FK triggers
+        for index in indexes:  # bulk loading is faster with the indexes built afterwards
             index.drop(conn)
         for statement in FILL:
             started = time.perf_counter()
             conn.execute(sa.text(statement), {"cases": cases, "departments": departments, "start": START})
-            timings[statement.split()[2] if statement.startswith("INSERT") else statement] = \
+            timings[statement.split()[2] if statement.startswith("INSERT") else statement] = (
                 time.perf_counter() - started
+            )
         started = time.perf_counter()
         for index in indexes:
             index.create(conn)
@@ -112,16 +114,28 @@ def build(engine: sa.Engine, cases: int, departments: int) -> dict:
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(sa.text("VACUUM ANALYZE"))
     with engine.connect() as conn:
-        counts = {table: conn.scalar(sa.text(f"SELECT count(*) FROM {table}")) for table in
-                  ("case_record", "task_record", "service_rating", "violation_signal", "complaint",
-                   "supervision_item", "matter")}
+        counts = {
+            table: conn.scalar(sa.text(f"SELECT count(*) FROM {table}"))
+            for table in (
+                "case_record",
+                "task_record",
+                "service_rating",
+                "violation_signal",
+                "complaint",
+                "supervision_item",
+                "matter",
+            )
+        }
     return {"counts": counts, "timings": timings}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("url", nargs="?", default=os.environ.get(
-        "SHENPI_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
+    parser.add_argument(
+        "url",
+        nargs="?",
+        default=os.environ.get("SHENPI_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
+    )
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--departments", type=int, default=40)
     parser.add_argument("--runs", type=int, default=3)
@@ -132,8 +146,10 @@ def main() -> None:
         started = time.perf_counter()
         built = build(engine, args.cases, args.departments)
         print("insert seconds: " + ", ".join(f"{table} {sec:.1f}" for table, sec in built["timings"].items()))
-        print(f"built in {time.perf_counter() - started:.1f} s: "
-              + ", ".join(f"{table} {count:,}" for table, count in built["counts"].items()))
+        print(
+            f"built in {time.perf_counter() - started:.1f} s: "
+            + ", ".join(f"{table} {count:,}" for table, count in built["counts"].items())
+        )
         clock = FixedClock(dt.datetime(2026, 12, 2, 9, 0, tzinfo=SHANGHAI))
         service = PerformanceService(Database(engine=engine), clock, ReportAccessLog(Database(engine=engine), clock))
         seconds = []
@@ -142,10 +158,14 @@ def main() -> None:
             result = service.evaluate(MONTH)
             seconds.append(time.perf_counter() - started)
         ended = sum(d["indicators"]["cases_ended"] for d in result["departments"])
-        print(f"evaluate({MONTH}): {len(result['departments'])} departments, {len(result['officials'])} officials, "
-              f"{ended:,} cases ended in the month")
-        print(f"seconds: best {min(seconds):.2f}, median {statistics.median(seconds):.2f} over {args.runs} runs "
-              f"(target 5.00) — {'OK' if min(seconds) <= 5 else 'TOO SLOW'}; load average {os.getloadavg()[0]:.1f}")
+        print(
+            f"evaluate({MONTH}): {len(result['departments'])} departments, {len(result['officials'])} officials, "
+            f"{ended:,} cases ended in the month"
+        )
+        print(
+            f"seconds: best {min(seconds):.2f}, median {statistics.median(seconds):.2f} over {args.runs} runs "
+            f"(target 5.00) — {'OK' if min(seconds) <= 5 else 'TOO SLOW'}; load average {os.getloadavg()[0]:.1f}"
+        )
         top = result["departments"][0]
         print(f"first place: {top['name']} {top['score']} {top['indicators']}")
     finally:

@@ -13,6 +13,7 @@ checkpoint  one run that signs every chain's head (the first run on an existing 
 Drops and recreates the tables of the database it is given (SQLite in a temporary folder; PostgreSQL only with
 --pg, which must name a database of its own).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,7 +33,7 @@ from engine.kernel.db import Base, Database  # noqa: E402
 from engine.models import Case, Matter, ProcessDefinition  # noqa: E402
 from engine.trail import chain as trail  # noqa: E402
 
-NOW = dt.datetime(2026, 11, 23, 1, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 1, 0, tzinfo=dt.UTC)
 KEY = "bench-key-" + "0" * 32
 
 
@@ -62,25 +63,64 @@ def build(database: Database, cases: int, rows: int) -> None:
     """``cases`` cases, each a case_started row and a chain of ``rows`` rows, through trail.append."""
     case_table = Case.__table__
     with database.transaction() as session:
-        session.execute(ProcessDefinition.__table__.insert().values(
-            id=1, key="bench", version=1, name="基准流程", content_hash="0" * 64, filename="bench.bpmn",
-            xml="<definitions/>", deployed_at=NOW))
-        session.execute(Matter.__table__.insert().values(
-            code="BENCH", key="bench", name="基准事项", department="基准局", matter_type="行政许可",
-            statutory_limit_days=20, promised_limit_days=10, star_level=3, handling="承诺件", process_key="bench",
-            published=True, entry={}))
+        session.execute(
+            ProcessDefinition.__table__.insert().values(
+                id=1,
+                key="bench",
+                version=1,
+                name="基准流程",
+                content_hash="0" * 64,
+                filename="bench.bpmn",
+                xml="<definitions/>",
+                deployed_at=NOW,
+            )
+        )
+        session.execute(
+            Matter.__table__.insert().values(
+                code="BENCH",
+                key="bench",
+                name="基准事项",
+                department="基准局",
+                matter_type="行政许可",
+                statutory_limit_days=20,
+                promised_limit_days=10,
+                star_level=3,
+                handling="承诺件",
+                process_key="bench",
+                published=True,
+                entry={},
+            )
+        )
     for first in range(1, cases + 1, 500):
         with database.connect() as connection:
             for case_id in range(first, min(first + 500, cases + 1)):
-                connection.execute(case_table.insert().values(
-                    id=case_id, number=f"B{case_id:08d}", matter_code="BENCH", department="基准局", definition_id=1,
-                    applicant="{}", status="running", created_at=NOW, lock_version=1, trail_seq=0, trail_hash=""))
+                connection.execute(
+                    case_table.insert().values(
+                        id=case_id,
+                        number=f"B{case_id:08d}",
+                        matter_code="BENCH",
+                        department="基准局",
+                        definition_id=1,
+                        applicant="{}",
+                        status="running",
+                        created_at=NOW,
+                        lock_version=1,
+                        trail_seq=0,
+                        trail_hash="",
+                    )
+                )
                 head = trail.append(connection, [trail.event("case_started", NOW, case_id=case_id)], None)
-                position, last = trail.append(connection, [
-                    trail.event("task", NOW, case_id=case_id, task_id=f"t{k}", to_state="completed")
-                    for k in range(rows)], head)
-                connection.execute(case_table.update().where(case_table.c.id == case_id)
-                                   .values(trail_seq=position, trail_hash=last))
+                position, last = trail.append(
+                    connection,
+                    [
+                        trail.event("task", NOW, case_id=case_id, task_id=f"t{k}", to_state="completed")
+                        for k in range(rows)
+                    ],
+                    head,
+                )
+                connection.execute(
+                    case_table.update().where(case_table.c.id == case_id).values(trail_seq=position, trail_hash=last)
+                )
 
 
 def run(name: str, url: str, cases: int, rows: int) -> None:
@@ -93,7 +133,7 @@ def run(name: str, url: str, cases: int, rows: int) -> None:
     print(f"{name}: built {cases:,} chains of {rows} rows in {time.perf_counter() - started:.1f} s")
     try:
         from engine.trail.checkpoints import TrailCheckpoints
-    except ImportError:   # a build before the checkpoints
+    except ImportError:  # a build before the checkpoints
         return
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "trail-checkpoints.jsonl"
@@ -103,24 +143,32 @@ def run(name: str, url: str, cases: int, rows: int) -> None:
         started = time.perf_counter()
         result = plain.verify()
         took = time.perf_counter() - started
-        print(f"{name}: verify, chains only: {result.checked:,} rows in {took:.2f} s "
-              f"({result.checked / took:,.0f} rows/s), ok={result.ok}")
+        print(
+            f"{name}: verify, chains only: {result.checked:,} rows in {took:.2f} s "
+            f"({result.checked / took:,.0f} rows/s), ok={result.ok}"
+        )
         started = time.perf_counter()
         first = checkpoints.checkpoint()
         took = time.perf_counter() - started
-        print(f"{name}: first checkpoint: {first.heads:,} heads in {len(first.lines)} lines, {took:.2f} s; "
-              f"file {path.stat().st_size / 1e6:.1f} MB")
+        print(
+            f"{name}: first checkpoint: {first.heads:,} heads in {len(first.lines)} lines, {took:.2f} s; "
+            f"file {path.stat().st_size / 1e6:.1f} MB"
+        )
         for which in ("right after", "three intervals later"):
             started = time.perf_counter()
             again = checkpoints.checkpoint()
-            print(f"{name}: checkpoint {which}, nothing moved: {len(again.lines)} lines, "
-                  f"{(time.perf_counter() - started) * 1000:.1f} ms")
+            print(
+                f"{name}: checkpoint {which}, nothing moved: {len(again.lines)} lines, "
+                f"{(time.perf_counter() - started) * 1000:.1f} ms"
+            )
             clock.advance(seconds=900)
         started = time.perf_counter()
         result = checkpoints.verify()
         took = time.perf_counter() - started
-        print(f"{name}: verify against the checkpoints: {result.checked:,} rows, {result.anchored:,} heads in "
-              f"{took:.2f} s ({result.checked / took:,.0f} rows/s), ok={result.ok}")
+        print(
+            f"{name}: verify against the checkpoints: {result.checked:,} rows, {result.anchored:,} heads in "
+            f"{took:.2f} s ({result.checked / took:,.0f} rows/s), ok={result.ok}"
+        )
 
 
 def main() -> None:

@@ -2,12 +2,13 @@
 
 Seeding goes through the engine's services only, as the engine (``ENGINE``, an administrator) or as the demo's
 own accounts, so every unit and account it creates has its trail row like any administrator's change."""
+
 from __future__ import annotations
 
 from engine.identity import ADMIN, APPLICANT, ENGINE, HEAD_POST, MONITOR, OFFICIAL, SUPERVISOR
 
 PROVINCE, CITY, DISTRICT = "410000", "410100", "410104"
-DEMO_PASSWORD = "shenpi-demo-2026"   # every demo account's password; printed by `shenpi demo`
+DEMO_PASSWORD = "shenpi-demo-2026"  # every demo account's password; printed by `shenpi demo`
 HIERARCHY = [
     (PROVINCE, "河南省人民政府", "province", None),
     (CITY, "郑州市人民政府", "city", PROVINCE),
@@ -17,8 +18,9 @@ HIERARCHY = [
     ("410100-JC", "郑州市监察局", "city", CITY),
     ("410104-JC", "管城回族区监察局", "district", DISTRICT),
 ]
-STAFF = [   # (user id, name, roles, unit): the accounts that are not a department's officials
-    ("admin", "系统管理员", [ADMIN], DISTRICT), ("supervisor", "电子监察员", [SUPERVISOR], "410100-JC"),
+STAFF = [  # (user id, name, roles, unit): the accounts that are not a department's officials
+    ("admin", "系统管理员", [ADMIN], DISTRICT),
+    ("supervisor", "电子监察员", [SUPERVISOR], "410100-JC"),
     ("monitor", "系统监管员", [MONITOR], "410100-JC"),
     ("district_supervisor", "区电子监察员", [SUPERVISOR], "410104-JC"),
     ("applicant", "张三", [APPLICANT], None),
@@ -45,8 +47,16 @@ def seed_people(engine) -> list[str]:
         for suffix, person, extra, backup in (("a", "甲", [HEAD_POST], "b"), ("b", "乙", [], "a")):
             user_id, backup_id = f"d{index:02d}{suffix}", f"d{index:02d}{backup}"
             if user_id not in accounts:
-                new.append({"id": user_id, "name": f"{department}工作人员{person}", "department": code,
-                            "posts": posts + extra, "roles": [OFFICIAL], "backup": backup_id})
+                new.append(
+                    {
+                        "id": user_id,
+                        "name": f"{department}工作人员{person}",
+                        "department": code,
+                        "posts": posts + extra,
+                        "roles": [OFFICIAL],
+                        "backup": backup_id,
+                    }
+                )
             elif accounts[user_id]["backup"] is None:
                 backups.append((accounts[user_id], backup_id))
     for user_id, name, roles, department in STAFF:
@@ -54,17 +64,28 @@ def seed_people(engine) -> list[str]:
             new.append({"id": user_id, "name": name, "department": department, "posts": [], "roles": roles})
     if new:
         engine.accounts.create_many(new, DEMO_PASSWORD, ENGINE)
-    for user, backup_id in backups:     # officials an earlier build made without their AB岗
-        engine.accounts.update(user["id"], {
-            "name": user["name"], "department": user["department_id"], "posts": user["posts"],
-            "roles": user["roles"], "phone": user["phone"], "email": user["email"], "backup": backup_id}, ENGINE)
+    for user, backup_id in backups:  # officials an earlier build made without their AB岗
+        engine.accounts.update(
+            user["id"],
+            {
+                "name": user["name"],
+                "department": user["department_id"],
+                "posts": user["posts"],
+                "roles": user["roles"],
+                "phone": user["phone"],
+                "email": user["email"],
+                "backup": backup_id,
+            },
+            ENGINE,
+        )
     engine.accounts.set_missing_passwords([u for u in accounts if _is_demo_account(u)], DEMO_PASSWORD, ENGINE)
     return [row["id"] for row in new]
 
 
 def _is_demo_account(user_id: str) -> bool:
     return user_id in {row[0] for row in STAFF} or (
-        len(user_id) == 4 and user_id[0] == "d" and user_id[1:3].isdigit() and user_id[3] in "ab")
+        len(user_id) == 4 and user_id[0] == "d" and user_id[1:3].isdigit() and user_id[3] in "ab"
+    )
 
 
 def answers(form, verdict: str = "approve", signers=None) -> dict:
@@ -90,8 +111,9 @@ def drive(engine, case_id: int, steps: int | None = None, verdict: str = "approv
         task = tasks[0]
         case = engine.runtime.get_case(case_id, ENGINE)
         form = engine.repository.form(case["process"]["id"], task["element"])
-        engine.tasks.complete(task["id"], ENGINE, answers(form, verdict, signers),
-                              "同意。" if verdict == "approve" else "不符合条件。")
+        engine.tasks.complete(
+            task["id"], ENGINE, answers(form, verdict, signers), "同意。" if verdict == "approve" else "不符合条件。"
+        )
         done += 1
     return done
 
@@ -105,8 +127,15 @@ def seed_cases(engine) -> list[int]:
     names = ["李明", "王芳", "赵强", "刘洋", "陈静", "杨帆", "黄磊", "周婷", "吴军", "郑华"]
     for index, matter in enumerate(matters):
         case = engine.runtime.start_case(
-            matter["code"], {"name": names[index % len(names)], "id_number": f"41010419800101{index:04d}",
-                             "phone": f"1380371{index:04d}"}, {"channel": "online"}, applicant)
+            matter["code"],
+            {
+                "name": names[index % len(names)],
+                "id_number": f"41010419800101{index:04d}",
+                "phone": f"1380371{index:04d}",
+            },
+            {"channel": "online"},
+            applicant,
+        )
         started.append(case["id"])
         plan = index % 4
         if plan == 1:
@@ -117,7 +146,7 @@ def seed_cases(engine) -> list[int]:
             drive(engine, case["id"], verdict="deny", signers=["d01a", "d01b", "d02a"])
     seed_supervision_items(engine, started)
     seed_complaints(engine, started)
-    if started:     # a fee charged on a free matter: a red correction signal (Art. 12) for the signal pages
+    if started:  # a fee charged on a free matter: a red correction signal (Art. 12) for the signal pages
         engine.violations.fees.record(started[0], "工本费", 10, ENGINE)
     return started
 
@@ -132,9 +161,12 @@ def seed_supervision_items(engine, case_ids: list[int]) -> list[int]:
             running.append(case)
             if len(running) == 2:
                 break
-    opened = [engine.supervision.open_overdue_step(case["id"], supervisor,
-                                                   f"办件 {case['number']} 的受理环节已超过环节时限")["id"]
-              for case in running]
+    opened = [
+        engine.supervision.open_overdue_step(case["id"], supervisor, f"办件 {case['number']} 的受理环节已超过环节时限")[
+            "id"
+        ]
+        for case in running
+    ]
     if opened:
         engine.supervision.send_notice(opened[-1], supervisor, "请于三个工作日内说明超期原因，并报送整改措施。")
     return opened
@@ -144,13 +176,20 @@ def seed_complaints(engine, case_ids: list[int]) -> None:
     """Three complaints for the complaint pages: just filed (anonymous), given first feedback, and forwarded."""
     applicant, supervisor = engine.identity.actor("applicant"), engine.identity.actor("supervisor")
     departments = engine.feedback.departments()
-    engine.feedback.complain(None, "窗口排队时间过长", "上午排队两个小时仍未办理。", anonymous=True,
-                             department=departments[0] if departments else None)
+    engine.feedback.complain(
+        None,
+        "窗口排队时间过长",
+        "上午排队两个小时仍未办理。",
+        anonymous=True,
+        department=departments[0] if departments else None,
+    )
     if not case_ids:
         return
     ids = []
-    for subject, content in (("办理进度慢", "承诺时限将到，仍未收到任何通知。"),
-                             ("多次要求补充材料", "同一材料被要求提交了两次。")):
+    for subject, content in (
+        ("办理进度慢", "承诺时限将到，仍未收到任何通知。"),
+        ("多次要求补充材料", "同一材料被要求提交了两次。"),
+    ):
         filed = engine.feedback.complain(applicant, subject, content, anonymous=False, case_id=case_ids[0])
         ids.append(next(c["id"] for c in engine.complaints.list(supervisor) if c["number"] == filed["number"]))
     engine.complaints.give_feedback(ids[0], supervisor, "已收到您的投诉，正在核实。")

@@ -4,6 +4,7 @@ The web application, the Celery worker, the CLI, the demo and the benchmarks all
 only store what their constructors are given; the hooks they offer run because ``wiring`` below lists them, in
 the order written there.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -21,22 +22,31 @@ from .definitions import ProcessOverview, RepositoryService, make_script_engine
 from .exchange import ExternalCaseService, OutboxService
 from .identity import IdentityService
 from .kernel import Clock, Database
-from .kernel.db import Executor
 from .kernel.clock import route_spiff_timers
+from .kernel.db import Executor
 from .notices import NoticeDeliveries, NotificationSettings, make_gateway
 from .notices import triggers as notice_triggers
 from .organisation import AccountService, OrganisationService
 from .performance import PerformanceService
 from .public import ApplicantCases, FeedbackService, HallBoard, SmsRating
 from .runtime import (
-    CaseClockService, CaseService, CaseStepper, DeadlineRecount, Escalator, FlowOperations, JointSignOff,
-    StepContext, TaskOperations, TaskService, WorkflowStore,
+    CaseClockService,
+    CaseService,
+    CaseStepper,
+    DeadlineRecount,
+    Escalator,
+    FlowOperations,
+    JointSignOff,
+    StepContext,
+    TaskOperations,
+    TaskService,
+    WorkflowStore,
 )
 from .runtime.wiring import StepHook, TrailObserver, Transition, Wiring
 from .supervision import ReportAccessLog, SupervisionService
-from .trail.checkpoints import TrailCheckpoints
 from .trail import chain as trail
 from .trail.chain import TrailRow
+from .trail.checkpoints import TrailCheckpoints
 from .violations import Violations
 from .worklists import CaseFlow, CaseSearch, HistoryService, InboxService
 
@@ -48,8 +58,9 @@ class Shenpi:
     """The engine: every service, built and wired once. ``clock`` is this engine's own (the system clock unless
     given); another engine in the same process keeps its own."""
 
-    def __init__(self, settings: Settings | None = None, database: Database | None = None,
-                 clock: Clock | None = None) -> None:
+    def __init__(
+        self, settings: Settings | None = None, database: Database | None = None, clock: Clock | None = None
+    ) -> None:
         self.settings = settings or Settings()
         self.db = database or Database(self.settings.database_url)
         self.clock = clock or Clock()
@@ -60,8 +71,9 @@ class Shenpi:
         self.calendar = CalendarService(db, now, self.settings.office_hours)
         self.processes = ProcessOverview(db)
         # runtime
-        self.store = WorkflowStore(self.repository, make_script_engine(self.calendar.timer_functions()),
-                                   self.settings.workflow_cache_size)
+        self.store = WorkflowStore(
+            self.repository, make_script_engine(self.calendar.timer_functions()), self.settings.workflow_cache_size
+        )
         self.stepper = CaseStepper(db, self.store, now, self.calendar.calendar)
         self.case_clock = CaseClockService(db, now, self.calendar, self.stepper)
         self.recount = DeadlineRecount(db, now, self.calendar, self.stepper)
@@ -79,9 +91,13 @@ class Shenpi:
         self.accounts = AccountService(db, now, self.identity, self.repository)
         self.catalogue = CatalogueService(db, now, self.repository)
         self.catalogue_bulk = CatalogueBulk(db, now, self.catalogue)
-        self.trail_checkpoints = TrailCheckpoints(db, now, self.settings.trail_key.get_secret_value(),
-                                                  self.settings.trail_checkpoint_file,
-                                                  self.settings.trail_checkpoint_interval_seconds)
+        self.trail_checkpoints = TrailCheckpoints(
+            db,
+            now,
+            self.settings.trail_key.get_secret_value(),
+            self.settings.trail_checkpoint_file,
+            self.settings.trail_checkpoint_interval_seconds,
+        )
         self.history = HistoryService(db, self.trail_checkpoints)
         self.inbox = InboxService(db, now, self.calendar)
         self.case_search = CaseSearch(db)
@@ -104,7 +120,7 @@ class Shenpi:
         self.performance = PerformanceService(db, now, self.report_access)
         # integrations
         self.external_cases = ExternalCaseService(db, now, self.calendar, self.repository)
-        self.outbox = OutboxService(db, now, self.settings)   # upward reporting (integrations/upward)
+        self.outbox = OutboxService(db, now, self.settings)  # upward reporting (integrations/upward)
         self.wire()
 
     def wire(self, timer_queue: TimerQueue | None = None, horizon: _dt.timedelta | None = None) -> Wiring:
@@ -118,10 +134,13 @@ class Shenpi:
 
     def sweep(self, as_of: _dt.datetime | None = None) -> dict[str, Any]:
         """Fire due timers and re-evaluate due lights: what Celery beat runs periodically."""
-        return {"timers": self.runtime.fire_due_timers(as_of), "lights": self.case_clock.refresh_lights(as_of),
-                "supervision_items": self.supervision.sweep(as_of),
-                "complaints": self.complaints.sweep(as_of),
-                "signals": self.violations.sweep.sweep(as_of)}
+        return {
+            "timers": self.runtime.fire_due_timers(as_of),
+            "lights": self.case_clock.refresh_lights(as_of),
+            "supervision_items": self.supervision.sweep(as_of),
+            "complaints": self.complaints.sweep(as_of),
+            "signals": self.violations.sweep.sweep(as_of),
+        }
 
     def init_db(self, create_tables: bool = True) -> None:
         """Create the tables (unless the schema is managed by migrations) and the trail's head row; idempotent."""
@@ -135,31 +154,31 @@ class Shenpi:
 def wiring(engine: Shenpi, queue_timers: StepHook | None = None) -> Wiring:
     """THE table: what runs on each event, in this order."""
     return Wiring(
-        step=(                                        # every step, before it is written
-            engine.case_clock.on_step,                # the acceptance step starts the case clock
-            engine.escalator.on_step,                 # a step's limit timer fired: escalate the open steps
-            engine.violations.hooks.on_step,          # procedure run on a withdrawn/changed matter; late forwarding
-            *((queue_timers,) if queue_timers else ()),   # timers due before the next sweep go to Celery
+        step=(  # every step, before it is written
+            engine.case_clock.on_step,  # the acceptance step starts the case clock
+            engine.escalator.on_step,  # a step's limit timer fired: escalate the open steps
+            engine.violations.hooks.on_step,  # procedure run on a withdrawn/changed matter; late forwarding
+            *((queue_timers,) if queue_timers else ()),  # timers due before the next sweep go to Celery
         ),
-        end=(                                         # a step that ends the case
-            engine.documents.licence_on_approval,     # an approval issues the electronic licence
-            engine.sms_rating.on_case_end,            # the applicant is invited to rate by SMS (after commit)
-            notice_triggers.on_case_end,              # the applicant is told the decision
-            engine.violations.hooks.on_end,           # decision late, refusal without reasons
+        end=(  # a step that ends the case
+            engine.documents.licence_on_approval,  # an approval issues the electronic licence
+            engine.sms_rating.on_case_end,  # the applicant is invited to rate by SMS (after commit)
+            notice_triggers.on_case_end,  # the applicant is told the decision
+            engine.violations.hooks.on_end,  # decision late, refusal without reasons
         ),
-        supplement=(                                  # a later 补正 notice on the same case
-            engine.violations.hooks.on_supplement_notice,   # repeated supplement notice
+        supplement=(  # a later 补正 notice on the same case
+            engine.violations.hooks.on_supplement_notice,  # repeated supplement notice
         ),
-        trail=engine.outbox.trail_observers,          # every trail append: upward-reporting records
-        imported=(                                    # an official calendar arrangement was imported
-            engine.recount.run,                       # every open provisional limit counted again (a step per case)
+        trail=engine.outbox.trail_observers,  # every trail append: upward-reporting records
+        imported=(  # an official calendar arrangement was imported
+            engine.recount.run,  # every open provisional limit counted again (a step per case)
         ),
-        recount=(                                     # ... and, in one transaction, those outside cases' steps
-            engine.supervision.recount_provisional,   # 督办 investigation limits
-            engine.complaints.recount_provisional,    # complaints' acceptance and result limits
-            engine.violations.signals.recount_provisional,   # yellow signals' correction limits
+        recount=(  # ... and, in one transaction, those outside cases' steps
+            engine.supervision.recount_provisional,  # 督办 investigation limits
+            engine.complaints.recount_provisional,  # complaints' acceptance and result limits
+            engine.violations.signals.recount_provisional,  # yellow signals' correction limits
         ),
-        checkpoint=engine.outbox.checkpoint_observers,   # every signed trail checkpoint: reported upward too
+        checkpoint=engine.outbox.checkpoint_observers,  # every signed trail checkpoint: reported upward too
     )
 
 

@@ -3,9 +3,8 @@
 A value that does not fit its setting fails at once with :class:`InvalidSettings`, naming the variable and what
 it expects. Keywords given to ``Settings(...)`` win over the environment; ``settings.model_copy(update={...})``
 makes a changed copy."""
-from __future__ import annotations
 
-from typing import Any
+from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
@@ -34,8 +33,9 @@ def _variable(name: str) -> AliasChoices:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, validate_by_name=True,
-                                      validate_by_alias=True, extra="forbid")
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, frozen=True, validate_by_name=True, validate_by_alias=True, extra="forbid"
+    )
 
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'instance' / 'shenpi.db'}"
     broker_url: str = f"filesystem://{PROJECT_ROOT / 'instance' / 'broker'}"
@@ -75,8 +75,8 @@ class Settings(BaseSettings):
     upward_url: str = ""
     upward_platform_code: str = "shenpi"
     upward_region: str = ""
-    upward_secret: str = ""   # HMAC-SHA256 key of the body
-    upward_token: str = ""    # or a bearer token
+    upward_secret: str = ""  # HMAC-SHA256 key of the body
+    upward_token: str = ""  # or a bearer token
     upward_batch_size: int = Field(500, ge=1)
     upward_interval_seconds: float = Field(60.0, gt=0, validation_alias=_variable("UPWARD_INTERVAL"))
     upward_timeout_seconds: float = Field(10.0, gt=0, validation_alias=_variable("UPWARD_TIMEOUT"))
@@ -87,15 +87,18 @@ class Settings(BaseSettings):
     # off), the append-only file they go to, and the seconds between the beat's runs.
     trail_key: SecretStr = SecretStr("")
     trail_checkpoint_file: Path = PROJECT_ROOT / "instance" / "trail-checkpoints.jsonl"
-    trail_checkpoint_interval_seconds: float = Field(300.0, gt=0,
-                                                     validation_alias=_variable("TRAIL_CHECKPOINT_INTERVAL"))
+    trail_checkpoint_interval_seconds: float = Field(
+        300.0, gt=0, validation_alias=_variable("TRAIL_CHECKPOINT_INTERVAL")
+    )
 
     @field_validator("trail_key")
     @classmethod
     def _long_enough(cls, key: SecretStr) -> SecretStr:
         if 0 < len(key.get_secret_value()) < TRAIL_KEY_MIN_LENGTH:
-            raise ValueError(f"must be empty (checkpoints off) or at least {TRAIL_KEY_MIN_LENGTH} characters, "
-                             f"e.g. `openssl rand -hex 32`")
+            raise ValueError(
+                f"must be empty (checkpoints off) or at least {TRAIL_KEY_MIN_LENGTH} characters, "
+                f"e.g. `openssl rand -hex 32`"
+            )
         return key
 
     def __init__(self, **values: Any) -> None:
@@ -123,13 +126,14 @@ def _explain(exc: ValidationError, given: set[str]) -> list[Message]:
     problems = []
     for error in exc.errors(include_url=False):
         field = str(error["loc"][0]) if error["loc"] else ""
-        if field not in Settings.model_fields:   # reported under the variable's own name
+        if field not in Settings.model_fields:  # reported under the variable's own name
             field = next((name for name in Settings.model_fields if variable_name(name) == field), field)
-        value = "'…'" if field in SECRETS else repr(error["input"])   # a secret is never printed
+        value = "'…'" if field in SECRETS else repr(error["input"])  # a secret is never printed
         problem = error["msg"].lower()
         if field in given:
             problems.append(Message("setting_keyword_refused", setting=field, value=value, problem=problem))
         else:
-            problems.append(Message("setting_variable_refused", variable=variable_name(field), value=value,
-                                    problem=problem))
+            problems.append(
+                Message("setting_variable_refused", variable=variable_name(field), value=value, problem=problem)
+            )
     return problems

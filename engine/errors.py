@@ -15,10 +15,11 @@ Adding a refusal: raise ``InvalidInput("new_reason", field=..., name=...)``, add
 %(name)s ..."`` to ``MESSAGES``, run ``make translations`` and translate the new entry in
 ``web/translations/zh/LC_MESSAGES/engine.po`` (``tests/unit/test_error_messages.py`` checks every reason).
 """
+
 from __future__ import annotations
 
-from collections.abc import Callable
 import datetime as _dt
+from collections.abc import Callable
 from typing import Any
 
 # Params that are also top-level keys of the API's error body (as they were before reasons existed); the other
@@ -36,6 +37,7 @@ def english(reason: str, params: dict[str, Any]) -> str:
 
 def fill(template: str, params: dict[str, Any], separator: str, shown: Callable[[Any], str] = str) -> str:
     """``template % params`` with lists joined by ``separator`` and every value passed through ``shown``."""
+
     def value(v: Any) -> str:
         if isinstance(v, (list, tuple, set, frozenset)):
             return separator.join(value(item) for item in v)
@@ -99,8 +101,12 @@ class EngineError(Exception):
 
     def to_dict(self) -> dict[str, Any]:
         """The API's error body with the English message (the web layer words it for the reader)."""
-        body = {"code": self.code, "reason": self.reason, "message": str(self.message),
-                **{k: plain(v) for k, v in self.details.items()}}
+        body = {
+            "code": self.code,
+            "reason": self.reason,
+            "message": str(self.message),
+            **{k: plain(v) for k, v in self.details.items()},
+        }
         params = {k: plain(v) for k, v in self.params.items() if k not in DETAIL_KEYS}
         if params:
             body["params"] = params
@@ -174,11 +180,13 @@ MESSAGES: dict[str, str] = {
     "case_of_another_unit": "this case belongs to another unit",
     "case_of_another_applicant": "this case belongs to another applicant",
     "user_not_found": "user %(user)s does not exist",
-    "absence_period_invalid": ("an absence needs a start and an end, the end after the start (leave both empty to "
-                               "cancel it)"),
+    "absence_period_invalid": (
+        "an absence needs a start and an end, the end after the start (leave both empty to cancel it)"
+    ),
     "absence_not_allowed": "only the official or an administrator may record an absence",
-    "absence_without_backup": ("%(name)s has no backup official: nobody would act meanwhile, so no absence can be "
-                               "recorded"),
+    "absence_without_backup": (
+        "%(name)s has no backup official: nobody would act meanwhile, so no absence can be recorded"
+    ),
     "password_not_allowed": "only the user or an administrator may set a password",
     "login_failed": "wrong user name or password",
     "username_format": "a user name must have 3–64 letters, digits or ._-@",
@@ -187,15 +195,15 @@ MESSAGES: dict[str, str] = {
     "token_invalid": "invalid or revoked token",
     "task_assigned_to_other": "this task is assigned to %(assignee)s",
     "task_of_another_department": "this task belongs to another department or post",
-
     # runtime
     "matter_not_published": "matter %(matter)s is not in the published catalogue",
     "process_could_not_start": "the process could not start: %(detail)s",
     "not_one_of": "%(field)s must be one of %(allowed)s",
     "termination_reason_required": "a reason is required to terminate a case",
     "terminate_not_allowed": "only the responsible department may terminate this case",
-    "case_handled_elsewhere": ("case %(case)s is handled in another system (reported by data exchange); it has no "
-                               "workflow here"),
+    "case_handled_elsewhere": (
+        "case %(case)s is handled in another system (reported by data exchange); it has no workflow here"
+    ),
     "task_not_found": "task %(task)s does not exist",
     "task_not_open": "task %(task)s is no longer open",
     "official_id_required": "name the official by user id",
@@ -228,14 +236,18 @@ MESSAGES: dict[str, str] = {
     "step_not_withdrawable": "this step can no longer be withdrawn",
     "later_step_completed": "a later step has already been completed",
     "next_step_started": "the next step has already been started",
-    "step_not_reachable": ("step %(step)s is neither an earlier step of this case nor one the flow can reach from "
-                           "%(current)s"),
-    "jump_needs_decision": ("cannot jump past %(step)s: the flow after it needs a decision only that step can give "
-                            "(%(detail)s)"),
-    "step_not_ahead": ("step %(step)s cannot be reached from %(current)s: the flow took another way or waits for "
-                       "other branches"),
-    "jump_not_allowed": ("only a supervisor overseeing this department, or an administrator, may move a case to "
-                         "another step"),
+    "step_not_reachable": (
+        "step %(step)s is neither an earlier step of this case nor one the flow can reach from %(current)s"
+    ),
+    "jump_needs_decision": (
+        "cannot jump past %(step)s: the flow after it needs a decision only that step can give (%(detail)s)"
+    ),
+    "step_not_ahead": (
+        "step %(step)s cannot be reached from %(current)s: the flow took another way or waits for other branches"
+    ),
+    "jump_not_allowed": (
+        "only a supervisor overseeing this department, or an administrator, may move a case to another step"
+    ),
     "step_not_open": "this step is no longer open",
     "no_step_to_return_to": "no earlier completed step %(step)s to return to",
     "signers_not_allowed": "only the head of the step's department may change its signers",
@@ -251,12 +263,11 @@ MESSAGES: dict[str, str] = {
     "step_could_not_complete": "the step could not be completed with this data: %(detail)s",
     "form_invalid": "the form has errors: %(labels)s",
     "accounts_inactive": "no such account or deactivated: %(accounts)s",
-    "post_reference_format": "%(field)s must name a department and post as \"department/post\"",
+    "post_reference_format": '%(field)s must name a department and post as "department/post"',
     "post_vacant": "nobody holds the post %(post)s in %(department)s",
     "escalation_not_a_table": "%(source)s: escalation must be a table",
     "escalation_auto_approve": "%(source)s: automatic approval of overdue steps is not supported; remove auto_approve",
     "escalation_unknown_actions": "%(source)s: %(where)s: unknown action(s) %(unknown)s; known: %(known)s",
-
     # public, supervision
     "required": "%(field)s is required",
     "too_long": "%(field)s is longer than %(max)s characters",
@@ -287,7 +298,6 @@ MESSAGES: dict[str, str] = {
     "supervision_already_extended": "the investigation has already been extended once; it cannot be extended again",
     "supervision_no_limit": "this item has no investigation limit to extend",
     "supervision_case_not_running": "only a running case can be put under supervision",
-
     # casefiles
     "file_type_pdf": "PDF",
     "file_type_jpeg": "JPEG image",
@@ -318,8 +328,9 @@ MESSAGES: dict[str, str] = {
     "file_empty": "file %(name)s is empty",
     "file_too_large": "file %(name)s is larger than the limit of %(limit)s bytes per file",
     "file_type_refused": "file %(name)s is not of an allowed type (its content is %(seen)s); allowed: %(allowed)s",
-    "file_extension_mismatch": ("file %(name)s holds %(kind)s, which does not match its extension %(extension)s; use "
-                                "%(extensions)s"),
+    "file_extension_mismatch": (
+        "file %(name)s holds %(kind)s, which does not match its extension %(extension)s; use %(extensions)s"
+    ),
     "document_number_busy": "could not allocate a document number; try again",
     "decision_needs_reasons": "this decision must state its reasons",
     "supplement_items_required": "list every missing material (items)",
@@ -342,11 +353,11 @@ MESSAGES: dict[str, str] = {
     "attachment_with_slot": "an official's attachment does not fill a material of the service guide",
     "materials_not_in_guide": "the service guide does not list these materials: %(materials)s",
     "too_many_case_files": "a case holds at most %(limit)s materials (it has %(count)s, adding %(adding)s)",
-    "case_files_too_large": ("a case's materials add up to at most %(limit)s bytes (it has %(total)s, adding "
-                             "%(adding)s)"),
+    "case_files_too_large": (
+        "a case's materials add up to at most %(limit)s bytes (it has %(total)s, adding %(adding)s)"
+    ),
     "stored_file_missing": "stored file %(sha256)s is missing",
     "stored_file_changed": "stored file %(sha256)s does not match its digest",
-
     # violations, performance
     "amount_not_a_number": "amount must be a number of yuan",
     "amount_invalid": "amount must be positive, in yuan with at most two decimals",
@@ -379,7 +390,6 @@ MESSAGES: dict[str, str] = {
     "not_a_number": "%(field)s must be a number",
     "number_out_of_range": "%(field)s must be between %(low)s and %(high)s",
     "month_already_archived": "the evaluation of %(month)s is already archived",
-
     # exchange, cockpit, worklists, complaints, notices
     "exchange_account_only": "only a data-exchange account of a department reports external cases",
     "facts_required": "facts must be a non-empty list",
@@ -419,7 +429,6 @@ MESSAGES: dict[str, str] = {
     "mobile_invalid": "a mobile phone number is required for SMS",
     "webhook_invalid": "a webhook needs an http(s) address",
     "no_webhook": "no webhook is set up",
-
     # catalogue
     "matter_code_format": "a matter code must have 3–64 letters, digits, - or _",
     "process_key_format": "a process key must have letters, digits or underscores",
@@ -433,8 +442,9 @@ MESSAGES: dict[str, str] = {
     "promised_over_statutory": "the promised limit must not exceed the statutory limit",
     "immediate_limit": "an immediate matter promises at most 1 working day",
     "legal_basis_lines": "enter the legal basis line by line (at least one line, each at most 500 characters)",
-    "conditions_lines": ("enter the conditions of acceptance line by line (at least one line, each at most 500 "
-                         "characters)"),
+    "conditions_lines": (
+        "enter the conditions of acceptance line by line (at least one line, each at most 500 characters)"
+    ),
     "materials_required": "list at least one application material",
     "material_name_missing": "material %(index)s has no name",
     "material_copies_range": "material %(index)s (%(name)s) needs 1–99 copies",
@@ -493,12 +503,13 @@ MESSAGES: dict[str, str] = {
     "free_yes_or_no": "free of charge must be yes or no",
     "free_with_fees": "a matter marked free of charge may not list fees",
     "fees_missing": "a charged matter must list its fees with their standards and legal basis",
-
     # organisation, deadlines, kernel
     "unit_id_format": "a unit code must have 1–64 letters, digits, - or _",
     "unit_id_taken": "this unit code already exists",
-    "unit_name_in_use": ("%(name)s is referred to by matters, cases or process steps: renaming it would cut them "
-                         "off, so it cannot be renamed"),
+    "unit_name_in_use": (
+        "%(name)s is referred to by matters, cases or process steps: renaming it would cut them "
+        "off, so it cannot be renamed"
+    ),
     "unit_move_into_itself": "a unit cannot be moved under itself or one of its subordinate units",
     "unit_already_inactive": "the unit is already deactivated",
     "unit_has_dependants": "%(name)s still has %(blockers)s and cannot be deactivated",
@@ -514,10 +525,12 @@ MESSAGES: dict[str, str] = {
     "unit_not_found": "unit %(unit)s does not exist",
     "unit_name_length": "a unit name must have 2–200 characters",
     "unit_level_required": "choose the unit's level",
-    "unit_level_above_parent": ("a unit of level %(level)s cannot belong to %(parent)s, a unit of level "
-                                "%(parent_level)s"),
-    "unit_level_below_child": ("the subordinate unit %(child)s is of level %(child_level)s, so this unit cannot be "
-                               "of level %(level)s"),
+    "unit_level_above_parent": (
+        "a unit of level %(level)s cannot belong to %(parent)s, a unit of level %(parent_level)s"
+    ),
+    "unit_level_below_child": (
+        "the subordinate unit %(child)s is of level %(child_level)s, so this unit cannot be of level %(level)s"
+    ),
     "account_id_format": "a user name must have 2–64 letters, digits or ._-@",
     "account_id_taken": "this user name is already in use",
     "own_admin_role": "you cannot remove your own system administrator role",
@@ -540,7 +553,7 @@ MESSAGES: dict[str, str] = {
     "office_hours_format": "office hours %(text)s must look like 09:00-12:00,13:30-17:30",
     "office_hours_order": "office hours %(text)s must be increasing, non-overlapping periods",
     "calendar_json_invalid": "%(source)s: not valid JSON (line %(at)s: %(detail)s)",
-    "calendar_json_shape": "%(source)s: expected {\"days\": [{\"date\", \"workday\", \"name\"}, …]}",
+    "calendar_json_shape": '%(source)s: expected {"days": [{"date", "workday", "name"}, …]}',
     "calendar_csv_header": "%(source)s: the CSV header must have the columns date, workday and name",
     "calendar_item_error": "item %(line)s: %(detail)s",
     "calendar_line_error": "line %(line)s: %(detail)s",
@@ -548,31 +561,38 @@ MESSAGES: dict[str, str] = {
     "calendar_entry_not_an_object": "each entry must be an object with date and workday",
     "calendar_workday_flag": "workday must be true or false, not %(value)s",
     "calendar_dates_outside_year": "%(source)s: dates outside %(year)s: %(dates)s; nothing imported",
-    "trail_checkpoints_off": ("checkpoints are off: SHENPI_TRAIL_KEY is not set, so a rewrite that re-hashes a chain "
-                              "up to its head cannot be detected"),
-    "trail_checkpoint_file_broken": ("the checkpoint file %(path)s cannot be continued: %(detail)s; see `shenpi "
-                                     "trail verify`"),
+    "trail_checkpoints_off": (
+        "checkpoints are off: SHENPI_TRAIL_KEY is not set, so a rewrite that re-hashes a chain "
+        "up to its head cannot be detected"
+    ),
+    "trail_checkpoint_file_broken": (
+        "the checkpoint file %(path)s cannot be continued: %(detail)s; see `shenpi trail verify`"
+    ),
     "trail_checkpoint_file_unwritable": "the checkpoint file %(path)s cannot be written: %(detail)s",
-    "trail_checkpoint_file_behind": ("the database records checkpoints up to %(recorded)s but the checkpoint file "
-                                     "%(path)s ends at %(last)s: the file was truncated or replaced; see `shenpi "
-                                     "trail verify`"),
-    "trail_checkpoint_record_lacks": ("the database's record lacks checkpoints %(first)s–%(last)s of the file %(path)s; "
-                                      "see `shenpi trail verify`"),
+    "trail_checkpoint_file_behind": (
+        "the database records checkpoints up to %(recorded)s but the checkpoint file "
+        "%(path)s ends at %(last)s: the file was truncated or replaced; see `shenpi "
+        "trail verify`"
+    ),
+    "trail_checkpoint_record_lacks": (
+        "the database's record lacks checkpoints %(first)s–%(last)s of the file %(path)s; see `shenpi trail verify`"
+    ),
     "calendar_file_kind": "choose a CSV (date,workday,name) or JSON file with the holiday arrangement",
     "calendar_file_too_large": "the file is larger than %(limit)s bytes",
     "calendar_file_empty": "the file holds no dates",
     "calendar_file_not_utf8": "%(source)s: not UTF-8 text",
     "calendar_day_not_set": "%(day)s has no override to remove",
-    "calendar_package_lacks_year": ("chinesecalendar has no holiday arrangement for %(year)s: import the State "
-                                    "Council's notice"),
+    "calendar_package_lacks_year": (
+        "chinesecalendar has no holiday arrangement for %(year)s: import the State Council's notice"
+    ),
     "not_text": "%(field)s must be text",
     "not_an_object": "%(field)s must be a JSON object",
-    "data_key_not_allowed": ("%(field)s key %(key)s is not allowed: use letters, digits and underscores, not "
-                             "starting with _"),
+    "data_key_not_allowed": (
+        "%(field)s key %(key)s is not allowed: use letters, digits and underscores, not starting with _"
+    ),
     "not_json_values": "%(field)s must contain only JSON values",
     "data_too_large": "%(field)s is larger than %(max)s bytes",
     "page_not_a_number": "page and per_page must be whole numbers",
-
     # definitions
     "bpmn_service_task": "service tasks call external systems, which the engine does not run",
     "bpmn_message_task": "message tasks need an external partner",
@@ -589,7 +609,7 @@ MESSAGES: dict[str, str] = {
     "xml_doctype": "documents with a DOCTYPE are refused (entity declarations are not allowed)",
     "bpmn_root_element": "the root element must be bpmn:definitions (BPMN 2.0 model namespace)",
     "bpmn_no_process": "the file has no bpmn:process",
-    "bpmn_not_executable": "no process is executable: set isExecutable=\"true\" on the process to deploy",
+    "bpmn_not_executable": 'no process is executable: set isExecutable="true" on the process to deploy',
     "bpmn_several_processes": "more than one executable process in one file; deploy one process per file",
     "bpmn_process_without_id": "the executable process has no id",
     "bpmn_no_start_event": "the process has no start event",
@@ -598,20 +618,28 @@ MESSAGES: dict[str, str] = {
     "bpmn_unknown_element": "unknown or unsupported element bpmn:%(name)s",
     "bpmn_empty_expression": "empty bpmn:%(name)s",
     "bpmn_expression_refused": "refused expression in bpmn:%(name)s of %(owner)s: %(detail)s",
-    "timer_working_time_not_date": ("timer of %(owner)s: %(function)s(N) gives a point in time: use it in a date "
-                                    "timer (bpmn:timeDate), not bpmn:%(kind)s"),
-    "timer_expression_invalid": ("timer of %(owner)s: %(source)s is not a timer expression; write a quoted ISO 8601 "
-                                 "value such as \"PT2H\", or working_days(N) / working_hours(N) in a date timer"),
-    "bpmn_task_without_lane": ("%(name)s %(id)s is in no lane: put it in the lane of the post or department that "
-                               "handles it"),
+    "timer_working_time_not_date": (
+        "timer of %(owner)s: %(function)s(N) gives a point in time: use it in a date "
+        "timer (bpmn:timeDate), not bpmn:%(kind)s"
+    ),
+    "timer_expression_invalid": (
+        "timer of %(owner)s: %(source)s is not a timer expression; write a quoted ISO 8601 "
+        'value such as "PT2H", or working_days(N) / working_hours(N) in a date timer'
+    ),
+    "bpmn_task_without_lane": (
+        "%(name)s %(id)s is in no lane: put it in the lane of the post or department that handles it"
+    ),
     "bpmn_lane_without_name": "a lane holding user tasks must be named after its post or department",
-    "bpmn_end_outcome_missing": ("end event %(id)s does not state the case outcome: choose it in the modeler's "
-                                 "properties panel (shenpi:outcome: approved, denied, refused, terminated, or branch "
-                                 "for a side branch that ends without deciding the case), or name the event "
-                                 "%(names)s"),
+    "bpmn_end_outcome_missing": (
+        "end event %(id)s does not state the case outcome: choose it in the modeler's "
+        "properties panel (shenpi:outcome: approved, denied, refused, terminated, or branch "
+        "for a side branch that ends without deciding the case), or name the event "
+        "%(names)s"
+    ),
     "bpmn_timer_role_unknown": "boundary event %(id)s: shenpi:timerRole must be one of %(allowed)s, not %(value)s",
-    "bpmn_escalation_unknown": ("user task %(id)s: unknown escalation action(s) %(unknown)s; known: %(known)s (or "
-                                "%(none)s)"),
+    "bpmn_escalation_unknown": (
+        "user task %(id)s: unknown escalation action(s) %(unknown)s; known: %(known)s (or %(none)s)"
+    ),
     "bpmn_end_outcome_unknown": "end event %(id)s: shenpi:outcome must be one of %(allowed)s, not %(value)s",
     "bpmn_flow_dangling": "sequence flow %(id)s has %(attr)s=%(ref)s, which is not in the process",
     "process_invalid": "invalid process: %(detail)s",
@@ -624,17 +652,20 @@ MESSAGES: dict[str, str] = {
     "conformance_file_not_found": "no conformance file named %(name)s",
     "form_data_misplaced": "camunda:formData belongs in the extensionElements of a user task",
     "form_data_twice": "user task %(task)s has more than one camunda:formData",
-    "form_unexpected_element": ("form of %(task)s: unexpected element %(name)s in camunda:formData (only "
-                                "camunda:formField)"),
+    "form_unexpected_element": (
+        "form of %(task)s: unexpected element %(name)s in camunda:formData (only camunda:formField)"
+    ),
     "form_duplicate_field": "form of %(task)s: duplicate field id %(id)s",
     "form_without_fields": "form of %(task)s has no camunda:formField",
     "form_field_place": "form of %(task)s, field %(field)s",
     "no_id": "(no id)",
-    "form_field_id_invalid": ("%(where)s: the id must be a data name (letters, digits, underscores, not starting "
-                              "with _)"),
+    "form_field_id_invalid": (
+        "%(where)s: the id must be a data name (letters, digits, underscores, not starting with _)"
+    ),
     "form_field_type_unknown": "%(where)s: unknown type %(type)s; use one of %(allowed)s",
-    "form_field_unexpected_element": ("%(where)s: unexpected element %(name)s (camunda:value, camunda:validation or "
-                                      "camunda:properties)"),
+    "form_field_unexpected_element": (
+        "%(where)s: unexpected element %(name)s (camunda:value, camunda:validation or camunda:properties)"
+    ),
     "form_enum_without_values": "%(where)s: an enum field needs camunda:value children",
     "form_limits_reversed": "%(where)s: %(low)s %(low_value)s is greater than %(high)s %(high_value)s",
     "form_default_invalid": "%(where)s: defaultValue %(value)s is not valid: %(detail)s",
@@ -692,17 +723,15 @@ MESSAGES: dict[str, str] = {
     "expr_not_compiled": "%(detail)s",
     "expr_failed": "%(error)s: %(detail)s",
     "expr_service_task": "service tasks are not supported",
-
     # settings
     "settings_invalid": "invalid setting: %(problems)s",
     "setting_variable_refused": "%(variable)s=%(value)s (%(problem)s)",
     "setting_keyword_refused": "Settings(%(setting)s=%(value)s) (%(problem)s)",
-
     # web requests and integrations (file formats)
     "batch_file_field_required": "send the batch as a multipart file field named file (.json or .csv)",
     "batch_file_type": "a batch file is .json or .csv",
     "batch_json_invalid": "not valid JSON: %(detail)s at line %(at)s",
-    "batch_json_shape": "a JSON batch is {\"facts\": [...]} or a list of facts",
+    "batch_json_shape": 'a JSON batch is {"facts": [...]} or a list of facts',
     "bearer_token_required": "send Authorization: Bearer <token> (create one with `shenpi token create USER`)",
     "body_not_an_object": "the request body must be a JSON object",
     "body_not_json": "the request body is not valid JSON (send Content-Type: application/json)",
@@ -724,7 +753,7 @@ MESSAGES: dict[str, str] = {
     "cell_not_whole_number": "must be a whole number",
     "cell_not_whole_number_value": "must be a whole number, not %(value)s",
     "cell_not_yes_no": "must be yes or no, not %(value)s",
-    "channel_choice_format": "%(field)s: give {\"enabled\": true|false, \"address\": ...}",
+    "channel_choice_format": '%(field)s: give {"enabled": true|false, "address": ...}',
     "choice_required": "%(field)s must be chosen",
     "code_not_in_sheet": "matter code %(code)s is not in sheet %(sheet)s",
     "column_unknown": "unknown column %(column)s",

@@ -3,6 +3,7 @@
 Production points SHENPI_BROKER_URL at Redis or RabbitMQ; the embedded default is a
 ``filesystem://`` broker under instance/, so `make run` needs no other service.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -41,25 +42,37 @@ def make_celery(settings: Settings | None = None) -> Celery:
     settings = settings or Settings()
     app = Celery("shenpi", broker=settings.broker_url, set_as_current=False)
     app.conf.update(
-        task_serializer="json", accept_content=["json"], task_ignore_result=True, result_backend=None,
-        timezone="Asia/Shanghai", enable_utc=True, broker_connection_retry_on_startup=True,
+        task_serializer="json",
+        accept_content=["json"],
+        task_ignore_result=True,
+        result_backend=None,
+        timezone="Asia/Shanghai",
+        enable_utc=True,
+        broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
         beat_schedule={"sweep-due-timers": {"task": "shenpi.sweep", "schedule": settings.sweep_interval_seconds}},
         beat_schedule_filename=str(PROJECT_ROOT / "instance" / "celerybeat-schedule"),
     )
     if settings.broker_url.startswith("filesystem://"):
-        folder = Path(settings.broker_url[len("filesystem://"):])
+        folder = Path(settings.broker_url[len("filesystem://") :])
         for sub in ("out", "processed", "control"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
         app.conf.broker_transport_options = {
-            "data_folder_in": str(folder / "out"), "data_folder_out": str(folder / "out"),
-            "processed_folder": str(folder / "processed"), "store_processed": False,
-            "control_folder": str(folder / "control"),   # else kombu writes it into the working directory
+            "data_folder_in": str(folder / "out"),
+            "data_folder_out": str(folder / "out"),
+            "processed_folder": str(folder / "processed"),
+            "store_processed": False,
+            "control_folder": str(folder / "control"),  # else kombu writes it into the working directory
         }
 
     if settings.trail_key.get_secret_value():
-        app.conf.beat_schedule = {**app.conf.beat_schedule, "trail-checkpoint": {
-            "task": "shenpi.trail_checkpoint", "schedule": settings.trail_checkpoint_interval_seconds}}
+        app.conf.beat_schedule = {
+            **app.conf.beat_schedule,
+            "trail-checkpoint": {
+                "task": "shenpi.trail_checkpoint",
+                "schedule": settings.trail_checkpoint_interval_seconds,
+            },
+        }
 
     app.conf.shenpi_horizon_seconds = settings.sweep_interval_seconds
     app.task(name="shenpi.sweep")(sweep)
@@ -81,7 +94,7 @@ def enqueue(case_id: int, due: _dt.datetime) -> None:
         return
     try:
         _app.tasks["shenpi.fire_case"].apply_async(args=[case_id], eta=due)  # type: ignore[arg-type]  # a list is fine
-    except Exception as exc:  # noqa: BLE001 - the beat sweep fires the timer anyway
+    except Exception as exc:
         log.warning("could not queue the timer of case %s for %s: %s", case_id, due.isoformat(), exc)
 
 
@@ -89,8 +102,8 @@ def sweep(as_of: str | None = None) -> dict[str, Any]:
     """Fire every timer and light change due by ``as_of`` (ISO-8601) or by now; queue the ones due
     before the next sweep with an ETA. The sweep is the source of truth: a queued timer that is lost
     or early is fired by a later sweep."""
-    from .runtime import timers
     from .kernel.clock import parse_instant
+    from .runtime import timers
 
     instant = parse_instant(as_of) if as_of else engine().clock.now()
     result = engine().sweep(instant)

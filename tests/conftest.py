@@ -4,6 +4,7 @@ browser's in browser/conftest.py; what tests share besides fixtures is in helper
 
 Each folder marks its tests (unit, integration, web, browser; browser tests are slow too), and every test that runs
 on PostgreSQL is marked postgres: ``-m "not slow"``, ``-m web``, ``-m "not postgres"`` select by them."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -29,8 +30,9 @@ def pytest_collection_modifyitems(items):
         for name in FOLDER_MARKERS.get(folder, ()):
             item.add_marker(name)
         callspec = getattr(item, "callspec", None)
-        if callspec is not None and any(value == "postgresql" for value in callspec.params.values()
-                                        if isinstance(value, str)):
+        if callspec is not None and any(
+            value == "postgresql" for value in callspec.params.values() if isinstance(value, str)
+        ):
             item.add_marker("postgres")
 
 

@@ -1,5 +1,6 @@
 """What tests share besides fixtures: where the test files are, how a test engine is built and who works in it, the
 steps many tests take on a case, and sample data. The fixtures themselves are in the conftest.py files."""
+
 from __future__ import annotations
 
 import contextlib
@@ -21,14 +22,22 @@ from engine.kernel import clock as clock_module
 from engine.kernel.clock import SHANGHAI
 from engine.kernel.db import Base, Database, create_db_engine
 from engine.models import (
-    Case, Complaint, Department, Matter, Signal, SupervisionItem, TrailEntry, TrailHead, User,
+    Case,
+    Complaint,
+    Department,
+    Matter,
+    Signal,
+    SupervisionItem,
+    TrailEntry,
+    TrailHead,
+    User,
 )
 
 # --- where things are, and the test clock --------------------------------------------------------------------
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PROCESSES = PROJECT_ROOT / "processes"
-CONFORMANCE_DIR = PROJECT_ROOT.parent / "shared" / "conformance"     # the BPMN conformance corpus, when beside us
+CONFORMANCE_DIR = PROJECT_ROOT.parent / "shared" / "conformance"  # the BPMN conformance corpus, when beside us
 PG_URL = os.environ.get("SHENPI_TEST_DATABASE_URL")
 BROKER_URL = os.environ.get("SHENPI_TEST_BROKER_URL")
 START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=clock_module.SHANGHAI)
@@ -69,14 +78,20 @@ def make_engine(backend: str, tmp_path: Path, clock) -> Shenpi:
         database = _postgres_database()
     else:
         database = Database(f"sqlite:///{tmp_path / 'shenpi.db'}")
-    settings = Settings(database_url=str(database.engine.url), broker_url="memory://", processes_dir=PROCESSES,
-                        files_dir=tmp_path / "files")
+    settings = Settings(
+        database_url=str(database.engine.url),
+        broker_url="memory://",
+        processes_dir=PROCESSES,
+        files_dir=tmp_path / "files",
+    )
     engine = Shenpi(settings, database=database, clock=clock)
     engine.init_db()
     return engine
 
 
-def add_people(engine: Shenpi, department: str = "测试局", posts=("受理窗口", "承办人", "审核人", "批准人", "制证发证")):
+def add_people(
+    engine: Shenpi, department: str = "测试局", posts=("受理窗口", "承办人", "审核人", "批准人", "制证发证")
+):
     """The test departments (测试局 T01 under 测试市人民政府, its 监察局, 其他局, and a district outside) and people:
     clerk, clerk2 (测试局, every post of the five-step flow), outsider (其他局), admin, supervisor (city),
     far_supervisor (the other district) and the applicant citizen."""
@@ -98,9 +113,19 @@ def add_people(engine: Shenpi, department: str = "测试局", posts=("受理窗�
 
 
 FIVE_STEP_ENTRY = dict(
-    code="TEST-0001", key="five_step", name="测试事项", department="测试局", type="行政许可",
-    legal_basis=["《中华人民共和国行政许可法》"], statutory_limit_days=20, promised_limit_days=10,
-    handling="承诺件", star_level=3, process_file="five_step.bpmn", conditions=["测试"], materials=[],
+    code="TEST-0001",
+    key="five_step",
+    name="测试事项",
+    department="测试局",
+    type="行政许可",
+    legal_basis=["《中华人民共和国行政许可法》"],
+    statutory_limit_days=20,
+    promised_limit_days=10,
+    handling="承诺件",
+    star_level=3,
+    process_file="five_step.bpmn",
+    conditions=["测试"],
+    materials=[],
 )
 
 
@@ -126,7 +151,7 @@ def refused(kind, reason: str, **params):
 
 # --- steps on a case of the five-step flow (TEST-0001) -------------------------------------------------------
 
-APPROVE = ({}, {}, {"review": "approve"}, {"approval": "approve"}, {})   # the five steps' data, to approval
+APPROVE = ({}, {}, {"review": "approve"}, {"approval": "approve"}, {})  # the five steps' data, to approval
 PHONE = "13800000000"
 
 
@@ -181,10 +206,18 @@ def sms_case(engine, phone=PHONE, end=True):
 def add_signal(engine, department, colour="red", case_id=None, raised=None, status="open", subject=None):
     """A correction signal written straight into the database; returns its id."""
     with engine.db.transaction() as session:
-        signal = Signal(rule="overdue_step", level="department", article="11" if colour == "yellow" else "12",
-                        color=colour, subject=subject or f"case:{case_id}:{department}:{raised}", case_id=case_id,
-                        department=department, summary="环节超时", raised_at=raised or engine.clock.now(),
-                        status=status)
+        signal = Signal(
+            rule="overdue_step",
+            level="department",
+            article="11" if colour == "yellow" else "12",
+            color=colour,
+            subject=subject or f"case:{case_id}:{department}:{raised}",
+            case_id=case_id,
+            department=department,
+            summary="环节超时",
+            raised_at=raised or engine.clock.now(),
+            status=status,
+        )
         session.add(signal)
         session.flush()
         return signal.id
@@ -200,12 +233,18 @@ def rechain_as_version_1(engine: Shenpi) -> None:
         started: dict[int, str] = {}
         for chain in session.scalars(sa.select(table.c.chain).distinct().order_by(table.c.chain)).all():
             prev = GENESIS if chain == SYSTEM else started[chain]
-            for row in session.execute(sa.select(table).where(table.c.chain == chain)
-                                       .order_by(table.c.chain_seq)).mappings().all():
+            for row in (
+                session.execute(sa.select(table).where(table.c.chain == chain).order_by(table.c.chain_seq))
+                .mappings()
+                .all()
+            ):
                 new = {**row, "hash_version": 1, "prev_hash": prev}
                 new["hash"] = prev = row_hash(new)
-                session.execute(table.update().where(table.c.seq == row["seq"])
-                                .values(hash_version=1, prev_hash=new["prev_hash"], hash=new["hash"]))
+                session.execute(
+                    table.update()
+                    .where(table.c.seq == row["seq"])
+                    .values(hash_version=1, prev_hash=new["prev_hash"], hash=new["hash"])
+                )
                 if row["event"] == "case_started":
                     started[row["case_id"]] = new["hash"]
             if chain == SYSTEM:
@@ -217,10 +256,18 @@ def rechain_as_version_1(engine: Shenpi) -> None:
 def events(engine, prefix: str) -> list[dict]:
     """The trail rows whose event starts with ``prefix``, oldest first."""
     with engine.db.reading() as session:
-        rows = session.scalars(sa.select(TrailEntry).where(TrailEntry.event.like(f"{prefix}%"))
-                               .order_by(TrailEntry.seq)).all()
-        return [{"event": r.event, "element": r.element_id, "actor": r.actor,
-                 "detail": json.loads(r.detail) if r.detail else None} for r in rows]
+        rows = session.scalars(
+            sa.select(TrailEntry).where(TrailEntry.event.like(f"{prefix}%")).order_by(TrailEntry.seq)
+        ).all()
+        return [
+            {
+                "event": r.event,
+                "element": r.element_id,
+                "actor": r.actor,
+                "detail": json.loads(r.detail) if r.detail else None,
+            }
+            for r in rows
+        ]
 
 
 # --- October 2026: a month with known figures for the performance evaluation ---------------------------------
@@ -250,9 +297,19 @@ def update_case(engine, case_id, **values):
 
 
 def _october_signal(session, number, color, department="测试局", official="clerk", raised=None, subject=None):
-    session.add(Signal(rule=f"rule{number}", level="common", article="11", color=color,
-                       subject=subject or f"case:{number}", department=department, official=official, summary="测试",
-                       raised_at=raised or _october(15)))
+    session.add(
+        Signal(
+            rule=f"rule{number}",
+            level="common",
+            article="11",
+            color=color,
+            subject=subject or f"case:{number}",
+            department=department,
+            official=official,
+            summary="测试",
+            raised_at=raised or _october(15),
+        )
+    )
 
 
 def october_figures(engine, clock) -> dict:
@@ -261,8 +318,9 @@ def october_figures(engine, clock) -> dict:
     on_time = _october_case(engine, clock)
     late = _october_case(engine, clock)
     running = _october_case(engine, clock, OCTOBER_STEPS[:1])
-    update_case(engine, late, channel="window", onsite_visits=2, paused_seconds=86400.0,
-                statutory_due_at=_october(13, 0))
+    update_case(
+        engine, late, channel="window", onsite_visits=2, paused_seconds=86400.0, statutory_due_at=_october(13, 0)
+    )
     update_case(engine, running, statutory_due_at=_october(20))
     engine.feedback.rate(on_time, citizen(engine), {"overall": 5})
     engine.feedback.rate(late, citizen(engine), {"overall": 2})
@@ -274,11 +332,24 @@ def october_figures(engine, clock) -> dict:
         _october_signal(session, 3, "yellow", subject="fee:1")
         _october_signal(session, 4, "red", department="其他局", official="outsider")
         _october_signal(session, 5, "red", raised=dt.datetime(2026, 11, 2, 9, tzinfo=SHANGHAI))
-        session.add(Complaint(number="TS2026101500000001", subject="超期", content="超期", department="测试局",
-                              status="closed", submitted_at=_october(14), status_changed_at=_october(20), upheld=True,
-                              result_at=_october(20)))
-        session.add(SupervisionItem(kind="overdue_step", department="测试局", summary="督办", opened_at=_october(10),
-                                    due_at=_october(25)))
+        session.add(
+            Complaint(
+                number="TS2026101500000001",
+                subject="超期",
+                content="超期",
+                department="测试局",
+                status="closed",
+                submitted_at=_october(14),
+                status_changed_at=_october(20),
+                upheld=True,
+                result_at=_october(20),
+            )
+        )
+        session.add(
+            SupervisionItem(
+                kind="overdue_step", department="测试局", summary="督办", opened_at=_october(10), due_at=_october(25)
+            )
+        )
     clock.set(START)
     return {"on_time": on_time, "late": late, "running": running}
 
@@ -337,9 +408,11 @@ def with_forms(content: bytes = FIVE, **task_forms: str) -> bytes:
     for task_id, fields in task_forms.items():
         start = text.index(f'<bpmn:userTask id="{task_id}"')
         end = text.index("/>", start)
-        body = (f'<bpmn:extensionElements><camunda:formData xmlns:camunda="{CAMUNDA}">{fields}'
-                "</camunda:formData></bpmn:extensionElements>")
-        text = text[:end] + f">{body}</bpmn:userTask>" + text[end + 2:]
+        body = (
+            f'<bpmn:extensionElements><camunda:formData xmlns:camunda="{CAMUNDA}">{fields}'
+            "</camunda:formData></bpmn:extensionElements>"
+        )
+        text = text[:end] + f">{body}</bpmn:userTask>" + text[end + 2 :]
     return text.encode()
 
 
@@ -348,30 +421,45 @@ FORMED = with_forms(Task_Accept=ACCEPT_FORM, Task_Review=REVIEW_FORM)
 
 def reason_of(message) -> tuple:
     """A message's reason and params, with nested messages (the options of an enum) as theirs."""
-    return message.reason, {k: [reason_of(v) for v in value] if isinstance(value, list) and value and hasattr(
-        value[0], "reason") else value for k, value in message.params.items()}
+    return message.reason, {
+        k: [reason_of(v) for v in value] if isinstance(value, list) and value and hasattr(value[0], "reason") else value
+        for k, value in message.params.items()
+    }
 
 
 # The problem of a value of 是否受理 (ACCEPT_FORM) that is none of its options.
-CHOOSE = ("field_choose", {"options": [("field_option", {"label": "受理", "value": "accept"}),
-                                       ("field_option", {"label": "不予受理", "value": "refuse"})]})
+CHOOSE = (
+    "field_choose",
+    {
+        "options": [
+            ("field_option", {"label": "受理", "value": "accept"}),
+            ("field_option", {"label": "不予受理", "value": "refuse"}),
+        ]
+    },
+)
 
 
 # --- sample files --------------------------------------------------------------------------------------------
 
 PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 56
-GUIDE = [{"name": "申请书", "form": "原件", "copies": 1, "required": True},
-         {"name": "营业执照复印件", "form": "复印件", "copies": 1, "required": True},
-         {"name": "近期照片", "form": "原件", "copies": 2, "required": False}]   # a service guide's materials
+GUIDE = [
+    {"name": "申请书", "form": "原件", "copies": 1, "required": True},
+    {"name": "营业执照复印件", "form": "复印件", "copies": 1, "required": True},
+    {"name": "近期照片", "form": "原件", "copies": 2, "required": False},
+]  # a service guide's materials
 
 
 # --- official documents need a Chinese font -------------------------------------------------------------------
 
-CJK_FONT = shutil.which("fc-list") and subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True,
-                                                      text=True).stdout.strip()
+CJK_FONT = (
+    shutil.which("fc-list")
+    and subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout.strip()
+)
 try:
     import weasyprint  # noqa: F401 - needs Pango from the system
 except (ImportError, OSError):
     CJK_FONT = None
-needs_cjk_font = pytest.mark.skipif(not CJK_FONT, reason="no Chinese font or no Pango here (.ci/run installs fonts-noto-cjk)")
+needs_cjk_font = pytest.mark.skipif(
+    not CJK_FONT, reason="no Chinese font or no Pango here (.ci/run installs fonts-noto-cjk)"
+)

@@ -1,4 +1,5 @@
 """Flask application factory: the pages and the REST API over the engine's services."""
+
 from __future__ import annotations
 
 import os
@@ -8,8 +9,8 @@ from pathlib import Path
 from flask import Flask
 from flask_babel import gettext
 
-from engine.config import Settings
 from engine.bootstrap import Shenpi
+from engine.config import Settings
 
 from . import schema
 from .extensions import babel, csrf, db, limiter, login_manager
@@ -48,7 +49,7 @@ def create_app(settings: Settings | None = None, shenpi: Shenpi | None = None, t
     from .errors import register_error_handlers
     from .verify import bp as verify_bp
 
-    csrf.exempt(api_bp)   # the API authenticates with bearer tokens, not cookies
+    csrf.exempt(api_bp)  # the API authenticates with bearer tokens, not cookies
     app.register_blueprint(api_bp)
     app.register_blueprint(api_docs_bp)
     app.register_blueprint(verify_bp)
@@ -58,8 +59,8 @@ def create_app(settings: Settings | None = None, shenpi: Shenpi | None = None, t
     if not testing:
         from engine import scheduler
 
-        schema.upgrade_database(app)   # a fresh database gets its tables, an older one is upgraded
-        scheduler.attach(shenpi, scheduler.make_celery(settings))   # timers due soon are queued with an ETA
+        schema.upgrade_database(app)  # a fresh database gets its tables, an older one is upgraded
+        scheduler.attach(shenpi, scheduler.make_celery(settings))  # timers due soon are queued with an ETA
     return app
 
 
@@ -96,8 +97,22 @@ def _page_blueprints():
     from .signals import bp as signals_bp
     from .supervision import bp as supervision_bp
 
-    return [auth_bp, portal_bp, hall_bp, inbox_bp, admin_bp, manage_bp, cockpit_bp, signals_bp, supervision_bp,
-            complaints_bp, reports_bp, results_bp, channels_bp, integrations_bp]
+    return [
+        auth_bp,
+        portal_bp,
+        hall_bp,
+        inbox_bp,
+        admin_bp,
+        manage_bp,
+        cockpit_bp,
+        signals_bp,
+        supervision_bp,
+        complaints_bp,
+        reports_bp,
+        results_bp,
+        channels_bp,
+        integrations_bp,
+    ]
 
 
 def _stored_secret(instance_path: str) -> str:
@@ -107,7 +122,7 @@ def _stored_secret(instance_path: str) -> str:
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:   # another process made it first
+        except FileExistsError:  # another process made it first
             return path.read_text().strip()
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))

@@ -1,4 +1,5 @@
 """Signing in and out, applicant registration, one's own account and the interface language."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -30,13 +31,17 @@ class RegisterForm(FlaskForm):
     name = StringField("姓名或单位名称", validators=[DataRequired(), Length(max=100)])
     phone = StringField("手机号码", validators=[Optional(), Regexp(r"^1\d{10}$", message="请填写 11 位手机号码")])
     password = PasswordField("密码", validators=[DataRequired(), Length(8, 128)])
-    confirm = PasswordField("确认密码", validators=[DataRequired(), EqualTo("password", message="两次输入的密码不一致")])
+    confirm = PasswordField(
+        "确认密码", validators=[DataRequired(), EqualTo("password", message="两次输入的密码不一致")]
+    )
 
 
 class PasswordForm(FlaskForm):
     current = PasswordField("当前密码", validators=[DataRequired()])
     password = PasswordField("新密码", validators=[DataRequired(), Length(8, 128)])
-    confirm = PasswordField("确认新密码", validators=[DataRequired(), EqualTo("password", message="两次输入的密码不一致")])
+    confirm = PasswordField(
+        "确认新密码", validators=[DataRequired(), EqualTo("password", message="两次输入的密码不一致")]
+    )
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -68,7 +73,7 @@ def login():
         except PermissionDenied as exc:
             flash(describe(exc), "error")
         else:
-            session.clear()   # a fresh session on privilege change (session fixation)
+            session.clear()  # a fresh session on privilege change (session fixation)
             login_user(SessionUser(signed_in))
             stored_locale = engine().identity.profile(signed_in.id)["locale"]
             if stored_locale in LANGUAGES:
@@ -90,8 +95,9 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            created = engine().identity.register_applicant(form.user_id.data, form.name.data, form.password.data,
-                                                           form.phone.data or None)
+            created = engine().identity.register_applicant(
+                form.user_id.data, form.name.data, form.password.data, form.phone.data or None
+            )
         except InvalidInput as exc:
             field = getattr(form, exc.details.get("field", ""), None)
             if field is not None:

@@ -1,5 +1,6 @@
 """Catalogue files over HTTP, shared by the API and the administration page: an export as a download, and the
 uploaded file read up to the size limit (one byte more, for the integration to refuse it)."""
+
 from __future__ import annotations
 
 from flask import Response, request
@@ -11,11 +12,18 @@ from .downloads import content_disposition
 
 
 def export_response(shenpi, actor) -> Response:
-    content, filename, media_type = export_catalogue(shenpi, actor, request.args.get("format", "json"),
-                                                     request.args.get("department") or None)
-    return Response(content, content_type=media_type, headers={
-        "Content-Disposition": content_disposition(filename), "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "private, no-store"})
+    content, filename, media_type = export_catalogue(
+        shenpi, actor, request.args.get("format", "json"), request.args.get("department") or None
+    )
+    return Response(
+        content,
+        content_type=media_type,
+        headers={
+            "Content-Disposition": content_disposition(filename),
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 def uploaded_file(shenpi, english: bool = False) -> tuple[bytes, str]:

@@ -1,4 +1,5 @@
 """The ``shenpi`` command."""
+
 from __future__ import annotations
 
 import os
@@ -8,16 +9,16 @@ from pathlib import Path
 
 import click
 
-from engine.kernel import parse_instant
 from engine.config import InvalidSettings, Settings
 from engine.errors import EngineError, plain
+from engine.kernel import parse_instant
 
 
 def _engine():
     from engine.bootstrap import Shenpi
 
     engine = Shenpi(Settings())
-    _upgrade_schema(engine)   # every command works on a fresh database and on one made by an earlier build
+    _upgrade_schema(engine)  # every command works on a fresh database and on one made by an earlier build
     return engine
 
 
@@ -38,7 +39,7 @@ def main():
     """Shenpi 审批: approval engine with electronic supervision."""
     try:
         Settings()
-    except InvalidSettings as exc:   # a bad SHENPI_* variable: say which and what it expects
+    except InvalidSettings as exc:  # a bad SHENPI_* variable: say which and what it expects
         raise click.ClickException(str(exc)) from None
 
 
@@ -90,7 +91,7 @@ def serve(host: str, port: int, no_worker: bool):
 
     settings = Settings()
     if host in ("127.0.0.1", "localhost", "::1") and "SHENPI_SECURE_COOKIES" not in os.environ:
-        settings = settings.model_copy(update={"secure_cookies": False})   # plain HTTP on this machine only
+        settings = settings.model_copy(update={"secure_cookies": False})  # plain HTTP on this machine only
     worker = None
     if settings.embedded_broker and not no_worker:
         worker = subprocess.Popen([sys.executable, "-m", "web.cli", "worker"], env=os.environ.copy())
@@ -108,24 +109,31 @@ def serve(host: str, port: int, no_worker: bool):
 def worker(concurrency: int):
     """Run a Celery worker with the beat schedule (the periodic sweep)."""
     from engine import scheduler
-
     from integrations.notifications import tasks
     from integrations.upward import tasks as upward_tasks
 
     app = scheduler.make_celery(Settings())
-    upward_tasks.register(app, Settings())   # upward reporting: its task and beat entry
+    upward_tasks.register(app, Settings())  # upward reporting: its task and beat entry
     scheduler.attach(scheduler.engine(), app)
     tasks.register(app)
     pool = "solo" if concurrency == 1 else "prefork"
-    app.worker_main(["worker", "--beat", f"--pool={pool}", f"--concurrency={concurrency}", "--loglevel=INFO",
-                     f"--schedule={app.conf.beat_schedule_filename}"])
+    app.worker_main(
+        [
+            "worker",
+            "--beat",
+            f"--pool={pool}",
+            f"--concurrency={concurrency}",
+            "--loglevel=INFO",
+            f"--schedule={app.conf.beat_schedule_filename}",
+        ]
+    )
 
 
 @main.command()
 def notify():
     """Send the notices waiting for e-mail, SMS or webhook delivery now."""
-    from integrations.notifications import tasks
     from engine import scheduler
+    from integrations.notifications import tasks
 
     scheduler.bind_engine(_engine())
     result = tasks.dispatch_notices()
@@ -143,8 +151,10 @@ def sweep(as_of: str | None):
         except ValueError:
             raise click.BadParameter(f"not an ISO-8601 instant: {as_of}", param_hint="--as-of") from None
     result = _engine().sweep(instant)
-    click.echo(f"advanced {result['timers']} case(s) with due timers; {result['lights']} light(s) changed; "
-               f"{result.get('supervision_items', 0)} supervision item light(s) changed")
+    click.echo(
+        f"advanced {result['timers']} case(s) with due timers; {result['lights']} light(s) changed; "
+        f"{result.get('supervision_items', 0)} supervision item light(s) changed"
+    )
 
 
 @main.command("report-upward")
@@ -186,9 +196,11 @@ def trail_verify(limit: int):
             click.echo(f"  checkpoint file: {problem}", err=True)
         click.echo(f"({result.checked} rows checked in all)", err=True)
     if checkpoints is not None and checkpoints.enabled and checkpoints.count:
-        click.echo(f"checkpoints: {checkpoints.count} in {checkpoints.path} (newest {checkpoints.newest} at "
-                   f"{checkpoints.newest_at}); {result.anchored} checkpointed head(s) fit their rows; "
-                   f"{result.unanchored_chains} chain(s) have rows after their last checkpoint")
+        click.echo(
+            f"checkpoints: {checkpoints.count} in {checkpoints.path} (newest {checkpoints.newest} at "
+            f"{checkpoints.newest_at}); {result.anchored} checkpointed head(s) fit their rows; "
+            f"{result.unanchored_chains} chain(s) have rows after their last checkpoint"
+        )
     for note in checkpoints.notes if checkpoints else []:
         click.echo(f"note: {note}")
     if not result.ok:
@@ -206,7 +218,9 @@ def trail_checkpoint():
     if run.recorded_again:
         click.echo(f"{run.recorded_again} line(s) of the file were missing from the database's record: recorded")
     if not run.lines:
-        click.echo("nothing moved since " + (f"checkpoint {run.newest}" if run.newest else "the start: the trail is empty"))
+        click.echo(
+            "nothing moved since " + (f"checkpoint {run.newest}" if run.newest else "the start: the trail is empty")
+        )
         return
     numbers = f"{run.lines[0].n}" if len(run.lines) == 1 else f"{run.lines[0].n}–{run.lines[-1].n}"
     click.echo(f"checkpoint {numbers}: {run.heads} chain head(s) signed into {engine.trail_checkpoints.path}")
@@ -246,11 +260,15 @@ def calendar_recount(actor: str):
 
 
 def _echo_recount(counts: dict) -> None:
-    click.echo(f"recounted {counts.get('deadlines', 0)} provisional deadline(s); "
-               f"{counts.get('cases', 0)} case(s) changed")
+    click.echo(
+        f"recounted {counts.get('deadlines', 0)} provisional deadline(s); {counts.get('cases', 0)} case(s) changed"
+    )
     if counts.get("failed"):
-        click.echo(f"{counts['failed']} case(s) were busy and keep their provisional deadlines: "
-                   "run `shenpi calendar recount` again", err=True)
+        click.echo(
+            f"{counts['failed']} case(s) were busy and keep their provisional deadlines: "
+            "run `shenpi calendar recount` again",
+            err=True,
+        )
 
 
 @calendar.command("set")
@@ -280,8 +298,9 @@ def calendar_show(year: int):
         _fail(exc)
     for day in days:
         kind = "上班" if day["workday"] else "休息"
-        notes = "".join(note for flag, note in ((day["override"], " (override)"),
-                                                (day["provisional"], " (provisional)")) if flag)
+        notes = "".join(
+            note for flag, note in ((day["override"], " (override)"), (day["provisional"], " (provisional)")) if flag
+        )
         click.echo(f"{day['date']} {kind} {day['name'] or ''}{notes}".rstrip())
 
 
@@ -336,8 +355,11 @@ def catalogue_import(file: Path, actor: str):
         result = import_catalogue(engine, engine.identity.actor(actor), file.read_bytes(), file.name)
     except EngineError as exc:
         for error in exc.details.get("errors") or []:
-            click.echo(f"{error.get('location')}\t{error.get('matter') or '-'}\t{error.get('field') or '-'}\t"
-                       f"{error['message']}", err=True)
+            click.echo(
+                f"{error.get('location')}\t{error.get('matter') or '-'}\t{error.get('field') or '-'}\t"
+                f"{error['message']}",
+                err=True,
+            )
         raise click.ClickException(f"{exc.code}: {exc.message}") from None
     click.echo(f"new {result['new']}, changed {result['changed']}, unchanged {result['unchanged']}")
 
@@ -354,8 +376,10 @@ def demo(cases: bool):
     users = demo_data.seed_people(engine)
     click.echo(f"catalogue imported; {len(users)} new users")
     if users:
-        click.echo(f"demo accounts (password {demo_data.DEMO_PASSWORD}): admin, supervisor, monitor, "
-                   f"district_supervisor, applicant, d01a, d01b, … (officials of each department)")
+        click.echo(
+            f"demo accounts (password {demo_data.DEMO_PASSWORD}): admin, supervisor, monitor, "
+            f"district_supervisor, applicant, d01a, d01b, … (officials of each department)"
+        )
     if cases:
         from engine.identity import ENGINE
 
@@ -363,7 +387,7 @@ def demo(cases: bool):
         if existing == 0:
             from demo.history import seed_past_cases
 
-            past = seed_past_cases(engine)   # first: the trail runs forward in time
+            past = seed_past_cases(engine)  # first: the trail runs forward in time
             started = demo_data.seed_cases(engine)
             click.echo(f"{len(started)} demo cases started, and {len(past)} from the last four weeks")
         else:

@@ -1,5 +1,6 @@
 """Errors: JSON with a code and a message under /api; a readable page (or an htmx message) elsewhere.
 Never a traceback."""
+
 from __future__ import annotations
 
 import logging
@@ -15,10 +16,26 @@ from .messages import describe, error_body
 
 log = logging.getLogger(__name__)
 
-PAGE_TITLES = {400: "请求有误", 403: "无权访问", 404: "页面不存在", 405: "不支持的操作", 409: "操作冲突",
-               413: "文件过大", 422: "无法处理", 429: "操作过于频繁", 500: "服务器内部错误"}
-API_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large", 400: "bad_request",
-             401: "unauthorized", 403: "forbidden", 429: "too_many_requests"}
+PAGE_TITLES = {
+    400: "请求有误",
+    403: "无权访问",
+    404: "页面不存在",
+    405: "不支持的操作",
+    409: "操作冲突",
+    413: "文件过大",
+    422: "无法处理",
+    429: "操作过于频繁",
+    500: "服务器内部错误",
+}
+API_CODES = {
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    429: "too_many_requests",
+}
 
 
 def error_response(status: int, code: str, message: str, **extra):
@@ -57,9 +74,14 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         status = exc.code or 500
-        defaults = {400: _("请求内容有误。"), 403: _("您无权进行此操作。"), 404: _("您要找的页面不存在。"),
-                    405: _("不支持此操作。"), 413: _("上传的文件超过大小限制。"),
-                    429: _("操作过于频繁，请稍后再试。")}
+        defaults = {
+            400: _("请求内容有误。"),
+            403: _("您无权进行此操作。"),
+            404: _("您要找的页面不存在。"),
+            405: _("不支持此操作。"),
+            413: _("上传的文件超过大小限制。"),
+            429: _("操作过于频繁，请稍后再试。"),
+        }
         own_words = exc.description and exc.description != type(exc).description and status != 429
         message = _(exc.description) if own_words else defaults.get(status, _("出错了。"))
         if not _is_api():

@@ -1,4 +1,5 @@
 """Flask extensions. Flask-SQLAlchemy shares the engine's tables and connection pool."""
+
 from __future__ import annotations
 
 from flask_babel import Babel

@@ -1,4 +1,5 @@
 """Template filters shared by every page: instants from the engine shown in Beijing time, and file sizes."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -17,7 +18,7 @@ def _parse(value):
     if not isinstance(value, _dt.datetime):
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=_dt.timezone.utc)
+        value = value.replace(tzinfo=_dt.UTC)
     return value.astimezone(SHANGHAI)
 
 

@@ -1,4 +1,5 @@
 """The service hall's display board: recent cases and today's counts, refreshed by htmx polling."""
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request

@@ -9,6 +9,7 @@ would reword it. The pages' own words stay in the ``messages`` domain, whose ids
 ``describe`` is used by the error pages, the htmx message fragments, the pages' ``readable`` refusals and the API's
 error body (whose language follows ``Accept-Language``, see ``web.auth.select_locale``).
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -24,7 +25,7 @@ engine_messages = Domain(translation_directories=[str(TRANSLATIONS)], domain=ENG
 
 
 def chinese() -> bool:
-    locale = get_locale()   # None outside a request: the English templates
+    locale = get_locale()  # None outside a request: the English templates
     return locale is not None and locale.language == "zh"
 
 
@@ -105,7 +106,7 @@ def template_catalog():
     return catalog
 
 
-if __name__ == "__main__":   # python -m web.messages OUTPUT.pot
+if __name__ == "__main__":  # python -m web.messages OUTPUT.pot
     import sys
 
     from babel.messages.pofile import write_po

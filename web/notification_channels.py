@@ -1,4 +1,5 @@
 """The signed-in user's choice of notice channels (通知方式): e-mail, SMS and a signed webhook."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, render_template, request
@@ -11,8 +12,11 @@ from .session import actor, engine
 
 bp = Blueprint("channels", __name__, url_prefix="/account/notifications")
 CHANNEL_NAMES = {"email": "电子邮件", "sms": "短信", "webhook": "Webhook（其他系统）"}
-ADDRESS_ERRORS = {"email": "请填写有效的电子邮箱", "sms": "请填写有效的手机号码",
-                  "webhook": "Webhook 地址须以 http:// 或 https:// 开头"}
+ADDRESS_ERRORS = {
+    "email": "请填写有效的电子邮箱",
+    "sms": "请填写有效的手机号码",
+    "webhook": "Webhook 地址须以 http:// 或 https:// 开头",
+}
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -38,9 +42,18 @@ def index():
             if not errors:
                 flash(_("通知方式已保存"), "success")
     channels = settings.channels(actor().id)
-    if errors:   # show what was typed, not what is stored
+    if errors:  # show what was typed, not what is stored
         for channel in CHANNEL_NAMES:
-            channels[channel] = {**channels[channel], "enabled": request.form.get(f"{channel}_enabled") == "on",
-                                 "address": request.form.get(f"{channel}_address", "")}
-    return render_template("auth/notification_channels.html", channels=channels, names=CHANNEL_NAMES,
-                           errors=errors, new_secret=new_secret, deliveries=settings.deliveries(actor().id))
+            channels[channel] = {
+                **channels[channel],
+                "enabled": request.form.get(f"{channel}_enabled") == "on",
+                "address": request.form.get(f"{channel}_address", ""),
+            }
+    return render_template(
+        "auth/notification_channels.html",
+        channels=channels,
+        names=CHANNEL_NAMES,
+        errors=errors,
+        new_secret=new_secret,
+        deliveries=settings.deliveries(actor().id),
+    )

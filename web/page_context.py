@@ -1,4 +1,5 @@
 """What every page template can use (navigation by role, language, lights), and the pages' security headers."""
+
 from __future__ import annotations
 
 from flask import current_app, request, session
@@ -35,10 +36,14 @@ def _may_see(audience: str) -> bool:
         return True
     if not current_user.is_authenticated:
         return False
-    return {"applicant": current_user.is_applicant, "official": current_user.is_official,
-            "supervisor": current_user.is_supervisor, "admin": current_user.is_admin,
-            "head": current_user.is_official and HEAD_POST in current_user.actor.posts,
-            "staff": current_user.is_official or current_user.is_supervisor or current_user.is_admin}[audience]
+    return {
+        "applicant": current_user.is_applicant,
+        "official": current_user.is_official,
+        "supervisor": current_user.is_supervisor,
+        "admin": current_user.is_admin,
+        "head": current_user.is_official and HEAD_POST in current_user.actor.posts,
+        "staff": current_user.is_official or current_user.is_supervisor or current_user.is_admin,
+    }[audience]
 
 
 def navigation() -> list[tuple[str, str]]:
@@ -52,18 +57,23 @@ def register_page_context(app) -> None:
 
     @app.context_processor
     def page_globals():
-        return {"navigation": navigation(), "locale": str(get_locale() or "zh"), "role_names": ROLE_NAMES,
-                "html_lang": "en" if session.get("lang") == "en" else "zh-CN"}
+        return {
+            "navigation": navigation(),
+            "locale": str(get_locale() or "zh"),
+            "role_names": ROLE_NAMES,
+            "html_lang": "en" if session.get("lang") == "en" else "zh-CN",
+        }
 
     @app.after_request
     def security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        if not request.path.startswith("/api/") or response.mimetype == "text/html":   # pages, and /api/docs
+        if not request.path.startswith("/api/") or response.mimetype == "text/html":  # pages, and /api/docs
             response.headers.setdefault("X-Frame-Options", "DENY")
             response.headers.setdefault(
                 "Content-Security-Policy",
                 "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
                 "img-src 'self' data: blob:; font-src 'self' data:; object-src 'none'; "
-                "frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+                "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+            )
         return response

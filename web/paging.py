@@ -1,9 +1,10 @@
 """Paging links for the list pages: the current URL with another page number, and which numbers to offer."""
+
 from __future__ import annotations
 
 from flask import request, url_for
 
-WINDOW = 2     # page numbers shown on each side of the current one
+WINDOW = 2  # page numbers shown on each side of the current one
 
 
 def page_url(number: int) -> str:

@@ -1,5 +1,6 @@
 """The database schema through Flask-Migrate (Alembic): a fresh database gets every table at the newest revision;
 one made by an earlier build is upgraded in place, keeping its data."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,7 +11,7 @@ from flask_migrate import Migrate, stamp, upgrade
 from .extensions import db
 
 MIGRATIONS = str(Path(__file__).parent / "migrations")
-BASELINE = "0001_baseline"   # the schema builds before migrations existed created with create_all
+BASELINE = "0001_baseline"  # the schema builds before migrations existed created with create_all
 migrate = Migrate(directory=MIGRATIONS, render_as_batch=True, compare_type=True)
 
 
@@ -30,5 +31,5 @@ def upgrade_database(app) -> str:
         if "alembic_version" not in tables:
             stamp(directory=MIGRATIONS, revision=BASELINE)
         upgrade(directory=MIGRATIONS)
-    shenpi.init_db(create_tables=False)   # the migrations made the tables; only the trail's head row may be missing
+    shenpi.init_db(create_tables=False)  # the migrations made the tables; only the trail's head row may be missing
     return "upgraded"

@@ -1,4 +1,5 @@
 """The signed-in user of the pages: an engine Actor carried by Flask-Login, and role guards for views."""
+
 from __future__ import annotations
 
 from functools import wraps
@@ -43,7 +44,7 @@ def load_user(user_id: str):
     try:
         return SessionUser(engine().identity.actor(user_id))
     except NotFound:
-        return None   # deactivated or deleted since signing in: signed out
+        return None  # deactivated or deleted since signing in: signed out
 
 
 def engine():
@@ -56,6 +57,7 @@ def actor() -> Actor:
 
 def roles_required(*roles: str):
     """The view needs a signed-in user holding one of ``roles``; others get 403."""
+
     def decorate(view):
         @wraps(view)
         @login_required
@@ -63,7 +65,9 @@ def roles_required(*roles: str):
             if not current_user.has_role(*roles):
                 abort(403, description="您的账号无权访问此页面")
             return view(*args, **kwargs)
+
         return guarded
+
     return decorate
 
 
@@ -77,7 +81,7 @@ def home_endpoint(user) -> str:
         choices = ("cockpit.index", "inbox.cases")
     elif user.is_official:
         choices = ("inbox.index",)
-    elif user.has_role(EXCHANGE):   # a ministry system's account works through the API only
+    elif user.has_role(EXCHANGE):  # a ministry system's account works through the API only
         choices = ("auth.account",)
     else:
         choices = ("portal.my_cases",)

@@ -1,4 +1,5 @@
 """Files chosen in a page's file inputs, read for the engine to admit or refuse."""
+
 from __future__ import annotations
 
 from flask import request

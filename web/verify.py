@@ -1,10 +1,10 @@
 """The public licence verification page (电子证照核验): type a code, or follow a licence's link."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from engine.errors import NotFound
-
 
 bp = Blueprint("verify", __name__)
 

@@ -3,6 +3,7 @@
 Never from the name or the type a client declares. ``detect`` returns an allowed ``FileType``, or ``None`` with
 what the content looked like (for a clear refusal).
 """
+
 from __future__ import annotations
 
 import io
@@ -23,21 +24,31 @@ PDF = FileType("application/pdf", Message("file_type_pdf"), (".pdf",))
 JPEG = FileType("image/jpeg", Message("file_type_jpeg"), (".jpg", ".jpeg"))
 PNG = FileType("image/png", Message("file_type_png"), (".png",))
 OFD = FileType("application/ofd", Message("file_type_ofd"), (".ofd",))
-DOCX = FileType("application/vnd.openxmlformats-officedocument.wordprocessingml.document", Message("file_type_docx"),
-                (".docx",))
-XLSX = FileType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Message("file_type_xlsx"), (".xlsx",))
+DOCX = FileType(
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document", Message("file_type_docx"), (".docx",)
+)
+XLSX = FileType(
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Message("file_type_xlsx"), (".xlsx",)
+)
 TEXT = FileType("text/plain; charset=utf-8", Message("file_type_text"), (".txt",))
 ALLOWED = (PDF, JPEG, PNG, OFD, DOCX, XLSX, TEXT)
 ALLOWED_LABELS = [t.label for t in ALLOWED]
 
 # Content that is refused, named so the refusal can say what the file really is.
 _REFUSED_MAGIC = (
-    (b"\x7fELF", Message("file_type_elf")), (b"MZ", Message("file_type_windows_pe")),
-    (b"\xfe\xed\xfa\xce", Message("file_type_mach_o")), (b"\xfe\xed\xfa\xcf", Message("file_type_mach_o")),
-    (b"\xce\xfa\xed\xfe", Message("file_type_mach_o")), (b"\xcf\xfa\xed\xfe", Message("file_type_mach_o")),
-    (b"\xca\xfe\xba\xbe", Message("file_type_java_class")), (b"#!", Message("file_type_script")),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", Message("file_type_old_office")), (b"Rar!", Message("file_type_rar")),
-    (b"7z\xbc\xaf\x27\x1c", Message("file_type_7z")), (b"\x1f\x8b", Message("file_type_gzip")), (b"GIF8", Message("file_type_gif")),
+    (b"\x7fELF", Message("file_type_elf")),
+    (b"MZ", Message("file_type_windows_pe")),
+    (b"\xfe\xed\xfa\xce", Message("file_type_mach_o")),
+    (b"\xfe\xed\xfa\xcf", Message("file_type_mach_o")),
+    (b"\xce\xfa\xed\xfe", Message("file_type_mach_o")),
+    (b"\xcf\xfa\xed\xfe", Message("file_type_mach_o")),
+    (b"\xca\xfe\xba\xbe", Message("file_type_java_class")),
+    (b"#!", Message("file_type_script")),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", Message("file_type_old_office")),
+    (b"Rar!", Message("file_type_rar")),
+    (b"7z\xbc\xaf\x27\x1c", Message("file_type_7z")),
+    (b"\x1f\x8b", Message("file_type_gzip")),
+    (b"GIF8", Message("file_type_gif")),
 )
 _MANIFEST_LIMIT = 1024 * 1024
 _DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"

@@ -6,6 +6,7 @@ and recorded with a ``material_added`` trail row carrying their SHA-256, in the 
 A file is written to the store before that transaction commits; if the transaction then rolls back, the stored
 file is left unreferenced (harmless: it is only ever reached through a material row).
 """
+
 from __future__ import annotations
 
 import builtins
@@ -15,13 +16,13 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..trail import chain as trail
-from ..identity.access import require_case_view
-from ..kernel.blob_store import BlobStore
 from ..errors import InvalidInput, InvalidState, NotFound, PermissionDenied, TooLarge
+from ..identity.access import require_case_view
 from ..identity.actors import Actor, require_task_access
-from ..models import Case, CasePause, Matter, Material, TaskRecord
+from ..kernel.blob_store import BlobStore
 from ..kernel.db import Executor
+from ..models import Case, CasePause, Material, Matter, TaskRecord
+from ..trail import chain as trail
 from ..trail.chain import TrailRow
 from .uploads import Files, Upload, admit
 
@@ -37,8 +38,9 @@ _cases = Case.__table__
 
 
 class MaterialService:
-    def __init__(self, db: Database, clock: Clock, stepper: CaseStepper, case_clock: CaseClockService,
-                 settings: Settings) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, stepper: CaseStepper, case_clock: CaseClockService, settings: Settings
+    ) -> None:
         self.db = db
         self.clock = clock
         self.stepper = stepper
@@ -49,8 +51,15 @@ class MaterialService:
         self.max_case_bytes = settings.max_case_bytes
 
     # --- adding -----------------------------------------------------------------------------------
-    def add(self, case_id: int, files: Files, actor: Actor, kind: str = "application", slot: str | None = None,
-            task_id: str | None = None) -> list[dict[str, Any]]:
+    def add(
+        self,
+        case_id: int,
+        files: Files,
+        actor: Actor,
+        kind: str = "application",
+        slot: str | None = None,
+        task_id: str | None = None,
+    ) -> list[dict[str, Any]]:
         """Record ``files`` — (filename, bytes) or (filename, bytes, slot) — on a running case.
 
         application: the applicant, or an official of the responsible department (scanning at the window),
@@ -76,18 +85,21 @@ class MaterialService:
             trail.append_case_events(session, case.id, events)
         return views
 
-    def record_in(self, ctx: StepContext, files: Files, kind: str, slot: str | None = None,
-                  task_id: str | None = None) -> list[dict[str, Any]]:
+    def record_in(
+        self, ctx: StepContext, files: Files, kind: str, slot: str | None = None, task_id: str | None = None
+    ) -> list[dict[str, Any]]:
         """Record files within a workflow step the caller holds (starting a case, completing a step)."""
-        views, events = self.record(ctx.connection, ctx.case.id, ctx.case.matter_code, files, ctx.actor_id, kind,
-                                    ctx.now, slot, task_id)
+        views, events = self.record(
+            ctx.connection, ctx.case.id, ctx.case.matter_code, files, ctx.actor_id, kind, ctx.now, slot, task_id
+        )
         ctx.events.extend(events)
         return views
 
     def _supplement(self, case_id: int, files: Files, actor: Actor, slot: str | None) -> list[dict[str, Any]]:
         with self.stepper.step(case_id, actor.id) as ctx:
-            case = ctx.connection.execute(sa.select(_cases.c.created_by, _cases.c.paused_since, _cases.c.pause_kind)
-                                          .where(_cases.c.id == case_id)).one()
+            case = ctx.connection.execute(
+                sa.select(_cases.c.created_by, _cases.c.paused_since, _cases.c.pause_kind).where(_cases.c.id == case_id)
+            ).one()
             if case.created_by != actor.id:
                 raise PermissionDenied("supplement_not_allowed")
             if case.paused_since is None or case.pause_kind != "supplement":
@@ -113,9 +125,18 @@ class MaterialService:
             raise InvalidState("step_closed", step=record.name, state=record.state)
         require_task_access(actor, record.department, record.post, record.assignee)
 
-    def record(self, session: Executor, case_id: int, matter_code: str, files: Files, actor_id: str, kind: str,
-               now: _dt.datetime, slot: str | None = None,
-               task_id: str | None = None) -> tuple[list[dict[str, Any]], list[TrailRow]]:
+    def record(
+        self,
+        session: Executor,
+        case_id: int,
+        matter_code: str,
+        files: Files,
+        actor_id: str,
+        kind: str,
+        now: _dt.datetime,
+        slot: str | None = None,
+        task_id: str | None = None,
+    ) -> tuple[list[dict[str, Any]], list[TrailRow]]:
         """Admit, store and insert the files in the caller's transaction; returns their views and trail rows."""
         items = self._admit(files, slot)
         self._check_slots(session, matter_code, kind, [s for _u, s in items])
@@ -124,16 +145,39 @@ class MaterialService:
         events: list[TrailRow] = []
         for upload, item_slot in items:
             self.store.put(upload.content, upload.sha256)
-            values = dict(case_id=case_id, task_id=task_id, slot=item_slot, kind=kind, filename=upload.filename,
-                          media_type=upload.media_type, size=upload.size, sha256=upload.sha256,
-                          uploaded_by=actor_id, uploaded_at=now)
+            values = dict(
+                case_id=case_id,
+                task_id=task_id,
+                slot=item_slot,
+                kind=kind,
+                filename=upload.filename,
+                media_type=upload.media_type,
+                size=upload.size,
+                sha256=upload.sha256,
+                uploaded_by=actor_id,
+                uploaded_at=now,
+            )
             material_id = session.execute(_materials.insert().values(**values).returning(_materials.c.id)).scalar_one()
             views.append(material_view(material_id, values))
-            events.append(trail.event(
-                "material_added", now, case_id=case_id, task_id=task_id, actor=actor_id, to_state=kind,
-                data_digest=upload.sha256,
-                detail={"material": material_id, "filename": upload.filename, "sha256": upload.sha256,
-                        "size": upload.size, "media_type": upload.media_type, "slot": item_slot}))
+            events.append(
+                trail.event(
+                    "material_added",
+                    now,
+                    case_id=case_id,
+                    task_id=task_id,
+                    actor=actor_id,
+                    to_state=kind,
+                    data_digest=upload.sha256,
+                    detail={
+                        "material": material_id,
+                        "filename": upload.filename,
+                        "sha256": upload.sha256,
+                        "size": upload.size,
+                        "media_type": upload.media_type,
+                        "slot": item_slot,
+                    },
+                )
+            )
         return views, events
 
     def _admit(self, files: object, slot: str | None) -> list[tuple[Upload, str | None]]:
@@ -164,11 +208,15 @@ class MaterialService:
             raise InvalidInput("materials_not_in_guide", field="slot", materials=unknown)
 
     def _check_case_limits(self, session: Executor, case_id: int, uploads: builtins.list[Upload]) -> None:
-        count, total = session.execute(sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(_materials.c.size), 0))
-                                       .where(_materials.c.case_id == case_id)).one()
+        count, total = session.execute(
+            sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(_materials.c.size), 0)).where(
+                _materials.c.case_id == case_id
+            )
+        ).one()
         if count + len(uploads) > self.max_case_files:
-            raise InvalidInput("too_many_case_files", field="files", limit=self.max_case_files, count=count,
-                               adding=len(uploads))
+            raise InvalidInput(
+                "too_many_case_files", field="files", limit=self.max_case_files, count=count, adding=len(uploads)
+            )
         adding = sum(u.size for u in uploads)
         if total + adding > self.max_case_bytes:
             raise TooLarge("case_files_too_large", limit=self.max_case_bytes, total=total, adding=adding)
@@ -180,18 +228,31 @@ class MaterialService:
             case = require_case_view(session, actor, case_id)
             rows = session.scalars(sa.select(Material).where(Material.case_id == case_id).order_by(Material.id)).all()
             entry = session.scalar(sa.select(Matter.entry).where(Matter.code == case.matter_code)) or {}
-            notice = session.scalar(sa.select(CasePause.missing).where(
-                CasePause.case_id == case_id, CasePause.kind == "supplement", CasePause.ended_at.is_(None)))
+            notice = session.scalar(
+                sa.select(CasePause.missing).where(
+                    CasePause.case_id == case_id, CasePause.kind == "supplement", CasePause.ended_at.is_(None)
+                )
+            )
             pending = case.paused_since is not None and case.pause_kind == "supplement"
         materials = [material_view(m.id, _columns(m)) for m in rows]
         checklist: builtins.list[dict[str, Any]] = []
         for listed in entry.get("materials", []):
             provided = [m["id"] for m in materials if m["slot"] == listed.get("name")]
-            checklist.append({"name": listed.get("name"), "required": bool(listed.get("required", True)),
-                              "form": listed.get("form"), "copies": listed.get("copies"), "note": listed.get("note"),
-                              "provided": len(provided), "materials": provided})
+            checklist.append(
+                {
+                    "name": listed.get("name"),
+                    "required": bool(listed.get("required", True)),
+                    "form": listed.get("form"),
+                    "copies": listed.get("copies"),
+                    "note": listed.get("note"),
+                    "provided": len(provided),
+                    "materials": provided,
+                }
+            )
         return {
-            "case": case_id, "materials": materials, "checklist": checklist,
+            "case": case_id,
+            "materials": materials,
+            "checklist": checklist,
             "missing_required": [c["name"] for c in checklist if c["required"] and not c["provided"]],
             "supplement": {"pending": pending, "missing": list(notice or []) if pending else []},
         }
@@ -211,7 +272,16 @@ def _columns(material: Material) -> dict[str, Any]:
 
 
 def material_view(material_id: int, values: dict[str, Any]) -> dict[str, Any]:
-    return {"id": material_id, "case": values["case_id"], "task": values["task_id"], "slot": values["slot"],
-            "kind": values["kind"], "filename": values["filename"], "media_type": values["media_type"],
-            "size": values["size"], "sha256": values["sha256"], "uploaded_by": values["uploaded_by"],
-            "uploaded_at": values["uploaded_at"].isoformat()}
+    return {
+        "id": material_id,
+        "case": values["case_id"],
+        "task": values["task_id"],
+        "slot": values["slot"],
+        "kind": values["kind"],
+        "filename": values["filename"],
+        "media_type": values["media_type"],
+        "size": values["size"],
+        "sha256": values["sha256"],
+        "uploaded_by": values["uploaded_by"],
+        "uploaded_at": values["uploaded_at"].isoformat(),
+    }

@@ -1,4 +1,5 @@
 """Admitting an uploaded file: a clean name, a size within the limit, an allowed type read from its content."""
+
 from __future__ import annotations
 
 import hashlib
@@ -8,8 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import file_types
 from ..errors import InvalidInput, Message, TooLarge
+from . import file_types
 
 MAX_NAME_CHARS = 120
 # Files as callers hand them in: (filename, content) or (filename, content, slot) items, checked on admission
@@ -40,7 +41,7 @@ def safe_filename(raw: object) -> str:
     if len(name) > MAX_NAME_CHARS:
         stem, ext = os.path.splitext(name)
         ext = ext if len(ext) <= 16 else ""
-        name = stem[:MAX_NAME_CHARS - len(ext)].rstrip(" .") + ext
+        name = stem[: MAX_NAME_CHARS - len(ext)].rstrip(" .") + ext
     return name
 
 
@@ -57,10 +58,15 @@ def admit(raw_name: object, content: object, max_bytes: int) -> Upload:
         raise TooLarge("file_too_large", limit=max_bytes, name=name)
     kind, seen = file_types.detect(content)
     if kind is None:
-        raise InvalidInput("file_type_refused", field="files", name=name, seen=seen,
-                           allowed=file_types.ALLOWED_LABELS)
+        raise InvalidInput("file_type_refused", field="files", name=name, seen=seen, allowed=file_types.ALLOWED_LABELS)
     extension = os.path.splitext(name)[1].lower()
     if extension not in kind.extensions:
-        raise InvalidInput("file_extension_mismatch", field="files", name=name, kind=kind.label,
-                           extension=extension or Message("no_extension"), extensions=list(kind.extensions))
+        raise InvalidInput(
+            "file_extension_mismatch",
+            field="files",
+            name=name,
+            kind=kind.label,
+            extension=extension or Message("no_extension"),
+            extensions=list(kind.extensions),
+        )
     return Upload(name, kind.media_type, content, hashlib.sha256(content).hexdigest())

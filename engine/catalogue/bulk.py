@@ -2,6 +2,7 @@
 integration has read from a file. An import checks every row and reports every error with its place; nothing is
 written unless all rows are valid; each new or changed matter becomes a new version (with its trail row) and the
 import itself one ``catalogue_imported`` row on the system chain, all in one transaction."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -10,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..trail import chain as trail
-from .service import EDITABLE, merged_entry, validate_entry
-from .rules import fee_problem, material_problem
 from ..errors import InvalidCatalogue, InvalidInput, Message, PermissionDenied
 from ..identity.actors import Actor
 from ..models import Matter
+from ..trail import chain as trail
+from .rules import fee_problem, material_problem
+from .service import EDITABLE, merged_entry, validate_entry
 
 if TYPE_CHECKING:
     from ..kernel import Clock, Database
@@ -26,14 +27,23 @@ EXPORTED = (*IMPORTED, "free", "process_file")
 MAX_ENTRIES = 2000
 MAX_ERRORS = 500
 LABELS = {
-    "code": Message("matter_field_code"), "key": Message("matter_field_key"), "name": Message("matter_field_name"),
-    "department": Message("matter_field_department"), "type": Message("matter_field_type"),
-    "summary": Message("matter_field_summary"), "legal_basis": Message("matter_field_legal_basis"),
-    "conditions": Message("matter_field_conditions"), "materials": Message("matter_field_materials"),
-    "fees": Message("matter_field_fees"), "statutory_limit_days": Message("matter_field_statutory_limit_days"),
-    "promised_limit_days": Message("matter_field_promised_limit_days"), "handling": Message("matter_field_handling"),
-    "star_level": Message("matter_field_star_level"), "online_depth": Message("matter_field_online_depth"),
-    "free": Message("matter_field_free"), "process_file": Message("matter_field_process_file"),
+    "code": Message("matter_field_code"),
+    "key": Message("matter_field_key"),
+    "name": Message("matter_field_name"),
+    "department": Message("matter_field_department"),
+    "type": Message("matter_field_type"),
+    "summary": Message("matter_field_summary"),
+    "legal_basis": Message("matter_field_legal_basis"),
+    "conditions": Message("matter_field_conditions"),
+    "materials": Message("matter_field_materials"),
+    "fees": Message("matter_field_fees"),
+    "statutory_limit_days": Message("matter_field_statutory_limit_days"),
+    "promised_limit_days": Message("matter_field_promised_limit_days"),
+    "handling": Message("matter_field_handling"),
+    "star_level": Message("matter_field_star_level"),
+    "online_depth": Message("matter_field_online_depth"),
+    "free": Message("matter_field_free"),
+    "process_file": Message("matter_field_process_file"),
 }
 
 
@@ -72,8 +82,13 @@ class CatalogueBulk:
         with self.db.reading() as session:
             return [_exported(matter.entry) for matter in session.scalars(query)]
 
-    def import_rows(self, rows: list[ImportRow], actor: Actor, source: dict[str, Any],
-                    errors: list[dict[str, Any]] | tuple[dict[str, Any], ...] = ()) -> dict[str, Any]:
+    def import_rows(
+        self,
+        rows: list[ImportRow],
+        actor: Actor,
+        source: dict[str, Any],
+        errors: list[dict[str, Any]] | tuple[dict[str, Any], ...] = (),
+    ) -> dict[str, Any]:
         """Publish every new or changed row as a new version; ``source`` names the file (``filename``, ``format``,
         ``sha256``); ``errors`` are what the reader could not read. Raises InvalidCatalogue with every error."""
         if not actor.is_admin:
@@ -87,8 +102,9 @@ class CatalogueBulk:
         with self.db.transaction() as session:
             prepared = self._check_all(session, rows, errors)
             if errors:
-                raise InvalidCatalogue("catalogue_file_has_errors", count=len(errors),
-                                       errors=errors[:MAX_ERRORS], error_count=len(errors))
+                raise InvalidCatalogue(
+                    "catalogue_file_has_errors", count=len(errors), errors=errors[:MAX_ERRORS], error_count=len(errors)
+                )
             result: dict[str, list[dict[str, Any]]] = {"new": [], "changed": [], "unchanged": []}
             for existing, entry in prepared:
                 version = self.catalogue._publish(session, entry, actor.id, note)
@@ -96,14 +112,28 @@ class CatalogueBulk:
                 result[kind].append({"code": entry["code"], "name": entry["name"], "version": version})
             counts = {kind: len(items) for kind, items in result.items()}
             if counts["new"] or counts["changed"]:
-                trail.append(session, [trail.event(
-                    "catalogue_imported", self.clock.now(), actor=actor.id, data_digest=source.get("sha256"),
-                    detail={**counts, "filename": source.get("filename"), "format": source.get("format"),
-                            "versions": {i["code"]: i["version"] for i in result["new"] + result["changed"]}})])
+                trail.append(
+                    session,
+                    [
+                        trail.event(
+                            "catalogue_imported",
+                            self.clock.now(),
+                            actor=actor.id,
+                            data_digest=source.get("sha256"),
+                            detail={
+                                **counts,
+                                "filename": source.get("filename"),
+                                "format": source.get("format"),
+                                "versions": {i["code"]: i["version"] for i in result["new"] + result["changed"]},
+                            },
+                        )
+                    ],
+                )
         return {**counts, "matters": result, "sha256": source.get("sha256")}
 
-    def _check_all(self, session: Session, rows: list[ImportRow],
-                   errors: list[dict[str, Any]]) -> list[tuple[Matter | None, dict[str, Any]]]:
+    def _check_all(
+        self, session: Session, rows: list[ImportRow], errors: list[dict[str, Any]]
+    ) -> list[tuple[Matter | None, dict[str, Any]]]:
         codes: dict[str, str] = {}
         keys: dict[str, tuple[str | None, str]] = {}
         prepared: list[tuple[Matter | None, dict[str, Any]]] = []
@@ -112,11 +142,15 @@ class CatalogueBulk:
             changes = {name: row.entry[name] for name in IMPORTED if name in row.entry}
             code, key = changes.get("code"), changes.get("key")
             if isinstance(code, str) and code in codes:
-                found.append(import_error(row.where, "code", Message("matter_code_repeated", code=code, other=codes[code]), code))
+                found.append(
+                    import_error(row.where, "code", Message("matter_code_repeated", code=code, other=codes[code]), code)
+                )
             elif isinstance(code, str):
                 codes[code] = row.where.get("location", "")
             if isinstance(key, str) and key in keys and keys[key][0] != code:
-                found.append(import_error(row.where, "key", Message("process_key_repeated", key=key, matter=keys[key][0]), code))
+                found.append(
+                    import_error(row.where, "key", Message("process_key_repeated", key=key, matter=keys[key][0]), code)
+                )
             elif isinstance(key, str):
                 keys[key] = (code, row.where.get("location", ""))
             problems, definition = self.catalogue.check(session, changes)
@@ -188,6 +222,5 @@ def _drop_empty_optional(changes: dict[str, Any], existing: Matter | None) -> No
 def _exported(entry: dict[str, Any]) -> dict[str, Any]:
     fees = entry.get("fees") or []
     values = {name: entry.get(name) for name in EXPORTED}
-    values.update(fees=fees, free=not fees, summary=entry.get("summary") or "",
-                  materials=entry.get("materials") or [])
+    values.update(fees=fees, free=not fees, summary=entry.get("summary") or "", materials=entry.get("materials") or [])
     return values

@@ -1,14 +1,15 @@
 """The public service guide (办事指南): searching the published catalogue and reading a matter's flow."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from .service import HANDLING, summary
 from ..errors import NotFound
-from ..models import Matter
 from ..kernel.paging import PageArg, page_of_list
+from ..models import Matter
+from .service import HANDLING, summary
 
 if TYPE_CHECKING:
     from ..definitions.repository import RepositoryService
@@ -17,17 +18,31 @@ if TYPE_CHECKING:
 
 def _matches(matter: Matter, words: list[str]) -> bool:
     entry = matter.entry or {}
-    text = " ".join([matter.code, matter.name, matter.department, matter.matter_type, entry.get("summary", ""),
-                     *entry.get("conditions", []), *(m.get("name", "") for m in entry.get("materials", []))]).lower()
+    text = " ".join(
+        [
+            matter.code,
+            matter.name,
+            matter.department,
+            matter.matter_type,
+            entry.get("summary", ""),
+            *entry.get("conditions", []),
+            *(m.get("name", "") for m in entry.get("materials", [])),
+        ]
+    ).lower()
     return all(word in text for word in words)
 
 
 def card(matter: Matter) -> dict[str, Any]:
     entry = matter.entry or {}
     fees = entry.get("fees", [])
-    return {**summary(matter), "summary": entry.get("summary", ""), "online_depth": entry.get("online_depth"),
-            "fees": fees, "free": bool(entry.get("free")) or not fees,
-            "materials_count": len(entry.get("materials", []))}
+    return {
+        **summary(matter),
+        "summary": entry.get("summary", ""),
+        "online_depth": entry.get("online_depth"),
+        "fees": fees,
+        "free": bool(entry.get("free")) or not fees,
+        "materials_count": len(entry.get("materials", [])),
+    }
 
 
 class GuideService:
@@ -35,8 +50,13 @@ class GuideService:
         self.db = db
         self.repository = repository
 
-    def search(self, keyword: str | None = None, department: str | None = None, matter_type: str | None = None,
-               handling: str | None = None) -> list[dict[str, Any]]:
+    def search(
+        self,
+        keyword: str | None = None,
+        department: str | None = None,
+        matter_type: str | None = None,
+        handling: str | None = None,
+    ) -> list[dict[str, Any]]:
         words = [w for w in (keyword or "").lower().split() if w][:10]
         with self.db.reading() as session:
             query = sa.select(Matter).where(Matter.published.is_(True)).order_by(Matter.code)
@@ -48,18 +68,29 @@ class GuideService:
                 query = query.where(Matter.handling == handling)
             return [card(m) for m in session.scalars(query) if _matches(m, words)]
 
-    def page_search(self, keyword: str | None = None, department: str | None = None, matter_type: str | None = None,
-                    handling: str | None = None, page: PageArg = 1, per_page: PageArg = None) -> dict[str, Any]:
+    def page_search(
+        self,
+        keyword: str | None = None,
+        department: str | None = None,
+        matter_type: str | None = None,
+        handling: str | None = None,
+        page: PageArg = 1,
+        per_page: PageArg = None,
+    ) -> dict[str, Any]:
         """One page of ``search``."""
         return page_of_list(self.search(keyword, department, matter_type, handling), page, per_page)
 
     def facets(self) -> dict[str, Any]:
         """The values the catalogue can be filtered by."""
         with self.db.reading() as session:
-            rows = session.execute(sa.select(Matter.department, Matter.matter_type)
-                                   .where(Matter.published.is_(True))).all()
-        return {"departments": sorted({r.department for r in rows}), "types": sorted({r.matter_type for r in rows}),
-                "handling": list(HANDLING)}
+            rows = session.execute(
+                sa.select(Matter.department, Matter.matter_type).where(Matter.published.is_(True))
+            ).all()
+        return {
+            "departments": sorted({r.department for r in rows}),
+            "types": sorted({r.matter_type for r in rows}),
+            "handling": list(HANDLING),
+        }
 
     def diagram_xml(self, code: str) -> str:
         """The BPMN of the matter's current published flow."""

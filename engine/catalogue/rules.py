@@ -1,4 +1,5 @@
 """Rules an edited catalogue entry must meet, reported per field (as messages) so a form can show them all."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """The matter catalogue (事项目录): TOML entries in processes/, each with its BPMN file."""
+
 from __future__ import annotations
 
 import tomllib
@@ -8,27 +9,50 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..trail import chain as trail
-from .rules import check_entry
-from ..kernel.db import where_given
 from ..errors import InvalidInput, Message, NotFound, PermissionDenied
 from ..identity.actors import Actor, split_lane
-from ..models import Department, Matter, MatterVersion, ProcessDefinition
+from ..kernel.db import where_given
 from ..kernel.paging import PageArg, page_of_list
+from ..models import Department, Matter, MatterVersion, ProcessDefinition
+from ..trail import chain as trail
+from .rules import check_entry
 
 if TYPE_CHECKING:
     from ..definitions.repository import RepositoryService
     from ..kernel import Clock, Database
 
 REQUIRED = {
-    "code": str, "key": str, "name": str, "department": str, "type": str, "legal_basis": list,
-    "statutory_limit_days": int, "promised_limit_days": int, "handling": str, "star_level": int,
-    "process_file": str, "conditions": list, "materials": list,
+    "code": str,
+    "key": str,
+    "name": str,
+    "department": str,
+    "type": str,
+    "legal_basis": list,
+    "statutory_limit_days": int,
+    "promised_limit_days": int,
+    "handling": str,
+    "star_level": int,
+    "process_file": str,
+    "conditions": list,
+    "materials": list,
 }
 HANDLING = ("即办件", "承诺件", "上报件", "联办件")
 TYPES = ("行政许可", "非行政许可审批", "行政确认", "行政给付", "行政登记", "公共服务", "其他行政权力")
-EDITABLE = ("code", "key", "name", "department", "type", "legal_basis", "conditions", "materials", "fees",
-            "statutory_limit_days", "promised_limit_days", "handling", "star_level")
+EDITABLE = (
+    "code",
+    "key",
+    "name",
+    "department",
+    "type",
+    "legal_basis",
+    "conditions",
+    "materials",
+    "fees",
+    "statutory_limit_days",
+    "promised_limit_days",
+    "handling",
+    "star_level",
+)
 
 
 def validate_entry(entry: dict[str, Any], source: str = "entry") -> dict[str, Any]:
@@ -77,7 +101,9 @@ class CatalogueService:
             content = (Path(directory) / entry["process_file"]).read_bytes()
             definition = self.repository.deploy(content, entry["process_file"], actor=actor)
             if definition["key"] != entry["key"]:
-                raise InvalidInput("process_id_differs", source=entry["process_file"], process=definition["key"], key=entry["key"])
+                raise InvalidInput(
+                    "process_id_differs", source=entry["process_file"], process=definition["key"], key=entry["key"]
+                )
             self.publish(entry, actor)
             results.append({"code": entry["code"], "name": entry["name"], "definition": definition})
         return results
@@ -90,10 +116,17 @@ class CatalogueService:
         """Make ``entry`` the published version of its matter; the version number, or None if unchanged."""
         matter = session.get(Matter, entry["code"])
         values = dict(
-            key=entry["key"], name=entry["name"], department=entry["department"], matter_type=entry["type"],
-            statutory_limit_days=entry["statutory_limit_days"], promised_limit_days=entry["promised_limit_days"],
-            star_level=entry["star_level"], handling=entry["handling"], process_key=entry["key"],
-            published=True, entry=entry,
+            key=entry["key"],
+            name=entry["name"],
+            department=entry["department"],
+            matter_type=entry["type"],
+            statutory_limit_days=entry["statutory_limit_days"],
+            promised_limit_days=entry["promised_limit_days"],
+            star_level=entry["star_level"],
+            handling=entry["handling"],
+            process_key=entry["key"],
+            published=True,
+            entry=entry,
         )
         if matter is not None and matter.entry == entry and (matter.published or note is None):
             return None
@@ -102,14 +135,29 @@ class CatalogueService:
         else:
             for name, value in values.items():
                 setattr(matter, name, value)
-        version = (session.scalar(sa.select(sa.func.max(MatterVersion.version)).where(
-            MatterVersion.code == entry["code"])) or 0) + 1
+        version = (
+            session.scalar(sa.select(sa.func.max(MatterVersion.version)).where(MatterVersion.code == entry["code"]))
+            or 0
+        ) + 1
         now = self.clock.now()
-        session.add(MatterVersion(code=entry["code"], version=version, kind="published", entry=entry, note=note,
-                                  actor=actor, at=now))
-        trail.append(session, [trail.event(
-            "matter_published", now, actor=actor, element_id=entry["key"], data_digest=trail.digest(entry),
-            detail={"code": entry["code"], "name": entry["name"], "version": version, "note": note})])
+        session.add(
+            MatterVersion(
+                code=entry["code"], version=version, kind="published", entry=entry, note=note, actor=actor, at=now
+            )
+        )
+        trail.append(
+            session,
+            [
+                trail.event(
+                    "matter_published",
+                    now,
+                    actor=actor,
+                    element_id=entry["key"],
+                    data_digest=trail.digest(entry),
+                    detail={"code": entry["code"], "name": entry["name"], "version": version, "note": note},
+                )
+            ],
+        )
         return version
 
     # --- administration: edit, publish a new version, withdraw -------------------------------------------
@@ -129,7 +177,7 @@ class CatalogueService:
                 errors["note"] = Message("change_note_too_long")
             if errors:
                 raise InvalidInput("matter_invalid", errors=errors)
-            assert definition is not None   # check reports a key without a deployed process
+            assert definition is not None  # check reports a key without a deployed process
             entry = merged_entry(existing, changes, definition)
             validate_entry(entry, changes["code"])
             version = self._publish(session, entry, actor.id, (note or "").strip() or "发布新版本")
@@ -142,17 +190,30 @@ class CatalogueService:
         and the process definition its key names."""
         errors = check_entry(changes, TYPES, HANDLING)
         department = changes.get("department")
-        if "department" not in errors and session.scalar(sa.select(Department.id).where(
-                Department.name == department, Department.active.is_(True))) is None:
+        if (
+            "department" not in errors
+            and session.scalar(
+                sa.select(Department.id).where(Department.name == department, Department.active.is_(True))
+            )
+            is None
+        ):
             errors["department"] = Message("department_inactive", department=department)
         definition = None
         if "key" not in errors:
-            definition = session.scalar(sa.select(ProcessDefinition).where(
-                ProcessDefinition.key == changes["key"]).order_by(ProcessDefinition.version.desc()).limit(1))
+            definition = session.scalar(
+                sa.select(ProcessDefinition)
+                .where(ProcessDefinition.key == changes["key"])
+                .order_by(ProcessDefinition.version.desc())
+                .limit(1)
+            )
             if definition is None:
                 errors["key"] = Message("process_not_deployed", key=changes["key"])
-            elif session.scalar(sa.select(Matter.code).where(
-                    Matter.key == changes["key"], Matter.code != str(changes.get("code")))) is not None:
+            elif (
+                session.scalar(
+                    sa.select(Matter.code).where(Matter.key == changes["key"], Matter.code != str(changes.get("code")))
+                )
+                is not None
+            ):
                 errors["key"] = Message("process_used_by_other_matter")
         return errors, definition
 
@@ -171,13 +232,37 @@ class CatalogueService:
             matter.published = False
             version = session.scalar(sa.select(sa.func.max(MatterVersion.version)).where(MatterVersion.code == code))
             now = self.clock.now()
-            session.add(MatterVersion(code=code, version=version or 0, kind="withdrawn", entry=matter.entry,
-                                      note=reason, actor=actor.id, at=now))
-            trail.append(session, [trail.event("matter_withdrawn", now, actor=actor.id, element_id=matter.key,
-                                               detail={"code": code, "name": matter.name, "reason": reason})])
+            session.add(
+                MatterVersion(
+                    code=code,
+                    version=version or 0,
+                    kind="withdrawn",
+                    entry=matter.entry,
+                    note=reason,
+                    actor=actor.id,
+                    at=now,
+                )
+            )
+            trail.append(
+                session,
+                [
+                    trail.event(
+                        "matter_withdrawn",
+                        now,
+                        actor=actor.id,
+                        element_id=matter.key,
+                        detail={"code": code, "name": matter.name, "reason": reason},
+                    )
+                ],
+            )
 
-    def search(self, text: str | None = None, department: str | None = None, matter_type: str | None = None,
-               status: str | None = None) -> list[dict[str, Any]]:
+    def search(
+        self,
+        text: str | None = None,
+        department: str | None = None,
+        matter_type: str | None = None,
+        status: str | None = None,
+    ) -> list[dict[str, Any]]:
         """Every matter, published or withdrawn, with its current version, for administrators."""
         query = where_given(sa.select(Matter), (Matter.department, department), (Matter.matter_type, matter_type))
         if status in ("published", "withdrawn"):
@@ -186,18 +271,31 @@ class CatalogueService:
             pattern = f"%{text.strip()}%"
             query = query.where(sa.or_(Matter.name.ilike(pattern), Matter.code.ilike(pattern)))
         with self.db.reading() as session:
-            versions = dict(session.execute(sa.select(MatterVersion.code, sa.func.max(MatterVersion.version))
-                                            .group_by(MatterVersion.code)).all())
-            return [{**summary(m), "published": m.published, "version": versions.get(m.code, 0)}
-                    for m in session.scalars(query.order_by(Matter.department, Matter.code))]
+            versions = dict(
+                session.execute(
+                    sa.select(MatterVersion.code, sa.func.max(MatterVersion.version)).group_by(MatterVersion.code)
+                ).all()
+            )
+            return [
+                {**summary(m), "published": m.published, "version": versions.get(m.code, 0)}
+                for m in session.scalars(query.order_by(Matter.department, Matter.code))
+            ]
 
-    def page_search(self, text: str | None = None, department: str | None = None, matter_type: str | None = None,
-                    status: str | None = None, page: PageArg = 1, per_page: PageArg = None) -> dict[str, Any]:
+    def page_search(
+        self,
+        text: str | None = None,
+        department: str | None = None,
+        matter_type: str | None = None,
+        status: str | None = None,
+        page: PageArg = 1,
+        per_page: PageArg = None,
+    ) -> dict[str, Any]:
         """One page of ``search``, with the departments of the whole catalogue for its filter."""
         with self.db.reading() as session:
             departments = session.scalars(sa.select(Matter.department).distinct().order_by(Matter.department)).all()
-        return page_of_list(self.search(text, department, matter_type, status), page, per_page,
-                            departments=list(departments))
+        return page_of_list(
+            self.search(text, department, matter_type, status), page, per_page, departments=list(departments)
+        )
 
     def entry(self, code: str) -> dict[str, Any]:
         """The current entry of a matter, published or withdrawn, with its version history (newest first)."""
@@ -206,16 +304,26 @@ class CatalogueService:
             matter = session.get(Matter, code)
             if matter is None:
                 raise NotFound("matter_not_found", matter=code)
-            history = [{"version": v.version, "kind": v.kind, "note": v.note, "actor": v.actor, "at": v.at}
-                       for v in session.scalars(sa.select(MatterVersion).where(MatterVersion.code == code)
-                                                .order_by(MatterVersion.id.desc()))]
-            return {**matter.entry, **summary(matter), "published": matter.published, "history": history,
-                    "version": max((h["version"] for h in history), default=0)}
+            history = [
+                {"version": v.version, "kind": v.kind, "note": v.note, "actor": v.actor, "at": v.at}
+                for v in session.scalars(
+                    sa.select(MatterVersion).where(MatterVersion.code == code).order_by(MatterVersion.id.desc())
+                )
+            ]
+            return {
+                **matter.entry,
+                **summary(matter),
+                "published": matter.published,
+                "history": history,
+                "version": max((h["version"] for h in history), default=0),
+            }
 
     def list_matters(self) -> list[dict[str, Any]]:
         with self.db.reading() as session:
-            return [summary(m) for m in session.scalars(
-                sa.select(Matter).where(Matter.published.is_(True)).order_by(Matter.code))]
+            return [
+                summary(m)
+                for m in session.scalars(sa.select(Matter).where(Matter.published.is_(True)).order_by(Matter.code))
+            ]
 
     def posts_by_unit(self) -> dict[str, list[str]]:
         """Every unit the catalogue names, by name, with the posts its matters' processes need there (sorted).
@@ -224,12 +332,22 @@ class CatalogueService:
         ("部门/岗位" for another unit's step); a lane names a post of the matter's own department otherwise. Matters
         published or withdrawn (their running cases still need staff). What the units must be staffed for."""
         with self.db.reading() as session:
-            matters = session.execute(sa.select(Matter.department, Matter.process_key)
-                                      .order_by(Matter.department, Matter.code)).all()
-            newest = sa.select(ProcessDefinition.key, sa.func.max(ProcessDefinition.version).label("version")) \
-                .group_by(ProcessDefinition.key).subquery()
-            latest = dict(session.execute(sa.select(ProcessDefinition.key, ProcessDefinition.id).join(newest, sa.and_(
-                ProcessDefinition.key == newest.c.key, ProcessDefinition.version == newest.c.version))).all())
+            matters = session.execute(
+                sa.select(Matter.department, Matter.process_key).order_by(Matter.department, Matter.code)
+            ).all()
+            newest = (
+                sa.select(ProcessDefinition.key, sa.func.max(ProcessDefinition.version).label("version"))
+                .group_by(ProcessDefinition.key)
+                .subquery()
+            )
+            latest = dict(
+                session.execute(
+                    sa.select(ProcessDefinition.key, ProcessDefinition.id).join(
+                        newest,
+                        sa.and_(ProcessDefinition.key == newest.c.key, ProcessDefinition.version == newest.c.version),
+                    )
+                ).all()
+            )
         posts: dict[str, set[str]] = {}
         for department, key in matters:
             posts.setdefault(department, set())
@@ -262,10 +380,16 @@ def merged_entry(existing: Matter | None, changes: dict[str, Any], definition: P
 
 def summary(matter: Matter) -> dict[str, Any]:
     return {
-        "code": matter.code, "key": matter.key, "name": matter.name, "department": matter.department,
-        "type": matter.matter_type, "statutory_limit_days": matter.statutory_limit_days,
-        "promised_limit_days": matter.promised_limit_days, "star_level": matter.star_level,
-        "handling": matter.handling, "process_key": matter.process_key,
+        "code": matter.code,
+        "key": matter.key,
+        "name": matter.name,
+        "department": matter.department,
+        "type": matter.matter_type,
+        "statutory_limit_days": matter.statutory_limit_days,
+        "promised_limit_days": matter.promised_limit_days,
+        "star_level": matter.star_level,
+        "handling": matter.handling,
+        "process_key": matter.process_key,
     }
 
 

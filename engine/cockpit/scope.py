@@ -1,4 +1,5 @@
 """Which departments a supervisor's cockpit and reports cover: the units they oversee (all for administrators)."""
+
 from __future__ import annotations
 
 from typing import Any, TypeVar
@@ -6,8 +7,8 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.orm import InstrumentedAttribute
 
-from ..identity.access import units_seen
 from ..errors import PermissionDenied
+from ..identity.access import units_seen
 from ..identity.actors import Actor
 
 REPORT = "cockpit"
@@ -23,8 +24,9 @@ def scope_units(actor: Actor) -> tuple[str, ...] | None:
     return units_seen(actor)
 
 
-def in_scope(query: _Select, column: InstrumentedAttribute[Any],
-             units: tuple[str, ...] | None, department: str | None = None) -> _Select:
+def in_scope(
+    query: _Select, column: InstrumentedAttribute[Any], units: tuple[str, ...] | None, department: str | None = None
+) -> _Select:
     if units is not None:
         query = query.where(column.in_(units))
     if department:

@@ -3,6 +3,7 @@ department, within the units the supervisor oversees. Every reading is written t
 
 Scoping is by each row's responsible department: a district supervisor sees only their district's units;
 administrators see everything. Trends and rankings are in engine/cockpit/trends.py."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -12,15 +13,14 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from .scope import REPORT, in_scope, scope_label, scope_units
-from .trends import TREND_DAYS, CockpitTrends
+from ..deadlines.lights import GREEN, NONE, RED, YELLOW
 from ..errors import InvalidInput
 from ..identity.actors import Actor
-from ..kernel.paging import page_bounds, page_count
-from ..deadlines.lights import GREEN, NONE, RED, YELLOW
+from ..kernel.paging import PageArg, page_bounds, page_count
 from ..models import Case, Complaint, Matter, Signal, SupervisionItem, TaskRecord
 from ..violations.rules import RULES
-from ..kernel.paging import PageArg
+from .scope import REPORT, in_scope, scope_label, scope_units
+from .trends import TREND_DAYS, CockpitTrends
 
 if TYPE_CHECKING:
     from ..kernel import Clock, Database
@@ -45,8 +45,9 @@ class Cockpit:
         self.report_access = report_access
         self._trends = CockpitTrends(db, clock, report_access)
 
-    def trends(self, actor: Actor, days: int = TREND_DAYS, department: str | None = None,
-               record: bool = True) -> dict[str, Any]:
+    def trends(
+        self, actor: Actor, days: int = TREND_DAYS, department: str | None = None, record: bool = True
+    ) -> dict[str, Any]:
         return self._trends.trends(actor, days, department, record)
 
     def rankings(self, actor: Actor, record: bool = True) -> dict[str, Any]:
@@ -61,28 +62,38 @@ class Cockpit:
         units = scope_units(actor)
         case_light = sa.case((Case.paused_since.is_not(None), "paused"), else_=Case.light)
         with self.db.reading() as session:
-            def grouped(query: sa.Select, column: InstrumentedAttribute[Any],
-                        *keys: sa.ColumnExpressionArgument[Any]) -> Sequence[sa.Row]:
+
+            def grouped(
+                query: sa.Select, column: InstrumentedAttribute[Any], *keys: sa.ColumnExpressionArgument[Any]
+            ) -> Sequence[sa.Row]:
                 return session.execute(in_scope(query, column, units).group_by(*keys)).all()
 
-            cases = grouped(sa.select(case_light, sa.func.count()).where(Case.status == "running"),
-                            Case.department, case_light)
-            tasks = grouped(sa.select(TaskRecord.light, sa.func.count()).where(TaskRecord.state == "open"),
-                            TaskRecord.department, TaskRecord.light)
-            signals = grouped(sa.select(Signal.color, Signal.status, sa.func.count()), Signal.department,
-                              Signal.color, Signal.status)
-            items = grouped(sa.select(SupervisionItem.light, sa.func.count()).where(SupervisionItem.status != "closed"),
-                            SupervisionItem.department, SupervisionItem.light)
+            cases = grouped(
+                sa.select(case_light, sa.func.count()).where(Case.status == "running"), Case.department, case_light
+            )
+            tasks = grouped(
+                sa.select(TaskRecord.light, sa.func.count()).where(TaskRecord.state == "open"),
+                TaskRecord.department,
+                TaskRecord.light,
+            )
+            signals = grouped(
+                sa.select(Signal.color, Signal.status, sa.func.count()), Signal.department, Signal.color, Signal.status
+            )
+            items = grouped(
+                sa.select(SupervisionItem.light, sa.func.count()).where(SupervisionItem.status != "closed"),
+                SupervisionItem.department,
+                SupervisionItem.light,
+            )
             complaints = grouped(sa.select(Complaint.status, sa.func.count()), Complaint.department, Complaint.status)
             departments = self._departments(session, units)
         if record:
             self.log(actor, "overview")
         signal_counts: dict[str, dict[str, int]]
-        signal_counts = {colour: {status: 0 for status in SIGNAL_STATUSES} for colour in SIGNAL_COLOURS}
+        signal_counts = {colour: dict.fromkeys(SIGNAL_STATUSES, 0) for colour in SIGNAL_COLOURS}
         for colour, status, count in signals:
             signal_counts.setdefault(colour, {}).setdefault(status, 0)
             signal_counts[colour][status] += count
-        complaint_counts = dict.fromkeys(COMPLAINT_STATUSES, 0) | {status: count for status, count in complaints}
+        complaint_counts = dict.fromkeys(COMPLAINT_STATUSES, 0) | dict(complaints)
         return {
             "as_of": self.clock.now().isoformat(),
             "scope": scope_label(actor, units),
@@ -101,27 +112,37 @@ class Cockpit:
         rows: dict[str, dict[str, Any]] = {}
 
         def row(name: str) -> dict[str, Any]:
-            return rows.setdefault(name, {"department": name, "running": 0, "yellow": 0, "red": 0,
-                                          "signals_open": 0, "items_open": 0})
+            return rows.setdefault(
+                name, {"department": name, "running": 0, "yellow": 0, "red": 0, "signals_open": 0, "items_open": 0}
+            )
 
         def lit(colour: str) -> sa.ColumnElement[int]:
             return sa.func.sum(sa.case((sa.and_(Case.light == colour, Case.paused_since.is_(None)), 1), else_=0))
 
         running = sa.select(Case.department, sa.func.count(), lit(YELLOW), lit(RED)).where(Case.status == "running")
-        for name, count, yellow, red in session.execute(in_scope(running, Case.department, units)
-                                                        .group_by(Case.department)):
+        for name, count, yellow, red in session.execute(
+            in_scope(running, Case.department, units).group_by(Case.department)
+        ):
             row(name).update(running=count, yellow=int(yellow or 0), red=int(red or 0))
         signals = sa.select(Signal.department, sa.func.count()).where(Signal.status == "open")
         for name, count in session.execute(in_scope(signals, Signal.department, units).group_by(Signal.department)):
             row(name)["signals_open"] = count
         items = sa.select(SupervisionItem.department, sa.func.count()).where(SupervisionItem.status != "closed")
-        for name, count in session.execute(in_scope(items, SupervisionItem.department, units)
-                                           .group_by(SupervisionItem.department)):
+        for name, count in session.execute(
+            in_scope(items, SupervisionItem.department, units).group_by(SupervisionItem.department)
+        ):
             row(name)["items_open"] = count
         return sorted(rows.values(), key=lambda r: (-r["red"], -r["yellow"], -r["signals_open"], r["department"]))
 
-    def cases(self, actor: Actor, light: str | None = None, department: str | None = None, page: PageArg = 1,
-              per_page: PageArg = 20, record: bool = True) -> dict[str, Any]:
+    def cases(
+        self,
+        actor: Actor,
+        light: str | None = None,
+        department: str | None = None,
+        page: PageArg = 1,
+        per_page: PageArg = 20,
+        record: bool = True,
+    ) -> dict[str, Any]:
         """Running cases with a warning light (red and yellow unless ``light`` names one), most urgent first."""
         if light and light not in LIST_LIGHTS:
             raise InvalidInput("not_one_of", field="light", allowed=list(LIST_LIGHTS))
@@ -129,22 +150,55 @@ class Cockpit:
         page, per_page = page_bounds(page, per_page)
         lights = (light,) if light else (RED, YELLOW)
         urgency = sa.case((Case.light == RED, 0), (Case.light == GREEN, 1), else_=2)
-        base = in_scope(sa.select(Case.id).where(Case.status == "running", Case.light.in_(lights),
-                                                 Case.paused_since.is_(None)), Case.department, units, department)
+        base = in_scope(
+            sa.select(Case.id).where(Case.status == "running", Case.light.in_(lights), Case.paused_since.is_(None)),
+            Case.department,
+            units,
+            department,
+        )
         with self.db.reading() as session:
             total = session.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
             rows = session.execute(
-                sa.select(Case, Matter.name).join(Matter, Case.matter_code == Matter.code).where(Case.id.in_(base))
-                .order_by(urgency, Case.promised_due_at, Case.id).offset((page - 1) * per_page).limit(per_page)).all()
+                sa.select(Case, Matter.name)
+                .join(Matter, Case.matter_code == Matter.code)
+                .where(Case.id.in_(base))
+                .order_by(urgency, Case.promised_due_at, Case.id)
+                .offset((page - 1) * per_page)
+                .limit(per_page)
+            ).all()
         if record:
             self.log(actor, "cases", light=light, department=department)
-        return {"total": total, "page": page, "per_page": per_page, "pages": page_count(total, per_page), "light": light, "department": department,
-                "items": [{"id": c.id, "number": c.number, "matter": c.matter_code, "matter_name": name,
-                           "department": c.department, "light": c.light, "promised_due_at": _iso(c.promised_due_at),
-                           "statutory_due_at": _iso(c.statutory_due_at)} for c, name in rows]}
+        return {
+            "total": total,
+            "page": page,
+            "per_page": per_page,
+            "pages": page_count(total, per_page),
+            "light": light,
+            "department": department,
+            "items": [
+                {
+                    "id": c.id,
+                    "number": c.number,
+                    "matter": c.matter_code,
+                    "matter_name": name,
+                    "department": c.department,
+                    "light": c.light,
+                    "promised_due_at": _iso(c.promised_due_at),
+                    "statutory_due_at": _iso(c.statutory_due_at),
+                }
+                for c, name in rows
+            ],
+        }
 
-    def signals(self, actor: Actor, department: str | None = None, colour: str | None = None, page: PageArg = 1,
-                per_page: PageArg = 20, record: bool = True) -> dict[str, Any]:
+    def signals(
+        self,
+        actor: Actor,
+        department: str | None = None,
+        colour: str | None = None,
+        page: PageArg = 1,
+        per_page: PageArg = 20,
+        record: bool = True,
+    ) -> dict[str, Any]:
         """Open correction signals, newest first."""
         if colour and colour not in SIGNAL_COLOURS:
             raise InvalidInput("not_one_of", field="colour", allowed=list(SIGNAL_COLOURS))
@@ -156,15 +210,37 @@ class Cockpit:
         with self.db.reading() as session:
             total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
             rows = session.execute(
-                sa.select(Signal, Case.number).outerjoin(Case, Signal.case_id == Case.id).where(Signal.id.in_(query))
+                sa.select(Signal, Case.number)
+                .outerjoin(Case, Signal.case_id == Case.id)
+                .where(Signal.id.in_(query))
                 .order_by(Signal.raised_at.desc(), Signal.id.desc())
-                .offset((page - 1) * per_page).limit(per_page)).all()
+                .offset((page - 1) * per_page)
+                .limit(per_page)
+            ).all()
         if record:
             self.log(actor, "signals", department=department, colour=colour)
-        return {"total": total, "page": page, "per_page": per_page, "pages": page_count(total, per_page), "items": [{
-            "id": s.id, "rule": s.rule, "label": RULES[s.rule].label if s.rule in RULES else s.rule, "article": s.article, "colour": s.color, "summary": s.summary,
-            "case_id": s.case_id, "case_number": number, "department": s.department,
-            "raised_at": _iso(s.raised_at), "correct_by": _iso(s.correct_by)} for s, number in rows]}
+        return {
+            "total": total,
+            "page": page,
+            "per_page": per_page,
+            "pages": page_count(total, per_page),
+            "items": [
+                {
+                    "id": s.id,
+                    "rule": s.rule,
+                    "label": RULES[s.rule].label if s.rule in RULES else s.rule,
+                    "article": s.article,
+                    "colour": s.color,
+                    "summary": s.summary,
+                    "case_id": s.case_id,
+                    "case_number": number,
+                    "department": s.department,
+                    "raised_at": _iso(s.raised_at),
+                    "correct_by": _iso(s.correct_by),
+                }
+                for s, number in rows
+            ],
+        }
 
 
 def _by_light(rows: Iterable[Any], keys: Iterable[str]) -> dict[str, int]:

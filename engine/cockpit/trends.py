@@ -1,4 +1,5 @@
 """The cockpit's trends (per Asia/Shanghai day over the last 30 days) and rankings (this month), counted in SQL."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -7,12 +8,12 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import InstrumentedAttribute
 
-from ..kernel.clock import SHANGHAI
-from .scope import REPORT, in_scope, scope_label, scope_units
+from ..deadlines.lights import RED, YELLOW
 from ..errors import InvalidInput
 from ..identity.actors import Actor
-from ..deadlines.lights import RED, YELLOW
+from ..kernel.clock import SHANGHAI
 from ..models import Case, Signal
+from .scope import REPORT, in_scope, scope_label, scope_units
 
 if TYPE_CHECKING:
     from ..kernel import Clock, Database
@@ -25,7 +26,7 @@ MAX_DAYS = 366
 def local_day(column: InstrumentedAttribute[Any], dialect: str) -> sa.ColumnElement[str]:
     """The Asia/Shanghai calendar day of a UTC instant column, as 'YYYY-MM-DD' text."""
     if dialect == "sqlite":
-        return sa.func.date(column, "+8 hours")   # Shanghai keeps UTC+8 all year
+        return sa.func.date(column, "+8 hours")  # Shanghai keeps UTC+8 all year
     return sa.func.to_char(sa.func.timezone("Asia/Shanghai", column), "YYYY-MM-DD")
 
 
@@ -39,8 +40,9 @@ class CockpitTrends:
         self.clock = clock
         self.report_access = report_access
 
-    def trends(self, actor: Actor, days: int = TREND_DAYS, department: str | None = None,
-               record: bool = True) -> dict[str, Any]:
+    def trends(
+        self, actor: Actor, days: int = TREND_DAYS, department: str | None = None, record: bool = True
+    ) -> dict[str, Any]:
         """Per day: cases started, ended, ended after their promised limit, signals raised (yellow, red)."""
         units = scope_units(actor)
         if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_DAYS:
@@ -52,8 +54,11 @@ class CockpitTrends:
         with self.db.reading() as session:
             dialect = session.get_bind().dialect.name
 
-            def per_day(column: InstrumentedAttribute[Any], unit_column: InstrumentedAttribute[str],
-                        *where: sa.ColumnElement[bool]) -> list[int]:
+            def per_day(
+                column: InstrumentedAttribute[Any],
+                unit_column: InstrumentedAttribute[str],
+                *where: sa.ColumnElement[bool],
+            ) -> list[int]:
                 day = local_day(column, dialect)
                 query = sa.select(day, sa.func.count()).where(column >= start, column < end, *where)
                 query = in_scope(query, unit_column, units, department)
@@ -63,16 +68,24 @@ class CockpitTrends:
             series = {
                 "started": per_day(Case.created_at, Case.department),
                 "ended": per_day(Case.ended_at, Case.department, Case.status == "ended"),
-                "ended_overdue": per_day(Case.ended_at, Case.department, Case.status == "ended",
-                                         Case.promised_due_at.is_not(None),
-                                         Case.ended_at > Case.promised_due_at),
+                "ended_overdue": per_day(
+                    Case.ended_at,
+                    Case.department,
+                    Case.status == "ended",
+                    Case.promised_due_at.is_not(None),
+                    Case.ended_at > Case.promised_due_at,
+                ),
                 "signals_yellow": per_day(Signal.raised_at, Signal.department, Signal.color == YELLOW),
                 "signals_red": per_day(Signal.raised_at, Signal.department, Signal.color == RED),
             }
         if record:
             self.report_access.record(actor, REPORT, "read", scope=f"trends {department or ''}".strip()[:100])
-        return {"as_of": self.clock.now().isoformat(), "scope": scope_label(actor, units), "days": dates,
-                "series": series}
+        return {
+            "as_of": self.clock.now().isoformat(),
+            "scope": scope_label(actor, units),
+            "days": dates,
+            "series": series,
+        }
 
     def rankings(self, actor: Actor, record: bool = True) -> dict[str, Any]:
         """This month's departments by on-time rate (ended within the promised limit) and by red signals."""
@@ -80,20 +93,39 @@ class CockpitTrends:
         local = self.clock.now().astimezone(SHANGHAI)
         month_start = _local_midnight(local.date().replace(day=1))
         on_time = sa.func.sum(sa.case((Case.ended_at <= Case.promised_due_at, 1), else_=0))
-        ended = in_scope(sa.select(Case.department, sa.func.count(), on_time).where(
-            Case.status == "ended", Case.ended_at >= month_start, Case.promised_due_at.is_not(None)),
-            Case.department, units).group_by(Case.department)
-        reds = in_scope(sa.select(Signal.department, sa.func.count()).where(
-            Signal.color == RED, Signal.raised_at >= month_start), Signal.department, units).group_by(Signal.department)
+        ended = in_scope(
+            sa.select(Case.department, sa.func.count(), on_time).where(
+                Case.status == "ended", Case.ended_at >= month_start, Case.promised_due_at.is_not(None)
+            ),
+            Case.department,
+            units,
+        ).group_by(Case.department)
+        reds = in_scope(
+            sa.select(Signal.department, sa.func.count()).where(Signal.color == RED, Signal.raised_at >= month_start),
+            Signal.department,
+            units,
+        ).group_by(Signal.department)
         with self.db.reading() as session:
             ended_rows = session.execute(ended).all()
             red_rows = session.execute(reds).all()
         if record:
             self.report_access.record(actor, REPORT, "read", scope=f"rankings {local:%Y-%m}")
-        rates: list[dict[str, Any]] = [{"department": name, "ended": count, "on_time": int(good or 0),
-                  "rate": round(100.0 * int(good or 0) / count, 1)} for name, count, good in ended_rows if count]
+        rates: list[dict[str, Any]] = [
+            {
+                "department": name,
+                "ended": count,
+                "on_time": int(good or 0),
+                "rate": round(100.0 * int(good or 0) / count, 1),
+            }
+            for name, count, good in ended_rows
+            if count
+        ]
         rates.sort(key=lambda r: (-r["rate"], -r["ended"], r["department"]))
         red_signals: list[dict[str, Any]] = [{"department": name, "count": count} for name, count in red_rows]
         red_signals.sort(key=lambda r: (-r["count"], r["department"]))
-        return {"month": f"{local:%Y-%m}", "scope": scope_label(actor, units), "on_time": rates,
-                "red_signals": red_signals}
+        return {
+            "month": f"{local:%Y-%m}",
+            "scope": scope_label(actor, units),
+            "on_time": rates,
+            "red_signals": red_signals,
+        }

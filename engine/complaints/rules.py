@@ -6,23 +6,30 @@ A complaint's light is evaluated against the nearer of the limits still open. A 
 provisional calendar days is marked (``limits_provisional``) and counted again when the official arrangement is
 imported.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
 from typing import Any
 
-from ..identity.access import units_seen
-from ..errors import PermissionDenied
-from ..identity.actors import Actor
 from ..deadlines.lights import NONE, light_at
 from ..deadlines.working_time import WorkingCalendar
+from ..errors import PermissionDenied
+from ..identity.access import units_seen
+from ..identity.actors import Actor
 from ..models import Complaint
 
 ACCEPT_DAYS = 5
 FEEDBACK_HOURS = 24
 RESULT_DAYS = 10
 SUBMITTED, ACCEPTED, REJECTED, FORWARDED, ANSWERED, CLOSED = (
-    "submitted", "accepted", "rejected", "forwarded", "answered", "closed")
+    "submitted",
+    "accepted",
+    "rejected",
+    "forwarded",
+    "answered",
+    "closed",
+)
 STATUSES = (SUBMITTED, ACCEPTED, REJECTED, FORWARDED, ANSWERED, CLOSED)
 OPEN = (SUBMITTED, ACCEPTED, FORWARDED, ANSWERED)
 LIMITS = ("feedback", "acceptance", "result")
@@ -30,23 +37,33 @@ LIMITS = ("feedback", "acceptance", "result")
 
 def filing_limits(now: _dt.datetime, calendar: WorkingCalendar) -> dict[str, Any]:
     """The limits a complaint gets when it is filed, with its first light."""
-    values: dict[str, Any] = {"accept_due_at": calendar.add_working_days(now, ACCEPT_DAYS),
-              "feedback_due_at": now + _dt.timedelta(hours=FEEDBACK_HOURS)}
+    values: dict[str, Any] = {
+        "accept_due_at": calendar.add_working_days(now, ACCEPT_DAYS),
+        "feedback_due_at": now + _dt.timedelta(hours=FEEDBACK_HOURS),
+    }
     dues = [values["accept_due_at"], values["feedback_due_at"]]
     values["light"], values["light_next_at"] = light_at(now, min(dues), min(dues), calendar)
     values["limits_provisional"] = calendar.provisional_between(now, values["accept_due_at"])
     return values
 
 
-def open_working_day_limit(complaint: Complaint,
-                           calendar: WorkingCalendar) -> tuple[str, _dt.datetime, _dt.datetime] | None:
+def open_working_day_limit(
+    complaint: Complaint, calendar: WorkingCalendar
+) -> tuple[str, _dt.datetime, _dt.datetime] | None:
     """The open limit counted in working days, counted again from its start: (column, start, due), or None."""
     if complaint.status == SUBMITTED and complaint.accept_due_at is not None:
         return "accept_due_at", complaint.submitted_at, calendar.add_working_days(complaint.submitted_at, ACCEPT_DAYS)
-    if (complaint.status == FORWARDED and complaint.result_due_at is not None and complaint.forwarded_at is not None
-            and complaint.result_days is not None):
-        return ("result_due_at", complaint.forwarded_at,
-                calendar.add_working_days(complaint.forwarded_at, complaint.result_days))
+    if (
+        complaint.status == FORWARDED
+        and complaint.result_due_at is not None
+        and complaint.forwarded_at is not None
+        and complaint.result_days is not None
+    ):
+        return (
+            "result_due_at",
+            complaint.forwarded_at,
+            calendar.add_working_days(complaint.forwarded_at, complaint.result_days),
+        )
     return None
 
 
@@ -103,7 +120,8 @@ def require_supervision(actor: Actor, complaint: Complaint) -> None:
 def may_view(actor: Actor, complaint: Complaint) -> bool:
     """Supervisors in scope, and the head of the department it was forwarded to."""
     return may_supervise(actor, complaint) or (
-        complaint.forwarded_to is not None and actor.heads(complaint.forwarded_to))
+        complaint.forwarded_to is not None and actor.heads(complaint.forwarded_to)
+    )
 
 
 def _iso(value: _dt.datetime | None) -> str | None:
@@ -120,30 +138,51 @@ def public_view(complaint: Complaint, case_number: str | None) -> dict[str, Any]
     """What the complainant (and anyone holding the reference number) reads: nothing about the complainant,
     their contact or the officials; the department's result once the supervisor has closed the complaint."""
     closed = complaint.status == CLOSED
-    return {"number": complaint.number, "anonymous": complaint.anonymous, "subject": complaint.subject,
-            "content": complaint.content, "department": complaint.department, "case_number": case_number,
-            "status": complaint.status, "submitted_at": complaint.submitted_at.isoformat(),
-            "status_changed_at": complaint.status_changed_at.isoformat(),
-            "first_feedback": complaint.first_feedback, "first_feedback_at": _iso(complaint.first_feedback_at),
-            "decision": decision(complaint), "decision_reason": complaint.decision_reason,
-            "decided_at": _iso(complaint.decided_at), "forwarded_to": complaint.forwarded_to,
-            "forwarded_at": _iso(complaint.forwarded_at),
-            "result": complaint.result if closed else None, "upheld": complaint.upheld if closed else None,
-            "result_at": _iso(complaint.result_at) if closed else None}
+    return {
+        "number": complaint.number,
+        "anonymous": complaint.anonymous,
+        "subject": complaint.subject,
+        "content": complaint.content,
+        "department": complaint.department,
+        "case_number": case_number,
+        "status": complaint.status,
+        "submitted_at": complaint.submitted_at.isoformat(),
+        "status_changed_at": complaint.status_changed_at.isoformat(),
+        "first_feedback": complaint.first_feedback,
+        "first_feedback_at": _iso(complaint.first_feedback_at),
+        "decision": decision(complaint),
+        "decision_reason": complaint.decision_reason,
+        "decided_at": _iso(complaint.decided_at),
+        "forwarded_to": complaint.forwarded_to,
+        "forwarded_at": _iso(complaint.forwarded_at),
+        "result": complaint.result if closed else None,
+        "upheld": complaint.upheld if closed else None,
+        "result_at": _iso(complaint.result_at) if closed else None,
+    }
 
 
-def staff_view(complaint: Complaint, case_number: str | None, complainant_name: str | None = None,
-               identify: bool = True) -> dict[str, Any]:
+def staff_view(
+    complaint: Complaint, case_number: str | None, complainant_name: str | None = None, identify: bool = True
+) -> dict[str, Any]:
     """What supervisors and the department head read: the whole procedure with its limits and light. Only
     supervisors (``identify``) learn who complained and how to reach them; the department complained about
     does not."""
-    return {**public_view(complaint, case_number), "id": complaint.id, "case_id": complaint.case_id,
-            "complainant": complaint.complainant if identify else None,
-            "complainant_name": complainant_name if identify else None,
-            "contact_phone": complaint.contact_phone if identify else None,
-            "accept_due_at": _iso(complaint.accept_due_at), "feedback_due_at": _iso(complaint.feedback_due_at),
-            "result_due_at": _iso(complaint.result_due_at), "limits_provisional": bool(complaint.limits_provisional),
-            "decided_by": complaint.decided_by,
-            "result": complaint.result, "upheld": complaint.upheld, "result_by": complaint.result_by,
-            "result_at": _iso(complaint.result_at), "light": complaint.light or NONE,
-            "open_limits": {name: due.isoformat() for name, due in open_limits(complaint).items()}}
+    return {
+        **public_view(complaint, case_number),
+        "id": complaint.id,
+        "case_id": complaint.case_id,
+        "complainant": complaint.complainant if identify else None,
+        "complainant_name": complainant_name if identify else None,
+        "contact_phone": complaint.contact_phone if identify else None,
+        "accept_due_at": _iso(complaint.accept_due_at),
+        "feedback_due_at": _iso(complaint.feedback_due_at),
+        "result_due_at": _iso(complaint.result_due_at),
+        "limits_provisional": bool(complaint.limits_provisional),
+        "decided_by": complaint.decided_by,
+        "result": complaint.result,
+        "upheld": complaint.upheld,
+        "result_by": complaint.result_by,
+        "result_at": _iso(complaint.result_at),
+        "light": complaint.light or NONE,
+        "open_limits": {name: due.isoformat() for name, due in open_limits(complaint).items()},
+    }

@@ -4,6 +4,7 @@ Filing is FeedbackService.complain (engine/public/feedback.py); the limits, ligh
 engine/complaints/rules.py. Every state change commits together with its trail row; a real-name complainant
 receives a ``complaint_result`` notice with the decision and, at closure, the department's result.
 """
+
 from __future__ import annotations
 
 import builtins
@@ -14,25 +15,25 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from . import rules
-from . import sweep as complaint_sweep
-from ..trail import chain as trail
-from ..identity.access import units_seen
-from .rules import ACCEPTED, ANSWERED, CLOSED, FORWARDED, REJECTED, SUBMITTED
 from ..errors import InvalidInput, InvalidState, NotFound, PermissionDenied
-from ..kernel.payloads import text_field
+from ..identity.access import units_seen
 from ..identity.actors import HEAD_POST, Actor, department_heads
+from ..kernel.paging import PageArg, page_of_query
+from ..kernel.payloads import text_field
 from ..models import Case, Complaint, Department, User
 from ..notices.messages import notify
-from ..kernel.paging import PageArg, page_of_query
 from ..supervision.items import open_item
 from ..supervision.watch import close_with_complaint
+from ..trail import chain as trail
+from . import rules
+from . import sweep as complaint_sweep
+from .rules import ACCEPTED, ANSWERED, CLOSED, FORWARDED, REJECTED, SUBMITTED
 
 if TYPE_CHECKING:
     from ..deadlines.calendar_service import CalendarService
     from ..deadlines.working_time import WorkingCalendar
-    from ..trail.chain import TrailRow
     from ..kernel import Clock, Database
+    from ..trail.chain import TrailRow
 
 # A step of the procedure on the locked complaint: checks, changes it, and returns its trail event and detail
 _Change = Callable[[Session, Complaint, _dt.datetime], "tuple[str, dict[str, Any]]"]
@@ -41,24 +42,38 @@ MAX_RESULT_DAYS = 60
 
 
 class ComplaintService:
-    def __init__(self, db: Database, clock: Clock, calendars: CalendarService,
-                 result_days: int = rules.RESULT_DAYS) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, calendars: CalendarService, result_days: int = rules.RESULT_DAYS
+    ) -> None:
         self.db = db
         self.clock = clock
         self.calendars = calendars
         self.result_days = result_days
 
     # --- reading ----------------------------------------------------------------------------------
-    def list(self, actor: Actor, status: str | None = None, department: str | None = None, light: str | None = None,
-             limit: int = 200) -> list[dict[str, Any]]:
+    def list(
+        self,
+        actor: Actor,
+        status: str | None = None,
+        department: str | None = None,
+        light: str | None = None,
+        limit: int = 200,
+    ) -> list[dict[str, Any]]:
         """Complaints the actor handles: supervisors those of their units (and those naming no department),
         a department head those forwarded to their department."""
         query = self._query(actor, status, department, light).limit(limit)
         with self.db.reading() as session:
             return [self._row_view(actor, row) for row in session.execute(query).all()]
 
-    def page(self, actor: Actor, status: str | None = None, department: str | None = None, light: str | None = None,
-             page: PageArg = 1, per_page: PageArg = None) -> dict[str, Any]:
+    def page(
+        self,
+        actor: Actor,
+        status: str | None = None,
+        department: str | None = None,
+        light: str | None = None,
+        page: PageArg = 1,
+        per_page: PageArg = None,
+    ) -> dict[str, Any]:
         """One page of the complaints the actor handles, red first, then the newest."""
         query = self._query(actor, status, department, light)
         with self.db.reading() as session:
@@ -98,9 +113,16 @@ class ComplaintService:
             query = query.where(concerned == department)
         if light:
             query = query.where(Complaint.light == light)
-        return query.order_by(sa.case((Complaint.light == "red", 0), (Complaint.light == "yellow", 1),
-                                      (Complaint.light == "green", 2), else_=3),
-                              Complaint.submitted_at.desc(), Complaint.id.desc())
+        return query.order_by(
+            sa.case(
+                (Complaint.light == "red", 0),
+                (Complaint.light == "yellow", 1),
+                (Complaint.light == "green", 2),
+                else_=3,
+            ),
+            Complaint.submitted_at.desc(),
+            Complaint.id.desc(),
+        )
 
     def get(self, complaint_id: int, actor: Actor) -> dict[str, Any]:
         with self.db.reading() as session:
@@ -112,8 +134,9 @@ class ComplaintService:
     def departments_for(self, actor: Actor) -> builtins.list[str]:
         """Active departments the actor may forward a complaint to."""
         with self.db.reading() as session:
-            names = session.scalars(sa.select(Department.name).where(Department.active.is_(True))
-                                    .order_by(Department.name)).all()
+            names = session.scalars(
+                sa.select(Department.name).where(Department.active.is_(True)).order_by(Department.name)
+            ).all()
         return [n for n in names if actor.is_admin or n in units_seen(actor)]
 
     # --- the procedure ----------------------------------------------------------------------------
@@ -128,6 +151,7 @@ class ComplaintService:
                 raise InvalidState("complaint_feedback_given")
             complaint.first_feedback, complaint.first_feedback_at = text, now
             return "complaint_feedback", {}
+
         return self._change(complaint_id, actor, change)
 
     def decide(self, complaint_id: int, actor: Actor, accept: bool, reason: str | None = None) -> dict[str, Any]:
@@ -148,10 +172,17 @@ class ComplaintService:
             verdict = "已受理" if accept else f"不予受理，理由：{reason}"
             self._notify_complainant(session, complaint, now, f"您的投诉 {complaint.number} {verdict}。")
             return ("complaint_accepted" if accept else "complaint_rejected"), {"reason": reason}
+
         return self._change(complaint_id, actor, change)
 
-    def forward(self, complaint_id: int, actor: Actor, department: str | None, note: str | None = None,
-                days: int | str | None = None) -> dict[str, Any]:
+    def forward(
+        self,
+        complaint_id: int,
+        actor: Actor,
+        department: str | None,
+        note: str | None = None,
+        days: int | str | None = None,
+    ) -> dict[str, Any]:
         """Forward an accepted complaint to a department (转办) for its result within ``days`` working days;
         opens a supervision item and tells the department's heads."""
         department = text_field(department, "department", 200, required=True)
@@ -163,8 +194,9 @@ class ComplaintService:
         def change(session: Session, complaint: Complaint, now: _dt.datetime) -> tuple[str, dict[str, Any]]:
             if complaint.status != ACCEPTED:
                 raise InvalidState("complaint_not_accepted")
-            known = session.scalar(sa.select(Department.id).where(Department.name == department,
-                                                                  Department.active.is_(True)))
+            known = session.scalar(
+                sa.select(Department.id).where(Department.name == department, Department.active.is_(True))
+            )
             if known is None:
                 raise InvalidInput("unknown_department", field="department", department=department)
             if not (actor.is_admin or department in units_seen(actor)):
@@ -174,15 +206,32 @@ class ComplaintService:
             complaint.result_due_at = calendar.add_working_days(now, days)
             complaint.result_days = days
             complaint.limits_provisional = calendar.provisional_between(now, complaint.result_due_at)
-            item = open_item(session, calendar, now, kind="complaint", department=department,
-                             summary=f"投诉 {complaint.number}：{complaint.subject}", case_id=complaint.case_id,
-                             complaint_id=complaint.id)
-            notify(session, department_heads(session, department), "complaint_forwarded",
-                   f"投诉 {complaint.number}“{complaint.subject}”已转交本部门，请于{days}个工作日内反馈处理结果。", now,
-                   case_id=complaint.case_id)
-            return "complaint_forwarded", {"department": department, "note": note, "days": days,
-                                           "result_due_at": complaint.result_due_at.isoformat(),
-                                           "supervision_item": item}
+            item = open_item(
+                session,
+                calendar,
+                now,
+                kind="complaint",
+                department=department,
+                summary=f"投诉 {complaint.number}：{complaint.subject}",
+                case_id=complaint.case_id,
+                complaint_id=complaint.id,
+            )
+            notify(
+                session,
+                department_heads(session, department),
+                "complaint_forwarded",
+                f"投诉 {complaint.number}“{complaint.subject}”已转交本部门，请于{days}个工作日内反馈处理结果。",
+                now,
+                case_id=complaint.case_id,
+            )
+            return "complaint_forwarded", {
+                "department": department,
+                "note": note,
+                "days": days,
+                "result_due_at": complaint.result_due_at.isoformat(),
+                "supervision_item": item,
+            }
+
         return self._change(complaint_id, actor, change)
 
     def report_result(self, complaint_id: int, actor: Actor, result: str | None, upheld: bool) -> dict[str, Any]:
@@ -200,6 +249,7 @@ class ComplaintService:
             complaint.status, complaint.result, complaint.upheld = ANSWERED, result, upheld
             complaint.result_by, complaint.result_at = actor.id, now
             return "complaint_answered", {"upheld": upheld}
+
         return self._change(complaint_id, actor, change, supervised=False)
 
     def close(self, complaint_id: int, actor: Actor, note: str | None = None) -> dict[str, Any]:
@@ -211,18 +261,24 @@ class ComplaintService:
                 raise InvalidState("complaint_not_answered")
             complaint.status = CLOSED
             verdict = "投诉属实" if complaint.upheld else "投诉不属实"
-            self._notify_complainant(session, complaint, now, f"您的投诉 {complaint.number} 已办结（{verdict}）。"
-                                     f"处理结果：{complaint.result}")
+            self._notify_complainant(
+                session,
+                complaint,
+                now,
+                f"您的投诉 {complaint.number} 已办结（{verdict}）。处理结果：{complaint.result}",
+            )
             items = close_with_complaint(session, complaint, actor.id, now)
             return "complaint_closed", {"note": note, "upheld": complaint.upheld, "supervision_items": items}
+
         return self._change(complaint_id, actor, change)
 
     def sweep(self, as_of: _dt.datetime | None = None) -> int:
         """Re-evaluate the complaints' lights that are due (the sweep's ``complaints`` part)."""
         return complaint_sweep.refresh(self.db, self.calendars.calendar(), as_of or self.clock.now())
 
-    def recount_provisional(self, session: Session, calendar: WorkingCalendar, now: _dt.datetime,
-                            actor: str) -> builtins.list[TrailRow]:
+    def recount_provisional(
+        self, session: Session, calendar: WorkingCalendar, now: _dt.datetime, actor: str
+    ) -> builtins.list[TrailRow]:
         """After an official calendar import: open complaints' provisional limits counted again (caller's
         transaction)."""
         return complaint_sweep.recount(session, calendar, now, actor)
@@ -238,13 +294,28 @@ class ComplaintService:
             event, detail = change(session, complaint, now)
             complaint.status_changed_at = now if complaint.status != before else complaint.status_changed_at
             rules.relight(complaint, now, self.calendars.calendar())
-            trail.append_outside_step(session, [trail.event(
-                event, now, case_id=complaint.case_id, actor=actor.id, from_state=before, to_state=complaint.status,
-                element_id=complaint.number,
-                data_digest=trail.digest({k: getattr(complaint, k) for k in ("first_feedback", "decision_reason",
-                                                                             "result")}),
-                detail={"number": complaint.number, "light": complaint.light,
-                        **{k: v for k, v in detail.items() if v is not None}})])
+            trail.append_outside_step(
+                session,
+                [
+                    trail.event(
+                        event,
+                        now,
+                        case_id=complaint.case_id,
+                        actor=actor.id,
+                        from_state=before,
+                        to_state=complaint.status,
+                        element_id=complaint.number,
+                        data_digest=trail.digest(
+                            {k: getattr(complaint, k) for k in ("first_feedback", "decision_reason", "result")}
+                        ),
+                        detail={
+                            "number": complaint.number,
+                            "light": complaint.light,
+                            **{k: v for k, v in detail.items() if v is not None},
+                        },
+                    )
+                ],
+            )
             session.flush()
             return self._view(session, complaint, actor)
 
@@ -260,8 +331,14 @@ class ComplaintService:
 
     @staticmethod
     def _view(session: Session, complaint: Complaint, actor: Actor) -> dict[str, Any]:
-        number = session.scalar(sa.select(Case.number).where(Case.id == complaint.case_id)) if complaint.case_id else None
-        name = session.scalar(sa.select(User.name).where(User.id == complaint.complainant)) if complaint.complainant else None
+        number = (
+            session.scalar(sa.select(Case.number).where(Case.id == complaint.case_id)) if complaint.case_id else None
+        )
+        name = (
+            session.scalar(sa.select(User.name).where(User.id == complaint.complainant))
+            if complaint.complainant
+            else None
+        )
         return rules.staff_view(complaint, number, name, identify=rules.may_supervise(actor, complaint))
 
     @staticmethod
@@ -280,4 +357,3 @@ def operations(actor: Actor, complaint: Complaint) -> list[str]:
     if complaint.status == FORWARDED and complaint.forwarded_to and actor.heads(complaint.forwarded_to):
         offered.append("result")
     return offered
-

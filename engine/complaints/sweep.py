@@ -1,24 +1,23 @@
 """The complaints' part of the periodic sweep: re-evaluate the lights that are due, and tell the supervisors of
 the complaint's department when one turns red (a limit has passed); after an official calendar import, the
 working-day limits counted over provisional days counted again."""
+
 from __future__ import annotations
 
 import datetime as _dt
-from typing import TYPE_CHECKING
-
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from . import rules
-from ..trail import chain as trail
-from ..identity.actors import supervisors
 from ..deadlines.lights import RED
+from ..deadlines.working_time import WorkingCalendar
+from ..identity.actors import supervisors
 from ..models import Complaint
 from ..notices.messages import notify
-from ..deadlines.working_time import WorkingCalendar
+from ..trail import chain as trail
 from ..trail.chain import TrailRow
+from . import rules
 
 if TYPE_CHECKING:
     from ..kernel import Database
@@ -30,9 +29,13 @@ def refresh(db: Database, calendar: WorkingCalendar, as_of: _dt.datetime, limit:
     """Re-evaluate every open complaint whose light may have changed by ``as_of``; return how many changed."""
     changed = 0
     with db.transaction() as session:
-        due = session.scalars(sa.select(Complaint).where(
-            Complaint.light_next_at <= as_of, Complaint.status.in_(rules.OPEN))
-            .order_by(Complaint.id).limit(limit).with_for_update()).all()
+        due = session.scalars(
+            sa.select(Complaint)
+            .where(Complaint.light_next_at <= as_of, Complaint.status.in_(rules.OPEN))
+            .order_by(Complaint.id)
+            .limit(limit)
+            .with_for_update()
+        ).all()
         watchers: list[Any] = []
         for complaint in due:
             rows = relight(session, complaint, as_of, calendar, watchers)
@@ -41,8 +44,9 @@ def refresh(db: Database, calendar: WorkingCalendar, as_of: _dt.datetime, limit:
     return changed
 
 
-def relight(session: Session, complaint: Complaint, as_of: _dt.datetime, calendar: WorkingCalendar,
-            watchers: list[Any]) -> list[TrailRow]:
+def relight(
+    session: Session, complaint: Complaint, as_of: _dt.datetime, calendar: WorkingCalendar, watchers: list[Any]
+) -> list[TrailRow]:
     """The complaint's light for ``as_of``; on a change its trail row, and on red a notice to the supervisors of its
     department (``watchers`` caches them within a transaction)."""
     before = complaint.light
@@ -54,13 +58,24 @@ def relight(session: Session, complaint: Complaint, as_of: _dt.datetime, calenda
         if not watchers:
             watchers.extend(supervisors(session))
         department = rules.concerned_department(complaint)
-        message = (f"投诉 {complaint.number}“{complaint.subject}”已超过"
-                   f"{'、'.join(LIMIT_NAMES[name] for name in late)}时限，请即督促办理。")
+        message = (
+            f"投诉 {complaint.number}“{complaint.subject}”已超过"
+            f"{'、'.join(LIMIT_NAMES[name] for name in late)}时限，请即督促办理。"
+        )
         told = [user_id for user_id, _bureau, units in watchers if department is None or department in units]
         notify(session, told, "complaint_overdue", message, as_of, case_id=complaint.case_id)
-    return [trail.event("complaint_light_changed", as_of, case_id=complaint.case_id, actor="engine",
-                        element_id=complaint.number, from_state=before, to_state=complaint.light,
-                        detail={"number": complaint.number, "overdue": late})]
+    return [
+        trail.event(
+            "complaint_light_changed",
+            as_of,
+            case_id=complaint.case_id,
+            actor="engine",
+            element_id=complaint.number,
+            from_state=before,
+            to_state=complaint.light,
+            detail={"number": complaint.number, "overdue": late},
+        )
+    ]
 
 
 def recount(session: Session, calendar: WorkingCalendar, now: _dt.datetime, actor: str) -> list[TrailRow]:
@@ -68,9 +83,12 @@ def recount(session: Session, calendar: WorkingCalendar, now: _dt.datetime, acto
     the trail rows of each change and of the light it moves."""
     rows: list[TrailRow] = []
     watchers: list[Any] = []
-    for complaint in session.scalars(sa.select(Complaint).where(
-            Complaint.limits_provisional.is_(True), Complaint.status.in_(rules.OPEN))
-            .order_by(Complaint.id).with_for_update()):
+    for complaint in session.scalars(
+        sa.select(Complaint)
+        .where(Complaint.limits_provisional.is_(True), Complaint.status.in_(rules.OPEN))
+        .order_by(Complaint.id)
+        .with_for_update()
+    ):
         limit = rules.open_working_day_limit(complaint, calendar)
         column, before = (limit[0], getattr(complaint, limit[0])) if limit else (None, None)
         provisional = limit is not None and calendar.provisional_between(limit[1], limit[2])
@@ -79,10 +97,21 @@ def recount(session: Session, calendar: WorkingCalendar, now: _dt.datetime, acto
         complaint.limits_provisional = provisional
         if limit is not None and column is not None:
             setattr(complaint, column, limit[2])
-            rows.append(trail.event("deadline_recounted", now, case_id=complaint.case_id, actor=actor,
-                                    element_id=complaint.number, detail={
-                                        "deadline": f"complaint_{column.removesuffix('_due_at')}",
-                                        "number": complaint.number, "from": before.isoformat() if before else None,
-                                        "to": limit[2].isoformat(), "provisional": provisional}))
+            rows.append(
+                trail.event(
+                    "deadline_recounted",
+                    now,
+                    case_id=complaint.case_id,
+                    actor=actor,
+                    element_id=complaint.number,
+                    detail={
+                        "deadline": f"complaint_{column.removesuffix('_due_at')}",
+                        "number": complaint.number,
+                        "from": before.isoformat() if before else None,
+                        "to": limit[2].isoformat(),
+                        "provisional": provisional,
+                    },
+                )
+            )
         rows += relight(session, complaint, now, calendar, watchers)
     return rows

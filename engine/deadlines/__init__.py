@@ -2,12 +2,22 @@
 calendar for years without the State Council's arrangement, the calendar administrators keep and its year view, and
 the warning lights a deadline gives.
 """
+
 from __future__ import annotations
 
-from .working_time import WorkingCalendar
 from .calendar_service import CalendarService, parse_arrangement
 from .lights import GREEN, NONE, RED, YELLOW, light_at
 from .provisional import statutory_holidays
+from .working_time import WorkingCalendar
 
-__all__ = ["CalendarService", "GREEN", "NONE", "RED", "WorkingCalendar", "YELLOW", "light_at", "parse_arrangement",
-           "statutory_holidays"]
+__all__ = [
+    "CalendarService",
+    "GREEN",
+    "NONE",
+    "RED",
+    "WorkingCalendar",
+    "YELLOW",
+    "light_at",
+    "parse_arrangement",
+    "statutory_holidays",
+]

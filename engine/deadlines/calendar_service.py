@@ -1,5 +1,6 @@
 """The working-day calendar as administrators keep it: overrides, yearly imports (after which every provisional
 deadline is counted again), and the warning that next year's arrangement is missing."""
+
 from __future__ import annotations
 
 import csv
@@ -14,10 +15,10 @@ import chinese_calendar
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..kernel import clock as clock_module
-from ..trail import chain as trail
 from ..errors import InvalidInput, Message
+from ..kernel import clock as clock_module
 from ..models import CalendarDay, CalendarYear
+from ..trail import chain as trail
 from .working_time import OfficeHours, WorkingCalendar
 
 if TYPE_CHECKING:
@@ -69,8 +70,13 @@ def parse_arrangement(content: bytes, filename: str) -> list[dict[str, Any]]:
         try:
             rows.append(_row(item))
         except (ValueError, TypeError, AttributeError) as exc:
-            errors.append(Message("calendar_item_error" if filename.lower().endswith(".json") else "calendar_line_error",
-                                  line=line, detail=exc.args[0] if isinstance(exc.args[0], Message) else str(exc)))
+            errors.append(
+                Message(
+                    "calendar_item_error" if filename.lower().endswith(".json") else "calendar_line_error",
+                    line=line,
+                    detail=exc.args[0] if isinstance(exc.args[0], Message) else str(exc),
+                )
+            )
     if errors:
         raise InvalidInput("calendar_file_has_errors", errors=errors, source=filename, first=errors[:20])
     return rows
@@ -100,7 +106,7 @@ class CalendarService:
         self.office_hours = parse_office_hours(office_hours)
         self._calendar: WorkingCalendar | None = None
         self._lock = threading.Lock()
-        self.after_import: tuple[ImportHook, ...] = ()     # set by the composition root (engine/bootstrap.py)
+        self.after_import: tuple[ImportHook, ...] = ()  # set by the composition root (engine/bootstrap.py)
 
     def calendar(self) -> WorkingCalendar:
         with self._lock:
@@ -118,8 +124,17 @@ class CalendarService:
     def set_day(self, day: _dt.date, workday: bool, name: str | None, actor: str) -> None:
         with self.db.transaction() as session:
             self._upsert(session, {"day": day, "workday": workday, "name": name}, actor)
-            trail.append(session, [trail.event("calendar_changed", self.clock.now(), actor=actor,
-                                               detail={"day": day.isoformat(), "workday": workday, "name": name})])
+            trail.append(
+                session,
+                [
+                    trail.event(
+                        "calendar_changed",
+                        self.clock.now(),
+                        actor=actor,
+                        detail={"day": day.isoformat(), "workday": workday, "name": name},
+                    )
+                ],
+            )
         self._changed()
 
     def import_arrangement(self, year: int, rows: list[dict[str, Any]], source: str, actor: str) -> dict[str, Any]:
@@ -133,13 +148,23 @@ class CalendarService:
                 self._upsert(session, row, actor)
             existing = session.get(CalendarYear, year)
             if existing is None:
-                session.add(CalendarYear(year=year, source=source[:255], imported_by=actor, imported_at=self.clock.now()))
+                session.add(
+                    CalendarYear(year=year, source=source[:255], imported_by=actor, imported_at=self.clock.now())
+                )
             else:
                 existing.source, existing.imported_by, existing.imported_at = source[:255], actor, self.clock.now()
-            trail.append(session, [trail.event(
-                "calendar_imported", self.clock.now(), actor=actor, data_digest=trail.digest(
-                    [[r["day"].isoformat(), r["workday"], r["name"]] for r in rows]),
-                detail={"year": year, "days": len(rows), "source": source})])
+            trail.append(
+                session,
+                [
+                    trail.event(
+                        "calendar_imported",
+                        self.clock.now(),
+                        actor=actor,
+                        data_digest=trail.digest([[r["day"].isoformat(), r["workday"], r["name"]] for r in rows]),
+                        detail={"year": year, "days": len(rows), "source": source},
+                    )
+                ],
+            )
         self._changed()
         recount: dict[str, int] = {}
         for hook in self.after_import:
@@ -150,8 +175,15 @@ class CalendarService:
     def _upsert(self, session: Session, row: dict[str, Any], actor: str) -> None:
         existing = session.get(CalendarDay, row["day"])
         if existing is None:
-            session.add(CalendarDay(day=row["day"], workday=row["workday"], name=row["name"], updated_by=actor,
-                                    updated_at=self.clock.now()))
+            session.add(
+                CalendarDay(
+                    day=row["day"],
+                    workday=row["workday"],
+                    name=row["name"],
+                    updated_by=actor,
+                    updated_at=self.clock.now(),
+                )
+            )
         else:
             existing.workday, existing.name = row["workday"], row["name"]
             existing.updated_by, existing.updated_at = actor, self.clock.now()
@@ -163,8 +195,17 @@ class CalendarService:
             if existing is None:
                 raise InvalidInput("calendar_day_not_set", day=day.isoformat())
             session.delete(existing)
-            trail.append(session, [trail.event("calendar_changed", self.clock.now(), actor=actor,
-                                               detail={"day": day.isoformat(), "cleared": True})])
+            trail.append(
+                session,
+                [
+                    trail.event(
+                        "calendar_changed",
+                        self.clock.now(),
+                        actor=actor,
+                        detail={"day": day.isoformat(), "cleared": True},
+                    )
+                ],
+            )
         self._changed()
 
     def import_package_year(self, year: int, actor: str) -> dict[str, Any]:
@@ -197,19 +238,33 @@ class CalendarService:
         from .calendar_year import year_view
 
         with self.db.reading() as session:
-            overrides = {d.day: (d.workday, d.name) for d in session.scalars(sa.select(CalendarDay).where(
-                CalendarDay.day >= _dt.date(year, 1, 1), CalendarDay.day <= _dt.date(year, 12, 31)))}
+            overrides = {
+                d.day: (d.workday, d.name)
+                for d in session.scalars(
+                    sa.select(CalendarDay).where(
+                        CalendarDay.day >= _dt.date(year, 1, 1), CalendarDay.day <= _dt.date(year, 12, 31)
+                    )
+                )
+            }
             imported = session.get(CalendarYear, year)
-            source = {"source": imported.source, "by": imported.imported_by, "at": imported.imported_at} \
-                if imported else None
+            source = (
+                {"source": imported.source, "by": imported.imported_by, "at": imported.imported_at}
+                if imported
+                else None
+            )
         months = year_view(self.calendar(), year, overrides)
-        return {"year": year, "months": months, "imported": source,
-                "provisional": not self.is_official(year),
-                "office_hours": [(b.strftime("%H:%M"), e.strftime("%H:%M")) for b, e in self.office_hours]}
+        return {
+            "year": year,
+            "months": months,
+            "imported": source,
+            "provisional": not self.is_official(year),
+            "office_hours": [(b.strftime("%H:%M"), e.strftime("%H:%M")) for b, e in self.office_hours],
+        }
 
     def timer_functions(self) -> dict[str, Callable[[float], str]]:
         """``working_days(N)`` and ``working_hours(N)`` for BPMN timers: the instant N working days/hours from now
         (on the clock of the step that evaluates the timer)."""
+
         def working_days(n: float) -> str:
             return self.calendar().add_working_days(clock_module.now(), int(n)).isoformat()
 
@@ -223,14 +278,25 @@ class CalendarService:
         on the provisional calendar)."""
         calendar = self.calendar()
         with self.db.reading() as session:
-            names = dict(session.execute(sa.select(CalendarDay.day, CalendarDay.name).where(
-                CalendarDay.day >= _dt.date(year, 1, 1), CalendarDay.day <= _dt.date(year, 12, 31))).all())
+            names = dict(
+                session.execute(
+                    sa.select(CalendarDay.day, CalendarDay.name).where(
+                        CalendarDay.day >= _dt.date(year, 1, 1), CalendarDay.day <= _dt.date(year, 12, 31)
+                    )
+                ).all()
+            )
         day, days = _dt.date(year, 1, 1), []
         while day.year == year:
             workday = calendar.is_workday(day)
             if workday != (day.weekday() < 5):
-                days.append({"date": day.isoformat(), "workday": workday,
-                             "name": names.get(day) or calendar.holiday_name(day),
-                             "override": day in calendar.overrides, "provisional": calendar.is_provisional(day)})
+                days.append(
+                    {
+                        "date": day.isoformat(),
+                        "workday": workday,
+                        "name": names.get(day) or calendar.holiday_name(day),
+                        "override": day in calendar.overrides,
+                        "provisional": calendar.is_provisional(day),
+                    }
+                )
             day += _dt.timedelta(days=1)
         return days

@@ -1,4 +1,5 @@
 """A year of the working-day calendar as twelve month grids: what each day is, and why."""
+
 from __future__ import annotations
 
 import calendar as _calendar
@@ -36,8 +37,9 @@ def holiday_name(calendar: WorkingCalendar, day: _dt.date) -> str | None:
     return HOLIDAY_NAMES.get(name, name) if name else None
 
 
-def year_view(calendar: WorkingCalendar, year: int,
-              overrides: dict[_dt.date, tuple[bool, str | None]]) -> list[dict[str, Any]]:
+def year_view(
+    calendar: WorkingCalendar, year: int, overrides: dict[_dt.date, tuple[bool, str | None]]
+) -> list[dict[str, Any]]:
     """Twelve months, each with weeks (Monday first) of day cells; ``overrides`` maps a date to
     (workday, name) for days kept in the database."""
     months = []
@@ -51,9 +53,15 @@ def year_view(calendar: WorkingCalendar, year: int,
                     cells.append(None)
                     continue
                 override = overrides.get(day)
-                cells.append({"date": day, "kind": day_kind(calendar, day, bool(override and override[1])),
-                              "override": override is not None, "provisional": calendar.is_provisional(day),
-                              "name": (override[1] if override and override[1] else holiday_name(calendar, day))})
+                cells.append(
+                    {
+                        "date": day,
+                        "kind": day_kind(calendar, day, bool(override and override[1])),
+                        "override": override is not None,
+                        "provisional": calendar.is_provisional(day),
+                        "name": (override[1] if override and override[1] else holiday_name(calendar, day)),
+                    }
+                )
             weeks.append(cells)
         counts = {kind: sum(1 for w in weeks for c in w if c and c["kind"] == kind) for kind in KINDS}
         months.append({"month": month, "weeks": weeks, "counts": counts})

@@ -6,6 +6,7 @@
 A light only changes at known instants, so each case and task stores the next one and the sweep
 re-evaluates just those that are due.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -16,8 +17,9 @@ NONE, YELLOW, GREEN, RED = "none", "yellow", "green", "red"
 WARNING_DAYS = 3
 
 
-def light_at(now: _dt.datetime, due: _dt.datetime | None, statutory_due: _dt.datetime | None,
-             calendar: WorkingCalendar) -> tuple[str, _dt.datetime | None]:
+def light_at(
+    now: _dt.datetime, due: _dt.datetime | None, statutory_due: _dt.datetime | None, calendar: WorkingCalendar
+) -> tuple[str, _dt.datetime | None]:
     """The light at ``now`` and the next instant at which it may change (None: it will not)."""
     if due is None:
         return NONE, None

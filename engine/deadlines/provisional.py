@@ -8,6 +8,7 @@ Weekends are off as usual; the arrangement the State Council publishes each year
 working days (调休), which cannot be foreseen: a provisional calendar has none, nor a weekday off for a holiday
 that falls on a weekend.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -15,7 +16,7 @@ from functools import lru_cache
 
 from lunar_python import Lunar
 
-FIXED = ((1, 1, 1, "元旦"), (5, 1, 2, "劳动节"), (10, 1, 3, "国庆节"))   # (month, first day, days, name)
+FIXED = ((1, 1, 1, "元旦"), (5, 1, 2, "劳动节"), (10, 1, 3, "国庆节"))  # (month, first day, days, name)
 
 
 @lru_cache(maxsize=64)
@@ -31,7 +32,7 @@ def statutory_holidays(year: int) -> dict[_dt.date, str]:
     for month, first, count, name in FIXED:
         add(_dt.date(year, month, first), count, name)
     new_year = _lunar(year, 1, 1)
-    add(new_year - _dt.timedelta(days=1), 4, "春节")              # 除夕 and 正月初一 to 初三
+    add(new_year - _dt.timedelta(days=1), 4, "春节")  # 除夕 and 正月初一 to 初三
     add(_solar_term(year, "清明"), 1, "清明节")
     add(_lunar(year, 5, 5), 1, "端午节")
     add(_lunar(year, 8, 15), 1, "中秋节")

@@ -10,12 +10,13 @@ Conventions (as in approval practice): a limit of N working days runs from the d
 start and ends at the close of office on the N-th working day; pauses (补正, special procedures,
 中止) extend it by the working time they covered, when the case clock resumes (``runtime/case_clock.py``).
 """
+
 from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 import chinese_calendar
 
@@ -27,7 +28,7 @@ OfficeHours = tuple[tuple[_dt.time, _dt.time], ...]
 DEFAULT_HOURS: OfficeHours = ((_dt.time(9, 0), _dt.time(12, 0)), (_dt.time(13, 30), _dt.time(17, 30)))
 
 
-@lru_cache(maxsize=None)
+@cache
 def package_knows(year: int) -> bool:
     """Whether ``chinesecalendar`` has the State Council's arrangement of ``year``."""
     try:
@@ -101,8 +102,10 @@ class WorkingCalendar:
             yield (_dt.datetime.combine(day, begin, self.tz), _dt.datetime.combine(day, end, self.tz))
 
     def day_seconds(self) -> float:
-        return sum((_dt.datetime.combine(_dt.date.min, e) - _dt.datetime.combine(_dt.date.min, b)).total_seconds()
-                   for b, e in self.office_hours)
+        return sum(
+            (_dt.datetime.combine(_dt.date.min, e) - _dt.datetime.combine(_dt.date.min, b)).total_seconds()
+            for b, e in self.office_hours
+        )
 
     def close_of(self, day: _dt.date) -> _dt.datetime:
         return _dt.datetime.combine(day, self.office_hours[-1][1], self.tz)
@@ -136,7 +139,7 @@ class WorkingCalendar:
                         continue
                     available = (p_end - begin).total_seconds()
                     if remaining <= available:
-                        return (begin + _dt.timedelta(seconds=remaining)).astimezone(_dt.timezone.utc)
+                        return (begin + _dt.timedelta(seconds=remaining)).astimezone(_dt.UTC)
                     remaining -= available
             day += _dt.timedelta(days=1)
         raise ValueError("working time beyond ten years")
@@ -153,13 +156,13 @@ class WorkingCalendar:
                         continue
                     available = (finish - p_start).total_seconds()
                     if remaining <= available:
-                        return (finish - _dt.timedelta(seconds=remaining)).astimezone(_dt.timezone.utc)
+                        return (finish - _dt.timedelta(seconds=remaining)).astimezone(_dt.UTC)
                     remaining -= available
             day -= _dt.timedelta(days=1)
         raise ValueError("working time beyond ten years")
 
     def start_of_day(self, day: _dt.date) -> _dt.datetime:
-        return _dt.datetime.combine(day, _dt.time(0), self.tz).astimezone(_dt.timezone.utc)
+        return _dt.datetime.combine(day, _dt.time(0), self.tz).astimezone(_dt.UTC)
 
     def nth_working_day_after(self, day: _dt.date, n: int) -> _dt.date:
         while n > 0:
@@ -175,7 +178,7 @@ class WorkingCalendar:
             raise ValueError("a limit cannot be negative")
         local = start.astimezone(self.tz)
         deadline = self.close_of(self.nth_working_day_after(local.date(), days)) if days else local
-        return deadline.astimezone(_dt.timezone.utc)
+        return deadline.astimezone(_dt.UTC)
 
     def add_working_hours(self, start: _dt.datetime, hours: float) -> _dt.datetime:
         return self.add_working_seconds(start, hours * 3600)

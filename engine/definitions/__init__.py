@@ -4,14 +4,29 @@ versions, the administrator's overview of processes, and the conformance corpus 
 modeler's Shenpi extension (namespace ``outcomes.SHENPI_NS``) says — an end event's outcome, a timer's role, a
 step's escalation — is read in ``outcomes`` and ``step_settings``.
 """
+
 from __future__ import annotations
 
 from .conformance import list_files as list_conformance_files
 from .conformance import read_file as read_conformance_file
 from .definition_diff import compare as compare_definitions
+from .expressions import ExpressionError, check_expression, data_names, make_script_engine
+from .forms import Field, Form
 from .process_overview import ProcessOverview
 from .repository import MAX_NOTE, ParsedProcess, RepositoryService
-from .forms import Field, Form
-from .expressions import ExpressionError, check_expression, data_names, make_script_engine
 
-__all__ = ["ProcessOverview", "compare_definitions", "list_conformance_files", "read_conformance_file", "ExpressionError", "MAX_NOTE", "check_expression", "data_names", "Field", "Form", "ParsedProcess", "RepositoryService", "make_script_engine"]
+__all__ = [
+    "ProcessOverview",
+    "compare_definitions",
+    "list_conformance_files",
+    "read_conformance_file",
+    "ExpressionError",
+    "MAX_NOTE",
+    "check_expression",
+    "data_names",
+    "Field",
+    "Form",
+    "ParsedProcess",
+    "RepositoryService",
+    "make_script_engine",
+]

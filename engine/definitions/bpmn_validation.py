@@ -2,6 +2,7 @@
 
 Every refusal names the element id and its line in the file.
 """
+
 from __future__ import annotations
 
 import ast
@@ -12,38 +13,106 @@ from typing import Any
 
 from lxml import etree
 
-from . import expressions
-from . import forms
-from . import outcomes
-from . import step_settings
-from .outcomes import OUTCOMES
 from ..errors import Message, ProcessValidationError
+from . import expressions, forms, outcomes, step_settings
+from .outcomes import OUTCOMES
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 
 _SAFE_PARSER_OPTIONS: dict[str, Any] = dict(
-    resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-    huge_tree=False, remove_blank_text=False,
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    dtd_validation=False,
+    huge_tree=False,
+    remove_blank_text=False,
 )
 
 FLOW_NODES = {
-    "startEvent", "endEvent", "userTask", "manualTask", "task", "scriptTask", "exclusiveGateway",
-    "parallelGateway", "inclusiveGateway", "eventBasedGateway", "subProcess", "callActivity",
-    "boundaryEvent", "intermediateCatchEvent", "intermediateThrowEvent",
+    "startEvent",
+    "endEvent",
+    "userTask",
+    "manualTask",
+    "task",
+    "scriptTask",
+    "exclusiveGateway",
+    "parallelGateway",
+    "inclusiveGateway",
+    "eventBasedGateway",
+    "subProcess",
+    "callActivity",
+    "boundaryEvent",
+    "intermediateCatchEvent",
+    "intermediateThrowEvent",
 }
 SUPPORTING = {
-    "sequenceFlow", "laneSet", "lane", "childLaneSet", "flowNodeRef", "documentation", "extensionElements",
-    "dataObject", "dataObjectReference", "dataStoreReference", "dataInputAssociation", "dataOutputAssociation",
-    "sourceRef", "targetRef", "textAnnotation", "text", "association", "group", "conditionExpression",
-    "multiInstanceLoopCharacteristics", "standardLoopCharacteristics", "loopCardinality", "loopDataInputRef",
-    "loopDataOutputRef", "inputDataItem", "outputDataItem", "completionCondition", "loopCondition",
-    "timerEventDefinition", "timeDuration", "timeDate", "timeCycle", "terminateEventDefinition",
-    "errorEventDefinition", "escalationEventDefinition", "signalEventDefinition", "incoming", "outgoing",
-    "script", "ioSpecification", "dataInput", "dataOutput", "inputSet", "outputSet", "dataInputRefs",
-    "dataOutputRefs", "property", "dataState", "assignment", "from", "to", "transformation",
-    "categoryValueRef", "auditing", "monitoring", "potentialOwner", "humanPerformer", "performer",
-    "resourceAssignmentExpression", "resourceRef", "formalExpression", "inputSetRefs", "outputSetRefs",
-    "optionalInputRefs", "optionalOutputRefs", "whileExecutingInputRefs", "whileExecutingOutputRefs",
+    "sequenceFlow",
+    "laneSet",
+    "lane",
+    "childLaneSet",
+    "flowNodeRef",
+    "documentation",
+    "extensionElements",
+    "dataObject",
+    "dataObjectReference",
+    "dataStoreReference",
+    "dataInputAssociation",
+    "dataOutputAssociation",
+    "sourceRef",
+    "targetRef",
+    "textAnnotation",
+    "text",
+    "association",
+    "group",
+    "conditionExpression",
+    "multiInstanceLoopCharacteristics",
+    "standardLoopCharacteristics",
+    "loopCardinality",
+    "loopDataInputRef",
+    "loopDataOutputRef",
+    "inputDataItem",
+    "outputDataItem",
+    "completionCondition",
+    "loopCondition",
+    "timerEventDefinition",
+    "timeDuration",
+    "timeDate",
+    "timeCycle",
+    "terminateEventDefinition",
+    "errorEventDefinition",
+    "escalationEventDefinition",
+    "signalEventDefinition",
+    "incoming",
+    "outgoing",
+    "script",
+    "ioSpecification",
+    "dataInput",
+    "dataOutput",
+    "inputSet",
+    "outputSet",
+    "dataInputRefs",
+    "dataOutputRefs",
+    "property",
+    "dataState",
+    "assignment",
+    "from",
+    "to",
+    "transformation",
+    "categoryValueRef",
+    "auditing",
+    "monitoring",
+    "potentialOwner",
+    "humanPerformer",
+    "performer",
+    "resourceAssignmentExpression",
+    "resourceRef",
+    "formalExpression",
+    "inputSetRefs",
+    "outputSetRefs",
+    "optionalInputRefs",
+    "optionalOutputRefs",
+    "whileExecutingInputRefs",
+    "whileExecutingOutputRefs",
 }
 UNSUPPORTED_REASONS = {
     "serviceTask": Message("bpmn_service_task"),
@@ -60,10 +129,30 @@ UNSUPPORTED_REASONS = {
     "complexGateway": Message("bpmn_complex_gateway"),
 }
 DRAWN = FLOW_NODES | {
-    "process", "sequenceFlow", "lane", "dataObjectReference", "dataStoreReference", "textAnnotation", "association",
-    "group", "serviceTask", "sendTask", "receiveTask", "businessRuleTask", "transaction", "adHocSubProcess",
-    "complexGateway"}
-EXPRESSION_TAGS = {"conditionExpression", "completionCondition", "loopCardinality", "timeDuration", "timeDate", "timeCycle"}
+    "process",
+    "sequenceFlow",
+    "lane",
+    "dataObjectReference",
+    "dataStoreReference",
+    "textAnnotation",
+    "association",
+    "group",
+    "serviceTask",
+    "sendTask",
+    "receiveTask",
+    "businessRuleTask",
+    "transaction",
+    "adHocSubProcess",
+    "complexGateway",
+}
+EXPRESSION_TAGS = {
+    "conditionExpression",
+    "completionCondition",
+    "loopCardinality",
+    "timeDuration",
+    "timeDate",
+    "timeCycle",
+}
 HUMAN_TASKS = {"userTask", "manualTask"}
 TIMER_TAGS = {"timeDuration", "timeDate", "timeCycle"}
 WORKING_TIME_FUNCTIONS = {"working_days", "working_hours"}
@@ -76,8 +165,8 @@ class CheckedDocument:
     tree: etree._ElementTree
     process_id: str
     process_name: str
-    forms: dict[str, forms.Form]   # user task element id -> its form
-    outcomes: dict[str, str] = dataclass_field(default_factory=dict)   # end event id -> the outcome it decides
+    forms: dict[str, forms.Form]  # user task element id -> its form
+    outcomes: dict[str, str] = dataclass_field(default_factory=dict)  # end event id -> the outcome it decides
     steps: step_settings.StepSettings = step_settings.StepSettings()
 
 
@@ -88,8 +177,9 @@ def _local(element: etree._Element) -> str:
 def _refuse(reason: str, element: etree._Element | None = None, **params: Any) -> ProcessValidationError:
     if element is None:
         return ProcessValidationError(reason, **params)
-    return ProcessValidationError(reason, element=element.get("id") or _local(element), line=element.sourceline,
-                                  **params)
+    return ProcessValidationError(
+        reason, element=element.get("id") or _local(element), line=element.sourceline, **params
+    )
 
 
 def parse_safely(content: bytes) -> etree._ElementTree:
@@ -112,7 +202,7 @@ def check(content: bytes) -> CheckedDocument:
     checked, problems = examine(content)
     if problems:
         raise problems[0]
-    assert checked is not None   # examine gives a document or a problem
+    assert checked is not None  # examine gives a document or a problem
     return checked
 
 
@@ -140,9 +230,10 @@ def examine(content: bytes, limit: int = MAX_PROBLEMS) -> tuple[CheckedDocument 
         problems.append(problem)
     settings, setting_problems = step_settings.read(process)
     problems.extend(setting_problems)
-    process_id = process.get("id", "")    # _executable_process refuses a process without one
-    return CheckedDocument(tree, process_id, process.get("name") or process_id, step_forms, _outcomes(process),
-                           settings), problems[:limit]
+    process_id = process.get("id", "")  # _executable_process refuses a process without one
+    return CheckedDocument(
+        tree, process_id, process.get("name") or process_id, step_forms, _outcomes(process), settings
+    ), problems[:limit]
 
 
 def _executable_process(root: etree._Element) -> etree._Element:
@@ -227,8 +318,12 @@ def _check_expression(element: etree._Element, checker: Callable[[str], object])
     except expressions.ExpressionError as exc:
         owner = _owner(element)
         raise ProcessValidationError(
-            "bpmn_expression_refused", element=owner.get("id"), line=element.sourceline, name=_local(element),
-            owner=owner.get("id"), detail=exc.message,
+            "bpmn_expression_refused",
+            element=owner.get("id"),
+            line=element.sourceline,
+            name=_local(element),
+            owner=owner.get("id"),
+            detail=exc.message,
         ) from None
 
 
@@ -248,18 +343,34 @@ def _check_timer(element: etree._Element) -> None:
         tree = None
     if isinstance(tree, ast.Constant) and isinstance(tree.value, str):
         return
-    if (isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name) and tree.func.id in WORKING_TIME_FUNCTIONS
-            and len(tree.args) == 1 and not tree.keywords and isinstance(tree.args[0], ast.Constant)
-            and isinstance(tree.args[0].value, (int, float)) and not isinstance(tree.args[0].value, bool)
-            and tree.args[0].value >= 0):
+    if (
+        isinstance(tree, ast.Call)
+        and isinstance(tree.func, ast.Name)
+        and tree.func.id in WORKING_TIME_FUNCTIONS
+        and len(tree.args) == 1
+        and not tree.keywords
+        and isinstance(tree.args[0], ast.Constant)
+        and isinstance(tree.args[0].value, (int, float))
+        and not isinstance(tree.args[0].value, bool)
+        and tree.args[0].value >= 0
+    ):
         if kind != "timeDate":
             raise ProcessValidationError(
-                "timer_working_time_not_date", element=owner.get("id"), line=element.sourceline, owner=owner.get("id"),
-                function=tree.func.id, kind=kind)
+                "timer_working_time_not_date",
+                element=owner.get("id"),
+                line=element.sourceline,
+                owner=owner.get("id"),
+                function=tree.func.id,
+                kind=kind,
+            )
         return
     raise ProcessValidationError(
-        "timer_expression_invalid", element=owner.get("id"), line=element.sourceline, owner=owner.get("id"),
-        source=repr(source))
+        "timer_expression_invalid",
+        element=owner.get("id"),
+        line=element.sourceline,
+        owner=owner.get("id"),
+        source=repr(source),
+    )
 
 
 def _check_lanes(process: etree._Element) -> Iterator[ProcessValidationError]:
@@ -272,8 +383,9 @@ def _check_lanes(process: etree._Element) -> Iterator[ProcessValidationError]:
         if not isinstance(element.tag, str) or etree.QName(element).namespace != BPMN_NS:
             continue
         name = _local(element)
-        needs_lane = name in HUMAN_TASKS or (name == "subProcess" and any(
-            isinstance(e.tag, str) and _local(e) in HUMAN_TASKS for e in element.iter()))
+        needs_lane = name in HUMAN_TASKS or (
+            name == "subProcess" and any(isinstance(e.tag, str) and _local(e) in HUMAN_TASKS for e in element.iter())
+        )
         if not needs_lane:
             continue
         lane = lane_of.get(element.get("id"))
@@ -290,11 +402,18 @@ def _check_end_events(process: etree._Element) -> Iterator[ProcessValidationErro
         try:
             declared = outcomes.declared(end)
         except outcomes.UnknownOutcome as exc:
-            yield _refuse("bpmn_end_outcome_unknown", end, id=end.get("id"), allowed=list(outcomes.DECLARABLE),
-                          value=repr(str(exc)))
+            yield _refuse(
+                "bpmn_end_outcome_unknown",
+                end,
+                id=end.get("id"),
+                allowed=list(outcomes.DECLARABLE),
+                value=repr(str(exc)),
+            )
             continue
         if declared is None:
-            yield _refuse("bpmn_end_outcome_missing", end, id=end.get("id"), names=["准予…", "不予许可", "不予受理", "终止"])
+            yield _refuse(
+                "bpmn_end_outcome_missing", end, id=end.get("id"), names=["准予…", "不予许可", "不予受理", "终止"]
+            )
 
 
 def _outcomes(process: etree._Element) -> dict[str, str]:
@@ -304,7 +423,7 @@ def _outcomes(process: etree._Element) -> dict[str, str]:
         try:
             declared = outcomes.declared(end)
         except outcomes.UnknownOutcome:
-            continue     # refused by _check_end_events
+            continue  # refused by _check_end_events
         if declared in OUTCOMES:
             found[end.get("id") or ""] = declared
     return found

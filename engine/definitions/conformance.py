@@ -1,5 +1,6 @@
 """The conformance corpus (BPMN files beside the project) offered to the modeler. A file is opened only by a
 name taken from the listing, so no request can reach outside the directory."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,5 +24,5 @@ def list_files(directory: Path | None) -> list[str]:
 def read_file(directory: Path | None, name: str) -> bytes:
     if name not in list_files(directory):
         raise NotFound("conformance_file_not_found", name=name)
-    assert directory is not None   # nothing is listed without a directory
+    assert directory is not None  # nothing is listed without a directory
     return (Path(directory).resolve() / name).read_bytes()

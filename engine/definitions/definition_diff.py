@@ -1,5 +1,6 @@
 """What changed between two versions of a process: elements added, removed and changed (by id), and for each
 changed element the properties that differ; plus a unified text diff of the XML."""
+
 from __future__ import annotations
 
 import difflib
@@ -13,11 +14,37 @@ from .bpmn_validation import BPMN_NS, parse_safely
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 TIMER_KINDS = ("timeDuration", "timeDate", "timeCycle")
 # Properties in the order a reader expects them; labels are for the pages.
-PROPERTIES = ("name", "type", "timer", "condition", "multi_instance", "lane", "form_fields", "documentation",
-              "attached_to", "script", "connects", "incoming", "outgoing")
-SKIPPED = {"incoming", "outgoing", "flowNodeRef", "sourceRef", "targetRef", "documentation", "extensionElements",
-           "conditionExpression", "multiInstanceLoopCharacteristics", "timerEventDefinition", "laneSet",
-           "childLaneSet", "script", "text"}
+PROPERTIES = (
+    "name",
+    "type",
+    "timer",
+    "condition",
+    "multi_instance",
+    "lane",
+    "form_fields",
+    "documentation",
+    "attached_to",
+    "script",
+    "connects",
+    "incoming",
+    "outgoing",
+)
+SKIPPED = {
+    "incoming",
+    "outgoing",
+    "flowNodeRef",
+    "sourceRef",
+    "targetRef",
+    "documentation",
+    "extensionElements",
+    "conditionExpression",
+    "multiInstanceLoopCharacteristics",
+    "timerEventDefinition",
+    "laneSet",
+    "childLaneSet",
+    "script",
+    "text",
+}
 
 
 @dataclass
@@ -25,12 +52,12 @@ class ElementChange:
     id: str
     type: str
     name: str
-    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)   # property -> (before, after)
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # property -> (before, after)
 
 
 @dataclass
 class DefinitionDiff:
-    added: list[ElementChange] = field(default_factory=list)   # with the new element's type and name
+    added: list[ElementChange] = field(default_factory=list)  # with the new element's type and name
     removed: list[ElementChange] = field(default_factory=list)
     changed: list[ElementChange] = field(default_factory=list)
     xml_diff: str = ""
@@ -40,7 +67,9 @@ class DefinitionDiff:
         return not (self.added or self.removed or self.changed)
 
 
-def compare(before_xml: str, after_xml: str, before_label: str = "before", after_label: str = "after") -> DefinitionDiff:
+def compare(
+    before_xml: str, after_xml: str, before_label: str = "before", after_label: str = "after"
+) -> DefinitionDiff:
     before, after = describe(before_xml), describe(after_xml)
     diff = DefinitionDiff()
     for element_id, props in after.items():
@@ -50,13 +79,24 @@ def compare(before_xml: str, after_xml: str, before_label: str = "before", after
         if element_id not in after:
             diff.removed.append(ElementChange(element_id, props["type"], props["name"]))
             continue
-        changes = {key: (props.get(key), after[element_id].get(key)) for key in PROPERTIES
-                   if props.get(key) != after[element_id].get(key)}
+        changes = {
+            key: (props.get(key), after[element_id].get(key))
+            for key in PROPERTIES
+            if props.get(key) != after[element_id].get(key)
+        }
         if changes:
-            diff.changed.append(ElementChange(element_id, after[element_id]["type"], after[element_id]["name"], changes))
-    diff.xml_diff = "".join(difflib.unified_diff(
-        before_xml.splitlines(keepends=True), after_xml.splitlines(keepends=True),
-        fromfile=before_label, tofile=after_label, n=2))
+            diff.changed.append(
+                ElementChange(element_id, after[element_id]["type"], after[element_id]["name"], changes)
+            )
+    diff.xml_diff = "".join(
+        difflib.unified_diff(
+            before_xml.splitlines(keepends=True),
+            after_xml.splitlines(keepends=True),
+            fromfile=before_label,
+            tofile=after_label,
+            n=2,
+        )
+    )
     return diff
 
 
@@ -91,8 +131,14 @@ def _details(element: etree._Element, kind: str) -> dict[str, Any]:
     props: dict[str, Any] = {"documentation": _text(element.find(f"{{{BPMN_NS}}}documentation"))}
     timer = element.find(f"{{{BPMN_NS}}}timerEventDefinition")
     if timer is not None:
-        props["timer"] = "; ".join(f"{k}: {_text(timer.find(f'{{{BPMN_NS}}}{k}'))}" for k in TIMER_KINDS
-                                   if timer.find(f"{{{BPMN_NS}}}{k}") is not None) or "—"
+        props["timer"] = (
+            "; ".join(
+                f"{k}: {_text(timer.find(f'{{{BPMN_NS}}}{k}'))}"
+                for k in TIMER_KINDS
+                if timer.find(f"{{{BPMN_NS}}}{k}") is not None
+            )
+            or "—"
+        )
     condition = element.find(f"{{{BPMN_NS}}}conditionExpression")
     if condition is not None:
         props["condition"] = _text(condition)
@@ -101,7 +147,8 @@ def _details(element: etree._Element, kind: str) -> dict[str, Any]:
         props["multi_instance"] = _multi_instance(loop)
     if kind == "boundaryEvent":
         props["attached_to"] = f"{element.get('attachedToRef')}" + (
-            "（非中断）" if element.get("cancelActivity", "true") == "false" else "")
+            "（非中断）" if element.get("cancelActivity", "true") == "false" else ""
+        )
     script = element.find(f"{{{BPMN_NS}}}script")
     if script is not None:
         props["script"] = _text(script)
@@ -122,7 +169,8 @@ def _multi_instance(loop: etree._Element) -> str:
         parts.append(f"collection={collection}")
     item = loop.find(f"{{{BPMN_NS}}}inputDataItem")
     variable = loop.get(f"{{{CAMUNDA_NS}}}elementVariable") or (
-        item.get("name") or item.get("id") if item is not None else None)
+        item.get("name") or item.get("id") if item is not None else None
+    )
     if variable:
         parts.append(f"element={variable}")
     output = _text(loop.find(f"{{{BPMN_NS}}}loopDataOutputRef"))
@@ -132,10 +180,13 @@ def _multi_instance(loop: etree._Element) -> str:
 
 
 def _form_field(field_element: etree._Element) -> str:
-    attrs = [f"{name}={field_element.get(name)}" for name in ("label", "type", "defaultValue")
-             if field_element.get(name)]
-    validation = [(c.get("name") or "") + (f"({c.get('config')})" if c.get("config") else "")
-                  for c in field_element.iter(f"{{{CAMUNDA_NS}}}constraint")]
+    attrs = [
+        f"{name}={field_element.get(name)}" for name in ("label", "type", "defaultValue") if field_element.get(name)
+    ]
+    validation = [
+        (c.get("name") or "") + (f"({c.get('config')})" if c.get("config") else "")
+        for c in field_element.iter(f"{{{CAMUNDA_NS}}}constraint")
+    ]
     if validation:
         attrs.append("constraints=" + "/".join(validation))
     return f"{field_element.get('id')}[{', '.join(attrs)}]"
@@ -159,7 +210,9 @@ def _flows(root: etree._Element) -> tuple[dict[str | None, list[str]], dict[str 
 
 
 def _in_extension(element: etree._Element) -> bool:
-    return any(isinstance(a.tag, str) and etree.QName(a).localname == "extensionElements" for a in element.iterancestors())
+    return any(
+        isinstance(a.tag, str) and etree.QName(a).localname == "extensionElements" for a in element.iterancestors()
+    )
 
 
 def _text(element: etree._Element | None) -> str | None:

@@ -18,6 +18,7 @@ Design
 * Compiled code is cached per source string (``functools.lru_cache``). Every refusal or failure is an
   :class:`ExpressionError` carrying the source and, when known, the line.
 """
+
 from __future__ import annotations
 
 import ast
@@ -56,22 +57,54 @@ class ExpressionError(ValueError):
         self.line = line
 
 
-_EXTRA_BUILTINS = {f.__name__: f for f in (all, any, dict, enumerate, filter, frozenset, list, map, max, min,
-                                           reversed, set, sorted, sum, tuple, zip)}
-BUILTINS = {name: value for name, value in {**safe_builtins, **limited_builtins, **_EXTRA_BUILTINS}.items()
-            if name not in {"setattr", "delattr", "__build_class__", "_getattr_"}}
+_EXTRA_BUILTINS = {
+    f.__name__: f
+    for f in (all, any, dict, enumerate, filter, frozenset, list, map, max, min, reversed, set, sorted, sum, tuple, zip)
+}
+BUILTINS = {
+    name: value
+    for name, value in {**safe_builtins, **limited_builtins, **_EXTRA_BUILTINS}.items()
+    if name not in {"setattr", "delattr", "__build_class__", "_getattr_"}
+}
 
 # Never meaningful in an expression, whether or not task data uses the name.
-_REFUSED_NAMES = frozenset({"open", "exec", "eval", "compile", "getattr", "setattr", "delattr", "globals",
-                            "locals", "vars", "breakpoint", "memoryview", "super", "classmethod", "staticmethod",
-                            "exit", "quit", "__import__", "__builtins__"})
+_REFUSED_NAMES = frozenset(
+    {
+        "open",
+        "exec",
+        "eval",
+        "compile",
+        "getattr",
+        "setattr",
+        "delattr",
+        "globals",
+        "locals",
+        "vars",
+        "breakpoint",
+        "memoryview",
+        "super",
+        "classmethod",
+        "staticmethod",
+        "exit",
+        "quit",
+        "__import__",
+        "__builtins__",
+    }
+)
 # Plausible task-data keys ("type", "input" ...): only *calling* them is refused (data is never callable).
 _REFUSED_CALLS = frozenset({"type", "dir", "help", "input", "object", "property"})
 _REFUSED_ATTRS = frozenset({"format", "format_map", "mro"})
-_REFUSED_STATEMENTS = {ast.Import: "import", ast.ImportFrom: "import", ast.Global: "global",
-                       ast.Nonlocal: "nonlocal", ast.ClassDef: "class",
-                       ast.AsyncFunctionDef: "async def", ast.AsyncFor: "async for",
-                       ast.AsyncWith: "async with", ast.Await: "await"}
+_REFUSED_STATEMENTS = {
+    ast.Import: "import",
+    ast.ImportFrom: "import",
+    ast.Global: "global",
+    ast.Nonlocal: "nonlocal",
+    ast.ClassDef: "class",
+    ast.AsyncFunctionDef: "async def",
+    ast.AsyncFor: "async for",
+    ast.AsyncWith: "async with",
+    ast.Await: "await",
+}
 
 
 def _attr_refusal(name: str) -> Message:
@@ -84,9 +117,20 @@ def _guarded_getattr(obj: object, name: str, default: Any = raise_) -> Any:
     return safer_getattr(obj, name, default)
 
 
-_INPLACE = {"+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
-            "//=": operator.ifloordiv, "%=": operator.imod, "**=": operator.ipow, "|=": operator.ior,
-            "&=": operator.iand, "^=": operator.ixor, "<<=": operator.ilshift, ">>=": operator.irshift}
+_INPLACE = {
+    "+=": operator.iadd,
+    "-=": operator.isub,
+    "*=": operator.imul,
+    "/=": operator.itruediv,
+    "//=": operator.ifloordiv,
+    "%=": operator.imod,
+    "**=": operator.ipow,
+    "|=": operator.ior,
+    "&=": operator.iand,
+    "^=": operator.ixor,
+    "<<=": operator.ilshift,
+    ">>=": operator.irshift,
+}
 
 
 def _inplacevar(op: str, x: Any, y: Any) -> Any:
@@ -118,7 +162,9 @@ def _check_tree(tree: ast.AST, source: str) -> None:
     for node in ast.walk(tree):
         line = getattr(node, "lineno", None)
         if type(node) in _REFUSED_STATEMENTS:
-            raise _refuse(source, line, Message("expr_statement_refused", statement=repr(_REFUSED_STATEMENTS[type(node)])))
+            raise _refuse(
+                source, line, Message("expr_statement_refused", statement=repr(_REFUSED_STATEMENTS[type(node)]))
+            )
         if isinstance(node, ast.Name) and node.id in _REFUSED_NAMES:
             raise _refuse(source, line, Message("expr_name_refused", name=repr(node.id)))
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _REFUSED_CALLS:
@@ -132,7 +178,7 @@ def _compile(source: str, mode: str) -> CodeType:
         raise ExpressionError(Message("expr_not_text", type=type(source).__name__), str(source))
     # BPMN text is often indented or wrapped in newlines; keep line numbers as in the source.
     if mode == "eval":
-        text = "\n" * source[:len(source) - len(source.lstrip())].count("\n") + source.strip()
+        text = "\n" * source[: len(source) - len(source.lstrip())].count("\n") + source.strip()
     else:
         text = textwrap.dedent(source).rstrip()
     try:
@@ -145,8 +191,8 @@ def _compile(source: str, mode: str) -> CodeType:
     if result.errors or result.code is None:
         message = "; ".join(result.errors) or "cannot compile"
         line = None
-        if message.startswith("Line ") and message[5:message.find(":")].isdigit():
-            line = int(message[5:message.find(":")])
+        if message.startswith("Line ") and message[5 : message.find(":")].isdigit():
+            line = int(message[5 : message.find(":")])
         raise ExpressionError(Message("expr_not_compiled", detail=message), source, line)
     return result.code
 
@@ -204,7 +250,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
     def evaluate(self, expression: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> Any:
         code = _compile_expression(expression)
         try:
-            return eval(code, self._namespace(context, external_context))  # noqa: S307 - restricted bytecode
+            return eval(code, self._namespace(context, external_context))
         except Exception as exc:
             raise _failure(expression, exc) from exc
 
@@ -212,7 +258,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         code = _compile_script(script)
         namespace = self._namespace(context, external_context)
         try:
-            exec(code, namespace)  # noqa: S102 - restricted bytecode
+            exec(code, namespace)
         except Exception as exc:
             raise _failure(script, exc) from exc
         hidden = set(self.globals) | set(external_context or ())

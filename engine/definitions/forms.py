@@ -7,6 +7,7 @@ spaces or new lines). Constraints (``camunda:validation/camunda:constraint``): `
 ``minlength``/``maxlength`` (characters of a string, accounts of a users field), ``min``/``max`` (a long's value,
 a date's ISO day). Dates are stored as ISO strings (``2026-11-23``) so gateway expressions can compare them.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -24,15 +25,18 @@ CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 TYPES = ("string", "long", "boolean", "date", "enum", "users")
 FORM_TASKS = ("userTask", "manualTask")
-LONG_RANGE = (-(2 ** 63), 2 ** 63 - 1)
+LONG_RANGE = (-(2**63), 2**63 - 1)
 MAX_STRING_CHARS = 10_000
 ACCOUNT = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 TRUE_WORDS = {"true", "on", "1", "yes", "y", "是"}
 FALSE_WORDS = {"false", "off", "0", "no", "n", "否", ""}
 _CONSTRAINTS = {
-    "required": TYPES, "readonly": TYPES,
-    "minlength": ("string", "users"), "maxlength": ("string", "users"),
-    "min": ("long", "date"), "max": ("long", "date"),
+    "required": TYPES,
+    "readonly": TYPES,
+    "minlength": ("string", "users"),
+    "maxlength": ("string", "users"),
+    "min": ("long", "date"),
+    "max": ("long", "date"),
 }
 
 
@@ -43,18 +47,27 @@ class Field:
     type: str
     required: bool = False
     readonly: bool = False
-    options: tuple[tuple[str, str], ...] = ()   # (value, label) pairs of an enum
-    min: int | str | None = None        # a long's least value or a date's first day (ISO)
+    options: tuple[tuple[str, str], ...] = ()  # (value, label) pairs of an enum
+    min: int | str | None = None  # a long's least value or a date's first day (ISO)
     max: int | str | None = None
     minlength: int | None = None
     maxlength: int | None = None
     default: object = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "label": self.label, "type": self.type, "required": self.required,
-                "readonly": self.readonly, "options": [{"value": v, "label": lb} for v, lb in self.options],
-                "min": self.min, "max": self.max, "minlength": self.minlength, "maxlength": self.maxlength,
-                "default": self.default}
+        return {
+            "id": self.id,
+            "label": self.label,
+            "type": self.type,
+            "required": self.required,
+            "readonly": self.readonly,
+            "options": [{"value": v, "label": lb} for v, lb in self.options],
+            "min": self.min,
+            "max": self.max,
+            "minlength": self.minlength,
+            "maxlength": self.maxlength,
+            "default": self.default,
+        }
 
 
 @dataclass(frozen=True)
@@ -71,6 +84,7 @@ class Form:
 
 # --- reading the BPMN -----------------------------------------------------------------------------------------
 
+
 def _camunda(name: str) -> str:
     return f"{{{CAMUNDA_NS}}}{name}"
 
@@ -80,8 +94,9 @@ def _refuse(reason: str, element: etree._Element, **params: Any) -> ProcessValid
     node: etree._Element | None = element
     while node is not None and not (etree.QName(node).namespace == BPMN_NS and node.get("id")):
         node = node.getparent()
-    return ProcessValidationError(reason, element=node.get("id") if node is not None else None,
-                                  line=element.sourceline, **params)
+    return ProcessValidationError(
+        reason, element=node.get("id") if node is not None else None, line=element.sourceline, **params
+    )
 
 
 def read_forms(process: etree._Element) -> dict[str, Form]:
@@ -91,12 +106,17 @@ def read_forms(process: etree._Element) -> dict[str, Form]:
     for form_data in process.iter(_camunda("formData")):
         extension = form_data.getparent()
         owner = extension.getparent() if extension is not None else None
-        if (extension is None or etree.QName(extension).localname != "extensionElements" or owner is None
-                or etree.QName(owner).namespace != BPMN_NS or etree.QName(owner).localname not in FORM_TASKS):
+        if (
+            extension is None
+            or etree.QName(extension).localname != "extensionElements"
+            or owner is None
+            or etree.QName(owner).namespace != BPMN_NS
+            or etree.QName(owner).localname not in FORM_TASKS
+        ):
             raise _refuse("form_data_misplaced", form_data)
         if owner.get("id") in forms:
             raise _refuse("form_data_twice", form_data, task=owner.get("id"))
-        task_id = owner.get("id") or ""    # a task without an id is refused by the validation before
+        task_id = owner.get("id") or ""  # a task without an id is refused by the validation before
         forms[task_id] = _read_form(form_data, task_id)
     return forms
 
@@ -143,22 +163,33 @@ def _read_field(element: etree._Element, task_id: str) -> Field:
     spec["options"] = tuple(options)
     for low, high in (("min", "max"), ("minlength", "maxlength")):
         if spec.get(low) is not None and spec.get(high) is not None and spec[low] > spec[high]:
-            raise _refuse("form_limits_reversed", element, where=where, low=low, low_value=spec[low], high=high,
-                              high_value=spec[high])
+            raise _refuse(
+                "form_limits_reversed",
+                element,
+                where=where,
+                low=low,
+                low_value=spec[low],
+                high=high,
+                high_value=spec[high],
+            )
     candidate = Field(**spec)
     if element.get("defaultValue") is not None:
         try:
             default = _convert(candidate, element.get("defaultValue"))
             _check_limits(candidate, default)
         except _FieldError as exc:
-            raise _refuse("form_default_invalid", element, where=where, value=repr(element.get("defaultValue")),
-                              detail=exc.args[0]) from None
+            raise _refuse(
+                "form_default_invalid",
+                element,
+                where=where,
+                value=repr(element.get("defaultValue")),
+                detail=exc.args[0],
+            ) from None
         candidate = Field(**{**spec, "default": default})
     return candidate
 
 
-def _read_option(element: etree._Element, where: str, kind: str,
-                 options: list[tuple[str, str]]) -> tuple[str, str]:
+def _read_option(element: etree._Element, where: str, kind: str, options: list[tuple[str, str]]) -> tuple[str, str]:
     if kind != "enum":
         raise _refuse("form_value_outside_enum", element, where=where)
     value = (element.get("id") or "").strip()
@@ -175,12 +206,15 @@ def _read_constraints(validation: etree._Element, where: str, kind: str) -> dict
         if not isinstance(constraint.tag, str):
             continue
         if constraint.tag != _camunda("constraint"):
-            raise _refuse("form_validation_unexpected_element", constraint, where=where,
-                              name=etree.QName(constraint).localname)
+            raise _refuse(
+                "form_validation_unexpected_element", constraint, where=where, name=etree.QName(constraint).localname
+            )
         name = (constraint.get("name") or "").strip()
         config = (constraint.get("config") or "").strip()
         if name not in _CONSTRAINTS:
-            raise _refuse("form_constraint_unknown", constraint, where=where, name=repr(name), allowed=list(_CONSTRAINTS))
+            raise _refuse(
+                "form_constraint_unknown", constraint, where=where, name=repr(name), allowed=list(_CONSTRAINTS)
+            )
         if kind not in _CONSTRAINTS[name]:
             raise _refuse("form_constraint_not_for_type", constraint, where=where, name=name, type=kind)
         if name in found:
@@ -204,6 +238,7 @@ def _read_constraints(validation: etree._Element, where: str, kind: str) -> dict
 
 
 # --- checking submitted data ----------------------------------------------------------------------------------
+
 
 class _FieldError(ValueError):
     """One field's problem, in the words shown to the official."""
@@ -265,9 +300,12 @@ def _to_string(spec: Field, raw: object) -> str:
 def _to_long(spec: Field, raw: object) -> int:
     if isinstance(raw, bool):
         raise _FieldError(Message("field_not_whole_number"))
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    elif isinstance(raw, str) and re.fullmatch(r"\s*[+-]?\d{1,19}\s*", raw):
+    if (
+        isinstance(raw, float)
+        and raw.is_integer()
+        or isinstance(raw, str)
+        and re.fullmatch(r"\s*[+-]?\d{1,19}\s*", raw)
+    ):
         raw = int(raw)
     if not isinstance(raw, int):
         raise _FieldError(Message("field_not_whole_number"))
@@ -298,8 +336,11 @@ def _to_date(spec: Field, raw: object) -> str:
 def _to_enum(spec: Field, raw: object) -> str:
     if isinstance(raw, str) and raw.strip() in {v for v, _ in spec.options}:
         return raw.strip()
-    raise _FieldError(Message("field_choose", options=[Message("field_option", label=label, value=value)
-                                                         for value, label in spec.options]))
+    raise _FieldError(
+        Message(
+            "field_choose", options=[Message("field_option", label=label, value=value) for value, label in spec.options]
+        )
+    )
 
 
 def _to_users(spec: Field, raw: object) -> list[str] | None:
@@ -318,8 +359,14 @@ def _to_users(spec: Field, raw: object) -> list[str] | None:
 
 
 _CONVERTERS: dict[str, Callable[[Field, Any], Any]]
-_CONVERTERS = {"string": _to_string, "long": _to_long, "boolean": _to_boolean, "date": _to_date,
-               "enum": _to_enum, "users": _to_users}
+_CONVERTERS = {
+    "string": _to_string,
+    "long": _to_long,
+    "boolean": _to_boolean,
+    "date": _to_date,
+    "enum": _to_enum,
+    "users": _to_users,
+}
 
 
 def _check_limits(spec: Field, value: Any) -> None:
@@ -331,4 +378,6 @@ def _check_limits(spec: Field, value: Any) -> None:
     if spec.minlength is not None and len(value) < spec.minlength:
         raise _FieldError(Message("field_too_few_people" if people else "field_too_few_characters", min=spec.minlength))
     if spec.maxlength is not None and len(value) > spec.maxlength:
-        raise _FieldError(Message("field_too_many_people" if people else "field_too_many_characters", max=spec.maxlength))
+        raise _FieldError(
+            Message("field_too_many_people" if people else "field_too_many_characters", max=spec.maxlength)
+        )

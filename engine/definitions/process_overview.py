@@ -1,5 +1,6 @@
 """The administrator's view of deployed processes: every key with its versions, the matters that run on it and
 how many cases are running on each version; and the counts on the administration dashboard."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -37,23 +38,37 @@ def _processes(db: Database, key: str | None) -> list[dict[str, Any]]:
         if key is not None:
             query = query.where(ProcessDefinition.key == key)
         definitions = list(session.scalars(query))
-        running = dict(session.execute(
-            sa.select(Case.definition_id, sa.func.count()).where(Case.status == "running").group_by(Case.definition_id)).all())
+        running = dict(
+            session.execute(
+                sa.select(Case.definition_id, sa.func.count())
+                .where(Case.status == "running")
+                .group_by(Case.definition_id)
+            ).all()
+        )
         matters: dict[str, list] = {}
         for matter in session.scalars(sa.select(Matter).order_by(Matter.code)):
             matters.setdefault(matter.process_key, []).append(
-                {"code": matter.code, "name": matter.name, "published": matter.published})
+                {"code": matter.code, "name": matter.name, "published": matter.published}
+            )
     by_key: dict[str, dict] = {}
     for definition in definitions:
-        entry = by_key.setdefault(definition.key, {"key": definition.key, "matters": matters.get(definition.key, []),
-                                                   "versions": []})
+        entry = by_key.setdefault(
+            definition.key, {"key": definition.key, "matters": matters.get(definition.key, []), "versions": []}
+        )
         entry["name"] = definition.name
-        entry["versions"].append({
-            "id": definition.id, "version": definition.version, "name": definition.name,
-            "filename": definition.filename, "deployed_at": definition.deployed_at, "deployed_by": definition.deployed_by,
-            "checksum": definition.content_hash[:12], "running": running.get(definition.id, 0),
-            "change_note": definition.change_note,
-        })
+        entry["versions"].append(
+            {
+                "id": definition.id,
+                "version": definition.version,
+                "name": definition.name,
+                "filename": definition.filename,
+                "deployed_at": definition.deployed_at,
+                "deployed_by": definition.deployed_by,
+                "checksum": definition.content_hash[:12],
+                "running": running.get(definition.id, 0),
+                "change_note": definition.change_note,
+            }
+        )
     for entry in by_key.values():
         entry["latest"] = entry["versions"][-1]["version"]
     if key is not None and key not in by_key:
@@ -71,14 +86,21 @@ def _version_xml(db: Database, key: str, version: int | None) -> dict[str, Any]:
         definition = session.scalar(query)
         if definition is None:
             raise NotFound("process_version_not_found" if version else "process_not_found", key=key, version=version)
-        return {"key": definition.key, "version": definition.version, "name": definition.name,
-                "filename": definition.filename, "xml": definition.xml}
+        return {
+            "key": definition.key,
+            "version": definition.version,
+            "name": definition.name,
+            "filename": definition.filename,
+            "xml": definition.xml,
+        }
 
 
 def _dashboard_counts(db: Database) -> dict[str, int]:
     with db.reading() as session:
+
         def count(query: sa.Select) -> int:
             return session.scalar(query) or 0
+
         return {
             "definitions": count(sa.select(sa.func.count()).select_from(ProcessDefinition)),
             "processes": count(sa.select(sa.func.count(sa.distinct(ProcessDefinition.key)))),

@@ -3,6 +3,7 @@
 A version is identified by the SHA-256 of its file: deploying the same bytes
 again returns the existing version. Running cases keep the version they started on.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -11,21 +12,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn.parser import BpmnParser
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
+from sqlalchemy.orm import Session
 
+from ..errors import InvalidInput, NotFound, ProcessValidationError, TooLarge
+from ..kernel.clock import Clock
+from ..kernel.db import Database
+from ..models import ProcessDefinition
+from ..trail import chain as trail
 from . import bpmn_validation
 from .forms import Form
 from .step_settings import StepSettings
-from ..trail import chain as trail
-from ..kernel.clock import Clock
-from ..kernel.db import Database
-from ..errors import InvalidInput, NotFound, ProcessValidationError, TooLarge
-from ..models import ProcessDefinition
 
 
 @dataclass(frozen=True)
@@ -34,12 +35,12 @@ class ParsedProcess:
     subprocess_specs: dict[str, BpmnProcessSpec]
     lanes: tuple[str, ...]
     has_timers: bool = False
-    forms: dict[str, Form] = field(default_factory=dict)   # user task element id -> its form, parsed once per file
+    forms: dict[str, Form] = field(default_factory=dict)  # user task element id -> its form, parsed once per file
     outcomes: dict[str, str] = field(default_factory=dict)  # end event id -> the outcome it decides
-    steps: StepSettings = StepSettings()                      # limit timers, escalation actions per step
+    steps: StepSettings = StepSettings()  # limit timers, escalation actions per step
 
 
-MAX_NOTE = 500    # characters of a deploy's change note
+MAX_NOTE = 500  # characters of a deploy's change note
 
 # Parsed specs by content hash: the same bytes are parsed once per process, whatever the database.
 _parsed_by_hash: dict[str, ParsedProcess] = {}
@@ -64,12 +65,15 @@ def build_spec(checked: bpmn_validation.CheckedDocument, filename: str) -> Parse
     except (SpiffWorkflowException, KeyError, ValueError, TypeError, AttributeError) as exc:
         element = getattr(exc, "id", None) or getattr(getattr(exc, "task_spec", None), "bpmn_id", None)
         raise ProcessValidationError(
-            "process_cannot_be_built", element=element,
-            line=bpmn_validation.line_of(checked.tree, element), detail=str(exc),
+            "process_cannot_be_built",
+            element=element,
+            line=bpmn_validation.line_of(checked.tree, element),
+            detail=str(exc),
         ) from None
     _connect_multi_instance_merges(spec, subprocess_specs)
     all_specs = list(spec.task_specs.values()) + [
-        ts for sub in subprocess_specs.values() for ts in sub.task_specs.values()]
+        ts for sub in subprocess_specs.values() for ts in sub.task_specs.values()
+    ]
     lanes = tuple(sorted({ts.lane for ts in all_specs if getattr(ts, "lane", None)}))
     has_timers = any(isinstance(getattr(ts, "event_definition", None), TimerEventDefinition) for ts in all_specs)
     return ParsedProcess(spec, subprocess_specs, lanes, has_timers, checked.forms, checked.outcomes, checked.steps)
@@ -108,15 +112,16 @@ class RepositoryService:
         if checked is not None and not problems:
             try:
                 content.decode("utf-8")
-                build_spec(checked, filename)   # not cached: the modeler validates many drafts
+                build_spec(checked, filename)  # not cached: the modeler validates many drafts
             except UnicodeDecodeError:
                 problems = [ProcessValidationError("file_not_utf8", line=1)]
             except ProcessValidationError as problem:
                 problems = [problem]
         return [{"element": p.element, "message": p.message, "line": p.line} for p in problems]
 
-    def deploy(self, content: bytes, filename: str = "process.bpmn", actor: str | None = None,
-               note: str | None = None) -> dict[str, Any]:
+    def deploy(
+        self, content: bytes, filename: str = "process.bpmn", actor: str | None = None, note: str | None = None
+    ) -> dict[str, Any]:
         """Deploy a new version, with the administrator's ``note`` on what changed (at most MAX_NOTE characters);
         the same bytes again return the version already deployed."""
         self._check_size(content)
@@ -125,7 +130,9 @@ class RepositoryService:
             raise InvalidInput("change_note_too_long", field="note")
         content_hash = hashlib.sha256(content).hexdigest()
         with self.db.reading() as session:
-            existing = session.scalar(sa.select(ProcessDefinition).where(ProcessDefinition.content_hash == content_hash))
+            existing = session.scalar(
+                sa.select(ProcessDefinition).where(ProcessDefinition.content_hash == content_hash)
+            )
             if existing is not None:
                 return self._describe(existing, created=False)
         if content_hash in _parsed_by_hash:
@@ -139,21 +146,43 @@ class RepositoryService:
         except UnicodeDecodeError:
             raise ProcessValidationError("file_not_utf8", line=1) from None
         with self.db.transaction() as session:
-            version = (session.scalar(
-                sa.select(sa.func.max(ProcessDefinition.version)).where(ProcessDefinition.key == checked.process_id)
-            ) or 0) + 1
+            version = (
+                session.scalar(
+                    sa.select(sa.func.max(ProcessDefinition.version)).where(ProcessDefinition.key == checked.process_id)
+                )
+                or 0
+            ) + 1
             definition = ProcessDefinition(
-                key=checked.process_id, version=version, name=checked.process_name, content_hash=content_hash,
-                filename=filename[:255], xml=xml_text, deployed_at=self.clock.now(), deployed_by=actor,
+                key=checked.process_id,
+                version=version,
+                name=checked.process_name,
+                content_hash=content_hash,
+                filename=filename[:255],
+                xml=xml_text,
+                deployed_at=self.clock.now(),
+                deployed_by=actor,
                 change_note=note,
             )
             session.add(definition)
             session.flush()
-            trail.append(session, [trail.event(
-                "process_deployed", self.clock.now(), actor=actor, element_id=checked.process_id,
-                data_digest=content_hash, detail={"definition_id": definition.id, "version": version, "filename": filename,
-                                                  **({"note": note} if note else {})},
-            )])
+            trail.append(
+                session,
+                [
+                    trail.event(
+                        "process_deployed",
+                        self.clock.now(),
+                        actor=actor,
+                        element_id=checked.process_id,
+                        data_digest=content_hash,
+                        detail={
+                            "definition_id": definition.id,
+                            "version": version,
+                            "filename": filename,
+                            **({"note": note} if note else {}),
+                        },
+                    )
+                ],
+            )
         with self._lock:
             self._hash_of[definition.id] = content_hash
         return self._describe(definition, created=True)
@@ -161,9 +190,14 @@ class RepositoryService:
     @staticmethod
     def _describe(definition: ProcessDefinition, created: bool) -> dict[str, Any]:
         return {
-            "id": definition.id, "key": definition.key, "version": definition.version, "name": definition.name,
-            "content_hash": definition.content_hash, "deployed_at": definition.deployed_at.isoformat(),
-            "change_note": definition.change_note, "created": created,
+            "id": definition.id,
+            "key": definition.key,
+            "version": definition.version,
+            "name": definition.name,
+            "content_hash": definition.content_hash,
+            "deployed_at": definition.deployed_at.isoformat(),
+            "change_note": definition.change_note,
+            "created": created,
         }
 
     def parsed(self, definition_id: int) -> ParsedProcess:
@@ -189,7 +223,10 @@ class RepositoryService:
 
     def latest(self, session: Session, key: str) -> ProcessDefinition:
         definition = session.scalar(
-            sa.select(ProcessDefinition).where(ProcessDefinition.key == key).order_by(ProcessDefinition.version.desc()).limit(1)
+            sa.select(ProcessDefinition)
+            .where(ProcessDefinition.key == key)
+            .order_by(ProcessDefinition.version.desc())
+            .limit(1)
         )
         if definition is None:
             raise NotFound("process_not_found", key=key)

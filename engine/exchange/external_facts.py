@@ -6,6 +6,7 @@ licence_issued), ``happened_at`` (ISO-8601; without an offset it is Beijing time
 ({"name": …}, for a case not seen before), ``outcome`` (approved, denied, refused) and ``reasons`` for a
 decision, ``licence_code`` for a licence. Every problem is reported with the fact's line; none is recorded then.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -38,8 +39,13 @@ def check_fact(raw: object, now: _dt.datetime) -> tuple[dict[str, Any] | None, l
     if not isinstance(raw, dict):
         return None, [("fact", Message("fact_not_an_object"))]
     problems, fact = [], {}
-    for key, limit, required in (("case", 64, True), ("matter_code", 64, False), ("reasons", 2000, False),
-                                 ("licence_code", 32, False), ("official", 64, False)):
+    for key, limit, required in (
+        ("case", 64, True),
+        ("matter_code", 64, False),
+        ("reasons", 2000, False),
+        ("licence_code", 32, False),
+        ("official", 64, False),
+    ):
         try:
             fact[key] = _text(raw, key, limit)
         except ValueError as exc:
@@ -66,7 +72,11 @@ def check_fact(raw: object, now: _dt.datetime) -> tuple[dict[str, Any] | None, l
             problems.append(("outcome", Message("decision_needs_outcome", allowed=list(OUTCOMES))))
     applicant = raw.get("applicant")
     if applicant is not None:
-        if not isinstance(applicant, dict) or not isinstance(applicant.get("name"), str) or not applicant["name"].strip():
+        if (
+            not isinstance(applicant, dict)
+            or not isinstance(applicant.get("name"), str)
+            or not applicant["name"].strip()
+        ):
             problems.append(("applicant", Message("applicant_name_missing", field="applicant")))
         else:
             fact["applicant"] = {k: str(v)[:200] for k, v in applicant.items() if isinstance(v, (str, int))}

@@ -1,15 +1,15 @@
 """Who may see a case: its applicant, its departments' officials, and supervisors."""
+
 from __future__ import annotations
 
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from ..errors import NotFound, PermissionDenied
-from .actors import Actor
 from ..models import Case, CaseReader, TaskRecord
+from .actors import Actor
 
 _Select = TypeVar("_Select", bound="sa.Select")
 
@@ -24,8 +24,11 @@ def may_view_case(session: Session, actor: Actor, case: Case) -> bool:
         return False
     if case.department in units:
         return True
-    involved = session.scalar(sa.select(sa.func.count()).select_from(TaskRecord).where(
-        TaskRecord.case_id == case.id, TaskRecord.department.in_(units)))
+    involved = session.scalar(
+        sa.select(sa.func.count())
+        .select_from(TaskRecord)
+        .where(TaskRecord.case_id == case.id, TaskRecord.department.in_(units))
+    )
     return bool(involved)
 
 
@@ -37,8 +40,9 @@ def units_seen(actor: Actor) -> tuple[str, ...]:
     return (actor.department,) if actor.department else ()
 
 
-def case_scope(query: _Select, actor: Actor, case_column: InstrumentedAttribute[Any],
-               created_by_column: InstrumentedAttribute[Any]) -> _Select:
+def case_scope(
+    query: _Select, actor: Actor, case_column: InstrumentedAttribute[Any], created_by_column: InstrumentedAttribute[Any]
+) -> _Select:
     """Restrict a query over cases to those the actor may see."""
     if actor.oversees_all:
         return query

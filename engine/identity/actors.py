@@ -1,4 +1,5 @@
 """Who is acting: officials, their unit and posts, roles, and API tokens."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -10,31 +11,37 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..kernel.clock import Clock
 from ..kernel.db import Database, Executor
-from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..models import ApiToken, Department, User
 
-ADMIN = "admin"            # 系统管理员
-MONITOR = "monitor"        # 系统监管员: keeps the supervision rules and scores, oversees like an inspector
+ADMIN = "admin"  # 系统管理员
+MONITOR = "monitor"  # 系统监管员: keeps the supervision rules and scores, oversees like an inspector
 SUPERVISOR = "supervisor"  # 电子监察员
-OFFICIAL = "official"      # 岗位用户
-APPLICANT = "applicant"    # 申请人
-EXCHANGE = "exchange"      # 数据交换接口: a ministry system reporting its cases (专网业务系统)
-HEAD_POST = "负责人"        # a department's head: assigns work, changes signers, receives escalations
+OFFICIAL = "official"  # 岗位用户
+APPLICANT = "applicant"  # 申请人
+EXCHANGE = "exchange"  # 数据交换接口: a ministry system reporting its cases (专网业务系统)
+HEAD_POST = "负责人"  # a department's head: assigns work, changes signers, receives escalations
 ROLES = (ADMIN, MONITOR, SUPERVISOR, OFFICIAL, APPLICANT, EXCHANGE)
-ROLE_NAMES = {ADMIN: "系统管理员", MONITOR: "系统监管员", SUPERVISOR: "电子监察员", OFFICIAL: "岗位用户",
-              APPLICANT: "申请人", EXCHANGE: "数据交换接口"}
+ROLE_NAMES = {
+    ADMIN: "系统管理员",
+    MONITOR: "系统监管员",
+    SUPERVISOR: "电子监察员",
+    OFFICIAL: "岗位用户",
+    APPLICANT: "申请人",
+    EXCHANGE: "数据交换接口",
+}
 
 
 @dataclass(frozen=True)
 class Actor:
     id: str
     name: str
-    department: str | None = None   # department name, as lanes and matters name it
+    department: str | None = None  # department name, as lanes and matters name it
     posts: tuple[str, ...] = field(default_factory=tuple)
     roles: tuple[str, ...] = field(default_factory=tuple)
-    standing_in_for: tuple[str, ...] = field(default_factory=tuple)   # AB岗: absent officials this one backs up
+    standing_in_for: tuple[str, ...] = field(default_factory=tuple)  # AB岗: absent officials this one backs up
     # Departments (by name) a supervisor oversees: the unit their bureau belongs to and every unit below it.
     supervised: tuple[str, ...] = field(default_factory=tuple)
 
@@ -82,21 +89,24 @@ class IdentityService:
 
     def _actor(self, session: Session, user_id: str) -> Actor:
         row = session.execute(
-            sa.select(User, Department.name).outerjoin(Department, User.department_id == Department.id)
+            sa.select(User, Department.name)
+            .outerjoin(Department, User.department_id == Department.id)
             .where(User.id == user_id)
         ).first()
         if row is None or not row[0].active:
             raise NotFound("user_not_found", user=user_id)
         user, department = row
         now = self.clock.now()
-        absent = session.scalars(sa.select(User.id).where(
-            User.backup_user_id == user.id, User.absent_from <= now, User.absent_until > now)).all()
+        absent = session.scalars(
+            sa.select(User.id).where(User.backup_user_id == user.id, User.absent_from <= now, User.absent_until > now)
+        ).all()
         roles = tuple(user.roles or ())
         supervised = supervised_units(session, user.department_id) if {SUPERVISOR, MONITOR} & set(roles) else ()
         return Actor(user.id, user.name, department, tuple(user.posts or ()), roles, tuple(absent), supervised)
 
-    def set_absence(self, user_id: str, start: _dt.datetime | None, until: _dt.datetime | None,
-                    actor: Actor) -> dict[str, Any]:
+    def set_absence(
+        self, user_id: str, start: _dt.datetime | None, until: _dt.datetime | None, actor: Actor
+    ) -> dict[str, Any]:
         """Record an official's absence; meanwhile their backup (AB岗) may act on their tasks."""
         from ..trail import chain as trail
 
@@ -111,16 +121,32 @@ class IdentityService:
             if start is not None and user.backup_user_id is None:
                 raise InvalidInput("absence_without_backup", name=user.name)
             user.absent_from, user.absent_until = start, until
-            trail.append(session, [trail.event(
-                "absence_set", self.clock.now(), actor=actor.id, element_id=user_id,
-                detail={"from": start.isoformat() if start else None, "until": until.isoformat() if until else None,
-                        "backup": user.backup_user_id})])
-            return {"user": user_id, "absent_from": start.isoformat() if start else None,
-                    "absent_until": until.isoformat() if until else None, "backup": user.backup_user_id}
+            trail.append(
+                session,
+                [
+                    trail.event(
+                        "absence_set",
+                        self.clock.now(),
+                        actor=actor.id,
+                        element_id=user_id,
+                        detail={
+                            "from": start.isoformat() if start else None,
+                            "until": until.isoformat() if until else None,
+                            "backup": user.backup_user_id,
+                        },
+                    )
+                ],
+            )
+            return {
+                "user": user_id,
+                "absent_from": start.isoformat() if start else None,
+                "absent_until": until.isoformat() if until else None,
+                "backup": user.backup_user_id,
+            }
 
     def set_password(self, user_id: str, password: str, actor: Actor) -> None:
-        from . import passwords
         from ..trail import chain as trail
+        from . import passwords
 
         if not (actor.is_admin or actor.id == user_id):
             raise PermissionDenied("password_not_allowed")
@@ -143,7 +169,7 @@ class IdentityService:
             stored = user.password_hash if user is not None and user.active else None
             if not passwords.verify(stored, password):
                 raise PermissionDenied("login_failed")
-            assert user is not None and stored is not None   # verify accepts only a stored hash
+            assert user is not None and stored is not None  # verify accepts only a stored hash
             actor = self._actor(session, user.id)
         if passwords.needs_rehash(stored):
             with self.db.transaction() as session:
@@ -152,8 +178,8 @@ class IdentityService:
 
     def register_applicant(self, user_id: str, name: str, password: str, phone: str | None = None) -> Actor:
         """An applicant's own account on the public portal."""
-        from . import passwords
         from ..trail import chain as trail
+        from . import passwords
 
         user_id = (user_id or "").strip() if isinstance(user_id, str) else ""
         name = (name or "").strip() if isinstance(name, str) else ""
@@ -165,25 +191,44 @@ class IdentityService:
         with self.db.transaction() as session:
             if session.get(User, user_id) is not None:
                 raise InvalidInput("username_registered", field="user_id")
-            session.add(User(id=user_id, name=name, department_id=None, posts=[], roles=[APPLICANT],
-                             password_hash=hashed, phone=phone or None))
-            trail.append(session, [trail.event("applicant_registered", self.clock.now(), actor=user_id,
-                                               element_id=user_id)])
+            session.add(
+                User(
+                    id=user_id,
+                    name=name,
+                    department_id=None,
+                    posts=[],
+                    roles=[APPLICANT],
+                    password_hash=hashed,
+                    phone=phone or None,
+                )
+            )
+            trail.append(
+                session, [trail.event("applicant_registered", self.clock.now(), actor=user_id, element_id=user_id)]
+            )
         return self.actor(user_id)
 
     def profile(self, user_id: str) -> dict[str, Any]:
         with self.db.reading() as session:
             row = session.execute(
-                sa.select(User, Department.name).outerjoin(Department, User.department_id == Department.id)
+                sa.select(User, Department.name)
+                .outerjoin(Department, User.department_id == Department.id)
                 .where(User.id == user_id)
             ).first()
             if row is None:
                 raise NotFound("user_not_found", user=user_id)
             user, department = row
-            return {"id": user.id, "name": user.name, "department": department, "posts": list(user.posts or ()),
-                    "roles": list(user.roles or ()), "role_names": [ROLE_NAMES[r] for r in user.roles or () if r in ROLE_NAMES],
-                    "phone": user.phone, "email": user.email, "locale": user.locale,
-                    "backup": user.backup_user_id}
+            return {
+                "id": user.id,
+                "name": user.name,
+                "department": department,
+                "posts": list(user.posts or ()),
+                "roles": list(user.roles or ()),
+                "role_names": [ROLE_NAMES[r] for r in user.roles or () if r in ROLE_NAMES],
+                "phone": user.phone,
+                "email": user.email,
+                "locale": user.locale,
+                "backup": user.backup_user_id,
+            }
 
     def set_locale(self, user_id: str, locale: str) -> None:
         with self.db.transaction() as session:
@@ -202,7 +247,9 @@ class IdentityService:
     def authenticate(self, token: str) -> Actor:
         with self.db.reading() as session:
             user_id = session.scalar(
-                sa.select(ApiToken.user_id).where(ApiToken.token_hash == _hash_token(token), ApiToken.revoked.is_(False))
+                sa.select(ApiToken.user_id).where(
+                    ApiToken.token_hash == _hash_token(token), ApiToken.revoked.is_(False)
+                )
             )
             if user_id is None:
                 raise PermissionDenied("token_invalid")
@@ -211,17 +258,25 @@ class IdentityService:
 
 def department_heads(session: Executor, department: str) -> list[str]:
     """The active officials holding the head post (负责人) of the department named ``department``, by id."""
-    rows = session.execute(sa.select(User.id, User.posts).join(Department, User.department_id == Department.id)
-                           .where(Department.name == department, User.active.is_(True)).order_by(User.id)).all()
+    rows = session.execute(
+        sa.select(User.id, User.posts)
+        .join(Department, User.department_id == Department.id)
+        .where(Department.name == department, User.active.is_(True))
+        .order_by(User.id)
+    ).all()
     return [user_id for user_id, posts in rows if HEAD_POST in (posts or [])]
 
 
 def supervisors(session: Executor) -> list[tuple[str, str | None, tuple[str, ...]]]:
     """Every active supervisor (电子监察员, 系统监管员): id, bureau (department id) and the units they oversee."""
-    rows = session.execute(sa.select(User.id, User.roles, User.department_id).where(User.active.is_(True))
-                           .order_by(User.id)).all()
-    return [(user_id, department_id, supervised_units(session, department_id))
-            for user_id, roles, department_id in rows if {SUPERVISOR, MONITOR} & set(roles or ())]
+    rows = session.execute(
+        sa.select(User.id, User.roles, User.department_id).where(User.active.is_(True)).order_by(User.id)
+    ).all()
+    return [
+        (user_id, department_id, supervised_units(session, department_id))
+        for user_id, roles, department_id in rows
+        if {SUPERVISOR, MONITOR} & set(roles or ())
+    ]
 
 
 def supervised_units(session: Executor, department_id: str | None) -> tuple[str, ...]:

@@ -1,4 +1,5 @@
 """Password hashing (argon2id) and the rules a new password must meet."""
+
 from __future__ import annotations
 
 from argon2 import PasswordHasher

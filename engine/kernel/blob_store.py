@@ -1,4 +1,5 @@
 """Content-addressed file storage: each distinct content once, named by its SHA-256 in two levels of folders."""
+
 from __future__ import annotations
 
 import hashlib

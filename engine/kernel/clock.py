@@ -6,6 +6,7 @@ runs), so two engines in one process never share one by accident. SpiffWorkflow'
 built) makes that question read the clock of the engine whose step is running (``running_on``), and outside any
 step the process default (``current``; the system clock unless a benchmark or the CLI installs another).
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -15,7 +16,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from zoneinfo import ZoneInfo
 
-UTC = _dt.timezone.utc
+UTC = _dt.UTC
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 

@@ -1,4 +1,5 @@
 """Database plumbing: declarative base, engine with production durability, sessions."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -30,15 +31,15 @@ class UTCDateTime(sa.types.TypeDecorator[_dt.datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
-        value = value.astimezone(_dt.timezone.utc)
+        value = value.astimezone(_dt.UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: _dt.datetime | None, dialect: sa.Dialect) -> _dt.datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=_dt.timezone.utc)
-        return value.astimezone(_dt.timezone.utc)
+            return value.replace(tzinfo=_dt.UTC)
+        return value.astimezone(_dt.UTC)
 
 
 class Base(DeclarativeBase):

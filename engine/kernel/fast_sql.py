@@ -5,6 +5,7 @@ statements every task completion runs are compiled once per dialect and column s
 then executed on the raw cursor inside the same transaction. ``column`` runs one small
 hand-written query the same way.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -33,9 +34,9 @@ def _sql(statement: sa.Insert | sa.Update, dialect: sa.Dialect, keys: tuple[str,
     if found is None:
         compiled = statement.compile(dialect=dialect, column_keys=list(keys))
         order = tuple(compiled.positiontup) if compiled.positiontup else None
-        sql = str(compiled).split(" RETURNING ")[0]   # nothing is read back on this path
+        sql = str(compiled).split(" RETURNING ")[0]  # nothing is read back on this path
         defaults = _scalar_defaults(statement, set(compiled.binds) - set(keys))
-        found = _compiled[cache_key] = (sql, order, defaults, statement)   # keeps the statement alive for id()
+        found = _compiled[cache_key] = (sql, order, defaults, statement)  # keeps the statement alive for id()
     return found
 
 
@@ -54,13 +55,16 @@ def _scalar_defaults(statement: sa.Insert | sa.Update, missing: set[str]) -> dic
 
 def _adapter(dialect_name: str) -> _Adapt:
     if dialect_name == "sqlite":
+
         def adapt(value: Any) -> Any:
             if isinstance(value, _dt.datetime):
-                return value.astimezone(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+                return value.astimezone(_dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
             return value
     else:
+
         def adapt(value: Any) -> Any:
             return value
+
     return adapt
 
 
@@ -73,8 +77,9 @@ def _bind(order: tuple[str, ...] | None, params: dict[str, Any], adapt: _Adapt) 
     return tuple(adapt(params[k]) for k in order)
 
 
-def _bind_all(order: tuple[str, ...] | None, rows: list[dict[str, Any]],
-              adapt: _Adapt) -> list[dict[str, Any]] | list[tuple[Any, ...]]:
+def _bind_all(
+    order: tuple[str, ...] | None, rows: list[dict[str, Any]], adapt: _Adapt
+) -> list[dict[str, Any]] | list[tuple[Any, ...]]:
     if order is None:
         return [{k: adapt(v) for k, v in row.items()} for row in rows]
     return [tuple(adapt(row[k]) for k in order) for row in rows]

@@ -3,6 +3,7 @@
 A page is a dict ``{"items", "total", "page", "per_page", "pages"}``; a page past the last one has no items (a
 client reading page after page stops there).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -33,8 +34,15 @@ def page_count(total: int, per_page: int) -> int:
     return max((total + per_page - 1) // per_page, 1)
 
 
-def page_of_query(session: Executor, query: sa.Select, page: PageArg = 1, per_page: PageArg = None,
-                  view: Callable[[Any], Any] | None = None, scalars: bool = False, **extra: Any) -> dict[str, Any]:
+def page_of_query(
+    session: Executor,
+    query: sa.Select,
+    page: PageArg = 1,
+    per_page: PageArg = None,
+    view: Callable[[Any], Any] | None = None,
+    scalars: bool = False,
+    **extra: Any,
+) -> dict[str, Any]:
     """Count ``query``'s rows, then fetch the page of them (``scalars`` for a one-entity select); each row goes
     through ``view``. ``extra`` keys are added to the page (filters, options)."""
     page, per_page = page_bounds(page, per_page)
@@ -49,7 +57,7 @@ def page_of_list(rows: Sequence[Any], page: PageArg = 1, per_page: PageArg = Non
     """The page of a list already in memory (a short catalogue, a filtered list of accounts)."""
     page, per_page = page_bounds(page, per_page)
     total = len(rows)
-    return _page(list(rows[(page - 1) * per_page:page * per_page]), total, page, per_page, extra)
+    return _page(list(rows[(page - 1) * per_page : page * per_page]), total, page, per_page, extra)
 
 
 def empty_page() -> dict[str, Any]:
@@ -57,5 +65,11 @@ def empty_page() -> dict[str, Any]:
 
 
 def _page(items: list[Any], total: int, page: int, per_page: int, extra: dict[str, Any]) -> dict[str, Any]:
-    return {"items": items, "total": total, "page": page, "per_page": per_page,
-            "pages": page_count(total, per_page), **extra}
+    return {
+        "items": items,
+        "total": total,
+        "page": page,
+        "per_page": per_page,
+        "pages": page_count(total, per_page),
+        **extra,
+    }

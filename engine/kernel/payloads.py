@@ -1,4 +1,5 @@
 """Checks on data that callers hand to the engine (form data, applicant data, opinions)."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Working-day calendar data kept by administrators: overrides and imported yearly arrangements."""
+
 from __future__ import annotations
 
 import datetime as _dt

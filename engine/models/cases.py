@@ -1,4 +1,5 @@
 """Cases (办件), their stored workflow state and the projection of open user tasks."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -48,7 +49,7 @@ class Case(Base):
     limits_provisional: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # How the application came in: online (网上申请), window (窗口) or vertical (a ministry system's report).
     channel: Mapped[str] = mapped_column(sa.String(16), default="online", server_default="online")
-    onsite_visits: Mapped[int] = mapped_column(default=0, server_default="0")   # 跑动次数: visits to the hall
+    onsite_visits: Mapped[int] = mapped_column(default=0, server_default="0")  # 跑动次数: visits to the hall
     result_published_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
@@ -74,7 +75,7 @@ class CasePause(Base):
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_record.id"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(32))
     reason: Mapped[str] = mapped_column(sa.Text)
-    missing: Mapped[list | None] = mapped_column(sa.JSON, nullable=True)   # 补正: every missing material, at once
+    missing: Mapped[list | None] = mapped_column(sa.JSON, nullable=True)  # 补正: every missing material, at once
     started_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime)
     started_by: Mapped[str] = mapped_column(sa.String(64))
     ended_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -123,7 +124,7 @@ class TaskRecord(Base):
     state: Mapped[str] = mapped_column(sa.String(16), default="open")
     created_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime)
     due_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    due_provisional: Mapped[bool] = mapped_column(default=False, server_default=sa.false())   # counted provisionally
+    due_provisional: Mapped[bool] = mapped_column(default=False, server_default=sa.false())  # counted provisionally
     light: Mapped[str] = mapped_column(sa.String(8), default="none")
     light_next_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
     escalation_level: Mapped[int] = mapped_column(default=0)

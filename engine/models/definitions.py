@@ -1,4 +1,5 @@
 """Deployed process versions and the published matter catalogue."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -24,7 +25,7 @@ class ProcessDefinition(Base):
     xml: Mapped[str] = mapped_column(sa.Text)
     deployed_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime)
     deployed_by: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
-    change_note: Mapped[str | None] = mapped_column(sa.String(500), nullable=True)   # what the deploy changed
+    change_note: Mapped[str | None] = mapped_column(sa.String(500), nullable=True)  # what the deploy changed
 
 
 class Matter(Base):

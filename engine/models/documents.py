@@ -1,4 +1,5 @@
 """Official documents with numbers that never repeat, and electronic licences."""
+
 from __future__ import annotations
 
 import datetime as _dt

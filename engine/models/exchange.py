@@ -1,4 +1,5 @@
 """Cases handled in ministry systems on private networks (专网业务系统), reported to us by data exchange."""
+
 from __future__ import annotations
 
 import datetime as _dt

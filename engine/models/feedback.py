@@ -1,4 +1,5 @@
 """What applicants and the public say about the service: ratings (满意度评价) and complaints (投诉)."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -56,12 +57,12 @@ class Complaint(Base):
     forwarded_to: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
     forwarded_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     result_due_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    result_days: Mapped[int | None] = mapped_column(nullable=True)   # the working days the result was given
+    result_days: Mapped[int | None] = mapped_column(nullable=True)  # the working days the result was given
     # Whether the open working-day limit (acceptance, or the result) was counted over provisional calendar days.
     limits_provisional: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     result: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
     result_by: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
     result_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    upheld: Mapped[bool | None] = mapped_column(nullable=True)   # the department's result found the complaint justified
+    upheld: Mapped[bool | None] = mapped_column(nullable=True)  # the department's result found the complaint justified
     light: Mapped[str] = mapped_column(sa.String(8), default="none")
     light_next_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)

@@ -1,4 +1,5 @@
 """Case materials (申请材料, 补正材料) and officials' attachments; the bytes live in the content-addressed store."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -16,9 +17,9 @@ class Material(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_record.id"), index=True)
-    task_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)      # an official's step
-    slot: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)        # the catalogue material's name
-    kind: Mapped[str] = mapped_column(sa.String(16))                              # application|supplement|attachment
+    task_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)  # an official's step
+    slot: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)  # the catalogue material's name
+    kind: Mapped[str] = mapped_column(sa.String(16))  # application|supplement|attachment
     filename: Mapped[str] = mapped_column(sa.String(255))
     media_type: Mapped[str] = mapped_column(sa.String(100))
     size: Mapped[int] = mapped_column(sa.BigInteger)

@@ -1,4 +1,5 @@
 """Every published version of a catalogue entry, and its withdrawals (停办), kept for supervision."""
+
 from __future__ import annotations
 
 import datetime as _dt

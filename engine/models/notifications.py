@@ -1,4 +1,5 @@
 """How each user wants to be told (通知方式) and the delivery of every notice over those channels."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -37,7 +38,7 @@ class NoticeDelivery(Base):
     recipient: Mapped[str] = mapped_column(sa.String(64), index=True)
     channel: Mapped[str] = mapped_column(sa.String(16))
     address: Mapped[str] = mapped_column(sa.String(500))
-    status: Mapped[str] = mapped_column(sa.String(16), default="pending")   # pending, sent, failed
+    status: Mapped[str] = mapped_column(sa.String(16), default="pending")  # pending, sent, failed
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(sa.Text, nullable=True)

@@ -1,4 +1,5 @@
 """Departments (the 省/市/区/镇/社区 hierarchy), officials and API tokens."""
+
 from __future__ import annotations
 
 import datetime as _dt

@@ -1,5 +1,6 @@
 """The outbox (发件箱): records for the provincial supervision platform, written in the transaction of the change
 they report and sent later in batches (integrations/upward)."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -21,13 +22,15 @@ class OutboxMessage(Base):
         sa.Index("ix_outbox_status_next", "status", "next_attempt_at"),
     )
 
-    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
     topic: Mapped[str] = mapped_column(sa.String(32))
     key: Mapped[str] = mapped_column(sa.String(100))
     case_id: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
     payload: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(sa.String(8), default="pending")   # pending, sent, failed
+    status: Mapped[str] = mapped_column(sa.String(8), default="pending")  # pending, sent, failed
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime, index=True)
     last_error: Mapped[str | None] = mapped_column(sa.Text, nullable=True)

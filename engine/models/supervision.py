@@ -1,4 +1,5 @@
 """Electronic supervision: violation rules, the signals they raise, supervision items (督办) and notices."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -56,7 +57,7 @@ class Signal(Base):
     corrected_by: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
     correction: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
     turned_red_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    status: Mapped[str] = mapped_column(sa.String(16), default="open")   # open, corrected, closed
+    status: Mapped[str] = mapped_column(sa.String(16), default="open")  # open, corrected, closed
 
 
 class SupervisionItem(Base):
@@ -75,7 +76,7 @@ class SupervisionItem(Base):
     kind: Mapped[str] = mapped_column(sa.String(32))
     department: Mapped[str] = mapped_column(sa.String(200))
     summary: Mapped[str] = mapped_column(sa.Text)
-    status: Mapped[str] = mapped_column(sa.String(16), default="open")   # open, noticed, responded, closed
+    status: Mapped[str] = mapped_column(sa.String(16), default="open")  # open, noticed, responded, closed
     opened_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime)
     due_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     due_provisional: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
@@ -118,8 +119,8 @@ class ReportAccess(Base):
     __tablename__ = "report_access"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    report: Mapped[str] = mapped_column(sa.String(48))        # e.g. cockpit, monthly_evaluation, signals
-    scope: Mapped[str | None] = mapped_column(sa.String(100), nullable=True)   # e.g. 2026-11, a department
-    action: Mapped[str] = mapped_column(sa.String(16))        # read, export_pdf, export_xlsx
+    report: Mapped[str] = mapped_column(sa.String(48))  # e.g. cockpit, monthly_evaluation, signals
+    scope: Mapped[str | None] = mapped_column(sa.String(100), nullable=True)  # e.g. 2026-11, a department
+    action: Mapped[str] = mapped_column(sa.String(16))  # read, export_pdf, export_xlsx
     actor: Mapped[str] = mapped_column(sa.String(64), index=True)
     at: Mapped[_dt.datetime] = mapped_column(UTCDateTime, index=True)

@@ -1,4 +1,5 @@
 """The append-only, hash-chained supervision trail."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -19,7 +20,9 @@ class TrailEntry(Base):
     __tablename__ = "trail_entry"
     __table_args__ = (sa.UniqueConstraint("chain", "chain_seq"),)
 
-    seq: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True)
+    seq: Mapped[int] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
     chain: Mapped[int] = mapped_column(sa.Integer)
     chain_seq: Mapped[int] = mapped_column(sa.Integer)
     case_id: Mapped[int | None] = mapped_column(sa.Integer, index=True, nullable=True)

@@ -1,4 +1,5 @@
 """Each user's choice of channels for notices: e-mail, SMS and webhooks signed with HMAC-SHA256."""
+
 from __future__ import annotations
 
 import re
@@ -45,13 +46,19 @@ class NotificationSettings:
             user = session.get(User, user_id)
             if user is None:
                 raise NotFound("user_not_found", user=user_id)
-            chosen = {c.channel: c for c in session.scalars(
-                sa.select(NotificationChannel).where(NotificationChannel.user_id == user_id))}
+            chosen = {
+                c.channel: c
+                for c in session.scalars(sa.select(NotificationChannel).where(NotificationChannel.user_id == user_id))
+            }
             suggested = {"email": user.email, "sms": user.phone, "webhook": None}
-            return {name: {"enabled": bool(chosen.get(name) and chosen[name].enabled),
-                           "address": chosen[name].address if name in chosen else suggested[name],
-                           "has_secret": bool(chosen.get(name) and chosen[name].secret)}
-                    for name in CHANNELS}
+            return {
+                name: {
+                    "enabled": bool(chosen.get(name) and chosen[name].enabled),
+                    "address": chosen[name].address if name in chosen else suggested[name],
+                    "has_secret": bool(chosen.get(name) and chosen[name].secret),
+                }
+                for name in CHANNELS
+            }
 
     def set_channel(self, user_id: str, channel: str, enabled: bool, address: str | None = None) -> str | None:
         """Turn a channel on (with its address) or off. Turning a webhook on the first time returns its new
@@ -88,7 +95,19 @@ class NotificationSettings:
 
     def deliveries(self, user_id: str, limit: int = 20) -> list[dict[str, Any]]:
         with self.db.reading() as session:
-            rows = session.scalars(sa.select(NoticeDelivery).where(NoticeDelivery.recipient == user_id)
-                                   .order_by(NoticeDelivery.id.desc()).limit(limit))
-            return [{"channel": d.channel, "status": d.status, "attempts": d.attempts, "error": d.last_error,
-                     "sent_at": d.sent_at.isoformat() if d.sent_at else None} for d in rows]
+            rows = session.scalars(
+                sa.select(NoticeDelivery)
+                .where(NoticeDelivery.recipient == user_id)
+                .order_by(NoticeDelivery.id.desc())
+                .limit(limit)
+            )
+            return [
+                {
+                    "channel": d.channel,
+                    "status": d.status,
+                    "attempts": d.attempts,
+                    "error": d.last_error,
+                    "sent_at": d.sent_at.isoformat() if d.sent_at else None,
+                }
+                for d in rows
+            ]

@@ -2,6 +2,7 @@
 
 Every notice lands in the user's inbox; the dispatcher (integrations/notifications) also sends it over the
 channels the user chose (e-mail, SMS, webhook)."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -30,11 +31,27 @@ KINDS = {
 _notices = Notice.__table__
 
 
-def notify(session: Executor, recipients: Iterable[str | None], kind: str, message: str, now: _dt.datetime,
-           case_id: int | None = None, task_id: str | None = None) -> int:
+def notify(
+    session: Executor,
+    recipients: Iterable[str | None],
+    kind: str,
+    message: str,
+    now: _dt.datetime,
+    case_id: int | None = None,
+    task_id: str | None = None,
+) -> int:
     """Insert one notice per distinct recipient; returns how many."""
-    rows = [{"recipient": recipient, "kind": kind, "case_id": case_id, "task_id": task_id, "message": message,
-             "created_at": now} for recipient in dict.fromkeys(r for r in recipients if r)]
+    rows = [
+        {
+            "recipient": recipient,
+            "kind": kind,
+            "case_id": case_id,
+            "task_id": task_id,
+            "message": message,
+            "created_at": now,
+        }
+        for recipient in dict.fromkeys(r for r in recipients if r)
+    ]
     if rows:
         session.execute(_notices.insert(), rows)
     return len(rows)

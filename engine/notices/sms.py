@@ -1,5 +1,6 @@
 """Sending text messages (短信): a small gateway interface, and the logging gateway used until a provider's is
 configured (``SHENPI_SMS_GATEWAY``)."""
+
 from __future__ import annotations
 
 import logging
@@ -30,7 +31,7 @@ class LoggingSmsGateway:
         log.info("SMS to %s: %s", mask_phone(phone), text)
         with self._lock:
             self.sent.append((phone, text))
-            del self.sent[:-self.KEEP]
+            del self.sent[: -self.KEEP]
 
 
 GATEWAYS = {"logging": LoggingSmsGateway}
@@ -40,8 +41,9 @@ def make_gateway(name: str) -> SmsGateway:
     try:
         return GATEWAYS[name]()
     except KeyError:
-        raise InvalidInput("unknown_sms_gateway", field="SHENPI_SMS_GATEWAY", gateway=name,
-                           known=list(GATEWAYS)) from None
+        raise InvalidInput(
+            "unknown_sms_gateway", field="SHENPI_SMS_GATEWAY", gateway=name, known=list(GATEWAYS)
+        ) from None
 
 
 def normalise_phone(phone: object) -> str:

@@ -1,6 +1,7 @@
 """Notices the engine writes on its own: warning lights, supplement requests (补正) and decisions.
 
 Task assignment, urging, escalation, supervision and complaint notices are written where those happen."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -8,17 +9,22 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from ..identity.actors import APPLICANT, department_heads
 from ..deadlines.lights import RED, YELLOW
-from ..models import Case, TaskRecord, User
+from ..identity.actors import APPLICANT, department_heads
 from ..kernel.db import Executor
+from ..models import Case, TaskRecord, User
 from .messages import notify
 
 if TYPE_CHECKING:
     from ..runtime.stepper import StepContext
 
-OUTCOME_NAMES = {"approved": "准予许可", "denied": "不予许可", "refused": "不予受理", "terminated": "已终止",
-                 "completed": "已办结"}
+OUTCOME_NAMES = {
+    "approved": "准予许可",
+    "denied": "不予许可",
+    "refused": "不予受理",
+    "terminated": "已终止",
+    "completed": "已办结",
+}
 LIGHT_NAMES = {YELLOW: "黄灯预警", RED: "红灯（已超过法定时限）"}
 
 
@@ -33,28 +39,56 @@ def case_light_changed(session: Executor, case: Case | sa.Row[Any], light: str, 
     """A case turning yellow or red: its open tasks' holders are told; on red, the department's heads too."""
     if light not in (YELLOW, RED):
         return
-    holders = session.scalars(sa.select(TaskRecord.assignee).where(
-        TaskRecord.case_id == case.id, TaskRecord.state == "open", TaskRecord.assignee.is_not(None))).all()
+    holders = session.scalars(
+        sa.select(TaskRecord.assignee).where(
+            TaskRecord.case_id == case.id, TaskRecord.state == "open", TaskRecord.assignee.is_not(None)
+        )
+    ).all()
     recipients = list(holders) + (department_heads(session, case.department) if light == RED or not holders else [])
-    notify(session, recipients, "warning_light", f"办件 {case.number}：{LIGHT_NAMES[light]}，请抓紧办理。", now,
-           case_id=case.id)
+    notify(
+        session,
+        recipients,
+        "warning_light",
+        f"办件 {case.number}：{LIGHT_NAMES[light]}，请抓紧办理。",
+        now,
+        case_id=case.id,
+    )
 
 
 def task_light_changed(session: Executor, record: TaskRecord | sa.Row[Any], light: str, now: _dt.datetime) -> None:
     if light in (YELLOW, RED) and record.assignee:
-        notify(session, [record.assignee], "warning_light", f"待办“{record.name}”：{LIGHT_NAMES[light]}。", now,
-               case_id=record.case_id, task_id=record.id)
+        notify(
+            session,
+            [record.assignee],
+            "warning_light",
+            f"待办“{record.name}”：{LIGHT_NAMES[light]}。",
+            now,
+            case_id=record.case_id,
+            task_id=record.id,
+        )
 
 
 def supplement_requested(session: Executor, case: Case, missing: list[str], now: _dt.datetime) -> None:
     applicant = _applicant_account(session, case.created_by)
-    notify(session, [applicant], "supplement_request",
-           f"办件 {case.number} 需要补正材料：{'、'.join(missing)}。请在办事大厅提交。", now, case_id=case.id)
+    notify(
+        session,
+        [applicant],
+        "supplement_request",
+        f"办件 {case.number} 需要补正材料：{'、'.join(missing)}。请在办事大厅提交。",
+        now,
+        case_id=case.id,
+    )
 
 
 def on_case_end(ctx: StepContext, outcome: str) -> None:
     """Stepper end hook: the applicant learns the decision."""
     created_by = ctx.connection.scalar(sa.select(Case.created_by).where(Case.id == ctx.case.id))
     applicant = _applicant_account(ctx.connection, created_by)
-    notify(ctx.connection, [applicant], "decision",
-           f"办件 {ctx.case.number} 已办结：{OUTCOME_NAMES.get(outcome, outcome)}。", ctx.now, case_id=ctx.case.id)
+    notify(
+        ctx.connection,
+        [applicant],
+        "decision",
+        f"办件 {ctx.case.number} 已办结：{OUTCOME_NAMES.get(outcome, outcome)}。",
+        ctx.now,
+        case_id=ctx.case.id,
+    )

@@ -1,4 +1,5 @@
 """Staff accounts as administrators keep them: create, edit, reset a password, deactivate (never delete)."""
+
 from __future__ import annotations
 
 import re
@@ -7,12 +8,12 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..identity import passwords
-from ..trail import chain as trail
 from ..errors import InvalidInput, Message, NotFound, PermissionDenied
+from ..identity import passwords
 from ..identity.actors import ADMIN, APPLICANT, HEAD_POST, ROLES, Actor, IdentityService, split_lane
-from ..models import Department, Matter, User
 from ..kernel.paging import PageArg, page_of_list
+from ..models import Department, Matter, User
+from ..trail import chain as trail
 
 if TYPE_CHECKING:
     from ..definitions.repository import RepositoryService
@@ -25,15 +26,19 @@ MAX_POSTS = 20
 
 
 class AccountService:
-    def __init__(self, db: Database, clock: Clock, identity: IdentityService,
-                 repository: RepositoryService) -> None:
+    def __init__(self, db: Database, clock: Clock, identity: IdentityService, repository: RepositoryService) -> None:
         self.db = db
         self.clock = clock
         self.identity = identity
         self.repository = repository
 
-    def list_users(self, department_id: str | None = None, role: str | None = None,
-                   active: bool | None = None, text: str | None = None) -> list[dict[str, Any]]:
+    def list_users(
+        self,
+        department_id: str | None = None,
+        role: str | None = None,
+        active: bool | None = None,
+        text: str | None = None,
+    ) -> list[dict[str, Any]]:
         query = sa.select(User, Department.name).outerjoin(Department, User.department_id == Department.id)
         if department_id:
             query = query.where(User.department_id == department_id)
@@ -44,18 +49,27 @@ class AccountService:
             query = query.where(sa.or_(User.id.ilike(pattern), User.name.ilike(pattern)))
         with self.db.reading() as session:
             rows = session.execute(query.order_by(User.id)).all()
-        return [_describe(user, department) for user, department in rows
-                if not role or role in (user.roles or ())]
+        return [_describe(user, department) for user, department in rows if not role or role in (user.roles or ())]
 
-    def page_users(self, department_id: str | None = None, role: str | None = None, active: bool | None = None,
-                   text: str | None = None, page: PageArg = 1, per_page: PageArg = None) -> dict[str, Any]:
+    def page_users(
+        self,
+        department_id: str | None = None,
+        role: str | None = None,
+        active: bool | None = None,
+        text: str | None = None,
+        page: PageArg = 1,
+        per_page: PageArg = None,
+    ) -> dict[str, Any]:
         """One page of ``list_users``."""
         return page_of_list(self.list_users(department_id, role, active, text), page, per_page)
 
     def get(self, user_id: str) -> dict[str, Any]:
         with self.db.reading() as session:
-            row = session.execute(sa.select(User, Department.name).outerjoin(
-                Department, User.department_id == Department.id).where(User.id == user_id)).first()
+            row = session.execute(
+                sa.select(User, Department.name)
+                .outerjoin(Department, User.department_id == Department.id)
+                .where(User.id == user_id)
+            ).first()
             if row is None:
                 raise NotFound("user_not_found", user=user_id)
             return _describe(*row)
@@ -63,11 +77,17 @@ class AccountService:
     def known_posts(self, department_id: str | None = None) -> list[str]:
         """Posts the department's matters' lanes name (or every unit's, without one), and posts already held."""
         with self.db.reading() as session:
-            name = session.scalar(sa.select(Department.name).where(Department.id == department_id)) \
-                if department_id else None
+            name = (
+                session.scalar(sa.select(Department.name).where(Department.id == department_id))
+                if department_id
+                else None
+            )
             matters = session.execute(sa.select(Matter.department, Matter.process_key)).all()
-            held = session.scalars(sa.select(User.posts).where(
-                User.department_id == department_id) if department_id else sa.select(User.posts)).all()
+            held = session.scalars(
+                sa.select(User.posts).where(User.department_id == department_id)
+                if department_id
+                else sa.select(User.posts)
+            ).all()
             keys = {}
             for department, key in matters:
                 definition = session.scalar(self._latest(key))
@@ -85,8 +105,12 @@ class AccountService:
     def _latest(key: str) -> sa.Select:
         from ..models import ProcessDefinition
 
-        return sa.select(ProcessDefinition.id).where(ProcessDefinition.key == key).order_by(
-            ProcessDefinition.version.desc()).limit(1)
+        return (
+            sa.select(ProcessDefinition.id)
+            .where(ProcessDefinition.key == key)
+            .order_by(ProcessDefinition.version.desc())
+            .limit(1)
+        )
 
     def create(self, data: dict[str, Any], password: str, actor: Actor) -> dict[str, Any]:
         """A staff account with a temporary password the administrator hands over."""
@@ -148,8 +172,11 @@ class AccountService:
                     problems += _row_errors(number, user_id, exc)
                     continue
                 session.get_one(User, user_id).backup_user_id = values["backup_user_id"]
-                events.append(trail.event("user_created", self.clock.now(), actor=actor.id, element_id=user_id,
-                                          detail=_public(values)))
+                events.append(
+                    trail.event(
+                        "user_created", self.clock.now(), actor=actor.id, element_id=user_id, detail=_public(values)
+                    )
+                )
             if problems:
                 raise InvalidInput("accounts_invalid", errors=problems)
             trail.append(session, events)
@@ -181,18 +208,22 @@ class AccountService:
         _require_admin(actor)
         passwords.check_strength(password)
         with self.db.reading() as session:
-            missing = session.scalars(sa.select(User.id).where(
-                User.id.in_(list(user_ids)), User.password_hash.is_(None))).all()
+            missing = session.scalars(
+                sa.select(User.id).where(User.id.in_(list(user_ids)), User.password_hash.is_(None))
+            ).all()
         if not missing:
             return []
         hashed = passwords.hash_password(password)
         with self.db.transaction() as session:
-            users = session.scalars(sa.select(User).where(User.id.in_(missing), User.password_hash.is_(None))
-                                    .order_by(User.id)).all()
+            users = session.scalars(
+                sa.select(User).where(User.id.in_(missing), User.password_hash.is_(None)).order_by(User.id)
+            ).all()
             for user in users:
                 user.password_hash = hashed
-            trail.append(session, [trail.event("password_set", self.clock.now(), actor=actor.id, element_id=user.id)
-                                   for user in users])
+            trail.append(
+                session,
+                [trail.event("password_set", self.clock.now(), actor=actor.id, element_id=user.id) for user in users],
+            )
             return [user.id for user in users]
 
     def set_active(self, user_id: str, active: bool, actor: Actor) -> None:
@@ -245,12 +276,18 @@ class AccountService:
                 errors["backup"] = Message("backup_other_unit")
         if errors:
             raise InvalidInput("account_invalid", errors=errors)
-        return {"name": name, "department_id": department_id, "posts": list(dict.fromkeys(posts)), "roles": roles,
-                "phone": phone, "email": email, "backup_user_id": backup_id}
+        return {
+            "name": name,
+            "department_id": department_id,
+            "posts": list(dict.fromkeys(posts)),
+            "roles": roles,
+            "phone": phone,
+            "email": email,
+            "backup_user_id": backup_id,
+        }
 
     def _record(self, session: Session, event: str, actor: Actor, user_id: str, detail: dict[str, Any] | None) -> None:
-        trail.append(session, [trail.event(event, self.clock.now(), actor=actor.id, element_id=user_id,
-                                           detail=detail)])
+        trail.append(session, [trail.event(event, self.clock.now(), actor=actor.id, element_id=user_id, detail=detail)])
 
 
 def _require_admin(actor: Actor) -> None:
@@ -268,8 +305,9 @@ def _get(session: Session, user_id: object) -> User:
 def _row_errors(number: int, user_id: str, error: InvalidInput) -> list[dict[str, Any]]:
     """One row's field errors as ``create_many`` reports them."""
     fields = error.details.get("errors") or {None: error.message}
-    return [{"row": number, "id": user_id or None, "field": field, "message": message}
-            for field, message in fields.items()]
+    return [
+        {"row": number, "id": user_id or None, "field": field, "message": message} for field, message in fields.items()
+    ]
 
 
 def _public(values: dict[str, Any]) -> dict[str, Any]:
@@ -278,7 +316,17 @@ def _public(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _describe(user: User, department: str | None) -> dict[str, Any]:
-    return {"id": user.id, "name": user.name, "department_id": user.department_id, "department": department,
-            "posts": list(user.posts or ()), "roles": list(user.roles or ()), "phone": user.phone,
-            "email": user.email, "backup": user.backup_user_id, "active": user.active,
-            "absent_from": user.absent_from, "absent_until": user.absent_until}
+    return {
+        "id": user.id,
+        "name": user.name,
+        "department_id": user.department_id,
+        "department": department,
+        "posts": list(user.posts or ()),
+        "roles": list(user.roles or ()),
+        "phone": user.phone,
+        "email": user.email,
+        "backup": user.backup_user_id,
+        "active": user.active,
+        "absent_from": user.absent_from,
+        "absent_until": user.absent_until,
+    }

@@ -3,6 +3,7 @@
 Lanes, matters and cases name a unit by its name, so a unit that any of them names keeps its name.
 Units are never deleted; a unit is deactivated once nothing active depends on it.
 """
+
 from __future__ import annotations
 
 import re
@@ -11,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..trail import chain as trail
 from ..errors import InvalidInput, Message, NotFound, PermissionDenied
 from ..identity.actors import Actor
 from ..models import Case, Department, Matter, TaskRecord, User
+from ..trail import chain as trail
 
 LEVELS = ("province", "city", "district", "town", "community")
 LEVEL_NAMES = {"province": "省", "city": "市", "district": "区（县）", "town": "镇（街道）", "community": "社区（村）"}
@@ -35,12 +36,27 @@ class OrganisationService:
         """The units as nested dicts (roots first, children by name), each with its count of active users."""
         with self.db.reading() as session:
             units = session.scalars(sa.select(Department).order_by(Department.name)).all()
-            users = dict(session.execute(sa.select(User.department_id, sa.func.count()).where(
-                User.active.is_(True)).group_by(User.department_id)).all())
+            users = dict(
+                session.execute(
+                    sa.select(User.department_id, sa.func.count())
+                    .where(User.active.is_(True))
+                    .group_by(User.department_id)
+                ).all()
+            )
         nodes: dict[str, dict[str, Any]]
-        nodes = {u.id: {"id": u.id, "name": u.name, "level": u.level, "level_name": LEVEL_NAMES.get(u.level, u.level),
-                        "parent": u.parent_id, "active": u.active, "users": users.get(u.id, 0), "children": []}
-                 for u in units}
+        nodes = {
+            u.id: {
+                "id": u.id,
+                "name": u.name,
+                "level": u.level,
+                "level_name": LEVEL_NAMES.get(u.level, u.level),
+                "parent": u.parent_id,
+                "active": u.active,
+                "users": users.get(u.id, 0),
+                "children": [],
+            }
+            for u in units
+        }
         roots: list[dict[str, Any]] = []
         for node in nodes.values():
             parent = nodes.get(node["parent"])
@@ -56,14 +72,16 @@ class OrganisationService:
                 if node["active"] or not active_only:
                     flat.append({k: v for k, v in node.items() if k != "children"} | {"depth": depth})
                 walk(node["children"], depth + 1)
+
         walk(self.tree(), 0)
         return flat
 
     def posts_held(self) -> dict[str, list[str]]:
         """The posts the active officials of each unit hold, by unit id (sorted)."""
         with self.db.reading() as session:
-            rows = session.execute(sa.select(User.department_id, User.posts).where(
-                User.active.is_(True), User.department_id.is_not(None))).all()
+            rows = session.execute(
+                sa.select(User.department_id, User.posts).where(User.active.is_(True), User.department_id.is_not(None))
+            ).all()
         held: dict[str, set[str]] = {}
         for unit_id, posts in rows:
             held.setdefault(unit_id, set()).update(p for p in posts or () if isinstance(p, str))
@@ -72,8 +90,14 @@ class OrganisationService:
     def unit(self, unit_id: str) -> dict[str, Any]:
         with self.db.reading() as session:
             unit = _get(session, unit_id)
-            return {"id": unit.id, "name": unit.name, "level": unit.level, "parent": unit.parent_id,
-                    "active": unit.active, "blockers": self._blockers(session, unit)}
+            return {
+                "id": unit.id,
+                "name": unit.name,
+                "level": unit.level,
+                "parent": unit.parent_id,
+                "active": unit.active,
+                "blockers": self._blockers(session, unit),
+            }
 
     # --- changes ------------------------------------------------------------------------------
     def create(self, unit_id: str, name: str, level: str, parent_id: str | None, actor: Actor) -> dict[str, Any]:
@@ -88,10 +112,16 @@ class OrganisationService:
             self._check_unique_name(session, name, None)
             parent = self._parent(session, parent_id)
             _check_level(level, parent, [])
-            session.add(Department(id=unit_id, name=name, level=level, parent_id=parent.id if parent else None,
-                                   active=True))
-            self._record(session, "department_created", actor, unit_id,
-                         {"name": name, "level": level, "parent": parent.id if parent else None})
+            session.add(
+                Department(id=unit_id, name=name, level=level, parent_id=parent.id if parent else None, active=True)
+            )
+            self._record(
+                session,
+                "department_created",
+                actor,
+                unit_id,
+                {"name": name, "level": level, "parent": parent.id if parent else None},
+            )
         return self.unit(unit_id)
 
     def rename(self, unit_id: str, name: str, actor: Actor) -> None:
@@ -102,9 +132,11 @@ class OrganisationService:
             if unit.name == name:
                 return
             self._check_unique_name(session, name, unit.id)
-            uses = _count(session, Matter.code, Matter.department == unit.name) + _count(
-                session, Case.id, Case.department == unit.name) + _count(
-                session, TaskRecord.id, TaskRecord.department == unit.name)
+            uses = (
+                _count(session, Matter.code, Matter.department == unit.name)
+                + _count(session, Case.id, Case.department == unit.name)
+                + _count(session, TaskRecord.id, TaskRecord.department == unit.name)
+            )
             if uses:
                 raise InvalidInput("unit_name_in_use", field="name", name=unit.name)
             self._record(session, "department_renamed", actor, unit.id, {"from": unit.name, "to": name})
@@ -118,8 +150,13 @@ class OrganisationService:
             if parent is not None and (parent.id == unit.id or unit.id in _ancestors(session, parent)):
                 raise InvalidInput("unit_move_into_itself", field="parent")
             _check_level(unit.level, parent, _children(session, unit))
-            self._record(session, "department_moved", actor, unit.id, {"from": unit.parent_id,
-                                                                        "to": parent.id if parent else None})
+            self._record(
+                session,
+                "department_moved",
+                actor,
+                unit.id,
+                {"from": unit.parent_id, "to": parent.id if parent else None},
+            )
             unit.parent_id = parent.id if parent else None
 
     def set_level(self, unit_id: str, level: str, actor: Actor) -> None:
@@ -161,8 +198,16 @@ class OrganisationService:
         found: list[str] = []
         for label, column, condition in (
             ("unit_active_users", User.id, sa.and_(User.department_id == unit.id, User.active.is_(True))),
-            ("unit_active_children", Department.id, sa.and_(Department.parent_id == unit.id, Department.active.is_(True))),
-            ("unit_published_matters", Matter.code, sa.and_(Matter.department == unit.name, Matter.published.is_(True))),
+            (
+                "unit_active_children",
+                Department.id,
+                sa.and_(Department.parent_id == unit.id, Department.active.is_(True)),
+            ),
+            (
+                "unit_published_matters",
+                Matter.code,
+                sa.and_(Matter.department == unit.name, Matter.published.is_(True)),
+            ),
             ("unit_open_cases", Case.id, sa.and_(Case.department == unit.name, Case.status.in_(OPEN_CASE))),
         ):
             count = _count(session, column, condition)
@@ -188,8 +233,7 @@ class OrganisationService:
         return parent
 
     def _record(self, session: Session, event: str, actor: Actor, unit_id: str, detail: dict[str, Any]) -> None:
-        trail.append(session, [trail.event(event, self.clock.now(), actor=actor.id, element_id=unit_id,
-                                           detail=detail)])
+        trail.append(session, [trail.event(event, self.clock.now(), actor=actor.id, element_id=unit_id, detail=detail)])
 
 
 def _require_admin(actor: Actor) -> None:
@@ -211,8 +255,9 @@ def _name(name: object) -> str:
     return name
 
 
-def _count(session: Session, column: sa.ColumnExpressionArgument[Any],
-           condition: sa.ColumnExpressionArgument[bool]) -> int:
+def _count(
+    session: Session, column: sa.ColumnExpressionArgument[Any], condition: sa.ColumnExpressionArgument[bool]
+) -> int:
     return session.scalar(sa.select(sa.func.count(column)).where(condition)) or 0
 
 
@@ -235,9 +280,19 @@ def _check_level(level: str, parent: Department | None, children: list[Departmen
         raise InvalidInput("unit_level_required", field="level")
     rank = LEVELS.index(level)
     if parent is not None and parent.level in LEVELS and LEVELS.index(parent.level) > rank:
-        raise InvalidInput("unit_level_above_parent", field="level", level=LEVEL_NAMES[level],
-                           parent_level=LEVEL_NAMES[parent.level], parent=parent.name)
+        raise InvalidInput(
+            "unit_level_above_parent",
+            field="level",
+            level=LEVEL_NAMES[level],
+            parent_level=LEVEL_NAMES[parent.level],
+            parent=parent.name,
+        )
     for child in children:
         if child.level in LEVELS and LEVELS.index(child.level) < rank:
-            raise InvalidInput("unit_level_below_child", field="level", child=child.name,
-                               child_level=LEVEL_NAMES[child.level], level=LEVEL_NAMES[level])
+            raise InvalidInput(
+                "unit_level_below_child",
+                field="level",
+                child=child.name,
+                child_level=LEVEL_NAMES[child.level],
+                level=LEVEL_NAMES[level],
+            )

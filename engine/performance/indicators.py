@@ -23,6 +23,7 @@ due in the month and not closed by then, cases ended without their result publis
 Per official: tasks completed in the month (``completed_by``), of them by their step's due time, and the signals
 raised in the month naming the official.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -42,9 +43,10 @@ def _count(condition: sa.ColumnElement[bool] | None = None) -> sa.ColumnElement[
     return sa.func.count().filter(condition) if condition is not None else sa.func.count()
 
 
-def _seconds(later: InstrumentedAttribute[Any], earlier: InstrumentedAttribute[Any],
-             dialect: str) -> sa.ColumnElement[float]:
-    if dialect == "postgresql":   # date_part is double precision; extract() would be numeric (slow to sum)
+def _seconds(
+    later: InstrumentedAttribute[Any], earlier: InstrumentedAttribute[Any], dialect: str
+) -> sa.ColumnElement[float]:
+    if dialect == "postgresql":  # date_part is double precision; extract() would be numeric (slow to sum)
         return sa.func.date_part("epoch", later - earlier)
     return (sa.func.julianday(later) - sa.func.julianday(earlier)) * 86400.0
 
@@ -64,31 +66,49 @@ def ended_query(start: _dt.datetime, end: _dt.datetime, dialect: str) -> sa.Sele
     """One pass over the cases that ended in the month, grouped by department."""
     accepted = Case.accepted_at.is_not(None)
     handling = _seconds(Case.ended_at, Case.accepted_at, dialect) - sa.func.coalesce(Case.paused_seconds, 0)
-    return sa.select(
-        Case.department,
-        _count().label("ended"),
-        _count(Case.channel == "online").label("ended_online"),
-        _count(sa.or_(Case.statutory_due_at.is_(None), Case.ended_at <= Case.statutory_due_at)).label("ended_on_time"),
-        _count(accepted).label("accepted_ended"),
-        sa.func.sum(handling).filter(accepted).label("handling_seconds"),
-        sa.func.sum(Case.onsite_visits).label("visits"),
-        _count(Case.result_published_at.is_(None)).label("unpublished_result"),
-    ).where(_in(Case.ended_at, start, end)).group_by(Case.department)
+    return (
+        sa.select(
+            Case.department,
+            _count().label("ended"),
+            _count(Case.channel == "online").label("ended_online"),
+            _count(sa.or_(Case.statutory_due_at.is_(None), Case.ended_at <= Case.statutory_due_at)).label(
+                "ended_on_time"
+            ),
+            _count(accepted).label("accepted_ended"),
+            sa.func.sum(handling).filter(accepted).label("handling_seconds"),
+            sa.func.sum(Case.onsite_visits).label("visits"),
+            _count(Case.result_published_at.is_(None)).label("unpublished_result"),
+        )
+        .where(_in(Case.ended_at, start, end))
+        .group_by(Case.department)
+    )
 
 
 def overdue_query(start: _dt.datetime, end: _dt.datetime) -> sa.Select:
     """Cases whose statutory limit fell in the month and that had not ended by it."""
-    return sa.select(Case.department, _count()).where(
-        _in(Case.statutory_due_at, start, end),
-        sa.or_(Case.ended_at.is_(None), Case.ended_at > Case.statutory_due_at)).group_by(Case.department)
+    return (
+        sa.select(Case.department, _count())
+        .where(
+            _in(Case.statutory_due_at, start, end),
+            sa.or_(Case.ended_at.is_(None), Case.ended_at > Case.statutory_due_at),
+        )
+        .group_by(Case.department)
+    )
 
 
 def _matter_rows(session: Session) -> dict[str, dict[str, Any]]:
     depth = Matter.entry["online_depth"].as_integer()
-    query = sa.select(
-        Matter.department, _count().label("matters"), _count(depth >= 2).label("online_matters"),
-        _count(depth >= 4).label("deepest_matters"), sa.func.avg(depth).label("average_depth"),
-    ).where(Matter.published.is_(True)).group_by(Matter.department)
+    query = (
+        sa.select(
+            Matter.department,
+            _count().label("matters"),
+            _count(depth >= 2).label("online_matters"),
+            _count(depth >= 4).label("deepest_matters"),
+            sa.func.avg(depth).label("average_depth"),
+        )
+        .where(Matter.published.is_(True))
+        .group_by(Matter.department)
+    )
     return {row.department: row._asdict() for row in session.execute(query)}
 
 
@@ -101,44 +121,81 @@ def department_counts(session: Session, start: _dt.datetime, end: _dt.datetime) 
     dialect = session.get_bind().dialect.name
     cases = _case_rows(session, start, end, dialect)
     matters = _matter_rows(session)
-    ratings = _grouped(session, sa.select(
-        Rating.department, _count().label("ratings"), _count(Rating.overall >= 4).label("satisfied_rating"),
-        _count(Rating.overall <= 2).label("dissatisfied_rating"),
-    ).where(_in(Rating.rated_at, start, end)).group_by(Rating.department))
-    signals = _grouped(session, sa.select(
-        Signal.department, _count(Signal.color == "red").label("red_signal"),
-        _count(Signal.color == "yellow").label("yellow_signal"),
-        _count(Signal.subject.like("fee:%")).label("fee_signal"),
-    ).where(_in(Signal.raised_at, start, end)).group_by(Signal.department))
-    complaints = _grouped(session, sa.select(
-        Complaint.department, _count().label("upheld_complaint"),
-    ).where(Complaint.upheld.is_(True), _in(Complaint.result_at, start, end), Complaint.department.is_not(None))
-        .group_by(Complaint.department))
-    items = _grouped(session, sa.select(
-        SupervisionItem.department, _count().label("overdue_supervision"),
-    ).where(_in(SupervisionItem.due_at, start, end),
-            sa.or_(SupervisionItem.closed_at.is_(None), SupervisionItem.closed_at > SupervisionItem.due_at))
-        .group_by(SupervisionItem.department))
+    ratings = _grouped(
+        session,
+        sa.select(
+            Rating.department,
+            _count().label("ratings"),
+            _count(Rating.overall >= 4).label("satisfied_rating"),
+            _count(Rating.overall <= 2).label("dissatisfied_rating"),
+        )
+        .where(_in(Rating.rated_at, start, end))
+        .group_by(Rating.department),
+    )
+    signals = _grouped(
+        session,
+        sa.select(
+            Signal.department,
+            _count(Signal.color == "red").label("red_signal"),
+            _count(Signal.color == "yellow").label("yellow_signal"),
+            _count(Signal.subject.like("fee:%")).label("fee_signal"),
+        )
+        .where(_in(Signal.raised_at, start, end))
+        .group_by(Signal.department),
+    )
+    complaints = _grouped(
+        session,
+        sa.select(
+            Complaint.department,
+            _count().label("upheld_complaint"),
+        )
+        .where(Complaint.upheld.is_(True), _in(Complaint.result_at, start, end), Complaint.department.is_not(None))
+        .group_by(Complaint.department),
+    )
+    items = _grouped(
+        session,
+        sa.select(
+            SupervisionItem.department,
+            _count().label("overdue_supervision"),
+        )
+        .where(
+            _in(SupervisionItem.due_at, start, end),
+            sa.or_(SupervisionItem.closed_at.is_(None), SupervisionItem.closed_at > SupervisionItem.due_at),
+        )
+        .group_by(SupervisionItem.department),
+    )
     names = set(cases) | set(matters) | set(ratings) | set(signals) | set(complaints) | set(items)
-    return {name: _department(name, cases.get(name, {}), matters.get(name, {}), ratings.get(name, {}),
-                              {**signals.get(name, {}), **complaints.get(name, {}), **items.get(name, {})})
-            for name in names}
+    return {
+        name: _department(
+            name,
+            cases.get(name, {}),
+            matters.get(name, {}),
+            ratings.get(name, {}),
+            {**signals.get(name, {}), **complaints.get(name, {}), **items.get(name, {})},
+        )
+        for name in names
+    }
 
 
-def _department(name: str, cases: dict[str, Any], matters: dict[str, Any], ratings: dict[str, Any],
-                others: dict[str, Any]) -> dict[str, Any]:
+def _department(
+    name: str, cases: dict[str, Any], matters: dict[str, Any], ratings: dict[str, Any], others: dict[str, Any]
+) -> dict[str, Any]:
     ended = int(cases.get("ended", 0) or 0)
     accepted = int(cases.get("accepted_ended", 0))
     published = int(matters.get("matters", 0))
     average_depth = matters.get("average_depth")
-    counts = {key: int(others.get(key, 0) or 0) for key in
-              ("red_signal", "yellow_signal", "fee_signal", "upheld_complaint", "overdue_supervision")}
-    counts.update({
-        "overdue_case": int(cases.get("overdue_case", 0)),
-        "unpublished_result": int(cases.get("unpublished_result", 0)),
-        "satisfied_rating": int(ratings.get("satisfied_rating", 0)),
-        "dissatisfied_rating": int(ratings.get("dissatisfied_rating", 0)),
-    })
+    counts = {
+        key: int(others.get(key, 0) or 0)
+        for key in ("red_signal", "yellow_signal", "fee_signal", "upheld_complaint", "overdue_supervision")
+    }
+    counts.update(
+        {
+            "overdue_case": int(cases.get("overdue_case", 0)),
+            "unpublished_result": int(cases.get("unpublished_result", 0)),
+            "satisfied_rating": int(ratings.get("satisfied_rating", 0)),
+            "dissatisfied_rating": int(ratings.get("dissatisfied_rating", 0)),
+        }
+    )
     indicators = {
         "published_matters": published,
         "online_service_rate": _ratio(int(matters.get("online_matters", 0)), published),
@@ -148,7 +205,8 @@ def _department(name: str, cases: dict[str, Any], matters: dict[str, Any], ratin
         "online_completion_rate": _ratio(int(cases.get("ended_online", 0)), ended),
         "on_time_rate": _ratio(int(cases.get("ended_on_time", 0)), ended),
         "average_handling_days": round(float(cases["handling_seconds"] or 0) / accepted / 86400, 2)
-        if accepted else None,
+        if accepted
+        else None,
         "overdue_count": counts["overdue_case"],
         "ratings": int(ratings.get("ratings", 0)),
         "satisfaction_rate": _ratio(counts["satisfied_rating"], int(ratings.get("ratings", 0))),
@@ -160,20 +218,40 @@ def _department(name: str, cases: dict[str, Any], matters: dict[str, Any], ratin
 def official_counts(session: Session, start: _dt.datetime, end: _dt.datetime) -> dict[str, dict[str, Any]]:
     """Every official who completed a task or was named by a signal in the month."""
     completed = _in(TaskRecord.completed_at, start, end)
-    tasks = _grouped(session, sa.select(
-        TaskRecord.completed_by, _count().label("tasks_completed"),
-        _count(sa.or_(TaskRecord.due_at.is_(None), TaskRecord.completed_at <= TaskRecord.due_at)).label("on_time"),
-    ).where(completed, TaskRecord.completed_by.is_not(None)).group_by(TaskRecord.completed_by))
-    signals = _grouped(session, sa.select(
-        Signal.official, _count(Signal.color == "red").label("red"), _count(Signal.color == "yellow").label("yellow"),
-    ).where(_in(Signal.raised_at, start, end), Signal.official.is_not(None)).group_by(Signal.official))
+    tasks = _grouped(
+        session,
+        sa.select(
+            TaskRecord.completed_by,
+            _count().label("tasks_completed"),
+            _count(sa.or_(TaskRecord.due_at.is_(None), TaskRecord.completed_at <= TaskRecord.due_at)).label("on_time"),
+        )
+        .where(completed, TaskRecord.completed_by.is_not(None))
+        .group_by(TaskRecord.completed_by),
+    )
+    signals = _grouped(
+        session,
+        sa.select(
+            Signal.official,
+            _count(Signal.color == "red").label("red"),
+            _count(Signal.color == "yellow").label("yellow"),
+        )
+        .where(_in(Signal.raised_at, start, end), Signal.official.is_not(None))
+        .group_by(Signal.official),
+    )
     result: dict[str, dict[str, Any]] = {}
     for official in set(tasks) | set(signals):
         done = int(tasks.get(official, {}).get("tasks_completed", 0))
         on_time = int(tasks.get(official, {}).get("on_time", 0))
-        result[official] = {"id": official, "tasks_completed": done, "tasks_on_time": on_time,
-                            "on_time_rate": _ratio(on_time, done),
-                            "counts": {"completed_task": on_time, "late_task": done - on_time,
-                                       "official_red_signal": int(signals.get(official, {}).get("red", 0)),
-                                       "official_yellow_signal": int(signals.get(official, {}).get("yellow", 0))}}
+        result[official] = {
+            "id": official,
+            "tasks_completed": done,
+            "tasks_on_time": on_time,
+            "on_time_rate": _ratio(on_time, done),
+            "counts": {
+                "completed_task": on_time,
+                "late_task": done - on_time,
+                "official_red_signal": int(signals.get(official, {}).get("red", 0)),
+                "official_yellow_signal": int(signals.get(official, {}).get("yellow", 0)),
+            },
+        }
     return result

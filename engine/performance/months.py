@@ -1,11 +1,12 @@
 """Evaluation months: ``YYYY-MM`` in Asia/Shanghai, as a half-open range of UTC instants."""
+
 from __future__ import annotations
 
 import datetime as _dt
 import re
 
-from ..kernel.clock import SHANGHAI, UTC
 from ..errors import InvalidInput
+from ..kernel.clock import SHANGHAI, UTC
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 

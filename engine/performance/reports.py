@@ -1,4 +1,5 @@
 """The monthly report as PDF (WeasyPrint, Noto CJK fonts) and as an Excel workbook (openpyxl)."""
+
 from __future__ import annotations
 
 import io
@@ -21,8 +22,7 @@ INDICATORS = (
     ("visits_per_case", "平均跑动次数", "number"),
 )
 OFFICIAL_COLUMNS = (("tasks_completed", "办结任务"), ("tasks_on_time", "按时办结"), ("on_time_rate", "按时率"))
-_templates = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-                                autoescape=True)
+_templates = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True)
 
 
 def shown(value: float | None, kind: str) -> str:
@@ -38,10 +38,11 @@ def _lines(row: dict[str, Any]) -> str:
 def pdf(evaluation: dict[str, Any]) -> bytes:
     try:
         from weasyprint import HTML
-    except (ImportError, OSError) as exc:   # WeasyPrint needs Pango from the system
+    except (ImportError, OSError) as exc:  # WeasyPrint needs Pango from the system
         raise RenderingUnavailable("pdf_unavailable", detail=str(exc)) from None
     html = _templates.get_template("monthly_report.html").render(
-        evaluation=evaluation, indicators=INDICATORS, official_columns=OFFICIAL_COLUMNS, shown=shown, lines=_lines)
+        evaluation=evaluation, indicators=INDICATORS, official_columns=OFFICIAL_COLUMNS, shown=shown, lines=_lines
+    )
     return HTML(string=html).write_pdf()
 
 
@@ -50,17 +51,33 @@ def xlsx(evaluation: dict[str, Any]) -> bytes:
     from openpyxl.styles import Font
 
     book = Workbook()
-    sheet = book.worksheets[0]   # a new workbook's one (active) sheet
+    sheet = book.worksheets[0]  # a new workbook's one (active) sheet
     sheet.title = "部门"
     sheet.append(["名次", "部门", "得分", *[label for _, label, _ in INDICATORS], "加减分"])
     for row in evaluation["departments"]:
-        sheet.append([row["rank"], row["name"], row["score"],
-                      *[row["indicators"].get(key) for key, _, _ in INDICATORS], _lines(row)])
+        sheet.append(
+            [
+                row["rank"],
+                row["name"],
+                row["score"],
+                *[row["indicators"].get(key) for key, _, _ in INDICATORS],
+                _lines(row),
+            ]
+        )
     people = book.create_sheet("工作人员")
     people.append(["名次", "工作人员", "账号", "部门", "得分", *[label for _, label in OFFICIAL_COLUMNS], "加减分"])
     for row in evaluation["officials"]:
-        people.append([row["rank"], row["name"], row["id"], row["department"], row["score"],
-                       *[row.get(key) for key, _ in OFFICIAL_COLUMNS], _lines(row)])
+        people.append(
+            [
+                row["rank"],
+                row["name"],
+                row["id"],
+                row["department"],
+                row["score"],
+                *[row.get(key) for key, _ in OFFICIAL_COLUMNS],
+                _lines(row),
+            ]
+        )
     for worksheet in (sheet, people):
         for cell in worksheet[1]:
             cell.font = Font(bold=True)

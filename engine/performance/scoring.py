@@ -5,6 +5,7 @@ Every item counts occurrences in the month and multiplies them by its points (ne
 addition). Additions together are capped by ``max_addition``; a score never falls below 0. Department items and
 official items are listed separately; an official's score uses the same base.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,9 +18,9 @@ from ..errors import InvalidInput
 class Item:
     key: str
     label: str
-    article: str          # the Art. 17 item it measures
+    article: str  # the Art. 17 item it measures
     default: float
-    scope: str            # department or official
+    scope: str  # department or official
 
 
 ITEMS = (

@@ -5,6 +5,7 @@ standard (``scoring``); ``archive(month, actor)`` keeps a past month for good (`
 administrators read evaluations (a supervisor of a district sees only the units they oversee; places are those
 of the whole ranking); every reading and export is written to the report access log.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -12,15 +13,11 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..trail import chain as trail
 from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..identity.actors import Actor
 from ..models import Department, PerformanceSetting, User
-from . import indicators
-from . import months
-from . import reports
-from . import scoring
-from . import snapshots
+from ..trail import chain as trail
+from . import indicators, months, reports, scoring, snapshots
 
 if TYPE_CHECKING:
     from ..kernel import Clock, Database
@@ -52,8 +49,9 @@ class PerformanceService:
     @staticmethod
     def _settings(session: Session) -> dict[str, float]:
         values = scoring.defaults()
-        values.update({row.key: row.value for row in session.scalars(sa.select(PerformanceSetting))
-                       if row.key in values})
+        values.update(
+            {row.key: row.value for row in session.scalars(sa.select(PerformanceSetting)) if row.key in values}
+        )
         return values
 
     def update_settings(self, changes: dict[str, Any], actor: Actor) -> dict[str, float]:
@@ -70,9 +68,18 @@ class PerformanceService:
                 else:
                     row.value, row.updated_by, row.updated_at = value, actor.id, now
             if changed:
-                trail.append(session, [trail.event(
-                    "performance_settings_changed", now, actor=actor.id,
-                    detail={key: {"from": before[key], "to": value} for key, value in changed.items()})], None)
+                trail.append(
+                    session,
+                    [
+                        trail.event(
+                            "performance_settings_changed",
+                            now,
+                            actor=actor.id,
+                            detail={key: {"from": before[key], "to": value} for key, value in changed.items()},
+                        )
+                    ],
+                    None,
+                )
             return {**before, **changed}
 
     # --- computing --------------------------------------------------------------------------------
@@ -93,17 +100,24 @@ class PerformanceService:
             name, department = people.get(official_id, (official_id, None))
             row.update(name=name, department=department)
             row["score"], row["lines"] = scoring.score(row["counts"], settings, "official")
-        return {"month": month, "computed_at": self.clock.now().isoformat(), "complete": end <= self.clock.now(),
-                "settings": settings,
-                "departments": scoring.rank(list(departments.values()), "cases_ended"),
-                "officials": scoring.rank(list(officials.values()), "tasks_completed")}
+        return {
+            "month": month,
+            "computed_at": self.clock.now().isoformat(),
+            "complete": end <= self.clock.now(),
+            "settings": settings,
+            "departments": scoring.rank(list(departments.values()), "cases_ended"),
+            "officials": scoring.rank(list(officials.values()), "tasks_completed"),
+        }
 
     @staticmethod
     def _people(session: Session, ids: list[str]) -> dict[str, tuple[str, str | None]]:
         if not ids:
             return {}
-        rows = session.execute(sa.select(User.id, User.name, Department.name)
-                               .outerjoin(Department, User.department_id == Department.id).where(User.id.in_(ids)))
+        rows = session.execute(
+            sa.select(User.id, User.name, Department.name)
+            .outerjoin(Department, User.department_id == Department.id)
+            .where(User.id.in_(ids))
+        )
         return {user_id: (name, department) for user_id, name, department in rows}
 
     # --- archive ----------------------------------------------------------------------------------
@@ -115,8 +129,13 @@ class PerformanceService:
         content = self.evaluate(month)
         with self.db.transaction() as session:
             snapshot = snapshots.store(session, month, content, actor.id, self.clock.now())
-            return {"month": month, "digest": snapshot.digest, "prev_digest": snapshot.prev_digest,
-                    "archived_at": snapshot.created_at.isoformat(), "archived_by": actor.id}
+            return {
+                "month": month,
+                "digest": snapshot.digest,
+                "prev_digest": snapshot.prev_digest,
+                "archived_at": snapshot.created_at.isoformat(),
+                "archived_by": actor.id,
+            }
 
     def verify_snapshots(self) -> dict[str, Any]:
         with self.db.reading() as session:
@@ -134,8 +153,11 @@ class PerformanceService:
         with self.db.reading() as session:
             archived = snapshots.load(session, month)
         if archived:
-            result = {**archived["content"], "archived": True,
-                      **{key: archived[key] for key in ("digest", "prev_digest", "archived_at", "archived_by")}}
+            result = {
+                **archived["content"],
+                "archived": True,
+                **{key: archived[key] for key in ("digest", "prev_digest", "archived_at", "archived_by")},
+            }
         else:
             result = {**self.evaluate(month), "archived": False}
         if not actor.is_admin:
@@ -170,9 +192,19 @@ class PerformanceService:
             snapshot = snapshots.load(session, month) if month else None
         if month and snapshot is None:
             raise NotFound("results_not_published", month=month)
-        departments = [{"rank": d["rank"], "name": d["name"], "score": d["score"], "indicators": d["indicators"]}
-                       for d in snapshot["content"]["departments"]] if snapshot else []
-        if snapshot:   # a public reading is logged too, under the reader "public"
+        departments = (
+            [
+                {"rank": d["rank"], "name": d["name"], "score": d["score"], "indicators": d["indicators"]}
+                for d in snapshot["content"]["departments"]
+            ]
+            if snapshot
+            else []
+        )
+        if snapshot:  # a public reading is logged too, under the reader "public"
             self.report_access.record(PUBLIC_READER, REPORT, "read", scope=f"{month} public")
-        return {"months": archived, "month": month, "departments": departments,
-                "archived_at": snapshot["archived_at"] if snapshot else None}
+        return {
+            "months": archived,
+            "month": month,
+            "departments": departments,
+            "archived_at": snapshot["archived_at"] if snapshot else None,
+        }

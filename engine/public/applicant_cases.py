@@ -4,6 +4,7 @@ Only the account that applied sees a case here. The timeline holds only what the
 accepted, supplement asked with its items, special procedures, notices issued, decided, licence issued) and
 never officials' opinions or internal operations.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -14,21 +15,41 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..identity.access import require_own_case
+from ..casefiles.documents import KINDS
 from ..errors import NotFound
+from ..identity.access import require_own_case
+from ..identity.actors import Actor
+from ..kernel.paging import PageArg, page_of_query
+from ..models import (
+    Case,
+    CasePause,
+    IssuedDocument,
+    Licence,
+    Material,
+    Matter,
+    ProcessDefinition,
+    Rating,
+    TaskRecord,
+    TrailEntry,
+)
 from ..runtime.case_clock import PAUSE_KINDS
 from ..worklists.case_flow import step_markers
-from ..casefiles.documents import KINDS
-from ..models import Case, CasePause, IssuedDocument, Licence, Material, Matter, ProcessDefinition, Rating, TaskRecord, TrailEntry
-from ..kernel.paging import PageArg, page_of_query
-from ..identity.actors import Actor
 from .public_status import public_status
 
 if TYPE_CHECKING:
     from ..kernel import Database
 
-PUBLIC_EVENTS = ("case_started", "case_accepted", "clock_paused", "clock_resumed", "document_issued", "case_ended",
-                 "licence_issued", "licence_revoked", "service_rated")
+PUBLIC_EVENTS = (
+    "case_started",
+    "case_accepted",
+    "clock_paused",
+    "clock_resumed",
+    "document_issued",
+    "case_ended",
+    "licence_issued",
+    "licence_revoked",
+    "service_rated",
+)
 
 APPLICANT_KINDS = ("application", "supplement")
 
@@ -53,8 +74,12 @@ class ApplicantCases:
 
     @staticmethod
     def _mine(actor: Actor) -> sa.Select:
-        return (sa.select(Case, Matter.name).join(Matter, Case.matter_code == Matter.code)
-                .where(Case.created_by == actor.id).order_by(Case.created_at.desc(), Case.id.desc()))
+        return (
+            sa.select(Case, Matter.name)
+            .join(Matter, Case.matter_code == Matter.code)
+            .where(Case.created_by == actor.id)
+            .order_by(Case.created_at.desc(), Case.id.desc())
+        )
 
     def _with_steps(self, session: Session, rows: Sequence[Any]) -> list[dict[str, Any]]:
         steps = self._open_steps(session, [case.id for case, _ in rows])
@@ -64,8 +89,11 @@ class ApplicantCases:
         with self.db.reading() as session:
             case = require_own_case(session, actor, case_id)
             name = session.scalar(sa.select(Matter.name).where(Matter.code == case.matter_code))
-            records = session.execute(sa.select(TaskRecord.element_id, TaskRecord.name, TaskRecord.state)
-                                      .where(TaskRecord.case_id == case.id).order_by(TaskRecord.created_at)).all()
+            records = session.execute(
+                sa.select(TaskRecord.element_id, TaskRecord.name, TaskRecord.state)
+                .where(TaskRecord.case_id == case.id)
+                .order_by(TaskRecord.created_at)
+            ).all()
             current, completed = step_markers((r.element_id, r.state) for r in records)
             return {
                 **self._summary(case, name),
@@ -84,8 +112,9 @@ class ApplicantCases:
     def diagram_xml(self, case_id: int, actor: Actor) -> str:
         with self.db.reading() as session:
             case = require_own_case(session, actor, case_id)
-            return session.execute(sa.select(ProcessDefinition.xml)
-                                   .where(ProcessDefinition.id == case.definition_id)).scalar_one()
+            return session.execute(
+                sa.select(ProcessDefinition.xml).where(ProcessDefinition.id == case.definition_id)
+            ).scalar_one()
 
     def document_case(self, document_id: int, actor: Actor) -> int:
         """The case of a document issued to the applicant; refuses anyone else."""
@@ -99,8 +128,9 @@ class ApplicantCases:
     def material_case(self, material_id: int, actor: Actor) -> int:
         """The case of a material, for its applicant only (officials download through their own pages)."""
         with self.db.reading() as session:
-            case_id = session.scalar(sa.select(Material.case_id).where(Material.id == material_id,
-                                                                       Material.kind.in_(APPLICANT_KINDS)))
+            case_id = session.scalar(
+                sa.select(Material.case_id).where(Material.id == material_id, Material.kind.in_(APPLICANT_KINDS))
+            )
             if case_id is None:
                 raise NotFound("material_not_found", material=material_id)
             require_own_case(session, actor, case_id)
@@ -110,11 +140,18 @@ class ApplicantCases:
     @staticmethod
     def _summary(case: Case, matter_name: str | None) -> dict[str, Any]:
         return {
-            "id": case.id, "number": case.number, "matter": case.matter_code, "matter_name": matter_name,
-            "department": case.department, "applicant_name": case.applicant.get("name"),
+            "id": case.id,
+            "number": case.number,
+            "matter": case.matter_code,
+            "matter_name": matter_name,
+            "department": case.department,
+            "applicant_name": case.applicant.get("name"),
             "status": public_status(case.status, case.outcome, case.accepted_at, case.pause_kind),
-            "ended": case.status == "ended", "created_at": _iso(case.created_at), "accepted_at": _iso(case.accepted_at),
-            "ended_at": _iso(case.ended_at), "promised_due_at": _iso(case.promised_due_at),
+            "ended": case.status == "ended",
+            "created_at": _iso(case.created_at),
+            "accepted_at": _iso(case.accepted_at),
+            "ended_at": _iso(case.ended_at),
+            "promised_due_at": _iso(case.promised_due_at),
             "provisional": bool(case.limits_provisional),
         }
 
@@ -122,25 +159,40 @@ class ApplicantCases:
     def _open_steps(session: Session, case_ids: list[int]) -> dict[int, list[str]]:
         steps: dict[int, list[str]] = {}
         if case_ids:
-            for case_id, name in session.execute(sa.select(TaskRecord.case_id, TaskRecord.name).where(
-                    TaskRecord.case_id.in_(case_ids), TaskRecord.state == "open").order_by(TaskRecord.created_at)):
+            for case_id, name in session.execute(
+                sa.select(TaskRecord.case_id, TaskRecord.name)
+                .where(TaskRecord.case_id.in_(case_ids), TaskRecord.state == "open")
+                .order_by(TaskRecord.created_at)
+            ):
                 if name not in steps.setdefault(case_id, []):
                     steps[case_id].append(name)
         return steps
 
     @staticmethod
     def documents(session: Session, case_id: int) -> list[dict[str, Any]]:
-        return [{"id": d.id, "kind": d.kind, "title": d.content.get("title"), "number": d.number,
-                 "items": d.content.get("items") or [], "issued_at": _iso(d.issued_at)}
-                for d in session.scalars(sa.select(IssuedDocument).where(IssuedDocument.case_id == case_id)
-                                         .order_by(IssuedDocument.issued_at, IssuedDocument.id))]
+        return [
+            {
+                "id": d.id,
+                "kind": d.kind,
+                "title": d.content.get("title"),
+                "number": d.number,
+                "items": d.content.get("items") or [],
+                "issued_at": _iso(d.issued_at),
+            }
+            for d in session.scalars(
+                sa.select(IssuedDocument)
+                .where(IssuedDocument.case_id == case_id)
+                .order_by(IssuedDocument.issued_at, IssuedDocument.id)
+            )
+        ]
 
     @staticmethod
     def _timeline(session: Session, case_id: int) -> list[dict[str, Any]]:
-        rows = session.execute(sa.select(TrailEntry.event, TrailEntry.from_state, TrailEntry.to_state, TrailEntry.at,
-                                         TrailEntry.detail)
-                               .where(TrailEntry.case_id == case_id, TrailEntry.event.in_(PUBLIC_EVENTS))
-                               .order_by(TrailEntry.seq)).all()
+        rows = session.execute(
+            sa.select(TrailEntry.event, TrailEntry.from_state, TrailEntry.to_state, TrailEntry.at, TrailEntry.detail)
+            .where(TrailEntry.case_id == case_id, TrailEntry.event.in_(PUBLIC_EVENTS))
+            .order_by(TrailEntry.seq)
+        ).all()
         timeline: list[dict[str, Any]] = []
         for event, from_state, to_state, at, text in rows:
             detail = json.loads(text) if text else {}
@@ -163,31 +215,51 @@ class ApplicantCases:
         """The pending supplement request (补正), with exactly the items it asked for."""
         if case.pause_kind != "supplement":
             return None
-        pause = session.scalar(sa.select(CasePause).where(CasePause.case_id == case.id, CasePause.kind == "supplement",
-                                                          CasePause.ended_at.is_(None)).order_by(CasePause.id.desc()))
+        pause = session.scalar(
+            sa.select(CasePause)
+            .where(CasePause.case_id == case.id, CasePause.kind == "supplement", CasePause.ended_at.is_(None))
+            .order_by(CasePause.id.desc())
+        )
         if pause is None:
             return None
         items = list(pause.missing or [])
         entry = session.scalar(sa.select(Matter.entry).where(Matter.code == case.matter_code)) or {}
         listed = {m.get("name") for m in entry.get("materials", [])}
         # A file answering an item the service guide lists fills that material (its slot); others carry no slot.
-        return {"items": items, "slots": [item if item in listed else None for item in items],
-                "since": _iso(pause.started_at)}
+        return {
+            "items": items,
+            "slots": [item if item in listed else None for item in items],
+            "since": _iso(pause.started_at),
+        }
 
     @staticmethod
     def _materials(session: Session, case_id: int) -> list[dict[str, Any]]:
         """What the applicant (or the window on their behalf) submitted: 申请材料 and 补正材料, not officials'
         attachments."""
-        return [{"id": m.id, "filename": m.filename, "slot": m.slot, "kind": m.kind, "size": m.size,
-                 "uploaded_at": _iso(m.uploaded_at)}
-                for m in session.scalars(sa.select(Material).where(Material.case_id == case_id,
-                                                                   Material.kind.in_(APPLICANT_KINDS))
-                                         .order_by(Material.id))]
+        return [
+            {
+                "id": m.id,
+                "filename": m.filename,
+                "slot": m.slot,
+                "kind": m.kind,
+                "size": m.size,
+                "uploaded_at": _iso(m.uploaded_at),
+            }
+            for m in session.scalars(
+                sa.select(Material)
+                .where(Material.case_id == case_id, Material.kind.in_(APPLICANT_KINDS))
+                .order_by(Material.id)
+            )
+        ]
 
     @staticmethod
     def _licence(session: Session, case_id: int) -> dict[str, Any] | None:
         licence = session.scalar(sa.select(Licence).where(Licence.case_id == case_id))
         if licence is None:
             return None
-        return {"code": licence.code, "status": "revoked" if licence.revoked_at else "valid",
-                "issued_at": _iso(licence.issued_at), "revoked_reason": licence.revoked_reason}
+        return {
+            "code": licence.code,
+            "status": "revoked" if licence.revoked_at else "valid",
+            "issued_at": _iso(licence.issued_at),
+            "revoked_reason": licence.revoked_reason,
+        }

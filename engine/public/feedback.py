@@ -5,6 +5,7 @@ comment. Anyone may complain: anonymously (nothing about the complainant is kept
 optionally about one of their own cases). A complaint gets an unguessable reference number to look it up by.
 Every rating and complaint is a trail row written in the same transaction.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -16,27 +17,25 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..complaints import rules as complaint_rules
-from ..trail import chain as trail
+from ..errors import Conflict, InvalidInput, InvalidState, NotFound, PermissionDenied
 from ..identity.access import require_own_case
+from ..identity.actors import Actor
 from ..kernel.clock import SHANGHAI
 from ..kernel.payloads import text_field
-from ..errors import Conflict, InvalidInput, InvalidState, NotFound, PermissionDenied
-from ..identity.actors import Actor
 from ..models import Case, Complaint, Matter, Rating
+from ..trail import chain as trail
 
 if TYPE_CHECKING:
     from ..deadlines.calendar_service import CalendarService
     from ..kernel import Clock, Database
 
-ASPECTS = ("overall", "efficiency", "attitude", "convenience")   # 总体, 办理效率, 服务态度, 办事便利
+ASPECTS = ("overall", "efficiency", "attitude", "convenience")  # 总体, 办理效率, 服务态度, 办事便利
 MAX_COMMENT = 1000
 MAX_SUBJECT = 100
 MAX_CONTENT = 4000
 SUBMITTED = "submitted"
 NUMBER = re.compile(r"^TS\d{8}[0-9A-F]{8}$")
 PHONE = re.compile(r"^[0-9+\-() ]{5,32}$")
-
-
 
 
 def validate_scores(scores: object) -> dict[str, int]:
@@ -75,7 +74,7 @@ class FeedbackService:
             with self.db.transaction() as session:
                 case = require_own_case(session, actor, case_id)
                 return record_rating(session, case, actor.id, scores, comment, now, channel="online")
-        except sa.exc.IntegrityError:   # rated concurrently by a second request: the first one counts
+        except sa.exc.IntegrityError:  # rated concurrently by a second request: the first one counts
             raise InvalidState("case_already_rated") from None
 
     def rating_of(self, case_id: int, actor: Actor) -> dict[str, Any] | None:
@@ -88,12 +87,25 @@ class FeedbackService:
     def departments(self) -> list[str]:
         """The departments a complaint may be about: those of the published catalogue."""
         with self.db.reading() as session:
-            return list(session.scalars(sa.select(Matter.department).where(Matter.published.is_(True))
-                                        .distinct().order_by(Matter.department)))
+            return list(
+                session.scalars(
+                    sa.select(Matter.department)
+                    .where(Matter.published.is_(True))
+                    .distinct()
+                    .order_by(Matter.department)
+                )
+            )
 
-    def complain(self, actor: Actor | None, subject: str | None, content: str | None, anonymous: bool,
-                 case_id: int | None = None, department: str | None = None,
-                 contact_phone: str | None = None) -> dict[str, Any]:
+    def complain(
+        self,
+        actor: Actor | None,
+        subject: str | None,
+        content: str | None,
+        anonymous: bool,
+        case_id: int | None = None,
+        department: str | None = None,
+        contact_phone: str | None = None,
+    ) -> dict[str, Any]:
         """File a complaint; returns it with its reference number. An anonymous complaint keeps nothing that
         identifies the complainant, so it cannot be about one of their cases."""
         subject = text_field(subject, "subject", MAX_SUBJECT, required=True)
@@ -113,25 +125,45 @@ class FeedbackService:
         now = self.clock.now()
         with self.db.transaction() as session:
             if case_id is not None:
-                assert actor is not None   # a complaint about one's case is not anonymous
+                assert actor is not None  # a complaint about one's case is not anonymous
                 case = require_own_case(session, actor, case_id)
                 department = case.department
             elif department is not None and department not in self._departments(session):
                 raise InvalidInput("unknown_department", field="department", department=department)
             number = self._new_number(session, now)
             limits = complaint_rules.filing_limits(now, self.calendars.calendar())
-            complaint = Complaint(number=number, anonymous=bool(anonymous), complainant=complainant,
-                                  contact_phone=contact_phone, case_id=case_id, department=department,
-                                  subject=subject, content=content, status=SUBMITTED, submitted_at=now,
-                                  status_changed_at=now, **limits)
+            complaint = Complaint(
+                number=number,
+                anonymous=bool(anonymous),
+                complainant=complainant,
+                contact_phone=contact_phone,
+                case_id=case_id,
+                department=department,
+                subject=subject,
+                content=content,
+                status=SUBMITTED,
+                submitted_at=now,
+                status_changed_at=now,
+                **limits,
+            )
             session.add(complaint)
             session.flush()
-            row = trail.event("complaint_filed", now, case_id=case_id, actor=complainant or "anonymous",
-                              to_state=SUBMITTED, data_digest=trail.digest({"subject": subject, "content": content}),
-                              element_id=number, detail={"number": number, "anonymous": bool(anonymous),
-                                                         "department": department,
-                                                         "accept_due_at": limits["accept_due_at"].isoformat(),
-                                                         "feedback_due_at": limits["feedback_due_at"].isoformat()})
+            row = trail.event(
+                "complaint_filed",
+                now,
+                case_id=case_id,
+                actor=complainant or "anonymous",
+                to_state=SUBMITTED,
+                data_digest=trail.digest({"subject": subject, "content": content}),
+                element_id=number,
+                detail={
+                    "number": number,
+                    "anonymous": bool(anonymous),
+                    "department": department,
+                    "accept_due_at": limits["accept_due_at"].isoformat(),
+                    "feedback_due_at": limits["feedback_due_at"].isoformat(),
+                },
+            )
             if case_id is not None:
                 trail.append_case_events(session, case_id, [row])
             else:
@@ -151,9 +183,12 @@ class FeedbackService:
 
     def my_complaints(self, actor: Actor) -> list[dict[str, Any]]:
         with self.db.reading() as session:
-            rows = session.execute(sa.select(Complaint, Case.number).outerjoin(Case, Complaint.case_id == Case.id)
-                                   .where(Complaint.complainant == actor.id)
-                                   .order_by(Complaint.submitted_at.desc(), Complaint.id.desc())).all()
+            rows = session.execute(
+                sa.select(Complaint, Case.number)
+                .outerjoin(Case, Complaint.case_id == Case.id)
+                .where(Complaint.complainant == actor.id)
+                .order_by(Complaint.submitted_at.desc(), Complaint.id.desc())
+            ).all()
             return [_complaint_view(complaint, case_number) for complaint, case_number in rows]
 
     @staticmethod
@@ -170,28 +205,59 @@ class FeedbackService:
         raise Conflict("complaint_number_busy")
 
 
-def record_rating(session: Session, case: Case, rater: str, scores: dict[str, int], comment: str | None,
-                  now: _dt.datetime, channel: str) -> dict[str, Any]:
+def record_rating(
+    session: Session,
+    case: Case,
+    rater: str,
+    scores: dict[str, int],
+    comment: str | None,
+    now: _dt.datetime,
+    channel: str,
+) -> dict[str, Any]:
     """The one rule for a rating, online or by SMS: the case has ended and has no rating yet. The caller turns
     an IntegrityError at commit (a concurrent rating) into InvalidState."""
     if case.status != "ended":
         raise InvalidState("case_not_ended_for_rating")
     if session.scalar(sa.select(Rating.id).where(Rating.case_id == case.id)) is not None:
         raise InvalidState("case_already_rated")
-    rating = Rating(case_id=case.id, matter_code=case.matter_code, department=case.department, rater=rater,
-                    overall=scores["overall"], scores=scores, comment=comment, rated_at=now)
+    rating = Rating(
+        case_id=case.id,
+        matter_code=case.matter_code,
+        department=case.department,
+        rater=rater,
+        overall=scores["overall"],
+        scores=scores,
+        comment=comment,
+        rated_at=now,
+    )
     session.add(rating)
     session.flush()
-    trail.append_case_events(session, case.id, [trail.event(
-        "service_rated", now, case_id=case.id, actor=rater, to_state=str(scores["overall"]),
-        data_digest=trail.digest({"scores": scores, "comment": comment}),
-        detail={"scores": scores, "channel": channel} if channel != "online" else {"scores": scores})])
+    trail.append_case_events(
+        session,
+        case.id,
+        [
+            trail.event(
+                "service_rated",
+                now,
+                case_id=case.id,
+                actor=rater,
+                to_state=str(scores["overall"]),
+                data_digest=trail.digest({"scores": scores, "comment": comment}),
+                detail={"scores": scores, "channel": channel} if channel != "online" else {"scores": scores},
+            )
+        ],
+    )
     return _rating_view(rating)
 
 
 def _rating_view(rating: Rating) -> dict[str, Any]:
-    return {"case_id": rating.case_id, "overall": rating.overall, "scores": dict(rating.scores),
-            "comment": rating.comment, "rated_at": rating.rated_at.isoformat()}
+    return {
+        "case_id": rating.case_id,
+        "overall": rating.overall,
+        "scores": dict(rating.scores),
+        "comment": rating.comment,
+        "rated_at": rating.rated_at.isoformat(),
+    }
 
 
 def _complaint_view(complaint: Complaint, case_number: str | None) -> dict[str, Any]:

@@ -2,16 +2,16 @@
 
 Applicants' names are masked; no lights, officials or internal steps are shown.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
-
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from ..kernel.clock import SHANGHAI
 from ..casefiles.masking import mask_name
+from ..kernel.clock import SHANGHAI
 from ..models import Case, Matter
 from .public_status import public_status
 
@@ -32,10 +32,16 @@ class HallBoard:
         limit = min(max(int(limit), 1), 100)
         with self.db.reading() as session:
             recent = sa.select(Case, Matter.name).join(Matter, Case.matter_code == Matter.code)
-            received = sa.select(sa.func.count()).select_from(Case).where(
-                Case.created_at >= day_start, Case.created_at < day_end)
-            completed = sa.select(sa.func.count()).select_from(Case).where(
-                Case.status == "ended", Case.ended_at >= day_start, Case.ended_at < day_end)
+            received = (
+                sa.select(sa.func.count())
+                .select_from(Case)
+                .where(Case.created_at >= day_start, Case.created_at < day_end)
+            )
+            completed = (
+                sa.select(sa.func.count())
+                .select_from(Case)
+                .where(Case.status == "ended", Case.ended_at >= day_start, Case.ended_at < day_end)
+            )
             if department:
                 recent = recent.where(Case.department == department)
                 received = received.where(Case.department == department)
@@ -44,9 +50,15 @@ class HallBoard:
             return {
                 "as_of": now.isoformat(),
                 "today": {"received": session.scalar(received), "completed": session.scalar(completed)},
-                "cases": [{
-                    "number": case.number, "matter_name": name, "department": case.department,
-                    "applicant": mask_name(case.applicant.get("name")), "received_at": case.created_at.isoformat(),
-                    "status": public_status(case.status, case.outcome, case.accepted_at, case.pause_kind),
-                } for case, name in rows],
+                "cases": [
+                    {
+                        "number": case.number,
+                        "matter_name": name,
+                        "department": case.department,
+                        "applicant": mask_name(case.applicant.get("name")),
+                        "received_at": case.created_at.isoformat(),
+                        "status": public_status(case.status, case.outcome, case.accepted_at, case.pause_kind),
+                    }
+                    for case, name in rows
+                ],
             }

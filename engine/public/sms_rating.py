@@ -1,5 +1,6 @@
 """Rating by text message (短信评价): when a case ends its applicant is invited by SMS, and a reply
 "评价 <办件编号> <1-5> [意见]" records the rating under the same rules as online (ended cases, once per case)."""
+
 from __future__ import annotations
 
 import logging
@@ -10,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ..errors import InvalidInput, InvalidState, NotFound
-from .feedback import MAX_COMMENT, record_rating
 from ..models import Case
 from ..notices.sms import SmsGateway, mask_phone, normalise_phone
+from .feedback import MAX_COMMENT, record_rating
 
 if TYPE_CHECKING:
     from ..kernel import Clock, Database
@@ -25,8 +26,10 @@ MAX_TEXT = 1200
 
 
 def invitation(case_number: str) -> str:
-    return (f"您的办件 {case_number} 已办结。请回复 评价 {case_number} <1-5> 为本次服务评分"
-            f"（5 非常满意，1 非常不满意），可在分数后附意见。")
+    return (
+        f"您的办件 {case_number} 已办结。请回复 评价 {case_number} <1-5> 为本次服务评分"
+        f"（5 非常满意，1 非常不满意），可在分数后附意见。"
+    )
 
 
 class SmsRating:
@@ -46,7 +49,7 @@ class SmsRating:
         """After commit: a failing gateway is logged and never undoes what was committed."""
         try:
             self.gateway.send(phone, text)
-        except Exception:   # noqa: BLE001 — any provider failure
+        except Exception:
             log.exception("SMS to %s could not be sent", mask_phone(phone))
 
     def rate_by_sms(self, phone: object, text: object) -> dict[str, Any]:
@@ -69,8 +72,15 @@ class SmsRating:
                 applicant = case.applicant if case is not None and isinstance(case.applicant, dict) else {}
                 if case is None or normalise_phone(applicant.get("phone")) != phone:
                     raise NotFound("sms_case_not_found")
-                rating = record_rating(session, case, case.created_by or f"sms:{mask_phone(phone)}",
-                                       {"overall": stars}, comment, now, channel="sms")
+                rating = record_rating(
+                    session,
+                    case,
+                    case.created_by or f"sms:{mask_phone(phone)}",
+                    {"overall": stars},
+                    comment,
+                    now,
+                    channel="sms",
+                )
         except sa.exc.IntegrityError:
             raise InvalidState("case_already_rated") from None
         reply = f"感谢您对办件 {number} 的评价（{stars} 分）。"

@@ -4,17 +4,32 @@ signer…), flow operations, each case's clock (limits from acceptance, paused w
 driving the lights), pending timers, the escalation of overdue steps, and counting provisional limits again after
 an official calendar import.
 """
+
 from __future__ import annotations
 
-from .stepper import CaseStepper, StepContext
 from .case_clock import PAUSE_KINDS, CaseClockService
 from .case_service import CaseService
-from .task_service import TaskService
-from .task_ops import TaskOperations
-from .flow_ops import FlowOperations, JointSignOff
-from .task_permissions import allowed_operations
 from .escalation import Escalator
+from .flow_ops import FlowOperations, JointSignOff
 from .recount import DeadlineRecount
+from .stepper import CaseStepper, StepContext
+from .task_ops import TaskOperations
+from .task_permissions import allowed_operations
+from .task_service import TaskService
 from .workflow_store import WorkflowStore
 
-__all__ = ["CaseClockService", "CaseService", "CaseStepper", "DeadlineRecount", "Escalator", "FlowOperations", "JointSignOff", "PAUSE_KINDS", "StepContext", "TaskOperations", "TaskService", "WorkflowStore", "allowed_operations"]
+__all__ = [
+    "CaseClockService",
+    "CaseService",
+    "CaseStepper",
+    "DeadlineRecount",
+    "Escalator",
+    "FlowOperations",
+    "JointSignOff",
+    "PAUSE_KINDS",
+    "StepContext",
+    "TaskOperations",
+    "TaskService",
+    "WorkflowStore",
+    "allowed_operations",
+]

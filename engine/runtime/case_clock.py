@@ -1,4 +1,5 @@
 """The case clock: limits from the catalogue run from acceptance, stop while paused, and drive the lights."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -7,20 +8,19 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy.orm import Session
 
-from ..notices import triggers as notice_triggers
-from ..kernel import payloads
-from ..trail import chain as trail
-from .stepper import counts_working_time, step_timers, timer_due
+from ..deadlines.lights import NONE, light_at
+from ..deadlines.working_time import WorkingCalendar
 from ..errors import InvalidInput, InvalidState, NotFound, PermissionDenied
 from ..identity.actors import Actor
-from ..deadlines.lights import NONE, light_at
+from ..kernel import payloads
 from ..models import Case, CasePause, Matter, PendingTimer, TaskRecord
-from ..deadlines.working_time import WorkingCalendar
-from .stepper import CaseStepper, StepContext
+from ..notices import triggers as notice_triggers
+from ..trail import chain as trail
+from .stepper import CaseStepper, StepContext, counts_working_time, step_timers, timer_due
 from .wiring import Transition
 
 if TYPE_CHECKING:
@@ -32,8 +32,12 @@ if TYPE_CHECKING:
 
 ACCEPTANCE_STEP = "Task_Accept"
 PAUSE_KINDS = {
-    "supplement": "补正材料", "hearing": "听证", "expert_review": "专家评审", "inspection": "检验检测",
-    "site_survey": "现场勘查", "suspension": "中止",
+    "supplement": "补正材料",
+    "hearing": "听证",
+    "expert_review": "专家评审",
+    "inspection": "检验检测",
+    "site_survey": "现场勘查",
+    "suspension": "中止",
 }
 _cases = Case.__table__
 _records = TaskRecord.__table__
@@ -54,31 +58,54 @@ class CaseClockService:
         if case.accepted_at is not None:
             return
         for task, _before in transitions:
-            if (task.task_spec.bpmn_id == ACCEPTANCE_STEP and task.state == TaskState.COMPLETED
-                    and task.data.get("accept") != "refuse"):
+            if (
+                task.task_spec.bpmn_id == ACCEPTANCE_STEP
+                and task.state == TaskState.COMPLETED
+                and task.data.get("accept") != "refuse"
+            ):
                 self._accept(ctx)
                 return
 
     def _accept(self, ctx: StepContext) -> None:
-        limits = ctx.connection.execute(sa.select(Matter.promised_limit_days, Matter.statutory_limit_days)
-                                        .where(Matter.code == ctx.case.matter_code)).one()
+        limits = ctx.connection.execute(
+            sa.select(Matter.promised_limit_days, Matter.statutory_limit_days).where(
+                Matter.code == ctx.case.matter_code
+            )
+        ).one()
         calendar = self.calendars.calendar()
         promised = calendar.add_working_days(ctx.now, limits.promised_limit_days)
         statutory = calendar.add_working_days(ctx.now, limits.statutory_limit_days)
         provisional = calendar.provisional_between(ctx.now, max(promised, statutory))
         light, next_at = light_at(ctx.now, promised, statutory, calendar)
-        ctx.case_values.update(accepted_at=ctx.now, promised_due_at=promised, statutory_due_at=statutory,
-                               promised_limit_days=limits.promised_limit_days,
-                               statutory_limit_days=limits.statutory_limit_days, limits_provisional=provisional,
-                               light=light, light_next_at=next_at)
-        ctx.events.append(trail.event(
-            "case_accepted", ctx.now, case_id=ctx.case.id, actor=ctx.actor_id, to_state=light,
-            detail={"promised_due_at": promised.isoformat(), "statutory_due_at": statutory.isoformat(),
-                    **({"provisional": True} if provisional else {})}))
+        ctx.case_values.update(
+            accepted_at=ctx.now,
+            promised_due_at=promised,
+            statutory_due_at=statutory,
+            promised_limit_days=limits.promised_limit_days,
+            statutory_limit_days=limits.statutory_limit_days,
+            limits_provisional=provisional,
+            light=light,
+            light_next_at=next_at,
+        )
+        ctx.events.append(
+            trail.event(
+                "case_accepted",
+                ctx.now,
+                case_id=ctx.case.id,
+                actor=ctx.actor_id,
+                to_state=light,
+                detail={
+                    "promised_due_at": promised.isoformat(),
+                    "statutory_due_at": statutory.isoformat(),
+                    **({"provisional": True} if provisional else {}),
+                },
+            )
+        )
 
     # --- pauses ---------------------------------------------------------------------------------
-    def pause(self, case_id: int, kind: str, reason: str | None, actor: Actor,
-              missing: list[str] | None = None) -> dict[str, Any]:
+    def pause(
+        self, case_id: int, kind: str, reason: str | None, actor: Actor, missing: list[str] | None = None
+    ) -> dict[str, Any]:
         """Stop the clock. A supplement notice (补正, 一次性告知) must list every missing material at once;
         a later notice is judged by the violation rules (repeated_supplement_notice)."""
         if not isinstance(kind, str) or kind not in PAUSE_KINDS:
@@ -87,8 +114,11 @@ class CaseClockService:
         if not reason:
             raise InvalidInput("pause_reason_required", field="reason")
         if kind == "supplement":
-            if (not isinstance(missing, list) or not missing
-                    or not all(isinstance(m, str) and m.strip() for m in missing)):
+            if (
+                not isinstance(missing, list)
+                or not missing
+                or not all(isinstance(m, str) and m.strip() for m in missing)
+            ):
                 raise InvalidInput("supplement_missing_required", field="missing")
             missing = list(dict.fromkeys(m.strip() for m in missing))
         else:
@@ -103,28 +133,49 @@ class CaseClockService:
             events: list[TrailRow] = []
             if missing:
                 events += self._check_one_time_notice(session, case, missing, actor, now)
-            session.add(CasePause(case_id=case_id, kind=kind, reason=reason, missing=missing, started_at=now,
-                                  started_by=actor.id))
+            session.add(
+                CasePause(
+                    case_id=case_id, kind=kind, reason=reason, missing=missing, started_at=now, started_by=actor.id
+                )
+            )
             if missing:
                 notice_triggers.supplement_requested(session, case, missing, now)
             case.paused_since, case.pause_kind, case.light_next_at = now, kind, None
-            session.execute(_records.update().where(_records.c.case_id == case_id, _records.c.state == "open")
-                            .values(light_next_at=None))
+            session.execute(
+                _records.update()
+                .where(_records.c.case_id == case_id, _records.c.state == "open")
+                .values(light_next_at=None)
+            )
             session.execute(_timers.update().where(_timers.c.case_id == case_id).values(suspended=True))
-            trail.append_case_events(session, case_id, [trail.event(
-                "clock_paused", now, case_id=case_id, actor=actor.id, to_state=kind,
-                detail={"kind": kind, "label": PAUSE_KINDS[kind], "reason": reason, "missing": missing})] + events)
+            trail.append_case_events(
+                session,
+                case_id,
+                [
+                    trail.event(
+                        "clock_paused",
+                        now,
+                        case_id=case_id,
+                        actor=actor.id,
+                        to_state=kind,
+                        detail={"kind": kind, "label": PAUSE_KINDS[kind], "reason": reason, "missing": missing},
+                    )
+                ]
+                + events,
+            )
         return self.clock_view(case_id)
 
-    def _check_one_time_notice(self, session: Session, case: Case, missing: list[str], actor: Actor,
-                               now: _dt.datetime) -> list[TrailRow]:
+    def _check_one_time_notice(
+        self, session: Session, case: Case, missing: list[str], actor: Actor, now: _dt.datetime
+    ) -> list[TrailRow]:
         """A later supplement notice: the violation rules (engine/violations/hooks.py) judge it; their trail rows."""
-        earlier = session.scalars(sa.select(CasePause.missing).where(
-            CasePause.case_id == case.id, CasePause.kind == "supplement")).all()
+        earlier = session.scalars(
+            sa.select(CasePause.missing).where(CasePause.case_id == case.id, CasePause.kind == "supplement")
+        ).all()
         if not earlier:
             return []
-        return [row for hook in self.stepper.wiring.supplement
-                for row in hook(session, case, missing, earlier, actor, now)]
+        return [
+            row for hook in self.stepper.wiring.supplement for row in hook(session, case, missing, earlier, actor, now)
+        ]
 
     def resume(self, case_id: int, actor: Actor, note: str | None = None) -> dict[str, Any]:
         """End the pause: limits, step deadlines and pending timers move by the working time it covered."""
@@ -149,35 +200,68 @@ class CaseClockService:
         promised, statutory = shift(case.promised_due_at), shift(case.statutory_due_at)
         light, light_next = light_at(ctx.now, promised, statutory, calendar)
         ctx.case_values.update(
-            promised_due_at=promised, statutory_due_at=statutory, paused_seconds=(case.paused_seconds or 0) + paused,
-            paused_since=None, pause_kind=None, light=light, light_next_at=light_next,
-            limits_provisional=case.limits_provisional or counted_provisionally(
-                calendar, case.accepted_at, promised, statutory))
-        ctx.connection.execute(CasePause.__table__.update().where(
-            CasePause.case_id == case_id, CasePause.ended_at.is_(None)).values(ended_at=ctx.now, ended_by=actor_id))
+            promised_due_at=promised,
+            statutory_due_at=statutory,
+            paused_seconds=(case.paused_seconds or 0) + paused,
+            paused_since=None,
+            pause_kind=None,
+            light=light,
+            light_next_at=light_next,
+            limits_provisional=case.limits_provisional
+            or counted_provisionally(calendar, case.accepted_at, promised, statutory),
+        )
+        ctx.connection.execute(
+            CasePause.__table__.update()
+            .where(CasePause.case_id == case_id, CasePause.ended_at.is_(None))
+            .values(ended_at=ctx.now, ended_by=actor_id)
+        )
         provisional_timers = self._shift_timers(ctx, shift, calendar)
-        for record in ctx.connection.execute(sa.select(
-                _records.c.id, _records.c.due_at, _records.c.due_provisional).where(
-                _records.c.case_id == case_id, _records.c.state == "open")).all():
+        for record in ctx.connection.execute(
+            sa.select(_records.c.id, _records.c.due_at, _records.c.due_provisional).where(
+                _records.c.case_id == case_id, _records.c.state == "open"
+            )
+        ).all():
             due = shift(record.due_at)
             task_light, task_next = light_at(ctx.now, due, due, calendar)
             task = ctx.wf.get_task_from_id(UUID(record.id))
-            provisional = record.due_provisional or (task is not None and any(
-                str(timer.id) in provisional_timers for timer in step_timers(task)))
-            ctx.connection.execute(_records.update().where(_records.c.id == record.id).values(
-                due_at=due, light=task_light, light_next_at=task_next, due_provisional=provisional))
-        ctx.events.append(trail.event(
-            "clock_resumed", ctx.now, case_id=case_id, actor=actor_id, from_state=case.pause_kind, to_state=light,
-            detail={"paused_working_days": round(paused / calendar.day_seconds(), 3), "note": payloads.opinion(note),
-                    "promised_due_at": promised.isoformat() if promised else None}))
+            provisional = record.due_provisional or (
+                task is not None and any(str(timer.id) in provisional_timers for timer in step_timers(task))
+            )
+            ctx.connection.execute(
+                _records.update()
+                .where(_records.c.id == record.id)
+                .values(due_at=due, light=task_light, light_next_at=task_next, due_provisional=provisional)
+            )
+        ctx.events.append(
+            trail.event(
+                "clock_resumed",
+                ctx.now,
+                case_id=case_id,
+                actor=actor_id,
+                from_state=case.pause_kind,
+                to_state=light,
+                detail={
+                    "paused_working_days": round(paused / calendar.day_seconds(), 3),
+                    "note": payloads.opinion(note),
+                    "promised_due_at": promised.isoformat() if promised else None,
+                },
+            )
+        )
 
     @staticmethod
-    def _shift_timers(ctx: StepContext, shift: Callable[[_dt.datetime], _dt.datetime | None],
-                      calendar: WorkingCalendar) -> set[str]:
+    def _shift_timers(
+        ctx: StepContext, shift: Callable[[_dt.datetime], _dt.datetime | None], calendar: WorkingCalendar
+    ) -> set[str]:
         """Move the case's waiting timers, in the workflow and in the pending-timer table; the ids of those
         counted (now or before) over provisional days."""
-        rows = {row.task_id: row for row in ctx.connection.execute(sa.select(
-            _timers.c.task_id, _timers.c.counted_from, _timers.c.provisional).where(_timers.c.case_id == ctx.case.id))}
+        rows = {
+            row.task_id: row
+            for row in ctx.connection.execute(
+                sa.select(_timers.c.task_id, _timers.c.counted_from, _timers.c.provisional).where(
+                    _timers.c.case_id == ctx.case.id
+                )
+            )
+        }
         provisional: set[str] = set()
         for task in ctx.wf.get_tasks(state=TaskState.WAITING):
             due = timer_due(task)
@@ -185,14 +269,18 @@ class CaseClockService:
             if due is None or not isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition):
                 continue
             moved = shift(due)
-            assert moved is not None   # shift keeps an instant
+            assert moved is not None  # shift keeps an instant
             set_timer_due(task, moved)
-            marked = row is not None and (row.provisional or counts_working_time(task) and counted_provisionally(
-                calendar, row.counted_from, moved))
+            marked = row is not None and (
+                row.provisional
+                or counts_working_time(task)
+                and counted_provisionally(calendar, row.counted_from, moved)
+            )
             if marked:
                 provisional.add(str(task.id))
-            ctx.connection.execute(_timers.update().where(_timers.c.task_id == str(task.id)).values(
-                due_at=moved, provisional=marked))
+            ctx.connection.execute(
+                _timers.update().where(_timers.c.task_id == str(task.id)).values(due_at=moved, provisional=marked)
+            )
         ctx.connection.execute(_timers.update().where(_timers.c.case_id == ctx.case.id).values(suspended=False))
         return provisional
 
@@ -206,7 +294,7 @@ class CaseClockService:
     def _case_for_update(self, session: Session, case_id: int, actor: Actor) -> Case:
         case = session.scalar(sa.select(Case).where(Case.id == case_id).with_for_update())
         self._check_actor(case, case_id, actor)
-        assert case is not None   # _check_actor refuses a missing case
+        assert case is not None  # _check_actor refuses a missing case
         if case.status != "running":
             raise InvalidState("case_ended", number=case.number)
         return case
@@ -225,25 +313,57 @@ class CaseClockService:
         calendar = self.calendars.calendar()
         changed = 0
         with self.db.transaction() as session:
-            due_cases = session.scalars(sa.select(Case).where(
-                Case.light_next_at <= as_of, Case.status == "running", Case.paused_since.is_(None)
-            ).limit(limit).with_for_update()).all()
+            due_cases = session.scalars(
+                sa.select(Case)
+                .where(Case.light_next_at <= as_of, Case.status == "running", Case.paused_since.is_(None))
+                .limit(limit)
+                .with_for_update()
+            ).all()
             for case in due_cases:
                 light, case.light_next_at = light_at(as_of, case.promised_due_at, case.statutory_due_at, calendar)
                 if light != case.light:
-                    trail.append_case_events(session, case.id, [trail.event(
-                        "light_changed", as_of, case_id=case.id, actor="engine", from_state=case.light, to_state=light)])
+                    trail.append_case_events(
+                        session,
+                        case.id,
+                        [
+                            trail.event(
+                                "light_changed",
+                                as_of,
+                                case_id=case.id,
+                                actor="engine",
+                                from_state=case.light,
+                                to_state=light,
+                            )
+                        ],
+                    )
                     case.light = light
                     notice_triggers.case_light_changed(session, case, light, as_of)
                     changed += 1
-            due_tasks = session.scalars(sa.select(TaskRecord).where(
-                TaskRecord.light_next_at <= as_of, TaskRecord.state == "open").limit(limit).with_for_update()).all()
+            due_tasks = session.scalars(
+                sa.select(TaskRecord)
+                .where(TaskRecord.light_next_at <= as_of, TaskRecord.state == "open")
+                .limit(limit)
+                .with_for_update()
+            ).all()
             for record in due_tasks:
                 light, record.light_next_at = light_at(as_of, record.due_at, record.due_at, calendar)
                 if light != record.light:
-                    trail.append_case_events(session, record.case_id, [trail.event(
-                        "light_changed", as_of, case_id=record.case_id, task_id=record.id, element_id=record.element_id,
-                        actor="engine", from_state=record.light, to_state=light)])
+                    trail.append_case_events(
+                        session,
+                        record.case_id,
+                        [
+                            trail.event(
+                                "light_changed",
+                                as_of,
+                                case_id=record.case_id,
+                                task_id=record.id,
+                                element_id=record.element_id,
+                                actor="engine",
+                                from_state=record.light,
+                                to_state=light,
+                            )
+                        ],
+                    )
                     record.light = light
                     notice_triggers.task_light_changed(session, record, light, as_of)
                     changed += 1
@@ -255,9 +375,12 @@ def clock_fields(case: Case, calendar: WorkingCalendar, now: _dt.datetime) -> di
     if case.paused_since is not None:
         paused += calendar.working_seconds(case.paused_since, now)
     return {
-        "accepted_at": _iso(case.accepted_at), "promised_due_at": _iso(case.promised_due_at),
-        "statutory_due_at": _iso(case.statutory_due_at), "light": case.light or NONE,
-        "paused": case.paused_since is not None, "pause_kind": case.pause_kind,
+        "accepted_at": _iso(case.accepted_at),
+        "promised_due_at": _iso(case.promised_due_at),
+        "statutory_due_at": _iso(case.statutory_due_at),
+        "light": case.light or NONE,
+        "paused": case.paused_since is not None,
+        "pause_kind": case.pause_kind,
         "paused_working_days": round(paused / calendar.day_seconds(), 3),
         "provisional": bool(case.limits_provisional),
     }

@@ -1,4 +1,5 @@
 """Runtime service: start cases, read them, terminate them, fire due timers."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -9,18 +10,18 @@ import sqlalchemy as sa
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from ..kernel import payloads
-from . import timers
-from ..trail import chain as trail
+from ..deadlines.lights import GREEN, NONE, RED, YELLOW
+from ..errors import Conflict, InvalidInput, InvalidState, NotFound, PermissionDenied
 from ..identity.access import case_scope, may_view_case
-from .case_clock import clock_fields
-from .stepper import CaseRow, CaseStepper
+from ..identity.actors import APPLICANT, Actor
+from ..kernel import payloads
 from ..kernel.clock import SHANGHAI
 from ..kernel.db import where_given
-from ..errors import Conflict, InvalidInput, InvalidState, NotFound, PermissionDenied
-from ..identity.actors import APPLICANT, Actor
-from ..deadlines.lights import GREEN, NONE, RED, YELLOW
 from ..models import Case, Matter, ProcessDefinition, TaskRecord
+from ..trail import chain as trail
+from . import timers
+from .case_clock import clock_fields
+from .stepper import CaseRow, CaseStepper
 
 if TYPE_CHECKING:
     from ..casefiles.materials import MaterialService
@@ -37,8 +38,16 @@ _definitions = ProcessDefinition.__table__
 
 
 class CaseService:
-    def __init__(self, db: Database, clock: Clock, repository: RepositoryService, store: WorkflowStore,
-                 stepper: CaseStepper, calendars: CalendarService, materials: MaterialService) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        repository: RepositoryService,
+        store: WorkflowStore,
+        stepper: CaseStepper,
+        calendars: CalendarService,
+        materials: MaterialService,
+    ) -> None:
         self.calendars = calendars
         self.materials = materials
         self.db = db
@@ -47,8 +56,14 @@ class CaseService:
         self.store = store
         self.stepper = stepper
 
-    def start_case(self, matter_code: str, applicant: dict[str, Any], data: dict[str, Any] | None, actor: Actor,
-                   materials: Files | None = None) -> dict[str, Any]:
+    def start_case(
+        self,
+        matter_code: str,
+        applicant: dict[str, Any],
+        data: dict[str, Any] | None,
+        actor: Actor,
+        materials: Files | None = None,
+    ) -> dict[str, Any]:
         """Start a case; ``materials`` ((filename, bytes[, slot]) …) are recorded in the same transaction, so a
         refused file leaves no case behind."""
         applicant = payloads.applicant(applicant)
@@ -56,32 +71,62 @@ class CaseService:
         version: dict[str, int] = {}
 
         def open_case(connection: sa.Connection, now: _dt.datetime) -> CaseRow:
-            matter = connection.execute(
-                sa.select(_matters.c.code, _matters.c.department, _matters.c.process_key, _matters.c.published)
-                .where(_matters.c.code == matter_code)).first() if isinstance(matter_code, str) else None
+            matter = (
+                connection.execute(
+                    sa.select(
+                        _matters.c.code, _matters.c.department, _matters.c.process_key, _matters.c.published
+                    ).where(_matters.c.code == matter_code)
+                ).first()
+                if isinstance(matter_code, str)
+                else None
+            )
             if matter is None or not matter.published:
                 raise NotFound("matter_not_published", matter=matter_code)
             definition = connection.execute(
-                sa.select(_definitions.c.id, _definitions.c.version).where(_definitions.c.key == matter.process_key)
-                .order_by(_definitions.c.version.desc()).limit(1)).first()
+                sa.select(_definitions.c.id, _definitions.c.version)
+                .where(_definitions.c.key == matter.process_key)
+                .order_by(_definitions.c.version.desc())
+                .limit(1)
+            ).first()
             if definition is None:
                 raise NotFound("process_not_found", key=matter.process_key)
-            case_id = connection.execute(_cases.insert().values(
-                number=uuid.uuid4().hex[:32], matter_code=matter.code, definition_id=definition.id,
-                department=matter.department, applicant=applicant, status="running", lock_version=0,
-                created_by=actor.id, created_at=now, channel="online" if APPLICANT in actor.roles else "window",
-            ).returning(_cases.c.id)).scalar_one()
+            case_id = connection.execute(
+                _cases.insert()
+                .values(
+                    number=uuid.uuid4().hex[:32],
+                    matter_code=matter.code,
+                    definition_id=definition.id,
+                    department=matter.department,
+                    applicant=applicant,
+                    status="running",
+                    lock_version=0,
+                    created_by=actor.id,
+                    created_at=now,
+                    channel="online" if APPLICANT in actor.roles else "window",
+                )
+                .returning(_cases.c.id)
+            ).scalar_one()
             number = f"{now.astimezone(SHANGHAI):%Y%m%d}{case_id:06d}"
             connection.execute(_cases.update().where(_cases.c.id == case_id).values(number=number))
             version.update(id=definition.id, version=definition.version)
             return CaseRow(case_id, number, definition.id, matter.department, "running", None, 0, 0, "", matter.code)
 
         with self.stepper.first_step(actor.id, open_case) as ctx:
-            ctx.events.append(trail.event(
-                "case_started", ctx.now, case_id=ctx.case.id, actor=actor.id, to_state="running",
-                data_digest=trail.digest({"applicant": applicant, "data": data}),
-                detail={"matter": ctx.case.matter_code, "definition_id": version["id"], "version": version["version"]},
-            ))
+            ctx.events.append(
+                trail.event(
+                    "case_started",
+                    ctx.now,
+                    case_id=ctx.case.id,
+                    actor=actor.id,
+                    to_state="running",
+                    data_digest=trail.digest({"applicant": applicant, "data": data}),
+                    detail={
+                        "matter": ctx.case.matter_code,
+                        "definition_id": version["id"],
+                        "version": version["version"],
+                    },
+                )
+            )
             initial = {"applicant": applicant, **data}
             for task in ctx.wf.get_tasks(state=TaskState.READY):
                 task.data.update(initial)
@@ -110,9 +155,16 @@ class CaseService:
             if not may_view_case(session, actor, case):
                 raise PermissionDenied("case_of_another_unit")
             return {
-                "id": case.id, "number": case.number, "matter": case.matter_code, "matter_name": matter_name,
-                "department": case.department, "applicant": case.applicant, "status": case.status,
-                "outcome": case.outcome, "created_at": _iso(case.created_at), "ended_at": _iso(case.ended_at),
+                "id": case.id,
+                "number": case.number,
+                "matter": case.matter_code,
+                "matter_name": matter_name,
+                "department": case.department,
+                "applicant": case.applicant,
+                "status": case.status,
+                "outcome": case.outcome,
+                "created_at": _iso(case.created_at),
+                "ended_at": _iso(case.ended_at),
                 "process": {"id": case.definition_id, "key": key, "version": version},
                 "clock": clock_fields(case, self.calendars.calendar(), self.clock.now()),
                 "light": case.light,
@@ -120,19 +172,40 @@ class CaseService:
                 "history": [task_view(t) for t in tasks if t.state != "open"],
             }
 
-    def list_cases(self, actor: Actor, status: str | None = None, limit: int = 100, light: str | None = None,
-                   department: str | None = None) -> list[dict[str, Any]]:
+    def list_cases(
+        self,
+        actor: Actor,
+        status: str | None = None,
+        limit: int = 100,
+        light: str | None = None,
+        department: str | None = None,
+    ) -> list[dict[str, Any]]:
         if light is not None and light not in LIGHTS:
             raise InvalidInput("not_one_of", field="light", allowed=list(LIGHTS))
         with self.db.reading() as session:
-            query = where_given(sa.select(Case).order_by(Case.id.desc()).limit(min(max(limit, 1), 500)),
-                                (Case.status, status), (Case.light, light), (Case.department, department))
+            query = where_given(
+                sa.select(Case).order_by(Case.id.desc()).limit(min(max(limit, 1), 500)),
+                (Case.status, status),
+                (Case.light, light),
+                (Case.department, department),
+            )
             query = case_scope(query, actor, Case.department, Case.created_by)
-            return [{"id": c.id, "number": c.number, "matter": c.matter_code, "status": c.status,
-                     "outcome": c.outcome, "applicant": c.applicant.get("name"), "created_at": _iso(c.created_at),
-                     "department": c.department, "light": c.light, "promised_due_at": _iso(c.promised_due_at),
-                     "statutory_due_at": _iso(c.statutory_due_at)}
-                    for c in session.scalars(query)]
+            return [
+                {
+                    "id": c.id,
+                    "number": c.number,
+                    "matter": c.matter_code,
+                    "status": c.status,
+                    "outcome": c.outcome,
+                    "applicant": c.applicant.get("name"),
+                    "created_at": _iso(c.created_at),
+                    "department": c.department,
+                    "light": c.light,
+                    "promised_due_at": _iso(c.promised_due_at),
+                    "statutory_due_at": _iso(c.statutory_due_at),
+                }
+                for c in session.scalars(query)
+            ]
 
     def terminate(self, case_id: int, actor: Actor, reason: str | None) -> dict[str, Any]:
         reason = payloads.opinion(reason)
@@ -147,8 +220,9 @@ class CaseService:
                     raise PermissionDenied("terminate_not_allowed")
         with self.stepper.step(case_id, actor.id) as ctx:
             ctx.wf.cancel()
-            ctx.events.append(trail.event("case_terminated", ctx.now, case_id=case_id, actor=actor.id,
-                                          detail={"reason": reason}))
+            ctx.events.append(
+                trail.event("case_terminated", ctx.now, case_id=case_id, actor=actor.id, detail={"reason": reason})
+            )
         return self.get_case(case_id, actor)
 
     def fire_due_timers(self, as_of: _dt.datetime | None = None, limit: int = 1000) -> int:
@@ -182,9 +256,22 @@ def _iso(value: _dt.datetime | None) -> str | None:
 
 def task_view(t: TaskRecord | sa.Row) -> dict[str, Any]:
     return {
-        "id": t.id, "case": t.case_id, "element": t.element_id, "name": t.name, "lane": t.lane,
-        "department": t.department, "post": t.post, "assignee": t.assignee, "state": t.state,
-        "created_at": _iso(t.created_at), "due_at": _iso(t.due_at), "light": t.light, "escalation_level": t.escalation_level, "owner": t.owner,
+        "id": t.id,
+        "case": t.case_id,
+        "element": t.element_id,
+        "name": t.name,
+        "lane": t.lane,
+        "department": t.department,
+        "post": t.post,
+        "assignee": t.assignee,
+        "state": t.state,
+        "created_at": _iso(t.created_at),
+        "due_at": _iso(t.due_at),
+        "light": t.light,
+        "escalation_level": t.escalation_level,
+        "owner": t.owner,
         "completed_at": _iso(t.completed_at),
-        "completed_by": t.completed_by, "opinion": t.opinion, "due_provisional": bool(t.due_provisional),
+        "completed_by": t.completed_by,
+        "opinion": t.opinion,
+        "due_provisional": bool(t.due_provisional),
     }

@@ -13,6 +13,7 @@ in the trail. The actions of a step come from, first found: the matter's catalog
 
 A step is never completed on anyone's behalf: the catalogue refuses ``auto_approve``.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -20,13 +21,13 @@ from typing import Any
 import sqlalchemy as sa
 from SpiffWorkflow.util.task import TaskState
 
-from ..trail import chain as trail
 from ..definitions.step_settings import ESCALATION_ACTIONS
 from ..errors import InvalidInput
 from ..identity.actors import department_heads
 from ..models import Matter, TaskRecord, User
 from ..notices.messages import notify
 from ..supervision.items import open_item
+from ..trail import chain as trail
 from .stepper import CaseStepper, StepContext
 from .wiring import Transition
 
@@ -43,12 +44,15 @@ def validate_config(config: object, source: str) -> None:
     if config.get("auto_approve"):
         raise InvalidInput("escalation_auto_approve", source=source)
     for where, actions in [("escalation", config.get("actions"))] + [
-            (f"escalation.steps.{step}", value.get("actions")) for step, value in (config.get("steps") or {}).items()]:
+        (f"escalation.steps.{step}", value.get("actions")) for step, value in (config.get("steps") or {}).items()
+    ]:
         if actions is None:
             continue
         unknown = [a for a in actions if a not in ACTIONS]
         if unknown:
-            raise InvalidInput("escalation_unknown_actions", source=source, where=where, unknown=unknown, known=list(ACTIONS))
+            raise InvalidInput(
+                "escalation_unknown_actions", source=source, where=where, unknown=unknown, known=list(ACTIONS)
+            )
 
 
 def actions_for(entry: dict[str, Any], step: str, in_flow: tuple[str, ...] | None = None) -> tuple[str, ...]:
@@ -110,10 +114,26 @@ class Escalator:
         if values:
             session.execute(_records.update().where(_records.c.id == task_id).values(**values))
         if "open_supervision_item" in actions:
-            open_item(session, self.stepper.calendar(), ctx.now, kind="overdue_step", department=record.department,
-                      summary=message, case_id=ctx.case.id, task_id=task_id)
+            open_item(
+                session,
+                self.stepper.calendar(),
+                ctx.now,
+                kind="overdue_step",
+                department=record.department,
+                summary=message,
+                case_id=ctx.case.id,
+                task_id=task_id,
+            )
             done["supervision_item"] = True
-        ctx.events.append(trail.event(
-            "task_escalated", ctx.now, case_id=ctx.case.id, task_id=task_id, element_id=record.element_id,
-            actor="engine", to_state=f"level {(record.escalation_level or 0) + 1}",
-            detail={"timer": timer, "actions": list(actions), **done}))
+        ctx.events.append(
+            trail.event(
+                "task_escalated",
+                ctx.now,
+                case_id=ctx.case.id,
+                task_id=task_id,
+                element_id=record.element_id,
+                actor="engine",
+                to_state=f"level {(record.escalation_level or 0) + 1}",
+                detail={"timer": timer, "actions": list(actions), **done},
+            )
+        )

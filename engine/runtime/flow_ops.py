@@ -6,6 +6,7 @@ A jump forward passes over the steps between: each is closed as ``skipped`` by t
 completed by its official) and carries no form data, so a gateway that needs a skipped step's decision
 refuses the jump instead of guessing it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -17,11 +18,11 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import ParallelMultiInst
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from ..kernel import payloads
-from ..trail import chain as trail
 from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..identity.actors import Actor, require_task_access
+from ..kernel import payloads
 from ..models import TaskRecord, User
+from ..trail import chain as trail
 from .stepper import CaseStepper, StepContext
 from .workflow_state import reset_to
 
@@ -79,15 +80,28 @@ class FlowOperations:
             if any(t.state == TaskState.COMPLETED for t in later):
                 raise Conflict("later_step_completed")
             opened = [str(t.id) for t in later if t.state == TaskState.READY]
-            started = ctx.connection.execute(sa.select(TaskRecord.id).where(
-                TaskRecord.id.in_(opened), TaskRecord.assignee.is_not(None))).first() if opened else None
+            started = (
+                ctx.connection.execute(
+                    sa.select(TaskRecord.id).where(TaskRecord.id.in_(opened), TaskRecord.assignee.is_not(None))
+                ).first()
+                if opened
+                else None
+            )
             if started is not None:
                 raise Conflict("next_step_started")
             ctx.reopened.update(reset_to(ctx.wf, task))
             ctx.wf.do_engine_steps()
-            ctx.events.append(trail.event("task_withdrawn", ctx.now, case_id=case_id, task_id=str(task.id),
-                                          element_id=task.task_spec.bpmn_id, actor=actor.id,
-                                          detail={"reason": reason, "withdrawn": opened}))
+            ctx.events.append(
+                trail.event(
+                    "task_withdrawn",
+                    ctx.now,
+                    case_id=case_id,
+                    task_id=str(task.id),
+                    element_id=task.task_spec.bpmn_id,
+                    actor=actor.id,
+                    detail={"reason": reason, "withdrawn": opened},
+                )
+            )
         return {"case": case_id, "task": str(task_id), "state": "open"}
 
     def jump(self, task_id: str, actor: Actor, reason: str | None, target: str | None = None) -> dict[str, Any]:
@@ -95,10 +109,14 @@ class FlowOperations:
         step (as a return), or forward to a later one, passing over the steps between."""
         return self.return_to(task_id, actor, reason, target, jump=True)
 
-    def _jump_forward(self, ctx: StepContext, current: SpiffTask, actor: Actor, reason: str,
-                      target: str) -> dict[str, Any]:
-        if not any(t.task_spec.bpmn_id == target and t.task_spec.manual and not t.state & TaskState.FINISHED_MASK
-                   for t in current if t is not current):
+    def _jump_forward(
+        self, ctx: StepContext, current: SpiffTask, actor: Actor, reason: str, target: str
+    ) -> dict[str, Any]:
+        if not any(
+            t.task_spec.bpmn_id == target and t.task_spec.manual and not t.state & TaskState.FINISHED_MASK
+            for t in current
+            if t is not current
+        ):
             raise InvalidInput("step_not_reachable", field="target", step=target, current=current.task_spec.bpmn_id)
         wf = ctx.wf
         untouched = {t.id for t in wf.get_tasks(state=TaskState.READY) if t is not current}
@@ -113,21 +131,32 @@ class FlowOperations:
                     task.run()
                     wf.do_engine_steps()
                 except WorkflowException as exc:
-                    raise InvalidInput("jump_needs_decision", field="target", step=task.task_spec.bpmn_id,
-                                       detail=str(exc)) from None
+                    raise InvalidInput(
+                        "jump_needs_decision", field="target", step=task.task_spec.bpmn_id, detail=str(exc)
+                    ) from None
             ready = [t for t in wf.get_tasks(state=TaskState.READY) if t.task_spec.manual and t.id not in untouched]
             if any(t.task_spec.bpmn_id == target for t in ready):
                 break
             frontier = ready
         else:
             raise InvalidInput("step_not_ahead", field="target", step=target, current=current.task_spec.bpmn_id)
-        ctx.events.append(trail.event(
-            "case_jumped", ctx.now, case_id=ctx.case.id, task_id=str(current.id), element_id=current.task_spec.bpmn_id,
-            actor=actor.id, to_state=target, detail={"reason": reason, "to": target, "skipped": skipped}))
+        ctx.events.append(
+            trail.event(
+                "case_jumped",
+                ctx.now,
+                case_id=ctx.case.id,
+                task_id=str(current.id),
+                element_id=current.task_spec.bpmn_id,
+                actor=actor.id,
+                to_state=target,
+                detail={"reason": reason, "to": target, "skipped": skipped},
+            )
+        )
         return {"case": ctx.case.id, "jumped_to": target, "skipped": skipped}
 
-    def return_to(self, task_id: str, actor: Actor, reason: str | None, target: str | None = None,
-                  jump: bool = False) -> dict[str, Any]:
+    def return_to(
+        self, task_id: str, actor: Actor, reason: str | None, target: str | None = None, jump: bool = False
+    ) -> dict[str, Any]:
         """Send the case from an open step back to the previous step, or to an earlier one by element id.
         With ``jump``, a supervisor or administrator moves the case (跳转) without holding the step."""
         reason = _reason(reason)
@@ -152,10 +181,18 @@ class FlowOperations:
             destination = candidates[0]
             ctx.reopened.update(reset_to(ctx.wf, destination))
             ctx.wf.do_engine_steps()
-            ctx.events.append(trail.event(
-                "case_jumped" if jump else "task_returned", ctx.now, case_id=case_id, task_id=str(current.id),
-                element_id=current.task_spec.bpmn_id, actor=actor.id, to_state=destination.task_spec.bpmn_id,
-                detail={"reason": reason, "to": destination.task_spec.bpmn_id}))
+            ctx.events.append(
+                trail.event(
+                    "case_jumped" if jump else "task_returned",
+                    ctx.now,
+                    case_id=case_id,
+                    task_id=str(current.id),
+                    element_id=current.task_spec.bpmn_id,
+                    actor=actor.id,
+                    to_state=destination.task_spec.bpmn_id,
+                    detail={"reason": reason, "to": destination.task_spec.bpmn_id},
+                )
+            )
         return {"case": case_id, "returned_to": destination.task_spec.bpmn_id}
 
 
@@ -178,7 +215,11 @@ class JointSignOff:
 
         instance = ctx.wf.get_task_from_id(UUID(str(task_id)))
         parent = instance.parent if instance is not None else None
-        if parent is None or not isinstance(parent.task_spec, ParallelMultiInstanceTask) or parent.task_spec.data_input is None:
+        if (
+            parent is None
+            or not isinstance(parent.task_spec, ParallelMultiInstanceTask)
+            or parent.task_spec.data_input is None
+        ):
             raise InvalidInput("not_a_joint_sign_off", field="task")
         if parent.state != TaskState.STARTED:
             raise Conflict("joint_sign_off_finished")
@@ -200,8 +241,17 @@ class JointSignOff:
             signers.append(signer)
             spec.create_child(parent, signer, len(signers) - 1)
             ctx.wf.do_engine_steps()
-            ctx.events.append(trail.event("signer_added", ctx.now, case_id=case_id, element_id=spec.bpmn_id,
-                                          actor=actor.id, to_state=signer, detail={"reason": reason}))
+            ctx.events.append(
+                trail.event(
+                    "signer_added",
+                    ctx.now,
+                    case_id=case_id,
+                    element_id=spec.bpmn_id,
+                    actor=actor.id,
+                    to_state=signer,
+                    detail={"reason": reason},
+                )
+            )
         return {"case": case_id, "signers": list(signers)}
 
     def remove_signer(self, task_id: str, actor: Actor, reason: str | None) -> dict[str, Any]:
@@ -222,7 +272,16 @@ class JointSignOff:
             if spec.children_complete(parent):
                 parent._set_state(TaskState.READY)
             ctx.wf.do_engine_steps()
-            ctx.events.append(trail.event("signer_removed", ctx.now, case_id=case_id, task_id=str(task_id),
-                                          element_id=spec.bpmn_id, actor=actor.id, from_state=signer,
-                                          detail={"reason": reason}))
+            ctx.events.append(
+                trail.event(
+                    "signer_removed",
+                    ctx.now,
+                    case_id=case_id,
+                    task_id=str(task_id),
+                    element_id=spec.bpmn_id,
+                    actor=actor.id,
+                    from_state=signer,
+                    detail={"reason": reason},
+                )
+            )
         return {"case": case_id, "signers": list(signers)}

@@ -9,6 +9,7 @@ trail commit together — then, in one transaction, the limits kept outside case
 ``recount`` hooks). Each change is a ``deadline_recounted`` trail event with the old and new instants; lights
 follow; a limit that no longer crosses provisional days loses its mark.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -19,11 +20,11 @@ from uuid import UUID
 import sqlalchemy as sa
 from SpiffWorkflow.util.task import TaskState
 
+from ..deadlines.lights import light_at
 from ..errors import Conflict, InvalidState, NotFound
 from ..kernel import clock as clock_module
 from ..kernel.db import Executor
 from ..models import Case, CasePause, PendingTimer, TaskRecord
-from ..deadlines.lights import light_at
 from ..notices import triggers as notice_triggers
 from ..trail import chain as trail
 from .case_clock import set_timer_due
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from .stepper import CaseStepper, StepContext
 
 EVENT = "deadline_recounted"
-ATTEMPTS = 3     # a concurrent step on the same case wins: the recount tries again
+ATTEMPTS = 3  # a concurrent step on the same case wins: the recount tries again
 _cases = Case.__table__
 _pauses = CasePause.__table__
 _records = TaskRecord.__table__
@@ -45,17 +46,40 @@ _timers = PendingTimer.__table__
 Pause = tuple[_dt.datetime, _dt.datetime]
 
 
-def recounted(at: _dt.datetime, deadline: str, before: _dt.datetime | None, after: _dt.datetime, provisional: bool,
-              actor: str, *, case_id: int | None = None, task_id: str | None = None, element_id: str | None = None,
-              **detail: Any) -> TrailRow:
+def recounted(
+    at: _dt.datetime,
+    deadline: str,
+    before: _dt.datetime | None,
+    after: _dt.datetime,
+    provisional: bool,
+    actor: str,
+    *,
+    case_id: int | None = None,
+    task_id: str | None = None,
+    element_id: str | None = None,
+    **detail: Any,
+) -> TrailRow:
     """The trail row of one recounted limit, with its old and new instants."""
-    return trail.event(EVENT, at, case_id=case_id, task_id=task_id, element_id=element_id, actor=actor,
-                       detail={"deadline": deadline, "from": before.isoformat() if before else None,
-                               "to": after.isoformat(), "provisional": provisional, **detail})
+    return trail.event(
+        EVENT,
+        at,
+        case_id=case_id,
+        task_id=task_id,
+        element_id=element_id,
+        actor=actor,
+        detail={
+            "deadline": deadline,
+            "from": before.isoformat() if before else None,
+            "to": after.isoformat(),
+            "provisional": provisional,
+            **detail,
+        },
+    )
 
 
-def after_pauses(calendar: WorkingCalendar, due: _dt.datetime, pauses: Sequence[Pause],
-                 since: _dt.datetime) -> _dt.datetime:
+def after_pauses(
+    calendar: WorkingCalendar, due: _dt.datetime, pauses: Sequence[Pause], since: _dt.datetime
+) -> _dt.datetime:
     """``due`` moved by the working time of every pause that ended after ``since``, as each resume moved it."""
     for started, ended in pauses:
         if ended > since:
@@ -66,9 +90,14 @@ def after_pauses(calendar: WorkingCalendar, due: _dt.datetime, pauses: Sequence[
 
 
 def ended_pauses(executor: Executor, case_id: int) -> list[Pause]:
-    return [(row.started_at, row.ended_at) for row in executor.execute(
-        sa.select(_pauses.c.started_at, _pauses.c.ended_at).where(
-            _pauses.c.case_id == case_id, _pauses.c.ended_at.is_not(None)).order_by(_pauses.c.started_at)).all()]
+    return [
+        (row.started_at, row.ended_at)
+        for row in executor.execute(
+            sa.select(_pauses.c.started_at, _pauses.c.ended_at)
+            .where(_pauses.c.case_id == case_id, _pauses.c.ended_at.is_not(None))
+            .order_by(_pauses.c.started_at)
+        ).all()
+    ]
 
 
 class DeadlineRecount:
@@ -101,22 +130,32 @@ class DeadlineRecount:
         """Running cases with a provisional limit, step limit or timer: (id, handled in another system)."""
         marked = sa.or_(
             _cases.c.limits_provisional.is_(True),
-            sa.exists().where(_records.c.case_id == _cases.c.id, _records.c.state == "open",
-                              _records.c.due_provisional.is_(True)),
-            sa.exists().where(_timers.c.case_id == _cases.c.id, _timers.c.provisional.is_(True)))
+            sa.exists().where(
+                _records.c.case_id == _cases.c.id, _records.c.state == "open", _records.c.due_provisional.is_(True)
+            ),
+            sa.exists().where(_timers.c.case_id == _cases.c.id, _timers.c.provisional.is_(True)),
+        )
         with self.db.reading() as session:
-            return [(row.id, row.channel == "vertical") for row in session.execute(
-                sa.select(_cases.c.id, _cases.c.channel).where(_cases.c.status == "running", marked)
-                .order_by(_cases.c.id)).all()]
+            return [
+                (row.id, row.channel == "vertical")
+                for row in session.execute(
+                    sa.select(_cases.c.id, _cases.c.channel)
+                    .where(_cases.c.status == "running", marked)
+                    .order_by(_cases.c.id)
+                ).all()
+            ]
 
     def _one_case(self, case_id: int, vertical: bool, actor: str) -> int | None:
         """The number of limits recounted on the case, or None when concurrent steps kept winning."""
         for _attempt in range(ATTEMPTS):
             try:
-                if vertical:       # reported by data exchange: no workflow, only the case's limits
+                if vertical:  # reported by data exchange: no workflow, only the case's limits
                     with self.db.transaction() as session:
-                        events = self._limits(session, session.execute(
-                            sa.select(_cases).where(_cases.c.id == case_id).with_for_update()).one(), actor)
+                        events = self._limits(
+                            session,
+                            session.execute(sa.select(_cases).where(_cases.c.id == case_id).with_for_update()).one(),
+                            actor,
+                        )
                         trail.append_case_events(session, case_id, events)
                     return _changes(events)
                 with self.stepper.step(case_id, actor) as ctx:
@@ -124,7 +163,7 @@ class DeadlineRecount:
                 return _changes(ctx.events)
             except Conflict:
                 continue
-            except (InvalidState, NotFound):   # ended or gone meanwhile: nothing open to recount
+            except (InvalidState, NotFound):  # ended or gone meanwhile: nothing open to recount
                 return 0
         return None
 
@@ -139,8 +178,10 @@ class DeadlineRecount:
         """Recount the case's provisional working-time timers from when each started waiting; every waiting timer's
         mark afterwards (task id → provisional)."""
         calendar = self.calendars.calendar()
-        rows = {row.task_id: row for row in ctx.connection.execute(
-            sa.select(_timers).where(_timers.c.case_id == ctx.case.id)).all()}
+        rows = {
+            row.task_id: row
+            for row in ctx.connection.execute(sa.select(_timers).where(_timers.c.case_id == ctx.case.id)).all()
+        }
         flags = {task_id: bool(row.provisional) for task_id, row in rows.items()}
         pauses = ended_pauses(ctx.connection, ctx.case.id)
         for task in ctx.wf.get_tasks(state=TaskState.WAITING):
@@ -156,19 +197,32 @@ class DeadlineRecount:
                 continue
             before = timer_due(task)
             set_timer_due(task, due)
-            ctx.connection.execute(_timers.update().where(_timers.c.task_id == row.task_id).values(
-                due_at=due, provisional=provisional))
+            ctx.connection.execute(
+                _timers.update().where(_timers.c.task_id == row.task_id).values(due_at=due, provisional=provisional)
+            )
             if not row.suspended:
-                ctx.timers.append(due)         # queued for Celery when due before the next sweep
-            ctx.events.append(recounted(ctx.now, "timer", before, due, provisional, ctx.actor_id, case_id=ctx.case.id,
-                                        task_id=row.task_id, element_id=row.element_id))
+                ctx.timers.append(due)  # queued for Celery when due before the next sweep
+            ctx.events.append(
+                recounted(
+                    ctx.now,
+                    "timer",
+                    before,
+                    due,
+                    provisional,
+                    ctx.actor_id,
+                    case_id=ctx.case.id,
+                    task_id=row.task_id,
+                    element_id=row.element_id,
+                )
+            )
         return flags
 
     def _steps(self, ctx: StepContext, flags: dict[str, bool], paused: bool) -> None:
         """Open steps whose limit comes from a recounted timer: the limit again, its mark and light."""
         calendar = self.calendars.calendar()
-        for record in ctx.connection.execute(sa.select(_records).where(
-                _records.c.case_id == ctx.case.id, _records.c.state == "open")).all():
+        for record in ctx.connection.execute(
+            sa.select(_records).where(_records.c.case_id == ctx.case.id, _records.c.state == "open")
+        ).all():
             task = ctx.wf.get_task_from_id(UUID(record.id))
             timers = step_timers(task) if task is not None else []
             due = step_due(task) if task is not None else None
@@ -176,46 +230,87 @@ class DeadlineRecount:
             if due is None or (due == record.due_at and provisional == record.due_provisional):
                 continue
             values: dict[str, Any] = {"due_at": due, "due_provisional": provisional}
-            ctx.events.append(recounted(ctx.now, "step", record.due_at, due, provisional, ctx.actor_id,
-                                        case_id=ctx.case.id, task_id=record.id, element_id=record.element_id))
+            ctx.events.append(
+                recounted(
+                    ctx.now,
+                    "step",
+                    record.due_at,
+                    due,
+                    provisional,
+                    ctx.actor_id,
+                    case_id=ctx.case.id,
+                    task_id=record.id,
+                    element_id=record.element_id,
+                )
+            )
             if not paused:
                 light, values["light_next_at"] = light_at(ctx.now, due, due, calendar)
                 if light != record.light:
                     values["light"] = light
-                    ctx.events.append(trail.event(
-                        "light_changed", ctx.now, case_id=ctx.case.id, task_id=record.id,
-                        element_id=record.element_id, actor="engine", from_state=record.light, to_state=light))
+                    ctx.events.append(
+                        trail.event(
+                            "light_changed",
+                            ctx.now,
+                            case_id=ctx.case.id,
+                            task_id=record.id,
+                            element_id=record.element_id,
+                            actor="engine",
+                            from_state=record.light,
+                            to_state=light,
+                        )
+                    )
                     notice_triggers.task_light_changed(ctx.connection, record, light, ctx.now)
             ctx.connection.execute(_records.update().where(_records.c.id == record.id).values(**values))
 
-    def _limits(self, executor: Executor, case: sa.Row[Any], actor: str, values: dict[str, Any] | None = None,
-                now: _dt.datetime | None = None) -> list[TrailRow]:
+    def _limits(
+        self,
+        executor: Executor,
+        case: sa.Row[Any],
+        actor: str,
+        values: dict[str, Any] | None = None,
+        now: _dt.datetime | None = None,
+    ) -> list[TrailRow]:
         """The case's promised and statutory limits counted again from acceptance (and moved by every pause since);
         the new column values go into ``values`` (a step's case values), or straight to the row."""
-        if not case.limits_provisional or case.accepted_at is None or case.promised_limit_days is None \
-                or case.statutory_limit_days is None:
+        if (
+            not case.limits_provisional
+            or case.accepted_at is None
+            or case.promised_limit_days is None
+            or case.statutory_limit_days is None
+        ):
             return []
         calendar, now = self.calendars.calendar(), now or self.clock.now()
         pauses = ended_pauses(executor, case.id)
-        promised, statutory = (after_pauses(calendar, calendar.add_working_days(case.accepted_at, days), pauses,
-                                            case.accepted_at)
-                               for days in (case.promised_limit_days, case.statutory_limit_days))
+        promised, statutory = (
+            after_pauses(calendar, calendar.add_working_days(case.accepted_at, days), pauses, case.accepted_at)
+            for days in (case.promised_limit_days, case.statutory_limit_days)
+        )
         provisional = calendar.provisional_between(case.accepted_at, max(promised, statutory))
         if (promised, statutory, provisional) == (case.promised_due_at, case.statutory_due_at, True):
             return []
-        events = [recounted(now, name, before, after, provisional, actor, case_id=case.id)
-                  for name, before, after in (("promised_due_at", case.promised_due_at, promised),
-                                              ("statutory_due_at", case.statutory_due_at, statutory))
-                  if before != after or not provisional]
+        events = [
+            recounted(now, name, before, after, provisional, actor, case_id=case.id)
+            for name, before, after in (
+                ("promised_due_at", case.promised_due_at, promised),
+                ("statutory_due_at", case.statutory_due_at, statutory),
+            )
+            if before != after or not provisional
+        ]
         changed: dict[str, Any] = {
-            "promised_due_at": promised, "statutory_due_at": statutory, "limits_provisional": provisional,
-            "paused_seconds": sum(calendar.working_seconds(started, ended) for started, ended in pauses)}
+            "promised_due_at": promised,
+            "statutory_due_at": statutory,
+            "limits_provisional": provisional,
+            "paused_seconds": sum(calendar.working_seconds(started, ended) for started, ended in pauses),
+        }
         if case.paused_since is None:
             light, changed["light_next_at"] = light_at(now, promised, statutory, calendar)
             if light != case.light:
                 changed["light"] = light
-                events.append(trail.event("light_changed", now, case_id=case.id, actor="engine",
-                                          from_state=case.light, to_state=light))
+                events.append(
+                    trail.event(
+                        "light_changed", now, case_id=case.id, actor="engine", from_state=case.light, to_state=light
+                    )
+                )
                 notice_triggers.case_light_changed(executor, case, light, now)
         if values is not None:
             values.update(changed)
@@ -230,4 +325,4 @@ def _changes(events: list[TrailRow]) -> int:
 
 def _instant(value: object) -> _dt.datetime:
     instant = _dt.datetime.fromisoformat(str(value))
-    return instant if instant.tzinfo else instant.replace(tzinfo=_dt.timezone.utc)
+    return instant if instant.tzinfo else instant.replace(tzinfo=_dt.UTC)

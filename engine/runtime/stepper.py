@@ -7,6 +7,7 @@ A new case's first step takes the same path (``first_step``). What else runs on
 each step, on a case's end and on a failed step is the engine's wiring table
 (``engine/bootstrap.py``), handed to the stepper once as a ``Wiring``.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -21,14 +22,14 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
 
-from ..kernel import clock as clock_module
-from ..kernel import fast_sql
-from ..trail import chain as trail
+from ..deadlines.lights import light_at
 from ..definitions.bpmn_validation import WORKING_TIME_FUNCTIONS
 from ..errors import Conflict, EngineError, InvalidState, NotFound
 from ..identity.actors import split_lane
-from ..deadlines.lights import light_at
+from ..kernel import clock as clock_module
+from ..kernel import fast_sql
 from ..models import Case, PendingTimer, TaskRecord
+from ..trail import chain as trail
 from .wiring import Transition, Wiring
 
 if TYPE_CHECKING:
@@ -43,29 +44,58 @@ _cases = Case.__table__
 _task_records = TaskRecord.__table__
 _timers = PendingTimer.__table__
 
-_CASE_COLUMNS = (_cases.c.id, _cases.c.number, _cases.c.definition_id, _cases.c.department, _cases.c.status,
-                 _cases.c.outcome, _cases.c.lock_version, _cases.c.trail_seq, _cases.c.trail_hash,
-                 _cases.c.matter_code, _cases.c.accepted_at, _cases.c.paused_since)
+_CASE_COLUMNS = (
+    _cases.c.id,
+    _cases.c.number,
+    _cases.c.definition_id,
+    _cases.c.department,
+    _cases.c.status,
+    _cases.c.outcome,
+    _cases.c.lock_version,
+    _cases.c.trail_seq,
+    _cases.c.trail_hash,
+    _cases.c.matter_code,
+    _cases.c.accepted_at,
+    _cases.c.paused_since,
+)
 SELECT_CASE = sa.select(*_CASE_COLUMNS).where(_cases.c.id == sa.bindparam("case_id"))
-SELECT_TASK_AND_CASE = sa.select(_task_records, *(c.label(f"case__{c.name}") for c in _CASE_COLUMNS)).join_from(
-    _task_records, _cases, _task_records.c.case_id == _cases.c.id).where(_task_records.c.id == sa.bindparam("task_id"))
+SELECT_TASK_AND_CASE = (
+    sa.select(_task_records, *(c.label(f"case__{c.name}") for c in _CASE_COLUMNS))
+    .join_from(_task_records, _cases, _task_records.c.case_id == _cases.c.id)
+    .where(_task_records.c.id == sa.bindparam("task_id"))
+)
 INSERT_RECORD = _task_records.insert()
-CLOSE_RECORD = _task_records.update().where(_task_records.c.id == sa.bindparam("task_id_")).values(
-    state=sa.bindparam("state"), completed_at=sa.bindparam("completed_at"),
-    completed_by=sa.bindparam("completed_by"), opinion=sa.bindparam("opinion"))
+CLOSE_RECORD = (
+    _task_records.update()
+    .where(_task_records.c.id == sa.bindparam("task_id_"))
+    .values(
+        state=sa.bindparam("state"),
+        completed_at=sa.bindparam("completed_at"),
+        completed_by=sa.bindparam("completed_by"),
+        opinion=sa.bindparam("opinion"),
+    )
+)
 _LOCKED_CASE = _cases.update().where(
-    _cases.c.id == sa.bindparam("case_id_"), _cases.c.lock_version == sa.bindparam("expected_version"))
-_NEXT_VERSION: dict[str, Any] = dict(lock_version=sa.bindparam("lock_version"), trail_seq=sa.bindparam("trail_seq_"),
-                     trail_hash=sa.bindparam("trail_hash_"))
+    _cases.c.id == sa.bindparam("case_id_"), _cases.c.lock_version == sa.bindparam("expected_version")
+)
+_NEXT_VERSION: dict[str, Any] = dict(
+    lock_version=sa.bindparam("lock_version"),
+    trail_seq=sa.bindparam("trail_seq_"),
+    trail_hash=sa.bindparam("trail_hash_"),
+)
 BUMP_CASE = _LOCKED_CASE.values(**_NEXT_VERSION)
-END_CASE = _LOCKED_CASE.values(**_NEXT_VERSION, status=sa.bindparam("status_"), outcome=sa.bindparam("outcome_"),
-                               ended_at=sa.bindparam("ended_at_"))
+END_CASE = _LOCKED_CASE.values(
+    **_NEXT_VERSION,
+    status=sa.bindparam("status_"),
+    outcome=sa.bindparam("outcome_"),
+    ended_at=sa.bindparam("ended_at_"),
+)
 
 
 def timer_due(task: SpiffTask) -> _dt.datetime | None:
     """When a waiting timer task fires (its stored SpiffWorkflow event value)."""
     value = task.internal_data.get("event_value")
-    if isinstance(value, dict):          # a cycle timer
+    if isinstance(value, dict):  # a cycle timer
         value = value.get("next")
     if not isinstance(value, str):
         return None
@@ -73,7 +103,7 @@ def timer_due(task: SpiffTask) -> _dt.datetime | None:
         due = _dt.datetime.fromisoformat(value)
     except ValueError:
         return None
-    return due if due.tzinfo else due.replace(tzinfo=_dt.timezone.utc)
+    return due if due.tzinfo else due.replace(tzinfo=_dt.UTC)
 
 
 def signer_of(task: SpiffTask) -> Any:
@@ -102,8 +132,12 @@ def step_timers(task: SpiffTask) -> list[SpiffTask]:
     parent = task.parent
     if parent is None or type(parent.task_spec).__name__ != "BoundaryEventSplit":
         return []
-    return [sibling for sibling in parent.children if sibling is not task
-            and isinstance(getattr(sibling.task_spec, "event_definition", None), TimerEventDefinition)]
+    return [
+        sibling
+        for sibling in parent.children
+        if sibling is not task
+        and isinstance(getattr(sibling.task_spec, "event_definition", None), TimerEventDefinition)
+    ]
 
 
 def step_due(task: SpiffTask) -> _dt.datetime | None:
@@ -127,30 +161,39 @@ class CaseRow:
     accepted_at: _dt.datetime | None = None
     paused_since: _dt.datetime | None = None
 
-DEFINITE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.COMPLETED | TaskState.CANCELLED | TaskState.ERROR
+
+DEFINITE = (
+    TaskState.READY
+    | TaskState.WAITING
+    | TaskState.STARTED
+    | TaskState.COMPLETED
+    | TaskState.CANCELLED
+    | TaskState.ERROR
+)
 OPEN_USER_TASK = "open"
 
 
 @dataclass
 class StepContext:
-    connection: sa.Connection                           # the step's transaction (Core: the lean path)
+    connection: sa.Connection  # the step's transaction (Core: the lean path)
     case: CaseRow
     live: LiveWorkflow
     actor_id: str
     now: _dt.datetime
-    completed_by: dict[str, tuple[str, str | None]] = field(default_factory=dict)   # task id -> (actor, opinion)
-    events: list[TrailRow] = field(default_factory=list)   # extra trail rows (case events)
-    record: sa.Row | None = None                        # the task row a task operation is about
-    opened: list[dict[str, str]] = field(default_factory=list)   # user tasks this step opened: {id, element, name}
-    case_values: dict[str, Any] = field(default_factory=dict)    # further case columns this step sets
-    reopened: dict[UUID, int] = field(default_factory=dict)     # task id -> state before a reset made it unfinished
-    skipped: set[str] = field(default_factory=set)      # task ids a supervisor's forward jump passed over
+    completed_by: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # task id -> (actor, opinion)
+    events: list[TrailRow] = field(default_factory=list)  # extra trail rows (case events)
+    record: sa.Row | None = None  # the task row a task operation is about
+    opened: list[dict[str, str]] = field(default_factory=list)  # user tasks this step opened: {id, element, name}
+    case_values: dict[str, Any] = field(default_factory=dict)  # further case columns this step sets
+    reopened: dict[UUID, int] = field(default_factory=dict)  # task id -> state before a reset made it unfinished
+    skipped: set[str] = field(default_factory=set)  # task ids a supervisor's forward jump passed over
 
     @property
     def reopened_ids(self) -> set[str]:
         return {str(tid) for tid in self.reopened}
-    timers: list[_dt.datetime] = field(default_factory=list)    # (due) of timers this step started waiting
-    after_commit: list[Callable[[], None]] = field(default_factory=list)   # run once the step has committed
+
+    timers: list[_dt.datetime] = field(default_factory=list)  # (due) of timers this step started waiting
+    after_commit: list[Callable[[], None]] = field(default_factory=list)  # run once the step has committed
 
     @property
     def wf(self) -> BpmnWorkflow:
@@ -158,17 +201,19 @@ class StepContext:
 
 
 class CaseStepper:
-    def __init__(self, db: Database, store: WorkflowStore, clock: Clock,
-                 calendar: Callable[[], WorkingCalendar]) -> None:
-        self.calendar = calendar    # for the lights of new tasks
+    def __init__(
+        self, db: Database, store: WorkflowStore, clock: Clock, calendar: Callable[[], WorkingCalendar]
+    ) -> None:
+        self.calendar = calendar  # for the lights of new tasks
         self.db = db
         self.store = store
         self.clock = clock
-        self.wiring = Wiring()      # set once by the composition root
+        self.wiring = Wiring()  # set once by the composition root
 
     @contextmanager
-    def step(self, case_id: int | None, actor_id: str, task_id: str | None = None,
-             at: _dt.datetime | None = None) -> Iterator[StepContext]:
+    def step(
+        self, case_id: int | None, actor_id: str, task_id: str | None = None, at: _dt.datetime | None = None
+    ) -> Iterator[StepContext]:
         """A transaction on one case; with ``task_id`` the case is the task's and ``ctx.record`` its row. With
         ``at`` the step happens at that instant (a sweep ``--as-of``), timers included."""
         clock = clock_module.FixedClock(at) if at is not None else self.clock
@@ -183,8 +228,9 @@ class CaseStepper:
             self._committed(ctx)
 
     @contextmanager
-    def first_step(self, actor_id: str,
-                   open_case: Callable[[sa.Connection, _dt.datetime], CaseRow]) -> Iterator[StepContext]:
+    def first_step(
+        self, actor_id: str, open_case: Callable[[sa.Connection, _dt.datetime], CaseRow]
+    ) -> Iterator[StepContext]:
         """A new case's first step, by the same path as every other: ``open_case`` inserts the case row in the
         step's transaction and returns it; the caller starts the (empty) workflow."""
         failed_case: dict[str, int | None] = {"id": None}
@@ -208,8 +254,7 @@ class CaseStepper:
             raise
 
     @staticmethod
-    def _load(connection: sa.Connection, case_id: int | None,
-              task_id: str | None) -> tuple[CaseRow, sa.Row | None]:
+    def _load(connection: sa.Connection, case_id: int | None, task_id: str | None) -> tuple[CaseRow, sa.Row | None]:
         record = None
         if task_id is not None:
             record = connection.execute(SELECT_TASK_AND_CASE, {"task_id": task_id}).first()
@@ -228,8 +273,15 @@ class CaseStepper:
         return case, record
 
     @contextmanager
-    def _writing(self, connection: sa.Connection, case: CaseRow, live: LiveWorkflow, actor_id: str,
-                 record: sa.Row | None, now: _dt.datetime) -> Iterator[StepContext]:
+    def _writing(
+        self,
+        connection: sa.Connection,
+        case: CaseRow,
+        live: LiveWorkflow,
+        actor_id: str,
+        record: sa.Row | None,
+        now: _dt.datetime,
+    ) -> Iterator[StepContext]:
         """The caller changes the workflow, then everything is written; nothing is kept of a failed step."""
         try:
             ctx = StepContext(connection, case, live, actor_id, now, record=record)
@@ -265,15 +317,26 @@ class CaseStepper:
         lock = {"case_id_": case.id, "expected_version": case.lock_version, "lock_version": case.lock_version + 1}
         statement = BUMP_CASE
         if wf.is_completed():
-            outcome = self._outcome(wf, self.store.repository.parsed(case.definition_id).outcomes) \
-                if wf.success else "terminated"
+            outcome = (
+                self._outcome(wf, self.store.repository.parsed(case.definition_id).outcomes)
+                if wf.success
+                else "terminated"
+            )
             statement, lock = END_CASE, {**lock, "status_": "ended", "outcome_": outcome, "ended_at_": ctx.now}
             for end_hook in self.wiring.end:
                 end_hook(ctx, outcome)
             if self.store.repository.parsed(case.definition_id).has_timers:
                 connection.execute(_timers.delete().where(_timers.c.case_id == case.id))
-            rows.append(trail.event("case_ended", ctx.now, case_id=case.id, actor=ctx.actor_id,
-                                    to_state=outcome, data_digest=trail.digest(wf.data)))
+            rows.append(
+                trail.event(
+                    "case_ended",
+                    ctx.now,
+                    case_id=case.id,
+                    actor=ctx.actor_id,
+                    to_state=outcome,
+                    data_digest=trail.digest(wf.data),
+                )
+            )
         self.store.write(connection, live)
         head = trail.append(connection, rows, (case.trail_seq, case.trail_hash) if case.trail_hash else None)
         lock["trail_seq_"], lock["trail_hash_"] = head if head else (case.trail_seq, case.trail_hash)
@@ -286,8 +349,11 @@ class CaseStepper:
         ``reopened`` maps tasks a reset made unfinished again to the state they had before."""
         tasks = live.wf.tasks
         before = {**(reopened or {}), **live.states}
-        candidates = list(before) + [t for t in tasks.created if t not in before] + [
-            t for t in tasks.touched if t not in before and t not in tasks.created]
+        candidates = (
+            list(before)
+            + [t for t in tasks.created if t not in before]
+            + [t for t in tasks.touched if t not in before and t not in tasks.created]
+        )
         changed: list[Transition] = []
         for tid in candidates:
             task = tasks.get(tid)
@@ -305,13 +371,15 @@ class CaseStepper:
     @staticmethod
     def _close_removed(ctx: StepContext) -> None:
         """Tasks a reset removed from the workflow: their open records are withdrawn, their timers dropped."""
-        before = ctx.live.states      # predicted tasks are dropped all the time; only ready or waiting ones matter
+        before = ctx.live.states  # predicted tasks are dropped all the time; only ready or waiting ones matter
         ready = [str(tid) for tid in ctx.live.wf.tasks.removed if before.get(tid) == TaskState.READY]
         waiting = [str(tid) for tid in ctx.live.wf.tasks.removed if before.get(tid) == TaskState.WAITING]
         if ready:
-            ctx.connection.execute(_task_records.update().where(
-                _task_records.c.id.in_(ready), _task_records.c.state == OPEN_USER_TASK
-            ).values(state="withdrawn", completed_at=ctx.now))
+            ctx.connection.execute(
+                _task_records.update()
+                .where(_task_records.c.id.in_(ready), _task_records.c.state == OPEN_USER_TASK)
+                .values(state="withdrawn", completed_at=ctx.now)
+            )
         if waiting:
             ctx.connection.execute(_timers.delete().where(_timers.c.task_id.in_(waiting)))
 
@@ -331,48 +399,102 @@ class CaseStepper:
             calendar = self.calendar()
             light, light_next = light_at(ctx.now, due, due, calendar) if due else ("none", None)
             provisional = any(timer_provisional(timer, calendar, ctx.now) for timer in step_timers(task))
-            if tid in ctx.reopened_ids:     # a reset step keeps its task id: its record opens again
+            if tid in ctx.reopened_ids:  # a reset step keeps its task id: its record opens again
                 ctx.connection.execute(_task_records.delete().where(_task_records.c.id == tid))
-            fast_sql.execute(ctx.connection, INSERT_RECORD, dict(
-                id=tid, case_id=case.id, element_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
-                lane=getattr(spec, "lane", None), department=department, post=post,
-                assignee=item if isinstance(item, str) else None, state=OPEN_USER_TASK, created_at=ctx.now,
-                due_at=due, due_provisional=provisional, light=light, light_next_at=light_next, completed_at=None,
-                completed_by=None, opinion=None,
-            ))
+            fast_sql.execute(
+                ctx.connection,
+                INSERT_RECORD,
+                dict(
+                    id=tid,
+                    case_id=case.id,
+                    element_id=spec.bpmn_id,
+                    name=spec.bpmn_name or spec.bpmn_id,
+                    lane=getattr(spec, "lane", None),
+                    department=department,
+                    post=post,
+                    assignee=item if isinstance(item, str) else None,
+                    state=OPEN_USER_TASK,
+                    created_at=ctx.now,
+                    due_at=due,
+                    due_provisional=provisional,
+                    light=light,
+                    light_next_at=light_next,
+                    completed_at=None,
+                    completed_by=None,
+                    opinion=None,
+                ),
+            )
             ctx.opened.append({"id": tid, "element": spec.bpmn_id, "name": spec.bpmn_name or spec.bpmn_id})
             if light != "none":
-                extra.append(trail.event("light_changed", ctx.now, case_id=case.id, task_id=tid, element_id=spec.bpmn_id,
-                                         actor="engine", from_state="none", to_state=light))
+                extra.append(
+                    trail.event(
+                        "light_changed",
+                        ctx.now,
+                        case_id=case.id,
+                        task_id=tid,
+                        element_id=spec.bpmn_id,
+                        actor="engine",
+                        from_state="none",
+                        to_state=light,
+                    )
+                )
         elif spec.manual and before == TaskState.READY:
             completed_by, opinion = ctx.completed_by.get(tid, (None, None))
             new_state = "completed" if state == TaskState.COMPLETED else "cancelled"
             if tid in ctx.skipped:
                 new_state = "skipped"
                 detail = {"skipped": True}
-            fast_sql.execute(ctx.connection, CLOSE_RECORD, dict(
-                task_id_=tid, state=new_state, completed_at=ctx.now, completed_by=completed_by, opinion=opinion))
+            fast_sql.execute(
+                ctx.connection,
+                CLOSE_RECORD,
+                dict(task_id_=tid, state=new_state, completed_at=ctx.now, completed_by=completed_by, opinion=opinion),
+            )
             if completed_by:
                 actor = completed_by
                 detail = {**(detail or {}), "opinion": opinion} if opinion else detail
-        elif spec.manual and tid in ctx.skipped:      # opened and passed over within the same jump
+        elif spec.manual and tid in ctx.skipped:  # opened and passed over within the same jump
             department, post = split_lane(getattr(spec, "lane", None), case.department)
             actor, opinion = ctx.completed_by[tid]
             detail = {"skipped": True, "opinion": opinion}
-            fast_sql.execute(ctx.connection, INSERT_RECORD, dict(
-                id=tid, case_id=case.id, element_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
-                lane=getattr(spec, "lane", None), department=department, post=post, assignee=None,
-                state="skipped", created_at=ctx.now, due_at=None, due_provisional=False, light="none",
-                light_next_at=None,
-                completed_at=ctx.now, completed_by=actor, opinion=opinion))
+            fast_sql.execute(
+                ctx.connection,
+                INSERT_RECORD,
+                dict(
+                    id=tid,
+                    case_id=case.id,
+                    element_id=spec.bpmn_id,
+                    name=spec.bpmn_name or spec.bpmn_id,
+                    lane=getattr(spec, "lane", None),
+                    department=department,
+                    post=post,
+                    assignee=None,
+                    state="skipped",
+                    created_at=ctx.now,
+                    due_at=None,
+                    due_provisional=False,
+                    light="none",
+                    light_next_at=None,
+                    completed_at=ctx.now,
+                    completed_by=actor,
+                    opinion=opinion,
+                ),
+            )
         if isinstance(getattr(spec, "event_definition", None), TimerEventDefinition):
             self._project_timer(ctx, task)
-        return [trail.event(
-            "task", ctx.now, case_id=case.id, task_id=tid, element_id=spec.bpmn_id,
-            from_state=TaskState.get_name(before).lower() if before is not None else None,
-            to_state=TaskState.get_name(state).lower(), actor=actor,
-            data_digest=trail.digest(task.data) if state == TaskState.COMPLETED else None, detail=detail,
-        )] + extra
+        return [
+            trail.event(
+                "task",
+                ctx.now,
+                case_id=case.id,
+                task_id=tid,
+                element_id=spec.bpmn_id,
+                from_state=TaskState.get_name(before).lower() if before is not None else None,
+                to_state=TaskState.get_name(state).lower(),
+                actor=actor,
+                data_digest=trail.digest(task.data) if state == TaskState.COMPLETED else None,
+                detail=detail,
+            )
+        ] + extra
 
     def _project_timer(self, ctx: StepContext, task: SpiffTask) -> None:
         tid = str(task.id)
@@ -380,16 +502,26 @@ class CaseStepper:
         ctx.connection.execute(_timers.delete().where(_timers.c.task_id == tid))
         if task.state == TaskState.WAITING and due is not None:
             ctx.timers.append(due)
-            ctx.connection.execute(_timers.insert().values(
-                task_id=tid, case_id=ctx.case.id, element_id=task.task_spec.bpmn_id, due_at=due, counted_from=ctx.now,
-                provisional=timer_provisional(task, self.calendar(), ctx.now)))
+            ctx.connection.execute(
+                _timers.insert().values(
+                    task_id=tid,
+                    case_id=ctx.case.id,
+                    element_id=task.task_spec.bpmn_id,
+                    due_at=due,
+                    counted_from=ctx.now,
+                    provisional=timer_provisional(task, self.calendar(), ctx.now),
+                )
+            )
 
     @staticmethod
     def _outcome(wf: BpmnWorkflow, outcomes: dict[str, str]) -> str:
         """The outcome of the last end event reached that decides the case (``outcomes``: the deployed file's,
         by end event id; see definitions/outcomes.py)."""
-        ends = [t for t in wf.get_tasks(state=TaskState.COMPLETED) if type(t.task_spec).__name__ == "EndEvent"
-                and t.workflow is wf]
+        ends = [
+            t
+            for t in wf.get_tasks(state=TaskState.COMPLETED)
+            if type(t.task_spec).__name__ == "EndEvent" and t.workflow is wf
+        ]
         ends.sort(key=lambda t: t.last_state_change)
         for task in reversed(ends):
             outcome = outcomes.get(task.task_spec.bpmn_id or "")

@@ -4,24 +4,24 @@ unclaim, assign (department head), transfer (转办), delegate and take back (�
 and carbon copy (抄送, read-only access to the case). Each is checked against the actor's unit and post,
 recorded in the trail with actor and reason, and leaves the case clock as it is.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
-
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..kernel import payloads
-from ..trail import chain as trail
-from ..identity.access import require_case_view
-from ..kernel.clock import SHANGHAI
 from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from ..identity.access import require_case_view
 from ..identity.actors import Actor
+from ..kernel import payloads
+from ..kernel.clock import SHANGHAI
 from ..models import CaseReader, Department, TaskRecord, TrailEntry, User
 from ..notices.messages import notify
+from ..trail import chain as trail
 from .case_service import task_view
 
 if TYPE_CHECKING:
@@ -49,20 +49,40 @@ class TaskOperations:
         """An active official of the task's department holding its post."""
         if not isinstance(user_id, str):
             raise InvalidInput("official_id_required", field="to")
-        row = session.execute(sa.select(User, Department.name).join(Department, User.department_id == Department.id)
-                              .where(User.id == user_id)).first()
+        row = session.execute(
+            sa.select(User, Department.name)
+            .join(Department, User.department_id == Department.id)
+            .where(User.id == user_id)
+        ).first()
         if row is None or not row[0].active:
             raise NotFound("user_not_found", user=user_id)
         user, department = row
         if department != record.department or (record.post and record.post not in (user.posts or [])):
-            raise InvalidInput("official_not_in_post" if record.post else "official_not_in_department", field="to",
-                              name=user.name, post=record.post, department=record.department)
+            raise InvalidInput(
+                "official_not_in_post" if record.post else "official_not_in_department",
+                field="to",
+                name=user.name,
+                post=record.post,
+                department=record.department,
+            )
         return user
 
     def _record(self, session: Session, record: TaskRecord, event: str, actor: Actor, **detail: Any) -> None:
-        trail.append_case_events(session, record.case_id, [trail.event(
-            event, self.clock.now(), case_id=record.case_id, task_id=record.id, element_id=record.element_id,
-            actor=actor.id, detail={k: v for k, v in detail.items() if v is not None})])
+        trail.append_case_events(
+            session,
+            record.case_id,
+            [
+                trail.event(
+                    event,
+                    self.clock.now(),
+                    case_id=record.case_id,
+                    task_id=record.id,
+                    element_id=record.element_id,
+                    actor=actor.id,
+                    detail={k: v for k, v in detail.items() if v is not None},
+                )
+            ],
+        )
 
     def _notify(self, session: Session, recipients: Iterable[str], kind: str, record: TaskRecord, message: str) -> None:
         notify(session, recipients, kind, message, self.clock.now(), case_id=record.case_id, task_id=record.id)
@@ -86,8 +106,9 @@ class TaskOperations:
                 raise PermissionDenied("assign_not_allowed")
             user = self._official(session, to, record)
             previous, record.assignee = record.assignee, user.id
-            self._record(session, record, "task_assigned", actor, previous=previous, to=user.id,
-                         reason=payloads.opinion(reason))
+            self._record(
+                session, record, "task_assigned", actor, previous=previous, to=user.id, reason=payloads.opinion(reason)
+            )
             self._notify(session, [user.id], "task_assigned", record, f"您有新的待办：{record.name}")
             return task_view(record)
 
@@ -105,7 +126,9 @@ class TaskOperations:
                 raise InvalidInput("task_already_held_by", field="to")
             previous, record.assignee, record.owner = record.assignee, user.id, None
             self._record(session, record, "task_transferred", actor, previous=previous, to=user.id, reason=reason)
-            self._notify(session, [user.id], "task_assigned", record, f"{actor.name}转办给您：{record.name}（{reason}）")
+            self._notify(
+                session, [user.id], "task_assigned", record, f"{actor.name}转办给您：{record.name}（{reason}）"
+            )
             return task_view(record)
 
     def delegate(self, task_id: str, to: str, actor: Actor, reason: str | None = None) -> dict[str, Any]:
@@ -133,7 +156,9 @@ class TaskOperations:
             if record.assignee != actor.id and record.owner != actor.id:
                 raise PermissionDenied("give_back_not_allowed")
             owner, record.assignee, record.owner = record.owner, record.owner, None
-            self._record(session, record, "task_delegation_returned", actor, to=owner, opinion=payloads.opinion(opinion))
+            self._record(
+                session, record, "task_delegation_returned", actor, to=owner, opinion=payloads.opinion(opinion)
+            )
             self._notify(session, [owner], "task_returned", record, f"委派的待办已交回：{record.name}")
             return task_view(record)
 
@@ -144,14 +169,32 @@ class TaskOperations:
         with self.db.transaction() as session:
             record = self._open(session, task_id)
             require_case_view(session, actor, record.case_id)
-            sent = session.scalar(sa.select(sa.func.count()).select_from(TrailEntry).where(
-                TrailEntry.task_id == record.id, TrailEntry.event == "task_urged", TrailEntry.actor == actor.id,
-                TrailEntry.at >= start)) or 0
+            sent = (
+                session.scalar(
+                    sa.select(sa.func.count())
+                    .select_from(TrailEntry)
+                    .where(
+                        TrailEntry.task_id == record.id,
+                        TrailEntry.event == "task_urged",
+                        TrailEntry.actor == actor.id,
+                        TrailEntry.at >= start,
+                    )
+                )
+                or 0
+            )
             if sent >= URGES_PER_DAY:
                 raise Conflict("task_already_urged", per_day=URGES_PER_DAY)
-            recipients = [record.assignee] if record.assignee else list(session.scalars(
-                sa.select(User.id).join(Department, User.department_id == Department.id)
-                .where(Department.name == record.department)))
+            recipients = (
+                [record.assignee]
+                if record.assignee
+                else list(
+                    session.scalars(
+                        sa.select(User.id)
+                        .join(Department, User.department_id == Department.id)
+                        .where(Department.name == record.department)
+                    )
+                )
+            )
             text = payloads.opinion(message) or "请尽快办理"
             self._notify(session, recipients, "task_urged", record, f"催办：{record.name}——{text}")
             self._record(session, record, "task_urged", actor, message=text, recipients=recipients)
@@ -169,9 +212,18 @@ class TaskOperations:
                 if session.get(User, user_id) is None:
                     raise NotFound("user_not_found", user=user_id)
                 if session.get(CaseReader, (record.case_id, user_id)) is None:
-                    session.add(CaseReader(case_id=record.case_id, user_id=user_id, added_by=actor.id,
-                                           added_at=self.clock.now()))
+                    session.add(
+                        CaseReader(
+                            case_id=record.case_id, user_id=user_id, added_by=actor.id, added_at=self.clock.now()
+                        )
+                    )
             self._notify(session, recipients, "carbon_copy", record, f"抄送：{record.name}")
-            self._record(session, record, "task_copied", actor, recipients=list(dict.fromkeys(recipients)),
-                         note=payloads.opinion(note))
+            self._record(
+                session,
+                record,
+                "task_copied",
+                actor,
+                recipients=list(dict.fromkeys(recipients)),
+                note=payloads.opinion(note),
+            )
             return task_view(record)

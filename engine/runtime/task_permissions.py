@@ -1,5 +1,6 @@
 """Which operations an actor may perform on a task: the same rules the operations enforce, asked in advance
 so that pages offer only what the user may do (the operations still check)."""
+
 from __future__ import annotations
 
 from typing import Any

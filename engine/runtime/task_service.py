@@ -1,24 +1,24 @@
 """Task service: the inbox query, claim and complete."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy.orm import Session
 
 from ..definitions import forms
 from ..definitions.forms import Form
-from ..kernel import payloads
-from ..trail import chain as trail
-from ..identity.access import units_seen
-from ..kernel.db import where_given
 from ..errors import Conflict, InvalidInput, Message, NotFound
+from ..identity.access import units_seen
 from ..identity.actors import Actor, require_task_access
+from ..kernel import payloads
+from ..kernel.db import Executor, rowcount, where_given
 from ..models import Case, Department, TaskRecord, User
-from ..kernel.db import Executor, rowcount
+from ..trail import chain as trail
 from .case_service import task_view
 from .stepper import CaseStepper, StepContext
 
@@ -33,12 +33,19 @@ if TYPE_CHECKING:
 
 _records = TaskRecord.__table__
 NEEDS_REASONS = {"refuse", "deny"}
-FROM_POST = "_from_post"     # ``signers_from_post: "部门/岗位"`` fills the account list ``signers`` from a post
+FROM_POST = "_from_post"  # ``signers_from_post: "部门/岗位"`` fills the account list ``signers`` from a post
 
 
 class TaskService:
-    def __init__(self, db: Database, clock: Clock, stepper: CaseStepper, store: WorkflowStore,
-                 repository: RepositoryService, materials: MaterialService) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        stepper: CaseStepper,
+        store: WorkflowStore,
+        repository: RepositoryService,
+        materials: MaterialService,
+    ) -> None:
         self.materials = materials
         self.db = db
         self.clock = clock
@@ -46,15 +53,35 @@ class TaskService:
         self.store = store
         self.repository = repository
 
-    def list_tasks(self, actor: Actor, case: int | None = None, assignee: str | None = None,
-                   lane: str | None = None, department: str | None = None, state: str = "open",
-                   limit: int = 200) -> list[dict[str, Any]]:
+    def list_tasks(
+        self,
+        actor: Actor,
+        case: int | None = None,
+        assignee: str | None = None,
+        lane: str | None = None,
+        department: str | None = None,
+        state: str = "open",
+        limit: int = 200,
+    ) -> list[dict[str, Any]]:
         # Most urgent first: escalated steps, then the nearest deadline, then the oldest.
-        query = sa.select(TaskRecord).where(TaskRecord.state == state).order_by(
-            TaskRecord.escalation_level.desc(), TaskRecord.due_at.is_(None), TaskRecord.due_at, TaskRecord.created_at
-        ).limit(min(max(limit, 1), 1000))
-        query = where_given(query, (TaskRecord.case_id, case), (TaskRecord.assignee, assignee),
-                            (TaskRecord.lane, lane), (TaskRecord.department, department))
+        query = (
+            sa.select(TaskRecord)
+            .where(TaskRecord.state == state)
+            .order_by(
+                TaskRecord.escalation_level.desc(),
+                TaskRecord.due_at.is_(None),
+                TaskRecord.due_at,
+                TaskRecord.created_at,
+            )
+            .limit(min(max(limit, 1), 1000))
+        )
+        query = where_given(
+            query,
+            (TaskRecord.case_id, case),
+            (TaskRecord.assignee, assignee),
+            (TaskRecord.lane, lane),
+            (TaskRecord.department, department),
+        )
         if not actor.oversees_all:
             query = query.where(sa.or_(TaskRecord.department.in_(units_seen(actor)), TaskRecord.assignee == actor.id))
         with self.db.reading() as session:
@@ -90,19 +117,38 @@ class TaskService:
                 return task_view(record)
             if record.assignee is not None:
                 raise Conflict("task_already_claimed", task=task_id, assignee=record.assignee)
-            result = session.execute(_records.update().where(
-                _records.c.id == task_id, _records.c.state == "open", _records.c.assignee.is_(None)
-            ).values(assignee=actor.id))
+            result = session.execute(
+                _records.update()
+                .where(_records.c.id == task_id, _records.c.state == "open", _records.c.assignee.is_(None))
+                .values(assignee=actor.id)
+            )
             if rowcount(result) != 1:
                 raise Conflict("task_claimed_by_other", task=task_id)
-            trail.append_case_events(session, record.case_id, [trail.event(
-                "task_claimed", self.clock.now(), case_id=record.case_id, task_id=task_id,
-                element_id=record.element_id, actor=actor.id)])
+            trail.append_case_events(
+                session,
+                record.case_id,
+                [
+                    trail.event(
+                        "task_claimed",
+                        self.clock.now(),
+                        case_id=record.case_id,
+                        task_id=task_id,
+                        element_id=record.element_id,
+                        actor=actor.id,
+                    )
+                ],
+            )
             record.assignee = actor.id
             return task_view(record)
 
-    def complete(self, task_id: str, actor: Actor, data: dict[str, Any] | None = None, opinion: str | None = None,
-                 attachments: Files | None = None) -> dict[str, Any]:
+    def complete(
+        self,
+        task_id: str,
+        actor: Actor,
+        data: dict[str, Any] | None = None,
+        opinion: str | None = None,
+        attachments: Files | None = None,
+    ) -> dict[str, Any]:
         data = payloads.form_data(data)
         opinion = payloads.opinion(opinion)
         if not opinion and any(value in NEEDS_REASONS for value in data.values() if isinstance(value, str)):
@@ -110,27 +156,41 @@ class TaskService:
         task_uuid = _uuid(task_id)
         with self.stepper.step(None, actor.id, task_id=str(task_uuid)) as ctx:
             record = ctx.record
-            assert record is not None   # a step on a task has its row
+            assert record is not None  # a step on a task has its row
             require_task_access(actor, record.department, record.post, record.assignee)
             task = ctx.wf.get_task_from_id(task_uuid)
             if task is None or task.state != TaskState.READY:
                 raise Conflict("task_not_open", task=task_id)
             task.data.update(self._step_data(ctx, record.element_id, task, data))
             ctx.completed_by[str(task_uuid)] = (actor.id, opinion)
-            if attachments:   # officials' files for this step, recorded with its completion
+            if attachments:  # officials' files for this step, recorded with its completion
                 self.materials.record_in(ctx, attachments, "attachment", task_id=record.id)
             if record.assignee not in (None, actor.id):
-                ctx.events.append(trail.event("task_acted_for", ctx.now, case_id=record.case_id, task_id=record.id,
-                                              element_id=record.element_id, actor=actor.id,
-                                              detail={"holder": record.assignee, "as": "AB岗"}))
+                ctx.events.append(
+                    trail.event(
+                        "task_acted_for",
+                        ctx.now,
+                        case_id=record.case_id,
+                        task_id=record.id,
+                        element_id=record.element_id,
+                        actor=actor.id,
+                        detail={"holder": record.assignee, "as": "AB岗"},
+                    )
+                )
             try:
                 task.run()
                 ctx.wf.do_engine_steps()
             except WorkflowException as exc:
                 raise InvalidInput("step_could_not_complete", detail=str(exc)) from None
             now = ctx.now
-        return {**task_view(record), "state": "completed", "completed_at": now.isoformat(),
-                "completed_by": actor.id, "opinion": opinion, "next_tasks": ctx.opened}
+        return {
+            **task_view(record),
+            "state": "completed",
+            "completed_at": now.isoformat(),
+            "completed_by": actor.id,
+            "opinion": opinion,
+            "next_tasks": ctx.opened,
+        }
 
     def _step_data(self, ctx: StepContext, element_id: str, task: SpiffTask, data: dict[str, Any]) -> dict[str, Any]:
         """What a completion writes: a step without a form writes the data as sent; a step with one writes only
@@ -171,8 +231,11 @@ def _check_accounts(session: Executor, form: Form, cleaned: dict[str, Any]) -> N
         return
     wanted = {account for accounts in named.values() for account in accounts}
     active = set(session.scalars(sa.select(User.id).where(User.id.in_(wanted), User.active.is_(True))))
-    errors = {name: Message("accounts_inactive", accounts=[a for a in accounts if a not in active])
-              for name, accounts in named.items() if not set(accounts) <= active}
+    errors = {
+        name: Message("accounts_inactive", accounts=[a for a in accounts if a not in active])
+        for name, accounts in named.items()
+        if not set(accounts) <= active
+    }
     if errors:
         labels = [form.by_id[name].label for name in errors]
         raise InvalidInput("form_invalid", fields=errors, labels=labels)
@@ -183,8 +246,11 @@ def officials_of_post(session: Executor, lane: object, field: str = "signers_fro
     if not isinstance(lane, str) or "/" not in lane:
         raise InvalidInput("post_reference_format", field=field)
     department, post = (part.strip() for part in lane.split("/", 1))
-    rows = session.execute(sa.select(User.id, User.posts).join(Department, User.department_id == Department.id)
-                           .where(Department.name == department, User.active.is_(True))).all()
+    rows = session.execute(
+        sa.select(User.id, User.posts)
+        .join(Department, User.department_id == Department.id)
+        .where(Department.name == department, User.active.is_(True))
+    ).all()
     officials = sorted(user_id for user_id, posts in rows if post in (posts or []))
     if not officials:
         raise InvalidInput("post_vacant", field=field, post=post, department=department)

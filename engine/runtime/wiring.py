@@ -3,6 +3,7 @@
 The table itself — which service's hook runs on which event, and in which order — is written once, in
 ``engine/bootstrap.py``; services only offer the hooks as public methods and never register themselves.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -15,8 +16,8 @@ from ..trail.chain import TrailObserver
 from ..trail.checkpoints import CheckpointObserver
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
     from SpiffWorkflow.task import Task as SpiffTask
+    from sqlalchemy.orm import Session
 
     from ..deadlines.working_time import WorkingCalendar
     from ..errors import EngineError
@@ -45,8 +46,18 @@ RecountHook = Callable[["Session", "WorkingCalendar", _dt.datetime, str], "list[
 # trail append to the engine's database
 # CheckpointObserver (engine/trail/checkpoints.py): (session, signed line) in the transaction that records each new
 # line of the trail's checkpoint file
-__all__ = ["CheckpointObserver", "EndHook", "FailureHandler", "ImportHook", "RecountHook", "StepHook", "SupplementHook", "TrailObserver",
-           "Transition", "Wiring"]
+__all__ = [
+    "CheckpointObserver",
+    "EndHook",
+    "FailureHandler",
+    "ImportHook",
+    "RecountHook",
+    "StepHook",
+    "SupplementHook",
+    "TrailObserver",
+    "Transition",
+    "Wiring",
+]
 
 
 @dataclass(frozen=True)

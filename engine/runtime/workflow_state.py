@@ -5,6 +5,7 @@ and taken from the repository's cache. After the first save, each step stores
 only the tasks it touched (a journal entry), so the cost of a step does not grow
 with the length of the case's history.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,7 +31,7 @@ class TrackedTasks(dict[UUID, SpiffTask]):
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        self.created: dict[UUID, None] = {}      # ordered sets: task ids in creation order
+        self.created: dict[UUID, None] = {}  # ordered sets: task ids in creation order
         self.removed: set[UUID] = set()
         self.touched: set[UUID] = set()
         self.unfinished: dict[UUID, None] = {tid: None for tid, task in self.items() if not task.state & FINISHED}
@@ -91,8 +92,13 @@ class IndexedWorkflow(BpmnWorkflow):
 
     def get_tasks_iterator(self, first_task: SpiffTask | None = None, **kwargs: Any) -> Iterator[SpiffTask]:
         state = kwargs.get("state")
-        if (first_task is None and state is not None and not state & FINISHED and self._indexed()
-                and kwargs.keys() <= _FAST_FILTERS):
+        if (
+            first_task is None
+            and state is not None
+            and not state & FINISHED
+            and self._indexed()
+            and kwargs.keys() <= _FAST_FILTERS
+        ):
             return self.tasks.iter_unfinished(BpmnTaskFilter(**kwargs))
         return super().get_tasks_iterator(first_task, **kwargs)
 
@@ -170,8 +176,13 @@ class WorkflowCodec:
             state["subprocesses"] = entry["subprocesses"]
         return state
 
-    def restore(self, state: dict[str, Any], spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec],
-                script_engine: PythonScriptEngine) -> BpmnWorkflow:
+    def restore(
+        self,
+        state: dict[str, Any],
+        spec: BpmnProcessSpec,
+        subprocess_specs: dict[str, BpmnProcessSpec],
+        script_engine: PythonScriptEngine,
+    ) -> BpmnWorkflow:
         converter = self._workflow_converter
         wf = IndexedWorkflow(spec, subprocess_specs, script_engine=script_engine, deserializing=True)
         wf.tasks = converter.mapping_from_dict(state["tasks"], UUID, workflow=wf)
@@ -208,7 +219,7 @@ def reset_to(wf: BpmnWorkflow, task: SpiffTask) -> dict[UUID, int]:
     top = task.parent if type(task.parent.task_spec).__name__ == "BoundaryEventSplit" else task
     previous = {t.id: t.state for t in [top, *top.children]}
     wf.reset_from_task_id(task.id)
-    manager = wf.event_manager    # SpiffWorkflow leaves removed catching events registered there
+    manager = wf.event_manager  # SpiffWorkflow leaves removed catching events registered there
     for task_id in [tid for tid, waiting in manager.tasks.items() if waiting.workflow.tasks.get(tid) is not waiting]:
         del manager.tasks[task_id]
     reopened = {}

@@ -4,6 +4,7 @@ A cached workflow is lent to one transaction at a time (checked out, then checke
 back in after commit); a failed transaction drops it so the next reader rebuilds
 it from the database.
 """
+
 from __future__ import annotations
 
 import threading
@@ -17,11 +18,11 @@ import sqlalchemy as sa
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
+from ..definitions.repository import RepositoryService
+from ..errors import InvalidState
 from ..kernel import fast_sql
 from ..kernel.db import Executor
-from ..errors import InvalidState
 from ..models import WorkflowJournal, WorkflowSnapshot
-from ..definitions.repository import RepositoryService
 from .workflow_state import IndexedWorkflow, WorkflowCodec, open_states, track
 
 _snapshots = WorkflowSnapshot.__table__
@@ -36,14 +37,15 @@ class LiveWorkflow:
     definition_id: int
     lock_version: int
     wf: BpmnWorkflow
-    states: dict[UUID, int] = field(default_factory=dict)   # task id -> state at the last save, if unfinished then
+    states: dict[UUID, int] = field(default_factory=dict)  # task id -> state at the last save, if unfinished then
     journal_seq: int = 0
     needs_snapshot: bool = True
 
 
 class WorkflowStore:
-    def __init__(self, repository: RepositoryService, script_engine: PythonScriptEngine,
-                 cache_size: int = 2000) -> None:
+    def __init__(
+        self, repository: RepositoryService, script_engine: PythonScriptEngine, cache_size: int = 2000
+    ) -> None:
         self.repository = repository
         self.script_engine = script_engine
         self.codec = WorkflowCodec()
@@ -81,8 +83,13 @@ class WorkflowStore:
         wf = self.codec.restore(state, parsed.spec, parsed.subprocess_specs, self.script_engine)
         last_seq = entries[-1].seq if entries else snapshot.journal_seq
         return LiveWorkflow(
-            case_id, definition_id, lock_version, wf, states=open_states(wf),
-            journal_seq=last_seq, needs_snapshot=len(entries) > COMPACT_AFTER,
+            case_id,
+            definition_id,
+            lock_version,
+            wf,
+            states=open_states(wf),
+            journal_seq=last_seq,
+            needs_snapshot=len(entries) > COMPACT_AFTER,
         )
 
     @contextmanager
@@ -106,18 +113,27 @@ class WorkflowStore:
         if live.needs_snapshot:
             state = self.codec.dumps(self.codec.snapshot(wf))
             live.journal_seq += 1
-            exists = session.execute(sa.select(_snapshots.c.case_id).where(_snapshots.c.case_id == live.case_id)).first()
+            exists = session.execute(
+                sa.select(_snapshots.c.case_id).where(_snapshots.c.case_id == live.case_id)
+            ).first()
             if exists:
-                session.execute(_snapshots.update().where(_snapshots.c.case_id == live.case_id)
-                                .values(state=state, journal_seq=live.journal_seq))
+                session.execute(
+                    _snapshots.update()
+                    .where(_snapshots.c.case_id == live.case_id)
+                    .values(state=state, journal_seq=live.journal_seq)
+                )
                 session.execute(_journal.delete().where(_journal.c.case_id == live.case_id))
             else:
-                session.execute(_snapshots.insert().values(case_id=live.case_id, state=state, journal_seq=live.journal_seq))
+                session.execute(
+                    _snapshots.insert().values(case_id=live.case_id, state=state, journal_seq=live.journal_seq)
+                )
             live.needs_snapshot = False
         else:
             delta = self.codec.dumps(self.codec.delta(wf, live.states))
             live.journal_seq += 1
-            fast_sql.execute(session, INSERT_JOURNAL, {"case_id": live.case_id, "seq": live.journal_seq, "delta": delta})
+            fast_sql.execute(
+                session, INSERT_JOURNAL, {"case_id": live.case_id, "seq": live.journal_seq, "delta": delta}
+            )
         tasks = wf.tasks
         touched = list(live.states) + list(tasks.created) + list(tasks.touched)
         live.states = open_states(wf, touched)

@@ -1,6 +1,7 @@
 """Opening a supervision item (督办事项): the one way an overdue step, a correction signal or a complaint becomes
 something a supervisor must close with a finding. Its investigation is due in 15 working days (a limit counted over
 provisional calendar days is marked, and counted again when the official arrangement is imported)."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -15,17 +16,42 @@ EXTENSION_DAYS = 10
 _items = SupervisionItem.__table__
 
 
-def open_item(session: Executor, calendar: WorkingCalendar, now: _dt.datetime, *, kind: str, department: str,
-              summary: str, case_id: int | None = None, task_id: str | None = None, signal_id: int | None = None,
-              complaint_id: int | None = None) -> int:
+def open_item(
+    session: Executor,
+    calendar: WorkingCalendar,
+    now: _dt.datetime,
+    *,
+    kind: str,
+    department: str,
+    summary: str,
+    case_id: int | None = None,
+    task_id: str | None = None,
+    signal_id: int | None = None,
+    complaint_id: int | None = None,
+) -> int:
     """Insert an open item in the caller's transaction and return its id."""
     due = investigation_due(calendar, now, extended=False)
     light, next_at = light_at(now, due, due, calendar)
-    return session.execute(_items.insert().values(
-        case_id=case_id, task_id=task_id, signal_id=signal_id, complaint_id=complaint_id, kind=kind,
-        department=department, summary=summary, status="open", opened_at=now, due_at=due,
-        due_provisional=calendar.provisional_between(now, due), light=light, light_next_at=next_at, escalation_level=0,
-    ).returning(_items.c.id)).scalar_one()
+    return session.execute(
+        _items.insert()
+        .values(
+            case_id=case_id,
+            task_id=task_id,
+            signal_id=signal_id,
+            complaint_id=complaint_id,
+            kind=kind,
+            department=department,
+            summary=summary,
+            status="open",
+            opened_at=now,
+            due_at=due,
+            due_provisional=calendar.provisional_between(now, due),
+            light=light,
+            light_next_at=next_at,
+            escalation_level=0,
+        )
+        .returning(_items.c.id)
+    ).scalar_one()
 
 
 def investigation_due(calendar: WorkingCalendar, opened_at: _dt.datetime, extended: bool) -> _dt.datetime:

@@ -1,4 +1,5 @@
 """The log of who read or exported a supervision report, and when."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -6,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ..identity.actors import Actor
-from ..models import ReportAccess
 from ..kernel.paging import PageArg, page_of_query
+from ..models import ReportAccess
 
 if TYPE_CHECKING:
     from ..kernel import Clock, Database
@@ -42,5 +43,10 @@ class ReportAccessLog:
 
 
 def _view(entry: ReportAccess) -> dict[str, Any]:
-    return {"report": entry.report, "scope": entry.scope, "action": entry.action, "actor": entry.actor,
-            "at": entry.at.isoformat()}
+    return {
+        "report": entry.report,
+        "scope": entry.scope,
+        "action": entry.action,
+        "actor": entry.actor,
+        "at": entry.at.isoformat(),
+    }

@@ -7,6 +7,7 @@ The investigation is due 15 working days after opening and may be extended once,
 reason. Lights and escalation of overdue items: ``engine/supervision/watch.py``. Each change writes its trail
 row in the same transaction.
 """
+
 from __future__ import annotations
 
 import builtins
@@ -18,16 +19,27 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..trail import chain as trail
-from ..identity.access import may_view_case
-from ..errors import InvalidInput, InvalidState, NotFound, PermissionDenied
-from ..identity.actors import HEAD_POST, Actor, department_heads
 from ..deadlines.lights import light_at
-from ..models import Case, Complaint, Signal, SupervisionItem, TrailEntry
+from ..errors import InvalidInput, InvalidState, NotFound, PermissionDenied
+from ..identity.access import may_view_case
+from ..identity.actors import HEAD_POST, Actor, department_heads
 from ..kernel.paging import PageArg, page_of_query
+from ..models import Case, Complaint, Signal, SupervisionItem, TrailEntry
+from ..trail import chain as trail
 from ..trail.chain import TrailRow
 from .items import EXTENSION_DAYS, open_item
-from .views import CONCLUSIONS, LIGHTS, NOTICED, OPEN, RESPONDED, STATUSES, heads_department, item_view, may_supervise, visible_departments
+from .views import (
+    CONCLUSIONS,
+    LIGHTS,
+    NOTICED,
+    OPEN,
+    RESPONDED,
+    STATUSES,
+    heads_department,
+    item_view,
+    may_supervise,
+    visible_departments,
+)
 from .watch import CLOSED, item_event, item_key, notify, recount_items, sweep_items
 
 if TYPE_CHECKING:
@@ -61,22 +73,38 @@ class SupervisionService:
         self.calendars = calendars
 
     # --- reading ----------------------------------------------------------------------------------
-    def list(self, actor: Actor, status: str | None = None, light: str | None = None, department: str | None = None,
-             kind: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+    def list(
+        self,
+        actor: Actor,
+        status: str | None = None,
+        light: str | None = None,
+        department: str | None = None,
+        kind: str | None = None,
+        limit: int = 200,
+    ) -> list[dict[str, Any]]:
         query = self._query(actor, status, light, department, kind).limit(limit)
         with self.db.reading() as session:
             return [item_view(item) for item in session.scalars(query)]
 
-    def page(self, actor: Actor, status: str | None = None, light: str | None = None, department: str | None = None,
-             kind: str | None = None, page: PageArg = 1, per_page: PageArg = None) -> dict[str, Any]:
+    def page(
+        self,
+        actor: Actor,
+        status: str | None = None,
+        light: str | None = None,
+        department: str | None = None,
+        kind: str | None = None,
+        page: PageArg = 1,
+        per_page: PageArg = None,
+    ) -> dict[str, Any]:
         """One page of the items the actor sees: open ones first, the most escalated and the soonest due first."""
         query = self._query(actor, status, light, department, kind)
         with self.db.reading() as session:
             return page_of_query(session, query, page, per_page, view=item_view, scalars=True)
 
     @staticmethod
-    def _query(actor: Actor, status: str | None, light: str | None, department: str | None,
-               kind: str | None) -> sa.Select:
+    def _query(
+        actor: Actor, status: str | None, light: str | None, department: str | None, kind: str | None
+    ) -> sa.Select:
         if status and status not in STATUSES:
             raise InvalidInput("not_one_of", field="status", allowed=list(STATUSES))
         if light and light not in LIGHTS:
@@ -85,16 +113,22 @@ class SupervisionService:
         seen = visible_departments(actor)
         if seen is not None:
             query = query.where(SupervisionItem.department.in_(sorted(seen)))
-        for column, value in ((SupervisionItem.status, status), (SupervisionItem.light, light),
-                              (SupervisionItem.department, department), (SupervisionItem.kind, kind)):
+        for column, value in (
+            (SupervisionItem.status, status),
+            (SupervisionItem.light, light),
+            (SupervisionItem.department, department),
+            (SupervisionItem.kind, kind),
+        ):
             if value:
                 query = query.where(column == value)
         order = sa.case((SupervisionItem.status == CLOSED, 1), else_=0)
-        return query.order_by(order, SupervisionItem.escalation_level.desc(), SupervisionItem.due_at,
-                              SupervisionItem.id)
+        return query.order_by(
+            order, SupervisionItem.escalation_level.desc(), SupervisionItem.due_at, SupervisionItem.id
+        )
 
-    def for_department_head(self, actor: Actor, include_closed: bool = False, page: PageArg = 1,
-                            per_page: PageArg = None) -> dict[str, Any]:
+    def for_department_head(
+        self, actor: Actor, include_closed: bool = False, page: PageArg = 1, per_page: PageArg = None
+    ) -> dict[str, Any]:
         """One page of the items of the department the actor heads (nothing for anyone else)."""
         query = sa.select(SupervisionItem).where(SupervisionItem.department == actor.department)
         if not (actor.department and HEAD_POST in actor.posts):
@@ -124,17 +158,29 @@ class SupervisionService:
             view = item_view(item)
             view["case"] = self._case(session, item, actor)
             signal = session.get(Signal, item.signal_id) if item.signal_id else None
-            view["signal"] = signal and {"id": signal.id, "rule": signal.rule, "color": signal.color,
-                                         "article": signal.article, "summary": signal.summary,
-                                         "status": signal.status, "raised_at": _iso(signal.raised_at)}
+            view["signal"] = signal and {
+                "id": signal.id,
+                "rule": signal.rule,
+                "color": signal.color,
+                "article": signal.article,
+                "summary": signal.summary,
+                "status": signal.status,
+                "raised_at": _iso(signal.raised_at),
+            }
             complaint = session.get(Complaint, item.complaint_id) if item.complaint_id else None
-            view["complaint"] = complaint and {"id": complaint.id, "number": complaint.number,
-                                               "subject": complaint.subject, "status": complaint.status}
+            view["complaint"] = complaint and {
+                "id": complaint.id,
+                "number": complaint.number,
+                "subject": complaint.subject,
+                "status": complaint.status,
+            }
             view["timeline"] = self._timeline(session, item)
-            view["may"] = {"notice": item.status == OPEN and may_supervise(actor, item.department),
-                           "respond": item.status == NOTICED and heads_department(actor, item.department),
-                           "finding": item.status == RESPONDED and may_supervise(actor, item.department),
-                           "extend": view["extendable"] and may_supervise(actor, item.department)}
+            view["may"] = {
+                "notice": item.status == OPEN and may_supervise(actor, item.department),
+                "respond": item.status == NOTICED and heads_department(actor, item.department),
+                "finding": item.status == RESPONDED and may_supervise(actor, item.department),
+                "extend": view["extendable"] and may_supervise(actor, item.department),
+            }
             return view
 
     @staticmethod
@@ -142,16 +188,35 @@ class SupervisionService:
         case = session.get(Case, item.case_id) if item.case_id else None
         if case is None:
             return None
-        return {"id": case.id, "number": case.number, "matter": case.matter_code, "status": case.status,
-                "light": case.light, "visible": may_view_case(session, actor, case)}
+        return {
+            "id": case.id,
+            "number": case.number,
+            "matter": case.matter_code,
+            "status": case.status,
+            "light": case.light,
+            "visible": may_view_case(session, actor, case),
+        }
 
     @staticmethod
     def _timeline(session: Session, item: SupervisionItem) -> builtins.list[dict[str, Any]]:
-        rows = session.execute(sa.select(TrailEntry).where(TrailEntry.element_id == item_key(item.id))
-                               .order_by(TrailEntry.at, TrailEntry.seq)).scalars()
-        return [{"seq": r.seq, "event": r.event, "from": r.from_state, "to": r.to_state, "actor": r.actor,
-                 "at": _iso(r.at), "detail": json.loads(r.detail) if r.detail else None, "hash": r.hash}
-                for r in rows]
+        rows = session.execute(
+            sa.select(TrailEntry)
+            .where(TrailEntry.element_id == item_key(item.id))
+            .order_by(TrailEntry.at, TrailEntry.seq)
+        ).scalars()
+        return [
+            {
+                "seq": r.seq,
+                "event": r.event,
+                "from": r.from_state,
+                "to": r.to_state,
+                "actor": r.actor,
+                "at": _iso(r.at),
+                "detail": json.loads(r.detail) if r.detail else None,
+                "hash": r.hash,
+            }
+            for r in rows
+        ]
 
     @staticmethod
     def _visible(session: Session, item_id: object, actor: Actor, lock: bool = False) -> SupervisionItem:
@@ -192,20 +257,41 @@ class SupervisionService:
         summary = _text(summary, "summary", "the reason for supervision")
         now = self.clock.now()
         with self.db.transaction() as session:
-            case = session.scalar(sa.select(Case).where(Case.id == case_id).with_for_update()) \
-                if isinstance(case_id, int) else None
+            case = (
+                session.scalar(sa.select(Case).where(Case.id == case_id).with_for_update())
+                if isinstance(case_id, int)
+                else None
+            )
             if case is None:
                 raise NotFound("case_not_found", case=case_id)
             if not may_supervise(actor, case.department):
                 raise PermissionDenied("supervisor_only")
             if case.status != "running":
                 raise InvalidState("supervision_case_not_running", status=case.status)
-            item_id = open_item(session, self.calendars.calendar(), now, kind="overdue_step",
-                                department=case.department, summary=summary, case_id=case.id)
+            item_id = open_item(
+                session,
+                self.calendars.calendar(),
+                now,
+                kind="overdue_step",
+                department=case.department,
+                summary=summary,
+                case_id=case.id,
+            )
             item = session.get_one(SupervisionItem, item_id)
-            trail.append_outside_step(session, [item_event(
-                "supervision_opened", item, now, actor=actor.id, to_state=OPEN,
-                detail={"kind": item.kind, "due_at": _iso(item.due_at)}, digest_of={"summary": summary})])
+            trail.append_outside_step(
+                session,
+                [
+                    item_event(
+                        "supervision_opened",
+                        item,
+                        now,
+                        actor=actor.id,
+                        to_state=OPEN,
+                        detail={"kind": item.kind, "due_at": _iso(item.due_at)},
+                        digest_of={"summary": summary},
+                    )
+                ],
+            )
             return item_view(item)
 
     def send_notice(self, item_id: int, actor: Actor, text: str | None) -> dict[str, Any]:
@@ -221,9 +307,21 @@ class SupervisionService:
             if not heads:
                 raise InvalidState("department_has_no_head", department=item.department)
             item.status, item.notice_text, item.notice_by, item.noticed_at = NOTICED, text, actor.id, now
-            notified = notify(session, heads, "supervision_notice", item, f"督办通知（督办事项 #{item.id}）：{text}", now)
-            return [item_event("supervision_noticed", item, now, actor=actor.id, from_state=OPEN, to_state=NOTICED,
-                               detail={"notified": notified}, digest_of={"text": text})]
+            notified = notify(
+                session, heads, "supervision_notice", item, f"督办通知（督办事项 #{item.id}）：{text}", now
+            )
+            return [
+                item_event(
+                    "supervision_noticed",
+                    item,
+                    now,
+                    actor=actor.id,
+                    from_state=OPEN,
+                    to_state=NOTICED,
+                    detail={"notified": notified},
+                    digest_of={"text": text},
+                )
+            ]
 
         return self._change(item_id, actor, check, apply)
 
@@ -238,10 +336,26 @@ class SupervisionService:
 
         def apply(session: Session, item: SupervisionItem, now: _dt.datetime) -> builtins.list[TrailRow]:
             item.status, item.response, item.responded_by, item.responded_at = RESPONDED, text, actor.id, now
-            notify(session, [item.notice_by], "supervision_response", item,
-                   f"{item.department} 已答复督办事项 #{item.id}：{text}", now)
-            return [item_event("supervision_responded", item, now, actor=actor.id, from_state=NOTICED,
-                               to_state=RESPONDED, detail={"notified": [item.notice_by]}, digest_of={"text": text})]
+            notify(
+                session,
+                [item.notice_by],
+                "supervision_response",
+                item,
+                f"{item.department} 已答复督办事项 #{item.id}：{text}",
+                now,
+            )
+            return [
+                item_event(
+                    "supervision_responded",
+                    item,
+                    now,
+                    actor=actor.id,
+                    from_state=NOTICED,
+                    to_state=RESPONDED,
+                    detail={"notified": [item.notice_by]},
+                    digest_of={"text": text},
+                )
+            ]
 
         return self._change(item_id, actor, check, apply)
 
@@ -259,12 +373,30 @@ class SupervisionService:
             item.finding = f"【{CONCLUSIONS[conclusion]}】{text}"
             item.finding_by, item.closed_at, item.status = actor.id, now, CLOSED
             item.light_next_at = None
-            rows = [item_event("supervision_closed", item, now, actor=actor.id, from_state=RESPONDED,
-                               to_state=CLOSED, detail={"conclusion": conclusion}, digest_of={"text": text})]
-            if item.signal_id is not None:   # the investigation of a signal ends it
+            rows = [
+                item_event(
+                    "supervision_closed",
+                    item,
+                    now,
+                    actor=actor.id,
+                    from_state=RESPONDED,
+                    to_state=CLOSED,
+                    detail={"conclusion": conclusion},
+                    digest_of={"text": text},
+                )
+            ]
+            if item.signal_id is not None:  # the investigation of a signal ends it
                 session.execute(Signal.__table__.update().where(Signal.id == item.signal_id).values(status="closed"))
-                rows.append(item_event("signal_closed", item, now, actor=actor.id, to_state="closed",
-                                       detail={"signal": item.signal_id, "conclusion": conclusion}))
+                rows.append(
+                    item_event(
+                        "signal_closed",
+                        item,
+                        now,
+                        actor=actor.id,
+                        to_state="closed",
+                        detail={"signal": item.signal_id, "conclusion": conclusion},
+                    )
+                )
             return rows
 
         return self._change(item_id, actor, check, apply)
@@ -285,19 +417,33 @@ class SupervisionService:
         def apply(session: Session, item: SupervisionItem, now: _dt.datetime) -> builtins.list[TrailRow]:
             calendar = self.calendars.calendar()
             before, before_light = item.due_at, item.light
-            assert before is not None   # check() refuses an item without a limit
+            assert before is not None  # check() refuses an item without a limit
             item.due_at = calendar.add_working_days(before, EXTENSION_DAYS)
             item.due_provisional = item.due_provisional or calendar.provisional_between(before, item.due_at)
             item.extended_at, item.extension_reason = now, reason
             item.light, item.light_next_at = light_at(now, item.due_at, item.due_at, calendar)
-            return [item_event("supervision_extended", item, now, actor=actor.id, from_state=before_light,
-                               to_state=item.light, detail={"reason": reason, "from": before.isoformat(),
-                                                            "to": item.due_at.isoformat(), "days": EXTENSION_DAYS})]
+            return [
+                item_event(
+                    "supervision_extended",
+                    item,
+                    now,
+                    actor=actor.id,
+                    from_state=before_light,
+                    to_state=item.light,
+                    detail={
+                        "reason": reason,
+                        "from": before.isoformat(),
+                        "to": item.due_at.isoformat(),
+                        "days": EXTENSION_DAYS,
+                    },
+                )
+            ]
 
         return self._change(item_id, actor, check, apply)
 
-    def recount_provisional(self, session: Session, calendar: WorkingCalendar, now: _dt.datetime,
-                            actor: str) -> builtins.list[TrailRow]:
+    def recount_provisional(
+        self, session: Session, calendar: WorkingCalendar, now: _dt.datetime, actor: str
+    ) -> builtins.list[TrailRow]:
         """After an official calendar import: items' provisional limits counted again (in the caller's transaction)."""
         return recount_items(session, calendar, now, actor)
 

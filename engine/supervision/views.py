@@ -1,12 +1,13 @@
 """Who sees and acts on which supervision items, and an item as the pages and the API show it."""
+
 from __future__ import annotations
 
 import datetime as _dt
 import re
 from typing import Any
 
-from ..identity.actors import HEAD_POST, Actor
 from ..deadlines.lights import NONE
+from ..identity.actors import HEAD_POST, Actor
 from ..models import SupervisionItem
 from .watch import CLOSED
 
@@ -47,15 +48,31 @@ def visible_departments(actor: Actor) -> set[str] | None:
 
 def item_view(item: SupervisionItem) -> dict[str, Any]:
     return {
-        "id": item.id, "kind": item.kind, "department": item.department, "summary": item.summary,
-        "status": item.status, "case_id": item.case_id, "task_id": item.task_id, "signal_id": item.signal_id,
-        "complaint_id": item.complaint_id, "opened_at": _iso(item.opened_at), "due_at": _iso(item.due_at),
+        "id": item.id,
+        "kind": item.kind,
+        "department": item.department,
+        "summary": item.summary,
+        "status": item.status,
+        "case_id": item.case_id,
+        "task_id": item.task_id,
+        "signal_id": item.signal_id,
+        "complaint_id": item.complaint_id,
+        "opened_at": _iso(item.opened_at),
+        "due_at": _iso(item.due_at),
         "due_provisional": bool(item.due_provisional),
-        "extended_at": _iso(item.extended_at), "extension_reason": item.extension_reason,
+        "extended_at": _iso(item.extended_at),
+        "extension_reason": item.extension_reason,
         "extendable": item.status != CLOSED and item.extended_at is None and item.due_at is not None,
-        "light": item.light or NONE, "escalation_level": item.escalation_level or 0,
-        "notice_text": item.notice_text, "notice_by": item.notice_by, "noticed_at": _iso(item.noticed_at),
-        "response": item.response, "responded_by": item.responded_by, "responded_at": _iso(item.responded_at),
+        "light": item.light or NONE,
+        "escalation_level": item.escalation_level or 0,
+        "notice_text": item.notice_text,
+        "notice_by": item.notice_by,
+        "noticed_at": _iso(item.noticed_at),
+        "response": item.response,
+        "responded_by": item.responded_by,
+        "responded_at": _iso(item.responded_at),
         "finding": _CONCLUSION_PREFIX.sub("", item.finding or "") or None,
-        "conclusion": conclusion_of(item.finding), "finding_by": item.finding_by, "closed_at": _iso(item.closed_at),
+        "conclusion": conclusion_of(item.finding),
+        "finding_by": item.finding_by,
+        "closed_at": _iso(item.closed_at),
     }

@@ -5,6 +5,7 @@ light turns red (its due date has passed), the item is escalated: its level goes
 department and the heads of their bureaus get a notice. An extension moves the due date, so an extended item
 that passes its new date is escalated again.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -14,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..notices import messages as notices
-from ..trail import chain as trail
-from ..identity.actors import HEAD_POST, supervisors
 from ..deadlines.lights import RED, light_at
 from ..deadlines.working_time import WorkingCalendar
+from ..identity.actors import HEAD_POST, supervisors
 from ..kernel.db import Executor
 from ..models import Complaint, SupervisionItem, User
+from ..notices import messages as notices
+from ..trail import chain as trail
 from ..trail.chain import TrailRow
 from .items import investigation_due
 
@@ -36,16 +37,39 @@ def item_key(item_id: int) -> str:
     return f"supervision_item:{item_id}"
 
 
-def item_event(event: str, item: SupervisionItem, at: _dt.datetime, *, actor: str, from_state: str | None = None,
-               to_state: str | None = None, detail: dict[str, Any] | None = None,
-               digest_of: object = None) -> TrailRow:
-    return trail.event(event, at, case_id=item.case_id, task_id=item.task_id, element_id=item_key(item.id),
-                       actor=actor, from_state=from_state, to_state=to_state, detail=detail,
-                       data_digest=trail.digest(digest_of) if digest_of is not None else None)
+def item_event(
+    event: str,
+    item: SupervisionItem,
+    at: _dt.datetime,
+    *,
+    actor: str,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    detail: dict[str, Any] | None = None,
+    digest_of: object = None,
+) -> TrailRow:
+    return trail.event(
+        event,
+        at,
+        case_id=item.case_id,
+        task_id=item.task_id,
+        element_id=item_key(item.id),
+        actor=actor,
+        from_state=from_state,
+        to_state=to_state,
+        detail=detail,
+        data_digest=trail.digest(digest_of) if digest_of is not None else None,
+    )
 
 
-def notify(session: Executor, recipients: Iterable[str | None], kind: str, item: SupervisionItem, message: str,
-           now: _dt.datetime) -> list[str]:
+def notify(
+    session: Executor,
+    recipients: Iterable[str | None],
+    kind: str,
+    item: SupervisionItem,
+    message: str,
+    now: _dt.datetime,
+) -> list[str]:
     """Notices about an item; returns who was told."""
     told = list(dict.fromkeys(r for r in recipients if r))
     notices.notify(session, told, kind, message, now, case_id=item.case_id, task_id=item.task_id)
@@ -58,15 +82,19 @@ def supervisors_of(session: Executor, department: str) -> tuple[list[str], list[
     bureaus = {bureau for _user, bureau in covering}
     heads: list[str] = []
     if bureaus:
-        for user_id, posts in session.execute(sa.select(User.id, User.posts).where(
-                User.department_id.in_(bureaus), User.active.is_(True)).order_by(User.id)).all():
+        for user_id, posts in session.execute(
+            sa.select(User.id, User.posts)
+            .where(User.department_id.in_(bureaus), User.active.is_(True))
+            .order_by(User.id)
+        ).all():
             if HEAD_POST in (posts or []):
                 heads.append(user_id)
     return [user_id for user_id, _bureau in covering], heads
 
 
-def refresh_item_light(session: Executor, item: SupervisionItem, now: _dt.datetime,
-                       calendar: WorkingCalendar) -> list[TrailRow]:
+def refresh_item_light(
+    session: Executor, item: SupervisionItem, now: _dt.datetime, calendar: WorkingCalendar
+) -> list[TrailRow]:
     """Set the item's light for ``now``; the trail rows of a change (and of an escalation it causes)."""
     light, item.light_next_at = light_at(now, item.due_at, item.due_at, calendar)
     if light == item.light:
@@ -81,12 +109,23 @@ def refresh_item_light(session: Executor, item: SupervisionItem, now: _dt.dateti
 def escalate(session: Executor, item: SupervisionItem, now: _dt.datetime) -> TrailRow:
     item.escalation_level = (item.escalation_level or 0) + 1
     supervisors, heads = supervisors_of(session, item.department)
-    message = (f"督办事项 #{item.id}（{item.department}）已超过调查办结期限仍未办结，"
-               f"已升级为第 {item.escalation_level} 级督办：{item.summary}")
+    message = (
+        f"督办事项 #{item.id}（{item.department}）已超过调查办结期限仍未办结，"
+        f"已升级为第 {item.escalation_level} 级督办：{item.summary}"
+    )
     notified = notify(session, supervisors + heads, "supervision_escalation", item, message, now)
-    return item_event("supervision_escalated", item, now, actor="engine", to_state=f"level {item.escalation_level}",
-                      detail={"level": item.escalation_level, "notified": notified,
-                              "due_at": item.due_at.isoformat() if item.due_at else None})
+    return item_event(
+        "supervision_escalated",
+        item,
+        now,
+        actor="engine",
+        to_state=f"level {item.escalation_level}",
+        detail={
+            "level": item.escalation_level,
+            "notified": notified,
+            "due_at": item.due_at.isoformat() if item.due_at else None,
+        },
+    )
 
 
 def sweep_items(db: Database, calendars: CalendarService, as_of: _dt.datetime, limit: int = 5000) -> int:
@@ -94,9 +133,13 @@ def sweep_items(db: Database, calendars: CalendarService, as_of: _dt.datetime, l
     calendar = calendars.calendar()
     changed = 0
     with db.transaction() as session:
-        items = session.scalars(sa.select(SupervisionItem).where(
-            SupervisionItem.light_next_at <= as_of, SupervisionItem.status != CLOSED)
-            .order_by(SupervisionItem.id).limit(limit).with_for_update()).all()
+        items = session.scalars(
+            sa.select(SupervisionItem)
+            .where(SupervisionItem.light_next_at <= as_of, SupervisionItem.status != CLOSED)
+            .order_by(SupervisionItem.id)
+            .limit(limit)
+            .with_for_update()
+        ).all()
         for item in items:
             rows = refresh_item_light(session, item, as_of, calendar)
             if rows:
@@ -109,16 +152,31 @@ def recount_items(session: Session, calendar: WorkingCalendar, now: _dt.datetime
     """Unclosed items whose limit was counted over provisional days, counted again from when they opened (and
     extended): the trail rows of each change, of the light and of an escalation it causes."""
     rows: list[TrailRow] = []
-    for item in session.scalars(sa.select(SupervisionItem).where(
-            SupervisionItem.due_provisional.is_(True), SupervisionItem.status != CLOSED)
-            .order_by(SupervisionItem.id).with_for_update()):
+    for item in session.scalars(
+        sa.select(SupervisionItem)
+        .where(SupervisionItem.due_provisional.is_(True), SupervisionItem.status != CLOSED)
+        .order_by(SupervisionItem.id)
+        .with_for_update()
+    ):
         due = investigation_due(calendar, item.opened_at, extended=item.extended_at is not None)
         provisional = calendar.provisional_between(item.opened_at, due)
         if due == item.due_at and provisional:
             continue
-        rows.append(item_event("deadline_recounted", item, now, actor=actor, detail={
-            "deadline": "supervision_item", "item": item.id, "from": item.due_at.isoformat() if item.due_at else None,
-            "to": due.isoformat(), "provisional": provisional}))
+        rows.append(
+            item_event(
+                "deadline_recounted",
+                item,
+                now,
+                actor=actor,
+                detail={
+                    "deadline": "supervision_item",
+                    "item": item.id,
+                    "from": item.due_at.isoformat() if item.due_at else None,
+                    "to": due.isoformat(),
+                    "provisional": provisional,
+                },
+            )
+        )
         item.due_at, item.due_provisional = due, provisional
         rows += refresh_item_light(session, item, now, calendar)
     return rows
@@ -128,17 +186,33 @@ def close_with_complaint(session: Session, complaint: Complaint, actor: str, now
     """A closed complaint ends the supervision item its forwarding opened: the department's result is the
     response and the complaint's verdict the finding. Returns the ids of the items closed."""
     closed = []
-    for item in session.scalars(sa.select(SupervisionItem).where(
-            SupervisionItem.complaint_id == complaint.id, SupervisionItem.status != CLOSED).with_for_update()):
+    for item in session.scalars(
+        sa.select(SupervisionItem)
+        .where(SupervisionItem.complaint_id == complaint.id, SupervisionItem.status != CLOSED)
+        .with_for_update()
+    ):
         before = item.status
         conclusion = "substantiated" if complaint.upheld else "unsubstantiated"
         item.response = item.response or complaint.result
         item.responded_by = item.responded_by or complaint.result_by
         item.responded_at = item.responded_at or complaint.result_at
-        item.finding = f"【{'属实' if complaint.upheld else '不属实'}】投诉 {complaint.number} 已办结：{complaint.result}"
+        item.finding = (
+            f"【{'属实' if complaint.upheld else '不属实'}】投诉 {complaint.number} 已办结：{complaint.result}"
+        )
         item.finding_by, item.closed_at, item.status, item.light_next_at = actor, now, CLOSED, None
-        trail.append_outside_step(session, [item_event(
-            "supervision_closed", item, now, actor=actor, from_state=before, to_state=CLOSED,
-            detail={"conclusion": conclusion, "complaint": complaint.number})])
+        trail.append_outside_step(
+            session,
+            [
+                item_event(
+                    "supervision_closed",
+                    item,
+                    now,
+                    actor=actor,
+                    from_state=before,
+                    to_state=CLOSED,
+                    detail={"conclusion": conclusion, "complaint": complaint.number},
+                )
+            ],
+        )
         closed.append(item.id)
     return closed

@@ -13,6 +13,7 @@ is hashed. Editing, deleting, reordering or truncating any row breaks a link, a 
 (verification.py) names the chain and the row; a rewrite that re-hashes everything after an edit is caught only
 against the signed checkpoints of the heads kept outside the database (checkpoints.py).
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -31,8 +32,21 @@ from .hashing import GENESIS, HASH_VERSION, SYSTEM, digest, instant, row_hash
 from .verification import Verification, verify
 
 __all__ = [
-    "GENESIS", "SYSTEM", "TrailObserver", "TrailRow", "Verification", "append", "append_case_events",
-    "append_outside_step", "digest", "ensure_head", "event", "for_case", "observe", "observer_of", "row_hash",
+    "GENESIS",
+    "SYSTEM",
+    "TrailObserver",
+    "TrailRow",
+    "Verification",
+    "append",
+    "append_case_events",
+    "append_outside_step",
+    "digest",
+    "ensure_head",
+    "event",
+    "for_case",
+    "observe",
+    "observer_of",
+    "row_hash",
     "verify",
 ]
 
@@ -51,7 +65,7 @@ MOVE_HEAD = _head.update().where(_head.c.id == 1).values(seq=sa.bindparam("new_s
 # the next global numbers: PostgreSQL draws n from the column's sequence; SQLite continues after the largest
 NEXT_SEQS_PG = "SELECT nextval(pg_get_serial_sequence('trail_entry', 'seq')) FROM generate_series(1, %s)"
 LAST_SEQ = "SELECT max(seq) FROM trail_entry"
-_observers: weakref.WeakKeyDictionary[sa.Engine, TrailObserver] = weakref.WeakKeyDictionary()   # engine -> observer
+_observers: weakref.WeakKeyDictionary[sa.Engine, TrailObserver] = weakref.WeakKeyDictionary()  # engine -> observer
 
 
 def observe(bind: sa.Engine, observer: TrailObserver | None) -> None:
@@ -69,13 +83,29 @@ def observer_of(session: Executor) -> TrailObserver | None:
     return _observers.get(bind)
 
 
-def event(event: str, at: _dt.datetime, *, case_id: int | None = None, task_id: str | None = None,
-          element_id: str | None = None, from_state: str | None = None, to_state: str | None = None,
-          actor: str | None = None, data_digest: str | None = None, detail: dict[str, Any] | None = None) -> TrailRow:
+def event(
+    event: str,
+    at: _dt.datetime,
+    *,
+    case_id: int | None = None,
+    task_id: str | None = None,
+    element_id: str | None = None,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    actor: str | None = None,
+    data_digest: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> TrailRow:
     """A trail row waiting to be appended."""
     return {
-        "case_id": case_id, "task_id": task_id, "element_id": element_id, "event": event,
-        "from_state": from_state, "to_state": to_state, "actor": actor, "at": at,
+        "case_id": case_id,
+        "task_id": task_id,
+        "element_id": element_id,
+        "event": event,
+        "from_state": from_state,
+        "to_state": to_state,
+        "actor": actor,
+        "at": at,
         "data_digest": data_digest,
         "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str) if detail else None,
     }
@@ -140,8 +170,7 @@ def append(session: Executor, rows: list[TrailRow], case_head: tuple[int, str]) 
 def append(session: Executor, rows: list[TrailRow], case_head: None = None) -> tuple[int, str] | None: ...
 
 
-def append(session: Executor, rows: list[TrailRow],
-           case_head: tuple[int, str] | None = None) -> tuple[int, str] | None:
+def append(session: Executor, rows: list[TrailRow], case_head: tuple[int, str] | None = None) -> tuple[int, str] | None:
     """Chain and insert ``rows`` in the caller's transaction.
 
     Rows of a case continue the chain whose head (position, hash) the caller read from the case row; the
@@ -176,14 +205,23 @@ def append(session: Executor, rows: list[TrailRow],
 
 
 def for_case(session: Executor, case_id: int) -> list[dict[str, Any]]:
-    rows = session.execute(
-        sa.select(_entries).where(_entries.c.case_id == case_id).order_by(_entries.c.seq)
-    ).mappings().all()
+    rows = (
+        session.execute(sa.select(_entries).where(_entries.c.case_id == case_id).order_by(_entries.c.seq))
+        .mappings()
+        .all()
+    )
     return [
         {
-            "seq": r["seq"], "event": r["event"], "task_id": r["task_id"], "element": r["element_id"],
-            "from": r["from_state"], "to": r["to_state"], "actor": r["actor"], "at": instant(r["at"]),
-            "data_digest": r["data_digest"], "detail": json.loads(r["detail"]) if r["detail"] else None,
+            "seq": r["seq"],
+            "event": r["event"],
+            "task_id": r["task_id"],
+            "element": r["element_id"],
+            "from": r["from_state"],
+            "to": r["to_state"],
+            "actor": r["actor"],
+            "at": instant(r["at"]),
+            "data_digest": r["data_digest"],
+            "detail": json.loads(r["detail"]) if r["detail"] else None,
             "hash": r["hash"],
         }
         for r in rows

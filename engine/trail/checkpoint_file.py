@@ -6,6 +6,7 @@ of ``[chain, position, hash]`` (chain 0 is the system chain, any other the case 
 HMAC of the canonical JSON of every other field. The file is only ever opened for appending, under an exclusive
 lock (``flock``) held for the whole run, so two processes on one host never interleave or repeat lines.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -25,7 +26,7 @@ from .hashing import instant
 
 LINE_VERSION = 1
 FIELDS = frozenset({"v", "n", "at", "kid", "prev", "through_seq", "heads", "mac"})
-Head = tuple[int, int, str]   # (chain, position, hash)
+Head = tuple[int, int, str]  # (chain, position, hash)
 
 
 class BadLine(ValueError):
@@ -77,8 +78,15 @@ class Signer:
         return hmac.new(self._key, _canonical(body), hashlib.sha256).hexdigest()
 
     def sign(self, n: int, at: _dt.datetime, prev: str, through_seq: int, heads: list[Head]) -> Line:
-        body: dict[str, Any] = {"v": LINE_VERSION, "n": n, "at": instant(at), "kid": self.kid, "prev": prev,
-                                "through_seq": through_seq, "heads": [list(head) for head in heads]}
+        body: dict[str, Any] = {
+            "v": LINE_VERSION,
+            "n": n,
+            "at": instant(at),
+            "kid": self.kid,
+            "prev": prev,
+            "through_seq": through_seq,
+            "heads": [list(head) for head in heads],
+        }
         mac = self._mac(body)
         text = _canonical({**body, "mac": mac}).decode("ascii")
         return Line(n, at, self.kid, prev, through_seq, tuple(heads), mac, text)
@@ -98,10 +106,9 @@ class Signer:
             raise BadLine("its signature does not match: the line was edited")
         try:
             heads = tuple((int(c), int(p), str(h)) for c, p, h in body["heads"])
-            at = _dt.datetime.strptime(body["at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=_dt.timezone.utc)
-            return Line(int(body["n"]), at, body["kid"], str(body["prev"]), int(body["through_seq"]), heads, mac,
-                        text)
-        except (TypeError, ValueError):   # signed, so written by a holder of the key, yet not what we write
+            at = _dt.datetime.strptime(body["at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=_dt.UTC)
+            return Line(int(body["n"]), at, body["kid"], str(body["prev"]), int(body["through_seq"]), heads, mac, text)
+        except (TypeError, ValueError):  # signed, so written by a holder of the key, yet not what we write
             raise BadLine("signed, but its fields do not have the checkpoint's types") from None
 
 
@@ -123,7 +130,7 @@ def read_backwards(path: Path, block: int = 65536) -> Iterator[str]:
         handle.seek(end - 1)
         if handle.read(1) != b"\n":
             raise BadLine("the file ends in the middle of a line (cut short)")
-        position, pending = end - 1, b""   # pending: the end of a line whose start lies before ``position``
+        position, pending = end - 1, b""  # pending: the end of a line whose start lies before ``position``
         while position > 0:
             start = max(0, position - block)
             handle.seek(start)
@@ -146,7 +153,7 @@ def locked_for_append(path: Path) -> Iterator[int]:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield descriptor
     finally:
-        os.close(descriptor)   # releases the lock
+        os.close(descriptor)  # releases the lock
 
 
 def append(descriptor: int, lines: list[Line]) -> None:

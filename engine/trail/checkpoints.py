@@ -11,6 +11,7 @@ interval between the last checkpoint that still fits and the first that does not
 Runs are serialised by the file's lock (and, on one database, by the record's numbers): two workers or two beats
 never write interleaved or repeated lines. A run that finds nothing moved writes nothing.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -36,14 +37,16 @@ if TYPE_CHECKING:
 # (session, line) in the transaction that records a new checkpoint line: the upward outbox
 CheckpointObserver = Callable[[Executor, Line], None]
 
-HEADS_PER_LINE = 1000   # a run that covers more chains writes several lines, each self-contained
+HEADS_PER_LINE = 1000  # a run that covers more chains writes several lines, each self-contained
 MOST_TO_RECORD_AGAIN = 1000
 _entries = TrailEntry.__table__
 _cases = Case.__table__
 _head = TrailHead.__table__
 _records = TrailCheckpoint.__table__
-OFF = ("checkpoints are off: SHENPI_TRAIL_KEY is not set, so a rewrite that re-hashes a chain up to its head "
-       "cannot be detected")
+OFF = (
+    "checkpoints are off: SHENPI_TRAIL_KEY is not set, so a rewrite that re-hashes a chain up to its head "
+    "cannot be detected"
+)
 
 
 @dataclass
@@ -52,7 +55,7 @@ class CheckpointRun:
 
     lines: list[Line] = field(default_factory=list)
     newest: int | None = None
-    recorded_again: int = 0   # lines of the file the database's record lacked (a run that died after writing)
+    recorded_again: int = 0  # lines of the file the database's record lacked (a run that died after writing)
 
     @property
     def heads(self) -> int:
@@ -64,7 +67,7 @@ class TrailCheckpoints:
         self.db, self.clock, self.path = db, clock, Path(path)
         self.signer = Signer(key) if key else None
         self.interval = _dt.timedelta(seconds=interval_seconds)
-        self.observers: tuple[CheckpointObserver, ...] = ()   # installed by the wiring (engine/bootstrap.py)
+        self.observers: tuple[CheckpointObserver, ...] = ()  # installed by the wiring (engine/bootstrap.py)
 
     @property
     def enabled(self) -> bool:
@@ -81,8 +84,9 @@ class TrailCheckpoints:
         except BadLine as exc:
             raise InvalidState("trail_checkpoint_file_broken", path=str(self.path), detail=str(exc)) from None
         except OSError as exc:
-            raise InvalidState("trail_checkpoint_file_unwritable", path=str(self.path),
-                               detail=str(exc.strerror or exc)) from None
+            raise InvalidState(
+                "trail_checkpoint_file_unwritable", path=str(self.path), detail=str(exc.strerror or exc)
+            ) from None
 
     def _run(self, signer: Signer, descriptor: int) -> CheckpointRun:
         last_run, before = self._last_run(signer)
@@ -98,11 +102,11 @@ class TrailCheckpoints:
             prev, n = (newest.digest, newest.n) if newest else (GENESIS, 0)
             for start in range(0, len(heads), HEADS_PER_LINE):
                 n += 1
-                line = signer.sign(n, now, prev, through, heads[start:start + HEADS_PER_LINE])
+                line = signer.sign(n, now, prev, through, heads[start : start + HEADS_PER_LINE])
                 run.lines.append(line)
                 prev = line.digest
                 self._record(session, line)
-            checkpoint_file.append(descriptor, run.lines)   # in the transaction: a failed write records nothing
+            checkpoint_file.append(descriptor, run.lines)  # in the transaction: a failed write records nothing
         run.newest = run.lines[-1].n
         return run
 
@@ -151,8 +155,11 @@ class TrailCheckpoints:
         return len(missing)
 
     def _record(self, session: Session, line: Line) -> None:
-        session.execute(_records.insert().values(n=line.n, at=line.at, digest=line.digest,
-                                                 through_seq=line.through_seq, heads=len(line.heads)))
+        session.execute(
+            _records.insert().values(
+                n=line.n, at=line.at, digest=line.digest, through_seq=line.through_seq, heads=len(line.heads)
+            )
+        )
         for observer in self.observers:
             observer(session, line)
 
@@ -163,9 +170,12 @@ class TrailCheckpoints:
         signed = {head for line in last_run for head in line.heads}
         moved = sa.select(_entries.c.chain).where(_entries.c.seq > since, _entries.c.chain != SYSTEM).distinct()
         heads: list[Head] = [
-            (case_id, position, hash_) for case_id, position, hash_ in session.execute(
+            (case_id, position, hash_)
+            for case_id, position, hash_ in session.execute(
                 sa.select(_cases.c.id, _cases.c.trail_seq, _cases.c.trail_hash)
-                .where(_cases.c.id.in_(moved.scalar_subquery())).order_by(_cases.c.id))
+                .where(_cases.c.id.in_(moved.scalar_subquery()))
+                .order_by(_cases.c.id)
+            )
             if position and (case_id, position, hash_) not in signed
         ]
         system = session.execute(sa.select(_head.c.seq, _head.c.hash).where(_head.c.id == 1)).first()
@@ -187,11 +197,16 @@ class TrailCheckpoints:
             anchors, status = self._read_file(session, self.signer)
             result = verify(session, anchors)
         result.checkpoints = status
-        if status.newest_at is not None and result.unanchored_chains:
-            if self.clock.now() - _dt.datetime.fromisoformat(status.newest_at) > 3 * self.interval:
-                status.notes.append(f"the newest checkpoint is from {status.newest_at}, more than three intervals "
-                                    f"ago, and {result.unanchored_chains} chain(s) moved since: is the worker's beat "
-                                    f"running, or were newer checkpoints removed?")
+        if (
+            status.newest_at is not None
+            and result.unanchored_chains
+            and self.clock.now() - _dt.datetime.fromisoformat(status.newest_at) > 3 * self.interval
+        ):
+            status.notes.append(
+                f"the newest checkpoint is from {status.newest_at}, more than three intervals "
+                f"ago, and {result.unanchored_chains} chain(s) moved since: is the worker's beat "
+                f"running, or were newer checkpoints removed?"
+            )
         return result
 
     def _read_file(self, session: Session, signer: Signer) -> tuple[dict[int, list[Anchor]], CheckpointStatus]:
@@ -200,18 +215,21 @@ class TrailCheckpoints:
         anchors: dict[int, list[Anchor]] = {}
         if not self.path.exists():
             if records:
-                status.problems.append(f"the checkpoint file {self.path} is missing, but the database records "
-                                       f"{len(records)} checkpoint(s)")
+                status.problems.append(
+                    f"the checkpoint file {self.path} is missing, but the database records {len(records)} checkpoint(s)"
+                )
             else:
-                status.notes.append(f"no checkpoint yet ({self.path}): the worker's beat takes one every "
-                                    f"{self.interval.total_seconds():g} s, or run `shenpi trail checkpoint`")
+                status.notes.append(
+                    f"no checkpoint yet ({self.path}): the worker's beat takes one every "
+                    f"{self.interval.total_seconds():g} s, or run `shenpi trail checkpoint`"
+                )
             return anchors, status
         try:
             lines = list(checkpoint_file.read(self.path))
         except OSError as exc:
             status.problems.append(f"the checkpoint file {self.path} cannot be read: {exc.strerror or exc}")
             return anchors, status
-        previous: tuple[int, str] = (0, GENESIS)   # (n, digest) of the line before
+        previous: tuple[int, str] = (0, GENESIS)  # (n, digest) of the line before
         seen: set[int] = set()
         for number, text, complete in lines:
             if not complete:
@@ -224,11 +242,15 @@ class TrailCheckpoints:
                 previous = (previous[0] + 1, checkpoint_file.text_digest(text))
                 continue
             if line.n != previous[0] + 1:
-                status.problems.append(f"line {number} holds checkpoint {line.n} where {previous[0] + 1} should "
-                                       f"follow: lines were removed or moved")
+                status.problems.append(
+                    f"line {number} holds checkpoint {line.n} where {previous[0] + 1} should "
+                    f"follow: lines were removed or moved"
+                )
             elif line.prev != previous[1]:
-                status.problems.append(f"line {number} (checkpoint {line.n}) does not follow the line before it: "
-                                       f"its link to the previous line does not match")
+                status.problems.append(
+                    f"line {number} (checkpoint {line.n}) does not follow the line before it: "
+                    f"its link to the previous line does not match"
+                )
             if line.n not in records:
                 status.problems.append(f"checkpoint {line.n} is in the file but not in the database's record")
             elif records[line.n] != line.digest:
@@ -241,8 +263,10 @@ class TrailCheckpoints:
                 anchors.setdefault(chain, []).append(Anchor(line.n, position, hash_))
         beyond = sorted(n for n in records if n not in seen and n > (status.newest or 0))
         if beyond:
-            status.problems.append(f"the database records checkpoints {_span(beyond)} that the file does not hold: "
-                                   f"the file was truncated or replaced")
+            status.problems.append(
+                f"the database records checkpoints {_span(beyond)} that the file does not hold: "
+                f"the file was truncated or replaced"
+            )
         return {chain: _by_position(found) for chain, found in anchors.items()}, status
 
 

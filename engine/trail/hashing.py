@@ -7,6 +7,7 @@
 Old rows keep their version-1 hashes (they were reported upward and may be anchored in checkpoints) and are verified
 by that formula; a chain's rows never go back from version 2 to version 1.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -16,8 +17,8 @@ from collections.abc import Mapping
 from typing import Any
 
 GENESIS = "0" * 64
-SYSTEM = 0              # the system chain; every other chain is numbered by its case's id
-HASH_VERSION = 2        # what new rows are hashed with
+SYSTEM = 0  # the system chain; every other chain is numbered by its case's id
+HASH_VERSION = 2  # what new rows are hashed with
 HASH_VERSIONS = (1, 2)
 
 
@@ -30,16 +31,26 @@ def digest(data: object) -> str:
 def instant(value: _dt.datetime) -> str:
     """A row's instant as hashed and shown: UTC with microseconds."""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=_dt.timezone.utc)
-    return value.astimezone(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        value = value.replace(tzinfo=_dt.UTC)
+    return value.astimezone(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def row_hash(row: Mapping[Any, Any]) -> str:
     """The hash of a chained row by its ``hash_version`` (1 when the row has none)."""
     version = row.get("hash_version") or 1
     fields = [
-        row["chain"], row["chain_seq"], row["case_id"], row["task_id"], row["element_id"], row["event"],
-        row["from_state"], row["to_state"], row["actor"], instant(row["at"]), row["data_digest"], row["detail"],
+        row["chain"],
+        row["chain_seq"],
+        row["case_id"],
+        row["task_id"],
+        row["element_id"],
+        row["event"],
+        row["from_state"],
+        row["to_state"],
+        row["actor"],
+        instant(row["at"]),
+        row["data_digest"],
+        row["detail"],
         row["prev_hash"],
     ]
     if version == 2:

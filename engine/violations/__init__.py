@@ -2,11 +2,12 @@
 configuration at three levels, the signals, the rules evaluated on transitions and by the sweep, and the facts
 they judge that clerks record: fees charged (收费登记) and results published (结果公开).
 """
+
 from __future__ import annotations
 
-from .service import Violations
+from .fees import FeeService, may_keep_fees
 from .rule_config import LEVELS
 from .rules import RULES
-from .fees import FeeService, may_keep_fees
+from .service import Violations
 
 __all__ = ["FeeService", "LEVELS", "RULES", "Violations", "may_keep_fees"]

@@ -1,5 +1,6 @@
 """Fees charged on a case (收费) and the publication of a case's result (结果公开): each is recorded with its
 trail row, and the violation rules judge it in the same transaction (fee_mismatch is an Art. 12 red signal)."""
+
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
@@ -7,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from ..trail import chain as trail
-from ..identity.access import require_case_view
 from ..errors import InvalidInput, InvalidState, PermissionDenied
+from ..identity.access import require_case_view
 from ..identity.actors import Actor
 from ..models import Case, CaseFee, Matter
-from .signals import evaluate
+from ..trail import chain as trail
 from .rules import fee_problem
+from .signals import evaluate
 
 if TYPE_CHECKING:
     from ..deadlines.calendar_service import CalendarService
@@ -60,27 +61,61 @@ class FeeService:
             case = require_case_view(session, actor, case_id)
             _own_department(actor, case, "record fees on this case")
             entry = session.scalar(sa.select(Matter.entry).where(Matter.code == case.matter_code)) or {}
-            fee_id = session.execute(_fees.insert().values(
-                case_id=case_id, item=item, amount=amount, recorded_by=actor.id, recorded_at=now
-            ).returning(_fees.c.id)).scalar_one()
-            rows = [trail.event("fee_recorded", now, case_id=case_id, actor=actor.id, element_id=item,
-                                detail={"fee": fee_id, "item": item, "amount": str(amount)})]
+            fee_id = session.execute(
+                _fees.insert()
+                .values(case_id=case_id, item=item, amount=amount, recorded_by=actor.id, recorded_at=now)
+                .returning(_fees.c.id)
+            ).scalar_one()
+            rows = [
+                trail.event(
+                    "fee_recorded",
+                    now,
+                    case_id=case_id,
+                    actor=actor.id,
+                    element_id=item,
+                    detail={"fee": fee_id, "item": item, "amount": str(amount)},
+                )
+            ]
             problem = fee_problem(entry, item, float(amount))
-            signal = evaluate(session, self.calendars.calendar(), now, "fee_mismatch", case.department,
-                              lambda _params: (f"办件 {case.number}：{problem}", {"fee": fee_id, "item": item,
-                                                                                 "amount": str(amount)})
-                              if problem else None,
-                              subject=f"fee:{fee_id}", case_id=case_id, official=actor.id)
+            signal = evaluate(
+                session,
+                self.calendars.calendar(),
+                now,
+                "fee_mismatch",
+                case.department,
+                lambda _params: (
+                    (f"办件 {case.number}：{problem}", {"fee": fee_id, "item": item, "amount": str(amount)})
+                    if problem
+                    else None
+                ),
+                subject=f"fee:{fee_id}",
+                case_id=case_id,
+                official=actor.id,
+            )
             trail.append_case_events(session, case_id, rows + ([signal] if signal else []))
-        return {"id": fee_id, "case": case_id, "item": item, "amount": str(amount), "recorded_by": actor.id,
-                "recorded_at": now.isoformat(), "problem": problem}
+        return {
+            "id": fee_id,
+            "case": case_id,
+            "item": item,
+            "amount": str(amount),
+            "recorded_by": actor.id,
+            "recorded_at": now.isoformat(),
+            "problem": problem,
+        }
 
     def for_case(self, case_id: int, actor: Actor) -> list[dict[str, Any]]:
         with self.db.reading() as session:
             require_case_view(session, actor, case_id)
-            return [{"id": f.id, "item": f.item, "amount": str(f.amount), "recorded_by": f.recorded_by,
-                     "recorded_at": f.recorded_at.isoformat()}
-                    for f in session.scalars(sa.select(CaseFee).where(CaseFee.case_id == case_id).order_by(CaseFee.id))]
+            return [
+                {
+                    "id": f.id,
+                    "item": f.item,
+                    "amount": str(f.amount),
+                    "recorded_by": f.recorded_by,
+                    "recorded_at": f.recorded_at.isoformat(),
+                }
+                for f in session.scalars(sa.select(CaseFee).where(CaseFee.case_id == case_id).order_by(CaseFee.id))
+            ]
 
     def overview(self, case_id: int, actor: Actor) -> dict[str, Any]:
         """What the case page shows: the matter's catalogue fee items (or that it is free), the fees recorded on
@@ -89,12 +124,25 @@ class FeeService:
             case = require_case_view(session, actor, case_id)
             entry = session.scalar(sa.select(Matter.entry).where(Matter.code == case.matter_code)) or {}
             fees = session.scalars(sa.select(CaseFee).where(CaseFee.case_id == case_id).order_by(CaseFee.id)).all()
-            return {"free": bool(entry.get("free")),
-                    "catalogue": [{"item": f.get("item"), "standard": f.get("standard"), "basis": f.get("basis")}
-                                  for f in entry.get("fees") or [] if f.get("item")],
-                    "fees": [{"id": f.id, "item": f.item, "amount": str(f.amount), "recorded_by": f.recorded_by,
-                              "recorded_at": f.recorded_at.isoformat()} for f in fees],
-                    "result_published_at": case.result_published_at.isoformat() if case.result_published_at else None}
+            return {
+                "free": bool(entry.get("free")),
+                "catalogue": [
+                    {"item": f.get("item"), "standard": f.get("standard"), "basis": f.get("basis")}
+                    for f in entry.get("fees") or []
+                    if f.get("item")
+                ],
+                "fees": [
+                    {
+                        "id": f.id,
+                        "item": f.item,
+                        "amount": str(f.amount),
+                        "recorded_by": f.recorded_by,
+                        "recorded_at": f.recorded_at.isoformat(),
+                    }
+                    for f in fees
+                ],
+                "result_published_at": case.result_published_at.isoformat() if case.result_published_at else None,
+            }
 
     def publish_result(self, case_id: int, actor: Actor) -> dict[str, Any]:
         """Publish an ended case's result (结果公开); once."""
@@ -110,18 +158,32 @@ class FeeService:
             calendar = self.calendars.calendar()
 
             ended_at = case.ended_at
-            assert ended_at is not None   # an ended case
+            assert ended_at is not None  # an ended case
 
             # published, but after the rule's limit (the sweep may not have run since)
             def late(params: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
                 if now <= calendar.add_working_days(ended_at, int(params.get("days", 1))):
                     return None
-                return (f"办件 {case.number} 办结后超过 {params.get('days', 1)} 个工作日才公开办理结果",
-                        {"ended_at": ended_at.isoformat()})
-            signal = evaluate(session, calendar, now, "result_not_published", case.department, late,
-                              subject=f"case:{case_id}", case_id=case_id, official=actor.id)
-            trail.append_case_events(session, case_id, [trail.event(
-                "result_published", now, case_id=case_id, actor=actor.id, to_state=case.outcome)]
-                + ([signal] if signal else []))
-        return {"case": case_id, "result_published_at": now.isoformat(), "outcome": case.outcome}
+                return (
+                    f"办件 {case.number} 办结后超过 {params.get('days', 1)} 个工作日才公开办理结果",
+                    {"ended_at": ended_at.isoformat()},
+                )
 
+            signal = evaluate(
+                session,
+                calendar,
+                now,
+                "result_not_published",
+                case.department,
+                late,
+                subject=f"case:{case_id}",
+                case_id=case_id,
+                official=actor.id,
+            )
+            trail.append_case_events(
+                session,
+                case_id,
+                [trail.event("result_published", now, case_id=case_id, actor=actor.id, to_state=case.outcome)]
+                + ([signal] if signal else []),
+            )
+        return {"case": case_id, "result_published_at": now.isoformat(), "outcome": case.outcome}

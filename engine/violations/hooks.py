@@ -2,6 +2,7 @@
 what the step already holds (the task row, the opened tasks, the outcome) and reads the database only when the
 transition is one its rule is about: a case's start, its end with a decision, a late step handing over to
 another department, a second supplement notice."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -9,12 +10,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy.orm import Session
 
-from ..trail import chain as trail
 from ..identity.actors import split_lane
 from ..models import Case, Matter, MatterVersion, ProcessDefinition
+from ..trail import chain as trail
 from .signals import Violation, evaluate, local_minute
 
 if TYPE_CHECKING:
@@ -33,9 +34,17 @@ class SignalHooks:
         self.calendars = calendars
 
     def _raise(self, ctx: StepContext, name: str, violation: Violation, **signal: Any) -> None:
-        row = evaluate(ctx.connection, self.calendars.calendar(), ctx.now, name, ctx.case.department,
-                       violation,
-                       subject=signal.pop("subject", f"case:{ctx.case.id}"), case_id=ctx.case.id, **signal)
+        row = evaluate(
+            ctx.connection,
+            self.calendars.calendar(),
+            ctx.now,
+            name,
+            ctx.case.department,
+            violation,
+            subject=signal.pop("subject", f"case:{ctx.case.id}"),
+            case_id=ctx.case.id,
+            **signal,
+        )
         if row is not None:
             ctx.events.append(row)
 
@@ -50,62 +59,91 @@ class SignalHooks:
     def _check_procedure(self, ctx: StepContext) -> None:
         """A case started on a withdrawn matter, or on a process version deployed after the matter's last
         publication (a changed procedure that was never published)."""
-        found = ctx.connection.execute(sa.select(
-            Matter.published, Matter.name, ProcessDefinition.deployed_at, ProcessDefinition.version,
-            sa.select(sa.func.max(MatterVersion.at)).where(
-                MatterVersion.code == Matter.code, MatterVersion.kind == "published").scalar_subquery().label("at"),
-        ).select_from(Matter).join(ProcessDefinition, ProcessDefinition.id == ctx.case.definition_id)
-            .where(Matter.code == ctx.case.matter_code)).first()
+        found = ctx.connection.execute(
+            sa.select(
+                Matter.published,
+                Matter.name,
+                ProcessDefinition.deployed_at,
+                ProcessDefinition.version,
+                sa.select(sa.func.max(MatterVersion.at))
+                .where(MatterVersion.code == Matter.code, MatterVersion.kind == "published")
+                .scalar_subquery()
+                .label("at"),
+            )
+            .select_from(Matter)
+            .join(ProcessDefinition, ProcessDefinition.id == ctx.case.definition_id)
+            .where(Matter.code == ctx.case.matter_code)
+        ).first()
         if found is None:
             return
         if not found.published:
             problem = f"事项“{found.name}”已停办，仍启动了办件 {ctx.case.number}"
         elif found.at is not None and found.deployed_at > found.at:
-            problem = (f"办件 {ctx.case.number} 使用的流程第{found.version}版部署于事项最近一次发布之后，"
-                       f"未经发布即改变了办理流程")
+            problem = (
+                f"办件 {ctx.case.number} 使用的流程第{found.version}版部署于事项最近一次发布之后，"
+                f"未经发布即改变了办理流程"
+            )
         else:
             return
-        self._raise(ctx, "unpublished_procedure", lambda params: (problem, {"version": found.version}),
-                    official=ctx.actor_id if ctx.actor_id != "engine" else None)
+        self._raise(
+            ctx,
+            "unpublished_procedure",
+            lambda params: (problem, {"version": found.version}),
+            official=ctx.actor_id if ctx.actor_id != "engine" else None,
+        )
 
     def _check_forwarding(self, ctx: StepContext, transitions: list[Transition], record: sa.Row) -> None:
-        done = next((t for t, before in transitions if str(t.id) == record.id and t.state == TaskState.COMPLETED),
-                    None)
+        done = next((t for t, before in transitions if str(t.id) == record.id and t.state == TaskState.COMPLETED), None)
         if done is None:
             return
-        onward = {split_lane(getattr(t.task_spec, "lane", None), ctx.case.department)[0]
-                  for t, _ in transitions if t.task_spec.manual and t.state == TaskState.READY}
+        onward = {
+            split_lane(getattr(t.task_spec, "lane", None), ctx.case.department)[0]
+            for t, _ in transitions
+            if t.task_spec.manual and t.state == TaskState.READY
+        }
         onward.discard(record.department)
         if not onward:
             return
         late = self.calendars.calendar().working_days_between(record.due_at, ctx.now)
-        summary = (f"办件 {ctx.case.number} 的环节“{record.name}”（{record.department}）超过环节时限"
-                   f"（{local_minute(record.due_at)}）{late:.1f} 个工作日才转报{'、'.join(sorted(onward))}")
-        self._raise(ctx, "forwarding_late", lambda params: (summary, {"task": record.id, "to": sorted(onward)}),
-                    subject=f"task:{record.id}", official=ctx.actor_id)
+        summary = (
+            f"办件 {ctx.case.number} 的环节“{record.name}”（{record.department}）超过环节时限"
+            f"（{local_minute(record.due_at)}）{late:.1f} 个工作日才转报{'、'.join(sorted(onward))}"
+        )
+        self._raise(
+            ctx,
+            "forwarding_late",
+            lambda params: (summary, {"task": record.id, "to": sorted(onward)}),
+            subject=f"task:{record.id}",
+            official=ctx.actor_id,
+        )
 
     def on_end(self, ctx: StepContext, outcome: str) -> None:
         if outcome not in DECISIONS:
             return
-        case = ctx.connection.execute(sa.select(_cases.c.statutory_due_at, _cases.c.paused_since).where(
-            _cases.c.id == ctx.case.id)).one()
+        case = ctx.connection.execute(
+            sa.select(_cases.c.statutory_due_at, _cases.c.paused_since).where(_cases.c.id == ctx.case.id)
+        ).one()
         due = case.statutory_due_at
         if due is None:
             return
         calendar = self.calendars.calendar()
-        if case.paused_since is not None:      # ended while paused: the pause does not count
+        if case.paused_since is not None:  # ended while paused: the pause does not count
             due = calendar.add_working_seconds(due, calendar.working_seconds(case.paused_since, ctx.now))
         if ctx.now <= due:
             return
         late = calendar.working_days_between(due, ctx.now)
         summary = f"办件 {ctx.case.number} 超过法定时限（{local_minute(due)}）{late:.1f} 个工作日才作出决定"
-        self._raise(ctx, "decision_late", lambda params: (summary, {"statutory_due_at": due.isoformat(),
-                                                                    "outcome": outcome}),
-                    official=ctx.actor_id if ctx.actor_id != "engine" else None)
+        self._raise(
+            ctx,
+            "decision_late",
+            lambda params: (summary, {"statutory_due_at": due.isoformat(), "outcome": outcome}),
+            official=ctx.actor_id if ctx.actor_id != "engine" else None,
+        )
 
     # --- the case clock -----------------------------------------------------------------------------
-    def on_supplement_notice(self, session: Session, case: Case, missing: list[str], earlier: Sequence[Any],
-                             actor: Actor, now: _dt.datetime) -> list[TrailRow]:
+    def on_supplement_notice(
+        self, session: Session, case: Case, missing: list[str], earlier: Sequence[Any], actor: Actor, now: _dt.datetime
+    ) -> list[TrailRow]:
         """A second (or later) supplement notice on a case: the first one did not list everything at once."""
         found: dict[str, list[str]] = {}
 
@@ -118,13 +156,32 @@ class SignalHooks:
             if not flagged:
                 return None
             found["items"] = flagged
-            return (f"办件 {case.number} 第{len(earlier) + 1}次补正告知仍要求：{'、'.join(flagged)}",
-                    {"notice": len(earlier) + 1, "items": flagged})
+            return (
+                f"办件 {case.number} 第{len(earlier) + 1}次补正告知仍要求：{'、'.join(flagged)}",
+                {"notice": len(earlier) + 1, "items": flagged},
+            )
 
-        row = evaluate(session, self.calendars.calendar(), now, "repeated_supplement_notice", case.department,
-                       violation, subject=f"case:{case.id}", case_id=case.id, official=actor.id)
+        row = evaluate(
+            session,
+            self.calendars.calendar(),
+            now,
+            "repeated_supplement_notice",
+            case.department,
+            violation,
+            subject=f"case:{case.id}",
+            case_id=case.id,
+            official=actor.id,
+        )
         if row is None:
             return []
-        return [trail.event("supervision_flagged", now, case_id=case.id, actor="engine", to_state="open",
-                            detail={"rule": "one_time_notice", "notice": len(earlier) + 1, "items": found["items"],
-                                    "by": actor.id}), row]
+        return [
+            trail.event(
+                "supervision_flagged",
+                now,
+                case_id=case.id,
+                actor="engine",
+                to_state="open",
+                detail={"rule": "one_time_notice", "notice": len(earlier) + 1, "items": found["items"], "by": actor.id},
+            ),
+            row,
+        ]

@@ -2,6 +2,7 @@
 supervision bureau's re-supervision rules. A rule is evaluated at every level where it is enabled for the
 case's department (its own department row, the common row, the bureau row), most specific level first; the
 first level whose parameters find a violation raises the signal (one signal per rule and subject)."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -9,12 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from ..trail import chain as trail
 from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..identity.actors import Actor
-from ..models import Department, ViolationRule
-from .rules import RULES
 from ..kernel.db import Executor, rowcount
+from ..models import Department, ViolationRule
+from ..trail import chain as trail
+from .rules import RULES
 
 if TYPE_CHECKING:
     from ..kernel import Clock, Database
@@ -27,10 +28,16 @@ _rules = ViolationRule.__table__
 
 def applicable(session: Executor, name: str, department: str) -> list[tuple[str, dict[str, Any]]]:
     """(level, params) of every level where rule ``name`` is enabled for ``department``, most specific first."""
-    rows = session.execute(sa.select(_rules.c.level, _rules.c.params).where(
-        _rules.c.rule == name, _rules.c.enabled.is_(True),
-        sa.or_(_rules.c.level.in_((COMMON, BUREAU)),
-               sa.and_(_rules.c.level == DEPARTMENT, _rules.c.department == department)))).all()
+    rows = session.execute(
+        sa.select(_rules.c.level, _rules.c.params).where(
+            _rules.c.rule == name,
+            _rules.c.enabled.is_(True),
+            sa.or_(
+                _rules.c.level.in_((COMMON, BUREAU)),
+                sa.and_(_rules.c.level == DEPARTMENT, _rules.c.department == department),
+            ),
+        )
+    ).all()
     defaults = RULES[name].params
     found = {row.level: {**defaults, **(row.params or {})} for row in rows}
     return [(level, found[level]) for level in LEVELS if level in found]
@@ -39,8 +46,12 @@ def applicable(session: Executor, name: str, department: str) -> list[tuple[str,
 def enabled_params(session: Executor, name: str) -> list[dict[str, Any]]:
     """The parameters of rule ``name`` at every level and department where it is enabled."""
     defaults = RULES[name].params
-    return [{**defaults, **(params or {})} for params in session.scalars(
-        sa.select(_rules.c.params).where(_rules.c.rule == name, _rules.c.enabled.is_(True))).all()]
+    return [
+        {**defaults, **(params or {})}
+        for params in session.scalars(
+            sa.select(_rules.c.params).where(_rules.c.rule == name, _rules.c.enabled.is_(True))
+        ).all()
+    ]
 
 
 def seed_defaults(session: Executor, now: _dt.datetime) -> int:
@@ -48,8 +59,17 @@ def seed_defaults(session: Executor, now: _dt.datetime) -> int:
     present = set(session.scalars(sa.select(_rules.c.rule).where(_rules.c.level == COMMON)).all())
     missing = [name for name in RULES if name not in present]
     for name in missing:
-        session.execute(_rules.insert().values(level=COMMON, department="", rule=name, enabled=True,
-                                               params=dict(RULES[name].params), updated_by="engine", updated_at=now))
+        session.execute(
+            _rules.insert().values(
+                level=COMMON,
+                department="",
+                rule=name,
+                enabled=True,
+                params=dict(RULES[name].params),
+                updated_by="engine",
+                updated_at=now,
+            )
+        )
     return len(missing)
 
 
@@ -104,16 +124,39 @@ class RuleConfigService:
         for row in rows:
             if row.rule not in configs or (row.level == DEPARTMENT and department and row.department != department):
                 continue
-            configs[row.rule].append({"level": row.level, "level_name": LEVEL_NAMES.get(row.level, row.level),
-                                      "department": row.department or None, "enabled": row.enabled,
-                                      "params": {**RULES[row.rule].params, **(row.params or {})},
-                                      "updated_by": row.updated_by, "updated_at": row.updated_at.isoformat()})
-        return [{"rule": r.name, "article": r.article, "color": r.color, "label": r.label,
-                 "description": r.description, "default_params": r.params, "levels": configs[r.name]}
-                for r in RULES.values()]
+            configs[row.rule].append(
+                {
+                    "level": row.level,
+                    "level_name": LEVEL_NAMES.get(row.level, row.level),
+                    "department": row.department or None,
+                    "enabled": row.enabled,
+                    "params": {**RULES[row.rule].params, **(row.params or {})},
+                    "updated_by": row.updated_by,
+                    "updated_at": row.updated_at.isoformat(),
+                }
+            )
+        return [
+            {
+                "rule": r.name,
+                "article": r.article,
+                "color": r.color,
+                "label": r.label,
+                "description": r.description,
+                "default_params": r.params,
+                "levels": configs[r.name],
+            }
+            for r in RULES.values()
+        ]
 
-    def set_config(self, actor: Actor, rule: str, level: str, enabled: bool, params: dict[str, Any] | None = None,
-                   department: str | None = None) -> dict[str, Any]:
+    def set_config(
+        self,
+        actor: Actor,
+        rule: str,
+        level: str,
+        enabled: bool,
+        params: dict[str, Any] | None = None,
+        department: str | None = None,
+    ) -> dict[str, Any]:
         if not isinstance(rule, str) or rule not in RULES:
             raise NotFound("rule_not_found", rule=rule)
         if level not in LEVELS:
@@ -130,16 +173,38 @@ class RuleConfigService:
             raise PermissionDenied("rule_level_not_allowed")
         now = self.clock.now()
         with self.db.transaction() as session:
-            if level == DEPARTMENT and session.scalar(sa.select(Department.id).where(
-                    Department.name == department)) is None:
+            if (
+                level == DEPARTMENT
+                and session.scalar(sa.select(Department.id).where(Department.name == department)) is None
+            ):
                 raise InvalidInput("unknown_department", field="department", department=department)
             key = (_rules.c.level == level, _rules.c.department == department, _rules.c.rule == rule)
             values = dict(enabled=enabled, params=params, updated_by=actor.id, updated_at=now)
             if rowcount(session.execute(_rules.update().where(*key).values(**values))) == 0:
                 session.execute(_rules.insert().values(level=level, department=department, rule=rule, **values))
-            trail.append(session, [trail.event(
-                "violation_rule_configured", now, actor=actor.id, element_id=rule, to_state=level,
-                detail={"rule": rule, "level": level, "department": department or None, "enabled": enabled,
-                        "params": params})])
-        return {"rule": rule, "level": level, "department": department or None, "enabled": enabled,
-                "params": {**RULES[rule].params, **params}}
+            trail.append(
+                session,
+                [
+                    trail.event(
+                        "violation_rule_configured",
+                        now,
+                        actor=actor.id,
+                        element_id=rule,
+                        to_state=level,
+                        detail={
+                            "rule": rule,
+                            "level": level,
+                            "department": department or None,
+                            "enabled": enabled,
+                            "params": params,
+                        },
+                    )
+                ],
+            )
+        return {
+            "rule": rule,
+            "level": level,
+            "department": department or None,
+            "enabled": enabled,
+            "params": {**RULES[rule].params, **params},
+        }

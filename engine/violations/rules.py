@@ -3,6 +3,7 @@
 A rule is code (what it checks) plus configuration per level (engine/violations/rule_config.py: enabled, params). The
 checks themselves run where the facts appear: engine/violations/hooks.py (transitions), engine/violations/sweep.py
 (time-based), engine/runtime/case_clock.py (supplement notices) and engine/violations/fees.py (fees)."""
+
 from __future__ import annotations
 
 import re
@@ -15,7 +16,7 @@ YELLOW, RED = "yellow", "red"
 @dataclass(frozen=True)
 class Rule:
     name: str
-    article: str          # "11" (yellow, corrected within 1 working day) or "12" (red at once)
+    article: str  # "11" (yellow, corrected within 1 working day) or "12" (red at once)
     label: str
     description: str
     params: dict[str, Any] = field(default_factory=dict)
@@ -25,31 +26,64 @@ class Rule:
         return RED if self.article == "12" else YELLOW
 
 
-RULES = {rule.name: rule for rule in (
-    Rule("decision_late", "11", "超期作出决定",
-         "办件以准予或不予许可办结时已超过法定时限（暂停计时的时间已顺延）。"),
-    Rule("refusal_without_reasons", "11", "不予受理或不予许可未说明理由",
-         "办件以不予受理或不予许可办结后 days 个工作日内未出具载明理由的决定书（不予受理决定书或不予许可决定书）。",
-         {"days": 1}),
-    Rule("repeated_supplement_notice", "11", "未一次性告知补正材料",
-         "同一办件第二次及以后的补正告知。guide_materials_only 为真时，只有再次要求办事指南所列材料才算"
-         "（现场核查新发现的问题不算）。", {"guide_materials_only": True}),
-    Rule("fee_mismatch", "12", "违规收费",
-         "收费事项标注为免费、收费项目不在事项目录的收费清单内，或金额与收费标准不符（标准无法解析出金额时不比较金额）。"),
-    Rule("unpublished_procedure", "12", "运行已停办事项或未公布的办理流程",
-         "在事项停办之后启动的办件，或办件所用流程版本部署于事项最近一次发布之后（流程改变未经发布）。"),
-    Rule("licence_not_issued", "11", "准予许可后未发放证照",
-         "matter_types 所列类型的事项准予办结后 days 个工作日内没有发放电子证照。",
-         {"days": 1, "matter_types": ["行政许可"]}),
-    Rule("result_not_published", "11", "办理结果未公开",
-         "办件办结后 days 个工作日内未公开办理结果。", {"days": 1}),
-    Rule("forwarding_late", "11", "初审转报上级超时",
-         "多级办理的流程中，一个单位的环节超过环节时限才完成，而下一环节属于另一单位（即逾期转报上一级）。"),
-    Rule("reported_late", "11", "事实未及时报送",
-         "报送的事实发生时间与报送时间相隔超过 days 个工作日。", {"days": 2}),
-    Rule("off_system", "12", "体外循环",
-         "专网系统报送的办件有决定却没有受理记录，或发放的证照没有对应的准予许可办件（在系统之外办理）。"),
-)}
+RULES = {
+    rule.name: rule
+    for rule in (
+        Rule(
+            "decision_late", "11", "超期作出决定", "办件以准予或不予许可办结时已超过法定时限（暂停计时的时间已顺延）。"
+        ),
+        Rule(
+            "refusal_without_reasons",
+            "11",
+            "不予受理或不予许可未说明理由",
+            "办件以不予受理或不予许可办结后 days 个工作日内未出具载明理由的决定书（不予受理决定书或不予许可决定书）。",
+            {"days": 1},
+        ),
+        Rule(
+            "repeated_supplement_notice",
+            "11",
+            "未一次性告知补正材料",
+            "同一办件第二次及以后的补正告知。guide_materials_only 为真时，只有再次要求办事指南所列材料才算"
+            "（现场核查新发现的问题不算）。",
+            {"guide_materials_only": True},
+        ),
+        Rule(
+            "fee_mismatch",
+            "12",
+            "违规收费",
+            "收费事项标注为免费、收费项目不在事项目录的收费清单内，或金额与收费标准不符（标准无法解析出金额时不比较金额）。",
+        ),
+        Rule(
+            "unpublished_procedure",
+            "12",
+            "运行已停办事项或未公布的办理流程",
+            "在事项停办之后启动的办件，或办件所用流程版本部署于事项最近一次发布之后（流程改变未经发布）。",
+        ),
+        Rule(
+            "licence_not_issued",
+            "11",
+            "准予许可后未发放证照",
+            "matter_types 所列类型的事项准予办结后 days 个工作日内没有发放电子证照。",
+            {"days": 1, "matter_types": ["行政许可"]},
+        ),
+        Rule("result_not_published", "11", "办理结果未公开", "办件办结后 days 个工作日内未公开办理结果。", {"days": 1}),
+        Rule(
+            "forwarding_late",
+            "11",
+            "初审转报上级超时",
+            "多级办理的流程中，一个单位的环节超过环节时限才完成，而下一环节属于另一单位（即逾期转报上一级）。",
+        ),
+        Rule(
+            "reported_late", "11", "事实未及时报送", "报送的事实发生时间与报送时间相隔超过 days 个工作日。", {"days": 2}
+        ),
+        Rule(
+            "off_system",
+            "12",
+            "体外循环",
+            "专网系统报送的办件有决定却没有受理记录，或发放的证照没有对应的准予许可办件（在系统之外办理）。",
+        ),
+    )
+}
 
 
 def rule(name: str) -> Rule:

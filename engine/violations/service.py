@@ -1,14 +1,15 @@
 """Violation rules and correction signals as one service of the facade: configuration per level, the signals,
 fees and result publication, the transition hooks and the sweep."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from .fees import FeeService
-from .rule_config import RuleConfigService
 from .hooks import SignalHooks
-from .sweep import SignalSweep
+from .rule_config import RuleConfigService
 from .signals import SignalService
+from .sweep import SignalSweep
 
 if TYPE_CHECKING:
     from ..deadlines.calendar_service import CalendarService

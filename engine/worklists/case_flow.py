@@ -1,5 +1,6 @@
 """A case's flow as the case page shows it: the deployed BPMN, its current and completed steps, the steps a
 case may be returned or jumped to, and the decisions a step's gateways read (for steps without a form)."""
+
 from __future__ import annotations
 
 import ast
@@ -10,8 +11,8 @@ import sqlalchemy as sa
 from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 
-from ..identity.access import require_case_view
 from ..errors import NotFound
+from ..identity.access import require_case_view
 from ..identity.actors import Actor
 from ..models import Case, ProcessDefinition, TaskRecord
 
@@ -39,8 +40,9 @@ class CaseFlow:
         with self.db.reading() as session:
             case = require_case_view(session, actor, case_id)
             xml = session.scalar(sa.select(ProcessDefinition.xml).where(ProcessDefinition.id == case.definition_id))
-            rows = session.execute(sa.select(TaskRecord.element_id, TaskRecord.state)
-                                   .where(TaskRecord.case_id == case_id)).all()
+            rows = session.execute(
+                sa.select(TaskRecord.element_id, TaskRecord.state).where(TaskRecord.case_id == case_id)
+            ).all()
         current, completed = step_markers(rows)
         return {"xml": xml, "current": current, "completed": completed}
 
@@ -50,15 +52,21 @@ class CaseFlow:
             case = require_case_view(session, actor, case_id)
             definition_id = case.definition_id
         spec = self.repository.parsed(definition_id).spec
-        return [{"element": ts.bpmn_id, "name": ts.bpmn_name or ts.bpmn_id}
-                for ts in spec.task_specs.values() if getattr(ts, "manual", False) and ts.bpmn_id]
+        return [
+            {"element": ts.bpmn_id, "name": ts.bpmn_name or ts.bpmn_id}
+            for ts in spec.task_specs.values()
+            if getattr(ts, "manual", False) and ts.bpmn_id
+        ]
 
     def completed_steps(self, case_id: int, actor: Actor) -> list[dict[str, Any]]:
         """Steps of the case completed so far (earliest first, each once): where a return may go."""
         with self.db.reading() as session:
             require_case_view(session, actor, case_id)
-            rows = session.execute(sa.select(TaskRecord.element_id, TaskRecord.name).where(
-                TaskRecord.case_id == case_id, TaskRecord.state == "completed").order_by(TaskRecord.completed_at)).all()
+            rows = session.execute(
+                sa.select(TaskRecord.element_id, TaskRecord.name)
+                .where(TaskRecord.case_id == case_id, TaskRecord.state == "completed")
+                .order_by(TaskRecord.completed_at)
+            ).all()
         return [{"element": e, "name": n} for e, n in dict(rows).items()]
 
     def is_joint(self, case_id: int, element_id: str) -> bool:
@@ -111,8 +119,15 @@ def _comparisons(expression: str) -> Iterator[tuple[str, str]]:
         operands = [node.left, *node.comparators]
         values = [o.value for o in operands if isinstance(o, ast.Constant) and isinstance(o.value, str)]
         for operand in operands:
-            names = [operand] if isinstance(operand, ast.Name) else (
-                [e for e in operand.elts if isinstance(e, ast.Name)] if isinstance(operand, (ast.Tuple, ast.List)) else [])
+            names = (
+                [operand]
+                if isinstance(operand, ast.Name)
+                else (
+                    [e for e in operand.elts if isinstance(e, ast.Name)]
+                    if isinstance(operand, (ast.Tuple, ast.List))
+                    else []
+                )
+            )
             for name in names:
                 for value in values:
                     yield name.id, value

@@ -1,4 +1,5 @@
 """Case search for staff: officials see their unit's cases, supervisors their unit and those below, admins all."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -6,15 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from ..identity.access import case_scope
-from ..kernel.clock import SHANGHAI
-from ..errors import InvalidInput
-from ..identity.actors import Actor
-from .inbox import text_match
-from ..kernel.paging import page_bounds, page_count
 from ..deadlines.lights import GREEN, NONE, RED, YELLOW
+from ..errors import InvalidInput
+from ..identity.access import case_scope
+from ..identity.actors import Actor
+from ..kernel.clock import SHANGHAI
+from ..kernel.paging import PageArg, page_bounds, page_count
 from ..models import Case, Matter
-from ..kernel.paging import PageArg
+from .inbox import text_match
 
 if TYPE_CHECKING:
     from ..kernel import Database
@@ -36,10 +36,19 @@ class CaseSearch:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def search(self, actor: Actor, status: str | None = None, matter: str | None = None,
-               department: str | None = None, light: str | None = None, date_from: str | None = None,
-               date_to: str | None = None, text: str | None = None, page: PageArg = 1,
-               per_page: PageArg = 20) -> dict[str, Any]:
+    def search(
+        self,
+        actor: Actor,
+        status: str | None = None,
+        matter: str | None = None,
+        department: str | None = None,
+        light: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        text: str | None = None,
+        page: PageArg = 1,
+        per_page: PageArg = 20,
+    ) -> dict[str, Any]:
         if status and status not in STATUSES:
             raise InvalidInput("not_one_of", field="status", allowed=list(STATUSES))
         if light and light not in LIGHTS:
@@ -64,23 +73,51 @@ class CaseSearch:
         if last:
             where.append(Case.created_at < _dt.datetime.combine(last + _dt.timedelta(days=1), _dt.time(0), SHANGHAI))
         if text and text.strip():
-            where.append(sa.or_(Case.number.contains(text.strip(), autoescape=True),
-                                text_match(Case.applicant, text.strip())))
+            where.append(
+                sa.or_(Case.number.contains(text.strip(), autoescape=True), text_match(Case.applicant, text.strip()))
+            )
         base = case_scope(sa.select(Case.id).where(*where), actor, Case.department, Case.created_by)
         with self.db.reading() as session:
             total = session.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
             rows = session.execute(
-                sa.select(Case, Matter.name).join(Matter, Case.matter_code == Matter.code)
-                .where(Case.id.in_(base)).order_by(Case.created_at.desc(), Case.id.desc())
-                .offset((page - 1) * per_page).limit(per_page)).all()
-            departments = sorted(set(session.scalars(
-                case_scope(sa.select(Case.department).distinct(), actor, Case.department, Case.created_by))))
-        return {"total": total, "page": page, "per_page": per_page, "pages": page_count(total, per_page), "departments": departments, "items": [{
-            "id": c.id, "number": c.number, "matter": c.matter_code, "matter_name": name,
-            "applicant": (c.applicant or {}).get("name"), "department": c.department, "status": c.status,
-            "outcome": c.outcome, "light": "paused" if c.paused_since else c.light,
-            "created_at": c.created_at.isoformat(), "promised_due_at": _iso(c.promised_due_at),
-            "ended_at": _iso(c.ended_at)} for c, name in rows]}
+                sa.select(Case, Matter.name)
+                .join(Matter, Case.matter_code == Matter.code)
+                .where(Case.id.in_(base))
+                .order_by(Case.created_at.desc(), Case.id.desc())
+                .offset((page - 1) * per_page)
+                .limit(per_page)
+            ).all()
+            departments = sorted(
+                set(
+                    session.scalars(
+                        case_scope(sa.select(Case.department).distinct(), actor, Case.department, Case.created_by)
+                    )
+                )
+            )
+        return {
+            "total": total,
+            "page": page,
+            "per_page": per_page,
+            "pages": page_count(total, per_page),
+            "departments": departments,
+            "items": [
+                {
+                    "id": c.id,
+                    "number": c.number,
+                    "matter": c.matter_code,
+                    "matter_name": name,
+                    "applicant": (c.applicant or {}).get("name"),
+                    "department": c.department,
+                    "status": c.status,
+                    "outcome": c.outcome,
+                    "light": "paused" if c.paused_since else c.light,
+                    "created_at": c.created_at.isoformat(),
+                    "promised_due_at": _iso(c.promised_due_at),
+                    "ended_at": _iso(c.ended_at),
+                }
+                for c, name in rows
+            ],
+        }
 
 
 def _iso(value: _dt.datetime | None) -> str | None:

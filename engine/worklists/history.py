@@ -1,11 +1,12 @@
 """History service: the supervision trail of a case and of the whole system."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..trail import chain as trail
 from ..identity.access import require_case_view
 from ..identity.actors import Actor
+from ..trail import chain as trail
 
 if TYPE_CHECKING:
     from ..kernel import Database

@@ -3,6 +3,7 @@
 Urgency: red first, then yellow, then the fewest working days left before the nearer of the step's deadline
 and the case's promised limit; remaining working days are counted on the working-day calendar.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -12,14 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from ..identity.access import require_case_view
-from ..errors import InvalidInput
-from ..identity.actors import Actor
 from ..deadlines.lights import GREEN, RED, YELLOW
-from ..models import Case, CaseReader, Department, Matter, TaskRecord, User
+from ..deadlines.working_time import WorkingCalendar
+from ..errors import InvalidInput
+from ..identity.access import require_case_view
+from ..identity.actors import Actor
 from ..kernel.db import Executor
 from ..kernel.paging import PageArg, page_bounds, page_count
-from ..deadlines.working_time import WorkingCalendar
+from ..models import Case, CaseReader, Department, Matter, TaskRecord, User
 
 if TYPE_CHECKING:
     from ..deadlines.calendar_service import CalendarService
@@ -58,9 +59,17 @@ class InboxService:
         self.calendars = calendars
 
     # --- my tasks and my groups' tasks ----------------------------------------------------------------
-    def tasks(self, actor: Actor, scope: str = "all", matter: str | None = None, light: str | None = None,
-              step: str | None = None, text: str | None = None, page: PageArg = 1,
-              per_page: PageArg = 20) -> dict[str, Any]:
+    def tasks(
+        self,
+        actor: Actor,
+        scope: str = "all",
+        matter: str | None = None,
+        light: str | None = None,
+        step: str | None = None,
+        text: str | None = None,
+        page: PageArg = 1,
+        per_page: PageArg = 20,
+    ) -> dict[str, Any]:
         if scope not in SCOPES:
             raise InvalidInput("not_one_of", field="scope", allowed=list(SCOPES))
         if light and light not in LIGHT_FILTERS:
@@ -68,66 +77,114 @@ class InboxService:
         page, per_page = page_bounds(page, per_page)
         holders = (actor.id, *actor.standing_in_for)
         mine = TaskRecord.assignee.in_(holders)
-        group = sa.and_(TaskRecord.assignee.is_(None), TaskRecord.department == actor.department,
-                        sa.or_(TaskRecord.post.is_(None), TaskRecord.post.in_(actor.posts or ("",))))
+        group = sa.and_(
+            TaskRecord.assignee.is_(None),
+            TaskRecord.department == actor.department,
+            sa.or_(TaskRecord.post.is_(None), TaskRecord.post.in_(actor.posts or ("",))),
+        )
         where = [TaskRecord.state == "open", {"all": sa.or_(mine, group), "mine": mine, "group": group}[scope]]
         if matter:
             where.append(Case.matter_code == matter)
         if step:
             where.append(TaskRecord.name == step)
         if text and text.strip():
-            where.append(sa.or_(Case.number.contains(text.strip(), autoescape=True),
-                                text_match(Case.applicant, text.strip())))
+            where.append(
+                sa.or_(Case.number.contains(text.strip(), autoescape=True), text_match(Case.applicant, text.strip()))
+            )
         if light == "paused":
             where.append(Case.paused_since.is_not(None))
         elif light:
             where.append(Case.paused_since.is_(None))
             where.append(self._light_is(light))
-        due = sa.case((TaskRecord.due_at.is_(None), Case.promised_due_at),
-                      (Case.promised_due_at.is_(None), TaskRecord.due_at),
-                      (TaskRecord.due_at < Case.promised_due_at, TaskRecord.due_at), else_=Case.promised_due_at)
-        severity = sa.case(*((sa.or_(TaskRecord.light == name, Case.light == name), -rank)
-                             for name, rank in _SEVERITY.items()), else_=0)
-        query = (sa.select(TaskRecord, Case, Matter.name).join(Case, TaskRecord.case_id == Case.id)
-                 .join(Matter, Case.matter_code == Matter.code).where(*where)
-                 .order_by(severity, due.is_(None), due, TaskRecord.escalation_level.desc(), TaskRecord.created_at,
-                           TaskRecord.id))
+        due = sa.case(
+            (TaskRecord.due_at.is_(None), Case.promised_due_at),
+            (Case.promised_due_at.is_(None), TaskRecord.due_at),
+            (TaskRecord.due_at < Case.promised_due_at, TaskRecord.due_at),
+            else_=Case.promised_due_at,
+        )
+        severity = sa.case(
+            *((sa.or_(TaskRecord.light == name, Case.light == name), -rank) for name, rank in _SEVERITY.items()),
+            else_=0,
+        )
+        query = (
+            sa.select(TaskRecord, Case, Matter.name)
+            .join(Case, TaskRecord.case_id == Case.id)
+            .join(Matter, Case.matter_code == Matter.code)
+            .where(*where)
+            .order_by(
+                severity, due.is_(None), due, TaskRecord.escalation_level.desc(), TaskRecord.created_at, TaskRecord.id
+            )
+        )
         with self.db.reading() as session:
-            total = session.scalar(sa.select(sa.func.count()).select_from(
-                TaskRecord).join(Case, TaskRecord.case_id == Case.id).where(*where)) or 0
+            total = (
+                session.scalar(
+                    sa.select(sa.func.count())
+                    .select_from(TaskRecord)
+                    .join(Case, TaskRecord.case_id == Case.id)
+                    .where(*where)
+                )
+                or 0
+            )
             rows = session.execute(query.offset((page - 1) * per_page).limit(per_page)).all()
             names = display_names(session, [r.TaskRecord.assignee for r in rows] + [r.TaskRecord.owner for r in rows])
-            steps = session.scalars(sa.select(TaskRecord.name).where(where[0], where[1]).distinct()
-                                    .order_by(TaskRecord.name)).all()
+            steps = session.scalars(
+                sa.select(TaskRecord.name).where(where[0], where[1]).distinct().order_by(TaskRecord.name)
+            ).all()
         calendar = self._calendar()
         items = [self._row(r.TaskRecord, r.Case, r.name, names, calendar, holders) for r in rows]
-        return {"items": items, "total": total, "page": page, "per_page": per_page,
-                "pages": page_count(total, per_page), "steps": list(steps)}
+        return {
+            "items": items,
+            "total": total,
+            "page": page,
+            "per_page": per_page,
+            "pages": page_count(total, per_page),
+            "steps": list(steps),
+        }
 
     @staticmethod
     def _light_is(light: str) -> sa.ColumnElement[bool]:
         if light == "none":
             return sa.and_(TaskRecord.light.notin_(tuple(_SEVERITY)), Case.light.notin_(tuple(_SEVERITY)))
         worse = [name for name, rank in _SEVERITY.items() if rank > _SEVERITY[light]]
-        return sa.and_(sa.or_(TaskRecord.light == light, Case.light == light),
-                       TaskRecord.light.notin_(worse), Case.light.notin_(worse))
+        return sa.and_(
+            sa.or_(TaskRecord.light == light, Case.light == light),
+            TaskRecord.light.notin_(worse),
+            Case.light.notin_(worse),
+        )
 
     def _calendar(self) -> WorkingCalendar:
         return self.calendars.calendar()
 
-    def _row(self, record: TaskRecord, case: Case, matter_name: str, names: dict[str, str],
-             calendar: WorkingCalendar | None, holders: tuple[str, ...]) -> dict[str, Any]:
+    def _row(
+        self,
+        record: TaskRecord,
+        case: Case,
+        matter_name: str,
+        names: dict[str, str],
+        calendar: WorkingCalendar | None,
+        holders: tuple[str, ...],
+    ) -> dict[str, Any]:
         dues = [d for d in (record.due_at, case.promised_due_at) if d is not None]
         due = min(dues) if dues else None
         return {
-            "id": record.id, "case": case.id, "number": case.number, "matter": case.matter_code,
-            "matter_name": matter_name, "applicant": (case.applicant or {}).get("name"), "step": record.name,
-            "element": record.element_id, "light": "paused" if case.paused_since else worse_light(record.light, case.light),
-            "due_at": due.isoformat() if due else None, "remaining_days": self.remaining_days(calendar, due),
-            "received_at": record.created_at.isoformat(), "assignee": record.assignee,
-            "assignee_name": names.get(record.assignee or ""), "owner": record.owner,
+            "id": record.id,
+            "case": case.id,
+            "number": case.number,
+            "matter": case.matter_code,
+            "matter_name": matter_name,
+            "applicant": (case.applicant or {}).get("name"),
+            "step": record.name,
+            "element": record.element_id,
+            "light": "paused" if case.paused_since else worse_light(record.light, case.light),
+            "due_at": due.isoformat() if due else None,
+            "remaining_days": self.remaining_days(calendar, due),
+            "received_at": record.created_at.isoformat(),
+            "assignee": record.assignee,
+            "assignee_name": names.get(record.assignee or ""),
+            "owner": record.owner,
             "owner_name": names.get(record.owner or ""),
-            "mine": record.assignee in holders, "escalation_level": record.escalation_level,
+            "mine": record.assignee in holders,
+            "escalation_level": record.escalation_level,
         }
 
     def days_left(self, *dues: _dt.datetime | None) -> list[float | None]:
@@ -154,15 +211,35 @@ class InboxService:
         with self.db.reading() as session:
             total = session.scalar(sa.select(sa.func.count()).select_from(CaseReader).where(where)) or 0
             rows = session.execute(
-                sa.select(CaseReader, Case, Matter.name).join(Case, CaseReader.case_id == Case.id)
-                .join(Matter, Case.matter_code == Matter.code).where(where)
-                .order_by(CaseReader.added_at.desc(), CaseReader.case_id.desc()).offset((page - 1) * per_page).limit(per_page)).all()
+                sa.select(CaseReader, Case, Matter.name)
+                .join(Case, CaseReader.case_id == Case.id)
+                .join(Matter, Case.matter_code == Matter.code)
+                .where(where)
+                .order_by(CaseReader.added_at.desc(), CaseReader.case_id.desc())
+                .offset((page - 1) * per_page)
+                .limit(per_page)
+            ).all()
             names = display_names(session, [r.CaseReader.added_by for r in rows])
-        return {"total": total, "page": page, "per_page": per_page, "pages": page_count(total, per_page), "items": [{
-            "case": r.Case.id, "number": r.Case.number, "matter_name": r.name,
-            "applicant": (r.Case.applicant or {}).get("name"), "status": r.Case.status, "light": r.Case.light,
-            "added_by": r.CaseReader.added_by, "added_by_name": names.get(r.CaseReader.added_by),
-            "added_at": r.CaseReader.added_at.isoformat()} for r in rows]}
+        return {
+            "total": total,
+            "page": page,
+            "per_page": per_page,
+            "pages": page_count(total, per_page),
+            "items": [
+                {
+                    "case": r.Case.id,
+                    "number": r.Case.number,
+                    "matter_name": r.name,
+                    "applicant": (r.Case.applicant or {}).get("name"),
+                    "status": r.Case.status,
+                    "light": r.Case.light,
+                    "added_by": r.CaseReader.added_by,
+                    "added_by_name": names.get(r.CaseReader.added_by),
+                    "added_at": r.CaseReader.added_at.isoformat(),
+                }
+                for r in rows
+            ],
+        }
 
     def done(self, actor: Actor, page: PageArg = 1, per_page: PageArg = 20) -> dict[str, Any]:
         """Steps I completed (已办), latest first; an open case's latest one may still be withdrawn."""
@@ -171,14 +248,34 @@ class InboxService:
         with self.db.reading() as session:
             total = session.scalar(sa.select(sa.func.count()).select_from(TaskRecord).where(where)) or 0
             rows = session.execute(
-                sa.select(TaskRecord, Case, Matter.name).join(Case, TaskRecord.case_id == Case.id)
-                .join(Matter, Case.matter_code == Matter.code).where(where)
-                .order_by(TaskRecord.completed_at.desc(), TaskRecord.id.desc()).offset((page - 1) * per_page).limit(per_page)).all()
-        return {"total": total, "page": page, "per_page": per_page, "pages": page_count(total, per_page), "items": [{
-            "id": r.TaskRecord.id, "case": r.Case.id, "number": r.Case.number, "matter_name": r.name,
-            "applicant": (r.Case.applicant or {}).get("name"), "step": r.TaskRecord.name,
-            "opinion": r.TaskRecord.opinion, "completed_at": r.TaskRecord.completed_at.isoformat(),
-            "case_status": r.Case.status} for r in rows]}
+                sa.select(TaskRecord, Case, Matter.name)
+                .join(Case, TaskRecord.case_id == Case.id)
+                .join(Matter, Case.matter_code == Matter.code)
+                .where(where)
+                .order_by(TaskRecord.completed_at.desc(), TaskRecord.id.desc())
+                .offset((page - 1) * per_page)
+                .limit(per_page)
+            ).all()
+        return {
+            "total": total,
+            "page": page,
+            "per_page": per_page,
+            "pages": page_count(total, per_page),
+            "items": [
+                {
+                    "id": r.TaskRecord.id,
+                    "case": r.Case.id,
+                    "number": r.Case.number,
+                    "matter_name": r.name,
+                    "applicant": (r.Case.applicant or {}).get("name"),
+                    "step": r.TaskRecord.name,
+                    "opinion": r.TaskRecord.opinion,
+                    "completed_at": r.TaskRecord.completed_at.isoformat(),
+                    "case_status": r.Case.status,
+                }
+                for r in rows
+            ],
+        }
 
     # --- people to hand a task to ---------------------------------------------------------------------
     def colleagues(self, task_id: str, actor: Actor) -> list[dict[str, Any]]:
@@ -188,8 +285,12 @@ class InboxService:
             if record is None:
                 return []
             require_case_view(session, actor, record.case_id)
-            users = session.scalars(sa.select(User).join(Department, User.department_id == Department.id).where(
-                Department.name == record.department, User.active.is_(True)).order_by(User.id)).all()
+            users = session.scalars(
+                sa.select(User)
+                .join(Department, User.department_id == Department.id)
+                .where(Department.name == record.department, User.active.is_(True))
+                .order_by(User.id)
+            ).all()
             return [{"id": u.id, "name": u.name} for u in users if not record.post or record.post in (u.posts or [])]
 
     def names(self, user_ids: Iterable[str | None]) -> dict[str, str]:

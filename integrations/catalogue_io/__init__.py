@@ -1,5 +1,6 @@
 """The matter catalogue to and from Excel and JSON. The formats live here; checking and publishing are the engine's
 (``shenpi.catalogue_bulk``): an import is all or nothing, every error named with its place in the file."""
+
 from __future__ import annotations
 
 import hashlib
@@ -40,12 +41,20 @@ def import_catalogue(shenpi, actor, content: bytes, filename: str | None = None)
         raise TooLarge("catalogue_file_too_large", kilobytes=limit // 1024)
     fmt = "xlsx" if content[:4] == b"PK\x03\x04" else "json"
     if not content.strip():
-        raise InvalidCatalogue("catalogue_file_empty", errors=[
-            {"location": Message("location_file"), "field": None, "label": None, "message": Message("file_empty_plain")}],
-            error_count=1)
+        raise InvalidCatalogue(
+            "catalogue_file_empty",
+            errors=[
+                {
+                    "location": Message("location_file"),
+                    "field": None,
+                    "label": None,
+                    "message": Message("file_empty_plain"),
+                }
+            ],
+            error_count=1,
+        )
     rows, errors = (excel_format if fmt == "xlsx" else json_format).read(content)
-    source = {"filename": (filename or "")[:200] or None, "format": fmt,
-              "sha256": hashlib.sha256(content).hexdigest()}
+    source = {"filename": (filename or "")[:200] or None, "format": fmt, "sha256": hashlib.sha256(content).hexdigest()}
     result = shenpi.catalogue_bulk.import_rows(rows, actor, source, errors)
     return {**result, "format": fmt, "filename": source["filename"]}
 

@@ -1,4 +1,5 @@
 """One Excel cell read as the column's kind of value; what cannot be read raises CellError with its reason."""
+
 from __future__ import annotations
 
 import datetime as dt

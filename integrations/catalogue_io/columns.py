@@ -1,5 +1,6 @@
 """The catalogue file's fields: the English key (the JSON key), the Chinese column header of the Excel sheets, and
 the kind of value. One list for both formats, so that they always carry the same fields."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,8 +13,8 @@ FORMAT_VERSION = 1
 class Column:
     key: str
     header: str
-    kind: str = "text"      # text | lines (one per line) | int | bool | readonly (exported, not imported)
-    required: bool = True   # the Excel sheet must have this column
+    kind: str = "text"  # text | lines (one per line) | int | bool | readonly (exported, not imported)
+    required: bool = True  # the Excel sheet must have this column
 
 
 MATTER_SHEET = "事项"
@@ -59,12 +60,26 @@ MATERIAL_KEYS = {c.key for c in MATERIAL_COLUMNS} - {"code"}
 FEE_KEYS = {c.key for c in FEE_COLUMNS} - {"code"}
 
 MEANINGS = {
-    "code": "事项编码（唯一）", "key": "已部署流程的标识（BPMN process id）", "name": "事项名称",
-    "department": "实施单位（须为在用单位的名称）", "type": "事项类型，如 行政许可", "summary": "事项概述（可空）",
-    "legal_basis": "设定依据，每行一条", "conditions": "受理条件，每行一条",
-    "statutory_limit_days": "法定时限，0–365 个工作日", "promised_limit_days": "承诺时限，不超过法定时限",
-    "handling": "即办件 / 承诺件 / 上报件 / 联办件", "star_level": "网上办理星级 1–5",
-    "online_depth": "网上办理深度 1–4（可空）", "free": "是 / 否；与收费项目一致", "process_file": "导出时填写，导入时不读",
-    "copies": "份数 1–99", "required": "是 / 否", "form": "原件、复印件等", "note": "备注（可空）",
-    "item": "收费项目名称", "standard": "收费标准（金额）", "basis": "收费依据（必填，无依据不得收费）",
+    "code": "事项编码（唯一）",
+    "key": "已部署流程的标识（BPMN process id）",
+    "name": "事项名称",
+    "department": "实施单位（须为在用单位的名称）",
+    "type": "事项类型，如 行政许可",
+    "summary": "事项概述（可空）",
+    "legal_basis": "设定依据，每行一条",
+    "conditions": "受理条件，每行一条",
+    "statutory_limit_days": "法定时限，0–365 个工作日",
+    "promised_limit_days": "承诺时限，不超过法定时限",
+    "handling": "即办件 / 承诺件 / 上报件 / 联办件",
+    "star_level": "网上办理星级 1–5",
+    "online_depth": "网上办理深度 1–4（可空）",
+    "free": "是 / 否；与收费项目一致",
+    "process_file": "导出时填写，导入时不读",
+    "copies": "份数 1–99",
+    "required": "是 / 否",
+    "form": "原件、复印件等",
+    "note": "备注（可空）",
+    "item": "收费项目名称",
+    "standard": "收费标准（金额）",
+    "basis": "收费依据（必填，无依据不得收费）",
 }

@@ -1,6 +1,7 @@
 """The catalogue as an Excel workbook: sheet 事项 (one row per matter), 申请材料 and 收费项目 (one row per
 material or fee, keyed by 事项编码), and 说明 (every column with its English key). Read with openpyxl in read-only
 mode; formulas are refused, never evaluated; a zip that unpacks too large is refused before it is opened."""
+
 from __future__ import annotations
 
 import io
@@ -13,8 +14,7 @@ from engine.catalogue import ImportRow, import_error
 from engine.errors import Message
 
 from .cells import CellError, read_cell
-from .columns import (FEE_SHEET, GUIDE_SHEET, MATERIAL_SHEET, MATTER_COLUMNS, MATTER_SHEET, MEANINGS, SHEETS,
-                      Column)
+from .columns import FEE_SHEET, GUIDE_SHEET, MATERIAL_SHEET, MATTER_COLUMNS, MATTER_SHEET, MEANINGS, SHEETS, Column
 
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024
 MAX_PARTS = 200
@@ -26,14 +26,21 @@ def write(entries: list[dict]) -> bytes:
     book = Workbook()
     book.remove(book.active)
     matters = [[_cell(entry.get(c.key), c) for c in MATTER_COLUMNS] for entry in entries]
-    materials = [[entry["code"], m.get("name"), m.get("form"), m.get("copies"), m.get("required"), m.get("note")]
-                 for entry in entries for m in entry.get("materials") or []]
-    fees = [[entry["code"], f.get("item"), f.get("standard"), f.get("basis")]
-            for entry in entries for f in entry.get("fees") or []]
+    materials = [
+        [entry["code"], m.get("name"), m.get("form"), m.get("copies"), m.get("required"), m.get("note")]
+        for entry in entries
+        for m in entry.get("materials") or []
+    ]
+    fees = [
+        [entry["code"], f.get("item"), f.get("standard"), f.get("basis")]
+        for entry in entries
+        for f in entry.get("fees") or []
+    ]
     for title, rows in ((MATTER_SHEET, matters), (MATERIAL_SHEET, materials), (FEE_SHEET, fees)):
         _sheet(book, title, [c.header for c in SHEETS[title]], [[_cell(v) for v in row] for row in rows])
-    guide = [[title, c.header, c.key, MEANINGS.get(c.key, c.header)] for title, columns in SHEETS.items()
-             for c in columns]
+    guide = [
+        [title, c.header, c.key, MEANINGS.get(c.key, c.header)] for title, columns in SHEETS.items() for c in columns
+    ]
     _sheet(book, GUIDE_SHEET, ["工作表", "列名", "英文键（JSON）", "说明"], guide)
     out = io.BytesIO()
     book.save(out)
@@ -58,7 +65,7 @@ def _sheet(book, title, headers, rows) -> None:
     for cells in sheet.iter_rows(min_row=2):
         for cell in cells:
             if isinstance(cell.value, str):
-                cell.data_type = "s"        # text that starts with "=" stays text, never a formula
+                cell.data_type = "s"  # text that starts with "=" stays text, never a formula
                 if "\n" in cell.value:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
     for index, header in enumerate(headers):
@@ -74,7 +81,7 @@ def read(content: bytes) -> tuple[list[ImportRow], list[dict]]:
         return [], [import_error({"location": Message("location_file")}, None, problem)]
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=False, keep_links=False)
-    except Exception:   # openpyxl raises many kinds for a damaged file
+    except Exception:  # openpyxl raises many kinds for a damaged file
         return [], [import_error({"location": Message("location_file")}, None, Message("excel_unreadable"))]
     try:
         return _read_book(book)
@@ -96,7 +103,9 @@ def _unsafe(content: bytes) -> Message | None:
 def _read_book(book) -> tuple[list[ImportRow], list[dict]]:
     errors: list[dict] = []
     if MATTER_SHEET not in book.sheetnames:
-        return [], [import_error({"location": Message("location_file")}, None, Message("sheet_missing", sheet=MATTER_SHEET))]
+        return [], [
+            import_error({"location": Message("location_file")}, None, Message("sheet_missing", sheet=MATTER_SHEET))
+        ]
     rows, by_code = [], {}
     for where, values, reported in _records(book[MATTER_SHEET], MATTER_SHEET, errors):
         entry = {k: v for k, v in values.items() if v is not None}
@@ -107,13 +116,17 @@ def _read_book(book) -> tuple[list[ImportRow], list[dict]]:
             by_code.setdefault(entry["code"], row)
     for title, name in ((MATERIAL_SHEET, "materials"), (FEE_SHEET, "fees")):
         if title not in book.sheetnames:
-            errors.append(import_error({"location": Message("location_file")}, None, Message("item_sheet_missing", sheet=title)))
+            errors.append(
+                import_error({"location": Message("location_file")}, None, Message("item_sheet_missing", sheet=title))
+            )
             continue
         for where, values, reported in _records(book[title], title, errors):
             code = values.pop("code", None)
             row = by_code.get(code)
             if row is None:
-                errors.append(import_error(where, "code", Message("code_not_in_sheet", code=code or "", sheet=MATTER_SHEET), code))
+                errors.append(
+                    import_error(where, "code", Message("code_not_in_sheet", code=code or "", sheet=MATTER_SHEET), code)
+                )
                 continue
             row.entry.setdefault(name, []).append({k: v for k, v in values.items() if v is not None})
             row.items_where[name].append(where)
@@ -131,8 +144,13 @@ def _records(sheet, title: str, errors: list):
         return
     for number, cells in enumerate(lines, start=2):
         if number > MAX_ROWS:
-            errors.append(import_error({"sheet": title, "location": Message("location_sheet", sheet=title)}, None,
-                                       Message("sheet_too_many_rows", max=MAX_ROWS)))
+            errors.append(
+                import_error(
+                    {"sheet": title, "location": Message("location_sheet", sheet=title)},
+                    None,
+                    Message("sheet_too_many_rows", max=MAX_ROWS),
+                )
+            )
             return
         if all(getattr(c, "value", None) in (None, "") for c in cells):
             continue
@@ -144,8 +162,14 @@ def _records(sheet, title: str, errors: list):
                 values[column.key] = read_cell(cell, column.kind)
             except CellError as exc:
                 reported.add(column.key)
-                errors.append(import_error(where, column.key, Message("cell_in_column", column=column.header, detail=exc.args[0]),
-                                           values.get("code")))
+                errors.append(
+                    import_error(
+                        where,
+                        column.key,
+                        Message("cell_in_column", column=column.header, detail=exc.args[0]),
+                        values.get("code"),
+                    )
+                )
         yield where, values, reported
 
 

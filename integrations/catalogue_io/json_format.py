@@ -1,5 +1,6 @@
 """The catalogue as JSON (schema: docs/catalogue-schema.json): ``{"format": "shenpi-catalogue", "version": 1,
 "matters": [...]}``, one object per matter with its materials and fees inside it."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,13 @@ from .columns import FEE_KEYS, FORMAT_NAME, FORMAT_VERSION, MATERIAL_KEYS, MATTE
 
 
 def write(entries: list[dict], exported_at: str, department: str | None) -> bytes:
-    document = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "exported_at": exported_at,
-                "department": department, "matters": entries}
+    document = {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "exported_at": exported_at,
+        "department": department,
+        "matters": entries,
+    }
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
 
 
@@ -33,7 +39,9 @@ def read(content: bytes) -> tuple[list[ImportRow], list[dict]]:
         return [], [import_error(top, None, Message("catalogue_json_shape"))]
     errors = []
     if document.get("format", FORMAT_NAME) != FORMAT_NAME or document.get("version", FORMAT_VERSION) != FORMAT_VERSION:
-        errors.append(import_error(top, "format", Message("catalogue_format_version", format=FORMAT_NAME, version=FORMAT_VERSION)))
+        errors.append(
+            import_error(top, "format", Message("catalogue_format_version", format=FORMAT_NAME, version=FORMAT_VERSION))
+        )
     rows = []
     for index, matter in enumerate(document["matters"]):
         where = _where(f"matters[{index}]", index)
@@ -47,12 +55,11 @@ def read(content: bytes) -> tuple[list[ImportRow], list[dict]]:
         for name, known in (("materials", MATERIAL_KEYS), ("fees", FEE_KEYS)):
             items = matter.get(name, [])
             if not isinstance(items, list):
-                continue            # the engine reports it on the matter
+                continue  # the engine reports it on the matter
             items_where[name] = [_where(f"{where['path']}.{name}[{i}]", index) for i in range(len(items))]
             for i, item in enumerate(items):
                 for key in sorted(set(item) - known) if isinstance(item, dict) else ():
                     errors.append(import_error(items_where[name][i], name, Message("field_unknown", name=key), code))
         entry = {"materials": [], "fees": [], **{k: v for k, v in matter.items() if k in MATTER_KEYS}}
-        rows.append(ImportRow(entry=entry, where=where,
-                              items_where=items_where))
+        rows.append(ImportRow(entry=entry, where=where, items_where=items_where))
     return rows, errors

@@ -3,6 +3,7 @@
 CSV columns (UTF-8, optional BOM): case, matter_code, step, happened_at, applicant_name, applicant_id,
 applicant_phone, outcome, reasons, licence_code, official. Each row becomes the same fact object the JSON form
 carries (docs/exchange-facts.schema.json), with its line number for error messages."""
+
 from __future__ import annotations
 
 import csv
@@ -12,8 +13,19 @@ import json
 
 from engine.errors import InvalidInput, Message, TooLarge
 
-COLUMNS = ("case", "matter_code", "step", "happened_at", "applicant_name", "applicant_id", "applicant_phone",
-           "outcome", "reasons", "licence_code", "official")
+COLUMNS = (
+    "case",
+    "matter_code",
+    "step",
+    "happened_at",
+    "applicant_name",
+    "applicant_id",
+    "applicant_phone",
+    "outcome",
+    "reasons",
+    "licence_code",
+    "official",
+)
 APPLICANT_COLUMNS = {"applicant_name": "name", "applicant_id": "id_number", "applicant_phone": "phone"}
 
 
@@ -21,8 +33,12 @@ def _from_json(text: str) -> list:
     try:
         body = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InvalidInput("batch_json_invalid", errors=[{"line": exc.lineno, "field": "json", "message": exc.msg}],
-                           detail=exc.msg, at=exc.lineno) from None
+        raise InvalidInput(
+            "batch_json_invalid",
+            errors=[{"line": exc.lineno, "field": "json", "message": exc.msg}],
+            detail=exc.msg,
+            at=exc.lineno,
+        ) from None
     facts = body.get("facts") if isinstance(body, dict) else body
     if not isinstance(facts, list):
         raise InvalidInput("batch_json_shape", field="facts")
@@ -44,8 +60,10 @@ def _from_csv(text: str) -> list:
     facts = []
     for row in reader:
         if None in row:
-            raise InvalidInput("csv_row_too_long",
-                               errors=[{"line": reader.line_num, "field": "row", "message": Message("csv_too_many_fields")}])
+            raise InvalidInput(
+                "csv_row_too_long",
+                errors=[{"line": reader.line_num, "field": "row", "message": Message("csv_too_many_fields")}],
+            )
         cells = {k: (v or "").strip() for k, v in row.items()}
         if not any(cells.values()):
             continue

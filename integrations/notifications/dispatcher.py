@@ -1,4 +1,5 @@
 """Fan new notices out to their recipients' channels and send what is due; run by Celery beat and `shenpi notify`."""
+
 from __future__ import annotations
 
 import logging

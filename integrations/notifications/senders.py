@@ -1,4 +1,5 @@
 """The three ways a notice leaves the system. Each sender raises SendError with a readable reason."""
+
 from __future__ import annotations
 
 import hashlib
@@ -24,8 +25,16 @@ def subject_of(notice: dict) -> str:
 
 
 class EmailSender:
-    def __init__(self, host: str, port: int, sender: str, username: str = "", password: str = "",
-                 starttls: bool = False, timeout: float = 10.0):
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        sender: str,
+        username: str = "",
+        password: str = "",
+        starttls: bool = False,
+        timeout: float = 10.0,
+    ):
         self.host, self.port, self.sender = host, port, sender
         self.username, self.password, self.starttls, self.timeout = username, password, starttls, timeout
 
@@ -55,7 +64,7 @@ class SmsSender:
     def send(self, address: str, notice: dict, secret=None) -> None:
         try:
             self.gateway.send(address, f"【审批】{notice['message']}")
-        except Exception as exc:  # noqa: BLE001 - whatever the gateway raises, the delivery is retried
+        except Exception as exc:
             raise SendError(f"SMS gateway: {exc}") from None
 
 
@@ -75,11 +84,19 @@ class WebhookSender:
             raise SendError("the webhook has no signing secret")
         body = json.dumps({"notice": notice}, ensure_ascii=False, sort_keys=True).encode("utf-8")
         timestamp = str(int(self.clock.now().timestamp()))
-        request = urllib.request.Request(address, data=body, method="POST", headers={
-            "Content-Type": "application/json; charset=utf-8", TIMESTAMP_HEADER: timestamp,
-            SIGNATURE_HEADER: sign(secret, timestamp, body), "User-Agent": "Shenpi-Webhook/1"})
+        request = urllib.request.Request(
+            address,
+            data=body,
+            method="POST",
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                TIMESTAMP_HEADER: timestamp,
+                SIGNATURE_HEADER: sign(secret, timestamp, body),
+                "User-Agent": "Shenpi-Webhook/1",
+            },
+        )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:   # noqa: S310 - http(s) only
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 if not 200 <= response.status < 300:
                     raise SendError(f"webhook answered {response.status}")
         except urllib.error.HTTPError as exc:

@@ -1,4 +1,5 @@
 """Celery tasks of the integrations, registered on the engine's Celery app by the worker (`shenpi worker`)."""
+
 from __future__ import annotations
 
 from engine import scheduler
@@ -14,5 +15,7 @@ def dispatch_notices() -> dict:
 def register(app) -> None:
     settings = scheduler.engine().settings
     app.task(name="shenpi.dispatch_notices")(dispatch_notices)
-    app.conf.beat_schedule = {**app.conf.beat_schedule, "dispatch-notices": {
-        "task": "shenpi.dispatch_notices", "schedule": settings.notify_interval_seconds}}
+    app.conf.beat_schedule = {
+        **app.conf.beat_schedule,
+        "dispatch-notices": {"task": "shenpi.dispatch_notices", "schedule": settings.notify_interval_seconds},
+    }

@@ -4,4 +4,5 @@ engine/exchange/outbox.py writes the records in the transaction of each change a
 the batch document (docs/upward-report.schema.json), signs and sends it, and settles the batch. The Celery task
 (`tasks.register`) and `shenpi report-upward` run `report(engine)`.
 """
+
 from .reporter import report  # noqa: F401

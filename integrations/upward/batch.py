@@ -1,9 +1,10 @@
 """The batch document sent to the platform; its JSON Schema is docs/upward-report.schema.json."""
+
 from __future__ import annotations
 
 import json
 
-SCHEMA_VERSION = "1.1"   # 1.1: trail_checkpoint records
+SCHEMA_VERSION = "1.1"  # 1.1: trail_checkpoint records
 
 
 def document(batch, settings, sent_at: str) -> dict:

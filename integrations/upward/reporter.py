@@ -1,4 +1,5 @@
 """One reporting run: send every due batch, oldest first, until none is due or the platform fails."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -17,7 +18,7 @@ def report(engine, max_batches: int = 100) -> dict:
         batch = engine.outbox.next_batch()
         if batch is None:
             break
-        sent_at = engine.clock.now().astimezone(_dt.timezone.utc).isoformat().replace("+00:00", "Z")
+        sent_at = engine.clock.now().astimezone(_dt.UTC).isoformat().replace("+00:00", "Z")
         body = batch_doc.encode(batch_doc.document(batch, engine.settings, sent_at))
         try:
             post(engine.settings, batch.batch_id, body)

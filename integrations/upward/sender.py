@@ -1,4 +1,5 @@
 """POST one batch to the platform, signed with HMAC-SHA256 of the body and/or a bearer token."""
+
 from __future__ import annotations
 
 import hashlib
@@ -20,19 +21,18 @@ def signature(secret: str, body: bytes) -> str:
 
 def post(settings, batch_id: str, body: bytes) -> int:
     """Send ``body``; return the HTTP status of an accepting answer (2xx) or raise SendFailed."""
-    headers = {"Content-Type": "application/json; charset=utf-8", BATCH_HEADER: batch_id,
-               "Idempotency-Key": batch_id}
+    headers = {"Content-Type": "application/json; charset=utf-8", BATCH_HEADER: batch_id, "Idempotency-Key": batch_id}
     if settings.upward_secret:
         headers[SIGNATURE_HEADER] = signature(settings.upward_secret, body)
     if settings.upward_token:
         headers["Authorization"] = f"Bearer {settings.upward_token}"
     request = urllib.request.Request(settings.upward_url, data=body, headers=headers, method="POST")
     try:
-        with urllib.request.urlopen(request, timeout=settings.upward_timeout_seconds) as answer:   # noqa: S310 - configured URL
+        with urllib.request.urlopen(request, timeout=settings.upward_timeout_seconds) as answer:
             answer.read()
             return answer.status
     except urllib.error.HTTPError as exc:
         raise SendFailed(f"HTTP {exc.code} {exc.reason}") from None
-    except (urllib.error.URLError, OSError) as exc:   # refused, reset, timed out, DNS
+    except (urllib.error.URLError, OSError) as exc:  # refused, reset, timed out, DNS
         reason = getattr(exc, "reason", exc)
         raise SendFailed(f"{type(reason).__name__}: {reason}") from None

@@ -4,6 +4,7 @@ The engine's scheduler knows nothing of integrations: whoever builds the worker'
 ``register(app, settings)``. The outbox is the source of truth: a retry that is lost, or a worker that dies, only
 delays a batch until the next beat run, since every due batch is found again in the table.
 """
+
 from __future__ import annotations
 
 from engine import scheduler
@@ -25,5 +26,7 @@ def register(app, settings) -> None:
     """Add the task and, when reporting is configured, its beat entry every SHENPI_UPWARD_INTERVAL seconds."""
     app.task(name=TASK, bind=True, max_retries=settings.upward_max_attempts)(report_upward)
     if settings.upward_url:
-        app.conf.beat_schedule = {**app.conf.beat_schedule, "report-upward": {
-            "task": TASK, "schedule": settings.upward_interval_seconds}}
+        app.conf.beat_schedule = {
+            **app.conf.beat_schedule,
+            "report-upward": {"task": TASK, "schedule": settings.upward_interval_seconds},
+        }

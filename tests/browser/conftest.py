@@ -3,6 +3,7 @@
 They skip, saying why, when Chromium or Playwright is missing; `.ci/run` installs Debian's chromium so CI always
 runs them. Screenshots of the pages go to $SHENPI_SCREENSHOT_DIR (default: the test's temporary directory).
 The root conftest marks every test here browser and slow."""
+
 from __future__ import annotations
 
 import os
@@ -12,15 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from engine.kernel import clock as clock_module
 from demo import seed as demo
-from engine.config import PROJECT_ROOT, Settings
 from engine.bootstrap import Shenpi
+from engine.config import PROJECT_ROOT, Settings
+from engine.kernel import clock as clock_module
 
 from ..helpers import START
 
 CHROMIUM = os.environ.get("SHENPI_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-BRAND_BLUE = "rgb(29, 79, 145)"   # the top bar's colour in shenpi.css: proves the stylesheet applied
+BRAND_BLUE = "rgb(29, 79, 145)"  # the top bar's colour in shenpi.css: proves the stylesheet applied
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +48,12 @@ class LiveServer:
 
         self.clock = clock_module.FixedClock(START)
         self._previous_clock = clock_module.current()
-        settings = Settings(database_url=f"sqlite:///{directory / 'shenpi.db'}", broker_url="memory://",
-                            processes_dir=PROJECT_ROOT / "processes", secret_key="browser-tests-" + "k" * 32)
+        settings = Settings(
+            database_url=f"sqlite:///{directory / 'shenpi.db'}",
+            broker_url="memory://",
+            processes_dir=PROJECT_ROOT / "processes",
+            secret_key="browser-tests-" + "k" * 32,
+        )
         self.engine = Shenpi(settings, clock=self.clock)
         self.engine.init_db()
         self.engine.catalogue.import_directory(settings.processes_dir)

@@ -1,6 +1,7 @@
 """Which built scripts each page downloads: the pages that only show a flow diagram (a clerk's task, the applicant's
 case) load the viewer (build/diagram.js) and never the 1.7 MB modeler bundle; the modeler page loads the modeler,
 opens a flow and deploys it. Every script is an ES module from build/, none inline (the pages' CSP)."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -12,22 +13,28 @@ from engine.models import Case, TaskRecord
 def record_requests(visitor) -> list[str]:
     """The paths under /static/ the visitor's page requests from now on (module imports included)."""
     requested: list[str] = []
-    visitor.page.on("request", lambda request: "/static/" in request.url
-                    and requested.append(request.url.split("/static/", 1)[1].split("?", 1)[0]))
+    visitor.page.on(
+        "request",
+        lambda request: (
+            "/static/" in request.url and requested.append(request.url.split("/static/", 1)[1].split("?", 1)[0])
+        ),
+    )
     return requested
 
 
 def scripts_of(visitor) -> list[dict]:
     return visitor.page.eval_on_selector_all(
-        "script", "scripts => scripts.map(s => ({type: s.type, src: s.getAttribute('src') || '', inline: s.text}))")
+        "script", "scripts => scripts.map(s => ({type: s.type, src: s.getAttribute('src') || '', inline: s.text}))"
+    )
 
 
 def assert_modules_only(visitor, name: str):
     scripts = scripts_of(visitor)
     assert scripts, f"{name}: no script at all"
     for script in scripts:
-        assert script["type"] == "module" and "/static/build/" in script["src"] and not script["inline"].strip(), \
+        assert script["type"] == "module" and "/static/build/" in script["src"] and not script["inline"].strip(), (
             f"{name}: {script}"
+        )
 
 
 def assert_viewer_only(requested: list[str], name: str):
@@ -41,9 +48,10 @@ def test_task_and_portal_case_pages_load_the_viewer_and_never_the_modeler(visito
     case_ids = demo.seed_cases(engine)
     with engine.db.reading() as session:
         task_id, case_id = session.execute(
-            sa.select(TaskRecord.id, TaskRecord.case_id).join(Case, Case.id == TaskRecord.case_id)
-            .where(TaskRecord.state == "open", TaskRecord.department == "郑州市烟草专卖局",
-                   Case.id.in_(case_ids))).first()
+            sa.select(TaskRecord.id, TaskRecord.case_id)
+            .join(Case, Case.id == TaskRecord.case_id)
+            .where(TaskRecord.state == "open", TaskRecord.department == "郑州市烟草专卖局", Case.id.in_(case_ids))
+        ).first()
 
     clerk = visitor_factory()
     clerk.login("d06a")
@@ -112,11 +120,15 @@ def test_every_page_checks_file_sizes_before_sending(visitor_factory, live_serve
 
     engine = live_server.engine
     case = engine.runtime.start_case(
-        "410104-XK-YC-001", {"name": "王芳", "id_number": "410104198001019999", "phone": "13803719999"},
-        {"channel": "online"}, engine.identity.actor("applicant"))
+        "410104-XK-YC-001",
+        {"name": "王芳", "id_number": "410104198001019999", "phone": "13803719999"},
+        {"channel": "online"},
+        engine.identity.actor("applicant"),
+    )
     with engine.db.reading() as session:
-        task_id = session.scalar(sa.select(TaskRecord.id).where(TaskRecord.case_id == case["id"],
-                                                                TaskRecord.state == "open"))
+        task_id = session.scalar(
+            sa.select(TaskRecord.id).where(TaskRecord.case_id == case["id"], TaskRecord.state == "open")
+        )
     clerk = visitor_factory()
     clerk.login("d06a")
     clerk.open(f"/tasks/{task_id}")

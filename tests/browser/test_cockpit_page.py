@@ -1,4 +1,5 @@
 """The supervision cockpit in a real browser: tiles, tables and the ECharts charts drawn from data.json."""
+
 from __future__ import annotations
 
 from demo import seed as demo
@@ -12,7 +13,7 @@ def test_supervisor_cockpit_draws_its_charts(visitor_factory, live_server):
     assert len(past) >= 10
     visitor = visitor_factory()
     visitor.login("supervisor")
-    assert visitor.page.url.rstrip("/").endswith("/cockpit"), visitor.page.url   # the supervisor's home page
+    assert visitor.page.url.rstrip("/").endswith("/cockpit"), visitor.page.url  # the supervisor's home page
     visitor.page.wait_for_selector("body[data-charts-ready=true]", timeout=15000)
     for chart in ("#chart-trend", "#chart-ontime"):
         assert visitor.page.locator(f"{chart} canvas").count() >= 1, chart

@@ -1,4 +1,5 @@
 """The complaint handling pages in a real browser."""
+
 from __future__ import annotations
 
 from demo import seed as demo

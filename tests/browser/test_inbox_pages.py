@@ -1,4 +1,5 @@
 """The clerk's pages in a real browser: inbox, task page with its form and diagram, case search."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -12,8 +13,10 @@ def test_inbox_task_and_case_pages_render_with_the_diagram(visitor_factory, live
     demo.seed_cases(engine)
     with engine.db.reading() as session:
         task_id, case_id = session.execute(
-            sa.select(TaskRecord.id, TaskRecord.case_id).join(Case, Case.id == TaskRecord.case_id)
-            .where(TaskRecord.state == "open", TaskRecord.department == "郑州市烟草专卖局")).first()
+            sa.select(TaskRecord.id, TaskRecord.case_id)
+            .join(Case, Case.id == TaskRecord.case_id)
+            .where(TaskRecord.state == "open", TaskRecord.department == "郑州市烟草专卖局")
+        ).first()
     visitor = visitor_factory()
     visitor.login("d06a")
     visitor.open("/inbox")

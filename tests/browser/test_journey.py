@@ -2,6 +2,7 @@
 accepts; three departments approve in parallel (two of them with their task pages open at the same time); the
 joint board votes; the decision is made; the applicant sees the result. Then an administrator changes a timer in
 the modeler, deploys, and a new case uses the new version."""
+
 from __future__ import annotations
 
 import re
@@ -71,7 +72,7 @@ def test_applicant_to_licence_through_parallel_departments(visitor_factory, live
     housing.login("d04a")
     environment.login("d07a")
     open_step(planning, number, "建设工程规划审查")
-    open_step(housing, number, "施工许可审查")        # both departments hold the case at the same time
+    open_step(housing, number, "施工许可审查")  # both departments hold the case at the same time
     submit_step(housing, {"housing_opinion": "approve"}, "符合施工许可条件")
     submit_step(planning, {"planning_opinion": "approve"}, "符合规划")
     open_step(environment, number, "环境影响评价审查")
@@ -93,7 +94,10 @@ def test_applicant_to_licence_through_parallel_departments(visitor_factory, live
     assert "准予" in page_text and "核验" in page_text, page_text[:500]
     applicant.check_rendered("journey-result")
     with engine.db.reading() as session:
-        assert session.execute(sa.select(Case.status, Case.outcome).where(Case.id == case_id)).one() == ("ended", "approved")
+        assert session.execute(sa.select(Case.status, Case.outcome).where(Case.id == case_id)).one() == (
+            "ended",
+            "approved",
+        )
 
 
 def test_administrator_changes_a_timer_and_new_cases_use_the_new_version(visitor_factory, live_server):
@@ -109,7 +113,10 @@ def test_administrator_changes_a_timer_and_new_cases_use_the_new_version(visitor
     amount = admin.page.locator("#bio-properties-panel-shenpi-timer-amount")
     if not amount.is_visible():
         admin.page.click('#properties [data-group-id="group-shenpi-timer"] .bio-properties-panel-group-header')
-    assert amount.input_value() == "3" and admin.page.input_value("#bio-properties-panel-shenpi-timer-unit") == "working_days"
+    assert (
+        amount.input_value() == "3"
+        and admin.page.input_value("#bio-properties-panel-shenpi-timer-unit") == "working_days"
+    )
     amount.fill("5")
     admin.page.wait_for_selector("[data-entry-id='shenpi-timer-expression']:has-text('working_days(5)')")
     admin.page.click("#validate-button")
@@ -128,7 +135,9 @@ def test_administrator_changes_a_timer_and_new_cases_use_the_new_version(visitor
     with engine.db.reading() as session:
         version, xml = session.execute(
             sa.select(ProcessDefinition.version, ProcessDefinition.xml)
-            .join(Case, Case.definition_id == ProcessDefinition.id).where(Case.id == case_id)).one()
+            .join(Case, Case.definition_id == ProcessDefinition.id)
+            .where(Case.id == case_id)
+        ).one()
     assert version == 2 and "working_days(5)" in xml
     admin.open("/admin/processes/food_business_licence/diff?from=1&to=2")
     assert "Timer_Limit_Review" in admin.page.inner_text("main")

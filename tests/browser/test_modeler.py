@@ -4,6 +4,7 @@ exclusive gateway whose conditions are built from that field and checked by the 
 events whose outcome is chosen in the panel (their ids left as generated); the lint marks an unconnected end event and
 clears once it is connected; the token simulation plays the flow; the flow deploys with a change note, a matter is
 published on it and a case runs to its end with the outcome chosen in the panel."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -13,9 +14,21 @@ from engine.models import ProcessDefinition
 
 UNIT = "郑州市管城回族区市场监督管理局"
 POST = "承办人"
-MATTER = dict(code="410104-TEST-MODELER", key="Process_New", name="建模器绘制的事项", department=UNIT, type="行政许可",
-              legal_basis=["《中华人民共和国行政许可法》"], statutory_limit_days=20, promised_limit_days=10,
-              handling="承诺件", star_level=3, process_file="drawn.bpmn", conditions=["测试"], materials=[])
+MATTER = dict(
+    code="410104-TEST-MODELER",
+    key="Process_New",
+    name="建模器绘制的事项",
+    department=UNIT,
+    type="行政许可",
+    legal_basis=["《中华人民共和国行政许可法》"],
+    statutory_limit_days=20,
+    promised_limit_days=10,
+    handling="承诺件",
+    star_level=3,
+    process_file="drawn.bpmn",
+    conditions=["测试"],
+    materials=[],
+)
 
 
 class Modeler:
@@ -29,7 +42,8 @@ class Modeler:
         return self.page.evaluate(
             "prefix => Array.from(document.querySelectorAll('#canvas .djs-element.djs-shape'))"
             ".map(e => e.getAttribute('data-element-id')).filter(id => id.startsWith(prefix) && !id.endsWith('_label'))",
-            prefix)
+            prefix,
+        )
 
     def select(self, element_id: str):
         """Click the element a little left of its centre (lint markers sit on its top-left corner, connections
@@ -40,15 +54,18 @@ class Modeler:
         for _attempt in range(3):
             self.page.keyboard.press("Escape")
             shape.click(position={"x": box["width"] * 0.3, "y": box["height"] * 0.5})
-            if self.page.evaluate("id => { const field = document.querySelector('#bio-properties-panel-id');"
-                                  " return !field || field.value === id; }", element_id):
+            if self.page.evaluate(
+                "id => { const field = document.querySelector('#bio-properties-panel-id');"
+                " return !field || field.value === id; }",
+                element_id,
+            ):
                 return
         raise AssertionError(f"{element_id} could not be selected")
 
     def context(self, action: str):
         self.page.click(f'.djs-context-pad [data-action="{action}"]')
         self.page.wait_for_timeout(200)
-        self.page.keyboard.press("Escape")          # leave the label editing bpmn-js opens on a new element
+        self.page.keyboard.press("Escape")  # leave the label editing bpmn-js opens on a new element
 
     def open_group(self, group: str):
         header = self.page.locator(f'#properties [data-group-id="group-{group}"] .bio-properties-panel-group-header')
@@ -65,7 +82,9 @@ class Modeler:
     def lint_of(self, element_id: str) -> str:
         return self.page.evaluate(
             "id => (document.querySelector(`.djs-overlays[data-container-id='${id}'] .bjsl-overlay`) || "
-            "{textContent: ''}).textContent.replace(/\\s+/g, ' ')", element_id)
+            "{textContent: ''}).textContent.replace(/\\s+/g, ' ')",
+            element_id,
+        )
 
     def connect(self, source: str, target: str):
         """The context pad's connect tool: click it on the source, then click the target's centre."""
@@ -108,7 +127,9 @@ def test_a_flow_drawn_from_an_empty_diagram_in_chinese_deploys_and_runs_to_its_e
     assert page.locator('.djs-popup [data-id="replace-with-service-task"]').count() == 0
     [task] = modeler.shapes("Activity_")
     assert page.inner_text("#properties .bio-properties-panel-header-type") == "用户任务（办理步骤）"
-    groups = page.eval_on_selector_all("#properties .bio-properties-panel-group-header-title", "es => es.map(e => e.textContent)")
+    groups = page.eval_on_selector_all(
+        "#properties .bio-properties-panel-group-header-title", "es => es.map(e => e.textContent)"
+    )
     assert groups == ["常规", "办理人（泳道）", "表单字段", "时限", "超时督办", "说明"], groups
     modeler.open_group("shenpi-step")
     page.wait_for_selector(f'#bio-properties-panel-shenpi-lane-department option[value="{UNIT}"]', state="attached")
@@ -170,7 +191,10 @@ def test_a_flow_drawn_from_an_empty_diagram_in_chinese_deploys_and_runs_to_its_e
     modeler.select(gateway)
     modeler.open_group("shenpi-conditions")
     flows = page.locator("#properties .shenpi-flow")
-    assert [flows.nth(i).locator(".shenpi-flow-title").inner_text() for i in range(2)] == ["去往“准予许可”", "去往“不予许可”"]
+    assert [flows.nth(i).locator(".shenpi-flow-title").inner_text() for i in range(2)] == [
+        "去往“准予许可”",
+        "去往“不予许可”",
+    ]
     for index, value in enumerate(["approve", "deny"]):
         flows.nth(index).locator(".builder-value").select_option(value)
         flows.nth(index).locator(".builder-apply").click()
@@ -191,7 +215,9 @@ def test_a_flow_drawn_from_an_empty_diagram_in_chinese_deploys_and_runs_to_its_e
     page.click('.djs-overlays[data-container-id="StartEvent_1"] .bts-context-pad[title="触发事件"]')
     page.click('.bts-entry[title="显示/隐藏模拟日志"]')
     page.wait_for_selector(".bts-log .bts-entry:has-text('流程结束')", timeout=20000)
-    log = page.eval_on_selector_all(".bts-log .bts-entry", "es => es.map(e => e.textContent.replace(/\\s+/g, ' ').trim())")
+    log = page.eval_on_selector_all(
+        ".bts-log .bts-entry", "es => es.map(e => e.textContent.replace(/\\s+/g, ' ').trim())"
+    )
     assert [entry for entry in log if "不予许可" in entry] and not [entry for entry in log if "准予许可" in entry], log
     admin.check_rendered("modeler-simulation")
     page.click("#simulate-button")
@@ -203,7 +229,7 @@ def test_a_flow_drawn_from_an_empty_diagram_in_chinese_deploys_and_runs_to_its_e
     page.click("#deploy-button")
     page.wait_for_selector("#deploy-dialog[open]")
     page.click("#deploy-confirm")
-    assert page.is_visible("#deploy-dialog")                  # the note is required
+    assert page.is_visible("#deploy-dialog")  # the note is required
     page.fill("#change-note", "新建：材料审查后准予或不予许可")
     page.click("#deploy-confirm")
     page.wait_for_selector("#modeler-status.alert-success:has-text('第 1 版')")
@@ -228,7 +254,7 @@ def test_a_flow_drawn_from_an_empty_diagram_in_chinese_deploys_and_runs_to_its_e
         case = engine.runtime.start_case(MATTER["code"], {"name": "张三"}, {}, ENGINE)
         [step] = case["tasks"]
         assert (step["name"], step["department"], step["post"]) == ("材料审查", UNIT, POST)
-        assert step["due_at"]                                   # the limit timer of 3 working days
+        assert step["due_at"]  # the limit timer of 3 working days
         engine.tasks.complete(step["id"], ENGINE, {"decision": decision}, "审查完毕")
         ended = engine.runtime.get_case(case["id"], ENGINE)
         assert (ended["status"], ended["outcome"]) == ("ended", outcome)

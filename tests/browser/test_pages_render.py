@@ -1,4 +1,5 @@
 """Every main page renders styled, without script errors, in a real browser; screenshots are kept."""
+
 from __future__ import annotations
 
 
@@ -33,10 +34,15 @@ def test_language_switch_to_english(visitor_factory):
 def test_administration_pages_render(visitor_factory):
     visitor = visitor_factory()
     visitor.login("admin")
-    for path, name in (("/admin", "admin-home"), ("/admin/processes", "admin-processes"),
-                       ("/admin/matters", "admin-matters"), ("/admin/departments", "admin-departments"),
-                       ("/admin/users", "admin-users"), ("/admin/calendar?year=2026", "admin-calendar"),
-                       ("/admin/matters/import", "admin-matters-import")):
+    for path, name in (
+        ("/admin", "admin-home"),
+        ("/admin/processes", "admin-processes"),
+        ("/admin/matters", "admin-matters"),
+        ("/admin/departments", "admin-departments"),
+        ("/admin/users", "admin-users"),
+        ("/admin/calendar?year=2026", "admin-calendar"),
+        ("/admin/matters/import", "admin-matters-import"),
+    ):
         response = visitor.open(path)
         assert response.status == 200, path
         visitor.check_rendered(name)
@@ -52,8 +58,14 @@ def test_supervisor_case_search_renders(visitor_factory):
 def test_supervision_pages_render(visitor_factory):
     visitor = visitor_factory()
     visitor.login("supervisor")
-    for path, name in (("/signals/", "signals"), ("/signals/rules", "signal-rules"), ("/supervision/", "supervision"),
-                       ("/complaints/", "complaints"), ("/reports", "reports"), ("/integrations/upward", "upward")):
+    for path, name in (
+        ("/signals/", "signals"),
+        ("/signals/rules", "signal-rules"),
+        ("/supervision/", "supervision"),
+        ("/complaints/", "complaints"),
+        ("/reports", "reports"),
+        ("/integrations/upward", "upward"),
+    ):
         response = visitor.open(path)
         assert response.status == 200, path
         visitor.check_rendered(name)

@@ -2,6 +2,7 @@
 several pages of work. Each list is opened on page 1, followed by its pager to a middle page (through htmx where
 the list updates in place) and to the last page, with its filters kept; each page is a screenshot. The lists the
 demo fills less (signals, complaints, the reports log, matters, the applicant's cases) get more rows here."""
+
 from __future__ import annotations
 
 import re
@@ -21,7 +22,7 @@ def backlog(live_server):
     engine = live_server.engine
     backlog_cases = seed_past_cases(engine)
     demo.seed_cases(engine)
-    for case_id in backlog_cases[-25:]:          # a fee on a free matter: a red signal each
+    for case_id in backlog_cases[-25:]:  # a fee on a free matter: a red signal each
         engine.violations.fees.record(case_id, "工本费", 10, ENGINE)
     supervisor, applicant = engine.identity.actor("supervisor"), engine.identity.actor("applicant")
     department = engine.catalogue.get_matter(FOOD)["department"]
@@ -33,11 +34,22 @@ def backlog(live_server):
         food = session.get(Matter, FOOD)
         for n in range(25):
             code = f"{FOOD}-{n:02d}"
-            session.add(Matter(code=code, key=f"paging_{n}", name=f"{food.name}（分点{n}）", department=department,
-                               matter_type=food.matter_type, statutory_limit_days=food.statutory_limit_days,
-                               promised_limit_days=food.promised_limit_days, star_level=food.star_level,
-                               handling=food.handling, process_key=food.process_key, published=True,
-                               entry={**food.entry, "code": code}))
+            session.add(
+                Matter(
+                    code=code,
+                    key=f"paging_{n}",
+                    name=f"{food.name}（分点{n}）",
+                    department=department,
+                    matter_type=food.matter_type,
+                    statutory_limit_days=food.statutory_limit_days,
+                    promised_limit_days=food.promised_limit_days,
+                    star_level=food.star_level,
+                    handling=food.handling,
+                    process_key=food.process_key,
+                    published=True,
+                    entry={**food.entry, "code": code},
+                )
+            )
 
 
 def food_official(engine) -> str:
@@ -101,7 +113,12 @@ def test_the_administrators_lists_page(visitor_factory):
 
 def test_the_applicants_lists_page(visitor_factory):
     visitor = visitor_factory()
-    walk(visitor, "/portal?type=%E8%A1%8C%E6%94%BF%E8%AE%B8%E5%8F%AF", "portal-catalogue", {"type": "%E8%A1%8C%E6%94%BF%E8%AE%B8%E5%8F%AF"},
-         rows=".matter-card")
+    walk(
+        visitor,
+        "/portal?type=%E8%A1%8C%E6%94%BF%E8%AE%B8%E5%8F%AF",
+        "portal-catalogue",
+        {"type": "%E8%A1%8C%E6%94%BF%E8%AE%B8%E5%8F%AF"},
+        rows=".matter-card",
+    )
     visitor.login("applicant")
     walk(visitor, "/portal/my", "my-cases", {})

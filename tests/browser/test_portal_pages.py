@@ -1,4 +1,5 @@
 """The applicant portal, the hall board and licence verification in a real browser."""
+
 from __future__ import annotations
 
 

@@ -1,4 +1,5 @@
 """The performance evaluation pages in a real browser: the ranking chart draws, archiving publishes the month."""
+
 from __future__ import annotations
 
 

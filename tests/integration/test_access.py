@@ -1,4 +1,5 @@
 """Unit scoping: officials see their department; supervisors see the unit their bureau belongs to and below."""
+
 from __future__ import annotations
 
 import pytest
@@ -34,4 +35,6 @@ def test_cases_and_tasks_are_seen_within_scope_only(five_step_engine):
         with pytest.raises(PermissionDenied):
             five_step_engine.tasks.get_task(task["id"], actor)
     with pytest.raises(PermissionDenied):
-        five_step_engine.flow_ops.jump(task["id"], five_step_engine.identity.actor("far_supervisor"), "跳转", "Task_Review")
+        five_step_engine.flow_ops.jump(
+            task["id"], five_step_engine.identity.actor("far_supervisor"), "跳转", "Task_Review"
+        )

@@ -1,4 +1,5 @@
 """The calendar as administrators keep it: overrides, clearing them, importing a year, the year view."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,7 +17,7 @@ def kind_of(view: dict, day: dt.date) -> dict:
 
 
 def test_override_changes_the_working_day_and_is_recorded(bare_engine):
-    day = dt.date(2026, 12, 7)   # a Monday
+    day = dt.date(2026, 12, 7)  # a Monday
     assert bare_engine.calendar.calendar().is_workday(day)
     bare_engine.calendar.set_day(day, False, "临时停电", "admin")
     assert not bare_engine.calendar.calendar().is_workday(day)
@@ -38,7 +39,7 @@ def test_year_view_shows_holidays_adjusted_days_and_provisional_years(bare_engin
     assert kind_of(view, dt.date(2026, 12, 5))["kind"] == "weekend"
     future = bare_engine.calendar.year_view(2031)
     assert future["provisional"] and kind_of(future, dt.date(2031, 3, 3))["kind"] == "workday"
-    spring = kind_of(future, dt.date(2031, 1, 23))       # 正月初一 2031 is Thursday 23 January
+    spring = kind_of(future, dt.date(2031, 1, 23))  # 正月初一 2031 is Thursday 23 January
     assert (spring["kind"], spring["name"], spring["provisional"]) == ("holiday", "春节", True)
 
 

@@ -1,4 +1,5 @@
 """Every matter of the catalogue deploys, validates and runs from start to end."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,23 +7,31 @@ import datetime as dt
 import pytest
 from lxml import etree
 
-from engine.catalogue import service as catalogue
 from demo import seed as demo
-from engine.kernel.clock import SHANGHAI
+from engine.catalogue import service as catalogue
 from engine.identity.actors import ENGINE
+from engine.kernel.clock import SHANGHAI
 
 from ..helpers import PROCESSES
 
 ENTRIES = catalogue.load_entries(PROCESSES) if PROCESSES.exists() else []
-SEED_001 = ["烟草专卖零售许可", "粮食收购资格核准", "公民民族成份确认", "残疾人证核发", "农村村民住宅用地审批",
-            "最低生活保障待遇认定", "郑州市公共租赁住房保障", "新型农村合作医疗登记"]
+SEED_001 = [
+    "烟草专卖零售许可",
+    "粮食收购资格核准",
+    "公民民族成份确认",
+    "残疾人证核发",
+    "农村村民住宅用地审批",
+    "最低生活保障待遇认定",
+    "郑州市公共租赁住房保障",
+    "新型农村合作医疗登记",
+]
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 DI = "{http://www.omg.org/spec/BPMN/20100524/DI}"
 
 
 @pytest.fixture
 def catalogue_engine(bare_sqlite_engine, clock):
-    clock.set(dt.datetime(2026, 6, 1, 9, 0, tzinfo=SHANGHAI))   # limits end inside the calendar data
+    clock.set(dt.datetime(2026, 6, 1, 9, 0, tzinfo=SHANGHAI))  # limits end inside the calendar data
     bare_sqlite_engine.catalogue.import_directory(PROCESSES)
     demo.seed_people(bare_sqlite_engine)
     return bare_sqlite_engine
@@ -53,8 +62,12 @@ def test_flow_has_diagram_layout_and_lanes(entry):
     assert process.get("id") == entry["key"] and process.get("isExecutable") == "true"
     shapes = {s.get("bpmnElement") for s in tree.iter(f"{DI}BPMNShape")}
     edges = {e.get("bpmnElement") for e in tree.iter(f"{DI}BPMNEdge")}
-    nodes = [e for e in process if e.tag.split("}")[1] in (
-        "startEvent", "endEvent", "userTask", "scriptTask", "exclusiveGateway", "parallelGateway")]
+    nodes = [
+        e
+        for e in process
+        if e.tag.split("}")[1]
+        in ("startEvent", "endEvent", "userTask", "scriptTask", "exclusiveGateway", "parallelGateway")
+    ]
     assert nodes and all(n.get("id") in shapes for n in nodes)
     assert all(f.get("id") in edges for f in process.iter(f"{BPMN}sequenceFlow"))
     assert all(lane.get("id") in shapes for lane in process.iter(f"{BPMN}lane"))
@@ -66,7 +79,7 @@ def _outcomes(entry) -> set[str]:
 
 
 def _signers(engine):
-    return [u for u in ("d01a", "d01b", "d02a")]
+    return ["d01a", "d01b", "d02a"]
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e["key"] for e in ENTRIES])
@@ -87,27 +100,31 @@ def test_matter_runs_to_every_outcome(catalogue_engine, entry):
 def test_every_step_carries_a_working_day_limit(catalogue_engine, entry):
     tree = etree.parse(str(PROCESSES / entry["process_file"]))
     tasks = {t.get("id") for t in tree.iter(f"{BPMN}userTask")}
-    limited = {b.get("attachedToRef") for b in tree.iter(f"{BPMN}boundaryEvent")
-               if "working_days(" in "".join(b.itertext())}
+    limited = {
+        b.get("attachedToRef") for b in tree.iter(f"{BPMN}boundaryEvent") if "working_days(" in "".join(b.itertext())
+    }
     assert tasks == limited
     case = catalogue_engine.runtime.start_case(entry["code"], {"name": "测试申请人"}, {}, ENGINE)
     task = case["tasks"][0]
     assert task["due_at"] is not None and task["light"] in ("none", "yellow")
     due = dt.datetime.fromisoformat(task["due_at"]).astimezone(SHANGHAI)
-    assert due.strftime("%Y-%m-%d %H:%M") == "2026-06-03 17:30"      # 受理 within 2 working days
+    assert due.strftime("%Y-%m-%d %H:%M") == "2026-06-03 17:30"  # 受理 within 2 working days
 
 
 def test_step_timers_warn_and_escalate_on_working_time(catalogue_engine, clock):
     entry = next(e for e in ENTRIES if e["key"] == "food_business_licence")
     case = catalogue_engine.runtime.start_case(entry["code"], {"name": "测试申请人"}, {}, ENGINE)
-    clock.set(dt.datetime(2026, 6, 3, 13, 31, tzinfo=SHANGHAI))      # 4 office hours before the limit
+    clock.set(dt.datetime(2026, 6, 3, 13, 31, tzinfo=SHANGHAI))  # 4 office hours before the limit
     assert catalogue_engine.sweep()["timers"] == 1
     clock.set(dt.datetime(2026, 6, 3, 17, 31, tzinfo=SHANGHAI))
     result = catalogue_engine.sweep()
     assert result["timers"] == 1 and result["lights"] >= 1
     trail = catalogue_engine.history.case_trail(case["id"], ENGINE)
-    fired = [r["element"] for r in trail if r["event"] == "task" and r["to"] == "completed"
-             and (r["element"] or "").startswith("Timer_")]
+    fired = [
+        r["element"]
+        for r in trail
+        if r["event"] == "task" and r["to"] == "completed" and (r["element"] or "").startswith("Timer_")
+    ]
     assert fired == ["Timer_Warning_Accept", "Timer_Limit_Accept"]
     view = catalogue_engine.runtime.get_case(case["id"], ENGINE)
     assert [t["light"] for t in view["tasks"]] == ["red"] and view["tasks"][0]["element"] == "Task_Accept"

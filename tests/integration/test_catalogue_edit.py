@@ -1,4 +1,5 @@
 """Editing the catalogue: field errors, versions, withdrawal (停办), each change in the trail."""
+
 from __future__ import annotations
 
 import pytest
@@ -21,8 +22,13 @@ def admin(five_step_engine):
 
 def test_a_saved_edit_is_a_new_published_version_with_its_trail_row(five_step_engine, admin):
     catalogue = five_step_engine.catalogue
-    version = catalogue.save(edited(name="测试事项（修订）", fees=[{"item": "工本费", "standard": "10元/本",
-                                                               "basis": "《某收费办法》第三条"}]), admin, "调整收费")
+    version = catalogue.save(
+        edited(
+            name="测试事项（修订）", fees=[{"item": "工本费", "standard": "10元/本", "basis": "《某收费办法》第三条"}]
+        ),
+        admin,
+        "调整收费",
+    )
     entry = catalogue.entry("TEST-0001")
     assert version == 2 and entry["version"] == 2 and entry["name"] == "测试事项（修订）"
     assert entry["fees"][0]["item"] == "工本费" and entry["free"] is False
@@ -31,21 +37,37 @@ def test_a_saved_edit_is_a_new_published_version_with_its_trail_row(five_step_en
     published = events(five_step_engine, "matter_published")
     assert published[-1]["detail"]["version"] == 2 and published[-1]["detail"]["note"] == "调整收费"
     with pytest.raises(InvalidInput) as unchanged:
-        catalogue.save(edited(name="测试事项（修订）", fees=[{"item": "工本费", "standard": "10元/本",
-                                                          "basis": "《某收费办法》第三条"}]), admin)
+        catalogue.save(
+            edited(
+                name="测试事项（修订）",
+                fees=[{"item": "工本费", "standard": "10元/本", "basis": "《某收费办法》第三条"}],
+            ),
+            admin,
+        )
     assert unchanged.value.reason == "matter_unchanged"
 
 
 def test_every_broken_rule_is_named_by_its_field(five_step_engine, admin):
     with pytest.raises(InvalidInput) as refused:
-        five_step_engine.catalogue.save(edited(
-            statutory_limit_days=5, promised_limit_days=8, department="不存在的局", star_level=6, legal_basis=[],
-            fees=[{"item": "工本费", "standard": "10元", "basis": ""}], materials=[{"name": "", "copies": 1}]), admin)
+        five_step_engine.catalogue.save(
+            edited(
+                statutory_limit_days=5,
+                promised_limit_days=8,
+                department="不存在的局",
+                star_level=6,
+                legal_basis=[],
+                fees=[{"item": "工本费", "standard": "10元", "basis": ""}],
+                materials=[{"name": "", "copies": 1}],
+            ),
+            admin,
+        )
     assert refused.value.reason == "matter_invalid"
     errors = refused.value.details["errors"]
     assert errors["promised_limit_days"].reason == "promised_over_statutory"
-    assert (errors["department"].reason, errors["department"].params) == ("department_inactive",
-                                                                          {"department": "不存在的局"})
+    assert (errors["department"].reason, errors["department"].params) == (
+        "department_inactive",
+        {"department": "不存在的局"},
+    )
     assert (errors["fees"].reason, errors["fees"].params) == ("fee_basis_missing", {"item": "工本费"})
     assert {"star_level", "legal_basis", "materials"} <= set(errors)
     assert five_step_engine.catalogue.entry("TEST-0001")["version"] == 1
@@ -67,7 +89,9 @@ def test_withdrawn_matter_takes_no_applications_until_published_again(five_step_
     catalogue.withdraw("TEST-0001", "法规废止", admin)
     assert [m["code"] for m in catalogue.search(status="withdrawn")] == ["TEST-0001"]
     with pytest.raises(NotFound):
-        five_step_engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, five_step_engine.identity.actor("citizen"))
+        five_step_engine.runtime.start_case(
+            "TEST-0001", {"name": "张三"}, {}, five_step_engine.identity.actor("citizen")
+        )
     assert events(five_step_engine, "matter_withdrawn")[0]["detail"]["reason"] == "法规废止"
     catalogue.save(edited(), admin, "恢复办理")
     assert catalogue.entry("TEST-0001")["published"] is True

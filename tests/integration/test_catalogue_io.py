@@ -1,5 +1,6 @@
 """The catalogue to and from JSON and Excel: round trips, new versions with their trail rows, every error with
 its place and nothing imported, safe reading; the admin page and the API."""
+
 from __future__ import annotations
 
 import copy
@@ -9,15 +10,17 @@ import json
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from engine.errors import InvalidCatalogue, PermissionDenied, TooLarge
+from engine.errors import InvalidCatalogue, NotFound, PermissionDenied, TooLarge
 from engine.models import Department, MatterVersion
 from integrations.catalogue_io import export_catalogue, import_catalogue
 
 from ..helpers import PROCESSES, events
 
 FEE = {"item": "工本费", "standard": "10元/本", "basis": "《某收费办法》第三条"}
-MATERIALS = [{"name": "申请书", "form": "原件", "copies": 1, "required": True},
-             {"name": "身份证", "form": "复印件", "copies": 2, "required": False, "note": "核验原件"}]
+MATERIALS = [
+    {"name": "申请书", "form": "原件", "copies": 1, "required": True},
+    {"name": "身份证", "form": "复印件", "copies": 2, "required": False, "note": "核验原件"},
+]
 
 
 @pytest.fixture
@@ -135,7 +138,10 @@ def test_json_errors_each_with_its_path_and_nothing_imported(catalogue, admin):
     messages = {(e["location"], e["field"]): e["message"] for e in errors}
     assert messages[("matters[0]", "department")].reason == "department_inactive"
     missing = messages[("matters[1]", "promised_limit_days")]
-    assert missing.reason == "matter_field_missing" and missing.params["label"].reason == "matter_field_promised_limit_days"
+    assert (
+        missing.reason == "matter_field_missing"
+        and missing.params["label"].reason == "matter_field_promised_limit_days"
+    )
     assert missing == "promised limit is missing"
     assert messages[("matters[1].fees[0]", "fees")].reason == "fee_basis_missing"
     assert messages[("matters[2]", "key")].reason == "process_not_deployed"
@@ -150,8 +156,11 @@ def _sheet_book(matter_rows, material_rows, fee_rows=(), matter_header=None) -> 
     book.remove(book.active)
     from integrations.catalogue_io.columns import FEE_COLUMNS, MATERIAL_COLUMNS, MATTER_COLUMNS
 
-    for title, columns, rows in (("事项", MATTER_COLUMNS, matter_rows), ("申请材料", MATERIAL_COLUMNS, material_rows),
-                                 ("收费项目", FEE_COLUMNS, fee_rows)):
+    for title, columns, rows in (
+        ("事项", MATTER_COLUMNS, matter_rows),
+        ("申请材料", MATERIAL_COLUMNS, material_rows),
+        ("收费项目", FEE_COLUMNS, fee_rows),
+    ):
         sheet = book.create_sheet(title)
         sheet.append(matter_header if title == "事项" and matter_header else [c.header for c in columns])
         for row in rows:
@@ -161,16 +170,33 @@ def _sheet_book(matter_rows, material_rows, fee_rows=(), matter_header=None) -> 
     return out.getvalue()
 
 
-MATTER_ROW = ["TEST-0002", "five_step", "新事项", "测试局", "行政许可", "", "《某法》第一条", "条件一",
-              10, 5, "承诺件", 3, 2, "是", ""]
+MATTER_ROW = [
+    "TEST-0002",
+    "five_step",
+    "新事项",
+    "测试局",
+    "行政许可",
+    "",
+    "《某法》第一条",
+    "条件一",
+    10,
+    5,
+    "承诺件",
+    3,
+    2,
+    "是",
+    "",
+]
 
 
 def test_excel_errors_name_sheet_row_and_column(catalogue, admin):
     bad = list(MATTER_ROW)
     bad[3], bad[8], bad[9] = "不存在的局", "十", "=1+2"
-    content = _sheet_book([bad], [["TEST-0002", "申请书", "原件", "两", "是", ""],
-                                  ["NOPE-0001", "申请书", "原件", 1, "是", ""]],
-                          [["TEST-0002", "证书费", "5元", ""]])
+    content = _sheet_book(
+        [bad],
+        [["TEST-0002", "申请书", "原件", "两", "是", ""], ["NOPE-0001", "申请书", "原件", 1, "是", ""]],
+        [["TEST-0002", "证书费", "5元", ""]],
+    )
     with pytest.raises(InvalidCatalogue) as refused:
         import_catalogue(catalogue, admin, content, "bad.xlsx")
     errors = refused.value.details["errors"]
@@ -189,7 +215,7 @@ def test_excel_errors_name_sheet_row_and_column(catalogue, admin):
     assert by_place[("收费项目", 2, "fees")].reason == "fee_basis_missing"
     assert errors[0]["location"].reason == "location_sheet_row"
     assert all("location" in e and e["message"] for e in errors)
-    with pytest.raises(Exception):
+    with pytest.raises(NotFound):
         catalogue.catalogue.entry("TEST-0002")
 
 
@@ -209,8 +235,11 @@ def test_a_valid_excel_sheet_publishes_a_new_matter(bare_sqlite_engine):
 
 
 def test_missing_columns_and_sheets_are_reported(catalogue, admin):
-    content = _sheet_book([MATTER_ROW[:8]], [], matter_header=["事项编码", "流程标识", "事项名称", "实施单位", "事项类型",
-                                                               "事项概述", "设定依据", "颜色"])
+    content = _sheet_book(
+        [MATTER_ROW[:8]],
+        [],
+        matter_header=["事项编码", "流程标识", "事项名称", "实施单位", "事项类型", "事项概述", "设定依据", "颜色"],
+    )
     with pytest.raises(InvalidCatalogue) as refused:
         import_catalogue(catalogue, admin, content)
     found = {e["message"].reason: e["message"].params for e in refused.value.details["errors"]}
@@ -235,8 +264,9 @@ def test_unreadable_oversized_and_unauthorised_files(catalogue, admin):
 def test_text_that_looks_like_a_formula_is_exported_as_text(catalogue, admin):
     from ..helpers import FIVE_STEP_ENTRY
 
-    catalogue.catalogue.save({**FIVE_STEP_ENTRY, "materials": MATERIALS, "fees": [FEE],
-                              "conditions": ["=HYPERLINK(\"http://x\")"]}, admin)
+    catalogue.catalogue.save(
+        {**FIVE_STEP_ENTRY, "materials": MATERIALS, "fees": [FEE], "conditions": ['=HYPERLINK("http://x")']}, admin
+    )
     content = export_catalogue(catalogue, admin, "xlsx")[0]
     sheet = load_workbook(io.BytesIO(content))["事项"]
     cell = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "TEST-0001")[7]
@@ -247,12 +277,11 @@ def test_text_that_looks_like_a_formula_is_exported_as_text(catalogue, admin):
 # --- the page and the API -----------------------------------------------------------------------------------
 @pytest.fixture
 def app(catalogue):
+    from engine.identity.actors import MONITOR
+    from engine.models import User
     from web import create_app
 
     from ..web.helpers import set_passwords
-
-    from engine.identity.actors import MONITOR
-    from engine.models import User
 
     with catalogue.db.transaction() as session:
         session.add(User(id="monitor", name="监管员", department_id="TJC", posts=[], roles=[MONITOR]))
@@ -284,15 +313,17 @@ def test_page_exports_and_imports_with_readable_errors(app, catalogue, admin):
 
     document["matters"][0]["fees"] = [{"item": "证书费", "standard": "5元", "basis": ""}]
     document["matters"][0]["free"] = False
-    failed = pages.post("/admin/matters/import", _upload(to_bytes(document), "bad.json"),
-                        content_type="multipart/form-data")
+    failed = pages.post(
+        "/admin/matters/import", _upload(to_bytes(document), "bad.json"), content_type="multipart/form-data"
+    )
     page = failed.get_data(as_text=True)
     assert failed.status_code == 422 and "未导入任何事项" in page
     assert "matters[0].fees[0]" in page and "没有收费依据" in page
 
     document["matters"][0]["fees"][0]["basis"] = "《某收费办法》第三条"
-    done = pages.post("/admin/matters/import", _upload(to_bytes(document), "good.json"),
-                      content_type="multipart/form-data")
+    done = pages.post(
+        "/admin/matters/import", _upload(to_bytes(document), "good.json"), content_type="multipart/form-data"
+    )
     assert done.status_code == 200 and "变更 1 项" in done.get_data(as_text=True)
     assert events(catalogue, "catalogue_imported")[0]["actor"] == "admin"
 
@@ -301,13 +332,18 @@ def test_page_import_needs_an_administrator_and_a_csrf_token(app, catalogue):
     content = export_catalogue(catalogue, catalogue.identity.actor("admin"), "json")[0]
     for user in ("monitor", "clerk"):
         pages = _pages(app, user)
-        assert pages.post("/admin/matters/import", _upload(content, "c.json"),
-                          content_type="multipart/form-data").status_code == 403
+        assert (
+            pages.post(
+                "/admin/matters/import", _upload(content, "c.json"), content_type="multipart/form-data"
+            ).status_code
+            == 403
+        )
     assert _pages(app, "monitor").get("/admin/matters/export?format=json").status_code == 200
     assert _pages(app, "clerk").get("/admin/matters/export?format=json").status_code == 403
     admin_pages = _pages(app, "admin")
-    refused = admin_pages.client.post("/admin/matters/import", data=_upload(content, "c.json"),
-                                      content_type="multipart/form-data")
+    refused = admin_pages.client.post(
+        "/admin/matters/import", data=_upload(content, "c.json"), content_type="multipart/form-data"
+    )
     assert refused.status_code == 400 and "页面已过期" in refused.get_data(as_text=True)
     assert not events(catalogue, "catalogue_imported")
     listing = _pages(app, "monitor").get("/admin/matters").get_data(as_text=True)
@@ -346,10 +382,15 @@ def test_api_export_and_import(app, catalogue):
     assert bad.status_code == 422 and bad.json["error"]["code"] == "invalid_catalogue"
     assert bad.json["error"]["errors"][0]["path"] == "matters[0]"
     assert bad.json["error"]["errors"][0]["field"] == "statutory_limit_days"
-    assert client.post("/api/v1/catalogue/import", headers=auth("clerk"),
-                       data=_upload(xlsx.data, "c.xlsx")).status_code == 403
-    big = client.post("/api/v1/catalogue/import", headers=auth("admin"),
-                      data=_upload(b" " * (catalogue.settings.max_upload_bytes + 1), "c.json"))
+    assert (
+        client.post("/api/v1/catalogue/import", headers=auth("clerk"), data=_upload(xlsx.data, "c.xlsx")).status_code
+        == 403
+    )
+    big = client.post(
+        "/api/v1/catalogue/import",
+        headers=auth("admin"),
+        data=_upload(b" " * (catalogue.settings.max_upload_bytes + 1), "c.json"),
+    )
     assert big.status_code == 413 and big.json["error"]["code"] == "payload_too_large"
     assert client.post("/api/v1/catalogue/import", headers=auth("admin"), data={}).status_code == 400
 
@@ -378,8 +419,12 @@ def test_structures_where_values_belong_are_errors_not_crashes(catalogue, admin)
     with pytest.raises(InvalidCatalogue) as refused:
         import_catalogue(catalogue, admin, to_bytes(document))
     found = {(e["location"], e["field"]) for e in refused.value.details["errors"]}
-    assert {("matters[0]", "code"), ("matters[1]", "materials"), ("matters[2]", "legal_basis"),
-            (f"matters[{len(document['matters']) - 1}]", None)} <= found
+    assert {
+        ("matters[0]", "code"),
+        ("matters[1]", "materials"),
+        ("matters[2]", "legal_basis"),
+        (f"matters[{len(document['matters']) - 1}]", None),
+    } <= found
     with pytest.raises(InvalidCatalogue) as deep:
         import_catalogue(catalogue, admin, b"[" * 100000 + b"]" * 100000)
     assert deep.value.details["errors"][0]["message"].reason == "json_too_deep"
@@ -410,5 +455,8 @@ def test_command_line_export_and_import(catalogue, monkeypatch, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text('{"matters": [{"code": "TEST-0001"}]}', encoding="utf-8")
     refused = CliRunner().invoke(cli.main, ["catalogue", "import", str(bad)])
-    assert refused.exit_code == 1 and "matters[0]\tTEST-0001\tstatutory_limit_days\tstatutory limit is missing" in refused.output
+    assert (
+        refused.exit_code == 1
+        and "matters[0]\tTEST-0001\tstatutory_limit_days\tstatutory limit is missing" in refused.output
+    )
     assert CliRunner().invoke(cli.main, ["catalogue", "import", str(bad), "--actor", "clerk"]).exit_code == 1

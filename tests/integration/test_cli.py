@@ -14,7 +14,7 @@ def run(engine, monkeypatch, *args):
 
 
 def test_init_db_and_deploy(bare_sqlite_engine, monkeypatch, tmp_path):
-    monkeypatch.setenv("SHENPI_DATABASE_URL", f"sqlite:///{tmp_path / 'init.db'}")   # not the instance database
+    monkeypatch.setenv("SHENPI_DATABASE_URL", f"sqlite:///{tmp_path / 'init.db'}")  # not the instance database
     assert run(bare_sqlite_engine, monkeypatch, "init-db").exit_code == 0
     result = run(bare_sqlite_engine, monkeypatch, "deploy", str(FIXTURES / "five_step.bpmn"))
     assert result.exit_code == 0 and "five_step version 1" in result.output
@@ -24,7 +24,9 @@ def test_init_db_and_deploy(bare_sqlite_engine, monkeypatch, tmp_path):
 
 def test_deploy_refusal_names_element(bare_sqlite_engine, monkeypatch, tmp_path):
     bad = tmp_path / "bad.bpmn"
-    bad.write_bytes((FIXTURES / "five_step.bpmn").read_bytes().replace(b"<bpmn:flowNodeRef>Task_Review</bpmn:flowNodeRef>", b""))
+    bad.write_bytes(
+        (FIXTURES / "five_step.bpmn").read_bytes().replace(b"<bpmn:flowNodeRef>Task_Review</bpmn:flowNodeRef>", b"")
+    )
     result = run(bare_sqlite_engine, monkeypatch, "deploy", str(bad))
     assert result.exit_code == 1 and "element=Task_Review" in result.output and "line=" in result.output
 
@@ -42,8 +44,9 @@ def test_sweep_as_of_fires_due_timers(bare_sqlite_engine, monkeypatch, clock):
     bare_sqlite_engine.repository.deploy(content, "timer_step.bpmn")
     from ..helpers import FIVE_STEP_ENTRY
 
-    bare_sqlite_engine.catalogue.publish({**FIVE_STEP_ENTRY, "code": "TIMER-1", "key": "timer_step",
-                                     "process_file": "timer_step.bpmn"}, "admin")
+    bare_sqlite_engine.catalogue.publish(
+        {**FIVE_STEP_ENTRY, "code": "TIMER-1", "key": "timer_step", "process_file": "timer_step.bpmn"}, "admin"
+    )
     case = bare_sqlite_engine.runtime.start_case("TIMER-1", {"name": "张三"}, {}, ENGINE)
     assert [t["element"] for t in case["tasks"]] == ["Task_Review"]
     early = run(bare_sqlite_engine, monkeypatch, "sweep", "--as-of", "2026-11-23T09:30:00+08:00")
@@ -62,9 +65,11 @@ def test_demo_seeds_people_and_cases(bare_sqlite_engine, monkeypatch):
     cases = bare_sqlite_engine.runtime.list_cases(ENGINE)
     assert {c["status"] for c in cases} == {"running", "ended"}
     items = bare_sqlite_engine.supervision.list(ENGINE)
-    overdue = sorted(i["status"] for i in items if i["kind"] == "overdue_step")   # seeded, and escalations in the history
+    overdue = sorted(
+        i["status"] for i in items if i["kind"] == "overdue_step"
+    )  # seeded, and escalations in the history
     assert overdue.count("noticed") == 1 and len(overdue) > 2
-    assert [i["status"] for i in items if i["kind"] == "complaint"] == ["open"]   # the forwarded demo complaint
+    assert [i["status"] for i in items if i["kind"] == "complaint"] == ["open"]  # the forwarded demo complaint
     assert run(bare_sqlite_engine, monkeypatch, "trail", "verify").exit_code == 0
     # The food licence backlog: an official and a supervisor each have several pages of work (20 rows a page).
     food = bare_sqlite_engine.catalogue.get_matter("410104-XK-SP-001")["department"]

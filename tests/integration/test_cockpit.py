@@ -1,16 +1,17 @@
 """The supervision cockpit: counts and lists that follow the lights of real cases, scoped to the supervisor's
 units, trends per Shanghai day with empty days filled, rankings, and every reading logged."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
 
-from engine.kernel.clock import SHANGHAI
 from engine.errors import InvalidInput, PermissionDenied
+from engine.kernel.clock import SHANGHAI
 
-from ..helpers import add_signal, complete
 from ..helpers import accepted_case as start
+from ..helpers import add_signal, complete
 
 
 def at(text):
@@ -24,7 +25,11 @@ def finish(engine, case_id):
 
 def test_counts_and_lists_follow_the_lights(five_step_engine, clock):
     supervisor = five_step_engine.identity.actor("supervisor")
-    first, second, done = start(five_step_engine, "王五"), start(five_step_engine, "李四"), start(five_step_engine, "赵六")
+    first, second, done = (
+        start(five_step_engine, "王五"),
+        start(five_step_engine, "李四"),
+        start(five_step_engine, "赵六"),
+    )
     clock.set(at("2026-11-24T10:00"))
     finish(five_step_engine, done["id"])
     overview = five_step_engine.cockpit.overview(supervisor)
@@ -63,7 +68,10 @@ def test_signals_items_and_complaints_are_counted(five_step_engine, clock):
     add_signal(five_step_engine, "测试局", "yellow", case["id"], status="corrected", subject="fee:2")
     overview = five_step_engine.cockpit.overview(supervisor)
     assert overview["signals"]["red"]["open"] == 1 and overview["signals"]["yellow"] == {
-        "open": 1, "corrected": 1, "closed": 0}
+        "open": 1,
+        "corrected": 1,
+        "closed": 0,
+    }
     assert overview["signals_open"] == 2
     assert next(r for r in overview["departments"] if r["department"] == "测试局")["signals_open"] == 2
     listed = five_step_engine.cockpit.signals(supervisor)
@@ -97,9 +105,11 @@ def test_trends_count_per_shanghai_day_and_fill_empty_days(five_step_engine, clo
     early = start(five_step_engine)
     clock.set(at("2026-11-23T09:00"))
     start(five_step_engine), start(five_step_engine)
-    finish(five_step_engine, early["id"])                  # promised by 2026-11-16: ended overdue
-    add_signal(five_step_engine, "测试局", "yellow", raised=at("2026-11-20T23:30"))   # 15:30 UTC, still the 20th
-    add_signal(five_step_engine, "测试局", "red", raised=at("2026-11-21T00:30"), subject="late")   # 16:30 UTC on the 20th
+    finish(five_step_engine, early["id"])  # promised by 2026-11-16: ended overdue
+    add_signal(five_step_engine, "测试局", "yellow", raised=at("2026-11-20T23:30"))  # 15:30 UTC, still the 20th
+    add_signal(
+        five_step_engine, "测试局", "red", raised=at("2026-11-21T00:30"), subject="late"
+    )  # 16:30 UTC on the 20th
     clock.set(at("2026-11-25T15:00"))
     trends = five_step_engine.cockpit.trends(supervisor)
     days, series = trends["days"], trends["series"]
@@ -147,19 +157,19 @@ def test_every_reading_is_logged(five_step_engine, clock):
 
 
 def test_demo_history_gives_the_cockpit_lights_trends_and_escalations(bare_sqlite_engine, clock):
-    from engine.kernel import clock as clock_module
     from demo import seed as demo
     from demo.history import BACKLOG, PLAN, seed_past_cases
+    from engine.kernel import clock as clock_module
 
     engine = bare_sqlite_engine
     engine.catalogue.import_directory(engine.settings.processes_dir)
     demo.seed_people(engine)
     started = seed_past_cases(engine)
-    assert len(started) == len(PLAN + BACKLOG) and clock_module.current() is clock   # the test's clock is back
+    assert len(started) == len(PLAN + BACKLOG) and clock_module.current() is clock  # the test's clock is back
     supervisor = engine.identity.actor("supervisor")
     overview = engine.cockpit.overview(supervisor)
     assert overview["cases"]["red"] >= 1 and overview["cases"]["yellow"] >= 1
-    assert sum(overview["items"].values()) >= 1                 # overdue steps escalated into 督办 items
+    assert sum(overview["items"].values()) >= 1  # overdue steps escalated into 督办 items
     series = engine.cockpit.trends(supervisor)["series"]
     assert sum(series["started"]) == len(PLAN + BACKLOG) and sum(series["ended_overdue"]) >= 1
     assert engine.history.verify().ok

@@ -1,4 +1,5 @@
 """The complaint procedure (投诉处理): limits, first feedback, acceptance, forwarding, result, closure, lights."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,8 +28,9 @@ def who(engine, user_id):
 
 def file(engine, anonymous=False, **kwargs):
     kwargs.setdefault("department", "测试局")
-    return engine.feedback.complain(None if anonymous else citizen(engine), "窗口态度差", "工作人员不耐烦",
-                                    anonymous=anonymous, **kwargs)
+    return engine.feedback.complain(
+        None if anonymous else citizen(engine), "窗口态度差", "工作人员不耐烦", anonymous=anonymous, **kwargs
+    )
 
 
 def complaint_id(engine, number) -> int:
@@ -46,27 +48,39 @@ def notices(engine, recipient, kind=None):
 
 def system_events(engine, number):
     with engine.db.reading() as session:
-        return [e for e, in session.execute(sa.select(TrailEntry.event).where(
-            TrailEntry.element_id == number, TrailEntry.case_id.is_(None)).order_by(TrailEntry.seq))]
+        return [
+            e
+            for (e,) in session.execute(
+                sa.select(TrailEntry.event)
+                .where(TrailEntry.element_id == number, TrailEntry.case_id.is_(None))
+                .order_by(TrailEntry.seq)
+            )
+        ]
 
 
 def test_filing_sets_acceptance_in_working_days_and_feedback_in_24_hours(engine, clock):
-    clock.set(dt.datetime(2026, 11, 27, 16, 0, tzinfo=START.tzinfo))   # a Friday afternoon
+    clock.set(dt.datetime(2026, 11, 27, 16, 0, tzinfo=START.tzinfo))  # a Friday afternoon
     filed = file(engine)
     view = engine.complaints.get(complaint_id(engine, filed["number"]), who(engine, "supervisor"))
     calendar = engine.calendar.calendar()
     assert dt.datetime.fromisoformat(view["feedback_due_at"]) == clock.now() + dt.timedelta(hours=24)  # Saturday
     accept_due = dt.datetime.fromisoformat(view["accept_due_at"])
     assert accept_due == calendar.add_working_days(clock.now(), 5)
-    assert accept_due.astimezone(START.tzinfo).date() == dt.date(2026, 12, 4)   # the weekend does not count
+    assert accept_due.astimezone(START.tzinfo).date() == dt.date(2026, 12, 4)  # the weekend does not count
     assert set(view["open_limits"]) == {"feedback", "acceptance"}
-    assert view["light"] == "yellow"   # the nearer limit (24 hours) is less than 3 working days away
+    assert view["light"] == "yellow"  # the nearer limit (24 hours) is less than 3 working days away
 
 
 def test_real_name_procedure_end_to_end(engine, clock):
     case = ended_case(engine)
-    filed = engine.feedback.complain(citizen(engine), "超期未办", "承诺五日，实际十日", anonymous=False,
-                                     case_id=case["id"], contact_phone="13800000000")
+    filed = engine.feedback.complain(
+        citizen(engine),
+        "超期未办",
+        "承诺五日，实际十日",
+        anonymous=False,
+        case_id=case["id"],
+        contact_phone="13800000000",
+    )
     cid = complaint_id(engine, filed["number"])
     supervisor, head = who(engine, "supervisor"), who(engine, "head")
 
@@ -107,22 +121,30 @@ def test_real_name_procedure_end_to_end(engine, clock):
     view = engine.complaints.report_result(cid, head, "已批评教育承办人，办件已办结", True)
     assert view["status"] == "answered" and view["result_by"] == "head" and view["upheld"] is True
     public = engine.feedback.complaint_by_number(filed["number"])
-    assert public["result"] is None   # the result goes out once the supervisor closes the complaint
+    assert public["result"] is None  # the result goes out once the supervisor closes the complaint
 
     view = engine.complaints.close(cid, supervisor, "同意办结")
     assert view["status"] == "closed"
     (item,) = [i for i in engine.supervision.list(supervisor) if i["kind"] == "complaint"]
-    assert item["status"] == "closed" and item["conclusion"] == "substantiated"   # the complaint's item ends with it
+    assert item["status"] == "closed" and item["conclusion"] == "substantiated"  # the complaint's item ends with it
     assert item["response"] == "已批评教育承办人，办件已办结"
     mine = engine.feedback.my_complaints(citizen(engine))[0]
-    assert mine["decision"] == "accepted" and mine["result"] == "已批评教育承办人，办件已办结" and mine["upheld"] is True
+    assert (
+        mine["decision"] == "accepted" and mine["result"] == "已批评教育承办人，办件已办结" and mine["upheld"] is True
+    )
     assert "contact_phone" not in mine and "complainant" not in mine and "result_by" not in mine
     results = notices(engine, "citizen", "complaint_result")
     assert len(results) == 2 and "已受理" in results[0].message and "已批评教育承办人" in results[1].message
 
     events = [r["event"] for r in engine.history.case_trail(case["id"], ENGINE) if r["event"].startswith("complaint")]
-    assert events == ["complaint_filed", "complaint_feedback", "complaint_accepted", "complaint_forwarded",
-                      "complaint_answered", "complaint_closed"]
+    assert events == [
+        "complaint_filed",
+        "complaint_feedback",
+        "complaint_accepted",
+        "complaint_forwarded",
+        "complaint_answered",
+        "complaint_closed",
+    ]
     assert engine.history.verify().ok
 
 
@@ -135,9 +157,11 @@ def test_rejection_needs_a_reason_closes_and_counts_as_first_feedback(engine):
     view = engine.complaints.decide(cid, supervisor, accept=False, reason="不属于投诉受理范围")
     assert view["status"] == "rejected" and view["decision"] == "rejected" and view["light"] == "none"
     assert view["first_feedback"] == "不属于投诉受理范围" and view["open_limits"] == {}
-    for operation in (lambda: engine.complaints.forward(cid, supervisor, "测试局"),
-                      lambda: engine.complaints.give_feedback(cid, supervisor, "x"),
-                      lambda: engine.complaints.close(cid, supervisor)):
+    for operation in (
+        lambda: engine.complaints.forward(cid, supervisor, "测试局"),
+        lambda: engine.complaints.give_feedback(cid, supervisor, "x"),
+        lambda: engine.complaints.close(cid, supervisor),
+    ):
         with pytest.raises(InvalidState):
             operation()
     assert "不予受理" in notices(engine, "citizen", "complaint_result")[0].message
@@ -206,7 +230,7 @@ def test_sweep_turns_lights_red_and_tells_the_supervisors_once(engine, clock):
     filed = file(engine)
     cid = complaint_id(engine, filed["number"])
     assert engine.sweep()["complaints"] == 0
-    clock.advance(hours=25)   # the 24-hour first feedback is overdue
+    clock.advance(hours=25)  # the 24-hour first feedback is overdue
     result = engine.sweep()
     assert result["complaints"] == 1
     view = engine.complaints.get(cid, who(engine, "supervisor"))

@@ -1,4 +1,5 @@
 """Two concurrent completions of one task: exactly one succeeds, the other gets a clear conflict."""
+
 from __future__ import annotations
 
 import threading
@@ -40,12 +41,16 @@ def test_engines_sharing_a_database_never_act_on_stale_state(five_step_engine):
     """Two engine objects (as two processes) on one database, each with its own workflow cache."""
     from engine.bootstrap import Shenpi
 
-    other = Shenpi(five_step_engine.settings, database=five_step_engine.db.__class__(engine=five_step_engine.db.engine), clock=five_step_engine.clock)
+    other = Shenpi(
+        five_step_engine.settings,
+        database=five_step_engine.db.__class__(engine=five_step_engine.db.engine),
+        clock=five_step_engine.clock,
+    )
     case = five_step_engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
     first = open_task(five_step_engine, case["id"])
-    other.tasks.complete(first["id"], ENGINE, {}, None)          # other caches the case
+    other.tasks.complete(first["id"], ENGINE, {}, None)  # other caches the case
     second = open_task(five_step_engine, case["id"])
-    five_step_engine.tasks.complete(second["id"], ENGINE, {}, None)      # this one moves it on
+    five_step_engine.tasks.complete(second["id"], ENGINE, {}, None)  # this one moves it on
     try:
         other.tasks.complete(second["id"], ENGINE, {}, None)
     except Conflict:
@@ -53,6 +58,6 @@ def test_engines_sharing_a_database_never_act_on_stale_state(five_step_engine):
     else:
         raise AssertionError("a second completion of the same task succeeded")
     third = open_task(five_step_engine, case["id"])
-    other.tasks.complete(third["id"], ENGINE, {"review": "approve"}, None)   # stale cache is rebuilt, not used
+    other.tasks.complete(third["id"], ENGINE, {"review": "approve"}, None)  # stale cache is rebuilt, not used
     assert open_task(five_step_engine, case["id"])["element"] == "Task_Approve"
     assert five_step_engine.history.verify().ok

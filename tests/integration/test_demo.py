@@ -1,4 +1,5 @@
 """The demo package: it seeds through the engine's public services only, and the service methods it needs."""
+
 from __future__ import annotations
 
 import ast
@@ -19,7 +20,7 @@ from ..helpers import refused
 DEMO = Path(demo.__file__).parent
 ENGINE_DIR = Path(engine.__file__).parent
 FORBIDDEN = ("engine.models", "engine.kernel.db", "sqlalchemy")
-ENGINE_MODULES = ("engine.bootstrap", "engine.config", "engine.errors")   # modules, not packages
+ENGINE_MODULES = ("engine.bootstrap", "engine.config", "engine.errors")  # modules, not packages
 DATABASE = {"transaction", "reading", "connect", "engine", "session_factory"}
 
 
@@ -46,8 +47,9 @@ def test_demo_imports_no_models_sessions_or_sql():
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
         for module, name in _imports(tree):
             full = f"{module}.{name}" if name else module
-            if any(full == f or full.startswith(f + ".") or module == f or module.startswith(f + ".")
-                   for f in FORBIDDEN) or full in ("engine.kernel.Database", "engine.kernel.Base"):
+            if any(
+                full == f or full.startswith(f + ".") or module == f or module.startswith(f + ".") for f in FORBIDDEN
+            ) or full in ("engine.kernel.Database", "engine.kernel.Base"):
                 problems.append(f"{path.name}: imports {full}")
             elif module.startswith("engine.") and module not in ENGINE_MODULES:
                 package = ".".join(module.split(".")[:2])
@@ -55,19 +57,28 @@ def test_demo_imports_no_models_sessions_or_sql():
                     problems.append(f"{path.name}: imports {full} from inside {package}, not from its __init__")
                 elif name and name not in _exports(package):
                     problems.append(f"{path.name}: {full} is not exported by {package}/__init__.py")
-        for node in ast.walk(tree):   # engine.db.transaction(), .reading(), … : a session or SQL by another way
-            if (isinstance(node, ast.Attribute) and node.attr in DATABASE and isinstance(node.value, ast.Attribute)
-                    and node.value.attr == "db"):
+        for node in ast.walk(tree):  # engine.db.transaction(), .reading(), … : a session or SQL by another way
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in DATABASE
+                and isinstance(node.value, ast.Attribute)
+                and node.value.attr == "db"
+            ):
                 problems.append(f"{path.name}:{node.lineno}: uses the database directly (.db.{node.attr})")
     assert not problems, problems
 
 
 def _events(shenpi, event: str) -> list[dict]:
     with shenpi.db.reading() as session:
-        return [{"element": r.element_id, "actor": r.actor, "case": r.case_id,
-                 "detail": json.loads(r.detail) if r.detail else None}
-                for r in session.scalars(sa.select(TrailEntry).where(TrailEntry.event == event)
-                                         .order_by(TrailEntry.seq))]
+        return [
+            {
+                "element": r.element_id,
+                "actor": r.actor,
+                "case": r.case_id,
+                "detail": json.loads(r.detail) if r.detail else None,
+            }
+            for r in session.scalars(sa.select(TrailEntry).where(TrailEntry.event == event).order_by(TrailEntry.seq))
+        ]
 
 
 def test_demo_people_are_created_through_the_services_once(bare_engine):
@@ -75,7 +86,12 @@ def test_demo_people_are_created_through_the_services_once(bare_engine):
     created = demo.seed_people(bare_engine)
     units = bare_engine.catalogue.posts_by_unit()
     assert created == [f"d{i:02d}{s}" for i in range(1, len(units) + 1) for s in "ab"] + [
-        "admin", "supervisor", "monitor", "district_supervisor", "applicant"]
+        "admin",
+        "supervisor",
+        "monitor",
+        "district_supervisor",
+        "applicant",
+    ]
     first, second = bare_engine.accounts.get("d01a"), bare_engine.accounts.get("d01b")
     department = next(iter(units))
     assert (first["department"], first["department_id"]) == (department, "410100-D01")
@@ -94,41 +110,50 @@ def test_demo_gives_accounts_of_an_earlier_build_the_password_and_keeps_others(f
     """The five-step engine's admin and supervisor have no password, as an earlier build made them."""
     admin = five_step_engine.identity.actor("admin")
     five_step_engine.accounts.reset_password("clerk", "clerk-pass-1", admin)
-    assert five_step_engine.accounts.set_missing_passwords(["clerk", "supervisor", "admin", "nobody"], demo.DEMO_PASSWORD,
-                                                    admin) == ["admin", "supervisor"]
+    assert five_step_engine.accounts.set_missing_passwords(
+        ["clerk", "supervisor", "admin", "nobody"], demo.DEMO_PASSWORD, admin
+    ) == ["admin", "supervisor"]
     assert five_step_engine.identity.login("supervisor", demo.DEMO_PASSWORD).id == "supervisor"
     assert five_step_engine.identity.login("clerk", "clerk-pass-1").id == "clerk"
     assert five_step_engine.accounts.set_missing_passwords(["admin"], demo.DEMO_PASSWORD, admin) == []
     assert [e["element"] for e in _events(five_step_engine, "password_set")] == ["clerk", "admin", "supervisor"]
     with pytest.raises(PermissionDenied):
-        five_step_engine.accounts.set_missing_passwords(["citizen"], demo.DEMO_PASSWORD, five_step_engine.identity.actor("clerk"))
+        five_step_engine.accounts.set_missing_passwords(
+            ["citizen"], demo.DEMO_PASSWORD, five_step_engine.identity.actor("clerk")
+        )
     with pytest.raises(InvalidInput):
         five_step_engine.accounts.set_missing_passwords(["citizen"], "short", admin)
 
 
 def test_accounts_created_together_may_back_each_other_up_and_fail_together(five_step_engine):
     admin = five_step_engine.identity.actor("admin")
-    rows = [{"id": "w1", "name": "窗口一", "department": "T02", "posts": ["受理窗口"], "roles": [OFFICIAL],
-             "backup": "w2"},
-            {"id": "w2", "name": "窗口二", "department": "T02", "posts": ["受理窗口"], "roles": [OFFICIAL],
-             "backup": "w1"}]
+    rows = [
+        {"id": "w1", "name": "窗口一", "department": "T02", "posts": ["受理窗口"], "roles": [OFFICIAL], "backup": "w2"},
+        {"id": "w2", "name": "窗口二", "department": "T02", "posts": ["受理窗口"], "roles": [OFFICIAL], "backup": "w1"},
+    ]
     made = five_step_engine.accounts.create_many(rows, "window-pass-1", admin)
     assert [(u["id"], u["backup"], u["department"]) for u in made] == [("w1", "w2", "其他局"), ("w2", "w1", "其他局")]
     assert five_step_engine.identity.login("w2", "window-pass-1").id == "w2"
     assert [(e["element"], e["detail"]["backup_user_id"]) for e in _events(five_step_engine, "user_created")] == [
-        ("w1", "w2"), ("w2", "w1")]
-    bad = [{"id": "w3", "name": "窗口三", "department": "T02", "roles": [OFFICIAL], "backup": "clerk"},
-           {"id": "w1", "name": "重复", "department": "T02", "roles": [OFFICIAL]},
-           {"id": "w4", "name": "窗口四", "department": "T02", "roles": [OFFICIAL]}]
+        ("w1", "w2"),
+        ("w2", "w1"),
+    ]
+    bad = [
+        {"id": "w3", "name": "窗口三", "department": "T02", "roles": [OFFICIAL], "backup": "clerk"},
+        {"id": "w1", "name": "重复", "department": "T02", "roles": [OFFICIAL]},
+        {"id": "w4", "name": "窗口四", "department": "T02", "roles": [OFFICIAL]},
+    ]
     with refused(InvalidInput, "accounts_invalid") as caught:
         five_step_engine.accounts.create_many(bad, "window-pass-1", admin)
     assert [(e["row"], e["field"], e["message"].reason) for e in caught.value.details["errors"]] == [
-        (2, "id", "account_id_taken")]
+        (2, "id", "account_id_taken")
+    ]
     bad[1]["id"] = "w5"
-    with refused(InvalidInput, "accounts_invalid") as caught:   # the backups are checked once every row is valid
+    with refused(InvalidInput, "accounts_invalid") as caught:  # the backups are checked once every row is valid
         five_step_engine.accounts.create_many(bad, "window-pass-1", admin)
     assert [(e["row"], e["id"], e["field"], e["message"].reason) for e in caught.value.details["errors"]] == [
-        (1, "w3", "backup", "backup_other_unit")]
+        (1, "w3", "backup", "backup_other_unit")
+    ]
     with pytest.raises(NotFound):
         five_step_engine.accounts.get("w4")
     with pytest.raises(PermissionDenied):
@@ -139,7 +164,7 @@ def test_posts_by_unit_names_the_units_of_other_departments_lanes(bare_sqlite_en
     bare_sqlite_engine.catalogue.import_directory(bare_sqlite_engine.settings.processes_dir)
     units = bare_sqlite_engine.catalogue.posts_by_unit()
     assert list(units) == sorted(units)
-    assert units["郑州市生态环境局"] == ["环评审批科"]            # a lane "郑州市生态环境局/环评审批科" of another matter
+    assert units["郑州市生态环境局"] == ["环评审批科"]  # a lane "郑州市生态环境局/环评审批科" of another matter
     food = bare_sqlite_engine.catalogue.get_matter("410104-XK-SP-001")["department"]
     assert "承办人" in units[food] and units[food] == sorted(units[food])
 
@@ -149,14 +174,22 @@ def test_a_supervisor_opens_an_overdue_step_item_on_a_running_case(five_step_eng
     supervisor = five_step_engine.identity.actor("supervisor")
     for outsider in ("far_supervisor", "clerk"):
         with refused(PermissionDenied, "supervisor_only"):
-            five_step_engine.supervision.open_overdue_step(case["id"], five_step_engine.identity.actor(outsider), "受理超期")
+            five_step_engine.supervision.open_overdue_step(
+                case["id"], five_step_engine.identity.actor(outsider), "受理超期"
+            )
     with pytest.raises(InvalidInput):
         five_step_engine.supervision.open_overdue_step(case["id"], supervisor, "  ")
     item = five_step_engine.supervision.open_overdue_step(case["id"], supervisor, "受理环节已超过环节时限")
     assert (item["kind"], item["status"], item["case_id"], item["department"]) == (
-        "overdue_step", "open", case["id"], "测试局")
-    assert item["due_at"] and five_step_engine.supervision.get(item["id"], supervisor)["timeline"][0]["event"] == \
-        "supervision_opened"
+        "overdue_step",
+        "open",
+        case["id"],
+        "测试局",
+    )
+    assert (
+        item["due_at"]
+        and five_step_engine.supervision.get(item["id"], supervisor)["timeline"][0]["event"] == "supervision_opened"
+    )
     assert [e["case"] for e in _events(five_step_engine, "supervision_opened")] == [case["id"]]
     five_step_engine.runtime.terminate(case["id"], ENGINE, "申请人撤回申请")
     with refused(InvalidState, "supervision_case_not_running", status="ended"):

@@ -1,4 +1,5 @@
 """Official documents: Chinese PDFs with numbers that never repeat; electronic licences verified and revoked."""
+
 from __future__ import annotations
 
 import io
@@ -41,7 +42,9 @@ def test_acceptance_notice_renders_chinese_text(five_step_engine):
 def test_each_kind_says_what_it_must(five_step_engine):
     case = accepted(five_step_engine)
     clerk = five_step_engine.identity.actor("clerk")
-    supplement = five_step_engine.documents.issue(case["id"], "supplement_notice", clerk, items=["营业执照复印件", "场所租赁合同"])
+    supplement = five_step_engine.documents.issue(
+        case["id"], "supplement_notice", clerk, items=["营业执照复印件", "场所租赁合同"]
+    )
     text = pdf_text(five_step_engine.documents.render_pdf(supplement["id"], clerk)[1])
     assert "一次性告知" in text and "营业执照复印件" in text and "场所租赁合同" in text
     denial = five_step_engine.documents.issue(case["id"], "denial_decision", clerk, reasons="经营场所与住所未分离")
@@ -53,8 +56,12 @@ def test_each_kind_says_what_it_must(five_step_engine):
 def test_refusals_need_reasons_and_notices_their_items(five_step_engine):
     case = accepted(five_step_engine)
     clerk = five_step_engine.identity.actor("clerk")
-    for kind, kwargs in (("refusal_decision", {}), ("denial_decision", {"reasons": " "}),
-                         ("supplement_notice", {}), ("no_such_kind", {})):
+    for kind, kwargs in (
+        ("refusal_decision", {}),
+        ("denial_decision", {"reasons": " "}),
+        ("supplement_notice", {}),
+        ("no_such_kind", {}),
+    ):
         with pytest.raises(InvalidInput):
             five_step_engine.documents.issue(case["id"], kind, clerk, **kwargs)
     with pytest.raises(PermissionDenied):
@@ -70,7 +77,7 @@ def test_numbers_never_repeat_under_concurrent_issue(five_step_engine):
         try:
             for _ in range(4):
                 numbers.append(five_step_engine.documents.issue(case["id"], "acceptance_notice", clerk)["number"])
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=issue) for _ in range(4)]

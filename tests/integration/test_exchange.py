@@ -1,4 +1,5 @@
 """Cases of ministry systems reported by data exchange: same trail, lights and rules; batches all or nothing."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -38,60 +39,82 @@ def signals(engine):
 
 
 def test_a_reported_case_joins_the_trail_and_the_lights(five_step_engine, ministry, clock):
-    result = five_step_engine.external_cases.record(ministry, [
-        new_case(), fact("GS-1", "accepted", "2026-11-23T09:00:00+08:00")])
+    result = five_step_engine.external_cases.record(
+        ministry, [new_case(), fact("GS-1", "accepted", "2026-11-23T09:00:00+08:00")]
+    )
     assert result["imported"] == 2 and result["cases_created"] == 1 and result["signals"] == 0
     with five_step_engine.db.reading() as session:
         case = session.scalars(sa.select(Case)).one()
     assert case.channel == "vertical" and case.accepted_at is not None and case.statutory_due_at is not None
-    clock.set(dt.datetime(2026, 12, 22, 9, 0, tzinfo=BEIJING))      # past the 20 working days
+    clock.set(dt.datetime(2026, 12, 22, 9, 0, tzinfo=BEIJING))  # past the 20 working days
     five_step_engine.sweep()
     assert five_step_engine.runtime.get_case(case.id, ENGINE)["light"] == "red"
     events = [r["event"] for r in five_step_engine.history.case_trail(case.id, ENGINE)]
     assert events[:3] == ["case_started", "external_fact", "external_fact"] and "light_changed" in events
     assert five_step_engine.history.verify().ok
-    with pytest.raises(InvalidState):       # no workflow here: nobody can act on it in this engine
+    with pytest.raises(InvalidState):  # no workflow here: nobody can act on it in this engine
         five_step_engine.runtime.terminate(case.id, five_step_engine.identity.actor("admin"), "误报")
 
 
 def test_a_late_decision_back_filling_and_off_system_handling_raise_signals(five_step_engine, ministry, clock):
     clock.set(dt.datetime(2027, 1, 5, 10, 0, tzinfo=BEIJING))
-    five_step_engine.external_cases.record(ministry, [
-        new_case("GS-2", "2026-11-23T09:00:00+08:00"), fact("GS-2", "accepted", "2026-11-23T09:30:00+08:00"),
-        fact("GS-2", "decided", "2026-12-30T10:00:00+08:00", outcome="approved"),
-        new_case("GS-3", "2027-01-05T09:00:00+08:00"), fact("GS-3", "decided", "2027-01-05T09:30:00+08:00",
-                                                             outcome="denied"),
-        fact("GS-4", "licence_issued", "2027-01-05T09:40:00+08:00", matter_code="TEST-0001",
-             applicant={"name": "赵六"}, licence_code="LIC-4"),
-    ])
+    five_step_engine.external_cases.record(
+        ministry,
+        [
+            new_case("GS-2", "2026-11-23T09:00:00+08:00"),
+            fact("GS-2", "accepted", "2026-11-23T09:30:00+08:00"),
+            fact("GS-2", "decided", "2026-12-30T10:00:00+08:00", outcome="approved"),
+            new_case("GS-3", "2027-01-05T09:00:00+08:00"),
+            fact("GS-3", "decided", "2027-01-05T09:30:00+08:00", outcome="denied"),
+            fact(
+                "GS-4",
+                "licence_issued",
+                "2027-01-05T09:40:00+08:00",
+                matter_code="TEST-0001",
+                applicant={"name": "赵六"},
+                licence_code="LIC-4",
+            ),
+        ],
+    )
     found = signals(five_step_engine)
-    assert ("decision_late", "yellow") in found                 # GS-2: decided after its limit
-    assert ("reported_late", "yellow") in found                 # GS-2's facts arrive weeks later (事后补录)
-    assert ("off_system", "red") in found                       # GS-3 decided with no acceptance; GS-4 licence
-    assert ("refusal_without_reasons", "yellow") in found       # GS-3 denied without reasons
+    assert ("decision_late", "yellow") in found  # GS-2: decided after its limit
+    assert ("reported_late", "yellow") in found  # GS-2's facts arrive weeks later (事后补录)
+    assert ("off_system", "red") in found  # GS-3 decided with no acceptance; GS-4 licence
+    assert ("refusal_without_reasons", "yellow") in found  # GS-3 denied without reasons
     with five_step_engine.db.reading() as session:
         assert len(session.scalars(sa.select(Signal).where(Signal.rule == "off_system")).all()) == 2
         assert session.get(Licence, "LIC-4") is not None
 
 
 def test_a_timely_complete_case_raises_nothing(five_step_engine, ministry, clock):
-    clock.set(dt.datetime(2026, 11, 25, 9, 40, tzinfo=BEIJING))    # within 2 working days of every fact
-    five_step_engine.external_cases.record(ministry, [
-        new_case(when="2026-11-23T10:00:00+08:00"), fact("GS-1", "accepted", "2026-11-23T10:00:00+08:00"),
-        fact("GS-1", "reviewed", "2026-11-24T10:00:00+08:00"),
-        fact("GS-1", "decided", "2026-11-25T09:00:00+08:00", outcome="approved"),
-        fact("GS-1", "licence_issued", "2026-11-25T09:30:00+08:00")])
+    clock.set(dt.datetime(2026, 11, 25, 9, 40, tzinfo=BEIJING))  # within 2 working days of every fact
+    five_step_engine.external_cases.record(
+        ministry,
+        [
+            new_case(when="2026-11-23T10:00:00+08:00"),
+            fact("GS-1", "accepted", "2026-11-23T10:00:00+08:00"),
+            fact("GS-1", "reviewed", "2026-11-24T10:00:00+08:00"),
+            fact("GS-1", "decided", "2026-11-25T09:00:00+08:00", outcome="approved"),
+            fact("GS-1", "licence_issued", "2026-11-25T09:30:00+08:00"),
+        ],
+    )
     assert signals(five_step_engine) == []
 
 
 def test_a_malformed_batch_is_refused_line_by_line_and_nothing_is_kept(five_step_engine, ministry):
     with pytest.raises(InvalidInput) as refused:
-        five_step_engine.external_cases.record(ministry, [
-            new_case(), fact("GS-1", "approved", "2026-11-23T08:30:00+08:00"),
-            fact("GS-1", "decided", "yesterday", outcome="approved"),
-            fact("GS-9", "accepted", "2026-11-23T08:30:00+08:00"),
-            fact("GS-1", "decided", "2026-11-23T08:30:00+08:00", outcome="maybe"),
-            new_case("GS-5") | {"matter_code": "NOPE"}, "not an object"])
+        five_step_engine.external_cases.record(
+            ministry,
+            [
+                new_case(),
+                fact("GS-1", "approved", "2026-11-23T08:30:00+08:00"),
+                fact("GS-1", "decided", "yesterday", outcome="approved"),
+                fact("GS-9", "accepted", "2026-11-23T08:30:00+08:00"),
+                fact("GS-1", "decided", "2026-11-23T08:30:00+08:00", outcome="maybe"),
+                new_case("GS-5") | {"matter_code": "NOPE"},
+                "not an object",
+            ],
+        )
     lines = [(e["line"], e["field"]) for e in refused.value.details["errors"]]
     assert lines == [(2, "step"), (3, "happened_at"), (4, "case"), (5, "outcome"), (6, "matter_code"), (7, "fact")]
     with five_step_engine.db.reading() as session:
@@ -104,8 +127,10 @@ def test_sending_again_records_nothing_twice(five_step_engine, ministry):
     first = five_step_engine.external_cases.record(ministry, batch)
     again = five_step_engine.external_cases.record(ministry, json.loads(json.dumps(batch)))
     assert first["imported"] == 2 and again == {**again, "imported": 0, "duplicate_batch": True}
-    overlapping = five_step_engine.external_cases.record(ministry, [
-        fact("GS-1", "accepted", "2026-11-23T08:30:00+08:00"), fact("GS-1", "reviewed", "2026-11-23T08:45:00+08:00")])
+    overlapping = five_step_engine.external_cases.record(
+        ministry,
+        [fact("GS-1", "accepted", "2026-11-23T08:30:00+08:00"), fact("GS-1", "reviewed", "2026-11-23T08:45:00+08:00")],
+    )
     assert overlapping["imported"] == 1 and overlapping["duplicates"] == 1
     with five_step_engine.db.reading() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(ExternalFact)) == 3
@@ -122,21 +147,38 @@ def test_only_an_exchange_account_reports_and_only_its_departments_matters(five_
 
 
 def test_csv_batches_and_their_errors():
-    text = ("case,matter_code,step,happened_at,applicant_name,outcome\n"
-            "GS-1,TEST-0001,received,2026-11-23T09:00:00+08:00,王五,\n"
-            "\n"
-            "GS-1,,decided,2026-11-24T09:00:00+08:00,,approved\n")
+    text = (
+        "case,matter_code,step,happened_at,applicant_name,outcome\n"
+        "GS-1,TEST-0001,received,2026-11-23T09:00:00+08:00,王五,\n"
+        "\n"
+        "GS-1,,decided,2026-11-24T09:00:00+08:00,,approved\n"
+    )
     facts, digest = read_batch("batch.csv", text.encode("utf-8-sig"), 10_000)
-    assert facts == [{"case": "GS-1", "matter_code": "TEST-0001", "step": "received",
-                      "happened_at": "2026-11-23T09:00:00+08:00", "applicant": {"name": "王五"}, "_line": 2},
-                     {"case": "GS-1", "step": "decided", "happened_at": "2026-11-24T09:00:00+08:00",
-                      "outcome": "approved", "_line": 4}]
+    assert facts == [
+        {
+            "case": "GS-1",
+            "matter_code": "TEST-0001",
+            "step": "received",
+            "happened_at": "2026-11-23T09:00:00+08:00",
+            "applicant": {"name": "王五"},
+            "_line": 2,
+        },
+        {
+            "case": "GS-1",
+            "step": "decided",
+            "happened_at": "2026-11-24T09:00:00+08:00",
+            "outcome": "approved",
+            "_line": 4,
+        },
+    ]
     assert len(digest) == 64
     with pytest.raises(InvalidInput) as wrong:
         read_batch("batch.csv", b"case,stage,happened_at\n", 10_000)
     assert wrong.value.reason == "csv_header_wrong"
     assert {(e["message"].reason, e["message"].params["column"]) for e in wrong.value.details["errors"]} == {
-        ("csv_column_unknown", "stage"), ("csv_column_missing", "step")}
+        ("csv_column_unknown", "stage"),
+        ("csv_column_missing", "step"),
+    }
     with pytest.raises(InvalidInput):
         read_batch("batch.xml", b"<x/>", 10_000)
     with pytest.raises(InvalidInput):
@@ -149,13 +191,22 @@ def test_the_api_takes_facts_and_files(five_step_engine, ministry):
     headers = {"Authorization": f"Bearer {five_step_engine.identity.create_token('ministry')}"}
     body = client.post("/api/v1/exchange/facts", headers=headers, json={"facts": [new_case()]}).get_json()
     assert body["imported"] == 1
-    csv_file = ("case,matter_code,step,happened_at,applicant_name\n"
-                "GS-7,TEST-0001,received,2026-11-23T08:00:00+08:00,钱七\n").encode()
-    sent = client.post("/api/v1/exchange/batches", headers=headers,
-                       data={"file": (io.BytesIO(csv_file), "gs.csv")}, content_type="multipart/form-data")
+    csv_file = (
+        "case,matter_code,step,happened_at,applicant_name\nGS-7,TEST-0001,received,2026-11-23T08:00:00+08:00,钱七\n"
+    ).encode()
+    sent = client.post(
+        "/api/v1/exchange/batches",
+        headers=headers,
+        data={"file": (io.BytesIO(csv_file), "gs.csv")},
+        content_type="multipart/form-data",
+    )
     assert sent.status_code == 200 and sent.get_json()["imported"] == 1
-    again = client.post("/api/v1/exchange/batches", headers=headers,
-                        data={"file": (io.BytesIO(csv_file), "gs.csv")}, content_type="multipart/form-data")
+    again = client.post(
+        "/api/v1/exchange/batches",
+        headers=headers,
+        data={"file": (io.BytesIO(csv_file), "gs.csv")},
+        content_type="multipart/form-data",
+    )
     assert again.get_json()["duplicate_batch"] is True
     bad = client.post("/api/v1/exchange/facts", headers=headers, json={"facts": [fact("GS-8", "decided", "x")]})
     error = bad.get_json()["error"]

@@ -1,4 +1,5 @@
 """Withdraw, return and jump: the workflow moves back, later steps are withdrawn, the trail says who and why."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,7 +27,7 @@ def test_withdraw_own_step_before_the_next_starts(five_step_engine):
     view = five_step_engine.runtime.get_case(case["id"], ENGINE)
     assert [t["element"] for t in view["tasks"]] == ["Task_Accept"] and view["tasks"][0]["id"] == accept["id"]
     assert any(h["id"] == handle["id"] and h["state"] == "withdrawn" for h in view["history"])
-    five_step_engine.store.clear()                               # the reset survives a reload
+    five_step_engine.store.clear()  # the reset survives a reload
     five_step_engine.tasks.complete(accept["id"], actor(five_step_engine, "clerk"), {"accept": "accept"}, "重新受理")
     assert open_task(five_step_engine, case["id"])["element"] == "Task_Handle"
     events = [r["event"] for r in five_step_engine.history.case_trail(case["id"], ENGINE)]
@@ -52,14 +53,20 @@ def test_return_to_previous_and_to_an_earlier_step(five_step_engine):
         five_step_engine.flow_ops.return_to(review["id"], actor(five_step_engine, "outsider"), "退回")
     clock_before = five_step_engine.runtime.get_case(case["id"], ENGINE)["clock"]
     result = five_step_engine.flow_ops.return_to(review["id"], actor(five_step_engine, "clerk"), "材料不全，退回承办")
-    assert five_step_engine.runtime.get_case(case["id"], ENGINE)["clock"] == clock_before   # the case clock runs on
-    assert result["returned_to"] == "Task_Handle" and open_task(five_step_engine, case["id"])["element"] == "Task_Handle"
+    assert five_step_engine.runtime.get_case(case["id"], ENGINE)["clock"] == clock_before  # the case clock runs on
+    assert (
+        result["returned_to"] == "Task_Handle" and open_task(five_step_engine, case["id"])["element"] == "Task_Handle"
+    )
     complete(five_step_engine, case["id"], {})
     review = open_task(five_step_engine, case["id"])
-    five_step_engine.flow_ops.return_to(review["id"], actor(five_step_engine, "clerk"), "重新受理", target="Task_Accept")
+    five_step_engine.flow_ops.return_to(
+        review["id"], actor(five_step_engine, "clerk"), "重新受理", target="Task_Accept"
+    )
     assert open_task(five_step_engine, case["id"])["element"] == "Task_Accept"
     with pytest.raises(InvalidInput):
-        five_step_engine.flow_ops.return_to(open_task(five_step_engine, case["id"])["id"], actor(five_step_engine, "clerk"), "无处可退")
+        five_step_engine.flow_ops.return_to(
+            open_task(five_step_engine, case["id"])["id"], actor(five_step_engine, "clerk"), "无处可退"
+        )
     for data in ({}, {}, {"review": "approve"}, {"approval": "approve"}, {}):
         complete(five_step_engine, case["id"], data)
     assert five_step_engine.runtime.get_case(case["id"], ENGINE)["outcome"] == "approved"
@@ -73,8 +80,12 @@ def test_jump_is_for_supervisors(five_step_engine):
         complete(five_step_engine, case["id"], data)
     review = open_task(five_step_engine, case["id"])
     with pytest.raises(PermissionDenied):
-        five_step_engine.flow_ops.return_to(review["id"], actor(five_step_engine, "clerk"), "跳转", "Task_Accept", jump=True)
-    five_step_engine.flow_ops.return_to(review["id"], actor(five_step_engine, "supervisor"), "督办纠错：重新受理", "Task_Accept", jump=True)
+        five_step_engine.flow_ops.return_to(
+            review["id"], actor(five_step_engine, "clerk"), "跳转", "Task_Accept", jump=True
+        )
+    five_step_engine.flow_ops.return_to(
+        review["id"], actor(five_step_engine, "supervisor"), "督办纠错：重新受理", "Task_Accept", jump=True
+    )
     assert open_task(five_step_engine, case["id"])["element"] == "Task_Accept"
     assert five_step_engine.history.case_trail(case["id"], ENGINE)[-1]["event"] in ("case_jumped", "task")
 
@@ -110,19 +121,24 @@ def test_flow_operations_over_http(five_step_engine):
     accept = open_task(five_step_engine, case["id"])
     client.post(f"/api/v1/tasks/{accept['id']}/complete", headers=clerk, json={"opinion": "受理"})
     assert client.post(f"/api/v1/tasks/{accept['id']}/withdraw", headers=clerk, json={}).status_code == 400
-    assert client.post(f"/api/v1/tasks/{accept['id']}/withdraw", headers=clerk,
-                       json={"reason": "填写有误"}).status_code == 200
+    assert (
+        client.post(f"/api/v1/tasks/{accept['id']}/withdraw", headers=clerk, json={"reason": "填写有误"}).status_code
+        == 200
+    )
     accept = open_task(five_step_engine, case["id"])
-    assert client.post(f"/api/v1/tasks/{accept['id']}/return", headers=clerk,
-                       json={"reason": "无上一步"}).status_code == 400
-    assert client.post(f"/api/v1/tasks/{accept['id']}/jump", headers=clerk,
-                       json={"reason": "跳转"}).status_code == 403
+    assert (
+        client.post(f"/api/v1/tasks/{accept['id']}/return", headers=clerk, json={"reason": "无上一步"}).status_code
+        == 400
+    )
+    assert client.post(f"/api/v1/tasks/{accept['id']}/jump", headers=clerk, json={"reason": "跳转"}).status_code == 403
     supervisor = {"Authorization": f"Bearer {five_step_engine.identity.create_token('supervisor')}"}
-    refused = client.post(f"/api/v1/tasks/{accept['id']}/jump", headers=supervisor,
-                          json={"reason": "跳到审批", "target": "Task_Approve"})
+    refused = client.post(
+        f"/api/v1/tasks/{accept['id']}/jump", headers=supervisor, json={"reason": "跳到审批", "target": "Task_Approve"}
+    )
     assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "invalid_input"
-    jumped = client.post(f"/api/v1/tasks/{accept['id']}/jump", headers=supervisor,
-                         json={"reason": "督办纠错", "target": "Task_Review"})
+    jumped = client.post(
+        f"/api/v1/tasks/{accept['id']}/jump", headers=supervisor, json={"reason": "督办纠错", "target": "Task_Review"}
+    )
     assert jumped.status_code == 200 and jumped.get_json()["jumped_to"] == "Task_Review"
 
 
@@ -148,7 +164,7 @@ def test_jump_forward_skips_the_steps_between(five_step_engine):
     assert jumped[-1]["actor"] == "supervisor" and jumped[-1]["detail"]["skipped"] == ["Task_Accept", "Task_Handle"]
     closed = [r for r in trail_rows if r["event"] == "task" and r["element"] in skipped and r["to"] == "completed"]
     assert len(closed) == 2 and all(r["actor"] == "supervisor" and r["detail"]["skipped"] for r in closed)
-    five_step_engine.store.clear()                               # the jump survives a reload
+    five_step_engine.store.clear()  # the jump survives a reload
     for data in ({"review": "ok"}, {"approval": "approve"}, {}):
         complete(five_step_engine, case["id"], data)
     assert five_step_engine.runtime.get_case(case["id"], ENGINE)["outcome"] == "approved"
@@ -160,7 +176,7 @@ def test_jump_forward_refuses_to_guess_a_skipped_decision(five_step_engine):
     accept = open_task(five_step_engine, case["id"])
     with pytest.raises(InvalidInput, match="cannot jump past Task_Review"):
         five_step_engine.flow_ops.jump(accept["id"], actor(five_step_engine, "supervisor"), "跳到审批", "Task_Approve")
-    view = five_step_engine.runtime.get_case(case["id"], ENGINE)   # nothing of the refused jump remains
+    view = five_step_engine.runtime.get_case(case["id"], ENGINE)  # nothing of the refused jump remains
     assert [t["element"] for t in view["tasks"]] == ["Task_Accept"] and view["tasks"][0]["id"] == accept["id"]
     assert not any(h["state"] == "skipped" for h in view["history"])
     complete(five_step_engine, case["id"], {})

@@ -1,5 +1,6 @@
 """Step forms in a running engine: deploying refuses a bad form, completion checks the submitted data, the gateway
 reads it, the task shows the form, and the API answers with field errors. Reading and checking: unit/test_forms.py."""
+
 from __future__ import annotations
 
 import pytest
@@ -21,6 +22,7 @@ def test_deploy_refuses_a_bad_form_and_stores_nothing(bare_engine):
 
 # --- completion -----------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def formed(bare_engine):
     """The five-step flow with forms on 受理 and 审核, published as TEST-0001, and the test people."""
@@ -28,8 +30,9 @@ def formed(bare_engine):
 
 
 def start(engine, data=None):
-    case = engine.runtime.start_case("TEST-0001", {"name": "张三"}, data or {"shop": "便民超市"},
-                                     engine.identity.actor("citizen"))
+    case = engine.runtime.start_case(
+        "TEST-0001", {"name": "张三"}, data or {"shop": "便民超市"}, engine.identity.actor("citizen")
+    )
     return case, case["tasks"][0]
 
 
@@ -53,22 +56,36 @@ def test_invalid_data_leaves_the_task_open_and_the_case_unchanged(formed):
     with pytest.raises(InvalidInput) as caught:
         formed.tasks.complete(task["id"], clerk, {"accept": "yes", "fee": "-3", "review": "approve"}, "受理")
     assert {k: reason_of(v) for k, v in caught.value.details["fields"].items()} == {
-        "accept": CHOOSE, "fee": ("field_below", {"limit": 0}), "review": ("form_no_such_field", {})}
+        "accept": CHOOSE,
+        "fee": ("field_below", {"limit": 0}),
+        "review": ("form_no_such_field", {}),
+    }
     with pytest.raises(InvalidInput) as caught:
         formed.tasks.complete(task["id"], clerk, {"accept": "accept", "signers": ["clerk", "nobody"]}, "受理")
     assert caught.value.reason == "form_invalid" and caught.value.params["labels"] == ["会签人员"]
     assert {k: reason_of(v) for k, v in caught.value.details["fields"].items()} == {
-        "signers": ("accounts_inactive", {"accounts": ["nobody"]})}
+        "signers": ("accounts_inactive", {"accounts": ["nobody"]})
+    }
     assert case_state(formed, case["id"]) == before
     assert formed.tasks.get_task(task["id"], clerk)["state"] == "open"
     assert [t["id"] for t in formed.tasks.list_tasks(ENGINE, case=case["id"])] == [task["id"]]
 
-    formed.tasks.complete(task["id"], clerk, {"accept": "accept", "fee": "20", "site_visit": "on",
-                                              "visit_date": "2026-12-01", "signers": "clerk,clerk2"}, "受理")
+    formed.tasks.complete(
+        task["id"],
+        clerk,
+        {"accept": "accept", "fee": "20", "site_visit": "on", "visit_date": "2026-12-01", "signers": "clerk,clerk2"},
+        "受理",
+    )
     done = formed.tasks.get_task(task["id"], clerk)
     assert done["state"] == "completed"
-    assert done["form"]["values"] == {"accept": "accept", "fee": 20, "site_visit": True, "visit_date": "2026-12-01",
-                                      "shop": "便民超市", "signers": ["clerk", "clerk2"]}
+    assert done["form"]["values"] == {
+        "accept": "accept",
+        "fee": 20,
+        "site_visit": True,
+        "visit_date": "2026-12-01",
+        "shop": "便民超市",
+        "signers": ["clerk", "clerk2"],
+    }
 
 
 def test_users_field_from_a_post(formed):
@@ -82,7 +99,7 @@ def test_the_gateway_reads_the_form_values(formed):
     formed.tasks.complete(task["id"], ENGINE, {"accept": "accept"}, "受理")
     handle = formed.tasks.list_tasks(ENGINE, case=case["id"])[0]
     assert formed.tasks.get_task(handle["id"], ENGINE)["form"] is None
-    formed.tasks.complete(handle["id"], ENGINE, {"anything": "goes"}, None)    # a step without a form: as before
+    formed.tasks.complete(handle["id"], ENGINE, {"anything": "goes"}, None)  # a step without a form: as before
     review = formed.tasks.list_tasks(ENGINE, case=case["id"])[0]
     with pytest.raises(InvalidInput):
         formed.tasks.complete(review["id"], ENGINE, {}, None)
@@ -100,6 +117,7 @@ def test_task_view_shows_the_form_with_current_values(formed):
 
 # --- API ------------------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def client(formed):
     app = create_app(shenpi=formed, testing=True)
@@ -112,20 +130,28 @@ def test_api_refuses_invalid_form_data_with_field_errors(client, formed):
     case, task = start(formed)
     before = case_state(formed, case["id"])
     headers = {"Authorization": f"Bearer {client.token}"}
-    response = client.post(f"/api/v1/tasks/{task['id']}/complete", headers=headers,
-                           json={"data": {"accept": "maybe", "visit_date": "2026-02-30"}, "opinion": "受理"})
+    response = client.post(
+        f"/api/v1/tasks/{task['id']}/complete",
+        headers=headers,
+        json={"data": {"accept": "maybe", "visit_date": "2026-02-30"}, "opinion": "受理"},
+    )
     assert response.status_code == 400
     error = response.get_json()["error"]
     assert error["code"] == "invalid_input" and "是否受理" in error["message"]
-    assert error["fields"] == {"accept": "请选择：受理（accept）、不予受理（refuse）",
-                               "visit_date": "应为日期，格式如 2026-11-23"}
+    assert error["fields"] == {
+        "accept": "请选择：受理（accept）、不予受理（refuse）",
+        "visit_date": "应为日期，格式如 2026-11-23",
+    }
     assert case_state(formed, case["id"]) == before
 
     shown = client.get(f"/api/v1/tasks/{task['id']}", headers=headers).get_json()
     assert shown["state"] == "open" and shown["form"]["fields"][0]["id"] == "accept"
     assert shown["form"]["values"] == {"shop": "便民超市"}
-    done = client.post(f"/api/v1/tasks/{task['id']}/complete", headers=headers,
-                       json={"data": {"accept": "accept", "fee": "8"}, "opinion": "受理"})
+    done = client.post(
+        f"/api/v1/tasks/{task['id']}/complete",
+        headers=headers,
+        json={"data": {"accept": "accept", "fee": "8"}, "opinion": "受理"},
+    )
     assert done.status_code == 200 and done.get_json()["state"] == "completed"
 
 
@@ -133,5 +159,8 @@ def test_openapi_describes_the_form(client):
     spec = client.get("/api/v1/openapi.json").get_json()
     schemas = spec["components"]["schemas"]
     task = spec["paths"]["/tasks/{task_id}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
-    assert "form" in schemas[task["$ref"].rsplit("/", 1)[1]]["properties"] and "fields" in schemas["StepForm"]["properties"]
+    assert (
+        "form" in schemas[task["$ref"].rsplit("/", 1)[1]]["properties"]
+        and "fields" in schemas["StepForm"]["properties"]
+    )
     assert "fields" in schemas["ErrorDetail"]["properties"]

@@ -1,4 +1,5 @@
 """The hall's display board: today's counts and the public fields only; its page never shows a full name."""
+
 from __future__ import annotations
 
 import datetime as dt

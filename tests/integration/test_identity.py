@@ -1,10 +1,11 @@
 """Passwords (argon2id), login and applicant registration."""
+
 from __future__ import annotations
 
 import pytest
 
-from engine.identity import passwords
 from engine.errors import InvalidInput, PermissionDenied
+from engine.identity import passwords
 from engine.identity.actors import APPLICANT, ENGINE
 from engine.models import TrailEntry
 
@@ -29,8 +30,14 @@ def test_login_gives_the_actor_and_one_message_for_every_failure(five_step_engin
     actor = five_step_engine.identity.login("clerk", "clerk-pass-1")
     assert actor.id == "clerk" and actor.department == "测试局"
     messages = set()
-    for user, password in (("clerk", "wrong-pass-1"), ("nobody", "clerk-pass-1"), ("admin", "anything-1"),
-                           (None, "x"), ("clerk", None), ("x" * 100, "y")):
+    for user, password in (
+        ("clerk", "wrong-pass-1"),
+        ("nobody", "clerk-pass-1"),
+        ("admin", "anything-1"),
+        (None, "x"),
+        ("clerk", None),
+        ("x" * 100, "y"),
+    ):
         with pytest.raises(PermissionDenied) as raised:
             five_step_engine.identity.login(user, password)
         messages.add(str(raised.value))

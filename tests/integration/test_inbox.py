@@ -1,5 +1,6 @@
 """Engine worklists: urgency order with remaining working days, AB岗 and group scope, copies, completed steps,
 case search by unit, the flow's decisions and the operations a user is offered."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,13 +26,13 @@ def start(engine, name="张三"):
 def test_tasks_by_urgency_with_remaining_working_days(five_step_engine):
     late, calm, red = start(five_step_engine, "甲"), start(five_step_engine, "乙"), start(five_step_engine, "丙")
     with five_step_engine.db.transaction() as session:
-        session.get(Case, late["id"]).promised_due_at = START - dt.timedelta(days=7)   # a week overdue
+        session.get(Case, late["id"]).promised_due_at = START - dt.timedelta(days=7)  # a week overdue
         session.get(Case, calm["id"]).promised_due_at = START + dt.timedelta(days=7)
         session.get(Case, red["id"]).light = "red"
     items = five_step_engine.inbox.tasks(actor(five_step_engine, "clerk"))["items"]
     assert [i["case"] for i in items] == [red["id"], late["id"], calm["id"]]
     by_case = {i["case"]: i for i in items}
-    assert by_case[late["id"]]["remaining_days"] == -5.0           # five working days in a calendar week
+    assert by_case[late["id"]]["remaining_days"] == -5.0  # five working days in a calendar week
     assert by_case[calm["id"]]["remaining_days"] == 5.0
     assert by_case[red["id"]]["light"] == "red" and by_case[red["id"]]["remaining_days"] is None
 
@@ -90,7 +91,9 @@ def test_case_flow_markers_and_decisions(five_step_engine):
     flow = five_step_engine.case_flow.diagram(case["id"], ENGINE)
     assert (flow["current"], flow["completed"]) == (["Task_Handle"], ["Task_Accept"])
     assert five_step_engine.case_flow.decisions(case["id"], "Task_Approve") == [{"id": "approval", "values": ["deny"]}]
-    assert five_step_engine.case_flow.completed_steps(case["id"], ENGINE) == [{"element": "Task_Accept", "name": "受理"}]
+    assert five_step_engine.case_flow.completed_steps(case["id"], ENGINE) == [
+        {"element": "Task_Accept", "name": "受理"}
+    ]
     assert not five_step_engine.case_flow.is_joint(case["id"], "Task_Handle")
 
 

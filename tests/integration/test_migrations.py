@@ -1,5 +1,6 @@
 """Schema migrations (Flask-Migrate): the revisions build exactly the models' schema, and a database made by the
 build before migrations existed is upgraded in place with its data kept."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,9 +10,9 @@ from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 
 from engine import models  # noqa: F401
+from engine.bootstrap import Shenpi
 from engine.config import Settings
 from engine.kernel.db import Base, Database
-from engine.bootstrap import Shenpi
 from web import create_app, schema
 
 from ..helpers import PG_URL, PROCESSES, complete, publish_five_step, rechain_as_version_1
@@ -67,18 +68,22 @@ def test_a_database_from_the_build_before_migrations_is_upgraded_keeping_its_dat
     engine = app.extensions["shenpi"].db.engine
     with app.app_context():
         upgrade(directory=schema.MIGRATIONS, revision=schema.BASELINE)
-    with engine.begin() as connection:   # as create_all made it: no alembic_version table
+    with engine.begin() as connection:  # as create_all made it: no alembic_version table
         connection.execute(sa.text("DROP TABLE alembic_version"))
         connection.execute(sa.text("INSERT INTO department (id, name, level) VALUES ('D1', '测试局', 'city')"))
-        connection.execute(sa.text("INSERT INTO user_account (id, name, department_id, posts, roles, active) "
-                                   "VALUES ('u1', '甲', 'D1', '[]', '[\"official\"]', true)"))
+        connection.execute(
+            sa.text(
+                "INSERT INTO user_account (id, name, department_id, posts, roles, active) "
+                "VALUES ('u1', '甲', 'D1', '[]', '[\"official\"]', true)"
+            )
+        )
     assert schema.upgrade_database(app) == "upgraded"
     assert _differences(engine) == []
     profile = app.extensions["shenpi"].identity.profile("u1")
     assert profile["name"] == "甲" and profile["phone"] is None
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT active FROM department WHERE id = 'D1'")).scalar() in (True, 1)
-    assert schema.upgrade_database(app) == "upgraded"   # again: nothing to do, nothing lost
+    assert schema.upgrade_database(app) == "upgraded"  # again: nothing to do, nothing lost
     engine.dispose()
 
 
@@ -99,17 +104,18 @@ def test_a_trail_written_before_numbers_were_hashed_still_verifies_after_the_upg
     from engine.identity.actors import ENGINE
     from engine.models import TrailEntry
 
-    settings = Settings(database_url=empty_url, broker_url="memory://", processes_dir=PROCESSES,
-                        files_dir=tmp_path / "files")
+    settings = Settings(
+        database_url=empty_url, broker_url="memory://", processes_dir=PROCESSES, files_dir=tmp_path / "files"
+    )
     shenpi = Shenpi(settings, database=Database(empty_url), clock=clock)
     app = create_app(settings, shenpi, testing=True)
     assert schema.upgrade_database(app) == "created"
     publish_five_step(shenpi)
     case = shenpi.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
     complete(shenpi, case["id"], {"accept": "accept"})
-    rechain_as_version_1(shenpi)                       # the trail as the build before wrote it …
+    rechain_as_version_1(shenpi)  # the trail as the build before wrote it …
     with app.app_context():
-        downgrade(directory=schema.MIGRATIONS, revision="0004_integrations")   # … on its schema
+        downgrade(directory=schema.MIGRATIONS, revision="0004_integrations")  # … on its schema
     with shenpi.db.engine.connect() as connection:
         assert "hash_version" not in {c["name"] for c in sa.inspect(connection).get_columns("trail_entry")}
     assert schema.upgrade_database(app) == "upgraded"
@@ -117,13 +123,14 @@ def test_a_trail_written_before_numbers_were_hashed_still_verifies_after_the_upg
         old = session.scalar(sa.select(sa.func.count()).where(TrailEntry.hash_version == 1))
         assert old == session.scalar(sa.select(sa.func.count()).select_from(TrailEntry)) > 3
     assert shenpi.history.verify().ok
-    complete(shenpi, case["id"], {})                   # the new build goes on writing the same chains
+    complete(shenpi, case["id"], {})  # the new build goes on writing the same chains
     with shenpi.db.reading() as session:
         assert session.scalar(sa.select(sa.func.count()).where(TrailEntry.hash_version == 2)) > 0
     assert shenpi.history.verify().ok
-    with shenpi.db.transaction() as session:           # an old row is still protected by its old hash
-        first = session.scalar(sa.select(sa.func.min(TrailEntry.seq)).where(TrailEntry.case_id == case["id"],
-                                                                              TrailEntry.hash_version == 1))
+    with shenpi.db.transaction() as session:  # an old row is still protected by its old hash
+        first = session.scalar(
+            sa.select(sa.func.min(TrailEntry.seq)).where(TrailEntry.case_id == case["id"], TrailEntry.hash_version == 1)
+        )
         session.execute(sa.update(TrailEntry).where(TrailEntry.seq == first).values(actor="forger"))
     assert shenpi.history.verify().broken_seq == first
     shenpi.db.engine.dispose()

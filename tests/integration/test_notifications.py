@@ -1,4 +1,5 @@
 """Notices over e-mail (a local SMTP server), SMS (a gateway adapter) and signed webhooks, chosen per user."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -38,7 +39,7 @@ class Mailbox:
     def __init__(self):
         self.messages = []
 
-    async def handle_DATA(self, server, session, envelope):   # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append((envelope.rcpt_tos, envelope.content.decode("utf-8", "replace")))
         return "250 OK"
 
@@ -46,7 +47,7 @@ class Mailbox:
 @pytest.fixture
 def smtp_server():
     mailbox = Mailbox()
-    with socket.socket() as probe:            # aiosmtpd checks its own port at start, so it must be a real one
+    with socket.socket() as probe:  # aiosmtpd checks its own port at start, so it must be a real one
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     controller = aiosmtpd.Controller(mailbox, hostname="127.0.0.1", port=port)
@@ -59,7 +60,7 @@ class Receiver(BaseHTTPRequestHandler):
     received: list = []
     failures_left = 0
 
-    def do_POST(self):   # noqa: N802 - http.server's hook name
+    def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         if Receiver.failures_left > 0:
             Receiver.failures_left -= 1
@@ -86,8 +87,11 @@ def webhook_server():
 
 def senders(engine, controller=None, gateway=None):
     host, port = (controller.hostname, controller.port) if controller else ("", 25)
-    return {"email": EmailSender(host, port, "shenpi@example.gov.cn"), "sms": SmsSender(gateway or RecordingGateway()),
-            "webhook": WebhookSender(engine.clock, timeout=5)}
+    return {
+        "email": EmailSender(host, port, "shenpi@example.gov.cn"),
+        "sms": SmsSender(gateway or RecordingGateway()),
+        "webhook": WebhookSender(engine.clock, timeout=5),
+    }
 
 
 def notices(engine, kind=None):
@@ -106,13 +110,18 @@ def applicant_case(engine):
 
 def test_the_engine_writes_notices_for_supplements_lights_and_decisions(five_step_engine, clock):
     case = applicant_case(five_step_engine)
-    five_step_engine.case_clock.pause(case["id"], "supplement", "缺材料", five_step_engine.identity.actor("clerk"),
-                               missing=["营业执照复印件"])
-    assert [(r, k) for r, k, _m in notices(five_step_engine, "supplement_request")] == [("citizen", "supplement_request")]
+    five_step_engine.case_clock.pause(
+        case["id"], "supplement", "缺材料", five_step_engine.identity.actor("clerk"), missing=["营业执照复印件"]
+    )
+    assert [(r, k) for r, k, _m in notices(five_step_engine, "supplement_request")] == [
+        ("citizen", "supplement_request")
+    ]
     assert "营业执照复印件" in notices(five_step_engine, "supplement_request")[0][2]
     five_step_engine.case_clock.resume(case["id"], five_step_engine.identity.actor("clerk"))
-    five_step_engine.tasks.claim(open_task(five_step_engine, case["id"])["id"], five_step_engine.identity.actor("clerk"))
-    clock.set(dt.datetime(2026, 12, 23, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))))   # past the statutory limit
+    five_step_engine.tasks.claim(
+        open_task(five_step_engine, case["id"])["id"], five_step_engine.identity.actor("clerk")
+    )
+    clock.set(dt.datetime(2026, 12, 23, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))))  # past the statutory limit
     five_step_engine.sweep()
     lights = notices(five_step_engine, "warning_light")
     assert [r for r, _k, _m in lights] == ["clerk"] and "红灯" in lights[0][2]
@@ -154,18 +163,24 @@ def test_notices_go_out_by_email_sms_and_signed_webhook(five_step_engine, smtp_s
     secret = settings.set_channel("citizen", "webhook", True, webhook_server)
     gateway = RecordingGateway()
     case = applicant_case(five_step_engine)
-    five_step_engine.case_clock.pause(case["id"], "supplement", "缺材料", five_step_engine.identity.actor("clerk"), missing=["申请书"])
+    five_step_engine.case_clock.pause(
+        case["id"], "supplement", "缺材料", five_step_engine.identity.actor("clerk"), missing=["申请书"]
+    )
     result = dispatch(five_step_engine, senders(five_step_engine, controller, gateway))
     assert result == {"created": 3, "sent": 3, "failed": 0}
-    (recipients, content), = mailbox.messages
+    ((recipients, content),) = mailbox.messages
     assert recipients == ["zhangsan@example.com"] and "zhangsan@example.com" in content
     assert gateway.sent[0][0] == "13800000000" and "申请书" in gateway.sent[0][1]
-    (headers, body), = Receiver.received
+    ((headers, body),) = Receiver.received
     timestamp = headers["X-Shenpi-Timestamp"]
     expected = "sha256=" + hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
     assert headers["X-Shenpi-Signature"] == expected == sign(secret, timestamp, body)
     assert json.loads(body)["notice"]["kind"] == "supplement_request"
-    assert dispatch(five_step_engine, senders(five_step_engine, controller, gateway)) == {"created": 0, "sent": 0, "failed": 0}
+    assert dispatch(five_step_engine, senders(five_step_engine, controller, gateway)) == {
+        "created": 0,
+        "sent": 0,
+        "failed": 0,
+    }
     assert five_step_engine.notice_deliveries.status()["sent"] == 3
 
 
@@ -174,12 +189,14 @@ def test_a_failing_channel_is_retried_with_backoff_then_given_up(five_step_engin
     five_step_engine.notification_settings.set_channel("citizen", "sms", True, "13800000000")
     Receiver.failures_left = 1
     case = applicant_case(five_step_engine)
-    five_step_engine.case_clock.pause(case["id"], "supplement", "缺材料", five_step_engine.identity.actor("clerk"), missing=["申请书"])
+    five_step_engine.case_clock.pause(
+        case["id"], "supplement", "缺材料", five_step_engine.identity.actor("clerk"), missing=["申请书"]
+    )
     broken = senders(five_step_engine, gateway=RecordingGateway(fail=True))
     assert dispatch(five_step_engine, broken) == {"created": 2, "sent": 0, "failed": 2}
-    assert dispatch(five_step_engine, broken)["failed"] == 0          # not due again before the backoff
+    assert dispatch(five_step_engine, broken)["failed"] == 0  # not due again before the backoff
     clock.advance(minutes=1)
-    assert dispatch(five_step_engine, broken) == {"created": 0, "sent": 1, "failed": 1}   # the webhook is back up
+    assert dispatch(five_step_engine, broken) == {"created": 0, "sent": 1, "failed": 1}  # the webhook is back up
     assert len(Receiver.received) == 1
     for _ in range(MAX_ATTEMPTS):
         clock.advance(hours=1)
@@ -192,7 +209,9 @@ def test_a_failing_channel_is_retried_with_backoff_then_given_up(five_step_engin
 def test_email_without_a_server_waits_with_a_clear_reason(five_step_engine):
     five_step_engine.notification_settings.set_channel("citizen", "email", True, "zhangsan@example.com")
     case = applicant_case(five_step_engine)
-    five_step_engine.case_clock.pause(case["id"], "supplement", "缺材料", five_step_engine.identity.actor("clerk"), missing=["申请书"])
+    five_step_engine.case_clock.pause(
+        case["id"], "supplement", "缺材料", five_step_engine.identity.actor("clerk"), missing=["申请书"]
+    )
     assert dispatch(five_step_engine, senders(five_step_engine))["failed"] == 1
     assert "SMTP" in five_step_engine.notification_settings.deliveries("citizen")[0]["error"]
 
@@ -208,6 +227,8 @@ def test_the_worker_runs_the_dispatcher_on_a_schedule(five_step_engine):
     assert "shenpi.dispatch_notices" in app.tasks and "dispatch-notices" in app.conf.beat_schedule
     five_step_engine.notification_settings.set_channel("citizen", "sms", True, "13800000000")
     case = applicant_case(five_step_engine)
-    five_step_engine.case_clock.pause(case["id"], "supplement", "缺材料", five_step_engine.identity.actor("clerk"), missing=["申请书"])
+    five_step_engine.case_clock.pause(
+        case["id"], "supplement", "缺材料", five_step_engine.identity.actor("clerk"), missing=["申请书"]
+    )
     assert app.tasks["shenpi.dispatch_notices"]() == {"created": 1, "sent": 1, "failed": 0}
     assert five_step_engine.sms_gateway.sent[-1][0] == "13800000000"

@@ -1,6 +1,7 @@
 """A case's outcome comes from the end event it reaches: its ``shenpi:outcome`` (chosen in the modeler's properties
 panel), else its name (准予… / 不予许可 / 不予受理 / 终止), else — for files written before the property — its id.
 So a flow drawn in the modeler, whose ids are generated (``Event_0x…``), deploys and decides cases."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,10 +12,22 @@ from engine.identity.actors import ENGINE
 from ..helpers import FIVE, add_people, complete
 
 SHENPI = b'xmlns:shenpi="http://shenpi.org/schema/1.0/bpmn" xmlns:xsi='
-ENTRY = dict(code="TEST-0002", key="five_step", name="测试事项", department="测试局", type="行政许可",
-             legal_basis=["《中华人民共和国行政许可法》"], statutory_limit_days=20, promised_limit_days=10,
-             handling="承诺件", star_level=3, process_file="five_step.bpmn", conditions=["测试"], materials=[])
-APPROVED_END = b'<bpmn:endEvent id="End_Approved" name="\xe5\x8a\x9e\xe7\xbb\x93"/>'      # 办结
+ENTRY = dict(
+    code="TEST-0002",
+    key="five_step",
+    name="测试事项",
+    department="测试局",
+    type="行政许可",
+    legal_basis=["《中华人民共和国行政许可法》"],
+    statutory_limit_days=20,
+    promised_limit_days=10,
+    handling="承诺件",
+    star_level=3,
+    process_file="five_step.bpmn",
+    conditions=["测试"],
+    materials=[],
+)
+APPROVED_END = b'<bpmn:endEvent id="End_Approved" name="\xe5\x8a\x9e\xe7\xbb\x93"/>'  # 办结
 DENIED_END = '<bpmn:endEvent id="End_Denied" name="不予许可"/>'.encode()
 
 
@@ -39,44 +52,57 @@ def run(engine, content: bytes, approval: str) -> str:
 
 @pytest.mark.parametrize("approval, expected", [("approve", "approved"), ("deny", "denied")])
 def test_outcome_from_the_property_whatever_the_id_and_name(bare_engine, approval, expected):
-    content = generated_ids(b'<bpmn:endEvent id="End_Approved" name="\xe5\x8a\x9e\xe7\xbb\x93" shenpi:outcome="approved"/>',
-                            '<bpmn:endEvent id="End_Denied" name="结束" shenpi:outcome="denied"/>'.encode())
+    content = generated_ids(
+        b'<bpmn:endEvent id="End_Approved" name="\xe5\x8a\x9e\xe7\xbb\x93" shenpi:outcome="approved"/>',
+        '<bpmn:endEvent id="End_Denied" name="结束" shenpi:outcome="denied"/>'.encode(),
+    )
     assert run(bare_engine, content, approval) == expected
 
 
 @pytest.mark.parametrize("approval, expected", [("approve", "approved"), ("deny", "denied")])
 def test_outcome_from_the_name_when_there_is_no_property(bare_engine, approval, expected):
-    content = generated_ids('<bpmn:endEvent id="End_Approved" name="准予许可"/>'.encode(),
-                            '<bpmn:endEvent id="End_Denied" name="不予许可"/>'.encode())
+    content = generated_ids(
+        '<bpmn:endEvent id="End_Approved" name="准予许可"/>'.encode(),
+        '<bpmn:endEvent id="End_Denied" name="不予许可"/>'.encode(),
+    )
     assert run(bare_engine, content, approval) == expected
 
 
 def test_outcome_from_the_id_in_files_written_before_the_property(bare_engine):
     content = FIVE.replace(APPROVED_END, b'<bpmn:endEvent id="End_Approved"/>').replace(
-        DENIED_END, b'<bpmn:endEvent id="End_Denied"/>')
+        DENIED_END, b'<bpmn:endEvent id="End_Denied"/>'
+    )
     assert run(bare_engine, content, "deny") == "denied"
 
 
 def test_the_property_wins_over_name_and_id(bare_engine):
     content = FIVE.replace(b"xmlns:xsi=", SHENPI, 1).replace(
-        DENIED_END, '<bpmn:endEvent id="End_Denied" name="不予许可" shenpi:outcome="terminated"/>'.encode())
+        DENIED_END, '<bpmn:endEvent id="End_Denied" name="不予许可" shenpi:outcome="terminated"/>'.encode()
+    )
     assert run(bare_engine, content, "deny") == "terminated"
 
 
-@pytest.mark.parametrize("name, outcome", [("准予登记", "approved"), ("不予受理", "refused"), ("不予许可", "denied"),
-                                           ("终止审批", "terminated")])
+@pytest.mark.parametrize(
+    "name, outcome",
+    [("准予登记", "approved"), ("不予受理", "refused"), ("不予许可", "denied"), ("终止审批", "terminated")],
+)
 def test_names_the_engine_reads(bare_engine, name, outcome):
-    content = generated_ids(b'<bpmn:endEvent id="End_Approved" shenpi:outcome="approved"/>',
-                            f'<bpmn:endEvent id="End_Denied" name="{name}"/>'.encode())
+    content = generated_ids(
+        b'<bpmn:endEvent id="End_Approved" shenpi:outcome="approved"/>',
+        f'<bpmn:endEvent id="End_Denied" name="{name}"/>'.encode(),
+    )
     bare_engine.repository.deploy(content, "drawn.bpmn")
     [definition] = bare_engine.repository.list_definitions("five_step")
-    assert bare_engine.repository.parsed(definition["id"]).outcomes == {"Event_0a1b2c3": "approved",
-                                                                        "Event_1x9y8z7": outcome}
+    assert bare_engine.repository.parsed(definition["id"]).outcomes == {
+        "Event_0a1b2c3": "approved",
+        "Event_1x9y8z7": outcome,
+    }
 
 
 def test_an_end_event_that_says_nothing_is_refused_with_a_clear_message(bare_engine):
-    content = generated_ids(b'<bpmn:endEvent id="End_Approved" shenpi:outcome="approved"/>',
-                            b'<bpmn:endEvent id="End_Denied"/>')
+    content = generated_ids(
+        b'<bpmn:endEvent id="End_Approved" shenpi:outcome="approved"/>', b'<bpmn:endEvent id="End_Denied"/>'
+    )
     with pytest.raises(ProcessValidationError) as info:
         bare_engine.repository.deploy(content, "drawn.bpmn")
     error = info.value
@@ -84,20 +110,23 @@ def test_an_end_event_that_says_nothing_is_refused_with_a_clear_message(bare_eng
     assert "does not state the case outcome" in error.message and "properties panel" in error.message
     assert "准予" in error.message and "不予许可" in error.message
     problems = bare_engine.repository.validate(generated_ids(APPROVED_END, b'<bpmn:endEvent id="End_Denied"/>'))
-    assert [p["element"] for p in problems] == ["Event_0a1b2c3", "Event_1x9y8z7"]   # 办结 says nothing either
+    assert [p["element"] for p in problems] == ["Event_0a1b2c3", "Event_1x9y8z7"]  # 办结 says nothing either
 
 
 def test_an_unknown_outcome_value_is_refused(bare_engine):
     content = FIVE.replace(b"xmlns:xsi=", SHENPI, 1).replace(
-        DENIED_END, b'<bpmn:endEvent id="End_Denied" shenpi:outcome="rejected"/>')
+        DENIED_END, b'<bpmn:endEvent id="End_Denied" shenpi:outcome="rejected"/>'
+    )
     with pytest.raises(ProcessValidationError) as info:
         bare_engine.repository.deploy(content, "drawn.bpmn")
     assert info.value.element == "End_Denied" and "'rejected'" in info.value.message
 
 
 def test_a_side_branch_declared_in_the_panel_needs_no_outcome(bare_engine):
-    content = generated_ids(b'<bpmn:endEvent id="End_Approved" shenpi:outcome="approved"/>',
-                            b'<bpmn:endEvent id="End_Denied" shenpi:outcome="branch"/>')
+    content = generated_ids(
+        b'<bpmn:endEvent id="End_Approved" shenpi:outcome="approved"/>',
+        b'<bpmn:endEvent id="End_Denied" shenpi:outcome="branch"/>',
+    )
     bare_engine.repository.deploy(content, "drawn.bpmn")
     [definition] = bare_engine.repository.list_definitions("five_step")
     assert bare_engine.repository.parsed(definition["id"]).outcomes == {"Event_0a1b2c3": "approved"}

@@ -1,24 +1,28 @@
 """The administrator's overview of processes, and the conformance file listing."""
+
 from __future__ import annotations
 
 import pytest
 
 from engine.definitions import conformance
-
 from engine.errors import NotFound
 from engine.identity.actors import ENGINE
 
 from ..helpers import FIVE
 
 
-
 def test_versions_with_matters_and_running_cases(five_step_engine):
     five_step_engine.runtime.start_case("TEST-0001", {"name": "甲"}, {}, ENGINE)
-    five_step_engine.repository.deploy(FIVE.replace(b"\xe5\xae\xa1\xe6\xa0\xb8", "复核".encode()), "five_step.bpmn", actor="admin")
+    five_step_engine.repository.deploy(
+        FIVE.replace(b"\xe5\xae\xa1\xe6\xa0\xb8", "复核".encode()), "five_step.bpmn", actor="admin"
+    )
     [process] = five_step_engine.processes.processes()
     assert process["key"] == "five_step" and process["latest"] == 2
     assert process["matters"] == [{"code": "TEST-0001", "name": "测试事项", "published": True}]
-    assert [(v["version"], v["running"], v["deployed_by"]) for v in process["versions"]] == [(1, 1, "admin"), (2, 0, "admin")]
+    assert [(v["version"], v["running"], v["deployed_by"]) for v in process["versions"]] == [
+        (1, 1, "admin"),
+        (2, 0, "admin"),
+    ]
     assert five_step_engine.processes.version_xml("five_step")["version"] == 2
     assert "复核" not in five_step_engine.processes.version_xml("five_step", 1)["xml"]
     with pytest.raises(NotFound):

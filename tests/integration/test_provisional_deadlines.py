@@ -1,5 +1,6 @@
 """A calendar that never runs out: limits counted on provisional days of a year without the State Council's
 arrangement are marked; the official import counts every open one again, with trail events and lights."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,12 +20,19 @@ from ..helpers import FIXTURES, complete, events, open_task, publish_five_step
 
 # An official arrangement of 2027 as a State Council notice would give it (imagined for the tests: the real one is
 # not published yet): 元旦 on Friday 1 January, 春节 5–11 February with Saturday 20 February worked (调休).
-OFFICIAL_2027 = [("2027-01-01", False, "元旦"), *((f"2027-02-{d:02d}", False, "春节") for d in range(5, 12)),
-                 ("2027-02-20", True, "春节调休上班")]
+OFFICIAL_2027 = [
+    ("2027-01-01", False, "元旦"),
+    *((f"2027-02-{d:02d}", False, "春节") for d in range(5, 12)),
+    ("2027-02-20", True, "春节调休上班"),
+]
 # ... and of 2028: 元旦 on Saturday with Monday 3 January off, 春节 25 January – 1 February, Saturday 5 February worked.
-OFFICIAL_2028 = [("2028-01-01", False, "元旦"), ("2028-01-03", False, "元旦补休"),
-                 *((f"2028-01-{d:02d}", False, "春节") for d in range(25, 32)), ("2028-02-01", False, "春节"),
-                 ("2028-02-05", True, "春节调休上班")]
+OFFICIAL_2028 = [
+    ("2028-01-01", False, "元旦"),
+    ("2028-01-03", False, "元旦补休"),
+    *((f"2028-01-{d:02d}", False, "春节") for d in range(25, 32)),
+    ("2028-02-01", False, "春节"),
+    ("2028-02-05", True, "春节调休上班"),
+]
 
 
 def at(text: str) -> dt.datetime:
@@ -54,13 +62,19 @@ def clock_of(engine, case_id: int) -> dict:
 
 def recounts(engine, case_id: int) -> list[tuple]:
     """The case's recount events: (what, from, to, still provisional), in local time."""
-    return [(e["detail"]["deadline"], local(e["detail"]["from"]), local(e["detail"]["to"]), e["detail"]["provisional"])
-            for e in engine.history.case_trail(case_id, ENGINE) if e["event"] == "deadline_recounted"]
+    return [
+        (e["detail"]["deadline"], local(e["detail"]["from"]), local(e["detail"]["to"]), e["detail"]["provisional"])
+        for e in engine.history.case_trail(case_id, ENGINE)
+        if e["event"] == "deadline_recounted"
+    ]
 
 
 def lights(engine, case_id: int) -> list[tuple]:
-    return [(e["from"], e["to"]) for e in engine.history.case_trail(case_id, ENGINE)
-            if e["event"] == "light_changed" and e["task_id"] is None]
+    return [
+        (e["from"], e["to"])
+        for e in engine.history.case_trail(case_id, ENGINE)
+        if e["event"] == "light_changed" and e["task_id"] is None
+    ]
 
 
 def api_clock(engine, case_id: int) -> dict:
@@ -99,23 +113,28 @@ def test_the_official_import_recounts_limits_after_pauses_and_moves_the_light(fi
     engine.case_clock.resume(festival, clerk)
     before = clock_of(engine, festival)
     assert (local(before["promised_due_at"]), local(before["statutory_due_at"])) == (
-        "2027-02-12 17:30", "2027-02-26 17:30")   # 除夕 Friday 5 and 初三 Monday 8 February off, +2 days paused
+        "2027-02-12 17:30",
+        "2027-02-26 17:30",
+    )  # 除夕 Friday 5 and 初三 Monday 8 February off, +2 days paused
     clock.set(at("2027-02-12T10:00"))
     engine.sweep()
-    assert lights(engine, festival)[-1] == ("none", "green")          # the provisional due date is today
+    assert lights(engine, festival)[-1] == ("none", "green")  # the provisional due date is today
 
     result = official(engine, 2027, OFFICIAL_2027)
 
     assert result["days"] == 9 and result["recount"] == {"cases": 2, "deadlines": 4, "failed": 0}
     assert recounts(engine, festival) == [
         ("promised_due_at", "2027-02-12 17:30", "2027-02-17 17:30", False),
-        ("statutory_due_at", "2027-02-26 17:30", "2027-03-02 17:30", False)]
-    assert lights(engine, festival)[-1] == ("green", "none")          # yellow only from Monday 15 February
+        ("statutory_due_at", "2027-02-26 17:30", "2027-03-02 17:30", False),
+    ]
+    assert lights(engine, festival)[-1] == ("green", "none")  # yellow only from Monday 15 February
     after = api_clock(engine, festival)["clock"]
     assert after["provisional"] is False and after["paused_working_days"] == 2.0 and after["light"] == "none"
     # 元旦 stayed on 1 January: the year-end case keeps its instants and loses its mark, which the trail records
-    assert recounts(engine, year_end) == [("promised_due_at", "2027-01-12 17:30", "2027-01-12 17:30", False),
-                                          ("statutory_due_at", "2027-01-26 17:30", "2027-01-26 17:30", False)]
+    assert recounts(engine, year_end) == [
+        ("promised_due_at", "2027-01-12 17:30", "2027-01-12 17:30", False),
+        ("statutory_due_at", "2027-01-26 17:30", "2027-01-26 17:30", False),
+    ]
     assert clock_of(engine, year_end)["provisional"] is False
     assert official(engine, 2027, OFFICIAL_2027)["recount"] == {"cases": 0, "deadlines": 0, "failed": 0}
     assert engine.history.verify().ok
@@ -135,8 +154,10 @@ def test_2027_into_2028_likewise(five_step_engine, clock):
     result = official(engine, 2028, OFFICIAL_2028)
 
     assert result["recount"]["deadlines"] == 2
-    assert recounts(engine, case_id) == [("promised_due_at", "2028-01-10 17:30", "2028-01-11 17:30", False),
-                                         ("statutory_due_at", "2028-01-24 17:30", "2028-02-02 17:30", False)]
+    assert recounts(engine, case_id) == [
+        ("promised_due_at", "2028-01-10 17:30", "2028-01-11 17:30", False),
+        ("statutory_due_at", "2028-01-24 17:30", "2028-02-02 17:30", False),
+    ]
     assert lights(engine, case_id)[-1] == ("green", "yellow")
     assert clock_of(engine, case_id)["provisional"] is False
 
@@ -149,45 +170,58 @@ def timed_engine(bare_engine):
 
 def timers(engine, case_id: int) -> dict[str, tuple]:
     with engine.db.reading() as session:
-        return {t.element_id: (local(t.due_at), t.provisional) for t in session.scalars(
-            sa.select(PendingTimer).where(PendingTimer.case_id == case_id))}
+        return {
+            t.element_id: (local(t.due_at), t.provisional)
+            for t in session.scalars(sa.select(PendingTimer).where(PendingTimer.case_id == case_id))
+        }
 
 
 def step(engine, case_id: int) -> tuple:
     with engine.db.reading() as session:
-        record = session.scalars(sa.select(TaskRecord).where(TaskRecord.case_id == case_id,
-                                                             TaskRecord.state == "open")).one()
+        record = session.scalars(
+            sa.select(TaskRecord).where(TaskRecord.case_id == case_id, TaskRecord.state == "open")
+        ).one()
         return local(record.due_at), record.due_provisional
 
 
 def fired(engine, case_id: int) -> list[str]:
-    return [e["element"] for e in engine.history.case_trail(case_id, ENGINE)
-            if e["event"] == "task" and (e["element"] or "").startswith("Timer_") and e["to"] == "completed"]
+    return [
+        e["element"]
+        for e in engine.history.case_trail(case_id, ENGINE)
+        if e["event"] == "task" and (e["element"] or "").startswith("Timer_") and e["to"] == "completed"
+    ]
 
 
 def test_working_day_timers_across_the_year_end_are_marked_and_recounted_in_the_workflow(timed_engine, clock):
     engine = timed_engine
     year_end = accepted(engine, clock, "2026-12-28T10:00")
-    assert timers(engine, year_end) == {"Timer_Warning_Handle": ("2026-12-30 17:30", False),
-                                        "Timer_Limit_Handle": ("2027-01-05 17:30", True)}
+    assert timers(engine, year_end) == {
+        "Timer_Warning_Handle": ("2026-12-30 17:30", False),
+        "Timer_Limit_Handle": ("2027-01-05 17:30", True),
+    }
     assert step(engine, year_end) == ("2027-01-05 17:30", True)
     assert open_task(engine, year_end)["due_provisional"] is True
     festival = accepted(engine, clock, "2027-02-03T10:00")
-    assert timers(engine, festival) == {"Timer_Warning_Handle": ("2027-02-09 17:30", True),
-                                        "Timer_Limit_Handle": ("2027-02-12 17:30", True)}
+    assert timers(engine, festival) == {
+        "Timer_Warning_Handle": ("2027-02-09 17:30", True),
+        "Timer_Limit_Handle": ("2027-02-12 17:30", True),
+    }
 
     result = official(engine, 2027, OFFICIAL_2027)
 
     assert result["recount"]["cases"] == 2
     assert timers(engine, year_end)["Timer_Limit_Handle"] == ("2027-01-05 17:30", False)
     assert step(engine, year_end) == ("2027-01-05 17:30", False)
-    assert timers(engine, festival) == {"Timer_Warning_Handle": ("2027-02-12 17:30", False),
-                                        "Timer_Limit_Handle": ("2027-02-17 17:30", False)}
+    assert timers(engine, festival) == {
+        "Timer_Warning_Handle": ("2027-02-12 17:30", False),
+        "Timer_Limit_Handle": ("2027-02-17 17:30", False),
+    }
     assert step(engine, festival) == ("2027-02-17 17:30", False)
     assert sorted(r for r in recounts(engine, festival) if r[0] in ("step", "timer")) == [
         ("step", "2027-02-12 17:30", "2027-02-17 17:30", False),
-                                                  ("timer", "2027-02-09 17:30", "2027-02-12 17:30", False),
-                                                  ("timer", "2027-02-12 17:30", "2027-02-17 17:30", False)]
+        ("timer", "2027-02-09 17:30", "2027-02-12 17:30", False),
+        ("timer", "2027-02-12 17:30", "2027-02-17 17:30", False),
+    ]
     # the workflow's own timers moved with the projection: rebuilt from the database, they fire at the new instants
     engine.store.clear()
     engine.sweep(at("2027-02-12T18:00"))
@@ -221,8 +255,14 @@ def test_a_pause_that_ends_in_2027_marks_what_it_moves_and_the_recount_replays_i
     assert timers(engine, case_id) == {name: (instant, False) for name, (instant, _p) in moved.items()}
     assert step(engine, case_id) == (due[0], False)
     assert {(before, after) for _what, before, after, _p in recounts(engine, case_id)} == {
-        (instant, instant) for instant in {local(view["promised_due_at"]), local(view["statutory_due_at"]), due[0],
-                                           *(instant for instant, _p in moved.values())}}
+        (instant, instant)
+        for instant in {
+            local(view["promised_due_at"]),
+            local(view["statutory_due_at"]),
+            due[0],
+            *(instant for instant, _p in moved.values()),
+        }
+    }
 
 
 def test_a_sweep_far_ahead_no_longer_fails_for_want_of_data(timed_engine, monkeypatch):
@@ -235,43 +275,68 @@ def test_a_sweep_far_ahead_no_longer_fails_for_want_of_data(timed_engine, monkey
     assert sorted(fired(timed_engine, case_id)) == ["Timer_Limit_Handle", "Timer_Warning_Handle"]
     with timed_engine.db.reading() as session:
         item = session.scalars(sa.select(SupervisionItem).where(SupervisionItem.case_id == case_id)).one()
-    assert local(item.due_at) == "2028-01-18 17:30" and item.due_provisional   # 15 working days, 元旦 2028 off
+    assert local(item.due_at) == "2028-01-18 17:30" and item.due_provisional  # 15 working days, 元旦 2028 off
     assert clock_of(timed_engine, case_id)["light"] == "red"
 
 
 def test_supervision_complaint_and_signal_limits_are_recounted_together(five_step_engine, clock):
     engine = five_step_engine
     clock.set(at("2027-02-03T10:00"))
-    number = engine.feedback.complain(engine.identity.actor("citizen"), "窗口态度差", "工作人员不耐烦",
-                                      anonymous=False, department="测试局")["number"]
+    number = engine.feedback.complain(
+        engine.identity.actor("citizen"), "窗口态度差", "工作人员不耐烦", anonymous=False, department="测试局"
+    )["number"]
     clock.set(at("2027-02-04T10:00"))
     with engine.db.transaction() as session:
-        trail.append_outside_step(session, [raise_signal(
-            session, engine.calendar.calendar(), clock.now(), "decision_late", "common", subject="test:1",
-            department="测试局", summary="超期作出决定")])
+        trail.append_outside_step(
+            session,
+            [
+                raise_signal(
+                    session,
+                    engine.calendar.calendar(),
+                    clock.now(),
+                    "decision_late",
+                    "common",
+                    subject="test:1",
+                    department="测试局",
+                    summary="超期作出决定",
+                )
+            ],
+        )
 
     def limits():
         with engine.db.reading() as session:
             complaint = session.scalars(sa.select(Complaint).where(Complaint.number == number)).one()
             signal = session.scalars(sa.select(Signal)).one()
             item = session.scalars(sa.select(SupervisionItem).where(SupervisionItem.signal_id == signal.id)).one()
-            return {"complaint": (local(complaint.accept_due_at), complaint.limits_provisional),
-                    "signal": (local(signal.correct_by), signal.correct_by_provisional),
-                    "item": (local(item.due_at), item.due_provisional)}
+            return {
+                "complaint": (local(complaint.accept_due_at), complaint.limits_provisional),
+                "signal": (local(signal.correct_by), signal.correct_by_provisional),
+                "item": (local(item.due_at), item.due_provisional),
+            }
 
-    assert limits() == {"complaint": ("2027-02-12 17:30", True), "signal": ("2027-02-09 17:30", True),
-                        "item": ("2027-03-01 17:30", True)}
+    assert limits() == {
+        "complaint": ("2027-02-12 17:30", True),
+        "signal": ("2027-02-09 17:30", True),
+        "item": ("2027-03-01 17:30", True),
+    }
 
     result = official(engine, 2027, OFFICIAL_2027)
 
-    assert limits() == {"complaint": ("2027-02-17 17:30", False), "signal": ("2027-02-12 17:30", False),
-                        "item": ("2027-03-03 17:30", False)}
+    assert limits() == {
+        "complaint": ("2027-02-17 17:30", False),
+        "signal": ("2027-02-12 17:30", False),
+        "item": ("2027-03-03 17:30", False),
+    }
     assert result["recount"] == {"cases": 0, "deadlines": 3, "failed": 0}
-    moved = {e["detail"]["deadline"]: (local(e["detail"]["from"]), local(e["detail"]["to"]))
-             for e in events(engine, "deadline_recounted")}
-    assert moved == {"complaint_accept": ("2027-02-12 17:30", "2027-02-17 17:30"),
-                     "signal_correction": ("2027-02-09 17:30", "2027-02-12 17:30"),
-                     "supervision_item": ("2027-03-01 17:30", "2027-03-03 17:30")}
+    moved = {
+        e["detail"]["deadline"]: (local(e["detail"]["from"]), local(e["detail"]["to"]))
+        for e in events(engine, "deadline_recounted")
+    }
+    assert moved == {
+        "complaint_accept": ("2027-02-12 17:30", "2027-02-17 17:30"),
+        "signal_correction": ("2027-02-09 17:30", "2027-02-12 17:30"),
+        "supervision_item": ("2027-03-01 17:30", "2027-03-03 17:30"),
+    }
     assert engine.history.verify().ok
 
 
@@ -281,16 +346,27 @@ def test_a_case_reported_by_data_exchange_is_recounted_without_a_workflow(five_s
     with engine.db.transaction() as session:
         session.add(User(id="ministry", name="市场监管专网", department_id="T01", posts=[], roles=[EXCHANGE]))
     clock.set(at("2027-01-26T10:00"))
-    engine.external_cases.record(engine.identity.actor("ministry"), [
-        {"case": "GS-1", "step": "received", "happened_at": "2027-01-25T09:00:00+08:00", "matter_code": "TEST-0001",
-         "applicant": {"name": "王五"}},
-        {"case": "GS-1", "step": "accepted", "happened_at": "2027-01-25T10:00:00+08:00"}])
+    engine.external_cases.record(
+        engine.identity.actor("ministry"),
+        [
+            {
+                "case": "GS-1",
+                "step": "received",
+                "happened_at": "2027-01-25T09:00:00+08:00",
+                "matter_code": "TEST-0001",
+                "applicant": {"name": "王五"},
+            },
+            {"case": "GS-1", "step": "accepted", "happened_at": "2027-01-25T10:00:00+08:00"},
+        ],
+    )
     with engine.db.reading() as session:
         case_id = session.scalar(sa.select(Case.id).where(Case.channel == "vertical"))
     assert clock_of(engine, case_id)["provisional"] is True
     assert official(engine, 2027, OFFICIAL_2027)["recount"] == {"cases": 1, "deadlines": 2, "failed": 0}
-    assert recounts(engine, case_id) == [("promised_due_at", "2027-02-10 17:30", "2027-02-15 17:30", False),
-                                         ("statutory_due_at", "2027-02-24 17:30", "2027-02-26 17:30", False)]
+    assert recounts(engine, case_id) == [
+        ("promised_due_at", "2027-02-10 17:30", "2027-02-15 17:30", False),
+        ("statutory_due_at", "2027-02-24 17:30", "2027-02-26 17:30", False),
+    ]
     assert engine.history.verify().ok
 
 
@@ -301,7 +377,7 @@ def test_next_years_missing_arrangement_is_warned_from_1_november(bare_engine, c
     clock.set(at("2026-11-01T00:30"))
     assert calendar.missing_arrangements() == [2027]
     clock.set(at("2027-03-01T10:00"))
-    assert calendar.missing_arrangements() == [2027]        # the year itself, all year long
+    assert calendar.missing_arrangements() == [2027]  # the year itself, all year long
     official(bare_engine, 2027, OFFICIAL_2027)
     assert calendar.missing_arrangements() == []
     clock.set(at("2027-11-01T09:00"))
@@ -310,7 +386,7 @@ def test_next_years_missing_arrangement_is_warned_from_1_november(bare_engine, c
 
 def test_recount_from_the_command_line(five_step_engine, clock, monkeypatch):
     accepted(five_step_engine, clock, "2026-12-28T10:00")
-    monkeypatch.setattr(five_step_engine.calendar, "after_import", ())    # as an import whose recount was cut off
+    monkeypatch.setattr(five_step_engine.calendar, "after_import", ())  # as an import whose recount was cut off
     assert official(five_step_engine, 2027, OFFICIAL_2027)["recount"] == {}
     monkeypatch.setattr(cli, "_engine", lambda: five_step_engine)
     result = CliRunner().invoke(cli.main, ["calendar", "recount"])

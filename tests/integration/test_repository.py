@@ -10,7 +10,7 @@ CONFORMANCE = sorted(CONFORMANCE_DIR.rglob("*.bpmn"))
 
 
 def line_of(content: bytes, needle: bytes) -> int:
-    return content[:content.index(needle)].count(b"\n") + 1
+    return content[: content.index(needle)].count(b"\n") + 1
 
 
 def refuse(engine, content: bytes) -> ProcessValidationError:
@@ -24,7 +24,9 @@ def test_deploy_versions_by_content_hash(bare_engine):
     again = bare_engine.repository.deploy(FIVE, "five_step.bpmn")
     assert (first["key"], first["version"], first["created"]) == ("five_step", 1, True)
     assert again["id"] == first["id"] and again["created"] is False
-    second = bare_engine.repository.deploy(FIVE.replace(b"\xe5\x8f\x97\xe7\x90\x86\"", "收件\"".encode()), "five_step.bpmn")
+    second = bare_engine.repository.deploy(
+        FIVE.replace(b'\xe5\x8f\x97\xe7\x90\x86"', '收件"'.encode()), "five_step.bpmn"
+    )
     assert second["version"] == 2 and second["content_hash"] != first["content_hash"]
     assert [d["version"] for d in bare_engine.repository.list_definitions("five_step")] == [1, 2]
 
@@ -43,28 +45,47 @@ def test_entity_expansion_is_refused(bare_engine):
 
 def test_not_executable_names_the_process(bare_engine):
     error = refuse(bare_engine, FIVE.replace(b'isExecutable="true"', b'isExecutable="false"'))
-    assert error.element == "five_step" and error.line == line_of(FIVE, b'<bpmn:process ') and "executable" in error.message
+    assert (
+        error.element == "five_step"
+        and error.line == line_of(FIVE, b"<bpmn:process ")
+        and "executable" in error.message
+    )
 
 
 def test_unknown_element_names_id_and_line(bare_engine):
-    content = FIVE.replace(b'<bpmn:userTask id="Task_Handle" name="\xe6\x89\xbf\xe5\x8a\x9e"/>',
-                           b'<bpmn:serviceTask id="Task_Handle" name="x"/>')
+    content = FIVE.replace(
+        b'<bpmn:userTask id="Task_Handle" name="\xe6\x89\xbf\xe5\x8a\x9e"/>',
+        b'<bpmn:serviceTask id="Task_Handle" name="x"/>',
+    )
     error = refuse(bare_engine, content)
-    assert error.element == "Task_Handle" and error.line == line_of(FIVE, b'id="Task_Handle"') and "serviceTask" in error.message
-    error = refuse(bare_engine, FIVE.replace(b'<bpmn:userTask id="Task_Issue"', b'<bpmn:weirdTask id="Task_Issue"').replace(
-        b'<bpmn:weirdTask id="Task_Issue" name="\xe5\x88\xb6\xe8\xaf\x81\xe5\x8f\x91\xe8\xaf\x81"/>', b'<bpmn:weirdTask id="Task_Issue"/>'))
+    assert (
+        error.element == "Task_Handle"
+        and error.line == line_of(FIVE, b'id="Task_Handle"')
+        and "serviceTask" in error.message
+    )
+    error = refuse(
+        bare_engine,
+        FIVE.replace(b'<bpmn:userTask id="Task_Issue"', b'<bpmn:weirdTask id="Task_Issue"').replace(
+            b'<bpmn:weirdTask id="Task_Issue" name="\xe5\x88\xb6\xe8\xaf\x81\xe5\x8f\x91\xe8\xaf\x81"/>',
+            b'<bpmn:weirdTask id="Task_Issue"/>',
+        ),
+    )
     assert error.element == "Task_Issue" and "weirdTask" in error.message
 
 
 def test_missing_lane(bare_engine):
     error = refuse(bare_engine, FIVE.replace(b"<bpmn:flowNodeRef>Task_Review</bpmn:flowNodeRef>", b""))
-    assert error.element == "Task_Review" and "lane" in error.message and error.line == line_of(FIVE, b'<bpmn:userTask id="Task_Review"')
+    assert (
+        error.element == "Task_Review"
+        and "lane" in error.message
+        and error.line == line_of(FIVE, b'<bpmn:userTask id="Task_Review"')
+    )
 
 
 def test_bad_expression_names_the_flow(bare_engine):
     error = refuse(bare_engine, FIVE.replace(b'review == "revise"', b'__import__("os").system("id")'))
     assert error.element == "Flow_Revise" and error.line == line_of(FIVE, b'review == "revise"')
-    error = refuse(bare_engine, FIVE.replace(b'review == "revise"', b'review ==== 1'))
+    error = refuse(bare_engine, FIVE.replace(b'review == "revise"', b"review ==== 1"))
     assert error.element == "Flow_Revise"
 
 
@@ -105,14 +126,17 @@ def test_conformance_corpus_is_present():
 TIMER = (FIXTURES / "timer_step.bpmn").read_bytes()
 
 
-@pytest.mark.parametrize("expression,ok", [
-    (b'"PT1H"', True),
-    (b"working_days(3)", False),          # only in a date timer
-    (b"PT1H", False),                      # unquoted: would never fire
-    (b"working_days(days_left)", False),
-    (b"working_days(-1)", False),
-    (b'__import__("os")', False),
-])
+@pytest.mark.parametrize(
+    "expression,ok",
+    [
+        (b'"PT1H"', True),
+        (b"working_days(3)", False),  # only in a date timer
+        (b"PT1H", False),  # unquoted: would never fire
+        (b"working_days(days_left)", False),
+        (b"working_days(-1)", False),
+        (b'__import__("os")', False),
+    ],
+)
 def test_duration_timer_expressions(bare_engine, expression, ok):
     content = TIMER.replace(b'"PT1H"', expression)
     if ok:
@@ -122,13 +146,21 @@ def test_duration_timer_expressions(bare_engine, expression, ok):
         assert error.element == "Timer_Warning" and error.line == line_of(content, expression)
 
 
-@pytest.mark.parametrize("expression,ok", [
-    (b"working_days(3)", True), (b"working_hours(4.5)", True), (b'"2026-12-01T09:00:00+08:00"', True),
-    (b"working_days(3) + 1", False), (b"working_weeks(1)", False),
-])
+@pytest.mark.parametrize(
+    "expression,ok",
+    [
+        (b"working_days(3)", True),
+        (b"working_hours(4.5)", True),
+        (b'"2026-12-01T09:00:00+08:00"', True),
+        (b"working_days(3) + 1", False),
+        (b"working_weeks(1)", False),
+    ],
+)
 def test_date_timer_expressions(bare_engine, expression, ok):
-    content = TIMER.replace(b'<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">"PT1H"</bpmn:timeDuration>',
-                            b'<bpmn:timeDate xsi:type="bpmn:tFormalExpression">' + expression + b"</bpmn:timeDate>")
+    content = TIMER.replace(
+        b'<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">"PT1H"</bpmn:timeDuration>',
+        b'<bpmn:timeDate xsi:type="bpmn:tFormalExpression">' + expression + b"</bpmn:timeDate>",
+    )
     if ok:
         assert bare_engine.repository.deploy(content, "t.bpmn")["key"] == "timer_step"
     else:
@@ -146,9 +178,10 @@ def test_a_deploy_keeps_its_change_note(bare_engine):
     first = bare_engine.repository.deploy(FIVE, "five_step.bpmn", actor="admin", note="  首次发布  ")
     assert first["change_note"] == "首次发布"
     again = bare_engine.repository.deploy(FIVE, "five_step.bpmn", actor="admin", note="再次部署")
-    assert again["created"] is False and again["change_note"] == "首次发布"       # the same bytes: the same version
-    bare_engine.repository.deploy(FIVE.replace(b'name="\xe5\x8f\x97\xe7\x90\x86"', "name=\"收件\"".encode()),
-                                  "five_step.bpmn", actor="admin")
+    assert again["created"] is False and again["change_note"] == "首次发布"  # the same bytes: the same version
+    bare_engine.repository.deploy(
+        FIVE.replace(b'name="\xe5\x8f\x97\xe7\x90\x86"', 'name="收件"'.encode()), "five_step.bpmn", actor="admin"
+    )
     [process] = bare_engine.processes.processes("five_step")
     assert [v["change_note"] for v in process["versions"]] == ["首次发布", None]
     assert [e["detail"].get("note") for e in events(bare_engine, "process_deployed")] == ["首次发布", None]

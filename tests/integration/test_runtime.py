@@ -13,7 +13,9 @@ def actor(engine, user_id):
 
 
 def test_case_runs_to_approval_with_projection_and_trail(five_step_engine):
-    case = five_step_engine.runtime.start_case("TEST-0001", {"name": "张三"}, {"shop": "便民超市"}, actor(five_step_engine, "citizen"))
+    case = five_step_engine.runtime.start_case(
+        "TEST-0001", {"name": "张三"}, {"shop": "便民超市"}, actor(five_step_engine, "citizen")
+    )
     assert case["status"] == "running" and case["process"]["version"] == 1
     assert [t["name"] for t in case["tasks"]] == ["受理"]
     assert case["tasks"][0]["lane"] == "受理窗口" and case["tasks"][0]["department"] == "测试局"
@@ -27,7 +29,13 @@ def test_case_runs_to_approval_with_projection_and_trail(five_step_engine):
     trail = five_step_engine.history.case_trail(case["id"], ENGINE)
     assert trail[0]["event"] == "case_started" and trail[-1]["event"] == "case_ended"
     completions = [r for r in trail if r["event"] == "task" and r["to"] == "completed" and r["actor"] == "clerk"]
-    assert [r["element"] for r in completions] == ["Task_Accept", "Task_Handle", "Task_Review", "Task_Approve", "Task_Issue"]
+    assert [r["element"] for r in completions] == [
+        "Task_Accept",
+        "Task_Handle",
+        "Task_Review",
+        "Task_Approve",
+        "Task_Issue",
+    ]
     assert all(r["data_digest"] for r in completions)
     assert completions[0]["detail"] == {"opinion": "同意"}
 
@@ -63,7 +71,7 @@ def test_long_case_compacts_its_journal(five_step_engine):
         complete(five_step_engine, case["id"], {})
         complete(five_step_engine, case["id"], {"review": "revise"})
     five_step_engine.store.clear()
-    complete(five_step_engine, case["id"], {})   # loads a long journal, then writes a fresh snapshot
+    complete(five_step_engine, case["id"], {})  # loads a long journal, then writes a fresh snapshot
     from engine.models import WorkflowJournal
 
     with five_step_engine.db.reading() as session:
@@ -75,7 +83,11 @@ def test_long_case_compacts_its_journal(five_step_engine):
 
 def test_running_case_stays_on_its_version(five_step_engine):
     old = five_step_engine.runtime.start_case("TEST-0001", {"name": "甲"}, {}, ENGINE)
-    changed = (FIXTURES / "five_step.bpmn").read_bytes().replace(b'name="\xe5\x8f\x97\xe7\x90\x86"', 'name="窗口受理"'.encode())
+    changed = (
+        (FIXTURES / "five_step.bpmn")
+        .read_bytes()
+        .replace(b'name="\xe5\x8f\x97\xe7\x90\x86"', 'name="窗口受理"'.encode())
+    )
     assert changed != (FIXTURES / "five_step.bpmn").read_bytes()
     v2 = five_step_engine.repository.deploy(changed, "five_step.bpmn")
     assert v2["version"] == 2
@@ -147,7 +159,7 @@ def test_failed_step_rolls_back_everything(five_step_engine):
     approve = open_task(five_step_engine, case["id"])
     before = five_step_engine.history.case_trail(case["id"], ENGINE)
     with pytest.raises(InvalidInput):
-        five_step_engine.tasks.complete(approve["id"], ENGINE, {}, None)   # `approval` missing: condition fails
+        five_step_engine.tasks.complete(approve["id"], ENGINE, {}, None)  # `approval` missing: condition fails
     assert open_task(five_step_engine, case["id"])["id"] == approve["id"]
     assert five_step_engine.history.case_trail(case["id"], ENGINE) == before
     five_step_engine.tasks.complete(approve["id"], ENGINE, {"approval": "approve"}, None)

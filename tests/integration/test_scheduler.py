@@ -1,4 +1,5 @@
 """The Celery sweep: eagerly in-process, and through a real broker when SHENPI_TEST_BROKER_URL is set."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,8 +14,9 @@ from ..helpers import BROKER_URL, FIVE_STEP_ENTRY, FIXTURES
 @pytest.fixture
 def timer_case(bare_sqlite_engine):
     bare_sqlite_engine.repository.deploy((FIXTURES / "timer_step.bpmn").read_bytes(), "timer_step.bpmn")
-    bare_sqlite_engine.catalogue.publish({**FIVE_STEP_ENTRY, "code": "TIMER-1", "key": "timer_step",
-                                     "process_file": "timer_step.bpmn"}, "admin")
+    bare_sqlite_engine.catalogue.publish(
+        {**FIVE_STEP_ENTRY, "code": "TIMER-1", "key": "timer_step", "process_file": "timer_step.bpmn"}, "admin"
+    )
     case = bare_sqlite_engine.runtime.start_case("TIMER-1", {"name": "张三"}, {}, ENGINE)
     scheduler.bind_engine(bare_sqlite_engine)
     yield bare_sqlite_engine, case
@@ -38,7 +40,7 @@ def test_sweep_task_fires_due_timer_once(timer_case, clock):
     assert app.tasks["shenpi.sweep"].delay().get()["timers"] == 0
     clock.advance(hours=1, seconds=1)
     assert app.tasks["shenpi.sweep"].delay().get()["timers"] == 1
-    assert app.tasks["shenpi.sweep"].delay().get()["timers"] == 0      # fired exactly once
+    assert app.tasks["shenpi.sweep"].delay().get()["timers"] == 0  # fired exactly once
     assert open_elements(engine, case) == ["Task_Escalated", "Task_Review"]
 
 

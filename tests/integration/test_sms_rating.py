@@ -1,13 +1,14 @@
 """Rating by text message: the invitation when a case ends, and the reply recorded under the online rules."""
+
 from __future__ import annotations
 
 import logging
 
 import pytest
 
-from engine.notices import sms
 from engine.errors import InvalidInput, InvalidState, NotFound
 from engine.identity.actors import ENGINE
+from engine.notices import sms
 from engine.public.sms_rating import invitation
 
 from ..helpers import PHONE, citizen
@@ -21,7 +22,7 @@ def test_an_ended_case_invites_its_applicant_by_sms_after_commit(five_step_engin
     case = run_case(five_step_engine, phone="+86 138-0000-0000")
     assert gateway.sent == [(PHONE, invitation(case["number"]))]
     assert f"评价 {case['number']} <1-5>" in gateway.sent[0][1]
-    run_case(five_step_engine, phone=None)    # no phone: no message
+    run_case(five_step_engine, phone=None)  # no phone: no message
     assert len(gateway.sent) == 1 and running["number"] not in gateway.sent[0][1]
 
 
@@ -34,7 +35,7 @@ def test_a_reply_records_the_rating_once(five_step_engine):
     assert five_step_engine.feedback.rating_of(case["id"], citizen(five_step_engine))["scores"] == {"overall": 5}
     with pytest.raises(InvalidState):
         five_step_engine.sms_rating.rate_by_sms(PHONE, f"评价 {case['number']} 1")
-    with pytest.raises(InvalidState):   # the same rule online: one rating per case
+    with pytest.raises(InvalidState):  # the same rule online: one rating per case
         five_step_engine.feedback.rate(case["id"], citizen(five_step_engine), {"overall": 2})
     rows = [r for r in five_step_engine.history.case_trail(case["id"], ENGINE) if r["event"] == "service_rated"]
     assert len(rows) == 1 and rows[0]["detail"]["channel"] == "sms" and rows[0]["actor"] == "citizen"
@@ -50,7 +51,14 @@ def test_replies_must_match_case_and_phone_and_the_case_must_have_ended(five_ste
         five_step_engine.sms_rating.rate_by_sms(PHONE, "评价 2026112399999 4")
     with pytest.raises(InvalidState):
         five_step_engine.sms_rating.rate_by_sms(PHONE, f"评价 {running['number']} 4")
-    for text in ("好评", f"评价 {case['number']} 6", f"评价 {case['number']}", f"{case['number']} 5", None, "评价 " * 500):
+    for text in (
+        "好评",
+        f"评价 {case['number']} 6",
+        f"评价 {case['number']}",
+        f"{case['number']} 5",
+        None,
+        "评价 " * 500,
+    ):
         with pytest.raises(InvalidInput):
             five_step_engine.sms_rating.rate_by_sms(PHONE, text)
     with pytest.raises(InvalidInput):

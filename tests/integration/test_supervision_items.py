@@ -1,4 +1,5 @@
 """Supervision items (督办): notice, response, finding; scoping; one extension; lights and escalation."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,12 +7,12 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from engine.trail import chain as trail
-from engine.kernel.clock import SHANGHAI
 from engine.errors import InvalidInput, InvalidState, NotFound, PermissionDenied
 from engine.identity.actors import ENGINE, MONITOR, OFFICIAL
+from engine.kernel.clock import SHANGHAI
 from engine.models import Notice, SupervisionItem, TrailEntry, User
 from engine.supervision.items import open_item
+from engine.trail import chain as trail
 
 
 @pytest.fixture
@@ -29,8 +30,15 @@ def actor(engine, user_id):
 
 def open_for(engine, case_id=None, department="测试局", kind="overdue_step", summary="环节超期"):
     with engine.db.transaction() as session:
-        return open_item(session, engine.calendar.calendar(), engine.clock.now(), kind=kind, department=department,
-                         summary=summary, case_id=case_id)
+        return open_item(
+            session,
+            engine.calendar.calendar(),
+            engine.clock.now(),
+            kind=kind,
+            department=department,
+            summary=summary,
+            case_id=case_id,
+        )
 
 
 def start_case(engine):
@@ -44,8 +52,14 @@ def notices(engine, kind):
 
 def item_rows(engine, item_id):
     with engine.db.reading() as session:
-        return [(r.event, r.case_id, r.chain) for r in session.scalars(
-            sa.select(TrailEntry).where(TrailEntry.element_id == f"supervision_item:{item_id}").order_by(TrailEntry.seq))]
+        return [
+            (r.event, r.case_id, r.chain)
+            for r in session.scalars(
+                sa.select(TrailEntry)
+                .where(TrailEntry.element_id == f"supervision_item:{item_id}")
+                .order_by(TrailEntry.seq)
+            )
+        ]
 
 
 def test_full_procedure_notice_response_finding_on_the_case_chain(engine):
@@ -53,8 +67,12 @@ def test_full_procedure_notice_response_finding_on_the_case_chain(engine):
     item_id = open_for(engine, case["id"])
     supervisor, head = actor(engine, "supervisor"), actor(engine, "head")
     opened = engine.supervision.get(item_id, supervisor)
-    assert opened["status"] == "open" and opened["may"] == {"notice": True, "respond": False, "finding": False,
-                                                             "extend": True}
+    assert opened["status"] == "open" and opened["may"] == {
+        "notice": True,
+        "respond": False,
+        "finding": False,
+        "extend": True,
+    }
     noticed = engine.supervision.send_notice(item_id, supervisor, "  请说明超期原因并立即整改  ")
     assert noticed["status"] == "noticed" and noticed["notice_text"] == "请说明超期原因并立即整改"
     assert noticed["notice_by"] == "supervisor" and noticed["noticed_at"]
@@ -71,11 +89,15 @@ def test_full_procedure_notice_response_finding_on_the_case_chain(engine):
     assert closed["finding"] == "超期属实，已督促整改" and closed["conclusion"] == "substantiated"
     assert engine.supervision.for_department_head(head)["items"] == []
 
-    assert item_rows(engine, item_id) == [(e, case["id"], case["id"]) for e in
-                                          ("supervision_noticed", "supervision_responded", "supervision_closed")]
+    assert item_rows(engine, item_id) == [
+        (e, case["id"], case["id"]) for e in ("supervision_noticed", "supervision_responded", "supervision_closed")
+    ]
     detail = engine.supervision.get(item_id, supervisor)
-    assert [r["event"] for r in detail["timeline"]] == ["supervision_noticed", "supervision_responded",
-                                                         "supervision_closed"]
+    assert [r["event"] for r in detail["timeline"]] == [
+        "supervision_noticed",
+        "supervision_responded",
+        "supervision_closed",
+    ]
     assert detail["timeline"][-1]["detail"] == {"conclusion": "substantiated"}
     assert detail["case"]["number"] == case["number"] and detail["case"]["visible"]
     with engine.db.reading() as session:
@@ -89,7 +111,7 @@ def test_each_step_needs_its_text_and_its_turn(engine):
         engine.supervision.send_notice(item_id, supervisor, "   ")
     assert refused.value.details["field"] == "text"
     with pytest.raises(InvalidState):
-        engine.supervision.respond(item_id, head, "答复")            # nothing to answer yet
+        engine.supervision.respond(item_id, head, "答复")  # nothing to answer yet
     with pytest.raises(InvalidState):
         engine.supervision.record_finding(item_id, supervisor, "结论", "unsubstantiated")
     engine.supervision.send_notice(item_id, supervisor, "督办")
@@ -116,7 +138,7 @@ def test_items_are_scoped_to_the_supervisors_units_and_the_departments_head(engi
     assert [i["id"] for i in engine.supervision.list(far_supervisor)] == [far]
     assert {i["id"] for i in engine.supervision.list(actor(engine, "admin"))} == {ours, theirs, far}
     assert [i["id"] for i in engine.supervision.list(actor(engine, "head"))] == [ours]
-    assert engine.supervision.list(actor(engine, "clerk")) == []          # not the department's head
+    assert engine.supervision.list(actor(engine, "clerk")) == []  # not the department's head
     assert [i["id"] for i in engine.supervision.list(supervisor, department="其他局")] == [theirs]
     assert engine.supervision.list(supervisor, status="closed") == []
     assert len(engine.supervision.list(supervisor, kind="overdue_step", light="none")) == 2
@@ -158,7 +180,7 @@ def test_the_investigation_is_extended_once_with_a_reason(engine):
         engine.supervision.extend(item_id, supervisor, "再延一次")
     rows = [r for r in engine.supervision.get(item_id, supervisor)["timeline"] if r["event"] == "supervision_extended"]
     assert len(rows) == 1 and rows[0]["detail"]["reason"] == "需调取外部门材料"
-    assert item_rows(engine, item_id) == [("supervision_extended", None, 0)]   # no case: the system chain
+    assert item_rows(engine, item_id) == [("supervision_extended", None, 0)]  # no case: the system chain
 
 
 def at(day, hour=9, minute=0):
@@ -175,25 +197,25 @@ def test_lights_change_and_overdue_items_escalate_in_the_sweep(engine, clock):
         session.add(User(id="other_head", name="其他局长", department_id="T02", posts=["负责人"], roles=[OFFICIAL]))
     engine.supervision.send_notice(closed_id, supervisor, "督办")
     due = dt.datetime.fromisoformat(engine.supervision.get(item_id, supervisor)["due_at"]).astimezone(SHANGHAI)
-    assert due.date() == dt.date(2026, 12, 14)     # 15 working days after Monday 23 November
+    assert due.date() == dt.date(2026, 12, 14)  # 15 working days after Monday 23 November
 
-    clock.set(at(10, 9))                            # 3 working days or fewer before the due date
+    clock.set(at(10, 9))  # 3 working days or fewer before the due date
     assert engine.sweep()["supervision_items"] == 2
     assert engine.supervision.get(item_id, supervisor)["light"] == "yellow"
-    clock.set(at(14, 10))                           # the due date itself
+    clock.set(at(14, 10))  # the due date itself
     engine.sweep()
     assert engine.supervision.get(item_id, supervisor)["light"] == "green"
     engine.supervision.respond(closed_id, actor(engine, "other_head"), "已整改")
     engine.supervision.record_finding(closed_id, supervisor, "不属实", "unsubstantiated")
 
-    clock.set(at(14, 17, 31))                       # past the limit, unclosed
-    assert engine.sweep()["supervision_items"] == 1   # the closed item is no longer watched
+    clock.set(at(14, 17, 31))  # past the limit, unclosed
+    assert engine.sweep()["supervision_items"] == 1  # the closed item is no longer watched
     item = engine.supervision.get(item_id, supervisor)
     assert item["light"] == "red" and item["escalation_level"] == 1
     assert notices(engine, "supervision_escalation") == ["bureau_head", "monitor", "supervisor"]
     assert engine.supervision.list(supervisor, light="red")[0]["id"] == item_id
     clock.advance(days=2)
-    assert engine.sweep()["supervision_items"] == 0   # escalated once per passed limit
+    assert engine.sweep()["supervision_items"] == 0  # escalated once per passed limit
     assert engine.supervision.get(item_id, supervisor)["escalation_level"] == 1
 
     extended = engine.supervision.extend(item_id, supervisor, "情况复杂")
@@ -220,7 +242,7 @@ def test_overdue_step_escalation_opens_an_item_the_supervisor_can_work(engine, c
 
 def test_the_finding_on_a_signal_closes_the_signal(engine):
     case = start_case(engine)
-    engine.violations.fees.record(case["id"], "工本费", 10, ENGINE)   # TEST-0001 lists no fees: a red signal
+    engine.violations.fees.record(case["id"], "工本费", 10, ENGINE)  # TEST-0001 lists no fees: a red signal
     supervisor, head = actor(engine, "supervisor"), actor(engine, "head")
     with engine.db.reading() as session:
         item_id = session.scalar(sa.select(SupervisionItem.id).where(SupervisionItem.signal_id.is_not(None)))

@@ -1,4 +1,5 @@
 """Clerks' operations on open tasks: permissions, trail rows, and no effect on the case clock."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,7 +15,11 @@ from ..helpers import complete, open_task
 @pytest.fixture
 def ops(five_step_engine):
     with five_step_engine.db.transaction() as session:
-        session.add(User(id="head", name="科长", department_id="T01", posts=["受理窗口", "承办人", "负责人"], roles=["official"]))
+        session.add(
+            User(
+                id="head", name="科长", department_id="T01", posts=["受理窗口", "承办人", "负责人"], roles=["official"]
+            )
+        )
         session.add(User(id="handler", name="承办甲", department_id="T01", posts=["承办人"], roles=["official"]))
     return five_step_engine
 
@@ -34,7 +39,9 @@ def last_event(engine, case_id):
 
 def notices(engine, user_id):
     with engine.db.reading() as session:
-        return [n.kind for n in session.scalars(sa.select(Notice).where(Notice.recipient == user_id).order_by(Notice.id))]
+        return [
+            n.kind for n in session.scalars(sa.select(Notice).where(Notice.recipient == user_id).order_by(Notice.id))
+        ]
 
 
 def test_assign_only_by_the_head_to_a_holder_of_the_post(ops):
@@ -42,9 +49,9 @@ def test_assign_only_by_the_head_to_a_holder_of_the_post(ops):
     with pytest.raises(PermissionDenied):
         ops.task_ops.assign(task["id"], "clerk2", actor(ops, "clerk"))
     with pytest.raises(InvalidInput):
-        ops.task_ops.assign(task["id"], "handler", actor(ops, "head"))      # not a 受理窗口
+        ops.task_ops.assign(task["id"], "handler", actor(ops, "head"))  # not a 受理窗口
     with pytest.raises(InvalidInput):
-        ops.task_ops.assign(task["id"], "outsider", actor(ops, "head"))     # another department
+        ops.task_ops.assign(task["id"], "outsider", actor(ops, "head"))  # another department
     assigned = ops.task_ops.assign(task["id"], "clerk2", actor(ops, "head"), "窗口甲休假")
     assert assigned["assignee"] == "clerk2"
     event = last_event(ops, case["id"])
@@ -140,9 +147,15 @@ def test_operations_over_http(ops):
     head = {"Authorization": f"Bearer {ops.identity.create_token('head')}"}
     clerk = {"Authorization": f"Bearer {ops.identity.create_token('clerk')}"}
     assert client.post(f"/api/v1/tasks/{task['id']}/assign", headers=clerk, json={"to": "clerk2"}).status_code == 403
-    assert client.post(f"/api/v1/tasks/{task['id']}/assign", headers=head, json={"to": "clerk"}).get_json()["assignee"] == "clerk"
+    assert (
+        client.post(f"/api/v1/tasks/{task['id']}/assign", headers=head, json={"to": "clerk"}).get_json()["assignee"]
+        == "clerk"
+    )
     assert client.post(f"/api/v1/tasks/{task['id']}/transfer", headers=clerk, json={"to": "clerk2"}).status_code == 400
-    assert client.post(f"/api/v1/tasks/{task['id']}/copy", headers=clerk, json={"recipients": ["nobody"]}).status_code == 404
+    assert (
+        client.post(f"/api/v1/tasks/{task['id']}/copy", headers=clerk, json={"recipients": ["nobody"]}).status_code
+        == 404
+    )
     assert client.post(f"/api/v1/tasks/{task['id']}/urge", headers=head, json={}).status_code == 200
 
 
@@ -163,13 +176,14 @@ def test_backup_official_acts_while_the_holder_is_absent(ops, clock):
     ops.tasks.complete(task["id"], actor(ops, "clerk2"), {}, "代为受理")
     acted = [r for r in ops.history.case_trail(case["id"], ENGINE) if r["event"] == "task_acted_for"]
     assert acted[0]["actor"] == "clerk2" and acted[0]["detail"]["holder"] == "clerk"
-    clock.advance(days=3)                                   # back from leave: the backup no longer stands in
+    clock.advance(days=3)  # back from leave: the backup no longer stands in
     nxt = open_task(ops, case["id"])
     ops.tasks.claim(nxt["id"], actor(ops, "handler"))
     with ops.db.transaction() as session:
         session.get(User, "handler").backup_user_id = "head"
-    ops.identity.set_absence("handler", clock.now() - dt.timedelta(days=5), clock.now() - dt.timedelta(days=1),
-                             actor(ops, "admin"))
+    ops.identity.set_absence(
+        "handler", clock.now() - dt.timedelta(days=5), clock.now() - dt.timedelta(days=1), actor(ops, "admin")
+    )
     with pytest.raises(PermissionDenied):
         ops.tasks.complete(nxt["id"], actor(ops, "head"), {}, None)
     with pytest.raises(InvalidInput):

@@ -1,4 +1,5 @@
 """Timers fire exactly once: after a worker was down, with several workers, and by ETA before the next sweep."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,9 +8,9 @@ import time
 
 import pytest
 
-from engine.kernel import clock as clock_module
 from engine import scheduler
 from engine.identity.actors import ENGINE
+from engine.kernel import clock as clock_module
 
 from ..helpers import BROKER_URL, FIVE_STEP_ENTRY, FIXTURES
 
@@ -17,19 +18,27 @@ from ..helpers import BROKER_URL, FIVE_STEP_ENTRY, FIXTURES
 def publish_timer_flow(engine, duration='"PT1H"'):
     content = (FIXTURES / "timer_step.bpmn").read_bytes().replace(b'"PT1H"', duration.encode())
     engine.repository.deploy(content, "timer_step.bpmn")
-    engine.catalogue.publish({**FIVE_STEP_ENTRY, "code": "TIMER-1", "key": "timer_step",
-                              "process_file": "timer_step.bpmn"}, "admin")
+    engine.catalogue.publish(
+        {**FIVE_STEP_ENTRY, "code": "TIMER-1", "key": "timer_step", "process_file": "timer_step.bpmn"}, "admin"
+    )
 
 
 def fired_count(engine, case_id):
-    return len([r for r in engine.history.case_trail(case_id, ENGINE)
-                if r["element"] == "Timer_Warning" and r["to"] == "completed"])
+    return len(
+        [
+            r
+            for r in engine.history.case_trail(case_id, ENGINE)
+            if r["element"] == "Timer_Warning" and r["to"] == "completed"
+        ]
+    )
 
 
 def test_worker_down_for_an_hour_catches_up_once(bare_sqlite_engine, clock):
     publish_timer_flow(bare_sqlite_engine)
-    cases = [bare_sqlite_engine.runtime.start_case("TIMER-1", {"name": f"申请人{i}"}, {}, ENGINE)["id"] for i in range(5)]
-    clock.advance(hours=2)                       # nobody swept while the worker was down
+    cases = [
+        bare_sqlite_engine.runtime.start_case("TIMER-1", {"name": f"申请人{i}"}, {}, ENGINE)["id"] for i in range(5)
+    ]
+    clock.advance(hours=2)  # nobody swept while the worker was down
     assert bare_sqlite_engine.sweep()["timers"] == 5
     assert bare_sqlite_engine.sweep()["timers"] == 0
     assert [fired_count(bare_sqlite_engine, c) for c in cases] == [1] * 5
@@ -44,7 +53,7 @@ def test_several_workers_fire_each_timer_once(bare_engine, clock):
     def worker():
         try:
             results.append(bare_engine.runtime.fire_due_timers())
-        except Exception as exc:  # noqa: BLE001 - the test reports any escape
+        except Exception as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=worker) for _ in range(3)]
@@ -79,10 +88,10 @@ def test_timers_due_before_the_next_sweep_are_queued_after_commit(bare_sqlite_en
         assert calls == [([case["id"]], clock.now() + dt.timedelta(seconds=10))]
         clock.advance(seconds=10, microseconds=1)
         assert scheduler.fire_case(case["id"]) == 1
-        assert scheduler.fire_case(case["id"]) == 0          # a duplicate delivery does nothing
+        assert scheduler.fire_case(case["id"]) == 0  # a duplicate delivery does nothing
     finally:
         scheduler._app = None
-        bare_sqlite_engine.wire()                            # back to the table without the timer queue
+        bare_sqlite_engine.wire()  # back to the table without the timer queue
 
 
 @pytest.mark.broker
@@ -94,8 +103,10 @@ def test_eta_fires_within_a_second_through_a_real_worker(bare_sqlite_engine):
     from engine.config import Settings
 
     previous = clock_module.current()
-    clock_module.install(clock_module.Clock())          # Celery's ETA runs on the wall clock
-    bare_sqlite_engine.clock = bare_sqlite_engine.stepper.clock = bare_sqlite_engine.runtime.clock = clock_module.current()
+    clock_module.install(clock_module.Clock())  # Celery's ETA runs on the wall clock
+    bare_sqlite_engine.clock = bare_sqlite_engine.stepper.clock = bare_sqlite_engine.runtime.clock = (
+        clock_module.current()
+    )
     try:
         publish_timer_flow(bare_sqlite_engine, '"PT2S"')
         app = scheduler.make_celery(Settings(broker_url=BROKER_URL, sweep_interval_seconds=60))
@@ -106,8 +117,11 @@ def test_eta_fires_within_a_second_through_a_real_worker(bare_sqlite_engine):
             deadline = time.monotonic() + 15
             while fired_count(bare_sqlite_engine, case["id"]) == 0 and time.monotonic() < deadline:
                 time.sleep(0.1)
-        fired = [r for r in bare_sqlite_engine.history.case_trail(case["id"], ENGINE)
-                 if r["element"] == "Timer_Warning" and r["to"] == "completed"]
+        fired = [
+            r
+            for r in bare_sqlite_engine.history.case_trail(case["id"], ENGINE)
+            if r["element"] == "Timer_Warning" and r["to"] == "completed"
+        ]
         assert len(fired) == 1
         latency = (dt.datetime.fromisoformat(fired[0]["at"].replace("Z", "+00:00")) - due).total_seconds()
         assert -0.05 <= latency <= 1.0, latency

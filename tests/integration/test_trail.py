@@ -2,6 +2,7 @@
 system chain or the case's) and its row, with the count of that chain's rows verified before it.
 
 Seed 002: "所有办件信息一旦录入便不能随意改动" — once entered, no case fact may be changed at will."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -25,16 +26,24 @@ def _run_case(engine):
 
 def _case_rows(engine, case_id):
     with engine.db.reading() as session:
-        return session.execute(sa.select(TrailEntry.seq).where(TrailEntry.case_id == case_id)
-                               .order_by(TrailEntry.seq)).scalars().all()
+        return (
+            session.execute(sa.select(TrailEntry.seq).where(TrailEntry.case_id == case_id).order_by(TrailEntry.seq))
+            .scalars()
+            .all()
+        )
 
 
 def _chain_rows(engine, chain):
     """(seq, position) of a chain's rows in order."""
     with engine.db.reading() as session:
-        return [tuple(r) for r in session.execute(
-            sa.select(TrailEntry.seq, TrailEntry.chain_seq).where(TrailEntry.chain == chain)
-            .order_by(TrailEntry.chain_seq))]
+        return [
+            tuple(r)
+            for r in session.execute(
+                sa.select(TrailEntry.seq, TrailEntry.chain_seq)
+                .where(TrailEntry.chain == chain)
+                .order_by(TrailEntry.chain_seq)
+            )
+        ]
 
 
 def _verify_cli(engine, monkeypatch):
@@ -116,8 +125,7 @@ def test_truncating_a_case_chain_names_that_chain_and_its_first_missing_row(five
     complete(engine, case["id"], {})
     others = set(_case_rows(engine, other["id"]))
     with engine.db.transaction() as session:
-        session.execute(sa.delete(TrailEntry).where(TrailEntry.chain == case["id"],
-                                                    TrailEntry.chain_seq > len(kept)))
+        session.execute(sa.delete(TrailEntry).where(TrailEntry.chain == case["id"], TrailEntry.chain_seq > len(kept)))
     result = engine.history.verify()
     assert not result.ok and len(result.breaks) == 1
     first = result.first
@@ -148,7 +156,7 @@ def test_deleting_a_whole_case_names_the_case(five_step_engine, monkeypatch):
 
 
 def test_the_count_before_a_break_is_that_chains(five_step_engine, monkeypatch):
-    """"N rows verified before it" counts the rows of the broken chain before the broken row, not every row read."""
+    """ "N rows verified before it" counts the rows of the broken chain before the broken row, not every row read."""
     _run_case(five_step_engine)
     case = _run_case(five_step_engine)
     seq, position = _chain_rows(five_step_engine, case["id"])[4]
@@ -178,8 +186,9 @@ def test_rehashed_edit_is_still_detected(five_step_engine):
     with five_step_engine.db.transaction() as session:
         row = dict(session.execute(sa.select(TrailEntry.__table__).where(TrailEntry.seq == rows[2])).mappings().one())
         row["actor"] = "forger"
-        session.execute(sa.update(TrailEntry).where(TrailEntry.seq == rows[2])
-                        .values(actor="forger", hash=row_hash(row)))
+        session.execute(
+            sa.update(TrailEntry).where(TrailEntry.seq == rows[2]).values(actor="forger", hash=row_hash(row))
+        )
     result = five_step_engine.history.verify()
     assert not result.ok and result.broken_seq == rows[3]
 
@@ -190,7 +199,7 @@ def test_rows_of_the_old_formula_still_verify_and_their_order_is_checked(five_st
     case = _run_case(five_step_engine)
     rechain_as_version_1(five_step_engine)
     assert five_step_engine.history.verify().ok
-    complete(five_step_engine, case["id"], {"approval": "approve"})   # new rows continue the old chain
+    complete(five_step_engine, case["id"], {"approval": "approve"})  # new rows continue the old chain
     assert five_step_engine.history.verify().ok
     chain = _chain_rows(five_step_engine, case["id"])
     with five_step_engine.db.transaction() as session:

@@ -4,6 +4,7 @@ checkpoints show it, naming the interval it changed.
 
 Seed 002 (四川 Art. 17–18): "严禁随意调整相关数据" … "重要数据资料的删除、修改必须报省监察厅批准" — data may not be adjusted at
 will, and deleting or changing important data needs the provincial bureau's approval."""
+
 from __future__ import annotations
 
 import json
@@ -20,7 +21,8 @@ from engine.config import PROJECT_ROOT, InvalidSettings, Settings
 from engine.errors import InvalidState
 from engine.identity.actors import ENGINE
 from engine.models import Case, OutboxMessage, TrailCheckpoint, TrailEntry, TrailHead
-from engine.trail import TrailCheckpoints, chain as trail
+from engine.trail import TrailCheckpoints
+from engine.trail import chain as trail
 from engine.trail.checkpoint_file import Signer
 from engine.trail.hashing import row_hash
 
@@ -32,8 +34,7 @@ SCHEMA = PROJECT_ROOT / "docs" / "upward-report.schema.json"
 
 def anchored_engine(engine, path, **settings) -> Shenpi:
     """The same database with checkpoints on (and ``settings``)."""
-    config = engine.settings.model_copy(update={"trail_key": SecretStr(KEY), "trail_checkpoint_file": path,
-                                                **settings})
+    config = engine.settings.model_copy(update={"trail_key": SecretStr(KEY), "trail_checkpoint_file": path, **settings})
     return Shenpi(config, database=engine.db, clock=engine.clock)
 
 
@@ -70,15 +71,25 @@ def _rewrite(engine, chain, position, **change):
     row after it and move the chain's head."""
     table = TrailEntry.__table__
     with engine.db.transaction() as session:
-        rows = session.execute(sa.select(table).where(table.c.chain == chain, table.c.chain_seq >= position)
-                               .order_by(table.c.chain_seq)).mappings().all()
+        rows = (
+            session.execute(
+                sa.select(table)
+                .where(table.c.chain == chain, table.c.chain_seq >= position)
+                .order_by(table.c.chain_seq)
+            )
+            .mappings()
+            .all()
+        )
         prev = rows[0]["prev_hash"]
         for index, row in enumerate(rows):
             edit = change if index == 0 else {}
             new = {**row, **edit, "prev_hash": prev}
             new["hash"] = prev = row_hash(new)
-            session.execute(table.update().where(table.c.seq == row["seq"])
-                            .values(**edit, prev_hash=new["prev_hash"], hash=new["hash"]))
+            session.execute(
+                table.update()
+                .where(table.c.seq == row["seq"])
+                .values(**edit, prev_hash=new["prev_hash"], hash=new["hash"])
+            )
         if chain == trail.SYSTEM:
             session.execute(sa.update(TrailHead).where(TrailHead.id == 1).values(hash=prev))
         else:
@@ -116,9 +127,10 @@ def test_a_checkpoint_signs_the_heads_that_moved(anchored, monkeypatch):
     with anchored.db.reading() as session:
         system = session.execute(sa.text("SELECT seq, hash FROM trail_head")).one()
         record = session.get(TrailCheckpoint, 1)
-    assert line["heads"] == [[0, system.seq, system.hash],
-                             *([c["id"], _position(anchored, c["id"]), _head_hash(anchored, c["id"])]
-                               for c in (first, second))]
+    assert line["heads"] == [
+        [0, system.seq, system.hash],
+        *([c["id"], _position(anchored, c["id"]), _head_hash(anchored, c["id"])] for c in (first, second)),
+    ]
     assert line["n"] == 1 and line["prev"] == trail.GENESIS and KEY not in _lines(anchored)[0]
     assert record.digest == Signer(KEY).check(_lines(anchored)[0]).digest and record.heads == 3
     again = _cli(anchored, monkeypatch, "checkpoint")
@@ -127,7 +139,7 @@ def test_a_checkpoint_signs_the_heads_that_moved(anchored, monkeypatch):
     complete(anchored, second["id"], {})
     anchored.trail_checkpoints.checkpoint()
     line2 = Signer(KEY).check(_lines(anchored)[1])
-    assert [head[0] for head in line2.heads] == [0, second["id"]]   # the system head, and only the chain that moved
+    assert [head[0] for head in line2.heads] == [0, second["id"]]  # the system head, and only the chain that moved
     assert line2.prev == Signer(KEY).check(_lines(anchored)[0]).digest
     verified = _cli(anchored, monkeypatch, "verify")
     assert verified.exit_code == 0 and "checkpoints: 2 in" in verified.output
@@ -139,17 +151,25 @@ def test_a_chain_the_last_run_could_not_see_yet_is_signed_by_the_next(anchored, 
     the next run reads the rows since the run before it again, and signs what the last run did not."""
     first, late = _started(anchored), _started(anchored)
     moved = TrailCheckpoints._moved
-    monkeypatch.setattr(TrailCheckpoints, "_moved", staticmethod(
-        lambda session, since, last_run: [h for h in moved(session, since, last_run) if h[0] != late["id"]]))
-    anchored.trail_checkpoints.checkpoint()                  # as if the late case's rows were not committed yet
+    monkeypatch.setattr(
+        TrailCheckpoints,
+        "_moved",
+        staticmethod(
+            lambda session, since, last_run: [h for h in moved(session, since, last_run) if h[0] != late["id"]]
+        ),
+    )
+    anchored.trail_checkpoints.checkpoint()  # as if the late case's rows were not committed yet
     monkeypatch.setattr(TrailCheckpoints, "_moved", staticmethod(moved))
     clock.advance(seconds=300)
     run = anchored.trail_checkpoints.checkpoint()
     assert [head[0] for head in run.lines[0].heads] == [0, late["id"]]
-    clock.advance(seconds=900)                               # two intervals on: only rows after the newest run
+    clock.advance(seconds=900)  # two intervals on: only rows after the newest run
     reads = []
-    monkeypatch.setattr(TrailCheckpoints, "_moved", staticmethod(
-        lambda session, since, last_run: reads.append(since) or moved(session, since, last_run)))
+    monkeypatch.setattr(
+        TrailCheckpoints,
+        "_moved",
+        staticmethod(lambda session, since, last_run: reads.append(since) or moved(session, since, last_run)),
+    )
     assert anchored.trail_checkpoints.checkpoint().lines == [] and reads == [run.lines[0].through_seq]
     assert first["id"] != late["id"] and anchored.history.verify().unanchored_chains == 0
 
@@ -159,33 +179,37 @@ def _head_hash(engine, case_id):
         return session.scalar(sa.select(Case.trail_hash).where(Case.id == case_id))
 
 
-def test_a_full_rewrite_is_found_against_the_checkpoints_and_its_interval_named(anchored, five_step_engine,
-                                                                               monkeypatch):
+def test_a_full_rewrite_is_found_against_the_checkpoints_and_its_interval_named(
+    anchored, five_step_engine, monkeypatch
+):
     """An edit re-hashed to the case's head fits every link (the trail verifies without checkpoints); the
     checkpoint after it does not fit, the one before still does: the rewrite lies between them."""
     case = _started(anchored)
-    anchored.trail_checkpoints.checkpoint()                 # 1
+    anchored.trail_checkpoints.checkpoint()  # 1
     before = _position(anchored, case["id"])
     complete(anchored, case["id"], {})
-    anchored.trail_checkpoints.checkpoint()                 # 2
+    anchored.trail_checkpoints.checkpoint()  # 2
     after = _position(anchored, case["id"])
     complete(anchored, case["id"], {"review": "approve"})
-    anchored.trail_checkpoints.checkpoint()                 # 3
+    anchored.trail_checkpoints.checkpoint()  # 3
     _rewrite(anchored, case["id"], before + 2, actor="forger")
-    assert five_step_engine.history.verify().ok             # no key: nothing shows
+    assert five_step_engine.history.verify().ok  # no key: nothing shows
     result = anchored.history.verify()
     assert not result.ok and len(result.breaks) == 1
     place = result.first
     assert (place.chain, place.position, place.through) == (case["id"], before + 1, after)
     assert (place.since_checkpoint, place.until_checkpoint, place.verified_before) == (1, 2, before)
     with anchored.db.reading() as session:
-        first_seq = session.scalar(sa.select(TrailEntry.seq).where(TrailEntry.chain == case["id"],
-                                                                   TrailEntry.chain_seq == before + 1))
+        first_seq = session.scalar(
+            sa.select(TrailEntry.seq).where(TrailEntry.chain == case["id"], TrailEntry.chain_seq == before + 1)
+        )
     assert place.seq == first_seq
     output = _cli(anchored, monkeypatch, "verify")
     assert output.exit_code == 1
-    assert (f"case {case['id']}'s chain, position {before + 1} (row {first_seq}): rewritten after checkpoint 1, "
-            f"which still fits, up to checkpoint 2: positions {before + 1}–{after}") in output.output
+    assert (
+        f"case {case['id']}'s chain, position {before + 1} (row {first_seq}): rewritten after checkpoint 1, "
+        f"which still fits, up to checkpoint 2: positions {before + 1}–{after}"
+    ) in output.output
 
 
 def test_a_rewrite_before_the_first_checkpoint_and_a_vanished_chain_are_named(anchored):
@@ -213,7 +237,8 @@ def test_a_rewrite_of_the_system_chain_is_found(anchored):
     _rewrite(anchored, trail.SYSTEM, 2, actor="forger")
     result = anchored.history.verify()
     assert [(b.chain, b.position, b.through, b.until_checkpoint) for b in result.breaks] == [
-        (trail.SYSTEM, 1, signed, 1)]
+        (trail.SYSTEM, 1, signed, 1)
+    ]
     assert "from the chain's start up to checkpoint 1" in result.first.reason
 
 
@@ -227,7 +252,8 @@ def test_an_edited_checkpoint_line_is_detected(anchored, monkeypatch):
     edited["heads"][1][2] = "0" * 64
     forged = Signer("another-key-of-at-least-thirty-two-chars").sign(2, anchored.clock.now(), "0" * 64, 1, [])
     anchored.trail_checkpoints.path.write_text(
-        json.dumps(edited, sort_keys=True, separators=(",", ":")) + "\n" + forged.text + "\n")
+        json.dumps(edited, sort_keys=True, separators=(",", ":")) + "\n" + forged.text + "\n"
+    )
     result = anchored.history.verify()
     assert not result.ok and result.breaks == []
     problems = result.checkpoints.problems
@@ -262,7 +288,7 @@ def test_a_truncated_checkpoint_file_is_detected_and_not_continued(anchored, mon
     refused = _cli(anchored, monkeypatch, "checkpoint")
     assert refused.exit_code == 1 and "truncated or replaced" in refused.output
     assert len(_lines(anchored)) == 1
-    path.write_text(path.read_text()[:-20])                 # cut in the middle of its only line
+    path.write_text(path.read_text()[:-20])  # cut in the middle of its only line
     result = anchored.history.verify()
     assert any("cut short" in p for p in result.checkpoints.problems)
     with pytest.raises(InvalidState, match="cut short"):
@@ -292,17 +318,17 @@ def test_runs_at_the_same_time_write_one_line(anchored, monkeypatch):
 
     def slow_moved(session, since, last_run):
         inside.set()
-        threading.Event().wait(0.3)   # hold the run open while the other one starts
+        threading.Event().wait(0.3)  # hold the run open while the other one starts
         return moved(session, since, last_run)
 
     monkeypatch.setattr(TrailCheckpoints, "_moved", staticmethod(slow_moved))
-    other = anchored_engine(anchored, anchored.trail_checkpoints.path)   # another process's engine
+    other = anchored_engine(anchored, anchored.trail_checkpoints.path)  # another process's engine
     runs, errors = [], []
 
     def run(engine):
         try:
             runs.append(engine.trail_checkpoints.checkpoint())
-        except Exception as exc:   # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=run, args=(engine,)) for engine in (anchored, other)]

@@ -1,5 +1,6 @@
 """Upward reporting: outbox records written with the change they report, sent in batches to a local platform that
 fails on purpose, retried with backoff, never lost, never duplicated at the platform."""
+
 from __future__ import annotations
 
 import json
@@ -8,12 +9,12 @@ import pytest
 import sqlalchemy as sa
 
 from engine import scheduler
-from engine.errors import PermissionDenied
-from engine.identity.actors import ENGINE, Actor, SUPERVISOR
-from engine.models import OutboxMessage
-from engine.exchange.outbox import LEASE_SECONDS
 from engine.bootstrap import Shenpi
 from engine.config import PROJECT_ROOT
+from engine.errors import InvalidInput, PermissionDenied
+from engine.exchange.outbox import LEASE_SECONDS
+from engine.identity.actors import ENGINE, SUPERVISOR, Actor
+from engine.models import OutboxMessage
 from integrations.upward import report
 from integrations.upward import tasks as upward_tasks
 
@@ -32,9 +33,18 @@ def platform():
 
 def reporting_engine(tmp_path, clock, url, backend="sqlite", **settings) -> Shenpi:
     base = make_engine(backend, tmp_path, clock)
-    config = base.settings.model_copy(update={
-        "upward_url": url, "upward_secret": SECRET, "upward_batch_size": 3, "upward_backoff_seconds": 30,
-        "upward_backoff_cap_seconds": 300, "upward_max_attempts": 4, "upward_region": "测试市", **settings})
+    config = base.settings.model_copy(
+        update={
+            "upward_url": url,
+            "upward_secret": SECRET,
+            "upward_batch_size": 3,
+            "upward_backoff_seconds": 30,
+            "upward_backoff_cap_seconds": 300,
+            "upward_max_attempts": 4,
+            "upward_region": "测试市",
+            **settings,
+        }
+    )
     return publish_five_step(Shenpi(config, database=base.db, clock=clock))
 
 
@@ -66,7 +76,7 @@ def test_records_are_written_with_the_change_and_only_for_reportable_events(engi
     assert [json.loads(r.payload)["event"] for r in rows] == ["case_started", "case_accepted"]
     assert {r.topic for r in rows} == {"case_event"} and all(r.status == "pending" for r in rows)
     assert len({r.key for r in rows}) == 2 and rows[0].case_id == case["id"]
-    with pytest.raises(Exception):       # a step that fails writes no trail row and no outbox record
+    with pytest.raises(InvalidInput):  # a step that fails writes no trail row and no outbox record
         engine.case_clock.pause(case["id"], "no-such-kind", "x", ENGINE)
     assert len(outbox(engine)) == 2
     engine.case_clock.pause(case["id"], "supplement", "缺材料", ENGINE, missing=["营业执照"])
@@ -76,11 +86,10 @@ def test_records_are_written_with_the_change_and_only_for_reportable_events(engi
 def test_a_rolled_back_transaction_leaves_no_record(engine):
     from engine.trail import chain as trail
 
-    with pytest.raises(RuntimeError):
-        with engine.db.transaction() as session:
-            trail.append(session, [trail.event("complaint_filed", engine.clock.now(), actor="anonymous")])
-            assert session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 1
-            raise RuntimeError("the change fails after its trail row")
+    with pytest.raises(RuntimeError), engine.db.transaction() as session:
+        trail.append(session, [trail.event("complaint_filed", engine.clock.now(), actor="anonymous")])
+        assert session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 1
+        raise RuntimeError("the change fails after its trail row")
     assert outbox(engine) == []
 
 
@@ -97,7 +106,7 @@ def test_reporting_off_writes_nothing(tmp_path, clock):
 
 def test_batches_are_sent_signed_and_marked_sent(engine, platform):
     for _ in range(2):
-        accepted_case(engine)                       # 4 records, batches of 3
+        accepted_case(engine)  # 4 records, batches of 3
     done = report(engine)
     assert done == {"batches": 2, "records": 4, "failed": 0, "error": None, "retry_in": None}
     assert [r.status for r in outbox(engine)] == ["sent"] * 4
@@ -108,19 +117,19 @@ def test_batches_are_sent_signed_and_marked_sent(engine, platform):
     assert record["event"] == "case_started" and record["case_number"].startswith("20261123")
     assert record["matter_code"] == "TEST-0001" and record["department"] == "测试局"
     assert record["occurred_at"] == "2026-11-23T01:00:00Z"
-    assert report(engine)["batches"] == 0             # nothing left
+    assert report(engine)["batches"] == 0  # nothing left
 
 
 def test_failures_are_retried_with_backoff_as_the_same_batch(engine, platform, clock):
     accepted_case(engine)
     platform.fail_next = 1
     platform.drop_next = 1
-    done = report(engine)                              # dropped connection
+    done = report(engine)  # dropped connection
     assert done["batches"] == 0 and done["retry_in"] == 30 and "RemoteDisconnected" in done["error"]
-    assert report(engine)["batches"] == 0              # not due before its backoff: nothing is sent
+    assert report(engine)["batches"] == 0  # not due before its backoff: nothing is sent
     assert platform.requests == 1
     clock.advance(seconds=31)
-    done = report(engine)                              # HTTP 500, second attempt
+    done = report(engine)  # HTTP 500, second attempt
     assert done["error"] == "HTTP 500 Internal Server Error" and done["retry_in"] == 60
     rows = outbox(engine)
     assert {r.attempts for r in rows} == {2} and {r.status for r in rows} == {"pending"}
@@ -130,7 +139,7 @@ def test_failures_are_retried_with_backoff_as_the_same_batch(engine, platform, c
     clock.advance(seconds=61)
     assert report(engine)["records"] == 2
     batch_ids = {r.batch_id for r in outbox(engine)}
-    assert len(batch_ids) == 1 and set(platform.batches) == batch_ids     # the same batch, third attempt
+    assert len(batch_ids) == 1 and set(platform.batches) == batch_ids  # the same batch, third attempt
     assert platform.batches[batch_ids.pop()]["attempt"] == 3
     assert [r.status for r in outbox(engine)] == ["sent", "sent"]
 
@@ -149,7 +158,7 @@ def test_nothing_is_lost_while_the_platform_is_down(tmp_path, platform, clock):
     for _ in range(5):
         report(engine)
     assert len(platform.records) == 8 == len(outbox(engine, status="sent"))
-    assert platform.requests == 4 + 3          # one try per run while down (no hammering), then 3 batches
+    assert platform.requests == 4 + 3  # one try per run while down (no hammering), then 3 batches
     engine.db.engine.dispose()
 
 
@@ -160,11 +169,10 @@ def test_a_resent_batch_is_not_duplicated_at_the_platform(engine, platform, cloc
     from integrations.upward.sender import post
 
     body = batch_doc.encode(batch_doc.document(batch, engine.settings, "2026-11-23T01:00:00Z"))
-    post(engine.settings, batch.batch_id, body)        # the platform got it, but the answer was lost
-    clock.advance(seconds=LEASE_SECONDS + 1)              # the lease of the batch that was not settled
-    assert report(engine)["records"] == 2              # sent again as the same batch
+    post(engine.settings, batch.batch_id, body)  # the platform got it, but the answer was lost
+    clock.advance(seconds=LEASE_SECONDS + 1)  # the lease of the batch that was not settled
+    assert report(engine)["records"] == 2  # sent again as the same batch
     assert platform.duplicates == 1 and len(platform.records) == 2 and len(platform.batches) == 1
-
 
 
 def test_failed_after_max_attempts_then_manual_retry(engine, platform, clock):
@@ -174,14 +182,14 @@ def test_failed_after_max_attempts_then_manual_retry(engine, platform, clock):
         report(engine)
         clock.advance(seconds=301)
     assert {r.status for r in outbox(engine)} == {"failed"}
-    assert report(engine)["batches"] == 0              # failed records wait for a person
+    assert report(engine)["batches"] == 0  # failed records wait for a person
     status = engine.outbox.status(ENGINE)
     assert status["failed"] == 2 and status["problems"][0]["status"] == "failed"
     with pytest.raises(PermissionDenied):
         engine.outbox.retry_failed(Actor(id="supervisor", name="监察员", roles=(SUPERVISOR,)))
     assert engine.outbox.retry_failed(ENGINE) == 2
     assert report(engine)["records"] == 2 and len(platform.batches) == 1
-    assert engine.history.verify().ok                 # the retry is on the trail
+    assert engine.history.verify().ok  # the retry is on the trail
 
 
 def test_status_is_for_administrators_and_supervisors(engine):
@@ -205,7 +213,7 @@ def test_celery_task_sends_and_retries_through_the_beat(engine, platform, clock,
         countdowns = []
         retry = task.retry
         monkeypatch.setattr(task, "retry", lambda **kw: countdowns.append(kw["countdown"]) or retry(**kw))
-        task.delay()               # fails: asks Celery to retry after the batch's backoff (eager: at once, not due)
+        task.delay()  # fails: asks Celery to retry after the batch's backoff (eager: at once, not due)
         assert countdowns == [30] and platform.requests == 1
         assert {r.attempts for r in outbox(engine)} == {1}
         clock.advance(seconds=31)
@@ -248,7 +256,7 @@ def test_status_page_and_retry_button(engine, platform, clock):
     assert pages.post("/integrations/upward/retry").status_code == 403
     pages.post("/logout")
     pages.login("admin")
-    assert pages.client.post("/integrations/upward/retry").status_code == 400      # no CSRF token
+    assert pages.client.post("/integrations/upward/retry").status_code == 400  # no CSRF token
     html = pages.get("/integrations/upward").get_data(as_text=True)
     assert "重试失败记录" in html
     pages.post("/integrations/upward/retry")
@@ -290,8 +298,9 @@ def test_other_services_enqueue_once_per_key(engine, platform, tmp_path, clock):
     from engine.exchange import outbox as outbox_module
 
     with engine.db.transaction() as session:
-        assert outbox_module.enqueue(session, "supervision", "signal:7", {"event": "signal_raised", "color": "red"},
-                                     clock.now())
+        assert outbox_module.enqueue(
+            session, "supervision", "signal:7", {"event": "signal_raised", "color": "red"}, clock.now()
+        )
         assert not outbox_module.enqueue(session, "supervision", "signal:7", {"event": "signal_raised"}, clock.now())
     assert report(engine)["records"] == 1
     record = next(iter(platform.records.values()))
@@ -300,6 +309,6 @@ def test_other_services_enqueue_once_per_key(engine, platform, tmp_path, clock):
 
 def test_supervision_data_goes_up_too(engine):
     case = accepted_case(engine)
-    engine.violations.fees.record(case["id"], "工本费", 10, ENGINE)     # TEST-0001 lists no fees: a red signal
+    engine.violations.fees.record(case["id"], "工本费", 10, ENGINE)  # TEST-0001 lists no fees: a red signal
     events = [(r.topic, json.loads(r.payload)["event"]) for r in outbox(engine)]
     assert ("case_event", "fee_recorded") in events and ("supervision", "signal_raised") in events

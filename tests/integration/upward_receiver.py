@@ -1,4 +1,5 @@
 """A local stand-in for the provincial supervision platform that fails on purpose."""
+
 from __future__ import annotations
 
 import hashlib
@@ -62,7 +63,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 status = receiver._accept(body, self.headers)
                 if status < 0:

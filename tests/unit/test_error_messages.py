@@ -7,6 +7,7 @@ joins the check by itself. When a test here fails after adding a refusal: add it
 ``engine.errors.MESSAGES``, run ``make translations`` and translate the new entry in
 web/translations/zh/LC_MESSAGES/engine.po.
 """
+
 from __future__ import annotations
 
 import ast
@@ -22,16 +23,29 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("engine", "integrations", "web")
 ZH_PO = ROOT / "web" / "translations" / "zh" / "LC_MESSAGES" / "engine.po"
 POT = ROOT / "web" / "translations" / "engine.pot"
-BASE_ERRORS = {"EngineError", "InvalidInput", "TooLarge", "InvalidCatalogue", "NotFound", "PermissionDenied",
-               "Conflict", "InvalidState", "ProcessValidationError"}
+BASE_ERRORS = {
+    "EngineError",
+    "InvalidInput",
+    "TooLarge",
+    "InvalidCatalogue",
+    "NotFound",
+    "PermissionDenied",
+    "Conflict",
+    "InvalidState",
+    "ProcessValidationError",
+}
 HELPERS = {"Message", "_refuse"}
 # Functions that pass a reason on in a variable (helpers), or pick it from literals of their own body.
-PASSING_ON = {("engine/definitions/bpmn_validation.py", "_refuse"), ("engine/definitions/forms.py", "_refuse"),
-              ("engine/definitions/step_settings.py", "_refuse"), ("engine/organisation/service.py", "_blockers")}
+PASSING_ON = {
+    ("engine/definitions/bpmn_validation.py", "_refuse"),
+    ("engine/definitions/forms.py", "_refuse"),
+    ("engine/definitions/step_settings.py", "_refuse"),
+    ("engine/organisation/service.py", "_blockers"),
+}
 REASON = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
-NEUTRAL = {"file_type_pdf"}   # the same word in both languages
+NEUTRAL = {"file_type_pdf"}  # the same word in both languages
 
 
 def _sources():
@@ -53,8 +67,11 @@ def _error_classes(trees) -> tuple[set, set]:
         changed = False
         for tree in trees.values():
             for node in ast.walk(tree):
-                if (isinstance(node, ast.ClassDef) and node.name not in classes
-                        and any(_name(base) in classes for base in node.bases)):
+                if (
+                    isinstance(node, ast.ClassDef)
+                    and node.name not in classes
+                    and any(_name(base) in classes for base in node.bases)
+                ):
                     classes.add(node.name)
                     changed = True
                     init = next((f for f in node.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"), None)
@@ -89,12 +106,19 @@ class _Collector(ast.NodeVisitor):
     def visit_Call(self, node):
         func = node.func
         name = _name(func)
-        is_super_init = (isinstance(func, ast.Attribute) and func.attr == "__init__" and isinstance(func.value, ast.Call)
-                         and _name(func.value.func) == "super")
+        is_super_init = (
+            isinstance(func, ast.Attribute)
+            and func.attr == "__init__"
+            and isinstance(func.value, ast.Call)
+            and _name(func.value.func) == "super"
+        )
         if is_super_init and node.args and _literals(node.args[0]):
             self._add(_literals(node.args[0]), node)
-        elif name in self.classes | HELPERS and name not in self.fixed and not (
-                name == "_refuse" and self.path.endswith("expressions.py")):   # that one wraps a Message
+        elif (
+            name in self.classes | HELPERS
+            and name not in self.fixed
+            and not (name == "_refuse" and self.path.endswith("expressions.py"))
+        ):  # that one wraps a Message
             reasons = _literals(node.args[0]) if node.args else None
             if reasons is not None:
                 self._add(reasons, node)
@@ -141,15 +165,17 @@ def test_english_wording_is_english_with_named_placeholders():
         assert REASON.match(reason) or reason.isalpha(), reason
         assert not CJK.search(template), f"Chinese in the English wording of {reason}"
         assert "%" not in PLACEHOLDER.sub("", template), f"only %(name)s placeholders: {reason}"
-        params = {name: "x" for name in PLACEHOLDER.findall(template)}
+        params = dict.fromkeys(PLACEHOLDER.findall(template), "x")
         assert "%(" not in english(reason, params)
 
 
 def test_chinese_catalogue_translates_every_reason_with_the_same_placeholders():
     catalog = _zh_catalog()
     entries = {m.context: m for m in catalog if m.id}
-    assert set(entries) == set(MESSAGES), ("run `make translations` and translate: missing "
-                                           f"{sorted(set(MESSAGES) - set(entries))}, stale {sorted(set(entries) - set(MESSAGES))}")
+    assert set(entries) == set(MESSAGES), (
+        "run `make translations` and translate: missing "
+        f"{sorted(set(MESSAGES) - set(entries))}, stale {sorted(set(entries) - set(MESSAGES))}"
+    )
     assert not catalog.obsolete, "obsolete entries left in engine.po"
     for reason, template in MESSAGES.items():
         entry = entries[reason]
@@ -171,8 +197,13 @@ def test_engine_knows_nothing_of_flask_or_babel():
         if not path.startswith("engine/"):
             continue
         for node in ast.walk(tree):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
             assert not any(n.split(".")[0] in ("flask", "flask_babel", "babel", "web") for n in names), path
 
 
@@ -180,14 +211,23 @@ def test_errors_read_in_english_and_carry_reason_and_params():
     exc = NotFound("case_not_found", case=7)
     assert str(exc) == exc.message == "case 7 does not exist"
     assert (exc.code, exc.status, exc.reason, exc.params) == ("not_found", 404, "case_not_found", {"case": 7})
-    assert exc.to_dict() == {"code": "not_found", "reason": "case_not_found", "message": "case 7 does not exist",
-                             "params": {"case": 7}}
+    assert exc.to_dict() == {
+        "code": "not_found",
+        "reason": "case_not_found",
+        "message": "case 7 does not exist",
+        "params": {"case": 7},
+    }
 
     exc = InvalidInput("too_long", field="opinion", max=2000)
     assert str(exc) == "opinion is longer than 2000 characters"
     assert exc.details == {"field": "opinion"} and exc.params == {"field": "opinion", "max": 2000}
-    assert exc.to_dict() == {"code": "invalid_input", "reason": "too_long", "field": "opinion",
-                             "message": "opinion is longer than 2000 characters", "params": {"max": 2000}}
+    assert exc.to_dict() == {
+        "code": "invalid_input",
+        "reason": "too_long",
+        "field": "opinion",
+        "message": "opinion is longer than 2000 characters",
+        "params": {"max": 2000},
+    }
 
     problem = ProcessValidationError("bpmn_reserved_id", element="Task_1", line=3, id="Task_1")
     assert problem.to_dict()["element"] == "Task_1" and problem.to_dict()["line"] == 3

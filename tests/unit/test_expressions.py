@@ -1,4 +1,5 @@
 """Restricted expressions and scripts: normal data logic works, the usual escapes do not."""
+
 from __future__ import annotations
 
 import datetime
@@ -11,14 +12,27 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.parser import BpmnParser
 from SpiffWorkflow.exceptions import WorkflowException
 
-from engine.definitions.expressions import ExpressionError, RestrictedEnvironment, check_expression, check_script, make_script_engine
+from engine.definitions.expressions import (
+    ExpressionError,
+    RestrictedEnvironment,
+    check_expression,
+    check_script,
+    make_script_engine,
+)
 
 ENV = RestrictedEnvironment({"double": lambda x: 2 * x})
 
 
 def test_expressions_over_case_data():
-    data = {"review": "approve", "signatures": ["approve", "deny"], "amount": 12, "info": {"area": 120},
-            "type": "leave", "due": datetime.date(2026, 1, 1), "tags": ("a", "b")}
+    data = {
+        "review": "approve",
+        "signatures": ["approve", "deny"],
+        "amount": 12,
+        "info": {"area": 120},
+        "type": "leave",
+        "due": datetime.date(2026, 1, 1),
+        "tags": ("a", "b"),
+    }
     assert ENV.evaluate('review == "approve"', data) is True
     assert ENV.evaluate('"deny" in signatures', data) is True
     assert ENV.evaluate('signatures.count("approve") * 3 >= len(signatures) * 2', data) is False
@@ -46,7 +60,8 @@ def test_extra_functions_and_external_context():
 
 def test_script_writes_back_data_only():
     data = {"a": 1, "items": [1, 2], "gone": 5}
-    ENV.execute("""
+    ENV.execute(
+        """
         b = a + 1
         items.append(3)
         d = {}
@@ -61,7 +76,10 @@ def test_script_writes_back_data_only():
         del gone
         double = 99
         print("ignored")
-    """, data, {"ext": 1})
+    """,
+        data,
+        {"ext": 1},
+    )
     assert data == {"a": 11, "items": [1, 2, 3], "b": 2, "d": {"k": 6}, "i": 2, "v": 3, "last": (2, 3), "c": 6}
     assert not any(k.startswith("_") for k in data) and "ext" not in data and "helper" not in data
 
@@ -82,7 +100,7 @@ def test_failures_are_expression_errors_with_lines():
 def test_compiled_code_is_cached_and_fast():
     data = {"amount": 10, "signatures": ["approve"] * 5}
     start = time.perf_counter()
-    for i in range(5000):
+    for _i in range(5000):
         ENV.evaluate('amount > 5 and all(s == "approve" for s in signatures)', data)
     assert time.perf_counter() - start < 1.0
 
@@ -159,15 +177,18 @@ def test_escape_attempts_fail(kind, template, tmp_path):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.recursive(
-    st.integers(-50, 50).map(str),
-    lambda inner: st.tuples(inner, st.sampled_from(["+", "-", "*", "==", "!=", "<", ">=", "and", "or", "%"]), inner)
-    .map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
-    max_leaves=12,
-))
+@given(
+    st.recursive(
+        st.integers(-50, 50).map(str),
+        lambda inner: st.tuples(
+            inner, st.sampled_from(["+", "-", "*", "==", "!=", "<", ">=", "and", "or", "%"]), inner
+        ).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        max_leaves=12,
+    )
+)
 def test_arithmetic_matches_python(source):
     try:
-        expected = eval(source)  # noqa: S307 - comparing against plain Python
+        expected = eval(source)
     except ZeroDivisionError:
         with pytest.raises(ExpressionError):
             ENV.evaluate(source, {})
@@ -206,7 +227,9 @@ def _run(script: str, data: dict) -> BpmnWorkflow:
 
 
 def _ended(wf: BpmnWorkflow) -> set[str]:
-    return {t.task_spec.bpmn_id for t in wf.get_tasks() if (t.task_spec.bpmn_id or "").startswith("End_") and t.state == 64}
+    return {
+        t.task_spec.bpmn_id for t in wf.get_tasks() if (t.task_spec.bpmn_id or "").startswith("End_") and t.state == 64
+    }
 
 
 @pytest.mark.parametrize("base,end", [(40, "End_Approved"), (20, "End_Denied")])

@@ -1,4 +1,5 @@
 """Masked names: people keep their surname, organisations their ends; a full name never appears in the mask."""
+
 from __future__ import annotations
 
 from hypothesis import given
@@ -17,9 +18,13 @@ def test_people_keep_their_surname_and_organisations_their_ends():
     assert mask_name("") == "" and mask_name(None) == ""
 
 
-names = st.text(alphabet=st.characters(blacklist_characters=MASK, blacklist_categories=("Cs",)), min_size=2, max_size=40)
+names = st.text(
+    alphabet=st.characters(blacklist_characters=MASK, blacklist_categories=("Cs",)), min_size=2, max_size=40
+)
 chinese = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), min_size=2, max_size=20)
-organisations = st.builds(lambda head, tail: head + tail, chinese, st.sampled_from(["有限公司", "合作社", "超市", "店"]))
+organisations = st.builds(
+    lambda head, tail: head + tail, chinese, st.sampled_from(["有限公司", "合作社", "超市", "店"])
+)
 
 
 @given(st.one_of(names, chinese, organisations))

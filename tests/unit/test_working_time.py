@@ -1,4 +1,5 @@
 """Working-day arithmetic across holidays, adjusted working days, lunch breaks and pauses."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,8 +7,8 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.kernel.clock import SHANGHAI
 from engine.deadlines.working_time import WorkingCalendar
+from engine.kernel.clock import SHANGHAI
 
 CAL = WorkingCalendar()
 
@@ -39,7 +40,7 @@ def test_plain_week_and_zero_day_limit():
 
 def test_office_hours_and_lunch_break():
     assert CAL.working_seconds(at("2026-11-23T11:00"), at("2026-11-23T14:00")) == 1.5 * 3600
-    assert CAL.working_seconds(at("2026-11-21T09:00"), at("2026-11-22T18:00")) == 0   # a weekend
+    assert CAL.working_seconds(at("2026-11-21T09:00"), at("2026-11-22T18:00")) == 0  # a weekend
     assert local(CAL.add_working_hours(at("2026-11-27T16:30"), 2)) == "2026-11-30 10:00"
     assert local(CAL.add_working_hours(at("2026-11-23T11:30"), 1)) == "2026-11-23 14:00"
     assert CAL.working_days_between(at("2026-11-23T09:00"), at("2026-11-24T17:30")) == 2
@@ -54,15 +55,16 @@ def test_year_without_an_arrangement_is_counted_provisionally_and_says_so():
 
 
 def test_imported_year_and_overrides():
-    cal = WorkingCalendar(overrides={dt.date(2027, 1, 1): False, dt.date(2026, 11, 24): False},
-                          years=frozenset({2027}))
+    cal = WorkingCalendar(overrides={dt.date(2027, 1, 1): False, dt.date(2026, 11, 24): False}, years=frozenset({2027}))
     assert local(cal.add_working_days(at("2026-12-30T10:00"), 2)) == "2027-01-04 17:30"
     assert local(cal.add_working_days(at("2026-11-23T10:00"), 1)) == "2026-11-25 17:30"
 
 
 @settings(max_examples=120, deadline=None)
-@given(start=st.datetimes(min_value=dt.datetime(2025, 1, 1), max_value=dt.datetime(2026, 10, 31)),
-       seconds=st.integers(min_value=0, max_value=20 * 7 * 3600))
+@given(
+    start=st.datetimes(min_value=dt.datetime(2025, 1, 1), max_value=dt.datetime(2026, 10, 31)),
+    seconds=st.integers(min_value=0, max_value=20 * 7 * 3600),
+)
 def test_adding_then_measuring_working_time_round_trips(start, seconds):
     begin = start.replace(tzinfo=SHANGHAI)
     end = CAL.add_working_seconds(begin, seconds)

@@ -1,5 +1,6 @@
 """An engine seeded like the demo (the catalogue, its departments and officials, cases in different states, 督办
 items, complaints, a fee signal) and a test application over it, for the tests that walk the whole API."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -11,27 +12,30 @@ from demo import seed as demo
 from engine.bootstrap import Shenpi
 from engine.config import Settings
 from engine.kernel.db import Database
-from engine.models import (Case, Complaint, IssuedDocument, Licence, Material, Signal, SupervisionItem, TaskRecord,
-                           User)
+from engine.models import Case, Complaint, IssuedDocument, Licence, Material, Signal, SupervisionItem, TaskRecord, User
 from web import create_app
 
 SMS_SECRET = "sms-secret"
-LICENSED_MATTER = "410104-XK-LS-001"    # 粮食收购资格核准: a licence when approved
+LICENSED_MATTER = "410104-XK-LS-001"  # 粮食收购资格核准: a licence when approved
 
 
 @dataclass
 class SeededApi:
     engine: Shenpi
     app: object
-    token: str                                  # an administrator's bearer token
+    token: str  # an administrator's bearer token
     sms_secret: str
-    ids: dict[str, list] = field(default_factory=dict)   # path parameter → values that exist
+    ids: dict[str, list] = field(default_factory=dict)  # path parameter → values that exist
 
 
 def seeded_api(directory: Path, clock) -> SeededApi:
     database = Database(f"sqlite:///{directory / 'shenpi.db'}")
-    settings = Settings(database_url=str(database.engine.url), broker_url="memory://", files_dir=directory / "files",
-                        sms_inbound_secret=SMS_SECRET)
+    settings = Settings(
+        database_url=str(database.engine.url),
+        broker_url="memory://",
+        files_dir=directory / "files",
+        sms_inbound_secret=SMS_SECRET,
+    )
     engine = Shenpi(settings, database=database, clock=clock)
     engine.init_db()
     engine.catalogue.import_directory(settings.processes_dir)
@@ -53,11 +57,19 @@ def _add_papers(engine: Shenpi, cases: list[int]) -> None:
 
 
 def _existing(engine: Shenpi) -> dict[str, list]:
-    columns = {"case_id": Case.id, "task_id": TaskRecord.id, "complaint_id": Complaint.id, "signal_id": Signal.id,
-               "item_id": SupervisionItem.id, "material_id": Material.id, "document_id": IssuedDocument.id,
-               "user_id": User.id, "code": Licence.code}
+    columns = {
+        "case_id": Case.id,
+        "task_id": TaskRecord.id,
+        "complaint_id": Complaint.id,
+        "signal_id": Signal.id,
+        "item_id": SupervisionItem.id,
+        "material_id": Material.id,
+        "document_id": IssuedDocument.id,
+        "user_id": User.id,
+        "code": Licence.code,
+    }
     with engine.db.reading() as session:
         ids = {name: sorted(session.scalars(sa.select(column)).all()) for name, column in columns.items()}
-    ids["code"] += [matter["code"] for matter in engine.catalogue.list_matters()]   # licences and matters
+    ids["code"] += [matter["code"] for matter in engine.catalogue.list_matters()]  # licences and matters
     ids.update(month=["2026-10", "2026-11"], day=["2026-12-24"], year=[2026])
     return {name: values for name, values in ids.items() if values}

@@ -9,6 +9,7 @@ A module that needs more in the engine (a department head, other settings) overr
         return engine
 
 and ``app`` runs on what it returns."""
+
 from __future__ import annotations
 
 import pytest

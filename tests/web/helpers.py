@@ -1,5 +1,6 @@
 """What the web tests share besides fixtures: a page client that signs in through the login form and sends the CSRF
 token like a browser, the API's bearer tokens, and the English catalogue."""
+
 from __future__ import annotations
 
 import functools
@@ -26,9 +27,10 @@ class PageClient:
         return self.token
 
     def login(self, user_id: str, password: str = DEMO_PASSWORD):
-        response = self.client.post("/login", data={"user_id": user_id, "password": password,
-                                                     "csrf_token": self.csrf()})
-        self.token = None   # the session was renewed on sign-in
+        response = self.client.post(
+            "/login", data={"user_id": user_id, "password": password, "csrf_token": self.csrf()}
+        )
+        self.token = None  # the session was renewed on sign-in
         return response
 
     def get(self, url: str, **kwargs):
@@ -74,6 +76,7 @@ def text(response) -> str:
 
 
 # --- the API ---------------------------------------------------------------------------------------------------
+
 
 class _Tokens(dict):
     """A bearer token per user, made on first use."""

@@ -1,5 +1,6 @@
 """Process administration pages: access, processes and versions, XML, conformance files, validate, deploy,
 differences and the upload limit."""
+
 from __future__ import annotations
 
 import io
@@ -13,8 +14,11 @@ from ..helpers import CONFORMANCE_DIR, FIVE
 from .helpers import PageClient, signed_in
 
 RENAMED = FIVE.replace('name="受理"'.encode(), 'name="窗口受理"'.encode())
-CONFORMANCE = sorted(p.relative_to(CONFORMANCE_DIR).as_posix() for p in CONFORMANCE_DIR.rglob("*.bpmn")) \
-    if CONFORMANCE_DIR.is_dir() else []
+CONFORMANCE = (
+    sorted(p.relative_to(CONFORMANCE_DIR).as_posix() for p in CONFORMANCE_DIR.rglob("*.bpmn"))
+    if CONFORMANCE_DIR.is_dir()
+    else []
+)
 
 
 @pytest.fixture
@@ -41,12 +45,20 @@ def admin(app):
 
 def post_xml(pages, url: str, content: bytes, filename: str = "five_step.bpmn", note: str = "测试部署"):
     query = f"filename={filename}" + (f"&note={note}" if url.endswith("/deploy") and note else "")
-    return pages.client.post(f"{url}?{query}", data=content, content_type="application/xml",
-                             headers={"X-CSRFToken": pages.csrf()})
+    return pages.client.post(
+        f"{url}?{query}", data=content, content_type="application/xml", headers={"X-CSRFToken": pages.csrf()}
+    )
 
 
-ADMIN_PAGES = ["/admin", "/admin/processes", "/admin/modeler", "/admin/processes/five_step/versions",
-               "/admin/processes/five_step/xml", "/admin/conformance", "/admin/modeler/new.bpmn"]
+ADMIN_PAGES = [
+    "/admin",
+    "/admin/processes",
+    "/admin/modeler",
+    "/admin/processes/five_step/versions",
+    "/admin/processes/five_step/xml",
+    "/admin/conformance",
+    "/admin/modeler/new.bpmn",
+]
 
 
 @pytest.mark.parametrize("user", ["clerk", "supervisor", "citizen"])
@@ -72,7 +84,7 @@ def test_admin_lands_on_the_dashboard_with_counts_and_links(admin):
     assert 'id="count-definitions">1<' in page and 'id="count-matters">1<' in page
     assert 'id="count-users">7<' in page and 'id="count-departments">6<' in page
     assert 'href="/admin/modeler"' in page and 'href="/admin/processes"' in page
-    assert "/manage/" not in page   # the manage blueprint is not part of this application
+    assert "/manage/" not in page  # the manage blueprint is not part of this application
 
 
 def test_process_list_shows_versions_matters_and_running_cases(admin, engine):
@@ -80,9 +92,9 @@ def test_process_list_shows_versions_matters_and_running_cases(admin, engine):
     engine.repository.deploy(RENAMED, "five_step.bpmn", actor="admin")
     page = admin.get("/admin/processes").get_data(as_text=True)
     assert "five_step" in page and "TEST-0001" in page and "测试事项" in page
-    row_v1 = page[page.index("v1"):]
+    row_v1 = page[page.index("v1") :]
     assert "v2" in page and "最新" in page
-    assert '<td class="num">1</td>' in row_v1   # one case running on v1
+    assert '<td class="num">1</td>' in row_v1  # one case running on v1
     versions = admin.get("/admin/processes/five_step/versions").get_data(as_text=True)
     assert "比较两个版本" in versions and "/admin/processes/five_step/diff?to=2" in versions
 
@@ -90,7 +102,11 @@ def test_process_list_shows_versions_matters_and_running_cases(admin, engine):
 def test_xml_endpoint_serves_latest_or_chosen_version(admin, engine):
     engine.repository.deploy(RENAMED, "five_step.bpmn")
     latest = admin.get("/admin/processes/five_step/xml")
-    assert latest.status_code == 200 and latest.mimetype == "application/xml" and "窗口受理" in latest.get_data(as_text=True)
+    assert (
+        latest.status_code == 200
+        and latest.mimetype == "application/xml"
+        and "窗口受理" in latest.get_data(as_text=True)
+    )
     first = admin.get("/admin/processes/five_step/xml?version=1&download=1")
     assert "窗口受理" not in first.get_data(as_text=True)
     assert "five_step-v1.bpmn" in first.headers["Content-Disposition"]
@@ -128,8 +144,10 @@ def test_missing_conformance_directory_lists_nothing(app, admin, engine, tmp_pat
 
 
 def test_validate_returns_element_ids_for_a_broken_file(admin):
-    broken = FIVE.replace(b'<bpmn:userTask id="Task_Handle" name="\xe6\x89\xbf\xe5\x8a\x9e"/>',
-                          b'<bpmn:serviceTask id="Task_Handle" name="x"/>').replace(b'review == "revise"', b'review ==')
+    broken = FIVE.replace(
+        b'<bpmn:userTask id="Task_Handle" name="\xe6\x89\xbf\xe5\x8a\x9e"/>',
+        b'<bpmn:serviceTask id="Task_Handle" name="x"/>',
+    ).replace(b'review == "revise"', b"review ==")
     reply = post_xml(admin, "/admin/modeler/validate", broken)
     assert reply.status_code == 200
     body = reply.get_json()
@@ -163,7 +181,7 @@ def test_deploy_creates_a_new_version_used_by_new_cases(admin, engine):
 
 
 def test_deploy_refuses_an_invalid_file_with_the_problems(admin, engine):
-    reply = post_xml(admin, "/admin/modeler/deploy", FIVE.replace(b'review == "revise"', b'review =='))
+    reply = post_xml(admin, "/admin/modeler/deploy", FIVE.replace(b'review == "revise"', b"review =="))
     assert reply.status_code == 422
     body = reply.get_json()
     assert body["deployed"] is False and "未部署" in body["message"]

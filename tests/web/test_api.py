@@ -29,23 +29,39 @@ def test_token_required(api):
 
 
 def test_deploy(api):
-    response = api.post("/api/v1/process-definitions", headers=auth(api, "admin"),
-                           data={"file": (io.BytesIO(FIVE.replace(b"\xe5\x8f\x97\xe7\x90\x86\"", "收件\"".encode())), "f.bpmn")})
+    response = api.post(
+        "/api/v1/process-definitions",
+        headers=auth(api, "admin"),
+        data={"file": (io.BytesIO(FIVE.replace(b'\xe5\x8f\x97\xe7\x90\x86"', '收件"'.encode())), "f.bpmn")},
+    )
     assert response.status_code == 201
     assert {"id", "key", "version"} <= response.get_json().keys() and response.get_json()["version"] == 2
-    bad = api.post("/api/v1/process-definitions", headers=auth(api, "admin"),
-                      data={"file": (io.BytesIO(FIVE.replace(b'review == "revise"', b"open('/etc/passwd')")), "f.bpmn")})
+    bad = api.post(
+        "/api/v1/process-definitions",
+        headers=auth(api, "admin"),
+        data={"file": (io.BytesIO(FIVE.replace(b'review == "revise"', b"open('/etc/passwd')")), "f.bpmn")},
+    )
     body = assert_error(bad, 422, "invalid_process")
-    assert body["element"] == "Flow_Revise" and body["line"] == FIVE[:FIVE.index(b'review == "revise"')].count(b"\n") + 1
+    assert (
+        body["element"] == "Flow_Revise" and body["line"] == FIVE[: FIVE.index(b'review == "revise"')].count(b"\n") + 1
+    )
     assert_error(api.post("/api/v1/process-definitions", headers=auth(api, "admin"), data={}), 400, "invalid_input")
-    assert_error(api.post("/api/v1/process-definitions", headers=auth(api, "clerk"),
-                             data={"file": (io.BytesIO(FIVE), "f.bpmn")}), 403, "forbidden")
+    assert_error(
+        api.post(
+            "/api/v1/process-definitions", headers=auth(api, "clerk"), data={"file": (io.BytesIO(FIVE), "f.bpmn")}
+        ),
+        403,
+        "forbidden",
+    )
 
 
 def test_deploy_with_a_change_note(api):
-    content = FIVE.replace(b"\xe5\x8f\x97\xe7\x90\x86\"", "收件\"".encode())
-    response = api.post("/api/v1/process-definitions", headers=auth(api, "admin"),
-                        data={"file": (io.BytesIO(content), "f.bpmn"), "note": "受理改为收件"})
+    content = FIVE.replace(b'\xe5\x8f\x97\xe7\x90\x86"', '收件"'.encode())
+    response = api.post(
+        "/api/v1/process-definitions",
+        headers=auth(api, "admin"),
+        data={"file": (io.BytesIO(content), "f.bpmn"), "note": "受理改为收件"},
+    )
     assert response.status_code == 201 and response.get_json()["change_note"] == "受理改为收件"
     listed = api.get("/api/v1/process-definitions?key=five_step", headers=auth(api, "admin")).get_json()
     assert [d["change_note"] for d in listed] == [None, "受理改为收件"]
@@ -53,8 +69,9 @@ def test_deploy_with_a_change_note(api):
 
 def test_upload_too_large_is_json(api, engine):
     huge = b"x" * (engine.settings.max_upload_bytes + 100 * 1024)
-    response = api.post("/api/v1/process-definitions", headers=auth(api, "admin"),
-                           data={"file": (io.BytesIO(huge), "f.bpmn")})
+    response = api.post(
+        "/api/v1/process-definitions", headers=auth(api, "admin"), data={"file": (io.BytesIO(huge), "f.bpmn")}
+    )
     assert_error(response, 413, "payload_too_large")
 
 
@@ -66,8 +83,11 @@ def test_matters(api):
 
 
 def test_case_lifecycle(api):
-    response = api.post("/api/v1/cases", headers=auth(api, "citizen"),
-                           json={"matter": "TEST-0001", "applicant": {"name": "张三"}, "data": {"shop": "便民店"}})
+    response = api.post(
+        "/api/v1/cases",
+        headers=auth(api, "citizen"),
+        json={"matter": "TEST-0001", "applicant": {"name": "张三"}, "data": {"shop": "便民店"}},
+    )
     assert response.status_code == 201
     case = response.get_json()
     assert case["status"] == "running" and case["tasks"][0]["name"] == "受理"
@@ -79,8 +99,11 @@ def test_case_lifecycle(api):
     claimed = api.post(f"/api/v1/tasks/{task_id}/claim", headers=auth(api, "clerk")).get_json()
     assert claimed["assignee"] == "clerk"
     assert api.get("/api/v1/tasks?assignee=clerk", headers=auth(api, "clerk")).get_json()[0]["id"] == task_id
-    done = api.post(f"/api/v1/tasks/{task_id}/complete", headers=auth(api, "clerk"),
-                       json={"data": {"checked": True}, "opinion": "材料齐全，予以受理"})
+    done = api.post(
+        f"/api/v1/tasks/{task_id}/complete",
+        headers=auth(api, "clerk"),
+        json={"data": {"checked": True}, "opinion": "材料齐全，予以受理"},
+    )
     assert done.status_code == 200 and done.get_json()["state"] == "completed"
     again = api.post(f"/api/v1/tasks/{task_id}/complete", headers=auth(api, "clerk"), json={})
     assert_error(again, 409, "conflict")
@@ -92,8 +115,9 @@ def test_case_lifecycle(api):
 
 
 def test_concurrent_completions_over_http(api, engine):
-    case = api.post("/api/v1/cases", headers=auth(api, "citizen"),
-                       json={"matter": "TEST-0001", "applicant": {"name": "张三"}}).get_json()
+    case = api.post(
+        "/api/v1/cases", headers=auth(api, "citizen"), json={"matter": "TEST-0001", "applicant": {"name": "张三"}}
+    ).get_json()
     task_id = case["tasks"][0]["id"]
     barrier = threading.Barrier(2)
     statuses = []
@@ -109,30 +133,42 @@ def test_concurrent_completions_over_http(api, engine):
     assert sorted(statuses) == [200, 409]
 
 
-@pytest.mark.parametrize("method,path,kwargs,status,code", [
-    ("post", "/api/v1/cases", {"data": "not json", "content_type": "application/json"}, 400, "invalid_input"),
-    ("post", "/api/v1/cases", {"json": [1, 2]}, 400, "invalid_input"),
-    ("post", "/api/v1/cases", {"json": {"matter": "TEST-0001"}}, 400, "invalid_input"),
-    ("post", "/api/v1/cases", {"json": {"matter": 5, "applicant": {"name": "x"}}}, 404, "not_found"),
-    ("get", "/api/v1/cases/999999", {}, 404, "not_found"),
-    ("post", "/api/v1/cases/83750391299247570944/pause", {"json": {"kind": "hearing", "reason": "x"}}, 404, "not_found"),
-    ("get", "/api/v1/tasks?case=abc", {}, 400, "invalid_input"),
-    ("get", "/api/v1/tasks?case=83750391299247570944", {}, 400, "invalid_input"),
-    ("post", "/api/v1/tasks/00000000-0000-0000-0000-000000000000/complete", {"json": {}}, 404, "not_found"),
-    ("post", "/api/v1/tasks/x/complete", {"json": {"data": 7}}, 400, "invalid_input"),
-    ("get", "/api/v1/no-such-endpoint", {}, 404, "not_found"),
-    ("delete", "/api/v1/cases", {}, 405, "method_not_allowed"),
-])
+@pytest.mark.parametrize(
+    "method,path,kwargs,status,code",
+    [
+        ("post", "/api/v1/cases", {"data": "not json", "content_type": "application/json"}, 400, "invalid_input"),
+        ("post", "/api/v1/cases", {"json": [1, 2]}, 400, "invalid_input"),
+        ("post", "/api/v1/cases", {"json": {"matter": "TEST-0001"}}, 400, "invalid_input"),
+        ("post", "/api/v1/cases", {"json": {"matter": 5, "applicant": {"name": "x"}}}, 404, "not_found"),
+        ("get", "/api/v1/cases/999999", {}, 404, "not_found"),
+        (
+            "post",
+            "/api/v1/cases/83750391299247570944/pause",
+            {"json": {"kind": "hearing", "reason": "x"}},
+            404,
+            "not_found",
+        ),
+        ("get", "/api/v1/tasks?case=abc", {}, 400, "invalid_input"),
+        ("get", "/api/v1/tasks?case=83750391299247570944", {}, 400, "invalid_input"),
+        ("post", "/api/v1/tasks/00000000-0000-0000-0000-000000000000/complete", {"json": {}}, 404, "not_found"),
+        ("post", "/api/v1/tasks/x/complete", {"json": {"data": 7}}, 400, "invalid_input"),
+        ("get", "/api/v1/no-such-endpoint", {}, 404, "not_found"),
+        ("delete", "/api/v1/cases", {}, 405, "method_not_allowed"),
+    ],
+)
 def test_errors_are_json(api, method, path, kwargs, status, code):
     response = getattr(api, method)(path, headers=auth(api, "admin"), **kwargs)
     assert_error(response, status, code)
 
 
-@pytest.mark.parametrize("path,body", [
-    ("/api/v1/cases/1/pause", {"kind": {"x": 1}, "reason": "x"}),
-    ("/api/v1/cases/1/documents", {"kind": ["acceptance_notice"]}),
-    ("/api/v1/cases/1/terminate", {"reason": {"x": 1}}),
-])
+@pytest.mark.parametrize(
+    "path,body",
+    [
+        ("/api/v1/cases/1/pause", {"kind": {"x": 1}, "reason": "x"}),
+        ("/api/v1/cases/1/documents", {"kind": ["acceptance_notice"]}),
+        ("/api/v1/cases/1/terminate", {"reason": {"x": 1}}),
+    ],
+)
 def test_structured_values_where_strings_belong_are_refused(api, path, body):
     api.post("/api/v1/cases", headers=auth(api, "citizen"), json={"matter": "TEST-0001", "applicant": {"name": "张三"}})
     assert_error(api.post(path, headers=auth(api, "admin"), json=body), 400, "invalid_input")

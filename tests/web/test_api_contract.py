@@ -1,6 +1,7 @@
 """The OpenAPI document is generated from the routes and their models: every API route is in it with every
 method, every success answer has a real schema, and a request that breaks its model is refused in the API's own
 error envelope. The reference page serves Swagger UI under the pages' Content-Security-Policy."""
+
 from __future__ import annotations
 
 import re
@@ -42,14 +43,17 @@ def _operations(spec: dict):
 
 def test_the_document_is_valid_openapi_3_1(spec):
     assert spec["openapi"] == "3.1.0"
-    schemathesis.openapi.from_dict(spec).validate()   # against the OpenAPI 3.1 meta-schema
+    schemathesis.openapi.from_dict(spec).validate()  # against the OpenAPI 3.1 meta-schema
 
 
 def test_every_api_route_is_in_the_document_with_every_method(client, spec):
     routes = [rule for rule in client.application.url_map.iter_rules() if str(rule).startswith(PREFIX + "/")]
-    missing = [f"{method} {_template(str(rule))}" for rule in routes
-               for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
-               if method.lower() not in spec["paths"].get(_template(str(rule)), {})]
+    missing = [
+        f"{method} {_template(str(rule))}"
+        for rule in routes
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+        if method.lower() not in spec["paths"].get(_template(str(rule)), {})
+    ]
     assert not missing, f"routes missing from the OpenAPI document: {missing}"
     assert len(list(_operations(spec))) == sum(len(rule.methods - {"HEAD", "OPTIONS"}) for rule in routes)
 
@@ -93,17 +97,26 @@ def test_uploads_stay_multipart_and_public_routes_need_no_token(spec):
         assert "multipart/form-data" in paths[path]["post"]["requestBody"]["content"], path
     for path in ("/cases", "/tasks/{task_id}/complete"):
         assert {"application/json", "multipart/form-data"} <= set(paths[path]["post"]["requestBody"]["content"])
-    materials = _resolve(spec, paths["/cases/{case_id}/materials"]["post"]["requestBody"]["content"][
-        "multipart/form-data"]["schema"])
+    materials = _resolve(
+        spec, paths["/cases/{case_id}/materials"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
+    )
     assert materials["properties"]["files"]["items"] == {"type": "string", "format": "binary"}
     assert spec["security"] == [{"bearer": []}]
     public = {label for label, operation in _operations(spec) if operation.get("security") == []}
-    assert public == {"GET /health", "GET /matters", "GET /matters/{code}", "GET /licences/{code}",
-                      "GET /calendar/{year}", "GET /openapi.json"}
+    assert public == {
+        "GET /health",
+        "GET /matters",
+        "GET /matters/{code}",
+        "GET /licences/{code}",
+        "GET /calendar/{year}",
+        "GET /openapi.json",
+    }
     assert paths["/sms/inbound"]["post"]["security"] == [{"smsSecret": []}]
     assert "application/x-www-form-urlencoded" in paths["/sms/inbound"]["post"]["requestBody"]["content"]
     assert paths["/documents/{document_id}/pdf"]["get"]["responses"]["200"]["content"]["application/pdf"]["schema"] == {
-        "type": "string", "format": "binary"}
+        "type": "string",
+        "format": "binary",
+    }
 
 
 def test_a_request_that_breaks_its_model_is_refused_naming_the_field(client):
@@ -115,7 +128,7 @@ def test_a_request_that_breaks_its_model_is_refused_naming_the_field(client):
     assert listed.status_code == 400 and listed.get_json()["error"]["field"] == "light"
     refused = client.post(f"{PREFIX}/tasks/x/transfer", headers=headers, json={"reason": "出差"})
     assert refused.status_code == 400 and refused.get_json()["error"]["field"] == "to"
-    assert client.post(f"{PREFIX}/cases/1/pause", json={"kind": "nap"}).status_code == 401   # the token comes first
+    assert client.post(f"{PREFIX}/cases/1/pause", json={"kind": "nap"}).status_code == 401  # the token comes first
 
 
 def test_the_reference_page_runs_swagger_ui_under_the_content_security_policy(client):

@@ -1,5 +1,6 @@
 """/api/docs in a real browser: Swagger UI shows every operation of the generated document, under the pages'
 Content-Security-Policy, without a script error."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,8 +11,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_swagger_ui_shows_every_operation(browser, live_server):  # noqa: F811
-    operations = sum(len(methods) for methods in
-                     live_server.app.test_client().get("/api/v1/openapi.json").get_json()["paths"].values())
+    operations = sum(
+        len(methods)
+        for methods in live_server.app.test_client().get("/api/v1/openapi.json").get_json()["paths"].values()
+    )
     page = browser.new_page()
     problems = []
     page.on("console", lambda message: message.type == "error" and problems.append(message.text))

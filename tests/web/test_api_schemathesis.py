@@ -2,6 +2,7 @@
 administrator over a seeded engine: a few valid and a few invalid requests per operation, with a fixed seed; a
 500 or a response that breaks its schema fails. Most generated ids are swapped for ids of objects that exist, so
 that valid requests reach the engine's answers and not only "not found"."""
+
 from __future__ import annotations
 
 import zlib
@@ -79,6 +80,7 @@ def test_operation_keeps_its_contract(api_schema, seeded, label):
     assert operation is not None, f"{label} is not in the document"
     headers = {"Authorization": f"Bearer {seeded.token}", "X-Shenpi-Sms-Secret": seeded.sms_secret}
     for mode, examples in EXAMPLES.items():
+
         @seed(SEED)
         @settings(max_examples=examples, database=None, deadline=None, suppress_health_check=list(HealthCheck))
         @given(case=operation.as_strategy(mode, hooks=api_schema.hooks))
@@ -89,4 +91,4 @@ def test_operation_keeps_its_contract(api_schema, seeded, label):
             call()
         except Unsatisfiable:
             if mode is GenerationMode.POSITIVE:
-                raise   # no invalid request exists for an operation whose every part takes anything
+                raise  # no invalid request exists for an operation whose every part takes anything

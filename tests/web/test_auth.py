@@ -1,4 +1,5 @@
 """Signing in and out, registration, CSRF, rate limiting, cookies, language and error pages."""
+
 from __future__ import annotations
 
 import pytest
@@ -34,8 +35,9 @@ def test_next_parameter_only_goes_to_this_site(pages):
     for target, expected in (("/account", "/account"), ("https://evil.example/", None), ("//evil.example", None)):
         pages.post("/logout")
         pages.token = None
-        response = pages.client.post(f"/login?next={target}", data={
-            "user_id": "clerk", "password": DEMO_PASSWORD, "csrf_token": pages.csrf()})
+        response = pages.client.post(
+            f"/login?next={target}", data={"user_id": "clerk", "password": DEMO_PASSWORD, "csrf_token": pages.csrf()}
+        )
         location = response.headers["Location"]
         assert "evil" not in location
         if expected:
@@ -61,31 +63,47 @@ def test_repeated_login_attempts_are_limited(pages):
 
 
 def test_applicant_registers_and_is_signed_in(pages):
-    response = pages.post("/register", {"user_id": "wang.wu", "name": "王五", "phone": "13900000000",
-                                        "password": "wangwu-2026", "confirm": "wangwu-2026"})
+    response = pages.post(
+        "/register",
+        {
+            "user_id": "wang.wu",
+            "name": "王五",
+            "phone": "13900000000",
+            "password": "wangwu-2026",
+            "confirm": "wangwu-2026",
+        },
+    )
     assert response.status_code == 302
     assert "王五" in pages.get("/account").get_data(as_text=True)
 
 
 def test_registration_errors_are_shown_on_the_form(pages):
-    page = pages.post("/register", {"user_id": "citizen", "name": "张三", "password": "zhangsan-2026",
-                                    "confirm": "zhangsan-2026"}).get_data(as_text=True)
+    page = pages.post(
+        "/register", {"user_id": "citizen", "name": "张三", "password": "zhangsan-2026", "confirm": "zhangsan-2026"}
+    ).get_data(as_text=True)
     assert "已被注册" in page
-    page = pages.post("/register", {"user_id": "li.si", "name": "李四", "password": "12345678",
-                                    "confirm": "12345678"}).get_data(as_text=True)
+    page = pages.post(
+        "/register", {"user_id": "li.si", "name": "李四", "password": "12345678", "confirm": "12345678"}
+    ).get_data(as_text=True)
     assert "字母" in page
-    page = pages.post("/register", {"user_id": "li.si", "name": "李四", "password": "lisi-2026-a",
-                                    "confirm": "lisi-2026-b"}).get_data(as_text=True)
+    page = pages.post(
+        "/register", {"user_id": "li.si", "name": "李四", "password": "lisi-2026-a", "confirm": "lisi-2026-b"}
+    ).get_data(as_text=True)
     assert "不一致" in page
 
 
 def test_password_change_needs_the_current_password(pages):
     pages.login("clerk")
-    page = pages.post("/account", {"current": "wrong-one-1", "password": "new-pass-2026",
-                                   "confirm": "new-pass-2026"}).get_data(as_text=True)
+    page = pages.post(
+        "/account", {"current": "wrong-one-1", "password": "new-pass-2026", "confirm": "new-pass-2026"}
+    ).get_data(as_text=True)
     assert "当前密码不正确" in page
-    assert pages.post("/account", {"current": DEMO_PASSWORD, "password": "new-pass-2026",
-                                   "confirm": "new-pass-2026"}).status_code == 302
+    assert (
+        pages.post(
+            "/account", {"current": DEMO_PASSWORD, "password": "new-pass-2026", "confirm": "new-pass-2026"}
+        ).status_code
+        == 302
+    )
     pages.post("/logout")
     assert pages.login("clerk", "new-pass-2026").status_code == 302
 
@@ -104,7 +122,7 @@ def test_session_cookie_is_secure_http_only_and_same_site(engine, monkeypatch):
     set_passwords(engine, "clerk")
     settings = engine.settings.model_copy(update={"secret_key": "k" * 32, "secure_cookies": True})
     app = create_app(settings=settings, shenpi=engine, testing=True)
-    app.config.update(SESSION_COOKIE_SECURE=True)   # testing turns it off for the plain-HTTP test client
+    app.config.update(SESSION_COOKIE_SECURE=True)  # testing turns it off for the plain-HTTP test client
     pages = PageClient(app)
     cookie = pages.login("clerk").headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie

@@ -1,4 +1,5 @@
 """The case page's fee register (收费登记) and result publication (结果公开) for the responsible department."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,10 +11,14 @@ from engine.models import CaseFee
 
 from ..helpers import APPROVE, FIVE_STEP_ENTRY, complete
 from ..helpers import applied_case as start
-from .helpers import text
 from .helpers import signed_in as page
+from .helpers import text
 
-PRICED = {**FIVE_STEP_ENTRY, "free": False, "fees": [{"item": "工本费", "standard": "10元/件", "basis": "《收费文件》第3条"}]}
+PRICED = {
+    **FIVE_STEP_ENTRY,
+    "free": False,
+    "fees": [{"item": "工本费", "standard": "10元/件", "basis": "《收费文件》第3条"}],
+}
 
 
 @pytest.fixture
@@ -42,8 +47,12 @@ def test_overview_lists_catalogue_items_fees_and_publication(priced):
     case_id = ended(priced)
     clerk = priced.identity.actor("clerk")
     fees = priced.violations.fees
-    assert fees.overview(case_id, clerk) == {"free": False, "fees": [], "result_published_at": None, "catalogue": [
-        {"item": "工本费", "standard": "10元/件", "basis": "《收费文件》第3条"}]}
+    assert fees.overview(case_id, clerk) == {
+        "free": False,
+        "fees": [],
+        "result_published_at": None,
+        "catalogue": [{"item": "工本费", "standard": "10元/件", "basis": "《收费文件》第3条"}],
+    }
     fees.record(case_id, "工本费", "10", clerk)
     fees.publish_result(case_id, clerk)
     seen = fees.overview(case_id, clerk)
@@ -71,14 +80,19 @@ def test_recording_a_fee_through_the_page(app, priced):
     response = clerk.post(f"/cases/{case['id']}/do/record_fee", {"item": "工本费", "amount": "10.00"}, htmx=True)
     assert response.status_code == 200 and response.headers["HX-Redirect"] == f"/cases/{case['id']}"
     body = text(clerk.get(f"/cases/{case['id']}"))
-    assert "收费已登记" in body and "<td>工本费</td><td class=\"nowrap\">10.00</td><td>窗口甲</td>" in body
+    assert "收费已登记" in body and '<td>工本费</td><td class="nowrap">10.00</td><td>窗口甲</td>' in body
     assert fees_of(priced, case["id"]) == ["工本费"] and red_signals(priced, case["id"]) == []
     assert "违规收费" not in body
-    without_token = clerk.client.post(f"/cases/{case['id']}/do/record_fee", data={"item": "工本费", "amount": "10"},
-                                      headers={"HX-Request": "true"})
+    without_token = clerk.client.post(
+        f"/cases/{case['id']}/do/record_fee", data={"item": "工本费", "amount": "10"}, headers={"HX-Request": "true"}
+    )
     assert without_token.status_code == 400
-    assert page(app, "outsider").post(f"/cases/{case['id']}/do/record_fee", {"item": "工本费", "amount": "10"},
-                                      htmx=True).status_code == 403
+    assert (
+        page(app, "outsider")
+        .post(f"/cases/{case['id']}/do/record_fee", {"item": "工本费", "amount": "10"}, htmx=True)
+        .status_code
+        == 403
+    )
     assert fees_of(priced, case["id"]) == ["工本费"]
 
 
@@ -86,8 +100,9 @@ def test_a_wrong_fee_shows_its_red_signal_on_the_page(app, priced):
     case = start(priced)
     clerk = page(app, "clerk")
     clerk.post(f"/cases/{case['id']}/do/record_fee", {"item": "工本费", "amount": "25"}, htmx=True)
-    clerk.post(f"/cases/{case['id']}/do/record_fee", {"item": "工本费", "item_other": "咨询费", "amount": "5"},
-               htmx=True)
+    clerk.post(
+        f"/cases/{case['id']}/do/record_fee", {"item": "工本费", "item_other": "咨询费", "amount": "5"}, htmx=True
+    )
     body = text(clerk.get(f"/cases/{case['id']}"))
     assert sorted(fees_of(priced, case["id"])) == ["咨询费", "工本费"]
     assert len(red_signals(priced, case["id"])) == 2
@@ -99,8 +114,9 @@ def test_a_wrong_fee_shows_its_red_signal_on_the_page(app, priced):
 @pytest.mark.parametrize("amount", ["abc", "-5", "0", "", "1.234"])
 def test_a_bad_amount_is_refused_readably_and_records_nothing(app, priced, amount):
     case = start(priced)
-    response = page(app, "clerk").post(f"/cases/{case['id']}/do/record_fee", {"item": "工本费", "amount": amount},
-                                       htmx=True)
+    response = page(app, "clerk").post(
+        f"/cases/{case['id']}/do/record_fee", {"item": "工本费", "amount": amount}, htmx=True
+    )
     assert response.status_code == 400 and response.headers["HX-Retarget"] == "#messages"
     assert "请填写收费金额" in text(response)
     assert fees_of(priced, case["id"]) == [] and red_signals(priced, case["id"]) == []
@@ -108,8 +124,7 @@ def test_a_bad_amount_is_refused_readably_and_records_nothing(app, priced, amoun
 
 def test_a_missing_item_is_refused_readably(app, priced):
     case = start(priced)
-    response = page(app, "clerk").post(f"/cases/{case['id']}/do/record_fee", {"item": "", "amount": "10"},
-                                       htmx=True)
+    response = page(app, "clerk").post(f"/cases/{case['id']}/do/record_fee", {"item": "", "amount": "10"}, htmx=True)
     assert response.status_code == 400 and "请选择收费项目" in text(response)
     assert fees_of(priced, case["id"]) == []
 

@@ -1,4 +1,5 @@
 """The cockpit page, its chart data and the JSON API: supervisors only, scoped, with drill-down to the case."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,8 +9,8 @@ import pytest
 from engine.kernel.clock import SHANGHAI
 from engine.models import User
 
-from ..helpers import add_signal
 from ..helpers import accepted_case as start
+from ..helpers import add_signal
 from .helpers import compile_english_catalogue, text
 from .helpers import signed_in as page
 
@@ -38,7 +39,7 @@ def test_supervisor_sees_the_cockpit_with_tiles_lists_and_drill_down(app, engine
     body = text(supervisor.get("/cockpit/"))
     assert "监察驾驶舱" in body and 'id="count-red">1<' in body and 'id="count-signals">1<' in body
     assert case["number"] in body and "测试局" in body and "build/cockpit.js" in body
-    assert f'/cases/{case["id"]}#case-trail' in body and "<script>" not in body
+    assert f"/cases/{case['id']}#case-trail" in body and "<script>" not in body
     drill = supervisor.get(f"/cases/{case['id']}")
     assert drill.status_code == 200 and 'id="case-trail"' in text(drill) and case["number"] in text(drill)
     assert page(app, "monitor").get("/cockpit/").status_code == 200

@@ -1,4 +1,5 @@
 """Complaint handling pages, the portal's view of the outcome, the complaints API and the SMS inbound callback."""
+
 from __future__ import annotations
 
 import re
@@ -28,9 +29,16 @@ def engine(engine):
 
 def file_complaint(app, anonymous=False) -> str:
     citizen = pages(app, "citizen")
-    response = citizen.post("/portal/complaints/new", {
-        "identity": "anonymous" if anonymous else "real_name", "department": "测试局", "subject": "窗口态度差",
-        "content": "工作人员不耐烦", "contact_phone": "13800000000"})
+    response = citizen.post(
+        "/portal/complaints/new",
+        {
+            "identity": "anonymous" if anonymous else "real_name",
+            "department": "测试局",
+            "subject": "窗口态度差",
+            "content": "工作人员不耐烦",
+            "contact_phone": "13800000000",
+        },
+    )
     assert response.status_code == 302, text(response)
     return re.search(r"number=(TS\w+)", response.headers["Location"]).group(1)
 
@@ -69,7 +77,7 @@ def test_the_procedure_through_the_pages_and_the_portal(app, engine):
     lookup = text(citizen.get(f"/portal/complaints?number={number}"))
     assert "已批评教育承办人" in lookup and "投诉属实" in lookup and "已收到，正在核实" in lookup
     assert number in text(citizen.get("/portal/complaints/mine"))
-    public = text(PageClient(app).get(f"/portal/complaints?number={number}"))   # anyone holding the number
+    public = text(PageClient(app).get(f"/portal/complaints?number={number}"))  # anyone holding the number
     assert "已批评教育承办人" in public and "13800000000" not in public and "张三" not in public
 
 
@@ -94,13 +102,15 @@ def test_the_complaints_api(app, api):
     listed = api.get("/api/v1/complaints?status=submitted", headers=bearer(api, "supervisor")).get_json()
     assert [c["number"] for c in listed] == [number]
     cid = listed[0]["id"]
-    by = lambda query: [c["number"] for c in api.get(f"/api/v1/complaints?{query}", headers=bearer(api, "supervisor")).get_json()]  # noqa: E731
+    by = lambda query: [
+        c["number"] for c in api.get(f"/api/v1/complaints?{query}", headers=bearer(api, "supervisor")).get_json()
+    ]
     assert by("department=测试局") == [number] and by("department=其他局") == []
     assert by("light=yellow") == [number] and by("light=red") == []
     assert api.get("/api/v1/complaints", headers=bearer(api, "far_supervisor")).get_json() == []
     assert api.get("/api/v1/complaints", headers=bearer(api, "citizen")).status_code == 403
     assert api.get("/api/v1/complaints?status=bogus", headers=bearer(api, "supervisor")).status_code == 400
-    post = lambda path, user, body: api.post(f"/api/v1/complaints/{cid}/{path}", json=body, headers=bearer(api, user))  # noqa: E731
+    post = lambda path, user, body: api.post(f"/api/v1/complaints/{cid}/{path}", json=body, headers=bearer(api, user))
     refused = post("decision", "supervisor", {"accept": False})
     assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "invalid_input"
     assert post("feedback", "far_supervisor", {"text": "x"}).status_code == 403
@@ -115,7 +125,12 @@ def test_the_complaints_api(app, api):
     assert api.get(f"/api/v1/complaints/{cid}", headers=bearer(api, "head")).get_json()["status"] == "closed"
     assert api.get("/api/v1/complaints/99999", headers=bearer(api, "supervisor")).status_code == 404
     spec = api.get("/api/v1/openapi.json").get_json()["paths"]
-    assert {"/complaints", "/complaints/{complaint_id}/decision", "/complaints/{complaint_id}/closure", "/sms/inbound"} <= set(spec)
+    assert {
+        "/complaints",
+        "/complaints/{complaint_id}/decision",
+        "/complaints/{complaint_id}/closure",
+        "/sms/inbound",
+    } <= set(spec)
 
 
 def test_sms_inbound_needs_the_shared_secret_and_rates_the_case(engine, api):

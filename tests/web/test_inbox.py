@@ -1,4 +1,5 @@
 """The clerk's pages: inbox lists and filters, case and task pages, access by unit, and the task operations."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,16 +12,19 @@ from engine.models import Case, TaskRecord, User
 
 from ..helpers import START, complete, open_task
 from ..helpers import applied_case as start
-from .helpers import text
 from .helpers import signed_in as page
+from .helpers import text
 
 
 @pytest.fixture
 def engine(engine):
     """The five-step engine and a department head (科长) of 测试局."""
     with engine.db.transaction() as session:
-        session.add(User(id="head", name="科长", department_id="T01", posts=["受理窗口", "承办人", "负责人"],
-                         roles=["official"]))
+        session.add(
+            User(
+                id="head", name="科长", department_id="T01", posts=["受理窗口", "承办人", "负责人"], roles=["official"]
+            )
+        )
     return engine
 
 
@@ -71,10 +75,11 @@ def test_bad_filters_and_unknown_tasks_render_a_message_not_a_500(app, engine):
 def test_claim_from_the_list_with_htmx(app, engine):
     case = start(engine)
     task = open_task(engine, case["id"])
-    response = page(app, "clerk").post(f"/tasks/{task['id']}/do/claim", htmx=True,
-                                       headers={"HX-Target": f"task-{task['id']}"})
+    response = page(app, "clerk").post(
+        f"/tasks/{task['id']}/do/claim", htmx=True, headers={"HX-Target": f"task-{task['id']}"}
+    )
     assert response.status_code == 200
-    assert "已签收" in text(response) and 'hx-swap-oob' in text(response) and "办理</a>" in text(response)
+    assert "已签收" in text(response) and "hx-swap-oob" in text(response) and "办理</a>" in text(response)
     assert engine.tasks.get_task(task["id"], ENGINE)["assignee"] == "clerk"
     again = page(app, "clerk2").post(f"/tasks/{task['id']}/do/claim", htmx=True)
     assert again.status_code == 409 and "已被他人签收" in text(again)
@@ -104,7 +109,9 @@ def test_a_denial_without_reasons_shows_the_field_error(app, engine):
     response = clerk.post(f"/tasks/{task['id']}/complete", {"decision.approval": "deny", "opinion": ""}, htmx=True)
     assert response.status_code == 200 and "必须在办理意见中说明理由" in text(response)
     assert engine.tasks.get_task(task["id"], ENGINE)["state"] == "open"
-    response = clerk.post(f"/tasks/{task['id']}/complete", {"decision.approval": "deny", "opinion": "不符合条件"}, htmx=True)
+    response = clerk.post(
+        f"/tasks/{task['id']}/complete", {"decision.approval": "deny", "opinion": "不符合条件"}, htmx=True
+    )
     assert "HX-Redirect" in response.headers
     assert engine.runtime.get_case(case["id"], ENGINE)["outcome"] == "denied"
 
@@ -154,8 +161,9 @@ def test_jump_is_offered_to_and_allowed_for_supervisors_only(app, engine):
     assert refused.status_code == 403 and "电子监察员" in text(refused)
     supervisor = page(app, "supervisor")
     assert "跳转（电子监察）" in text(supervisor.get(f"/tasks/{task['id']}"))
-    response = supervisor.post(f"/tasks/{task['id']}/do/jump", {"reason": "督办加快", "target": "Task_Review"},
-                               htmx=True)
+    response = supervisor.post(
+        f"/tasks/{task['id']}/do/jump", {"reason": "督办加快", "target": "Task_Review"}, htmx=True
+    )
     assert response.headers["HX-Redirect"] == f"/cases/{case['id']}"
     assert open_task(engine, case["id"])["element"] == "Task_Review"
 
@@ -172,7 +180,7 @@ def test_pages_are_scoped_by_unit(app, engine):
     supervisor = page(app, "supervisor")
     assert supervisor.get(f"/cases/{case['id']}").status_code == 200
     assert case["number"] in text(supervisor.get("/inbox/cases"))
-    assert supervisor.get("/inbox").status_code == 403      # the inbox is the officials' page
+    assert supervisor.get("/inbox").status_code == 403  # the inbox is the officials' page
 
 
 def test_case_page_shows_facts_steps_history_and_the_diagram_data(app, engine):
@@ -220,8 +228,11 @@ def test_supplement_notice_pauses_the_clock_and_lists_every_missing_material(app
     clerk = page(app, "clerk")
     refused = clerk.post(f"/cases/{case['id']}/do/pause", {"kind": "supplement", "reason": "材料不全"}, htmx=True)
     assert refused.status_code == 400 and "一次性列明" in text(refused)
-    response = clerk.post(f"/cases/{case['id']}/do/pause", {"kind": "supplement", "reason": "材料不全",
-                                                             "missing": "营业执照\n身份证复印件"}, htmx=True)
+    response = clerk.post(
+        f"/cases/{case['id']}/do/pause",
+        {"kind": "supplement", "reason": "材料不全", "missing": "营业执照\n身份证复印件"},
+        htmx=True,
+    )
     assert response.headers["HX-Redirect"] == f"/cases/{case['id']}"
     body = text(clerk.get(f"/cases/{case['id']}"))
     assert "已暂停计时" in body and "营业执照、身份证复印件" in body and "恢复计时" in body
@@ -244,13 +255,14 @@ def test_department_head_sees_assign_and_ordinary_clerk_does_not(app, engine):
 
 # --- case materials on the clerk's pages ---------------------------------------------------------------------
 
+
 def guided_case(engine):
-    from ..helpers import FIVE_STEP_ENTRY
-    from ..helpers import GUIDE, PDF
+    from ..helpers import FIVE_STEP_ENTRY, GUIDE, PDF
 
     engine.catalogue.publish({**FIVE_STEP_ENTRY, "materials": GUIDE}, "admin")
-    return engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, engine.identity.actor("citizen"),
-                                     materials=[("申请书.pdf", PDF, "申请书")])
+    return engine.runtime.start_case(
+        "TEST-0001", {"name": "张三"}, {}, engine.identity.actor("citizen"), materials=[("申请书.pdf", PDF, "申请书")]
+    )
 
 
 def test_task_page_shows_the_checklist_and_the_files(app, engine):
@@ -293,14 +305,18 @@ def test_completing_with_an_attachment_records_it(app, engine):
 
     case = guided_case(engine)
     task = open_task(engine, case["id"])
-    response = page(app, "clerk").post(f"/tasks/{task['id']}/complete", {
-        "opinion": "予以受理", "attachments": [(io.BytesIO(PDF + b"%scan"), "受理审查表.pdf")]}, htmx=True)
+    response = page(app, "clerk").post(
+        f"/tasks/{task['id']}/complete",
+        {"opinion": "予以受理", "attachments": [(io.BytesIO(PDF + b"%scan"), "受理审查表.pdf")]},
+        htmx=True,
+    )
     assert response.headers["HX-Redirect"] == "/inbox"
     assert engine.tasks.get_task(task["id"], ENGINE)["state"] == "completed"
     files = engine.materials.list(case["id"], ENGINE)["materials"]
     attached = [m for m in files if m["kind"] == "attachment"]
     assert [(m["filename"], m["task"], m["uploaded_by"], m["media_type"]) for m in attached] == [
-        ("受理审查表.pdf", task["id"], "clerk", "application/pdf")]
+        ("受理审查表.pdf", task["id"], "clerk", "application/pdf")
+    ]
     assert "附件" in text(page(app, "clerk").get(f"/cases/{case['id']}"))
 
 
@@ -311,8 +327,11 @@ def test_an_executable_attachment_is_refused_and_the_step_stays_open(app, engine
 
     case = guided_case(engine)
     task = open_task(engine, case["id"])
-    response = page(app, "clerk").post(f"/tasks/{task['id']}/complete", {
-        "opinion": "予以受理", "attachments": [(io.BytesIO(EXE), "setup.pdf")]}, htmx=True)
+    response = page(app, "clerk").post(
+        f"/tasks/{task['id']}/complete",
+        {"opinion": "予以受理", "attachments": [(io.BytesIO(EXE), "setup.pdf")]},
+        htmx=True,
+    )
     assert response.status_code == 200 and "HX-Redirect" not in response.headers
     body = text(response)
     assert "setup.pdf" in body and "可执行程序" in body and "类型不允许" in body and "field-error" in body
@@ -326,7 +345,8 @@ def test_an_attachment_over_the_size_limit_is_refused_readably(app, engine):
     case = guided_case(engine)
     task = open_task(engine, case["id"])
     engine.materials.max_file_bytes = 10
-    response = page(app, "clerk").post(f"/tasks/{task['id']}/complete", {
-        "attachments": [(io.BytesIO(b"x" * 11), "说明.txt")]}, htmx=True)
+    response = page(app, "clerk").post(
+        f"/tasks/{task['id']}/complete", {"attachments": [(io.BytesIO(b"x" * 11), "说明.txt")]}, htmx=True
+    )
     assert response.status_code == 200 and "超过单个文件大小上限" in text(response)
     assert engine.tasks.get_task(task["id"], ENGINE)["state"] == "open"

@@ -1,4 +1,5 @@
 """The administration pages: catalogue, departments, users, calendar — access, forms, errors, trail."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,10 +14,20 @@ from ..helpers import events
 from .helpers import PageClient, signed_in, text
 
 MATTER_FORM = {
-    "name": "测试事项", "department": "测试局", "type": "行政许可", "key": "five_step", "handling": "承诺件",
-    "star_level": "3", "statutory_limit_days": "20", "promised_limit_days": "10",
-    "legal_basis": "《中华人民共和国行政许可法》", "conditions": "测试",
-    "material_name": ["申请书"], "material_form": ["原件"], "material_required": ["yes"], "material_copies": ["1"],
+    "name": "测试事项",
+    "department": "测试局",
+    "type": "行政许可",
+    "key": "five_step",
+    "handling": "承诺件",
+    "star_level": "3",
+    "statutory_limit_days": "20",
+    "promised_limit_days": "10",
+    "legal_basis": "《中华人民共和国行政许可法》",
+    "conditions": "测试",
+    "material_name": ["申请书"],
+    "material_form": ["原件"],
+    "material_required": ["yes"],
+    "material_copies": ["1"],
     "material_note": [""],
 }
 
@@ -47,15 +58,23 @@ def test_officials_and_applicants_get_the_403_page(app, user):
 def test_monitor_reads_every_page_but_cannot_change_anything(app):
     pages = PageClient(app)
     pages.login("monitor")
-    for url in ("/admin/matters", "/admin/departments?unit=T01", "/admin/users", "/admin/users/clerk",
-                "/admin/calendar?year=2026", "/admin/matters/TEST-0001"):
+    for url in (
+        "/admin/matters",
+        "/admin/departments?unit=T01",
+        "/admin/users",
+        "/admin/users/clerk",
+        "/admin/calendar?year=2026",
+        "/admin/matters/TEST-0001",
+    ):
         page = pages.get(url)
         assert page.status_code == 200 and "只读" in text(page), url
     assert "发布新版本" not in text(pages.get("/admin/matters/TEST-0001"))
     assert pages.post("/admin/matters/TEST-0001", MATTER_FORM).status_code == 403
     assert pages.post("/admin/departments/T02/rename", {"edit-name": "改名局"}).status_code == 403
     assert pages.post("/admin/users/clerk/active", {"active": "no"}).status_code == 403
-    assert pages.post("/admin/calendar/day", {"day": "2026-12-07", "workday": "no", "reason": "测试"}).status_code == 403
+    assert (
+        pages.post("/admin/calendar/day", {"day": "2026-12-07", "workday": "no", "reason": "测试"}).status_code == 403
+    )
     assert pages.get("/admin/matters/new").status_code == 403
 
 
@@ -67,10 +86,17 @@ def test_matter_list_filters(admin_pages):
 
 
 def test_matter_edit_publishes_a_new_version(admin_pages, engine):
-    response = admin_pages.post("/admin/matters/TEST-0001", {**MATTER_FORM, "name": "测试事项（二版）",
-                                                              "note": "名称规范化",
-                                                              "fee_item": ["工本费"], "fee_standard": ["10元"],
-                                                              "fee_basis": ["《收费办法》"]})
+    response = admin_pages.post(
+        "/admin/matters/TEST-0001",
+        {
+            **MATTER_FORM,
+            "name": "测试事项（二版）",
+            "note": "名称规范化",
+            "fee_item": ["工本费"],
+            "fee_standard": ["10元"],
+            "fee_basis": ["《收费办法》"],
+        },
+    )
     assert response.status_code == 302
     page = text(admin_pages.get("/admin/matters/TEST-0001"))
     assert "已发布第 2 版" in page and "名称规范化" in page and "工本费" in page
@@ -79,9 +105,17 @@ def test_matter_edit_publishes_a_new_version(admin_pages, engine):
 
 
 def test_matter_form_shows_every_error_on_its_field(admin_pages, engine):
-    response = admin_pages.post("/admin/matters/TEST-0001", {
-        **MATTER_FORM, "promised_limit_days": "30", "statutory_limit_days": "二十",
-        "fee_item": ["工本费"], "fee_standard": ["10元"], "fee_basis": [""]})
+    response = admin_pages.post(
+        "/admin/matters/TEST-0001",
+        {
+            **MATTER_FORM,
+            "promised_limit_days": "30",
+            "statutory_limit_days": "二十",
+            "fee_item": ["工本费"],
+            "fee_standard": ["10元"],
+            "fee_basis": [""],
+        },
+    )
     page = text(response)
     assert response.status_code == 400
     assert "法定时限须为" in page and "没有收费依据" in page and 'value="工本费"' in page
@@ -107,12 +141,14 @@ def test_withdraw_needs_a_reason(admin_pages, engine):
 
 
 def test_department_tree_rules_on_the_page(admin_pages, engine):
-    response = admin_pages.post("/admin/departments", {"id": "T01-S", "name": "测试街道", "level": "town",
-                                                       "parent": "T01"})
+    response = admin_pages.post(
+        "/admin/departments", {"id": "T01-S", "name": "测试街道", "level": "town", "parent": "T01"}
+    )
     assert response.status_code == 302
     assert "测试街道" in text(admin_pages.get("/admin/departments"))
-    response = admin_pages.post("/admin/departments", {"id": "T01-D", "name": "倒挂区", "level": "district",
-                                                       "parent": "T01-S"})
+    response = admin_pages.post(
+        "/admin/departments", {"id": "T01-D", "name": "倒挂区", "level": "district", "parent": "T01-S"}
+    )
     assert response.status_code == 400 and "不能隶属于" in text(response)
     admin_pages.post("/admin/departments/T01/move", {"edit-parent": "T01-S"})
     assert "下级单位之下" in text(admin_pages.get("/admin/departments?unit=T01"))
@@ -124,21 +160,30 @@ def test_department_tree_rules_on_the_page(admin_pages, engine):
 
 
 def test_user_create_edit_reset_and_deactivate(admin_pages, app, engine):
-    form = {"id": "zhao", "name": "赵六", "department": "T01", "posts": ["审核人", ""], "roles": ["official"],
-            "password": "zhao-temp-2026", "backup": "clerk"}
+    form = {
+        "id": "zhao",
+        "name": "赵六",
+        "department": "T01",
+        "posts": ["审核人", ""],
+        "roles": ["official"],
+        "password": "zhao-temp-2026",
+        "backup": "clerk",
+    }
     bad = admin_pages.post("/admin/users/new", {**form, "password": "short", "email": "x@", "roles": []})
     assert bad.status_code == 400
     assert "密码长度" in text(bad) and "电子邮箱格式有误" in text(bad) and "请至少选择一个角色" in text(bad)
     assert admin_pages.post("/admin/users/new", form).status_code == 302
     assert engine.identity.actor("zhao").posts == ("审核人",)
-    admin_pages.post("/admin/users/zhao", {**form, "name": "赵六六", "posts": ["批准人"], "roles": ["official", "supervisor"]})
+    admin_pages.post(
+        "/admin/users/zhao", {**form, "name": "赵六六", "posts": ["批准人"], "roles": ["official", "supervisor"]}
+    )
     assert engine.identity.actor("zhao").roles == ("supervisor", "official")
     admin_pages.post("/admin/users/zhao/password", {"password": "zhao-new-2026", "confirm": "zhao-new-2026"})
     person = PageClient(app)
     assert person.login("zhao", "zhao-new-2026").status_code == 302
     assert person.get("/account").status_code == 200
     admin_pages.post("/admin/users/zhao/active", {"active": "no"})
-    assert person.get("/account").status_code == 302       # signed out at the next request
+    assert person.get("/account").status_code == 302  # signed out at the next request
     assert "用户名或密码错误" in text(PageClient(app).login("zhao", "zhao-new-2026"))
     assert [e["event"] for e in events(engine, "user_")] == ["user_created", "user_updated", "user_deactivated"]
     assert '/admin/users/zhao"' not in text(admin_pages.get("/admin/users?department=T01"))
@@ -150,8 +195,10 @@ def test_user_create_edit_reset_and_deactivate(admin_pages, app, engine):
 def test_user_absence_is_recorded(admin_pages, engine):
     admin_pages.post("/admin/users/clerk/absence", {"from": "2026-11-23T09:00", "until": "2026-11-25T17:00"})
     assert "没有设置AB岗" in text(admin_pages.get("/admin/users/clerk"))
-    admin_pages.post("/admin/users/clerk", {"name": "窗口甲", "department": "T01", "posts": ["受理窗口"],
-                                            "roles": ["official"], "backup": "clerk2"})
+    admin_pages.post(
+        "/admin/users/clerk",
+        {"name": "窗口甲", "department": "T01", "posts": ["受理窗口"], "roles": ["official"], "backup": "clerk2"},
+    )
     admin_pages.post("/admin/users/clerk/absence", {"from": "2026-11-23T09:00", "until": "2026-11-25T17:00"})
     assert "clerk" in engine.identity.actor("clerk2").standing_in_for
     response = admin_pages.post("/admin/users/clerk/absence", {"from": "2026-11-25T09:00", "until": "2026-11-23T17:00"})
@@ -186,5 +233,9 @@ def test_list_endpoints_have_the_names_the_dashboard_links_to(app):
         from flask import url_for
 
         assert [url_for(f"manage.{name}") for name in ("matters", "departments", "users", "calendar")] == [
-            "/admin/matters", "/admin/departments", "/admin/users", "/admin/calendar"]
+            "/admin/matters",
+            "/admin/departments",
+            "/admin/users",
+            "/admin/calendar",
+        ]
     assert DEMO_PASSWORD

@@ -1,6 +1,7 @@
 """What the modeler's properties panel asks the server — the unit tree with its posts (lanes are named 部门/岗位 from
 it) and the engine's check of a condition as it is typed, in the user's language — and deploying with a change note
 that the versions page shows, the page's title and flow picker following the new version."""
+
 from __future__ import annotations
 
 import pytest
@@ -22,8 +23,12 @@ def post_json(pages, url: str, body):
 
 def deploy(pages, content: bytes, note: str | None):
     query = "filename=five_step.bpmn" + (f"&note={note}" if note is not None else "")
-    return pages.client.post(f"/admin/modeler/deploy?{query}", data=content, content_type="application/xml",
-                             headers={"X-CSRFToken": pages.csrf()})
+    return pages.client.post(
+        f"/admin/modeler/deploy?{query}",
+        data=content,
+        content_type="application/xml",
+        headers={"X-CSRFToken": pages.csrf()},
+    )
 
 
 def test_the_unit_tree_lists_each_units_posts(admin):
@@ -38,21 +43,28 @@ def test_the_unit_tree_lists_each_units_posts(admin):
 def test_only_administrators_read_the_tree_and_check_conditions(app, user):
     pages = signed_in(app, user)
     assert pages.get("/admin/modeler/units.json").status_code == 403
-    assert post_json(pages, "/admin/modeler/check-expression", {"expression": "a == 1", "fields": []}).status_code == 403
+    assert (
+        post_json(pages, "/admin/modeler/check-expression", {"expression": "a == 1", "fields": []}).status_code == 403
+    )
 
 
 def test_a_condition_is_checked_by_the_engine_with_the_fields_before_the_gateway(admin):
-    check = lambda expression, fields=("review",): post_json(   # noqa: E731
-        admin, "/admin/modeler/check-expression", {"expression": expression, "fields": list(fields)}).get_json()
+    check = lambda expression, fields=("review",): post_json(
+        admin, "/admin/modeler/check-expression", {"expression": expression, "fields": list(fields)}
+    ).get_json()
     assert check('review == "approve"') == {"valid": True, "message": "条件有效。", "line": None, "unknown": []}
     warned = check('reviw == "approve" and len(signatures) > 1')
-    assert warned["valid"] is True and warned["unknown"] == ["reviw", "signatures"] and "reviw、signatures" in warned["message"]
+    assert (
+        warned["valid"] is True
+        and warned["unknown"] == ["reviw", "signatures"]
+        and "reviw、signatures" in warned["message"]
+    )
     assert check('all(s == "approve" for s in signatures)', ["signatures"])["unknown"] == []
-    broken = check('review ==')
+    broken = check("review ==")
     assert broken["valid"] is False and broken["message"].startswith("第 1 行：语法错误")
     refused = check('__import__("os").system("id")')
     assert refused["valid"] is False and "__import__" in refused["message"] and "不能使用" in refused["message"]
-    assert check('review.format(1)')["message"] == "第 1 行：不允许使用属性 'format'（请用 f-string 格式化文字）"
+    assert check("review.format(1)")["message"] == "第 1 行：不允许使用属性 'format'（请用 f-string 格式化文字）"
     assert check("  ") == {"valid": False, "message": "请填写条件。", "line": None, "unknown": []}
 
 
@@ -64,9 +76,18 @@ def test_the_check_speaks_english_to_an_english_reader(admin):
     assert body.get_json()["message"] == "The condition is valid."
 
 
-@pytest.mark.parametrize("body", [None, [], {"expression": 3}, {"expression": "a", "fields": "a"},
-                                  {"expression": "a", "fields": [1]}, {"expression": "a" * 2001},
-                                  {"expression": "a", "fields": ["f"] * 501}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        None,
+        [],
+        {"expression": 3},
+        {"expression": "a", "fields": "a"},
+        {"expression": "a", "fields": [1]},
+        {"expression": "a" * 2001},
+        {"expression": "a", "fields": ["f"] * 501},
+    ],
+)
 def test_bad_check_requests_get_a_clear_json_error(admin, body):
     response = post_json(admin, "/admin/modeler/check-expression", body)
     assert response.status_code == 400

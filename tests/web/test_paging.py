@@ -2,6 +2,7 @@
 show their own rows, together every row once; the pager's links keep the list's filters. And no template assigns
 to a name the templates use (``{% set _ = ... %}`` once replaced the translation function: every second page was
 a 500)."""
+
 from __future__ import annotations
 
 import math
@@ -13,22 +14,21 @@ from jinja2 import nodes
 
 from engine.identity.actors import ENGINE
 from engine.models import Case, CaseReader, Matter, Signal, User
-from engine.violations.signals import raise_signal
 from engine.supervision.items import open_item
+from engine.violations.signals import raise_signal
 
 from ..helpers import START, complete
 from .helpers import WEB, PageClient, set_passwords
 from .helpers import signed_in as client
 
 PER_PAGE = 20
-ROWS = 47              # three pages: 20, 20, 7
+ROWS = 47  # three pages: 20, 20, 7
 TEMPLATES = WEB / "templates"
 
 
 def start_cases(engine, count, name="李四"):
     citizen = engine.identity.actor("citizen")
-    return [engine.runtime.start_case("TEST-0001", {"name": f"{name}{n:02d}"}, {}, citizen)["id"]
-            for n in range(count)]
+    return [engine.runtime.start_case("TEST-0001", {"name": f"{name}{n:02d}"}, {}, citizen)["id"] for n in range(count)]
 
 
 def check_paging(browser: PageClient, url: str, pattern: str, expected: set, kept: dict[str, str]):
@@ -81,11 +81,16 @@ def _pager_links(body: str) -> dict[str, dict]:
 # --- the clerk's lists ------------------------------------------------------------------------------------------
 def test_inbox_tabs_page_with_filters_kept(app, engine):
     ids = start_cases(engine, ROWS)
-    start_cases(engine, 3, name="王五")          # filtered out by the search text
+    start_cases(engine, 3, name="王五")  # filtered out by the search text
     clerk = client(app, "clerk")
     tasks = {t["id"] for t in engine.tasks.list_tasks(ENGINE) if t["case"] in ids}
-    check_paging(clerk, "/inbox?tab=todo&scope=all&q=%E6%9D%8E%E5%9B%9B", r'href="/tasks/([\w-]+)"', tasks,
-                 {"tab": "todo", "scope": "all", "q": "李四"})
+    check_paging(
+        clerk,
+        "/inbox?tab=todo&scope=all&q=%E6%9D%8E%E5%9B%9B",
+        r'href="/tasks/([\w-]+)"',
+        tasks,
+        {"tab": "todo", "scope": "all", "q": "李四"},
+    )
     with engine.db.transaction() as session:
         for case_id in ids:
             session.add(CaseReader(case_id=case_id, user_id="clerk2", added_by="clerk", added_at=START))
@@ -107,8 +112,13 @@ def test_inbox_pages_through_htmx_requests(app, engine):
 def test_case_search_pages_with_filters_kept(app, engine):
     ids = start_cases(engine, ROWS)
     start_cases(engine, 2, name="王五")
-    check_paging(client(app, "supervisor"), "/inbox/cases?q=%E6%9D%8E%E5%9B%9B&status=running",
-                 r'href="/cases/(\d+)"', set(ids), {"q": "李四", "status": "running"})
+    check_paging(
+        client(app, "supervisor"),
+        "/inbox/cases?q=%E6%9D%8E%E5%9B%9B&status=running",
+        r'href="/cases/(\d+)"',
+        set(ids),
+        {"q": "李四", "status": "running"},
+    )
 
 
 def test_cockpit_cases_page_with_light_kept(app, engine):
@@ -124,30 +134,63 @@ def test_signals_page_with_filters_kept(app, engine):
     with engine.db.transaction() as session:
         calendar = engine.calendar.calendar()
         for n in range(ROWS + 2):
-            raise_signal(session, calendar, START, "fee_mismatch", "common", subject=f"S{n}", department="测试局",
-                         summary=f"收费与目录不符 {n}")
+            raise_signal(
+                session,
+                calendar,
+                START,
+                "fee_mismatch",
+                "common",
+                subject=f"S{n}",
+                department="测试局",
+                summary=f"收费与目录不符 {n}",
+            )
     with engine.db.transaction() as session:
         signals = session.scalars(sa.select(Signal).order_by(Signal.id)).all()
-        for closed in signals[ROWS:]:       # outside the filter
+        for closed in signals[ROWS:]:  # outside the filter
             closed.status = "closed"
         raised = {signal.id for signal in signals[:ROWS]}
-    check_paging(client(app, "supervisor"), "/signals/?status=open&department=%E6%B5%8B%E8%AF%95%E5%B1%80",
-                 r'id="signal-(\d+)"', raised, {"status": "open", "department": "测试局"})
+    check_paging(
+        client(app, "supervisor"),
+        "/signals/?status=open&department=%E6%B5%8B%E8%AF%95%E5%B1%80",
+        r'id="signal-(\d+)"',
+        raised,
+        {"status": "open", "department": "测试局"},
+    )
 
 
 def test_supervision_items_page_with_filters_kept(app, engine):
     with engine.db.transaction() as session:
         calendar = engine.calendar.calendar()
-        opened = {open_item(session, calendar, START, kind="overdue_step", department="测试局", case_id=None,
-                            summary=f"环节超期 {n}") for n in range(ROWS)}
+        opened = {
+            open_item(
+                session,
+                calendar,
+                START,
+                kind="overdue_step",
+                department="测试局",
+                case_id=None,
+                summary=f"环节超期 {n}",
+            )
+            for n in range(ROWS)
+        }
         open_item(session, calendar, START, kind="overdue_step", department="其他局", case_id=None, summary="他局")
-    check_paging(client(app, "supervisor"), "/supervision/?department=%E6%B5%8B%E8%AF%95%E5%B1%80&status=open",
-                 r'href="/supervision/items/(\d+)"', opened, {"department": "测试局", "status": "open"})
-    with engine.db.transaction() as session:     # the department's head sees the same items on their own page
+    check_paging(
+        client(app, "supervisor"),
+        "/supervision/?department=%E6%B5%8B%E8%AF%95%E5%B1%80&status=open",
+        r'href="/supervision/items/(\d+)"',
+        opened,
+        {"department": "测试局", "status": "open"},
+    )
+    with engine.db.transaction() as session:  # the department's head sees the same items on their own page
         session.add(User(id="head", name="科长", department_id="T01", posts=["负责人"], roles=["official"]))
     set_passwords(engine, "head")
-    check_paging(client(app, "head"), "/supervision/department?closed=1", r'href="/supervision/items/(\d+)"', opened,
-                 {"closed": "1"})
+    check_paging(
+        client(app, "head"),
+        "/supervision/department?closed=1",
+        r'href="/supervision/items/(\d+)"',
+        opened,
+        {"closed": "1"},
+    )
 
 
 def test_complaints_page_with_filters_kept(app, engine):
@@ -155,16 +198,21 @@ def test_complaints_page_with_filters_kept(app, engine):
         engine.feedback.complain(None, f"投诉 {n}", "窗口排队时间过长。", anonymous=True, department="测试局")
     supervisor = engine.identity.actor("supervisor")
     filed = sorted(c["id"] for c in engine.complaints.list(supervisor))
-    engine.complaints.decide(filed[-1], supervisor, accept=True)       # accepted: outside the filter
-    check_paging(client(app, "supervisor"), "/complaints/?status=submitted&department=%E6%B5%8B%E8%AF%95%E5%B1%80",
-                 r'href="/complaints/(\d+)"', set(filed[:-1]), {"status": "submitted", "department": "测试局"})
+    engine.complaints.decide(filed[-1], supervisor, accept=True)  # accepted: outside the filter
+    check_paging(
+        client(app, "supervisor"),
+        "/complaints/?status=submitted&department=%E6%B5%8B%E8%AF%95%E5%B1%80",
+        r'href="/complaints/(\d+)"',
+        set(filed[:-1]),
+        {"status": "submitted", "department": "测试局"},
+    )
 
 
 def test_report_log_pages(app, engine):
     supervisor = engine.identity.actor("supervisor")
     for n in range(ROWS):
         engine.report_access.record(supervisor, "monthly_evaluation", "read", scope=f"M{n:03d}")
-    engine.report_access.record(supervisor, "cockpit", "read", scope="M999")    # another report's log
+    engine.report_access.record(supervisor, "cockpit", "read", scope="M999")  # another report's log
     browser = client(app, "supervisor")
     expected = {f"M{n:03d}" for n in range(ROWS)}
     # the page itself logs nothing; the newest first, so page 1 starts at M046
@@ -176,39 +224,66 @@ def test_report_log_pages(app, engine):
 def test_users_page_with_filters_kept(app, engine):
     with engine.db.transaction() as session:
         for n in range(ROWS):
-            session.add(User(id=f"u{n:03d}", name=f"办事员{n}", department_id="T01", posts=["承办人"],
-                             roles=["official"]))
+            session.add(
+                User(id=f"u{n:03d}", name=f"办事员{n}", department_id="T01", posts=["承办人"], roles=["official"])
+            )
         session.add(User(id="u999", name="停用人员", department_id="T01", posts=[], roles=["official"], active=False))
     expected = {f"u{n:03d}" for n in range(ROWS)}
-    check_paging(client(app, "admin"), "/admin/users?q=u0&role=official&active=yes", r'href="/admin/users/(u\d{3})"',
-                 expected, {"q": "u0", "role": "official", "active": "yes"})
+    check_paging(
+        client(app, "admin"),
+        "/admin/users?q=u0&role=official&active=yes",
+        r'href="/admin/users/(u\d{3})"',
+        expected,
+        {"q": "u0", "role": "official", "active": "yes"},
+    )
 
 
 def add_matters(engine, count, department="测试局", prefix="PG"):
     codes = {f"{prefix}-{n:03d}" for n in range(count)}
     with engine.db.transaction() as session:
         for code in sorted(codes):
-            session.add(Matter(code=code, key=code.lower(), name=f"分页事项{code}", department=department,
-                               matter_type="行政许可", statutory_limit_days=20, promised_limit_days=10, star_level=3,
-                               handling="承诺件", process_key="five_step", published=True,
-                               entry={"code": code, "name": f"分页事项{code}", "summary": "", "materials": []}))
+            session.add(
+                Matter(
+                    code=code,
+                    key=code.lower(),
+                    name=f"分页事项{code}",
+                    department=department,
+                    matter_type="行政许可",
+                    statutory_limit_days=20,
+                    promised_limit_days=10,
+                    star_level=3,
+                    handling="承诺件",
+                    process_key="five_step",
+                    published=True,
+                    entry={"code": code, "name": f"分页事项{code}", "summary": "", "materials": []},
+                )
+            )
     return codes
 
 
 def test_matters_page_with_filters_kept(app, engine):
     codes = add_matters(engine, ROWS)
     add_matters(engine, 2, department="其他局", prefix="OT")
-    check_paging(client(app, "admin"), "/admin/matters?department=%E6%B5%8B%E8%AF%95%E5%B1%80&status=published",
-                 r'<td class="nowrap"><a href="/admin/matters/([\w-]+)">', codes | {"TEST-0001"},
-                 {"department": "测试局", "status": "published"})
+    check_paging(
+        client(app, "admin"),
+        "/admin/matters?department=%E6%B5%8B%E8%AF%95%E5%B1%80&status=published",
+        r'<td class="nowrap"><a href="/admin/matters/([\w-]+)">',
+        codes | {"TEST-0001"},
+        {"department": "测试局", "status": "published"},
+    )
 
 
 # --- the applicant's portal --------------------------------------------------------------------------------------
 def test_portal_catalogue_pages_with_filters_kept(app, engine):
     codes = add_matters(engine, ROWS)
     add_matters(engine, 2, department="其他局", prefix="OT")
-    check_paging(PageClient(app), "/portal?department=%E6%B5%8B%E8%AF%95%E5%B1%80&q=%E5%88%86%E9%A1%B5",
-                 r'href="/portal/matters/([\w-]+)"', codes, {"department": "测试局", "q": "分页"})
+    check_paging(
+        PageClient(app),
+        "/portal?department=%E6%B5%8B%E8%AF%95%E5%B1%80&q=%E5%88%86%E9%A1%B5",
+        r'href="/portal/matters/([\w-]+)"',
+        codes,
+        {"department": "测试局", "q": "分页"},
+    )
 
 
 def test_my_cases_page(app, engine):
@@ -230,8 +305,9 @@ def test_no_template_assigns_to_a_name_the_templates_use(app):
     problems = []
     for path in sorted(TEMPLATES.rglob("*.html")):
         tree = env.parse(path.read_text(encoding="utf-8"))
-        for node in tree.find_all((nodes.Assign, nodes.AssignBlock, nodes.For, nodes.Macro, nodes.CallBlock,
-                                   nodes.With)):
+        for node in tree.find_all(
+            (nodes.Assign, nodes.AssignBlock, nodes.For, nodes.Macro, nodes.CallBlock, nodes.With)
+        ):
             for name in _bound_names(node):
                 if name in reserved:
                     problems.append(f"{path.relative_to(TEMPLATES)}:{node.lineno} binds {name!r}")
@@ -246,10 +322,10 @@ def test_the_template_check_catches_the_old_pager(app):
 def _bound_names(node) -> set[str]:
     if isinstance(node, (nodes.Assign, nodes.AssignBlock, nodes.For)):
         return {n.name for n in node.target.find_all(nodes.Name)} | (
-            {node.target.name} if isinstance(node.target, nodes.Name) else set())
+            {node.target.name} if isinstance(node.target, nodes.Name) else set()
+        )
     if isinstance(node, (nodes.Macro, nodes.CallBlock)):
         return {arg.name for arg in node.args}
     if isinstance(node, nodes.With):
         return {target.name for target in node.targets if isinstance(target, nodes.Name)}
     return set()
-

@@ -1,4 +1,5 @@
 """The applicant portal: catalogue and guide, applying, my cases and notices, ratings, complaints, verification."""
+
 from __future__ import annotations
 
 import io
@@ -12,13 +13,24 @@ from engine.models import Case, Complaint, Rating, User
 from ..helpers import FIVE_STEP_ENTRY, complete, needs_cjk_font
 from .helpers import PageClient, signed_in, text
 
-APPLICATION = {"applicant_type": "person", "name": "张三丰", "id_number": "410104198001010011",
-               "phone": "13800000000", "address": "郑州市管城区书院街1号", "description": "开办便民超市",
-               "truthful": "y"}
-GUIDE_ENTRY = {**FIVE_STEP_ENTRY, "summary": "测试用的许可事项。", "materials": [
-    {"name": "申请书", "form": "原件", "copies": 1, "required": True},
-    {"name": "场所平面图", "form": "复印件", "copies": 2, "required": False, "note": "标明出入口"}],
-    "fees": [{"item": "工本费", "standard": "10元/证", "basis": "《测试收费规定》第三条"}]}
+APPLICATION = {
+    "applicant_type": "person",
+    "name": "张三丰",
+    "id_number": "410104198001010011",
+    "phone": "13800000000",
+    "address": "郑州市管城区书院街1号",
+    "description": "开办便民超市",
+    "truthful": "y",
+}
+GUIDE_ENTRY = {
+    **FIVE_STEP_ENTRY,
+    "summary": "测试用的许可事项。",
+    "materials": [
+        {"name": "申请书", "form": "原件", "copies": 1, "required": True},
+        {"name": "场所平面图", "form": "复印件", "copies": 2, "required": False, "note": "标明出入口"},
+    ],
+    "fees": [{"item": "工本费", "standard": "10元/证", "basis": "《测试收费规定》第三条"}],
+}
 
 
 @pytest.fixture
@@ -59,7 +71,7 @@ def test_catalogue_is_public_and_searchable(app):
     page = text(client.get("/portal"))
     assert "测试事项" in page and "★★★☆☆" in page and "10" in page and "20" in page and "工本费" in page
     assert "测试事项" in text(client.get("/portal?q=测试"))
-    assert "测试事项" in text(client.get("/portal?q=场所平面图"))      # materials are searched too
+    assert "测试事项" in text(client.get("/portal?q=场所平面图"))  # materials are searched too
     assert "测试事项" in text(client.get("/portal?type=行政许可&handling=承诺件&department=测试局"))
     for query in ("q=烟草", "department=其他局", "handling=即办件", "type=公共服务"):
         page = text(client.get(f"/portal?{query}"))
@@ -69,8 +81,21 @@ def test_catalogue_is_public_and_searchable(app):
 def test_guide_shows_everything_the_catalogue_publishes(app):
     client = app.test_client()
     page = text(client.get("/portal/matters/TEST-0001"))
-    for expected in ("《中华人民共和国行政许可法》", "测试", "申请书", "场所平面图", "标明出入口", "非必需", "工本费",
-                     "10元/证", "《测试收费规定》第三条", "承诺件", "测试局", "data-diagram-url", "在线申请"):
+    for expected in (
+        "《中华人民共和国行政许可法》",
+        "测试",
+        "申请书",
+        "场所平面图",
+        "标明出入口",
+        "非必需",
+        "工本费",
+        "10元/证",
+        "《测试收费规定》第三条",
+        "承诺件",
+        "测试局",
+        "data-diagram-url",
+        "在线申请",
+    ):
         assert expected in page, expected
     diagram = client.get("/portal/matters/TEST-0001/diagram.bpmn")
     assert diagram.status_code == 200 and diagram.mimetype == "application/xml" and b"Task_Accept" in diagram.data
@@ -79,7 +104,15 @@ def test_guide_shows_everything_the_catalogue_publishes(app):
 
 
 def test_pages_load_scripts_only_from_files(app, citizen):
-    for url in ("/portal", "/portal/matters/TEST-0001", "/portal/matters/TEST-0001/apply", "/portal/my", "/hall", "/verify", "/portal/complaints/new"):
+    for url in (
+        "/portal",
+        "/portal/matters/TEST-0001",
+        "/portal/matters/TEST-0001/apply",
+        "/portal/my",
+        "/hall",
+        "/verify",
+        "/portal/complaints/new",
+    ):
         page = text(citizen.get(url))
         assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", page), url
         assert "onclick=" not in page and "hx-on" not in page, url
@@ -95,7 +128,7 @@ def test_applying_needs_an_applicant_account(app, engine):
 
 
 def test_apply_starts_a_case_with_the_applicant_and_start_data(citizen, engine):
-    assert "张三" in text(citizen.get("/portal/matters/TEST-0001/apply"))   # the account's name is offered
+    assert "张三" in text(citizen.get("/portal/matters/TEST-0001/apply"))  # the account's name is offered
     response = apply(citizen)
     assert response.status_code == 302
     case_id = case_id_of(response)
@@ -108,8 +141,12 @@ def test_apply_starts_a_case_with_the_applicant_and_start_data(citizen, engine):
 
 
 def test_bad_application_shows_messages_and_starts_nothing(citizen, engine):
-    for changes, message in (({"name": ""}, "请填写申请人姓名"), ({"id_number": "12"}, "18 位"),
-                             ({"truthful": ""}, "请确认承诺"), ({"phone": "abc"}, "有效的联系电话")):
+    for changes, message in (
+        ({"name": ""}, "请填写申请人姓名"),
+        ({"id_number": "12"}, "18 位"),
+        ({"truthful": ""}, "请确认承诺"),
+        ({"phone": "abc"}, "有效的联系电话"),
+    ):
         page = apply(citizen, **changes)
         assert page.status_code == 200 and message in text(page)
     assert citizen.post("/portal/matters/NO-SUCH/apply", APPLICATION).status_code == 404
@@ -135,15 +172,16 @@ def test_case_page_shows_progress_and_public_events_without_internal_notes(citiz
     page = text(citizen.get(f"/portal/my/cases/{case_id}"))
     assert "已受理" in page and "办理中" in page and "承办" in page
     assert "内部意见" not in page and "clerk" not in page and "窗口甲" not in page
-    assert '"Task_Accept"' in page or "Task_Accept" in page     # completed marker for the diagram
+    assert '"Task_Accept"' in page or "Task_Accept" in page  # completed marker for the diagram
     assert b"Task_Handle" in citizen.get(f"/portal/my/cases/{case_id}/diagram.bpmn").data
 
 
 def test_a_pending_supplement_lists_exactly_what_was_asked(citizen, engine):
     case_id = case_id_of(apply(citizen))
     complete(engine, case_id, {"accept": "accept"})
-    engine.case_clock.pause(case_id, "supplement", "材料不全", engine.identity.actor("clerk"),
-                               missing=["营业执照副本", "租赁合同"])
+    engine.case_clock.pause(
+        case_id, "supplement", "材料不全", engine.identity.actor("clerk"), missing=["营业执照副本", "租赁合同"]
+    )
     page = text(citizen.get(f"/portal/my/cases/{case_id}"))
     assert "请补正材料" in page and "营业执照副本" in page and "租赁合同" in page and "待补正材料" in page
     engine.case_clock.resume(case_id, engine.identity.actor("clerk"))
@@ -194,8 +232,9 @@ def test_rating_rules(citizen, other, engine):
     assert other.post(f"/portal/my/cases/{case_id}/rating", {"overall": "1"}).status_code == 403
     with engine.db.reading() as session:
         assert session.query(Rating).count() == 0
-    response = citizen.post(f"/portal/my/cases/{case_id}/rating",
-                            {"overall": "4", "attitude": "5", "comment": "窗口热情"})
+    response = citizen.post(
+        f"/portal/my/cases/{case_id}/rating", {"overall": "4", "attitude": "5", "comment": "窗口热情"}
+    )
     assert response.status_code == 302
     page = text(citizen.get(f"/portal/my/cases/{case_id}"))
     assert "感谢您的评价" in page and "窗口热情" in page and "提交评价" not in page
@@ -209,8 +248,10 @@ def test_anonymous_complaint_gets_a_number_to_look_it_up(app, engine):
     visitor = PageClient(app)
     form = text(visitor.get("/portal/complaints/new"))
     assert "未登录只能匿名投诉" in form
-    response = visitor.post("/portal/complaints/new", {"identity": "real_name", "department": "测试局",
-                                                       "subject": "窗口推诿", "content": "多次往返仍未受理"})
+    response = visitor.post(
+        "/portal/complaints/new",
+        {"identity": "real_name", "department": "测试局", "subject": "窗口推诿", "content": "多次往返仍未受理"},
+    )
     assert response.status_code == 302
     number = re.search(r"number=(TS\w+)", response.headers["Location"]).group(1)
     page = text(visitor.get(response.headers["Location"]))
@@ -227,18 +268,30 @@ def test_real_name_complaint_about_my_case_shows_in_my_complaints(citizen, other
     case_id = case_id_of(apply(citizen))
     form = text(citizen.get(f"/portal/complaints/new?case={case_id}"))
     assert "实名投诉" in form and re.search(rf'<option (selected value="{case_id}"|value="{case_id}" selected)', form)
-    response = citizen.post("/portal/complaints/new", {"identity": "real_name", "case_id": str(case_id),
-                                                       "subject": "受理超时", "content": "三天未受理",
-                                                       "contact_phone": "13800000000"})
+    response = citizen.post(
+        "/portal/complaints/new",
+        {
+            "identity": "real_name",
+            "case_id": str(case_id),
+            "subject": "受理超时",
+            "content": "三天未受理",
+            "contact_phone": "13800000000",
+        },
+    )
     assert response.status_code == 302
     mine = text(citizen.get("/portal/complaints/mine"))
     assert "受理超时" in mine and "已提交，待受理" in mine
     assert "受理超时" not in text(other.get("/portal/complaints/mine"))
-    page = citizen.post("/portal/complaints/new", {"identity": "anonymous", "case_id": str(case_id),
-                                                   "subject": "x", "content": "y"})
+    page = citizen.post(
+        "/portal/complaints/new", {"identity": "anonymous", "case_id": str(case_id), "subject": "x", "content": "y"}
+    )
     assert page.status_code == 200 and "匿名投诉不能关联" in text(page)
-    assert other.post("/portal/complaints/new", {"identity": "real_name", "case_id": str(case_id),
-                                                 "subject": "x", "content": "y"}).status_code == 403
+    assert (
+        other.post(
+            "/portal/complaints/new", {"identity": "real_name", "case_id": str(case_id), "subject": "x", "content": "y"}
+        ).status_code
+        == 403
+    )
     page = citizen.post("/portal/complaints/new", {"identity": "real_name", "subject": "", "content": ""})
     assert "请填写投诉主题" in text(page) and "请填写投诉内容" in text(page)
     with engine.db.reading() as session:
@@ -284,7 +337,9 @@ def test_apply_with_a_pdf_records_the_material_and_the_applicant_downloads_it(ci
     case_id = case_id_of(response)
     listing = engine.materials.list(case_id, engine.identity.actor("citizen"))
     assert [(m["filename"], m["slot"], m["kind"]) for m in listing["materials"]] == [
-        ("申请书.pdf", "申请书", "application"), ("副本.pdf", "申请书", "application")]
+        ("申请书.pdf", "申请书", "application"),
+        ("副本.pdf", "申请书", "application"),
+    ]
     assert listing["missing_required"] == []
     material_id = listing["materials"][0]["id"]
     page = text(citizen.get(f"/portal/my/cases/{case_id}"))
@@ -306,7 +361,7 @@ def test_a_refused_file_keeps_the_form_and_starts_no_case(citizen, engine):
     page = apply(citizen, **{"material-0": upload(PDF, "申请书.pdf"), "material-1": upload(ELF, "平面图.pdf")})
     body = text(page)
     assert page.status_code == 200 and "申请未能提交" in body and "平面图.pdf" in body and "可执行程序" in body
-    assert 'value="410104198001010011"' in body and "开办便民超市" in body     # typed fields kept
+    assert 'value="410104198001010011"' in body and "开办便民超市" in body  # typed fields kept
     engine.materials.max_file_bytes = len(PDF) - 1
     body = text(apply(citizen, **{"material-0": upload(PDF, "申请书.pdf")}))
     assert "申请未能提交" in body and "超过单个文件大小上限" in body
@@ -324,17 +379,25 @@ def test_supplement_upload_resumes_the_clock_only_while_pending(citizen, other, 
     engine.case_clock.pause(case_id, "supplement", "材料不全", clerk, missing=["申请书", "租赁合同"])
     page = text(citizen.get(f"/portal/my/cases/{case_id}"))
     assert 'name="item-0"' in page and 'name="item-1"' in page and 'name="item-2"' not in page
-    assert other.post(f"/portal/my/cases/{case_id}/supplement",
-                      {"item-0": upload(PDF, "a.pdf"), "item-1": upload(PDF, "b.pdf")}).status_code == 403
+    assert (
+        other.post(
+            f"/portal/my/cases/{case_id}/supplement", {"item-0": upload(PDF, "a.pdf"), "item-1": upload(PDF, "b.pdf")}
+        ).status_code
+        == 403
+    )
     citizen.post(f"/portal/my/cases/{case_id}/supplement", {"item-0": upload(PDF, "申请书.pdf")})
     assert "尚缺：租赁合同" in text(citizen.get(f"/portal/my/cases/{case_id}"))
-    citizen.post(f"/portal/my/cases/{case_id}/supplement",
-                 {"item-0": upload(PDF, "申请书.pdf"), "item-1": upload(ELF, "合同.pdf")})
+    citizen.post(
+        f"/portal/my/cases/{case_id}/supplement",
+        {"item-0": upload(PDF, "申请书.pdf"), "item-1": upload(ELF, "合同.pdf")},
+    )
     assert "可执行程序" in text(citizen.get(f"/portal/my/cases/{case_id}"))
     with engine.db.reading() as session:
         assert session.get(Case, case_id).paused_since is not None
-    response = citizen.post(f"/portal/my/cases/{case_id}/supplement",
-                            {"item-0": upload(PDF, "申请书.pdf"), "item-1": upload(PDF + b"\n", "租赁合同.pdf")})
+    response = citizen.post(
+        f"/portal/my/cases/{case_id}/supplement",
+        {"item-0": upload(PDF, "申请书.pdf"), "item-1": upload(PDF + b"\n", "租赁合同.pdf")},
+    )
     assert response.status_code == 302
     page = text(citizen.get(f"/portal/my/cases/{case_id}"))
     assert "已提交补正材料 2 份" in page and "补正材料" in page and "租赁合同.pdf" in page

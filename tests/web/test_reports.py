@@ -1,4 +1,5 @@
 """Performance evaluation pages: supervisors' month, standard, archive, downloads and log; the public results."""
+
 from __future__ import annotations
 
 import io
@@ -34,7 +35,7 @@ def test_supervisor_reads_the_month_and_every_reading_is_logged(app, engine):
     assert page.status_code == 200 and "测试局" in body and "88.6" in body and "窗口甲" in body
     assert "data-ranking-chart" in body and "build/reports.js" in body and "归档本月结果" in body
     assert "<script>" not in body
-    default = pages.get("/reports")   # the engine clock's month, computed live
+    default = pages.get("/reports")  # the engine clock's month, computed live
     assert default.status_code == 200 and "本月进行中" in text(default) and "归档本月结果" not in text(default)
     assert accesses(engine) == [("supervisor", "read", "2026-10"), ("supervisor", "read", "2026-11")]
     assert pages.get("/reports?month=2027-05").status_code == 400

@@ -1,5 +1,6 @@
 """Settings come from SHENPI_* variables (pydantic-settings); a value that does not fit names the variable and
 what it expects, and the shenpi command says so without a traceback."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,19 +29,28 @@ def test_defaults_and_variables(monkeypatch):
 
 def test_keywords_win_over_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("SHENPI_DATABASE_URL", "sqlite:///elsewhere.db")
-    settings = Settings(database_url="sqlite://", broker_url="memory://", processes_dir=tmp_path,
-                        files_dir=tmp_path / "files", secret_key="k", sweep_interval_seconds=60)
+    settings = Settings(
+        database_url="sqlite://",
+        broker_url="memory://",
+        processes_dir=tmp_path,
+        files_dir=tmp_path / "files",
+        secret_key="k",
+        sweep_interval_seconds=60,
+    )
     assert settings.database_url == "sqlite://" and settings.files_dir == tmp_path / "files"
     assert settings.sweep_interval_seconds == 60 and settings.embedded_broker
     assert settings.model_copy(update={"secret_key": "other"}).secret_key == "other"
 
 
-@pytest.mark.parametrize("name,value,expects", [
-    ("SHENPI_MAX_UPLOAD_BYTES", "abc", "valid integer"),
-    ("SHENPI_SWEEP_INTERVAL", "soon", "valid number"),
-    ("SHENPI_SECURE_COOKIES", "perhaps", "valid boolean"),
-    ("SHENPI_SMTP_PORT", "70000", "less than or equal to 65535"),
-])
+@pytest.mark.parametrize(
+    "name,value,expects",
+    [
+        ("SHENPI_MAX_UPLOAD_BYTES", "abc", "valid integer"),
+        ("SHENPI_SWEEP_INTERVAL", "soon", "valid number"),
+        ("SHENPI_SECURE_COOKIES", "perhaps", "valid boolean"),
+        ("SHENPI_SMTP_PORT", "70000", "less than or equal to 65535"),
+    ],
+)
 def test_a_bad_variable_is_named_with_what_it_expects(monkeypatch, name, value, expects):
     monkeypatch.setenv(name, value)
     with pytest.raises(InvalidSettings) as refused:
@@ -48,7 +58,10 @@ def test_a_bad_variable_is_named_with_what_it_expects(monkeypatch, name, value, 
     assert f"{name}={value!r}" in str(refused.value) and expects in str(refused.value)
     [problem] = refused.value.params["problems"]
     assert (refused.value.reason, problem.reason, problem.params["variable"]) == (
-        "settings_invalid", "setting_variable_refused", name)
+        "settings_invalid",
+        "setting_variable_refused",
+        name,
+    )
 
 
 def test_the_command_prints_the_problem_not_a_traceback(monkeypatch):

@@ -1,5 +1,6 @@
 """督办 pages and API: supervisors' list and item page with the procedure's forms, the department head's page,
 CSRF, and refusals as readable messages (pages) or JSON (API)."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,8 +9,8 @@ from engine.identity.actors import OFFICIAL
 from engine.models import User
 from engine.supervision.items import open_item
 
-from .helpers import text
 from .helpers import signed_in as page
+from .helpers import text
 
 
 @pytest.fixture
@@ -23,11 +24,17 @@ def engine(engine):
 def new_item(engine, department="测试局", with_case=True, summary="受理环节超期"):
     case_id = None
     if with_case:
-        case_id = engine.runtime.start_case("TEST-0001", {"name": "张三"}, {},
-                                            engine.identity.actor("citizen"))["id"]
+        case_id = engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, engine.identity.actor("citizen"))["id"]
     with engine.db.transaction() as session:
-        return open_item(session, engine.calendar.calendar(), engine.clock.now(), kind="overdue_step",
-                         department=department, summary=summary, case_id=case_id)
+        return open_item(
+            session,
+            engine.calendar.calendar(),
+            engine.clock.now(),
+            kind="overdue_step",
+            department=department,
+            summary=summary,
+            case_id=case_id,
+        )
 
 
 def test_supervisor_lists_items_and_runs_the_procedure_with_the_head(app, engine):
@@ -36,7 +43,7 @@ def test_supervisor_lists_items_and_runs_the_procedure_with_the_head(app, engine
     supervisor = page(app, "supervisor")
     listing = text(supervisor.get("/supervision/"))
     assert "受理环节超期" in listing and "外县的事项" not in listing and "待督办" in listing
-    assert "督办事项" in text(supervisor.get("/inbox/cases"))          # navigation entry
+    assert "督办事项" in text(supervisor.get("/inbox/cases"))  # navigation entry
     assert "没有符合条件" in text(supervisor.get("/supervision/?status=closed"))
     assert "受理环节超期" in text(supervisor.get("/supervision/?light=none&department=测试局&kind=overdue_step"))
 
@@ -56,9 +63,10 @@ def test_supervisor_lists_items_and_runs_the_procedure_with_the_head(app, engine
 
     refused = supervisor.post(f"/supervision/items/{item_id}/finding", {"text": "属实", "conclusion": ""})
     assert refused.status_code == 400 and "请选择结论" in text(refused)
-    assert "属实</textarea>" in text(refused)                        # what was typed stays in the form
-    done = supervisor.post(f"/supervision/items/{item_id}/finding",
-                           {"text": "超期属实，责令整改", "conclusion": "partly_substantiated"})
+    assert "属实</textarea>" in text(refused)  # what was typed stays in the form
+    done = supervisor.post(
+        f"/supervision/items/{item_id}/finding", {"text": "超期属实，责令整改", "conclusion": "partly_substantiated"}
+    )
     assert done.status_code == 303
     closed = text(supervisor.get(f"/supervision/items/{item_id}"))
     assert "部分属实" in closed and "超期属实，责令整改" in closed and "作出督办结论" in closed
@@ -97,6 +105,7 @@ def api(app, engine, user):
 
     def call(method, url, body=None):
         return getattr(client, method)(url, json=body, headers={"Authorization": f"Bearer {token}"})
+
     return call
 
 
@@ -111,21 +120,36 @@ def test_api_lists_reads_and_runs_the_procedure(app, engine):
     missing = supervisor("post", f"/api/v1/supervision-items/{item_id}/notice", {})
     assert missing.status_code == 400 and missing.get_json()["error"]["field"] == "text"
     assert head("post", f"/api/v1/supervision-items/{item_id}/notice", {"text": "x"}).status_code == 403
-    assert supervisor("post", f"/api/v1/supervision-items/{item_id}/notice", {"text": "请整改"}).get_json()["status"] == "noticed"
-    assert head("post", f"/api/v1/supervision-items/{item_id}/response", {"text": "已整改"}).get_json()["status"] == "responded"
+    assert (
+        supervisor("post", f"/api/v1/supervision-items/{item_id}/notice", {"text": "请整改"}).get_json()["status"]
+        == "noticed"
+    )
+    assert (
+        head("post", f"/api/v1/supervision-items/{item_id}/response", {"text": "已整改"}).get_json()["status"]
+        == "responded"
+    )
     extended = supervisor("post", f"/api/v1/supervision-items/{item_id}/extension", {"reason": "需要复核"})
     assert extended.status_code == 200 and extended.get_json()["extension_reason"] == "需要复核"
     twice = supervisor("post", f"/api/v1/supervision-items/{item_id}/extension", {"reason": "再延"})
     assert twice.status_code == 409 and twice.get_json()["error"]["code"] == "invalid_state"
-    closed = supervisor("post", f"/api/v1/supervision-items/{item_id}/finding",
-                        {"text": "不属实", "conclusion": "unsubstantiated"})
+    closed = supervisor(
+        "post", f"/api/v1/supervision-items/{item_id}/finding", {"text": "不属实", "conclusion": "unsubstantiated"}
+    )
     assert closed.get_json()["status"] == "closed" and closed.get_json()["conclusion"] == "unsubstantiated"
 
     detail = supervisor("get", f"/api/v1/supervision-items/{item_id}").get_json()
     assert [e["event"] for e in detail["timeline"]] == [
-        "supervision_noticed", "supervision_responded", "supervision_extended", "supervision_closed"]
-    assert detail["case"]["id"] and detail["may"] == {"notice": False, "respond": False, "finding": False,
-                                                      "extend": False}
+        "supervision_noticed",
+        "supervision_responded",
+        "supervision_extended",
+        "supervision_closed",
+    ]
+    assert detail["case"]["id"] and detail["may"] == {
+        "notice": False,
+        "respond": False,
+        "finding": False,
+        "extend": False,
+    }
     assert supervisor("get", "/api/v1/supervision-items/424242").status_code == 404
     assert app.test_client().get("/api/v1/supervision-items").status_code == 401
     paths = app.test_client().get("/api/v1/openapi.json").get_json()["paths"]
@@ -135,12 +159,20 @@ def test_api_lists_reads_and_runs_the_procedure(app, engine):
 def test_filters_offer_what_is_there_and_pages_speak_english(app, engine):
     item_id = new_item(engine)
     with engine.db.transaction() as session:
-        open_item(session, engine.calendar.calendar(), engine.clock.now(), kind="custom_kind",
-                  department="其他局", summary="别的事项")
+        open_item(
+            session,
+            engine.calendar.calendar(),
+            engine.clock.now(),
+            kind="custom_kind",
+            department="其他局",
+            summary="别的事项",
+        )
     options = engine.supervision.filter_options(engine.identity.actor("supervisor"))
     assert options == {"departments": ["其他局", "测试局"], "kinds": ["custom_kind", "overdue_step"]}
     assert engine.supervision.filter_options(engine.identity.actor("far_supervisor")) == {
-        "departments": [], "kinds": []}
+        "departments": [],
+        "kinds": [],
+    }
     supervisor = page(app, "supervisor")
     listing = text(supervisor.get("/supervision/?kind=custom_kind"))
     assert "别的事项" in listing and "受理环节超期" not in listing and 'value="custom_kind" selected' in listing

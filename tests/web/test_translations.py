@@ -4,6 +4,7 @@ Message ids are the Chinese strings themselves, so Chinese needs no catalogue; E
 these tests fails after adding UI text, run `make translations`, translate the new entries in
 web/translations/en/LC_MESSAGES/messages.po and commit it.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -57,27 +58,38 @@ def test_every_message_has_an_english_translation_with_the_same_placeholders():
 def test_every_extracted_message_is_in_the_english_catalogue():
     with (WEB / "babel.cfg").open() as f:
         method_map, options_map = parse_mapping_cfg(f, str(WEB / "babel.cfg"))
-    extracted = {msgid if isinstance(msgid, str) else msgid[0]
-                 for _file, _line, msgid, _comments, _context in extract_from_dir(
-                     str(WEB), method_map, options_map, keywords=KEYWORDS)}
+    extracted = {
+        msgid if isinstance(msgid, str) else msgid[0]
+        for _file, _line, msgid, _comments, _context in extract_from_dir(
+            str(WEB), method_map, options_map, keywords=KEYWORDS
+        )
+    }
     assert len(extracted) > 500
     missing = sorted(extracted - _translated_ids())
-    assert not missing, ("new UI text without an English translation (run `make translations` and translate): "
-                         f"{missing}")
+    assert not missing, f"new UI text without an English translation (run `make translations` and translate): {missing}"
 
 
 def test_strings_translated_through_a_variable_are_in_the_catalogue():
     """Values rendered with _(value): engine names, fixed dictionaries and form labels (see web/i18n_names.py)."""
-    from engine.runtime.case_clock import PAUSE_KINDS
     from engine.catalogue.service import HANDLING, TYPES
     from engine.identity.actors import ROLE_NAMES
     from engine.organisation.service import LEVEL_NAMES
+    from engine.runtime.case_clock import PAUSE_KINDS
     from web.errors import PAGE_TITLES
     from web.manage.calendar_pages import KIND_NAMES, WEEKDAYS
     from web.manage.matters import STATUSES
 
-    texts = [*ROLE_NAMES.values(), *LEVEL_NAMES.values(), *HANDLING, *TYPES, *PAUSE_KINDS.values(),
-             *PAGE_TITLES.values(), *KIND_NAMES.values(), *WEEKDAYS, *STATUSES.values()]
+    texts = [
+        *ROLE_NAMES.values(),
+        *LEVEL_NAMES.values(),
+        *HANDLING,
+        *TYPES,
+        *PAUSE_KINDS.values(),
+        *PAGE_TITLES.values(),
+        *KIND_NAMES.values(),
+        *WEEKDAYS,
+        *STATUSES.values(),
+    ]
     assert not _missing(texts)
     assert not _missing(_form_texts()), "form labels or validator messages missing from web/i18n_names.py"
 
@@ -93,8 +105,16 @@ def _form_texts() -> list[str]:
     import web.portal.rating
 
     texts = []
-    for module in (web.auth, web.manage.calendar_pages, web.manage.departments, web.manage.matter_form,
-                   web.manage.users, web.portal.apply, web.portal.complaints, web.portal.rating):
+    for module in (
+        web.auth,
+        web.manage.calendar_pages,
+        web.manage.departments,
+        web.manage.matter_form,
+        web.manage.users,
+        web.portal.apply,
+        web.portal.complaints,
+        web.portal.rating,
+    ):
         for _name, form in inspect.getmembers(module, inspect.isclass):
             if not issubclass(form, FlaskForm) or form.__module__ != module.__name__:
                 continue
@@ -102,8 +122,11 @@ def _form_texts() -> list[str]:
                 if not isinstance(field, UnboundField):
                     continue
                 texts.append(field.args[0] if field.args else field.kwargs.get("label"))
-                texts += [v.message for v in field.kwargs.get("validators", ()) if isinstance(
-                    getattr(v, "message", None), str)]
+                texts += [
+                    v.message
+                    for v in field.kwargs.get("validators", ())
+                    if isinstance(getattr(v, "message", None), str)
+                ]
                 texts += [c[1] for c in field.kwargs.get("choices", ()) if isinstance(c, tuple)]
     return [t for t in texts if isinstance(t, str)]
 
@@ -121,8 +144,8 @@ def _top_bar(html: str) -> str:
     header = re.search(r"<header.*?</header>", html, re.S)
     nav = re.search(r'<nav class="mainnav".*?</nav>', html, re.S)
     text = (header or nav).group(0)
-    text = re.sub(r'<button name="lang" value="zh"[^>]*>中文</button>', "", text)   # the language's own name
-    text = re.sub(r'<span class="brand-mark">审</span>', "", text)                  # the logo glyph
+    text = re.sub(r'<button name="lang" value="zh"[^>]*>中文</button>', "", text)  # the language's own name
+    text = re.sub(r'<span class="brand-mark">审</span>', "", text)  # the logo glyph
     return re.sub(r"<[^>]+>", " ", text)
 
 
@@ -137,12 +160,12 @@ def test_login_and_portal_render_in_english(english):
     assert "Online service hall" in portal and "Search matters" in portal
     assert not CJK.search(_top_bar(portal)), _top_bar(portal)
 
-    english.login("clerk")   # signing in restores the user's own language, so choose English again
+    english.login("clerk")  # signing in restores the user's own language, so choose English again
     english.post("/language", {"lang": "en", "next": "/account"})
     inbox = english.get("/account", follow_redirects=True).get_data(as_text=True)
     top = _top_bar(inbox)
     assert "Sign out" in top and "Post user" in top
-    nav = re.search(r'<nav class="mainnav".*?</nav>', inbox, re.S).group(0)   # the user's name is data
+    nav = re.search(r'<nav class="mainnav".*?</nav>', inbox, re.S).group(0)  # the user's name is data
     assert "To-do tasks" in nav and not CJK.search(nav), nav
 
 

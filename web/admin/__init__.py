@@ -1,11 +1,11 @@
 """Process administration for system administrators: dashboard, deployed processes and their versions,
 differences between versions, and the visual modeler."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort
 from flask_babel import gettext as _
 from flask_login import current_user
-
 
 from ..extensions import login_manager
 

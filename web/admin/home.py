@@ -1,9 +1,9 @@
 """The administration dashboard."""
+
 from __future__ import annotations
 
 from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
-
 
 from ..session import engine
 from . import bp

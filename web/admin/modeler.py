@@ -1,4 +1,5 @@
 """The modeler page and its JSON endpoints: open a file, validate without deploying, deploy a new version."""
+
 from __future__ import annotations
 
 from pathlib import PurePosixPath
@@ -21,9 +22,13 @@ def modeler():
     shenpi = engine()
     source = _source(shenpi)
     return render_template(
-        "admin/modeler.html", source=source, processes=shenpi.processes.processes(),
+        "admin/modeler.html",
+        source=source,
+        processes=shenpi.processes.processes(),
         conformance_files=list_conformance_files(shenpi.settings.conformance_dir),
-        max_upload_bytes=shenpi.repository.max_upload_bytes, max_note=MAX_NOTE)
+        max_upload_bytes=shenpi.repository.max_upload_bytes,
+        max_note=MAX_NOTE,
+    )
 
 
 def _source(shenpi) -> dict:
@@ -35,14 +40,23 @@ def _source(shenpi) -> dict:
         if version and not version.isdigit():
             raise InvalidInput("version_not_a_number", field="flow")
         found = shenpi.processes.version_xml(key, int(version) if version else None)
-        return {"url": url_for("admin.xml", key=key, version=found["version"]), "filename": found["filename"],
-                "label": version_label(found["name"], key, found["version"]), "key": key,
-                "version": found["version"]}
+        return {
+            "url": url_for("admin.xml", key=key, version=found["version"]),
+            "filename": found["filename"],
+            "label": version_label(found["name"], key, found["version"]),
+            "key": key,
+            "version": found["version"],
+        }
     name = request.args.get("conformance", "").strip()
     if name:
-        read_conformance_file(shenpi.settings.conformance_dir, name)   # NotFound unless listed
-        return {"url": url_for("admin.conformance_file", name=name), "filename": PurePosixPath(name).name,
-                "label": _("一致性测试文件 %(name)s", name=name), "key": None, "conformance": name}
+        read_conformance_file(shenpi.settings.conformance_dir, name)  # NotFound unless listed
+        return {
+            "url": url_for("admin.conformance_file", name=name),
+            "filename": PurePosixPath(name).name,
+            "label": _("一致性测试文件 %(name)s", name=name),
+            "key": None,
+            "conformance": name,
+        }
     return {"url": url_for("admin.new_diagram"), "filename": "process.bpmn", "label": _("新建流程"), "key": None}
 
 
@@ -52,8 +66,9 @@ def version_label(name: str, key: str, version: int) -> str:
 
 @bp.get("/modeler/new.bpmn")
 def new_diagram():
-    xml = render_template("admin/new_diagram.bpmn", process_id=NEW_PROCESS_ID, process_name=_("新流程"),
-                          start_name=_("提交申请"))
+    xml = render_template(
+        "admin/new_diagram.bpmn", process_id=NEW_PROCESS_ID, process_name=_("新流程"), start_name=_("提交申请")
+    )
     return Response(xml, mimetype="application/xml")
 
 
@@ -111,8 +126,9 @@ def deploy():
     try:
         problems = localised(shenpi.repository.validate(content, filename))
         if problems:
-            return jsonify({"deployed": False, "problems": problems,
-                            "message": _("流程未通过校验，未部署。请先修正标出的问题。")}), 422
+            return jsonify(
+                {"deployed": False, "problems": problems, "message": _("流程未通过校验，未部署。请先修正标出的问题。")}
+            ), 422
         definition = shenpi.repository.deploy(content, filename, actor=actor().id, note=note)
     except TooLarge as exc:
         return _too_large(exc.details.get("limit"))
@@ -123,17 +139,31 @@ def deploy():
     if definition["created"]:
         message = _("已部署 %(key)s 第 %(version)s 版。", key=definition["key"], version=definition["version"])
     else:
-        message = _("内容与已部署的 %(key)s 第 %(version)s 版相同，未产生新版本。",
-                    key=definition["key"], version=definition["version"])
+        message = _(
+            "内容与已部署的 %(key)s 第 %(version)s 版相同，未产生新版本。",
+            key=definition["key"],
+            version=definition["version"],
+        )
     if matters:
-        message += " " + _("新受理的办件将使用此版本：%(names)s；在办的办件仍按原版本办理。",
-                           names="、".join(m["name"] for m in matters))
-    return jsonify({"deployed": True, "created": definition["created"], "key": definition["key"],
-                    "version": definition["version"], "matters": matters, "message": message,
-                    "label": version_label(definition["name"], definition["key"], definition["version"]),
-                    "name": process["name"], "versions": [v["version"] for v in process["versions"]],
-                    "flow_url": url_for("admin.modeler", flow=definition["key"]),
-                    "versions_url": url_for("admin.versions", key=definition["key"])}), 201 if definition["created"] else 200
+        message += " " + _(
+            "新受理的办件将使用此版本：%(names)s；在办的办件仍按原版本办理。",
+            names="、".join(m["name"] for m in matters),
+        )
+    return jsonify(
+        {
+            "deployed": True,
+            "created": definition["created"],
+            "key": definition["key"],
+            "version": definition["version"],
+            "matters": matters,
+            "message": message,
+            "label": version_label(definition["name"], definition["key"], definition["version"]),
+            "name": process["name"],
+            "versions": [v["version"] for v in process["versions"]],
+            "flow_url": url_for("admin.modeler", flow=definition["key"]),
+            "versions_url": url_for("admin.versions", key=definition["key"]),
+        }
+    ), 201 if definition["created"] else 200
 
 
 def _filename() -> str:

@@ -1,8 +1,7 @@
 """What the modeler's properties panel asks the server: the unit tree with each unit's posts (a lane is named
 ``部门/岗位`` from them), and the engine's own check of a gateway condition as the administrator types it."""
-from __future__ import annotations
 
-from typing import Any
+from __future__ import annotations
 
 from flask import jsonify, request
 from flask_babel import gettext as _
@@ -15,8 +14,8 @@ from ..messages import describe
 from ..session import engine
 from . import bp
 
-MAX_EXPRESSION = 2000   # characters of a condition sent for checking
-MAX_FIELDS = 500        # form field names sent with it
+MAX_EXPRESSION = 2000  # characters of a condition sent for checking
+MAX_FIELDS = 500  # form field names sent with it
 MAX_FIELD_NAME = 100
 
 
@@ -30,8 +29,15 @@ def units():
     listed = []
     for unit in shenpi.organisation.units(active_only=True):
         posts = sorted(set(needed.get(unit["name"], ())) | set(held.get(unit["id"], ())))
-        listed.append({"id": unit["id"], "name": unit["name"], "level": unit["level_name"], "depth": unit["depth"],
-                       "posts": posts})
+        listed.append(
+            {
+                "id": unit["id"],
+                "name": unit["name"],
+                "level": unit["level_name"],
+                "depth": unit["depth"],
+                "posts": posts,
+            }
+        )
     every = sorted({post for unit in listed for post in unit["posts"]})
     return jsonify({"units": listed, "posts": every})
 
@@ -48,8 +54,11 @@ def check_expression():
     fields = body.get("fields") or []
     if len(source) > MAX_EXPRESSION:
         return _invalid(_("条件过长（最多 %(n)s 个字符）。", n=MAX_EXPRESSION))
-    if (not isinstance(fields, list) or len(fields) > MAX_FIELDS
-            or not all(isinstance(f, str) and len(f) <= MAX_FIELD_NAME for f in fields)):
+    if (
+        not isinstance(fields, list)
+        or len(fields) > MAX_FIELDS
+        or not all(isinstance(f, str) and len(f) <= MAX_FIELD_NAME for f in fields)
+    ):
         return _invalid(_("fields 必须是字段名列表（最多 %(n)s 个）。", n=MAX_FIELDS))
     if not source.strip():
         return jsonify({"valid": False, "message": _("请填写条件。"), "line": None, "unknown": []})

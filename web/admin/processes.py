@@ -1,4 +1,5 @@
 """Deployed processes, their versions, one version's XML and the differences between two versions."""
+
 from __future__ import annotations
 
 from flask import Response, render_template, request
@@ -41,8 +42,9 @@ def diff(key: str):
     old = engine().processes.version_xml(key, before)
     new = engine().processes.version_xml(key, after)
     result = compare_definitions(old["xml"], new["xml"], f"{key} v{before}", f"{key} v{after}")
-    return render_template("admin/diff.html", process=process, before=before, after=after, diff=result,
-                           labels=PROPERTY_LABELS)
+    return render_template(
+        "admin/diff.html", process=process, before=before, after=after, diff=result, labels=PROPERTY_LABELS
+    )
 
 
 def _version_arg(name: str) -> int | None:
@@ -55,8 +57,17 @@ def _version_arg(name: str) -> int | None:
 
 
 PROPERTY_LABELS = {
-    "name": _l("名称"), "type": _l("类型"), "timer": _l("定时器"), "condition": _l("条件表达式"),
-    "multi_instance": _l("多实例"), "lane": _l("泳道"), "form_fields": _l("表单字段"), "documentation": _l("说明文档"),
-    "attached_to": _l("附着于"), "script": _l("脚本"), "connects": _l("连接"), "incoming": _l("流入"),
+    "name": _l("名称"),
+    "type": _l("类型"),
+    "timer": _l("定时器"),
+    "condition": _l("条件表达式"),
+    "multi_instance": _l("多实例"),
+    "lane": _l("泳道"),
+    "form_fields": _l("表单字段"),
+    "documentation": _l("说明文档"),
+    "attached_to": _l("附着于"),
+    "script": _l("脚本"),
+    "connects": _l("连接"),
+    "incoming": _l("流入"),
     "outgoing": _l("流出"),
 }

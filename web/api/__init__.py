@@ -1,4 +1,5 @@
 """REST API under /api/v1."""
+
 from __future__ import annotations
 
 from flask import Blueprint
@@ -26,4 +27,3 @@ from . import (  # noqa: E402,F401
     upward,
     users,
 )
-

@@ -1,4 +1,5 @@
 """Bearer-token authentication; public endpoints are marked with @public."""
+
 from __future__ import annotations
 
 from flask import current_app, g, request

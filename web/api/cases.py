@@ -7,8 +7,18 @@ from .auth import engine
 from .contract import operation
 from .materials import files_sent
 from .payload import form_json, int_arg, json_body, multipart
-from .schemas.cases import (Case, CaseClock, CaseQuery, CaseSummary, NewCase, NewCaseForm, Pause, Resumption,
-                            Termination, TrailEntry)
+from .schemas.cases import (
+    Case,
+    CaseClock,
+    CaseQuery,
+    CaseSummary,
+    NewCase,
+    NewCaseForm,
+    Pause,
+    Resumption,
+    Termination,
+    TrailEntry,
+)
 
 
 @bp.post("/cases")
@@ -20,8 +30,9 @@ def start_case():
     application materials in ``files`` (and ``slot``): a refused file starts no case."""
     if multipart():
         files = files_sent(required=False)
-        case = engine().runtime.start_case(request.form.get("matter"), form_json("applicant"), form_json("data"),
-                                           g.actor, materials=files)
+        case = engine().runtime.start_case(
+            request.form.get("matter"), form_json("applicant"), form_json("data"), g.actor, materials=files
+        )
         return jsonify(case), 201
     body = json_body()
     case = engine().runtime.start_case(body.get("matter"), body.get("applicant"), body.get("data"), g.actor)
@@ -32,9 +43,15 @@ def start_case():
 @operation("cases", ok=list[CaseSummary], query=CaseQuery, errors=(400,))
 def list_cases():
     """Cases visible to the caller, newest first"""
-    return jsonify(engine().runtime.list_cases(
-        g.actor, request.args.get("status"), int_arg("limit", 100, 1), light=request.args.get("light"),
-        department=request.args.get("department")))
+    return jsonify(
+        engine().runtime.list_cases(
+            g.actor,
+            request.args.get("status"),
+            int_arg("limit", 100, 1),
+            light=request.args.get("light"),
+            department=request.args.get("department"),
+        )
+    )
 
 
 @bp.get("/cases/<int:case_id>")
@@ -63,8 +80,9 @@ def terminate_case(case_id):
 def pause_clock(case_id):
     """Pause the case clock (补正, special procedures, 中止)"""
     body = json_body()
-    return jsonify(engine().case_clock.pause(case_id, body.get("kind"), body.get("reason"), g.actor,
-                                             body.get("missing")))
+    return jsonify(
+        engine().case_clock.pause(case_id, body.get("kind"), body.get("reason"), g.actor, body.get("missing"))
+    )
 
 
 @bp.post("/cases/<int:case_id>/resume")

@@ -1,5 +1,6 @@
 """The catalogue as a file: GET /catalogue/export?format=json|xlsx&department=, POST /catalogue/import (multipart
 ``file``): 200 with the counts, or 422 ``invalid_catalogue`` with every error and its place."""
+
 from __future__ import annotations
 
 from flask import g, jsonify
@@ -17,17 +18,30 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.get("/catalogue/export")
-@operation("catalogue", ok=(CatalogueFile, "JSON (docs/catalogue-schema.json) or an Excel workbook"),
-           files={200: (XLSX,)}, query=CatalogueExportQuery, errors=(400, 403))
+@operation(
+    "catalogue",
+    ok=(CatalogueFile, "JSON (docs/catalogue-schema.json) or an Excel workbook"),
+    files={200: (XLSX,)},
+    query=CatalogueExportQuery,
+    errors=(400, 403),
+)
 def catalogue_export():
     """The published catalogue as a file (系统管理员, 系统监管员/电子监察员)"""
     return export_response(engine(), g.actor)
 
 
 @bp.post("/catalogue/import")
-@operation("catalogue", ok=(CatalogueImport, "imported"), form=FileForm,
-           errors={400: None, 403: None, 413: None,
-                   422: "invalid_catalogue: nothing imported; `errors` lists every problem with its place"})
+@operation(
+    "catalogue",
+    ok=(CatalogueImport, "imported"),
+    form=FileForm,
+    errors={
+        400: None,
+        403: None,
+        413: None,
+        422: "invalid_catalogue: nothing imported; `errors` lists every problem with its place",
+    },
+)
 def catalogue_import():
     """Import an Excel or JSON catalogue file (系统管理员)
 

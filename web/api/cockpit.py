@@ -1,4 +1,5 @@
 """The supervision cockpit over the API: counts with the per-department table, and trends with rankings."""
+
 from __future__ import annotations
 
 from flask import g, jsonify, request
@@ -33,5 +34,9 @@ def cockpit_trends():
     if not days.isdigit():
         raise InvalidInput("not_a_whole_number", field="days")
     days = int(days)
-    return jsonify({"trends": cockpit.trends(g.actor, days=days, department=request.args.get("department") or None),
-                    "rankings": cockpit.rankings(g.actor, record=False)})
+    return jsonify(
+        {
+            "trends": cockpit.trends(g.actor, days=days, department=request.args.get("department") or None),
+            "rankings": cockpit.rankings(g.actor, record=False),
+        }
+    )

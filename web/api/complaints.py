@@ -1,4 +1,5 @@
 """Complaints (投诉处理) for supervisors and department heads."""
+
 from __future__ import annotations
 
 from flask import g, jsonify, request
@@ -7,8 +8,16 @@ from . import bp
 from .auth import engine
 from .contract import operation
 from .payload import int_arg, json_body
-from .schemas.complaints import (Closure, Complaint, ComplaintDetail, ComplaintQuery, Decision, Feedback,
-                                 Forwarding, Result)
+from .schemas.complaints import (
+    Closure,
+    Complaint,
+    ComplaintDetail,
+    ComplaintQuery,
+    Decision,
+    Feedback,
+    Forwarding,
+    Result,
+)
 
 STEP = (400, 403, 404, 409)
 
@@ -19,9 +28,15 @@ def list_complaints():
     """Complaints the caller handles, red first
 
     Supervisors: those of their units; a department head: those forwarded to the department."""
-    return jsonify(engine().complaints.list(
-        g.actor, status=request.args.get("status"), department=request.args.get("department"),
-        light=request.args.get("light"), limit=min(int_arg("limit", 200, 1), 1000)))
+    return jsonify(
+        engine().complaints.list(
+            g.actor,
+            status=request.args.get("status"),
+            department=request.args.get("department"),
+            light=request.args.get("light"),
+            limit=min(int_arg("limit", 200, 1), 1000),
+        )
+    )
 
 
 @bp.get("/complaints/<int:complaint_id>")
@@ -51,8 +66,9 @@ def complaint_decision(complaint_id):
 def complaint_forwarding(complaint_id):
     """Forward an accepted complaint to a department; opens a supervision item"""
     body = json_body()
-    return jsonify(engine().complaints.forward(complaint_id, g.actor, body.get("department"), body.get("note"),
-                                               body.get("days")))
+    return jsonify(
+        engine().complaints.forward(complaint_id, g.actor, body.get("department"), body.get("note"), body.get("days"))
+    )
 
 
 @bp.post("/complaints/<int:complaint_id>/result")

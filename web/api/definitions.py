@@ -11,8 +11,13 @@ from .schemas.catalogue import Definition, DefinitionForm, DefinitionQuery
 
 
 @bp.post("/process-definitions")
-@operation("catalogue", created=(Definition, "deployed"), ok=(Definition, "already deployed (the same file)"),
-           form=DefinitionForm, errors=(400, 403, 413, 422))
+@operation(
+    "catalogue",
+    created=(Definition, "deployed"),
+    ok=(Definition, "already deployed (the same file)"),
+    form=DefinitionForm,
+    errors=(400, 403, 413, 422),
+)
 def deploy_definition():
     """Deploy a BPMN file as a new version (系统管理员)"""
     if not g.actor.is_admin:
@@ -20,8 +25,9 @@ def deploy_definition():
     upload = request.files.get("file")
     if upload is None:
         raise InvalidInput("bpmn_file_field_required", field="file")
-    definition = engine().repository.deploy(upload.read(), upload.filename or "process.bpmn", actor=g.actor.id,
-                                            note=request.form.get("note"))
+    definition = engine().repository.deploy(
+        upload.read(), upload.filename or "process.bpmn", actor=g.actor.id, note=request.form.get("note")
+    )
     return jsonify(definition), 201 if definition["created"] else 200
 
 

@@ -25,8 +25,9 @@ def issue_document(case_id):
 def document_pdf(document_id):
     """An issued document as an A4 PDF"""
     number, pdf = engine().documents.render_pdf(document_id, g.actor)
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f"inline; filename=document-{document_id}.pdf"})
+    return Response(
+        pdf, mimetype="application/pdf", headers={"Content-Disposition": f"inline; filename=document-{document_id}.pdf"}
+    )
 
 
 @bp.get("/cases/<int:case_id>/licence")

@@ -1,4 +1,5 @@
 """The monthly performance evaluation (绩效测评): read a month (archived or computed), archive a month."""
+
 from __future__ import annotations
 
 from flask import g, jsonify

@@ -1,4 +1,5 @@
 """Data exchange for ministry systems: case facts as JSON, or batch files (JSON or CSV)."""
+
 from __future__ import annotations
 
 from flask import g, jsonify, request

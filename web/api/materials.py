@@ -1,4 +1,5 @@
 """Case materials: upload (multipart), the list with the service guide's checklist, and download."""
+
 from __future__ import annotations
 
 from flask import g, jsonify, request
@@ -27,8 +28,9 @@ def add_materials(case_id):
     application (before acceptance), supplement (补正: the applicant, while a notice is pending; the clock resumes)
     or attachment (an official's open step)."""
     files = files_sent()
-    materials = engine().materials.add(case_id, files, g.actor, request.form.get("kind", "application"),
-                                       task_id=request.form.get("task"))
+    materials = engine().materials.add(
+        case_id, files, g.actor, request.form.get("kind", "application"), task_id=request.form.get("task")
+    )
     return jsonify({"materials": materials}), 201
 
 

@@ -1,4 +1,5 @@
 """Reading request bodies and query parameters with clear errors."""
+
 from __future__ import annotations
 
 import json

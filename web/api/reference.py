@@ -1,4 +1,5 @@
 """The API described: its OpenAPI document (generated from the routes and their models) and a reference page."""
+
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, url_for

@@ -1,4 +1,5 @@
 """Correction signals, violation-rule configuration, case fees and result publication."""
+
 from __future__ import annotations
 
 from flask import g, jsonify, request
@@ -7,8 +8,18 @@ from . import bp
 from .auth import engine
 from .contract import operation
 from .payload import int_arg, json_body
-from .schemas.violations import (Correction, FeeCharged, FeeRecorded, ResultPublished, RuleConfigured, RuleQuery,
-                                 RuleSetting, Signal, SignalQuery, ViolationRule)
+from .schemas.violations import (
+    Correction,
+    FeeCharged,
+    FeeRecorded,
+    ResultPublished,
+    RuleConfigured,
+    RuleQuery,
+    RuleSetting,
+    Signal,
+    SignalQuery,
+    ViolationRule,
+)
 
 
 @bp.get("/signals")
@@ -17,9 +28,16 @@ def list_signals():
     """Correction signals (纠错信号) in the reader's scope
 
     Supervisors: their supervised units; officials: their own department."""
-    return jsonify(engine().violations.signals.list_signals(
-        g.actor, color=request.args.get("color") or None, status=request.args.get("status") or None,
-        department=request.args.get("department") or None, case_id=int_arg("case"), limit=int_arg("limit", 200, 1)))
+    return jsonify(
+        engine().violations.signals.list_signals(
+            g.actor,
+            color=request.args.get("color") or None,
+            status=request.args.get("status") or None,
+            department=request.args.get("department") or None,
+            case_id=int_arg("case"),
+            limit=int_arg("limit", 200, 1),
+        )
+    )
 
 
 @bp.get("/signals/<int:signal_id>")
@@ -50,8 +68,16 @@ def set_rule():
 
     common (administrators), bureau (supervisors), department (its head)."""
     body = json_body()
-    return jsonify(engine().violations.rules.set_config(
-        g.actor, body.get("rule"), body.get("level"), body.get("enabled"), body.get("params"), body.get("department")))
+    return jsonify(
+        engine().violations.rules.set_config(
+            g.actor,
+            body.get("rule"),
+            body.get("level"),
+            body.get("enabled"),
+            body.get("params"),
+            body.get("department"),
+        )
+    )
 
 
 @bp.post("/cases/<int:case_id>/fees")

@@ -1,4 +1,5 @@
 """Supervision items (督办): list, read, and the procedure's steps (notice, response, extension, finding)."""
+
 from __future__ import annotations
 
 from flask import g, jsonify, request
@@ -17,9 +18,16 @@ STEP = (400, 403, 404, 409)
 def list_supervision_items():
     """Supervision items (督办) the caller sees: supervisors their units', a department's head their own"""
     args = request.args
-    return jsonify(engine().supervision.list(
-        g.actor, status=args.get("status") or None, light=args.get("light") or None,
-        department=args.get("department") or None, kind=args.get("kind") or None, limit=int_arg("limit", 200, 1)))
+    return jsonify(
+        engine().supervision.list(
+            g.actor,
+            status=args.get("status") or None,
+            light=args.get("light") or None,
+            department=args.get("department") or None,
+            kind=args.get("kind") or None,
+            limit=int_arg("limit", 200, 1),
+        )
+    )
 
 
 @bp.get("/supervision-items/<int:item_id>")

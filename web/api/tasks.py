@@ -7,8 +7,24 @@ from .auth import engine
 from .contract import operation
 from .materials import files_sent
 from .payload import form_json, int_arg, json_body, multipart
-from .schemas.tasks import (AddSigner, CarbonCopy, Completion, CompletionForm, CompletedTask, FlowMove, GiveBack,
-                            Handover, Reason, Return, Signers, Task, TaskQuery, TaskWithForm, Urge, Withdrawal)
+from .schemas.tasks import (
+    AddSigner,
+    CarbonCopy,
+    CompletedTask,
+    Completion,
+    CompletionForm,
+    FlowMove,
+    GiveBack,
+    Handover,
+    Reason,
+    Return,
+    Signers,
+    Task,
+    TaskQuery,
+    TaskWithForm,
+    Urge,
+    Withdrawal,
+)
 
 TASK = {"task_id": "the task id (a UUID)"}
 ACT = (400, 403, 404, 409)
@@ -18,11 +34,17 @@ ACT = (400, 403, 404, 409)
 @operation("tasks", ok=list[Task], query=TaskQuery, errors=(400,))
 def list_tasks():
     """The inbox: tasks in the caller's units, the most urgent first"""
-    return jsonify(engine().tasks.list_tasks(
-        g.actor, case=int_arg("case", None, 1), assignee=request.args.get("assignee"),
-        lane=request.args.get("lane"), department=request.args.get("department"),
-        state=request.args.get("state", "open"), limit=int_arg("limit", 200, 1),
-    ))
+    return jsonify(
+        engine().tasks.list_tasks(
+            g.actor,
+            case=int_arg("case", None, 1),
+            assignee=request.args.get("assignee"),
+            lane=request.args.get("lane"),
+            department=request.args.get("department"),
+            state=request.args.get("state", "open"),
+            limit=int_arg("limit", 200, 1),
+        )
+    )
 
 
 @bp.get("/tasks/<task_id>")
@@ -43,10 +65,11 @@ def claim_task(task_id):
 @operation("tasks", ok=CompletedTask, body=Completion, form=CompletionForm, errors=ACT + (413,), paths=TASK)
 def complete_task(task_id):
     """Complete a step (multipart: with the official's attachments)"""
-    if multipart():   # data as JSON, opinion, and the official's attachments in ``files``
+    if multipart():  # data as JSON, opinion, and the official's attachments in ``files``
         files = files_sent(required=False)
-        return jsonify(engine().tasks.complete(task_id, g.actor, form_json("data"), request.form.get("opinion"),
-                                               attachments=files))
+        return jsonify(
+            engine().tasks.complete(task_id, g.actor, form_json("data"), request.form.get("opinion"), attachments=files)
+        )
     body = json_body()
     return jsonify(engine().tasks.complete(task_id, g.actor, body.get("data"), body.get("opinion")))
 

@@ -1,4 +1,5 @@
 """Upward reporting to the provincial supervision platform: its status, and a retry of failed records."""
+
 from __future__ import annotations
 
 from flask import g, jsonify

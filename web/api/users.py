@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from flask import g, jsonify
 
-from engine.kernel import parse_instant
 from engine.errors import InvalidInput
+from engine.kernel import parse_instant
 
 from . import bp
 from .auth import engine

@@ -1,5 +1,6 @@
 """Complaint handling pages (投诉处理): the list with lights and filters, and a complaint's page with the
 procedure's forms (first feedback, acceptance, forwarding, the department head's result, closure)."""
+
 from __future__ import annotations
 
 from flask import Blueprint

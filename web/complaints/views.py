@@ -14,14 +14,25 @@ from . import bp
 
 HANDLERS = (ADMIN, SUPERVISOR, MONITOR, OFFICIAL)
 STATUS = {
-    "submitted": (_l("待受理"), "badge-blue"), "accepted": (_l("已受理"), "badge-blue"),
-    "rejected": (_l("不予受理"), "badge-red"), "forwarded": (_l("已转部门办理"), "badge-yellow"),
-    "answered": (_l("部门已答复"), "badge-green"), "closed": (_l("已办结"), ""),
+    "submitted": (_l("待受理"), "badge-blue"),
+    "accepted": (_l("已受理"), "badge-blue"),
+    "rejected": (_l("不予受理"), "badge-red"),
+    "forwarded": (_l("已转部门办理"), "badge-yellow"),
+    "answered": (_l("部门已答复"), "badge-green"),
+    "closed": (_l("已办结"), ""),
 }
-LIMITS = {"feedback": _l("首次反馈（24小时内）"), "acceptance": _l("受理决定（5个工作日内）"),
-          "result": _l("部门处理结果")}
-DONE = {"feedback": _l("已反馈投诉人。"), "decision": _l("已作出受理决定。"), "forwarding": _l("已转交部门办理。"),
-        "result": _l("处理结果已上报。"), "closure": _l("投诉已办结。")}
+LIMITS = {
+    "feedback": _l("首次反馈（24小时内）"),
+    "acceptance": _l("受理决定（5个工作日内）"),
+    "result": _l("部门处理结果"),
+}
+DONE = {
+    "feedback": _l("已反馈投诉人。"),
+    "decision": _l("已作出受理决定。"),
+    "forwarding": _l("已转交部门办理。"),
+    "result": _l("处理结果已上报。"),
+    "closure": _l("投诉已办结。"),
+}
 
 
 def _days(raw):
@@ -40,12 +51,13 @@ def _choice(raw, field):
 
 OPERATIONS = {
     "feedback": lambda s, me, cid, f: s.complaints.give_feedback(cid, me, f.get("text")),
-    "decision": lambda s, me, cid, f: s.complaints.decide(cid, me, _choice(f.get("accept"), "accept"),
-                                                          f.get("reason")),
-    "forwarding": lambda s, me, cid, f: s.complaints.forward(cid, me, f.get("department"), f.get("note"),
-                                                             _days(f.get("days"))),
-    "result": lambda s, me, cid, f: s.complaints.report_result(cid, me, f.get("result"),
-                                                               _choice(f.get("upheld"), "upheld")),
+    "decision": lambda s, me, cid, f: s.complaints.decide(cid, me, _choice(f.get("accept"), "accept"), f.get("reason")),
+    "forwarding": lambda s, me, cid, f: s.complaints.forward(
+        cid, me, f.get("department"), f.get("note"), _days(f.get("days"))
+    ),
+    "result": lambda s, me, cid, f: s.complaints.report_result(
+        cid, me, f.get("result"), _choice(f.get("upheld"), "upheld")
+    ),
     "closure": lambda s, me, cid, f: s.complaints.close(cid, me, f.get("note")),
 }
 
@@ -56,13 +68,22 @@ def index():
     filters = {name: request.args.get(name) or None for name in ("status", "department", "light")}
     try:
         departments = engine().complaints.departments_concerned(actor())
-    except PermissionDenied:   # an official who heads no department
+    except PermissionDenied:  # an official who heads no department
         departments = None
-    complaints = (engine().complaints.page(actor(), page=request.args.get("page"), **filters)
-                  if departments is not None else empty_page())
-    return render_template("complaints/index.html", complaints=complaints, filters=filters, handles=departments is not None,
-                           departments=departments or [], statuses=STATUS,
-                           status_options=[(code, label) for code, (label, _css) in STATUS.items()])
+    complaints = (
+        engine().complaints.page(actor(), page=request.args.get("page"), **filters)
+        if departments is not None
+        else empty_page()
+    )
+    return render_template(
+        "complaints/index.html",
+        complaints=complaints,
+        filters=filters,
+        handles=departments is not None,
+        departments=departments or [],
+        statuses=STATUS,
+        status_options=[(code, label) for code, (label, _css) in STATUS.items()],
+    )
 
 
 @bp.get("/<int:complaint_id>")
@@ -70,8 +91,14 @@ def index():
 def detail(complaint_id):
     complaint = engine().complaints.get(complaint_id, actor())
     targets = engine().complaints.departments_for(actor()) if "forwarding" in complaint["operations"] else []
-    return render_template("complaints/detail.html", c=complaint, statuses=STATUS, limits=LIMITS,
-                           targets=targets, default_days=engine().settings.complaint_result_days)
+    return render_template(
+        "complaints/detail.html",
+        c=complaint,
+        statuses=STATUS,
+        limits=LIMITS,
+        targets=targets,
+        default_days=engine().settings.complaint_result_days,
+    )
 
 
 @bp.post("/<int:complaint_id>/<operation>")

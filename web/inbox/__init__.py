@@ -1,4 +1,5 @@
 """The clerk's pages: the inbox (待办), case search, the case page and the task page with its operations."""
+
 from __future__ import annotations
 
 from flask import Blueprint

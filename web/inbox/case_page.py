@@ -1,20 +1,20 @@
 """The case page: facts, current steps, documents, the history as a timeline and the flow diagram; and the
 case procedures of the responsible department (pause and resume the clock, terminate, issue documents)."""
+
 from __future__ import annotations
 
 from flask import Response, flash, jsonify, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from engine.runtime import PAUSE_KINDS
 from engine.casefiles import DOCUMENT_KINDS
 from engine.errors import EngineError, NotFound
+from engine.runtime import PAUSE_KINDS, allowed_operations
 from engine.violations import may_keep_fees
-from engine.runtime import allowed_operations
 
+from ..downloads import material_response
 from ..session import actor, engine, roles_required
 from . import bp
-from ..downloads import material_response
 from .labels import MATERIAL_KINDS
 from .lists import STAFF
 from .messages import readable
@@ -28,23 +28,45 @@ def case_context(case_id: int, me) -> dict:
     steps = {s["element"]: s["name"] for s in shenpi.case_flow.steps(case_id, me)}
     trail = shenpi.history.case_trail(case_id, me)
     materials = shenpi.materials.list(case_id, me)
-    people = {e["actor"] for e in trail} | {m["uploaded_by"] for m in materials["materials"]} | {t["assignee"] for t in case["tasks"]} | {
-        t["completed_by"] for t in case["history"]}
+    people = (
+        {e["actor"] for e in trail}
+        | {m["uploaded_by"] for m in materials["materials"]}
+        | {t["assignee"] for t in case["tasks"]}
+        | {t["completed_by"] for t in case["history"]}
+    )
     for entry in trail:
         detail = entry.get("detail") or {}
-        people |= {detail.get("to"), detail.get("holder"), entry.get("to"), entry.get("from"), *detail.get("recipients", [])}
+        people |= {
+            detail.get("to"),
+            detail.get("holder"),
+            entry.get("to"),
+            entry.get("from"),
+            *detail.get("recipients", []),
+        }
     names = shenpi.inbox.names(p for p in people if isinstance(p, str))
-    *task_days, case_days = shenpi.inbox.days_left(*(_instant(t["due_at"]) for t in case["tasks"]),
-                                                   _instant(case["clock"]["promised_due_at"]))
+    *task_days, case_days = shenpi.inbox.days_left(
+        *(_instant(t["due_at"]) for t in case["tasks"]), _instant(case["clock"]["promised_due_at"])
+    )
     for task, days in zip(case["tasks"], task_days):
         task["remaining_days"] = days
-    case_ops = allowed_operations(me, {"department": None, "post": None, "assignee": None, "owner": None,
-                                       "state": "none", "completed_by": None}, case)
-    return dict(case=case, names=names, steps=steps, events=timeline(trail, steps, names),
-                documents=shenpi.documents.for_case(case_id, me), case_ops=case_ops,
-                remaining=case_days,
-                pause_kinds=PAUSE_KINDS, document_kinds=DOCUMENT_KINDS,
-                case_materials=materials, material_kinds=MATERIAL_KINDS)
+    case_ops = allowed_operations(
+        me,
+        {"department": None, "post": None, "assignee": None, "owner": None, "state": "none", "completed_by": None},
+        case,
+    )
+    return dict(
+        case=case,
+        names=names,
+        steps=steps,
+        events=timeline(trail, steps, names),
+        documents=shenpi.documents.for_case(case_id, me),
+        case_ops=case_ops,
+        remaining=case_days,
+        pause_kinds=PAUSE_KINDS,
+        document_kinds=DOCUMENT_KINDS,
+        case_materials=materials,
+        material_kinds=MATERIAL_KINDS,
+    )
 
 
 def _instant(value):
@@ -63,8 +85,13 @@ def case(case_id):
     except EngineError:
         signals = []
     fees = engine().violations.fees.overview(case_id, me) if may_keep_fees(me, context["case"]["department"]) else None
-    return render_template("inbox/case.html", **context, case_signals=signals, fees=fees,
-                           may_correct=lambda s: s["status"] == "open" and s["color"] == "yellow" and me.heads(s["department"]))
+    return render_template(
+        "inbox/case.html",
+        **context,
+        case_signals=signals,
+        fees=fees,
+        may_correct=lambda s: s["status"] == "open" and s["color"] == "yellow" and me.heads(s["department"]),
+    )
 
 
 @bp.get("/cases/<int:case_id>/diagram")
@@ -78,8 +105,9 @@ def case_diagram(case_id):
 @roles_required(*STAFF)
 def document_pdf(document_id):
     number, pdf = engine().documents.render_pdf(document_id, actor())
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f"inline; filename=document-{document_id}.pdf"})
+    return Response(
+        pdf, mimetype="application/pdf", headers={"Content-Disposition": f"inline; filename=document-{document_id}.pdf"}
+    )
 
 
 @bp.get("/materials/<int:material_id>")
@@ -95,18 +123,30 @@ def _lines(text: str | None) -> list[str]:
 
 CASE_OPERATIONS = {
     "pause": lambda s, me, case_id, f: s.case_clock.pause(
-        case_id, f.get("kind"), f.get("reason"), me, _lines(f.get("missing")) if f.get("kind") == "supplement" else None),
+        case_id, f.get("kind"), f.get("reason"), me, _lines(f.get("missing")) if f.get("kind") == "supplement" else None
+    ),
     "resume": lambda s, me, case_id, f: s.case_clock.resume(case_id, me, f.get("note")),
     "terminate": lambda s, me, case_id, f: s.runtime.terminate(case_id, me, f.get("reason")),
     "issue_document": lambda s, me, case_id, f: s.documents.issue(
-        case_id, f.get("kind"), me, f.get("reasons"), _lines(f.get("items")) if f.get("kind") == "supplement_notice" else None),
+        case_id,
+        f.get("kind"),
+        me,
+        f.get("reasons"),
+        _lines(f.get("items")) if f.get("kind") == "supplement_notice" else None,
+    ),
     "record_fee": lambda s, me, case_id, f: s.violations.fees.record(
-        case_id, (f.get("item_other") or "").strip() or f.get("item"), (f.get("amount") or "").strip(), me),
+        case_id, (f.get("item_other") or "").strip() or f.get("item"), (f.get("amount") or "").strip(), me
+    ),
     "publish_result": lambda s, me, case_id, f: s.violations.fees.publish_result(case_id, me),
 }
-CASE_DONE = {"pause": _l("已暂停计时。"), "resume": _l("已恢复计时。"), "terminate": _l("办件已终止。"),
-             "issue_document": _l("文书已出具。"), "record_fee": _l("收费已登记。"),
-             "publish_result": _l("办理结果已公开。")}
+CASE_DONE = {
+    "pause": _l("已暂停计时。"),
+    "resume": _l("已恢复计时。"),
+    "terminate": _l("办件已终止。"),
+    "issue_document": _l("文书已出具。"),
+    "record_fee": _l("收费已登记。"),
+    "publish_result": _l("办理结果已公开。"),
+}
 
 
 @bp.post("/cases/<int:case_id>/do/<operation>")

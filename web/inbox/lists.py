@@ -1,4 +1,5 @@
 """The inbox (待办: my tasks, my groups' tasks; 抄送我的; 已办) and the case search, with htmx filters."""
+
 from __future__ import annotations
 
 from flask import render_template, request
@@ -27,8 +28,13 @@ def _matters(department: str | None = None) -> list[dict]:
 def index():
     args = request.args
     tab = args.get("tab") if args.get("tab") in TABS else "todo"
-    filters = {"scope": args.get("scope") or "all", "matter": args.get("matter") or None,
-               "light": args.get("light") or None, "step": args.get("step") or None, "text": args.get("q") or None}
+    filters = {
+        "scope": args.get("scope") or "all",
+        "matter": args.get("matter") or None,
+        "light": args.get("light") or None,
+        "step": args.get("step") or None,
+        "text": args.get("q") or None,
+    }
     me = actor()
     if tab == "todo":
         results = engine().inbox.tasks(me, page=args.get("page", 1), **filters)
@@ -39,8 +45,10 @@ def index():
     context = dict(tab=tab, results=results, filters=filters, q=args.get("q", ""))
     if _results_only("inbox-results"):
         return render_template("inbox/_inbox_results.html", **context)
-    counts = {"todo": engine().inbox.tasks(me, per_page=1)["total"] if tab != "todo" else None,
-              "copies": engine().inbox.copies(me, per_page=1)["total"]}
+    counts = {
+        "todo": engine().inbox.tasks(me, per_page=1)["total"] if tab != "todo" else None,
+        "copies": engine().inbox.copies(me, per_page=1)["total"],
+    }
     return render_template("inbox/index.html", matters=_matters(me.department), counts=counts, **context)
 
 
@@ -48,7 +56,9 @@ def index():
 @roles_required(*STAFF)
 def cases():
     args = request.args
-    filters = {key: args.get(key) or None for key in ("status", "matter", "department", "light", "date_from", "date_to")}
+    filters = {
+        key: args.get(key) or None for key in ("status", "matter", "department", "light", "date_from", "date_to")
+    }
     results = engine().case_search.search(actor(), text=args.get("q") or None, page=args.get("page", 1), **filters)
     context = dict(results=results, filters=filters, q=args.get("q", ""))
     if _results_only("case-results"):

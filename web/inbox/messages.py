@@ -1,5 +1,6 @@
 """The engine's refusals in the clerk's words: known refusals get a sentence for the operation, others are the
 engine's message in the page's language (web/messages.py)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -41,8 +42,12 @@ _KNOWN = {
 
 def readable(exc: EngineError, operation: str = "*") -> str:
     field = exc.details.get("field")
-    for key in ((operation, exc.code, field), ("*", exc.code, field), (operation, exc.code, None),
-                ("*", exc.code, None)):
+    for key in (
+        (operation, exc.code, field),
+        ("*", exc.code, field),
+        (operation, exc.code, None),
+        ("*", exc.code, None),
+    ):
         if key in _KNOWN:
             return str(_KNOWN[key])
     return describe(exc)

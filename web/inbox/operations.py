@@ -1,5 +1,6 @@
 """Every task operation as an htmx POST: claim (also from the list), complete, and the clerk's and supervisor's
 operations. Success refreshes the task's panel with a message, or goes to the inbox when the task has moved on."""
+
 from __future__ import annotations
 
 from flask import flash, make_response, render_template, request, url_for
@@ -30,14 +31,25 @@ OPERATIONS = {
     "assign": (lambda s, me, t, f: s.task_ops.assign(t, f.get("to"), me, f.get("reason")), _l("已分派。")),
     "transfer": (lambda s, me, t, f: s.task_ops.transfer(t, f.get("to"), me, f.get("reason")), _l("已转办。")),
     "delegate": (lambda s, me, t, f: s.task_ops.delegate(t, f.get("to"), me, f.get("reason")), _l("已委派。")),
-    "give_back": (lambda s, me, t, f: s.task_ops.give_back(t, me, f.get("opinion")), _l("委派已结束，任务已交回委派人。")),
+    "give_back": (
+        lambda s, me, t, f: s.task_ops.give_back(t, me, f.get("opinion")),
+        _l("委派已结束，任务已交回委派人。"),
+    ),
     "urge": (lambda s, me, t, f: s.task_ops.urge(t, me, f.get("message")), _l("已催办。")),
-    "copy": (lambda s, me, t, f: s.task_ops.carbon_copy(t, _people(f, "recipients"), me, f.get("note")), _l("已抄送。")),
-    "return": (lambda s, me, t, f: s.flow_ops.return_to(t, me, f.get("reason"), f.get("target") or None), _l("已退回。")),
+    "copy": (
+        lambda s, me, t, f: s.task_ops.carbon_copy(t, _people(f, "recipients"), me, f.get("note")),
+        _l("已抄送。"),
+    ),
+    "return": (
+        lambda s, me, t, f: s.flow_ops.return_to(t, me, f.get("reason"), f.get("target") or None),
+        _l("已退回。"),
+    ),
     "withdraw": (lambda s, me, t, f: s.flow_ops.withdraw(t, me, f.get("reason")), _l("已撤回，该环节重新由您办理。")),
     "jump": (lambda s, me, t, f: s.flow_ops.jump(t, me, f.get("reason"), f.get("target") or None), _l("已跳转。")),
-    "add_signer": (lambda s, me, t, f: s.joint.add_signer(t, (f.get("signer") or "").strip(), me, f.get("reason")),
-                   _l("已加签。")),
+    "add_signer": (
+        lambda s, me, t, f: s.joint.add_signer(t, (f.get("signer") or "").strip(), me, f.get("reason")),
+        _l("已加签。"),
+    ),
     "remove_signer": (lambda s, me, t, f: s.joint.remove_signer(t, me, f.get("reason")), _l("已减签。")),
 }
 
@@ -64,16 +76,21 @@ def complete(task_id):
     task = engine().tasks.get_task(task_id, me)
     data = _form_data(task.get("form"), form)
     try:
-        engine().tasks.complete(task_id, me, data, form.get("opinion"), attachments=chosen_files([("attachments", None)]) or None)
-    except InvalidInput as exc:   # TooLarge too: a refused attachment leaves the step open
+        engine().tasks.complete(
+            task_id, me, data, form.get("opinion"), attachments=chosen_files([("attachments", None)]) or None
+        )
+    except InvalidInput as exc:  # TooLarge too: a refused attachment leaves the step open
         errors = {k: describe(v) for k, v in (exc.details.get("fields") or {}).items()}
         if not errors:
             field = exc.details.get("field")
             key = "attachments" if field == "files" or isinstance(exc, TooLarge) else field or "_"
             errors[key] = readable(exc, "complete")
         context = task_context(task_id, me, values=data)
-        shown = {f["id"] for f in (context["form"] or {}).get("fields", [])} | {
-            d["id"] for d in context["decisions"]} | {"opinion", "attachments"}
+        shown = (
+            {f["id"] for f in (context["form"] or {}).get("fields", [])}
+            | {d["id"] for d in context["decisions"]}
+            | {"opinion", "attachments"}
+        )
         context["errors"] = {k: v for k, v in errors.items() if k in shown}
         others = [str(v) for k, v in errors.items() if k not in shown]
         if others:
@@ -100,7 +117,7 @@ def _form_data(form_spec: dict | None, form) -> dict:
             elif field["id"] in form:
                 data[field["id"]] = form.get(field["id"])
         return data
-    return {key[len("decision."):]: value for key, value in form.items() if key.startswith("decision.") and value}
+    return {key[len("decision.") :]: value for key, value in form.items() if key.startswith("decision.") and value}
 
 
 def _oob_messages(message_html: str) -> str:

@@ -1,11 +1,12 @@
 """The case's supervision trail as a timeline: who did what, at which step, and why."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
 
 from .labels import DOCUMENT_KINDS, EVENTS, LIGHTS, OUTCOMES, PAUSE_KINDS
 
-_HIDDEN = {"light_changed"}   # a step's light changing is shown on the step, not in the history
+_HIDDEN = {"light_changed"}  # a step's light changing is shown on the step, not in the history
 
 
 def timeline(trail: list[dict], steps: dict, names: dict) -> list[dict]:
@@ -19,11 +20,16 @@ def timeline(trail: list[dict], steps: dict, names: dict) -> list[dict]:
             event = "task_skipped" if detail.get("skipped") else "task_completed"
         elif event in _HIDDEN and entry.get("task_id"):
             continue
-        items.append({
-            "at": entry["at"], "event": event, "label": str(EVENTS.get(event, event)),
-            "step": steps.get(entry["element"]), "actor": names.get(entry["actor"], entry["actor"]),
-            "text": _describe(event, entry, detail, steps, names),
-        })
+        items.append(
+            {
+                "at": entry["at"],
+                "event": event,
+                "label": str(EVENTS.get(event, event)),
+                "step": steps.get(entry["element"]),
+                "actor": names.get(entry["actor"], entry["actor"]),
+                "text": _describe(event, entry, detail, steps, names),
+            }
+        )
     return items
 
 

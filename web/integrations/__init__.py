@@ -1,4 +1,5 @@
 """Pages of the integrations with other systems: the upward-reporting status (administrators and supervisors)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -14,8 +15,7 @@ bp = Blueprint("integrations", __name__, url_prefix="/integrations")
 @bp.get("/upward")
 @roles_required(ADMIN, SUPERVISOR, MONITOR)
 def upward():
-    return render_template("integrations/upward.html", status=engine().outbox.status(actor()),
-                           may_act=actor().is_admin)
+    return render_template("integrations/upward.html", status=engine().outbox.status(actor()), may_act=actor().is_admin)
 
 
 @bp.post("/upward/retry")
@@ -35,6 +35,8 @@ def upward_send():
     if done["error"]:
         flash(_("上级平台未接收：%(error)s；稍后自动重试", error=done["error"]), "error")
     else:
-        flash(_("已报送 %(records)s 条记录（%(batches)s 批）", records=done["records"], batches=done["batches"]),
-              "success")
+        flash(
+            _("已报送 %(records)s 条记录（%(batches)s 批）", records=done["records"], batches=done["batches"]),
+            "success",
+        )
     return redirect(url_for("integrations.upward"))

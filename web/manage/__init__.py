@@ -1,4 +1,5 @@
 """Administration of the catalogue, the organisation, staff accounts and the working-day calendar (/admin/…)."""
+
 from flask import Blueprint
 
 bp = Blueprint("manage", __name__, url_prefix="/admin")

@@ -1,6 +1,7 @@
 """The working-day calendar: a year of month grids, per-day overrides, importing a year's official arrangement
 (from chinesecalendar or a file; every provisional deadline is counted again), and the warning that an arrangement
 is missing."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,10 +35,18 @@ def _year(text) -> int:
 def calendar():
     year = _year(request.args.get("year"))
     view = engine().calendar.year_view(year)
-    return render_template("manage/calendar.html", view=view, year=year, kind_names=KIND_NAMES, weekdays=WEEKDAYS,
-                           today=engine().clock.now().date(), day=request.args.get("day"), can_edit=can_edit(),
-                           missing=engine().calendar.missing_arrangements(),
-                           limit_kb=engine().settings.max_upload_bytes // 1024)
+    return render_template(
+        "manage/calendar.html",
+        view=view,
+        year=year,
+        kind_names=KIND_NAMES,
+        weekdays=WEEKDAYS,
+        today=engine().clock.now().date(),
+        day=request.args.get("day"),
+        can_edit=can_edit(),
+        missing=engine().calendar.missing_arrangements(),
+        limit_kb=engine().settings.max_upload_bytes // 1024,
+    )
 
 
 def _day(text: str | None) -> dt.date:
@@ -65,8 +74,10 @@ def calendar_day():
             if not 2 <= len(reason) <= 100:
                 raise InvalidInput("calendar_reason_required")
             engine().calendar.set_day(day, choice == "yes", reason, actor().id)
-            flash(_("%(day)s 已设为%(kind)s", day=day.isoformat(),
-                    kind=_("工作日") if choice == "yes" else _("休息日")), "success")
+            flash(
+                _("%(day)s 已设为%(kind)s", day=day.isoformat(), kind=_("工作日") if choice == "yes" else _("休息日")),
+                "success",
+            )
     except InvalidInput as exc:
         flash(describe(exc), "error")
     return redirect(url_for("manage.calendar", year=year))
@@ -85,8 +96,16 @@ def calendar_import():
         flash(describe(exc), "error")
     else:
         recount = result["recount"]
-        flash(_("已导入 %(year)s 年官方安排（%(n)s 天）；重新计算了 %(d)s 个暂定期限（%(c)s 件办件）", year=year,
-                n=result["days"], d=recount.get("deadlines", 0), c=recount.get("cases", 0)), "success")
+        flash(
+            _(
+                "已导入 %(year)s 年官方安排（%(n)s 天）；重新计算了 %(d)s 个暂定期限（%(c)s 件办件）",
+                year=year,
+                n=result["days"],
+                d=recount.get("deadlines", 0),
+                c=recount.get("cases", 0),
+            ),
+            "success",
+        )
         if recount.get("failed"):
             flash(_("%(n)s 件办件正在办理，暂定期限未能重新计算，请稍后再次导入", n=recount["failed"]), "error")
     return redirect(url_for("manage.calendar", year=year))

@@ -1,4 +1,5 @@
 """What the administration pages share: who may read or edit, and engine errors shown on forms."""
+
 from __future__ import annotations
 
 from flask import flash
@@ -10,7 +11,7 @@ from engine.identity import ADMIN, MONITOR
 from ..messages import describe
 from ..session import roles_required
 
-readers = roles_required(ADMIN, MONITOR)    # 系统监管员 may read
+readers = roles_required(ADMIN, MONITOR)  # 系统监管员 may read
 editors = roles_required(ADMIN)
 
 

@@ -1,4 +1,5 @@
 """The organisation tree: create, rename, move, set the level, deactivate and reactivate units."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -26,13 +27,22 @@ class UnitForm(FlaskForm):
 
 def _parent_choices(form: UnitForm, exclude: str | None = None) -> None:
     units = engine().organisation.units(active_only=True)
-    form.parent.choices = choices([("", _("（无上级，顶层单位）"))] + [
-        (u["id"], "　" * u["depth"] + u["name"]) for u in units if u["id"] != exclude])
+    form.parent.choices = choices(
+        [("", _("（无上级，顶层单位）"))]
+        + [(u["id"], "　" * u["depth"] + u["name"]) for u in units if u["id"] != exclude]
+    )
 
 
 def _page(form: UnitForm, selected: dict | None, edit: UnitForm | None, status: int = 200):
-    return render_template("manage/departments.html", tree=engine().organisation.tree(), form=form,
-                           selected=selected, edit=edit, level_names=LEVEL_NAMES, can_edit=can_edit()), status
+    return render_template(
+        "manage/departments.html",
+        tree=engine().organisation.tree(),
+        form=form,
+        selected=selected,
+        edit=edit,
+        level_names=LEVEL_NAMES,
+        can_edit=can_edit(),
+    ), status
 
 
 @bp.get("/departments")
@@ -43,8 +53,11 @@ def departments():
     selected, edit = None, None
     if request.args.get("unit"):
         selected = engine().organisation.unit(request.args["unit"])
-        edit = UnitForm(formdata=None, prefix="edit", data={"name": selected["name"], "level": selected["level"],
-                                                             "parent": selected["parent"] or ""})
+        edit = UnitForm(
+            formdata=None,
+            prefix="edit",
+            data={"name": selected["name"], "level": selected["level"], "parent": selected["parent"] or ""},
+        )
         _parent_choices(edit, exclude=selected["id"])
     return _page(form, selected, edit)
 
@@ -56,8 +69,9 @@ def department_create():
     _parent_choices(form)
     if form.validate_on_submit():
         try:
-            created = engine().organisation.create(form.id.data, form.name.data, form.level.data,
-                                                   form.parent.data or None, actor())
+            created = engine().organisation.create(
+                form.id.data, form.name.data, form.level.data, form.parent.data or None, actor()
+            )
         except InvalidInput as exc:
             show_errors(form, exc)
         else:

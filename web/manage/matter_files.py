@@ -1,4 +1,5 @@
 """The catalogue as a file on the administration pages: export (JSON, Excel) and import with every error listed."""
+
 from __future__ import annotations
 
 from flask import render_template
@@ -40,9 +41,14 @@ def matters_import():
 
 def _page(result: dict | None = None, failure: InvalidInput | None = None):
     departments = sorted({row["department"] for row in engine().catalogue.search(status="published")})
-    return render_template("manage/matter_import.html", result=result, failure=failure,
-                           failure_message=describe(failure) if failure else None,
-                           errors=localised(failure.details.get("errors") or []) if failure else [],
-                           error_count=(failure.details.get("error_count") or 0) if failure else 0,
-                           limit_kb=engine().settings.max_upload_bytes // 1024, departments=departments,
-                           can_edit=can_edit())
+    return render_template(
+        "manage/matter_import.html",
+        result=result,
+        failure=failure,
+        failure_message=describe(failure) if failure else None,
+        errors=localised(failure.details.get("errors") or []) if failure else [],
+        error_count=(failure.details.get("error_count") or 0) if failure else 0,
+        limit_kb=engine().settings.max_upload_bytes // 1024,
+        departments=departments,
+        can_edit=can_edit(),
+    )

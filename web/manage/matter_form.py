@@ -1,4 +1,5 @@
 """The catalogue entry form: plain fields through WTForms, the material and fee rows from repeated inputs."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -36,13 +37,19 @@ class MatterForm(FlaskForm):
     def entry(self, form_data) -> dict:
         """The edited fields as the engine takes them."""
         return {
-            "code": (self.code.data or "").strip(), "name": (self.name.data or "").strip(),
-            "department": self.department.data, "type": self.type.data, "key": (self.key.data or "").strip(),
-            "handling": self.handling.data, "star_level": number(self.star_level.data),
+            "code": (self.code.data or "").strip(),
+            "name": (self.name.data or "").strip(),
+            "department": self.department.data,
+            "type": self.type.data,
+            "key": (self.key.data or "").strip(),
+            "handling": self.handling.data,
+            "star_level": number(self.star_level.data),
             "statutory_limit_days": number(self.statutory_limit_days.data),
             "promised_limit_days": number(self.promised_limit_days.data),
-            "legal_basis": lines(self.legal_basis.data), "conditions": lines(self.conditions.data),
-            "materials": materials(form_data), "fees": fees(form_data),
+            "legal_basis": lines(self.legal_basis.data),
+            "conditions": lines(self.conditions.data),
+            "materials": materials(form_data),
+            "fees": fees(form_data),
         }
 
 
@@ -60,8 +67,12 @@ def _rows(form_data, prefix: str, names: tuple) -> list[dict]:
 def materials(form_data) -> list[dict]:
     result = []
     for row in _rows(form_data, "material", ("name", "form", "required", "copies", "note")):
-        material = {"name": row["name"], "form": row["form"] or "原件", "required": row["required"] != "no",
-                    "copies": number(row["copies"] or "1")}
+        material = {
+            "name": row["name"],
+            "form": row["form"] or "原件",
+            "required": row["required"] != "no",
+            "copies": number(row["copies"] or "1"),
+        }
         if row["note"]:
             material["note"] = row["note"]
         result.append(material)
@@ -69,5 +80,7 @@ def materials(form_data) -> list[dict]:
 
 
 def fees(form_data) -> list[dict]:
-    return [{"item": row["item"], "standard": row["standard"], "basis": row["basis"]}
-            for row in _rows(form_data, "fee", ("item", "standard", "basis"))]
+    return [
+        {"item": row["item"], "standard": row["standard"], "basis": row["basis"]}
+        for row in _rows(form_data, "fee", ("item", "standard", "basis"))
+    ]

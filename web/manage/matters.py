@@ -1,4 +1,5 @@
 """The matter catalogue: list and filter, edit and publish a new version, create, withdraw (停办)."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -20,10 +21,22 @@ STATUSES = {"published": "在办", "withdrawn": "已停办"}
 @readers
 def matters():
     args = request.args
-    rows = engine().catalogue.page_search(args.get("q"), args.get("department") or None, args.get("type") or None,
-                                          args.get("status") or None, page=args.get("page"))
-    return render_template("manage/matters.html", rows=rows, departments=rows["departments"], types=TYPES,
-                           statuses=STATUSES, args=args, can_edit=can_edit())
+    rows = engine().catalogue.page_search(
+        args.get("q"),
+        args.get("department") or None,
+        args.get("type") or None,
+        args.get("status") or None,
+        page=args.get("page"),
+    )
+    return render_template(
+        "manage/matters.html",
+        rows=rows,
+        departments=rows["departments"],
+        types=TYPES,
+        statuses=STATUSES,
+        args=args,
+        can_edit=can_edit(),
+    )
 
 
 def _form(entry: dict | None = None) -> MatterForm:
@@ -39,8 +52,17 @@ def _form(entry: dict | None = None) -> MatterForm:
 
 def _render(form, entry, rows_from, errors, new):
     keys = sorted({d["key"] for d in engine().repository.list_definitions()})
-    return render_template("manage/matter_form.html", form=form, entry=entry, new=new, errors=errors, keys=keys,
-                           materials=rows_from["materials"], fees=rows_from["fees"], can_edit=can_edit())
+    return render_template(
+        "manage/matter_form.html",
+        form=form,
+        entry=entry,
+        new=new,
+        errors=errors,
+        keys=keys,
+        materials=rows_from["materials"],
+        fees=rows_from["fees"],
+        can_edit=can_edit(),
+    )
 
 
 @bp.route("/matters/new", methods=["GET", "POST"])
@@ -71,8 +93,9 @@ def matter_edit(code):
     rows = {"materials": entry.get("materials") or [], "fees": entry.get("fees") or []}
     if request.method == "POST":
         if not can_edit():
-            return render_template("error.html", status=403, title=_("无权访问"),
-                                   message=_("您的账号只能查看，不能修改")), 403
+            return render_template(
+                "error.html", status=403, title=_("无权访问"), message=_("您的账号只能查看，不能修改")
+            ), 403
         form.code.data = code
         rows = {"materials": materials(request.form), "fees": fees(request.form)}
         if form.validate_on_submit():
@@ -102,8 +125,9 @@ def matter_withdraw(code):
 @bp.get("/matters/rows/material")
 @editors
 def material_row():
-    return render_template("manage/_material_row.html", material={"required": True, "copies": 1, "form": "原件"},
-                           can_edit=True)
+    return render_template(
+        "manage/_material_row.html", material={"required": True, "copies": 1, "form": "原件"}, can_edit=True
+    )
 
 
 @bp.get("/matters/rows/fee")

@@ -1,4 +1,5 @@
 """Staff accounts: list and filter, create, edit, reset the password, deactivate, record an absence."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,9 +9,9 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 
-from engine.kernel import SHANGHAI
 from engine.errors import InvalidInput
 from engine.identity import APPLICANT, ROLE_NAMES, ROLES
+from engine.kernel import SHANGHAI
 
 from ..messages import describe
 from ..session import actor, engine
@@ -32,21 +33,39 @@ def _choices(form: UserForm, user_id: str | None = None) -> None:
     units = engine().organisation.units(active_only=True)
     form.department.choices = choices([("", _("（无）"))] + [(u["id"], "　" * u["depth"] + u["name"]) for u in units])
     people = engine().accounts.list_users(active=True)
-    form.backup.choices = choices([("", _("（无）"))] + [
-        (p["id"], f"{p['name']}（{p['id']}）") for p in people if p["id"] != user_id and APPLICANT not in p["roles"]])
+    form.backup.choices = choices(
+        [("", _("（无）"))]
+        + [(p["id"], f"{p['name']}（{p['id']}）") for p in people if p["id"] != user_id and APPLICANT not in p["roles"]]
+    )
 
 
 def _data(form: UserForm) -> dict:
-    return {"id": form.id.data, "name": form.name.data, "department": form.department.data or None,
-            "posts": request.form.getlist("posts"), "roles": request.form.getlist("roles"),
-            "phone": form.phone.data, "email": form.email.data, "backup": form.backup.data or None}
+    return {
+        "id": form.id.data,
+        "name": form.name.data,
+        "department": form.department.data or None,
+        "posts": request.form.getlist("posts"),
+        "roles": request.form.getlist("roles"),
+        "phone": form.phone.data,
+        "email": form.email.data,
+        "backup": form.backup.data or None,
+    }
 
 
 def _page(form, user, posts, roles, errors, status=200):
     known = engine().accounts.known_posts(form.department.data or None)
-    return render_template("manage/user_form.html", form=form, user=user, posts=posts, roles=roles,
-                           role_names=ROLE_NAMES, all_roles=ROLES, known_posts=known, errors=errors,
-                           can_edit=can_edit()), status
+    return render_template(
+        "manage/user_form.html",
+        form=form,
+        user=user,
+        posts=posts,
+        roles=roles,
+        role_names=ROLE_NAMES,
+        all_roles=ROLES,
+        known_posts=known,
+        errors=errors,
+        can_edit=can_edit(),
+    ), status
 
 
 @bp.get("/users")
@@ -54,10 +73,18 @@ def _page(form, user, posts, roles, errors, status=200):
 def users():
     args = request.args
     active = {"yes": True, "no": False}.get(args.get("active", "yes"))
-    rows = engine().accounts.page_users(args.get("department") or None, args.get("role") or None, active,
-                                        args.get("q"), page=args.get("page"))
-    return render_template("manage/users.html", rows=rows, args=args, all_roles=ROLES, role_names=ROLE_NAMES,
-                           units=engine().organisation.units(), can_edit=can_edit())
+    rows = engine().accounts.page_users(
+        args.get("department") or None, args.get("role") or None, active, args.get("q"), page=args.get("page")
+    )
+    return render_template(
+        "manage/users.html",
+        rows=rows,
+        args=args,
+        all_roles=ROLES,
+        role_names=ROLE_NAMES,
+        units=engine().organisation.units(),
+        can_edit=can_edit(),
+    )
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -84,15 +111,28 @@ def user_new():
 @readers
 def user_edit(user_id):
     user = engine().accounts.get(user_id)
-    form = UserForm() if request.method == "POST" else UserForm(formdata=None, data={
-        "id": user["id"], "name": user["name"], "department": user["department_id"] or "", "phone": user["phone"],
-        "email": user["email"], "backup": user["backup"] or ""})
+    form = (
+        UserForm()
+        if request.method == "POST"
+        else UserForm(
+            formdata=None,
+            data={
+                "id": user["id"],
+                "name": user["name"],
+                "department": user["department_id"] or "",
+                "phone": user["phone"],
+                "email": user["email"],
+                "backup": user["backup"] or "",
+            },
+        )
+    )
     _choices(form, user_id)
     errors, failed, posts, roles = {}, False, user["posts"], user["roles"]
     if request.method == "POST":
         if not can_edit():
-            return render_template("error.html", status=403, title=_("无权访问"),
-                                   message=_("您的账号只能查看，不能修改")), 403
+            return render_template(
+                "error.html", status=403, title=_("无权访问"), message=_("您的账号只能查看，不能修改")
+            ), 403
         form.id.data = user_id
         posts, roles = request.form.getlist("posts"), request.form.getlist("roles")
         if form.validate_on_submit():
@@ -164,8 +204,9 @@ def user_absence(user_id):
 @editors
 def post_options():
     """The datalist of posts for the chosen department (refreshed when the department changes)."""
-    return render_template("manage/_post_options.html",
-                           known_posts=engine().accounts.known_posts(request.args.get("department") or None))
+    return render_template(
+        "manage/_post_options.html", known_posts=engine().accounts.known_posts(request.args.get("department") or None)
+    )
 
 
 @bp.get("/users/post-input")

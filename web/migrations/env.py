@@ -1,4 +1,5 @@
 """Alembic environment for Flask-Migrate: the engine's tables (engine.kernel.db.Base) on the application's database."""
+
 import logging
 
 from alembic import context
@@ -16,8 +17,12 @@ def _metadata():
 
 
 def run_migrations_offline():
-    context.configure(url=str(current_app.extensions["migrate"].db.engine.url), target_metadata=_metadata(),
-                      literal_binds=True, render_as_batch=True)
+    context.configure(
+        url=str(current_app.extensions["migrate"].db.engine.url),
+        target_metadata=_metadata(),
+        literal_binds=True,
+        render_as_batch=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -36,13 +41,18 @@ def run_migrations_online():
             # only takes effect outside a transaction, so it goes to the driver before SQLAlchemy begins one.
             connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         try:
-            context.configure(connection=connection, target_metadata=_metadata(), render_as_batch=True,
-                              process_revision_directives=skip_empty, compare_type=True)
+            context.configure(
+                connection=connection,
+                target_metadata=_metadata(),
+                render_as_batch=True,
+                process_revision_directives=skip_empty,
+                compare_type=True,
+            )
             with context.begin_transaction():
                 context.run_migrations()
         finally:
             if sqlite:
-                connection.rollback()     # nothing left open: the pooled connection checks foreign keys again
+                connection.rollback()  # nothing left open: the pooled connection checks foreign keys again
                 connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 

@@ -1,4 +1,5 @@
 """The applicant portal (网上办事大厅): the service guide, applying, my cases, ratings and complaints."""
+
 from __future__ import annotations
 
 from flask import Blueprint

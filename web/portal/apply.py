@@ -1,4 +1,5 @@
 """Applying online: the applicant's details and the application's start data."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
@@ -13,8 +14,8 @@ from engine.identity import APPLICANT
 
 from ..messages import describe
 from ..session import actor, engine, roles_required
-from . import bp
 from ..uploads import chosen_files
+from . import bp
 from .materials import limit_request, upload_limits
 
 APPLICANT_TYPES = [SelectChoice("person", "自然人"), SelectChoice("organisation", "法人或其他组织")]
@@ -22,23 +23,40 @@ APPLICANT_TYPES = [SelectChoice("person", "自然人"), SelectChoice("organisati
 
 class ApplyForm(FlaskForm):
     applicant_type = RadioField("申请人类型", choices=APPLICANT_TYPES, default="person", validators=[InputRequired()])
-    name = StringField("申请人姓名或单位名称", validators=[DataRequired(message="请填写申请人姓名或单位名称"), Length(max=100)])
-    id_number = StringField("身份证件号码或统一社会信用代码", validators=[
-        DataRequired(message="请填写证件号码"),
-        Regexp(r"^[0-9A-Za-z]{15,18}$", message="请填写 18 位身份证号码或统一社会信用代码")])
+    name = StringField(
+        "申请人姓名或单位名称", validators=[DataRequired(message="请填写申请人姓名或单位名称"), Length(max=100)]
+    )
+    id_number = StringField(
+        "身份证件号码或统一社会信用代码",
+        validators=[
+            DataRequired(message="请填写证件号码"),
+            Regexp(r"^[0-9A-Za-z]{15,18}$", message="请填写 18 位身份证号码或统一社会信用代码"),
+        ],
+    )
     contact = StringField("联系人", validators=[Optional(), Length(max=50)])
-    phone = StringField("联系电话", validators=[
-        DataRequired(message="请填写联系电话"), Regexp(r"^[0-9+\-() ]{7,20}$", message="请填写有效的联系电话")])
+    phone = StringField(
+        "联系电话",
+        validators=[
+            DataRequired(message="请填写联系电话"),
+            Regexp(r"^[0-9+\-() ]{7,20}$", message="请填写有效的联系电话"),
+        ],
+    )
     address = StringField("联系地址", validators=[Optional(), Length(max=200)])
     description = TextAreaField("申请事项说明", validators=[Optional(), Length(max=2000)])
-    truthful = BooleanField("本人承诺所填信息及所交材料真实、有效，如有虚假愿承担相应法律责任",
-                            validators=[DataRequired(message="请确认承诺")])
+    truthful = BooleanField(
+        "本人承诺所填信息及所交材料真实、有效，如有虚假愿承担相应法律责任",
+        validators=[DataRequired(message="请确认承诺")],
+    )
 
 
 def start_payload(form: ApplyForm) -> tuple[dict, dict]:
     """The applicant record and the start data the flows receive."""
-    applicant = {"name": form.name.data.strip(), "type": form.applicant_type.data,
-                 "id_number": form.id_number.data.strip().upper(), "phone": form.phone.data.strip()}
+    applicant = {
+        "name": form.name.data.strip(),
+        "type": form.applicant_type.data,
+        "id_number": form.id_number.data.strip().upper(),
+        "phone": form.phone.data.strip(),
+    }
     for field in ("contact", "address"):
         value = (getattr(form, field).data or "").strip()
         if value:
@@ -65,11 +83,13 @@ def apply(code):
         try:
             case = engine().runtime.start_case(matter["code"], applicant, data, actor(), materials=files or None)
         except InvalidInput as exc:
-            material_error = describe(exc) if exc.details.get("field") in ("files", "slot") or \
-                isinstance(exc, TooLarge) else None
+            material_error = (
+                describe(exc) if exc.details.get("field") in ("files", "slot") or isinstance(exc, TooLarge) else None
+            )
             flash(_("申请未能提交：%(reason)s", reason=describe(exc)), "error")
         else:
             flash(_("申请已提交，办件编号 %(number)s。请留意办理进度和通知。", number=case["number"]), "success")
             return redirect(url_for("portal.case", case_id=case["id"]))
-    return render_template("portal/apply.html", matter=matter, form=form, limits=upload_limits(),
-                           material_error=material_error)
+    return render_template(
+        "portal/apply.html", matter=matter, form=form, limits=upload_limits(), material_error=material_error
+    )

@@ -1,4 +1,5 @@
 """Complaints (投诉): anonymous or real-name, a reference number to look one up, and 我的投诉."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -18,28 +19,37 @@ from . import bp
 
 
 class ComplaintForm(FlaskForm):
-    identity = RadioField("投诉方式", choices=[SelectChoice("real_name", "实名投诉"), SelectChoice("anonymous", "匿名投诉")], default="real_name")
+    identity = RadioField(
+        "投诉方式",
+        choices=[SelectChoice("real_name", "实名投诉"), SelectChoice("anonymous", "匿名投诉")],
+        default="real_name",
+    )
     case_id = SelectField("涉及的办件", choices=[], validate_choice=False, validators=[Optional()])
     department = SelectField("被投诉部门", choices=[], validate_choice=False, validators=[Optional()])
     subject = StringField("投诉主题", validators=[DataRequired(message="请填写投诉主题"), Length(max=100)])
     content = TextAreaField("投诉内容", validators=[DataRequired(message="请填写投诉内容"), Length(max=4000)])
-    contact_phone = StringField("联系电话", validators=[
-        Optional(), Regexp(r"^[0-9+\-() ]{5,32}$", message="请填写有效的联系电话")])
+    contact_phone = StringField(
+        "联系电话", validators=[Optional(), Regexp(r"^[0-9+\-() ]{5,32}$", message="请填写有效的联系电话")]
+    )
 
 
 class LookupForm(FlaskForm):
     class Meta:
-        csrf = False   # a read-only GET form
+        csrf = False  # a read-only GET form
 
     number = StringField("投诉编号", validators=[DataRequired(), Length(max=32)])
 
 
 def _choices(form: ComplaintForm) -> None:
-    form.department.choices = [SelectChoice("", _("（不指定）"))] + [SelectChoice(d, d) for d in engine().feedback.departments()]
+    form.department.choices = [SelectChoice("", _("（不指定）"))] + [
+        SelectChoice(d, d) for d in engine().feedback.departments()
+    ]
     form.case_id.choices = [SelectChoice("", _("（不涉及具体办件）"))]
     if current_user.is_authenticated:
-        form.case_id.choices += [SelectChoice(str(c["id"]), f"{c['number']} · {c['matter_name']}")
-                                 for c in engine().applicant_cases.my_cases(actor())]
+        form.case_id.choices += [
+            SelectChoice(str(c["id"]), f"{c['number']} · {c['matter_name']}")
+            for c in engine().applicant_cases.my_cases(actor())
+        ]
 
 
 @bp.route("/complaints/new", methods=["GET", "POST"])
@@ -59,13 +69,21 @@ def complaint_new():
         else:
             try:
                 filed = engine().feedback.complain(
-                    actor() if current_user.is_authenticated else None, form.subject.data, form.content.data,
-                    anonymous=anonymous, case_id=case_id, department=form.department.data or None,
-                    contact_phone=form.contact_phone.data or None)
+                    actor() if current_user.is_authenticated else None,
+                    form.subject.data,
+                    form.content.data,
+                    anonymous=anonymous,
+                    case_id=case_id,
+                    department=form.department.data or None,
+                    contact_phone=form.contact_phone.data or None,
+                )
             except InvalidInput as exc:
                 flash(_("投诉未提交：%(reason)s", reason=describe(exc)), "error")
             else:
-                flash(_("投诉已提交。请记下投诉编号 %(number)s，可凭编号查询办理情况。", number=filed["number"]), "success")
+                flash(
+                    _("投诉已提交。请记下投诉编号 %(number)s，可凭编号查询办理情况。", number=filed["number"]),
+                    "success",
+                )
                 return redirect(url_for("portal.complaint_lookup", number=filed["number"]))
     return render_template("portal/complaint_new.html", form=form)
 
@@ -80,7 +98,8 @@ def complaint_lookup():
         except NotFound:
             missing = True
     return render_template("portal/complaint_lookup.html", form=form, complaint=complaint, missing=missing), (
-        404 if missing else 200)
+        404 if missing else 200
+    )
 
 
 @bp.get("/complaints/mine")

@@ -1,5 +1,6 @@
 """Materials in the portal: files chosen per material on the apply form, my materials' downloads, and the
 supplement (补正) upload answering a pending notice."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
@@ -32,9 +33,13 @@ def limit_request() -> None:
 def upload_limits() -> dict:
     """What the forms tell the applicant before they choose files."""
     materials = engine().materials
-    return {"accept": ACCEPT, "types": describe_all(ALLOWED_FILE_LABELS), "max_file_mb": _megabytes(materials.max_file_bytes),
-            "max_file_bytes": materials.max_file_bytes,
-            "max_files": materials.max_case_files}
+    return {
+        "accept": ACCEPT,
+        "types": describe_all(ALLOWED_FILE_LABELS),
+        "max_file_mb": _megabytes(materials.max_file_bytes),
+        "max_file_bytes": materials.max_file_bytes,
+        "max_files": materials.max_case_files,
+    }
 
 
 def _megabytes(size: int) -> str:
@@ -52,7 +57,7 @@ def material(material_id):
 @roles_required(APPLICANT)
 def supplement(case_id):
     limit_request()
-    view = engine().applicant_cases.case(case_id, actor())     # the applicant's own case, or 403/404
+    view = engine().applicant_cases.case(case_id, actor())  # the applicant's own case, or 403/404
     back = redirect(url_for("portal.case", case_id=case_id, _anchor="supplement"))
     form = SupplementForm()
     if not form.validate_on_submit():

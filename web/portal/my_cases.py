@@ -1,4 +1,5 @@
 """My cases: their status and progress, public events, notices issued to me and the electronic licence."""
+
 from __future__ import annotations
 
 from flask import Response, render_template, request
@@ -23,8 +24,14 @@ def my_cases():
 def case(case_id):
     view = engine().applicant_cases.case(case_id, actor())
     rating = engine().feedback.rating_of(case_id, actor()) if view["rated"] else None
-    return render_template("portal/case.html", case=view, rating=rating, rating_form=RatingForm(),
-                           supplement_form=SupplementForm(), limits=upload_limits())
+    return render_template(
+        "portal/case.html",
+        case=view,
+        rating=rating,
+        rating_form=RatingForm(),
+        supplement_form=SupplementForm(),
+        limits=upload_limits(),
+    )
 
 
 @bp.get("/my/cases/<int:case_id>/diagram.bpmn")
@@ -38,6 +45,11 @@ def case_diagram(case_id):
 def document_pdf(document_id):
     engine().applicant_cases.document_case(document_id, actor())
     number, pdf = engine().documents.render_pdf(document_id, actor())
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f"attachment; filename=document-{document_id}.pdf",
-        "Cache-Control": "private, no-store"})
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f"attachment; filename=document-{document_id}.pdf",
+            "Cache-Control": "private, no-store",
+        },
+    )

@@ -1,4 +1,5 @@
 """Rating the service of an ended case (满意度评价), once, by its applicant."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, url_for
@@ -9,8 +10,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from engine.errors import InvalidInput, InvalidState
-from engine.public import ASPECTS
 from engine.identity import APPLICANT
+from engine.public import ASPECTS
 
 from ..messages import describe
 from ..session import actor, engine, roles_required

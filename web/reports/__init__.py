@@ -1,5 +1,6 @@
 """Supervisors' pages of the monthly performance evaluation (绩效测评): the month, the standard, the archive,
 downloads and the log of who read or exported the report."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -29,8 +30,12 @@ def _month(text) -> str:
 def index():
     month = _month(request.args.get("month"))
     evaluation = engine().performance.evaluation(month, actor())
-    return render_template("reports/index.html", evaluation=evaluation, month=month,
-                           may_archive=not evaluation["archived"] and evaluation["complete"])
+    return render_template(
+        "reports/index.html",
+        evaluation=evaluation,
+        month=month,
+        may_archive=not evaluation["archived"] and evaluation["complete"],
+    )
 
 
 @bp.post("/<month>/archive")
@@ -52,8 +57,9 @@ def archive(month):
 @supervisors
 def download(month, kind):
     name, content = engine().performance.export(parse_month(month), kind, actor())
-    mimetype = "application/pdf" if kind == "pdf" else \
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    mimetype = (
+        "application/pdf" if kind == "pdf" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     return Response(content, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"})
 
 
@@ -72,14 +78,19 @@ def settings():
                     raise InvalidInput("not_a_number", field=key) from None
             engine().performance.update_settings(changes, actor())
         except InvalidInput as exc:
-            flash(_("设置未保存：“%(item)s”须填写允许范围内的数字（扣分项为 0 或负数，加分项为 0 或正数，"
-                    "每项不超过 100 分）", item=_label(exc.details.get("field"))), "error")
+            flash(
+                _(
+                    "设置未保存：“%(item)s”须填写允许范围内的数字（扣分项为 0 或负数，加分项为 0 或正数，"
+                    "每项不超过 100 分）",
+                    item=_label(exc.details.get("field")),
+                ),
+                "error",
+            )
             values = submitted
         else:
             flash(_("测评标准已保存"), "success")
             return redirect(url_for("reports.settings"))
-    return render_template("reports/settings.html", values=values, general=GENERAL, items=ITEMS,
-                           specs=SCORING_ITEMS)
+    return render_template("reports/settings.html", values=values, general=GENERAL, items=ITEMS, specs=SCORING_ITEMS)
 
 
 def _label(key) -> str:
@@ -89,8 +100,11 @@ def _label(key) -> str:
 @bp.get("/log")
 @supervisors
 def log():
-    return render_template("reports/log.html", entries=engine().performance.access_log(actor(), request.args.get("page")),
-                           verification=engine().performance.verify_snapshots(),
-                           archived=engine().performance.archived_months(), actions=ACTIONS,
-                           problems=PROBLEMS)
-
+    return render_template(
+        "reports/log.html",
+        entries=engine().performance.access_log(actor(), request.args.get("page")),
+        verification=engine().performance.verify_snapshots(),
+        archived=engine().performance.archived_months(),
+        actions=ACTIONS,
+        problems=PROBLEMS,
+    )

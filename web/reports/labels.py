@@ -1,4 +1,5 @@
 """Names of the evaluation's indicators and scoring items on the pages, and how values are shown."""
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,12 @@ ITEMS = {
     "completed_task": _l("按时办结的任务（每件）"),
 }
 GENERAL = {"base": _l("基础分"), "max_addition": _l("加分上限")}
-PROBLEMS = {"content_changed": _l("归档内容被改动"), "chain_broken": _l("摘要链断开"),
-            "missing_or_replaced": _l("监察轨迹记录的归档已缺失或被替换"), "not_in_trail": _l("归档未记入监察轨迹")}
+PROBLEMS = {
+    "content_changed": _l("归档内容被改动"),
+    "chain_broken": _l("摘要链断开"),
+    "missing_or_replaced": _l("监察轨迹记录的归档已缺失或被替换"),
+    "not_in_trail": _l("归档未记入监察轨迹"),
+}
 ACTIONS = {"read": _l("查看"), "export_pdf": _l("导出 PDF"), "export_xlsx": _l("导出 Excel")}
 
 
@@ -45,8 +50,9 @@ def shown(value, kind: str = "number") -> str:
 
 def chart_data(departments: list[dict]) -> str:
     """The ranking for the chart script, as a data attribute (no inline scripts)."""
-    return json.dumps({"names": [d["name"] for d in departments], "scores": [d["score"] for d in departments]},
-                      ensure_ascii=False)
+    return json.dumps(
+        {"names": [d["name"] for d in departments], "scores": [d["score"] for d in departments]}, ensure_ascii=False
+    )
 
 
 def template_globals() -> dict:

@@ -1,5 +1,6 @@
 """The public results page (seed 002 Art. 19: the monthly results are published): archived months only, each
 department's place, score and indicators; no officials, no personal data, no sign-in."""
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request

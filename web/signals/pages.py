@@ -27,13 +27,23 @@ def _choice(name: str, allowed) -> str | None:
 @roles_required(*STAFF)
 def index():
     me = actor()
-    filters = {"color": _choice("color", COLORS), "status": _choice("status", STATUSES),
-               "department": (request.args.get("department") or "").strip() or None}
+    filters = {
+        "color": _choice("color", COLORS),
+        "status": _choice("status", STATUSES),
+        "department": (request.args.get("department") or "").strip() or None,
+    }
     found = engine().violations.signals.page_signals(me, page=request.args.get("page"), **filters)
     departments = engine().violations.signals.departments(me)
-    return render_template("signals/index.html", signals=found, filters=filters, departments=departments,
-                           colors=COLORS, statuses=STATUSES, level_names=LEVEL_NAMES,
-                           may_correct=lambda s: s["status"] == "open" and s["color"] == "yellow" and me.heads(s["department"]))
+    return render_template(
+        "signals/index.html",
+        signals=found,
+        filters=filters,
+        departments=departments,
+        colors=COLORS,
+        statuses=STATUSES,
+        level_names=LEVEL_NAMES,
+        may_correct=lambda s: s["status"] == "open" and s["color"] == "yellow" and me.heads(s["department"]),
+    )
 
 
 @bp.route("/<int:signal_id>/correct", methods=["GET", "POST"])
@@ -54,9 +64,16 @@ def correct(signal_id):
         else:
             flash(_("纠正情况已报送"), "success")
             return redirect(url_for("signals.index"))
-    return render_template("signals/correct.html", signal=signal, error=error, colors=COLORS, statuses=STATUSES,
-                           level_names=LEVEL_NAMES, may_correct=me.heads(signal["department"]),
-                           value=request.form.get("correction", ""))
+    return render_template(
+        "signals/correct.html",
+        signal=signal,
+        error=error,
+        colors=COLORS,
+        statuses=STATUSES,
+        level_names=LEVEL_NAMES,
+        may_correct=me.heads(signal["department"]),
+        value=request.form.get("correction", ""),
+    )
 
 
 @bp.get("/rules")
@@ -64,8 +81,14 @@ def correct(signal_id):
 def rules():
     me = actor()
     department = None if (me.is_admin or me.is_supervisor) else me.department
-    return render_template("signals/rules.html", rules=engine().violations.rules.list_rules(department),
-                           level_names=LEVEL_NAMES, levels=LEVELS, me=me, colors=COLORS)
+    return render_template(
+        "signals/rules.html",
+        rules=engine().violations.rules.list_rules(department),
+        level_names=LEVEL_NAMES,
+        levels=LEVELS,
+        me=me,
+        colors=COLORS,
+    )
 
 
 def _params(defaults: dict) -> dict:
@@ -97,9 +120,12 @@ def set_rule():
         if name not in rules:
             raise InvalidInput("rule_not_found", rule=name)
         level = request.form.get("level")
-        department = (request.form.get("department") or "").strip() or (me.department if level == "department" else None)
-        engine().violations.rules.set_config(me, name, level, request.form.get("enabled") == "on",
-                                             _params(rules[name]["default_params"]), department)
+        department = (request.form.get("department") or "").strip() or (
+            me.department if level == "department" else None
+        )
+        engine().violations.rules.set_config(
+            me, name, level, request.form.get("enabled") == "on", _params(rules[name]["default_params"]), department
+        )
     except EngineError as exc:
         flash(describe(exc), "error")
     else:

@@ -1,4 +1,5 @@
 """Names of the items' statuses, kinds, conclusions and trail events, and the engine's refusals in words."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -9,22 +10,37 @@ from engine.errors import EngineError
 from ..messages import describe
 
 STATUSES = {"open": _l("待督办"), "noticed": _l("已发督办通知"), "responded": _l("部门已答复"), "closed": _l("已办结")}
-KINDS = {"overdue_step": _l("环节超期"), "repeated_supplement_notice": _l("重复补正告知"), "signal": _l("纠错信号"),
-         "complaint": _l("投诉")}
+KINDS = {
+    "overdue_step": _l("环节超期"),
+    "repeated_supplement_notice": _l("重复补正告知"),
+    "signal": _l("纠错信号"),
+    "complaint": _l("投诉"),
+}
 CONCLUSIONS = {"substantiated": _l("属实"), "partly_substantiated": _l("部分属实"), "unsubstantiated": _l("不属实")}
-EVENTS = {"supervision_opened": _l("立项督办"), "supervision_noticed": _l("发出督办通知"),
-          "supervision_responded": _l("部门答复"), "supervision_extended": _l("延长调查期限"),
-          "supervision_closed": _l("作出督办结论"), "supervision_escalated": _l("超期升级督办"),
-          "light_changed": _l("亮灯变化")}
-DONE = {"notice": _l("督办通知已发送，部门负责人已收到。"), "response": _l("已答复，督办人已收到。"),
-        "extension": _l("调查期限已延长 10 个工作日。"), "finding": _l("督办结论已记录，事项已办结。")}
+EVENTS = {
+    "supervision_opened": _l("立项督办"),
+    "supervision_noticed": _l("发出督办通知"),
+    "supervision_responded": _l("部门答复"),
+    "supervision_extended": _l("延长调查期限"),
+    "supervision_closed": _l("作出督办结论"),
+    "supervision_escalated": _l("超期升级督办"),
+    "light_changed": _l("亮灯变化"),
+}
+DONE = {
+    "notice": _l("督办通知已发送，部门负责人已收到。"),
+    "response": _l("已答复，督办人已收到。"),
+    "extension": _l("调查期限已延长 10 个工作日。"),
+    "finding": _l("督办结论已记录，事项已办结。"),
+}
 
 # (error code, field or None) → message; the most specific match wins.
 _REFUSALS = {
     ("invalid_input", "text"): _l("请填写内容（不超过 4000 字）。"),
     ("invalid_input", "reason"): _l("延期须填写理由（不超过 4000 字）。"),
     ("invalid_input", "conclusion"): _l("请选择结论：属实、部分属实或不属实。"),
-    ("forbidden", None): _l("您无权办理此督办事项：督办、延期和结论由负责监察该部门的监察员作出，答复由该部门负责人作出。"),
+    ("forbidden", None): _l(
+        "您无权办理此督办事项：督办、延期和结论由负责监察该部门的监察员作出，答复由该部门负责人作出。"
+    ),
     ("not_found", None): _l("督办事项不存在。"),
 }
 _STATE_REFUSALS = {

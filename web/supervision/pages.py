@@ -1,4 +1,5 @@
 """The 督办 pages. Every rule (who may see or do what, in which state) is the engine's; these views only show."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -35,8 +36,9 @@ def index():
         items = empty_page()
     options = engine().supervision.filter_options(me)
     kind_options = [(kind, KINDS.get(kind, kind)) for kind in options["kinds"]]
-    return render_template("supervision/index.html", items=items, filters=filters, options=options,
-                           kind_options=kind_options, **LABELS)
+    return render_template(
+        "supervision/index.html", items=items, filters=filters, options=options, kind_options=kind_options, **LABELS
+    )
 
 
 @bp.get("/department")
@@ -74,7 +76,9 @@ def step(item_id, step):
 def _item_page(item_id, error=None, values=None, status=200):
     me = actor()
     view = engine().supervision.get(item_id, me)
-    names = engine().inbox.names({view["notice_by"], view["responded_by"], view["finding_by"],
-                                  *(e["actor"] for e in view["timeline"])} - {None})
-    return render_template("supervision/item.html", item=view, names=names, error=error, values=values or {},
-                           **LABELS), status
+    names = engine().inbox.names(
+        {view["notice_by"], view["responded_by"], view["finding_by"], *(e["actor"] for e in view["timeline"])} - {None}
+    )
+    return render_template(
+        "supervision/item.html", item=view, names=names, error=error, values=values or {}, **LABELS
+    ), status

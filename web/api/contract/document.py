@@ -1,6 +1,7 @@
 """The OpenAPI document: spectree's, generated from the routes and their models, with paths relative to the
 API's server, bodies marked optional when every field is, each form under the media type its route reads, and the
 sections in order."""
+
 from __future__ import annotations
 
 import copy

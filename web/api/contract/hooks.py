@@ -1,4 +1,5 @@
 """What happens when a request or a response breaks its model."""
+
 from __future__ import annotations
 
 import re
@@ -15,9 +16,18 @@ def _field(error: dict) -> str:
 
 
 # The context value a kind of problem is worded with (pydantic's ctx key).
-_CONTEXT = {"literal_error": "expected", "enum": "expected", "string_too_long": "max_length",
-            "string_too_short": "min_length", "too_long": "max_length", "too_short": "min_length",
-            "greater_than_equal": "ge", "greater_than": "gt", "less_than_equal": "le", "less_than": "lt"}
+_CONTEXT = {
+    "literal_error": "expected",
+    "enum": "expected",
+    "string_too_long": "max_length",
+    "string_too_short": "min_length",
+    "too_long": "max_length",
+    "too_short": "min_length",
+    "greater_than_equal": "ge",
+    "greater_than": "gt",
+    "less_than_equal": "le",
+    "less_than": "lt",
+}
 
 
 def _problem(error: dict) -> Message:
@@ -42,8 +52,16 @@ def _problem(error: dict) -> Message:
     if kind == "too_short":
         return Message("field_too_few_items", min=value)
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        return Message("field_below" if kind == "greater_than_equal" else "field_must_exceed" if kind == "greater_than"
-                       else "field_above" if kind == "less_than_equal" else "field_must_be_under", limit=value)
+        return Message(
+            "field_below"
+            if kind == "greater_than_equal"
+            else "field_must_exceed"
+            if kind == "greater_than"
+            else "field_above"
+            if kind == "less_than_equal"
+            else "field_must_be_under",
+            limit=value,
+        )
     if kind == "int_parsing_size":
         return Message("field_number_out_of_range")
     if kind in ("int_parsing", "int_type", "int_from_float"):
@@ -69,17 +87,25 @@ def refuse_invalid_request(req, resp, error, instance, model_adapter) -> None:
         return
     problems: dict[str, Message] = {}
     # pydantic's own list keeps each problem's context (the limit, the allowed values); spectree's drops it.
-    items = error.errors(include_url=False) if callable(getattr(error, "errors", None)) \
+    items = (
+        error.errors(include_url=False)
+        if callable(getattr(error, "errors", None))
         else model_adapter.validation_errors(error)
+    )
     for item in items:
         problems.setdefault(_field(item) or "body", _problem(item))
-    raise InvalidInput("request_invalid", field=next(iter(problems)),
-                       fields=problems if len(problems) > 1 else None,
-                       problems=[Message("request_field_problem", field=field, problem=problem)
-                                 for field, problem in problems.items()])
+    raise InvalidInput(
+        "request_invalid",
+        field=next(iter(problems)),
+        fields=problems if len(problems) > 1 else None,
+        problems=[
+            Message("request_field_problem", field=field, problem=problem) for field, problem in problems.items()
+        ],
+    )
 
 
 def reject_broken_response(req, resp, error, instance, model_adapter) -> None:
     if error is not None:
-        raise ResponseBreaksContract(f"{req.method} {req.path} answered outside its schema: "
-                                     f"{model_adapter.validation_errors(error)}")
+        raise ResponseBreaksContract(
+            f"{req.method} {req.path} answered outside its schema: {model_adapter.validation_errors(error)}"
+        )

@@ -1,4 +1,5 @@
 """``operation``: what a route takes and answers, for the document and for checking requests."""
+
 from __future__ import annotations
 
 from spectree import SecurityScheme, SpecTree
@@ -13,7 +14,7 @@ from .responses import Answers
 
 API_PREFIX = bp.url_prefix
 FORM = "multipart/form-data"
-TAGS = {   # the document's sections, in the reference page's order
+TAGS = {  # the document's sections, in the reference page's order
     "service": "health, the SMS provider's callback, this document",
     "catalogue": "published matters, deployed processes, the catalogue as a file",
     "cases": "starting, reading, terminating a case; its clock",
@@ -33,20 +34,21 @@ TAGS = {   # the document's sections, in the reference page's order
 
 api = SpecTree(
     backend=ShenpiFlaskPlugin,
-    mode="strict",                 # only the routes declared with ``operation``
-    annotations=False,             # views read their bodies themselves; models check them first
+    mode="strict",  # only the routes declared with ``operation``
+    annotations=False,  # views read their bodies themselves; models check them first
     title="Shenpi 审批 API",
     version="1.0.0",
     description="Approval engine with electronic supervision. Authenticate with `Authorization: Bearer <token>` "
-                "from `shenpi token create USER`. Every error is "
-                "`{\"error\": {\"code\", \"reason\", \"message\", \"params\", …}}`: `reason` names the exact "
-                "refusal, `message` is in the language of `Accept-Language` (Chinese unless English is asked for).",
+    "from `shenpi token create USER`. Every error is "
+    '`{"error": {"code", "reason", "message", "params", …}}`: `reason` names the exact '
+    "refusal, `message` is in the language of `Accept-Language` (Chinese unless English is asked for).",
     openapi_version="3.1.0",
     servers=[Server(url=API_PREFIX)],
     security_schemes=[
         SecurityScheme(name="bearer", data=SecuritySchemeData(type="http", scheme="bearer")),
-        SecurityScheme(name="smsSecret",
-                       data=SecuritySchemeData(type="apiKey", field_in="header", name="X-Shenpi-Sms-Secret")),
+        SecurityScheme(
+            name="smsSecret", data=SecuritySchemeData(type="apiKey", field_in="header", name="X-Shenpi-Sms-Secret")
+        ),
     ],
     security={"bearer": []},
     validation_error_status=400,
@@ -58,9 +60,21 @@ api = SpecTree(
 )
 
 
-def operation(tag: str, *, ok=None, created=None, files: dict[int, tuple[str, ...]] | None = None,
-              body=None, form=None, form_media_type: str = FORM, query=None, errors=(),
-              public: bool = False, security: dict | None = None, paths: dict[str, str] | None = None):
+def operation(
+    tag: str,
+    *,
+    ok=None,
+    created=None,
+    files: dict[int, tuple[str, ...]] | None = None,
+    body=None,
+    form=None,
+    form_media_type: str = FORM,
+    query=None,
+    errors=(),
+    public: bool = False,
+    security: dict | None = None,
+    paths: dict[str, str] | None = None,
+):
     """Declare a route's contract.
 
     ``ok`` / ``created``: the model of the 200 / 201 body (``list[Model]`` for a list); ``files``: status → media
@@ -79,8 +93,15 @@ def operation(tag: str, *, ok=None, created=None, files: dict[int, tuple[str, ..
     def declare(view):
         if public or security:
             mark_public(view)
-        checked = api.validate(json=body, form=form, query=query, resp=answers, tags=[tag],
-                               security={} if public else security, path_parameter_descriptions=paths)(view)
+        checked = api.validate(
+            json=body,
+            form=form,
+            query=query,
+            resp=answers,
+            tags=[tag],
+            security={} if public else security,
+            path_parameter_descriptions=paths,
+        )(view)
         checked.form_media_type = form_media_type
         return checked
 

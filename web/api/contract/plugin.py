@@ -2,6 +2,7 @@
 words before any model sees it; multipart forms are left to the views (which set the upload's size limit before
 the form is read); responses are checked against their models under test only; integers in paths (ids, a year)
 are documented as the database stores them; an operation's id is its view's name."""
+
 from __future__ import annotations
 
 from flask import current_app, make_response

@@ -1,5 +1,6 @@
 """An operation's responses: its 2xx bodies (JSON models, or files of given media types) and its errors, each in
 the API's error envelope."""
+
 from __future__ import annotations
 
 from spectree import Response
@@ -8,7 +9,7 @@ from ..schemas.common import Error
 
 ERRORS = {
     400: "invalid_input (`field` names the field; `fields` maps a form's fields to what is wrong), or a body that "
-         "is not a JSON object",
+    "is not a JSON object",
     401: "unauthorized: no bearer token, or an invalid or revoked one",
     403: "forbidden: the caller may not do this",
     404: "not_found",

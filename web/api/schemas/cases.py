@@ -1,4 +1,5 @@
 """Cases: starting one, reading it and its trail, terminating it, pausing and resuming its clock."""
+
 from __future__ import annotations
 
 from typing import Any, Literal
@@ -27,10 +28,13 @@ class NewCaseForm(Form):
     matter: str
     applicant: str = Field(description="JSON object with at least a name")
     data: str | None = Field(None, description="JSON object")
-    files: list[Upload] | None = Field(None, description="PDF, JPEG, PNG, OFD, DOCX, XLSX or UTF-8 text, recognised "
-                                                         "by content; the extension must agree")
-    slot: list[str] | None = Field(None, description="the service guide's material: once for all files or once "
-                                                     "per file")
+    files: list[Upload] | None = Field(
+        None,
+        description="PDF, JPEG, PNG, OFD, DOCX, XLSX or UTF-8 text, recognised by content; the extension must agree",
+    )
+    slot: list[str] | None = Field(
+        None, description="the service guide's material: once for all files or once per file"
+    )
 
 
 class CaseQuery(Query):
@@ -62,9 +66,11 @@ class CaseClock(BaseModel):
     paused: bool
     pause_kind: PauseKind | None
     paused_working_days: float
-    provisional: bool = Field(description="the limits were counted over days of a year without the State Council's "
-                                          "holiday arrangement (the provisional calendar); counted again when it is "
-                                          "imported")
+    provisional: bool = Field(
+        description="the limits were counted over days of a year without the State Council's "
+        "holiday arrangement (the provisional calendar); counted again when it is "
+        "imported"
+    )
 
 
 class ProcessVersion(BaseModel):

@@ -1,4 +1,5 @@
 """The catalogue of matters (事项): published matters, deployed process definitions, the catalogue as a file."""
+
 from __future__ import annotations
 
 from typing import Literal

@@ -1,4 +1,5 @@
 """The supervision cockpit: counts with a per-department table, and daily trends with this month's rankings."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,8 +40,9 @@ class Trends(BaseModel):
     as_of: Instant
     scope: str | None
     days: list[dt.date] = Field(description="Asia/Shanghai days, oldest first")
-    series: dict[str, list[int]] = Field(description="started, ended, ended_overdue, signals_yellow, signals_red: "
-                                                     "one count per day")
+    series: dict[str, list[int]] = Field(
+        description="started, ended, ended_overdue, signals_yellow, signals_red: one count per day"
+    )
 
 
 class OnTimeRate(BaseModel):

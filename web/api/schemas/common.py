@@ -1,4 +1,5 @@
 """What every area shares: the error envelope, bases for bodies and query strings, instants, lights, files."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,12 +9,14 @@ from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validat
 
 Instant = dt.datetime
 Light = Literal["none", "yellow", "green", "red"]
-Text = Annotated[str, Field(max_length=4000)]          # reasons, opinions, notes: as the engine bounds them
+Text = Annotated[str, Field(max_length=4000)]  # reasons, opinions, notes: as the engine bounds them
 Upload = Annotated[bytes, WithJsonSchema({"type": "string", "format": "binary"})]
 InstantText = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
 # a limit counted over days of a year without the State Council's holiday arrangement (engine/deadlines/provisional.py)
-Provisional = Annotated[bool, Field(description="counted on the provisional calendar; counted again when the official "
-                                                "arrangement is imported")]
+Provisional = Annotated[
+    bool,
+    Field(description="counted on the provisional calendar; counted again when the official arrangement is imported"),
+]
 
 
 class Body(BaseModel):
@@ -39,7 +42,7 @@ class Query(BaseModel):
     def __get_pydantic_json_schema__(cls, core_schema, handler):
         """A parameter is given or left out, never null: document each without the null the defaults bring."""
         schema = handler.resolve_ref_schema(handler(core_schema))
-        for name, prop in schema.get("properties", {}).items():
+        for _name, prop in schema.get("properties", {}).items():
             kinds = [kind for kind in prop.pop("anyOf", []) if kind != {"type": "null"}]
             if len(kinds) == 1:
                 prop.update(kinds[0])
@@ -67,13 +70,18 @@ class CatalogueFileError(BaseModel):
 
 class ErrorDetail(BaseModel):
     code: str = Field(description="stable code: invalid_input, unauthorized, forbidden, not_found, conflict, …")
-    reason: str | None = Field(None, description="stable id of the exact refusal (case_not_found, "
-                                                 "task_already_claimed, …); absent on HTTP-level errors (no such "
-                                                 "route, method not allowed, too many requests)")
-    message: str = Field(description="what is wrong, in the language of Accept-Language (Chinese unless English "
-                                     "is asked for)")
-    params: dict[str, Any] | None = Field(None, description="the values the message names besides the keys below, "
-                                                            "by name (numbers, text, lists, objects)")
+    reason: str | None = Field(
+        None,
+        description="stable id of the exact refusal (case_not_found, "
+        "task_already_claimed, …); absent on HTTP-level errors (no such "
+        "route, method not allowed, too many requests)",
+    )
+    message: str = Field(
+        description="what is wrong, in the language of Accept-Language (Chinese unless English is asked for)"
+    )
+    params: dict[str, Any] | None = Field(
+        None, description="the values the message names besides the keys below, by name (numbers, text, lists, objects)"
+    )
     field: str | None = Field(None, description="the field that is wrong")
     fields: dict[str, str] | None = Field(None, description="invalid_input: field id → what is wrong")
     element: str | None = Field(None, description="invalid_process: the BPMN element")

@@ -1,4 +1,5 @@
 """Complaints (投诉处理) as supervisors and department heads handle them."""
+
 from __future__ import annotations
 
 from typing import Literal
@@ -47,7 +48,8 @@ class Complaint(BaseModel):
 
 class ComplaintDetail(Complaint):
     operations: list[Literal["feedback", "decision", "forwarding", "result", "closure"]] = Field(
-        description="the steps the caller may take now")
+        description="the steps the caller may take now"
+    )
 
 
 class ComplaintQuery(Query):
@@ -69,8 +71,9 @@ class Decision(Body):
 class Forwarding(Body):
     department: str
     note: Text | None = None
-    days: int | None = Field(None, ge=1, le=60, description="working days for the result (default "
-                                                             "SHENPI_COMPLAINT_RESULT_DAYS, 10)")
+    days: int | None = Field(
+        None, ge=1, le=60, description="working days for the result (default SHENPI_COMPLAINT_RESULT_DAYS, 10)"
+    )
 
     @field_validator("days", mode="before")
     @classmethod

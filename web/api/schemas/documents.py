@@ -1,4 +1,5 @@
 """Official documents (文书) and electronic licences (电子证照)."""
+
 from __future__ import annotations
 
 from typing import Literal
@@ -7,8 +8,9 @@ from pydantic import BaseModel, Field
 
 from .common import Body, Instant, Text
 
-DocumentKind = Literal["acceptance_notice", "supplement_notice", "refusal_decision", "approval_decision",
-                       "denial_decision"]
+DocumentKind = Literal[
+    "acceptance_notice", "supplement_notice", "refusal_decision", "approval_decision", "denial_decision"
+]
 
 
 class DocumentRequest(Body):

@@ -1,4 +1,5 @@
 """The monthly performance evaluation (绩效测评)."""
+
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
@@ -18,8 +19,9 @@ class DepartmentScore(BaseModel):
     score: float
     indicators: dict[str, float | None] = Field(
         description="online_service_rate (网上办理率), online_completion_rate (网上办结率), online_depth_rate "
-                    "(网上深化率), on_time_rate, average_handling_days, overdue_count, satisfaction_rate, "
-                    "visits_per_case, …")
+        "(网上深化率), on_time_rate, average_handling_days, overdue_count, satisfaction_rate, "
+        "visits_per_case, …"
+    )
     counts: dict[str, int]
     lines: list[ScoreLine] = Field(description="how the score was reached")
 

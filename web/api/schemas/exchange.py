@@ -1,4 +1,5 @@
 """Data exchange with ministry systems (facts of their cases) and upward reporting to the province."""
+
 from __future__ import annotations
 
 from typing import Any, Literal

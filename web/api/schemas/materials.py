@@ -1,4 +1,5 @@
 """Case materials (申请材料, 补正 and attachments): upload, the list with the service guide's checklist."""
+
 from __future__ import annotations
 
 from typing import Literal
@@ -52,10 +53,15 @@ class CaseMaterials(BaseModel):
 
 
 class MaterialsForm(Form):
-    files: list[Upload] = Field(description="PDF, JPEG, PNG, OFD, DOCX, XLSX or UTF-8 text, recognised by content; "
-                                            "the extension must agree")
-    slot: list[str] | None = Field(None, description="the service guide's material: once for all files or once "
-                                                     "per file")
-    kind: MaterialKind = Field("application", description="application (before acceptance), supplement (补正: the "
-                               "applicant, while a notice is pending) or attachment (an official's open step)")
+    files: list[Upload] = Field(
+        description="PDF, JPEG, PNG, OFD, DOCX, XLSX or UTF-8 text, recognised by content; the extension must agree"
+    )
+    slot: list[str] | None = Field(
+        None, description="the service guide's material: once for all files or once per file"
+    )
+    kind: MaterialKind = Field(
+        "application",
+        description="application (before acceptance), supplement (补正: the "
+        "applicant, while a notice is pending) or attachment (an official's open step)",
+    )
     task: str | None = Field(None, description="attachment: the open step's task id")

@@ -1,4 +1,5 @@
 """People: an official's absence (AB岗), the signed-in user's notification channels, the working calendar."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,8 +35,9 @@ class NotificationChannels(BaseModel):
 
 
 class ChannelsSaved(NotificationChannels):
-    webhook_secret: str | None = Field(None, description="a webhook turned on the first time: its signing secret, "
-                                                         "shown only once")
+    webhook_secret: str | None = Field(
+        None, description="a webhook turned on the first time: its signing secret, shown only once"
+    )
 
 
 class ChannelChoice(BaseModel):
@@ -59,8 +61,10 @@ class CalendarDay(BaseModel):
 
 class CalendarYear(BaseModel):
     year: int
-    provisional: bool = Field(description="the State Council's arrangement of the year is not imported: the statutory "
-                                          "holidays are computed, weekends are off, there are no adjusted working days")
+    provisional: bool = Field(
+        description="the State Council's arrangement of the year is not imported: the statutory "
+        "holidays are computed, weekends are off, there are no adjusted working days"
+    )
     days: list[CalendarDay] = Field(description="the days that differ from an ordinary week")
 
 

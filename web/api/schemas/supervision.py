@@ -1,4 +1,5 @@
 """Supervision items (督办): the list, one item with its timeline, and the procedure's steps."""
+
 from __future__ import annotations
 
 from typing import Any, Literal

@@ -1,4 +1,5 @@
 """The service itself: health, the SMS provider's callback, this document."""
+
 from __future__ import annotations
 
 from typing import Any

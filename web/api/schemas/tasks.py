@@ -1,4 +1,5 @@
 """Tasks (steps of a case): the inbox, a step with its form, and what officials do with a step."""
+
 from __future__ import annotations
 
 from typing import Any, Literal
@@ -40,7 +41,8 @@ class FormField(BaseModel):
     id: str = Field(description="the key in `data` (and in the case data)")
     label: str
     type: Literal["string", "long", "boolean", "date", "enum", "users"] = Field(
-        description="`date`: ISO day, stored as a string; `users`: a list of account ids")
+        description="`date`: ISO day, stored as a string; `users`: a list of account ids"
+    )
     required: bool
     readonly: bool
     options: list[FormOption]
@@ -100,8 +102,11 @@ class TaskQuery(Query):
 
 
 class Completion(Body):
-    data: dict[str, Any] | None = Field(None, description="a step with a form takes only its fields (a `users` field "
-                                        "also as `<id>_from_post: \"部门/岗位\"`); invalid data → 400 with `fields`")
+    data: dict[str, Any] | None = Field(
+        None,
+        description="a step with a form takes only its fields (a `users` field "
+        'also as `<id>_from_post: "部门/岗位"`); invalid data → 400 with `fields`',
+    )
     opinion: Text | None = None
 
 

@@ -1,4 +1,5 @@
 """Correction signals (纠错信号), violation-rule configuration, case fees and result publication."""
+
 from __future__ import annotations
 
 from typing import Any, Literal
@@ -75,7 +76,7 @@ class RuleSetting(Body):
     rule: str
     level: RuleLevel
     enabled: bool
-    params: dict[str, Any] | None = Field(None, description="e.g. {\"days\": 2}; keys as in default_params")
+    params: dict[str, Any] | None = Field(None, description='e.g. {"days": 2}; keys as in default_params')
     department: str | None = Field(None, description="a department rule: the department's name")
 
 
