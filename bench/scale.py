@@ -69,7 +69,9 @@ def build(url: str) -> Shenpi:
         for d in range(1, DEPARTMENTS + 1):
             for o in range(OFFICIALS):
                 uid = f"u{d:02d}{o}"
-                session.add(User(id=uid, name=f"官员{d:02d}{o}", department_id=f"D{d:02d}", posts=POSTS, roles=[OFFICIAL]))
+                session.add(
+                    User(id=uid, name=f"官员{d:02d}{o}", department_id=f"D{d:02d}", posts=POSTS, roles=[OFFICIAL])
+                )
         session.add(User(id="city_supervisor", name="市监察员", department_id="CJC", posts=[], roles=[SUPERVISOR]))
     for d in range(1, DEPARTMENTS + 1):
         flow = FLOW.read_bytes().replace(b'id="five_step"', f'id="scale_{d:02d}"'.encode())
@@ -107,7 +109,10 @@ WITH t AS (
     SELECT g, (g % 40) * 4 + CASE WHEN (g / 40) % 10 < 7 THEN 3 ELSE (g / 40) % 10 - 7 END AS k
     FROM generate_series(CAST(:first AS bigint), CAST(:last AS bigint)) AS g
 )
-SELECT g.g, t.id AS template FROM g JOIN t ON t.k = g.k
+SELECT g.g, t.id AS template,
+    -- open cases are recent (up to four weeks old), ended ones spread over two years
+    make_interval(days => (g.g % CASE WHEN c.status = 'running' THEN 20 ELSE 730 END)::int, mins => (g.g % 480)::int)
+FROM g JOIN t ON t.k = g.k JOIN case_record c ON c.id = t.id
 """
 
 
@@ -121,7 +126,9 @@ def grow(engine: Shenpi, target: int, templates: int) -> float:
         if first > target:
             return 0.0
         names = [f"{SURNAMES[i % len(SURNAMES)]}{GIVEN[(i * 7) % len(GIVEN)]}" for i in range(4000)]
-        connection.execute(sa.text("CREATE TEMP TABLE copy_of (g bigint PRIMARY KEY, template int) ON COMMIT DROP"))
+        connection.execute(
+            sa.text("CREATE TEMP TABLE copy_of (g bigint PRIMARY KEY, template int, shift interval) ON COMMIT DROP")
+        )
         connection.execute(
             sa.text(f"INSERT INTO copy_of {_TEMPLATE}"), {"templates": templates, "first": first, "last": target}
         )
@@ -139,11 +146,11 @@ INSERT INTO case_record (id, number, matter_code, definition_id, department, app
 SELECT o.g, 'SP' || lpad(o.g::text, 12, '0'), c.matter_code, c.definition_id, c.department,
     json_build_object('name', n.name, 'phone', '138' || lpad((o.g % 100000000)::text, 8, '0')),
     c.status, c.outcome, c.lock_version, c.trail_seq, c.trail_hash, c.created_by,
-    c.created_at - make_interval(days => (o.g % 730)::int, mins => (o.g % 480)::int),
-    c.ended_at - make_interval(days => (o.g % 730)::int),
-    c.accepted_at - make_interval(days => (o.g % 730)::int),
-    c.promised_due_at - make_interval(days => (o.g % 730)::int),
-    c.statutory_due_at - make_interval(days => (o.g % 730)::int),
+    c.created_at - o.shift,
+    c.ended_at - o.shift,
+    c.accepted_at - o.shift,
+    c.promised_due_at - o.shift,
+    c.statutory_due_at - o.shift,
     c.paused_seconds, NULL, NULL, c.light,
     CASE WHEN c.status = 'running' THEN c.light_next_at + make_interval(days => 30) END,
     c.promised_limit_days, c.statutory_limit_days, c.limits_provisional, c.channel, c.onsite_visits,
@@ -163,16 +170,16 @@ INSERT INTO task_record (id, case_id, element_id, name, lane, department, post, 
     due_provisional, light, light_next_at, escalation_level, owner, escalated_at, completed_at, completed_by, opinion)
 SELECT md5(o.g::text || t.id)::uuid::text, o.g, t.element_id, t.name, t.lane, t.department, t.post,
     CASE WHEN t.state = 'open' AND o.g % 3 = 0 THEN 'u' || lpad((o.g % 40 + 1)::text, 2, '0') || ((o.g / 40) % 10)::text END,
-    t.state, t.created_at - make_interval(days => (o.g % 730)::int), t.due_at, t.due_provisional, t.light,
+    t.state, t.created_at - o.shift, t.due_at - o.shift, t.due_provisional, t.light,
     CASE WHEN t.state = 'open' THEN t.light_next_at + make_interval(days => 30) END,
-    t.escalation_level, t.owner, t.escalated_at, t.completed_at - make_interval(days => (o.g % 730)::int),
+    t.escalation_level, t.owner, t.escalated_at, t.completed_at - o.shift,
     CASE WHEN t.completed_by IS NOT NULL THEN 'u' || lpad((o.g % 40 + 1)::text, 2, '0') || ((o.g / 40) % 10)::text END,
     t.opinion
 FROM copy_of o JOIN task_record t ON t.case_id = o.template;
 INSERT INTO trail_entry (chain, chain_seq, case_id, task_id, element_id, event, from_state, to_state, actor, at,
     data_digest, detail, prev_hash, hash, hash_version)
 SELECT o.g, e.chain_seq, o.g, e.task_id, e.element_id, e.event, e.from_state, e.to_state, e.actor,
-    e.at - make_interval(days => (o.g % 730)::int), e.data_digest, e.detail, e.prev_hash, e.hash, e.hash_version
+    e.at - o.shift, e.data_digest, e.detail, e.prev_hash, e.hash, e.hash_version
 FROM copy_of o JOIN trail_entry e ON e.case_id = o.template AND e.chain = o.template;
 """
             )
@@ -232,7 +239,9 @@ def measure(engine: Shenpi, cases: int, samples: int) -> dict[str, float]:
         "search_name_p95_ms": p(timed(search_name(official), samples), 0.95),
         "search_number_supervisor_p95_ms": p(timed(search_number(supervisor), samples), 0.95),
         "case_p95_ms": p(timed(case_page, samples), 0.95),
-        "cockpit_p95_ms": p(timed(lambda: engine.cockpit.overview(supervisor, record=False), max(5, samples // 4)), 0.95),
+        "cockpit_p95_ms": p(
+            timed(lambda: engine.cockpit.overview(supervisor, record=False), max(5, samples // 4)), 0.95
+        ),
         "sweep_select_ms": statistics.median(timed(lambda: engine.sweep(START), 3)) * 1000,
     }
     print(f"scale: cases={cases} " + " ".join(f"{k}={v:.1f}" for k, v in figures.items()), flush=True)

@@ -1,7 +1,19 @@
 """Tables of the engine, one module per concept."""
 
 from .calendar import CalendarDay, CalendarYear
-from .cases import Case, CaseFee, CasePause, CaseReader, PendingTimer, TaskRecord, WorkflowJournal, WorkflowSnapshot
+from .cases import (
+    TRIGRAM_DDL,
+    TRIGRAM_INDEXES,
+    ApplicantName,
+    Case,
+    CaseFee,
+    CasePause,
+    CaseReader,
+    PendingTimer,
+    TaskRecord,
+    WorkflowJournal,
+    WorkflowSnapshot,
+)
 from .definitions import Matter, ProcessDefinition
 from .documents import DocumentCounter, IssuedDocument, Licence
 from .exchange import ExchangeBatch, ExternalCase, ExternalFact
@@ -16,7 +28,10 @@ from .supervision import Notice, ReportAccess, Signal, SupervisionItem, Violatio
 from .trail import TrailCheckpoint, TrailEntry, TrailHead
 
 __all__ = [
+    "TRIGRAM_DDL",
+    "TRIGRAM_INDEXES",
     "ApiToken",
+    "ApplicantName",
     "CalendarDay",
     "CalendarYear",
     "Case",
