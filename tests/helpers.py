@@ -140,6 +140,15 @@ def publish_five_step(engine: Shenpi, content: bytes | None = None) -> Shenpi:
 # --- refusals ----------------------------------------------------------------------------------------------
 
 
+def publish_timer_flow(engine: Shenpi, duration: str = '"PT1H"') -> None:
+    """Matter TIMER-1: one step with a non-interrupting warning timer (``Timer_Warning``) after ``duration``."""
+    content = (FIXTURES / "timer_step.bpmn").read_bytes().replace(b'"PT1H"', duration.encode())
+    engine.repository.deploy(content, "timer_step.bpmn")
+    engine.catalogue.publish(
+        {**FIVE_STEP_ENTRY, "code": "TIMER-1", "key": "timer_step", "process_file": "timer_step.bpmn"}, "admin"
+    )
+
+
 @contextlib.contextmanager
 def refused(kind, reason: str, **params):
     """``pytest.raises(kind)`` that also checks the error's reason (and the given params)."""

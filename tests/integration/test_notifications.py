@@ -167,7 +167,7 @@ def test_notices_go_out_by_email_sms_and_signed_webhook(five_step_engine, smtp_s
         case["id"], "supplement", "缺材料", five_step_engine.identity.actor("clerk"), missing=["申请书"]
     )
     result = dispatch(five_step_engine, senders(five_step_engine, controller, gateway))
-    assert result == {"created": 3, "sent": 3, "failed": 0}
+    assert result == {"created": 3, "sent": 3, "failed": 0, "incidents": 0}
     ((recipients, content),) = mailbox.messages
     assert recipients == ["zhangsan@example.com"] and "zhangsan@example.com" in content
     assert gateway.sent[0][0] == "13800000000" and "申请书" in gateway.sent[0][1]
@@ -180,6 +180,7 @@ def test_notices_go_out_by_email_sms_and_signed_webhook(five_step_engine, smtp_s
         "created": 0,
         "sent": 0,
         "failed": 0,
+        "incidents": 0,
     }
     assert five_step_engine.notice_deliveries.status()["sent"] == 3
 
@@ -193,10 +194,15 @@ def test_a_failing_channel_is_retried_with_backoff_then_given_up(five_step_engin
         case["id"], "supplement", "缺材料", five_step_engine.identity.actor("clerk"), missing=["申请书"]
     )
     broken = senders(five_step_engine, gateway=RecordingGateway(fail=True))
-    assert dispatch(five_step_engine, broken) == {"created": 2, "sent": 0, "failed": 2}
+    assert dispatch(five_step_engine, broken) == {"created": 2, "sent": 0, "failed": 2, "incidents": 0}
     assert dispatch(five_step_engine, broken)["failed"] == 0  # not due again before the backoff
     clock.advance(minutes=1)
-    assert dispatch(five_step_engine, broken) == {"created": 0, "sent": 1, "failed": 1}  # the webhook is back up
+    assert dispatch(five_step_engine, broken) == {
+        "created": 0,
+        "sent": 1,
+        "failed": 1,
+        "incidents": 0,
+    }  # the webhook is back up
     assert len(Receiver.received) == 1
     for _ in range(MAX_ATTEMPTS):
         clock.advance(hours=1)
