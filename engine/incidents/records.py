@@ -15,13 +15,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..errors import EngineError, english, plain
+from ..errors import EngineError, Message, plain
 from ..models import Incident
 from ..trail import chain as trail
 
 OPEN, RESOLVED = "open", "resolved"
 STATES = (OPEN, RESOLVED)
-UNEXPECTED = "unexpected_error"
 MAX_MESSAGE = 2000
 MAX_TRACEBACK = 20000
 
@@ -36,8 +35,8 @@ def error_of(exc: BaseException) -> tuple[str, str, dict[str, Any], str]:
     ``unexpected_error`` naming the exception's type and text."""
     if isinstance(exc, EngineError):
         return exc.code, exc.reason, {k: plain(v) for k, v in exc.params.items()}, str(exc.message)[:MAX_MESSAGE]
-    text = f"{type(exc).__name__}: {exc}"[:MAX_MESSAGE]
-    return "internal", UNEXPECTED, {"error": text}, english(UNEXPECTED, {"error": text})
+    unexpected = Message("unexpected_error", error=f"{type(exc).__name__}: {exc}"[:MAX_MESSAGE])
+    return "internal", unexpected.reason, unexpected.params, str(unexpected)
 
 
 def traceback_of(exc: BaseException) -> str:
