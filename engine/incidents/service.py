@@ -97,7 +97,8 @@ class IncidentService:
     def retry(self, incident_id: int, actor: Actor) -> dict[str, Any]:
         """Run the incident's work for its subject now (after its cause was fixed). Success resolves it; a failure
         counts another attempt with the new error. Either way an ``incident_retried`` trail event. Work the sweep
-        does not run itself (notice deliveries) is queued for its next run."""
+        does not run itself (notice deliveries) is queued for its next run. The view's ``retry`` says which:
+        ``resolved``, ``failed`` or ``queued``."""
         self._require_admin(actor)
         with self.db.reading() as session:
             incident = self._load(session, incident_id, actor)
@@ -128,7 +129,7 @@ class IncidentService:
                 result = "failed"
             trail.append_outside_step(session, [records.event("incident_retried", row, now, actor.id, result=result)])
             session.flush()
-            return self._view(row, actor)
+            return {**self._view(row, actor), "retry": result}
 
     def resolve(self, incident_id: int, actor: Actor, note: object) -> dict[str, Any]:
         """Close an open incident by hand with a note (the cause was dealt with another way, or it is moot)."""
@@ -152,7 +153,7 @@ class IncidentService:
             row.next_attempt_at = now
             trail.append_outside_step(session, [records.event("incident_retried", row, now, actor.id, result="queued")])
             session.flush()
-            return self._view(row, actor)
+            return {**self._view(row, actor), "retry": "queued"}
 
     # --- helpers ----------------------------------------------------------------------------------
     @staticmethod

@@ -15,10 +15,10 @@ from engine.config import Settings
 from engine.errors import InvalidInput, InvalidState, NotFound, PermissionDenied
 from engine.identity.actors import ENGINE
 from engine.incidents import PeriodicJob
-from engine.models import Incident, PendingTimer, TrailEntry, WorkflowSnapshot
+from engine.models import Incident, PendingTimer, TrailEntry
 from web import cli
 
-from ..helpers import add_people, publish_timer_flow, refused
+from ..helpers import add_people, heal_workflow, poison_workflow, publish_timer_flow, refused
 
 BACKOFF = dt.timedelta(seconds=60)  # SHENPI_INCIDENT_BACKOFF's default
 
@@ -32,23 +32,6 @@ def timer_engine(bare_engine):
 
 def start(engine, n):
     return [engine.runtime.start_case("TIMER-1", {"name": f"申请人{i}"}, {}, ENGINE)["id"] for i in range(n)]
-
-
-def poison(engine, case_id) -> str:
-    """Break the case's stored workflow state (as a bad migration or a disk fault would); returns the good state."""
-    with engine.db.transaction() as session:
-        good = session.scalar(sa.select(WorkflowSnapshot.state).where(WorkflowSnapshot.case_id == case_id))
-        session.execute(
-            sa.update(WorkflowSnapshot).where(WorkflowSnapshot.case_id == case_id).values(state='{"broken": ')
-        )
-    engine.store.discard(case_id)
-    return good
-
-
-def heal(engine, case_id, good):
-    with engine.db.transaction() as session:
-        session.execute(sa.update(WorkflowSnapshot).where(WorkflowSnapshot.case_id == case_id).values(state=good))
-    engine.store.discard(case_id)
 
 
 def waiting_timers(engine):
@@ -79,7 +62,7 @@ def sweep_command(engine, monkeypatch, *args):
 def test_a_thousand_due_cases_one_poisoned_999_fire_one_incident_exit_0(timer_engine, clock, monkeypatch):
     cases = start(timer_engine, 1000)
     poisoned = cases[500]
-    poison(timer_engine, poisoned)
+    poison_workflow(timer_engine, poisoned)
     clock.advance(hours=2)
     began = time.perf_counter()
     result = sweep_command(timer_engine, monkeypatch)
@@ -98,7 +81,7 @@ def test_a_thousand_due_cases_one_poisoned_999_fire_one_incident_exit_0(timer_en
 
 def test_failed_attempts_back_off_and_a_later_success_closes_the_incident(timer_engine, clock):
     cases = start(timer_engine, 3)
-    good = poison(timer_engine, cases[1])
+    good = poison_workflow(timer_engine, cases[1])
     clock.advance(hours=2)
     first = timer_engine.sweep()
     assert first["timers"] == 2 and first["incidents"] == {"opened": 1, "failed": 1, "closed": 0, "held": 0}
@@ -113,7 +96,7 @@ def test_failed_attempts_back_off_and_a_later_success_closes_the_incident(timer_
     assert incident.first_at < incident.last_at == clock.now()
     clock.advance(seconds=119)
     assert timer_engine.sweep()["incidents"]["held"] == 1
-    heal(timer_engine, cases[1], good)
+    heal_workflow(timer_engine, cases[1], good)
     clock.advance(seconds=2)
     done = timer_engine.sweep()
     assert done["timers"] == 1 and done["incidents"] == {"opened": 0, "failed": 0, "closed": 1, "held": 0}
@@ -143,7 +126,7 @@ def test_the_backoff_stops_growing_at_its_cap(bare_sqlite_engine, clock):
 
 def test_an_administrator_retries_after_fixing_the_cause(timer_engine, clock):
     cases = start(timer_engine, 2)
-    good = poison(timer_engine, cases[0])
+    good = poison_workflow(timer_engine, cases[0])
     clock.advance(hours=2)
     timer_engine.sweep()
     (incident,) = incidents(timer_engine)
@@ -153,7 +136,7 @@ def test_an_administrator_retries_after_fixing_the_cause(timer_engine, clock):
     clock.advance(seconds=5)
     still_broken = timer_engine.incidents.retry(incident.id, admin)  # not fixed yet: one more failed attempt
     assert still_broken["state"] == "open" and still_broken["attempts"] == 2
-    heal(timer_engine, cases[0], good)
+    heal_workflow(timer_engine, cases[0], good)
     fixed = timer_engine.incidents.retry(incident.id, admin)
     assert fixed["state"] == "resolved" and fixed["resolved_by"] == "admin" and fixed["next_attempt_at"] is None
     assert waiting_timers(timer_engine) == set()
@@ -175,7 +158,7 @@ def test_an_administrator_retries_after_fixing_the_cause(timer_engine, clock):
 
 def test_an_administrator_resolves_with_a_note(timer_engine, clock):
     cases = start(timer_engine, 1)
-    poison(timer_engine, cases[0])
+    poison_workflow(timer_engine, cases[0])
     clock.advance(hours=2)
     timer_engine.sweep()
     (incident,) = incidents(timer_engine)
@@ -200,8 +183,8 @@ def test_an_administrator_resolves_with_a_note(timer_engine, clock):
 
 def test_listing_filters_by_case_kind_and_state_within_the_readers_scope(timer_engine, clock):
     cases = start(timer_engine, 3)
-    poison(timer_engine, cases[0])
-    poison(timer_engine, cases[2])
+    poison_workflow(timer_engine, cases[0])
+    poison_workflow(timer_engine, cases[2])
     clock.advance(hours=2)
     timer_engine.sweep()
     timer_engine.periodic.run(PeriodicJob("always_broken", lambda _as_of, _limit: ["x"], _fail, key=str))
