@@ -7,9 +7,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from engine.errors import EngineError, Message
+from engine.errors import EngineError
 
-from ..messages import describe
+from ..messages import describe, describe_stored
 from ..session import actor, engine
 from . import bp
 
@@ -49,7 +49,7 @@ def incidents():
         flash(describe(exc), "error")
         found = engine().incidents.list(actor(), state="open")
     for item in found["items"]:
-        item["worded"] = describe(Message(item["reason"], **item["params"]))
+        item["worded"] = describe_stored(item["reason"], item["params"])
     kinds = sorted({*found["kinds"], "notice_delivery"})
     return render_template(
         "admin/incidents.html",
@@ -81,7 +81,7 @@ def incident_retry(incident_id):
         if done["retry"] == "resolved":
             flash(_("重试成功，故障事件 #%(id)s 已处理", id=incident_id), "success")
         elif done["retry"] == "failed":
-            flash(_("重试仍然失败：%(error)s", error=describe(Message(done["reason"], **done["params"]))), "error")
+            flash(_("重试仍然失败：%(error)s", error=describe_stored(done["reason"], done["params"])), "error")
         else:
             flash(_("已安排在下一次运行时立即重试"), "success")
     return _back()

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from flask import g, jsonify, request
 
-from engine.errors import Message
-
-from ..messages import describe
+from ..messages import describe_stored
 from . import bp
 from .auth import engine
 from .contract import operation
@@ -16,7 +14,7 @@ from .schemas.incidents import Incident, IncidentPage, IncidentQuery, Resolution
 
 def _worded(incident: dict) -> dict:
     """The incident's error in the reader's language (the engine keeps its reason and params)."""
-    return {**incident, "message": describe(Message(incident["reason"], **incident["params"]))}
+    return {**incident, "message": describe_stored(incident["reason"], incident["params"])}
 
 
 @bp.get("/incidents")
