@@ -238,14 +238,14 @@ def test_one_failing_id_never_holds_up_the_others_and_a_broken_locator_is_tolera
     assert (incident.subject, incident.case_id, incident.element_id) == ("2", None, None)
 
 
-def test_the_sweeps_own_failures_still_fail_loudly(bare_engine, tmp_path, monkeypatch):
+def test_the_sweeps_own_failures_still_fail_loudly(bare_engine, clock, tmp_path, monkeypatch):
     def database_down(_subject, _as_of):
         raise sa.exc.OperationalError("SELECT 1", {}, Exception("connection refused"))
 
     with pytest.raises(sa.exc.OperationalError):
         bare_engine.periodic.run(PeriodicJob("sample", lambda _as_of, _limit: [1], database_down))
     assert incidents(bare_engine) == []
-    unreachable = Shenpi(Settings(database_url=f"sqlite:///{tmp_path}/missing/folder/shenpi.db"))
+    unreachable = Shenpi(Settings(database_url=f"sqlite:///{tmp_path}/missing/folder/shenpi.db"), clock=clock)
     with pytest.raises(sa.exc.OperationalError):
         unreachable.sweep()
     monkeypatch.setattr(cli, "_engine", lambda: unreachable)
