@@ -114,7 +114,9 @@ class PeriodicWork:
         count = RunCount()
         with self.db.reading() as session:
             waiting = records.open_incidents(session, job.kind)
-        for subject in job.select(as_of, limit or job.limit):
+        held = sum(1 for _id, next_at in waiting.values() if next_at is not None and next_at > as_of)
+        # the ids waiting for their retry are selected on top of the batch, so they never crowd the others out
+        for subject in job.select(as_of, (limit or job.limit) + held):
             known = waiting.get(str(subject))
             if known is not None and known[1] is not None and known[1] > as_of:
                 count.held += 1

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ..errors import InvalidInput, InvalidState, NotFound, PermissionDenied
+from ..identity.access import units_seen
 from ..kernel.paging import PageArg, page_of_query
 from ..kernel.payloads import text_field
 from ..models import Case, Incident
@@ -45,14 +46,6 @@ class IncidentService:
         """Open incidents, all kinds (the cockpit's and the metrics' figure)."""
         with self.db.reading() as session:
             return session.scalar(sa.select(sa.func.count()).where(Incident.state == records.OPEN)) or 0
-
-    def open_count_for(self, actor: Actor) -> int:
-        """Open incidents the actor may read (0 for whoever may read none)."""
-        if not (actor.is_admin or actor.is_supervisor):
-            return 0
-        query = self._scoped(actor, sa.select(sa.func.count(Incident.id)).where(Incident.state == records.OPEN))
-        with self.db.reading() as session:
-            return session.scalar(query) or 0
 
     def list(
         self,
@@ -170,7 +163,7 @@ class IncidentService:
     def _scoped(actor: Actor, query: sa.Select) -> sa.Select:
         if actor.is_admin:
             return query
-        in_scope = sa.select(Case.id).where(Case.department.in_(actor.supervised or ("",)))
+        in_scope = sa.select(Case.id).where(Case.department.in_(units_seen(actor) or ("",)))
         return query.where(Incident.case_id.in_(in_scope))
 
     def _load(self, session: Any, incident_id: object, actor: Actor, lock: bool = False) -> Incident:

@@ -204,7 +204,7 @@ def test_listing_filters_by_case_kind_and_state_within_the_readers_scope(timer_e
     supervisor = timer_engine.identity.actor("supervisor")
     seen = service.list(supervisor)
     assert {i["case"] for i in seen["items"]} == {cases[0], cases[2]} and "traceback" not in seen["items"][0]
-    assert service.open_count_for(supervisor) == 1 and service.open_count_for(admin) == 2
+    assert service.list(supervisor, state="open")["total"] == 1 and service.open_count() == 2
     far = timer_engine.identity.actor("far_supervisor")
     assert service.list(far)["total"] == 0
     with refused(NotFound, "incident_not_found"):
@@ -250,3 +250,19 @@ def test_the_sweeps_own_failures_still_fail_loudly(bare_engine, clock, tmp_path,
         unreachable.sweep()
     monkeypatch.setattr(cli, "_engine", lambda: unreachable)
     assert CliRunner().invoke(cli.main, ["sweep"]).exit_code != 0
+
+
+def test_ids_waiting_for_their_retry_never_crowd_out_the_others(bare_sqlite_engine):
+    done = []
+
+    def run_one(subject, _as_of):
+        if subject in (1, 2):
+            raise ValueError("stored state is broken")
+        done.append(subject)
+        return 1
+
+    job = PeriodicJob("crowded", lambda _as_of, limit: [1, 2, 3, 4][:limit], run_one, limit=2)
+    first = bare_sqlite_engine.periodic.run(job)  # the batch is the two broken ones
+    assert (first.opened, first.changed) == (2, 0) and done == []
+    second = bare_sqlite_engine.periodic.run(job)  # they wait for their retry: the next two get their turn
+    assert (second.held, second.changed) == (2, 2) and done == [3, 4]
