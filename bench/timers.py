@@ -170,7 +170,7 @@ def fire_among(args, extra_open: int) -> tuple[float, float]:
         selection = time.perf_counter() - t
     assert len(selected) == args.due, len(selected)
     t = time.perf_counter()
-    fired = engine.runtime.fire_due_timers(limit=args.due)
+    fired = engine.periodic.run("timers", limit=args.due).changed
     firing = time.perf_counter() - t
     assert fired == args.due, fired
     engine.db.engine.dispose()

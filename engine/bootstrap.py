@@ -8,7 +8,8 @@ the order written there.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from . import models  # noqa: F401  (registers every table for create_all)
@@ -21,6 +22,7 @@ from .deadlines import CalendarService
 from .definitions import ProcessOverview, RepositoryService, make_script_engine
 from .exchange import ExternalCaseService, OutboxService
 from .identity import IdentityService
+from .incidents import IncidentService, PeriodicJob, PeriodicWork, RunCount
 from .kernel import Clock, Database
 from .kernel.clock import route_spiff_timers
 from .kernel.db import Executor
@@ -47,7 +49,7 @@ from .supervision import ReportAccessLog, SupervisionService
 from .trail import chain as trail
 from .trail.chain import TrailRow
 from .trail.checkpoints import TrailCheckpoints
-from .violations import Violations
+from .violations import CASE_RULES, Violations
 from .worklists import CaseFlow, CaseSearch, HistoryService, InboxService
 
 # A timer that starts waiting and falls due before the next sweep is handed to Celery with an ETA after commit.
@@ -121,6 +123,11 @@ class Shenpi:
         # integrations
         self.external_cases = ExternalCaseService(db, now, self.calendar, self.repository)
         self.outbox = OutboxService(db, now, self.settings)  # upward reporting (integrations/upward)
+        # periodic work and its incidents
+        self.periodic = PeriodicWork(
+            db, now, self.settings.incident_backoff_seconds, self.settings.incident_backoff_cap_seconds
+        )
+        self.incidents = IncidentService(db, now, self.periodic)
         self.wire()
 
     def wire(self, timer_queue: TimerQueue | None = None, horizon: _dt.timedelta | None = None) -> Wiring:
@@ -130,16 +137,25 @@ class Shenpi:
         self.calendar.after_import = table.imported
         trail.observe(self.db.engine, _observe_all(table.trail))
         self.trail_checkpoints.observers = table.checkpoint
+        self.periodic.jobs = table.periodic
         return table
 
     def sweep(self, as_of: _dt.datetime | None = None) -> dict[str, Any]:
-        """Fire due timers and re-evaluate due lights: what Celery beat runs periodically."""
+        """Every periodic job of the wiring table once, id by id, each in its own transaction (what Celery beat
+        runs): due timers fired, due lights re-evaluated, 督办 items escalated, signals turned red, the time-based
+        rules judged. An id whose work raises is an incident and the others go on; ``incidents`` counts them."""
+        runs = self.periodic.run_all(as_of or self.clock.now())
+
+        def changed(*kinds: str) -> int:
+            return sum(run.changed for kind, run in runs.items() if kind in kinds or kind.split(":")[0] in kinds)
+
         return {
-            "timers": self.runtime.fire_due_timers(as_of),
-            "lights": self.case_clock.refresh_lights(as_of),
-            "supervision_items": self.supervision.sweep(as_of),
-            "complaints": self.complaints.sweep(as_of),
-            "signals": self.violations.sweep.sweep(as_of),
+            "timers": changed("timers"),
+            "lights": changed("case_lights", "task_lights"),
+            "supervision_items": changed("supervision_items"),
+            "complaints": changed("complaints"),
+            "signals": changed("signals", "rule"),
+            "incidents": _incident_counts(runs.values()),
         }
 
     def init_db(self, create_tables: bool = True) -> None:
@@ -179,7 +195,53 @@ def wiring(engine: Shenpi, queue_timers: StepHook | None = None) -> Wiring:
             engine.violations.signals.recount_provisional,  # yellow signals' correction limits
         ),
         checkpoint=engine.outbox.checkpoint_observers,  # every signed trail checkpoint: reported upward too
+        periodic=periodic_work(engine),  # the sweep: due work id by id, failures become incidents
     )
+
+
+def periodic_work(engine: Shenpi) -> tuple[PeriodicJob[Any], ...]:
+    """The sweep's jobs, in the order they run: each selects its due ids and does one id in its own transaction."""
+    clock, supervision = engine.case_clock, engine.supervision
+    signals, rules = engine.violations.signals, engine.violations.sweep
+    return (
+        PeriodicJob(
+            "timers", engine.runtime.due_timer_cases, engine.runtime.fire_case_timers, engine.runtime.timer_place
+        ),
+        PeriodicJob("case_lights", clock.due_case_lights, clock.refresh_case_light, _case_itself, limit=5000),
+        PeriodicJob(
+            "task_lights", clock.due_task_lights, clock.refresh_task_light, clock.task_place, key=str, limit=5000
+        ),
+        PeriodicJob(
+            "supervision_items", supervision.due_items, supervision.refresh_item, supervision.item_place, limit=5000
+        ),
+        PeriodicJob(
+            "complaints",
+            engine.complaints.due_lights,
+            engine.complaints.refresh_light,
+            engine.complaints.complaint_place,
+            limit=5000,
+        ),
+        PeriodicJob("signals", signals.overdue_yellow, signals.turn_red, signals.signal_place),
+        *(
+            PeriodicJob(
+                f"rule:{name}",
+                functools.partial(rules.due_cases, name),
+                functools.partial(rules.check_case, name),
+                _case_itself,
+                limit=2000,
+            )
+            for name in CASE_RULES
+        ),
+    )
+
+
+def _case_itself(case_id: int) -> tuple[int | None, str | None]:
+    return case_id, None
+
+
+def _incident_counts(runs: Iterable[RunCount]) -> dict[str, int]:
+    runs = list(runs)
+    return {key: sum(getattr(run, key) for run in runs) for key in ("opened", "failed", "closed", "held")}
 
 
 def _queue_soon(queue: TimerQueue, horizon: _dt.timedelta | None) -> StepHook:

@@ -83,6 +83,10 @@ class Settings(BaseSettings):
     upward_max_attempts: int = Field(8, ge=1)
     upward_backoff_seconds: float = Field(30.0, ge=0, validation_alias=_variable("UPWARD_BACKOFF"))
     upward_backoff_cap_seconds: float = Field(3600.0, ge=0, validation_alias=_variable("UPWARD_BACKOFF_CAP"))
+    # Incidents (engine/incidents): a case whose periodic work failed is tried again after this many seconds,
+    # doubling with every failed attempt up to the cap.
+    incident_backoff_seconds: float = Field(60.0, ge=0, validation_alias=_variable("INCIDENT_BACKOFF"))
+    incident_backoff_cap_seconds: float = Field(3600.0, ge=0, validation_alias=_variable("INCIDENT_BACKOFF_CAP"))
     # Trail checkpoints (engine/trail/checkpoints.py): the HMAC key the database never holds (empty: checkpoints
     # off), the append-only file they go to, and the seconds between the beat's runs.
     trail_key: SecretStr = SecretStr("")

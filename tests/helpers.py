@@ -31,6 +31,7 @@ from engine.models import (
     TrailEntry,
     TrailHead,
     User,
+    WorkflowSnapshot,
 )
 
 # --- where things are, and the test clock --------------------------------------------------------------------
@@ -138,6 +139,33 @@ def publish_five_step(engine: Shenpi, content: bytes | None = None) -> Shenpi:
 
 
 # --- refusals ----------------------------------------------------------------------------------------------
+
+
+def publish_timer_flow(engine: Shenpi, duration: str = '"PT1H"') -> None:
+    """Matter TIMER-1: one step with a non-interrupting warning timer (``Timer_Warning``) after ``duration``."""
+    content = (FIXTURES / "timer_step.bpmn").read_bytes().replace(b'"PT1H"', duration.encode())
+    engine.repository.deploy(content, "timer_step.bpmn")
+    engine.catalogue.publish(
+        {**FIVE_STEP_ENTRY, "code": "TIMER-1", "key": "timer_step", "process_file": "timer_step.bpmn"}, "admin"
+    )
+
+
+def poison_workflow(engine: Shenpi, case_id: int) -> str:
+    """Break the case's stored workflow state (as a bad migration or a disk fault would): its next step raises.
+    Returns the good state for ``heal_workflow``."""
+    with engine.db.transaction() as session:
+        good = session.scalar(sa.select(WorkflowSnapshot.state).where(WorkflowSnapshot.case_id == case_id))
+        session.execute(
+            sa.update(WorkflowSnapshot).where(WorkflowSnapshot.case_id == case_id).values(state='{"broken": ')
+        )
+    engine.store.discard(case_id)
+    return good
+
+
+def heal_workflow(engine: Shenpi, case_id: int, good: str) -> None:
+    with engine.db.transaction() as session:
+        session.execute(sa.update(WorkflowSnapshot).where(WorkflowSnapshot.case_id == case_id).values(state=good))
+    engine.store.discard(case_id)
 
 
 @contextlib.contextmanager

@@ -143,7 +143,7 @@ def notify():
 @main.command()
 @click.option("--as-of", "as_of", default=None, help="ISO-8601 instant; fire everything due by then.")
 def sweep(as_of: str | None):
-    """Fire every timer due by now (or by --as-of)."""
+    """Fire every timer due by now (or by --as-of); a case that fails becomes an incident (see /admin/incidents)."""
     instant = None
     if as_of:
         try:
@@ -151,9 +151,15 @@ def sweep(as_of: str | None):
         except ValueError:
             raise click.BadParameter(f"not an ISO-8601 instant: {as_of}", param_hint="--as-of") from None
     result = _engine().sweep(instant)
+    incidents = result["incidents"]
     click.echo(
         f"advanced {result['timers']} case(s) with due timers; {result['lights']} light(s) changed; "
         f"{result.get('supervision_items', 0)} supervision item light(s) changed"
+    )
+    # a case that failed is an incident, not a failed sweep: the exit status stays 0 (the sweep itself ran)
+    click.echo(
+        f"{incidents['opened']} incident(s) opened; {incidents['failed']} failed attempt(s); "
+        f"{incidents['closed']} incident(s) closed by a successful retry; {incidents['held']} waiting for their retry"
     )
 
 

@@ -18,6 +18,7 @@ from .definitions import Matter, ProcessDefinition
 from .documents import DocumentCounter, IssuedDocument, Licence
 from .exchange import ExchangeBatch, ExternalCase, ExternalFact
 from .feedback import Complaint, Rating
+from .incidents import Incident
 from .materials import Material
 from .matter_versions import MatterVersion
 from .notifications import NoticeDelivery, NotificationChannel
@@ -44,6 +45,7 @@ __all__ = [
     "ExchangeBatch",
     "ExternalCase",
     "ExternalFact",
+    "Incident",
     "IssuedDocument",
     "Licence",
     "Material",

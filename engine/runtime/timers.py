@@ -24,6 +24,14 @@ def due_cases(session: Executor, as_of: _dt.datetime, limit: int = 1000) -> list
     )
 
 
+def earliest_element(session: Executor, case_id: int) -> str | None:
+    """The element of the case's earliest waiting timer."""
+    table = PendingTimer.__table__
+    return session.scalar(
+        sa.select(table.c.element_id).where(table.c.case_id == case_id).order_by(table.c.due_at).limit(1)
+    )
+
+
 def has_due(session: Executor, case_id: int, as_of: _dt.datetime) -> bool:
     table = PendingTimer.__table__
     return (

@@ -2,7 +2,7 @@
 on case numbers and applicants' names (engine/models/cases.py TRIGRAM_DDL)
 
 Revision ID: 0012_search_indexes
-Revises: 0007_trail_anchor
+Revises: 0008_incidents
 Create Date: 2026-12-05 04:00:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0012_search_indexes"
-down_revision = "0007_trail_anchor"
+down_revision = "0008_incidents"
 branch_labels = None
 depends_on = None
 
