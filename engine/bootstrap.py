@@ -8,6 +8,7 @@ the order written there.
 from __future__ import annotations
 
 import datetime as _dt
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +25,7 @@ from .identity import IdentityService
 from .kernel import Clock, Database
 from .kernel.clock import route_spiff_timers
 from .kernel.db import Executor
+from .kernel.metrics import NULL_METRICS, Metrics
 from .notices import NoticeDeliveries, NotificationSettings, make_gateway
 from .notices import triggers as notice_triggers
 from .organisation import AccountService, OrganisationService
@@ -42,6 +44,7 @@ from .runtime import (
     TaskService,
     WorkflowStore,
 )
+from .runtime.metering import StepMeter
 from .runtime.wiring import StepHook, TrailObserver, Transition, Wiring
 from .supervision import ReportAccessLog, SupervisionService
 from .trail import chain as trail
@@ -56,12 +59,18 @@ TimerQueue = Callable[[int, _dt.datetime], None]
 
 class Shenpi:
     """The engine: every service, built and wired once. ``clock`` is this engine's own (the system clock unless
-    given); another engine in the same process keeps its own."""
+    given); another engine in the same process keeps its own. ``metrics`` is where it reports what it measures
+    (nothing unless the process hands in a sink: ``web/metrics.py``)."""
 
     def __init__(
-        self, settings: Settings | None = None, database: Database | None = None, clock: Clock | None = None
+        self,
+        settings: Settings | None = None,
+        database: Database | None = None,
+        clock: Clock | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.settings = settings or Settings()
+        self.metrics = metrics or NULL_METRICS
         self.db = database or Database(self.settings.database_url)
         self.clock = clock or Clock()
         route_spiff_timers()
@@ -78,7 +87,10 @@ class Shenpi:
         self.case_clock = CaseClockService(db, now, self.calendar, self.stepper)
         self.recount = DeadlineRecount(db, now, self.calendar, self.stepper)
         self.materials = MaterialService(db, now, self.stepper, self.case_clock, self.settings)
-        self.runtime = CaseService(db, now, self.repository, self.store, self.stepper, self.calendar, self.materials)
+        self.runtime = CaseService(
+            db, now, self.repository, self.store, self.stepper, self.calendar, self.materials, self.metrics
+        )
+        self.step_meter = StepMeter(self.metrics)
         self.tasks = TaskService(db, now, self.stepper, self.store, self.repository, self.materials)
         self.task_ops = TaskOperations(db, now)
         self.flow_ops = FlowOperations(db, now, self.stepper)
@@ -133,14 +145,18 @@ class Shenpi:
         return table
 
     def sweep(self, as_of: _dt.datetime | None = None) -> dict[str, Any]:
-        """Fire due timers and re-evaluate due lights: what Celery beat runs periodically."""
-        return {
+        """Fire due timers and re-evaluate due lights: what Celery beat runs periodically (its duration goes to the
+        metrics as ``sweep_seconds``)."""
+        started = time.perf_counter()
+        done = {
             "timers": self.runtime.fire_due_timers(as_of),
             "lights": self.case_clock.refresh_lights(as_of),
             "supervision_items": self.supervision.sweep(as_of),
             "complaints": self.complaints.sweep(as_of),
             "signals": self.violations.sweep.sweep(as_of),
         }
+        self.metrics.observe("sweep_seconds", time.perf_counter() - started)
+        return done
 
     def init_db(self, create_tables: bool = True) -> None:
         """Create the tables (unless the schema is managed by migrations) and the trail's head row; idempotent."""
@@ -159,12 +175,14 @@ def wiring(engine: Shenpi, queue_timers: StepHook | None = None) -> Wiring:
             engine.escalator.on_step,  # a step's limit timer fired: escalate the open steps
             engine.violations.hooks.on_step,  # procedure run on a withdrawn/changed matter; late forwarding
             *((queue_timers,) if queue_timers else ()),  # timers due before the next sweep go to Celery
+            engine.step_meter.on_step,  # metrics: completions and case starts (after commit)
         ),
         end=(  # a step that ends the case
             engine.documents.licence_on_approval,  # an approval issues the electronic licence
             engine.sms_rating.on_case_end,  # the applicant is invited to rate by SMS (after commit)
             notice_triggers.on_case_end,  # the applicant is told the decision
             engine.violations.hooks.on_end,  # decision late, refusal without reasons
+            engine.step_meter.on_end,  # metrics: cases ended, by outcome (after commit)
         ),
         supplement=(  # a later 补正 notice on the same case
             engine.violations.hooks.on_supplement_notice,  # repeated supplement notice
