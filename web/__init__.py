@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None, shenpi: Shenpi | None = None, t
     )
     app.json.ensure_ascii = False
     app.extensions["shenpi"] = shenpi
+    app.extensions["shenpi_settings"] = settings  # this application's (the engine may have been built apart)
     if settings.proxy_count:  # behind nginx: the client's address and scheme come from its headers
         from werkzeug.middleware.proxy_fix import ProxyFix
 

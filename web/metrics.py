@@ -15,6 +15,7 @@ imported, so it is imported here only inside functions.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -23,6 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+log = logging.getLogger(__name__)
 PREFIX = "shenpi_"
 # Seconds: requests and the sweep are short, the timer lag can be minutes behind when a worker was down.
 REQUEST_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -180,7 +182,11 @@ class _StateRegistry:
         from prometheus_client.core import GaugeMetricFamily
 
         for gauge in STATE_GAUGES:
-            values = gauge.read(self.engine)
+            try:
+                values = gauge.read(self.engine)
+            except Exception:  # one source failing (the database away) leaves the others and the scrape standing
+                log.exception("metrics: the state gauge %s could not be read", gauge.name)
+                continue
             family = GaugeMetricFamily(PREFIX + gauge.name, gauge.help, labels=[gauge.label] if gauge.label else [])
             for key, value in sorted(values.items()):
                 family.add_metric([key] if gauge.label else [], value)

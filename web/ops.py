@@ -26,8 +26,12 @@ def _engine():
     return current_app.extensions["shenpi"]
 
 
+def _settings():
+    return current_app.extensions["shenpi_settings"]
+
+
 def _loopback() -> bool:
-    settings = _engine().settings
+    settings = _settings()
     if settings.proxy_count == 0 and any(h in request.headers for h in ("X-Forwarded-For", "X-Real-IP", "Forwarded")):
         return False  # came through a proxy on this host: the client is elsewhere
     try:
@@ -37,7 +41,7 @@ def _loopback() -> bool:
 
 
 def _metrics_allowed() -> bool:
-    token = _engine().settings.metrics_token.get_secret_value()
+    token = _settings().metrics_token.get_secret_value()
     if token:
         given = request.headers.get("Authorization", "")
         return given.startswith("Bearer ") and hmac.compare_digest(given[len("Bearer ") :].encode(), token.encode())
@@ -49,7 +53,7 @@ def prometheus_metrics():
     if not _metrics_allowed():
         from .errors import error_response
 
-        if _engine().settings.metrics_token.get_secret_value():
+        if _settings().metrics_token.get_secret_value():
             return error_response(401, "unauthorized", "a valid metrics token is required")
         return error_response(403, "forbidden", "metrics are served to loopback addresses only")
     body, content_type = metrics.render(_engine())
@@ -86,7 +90,7 @@ def _check_database() -> dict:
 
 
 def _check_broker() -> dict:
-    settings = _engine().settings
+    settings = _settings()
     try:
         scheduler.check_broker(settings, BROKER_TIMEOUT_SECONDS)
     except Exception as exc:
