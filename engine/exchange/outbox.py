@@ -201,7 +201,7 @@ class OutboxService:
                 .where(OutboxMessage.status.in_(("pending", "failed")))
                 .group_by(OutboxMessage.status)
             )
-            return {"pending": 0, "failed": 0, **{status: count for status, count in rows.all()}}
+            return {"pending": 0, "failed": 0, **{str(row[0]): int(row[1]) for row in rows}}
 
     # --- handing out and settling batches ---------------------------------------------------------
     def next_batch(self) -> Batch | None:

@@ -38,7 +38,7 @@ class NoticeDeliveries:
                 .where(NoticeDelivery.status.in_(("pending", "failed")))
                 .group_by(NoticeDelivery.status)
             )
-            return {"pending": 0, "failed": 0, **{status: count for status, count in rows.all()}}
+            return {"pending": 0, "failed": 0, **{str(row[0]): int(row[1]) for row in rows}}
 
     def fan_out(self, limit: int = 1000) -> int:
         """Create one pending delivery per enabled channel of each new notice's recipient; returns how many."""

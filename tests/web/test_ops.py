@@ -8,11 +8,11 @@ import json
 import logging
 
 import pytest
-from pydantic import SecretStr
 from prometheus_client.parser import text_string_to_metric_families
+from pydantic import SecretStr
 
-from engine.config import Settings
 from engine.bootstrap import Shenpi
+from engine.config import Settings
 from web import create_app, logs, metrics, schema
 
 from ..helpers import applied_case, open_task
