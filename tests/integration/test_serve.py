@@ -1,0 +1,131 @@
+"""`shenpi serve` as an operator runs it: gunicorn with two workers and the embedded Celery worker (with beat) on
+SQLite and the filesystem broker, in a folder of its own. Metrics add up across the workers, HUP reloads the
+workers, and SIGTERM or SIGINT leaves no process behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import psutil
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from engine.config import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def operator_env(tmp_path) -> dict[str, str]:
+    """A clean environment: everything the processes write goes under tmp_path."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SHENPI_", "PROMETHEUS_"))}
+    env.update(
+        SHENPI_DATABASE_URL=f"sqlite:///{tmp_path / 'shenpi.db'}",
+        SHENPI_BROKER_URL=f"filesystem://{tmp_path / 'broker'}",
+        SHENPI_STATE_DIR=str(tmp_path / "state"),
+        SHENPI_FILES_DIR=str(tmp_path / "files"),
+        SHENPI_TRAIL_CHECKPOINT_FILE=str(tmp_path / "checkpoints.jsonl"),
+        SHENPI_SECRET_KEY="serve-test-secret",
+        PYTHONPATH=str(PROJECT_ROOT),
+    )
+    return env
+
+
+def get(port: int, path: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def wait_for(condition, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            result = condition()
+        except OSError:
+            result = None
+        if result:
+            return result
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def alive(process: psutil.Process) -> bool:
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def gunicorn_workers(master: psutil.Process) -> set[int]:
+    return {p.pid for p in master.children() if "serve" in p.cmdline()}
+
+
+def is_embedded_worker(process: psutil.Process) -> bool:
+    return process.cmdline()[-2:] == ["worker", "--beat"]
+
+
+@pytest.mark.parametrize("stop_with", [signal.SIGTERM, signal.SIGINT])
+def test_serve_runs_gunicorn_and_the_embedded_worker_and_a_signal_stops_everything(tmp_path, stop_with):
+    port = free_port()
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "web.cli", "serve", "--port", str(port), "--workers", "2", "--threads", "2"],
+        cwd=tmp_path,
+        env=operator_env(tmp_path),
+        stdout=subprocess.DEVNULL,
+        stderr=open(tmp_path / "serve.log", "wb"),  # noqa: SIM115
+    )
+    master = psutil.Process(serve.pid)
+    try:
+        wait_for(lambda: get(port, "/health/live")[0] == 200, 90, "the server")
+        # the embedded worker and its beat: a child of the master with a child of its own
+        embedded = wait_for(
+            lambda: [p for p in master.children() if is_embedded_worker(p) and p.children()],
+            90,
+            "the embedded worker and its beat",
+        )
+        assert len(gunicorn_workers(master)) == 2
+        status, body = get(port, "/health/ready")
+        assert status == 200, body
+
+        for _ in range(10):
+            assert get(port, "/api/v1/matters")[0] == 200
+        status, body = get(port, "/metrics")
+        assert status == 200
+        counted = sum(
+            sample.value
+            for family in text_string_to_metric_families(body.decode())
+            for sample in family.samples
+            if sample.name == "shenpi_http_requests_total" and sample.labels["route"] == "/api/v1/matters"
+        )
+        assert counted == 10  # every worker's requests, added up from the multiprocess files
+        assert len(list((tmp_path / "state" / "metrics").glob("counter_*.db"))) >= 2
+
+        if stop_with == signal.SIGTERM:  # HUP: new workers replace the old ones, the server keeps answering
+            before = gunicorn_workers(master)
+            serve.send_signal(signal.SIGHUP)
+            wait_for(lambda: len(gunicorn_workers(master) - before) == 2, 60, "the reloaded workers")
+            wait_for(lambda: get(port, "/health/live")[0] == 200, 30, "the reloaded server")
+
+        started = master.children(recursive=True)
+        assert embedded[0] in started and len(started) >= 4
+        serve.send_signal(stop_with)
+        assert serve.wait(timeout=90) == 0
+        wait_for(lambda: not any(alive(p) for p in started), 30, "every process serve started to end")
+    finally:
+        for process in [master, *(master.children(recursive=True) if alive(master) else [])]:
+            if alive(process):
+                process.kill()
