@@ -4,42 +4,18 @@ workers, and SIGTERM or SIGINT leaves no process behind."""
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 
 import psutil
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from engine.config import PROJECT_ROOT
+from ..helpers import free_port, operator_env, wait_for
 
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def operator_env(tmp_path) -> dict[str, str]:
-    """A clean environment: everything the processes write goes under tmp_path."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SHENPI_", "PROMETHEUS_"))}
-    env.update(
-        SHENPI_DATABASE_URL=f"sqlite:///{tmp_path / 'shenpi.db'}",
-        SHENPI_BROKER_URL=f"filesystem://{tmp_path / 'broker'}",
-        SHENPI_STATE_DIR=str(tmp_path / "state"),
-        SHENPI_FILES_DIR=str(tmp_path / "files"),
-        SHENPI_TRAIL_CHECKPOINT_FILE=str(tmp_path / "checkpoints.jsonl"),
-        SHENPI_SECRET_KEY="serve-test-secret",
-        PYTHONPATH=str(PROJECT_ROOT),
-    )
-    return env
 
 
 def get(port: int, path: str) -> tuple[int, bytes]:
@@ -48,19 +24,6 @@ def get(port: int, path: str) -> tuple[int, bytes]:
             return response.status, response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read()
-
-
-def wait_for(condition, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            result = condition()
-        except OSError:
-            result = None
-        if result:
-            return result
-        time.sleep(0.3)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def alive(process: psutil.Process) -> bool:
