@@ -21,7 +21,7 @@ def create_app(settings: Settings | None = None, shenpi: Shenpi | None = None, t
     shenpi = shenpi or Shenpi(settings)
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(
-        SECRET_KEY=settings.secret_key or (secrets.token_hex(32) if testing else _stored_secret(app.instance_path)),
+        SECRET_KEY=settings.secret_key or (secrets.token_hex(32) if testing else _stored_secret(settings.state_dir)),
         SQLALCHEMY_DATABASE_URI=settings.database_url,
         MAX_CONTENT_LENGTH=settings.max_request_bytes,
         TESTING=testing,
@@ -126,9 +126,10 @@ def _page_blueprints():
     ]
 
 
-def _stored_secret(instance_path: str) -> str:
-    """A random key made on first start and kept, so sessions survive restarts without a configured key."""
-    path = Path(instance_path) / "secret_key"
+def _stored_secret(state_dir: Path) -> str:
+    """A random key made on first start and kept in the state folder, so sessions survive restarts without a
+    configured key (one host only: several hosts need the same SHENPI_SECRET_KEY)."""
+    path = Path(state_dir) / "secret_key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
