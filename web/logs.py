@@ -11,7 +11,7 @@ import re
 import uuid
 
 from engine.config import Settings
-from engine.kernel import log_context
+from engine.kernel import LogContextFilter, bind_log_context, reset_log_context
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")  # a proxy's id is kept only if it is short and plain
 JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(user)s %(case_id)s %(element)s"
@@ -22,7 +22,7 @@ def configure(settings: Settings) -> None:
     """Set the root logger's handler and format (idempotent: the process's one handler is replaced)."""
     root = logging.getLogger()
     handler = logging.StreamHandler()
-    handler.addFilter(log_context.ContextFilter())
+    handler.addFilter(LogContextFilter())
     if settings.log_format == "json":
         from pythonjsonlogger.json import JsonFormatter
 
@@ -46,7 +46,7 @@ def init_app(app) -> None:
     def _bind():
         given = request.headers.get("X-Request-ID", "")
         g.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
-        g.log_token = log_context.bind(request_id=g.request_id)
+        g.log_token = bind_log_context(request_id=g.request_id)
 
     @app.after_request
     def _send_id(response):
@@ -58,10 +58,10 @@ def init_app(app) -> None:
     def _unbind(_exc):
         token = g.pop("log_token", None)
         if token is not None:
-            log_context.reset(token)
+            reset_log_context(token)
 
 
 def bind_user(user_id: str | None) -> None:
     """Called where the request's user is known (the session's user, a token's user)."""
     if user_id:
-        log_context.bind(user=user_id)
+        bind_log_context(user=user_id)
