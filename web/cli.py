@@ -101,7 +101,9 @@ def serve(host: str, port: int, workers: int, threads: int, timeout: int, dev: b
     from web import logs, server
 
     logs.configure(settings)
-    _upgrade_schema(Shenpi(settings))  # once, before the workers start
+    upgrading = Shenpi(settings)
+    _upgrade_schema(upgrading)  # once, before the workers start
+    upgrading.db.engine.dispose()  # no connection of this process is inherited by the forked workers
     embedded = settings.embedded_broker and not no_worker
     if not dev:
         server.serve(settings, host, port, workers, threads, timeout, embedded)

@@ -19,6 +19,7 @@ import sys
 import time
 from typing import Any
 
+from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
 
 from engine.config import Settings
@@ -106,6 +107,15 @@ class GunicornServer(BaseApplication):
         logs.configure(self.settings)
 
 
+class JsonGunicornLogger(glogging.Logger):
+    """gunicorn's own messages (workers booting, timeouts) through the root logger, so they are JSON lines too."""
+
+    def setup(self, cfg) -> None:
+        super().setup(cfg)
+        self.error_log.handlers = []
+        self.error_log.propagate = True
+
+
 def _child_exit(_arbiter, worker) -> None:
     metrics.mark_process_dead(worker.pid)
 
@@ -129,6 +139,8 @@ def serve(
         "errorlog": "-",
         "forwarded_allow_ips": "127.0.0.1,::1" if settings.proxy_count else "",
     }
+    if settings.log_format == "json":
+        options["logger_class"] = JsonGunicornLogger
     try:
         GunicornServer(settings, options, embedded).run()
     finally:

@@ -4,6 +4,7 @@ workers, and SIGTERM or SIGINT leaves no process behind."""
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -44,10 +45,13 @@ def is_embedded_worker(process: psutil.Process) -> bool:
 @pytest.mark.parametrize("stop_with", [signal.SIGTERM, signal.SIGINT])
 def test_serve_runs_gunicorn_and_the_embedded_worker_and_a_signal_stops_everything(tmp_path, stop_with):
     port = free_port()
+    env = operator_env(tmp_path)
+    if stop_with == signal.SIGINT:
+        env["SHENPI_LOG_FORMAT"] = "json"  # gunicorn's own lines too
     serve = subprocess.Popen(
         [sys.executable, "-m", "web.cli", "serve", "--port", str(port), "--workers", "2", "--threads", "2"],
         cwd=tmp_path,
-        env=operator_env(tmp_path),
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=open(tmp_path / "serve.log", "wb"),  # noqa: SIM115
     )
@@ -88,6 +92,10 @@ def test_serve_runs_gunicorn_and_the_embedded_worker_and_a_signal_stops_everythi
         serve.send_signal(stop_with)
         assert serve.wait(timeout=90) == 0
         wait_for(lambda: not any(alive(p) for p in started), 30, "every process serve started to end")
+        if stop_with == signal.SIGINT:
+            lines = (tmp_path / "serve.log").read_text().splitlines()
+            booted = [json.loads(line) for line in lines if "Booting worker" in line]
+            assert len(booted) == 2 and all(line["logger"] == "gunicorn.error" for line in booted)
     finally:
         for process in [master, *(master.children(recursive=True) if alive(master) else [])]:
             if alive(process):
