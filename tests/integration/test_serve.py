@@ -42,7 +42,7 @@ def is_embedded_worker(process: psutil.Process) -> bool:
     return process.cmdline()[-2:] == ["worker", "--beat"]
 
 
-@pytest.mark.parametrize("stop_with", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("stop_with", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_serve_runs_gunicorn_and_the_embedded_worker_and_a_signal_stops_everything(tmp_path, stop_with):
     port = free_port()
     env = operator_env(tmp_path)
