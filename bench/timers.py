@@ -102,7 +102,7 @@ def latency(args) -> None:
         "SHENPI_SWEEP_INTERVAL": "30",
     }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "web.cli", "worker"],
+        [sys.executable, "-m", "web.cli", "worker", "--beat"],  # beat inside: the sweep as the safety net
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -26,6 +27,7 @@ from .incidents import IncidentService, PeriodicJob, PeriodicWork, RunCount
 from .kernel import Clock, Database
 from .kernel.clock import route_spiff_timers
 from .kernel.db import Executor
+from .kernel.metrics import NULL_METRICS, Metrics
 from .notices import NoticeDeliveries, NotificationSettings, make_gateway
 from .notices import triggers as notice_triggers
 from .organisation import AccountService, OrganisationService
@@ -44,6 +46,7 @@ from .runtime import (
     TaskService,
     WorkflowStore,
 )
+from .runtime.metering import StepMeter
 from .runtime.wiring import StepHook, TrailObserver, Transition, Wiring
 from .supervision import ReportAccessLog, SupervisionService
 from .trail import chain as trail
@@ -58,12 +61,18 @@ TimerQueue = Callable[[int, _dt.datetime], None]
 
 class Shenpi:
     """The engine: every service, built and wired once. ``clock`` is this engine's own (the system clock unless
-    given); another engine in the same process keeps its own."""
+    given); another engine in the same process keeps its own. ``metrics`` is where it reports what it measures
+    (nothing unless the process hands in a sink: ``web/metrics.py``)."""
 
     def __init__(
-        self, settings: Settings | None = None, database: Database | None = None, clock: Clock | None = None
+        self,
+        settings: Settings | None = None,
+        database: Database | None = None,
+        clock: Clock | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.settings = settings or Settings()
+        self.metrics = metrics or NULL_METRICS
         self.db = database or Database(self.settings.database_url)
         self.clock = clock or Clock()
         route_spiff_timers()
@@ -80,7 +89,10 @@ class Shenpi:
         self.case_clock = CaseClockService(db, now, self.calendar, self.stepper)
         self.recount = DeadlineRecount(db, now, self.calendar, self.stepper)
         self.materials = MaterialService(db, now, self.stepper, self.case_clock, self.settings)
-        self.runtime = CaseService(db, now, self.repository, self.store, self.stepper, self.calendar, self.materials)
+        self.runtime = CaseService(
+            db, now, self.repository, self.store, self.stepper, self.calendar, self.materials, self.metrics
+        )
+        self.step_meter = StepMeter(self.metrics)
         self.tasks = TaskService(db, now, self.stepper, self.store, self.repository, self.materials)
         self.task_ops = TaskOperations(db, now)
         self.flow_ops = FlowOperations(db, now, self.stepper)
@@ -143,13 +155,15 @@ class Shenpi:
     def sweep(self, as_of: _dt.datetime | None = None) -> dict[str, Any]:
         """Every periodic job of the wiring table once, id by id, each in its own transaction (what Celery beat
         runs): due timers fired, due lights re-evaluated, 督办 items escalated, signals turned red, the time-based
-        rules judged. An id whose work raises is an incident and the others go on; ``incidents`` counts them."""
+        rules judged. An id whose work raises is an incident and the others go on; ``incidents`` counts them. Its
+        duration goes to the metrics as ``sweep_seconds``."""
+        started = time.perf_counter()
         runs = self.periodic.run_all(as_of or self.clock.now())
 
         def changed(*kinds: str) -> int:
             return sum(run.changed for kind, run in runs.items() if kind in kinds or kind.split(":")[0] in kinds)
 
-        return {
+        done = {
             "timers": changed("timers"),
             "lights": changed("case_lights", "task_lights"),
             "supervision_items": changed("supervision_items"),
@@ -157,6 +171,8 @@ class Shenpi:
             "signals": changed("signals", "rule"),
             "incidents": _incident_counts(runs.values()),
         }
+        self.metrics.observe("sweep_seconds", time.perf_counter() - started)
+        return done
 
     def init_db(self, create_tables: bool = True) -> None:
         """Create the tables (unless the schema is managed by migrations) and the trail's head row; idempotent."""
@@ -175,12 +191,14 @@ def wiring(engine: Shenpi, queue_timers: StepHook | None = None) -> Wiring:
             engine.escalator.on_step,  # a step's limit timer fired: escalate the open steps
             engine.violations.hooks.on_step,  # procedure run on a withdrawn/changed matter; late forwarding
             *((queue_timers,) if queue_timers else ()),  # timers due before the next sweep go to Celery
+            engine.step_meter.on_step,  # metrics: completions and case starts (after commit)
         ),
         end=(  # a step that ends the case
             engine.documents.licence_on_approval,  # an approval issues the electronic licence
             engine.sms_rating.on_case_end,  # the applicant is invited to rate by SMS (after commit)
             notice_triggers.on_case_end,  # the applicant is told the decision
             engine.violations.hooks.on_end,  # decision late, refusal without reasons
+            engine.step_meter.on_end,  # metrics: cases ended, by outcome (after commit)
         ),
         supplement=(  # a later 补正 notice on the same case
             engine.violations.hooks.on_supplement_notice,  # repeated supplement notice

@@ -8,7 +8,9 @@ import datetime as dt
 import json
 import os
 import shutil
+import socket
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -491,3 +493,40 @@ except (ImportError, OSError):
 needs_cjk_font = pytest.mark.skipif(
     not CJK_FONT, reason="no Chinese font or no Pango here (.ci/run installs fonts-noto-cjk)"
 )
+
+
+# --- processes as an operator starts them -----------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def operator_env(tmp_path) -> dict[str, str]:
+    """A clean environment: everything the processes write goes under tmp_path."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SHENPI_", "PROMETHEUS_"))}
+    env.update(
+        SHENPI_DATABASE_URL=f"sqlite:///{tmp_path / 'shenpi.db'}",
+        SHENPI_BROKER_URL=f"filesystem://{tmp_path / 'broker'}",
+        SHENPI_STATE_DIR=str(tmp_path / "state"),
+        SHENPI_FILES_DIR=str(tmp_path / "files"),
+        SHENPI_TRAIL_CHECKPOINT_FILE=str(tmp_path / "checkpoints.jsonl"),
+        SHENPI_SECRET_KEY="serve-test-secret",
+        PYTHONPATH=str(PROJECT_ROOT),
+    )
+    return env
+
+
+def wait_for(condition, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            result = condition()
+        except OSError:
+            result = None
+        if result:
+            return result
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what}")

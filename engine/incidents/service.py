@@ -47,6 +47,14 @@ class IncidentService:
         with self.db.reading() as session:
             return session.scalar(sa.select(sa.func.count()).where(Incident.state == records.OPEN)) or 0
 
+    def open_counts(self) -> dict[str, int]:
+        """Open incidents by kind (the metrics' gauge)."""
+        with self.db.reading() as session:
+            rows = session.execute(
+                sa.select(Incident.kind, sa.func.count()).where(Incident.state == records.OPEN).group_by(Incident.kind)
+            ).all()
+        return {str(kind): int(count) for kind, count in rows}
+
     def list(
         self,
         actor: Actor,

@@ -17,6 +17,7 @@ from ..identity.actors import APPLICANT, Actor
 from ..kernel import payloads
 from ..kernel.clock import SHANGHAI
 from ..kernel.db import where_given
+from ..kernel.metrics import NULL_METRICS, Metrics
 from ..models import Case, Matter, ProcessDefinition, TaskRecord
 from ..trail import chain as trail
 from . import timers
@@ -47,7 +48,9 @@ class CaseService:
         stepper: CaseStepper,
         calendars: CalendarService,
         materials: MaterialService,
+        metrics: Metrics = NULL_METRICS,
     ) -> None:
+        self.metrics = metrics
         self.calendars = calendars
         self.materials = materials
         self.db = db
@@ -241,10 +244,13 @@ class CaseService:
         another worker fired them first (safe to repeat)."""
         try:
             with self.stepper.step(case_id, "engine", at=as_of) as ctx:
-                if not timers.has_due(ctx.connection, case_id, ctx.now):
+                due = timers.earliest_due(ctx.connection, case_id, ctx.now)
+                if due is None:
                     raise _NothingDue
                 ctx.wf.refresh_timers()
                 ctx.wf.do_engine_steps()
+                lag = (ctx.now - due).total_seconds()  # how late the earliest due timer fires
+                ctx.after_commit.append(lambda: self.metrics.observe("timer_lag_seconds", lag))
         except (_NothingDue, Conflict, InvalidState):
             return 0
         return 1

@@ -32,16 +32,14 @@ def earliest_element(session: Executor, case_id: int) -> str | None:
     )
 
 
-def has_due(session: Executor, case_id: int, as_of: _dt.datetime) -> bool:
+def earliest_due(session: Executor, case_id: int, as_of: _dt.datetime) -> _dt.datetime | None:
+    """The earliest of the case's timers due by ``as_of`` (None: nothing is due)."""
     table = PendingTimer.__table__
-    return (
-        session.execute(
-            sa.select(table.c.task_id)
-            .where(table.c.case_id == case_id, table.c.due_at <= as_of, table.c.suspended.is_(False))
-            .limit(1)
-        ).first()
-        is not None
-    )
+    return session.execute(
+        sa.select(sa.func.min(table.c.due_at)).where(
+            table.c.case_id == case_id, table.c.due_at <= as_of, table.c.suspended.is_(False)
+        )
+    ).scalar()
 
 
 def due_between(

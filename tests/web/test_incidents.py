@@ -137,3 +137,10 @@ def test_the_cockpit_counts_open_incidents(app, api, engine, broken):
     assert api.get("/api/v1/cockpit", headers=auth(api, "supervisor")).get_json()["incidents_open"] == 2
     assert api.get("/api/v1/cockpit", headers=auth(api, "far_supervisor")).get_json()["incidents_open"] == 0
     assert engine.incidents.open_count() == 2
+
+
+def test_metrics_count_the_open_incidents_by_kind(api, engine, broken):
+    """/metrics (loopback) reads the open incidents at each scrape: shenpi_open_incidents{kind}."""
+    scraped = api.get("/metrics").get_data(as_text=True)
+    assert 'shenpi_open_incidents{kind="timers"} 2.0' in scraped
+    assert engine.incidents.open_counts() == {"timers": 2}
