@@ -6,6 +6,7 @@ from .definitions import Matter, ProcessDefinition
 from .documents import DocumentCounter, IssuedDocument, Licence
 from .exchange import ExchangeBatch, ExternalCase, ExternalFact
 from .feedback import Complaint, Rating
+from .file_blobs import FileBlob
 from .materials import Material
 from .matter_versions import MatterVersion
 from .notifications import NoticeDelivery, NotificationChannel
@@ -29,6 +30,7 @@ __all__ = [
     "ExchangeBatch",
     "ExternalCase",
     "ExternalFact",
+    "FileBlob",
     "IssuedDocument",
     "Licence",
     "Material",
