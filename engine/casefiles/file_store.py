@@ -67,6 +67,10 @@ class FileStore:
             self._store = self.at(self.settings.files_url)
         return self._store
 
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
     def at(self, url: str) -> BlobStore:
         """The store a ``SHENPI_FILES_URL`` value names (empty: the folder ``SHENPI_FILES_DIR``)."""
         return open_blob_store(url, self.settings.files_dir, self.db.engine, FileBlob.__table__, self.clock)
