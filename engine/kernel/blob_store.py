@@ -224,8 +224,8 @@ class DatabaseStore(BlobStore):
     def _write(self, executor: Executor, content: bytes, sha256: str, dialect: str) -> bool:
         now = self.clock.now()
         statement = self._insert(dialect).values(sha256=sha256, size=len(content), written_at=now, content=content)
-        if rowcount(executor.execute(statement)) == 1:
-            return True
+        if executor.execute(statement.returning(self.table.c.sha256)).first() is not None:
+            return True  # inserted (an existing row returns nothing)
         executor.execute(self.table.update().where(self.table.c.sha256 == sha256).values(written_at=now))
         return False
 
