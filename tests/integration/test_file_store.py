@@ -271,3 +271,8 @@ def test_cleanup_command_and_the_periodic_task(five_step_engine, monkeypatch, cl
         scheduler.bind_engine(None)
     beat = scheduler.make_celery(five_step_engine.settings.model_copy(update={"broker_url": "memory://"}))
     assert beat.conf.beat_schedule["files-cleanup"]["task"] == "shenpi.files_cleanup"
+
+
+def test_migrate_refuses_an_address_it_does_not_know(five_step_engine, monkeypatch):
+    result = run(five_step_engine, monkeypatch, "files", "migrate", "--to", "ftp://files.example/x")
+    assert result.exit_code == 1 and "invalid_input: ftp://files.example/x is not a file store address" in result.output
