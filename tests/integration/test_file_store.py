@@ -151,10 +151,9 @@ def test_a_rolled_back_step_leaves_no_file_on_the_database_and_an_orphan_the_cle
     case = apply(stored, [("申请书.pdf", pdf(4))])
     [kept] = materials_of(stored, case["id"])
     orphan = admit("补充.pdf", pdf(5), 10_000).sha256
-    with pytest.raises(RuntimeError):
-        with stored.stepper.step(case["id"], "citizen") as ctx:
-            stored.materials.record_in(ctx, [("补充.pdf", pdf(5))], "application")
-            raise RuntimeError("the step fails after its file was written")
+    with pytest.raises(RuntimeError), stored.stepper.step(case["id"], "citizen") as ctx:
+        stored.materials.record_in(ctx, [("补充.pdf", pdf(5))], "application")
+        raise RuntimeError("the step fails after its file was written")
     assert [m["sha256"] for m in materials_of(stored, case["id"])] == [kept["sha256"]]
     store = stored.files.store
     if files_url == "db:":  # written in the step's transaction: rolled back with it
