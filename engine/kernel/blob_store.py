@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import importlib.util
 import os
 import tempfile
 from abc import ABC, abstractmethod
@@ -191,7 +192,8 @@ class DatabaseStore(BlobStore):
     ``shared``: that database is the application's, so a put given the caller's executor joins its transaction."""
 
     def __init__(self, url: str, engine: sa.Engine | None, table: sa.Table, clock: Clock, shared: bool) -> None:
-        self.url = url
+        self._address = url
+        self.url = url if url == "db:" else sa.make_url(_sqlalchemy_url(url)).render_as_string(hide_password=True)
         self._engine = engine
         self.table = table
         self.clock = clock
@@ -201,7 +203,7 @@ class DatabaseStore(BlobStore):
     @property
     def engine(self) -> sa.Engine:
         if self._engine is None:  # another database: connect at first use, creating the table when missing
-            engine = create_db_engine(_sqlalchemy_url(self.url))
+            engine = create_db_engine(_sqlalchemy_url(self._address))
             with engine.begin() as connection:
                 self.table.create(connection, checkfirst=True)
                 if engine.dialect.name == "postgresql":  # as migration 0009 does on the application's database
@@ -423,6 +425,8 @@ def files_url_scheme(url: str) -> str:
     if scheme == "s3":
         if not urlsplit(url).netloc:
             raise ValueError("an s3:// address names its bucket: s3://bucket/prefix?endpoint=…&region=…")
+        if importlib.util.find_spec("boto3") is None:
+            raise ValueError("the S3 file store needs boto3: pip install -e '.[s3]'")
         return "s3"
     raise ValueError("expected a path, file:///path, db:, postgresql://… or s3://bucket/prefix?endpoint=…")
 

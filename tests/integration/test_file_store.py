@@ -75,10 +75,23 @@ def test_each_url_chooses_its_backend(five_step_engine, tmp_path, s3_url):
     assert isinstance(same, DatabaseStore) and same.joins_transaction
     bucket = files.at(s3_url)
     assert isinstance(bucket, S3Store) and bucket.prefix == "materials" and not bucket.joins_transaction
+    password = files.at("postgresql://shenpi:secret@files.example/files")
+    assert password.url == "postgresql+psycopg://shenpi:***@files.example/files"  # what the commands print
     for wrong in ("ftp://host/x", "s3:///no-bucket", "mysql://db"):
         with pytest.raises(InvalidSettings) as refused:
             Settings(files_url=wrong)
         assert "files_url" in str(refused.value)
+
+
+def test_the_store_is_read_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("SHENPI_FILES_URL", "db:")
+    monkeypatch.setenv("SHENPI_FILES_ORPHAN_GRACE", "600")
+    settings = Settings()
+    assert settings.files_url == "db:" and settings.files_orphan_grace_seconds == 600
+    monkeypatch.setenv("SHENPI_FILES_URL", "gopher://x")
+    with pytest.raises(InvalidSettings) as refused:
+        Settings()
+    assert "SHENPI_FILES_URL" in str(refused.value) and "s3://bucket" in str(refused.value)
 
 
 def test_materials_are_written_and_read_back_on_every_backend(stored, files_url):
