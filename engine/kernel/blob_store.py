@@ -93,16 +93,18 @@ class BlobStore(ABC):
         deleting); True when deleted."""
 
     def get(self, sha256: str) -> bytes:
-        """The stored content, checked against its digest (read in chunks into one buffer)."""
+        """The stored content, checked against its digest before it is handed out. Read in chunks of
+        :data:`CHUNK`, hashed as they come, so the backend never materialises a second whole copy (a database
+        driver's result buffer, a response body); the chunks are joined once at the end."""
         check_digest(sha256)
         digest = hashlib.sha256()
-        buffer = bytearray()
+        chunks = []
         for chunk in self.chunks(sha256):
             digest.update(chunk)
-            buffer += chunk
+            chunks.append(chunk)
         if digest.hexdigest() != sha256:
             raise StoredFileDamaged("stored_file_changed", sha256=sha256)
-        return bytes(buffer)
+        return b"".join(chunks)
 
     def close(self) -> None:  # noqa: B027  (most backends hold nothing)
         """Release what the store holds (connections); it can be used again afterwards."""
@@ -154,6 +156,16 @@ class FileSystemStore(BlobStore):
         with stream:
             while chunk := stream.read(CHUNK):
                 yield chunk
+
+    def get(self, sha256: str) -> bytes:
+        """Read at once: the file's size is known and bounded, so the one copy in memory is the one returned."""
+        try:
+            content = self.path(sha256).read_bytes()
+        except FileNotFoundError:
+            raise _missing(sha256) from None
+        if hashlib.sha256(content).hexdigest() != sha256:
+            raise StoredFileDamaged("stored_file_changed", sha256=sha256)
+        return content
 
     def exists(self, sha256: str) -> bool:
         return self.path(sha256).is_file()

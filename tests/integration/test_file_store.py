@@ -95,10 +95,11 @@ def test_the_store_is_read_from_the_environment(monkeypatch, tmp_path):
 
 
 def test_materials_are_written_and_read_back_on_every_backend(stored, files_url):
-    case = apply(stored, [("申请书.pdf", pdf(1)), ("副本.pdf", pdf(1)), ("照片.pdf", pdf(2))])
+    case = apply(stored, [("申请书.pdf", pdf(1)), ("副本.pdf", pdf(1))])  # in the case's first step
+    citizen = stored.identity.actor("citizen")
+    stored.materials.add(case["id"], [("照片.pdf", pdf(2))], citizen)  # in a service's own transaction
     views = materials_of(stored, case["id"])
     assert len(views) == 3 and len({v["sha256"] for v in views}) == 2  # one stored copy per content
-    citizen = stored.identity.actor("citizen")
     assert [stored.materials.open(v["id"], citizen)[1] for v in views] == [pdf(1), pdf(1), pdf(2)]
     assert sorted(stored.files.store.digests()) == sorted({v["sha256"] for v in views})
     assert bool(blob_rows(stored)) == (files_url == "db:")  # only the database store uses the table
