@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from . import models  # noqa: F401  (registers every table for create_all)
-from .casefiles import DocumentService, MaterialService
+from .casefiles import DocumentService, FileStore, MaterialService
 from .catalogue import CatalogueBulk, CatalogueService, GuideService
 from .cockpit import Cockpit
 from .complaints import ComplaintService
@@ -88,7 +88,8 @@ class Shenpi:
         self.stepper = CaseStepper(db, self.store, now, self.calendar.calendar)
         self.case_clock = CaseClockService(db, now, self.calendar, self.stepper)
         self.recount = DeadlineRecount(db, now, self.calendar, self.stepper)
-        self.materials = MaterialService(db, now, self.stepper, self.case_clock, self.settings)
+        self.files = FileStore(db, now, self.settings)  # SHENPI_FILES_URL: a folder, db: or S3
+        self.materials = MaterialService(db, now, self.stepper, self.case_clock, self.settings, self.files)
         self.runtime = CaseService(
             db, now, self.repository, self.store, self.stepper, self.calendar, self.materials, self.metrics
         )

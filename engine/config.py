@@ -14,6 +14,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .errors import EngineError, Message
+from .kernel.blob_store import files_url_scheme
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "SHENPI_"
@@ -70,8 +71,15 @@ class Settings(BaseSettings):
     workflow_cache_size: int = Field(2000, ge=0)
     # BPMN files the modeler offers to open (a conformance corpus); a missing directory offers none.
     conformance_dir: Path = PROJECT_ROOT.parent / "shared" / "conformance"
-    # Case materials (申请材料): content-addressed files; per-file size is max_upload_bytes.
+    # Case materials (申请材料): content-addressed files; per-file size is max_upload_bytes. Where they are kept:
+    # files_url (engine/kernel/blob_store.py): empty — the folder files_dir; a path or file:///path; db: (the
+    # application's database, written in the transaction of the case change) or postgresql://…; s3://bucket/prefix
+    # ?endpoint=…&region=… (credentials from the AWS_* variables).
     files_dir: Path = PROJECT_ROOT / "instance" / "files"
+    files_url: str = ""
+    # Content nothing references is deleted once nobody wrote it for this long (seconds), by a periodic run.
+    files_orphan_grace_seconds: float = Field(86400.0, ge=0, validation_alias=_variable("FILES_ORPHAN_GRACE"))
+    files_cleanup_interval_seconds: float = Field(3600.0, gt=0, validation_alias=_variable("FILES_CLEANUP_INTERVAL"))
     max_case_files: int = Field(50, ge=0)
     max_case_bytes: int = Field(100 * 1024 * 1024, ge=0)
     office_hours: str = "09:00-12:00,13:30-17:30"
@@ -112,6 +120,12 @@ class Settings(BaseSettings):
     trail_checkpoint_interval_seconds: float = Field(
         300.0, gt=0, validation_alias=_variable("TRAIL_CHECKPOINT_INTERVAL")
     )
+
+    @field_validator("files_url")
+    @classmethod
+    def _known_store(cls, url: str) -> str:
+        files_url_scheme(url)  # a ValueError says what is expected
+        return url
 
     @field_validator("trail_key")
     @classmethod

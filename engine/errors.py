@@ -358,6 +358,8 @@ MESSAGES: dict[str, str] = {
     ),
     "stored_file_missing": "stored file %(sha256)s is missing",
     "stored_file_changed": "stored file %(sha256)s does not match its digest",
+    "files_url_invalid": "%(url)s is not a file store address: expected a path, file:///path, db:, postgresql://… or "
+    "s3://bucket/prefix?endpoint=…",
     # violations, performance
     "amount_not_a_number": "amount must be a number of yuan",
     "amount_invalid": "amount must be positive, in yuan with at most two decimals",

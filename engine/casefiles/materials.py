@@ -3,8 +3,9 @@
 
 Files are admitted by content (``engine/casefiles/uploads.py``), kept once per distinct content (``engine/kernel/blob_store.py``)
 and recorded with a ``material_added`` trail row carrying their SHA-256, in the transaction that records them.
-A file is written to the store before that transaction commits; if the transaction then rolls back, the stored
-file is left unreferenced (harmless: it is only ever reached through a material row).
+The store is the one ``SHENPI_FILES_URL`` names (``engine/casefiles/file_store.py``): on the application's database
+the content is written in that same transaction; on the other backends before it commits, and content a rolled-back
+transaction leaves unreferenced is deleted by the periodic cleanup after a grace period (the orphan rule, there).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from ..kernel import Clock, Database
     from ..runtime.case_clock import CaseClockService
     from ..runtime.stepper import CaseStepper, StepContext
+    from .file_store import FileStore
 
 KINDS = {"application": "申请材料", "supplement": "补正材料", "attachment": "办理附件"}
 _materials = Material.__table__
@@ -39,16 +41,27 @@ _cases = Case.__table__
 
 class MaterialService:
     def __init__(
-        self, db: Database, clock: Clock, stepper: CaseStepper, case_clock: CaseClockService, settings: Settings
+        self,
+        db: Database,
+        clock: Clock,
+        stepper: CaseStepper,
+        case_clock: CaseClockService,
+        settings: Settings,
+        files: FileStore,
     ) -> None:
         self.db = db
         self.clock = clock
         self.stepper = stepper
         self.case_clock = case_clock
-        self.store = BlobStore(settings.files_dir)
+        self.files = files
         self.max_file_bytes = settings.max_upload_bytes
         self.max_case_files = settings.max_case_files
         self.max_case_bytes = settings.max_case_bytes
+
+    @property
+    def store(self) -> BlobStore:
+        """Where the content is kept (``SHENPI_FILES_URL``)."""
+        return self.files.store
 
     # --- adding -----------------------------------------------------------------------------------
     def add(
@@ -144,7 +157,7 @@ class MaterialService:
         views: list[dict[str, Any]] = []
         events: list[TrailRow] = []
         for upload, item_slot in items:
-            self.store.put(upload.content, upload.sha256)
+            self.store.put(upload.content, upload.sha256, session)  # joins this transaction on the database store
             values = dict(
                 case_id=case_id,
                 task_id=task_id,

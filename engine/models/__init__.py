@@ -18,6 +18,7 @@ from .definitions import Matter, ProcessDefinition
 from .documents import DocumentCounter, IssuedDocument, Licence
 from .exchange import ExchangeBatch, ExternalCase, ExternalFact
 from .feedback import Complaint, Rating
+from .file_blobs import FileBlob
 from .incidents import Incident
 from .materials import Material
 from .matter_versions import MatterVersion
@@ -46,6 +47,7 @@ __all__ = [
     "ExternalCase",
     "ExternalFact",
     "Incident",
+    "FileBlob",
     "IssuedDocument",
     "Licence",
     "Material",
