@@ -158,6 +158,8 @@ class TaskRecord(Base):
         sa.Index("ix_task_state_assignee", "state", "assignee"),
         sa.Index("ix_task_state_post", "state", "post"),
         sa.Index("ix_task_state_light", "state", "light"),
+        # a case's steps in a unit: the unit scope of case search probes it case by case (identity/access.py)
+        sa.Index("ix_task_case_department", "case_id", "department"),
     )
 
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
