@@ -240,6 +240,7 @@ class ApplicantCases:
             {
                 "id": m.id,
                 "filename": m.filename,
+                "media_type": m.media_type,
                 "slot": m.slot,
                 "kind": m.kind,
                 "size": m.size,
