@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     secret_key: str = ""
     # Session cookies only over HTTPS; `shenpi serve` on a loopback address turns this off for plain HTTP.
     secure_cookies: bool = True
+    # Demo mode (`make run` sets it): the sign-in page lists which demo account works which matter's steps.
+    demo: bool = False
     rate_limit_storage: str = "memory://"
     processes_dir: Path = PROJECT_ROOT / "processes"
     max_upload_bytes: int = Field(2 * 1024 * 1024, ge=0)

@@ -61,7 +61,13 @@ def engine_event_codes() -> dict[str, str]:
 def test_the_scan_finds_the_engines_events():
     codes = engine_event_codes()
     # one of each way an event is written: directly, through item_event, through _record, EVENT, returned
-    for code in ("case_started", "supervision_escalated", "task_transferred", "evaluation_archived", "complaint_closed"):
+    for code in (
+        "case_started",
+        "supervision_escalated",
+        "task_transferred",
+        "evaluation_archived",
+        "complaint_closed",
+    ):
         assert code in codes, code
     assert len(codes) > 60
 
@@ -85,7 +91,9 @@ def test_every_label_has_its_english():
         message = catalogue.get(label._args[0])
         if message is None or not message.string or message.fuzzy:
             untranslated.append(label._args[0])
-    assert not untranslated, f"labels without English in messages.po (make translations, then translate): {untranslated}"
+    assert not untranslated, (
+        f"labels without English in messages.po (make translations, then translate): {untranslated}"
+    )
 
 
 def test_a_code_never_shows_raw():
