@@ -60,7 +60,7 @@ VIEWER = {
 }
 # routes that are downloads or data by their address: never opened as pages
 NOT_PAGES = re.compile(
-    r"(\.(json|bpmn|pdf|xlsx)|/(pdf|xml|diagram|export)|<any\(pdf, xlsx\):kind>|/materials/<[^>]+>)$"
+    r"(\.(json|bpmn|pdf|xlsx)|/(pdf|xml|diagram|export)|<any\(pdf, xlsx\):kind>|/(materials|conformance)/<[^>]+>)$"
 )
 CLIPPED = """() => {
   const found = [];
@@ -78,19 +78,19 @@ def _samples(engine) -> dict[str, str]:
     """A value for every route argument, from the demo's data, seen by the argument's viewer."""
     with engine.db.reading() as session:
         tobacco_case = session.scalar(
-            sa.select(Case.id).where(Case.matter_code == TOBACCO, Case.status == "running").order_by(Case.id)
+            sa.select(Case.id)
+            .where(Case.matter_code == TOBACCO, Case.status == "running", Case.created_by == "applicant")
+            .order_by(Case.id)
         )
         task = session.scalar(
             sa.select(TaskRecord.id).where(TaskRecord.case_id == tobacco_case, TaskRecord.state == "open")
         )
-        licence = session.scalar(sa.select(Licence.code).order_by(Licence.id))
+        licence = session.scalar(sa.select(Licence.code).order_by(Licence.case_id))
         complaint = session.scalar(sa.select(Complaint.id).order_by(Complaint.id.desc()))
         item = session.scalar(sa.select(SupervisionItem.id).order_by(SupervisionItem.id))
         signal = session.scalar(
             sa.select(Signal.id).order_by(((Signal.status == "open") & (Signal.color == "yellow")).desc(), Signal.id)
         )
-    conformance = engine.settings.conformance_dir
-    first = next(iter(sorted(p.name for p in conformance.glob("*.bpmn"))), "none.bpmn") if conformance.is_dir() else ""
     return {
         "case_id": str(tobacco_case),
         "task_id": task,
@@ -100,7 +100,6 @@ def _samples(engine) -> dict[str, str]:
         "complaint_id": str(complaint),
         "item_id": str(item),
         "signal_id": str(signal),
-        "name": first,
         "month": "2026-11",
         "verify.verify_page:code": licence,
     }
@@ -112,7 +111,15 @@ def _vocabulary(engine) -> str:
     parts = [str(engine.catalogue.list_matters()), str(engine.catalogue.steps_by_matter())]
     parts += [str(u) for u in engine.organisation.units()] + [str(u) for u in engine.accounts.list_users()]
     with engine.db.reading() as session:
-        for table in ("matter", "complaint", "supervision_item", "violation_signal", "case_record", "task_record"):
+        for table in (
+            "matter",
+            "process_definition",  # its BPMN: the names of steps, gateways and events the diagrams draw
+            "complaint",
+            "supervision_item",
+            "violation_signal",
+            "case_record",
+            "task_record",
+        ):
             parts += [str(row) for row in session.execute(sa.text(f"SELECT * FROM {table}")).all()]
     return "\n".join(parts)
 
