@@ -120,7 +120,8 @@ def _vocabulary(engine) -> str:
             "case_record",
             "task_record",
         ):
-            parts += [str(row) for row in session.execute(sa.text(f"SELECT * FROM {table}")).all()]
+            rows = session.execute(sa.text(f"SELECT * FROM {table}")).all()
+            parts += [" ".join(str(value) for value in row) for row in rows]  # whole values (a Row shortens them)
     return "\n".join(parts)
 
 

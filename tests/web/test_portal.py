@@ -423,3 +423,22 @@ def test_supplement_upload_resumes_the_clock_only_while_pending(citizen, other, 
     assert mine["supplement"] is None and mine["status"] != "supplement"
     again = citizen.post(f"/portal/my/cases/{case_id}/supplement", {"item-0": upload(PDF, "晚.pdf")})
     assert again.status_code == 302 and "当前没有待补正的通知" in text(citizen.get(f"/portal/my/cases/{case_id}"))
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def test_material_links_carry_the_badge_of_their_file_type_and_the_timeline_words(citizen, engine):
+    """An image is badged 图片, a PDF PDF — on the applicant's page and on the clerk's; the clerk's timeline says
+    提交材料 where the trail holds material_added."""
+    response = apply(citizen, **{"material-0": upload(PDF, "申请书.pdf"), "material-1": upload(PNG, "平面图.png")})
+    case_id = case_id_of(response)
+    badges = r'<span class="file-badge file-badge-(\w+)">([^<]+)</span>([^<]+)</a>'
+    mine = re.findall(badges, text(citizen.get(f"/portal/my/cases/{case_id}")))
+    assert ("pdf", "PDF", "申请书.pdf") in mine and ("image", "图片", "平面图.png") in mine
+    clerk = PageClient(citizen.app)
+    clerk.login("clerk")
+    page = text(clerk.get(f"/cases/{case_id}"))
+    assert ("image", "图片", "平面图.png") in re.findall(badges, page)
+    trail = page[page.index('id="case-trail"') :]
+    assert "提交材料" in trail and "material_added" not in trail.replace('class="event-material_added"', "")
