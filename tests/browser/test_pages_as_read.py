@@ -149,11 +149,20 @@ RAW_CODES = re.compile(
 ENGLISH_MESSAGES = [m for m in MESSAGES.values() if "%(" not in m and "{" not in m and len(m) >= 25]
 
 
+PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+LONG_NAMES = ("烟草专卖零售许可证申请书.pdf", "经营场所平面示意图及方位图.png")
+
+
 @pytest.fixture(scope="module")
 def demo_data(live_server):
     engine = live_server.engine
     seed_past_cases(engine)
     demo.seed_cases(engine)
+    # the applicant's materials on the tobacco case the clerk's pages show (the timeline's material_added, the badges)
+    case_id = int(_samples(engine)["case_id"])
+    applicant = engine.identity.actor("applicant")
+    engine.materials.add(case_id, [(LONG_NAMES[0], PDF, "烟草专卖零售许可证申请表"), (LONG_NAMES[1], PNG)], applicant)
     return engine
 
 
@@ -284,5 +293,31 @@ def test_the_timeline_names_every_event_in_words(browser, live_server, demo_data
                 "#case-trail .timeline strong", "els => els.map(e => e.innerText)"
             )
             assert labels and not [label for label in labels if RAW_CODES.search(label) or "_" in label], labels
+            assert any(label in ("提交材料", "Materials submitted") for label in labels), labels
         finally:
             visitor.close()
+
+
+def test_the_task_pages_sidebar_keeps_file_names_on_their_line(browser, live_server, demo_data, screenshots):
+    """At 1366 px the sidebar's material names are not broken every few characters ("申请书.p / df"): each file link
+    takes one line, and carries the badge of its type."""
+    from .conftest import Visitor
+
+    task_id = _samples(demo_data)["task_id"]
+    visitor = Visitor(browser, live_server, screenshots)
+    try:
+        visitor.login("d06a")
+        visitor.page.set_viewport_size({"width": 1366, "height": 768})
+        visitor.open(f"/tasks/{task_id}")
+        files = visitor.page.eval_on_selector_all(
+            ".materials a",
+            """links => links.map(a => ({name: a.lastChild.textContent.trim(),
+                badge: (a.querySelector('.file-badge') || {}).innerText, lines: a.getClientRects().length,
+                height: a.getBoundingClientRect().height, line: parseFloat(getComputedStyle(a).lineHeight) || 24}))""",
+        )
+        assert sorted(f["name"] for f in files) == sorted(LONG_NAMES), files
+        assert all(f["lines"] == 1 and f["height"] < 1.5 * f["line"] for f in files), files
+        assert sorted(f["badge"] for f in files) == ["PDF", "图片"], files
+        visitor.check_rendered("read-task-sidebar-files")
+    finally:
+        visitor.close()
