@@ -307,6 +307,8 @@ def test_the_task_pages_sidebar_keeps_file_names_on_their_line(browser, live_ser
     visitor = Visitor(browser, live_server, screenshots)
     try:
         visitor.login("d06a")
+        visitor.page.click(".langswitch button[value=zh]")  # the account keeps the language an earlier test chose
+        visitor.page.wait_for_load_state("networkidle")
         visitor.page.set_viewport_size({"width": 1366, "height": 768})
         visitor.open(f"/tasks/{task_id}")
         files = visitor.page.eval_on_selector_all(
