@@ -118,7 +118,7 @@ class Shenpi:
         self.case_search = CaseSearch(db)
         self.case_flow = CaseFlow(db, self.repository)
         self.guide = GuideService(db, self.repository)
-        self.applicant_cases = ApplicantCases(db)
+        self.applicant_cases = ApplicantCases(db, self.repository)
         self.feedback = FeedbackService(db, now, self.calendar)
         self.hall = HallBoard(db, now)
         # notices

@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     secret_key: str = ""
     # Session cookies only over HTTPS; `shenpi serve` on a loopback address turns this off for plain HTTP.
     secure_cookies: bool = True
+    # Demo mode (`make run` sets it): the sign-in page lists which demo account works which matter's steps.
+    demo: bool = False
     # Empty: memory:// in one process, or the Redis of SHENPI_REDIS_URL / a Redis broker when there is one.
     rate_limit_storage: str = ""
     # Redis shared by the processes (sign-in rate limits); empty: the broker's when it is Redis.

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from ..definitions.outline import outline
 from ..errors import InvalidInput, Message, NotFound, PermissionDenied
 from ..identity.actors import Actor, split_lane
 from ..kernel.db import where_given
@@ -359,6 +360,29 @@ class CatalogueService:
                 if post:
                     posts[lane_department].add(post)
         return {unit: sorted(posts[unit]) for unit in sorted(posts)}
+
+    def steps_by_matter(self) -> list[dict[str, Any]]:
+        """Who handles what: every published matter (by code) with the user steps of its newest process version in
+        the flow's order, each with the department and post its lane names: [{code, name, department, steps:
+        [{element, name, department, post}]}]. What a new user needs to find the account that works a step."""
+        with self.db.reading() as session:
+            matters = session.execute(
+                sa.select(Matter.code, Matter.name, Matter.department, Matter.process_key)
+                .where(Matter.published.is_(True))
+                .order_by(Matter.code)
+            ).all()
+            latest = {key: self.repository.latest(session, key).id for key in {m.process_key for m in matters}}
+        found = []
+        for code, name, department, key in matters:
+            parsed = self.repository.parsed(latest[key])
+            steps = []
+            for stage in outline(parsed.spec):
+                for step in stage:
+                    lane = parsed.spec.task_specs[step["element"]].lane
+                    step_department, post = split_lane(lane, department)
+                    steps.append({**step, "department": step_department, "post": post})
+            found.append({"code": code, "name": name, "department": department, "steps": steps})
+        return found
 
     def get_matter(self, code: str) -> dict[str, Any]:
         with self.db.reading() as session:

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..casefiles.documents import KINDS
+from ..definitions.outline import outline_with_states
 from ..errors import NotFound
 from ..identity.access import require_own_case
 from ..identity.actors import Actor
@@ -37,6 +38,7 @@ from ..worklists.case_flow import step_markers
 from .public_status import public_status
 
 if TYPE_CHECKING:
+    from ..definitions.repository import RepositoryService
     from ..kernel import Database
 
 PUBLIC_EVENTS = (
@@ -59,8 +61,9 @@ def _iso(value: _dt.datetime | None) -> str | None:
 
 
 class ApplicantCases:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, repository: RepositoryService) -> None:
         self.db = db
+        self.repository = repository
 
     def my_cases(self, actor: Actor, limit: int = 200) -> list[dict[str, Any]]:
         with self.db.reading() as session:
@@ -95,7 +98,7 @@ class ApplicantCases:
                 .order_by(TaskRecord.created_at)
             ).all()
             current, completed = step_markers((r.element_id, r.state) for r in records)
-            return {
+            view = {
                 **self._summary(case, name),
                 "applicant": dict(case.applicant),
                 "current_steps": [r.name for r in records if r.state == "open"],
@@ -108,6 +111,11 @@ class ApplicantCases:
                 "licence": self._licence(session, case.id),
                 "rated": session.scalar(sa.select(Rating.id).where(Rating.case_id == case.id)) is not None,
             }
+            definition_id = case.definition_id
+        # the steps in order with where the case is: what the applicant's simplified diagram draws
+        spec = self.repository.parsed(definition_id).spec
+        view["outline"] = outline_with_states(spec, current, completed, view["ended"])
+        return view
 
     def diagram_xml(self, case_id: int, actor: Actor) -> str:
         with self.db.reading() as session:
@@ -240,6 +248,7 @@ class ApplicantCases:
             {
                 "id": m.id,
                 "filename": m.filename,
+                "media_type": m.media_type,
                 "slot": m.slot,
                 "kind": m.kind,
                 "size": m.size,
