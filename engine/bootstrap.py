@@ -75,7 +75,7 @@ class Shenpi:
             self.repository, make_script_engine(self.calendar.timer_functions()), self.settings.workflow_cache_size
         )
         self.stepper = CaseStepper(db, self.store, now, self.calendar.calendar)
-        self.case_clock = CaseClockService(db, now, self.calendar, self.stepper)
+        self.case_clock = CaseClockService(db, now, self.calendar, self.stepper, self.settings.intake_limit_days)
         self.recount = DeadlineRecount(db, now, self.calendar, self.stepper)
         self.materials = MaterialService(db, now, self.stepper, self.case_clock, self.settings)
         self.runtime = CaseService(db, now, self.repository, self.store, self.stepper, self.calendar, self.materials)
@@ -84,7 +84,7 @@ class Shenpi:
         self.flow_ops = FlowOperations(db, now, self.stepper)
         self.joint = JointSignOff(db, now, self.stepper)
         self.escalator = Escalator(self.stepper)
-        self.documents = DocumentService(db, now)
+        self.documents = DocumentService(db, now, self.settings)
         # people, catalogue, what staff and the public read
         self.identity = IdentityService(db, now)
         self.organisation = OrganisationService(db, now)
@@ -128,6 +128,7 @@ class Shenpi:
         table = wiring(self, _queue_soon(timer_queue, horizon) if timer_queue else None)
         self.stepper.wiring = table
         self.calendar.after_import = table.imported
+        self.documents.revoked = table.revoked
         trail.observe(self.db.engine, _observe_all(table.trail))
         self.trail_checkpoints.observers = table.checkpoint
         return table
@@ -136,6 +137,7 @@ class Shenpi:
         """Fire due timers and re-evaluate due lights: what Celery beat runs periodically."""
         return {
             "timers": self.runtime.fire_due_timers(as_of),
+            "deemed_accepted": self.case_clock.deem_accepted(as_of),
             "lights": self.case_clock.refresh_lights(as_of),
             "supervision_items": self.supervision.sweep(as_of),
             "complaints": self.complaints.sweep(as_of),
@@ -155,19 +157,26 @@ def wiring(engine: Shenpi, queue_timers: StepHook | None = None) -> Wiring:
     """THE table: what runs on each event, in this order."""
     return Wiring(
         step=(  # every step, before it is written
-            engine.case_clock.on_step,  # the acceptance step starts the case clock
+            engine.case_clock.on_step,  # a first step: 查询码 and intake limit; the acceptance step starts the clock
+            engine.documents.on_step,  # an acceptance issues the 受理通知书 with the 查询码
+            notice_triggers.on_documents_issued,  # the applicant is told of documents this step issued
             engine.escalator.on_step,  # a step's limit timer fired: escalate the open steps
-            engine.violations.hooks.on_step,  # procedure run on a withdrawn/changed matter; late forwarding
+            engine.violations.hooks.on_step,  # withdrawn/changed matter; late forwarding; intake deemed accepted
             *((queue_timers,) if queue_timers else ()),  # timers due before the next sweep go to Celery
         ),
         end=(  # a step that ends the case
+            engine.documents.on_end,  # the decision document (准予/不予许可决定书, 不予受理决定书 with reasons)
             engine.documents.licence_on_approval,  # an approval issues the electronic licence
             engine.sms_rating.on_case_end,  # the applicant is invited to rate by SMS (after commit)
             notice_triggers.on_case_end,  # the applicant is told the decision
             engine.violations.hooks.on_end,  # decision late, refusal without reasons
         ),
-        supplement=(  # a later 补正 notice on the same case
-            engine.violations.hooks.on_supplement_notice,  # repeated supplement notice
+        supplement=(  # every 补正 notice on a case, before acceptance as after
+            engine.documents.on_supplement_notice,  # its 补正材料通知书 (一次性告知单)
+            engine.violations.hooks.on_supplement_notice,  # a later one: repeated supplement notice
+        ),
+        revoked=(  # a licence revoked without a 撤销/注销 decision on its case
+            engine.violations.hooks.on_revocation_without_decision,  # Art. 12: an effective licence changed
         ),
         trail=engine.outbox.trail_observers,  # every trail append: upward-reporting records
         imported=(  # an official calendar arrangement was imported

@@ -796,4 +796,8 @@ MESSAGES: dict[str, str] = {
     "version_not_a_number": "the version must be a positive whole number",
     "working_days_not_a_number": "%(field)s must be a whole number of working days",
     "year_out_of_range": "year out of range",
+    # intake, documents, licences, tracking
+    "entry_number_range": "%(source)s: %(field)s must be a whole number from %(min)s to %(max)s",
+    "reissue_reason_required": "this case already has a %(kind)s: issuing it again needs a reason",
+    "progress_not_found": "no case has this number and query code",
 }

@@ -1,0 +1,42 @@
+"""Intake as the law has it: a case's 查询码 and intake limit; a licence's number, scope and validity
+
+Revision ID: 0010_intake
+Revises: 0007_trail_anchor
+Create Date: 2026-12-05 03:40:00
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+import engine.kernel.db
+
+# revision identifiers, used by Alembic.
+revision = "0010_intake"
+down_revision = "0007_trail_anchor"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    # Cases received before this revision keep no query code and no intake limit: the deemed-acceptance sweep only
+    # looks at cases with a limit, so none of them is accepted retroactively.
+    with op.batch_alter_table("case_record", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("query_code", sa.String(length=16), nullable=True))
+        batch_op.add_column(sa.Column("intake_due_at", engine.kernel.db.UTCDateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("licence", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("number", sa.String(length=100), nullable=True))
+        batch_op.add_column(sa.Column("scope", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("valid_until", sa.Date(), nullable=True))
+        batch_op.create_unique_constraint("uq_licence_number", ["number"])
+
+
+def downgrade():
+    with op.batch_alter_table("licence", schema=None) as batch_op:
+        batch_op.drop_constraint("uq_licence_number", type_="unique")
+        batch_op.drop_column("valid_until")
+        batch_op.drop_column("scope")
+        batch_op.drop_column("number")
+    with op.batch_alter_table("case_record", schema=None) as batch_op:
+        batch_op.drop_column("intake_due_at")
+        batch_op.drop_column("query_code")
