@@ -32,8 +32,7 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("licence", schema=None) as batch_op:
-        batch_op.drop_constraint("uq_licence_number", type_="unique")
+    with op.batch_alter_table("licence", schema=None) as batch_op:  # the number's unique constraint goes with it
         batch_op.drop_column("valid_until")
         batch_op.drop_column("scope")
         batch_op.drop_column("number")
