@@ -93,9 +93,7 @@ def _paragraphs(
             "特此通知。",
         )
     if kind in REVOCATION_DECISIONS:
-        action, article = (
-            ("撤销", "第六十九条") if kind == "revocation_decision" else ("注销", "第七十条")
-        )
+        action, article = ("撤销", "第六十九条") if kind == "revocation_decision" else ("注销", "第七十条")
         return (
             [
                 f"你（单位）经办件编号 {case_number} 取得的“{matter}”行政许可，因{reasons}，"

@@ -174,7 +174,13 @@ class CaseService:
                 "query_code": case.query_code,
                 "intake_due_at": _iso(case.intake_due_at),
                 "documents": [
-                    {"id": d.id, "kind": d.kind, "title": KINDS[d.kind], "number": d.number, "issued_at": _iso(d.issued_at)}
+                    {
+                        "id": d.id,
+                        "kind": d.kind,
+                        "title": KINDS[d.kind],
+                        "number": d.number,
+                        "issued_at": _iso(d.issued_at),
+                    }
                     for d in session.scalars(
                         sa.select(IssuedDocument).where(IssuedDocument.case_id == case_id).order_by(IssuedDocument.id)
                     )

@@ -3,7 +3,6 @@ from __future__ import annotations
 from flask import g, jsonify, request
 
 from ..extensions import limiter
-
 from . import bp
 from .auth import engine
 from .contract import operation
