@@ -97,7 +97,13 @@ def resume_clock(case_id):
 
 @bp.get("/progress")
 @limiter.limit("10 per minute; 100 per hour")
-@operation("cases", ok=Progress, query=ProgressQuery, errors=(400, 404, 429), public=True)
+@operation(
+    "cases",
+    ok=Progress,
+    query=ProgressQuery,
+    errors={400: None, 404: None, 429: "too many look-ups from this address"},
+    public=True,
+)
 def case_progress():
     """Follow a case without an account: its number and the 查询码 of its 受理通知书 (public view only; rate limited)"""
     return jsonify(engine().applicant_cases.track(request.args.get("number"), request.args.get("code")))
