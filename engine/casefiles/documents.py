@@ -490,13 +490,9 @@ class DocumentService:
     def verification_url(self, code: str) -> str:
         return f"{self.settings.public_url.rstrip('/')}/verify/{code}"
 
-    def render_licence_pdf(self, case_id: int, actor: Actor) -> tuple[str, bytes]:
-        """The case's licence as a printable A4 PDF with a QR code of its public verification address."""
-        try:
-            import segno
-            from weasyprint import HTML
-        except (ImportError, OSError) as exc:  # WeasyPrint needs Pango from the system
-            raise RenderingUnavailable("pdf_unavailable", detail=str(exc)) from None
+    def licence_sheet(self, case_id: int, actor: Actor) -> tuple[str, str]:
+        """The case's licence as the HTML of its A4 sheet (number, holder, matter, scope, department, dates and a
+        QR code of its public verification address): (number, html)."""
 
         with self.db.reading() as session:
             require_case_view(session, actor, case_id)
@@ -504,18 +500,35 @@ class DocumentService:
             if licence is None:
                 raise NotFound("case_has_no_licence")
             url = self.verification_url(licence.code)
-            fields = {
-                "number": licence.number or licence.code,
-                "code": licence.code,
-                "holder": licence.holder,
-                "matter": licence.matter_name,
-                "scope": licence.scope or licence.matter_name,
-                "department": licence.department,
-                "issued": f"{licence.issued_at.astimezone(SHANGHAI):%Y年%m月%d日}",
-                "valid_until": f"{licence.valid_until:%Y年%m月%d日}" if licence.valid_until else "长期",
-                "revoked": licence.revoked_at is not None,
-                "url": url,
-                "qr": segno.make(url, error="m").svg_data_uri(scale=4, border=2),
-            }
-        html = _templates.get_template("licence.html").render(**fields)
-        return str(fields["number"]), HTML(string=html).write_pdf()
+            number = licence.number or licence.code
+            html = _templates.get_template("licence.html").render(
+                number=number,
+                code=licence.code,
+                holder=licence.holder,
+                matter=licence.matter_name,
+                scope=licence.scope or licence.matter_name,
+                department=licence.department,
+                issued=f"{licence.issued_at.astimezone(SHANGHAI):%Y年%m月%d日}",
+                valid_until=f"{licence.valid_until:%Y年%m月%d日}" if licence.valid_until else "长期",
+                revoked=licence.revoked_at is not None,
+                url=url,
+                qr=qr_data_uri(url),
+            )
+        return number, html
+
+    def render_licence_pdf(self, case_id: int, actor: Actor) -> tuple[str, bytes]:
+        """The licence sheet as a printable A4 PDF."""
+        try:
+            from weasyprint import HTML
+        except (ImportError, OSError) as exc:  # WeasyPrint needs Pango from the system
+            raise RenderingUnavailable("pdf_unavailable", detail=str(exc)) from None
+
+        number, html = self.licence_sheet(case_id, actor)
+        return number, HTML(string=html).write_pdf()
+
+
+def qr_data_uri(url: str) -> str:
+    """A QR code of ``url`` (error correction M) as an SVG data URI, for the licence sheet."""
+    import segno
+
+    return str(segno.make(url, error="m").svg_data_uri(scale=4, border=2))
