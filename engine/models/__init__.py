@@ -6,7 +6,7 @@ from .definitions import Matter, ProcessDefinition
 from .documents import DocumentCounter, IssuedDocument, Licence
 from .exchange import ExchangeBatch, ExternalCase, ExternalFact
 from .feedback import Complaint, Rating
-from .materials import Material
+from .materials import DraftFile, Material
 from .matter_versions import MatterVersion
 from .notifications import NoticeDelivery, NotificationChannel
 from .org import ApiToken, Department, User
@@ -31,6 +31,7 @@ __all__ = [
     "ExternalFact",
     "IssuedDocument",
     "Licence",
+    "DraftFile",
     "Material",
     "Matter",
     "MatterVersion",

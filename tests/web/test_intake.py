@@ -97,3 +97,34 @@ def test_the_tracking_page_and_the_clerks_pages(app, engine):
     ended = text(clerk.get(f"/cases/{case['id']}"))
     assert "受理通知书" in ended and "准予行政许可决定书" in ended  # the documents stay after the end
     assert "TEST-0001-2026-000001" in ended and "长期" in ended and f"/cases/{case['id']}/licence.pdf" in ended
+
+
+def test_the_apply_form_keeps_the_files_chosen_across_a_validation_error(app, engine):
+    """Files are uploaded first and held against the draft: after an error nobody chooses them again; a held
+    file the applicant unticks is left out."""
+    import io
+    import re
+
+    from .test_portal import APPLICATION, GUIDE_ENTRY, PDF
+
+    engine.catalogue.publish(GUIDE_ENTRY, "admin")  # 申请书 and 场所平面图 among its materials
+    citizen = signed_in(app, "citizen")
+    wrong = {**APPLICATION, "phone": ""}  # the form refuses it
+    files = {"material-0": (io.BytesIO(PDF), "申请书.pdf"), "material-1": (io.BytesIO(PDF + b" "), "平面图.pdf")}
+    page = citizen.post("/portal/matters/TEST-0001/apply", {**wrong, **files})
+    body = text(page)
+    assert page.status_code == 200 and "请填写联系电话" in body and "已上传的文件" in body
+    assert "申请书.pdf" in body and "平面图.pdf" in body
+    draft = re.search(r'name="draft" value="([0-9a-f]{32})"', body).group(1)
+    held = engine.materials.held(engine.identity.actor("citizen"), draft)
+    assert [(f["filename"], f["slot"]) for f in held] == [("申请书.pdf", "申请书"), ("平面图.pdf", "场所平面图")]
+    assert engine.materials.held(engine.identity.actor("clerk"), draft) == []  # held for its owner only
+    shown = [str(f["id"]) for f in held]
+    answer = citizen.post(  # no file chosen again; the second one unticked
+        "/portal/matters/TEST-0001/apply", {**APPLICATION, "draft": draft, "shown": shown, "keep": shown[:1]}
+    )
+    assert answer.status_code == 302
+    case_id = int(re.search(r"/portal/my/cases/(\d+)", answer.headers["Location"]).group(1))
+    listing = engine.materials.list(case_id, engine.identity.actor("citizen"))
+    assert [(m["filename"], m["slot"]) for m in listing["materials"]] == [("申请书.pdf", "申请书")]
+    assert engine.materials.held(engine.identity.actor("citizen"), draft) == []  # released

@@ -1,4 +1,5 @@
-"""Intake as the law has it: a case's 查询码 and intake limit; a licence's number, scope and validity
+"""Intake as the law has it: a case's 查询码 and intake limit; a licence's number, scope and validity; files held
+against an application draft
 
 Revision ID: 0010_intake
 Revises: 0007_trail_anchor
@@ -29,9 +30,27 @@ def upgrade():
         batch_op.add_column(sa.Column("scope", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("valid_until", sa.Date(), nullable=True))
         batch_op.create_unique_constraint("uq_licence_number", ["number"])
+    op.create_table(
+        "draft_file",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("owner", sa.String(length=64), nullable=False),
+        sa.Column("draft", sa.String(length=32), nullable=False),
+        sa.Column("slot", sa.String(length=200), nullable=True),
+        sa.Column("filename", sa.String(length=255), nullable=False),
+        sa.Column("media_type", sa.String(length=100), nullable=False),
+        sa.Column("size", sa.BigInteger(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("uploaded_at", engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("draft_file", schema=None) as batch_op:
+        batch_op.create_index("ix_draft_file_owner_draft", ["owner", "draft"], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table("draft_file", schema=None) as batch_op:
+        batch_op.drop_index("ix_draft_file_owner_draft")
+    op.drop_table("draft_file")
     with op.batch_alter_table("licence", schema=None) as batch_op:  # the number's unique constraint goes with it
         batch_op.drop_column("valid_until")
         batch_op.drop_column("scope")
