@@ -86,7 +86,6 @@ class CaseClockService:
             ):
                 if case.paused_since is not None:  # accepted once the 补正 materials came in: the pause ends
                     self.resume_in(ctx, "受理")
-                    ctx.case_values["paused_seconds"] = 0.0  # the statutory clock had not started
                 self._accept(ctx)
                 return
 
@@ -272,7 +271,8 @@ class CaseClockService:
         ctx.case_values.update(
             promised_due_at=promised,
             statutory_due_at=statutory,
-            paused_seconds=(case.paused_seconds or 0) + paused,
+            # a 补正 before acceptance stops no statutory clock: it had not started
+            paused_seconds=(case.paused_seconds or 0) + (paused if case.accepted_at is not None else 0),
             paused_since=None,
             pause_kind=None,
             light=light,
