@@ -147,7 +147,11 @@ class CaseClockService:
                     Case.accepted_at.is_(None),
                     Case.intake_due_at.is_not(None),
                     Case.intake_due_at <= as_of,
-                    ~sa.exists().where(CasePause.case_id == Case.id, CasePause.kind == "supplement"),
+                    ~sa.exists().where(  # a 补正 notice in time answers the limit; a late one does not
+                        CasePause.case_id == Case.id,
+                        CasePause.kind == "supplement",
+                        CasePause.started_at <= Case.intake_due_at,
+                    ),
                 )
                 .order_by(Case.id)
                 .limit(limit)
@@ -162,7 +166,11 @@ class CaseClockService:
                         _cases.c.id == case_id,
                         _cases.c.accepted_at.is_(None),
                         _cases.c.status == "running",
-                        ~sa.exists().where(_pauses.c.case_id == case_id, _pauses.c.kind == "supplement"),
+                        ~sa.exists().where(
+                            _pauses.c.case_id == case_id,
+                            _pauses.c.kind == "supplement",
+                            _pauses.c.started_at <= _cases.c.intake_due_at,
+                        ),
                     )
                 ).scalar()
                 if received is None:

@@ -100,15 +100,18 @@ def test_an_application_nobody_handles_within_the_intake_limit_counts_as_accepte
     """《行政许可法》 Art. 32 (DOMAIN.md): "on the spot or within 5 days of receipt; no notice in time means the
     application counts as accepted on receipt" — the sweep accepts it as of its receipt and raises a signal."""
     engine = five_step_engine
-    ignored, notified, accepted = apply(engine), apply(engine), apply(engine)
+    ignored, notified, accepted, late = apply(engine), apply(engine), apply(engine), apply(engine)
     engine.case_clock.pause(notified["id"], "supplement", "材料不齐", clerk(engine), missing=["申请书"])
     complete(engine, accepted["id"], {"accept": "accept"})
     view = engine.runtime.get_case(ignored["id"], clerk(engine))
     assert view["intake_due_at"] == at("2026-11-30T17:30").astimezone(dt.UTC).isoformat()  # 5 working days
     clock.set(at("2026-11-30T17:00"))
     assert engine.sweep()["deemed_accepted"] == 0  # not yet
+    clock.set(at("2026-12-01T08:30"))  # a notice after the limit does not answer it
+    engine.case_clock.pause(late["id"], "supplement", "材料不齐", clerk(engine), missing=["申请书"])
     clock.set(at("2026-12-01T09:00"))
-    assert engine.sweep()["deemed_accepted"] == 1
+    assert engine.sweep()["deemed_accepted"] == 2
+    assert len(intake_signals(engine, late["id"])) == 1
     view = engine.runtime.get_case(ignored["id"], clerk(engine))
     assert view["clock"]["accepted_at"] == START.astimezone(dt.UTC).isoformat()  # on its receipt
     # the limits count from receipt: 10 working days promised, 20 statutory
