@@ -55,7 +55,7 @@ class Case(Base):
     query_code: Mapped[str | None] = mapped_column(sa.String(16), nullable=True)
     # The intake limit (《行政许可法》 Art. 32: 5 working days by default, per matter): by then the window accepts,
     # refuses or sends the 补正 notice, or the application counts as accepted on its receipt day.
-    intake_due_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    intake_due_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
 
 
 class CaseFee(Base):

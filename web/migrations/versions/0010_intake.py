@@ -25,6 +25,7 @@ def upgrade():
     with op.batch_alter_table("case_record", schema=None) as batch_op:
         batch_op.add_column(sa.Column("query_code", sa.String(length=16), nullable=True))
         batch_op.add_column(sa.Column("intake_due_at", engine.kernel.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.create_index(batch_op.f("ix_case_record_intake_due_at"), ["intake_due_at"], unique=False)
     with op.batch_alter_table("licence", schema=None) as batch_op:
         batch_op.add_column(sa.Column("number", sa.String(length=100), nullable=True))
         batch_op.add_column(sa.Column("scope", sa.Text(), nullable=True))
@@ -56,5 +57,6 @@ def downgrade():
         batch_op.drop_column("scope")
         batch_op.drop_column("number")
     with op.batch_alter_table("case_record", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_case_record_intake_due_at"))
         batch_op.drop_column("intake_due_at")
         batch_op.drop_column("query_code")
