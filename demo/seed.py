@@ -171,6 +171,33 @@ def seed_cases(engine) -> list[int]:
     return started
 
 
+# A tiny PDF standing for a scanned material
+SCAN = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def seed_intake_case(engine) -> int | None:
+    """Intake as the law has it, on a food business licence: the window asks for 补正 before accepting (its
+    补正通知书), the applicant supplements, the window accepts (受理通知书 with the 查询码) and the case is approved
+    (准予行政许可决定书 and an electronic licence with its number and a validity of five years)."""
+    matter = next((m for m in engine.catalogue.list_matters() if m["key"] == "food_business_licence"), None)
+    if matter is None:
+        return None
+    applicant = engine.identity.actor("applicant")
+    case = engine.runtime.start_case(
+        matter["code"],
+        {"name": "孙丽", "id_number": "410104199002020022", "phone": "13803710099"},
+        {"channel": "online", "licence_scope": "热食类食品制售"},
+        applicant,
+    )
+    missing = [m["name"] for m in engine.catalogue.get_matter(matter["code"])["materials"][1:3]]
+    engine.case_clock.pause(case["id"], "supplement", "申请材料不齐全，一次性告知补正", ENGINE, missing=missing)
+    engine.materials.add(
+        case["id"], [(f"{name}.pdf", SCAN + name.encode(), name) for name in missing], applicant, kind="supplement"
+    )
+    drive(engine, case["id"])
+    return case["id"]
+
+
 def seed_supervision_items(engine, case_ids: list[int]) -> list[int]:
     """Two 督办 items on running cases: one waiting for a notice, one the department has been noticed about."""
     supervisor = engine.identity.actor("supervisor")

@@ -86,7 +86,7 @@ class Shenpi:
             self.repository, make_script_engine(self.calendar.timer_functions()), self.settings.workflow_cache_size
         )
         self.stepper = CaseStepper(db, self.store, now, self.calendar.calendar)
-        self.case_clock = CaseClockService(db, now, self.calendar, self.stepper)
+        self.case_clock = CaseClockService(db, now, self.calendar, self.stepper, self.settings.intake_limit_days)
         self.recount = DeadlineRecount(db, now, self.calendar, self.stepper)
         self.files = FileStore(db, now, self.settings)  # SHENPI_FILES_URL: a folder, db: or S3
         self.materials = MaterialService(db, now, self.stepper, self.case_clock, self.settings, self.files)
@@ -99,7 +99,7 @@ class Shenpi:
         self.flow_ops = FlowOperations(db, now, self.stepper)
         self.joint = JointSignOff(db, now, self.stepper)
         self.escalator = Escalator(self.stepper)
-        self.documents = DocumentService(db, now)
+        self.documents = DocumentService(db, now, self.settings)
         # people, catalogue, what staff and the public read
         self.identity = IdentityService(db, now)
         self.organisation = OrganisationService(db, now)
@@ -148,6 +148,7 @@ class Shenpi:
         table = wiring(self, _queue_soon(timer_queue, horizon) if timer_queue else None)
         self.stepper.wiring = table
         self.calendar.after_import = table.imported
+        self.documents.revoked = table.revoked
         trail.observe(self.db.engine, _observe_all(table.trail))
         self.trail_checkpoints.observers = table.checkpoint
         self.periodic.jobs = table.periodic
@@ -166,6 +167,7 @@ class Shenpi:
 
         done = {
             "timers": changed("timers"),
+            "deemed_accepted": changed("deemed_accepted"),
             "lights": changed("case_lights", "task_lights"),
             "supervision_items": changed("supervision_items"),
             "complaints": changed("complaints"),
@@ -188,21 +190,28 @@ def wiring(engine: Shenpi, queue_timers: StepHook | None = None) -> Wiring:
     """THE table: what runs on each event, in this order."""
     return Wiring(
         step=(  # every step, before it is written
-            engine.case_clock.on_step,  # the acceptance step starts the case clock
+            engine.case_clock.on_step,  # a first step: 查询码 and intake limit; the acceptance step starts the clock
+            engine.documents.on_step,  # an acceptance issues the 受理通知书 with the 查询码
+            notice_triggers.on_documents_issued,  # the applicant is told of documents this step issued
             engine.escalator.on_step,  # a step's limit timer fired: escalate the open steps
-            engine.violations.hooks.on_step,  # procedure run on a withdrawn/changed matter; late forwarding
+            engine.violations.hooks.on_step,  # withdrawn/changed matter; late forwarding; intake deemed accepted
             *((queue_timers,) if queue_timers else ()),  # timers due before the next sweep go to Celery
             engine.step_meter.on_step,  # metrics: completions and case starts (after commit)
         ),
         end=(  # a step that ends the case
+            engine.documents.on_end,  # the decision document (准予/不予许可决定书, 不予受理决定书 with reasons)
             engine.documents.licence_on_approval,  # an approval issues the electronic licence
             engine.sms_rating.on_case_end,  # the applicant is invited to rate by SMS (after commit)
             notice_triggers.on_case_end,  # the applicant is told the decision
             engine.violations.hooks.on_end,  # decision late, refusal without reasons
             engine.step_meter.on_end,  # metrics: cases ended, by outcome (after commit)
         ),
-        supplement=(  # a later 补正 notice on the same case
-            engine.violations.hooks.on_supplement_notice,  # repeated supplement notice
+        supplement=(  # every 补正 notice on a case, before acceptance as after
+            engine.documents.on_supplement_notice,  # its 补正材料通知书 (一次性告知单)
+            engine.violations.hooks.on_supplement_notice,  # a later one: repeated supplement notice
+        ),
+        revoked=(  # a licence revoked without a 撤销/注销 decision on its case
+            engine.violations.hooks.on_revocation_without_decision,  # Art. 12: an effective licence changed
         ),
         trail=engine.outbox.trail_observers,  # every trail append: upward-reporting records
         imported=(  # an official calendar arrangement was imported
@@ -226,6 +235,7 @@ def periodic_work(engine: Shenpi) -> tuple[PeriodicJob[Any], ...]:
         PeriodicJob(
             "timers", engine.runtime.due_timer_cases, engine.runtime.fire_case_timers, engine.runtime.timer_place
         ),
+        PeriodicJob("deemed_accepted", clock.due_intake, clock.deem_accepted, _case_itself, limit=500),
         PeriodicJob("case_lights", clock.due_case_lights, clock.refresh_case_light, _case_itself, limit=5000),
         PeriodicJob(
             "task_lights", clock.due_task_lights, clock.refresh_task_light, clock.task_place, key=str, limit=5000

@@ -115,6 +115,14 @@ class Settings(BaseSettings):
     # doubling with every failed attempt up to the cap.
     incident_backoff_seconds: float = Field(60.0, ge=0, validation_alias=_variable("INCIDENT_BACKOFF"))
     incident_backoff_cap_seconds: float = Field(3600.0, ge=0, validation_alias=_variable("INCIDENT_BACKOFF_CAP"))
+    # Intake (《行政许可法》 Art. 32): working days the window has to accept, refuse or send the 补正 notice when the
+    # matter's catalogue entry sets no intake_limit_days; past it the application counts as accepted on receipt.
+    intake_limit_days: int = Field(5, ge=1, le=20)
+    # Electronic licences: the number's pattern ({matter_code}, {department}, {year} and the per-matter, per-year
+    # {seq}, e.g. {seq:06d}), and the address the public reaches this system at (the QR code on a licence's PDF
+    # points to {public_url}/verify/{code}).
+    licence_number_pattern: str = "{matter_code}-{year}-{seq:06d}"
+    public_url: str = "http://localhost:5000"
     # Trail checkpoints (engine/trail/checkpoints.py): the HMAC key the database never holds (empty: checkpoints
     # off), the append-only file they go to, and the seconds between the beat's runs.
     trail_key: SecretStr = SecretStr("")
@@ -128,6 +136,17 @@ class Settings(BaseSettings):
     def _known_store(cls, url: str) -> str:
         files_url_scheme(url)  # a ValueError says what is expected
         return url
+
+    @field_validator("licence_number_pattern")
+    @classmethod
+    def _pattern_formats(cls, pattern: str) -> str:
+        try:
+            sample = pattern.format(matter_code="X", department="D", year=2026, seq=1)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"uses {{matter_code}}, {{department}}, {{year}} and {{seq}} only ({exc})") from None
+        if "{seq" not in pattern or not 0 < len(sample) <= 80:
+            raise ValueError("must contain {seq} and give a number of at most 80 characters")
+        return pattern
 
     @field_validator("trail_key")
     @classmethod

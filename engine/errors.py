@@ -806,4 +806,8 @@ MESSAGES: dict[str, str] = {
     "incidents_forbidden": "only administrators and supervisors may see incidents",
     "incidents_admin_only": "only administrators may retry or resolve incidents",
     "periodic_work_unknown": "no periodic work of kind %(kind)s",
+    # intake, documents, licences, tracking
+    "entry_number_range": "%(source)s: %(field)s must be a whole number from %(min)s to %(max)s",
+    "reissue_reason_required": "this case already has a %(kind)s: issuing it again needs a reason",
+    "progress_not_found": "no case has this number and query code",
 }

@@ -517,7 +517,12 @@ def demo(cases: bool):
 
             past = seed_past_cases(engine)  # first: the trail runs forward in time
             started = demo_data.seed_cases(engine)
+            intake = demo_data.seed_intake_case(engine)  # 补正 before acceptance, its documents, a licence
             click.echo(f"{len(started)} demo cases started, and {len(past)} from the last four weeks")
+            if intake is not None:
+                click.echo(
+                    f"case {intake}: 补正 before acceptance, its documents and a licence with number and validity"
+                )
         else:
             click.echo(f"{existing} cases already present; none added")
 

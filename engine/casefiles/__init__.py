@@ -1,5 +1,7 @@
-"""What a case holds besides its workflow: materials and their uploads (checked by content), official documents
-and electronic licences, the file store their content is kept in (a folder, a database table or an S3 bucket), and names masked where the public reads them.
+"""What a case holds besides its workflow: materials and their uploads (checked by content), files held against an
+application's draft until it is submitted, official documents (issued on the main path by the wiring table's rows)
+and electronic licences (numbered, with validity and a printable sheet), the file store their content is kept in (a
+folder, a database table or an S3 bucket), and names masked where the public reads them.
 """
 
 from __future__ import annotations

@@ -37,6 +37,9 @@ REQUIRED = {
     "conditions": list,
     "materials": list,
 }
+# Optional: the intake limit in working days (《行政许可法》 Art. 32, default SHENPI_INTAKE_LIMIT_DAYS) and a licence's
+# validity in years (absent: permanent).
+OPTIONAL_DAYS_AND_YEARS = {"intake_limit_days": (1, 20), "licence_validity_years": (1, 100)}
 HANDLING = ("即办件", "承诺件", "上报件", "联办件")
 TYPES = ("行政许可", "非行政许可审批", "行政确认", "行政给付", "行政登记", "公共服务", "其他行政权力")
 EDITABLE = (
@@ -68,6 +71,10 @@ def validate_entry(entry: dict[str, Any], source: str = "entry") -> dict[str, An
         raise InvalidInput("entry_star_level", field="star_level", source=source)
     if entry["promised_limit_days"] < 0 or entry["statutory_limit_days"] < entry["promised_limit_days"]:
         raise InvalidInput("entry_promised_over_statutory", field="promised_limit_days", source=source)
+    for field, (low, high) in OPTIONAL_DAYS_AND_YEARS.items():
+        value = entry.get(field)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high):
+            raise InvalidInput("entry_number_range", field=field, source=source, min=low, max=high)
     from ..runtime.escalation import validate_config
 
     validate_config(entry.get("escalation"), source)

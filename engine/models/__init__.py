@@ -20,7 +20,7 @@ from .exchange import ExchangeBatch, ExternalCase, ExternalFact
 from .feedback import Complaint, Rating
 from .file_blobs import FileBlob
 from .incidents import Incident
-from .materials import Material
+from .materials import DraftFile, Material
 from .matter_versions import MatterVersion
 from .notifications import NoticeDelivery, NotificationChannel
 from .org import ApiToken, Department, User
@@ -50,6 +50,7 @@ __all__ = [
     "FileBlob",
     "IssuedDocument",
     "Licence",
+    "DraftFile",
     "Material",
     "Matter",
     "MatterVersion",

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
+from ..casefiles.documents import KINDS
 from ..deadlines.lights import GREEN, NONE, RED, YELLOW
 from ..errors import Conflict, InvalidInput, InvalidState, NotFound, PermissionDenied
 from ..identity.access import case_scope, may_view_case
@@ -18,7 +19,7 @@ from ..kernel import payloads
 from ..kernel.clock import SHANGHAI
 from ..kernel.db import where_given
 from ..kernel.metrics import NULL_METRICS, Metrics
-from ..models import Case, Matter, ProcessDefinition, TaskRecord
+from ..models import Case, IssuedDocument, Matter, ProcessDefinition, TaskRecord
 from ..trail import chain as trail
 from . import timers
 from .case_clock import clock_fields
@@ -173,6 +174,20 @@ class CaseService:
                 "light": case.light,
                 "tasks": [task_view(t) for t in tasks if t.state == "open"],
                 "history": [task_view(t) for t in tasks if t.state != "open"],
+                "query_code": case.query_code,
+                "intake_due_at": _iso(case.intake_due_at),
+                "documents": [
+                    {
+                        "id": d.id,
+                        "kind": d.kind,
+                        "title": KINDS[d.kind],
+                        "number": d.number,
+                        "issued_at": _iso(d.issued_at),
+                    }
+                    for d in session.scalars(
+                        sa.select(IssuedDocument).where(IssuedDocument.case_id == case_id).order_by(IssuedDocument.id)
+                    )
+                ],
             }
 
     def list_cases(

@@ -249,3 +249,20 @@ def test_a_supervisor_opens_an_overdue_step_item_on_a_running_case(five_step_eng
     with refused(NotFound, "case_not_found", case=999):
         five_step_engine.supervision.open_overdue_step(999, supervisor, "受理环节已超过环节时限")
     assert five_step_engine.history.verify().ok
+
+
+def test_the_demo_shows_intake_as_the_law_has_it(bare_engine):
+    """Issue 16 §1's demo: a case with a 补正 before acceptance, its documents, and a licence with number and
+    validity."""
+    bare_engine.catalogue.import_directory(bare_engine.settings.processes_dir)
+    demo.seed_people(bare_engine)
+    case_id = demo.seed_intake_case(bare_engine)
+    case = bare_engine.runtime.get_case(case_id, ENGINE)
+    assert case["outcome"] == "approved" and case["clock"]["paused_working_days"] == 0
+    assert [d["kind"] for d in case["documents"]] == ["supplement_notice", "acceptance_notice", "approval_decision"]
+    licence = bare_engine.documents.licence_of(case_id, ENGINE)
+    assert licence["number"].startswith(f"{case['matter']}-2026-") and licence["scope"] == "热食类食品制售"
+    assert licence["valid_until"] == "2031-11-22" and not licence["permanent"]  # five years from 2026-11-23
+    mine = bare_engine.applicant_cases.case(case_id, bare_engine.identity.actor("applicant"))
+    assert [m["kind"] for m in mine["materials"]] == ["supplement", "supplement"]
+    assert bare_engine.history.verify().ok

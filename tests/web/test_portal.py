@@ -203,8 +203,8 @@ def test_a_pending_supplement_lists_exactly_what_was_asked(citizen, engine):
 
 def test_documents_are_listed_and_only_the_applicant_downloads_them(citizen, other, engine):
     case_id = case_id_of(apply(citizen))
-    complete(engine, case_id, {"accept": "accept"})
-    issued = engine.documents.issue(case_id, "acceptance_notice", engine.identity.actor("clerk"))
+    complete(engine, case_id, {"accept": "accept"})  # issues the 受理通知书 without a clerk asking
+    [issued] = engine.documents.for_case(case_id, engine.identity.actor("clerk"))
     page = text(citizen.get(f"/portal/my/cases/{case_id}"))
     assert "受理通知书" in page and issued["number"] in page and f"/portal/my/documents/{issued['id']}.pdf" in page
     assert other.get(f"/portal/my/documents/{issued['id']}.pdf").status_code == 403
@@ -218,7 +218,7 @@ def test_documents_are_listed_and_only_the_applicant_downloads_them(citizen, oth
 def test_the_applicant_downloads_a_notice_as_pdf(citizen, engine):
     case_id = case_id_of(apply(citizen))
     complete(engine, case_id, {"accept": "accept"})
-    issued = engine.documents.issue(case_id, "acceptance_notice", engine.identity.actor("clerk"))
+    [issued] = engine.documents.for_case(case_id, engine.identity.actor("clerk"))
     pdf = citizen.get(f"/portal/my/documents/{issued['id']}.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
 

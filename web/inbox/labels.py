@@ -34,6 +34,8 @@ DOCUMENT_KINDS = {
     "refusal_decision": _l("不予受理决定书"),
     "approval_decision": _l("准予行政许可决定书"),
     "denial_decision": _l("不予行政许可决定书"),
+    "revocation_decision": _l("撤销行政许可决定书"),
+    "cancellation_decision": _l("注销行政许可决定书"),
 }
 TASK_STATES = {
     "open": _l("待办"),

@@ -2,7 +2,7 @@
 on case numbers and applicants' names (engine/models/cases.py TRIGRAM_DDL)
 
 Revision ID: 0012_search_indexes
-Revises: 0009_file_store
+Revises: 0010_intake
 Create Date: 2026-12-05 04:00:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0012_search_indexes"
-down_revision = "0009_file_store"
+down_revision = "0010_intake"
 branch_labels = None
 depends_on = None
 
