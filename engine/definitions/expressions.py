@@ -48,6 +48,7 @@ import re
 import sys
 import textwrap
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import CodeType, FrameType
 from typing import Any
@@ -62,9 +63,9 @@ from RestrictedPython.Guards import (
     safer_getattr,
 )
 from RestrictedPython.PrintCollector import PrintCollector
+from RestrictedPython.transformer import RestrictingNodeTransformer
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
-from RestrictedPython.transformer import RestrictingNodeTransformer
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
@@ -111,7 +112,7 @@ class Limits:
     timer_max_days: int = DEFAULT_TIMER_MAX_DAYS
 
 
-class StepLimitExceeded(BaseException):  # noqa: N818 - not an Exception: ``except Exception`` must not stop it
+class StepLimitExceeded(BaseException):
     """Raised inside restricted code when its evaluation has used up its steps."""
 
 
@@ -133,9 +134,9 @@ _SIZED = (str, bytes, bytearray, list, tuple)
 def _pow(base: Any, exponent: Any, modulus: Any = None) -> Any:
     if modulus is not None:
         return pow(base, exponent, modulus)  # modular: as large as the modulus, computed in log(exponent) steps
-    if _is_int(base) and _is_int(exponent) and exponent > 0 and abs(base) > 1:
-        if exponent > MAX_INT_BITS or math.log2(abs(base)) * exponent > MAX_INT_BITS:
-            raise _number_too_large("**")
+    big = _is_int(base) and _is_int(exponent) and exponent > 0 and abs(base) > 1
+    if big and (exponent > MAX_INT_BITS or math.log2(abs(base)) * exponent > MAX_INT_BITS):
+        raise _number_too_large("**")
     return base**exponent
 
 
@@ -405,9 +406,9 @@ def _date_problem(kind: str, text: str, now: _dt.datetime | None, max_days: int)
     instant = _instant(text)
     if instant is None or "W" in text.upper():
         return Message("timer_value_invalid", kind=kind, value=repr(text))
-    if now is not None and abs(instant - now) > _dt.timedelta(days=max_days):
-        return Message("timer_date_out_of_range", kind=kind, value=repr(text), limit=max_days)
     if instant.year >= 9999 or instant.year <= 1:
+        return Message("timer_date_unrepresentable", kind=kind, value=repr(text))
+    if now is not None and abs(instant - now) > _dt.timedelta(days=max_days):
         return Message("timer_date_out_of_range", kind=kind, value=repr(text), limit=max_days)
     return None
 
@@ -502,7 +503,13 @@ _INPLACE = {
 }
 
 
-_INPLACE_GUARDED = {"**=": _pow, "*=": _mul, "<<=": _lshift, "+=": _add, "%=": _mod}
+_INPLACE_GUARDED: dict[str, Callable[[Any, Any], Any]] = {
+    "**=": _pow,
+    "*=": _mul,
+    "<<=": _lshift,
+    "+=": _add,
+    "%=": _mod,
+}
 
 
 def _inplacevar(op: str, x: Any, y: Any) -> Any:
@@ -527,7 +534,7 @@ GUARDS: dict[str, Any] = {
     "_inplacevar_": _inplacevar,
     "_apply_": lambda function, *args, **kwargs: function(*args, **kwargs),  # f(*args, **kwargs)
     "_print_": PrintCollector,  # print() output is collected and discarded
-    **{name: guard for name, guard in _BINOP_GUARDS.values()},
+    **dict(_BINOP_GUARDS.values()),
 }
 
 
@@ -779,6 +786,7 @@ BOUND_REASONS = frozenset(
         "timer_cycle_not_positive",
         "timer_too_long",
         "timer_date_out_of_range",
+        "timer_date_unrepresentable",
         "timer_working_time_too_long",
     }
 )
@@ -795,6 +803,8 @@ def step_refusal(exc: WorkflowException, reason: str) -> InvalidInput:
         message = message.params.get("what")
     if isinstance(message, Message) and message.reason in BOUND_REASONS:
         task = getattr(exc, "task", None)
-        element = getattr(getattr(task, "task_spec", None), "bpmn_id", None)
-        return InvalidInput(message.reason, element=element, **message.params)
+        element = getattr(getattr(task, "task_spec", None), "bpmn_id", None) or getattr(exc, "task_spec", None)
+        return InvalidInput(
+            "step_over_bounds", element=str(element) if element else "?", bound=message.reason, detail=message
+        )
     return InvalidInput(reason, detail=str(exc))

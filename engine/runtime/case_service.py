@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +12,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from ..deadlines.lights import GREEN, NONE, RED, YELLOW
+from ..definitions.expressions import step_refusal
 from ..errors import Conflict, InvalidInput, InvalidState, NotFound, PermissionDenied
 from ..identity.access import case_scope, may_view_case
 from ..identity.actors import APPLICANT, Actor
@@ -35,6 +37,8 @@ LIGHTS = (NONE, YELLOW, GREEN, RED)
 _cases = Case.__table__
 _matters = Matter.__table__
 _definitions = ProcessDefinition.__table__
+
+log = logging.getLogger(__name__)
 
 
 class CaseService:
@@ -133,7 +137,7 @@ class CaseService:
             try:
                 ctx.wf.do_engine_steps()
             except WorkflowException as exc:
-                raise InvalidInput("process_could_not_start", detail=str(exc)) from None
+                raise step_refusal(exc, "process_could_not_start") from None
             if materials:
                 self.materials.record_in(ctx, materials, "application")
         return self.get_case(ctx.case.id, actor)
@@ -226,11 +230,19 @@ class CaseService:
         return self.get_case(case_id, actor)
 
     def fire_due_timers(self, as_of: _dt.datetime | None = None, limit: int = 1000) -> int:
-        """Advance every case with a timer due by ``as_of`` (defaults to the clock's now)."""
+        """Advance every case with a timer due by ``as_of`` (defaults to the clock's now). A case whose step is
+        refused (a timer over its bounds in a version deployed before they were checked) is logged and left as it
+        was; the other cases' timers still fire."""
         as_of = as_of or self.clock.now()
         with self.db.reading() as session:
             case_ids = timers.due_cases(session, as_of, limit)
-        return sum(self.fire_case_timers(case_id, as_of) for case_id in case_ids)
+        fired = 0
+        for case_id in case_ids:
+            try:
+                fired += self.fire_case_timers(case_id, as_of)
+            except InvalidInput as refused:
+                log.warning("the timers of case %s could not fire: %s", case_id, refused)
+        return fired
 
     def fire_case_timers(self, case_id: int, as_of: _dt.datetime | None = None) -> int:
         """Fire the case's timers due by ``as_of`` (the step happens at that instant; by default now); 0 when
