@@ -792,9 +792,10 @@ BOUND_REASONS = frozenset(
 )
 
 
-def step_refusal(exc: WorkflowException, reason: str) -> InvalidInput:
-    """The engine error for a step SpiffWorkflow could not run: an expression or timer over its bounds gives that
-    bound's reason with the element and its params; any other failure ``reason`` with the failure's text."""
+def step_refusal(exc: WorkflowException) -> InvalidInput | None:
+    """The engine error for a step SpiffWorkflow could not run because an expression or timer went over its
+    bounds: ``step_over_bounds`` naming the element, the bound (its reason) and its wording; None for any other
+    failure."""
     inner: BaseException | None = exc
     while inner is not None and not isinstance(inner, ExpressionError):
         inner = inner.__cause__ or inner.__context__
@@ -807,4 +808,4 @@ def step_refusal(exc: WorkflowException, reason: str) -> InvalidInput:
         return InvalidInput(
             "step_over_bounds", element=str(element) if element else "?", bound=message.reason, detail=message
         )
-    return InvalidInput(reason, detail=str(exc))
+    return None

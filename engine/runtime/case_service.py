@@ -137,7 +137,7 @@ class CaseService:
             try:
                 ctx.wf.do_engine_steps()
             except WorkflowException as exc:
-                raise step_refusal(exc, "process_could_not_start") from None
+                raise step_refusal(exc) or InvalidInput("process_could_not_start", detail=str(exc)) from None
             if materials:
                 self.materials.record_in(ctx, materials, "application")
         return self.get_case(ctx.case.id, actor)

@@ -26,7 +26,7 @@ from SpiffWorkflow.util.task import TaskState
 from ..deadlines.lights import light_at
 from ..definitions.bpmn_validation import WORKING_TIME_FUNCTIONS
 from ..definitions.expressions import step_refusal
-from ..errors import Conflict, EngineError, InvalidState, NotFound
+from ..errors import Conflict, EngineError, InvalidInput, InvalidState, NotFound
 from ..identity.actors import split_lane
 from ..kernel import clock as clock_module
 from ..kernel import fast_sql
@@ -254,7 +254,7 @@ class CaseStepper:
             try:
                 yield
             except WorkflowException as exc:
-                raise step_refusal(exc, "step_could_not_complete") from None
+                raise step_refusal(exc) or InvalidInput("step_could_not_complete", detail=str(exc)) from None
         except EngineError as error:
             for handler in self.wiring.failure:
                 handler(error, failed_case["id"])

@@ -182,7 +182,7 @@ class TaskService:
                 task.run()
                 ctx.wf.do_engine_steps()
             except WorkflowException as exc:
-                raise step_refusal(exc, "step_could_not_complete") from None
+                raise step_refusal(exc) or InvalidInput("step_could_not_complete", detail=str(exc)) from None
             now = ctx.now
         return {
             **task_view(record),
