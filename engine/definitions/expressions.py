@@ -567,6 +567,10 @@ def _constant(node: ast.AST, folded: dict[int, Any]) -> Any:
     value: Any = _NOT_CONSTANT
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str, bytes)):
         value = node.value
+    elif isinstance(node, (ast.List, ast.Tuple)) and len(node.elts) <= 100:
+        items = [_constant(element, folded) for element in node.elts]
+        if all(item is not _NOT_CONSTANT for item in items):
+            value = items if isinstance(node, ast.List) else tuple(items)
     elif isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
         operand = _constant(node.operand, folded)
         if operand is not _NOT_CONSTANT:
