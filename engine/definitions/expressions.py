@@ -326,8 +326,9 @@ def _data_size(value: Any, limit: int) -> int:
 
 # --- timers ----------------------------------------------------------------------------------------------------
 
+_NUMBER = r"(\d+(?:[.,]\d+)?)"
 _DURATION = re.compile(
-    r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:[.,]\d+)?)S)?)?",
+    rf"P(?:{_NUMBER}Y)?(?:{_NUMBER}M)?(?:{_NUMBER}W)?(?:{_NUMBER}D)?(?:T(?:{_NUMBER}H)?(?:{_NUMBER}M)?(?:{_NUMBER}S)?)?",
     re.IGNORECASE,
 )
 _DAYS_PER = (366, 31, 7, 1, 1 / 24, 1 / 1440, 1 / 86400)  # years ... seconds, generously
@@ -341,6 +342,10 @@ def duration_days(value: str) -> float | None:
     if match is None or not any(match.groups()) or value.strip().upper().endswith("T"):
         return None
     if match.group(3) and any(match.group(i) for i in (1, 2, 4, 5, 6, 7)):
+        return None
+    try:
+        TimerEventDefinition.parse_iso_duration(value.strip())  # only the last part may have a fraction, ...
+    except Exception:
         return None
     numbers = [float(g.replace(",", ".")) if g else 0.0 for g in match.groups()]
     return sum(n * per for n, per in zip(numbers, _DAYS_PER, strict=True))
