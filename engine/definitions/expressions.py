@@ -286,7 +286,17 @@ def _count_lines(frame: FrameType, event: str, arg: Any) -> Any:
     return _count_lines
 
 
+@functools.lru_cache(maxsize=8192)
+def _loops(code: CodeType) -> bool:
+    """Whether an expression's code can run Python code repeatedly: only through code of its own (a comprehension,
+    a generator expression, a lambda). One without runs a bounded number of operations on bounded operands, and
+    needs no budget (scripts, with their loops, always run under one)."""
+    return any(isinstance(const, CodeType) for const in code.co_consts)
+
+
 def _run_bounded(code: CodeType, namespace: dict[str, Any], steps: int, evaluate: bool) -> Any:
+    if evaluate and not _loops(code):
+        return eval(code, namespace)
     previous, outer = sys.gettrace(), getattr(_budget, "left", None)
     _budget.left = steps
     sys.settrace(_trace_calls)
