@@ -69,6 +69,7 @@ class Shenpi:
         # definitions and time
         limits = Limits(
             steps=self.settings.expression_step_limit,
+            seconds=self.settings.expression_time_limit,
             data_bytes=self.settings.script_data_max_bytes,
             timer_max_days=self.settings.timer_max_days,
         )

@@ -733,6 +733,7 @@ MESSAGES: dict[str, str] = {
         "such as ValueError"
     ),
     "expr_step_limit": "stopped after %(limit)s steps: the expression or script runs too long",
+    "expr_time_limit": "stopped after %(limit)s seconds: the expression or script runs too long",
     "script_data_too_large": "the script would leave more than %(limit)s bytes of data in the case",
     "timer_value_invalid": (
         'bpmn:%(kind)s %(value)s is not a valid timer value (a duration such as "PT2H", a date and time such as '

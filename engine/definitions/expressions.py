@@ -26,10 +26,14 @@ Bounds (no expression can hang a thread or fill the memory; issue 15)
   text methods that pad, join, replace or translate are guarded the same way, and so are f-string format specs
   (written out, widths at most ``MAX_LENGTH``). An operation on constants alone is checked when the source is
   compiled, so deploy (and the modeler's check) refuse ``9 ** 9 ** 9 > 0`` at once.
-* Every evaluation runs under a step budget (``Limits.steps``, ``SHENPI_EXPRESSION_STEP_LIMIT``): a trace function
-  of the evaluating thread (``sys.settrace``: any thread, no signals) counts the lines the restricted code runs and
-  stops it with :class:`StepLimitExceeded`, a ``BaseException`` that ``except Exception`` cannot swallow; bare
+* Every script, and every expression with code of its own (a comprehension, generator or lambda: the only way an
+  expression loops), runs under a step budget and a wall-clock limit (``Limits.steps``/``seconds``,
+  ``SHENPI_EXPRESSION_STEP_LIMIT``/``_TIME_LIMIT``): a trace function of the evaluating thread (``sys.settrace``:
+  any thread, no signals) counts the lines the restricted code runs, reads the monotonic clock at each, and stops
+  it with :class:`StepLimitExceeded`, a ``BaseException`` that ``except Exception`` cannot swallow; bare
   ``except:``, ``finally:`` and the names of the base exceptions are refused, so nothing runs on once it is raised.
+* ``[x] * n`` and ``sum(lists, [])`` count every reference: repeating a list that holds a big list is as big as
+  the copies would be (printing or comparing it goes through all of them).
 * A script may leave at most ``Limits.data_bytes`` (``SHENPI_SCRIPT_DATA_MAX_BYTES``) of data in the case.
 * Timer values are checked by :func:`timer_problem` — at deploy for the constants of the file, and at run time
   (:class:`RestrictedScriptEngine`) for what a timer expression evaluates to: a duration never negative nor
@@ -48,6 +52,7 @@ import re
 import sys
 import textwrap
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import CodeType, FrameType
@@ -96,6 +101,7 @@ class ExpressionError(ValueError):
 MAX_INT_BITS = 4096  # an integer computed by **, *, << or pow(): about 1,200 decimal digits
 MAX_LENGTH = 1_000_000  # characters of a text, items of a list, computed by *, +, %, padding, join ...
 DEFAULT_STEP_LIMIT = 100_000
+DEFAULT_SECONDS = 5.0
 DEFAULT_DATA_BYTES = 1024 * 1024
 DEFAULT_TIMER_MAX_DAYS = 3660
 # Exceptions only the engine raises: a script naming them could catch what stops it.
@@ -104,10 +110,11 @@ _BASE_EXCEPTIONS = frozenset({"BaseException", "GeneratorExit", "KeyboardInterru
 
 @dataclass(frozen=True)
 class Limits:
-    """The settings an evaluation runs under (``engine.config``): lines one evaluation may run, bytes of data a
-    script may leave in the case, days a timer may wait."""
+    """The settings an evaluation runs under (``engine.config``): lines one evaluation may run and the seconds it
+    may take (checked at each line), bytes of data a script may leave in the case, days a timer may wait."""
 
     steps: int = DEFAULT_STEP_LIMIT
+    seconds: float = DEFAULT_SECONDS
     data_bytes: int = DEFAULT_DATA_BYTES
     timer_max_days: int = DEFAULT_TIMER_MAX_DAYS
 
@@ -153,6 +160,40 @@ def _check_mul(left: Any, right: Any) -> None:
         sequence, times = (left, right) if _is_int(right) else (right, left)
         if times > 0 and len(sequence) * times > MAX_LENGTH:
             raise _too_long("*")
+        nested = times > 1 and isinstance(sequence, (list, tuple)) and any(isinstance(e, _NESTED) for e in sequence)
+        if nested and _items(sequence, MAX_LENGTH) * times > MAX_LENGTH:  # [big_list] * n: n references to it
+            raise _too_long("*")
+
+
+_NESTED = (str, bytes, bytearray, list, tuple, dict, set, frozenset)
+
+
+def _items(value: Any, cap: int) -> int:
+    """The items ``value`` holds, every reference counted (a list held twice counts twice), counted until past
+    ``cap``: what printing or comparing it would go through."""
+    count, stack = 0, [value]
+    while stack and count <= cap:
+        item = stack.pop()
+        if isinstance(item, (str, bytes, bytearray)):
+            count += len(item)
+        elif isinstance(item, dict):
+            count += len(item)
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            count += len(item)
+            stack.extend(item)
+        else:
+            count += 1
+    return count
+
+
+def _sum(iterable: Any, start: Any = 0) -> Any:
+    if isinstance(start, _SIZED):  # sum(lists, []) concatenates
+        items = list(iterable)
+        if len(start) + sum(len(item) for item in items if isinstance(item, _SIZED)) > MAX_LENGTH:
+            raise _too_long("sum")
+        return sum(items, start)
+    return sum(iterable, start)
 
 
 def _lshift(left: Any, right: Any) -> Any:
@@ -266,7 +307,15 @@ class _BoundedTransformer(RestrictingNodeTransformer):
         return ast.copy_location(ast.Call(func=name, args=[node.left, node.right], keywords=[]), node)
 
 
-_budget = threading.local()  # the evaluation running in this thread: [steps left, limit]
+class _Budget(threading.local):
+    """The evaluation running in this thread: lines it may still run, and the monotonic instant it must end by."""
+
+    left: int | None = None
+    deadline: float = 0.0
+
+
+_budget = _Budget()
+_monotonic = time.monotonic  # a test may count instead
 
 
 def _trace_calls(frame: FrameType, event: str, arg: Any) -> Any:
@@ -277,12 +326,12 @@ def _trace_calls(frame: FrameType, event: str, arg: Any) -> Any:
 
 
 def _count_lines(frame: FrameType, event: str, arg: Any) -> Any:
-    if event == "line":
-        left = getattr(_budget, "left", None)
-        if left is not None:
-            _budget.left = left - 1
-            if left <= 0:
-                raise StepLimitExceeded()
+    if event == "line" and _budget.left is not None:
+        _budget.left -= 1
+        if _budget.left < 0:
+            raise StepLimitExceeded("steps")
+        if _monotonic() > _budget.deadline:
+            raise StepLimitExceeded("seconds")
     return _count_lines
 
 
@@ -294,19 +343,21 @@ def _loops(code: CodeType) -> bool:
     return any(isinstance(const, CodeType) for const in code.co_consts)
 
 
-def _run_bounded(code: CodeType, namespace: dict[str, Any], steps: int, evaluate: bool) -> Any:
+def _run_bounded(code: CodeType, namespace: dict[str, Any], limits: Limits, evaluate: bool) -> Any:
     if evaluate and not _loops(code):
         return eval(code, namespace)
-    previous, outer = sys.gettrace(), getattr(_budget, "left", None)
-    _budget.left = steps
+    previous, outer = sys.gettrace(), (_budget.left, _budget.deadline)
+    _budget.left, _budget.deadline = limits.steps, _monotonic() + limits.seconds
     sys.settrace(_trace_calls)
     try:
         return eval(code, namespace) if evaluate else exec(code, namespace)
-    except StepLimitExceeded:
-        raise ExpressionError(Message("expr_step_limit", limit=steps)) from None
+    except StepLimitExceeded as stop:
+        if stop.args == ("seconds",):
+            raise ExpressionError(Message("expr_time_limit", limit=limits.seconds)) from None
+        raise ExpressionError(Message("expr_step_limit", limit=limits.steps)) from None
     finally:
         sys.settrace(previous)
-        _budget.left = outer
+        _budget.left, _budget.deadline = outer
 
 
 def _data_size(value: Any, limit: int) -> int:
@@ -445,6 +496,7 @@ BUILTINS = {
     if name not in {"setattr", "delattr", "__build_class__", "_getattr_"} | _BASE_EXCEPTIONS
 }
 BUILTINS["pow"] = _pow
+BUILTINS["sum"] = _sum
 
 # Never meaningful in an expression, whether or not task data uses the name.
 _REFUSED_NAMES = frozenset(
@@ -726,7 +778,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
     def evaluate(self, expression: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> Any:
         code = _compile_expression(expression)
         try:
-            return _run_bounded(code, self._namespace(context, external_context), self.limits.steps, evaluate=True)
+            return _run_bounded(code, self._namespace(context, external_context), self.limits, evaluate=True)
         except Exception as exc:
             raise _failure(expression, exc) from exc
 
@@ -734,7 +786,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         code = _compile_script(script)
         namespace = self._namespace(context, external_context)
         try:
-            _run_bounded(code, namespace, self.limits.steps, evaluate=False)
+            _run_bounded(code, namespace, self.limits, evaluate=False)
         except Exception as exc:
             raise _failure(script, exc) from exc
         hidden = set(self.globals) | set(external_context or ())
@@ -800,6 +852,7 @@ BOUND_REASONS = frozenset(
         "expr_number_too_large",
         "expr_result_too_long",
         "expr_step_limit",
+        "expr_time_limit",
         "script_data_too_large",
         "timer_value_invalid",
         "timer_cycle_not_positive",

@@ -10,6 +10,7 @@ import threading
 
 import pytest
 
+from engine.definitions import expressions
 from engine.definitions.expressions import (
     MAX_INT_BITS,
     MAX_LENGTH,
@@ -132,6 +133,31 @@ def test_the_budget_counts_lines_and_is_the_setting():
     assert context["total"] == sum(range(400))
     tight = RestrictedEnvironment(limits=Limits(steps=500))
     assert refused_at_run(loop, env=tight, script=True) == "expr_step_limit"
+
+
+def test_the_wall_clock_limit_is_checked_at_every_line(monkeypatch):
+    """Counted, not timed: a fake monotonic clock moves one second at every reading."""
+    ticks = iter(range(10**6))
+    monkeypatch.setattr(expressions, "_monotonic", lambda: float(next(ticks)))
+    slow = RestrictedEnvironment(limits=Limits(seconds=3.0))
+    assert refused_at_run("x = 1\ny = 2\nz = 3\nw = 4\nv = 5", env=slow, script=True) == "expr_time_limit"
+    context: dict = {}
+    slow.execute("x = 1\ny = 2", context)  # within three readings
+    assert context == {"x": 1, "y": 2}
+
+
+def test_shared_references_count_every_time():
+    big = {"a": [0] * 999}
+    assert refused_at_run("[a] * 1002", big) == "expr_result_too_long"  # a million references to 999 items
+    assert refused_at_run("[[a] * 999] * 999", big) == "expr_result_too_long"
+    assert refused_at_run("['x' * 999999] * 2") == "expr_result_too_long"
+    assert refused_at_run("sum([a] * 1002, [])", big) == "expr_result_too_long"
+    assert ENV.evaluate("len([a] * 3), sum([[1], [2]], []), sum([1, 2, 3]), [[0] * 2] * 2", big) == (
+        3,
+        [1, 2],
+        6,
+        [[0, 0], [0, 0]],
+    )
 
 
 def test_a_script_cannot_catch_what_stops_it():
