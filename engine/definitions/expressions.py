@@ -551,7 +551,17 @@ def _guarded_getattr(obj: object, name: str, default: Any = raise_) -> Any:
         return _text_method(obj, name, found)
     if name == "extend" and isinstance(obj, list) and callable(found):
         return _extend(obj, found)
+    if name == "to_bytes" and isinstance(obj, int) and callable(found):
+        return _to_bytes(found)
     return found
+
+
+def _to_bytes(method: Any) -> Any:
+    def to_bytes(length: Any = 1, *args: Any, **kwargs: Any) -> Any:
+        _checked_width("to_bytes", length)
+        return method(length, *args, **kwargs)
+
+    return to_bytes
 
 
 _INPLACE = {

@@ -82,6 +82,8 @@ def test_text_grows_only_within_the_bound():
     assert refused_at_run("x = [0] * 999\nx.extend(x * 999)\nfor i in range(20):\n    x.extend(x)", script=True) == (
         "expr_result_too_long"
     )
+    assert refused_at_run("n.to_bytes(n, 'big')", big) == "expr_result_too_long"
+    assert ENV.evaluate("(258).to_bytes(2, 'big')", {}) == b"\x01\x02"
     assert refused_at_compile(check_expression, 'f"{1:>1000000000}"') == "expr_result_too_long"
     assert refused_at_compile(check_expression, 'f"{1:>{n}}"') == "expr_format_spec_computed"
 
