@@ -152,3 +152,34 @@ def test_ordinary_timers_deploy_and_run(bare_engine):
     publish_five_step(engine, bounds_flow(timer='"R3/PT1H"', kind="timeCycle"))
     case = start(engine, {"n": 1})
     assert case["status"] == "running"
+
+
+def test_the_sweep_fires_the_other_cases_past_one_whose_step_is_refused(bare_engine, clock, caplog):
+    """The timer's branch runs a script over its bound only for one case's data: that case is logged and left as it
+    was, the other case's timer fires."""
+    late_script = (
+        '<bpmn:scriptTask id="Script_Late" name="超时计算"><bpmn:script>x = s * n</bpmn:script></bpmn:scriptTask>'
+    )
+    content = (
+        bounds_flow(timer='"PT1H"')
+        .replace(
+            b'<bpmn:sequenceFlow id="Flow_4" sourceRef="Timer_Limit" targetRef="End_Branch_Late"/>',
+            b'<bpmn:sequenceFlow id="Flow_4" sourceRef="Timer_Limit" targetRef="Script_Late"/>'
+            b'<bpmn:sequenceFlow id="Flow_5" sourceRef="Script_Late" targetRef="End_Branch_Late"/>',
+        )
+        .replace(b'<bpmn:endEvent id="End_Approved"', late_script.encode() + b'<bpmn:endEvent id="End_Approved"')
+        .replace(
+            b"<bpmn:flowNodeRef>Timer_Limit</bpmn:flowNodeRef>",
+            b"<bpmn:flowNodeRef>Timer_Limit</bpmn:flowNodeRef><bpmn:flowNodeRef>Script_Late</bpmn:flowNodeRef>",
+        )
+    )
+    engine = publish_five_step(bare_engine, content)
+    bad = start(engine, {"n": 200_000_000, "s": "a"})
+    good = start(engine, {"n": 2, "s": "a"})
+    clock.advance(hours=2)
+    assert engine.runtime.fire_due_timers() == 1
+    with engine.db.reading() as session:
+        waiting = set(session.scalars(sa.select(PendingTimer.case_id)))
+    assert waiting == {bad["id"]}  # the good case's timer fired; the refused one still waits, as it was
+    assert f"the timers of case {bad['id']} could not fire" in caplog.text and good["id"] != bad["id"]
+    assert idle_in_transaction(engine) == 0
