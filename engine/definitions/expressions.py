@@ -33,7 +33,8 @@ Bounds (no expression can hang a thread or fill the memory; issue 15)
   it with :class:`StepLimitExceeded`, a ``BaseException`` that ``except Exception`` cannot swallow; bare
   ``except:``, ``finally:`` and the names of the base exceptions are refused, so nothing runs on once it is raised.
 * ``[x] * n`` and ``sum(lists, [])`` count every reference: repeating a list that holds a big list is as big as
-  the copies would be (printing or comparing it goes through all of them).
+  the copies would be (printing or comparing it goes through all of them). Writing a list or dict as text
+  (``str``, ``repr``, an f-string field, ``%``) counts the same way first.
 * A script may leave at most ``Limits.data_bytes`` (``SHENPI_SCRIPT_DATA_MAX_BYTES``) of data in the case.
 * Timer values are checked by :func:`timer_problem` — at deploy for the constants of the file, and at run time
   (:class:`RestrictedScriptEngine`) for what a timer expression evaluates to: a duration never negative nor
@@ -227,7 +228,45 @@ def _mod(left: Any, right: Any) -> Any:
                 widths += int(number) if number and len(number) <= 9 else (MAX_LENGTH + 1 if number else 0)
         if widths > MAX_LENGTH:
             raise _too_long("%")
+        for value in right if isinstance(right, tuple) else (right,):
+            _printable(value, "%")
     return left % right
+
+
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+
+
+def _printable(value: Any, operator: str) -> Any:
+    """``value``, if writing it as text stays within the bound (a list holding a big list many times does not)."""
+    if isinstance(value, _CONTAINERS) and _items(value, MAX_LENGTH) > MAX_LENGTH:
+        raise _too_long(operator)
+    return value
+
+
+def _repr(value: Any) -> str:
+    return repr(_printable(value, "repr"))
+
+
+class _StrType(type):
+    """``str`` in expressions: converting checks the bound first; ``isinstance(x, str)`` and ``str.upper`` as ever."""
+
+    def __instancecheck__(cls, value: Any) -> bool:
+        return isinstance(value, str)
+
+    def __subclasscheck__(cls, subclass: type) -> bool:
+        return issubclass(subclass, str)
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        if args:
+            _printable(args[0], "str")
+        return str(*args, **kwargs)
+
+    def __getattr__(cls, name: str) -> Any:
+        return getattr(str, name)
+
+
+class _Str(metaclass=_StrType):
+    pass
 
 
 def _checked_width(name: str, width: Any) -> None:
@@ -305,6 +344,13 @@ class _BoundedTransformer(RestrictingNodeTransformer):
             return node
         name = ast.copy_location(ast.Name(id=guard[0], ctx=ast.Load()), node)
         return ast.copy_location(ast.Call(func=name, args=[node.left, node.right], keywords=[]), node)
+
+    def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
+        node = self.node_contents_visit(node)
+        name = ast.copy_location(ast.Name(id="_shenpi_printable_", ctx=ast.Load()), node)
+        text = ast.copy_location(ast.Constant(value="f-string"), node)
+        node.value = ast.copy_location(ast.Call(func=name, args=[node.value, text], keywords=[]), node)
+        return node
 
 
 class _Budget(threading.local):
@@ -497,6 +543,8 @@ BUILTINS = {
 }
 BUILTINS["pow"] = _pow
 BUILTINS["sum"] = _sum
+BUILTINS["repr"] = _repr
+BUILTINS["str"] = _Str
 
 # Never meaningful in an expression, whether or not task data uses the name.
 _REFUSED_NAMES = frozenset(
@@ -612,6 +660,7 @@ GUARDS: dict[str, Any] = {
     "_apply_": lambda function, *args, **kwargs: function(*args, **kwargs),  # f(*args, **kwargs)
     "_print_": PrintCollector,  # print() output is collected and discarded
     **dict(_BINOP_GUARDS.values()),
+    "_shenpi_printable_": _printable,
 }
 
 

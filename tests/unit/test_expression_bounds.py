@@ -162,6 +162,23 @@ def test_shared_references_count_every_time():
     )
 
 
+def test_a_structure_built_step_by_step_is_not_written_out_beyond_the_bound():
+    build = (
+        "a = [0] * 999\nb = []\nfor i in range(999):\n    b.append(a)\nc = []\nfor i in range(999):\n    c.append(b)\n"
+    )
+    for write in ("x = str(c)", "x = repr(c)", 'x = f"{c}"', "x = '%s' % (c,)", "x = '%s' % c"):
+        assert refused_at_run(build + write, script=True) == "expr_result_too_long", write
+    assert ENV.evaluate("str([1, 2]), repr({'a': 1}), f'{[1]}', '%s' % ([1],), str(3), str(b'a', 'ascii')", {}) == (
+        "[1, 2]",
+        "{'a': 1}",
+        "[1]",
+        "[1]",
+        "3",
+        "a",
+    )
+    assert ENV.evaluate("isinstance(name, str) and list(map(str.upper, ['a']))", {"name": "x"}) == ["A"]
+
+
 def test_a_script_cannot_catch_what_stops_it():
     caught = "try:\n    while True:\n        pass\nexcept Exception:\n    x = 1"
     assert refused_at_run(caught, script=True) == "expr_step_limit"
