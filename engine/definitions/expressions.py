@@ -901,6 +901,24 @@ class RestrictedScriptEngine(PythonScriptEngine):
         return super().get_error_line_number_and_content(script, err)
 
 
+def check_waiting_timer(task: SpiffTask) -> None:
+    """Refuse to go on with a cycle timer that waits with an interval of zero or less (``"R/PT0S"`` started before
+    timer values were checked): SpiffWorkflow would fire it without end. Raised as SpiffWorkflow's own failure, so
+    the step is refused like any other over a bound."""
+    timer = getattr(task.task_spec, "event_definition", None)
+    if not isinstance(timer, CycleTimerEventDefinition):
+        return
+    value = task.internal_data.get("event_value")
+    if isinstance(value, dict) and value.get("cycles") != 0 and not _positive(value.get("duration")):
+        problem = Message("timer_cycle_not_positive", kind="timeCycle", value=repr(timer.expression))
+        refusal = ExpressionError(problem, timer.expression)
+        raise WorkflowTaskException(str(problem), task=task, exception=refusal) from refusal
+
+
+def _positive(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+
+
 def make_script_engine(functions: dict[str, Any] | None = None, limits: Limits | None = None) -> PythonScriptEngine:
     return RestrictedScriptEngine(environment=RestrictedEnvironment(functions, limits))
 

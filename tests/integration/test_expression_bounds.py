@@ -10,10 +10,12 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
+from engine.definitions import expressions
 from engine.errors import InvalidInput, ProcessValidationError
 from engine.identity.actors import ENGINE
 from engine.kernel.clock import SHANGHAI
 from engine.models import Case, PendingTimer, TrailEntry
+from engine.runtime import workflow_state
 
 from ..helpers import FIVE, START, bounds_flow, complete, open_task, publish_five_step, refused
 
@@ -183,3 +185,19 @@ def test_the_sweep_fires_the_other_cases_past_one_whose_step_is_refused(bare_eng
     assert waiting == {bad["id"]}  # the good case's timer fired; the refused one still waits, as it was
     assert f"the timers of case {bad['id']} could not fire" in caplog.text and good["id"] != bad["id"]
     assert idle_in_transaction(engine) == 0
+
+
+def test_a_cycle_waiting_with_no_interval_since_before_the_checks_refuses_its_steps(bare_engine, clock, monkeypatch):
+    """A case that started waiting on "R/PT0S" before timer values were checked: firing its timers is refused
+    instead of looping without end (the sweep logs it and goes on), and completing its step still ends it."""
+    monkeypatch.setattr(expressions, "timer_problem", lambda *args: None)  # deploy and start as before the checks
+    monkeypatch.setattr(workflow_state, "check_waiting_timer", lambda task: None)
+    engine = publish_five_step(bare_engine, bounds_flow(timer='"R/PT0S"', kind="timeCycle"))
+    stuck = start(engine, {"n": 1})
+    monkeypatch.undo()
+    clock.advance(minutes=1)
+    assert engine.runtime.fire_due_timers() == 0 and idle_in_transaction(engine) == 0
+    with refused(InvalidInput, "step_over_bounds", element="Timer_Limit", bound="timer_cycle_not_positive"):
+        engine.runtime.fire_case_timers(stuck["id"])
+    complete(engine, stuck["id"], {})  # completing the step cancels its timer: the case ends as it should
+    assert engine.runtime.get_case(stuck["id"], ENGINE)["status"] == "ended" and idle_in_transaction(engine) == 0
