@@ -20,7 +20,7 @@ from .cockpit import Cockpit
 from .complaints import ComplaintService
 from .config import Settings
 from .deadlines import CalendarService
-from .definitions import ProcessOverview, RepositoryService, make_script_engine
+from .definitions import Limits, ProcessOverview, RepositoryService, make_script_engine
 from .exchange import ExternalCaseService, OutboxService
 from .identity import IdentityService
 from .incidents import IncidentService, PeriodicJob, PeriodicWork, RunCount
@@ -78,12 +78,20 @@ class Shenpi:
         route_spiff_timers()
         db, now = self.db, self.clock
         # definitions and time
-        self.repository = RepositoryService(db, now, self.settings.max_upload_bytes)
+        limits = Limits(
+            steps=self.settings.expression_step_limit,
+            seconds=self.settings.expression_time_limit,
+            data_bytes=self.settings.script_data_max_bytes,
+            timer_max_days=self.settings.timer_max_days,
+        )
+        self.repository = RepositoryService(db, now, self.settings.max_upload_bytes, limits.timer_max_days)
         self.calendar = CalendarService(db, now, self.settings.office_hours)
         self.processes = ProcessOverview(db)
         # runtime
         self.store = WorkflowStore(
-            self.repository, make_script_engine(self.calendar.timer_functions()), self.settings.workflow_cache_size
+            self.repository,
+            make_script_engine(self.calendar.timer_functions(limits.timer_max_days), limits),
+            self.settings.workflow_cache_size,
         )
         self.stepper = CaseStepper(db, self.store, now, self.calendar.calendar)
         self.case_clock = CaseClockService(db, now, self.calendar, self.stepper, self.settings.intake_limit_days)

@@ -71,6 +71,13 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(20 * 1024 * 1024, ge=0)
     sweep_interval_seconds: float = Field(30.0, gt=0, validation_alias=_variable("SWEEP_INTERVAL"))
     workflow_cache_size: int = Field(2000, ge=0)
+    # Bounds of conditions, scripts and timers (engine/definitions/expressions.py): lines one evaluation may run
+    # and seconds it may take, bytes of data a script may leave in a case, days a timer may wait (durations, dates
+    # from now, cycle intervals, working_days(N); working_hours(N) up to 24 times as many hours).
+    expression_step_limit: int = Field(100_000, ge=1000)
+    expression_time_limit: float = Field(5.0, gt=0, le=600)
+    script_data_max_bytes: int = Field(1024 * 1024, ge=1024)
+    timer_max_days: int = Field(3660, ge=1, le=36600)
     # BPMN files the modeler offers to open (a conformance corpus); a missing directory offers none.
     conformance_dir: Path = PROJECT_ROOT.parent / "shared" / "conformance"
     # Case materials (申请材料): content-addressed files; per-file size is max_upload_bytes. Where they are kept:

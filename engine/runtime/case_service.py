@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +13,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from ..casefiles.documents import KINDS
 from ..deadlines.lights import GREEN, NONE, RED, YELLOW
+from ..definitions.expressions import step_refusal
 from ..errors import Conflict, InvalidInput, InvalidState, NotFound, PermissionDenied
 from ..identity.access import case_scope, may_view_case
 from ..identity.actors import APPLICANT, Actor
@@ -37,6 +39,8 @@ LIGHTS = (NONE, YELLOW, GREEN, RED)
 _cases = Case.__table__
 _matters = Matter.__table__
 _definitions = ProcessDefinition.__table__
+
+log = logging.getLogger(__name__)
 
 
 class CaseService:
@@ -137,7 +141,7 @@ class CaseService:
             try:
                 ctx.wf.do_engine_steps()
             except WorkflowException as exc:
-                raise InvalidInput("process_could_not_start", detail=str(exc)) from None
+                raise step_refusal(exc) or InvalidInput("process_could_not_start", detail=str(exc)) from None
             if materials:
                 self.materials.record_in(ctx, materials, "application")
         return self.get_case(ctx.case.id, actor)
