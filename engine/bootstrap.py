@@ -31,6 +31,7 @@ from .performance import PerformanceService
 from .public import ApplicantCases, FeedbackService, HallBoard, SmsRating
 from .runtime import (
     CaseClockService,
+    CaseMigration,
     CaseService,
     CaseStepper,
     DeadlineRecount,
@@ -77,6 +78,7 @@ class Shenpi:
         self.stepper = CaseStepper(db, self.store, now, self.calendar.calendar)
         self.case_clock = CaseClockService(db, now, self.calendar, self.stepper)
         self.recount = DeadlineRecount(db, now, self.calendar, self.stepper)
+        self.migration = CaseMigration(db, now, self.calendar, self.stepper)
         self.materials = MaterialService(db, now, self.stepper, self.case_clock, self.settings)
         self.runtime = CaseService(db, now, self.repository, self.store, self.stepper, self.calendar, self.materials)
         self.tasks = TaskService(db, now, self.stepper, self.store, self.repository, self.materials)
