@@ -799,7 +799,6 @@ MESSAGES: dict[str, str] = {
     # moving running cases to another version (engine/runtime/migration.py)
     "migration_admin_only": "only process administrators may move running cases to another version",
     "migration_same_version": "the target version must differ from the source version (v%(version)s)",
-    "process_version_not_found": "process %(key)s has no version %(version)s",
     "migration_mapping_invalid": "the mapping pairs element ids of the old version with element ids of the new one "
     "(at most %(limit)s pairs)",
     "migration_source_unknown": "the mapping names %(element)s, which the source version does not have",

@@ -53,7 +53,6 @@ from .workflow_state import IndexedWorkflow
 
 if TYPE_CHECKING:
     from SpiffWorkflow.bpmn import BpmnWorkflow
-    from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
     from SpiffWorkflow.specs.base import TaskSpec
 
     from ..deadlines.calendar_service import CalendarService
@@ -83,6 +82,11 @@ def _split_name(name: str) -> tuple[str, str]:
         if name.endswith(suffix):
             return name[: -len(suffix)], suffix
     return name, ""
+
+
+def _whole(value: object) -> bool:
+    """A positive whole number that fits the database's integer columns (a version, a case id)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
 
 
 def _element(spec: TaskSpec) -> str:
@@ -188,7 +192,9 @@ class Rebuild:
                 self.dropped[current] = task["state"]
             stack.extend(task["children"])
 
-    def _check(self, tasks: dict[str, dict[str, Any]], tid: str, targets: dict[str, str | None], drop: set[str]) -> None:
+    def _check(
+        self, tasks: dict[str, dict[str, Any]], tid: str, targets: dict[str, str | None], drop: set[str]
+    ) -> None:
         """An open task must have a target of its kind; a waiting boundary event or join without one is dropped."""
         task = tasks[tid]
         if not task["state"] & OPEN:
@@ -214,7 +220,9 @@ class Rebuild:
         if old_spec.manual or isinstance(old_spec, LoopTask):
             self.used[_element(old_spec)] = _element(new_spec)
 
-    def _check_parallel(self, tasks: dict[str, dict[str, Any]], order: list[str], targets: dict[str, str | None]) -> None:
+    def _check_parallel(
+        self, tasks: dict[str, dict[str, Any]], order: list[str], targets: dict[str, str | None]
+    ) -> None:
         """A parallel (or inclusive) gateway that split the case, or a join waiting, keeps its branches."""
         running = {tid for tid in order if tasks[tid]["state"] & OPEN}
         for tid in order:
@@ -270,9 +278,7 @@ def predict_again(wf: BpmnWorkflow) -> None:
 class CaseMigration:
     """``POST /api/v1/migrations`` and the process administration's migration page."""
 
-    def __init__(
-        self, db: Database, clock: Clock, calendars: CalendarService, stepper: CaseStepper
-    ) -> None:
+    def __init__(self, db: Database, clock: Clock, calendars: CalendarService, stepper: CaseStepper) -> None:
         self.db = db
         self.clock = clock
         self.calendars = calendars
@@ -295,8 +301,11 @@ class CaseMigration:
         if not actor.is_admin:
             raise PermissionDenied("migration_admin_only")
         mapping = self._checked_mapping(mapping)
-        if not isinstance(from_version, int) or not isinstance(to_version, int) or isinstance(from_version, bool):
-            raise InvalidInput("version_not_a_number", field="to_version")
+        if not isinstance(process, str) or not process.strip() or len(process) > MAX_ID:
+            raise InvalidInput("short_text_required", field="process")
+        for field, version in (("from_version", from_version), ("to_version", to_version)):
+            if not _whole(version):
+                raise InvalidInput("version_not_a_number", field=field)
         if from_version == to_version:
             raise InvalidInput("migration_same_version", field="to_version", version=to_version)
         source = self._definition(process, from_version, "from_version")
@@ -305,9 +314,7 @@ class CaseMigration:
         old, new = repository.parsed(source.id), repository.parsed(target.id)
         self._check_mapping_elements(mapping, old, new)
         ids = self._case_ids(source.id, cases, all_cases)
-        results = [
-            self._one(case_id, actor, source, target, old, new, mapping, dry_run) for case_id in ids
-        ]
+        results = [self._one(case_id, actor, source, target, old, new, mapping, dry_run) for case_id in ids]
         return {
             "process": process,
             "from_version": from_version,
@@ -369,7 +376,7 @@ class CaseMigration:
             raise InvalidInput("migration_cases_required", field="cases")
         if len(named) > MAX_CASES:
             raise InvalidInput("migration_too_many_cases", field="cases", limit=MAX_CASES)
-        if not all(isinstance(c, int) and not isinstance(c, bool) for c in named):
+        if not all(_whole(c) for c in named):
             raise InvalidInput("migration_cases_required", field="cases")
         return list(dict.fromkeys(named))
 
@@ -390,9 +397,7 @@ class CaseMigration:
             with self.stepper.step(case_id, actor.id) as ctx:
                 result["number"] = ctx.case.number
                 if ctx.case.definition_id != source.id:
-                    raise InvalidState(
-                        "migration_case_not_on_version", number=ctx.case.number, version=source.version
-                    )
+                    raise InvalidState("migration_case_not_on_version", number=ctx.case.number, version=source.version)
                 report = self.migrate_in(ctx, source, target, old, new, mapping)
                 result.update(report)
                 if dry_run:
@@ -405,7 +410,7 @@ class CaseMigration:
                 status="refused",
                 reason=refusal.reason,
                 params={k: plain(v) for k, v in refusal.params.items()},
-                message=str(refusal),
+                message=refusal.message,  # a Message: English here, worded by the web layer
             )
             return result
         result["status"] = "migrated"
@@ -451,7 +456,7 @@ class CaseMigration:
         live.states = {tid: s for tid, s in live.states.items() if str(tid) not in rebuild.dropped}
         ctx.case = dataclasses.replace(ctx.case, definition_id=target.id)
         ctx.case_values["definition_id"] = target.id
-        used = {**{k: v for k, v in mapping.items()}, **rebuild.used}
+        used = {**mapping, **rebuild.used}
         report = {
             "steps": steps,
             "timers": timers,
@@ -563,9 +568,7 @@ class CaseMigration:
         anchors = []
         for task in wf.get_tasks(state=TaskState.READY | TaskState.STARTED):
             parent_spec = task.parent.task_spec if task.parent is not None else None
-            if task.task_spec.manual and not isinstance(parent_spec, LoopTask):
-                anchors.append(task)
-            elif isinstance(task.task_spec, LoopTask):
+            if task.task_spec.manual and not isinstance(parent_spec, LoopTask) or isinstance(task.task_spec, LoopTask):
                 anchors.append(task)
         return anchors
 
@@ -626,15 +629,12 @@ class CaseMigration:
             lane = getattr(spec, "lane", None)
             department, post = split_lane(lane, ctx.case.department)
             due = step_due(task)
-            provisional = any(
-                counts_working_time(timer)
-                and timer_due(timer) is not None
-                and calendar.provisional_between(
-                    ctx.timer_origins.get(str(timer.id), record.created_at), timer_due(timer)
-                )
-                for timer in step_timers(task)
-                if timer.state == TaskState.WAITING
-            )
+            provisional = False
+            for timer in step_timers(task):
+                timer_at = timer_due(timer)
+                if timer.state == TaskState.WAITING and timer_at is not None and counts_working_time(timer):
+                    start = ctx.timer_origins.get(str(timer.id), record.created_at)
+                    provisional = provisional or calendar.provisional_between(start, timer_at)
             values: dict[str, Any] = {
                 "element_id": spec.bpmn_id,
                 "name": spec.bpmn_name or spec.bpmn_id,
@@ -663,4 +663,3 @@ class CaseMigration:
                 }
             )
         return steps, released
-

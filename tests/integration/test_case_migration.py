@@ -106,6 +106,7 @@ def test_a_dry_run_reports_and_changes_nothing_then_the_case_moves_keeping_its_t
     assert event["detail"]["mapping_used"] == {"Task_Handle": "Task_Handle"}
     assert engine.history.verify().ok
 
+    engine.store.clear()  # the moved workflow as stored, not the live one
     ended = run_to_end(engine, case["id"], APPROVE[1:])
     assert (ended.status, ended.outcome) == ("ended", "approved")
     assert timers(engine, case["id"]) == {}
@@ -149,18 +150,25 @@ def test_timers_are_counted_again_from_the_new_definition_after_the_pauses(five_
     engine.case_clock.resume(case["id"], admin)
     paused = case_row(engine, case["id"]).paused_seconds
     assert paused > 0
-    longer = TIMED.replace("working_days(5)", "working_days(8)").replace(
-        '<bpmn:boundaryEvent id="Timer_Warning_Handle"', '<bpmn:boundaryEvent id="Timer_Spare_Handle"'
-    ).replace("Timer_Warning_Handle\"", "Timer_Spare_Handle\"")
+    longer = (
+        TIMED.replace("working_days(5)", "working_days(8)")
+        .replace('<bpmn:boundaryEvent id="Timer_Warning_Handle"', '<bpmn:boundaryEvent id="Timer_Spare_Handle"')
+        .replace('Timer_Warning_Handle"', 'Timer_Spare_Handle"')
+    )
     longer = longer.replace(
-        '<bpmn:flowNodeRef>Timer_Warning_Handle</bpmn:flowNodeRef>', '<bpmn:flowNodeRef>Timer_Spare_Handle</bpmn:flowNodeRef>'
+        "<bpmn:flowNodeRef>Timer_Warning_Handle</bpmn:flowNodeRef>",
+        "<bpmn:flowNodeRef>Timer_Spare_Handle</bpmn:flowNodeRef>",
     )
     assert deploy(engine, longer, "时限改为8个工作日") == 3
     result = migrate(engine, from_version=2, to_version=3)
     (moved,) = result["cases"]
     assert moved["status"] == "migrated", moved
     changes = {t["element"]: t["change"] for t in moved["timers"]}
-    assert changes == {"Timer_Warning_Handle": "removed", "Timer_Limit_Handle": "recounted", "Timer_Spare_Handle": "added"}
+    assert changes == {
+        "Timer_Warning_Handle": "removed",
+        "Timer_Limit_Handle": "recounted",
+        "Timer_Spare_Handle": "added",
+    }
     calendar = engine.calendar.calendar()
     rows = timers(engine, case["id"])
     assert set(rows) == {"Timer_Limit_Handle", "Timer_Spare_Handle"}
@@ -217,7 +225,11 @@ def test_refusals_of_the_request(five_step_engine):
 # --- the joint sign-off flow: three departments in parallel, then a 2/3 vote (会签) -----------------------------
 
 CONSTRUCTION = "410104-XK-BL-001"
-DEPARTMENTS = {"Task_Planning": "planning_opinion", "Task_Housing": "housing_opinion", "Task_Environment": "environment_opinion"}
+DEPARTMENTS = {
+    "Task_Planning": "planning_opinion",
+    "Task_Housing": "housing_opinion",
+    "Task_Environment": "environment_opinion",
+}
 
 
 @pytest.fixture
@@ -233,7 +245,9 @@ def joint_engine(bare_engine, tmp_path):
 
 def joint_case(engine):
     case = engine.runtime.start_case(CONSTRUCTION, {"name": "郑州某置业有限公司"}, {}, ENGINE)
-    engine.tasks.complete(case["tasks"][0]["id"], ENGINE, {"accept": "accept", "signers": ["d01a", "d02a", "d03a"]}, "受理")
+    engine.tasks.complete(
+        case["tasks"][0]["id"], ENGINE, {"accept": "accept", "signers": ["d01a", "d02a", "d03a"]}, "受理"
+    )
     return case
 
 
@@ -263,15 +277,31 @@ def test_joint_sign_off_cases_move_and_run_to_their_end(joint_engine):
         engine.identity.actor("admin"), "construction_joint_approval", 1, 2, all_cases=True
     )
     assert [c["status"] for c in result["cases"]] == ["migrated", "migrated"], result
+    moved_parallel, moved_signing = result["cases"]
+    changes = {t["element"]: t["change"] for t in moved_parallel["timers"]}
+    assert changes["Timer_Limit_Housing"] == changes["Timer_Limit_Environment"] == "recounted"
+    assert changes["Timer_Warning_Housing"] == "kept"
+    assert {s["to"] for s in moved_parallel["steps"]} == {"Task_Housing", "Task_Environment"}
+    assert sorted(s["to"] for s in moved_signing["steps"]) == ["Task_JointSignOff", "Task_JointSignOff"]
+    signers = {t["assignee"] for t in open_tasks(engine, signing["id"])}
+    assert signers == {"d02a", "d03a"}
+    housing = timers(engine, parallel["id"])["Timer_Limit_Housing"]
+    calendar = engine.calendar.calendar()
+    assert housing.due_at == calendar.add_working_days(housing.counted_from, 12)
     for case in (parallel, signing):
         assert case_row(engine, case["id"]).definition_id == 2
 
+    engine.store.clear()
     for element in ("Task_Housing", "Task_Environment"):
-        engine.tasks.complete(open_by_element(engine, parallel["id"])[element]["id"], ENGINE, {DEPARTMENTS[element]: "approve"}, "同意")
+        engine.tasks.complete(
+            open_by_element(engine, parallel["id"])[element]["id"], ENGINE, {DEPARTMENTS[element]: "approve"}, "同意"
+        )
     for case in (parallel, signing):
         for task in [t for t in open_tasks(engine, case["id"]) if t["element"] == "Task_JointSignOff"]:
             engine.tasks.complete(task["id"], ENGINE, {"signature": "approve"}, "同意")
-        engine.tasks.complete(open_by_element(engine, case["id"])["Task_Decide"]["id"], ENGINE, {"approval": "approve"}, "准予")
+        engine.tasks.complete(
+            open_by_element(engine, case["id"])["Task_Decide"]["id"], ENGINE, {"approval": "approve"}, "准予"
+        )
         for task in open_tasks(engine, case["id"]):
             engine.tasks.complete(task["id"], ENGINE, {}, "发证")
         row = case_row(engine, case["id"])

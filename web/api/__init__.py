@@ -19,6 +19,7 @@ from . import (  # noqa: E402,F401
     exchange,
     materials,
     matters,
+    migrations,
     reference,
     signals,
     sms,
