@@ -140,12 +140,14 @@ class Rebuild:
         for tid in order:
             self._check(tasks, tid, targets, drop)
         self._check_parallel(tasks, order, targets)
-        # post-order: decide which tasks stay, which are spliced out, which are dropped with their subtree
+        # post-order: decide which tasks stay, which are spliced out, which are dropped with their subtree. Live
+        # work is an open task other than a join a finished side branch left waiting (the residue of a fired
+        # non-interrupting timer): history without a target is spliced out only above live work.
         active: dict[str, bool] = {}
         for tid in reversed(order):
             task = tasks[tid]
             below = any(active.get(child, False) for child in task["children"] if child in tasks)
-            active[tid] = (bool(task["state"] & OPEN) and tid not in drop) or below
+            active[tid] = (self._live(task) and tid not in drop) or below
         replacement: dict[str, list[str]] = {}
         for tid in reversed(order):
             task = tasks[tid]
@@ -223,8 +225,10 @@ class Rebuild:
     def _check_parallel(
         self, tasks: dict[str, dict[str, Any]], order: list[str], targets: dict[str, str | None]
     ) -> None:
-        """A parallel (or inclusive) gateway that split the case, or a join waiting, keeps its branches."""
-        running = {tid for tid in order if tasks[tid]["state"] & OPEN}
+        """A parallel (or inclusive) gateway whose branches are still running, or a join waiting for them, keeps
+        its branches in the new version (mapped): else the join would wait for a branch that never comes, or
+        never for one that does. A split whose branches have all been joined again is history."""
+        live = {tid for tid in order if self._live(tasks[tid])}
         for tid in order:
             task = tasks[tid]
             old_spec = self.old.spec.task_specs[task["task_spec"]]
@@ -233,7 +237,7 @@ class Rebuild:
             name = targets[tid]
             new_spec = self.new.spec.task_specs.get(name) if name else None
             if task["state"] & FINISHED and len(old_spec.outputs) > 1:
-                if not self._below(tasks, tid, running):
+                if not self._branches_running(tasks, tid, live):
                     continue
                 before = sorted(self.target(s.name) or f"?{s.name}" for s in old_spec.outputs)
                 after = sorted(s.name for s in new_spec.outputs) if new_spec is not None else []
@@ -245,15 +249,26 @@ class Rebuild:
             if before != after:
                 raise InvalidState("migration_parallel_changed", element=_element(old_spec), version=self.to_version)
 
-    @staticmethod
-    def _below(tasks: dict[str, dict[str, Any]], tid: str, running: set[str]) -> bool:
+    def _live(self, task: dict[str, Any]) -> bool:
+        """Open work: an open task other than a join a finished side branch left waiting."""
+        spec = self.old.spec.task_specs[task["task_spec"]]
+        return bool(task["state"] & OPEN) and not isinstance(spec, (BoundaryEventJoin, _EndJoin))
+
+    def _branches_running(self, tasks: dict[str, dict[str, Any]], tid: str, live: set[str]) -> bool:
+        """Whether open work lies below the split ``tid`` before its branches meet at a completed join."""
         stack = list(tasks[tid]["children"])
         while stack:
             current = stack.pop()
-            if current in running:
+            task = tasks.get(current)
+            if task is None:
+                continue
+            if current in live:
                 return True
-            if current in tasks:
-                stack.extend(tasks[current]["children"])
+            spec = self.old.spec.task_specs[task["task_spec"]]
+            joined = isinstance(spec, (ParallelGateway, InclusiveGateway)) and len(spec.inputs) > 1
+            if joined and task["state"] & FINISHED:
+                continue
+            stack.extend(task["children"])
         return False
 
 

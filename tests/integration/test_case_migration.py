@@ -201,6 +201,35 @@ def test_a_paused_case_keeps_its_new_timers_suspended_until_it_resumes(five_step
     )
 
 
+WITHOUT_HANDLE = (
+    FIVE.replace('<bpmn:userTask id="Task_Handle" name="承办"/>', "")
+    .replace("<bpmn:flowNodeRef>Task_Handle</bpmn:flowNodeRef>", "")
+    .replace('<bpmn:sequenceFlow id="Flow_3" sourceRef="Task_Handle" targetRef="Task_Review"/>', "")
+    .replace('sourceRef="Task_Accept" targetRef="Task_Handle"', 'sourceRef="Task_Accept" targetRef="Task_Review"')
+    .replace('sourceRef="Gateway_Review" targetRef="Task_Handle"', 'sourceRef="Gateway_Review" targetRef="Task_Accept"')
+)
+
+
+def test_history_the_new_version_lacks_is_left_out_and_the_case_still_returns_and_ends(five_step_engine, clock):
+    engine = five_step_engine
+    deploy(engine, TIMED, "计时")  # v2: new cases start on it
+    case = at_handle(engine)
+    engine.sweep(as_of=START + dt.timedelta(days=4))  # the warning on 承办 fires: a finished side branch
+    complete(engine, case["id"], {}, opinion="承办意见")
+    assert open_task(engine, case["id"])["element"] == "Task_Review"
+    assert "Task_Handle" not in WITHOUT_HANDLE
+    deploy(engine, WITHOUT_HANDLE, "取消承办环节")  # v3
+    result = migrate(engine, from_version=2, to_version=3)
+    assert result["cases"][0]["status"] == "migrated", result
+    engine.store.clear()
+    review = open_task(engine, case["id"])
+    engine.flow_ops.return_to(review["id"], engine.identity.actor("clerk"), "材料需重新受理")
+    assert open_task(engine, case["id"])["element"] == "Task_Accept"
+    ended = run_to_end(engine, case["id"], ({"accept": "accept"}, {"review": "approve"}, {"approval": "approve"}, {}))
+    assert (ended.status, ended.outcome) == ("ended", "approved")
+    assert engine.history.verify().ok
+
+
 def test_refusals_of_the_request(five_step_engine):
     engine = five_step_engine
     at_handle(engine)
@@ -334,3 +363,30 @@ def test_a_parallel_split_whose_branches_changed_refuses_the_case(joint_engine):
     (refusal,) = result["cases"]
     assert (refusal["status"], refusal["reason"]) == ("refused", "migration_parallel_changed"), refusal
     assert refusal["params"]["element"] == "Gateway_Split"
+
+
+def test_a_case_past_the_parallel_phase_moves_to_a_version_with_other_branches_and_ends(joint_engine):
+    engine = joint_engine
+    case = joint_case(engine)
+    for element, field in DEPARTMENTS.items():
+        engine.tasks.complete(open_by_element(engine, case["id"])[element]["id"], ENGINE, {field: "approve"}, "同意")
+    for task in open_tasks(engine, case["id"]):
+        engine.tasks.complete(task["id"], ENGINE, {"signature": "approve"}, "同意")
+    assert set(open_by_element(engine, case["id"])) == {"Task_Decide"}
+    xml = (PROCESSES / "construction_joint_approval.bpmn").read_text(encoding="utf-8")
+    engine.repository.deploy(without_environment(xml).encode(), "construction_joint_approval.bpmn", actor="admin")
+    admin = engine.identity.actor("admin")
+    wrong = engine.migration.migrate(
+        admin, "construction_joint_approval", 1, 2, all_cases=True, mapping={"Task_Decide": "Task_JointSignOff"}
+    )
+    assert wrong["cases"][0]["reason"] == "migration_target_kind"
+    result = engine.migration.migrate(admin, "construction_joint_approval", 1, 2, all_cases=True)
+    assert result["cases"][0]["status"] == "migrated", result
+    engine.store.clear()
+    engine.tasks.complete(
+        open_by_element(engine, case["id"])["Task_Decide"]["id"], ENGINE, {"approval": "approve"}, "准予"
+    )
+    for task in open_tasks(engine, case["id"]):
+        engine.tasks.complete(task["id"], ENGINE, {}, "发证")
+    row = case_row(engine, case["id"])
+    assert (row.status, row.outcome) == ("ended", "approved")
