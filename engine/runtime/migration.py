@@ -484,7 +484,6 @@ class CaseMigration:
                 ctx.now,
                 case_id=ctx.case.id,
                 actor=ctx.actor_id,
-                element_id=source.key,
                 from_state=f"v{source.version}",
                 to_state=f"v{target.version}",
                 detail={
@@ -670,6 +669,7 @@ class CaseMigration:
                 {
                     "task": tid,
                     "from": record.element_id,
+                    "from_name": record.name,
                     "to": spec.bpmn_id,
                     "name": spec.bpmn_name or spec.bpmn_id,
                     "department": department,

@@ -35,6 +35,7 @@ EVENTS = {
     "task_skipped": _l("跳过"),
     "calendar_data_missing": _l("缺少工作日历数据"),
     "deadline_recounted": _l("期限按官方日历重新计算"),
+    "case_migrated": _l("迁移到流程新版本"),
     "signal_raised": _l("产生纠错信号"),
     "signal_corrected": _l("纠正信号"),
     "signal_turned_red": _l("黄牌转红牌"),

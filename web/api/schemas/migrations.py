@@ -34,8 +34,9 @@ class _Aliased(BaseModel):
 class MigratedStep(_Aliased):
     task: str = Field(description="the task id (kept)")
     from_: str = Field(alias="from", description="the element the step was at")
+    from_name: str = Field(description="that element's name")
     to: str = Field(description="the element of the new version it is at")
-    name: str
+    name: str = Field(description="its name in the new version")
     department: str
     due_from: Instant | None = Field(description="the step's limit before")
     due_to: Instant | None = Field(description="the step's limit on the new version")
