@@ -66,7 +66,7 @@ MAX_MAPPING = 500  # mapping entries
 MAX_ID = 255  # characters of an element id
 SUFFIXES = (".BoundaryEventSplit", ".BoundaryEventJoin", " [child]")
 OPEN = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
-PREDICTED = TaskState.PREDICTED_MASK
+PREDICTED = TaskState.FUTURE | TaskState.PREDICTED_MASK  # not reached yet (SpiffWorkflow counts FUTURE definite)
 FINISHED = TaskState.FINISHED_MASK
 _cases = Case.__table__
 _records = TaskRecord.__table__
@@ -96,10 +96,7 @@ def _element(spec: TaskSpec) -> str:
 class Rebuild:
     """One case's workflow rebuilt on another version; what changed is kept for the report and the projection."""
 
-    def __init__(
-        self, wf: BpmnWorkflow, old: ParsedProcess, new: ParsedProcess, mapping: Mapping[str, str], to_version: int
-    ) -> None:
-        self.wf = wf
+    def __init__(self, old: ParsedProcess, new: ParsedProcess, mapping: Mapping[str, str], to_version: int) -> None:
         self.old = old
         self.new = new
         self.mapping = mapping
@@ -287,7 +284,7 @@ def predict_again(wf: BpmnWorkflow) -> None:
                 task._add_child(spec, TaskState.FUTURE if task.has_state(TaskState.DEFINITE_MASK) else task.state)
         for child in task.children:
             if child.has_state(PREDICTED):
-                child.task_spec._predict(child)
+                child.task_spec._predict(child, mask=PREDICTED)
 
 
 class CaseMigration:
@@ -443,7 +440,7 @@ class CaseMigration:
         """Within a step on the case: rebuild its workflow on ``new`` and project what moved."""
         live = ctx.live
         store = self.stepper.store
-        rebuild = Rebuild(live.wf, old, new, mapping, target.version)
+        rebuild = Rebuild(old, new, mapping, target.version)
         snapshot = copy.deepcopy(store.codec.snapshot(live.wf))
         state = rebuild.state(snapshot)
         wf = store.codec.restore(state, new.spec, new.subprocess_specs, store.script_engine)
@@ -515,6 +512,11 @@ class CaseMigration:
             row = timer_rows.get(tid)
             if row is not None and state == TaskState.WAITING:
                 report.append({"element": row.element_id, "from": row.due_at, "to": None, "change": "removed"})
+        for orphan in self._orphan_events(wf):
+            row = timer_rows.get(str(orphan.id))
+            if row is not None:
+                report.append({"element": row.element_id, "from": row.due_at, "to": None, "change": "removed"})
+            wf._remove_task(orphan.id)  # the stepper drops its pending timer with it
         for anchor in self._anchors(wf):
             split_spec = wf.spec.task_specs.get(f"{anchor.task_spec.name}.BoundaryEventSplit")
             split = anchor.parent
@@ -575,6 +577,27 @@ class CaseMigration:
                 if isinstance(item[key], _dt.datetime):
                     item[key] = item[key].isoformat()
         return report
+
+    @staticmethod
+    def _orphan_events(wf: BpmnWorkflow) -> list[SpiffTask]:
+        """Waiting boundary events no longer attached to an open step of theirs (the step moved to an element
+        without them): they would fire for a step that is not there."""
+        orphans = []
+        for task in wf.get_tasks(state=TaskState.WAITING):
+            if not isinstance(task.task_spec, BoundaryEvent):
+                continue
+            split = task.parent
+            attached = split is not None and isinstance(split.task_spec, BoundaryEventSplit)
+            if attached and split is not None and task.task_spec in split.task_spec.outputs:
+                attached = any(
+                    not isinstance(sibling.task_spec, BoundaryEvent)
+                    and sibling.task_spec in split.task_spec.outputs
+                    and not sibling.state & FINISHED
+                    for sibling in split.children
+                )
+            if not attached:
+                orphans.append(task)
+        return orphans
 
     @staticmethod
     def _anchors(wf: BpmnWorkflow) -> list[SpiffTask]:

@@ -230,6 +230,27 @@ def test_history_the_new_version_lacks_is_left_out_and_the_case_still_returns_an
     assert engine.history.verify().ok
 
 
+def test_a_step_mapped_elsewhere_leaves_its_old_timers_behind_and_runs_on_from_there(five_step_engine):
+    engine = five_step_engine
+    deploy(engine, TIMED, "计时")  # v2
+    case = at_handle(engine)
+    assert set(timers(engine, case["id"])) == {"Timer_Warning_Handle", "Timer_Limit_Handle"}
+    deploy(engine, TIMED + "<!-- v3 -->", "同上")  # v3: 承办 keeps its timers, 审核 has none
+    result = migrate(engine, from_version=2, to_version=3, mapping={"Task_Handle": "Task_Review"})
+    (moved,) = result["cases"]
+    assert moved["status"] == "migrated", moved
+    assert {t["element"]: t["change"] for t in moved["timers"]} == {
+        "Timer_Warning_Handle": "removed",
+        "Timer_Limit_Handle": "removed",
+    }
+    assert timers(engine, case["id"]) == {}
+    task = open_task(engine, case["id"])
+    assert (task["element"], task["due_at"]) == ("Task_Review", None)
+    engine.store.clear()
+    ended = run_to_end(engine, case["id"], ({"review": "approve"}, {"approval": "approve"}, {}))
+    assert (ended.status, ended.outcome) == ("ended", "approved")
+
+
 def test_refusals_of_the_request(five_step_engine):
     engine = five_step_engine
     at_handle(engine)
