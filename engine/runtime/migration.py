@@ -572,6 +572,25 @@ class CaseMigration:
                         "change": "recounted" if due != before else "kept",
                     }
                 )
+        for task in wf.get_tasks(state=TaskState.WAITING):  # a case waiting at a timer of the flow itself
+            definition = getattr(task.task_spec, "event_definition", None)
+            row = timer_rows.get(str(task.id))
+            if isinstance(task.task_spec, BoundaryEvent) or not isinstance(definition, TimerEventDefinition):
+                continue
+            if row is None or row.counted_from is None:
+                continue
+            before = timer_due(task)
+            due = self._count(task, row.counted_from, calendar, pauses, ctx.now)
+            provisional = counts_working_time(task) and calendar.provisional_between(row.counted_from, due)
+            ctx.connection.execute(
+                _timers.update()
+                .where(_timers.c.task_id == str(task.id))
+                .values(element_id=task.task_spec.bpmn_id, due_at=due, provisional=provisional)
+            )
+            if not row.suspended and due != before:
+                ctx.timers.append(due)
+            change = "recounted" if due != before else "kept"
+            report.append({"element": task.task_spec.bpmn_id, "from": before, "to": due, "change": change})
         for item in report:
             for key in ("from", "to"):
                 if isinstance(item[key], _dt.datetime):

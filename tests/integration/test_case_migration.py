@@ -251,6 +251,38 @@ def test_a_step_mapped_elsewhere_leaves_its_old_timers_behind_and_runs_on_from_t
     assert (ended.status, ended.outcome) == ("ended", "approved")
 
 
+WAITING = FIVE.replace(
+    '<bpmn:sequenceFlow id="Flow_2" sourceRef="Task_Accept" targetRef="Task_Handle"/>',
+    '<bpmn:intermediateCatchEvent id="Timer_Wait" name="公示期">'
+    '<bpmn:timerEventDefinition id="TimerDef_Wait">'
+    '<bpmn:timeDate xsi:type="bpmn:tFormalExpression">working_days(3)</bpmn:timeDate>'
+    "</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>"
+    '<bpmn:sequenceFlow id="Flow_2" sourceRef="Task_Accept" targetRef="Timer_Wait"/>'
+    '<bpmn:sequenceFlow id="Flow_2b" sourceRef="Timer_Wait" targetRef="Task_Handle"/>',
+)
+
+
+def test_a_case_waiting_at_a_timer_of_the_flow_has_it_counted_again(five_step_engine, clock):
+    engine = five_step_engine
+    deploy(engine, WAITING, "受理后公示三个工作日")  # v2
+    case = engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    complete(engine, case["id"], {"accept": "accept"})
+    assert engine.tasks.list_tasks(ENGINE, case=case["id"]) == []
+    waiting = timers(engine, case["id"])["Timer_Wait"]
+    deploy(engine, WAITING.replace("working_days(3)", "working_days(5)"), "公示期改为五个工作日")  # v3
+    (moved,) = migrate(engine, from_version=2, to_version=3)["cases"]
+    assert moved["status"] == "migrated", moved
+    assert [(t["element"], t["change"]) for t in moved["timers"]] == [("Timer_Wait", "recounted")]
+    calendar = engine.calendar.calendar()
+    due = calendar.add_working_days(waiting.counted_from, 5)
+    assert timers(engine, case["id"])["Timer_Wait"].due_at == due
+    engine.sweep(as_of=due - dt.timedelta(minutes=1))
+    assert engine.tasks.list_tasks(ENGINE, case=case["id"]) == []
+    engine.sweep(as_of=due + dt.timedelta(minutes=1))
+    ended = run_to_end(engine, case["id"], APPROVE[1:])
+    assert ended.outcome == "approved"
+
+
 def test_refusals_of_the_request(five_step_engine):
     engine = five_step_engine
     at_handle(engine)
