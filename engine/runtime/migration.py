@@ -457,7 +457,7 @@ class CaseMigration:
             row.task_id: row
             for row in ctx.connection.execute(sa.select(_timers).where(_timers.c.case_id == ctx.case.id)).all()
         }
-        timers = self._timers(ctx, wf, rebuild, records, timer_rows, paused=case_row.paused_since is not None)
+        timers = self._timers(ctx, wf, rebuild, records, timer_rows)
         steps, released = self._steps(ctx, wf, records, paused=case_row.paused_since is not None)
         gone = [tid for tid in rebuild.dropped if tid in timer_rows]
         if gone:
@@ -502,7 +502,6 @@ class CaseMigration:
         rebuild: Rebuild,
         records: dict[str, Any],
         timer_rows: dict[str, Any],
-        paused: bool,
     ) -> list[dict[str, Any]]:
         """The open steps' boundary events as the new version has them; timers counted again. Returns the report."""
         calendar = self.calendars.calendar()
