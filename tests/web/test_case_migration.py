@@ -3,6 +3,8 @@ administration's page (preview, then confirmation; administrators only, CSRF on 
 
 from __future__ import annotations
 
+from lxml import html
+
 from engine.identity.actors import ENGINE
 
 from ..helpers import FIVE, complete, open_task
@@ -20,6 +22,15 @@ def two_cases(engine):
     complete(engine, handling["id"], {"accept": "accept"})
     engine.repository.deploy(RENAMED, "five_step.bpmn", actor="admin", note="审核改名")
     return reviewing, handling
+
+
+def confirm_form(page: str) -> dict:
+    """The fields of the page's confirmation form (the one with data-confirm)."""
+    form = html.fromstring(page).xpath("//form[@data-confirm]")[0]
+    fields = {e.get("name"): e.get("value") for e in form.xpath(".//input[@name]")}
+    fields.update({e.get("name"): e.text or "" for e in form.xpath(".//textarea[@name]")})
+    fields.pop("csrf_token")
+    return fields
 
 
 def body(**changes):
@@ -87,8 +98,12 @@ def test_the_page_previews_and_migrates_only_when_confirmed(app, engine):
     assert "Task_Review" in text and "没有对应元素" in text
     assert engine.runtime.get_case(handling["id"], ENGINE)["process"]["version"] == 1
 
-    mapped = {**form, "mapping": "Task_Review = Task_Check"}
-    done = admin.post("/admin/processes/five_step/migrate", data={**mapped, "action": "confirm"})
+    mapped = {**form, "mapping": "Task_Review = Task_Check\nTask_Handle -> Task_Handle", "action": "preview"}
+    preview = admin.post("/admin/processes/five_step/migrate", data=mapped).get_data(as_text=True)
+    assert "可迁移 2 件，不予迁移 0 件" in preview
+    confirmation = confirm_form(preview)  # what the page's 确认迁移 button sends: the same request
+    assert confirmation["mapping"] == mapped["mapping"] and confirmation["scope"] == "all"
+    done = admin.post("/admin/processes/five_step/migrate", data={**confirmation, "action": "confirm"})
     assert "已迁移 2 件，未迁移 0 件" in done.get_data(as_text=True)
     for case in (reviewing, handling):
         assert engine.runtime.get_case(case["id"], ENGINE)["process"]["version"] == 2
