@@ -547,6 +547,9 @@ class CaseMigration:
                 row = timer_rows.get(str(child.id))
                 counted_from = row.counted_from if row is not None and row.counted_from is not None else opened
                 before = timer_due(child) if not created else None
+                if isinstance(spec.event_definition, CycleTimerEventDefinition) and not created:
+                    report.append({"element": spec.bpmn_id, "from": before, "to": before, "change": "kept"})
+                    continue  # a cycle keeps its count: only a new one starts from now
                 due = self._count(child, counted_from, calendar, pauses, ctx.now)
                 provisional = counts_working_time(child) and calendar.provisional_between(counted_from, due)
                 wf.event_manager.add_task(child)
@@ -575,6 +578,8 @@ class CaseMigration:
             definition = getattr(task.task_spec, "event_definition", None)
             row = timer_rows.get(str(task.id))
             if isinstance(task.task_spec, BoundaryEvent) or not isinstance(definition, TimerEventDefinition):
+                continue
+            if isinstance(definition, CycleTimerEventDefinition):
                 continue
             if row is None or row.counted_from is None:
                 continue
