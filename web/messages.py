@@ -51,6 +51,14 @@ def describe_all(items) -> str:
     return separator().join(_shown(item) for item in items)
 
 
+def describe_refusals(result: dict) -> dict:
+    """A migration's result with each refused case's message in the current language."""
+    for case in result["cases"]:
+        if case.get("message"):
+            case["message"] = describe(case["message"])
+    return result
+
+
 def localised(value):
     """A detail of an error as JSON, with every message in it worded in the current language."""
     if isinstance(value, Message):
@@ -113,11 +121,3 @@ if __name__ == "__main__":  # python -m web.messages OUTPUT.pot
 
     with open(sys.argv[1], "wb") as out:
         write_po(out, template_catalog(), width=None, omit_header=False)
-
-
-def describe_refusals(result: dict) -> dict:
-    """A migration's result with each refused case's message in the current language."""
-    for case in result["cases"]:
-        if case.get("message"):
-            case["message"] = describe(case["message"])
-    return result

@@ -109,7 +109,7 @@ def test_the_page_previews_and_migrates_only_when_confirmed(app, engine):
         assert engine.runtime.get_case(case["id"], ENGINE)["process"]["version"] == 2
     case_page = admin.get(f"/cases/{reviewing['id']}")
     assert case_page.status_code == 200
-    assert "迁移到流程新版本" in case_page.get_data(as_text=True) and "v1 → v2（审核 → 审核）" in case_page.get_data(
+    assert "迁移到流程新版本" in case_page.get_data(as_text=True) and "v1 → v2: 审核 → 审核" in case_page.get_data(
         as_text=True
     )
 

@@ -51,7 +51,7 @@ def _describe(event: str, entry: dict, detail: dict, steps: dict, names: dict) -
         moved = "、".join(
             f"{s.get('from_name', s['from'])} → {s['name']}" for s in detail.get("steps", []) if s["from"] != s["to"]
         )
-        parts.append(f"v{detail.get('from_version')} → v{detail.get('to_version')}" + (f"（{moved}）" if moved else ""))
+        parts.append(f"v{detail.get('from_version')} → v{detail.get('to_version')}" + (f": {moved}" if moved else ""))
     if event == "case_ended":
         parts.append(str(OUTCOMES.get(entry["to"], entry["to"])))
     if event == "light_changed":
