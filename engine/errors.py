@@ -813,4 +813,12 @@ MESSAGES: dict[str, str] = {
     "moves only to one of the same kind",
     "migration_parallel_changed": "the parallel gateway %(element)s has already split this case and its branches "
     "differ in version %(version)s",
+    # incidents
+    "unexpected_error": "unexpected error: %(error)s",
+    "incident_not_found": "incident %(incident)s does not exist",
+    "incident_not_open": "incident %(incident)s is already resolved",
+    "incident_state_unknown": "unknown incident state %(state)s: open or resolved",
+    "incidents_forbidden": "only administrators and supervisors may see incidents",
+    "incidents_admin_only": "only administrators may retry or resolve incidents",
+    "periodic_work_unknown": "no periodic work of kind %(kind)s",
 }
