@@ -85,7 +85,7 @@ def spiff_rate(cases: int, round_trip: bool) -> float:
 
 def fresh_engine(url: str) -> Shenpi:
     database = Database(url)
-    Base.metadata.drop_all(database.engine)
+    Base.metadata.drop_all(database.bind)
     engine = Shenpi(Settings(database_url=url, workflow_cache_size=100_000), database=database, clock=FixedClock(START))
     engine.init_db()
     engine.repository.deploy(FLOW.read_bytes(), "five_step.bpmn")
@@ -95,7 +95,7 @@ def fresh_engine(url: str) -> Shenpi:
 
 def engine_rate(engine: Shenpi, cases: int) -> tuple[float, dict]:
     firsts = [
-        engine.runtime.start_case("BENCH-0001", {"name": "基准"}, {}, ENGINE)["tasks"][0]["id"] for _ in range(cases)
+        engine.cases.start_case("BENCH-0001", {"name": "基准"}, {}, ENGINE)["tasks"][0]["id"] for _ in range(cases)
     ]
     with engine.db.reading() as session:
         trail_before = session.query(TrailEntry).count()
@@ -120,7 +120,7 @@ def engine_rate(engine: Shenpi, cases: int) -> tuple[float, dict]:
 
 def floor_rate(engine: Shenpi, completions: int, shape: dict) -> float:
     """The engine's rows for each completion, by plain SQL on a raw DBAPI connection."""
-    raw = engine.db.engine.raw_connection()
+    raw = engine.db.bind.raw_connection()
     dbapi = raw.driver_connection
     sqlite = engine.db.dialect == "sqlite"
     mark = "?" if sqlite else "%s"
@@ -190,7 +190,7 @@ def floor_rate(engine: Shenpi, completions: int, shape: dict) -> float:
 
 def long_case(engine: Shenpi, loops: int = 100) -> tuple[float, float]:
     """Median cost of completing steps 2-11 and steps ~200-209 of one case that loops for revision."""
-    task_id = engine.runtime.start_case("BENCH-0001", {"name": "长案"}, {}, ENGINE)["tasks"][0]["id"]
+    task_id = engine.cases.start_case("BENCH-0001", {"name": "长案"}, {}, ENGINE)["tasks"][0]["id"]
     costs = []
     step = 0
     while task_id and step < 2 * loops + 12:
@@ -219,7 +219,7 @@ def run_database(name: str, url: str, cases: int, naive_rate: float, spiff_in_me
     # The best a durable engine on SpiffWorkflow could do here: SpiffWorkflow's own work plus the rows, nothing else.
     limit = 1 / (1 / spiff_in_memory + 1 / floor)
     print(f"{name}: engine/limit={rate / limit:.2f} (limit {limit:,.0f}/s)")
-    engine.db.engine.dispose()
+    engine.db.bind.dispose()
 
 
 def main() -> None:

@@ -151,7 +151,7 @@ def main() -> None:
             + ", ".join(f"{table} {count:,}" for table, count in built["counts"].items())
         )
         clock = FixedClock(dt.datetime(2026, 12, 2, 9, 0, tzinfo=SHANGHAI))
-        service = PerformanceService(Database(engine=engine), clock, ReportAccessLog(Database(engine=engine), clock))
+        service = PerformanceService(Database(bind=engine), clock, ReportAccessLog(Database(bind=engine), clock))
         seconds = []
         for _ in range(args.runs):
             started = time.perf_counter()

@@ -57,7 +57,7 @@ def department_name(d: int) -> str:
 
 def build(url: str) -> Shenpi:
     database = Database(url)
-    Base.metadata.drop_all(database.bind if hasattr(database, "bind") else database.engine)
+    Base.metadata.drop_all(database.bind)
     engine = Shenpi(Settings(database_url=url, workflow_cache_size=1000), database=database, clock=FixedClock(START))
     engine.init_db()
     with engine.db.transaction() as session:
@@ -94,7 +94,7 @@ def build(url: str) -> Shenpi:
         )
         engine.catalogue.publish(entry, "bench")
         for completions in STATES:
-            case = engine.runtime.start_case(entry["code"], {"name": "模板"}, {}, ENGINE)
+            case = engine.cases.start_case(entry["code"], {"name": "模板"}, {}, ENGINE)
             task_id = case["tasks"][0]["id"]
             for step in range(completions):
                 done = engine.tasks.complete(task_id, ENGINE, STEPS[step], "同意")
@@ -120,7 +120,7 @@ FROM g JOIN t ON t.k = g.k JOIN case_record c ON c.id = t.id
 def grow(engine: Shenpi, target: int, templates: int) -> float:
     """Copy templates until the database holds ``target`` cases; returns the seconds it took."""
     started = time.perf_counter()
-    bind = engine.db.bind if hasattr(engine.db, "bind") else engine.db.engine
+    bind = engine.db.bind
     with bind.begin() as connection:
         have = connection.scalar(sa.text("SELECT max(id) FROM case_record"))
         first = max(have + 1, 1001)
@@ -210,7 +210,7 @@ def measure(engine: Shenpi, cases: int, samples: int) -> dict[str, float]:
     rng = random.Random(cases)
     official = engine.identity.actor("u070")
     supervisor = engine.identity.actor("city_supervisor")
-    bind = engine.db.bind if hasattr(engine.db, "bind") else engine.db.engine
+    bind = engine.db.bind
     with bind.connect() as connection:
         own = [
             tuple(r)
@@ -232,7 +232,7 @@ def measure(engine: Shenpi, cases: int, samples: int) -> dict[str, float]:
 
     def case_page() -> object:
         case_id = next(picks)[0]
-        return engine.runtime.get_case(case_id, official), engine.history.case_trail(case_id, official)
+        return engine.cases.get_case(case_id, official), engine.history.case_trail(case_id, official)
 
     figures = {
         "inbox_p95_ms": p(timed(lambda: engine.inbox.tasks(official), samples), 0.95),

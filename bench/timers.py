@@ -54,7 +54,7 @@ ENTRY = dict(
 
 def fresh(url: str, broker: str, duration: str) -> Shenpi:
     database = Database(url)
-    Base.metadata.drop_all(database.engine)
+    Base.metadata.drop_all(database.bind)
     engine = Shenpi(Settings(database_url=url, broker_url=broker, workflow_cache_size=50_000), database=database)
     engine.init_db()
     engine.repository.deploy(FLOW.read_bytes().replace(b'"PT1H"', duration.encode()), "timer_step.bpmn")
@@ -70,7 +70,7 @@ def synthetic(engine: Shenpi, count: int, due_in: dt.timedelta) -> None:
         definition = engine.repository.latest(session, "timer_step").id
         start = (session.scalar(sa.select(sa.func.max(Case.id))) or 0) + 1_000_000
     due = clock_module.now() + due_in
-    with engine.db.engine.begin() as conn:
+    with engine.db.bind.begin() as conn:
         conn.execute(
             sa.text(
                 "INSERT INTO case_record (id, number, matter_code, definition_id, department, applicant, status, "
@@ -113,7 +113,7 @@ def latency(args) -> None:
         cases = []
         started = time.perf_counter()
         for i in range(args.fired):  # paced: due times spread over the run
-            cases.append(engine.runtime.start_case("BENCH-TIMER", {"name": f"申请人{i}"}, {}, ENGINE)["id"])
+            cases.append(engine.cases.start_case("BENCH-TIMER", {"name": f"申请人{i}"}, {}, ENGINE)["id"])
             time.sleep(max(0.0, started + (i + 1) / args.rate - time.perf_counter()))
         with engine.db.reading() as session:
             due = dict(
@@ -154,14 +154,14 @@ def latency(args) -> None:
         if delays
         else "latency: nothing fired"
     )
-    engine.db.engine.dispose()
+    engine.db.bind.dispose()
 
 
 def fire_among(args, extra_open: int) -> tuple[float, float]:
     clock = clock_module.install(clock_module.FixedClock(dt.datetime.now(dt.UTC)))
     engine = fresh(args.pg, "memory://", '"PT1H"')
     for i in range(args.due):
-        engine.runtime.start_case("BENCH-TIMER", {"name": f"申请人{i}"}, {}, ENGINE)
+        engine.cases.start_case("BENCH-TIMER", {"name": f"申请人{i}"}, {}, ENGINE)
     synthetic(engine, extra_open, dt.timedelta(days=30))
     clock.advance(hours=2)
     with engine.db.reading() as session:
@@ -173,7 +173,7 @@ def fire_among(args, extra_open: int) -> tuple[float, float]:
     fired = engine.periodic.run("timers", limit=args.due).changed
     firing = time.perf_counter() - t
     assert fired == args.due, fired
-    engine.db.engine.dispose()
+    engine.db.bind.dispose()
     clock_module.install(clock_module.Clock())
     return selection, firing
 

@@ -39,8 +39,8 @@ KEY = "bench-key-" + "0" * 32
 
 def fresh(url: str) -> Database:
     database = Database(url)
-    Base.metadata.drop_all(database.engine)
-    Base.metadata.create_all(database.engine)
+    Base.metadata.drop_all(database.bind)
+    Base.metadata.create_all(database.bind)
     with database.transaction() as session:
         trail.ensure_head(session)
     return database

@@ -63,7 +63,7 @@ def seed_past_cases(engine) -> list[int]:
                 "id_number": f"41010419900101{index:04d}",
                 "phone": f"1390371{index:04d}",
             }
-            case = past_engine.runtime.start_case(plan[index][0], applicant, {"channel": "window"}, ENGINE)
+            case = past_engine.cases.start_case(plan[index][0], applicant, {"channel": "window"}, ENGINE)
             started[index] = case["id"]
             drive(past_engine, case["id"], steps=1)  # accepted the same day
         else:

@@ -129,7 +129,7 @@ def drive(engine, case_id: int, steps: int | None = None, verdict: str = "approv
         if not tasks:
             break
         task = tasks[0]
-        case = engine.runtime.get_case(case_id, ENGINE)
+        case = engine.cases.get_case(case_id, ENGINE)
         form = engine.repository.form(case["process"]["id"], task["element"])
         engine.tasks.complete(
             task["id"], ENGINE, answers(form, verdict, signers), "同意。" if verdict == "approve" else "不符合条件。"
@@ -146,7 +146,7 @@ def seed_cases(engine) -> list[int]:
     started = []
     names = ["李明", "王芳", "赵强", "刘洋", "陈静", "杨帆", "黄磊", "周婷", "吴军", "郑华"]
     for index, matter in enumerate(matters):
-        case = engine.runtime.start_case(
+        case = engine.cases.start_case(
             matter["code"],
             {
                 "name": names[index % len(names)],
@@ -183,7 +183,7 @@ def seed_intake_case(engine) -> int | None:
     if matter is None:
         return None
     applicant = engine.identity.actor("applicant")
-    case = engine.runtime.start_case(
+    case = engine.cases.start_case(
         matter["code"],
         {"name": "孙丽", "id_number": "410104199002020022", "phone": "13803710099"},
         {"channel": "online", "licence_scope": "热食类食品制售"},
@@ -203,7 +203,7 @@ def seed_supervision_items(engine, case_ids: list[int]) -> list[int]:
     supervisor = engine.identity.actor("supervisor")
     running = []
     for case_id in sorted(case_ids):
-        case = engine.runtime.get_case(case_id, ENGINE)
+        case = engine.cases.get_case(case_id, ENGINE)
         if case["status"] == "running":
             running.append(case)
             if len(running) == 2:

@@ -86,22 +86,22 @@ class Shenpi:
             timer_max_days=self.settings.timer_max_days,
         )
         self.repository = RepositoryService(db, now, self.settings.max_upload_bytes, limits.timer_max_days)
-        self.calendar = CalendarService(db, now, self.settings.office_hours)
+        self.calendars = CalendarService(db, now, self.settings.office_hours)
         self.processes = ProcessOverview(db)
         # runtime
         self.store = WorkflowStore(
             self.repository,
-            make_script_engine(self.calendar.timer_functions(limits.timer_max_days), limits),
+            make_script_engine(self.calendars.timer_functions(limits.timer_max_days), limits),
             self.settings.workflow_cache_size,
         )
-        self.stepper = CaseStepper(db, self.store, now, self.calendar.calendar)
-        self.case_clock = CaseClockService(db, now, self.calendar, self.stepper, self.settings.intake_limit_days)
-        self.recount = DeadlineRecount(db, now, self.calendar, self.stepper)
-        self.migration = CaseMigration(db, now, self.calendar, self.stepper)
+        self.stepper = CaseStepper(db, self.store, now, self.calendars.calendar)
+        self.case_clock = CaseClockService(db, now, self.calendars, self.stepper, self.settings.intake_limit_days)
+        self.recount = DeadlineRecount(db, now, self.calendars, self.stepper)
+        self.migration = CaseMigration(db, now, self.calendars, self.stepper)
         self.files = FileStore(db, now, self.settings)  # SHENPI_FILES_URL: a folder, db: or S3
         self.materials = MaterialService(db, now, self.stepper, self.case_clock, self.settings, self.files)
-        self.runtime = CaseService(
-            db, now, self.repository, self.store, self.stepper, self.calendar, self.materials, self.metrics
+        self.cases = CaseService(
+            db, now, self.repository, self.store, self.stepper, self.calendars, self.materials, self.metrics
         )
         self.step_meter = StepMeter(self.metrics)
         self.tasks = TaskService(db, now, self.stepper, self.store, self.repository, self.materials)
@@ -124,12 +124,12 @@ class Shenpi:
             self.settings.trail_checkpoint_interval_seconds,
         )
         self.history = HistoryService(db, self.trail_checkpoints)
-        self.inbox = InboxService(db, now, self.calendar)
+        self.inbox = InboxService(db, now, self.calendars)
         self.case_search = CaseSearch(db)
         self.case_flow = CaseFlow(db, self.repository)
         self.guide = GuideService(db, self.repository)
         self.applicant_cases = ApplicantCases(db, self.repository)
-        self.feedback = FeedbackService(db, now, self.calendar)
+        self.feedback = FeedbackService(db, now, self.calendars)
         self.hall = HallBoard(db, now)
         # notices
         self.sms_gateway = make_gateway(self.settings.sms_gateway)
@@ -138,13 +138,13 @@ class Shenpi:
         self.notice_deliveries = NoticeDeliveries(db, now)
         # supervision
         self.report_access = ReportAccessLog(db, now)
-        self.supervision = SupervisionService(db, now, self.calendar)
-        self.complaints = ComplaintService(db, now, self.calendar, self.settings.complaint_result_days)
-        self.violations = Violations(db, now, self.calendar)
+        self.supervision = SupervisionService(db, now, self.calendars)
+        self.complaints = ComplaintService(db, now, self.calendars, self.settings.complaint_result_days)
+        self.violations = Violations(db, now, self.calendars)
         self.cockpit = Cockpit(db, now, self.report_access)
         self.performance = PerformanceService(db, now, self.report_access)
         # integrations
-        self.external_cases = ExternalCaseService(db, now, self.calendar, self.repository)
+        self.external_cases = ExternalCaseService(db, now, self.calendars, self.repository)
         self.outbox = OutboxService(db, now, self.settings)  # upward reporting (integrations/upward)
         # periodic work and its incidents
         self.periodic = PeriodicWork(
@@ -157,9 +157,9 @@ class Shenpi:
         """Install the wiring table; with ``timer_queue``, timers due within ``horizon`` are queued after commit."""
         table = wiring(self, _queue_soon(timer_queue, horizon) if timer_queue else None)
         self.stepper.wiring = table
-        self.calendar.after_import = table.imported
+        self.calendars.after_import = table.imported
         self.documents.revoked = table.revoked
-        trail.observe(self.db.engine, _observe_all(table.trail))
+        trail.observe(self.db.bind, _observe_all(table.trail))
         self.trail_checkpoints.observers = table.checkpoint
         self.periodic.jobs = table.periodic
         return table
@@ -242,9 +242,7 @@ def periodic_work(engine: Shenpi) -> tuple[PeriodicJob[Any], ...]:
     clock, supervision = engine.case_clock, engine.supervision
     signals, rules = engine.violations.signals, engine.violations.sweep
     return (
-        PeriodicJob(
-            "timers", engine.runtime.due_timer_cases, engine.runtime.fire_case_timers, engine.runtime.timer_place
-        ),
+        PeriodicJob("timers", engine.cases.due_timer_cases, engine.cases.fire_case_timers, engine.cases.timer_place),
         PeriodicJob("deemed_accepted", clock.due_intake, clock.deem_accepted, _case_itself, limit=500),
         PeriodicJob("case_lights", clock.due_case_lights, clock.refresh_case_light, _case_itself, limit=5000),
         PeriodicJob(

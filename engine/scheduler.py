@@ -197,7 +197,7 @@ def sweep(as_of: str | None = None) -> dict[str, Any]:
 
 def fire_case(case_id: int) -> int:
     """Fire one case's due timers (an ETA task); repeating it is harmless."""
-    return engine().runtime.fire_case_timers(case_id)
+    return engine().cases.fire_case_timers(case_id)
 
 
 def trail_checkpoint() -> dict[str, Any]:

@@ -56,7 +56,7 @@ def bare_engine(request, tmp_path, clock) -> Shenpi:
     engine = make_engine(request.param, tmp_path, clock)
     yield engine
     if request.param == "sqlite":
-        engine.db.engine.dispose()
+        engine.db.bind.dispose()
 
 
 @pytest.fixture
@@ -64,7 +64,7 @@ def bare_sqlite_engine(tmp_path, clock) -> Shenpi:
     """An engine on an empty database, on SQLite only."""
     engine = make_engine("sqlite", tmp_path, clock)
     yield engine
-    engine.db.engine.dispose()
+    engine.db.bind.dispose()
 
 
 @pytest.fixture

@@ -59,7 +59,7 @@ def _postgres_database() -> Database:
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with _pg_engine.begin() as conn:
         conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    return Database(engine=_pg_engine)
+    return Database(bind=_pg_engine)
 
 
 def reset_postgres_schema() -> None:
@@ -82,7 +82,7 @@ def make_engine(backend: str, tmp_path: Path, clock) -> Shenpi:
     else:
         database = Database(f"sqlite:///{tmp_path / 'shenpi.db'}")
     settings = Settings(
-        database_url=str(database.engine.url),
+        database_url=str(database.bind.url),
         broker_url="memory://",
         processes_dir=PROCESSES,
         files_dir=tmp_path / "files",
@@ -206,19 +206,19 @@ def citizen(engine, user_id="citizen"):
 
 def applied_case(engine, name="张三"):
     """A case the citizen applied for, waiting at 受理."""
-    return engine.runtime.start_case("TEST-0001", {"name": name}, {}, engine.identity.actor("citizen"))
+    return engine.cases.start_case("TEST-0001", {"name": name}, {}, engine.identity.actor("citizen"))
 
 
 def accepted_case(engine, name="张三"):
     """A case started by the engine and accepted (its clock runs), waiting at 承办."""
-    case = engine.runtime.start_case("TEST-0001", {"name": name}, {}, ENGINE)
+    case = engine.cases.start_case("TEST-0001", {"name": name}, {}, ENGINE)
     complete(engine, case["id"], {"accept": "accept"})
     return case
 
 
 def ended_case(engine, user_id="citizen"):
     """A case of ``user_id`` accepted and approved to its end."""
-    case = engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, citizen(engine, user_id))
+    case = engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, citizen(engine, user_id))
     for data in ({"accept": "accept"}, {}, {"review": "approve"}, {"approval": "approve"}, {}):
         complete(engine, case["id"], data)
     return case
@@ -226,7 +226,7 @@ def ended_case(engine, user_id="citizen"):
 
 def sms_case(engine, phone=PHONE, end=True):
     """A case of the citizen giving ``phone``: ended (approved), or only accepted and handled."""
-    case = engine.runtime.start_case("TEST-0001", {"name": "张三", "phone": phone}, {}, citizen(engine))
+    case = engine.cases.start_case("TEST-0001", {"name": "张三", "phone": phone}, {}, citizen(engine))
     steps = ({"accept": "accept"}, {}, {"review": "approve"}, {"approval": "approve"}, {})
     for data in steps if end else steps[:2]:
         complete(engine, case["id"], data)
@@ -312,7 +312,7 @@ def _october(day, hour=10):
 
 def _october_case(engine, clock, steps=OCTOBER_STEPS):
     clock.set(OCTOBER)
-    case = engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, citizen(engine))
+    case = engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, citizen(engine))
     complete(engine, case["id"], steps[0])
     clock.set(OCTOBER + dt.timedelta(days=2))
     for data in steps[1:]:

@@ -103,7 +103,7 @@ def serve(host: str, port: int, workers: int, threads: int, timeout: int, dev: b
     logs.configure(settings)
     upgrading = Shenpi(settings)
     _upgrade_schema(upgrading)  # once, before the workers start
-    upgrading.db.engine.dispose()  # no connection of this process is inherited by the forked workers
+    upgrading.db.bind.dispose()  # no connection of this process is inherited by the forked workers
     embedded = settings.embedded_broker and not no_worker
     if not dev:
         server.serve(settings, host, port, workers, threads, timeout, embedded)
@@ -373,7 +373,7 @@ def calendar_import(file: Path, year: int | None, actor: str):
         rows = parse_arrangement(file.read_bytes(), file.name)
         if not rows:
             raise click.ClickException(f"{file.name}: no days in the file")
-        result = engine.calendar.import_arrangement(year or rows[0]["day"].year, rows, file.name, actor)
+        result = engine.calendars.import_arrangement(year or rows[0]["day"].year, rows, file.name, actor)
     except EngineError as exc:
         _fail(exc)
     click.echo(f"imported {result['days']} day(s) for {result['year']}")
@@ -412,7 +412,7 @@ def calendar_set(day: str, workday: bool, name: str | None, actor: str):
         parsed = dt.date.fromisoformat(day)
     except ValueError:
         raise click.BadParameter(f"not a date: {day}", param_hint="DAY") from None
-    _engine().calendar.set_day(parsed, workday, name, actor)
+    _engine().calendars.set_day(parsed, workday, name, actor)
     click.echo(f"{parsed.isoformat()}: {'working day' if workday else 'day off'}")
 
 
@@ -421,7 +421,7 @@ def calendar_set(day: str, workday: bool, name: str | None, actor: str):
 def calendar_show(year: int):
     """List the year's holidays and adjusted working days."""
     try:
-        days = _engine().calendar.year_days(year)
+        days = _engine().calendars.year_days(year)
     except EngineError as exc:
         _fail(exc)
     for day in days:

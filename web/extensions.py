@@ -16,7 +16,7 @@ class _SharedEngineSQLAlchemy(SQLAlchemy):
     """Use the engine's SQLAlchemy engine (same pool, same SQLite pragmas) instead of a second one."""
 
     def _make_engine(self, bind_key, options, app):
-        return app.extensions["shenpi"].db.engine
+        return app.extensions["shenpi"].db.bind
 
 
 db = _SharedEngineSQLAlchemy(model_class=Base)

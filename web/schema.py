@@ -23,7 +23,7 @@ def upgrade_database(app) -> str:
     """Bring the database to the newest revision; says what was done."""
     shenpi = app.extensions["shenpi"]
     with app.app_context():
-        tables = set(sa.inspect(shenpi.db.engine).get_table_names())
+        tables = set(sa.inspect(shenpi.db.bind).get_table_names())
         if not tables - {"alembic_version"}:
             shenpi.init_db()
             stamp(directory=MIGRATIONS, revision="head")
@@ -40,6 +40,6 @@ def revisions(app) -> tuple[tuple[str, ...], tuple[str, ...]]:
     from alembic.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
-    with app.extensions["shenpi"].db.engine.connect() as connection:
+    with app.extensions["shenpi"].db.bind.connect() as connection:
         current = MigrationContext.configure(connection).get_current_heads()
     return tuple(current), tuple(ScriptDirectory(MIGRATIONS).get_heads())

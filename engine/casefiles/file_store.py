@@ -73,7 +73,7 @@ class FileStore:
 
     def at(self, url: str) -> BlobStore:
         """The store a ``SHENPI_FILES_URL`` value names (empty: the folder ``SHENPI_FILES_DIR``)."""
-        return open_blob_store(url, self.settings.files_dir, self.db.engine, FileBlob.__table__, self.clock)
+        return open_blob_store(url, self.settings.files_dir, self.db.bind, FileBlob.__table__, self.clock)
 
     # --- what the materials reference ---------------------------------------------------------------------------
     def referenced(self) -> Iterator[str]:

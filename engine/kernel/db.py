@@ -101,26 +101,27 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
 
 
 class Database:
-    """Owns the SQLAlchemy engine and hands out sessions; knows nothing of Flask."""
+    """Owns the SQLAlchemy engine (``bind``: "engine" names the Shenpi engine everywhere else) and hands out
+    sessions; knows nothing of Flask."""
 
-    def __init__(self, url: str | None = None, engine: sa.Engine | None = None) -> None:
-        if engine is None:
+    def __init__(self, url: str | None = None, bind: sa.Engine | None = None) -> None:
+        if bind is None:
             if url is None:
-                raise ValueError("a database URL or an engine is required")
-            engine = create_db_engine(url)
-        self.engine = engine
-        self.session_factory = sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+                raise ValueError("a database URL or a SQLAlchemy engine is required")
+            bind = create_db_engine(url)
+        self.bind = bind
+        self.session_factory = sessionmaker(bind=bind, expire_on_commit=False, autoflush=False)
         self._read_factory = sessionmaker(
-            bind=engine.execution_options(shenpi_readonly=True), expire_on_commit=False, autoflush=False
+            bind=bind.execution_options(shenpi_readonly=True), expire_on_commit=False, autoflush=False
         )
 
     @property
     def dialect(self) -> str:
-        return self.engine.dialect.name
+        return self.bind.dialect.name
 
     def create_all(self) -> None:
         """Create the tables of every model imported so far (the composition root imports ``engine.models``)."""
-        Base.metadata.create_all(self.engine)
+        Base.metadata.create_all(self.bind)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -135,7 +136,7 @@ class Database:
     @contextmanager
     def connect(self) -> Iterator[sa.Connection]:
         """A Core connection in one transaction: the lean path for hot, statement-level work."""
-        with self.engine.begin() as connection:
+        with self.bind.begin() as connection:
             yield connection
 
     @contextmanager

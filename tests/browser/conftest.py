@@ -68,7 +68,7 @@ class LiveServer:
 
     def stop(self):
         self.server.shutdown()
-        self.engine.db.engine.dispose()
+        self.engine.db.bind.dispose()
         clock_module.install(self._previous_clock)
 
 

@@ -122,7 +122,7 @@ def test_every_page_checks_file_sizes_before_sending(visitor_factory, live_serve
     assert material.evaluate("input => input.validity.valid")
 
     engine = live_server.engine
-    case = engine.runtime.start_case(
+    case = engine.cases.start_case(
         "410104-XK-YC-001",
         {"name": "王芳", "id_number": "410104198001019999", "phone": "13803719999"},
         {"channel": "online"},

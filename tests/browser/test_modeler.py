@@ -251,12 +251,12 @@ def test_a_flow_drawn_from_an_empty_diagram_in_chinese_deploys_and_runs_to_its_e
     # A matter on the drawn flow; a case runs to its end with the outcome chosen in the panel.
     engine.catalogue.publish(MATTER, "admin")
     for decision, outcome in (("approve", "approved"), ("deny", "denied")):
-        case = engine.runtime.start_case(MATTER["code"], {"name": "张三"}, {}, ENGINE)
+        case = engine.cases.start_case(MATTER["code"], {"name": "张三"}, {}, ENGINE)
         [step] = case["tasks"]
         assert (step["name"], step["department"], step["post"]) == ("材料审查", UNIT, POST)
         assert step["due_at"]  # the limit timer of 3 working days
         engine.tasks.complete(step["id"], ENGINE, {"decision": decision}, "审查完毕")
-        ended = engine.runtime.get_case(case["id"], ENGINE)
+        ended = engine.cases.get_case(case["id"], ENGINE)
         assert (ended["status"], ended["outcome"]) == ("ended", outcome)
 
 

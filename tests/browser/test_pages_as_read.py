@@ -59,6 +59,7 @@ VIEWER = {
     "manage": "admin",
 }
 # routes that are downloads or data by their address: never opened as pages
+NOT_PAGE_PREFIXES = ("/api/", "/static", "/health/", "/metrics")
 NOT_PAGES = re.compile(
     r"(\.(json|bpmn|pdf|xlsx)|/(pdf|xml|diagram|export)|<any\(pdf, xlsx\):kind>|/(materials|conformance)/<[^>]+>)$"
 )
@@ -170,7 +171,7 @@ def _pages(app, samples: dict[str, str]) -> list[tuple[str, str, str | None]]:
     """(endpoint, path, viewer) for every GET route that may be a page."""
     pages = []
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        if "GET" not in rule.methods or rule.rule.startswith(("/api/", "/static")) or NOT_PAGES.search(rule.rule):
+        if "GET" not in rule.methods or rule.rule.startswith(NOT_PAGE_PREFIXES) or NOT_PAGES.search(rule.rule):
             continue
         values = {}
         for argument in rule.arguments:

@@ -29,7 +29,7 @@ def backlog(live_server):
     for n in range(25):
         engine.feedback.complain(None, f"窗口排队 {n}", "排队时间过长。", anonymous=True, department=department)
         engine.report_access.record(supervisor, "monthly_evaluation", "read", scope="2026-10")
-        engine.runtime.start_case(FOOD, {"name": "张三", "id_number": f"4101041980010{n:05d}"}, {}, applicant)
+        engine.cases.start_case(FOOD, {"name": "张三", "id_number": f"4101041980010{n:05d}"}, {}, applicant)
     with engine.db.transaction() as session:
         food = session.get(Matter, FOOD)
         for n in range(25):

@@ -20,18 +20,18 @@ def test_supervisor_scope_is_the_parent_unit_and_everything_below(five_step_engi
 
 
 def test_cases_and_tasks_are_seen_within_scope_only(five_step_engine):
-    case = five_step_engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    case = five_step_engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
     task = open_task(five_step_engine, case["id"])
     for user in ("supervisor", "clerk", "admin"):
         actor = five_step_engine.identity.actor(user)
-        assert [c["id"] for c in five_step_engine.runtime.list_cases(actor)] == [case["id"]]
-        assert five_step_engine.runtime.get_case(case["id"], actor)["id"] == case["id"]
+        assert [c["id"] for c in five_step_engine.cases.list_cases(actor)] == [case["id"]]
+        assert five_step_engine.cases.get_case(case["id"], actor)["id"] == case["id"]
         assert [t["id"] for t in five_step_engine.tasks.list_tasks(actor)] == [task["id"]]
     for user in ("far_supervisor", "outsider"):
         actor = five_step_engine.identity.actor(user)
-        assert five_step_engine.runtime.list_cases(actor) == [] and five_step_engine.tasks.list_tasks(actor) == []
+        assert five_step_engine.cases.list_cases(actor) == [] and five_step_engine.tasks.list_tasks(actor) == []
         with pytest.raises(PermissionDenied):
-            five_step_engine.runtime.get_case(case["id"], actor)
+            five_step_engine.cases.get_case(case["id"], actor)
         with pytest.raises(PermissionDenied):
             five_step_engine.tasks.get_task(task["id"], actor)
     with pytest.raises(PermissionDenied):

@@ -56,7 +56,7 @@ def test_a_backup_restores_into_a_fresh_database_where_the_trail_verifies(five_s
     app = create_app(engine.settings, engine, testing=True)
     with app.app_context():
         stamp(directory=schema.MIGRATIONS, revision="head")  # as `shenpi init-db` leaves a database
-    source = engine.db.engine.url.render_as_string(hide_password=False)
+    source = engine.db.bind.url.render_as_string(hide_password=False)
     (tmp_path / "state").mkdir()
     env = {
         **operator_env(tmp_path),
@@ -122,7 +122,7 @@ def test_a_damaged_backup_is_refused(five_step_engine, tmp_path):
     if engine.db.dialect != "sqlite":
         pytest.skip("the digest check does not depend on the database")
     (tmp_path / "state").mkdir()
-    env = {**operator_env(tmp_path), "SHENPI_DATABASE_URL": str(engine.db.engine.url)}
+    env = {**operator_env(tmp_path), "SHENPI_DATABASE_URL": str(engine.db.bind.url)}
     run([sys.executable, str(BACKUP), "backup", str(tmp_path / "backup")], env)
     with (tmp_path / "backup" / "files.tar.gz").open("ab") as handle:
         handle.write(b"x")

@@ -94,7 +94,7 @@ def test_worker_and_beat_from_a_folder_without_instance_fire_a_due_timer(bare_sq
     engine.catalogue.publish(
         {**FIVE_STEP_ENTRY, "code": "TIMER-1", "key": "timer_step", "process_file": "timer_step.bpmn"}, "admin"
     )
-    case = engine.runtime.start_case("TIMER-1", {"name": "张三"}, {}, ENGINE)  # on the test clock: long due by now
+    case = engine.cases.start_case("TIMER-1", {"name": "张三"}, {}, ENGINE)  # on the test clock: long due by now
     folder = tmp_path / "elsewhere"
     folder.mkdir()
     env = {
@@ -108,7 +108,7 @@ def test_worker_and_beat_from_a_folder_without_instance_fire_a_due_timer(bare_sq
     try:
 
         def escalated():
-            elements = {t["element"] for t in engine.runtime.get_case(case["id"], ENGINE)["tasks"]}
+            elements = {t["element"] for t in engine.cases.get_case(case["id"], ENGINE)["tasks"]}
             return "Task_Escalated" in elements
 
         wait_for(escalated, 120, "the timer to fire")

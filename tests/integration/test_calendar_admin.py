@@ -18,34 +18,34 @@ def kind_of(view: dict, day: dt.date) -> dict:
 
 def test_override_changes_the_working_day_and_is_recorded(bare_engine):
     day = dt.date(2026, 12, 7)  # a Monday
-    assert bare_engine.calendar.calendar().is_workday(day)
-    bare_engine.calendar.set_day(day, False, "临时停电", "admin")
-    assert not bare_engine.calendar.calendar().is_workday(day)
-    cell = kind_of(bare_engine.calendar.year_view(2026), day)
+    assert bare_engine.calendars.calendar().is_workday(day)
+    bare_engine.calendars.set_day(day, False, "临时停电", "admin")
+    assert not bare_engine.calendars.calendar().is_workday(day)
+    cell = kind_of(bare_engine.calendars.year_view(2026), day)
     assert cell["kind"] == "holiday" and cell["override"] and cell["name"] == "临时停电"
-    bare_engine.calendar.clear_day(day, "admin")
-    assert bare_engine.calendar.calendar().is_workday(day)
+    bare_engine.calendars.clear_day(day, "admin")
+    assert bare_engine.calendars.calendar().is_workday(day)
     with pytest.raises(InvalidInput):
-        bare_engine.calendar.clear_day(day, "admin")
+        bare_engine.calendars.clear_day(day, "admin")
     assert [e["detail"].get("cleared") for e in events(bare_engine, "calendar_changed")] == [None, True]
 
 
 def test_year_view_shows_holidays_adjusted_days_and_provisional_years(bare_engine):
-    view = bare_engine.calendar.year_view(2026)
+    view = bare_engine.calendars.year_view(2026)
     assert not view["provisional"] and view["office_hours"][0] == ("09:00", "12:00")
     assert kind_of(view, dt.date(2026, 10, 1))["kind"] == "holiday"
     assert kind_of(view, dt.date(2026, 10, 1))["name"] == "国庆节"
     assert kind_of(view, dt.date(2026, 2, 14))["kind"] == "adjusted"
     assert kind_of(view, dt.date(2026, 12, 5))["kind"] == "weekend"
-    future = bare_engine.calendar.year_view(2031)
+    future = bare_engine.calendars.year_view(2031)
     assert future["provisional"] and kind_of(future, dt.date(2031, 3, 3))["kind"] == "workday"
     spring = kind_of(future, dt.date(2031, 1, 23))  # 正月初一 2031 is Thursday 23 January
     assert (spring["kind"], spring["name"], spring["provisional"]) == ("holiday", "春节", True)
 
 
 def test_a_year_is_imported_from_chinesecalendar_only_when_it_knows_it(bare_engine):
-    assert bare_engine.calendar.import_package_year(2026, "admin")["days"] > 20
-    assert bare_engine.calendar.year_view(2026)["imported"]["source"].startswith("chinesecalendar")
+    assert bare_engine.calendars.import_package_year(2026, "admin")["days"] > 20
+    assert bare_engine.calendars.year_view(2026)["imported"]["source"].startswith("chinesecalendar")
     with pytest.raises(InvalidInput, match="2031"):
-        bare_engine.calendar.import_package_year(2031, "admin")
+        bare_engine.calendars.import_package_year(2031, "admin")
     assert events(bare_engine, "calendar_imported")[-1]["detail"]["year"] == 2026

@@ -29,7 +29,7 @@ ARRANGEMENT_2027 = {
 
 def deadline(engine, start: str, days: int) -> str:
     instant = dt.datetime.fromisoformat(start).replace(tzinfo=SHANGHAI)
-    return engine.calendar.calendar().add_working_days(instant, days).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    return engine.calendars.calendar().add_working_days(instant, days).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
 
 
 def test_cli_import_makes_a_year_official(bare_engine, monkeypatch, tmp_path):
@@ -67,16 +67,16 @@ def test_bad_file_is_refused_line_by_line_and_nothing_is_imported(bare_engine, m
     monkeypatch.setattr(cli, "_engine", lambda: bare_engine)
     result = CliRunner().invoke(cli.main, ["calendar", "import", str(path)])
     assert result.exit_code == 1 and "line 3" in result.output and "line 4" in result.output
-    assert not bare_engine.calendar.is_official(2027)
+    assert not bare_engine.calendars.is_official(2027)
     with pytest.raises(InvalidInput):
-        bare_engine.calendar.import_arrangement(
+        bare_engine.calendars.import_arrangement(
             2027, [{"day": dt.date(2028, 1, 1), "workday": False, "name": None}], "x.csv", "admin"
         )
 
 
 def test_override_of_a_covered_year(bare_engine):
     assert deadline(bare_engine, "2026-11-23T10:00", 1) == "2026-11-24 17:30"
-    bare_engine.calendar.set_day(dt.date(2026, 11, 24), False, "临时休息日", "admin")
+    bare_engine.calendars.set_day(dt.date(2026, 11, 24), False, "临时休息日", "admin")
     assert deadline(bare_engine, "2026-11-23T10:00", 1) == "2026-11-25 17:30"
     assert "calendar_changed" in _system_events(bare_engine)
     assert bare_engine.history.verify().ok

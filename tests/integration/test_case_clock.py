@@ -24,9 +24,9 @@ def local(text):
 
 
 def accepted_case(engine):
-    case = engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    case = engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
     complete(engine, case["id"], {"accept": "accept"})
-    return engine.runtime.get_case(case["id"], ENGINE)
+    return engine.cases.get_case(case["id"], ENGINE)
 
 
 def events(engine, case_id):
@@ -55,12 +55,12 @@ def test_lights_change_on_time_through_the_sweep(five_step_engine, clock):
     for instant, light in expected:
         clock.set(at(instant))
         five_step_engine.sweep()
-        assert five_step_engine.runtime.get_case(case["id"], ENGINE)["light"] == light, instant
+        assert five_step_engine.cases.get_case(case["id"], ENGINE)["light"] == light, instant
     changes = [(f, t) for e, f, t in events(five_step_engine, case["id"]) if e == "light_changed"]
     assert changes == [("none", "yellow"), ("yellow", "green"), ("green", "yellow"), ("yellow", "red")]
-    reds = five_step_engine.runtime.list_cases(ENGINE, light="red", department="测试局")
+    reds = five_step_engine.cases.list_cases(ENGINE, light="red", department="测试局")
     assert [c["id"] for c in reds] == [case["id"]]
-    assert five_step_engine.runtime.list_cases(ENGINE, light="red", department="其他局") == []
+    assert five_step_engine.cases.list_cases(ENGINE, light="red", department="其他局") == []
     assert five_step_engine.sweep()["lights"] == 0  # nothing more to change
     assert five_step_engine.history.verify().ok
 
@@ -93,7 +93,7 @@ def test_pause_and_resume(five_step_engine, clock):
 
 
 def test_pause_refusals(five_step_engine):
-    case = five_step_engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    case = five_step_engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
     clerk = five_step_engine.identity.actor("clerk")
     with pytest.raises(InvalidState):  # before acceptance only the 补正 notice (tests/integration/test_intake.py)
         five_step_engine.case_clock.pause(case["id"], "hearing", "未受理", clerk)
@@ -107,17 +107,17 @@ def test_pause_refusals(five_step_engine):
 
 
 def test_refused_application_never_starts_the_clock(five_step_engine):
-    case = five_step_engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    case = five_step_engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
     complete(five_step_engine, case["id"], {"accept": "refuse"})
-    assert five_step_engine.runtime.get_case(case["id"], ENGINE)["clock"]["accepted_at"] is None
+    assert five_step_engine.cases.get_case(case["id"], ENGINE)["clock"]["accepted_at"] is None
 
 
 def test_a_year_without_its_arrangement_never_refuses_acceptance(five_step_engine, clock):
     """chinesecalendar stops at 2026: the limits run on into 2027 on the provisional calendar, and say so."""
     clock.set(at("2026-12-21T10:00"))
-    case = five_step_engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    case = five_step_engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
     complete(five_step_engine, case["id"], {"accept": "accept"})
-    view = five_step_engine.runtime.get_case(case["id"], ENGINE)["clock"]
+    view = five_step_engine.cases.get_case(case["id"], ENGINE)["clock"]
     assert local(view["promised_due_at"]) == "2027-01-05 17:30"  # 元旦 (Friday 1 January) is off
     assert view["provisional"] is True
     with five_step_engine.db.reading() as session:

@@ -42,7 +42,7 @@ def migrate(engine, to_version=2, cases=None, mapping=None, dry_run=False, from_
 
 
 def at_handle(engine):
-    case = engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    case = engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
     complete(engine, case["id"], {"accept": "accept"})
     return case
 
@@ -94,7 +94,7 @@ def test_a_dry_run_reports_and_changes_nothing_then_the_case_moves_keeping_its_t
     assert row.definition_id == 2
     moved = open_task(engine, case["id"])
     assert moved["id"] == task["id"] and moved["assignee"] == "clerk"
-    calendar = engine.calendar.calendar()
+    calendar = engine.calendars.calendar()
     with engine.db.reading() as session:
         record = session.get(TaskRecord, task["id"])
     limit = timers(engine, case["id"])["Timer_Limit_Handle"]
@@ -169,7 +169,7 @@ def test_timers_are_counted_again_from_the_new_definition_after_the_pauses(five_
         "Timer_Limit_Handle": "recounted",
         "Timer_Spare_Handle": "added",
     }
-    calendar = engine.calendar.calendar()
+    calendar = engine.calendars.calendar()
     rows = timers(engine, case["id"])
     assert set(rows) == {"Timer_Limit_Handle", "Timer_Spare_Handle"}
     assert rows["Timer_Limit_Handle"].due_at == calendar.add_working_seconds(
@@ -194,7 +194,7 @@ def test_a_paused_case_keeps_its_new_timers_suspended_until_it_resumes(five_step
     engine.case_clock.resume(case["id"], admin)
     rows = timers(engine, case["id"])
     assert not any(row.suspended for row in rows.values())
-    calendar = engine.calendar.calendar()
+    calendar = engine.calendars.calendar()
     paused = case_row(engine, case["id"]).paused_seconds
     assert rows["Timer_Limit_Handle"].due_at == calendar.add_working_seconds(
         calendar.add_working_days(rows["Timer_Limit_Handle"].counted_from, 5), paused
@@ -265,7 +265,7 @@ WAITING = FIVE.replace(
 def test_a_case_waiting_at_a_timer_of_the_flow_has_it_counted_again(five_step_engine, clock):
     engine = five_step_engine
     deploy(engine, WAITING, "受理后公示三个工作日")  # v2
-    case = engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    case = engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
     complete(engine, case["id"], {"accept": "accept"})
     assert engine.tasks.list_tasks(ENGINE, case=case["id"]) == []
     waiting = timers(engine, case["id"])["Timer_Wait"]
@@ -273,7 +273,7 @@ def test_a_case_waiting_at_a_timer_of_the_flow_has_it_counted_again(five_step_en
     (moved,) = migrate(engine, from_version=2, to_version=3)["cases"]
     assert moved["status"] == "migrated", moved
     assert [(t["element"], t["change"]) for t in moved["timers"]] == [("Timer_Wait", "recounted")]
-    calendar = engine.calendar.calendar()
+    calendar = engine.calendars.calendar()
     due = calendar.add_working_days(waiting.counted_from, 5)
     assert timers(engine, case["id"])["Timer_Wait"].due_at == due
     engine.sweep(as_of=due - dt.timedelta(minutes=1))
@@ -326,7 +326,7 @@ def joint_engine(bare_engine, tmp_path):
 
 
 def joint_case(engine):
-    case = engine.runtime.start_case(CONSTRUCTION, {"name": "郑州某置业有限公司"}, {}, ENGINE)
+    case = engine.cases.start_case(CONSTRUCTION, {"name": "郑州某置业有限公司"}, {}, ENGINE)
     engine.tasks.complete(
         case["tasks"][0]["id"], ENGINE, {"accept": "accept", "signers": ["d01a", "d02a", "d03a"]}, "受理"
     )
@@ -368,7 +368,7 @@ def test_joint_sign_off_cases_move_and_run_to_their_end(joint_engine):
     signers = {t["assignee"] for t in open_tasks(engine, signing["id"])}
     assert signers == {"d02a", "d03a"}
     housing = timers(engine, parallel["id"])["Timer_Limit_Housing"]
-    calendar = engine.calendar.calendar()
+    calendar = engine.calendars.calendar()
     assert housing.due_at == calendar.add_working_days(housing.counted_from, 12)
     for case in (parallel, signing):
         assert case_row(engine, case["id"]).definition_id == 2

@@ -91,9 +91,9 @@ def test_matter_runs_to_every_outcome(catalogue_engine, entry):
     for verdict, outcome in (("approve", "approved"), ("deny", "denied"), ("refuse", "refused")):
         if outcome not in _outcomes(entry):
             continue
-        case = catalogue_engine.runtime.start_case(entry["code"], {"name": "测试申请人"}, {}, applicant)
+        case = catalogue_engine.cases.start_case(entry["code"], {"name": "测试申请人"}, {}, applicant)
         steps = demo.drive(catalogue_engine, case["id"], verdict=verdict, signers=_signers(catalogue_engine))
-        final = catalogue_engine.runtime.get_case(case["id"], ENGINE)
+        final = catalogue_engine.cases.get_case(case["id"], ENGINE)
         assert final["status"] == "ended" and final["outcome"] == outcome, (verdict, final)
         assert steps >= 1
         # its decision document, issued on the main path with the deciding step's reasons (不予受理决定书 too)
@@ -109,7 +109,7 @@ def test_every_step_carries_a_working_day_limit(catalogue_engine, entry):
         b.get("attachedToRef") for b in tree.iter(f"{BPMN}boundaryEvent") if "working_days(" in "".join(b.itertext())
     }
     assert tasks == limited
-    case = catalogue_engine.runtime.start_case(entry["code"], {"name": "测试申请人"}, {}, ENGINE)
+    case = catalogue_engine.cases.start_case(entry["code"], {"name": "测试申请人"}, {}, ENGINE)
     task = case["tasks"][0]
     assert task["due_at"] is not None and task["light"] in ("none", "yellow")
     due = dt.datetime.fromisoformat(task["due_at"]).astimezone(SHANGHAI)
@@ -118,7 +118,7 @@ def test_every_step_carries_a_working_day_limit(catalogue_engine, entry):
 
 def test_step_timers_warn_and_escalate_on_working_time(catalogue_engine, clock):
     entry = next(e for e in ENTRIES if e["key"] == "food_business_licence")
-    case = catalogue_engine.runtime.start_case(entry["code"], {"name": "测试申请人"}, {}, ENGINE)
+    case = catalogue_engine.cases.start_case(entry["code"], {"name": "测试申请人"}, {}, ENGINE)
     clock.set(dt.datetime(2026, 6, 3, 13, 31, tzinfo=SHANGHAI))  # 4 office hours before the limit
     assert catalogue_engine.sweep()["timers"] == 1
     clock.set(dt.datetime(2026, 6, 3, 17, 31, tzinfo=SHANGHAI))
@@ -131,6 +131,6 @@ def test_step_timers_warn_and_escalate_on_working_time(catalogue_engine, clock):
         if r["event"] == "task" and r["to"] == "completed" and (r["element"] or "").startswith("Timer_")
     ]
     assert fired == ["Timer_Warning_Accept", "Timer_Limit_Accept"]
-    view = catalogue_engine.runtime.get_case(case["id"], ENGINE)
+    view = catalogue_engine.cases.get_case(case["id"], ENGINE)
     assert [t["light"] for t in view["tasks"]] == ["red"] and view["tasks"][0]["element"] == "Task_Accept"
     assert catalogue_engine.sweep()["timers"] == 0

@@ -89,9 +89,7 @@ def test_withdrawn_matter_takes_no_applications_until_published_again(five_step_
     catalogue.withdraw("TEST-0001", "法规废止", admin)
     assert [m["code"] for m in catalogue.search(status="withdrawn")] == ["TEST-0001"]
     with pytest.raises(NotFound):
-        five_step_engine.runtime.start_case(
-            "TEST-0001", {"name": "张三"}, {}, five_step_engine.identity.actor("citizen")
-        )
+        five_step_engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, five_step_engine.identity.actor("citizen"))
     assert events(five_step_engine, "matter_withdrawn")[0]["detail"]["reason"] == "法规废止"
     catalogue.save(edited(), admin, "恢复办理")
     assert catalogue.entry("TEST-0001")["published"] is True

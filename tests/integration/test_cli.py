@@ -47,13 +47,13 @@ def test_sweep_as_of_fires_due_timers(bare_sqlite_engine, monkeypatch, clock):
     bare_sqlite_engine.catalogue.publish(
         {**FIVE_STEP_ENTRY, "code": "TIMER-1", "key": "timer_step", "process_file": "timer_step.bpmn"}, "admin"
     )
-    case = bare_sqlite_engine.runtime.start_case("TIMER-1", {"name": "张三"}, {}, ENGINE)
+    case = bare_sqlite_engine.cases.start_case("TIMER-1", {"name": "张三"}, {}, ENGINE)
     assert [t["element"] for t in case["tasks"]] == ["Task_Review"]
     early = run(bare_sqlite_engine, monkeypatch, "sweep", "--as-of", "2026-11-23T09:30:00+08:00")
     assert early.exit_code == 0 and "advanced 0" in early.output
     late = run(bare_sqlite_engine, monkeypatch, "sweep", "--as-of", "2026-11-23T10:00:01+08:00")
     assert "advanced 1" in late.output
-    after = bare_sqlite_engine.runtime.get_case(case["id"], ENGINE)
+    after = bare_sqlite_engine.cases.get_case(case["id"], ENGINE)
     assert sorted(t["element"] for t in after["tasks"]) == ["Task_Escalated", "Task_Review"]
     assert run(bare_sqlite_engine, monkeypatch, "sweep", "--as-of", "not-a-date").exit_code == 2
 
@@ -62,7 +62,7 @@ def test_demo_seeds_people_and_cases(bare_sqlite_engine, monkeypatch):
     result = run(bare_sqlite_engine, monkeypatch, "demo")
     assert result.exit_code == 0, result.output
     assert "demo cases started" in result.output and "58 from the last four weeks" in result.output
-    cases = bare_sqlite_engine.runtime.list_cases(ENGINE)
+    cases = bare_sqlite_engine.cases.list_cases(ENGINE)
     assert {c["status"] for c in cases} == {"running", "ended"}
     items = bare_sqlite_engine.supervision.list(ENGINE)
     overdue = sorted(

@@ -62,7 +62,7 @@ def test_filing_sets_acceptance_in_working_days_and_feedback_in_24_hours(engine,
     clock.set(dt.datetime(2026, 11, 27, 16, 0, tzinfo=START.tzinfo))  # a Friday afternoon
     filed = file(engine)
     view = engine.complaints.get(complaint_id(engine, filed["number"]), who(engine, "supervisor"))
-    calendar = engine.calendar.calendar()
+    calendar = engine.calendars.calendar()
     assert dt.datetime.fromisoformat(view["feedback_due_at"]) == clock.now() + dt.timedelta(hours=24)  # Saturday
     accept_due = dt.datetime.fromisoformat(view["accept_due_at"])
     assert accept_due == calendar.add_working_days(clock.now(), 5)
@@ -98,7 +98,7 @@ def test_real_name_procedure_end_to_end(engine, clock):
         engine.complaints.decide(cid, supervisor, accept=False, reason="重复")
 
     view = engine.complaints.forward(cid, supervisor, "测试局", note="请核查", days=3)
-    calendar = engine.calendar.calendar()
+    calendar = engine.calendars.calendar()
     assert view["status"] == "forwarded" and view["forwarded_to"] == "测试局"
     assert dt.datetime.fromisoformat(view["result_due_at"]) == calendar.add_working_days(clock.now(), 3)
     with engine.db.reading() as session:
@@ -222,7 +222,7 @@ def test_result_limit_defaults_to_the_configured_working_days(engine, clock):
     supervisor = who(engine, "supervisor")
     engine.complaints.decide(cid, supervisor, accept=True)
     view = engine.complaints.forward(cid, supervisor, "测试局")
-    due = engine.calendar.calendar().add_working_days(clock.now(), engine.settings.complaint_result_days)
+    due = engine.calendars.calendar().add_working_days(clock.now(), engine.settings.complaint_result_days)
     assert engine.settings.complaint_result_days == 10 and dt.datetime.fromisoformat(view["result_due_at"]) == due
 
 

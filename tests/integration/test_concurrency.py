@@ -11,7 +11,7 @@ from ..helpers import open_task
 
 
 def test_one_winner(five_step_engine):
-    case = five_step_engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    case = five_step_engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
     task = open_task(five_step_engine, case["id"])
     barrier = threading.Barrier(2)
     results = []
@@ -31,7 +31,7 @@ def test_one_winner(five_step_engine):
     for t in threads:
         t.join(30)
     assert sorted(r[0] for r in results) == ["conflict", "ok"], results
-    after = five_step_engine.runtime.get_case(case["id"], ENGINE)
+    after = five_step_engine.cases.get_case(case["id"], ENGINE)
     assert [t["element"] for t in after["tasks"]] == ["Task_Handle"]
     assert len([h for h in after["history"] if h["element"] == "Task_Accept"]) == 1
     assert five_step_engine.history.verify().ok
@@ -43,10 +43,10 @@ def test_engines_sharing_a_database_never_act_on_stale_state(five_step_engine):
 
     other = Shenpi(
         five_step_engine.settings,
-        database=five_step_engine.db.__class__(engine=five_step_engine.db.engine),
+        database=five_step_engine.db.__class__(engine=five_step_engine.db.bind),
         clock=five_step_engine.clock,
     )
-    case = five_step_engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    case = five_step_engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
     first = open_task(five_step_engine, case["id"])
     other.tasks.complete(first["id"], ENGINE, {}, None)  # other caches the case
     second = open_task(five_step_engine, case["id"])

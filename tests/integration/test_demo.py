@@ -222,7 +222,7 @@ def test_posts_by_unit_names_the_units_of_other_departments_lanes(bare_sqlite_en
 
 
 def test_a_supervisor_opens_an_overdue_step_item_on_a_running_case(five_step_engine):
-    case = five_step_engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    case = five_step_engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
     supervisor = five_step_engine.identity.actor("supervisor")
     for outsider in ("far_supervisor", "clerk"):
         with refused(PermissionDenied, "supervisor_only"):
@@ -243,7 +243,7 @@ def test_a_supervisor_opens_an_overdue_step_item_on_a_running_case(five_step_eng
         and five_step_engine.supervision.get(item["id"], supervisor)["timeline"][0]["event"] == "supervision_opened"
     )
     assert [e["case"] for e in _events(five_step_engine, "supervision_opened")] == [case["id"]]
-    five_step_engine.runtime.terminate(case["id"], ENGINE, "申请人撤回申请")
+    five_step_engine.cases.terminate(case["id"], ENGINE, "申请人撤回申请")
     with refused(InvalidState, "supervision_case_not_running", status="ended"):
         five_step_engine.supervision.open_overdue_step(case["id"], supervisor, "受理环节已超过环节时限")
     with refused(NotFound, "case_not_found", case=999):
@@ -257,7 +257,7 @@ def test_the_demo_shows_intake_as_the_law_has_it(bare_engine):
     bare_engine.catalogue.import_directory(bare_engine.settings.processes_dir)
     demo.seed_people(bare_engine)
     case_id = demo.seed_intake_case(bare_engine)
-    case = bare_engine.runtime.get_case(case_id, ENGINE)
+    case = bare_engine.cases.get_case(case_id, ENGINE)
     assert case["outcome"] == "approved" and case["clock"]["paused_working_days"] == 0
     assert [d["kind"] for d in case["documents"]] == ["supplement_notice", "acceptance_notice", "approval_decision"]
     licence = bare_engine.documents.licence_of(case_id, ENGINE)

@@ -20,7 +20,7 @@ def pdf_text(pdf: bytes) -> str:
 
 
 def accepted(engine):
-    case = engine.runtime.start_case("TEST-0001", {"name": "张三丰"}, {}, engine.identity.actor("citizen"))
+    case = engine.cases.start_case("TEST-0001", {"name": "张三丰"}, {}, engine.identity.actor("citizen"))
     complete(engine, case["id"], {"accept": "accept"})
     return case
 
@@ -34,7 +34,7 @@ def test_acceptance_notice_renders_chinese_text(five_step_engine):
     number, pdf = five_step_engine.documents.render_pdf(issued["id"], clerk)
     assert pdf.startswith(b"%PDF")
     text = pdf_text(pdf)
-    code = five_step_engine.runtime.get_case(case["id"], clerk)["query_code"]
+    code = five_step_engine.cases.get_case(case["id"], clerk)["query_code"]
     for expected in ("受理通知书", "测试局〔2026〕第0001号", "张三丰", "测试事项", "决定予以受理", "10个工作日", code):
         assert expected in text, expected
 

@@ -36,7 +36,7 @@ class Recorder:
 
 def recording(engine) -> Recorder:
     recorder = Recorder()
-    engine.metrics = engine.step_meter.metrics = engine.runtime.metrics = recorder
+    engine.metrics = engine.step_meter.metrics = engine.cases.metrics = recorder
     return recorder
 
 
@@ -73,7 +73,7 @@ def timer_engine(bare_engine):
 
 def test_the_sweep_reports_its_duration_and_each_timer_how_late_it_fired(timer_engine, clock):
     engine = timer_engine
-    engine.runtime.start_case("TIMER-1", {"name": "张三"}, {}, ENGINE)  # its timer is due in one hour
+    engine.cases.start_case("TIMER-1", {"name": "张三"}, {}, ENGINE)  # its timer is due in one hour
     recorder = recording(engine)
     clock.advance(hours=1, minutes=5)
     assert engine.sweep()["timers"] == 1

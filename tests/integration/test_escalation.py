@@ -40,7 +40,7 @@ def officials(engine, department):
 
 
 def overdue_accept_task(engine, clock, claimer):
-    case = engine.runtime.start_case(FOOD["code"], {"name": "申请人"}, {}, ENGINE)
+    case = engine.cases.start_case(FOOD["code"], {"name": "申请人"}, {}, ENGINE)
     task = case["tasks"][0]
     engine.tasks.claim(task["id"], engine.identity.actor(claimer))
     clock.set(dt.datetime(2026, 6, 3, 17, 31, tzinfo=SHANGHAI))  # past the 2-working-day limit of 受理
@@ -53,7 +53,7 @@ def test_overdue_step_is_escalated_with_every_default_action(engine, clock):
     head = next(u for u in people.values() if "负责人" in u.posts)
     clerk = next(u for u in people.values() if "负责人" not in u.posts)
     case, task = overdue_accept_task(engine, clock, clerk.id)
-    view = engine.runtime.get_case(case["id"], ENGINE)["tasks"][0]
+    view = engine.cases.get_case(case["id"], ENGINE)["tasks"][0]
     assert view["escalation_level"] == 1 and view["assignee"] == clerk.backup_user_id == head.id
     with engine.db.reading() as session:
         notices = {n.recipient for n in session.scalars(sa.select(Notice).where(Notice.case_id == case["id"]))}
@@ -76,7 +76,7 @@ def test_escalation_follows_the_matter_and_step_configuration(engine, clock):
     people = officials(engine, FOOD["department"])
     clerk = next(u for u in people.values() if "负责人" not in u.posts)
     case, task = overdue_accept_task(engine, clock, clerk.id)
-    view = engine.runtime.get_case(case["id"], ENGINE)["tasks"][0]
+    view = engine.cases.get_case(case["id"], ENGINE)["tasks"][0]
     assert view["assignee"] == clerk.id  # not reassigned: only notify_head for this step
     with engine.db.reading() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(SupervisionItem)) == 0
@@ -95,9 +95,9 @@ def test_escalation_configuration_is_validated(config):
 
 
 def test_paused_clock_holds_step_timers_and_moves_them_on_resume(engine, clock):
-    case = engine.runtime.start_case(FOOD["code"], {"name": "申请人"}, {}, ENGINE)
+    case = engine.cases.start_case(FOOD["code"], {"name": "申请人"}, {}, ENGINE)
     engine.tasks.complete(case["tasks"][0]["id"], ENGINE, {"accept": "accept"}, "材料齐全")
-    review = engine.runtime.get_case(case["id"], ENGINE)["tasks"][0]
+    review = engine.cases.get_case(case["id"], ENGINE)["tasks"][0]
     limit = dt.datetime.fromisoformat(review["due_at"])
     assert limit.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") == "2026-06-04 17:30"  # 3 working days
     admin = engine.identity.actor("admin")
@@ -105,7 +105,7 @@ def test_paused_clock_holds_step_timers_and_moves_them_on_resume(engine, clock):
     clock.set(dt.datetime(2026, 6, 8, 9, 0, tzinfo=SHANGHAI))  # paused 1–5 June: 5 working days
     assert engine.sweep()["timers"] == 0  # held while paused
     engine.case_clock.resume(case["id"], admin, "已补正")
-    moved = dt.datetime.fromisoformat(engine.runtime.get_case(case["id"], ENGINE)["tasks"][0]["due_at"])
+    moved = dt.datetime.fromisoformat(engine.cases.get_case(case["id"], ENGINE)["tasks"][0]["due_at"])
     assert moved.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") == "2026-06-11 17:30"
     clock.set(dt.datetime(2026, 6, 11, 17, 31, tzinfo=SHANGHAI))
     assert engine.sweep()["timers"] == 1
@@ -114,7 +114,7 @@ def test_paused_clock_holds_step_timers_and_moves_them_on_resume(engine, clock):
 
 
 def test_one_time_notice_rule(engine, clock):
-    case = engine.runtime.start_case(FOOD["code"], {"name": "申请人"}, {}, ENGINE)
+    case = engine.cases.start_case(FOOD["code"], {"name": "申请人"}, {}, ENGINE)
     engine.tasks.complete(case["tasks"][0]["id"], ENGINE, {"accept": "accept"}, "材料齐全")
     admin = engine.identity.actor("admin")
     with pytest.raises(InvalidInput):
@@ -141,13 +141,13 @@ def test_one_time_notice_rule(engine, clock):
 
 
 def test_refusal_and_denial_need_reasons(engine):
-    case = engine.runtime.start_case(FOOD["code"], {"name": "申请人"}, {}, ENGINE)
+    case = engine.cases.start_case(FOOD["code"], {"name": "申请人"}, {}, ENGINE)
     task = case["tasks"][0]
     with pytest.raises(InvalidInput):
         engine.tasks.complete(task["id"], ENGINE, {"accept": "refuse"}, "  ")
-    assert engine.runtime.get_case(case["id"], ENGINE)["tasks"][0]["id"] == task["id"]
+    assert engine.cases.get_case(case["id"], ENGINE)["tasks"][0]["id"] == task["id"]
     engine.tasks.complete(task["id"], ENGINE, {"accept": "refuse"}, "申请事项不属于本机关职权范围")
-    assert engine.runtime.get_case(case["id"], ENGINE)["outcome"] == "refused"
+    assert engine.cases.get_case(case["id"], ENGINE)["outcome"] == "refused"
 
 
 def drawn_in_the_modeler(step_escalation: str | None) -> bytes:
@@ -175,7 +175,7 @@ def test_a_limit_timer_named_in_the_panel_escalates_with_the_step_actions_of_the
     escalations = [r for r in engine.history.case_trail(case["id"], ENGINE) if r["event"] == "task_escalated"]
     assert len(escalations) == 1 and escalations[0]["detail"]["timer"] == "Event_0k3j2h1"
     assert escalations[0]["detail"]["actions"] == ["notify_head"]
-    assert engine.runtime.get_case(case["id"], ENGINE)["tasks"][0]["assignee"] == clerk.id  # not reassigned
+    assert engine.cases.get_case(case["id"], ENGINE)["tasks"][0]["assignee"] == clerk.id  # not reassigned
 
 
 def test_the_matters_step_configuration_wins_over_the_flows(engine, clock):

@@ -48,12 +48,12 @@ def test_a_reported_case_joins_the_trail_and_the_lights(five_step_engine, minist
     assert case.channel == "vertical" and case.accepted_at is not None and case.statutory_due_at is not None
     clock.set(dt.datetime(2026, 12, 22, 9, 0, tzinfo=BEIJING))  # past the 20 working days
     five_step_engine.sweep()
-    assert five_step_engine.runtime.get_case(case.id, ENGINE)["light"] == "red"
+    assert five_step_engine.cases.get_case(case.id, ENGINE)["light"] == "red"
     events = [r["event"] for r in five_step_engine.history.case_trail(case.id, ENGINE)]
     assert events[:3] == ["case_started", "external_fact", "external_fact"] and "light_changed" in events
     assert five_step_engine.history.verify().ok
     with pytest.raises(InvalidState):  # no workflow here: nobody can act on it in this engine
-        five_step_engine.runtime.terminate(case.id, five_step_engine.identity.actor("admin"), "误报")
+        five_step_engine.cases.terminate(case.id, five_step_engine.identity.actor("admin"), "误报")
 
 
 def test_a_late_decision_back_filling_and_off_system_handling_raise_signals(five_step_engine, ministry, clock):

@@ -59,9 +59,9 @@ def test_the_issues_inputs_are_refused_at_deploy_naming_the_element(bare_engine,
 
 def idle_in_transaction(engine) -> int:
     """Sessions of the test database left idle in a transaction (PostgreSQL; 0 on SQLite)."""
-    if engine.db.engine.dialect.name != "postgresql":
+    if engine.db.bind.dialect.name != "postgresql":
         return 0
-    with engine.db.engine.connect() as connection:
+    with engine.db.bind.connect() as connection:
         return connection.scalar(
             sa.text(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
@@ -76,7 +76,7 @@ def cases(engine) -> int:
 
 
 def start(engine, data):
-    return engine.runtime.start_case("TEST-0001", {"name": "张三"}, data, ENGINE)
+    return engine.cases.start_case("TEST-0001", {"name": "张三"}, data, ENGINE)
 
 
 RUN_TIME = [
@@ -139,7 +139,7 @@ def test_timers_in_working_days_keep_working_on_the_provisional_calendar_too(bar
         case = start(engine, {"n": 1})
         with engine.db.reading() as session:
             timer = session.scalars(sa.select(PendingTimer).where(PendingTimer.case_id == case["id"])).one()
-        assert timer.due_at == engine.calendar.calendar().add_working_days(when, 3)
+        assert timer.due_at == engine.calendars.calendar().add_working_days(when, 3)
         assert timer.provisional is (when.year == 2027)
 
 
@@ -202,6 +202,6 @@ def test_a_cycle_waiting_with_no_interval_since_before_the_checks_refuses_its_st
     swept = engine.sweep()
     assert swept["timers"] == 0 and swept["incidents"]["opened"] == 1 and idle_in_transaction(engine) == 0
     with refused(InvalidInput, "step_over_bounds", element="Timer_Limit", bound="timer_cycle_not_positive"):
-        engine.runtime.fire_case_timers(stuck["id"])
+        engine.cases.fire_case_timers(stuck["id"])
     complete(engine, stuck["id"], {})  # completing the step cancels its timer: the case ends as it should
-    assert engine.runtime.get_case(stuck["id"], ENGINE)["status"] == "ended" and idle_in_transaction(engine) == 0
+    assert engine.cases.get_case(stuck["id"], ENGINE)["status"] == "ended" and idle_in_transaction(engine) == 0

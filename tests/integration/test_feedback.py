@@ -31,7 +31,7 @@ def test_the_applicant_rates_an_ended_case_once(five_step_engine):
 
 
 def test_ratings_need_an_ended_own_case_and_stars_from_1_to_5(five_step_engine):
-    running = five_step_engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, citizen(five_step_engine))
+    running = five_step_engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, citizen(five_step_engine))
     with pytest.raises(InvalidState):
         five_step_engine.feedback.rate(running["id"], citizen(five_step_engine), {"overall": 5})
     case = ended_case(five_step_engine)

@@ -52,7 +52,7 @@ def stored(five_step_engine, files_url):
 
 def apply(engine, files):
     citizen = engine.identity.actor("citizen")
-    return engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, citizen, materials=files)
+    return engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, citizen, materials=files)
 
 
 def materials_of(engine, case_id):
@@ -71,7 +71,7 @@ def test_each_url_chooses_its_backend(five_step_engine, tmp_path, s3_url):
     assert files.at((tmp_path / "uri").as_uri()).root == tmp_path / "uri"
     shared = files.at("db:")
     assert isinstance(shared, DatabaseStore) and shared.joins_transaction
-    same = files.at(five_step_engine.db.engine.url.render_as_string(hide_password=False))
+    same = files.at(five_step_engine.db.bind.url.render_as_string(hide_password=False))
     assert isinstance(same, DatabaseStore) and same.joins_transaction
     bucket = files.at(s3_url)
     assert isinstance(bucket, S3Store) and bucket.prefix == "materials" and not bucket.joins_transaction

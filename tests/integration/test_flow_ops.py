@@ -15,7 +15,7 @@ def actor(engine, user_id):
 
 
 def test_withdraw_own_step_before_the_next_starts(five_step_engine):
-    case = five_step_engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    case = five_step_engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
     accept = open_task(five_step_engine, case["id"])
     five_step_engine.tasks.complete(accept["id"], actor(five_step_engine, "clerk"), {"accept": "accept"}, "受理")
     handle = open_task(five_step_engine, case["id"])
@@ -24,7 +24,7 @@ def test_withdraw_own_step_before_the_next_starts(five_step_engine):
     with pytest.raises(InvalidInput):
         five_step_engine.flow_ops.withdraw(accept["id"], actor(five_step_engine, "clerk"), "")
     five_step_engine.flow_ops.withdraw(accept["id"], actor(five_step_engine, "clerk"), "受理意见填写有误")
-    view = five_step_engine.runtime.get_case(case["id"], ENGINE)
+    view = five_step_engine.cases.get_case(case["id"], ENGINE)
     assert [t["element"] for t in view["tasks"]] == ["Task_Accept"] and view["tasks"][0]["id"] == accept["id"]
     assert any(h["id"] == handle["id"] and h["state"] == "withdrawn" for h in view["history"])
     five_step_engine.store.clear()  # the reset survives a reload
@@ -35,7 +35,7 @@ def test_withdraw_own_step_before_the_next_starts(five_step_engine):
 
 
 def test_withdraw_refused_once_the_next_step_started(five_step_engine):
-    case = five_step_engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    case = five_step_engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
     accept = open_task(five_step_engine, case["id"])
     five_step_engine.tasks.complete(accept["id"], actor(five_step_engine, "clerk"), {}, None)
     five_step_engine.tasks.claim(open_task(five_step_engine, case["id"])["id"], actor(five_step_engine, "clerk2"))
@@ -44,16 +44,16 @@ def test_withdraw_refused_once_the_next_step_started(five_step_engine):
 
 
 def test_return_to_previous_and_to_an_earlier_step(five_step_engine):
-    case = five_step_engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    case = five_step_engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
     for data in ({}, {}):
         complete(five_step_engine, case["id"], data)
     review = open_task(five_step_engine, case["id"])
     assert review["element"] == "Task_Review"
     with pytest.raises(PermissionDenied):
         five_step_engine.flow_ops.return_to(review["id"], actor(five_step_engine, "outsider"), "退回")
-    clock_before = five_step_engine.runtime.get_case(case["id"], ENGINE)["clock"]
+    clock_before = five_step_engine.cases.get_case(case["id"], ENGINE)["clock"]
     result = five_step_engine.flow_ops.return_to(review["id"], actor(five_step_engine, "clerk"), "材料不全，退回承办")
-    assert five_step_engine.runtime.get_case(case["id"], ENGINE)["clock"] == clock_before  # the case clock runs on
+    assert five_step_engine.cases.get_case(case["id"], ENGINE)["clock"] == clock_before  # the case clock runs on
     assert (
         result["returned_to"] == "Task_Handle" and open_task(five_step_engine, case["id"])["element"] == "Task_Handle"
     )
@@ -69,13 +69,13 @@ def test_return_to_previous_and_to_an_earlier_step(five_step_engine):
         )
     for data in ({}, {}, {"review": "approve"}, {"approval": "approve"}, {}):
         complete(five_step_engine, case["id"], data)
-    assert five_step_engine.runtime.get_case(case["id"], ENGINE)["outcome"] == "approved"
+    assert five_step_engine.cases.get_case(case["id"], ENGINE)["outcome"] == "approved"
     returned = [r for r in five_step_engine.history.case_trail(case["id"], ENGINE) if r["event"] == "task_returned"]
     assert [r["detail"]["to"] for r in returned] == ["Task_Handle", "Task_Accept"]
 
 
 def test_jump_is_for_supervisors(five_step_engine):
-    case = five_step_engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    case = five_step_engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
     for data in ({}, {}):
         complete(five_step_engine, case["id"], data)
     review = open_task(five_step_engine, case["id"])
@@ -97,7 +97,7 @@ def test_return_in_a_catalogue_flow_restarts_the_step_timers(five_step_engine):
 
     five_step_engine.catalogue.import_directory(PROCESSES)
     demo.seed_people(five_step_engine)
-    case = five_step_engine.runtime.start_case("410104-XK-SP-001", {"name": "张三"}, {}, ENGINE)
+    case = five_step_engine.cases.start_case("410104-XK-SP-001", {"name": "张三"}, {}, ENGINE)
     five_step_engine.tasks.complete(case["tasks"][0]["id"], ENGINE, {"accept": "accept"}, "受理")
     review = open_task(five_step_engine, case["id"])
     five_step_engine.flow_ops.return_to(review["id"], ENGINE, "退回受理")
@@ -117,7 +117,7 @@ def test_flow_operations_over_http(five_step_engine):
 
     client = create_app(shenpi=five_step_engine, testing=True).test_client()
     clerk = {"Authorization": f"Bearer {five_step_engine.identity.create_token('clerk')}"}
-    case = five_step_engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    case = five_step_engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
     accept = open_task(five_step_engine, case["id"])
     client.post(f"/api/v1/tasks/{accept['id']}/complete", headers=clerk, json={"opinion": "受理"})
     assert client.post(f"/api/v1/tasks/{accept['id']}/withdraw", headers=clerk, json={}).status_code == 400
@@ -143,7 +143,7 @@ def test_flow_operations_over_http(five_step_engine):
 
 
 def test_jump_forward_skips_the_steps_between(five_step_engine):
-    case = five_step_engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    case = five_step_engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
     accept = open_task(five_step_engine, case["id"])
     supervisor = actor(five_step_engine, "supervisor")
     with pytest.raises(PermissionDenied):
@@ -154,7 +154,7 @@ def test_jump_forward_skips_the_steps_between(five_step_engine):
         five_step_engine.flow_ops.jump(accept["id"], supervisor, "跳过", "Task_Nowhere")
     result = five_step_engine.flow_ops.jump(accept["id"], supervisor, "督办纠错：材料已由窗口核验", "Task_Review")
     assert result["skipped"] == ["Task_Accept", "Task_Handle"]
-    view = five_step_engine.runtime.get_case(case["id"], ENGINE)
+    view = five_step_engine.cases.get_case(case["id"], ENGINE)
     assert [t["element"] for t in view["tasks"]] == ["Task_Review"]
     skipped = {h["element"]: h for h in view["history"] if h["state"] == "skipped"}
     assert set(skipped) == {"Task_Accept", "Task_Handle"}
@@ -167,16 +167,16 @@ def test_jump_forward_skips_the_steps_between(five_step_engine):
     five_step_engine.store.clear()  # the jump survives a reload
     for data in ({"review": "ok"}, {"approval": "approve"}, {}):
         complete(five_step_engine, case["id"], data)
-    assert five_step_engine.runtime.get_case(case["id"], ENGINE)["outcome"] == "approved"
+    assert five_step_engine.cases.get_case(case["id"], ENGINE)["outcome"] == "approved"
     assert five_step_engine.history.verify().ok
 
 
 def test_jump_forward_refuses_to_guess_a_skipped_decision(five_step_engine):
-    case = five_step_engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    case = five_step_engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
     accept = open_task(five_step_engine, case["id"])
     with pytest.raises(InvalidInput, match="cannot jump past Task_Review"):
         five_step_engine.flow_ops.jump(accept["id"], actor(five_step_engine, "supervisor"), "跳到审批", "Task_Approve")
-    view = five_step_engine.runtime.get_case(case["id"], ENGINE)  # nothing of the refused jump remains
+    view = five_step_engine.cases.get_case(case["id"], ENGINE)  # nothing of the refused jump remains
     assert [t["element"] for t in view["tasks"]] == ["Task_Accept"] and view["tasks"][0]["id"] == accept["id"]
     assert not any(h["state"] == "skipped" for h in view["history"])
     complete(five_step_engine, case["id"], {})

@@ -30,7 +30,7 @@ def formed(bare_engine):
 
 
 def start(engine, data=None):
-    case = engine.runtime.start_case(
+    case = engine.cases.start_case(
         "TEST-0001", {"name": "张三"}, data or {"shop": "便民超市"}, engine.identity.actor("citizen")
     )
     return case, case["tasks"][0]

@@ -17,9 +17,9 @@ APPLICANTS = ["张三丰", "欧阳娜娜", "郑州某某科技有限公司"]
 def board_engine(five_step_engine, clock):
     citizen = five_step_engine.identity.actor("citizen")
     clock.set(clock.now() - dt.timedelta(days=1))
-    five_step_engine.runtime.start_case("TEST-0001", {"name": "昨日申请人"}, {}, citizen)
+    five_step_engine.cases.start_case("TEST-0001", {"name": "昨日申请人"}, {}, citizen)
     clock.set(clock.now() + dt.timedelta(days=1))
-    ids = [five_step_engine.runtime.start_case("TEST-0001", {"name": name}, {}, citizen)["id"] for name in APPLICANTS]
+    ids = [five_step_engine.cases.start_case("TEST-0001", {"name": name}, {}, citizen)["id"] for name in APPLICANTS]
     for data in ({"accept": "accept"}, {}, {"review": "approve"}):
         complete(five_step_engine, ids[0], data)
     complete(five_step_engine, ids[0], {"approval": "deny"}, opinion="内部审批意见")

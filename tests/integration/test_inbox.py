@@ -22,7 +22,7 @@ def actor(engine, user_id):
 
 
 def start(engine, name="张三"):
-    return engine.runtime.start_case("TEST-0001", {"name": name}, {}, actor(engine, "citizen"))
+    return engine.cases.start_case("TEST-0001", {"name": name}, {}, actor(engine, "citizen"))
 
 
 def test_tasks_by_urgency_with_remaining_working_days(five_step_engine):
@@ -128,7 +128,7 @@ def test_case_flow_markers_and_decisions(five_step_engine):
 def test_operations_offered_follow_the_rules(five_step_engine):
     case = start(five_step_engine)
     task = open_task(five_step_engine, case["id"])
-    view = five_step_engine.runtime.get_case(case["id"], ENGINE)
+    view = five_step_engine.cases.get_case(case["id"], ENGINE)
     clerk, supervisor = actor(five_step_engine, "clerk"), actor(five_step_engine, "supervisor")
     assert {"claim", "complete", "return", "urge", "pause", "terminate"} <= allowed_operations(clerk, task, view)
     assert "jump" not in allowed_operations(clerk, task, view)

@@ -31,7 +31,7 @@ def timer_engine(bare_engine):
 
 
 def start(engine, n):
-    return [engine.runtime.start_case("TIMER-1", {"name": f"申请人{i}"}, {}, ENGINE)["id"] for i in range(n)]
+    return [engine.cases.start_case("TIMER-1", {"name": f"申请人{i}"}, {}, ENGINE)["id"] for i in range(n)]
 
 
 def waiting_timers(engine):

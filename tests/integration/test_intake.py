@@ -26,7 +26,7 @@ def at(text: str) -> dt.datetime:
 
 
 def apply(engine, name="张三丰"):
-    return engine.runtime.start_case("TEST-0001", {"name": name}, {}, engine.identity.actor("citizen"))
+    return engine.cases.start_case("TEST-0001", {"name": name}, {}, engine.identity.actor("citizen"))
 
 
 def clerk(engine):
@@ -34,7 +34,7 @@ def clerk(engine):
 
 
 def kinds(engine, case_id):
-    return [d["kind"] for d in engine.runtime.get_case(case_id, clerk(engine))["documents"]]
+    return [d["kind"] for d in engine.cases.get_case(case_id, clerk(engine))["documents"]]
 
 
 def intake_signals(engine, case_id):
@@ -74,7 +74,7 @@ def test_the_window_sends_the_one_time_supplement_notice_before_acceptance(five_
     assert mine["status"] == "supplement" and mine["supplement"]["items"] == ["营业执照", "租赁合同"]
     assert [d["items"] for d in mine["documents"]] == [["营业执照", "租赁合同"]]
     complete(engine, case["id"], {"accept": "accept"})  # the materials came in: accepted, the pause ends with it
-    got = engine.runtime.get_case(case["id"], clerk(engine))
+    got = engine.cases.get_case(case["id"], clerk(engine))
     assert got["clock"]["accepted_at"] == START.astimezone(dt.UTC).isoformat() and not got["clock"]["paused"]
     assert got["clock"]["paused_working_days"] == 0  # the statutory clock had not started
     assert [d["kind"] for d in got["documents"]] == ["supplement_notice", "acceptance_notice"]
@@ -103,7 +103,7 @@ def test_an_application_nobody_handles_within_the_intake_limit_counts_as_accepte
     ignored, notified, accepted, late = apply(engine), apply(engine), apply(engine), apply(engine)
     engine.case_clock.pause(notified["id"], "supplement", "材料不齐", clerk(engine), missing=["申请书"])
     complete(engine, accepted["id"], {"accept": "accept"})
-    view = engine.runtime.get_case(ignored["id"], clerk(engine))
+    view = engine.cases.get_case(ignored["id"], clerk(engine))
     assert view["intake_due_at"] == at("2026-11-30T17:30").astimezone(dt.UTC).isoformat()  # 5 working days
     clock.set(at("2026-11-30T17:00"))
     assert engine.sweep()["deemed_accepted"] == 0  # not yet
@@ -112,7 +112,7 @@ def test_an_application_nobody_handles_within_the_intake_limit_counts_as_accepte
     clock.set(at("2026-12-01T09:00"))
     assert engine.sweep()["deemed_accepted"] == 2
     assert len(intake_signals(engine, late["id"])) == 1
-    view = engine.runtime.get_case(ignored["id"], clerk(engine))
+    view = engine.cases.get_case(ignored["id"], clerk(engine))
     assert view["clock"]["accepted_at"] == START.astimezone(dt.UTC).isoformat()  # on its receipt
     # the limits count from receipt: 10 working days promised, 20 statutory
     assert view["clock"]["promised_due_at"] == at("2026-12-07T17:30").astimezone(dt.UTC).isoformat()
@@ -121,10 +121,10 @@ def test_an_application_nobody_handles_within_the_intake_limit_counts_as_accepte
     [signal] = intake_signals(engine, ignored["id"])
     assert signal["color"] == "yellow" and signal["article"] == "11" and "视为受理" in signal["summary"]
     assert intake_signals(engine, notified["id"]) == intake_signals(engine, accepted["id"]) == []
-    assert engine.runtime.get_case(notified["id"], clerk(engine))["clock"]["accepted_at"] is None
+    assert engine.cases.get_case(notified["id"], clerk(engine))["clock"]["accepted_at"] is None
     assert engine.sweep()["deemed_accepted"] == 0  # once
     complete(engine, ignored["id"], {"accept": "accept"})  # the clock keeps its receipt-day start
-    assert engine.runtime.get_case(ignored["id"], clerk(engine))["clock"]["accepted_at"] == view["clock"]["accepted_at"]
+    assert engine.cases.get_case(ignored["id"], clerk(engine))["clock"]["accepted_at"] == view["clock"]["accepted_at"]
     assert engine.history.verify().ok
 
 
@@ -132,7 +132,7 @@ def test_the_intake_limit_is_set_per_matter_in_the_catalogue(five_step_engine, c
     engine = five_step_engine
     set_entry(engine, intake_limit_days=2)
     case = apply(engine)
-    due = engine.runtime.get_case(case["id"], clerk(engine))["intake_due_at"]
+    due = engine.cases.get_case(case["id"], clerk(engine))["intake_due_at"]
     assert due == at("2026-11-25T17:30").astimezone(dt.UTC).isoformat()
     clock.set(at("2026-11-26T09:00"))
     assert engine.sweep()["deemed_accepted"] == 1
@@ -151,11 +151,11 @@ def test_acceptance_refusal_and_decisions_issue_their_documents(five_step_engine
     engine = five_step_engine
     accepted = apply(engine)
     complete(engine, accepted["id"], {"accept": "accept"})
-    got = engine.runtime.get_case(accepted["id"], clerk(engine))
+    got = engine.cases.get_case(accepted["id"], clerk(engine))
     assert [(d["kind"], d["title"]) for d in got["documents"]] == [("acceptance_notice", "受理通知书")]
     assert len(got["query_code"]) == 8
-    approved = engine.runtime.start_case("TEST-0001", {"name": "李四"}, {}, ENGINE)
-    denied = engine.runtime.start_case("TEST-0001", {"name": "王五"}, {}, ENGINE)
+    approved = engine.cases.start_case("TEST-0001", {"name": "李四"}, {}, ENGINE)
+    denied = engine.cases.start_case("TEST-0001", {"name": "王五"}, {}, ENGINE)
     for step in APPROVE:
         complete(engine, approved["id"], step)
     for step in APPROVE[:3]:
@@ -198,7 +198,7 @@ def test_the_applicant_is_told_of_the_acceptance_notice(five_step_engine):
 def test_the_licence_has_a_number_holder_scope_and_validity(five_step_engine):
     engine = five_step_engine
     set_entry(engine, licence_validity_years=5)
-    first = engine.runtime.start_case("TEST-0001", {"name": "张三丰"}, {"licence_scope": "热食类食品制售"}, ENGINE)
+    first = engine.cases.start_case("TEST-0001", {"name": "张三丰"}, {"licence_scope": "热食类食品制售"}, ENGINE)
     for step in APPROVE:
         complete(engine, first["id"], step)
     licence = engine.documents.licence_of(first["id"], clerk(engine))
@@ -206,7 +206,7 @@ def test_the_licence_has_a_number_holder_scope_and_validity(five_step_engine):
     assert licence["scope"] == "热食类食品制售" and licence["permanent"] is False and licence["department"] == "测试局"
     assert licence["verification_url"] == f"http://localhost:5000/verify/{licence['code']}"
     set_entry(engine, licence_validity_years=None)
-    second = engine.runtime.start_case("TEST-0001", {"name": "李四"}, {}, ENGINE)
+    second = engine.cases.start_case("TEST-0001", {"name": "李四"}, {}, ENGINE)
     for step in APPROVE:
         complete(engine, second["id"], step)
     licence = engine.documents.licence_of(second["id"], clerk(engine))
@@ -224,7 +224,7 @@ def test_the_licence_number_pattern_is_a_checked_setting():
 def test_the_licence_sheet_carries_its_facts_and_a_qr_code_of_its_verification_address(five_step_engine):
     engine = five_step_engine
     set_entry(engine, licence_validity_years=3)
-    case = engine.runtime.start_case("TEST-0001", {"name": "张三丰"}, {}, ENGINE)
+    case = engine.cases.start_case("TEST-0001", {"name": "张三丰"}, {}, ENGINE)
     for step in APPROVE:
         complete(engine, case["id"], step)
     number, html = engine.documents.licence_sheet(case["id"], clerk(engine))
@@ -243,7 +243,7 @@ def test_the_licence_sheet_carries_its_facts_and_a_qr_code_of_its_verification_a
 
 def test_the_licence_prints_as_an_a4_pdf(five_step_engine):
     engine = five_step_engine
-    case = engine.runtime.start_case("TEST-0001", {"name": "张三丰"}, {}, ENGINE)
+    case = engine.cases.start_case("TEST-0001", {"name": "张三丰"}, {}, ENGINE)
     for step in APPROVE:
         complete(engine, case["id"], step)
     number, pdf = engine.documents.render_licence_pdf(case["id"], clerk(engine))
@@ -260,7 +260,7 @@ def test_the_licence_prints_as_an_a4_pdf(five_step_engine):
 def test_a_revocation_without_a_revocation_decision_raises_an_article_12_signal(five_step_engine):
     """002 Art. 12(九): "擅自改变已经生效的行政审批的" — red at once."""
     engine = five_step_engine
-    decided, undecided = (engine.runtime.start_case("TEST-0001", {"name": n}, {}, ENGINE) for n in ("甲", "乙"))
+    decided, undecided = (engine.cases.start_case("TEST-0001", {"name": n}, {}, ENGINE) for n in ("甲", "乙"))
     for case in (decided, undecided):
         for step in APPROVE:
             complete(engine, case["id"], step)
@@ -282,9 +282,9 @@ def test_a_revocation_without_a_revocation_decision_raises_an_article_12_signal(
 def test_tracking_by_number_and_query_code_shows_the_public_view_only(five_step_engine):
     """003: "办理进度可全流程网上跟踪、查询" — for a window applicant too, without an account."""
     engine = five_step_engine
-    case = engine.runtime.start_case("TEST-0001", {"name": "张三丰", "phone": "13800000000"}, {}, clerk(engine))
+    case = engine.cases.start_case("TEST-0001", {"name": "张三丰", "phone": "13800000000"}, {}, clerk(engine))
     engine.case_clock.pause(case["id"], "supplement", "材料不齐", clerk(engine), missing=["申请书"])
-    code = engine.runtime.get_case(case["id"], clerk(engine))["query_code"]
+    code = engine.cases.get_case(case["id"], clerk(engine))["query_code"]
     with engine.db.reading() as session:
         number = session.get(Case, case["id"]).number
     seen = engine.applicant_cases.track(number, code.lower())

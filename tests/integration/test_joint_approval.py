@@ -51,7 +51,7 @@ def test_joint_result_is_independent_of_order(
     tmp_path_factory, department_order, department_votes, signature_votes, signer_order
 ):
     shenpi = engine(tmp_path_factory)
-    case = shenpi.runtime.start_case(CODE, {"name": "郑州某置业有限公司"}, {}, ENGINE)
+    case = shenpi.cases.start_case(CODE, {"name": "郑州某置业有限公司"}, {}, ENGINE)
     signers = ["d01a", "d02a", "d03a"]
     shenpi.tasks.complete(case["tasks"][0]["id"], ENGINE, {"accept": "accept", "signers": signers}, "予以受理")
     open_tasks = {t["element"]: t for t in shenpi.tasks.list_tasks(ENGINE, case=case["id"])}
@@ -66,7 +66,7 @@ def test_joint_result_is_independent_of_order(
             "同意" if vote == "approve" else "不符合规划条件",
         )
     outcome, end = expected(department_votes, signature_votes)
-    view = shenpi.runtime.get_case(case["id"], ENGINE)
+    view = shenpi.cases.get_case(case["id"], ENGINE)
     if end != "End_Denied_Department":
         signing = {t["assignee"]: t for t in view["tasks"] if t["element"] == "Task_JointSignOff"}
         assert set(signing) == set(signers)
@@ -75,7 +75,7 @@ def test_joint_result_is_independent_of_order(
             shenpi.tasks.complete(
                 signing[signers[index]]["id"], ENGINE, {"signature": vote}, "同意" if vote == "approve" else "不同意"
             )
-        view = shenpi.runtime.get_case(case["id"], ENGINE)
+        view = shenpi.cases.get_case(case["id"], ENGINE)
     if outcome == "approved":
         assert [t["element"] for t in view["tasks"]] == ["Task_Decide"]
     else:
@@ -89,7 +89,7 @@ def test_vote_survives_a_restart_between_signatures(tmp_path_factory):
     from engine.definitions import repository
 
     shenpi = engine(tmp_path_factory)
-    case = shenpi.runtime.start_case(CODE, {"name": "郑州某置业有限公司"}, {}, ENGINE)
+    case = shenpi.cases.start_case(CODE, {"name": "郑州某置业有限公司"}, {}, ENGINE)
     signers = ["d01a", "d02a", "d03a"]
     shenpi.tasks.complete(case["tasks"][0]["id"], ENGINE, {"accept": "accept", "signers": signers}, "予以受理")
     for task in shenpi.tasks.list_tasks(ENGINE, case=case["id"]):
@@ -102,13 +102,13 @@ def test_vote_survives_a_restart_between_signatures(tmp_path_factory):
     shenpi.tasks.complete(signing["d02a"]["id"], ENGINE, {"signature": "approve"}, "同意")
     shenpi.store.clear()
     shenpi.tasks.complete(signing["d03a"]["id"], ENGINE, {"signature": "approve"}, "同意")
-    view = shenpi.runtime.get_case(case["id"], ENGINE)
+    view = shenpi.cases.get_case(case["id"], ENGINE)
     # 2 of 3 approvals reach two thirds; had the later signatures been lost, the one "deny" would decide.
     assert [t["element"] for t in view["tasks"]] == ["Task_Decide"]
 
 
 def _at_sign_off(shenpi, signers):
-    case = shenpi.runtime.start_case(CODE, {"name": "郑州某置业有限公司"}, {}, ENGINE)
+    case = shenpi.cases.start_case(CODE, {"name": "郑州某置业有限公司"}, {}, ENGINE)
     shenpi.tasks.complete(case["tasks"][0]["id"], ENGINE, {"accept": "accept", "signers": signers}, "予以受理")
     for task in shenpi.tasks.list_tasks(ENGINE, case=case["id"]):
         shenpi.tasks.complete(task["id"], ENGINE, {DEPARTMENT_STEPS[task["element"]]: "approve"}, "同意")
@@ -136,7 +136,7 @@ def test_add_and_remove_signers_of_a_running_vote(tmp_path_factory):
         shenpi.joint.remove_signer(signing["d01a"]["id"], ENGINE, "已签")
     shenpi.tasks.complete(signing["d04a"]["id"], ENGINE, {"signature": "deny"}, "不同意")
     shenpi.joint.remove_signer(signing["d02a"]["id"], ENGINE, "出差")  # the last unsigned: the vote closes 1 of 2
-    view = shenpi.runtime.get_case(case["id"], ENGINE)
+    view = shenpi.cases.get_case(case["id"], ENGINE)
     assert view["outcome"] == "denied"
     events = [r["event"] for r in shenpi.history.case_trail(case["id"], ENGINE)]
     assert events.count("signer_added") == 1 and events.count("signer_removed") == 2
@@ -183,14 +183,14 @@ def test_all_and_any_sign_off_do_not_depend_on_order(tmp_path_factory, rule, vot
     clock = install(FixedClock(dt.datetime(2026, 6, 1, 9, 0, tzinfo=SHANGHAI)))
     shenpi = _sign_off_engine(tmp_path_factory.mktemp("sign"), clock, rule)
     signers = ["clerk", "clerk2", "admin"]
-    case = shenpi.runtime.start_case("SIGN-1", {"name": "张三"}, {"signers": signers}, ENGINE)
+    case = shenpi.cases.start_case("SIGN-1", {"name": "张三"}, {"signers": signers}, ENGINE)
     tasks = {t["assignee"]: t for t in shenpi.tasks.list_tasks(ENGINE, case=case["id"])}
     assert set(tasks) == set(signers)
     for index in order:
-        if shenpi.runtime.get_case(case["id"], ENGINE)["status"] == "ended":
+        if shenpi.cases.get_case(case["id"], ENGINE)["status"] == "ended":
             break  # 或签: an approval already closed the step
         shenpi.tasks.complete(tasks[signers[index]]["id"], ENGINE, {"signature": votes[index]}, "意见")
-    view = shenpi.runtime.get_case(case["id"], ENGINE)
+    view = shenpi.cases.get_case(case["id"], ENGINE)
     expected = (
         ("approved" if all(v == "approve" for v in votes) else "denied")
         if rule == "all"
@@ -201,7 +201,7 @@ def test_all_and_any_sign_off_do_not_depend_on_order(tmp_path_factory, rule, vot
         signed = next(n for n, index in enumerate(order, start=1) if votes[index] == "approve")
         states = [h["state"] for h in view["history"] if h["element"] == "Task_Sign"]
         assert states.count("completed") == signed and states.count("cancelled") == 3 - signed
-    shenpi.db.engine.dispose()
+    shenpi.db.bind.dispose()
 
 
 def test_signers_chosen_from_a_post_at_run_time(tmp_path_factory):
@@ -210,7 +210,7 @@ def test_signers_chosen_from_a_post_at_run_time(tmp_path_factory):
     from engine.errors import InvalidInput
 
     shenpi = engine(tmp_path_factory)
-    case = shenpi.runtime.start_case(CODE, {"name": "郑州某置业有限公司"}, {}, ENGINE)
+    case = shenpi.cases.start_case(CODE, {"name": "郑州某置业有限公司"}, {}, ENGINE)
     import sqlalchemy as sa
 
     from engine.models import Department, User

@@ -71,7 +71,7 @@ def who(engine, user):
 
 
 def apply(engine, materials=None, user="citizen"):
-    return engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, who(engine, user), materials=materials)
+    return engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, who(engine, user), materials=materials)
 
 
 def stored_files(engine):

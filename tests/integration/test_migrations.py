@@ -65,14 +65,14 @@ def test_revisions_build_the_models_schema(empty_url):
     app = _app(empty_url)
     with app.app_context():
         upgrade(directory=schema.MIGRATIONS)
-    engine = app.extensions["shenpi"].db.engine
+    engine = app.extensions["shenpi"].db.bind
     assert _differences(engine) == []
     engine.dispose()
 
 
 def test_a_database_from_the_build_before_migrations_is_upgraded_keeping_its_data(empty_url):
     app = _app(empty_url)
-    engine = app.extensions["shenpi"].db.engine
+    engine = app.extensions["shenpi"].db.bind
     with app.app_context():
         upgrade(directory=schema.MIGRATIONS, revision=schema.BASELINE)
     with engine.begin() as connection:  # as create_all made it: no alembic_version table
@@ -97,7 +97,7 @@ def test_a_database_from_the_build_before_migrations_is_upgraded_keeping_its_dat
 def test_a_fresh_database_is_created_at_the_newest_revision(empty_url):
     app = _app(empty_url)
     assert schema.upgrade_database(app) == "created"
-    engine = app.extensions["shenpi"].db.engine
+    engine = app.extensions["shenpi"].db.bind
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == _head()
     engine.dispose()
@@ -118,12 +118,12 @@ def test_a_trail_written_before_numbers_were_hashed_still_verifies_after_the_upg
     app = create_app(settings, shenpi, testing=True)
     assert schema.upgrade_database(app) == "created"
     publish_five_step(shenpi)
-    case = shenpi.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    case = shenpi.cases.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
     complete(shenpi, case["id"], {"accept": "accept"})
     rechain_as_version_1(shenpi)  # the trail as the build before wrote it …
     with app.app_context():
         downgrade(directory=schema.MIGRATIONS, revision="0004_integrations")  # … on its schema
-    with shenpi.db.engine.connect() as connection:
+    with shenpi.db.bind.connect() as connection:
         assert "hash_version" not in {c["name"] for c in sa.inspect(connection).get_columns("trail_entry")}
     assert schema.upgrade_database(app) == "upgraded"
     with shenpi.db.reading() as session:
@@ -140,4 +140,4 @@ def test_a_trail_written_before_numbers_were_hashed_still_verifies_after_the_upg
         )
         session.execute(sa.update(TrailEntry).where(TrailEntry.seq == first).values(actor="forger"))
     assert shenpi.history.verify().broken_seq == first
-    shenpi.db.engine.dispose()
+    shenpi.db.bind.dispose()

@@ -105,7 +105,7 @@ def notices(engine, kind=None):
 def received_case(engine):
     """The citizen's application as the window receives it: the 补正 notice comes before acceptance (Art. 32), and
     no 受理通知书 notice is written yet."""
-    return engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, engine.identity.actor("citizen"))
+    return engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, engine.identity.actor("citizen"))
 
 
 def applicant_case(engine):
@@ -138,7 +138,7 @@ def test_the_engine_writes_notices_for_supplements_lights_and_decisions(five_ste
 
 
 def test_a_case_started_at_the_window_tells_no_applicant_account(five_step_engine):
-    case = five_step_engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    case = five_step_engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
     for data in ({"accept": "accept"}, {}, {"review": "approve"}, {"approval": "approve"}, {}):
         complete(five_step_engine, case["id"], data)
     assert notices(five_step_engine, "decision") == []

@@ -42,12 +42,12 @@ def run(engine, content: bytes, approval: str) -> str:
     engine.repository.deploy(content, "drawn.bpmn", actor="admin")
     engine.catalogue.publish(ENTRY, "admin")
     add_people(engine)
-    case = engine.runtime.start_case("TEST-0002", {"name": "张三"}, {}, ENGINE)
+    case = engine.cases.start_case("TEST-0002", {"name": "张三"}, {}, ENGINE)
     for data in ({}, {}, {"review": "approve"}, {"approval": approval}):
         complete(engine, case["id"], data)
     if approval == "approve":
         complete(engine, case["id"], {})
-    return engine.runtime.get_case(case["id"], ENGINE)["outcome"]
+    return engine.cases.get_case(case["id"], ENGINE)["outcome"]
 
 
 @pytest.mark.parametrize("approval, expected", [("approve", "approved"), ("deny", "denied")])

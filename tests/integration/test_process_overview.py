@@ -12,7 +12,7 @@ from ..helpers import FIVE
 
 
 def test_versions_with_matters_and_running_cases(five_step_engine):
-    five_step_engine.runtime.start_case("TEST-0001", {"name": "甲"}, {}, ENGINE)
+    five_step_engine.cases.start_case("TEST-0001", {"name": "甲"}, {}, ENGINE)
     five_step_engine.repository.deploy(
         FIVE.replace(b"\xe5\xae\xa1\xe6\xa0\xb8", "复核".encode()), "five_step.bpmn", actor="admin"
     )

@@ -46,18 +46,18 @@ def local(value) -> str:
 
 def official(engine, year: int, days) -> dict:
     rows = [{"day": dt.date.fromisoformat(day), "workday": workday, "name": name} for day, workday, name in days]
-    return engine.calendar.import_arrangement(year, rows, f"国务院办公厅关于{year}年部分节假日安排的通知", "admin")
+    return engine.calendars.import_arrangement(year, rows, f"国务院办公厅关于{year}年部分节假日安排的通知", "admin")
 
 
 def accepted(engine, clock, when: str) -> int:
     clock.set(at(when))
-    case = engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    case = engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
     complete(engine, case["id"], {"accept": "accept"})
     return case["id"]
 
 
 def clock_of(engine, case_id: int) -> dict:
-    return engine.runtime.get_case(case_id, ENGINE)["clock"]
+    return engine.cases.get_case(case_id, ENGINE)["clock"]
 
 
 def recounts(engine, case_id: int) -> list[tuple]:
@@ -267,7 +267,7 @@ def test_a_pause_that_ends_in_2027_marks_what_it_moves_and_the_recount_replays_i
 
 def test_a_sweep_far_ahead_no_longer_fails_for_want_of_data(timed_engine, monkeypatch):
     """The issue: `shenpi sweep --as-of <400 days ahead>` exited 1 from supervision_items.open_item."""
-    case_id = timed_engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)["id"]
+    case_id = timed_engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)["id"]
     complete(timed_engine, case_id, {"accept": "accept"})
     monkeypatch.setattr(cli, "_engine", lambda: timed_engine)
     result = CliRunner().invoke(cli.main, ["sweep", "--as-of", "2027-12-28T10:00"])
@@ -292,7 +292,7 @@ def test_supervision_complaint_and_signal_limits_are_recounted_together(five_ste
             [
                 raise_signal(
                     session,
-                    engine.calendar.calendar(),
+                    engine.calendars.calendar(),
                     clock.now(),
                     "decision_late",
                     "common",
@@ -371,7 +371,7 @@ def test_a_case_reported_by_data_exchange_is_recounted_without_a_workflow(five_s
 
 
 def test_next_years_missing_arrangement_is_warned_from_1_november(bare_engine, clock):
-    calendar = bare_engine.calendar
+    calendar = bare_engine.calendars
     clock.set(at("2026-10-31T23:00"))
     assert calendar.missing_arrangements() == []
     clock.set(at("2026-11-01T00:30"))

@@ -13,7 +13,7 @@ def actor(engine, user_id):
 
 
 def test_case_runs_to_approval_with_projection_and_trail(five_step_engine):
-    case = five_step_engine.runtime.start_case(
+    case = five_step_engine.cases.start_case(
         "TEST-0001", {"name": "张三"}, {"shop": "便民超市"}, actor(five_step_engine, "citizen")
     )
     assert case["status"] == "running" and case["process"]["version"] == 1
@@ -23,7 +23,7 @@ def test_case_runs_to_approval_with_projection_and_trail(five_step_engine):
     for data in ({}, {}, {"review": "approve"}, {"approval": "approve"}, {}):
         names.append(complete(five_step_engine, case["id"], data)["name"])
     assert names == ["受理", "承办", "审核", "批准", "制证发证"]
-    final = five_step_engine.runtime.get_case(case["id"], ENGINE)
+    final = five_step_engine.cases.get_case(case["id"], ENGINE)
     assert final["status"] == "ended" and final["outcome"] == "approved" and final["tasks"] == []
     assert [h["completed_by"] for h in final["history"]] == ["clerk"] * 5
     trail = five_step_engine.history.case_trail(case["id"], ENGINE)
@@ -41,7 +41,7 @@ def test_case_runs_to_approval_with_projection_and_trail(five_step_engine):
 
 
 def test_denial_and_revision_loop(five_step_engine):
-    case = five_step_engine.runtime.start_case("TEST-0001", {"name": "李四"}, {}, ENGINE)
+    case = five_step_engine.cases.start_case("TEST-0001", {"name": "李四"}, {}, ENGINE)
     complete(five_step_engine, case["id"], {})
     for _ in range(3):
         complete(five_step_engine, case["id"], {})
@@ -50,22 +50,22 @@ def test_denial_and_revision_loop(five_step_engine):
     complete(five_step_engine, case["id"], {})
     complete(five_step_engine, case["id"], {"review": "approve"})
     complete(five_step_engine, case["id"], {"approval": "deny"}, opinion="不符合法定条件")
-    assert five_step_engine.runtime.get_case(case["id"], ENGINE)["outcome"] == "denied"
+    assert five_step_engine.cases.get_case(case["id"], ENGINE)["outcome"] == "denied"
 
 
 def test_state_survives_a_restart_at_every_step(five_step_engine):
     """Dropping the in-memory cache before each step rebuilds the workflow from snapshot + journal."""
-    case = five_step_engine.runtime.start_case("TEST-0001", {"name": "王五"}, {"amount": 3}, ENGINE)
+    case = five_step_engine.cases.start_case("TEST-0001", {"name": "王五"}, {"amount": 3}, ENGINE)
     for data in ({}, {}, {"review": "revise"}, {}, {"review": "approve"}, {"approval": "approve"}, {}):
         five_step_engine.store.clear()
         complete(five_step_engine, case["id"], data)
-    assert five_step_engine.runtime.get_case(case["id"], ENGINE)["outcome"] == "approved"
+    assert five_step_engine.cases.get_case(case["id"], ENGINE)["outcome"] == "approved"
 
 
 def test_long_case_compacts_its_journal(five_step_engine):
     from engine.runtime import workflow_store
 
-    case = five_step_engine.runtime.start_case("TEST-0001", {"name": "赵六"}, {}, ENGINE)
+    case = five_step_engine.cases.start_case("TEST-0001", {"name": "赵六"}, {}, ENGINE)
     complete(five_step_engine, case["id"], {})
     for _ in range(workflow_store.COMPACT_AFTER // 2 + 2):
         complete(five_step_engine, case["id"], {})
@@ -82,7 +82,7 @@ def test_long_case_compacts_its_journal(five_step_engine):
 
 
 def test_running_case_stays_on_its_version(five_step_engine):
-    old = five_step_engine.runtime.start_case("TEST-0001", {"name": "甲"}, {}, ENGINE)
+    old = five_step_engine.cases.start_case("TEST-0001", {"name": "甲"}, {}, ENGINE)
     changed = (
         (FIXTURES / "five_step.bpmn")
         .read_bytes()
@@ -91,35 +91,35 @@ def test_running_case_stays_on_its_version(five_step_engine):
     assert changed != (FIXTURES / "five_step.bpmn").read_bytes()
     v2 = five_step_engine.repository.deploy(changed, "five_step.bpmn")
     assert v2["version"] == 2
-    new = five_step_engine.runtime.start_case("TEST-0001", {"name": "乙"}, {}, ENGINE)
+    new = five_step_engine.cases.start_case("TEST-0001", {"name": "乙"}, {}, ENGINE)
     assert new["process"]["version"] == 2 and new["tasks"][0]["name"] == "窗口受理"
     five_step_engine.store.clear()
     assert open_task(five_step_engine, old["id"])["name"] == "受理"
     complete(five_step_engine, old["id"], {})
-    assert five_step_engine.runtime.get_case(old["id"], ENGINE)["process"]["version"] == 1
+    assert five_step_engine.cases.get_case(old["id"], ENGINE)["process"]["version"] == 1
 
 
 def test_terminate(five_step_engine):
-    case = five_step_engine.runtime.start_case("TEST-0001", {"name": "丙"}, {}, ENGINE)
+    case = five_step_engine.cases.start_case("TEST-0001", {"name": "丙"}, {}, ENGINE)
     with pytest.raises(InvalidInput):
-        five_step_engine.runtime.terminate(case["id"], actor(five_step_engine, "clerk"), "  ")
+        five_step_engine.cases.terminate(case["id"], actor(five_step_engine, "clerk"), "  ")
     with pytest.raises(PermissionDenied):
-        five_step_engine.runtime.terminate(case["id"], actor(five_step_engine, "outsider"), "申请人撤回申请")
-    ended = five_step_engine.runtime.terminate(case["id"], actor(five_step_engine, "clerk"), "申请人撤回申请")
+        five_step_engine.cases.terminate(case["id"], actor(five_step_engine, "outsider"), "申请人撤回申请")
+    ended = five_step_engine.cases.terminate(case["id"], actor(five_step_engine, "clerk"), "申请人撤回申请")
     assert ended["status"] == "ended" and ended["outcome"] == "terminated" and ended["tasks"] == []
     assert ended["history"][0]["state"] == "cancelled"
     with pytest.raises(InvalidState):
-        five_step_engine.runtime.terminate(case["id"], ENGINE, "again")
+        five_step_engine.cases.terminate(case["id"], ENGINE, "again")
 
 
 def test_permissions_and_claim(five_step_engine):
-    case = five_step_engine.runtime.start_case("TEST-0001", {"name": "丁"}, {}, actor(five_step_engine, "citizen"))
+    case = five_step_engine.cases.start_case("TEST-0001", {"name": "丁"}, {}, actor(five_step_engine, "citizen"))
     task = open_task(five_step_engine, case["id"])
     with pytest.raises(PermissionDenied):
         five_step_engine.tasks.complete(task["id"], actor(five_step_engine, "outsider"), {}, None)
     with pytest.raises(PermissionDenied):
-        five_step_engine.runtime.get_case(case["id"], actor(five_step_engine, "outsider"))
-    assert five_step_engine.runtime.get_case(case["id"], actor(five_step_engine, "citizen"))["id"] == case["id"]
+        five_step_engine.cases.get_case(case["id"], actor(five_step_engine, "outsider"))
+    assert five_step_engine.cases.get_case(case["id"], actor(five_step_engine, "citizen"))["id"] == case["id"]
     assert five_step_engine.tasks.list_tasks(actor(five_step_engine, "outsider")) == []
     claimed = five_step_engine.tasks.claim(task["id"], actor(five_step_engine, "clerk"))
     assert claimed["assignee"] == "clerk"
@@ -134,14 +134,14 @@ def test_permissions_and_claim(five_step_engine):
 
 def test_bad_input_is_refused_and_changes_nothing(five_step_engine):
     with pytest.raises(NotFound):
-        five_step_engine.runtime.start_case("NO-SUCH", {"name": "x"}, {}, ENGINE)
+        five_step_engine.cases.start_case("NO-SUCH", {"name": "x"}, {}, ENGINE)
     with pytest.raises(InvalidInput):
-        five_step_engine.runtime.start_case("TEST-0001", {"nom": "x"}, {}, ENGINE)
+        five_step_engine.cases.start_case("TEST-0001", {"nom": "x"}, {}, ENGINE)
     with pytest.raises(InvalidInput):
-        five_step_engine.runtime.start_case("TEST-0001", {"name": "x"}, {"__class__": 1}, ENGINE)
+        five_step_engine.cases.start_case("TEST-0001", {"name": "x"}, {"__class__": 1}, ENGINE)
     with pytest.raises(InvalidInput):
-        five_step_engine.runtime.start_case("TEST-0001", {"name": "x"}, ["not", "a", "dict"], ENGINE)
-    case = five_step_engine.runtime.start_case("TEST-0001", {"name": "x"}, {}, ENGINE)
+        five_step_engine.cases.start_case("TEST-0001", {"name": "x"}, ["not", "a", "dict"], ENGINE)
+    case = five_step_engine.cases.start_case("TEST-0001", {"name": "x"}, {}, ENGINE)
     task = open_task(five_step_engine, case["id"])
     with pytest.raises(InvalidInput):
         five_step_engine.tasks.complete(task["id"], ENGINE, {"bad key": 1}, None)
@@ -153,7 +153,7 @@ def test_bad_input_is_refused_and_changes_nothing(five_step_engine):
 
 def test_failed_step_rolls_back_everything(five_step_engine):
     """A gateway condition that cannot be evaluated leaves the case exactly where it was."""
-    case = five_step_engine.runtime.start_case("TEST-0001", {"name": "x"}, {}, ENGINE)
+    case = five_step_engine.cases.start_case("TEST-0001", {"name": "x"}, {}, ENGINE)
     for data in ({}, {}, {"review": "approve"}):
         complete(five_step_engine, case["id"], data)
     approve = open_task(five_step_engine, case["id"])

@@ -17,14 +17,14 @@ def timer_case(bare_sqlite_engine):
     bare_sqlite_engine.catalogue.publish(
         {**FIVE_STEP_ENTRY, "code": "TIMER-1", "key": "timer_step", "process_file": "timer_step.bpmn"}, "admin"
     )
-    case = bare_sqlite_engine.runtime.start_case("TIMER-1", {"name": "张三"}, {}, ENGINE)
+    case = bare_sqlite_engine.cases.start_case("TIMER-1", {"name": "张三"}, {}, ENGINE)
     scheduler.bind_engine(bare_sqlite_engine)
     yield bare_sqlite_engine, case
     scheduler.bind_engine(None)
 
 
 def open_elements(engine, case):
-    return sorted(t["element"] for t in engine.runtime.get_case(case["id"], ENGINE)["tasks"])
+    return sorted(t["element"] for t in engine.cases.get_case(case["id"], ENGINE)["tasks"])
 
 
 def test_beat_schedules_the_sweep():

@@ -76,7 +76,7 @@ def test_a_failing_gateway_does_not_undo_the_case(five_step_engine, caplog):
     five_step_engine.sms_rating.gateway = Broken()
     with caplog.at_level(logging.ERROR):
         case = run_case(five_step_engine)
-    assert five_step_engine.runtime.get_case(case["id"], ENGINE)["status"] == "ended"
+    assert five_step_engine.cases.get_case(case["id"], ENGINE)["status"] == "ended"
     assert "could not be sent" in caplog.text and PHONE not in caplog.text
 
 

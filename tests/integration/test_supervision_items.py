@@ -32,7 +32,7 @@ def open_for(engine, case_id=None, department="测试局", kind="overdue_step", 
     with engine.db.transaction() as session:
         return open_item(
             session,
-            engine.calendar.calendar(),
+            engine.calendars.calendar(),
             engine.clock.now(),
             kind=kind,
             department=department,
@@ -42,7 +42,7 @@ def open_for(engine, case_id=None, department="测试局", kind="overdue_step", 
 
 
 def start_case(engine):
-    return engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, actor(engine, "citizen"))
+    return engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, actor(engine, "citizen"))
 
 
 def notices(engine, kind):
@@ -166,7 +166,7 @@ def test_the_investigation_is_extended_once_with_a_reason(engine):
     item_id = open_for(engine)
     supervisor = actor(engine, "supervisor")
     due = dt.datetime.fromisoformat(engine.supervision.get(item_id, supervisor)["due_at"])
-    calendar = engine.calendar.calendar()
+    calendar = engine.calendars.calendar()
     assert due == calendar.add_working_days(engine.clock.now(), 15)
     with pytest.raises(InvalidInput) as refused:
         engine.supervision.extend(item_id, supervisor, "")
@@ -235,7 +235,7 @@ def test_overdue_step_escalation_opens_an_item_the_supervisor_can_work(engine, c
     """The item an overdue step opens (engine/runtime/escalation.py) goes through the same procedure."""
     case = start_case(engine)
     item_id = open_for(engine, case["id"], summary="受理超期")
-    engine.runtime.terminate(case["id"], ENGINE, "测试结束")
+    engine.cases.terminate(case["id"], ENGINE, "测试结束")
     detail = engine.supervision.get(item_id, actor(engine, "supervisor"))
     assert detail["case"]["status"] == "ended" and detail["kind"] == "overdue_step"
 

@@ -29,7 +29,7 @@ def actor(engine, user_id):
 
 
 def started(engine):
-    case = engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, actor(engine, "citizen"))
+    case = engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, actor(engine, "citizen"))
     return case, open_task(engine, case["id"])
 
 
@@ -116,11 +116,11 @@ def test_carbon_copy_grants_read_only_sight(ops):
     case, task = started(ops)
     ops.tasks.claim(task["id"], actor(ops, "clerk"))
     with pytest.raises(PermissionDenied):
-        ops.runtime.get_case(case["id"], actor(ops, "outsider"))
+        ops.cases.get_case(case["id"], actor(ops, "outsider"))
     with pytest.raises(InvalidInput):
         ops.task_ops.carbon_copy(task["id"], "outsider", actor(ops, "clerk"))
     ops.task_ops.carbon_copy(task["id"], ["outsider"], actor(ops, "clerk"), "供参阅")
-    assert ops.runtime.get_case(case["id"], actor(ops, "outsider"))["id"] == case["id"]
+    assert ops.cases.get_case(case["id"], actor(ops, "outsider"))["id"] == case["id"]
     with pytest.raises(PermissionDenied):
         ops.tasks.complete(task["id"], actor(ops, "outsider"), {}, None)
     assert notices(ops, "outsider") == ["carbon_copy"]
@@ -129,13 +129,13 @@ def test_carbon_copy_grants_read_only_sight(ops):
 def test_operations_leave_the_case_clock_alone(ops):
     case, task = started(ops)
     complete(ops, case["id"], {"accept": "accept"})
-    before = ops.runtime.get_case(case["id"], ENGINE)["clock"]
+    before = ops.cases.get_case(case["id"], ENGINE)["clock"]
     handle = open_task(ops, case["id"])
     ops.tasks.claim(handle["id"], actor(ops, "handler"))
     ops.task_ops.delegate(handle["id"], "head", actor(ops, "handler"))
     ops.task_ops.give_back(handle["id"], actor(ops, "head"))
     ops.task_ops.urge(handle["id"], actor(ops, "citizen"))
-    assert ops.runtime.get_case(case["id"], ENGINE)["clock"] == before
+    assert ops.cases.get_case(case["id"], ENGINE)["clock"] == before
     assert ops.history.verify().ok
 
 

@@ -27,9 +27,7 @@ def fired_count(engine, case_id):
 
 def test_worker_down_for_an_hour_catches_up_once(bare_sqlite_engine, clock):
     publish_timer_flow(bare_sqlite_engine)
-    cases = [
-        bare_sqlite_engine.runtime.start_case("TIMER-1", {"name": f"申请人{i}"}, {}, ENGINE)["id"] for i in range(5)
-    ]
+    cases = [bare_sqlite_engine.cases.start_case("TIMER-1", {"name": f"申请人{i}"}, {}, ENGINE)["id"] for i in range(5)]
     clock.advance(hours=2)  # nobody swept while the worker was down
     assert bare_sqlite_engine.sweep()["timers"] == 5
     assert bare_sqlite_engine.sweep()["timers"] == 0
@@ -38,7 +36,7 @@ def test_worker_down_for_an_hour_catches_up_once(bare_sqlite_engine, clock):
 
 def test_several_workers_fire_each_timer_once(bare_engine, clock):
     publish_timer_flow(bare_engine)
-    cases = [bare_engine.runtime.start_case("TIMER-1", {"name": f"申请人{i}"}, {}, ENGINE)["id"] for i in range(6)]
+    cases = [bare_engine.cases.start_case("TIMER-1", {"name": f"申请人{i}"}, {}, ENGINE)["id"] for i in range(6)]
     clock.advance(hours=2)
     errors, results = [], []
 
@@ -75,7 +73,7 @@ def test_timers_due_before_the_next_sweep_are_queued_after_commit(bare_sqlite_en
     app = _App(horizon=30)
     scheduler.attach(bare_sqlite_engine, app)
     try:
-        case = bare_sqlite_engine.runtime.start_case("TIMER-1", {"name": "张三"}, {}, ENGINE)
+        case = bare_sqlite_engine.cases.start_case("TIMER-1", {"name": "张三"}, {}, ENGINE)
         calls = app.tasks["shenpi.fire_case"].calls
         assert calls == [([case["id"]], clock.now() + dt.timedelta(seconds=10))]
         clock.advance(seconds=10, microseconds=1)
@@ -96,7 +94,7 @@ def test_eta_fires_within_a_second_through_a_real_worker(bare_sqlite_engine):
 
     previous = clock_module.current()
     clock_module.install(clock_module.Clock())  # Celery's ETA runs on the wall clock
-    bare_sqlite_engine.clock = bare_sqlite_engine.stepper.clock = bare_sqlite_engine.runtime.clock = (
+    bare_sqlite_engine.clock = bare_sqlite_engine.stepper.clock = bare_sqlite_engine.cases.clock = (
         clock_module.current()
     )
     try:
@@ -104,7 +102,7 @@ def test_eta_fires_within_a_second_through_a_real_worker(bare_sqlite_engine):
         app = scheduler.make_celery(Settings(broker_url=BROKER_URL, sweep_interval_seconds=60))
         scheduler.attach(bare_sqlite_engine, app)
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            case = bare_sqlite_engine.runtime.start_case("TIMER-1", {"name": "张三"}, {}, ENGINE)
+            case = bare_sqlite_engine.cases.start_case("TIMER-1", {"name": "张三"}, {}, ENGINE)
             due = dt.datetime.fromisoformat(case["tasks"][0]["created_at"]) + dt.timedelta(seconds=2)
             deadline = time.monotonic() + 15
             while fired_count(bare_sqlite_engine, case["id"]) == 0 and time.monotonic() < deadline:

@@ -17,7 +17,7 @@ from ..helpers import complete, rechain_as_version_1
 
 
 def _run_case(engine):
-    case = engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    case = engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
     engine.tasks.claim(engine.tasks.list_tasks(ENGINE, case=case["id"])[0]["id"], engine.identity.actor("clerk"))
     for data in ({}, {}, {"review": "approve"}):
         complete(engine, case["id"], data)
@@ -117,11 +117,11 @@ def test_truncating_a_case_chain_names_that_chain_and_its_first_missing_row(five
     """The case's last step's rows removed: the break is in that case's chain, at the first position removed — not
     at the row numbered after the case's last remaining row, which belongs to another case."""
     engine = five_step_engine
-    case = engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    case = engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
     engine.tasks.claim(engine.tasks.list_tasks(ENGINE, case=case["id"])[0]["id"], engine.identity.actor("clerk"))
     complete(engine, case["id"], {})
     kept = _chain_rows(engine, case["id"])
-    other = engine.runtime.start_case("TEST-0001", {"name": "李四"}, {}, ENGINE)
+    other = engine.cases.start_case("TEST-0001", {"name": "李四"}, {}, ENGINE)
     complete(engine, case["id"], {})
     others = set(_case_rows(engine, other["id"]))
     with engine.db.transaction() as session:

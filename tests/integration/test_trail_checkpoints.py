@@ -55,7 +55,7 @@ def _cli(engine, monkeypatch, *args):
 
 
 def _started(engine):
-    case = engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    case = engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
     engine.tasks.claim(engine.tasks.list_tasks(ENGINE, case=case["id"])[0]["id"], engine.identity.actor("clerk"))
     complete(engine, case["id"], {})
     return case

@@ -53,7 +53,7 @@ def engine(request, tmp_path, clock, platform):
     engine = reporting_engine(tmp_path, clock, platform.url, request.param)
     yield engine
     if request.param == "sqlite":
-        engine.db.engine.dispose()
+        engine.db.bind.dispose()
 
 
 def outbox(engine, **where):
@@ -65,7 +65,7 @@ def outbox(engine, **where):
 
 
 def accepted_case(engine):
-    case = engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    case = engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
     complete(engine, case["id"], {"accept": "accept"})
     return case
 
@@ -102,7 +102,7 @@ def test_reporting_off_writes_nothing(tmp_path, clock):
     accepted_case(engine)
     assert outbox(engine) == [] and not engine.outbox.enabled
     assert report(engine)["batches"] == 0
-    engine.db.engine.dispose()
+    engine.db.bind.dispose()
 
 
 def test_batches_are_sent_signed_and_marked_sent(engine, platform):
@@ -160,7 +160,7 @@ def test_nothing_is_lost_while_the_platform_is_down(tmp_path, platform, clock):
         report(engine)
     assert len(platform.records) == 12 == len(outbox(engine, status="sent"))
     assert platform.requests == 4 + 4  # one try per run while down (no hammering), then 4 batches
-    engine.db.engine.dispose()
+    engine.db.bind.dispose()
 
 
 def test_a_resent_batch_is_not_duplicated_at_the_platform(engine, platform, clock):

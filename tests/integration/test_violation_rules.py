@@ -47,7 +47,7 @@ def trail_events(engine, case_id, signal_id=None):
 
 
 def run(engine, steps, data=None):
-    case = engine.runtime.start_case("TEST-0001", {"name": "张三"}, data or {}, ENGINE)
+    case = engine.cases.start_case("TEST-0001", {"name": "张三"}, data or {}, ENGINE)
     for step in steps:
         complete(engine, case["id"], step)
     return case["id"]
@@ -114,9 +114,9 @@ def test_forwarding_to_the_upper_level_after_the_step_limit(bare_sqlite_engine, 
     bare_sqlite_engine.catalogue.publish(entry, "admin")
 
     def to_town_review():
-        case = bare_sqlite_engine.runtime.start_case(entry["code"], {"name": "张三"}, {}, ENGINE)
+        case = bare_sqlite_engine.cases.start_case(entry["code"], {"name": "张三"}, {}, ENGINE)
         bare_sqlite_engine.tasks.complete(case["tasks"][0]["id"], ENGINE, {"accept": "accept"}, "受理")
-        return bare_sqlite_engine.runtime.get_case(case["id"], ENGINE)
+        return bare_sqlite_engine.cases.get_case(case["id"], ENGINE)
 
     prompt, late = to_town_review(), to_town_review()
     bare_sqlite_engine.tasks.complete(prompt["tasks"][0]["id"], ENGINE, {"town_review": "approve"}, "同意")
@@ -386,10 +386,10 @@ def test_ordinary_transitions_do_not_read_the_rules(engine):
     def record(_conn, _cursor, statement, *_args):
         statements.append(statement)
 
-    sa.event.listen(engine.db.engine, "before_cursor_execute", record)
+    sa.event.listen(engine.db.bind, "before_cursor_execute", record)
     try:
         for step in APPROVE[:4]:
             complete(engine, case_id, step)
     finally:
-        sa.event.remove(engine.db.engine, "before_cursor_execute", record)
+        sa.event.remove(engine.db.bind, "before_cursor_execute", record)
     assert statements and not [s for s in statements if "violation_" in s or "matter_version" in s]

@@ -31,7 +31,7 @@ class SeededApi:
 def seeded_api(directory: Path, clock) -> SeededApi:
     database = Database(f"sqlite:///{directory / 'shenpi.db'}")
     settings = Settings(
-        database_url=str(database.engine.url),
+        database_url=str(database.bind.url),
         broker_url="memory://",
         files_dir=directory / "files",
         sms_inbound_secret=SMS_SECRET,
@@ -50,9 +50,9 @@ def _add_papers(engine: Shenpi, cases: list[int]) -> None:
     """A material on a case awaiting acceptance and an approved licence (the demo's accepted cases already hold
     their 受理通知书, issued on the main path)."""
     applicant, admin = engine.identity.actor("applicant"), engine.identity.actor("admin")
-    waiting = next(case for case in cases if engine.runtime.get_case(case, admin)["clock"]["accepted_at"] is None)
+    waiting = next(case for case in cases if engine.cases.get_case(case, admin)["clock"]["accepted_at"] is None)
     engine.materials.add(waiting, [("申请书.txt", "申请书".encode(), None)], applicant)
-    licensed = engine.runtime.start_case(LICENSED_MATTER, {"name": "李四", "phone": "13800000000"}, {}, applicant)
+    licensed = engine.cases.start_case(LICENSED_MATTER, {"name": "李四", "phone": "13800000000"}, {}, applicant)
     demo.drive(engine, licensed["id"])
 
 

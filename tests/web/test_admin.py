@@ -88,7 +88,7 @@ def test_admin_lands_on_the_dashboard_with_counts_and_links(admin):
 
 
 def test_process_list_shows_versions_matters_and_running_cases(admin, engine):
-    engine.runtime.start_case("TEST-0001", {"name": "甲"}, {}, ENGINE)
+    engine.cases.start_case("TEST-0001", {"name": "甲"}, {}, ENGINE)
     engine.repository.deploy(RENAMED, "five_step.bpmn", actor="admin")
     page = admin.get("/admin/processes").get_data(as_text=True)
     assert "five_step" in page and "TEST-0001" in page and "测试事项" in page
@@ -164,16 +164,16 @@ def test_validate_and_deploy_need_the_csrf_token(admin):
 
 
 def test_deploy_creates_a_new_version_used_by_new_cases(admin, engine):
-    running = engine.runtime.start_case("TEST-0001", {"name": "甲"}, {}, ENGINE)
+    running = engine.cases.start_case("TEST-0001", {"name": "甲"}, {}, ENGINE)
     reply = post_xml(admin, "/admin/modeler/deploy", RENAMED)
     assert reply.status_code == 201
     body = reply.get_json()
     assert (body["deployed"], body["created"], body["key"], body["version"]) == (True, True, "five_step", 2)
     assert "第 2 版" in body["message"] and "测试事项" in body["message"]
     assert body["versions_url"] == "/admin/processes/five_step/versions"
-    new = engine.runtime.start_case("TEST-0001", {"name": "乙"}, {}, ENGINE)
+    new = engine.cases.start_case("TEST-0001", {"name": "乙"}, {}, ENGINE)
     assert new["process"]["version"] == 2 and new["tasks"][0]["name"] == "窗口受理"
-    assert engine.runtime.get_case(running["id"], ENGINE)["process"]["version"] == 1
+    assert engine.cases.get_case(running["id"], ENGINE)["process"]["version"] == 1
     again = post_xml(admin, "/admin/modeler/deploy", RENAMED)
     assert again.status_code == 200 and again.get_json()["created"] is False
     [definition] = [d for d in engine.repository.list_definitions("five_step") if d["version"] == 2]

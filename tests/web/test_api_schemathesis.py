@@ -51,7 +51,7 @@ def seeded(tmp_path_factory):
     api = seeded_api(tmp_path_factory.mktemp("schemathesis"), clock)
     yield api
     clock_module.install(previous)
-    api.engine.db.engine.dispose()
+    api.engine.db.bind.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -15,10 +15,10 @@ RENAMED = FIVE.replace(b"Task_Review", b"Task_Check")
 
 def two_cases(engine):
     """A case at 审核 (Task_Review, which version 2 renames) and one at 承办, then version 2 deployed."""
-    reviewing = engine.runtime.start_case("TEST-0001", {"name": "甲"}, {}, ENGINE)
+    reviewing = engine.cases.start_case("TEST-0001", {"name": "甲"}, {}, ENGINE)
     complete(engine, reviewing["id"], {"accept": "accept"})
     complete(engine, reviewing["id"], {})
-    handling = engine.runtime.start_case("TEST-0001", {"name": "乙"}, {}, ENGINE)
+    handling = engine.cases.start_case("TEST-0001", {"name": "乙"}, {}, ENGINE)
     complete(engine, handling["id"], {"accept": "accept"})
     engine.repository.deploy(RENAMED, "five_step.bpmn", actor="admin", note="审核改名")
     return reviewing, handling
@@ -96,7 +96,7 @@ def test_the_page_previews_and_migrates_only_when_confirmed(app, engine):
     assert preview.status_code == 200
     assert "可迁移 1 件，不予迁移 1 件" in text and "确认迁移" in text
     assert "Task_Review" in text and "没有对应元素" in text
-    assert engine.runtime.get_case(handling["id"], ENGINE)["process"]["version"] == 1
+    assert engine.cases.get_case(handling["id"], ENGINE)["process"]["version"] == 1
 
     mapped = {**form, "mapping": "Task_Review = Task_Check\nTask_Handle -> Task_Handle", "action": "preview"}
     preview = admin.post("/admin/processes/five_step/migrate", data=mapped).get_data(as_text=True)
@@ -106,7 +106,7 @@ def test_the_page_previews_and_migrates_only_when_confirmed(app, engine):
     done = admin.post("/admin/processes/five_step/migrate", data={**confirmation, "action": "confirm"})
     assert "已迁移 2 件，未迁移 0 件" in done.get_data(as_text=True)
     for case in (reviewing, handling):
-        assert engine.runtime.get_case(case["id"], ENGINE)["process"]["version"] == 2
+        assert engine.cases.get_case(case["id"], ENGINE)["process"]["version"] == 2
     case_page = admin.get(f"/cases/{reviewing['id']}")
     assert case_page.status_code == 200
     assert "迁移到流程新版本" in case_page.get_data(as_text=True) and "v1 → v2: 审核 → 审核" in case_page.get_data(
@@ -125,5 +125,5 @@ def test_the_page_is_for_administrators_with_the_csrf_token(app, engine):
     admin = signed_in(app, "admin")
     forged = admin.client.post("/admin/processes/five_step/migrate", data={"from": "1", "to": "2", "action": "confirm"})
     assert forged.status_code == 400
-    assert engine.runtime.get_case(1, ENGINE)["process"]["version"] == 1
+    assert engine.cases.get_case(1, ENGINE)["process"]["version"] == 1
     assert admin.get("/admin/processes/nothing/migrate").status_code == 404

@@ -289,7 +289,7 @@ def test_sign_in_refusal_in_both_languages(app):
 
 
 def _start(engine, materials=None):
-    return engine.runtime.start_case(
+    return engine.cases.start_case(
         "TEST-0001", {"name": "张三"}, {}, engine.identity.actor("citizen"), materials=materials
     )
 

@@ -114,7 +114,7 @@ def test_a_denial_without_reasons_shows_the_field_error(app, engine):
         f"/tasks/{task['id']}/complete", {"decision.approval": "deny", "opinion": "不符合条件"}, htmx=True
     )
     assert "HX-Redirect" in response.headers
-    assert engine.runtime.get_case(case["id"], ENGINE)["outcome"] == "denied"
+    assert engine.cases.get_case(case["id"], ENGINE)["outcome"] == "denied"
 
 
 def test_a_decision_starts_without_a_choice_and_must_be_chosen(app, engine):
@@ -273,7 +273,7 @@ def guided_case(engine):
     from ..helpers import FIVE_STEP_ENTRY, GUIDE, PDF
 
     engine.catalogue.publish({**FIVE_STEP_ENTRY, "materials": GUIDE}, "admin")
-    return engine.runtime.start_case(
+    return engine.cases.start_case(
         "TEST-0001", {"name": "张三"}, {}, engine.identity.actor("citizen"), materials=[("申请书.pdf", PDF, "申请书")]
     )
 

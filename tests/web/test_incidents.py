@@ -24,7 +24,7 @@ def engine(engine):
 def broken(engine, clock):
     """Three cases whose timers are due; the first two cannot be stepped: two open incidents after a sweep.
     Gives (case ids, good workflow states of the broken ones)."""
-    cases = [engine.runtime.start_case("TIMER-1", {"name": f"申请人{i}"}, {}, ENGINE)["id"] for i in range(3)]
+    cases = [engine.cases.start_case("TIMER-1", {"name": f"申请人{i}"}, {}, ENGINE)["id"] for i in range(3)]
     good = [poison_workflow(engine, case_id) for case_id in cases[:2]]
     clock.advance(hours=2)
     assert engine.sweep()["incidents"]["opened"] == 2
@@ -121,7 +121,7 @@ def test_the_page_filters_retries_and_resolves_with_csrf(app, engine, broken):
 
 
 def test_the_page_is_paged_with_the_shared_pager(app, engine, clock):
-    cases = [engine.runtime.start_case("TIMER-1", {"name": f"申请人{i}"}, {}, ENGINE)["id"] for i in range(22)]
+    cases = [engine.cases.start_case("TIMER-1", {"name": f"申请人{i}"}, {}, ENGINE)["id"] for i in range(22)]
     for case_id in cases:
         poison_workflow(engine, case_id)
     clock.advance(hours=2)

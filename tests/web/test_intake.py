@@ -50,7 +50,7 @@ def test_a_second_document_of_a_kind_needs_its_reason(api, engine):
 
 
 def test_the_licence_over_the_api_has_its_number_and_validity(api, engine):
-    case = engine.runtime.start_case("TEST-0001", {"name": "张三丰"}, {}, ENGINE)
+    case = engine.cases.start_case("TEST-0001", {"name": "张三丰"}, {}, ENGINE)
     for step in APPROVE:
         complete(engine, case["id"], step)
     licence = api.get(f"/api/v1/cases/{case['id']}/licence", headers=auth(api, "clerk")).get_json()
@@ -79,8 +79,8 @@ def test_progress_by_number_and_query_code_is_public_and_rate_limited(api, engin
 
 
 def test_the_tracking_page_and_the_clerks_pages(app, engine):
-    case = engine.runtime.start_case("TEST-0001", {"name": "张三丰"}, {}, engine.identity.actor("clerk"))
-    view = engine.runtime.get_case(case["id"], engine.identity.actor("clerk"))
+    case = engine.cases.start_case("TEST-0001", {"name": "张三丰"}, {}, engine.identity.actor("clerk"))
+    view = engine.cases.get_case(case["id"], engine.identity.actor("clerk"))
     visitor = app.test_client()
     page = visitor.get("/portal/track", query_string={"number": view["number"], "code": view["query_code"]})
     assert page.status_code == 200 and "待受理" in text(page) and "张**" in text(page)

@@ -215,12 +215,12 @@ def test_calendar_override_changes_the_working_day(admin_pages, engine):
     page = text(admin_pages.get("/admin/calendar?year=2026"))
     assert "09:00–12:00" in page and "国庆节" in page
     admin_pages.post("/admin/calendar/day", {"day": day.isoformat(), "workday": "no", "reason": ""})
-    assert engine.calendar.calendar().is_workday(day)
+    assert engine.calendars.calendar().is_workday(day)
     admin_pages.post("/admin/calendar/day", {"day": day.isoformat(), "workday": "no", "reason": "临时休息"})
-    assert not engine.calendar.calendar().is_workday(day)
+    assert not engine.calendars.calendar().is_workday(day)
     assert "临时休息" in text(admin_pages.get("/admin/calendar?year=2026"))
     admin_pages.post("/admin/calendar/day", {"day": day.isoformat(), "workday": "clear"})
-    assert engine.calendar.calendar().is_workday(day)
+    assert engine.calendars.calendar().is_workday(day)
     assert len(events(engine, "calendar_changed")) == 2
     admin_pages.post("/admin/calendar/import", {"year": "2031"})
     assert "没有 2031 年" in text(admin_pages.get("/admin/calendar?year=2031"))

@@ -28,7 +28,7 @@ TEMPLATES = WEB / "templates"
 
 def start_cases(engine, count, name="李四"):
     citizen = engine.identity.actor("citizen")
-    return [engine.runtime.start_case("TEST-0001", {"name": f"{name}{n:02d}"}, {}, citizen)["id"] for n in range(count)]
+    return [engine.cases.start_case("TEST-0001", {"name": f"{name}{n:02d}"}, {}, citizen)["id"] for n in range(count)]
 
 
 def check_paging(browser: PageClient, url: str, pattern: str, expected: set, kept: dict[str, str]):
@@ -132,7 +132,7 @@ def test_cockpit_cases_page_with_light_kept(app, engine):
 # --- supervision -------------------------------------------------------------------------------------------------
 def test_signals_page_with_filters_kept(app, engine):
     with engine.db.transaction() as session:
-        calendar = engine.calendar.calendar()
+        calendar = engine.calendars.calendar()
         for n in range(ROWS + 2):
             raise_signal(
                 session,
@@ -160,7 +160,7 @@ def test_signals_page_with_filters_kept(app, engine):
 
 def test_supervision_items_page_with_filters_kept(app, engine):
     with engine.db.transaction() as session:
-        calendar = engine.calendar.calendar()
+        calendar = engine.calendars.calendar()
         opened = {
             open_item(
                 session,

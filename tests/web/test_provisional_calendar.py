@@ -22,7 +22,7 @@ WARNING = "尚未导入 2027 年国务院办公厅的节假日安排"
 
 def year_end_case(engine, clock, applicant=ENGINE) -> int:
     clock.set(dt.datetime(2026, 12, 28, 10, 0, tzinfo=SHANGHAI))
-    case = engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, applicant)
+    case = engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, applicant)
     complete(engine, case["id"], {"accept": "accept"})
     return case["id"]
 
@@ -32,7 +32,7 @@ def test_the_case_page_marks_provisional_limits(app, engine, clock):
     page = text(signed_in(app, "clerk").get(f"/cases/{case_id}"))
     assert page.count('class="badge provisional-mark"') == 2  # promised and statutory limits
     clock.set(dt.datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI))
-    other = engine.runtime.start_case("TEST-0001", {"name": "李四"}, {}, ENGINE)
+    other = engine.cases.start_case("TEST-0001", {"name": "李四"}, {}, ENGINE)
     complete(engine, other["id"], {"accept": "accept"})
     assert "provisional-mark" not in text(signed_in(app, "clerk").get(f"/cases/{other['id']}"))
 
@@ -55,7 +55,7 @@ def test_the_admin_calendar_shows_a_provisional_year_and_warns_from_1_november(a
 def test_the_cockpit_warns_that_next_years_arrangement_is_missing(app, engine, clock):
     pages = signed_in(app, "supervisor")
     assert WARNING in text(pages.get("/cockpit/"))
-    engine.calendar.import_arrangement(
+    engine.calendars.import_arrangement(
         2027, [{"day": dt.date(2027, 1, 1), "workday": False, "name": "元旦"}], "国办通知", "admin"
     )
     assert WARNING not in text(pages.get("/cockpit/"))
@@ -71,7 +71,7 @@ def test_importing_the_official_file_on_the_admin_page_recounts(app, engine, clo
     page = text(pages.get("/admin/calendar?year=2027"))
     assert "已导入 2027 年官方安排（9 天）；重新计算了 2 个暂定期限（1 件办件）" in page
     assert 'id="provisional-year"' not in page
-    assert engine.runtime.get_case(case_id, ENGINE)["clock"]["provisional"] is False
+    assert engine.cases.get_case(case_id, ENGINE)["clock"]["provisional"] is False
 
 
 def test_a_bad_arrangement_file_is_refused_readably(app, engine):
@@ -85,9 +85,9 @@ def test_a_bad_arrangement_file_is_refused_readably(app, engine):
         response = pages.post("/admin/calendar/import", {"year": "2027", "file": (io.BytesIO(content), name)})
         assert response.status_code == 302, name
         assert message in text(pages.get("/admin/calendar?year=2027")), name
-    assert not engine.calendar.is_official(2027)
+    assert not engine.calendars.is_official(2027)
     monitor = signed_in(app, "supervisor")
     refused = monitor.post(
         "/admin/calendar/import", {"year": "2027", "file": (io.BytesIO(OFFICIAL_2027_CSV), "2027.csv")}
     )
-    assert refused.status_code == 403 and not engine.calendar.is_official(2027)
+    assert refused.status_code == 403 and not engine.calendars.is_official(2027)

@@ -14,7 +14,7 @@ from .helpers import PageClient
 
 def instance(engine, **settings):
     """Another application over the same database, built the way a second process builds its own."""
-    values = {"database_url": str(engine.db.engine.url), "broker_url": "memory://", "secret_key": "one-key", **settings}
+    values = {"database_url": str(engine.db.bind.url), "broker_url": "memory://", "secret_key": "one-key", **settings}
     return create_app(Settings(**values), engine, testing=True)
 
 

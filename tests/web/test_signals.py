@@ -25,7 +25,7 @@ def engine(engine):
 
 
 def late_signal(engine, clock):
-    case = engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    case = engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
     for step in APPROVE[:4]:
         complete(engine, case["id"], step)
     clock.set(dt.datetime(2026, 12, 22, 9, 0, tzinfo=SHANGHAI))
@@ -132,7 +132,7 @@ def test_rules_fees_and_result_api(api, engine):
         {**put, "level": "department", "department": 3},
     ):
         assert api.put("/api/v1/violation-rules", json=bad, headers=auth(api, "admin")).status_code in (400, 404)
-    case = engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    case = engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
     fee = api.post(
         f"/api/v1/cases/{case['id']}/fees", json={"item": "工本费", "amount": 10}, headers=auth(api, "clerk")
     )

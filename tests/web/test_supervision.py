@@ -24,11 +24,11 @@ def engine(engine):
 def new_item(engine, department="测试局", with_case=True, summary="受理环节超期"):
     case_id = None
     if with_case:
-        case_id = engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, engine.identity.actor("citizen"))["id"]
+        case_id = engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, engine.identity.actor("citizen"))["id"]
     with engine.db.transaction() as session:
         return open_item(
             session,
-            engine.calendar.calendar(),
+            engine.calendars.calendar(),
             engine.clock.now(),
             kind="overdue_step",
             department=department,
@@ -161,7 +161,7 @@ def test_filters_offer_what_is_there_and_pages_speak_english(app, engine):
     with engine.db.transaction() as session:
         open_item(
             session,
-            engine.calendar.calendar(),
+            engine.calendars.calendar(),
             engine.clock.now(),
             kind="custom_kind",
             department="其他局",

@@ -19,7 +19,7 @@ def calendar_year(year):
     """The year's holidays and adjusted working days (调休), with the days set here"""
     if not 2000 <= year <= 2100:
         raise InvalidInput("year_out_of_range", field="year")
-    calendar = engine().calendar
+    calendar = engine().calendars
     return jsonify({"year": year, "provisional": not calendar.is_official(year), "days": calendar.year_days(year)})
 
 
@@ -39,5 +39,5 @@ def set_calendar_day(day):
     name = body.get("name")
     if name is not None and (not isinstance(name, str) or len(name) > 100):
         raise InvalidInput("short_text_required", field="name")
-    engine().calendar.set_day(parsed, body["workday"], name, g.actor.id)
+    engine().calendars.set_day(parsed, body["workday"], name, g.actor.id)
     return jsonify({"date": parsed.isoformat(), "workday": body["workday"], "name": name})

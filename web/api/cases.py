@@ -33,12 +33,12 @@ def start_case():
     application materials in ``files`` (and ``slot``): a refused file starts no case."""
     if multipart():
         files = files_sent(required=False)
-        case = engine().runtime.start_case(
+        case = engine().cases.start_case(
             request.form.get("matter"), form_json("applicant"), form_json("data"), g.actor, materials=files
         )
         return jsonify(case), 201
     body = json_body()
-    case = engine().runtime.start_case(body.get("matter"), body.get("applicant"), body.get("data"), g.actor)
+    case = engine().cases.start_case(body.get("matter"), body.get("applicant"), body.get("data"), g.actor)
     return jsonify(case), 201
 
 
@@ -47,7 +47,7 @@ def start_case():
 def list_cases():
     """Cases visible to the caller, newest first"""
     return jsonify(
-        engine().runtime.list_cases(
+        engine().cases.list_cases(
             g.actor,
             request.args.get("status"),
             int_arg("limit", 100, 1),
@@ -61,7 +61,7 @@ def list_cases():
 @operation("cases", ok=Case, errors=(403, 404))
 def get_case(case_id):
     """A case with its open steps and its history"""
-    return jsonify(engine().runtime.get_case(case_id, g.actor))
+    return jsonify(engine().cases.get_case(case_id, g.actor))
 
 
 @bp.get("/cases/<int:case_id>/trail")
@@ -75,7 +75,7 @@ def case_trail(case_id):
 @operation("cases", ok=Case, body=Termination, errors=(400, 403, 404, 409))
 def terminate_case(case_id):
     """Terminate a running case, with a reason (the responsible department or an administrator)"""
-    return jsonify(engine().runtime.terminate(case_id, g.actor, json_body().get("reason")))
+    return jsonify(engine().cases.terminate(case_id, g.actor, json_body().get("reason")))
 
 
 @bp.post("/cases/<int:case_id>/pause")

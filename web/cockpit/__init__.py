@@ -37,7 +37,7 @@ def index():
         cases=cockpit.cases(me, record=False, **filters),
         signals=cockpit.signals(me, department=filters["department"], record=False),
         chart_labels=_chart_labels(),
-        missing=engine().calendar.missing_arrangements(),
+        missing=engine().calendars.missing_arrangements(),
     )
 
 

@@ -24,7 +24,7 @@ from .timeline import timeline
 def case_context(case_id: int, me) -> dict:
     """What the case page and the task page show of a case."""
     shenpi = engine()
-    case = shenpi.runtime.get_case(case_id, me)
+    case = shenpi.cases.get_case(case_id, me)
     steps = {s["element"]: s["name"] for s in shenpi.case_flow.steps(case_id, me)}
     trail = shenpi.history.case_trail(case_id, me)
     materials = shenpi.materials.list(case_id, me)
@@ -146,7 +146,7 @@ CASE_OPERATIONS = {
         case_id, f.get("kind"), f.get("reason"), me, _lines(f.get("missing")) if f.get("kind") == "supplement" else None
     ),
     "resume": lambda s, me, case_id, f: s.case_clock.resume(case_id, me, f.get("note")),
-    "terminate": lambda s, me, case_id, f: s.runtime.terminate(case_id, me, f.get("reason")),
+    "terminate": lambda s, me, case_id, f: s.cases.terminate(case_id, me, f.get("reason")),
     "issue_document": lambda s, me, case_id, f: s.documents.issue(
         case_id,
         f.get("kind"),

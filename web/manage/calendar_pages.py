@@ -34,7 +34,7 @@ def _year(text) -> int:
 @readers
 def calendar():
     year = _year(request.args.get("year"))
-    view = engine().calendar.year_view(year)
+    view = engine().calendars.year_view(year)
     return render_template(
         "manage/calendar.html",
         view=view,
@@ -44,7 +44,7 @@ def calendar():
         today=engine().clock.now().date(),
         day=request.args.get("day"),
         can_edit=can_edit(),
-        missing=engine().calendar.missing_arrangements(),
+        missing=engine().calendars.missing_arrangements(),
         limit_kb=engine().settings.max_upload_bytes // 1024,
     )
 
@@ -65,7 +65,7 @@ def calendar_day():
         year = day.year
         choice = request.form.get("workday")
         if choice == "clear":
-            engine().calendar.clear_day(day, actor().id)
+            engine().calendars.clear_day(day, actor().id)
             flash(_("%(day)s 已恢复为默认安排", day=day.isoformat()), "success")
         else:
             if choice not in ("yes", "no"):
@@ -73,7 +73,7 @@ def calendar_day():
             reason = (request.form.get("reason") or "").strip()
             if not 2 <= len(reason) <= 100:
                 raise InvalidInput("calendar_reason_required")
-            engine().calendar.set_day(day, choice == "yes", reason, actor().id)
+            engine().calendars.set_day(day, choice == "yes", reason, actor().id)
             flash(
                 _("%(day)s 已设为%(kind)s", day=day.isoformat(), kind=_("工作日") if choice == "yes" else _("休息日")),
                 "success",
@@ -89,9 +89,9 @@ def calendar_import():
     year = _year(request.form.get("year"))
     try:
         if "file" in request.files:
-            result = engine().calendar.import_arrangement(year, _arrangement(year), _filename(), actor().id)
+            result = engine().calendars.import_arrangement(year, _arrangement(year), _filename(), actor().id)
         else:
-            result = engine().calendar.import_package_year(year, actor().id)
+            result = engine().calendars.import_package_year(year, actor().id)
     except InvalidInput as exc:
         flash(describe(exc), "error")
     else:

@@ -97,7 +97,7 @@ def apply(code):
         shown, keep = ({int(v) for v in request.form.getlist(name) if v.isdigit()} for name in ("shown", "keep"))
         try:
             held = materials.take_held(actor(), draft, sorted(shown - keep))
-            case = engine().runtime.start_case(matter["code"], applicant, data, actor(), materials=held or None)
+            case = engine().cases.start_case(matter["code"], applicant, data, actor(), materials=held or None)
         except InvalidInput as exc:
             material_error = (
                 describe(exc) if exc.details.get("field") in ("files", "slot") or isinstance(exc, TooLarge) else None
