@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..casefiles.documents import KINDS
 from ..errors import NotFound
-from ..identity.access import require_own_case
+from ..identity.access import APPLICANT_EVENTS, require_own_case
 from ..identity.actors import Actor
 from ..kernel.paging import PageArg, page_of_query
 from ..models import (
@@ -39,17 +39,7 @@ from .public_status import public_status
 if TYPE_CHECKING:
     from ..kernel import Database
 
-PUBLIC_EVENTS = (
-    "case_started",
-    "case_accepted",
-    "clock_paused",
-    "clock_resumed",
-    "document_issued",
-    "case_ended",
-    "licence_issued",
-    "licence_revoked",
-    "service_rated",
-)
+PUBLIC_EVENTS = tuple(APPLICANT_EVENTS)  # the API's public trail (identity.access.public_trail) shows the same
 
 APPLICANT_KINDS = ("application", "supplement")
 

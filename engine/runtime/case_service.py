@@ -12,7 +12,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from ..deadlines.lights import GREEN, NONE, RED, YELLOW
 from ..errors import Conflict, InvalidInput, InvalidState, NotFound, PermissionDenied
-from ..identity.access import case_scope, may_view_case
+from ..identity.access import case_scope, may_view_case, public_case, sees_case_inside
 from ..identity.actors import APPLICANT, Actor
 from ..kernel import payloads
 from ..kernel.clock import SHANGHAI
@@ -154,7 +154,7 @@ class CaseService:
             ).all()
             if not may_view_case(session, actor, case):
                 raise PermissionDenied("case_of_another_unit")
-            return {
+            view = {
                 "id": case.id,
                 "number": case.number,
                 "matter": case.matter_code,
@@ -171,6 +171,7 @@ class CaseService:
                 "tasks": [task_view(t) for t in tasks if t.state == "open"],
                 "history": [task_view(t) for t in tasks if t.state != "open"],
             }
+            return view if sees_case_inside(session, actor, case) else public_case(view)
 
     def list_cases(
         self,

@@ -19,6 +19,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from ..identity.access import require_task_in_sight
 from ..identity.actors import Actor, require_task_access
 from ..kernel import payloads
 from ..models import TaskRecord, User
@@ -32,12 +33,14 @@ if TYPE_CHECKING:
     from ..kernel import Clock, Database
 
 
-def _task_record(db: Database, task_id: str, state: str | None = "open") -> TaskRecord:
-    """The task's projection row; with ``state``, a Conflict unless the task is in it."""
+def _task_record(db: Database, task_id: str, actor: Actor, state: str | None = "open") -> TaskRecord:
+    """The task's projection row (refused to whom does not see its case); with ``state``, a Conflict unless the
+    task is in it."""
     with db.reading() as session:
         record = session.get(TaskRecord, str(task_id))
-    if record is None:
-        raise NotFound("task_not_found", task=task_id)
+        if record is None:
+            raise NotFound("task_not_found", task=task_id)
+        require_task_in_sight(session, actor, record)
     if state is not None and record.state != state:
         raise Conflict("task_not_open", task=task_id, state=record.state)
     return record
@@ -68,7 +71,7 @@ class FlowOperations:
     def withdraw(self, task_id: str, actor: Actor, reason: str | None) -> dict[str, Any]:
         """Take back one's own completed step while the steps it opened have not been started."""
         reason = _reason(reason)
-        record = _task_record(self.db, task_id, state=None)
+        record = _task_record(self.db, task_id, actor, state=None)
         if record.state != "completed" or record.completed_by != actor.id:
             raise PermissionDenied("withdraw_not_allowed")
         case_id = record.case_id
@@ -160,7 +163,7 @@ class FlowOperations:
         """Send the case from an open step back to the previous step, or to an earlier one by element id.
         With ``jump``, a supervisor or administrator moves the case (跳转) without holding the step."""
         reason = _reason(reason)
-        record = _task_record(self.db, task_id)
+        record = _task_record(self.db, task_id, actor)
         if jump:
             if not actor.oversees(record.department):
                 raise PermissionDenied("jump_not_allowed")
@@ -205,7 +208,7 @@ class JointSignOff:
         self.stepper = stepper
 
     def _context(self, task_id: str, actor: Actor) -> int:
-        record = _task_record(self.db, task_id)
+        record = _task_record(self.db, task_id, actor)
         if not actor.heads(record.department):
             raise PermissionDenied("signers_not_allowed")
         return record.case_id

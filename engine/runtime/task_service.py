@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from ..definitions import forms
 from ..definitions.forms import Form
 from ..errors import Conflict, InvalidInput, Message, NotFound
-from ..identity.access import units_seen
+from ..identity.access import require_task_in_sight, units_seen
 from ..identity.actors import Actor, require_task_access
 from ..kernel import payloads
 from ..kernel.db import Executor, rowcount, where_given
@@ -111,7 +111,7 @@ class TaskService:
 
     def claim(self, task_id: str, actor: Actor) -> dict[str, Any]:
         with self.db.transaction() as session:
-            record = self._open_record(session, task_id)
+            record = self._open_record(session, task_id, actor)
             require_task_access(actor, record.department, record.post, None)
             if record.assignee == actor.id:
                 return task_view(record)
@@ -208,10 +208,11 @@ class TaskService:
         return cleaned
 
     @staticmethod
-    def _open_record(session: Session, task_id: str) -> TaskRecord:
+    def _open_record(session: Session, task_id: str, actor: Actor) -> TaskRecord:
         record = session.get(TaskRecord, str(_uuid(task_id)))
         if record is None:
             raise NotFound("task_not_found", task=task_id)
+        require_task_in_sight(session, actor, record)
         if record.state != "open":
             raise Conflict("task_not_open", task=task_id, state=record.state)
         return record

@@ -83,7 +83,7 @@ def rules():
     department = None if (me.is_admin or me.is_supervisor) else me.department
     return render_template(
         "signals/rules.html",
-        rules=engine().violations.rules.list_rules(department),
+        rules=engine().violations.rules.list_rules(department, me),
         level_names=LEVEL_NAMES,
         levels=LEVELS,
         me=me,
