@@ -89,14 +89,15 @@ def public_trail(entries: list[dict[str, Any]], applicant: str) -> list[dict[str
     return shown
 
 
-def require_task_in_sight(session: Session, actor: Actor, record: TaskRecord) -> None:
-    """Refuse (403) anyone who may not see the task's case before anything about the task's state is told: its
-    holder, the official who delegated it, and those who ``may_view_case`` (its applicant too, who may urge) pass
-    on to the operation's own check."""
+def require_task_in_sight(session: Session, actor: Actor, record: TaskRecord, applicant: bool = False) -> None:
+    """Refuse (403) anyone who does not see the task's case from inside before anything about the task's state is
+    told: its holder, the official who delegated it, and those who ``sees_case_inside`` (with ``applicant``, the
+    case's applicant too: they may urge) pass on to the operation's own check."""
     if actor.id in (record.assignee, record.owner) or (record.assignee and record.assignee in actor.standing_in_for):
         return
     case = session.get(Case, record.case_id)
-    if case is None or not may_view_case(session, actor, case):
+    sees = may_view_case if applicant else sees_case_inside
+    if case is None or not sees(session, actor, case):
         raise PermissionDenied("task_of_another_department")
 
 

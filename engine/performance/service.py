@@ -57,11 +57,11 @@ class PerformanceService:
 
     def update_settings(self, changes: dict[str, Any], actor: Actor) -> dict[str, float]:
         _require_supervision(actor)
-        clean = scoring.validate(changes)
-        now = self.clock.now()
         with self.db.transaction() as session:
             if not acts_for_whole_city(session, actor):  # every unit is scored by the standard
                 raise PermissionDenied("performance_settings_city_only")
+            clean = scoring.validate(changes)
+            now = self.clock.now()
             before = self._settings(session)
             changed = {key: value for key, value in clean.items() if before[key] != value}
             for key, value in changed.items():

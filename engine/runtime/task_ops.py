@@ -36,11 +36,11 @@ class TaskOperations:
         self.clock = clock
 
     # --- helpers ------------------------------------------------------------------------------
-    def _open(self, session: Session, task_id: str, actor: Actor) -> TaskRecord:
+    def _open(self, session: Session, task_id: str, actor: Actor, applicant: bool = False) -> TaskRecord:
         record = session.get(TaskRecord, str(task_id), with_for_update=True)
         if record is None:
             raise NotFound("task_not_found", task=task_id)
-        require_task_in_sight(session, actor, record)  # an outsider learns nothing of the task's state
+        require_task_in_sight(session, actor, record, applicant)  # an outsider learns nothing of the task's state
         if record.state != "open":
             raise Conflict("task_not_open", task=task_id, state=record.state)
         return record
@@ -152,10 +152,10 @@ class TaskOperations:
         """The delegate returns the task, with their opinion, to the official who delegated it."""
         with self.db.transaction() as session:
             record = self._open(session, task_id, actor)
-            if record.owner is None:
-                raise Conflict("task_not_delegated")
             if record.assignee != actor.id and record.owner != actor.id:
                 raise PermissionDenied("give_back_not_allowed")
+            if record.owner is None:
+                raise Conflict("task_not_delegated")
             owner, record.assignee, record.owner = record.owner, record.owner, None
             self._record(
                 session, record, "task_delegation_returned", actor, to=owner, opinion=payloads.opinion(opinion)
@@ -168,7 +168,7 @@ class TaskOperations:
         today = self.clock.now().astimezone(SHANGHAI).date()
         start = _dt.datetime.combine(today, _dt.time(0), SHANGHAI)
         with self.db.transaction() as session:
-            record = self._open(session, task_id, actor)
+            record = self._open(session, task_id, actor, applicant=True)
             require_case_view(session, actor, record.case_id)
             sent = (
                 session.scalar(
