@@ -25,7 +25,7 @@ from ..kernel import payloads
 from ..models import TaskRecord, User
 from ..trail import chain as trail
 from .stepper import CaseStepper, StepContext
-from .workflow_state import reset_to
+from .workflow_state import reset_to, task_by_id
 
 if TYPE_CHECKING:
     from SpiffWorkflow.task import Task as SpiffTask
@@ -76,7 +76,7 @@ class FlowOperations:
             raise PermissionDenied("withdraw_not_allowed")
         case_id = record.case_id
         with self.stepper.step(case_id, actor.id) as ctx:
-            task = ctx.wf.get_task_from_id(UUID(str(task_id)))
+            task = task_by_id(ctx.wf, UUID(str(task_id)))
             if task is None or task.state != TaskState.COMPLETED:
                 raise Conflict("step_not_withdrawable")
             later = [t for t in task if t is not task and t.task_spec.manual]
@@ -171,7 +171,7 @@ class FlowOperations:
             require_task_access(actor, record.department, record.post, record.assignee)
         case_id = record.case_id
         with self.stepper.step(case_id, actor.id) as ctx:
-            current = ctx.wf.get_task_from_id(UUID(str(task_id)))
+            current = task_by_id(ctx.wf, UUID(str(task_id)))
             if current is None or current.state != TaskState.READY:
                 raise Conflict("step_not_open")
             candidates = list(_user_ancestors(current))
@@ -216,7 +216,7 @@ class JointSignOff:
     @staticmethod
     def _joint_step(ctx: StepContext, task_id: str) -> tuple[SpiffTask, SpiffTask, ParallelMultiInstanceTask]:
 
-        instance = ctx.wf.get_task_from_id(UUID(str(task_id)))
+        instance = task_by_id(ctx.wf, UUID(str(task_id)))
         parent = instance.parent if instance is not None else None
         if (
             parent is None

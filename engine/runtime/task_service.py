@@ -21,6 +21,7 @@ from ..models import Case, Department, TaskRecord, User
 from ..trail import chain as trail
 from .case_service import task_view
 from .stepper import CaseStepper, StepContext
+from .workflow_state import task_by_id
 
 if TYPE_CHECKING:
     from SpiffWorkflow.task import Task as SpiffTask
@@ -104,7 +105,7 @@ class TaskService:
         if form is None:
             return None
         with self.store.reading(session, case.id, case.definition_id, case.lock_version) as wf:
-            task = wf.get_task_from_id(UUID(record.id))
+            task = task_by_id(wf, UUID(record.id))
             data = task.data if task is not None else {}
             values = {f.id: data[f.id] for f in form.fields if f.id in data}
         return {**form.to_dict(), "values": values}
@@ -158,7 +159,7 @@ class TaskService:
             record = ctx.record
             assert record is not None  # a step on a task has its row
             require_task_access(actor, record.department, record.post, record.assignee)
-            task = ctx.wf.get_task_from_id(task_uuid)
+            task = task_by_id(ctx.wf, task_uuid)
             if task is None or task.state != TaskState.READY:
                 raise Conflict("task_not_open", task=task_id)
             task.data.update(self._step_data(ctx, record.element_id, task, data))

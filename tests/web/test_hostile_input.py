@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from engine.identity import ENGINE
 
-from ..helpers import applied_case, complete, open_task
+from ..helpers import FORMED, applied_case, complete, open_task
 from .helpers import auth, signed_in, text
 
 BEYOND = 2**31  # one past the largest id an INTEGER column holds
@@ -140,16 +140,20 @@ def test_values_of_the_wrong_type_are_refused(api, engine, path, body):
 
 
 def test_a_step_withdrawn_by_a_return_is_shown_as_withdrawn(app, api, engine):
+    engine.repository.deploy(FORMED, "five_step.bpmn", actor="admin")  # steps with forms: the page reads the workflow
     case = engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
-    complete(engine, case["id"], {})
-    complete(engine, case["id"], {})
+    accept = complete(engine, case["id"], {"accept": "accept"})
+    handle = complete(engine, case["id"], {})
     review = open_task(engine, case["id"])
-    engine.flow_ops.return_to(review["id"], engine.identity.actor("clerk"), "材料不全，退回承办")
-    response = api.get(f"/api/v1/tasks/{review['id']}", headers=auth(api, "clerk"))
-    assert response.status_code == 200, response.get_data(as_text=True)
-    assert response.get_json()["state"] == "withdrawn"
-    page = signed_in(app, "clerk").get(f"/tasks/{review['id']}")
-    assert page.status_code == 200, text(page)[:500]
+    engine.flow_ops.return_to(review["id"], engine.identity.actor("clerk"), "重新受理", target="Task_Accept")
+    for task in (review, handle, accept):
+        response = api.get(f"/api/v1/tasks/{task['id']}", headers=auth(api, "clerk"))
+        assert response.status_code == 200, response.get_data(as_text=True)
+        page = signed_in(app, "clerk").get(f"/tasks/{task['id']}")
+        assert page.status_code == 200, text(page)[:500]
+    assert api.get(f"/api/v1/tasks/{review['id']}", headers=auth(api, "clerk")).get_json()["state"] == "withdrawn"
+    withdrawn = api.post(f"/api/v1/tasks/{handle['id']}/withdraw", json={"reason": "撤回"}, headers=auth(api, "clerk"))
+    refused(withdrawn, 409)
 
 
 def test_method_not_allowed_names_the_allowed_methods(api, app):
