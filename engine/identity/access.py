@@ -29,6 +29,16 @@ APPLICANT_EVENTS: dict[str, tuple[str, ...]] = {
     "service_rated": (),
 }
 
+APPLICANT_MATERIALS = ("application", "supplement")  # the materials an applicant sees: what they handed in
+
+
+def public_material(view: dict[str, Any], applicant: str) -> dict[str, Any] | None:
+    """A material as the case's applicant may see it: only what was handed in for the application, without the
+    official who may have uploaded it on their behalf; None for officials' own attachments."""
+    if view["kind"] not in APPLICANT_MATERIALS:
+        return None
+    return {**view, "task": None, "uploaded_by": view["uploaded_by"] if view["uploaded_by"] == applicant else None}
+
 
 def may_view_case(session: Session, actor: Actor, case: Case) -> bool:
     return case.created_by == actor.id or sees_case_inside(session, actor, case)

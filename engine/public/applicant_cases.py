@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..casefiles.documents import KINDS
 from ..errors import NotFound
-from ..identity.access import APPLICANT_EVENTS, require_own_case
+from ..identity.access import APPLICANT_EVENTS, APPLICANT_MATERIALS, require_own_case
 from ..identity.actors import Actor
 from ..kernel.paging import PageArg, page_of_query
 from ..models import (
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 PUBLIC_EVENTS = tuple(APPLICANT_EVENTS)  # the API's public trail (identity.access.public_trail) shows the same
 
-APPLICANT_KINDS = ("application", "supplement")
+APPLICANT_KINDS = APPLICANT_MATERIALS
 
 
 def _iso(value: _dt.datetime | None) -> str | None:

@@ -395,8 +395,16 @@ def test_every_role_the_matrix_refuses_is_refused(app, engine, world):
 
 def test_an_applicant_reads_the_public_view_of_their_case(api, engine):
     case = engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, engine.identity.actor("citizen"))
-    engine.tasks.claim(open_task(engine, case["id"])["id"], engine.identity.actor("clerk"))
-    complete(engine, case["id"], {"accept": "accept"}, opinion="内部意见：材料齐全")
+    engine.materials.add(case["id"], [("申请书.txt", "申请书".encode(), None)], engine.identity.actor("citizen"))
+    task = open_task(engine, case["id"])["id"]
+    engine.tasks.claim(task, engine.identity.actor("clerk"))
+    engine.tasks.complete(
+        task,
+        engine.identity.actor("clerk"),
+        {"accept": "accept"},
+        "内部意见：材料齐全",
+        [("审查记录.txt", b"internal", None)],
+    )
     add_signal(engine, "测试局", case_id=case["id"])
     mine = api.get(f"/api/v1/cases/{case['id']}", headers=auth(api, "citizen")).get_json()
     staff = api.get(f"/api/v1/cases/{case['id']}", headers=auth(api, "clerk")).get_json()
@@ -411,6 +419,13 @@ def test_an_applicant_reads_the_public_view_of_their_case(api, engine):
     assert "clerk" not in str(trail) and "内部意见" not in str(trail)
     assert any("signal" in e["event"] for e in staff_trail) or len(staff_trail) > len(trail)
     assert not any("signal" in e["event"] or "complaint" in e["event"] for e in trail)
+    materials = api.get(f"/api/v1/cases/{case['id']}/materials", headers=auth(api, "citizen")).get_json()
+    staff_materials = api.get(f"/api/v1/cases/{case['id']}/materials", headers=auth(api, "clerk")).get_json()
+    assert [m["filename"] for m in materials["materials"]] == ["申请书.txt"]
+    assert {m["filename"] for m in staff_materials["materials"]} == {"申请书.txt", "审查记录.txt"}
+    attachment = next(m["id"] for m in staff_materials["materials"] if m["kind"] == "attachment")
+    assert api.get(f"/api/v1/materials/{attachment}/content", headers=auth(api, "citizen")).status_code == 404
+    assert api.get(f"/api/v1/materials/{attachment}/content", headers=auth(api, "clerk")).status_code == 200
 
 
 def test_an_outsider_learns_nothing_of_a_task_state(api, engine):
