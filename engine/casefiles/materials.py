@@ -267,11 +267,11 @@ class MaterialService:
             if material is None:
                 raise NotFound("material_not_found", material=material_id)
             case = require_case_view(session, actor, material.case_id)
-            view = material_view(material.id, _columns(material))
-            if not sees_case_inside(session, actor, case):
+            view: dict[str, Any] | None = material_view(material.id, _columns(material))
+            if view is not None and not sees_case_inside(session, actor, case):
                 view = public_material(view, actor.id)
-                if view is None:  # an official's attachment: not the applicant's to read
-                    raise NotFound("material_not_found", material=material_id)
+            if view is None:  # an official's attachment: not the applicant's to read
+                raise NotFound("material_not_found", material=material_id)
         return view, self.store.get(material.sha256)
 
 
