@@ -41,10 +41,13 @@ def guard_request() -> None:
 
 
 def check_form() -> None:
+    """The form's fields and the names of its files (stored with the materials and batches)."""
     for name, values in request.form.lists():
         check_text(name, name)
         for value in values:
             check_text(name, value)
+    for name, upload in request.files.items(multi=True):
+        check_text(name, upload.filename or "")
 
 
 def check_value(field: str, value: Any) -> None:

@@ -4,6 +4,7 @@ The API answers 400 naming the field in the error envelope, pages a readable Chi
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 from engine.identity import ENGINE
 
-from ..helpers import FORMED, applied_case, complete, open_task
+from ..helpers import FIVE, FORMED, applied_case, complete, open_task
 from .helpers import auth, signed_in, text
 
 BEYOND = 2**31  # one past the largest id an INTEGER column holds
@@ -256,3 +257,18 @@ def test_hostile_bodies_never_give_a_server_error(app, engine):
         assert response.is_json
 
     send()
+
+
+@pytest.mark.parametrize(
+    "path, data",
+    [
+        ("/api/v1/process-definitions", {"file": (io.BytesIO(FIVE), "a\x00.bpmn")}),
+        ("/api/v1/process-definitions", {"file": (io.BytesIO(FIVE), "a.bpmn"), "note": "变更\x00"}),
+        ("/api/v1/exchange/batches", {"file": (io.BytesIO(b"[]"), "batch\x00.json")}),
+        ("/api/v1/catalogue/import", {"file": (io.BytesIO(b"{}"), "c\x00.json")}),
+        ("/api/v1/cases", {"matter": "TEST-0001", "applicant": '{"name": "张三"}', "files": (io.BytesIO(b"x"), "\x00.txt")}),
+    ],
+)
+def test_nul_in_multipart_fields_and_file_names_is_refused(api, path, data):
+    response = api.post(path, data=data, content_type="multipart/form-data", headers=auth(api, "admin"))
+    assert refused(response, 400)["reason"] == "text_control_characters"
