@@ -266,7 +266,10 @@ def test_hostile_bodies_never_give_a_server_error(app, engine):
         ("/api/v1/process-definitions", {"file": (io.BytesIO(FIVE), "a.bpmn"), "note": "变更\x00"}),
         ("/api/v1/exchange/batches", {"file": (io.BytesIO(b"[]"), "batch\x00.json")}),
         ("/api/v1/catalogue/import", {"file": (io.BytesIO(b"{}"), "c\x00.json")}),
-        ("/api/v1/cases", {"matter": "TEST-0001", "applicant": '{"name": "张三"}', "files": (io.BytesIO(b"x"), "\x00.txt")}),
+        (
+            "/api/v1/cases",
+            {"matter": "TEST-0001", "applicant": '{"name": "张三"}', "files": (io.BytesIO(b"x"), "\x00.txt")},
+        ),
     ],
 )
 def test_nul_in_multipart_fields_and_file_names_is_refused(api, path, data):
