@@ -8,7 +8,9 @@ the order written there.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable
+import functools
+import time
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from . import models  # noqa: F401  (registers every table for create_all)
@@ -21,9 +23,11 @@ from .deadlines import CalendarService
 from .definitions import ProcessOverview, RepositoryService, make_script_engine
 from .exchange import ExternalCaseService, OutboxService
 from .identity import IdentityService
+from .incidents import IncidentService, PeriodicJob, PeriodicWork, RunCount
 from .kernel import Clock, Database
 from .kernel.clock import route_spiff_timers
 from .kernel.db import Executor
+from .kernel.metrics import NULL_METRICS, Metrics
 from .notices import NoticeDeliveries, NotificationSettings, make_gateway
 from .notices import triggers as notice_triggers
 from .organisation import AccountService, OrganisationService
@@ -42,12 +46,13 @@ from .runtime import (
     TaskService,
     WorkflowStore,
 )
+from .runtime.metering import StepMeter
 from .runtime.wiring import StepHook, TrailObserver, Transition, Wiring
 from .supervision import ReportAccessLog, SupervisionService
 from .trail import chain as trail
 from .trail.chain import TrailRow
 from .trail.checkpoints import TrailCheckpoints
-from .violations import Violations
+from .violations import CASE_RULES, Violations
 from .worklists import CaseFlow, CaseSearch, HistoryService, InboxService
 
 # A timer that starts waiting and falls due before the next sweep is handed to Celery with an ETA after commit.
@@ -56,12 +61,18 @@ TimerQueue = Callable[[int, _dt.datetime], None]
 
 class Shenpi:
     """The engine: every service, built and wired once. ``clock`` is this engine's own (the system clock unless
-    given); another engine in the same process keeps its own."""
+    given); another engine in the same process keeps its own. ``metrics`` is where it reports what it measures
+    (nothing unless the process hands in a sink: ``web/metrics.py``)."""
 
     def __init__(
-        self, settings: Settings | None = None, database: Database | None = None, clock: Clock | None = None
+        self,
+        settings: Settings | None = None,
+        database: Database | None = None,
+        clock: Clock | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.settings = settings or Settings()
+        self.metrics = metrics or NULL_METRICS
         self.db = database or Database(self.settings.database_url)
         self.clock = clock or Clock()
         route_spiff_timers()
@@ -78,7 +89,10 @@ class Shenpi:
         self.case_clock = CaseClockService(db, now, self.calendar, self.stepper)
         self.recount = DeadlineRecount(db, now, self.calendar, self.stepper)
         self.materials = MaterialService(db, now, self.stepper, self.case_clock, self.settings)
-        self.runtime = CaseService(db, now, self.repository, self.store, self.stepper, self.calendar, self.materials)
+        self.runtime = CaseService(
+            db, now, self.repository, self.store, self.stepper, self.calendar, self.materials, self.metrics
+        )
+        self.step_meter = StepMeter(self.metrics)
         self.tasks = TaskService(db, now, self.stepper, self.store, self.repository, self.materials)
         self.task_ops = TaskOperations(db, now)
         self.flow_ops = FlowOperations(db, now, self.stepper)
@@ -121,6 +135,11 @@ class Shenpi:
         # integrations
         self.external_cases = ExternalCaseService(db, now, self.calendar, self.repository)
         self.outbox = OutboxService(db, now, self.settings)  # upward reporting (integrations/upward)
+        # periodic work and its incidents
+        self.periodic = PeriodicWork(
+            db, now, self.settings.incident_backoff_seconds, self.settings.incident_backoff_cap_seconds
+        )
+        self.incidents = IncidentService(db, now, self.periodic)
         self.wire()
 
     def wire(self, timer_queue: TimerQueue | None = None, horizon: _dt.timedelta | None = None) -> Wiring:
@@ -130,17 +149,30 @@ class Shenpi:
         self.calendar.after_import = table.imported
         trail.observe(self.db.engine, _observe_all(table.trail))
         self.trail_checkpoints.observers = table.checkpoint
+        self.periodic.jobs = table.periodic
         return table
 
     def sweep(self, as_of: _dt.datetime | None = None) -> dict[str, Any]:
-        """Fire due timers and re-evaluate due lights: what Celery beat runs periodically."""
-        return {
-            "timers": self.runtime.fire_due_timers(as_of),
-            "lights": self.case_clock.refresh_lights(as_of),
-            "supervision_items": self.supervision.sweep(as_of),
-            "complaints": self.complaints.sweep(as_of),
-            "signals": self.violations.sweep.sweep(as_of),
+        """Every periodic job of the wiring table once, id by id, each in its own transaction (what Celery beat
+        runs): due timers fired, due lights re-evaluated, 督办 items escalated, signals turned red, the time-based
+        rules judged. An id whose work raises is an incident and the others go on; ``incidents`` counts them. Its
+        duration goes to the metrics as ``sweep_seconds``."""
+        started = time.perf_counter()
+        runs = self.periodic.run_all(as_of or self.clock.now())
+
+        def changed(*kinds: str) -> int:
+            return sum(run.changed for kind, run in runs.items() if kind in kinds or kind.split(":")[0] in kinds)
+
+        done = {
+            "timers": changed("timers"),
+            "lights": changed("case_lights", "task_lights"),
+            "supervision_items": changed("supervision_items"),
+            "complaints": changed("complaints"),
+            "signals": changed("signals", "rule"),
+            "incidents": _incident_counts(runs.values()),
         }
+        self.metrics.observe("sweep_seconds", time.perf_counter() - started)
+        return done
 
     def init_db(self, create_tables: bool = True) -> None:
         """Create the tables (unless the schema is managed by migrations) and the trail's head row; idempotent."""
@@ -159,12 +191,14 @@ def wiring(engine: Shenpi, queue_timers: StepHook | None = None) -> Wiring:
             engine.escalator.on_step,  # a step's limit timer fired: escalate the open steps
             engine.violations.hooks.on_step,  # procedure run on a withdrawn/changed matter; late forwarding
             *((queue_timers,) if queue_timers else ()),  # timers due before the next sweep go to Celery
+            engine.step_meter.on_step,  # metrics: completions and case starts (after commit)
         ),
         end=(  # a step that ends the case
             engine.documents.licence_on_approval,  # an approval issues the electronic licence
             engine.sms_rating.on_case_end,  # the applicant is invited to rate by SMS (after commit)
             notice_triggers.on_case_end,  # the applicant is told the decision
             engine.violations.hooks.on_end,  # decision late, refusal without reasons
+            engine.step_meter.on_end,  # metrics: cases ended, by outcome (after commit)
         ),
         supplement=(  # a later 补正 notice on the same case
             engine.violations.hooks.on_supplement_notice,  # repeated supplement notice
@@ -179,7 +213,53 @@ def wiring(engine: Shenpi, queue_timers: StepHook | None = None) -> Wiring:
             engine.violations.signals.recount_provisional,  # yellow signals' correction limits
         ),
         checkpoint=engine.outbox.checkpoint_observers,  # every signed trail checkpoint: reported upward too
+        periodic=periodic_work(engine),  # the sweep: due work id by id, failures become incidents
     )
+
+
+def periodic_work(engine: Shenpi) -> tuple[PeriodicJob[Any], ...]:
+    """The sweep's jobs, in the order they run: each selects its due ids and does one id in its own transaction."""
+    clock, supervision = engine.case_clock, engine.supervision
+    signals, rules = engine.violations.signals, engine.violations.sweep
+    return (
+        PeriodicJob(
+            "timers", engine.runtime.due_timer_cases, engine.runtime.fire_case_timers, engine.runtime.timer_place
+        ),
+        PeriodicJob("case_lights", clock.due_case_lights, clock.refresh_case_light, _case_itself, limit=5000),
+        PeriodicJob(
+            "task_lights", clock.due_task_lights, clock.refresh_task_light, clock.task_place, key=str, limit=5000
+        ),
+        PeriodicJob(
+            "supervision_items", supervision.due_items, supervision.refresh_item, supervision.item_place, limit=5000
+        ),
+        PeriodicJob(
+            "complaints",
+            engine.complaints.due_lights,
+            engine.complaints.refresh_light,
+            engine.complaints.complaint_place,
+            limit=5000,
+        ),
+        PeriodicJob("signals", signals.overdue_yellow, signals.turn_red, signals.signal_place),
+        *(
+            PeriodicJob(
+                f"rule:{name}",
+                functools.partial(rules.due_cases, name),
+                functools.partial(rules.check_case, name),
+                _case_itself,
+                limit=2000,
+            )
+            for name in CASE_RULES
+        ),
+    )
+
+
+def _case_itself(case_id: int) -> tuple[int | None, str | None]:
+    return case_id, None
+
+
+def _incident_counts(runs: Iterable[RunCount]) -> dict[str, int]:
+    runs = list(runs)
+    return {key: sum(getattr(run, key) for run in runs) for key in ("opened", "failed", "closed", "held")}
 
 
 def _queue_soon(queue: TimerQueue, horizon: _dt.timedelta | None) -> StepHook:

@@ -6,8 +6,9 @@ makes a changed copy."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -43,7 +44,24 @@ class Settings(BaseSettings):
     secret_key: str = ""
     # Session cookies only over HTTPS; `shenpi serve` on a loopback address turns this off for plain HTTP.
     secure_cookies: bool = True
-    rate_limit_storage: str = "memory://"
+    # Empty: memory:// in one process, or the Redis of SHENPI_REDIS_URL / a Redis broker when there is one.
+    rate_limit_storage: str = ""
+    # Redis shared by the processes (sign-in rate limits); empty: the broker's when it is Redis.
+    redis_url: str = ""
+    # Where the processes keep their state (beat's schedule, the beat lock on SQLite, metrics files); created
+    # when missing.
+    state_dir: Path = PROJECT_ROOT / "instance"
+    # Celery beat's schedule file; empty: <state_dir>/celerybeat-schedule.
+    beat_schedule: Path | None = None
+    # Metrics (/metrics): the bearer token a scraper sends; empty: only loopback addresses may read them.
+    metrics_token: SecretStr = SecretStr("")
+    # gunicorn's multiprocess metrics folder (PROMETHEUS_MULTIPROC_DIR wins); empty: <state_dir>/metrics.
+    metrics_dir: Path | None = None
+    # Logs: "text" (human) or "json" (one object a line with request id, user, case id and element).
+    log_format: Literal["text", "json"] = "text"
+    # Proxies in front of the application that set X-Forwarded-For/-Proto (nginx: 1); 0: none is trusted.
+    proxy_count: int = Field(0, ge=0, le=5)
+    log_level: str = "INFO"
     processes_dir: Path = PROJECT_ROOT / "processes"
     max_upload_bytes: int = Field(2 * 1024 * 1024, ge=0)
     # One request may carry several files (an application with its materials).
@@ -86,6 +104,10 @@ class Settings(BaseSettings):
     upward_max_attempts: int = Field(8, ge=1)
     upward_backoff_seconds: float = Field(30.0, ge=0, validation_alias=_variable("UPWARD_BACKOFF"))
     upward_backoff_cap_seconds: float = Field(3600.0, ge=0, validation_alias=_variable("UPWARD_BACKOFF_CAP"))
+    # Incidents (engine/incidents): a case whose periodic work failed is tried again after this many seconds,
+    # doubling with every failed attempt up to the cap.
+    incident_backoff_seconds: float = Field(60.0, ge=0, validation_alias=_variable("INCIDENT_BACKOFF"))
+    incident_backoff_cap_seconds: float = Field(3600.0, ge=0, validation_alias=_variable("INCIDENT_BACKOFF_CAP"))
     # Trail checkpoints (engine/trail/checkpoints.py): the HMAC key the database never holds (empty: checkpoints
     # off), the append-only file they go to, and the seconds between the beat's runs.
     trail_key: SecretStr = SecretStr("")
@@ -113,6 +135,25 @@ class Settings(BaseSettings):
     @property
     def embedded_broker(self) -> bool:
         return self.broker_url.startswith(("filesystem://", "memory://"))
+
+    @property
+    def shared_redis_url(self) -> str:
+        """The Redis the processes share: SHENPI_REDIS_URL, else the broker when it is Redis; empty: none."""
+        if self.redis_url:
+            return self.redis_url
+        return self.broker_url if self.broker_url.startswith(("redis://", "rediss://")) else ""
+
+    @property
+    def rate_limit_storage_url(self) -> str:
+        return self.rate_limit_storage or self.shared_redis_url or "memory://"
+
+    @property
+    def beat_schedule_path(self) -> Path:
+        return self.beat_schedule or self.state_dir / "celerybeat-schedule"
+
+    @property
+    def metrics_path(self) -> Path:
+        return Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or self.metrics_dir or self.state_dir / "metrics")
 
 
 def variable_name(field: str) -> str:

@@ -802,4 +802,12 @@ MESSAGES: dict[str, str] = {
     "version_not_a_number": "the version must be a positive whole number",
     "working_days_not_a_number": "%(field)s must be a whole number of working days",
     "year_out_of_range": "year out of range",
+    # incidents
+    "unexpected_error": "unexpected error: %(error)s",
+    "incident_not_found": "incident %(incident)s does not exist",
+    "incident_not_open": "incident %(incident)s is already resolved",
+    "incident_state_unknown": "unknown incident state %(state)s: open or resolved",
+    "incidents_forbidden": "only administrators and supervisors may see incidents",
+    "incidents_admin_only": "only administrators may retry or resolve incidents",
+    "periodic_work_unknown": "no periodic work of kind %(kind)s",
 }

@@ -2,18 +2,28 @@
 
 Production points SHENPI_BROKER_URL at Redis or RabbitMQ; the embedded default is a
 ``filesystem://`` broker under instance/, so `make run` needs no other service.
+
+Beat (``shenpi beat``, or the embedded worker's) runs ``LeaderScheduler``: it sends nothing until it holds the
+``beat`` leader lock (``kernel/leader.py``: a PostgreSQL advisory lock, or a file lock beside a SQLite database), so
+a second beat started by mistake stands by instead of doubling the periodic work, and takes over when the first
+dies. Its schedule file is ``Settings.beat_schedule_path`` (under ``SHENPI_STATE_DIR``), created when missing.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import logging
+import os
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from celery import Celery
+from celery.beat import PersistentScheduler
+from celery.signals import task_failure
 
-from .config import PROJECT_ROOT, Settings
+from .config import Settings
+from .kernel.leader import LeaderLock
 
 if TYPE_CHECKING:
     from .bootstrap import Shenpi
@@ -51,7 +61,10 @@ def make_celery(settings: Settings | None = None) -> Celery:
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
         beat_schedule={"sweep-due-timers": {"task": "shenpi.sweep", "schedule": settings.sweep_interval_seconds}},
-        beat_schedule_filename=str(PROJECT_ROOT / "instance" / "celerybeat-schedule"),
+        beat_schedule_filename=str(settings.beat_schedule_path),
+        beat_scheduler="engine.scheduler:LeaderScheduler",
+        shenpi_database_url=settings.database_url,
+        shenpi_state_dir=str(settings.state_dir),
     )
     if settings.broker_url.startswith("filesystem://"):
         folder = Path(settings.broker_url[len("filesystem://") :])
@@ -79,6 +92,66 @@ def make_celery(settings: Settings | None = None) -> Celery:
     app.task(name="shenpi.fire_case")(fire_case)
     app.task(name="shenpi.trail_checkpoint")(trail_checkpoint)
     return app
+
+
+class LeaderScheduler(PersistentScheduler):
+    """Celery beat's persistent scheduler, run only by the holder of the ``beat`` leader lock: a copy that cannot
+    take it waits (retrying every ``standby_seconds``) before it opens the schedule file or sends anything; the
+    leader checks every ``check_seconds`` that it still holds the lock and stops if it lost it."""
+
+    standby_seconds = 2.0
+    check_seconds = 10.0
+
+    def __init__(self, app: Celery, *args: Any, **kwargs: Any) -> None:
+        self.leader = LeaderLock(app.conf.shenpi_database_url, "beat", Path(app.conf.shenpi_state_dir))
+        waited = False
+        while not self.leader.try_acquire():
+            if not waited:
+                log.warning("another beat holds the beat lock: standing by until it stops")
+                waited = True
+            time.sleep(self.standby_seconds)
+        log.info("beat lock taken: this beat schedules the periodic work")
+        self._checked = time.monotonic()
+        schedule = Path(kwargs.get("schedule_filename") or app.conf.beat_schedule_filename)
+        schedule.parent.mkdir(parents=True, exist_ok=True)  # a fresh state folder
+        super().__init__(app, *args, **kwargs)
+
+    def tick(self, *args: Any, **kwargs: Any) -> float:
+        if time.monotonic() - self._checked > self.check_seconds:
+            self._checked = time.monotonic()
+            if not self.leader.alive():
+                log.error("the beat lock was lost (database connection dropped): stopping this beat")
+                raise SystemExit(1)
+        return float(super().tick(*args, **kwargs))
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self.leader.release()
+
+
+@task_failure.connect
+def _count_failure(sender: Any = None, **_: Any) -> None:
+    """Every failed Celery task, by name (``shenpi_celery_task_failures_total``)."""
+    if _engine is not None:
+        _engine.metrics.count("celery_task_failures", task=str(getattr(sender, "name", "unknown")))
+
+
+def check_broker(settings: Settings, timeout: float) -> None:
+    """Raise unless the broker answers within ``timeout`` seconds (the embedded one: its folder is writable)."""
+    url = settings.broker_url
+    if url.startswith("memory://"):
+        return
+    if url.startswith("filesystem://"):
+        folder = Path(url[len("filesystem://") :]) / "out"
+        if not folder.is_dir() or not os.access(folder, os.W_OK):
+            raise OSError(f"the broker folder {folder} is missing or not writable")
+        return
+    from kombu import Connection
+
+    with Connection(url, connect_timeout=timeout, transport_options={"socket_timeout": timeout}) as connection:
+        connection.ensure_connection(max_retries=1, timeout=max(1, round(timeout)))
 
 
 def attach(engine_: Shenpi, app: Celery) -> None:

@@ -8,7 +8,9 @@ import datetime as dt
 import json
 import os
 import shutil
+import socket
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -31,6 +33,7 @@ from engine.models import (
     TrailEntry,
     TrailHead,
     User,
+    WorkflowSnapshot,
 )
 
 # --- where things are, and the test clock --------------------------------------------------------------------
@@ -143,6 +146,33 @@ def publish_five_step(engine: Shenpi, content: bytes | None = None) -> Shenpi:
 
 
 # --- refusals ----------------------------------------------------------------------------------------------
+
+
+def publish_timer_flow(engine: Shenpi, duration: str = '"PT1H"') -> None:
+    """Matter TIMER-1: one step with a non-interrupting warning timer (``Timer_Warning``) after ``duration``."""
+    content = (FIXTURES / "timer_step.bpmn").read_bytes().replace(b'"PT1H"', duration.encode())
+    engine.repository.deploy(content, "timer_step.bpmn")
+    engine.catalogue.publish(
+        {**FIVE_STEP_ENTRY, "code": "TIMER-1", "key": "timer_step", "process_file": "timer_step.bpmn"}, "admin"
+    )
+
+
+def poison_workflow(engine: Shenpi, case_id: int) -> str:
+    """Break the case's stored workflow state (as a bad migration or a disk fault would): its next step raises.
+    Returns the good state for ``heal_workflow``."""
+    with engine.db.transaction() as session:
+        good = session.scalar(sa.select(WorkflowSnapshot.state).where(WorkflowSnapshot.case_id == case_id))
+        session.execute(
+            sa.update(WorkflowSnapshot).where(WorkflowSnapshot.case_id == case_id).values(state='{"broken": ')
+        )
+    engine.store.discard(case_id)
+    return good
+
+
+def heal_workflow(engine: Shenpi, case_id: int, good: str) -> None:
+    with engine.db.transaction() as session:
+        session.execute(sa.update(WorkflowSnapshot).where(WorkflowSnapshot.case_id == case_id).values(state=good))
+    engine.store.discard(case_id)
 
 
 @contextlib.contextmanager
@@ -468,3 +498,40 @@ except (ImportError, OSError):
 needs_cjk_font = pytest.mark.skipif(
     not CJK_FONT, reason="no Chinese font or no Pango here (.ci/run installs fonts-noto-cjk)"
 )
+
+
+# --- processes as an operator starts them -----------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def operator_env(tmp_path) -> dict[str, str]:
+    """A clean environment: everything the processes write goes under tmp_path."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SHENPI_", "PROMETHEUS_"))}
+    env.update(
+        SHENPI_DATABASE_URL=f"sqlite:///{tmp_path / 'shenpi.db'}",
+        SHENPI_BROKER_URL=f"filesystem://{tmp_path / 'broker'}",
+        SHENPI_STATE_DIR=str(tmp_path / "state"),
+        SHENPI_FILES_DIR=str(tmp_path / "files"),
+        SHENPI_TRAIL_CHECKPOINT_FILE=str(tmp_path / "checkpoints.jsonl"),
+        SHENPI_SECRET_KEY="serve-test-secret",
+        PYTHONPATH=str(PROJECT_ROOT),
+    )
+    return env
+
+
+def wait_for(condition, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            result = condition()
+        except OSError:
+            result = None
+        if result:
+            return result
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what}")

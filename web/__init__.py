@@ -12,7 +12,7 @@ from flask_babel import gettext
 from engine.bootstrap import Shenpi
 from engine.config import Settings
 
-from . import request_guard, schema
+from . import logs, metrics, request_guard, schema
 from .extensions import babel, csrf, db, limiter, login_manager
 
 
@@ -21,7 +21,7 @@ def create_app(settings: Settings | None = None, shenpi: Shenpi | None = None, t
     shenpi = shenpi or Shenpi(settings)
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(
-        SECRET_KEY=settings.secret_key or (secrets.token_hex(32) if testing else _stored_secret(app.instance_path)),
+        SECRET_KEY=settings.secret_key or (secrets.token_hex(32) if testing else _stored_secret(settings.state_dir)),
         SQLALCHEMY_DATABASE_URI=settings.database_url,
         MAX_CONTENT_LENGTH=settings.max_request_bytes,
         TESTING=testing,
@@ -35,11 +35,20 @@ def create_app(settings: Settings | None = None, shenpi: Shenpi | None = None, t
         WTF_CSRF_TIME_LIMIT=8 * 3600,
         BABEL_DEFAULT_LOCALE="zh",
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
-        RATELIMIT_STORAGE_URI=settings.rate_limit_storage,
+        RATELIMIT_STORAGE_URI=settings.rate_limit_storage_url,
         RATELIMIT_HEADERS_ENABLED=True,
     )
     app.json.ensure_ascii = False
     app.extensions["shenpi"] = shenpi
+    app.extensions["shenpi_settings"] = settings  # this application's (the engine may have been built apart)
+    if settings.proxy_count:  # behind nginx: the client's address and scheme come from its headers
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count, x_host=settings.proxy_count
+        )
+    logs.init_app(app)
+    metrics.init_app(app)
     db.init_app(app)
     schema.init_app(app)
     _init_pages(app)
@@ -47,12 +56,14 @@ def create_app(settings: Settings | None = None, shenpi: Shenpi | None = None, t
     from .api import bp as api_bp
     from .api.reference import docs_bp as api_docs_bp
     from .errors import register_error_handlers
+    from .ops import bp as ops_bp
     from .verify import bp as verify_bp
 
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, not cookies
     app.register_blueprint(api_bp)
     app.register_blueprint(api_docs_bp)
     app.register_blueprint(verify_bp)
+    app.register_blueprint(ops_bp)  # /metrics, /health/live, /health/ready
     for blueprint in _page_blueprints():
         app.register_blueprint(blueprint)
     register_error_handlers(app)
@@ -116,9 +127,10 @@ def _page_blueprints():
     ]
 
 
-def _stored_secret(instance_path: str) -> str:
-    """A random key made on first start and kept, so sessions survive restarts without a configured key."""
-    path = Path(instance_path) / "secret_key"
+def _stored_secret(state_dir: Path) -> str:
+    """A random key made on first start and kept in the state folder, so sessions survive restarts without a
+    configured key (one host only: several hosts need the same SHENPI_SECRET_KEY)."""
+    path = Path(state_dir) / "secret_key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         try:

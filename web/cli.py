@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import subprocess
+import signal
 import sys
 from pathlib import Path
 
@@ -84,49 +84,113 @@ def import_catalogue(directory: Path | None):
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="gunicorn processes.")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 256), help="Threads per process.")
+@click.option(
+    "--timeout", default=60, show_default=True, type=click.IntRange(1), help="Seconds before a silent worker restarts."
+)
+@click.option("--dev", is_flag=True, help="Flask's development server instead of gunicorn (one process).")
 @click.option("--no-worker", is_flag=True, help="Do not start the embedded Celery worker.")
-def serve(host: str, port: int, no_worker: bool):
-    """Serve the web application (with an embedded worker when the broker is embedded)."""
-    from web import create_app
-
+def serve(host: str, port: int, workers: int, threads: int, timeout: int, dev: bool, no_worker: bool):
+    """Serve the web application with gunicorn (`kill -HUP` reloads it gracefully; SIGTERM or SIGINT stops it and
+    everything it started); with an embedded broker it also runs the embedded worker with beat."""
     settings = Settings()
     if host in ("127.0.0.1", "localhost", "::1") and "SHENPI_SECURE_COOKIES" not in os.environ:
         settings = settings.model_copy(update={"secure_cookies": False})  # plain HTTP on this machine only
-    worker = None
-    if settings.embedded_broker and not no_worker:
-        worker = subprocess.Popen([sys.executable, "-m", "web.cli", "worker"], env=os.environ.copy())
-        click.echo(f"embedded worker started (pid {worker.pid})")
+    from engine.bootstrap import Shenpi
+    from web import logs, server
+
+    logs.configure(settings)
+    upgrading = Shenpi(settings)
+    _upgrade_schema(upgrading)  # once, before the workers start
+    upgrading.db.engine.dispose()  # no connection of this process is inherited by the forked workers
+    embedded = settings.embedded_broker and not no_worker
+    if not dev:
+        server.serve(settings, host, port, workers, threads, timeout, embedded)
+        return
+    from web import create_app
+
+    worker = server.EmbeddedWorker() if embedded else None
+    signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM ends the server like Ctrl-C: the worker is stopped
     try:
+        if worker is not None:
+            click.echo(f"embedded worker started (pid {worker.start()})")
         create_app(settings).run(host=host, port=port, threaded=True, use_reloader=False)
+    except KeyboardInterrupt:
+        pass
     finally:
         if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=10)
+            worker.stop()
 
 
-@main.command()
-@click.option("--concurrency", default=1, show_default=True, type=int)
-def worker(concurrency: int):
-    """Run a Celery worker with the beat schedule (the periodic sweep)."""
+def _interrupt(_signum, _frame):
+    raise KeyboardInterrupt
+
+
+def _celery_app(settings: Settings):
+    """The Celery app with every task and beat entry: the engine's and the integrations'."""
     from engine import scheduler
     from integrations.notifications import tasks
     from integrations.upward import tasks as upward_tasks
 
-    app = scheduler.make_celery(Settings())
-    upward_tasks.register(app, Settings())  # upward reporting: its task and beat entry
-    scheduler.attach(scheduler.engine(), app)
-    tasks.register(app)
+    app = scheduler.make_celery(settings)
+    upward_tasks.register(app, settings)  # upward reporting: its task and beat entry
+    tasks.register(app, settings)
+    return app
+
+
+def _own_logging(settings: Settings) -> None:
+    """Celery leaves logging to us (SHENPI_LOG_FORMAT) when a receiver of its setup_logging signal exists."""
+    from celery.signals import setup_logging
+
+    from web import logs
+
+    setup_logging.connect(lambda **_: logs.configure(settings), weak=False)
+    logs.configure(settings)
+
+
+@main.command()
+@click.option("--concurrency", default=1, show_default=True, type=int)
+@click.option(
+    "--beat",
+    "with_beat",
+    is_flag=True,
+    help="Also run beat inside this worker (the embedded worker of `shenpi serve`; elsewhere run `shenpi beat`).",
+)
+@click.option("--metrics-port", type=int, default=None, help="Serve this worker's metrics on this port as well.")
+def worker(concurrency: int, with_beat: bool, metrics_port: int | None):
+    """Run a Celery worker: timers queued with an ETA, the sweep and the other periodic tasks beat sends."""
+    from engine import scheduler
+    from engine.bootstrap import Shenpi
+    from web import metrics
+
+    settings = Settings()
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(settings.metrics_path))  # the web's /metrics adds them up
+    Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
+    _own_logging(settings)
+    app = _celery_app(settings)
+    scheduler.attach(Shenpi(settings, metrics=metrics.SINK), app)
+    if metrics_port:
+        from prometheus_client import CollectorRegistry, multiprocess, start_http_server
+
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        start_http_server(metrics_port, registry=registry)
     pool = "solo" if concurrency == 1 else "prefork"
-    app.worker_main(
-        [
-            "worker",
-            "--beat",
-            f"--pool={pool}",
-            f"--concurrency={concurrency}",
-            "--loglevel=INFO",
-            f"--schedule={app.conf.beat_schedule_filename}",
-        ]
-    )
+    arguments = ["worker", f"--pool={pool}", f"--concurrency={concurrency}", "--loglevel=INFO"]
+    if with_beat:
+        arguments += ["--beat", f"--schedule={settings.beat_schedule_path}"]
+    app.worker_main(arguments)
+
+
+@main.command()
+def beat():
+    """Run Celery beat, the one scheduler of the periodic work (sweep, notices, upward reports, checkpoints). A second
+    copy started by mistake waits for the first's lock instead of sending the work twice."""
+    settings = Settings()
+    _own_logging(settings)
+    app = _celery_app(settings)
+    app.Beat(schedule=str(settings.beat_schedule_path), loglevel="INFO").run()
 
 
 @main.command()
@@ -143,7 +207,7 @@ def notify():
 @main.command()
 @click.option("--as-of", "as_of", default=None, help="ISO-8601 instant; fire everything due by then.")
 def sweep(as_of: str | None):
-    """Fire every timer due by now (or by --as-of)."""
+    """Fire every timer due by now (or by --as-of); a case that fails becomes an incident (see /admin/incidents)."""
     instant = None
     if as_of:
         try:
@@ -151,9 +215,15 @@ def sweep(as_of: str | None):
         except ValueError:
             raise click.BadParameter(f"not an ISO-8601 instant: {as_of}", param_hint="--as-of") from None
     result = _engine().sweep(instant)
+    incidents = result["incidents"]
     click.echo(
         f"advanced {result['timers']} case(s) with due timers; {result['lights']} light(s) changed; "
         f"{result.get('supervision_items', 0)} supervision item light(s) changed"
+    )
+    # a case that failed is an incident, not a failed sweep: the exit status stays 0 (the sweep itself ran)
+    click.echo(
+        f"{incidents['opened']} incident(s) opened; {incidents['failed']} failed attempt(s); "
+        f"{incidents['closed']} incident(s) closed by a successful retry; {incidents['held']} waiting for their retry"
     )
 
 

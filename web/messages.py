@@ -46,6 +46,13 @@ def describe(item) -> str:
     return gettext(item) if isinstance(item, str) and item else str(item)
 
 
+def describe_stored(reason: str, params: dict) -> str:
+    """An error kept as its reason and params (an incident's) in the current language."""
+    if reason in MESSAGES:
+        return fill(engine_messages.pgettext(reason, MESSAGES[reason]), params, separator(), _shown)
+    return reason
+
+
 def describe_all(items) -> str:
     """Several messages (or names) as one text in the current language."""
     return separator().join(_shown(item) for item in items)

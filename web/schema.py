@@ -33,3 +33,13 @@ def upgrade_database(app) -> str:
         upgrade(directory=MIGRATIONS)
     shenpi.init_db(create_tables=False)  # the migrations made the tables; only the trail's head row may be missing
     return "upgraded"
+
+
+def revisions(app) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the database's current revisions, the newest revisions of the migrations): equal when up to date."""
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    with app.extensions["shenpi"].db.engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_heads()
+    return tuple(current), tuple(ScriptDirectory(MIGRATIONS).get_heads())

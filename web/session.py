@@ -10,6 +10,7 @@ from flask_login import UserMixin, current_user, login_required
 from engine.errors import NotFound
 from engine.identity import ADMIN, APPLICANT, EXCHANGE, MONITOR, OFFICIAL, SUPERVISOR, Actor
 
+from . import logs
 from .extensions import login_manager
 
 
@@ -42,9 +43,11 @@ class SessionUser(UserMixin):
 @login_manager.user_loader
 def load_user(user_id: str):
     try:
-        return SessionUser(engine().identity.actor(user_id))
+        user = SessionUser(engine().identity.actor(user_id))
     except NotFound:
         return None  # deactivated or deleted since signing in: signed out
+    logs.bind_user(user.id)
+    return user
 
 
 def engine():

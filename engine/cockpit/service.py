@@ -16,8 +16,9 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from ..deadlines.lights import GREEN, NONE, RED, YELLOW
 from ..errors import InvalidInput
 from ..identity.actors import Actor
+from ..incidents import OPEN as INCIDENT_OPEN
 from ..kernel.paging import PageArg, page_bounds, page_count
-from ..models import Case, Complaint, Matter, Signal, SupervisionItem, TaskRecord
+from ..models import Case, Complaint, Incident, Matter, Signal, SupervisionItem, TaskRecord
 from ..violations.rules import RULES
 from .scope import REPORT, in_scope, scope_label, scope_units
 from .trends import TREND_DAYS, CockpitTrends
@@ -85,6 +86,10 @@ class Cockpit:
                 SupervisionItem.light,
             )
             complaints = grouped(sa.select(Complaint.status, sa.func.count()), Complaint.department, Complaint.status)
+            incidents = sa.select(sa.func.count(Incident.id)).where(Incident.state == INCIDENT_OPEN)
+            if units is not None:  # a supervisor: incidents of the cases of their units (the system's: administrators)
+                incidents = incidents.where(Incident.case_id.in_(sa.select(Case.id).where(Case.department.in_(units))))
+            incidents_open = session.scalar(incidents) or 0
             departments = self._departments(session, units)
         if record:
             self.log(actor, "overview")
@@ -104,6 +109,7 @@ class Cockpit:
             "items": _by_light(items, LIGHTS),
             "complaints": complaint_counts,
             "complaints_pending": sum(v for k, v in complaint_counts.items() if k not in ("closed", "rejected")),
+            "incidents_open": incidents_open,
             "departments": departments,
         }
 

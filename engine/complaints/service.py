@@ -272,9 +272,23 @@ class ComplaintService:
 
         return self._change(complaint_id, actor, change)
 
-    def sweep(self, as_of: _dt.datetime | None = None) -> int:
-        """Re-evaluate the complaints' lights that are due (the sweep's ``complaints`` part)."""
-        return complaint_sweep.refresh(self.db, self.calendars.calendar(), as_of or self.clock.now())
+    def due_lights(self, as_of: _dt.datetime, limit: int = 5000) -> builtins.list[int]:
+        """Complaints whose light may change by ``as_of`` (the sweep's ``complaints`` work)."""
+        with self.db.reading() as session:
+            return complaint_sweep.due(session, as_of, limit)
+
+    def refresh_light(self, complaint_id: int, as_of: _dt.datetime) -> int:
+        """Re-evaluate one complaint's light (supervisors told when it turns red), in a transaction of its own."""
+        with self.db.transaction() as session:
+            return complaint_sweep.refresh_one(session, complaint_id, self.calendars.calendar(), as_of)
+
+    def complaint_place(self, complaint_id: int) -> tuple[int | None, str | None]:
+        """(case, number) of a complaint: where an incident of its light is."""
+        with self.db.reading() as session:
+            row = session.execute(
+                sa.select(Complaint.case_id, Complaint.number).where(Complaint.id == complaint_id)
+            ).first()
+            return (row.case_id, row.number) if row else (None, None)
 
     def recount_provisional(
         self, session: Session, calendar: WorkingCalendar, now: _dt.datetime, actor: str

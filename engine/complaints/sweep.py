@@ -5,7 +5,7 @@ working-day limits counted over provisional days counted again."""
 from __future__ import annotations
 
 import datetime as _dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -19,29 +19,33 @@ from ..trail import chain as trail
 from ..trail.chain import TrailRow
 from . import rules
 
-if TYPE_CHECKING:
-    from ..kernel import Database
-
 LIMIT_NAMES = {"feedback": "首次反馈（24小时）", "acceptance": "受理决定（5个工作日）", "result": "部门处理结果"}
 
 
-def refresh(db: Database, calendar: WorkingCalendar, as_of: _dt.datetime, limit: int = 5000) -> int:
-    """Re-evaluate every open complaint whose light may have changed by ``as_of``; return how many changed."""
-    changed = 0
-    with db.transaction() as session:
-        due = session.scalars(
-            sa.select(Complaint)
+def due(session: Session, as_of: _dt.datetime, limit: int = 5000) -> list[int]:
+    """Open complaints whose light may have changed by ``as_of``."""
+    return list(
+        session.scalars(
+            sa.select(Complaint.id)
             .where(Complaint.light_next_at <= as_of, Complaint.status.in_(rules.OPEN))
-            .order_by(Complaint.id)
+            .order_by(Complaint.light_next_at, Complaint.id)
             .limit(limit)
-            .with_for_update()
-        ).all()
-        watchers: list[Any] = []
-        for complaint in due:
-            rows = relight(session, complaint, as_of, calendar, watchers)
-            trail.append_outside_step(session, rows)
-            changed += bool(rows)
-    return changed
+        )
+    )
+
+
+def refresh_one(session: Session, complaint_id: int, calendar: WorkingCalendar, as_of: _dt.datetime) -> int:
+    """Re-evaluate one due complaint's light in the caller's transaction; 1 when it changed."""
+    complaint = session.scalar(
+        sa.select(Complaint)
+        .where(Complaint.id == complaint_id, Complaint.light_next_at <= as_of, Complaint.status.in_(rules.OPEN))
+        .with_for_update()
+    )
+    if complaint is None:  # changed since it was selected
+        return 0
+    rows = relight(session, complaint, as_of, calendar, [])
+    trail.append_outside_step(session, rows)
+    return 1 if rows else 0
 
 
 def relight(

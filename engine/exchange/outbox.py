@@ -193,6 +193,16 @@ class OutboxService:
         """With an upward address configured, every signed trail checkpoint is reported too."""
         return (write_checkpoint,) if self.enabled else ()
 
+    def queue_depth(self) -> dict[str, int]:
+        """Records waiting to be reported (``pending``) and given up (``failed``), for the metrics."""
+        with self.db.reading() as session:
+            rows = session.execute(
+                sa.select(OutboxMessage.status, sa.func.count())
+                .where(OutboxMessage.status.in_(("pending", "failed")))
+                .group_by(OutboxMessage.status)
+            )
+            return {"pending": 0, "failed": 0, **{str(row[0]): int(row[1]) for row in rows}}
+
     # --- handing out and settling batches ---------------------------------------------------------
     def next_batch(self) -> Batch | None:
         """The oldest due batch: a failed one retried as it was, or a new one of unbatched records. It is leased

@@ -142,8 +142,9 @@ def case_scope(
     if actor.oversees_all:
         return query
     units = units_seen(actor)
-    involved = sa.select(TaskRecord.case_id).where(TaskRecord.department.in_(units))
-    return query.where(sa.or_(case_column.in_(units), created_by_column == actor.id, Case.id.in_(involved)))
+    # Correlated, so a search narrowed by an index looks up only its candidates' steps (task_record.case_id).
+    involved = sa.exists().where(TaskRecord.case_id == Case.id, TaskRecord.department.in_(units))
+    return query.where(sa.or_(case_column.in_(units), created_by_column == actor.id, involved))
 
 
 def require_case_view(session: Session, actor: Actor, case_id: int) -> Case:

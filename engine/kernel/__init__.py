@@ -1,5 +1,6 @@
 """The plumbing every package stands on, with no domain words: the clock, the database and its fast SQL path,
-the content-addressed blob store, paging, and checks on data callers hand in.
+the content-addressed blob store, paging, checks on data callers hand in, the leader lock of singleton processes,
+the metrics sink and the log context.
 """
 
 from __future__ import annotations
@@ -8,6 +9,11 @@ from . import clock, db, paging, payloads
 from .blob_store import BlobStore, StoredFileDamaged
 from .clock import SHANGHAI, UTC, Clock, FixedClock, parse_instant
 from .db import Base, Database, Executor, UTCDateTime
+from .leader import LeaderLock
+from .log_context import ContextFilter as LogContextFilter
+from .log_context import bind as bind_log_context
+from .log_context import reset as reset_log_context
+from .metrics import NULL_METRICS, Metrics
 from .paging import empty_page, page_bounds, page_of_list, page_of_query
 
 __all__ = [
@@ -17,10 +23,15 @@ __all__ = [
     "Database",
     "Executor",
     "FixedClock",
+    "LeaderLock",
+    "LogContextFilter",
+    "Metrics",
+    "NULL_METRICS",
     "SHANGHAI",
     "StoredFileDamaged",
     "UTC",
     "UTCDateTime",
+    "bind_log_context",
     "clock",
     "db",
     "empty_page",
@@ -29,5 +40,6 @@ __all__ = [
     "page_of_query",
     "paging",
     "parse_instant",
+    "reset_log_context",
     "payloads",
 ]

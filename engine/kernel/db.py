@@ -79,6 +79,9 @@ def create_db_engine(url: str, **kwargs: Any) -> sa.Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    if url.startswith("postgresql") and "connect_timeout" not in url:
+        # a database host that does not answer fails a request (and /health/ready) in seconds instead of hanging
+        kwargs.setdefault("connect_args", {"connect_timeout": 10})
     return sa.create_engine(url, **kwargs)
 
 

@@ -1,11 +1,24 @@
 """Tables of the engine, one module per concept."""
 
 from .calendar import CalendarDay, CalendarYear
-from .cases import Case, CaseFee, CasePause, CaseReader, PendingTimer, TaskRecord, WorkflowJournal, WorkflowSnapshot
+from .cases import (
+    TRIGRAM_DDL,
+    TRIGRAM_INDEXES,
+    ApplicantName,
+    Case,
+    CaseFee,
+    CasePause,
+    CaseReader,
+    PendingTimer,
+    TaskRecord,
+    WorkflowJournal,
+    WorkflowSnapshot,
+)
 from .definitions import Matter, ProcessDefinition
 from .documents import DocumentCounter, IssuedDocument, Licence
 from .exchange import ExchangeBatch, ExternalCase, ExternalFact
 from .feedback import Complaint, Rating
+from .incidents import Incident
 from .materials import Material
 from .matter_versions import MatterVersion
 from .notifications import NoticeDelivery, NotificationChannel
@@ -16,7 +29,10 @@ from .supervision import Notice, ReportAccess, Signal, SupervisionItem, Violatio
 from .trail import TrailCheckpoint, TrailEntry, TrailHead
 
 __all__ = [
+    "TRIGRAM_DDL",
+    "TRIGRAM_INDEXES",
     "ApiToken",
+    "ApplicantName",
     "CalendarDay",
     "CalendarYear",
     "Case",
@@ -29,6 +45,7 @@ __all__ = [
     "ExchangeBatch",
     "ExternalCase",
     "ExternalFact",
+    "Incident",
     "IssuedDocument",
     "Licence",
     "Material",

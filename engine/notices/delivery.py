@@ -29,6 +29,17 @@ class NoticeDeliveries:
         self.db = db
         self.clock = clock
 
+    def queue_depth(self) -> dict[str, int]:
+        """Deliveries waiting (``pending``) and given up (``failed``), for the metrics; sent ones are not counted
+        (the status index answers this without reading them)."""
+        with self.db.reading() as session:
+            rows = session.execute(
+                sa.select(NoticeDelivery.status, sa.func.count())
+                .where(NoticeDelivery.status.in_(("pending", "failed")))
+                .group_by(NoticeDelivery.status)
+            )
+            return {"pending": 0, "failed": 0, **{str(row[0]): int(row[1]) for row in rows}}
+
     def fan_out(self, limit: int = 1000) -> int:
         """Create one pending delivery per enabled channel of each new notice's recipient; returns how many."""
         now = self.clock.now()

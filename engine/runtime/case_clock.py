@@ -307,67 +307,104 @@ class CaseClockService:
                 raise NotFound("case_not_found", case=case_id)
             return clock_fields(case, self.calendars.calendar(), self.clock.now())
 
-    def refresh_lights(self, as_of: _dt.datetime | None = None, limit: int = 5000) -> int:
-        """Re-evaluate the lights whose next change is due; every change is a trail event."""
-        as_of = as_of or self.clock.now()
-        calendar = self.calendars.calendar()
-        changed = 0
+    def due_case_lights(self, as_of: _dt.datetime, limit: int = 5000) -> list[int]:
+        """Running, unpaused cases whose light may change by ``as_of`` (the sweep's ``case_lights`` work)."""
+        with self.db.reading() as session:
+            return list(
+                session.scalars(
+                    sa.select(Case.id)
+                    .where(Case.light_next_at <= as_of, Case.status == "running", Case.paused_since.is_(None))
+                    .order_by(Case.light_next_at, Case.id)
+                    .limit(limit)
+                )
+            )
+
+    def refresh_case_light(self, case_id: int, as_of: _dt.datetime) -> int:
+        """Set one case's light for ``as_of`` in a transaction of its own; 1 when it changed (a trail event and
+        notices)."""
         with self.db.transaction() as session:
-            due_cases = session.scalars(
+            case = session.scalar(
                 sa.select(Case)
-                .where(Case.light_next_at <= as_of, Case.status == "running", Case.paused_since.is_(None))
-                .limit(limit)
+                .where(
+                    Case.id == case_id,
+                    Case.light_next_at <= as_of,
+                    Case.status == "running",
+                    Case.paused_since.is_(None),
+                )
                 .with_for_update()
-            ).all()
-            for case in due_cases:
-                light, case.light_next_at = light_at(as_of, case.promised_due_at, case.statutory_due_at, calendar)
-                if light != case.light:
-                    trail.append_case_events(
-                        session,
-                        case.id,
-                        [
-                            trail.event(
-                                "light_changed",
-                                as_of,
-                                case_id=case.id,
-                                actor="engine",
-                                from_state=case.light,
-                                to_state=light,
-                            )
-                        ],
+            )
+            if case is None:  # changed since it was selected
+                return 0
+            light, case.light_next_at = light_at(
+                as_of, case.promised_due_at, case.statutory_due_at, self.calendars.calendar()
+            )
+            if light == case.light:
+                return 0
+            trail.append_case_events(
+                session,
+                case.id,
+                [
+                    trail.event(
+                        "light_changed", as_of, case_id=case.id, actor="engine", from_state=case.light, to_state=light
                     )
-                    case.light = light
-                    notice_triggers.case_light_changed(session, case, light, as_of)
-                    changed += 1
-            due_tasks = session.scalars(
+                ],
+            )
+            case.light = light
+            notice_triggers.case_light_changed(session, case, light, as_of)
+            return 1
+
+    def due_task_lights(self, as_of: _dt.datetime, limit: int = 5000) -> list[str]:
+        """Open steps whose light may change by ``as_of`` (the sweep's ``task_lights`` work)."""
+        with self.db.reading() as session:
+            return list(
+                session.scalars(
+                    sa.select(TaskRecord.id)
+                    .where(TaskRecord.light_next_at <= as_of, TaskRecord.state == "open")
+                    .order_by(TaskRecord.light_next_at, TaskRecord.id)
+                    .limit(limit)
+                )
+            )
+
+    def refresh_task_light(self, task_id: str, as_of: _dt.datetime) -> int:
+        """Set one open step's light for ``as_of`` in a transaction of its own; 1 when it changed."""
+        with self.db.transaction() as session:
+            record = session.scalar(
                 sa.select(TaskRecord)
-                .where(TaskRecord.light_next_at <= as_of, TaskRecord.state == "open")
-                .limit(limit)
+                .where(TaskRecord.id == task_id, TaskRecord.light_next_at <= as_of, TaskRecord.state == "open")
                 .with_for_update()
-            ).all()
-            for record in due_tasks:
-                light, record.light_next_at = light_at(as_of, record.due_at, record.due_at, calendar)
-                if light != record.light:
-                    trail.append_case_events(
-                        session,
-                        record.case_id,
-                        [
-                            trail.event(
-                                "light_changed",
-                                as_of,
-                                case_id=record.case_id,
-                                task_id=record.id,
-                                element_id=record.element_id,
-                                actor="engine",
-                                from_state=record.light,
-                                to_state=light,
-                            )
-                        ],
+            )
+            if record is None:
+                return 0
+            light, record.light_next_at = light_at(as_of, record.due_at, record.due_at, self.calendars.calendar())
+            if light == record.light:
+                return 0
+            trail.append_case_events(
+                session,
+                record.case_id,
+                [
+                    trail.event(
+                        "light_changed",
+                        as_of,
+                        case_id=record.case_id,
+                        task_id=record.id,
+                        element_id=record.element_id,
+                        actor="engine",
+                        from_state=record.light,
+                        to_state=light,
                     )
-                    record.light = light
-                    notice_triggers.task_light_changed(session, record, light, as_of)
-                    changed += 1
-        return changed
+                ],
+            )
+            record.light = light
+            notice_triggers.task_light_changed(session, record, light, as_of)
+            return 1
+
+    def task_place(self, task_id: str) -> tuple[int | None, str | None]:
+        """(case, element) of a step: where an incident of its light is."""
+        with self.db.reading() as session:
+            row = session.execute(
+                sa.select(TaskRecord.case_id, TaskRecord.element_id).where(TaskRecord.id == task_id)
+            ).first()
+            return (row.case_id, row.element_id) if row else (None, None)
 
 
 def clock_fields(case: Case, calendar: WorkingCalendar, now: _dt.datetime) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from ..identity.actors import APPLICANT, Actor
 from ..kernel import payloads
 from ..kernel.clock import SHANGHAI
 from ..kernel.db import where_given
+from ..kernel.metrics import NULL_METRICS, Metrics
 from ..models import Case, Matter, ProcessDefinition, TaskRecord
 from ..trail import chain as trail
 from . import timers
@@ -47,7 +48,9 @@ class CaseService:
         stepper: CaseStepper,
         calendars: CalendarService,
         materials: MaterialService,
+        metrics: Metrics = NULL_METRICS,
     ) -> None:
+        self.metrics = metrics
         self.calendars = calendars
         self.materials = materials
         self.db = db
@@ -226,22 +229,29 @@ class CaseService:
             )
         return self.get_case(case_id, actor)
 
-    def fire_due_timers(self, as_of: _dt.datetime | None = None, limit: int = 1000) -> int:
-        """Advance every case with a timer due by ``as_of`` (defaults to the clock's now)."""
-        as_of = as_of or self.clock.now()
+    def due_timer_cases(self, as_of: _dt.datetime, limit: int = 1000) -> list[int]:
+        """Cases with a timer due by ``as_of``, earliest first (the sweep's ``timers`` work; engine/incidents runs
+        ``fire_case_timers`` on each in its own transaction)."""
         with self.db.reading() as session:
-            case_ids = timers.due_cases(session, as_of, limit)
-        return sum(self.fire_case_timers(case_id, as_of) for case_id in case_ids)
+            return timers.due_cases(session, as_of, limit)
+
+    def timer_place(self, case_id: int) -> tuple[int | None, str | None]:
+        """(case, element of its earliest waiting timer): where an incident of its timers is."""
+        with self.db.reading() as session:
+            return case_id, timers.earliest_element(session, case_id)
 
     def fire_case_timers(self, case_id: int, as_of: _dt.datetime | None = None) -> int:
         """Fire the case's timers due by ``as_of`` (the step happens at that instant; by default now); 0 when
         another worker fired them first (safe to repeat)."""
         try:
             with self.stepper.step(case_id, "engine", at=as_of) as ctx:
-                if not timers.has_due(ctx.connection, case_id, ctx.now):
+                due = timers.earliest_due(ctx.connection, case_id, ctx.now)
+                if due is None:
                     raise _NothingDue
                 ctx.wf.refresh_timers()
                 ctx.wf.do_engine_steps()
+                lag = (ctx.now - due).total_seconds()  # how late the earliest due timer fires
+                ctx.after_commit.append(lambda: self.metrics.observe("timer_lag_seconds", lag))
         except (_NothingDue, Conflict, InvalidState):
             return 0
         return 1

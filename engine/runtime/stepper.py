@@ -27,7 +27,7 @@ from ..definitions.bpmn_validation import WORKING_TIME_FUNCTIONS
 from ..errors import Conflict, EngineError, InvalidState, NotFound
 from ..identity.actors import split_lane
 from ..kernel import clock as clock_module
-from ..kernel import fast_sql
+from ..kernel import fast_sql, log_context
 from ..models import Case, PendingTimer, TaskRecord
 from ..trail import chain as trail
 from .wiring import Transition, Wiring
@@ -222,9 +222,11 @@ class CaseStepper:
             with self.db.connect() as connection:
                 case, record = self._load(connection, case_id, task_id)
                 failed_case["id"] = case.id
-                live = self.store.checkout(connection, case.id, case.definition_id, case.lock_version)
-                with self._writing(connection, case, live, actor_id, record, clock.now()) as ctx:
-                    yield ctx
+                element = record.element_id if record is not None else None
+                with log_context.bound(case_id=case.id, element=element):
+                    live = self.store.checkout(connection, case.id, case.definition_id, case.lock_version)
+                    with self._writing(connection, case, live, actor_id, record, clock.now()) as ctx:
+                        yield ctx
             self._committed(ctx)
 
     @contextmanager

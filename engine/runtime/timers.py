@@ -24,16 +24,22 @@ def due_cases(session: Executor, as_of: _dt.datetime, limit: int = 1000) -> list
     )
 
 
-def has_due(session: Executor, case_id: int, as_of: _dt.datetime) -> bool:
+def earliest_element(session: Executor, case_id: int) -> str | None:
+    """The element of the case's earliest waiting timer."""
     table = PendingTimer.__table__
-    return (
-        session.execute(
-            sa.select(table.c.task_id)
-            .where(table.c.case_id == case_id, table.c.due_at <= as_of, table.c.suspended.is_(False))
-            .limit(1)
-        ).first()
-        is not None
+    return session.scalar(
+        sa.select(table.c.element_id).where(table.c.case_id == case_id).order_by(table.c.due_at).limit(1)
     )
+
+
+def earliest_due(session: Executor, case_id: int, as_of: _dt.datetime) -> _dt.datetime | None:
+    """The earliest of the case's timers due by ``as_of`` (None: nothing is due)."""
+    table = PendingTimer.__table__
+    return session.execute(
+        sa.select(sa.func.min(table.c.due_at)).where(
+            table.c.case_id == case_id, table.c.due_at <= as_of, table.c.suspended.is_(False)
+        )
+    ).scalar()
 
 
 def due_between(

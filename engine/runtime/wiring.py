@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..deadlines.calendar_service import ImportHook
+from ..incidents.runner import PeriodicJob
 from ..trail.chain import TrailObserver
 from ..trail.checkpoints import CheckpointObserver
 
@@ -42,6 +43,8 @@ SupplementHook = Callable[["Session", "Case", "list[str]", "Sequence[Any]", "Act
 # (session, calendar, now, actor) -> trail rows: limits outside cases' steps counted over provisional calendar days,
 # counted again after an official import, all in one transaction
 RecountHook = Callable[["Session", "WorkingCalendar", _dt.datetime, str], "list[TrailRow]"]
+# PeriodicJob (engine/incidents/runner.py): a kind of periodic due work — select the due ids, do one id in its own
+# transaction — run by the sweep, each failing id an incident
 # TrailObserver (engine/trail/chain.py): (session or connection, chained trail rows) in the transaction of every
 # trail append to the engine's database
 # CheckpointObserver (engine/trail/checkpoints.py): (session, signed line) in the transaction that records each new
@@ -51,6 +54,7 @@ __all__ = [
     "EndHook",
     "FailureHandler",
     "ImportHook",
+    "PeriodicJob",
     "RecountHook",
     "StepHook",
     "SupplementHook",
@@ -70,3 +74,4 @@ class Wiring:
     imported: tuple[ImportHook, ...] = ()
     recount: tuple[RecountHook, ...] = ()
     checkpoint: tuple[CheckpointObserver, ...] = ()
+    periodic: tuple[PeriodicJob[Any], ...] = ()

@@ -27,6 +27,7 @@ from ..kernel.paging import PageArg, page_of_query
 from ..models import Case, Complaint, Signal, SupervisionItem, TrailEntry
 from ..trail import chain as trail
 from ..trail.chain import TrailRow
+from . import watch
 from .items import EXTENSION_DAYS, open_item
 from .views import (
     CONCLUSIONS,
@@ -40,7 +41,7 @@ from .views import (
     may_supervise,
     visible_departments,
 )
-from .watch import CLOSED, item_event, item_key, notify, recount_items, sweep_items
+from .watch import CLOSED, item_event, item_key, notify, recount_items
 
 if TYPE_CHECKING:
     from ..deadlines.calendar_service import CalendarService
@@ -448,6 +449,19 @@ class SupervisionService:
         return recount_items(session, calendar, now, actor)
 
     # --- the sweep --------------------------------------------------------------------------------
-    def sweep(self, as_of: _dt.datetime | None = None) -> int:
-        """Re-evaluate due item lights and escalate items past their due date; returns the lights changed."""
-        return sweep_items(self.db, self.calendars, as_of or self.clock.now())
+    def due_items(self, as_of: _dt.datetime, limit: int = 5000) -> builtins.list[int]:
+        """Items whose light change is due by ``as_of`` (the sweep's ``supervision_items`` work)."""
+        with self.db.reading() as session:
+            return watch.due_items(session, as_of, limit)
+
+    def refresh_item(self, item_id: int, as_of: _dt.datetime) -> int:
+        """Re-evaluate one item's light and escalate it past its due date, in a transaction of its own."""
+        with self.db.transaction() as session:
+            return watch.refresh_item(session, item_id, self.calendars.calendar(), as_of)
+
+    def item_place(self, item_id: int) -> tuple[int | None, str | None]:
+        """(case, element) of an item: where an incident of its light is."""
+        with self.db.reading() as session:
+            return session.scalar(sa.select(SupervisionItem.case_id).where(SupervisionItem.id == item_id)), (
+                watch.item_key(item_id)
+            )

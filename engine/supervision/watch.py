@@ -26,8 +26,7 @@ from ..trail.chain import TrailRow
 from .items import investigation_due
 
 if TYPE_CHECKING:
-    from ..deadlines.calendar_service import CalendarService
-    from ..kernel import Database
+    pass
 
 CLOSED = "closed"
 
@@ -128,24 +127,35 @@ def escalate(session: Executor, item: SupervisionItem, now: _dt.datetime) -> Tra
     )
 
 
-def sweep_items(db: Database, calendars: CalendarService, as_of: _dt.datetime, limit: int = 5000) -> int:
-    """Re-evaluate the lights of unclosed items whose next change is due; returns how many changed."""
-    calendar = calendars.calendar()
-    changed = 0
-    with db.transaction() as session:
-        items = session.scalars(
-            sa.select(SupervisionItem)
+def due_items(session: Executor, as_of: _dt.datetime, limit: int = 5000) -> list[int]:
+    """Unclosed items whose next light change is due by ``as_of``."""
+    return list(
+        session.scalars(
+            sa.select(SupervisionItem.id)
             .where(SupervisionItem.light_next_at <= as_of, SupervisionItem.status != CLOSED)
-            .order_by(SupervisionItem.id)
+            .order_by(SupervisionItem.light_next_at, SupervisionItem.id)
             .limit(limit)
-            .with_for_update()
-        ).all()
-        for item in items:
-            rows = refresh_item_light(session, item, as_of, calendar)
-            if rows:
-                trail.append_outside_step(session, rows)
-                changed += 1
-    return changed
+        )
+    )
+
+
+def refresh_item(session: Session, item_id: int, calendar: WorkingCalendar, as_of: _dt.datetime) -> int:
+    """Re-evaluate one due item's light (and escalate it when it turns red) in the caller's transaction; 1 when
+    it changed."""
+    item = session.scalar(
+        sa.select(SupervisionItem)
+        .where(
+            SupervisionItem.id == item_id,
+            SupervisionItem.light_next_at <= as_of,
+            SupervisionItem.status != CLOSED,
+        )
+        .with_for_update()
+    )
+    if item is None:  # changed since it was selected
+        return 0
+    rows = refresh_item_light(session, item, as_of, calendar)
+    trail.append_outside_step(session, rows)
+    return 1 if rows else 0
 
 
 def recount_items(session: Session, calendar: WorkingCalendar, now: _dt.datetime, actor: str) -> list[TrailRow]:

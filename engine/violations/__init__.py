@@ -9,5 +9,6 @@ from .fees import FeeService, may_keep_fees
 from .rule_config import LEVELS
 from .rules import RULES
 from .service import Violations
+from .sweep import CASE_RULES
 
-__all__ = ["FeeService", "LEVELS", "RULES", "Violations", "may_keep_fees"]
+__all__ = ["CASE_RULES", "FeeService", "LEVELS", "RULES", "Violations", "may_keep_fees"]

@@ -388,31 +388,56 @@ class SignalService:
             )
         return rows
 
-    def turn_overdue_red(self, as_of: _dt.datetime, limit: int = 1000) -> int:
-        """Yellow signals not corrected by their deadline turn red (Art. 11: within 1 working day)."""
-        with self.db.transaction() as session:
-            rows = session.execute(
-                sa.select(_signals.c.id, _signals.c.case_id, _signals.c.rule)
-                .where(_signals.c.correct_by <= as_of, _signals.c.status == "open", _signals.c.color == YELLOW)
-                .order_by(_signals.c.id)
-                .limit(limit)
-                .with_for_update()
-            ).all()
-            for row in rows:
-                session.execute(_signals.update().where(_signals.c.id == row.id).values(color=RED, turned_red_at=as_of))
-                trail.append_outside_step(
-                    session,
-                    [
-                        trail.event(
-                            "signal_turned_red",
-                            as_of,
-                            case_id=row.case_id,
-                            actor="engine",
-                            element_id=row.rule,
-                            from_state=YELLOW,
-                            to_state=RED,
-                            detail={"signal": row.id},
-                        )
-                    ],
+    def overdue_yellow(self, as_of: _dt.datetime, limit: int = 1000) -> list[int]:
+        """Open yellow signals whose correction deadline has passed by ``as_of`` (the sweep's ``signals`` work)."""
+        with self.db.reading() as session:
+            return list(
+                session.scalars(
+                    sa.select(_signals.c.id)
+                    .where(_signals.c.correct_by <= as_of, _signals.c.status == "open", _signals.c.color == YELLOW)
+                    .order_by(_signals.c.correct_by, _signals.c.id)
+                    .limit(limit)
                 )
-        return len(rows)
+            )
+
+    def turn_red(self, signal_id: int, as_of: _dt.datetime) -> int:
+        """A yellow signal not corrected by its deadline turns red (Art. 11: within 1 working day), in a
+        transaction of its own; 1 when it did."""
+        with self.db.transaction() as session:
+            row = session.execute(
+                sa.select(_signals.c.id, _signals.c.case_id, _signals.c.rule)
+                .where(
+                    _signals.c.id == signal_id,
+                    _signals.c.correct_by <= as_of,
+                    _signals.c.status == "open",
+                    _signals.c.color == YELLOW,
+                )
+                .with_for_update()
+            ).first()
+            if row is None:  # corrected since it was selected
+                return 0
+            session.execute(_signals.update().where(_signals.c.id == row.id).values(color=RED, turned_red_at=as_of))
+            trail.append_outside_step(
+                session,
+                [
+                    trail.event(
+                        "signal_turned_red",
+                        as_of,
+                        case_id=row.case_id,
+                        actor="engine",
+                        element_id=row.rule,
+                        from_state=YELLOW,
+                        to_state=RED,
+                        detail={"signal": row.id},
+                    )
+                ],
+            )
+            return 1
+
+    def signal_place(self, signal_id: int) -> tuple[int | None, str | None]:
+        """(case, rule) of a signal: where an incident of its deadline is."""
+        with self.db.reading() as session:
+            row = session.execute(
+                sa.select(_signals.c.case_id, _signals.c.rule).where(_signals.c.id == signal_id)
+            ).first()
+            return (row.case_id, row.rule) if row else (None, None)

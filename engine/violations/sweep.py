@@ -1,5 +1,7 @@
-"""The periodic part of the violation rules: uncorrected yellow signals turn red, and the time-based rules look
-at recently ended cases (status index, ended within the window of the rule's ``days``) that their rule has not flagged yet."""
+"""The periodic part of the violation rules: the time-based rules look at recently ended cases (status index, ended
+within the window of the rule's ``days``) that their rule has not flagged yet, and at cases started after their
+matter's withdrawal — each case judged in a transaction of its own (engine/incidents runs ``check_case`` on every
+id ``due_cases`` selects). Uncorrected yellow signals turning red is ``SignalService.turn_red``."""
 
 from __future__ import annotations
 
@@ -36,6 +38,12 @@ def _local_day(instant: _dt.datetime) -> str:
     return f"{instant.astimezone(SHANGHAI):%Y-%m-%d}"
 
 
+# The time-based rules the sweep checks case by case (each a kind of periodic work, ``rule:<name>``).
+AFTER_END = ("licence_not_issued", "result_not_published", "refusal_without_reasons")
+UNPUBLISHED = "unpublished_procedure"
+CASE_RULES = (*AFTER_END, UNPUBLISHED)
+
+
 class SignalSweep:
     def __init__(self, db: Database, clock: Clock, calendars: CalendarService, signals: SignalService) -> None:
         self.db = db
@@ -43,29 +51,63 @@ class SignalSweep:
         self.calendars = calendars
         self.signals = signals
 
-    def sweep(self, as_of: _dt.datetime | None = None) -> int:
-        """Turn overdue yellows red and run the time-based rules; the number of signals raised or turned red."""
-        as_of = as_of or self.clock.now()
-        changed = self.signals.turn_overdue_red(as_of)
+    def due_cases(self, name: str, as_of: _dt.datetime, limit: int = 2000) -> list[int]:
+        """Cases rule ``name`` may find a violation in by ``as_of`` and has not flagged yet (the sweep's
+        ``rule:<name>`` work): recently ended cases for the rules after the end, cases started after their matter's
+        withdrawal for ``unpublished_procedure``."""
+        with self.db.reading() as session:
+            query = self._candidates(session, name, as_of)
+            return [] if query is None else [row.id for row in session.execute(query.limit(limit))]
+
+    def check_case(self, name: str, case_id: int, as_of: _dt.datetime) -> int:
+        """Judge rule ``name`` on one case in a transaction of its own; 1 when it raised a signal."""
         calendar = self.calendars.calendar()
         with self.db.transaction() as session:
-            rows = self._late_after_end(session, calendar, as_of) + self._started_after_withdrawal(
-                session, calendar, as_of
+            query = self._candidates(session, name, as_of)
+            found = None if query is None else session.execute(query.where(Case.id == case_id)).first()
+            if found is None:  # flagged, or no longer in reach, since it was selected
+                return 0
+            if name == UNPUBLISHED:
+                row = self._started_after_withdrawal(session, calendar, as_of, found)
+            else:
+                row = self._late_after_end(session, calendar, as_of, name, found)
+            trail.append_outside_step(session, [row])
+            return 1 if row is not None else 0
+
+    def _candidates(self, session: Session, name: str, as_of: _dt.datetime) -> sa.Select | None:
+        if name == UNPUBLISHED:
+            return self._withdrawn(session)
+        conditions: tuple[sa.ColumnElement[bool], ...]
+        if name == "licence_not_issued":
+            wanted = {t for c in rule_config.enabled_params(session, name) for t in c.get("matter_types", [])}
+            matter_type = sa.select(Matter.matter_type).where(Matter.code == Case.matter_code).scalar_subquery()
+            conditions = (
+                Case.outcome == "approved",
+                matter_type.in_(wanted),
+                ~sa.exists().where(Licence.case_id == Case.id),
             )
-            trail.append_outside_step(session, rows)
-        return changed + len(rows)
+        elif name == "result_not_published":
+            conditions = (Case.outcome.in_(PUBLISHED_OUTCOMES), Case.result_published_at.is_(None))
+        elif name == "refusal_without_reasons":
+            decided = sa.exists().where(
+                IssuedDocument.case_id == Case.id, IssuedDocument.kind.in_(("refusal_decision", "denial_decision"))
+            )
+            conditions = (Case.outcome.in_(("denied", "refused")), ~decided)
+        else:
+            raise ValueError(f"not a rule the sweep checks: {name}")
+        return self._recent(session, name, as_of, *conditions)
 
     @staticmethod
     def _recent(
         session: Session, name: str, as_of: _dt.datetime, *conditions: sa.ColumnElement[bool]
-    ) -> tuple[sa.Select | None, list[dict[str, Any]]]:
+    ) -> sa.Select | None:
         """Ended cases the rule has not flagged, within the window its longest enabled ``days`` can reach (twice
         as many calendar days, and two weeks for long holidays); None when the rule is enabled nowhere."""
         configs = rule_config.enabled_params(session, name)
         if not configs:
-            return None, []
+            return None
         window = _dt.timedelta(days=2 * max(int(c.get("days", 1)) for c in configs) + 14)
-        query = (
+        return (
             sa.select(Case.id, Case.number, Case.department, Case.ended_at, Case.outcome, Case.matter_code)
             .where(
                 Case.status == "ended",
@@ -75,74 +117,35 @@ class SignalSweep:
                 *conditions,
             )
             .order_by(Case.id)
-            .limit(2000)
         )
-        return query, configs
 
+    @staticmethod
     def _late_after_end(
-        self, session: Session, calendar: WorkingCalendar, as_of: _dt.datetime
-    ) -> list[TrailRow | None]:
-        rows: list[TrailRow | None] = []
+        session: Session, calendar: WorkingCalendar, as_of: _dt.datetime, name: str, case: sa.Row
+    ) -> TrailRow | None:
+        applies: Callable[[dict[str, Any]], bool] = lambda _params: True
+        if name == "licence_not_issued":
+            kind = session.scalar(sa.select(Matter.matter_type).where(Matter.code == case.matter_code))
+            applies = functools.partial(_lists_matter_type, kind)
 
-        def check(name: str, case: sa.Row, applies: Callable[[dict[str, Any]], bool] = lambda _params: True) -> None:
-            def violation(params: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
-                if not applies(params):
-                    return None
-                deadline = calendar.add_working_days(case.ended_at, int(params.get("days", 1)))
-                if as_of <= deadline:
-                    return None
-                return (
-                    f"办件 {case.number} 于 {_local_day(case.ended_at)} 办结，"
-                    f"{params.get('days', 1)} 个工作日内{RULE_TEXT[name]}",
-                    {"outcome": case.outcome},
-                )
-
-            rows.append(
-                evaluate(
-                    session,
-                    calendar,
-                    as_of,
-                    name,
-                    case.department,
-                    violation,
-                    subject=f"case:{case.id}",
-                    case_id=case.id,
-                )
+        def violation(params: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+            if not applies(params):
+                return None
+            deadline = calendar.add_working_days(case.ended_at, int(params.get("days", 1)))
+            if as_of <= deadline:
+                return None
+            return (
+                f"办件 {case.number} 于 {_local_day(case.ended_at)} 办结，"
+                f"{params.get('days', 1)} 个工作日内{RULE_TEXT[name]}",
+                {"outcome": case.outcome},
             )
 
-        def each(name: str, *conditions: sa.ColumnElement[bool]) -> tuple[Any, list[dict[str, Any]]]:
-            query, configs = self._recent(session, name, as_of, *conditions)
-            return (session.execute(query).all() if query is not None else []), configs
+        return evaluate(
+            session, calendar, as_of, name, case.department, violation, subject=f"case:{case.id}", case_id=case.id
+        )
 
-        wanted = {
-            t for c in rule_config.enabled_params(session, "licence_not_issued") for t in c.get("matter_types", [])
-        }
-        matter_type = sa.select(Matter.matter_type).where(Matter.code == Case.matter_code).scalar_subquery()
-        found, _ = each(
-            "licence_not_issued",
-            Case.outcome == "approved",
-            matter_type.in_(wanted),
-            ~sa.exists().where(Licence.case_id == Case.id),
-        )
-        for case in found:
-            kind = session.scalar(sa.select(Matter.matter_type).where(Matter.code == case.matter_code))
-            check("licence_not_issued", case, functools.partial(_lists_matter_type, kind))  # called at once
-        found, _ = each(
-            "result_not_published", Case.outcome.in_(PUBLISHED_OUTCOMES), Case.result_published_at.is_(None)
-        )
-        for case in found:
-            check("result_not_published", case)
-        decided = sa.exists().where(
-            IssuedDocument.case_id == Case.id, IssuedDocument.kind.in_(("refusal_decision", "denial_decision"))
-        )
-        found, _ = each("refusal_without_reasons", Case.outcome.in_(("denied", "refused")), ~decided)
-        for case in found:
-            check("refusal_without_reasons", case)
-        return rows
-
-    def _started_after_withdrawal(
-        self, session: Session, calendar: WorkingCalendar, as_of: _dt.datetime
-    ) -> list[TrailRow | None]:
+    @staticmethod
+    def _withdrawn(_session: Session) -> sa.Select:
         """Cases of a withdrawn matter started after its withdrawal (Art. 12: running a withdrawn matter)."""
         withdrawn = (
             sa.select(MatterVersion.code, sa.func.max(MatterVersion.at).label("at"))
@@ -151,29 +154,28 @@ class SignalSweep:
             .group_by(MatterVersion.code)
             .subquery()
         )
-        found = session.execute(
+        return (
             sa.select(Case.id, Case.number, Case.department, Case.created_by, withdrawn.c.at)
             .join(withdrawn, withdrawn.c.code == Case.matter_code)
-            .where(Case.created_at > withdrawn.c.at, _unflagged("unpublished_procedure"))
+            .where(Case.created_at > withdrawn.c.at, _unflagged(UNPUBLISHED))
             .order_by(Case.id)
-            .limit(2000)
-        ).all()
-        rows: list[TrailRow | None] = []
-        for case in found:
-            summary = f"办件 {case.number} 在事项停办（{_local_day(case.at)}）之后启动"
-            rows.append(
-                evaluate(
-                    session,
-                    calendar,
-                    as_of,
-                    "unpublished_procedure",
-                    case.department,
-                    functools.partial(_withdrawn_finding, summary, case.at),
-                    subject=f"case:{case.id}",
-                    case_id=case.id,
-                )
-            )
-        return rows
+        )
+
+    @staticmethod
+    def _started_after_withdrawal(
+        session: Session, calendar: WorkingCalendar, as_of: _dt.datetime, case: sa.Row
+    ) -> TrailRow | None:
+        summary = f"办件 {case.number} 在事项停办（{_local_day(case.at)}）之后启动"
+        return evaluate(
+            session,
+            calendar,
+            as_of,
+            UNPUBLISHED,
+            case.department,
+            functools.partial(_withdrawn_finding, summary, case.at),
+            subject=f"case:{case.id}",
+            case_id=case.id,
+        )
 
 
 RULE_TEXT = {

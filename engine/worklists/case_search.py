@@ -9,17 +9,20 @@ import sqlalchemy as sa
 
 from ..deadlines.lights import GREEN, NONE, RED, YELLOW
 from ..errors import InvalidInput
-from ..identity.access import case_scope
+from ..identity.access import case_scope, units_seen
 from ..identity.actors import Actor
 from ..kernel.clock import SHANGHAI
 from ..kernel.paging import PageArg, page_bounds, page_count
-from ..models import Case, Matter
-from .inbox import text_match
+from ..models import ApplicantName, Case, Department, Matter
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from ..kernel import Database
 
 STATUSES = ("running", "ended")
+COUNT_CAP = 10_000  # a list longer than this says "more than 10,000" instead of counting every row in scope
+SHORT_TEXT = 3  # shorter searches match the start of a number or name, longer ones any part (trigram indexes)
 LIGHTS = (RED, YELLOW, GREEN, NONE, "paused")
 
 
@@ -73,32 +76,28 @@ class CaseSearch:
         if last:
             where.append(Case.created_at < _dt.datetime.combine(last + _dt.timedelta(days=1), _dt.time(0), SHANGHAI))
         if text and text.strip():
-            where.append(
-                sa.or_(Case.number.contains(text.strip(), autoescape=True), text_match(Case.applicant, text.strip()))
-            )
+            where.append(_text_matches(text.strip()))
         base = case_scope(sa.select(Case.id).where(*where), actor, Case.department, Case.created_by)
         with self.db.reading() as session:
-            total = session.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
+            total = session.scalar(sa.select(sa.func.count()).select_from(base.limit(COUNT_CAP + 1).subquery())) or 0
             rows = session.execute(
-                sa.select(Case, Matter.name)
-                .join(Matter, Case.matter_code == Matter.code)
-                .where(Case.id.in_(base))
+                case_scope(
+                    sa.select(Case, Matter.name).join(Matter, Case.matter_code == Matter.code).where(*where),
+                    actor,
+                    Case.department,
+                    Case.created_by,
+                )
                 .order_by(Case.created_at.desc(), Case.id.desc())
                 .offset((page - 1) * per_page)
                 .limit(per_page)
             ).all()
-            departments = sorted(
-                set(
-                    session.scalars(
-                        case_scope(sa.select(Case.department).distinct(), actor, Case.department, Case.created_by)
-                    )
-                )
-            )
+            departments = self._departments(session, actor)
         return {
-            "total": total,
+            "total": min(total, COUNT_CAP),
+            "more": total > COUNT_CAP,
             "page": page,
             "per_page": per_page,
-            "pages": page_count(total, per_page),
+            "pages": page_count(min(total, COUNT_CAP), per_page),
             "departments": departments,
             "items": [
                 {
@@ -118,6 +117,21 @@ class CaseSearch:
                 for c, name in rows
             ],
         }
+
+    @staticmethod
+    def _departments(session: Session, actor: Actor) -> list[str]:
+        """The departments the actor may filter by: those whose cases they see (all for the city's overseers)."""
+        if actor.oversees_all:
+            return sorted(session.scalars(sa.select(Department.name).where(Department.active)))
+        return sorted(units_seen(actor))
+
+
+def _text_matches(text: str) -> sa.ColumnElement[bool]:
+    """A case number or an applicant's name: any part of it from three characters on, else its beginning."""
+    name = ApplicantName()
+    if len(text) < SHORT_TEXT:
+        return sa.or_(Case.number.startswith(text, autoescape=True), name.startswith(text, autoescape=True))
+    return sa.or_(Case.number.contains(text, autoescape=True), name.contains(text, autoescape=True))
 
 
 def _iso(value: _dt.datetime | None) -> str | None:

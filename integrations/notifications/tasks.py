@@ -12,8 +12,8 @@ def dispatch_notices() -> dict:
     return dispatch(engine, senders_for(engine, engine.sms_gateway))
 
 
-def register(app) -> None:
-    settings = scheduler.engine().settings
+def register(app, settings=None) -> None:
+    settings = settings or scheduler.engine().settings
     app.task(name="shenpi.dispatch_notices")(dispatch_notices)
     app.conf.beat_schedule = {
         **app.conf.beat_schedule,

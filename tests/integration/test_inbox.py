@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import sqlalchemy as sa
 
 from engine.errors import InvalidInput
 from engine.identity.actors import ENGINE
-from engine.models import Case, User
+from engine.models import TRIGRAM_INDEXES, Case, User
 from engine.runtime.task_permissions import allowed_operations
+from engine.worklists import case_search
 
 from ..helpers import START, complete, open_task
 
@@ -61,6 +63,32 @@ def test_text_search_finds_chinese_applicant_names(five_step_engine):
     assert [i["applicant"] for i in five_step_engine.inbox.tasks(clerk, text="李四")["items"]] == ["李四"]
     assert five_step_engine.inbox.tasks(clerk, text="100%_")["total"] == 0
     assert [i["applicant"] for i in five_step_engine.case_search.search(clerk, text="王")["items"]] == ["王五"]
+
+
+def test_case_search_by_number_or_name_any_part_from_three_characters(five_step_engine, monkeypatch):
+    """Three characters or more match any part of a number or a name (trigram indexes on PostgreSQL); shorter text
+    matches their beginning, which the same indexes answer."""
+    firm = start(five_step_engine, "郑州某某餐饮有限公司")
+    start(five_step_engine, "张三丰"), start(five_step_engine, "李张三")
+    clerk = actor(five_step_engine, "clerk")
+
+    def found(text):
+        return sorted(i["applicant"] for i in five_step_engine.case_search.search(clerk, text=text)["items"])
+
+    assert found("某某餐饮") == ["郑州某某餐饮有限公司"]
+    assert found("张三") == ["张三丰"]  # two characters: the beginning only
+    assert found("张三丰") == ["张三丰"] and found("李张三") == ["李张三"]
+    assert found(firm["number"]) == ["郑州某某餐饮有限公司"]
+    assert found(firm["number"][-4:]) == ["郑州某某餐饮有限公司"]
+    assert found("%_%") == []
+    assert five_step_engine.case_search.search(clerk)["departments"] == ["测试局"]
+    monkeypatch.setattr(case_search, "COUNT_CAP", 2)
+    capped = five_step_engine.case_search.search(clerk, per_page=1)
+    assert (capped["total"], capped["more"], capped["pages"]) == (2, True, 2)
+    if five_step_engine.db.dialect == "postgresql":
+        with five_step_engine.db.reading() as session:
+            made = set(session.scalars(sa.text("SELECT indexname FROM pg_indexes WHERE tablename = 'case_record'")))
+        assert set(TRIGRAM_INDEXES) <= made
 
 
 def test_copies_and_completed_steps(five_step_engine):

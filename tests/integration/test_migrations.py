@@ -13,6 +13,7 @@ from engine import models  # noqa: F401
 from engine.bootstrap import Shenpi
 from engine.config import Settings
 from engine.kernel.db import Base, Database
+from engine.models import TRIGRAM_INDEXES
 from web import create_app, schema
 
 from ..helpers import PG_URL, PROCESSES, complete, publish_five_step, rechain_as_version_1
@@ -34,7 +35,13 @@ def _head() -> str:
 
 def _differences(engine) -> list:
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection,
+            opts={
+                "compare_type": True,
+                "include_object": lambda obj, name, type_, *_: not (type_ == "index" and name in TRIGRAM_INDEXES),
+            },
+        )
         return compare_metadata(context, Base.metadata)
 
 

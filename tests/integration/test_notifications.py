@@ -167,7 +167,7 @@ def test_notices_go_out_by_email_sms_and_signed_webhook(five_step_engine, smtp_s
         case["id"], "supplement", "缺材料", five_step_engine.identity.actor("clerk"), missing=["申请书"]
     )
     result = dispatch(five_step_engine, senders(five_step_engine, controller, gateway))
-    assert result == {"created": 3, "sent": 3, "failed": 0}
+    assert result == {"created": 3, "sent": 3, "failed": 0, "incidents": 0}
     ((recipients, content),) = mailbox.messages
     assert recipients == ["zhangsan@example.com"] and "zhangsan@example.com" in content
     assert gateway.sent[0][0] == "13800000000" and "申请书" in gateway.sent[0][1]
@@ -180,6 +180,7 @@ def test_notices_go_out_by_email_sms_and_signed_webhook(five_step_engine, smtp_s
         "created": 0,
         "sent": 0,
         "failed": 0,
+        "incidents": 0,
     }
     assert five_step_engine.notice_deliveries.status()["sent"] == 3
 
@@ -193,10 +194,15 @@ def test_a_failing_channel_is_retried_with_backoff_then_given_up(five_step_engin
         case["id"], "supplement", "缺材料", five_step_engine.identity.actor("clerk"), missing=["申请书"]
     )
     broken = senders(five_step_engine, gateway=RecordingGateway(fail=True))
-    assert dispatch(five_step_engine, broken) == {"created": 2, "sent": 0, "failed": 2}
+    assert dispatch(five_step_engine, broken) == {"created": 2, "sent": 0, "failed": 2, "incidents": 0}
     assert dispatch(five_step_engine, broken)["failed"] == 0  # not due again before the backoff
     clock.advance(minutes=1)
-    assert dispatch(five_step_engine, broken) == {"created": 0, "sent": 1, "failed": 1}  # the webhook is back up
+    assert dispatch(five_step_engine, broken) == {
+        "created": 0,
+        "sent": 1,
+        "failed": 1,
+        "incidents": 0,
+    }  # the webhook is back up
     assert len(Receiver.received) == 1
     for _ in range(MAX_ATTEMPTS):
         clock.advance(hours=1)
@@ -230,5 +236,35 @@ def test_the_worker_runs_the_dispatcher_on_a_schedule(five_step_engine):
     five_step_engine.case_clock.pause(
         case["id"], "supplement", "缺材料", five_step_engine.identity.actor("clerk"), missing=["申请书"]
     )
-    assert app.tasks["shenpi.dispatch_notices"]() == {"created": 1, "sent": 1, "failed": 0}
+    assert app.tasks["shenpi.dispatch_notices"]() == {"created": 1, "sent": 1, "failed": 0, "incidents": 0}
     assert five_step_engine.sms_gateway.sent[-1][0] == "13800000000"
+
+
+class _CrashingSender:
+    """A sender with a bug (not a refusal): it raises something other than SendError."""
+
+    def send(self, address, notice, secret):
+        raise KeyError("template field missing")
+
+
+def test_a_delivery_that_raises_is_an_incident_and_the_others_are_sent(five_step_engine, clock):
+    five_step_engine.notification_settings.set_channel("citizen", "webhook", True, "https://example.invalid/hook")
+    five_step_engine.notification_settings.set_channel("citizen", "sms", True, "13800000000")
+    case = applicant_case(five_step_engine)
+    five_step_engine.case_clock.pause(
+        case["id"], "supplement", "缺材料", five_step_engine.identity.actor("clerk"), missing=["申请书"]
+    )
+    gateway = RecordingGateway()
+    crashing = {**senders(five_step_engine, gateway=gateway), "webhook": _CrashingSender()}
+    assert dispatch(five_step_engine, crashing) == {"created": 2, "sent": 1, "failed": 0, "incidents": 1}
+    assert len(gateway.sent) == 1
+    admin = five_step_engine.identity.actor("admin")
+    (incident,) = five_step_engine.incidents.list(admin, kind="notice_delivery")["items"]
+    assert incident["case"] == case["id"] and incident["element"] == "webhook" and "KeyError" in incident["message"]
+    assert dispatch(five_step_engine, crashing)["incidents"] == 0  # waits for its backoff
+    queued = five_step_engine.incidents.retry(incident["id"], admin)  # the dispatcher's next run tries it at once
+    assert queued["state"] == "open" and queued["next_attempt_at"] == clock.now().isoformat()
+    fixed = senders(five_step_engine, gateway=gateway)
+    fixed["webhook"] = type("Ok", (), {"send": lambda self, *args: None})()
+    assert dispatch(five_step_engine, fixed)["sent"] == 1
+    assert five_step_engine.incidents.get(incident["id"], admin)["state"] == "resolved"

@@ -12,15 +12,7 @@ from engine import scheduler
 from engine.identity.actors import ENGINE
 from engine.kernel import clock as clock_module
 
-from ..helpers import BROKER_URL, FIVE_STEP_ENTRY, FIXTURES
-
-
-def publish_timer_flow(engine, duration='"PT1H"'):
-    content = (FIXTURES / "timer_step.bpmn").read_bytes().replace(b'"PT1H"', duration.encode())
-    engine.repository.deploy(content, "timer_step.bpmn")
-    engine.catalogue.publish(
-        {**FIVE_STEP_ENTRY, "code": "TIMER-1", "key": "timer_step", "process_file": "timer_step.bpmn"}, "admin"
-    )
+from ..helpers import BROKER_URL, publish_timer_flow
 
 
 def fired_count(engine, case_id):
@@ -52,7 +44,7 @@ def test_several_workers_fire_each_timer_once(bare_engine, clock):
 
     def worker():
         try:
-            results.append(bare_engine.runtime.fire_due_timers())
+            results.append(bare_engine.periodic.run("timers").changed)
         except Exception as exc:
             errors.append(exc)
 

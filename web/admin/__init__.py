@@ -21,4 +21,4 @@ def administrators_only():
     return None
 
 
-from . import home, modeler, modeler_panel, processes  # noqa: E402,F401  (register the views)
+from . import home, incidents, modeler, modeler_panel, processes  # noqa: E402,F401  (register the views)

@@ -17,6 +17,7 @@ from . import (  # noqa: E402,F401
     documents,
     evaluations,
     exchange,
+    incidents,
     materials,
     matters,
     reference,

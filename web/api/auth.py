@@ -6,6 +6,7 @@ from flask import current_app, g, request
 
 from engine.errors import PermissionDenied
 
+from .. import logs
 from . import bp
 
 PUBLIC_ENDPOINTS: set[str] = set()
@@ -38,3 +39,4 @@ def authenticate():
         g.actor = engine().identity.authenticate(token.strip())
     except PermissionDenied:
         raise Unauthorized("token_invalid") from None
+    logs.bind_user(g.actor.id)

@@ -9,6 +9,13 @@ logger = logging.getLogger("alembic.env")
 config = context.config
 
 
+def _not_trigram_index(obj, name, type_, reflected, compare_to):
+    """The trigram indexes are made by SQL the models cannot declare (engine/models/cases.py): never compared."""
+    from engine.models import TRIGRAM_INDEXES
+
+    return not (type_ == "index" and name in TRIGRAM_INDEXES)
+
+
 def _metadata():
     from engine import models  # noqa: F401  (registers every table)
     from engine.kernel import Base
@@ -47,6 +54,7 @@ def run_migrations_online():
                 render_as_batch=True,
                 process_revision_directives=skip_empty,
                 compare_type=True,
+                include_object=_not_trigram_index,
             )
             with context.begin_transaction():
                 context.run_migrations()

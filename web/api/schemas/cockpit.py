@@ -28,6 +28,9 @@ class CockpitOverview(BaseModel):
     items: dict[str, int] = Field(description="open 督办 items by light")
     complaints: dict[str, int] = Field(description="status → count")
     complaints_pending: int
+    incidents_open: int = Field(
+        description="open incidents: periodic work that failed (of the scope's cases; every one for administrators)"
+    )
     departments: list[DepartmentCounts]
 
 
