@@ -20,6 +20,8 @@ MAX_ID = 2**31 - 1  # the largest value of an INTEGER column (ids, a year): beyo
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKETS = re.compile(rb"[\[\]{}]")
+# Query parameters that name a row or count rows: digits beyond MAX_ID exist nowhere (and overflow PostgreSQL).
+NUMBER_PARAMETERS = frozenset({"case", "case_id", "version", "year", "page", "per_page", "limit", "days"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -34,6 +36,8 @@ def guard_request() -> None:
         check_text(name, name)
         for value in values:
             check_text(name, value)
+            if name in NUMBER_PARAMETERS:
+                check_number(name, value.strip())
     if request.mimetype in FORM_TYPES and not (request.mimetype == FORM_TYPES[1] and request.path.startswith("/api/")):
         check_form()  # API uploads set their own size limit before the form is read: they call check_form then
     elif request.is_json:
@@ -57,6 +61,15 @@ def check_value(field: str, value: Any) -> None:
         raise InvalidInput("value_out_of_range", field=field, max=MAX_ID)
     if isinstance(value, str):
         check_text(field, value)
+
+
+def check_number(field: str, value: str) -> None:
+    """A query number: digits other than ASCII are no number (``int`` would refuse what ``isdigit`` let through),
+    and none beyond MAX_ID."""
+    if value.isdigit() and not value.isascii():
+        raise InvalidInput("query_not_an_integer", field=field)
+    if value.isdigit() and int(value) > MAX_ID:
+        raise InvalidInput("value_out_of_range", field=field, max=MAX_ID)
 
 
 def check_text(field: str, value: str) -> None:

@@ -112,6 +112,16 @@ REFUSED: dict[str, set[str]] = {
     "PUT /api/v1/me/notification-channels": SIGNED_IN,
     "PUT /api/v1/users/<user_id>/absence": NOT_ADMIN - {"clerk"},  # one's own, or an administrator
     "GET /api/docs": PUBLIC,
+    "GET /health/live": PUBLIC,
+    "GET /health/ready": PUBLIC,
+    "GET /metrics": PUBLIC,  # its own token, or a loopback address (as the test client's is)
+    "GET /api/v1/incidents": NOT_SUPERVISION,
+    "GET /api/v1/incidents/<int:incident_id>": NOT_SUPERVISION,
+    "POST /api/v1/incidents/<int:incident_id>/retry": NOT_ADMIN,
+    "POST /api/v1/incidents/<int:incident_id>/resolve": NOT_ADMIN,
+    "GET /admin/incidents": NOT_ADMIN,
+    "POST /admin/incidents/<int:incident_id>/retry": NOT_ADMIN,
+    "POST /admin/incidents/<int:incident_id>/resolve": NOT_ADMIN,
     # --- pages ----------------------------------------------------------------------------------------------
     "GET /": PUBLIC,  # sends each to their start page
     "GET /login": PUBLIC,
@@ -234,6 +244,7 @@ PARAMS = {
     "change": "rename",
     "kind": "pdf",
     "step": "notice",
+    "incident_id": "1",
 }
 OPERATIONS = {"inbox.case_operation": "terminate", "inbox.task_operation": "unclaim", "complaints.operate": "decide"}
 # Bodies the models accept, so that a refusal is the access check's and not the body's.
@@ -274,6 +285,7 @@ BODIES = {
     "api.withdraw_task": {"reason": "撤回"},
     "api.set_absence": {},
     "api.set_rule": {"rule": "Y01", "level": "common", "enabled": True},
+    "api.resolve_incident": {"note": "已处理"},
 }
 FILE_FIELDS = {
     "api.add_materials": "files",
