@@ -48,7 +48,7 @@ translations: $(STAMP)
 run: install
 	$(BIN)/shenpi init-db
 	$(BIN)/shenpi demo
-	$(BIN)/shenpi serve --host 127.0.0.1 --port 5000
+	SHENPI_DEMO=1 $(BIN)/shenpi serve --host 127.0.0.1 --port 5000
 
 # Static checks that fail the build, one command a line: ruff's lint and format over the whole tree (pyproject.toml
 # [tool.ruff]; `make format` fixes what it can), mypy over engine/ (setup.cfg [mypy]) and the architecture's import

@@ -8,6 +8,7 @@ from __future__ import annotations
 from engine.identity import ADMIN, APPLICANT, ENGINE, HEAD_POST, MONITOR, OFFICIAL, SUPERVISOR
 
 PROVINCE, CITY, DISTRICT = "410000", "410100", "410104"
+DISTRICT_PREFIX = "郑州市管城回族区"
 DEMO_PASSWORD = "shenpi-demo-2026"  # every demo account's password; printed by `shenpi demo`
 HIERARCHY = [
     (PROVINCE, "河南省人民政府", "province", None),
@@ -36,14 +37,20 @@ def seed_people(engine) -> list[str]:
     for code, name, level, parent in HIERARCHY:
         if code not in units:
             engine.organisation.create(code, name, level, parent, ENGINE)
-    unit_ids = {unit["name"]: unit["id"] for unit in engine.organisation.units()}
+    existing = engine.organisation.units()
+    unit_ids = {unit["name"]: unit["id"] for unit in existing}
+    parents = {unit["id"]: unit["parent"] for unit in existing}
     accounts = {user["id"]: user for user in engine.accounts.list_users()}
     new, backups = [], []
     for index, (department, posts) in enumerate(engine.catalogue.posts_by_unit().items(), start=1):
         code = unit_ids.get(department)
+        parent, level = _place(department)
         if code is None:
-            code = f"{CITY}-D{index:02d}"
-            engine.organisation.create(code, department, "city", CITY, ENGINE)
+            code = f"{parent}-D{index:02d}"
+            engine.organisation.create(code, department, level, parent, ENGINE)
+        elif parent == DISTRICT and parents.get(code) == CITY:  # a district unit an earlier demo hung under the city
+            engine.organisation.set_level(code, level, ENGINE)
+            engine.organisation.move(code, DISTRICT, ENGINE)
         for suffix, person, extra, backup in (("a", "甲", [HEAD_POST], "b"), ("b", "乙", [], "a")):
             user_id, backup_id = f"d{index:02d}{suffix}", f"d{index:02d}{backup}"
             if user_id not in accounts:
@@ -80,6 +87,19 @@ def seed_people(engine) -> list[str]:
         )
     engine.accounts.set_missing_passwords([u for u in accounts if _is_demo_account(u)], DEMO_PASSWORD, ENGINE)
     return [row["id"] for row in new]
+
+
+def _place(department: str) -> tuple[str, str]:
+    """(parent unit, level) of a unit the catalogue names: the district's bureaus (郑州市管城回族区…局, the city
+    bureaus' 管城 branches), its sub-district offices and townships, and their village committees hang under the
+    district's government, so the district supervisor oversees them; every other unit under the city's."""
+    if department.endswith(("街道办事处", "乡人民政府", "镇人民政府")):
+        return DISTRICT, "town"
+    if department.endswith(("村民委员会", "居民委员会")):
+        return DISTRICT, "community"
+    if department.startswith(DISTRICT_PREFIX) or "管城" in department:
+        return DISTRICT, "district"
+    return CITY, "city"
 
 
 def _is_demo_account(user_id: str) -> bool:
@@ -149,6 +169,33 @@ def seed_cases(engine) -> list[int]:
     if started:  # a fee charged on a free matter: a red correction signal (Art. 12) for the signal pages
         engine.violations.fees.record(started[0], "工本费", 10, ENGINE)
     return started
+
+
+# A tiny PDF standing for a scanned material
+SCAN = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def seed_intake_case(engine) -> int | None:
+    """Intake as the law has it, on a food business licence: the window asks for 补正 before accepting (its
+    补正通知书), the applicant supplements, the window accepts (受理通知书 with the 查询码) and the case is approved
+    (准予行政许可决定书 and an electronic licence with its number and a validity of five years)."""
+    matter = next((m for m in engine.catalogue.list_matters() if m["key"] == "food_business_licence"), None)
+    if matter is None:
+        return None
+    applicant = engine.identity.actor("applicant")
+    case = engine.runtime.start_case(
+        matter["code"],
+        {"name": "孙丽", "id_number": "410104199002020022", "phone": "13803710099"},
+        {"channel": "online", "licence_scope": "热食类食品制售"},
+        applicant,
+    )
+    missing = [m["name"] for m in engine.catalogue.get_matter(matter["code"])["materials"][1:3]]
+    engine.case_clock.pause(case["id"], "supplement", "申请材料不齐全，一次性告知补正", ENGINE, missing=missing)
+    engine.materials.add(
+        case["id"], [(f"{name}.pdf", SCAN + name.encode(), name) for name in missing], applicant, kind="supplement"
+    )
+    drive(engine, case["id"])
+    return case["id"]
 
 
 def seed_supervision_items(engine, case_ids: list[int]) -> list[int]:

@@ -14,13 +14,13 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from . import models  # noqa: F401  (registers every table for create_all)
-from .casefiles import DocumentService, MaterialService
+from .casefiles import DocumentService, FileStore, MaterialService
 from .catalogue import CatalogueBulk, CatalogueService, GuideService
 from .cockpit import Cockpit
 from .complaints import ComplaintService
 from .config import Settings
 from .deadlines import CalendarService
-from .definitions import ProcessOverview, RepositoryService, make_script_engine
+from .definitions import Limits, ProcessOverview, RepositoryService, make_script_engine
 from .exchange import ExternalCaseService, OutboxService
 from .identity import IdentityService
 from .incidents import IncidentService, PeriodicJob, PeriodicWork, RunCount
@@ -78,17 +78,26 @@ class Shenpi:
         route_spiff_timers()
         db, now = self.db, self.clock
         # definitions and time
-        self.repository = RepositoryService(db, now, self.settings.max_upload_bytes)
+        limits = Limits(
+            steps=self.settings.expression_step_limit,
+            seconds=self.settings.expression_time_limit,
+            data_bytes=self.settings.script_data_max_bytes,
+            timer_max_days=self.settings.timer_max_days,
+        )
+        self.repository = RepositoryService(db, now, self.settings.max_upload_bytes, limits.timer_max_days)
         self.calendar = CalendarService(db, now, self.settings.office_hours)
         self.processes = ProcessOverview(db)
         # runtime
         self.store = WorkflowStore(
-            self.repository, make_script_engine(self.calendar.timer_functions()), self.settings.workflow_cache_size
+            self.repository,
+            make_script_engine(self.calendar.timer_functions(limits.timer_max_days), limits),
+            self.settings.workflow_cache_size,
         )
         self.stepper = CaseStepper(db, self.store, now, self.calendar.calendar)
-        self.case_clock = CaseClockService(db, now, self.calendar, self.stepper)
+        self.case_clock = CaseClockService(db, now, self.calendar, self.stepper, self.settings.intake_limit_days)
         self.recount = DeadlineRecount(db, now, self.calendar, self.stepper)
-        self.materials = MaterialService(db, now, self.stepper, self.case_clock, self.settings)
+        self.files = FileStore(db, now, self.settings)  # SHENPI_FILES_URL: a folder, db: or S3
+        self.materials = MaterialService(db, now, self.stepper, self.case_clock, self.settings, self.files)
         self.runtime = CaseService(
             db, now, self.repository, self.store, self.stepper, self.calendar, self.materials, self.metrics
         )
@@ -98,7 +107,7 @@ class Shenpi:
         self.flow_ops = FlowOperations(db, now, self.stepper)
         self.joint = JointSignOff(db, now, self.stepper)
         self.escalator = Escalator(self.stepper)
-        self.documents = DocumentService(db, now)
+        self.documents = DocumentService(db, now, self.settings)
         # people, catalogue, what staff and the public read
         self.identity = IdentityService(db, now)
         self.organisation = OrganisationService(db, now)
@@ -117,7 +126,7 @@ class Shenpi:
         self.case_search = CaseSearch(db)
         self.case_flow = CaseFlow(db, self.repository)
         self.guide = GuideService(db, self.repository)
-        self.applicant_cases = ApplicantCases(db)
+        self.applicant_cases = ApplicantCases(db, self.repository)
         self.feedback = FeedbackService(db, now, self.calendar)
         self.hall = HallBoard(db, now)
         # notices
@@ -147,6 +156,7 @@ class Shenpi:
         table = wiring(self, _queue_soon(timer_queue, horizon) if timer_queue else None)
         self.stepper.wiring = table
         self.calendar.after_import = table.imported
+        self.documents.revoked = table.revoked
         trail.observe(self.db.engine, _observe_all(table.trail))
         self.trail_checkpoints.observers = table.checkpoint
         self.periodic.jobs = table.periodic
@@ -165,6 +175,7 @@ class Shenpi:
 
         done = {
             "timers": changed("timers"),
+            "deemed_accepted": changed("deemed_accepted"),
             "lights": changed("case_lights", "task_lights"),
             "supervision_items": changed("supervision_items"),
             "complaints": changed("complaints"),
@@ -187,21 +198,28 @@ def wiring(engine: Shenpi, queue_timers: StepHook | None = None) -> Wiring:
     """THE table: what runs on each event, in this order."""
     return Wiring(
         step=(  # every step, before it is written
-            engine.case_clock.on_step,  # the acceptance step starts the case clock
+            engine.case_clock.on_step,  # a first step: 查询码 and intake limit; the acceptance step starts the clock
+            engine.documents.on_step,  # an acceptance issues the 受理通知书 with the 查询码
+            notice_triggers.on_documents_issued,  # the applicant is told of documents this step issued
             engine.escalator.on_step,  # a step's limit timer fired: escalate the open steps
-            engine.violations.hooks.on_step,  # procedure run on a withdrawn/changed matter; late forwarding
+            engine.violations.hooks.on_step,  # withdrawn/changed matter; late forwarding; intake deemed accepted
             *((queue_timers,) if queue_timers else ()),  # timers due before the next sweep go to Celery
             engine.step_meter.on_step,  # metrics: completions and case starts (after commit)
         ),
         end=(  # a step that ends the case
+            engine.documents.on_end,  # the decision document (准予/不予许可决定书, 不予受理决定书 with reasons)
             engine.documents.licence_on_approval,  # an approval issues the electronic licence
             engine.sms_rating.on_case_end,  # the applicant is invited to rate by SMS (after commit)
             notice_triggers.on_case_end,  # the applicant is told the decision
             engine.violations.hooks.on_end,  # decision late, refusal without reasons
             engine.step_meter.on_end,  # metrics: cases ended, by outcome (after commit)
         ),
-        supplement=(  # a later 补正 notice on the same case
-            engine.violations.hooks.on_supplement_notice,  # repeated supplement notice
+        supplement=(  # every 补正 notice on a case, before acceptance as after
+            engine.documents.on_supplement_notice,  # its 补正材料通知书 (一次性告知单)
+            engine.violations.hooks.on_supplement_notice,  # a later one: repeated supplement notice
+        ),
+        revoked=(  # a licence revoked without a 撤销/注销 decision on its case
+            engine.violations.hooks.on_revocation_without_decision,  # Art. 12: an effective licence changed
         ),
         trail=engine.outbox.trail_observers,  # every trail append: upward-reporting records
         imported=(  # an official calendar arrangement was imported
@@ -225,6 +243,7 @@ def periodic_work(engine: Shenpi) -> tuple[PeriodicJob[Any], ...]:
         PeriodicJob(
             "timers", engine.runtime.due_timer_cases, engine.runtime.fire_case_timers, engine.runtime.timer_place
         ),
+        PeriodicJob("deemed_accepted", clock.due_intake, clock.deem_accepted, _case_itself, limit=500),
         PeriodicJob("case_lights", clock.due_case_lights, clock.refresh_case_light, _case_itself, limit=5000),
         PeriodicJob(
             "task_lights", clock.due_task_lights, clock.refresh_task_light, clock.task_place, key=str, limit=5000

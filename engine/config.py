@@ -14,6 +14,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .errors import EngineError, Message
+from .kernel.blob_store import files_url_scheme
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "SHENPI_"
@@ -44,6 +45,8 @@ class Settings(BaseSettings):
     secret_key: str = ""
     # Session cookies only over HTTPS; `shenpi serve` on a loopback address turns this off for plain HTTP.
     secure_cookies: bool = True
+    # Demo mode (`make run` sets it): the sign-in page lists which demo account works which matter's steps.
+    demo: bool = False
     # Empty: memory:// in one process, or the Redis of SHENPI_REDIS_URL / a Redis broker when there is one.
     rate_limit_storage: str = ""
     # Redis shared by the processes (sign-in rate limits); empty: the broker's when it is Redis.
@@ -71,10 +74,24 @@ class Settings(BaseSettings):
     max_json_depth: int = Field(20, ge=1, le=200)
     sweep_interval_seconds: float = Field(30.0, gt=0, validation_alias=_variable("SWEEP_INTERVAL"))
     workflow_cache_size: int = Field(2000, ge=0)
+    # Bounds of conditions, scripts and timers (engine/definitions/expressions.py): lines one evaluation may run
+    # and seconds it may take, bytes of data a script may leave in a case, days a timer may wait (durations, dates
+    # from now, cycle intervals, working_days(N); working_hours(N) up to 24 times as many hours).
+    expression_step_limit: int = Field(100_000, ge=1000)
+    expression_time_limit: float = Field(5.0, gt=0, le=600)
+    script_data_max_bytes: int = Field(1024 * 1024, ge=1024)
+    timer_max_days: int = Field(3660, ge=1, le=36600)
     # BPMN files the modeler offers to open (a conformance corpus); a missing directory offers none.
     conformance_dir: Path = PROJECT_ROOT.parent / "shared" / "conformance"
-    # Case materials (申请材料): content-addressed files; per-file size is max_upload_bytes.
+    # Case materials (申请材料): content-addressed files; per-file size is max_upload_bytes. Where they are kept:
+    # files_url (engine/kernel/blob_store.py): empty — the folder files_dir; a path or file:///path; db: (the
+    # application's database, written in the transaction of the case change) or postgresql://…; s3://bucket/prefix
+    # ?endpoint=…&region=… (credentials from the AWS_* variables).
     files_dir: Path = PROJECT_ROOT / "instance" / "files"
+    files_url: str = ""
+    # Content nothing references is deleted once nobody wrote it for this long (seconds), by a periodic run.
+    files_orphan_grace_seconds: float = Field(86400.0, ge=0, validation_alias=_variable("FILES_ORPHAN_GRACE"))
+    files_cleanup_interval_seconds: float = Field(3600.0, gt=0, validation_alias=_variable("FILES_CLEANUP_INTERVAL"))
     max_case_files: int = Field(50, ge=0)
     max_case_bytes: int = Field(100 * 1024 * 1024, ge=0)
     office_hours: str = "09:00-12:00,13:30-17:30"
@@ -108,6 +125,14 @@ class Settings(BaseSettings):
     # doubling with every failed attempt up to the cap.
     incident_backoff_seconds: float = Field(60.0, ge=0, validation_alias=_variable("INCIDENT_BACKOFF"))
     incident_backoff_cap_seconds: float = Field(3600.0, ge=0, validation_alias=_variable("INCIDENT_BACKOFF_CAP"))
+    # Intake (《行政许可法》 Art. 32): working days the window has to accept, refuse or send the 补正 notice when the
+    # matter's catalogue entry sets no intake_limit_days; past it the application counts as accepted on receipt.
+    intake_limit_days: int = Field(5, ge=1, le=20)
+    # Electronic licences: the number's pattern ({matter_code}, {department}, {year} and the per-matter, per-year
+    # {seq}, e.g. {seq:06d}), and the address the public reaches this system at (the QR code on a licence's PDF
+    # points to {public_url}/verify/{code}).
+    licence_number_pattern: str = "{matter_code}-{year}-{seq:06d}"
+    public_url: str = "http://localhost:5000"
     # Trail checkpoints (engine/trail/checkpoints.py): the HMAC key the database never holds (empty: checkpoints
     # off), the append-only file they go to, and the seconds between the beat's runs.
     trail_key: SecretStr = SecretStr("")
@@ -115,6 +140,23 @@ class Settings(BaseSettings):
     trail_checkpoint_interval_seconds: float = Field(
         300.0, gt=0, validation_alias=_variable("TRAIL_CHECKPOINT_INTERVAL")
     )
+
+    @field_validator("files_url")
+    @classmethod
+    def _known_store(cls, url: str) -> str:
+        files_url_scheme(url)  # a ValueError says what is expected
+        return url
+
+    @field_validator("licence_number_pattern")
+    @classmethod
+    def _pattern_formats(cls, pattern: str) -> str:
+        try:
+            sample = pattern.format(matter_code="X", department="D", year=2026, seq=1)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"uses {{matter_code}}, {{department}}, {{year}} and {{seq}} only ({exc})") from None
+        if "{seq" not in pattern or not 0 < len(sample) <= 80:
+            raise ValueError("must contain {seq} and give a number of at most 80 characters")
+        return pattern
 
     @field_validator("trail_key")
     @classmethod

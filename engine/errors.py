@@ -358,6 +358,8 @@ MESSAGES: dict[str, str] = {
     ),
     "stored_file_missing": "stored file %(sha256)s is missing",
     "stored_file_changed": "stored file %(sha256)s does not match its digest",
+    "files_url_invalid": "%(url)s is not a file store address: expected a path, file:///path, db:, postgresql://… or "
+    "s3://bucket/prefix?endpoint=…",
     # violations, performance
     "amount_not_a_number": "amount must be a number of yuan",
     "amount_invalid": "amount must be positive, in yuan with at most two decimals",
@@ -726,6 +728,29 @@ MESSAGES: dict[str, str] = {
     "expr_not_compiled": "%(detail)s",
     "expr_failed": "%(error)s: %(detail)s",
     "expr_service_task": "service tasks are not supported",
+    "expr_number_too_large": "the result of %(operator)s would have more than %(limit)s bits; refused before computing it",
+    "expr_result_too_long": (
+        "the result of %(operator)s would be longer than %(limit)s characters or items; refused before computing it"
+    ),
+    "expr_format_spec_computed": "the format specification of an f-string must be written out, not computed",
+    "expr_handler_refused": (
+        "%(statement)s is not allowed (nothing may run on once an evaluation is stopped); catch named exceptions "
+        "such as ValueError"
+    ),
+    "expr_step_limit": "stopped after %(limit)s steps: the expression or script runs too long",
+    "expr_time_limit": "stopped after %(limit)s seconds: the expression or script runs too long",
+    "script_data_too_large": "the script would leave more than %(limit)s bytes of data in the case",
+    "timer_value_invalid": (
+        'bpmn:%(kind)s %(value)s is not a valid timer value (a duration such as "PT2H", a date and time such as '
+        '"2026-12-01T09:00:00+08:00", a cycle such as "R3/PT1H")'
+    ),
+    "timer_cycle_not_positive": "bpmn:%(kind)s %(value)s: a cycle must repeat at least once, at an interval above zero",
+    "timer_too_long": "bpmn:%(kind)s %(value)s lasts longer than the maximum of %(limit)s days",
+    "timer_date_out_of_range": "bpmn:%(kind)s %(value)s is not within %(limit)s days of now",
+    "timer_date_unrepresentable": "bpmn:%(kind)s %(value)s lies beyond the dates the engine can count with",
+    "timer_working_time_too_long": "%(function)s(%(n)s): N must be a number from 0 to %(limit)s",
+    "bpmn_timer_refused": "timer of %(owner)s: %(detail)s",
+    "step_over_bounds": "%(element)s was refused: %(detail)s; nothing of the step was saved",
     # settings
     "settings_invalid": "invalid setting: %(problems)s",
     "setting_variable_refused": "%(variable)s=%(value)s (%(problem)s)",
@@ -810,4 +835,8 @@ MESSAGES: dict[str, str] = {
     "incidents_forbidden": "only administrators and supervisors may see incidents",
     "incidents_admin_only": "only administrators may retry or resolve incidents",
     "periodic_work_unknown": "no periodic work of kind %(kind)s",
+    # intake, documents, licences, tracking
+    "entry_number_range": "%(source)s: %(field)s must be a whole number from %(min)s to %(max)s",
+    "reissue_reason_required": "this case already has a %(kind)s: issuing it again needs a reason",
+    "progress_not_found": "no case has this number and query code",
 }

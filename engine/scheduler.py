@@ -1,4 +1,5 @@
-"""Celery: the periodic sweep that fires due timers, and the periodic checkpoint of the trail's heads.
+"""Celery: the periodic sweep that fires due timers, the periodic checkpoint of the trail's heads, and the
+periodic cleanup of unreferenced stored files.
 
 Production points SHENPI_BROKER_URL at Redis or RabbitMQ; the embedded default is a
 ``filesystem://`` broker under instance/, so `make run` needs no other service.
@@ -60,7 +61,10 @@ def make_celery(settings: Settings | None = None) -> Celery:
         enable_utc=True,
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
-        beat_schedule={"sweep-due-timers": {"task": "shenpi.sweep", "schedule": settings.sweep_interval_seconds}},
+        beat_schedule={
+            "sweep-due-timers": {"task": "shenpi.sweep", "schedule": settings.sweep_interval_seconds},
+            "files-cleanup": {"task": "shenpi.files_cleanup", "schedule": settings.files_cleanup_interval_seconds},
+        },
         beat_schedule_filename=str(settings.beat_schedule_path),
         beat_scheduler="engine.scheduler:LeaderScheduler",
         shenpi_database_url=settings.database_url,
@@ -91,6 +95,7 @@ def make_celery(settings: Settings | None = None) -> Celery:
     app.task(name="shenpi.sweep")(sweep)
     app.task(name="shenpi.fire_case")(fire_case)
     app.task(name="shenpi.trail_checkpoint")(trail_checkpoint)
+    app.task(name="shenpi.files_cleanup")(files_cleanup)
     return app
 
 
@@ -200,3 +205,9 @@ def trail_checkpoint() -> dict[str, Any]:
     Runs in several workers at once wait for each other on the checkpoint file's lock."""
     run = engine().trail_checkpoints.checkpoint()
     return {"lines": len(run.lines), "heads": run.heads, "newest": run.newest, "recorded_again": run.recorded_again}
+
+
+def files_cleanup() -> dict[str, int]:
+    """Delete stored content no material references once the grace period has passed (the orphan rule of the file
+    stores that cannot join a transaction, ``engine/casefiles/file_store.py``)."""
+    return engine().files.cleanup()

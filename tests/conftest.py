@@ -7,6 +7,9 @@ on PostgreSQL is marked postgres: ``-m "not slow"``, ``-m web``, ``-m "not postg
 
 from __future__ import annotations
 
+import itertools
+import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -93,3 +96,38 @@ def compiled_catalogues():
                 catalog = read_po(source, locale=po.parent.parent.name)
             with mo.open("wb") as target:
                 write_mo(target, catalog, use_fuzzy=True)
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """A local S3-compatible server (moto's, on a free port) for the S3 file store, with test credentials in the
+    standard AWS variables; skipped when moto is not installed (``pip install -e .[test]`` installs it)."""
+    server_module = pytest.importorskip("moto.server", reason="moto[server] is not installed")
+    pytest.importorskip("boto3", reason="boto3 is not installed")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    saved = {k: os.environ.get(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")}
+    os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1")
+    server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+_buckets = itertools.count(1)
+
+
+@pytest.fixture
+def s3_url(s3_endpoint):
+    """The ``SHENPI_FILES_URL`` of a new, empty bucket on the local S3 server, with a prefix."""
+    import boto3
+
+    bucket = f"shenpi-test-{next(_buckets)}"
+    boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1").create_bucket(Bucket=bucket)
+    return f"s3://{bucket}/materials?endpoint={s3_endpoint}&region=us-east-1"

@@ -535,3 +535,55 @@ def wait_for(condition, seconds: float, what: str):
             return result
         time.sleep(0.3)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+# --- a flow for the bounds of expressions and timers (issue 15 §1) -------------------------------------------
+
+BOUNDS_FLOW = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+                  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+                  id="Defs_Bounds" targetNamespace="http://shenpi.example/tests">
+  <bpmn:process id="five_step" name="边界测试" isExecutable="true">
+    <bpmn:laneSet id="LaneSet_1">
+      <bpmn:lane id="Lane_Window" name="受理窗口">
+        <bpmn:flowNodeRef>StartEvent_1</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>Script_Calc</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>Gateway_Check</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>Task_Accept</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>Timer_Limit</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>End_Approved</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>End_Branch_Late</bpmn:flowNodeRef>
+      </bpmn:lane>
+    </bpmn:laneSet>
+    <bpmn:startEvent id="StartEvent_1"/>
+    <bpmn:scriptTask id="Script_Calc" name="计算"><bpmn:script>{script}</bpmn:script></bpmn:scriptTask>
+    <bpmn:exclusiveGateway id="Gateway_Check" default="Flow_No"/>
+    <bpmn:userTask id="Task_Accept" name="受理"/>
+    <bpmn:boundaryEvent id="Timer_Limit" attachedToRef="Task_Accept" cancelActivity="false">
+      <bpmn:timerEventDefinition id="TimerDef_1">
+        <bpmn:{kind} xsi:type="bpmn:tFormalExpression">{timer}</bpmn:{kind}>
+      </bpmn:timerEventDefinition>
+    </bpmn:boundaryEvent>
+    <bpmn:endEvent id="End_Approved" name="办结"/>
+    <bpmn:endEvent id="End_Branch_Late" name="超时提醒"/>
+    <bpmn:sequenceFlow id="Flow_1" sourceRef="StartEvent_1" targetRef="Script_Calc"/>
+    <bpmn:sequenceFlow id="Flow_2" sourceRef="Script_Calc" targetRef="Gateway_Check"/>
+    <bpmn:sequenceFlow id="Flow_Yes" sourceRef="Gateway_Check" targetRef="Task_Accept">
+      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">{condition}</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="Flow_No" sourceRef="Gateway_Check" targetRef="Task_Accept"/>
+    <bpmn:sequenceFlow id="Flow_3" sourceRef="Task_Accept" targetRef="End_Approved"/>
+    <bpmn:sequenceFlow id="Flow_4" sourceRef="Timer_Limit" targetRef="End_Branch_Late"/>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def bounds_flow(condition="n > 0", script="x = 1", timer='"PT1H"', kind="timeDuration") -> bytes:
+    """Start → script task Script_Calc → gateway Gateway_Check (condition on Flow_Yes) → 受理 (Task_Accept, lane
+    受理窗口) with a non-interrupting timer Timer_Limit (``kind``: timeDuration, timeDate or timeCycle) → 办结; process
+    id five_step, so ``publish_five_step(engine, bounds_flow(...))`` publishes it as TEST-0001."""
+    escape = lambda text: text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return BOUNDS_FLOW.format(
+        condition=escape(condition), script=escape(script), timer=escape(timer), kind=kind
+    ).encode("utf-8")

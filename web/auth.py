@@ -79,7 +79,18 @@ def login():
             if stored_locale in LANGUAGES:
                 session["lang"] = stored_locale
             return redirect(_safe_next(request.args.get("next")) or url_for(home_endpoint(current_user)))
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form, demo_accounts=_demo_accounts())
+
+
+def _demo_accounts() -> dict | None:
+    """In demo mode (SHENPI_DEMO=1, as `make run` serves): the demo password and which demo account works which
+    matter's steps."""
+    if not engine().settings.demo:
+        return None
+    from demo.handlers import handlers
+    from demo.seed import DEMO_PASSWORD
+
+    return {"password": DEMO_PASSWORD, "matters": handlers(engine())}
 
 
 @bp.post("/logout")

@@ -297,6 +297,64 @@ def trail_checkpoint():
 
 
 @main.group()
+def files():
+    """The file store of case materials (SHENPI_FILES_URL)."""
+
+
+@files.command("migrate")
+@click.option(
+    "--to",
+    "to_url",
+    required=True,
+    help="The store to copy into: a path, file:///path, db:, postgresql://… or s3://bucket/prefix?endpoint=….",
+)
+@click.option("--from", "from_url", default=None, help="The store to copy from (default: SHENPI_FILES_URL's).")
+@click.option("--verify", is_flag=True, help="Also read back and check what the target already holds.")
+def files_migrate(to_url: str, from_url: str | None, verify: bool):
+    """Copy every content a material references into another store, each checked against its digest; what the
+    target already holds is left, so running it again finishes an interrupted run. Then point SHENPI_FILES_URL at
+    the target."""
+    engine = _engine()
+    try:
+        source = engine.files.at(from_url) if from_url is not None else engine.files.store
+        target = engine.files.at(to_url)
+        run = engine.files.migrate(target, source, verify=verify)
+    except EngineError as exc:
+        _fail(exc)
+    finally:
+        engine.files.close()
+    click.echo(f"from {run.source} to {run.target}")
+    click.echo(
+        f"referenced={run.referenced} copied={run.copied} present={run.present} missing={run.missing} "
+        f"damaged={run.damaged}"
+    )
+    for problem in run.problems:
+        click.echo(f"  {problem}", err=True)
+    if not run.complete:
+        click.echo("NOT COMPLETE: the source lacks the content above; the target holds the rest", err=True)
+        sys.exit(1)
+
+
+@files.command("cleanup")
+@click.option(
+    "--grace",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Seconds nobody wrote an unreferenced content before it goes (default SHENPI_FILES_ORPHAN_GRACE).",
+)
+def files_cleanup(grace: float | None):
+    """Delete stored content no material references (left by rolled-back steps) after the grace period."""
+    import datetime as _dt
+
+    engine = _engine()
+    counts = engine.files.cleanup(None if grace is None else _dt.timedelta(seconds=grace))
+    click.echo(
+        f"stored={counts['stored']} unreferenced={counts['unreferenced']} deleted={counts['deleted']} "
+        f"kept_young={counts['kept_young']} in {engine.files.store.url}"
+    )
+
+
+@main.group()
 def calendar():
     """The working-day calendar (holidays and adjusted working days)."""
 
@@ -459,7 +517,12 @@ def demo(cases: bool):
 
             past = seed_past_cases(engine)  # first: the trail runs forward in time
             started = demo_data.seed_cases(engine)
+            intake = demo_data.seed_intake_case(engine)  # 补正 before acceptance, its documents, a licence
             click.echo(f"{len(started)} demo cases started, and {len(past)} from the last four weeks")
+            if intake is not None:
+                click.echo(
+                    f"case {intake}: 补正 before acceptance, its documents and a licence with number and validity"
+                )
         else:
             click.echo(f"{existing} cases already present; none added")
 

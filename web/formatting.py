@@ -1,8 +1,11 @@
-"""Template filters shared by every page: instants from the engine shown in Beijing time, and file sizes."""
+"""Template filters shared by every page: instants from the engine shown in Beijing time, file sizes, and the badge
+of a file's type."""
 
 from __future__ import annotations
 
 import datetime as _dt
+
+from flask_babel import lazy_gettext as _l
 
 from engine.kernel import SHANGHAI
 
@@ -43,7 +46,27 @@ def file_size(value) -> str:
             return f"{value:.1f}".rstrip("0").rstrip(".") + f" {unit}"
 
 
+# a material's detected media type (engine/casefiles/file_types.py) → (badge class, badge text)
+FILE_BADGES = {
+    "application/pdf": ("pdf", "PDF"),
+    "image/jpeg": ("image", _l("图片")),
+    "image/png": ("image", _l("图片")),
+    "application/ofd": ("ofd", "OFD"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ("word", "Word"),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ("excel", "Excel"),
+    "text/plain": ("text", _l("文本")),
+}
+
+
+def file_badge(media_type: str | None) -> tuple[str, str]:
+    """The badge a file link carries for its type: ("image", "图片"), ("pdf", "PDF")…; ("file", "文件") otherwise."""
+    base = (media_type or "").split(";")[0].strip().lower()
+    kind, text = FILE_BADGES.get(base, ("file", _l("文件")))
+    return kind, str(text)
+
+
 def register_filters(app) -> None:
+    app.jinja_env.globals["file_badge"] = file_badge
     app.add_template_filter(file_size, "file_size")
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(local_date, "local_date")

@@ -11,6 +11,7 @@ from engine.identity import HEAD_POST, ROLE_NAMES
 
 from .formatting import register_filters
 from .paging import register_paging
+from .trail_events import register_event_labels
 
 # (endpoint, label, who sees it); an entry shows only once its blueprint is part of the application.
 NAVIGATION = [
@@ -54,6 +55,7 @@ def navigation() -> list[tuple[str, str]]:
 def register_page_context(app) -> None:
     register_filters(app)
     register_paging(app)
+    register_event_labels(app)
 
     @app.context_processor
     def page_globals():

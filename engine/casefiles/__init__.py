@@ -1,13 +1,24 @@
-"""What a case holds besides its workflow: materials and their uploads (checked by content), official documents
-and electronic licences, and names masked where the public reads them.
+"""What a case holds besides its workflow: materials and their uploads (checked by content), files held against an
+application's draft until it is submitted, official documents (issued on the main path by the wiring table's rows)
+and electronic licences (numbered, with validity and a printable sheet), the file store their content is kept in (a
+folder, a database table or an S3 bucket), and names masked where the public reads them.
 """
 
 from __future__ import annotations
 
 from .documents import KINDS as DOCUMENT_KINDS
 from .documents import DocumentService
+from .file_store import FileStore, MigrationRun
 from .file_types import ALLOWED as ALLOWED_FILE_TYPES
 from .file_types import ALLOWED_LABELS as ALLOWED_FILE_LABELS
 from .materials import MaterialService
 
-__all__ = ["DOCUMENT_KINDS", "DocumentService", "MaterialService", "ALLOWED_FILE_LABELS", "ALLOWED_FILE_TYPES"]
+__all__ = [
+    "DOCUMENT_KINDS",
+    "DocumentService",
+    "FileStore",
+    "MaterialService",
+    "MigrationRun",
+    "ALLOWED_FILE_LABELS",
+    "ALLOWED_FILE_TYPES",
+]

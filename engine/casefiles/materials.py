@@ -3,14 +3,17 @@
 
 Files are admitted by content (``engine/casefiles/uploads.py``), kept once per distinct content (``engine/kernel/blob_store.py``)
 and recorded with a ``material_added`` trail row carrying their SHA-256, in the transaction that records them.
-A file is written to the store before that transaction commits; if the transaction then rolls back, the stored
-file is left unreferenced (harmless: it is only ever reached through a material row).
+The store is the one ``SHENPI_FILES_URL`` names (``engine/casefiles/file_store.py``): on the application's database
+the content is written in that same transaction; on the other backends before it commits, and content a rolled-back
+transaction leaves unreferenced is deleted by the periodic cleanup after a grace period (the orphan rule, there).
 """
 
 from __future__ import annotations
 
 import builtins
 import datetime as _dt
+import re
+import secrets
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -21,7 +24,7 @@ from ..identity.access import public_material, require_case_view, sees_case_insi
 from ..identity.actors import Actor, require_task_access
 from ..kernel.blob_store import BlobStore
 from ..kernel.db import Executor
-from ..models import Case, CasePause, Material, Matter, TaskRecord
+from ..models import Case, CasePause, DraftFile, Material, Matter, TaskRecord
 from ..trail import chain as trail
 from ..trail.chain import TrailRow
 from .uploads import Files, Upload, admit
@@ -31,24 +34,38 @@ if TYPE_CHECKING:
     from ..kernel import Clock, Database
     from ..runtime.case_clock import CaseClockService
     from ..runtime.stepper import CaseStepper, StepContext
+    from .file_store import FileStore
 
 KINDS = {"application": "申请材料", "supplement": "补正材料", "attachment": "办理附件"}
 _materials = Material.__table__
+_drafts = DraftFile.__table__
+_DRAFT = re.compile(r"^[0-9a-f]{32}$")
 _cases = Case.__table__
 
 
 class MaterialService:
     def __init__(
-        self, db: Database, clock: Clock, stepper: CaseStepper, case_clock: CaseClockService, settings: Settings
+        self,
+        db: Database,
+        clock: Clock,
+        stepper: CaseStepper,
+        case_clock: CaseClockService,
+        settings: Settings,
+        files: FileStore,
     ) -> None:
         self.db = db
         self.clock = clock
         self.stepper = stepper
         self.case_clock = case_clock
-        self.store = BlobStore(settings.files_dir)
+        self.files = files
         self.max_file_bytes = settings.max_upload_bytes
         self.max_case_files = settings.max_case_files
         self.max_case_bytes = settings.max_case_bytes
+
+    @property
+    def store(self) -> BlobStore:
+        """Where the content is kept (``SHENPI_FILES_URL``)."""
+        return self.files.store
 
     # --- adding -----------------------------------------------------------------------------------
     def add(
@@ -144,7 +161,7 @@ class MaterialService:
         views: list[dict[str, Any]] = []
         events: list[TrailRow] = []
         for upload, item_slot in items:
-            self.store.put(upload.content, upload.sha256)
+            self.store.put(upload.content, upload.sha256, session)  # joins this transaction on the database store
             values = dict(
                 case_id=case_id,
                 task_id=task_id,
@@ -220,6 +237,86 @@ class MaterialService:
         adding = sum(u.size for u in uploads)
         if total + adding > self.max_case_bytes:
             raise TooLarge("case_files_too_large", limit=self.max_case_bytes, total=total, adding=adding)
+
+    # --- files held against an application draft (the apply form) ---------------------------------
+    def hold(self, actor: Actor, draft: object, files: Files) -> str:
+        """Admit and store ``files`` ((filename, bytes, slot) …) against the actor's draft, within the limits of a
+        case; returns the draft's token (a new one unless ``draft`` is one). All or none of them are held."""
+        token = draft if isinstance(draft, str) and _DRAFT.match(draft) else secrets.token_hex(16)
+        if not files:
+            return token
+        items = self._admit(files, None)
+        now = self.clock.now()
+        with self.db.transaction() as session:
+            count, total = session.execute(
+                sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(_drafts.c.size), 0)).where(
+                    _drafts.c.owner == actor.id, _drafts.c.draft == token
+                )
+            ).one()
+            if count + len(items) > self.max_case_files:
+                raise InvalidInput(
+                    "too_many_case_files", field="files", limit=self.max_case_files, count=count, adding=len(items)
+                )
+            adding = sum(u.size for u, _slot in items)
+            if total + adding > self.max_case_bytes:
+                raise TooLarge("case_files_too_large", limit=self.max_case_bytes, total=total, adding=adding)
+            for upload, slot in items:
+                self.store.put(upload.content, upload.sha256)
+                session.execute(
+                    _drafts.insert().values(
+                        owner=actor.id,
+                        draft=token,
+                        slot=slot,
+                        filename=upload.filename,
+                        media_type=upload.media_type,
+                        size=upload.size,
+                        sha256=upload.sha256,
+                        uploaded_at=now,
+                    )
+                )
+        return token
+
+    def held(self, actor: Actor, draft: object) -> builtins.list[dict[str, Any]]:
+        """The files the actor holds against the draft, in the order they were chosen."""
+        if not isinstance(draft, str) or not _DRAFT.match(draft):
+            return []
+        with self.db.reading() as session:
+            rows = session.execute(
+                sa.select(_drafts.c.id, _drafts.c.slot, _drafts.c.filename, _drafts.c.size, _drafts.c.uploaded_at)
+                .where(_drafts.c.owner == actor.id, _drafts.c.draft == draft)
+                .order_by(_drafts.c.id)
+            ).all()
+        return [
+            {"id": r.id, "slot": r.slot, "filename": r.filename, "size": r.size, "uploaded_at": r.uploaded_at}
+            for r in rows
+        ]
+
+    def take_held(
+        self, actor: Actor, draft: object, drop: builtins.list[int] | None = None
+    ) -> builtins.list[tuple[str, bytes, str | None]]:
+        """The held files but those in ``drop`` (the applicant unticked them), as (filename, bytes, slot) for
+        starting the case."""
+        wanted = {f["id"] for f in self.held(actor, draft)} - set(drop or ())
+        if not wanted:
+            return []
+        with self.db.reading() as session:
+            rows = session.execute(
+                sa.select(_drafts.c.filename, _drafts.c.sha256, _drafts.c.slot)
+                .where(_drafts.c.id.in_(wanted))
+                .order_by(_drafts.c.id)
+            ).all()
+        return [(r.filename, self.store.get(r.sha256), r.slot) for r in rows]
+
+    def release(self, actor: Actor, draft: object) -> int:
+        """Forget the draft's files once its application was submitted (the stored content stays: the case's
+        materials refer to it); how many."""
+        if not isinstance(draft, str) or not _DRAFT.match(draft):
+            return 0
+        with self.db.transaction() as session:
+            held = _drafts.c.owner == actor.id, _drafts.c.draft == draft
+            count = session.execute(sa.select(sa.func.count()).where(*held)).scalar_one()
+            session.execute(_drafts.delete().where(*held))
+            return int(count)
 
     # --- reading ----------------------------------------------------------------------------------
     def list(self, case_id: int, actor: Actor) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from ..definitions.outline import outline
 from ..errors import InvalidInput, Message, NotFound, PermissionDenied
 from ..identity.actors import Actor, split_lane
 from ..kernel.db import where_given
@@ -36,6 +37,9 @@ REQUIRED = {
     "conditions": list,
     "materials": list,
 }
+# Optional: the intake limit in working days (《行政许可法》 Art. 32, default SHENPI_INTAKE_LIMIT_DAYS) and a licence's
+# validity in years (absent: permanent).
+OPTIONAL_DAYS_AND_YEARS = {"intake_limit_days": (1, 20), "licence_validity_years": (1, 100)}
 HANDLING = ("即办件", "承诺件", "上报件", "联办件")
 TYPES = ("行政许可", "非行政许可审批", "行政确认", "行政给付", "行政登记", "公共服务", "其他行政权力")
 EDITABLE = (
@@ -67,6 +71,10 @@ def validate_entry(entry: dict[str, Any], source: str = "entry") -> dict[str, An
         raise InvalidInput("entry_star_level", field="star_level", source=source)
     if entry["promised_limit_days"] < 0 or entry["statutory_limit_days"] < entry["promised_limit_days"]:
         raise InvalidInput("entry_promised_over_statutory", field="promised_limit_days", source=source)
+    for field, (low, high) in OPTIONAL_DAYS_AND_YEARS.items():
+        value = entry.get(field)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high):
+            raise InvalidInput("entry_number_range", field=field, source=source, min=low, max=high)
     from ..runtime.escalation import validate_config
 
     validate_config(entry.get("escalation"), source)
@@ -359,6 +367,29 @@ class CatalogueService:
                 if post:
                     posts[lane_department].add(post)
         return {unit: sorted(posts[unit]) for unit in sorted(posts)}
+
+    def steps_by_matter(self) -> list[dict[str, Any]]:
+        """Who handles what: every published matter (by code) with the user steps of its newest process version in
+        the flow's order, each with the department and post its lane names: [{code, name, department, steps:
+        [{element, name, department, post}]}]. What a new user needs to find the account that works a step."""
+        with self.db.reading() as session:
+            matters = session.execute(
+                sa.select(Matter.code, Matter.name, Matter.department, Matter.process_key)
+                .where(Matter.published.is_(True))
+                .order_by(Matter.code)
+            ).all()
+            latest = {key: self.repository.latest(session, key).id for key in {m.process_key for m in matters}}
+        found = []
+        for code, name, department, key in matters:
+            parsed = self.repository.parsed(latest[key])
+            steps = []
+            for stage in outline(parsed.spec):
+                for step in stage:
+                    lane = parsed.spec.task_specs[step["element"]].lane
+                    step_department, post = split_lane(lane, department)
+                    steps.append({**step, "department": step_department, "post": post})
+            found.append({"code": code, "name": name, "department": department, "steps": steps})
+        return found
 
     def get_matter(self, code: str) -> dict[str, Any]:
         with self.db.reading() as session:

@@ -261,15 +261,23 @@ class CalendarService:
             "office_hours": [(b.strftime("%H:%M"), e.strftime("%H:%M")) for b, e in self.office_hours],
         }
 
-    def timer_functions(self) -> dict[str, Callable[[float], str]]:
+    def timer_functions(self, max_days: int = 3660) -> dict[str, Callable[[float], str]]:
         """``working_days(N)`` and ``working_hours(N)`` for BPMN timers: the instant N working days/hours from now
-        (on the clock of the step that evaluates the timer)."""
+        (on the clock of the step that evaluates the timer). N is a number from 0 to ``max_days`` (hours: 24 times
+        as many); anything else is refused before the calendar counts."""
+
+        def bounded(function: str, n: object, limit: int) -> float:
+            if isinstance(n, bool) or not isinstance(n, (int, float)) or not 0 <= n <= limit:
+                raise InvalidInput("timer_working_time_too_long", function=function, n=repr(n)[:40], limit=limit)
+            return n
 
         def working_days(n: float) -> str:
-            return self.calendar().add_working_days(clock_module.now(), int(n)).isoformat()
+            days = int(bounded("working_days", n, max_days))
+            return self.calendar().add_working_days(clock_module.now(), days).isoformat()
 
         def working_hours(n: float) -> str:
-            return self.calendar().add_working_hours(clock_module.now(), float(n)).isoformat()
+            hours = float(bounded("working_hours", n, max_days * 24))
+            return self.calendar().add_working_hours(clock_module.now(), hours).isoformat()
 
         return {"working_days": working_days, "working_hours": working_hours}
 

@@ -1,6 +1,6 @@
 """Process definitions (the repository): safe parsing and validation of BPMN, deploying versions and caching
 parsed specs, step forms, the restricted expressions of conditions, timers and scripts, the diff between two
-versions, the administrator's overview of processes, and the conformance corpus offered to the modeler. What the
+versions, the administrator's overview of processes, a flow's outline as the applicant reads it, and the conformance corpus offered to the modeler. What the
 modeler's Shenpi extension (namespace ``outcomes.SHENPI_NS``) says — an end event's outcome, a timer's role, a
 step's escalation — is read in ``outcomes`` and ``step_settings``.
 """
@@ -10,8 +10,10 @@ from __future__ import annotations
 from .conformance import list_files as list_conformance_files
 from .conformance import read_file as read_conformance_file
 from .definition_diff import compare as compare_definitions
-from .expressions import ExpressionError, check_expression, data_names, make_script_engine
+from .expressions import ExpressionError, Limits, check_expression, data_names, make_script_engine, step_refusal
 from .forms import Field, Form
+from .outline import outline as flow_outline
+from .outline import outline_with_states as flow_outline_with_states
 from .process_overview import ProcessOverview
 from .repository import MAX_NOTE, ParsedProcess, RepositoryService
 
@@ -21,11 +23,15 @@ __all__ = [
     "list_conformance_files",
     "read_conformance_file",
     "ExpressionError",
+    "Limits",
+    "step_refusal",
     "MAX_NOTE",
     "check_expression",
     "data_names",
     "Field",
     "Form",
+    "flow_outline",
+    "flow_outline_with_states",
     "ParsedProcess",
     "RepositoryService",
     "make_script_engine",

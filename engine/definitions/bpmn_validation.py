@@ -6,6 +6,8 @@ Every refusal names the element id and its line in the file.
 from __future__ import annotations
 
 import ast
+import datetime as _dt
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -160,6 +162,15 @@ RESERVED_IDS = {"Start", "End", "Root"}  # names of SpiffWorkflow's own task spe
 MAX_PROBLEMS = 100
 
 
+@dataclass(frozen=True)
+class TimerBounds:
+    """What deploy checks a timer's constant value against (``expressions.timer_problem``): dates within
+    ``max_days`` of ``now``, durations and cycle intervals at most ``max_days`` long."""
+
+    now: _dt.datetime | None
+    max_days: int
+
+
 @dataclass
 class CheckedDocument:
     tree: etree._ElementTree
@@ -197,16 +208,19 @@ def parse_safely(content: bytes) -> etree._ElementTree:
     return tree
 
 
-def check(content: bytes) -> CheckedDocument:
-    """The checked document, or the first problem raised."""
-    checked, problems = examine(content)
+def check(content: bytes, timers: TimerBounds | None = None) -> CheckedDocument:
+    """The checked document, or the first problem raised. With ``timers`` (deploy), timer values are checked
+    against those bounds; without (a version already deployed, read back), only their form is."""
+    checked, problems = examine(content, timers=timers)
     if problems:
         raise problems[0]
     assert checked is not None  # examine gives a document or a problem
     return checked
 
 
-def examine(content: bytes, limit: int = MAX_PROBLEMS) -> tuple[CheckedDocument | None, list[ProcessValidationError]]:
+def examine(
+    content: bytes, limit: int = MAX_PROBLEMS, timers: TimerBounds | None = None
+) -> tuple[CheckedDocument | None, list[ProcessValidationError]]:
     """Every problem found (up to ``limit``), in document order per check. A file that is not a BPMN document
     with one executable process yields that one problem and no document."""
     try:
@@ -216,7 +230,8 @@ def examine(content: bytes, limit: int = MAX_PROBLEMS) -> tuple[CheckedDocument 
         return None, [exc]
     problems: list[ProcessValidationError] = []
     seen: set[tuple[str | None, str]] = set()
-    for found in (_check_elements, _check_lanes, _check_end_events, _check_sequence_flows, _check_start_event):
+    elements = functools.partial(_check_elements, timers=timers)
+    for found in (elements, _check_lanes, _check_end_events, _check_sequence_flows, _check_start_event):
         for problem in found(process):
             if (problem.element, problem.message) not in seen:
                 seen.add((problem.element, problem.message))
@@ -257,7 +272,7 @@ def _check_start_event(process: etree._Element) -> Iterator[ProcessValidationErr
         yield _refuse("bpmn_no_start_event", process)
 
 
-def _check_elements(process: etree._Element) -> Iterator[ProcessValidationError]:
+def _check_elements(process: etree._Element, timers: TimerBounds | None = None) -> Iterator[ProcessValidationError]:
     for element in process.iter():
         if not isinstance(element.tag, str):
             continue  # comments and processing instructions
@@ -275,7 +290,7 @@ def _check_elements(process: etree._Element) -> Iterator[ProcessValidationError]
             yield _refuse("bpmn_unknown_element", element if element.get("id") else _owner(element), name=name)
         try:
             if name in TIMER_TAGS:
-                _check_timer(element)
+                _check_timer(element, timers)
             elif name in EXPRESSION_TAGS:
                 _check_expression(element, expressions.check_expression)
             elif name == "script":
@@ -327,9 +342,10 @@ def _check_expression(element: etree._Element, checker: Callable[[str], object])
         ) from None
 
 
-def _check_timer(element: etree._Element) -> None:
+def _check_timer(element: etree._Element, timers: TimerBounds | None = None) -> None:
     """A timer is a quoted ISO 8601 value ("PT2H", "2026-12-01T09:00:00+08:00") or, for a date timer,
-    working_days(N) / working_hours(N): N working days or hours from when the timer starts."""
+    working_days(N) / working_hours(N): N working days or hours from when the timer starts. With ``timers``, the
+    value must also lie within them (``expressions.timer_problem``; N at most ``max_days``, hours 24 times that)."""
     owner = _owner(element)
     parent = owner.getparent()
     while parent is not None and _local(owner) not in FLOW_NODES:
@@ -342,6 +358,15 @@ def _check_timer(element: etree._Element) -> None:
     except SyntaxError:
         tree = None
     if isinstance(tree, ast.Constant) and isinstance(tree.value, str):
+        problem = expressions.timer_problem(kind, tree.value, timers.now, timers.max_days) if timers else None
+        if problem:
+            raise ProcessValidationError(
+                "bpmn_timer_refused",
+                element=owner.get("id"),
+                line=element.sourceline,
+                owner=owner.get("id"),
+                detail=problem,
+            )
         return
     if (
         isinstance(tree, ast.Call)
@@ -362,6 +387,17 @@ def _check_timer(element: etree._Element) -> None:
                 owner=owner.get("id"),
                 function=tree.func.id,
                 kind=kind,
+            )
+        limit = timers.max_days * (24 if tree.func.id == "working_hours" else 1) if timers else None
+        if limit is not None and tree.args[0].value > limit:
+            raise ProcessValidationError(
+                "bpmn_timer_refused",
+                element=owner.get("id"),
+                line=element.sourceline,
+                owner=owner.get("id"),
+                detail=Message(
+                    "timer_working_time_too_long", function=tree.func.id, n=repr(tree.args[0].value), limit=limit
+                ),
             )
         return
     raise ProcessValidationError(

@@ -46,9 +46,12 @@ MAX_NOTE = 500  # characters of a deploy's change note
 _parsed_by_hash: dict[str, ParsedProcess] = {}
 
 
-def parse_spec(content: bytes, filename: str = "process.bpmn") -> tuple[bpmn_validation.CheckedDocument, ParsedProcess]:
-    """Validate and parse; every failure becomes a ProcessValidationError naming element and line."""
-    checked = bpmn_validation.check(content)
+def parse_spec(
+    content: bytes, filename: str = "process.bpmn", timers: bpmn_validation.TimerBounds | None = None
+) -> tuple[bpmn_validation.CheckedDocument, ParsedProcess]:
+    """Validate and parse; every failure becomes a ProcessValidationError naming element and line. ``timers``: the
+    bounds of timer values on deploy (none when a deployed version is read back)."""
+    checked = bpmn_validation.check(content, timers)
     return checked, build_spec(checked, filename)
 
 
@@ -93,10 +96,13 @@ def _connect_multi_instance_merges(spec: BpmnProcessSpec, subprocess_specs: dict
 
 
 class RepositoryService:
-    def __init__(self, db: Database, clock: Clock, max_upload_bytes: int = 2 * 1024 * 1024) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, max_upload_bytes: int = 2 * 1024 * 1024, timer_max_days: int = 3660
+    ) -> None:
         self.db = db
         self.clock = clock
         self.max_upload_bytes = max_upload_bytes
+        self.timer_max_days = timer_max_days
         self._hash_of: dict[int, str] = {}
         self._lock = threading.Lock()
 
@@ -108,7 +114,7 @@ class RepositoryService:
         """Every problem that would stop ``deploy`` ([{element, message, line}]; empty when it would deploy),
         without deploying. The engine's own build runs only once the file passes the static checks."""
         self._check_size(content)
-        checked, problems = bpmn_validation.examine(content)
+        checked, problems = bpmn_validation.examine(content, timers=self._timer_bounds())
         if checked is not None and not problems:
             try:
                 content.decode("utf-8")
@@ -136,10 +142,10 @@ class RepositoryService:
             if existing is not None:
                 return self._describe(existing, created=False)
         if content_hash in _parsed_by_hash:
-            checked = bpmn_validation.check(content)
+            checked = bpmn_validation.check(content, self._timer_bounds())
             parsed = _parsed_by_hash[content_hash]
         else:
-            checked, parsed = parse_spec(content, filename)
+            checked, parsed = parse_spec(content, filename, self._timer_bounds())
             _parsed_by_hash[content_hash] = parsed
         try:
             xml_text = content.decode("utf-8")
@@ -186,6 +192,9 @@ class RepositoryService:
         with self._lock:
             self._hash_of[definition.id] = content_hash
         return self._describe(definition, created=True)
+
+    def _timer_bounds(self) -> bpmn_validation.TimerBounds:
+        return bpmn_validation.TimerBounds(self.clock.now(), self.timer_max_days)
 
     @staticmethod
     def _describe(definition: ProcessDefinition, created: bool) -> dict[str, Any]:

@@ -142,8 +142,15 @@ def case_scope(
     if actor.oversees_all:
         return query
     units = units_seen(actor)
-    # Correlated, so a search narrowed by an index looks up only its candidates' steps (task_record.case_id).
-    involved = sa.exists().where(TaskRecord.case_id == Case.id, TaskRecord.department.in_(units))
+    # Probed case by case through ix_task_case_department, so a search narrowed by an index looks up only its
+    # candidates' steps. OFFSET 0 keeps PostgreSQL from hashing every step of the units instead, which grows with
+    # the table (a sub-select with an offset is never turned into a hashed one).
+    involved = (
+        sa.select(sa.literal(1))
+        .where(TaskRecord.case_id == Case.id, TaskRecord.department.in_(units))
+        .offset(0)
+        .exists()
+    )
     return query.where(sa.or_(case_column.in_(units), created_by_column == actor.id, involved))
 
 

@@ -1,12 +1,12 @@
 """The plumbing every package stands on, with no domain words: the clock, the database and its fast SQL path,
-the content-addressed blob store, paging, checks on data callers hand in, the leader lock of singleton processes,
-the metrics sink and the log context.
+the content-addressed blob store (a folder, a database table or an S3 bucket), paging, checks on data callers hand in,
+the leader lock of singleton processes, the metrics sink and the log context.
 """
 
 from __future__ import annotations
 
 from . import clock, db, paging, payloads
-from .blob_store import BlobStore, StoredFileDamaged
+from .blob_store import BlobStore, DatabaseStore, FileSystemStore, S3Store, StoredFileDamaged, open_blob_store
 from .clock import SHANGHAI, UTC, Clock, FixedClock, parse_instant
 from .db import Base, Database, Executor, UTCDateTime
 from .leader import LeaderLock
@@ -19,6 +19,9 @@ from .paging import empty_page, page_bounds, page_of_list, page_of_query
 __all__ = [
     "Base",
     "BlobStore",
+    "DatabaseStore",
+    "FileSystemStore",
+    "S3Store",
     "Clock",
     "Database",
     "Executor",
@@ -35,6 +38,7 @@ __all__ = [
     "clock",
     "db",
     "empty_page",
+    "open_blob_store",
     "page_bounds",
     "page_of_list",
     "page_of_query",

@@ -18,8 +18,9 @@ from .definitions import Matter, ProcessDefinition
 from .documents import DocumentCounter, IssuedDocument, Licence
 from .exchange import ExchangeBatch, ExternalCase, ExternalFact
 from .feedback import Complaint, Rating
+from .file_blobs import FileBlob
 from .incidents import Incident
-from .materials import Material
+from .materials import DraftFile, Material
 from .matter_versions import MatterVersion
 from .notifications import NoticeDelivery, NotificationChannel
 from .org import ApiToken, Department, User
@@ -46,8 +47,10 @@ __all__ = [
     "ExternalCase",
     "ExternalFact",
     "Incident",
+    "FileBlob",
     "IssuedDocument",
     "Licence",
+    "DraftFile",
     "Material",
     "Matter",
     "MatterVersion",

@@ -77,6 +77,11 @@ class Case(Base):
     channel: Mapped[str] = mapped_column(sa.String(16), default="online", server_default="online")
     onsite_visits: Mapped[int] = mapped_column(default=0, server_default="0")  # 跑动次数: visits to the hall
     result_published_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # 查询码: with the case number, follows the case without an account (/portal/track, GET /api/v1/progress).
+    query_code: Mapped[str | None] = mapped_column(sa.String(16), nullable=True)
+    # The intake limit (《行政许可法》 Art. 32: 5 working days by default, per matter): by then the window accepts,
+    # refuses or sends the 补正 notice, or the application counts as accepted on its receipt day.
+    intake_due_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
 
 
 sa.event.listen(Case.__table__, "after_create", sa.DDL(TRIGRAM_DDL).execute_if(dialect="postgresql"))
@@ -158,6 +163,8 @@ class TaskRecord(Base):
         sa.Index("ix_task_state_assignee", "state", "assignee"),
         sa.Index("ix_task_state_post", "state", "post"),
         sa.Index("ix_task_state_light", "state", "light"),
+        # a case's steps in a unit: the unit scope of case search probes it case by case (identity/access.py)
+        sa.Index("ix_task_case_department", "case_id", "department"),
     )
 
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)

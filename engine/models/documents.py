@@ -48,5 +48,10 @@ class Licence(Base):
     department: Mapped[str] = mapped_column(sa.String(200))
     holder: Mapped[str] = mapped_column(sa.String(200))
     issued_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime)
+    # The licence number by the configured pattern (SHENPI_LICENCE_NUMBER_PATTERN), the approved scope, and the
+    # last day it is valid (None: permanent); licences issued before these existed have none.
+    number: Mapped[str | None] = mapped_column(sa.String(100), unique=True, nullable=True)
+    scope: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
+    valid_until: Mapped[_dt.date | None] = mapped_column(sa.Date, nullable=True)
     revoked_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     revoked_reason: Mapped[str | None] = mapped_column(sa.Text, nullable=True)

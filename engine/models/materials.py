@@ -26,3 +26,21 @@ class Material(Base):
     sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
     uploaded_by: Mapped[str] = mapped_column(sa.String(64))
     uploaded_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime)
+
+
+class DraftFile(Base):
+    """A file an applicant chose on the apply form, uploaded and held against their draft (``draft``, a token of
+    the form) until the application is submitted, so a validation error never makes them choose it again."""
+
+    __tablename__ = "draft_file"
+    __table_args__ = (sa.Index("ix_draft_file_owner_draft", "owner", "draft"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner: Mapped[str] = mapped_column(sa.String(64))
+    draft: Mapped[str] = mapped_column(sa.String(32))
+    slot: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    media_type: Mapped[str] = mapped_column(sa.String(100))
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    uploaded_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime)

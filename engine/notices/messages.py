@@ -20,6 +20,7 @@ KINDS = {
     "escalation": "超时升级",
     "warning_light": "预警",
     "supplement_request": "补正通知",
+    "document_issued": "文书送达",
     "decision": "办理结果",
     "complaint_result": "投诉处理结果",
     "supervision_notice": "督办通知",

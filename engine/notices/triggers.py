@@ -5,6 +5,7 @@ Task assignment, urging, escalation, supervision and complaint notices are writt
 from __future__ import annotations
 
 import datetime as _dt
+import json
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -17,6 +18,7 @@ from .messages import notify
 
 if TYPE_CHECKING:
     from ..runtime.stepper import StepContext
+    from ..runtime.wiring import Transition
 
 OUTCOME_NAMES = {
     "approved": "准予许可",
@@ -92,3 +94,23 @@ def on_case_end(ctx: StepContext, outcome: str) -> None:
         ctx.now,
         case_id=ctx.case.id,
     )
+
+
+def on_documents_issued(ctx: StepContext, _transitions: list[Transition]) -> None:
+    """Stepper step hook: the applicant's account is told of each document the step issued (the 受理通知书 with
+    its 查询码); the PDF waits on the portal's case page. Decisions are told by ``on_case_end``."""
+    issued = [json.loads(row["detail"]) for row in ctx.events if row["event"] == "document_issued" and row["detail"]]
+    if not issued:
+        return
+    created_by = ctx.connection.scalar(sa.select(Case.created_by).where(Case.id == ctx.case.id))
+    applicant = _applicant_account(ctx.connection, created_by)
+    for detail in issued:
+        notify(
+            ctx.connection,
+            [applicant],
+            "document_issued",
+            f"办件 {ctx.case.number}：{detail.get('title', '文书')}（{detail.get('number', '')}）已出具，"
+            f"请在“我的办件”中查看。",
+            ctx.now,
+            case_id=ctx.case.id,
+        )

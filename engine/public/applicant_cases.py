@@ -1,5 +1,9 @@
 """An applicant's own cases as the portal shows them: plain status, progress, public events, notices, licence.
 
+Tracking without an account (``track``): the case number with its 查询码 (printed on the 受理通知书, handed out at the
+window) shows the public view of one case — plain status, the public timeline, the titles of its documents and its
+supplement request — with the applicant's name masked and no materials or document files.
+
 Only the account that applied sees a case here. The timeline holds only what the applicant is told (received,
 accepted, supplement asked with its items, special procedures, notices issued, decided, licence issued) and
 never officials' opinions or internal operations.
@@ -8,6 +12,7 @@ never officials' opinions or internal operations.
 from __future__ import annotations
 
 import datetime as _dt
+import hmac
 import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -16,6 +21,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..casefiles.documents import KINDS
+from ..casefiles.masking import mask_name
+from ..definitions.outline import outline_with_states
 from ..errors import NotFound
 from ..identity.access import APPLICANT_EVENTS, APPLICANT_MATERIALS, require_own_case
 from ..identity.actors import Actor
@@ -37,11 +44,24 @@ from ..worklists.case_flow import step_markers
 from .public_status import public_status
 
 if TYPE_CHECKING:
+    from ..definitions.repository import RepositoryService
     from ..kernel import Database
 
 PUBLIC_EVENTS = tuple(APPLICANT_EVENTS)  # the API's public trail (identity.access.public_trail) shows the same
 
 APPLICANT_KINDS = APPLICANT_MATERIALS
+# What tracking by number and 查询码 shows of a case's summary
+TRACKED = (
+    "number",
+    "matter_name",
+    "department",
+    "status",
+    "ended",
+    "created_at",
+    "accepted_at",
+    "ended_at",
+    "promised_due_at",
+)
 
 
 def _iso(value: _dt.datetime | None) -> str | None:
@@ -49,8 +69,9 @@ def _iso(value: _dt.datetime | None) -> str | None:
 
 
 class ApplicantCases:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, repository: RepositoryService) -> None:
         self.db = db
+        self.repository = repository
 
     def my_cases(self, actor: Actor, limit: int = 200) -> list[dict[str, Any]]:
         with self.db.reading() as session:
@@ -85,7 +106,7 @@ class ApplicantCases:
                 .order_by(TaskRecord.created_at)
             ).all()
             current, completed = step_markers((r.element_id, r.state) for r in records)
-            return {
+            view = {
                 **self._summary(case, name),
                 "applicant": dict(case.applicant),
                 "current_steps": [r.name for r in records if r.state == "open"],
@@ -97,6 +118,38 @@ class ApplicantCases:
                 "materials": self._materials(session, case.id),
                 "licence": self._licence(session, case.id),
                 "rated": session.scalar(sa.select(Rating.id).where(Rating.case_id == case.id)) is not None,
+            }
+            definition_id = case.definition_id
+        # the steps in order with where the case is: what the applicant's simplified diagram draws
+        spec = self.repository.parsed(definition_id).spec
+        view["outline"] = outline_with_states(spec, current, completed, view["ended"])
+        return view
+
+    def track(self, number: object, code: object) -> dict[str, Any]:
+        """The public view of the case with this number and 查询码; the same refusal for an unknown number and a
+        wrong code (nothing tells which numbers exist)."""
+        number = number.strip() if isinstance(number, str) else ""
+        code = code.strip().upper() if isinstance(code, str) else ""
+        if not 0 < len(number) <= 32 or not 0 < len(code) <= 16:
+            raise NotFound("progress_not_found")
+        with self.db.reading() as session:
+            found = session.execute(
+                sa.select(Case, Matter.name).join(Matter, Case.matter_code == Matter.code).where(Case.number == number)
+            ).first()
+            if found is None or not found[0].query_code or not hmac.compare_digest(found[0].query_code, code):
+                raise NotFound("progress_not_found")
+            case, name = found
+            summary = self._summary(case, name)
+            supplement = self._supplement(session, case)
+            return {
+                **{key: summary[key] for key in TRACKED},
+                "applicant_name": mask_name(summary["applicant_name"] or ""),
+                "timeline": self._timeline(session, case.id),
+                "documents": [
+                    {key: d[key] for key in ("kind", "title", "number", "issued_at")}
+                    for d in self.documents(session, case.id)
+                ],
+                "supplement": {"items": supplement["items"], "since": supplement["since"]} if supplement else None,
             }
 
     def diagram_xml(self, case_id: int, actor: Actor) -> str:
@@ -230,6 +283,7 @@ class ApplicantCases:
             {
                 "id": m.id,
                 "filename": m.filename,
+                "media_type": m.media_type,
                 "slot": m.slot,
                 "kind": m.kind,
                 "size": m.size,
@@ -249,6 +303,8 @@ class ApplicantCases:
             return None
         return {
             "code": licence.code,
+            "number": licence.number,
+            "valid_until": licence.valid_until.isoformat() if licence.valid_until else None,
             "status": "revoked" if licence.revoked_at else "valid",
             "issued_at": _iso(licence.issued_at),
             "revoked_reason": licence.revoked_reason,

@@ -7,7 +7,7 @@ an official calendar import.
 
 from __future__ import annotations
 
-from .case_clock import PAUSE_KINDS, CaseClockService
+from .case_clock import ACCEPTANCE_STEP, PAUSE_KINDS, CaseClockService
 from .case_service import CaseService
 from .escalation import Escalator
 from .flow_ops import FlowOperations, JointSignOff
@@ -19,6 +19,7 @@ from .task_service import TaskService
 from .workflow_store import WorkflowStore
 
 __all__ = [
+    "ACCEPTANCE_STEP",
     "CaseClockService",
     "CaseService",
     "CaseStepper",

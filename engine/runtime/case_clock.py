@@ -1,8 +1,16 @@
-"""The case clock: limits from the catalogue run from acceptance, stop while paused, and drive the lights."""
+"""The case clock: limits from the catalogue run from acceptance, stop while paused, and drive the lights.
+
+Intake (《行政许可法》 Art. 32): a case's first step gives it a 查询码 and its intake limit (the matter's
+``intake_limit_days``, else ``SHENPI_INTAKE_LIMIT_DAYS``, counted in working days from receipt). Before the limit
+the window accepts, refuses or sends the one-time 补正 notice (a pause, allowed before acceptance as after); when it
+does none of these, the sweep (``deem_accepted``) accepts the case as of its receipt day, case by case, and the
+wiring table's step hooks see an acceptance dated before its step (the intake_not_handled signal).
+"""
 
 from __future__ import annotations
 
 import datetime as _dt
+import secrets
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -14,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from ..deadlines.lights import NONE, light_at
 from ..deadlines.working_time import WorkingCalendar
-from ..errors import InvalidInput, InvalidState, NotFound, PermissionDenied
+from ..errors import Conflict, InvalidInput, InvalidState, NotFound, PermissionDenied
 from ..identity.actors import Actor
 from ..kernel import payloads
 from ..models import Case, CasePause, Matter, PendingTimer, TaskRecord
@@ -42,19 +50,32 @@ PAUSE_KINDS = {
 _cases = Case.__table__
 _records = TaskRecord.__table__
 _timers = PendingTimer.__table__
+_pauses = CasePause.__table__
+QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out at the window
+QUERY_CODE_LENGTH = 8
+
+
+def new_query_code() -> str:
+    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
 
 
 class CaseClockService:
-    def __init__(self, db: Database, clock: Clock, calendars: CalendarService, stepper: CaseStepper) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, calendars: CalendarService, stepper: CaseStepper, intake_limit_days: int = 5
+    ) -> None:
         self.db = db
         self.clock = clock
         self.calendars = calendars
         self.stepper = stepper
+        self.intake_limit_days = intake_limit_days
 
-    # --- acceptance -----------------------------------------------------------------------------
+    # --- receipt and acceptance -----------------------------------------------------------------
     def on_step(self, ctx: StepContext, transitions: list[Transition]) -> None:
-        """The acceptance step completed without a refusal: the case clock starts."""
+        """A case's first step: its 查询码 and intake limit. The acceptance step completed without a refusal:
+        the case clock starts (a 补正 pause before acceptance ends with it)."""
         case = ctx.case
+        if case.lock_version == 0:
+            self._receive(ctx)
         if case.accepted_at is not None:
             return
         for task, _before in transitions:
@@ -63,22 +84,33 @@ class CaseClockService:
                 and task.state == TaskState.COMPLETED
                 and task.data.get("accept") != "refuse"
             ):
+                if case.paused_since is not None:  # accepted once the 补正 materials came in: the pause ends
+                    self.resume_in(ctx, "受理")
                 self._accept(ctx)
                 return
 
-    def _accept(self, ctx: StepContext) -> None:
+    def _receive(self, ctx: StepContext) -> None:
+        entry = ctx.connection.execute(sa.select(Matter.entry).where(Matter.code == ctx.case.matter_code)).scalar()
+        days = (entry or {}).get("intake_limit_days") or self.intake_limit_days
+        ctx.case_values.update(
+            query_code=new_query_code(), intake_due_at=self.calendars.calendar().add_working_days(ctx.now, days)
+        )
+
+    def _accept(self, ctx: StepContext, at: _dt.datetime | None = None) -> None:
+        """Start the clock at ``at`` (the step's instant; a deemed acceptance: the receipt)."""
+        start = at or ctx.now
         limits = ctx.connection.execute(
             sa.select(Matter.promised_limit_days, Matter.statutory_limit_days).where(
                 Matter.code == ctx.case.matter_code
             )
         ).one()
         calendar = self.calendars.calendar()
-        promised = calendar.add_working_days(ctx.now, limits.promised_limit_days)
-        statutory = calendar.add_working_days(ctx.now, limits.statutory_limit_days)
-        provisional = calendar.provisional_between(ctx.now, max(promised, statutory))
+        promised = calendar.add_working_days(start, limits.promised_limit_days)
+        statutory = calendar.add_working_days(start, limits.statutory_limit_days)
+        provisional = calendar.provisional_between(start, max(promised, statutory))
         light, next_at = light_at(ctx.now, promised, statutory, calendar)
         ctx.case_values.update(
-            accepted_at=ctx.now,
+            accepted_at=start,
             promised_due_at=promised,
             statutory_due_at=statutory,
             promised_limit_days=limits.promised_limit_days,
@@ -98,9 +130,60 @@ class CaseClockService:
                     "promised_due_at": promised.isoformat(),
                     "statutory_due_at": statutory.isoformat(),
                     **({"provisional": True} if provisional else {}),
+                    **({"deemed": True, "accepted_at": start.isoformat()} if start < ctx.now else {}),
                 },
             )
         )
+
+    def due_intake(self, as_of: _dt.datetime, limit: int = 500) -> list[int]:
+        """Cases past their intake limit that the window neither accepted, refused nor sent a 补正 notice (the
+        sweep's ``deemed_accepted`` work)."""
+        with self.db.reading() as session:
+            return list(
+                session.scalars(
+                    sa.select(Case.id)
+                    .where(
+                        Case.status == "running",
+                        Case.accepted_at.is_(None),
+                        Case.intake_due_at.is_not(None),
+                        Case.intake_due_at <= as_of,
+                        ~sa.exists().where(  # a 补正 notice in time answers the limit; a late one does not
+                            CasePause.case_id == Case.id,
+                            CasePause.kind == "supplement",
+                            CasePause.started_at <= Case.intake_due_at,
+                        ),
+                    )
+                    .order_by(Case.id)
+                    .limit(limit)
+                ).all()
+            )
+
+    def deem_accepted(self, case_id: int, as_of: _dt.datetime) -> int:
+        """One case counts as accepted on its receipt day (《行政许可法》 Art. 32), one step at ``as_of``; 1 when it
+        did."""
+        return self._deem_one(case_id, as_of)
+
+    def _deem_one(self, case_id: int, as_of: _dt.datetime) -> int:
+        try:
+            with self.stepper.step(case_id, "engine", at=as_of) as ctx:
+                received = ctx.connection.execute(
+                    sa.select(_cases.c.created_at).where(
+                        _cases.c.id == case_id,
+                        _cases.c.accepted_at.is_(None),
+                        _cases.c.status == "running",
+                        ~sa.exists().where(
+                            _pauses.c.case_id == case_id,
+                            _pauses.c.kind == "supplement",
+                            _pauses.c.started_at <= _cases.c.intake_due_at,
+                        ),
+                    )
+                ).scalar()
+                if received is None:
+                    raise _Handled
+                self._accept(ctx, at=received)
+        except (_Handled, Conflict, InvalidState):
+            return 0
+        return 1
 
     # --- pauses ---------------------------------------------------------------------------------
     def pause(
@@ -126,7 +209,7 @@ class CaseClockService:
         now = self.clock.now()
         with self.db.transaction() as session:
             case = self._case_for_update(session, case_id, actor)
-            if case.accepted_at is None:
+            if case.accepted_at is None and kind != "supplement":  # before acceptance only the 补正 notice
                 raise InvalidState("clock_not_started")
             if case.paused_since is not None:
                 raise InvalidState("clock_already_paused", kind=case.pause_kind)
@@ -167,12 +250,11 @@ class CaseClockService:
     def _check_one_time_notice(
         self, session: Session, case: Case, missing: list[str], actor: Actor, now: _dt.datetime
     ) -> list[TrailRow]:
-        """A later supplement notice: the violation rules (engine/violations/hooks.py) judge it; their trail rows."""
+        """Every supplement notice runs the wiring table's supplement hooks (its 补正通知书; a later one is judged by
+        the violation rules, engine/violations/hooks.py); their trail rows."""
         earlier = session.scalars(
             sa.select(CasePause.missing).where(CasePause.case_id == case.id, CasePause.kind == "supplement")
         ).all()
-        if not earlier:
-            return []
         return [
             row for hook in self.stepper.wiring.supplement for row in hook(session, case, missing, earlier, actor, now)
         ]
@@ -202,7 +284,8 @@ class CaseClockService:
         ctx.case_values.update(
             promised_due_at=promised,
             statutory_due_at=statutory,
-            paused_seconds=(case.paused_seconds or 0) + paused,
+            # a 补正 before acceptance stops no statutory clock: it had not started
+            paused_seconds=(case.paused_seconds or 0) + (paused if case.accepted_at is not None else 0),
             paused_since=None,
             pause_kind=None,
             light=light,
@@ -405,6 +488,10 @@ class CaseClockService:
                 sa.select(TaskRecord.case_id, TaskRecord.element_id).where(TaskRecord.id == task_id)
             ).first()
             return (row.case_id, row.element_id) if row else (None, None)
+
+
+class _Handled(Exception):
+    """Raised inside a step to roll it back quietly: the case was accepted, refused or notified meanwhile."""
 
 
 def clock_fields(case: Case, calendar: WorkingCalendar, now: _dt.datetime) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -10,7 +11,9 @@ import sqlalchemy as sa
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
+from ..casefiles.documents import KINDS
 from ..deadlines.lights import GREEN, NONE, RED, YELLOW
+from ..definitions.expressions import step_refusal
 from ..errors import Conflict, InvalidInput, InvalidState, NotFound, PermissionDenied
 from ..identity.access import case_scope, may_view_case, public_case, sees_case_inside
 from ..identity.actors import APPLICANT, Actor
@@ -18,7 +21,7 @@ from ..kernel import payloads
 from ..kernel.clock import SHANGHAI
 from ..kernel.db import where_given
 from ..kernel.metrics import NULL_METRICS, Metrics
-from ..models import Case, Matter, ProcessDefinition, TaskRecord
+from ..models import Case, IssuedDocument, Matter, ProcessDefinition, TaskRecord
 from ..trail import chain as trail
 from . import timers
 from .case_clock import clock_fields
@@ -36,6 +39,8 @@ LIGHTS = (NONE, YELLOW, GREEN, RED)
 _cases = Case.__table__
 _matters = Matter.__table__
 _definitions = ProcessDefinition.__table__
+
+log = logging.getLogger(__name__)
 
 
 class CaseService:
@@ -136,7 +141,7 @@ class CaseService:
             try:
                 ctx.wf.do_engine_steps()
             except WorkflowException as exc:
-                raise InvalidInput("process_could_not_start", detail=str(exc)) from None
+                raise step_refusal(exc) or InvalidInput("process_could_not_start", detail=str(exc)) from None
             if materials:
                 self.materials.record_in(ctx, materials, "application")
         return self.get_case(ctx.case.id, actor)
@@ -173,6 +178,20 @@ class CaseService:
                 "light": case.light,
                 "tasks": [task_view(t) for t in tasks if t.state == "open"],
                 "history": [task_view(t) for t in tasks if t.state != "open"],
+                "query_code": case.query_code,
+                "intake_due_at": _iso(case.intake_due_at),
+                "documents": [
+                    {
+                        "id": d.id,
+                        "kind": d.kind,
+                        "title": KINDS[d.kind],
+                        "number": d.number,
+                        "issued_at": _iso(d.issued_at),
+                    }
+                    for d in session.scalars(
+                        sa.select(IssuedDocument).where(IssuedDocument.case_id == case_id).order_by(IssuedDocument.id)
+                    )
+                ],
             }
             return view if sees_case_inside(session, actor, case) else public_case(view)
 

@@ -19,12 +19,14 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
 
 from ..deadlines.lights import light_at
 from ..definitions.bpmn_validation import WORKING_TIME_FUNCTIONS
-from ..errors import Conflict, EngineError, InvalidState, NotFound
+from ..definitions.expressions import step_refusal
+from ..errors import Conflict, EngineError, InvalidInput, InvalidState, NotFound
 from ..identity.actors import split_lane
 from ..kernel import clock as clock_module
 from ..kernel import fast_sql, log_context
@@ -248,8 +250,13 @@ class CaseStepper:
 
     @contextmanager
     def _reporting_failures(self, failed_case: dict[str, int | None]) -> Iterator[None]:
+        """Failure hooks on a refused step; SpiffWorkflow's own failures (an expression or timer over its bounds,
+        wherever the step ran the workflow) become engine errors: the step is refused, never a server error."""
         try:
-            yield
+            try:
+                yield
+            except WorkflowException as exc:
+                raise step_refusal(exc) or InvalidInput("step_could_not_complete", detail=str(exc)) from None
         except EngineError as error:
             for handler in self.wiring.failure:
                 handler(error, failed_case["id"])

@@ -11,6 +11,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
 from ..definitions import forms
+from ..definitions.expressions import step_refusal
 from ..definitions.forms import Form
 from ..errors import Conflict, InvalidInput, Message, NotFound
 from ..identity.access import require_task_in_sight, units_seen
@@ -182,7 +183,7 @@ class TaskService:
                 task.run()
                 ctx.wf.do_engine_steps()
             except WorkflowException as exc:
-                raise InvalidInput("step_could_not_complete", detail=str(exc)) from None
+                raise step_refusal(exc) or InvalidInput("step_could_not_complete", detail=str(exc)) from None
             now = ctx.now
         return {
             **task_view(record),

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..casefiles.documents import RevocationHook
 from ..deadlines.calendar_service import ImportHook
 from ..incidents.runner import PeriodicJob
 from ..trail.chain import TrailObserver
@@ -38,6 +39,8 @@ FailureHandler = Callable[["EngineError", "int | None"], None]
 # (session, case, missing, earlier notices' missing lists, actor, now) -> trail rows, when a case gets a later
 # 补正 notice
 SupplementHook = Callable[["Session", "Case", "list[str]", "Sequence[Any]", "Actor", _dt.datetime], "list[TrailRow]"]
+# RevocationHook (engine/casefiles/documents.py): (session, licence, actor id, now) -> trail rows, when a licence is
+# revoked without a 撤销/注销 decision on its case
 # ImportHook (engine/deadlines/calendar_service.py): (actor) -> counts, after an official calendar arrangement was
 # imported (in transactions of its own)
 # (session, calendar, now, actor) -> trail rows: limits outside cases' steps counted over provisional calendar days,
@@ -56,6 +59,7 @@ __all__ = [
     "ImportHook",
     "PeriodicJob",
     "RecountHook",
+    "RevocationHook",
     "StepHook",
     "SupplementHook",
     "TrailObserver",
@@ -70,6 +74,7 @@ class Wiring:
     end: tuple[EndHook, ...] = ()
     failure: tuple[FailureHandler, ...] = ()
     supplement: tuple[SupplementHook, ...] = ()
+    revoked: tuple[RevocationHook, ...] = ()
     trail: tuple[TrailObserver, ...] = ()
     imported: tuple[ImportHook, ...] = ()
     recount: tuple[RecountHook, ...] = ()

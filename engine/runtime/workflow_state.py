@@ -24,6 +24,8 @@ from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
 
+from ..definitions.expressions import check_waiting_timer
+
 FINISHED = TaskState.FINISHED_MASK
 
 
@@ -104,9 +106,14 @@ class IndexedWorkflow(BpmnWorkflow):
         return super().get_tasks_iterator(first_task, **kwargs)
 
     def update_waiting_tasks(self) -> None:
+        """Timers and other waiting tasks looked at again; a cycle timer that would fire without end refuses the
+        step (``expressions.check_waiting_timer``)."""
         if not self._indexed():
+            for task in self.get_tasks(state=TaskState.WAITING):
+                check_waiting_timer(task)
             return super().update_waiting_tasks()
         for task in self.tasks.iter_unfinished(BpmnTaskFilter(state=TaskState.WAITING)):
+            check_waiting_timer(task)
             task.task_spec._update(task)
 
     def is_completed(self) -> bool:

@@ -14,7 +14,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
 from ..identity.actors import split_lane
-from ..models import Case, Matter, MatterVersion, ProcessDefinition
+from ..models import Case, Licence, Matter, MatterVersion, ProcessDefinition
 from ..trail import chain as trail
 from .signals import Violation, evaluate, local_minute
 
@@ -52,6 +52,9 @@ class SignalHooks:
     def on_step(self, ctx: StepContext, transitions: list[Transition]) -> None:
         if ctx.case.lock_version == 0:
             self._check_procedure(ctx)
+        accepted = ctx.case_values.get("accepted_at")
+        if accepted is not None and accepted < ctx.now and ctx.case.accepted_at is None:
+            self._check_intake(ctx, accepted)
         record = ctx.record
         if record is not None and record.due_at is not None and ctx.now > record.due_at and ctx.opened:
             self._check_forwarding(ctx, transitions, record)
@@ -90,6 +93,20 @@ class SignalHooks:
             "unpublished_procedure",
             lambda params: (problem, {"version": found.version}),
             official=ctx.actor_id if ctx.actor_id != "engine" else None,
+        )
+
+    def _check_intake(self, ctx: StepContext, received: _dt.datetime) -> None:
+        """An acceptance dated before its step: the case clock deemed the case accepted on receipt because the
+        window neither accepted, refused nor sent a 补正 notice within the intake limit."""
+        due = ctx.connection.execute(sa.select(_cases.c.intake_due_at).where(_cases.c.id == ctx.case.id)).scalar()
+        summary = (
+            f"办件 {ctx.case.number} 于 {local_minute(received)} 收到申请，"
+            f"受理时限（{local_minute(due) if due else '—'}）内未受理、未不予受理也未告知补正，依法视为受理"
+        )
+        self._raise(
+            ctx,
+            "intake_not_handled",
+            lambda params: (summary, {"received_at": received.isoformat(), "intake_due_at": due and due.isoformat()}),
         )
 
     def _check_forwarding(self, ctx: StepContext, transitions: list[Transition], record: sa.Row) -> None:
@@ -145,6 +162,8 @@ class SignalHooks:
         self, session: Session, case: Case, missing: list[str], earlier: Sequence[Any], actor: Actor, now: _dt.datetime
     ) -> list[TrailRow]:
         """A second (or later) supplement notice on a case: the first one did not list everything at once."""
+        if not earlier:
+            return []
         found: dict[str, list[str]] = {}
 
         def violation(params: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
@@ -185,3 +204,23 @@ class SignalHooks:
             ),
             row,
         ]
+
+    # --- licences -----------------------------------------------------------------------------------
+    def on_revocation_without_decision(
+        self, session: Session, licence: Licence, actor_id: str, now: _dt.datetime
+    ) -> list[TrailRow]:
+        """A licence revoked with no 撤销/注销 decision issued on its case before: an effective approval changed
+        (Art. 12)."""
+        summary = f"电子证照 {licence.number or licence.code} 被撤销，办件此前未出具撤销或注销行政许可决定书"
+        row = evaluate(
+            session,
+            self.calendars.calendar(),
+            now,
+            "revocation_without_decision",
+            licence.department,
+            lambda params: (summary, {"licence": licence.code, "number": licence.number}),
+            subject=f"licence:{licence.code}",
+            case_id=licence.case_id,
+            official=actor_id,
+        )
+        return [row] if row is not None else []

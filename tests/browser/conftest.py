@@ -53,6 +53,7 @@ class LiveServer:
             broker_url="memory://",
             processes_dir=PROJECT_ROOT / "processes",
             secret_key="browser-tests-" + "k" * 32,
+            demo=True,  # as `make run` serves: the sign-in page lists the demo accounts by step
         )
         self.engine = Shenpi(settings, clock=self.clock)
         self.engine.init_db()

@@ -29,8 +29,8 @@ def test_applicant_applies_and_follows_the_case(visitor_factory):
     visitor.page.click("button[type=submit].primary")
     visitor.page.wait_for_load_state("networkidle")
     assert "申请已提交" in visitor.page.inner_text("#messages")
-    visitor.page.wait_for_selector(".portal-diagram .djs-container svg")
-    assert visitor.page.locator(".portal-diagram .current").count() >= 1
+    assert visitor.page.locator(".flow-outline .step.current").count() >= 1
+    assert visitor.page.locator(".flow-outline svg, .portal-diagram").count() == 0  # an outline, not the drawing
     visitor.check_rendered("portal-case")
     visitor.open("/portal/my")
     visitor.check_rendered("portal-my-cases")

@@ -95,8 +95,8 @@ def test_pause_and_resume(five_step_engine, clock):
 def test_pause_refusals(five_step_engine):
     case = five_step_engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
     clerk = five_step_engine.identity.actor("clerk")
-    with pytest.raises(InvalidState):
-        five_step_engine.case_clock.pause(case["id"], "supplement", "未受理", clerk, missing=["申请书"])
+    with pytest.raises(InvalidState):  # before acceptance only the 补正 notice (tests/integration/test_intake.py)
+        five_step_engine.case_clock.pause(case["id"], "hearing", "未受理", clerk)
     complete(five_step_engine, case["id"], {"accept": "accept"})
     with pytest.raises(InvalidInput):
         five_step_engine.case_clock.pause(case["id"], "holiday", "x", clerk)

@@ -78,6 +78,9 @@ def _outcomes(entry) -> set[str]:
     return {o for o in ("approved", "denied", "refused") if any(o in i.lower() for i in ids)}
 
 
+DECISION_DOCUMENTS = {"approved": "approval_decision", "denied": "denial_decision", "refused": "refusal_decision"}
+
+
 def _signers(engine):
     return ["d01a", "d01b", "d02a"]
 
@@ -93,6 +96,8 @@ def test_matter_runs_to_every_outcome(catalogue_engine, entry):
         final = catalogue_engine.runtime.get_case(case["id"], ENGINE)
         assert final["status"] == "ended" and final["outcome"] == outcome, (verdict, final)
         assert steps >= 1
+        # its decision document, issued on the main path with the deciding step's reasons (不予受理决定书 too)
+        assert DECISION_DOCUMENTS[outcome] in [d["kind"] for d in final["documents"]]
     assert catalogue_engine.history.verify().ok
 
 

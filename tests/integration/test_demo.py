@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 import engine
+from demo import handlers as demo_handlers
 from demo import seed as demo
 from engine.errors import InvalidInput, InvalidState, NotFound, PermissionDenied
 from engine.identity import ENGINE, HEAD_POST, OFFICIAL
@@ -94,7 +95,7 @@ def test_demo_people_are_created_through_the_services_once(bare_engine):
     ]
     first, second = bare_engine.accounts.get("d01a"), bare_engine.accounts.get("d01b")
     department = next(iter(units))
-    assert (first["department"], first["department_id"]) == (department, "410100-D01")
+    assert (first["department"], first["department_id"]) == (department, "410104-D01")  # 北下街街道办事处
     assert first["posts"] == units[department] + [HEAD_POST] and second["posts"] == units[department]
     assert (first["backup"], second["backup"], first["roles"]) == ("d01b", "d01a", [OFFICIAL])
     for user_id in ("d01a", "admin", "applicant"):
@@ -103,6 +104,57 @@ def test_demo_people_are_created_through_the_services_once(bare_engine):
     assert len(_events(bare_engine, "department_created")) == len(demo.HIERARCHY) + len(units)
     assert {e["actor"] for e in _events(bare_engine, "user_created")} == {ENGINE.id}
     assert demo.seed_people(bare_engine) == [] and len(_events(bare_engine, "user_created")) == len(created)
+    assert bare_engine.history.verify().ok
+
+
+def _parents(engine) -> dict[str, tuple[str, str]]:
+    return {unit["name"]: (unit["parent"], unit["level"]) for unit in engine.organisation.units()}
+
+
+def test_the_district_bureaus_hang_under_the_district_so_its_supervisor_oversees_them(bare_engine):
+    bare_engine.catalogue.import_directory(bare_engine.settings.processes_dir)
+    demo.seed_people(bare_engine)
+    parents = _parents(bare_engine)
+    district = [name for name in bare_engine.catalogue.posts_by_unit() if name.startswith("郑州市管城回族区")]
+    assert "郑州市管城回族区市场监督管理局" in district
+    for name in district:
+        assert parents[name][0] == demo.DISTRICT, name
+    assert parents["北下街街道办事处"] == parents["郑州市管城回族区南曹乡人民政府"] == (demo.DISTRICT, "town")
+    assert parents["郑州市管城回族区市场监督管理局"] == (demo.DISTRICT, "district")
+    assert parents["南曹乡南曹村村民委员会"] == (demo.DISTRICT, "community")
+    assert parents["郑州市政务服务中心"] == (demo.CITY, "city")
+    watcher = bare_engine.identity.actor("district_supervisor")
+    assert all(watcher.oversees(name) for name in district)
+    assert not watcher.oversees("郑州市政务服务中心")
+
+
+def test_the_readme_lists_who_handles_each_matters_steps(bare_engine):
+    """The README's table of demo accounts by step is what the demo makes (README, "Two commands")."""
+    bare_engine.catalogue.import_directory(bare_engine.settings.processes_dir)
+    demo.seed_people(bare_engine)
+    rows = demo_handlers.handlers(bare_engine)
+    food = next(m for m in rows if m["code"] == "410104-XK-SP-001")
+    assert [s["name"] for s in food["steps"]][:2] == ["受理", "材料审查"]
+    assert food["steps"][0]["accounts"] == [
+        u["id"] for u in bare_engine.accounts.list_users() if u["department"] == "郑州市管城回族区市场监督管理局"
+    ]
+    assert all(step["accounts"] for matter in rows for step in matter["steps"]), "a step no demo account can work"
+    table = demo_handlers.markdown(rows)
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert table in readme, f"README.md's table of demo accounts is out of date; it should read:\n{table}"
+
+
+def test_the_demo_moves_a_district_bureau_an_earlier_demo_hung_under_the_city(bare_engine):
+    bare_engine.catalogue.import_directory(bare_engine.settings.processes_dir)
+    units = list(bare_engine.catalogue.posts_by_unit())
+    name = "郑州市管城回族区市场监督管理局"
+    code = f"{demo.CITY}-D{units.index(name) + 1:02d}"
+    bare_engine.organisation.create(demo.PROVINCE, "河南省人民政府", "province", None, ENGINE)
+    bare_engine.organisation.create(demo.CITY, "郑州市人民政府", "city", demo.PROVINCE, ENGINE)
+    bare_engine.organisation.create(code, name, "city", demo.CITY, ENGINE)  # as the earlier demo did
+    demo.seed_people(bare_engine)
+    assert _parents(bare_engine)[name] == (demo.DISTRICT, "district")
+    assert [e["element"] for e in _events(bare_engine, "department_moved")] == [code]
     assert bare_engine.history.verify().ok
 
 
@@ -197,3 +249,20 @@ def test_a_supervisor_opens_an_overdue_step_item_on_a_running_case(five_step_eng
     with refused(NotFound, "case_not_found", case=999):
         five_step_engine.supervision.open_overdue_step(999, supervisor, "受理环节已超过环节时限")
     assert five_step_engine.history.verify().ok
+
+
+def test_the_demo_shows_intake_as_the_law_has_it(bare_engine):
+    """Issue 16 §1's demo: a case with a 补正 before acceptance, its documents, and a licence with number and
+    validity."""
+    bare_engine.catalogue.import_directory(bare_engine.settings.processes_dir)
+    demo.seed_people(bare_engine)
+    case_id = demo.seed_intake_case(bare_engine)
+    case = bare_engine.runtime.get_case(case_id, ENGINE)
+    assert case["outcome"] == "approved" and case["clock"]["paused_working_days"] == 0
+    assert [d["kind"] for d in case["documents"]] == ["supplement_notice", "acceptance_notice", "approval_decision"]
+    licence = bare_engine.documents.licence_of(case_id, ENGINE)
+    assert licence["number"].startswith(f"{case['matter']}-2026-") and licence["scope"] == "热食类食品制售"
+    assert licence["valid_until"] == "2031-11-22" and not licence["permanent"]  # five years from 2026-11-23
+    mine = bare_engine.applicant_cases.case(case_id, bare_engine.identity.actor("applicant"))
+    assert [m["kind"] for m in mine["materials"]] == ["supplement", "supplement"]
+    assert bare_engine.history.verify().ok

@@ -29,12 +29,13 @@ def accepted(engine):
 def test_acceptance_notice_renders_chinese_text(five_step_engine):
     case = accepted(five_step_engine)
     clerk = five_step_engine.identity.actor("clerk")
-    issued = five_step_engine.documents.issue(case["id"], "acceptance_notice", clerk)
+    [issued] = five_step_engine.documents.for_case(case["id"], clerk)  # issued by the acceptance itself
     assert issued["number"] == "测试局〔2026〕第0001号"
     number, pdf = five_step_engine.documents.render_pdf(issued["id"], clerk)
     assert pdf.startswith(b"%PDF")
     text = pdf_text(pdf)
-    for expected in ("受理通知书", "测试局〔2026〕第0001号", "张三丰", "测试事项", "决定予以受理", "10个工作日"):
+    code = five_step_engine.runtime.get_case(case["id"], clerk)["query_code"]
+    for expected in ("受理通知书", "测试局〔2026〕第0001号", "张三丰", "测试事项", "决定予以受理", "10个工作日", code):
         assert expected in text, expected
 
 
@@ -50,7 +51,7 @@ def test_each_kind_says_what_it_must(five_step_engine):
     denial = five_step_engine.documents.issue(case["id"], "denial_decision", clerk, reasons="经营场所与住所未分离")
     text = pdf_text(five_step_engine.documents.render_pdf(denial["id"], clerk)[1])
     assert "不予行政许可决定书" in text and "经营场所与住所未分离" in text and "行政复议" in text
-    assert [supplement["number"][-7:], denial["number"][-7:]] == ["〕第0001号", "〕第0002号"]
+    assert [supplement["number"][-7:], denial["number"][-7:]] == ["〕第0002号", "〕第0003号"]  # 0001: 受理通知书
 
 
 def test_refusals_need_reasons_and_notices_their_items(five_step_engine):
@@ -76,7 +77,11 @@ def test_numbers_never_repeat_under_concurrent_issue(five_step_engine):
     def issue():
         try:
             for _ in range(4):
-                numbers.append(five_step_engine.documents.issue(case["id"], "acceptance_notice", clerk)["number"])
+                numbers.append(
+                    five_step_engine.documents.issue(case["id"], "acceptance_notice", clerk, reissue_reason="补发")[
+                        "number"
+                    ]
+                )
         except Exception as exc:
             errors.append(exc)
 
@@ -84,7 +89,7 @@ def test_numbers_never_repeat_under_concurrent_issue(five_step_engine):
     [t.start() for t in threads]
     [t.join(60) for t in threads]
     assert errors == []
-    assert sorted(numbers) == [f"测试局〔2026〕第{i:04d}号" for i in range(1, 17)]
+    assert sorted(numbers) == [f"测试局〔2026〕第{i:04d}号" for i in range(2, 18)]  # 0001: issued on acceptance
     assert five_step_engine.history.verify().ok
 
 
@@ -118,7 +123,10 @@ def test_documents_over_http(five_step_engine):
     case = accepted(five_step_engine)
     client = create_app(shenpi=five_step_engine, testing=True).test_client()
     headers = {"Authorization": f"Bearer {five_step_engine.identity.create_token('clerk')}"}
-    issued = client.post(f"/api/v1/cases/{case['id']}/documents", headers=headers, json={"kind": "acceptance_notice"})
+    again = {"kind": "acceptance_notice"}
+    assert client.post(f"/api/v1/cases/{case['id']}/documents", headers=headers, json=again).status_code == 400
+    again["reissue_reason"] = "原件遗失，申请人申请补发"
+    issued = client.post(f"/api/v1/cases/{case['id']}/documents", headers=headers, json=again)
     assert issued.status_code == 201
     pdf = client.get(f"/api/v1/documents/{issued.get_json()['id']}/pdf", headers=headers)
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and "受理通知书" in pdf_text(pdf.data)

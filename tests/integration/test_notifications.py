@@ -102,8 +102,14 @@ def notices(engine, kind=None):
         return session.execute(query).all()
 
 
+def received_case(engine):
+    """The citizen's application as the window receives it: the 补正 notice comes before acceptance (Art. 32), and
+    no 受理通知书 notice is written yet."""
+    return engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, engine.identity.actor("citizen"))
+
+
 def applicant_case(engine):
-    case = engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, engine.identity.actor("citizen"))
+    case = received_case(engine)
     complete(engine, case["id"], {"accept": "accept"})
     return case
 
@@ -162,7 +168,7 @@ def test_notices_go_out_by_email_sms_and_signed_webhook(five_step_engine, smtp_s
     settings.set_channel("citizen", "sms", True, "13800000000")
     secret = settings.set_channel("citizen", "webhook", True, webhook_server)
     gateway = RecordingGateway()
-    case = applicant_case(five_step_engine)
+    case = received_case(five_step_engine)
     five_step_engine.case_clock.pause(
         case["id"], "supplement", "缺材料", five_step_engine.identity.actor("clerk"), missing=["申请书"]
     )
@@ -189,7 +195,7 @@ def test_a_failing_channel_is_retried_with_backoff_then_given_up(five_step_engin
     five_step_engine.notification_settings.set_channel("citizen", "webhook", True, webhook_server)
     five_step_engine.notification_settings.set_channel("citizen", "sms", True, "13800000000")
     Receiver.failures_left = 1
-    case = applicant_case(five_step_engine)
+    case = received_case(five_step_engine)
     five_step_engine.case_clock.pause(
         case["id"], "supplement", "缺材料", five_step_engine.identity.actor("clerk"), missing=["申请书"]
     )
@@ -214,7 +220,7 @@ def test_a_failing_channel_is_retried_with_backoff_then_given_up(five_step_engin
 
 def test_email_without_a_server_waits_with_a_clear_reason(five_step_engine):
     five_step_engine.notification_settings.set_channel("citizen", "email", True, "zhangsan@example.com")
-    case = applicant_case(five_step_engine)
+    case = received_case(five_step_engine)
     five_step_engine.case_clock.pause(
         case["id"], "supplement", "缺材料", five_step_engine.identity.actor("clerk"), missing=["申请书"]
     )
@@ -232,7 +238,7 @@ def test_the_worker_runs_the_dispatcher_on_a_schedule(five_step_engine):
     tasks.register(app)
     assert "shenpi.dispatch_notices" in app.tasks and "dispatch-notices" in app.conf.beat_schedule
     five_step_engine.notification_settings.set_channel("citizen", "sms", True, "13800000000")
-    case = applicant_case(five_step_engine)
+    case = received_case(five_step_engine)
     five_step_engine.case_clock.pause(
         case["id"], "supplement", "缺材料", five_step_engine.identity.actor("clerk"), missing=["申请书"]
     )

@@ -73,14 +73,15 @@ def accepted_case(engine):
 def test_records_are_written_with_the_change_and_only_for_reportable_events(engine):
     case = accepted_case(engine)
     rows = outbox(engine)
-    assert [json.loads(r.payload)["event"] for r in rows] == ["case_started", "case_accepted"]
+    # the acceptance issues its 受理通知书: a reportable fact too
+    assert [json.loads(r.payload)["event"] for r in rows] == ["case_started", "case_accepted", "document_issued"]
     assert {r.topic for r in rows} == {"case_event"} and all(r.status == "pending" for r in rows)
-    assert len({r.key for r in rows}) == 2 and rows[0].case_id == case["id"]
+    assert len({r.key for r in rows}) == 3 and rows[0].case_id == case["id"]
     with pytest.raises(InvalidInput):  # a step that fails writes no trail row and no outbox record
         engine.case_clock.pause(case["id"], "no-such-kind", "x", ENGINE)
-    assert len(outbox(engine)) == 2
+    assert len(outbox(engine)) == 3
     engine.case_clock.pause(case["id"], "supplement", "缺材料", ENGINE, missing=["营业执照"])
-    assert json.loads(outbox(engine)[-1].payload)["event"] == "clock_paused"
+    assert [json.loads(r.payload)["event"] for r in outbox(engine)[-2:]] == ["clock_paused", "document_issued"]
 
 
 def test_a_rolled_back_transaction_leaves_no_record(engine):
@@ -106,11 +107,11 @@ def test_reporting_off_writes_nothing(tmp_path, clock):
 
 def test_batches_are_sent_signed_and_marked_sent(engine, platform):
     for _ in range(2):
-        accepted_case(engine)  # 4 records, batches of 3
+        accepted_case(engine)  # 6 records (started, accepted, 受理通知书 issued), batches of 3
     done = report(engine)
-    assert done == {"batches": 2, "records": 4, "failed": 0, "error": None, "retry_in": None}
-    assert [r.status for r in outbox(engine)] == ["sent"] * 4
-    assert len(platform.batches) == 2 and len(platform.records) == 4 and platform.bad_signatures == 0
+    assert done == {"batches": 2, "records": 6, "failed": 0, "error": None, "retry_in": None}
+    assert [r.status for r in outbox(engine)] == ["sent"] * 6
+    assert len(platform.batches) == 2 and len(platform.records) == 6 and platform.bad_signatures == 0
     first = next(b for b in platform.batches.values() if len(b["records"]) == 3)
     assert first["platform_code"] == "shenpi" and first["region"] == "测试市" and first["attempt"] == 1
     record = first["records"][0]
@@ -135,13 +136,13 @@ def test_failures_are_retried_with_backoff_as_the_same_batch(engine, platform, c
     assert {r.attempts for r in rows} == {2} and {r.status for r in rows} == {"pending"}
     assert rows[0].last_error == "HTTP 500 Internal Server Error"
     status = engine.outbox.status(ENGINE)
-    assert status["pending"] == 2 and status["due"] == 0 and len(status["problems"]) == 2
+    assert status["pending"] == 3 and status["due"] == 0 and len(status["problems"]) == 3
     clock.advance(seconds=61)
-    assert report(engine)["records"] == 2
+    assert report(engine)["records"] == 3
     batch_ids = {r.batch_id for r in outbox(engine)}
     assert len(batch_ids) == 1 and set(platform.batches) == batch_ids  # the same batch, third attempt
     assert platform.batches[batch_ids.pop()]["attempt"] == 3
-    assert [r.status for r in outbox(engine)] == ["sent", "sent"]
+    assert [r.status for r in outbox(engine)] == ["sent", "sent", "sent"]
 
 
 def test_nothing_is_lost_while_the_platform_is_down(tmp_path, platform, clock):
@@ -157,8 +158,8 @@ def test_nothing_is_lost_while_the_platform_is_down(tmp_path, platform, clock):
     clock.advance(minutes=10)
     for _ in range(5):
         report(engine)
-    assert len(platform.records) == 8 == len(outbox(engine, status="sent"))
-    assert platform.requests == 4 + 3  # one try per run while down (no hammering), then 3 batches
+    assert len(platform.records) == 12 == len(outbox(engine, status="sent"))
+    assert platform.requests == 4 + 4  # one try per run while down (no hammering), then 4 batches
     engine.db.engine.dispose()
 
 
@@ -171,8 +172,8 @@ def test_a_resent_batch_is_not_duplicated_at_the_platform(engine, platform, cloc
     body = batch_doc.encode(batch_doc.document(batch, engine.settings, "2026-11-23T01:00:00Z"))
     post(engine.settings, batch.batch_id, body)  # the platform got it, but the answer was lost
     clock.advance(seconds=LEASE_SECONDS + 1)  # the lease of the batch that was not settled
-    assert report(engine)["records"] == 2  # sent again as the same batch
-    assert platform.duplicates == 1 and len(platform.records) == 2 and len(platform.batches) == 1
+    assert report(engine)["records"] == 3  # sent again as the same batch
+    assert platform.duplicates == 1 and len(platform.records) == 3 and len(platform.batches) == 1
 
 
 def test_failed_after_max_attempts_then_manual_retry(engine, platform, clock):
@@ -184,11 +185,11 @@ def test_failed_after_max_attempts_then_manual_retry(engine, platform, clock):
     assert {r.status for r in outbox(engine)} == {"failed"}
     assert report(engine)["batches"] == 0  # failed records wait for a person
     status = engine.outbox.status(ENGINE)
-    assert status["failed"] == 2 and status["problems"][0]["status"] == "failed"
+    assert status["failed"] == 3 and status["problems"][0]["status"] == "failed"
     with pytest.raises(PermissionDenied):
         engine.outbox.retry_failed(Actor(id="supervisor", name="监察员", roles=(SUPERVISOR,)))
-    assert engine.outbox.retry_failed(ENGINE) == 2
-    assert report(engine)["records"] == 2 and len(platform.batches) == 1
+    assert engine.outbox.retry_failed(ENGINE) == 3
+    assert report(engine)["records"] == 3 and len(platform.batches) == 1
     assert engine.history.verify().ok  # the retry is on the trail
 
 
@@ -217,10 +218,10 @@ def test_celery_task_sends_and_retries_through_the_beat(engine, platform, clock,
         assert countdowns == [30] and platform.requests == 1
         assert {r.attempts for r in outbox(engine)} == {1}
         clock.advance(seconds=31)
-        assert app.tasks["shenpi.report_upward"].delay().get()["records"] == 2
+        assert app.tasks["shenpi.report_upward"].delay().get()["records"] == 3
     finally:
         scheduler.bind_engine(None)
-    assert len(platform.records) == 2
+    assert len(platform.records) == 3
 
 
 def test_batch_document_follows_the_published_schema(engine, platform):
@@ -252,7 +253,7 @@ def test_status_page_and_retry_button(engine, platform, clock):
     pages.post("/logout")
     pages.login("supervisor")
     html = pages.get("/integrations/upward").get_data(as_text=True)
-    assert 'id="upward-failed">2<' in html and "HTTP 500" in html and "重试失败记录" not in html
+    assert 'id="upward-failed">3<' in html and "HTTP 500" in html and "重试失败记录" not in html
     assert pages.post("/integrations/upward/retry").status_code == 403
     pages.post("/logout")
     pages.login("admin")
@@ -261,7 +262,7 @@ def test_status_page_and_retry_button(engine, platform, clock):
     assert "重试失败记录" in html
     pages.post("/integrations/upward/retry")
     html = pages.post("/integrations/upward/send", follow_redirects=True).get_data(as_text=True)
-    assert "已报送 2 条记录" in html and 'id="upward-sent">2<' in html and len(platform.records) == 2
+    assert "已报送 3 条记录" in html and 'id="upward-sent">3<' in html and len(platform.records) == 3
 
 
 def test_status_api(engine, platform):
@@ -272,7 +273,7 @@ def test_status_api(engine, platform):
     admin = {"Authorization": f"Bearer {engine.identity.create_token('admin')}"}
     clerk = {"Authorization": f"Bearer {engine.identity.create_token('clerk')}"}
     body = client.get("/api/v1/upward/status", headers=admin).get_json()
-    assert body["pending"] == 2 and body["due"] == 2 and body["failed"] == 0 and body["enabled"]
+    assert body["pending"] == 3 and body["due"] == 3 and body["failed"] == 0 and body["enabled"]
     assert client.get("/api/v1/upward/status", headers=clerk).status_code == 403
     assert client.post("/api/v1/upward/retry", headers=clerk).status_code == 403
     assert client.post("/api/v1/upward/retry", headers=admin).get_json() == {"requeued": 0}
@@ -291,7 +292,7 @@ def test_report_upward_command(engine, platform, monkeypatch):
     assert failed.exit_code == 1 and "HTTP 500" in failed.output
     engine.clock.advance(seconds=31)
     result = CliRunner().invoke(cli.main, ["report-upward"])
-    assert result.exit_code == 0 and "sent 2 record(s) in 1 batch(es)" in result.output
+    assert result.exit_code == 0 and "sent 3 record(s) in 1 batch(es)" in result.output
 
 
 def test_other_services_enqueue_once_per_key(engine, platform, tmp_path, clock):

@@ -12,7 +12,7 @@ from engine.catalogue import service as catalogue
 from engine.errors import InvalidInput, InvalidState, PermissionDenied
 from engine.identity.actors import ENGINE, OFFICIAL
 from engine.kernel.clock import SHANGHAI
-from engine.models import Signal, SupervisionItem, User
+from engine.models import IssuedDocument, Signal, SupervisionItem, User
 from engine.violations.rules import RULES
 
 from ..helpers import APPROVE, FIVE_STEP_ENTRY, FIXTURES, PROCESSES, complete
@@ -169,9 +169,14 @@ def test_an_approved_licence_case_gets_its_licence(engine, clock):
 
 
 def test_denial_without_a_reasoned_decision(engine, clock):
+    """A denial issues its 不予行政许可决定书 with the deciding step's opinion as its reasons; a denied case without
+    one (here: its decision removed, as for cases decided before decisions were issued on the main path) is
+    flagged."""
     denied = APPROVE[:3] + ({"approval": "deny"},)
     with_decision, without = run(engine, denied), run(engine, denied)
-    engine.documents.issue(with_decision, "denial_decision", actor(engine, "clerk"), reasons="不符合法定条件")
+    [decision] = [d for d in engine.documents.for_case(with_decision, ENGINE) if d["kind"] == "denial_decision"]
+    with engine.db.transaction() as session:
+        session.execute(sa.delete(IssuedDocument).where(IssuedDocument.case_id == without))
     clock.set(at("2026-11-25T09:00"))
     engine.sweep()
     assert signals(engine, with_decision, "refusal_without_reasons") == []

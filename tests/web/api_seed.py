@@ -49,11 +49,11 @@ def seeded_api(directory: Path, clock, backend: str = "sqlite") -> SeededApi:
 
 
 def _add_papers(engine: Shenpi, cases: list[int]) -> None:
-    """A material on a case awaiting acceptance, an acceptance notice, and an approved licence."""
+    """A material on a case awaiting acceptance and an approved licence (the demo's accepted cases already hold
+    their 受理通知书, issued on the main path)."""
     applicant, admin = engine.identity.actor("applicant"), engine.identity.actor("admin")
     waiting = next(case for case in cases if engine.runtime.get_case(case, admin)["clock"]["accepted_at"] is None)
     engine.materials.add(waiting, [("申请书.txt", "申请书".encode(), None)], applicant)
-    engine.documents.issue(cases[1], "acceptance_notice", admin)
     licensed = engine.runtime.start_case(LICENSED_MATTER, {"name": "李四", "phone": "13800000000"}, {}, applicant)
     demo.drive(engine, licensed["id"])
 

@@ -108,6 +108,7 @@ def test_uploads_stay_multipart_and_public_routes_need_no_token(spec):
         "GET /matters",
         "GET /matters/{code}",
         "GET /licences/{code}",
+        "GET /progress",
         "GET /calendar/{year}",
         "GET /openapi.json",
     }

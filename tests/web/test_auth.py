@@ -135,3 +135,14 @@ def test_language_switch_is_remembered_for_the_user(pages, engine):
     assert '<html lang="en">' in pages.get("/account").get_data(as_text=True)
     pages.post("/language", {"lang": "xx"})
     assert engine.identity.profile("clerk")["locale"] == "en"
+
+
+def test_in_demo_mode_the_sign_in_page_lists_who_works_which_step(engine, app):
+    plain = PageClient(app).client.get("/login").get_data(as_text=True)
+    assert "demo-accounts" not in plain  # not outside demo mode
+    engine.settings = engine.settings.model_copy(update={"demo": True})
+    page = PageClient(create_app(shenpi=engine, testing=True)).client.get("/login").get_data(as_text=True)
+    table = page[page.index('id="demo-accounts"') :]
+    assert DEMO_PASSWORD in table and "测试事项" in table
+    # TEST-0001's first step is the 测试局 window's: the clerks who hold that post
+    assert "<td>受理</td>" in table and "clerk, clerk2" in table

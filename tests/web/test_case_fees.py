@@ -74,6 +74,20 @@ def test_the_fee_card_shows_for_the_departments_officials_only(app, priced):
     assert "收费登记" not in text(page(app, "outsider").get(f"/cases/{case['id']}"))
 
 
+def test_a_free_matter_shows_no_fee_form(app, engine):
+    """A free matter: the card says so, and offers no 登记收费 form (a priced matter does)."""
+    engine.catalogue.publish({**FIVE_STEP_ENTRY, "free": True}, "admin")
+    case = start(engine)
+    body = text(page(app, "clerk").get(f"/cases/{case['id']}"))
+    assert "免费办理" in body and "本事项为免费事项" in body
+    assert 'name="amount"' not in body and "登记收费</summary>" not in body
+
+
+def test_a_priced_matter_offers_the_fee_form(app, priced):
+    body = text(page(app, "clerk").get(f"/cases/{start(priced)['id']}"))
+    assert 'name="amount"' in body and "登记收费</summary>" in body
+
+
 def test_recording_a_fee_through_the_page(app, priced):
     case = start(priced)
     clerk = page(app, "clerk")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -114,6 +115,18 @@ def test_a_denial_without_reasons_shows_the_field_error(app, engine):
     )
     assert "HX-Redirect" in response.headers
     assert engine.runtime.get_case(case["id"], ENGINE)["outcome"] == "denied"
+
+
+def test_a_decision_starts_without_a_choice_and_must_be_chosen(app, engine):
+    """No option is preselected, so pressing Enter in the form cannot approve: the browser asks for a choice."""
+    case = start(engine)
+    for data in ({}, {}, {"review": "approve"}):
+        complete(engine, case["id"], data)
+    task = open_task(engine, case["id"])
+    body = text(page(app, "clerk").get(f"/tasks/{task['id']}"))
+    radios = re.findall(r'<input type="radio" name="decision\.approval"[^>]*>', body)
+    assert len(radios) >= 2
+    assert all(" required" in radio for radio in radios) and not any("checked" in radio for radio in radios)
 
 
 def test_return_needs_a_reason_and_goes_to_the_previous_step(app, engine):

@@ -172,8 +172,20 @@ def test_case_page_shows_progress_and_public_events_without_internal_notes(citiz
     page = text(citizen.get(f"/portal/my/cases/{case_id}"))
     assert "已受理" in page and "办理中" in page and "承办" in page
     assert "内部意见" not in page and "clerk" not in page and "窗口甲" not in page
-    assert '"Task_Accept"' in page or "Task_Accept" in page  # completed marker for the diagram
     assert b"Task_Handle" in citizen.get(f"/portal/my/cases/{case_id}/diagram.bpmn").data
+
+
+def test_the_applicant_reads_an_outline_of_the_flow_not_the_bpmn_drawing(citizen, engine):
+    """Steps in order with where the case is (built from the definition); no timers, lanes or diagram script."""
+    case_id = case_id_of(apply(citizen))
+    complete(engine, case_id, {"accept": "accept"})
+    page = text(citizen.get(f"/portal/my/cases/{case_id}"))
+    outline = page[page.index('<ol class="flow-outline"') : page.index("</ol>", page.index('<ol class="flow-outline"'))]
+    steps = re.findall(r'<span class="step (\w+)"[^>]*>([^<]+)', outline)
+    assert [name.strip() for _, name in steps] == ["提交申请", "受理", "承办", "审核", "批准", "制证发证", "办结"]
+    assert [state for state, _ in steps] == ["done", "done", "current", "ahead", "ahead", "ahead", "ahead"]
+    assert 'aria-current="step"' in outline
+    assert "data-diagram-url" not in page and "build/diagram.js" not in page  # no drawing, no viewer script
 
 
 def test_a_pending_supplement_lists_exactly_what_was_asked(citizen, engine):
@@ -191,8 +203,8 @@ def test_a_pending_supplement_lists_exactly_what_was_asked(citizen, engine):
 
 def test_documents_are_listed_and_only_the_applicant_downloads_them(citizen, other, engine):
     case_id = case_id_of(apply(citizen))
-    complete(engine, case_id, {"accept": "accept"})
-    issued = engine.documents.issue(case_id, "acceptance_notice", engine.identity.actor("clerk"))
+    complete(engine, case_id, {"accept": "accept"})  # issues the 受理通知书 without a clerk asking
+    [issued] = engine.documents.for_case(case_id, engine.identity.actor("clerk"))
     page = text(citizen.get(f"/portal/my/cases/{case_id}"))
     assert "受理通知书" in page and issued["number"] in page and f"/portal/my/documents/{issued['id']}.pdf" in page
     assert other.get(f"/portal/my/documents/{issued['id']}.pdf").status_code == 403
@@ -206,7 +218,7 @@ def test_documents_are_listed_and_only_the_applicant_downloads_them(citizen, oth
 def test_the_applicant_downloads_a_notice_as_pdf(citizen, engine):
     case_id = case_id_of(apply(citizen))
     complete(engine, case_id, {"accept": "accept"})
-    issued = engine.documents.issue(case_id, "acceptance_notice", engine.identity.actor("clerk"))
+    [issued] = engine.documents.for_case(case_id, engine.identity.actor("clerk"))
     pdf = citizen.get(f"/portal/my/documents/{issued['id']}.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
 
@@ -411,3 +423,22 @@ def test_supplement_upload_resumes_the_clock_only_while_pending(citizen, other, 
     assert mine["supplement"] is None and mine["status"] != "supplement"
     again = citizen.post(f"/portal/my/cases/{case_id}/supplement", {"item-0": upload(PDF, "晚.pdf")})
     assert again.status_code == 302 and "当前没有待补正的通知" in text(citizen.get(f"/portal/my/cases/{case_id}"))
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def test_material_links_carry_the_badge_of_their_file_type_and_the_timeline_words(citizen, engine):
+    """An image is badged 图片, a PDF PDF — on the applicant's page and on the clerk's; the clerk's timeline says
+    提交材料 where the trail holds material_added."""
+    response = apply(citizen, **{"material-0": upload(PDF, "申请书.pdf"), "material-1": upload(PNG, "平面图.png")})
+    case_id = case_id_of(response)
+    badges = r'<span class="file-badge file-badge-(\w+)">([^<]+)</span>([^<]+)</a>'
+    mine = re.findall(badges, text(citizen.get(f"/portal/my/cases/{case_id}")))
+    assert ("pdf", "PDF", "申请书.pdf") in mine and ("image", "图片", "平面图.png") in mine
+    clerk = PageClient(citizen.app)
+    clerk.login("clerk")
+    page = text(clerk.get(f"/cases/{case_id}"))
+    assert ("image", "图片", "平面图.png") in re.findall(badges, page)
+    trail = page[page.index('id="case-trail"') :]
+    assert "提交材料" in trail and "material_added" not in trail.replace('class="event-material_added"', "")

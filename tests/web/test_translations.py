@@ -75,6 +75,7 @@ def test_strings_translated_through_a_variable_are_in_the_catalogue():
     from engine.identity.actors import ROLE_NAMES
     from engine.organisation.service import LEVEL_NAMES
     from engine.runtime.case_clock import PAUSE_KINDS
+    from engine.violations.rules import RULES
     from web.errors import PAGE_TITLES
     from web.manage.calendar_pages import KIND_NAMES, WEEKDAYS
     from web.manage.matters import STATUSES
@@ -89,6 +90,7 @@ def test_strings_translated_through_a_variable_are_in_the_catalogue():
         *KIND_NAMES.values(),
         *WEEKDAYS,
         *STATUSES.values(),
+        *(text for rule in RULES.values() for text in (rule.label, rule.description)),
     ]
     assert not _missing(texts)
     assert not _missing(_form_texts()), "form labels or validator messages missing from web/i18n_names.py"

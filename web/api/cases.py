@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import g, jsonify, request
 
+from ..extensions import limiter
 from . import bp
 from .auth import engine
 from .contract import operation
@@ -15,6 +16,8 @@ from .schemas.cases import (
     NewCase,
     NewCaseForm,
     Pause,
+    Progress,
+    ProgressQuery,
     Resumption,
     Termination,
     TrailEntry,
@@ -90,3 +93,17 @@ def pause_clock(case_id):
 def resume_clock(case_id):
     """Resume the case clock: every limit and timer moves by the working time paused"""
     return jsonify(engine().case_clock.resume(case_id, g.actor, json_body().get("note")))
+
+
+@bp.get("/progress")
+@limiter.limit("10 per minute; 100 per hour")
+@operation(
+    "cases",
+    ok=Progress,
+    query=ProgressQuery,
+    errors={400: None, 404: None, 429: "too many look-ups from this address"},
+    public=True,
+)
+def case_progress():
+    """Follow a case without an account: its number and the 查询码 of its 受理通知书 (public view only; rate limited)"""
+    return jsonify(engine().applicant_cases.track(request.args.get("number"), request.args.get("code")))

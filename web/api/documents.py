@@ -16,7 +16,9 @@ LICENCE = {"code": "the licence's verification code"}
 def issue_document(case_id):
     """Issue an official document, numbered per department and year (its PDF at /documents/{document_id}/pdf)"""
     body = json_body()
-    document = engine().documents.issue(case_id, body.get("kind"), g.actor, body.get("reasons"), body.get("items"))
+    document = engine().documents.issue(
+        case_id, body.get("kind"), g.actor, body.get("reasons"), body.get("items"), body.get("reissue_reason")
+    )
     return jsonify(document), 201
 
 
@@ -35,6 +37,16 @@ def document_pdf(document_id):
 def case_licence(case_id):
     """The electronic licence an approved case received"""
     return jsonify(engine().documents.licence_of(case_id, g.actor))
+
+
+@bp.get("/cases/<int:case_id>/licence/pdf")
+@operation("documents", files={200: ("application/pdf",)}, errors=(403, 404, 503))
+def case_licence_pdf(case_id):
+    """The case's licence as a printable A4 PDF with a QR code of its verification address"""
+    number, pdf = engine().documents.render_licence_pdf(case_id, g.actor)
+    return Response(
+        pdf, mimetype="application/pdf", headers={"Content-Disposition": f"inline; filename=licence-{case_id}.pdf"}
+    )
 
 
 @bp.get("/licences/<code>")

@@ -60,6 +60,7 @@ def case_context(case_id: int, me) -> dict:
         steps=steps,
         events=timeline(trail, steps, names),
         documents=shenpi.documents.for_case(case_id, me),
+        licence=_licence(shenpi, case, me),
         case_ops=case_ops,
         remaining=case_days,
         pause_kinds=PAUSE_KINDS,
@@ -67,6 +68,16 @@ def case_context(case_id: int, me) -> dict:
         case_materials=materials,
         material_kinds=MATERIAL_KINDS,
     )
+
+
+def _licence(shenpi, case: dict, me) -> dict | None:
+    """The licence an approved case received (number, validity), for the case page."""
+    if case["outcome"] != "approved":
+        return None
+    try:
+        return shenpi.documents.licence_of(case["id"], me)
+    except NotFound:
+        return None
 
 
 def _instant(value):
@@ -110,6 +121,15 @@ def document_pdf(document_id):
     )
 
 
+@bp.get("/cases/<int:case_id>/licence.pdf")
+@roles_required(*STAFF)
+def licence_pdf(case_id):
+    number, pdf = engine().documents.render_licence_pdf(case_id, actor())
+    return Response(
+        pdf, mimetype="application/pdf", headers={"Content-Disposition": f"inline; filename=licence-{case_id}.pdf"}
+    )
+
+
 @bp.get("/materials/<int:material_id>")
 @roles_required(*STAFF)
 def material(material_id):
@@ -133,6 +153,7 @@ CASE_OPERATIONS = {
         me,
         f.get("reasons"),
         _lines(f.get("items")) if f.get("kind") == "supplement_notice" else None,
+        f.get("reissue_reason"),
     ),
     "record_fee": lambda s, me, case_id, f: s.violations.fees.record(
         case_id, (f.get("item_other") or "").strip() or f.get("item"), (f.get("amount") or "").strip(), me

@@ -1,46 +1,9 @@
-"""Chinese names for what the engine records in codes: trail events, decisions, pause kinds, outcomes."""
+"""Chinese names for what the engine records in codes: decisions, pause kinds, outcomes (trail events: web/trail_events.py)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-EVENTS = {
-    "case_started": _l("提交申请"),
-    "case_accepted": _l("受理，开始计时"),
-    "case_ended": _l("办结"),
-    "case_terminated": _l("终止办理"),
-    "case_jumped": _l("监察跳转"),
-    "clock_paused": _l("暂停计时"),
-    "clock_resumed": _l("恢复计时"),
-    "document_issued": _l("出具文书"),
-    "licence_issued": _l("核发电子证照"),
-    "licence_revoked": _l("撤销证照"),
-    "light_changed": _l("亮灯变化"),
-    "signer_added": _l("加签"),
-    "signer_removed": _l("减签"),
-    "supervision_flagged": _l("监察提示"),
-    "task_acted_for": _l("AB岗代办"),
-    "task_claimed": _l("签收"),
-    "task_unclaimed": _l("退回签收"),
-    "task_assigned": _l("分派"),
-    "task_transferred": _l("转办"),
-    "task_delegated": _l("委派"),
-    "task_delegation_returned": _l("委派交回"),
-    "task_urged": _l("催办"),
-    "task_copied": _l("抄送"),
-    "task_returned": _l("退回"),
-    "task_withdrawn": _l("撤回"),
-    "task_escalated": _l("超时升级"),
-    "task_completed": _l("办理完成"),
-    "task_skipped": _l("跳过"),
-    "calendar_data_missing": _l("缺少工作日历数据"),
-    "deadline_recounted": _l("期限按官方日历重新计算"),
-    "signal_raised": _l("产生纠错信号"),
-    "signal_corrected": _l("纠正信号"),
-    "signal_turned_red": _l("黄牌转红牌"),
-    "fee_recorded": _l("记录收费"),
-    "result_published": _l("公开办理结果"),
-}
 DECISIONS = {
     "approve": _l("同意"),
     "accept": _l("受理"),
@@ -71,6 +34,8 @@ DOCUMENT_KINDS = {
     "refusal_decision": _l("不予受理决定书"),
     "approval_decision": _l("准予行政许可决定书"),
     "denial_decision": _l("不予行政许可决定书"),
+    "revocation_decision": _l("撤销行政许可决定书"),
+    "cancellation_decision": _l("注销行政许可决定书"),
 }
 TASK_STATES = {
     "open": _l("待办"),

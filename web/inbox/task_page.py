@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import render_template
 
 from engine.casefiles import ALLOWED_FILE_LABELS, ALLOWED_FILE_TYPES
-from engine.runtime import allowed_operations
+from engine.runtime import ACCEPTANCE_STEP, allowed_operations
 
 from ..messages import describe_all
 from ..session import actor, engine, roles_required
@@ -57,6 +57,11 @@ def task_context(task_id: str, me, values: dict | None = None, errors: dict | No
         task_light=_task_light(task, case),
         panel_ops=allowed - PANEL_ELSEWHERE,
         upload=upload_limits() if "complete" in allowed else None,
+        # the 受理 step offers accept / refuse (its form) and the one-time 补正 notice
+        intake_supplement=task["element"] == ACCEPTANCE_STEP
+        and task["state"] == "open"
+        and "pause" in context["case_ops"]
+        and not case["clock"]["accepted_at"],
     )
 
 

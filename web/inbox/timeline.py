@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from .labels import DOCUMENT_KINDS, EVENTS, LIGHTS, OUTCOMES, PAUSE_KINDS
+from ..trail_events import event_label
+from .labels import DOCUMENT_KINDS, LIGHTS, OUTCOMES, PAUSE_KINDS
 
 _HIDDEN = {"light_changed"}  # a step's light changing is shown on the step, not in the history
 
@@ -24,7 +25,7 @@ def timeline(trail: list[dict], steps: dict, names: dict) -> list[dict]:
             {
                 "at": entry["at"],
                 "event": event,
-                "label": str(EVENTS.get(event, event)),
+                "label": event_label(event),
                 "step": steps.get(entry["element"]),
                 "actor": names.get(entry["actor"], entry["actor"]),
                 "text": _describe(event, entry, detail, steps, names),

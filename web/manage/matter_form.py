@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
@@ -11,13 +12,18 @@ from engine.catalogue import HANDLING, TYPES
 from .common import choices, lines, number
 
 
+def _named(name: str):
+    """An engine name (matter type, handling) in the page's language (the catalogue has it: web/i18n_names.py)."""
+    return lazy_gettext(name)
+
+
 class MatterForm(FlaskForm):
     code = StringField("事项编码")
     name = StringField("事项名称")
     department = SelectField("实施单位", choices=[], validate_choice=False)
-    type = SelectField("事项类型", choices=choices((t, t) for t in TYPES), validate_choice=False)
+    type = SelectField("事项类型", choices=choices((t, _named(t)) for t in TYPES), validate_choice=False)
     key = StringField("流程标识")
-    handling = SelectField("办件类型", choices=choices((h, h) for h in HANDLING), validate_choice=False)
+    handling = SelectField("办件类型", choices=choices((h, _named(h)) for h in HANDLING), validate_choice=False)
     star_level = SelectField("网上办理星级", choices=choices((n, "★" * n) for n in range(1, 6)), validate_choice=False)
     statutory_limit_days = StringField("法定时限（工作日）")
     promised_limit_days = StringField("承诺时限（工作日）")

@@ -1,8 +1,12 @@
-"""Applying online: the applicant's details and the application's start data."""
+"""Applying online: the applicant's details and the application's start data.
+
+Files chosen on the form are uploaded first and held against the form's draft (``MaterialService.hold``), so a
+validation error shows them as already chosen (each with a box to keep it) instead of asking for them again; the
+application takes the kept ones and the draft is released."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
@@ -76,20 +80,39 @@ def apply(code):
     if not form.is_submitted():
         form.name.data = actor().name
     material_error = None
-    if form.validate_on_submit():
-        applicant, data = start_payload(form)
-        # One input per material of the guide (``material-<n>``); its files fill that material (slot).
+    materials = engine().materials
+    draft = request.form.get("draft")
+    if form.is_submitted():
+        # One input per material of the guide (``material-<n>``); its files fill that material (slot). They are
+        # held against the draft before the form is checked, so an error below never loses them.
         files = chosen_files((f"material-{i}", m["name"]) for i, m in enumerate(matter.get("materials") or []))
         try:
-            case = engine().runtime.start_case(matter["code"], applicant, data, actor(), materials=files or None)
+            draft = materials.hold(actor(), draft, files)
+        except InvalidInput as exc:
+            material_error = describe(exc)
+            flash(_("申请未能提交：%(reason)s", reason=material_error), "error")
+    if form.validate_on_submit() and material_error is None:
+        applicant, data = start_payload(form)
+        # a held file the page showed (``shown``) and the applicant unticked (not in ``keep``) is left out
+        shown, keep = ({int(v) for v in request.form.getlist(name) if v.isdigit()} for name in ("shown", "keep"))
+        try:
+            held = materials.take_held(actor(), draft, sorted(shown - keep))
+            case = engine().runtime.start_case(matter["code"], applicant, data, actor(), materials=held or None)
         except InvalidInput as exc:
             material_error = (
                 describe(exc) if exc.details.get("field") in ("files", "slot") or isinstance(exc, TooLarge) else None
             )
             flash(_("申请未能提交：%(reason)s", reason=describe(exc)), "error")
         else:
+            materials.release(actor(), draft)
             flash(_("申请已提交，办件编号 %(number)s。请留意办理进度和通知。", number=case["number"]), "success")
             return redirect(url_for("portal.case", case_id=case["id"]))
     return render_template(
-        "portal/apply.html", matter=matter, form=form, limits=upload_limits(), material_error=material_error
+        "portal/apply.html",
+        matter=matter,
+        form=form,
+        limits=upload_limits(),
+        material_error=material_error,
+        draft=draft or "",
+        held=materials.held(actor(), draft),
     )

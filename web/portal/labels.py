@@ -1,4 +1,4 @@
-"""The words the public reads for statuses, timeline events, rating aspects and complaint statuses."""
+"""The words the public reads for statuses, rating aspects and complaint statuses."""
 
 from __future__ import annotations
 
@@ -14,17 +14,6 @@ STATUS = {
     "denied": (_l("不予许可"), "badge-red"),
     "refused": (_l("不予受理"), "badge-red"),
     "terminated": (_l("已终止"), ""),
-}
-EVENTS = {
-    "case_started": _l("提交申请"),
-    "case_accepted": _l("已受理"),
-    "clock_paused": _l("暂停计时"),
-    "clock_resumed": _l("恢复办理"),
-    "document_issued": _l("发出文书"),
-    "case_ended": _l("办结"),
-    "licence_issued": _l("核发电子证照"),
-    "licence_revoked": _l("电子证照已撤销"),
-    "service_rated": _l("已评价"),
 }
 PAUSES = {
     "supplement": _l("要求补正材料"),
@@ -59,7 +48,6 @@ def status(code: str):
 def template_globals() -> dict:
     return {
         "status_label": status,
-        "event_labels": EVENTS,
         "pause_labels": PAUSES,
         "aspect_labels": ASPECTS,
         "star_labels": STARS,

@@ -53,3 +53,18 @@ def document_pdf(document_id):
             "Cache-Control": "private, no-store",
         },
     )
+
+
+@bp.get("/my/cases/<int:case_id>/licence.pdf")
+@roles_required(APPLICANT)
+def licence_pdf(case_id):
+    engine().applicant_cases.case(case_id, actor())  # the applicant's own case only
+    number, pdf = engine().documents.render_licence_pdf(case_id, actor())
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f"attachment; filename=licence-{case_id}.pdf",
+            "Cache-Control": "private, no-store",
+        },
+    )

@@ -1,4 +1,4 @@
-"""Names of the items' statuses, kinds, conclusions and trail events, and the engine's refusals in words."""
+"""Names of the items' statuses, kinds and conclusions, and the engine's refusals in words."""
 
 from __future__ import annotations
 
@@ -17,15 +17,6 @@ KINDS = {
     "complaint": _l("投诉"),
 }
 CONCLUSIONS = {"substantiated": _l("属实"), "partly_substantiated": _l("部分属实"), "unsubstantiated": _l("不属实")}
-EVENTS = {
-    "supervision_opened": _l("立项督办"),
-    "supervision_noticed": _l("发出督办通知"),
-    "supervision_responded": _l("部门答复"),
-    "supervision_extended": _l("延长调查期限"),
-    "supervision_closed": _l("作出督办结论"),
-    "supervision_escalated": _l("超期升级督办"),
-    "light_changed": _l("亮灯变化"),
-}
 DONE = {
     "notice": _l("督办通知已发送，部门负责人已收到。"),
     "response": _l("已答复，督办人已收到。"),

@@ -11,7 +11,7 @@ from engine.kernel import empty_page
 
 from ..session import actor, engine, roles_required
 from . import bp
-from .labels import CONCLUSIONS, DONE, EVENTS, KINDS, STATUSES, readable
+from .labels import CONCLUSIONS, DONE, KINDS, STATUSES, readable
 
 WATCHERS = (SUPERVISOR, MONITOR, ADMIN)
 STAFF = (OFFICIAL, SUPERVISOR, MONITOR, ADMIN)
@@ -21,7 +21,7 @@ STEPS = {
     "extension": lambda s, me, i, f: s.supervision.extend(i, me, f.get("reason")),
     "finding": lambda s, me, i, f: s.supervision.record_finding(i, me, f.get("text"), f.get("conclusion")),
 }
-LABELS = dict(statuses=STATUSES, kinds=KINDS, conclusions=CONCLUSIONS, events=EVENTS)
+LABELS = dict(statuses=STATUSES, kinds=KINDS, conclusions=CONCLUSIONS)
 
 
 @bp.get("/")

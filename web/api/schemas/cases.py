@@ -8,10 +8,22 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ...request_guard import MAX_ID
 from .common import Body, Form, Instant, Light, Query, Text, Upload
+from .documents import DocumentKind
 from .tasks import Task
 
 PauseKind = Literal["supplement", "hearing", "expert_review", "inspection", "site_survey", "suspension"]
 Outcome = Literal["approved", "denied", "refused", "terminated", "completed"]
+PublicStatus = Literal[
+    "awaiting_acceptance",
+    "in_progress",
+    "supplement",
+    "special_procedure",
+    "approved",
+    "denied",
+    "refused",
+    "terminated",
+    "completed",
+]
 
 
 class Applicant(BaseModel):
@@ -80,6 +92,49 @@ class ProcessVersion(BaseModel):
     version: int
 
 
+class ProgressDocument(BaseModel):
+    kind: DocumentKind
+    title: str
+    number: str
+    issued_at: Instant
+
+
+class ProgressSupplement(BaseModel):
+    items: list[str]
+    since: Instant | None
+
+
+class CaseDocument(BaseModel):
+    id: int
+    kind: DocumentKind
+    title: str
+    number: str
+    issued_at: Instant
+
+
+class Progress(BaseModel):
+    """A case as tracking by number and 查询码 shows it: no lights, officials or materials."""
+
+    number: str
+    matter_name: str | None
+    department: str
+    status: PublicStatus
+    ended: bool
+    created_at: Instant
+    accepted_at: Instant | None
+    ended_at: Instant | None
+    promised_due_at: Instant | None
+    applicant_name: str = Field(description="masked")
+    timeline: list[dict[str, Any]] = Field(description="the events the applicant is told, in order")
+    documents: list[ProgressDocument]
+    supplement: ProgressSupplement | None = Field(description="the pending 补正 request with every item")
+
+
+class ProgressQuery(Query):
+    number: str = Field(min_length=1, max_length=32, description="the case number")
+    code: str = Field(min_length=1, max_length=16, description="the 查询码 on the 受理通知书")
+
+
 class Case(BaseModel):
     id: int
     number: str
@@ -96,6 +151,13 @@ class Case(BaseModel):
     light: Light
     tasks: list[Task] = Field(description="the open steps")
     history: list[Task] = Field(description="the steps no longer open")
+    query_code: str | None = Field(
+        description="查询码: with the number, anyone follows the case at /portal/track and GET /progress"
+    )
+    intake_due_at: Instant | None = Field(
+        description="by then the window accepts, refuses or sends the 补正 notice, or the case counts as accepted"
+    )
+    documents: list[CaseDocument] = Field(description="the documents issued, in order (PDF: /documents/{id}/pdf)")
 
 
 class TrailEntry(BaseModel):

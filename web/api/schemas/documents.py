@@ -9,7 +9,13 @@ from pydantic import BaseModel, Field
 from .common import Body, Instant, Text
 
 DocumentKind = Literal[
-    "acceptance_notice", "supplement_notice", "refusal_decision", "approval_decision", "denial_decision"
+    "acceptance_notice",
+    "supplement_notice",
+    "refusal_decision",
+    "approval_decision",
+    "denial_decision",
+    "revocation_decision",
+    "cancellation_decision",
 ]
 
 
@@ -17,6 +23,7 @@ class DocumentRequest(Body):
     kind: DocumentKind
     reasons: Text | None = Field(None, description="required for refusal and denial decisions")
     items: list[str] | None = Field(None, description="supplement notice: every missing material")
+    reissue_reason: Text | None = Field(None, description="required when the case already has a document of this kind")
 
 
 class IssuedDocument(BaseModel):
@@ -33,6 +40,11 @@ class Licence(BaseModel):
     department: str
     holder: str = Field(description="the holder's name, masked")
     issued_at: Instant
+    number: str | None = Field(description="the licence number (SHENPI_LICENCE_NUMBER_PATTERN)")
+    scope: str | None = Field(description="what the licence permits")
+    valid_until: str | None = Field(description="the last day it is valid (YYYY-MM-DD); null: permanent")
+    permanent: bool
+    verification_url: str = Field(description="the public verification page the PDF's QR code points to")
     status: Literal["valid", "revoked"]
     revoked_at: Instant | None
     revoked_reason: str | None
