@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from engine.identity import APPLICANT, ENGINE
-from engine.models import Complaint, TrailEntry, User
+from engine.models import Complaint, IssuedDocument, TrailEntry, User
 
 from ..helpers import add_signal, applied_case, complete, open_task
 from .helpers import PageClient, auth, set_passwords, signed_in, text
@@ -57,6 +57,8 @@ REFUSED: dict[str, set[str]] = {
     "GET /api/v1/cases/<int:case_id>/materials": NOT_THE_OWNER,
     "POST /api/v1/cases/<int:case_id>/materials": NOT_THE_OWNER,
     "GET /api/v1/cases/<int:case_id>/licence": NOT_THE_OWNER,
+    "GET /api/v1/cases/<int:case_id>/licence/pdf": NOT_THE_OWNER,
+    "GET /api/v1/progress": PUBLIC,  # tracking by number and 查询码, without an account
     "POST /api/v1/cases/<int:case_id>/documents": NOT_OF_THE_UNIT | {"supervisor"},
     "POST /api/v1/cases/<int:case_id>/fees": NOT_OF_THE_UNIT | {"supervisor"},
     "POST /api/v1/cases/<int:case_id>/pause": NOT_OF_THE_UNIT | {"supervisor"},
@@ -153,6 +155,9 @@ REFUSED: dict[str, set[str]] = {
     "POST /portal/my/cases/<int:case_id>/rating": NOT_OWN_CASE,
     "GET /portal/my/documents/<int:document_id>.pdf": NOT_OWN_CASE,
     "GET /portal/my/materials/<int:material_id>": NOT_OWN_CASE,
+    "GET /portal/my/cases/<int:case_id>/licence.pdf": NOT_OWN_CASE,
+    "GET /portal/track": PUBLIC,
+    "GET /cases/<int:case_id>/licence.pdf": NOT_OF_THE_UNIT,
     "GET /account/notifications": SIGNED_IN,
     "POST /account/notifications": SIGNED_IN,
     "GET /inbox": NOT_STAFF | {"far_supervisor", "supervisor", "admin"},  # officials' own work
@@ -309,7 +314,8 @@ def world(engine, clock):
     engine.tasks.claim(open_task(engine, case["id"])["id"], engine.identity.actor("clerk2"))
     other = engine.runtime.start_case("TEST-0001", {"name": "张三"}, {}, citizen)
     complete(engine, other["id"], {"accept": "accept"})
-    document = engine.documents.issue(other["id"], "acceptance_notice", engine.identity.actor("admin"))
+    with engine.db.reading() as session:  # acceptance issued the 受理通知书
+        document = session.scalar(sa.select(IssuedDocument.id).where(IssuedDocument.case_id == other["id"]))
     signal = add_signal(engine, "测试局", case_id=case["id"])
     complaint = engine.feedback.complain(
         citizen, "态度", "窗口态度不好", False, case_id=case["id"], department="测试局"
@@ -321,7 +327,7 @@ def world(engine, clock):
         "case_id": case["id"],
         "task_id": open_task(engine, case["id"])["id"],
         "material_id": material[0]["id"],
-        "document_id": document["id"],
+        "document_id": document,
         "signal_id": signal,
         "complaint_id": complaint_id,
         "item_id": item["id"],
