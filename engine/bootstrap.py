@@ -35,6 +35,7 @@ from .performance import PerformanceService
 from .public import ApplicantCases, FeedbackService, HallBoard, SmsRating
 from .runtime import (
     CaseClockService,
+    CaseMigration,
     CaseService,
     CaseStepper,
     DeadlineRecount,
@@ -96,6 +97,7 @@ class Shenpi:
         self.stepper = CaseStepper(db, self.store, now, self.calendar.calendar)
         self.case_clock = CaseClockService(db, now, self.calendar, self.stepper, self.settings.intake_limit_days)
         self.recount = DeadlineRecount(db, now, self.calendar, self.stepper)
+        self.migration = CaseMigration(db, now, self.calendar, self.stepper)
         self.files = FileStore(db, now, self.settings)  # SHENPI_FILES_URL: a folder, db: or S3
         self.materials = MaterialService(db, now, self.stepper, self.case_clock, self.settings, self.files)
         self.runtime = CaseService(

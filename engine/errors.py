@@ -827,6 +827,23 @@ MESSAGES: dict[str, str] = {
     "version_not_a_number": "the version must be a positive whole number",
     "working_days_not_a_number": "%(field)s must be a whole number of working days",
     "year_out_of_range": "year out of range",
+    # moving running cases to another version (engine/runtime/migration.py)
+    "migration_admin_only": "only process administrators may move running cases to another version",
+    "migration_same_version": "the target version must differ from the source version (v%(version)s)",
+    "migration_mapping_invalid": "the mapping pairs element ids of the old version with element ids of the new one "
+    "(at most %(limit)s pairs)",
+    "migration_source_unknown": "the mapping names %(element)s, which the source version does not have",
+    "migration_target_unknown": "the mapping maps to %(element)s, which the target version does not have",
+    "migration_cases_required": "name the cases to move by their ids, or choose all running cases",
+    "migration_too_many_cases": "at most %(limit)s cases can be named in one migration",
+    "migration_case_not_on_version": "case %(number)s does not run on version %(version)s",
+    "migration_in_subprocess": "the case is inside a subprocess; such cases cannot be moved to another version",
+    "migration_no_target": "the current step %(element)s has no target in version %(version)s: map it to an element "
+    "of that version",
+    "migration_target_kind": "%(element)s (%(kind)s) cannot move to %(target)s (%(target_kind)s): an open element "
+    "moves only to one of the same kind",
+    "migration_parallel_changed": "the parallel gateway %(element)s has already split this case and its branches "
+    "differ in version %(version)s",
     # incidents
     "unexpected_error": "unexpected error: %(error)s",
     "incident_not_found": "incident %(incident)s does not exist",

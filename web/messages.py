@@ -58,6 +58,14 @@ def describe_all(items) -> str:
     return separator().join(_shown(item) for item in items)
 
 
+def describe_refusals(result: dict) -> dict:
+    """A migration's result with each refused case's message in the current language."""
+    for case in result["cases"]:
+        if case.get("message"):
+            case["message"] = describe(case["message"])
+    return result
+
+
 def localised(value):
     """A detail of an error as JSON, with every message in it worded in the current language."""
     if isinstance(value, Message):

@@ -22,6 +22,7 @@ EVENTS = {
     "clock_resumed": _l("恢复计时"),
     "light_changed": _l("亮灯变化"),
     "deadline_recounted": _l("期限按官方日历重新计算"),
+    "case_migrated": _l("迁移到流程新版本"),
     "material_added": _l("提交材料"),
     "document_issued": _l("出具文书"),
     "licence_issued": _l("核发电子证照"),

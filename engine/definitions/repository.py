@@ -1,7 +1,8 @@
 """Repository service: validate and deploy BPMN versions, cache parsed specs.
 
 A version is identified by the SHA-256 of its file: deploying the same bytes
-again returns the existing version. Running cases keep the version they started on.
+again returns the existing version. Running cases keep the version they started on unless they are migrated
+(``runtime/migration.py``).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Running cases: the stepper (one state change of one case in one transaction), the workflow store and its
 state codec, starting and reading cases, tasks and their operations (claim, transfer, return, withdraw, add
 signer…), flow operations, each case's clock (limits from acceptance, paused while the applicant supplements,
-driving the lights), pending timers, the escalation of overdue steps, and counting provisional limits again after
-an official calendar import.
+driving the lights), pending timers, the escalation of overdue steps, counting provisional limits again after
+an official calendar import, and moving running cases to another version of their process (migration).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from .case_clock import ACCEPTANCE_STEP, PAUSE_KINDS, CaseClockService
 from .case_service import CaseService
 from .escalation import Escalator
 from .flow_ops import FlowOperations, JointSignOff
+from .migration import CaseMigration
 from .recount import DeadlineRecount
 from .stepper import CaseStepper, StepContext
 from .task_ops import TaskOperations
@@ -21,6 +22,7 @@ from .workflow_store import WorkflowStore
 __all__ = [
     "ACCEPTANCE_STEP",
     "CaseClockService",
+    "CaseMigration",
     "CaseService",
     "CaseStepper",
     "DeadlineRecount",

@@ -189,6 +189,7 @@ class StepContext:
     case_values: dict[str, Any] = field(default_factory=dict)  # further case columns this step sets
     reopened: dict[UUID, int] = field(default_factory=dict)  # task id -> state before a reset made it unfinished
     skipped: set[str] = field(default_factory=set)  # task ids a supervisor's forward jump passed over
+    timer_origins: dict[str, _dt.datetime] = field(default_factory=dict)  # timer task id -> when it was counted from
 
     @property
     def reopened_ids(self) -> set[str]:
@@ -510,15 +511,20 @@ class CaseStepper:
         due = timer_due(task)
         ctx.connection.execute(_timers.delete().where(_timers.c.task_id == tid))
         if task.state == TaskState.WAITING and due is not None:
-            ctx.timers.append(due)
+            # a migrated case's timer counts from when its step opened, and waits out a running pause
+            counted_from = ctx.timer_origins.get(tid, ctx.now)
+            suspended = tid in ctx.timer_origins and ctx.case.paused_since is not None
+            if not suspended:
+                ctx.timers.append(due)
             ctx.connection.execute(
                 _timers.insert().values(
                     task_id=tid,
                     case_id=ctx.case.id,
                     element_id=task.task_spec.bpmn_id,
                     due_at=due,
-                    counted_from=ctx.now,
-                    provisional=timer_provisional(task, self.calendar(), ctx.now),
+                    counted_from=counted_from,
+                    provisional=timer_provisional(task, self.calendar(), counted_from),
+                    suspended=suspended,
                 )
             )
 

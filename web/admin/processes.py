@@ -1,14 +1,16 @@
-"""Deployed processes, their versions, one version's XML and the differences between two versions."""
+"""Deployed processes, their versions, one version's XML, the differences between two versions, and moving running
+cases to another version."""
 
 from __future__ import annotations
 
-from flask import Response, render_template, request
+from flask import Response, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from engine.definitions import compare_definitions
-from engine.errors import InvalidInput
+from engine.errors import EngineError, InvalidInput
 
-from ..session import engine
+from ..messages import describe, describe_refusals
+from ..session import actor, engine
 from . import bp
 
 
@@ -71,3 +73,84 @@ PROPERTY_LABELS = {
     "incoming": _l("流入"),
     "outgoing": _l("流出"),
 }
+
+
+@bp.route("/processes/<key>/migrate", methods=["GET", "POST"])
+def migrate(key: str):
+    """Move running cases to another version: a dry run first (预览), then the same request confirmed (确认迁移)."""
+    found = engine().processes.processes(key)
+    if not found:
+        abort(404)
+    process = found[0]
+    numbers = [v["version"] for v in process["versions"]]
+    source = request.values
+    after = _number(source.get("to")) or numbers[-1]
+    running = [v["version"] for v in process["versions"] if v["running"] and v["version"] != after]
+    before = _number(source.get("from")) or (running[0] if running else numbers[0])
+    form = {
+        "from": before,
+        "to": after,
+        "scope": source.get("scope") or "all",
+        "cases": (source.get("cases") or "")[:MAX_FORM_TEXT],
+        "mapping": (source.get("mapping") or "")[:MAX_FORM_TEXT],
+    }
+    result, error = None, None
+    if request.method == "POST":
+        confirmed = request.form.get("action") == "confirm"
+        try:
+            result = engine().migration.migrate(
+                actor(),
+                key,
+                before,
+                after,
+                cases=_case_ids(form["cases"]) if form["scope"] == "cases" else None,
+                all_cases=form["scope"] != "cases",
+                mapping=_mapping(form["mapping"]),
+                dry_run=not confirmed,
+            )
+            describe_refusals(result)
+        except EngineError as exc:
+            error = describe(exc)
+        else:
+            if confirmed:
+                process = engine().processes.processes(key)[0]  # the running counts have moved
+    return render_template("admin/migrate.html", process=process, form=form, result=result, error=error)
+
+
+MAX_FORM_TEXT = 20_000  # characters of the case list or the mapping
+
+
+def _number(value: str | None) -> int | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or len(value) > 9:
+        raise InvalidInput("version_not_a_number", field="version")
+    return int(value)
+
+
+def _case_ids(text: str) -> list[int]:
+    """Case ids separated by spaces, commas or new lines."""
+    words = text.replace(",", " ").replace("，", " ").replace("、", " ").split()
+    if not words or not all(w.isdigit() and len(w) <= 9 for w in words):
+        raise InvalidInput("migration_cases_required", field="cases")
+    return [int(w) for w in words]
+
+
+def _mapping(text: str) -> dict[str, str]:
+    """One pair a line: ``old id = new id`` (or ``->``, ``→``)."""
+    mapping = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        for arrow in ("=", "->", "→"):
+            if arrow in line:
+                old, new = (part.strip() for part in line.split(arrow, 1))
+                break
+        else:
+            old, new = "", ""
+        if not old or not new:
+            raise InvalidInput("migration_mapping_invalid", field="mapping", limit=500)
+        mapping[old] = new
+    return mapping

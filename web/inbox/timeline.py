@@ -48,6 +48,11 @@ def _describe(event: str, entry: dict, detail: dict, steps: dict, names: dict) -
         parts.append(_("抄送 %(names)s", names="、".join(names.get(r, r) for r in detail["recipients"])))
     if event == "document_issued":
         parts.append(f"{DOCUMENT_KINDS.get(entry['to'], entry['to'])} {detail.get('number', '')}")
+    if event == "case_migrated":
+        moved = "、".join(
+            f"{s.get('from_name', s['from'])} → {s['name']}" for s in detail.get("steps", []) if s["from"] != s["to"]
+        )
+        parts.append(f"v{detail.get('from_version')} → v{detail.get('to_version')}" + (f": {moved}" if moved else ""))
     if event == "case_ended":
         parts.append(str(OUTCOMES.get(entry["to"], entry["to"])))
     if event == "light_changed":
