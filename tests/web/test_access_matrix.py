@@ -117,6 +117,9 @@ REFUSED: dict[str, set[str]] = {
     "GET /health/live": PUBLIC,
     "GET /health/ready": PUBLIC,
     "GET /metrics": PUBLIC,  # its own token, or a loopback address (as the test client's is)
+    "POST /api/v1/migrations": NOT_ADMIN,
+    "GET /admin/processes/<key>/migrate": NOT_ADMIN,
+    "POST /admin/processes/<key>/migrate": NOT_ADMIN,
     "GET /api/v1/incidents": NOT_SUPERVISION,
     "GET /api/v1/incidents/<int:incident_id>": NOT_SUPERVISION,
     "POST /api/v1/incidents/<int:incident_id>/retry": NOT_ADMIN,
@@ -291,6 +294,7 @@ BODIES = {
     "api.set_absence": {},
     "api.set_rule": {"rule": "Y01", "level": "common", "enabled": True},
     "api.resolve_incident": {"note": "已处理"},
+    "api.migrate_cases": {"process": "five_step", "from_version": 1, "to_version": 1, "all": True, "dry_run": True},
 }
 FILE_FIELDS = {
     "api.add_materials": "files",
