@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(2 * 1024 * 1024, ge=0)
     # One request may carry several files (an application with its materials).
     max_request_bytes: int = Field(20 * 1024 * 1024, ge=0)
+    # A JSON request body (no files): its size and how deep its arrays and objects may nest.
+    max_json_bytes: int = Field(2 * 1024 * 1024, ge=0)
+    max_json_depth: int = Field(20, ge=1, le=200)
     sweep_interval_seconds: float = Field(30.0, gt=0, validation_alias=_variable("SWEEP_INTERVAL"))
     workflow_cache_size: int = Field(2000, ge=0)
     # Bounds of conditions, scripts and timers (engine/definitions/expressions.py): lines one evaluation may run

@@ -75,12 +75,17 @@ def reset_postgres_schema() -> None:
     Base.metadata.create_all(_pg_engine)
 
 
+def empty_database(backend: str, tmp_path: Path) -> Database:
+    """An empty database with the tables: a new SQLite file in ``tmp_path``, or the PostgreSQL test database
+    emptied."""
+    if backend == "postgresql":
+        return _postgres_database()
+    return Database(f"sqlite:///{tmp_path / 'shenpi.db'}")
+
+
 def make_engine(backend: str, tmp_path: Path, clock) -> Shenpi:
     """A bare engine (no process, no matter, no people) on ``backend`` ("sqlite" or "postgresql")."""
-    if backend == "postgresql":
-        database = _postgres_database()
-    else:
-        database = Database(f"sqlite:///{tmp_path / 'shenpi.db'}")
+    database = empty_database(backend, tmp_path)
     settings = Settings(
         database_url=str(database.bind.url),
         broker_url="memory://",

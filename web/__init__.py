@@ -12,7 +12,7 @@ from flask_babel import gettext
 from engine.bootstrap import Shenpi
 from engine.config import Settings
 
-from . import logs, metrics, schema
+from . import logs, metrics, request_guard, schema
 from .extensions import babel, csrf, db, limiter, login_manager
 
 
@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None, shenpi: Shenpi | None = None, t
     for blueprint in _page_blueprints():
         app.register_blueprint(blueprint)
     register_error_handlers(app)
+    request_guard.init_app(app)  # ids in range, no control characters, JSON bounded: before every view
     if not testing:
         from engine import scheduler
 

@@ -9,6 +9,7 @@ from engine.errors import InvalidInput
 from integrations.catalogue_io import export_catalogue
 
 from .downloads import content_disposition
+from .request_guard import check_form
 
 
 def export_response(shenpi, actor) -> Response:
@@ -28,6 +29,7 @@ def export_response(shenpi, actor) -> Response:
 
 def uploaded_file(shenpi, english: bool = False) -> tuple[bytes, str]:
     upload = request.files.get("file")
+    check_form()
     if upload is None or not upload.filename:
         raise InvalidInput("catalogue_file_field_required" if english else "catalogue_file_required", field="file")
     return upload.read(shenpi.settings.max_upload_bytes + 1), upload.filename

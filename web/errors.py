@@ -8,7 +8,7 @@ import logging
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from engine.errors import EngineError
 
@@ -84,9 +84,15 @@ def register_error_handlers(app) -> None:
         }
         own_words = exc.description and exc.description != type(exc).description and status != 429
         message = _(exc.description) if own_words else defaults.get(status, _("出错了。"))
+        allow = (
+            {"Allow": ", ".join(exc.valid_methods)} if isinstance(exc, MethodNotAllowed) and exc.valid_methods else {}
+        )
         if not _is_api():
-            return error_page(status, message)
-        return error_response(status, API_CODES.get(status, "http_error"), message)
+            body, status, headers = (*error_page(status, message), {})[:3]
+            return body, status, {**headers, **allow}
+        response = error_response(status, API_CODES.get(status, "http_error"), message)
+        response.headers.update(allow)
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

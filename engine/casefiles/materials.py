@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..errors import InvalidInput, InvalidState, NotFound, PermissionDenied, TooLarge
-from ..identity.access import require_case_view
+from ..identity.access import public_material, require_case_view, sees_case_inside
 from ..identity.actors import Actor, require_task_access
 from ..kernel.blob_store import BlobStore
 from ..kernel.db import Executor
@@ -323,6 +323,7 @@ class MaterialService:
         """The case's materials and the service guide's checklist: what each listed material has received."""
         with self.db.reading() as session:
             case = require_case_view(session, actor, case_id)
+            inside = sees_case_inside(session, actor, case)
             rows = session.scalars(sa.select(Material).where(Material.case_id == case_id).order_by(Material.id)).all()
             entry = session.scalar(sa.select(Matter.entry).where(Matter.code == case.matter_code)) or {}
             notice = session.scalar(
@@ -331,7 +332,9 @@ class MaterialService:
                 )
             )
             pending = case.paused_since is not None and case.pause_kind == "supplement"
-        materials = [material_view(m.id, _columns(m)) for m in rows]
+        views = [material_view(m.id, _columns(m)) for m in rows]
+        shown = views if inside else [public_material(view, actor.id) for view in views]
+        materials = [view for view in shown if view is not None]
         checklist: builtins.list[dict[str, Any]] = []
         for listed in entry.get("materials", []):
             provided = [m["id"] for m in materials if m["slot"] == listed.get("name")]
@@ -360,8 +363,13 @@ class MaterialService:
             material = session.get(Material, material_id)
             if material is None:
                 raise NotFound("material_not_found", material=material_id)
-            require_case_view(session, actor, material.case_id)
-        return material_view(material.id, _columns(material)), self.store.get(material.sha256)
+            case = require_case_view(session, actor, material.case_id)
+            view: dict[str, Any] | None = material_view(material.id, _columns(material))
+            if view is not None and not sees_case_inside(session, actor, case):
+                view = public_material(view, actor.id)
+            if view is None:  # an official's attachment: not the applicant's to read
+                raise NotFound("material_not_found", material=material_id)
+        return view, self.store.get(material.sha256)
 
 
 def _columns(material: Material) -> dict[str, Any]:

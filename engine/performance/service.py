@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..errors import InvalidInput, NotFound, PermissionDenied
+from ..identity.access import acts_for_whole_city, units_seen
 from ..identity.actors import Actor
 from ..models import Department, PerformanceSetting, User
 from ..trail import chain as trail
@@ -56,9 +57,11 @@ class PerformanceService:
 
     def update_settings(self, changes: dict[str, Any], actor: Actor) -> dict[str, float]:
         _require_supervision(actor)
-        clean = scoring.validate(changes)
-        now = self.clock.now()
         with self.db.transaction() as session:
+            if not acts_for_whole_city(session, actor):  # every unit is scored by the standard
+                raise PermissionDenied("performance_settings_city_only")
+            clean = scoring.validate(changes)
+            now = self.clock.now()
             before = self._settings(session)
             changed = {key: value for key, value in clean.items() if before[key] != value}
             for key, value in changed.items():
@@ -126,6 +129,9 @@ class PerformanceService:
         month = months.parse(month)
         if not months.is_over(month, self.clock.now()):
             raise InvalidInput("month_not_over", field="month", month=month)
+        with self.db.reading() as session:
+            if not acts_for_whole_city(session, actor):  # the archive holds every unit
+                raise PermissionDenied("performance_archive_city_only")
         content = self.evaluate(month)
         with self.db.transaction() as session:
             snapshot = snapshots.store(session, month, content, actor.id, self.clock.now())
@@ -179,7 +185,9 @@ class PerformanceService:
     def access_log(self, actor: Actor, page: PageArg = 1, per_page: PageArg = None) -> dict[str, Any]:
         """One page of who read or exported the report, newest first."""
         _require_supervision(actor)
-        return self.report_access.page(REPORT, page, per_page)
+        with self.db.reading() as session:
+            units = None if acts_for_whole_city(session, actor) else units_seen(actor)
+        return self.report_access.page(REPORT, page, per_page, units=units)
 
     # --- public results (Art. 19) -----------------------------------------------------------------
     def public_results(self, month: str | None = None) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from ..casefiles.documents import KINDS
 from ..casefiles.masking import mask_name
 from ..definitions.outline import outline_with_states
 from ..errors import NotFound
-from ..identity.access import require_own_case
+from ..identity.access import APPLICANT_EVENTS, APPLICANT_MATERIALS, require_own_case
 from ..identity.actors import Actor
 from ..kernel.paging import PageArg, page_of_query
 from ..models import (
@@ -47,19 +47,9 @@ if TYPE_CHECKING:
     from ..definitions.repository import RepositoryService
     from ..kernel import Database
 
-PUBLIC_EVENTS = (
-    "case_started",
-    "case_accepted",
-    "clock_paused",
-    "clock_resumed",
-    "document_issued",
-    "case_ended",
-    "licence_issued",
-    "licence_revoked",
-    "service_rated",
-)
+PUBLIC_EVENTS = tuple(APPLICANT_EVENTS)  # the API's public trail (identity.access.public_trail) shows the same
 
-APPLICANT_KINDS = ("application", "supplement")
+APPLICANT_KINDS = APPLICANT_MATERIALS
 # What tracking by number and 查询码 shows of a case's summary
 TRACKED = (
     "number",

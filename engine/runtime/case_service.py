@@ -15,7 +15,7 @@ from ..casefiles.documents import KINDS
 from ..deadlines.lights import GREEN, NONE, RED, YELLOW
 from ..definitions.expressions import step_refusal
 from ..errors import Conflict, InvalidInput, InvalidState, NotFound, PermissionDenied
-from ..identity.access import case_scope, may_view_case
+from ..identity.access import case_scope, may_view_case, public_case, sees_case_inside
 from ..identity.actors import APPLICANT, Actor
 from ..kernel import payloads
 from ..kernel.clock import SHANGHAI
@@ -162,7 +162,7 @@ class CaseService:
             ).all()
             if not may_view_case(session, actor, case):
                 raise PermissionDenied("case_of_another_unit")
-            return {
+            view = {
                 "id": case.id,
                 "number": case.number,
                 "matter": case.matter_code,
@@ -193,6 +193,7 @@ class CaseService:
                     )
                 ],
             }
+            return view if sees_case_inside(session, actor, case) else public_case(view)
 
     def list_cases(
         self,

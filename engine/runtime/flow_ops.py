@@ -19,12 +19,13 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from ..identity.access import require_task_in_sight
 from ..identity.actors import Actor, require_task_access
 from ..kernel import payloads
 from ..models import TaskRecord, User
 from ..trail import chain as trail
 from .stepper import CaseStepper, StepContext
-from .workflow_state import reset_to
+from .workflow_state import reset_to, task_by_id
 
 if TYPE_CHECKING:
     from SpiffWorkflow.task import Task as SpiffTask
@@ -32,12 +33,14 @@ if TYPE_CHECKING:
     from ..kernel import Clock, Database
 
 
-def _task_record(db: Database, task_id: str, state: str | None = "open") -> TaskRecord:
-    """The task's projection row; with ``state``, a Conflict unless the task is in it."""
+def _task_record(db: Database, task_id: str, actor: Actor, state: str | None = "open") -> TaskRecord:
+    """The task's projection row (refused to whom does not see its case); with ``state``, a Conflict unless the
+    task is in it."""
     with db.reading() as session:
         record = session.get(TaskRecord, str(task_id))
-    if record is None:
-        raise NotFound("task_not_found", task=task_id)
+        if record is None:
+            raise NotFound("task_not_found", task=task_id)
+        require_task_in_sight(session, actor, record)
     if state is not None and record.state != state:
         raise Conflict("task_not_open", task=task_id, state=record.state)
     return record
@@ -68,12 +71,12 @@ class FlowOperations:
     def withdraw(self, task_id: str, actor: Actor, reason: str | None) -> dict[str, Any]:
         """Take back one's own completed step while the steps it opened have not been started."""
         reason = _reason(reason)
-        record = _task_record(self.db, task_id, state=None)
+        record = _task_record(self.db, task_id, actor, state=None)
         if record.state != "completed" or record.completed_by != actor.id:
             raise PermissionDenied("withdraw_not_allowed")
         case_id = record.case_id
         with self.stepper.step(case_id, actor.id) as ctx:
-            task = ctx.wf.get_task_from_id(UUID(str(task_id)))
+            task = task_by_id(ctx.wf, UUID(str(task_id)))
             if task is None or task.state != TaskState.COMPLETED:
                 raise Conflict("step_not_withdrawable")
             later = [t for t in task if t is not task and t.task_spec.manual]
@@ -160,7 +163,7 @@ class FlowOperations:
         """Send the case from an open step back to the previous step, or to an earlier one by element id.
         With ``jump``, a supervisor or administrator moves the case (跳转) without holding the step."""
         reason = _reason(reason)
-        record = _task_record(self.db, task_id)
+        record = _task_record(self.db, task_id, actor)
         if jump:
             if not actor.oversees(record.department):
                 raise PermissionDenied("jump_not_allowed")
@@ -168,7 +171,7 @@ class FlowOperations:
             require_task_access(actor, record.department, record.post, record.assignee)
         case_id = record.case_id
         with self.stepper.step(case_id, actor.id) as ctx:
-            current = ctx.wf.get_task_from_id(UUID(str(task_id)))
+            current = task_by_id(ctx.wf, UUID(str(task_id)))
             if current is None or current.state != TaskState.READY:
                 raise Conflict("step_not_open")
             candidates = list(_user_ancestors(current))
@@ -205,7 +208,7 @@ class JointSignOff:
         self.stepper = stepper
 
     def _context(self, task_id: str, actor: Actor) -> int:
-        record = _task_record(self.db, task_id)
+        record = _task_record(self.db, task_id, actor)
         if not actor.heads(record.department):
             raise PermissionDenied("signers_not_allowed")
         return record.case_id
@@ -213,7 +216,7 @@ class JointSignOff:
     @staticmethod
     def _joint_step(ctx: StepContext, task_id: str) -> tuple[SpiffTask, SpiffTask, ParallelMultiInstanceTask]:
 
-        instance = ctx.wf.get_task_from_id(UUID(str(task_id)))
+        instance = task_by_id(ctx.wf, UUID(str(task_id)))
         parent = instance.parent if instance is not None else None
         if (
             parent is None

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from ..identity.access import require_case_view
+from ..identity.access import require_case_view, require_task_in_sight
 from ..identity.actors import Actor
 from ..kernel import payloads
 from ..kernel.clock import SHANGHAI
@@ -36,10 +36,11 @@ class TaskOperations:
         self.clock = clock
 
     # --- helpers ------------------------------------------------------------------------------
-    def _open(self, session: Session, task_id: str) -> TaskRecord:
+    def _open(self, session: Session, task_id: str, actor: Actor, applicant: bool = False) -> TaskRecord:
         record = session.get(TaskRecord, str(task_id), with_for_update=True)
         if record is None:
             raise NotFound("task_not_found", task=task_id)
+        require_task_in_sight(session, actor, record, applicant)  # an outsider learns nothing of the task's state
         if record.state != "open":
             raise Conflict("task_not_open", task=task_id, state=record.state)
         return record
@@ -90,7 +91,7 @@ class TaskOperations:
     # --- operations ---------------------------------------------------------------------------
     def unclaim(self, task_id: str, actor: Actor) -> dict[str, Any]:
         with self.db.transaction() as session:
-            record = self._open(session, task_id)
+            record = self._open(session, task_id, actor)
             if record.assignee is None:
                 raise Conflict("task_not_claimed")
             if record.assignee != actor.id and not actor.heads(record.department):
@@ -101,7 +102,7 @@ class TaskOperations:
 
     def assign(self, task_id: str, to: str, actor: Actor, reason: str | None = None) -> dict[str, Any]:
         with self.db.transaction() as session:
-            record = self._open(session, task_id)
+            record = self._open(session, task_id, actor)
             if not actor.heads(record.department):
                 raise PermissionDenied("assign_not_allowed")
             user = self._official(session, to, record)
@@ -118,7 +119,7 @@ class TaskOperations:
         if not reason:
             raise InvalidInput("transfer_reason_required", field="reason")
         with self.db.transaction() as session:
-            record = self._open(session, task_id)
+            record = self._open(session, task_id, actor)
             if record.assignee != actor.id and not actor.heads(record.department):
                 raise PermissionDenied("transfer_not_allowed")
             user = self._official(session, to, record)
@@ -134,7 +135,7 @@ class TaskOperations:
     def delegate(self, task_id: str, to: str, actor: Actor, reason: str | None = None) -> dict[str, Any]:
         """委派: the holder asks a colleague to do the work; the task comes back to the holder to complete."""
         with self.db.transaction() as session:
-            record = self._open(session, task_id)
+            record = self._open(session, task_id, actor)
             if record.assignee != actor.id:
                 raise PermissionDenied("delegate_not_allowed")
             if record.owner is not None:
@@ -150,11 +151,11 @@ class TaskOperations:
     def give_back(self, task_id: str, actor: Actor, opinion: str | None = None) -> dict[str, Any]:
         """The delegate returns the task, with their opinion, to the official who delegated it."""
         with self.db.transaction() as session:
-            record = self._open(session, task_id)
-            if record.owner is None:
-                raise Conflict("task_not_delegated")
+            record = self._open(session, task_id, actor)
             if record.assignee != actor.id and record.owner != actor.id:
                 raise PermissionDenied("give_back_not_allowed")
+            if record.owner is None:
+                raise Conflict("task_not_delegated")
             owner, record.assignee, record.owner = record.owner, record.owner, None
             self._record(
                 session, record, "task_delegation_returned", actor, to=owner, opinion=payloads.opinion(opinion)
@@ -167,7 +168,7 @@ class TaskOperations:
         today = self.clock.now().astimezone(SHANGHAI).date()
         start = _dt.datetime.combine(today, _dt.time(0), SHANGHAI)
         with self.db.transaction() as session:
-            record = self._open(session, task_id)
+            record = self._open(session, task_id, actor, applicant=True)
             require_case_view(session, actor, record.case_id)
             sent = (
                 session.scalar(
@@ -205,7 +206,7 @@ class TaskOperations:
         if not isinstance(recipients, list) or not recipients or not all(isinstance(r, str) for r in recipients):
             raise InvalidInput("recipients_required", field="recipients")
         with self.db.transaction() as session:
-            record = self._open(session, task_id)
+            record = self._open(session, task_id, actor)
             if record.assignee != actor.id and not actor.heads(record.department):
                 raise PermissionDenied("copy_not_allowed")
             for user_id in dict.fromkeys(recipients):

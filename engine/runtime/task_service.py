@@ -14,7 +14,7 @@ from ..definitions import forms
 from ..definitions.expressions import step_refusal
 from ..definitions.forms import Form
 from ..errors import Conflict, InvalidInput, Message, NotFound
-from ..identity.access import units_seen
+from ..identity.access import require_task_in_sight, units_seen
 from ..identity.actors import Actor, require_task_access
 from ..kernel import payloads
 from ..kernel.db import Executor, rowcount, where_given
@@ -22,6 +22,7 @@ from ..models import Case, Department, TaskRecord, User
 from ..trail import chain as trail
 from .case_service import task_view
 from .stepper import CaseStepper, StepContext
+from .workflow_state import task_by_id
 
 if TYPE_CHECKING:
     from SpiffWorkflow.task import Task as SpiffTask
@@ -105,14 +106,14 @@ class TaskService:
         if form is None:
             return None
         with self.store.reading(session, case.id, case.definition_id, case.lock_version) as wf:
-            task = wf.get_task_from_id(UUID(record.id))
+            task = task_by_id(wf, UUID(record.id))
             data = task.data if task is not None else {}
             values = {f.id: data[f.id] for f in form.fields if f.id in data}
         return {**form.to_dict(), "values": values}
 
     def claim(self, task_id: str, actor: Actor) -> dict[str, Any]:
         with self.db.transaction() as session:
-            record = self._open_record(session, task_id)
+            record = self._open_record(session, task_id, actor)
             require_task_access(actor, record.department, record.post, None)
             if record.assignee == actor.id:
                 return task_view(record)
@@ -159,7 +160,7 @@ class TaskService:
             record = ctx.record
             assert record is not None  # a step on a task has its row
             require_task_access(actor, record.department, record.post, record.assignee)
-            task = ctx.wf.get_task_from_id(task_uuid)
+            task = task_by_id(ctx.wf, task_uuid)
             if task is None or task.state != TaskState.READY:
                 raise Conflict("task_not_open", task=task_id)
             task.data.update(self._step_data(ctx, record.element_id, task, data))
@@ -209,10 +210,11 @@ class TaskService:
         return cleaned
 
     @staticmethod
-    def _open_record(session: Session, task_id: str) -> TaskRecord:
+    def _open_record(session: Session, task_id: str, actor: Actor) -> TaskRecord:
         record = session.get(TaskRecord, str(_uuid(task_id)))
         if record is None:
             raise NotFound("task_not_found", task=task_id)
+        require_task_in_sight(session, actor, record)
         if record.state != "open":
             raise Conflict("task_not_open", task=task_id, state=record.state)
         return record

@@ -20,6 +20,7 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.helpers.encoder import create_encoder
 from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
 from SpiffWorkflow.bpmn.util.task import BpmnTaskFilter
+from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
 
@@ -200,6 +201,15 @@ class WorkflowCodec:
         wf.bpmn_events = self.registry.restore(meta.get("bpmn_events", []))
         track(wf)
         return wf
+
+
+def task_by_id(wf: BpmnWorkflow, task_id: UUID) -> SpiffTask | None:
+    """The workflow's task of that id, or None when it has none (a step withdrawn by a return or a jump is
+    removed from the tree; SpiffWorkflow raises for it)."""
+    try:
+        return wf.get_task_from_id(task_id)
+    except TaskNotFoundException:
+        return None
 
 
 def track(wf: BpmnWorkflow, new: bool = False) -> BpmnWorkflow:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from ..identity.actors import Actor
 from ..kernel.paging import PageArg, page_of_query
-from ..models import ReportAccess
+from ..models import Department, ReportAccess, User
 
 if TYPE_CHECKING:
     from ..kernel import Clock, Database
@@ -31,10 +31,24 @@ class ReportAccessLog:
         with self.db.reading() as session:
             return [_view(r) for r in session.scalars(self._query(report).limit(limit))]
 
-    def page(self, report: str | None = None, page: PageArg = 1, per_page: PageArg = None) -> dict[str, Any]:
-        """One page of the log, newest first."""
+    def page(
+        self,
+        report: str | None = None,
+        page: PageArg = 1,
+        per_page: PageArg = None,
+        units: tuple[str, ...] | None = None,
+    ) -> dict[str, Any]:
+        """One page of the log, newest first; with ``units``, only the readings of people of those units."""
+        query = self._query(report)
+        if units is not None:
+            people = (
+                sa.select(User.id)
+                .join(Department, User.department_id == Department.id)
+                .where(Department.name.in_(units))
+            )
+            query = query.where(ReportAccess.actor.in_(people))
         with self.db.reading() as session:
-            return page_of_query(session, self._query(report), page, per_page, view=_view, scalars=True)
+            return page_of_query(session, query, page, per_page, view=_view, scalars=True)
 
     @staticmethod
     def _query(report: str | None) -> sa.Select:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ..errors import InvalidInput, NotFound, PermissionDenied
+from ..identity.access import is_staff
 from ..identity.actors import Actor
 from ..kernel.db import Executor, rowcount
 from ..models import Department, ViolationRule
@@ -115,14 +116,22 @@ class RuleConfigService:
         with self.db.transaction() as session:
             return seed_defaults(session, self.clock.now())
 
-    def list_rules(self, department: str | None = None) -> list[dict[str, Any]]:
-        """Every rule with its configuration per level (department rows of ``department`` only, or all)."""
+    def list_rules(self, department: str | None = None, actor: Actor | None = None) -> list[dict[str, Any]]:
+        """Every rule with its configuration per level (department rows of ``department`` only, or all). Read for
+        ``actor``: staff only, and an official sees only their own department's rows."""
+        if actor is not None:
+            if not is_staff(actor):
+                raise PermissionDenied("rules_not_allowed")
+            if not (actor.is_admin or actor.is_supervisor):
+                department = actor.department or ""
         with self.db.reading() as session:
             query = sa.select(_rules).order_by(_rules.c.level, _rules.c.department)
             rows = session.execute(query).all()
         configs: dict[str, list] = {name: [] for name in RULES}
         for row in rows:
-            if row.rule not in configs or (row.level == DEPARTMENT and department and row.department != department):
+            if row.rule not in configs or (
+                row.level == DEPARTMENT and department is not None and row.department != department
+            ):
                 continue
             configs[row.rule].append(
                 {

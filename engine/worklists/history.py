@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..identity.access import require_case_view
+from ..identity.access import public_trail, require_case_view, sees_case_inside
 from ..identity.actors import Actor
 from ..trail import chain as trail
 
@@ -21,8 +21,9 @@ class HistoryService:
 
     def case_trail(self, case_id: int, actor: Actor) -> list[dict[str, Any]]:
         with self.db.reading() as session:
-            require_case_view(session, actor, case_id)
-            return trail.for_case(session, case_id)
+            case = require_case_view(session, actor, case_id)
+            entries = trail.for_case(session, case_id)
+            return entries if sees_case_inside(session, actor, case) else public_trail(entries, actor.id)
 
     def verify(self) -> Verification:
         """Every chain recomputed and, when checkpoints are on, checked against them."""

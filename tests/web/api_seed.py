@@ -11,9 +11,10 @@ import sqlalchemy as sa
 from demo import seed as demo
 from engine.bootstrap import Shenpi
 from engine.config import Settings
-from engine.kernel.db import Database
 from engine.models import Case, Complaint, IssuedDocument, Licence, Material, Signal, SupervisionItem, TaskRecord, User
 from web import create_app
+
+from ..helpers import empty_database
 
 SMS_SECRET = "sms-secret"
 LICENSED_MATTER = "410104-XK-LS-001"  # 粮食收购资格核准: a licence when approved
@@ -28,8 +29,9 @@ class SeededApi:
     ids: dict[str, list] = field(default_factory=dict)  # path parameter → values that exist
 
 
-def seeded_api(directory: Path, clock) -> SeededApi:
-    database = Database(f"sqlite:///{directory / 'shenpi.db'}")
+def seeded_api(directory: Path, clock, backend: str = "sqlite") -> SeededApi:
+    """The seeded engine and its application, on ``backend`` ("sqlite" or "postgresql", see helpers.BACKENDS)."""
+    database = empty_database(backend, directory)
     settings = Settings(
         database_url=str(database.bind.url),
         broker_url="memory://",

@@ -1,5 +1,5 @@
 """Schemathesis against the generated OpenAPI document, through the WSGI application, signed in as an
-administrator over a seeded engine: a few valid and a few invalid requests per operation, with a fixed seed; a
+administrator over a seeded engine, on SQLite and on PostgreSQL: a few valid and a few invalid requests per operation, with a fixed seed; a
 500 or a response that breaks its schema fails. Most generated ids are swapped for ids of objects that exist, so
 that valid requests reach the engine's answers and not only "not found"."""
 
@@ -20,7 +20,7 @@ from engine.kernel import clock as clock_module
 from web import create_app
 from web.api.contract import document
 
-from ..helpers import START
+from ..helpers import BACKENDS, START
 from .api_seed import seeded_api
 
 SEED = 20261123
@@ -43,15 +43,18 @@ def _param(label: str):
     return label
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
+@pytest.fixture(scope="module", params=BACKENDS)
+def seeded(request, tmp_path_factory):
+    """The seeded application, on SQLite and (when SHENPI_TEST_DATABASE_URL is set) on PostgreSQL, whose
+    column types (INTEGER ids, text without NUL) are the stricter."""
     previous = clock_module.current()
     clock = clock_module.FixedClock(START)
     clock_module.install(clock)
-    api = seeded_api(tmp_path_factory.mktemp("schemathesis"), clock)
+    api = seeded_api(tmp_path_factory.mktemp("schemathesis"), clock, request.param)
     yield api
     clock_module.install(previous)
-    api.engine.db.bind.dispose()
+    if request.param == "sqlite":
+        api.engine.db.bind.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -49,7 +49,9 @@ def test_the_head_corrects_a_signal_through_the_form(app, engine, clock):
     signal = late_signal(engine, clock)
     clerk = pages(app, "clerk")
     assert "报送纠正情况" not in clerk.get(f"/signals/{signal['id']}/correct").get_data(as_text=True)
-    assert clerk.post(f"/signals/{signal['id']}/correct", {"correction": "已整改"}).status_code == 200
+    assert (
+        clerk.post(f"/signals/{signal['id']}/correct", {"correction": "已整改"}).status_code == 403
+    )  # refused: the error page
     assert engine.violations.signals.get(signal["id"], ENGINE)["status"] == "open"
     head = pages(app, "head")
     assert f"/signals/{signal['id']}/correct" in head.get("/signals/").get_data(as_text=True)

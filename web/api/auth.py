@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, g, request
 
-from engine.errors import NotFound, PermissionDenied
+from engine.errors import PermissionDenied
 
 from .. import logs
 from . import bp
@@ -24,17 +24,6 @@ def engine():
 class Unauthorized(PermissionDenied):
     code = "unauthorized"
     status = 401
-
-
-MAX_ID = 2**63 - 1
-
-
-@bp.before_request
-def ids_in_range():
-    """Ids beyond what the database stores cannot exist (and would overflow SQLite's integers)."""
-    for name, value in (request.view_args or {}).items():
-        if isinstance(value, int) and not 0 <= value <= MAX_ID:
-            raise NotFound("id_not_found", field=name, id=value)
 
 
 @bp.before_request

@@ -4,6 +4,7 @@ from flask import g, jsonify, request
 
 from engine.errors import InvalidInput, PermissionDenied
 
+from ..request_guard import check_form
 from . import bp
 from .auth import engine
 from .contract import operation
@@ -23,6 +24,7 @@ def deploy_definition():
     if not g.actor.is_admin:
         raise PermissionDenied("deploy_admin_only")
     upload = request.files.get("file")
+    check_form()
     if upload is None:
         raise InvalidInput("bpmn_file_field_required", field="file")
     definition = engine().repository.deploy(

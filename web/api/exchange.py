@@ -7,6 +7,7 @@ from flask import g, jsonify, request
 from engine.errors import InvalidInput
 from integrations.exchange.batch_files import read_batch
 
+from ..request_guard import check_form
 from . import bp
 from .auth import engine
 from .contract import operation
@@ -28,6 +29,7 @@ def report_facts():
 def import_batch():
     """Import a batch file of facts (.json or .csv); the same file again imports nothing"""
     upload = request.files.get("file")
+    check_form()
     if upload is None:
         raise InvalidInput("batch_file_field_required", field="file")
     facts, digest = read_batch(upload.filename, upload.read(), engine().settings.max_upload_bytes)

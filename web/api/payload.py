@@ -8,6 +8,8 @@ from flask import request
 
 from engine.errors import InvalidInput
 
+from ..request_guard import MAX_ID, check_form
+
 
 def json_body() -> dict:
     if not request.get_data(cache=True):
@@ -30,7 +32,7 @@ def int_arg(name: str, default=None, minimum: int | None = None):
         raise InvalidInput("query_not_an_integer", field=name) from None
     if minimum is not None and value < minimum:
         raise InvalidInput("query_below_minimum", field=name, minimum=minimum)
-    if value > 2**63 - 1:
+    if value > MAX_ID:
         raise InvalidInput("query_too_large", field=name)
     return value
 
@@ -58,6 +60,7 @@ def uploaded_files(limit: int, per_file: int, required: bool = True) -> list[tup
     if not multipart():
         raise InvalidInput("files_not_multipart", field="files")
     files = request.files.getlist("files")
+    check_form()  # the form is read now, within the upload's limit: its text gets the bounds of every form
     if not files:
         if not required:
             return None

@@ -55,10 +55,10 @@ def correct_signal(signal_id):
 
 
 @bp.get("/violation-rules")
-@operation("signals", ok=list[ViolationRule], query=RuleQuery)
+@operation("signals", ok=list[ViolationRule], query=RuleQuery, errors=(400, 403))
 def list_rules():
     """Every violation rule with its configuration per level"""
-    return jsonify(engine().violations.rules.list_rules(request.args.get("department") or None))
+    return jsonify(engine().violations.rules.list_rules(request.args.get("department") or None, g.actor))
 
 
 @bp.put("/violation-rules")

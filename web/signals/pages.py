@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from engine.errors import EngineError, InvalidInput
+from engine.errors import EngineError, InvalidInput, PermissionDenied
 from engine.identity import ADMIN, MONITOR, OFFICIAL, SUPERVISOR
 from engine.violations import LEVELS
 
@@ -59,6 +59,8 @@ def correct(signal_id):
     if request.method == "POST":
         try:
             service.correct(signal_id, me, request.form.get("correction"))
+        except PermissionDenied:
+            raise  # the error page: 403
         except EngineError as exc:
             error = describe(exc)
         else:
@@ -83,7 +85,7 @@ def rules():
     department = None if (me.is_admin or me.is_supervisor) else me.department
     return render_template(
         "signals/rules.html",
-        rules=engine().violations.rules.list_rules(department),
+        rules=engine().violations.rules.list_rules(department, me),
         level_names=LEVEL_NAMES,
         levels=LEVELS,
         me=me,

@@ -9,9 +9,10 @@ from flask import current_app, make_response
 from spectree.plugins.flask_plugin import FlaskPlugin
 from spectree.plugins.werkzeug_utils import flask_response_unpack
 
+from ...request_guard import MAX_ID
 from ..payload import json_body
 
-PATH_INTEGER = {"type": "integer", "format": "int64", "minimum": 0}
+PATH_INTEGER = {"type": "integer", "format": "int32", "minimum": 0, "maximum": MAX_ID}
 
 
 class ShenpiFlaskPlugin(FlaskPlugin):

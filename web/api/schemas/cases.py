@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ...request_guard import MAX_ID
 from .common import Body, Form, Instant, Light, Query, Text, Upload
 from .documents import DocumentKind
 from .tasks import Task
@@ -53,7 +54,7 @@ class CaseQuery(Query):
     status: str | None = Field(None, description="running or ended")
     light: Light | None = None
     department: str | None = None
-    limit: int | None = Field(None, ge=1, le=2**63 - 1, description="at most 500 are answered (default 100)")
+    limit: int | None = Field(None, ge=1, le=MAX_ID, description="at most 500 are answered (default 100)")
 
 
 class CaseSummary(BaseModel):

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from ...request_guard import MAX_ID
 from .common import Body, Instant, Light, Provisional, Query, Text
 
 ComplaintStatus = Literal["submitted", "accepted", "rejected", "forwarded", "answered", "closed"]
@@ -56,7 +57,7 @@ class ComplaintQuery(Query):
     status: ComplaintStatus | None = None
     department: str | None = None
     light: Light | None = None
-    limit: int | None = Field(None, ge=1, le=2**63 - 1, description="at most 1000 are answered (default 200)")
+    limit: int | None = Field(None, ge=1, le=MAX_ID, description="at most 1000 are answered (default 200)")
 
 
 class Feedback(Body):

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ...request_guard import MAX_ID
 from .common import Body, Instant, Light, Provisional, Query, Text
 
 ItemStatus = Literal["open", "noticed", "responded", "closed"]
@@ -102,7 +103,7 @@ class ItemQuery(Query):
     light: Light | None = None
     department: str | None = None
     kind: str | None = None
-    limit: int | None = Field(None, ge=1, le=2**63 - 1, description="default 200")
+    limit: int | None = Field(None, ge=1, le=MAX_ID, description="default 200")
 
 
 class ItemText(Body):

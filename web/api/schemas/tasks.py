@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from ...request_guard import MAX_ID
 from .common import Body, Form, Instant, Light, Query, Text, Upload
 
 TaskState = Literal["open", "completed", "cancelled", "withdrawn", "skipped"]
@@ -93,12 +94,12 @@ class Signers(BaseModel):
 
 
 class TaskQuery(Query):
-    case: int | None = Field(None, ge=1, le=2**63 - 1)
+    case: int | None = Field(None, ge=1, le=MAX_ID)
     assignee: str | None = None
     lane: str | None = None
     department: str | None = None
     state: str = Field("open", description="open, completed, cancelled, withdrawn or skipped")
-    limit: int | None = Field(None, ge=1, le=2**63 - 1, description="at most 1000 are answered (default 200)")
+    limit: int | None = Field(None, ge=1, le=MAX_ID, description="at most 1000 are answered (default 200)")
 
 
 class Completion(Body):

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from ...request_guard import MAX_ID
 from .common import Body, Instant, Provisional, Query, Text
 
 RuleLevel = Literal["department", "common", "bureau"]
@@ -40,8 +41,8 @@ class SignalQuery(Query):
     color: Colour | None = None
     status: SignalStatus | None = None
     department: str | None = None
-    case: int | None = Field(None, le=2**63 - 1)
-    limit: int | None = Field(None, ge=1, le=2**63 - 1, description="at most 1000 are answered (default 200)")
+    case: int | None = Field(None, le=MAX_ID)
+    limit: int | None = Field(None, ge=1, le=MAX_ID, description="at most 1000 are answered (default 200)")
 
 
 class Correction(Body):
