@@ -139,7 +139,7 @@ INSERT INTO case_record (id, number, matter_code, definition_id, department, app
     trail_seq, trail_hash, created_by, created_at, ended_at, accepted_at, promised_due_at, statutory_due_at,
     paused_seconds, paused_since, pause_kind, light, light_next_at, promised_limit_days, statutory_limit_days,
     limits_provisional, channel, onsite_visits, result_published_at)
-SELECT o.g, 'SP' || lpad(o.g::text, 12, '0'), c.matter_code, c.definition_id, c.department,
+SELECT o.g, to_char(c.created_at - o.shift, 'YYYYMMDD') || lpad(o.g::text, 6, '0'), c.matter_code, c.definition_id, c.department,
     json_build_object(
         'name',
         substr(:surnames, (o.g % :s)::int + 1, 1) || substr(:given, ((o.g / :s) % :n)::int + 1, 1)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 STATUSES = ("running", "ended")
 COUNT_CAP = 10_000  # a list longer than this says "more than 10,000" instead of counting every row in scope
+WHOLE_NUMBER = 14  # a case number is its day (YYYYMMDD) and its id (six digits or more)
 SHORT_TEXT = 3  # shorter searches match the start of a number or name, longer ones any part (trigram indexes)
 LIGHTS = (RED, YELLOW, GREEN, NONE, "paused")
 
@@ -129,6 +130,8 @@ class CaseSearch:
 def _text_matches(text: str) -> sa.ColumnElement[bool]:
     """A case number or an applicant's name: any part of it from three characters on, else its beginning."""
     name = ApplicantName()
+    if text.isdigit() and len(text) >= WHOLE_NUMBER:  # a whole case number: its unique index, no trigram scan
+        return Case.number == text
     if len(text) < SHORT_TEXT:
         return sa.or_(Case.number.startswith(text, autoescape=True), name.startswith(text, autoescape=True))
     return sa.or_(Case.number.contains(text, autoescape=True), name.contains(text, autoescape=True))
