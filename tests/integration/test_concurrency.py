@@ -43,7 +43,7 @@ def test_engines_sharing_a_database_never_act_on_stale_state(five_step_engine):
 
     other = Shenpi(
         five_step_engine.settings,
-        database=five_step_engine.db.__class__(engine=five_step_engine.db.bind),
+        database=five_step_engine.db.__class__(bind=five_step_engine.db.bind),
         clock=five_step_engine.clock,
     )
     case = five_step_engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)

@@ -135,7 +135,9 @@ def test_only_an_ended_month_is_archived_once_and_then_never_changes(five_step_e
     assert five_step_engine.performance.archived_months() == ["2026-10", "2026-09"]
     assert five_step_engine.performance.verify_snapshots() == {"ok": True, "checked": 2, "problems": []}
     with five_step_engine.db.reading() as session:
-        rows = session.scalars(sa.select(TrailEntry).where(TrailEntry.event == "evaluation_archived")).all()
+        rows = session.scalars(
+            sa.select(TrailEntry).where(TrailEntry.event == "evaluation_archived").order_by(TrailEntry.seq)
+        ).all()
     assert [r.data_digest for r in rows] == [archived["digest"], september["digest"]]
     assert five_step_engine.history.verify().ok
 

@@ -386,7 +386,7 @@ def test_next_years_missing_arrangement_is_warned_from_1_november(bare_engine, c
 
 def test_recount_from_the_command_line(five_step_engine, clock, monkeypatch):
     accepted(five_step_engine, clock, "2026-12-28T10:00")
-    monkeypatch.setattr(five_step_engine.calendar, "after_import", ())  # as an import whose recount was cut off
+    monkeypatch.setattr(five_step_engine.calendars, "after_import", ())  # as an import whose recount was cut off
     assert official(five_step_engine, 2027, OFFICIAL_2027)["recount"] == {}
     monkeypatch.setattr(cli, "_engine", lambda: five_step_engine)
     result = CliRunner().invoke(cli.main, ["calendar", "recount"])
