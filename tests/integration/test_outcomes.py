@@ -9,24 +9,10 @@ import pytest
 from engine.errors import ProcessValidationError
 from engine.identity.actors import ENGINE
 
-from ..helpers import FIVE, add_people, complete
+from ..helpers import FIVE, FIVE_STEP_ENTRY, add_people, complete
 
 SHENPI = b'xmlns:shenpi="http://shenpi.org/schema/1.0/bpmn" xmlns:xsi='
-ENTRY = dict(
-    code="TEST-0002",
-    key="five_step",
-    name="测试事项",
-    department="测试局",
-    type="行政许可",
-    legal_basis=["《中华人民共和国行政许可法》"],
-    statutory_limit_days=20,
-    promised_limit_days=10,
-    handling="承诺件",
-    star_level=3,
-    process_file="five_step.bpmn",
-    conditions=["测试"],
-    materials=[],
-)
+ENTRY = {**FIVE_STEP_ENTRY, "code": "TEST-0002"}
 APPROVED_END = b'<bpmn:endEvent id="End_Approved" name="\xe5\x8a\x9e\xe7\xbb\x93"/>'  # 办结
 DENIED_END = '<bpmn:endEvent id="End_Denied" name="不予许可"/>'.encode()
 
