@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from .fees import FeeService
 from .hooks import SignalHooks
+from .procedures import ProcedureSweep
 from .rule_config import RuleConfigService
 from .signals import SignalService
 from .sweep import SignalSweep
@@ -25,3 +26,4 @@ class Violations:
         self.fees = FeeService(db, clock, calendars)
         self.hooks = SignalHooks(calendars)
         self.sweep = SignalSweep(db, clock, calendars, self.signals)
+        self.procedures = ProcedureSweep(db, clock, calendars)
