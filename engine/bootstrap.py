@@ -284,6 +284,14 @@ def periodic_work(engine: Shenpi) -> tuple[PeriodicJob[Any], ...]:
             limit=2000,
         ),
         PeriodicJob(
+            "verifications",
+            engine.violations.verifications.due_facts,
+            engine.violations.verifications.queue_fact,
+            engine.violations.verifications.fact_place,
+            key=str,
+            limit=2000,
+        ),
+        PeriodicJob(
             "rule:immediate_not_same_day",
             procedures.due_immediate,
             procedures.check_immediate,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from .fees import FeeService
 from .hooks import SignalHooks
 from .procedures import ProcedureSweep
+from .verification import VerificationService
 from .rule_config import RuleConfigService
 from .signals import SignalService
 from .sweep import SignalSweep
@@ -27,3 +28,4 @@ class Violations:
         self.hooks = SignalHooks(calendars)
         self.sweep = SignalSweep(db, clock, calendars, self.signals)
         self.procedures = ProcedureSweep(db, clock, calendars)
+        self.verifications = VerificationService(db, clock, calendars)
