@@ -66,6 +66,8 @@ def relight(
             f"投诉 {complaint.number}“{complaint.subject}”已超过"
             f"{'、'.join(LIMIT_NAMES[name] for name in late)}时限，请即督促办理。"
         )
+        if "feedback" in late and department is not None:
+            message += f"{department}未在24小时内首次反馈，可代为答复投诉人。"
         told = [user_id for user_id, _bureau, units in watchers if department is None or department in units]
         notify(session, told, "complaint_overdue", message, as_of, case_id=complaint.case_id)
     return [
@@ -101,7 +103,7 @@ def feedback_due(session: Session, as_of: _dt.datetime, limit: int = 5000) -> li
 
 def feedback_overdue_one(session: Session, complaint_id: int, as_of: _dt.datetime) -> int:
     """One complaint whose 24 hours passed without the department's first feedback (000 四(二)), in the caller's
-    transaction: marked, its supervisors told they may answer in the department's place, the department's heads
+    transaction: marked (from now on its supervisors may answer in the department's place), the department's heads
     reminded, a trail row. 1 when it was marked."""
     complaint = session.scalar(
         sa.select(Complaint)
@@ -118,22 +120,13 @@ def feedback_overdue_one(session: Session, complaint_id: int, as_of: _dt.datetim
         return 0
     complaint.feedback_overdue_at = as_of
     department = rules.concerned_department(complaint)
-    told = [user_id for user_id, _bureau, units in supervisors(session) if department is None or department in units]
-    who = department or "责任部门"
-    notify(
-        session,
-        told,
-        "complaint_overdue",
-        f"投诉 {complaint.number}“{complaint.subject}”：{who}未在24小时内首次反馈，可代为答复投诉人。",
-        as_of,
-        case_id=complaint.case_id,
-    )
-    if department is not None:
+    if department is not None:  # the supervisors hear of it from the light turning red (``relight``)
         notify(
             session,
             department_heads(session, department),
             "complaint_overdue",
-            f"投诉 {complaint.number}“{complaint.subject}”已超过24小时首次反馈时限，请即答复投诉人。",
+            f"投诉 {complaint.number}“{complaint.subject}”已超过24小时首次反馈时限，请即答复投诉人；"
+            "监察机关可代为答复。",
             as_of,
             case_id=complaint.case_id,
         )

@@ -107,8 +107,9 @@ RULES = {
             "guide_incomplete",
             "11",
             "未按规定公示应当公示的材料",
-            "办件启动时，事项的办事指南缺少 required 所列的公示内容（依据、条件、材料目录、办理时限）。",
-            {"required": ["legal_basis", "conditions", "materials", "statutory_limit_days"]},
+            "办件启动时，事项的办事指南缺少 required 所列的公示内容（legal_basis 依据、conditions 条件、"
+            "statutory_limit_days 办理时限；materials 材料目录可按层级加入——确无需提交材料的事项目录为空）。",
+            {"required": ["legal_basis", "conditions", "statutory_limit_days"]},
         ),
         Rule(
             "refused_lawful_application",
