@@ -181,6 +181,8 @@ class Shenpi:
             "lights": changed("case_lights", "task_lights"),
             "supervision_items": changed("supervision_items"),
             "complaints": changed("complaints"),
+            "complaint_feedback": changed("complaint_feedback"),
+            "verifications": changed("verifications"),
             "signals": changed("signals", "rule"),
             "incidents": _incident_counts(runs.values()),
         }
