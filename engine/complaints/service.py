@@ -129,7 +129,10 @@ class ComplaintService:
             complaint = self._load(session, complaint_id, lock=False)
             if not rules.may_view(actor, complaint):
                 raise PermissionDenied("complaint_of_another_unit")
-            return {**self._view(session, complaint, actor), "operations": operations(actor, complaint, self.clock.now())}
+            return {
+                **self._view(session, complaint, actor),
+                "operations": operations(actor, complaint, self.clock.now()),
+            }
 
     def departments_for(self, actor: Actor) -> builtins.list[str]:
         """Active departments the actor may forward a complaint to."""
@@ -386,9 +389,9 @@ class ComplaintService:
 def operations(actor: Actor, complaint: Complaint, now: _dt.datetime) -> list[str]:
     """The steps of the procedure the actor may take on the complaint at ``now``."""
     offered: list[str] = []
-    if complaint.status in rules.OPEN and complaint.first_feedback_at is None:
-        if rules.feedback_role(actor, complaint, now) is not None:
-            offered.append("feedback")
+    unanswered = complaint.status in rules.OPEN and complaint.first_feedback_at is None
+    if unanswered and rules.feedback_role(actor, complaint, now) is not None:
+        offered.append("feedback")
     if rules.may_supervise(actor, complaint):
         offered += {SUBMITTED: ["decision"], ACCEPTED: ["forwarding"], ANSWERED: ["closure"]}.get(complaint.status, [])
     if complaint.status == FORWARDED and complaint.forwarded_to and actor.heads(complaint.forwarded_to):

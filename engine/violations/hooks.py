@@ -205,10 +205,14 @@ class SignalHooks:
         accepted = ctx.case_values.get("accepted_at") or ctx.case.accepted_at
         if accepted is None or local_day(ctx.now) == local_day(accepted):
             return
-        handling = ctx.connection.execute(sa.select(Matter.handling).where(Matter.code == ctx.case.matter_code)).scalar()
+        handling = ctx.connection.execute(
+            sa.select(Matter.handling).where(Matter.code == ctx.case.matter_code)
+        ).scalar()
         if handling != IMMEDIATE:
             return
-        summary = f"即办件 {ctx.case.number} 于 {local_minute(accepted)} 受理，{local_minute(ctx.now)} 才办结，未当日办结"
+        summary = (
+            f"即办件 {ctx.case.number} 于 {local_minute(accepted)} 受理，{local_minute(ctx.now)} 才办结，未当日办结"
+        )
         self._raise(
             ctx,
             "immediate_not_same_day",

@@ -23,7 +23,12 @@ if TYPE_CHECKING:
     from ..kernel import Clock, Database
 
 OVERRUN, IMMEDIATE_RULE = "special_procedure_overrun", "immediate_not_same_day"
-PAUSE_LABELS = {"site_survey": "现场勘查", "expert_review": "专家评审（技术论证）", "hearing": "听证", "inspection": "检验检测"}
+PAUSE_LABELS = {
+    "site_survey": "现场勘查",
+    "expert_review": "专家评审（技术论证）",
+    "hearing": "听证",
+    "inspection": "检验检测",
+}
 # A bound on what the sweep reads: pauses started within this many days (beyond any configured limit)
 HORIZON_DAYS = 400
 ENDED_WINDOW = 14  # an ended pause is judged within this many days of its end

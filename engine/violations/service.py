@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 from .fees import FeeService
 from .hooks import SignalHooks
 from .procedures import ProcedureSweep
-from .verification import VerificationService
 from .rule_config import RuleConfigService
 from .signals import SignalService
 from .sweep import SignalSweep
+from .verification import VerificationService
 
 if TYPE_CHECKING:
     from ..deadlines.calendar_service import CalendarService

@@ -223,7 +223,9 @@ class VerificationService:
                 raise InvalidState("appeal_case_not_decided")
             count = session.scalar(sa.select(sa.func.count()).where(Verification.source.like(f"appeal:{case.id}:%")))
             summary = f"办件 {case.number} 被申请{APPEALS[appeal]}：{note}"
-            row = self._queue(session, f"appeal:{case.id}:{(count or 0) + 1}", "appeal", case, now, summary, actor.id, now)
+            row = self._queue(
+                session, f"appeal:{case.id}:{(count or 0) + 1}", "appeal", case, now, summary, actor.id, now
+            )
             return view(row, case.number)
 
     # --- reading ----------------------------------------------------------------------------------------
@@ -240,7 +242,9 @@ class VerificationService:
         with self.db.reading() as session:
             return page_of_query(session, query, page, per_page, view=lambda row: view(*row))
 
-    def list(self, actor: Actor, status: str | None = "open", kind: str | None = None, limit: int = 200) -> builtins.list[dict[str, Any]]:
+    def list(
+        self, actor: Actor, status: str | None = "open", kind: str | None = None, limit: int = 200
+    ) -> builtins.list[dict[str, Any]]:
         query = self._query(actor, status, kind).limit(min(limit, 1000))
         with self.db.reading() as session:
             return [view(*row) for row in session.execute(query).all()]

@@ -9,13 +9,12 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
+from demo import seed as demo
+from engine.catalogue import service as catalogue
 from engine.errors import InvalidInput, InvalidState, PermissionDenied
 from engine.identity.actors import ENGINE, HEAD_POST, OFFICIAL
 from engine.kernel.clock import SHANGHAI
 from engine.models import Complaint, Licence, Notice, Signal, User
-
-from demo import seed as demo
-from engine.catalogue import service as catalogue
 
 from ..helpers import APPROVE, FIVE_STEP_ENTRY, PROCESSES, citizen, complete
 
@@ -73,7 +72,9 @@ def test_the_department_gives_the_first_feedback_and_the_supervisor_answers_once
     assert view["feedback_overdue_at"] is not None and "feedback" in view["operations"]
     view = engine.complaints.give_feedback(cid, supervisor, "已收到，监察机关代为答复")
     assert view["feedback_on_behalf"] is True and view["first_feedback_by"] == "supervisor"
-    events = [r["event"] for r in engine.history.system_trail(ENGINE)] if hasattr(engine.history, "system_trail") else []
+    events = (
+        [r["event"] for r in engine.history.system_trail(ENGINE)] if hasattr(engine.history, "system_trail") else []
+    )
     assert events == [] or "complaint_feedback_overdue" in events
 
 

@@ -50,6 +50,8 @@ def record_appeal(case_id):
     """Record a 行政复议 or 行政诉讼 against a decided case: it joins the verification queue"""
     body = json_body()
     return (
-        jsonify(engine().violations.verifications.record_appeal(case_id, g.actor, body.get("appeal"), body.get("note"))),
+        jsonify(
+            engine().violations.verifications.record_appeal(case_id, g.actor, body.get("appeal"), body.get("note"))
+        ),
         201,
     )
