@@ -116,7 +116,9 @@ def test_the_complaints_api(app, api):
     refused = post("decision", "supervisor", {"accept": False})
     assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "invalid_input"
     assert post("feedback", "far_supervisor", {"text": "x"}).status_code == 403
-    assert post("feedback", "supervisor", {"text": "收到"}).get_json()["first_feedback"] == "收到"
+    early = post("feedback", "supervisor", {"text": "收到"})
+    assert early.status_code == 403  # 000 四(二): within 24 hours the department answers, not the supervisor
+    assert post("feedback", "head", {"text": "收到"}).get_json()["first_feedback"] == "收到"
     assert post("decision", "supervisor", {"accept": True}).get_json()["status"] == "accepted"
     assert post("forwarding", "supervisor", {"department": "测试局", "days": "x"}).status_code == 400
     assert post("forwarding", "supervisor", {"department": "测试局"}).get_json()["status"] == "forwarded"
