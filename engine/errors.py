@@ -880,4 +880,5 @@ MESSAGES: dict[str, str] = {
     "form_file_type": "a form must be a PDF, Word (.docx), Excel (.xlsx) or OFD file, not %(found)s",
     "form_files_too_many": "a matter holds at most %(limit)s form files",
     "form_file_not_found": "form file %(file)s does not exist",
+    "material_pledge_flag": "material %(index)s: pledge must be true or false",
 }

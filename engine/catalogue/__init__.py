@@ -5,6 +5,7 @@ import and export of the whole catalogue, the public service guide and its downl
 from __future__ import annotations
 
 from .bulk import CatalogueBulk, ImportRow, import_error
+from .form_files import MAX_BYTES as FORM_FILE_MAX_BYTES
 from .form_files import FormFiles
 from .guide import GuideService
 from .service import HANDLING, TYPES, CatalogueService
@@ -12,5 +13,6 @@ from .service import HANDLING, TYPES, CatalogueService
 __all__ = [
     "CatalogueBulk",
     "CatalogueService",
+    "FORM_FILE_MAX_BYTES",
     "FormFiles",
     "GuideService", "HANDLING", "ImportRow", "TYPES", "import_error"]
