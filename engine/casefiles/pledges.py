@@ -25,7 +25,9 @@ if TYPE_CHECKING:
     from ..kernel import Clock, Database
 
 CHECK_DAYS = 20
-STATEMENT = "申请人承诺：已具备“{material}”所证明的条件，所作承诺真实有效；如承诺不实，愿承担相应法律责任，并接受撤销许可。"
+STATEMENT = (
+    "申请人承诺：已具备“{material}”所证明的条件，所作承诺真实有效；如承诺不实，愿承担相应法律责任，并接受撤销许可。"
+)
 _pledges = MaterialPledge.__table__
 
 
@@ -150,7 +152,9 @@ class PledgeService:
             if pledge is None:
                 raise NotFound("pledge_not_found", pledge=pledge_id)
             case = require_case_view(session, actor, pledge.case_id)
-            if not (actor.oversees(case.department) or (OFFICIAL in actor.roles and actor.department == case.department)):
+            if not (
+                actor.oversees(case.department) or (OFFICIAL in actor.roles and actor.department == case.department)
+            ):
                 raise PermissionDenied("pledge_check_department_only")
             if case.status != "ended" or case.outcome != "approved":
                 raise InvalidState("pledge_check_before_approval", field="status")

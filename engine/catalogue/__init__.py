@@ -15,4 +15,9 @@ __all__ = [
     "CatalogueService",
     "FORM_FILE_MAX_BYTES",
     "FormFiles",
-    "GuideService", "HANDLING", "ImportRow", "TYPES", "import_error"]
+    "GuideService",
+    "HANDLING",
+    "ImportRow",
+    "TYPES",
+    "import_error",
+]

@@ -13,8 +13,8 @@ from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
-from engine.errors import InvalidInput, TooLarge
 from engine.casefiles import pledgeable
+from engine.errors import InvalidInput, TooLarge
 from engine.identity import APPLICANT
 
 from ..messages import describe
