@@ -63,4 +63,3 @@ def test_bad_enquiries_are_refused_and_nothing_is_written(five_step_engine, chan
     with refused(InvalidInput, reason):
         engine.enquiries.record(engine.identity.actor("clerk"), {**QUESTION, **change})
     assert engine.enquiries.page(engine.identity.actor("admin"))["total"] == 0
-

@@ -38,7 +38,13 @@ def test_board_counts_today_and_shows_only_public_fields(board_engine):
     assert [c["applicant"] for c in board["cases"][:3]] == ["郑州****公司", "欧阳**", "张**"]
     assert [c["status"] for c in board["cases"][:3]] == ["awaiting_acceptance", "in_progress", "denied"]
     assert set(board["cases"][0]) == {
-        "number", "matter", "matter_name", "department", "applicant", "received_at", "status"
+        "number",
+        "matter",
+        "matter_name",
+        "department",
+        "applicant",
+        "received_at",
+        "status",
     }
     assert board_engine.hall.board(department="其他局")["cases"] == []
 

@@ -40,7 +40,14 @@ def test_only_published_results_are_listed_masked_and_without_personal_data(five
     assert approved["matter_name"] == "测试事项" and approved["department"] == "测试局"
     assert page["items"][0]["applicant"] == "欧阳**" and page["items"][0]["outcome"] == "denied"
     assert set(approved) == {
-        "number", "matter", "matter_name", "department", "applicant", "outcome", "received_on", "decided_on",
+        "number",
+        "matter",
+        "matter_name",
+        "department",
+        "applicant",
+        "outcome",
+        "received_on",
+        "decided_on",
         "published_at",
     }
     assert "110101199001011234" not in repr(page) and "13900000000" not in repr(page)
