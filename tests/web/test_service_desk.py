@@ -86,12 +86,16 @@ def test_pledges_in_the_api(api, engine):
     case = engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, engine.identity.actor("citizen"))
     signed = api.post(f"/api/v1/cases/{case['id']}/pledges", json={"materials": [SITE]}, headers=auth(api, "citizen"))
     assert signed.status_code == 200 and signed.json[0]["material"] == SITE
-    wrong = api.post(f"/api/v1/cases/{case['id']}/pledges", json={"materials": ["申请书"]}, headers=auth(api, "citizen"))
+    wrong = api.post(
+        f"/api/v1/cases/{case['id']}/pledges", json={"materials": ["申请书"]}, headers=auth(api, "citizen")
+    )
     assert wrong.status_code == 400 and wrong.json["error"]["reason"] == "pledge_not_allowed"
     checklist = api.get(f"/api/v1/cases/{case['id']}/materials", headers=auth(api, "citizen")).json
     assert checklist["missing_required"] == ["申请书"]
     early = api.post(
-        f"/api/v1/pledges/{signed.json[0]['id']}/check", json={"held": True, "finding": "属实"}, headers=auth(api, "clerk")
+        f"/api/v1/pledges/{signed.json[0]['id']}/check",
+        json={"held": True, "finding": "属实"},
+        headers=auth(api, "clerk"),
     )
     assert early.status_code == 409 and early.json["error"]["reason"] == "pledge_check_before_approval"
     assert api.get("/api/v1/pledge-checks", headers=auth(api, "supervisor")).json["total"] == 0
