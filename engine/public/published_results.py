@@ -54,7 +54,7 @@ class PublishedResults:
         """Published results, the latest decision first; filtered by matter code, department and the month of the
         decision (YYYY-MM, Beijing time)."""
         matter, department = _text(matter, 64), _text(department, 200)
-        month = parse(month) if _text(month, 7) else None
+        month = parse(month) if _text(month, 20) else None
         query = (
             sa.select(Case, Matter.name)
             .join(Matter, Case.matter_code == Matter.code)

@@ -71,8 +71,9 @@ def test_filters_by_matter_department_and_month_and_pages(five_step_engine, cloc
     second = engine.published_results.page(page=2, per_page=3)
     assert second["pages"] == 2 and [r["number"] for r in second["items"]] == [november[0]["number"]]
     assert engine.published_results.page()["options"]["months"] == ["2026-12", "2026-11"]
-    with refused(InvalidInput, "month_format"):
-        engine.published_results.page(month="2026-13")
+    for bad in ("2026-13", "2026-112", "November"):
+        with refused(InvalidInput, "month_format"):
+            engine.published_results.page(month=bad)
 
 
 def test_public_page_and_api_need_no_sign_in_and_never_show_the_full_name(five_step_engine):

@@ -70,11 +70,12 @@ def test_the_apply_form_signs_a_pledge_and_the_check_follows_approval(app, engin
     case_id = int(answer.headers["Location"].rsplit("/", 1)[1])
     pledges = engine.pledges.for_case(case_id, engine.identity.actor("clerk"))
     assert [(p["material"], p["signed_by"]) for p in pledges] == [(SITE, "citizen")]
+    clerk = signed_in(app, "clerk")
+    assert "已承诺" in text(clerk.get(f"/cases/{case_id}"))  # the clerk's checklist shows the pledge
     for step in ({"accept": "accept"}, {}, {"review": "approve"}, {"approval": "approve"}, {}):
         complete(engine, case_id, step)
     supervisor = signed_in(app, "supervisor")
     assert SITE in text(supervisor.get("/desk/pledges"))
-    clerk = signed_in(app, "clerk")
     missing = clerk.post(f"/desk/pledges/{pledges[0]['id']}/check", data={"held": "", "finding": "核查"})
     assert missing.status_code == 400
     done = clerk.post(f"/desk/pledges/{pledges[0]['id']}/check", data={"held": "yes", "finding": "现场核查属实"})
