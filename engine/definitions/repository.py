@@ -26,6 +26,8 @@ from ..kernel.db import Database
 from ..models import ProcessDefinition
 from ..trail import chain as trail
 from . import bpmn_validation
+from ..kernel import outbound
+from .connectors import Connector
 from .forms import Form
 from .step_settings import StepSettings
 
@@ -39,6 +41,8 @@ class ParsedProcess:
     forms: dict[str, Form] = field(default_factory=dict)  # user task element id -> its form, parsed once per file
     outcomes: dict[str, str] = field(default_factory=dict)  # end event id -> the outcome it decides
     steps: StepSettings = StepSettings()  # limit timers, escalation actions per step
+    connectors: dict[str, Connector] = field(default_factory=dict)  # element id -> what it calls
+    messages: dict[str, str] = field(default_factory=dict)  # element id -> the message it waits for
 
 
 MAX_NOTE = 500  # characters of a deploy's change note
@@ -80,7 +84,17 @@ def build_spec(checked: bpmn_validation.CheckedDocument, filename: str) -> Parse
     ]
     lanes = tuple(sorted({ts.lane for ts in all_specs if getattr(ts, "lane", None)}))
     has_timers = any(isinstance(getattr(ts, "event_definition", None), TimerEventDefinition) for ts in all_specs)
-    return ParsedProcess(spec, subprocess_specs, lanes, has_timers, checked.forms, checked.outcomes, checked.steps)
+    return ParsedProcess(
+        spec,
+        subprocess_specs,
+        lanes,
+        has_timers,
+        checked.forms,
+        checked.outcomes,
+        checked.steps,
+        checked.connectors,
+        checked.messages,
+    )
 
 
 def _connect_multi_instance_merges(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]) -> None:
@@ -98,8 +112,14 @@ def _connect_multi_instance_merges(spec: BpmnProcessSpec, subprocess_specs: dict
 
 class RepositoryService:
     def __init__(
-        self, db: Database, clock: Clock, max_upload_bytes: int = 2 * 1024 * 1024, timer_max_days: int = 3660
+        self,
+        db: Database,
+        clock: Clock,
+        max_upload_bytes: int = 2 * 1024 * 1024,
+        timer_max_days: int = 3660,
+        connector_hosts: outbound.Hosts = frozenset(),
     ) -> None:
+        self.connector_hosts = connector_hosts  # the hosts a deployed connector may name
         self.db = db
         self.clock = clock
         self.max_upload_bytes = max_upload_bytes
@@ -195,7 +215,7 @@ class RepositoryService:
         return self._describe(definition, created=True)
 
     def _timer_bounds(self) -> bpmn_validation.TimerBounds:
-        return bpmn_validation.TimerBounds(self.clock.now(), self.timer_max_days)
+        return bpmn_validation.TimerBounds(self.clock.now(), self.timer_max_days, self.connector_hosts)
 
     @staticmethod
     def _describe(definition: ProcessDefinition, created: bool) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from .cases import (
     WorkflowJournal,
     WorkflowSnapshot,
 )
+from .connectors import ConnectorCall, MessageWait
 from .definitions import Matter, ProcessDefinition
 from .documents import DocumentCounter, IssuedDocument, Licence
 from .exchange import ExchangeBatch, ExternalCase, ExternalFact
@@ -41,6 +42,7 @@ __all__ = [
     "CasePause",
     "CaseReader",
     "Complaint",
+    "ConnectorCall",
     "Department",
     "DocumentCounter",
     "ExchangeBatch",
@@ -53,6 +55,7 @@ __all__ = [
     "DraftFile",
     "Material",
     "Matter",
+    "MessageWait",
     "MatterVersion",
     "Notice",
     "NoticeDelivery",
