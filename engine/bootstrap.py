@@ -44,6 +44,7 @@ from .runtime import (
     Escalator,
     FlowOperations,
     JointSignOff,
+    MessageService,
     StepContext,
     TaskOperations,
     TaskService,
@@ -112,6 +113,7 @@ class Shenpi:
         self.flow_ops = FlowOperations(db, now, self.stepper)
         self.joint = JointSignOff(db, now, self.stepper)
         self.escalator = Escalator(self.stepper)
+        self.messages = MessageService(db, now, self.stepper, self.repository)
         self.connector_calls = ConnectorCalls(
             db,
             now,
@@ -220,6 +222,7 @@ def wiring(engine: Shenpi, queue_timers: StepHook | None = None) -> Wiring:
             engine.escalator.on_step,  # a step's limit timer fired: escalate the open steps
             engine.violations.hooks.on_step,  # withdrawn/changed matter; late forwarding; intake deemed accepted
             engine.connector_calls.on_step,  # service tasks and throws with a connector: the worker calls (after commit)
+            engine.messages.on_step,  # receive tasks, message catch and boundary events: what the case waits for
             *((queue_timers,) if queue_timers else ()),  # timers due before the next sweep go to Celery
             engine.step_meter.on_step,  # metrics: completions and case starts (after commit)
         ),

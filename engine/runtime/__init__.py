@@ -13,6 +13,7 @@ from .case_service import CaseService
 from .connector_calls import ConnectorCalls
 from .escalation import Escalator
 from .flow_ops import FlowOperations, JointSignOff
+from .messages import MessageService
 from .migration import CaseMigration
 from .recount import DeadlineRecount
 from .stepper import CaseStepper, StepContext
@@ -32,6 +33,7 @@ __all__ = [
     "Escalator",
     "FlowOperations",
     "JointSignOff",
+    "MessageService",
     "PAUSE_KINDS",
     "StepContext",
     "TaskOperations",

@@ -1,0 +1,226 @@
+"""Service tasks through connectors (issue 17 §2): the step that reaches a service task only records the call; the
+worker makes it against an allowed host, with retries and an idempotency key, writes the outputs into the case and
+goes on — or, when every attempt failed, the case gets an incident an administrator retries after the fix. Hosts
+not allowed are refused at deploy and at run time. Against a local HTTP server in a thread, on both databases."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import sqlalchemy as sa
+
+from engine.bootstrap import Shenpi
+from engine.config import Settings
+from engine.errors import ProcessValidationError
+from engine.identity.actors import ENGINE
+from engine.models import Case, ConnectorCall, Incident, TrailEntry
+
+from ..helpers import FIVE_STEP_ENTRY, FIXTURES, PROCESSES, add_people, empty_database, open_task
+
+
+class Service:
+    """A local HTTP service: answers each request with the next planned status (then 200), records what it got."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict] = []
+        self.plan: list[int] = []
+        self.answer: dict = {"ok": True}
+        service = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                service.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
+                status = service.plan.pop(0) if service.plan else 200
+                content = json.dumps(service.answer).encode()
+                self.send_response(status)
+                if 300 <= status < 400:
+                    self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(content)))
+                self.end_headers()
+                self.wfile.write(content)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def service():
+    with Service() as running:
+        yield running
+
+
+def flow(port: int) -> bytes:
+    return (FIXTURES / "connector_flow.bpmn").read_bytes().replace(b"PORT", str(port).encode())
+
+
+def connector_engine(backend, tmp_path, clock, hosts: str) -> Shenpi:
+    database = empty_database(backend, tmp_path)
+    settings = Settings(
+        database_url=str(database.bind.url),
+        broker_url="memory://",
+        processes_dir=PROCESSES,
+        files_dir=tmp_path / "files",
+        connector_hosts=hosts,
+        connector_retries=2,
+        connector_backoff_seconds=0,
+        connector_timeout_seconds=5,
+    )
+    engine = Shenpi(settings, database=database, clock=clock)
+    engine.init_db()
+    add_people(engine)
+    return engine
+
+
+@pytest.fixture
+def engine(request, bare_engine, tmp_path, clock, service):
+    backend = bare_engine.db.bind.dialect.name
+    backend = "postgresql" if backend == "postgresql" else "sqlite"
+    built = connector_engine(backend, tmp_path, clock, f"127.0.0.1:{service.port}")
+    built.repository.deploy(flow(service.port), "connector_flow.bpmn", actor="admin")
+    built.catalogue.publish(
+        {**FIVE_STEP_ENTRY, "code": "CREDIT-1", "key": "connector_flow", "process_file": "connector_flow.bpmn"},
+        "admin",
+    )
+    yield built
+    if backend == "sqlite":
+        built.db.bind.dispose()
+
+
+def accepted(engine) -> int:
+    """A case whose 受理 step is done: it now waits at the service task."""
+    case_id = engine.cases.start_case("CREDIT-1", {"name": "张三"}, {}, ENGINE)["id"]
+    task = open_task(engine, case_id)
+    engine.tasks.complete(task["id"], engine.identity.actor("clerk"), {"applicant_name": "张三", "amount": 5}, "同意")
+    return case_id
+
+
+def case_row(engine, case_id):
+    with engine.db.reading() as session:
+        return session.get(Case, case_id)
+
+
+def trail_rows(engine, case_id, event):
+    with engine.db.reading() as session:
+        return session.scalars(
+            sa.select(TrailEntry).where(TrailEntry.case_id == case_id, TrailEntry.event == event)
+        ).all()
+
+
+def detail(row) -> dict:
+    return json.loads(row.detail)
+
+
+def calls(engine, case_id):
+    with engine.db.reading() as session:
+        return session.scalars(sa.select(ConnectorCall).where(ConnectorCall.case_id == case_id)).all()
+
+
+def test_the_step_only_records_the_call_and_the_worker_makes_it(engine, service):
+    case_id = accepted(engine)
+    assert service.requests == []  # nothing was called inside the step
+    assert [c.state for c in calls(engine, case_id)] == ["pending"]
+    assert case_row(engine, case_id).status == "running"
+
+    run = engine.periodic.run("connector_calls")
+
+    assert run.changed == 1 and run.failed == 0
+    (sent,) = service.requests
+    assert sent["path"] == "/credit"
+    assert json.loads(sent["body"]) == {"name": "张三", "amount": 5}
+    assert sent["headers"]["X-Unit"] == "T01"
+    assert len(sent["headers"]["Idempotency-Key"]) == 32
+    row = case_row(engine, case_id)
+    assert (row.status, row.outcome) == ("ended", "approved")  # response["ok"] → the ${credit_ok} flow
+    (called,) = trail_rows(engine, case_id, "connector_called")
+    assert called.to_state == "200" and detail(called)["attempts"] == 1 and called.data_digest
+    assert [c.state for c in calls(engine, case_id)] == ["done"]
+    assert engine.periodic.run("connector_calls").changed == 0  # done once
+
+
+def test_outputs_decide_the_flow(engine, service):
+    service.answer = {"ok": False}
+    case_id = accepted(engine)
+    engine.periodic.run("connector_calls")
+    assert case_row(engine, case_id).outcome == "denied"
+
+
+def test_failed_attempts_are_retried_with_the_same_key(engine, service):
+    service.plan = [503, 500]  # two failures, then the third attempt (retries=2) succeeds
+    case_id = accepted(engine)
+    run = engine.periodic.run("connector_calls")
+    assert run.changed == 1
+    keys = {r["headers"]["Idempotency-Key"] for r in service.requests}
+    assert len(service.requests) == 3 and len(keys) == 1
+    assert detail(trail_rows(engine, case_id, "connector_called")[0])["attempts"] == 3
+
+
+def test_every_attempt_failing_is_an_incident_retried_after_the_fix(engine, service):
+    service.plan = [500, 500, 500]
+    case_id = accepted(engine)
+    run = engine.periodic.run("connector_calls")
+    assert (run.failed, run.opened) == (1, 1)
+    assert len(service.requests) == 3
+    with engine.db.reading() as session:
+        (incident,) = session.scalars(sa.select(Incident)).all()
+    assert (incident.kind, incident.case_id, incident.element_id) == ("connector_calls", case_id, "Task_Credit")
+    assert "status 500" in incident.message
+    (failed,) = trail_rows(engine, case_id, "connector_failed")
+    assert detail(failed)["attempts"] == 3
+    assert case_row(engine, case_id).status == "running"
+
+    # the service is fixed; the administrator retries the incident
+    result = engine.incidents.retry(incident.id, engine.identity.actor("admin"))
+
+    assert result["retry"] == "resolved"
+    assert case_row(engine, case_id).outcome == "approved"
+    assert len({r["headers"]["Idempotency-Key"] for r in service.requests}) == 1
+
+
+def test_a_redirect_is_not_followed(engine, service):
+    service.plan = [302, 302, 302]
+    case_id = accepted(engine)
+    assert engine.periodic.run("connector_calls").failed == 1
+    assert [r["path"] for r in service.requests] == ["/credit"] * 3  # never the Location
+    assert "status 302" in detail(trail_rows(engine, case_id, "connector_failed")[0])["error"]
+
+
+def test_a_host_not_allowed_is_refused_at_deploy(engine, service):
+    other = flow(service.port).replace(b"127.0.0.1", b"10.0.0.8")
+    with pytest.raises(ProcessValidationError) as refused:
+        engine.repository.deploy(other, "other.bpmn")
+    assert refused.value.element == "Task_Credit"
+    assert "10.0.0.8" in str(refused.value) and "SHENPI_CONNECTOR_HOSTS" in str(refused.value)
+
+
+def test_a_host_no_longer_allowed_is_refused_at_run_time(engine, service, tmp_path, clock):
+    case_id = accepted(engine)
+    engine.connector_calls.hosts = frozenset()  # the administrator withdrew the host after deploy
+    run = engine.periodic.run("connector_calls")
+    assert run.failed == 1 and service.requests == []
+    assert "not one connectors may call" in detail(trail_rows(engine, case_id, "connector_failed")[0])["error"]
+
+
+def test_a_service_task_without_connector_is_refused(engine):
+    content = (FIXTURES / "connector_flow.bpmn").read_bytes()
+    start, end = content.index(b"<bpmn:extensionElements>"), content.index(b"</bpmn:extensionElements>")
+    bare = content[:start] + content[end + len(b"</bpmn:extensionElements>") :]
+    with pytest.raises(ProcessValidationError) as refused:
+        engine.repository.deploy(bare, "bare.bpmn")
+    assert refused.value.element == "Task_Credit" and "camunda:connector" in str(refused.value)
