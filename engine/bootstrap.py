@@ -24,9 +24,8 @@ from .definitions import Limits, ProcessOverview, RepositoryService, make_script
 from .exchange import ExternalCaseService, OutboxService
 from .identity import IdentityService
 from .incidents import IncidentService, PeriodicJob, PeriodicWork, RunCount
-from .kernel import Clock, Database
+from .kernel import Clock, Database, outbound
 from .kernel.clock import route_spiff_timers
-from .kernel import outbound
 from .kernel.db import Executor
 from .kernel.metrics import NULL_METRICS, Metrics
 from .notices import NoticeDeliveries, NotificationSettings, make_gateway

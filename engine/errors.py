@@ -599,9 +599,7 @@ MESSAGES: dict[str, str] = {
     "data_too_large": "%(field)s is larger than %(max)s bytes",
     "page_not_a_number": "page and per_page must be whole numbers",
     # definitions
-    "bpmn_service_task": (
-        "a service task needs a camunda:connector (connectorId http-connector) saying what it calls"
-    ),
+    "bpmn_service_task": ("a service task needs a camunda:connector (connectorId http-connector) saying what it calls"),
     "bpmn_business_rule_task": "business-rule (DMN) tasks are not supported",
     "bpmn_connector_refused": "connector of %(owner)s: %(detail)s",
     "connector_url_invalid": "%(url)s is not an http(s) address (without a user name or password)",
@@ -624,7 +622,6 @@ MESSAGES: dict[str, str] = {
     "connector_outputs_on_throw": (
         "only a service task waits for the answer: a send task or message throw event has no output parameters"
     ),
-    "connector_call_unknown": "no connector call %(call)s",
     "bpmn_juel_unsupported": (
         "%(owner)s: the JUEL expression %(source)s is not one of the forms the engine translates "
         "(${name}, ${!name}, comparisons such as ${amount > 1000} or ${type == 'A'}, &&, ||)"
@@ -632,7 +629,8 @@ MESSAGES: dict[str, str] = {
     "bpmn_message_unknown": "the message %(ref)s is not declared in the file (bpmn:message)",
     "bpmn_message_without_name": "the message this element waits for has no name: %(detail)s",
     "bpmn_message_name_hint": "give its bpmn:message a name: POST /api/v1/messages delivers a message by its name",
-    "message_not_waited": "no running case waits for the message %(name)s%(where)s",
+    "message_not_waited": "no running case waits for the message %(name)s (case %(case)s)",
+    "message_not_waited_correlation": "no running case waits for the message %(name)s with correlation %(correlation)s",
     "message_case_or_correlation": "give the case number or the correlation of the message, not both",
     "bpmn_conditional_event": "conditional events are not supported",
     "bpmn_compensation": "compensation is not supported",

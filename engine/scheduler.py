@@ -175,7 +175,7 @@ def enqueue_call(task_id: str) -> None:
     if _app is None:
         return
     try:
-        _app.tasks["shenpi.connector_call"].apply_async(args=[task_id])
+        _app.tasks["shenpi.connector_call"].apply_async(args=(task_id,))
     except Exception as exc:
         log.warning("could not queue the connector call %s: %s", task_id, exc)
 

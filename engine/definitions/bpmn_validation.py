@@ -240,7 +240,13 @@ def examine(
     reads = functools.partial(_check_connectors, hosts=timers.hosts if timers else None, found=calls)
     messages = functools.partial(interchange.message_waits, found=waits)
     for found in (
-        reads, elements, _check_lanes, _check_end_events, _check_sequence_flows, _check_start_event, messages
+        reads,
+        elements,
+        _check_lanes,
+        _check_end_events,
+        _check_sequence_flows,
+        _check_start_event,
+        messages,
     ):
         for problem in found(process):
             if (problem.element, problem.message) not in seen:

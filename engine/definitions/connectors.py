@@ -135,7 +135,10 @@ def read(element: etree._Element, hosts: outbound.Hosts | None) -> Connector | N
         problem = reason
     if problem is not None:
         raise ProcessValidationError(
-            "bpmn_connector_refused", element=element.get("id"), line=element.sourceline, owner=element.get("id"),
+            "bpmn_connector_refused",
+            element=element.get("id"),
+            line=element.sourceline,
+            owner=element.get("id"),
             detail=problem,
         )
     payload = _expression(element, "payload", _value_text(inputs["payload"])) if "payload" in inputs else None

@@ -86,12 +86,11 @@ def message_waits(process: etree._Element, found: dict[str, str]) -> Iterator[Pr
     names = message_names(process.getroottree().getroot())
     for tag in WAITING_TAGS:
         for element in process.iter(f"{{{BPMN_NS}}}{tag}"):
-            if tag == "receiveTask":
-                holder = element
-            else:
+            holder: etree._Element | None = element
+            if tag != "receiveTask":
                 holder = element.find(f"{{{BPMN_NS}}}messageEventDefinition")
-                if holder is None:
-                    continue
+            if holder is None:
+                continue
             ref = holder.get("messageRef")
             name = names.get(ref or "") if ref is not None else element.get("name")
             if ref is not None and ref not in names:

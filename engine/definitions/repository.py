@@ -21,12 +21,12 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy.orm import Session
 
 from ..errors import InvalidInput, NotFound, ProcessValidationError, TooLarge
+from ..kernel import outbound
 from ..kernel.clock import Clock
 from ..kernel.db import Database
 from ..models import ProcessDefinition
 from ..trail import chain as trail
 from . import bpmn_validation
-from ..kernel import outbound
 from .connectors import Connector
 from .forms import Form
 from .step_settings import StepSettings

@@ -83,9 +83,7 @@ class OutboundError(Exception):
         self.message = message
 
 
-def send(
-    method: str, url: str, headers: dict[str, str], body: bytes | None, hosts: Hosts, timeout: float
-) -> Response:
+def send(method: str, url: str, headers: dict[str, str], body: bytes | None, hosts: Hosts, timeout: float) -> Response:
     """One request to an allowed host (OutboundError when refused or failed before an answer)."""
     problem = url_problem(url, hosts)
     if problem is not None:
@@ -93,7 +91,7 @@ def send(
     found = target(url)
     assert isinstance(found, Target)  # url_problem passed
     try:
-        address = socket.getaddrinfo(found.host, found.port, type=socket.SOCK_STREAM)[0][4][0]
+        address = str(socket.getaddrinfo(found.host, found.port, type=socket.SOCK_STREAM)[0][4][0])
     except (OSError, IndexError):
         raise OutboundError(Message("connector_host_unresolved", host=found.host)) from None
     connection: http.client.HTTPConnection

@@ -92,7 +92,10 @@ class ConnectorCalls:
             if task.state == reached and before != reached:
                 ctx.connection.execute(
                     _calls.insert().values(
-                        task_id=tid, case_id=ctx.case.id, element_id=connector.element_id, state=PENDING,
+                        task_id=tid,
+                        case_id=ctx.case.id,
+                        element_id=connector.element_id,
+                        state=PENDING,
                         created_at=ctx.now,
                     )
                 )
@@ -105,7 +108,12 @@ class ConnectorCalls:
                 )
         if new and self.queue is not None:
             queue = self.queue
-            ctx.after_commit.append(lambda: [queue(tid) for tid in new])
+
+            def hand_over() -> None:
+                for tid in new:
+                    queue(tid)
+
+            ctx.after_commit.append(hand_over)
 
     # --- the sweep's job ----------------------------------------------------------------------------------
     def due_calls(self, as_of: _dt.datetime, limit: int = 1000) -> list[str]:

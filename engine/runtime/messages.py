@@ -107,15 +107,15 @@ class MessageService:
             query = query.where(_waits.c.correlation == correlation)
         with self.db.reading() as session:
             targets = list(dict.fromkeys(tuple(row) for row in session.execute(query.order_by(_waits.c.case_id))))
-        if not targets:
-            where = f" (case {case})" if case is not None else f" (correlation {correlation})"
-            raise NotFound("message_not_waited", name=name, where=where)
-        delivered = []
-        for case_id, number in targets:
-            if self._deliver_one(case_id, name, payload, actor):
-                delivered.append({"id": case_id, "number": number})
+        delivered = [
+            {"id": case_id, "number": number}
+            for case_id, number in targets
+            if self._deliver_one(case_id, name, payload, actor)
+        ]
         if not delivered:
-            raise NotFound("message_not_waited", name=name, where="")
+            if case is not None:
+                raise NotFound("message_not_waited", name=name, case=case)
+            raise NotFound("message_not_waited_correlation", name=name, correlation=correlation)
         return {"name": name, "cases": delivered}
 
     def _deliver_one(self, case_id: int, name: str, payload: dict[str, Any], actor: Actor) -> bool:

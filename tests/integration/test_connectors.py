@@ -31,7 +31,7 @@ class Service:
         service = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 service.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
                 status = service.plan.pop(0) if service.plan else 200

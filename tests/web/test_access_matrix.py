@@ -108,6 +108,7 @@ REFUSED: dict[str, set[str]] = {
     "POST /api/v1/evaluations/<month>/archive": NOT_CITY,
     "POST /api/v1/exchange/facts": NOT_ADMIN,
     "POST /api/v1/exchange/batches": NOT_ADMIN,
+    "POST /api/v1/messages": NOT_ADMIN,  # integration accounts and administrators
     "GET /api/v1/upward/status": NOT_SUPERVISION,
     "POST /api/v1/upward/retry": NOT_ADMIN,
     "GET /api/v1/me/notification-channels": SIGNED_IN,
