@@ -631,6 +631,7 @@ MESSAGES: dict[str, str] = {
     "bpmn_message_name_hint": "give its bpmn:message a name: POST /api/v1/messages delivers a message by its name",
     "message_not_waited": "no running case waits for the message %(name)s (case %(case)s)",
     "message_not_waited_correlation": "no running case waits for the message %(name)s with correlation %(correlation)s",
+    "messages_integration_only": "only integration accounts and administrators send messages to cases",
     "message_case_or_correlation": "give the case number or the correlation of the message, not both",
     "bpmn_conditional_event": "conditional events are not supported",
     "bpmn_compensation": "compensation is not supported",

@@ -60,13 +60,13 @@ def _local(element: etree._Element) -> str:
     return etree.QName(element).localname
 
 
-def _refuse(element: etree._Element, reason: str, **params: object) -> ProcessValidationError:
+def _problem(element: etree._Element, detail: Message) -> ProcessValidationError:
     return ProcessValidationError(
         "bpmn_connector_refused",
         element=element.get("id"),
         line=element.sourceline,
         owner=element.get("id"),
-        detail=Message(reason, **params),
+        detail=detail,
     )
 
 
@@ -95,12 +95,12 @@ def _expression(element: etree._Element, name: str, source: str) -> str:
     if juel.is_juel(source):
         translated = juel.translate(source)
         if translated is None:
-            raise _refuse(element, "connector_juel_unsupported", name=name, source=source)
+            raise _problem(element, Message("connector_juel_unsupported", name=name, source=source))
         source = translated
     try:
         expressions.check_expression(source)
     except expressions.ExpressionError as exc:
-        raise _refuse(element, "connector_expression_refused", name=name, detail=exc.message) from None
+        raise _problem(element, Message("connector_expression_refused", name=name, detail=exc.message)) from None
     return source
 
 
@@ -112,7 +112,7 @@ def read(element: etree._Element, hosts: outbound.Hosts | None) -> Connector | N
         return None
     connector_id = (found.findtext(f"{{{CAMUNDA_NS}}}connectorId") or "").strip()
     if connector_id != HTTP_CONNECTOR:
-        raise _refuse(element, "connector_id_unknown", value=connector_id or "—", allowed=HTTP_CONNECTOR)
+        raise _problem(element, Message("connector_id_unknown", value=connector_id or "—", allowed=HTTP_CONNECTOR))
     io = found.find(f"{{{CAMUNDA_NS}}}inputOutput")
     inputs: dict[str, etree._Element] = {}
     outputs: list[tuple[str, str]] = []
@@ -120,42 +120,36 @@ def read(element: etree._Element, hosts: outbound.Hosts | None) -> Connector | N
         for parameter in io.findall(f"{{{CAMUNDA_NS}}}inputParameter"):
             name = parameter.get("name") or ""
             if name not in INPUTS:
-                raise _refuse(element, "connector_input_unknown", name=name, allowed=list(INPUTS))
+                raise _problem(element, Message("connector_input_unknown", name=name, allowed=list(INPUTS)))
             inputs[name] = parameter
         for parameter in io.findall(f"{{{CAMUNDA_NS}}}outputParameter"):
             name = (parameter.get("name") or "").strip()
             if not name.isidentifier() or name.startswith("_"):
-                raise _refuse(element, "connector_output_name", name=name)
+                raise _problem(element, Message("connector_output_name", name=name))
             outputs.append((name, _expression(element, name, _value_text(parameter))))
     url = _value_text(inputs["url"]) if "url" in inputs else ""
     if not url:
-        raise _refuse(element, "connector_url_missing")
+        raise _problem(element, Message("connector_url_missing"))
     problem = outbound.url_problem(url, hosts) if hosts is not None else None
     if problem is None and not isinstance(reason := outbound.target(url), outbound.Target):
         problem = reason
     if problem is not None:
-        raise ProcessValidationError(
-            "bpmn_connector_refused",
-            element=element.get("id"),
-            line=element.sourceline,
-            owner=element.get("id"),
-            detail=problem,
-        )
+        raise _problem(element, problem)
     payload = _expression(element, "payload", _value_text(inputs["payload"])) if "payload" in inputs else None
     method = (_value_text(inputs["method"]) if "method" in inputs else "").upper() or ("POST" if payload else "GET")
     if method not in METHODS:
-        raise _refuse(element, "connector_method_unknown", value=method, allowed=list(METHODS))
+        raise _problem(element, Message("connector_method_unknown", value=method, allowed=list(METHODS)))
     headers: list[tuple[str, str]] = []
     if "headers" in inputs:
         for entry in inputs["headers"].iter(f"{{{CAMUNDA_NS}}}entry"):
             key, value = (entry.get("key") or "").strip(), (entry.text or "").strip()
             if not key or any(c in key + value for c in "\r\n\0"):
-                raise _refuse(element, "connector_header_invalid", name=key or "—")
+                raise _problem(element, Message("connector_header_invalid", name=key or "—"))
             headers.append((key, value))
     if _local(element) in WAITING:
         waits = True
     else:
         waits = False
         if outputs:
-            raise _refuse(element, "connector_outputs_on_throw")
+            raise _problem(element, Message("connector_outputs_on_throw"))
     return Connector(element.get("id") or "", url, method, tuple(headers), payload, tuple(outputs), waits)

@@ -89,7 +89,7 @@ class MessageService:
         """Deliver the message ``name`` to the case numbered ``case`` or to the cases waiting with
         ``correlation``; ``data`` is merged into each case's data. {name, cases: [{id, number}]}."""
         if not ({ADMIN, EXCHANGE} & set(actor.roles)):
-            raise PermissionDenied("forbidden")
+            raise PermissionDenied("messages_integration_only")
         name = payloads.text_field(name, "name", MAX_NAME, required=True)
         case = payloads.text_field(case, "case", MAX_NAME, required=False)
         correlation = payloads.text_field(correlation, "correlation", MAX_NAME, required=False)
