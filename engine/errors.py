@@ -652,6 +652,10 @@ MESSAGES: dict[str, str] = {
     "bpmn_unsupported_element": "unsupported element bpmn:%(name)s: %(why)s",
     "bpmn_unknown_element": "unknown or unsupported element bpmn:%(name)s",
     "bpmn_empty_expression": "empty bpmn:%(name)s",
+    "bpmn_expression_language": (
+        "the expression of %(owner)s is written in %(language)s, which the engine does not evaluate: write it as a "
+        "Python-like condition (amount > 1000) or in the JUEL forms ${approved}, ${amount > 1000}"
+    ),
     "bpmn_expression_refused": "refused expression in bpmn:%(name)s of %(owner)s: %(detail)s",
     "timer_working_time_not_date": (
         "timer of %(owner)s: %(function)s(N) gives a point in time: use it in a date "

@@ -370,6 +370,15 @@ def _check_expression(element: etree._Element, checker: Callable[[str], object])
         checker(source)
     except expressions.ExpressionError as exc:
         owner = _owner(element)
+        language = _foreign_language(element)
+        if language is not None:
+            raise ProcessValidationError(
+                "bpmn_expression_language",
+                element=owner.get("id"),
+                line=element.sourceline,
+                owner=owner.get("id"),
+                language=language,
+            ) from None
         raise ProcessValidationError(
             "bpmn_expression_refused",
             element=owner.get("id"),
@@ -378,6 +387,21 @@ def _check_expression(element: etree._Element, checker: Callable[[str], object])
             owner=owner.get("id"),
             detail=exc.message,
         ) from None
+
+
+FOREIGN_LANGUAGES = {"xpath": "XPath", "feel": "FEEL", "javascript": "JavaScript", "groovy": "Groovy"}
+
+
+def _foreign_language(element: etree._Element) -> str | None:
+    """The expression language an expression that did not compile declares (on itself or the definitions), when the
+    engine does not evaluate it: XPath (the BPMN default of some tools), FEEL, JavaScript, Groovy."""
+    if (element.text or "").strip().startswith("="):
+        return "FEEL"  # Camunda 8 (Zeebe) writes its FEEL expressions as =…
+    declared = element.get("language") or element.getroottree().getroot().get("expressionLanguage") or ""
+    for word, name in FOREIGN_LANGUAGES.items():
+        if word in declared.lower():
+            return name
+    return None
 
 
 def _check_timer(element: etree._Element, timers: TimerBounds | None = None) -> None:
