@@ -13,8 +13,9 @@ from ..kernel.db import Base, UTCDateTime
 
 class ConnectorCall(Base):
     """One call of a service task, send task or message throw event (``task_id``: its SpiffWorkflow task). ``state``
-    is ``pending`` until the worker made it (``done``) or the task went away (``withdrawn``); a failing call is an
-    incident of kind ``connector_calls`` on its case."""
+    is ``pending`` until the worker made it (``done``), the task went away (``withdrawn``) or its failure took the
+    task's error boundary event (``failed``); a failing call without one is an incident of kind ``connector_calls``
+    on its case."""
 
     __tablename__ = "connector_call"
 

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import sqlalchemy as sa
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import ErrorEventDefinition
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.util.task import TaskState
 
 from ..errors import InvalidState, Message
@@ -46,7 +48,7 @@ if TYPE_CHECKING:
 
 _calls = ConnectorCall.__table__
 _cases = Case.__table__
-PENDING, DONE, WITHDRAWN = "pending", "done", "withdrawn"
+PENDING, DONE, WITHDRAWN, FAILED = "pending", "done", "withdrawn", "failed"
 CallQueue = Callable[[str], None]
 
 
@@ -166,6 +168,8 @@ class ConnectorCalls:
         if request is None or connector is None:
             return self._withdraw(task_id)
         answer, attempts, failure = self._send(request)
+        if answer is None and connector.waits and self._error_path(call, request, attempts, failure):
+            return 1
         if answer is None:
             self._failed(call, connector, request, attempts, failure)
             raise InvalidState(
@@ -263,6 +267,43 @@ class ConnectorCalls:
                 )
             )
 
+    def _error_path(self, call: sa.Row, request: dict[str, Any], attempts: int, failure: Message) -> bool:
+        """A failed call of a service task with an error boundary event: the case takes that path (the error's text
+        in the case data as ``connector_error``) instead of an incident; False when the task has none."""
+        try:
+            with self.stepper.step(call.case_id, "engine") as ctx:
+                task = ctx.wf.get_task_from_id(UUID(call.task_id))
+                boundary = _error_boundary(task) if task.state == TaskState.STARTED else None
+                if boundary is None:
+                    raise _AlreadyDone
+                ctx.connection.execute(
+                    _calls.update().where(_calls.c.task_id == call.task_id).values(state=FAILED, finished_at=ctx.now)
+                )
+                event = BpmnEvent(boundary.task_spec.event_definition, payload={"connector_error": str(failure)})
+                boundary.task_spec.catch(boundary, event)
+                boundary.task_spec._update(boundary)
+                ctx.wf.do_engine_steps()
+                ctx.events.append(
+                    trail.event(
+                        "connector_failed",
+                        ctx.now,
+                        case_id=call.case_id,
+                        task_id=call.task_id,
+                        element_id=call.element_id,
+                        actor="engine",
+                        to_state=boundary.task_spec.bpmn_id,
+                        data_digest=_digest(request, b""),
+                        detail={
+                            **_detail(request, None, None, attempts),
+                            "error": str(failure)[:300],
+                            "error_path": boundary.task_spec.bpmn_id,
+                        },
+                    )
+                )
+        except _AlreadyDone:
+            return False
+        return True
+
     def _failed(
         self, call: sa.Row, connector: Connector, request: dict[str, Any], attempts: int, failure: Message
     ) -> None:
@@ -295,6 +336,18 @@ class ConnectorCalls:
 
 class _AlreadyDone(Exception):
     """Raised inside a step to roll it back: another worker finished the call first."""
+
+
+def _error_boundary(task: SpiffTask) -> SpiffTask | None:
+    """The waiting error boundary event attached to ``task``, if any."""
+    parent = task.parent
+    if parent is None or type(parent.task_spec).__name__ != "BoundaryEventSplit":
+        return None
+    for sibling in parent.children:
+        definition = getattr(sibling.task_spec, "event_definition", None)
+        if sibling is not task and sibling.state == TaskState.WAITING and isinstance(definition, ErrorEventDefinition):
+            return sibling
+    return None
 
 
 def _known(wf: Any, task_id: str) -> bool:

@@ -224,3 +224,40 @@ def test_a_service_task_without_connector_is_refused(engine):
     with pytest.raises(ProcessValidationError) as refused:
         engine.repository.deploy(bare, "bare.bpmn")
     assert refused.value.element == "Task_Credit" and "camunda:connector" in str(refused.value)
+
+
+ERROR_BOUNDARY = (
+    b'<bpmn:boundaryEvent id="Boundary_CreditDown" name="\xe4\xbf\xa1\xe7\x94\xa8\xe7\xb3\xbb\xe7\xbb\x9f\xe6\x95\x85\xe9\x9a\x9c"'
+    b' attachedToRef="Task_Credit"><bpmn:errorEventDefinition id="ErrorDef_1"/></bpmn:boundaryEvent>'
+    b'<bpmn:userTask id="Task_Manual" name="\xe4\xba\xba\xe5\xb7\xa5\xe6\xa0\xb8\xe6\x9f\xa5"/>'
+    b'<bpmn:sequenceFlow id="Flow_Error" sourceRef="Boundary_CreditDown" targetRef="Task_Manual"/>'
+    b'<bpmn:sequenceFlow id="Flow_Manual" sourceRef="Task_Manual" targetRef="End_Denied"/>'
+    b"</bpmn:process>"
+)
+
+
+def test_an_error_boundary_event_takes_the_failure_instead_of_an_incident(engine, service):
+    """A service task's error boundary event (信用系统故障) catches a call that failed every attempt: the case goes on
+    to the manual check, with no incident."""
+    content = (
+        flow(service.port)
+        .replace(b"</bpmn:process>", ERROR_BOUNDARY)
+        .replace(
+            b"<bpmn:flowNodeRef>End_Denied</bpmn:flowNodeRef>",
+            b"<bpmn:flowNodeRef>End_Denied</bpmn:flowNodeRef><bpmn:flowNodeRef>Task_Manual</bpmn:flowNodeRef>"
+            b"<bpmn:flowNodeRef>Boundary_CreditDown</bpmn:flowNodeRef>",
+        )
+    )
+    engine.repository.deploy(content, "connector_flow.bpmn", actor="admin")  # version 2 of connector_flow
+    service.plan = [500, 500, 500]
+    case_id = accepted(engine)
+
+    run = engine.periodic.run("connector_calls")
+
+    assert (run.changed, run.failed) == (1, 0)
+    with engine.db.reading() as session:
+        assert session.scalars(sa.select(Incident)).all() == []
+    assert open_task(engine, case_id)["element"] == "Task_Manual"
+    assert [c.state for c in calls(engine, case_id)] == ["failed"]
+    (failed,) = trail_rows(engine, case_id, "connector_failed")
+    assert detail(failed)["error_path"] == "Boundary_CreditDown" and "status 500" in detail(failed)["error"]

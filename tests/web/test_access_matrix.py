@@ -273,6 +273,7 @@ BODIES = {
     "api.complaint_result": {"result": "结果", "upheld": True},
     "api.complaint_closure": {"note": "结案"},
     "api.report_facts": {"facts": [{"system": "x", "case": "1"}]},
+    "api.deliver_message": {"name": "检测结果", "case": "1"},
     "api.set_my_channels": {},
     "api.correct_signal": {"correction": "已改正"},
     "api.sms_inbound": {"phone": "13800000000", "text": "1"},
