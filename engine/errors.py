@@ -652,6 +652,7 @@ MESSAGES: dict[str, str] = {
     "bpmn_unsupported_element": "unsupported element bpmn:%(name)s: %(why)s",
     "bpmn_unknown_element": "unknown or unsupported element bpmn:%(name)s",
     "bpmn_empty_expression": "empty bpmn:%(name)s",
+    "bpmn_called_process_unknown": "the call activity calls the process %(key)s, which is not deployed: deploy it first",
     "bpmn_expression_language": (
         "the expression of %(owner)s is written in %(language)s, which the engine does not evaluate: write it as a "
         "Python-like condition (amount > 1000) or in the JUEL forms ${approved}, ${amount > 1000}"
