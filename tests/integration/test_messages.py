@@ -107,3 +107,31 @@ def test_a_message_for_nobody_is_refused_and_changes_nothing(engine):
         engine.messages.deliver(LAB, "检测结果", case=case["number"], correlation="S-001")
     with pytest.raises(PermissionDenied):
         engine.messages.deliver(engine.identity.actor("clerk"), "检测结果", case=case["number"])
+
+
+COLLABORATION = """
+  <bpmn:collaboration id="Collab_1">
+    <bpmn:participant id="Pool_Office" name="审批机关" processRef="message_flow"/>
+    <bpmn:participant id="Pool_Lab" name="检测中心" processRef="lab_process"/>
+    <bpmn:messageFlow id="MsgFlow_Result" sourceRef="Lab_Send" targetRef="Wait_Lab" messageRef="Msg_Lab"/>
+  </bpmn:collaboration>
+  <bpmn:process id="lab_process" name="检测中心" isExecutable="false">
+    <bpmn:startEvent id="Lab_Start"/>
+    <bpmn:sendTask id="Lab_Send" name="发送检测结果" messageRef="Msg_Lab"/>
+    <bpmn:sequenceFlow id="Lab_Flow" sourceRef="Lab_Start" targetRef="Lab_Send"/>
+  </bpmn:process>
+"""
+
+
+def test_a_collaboration_runs_its_executable_pool_and_its_message_flows_are_waits(bare_engine):
+    """Several pools: the executable pool is the one that runs; the message flow from the lab's pool is the receive
+    task's wait for POST /api/v1/messages."""
+    content = FLOW.replace(
+        b'<bpmn:process id="message_flow"', COLLABORATION.encode() + b'<bpmn:process id="message_flow"'
+    )
+    engine = publish(bare_engine, content)
+    case = waiting_case(engine)
+    assert waits(engine) == ["Wait_Lab"]
+    engine.messages.deliver(LAB, "检测结果", case=case["number"], data={"passed": True, "score": 61})
+    engine.tasks.complete(open_task(engine, case["id"])["id"], engine.identity.actor("clerk"), {}, "同意")
+    assert row(engine, case["id"]).outcome == "approved"
