@@ -261,3 +261,26 @@ def test_an_error_boundary_event_takes_the_failure_instead_of_an_incident(engine
     assert [c.state for c in calls(engine, case_id)] == ["failed"]
     (failed,) = trail_rows(engine, case_id, "connector_failed")
     assert detail(failed)["error_path"] == "Boundary_CreditDown" and "status 500" in detail(failed)["error"]
+
+
+def test_after_commit_the_call_goes_to_the_celery_worker(engine, service):
+    """With Celery attached (eager here), the step hands the call to the worker's task once it has committed; a
+    failure there becomes the same incident as in the sweep."""
+    from engine import scheduler
+
+    app = scheduler.make_celery(Settings(broker_url="memory://"))
+    app.conf.task_always_eager = True
+    previous = scheduler._engine, scheduler._app
+    scheduler.attach(engine, app)
+    try:
+        case_id = accepted(engine)  # the step commits, then the worker's task calls
+        assert len(service.requests) == 1
+        assert case_row(engine, case_id).outcome == "approved"
+        service.plan = [500, 500, 500]
+        failing = accepted(engine)
+        with engine.db.reading() as session:
+            (incident,) = session.scalars(sa.select(Incident)).all()
+        assert (incident.kind, incident.case_id) == ("connector_calls", failing)
+    finally:
+        scheduler._engine, scheduler._app = previous
+        engine.connector_calls.queue = None
