@@ -84,6 +84,13 @@ class ConnectorCalls:
         calls = self.repository.parsed(ctx.case.definition_id).connectors
         if not calls:
             return
+        removed = [str(tid) for tid in getattr(ctx.live.wf.tasks, "removed", ())]
+        if removed:  # a reset (退回, 跳转) took a started service task out of the workflow
+            ctx.connection.execute(
+                _calls.update()
+                .where(_calls.c.task_id.in_(removed), _calls.c.state == PENDING)
+                .values(state=WITHDRAWN, finished_at=ctx.now)
+            )
         new: list[str] = []
         for task, before in transitions:
             connector = calls.get(task.task_spec.bpmn_id or "")

@@ -50,6 +50,9 @@ class MessageService:
         names = self.repository.parsed(ctx.case.definition_id).messages
         if not names:
             return
+        removed = [str(tid) for tid in getattr(ctx.live.wf.tasks, "removed", ())]
+        if removed:  # a reset (退回, 跳转) took waiting tasks out of the workflow
+            ctx.connection.execute(_waits.delete().where(_waits.c.task_id.in_(removed)))
         for task, before in transitions:
             name = names.get(task.task_spec.bpmn_id or "")
             if name is None:
@@ -132,7 +135,9 @@ class MessageService:
                     _waits.c.case_id == case_id, _waits.c.name == name
                 )
             ).first()
-            if waiting is None:
+            if waiting is None or not any(
+                task.task_spec.bpmn_id == waiting.element_id for task in ctx.wf.get_tasks(state=TaskState.WAITING)
+            ):
                 raise _NotWaiting
             ctx.wf.catch(BpmnEvent(MessageEventDefinition(name), payload=dict(payload)))
             ctx.wf.do_engine_steps()
