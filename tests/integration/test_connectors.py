@@ -284,3 +284,37 @@ def test_after_commit_the_call_goes_to_the_celery_worker(engine, service):
     finally:
         scheduler._engine, scheduler._app = previous
         engine.connector_calls.queue = None
+
+
+def test_a_send_task_calls_without_making_the_case_wait(engine, service):
+    """A send task with the same connector: called after the step like a service task, but the case went on at once
+    (it has no results to wait for)."""
+    send = (
+        b'<bpmn:sendTask id="Task_Notify" name="\xe9\x80\x9a\xe7\x9f\xa5"><bpmn:extensionElements><camunda:connector>'
+        b"<camunda:inputOutput>"
+        b'<camunda:inputParameter name="url">http://127.0.0.1:PORT/notify</camunda:inputParameter>'
+        b'<camunda:inputParameter name="payload">{"amount": amount}</camunda:inputParameter>'
+        b"</camunda:inputOutput><camunda:connectorId>http-connector</camunda:connectorId>"
+        b"</camunda:connector></bpmn:extensionElements></bpmn:sendTask>"
+    ).replace(b"PORT", str(service.port).encode())
+    content = (
+        flow(service.port)
+        .replace(b'<bpmn:exclusiveGateway id="Gateway_Credit"', send + b'<bpmn:exclusiveGateway id="Gateway_Credit"')
+        .replace(
+            b'<bpmn:sequenceFlow id="Flow_2" sourceRef="Task_Accept" targetRef="Task_Credit"/>',
+            b'<bpmn:sequenceFlow id="Flow_2" sourceRef="Task_Accept" targetRef="Task_Notify"/>'
+            b'<bpmn:sequenceFlow id="Flow_2b" sourceRef="Task_Notify" targetRef="Task_Credit"/>',
+        )
+        .replace(
+            b"<bpmn:flowNodeRef>Task_Credit</bpmn:flowNodeRef>",
+            b"<bpmn:flowNodeRef>Task_Credit</bpmn:flowNodeRef><bpmn:flowNodeRef>Task_Notify</bpmn:flowNodeRef>",
+        )
+    )
+    engine.repository.deploy(content, "connector_flow.bpmn", actor="admin")
+    case_id = accepted(engine)
+    assert sorted(c.element_id for c in calls(engine, case_id)) == ["Task_Credit", "Task_Notify"]
+    assert engine.periodic.run("connector_calls").changed == 2
+    assert sorted(r["path"] for r in service.requests) == ["/credit", "/notify"]
+    notify = next(r for r in service.requests if r["path"] == "/notify")
+    assert json.loads(notify["body"]) == {"amount": 5}
+    assert case_row(engine, case_id).outcome == "approved"
