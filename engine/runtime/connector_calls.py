@@ -19,6 +19,7 @@ Never inside the step that reaches them (never in a web request): the step only 
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import hashlib
 import json
 import time
@@ -163,9 +164,9 @@ class ConnectorCalls:
                     _cases.c.id == call.case_id
                 )
             ).one()
-            if case.status != "running":
-                return self._withdraw(task_id)
             connector = self.repository.parsed(case.definition_id).connectors.get(call.element_id)
+            if case.status != "running" and (connector is None or connector.waits):
+                return self._withdraw(task_id)  # a message end event's call is made after the case ended
             with self.store.reading(session, call.case_id, case.definition_id, case.lock_version) as wf:
                 task = wf.get_task_from_id(UUID(task_id)) if _known(wf, task_id) else None
                 if connector is None or task is None or (connector.waits and task.state != TaskState.STARTED):
@@ -242,37 +243,36 @@ class ConnectorCalls:
         attempts: int,
     ) -> None:
         response = _parsed(answer)
+        called = functools.partial(_called_event, call, request, answer, attempts)
+        if not connector.waits:  # nothing in the workflow changes: the call and its trail row, outside a step
+            with self.db.transaction() as session:
+                done = session.execute(
+                    _calls.update()
+                    .where(_calls.c.task_id == call.task_id, _calls.c.state == PENDING)
+                    .values(state=DONE, finished_at=self.clock.now())
+                )
+                if done.rowcount != 1:  # type: ignore[attr-defined]
+                    raise _AlreadyDone
+                trail.append_outside_step(session, [called(self.clock.now())])
+            return
         with self.stepper.step(call.case_id, "engine") as ctx:
             still = ctx.connection.execute(
                 sa.select(_calls.c.state).where(_calls.c.task_id == call.task_id).with_for_update()
             ).scalar()
             if still != PENDING:
                 raise _AlreadyDone
-            if connector.waits:
-                task = ctx.wf.get_task_from_id(UUID(call.task_id))
-                if task.state != TaskState.STARTED:
-                    raise _AlreadyDone
-                environment = self.store.script_engine.environment
-                context = {**task.data, "response": response, "status": answer.status}
-                task.data.update({name: environment.evaluate(source, context) for name, source in connector.outputs})
-                task.complete()
-                ctx.wf.do_engine_steps()
+            task = ctx.wf.get_task_from_id(UUID(call.task_id))
+            if task.state != TaskState.STARTED:
+                raise _AlreadyDone
+            environment = self.store.script_engine.environment
+            context = {**task.data, "response": response, "status": answer.status}
+            task.data.update({name: environment.evaluate(source, context) for name, source in connector.outputs})
+            task.complete()
+            ctx.wf.do_engine_steps()
             ctx.connection.execute(
                 _calls.update().where(_calls.c.task_id == call.task_id).values(state=DONE, finished_at=ctx.now)
             )
-            ctx.events.append(
-                trail.event(
-                    "connector_called",
-                    ctx.now,
-                    case_id=call.case_id,
-                    task_id=call.task_id,
-                    element_id=call.element_id,
-                    actor="engine",
-                    to_state=str(answer.status),
-                    data_digest=_digest(request, answer.body),
-                    detail=_detail(request, answer.body, answer.status, attempts),
-                )
-            )
+            ctx.events.append(called(ctx.now))
 
     def _error_path(self, call: sa.Row, request: dict[str, Any], attempts: int, failure: Message) -> bool:
         """A failed call of a service task with an error boundary event: the case takes that path (the error's text
@@ -343,6 +343,22 @@ class ConnectorCalls:
 
 class _AlreadyDone(Exception):
     """Raised inside a step to roll it back: another worker finished the call first."""
+
+
+def _called_event(
+    call: sa.Row, request: dict[str, Any], answer: outbound.Response, attempts: int, at: _dt.datetime
+) -> trail.TrailRow:
+    return trail.event(
+        "connector_called",
+        at,
+        case_id=call.case_id,
+        task_id=call.task_id,
+        element_id=call.element_id,
+        actor="engine",
+        to_state=str(answer.status),
+        data_digest=_digest(request, answer.body),
+        detail=_detail(request, answer.body, answer.status, attempts),
+    )
 
 
 def _error_boundary(task: SpiffTask) -> SpiffTask | None:

@@ -318,3 +318,25 @@ def test_a_send_task_calls_without_making_the_case_wait(engine, service):
     notify = next(r for r in service.requests if r["path"] == "/notify")
     assert json.loads(notify["body"]) == {"amount": 5}
     assert case_row(engine, case_id).outcome == "approved"
+
+
+def test_a_message_end_event_calls_after_the_case_ended(engine, service):
+    """A message end event with a connector: the case ends in the step; the worker still makes the call."""
+    content = flow(service.port).replace(
+        '<bpmn:endEvent id="End_Approved" name="准予许可"/>'.encode(),
+        '<bpmn:endEvent id="End_Approved" name="准予许可"><bpmn:messageEventDefinition id="Notify_Def">'
+        "<bpmn:extensionElements><camunda:connector><camunda:inputOutput>"
+        f'<camunda:inputParameter name="url">http://127.0.0.1:{service.port}/licence</camunda:inputParameter>'
+        '<camunda:inputParameter name="payload">{"ok": credit_ok}</camunda:inputParameter>'
+        "</camunda:inputOutput><camunda:connectorId>http-connector</camunda:connectorId></camunda:connector>"
+        "</bpmn:extensionElements></bpmn:messageEventDefinition></bpmn:endEvent>".encode(),
+    )
+    engine.repository.deploy(content, "connector_flow.bpmn", actor="admin")
+    case_id = accepted(engine)
+    assert engine.periodic.run("connector_calls").changed == 1  # the credit check: the case ends approved
+    assert case_row(engine, case_id).outcome == "approved"
+    assert engine.periodic.run("connector_calls").changed == 1  # then the end event's call
+    assert [r["path"] for r in service.requests] == ["/credit", "/licence"]
+    assert json.loads(service.requests[1]["body"]) == {"ok": True}
+    assert len(trail_rows(engine, case_id, "connector_called")) == 2
+    assert {c.state for c in calls(engine, case_id)} == {"done"}
