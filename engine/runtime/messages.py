@@ -7,7 +7,7 @@ number) or for every case whose wait carries that ``correlation``; its ``data`` 
 case goes on, each case in a step of its own with a ``message_received`` trail event. A message nobody waits for is
 refused (``message_not_waited``, 404) and changes nothing.
 
-Integration accounts (the data-exchange role) and administrators send messages.
+Integration accounts (the data-exchange role) send messages to the cases of their own unit, administrators to any.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.util.task import TaskState
 
 from ..errors import InvalidInput, NotFound, PermissionDenied
+from ..identity.access import units_seen
 from ..identity.actors import ADMIN, EXCHANGE
 from ..kernel import payloads
 from ..models import Case, MessageWait
@@ -104,6 +105,8 @@ class MessageService:
             .join_from(_waits, _cases, _waits.c.case_id == _cases.c.id)
             .where(_waits.c.name == name, _cases.c.status == "running")
         )
+        if ADMIN not in actor.roles:  # an integration account reaches the cases of its own unit
+            query = query.where(_cases.c.department.in_(units_seen(actor)))
         if case is not None:
             query = query.where(_cases.c.number == case)
         else:

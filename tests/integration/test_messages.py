@@ -14,7 +14,7 @@ from engine.models import Case, MessageWait, TrailEntry
 from ..helpers import FIVE_STEP_ENTRY, FIXTURES, add_people, open_task
 
 FLOW = (FIXTURES / "message_flow.bpmn").read_bytes()
-LAB = Actor(id="lab", name="检测中心接口", roles=(EXCHANGE,), department="T01")
+LAB = Actor(id="lab", name="检测中心接口", roles=(EXCHANGE,), department="测试局")
 CATCH_EVENT = (
     b'<bpmn:intermediateCatchEvent id="Wait_Lab" name="\xe7\xad\x89\xe5\xbe\x85">'
     b'<bpmn:messageEventDefinition id="MsgDef_Lab" messageRef="Msg_Lab"/></bpmn:intermediateCatchEvent>'
@@ -107,6 +107,10 @@ def test_a_message_for_nobody_is_refused_and_changes_nothing(engine):
         engine.messages.deliver(LAB, "检测结果", case=case["number"], correlation="S-001")
     with pytest.raises(PermissionDenied):
         engine.messages.deliver(engine.identity.actor("clerk"), "检测结果", case=case["number"])
+    other_unit = Actor(id="lab2", name="他局接口", roles=(EXCHANGE,), department="其他局")
+    with pytest.raises(NotFound):  # another unit's integration account: as if nobody waited
+        engine.messages.deliver(other_unit, "检测结果", case=case["number"])
+    assert waits(engine) == ["Wait_Lab"]
 
 
 COLLABORATION = """

@@ -16,7 +16,7 @@ from .schemas.messages import Delivered, MessageBody
 def deliver_message():
     """Deliver a message to the case (by number) or the cases (by correlation) waiting for it
 
-    Its data is merged into each case's data and the case goes on; a message no running case waits for is a 404
+    Integration accounts reach the cases of their unit, administrators any. Its data is merged into each case's data and the case goes on; a message no running case waits for is a 404
     that says so."""
     body = json_body()
     return jsonify(
