@@ -24,7 +24,7 @@ from .definitions import Limits, ProcessOverview, RepositoryService, make_script
 from .exchange import ExternalCaseService, OutboxService
 from .identity import IdentityService
 from .incidents import IncidentService, PeriodicJob, PeriodicWork, RunCount
-from .kernel import Clock, Database
+from .kernel import Clock, Database, outbound
 from .kernel.clock import route_spiff_timers
 from .kernel.db import Executor
 from .kernel.metrics import NULL_METRICS, Metrics
@@ -38,10 +38,12 @@ from .runtime import (
     CaseMigration,
     CaseService,
     CaseStepper,
+    ConnectorCalls,
     DeadlineRecount,
     Escalator,
     FlowOperations,
     JointSignOff,
+    MessageService,
     StepContext,
     TaskOperations,
     TaskService,
@@ -85,7 +87,8 @@ class Shenpi:
             data_bytes=self.settings.script_data_max_bytes,
             timer_max_days=self.settings.timer_max_days,
         )
-        self.repository = RepositoryService(db, now, self.settings.max_upload_bytes, limits.timer_max_days)
+        hosts = outbound.allowed(self.settings.connector_hosts)
+        self.repository = RepositoryService(db, now, self.settings.max_upload_bytes, limits.timer_max_days, hosts)
         self.calendars = CalendarService(db, now, self.settings.office_hours)
         self.processes = ProcessOverview(db)
         # runtime
@@ -109,6 +112,18 @@ class Shenpi:
         self.flow_ops = FlowOperations(db, now, self.stepper)
         self.joint = JointSignOff(db, now, self.stepper)
         self.escalator = Escalator(self.stepper)
+        self.messages = MessageService(db, now, self.stepper, self.repository)
+        self.connector_calls = ConnectorCalls(
+            db,
+            now,
+            self.stepper,
+            self.store,
+            self.repository,
+            hosts,
+            self.settings.connector_timeout_seconds,
+            self.settings.connector_retries,
+            self.settings.connector_backoff_seconds,
+        )
         self.documents = DocumentService(db, now, self.settings)
         self.pledges = PledgeService(db, now, self.calendars)  # 告知承诺制
         # people, catalogue, what staff and the public read
@@ -211,6 +226,8 @@ def wiring(engine: Shenpi, queue_timers: StepHook | None = None) -> Wiring:
             notice_triggers.on_documents_issued,  # the applicant is told of documents this step issued
             engine.escalator.on_step,  # a step's limit timer fired: escalate the open steps
             engine.violations.hooks.on_step,  # withdrawn/changed matter; late forwarding; intake deemed accepted
+            engine.connector_calls.on_step,  # service tasks and throws with a connector: the worker calls (after commit)
+            engine.messages.on_step,  # receive tasks, message catch and boundary events: what the case waits for
             *((queue_timers,) if queue_timers else ()),  # timers due before the next sweep go to Celery
             engine.step_meter.on_step,  # metrics: completions and case starts (after commit)
         ),
@@ -250,6 +267,14 @@ def periodic_work(engine: Shenpi) -> tuple[PeriodicJob[Any], ...]:
     procedures = engine.violations.procedures
     return (
         PeriodicJob("timers", engine.cases.due_timer_cases, engine.cases.fire_case_timers, engine.cases.timer_place),
+        PeriodicJob(
+            "connector_calls",
+            engine.connector_calls.due_calls,
+            engine.connector_calls.run_call,
+            engine.connector_calls.call_place,
+            key=str,
+            limit=200,
+        ),
         PeriodicJob("deemed_accepted", clock.due_intake, clock.deem_accepted, _case_itself, limit=500),
         PeriodicJob("case_lights", clock.due_case_lights, clock.refresh_case_light, _case_itself, limit=5000),
         PeriodicJob(

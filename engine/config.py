@@ -125,6 +125,13 @@ class Settings(BaseSettings):
     # doubling with every failed attempt up to the cap.
     incident_backoff_seconds: float = Field(60.0, ge=0, validation_alias=_variable("INCIDENT_BACKOFF"))
     incident_backoff_cap_seconds: float = Field(3600.0, ge=0, validation_alias=_variable("INCIDENT_BACKOFF_CAP"))
+    # Connectors (service tasks, send tasks, message throws; engine/runtime/connector_calls.py): the hosts they may
+    # call (host:port, separated by commas or spaces; none by default), seconds one call may take, the retries of a
+    # failed call (waiting connector_backoff seconds, doubling) before the case gets an incident.
+    connector_hosts: str = ""
+    connector_timeout_seconds: float = Field(10.0, gt=0, le=300, validation_alias=_variable("CONNECTOR_TIMEOUT"))
+    connector_retries: int = Field(3, ge=0, le=10)
+    connector_backoff_seconds: float = Field(1.0, ge=0, le=60, validation_alias=_variable("CONNECTOR_BACKOFF"))
     # Intake (《行政许可法》 Art. 32): working days the window has to accept, refuse or send the 补正 notice when the
     # matter's catalogue entry sets no intake_limit_days; past it the application counts as accepted on receipt.
     intake_limit_days: int = Field(5, ge=1, le=20)

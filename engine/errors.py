@@ -607,10 +607,40 @@ MESSAGES: dict[str, str] = {
     "data_too_large": "%(field)s is larger than %(max)s bytes",
     "page_not_a_number": "page and per_page must be whole numbers",
     # definitions
-    "bpmn_service_task": "service tasks call external systems, which the engine does not run",
-    "bpmn_message_task": "message tasks need an external partner",
+    "bpmn_service_task": ("a service task needs a camunda:connector (connectorId http-connector) saying what it calls"),
     "bpmn_business_rule_task": "business-rule (DMN) tasks are not supported",
-    "bpmn_message_event": "message events need an external partner",
+    "bpmn_connector_refused": "connector of %(owner)s: %(detail)s",
+    "connector_url_invalid": "%(url)s is not an http(s) address (without a user name or password)",
+    "connector_host_not_allowed": (
+        "the host %(host)s is not one connectors may call (an administrator allows hosts in SHENPI_CONNECTOR_HOSTS)"
+    ),
+    "connector_host_unresolved": "the host %(host)s could not be resolved",
+    "connector_response_too_large": "the answer was larger than %(limit)s bytes",
+    "connector_unreachable": "the call could not be made: %(detail)s",
+    "connector_status": "the service answered with status %(status)s",
+    "connector_failed": "the call to %(url)s failed after %(attempts)s attempts: %(detail)s",
+    "connector_juel_unsupported": "%(name)s: the JUEL form %(source)s is not one the engine translates",
+    "connector_expression_refused": "%(name)s: %(detail)s",
+    "connector_id_unknown": "connectorId %(value)s is not supported (only %(allowed)s)",
+    "connector_input_unknown": "input parameter %(name)s is not one of %(allowed)s",
+    "connector_output_name": "output parameter %(name)s is not a data name (letters, digits, underscores)",
+    "connector_url_missing": "the input parameter url is missing",
+    "connector_method_unknown": "method %(value)s is not one of %(allowed)s",
+    "connector_header_invalid": "header %(name)s has no name or holds a line break",
+    "connector_outputs_on_throw": (
+        "only a service task waits for the answer: a send task or message throw event has no output parameters"
+    ),
+    "bpmn_juel_unsupported": (
+        "%(owner)s: the JUEL expression %(source)s is not one of the forms the engine translates "
+        "(${name}, ${!name}, comparisons such as ${amount > 1000} or ${type == 'A'}, &&, ||)"
+    ),
+    "bpmn_message_unknown": "the message %(ref)s is not declared in the file (bpmn:message)",
+    "bpmn_message_without_name": "the message this element waits for has no name: %(detail)s",
+    "bpmn_message_name_hint": "give its bpmn:message a name: POST /api/v1/messages delivers a message by its name",
+    "message_not_waited": "no running case waits for the message %(name)s (case %(case)s)",
+    "message_not_waited_correlation": "no running case waits for the message %(name)s with correlation %(correlation)s",
+    "messages_integration_only": "only integration accounts and administrators send messages to cases",
+    "message_case_or_correlation": "give the case number or the correlation of the message, not both",
     "bpmn_conditional_event": "conditional events are not supported",
     "bpmn_compensation": "compensation is not supported",
     "bpmn_link_event": "link events are not supported",
@@ -630,14 +660,19 @@ MESSAGES: dict[str, str] = {
     "bpmn_unsupported_element": "unsupported element bpmn:%(name)s: %(why)s",
     "bpmn_unknown_element": "unknown or unsupported element bpmn:%(name)s",
     "bpmn_empty_expression": "empty bpmn:%(name)s",
+    "bpmn_called_process_unknown": "the call activity calls the process %(key)s, which is not deployed: deploy it first",
+    "bpmn_expression_language": (
+        "the expression of %(owner)s is written in %(language)s, which the engine does not evaluate: write it as a "
+        "Python-like condition (amount > 1000) or in the JUEL forms ${approved}, ${amount > 1000}"
+    ),
     "bpmn_expression_refused": "refused expression in bpmn:%(name)s of %(owner)s: %(detail)s",
     "timer_working_time_not_date": (
         "timer of %(owner)s: %(function)s(N) gives a point in time: use it in a date "
         "timer (bpmn:timeDate), not bpmn:%(kind)s"
     ),
     "timer_expression_invalid": (
-        "timer of %(owner)s: %(source)s is not a timer expression; write a quoted ISO 8601 "
-        'value such as "PT2H", or working_days(N) / working_hours(N) in a date timer'
+        "timer of %(owner)s: %(source)s is not a timer expression; write an ISO 8601 "
+        'value such as PT2H or "PT2H", or working_days(N) / working_hours(N) in a date timer'
     ),
     "bpmn_task_without_lane": (
         "%(name)s %(id)s is in no lane: put it in the lane of the post or department that handles it"

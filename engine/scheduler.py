@@ -94,6 +94,7 @@ def make_celery(settings: Settings | None = None) -> Celery:
     app.conf.shenpi_horizon_seconds = settings.sweep_interval_seconds
     app.task(name="shenpi.sweep")(sweep)
     app.task(name="shenpi.fire_case")(fire_case)
+    app.task(name="shenpi.connector_call")(connector_call)
     app.task(name="shenpi.trail_checkpoint")(trail_checkpoint)
     app.task(name="shenpi.files_cleanup")(files_cleanup)
     return app
@@ -160,11 +161,29 @@ def check_broker(settings: Settings, timeout: float) -> None:
 
 
 def attach(engine_: Shenpi, app: Celery) -> None:
-    """Queue timers that start waiting and fall due before the next sweep with an ETA (after commit)."""
+    """Queue timers that start waiting and fall due before the next sweep with an ETA, and connector calls (after
+    commit)."""
     global _app
     _app = app
     bind_engine(engine_)
     engine_.wire(timer_queue=enqueue, horizon=_dt.timedelta(seconds=app.conf.shenpi_horizon_seconds))
+    engine_.connector_calls.queue = enqueue_call
+
+
+def enqueue_call(task_id: str) -> None:
+    """Hand a connector call the step just recorded to a worker (after commit); a lost one waits for the sweep."""
+    if _app is None:
+        return
+    try:
+        _app.tasks["shenpi.connector_call"].apply_async(args=(task_id,))
+    except Exception as exc:
+        log.warning("could not queue the connector call %s: %s", task_id, exc)
+
+
+def connector_call(task_id: str) -> dict[str, int]:
+    """Make one connector call (a failure is an incident on its case, as in the sweep)."""
+    run = engine().periodic.run_subject("connector_calls", task_id)
+    return {"changed": run.changed, "failed": run.failed}
 
 
 def enqueue(case_id: int, due: _dt.datetime) -> None:

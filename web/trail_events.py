@@ -79,6 +79,9 @@ EVENTS = {
     "complaint_light_changed": _l("投诉亮灯变化"),
     # the system chain: catalogue, processes, units, accounts, settings
     "process_deployed": _l("部署流程"),
+    "connector_called": _l("调用外部服务"),
+    "connector_failed": _l("调用外部服务失败"),
+    "message_received": _l("收到消息"),
     "matter_published": _l("发布事项"),
     "matter_withdrawn": _l("停办事项"),
     "catalogue_imported": _l("导入事项目录"),

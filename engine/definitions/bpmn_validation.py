@@ -16,7 +16,8 @@ from typing import Any
 from lxml import etree
 
 from ..errors import Message, ProcessValidationError
-from . import expressions, forms, outcomes, step_settings
+from ..kernel import outbound
+from . import connectors, expressions, forms, interchange, outcomes, step_settings
 from .outcomes import OUTCOMES
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -44,6 +45,9 @@ FLOW_NODES = {
     "subProcess",
     "callActivity",
     "boundaryEvent",
+    "serviceTask",
+    "sendTask",
+    "receiveTask",
     "intermediateCatchEvent",
     "intermediateThrowEvent",
 }
@@ -84,6 +88,7 @@ SUPPORTING = {
     "errorEventDefinition",
     "escalationEventDefinition",
     "signalEventDefinition",
+    "messageEventDefinition",
     "incoming",
     "outgoing",
     "script",
@@ -117,11 +122,7 @@ SUPPORTING = {
     "whileExecutingOutputRefs",
 }
 UNSUPPORTED_REASONS = {
-    "serviceTask": Message("bpmn_service_task"),
-    "sendTask": Message("bpmn_message_task"),
-    "receiveTask": Message("bpmn_message_task"),
     "businessRuleTask": Message("bpmn_business_rule_task"),
-    "messageEventDefinition": Message("bpmn_message_event"),
     "conditionalEventDefinition": Message("bpmn_conditional_event"),
     "compensateEventDefinition": Message("bpmn_compensation"),
     "linkEventDefinition": Message("bpmn_link_event"),
@@ -169,6 +170,7 @@ class TimerBounds:
 
     now: _dt.datetime | None
     max_days: int
+    hosts: outbound.Hosts | None = None  # the hosts connectors may call (SHENPI_CONNECTOR_HOSTS)
 
 
 @dataclass
@@ -179,6 +181,8 @@ class CheckedDocument:
     forms: dict[str, forms.Form]  # user task element id -> its form
     outcomes: dict[str, str] = dataclass_field(default_factory=dict)  # end event id -> the outcome it decides
     steps: step_settings.StepSettings = step_settings.StepSettings()
+    connectors: dict[str, connectors.Connector] = dataclass_field(default_factory=dict)  # element id -> its call
+    messages: dict[str, str] = dataclass_field(default_factory=dict)  # waiting element id -> the message's name
 
 
 def _local(element: etree._Element) -> str:
@@ -228,10 +232,22 @@ def examine(
         process = _executable_process(tree.getroot())
     except ProcessValidationError as exc:
         return None, [exc]
-    problems: list[ProcessValidationError] = []
+    problems: list[ProcessValidationError] = list(interchange.normalise(process))
     seen: set[tuple[str | None, str]] = set()
     elements = functools.partial(_check_elements, timers=timers)
-    for found in (elements, _check_lanes, _check_end_events, _check_sequence_flows, _check_start_event):
+    calls: dict[str, connectors.Connector] = {}
+    waits: dict[str, str] = {}
+    reads = functools.partial(_check_connectors, hosts=timers.hosts if timers else None, found=calls)
+    messages = functools.partial(interchange.message_waits, found=waits)
+    for found in (
+        reads,
+        elements,
+        _check_lanes,
+        _check_end_events,
+        _check_sequence_flows,
+        _check_start_event,
+        messages,
+    ):
         for problem in found(process):
             if (problem.element, problem.message) not in seen:
                 seen.add((problem.element, problem.message))
@@ -247,7 +263,7 @@ def examine(
     problems.extend(setting_problems)
     process_id = process.get("id", "")  # _executable_process refuses a process without one
     return CheckedDocument(
-        tree, process_id, process.get("name") or process_id, step_forms, _outcomes(process), settings
+        tree, process_id, process.get("name") or process_id, step_forms, _outcomes(process), settings, calls, waits
     ), problems[:limit]
 
 
@@ -265,6 +281,28 @@ def _executable_process(root: etree._Element) -> etree._Element:
     if not executable[0].get("id"):
         raise _refuse("bpmn_process_without_id", executable[0])
     return executable[0]
+
+
+def _check_connectors(
+    process: etree._Element, hosts: outbound.Hosts | None, found: dict[str, connectors.Connector]
+) -> Iterator[ProcessValidationError]:
+    """Service tasks need a connector; send tasks and message throw events may have one (without, their message
+    is caught inside the case or nowhere). Each connector is checked (with ``hosts``: its host allowed)."""
+    for element in process.iter():
+        if not isinstance(element.tag, str) or etree.QName(element).namespace != BPMN_NS:
+            continue
+        name = _local(element)
+        if name not in connectors.WAITING and name not in connectors.THROWING:
+            continue
+        try:
+            connector = connectors.read(element, hosts)
+        except ProcessValidationError as problem:
+            yield problem
+            continue
+        if connector is not None:
+            found[connector.element_id] = connector
+        elif name in connectors.WAITING:
+            yield _refuse("bpmn_unsupported_element", element, name=name, why=Message("bpmn_service_task"))
 
 
 def _check_start_event(process: etree._Element) -> Iterator[ProcessValidationError]:
@@ -332,6 +370,15 @@ def _check_expression(element: etree._Element, checker: Callable[[str], object])
         checker(source)
     except expressions.ExpressionError as exc:
         owner = _owner(element)
+        language = _foreign_language(element)
+        if language is not None:
+            raise ProcessValidationError(
+                "bpmn_expression_language",
+                element=owner.get("id"),
+                line=element.sourceline,
+                owner=owner.get("id"),
+                language=language,
+            ) from None
         raise ProcessValidationError(
             "bpmn_expression_refused",
             element=owner.get("id"),
@@ -340,6 +387,21 @@ def _check_expression(element: etree._Element, checker: Callable[[str], object])
             owner=owner.get("id"),
             detail=exc.message,
         ) from None
+
+
+FOREIGN_LANGUAGES = {"xpath": "XPath", "feel": "FEEL", "javascript": "JavaScript", "groovy": "Groovy"}
+
+
+def _foreign_language(element: etree._Element) -> str | None:
+    """The expression language an expression that did not compile declares (on itself or the definitions), when the
+    engine does not evaluate it: XPath (the BPMN default of some tools), FEEL, JavaScript, Groovy."""
+    if (element.text or "").strip().startswith("="):
+        return "FEEL"  # Camunda 8 (Zeebe) writes its FEEL expressions as =…
+    declared = element.get("language") or element.getroottree().getroot().get("expressionLanguage") or ""
+    for word, name in FOREIGN_LANGUAGES.items():
+        if word in declared.lower():
+            return name
+    return None
 
 
 def _check_timer(element: etree._Element, timers: TimerBounds | None = None) -> None:

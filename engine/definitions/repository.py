@@ -7,8 +7,10 @@ again returns the existing version. Running cases keep the version they started 
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,11 +23,13 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy.orm import Session
 
 from ..errors import InvalidInput, NotFound, ProcessValidationError, TooLarge
+from ..kernel import outbound
 from ..kernel.clock import Clock
 from ..kernel.db import Database
 from ..models import ProcessDefinition
 from ..trail import chain as trail
 from . import bpmn_validation
+from .connectors import Connector
 from .forms import Form
 from .step_settings import StepSettings
 
@@ -39,6 +43,8 @@ class ParsedProcess:
     forms: dict[str, Form] = field(default_factory=dict)  # user task element id -> its form, parsed once per file
     outcomes: dict[str, str] = field(default_factory=dict)  # end event id -> the outcome it decides
     steps: StepSettings = StepSettings()  # limit timers, escalation actions per step
+    connectors: dict[str, Connector] = field(default_factory=dict)  # element id -> what it calls
+    messages: dict[str, str] = field(default_factory=dict)  # element id -> the message it waits for
 
 
 MAX_NOTE = 500  # characters of a deploy's change note
@@ -56,10 +62,27 @@ def parse_spec(
     return checked, build_spec(checked, filename)
 
 
-def build_spec(checked: bpmn_validation.CheckedDocument, filename: str) -> ParsedProcess:
+def called_keys(checked: bpmn_validation.CheckedDocument) -> dict[str, str]:
+    """The processes the file's call activities call that it does not hold itself: key -> the first call activity."""
+    root = checked.tree.getroot()
+    own = {p.get("id") for p in root.iter(f"{{{bpmn_validation.BPMN_NS}}}process")}
+    called: dict[str, str] = {}
+    for activity in root.iter(f"{{{bpmn_validation.BPMN_NS}}}callActivity"):
+        key = (activity.get("calledElement") or "").strip()
+        if key and key not in own:
+            called.setdefault(key, activity.get("id") or "")
+    return called
+
+
+def build_spec(
+    checked: bpmn_validation.CheckedDocument, filename: str, called: Sequence[tuple[str, str]] = ()
+) -> ParsedProcess:
+    """The parsed process; ``called``: (key, xml) of the deployed processes its call activities call."""
     parser = BpmnParser()
     try:
         parser.add_bpmn_xml(checked.tree, filename)
+        for key, xml in called:
+            parser.add_bpmn_xml(bpmn_validation.parse_safely(xml.encode("utf-8")), f"{key}.bpmn")
         spec = parser.get_spec(checked.process_id)
         subprocess_specs = parser.get_subprocess_specs(checked.process_id)
     except ValidationException as exc:
@@ -80,7 +103,17 @@ def build_spec(checked: bpmn_validation.CheckedDocument, filename: str) -> Parse
     ]
     lanes = tuple(sorted({ts.lane for ts in all_specs if getattr(ts, "lane", None)}))
     has_timers = any(isinstance(getattr(ts, "event_definition", None), TimerEventDefinition) for ts in all_specs)
-    return ParsedProcess(spec, subprocess_specs, lanes, has_timers, checked.forms, checked.outcomes, checked.steps)
+    return ParsedProcess(
+        spec,
+        subprocess_specs,
+        lanes,
+        has_timers,
+        checked.forms,
+        checked.outcomes,
+        checked.steps,
+        checked.connectors,
+        checked.messages,
+    )
 
 
 def _connect_multi_instance_merges(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]) -> None:
@@ -96,10 +129,21 @@ def _connect_multi_instance_merges(spec: BpmnProcessSpec, subprocess_specs: dict
                     child.completed_event.connect(task_spec.merge_child)
 
 
+def _cache_key(content_hash: str, called: Sequence[tuple[str, str, str]]) -> str:
+    """A parsed spec's key: its file's hash, and those of the processes it calls."""
+    return ":".join([content_hash, *(digest for _, _, digest in called)])
+
+
 class RepositoryService:
     def __init__(
-        self, db: Database, clock: Clock, max_upload_bytes: int = 2 * 1024 * 1024, timer_max_days: int = 3660
+        self,
+        db: Database,
+        clock: Clock,
+        max_upload_bytes: int = 2 * 1024 * 1024,
+        timer_max_days: int = 3660,
+        connector_hosts: outbound.Hosts = frozenset(),
     ) -> None:
+        self.connector_hosts = connector_hosts  # the hosts a deployed connector may name
         self.db = db
         self.clock = clock
         self.max_upload_bytes = max_upload_bytes
@@ -119,7 +163,9 @@ class RepositoryService:
         if checked is not None and not problems:
             try:
                 content.decode("utf-8")
-                build_spec(checked, filename)  # not cached: the modeler validates many drafts
+                with self.db.reading() as session:
+                    called = self._callees(session, checked, None)
+                build_spec(checked, filename, [(key, xml) for key, xml, _ in called])  # not cached: many drafts
             except UnicodeDecodeError:
                 problems = [ProcessValidationError("file_not_utf8", line=1)]
             except ProcessValidationError as problem:
@@ -142,12 +188,12 @@ class RepositoryService:
             )
             if existing is not None:
                 return self._describe(existing, created=False)
-        if content_hash in _parsed_by_hash:
-            checked = bpmn_validation.check(content, self._timer_bounds())
-            parsed = _parsed_by_hash[content_hash]
-        else:
-            checked, parsed = parse_spec(content, filename, self._timer_bounds())
-            _parsed_by_hash[content_hash] = parsed
+        checked = bpmn_validation.check(content, self._timer_bounds())
+        with self.db.reading() as session:
+            called = self._callees(session, checked, None)
+        cache_key = _cache_key(content_hash, called)
+        parsed = _parsed_by_hash.get(cache_key) or build_spec(checked, filename, [(k, x) for k, x, _ in called])
+        _parsed_by_hash[cache_key] = parsed
         try:
             xml_text = content.decode("utf-8")
         except UnicodeDecodeError:
@@ -191,11 +237,11 @@ class RepositoryService:
                 ],
             )
         with self._lock:
-            self._hash_of[definition.id] = content_hash
+            self._hash_of[definition.id] = cache_key
         return self._describe(definition, created=True)
 
     def _timer_bounds(self) -> bpmn_validation.TimerBounds:
-        return bpmn_validation.TimerBounds(self.clock.now(), self.timer_max_days)
+        return bpmn_validation.TimerBounds(self.clock.now(), self.timer_max_days, self.connector_hosts)
 
     @staticmethod
     def _describe(definition: ProcessDefinition, created: bool) -> dict[str, Any]:
@@ -219,13 +265,38 @@ class RepositoryService:
             if definition is None:
                 raise NotFound("definition_not_found", definition=definition_id)
             xml, filename, content_hash = definition.xml, definition.filename, definition.content_hash
-        parsed = _parsed_by_hash.get(content_hash)
+            checked = bpmn_validation.check(xml.encode("utf-8"))
+            called = self._callees(session, checked, definition.deployed_at)
+        cache_key = _cache_key(content_hash, called)
+        parsed = _parsed_by_hash.get(cache_key)
         if parsed is None:
-            _, parsed = parse_spec(xml.encode("utf-8"), filename)
-            _parsed_by_hash[content_hash] = parsed
+            parsed = build_spec(checked, filename, [(k, x) for k, x, _ in called])
+            _parsed_by_hash[cache_key] = parsed
         with self._lock:
-            self._hash_of[definition_id] = content_hash
+            self._hash_of[definition_id] = cache_key
         return parsed
+
+    @staticmethod
+    def _callees(
+        session: Session, checked: bpmn_validation.CheckedDocument, until: _dt.datetime | None
+    ) -> list[tuple[str, str, str]]:
+        """(key, xml, content hash) of the deployed processes the file's call activities call: the latest version
+        deployed by ``until`` (a version's own deploy: it keeps calling what it called then), or now."""
+        found: list[tuple[str, str, str]] = []
+        for key, activity in called_keys(checked).items():
+            query = sa.select(ProcessDefinition.xml, ProcessDefinition.content_hash).where(ProcessDefinition.key == key)
+            if until is not None:
+                query = query.where(ProcessDefinition.deployed_at <= until)
+            row = session.execute(query.order_by(ProcessDefinition.version.desc()).limit(1)).first()
+            if row is None:
+                raise ProcessValidationError(
+                    "bpmn_called_process_unknown",
+                    element=activity,
+                    line=bpmn_validation.line_of(checked.tree, activity),
+                    key=key,
+                )
+            found.append((key, row.xml, row.content_hash))
+        return found
 
     def form(self, definition_id: int, element_id: str) -> Form | None:
         """The form of a user task of a deployed version, or None when the step has none."""

@@ -117,21 +117,41 @@ class PeriodicWork:
         held = sum(1 for _id, next_at in waiting.values() if next_at is not None and next_at > as_of)
         # the ids waiting for their retry are selected on top of the batch, so they never crowd the others out
         for subject in job.select(as_of, (limit or job.limit) + held):
-            known = waiting.get(str(subject))
-            if known is not None and known[1] is not None and known[1] > as_of:
-                count.held += 1
-                continue
-            try:
-                count.changed += job.run_one(subject, as_of)
-            except Exception as exc:
-                if sweep_failure(exc):
-                    raise
-                count.failed += 1
-                count.opened += self.record_failure(job, subject, exc, as_of)
-            else:
-                if known is not None:
-                    count.closed += self.close_after_success(known[0], as_of)
+            self._attempt(job, subject, waiting.get(str(subject)), as_of, count)
         return count
+
+    def run_subject(self, job: PeriodicJob[Any] | str, subject: Any, as_of: _dt.datetime | None = None) -> RunCount:
+        """One id of ``job`` now, as the sweep would do it (a worker's task for work that should not wait for the
+        next sweep): held while its incident waits for its next attempt, a failure an incident."""
+        job = self.job(job) if isinstance(job, str) else job
+        as_of = as_of or self.clock.now()
+        count = RunCount()
+        with self.db.reading() as session:
+            known = records.open_incidents(session, job.kind).get(str(subject))
+        self._attempt(job, subject, known, as_of, count)
+        return count
+
+    def _attempt(
+        self,
+        job: PeriodicJob[Any],
+        subject: Any,
+        known: tuple[int, _dt.datetime | None] | None,
+        as_of: _dt.datetime,
+        count: RunCount,
+    ) -> None:
+        if known is not None and known[1] is not None and known[1] > as_of:
+            count.held += 1
+            return
+        try:
+            count.changed += job.run_one(subject, as_of)
+        except Exception as exc:
+            if sweep_failure(exc):
+                raise
+            count.failed += 1
+            count.opened += self.record_failure(job, subject, exc, as_of)
+        else:
+            if known is not None:
+                count.closed += self.close_after_success(known[0], as_of)
 
     def record_failure(self, job: PeriodicJob[Any], subject: Any, exc: BaseException, at: _dt.datetime) -> bool:
         """Open (or count another attempt of) the incident of ``subject``; whether one was opened. A failure to

@@ -14,6 +14,7 @@ from .cases import (
     WorkflowJournal,
     WorkflowSnapshot,
 )
+from .connectors import ConnectorCall, MessageWait
 from .definitions import Matter, ProcessDefinition
 from .documents import DocumentCounter, IssuedDocument, Licence
 from .exchange import ExchangeBatch, ExternalCase, ExternalFact
@@ -42,6 +43,7 @@ __all__ = [
     "CasePause",
     "CaseReader",
     "Complaint",
+    "ConnectorCall",
     "Department",
     "DocumentCounter",
     "ExchangeBatch",
@@ -57,6 +59,7 @@ __all__ = [
     "MatterFormFile",
     "Material",
     "Matter",
+    "MessageWait",
     "MatterVersion",
     "Notice",
     "NoticeDelivery",

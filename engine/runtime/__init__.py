@@ -2,15 +2,18 @@
 state codec, starting and reading cases, tasks and their operations (claim, transfer, return, withdraw, add
 signer…), flow operations, each case's clock (limits from acceptance, paused while the applicant supplements,
 driving the lights), pending timers, the escalation of overdue steps, counting provisional limits again after
-an official calendar import, and moving running cases to another version of their process (migration).
+an official calendar import, connector calls (service tasks, send tasks, message throws) made by the worker,
+messages cases wait for, and moving running cases to another version of their process (migration).
 """
 
 from __future__ import annotations
 
 from .case_clock import ACCEPTANCE_STEP, PAUSE_KINDS, CaseClockService
 from .case_service import CaseService
+from .connector_calls import ConnectorCalls
 from .escalation import Escalator
 from .flow_ops import FlowOperations, JointSignOff
+from .messages import MessageService
 from .migration import CaseMigration
 from .recount import DeadlineRecount
 from .stepper import CaseStepper, StepContext
@@ -25,10 +28,12 @@ __all__ = [
     "CaseMigration",
     "CaseService",
     "CaseStepper",
+    "ConnectorCalls",
     "DeadlineRecount",
     "Escalator",
     "FlowOperations",
     "JointSignOff",
+    "MessageService",
     "PAUSE_KINDS",
     "StepContext",
     "TaskOperations",

@@ -375,6 +375,12 @@ class CaseStepper:
             if previous is None and tid not in tasks.created:
                 continue
             changed.append((task, previous))
+        for sub in live.wf.subprocesses.values():  # call activities and embedded subprocesses
+            for tid, task in sub.tasks.items():
+                previous = live.sub_states.get(tid)
+                if task.task_spec.bpmn_id is None or previous == task.state or not task.state & DEFINITE:
+                    continue
+                changed.append((task, previous))
         changed.sort(key=lambda pair: pair[0].last_state_change)
         return changed
 

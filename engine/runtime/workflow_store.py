@@ -40,6 +40,14 @@ class LiveWorkflow:
     states: dict[UUID, int] = field(default_factory=dict)  # task id -> state at the last save, if unfinished then
     journal_seq: int = 0
     needs_snapshot: bool = True
+    # task id -> state of every task of the case's subprocesses (call activities, embedded subprocesses) at the
+    # last save: their transitions are found by comparing (SpiffWorkflow keeps them outside the tracked tasks)
+    sub_states: dict[UUID, int] = field(default_factory=dict)
+
+
+def subprocess_states(wf: BpmnWorkflow) -> dict[UUID, int]:
+    """Task id -> state of every task in the workflow's subprocesses."""
+    return {tid: task.state for sub in wf.subprocesses.values() for tid, task in sub.tasks.items()}
 
 
 class WorkflowStore:
@@ -90,6 +98,7 @@ class WorkflowStore:
             states=open_states(wf),
             journal_seq=last_seq,
             needs_snapshot=len(entries) > COMPACT_AFTER,
+            sub_states=subprocess_states(wf),
         )
 
     @contextmanager
@@ -137,6 +146,7 @@ class WorkflowStore:
         tasks = wf.tasks
         touched = list(live.states) + list(tasks.created) + list(tasks.touched)
         live.states = open_states(wf, touched)
+        live.sub_states = subprocess_states(wf)
         tasks.reset()
 
     def checkin(self, live: LiveWorkflow, lock_version: int) -> None:

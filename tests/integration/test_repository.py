@@ -131,7 +131,8 @@ TIMER = (FIXTURES / "timer_step.bpmn").read_bytes()
     [
         (b'"PT1H"', True),
         (b"working_days(3)", False),  # only in a date timer
-        (b"PT1H", False),  # unquoted: would never fire
+        (b"PT1H", True),  # unquoted, as BPMN writes it: quoted before it runs (issue 17 §2)
+        (b"PT1H + 1", False),
         (b"working_days(days_left)", False),
         (b"working_days(-1)", False),
         (b'__import__("os")', False),

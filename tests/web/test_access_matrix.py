@@ -122,6 +122,7 @@ REFUSED: dict[str, set[str]] = {
     "POST /api/v1/evaluations/<month>/archive": NOT_CITY,
     "POST /api/v1/exchange/facts": NOT_ADMIN,
     "POST /api/v1/exchange/batches": NOT_ADMIN,
+    "POST /api/v1/messages": NOT_ADMIN,  # integration accounts and administrators
     "GET /api/v1/upward/status": NOT_SUPERVISION,
     "POST /api/v1/upward/retry": NOT_ADMIN,
     "GET /api/v1/me/notification-channels": SIGNED_IN,
@@ -297,6 +298,7 @@ BODIES = {
     "api.complaint_result": {"result": "结果", "upheld": True},
     "api.complaint_closure": {"note": "结案"},
     "api.report_facts": {"facts": [{"system": "x", "case": "1"}]},
+    "api.deliver_message": {"name": "检测结果", "case": "1"},
     "api.set_my_channels": {},
     "api.correct_signal": {"correction": "已改正"},
     "api.sms_inbound": {"phone": "13800000000", "text": "1"},

@@ -16,6 +16,7 @@ from . import bp
 STATES = [("open", _l("未处理")), ("resolved", _l("已处理")), ("all", _l("全部"))]
 KIND_LABELS = {
     "timers": _l("到期定时器"),
+    "connector_calls": _l("服务调用"),
     "case_lights": _l("办件红黄灯"),
     "task_lights": _l("环节红黄灯"),
     "supervision_items": _l("督办事项"),

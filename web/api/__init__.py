@@ -20,6 +20,7 @@ from . import (  # noqa: E402,F401
     incidents,
     materials,
     matters,
+    messages,
     migrations,
     reference,
     service_desk,

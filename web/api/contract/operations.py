@@ -30,6 +30,7 @@ TAGS = {  # the document's sections, in the reference page's order
     "complaints": "投诉处理",
     "performance": "the monthly evaluation (绩效测评)",
     "exchange": "ministry systems' facts and upward reporting",
+    "messages": "messages for cases waiting for them (receive tasks, message catch and boundary events)",
     "incidents": "periodic work that failed for one case: retried with backoff, retried or resolved by administrators",
 }
 

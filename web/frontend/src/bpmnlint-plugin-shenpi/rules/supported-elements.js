@@ -1,17 +1,14 @@
 const { is, isAny } = require('bpmnlint-utils');
 
 // Elements the engine does not run (bpmn_validation.UNSUPPORTED_REASONS).
+// A service task runs with a connector (camunda:connector), which the engine checks at deploy.
 const UNSUPPORTED = [
-  [ 'bpmn:ServiceTask', 'Service tasks are not run by the engine' ],
-  [ 'bpmn:SendTask', 'Message tasks are not run by the engine' ],
-  [ 'bpmn:ReceiveTask', 'Message tasks are not run by the engine' ],
   [ 'bpmn:BusinessRuleTask', 'Business rule tasks are not run by the engine' ],
   [ 'bpmn:Transaction', 'Transactions are not run by the engine' ],
   [ 'bpmn:AdHocSubProcess', 'Ad-hoc sub-processes are not run by the engine' ],
   [ 'bpmn:ComplexGateway', 'Complex gateways are not run by the engine' ]
 ];
 const UNSUPPORTED_EVENTS = [
-  [ 'bpmn:MessageEventDefinition', 'Message events are not run by the engine' ],
   [ 'bpmn:ConditionalEventDefinition', 'Conditional events are not run by the engine' ],
   [ 'bpmn:CompensateEventDefinition', 'Compensation is not run by the engine' ],
   [ 'bpmn:LinkEventDefinition', 'Link events are not run by the engine' ],

@@ -5,7 +5,9 @@ import { Group } from '@bpmn-io/properties-panel';
 import { getBusinessObject, is, isAny } from 'bpmn-js/lib/util/ModelUtil';
 
 import { BRANCHING, conditionEntries, hasCondition } from './condition';
+import { CONNECTOR_TYPES, connectorEntries } from './connector';
 import { laneEntries } from './lane';
+import { messageEntries, messageHolder } from './message';
 import { outcomeEntries } from './outcome';
 import { escalationEntries, formEntries, stepLaneEntries } from './step';
 import { stepTimerEntries } from './step-timers';
@@ -54,6 +56,12 @@ ShenpiPropertiesProvider.prototype._groups = function(element) {
   }
   if (hasCondition(element)) {
     groups.push(group('shenpi-conditions', 'Condition', conditionEntries(element, this._elementRegistry)));
+  }
+  if (isAny(element, CONNECTOR_TYPES)) {
+    groups.push(group('shenpi-connector', 'External service call', connectorEntries(element)));
+  }
+  if (messageHolder(element)) {
+    groups.push(group('shenpi-message', 'Message waited for', messageEntries(element)));
   }
   if (is(element, 'bpmn:EndEvent') && !(getBusinessObject(element).get('eventDefinitions') || [])
     .some((definition) => is(definition, 'bpmn:TerminateEventDefinition'))) {
