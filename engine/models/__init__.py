@@ -15,6 +15,7 @@ from .cases import (
     WorkflowSnapshot,
 )
 from .definitions import Matter, ProcessDefinition
+from .evaluation import CaseVisit, Inspection, ManualPoint, ScoringStandard
 from .documents import DocumentCounter, IssuedDocument, Licence
 from .exchange import ExchangeBatch, ExternalCase, ExternalFact
 from .feedback import Complaint, Rating
@@ -40,6 +41,10 @@ __all__ = [
     "CaseFee",
     "CasePause",
     "CaseReader",
+    "CaseVisit",
+    "Inspection",
+    "ManualPoint",
+    "ScoringStandard",
     "Complaint",
     "Department",
     "DocumentCounter",
