@@ -389,6 +389,7 @@ MESSAGES: dict[str, str] = {
     "visit_not_allowed": "only an official of a unit handling the case records the applicant's visits",
     "inspection_not_allowed": "only an official of the case's department records its post-approval inspections",
     "inspection_not_approved": "case %(number)s was not approved: there is no approval to inspect",
+    "score_staff_only": "only officials, supervisors and administrators have a score",
     "manual_points_not_allowed": "only the supervisors over the official's unit record their daily points",
     "manual_points_range": "points must be a number from -%(max)s to %(max)s, not 0",
     "manual_points_day": "day must be a date (YYYY-MM-DD) not after today",

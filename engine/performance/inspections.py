@@ -69,7 +69,8 @@ class InspectionService:
 
     def of_case(self, case_id: int, actor: Actor) -> list[dict[str, Any]]:
         with self.db.reading() as session:
-            require_case_view(session, actor, case_id)
+            if not sees_case_inside(session, actor, require_case_view(session, actor, case_id)):
+                raise PermissionDenied("case_of_another_unit")
             rows = session.scalars(
                 sa.select(Inspection).where(Inspection.case_id == case_id).order_by(Inspection.inspected_at)
             ).all()

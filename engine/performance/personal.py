@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..errors import InvalidInput, NotFound, PermissionDenied
+from ..identity.access import is_staff
 from ..identity.actors import Actor
 from ..kernel.clock import SHANGHAI
 from ..kernel.payloads import text_field
@@ -113,6 +114,8 @@ class PersonalScores:
     def score(self, actor: Actor, month: object = None, official: str | None = None) -> dict[str, Any]:
         """The official's days, month, quarter and year: their own (every official), or one whose unit the actor
         oversees (supervisors, administrators)."""
+        if not is_staff(actor):
+            raise PermissionDenied("score_staff_only")
         now = self.clock.now()
         month = months.parse(month) if month not in (None, "") else months.of(now)
         if months.bounds(month)[0] > now:

@@ -65,7 +65,8 @@ class VisitService:
 
     def of_case(self, case_id: int, actor: Actor) -> dict[str, Any]:
         with self.db.reading() as session:
-            require_case_view(session, actor, case_id)
+            if not sees_case_inside(session, actor, require_case_view(session, actor, case_id)):
+                raise PermissionDenied("case_of_another_unit")
             rows = session.scalars(
                 sa.select(CaseVisit).where(CaseVisit.case_id == case_id).order_by(CaseVisit.visited_at, CaseVisit.id)
             ).all()

@@ -62,6 +62,10 @@ REFUSED: dict[str, set[str]] = {
     "POST /api/v1/cases/<int:case_id>/documents": NOT_OF_THE_UNIT | {"supervisor"},
     "POST /api/v1/cases/<int:case_id>/fees": NOT_OF_THE_UNIT | {"supervisor"},
     "POST /api/v1/cases/<int:case_id>/pause": NOT_OF_THE_UNIT | {"supervisor"},
+    "GET /api/v1/cases/<int:case_id>/visits": NOT_OF_THE_UNIT,
+    "POST /api/v1/cases/<int:case_id>/visits": NOT_OF_THE_UNIT | {"supervisor"},  # the window records them
+    "GET /api/v1/cases/<int:case_id>/inspections": NOT_OF_THE_UNIT,
+    "POST /api/v1/cases/<int:case_id>/inspections": NOT_OF_THE_UNIT | {"supervisor"},
     "POST /api/v1/cases/<int:case_id>/resume": NOT_OF_THE_UNIT | {"supervisor"},
     "POST /api/v1/cases/<int:case_id>/terminate": NOT_OF_THE_UNIT | {"supervisor"},
     "POST /api/v1/cases/<int:case_id>/result-publication": NOT_OF_THE_UNIT | {"supervisor"},
@@ -106,6 +110,10 @@ REFUSED: dict[str, set[str]] = {
     "POST /api/v1/supervision-items/<int:item_id>/finding": NOT_OF_THE_UNIT | {"clerk"},
     "GET /api/v1/evaluations/<month>": NOT_SUPERVISION,
     "POST /api/v1/evaluations/<month>/archive": NOT_CITY,
+    "GET /api/v1/evaluation-periods/<period>": NOT_SUPERVISION,
+    "GET /api/v1/scoring-standard/versions": NOT_SUPERVISION,
+    "GET /api/v1/me/score": NOT_STAFF,  # every official their own
+    "POST /api/v1/manual-points": NOT_SUPERVISION | {"far_supervisor"},  # the supervisors over the official
     "POST /api/v1/exchange/facts": NOT_ADMIN,
     "POST /api/v1/exchange/batches": NOT_ADMIN,
     "GET /api/v1/upward/status": NOT_SUPERVISION,
@@ -193,6 +201,9 @@ REFUSED: dict[str, set[str]] = {
     "GET /reports/settings": NOT_SUPERVISION,
     "POST /reports/settings": NOT_CITY,
     "GET /reports/log": NOT_SUPERVISION,
+    "GET /reports/period": NOT_SUPERVISION,
+    "GET /me/score": NOT_STAFF,
+    "POST /me/score/points": NOT_SUPERVISION | {"far_supervisor"},
     "GET /integrations/upward": NOT_SUPERVISION,
     "POST /integrations/upward/retry": NOT_ADMIN,
     "POST /integrations/upward/send": NOT_ADMIN,
@@ -253,6 +264,7 @@ PARAMS = {
     "kind": "pdf",
     "step": "notice",
     "incident_id": "1",
+    "period": "2026-Q4",
 }
 OPERATIONS = {"inbox.case_operation": "terminate", "inbox.task_operation": "unclaim", "complaints.operate": "decide"}
 # Bodies the models accept, so that a refusal is the access check's and not the body's.
@@ -294,6 +306,9 @@ BODIES = {
     "api.set_absence": {},
     "api.set_rule": {"rule": "Y01", "level": "common", "enabled": True},
     "api.resolve_incident": {"note": "已处理"},
+    "api.record_visit": {"purpose": "递交材料"},
+    "api.record_inspection": {"compliant": True, "finding": "检查"},
+    "api.record_manual_points": {"official": "clerk", "day": "2026-11-20", "points": 1, "reason": "表扬"},
     "api.migrate_cases": {"process": "five_step", "from_version": 1, "to_version": 1, "all": True, "dry_run": True},
 }
 FILE_FIELDS = {
@@ -302,7 +317,11 @@ FILE_FIELDS = {
     "api.catalogue_import": "file",
     "api.import_batch": "file",
 }
-PAGE_FORMS = {"portal.rate": {"overall": "5"}, "signals.correct": {"correction": "已改正"}}  # valid forms
+PAGE_FORMS = {
+    "portal.rate": {"overall": "5"},
+    "signals.correct": {"correction": "已改正"},
+    "me.record_points": {"official": "clerk", "day": "2026-11-20", "points": "1", "reason": "表扬"},
+}  # valid forms
 NOT_IN_THE_MATRIX = {"static"}  # the built scripts and styles
 
 
