@@ -168,6 +168,9 @@ def seed_cases(engine) -> list[int]:
     seed_complaints(engine, started)
     if started:  # a fee charged on a free matter: a red correction signal (Art. 12) for the signal pages
         engine.violations.fees.record(started[0], "工本费", 10, ENGINE)
+    from .scores import seed_scores
+
+    seed_scores(engine, started)  # an official's own score page has data; a visit recorded by the window
     return started
 
 

@@ -266,3 +266,16 @@ def test_the_demo_shows_intake_as_the_law_has_it(bare_engine):
     mine = bare_engine.applicant_cases.case(case_id, bare_engine.identity.actor("applicant"))
     assert [m["kind"] for m in mine["materials"]] == ["supplement", "supplement"]
     assert bare_engine.history.verify().ok
+
+
+def test_the_demo_gives_an_official_a_score_page_with_data(bare_engine):
+    """Issue 16 §2's demo: an official's own score page (002 §1 三是 "所有工作人员均可以看到每日、每月加、减分情况") has
+    the supervisor's daily points; the window recorded a visit."""
+    bare_engine.catalogue.import_directory(bare_engine.settings.processes_dir)
+    demo.seed_people(bare_engine)
+    started = demo.seed_cases(bare_engine)
+    mine = bare_engine.performance.my_score(bare_engine.identity.actor("d06a"))
+    given = [entry["reason"] for day in mine["days"] for entry in day["manual"]]
+    assert "窗口服务获群众书面表扬" in given and mine["result"]["plus"] >= 1.0 and mine["result"]["minus"] <= -0.5
+    visits = [bare_engine.visits.of_case(case_id, ENGINE)["visits"] for case_id in started]
+    assert sum(visits) == 1
