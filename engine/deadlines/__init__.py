@@ -5,8 +5,8 @@ the warning lights a deadline gives.
 
 from __future__ import annotations
 
-from .calendar_service import CalendarService, parse_arrangement
 from . import handling
+from .calendar_service import CalendarService, parse_arrangement
 from .lights import GREEN, NONE, RED, YELLOW, light_at
 from .provisional import statutory_holidays
 from .working_time import WorkingCalendar

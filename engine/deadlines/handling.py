@@ -72,12 +72,14 @@ def ended_figures(
                 CasePause.case_id.in_(accepted.with_only_columns(Case.id).scalar_subquery())
             )
         ).all()
-        ends = {case_id: ended for case_id, _, _, ended in spans}
+        ends: dict[int, _dt.datetime] = {case_id: ended for case_id, _, _, ended in spans if ended is not None}
         for case_id, began, finished in pauses:
             if case_id in ends:
-                paused[case_id] += calendar.working_seconds(began, min(finished or ends[case_id], ends[case_id]))
+                stop = ends[case_id] if finished is None else min(finished, ends[case_id])
+                paused[case_id] += calendar.working_seconds(began, stop)
     day = calendar.day_seconds()
     for case_id, department, accepted_at, ended_at in spans:
+        assert accepted_at is not None and ended_at is not None  # selected so
         seconds = max(calendar.working_seconds(accepted_at, ended_at) - paused[case_id], 0.0)
         rows[department]["accepted"] += 1
         rows[department]["handling_days"] += seconds / day

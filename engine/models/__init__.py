@@ -15,8 +15,8 @@ from .cases import (
     WorkflowSnapshot,
 )
 from .definitions import Matter, ProcessDefinition
-from .evaluation import CaseVisit, Inspection, ManualPoint, ScoringStandard
 from .documents import DocumentCounter, IssuedDocument, Licence
+from .evaluation import CaseVisit, Inspection, ManualPoint, ScoringStandard
 from .exchange import ExchangeBatch, ExternalCase, ExternalFact
 from .feedback import Complaint, Rating
 from .file_blobs import FileBlob

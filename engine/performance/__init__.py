@@ -2,10 +2,10 @@
 quarterly and annual results, each official's daily score and supervisors' manual points, reports; the facts it
 needs beyond cases: on-site visits (跑动次数) and post-approval inspections."""
 
+from .inspections import InspectionService
 from .months import of as month_of
 from .months import parse as parse_month
 from .scoring import ITEMS as SCORING_ITEMS
-from .inspections import InspectionService
 from .service import REPORT, PerformanceService
 from .visits import VisitService
 

@@ -331,8 +331,8 @@ def official_days(
     dialect = session.get_bind().dialect.name
     result: dict[str, dict[str, dict[str, float]]] = {}
 
-    def put(who: str, day: str, key: str, value: float) -> None:
-        if value:
+    def put(who: str | None, day: str, key: str, value: float) -> None:
+        if value and who is not None:
             row = result.setdefault(who, {}).setdefault(day, {})
             row[key] = row.get(key, 0) + value
 
@@ -361,8 +361,8 @@ def official_days(
     )
     if official:
         points = points.where(ManualPoint.official == official)
-    for who, when, value in session.execute(points):
-        put(who, when.isoformat(), "manual_plus" if value > 0 else "manual_minus", float(value))
+    for who, given, value in session.execute(points):
+        put(who, given.isoformat(), "manual_plus" if value > 0 else "manual_minus", float(value))
     return result
 
 
@@ -389,6 +389,9 @@ def official_counts(
                 "official_red_signal": int(total.get("official_red_signal", 0)),
                 "official_yellow_signal": int(total.get("official_yellow_signal", 0)),
             },
-            "manual": {"plus": round(total.get("manual_plus", 0.0), 4), "minus": round(total.get("manual_minus", 0.0), 4)},
+            "manual": {
+                "plus": round(total.get("manual_plus", 0.0), 4),
+                "minus": round(total.get("manual_minus", 0.0), 4),
+            },
         }
     return result

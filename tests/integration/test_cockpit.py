@@ -154,7 +154,9 @@ def test_rankings_by_on_time_rate_and_red_signals(five_step_engine, clock):
             "average_handling_days": rankings["on_time"][0]["average_handling_days"],
         }
     ]
-    assert rankings["on_time"][0]["average_handling_days"] == pytest.approx(7.44, abs=0.02)  # (≈14.9 + 0) / 2, working days
+    assert rankings["on_time"][0]["average_handling_days"] == pytest.approx(
+        7.44, abs=0.02
+    )  # (≈14.9 + 0) / 2, working days
     assert rankings["red_signals"] == [{"department": "其他局", "count": 2}, {"department": "测试局", "count": 1}]
 
 

@@ -117,14 +117,24 @@ def test_data_reporting_is_scored_from_its_timeliness(five_step_engine, october)
         ):
             session.add(
                 OutboxMessage(
-                    topic="trail", key=key, case_id=case_id, payload="{}", created_at=at, status="sent",
-                    next_attempt_at=at, sent_at=sent,
+                    topic="trail",
+                    key=key,
+                    case_id=case_id,
+                    payload="{}",
+                    created_at=at,
+                    status="sent",
+                    next_attempt_at=at,
+                    sent_at=sent,
                 )
             )
         session.add(
             ExternalFact(
-                system="gs", external_id="X1", step="decided", case_id=october["running"],
-                happened_at=at - dt.timedelta(days=3), reported_at=at,
+                system="gs",
+                external_id="X1",
+                step="decided",
+                case_id=october["running"],
+                happened_at=at - dt.timedelta(days=3),
+                reported_at=at,
             )
         )
     row = department(engine.performance.evaluate("2026-10"), "测试局")
@@ -236,7 +246,9 @@ def test_the_cockpit_and_the_report_give_the_same_figures_for_a_department_and_m
     supervisor = engine.identity.actor("supervisor")
     update_case(engine, october["late"], promised_due_at=dt.datetime(2026, 10, 13, 0, tzinfo=SHANGHAI))
     report = department(engine.performance.evaluate("2026-10"), "测试局")["indicators"]
-    cockpit = next(r for r in engine.cockpit.rankings(supervisor, month="2026-10")["on_time"] if r["department"] == "测试局")
+    cockpit = next(
+        r for r in engine.cockpit.rankings(supervisor, month="2026-10")["on_time"] if r["department"] == "测试局"
+    )
     assert cockpit["ended"] == report["cases_ended"] == 2
     assert cockpit["on_time_rate"] == report["on_time_rate"] == 0.5
     assert cockpit["within_promise_rate"] == report["within_promise_rate"] == 0.5
@@ -247,7 +259,7 @@ def test_the_cockpit_and_the_report_give_the_same_figures_for_a_department_and_m
 
 
 def test_an_online_case_without_visits_counts_zero(five_step_engine, clock):
-    """"online cases count 0": a case applied online and never visited brings the average down, not up."""
+    """ "online cases count 0": a case applied online and never visited brings the average down, not up."""
     engine = five_step_engine
     case = applied_case(engine)
     assert engine.visits.of_case(case["id"], engine.identity.actor("clerk")) == {

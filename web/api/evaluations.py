@@ -40,9 +40,7 @@ def archive_evaluation(month):
 
 
 @bp.get("/evaluation-periods/<period>")
-@operation(
-    "performance", ok=PeriodResult, errors=(400, 403), paths={"period": "YYYY-Qn (a quarter) or YYYY (a year)"}
-)
+@operation("performance", ok=PeriodResult, errors=(400, 403), paths={"period": "YYYY-Qn (a quarter) or YYYY (a year)"})
 def evaluation_period(period):
     """Quarterly or annual results: each department's and official's average of the monthly scores so far"""
     return jsonify(engine().performance.period(period, g.actor))
