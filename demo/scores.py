@@ -25,7 +25,7 @@ def seed_scores(engine, case_ids: list[int]) -> None:
     clerk = engine.identity.actor("d06a")
     for case_id in case_ids:  # the first case of d06a's department: the applicant came to the window once
         try:
-            engine.visits.record(case_id, clerk, "到窗口递交纸质申请材料")
+            engine.visits.record(case_id, clerk, "到窗口当面签字确认")
         except EngineError:
             continue
         break
