@@ -76,29 +76,33 @@ def _case_rows(
     session: Session, calendar: WorkingCalendar, start: _dt.datetime, end: _dt.datetime
 ) -> dict[str, dict[str, Any]]:
     rows = handling.ended_figures(session, calendar, start, end)
-    for row in session.execute(ended_query(start, end)):
-        rows.setdefault(row.department, {}).update(row._asdict())
+    for query in (ended_query(start, end), visits_query(start, end)):
+        for row in session.execute(query):
+            rows.setdefault(row.department, {}).update(row._asdict())
     for department, overdue in session.execute(overdue_query(start, end)):
         rows.setdefault(department, {})["overdue_case"] = overdue
     return rows
 
 
 def ended_query(start: _dt.datetime, end: _dt.datetime) -> sa.Select:
-    """One pass over the cases that ended in the month, grouped by department; their recorded visits."""
-    visits = (
-        sa.select(sa.func.count())
-        .select_from(CaseVisit)
-        .where(CaseVisit.case_id == Case.id)
-        .correlate(Case)
-        .scalar_subquery()
-    )
+    """One pass over the cases that ended in the month, grouped by department."""
     return (
         sa.select(
             Case.department,
             _count(Case.channel == "online").label("ended_online"),
-            sa.func.sum(visits).label("visits"),
             _count(Case.result_published_at.is_(None)).label("unpublished_result"),
         )
+        .where(handling.ended_in(start, end))
+        .group_by(Case.department)
+    )
+
+
+def visits_query(start: _dt.datetime, end: _dt.datetime) -> sa.Select:
+    """The visits the window recorded for the cases that ended in the month, by department."""
+    return (
+        sa.select(Case.department, _count().label("visits"))
+        .select_from(CaseVisit)
+        .join(Case, Case.id == CaseVisit.case_id)
         .where(handling.ended_in(start, end))
         .group_by(Case.department)
     )
