@@ -25,6 +25,8 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 
+from engine.config import Settings  # noqa: E402
+from engine.deadlines import CalendarService  # noqa: E402
 from engine.kernel.clock import SHANGHAI, FixedClock  # noqa: E402
 from engine.kernel.db import Base, Database  # noqa: E402
 from engine.performance import PerformanceService  # noqa: E402
@@ -151,7 +153,9 @@ def main() -> None:
             + ", ".join(f"{table} {count:,}" for table, count in built["counts"].items())
         )
         clock = FixedClock(dt.datetime(2026, 12, 2, 9, 0, tzinfo=SHANGHAI))
-        service = PerformanceService(Database(bind=engine), clock, ReportAccessLog(Database(bind=engine), clock))
+        database = Database(bind=engine)
+        calendars = CalendarService(database, clock, Settings().office_hours)
+        service = PerformanceService(database, clock, ReportAccessLog(database, clock), calendars)
         seconds = []
         for _ in range(args.runs):
             started = time.perf_counter()

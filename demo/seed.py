@@ -170,6 +170,9 @@ def seed_cases(engine) -> list[int]:
         engine.violations.fees.record(started[0], "工本费", 10, ENGINE)
     seed_verifications(engine, started)
     seed_service_desk(engine, started)
+    from .scores import seed_scores
+
+    seed_scores(engine, started)  # an official's own score page has data; a visit recorded by the window
     return started
 
 

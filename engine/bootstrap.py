@@ -31,7 +31,7 @@ from .kernel.metrics import NULL_METRICS, Metrics
 from .notices import NoticeDeliveries, NotificationSettings, make_gateway
 from .notices import triggers as notice_triggers
 from .organisation import AccountService, OrganisationService
-from .performance import PerformanceService
+from .performance import InspectionService, PerformanceService, VisitService
 from .public import ApplicantCases, EnquiryService, FeedbackService, HallBoard, PublishedResults, SmsRating
 from .runtime import (
     CaseClockService,
@@ -160,8 +160,10 @@ class Shenpi:
         self.supervision = SupervisionService(db, now, self.calendars)
         self.complaints = ComplaintService(db, now, self.calendars, self.settings.complaint_result_days)
         self.violations = Violations(db, now, self.calendars)
-        self.cockpit = Cockpit(db, now, self.report_access)
-        self.performance = PerformanceService(db, now, self.report_access)
+        self.cockpit = Cockpit(db, now, self.report_access, self.calendars)
+        self.performance = PerformanceService(db, now, self.report_access, self.calendars)
+        self.visits = VisitService(db, now)  # 跑动次数, recorded by the window
+        self.inspections = InspectionService(db, now)  # post-approval inspections (Art. 17(4))
         # integrations
         self.external_cases = ExternalCaseService(db, now, self.calendars, self.repository)
         self.outbox = OutboxService(db, now, self.settings)  # upward reporting (integrations/upward)

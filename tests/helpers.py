@@ -25,6 +25,7 @@ from engine.kernel.clock import SHANGHAI
 from engine.kernel.db import Base, Database, create_db_engine
 from engine.models import (
     Case,
+    CasePause,
     Complaint,
     Department,
     Matter,
@@ -353,15 +354,28 @@ def october_figures(engine, clock) -> dict:
     on_time = _october_case(engine, clock)
     late = _october_case(engine, clock)
     running = _october_case(engine, clock, OCTOBER_STEPS[:1])
-    update_case(
-        engine, late, channel="window", onsite_visits=2, paused_seconds=86400.0, statutory_due_at=_october(13, 0)
-    )
+    update_case(engine, late, channel="window", paused_seconds=86400.0, statutory_due_at=_october(13, 0))
+    with engine.db.transaction() as session:  # one working day paused (补正): Tuesday 09:00 to Wednesday 09:00
+        session.add(
+            CasePause(
+                case_id=late,
+                kind="supplement",
+                reason="补正",
+                started_at=_october(13, 9),
+                started_by="clerk",
+                ended_at=_october(14, 9),
+                ended_by="clerk",
+            )
+        )
+    clerk = engine.identity.actor("clerk")
+    for purpose in ("递交申请材料", "领取许可证"):  # the window records each visit (跑动次数)
+        engine.visits.record(late, clerk, purpose)
     update_case(engine, running, statutory_due_at=_october(20))
     engine.feedback.rate(on_time, citizen(engine), {"overall": 5})
     engine.feedback.rate(late, citizen(engine), {"overall": 2})
     with engine.db.transaction() as session:
         matter = session.get(Matter, "TEST-0001")
-        matter.entry = {**matter.entry, "online_depth": 4}
+        matter.entry = {**matter.entry, "online_depth": 3}
         _october_signal(session, 1, "red")
         _october_signal(session, 2, "yellow")
         _october_signal(session, 3, "yellow", subject="fee:1")

@@ -103,6 +103,7 @@ def _page_blueprints():
     from .inbox import bp as inbox_bp
     from .integrations import bp as integrations_bp
     from .manage import bp as manage_bp
+    from .me import bp as me_bp
     from .notification_channels import bp as channels_bp
     from .portal import bp as portal_bp
     from .reports import bp as reports_bp
@@ -123,6 +124,7 @@ def _page_blueprints():
         complaints_bp,
         desk_bp,
         reports_bp,
+        me_bp,
         results_bp,
         channels_bp,
         integrations_bp,

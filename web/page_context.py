@@ -28,6 +28,7 @@ NAVIGATION = [
     ("desk.pledges", _l("承诺核查"), "staff"),
     ("signals.index", _l("纠错信号"), "staff"),
     ("reports.index", _l("绩效测评"), "supervisor"),
+    ("me.score", _l("我的考评"), "staff"),
     ("admin.home", _l("系统管理"), "admin"),
     ("integrations.upward", _l("上报状态"), "supervisor"),
     ("hall.board", _l("大厅显示屏"), "anyone"),

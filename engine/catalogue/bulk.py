@@ -193,7 +193,7 @@ class CatalogueBulk:
         if summary is not None and (not isinstance(summary, str) or len(summary) > 2000):
             found.append(import_error(row.where, "summary", Message("summary_too_long"), code))
         depth = changes.get("online_depth")
-        if depth is not None and (not isinstance(depth, int) or isinstance(depth, bool) or not 1 <= depth <= 4):
+        if depth is not None and (not isinstance(depth, int) or isinstance(depth, bool) or not 1 <= depth <= 3):
             found.append(import_error(row.where, "online_depth", Message("online_depth_range"), code))
         return found
 

@@ -38,8 +38,14 @@ REQUIRED = {
     "materials": list,
 }
 # Optional: the intake limit in working days (《行政许可法》 Art. 32, default SHENPI_INTAKE_LIMIT_DAYS) and a licence's
-# validity in years (absent: permanent).
-OPTIONAL_DAYS_AND_YEARS = {"intake_limit_days": (1, 20), "licence_validity_years": (1, 100)}
+# validity in years (absent: permanent); the online depth in the seed's three levels (003 附件 网上办事深度); the
+# calendar days within which an approval's holder is inspected (Art. 17(4); absent: no inspection duty).
+OPTIONAL_DAYS_AND_YEARS = {
+    "intake_limit_days": (1, 20),
+    "licence_validity_years": (1, 100),
+    "online_depth": (1, 3),
+    "inspection_days": (1, 3650),
+}
 HANDLING = ("即办件", "承诺件", "上报件", "联办件")
 TYPES = ("行政许可", "非行政许可审批", "行政确认", "行政给付", "行政登记", "公共服务", "其他行政权力")
 EDITABLE = (

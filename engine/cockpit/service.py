@@ -24,6 +24,7 @@ from .scope import REPORT, in_scope, scope_label, scope_units
 from .trends import TREND_DAYS, CockpitTrends
 
 if TYPE_CHECKING:
+    from ..deadlines import CalendarService
     from ..kernel import Clock, Database
     from ..supervision.report_access import ReportAccessLog
 
@@ -40,19 +41,19 @@ def _iso(value: _dt.datetime | None) -> str | None:
 
 
 class Cockpit:
-    def __init__(self, db: Database, clock: Clock, report_access: ReportAccessLog) -> None:
+    def __init__(self, db: Database, clock: Clock, report_access: ReportAccessLog, calendars: CalendarService) -> None:
         self.db = db
         self.clock = clock
         self.report_access = report_access
-        self._trends = CockpitTrends(db, clock, report_access)
+        self._trends = CockpitTrends(db, clock, report_access, calendars)
 
     def trends(
         self, actor: Actor, days: int = TREND_DAYS, department: str | None = None, record: bool = True
     ) -> dict[str, Any]:
         return self._trends.trends(actor, days, department, record)
 
-    def rankings(self, actor: Actor, record: bool = True) -> dict[str, Any]:
-        return self._trends.rankings(actor, record)
+    def rankings(self, actor: Actor, record: bool = True, month: str | None = None) -> dict[str, Any]:
+        return self._trends.rankings(actor, record, month)
 
     def log(self, actor: Actor, part: str, **filters: object) -> None:
         details = " ".join(f"{k}={v}" for k, v in filters.items() if v)

@@ -5,6 +5,7 @@ the warning lights a deadline gives.
 
 from __future__ import annotations
 
+from . import handling
 from .calendar_service import CalendarService, parse_arrangement
 from .lights import GREEN, NONE, RED, YELLOW, light_at
 from .provisional import statutory_holidays
@@ -17,6 +18,7 @@ __all__ = [
     "RED",
     "WorkingCalendar",
     "YELLOW",
+    "handling",
     "light_at",
     "parse_arrangement",
     "statutory_holidays",

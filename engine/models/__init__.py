@@ -17,6 +17,7 @@ from .cases import (
 from .connectors import ConnectorCall, MessageWait
 from .definitions import Matter, ProcessDefinition
 from .documents import DocumentCounter, IssuedDocument, Licence
+from .evaluation import CaseVisit, Inspection, ManualPoint, ScoringStandard
 from .exchange import ExchangeBatch, ExternalCase, ExternalFact
 from .feedback import Complaint, Rating
 from .file_blobs import FileBlob
@@ -42,6 +43,10 @@ __all__ = [
     "CaseFee",
     "CasePause",
     "CaseReader",
+    "CaseVisit",
+    "Inspection",
+    "ManualPoint",
+    "ScoringStandard",
     "Complaint",
     "ConnectorCall",
     "Department",

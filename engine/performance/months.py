@@ -33,3 +33,32 @@ def of(instant: _dt.datetime) -> str:
 def is_over(month: str, now: _dt.datetime) -> bool:
     """True once the month has ended by ``now``."""
     return bounds(month)[1] <= now
+
+
+QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+YEAR = re.compile(r"^(\d{4})$")
+
+
+def period_months(period: object) -> tuple[str, list[str]]:
+    """A quarter (``YYYY-Qn``) or a year (``YYYY``) and its months (000 三(五) "季度和年度绩效考评情况"); a month
+    is a period of one month."""
+    text = period.strip() if isinstance(period, str) else ""
+    if MONTH.match(text):
+        return parse(text), [parse(text)]
+    quarter, year = QUARTER.match(text), YEAR.match(text)
+    if quarter and 2000 <= int(quarter.group(1)) <= 2100:
+        first = (int(quarter.group(2)) - 1) * 3 + 1
+        return text, [f"{quarter.group(1)}-{n:02d}" for n in range(first, first + 3)]
+    if year and 2000 <= int(year.group(1)) <= 2100:
+        return text, [f"{text}-{n:02d}" for n in range(1, 13)]
+    raise InvalidInput("period_format", field="period")
+
+
+def quarter_of(month: str) -> str:
+    year, number = month.split("-")
+    return f"{year}-Q{(int(number) - 1) // 3 + 1}"
+
+
+def begun(months: list[str], now: _dt.datetime) -> list[str]:
+    """The months that have begun by ``now``."""
+    return [month for month in months if bounds(month)[0] <= now]

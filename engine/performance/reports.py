@@ -14,11 +14,14 @@ from .scoring import BY_KEY
 INDICATORS = (
     ("online_service_rate", "网上办理率", "rate"),
     ("online_completion_rate", "网上办结率", "rate"),
-    ("online_depth_rate", "网上深化率", "rate"),
-    ("on_time_rate", "按时办结率", "rate"),
-    ("average_handling_days", "平均办理天数", "number"),
+    ("online_depth_1_rate", "网上深化率（一级）", "rate"),
+    ("online_depth_2_rate", "网上深化率（二级）", "rate"),
+    ("online_depth_3_rate", "网上深化率（三级）", "rate"),
+    ("on_time_rate", "按时办结率（法定时限）", "rate"),
+    ("within_promise_rate", "承诺时限内办结率", "rate"),
+    ("average_handling_days", "平均办理时间（工作日）", "number"),
     ("overdue_count", "超期件数", "number"),
-    ("satisfaction_rate", "满意率", "rate"),
+    ("satisfaction_rate", "服务满意率", "rate"),
     ("visits_per_case", "平均跑动次数", "number"),
 )
 OFFICIAL_COLUMNS = (("tasks_completed", "办结任务"), ("tasks_on_time", "按时办结"), ("on_time_rate", "按时率"))
@@ -31,8 +34,12 @@ def shown(value: float | None, kind: str) -> str:
     return f"{value * 100:.1f}%" if kind == "rate" else f"{value:g}"
 
 
+def _label(item: str) -> str:
+    return BY_KEY[item].label if item in BY_KEY else "监察人员录入的加减分"
+
+
 def _lines(row: dict[str, Any]) -> str:
-    return "；".join(f"{BY_KEY[line['item']].label} ×{line['count']} {line['points']:+g}" for line in row["lines"])
+    return "；".join(f"{_label(line['item'])} ×{line['count']} {line['points']:+g}" for line in row["lines"])
 
 
 def pdf(evaluation: dict[str, Any]) -> bytes:

@@ -29,7 +29,10 @@ ITEMS = (
     Item("red_signal", "红牌纠错信号（每个）", "17(7)", -2.0, "department"),
     Item("unpublished_result", "办结后未公开结果的办件（每件）", "17(2)", 0.0, "department"),
     Item("fee_signal", "收费纠错信号（每个，另扣）", "17(3)", -1.0, "department"),
-    Item("overdue_supervision", "逾期未办结的督办事项（每项）", "17(4)", -1.0, "department"),
+    Item("uninspected_approval", "到期未做批后监督检查的许可（每件）", "17(4)", -1.0, "department"),
+    Item("inspection", "完成的批后监督检查（每次）", "17(4)", 0.1, "department"),
+    Item("late_data_report", "数据未按时报送的办件（每件）", "17(5)", -0.5, "department"),
+    Item("overdue_supervision", "逾期未办结的督办事项（每项）", "17(7)", -1.0, "department"),
     Item("upheld_complaint", "查实的投诉（每件）", "17(6)", -3.0, "department"),
     Item("dissatisfied_rating", "不满意评价（1–2 星，每个）", "17(8)", -0.5, "department"),
     Item("satisfied_rating", "满意评价（4–5 星，每个）", "17(8)", 0.1, "department"),
@@ -39,7 +42,12 @@ ITEMS = (
     Item("completed_task", "按时办结的任务（每件）", "17(1)", 0.0, "official"),
 )
 BY_KEY = {item.key: item for item in ITEMS}
-GENERAL = {"base": ("基础分", 100.0, 0.0, 1000.0), "max_addition": ("加分上限", 10.0, 0.0, 100.0)}
+GENERAL = {
+    "base": ("基础分", 100.0, 0.0, 1000.0),
+    "max_addition": ("加分上限", 10.0, 0.0, 100.0),
+    "report_limit_hours": ("数据报送时限（小时）", 24.0, 1.0, 720.0),  # Art. 17(5): later than this is late
+}
+MANUAL = "manual_points"  # the line of a supervisor's manual daily points (not an item: points as given)
 LIMIT = 100.0
 
 
@@ -73,10 +81,18 @@ def validate(changes: object) -> dict[str, float]:
     return clean
 
 
-def score(counts: dict[str, int], settings: dict[str, float], scope: str) -> tuple[float, list[dict[str, Any]]]:
-    """The score and the itemised additions and deductions (only items that changed it)."""
+def score(
+    counts: dict[str, int], settings: dict[str, float], scope: str, manual: dict[str, float] | None = None
+) -> tuple[float, list[dict[str, Any]]]:
+    """The score and the itemised additions and deductions (only items that changed it); an official's manual
+    points (``{"plus", "minus"}``) count as given, additions within the same cap."""
     lines: list[dict[str, Any]] = []
     additions, deductions = 0.0, 0.0
+    for sign in ("plus", "minus"):
+        points = (manual or {}).get(sign) or 0.0
+        if points:
+            lines.append({"item": MANUAL, "count": 1, "points": round(points, 4)})
+            additions, deductions = (additions + points, deductions) if points > 0 else (additions, deductions + points)
     for item in ITEMS:
         if item.scope != scope:
             continue

@@ -16,11 +16,14 @@ from sqlalchemy.orm import Session
 from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..identity.access import acts_for_whole_city, units_seen
 from ..identity.actors import Actor
-from ..models import Department, PerformanceSetting, User
+from ..kernel.payloads import text_field
+from ..models import Department, PerformanceSetting, ScoringStandard, User
 from ..trail import chain as trail
 from . import indicators, months, reports, scoring, snapshots
+from .personal import PersonalScores
 
 if TYPE_CHECKING:
+    from ..deadlines import CalendarService
     from ..kernel import Clock, Database
     from ..kernel.paging import PageArg
     from ..supervision.report_access import ReportAccessLog
@@ -36,11 +39,17 @@ def _require_supervision(actor: Actor) -> None:
 PUBLIC_READER = Actor(id="public", name="公众")
 
 
+def _month_score(rows: list[dict[str, Any]], key: str, value: str, base: float) -> float:
+    return next((row["score"] for row in rows if row[key] == value), base)
+
+
 class PerformanceService:
-    def __init__(self, db: Database, clock: Clock, report_access: ReportAccessLog) -> None:
+    def __init__(self, db: Database, clock: Clock, report_access: ReportAccessLog, calendars: CalendarService) -> None:
         self.db = db
         self.clock = clock
         self.report_access = report_access
+        self.calendars = calendars
+        self.personal = PersonalScores(db, clock, self.settings)
 
     # --- the scoring standard ---------------------------------------------------------------------
     def settings(self) -> dict[str, float]:
@@ -55,8 +64,31 @@ class PerformanceService:
         )
         return values
 
-    def update_settings(self, changes: dict[str, Any], actor: Actor) -> dict[str, float]:
+    @staticmethod
+    def _version(session: Session) -> int:
+        return int(session.scalar(sa.select(sa.func.max(ScoringStandard.version))) or 0)
+
+    def standard_versions(self, actor: Actor) -> list[dict[str, Any]]:
+        """Every version of the scoring standard, newest first (version 0: the defaults, never stored)."""
         _require_supervision(actor)
+        with self.db.reading() as session:
+            rows = session.scalars(sa.select(ScoringStandard).order_by(ScoringStandard.version.desc())).all()
+            return [
+                {
+                    "version": row.version,
+                    "settings": row.settings,
+                    "reason": row.reason,
+                    "created_by": row.created_by,
+                    "created_at": row.created_at.isoformat(),
+                }
+                for row in rows
+            ]
+
+    def update_settings(self, changes: dict[str, Any], actor: Actor, reason: object = None) -> dict[str, float]:
+        """A new version of the scoring standard (Art. 18): the whole standard is kept as a version and the change
+        is written to the trail with the version, in one transaction; no version is ever edited."""
+        _require_supervision(actor)
+        why = text_field(reason, "reason", 500, required=False)
         with self.db.transaction() as session:
             if not acts_for_whole_city(session, actor):  # every unit is scored by the standard
                 raise PermissionDenied("performance_settings_city_only")
@@ -71,6 +103,16 @@ class PerformanceService:
                 else:
                     row.value, row.updated_by, row.updated_at = value, actor.id, now
             if changed:
+                version = self._version(session) + 1
+                session.add(
+                    ScoringStandard(
+                        version=version,
+                        settings={**before, **changed},
+                        reason=why,
+                        created_by=actor.id,
+                        created_at=now,
+                    )
+                )
                 trail.append(
                     session,
                     [
@@ -78,7 +120,11 @@ class PerformanceService:
                             "performance_settings_changed",
                             now,
                             actor=actor.id,
-                            detail={key: {"from": before[key], "to": value} for key, value in changed.items()},
+                            detail={
+                                "version": version,
+                                "reason": why,
+                                "changes": {key: {"from": before[key], "to": value} for key, value in changed.items()},
+                            },
                         )
                     ],
                     None,
@@ -92,9 +138,14 @@ class PerformanceService:
         start, end = months.bounds(month)
         if start > self.clock.now():
             raise InvalidInput("month_not_begun", field="month", month=month)
+        now = self.clock.now()
+        calendar = self.calendars.calendar()
         with self.db.reading() as session:
             settings = self._settings(session)
-            departments = indicators.department_counts(session, start, end)
+            version = self._version(session)
+            departments = indicators.department_counts(
+                session, calendar, start, end, now, settings["report_limit_hours"]
+            )
             officials = indicators.official_counts(session, start, end)
             people = self._people(session, list(officials))
         for row in departments.values():
@@ -102,12 +153,13 @@ class PerformanceService:
         for official_id, row in officials.items():
             name, department = people.get(official_id, (official_id, None))
             row.update(name=name, department=department)
-            row["score"], row["lines"] = scoring.score(row["counts"], settings, "official")
+            row["score"], row["lines"] = scoring.score(row["counts"], settings, "official", row.pop("manual"))
         return {
             "month": month,
-            "computed_at": self.clock.now().isoformat(),
-            "complete": end <= self.clock.now(),
+            "computed_at": now.isoformat(),
+            "complete": end <= now,
             "settings": settings,
+            "standard_version": version,
             "departments": scoring.rank(list(departments.values()), "cases_ended"),
             "officials": scoring.rank(list(officials.values()), "tasks_completed"),
         }
@@ -172,6 +224,48 @@ class PerformanceService:
         if log:
             self.report_access.record(actor, REPORT, "read", scope=month)
         return result
+
+    def period(self, period: object, actor: Actor) -> dict[str, Any]:
+        """The quarter's (``YYYY-Qn``) or year's (``YYYY``) results (000 三(五) "季度和年度绩效考评情况", 004 五(四)
+        "年度综合绩效评估"): each department's and official's average of the monthly scores of the months begun
+        so far (a month without data counts the base score), ranked; the reading is logged."""
+        _require_supervision(actor)
+        label, all_months = months.period_months(period)
+        begun = months.begun(all_months, self.clock.now())
+        if not begun:
+            raise InvalidInput("month_not_begun", field="period", month=all_months[0])
+        monthly = [self.evaluation(month, actor, log=False) for month in begun]
+        departments: dict[str, list[float]] = {}
+        officials: dict[str, dict[str, Any]] = {}
+        for evaluation in monthly:
+            for row in evaluation["departments"]:
+                departments.setdefault(row["name"], [])
+            for row in evaluation["officials"]:
+                officials.setdefault(row["id"], {"name": row["name"], "department": row["department"]})
+        rows_d, rows_o = [], []
+        for name, _ in departments.items():
+            scores = [_month_score(e["departments"], "name", name, e["settings"]["base"]) for e in monthly]
+            rows_d.append({"name": name, "score": round(sum(scores) / len(scores), 2), "months": scores})
+        for official_id, who in officials.items():
+            scores = [_month_score(e["officials"], "id", official_id, e["settings"]["base"]) for e in monthly]
+            rows_o.append({"id": official_id, **who, "score": round(sum(scores) / len(scores), 2), "months": scores})
+        self.report_access.record(actor, REPORT, "read", scope=label)
+        return {
+            "period": label,
+            "months": begun,
+            "complete": len(begun) == len(all_months) and months.is_over(all_months[-1], self.clock.now()),
+            "departments": scoring.rank(rows_d),
+            "officials": scoring.rank(rows_o),
+        }
+
+    # --- each official's own score ----------------------------------------------------------------
+    def my_score(self, actor: Actor, month: object = None, official: str | None = None) -> dict[str, Any]:
+        return self.personal.score(actor, month, official)
+
+    def record_points(
+        self, official: object, day: object, points: object, reason: object, actor: Actor
+    ) -> dict[str, Any]:
+        return self.personal.record_points(official, day, points, reason, actor)
 
     def export(self, month: str, kind: str, actor: Actor) -> tuple[str, bytes]:
         """The monthly report as ``pdf`` or ``xlsx``: file name and bytes; the export is logged."""

@@ -73,7 +73,7 @@ MEANINGS = {
     "promised_limit_days": "承诺时限，不超过法定时限",
     "handling": "即办件 / 承诺件 / 上报件 / 联办件",
     "star_level": "网上办理星级 1–5",
-    "online_depth": "网上办理深度 1–4（可空）",
+    "online_depth": "网上办理深度 1–3（可空）",
     "free": "是 / 否；与收费项目一致",
     "process_file": "导出时填写，导入时不读",
     "copies": "份数 1–99",

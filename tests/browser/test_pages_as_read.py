@@ -57,6 +57,7 @@ VIEWER = {
     "signals.correct": "admin",  # a department head corrects; the administrator may for every department
     "signals": "supervisor",
     "reports": "supervisor",
+    "me": "d06a",  # an official's own score
     "integrations": "supervisor",
     "admin": "admin",
     "manage": "admin",

@@ -300,3 +300,16 @@ def test_the_demo_shows_the_supervision_procedures_of_issue_16(bare_engine):
     head = bare_engine.accounts.get(answered[0]["first_feedback_by"])
     assert head["department"] == answered[0]["department"] and HEAD_POST in head["posts"]
     assert bare_engine.history.verify().ok
+
+
+def test_the_demo_gives_an_official_a_score_page_with_data(bare_engine):
+    """Issue 16 §2's demo: an official's own score page (002 §1 三是 "所有工作人员均可以看到每日、每月加、减分情况") has
+    the supervisor's daily points; the window recorded a visit."""
+    bare_engine.catalogue.import_directory(bare_engine.settings.processes_dir)
+    demo.seed_people(bare_engine)
+    started = demo.seed_cases(bare_engine)
+    mine = bare_engine.performance.my_score(bare_engine.identity.actor("d06a"))
+    given = [entry["reason"] for day in mine["days"] for entry in day["manual"]]
+    assert "窗口服务获群众书面表扬" in given and mine["result"]["plus"] >= 1.0 and mine["result"]["minus"] <= -0.5
+    visits = [bare_engine.visits.of_case(case_id, ENGINE)["visits"] for case_id in started]
+    assert sum(visits) == 1

@@ -141,3 +141,33 @@ def test_a_trail_written_before_numbers_were_hashed_still_verifies_after_the_upg
         session.execute(sa.update(TrailEntry).where(TrailEntry.seq == first).values(actor="forger"))
     assert shenpi.history.verify().broken_seq == first
     shenpi.db.bind.dispose()
+
+
+def test_the_catalogues_fourth_online_depth_becomes_the_seeds_third(empty_url):
+    """003 附件 网上办事深度 has three levels (一级, 二级, 三级): 0014_indicators rewrites a matter at the old level 4
+    (全程网办) as level 3 and leaves the others alone."""
+    app = _app(empty_url)
+    engine = app.extensions["shenpi"].db.bind
+    with app.app_context():
+        upgrade(directory=schema.MIGRATIONS, revision="0012_search_indexes")
+    matter = sa.table(
+        "matter",
+        *(sa.column(name) for name in ("code", "key", "name", "department", "matter_type", "handling", "process_key")),
+        *(sa.column(name) for name in ("statutory_limit_days", "promised_limit_days", "star_level", "published")),
+        sa.column("entry", sa.JSON),
+    )
+    with engine.begin() as connection:
+        for code, depth in (("M4", 4), ("M2", 2)):
+            connection.execute(
+                matter.insert().values(
+                    code=code, key=code, name=code, department="测试局", matter_type="行政许可", handling="承诺件",
+                    process_key="p", statutory_limit_days=20, promised_limit_days=10, star_level=3, published=True,
+                    entry={"code": code, "online_depth": depth},
+                )
+            )  # fmt: skip
+    with app.app_context():
+        upgrade(directory=schema.MIGRATIONS, revision="0014_indicators")
+    with engine.connect() as connection:
+        rows = dict(connection.execute(sa.select(matter.c.code, matter.c.entry)).all())
+    assert rows == {"M4": {"code": "M4", "online_depth": 3}, "M2": {"code": "M2", "online_depth": 2}}
+    engine.dispose()

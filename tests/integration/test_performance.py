@@ -19,20 +19,25 @@ def department(evaluation, name):
 
 
 def test_indicators_of_a_month_on_known_data(five_step_engine, october):
+    """003 附件 名词解释: "服务满意率:由申办人星级评定和投诉等情况确定" — one 5-star and one 2-star rating and one
+    substantiated complaint give 1 / (2 + 1). Handling time is in working days less the working day paused; the
+    two visits the window recorded for the window case over two ended cases give 1 visit per case."""
     result = five_step_engine.performance.evaluate("2026-10")
     row = department(result, "测试局")
     assert row["indicators"] == {
         "published_matters": 1,
         "online_service_rate": 1.0,
-        "online_depth_rate": 1.0,
-        "average_online_depth": 4.0,
+        "online_depth_1_rate": 0.0,
+        "online_depth_2_rate": 0.0,
+        "online_depth_3_rate": 1.0,
         "cases_ended": 2,
         "online_completion_rate": 0.5,
         "on_time_rate": 0.5,
+        "within_promise_rate": 1.0,
         "average_handling_days": 1.5,
         "overdue_count": 2,
         "ratings": 2,
-        "satisfaction_rate": 0.5,
+        "satisfaction_rate": 0.3333,
         "visits_per_case": 1.0,
     }
     assert row["counts"] == {
@@ -45,6 +50,9 @@ def test_indicators_of_a_month_on_known_data(five_step_engine, october):
         "unpublished_result": 2,
         "satisfied_rating": 1,
         "dissatisfied_rating": 1,
+        "inspection": 0,
+        "uninspected_approval": 0,
+        "late_data_report": 0,
     }
     # 100 − 2 overdue − 2 yellow − 2 red − 1 fee − 1 督办 − 3 complaint − 0.5 dissatisfied + 0.1 satisfied
     assert row["score"] == 88.6

@@ -72,6 +72,10 @@ REFUSED: dict[str, set[str]] = {
     "POST /api/v1/cases/<int:case_id>/documents": NOT_OF_THE_UNIT | {"supervisor"},
     "POST /api/v1/cases/<int:case_id>/fees": NOT_OF_THE_UNIT | {"supervisor"},
     "POST /api/v1/cases/<int:case_id>/pause": NOT_OF_THE_UNIT | {"supervisor"},
+    "GET /api/v1/cases/<int:case_id>/visits": NOT_OF_THE_UNIT,
+    "POST /api/v1/cases/<int:case_id>/visits": NOT_OF_THE_UNIT | {"supervisor"},  # the window records them
+    "GET /api/v1/cases/<int:case_id>/inspections": NOT_OF_THE_UNIT,
+    "POST /api/v1/cases/<int:case_id>/inspections": NOT_OF_THE_UNIT | {"supervisor"},
     "POST /api/v1/cases/<int:case_id>/resume": NOT_OF_THE_UNIT | {"supervisor"},
     "POST /api/v1/cases/<int:case_id>/terminate": NOT_OF_THE_UNIT | {"supervisor"},
     "POST /api/v1/cases/<int:case_id>/result-publication": NOT_OF_THE_UNIT | {"supervisor"},
@@ -120,6 +124,10 @@ REFUSED: dict[str, set[str]] = {
     "POST /api/v1/cases/<int:case_id>/appeals": NOT_OF_THE_UNIT,
     "GET /api/v1/evaluations/<month>": NOT_SUPERVISION,
     "POST /api/v1/evaluations/<month>/archive": NOT_CITY,
+    "GET /api/v1/evaluation-periods/<period>": NOT_SUPERVISION,
+    "GET /api/v1/scoring-standard/versions": NOT_SUPERVISION,
+    "GET /api/v1/me/score": NOT_STAFF,  # every official their own
+    "POST /api/v1/manual-points": NOT_SUPERVISION | {"far_supervisor"},  # the supervisors over the official
     "POST /api/v1/exchange/facts": NOT_ADMIN,
     "POST /api/v1/exchange/batches": NOT_ADMIN,
     "POST /api/v1/messages": NOT_ADMIN,  # integration accounts and administrators
@@ -219,6 +227,9 @@ REFUSED: dict[str, set[str]] = {
     "GET /reports/settings": NOT_SUPERVISION,
     "POST /reports/settings": NOT_CITY,
     "GET /reports/log": NOT_SUPERVISION,
+    "GET /reports/period": NOT_SUPERVISION,
+    "GET /me/score": NOT_STAFF,
+    "POST /me/score/points": NOT_SUPERVISION | {"far_supervisor"},
     "GET /integrations/upward": NOT_SUPERVISION,
     "POST /integrations/upward/retry": NOT_ADMIN,
     "POST /integrations/upward/send": NOT_ADMIN,
@@ -279,6 +290,7 @@ PARAMS = {
     "kind": "pdf",
     "step": "notice",
     "incident_id": "1",
+    "period": "2026-Q4",
 }
 OPERATIONS = {"inbox.case_operation": "terminate", "inbox.task_operation": "unclaim", "complaints.operate": "decide"}
 # Bodies the models accept, so that a refusal is the access check's and not the body's.
@@ -326,6 +338,9 @@ BODIES = {
     "api.record_enquiry": {"applicant": "王五", "question": "问", "answer": "答"},
     "api.sign_pledges": {"materials": ["经营场所证明"]},
     "api.check_pledge": {"held": True, "finding": "属实"},
+    "api.record_visit": {"purpose": "递交材料"},
+    "api.record_inspection": {"compliant": True, "finding": "检查"},
+    "api.record_manual_points": {"official": "clerk", "day": "2026-11-20", "points": 1, "reason": "表扬"},
     "api.migrate_cases": {"process": "five_step", "from_version": 1, "to_version": 1, "all": True, "dry_run": True},
 }
 FILE_FIELDS = {
@@ -339,6 +354,7 @@ PAGE_FORMS = {  # valid forms
     "portal.rate": {"overall": "5"},
     "signals.correct": {"correction": "已改正"},
     "supervision.verification_finding": {"finding": "核实", "conclusion": "compliant"},
+    "me.record_points": {"official": "clerk", "day": "2026-11-20", "points": "1", "reason": "表扬"},
 }
 NOT_IN_THE_MATRIX = {"static"}  # the built scripts and styles
 

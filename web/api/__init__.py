@@ -9,6 +9,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 from . import (  # noqa: E402,F401
     auth,
     calendar,
+    case_visits,
     cases,
     catalogue,
     cockpit,

@@ -27,7 +27,7 @@ def cockpit_overview():
 def cockpit_trends():
     """Daily trends and this month's rankings
 
-    Per Asia/Shanghai day (the last `days`, default 30): cases started, ended, ended after the promised limit,
+    Per Asia/Shanghai day (the last `days`, default 30): cases started, ended, ended after the statutory limit (and after the promised one),
     signals raised; this month's rankings."""
     cockpit = engine().cockpit
     days = request.args.get("days", "30")

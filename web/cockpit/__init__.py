@@ -58,11 +58,11 @@ def _chart_labels() -> dict:
     return {
         "started": _("新收办件"),
         "ended": _("办结办件"),
-        "ended_overdue": _("超期办结"),
+        "ended_overdue": _("超过法定时限办结"),
         "signals_yellow": _("黄色信号"),
         "signals_red": _("红色信号"),
         "trend": _("近30天趋势"),
-        "on_time": _("本月按时办结率（%）"),
+        "on_time": _("本月按时办结率（法定时限，%）"),
         "red_signals": _("本月红色信号数"),
         "empty": _("暂无数据"),
     }

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from engine.casefiles import DOCUMENT_KINDS
 from engine.errors import EngineError, NotFound
+from engine.identity import OFFICIAL
 from engine.runtime import PAUSE_KINDS, allowed_operations
 from engine.violations import may_keep_fees
 
@@ -102,6 +103,9 @@ def case(case_id):
         case_signals=signals,
         fees=fees,
         may_correct=lambda s: s["status"] == "open" and s["color"] == "yellow" and me.heads(s["department"]),
+        visits=engine().visits.of_case(case_id, me),
+        inspections=engine().inspections.of_case(case_id, me) if context["case"]["outcome"] == "approved" else None,
+        may_record_visit=me.is_admin or OFFICIAL in me.roles,
     )
 
 
@@ -159,6 +163,10 @@ CASE_OPERATIONS = {
         case_id, (f.get("item_other") or "").strip() or f.get("item"), (f.get("amount") or "").strip(), me
     ),
     "publish_result": lambda s, me, case_id, f: s.violations.fees.publish_result(case_id, me),
+    "record_visit": lambda s, me, case_id, f: s.visits.record(case_id, me, f.get("purpose")),
+    "record_inspection": lambda s, me, case_id, f: s.inspections.record(
+        case_id, me, {"yes": True, "no": False}.get(f.get("compliant") or ""), f.get("finding")
+    ),
 }
 CASE_DONE = {
     "pause": _l("已暂停计时。"),
@@ -167,6 +175,8 @@ CASE_DONE = {
     "issue_document": _l("文书已出具。"),
     "record_fee": _l("收费已登记。"),
     "publish_result": _l("办理结果已公开。"),
+    "record_visit": _l("现场跑动已登记。"),
+    "record_inspection": _l("批后监督检查已登记。"),
 }
 
 

@@ -76,7 +76,7 @@ def settings():
                     changes[key] = float(text)
                 except ValueError:
                     raise InvalidInput("not_a_number", field=key) from None
-            engine().performance.update_settings(changes, actor())
+            engine().performance.update_settings(changes, actor(), request.form.get("reason"))
         except InvalidInput as exc:
             flash(
                 _(
@@ -90,7 +90,32 @@ def settings():
         else:
             flash(_("测评标准已保存"), "success")
             return redirect(url_for("reports.settings"))
-    return render_template("reports/settings.html", values=values, general=GENERAL, items=ITEMS, specs=SCORING_ITEMS)
+    return render_template(
+        "reports/settings.html",
+        values=values,
+        general=GENERAL,
+        items=ITEMS,
+        specs=SCORING_ITEMS,
+        versions=engine().performance.standard_versions(actor()),
+    )
+
+
+@bp.get("/period")
+@supervisors
+def period():
+    """Quarterly and annual results (000 三(五) "季度和年度绩效考评情况"): the average of the months so far."""
+    now = engine().clock.now()
+    text = (request.args.get("period") or "").strip()
+    try:
+        result = engine().performance.period(text or _quarter(month_of(now)), actor())
+    except InvalidInput:
+        flash(_("期间格式为 YYYY-Qn（季度）或 YYYY（年度）"), "error")
+        result = engine().performance.period(_quarter(month_of(now)), actor())
+    return render_template("reports/period.html", result=result, year=month_of(now)[:4])
+
+
+def _quarter(month: str) -> str:
+    return f"{month[:4]}-Q{(int(month[5:]) - 1) // 3 + 1}"
 
 
 def _label(key) -> str:

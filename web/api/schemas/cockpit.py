@@ -44,15 +44,20 @@ class Trends(BaseModel):
     scope: str | None
     days: list[dt.date] = Field(description="Asia/Shanghai days, oldest first")
     series: dict[str, list[int]] = Field(
-        description="started, ended, ended_overdue, signals_yellow, signals_red: one count per day"
+        description="started, ended, ended_overdue (after the statutory limit), ended_past_promise (after the "
+        "promised limit), signals_yellow, signals_red: one count per day"
     )
 
 
 class OnTimeRate(BaseModel):
     department: str
     ended: int
-    on_time: int
+    on_time: int = Field(description="ended by the statutory limit (the monthly report's definition)")
     rate: float = Field(description="percent")
+    on_time_rate: float | None = Field(description="the same as a share, as the monthly report gives it")
+    within_promise: int = Field(description="ended by the promised limit")
+    within_promise_rate: float | None
+    average_handling_days: float | None = Field(description="working days from acceptance, less paused time")
 
 
 class RedSignalCount(BaseModel):
