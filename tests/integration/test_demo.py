@@ -266,3 +266,20 @@ def test_the_demo_shows_intake_as_the_law_has_it(bare_engine):
     mine = bare_engine.applicant_cases.case(case_id, bare_engine.identity.actor("applicant"))
     assert [m["kind"] for m in mine["materials"]] == ["supplement", "supplement"]
     assert bare_engine.history.verify().ok
+
+
+def test_the_demo_shows_the_service_desk(bare_engine):
+    """Issue 16 §4's demo: published results, enquiries with their first official asked, the tobacco licence's form
+    files, and pledges in place of a material — one checked after the approval, one pending."""
+    bare_engine.catalogue.import_directory(bare_engine.settings.processes_dir)
+    demo.seed_people(bare_engine)
+    started = demo.seed_cases(bare_engine)
+    decided = [c for c in started if bare_engine.cases.get_case(c, ENGINE)["status"] == "ended"]
+    results = bare_engine.published_results.page(per_page=100)
+    assert decided and results["total"] == len(decided)
+    enquiries = bare_engine.enquiries.page(bare_engine.identity.actor("supervisor"))["items"]
+    assert len(enquiries) == 2 and all(e["official_name"].endswith("工作人员甲") for e in enquiries)
+    assert [f["kind"] for f in bare_engine.form_files.for_matter(demo.TOBACCO)] == ["template", "sample"]
+    pending = bare_engine.pledges.pending_checks(bare_engine.identity.actor("supervisor"))["items"]
+    assert [p["material"] for p in pending] == [demo.PLEDGED]
+    assert bare_engine.history.verify().ok
