@@ -47,9 +47,10 @@ def guard_request() -> None:
 def check_form() -> None:
     """The form's fields and the names of its files (stored with the materials and batches)."""
     for name, values in request.form.lists():
+        name = name or ""  # a part without a name (werkzeug keys it None)
         check_text(name, name)
         for value in values:
-            check_text(name, value)
+            check_text(name, value or "")
     for name, upload in request.files.items(multi=True):
         check_text(name, upload.filename or "")
 

@@ -313,3 +313,20 @@ def test_the_demo_gives_an_official_a_score_page_with_data(bare_engine):
     assert "窗口服务获群众书面表扬" in given and mine["result"]["plus"] >= 1.0 and mine["result"]["minus"] <= -0.5
     visits = [bare_engine.visits.of_case(case_id, ENGINE)["visits"] for case_id in started]
     assert sum(visits) == 1
+
+
+def test_the_demo_shows_the_service_desk(bare_engine):
+    """Issue 16 §4's demo: published results, enquiries with their first official asked, the tobacco licence's form
+    files, and pledges in place of a material — one checked after the approval, one pending."""
+    bare_engine.catalogue.import_directory(bare_engine.settings.processes_dir)
+    demo.seed_people(bare_engine)
+    started = demo.seed_cases(bare_engine)
+    decided = [c for c in started if bare_engine.cases.get_case(c, ENGINE)["status"] == "ended"]
+    results = bare_engine.published_results.page(per_page=100)
+    assert decided and results["total"] == len(decided)
+    enquiries = bare_engine.enquiries.page(bare_engine.identity.actor("supervisor"))["items"]
+    assert len(enquiries) == 2 and all(e["official_name"].endswith("工作人员甲") for e in enquiries)
+    assert [f["kind"] for f in bare_engine.form_files.for_matter(demo.TOBACCO)] == ["template", "sample"]
+    pending = bare_engine.pledges.pending_checks(bare_engine.identity.actor("supervisor"))["items"]
+    assert [p["material"] for p in pending] == [demo.PLEDGED]
+    assert bare_engine.history.verify().ok

@@ -98,6 +98,8 @@ def test_after_approval_the_check_is_pending_until_the_department_records_it(eng
     assert engine.pledges.pending_checks(actor("supervisor"))["total"] == 0
     with refused(InvalidState, "pledge_already_checked"):
         engine.pledges.record_check(pledge["id"], actor("supervisor"), True, "再次核查")
+    with refused(InvalidState, "pledge_case_ended"):  # a pledge stands in for a material before the decision only
+        engine.pledges.sign(case["id"], [SITE], actor("citizen"))
     rows = events(engine, "pledge_checked")
     assert [(r["actor"], r["element"]) for r in rows] == [("clerk", SITE)]
 

@@ -143,3 +143,17 @@ def test_the_matter_form_keeps_the_pledge_setting(app, engine):
     admin = signed_in(app, "admin")
     page = text(admin.get("/admin/matters/TEST-0001"))
     assert 'name="material_pledge"' in page and '<option value="yes" selected>' in page
+
+
+def test_a_form_part_without_a_name_is_no_server_error(api):
+    """A multipart part without a name (werkzeug keys it None) is checked like any other, never a 500."""
+    body = (
+        b"--b\r\nContent-Disposition: form-data\r\n\r\nvalue\r\n"
+        b'--b\r\nContent-Disposition: form-data; name="kind"\r\n\r\ntemplate\r\n--b--\r\n'
+    )
+    answer = api.post(
+        "/api/v1/matters/TEST-0001/forms",
+        data=body,
+        headers={**auth(api, "admin"), "Content-Type": "multipart/form-data; boundary=b"},
+    )
+    assert answer.status_code == 400, answer.get_data(as_text=True)
