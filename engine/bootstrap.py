@@ -241,6 +241,7 @@ def periodic_work(engine: Shenpi) -> tuple[PeriodicJob[Any], ...]:
     """The sweep's jobs, in the order they run: each selects its due ids and does one id in its own transaction."""
     clock, supervision = engine.case_clock, engine.supervision
     signals, rules = engine.violations.signals, engine.violations.sweep
+    summary = engine.cockpit.summary
     return (
         PeriodicJob("timers", engine.cases.due_timer_cases, engine.cases.fire_case_timers, engine.cases.timer_place),
         PeriodicJob("deemed_accepted", clock.due_intake, clock.deem_accepted, _case_itself, limit=500),
@@ -259,6 +260,7 @@ def periodic_work(engine: Shenpi) -> tuple[PeriodicJob[Any], ...]:
             limit=5000,
         ),
         PeriodicJob("signals", signals.overdue_yellow, signals.turn_red, signals.signal_place),
+        PeriodicJob("cockpit_summary", summary.due_departments, summary.fold, key=str, limit=1000),
         *(
             PeriodicJob(
                 f"rule:{name}",

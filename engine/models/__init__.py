@@ -14,6 +14,7 @@ from .cases import (
     WorkflowJournal,
     WorkflowSnapshot,
 )
+from .cockpit import CockpitTally
 from .definitions import Matter, ProcessDefinition
 from .documents import DocumentCounter, IssuedDocument, Licence
 from .exchange import ExchangeBatch, ExternalCase, ExternalFact
@@ -40,6 +41,7 @@ __all__ = [
     "CaseFee",
     "CasePause",
     "CaseReader",
+    "CockpitTally",
     "Complaint",
     "Department",
     "DocumentCounter",

@@ -1,0 +1,48 @@
+"""The cockpit's summary: running cases and open steps per department and light, kept by triggers
+(engine/models/cockpit.py), filled by counting the tables once
+
+Revision ID: 0013_cockpit_summary
+Revises: 0012_search_indexes
+Create Date: 2026-12-05 22:00:00
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = "0013_cockpit_summary"
+down_revision = "0012_search_indexes"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    from engine.models.cockpit import RECOUNT, trigger_ddl
+
+    op.create_table(
+        "cockpit_tally",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("kind", sa.String(length=8), nullable=False),
+        sa.Column("department", sa.String(length=200), nullable=True),
+        sa.Column("light", sa.String(length=8), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("cockpit_tally", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_cockpit_tally_department"), ["department"], unique=False)
+    for statement in trigger_ddl(op.get_bind().dialect.name):
+        op.execute(statement)
+    op.execute(RECOUNT)
+
+
+def downgrade():
+    dialect = op.get_bind().dialect.name
+    for table, name in (("case_record", "cockpit_tally_case"), ("task_record", "cockpit_tally_task")):
+        for event in ("insert", "update", "delete"):
+            op.execute(f"DROP TRIGGER IF EXISTS {name}_{event}" + (f" ON {table}" if dialect == "postgresql" else ""))
+        if dialect == "postgresql":
+            op.execute(f"DROP FUNCTION IF EXISTS {name}()")
+    with op.batch_alter_table("cockpit_tally", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_cockpit_tally_department"))
+    op.drop_table("cockpit_tally")
