@@ -1,5 +1,6 @@
 """Tables of the engine, one module per concept."""
 
+from . import inbox_order  # noqa: F401  (the triggers of the inbox's order)
 from .calendar import CalendarDay, CalendarYear
 from .cases import (
     TRIGRAM_DDL,

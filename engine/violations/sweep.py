@@ -1,5 +1,6 @@
-"""The periodic part of the violation rules: the time-based rules look at recently ended cases (status index, ended
-within the window of the rule's ``days``) that their rule has not flagged yet, and at cases started after their
+"""The periodic part of the violation rules: the time-based rules look at recently ended cases (ended-at index,
+ended within the window of the rule's ``days`` and already past the deadline its fewest ``days`` give) that their rule has
+not flagged yet, and at cases started after their
 matter's withdrawal — each case judged in a transaction of its own (engine/incidents runs ``check_case`` on every
 id ``due_cases`` selects). Uncorrected yellow signals turning red is ``SignalService.turn_red``."""
 
@@ -57,7 +58,27 @@ class SignalSweep:
         withdrawal for ``unpublished_procedure``."""
         with self.db.reading() as session:
             query = self._candidates(session, name, as_of)
+            if query is not None and name in AFTER_END:  # only the cases already past their deadline
+                days = min(int(c.get("days", 1)) for c in rule_config.enabled_params(session, name))
+                query = query.where(Case.ended_at < self._due_before(as_of, days))
             return [] if query is None else [row.id for row in session.execute(query.limit(limit))]
+
+    def _due_before(self, as_of: _dt.datetime, days: int) -> _dt.datetime:
+        """The instant before which every case's end is more than ``days`` working days behind ``as_of`` (its
+        deadline, the close of the ``days``-th working day after its end day, has passed): the sweep selects only
+        those, never re-checking a case that is not yet due."""
+        if days <= 0:
+            return as_of
+        calendar = self.calendars.calendar()
+        day = as_of.astimezone(SHANGHAI).date()
+        try:
+            for _ in range(4 * days + 60):
+                if calendar.add_working_days(calendar.start_of_day(day), days) < as_of:
+                    return calendar.start_of_day(day + _dt.timedelta(days=1))
+                day -= _dt.timedelta(days=1)
+        except Exception:
+            return as_of
+        return as_of
 
     def check_case(self, name: str, case_id: int, as_of: _dt.datetime) -> int:
         """Judge rule ``name`` on one case in a transaction of its own; 1 when it raised a signal."""

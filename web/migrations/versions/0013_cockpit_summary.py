@@ -1,5 +1,6 @@
 """The cockpit's summary: running cases and open steps per department and light, kept by triggers
-(engine/models/cockpit.py), filled by counting the tables once
+(engine/models/cockpit.py), filled by counting the tables once; the inbox's order on each open step, kept by
+triggers (engine/models/inbox_order.py), with its indexes
 
 Revision ID: 0013_cockpit_summary
 Revises: 0012_search_indexes
@@ -10,6 +11,8 @@ Create Date: 2026-12-05 22:00:00
 import sqlalchemy as sa
 from alembic import op
 
+import engine.kernel.db
+
 # revision identifiers, used by Alembic.
 revision = "0013_cockpit_summary"
 down_revision = "0012_search_indexes"
@@ -18,7 +21,21 @@ depends_on = None
 
 
 def upgrade():
+    from engine.models import inbox_order
     from engine.models.cockpit import RECOUNT, trigger_ddl
+
+    dialect = op.get_bind().dialect.name
+    with op.batch_alter_table("task_record", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("inbox_rank", sa.SmallInteger(), nullable=True))
+        batch_op.add_column(sa.Column("inbox_due", engine.kernel.db.UTCDateTime(timezone=True), nullable=True))
+    op.execute(inbox_order.RECOUNT)
+    with op.batch_alter_table("task_record", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_task_inbox_department", ["department", "state", "inbox_rank", "inbox_due"], unique=False
+        )
+        batch_op.create_index("ix_task_inbox_assignee", ["assignee", "state", "inbox_rank", "inbox_due"], unique=False)
+    for statement in inbox_order.trigger_ddl(dialect):
+        op.execute(statement)
 
     op.create_table(
         "cockpit_tally",
@@ -31,7 +48,7 @@ def upgrade():
     )
     with op.batch_alter_table("cockpit_tally", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_cockpit_tally_department"), ["department"], unique=False)
-    for statement in trigger_ddl(op.get_bind().dialect.name):
+    for statement in trigger_ddl(dialect):
         op.execute(statement)
     op.execute(RECOUNT)
 
@@ -46,3 +63,14 @@ def downgrade():
     with op.batch_alter_table("cockpit_tally", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_cockpit_tally_department"))
     op.drop_table("cockpit_tally")
+    op.execute("DROP TRIGGER IF EXISTS inbox_order_case" + (" ON case_record" if dialect == "postgresql" else ""))
+    for name in ("inbox_order_task", "inbox_order_task_insert", "inbox_order_task_update"):
+        op.execute(f"DROP TRIGGER IF EXISTS {name}" + (" ON task_record" if dialect == "postgresql" else ""))
+    if dialect == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS inbox_order_task()")
+        op.execute("DROP FUNCTION IF EXISTS inbox_order_case()")
+    with op.batch_alter_table("task_record", schema=None) as batch_op:
+        batch_op.drop_index("ix_task_inbox_assignee")
+        batch_op.drop_index("ix_task_inbox_department")
+        batch_op.drop_column("inbox_due")
+        batch_op.drop_column("inbox_rank")
