@@ -21,7 +21,7 @@ from .documents import DocumentCounter, IssuedDocument, Licence
 from .exchange import ExchangeBatch, ExternalCase, ExternalFact
 from .feedback import Complaint, Rating
 from .file_blobs import FileBlob
-from .incidents import Incident
+from .incidents import Incident, SweepMark
 from .materials import DraftFile, Material
 from .matter_versions import MatterVersion
 from .notifications import NoticeDelivery, NotificationChannel
@@ -68,6 +68,7 @@ __all__ = [
     "Rating",
     "ReportAccess",
     "Signal",
+    "SweepMark",
     "SupervisionItem",
     "TaskRecord",
     "TrailCheckpoint",

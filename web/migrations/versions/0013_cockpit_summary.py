@@ -1,6 +1,7 @@
 """The cockpit's summary: running cases and open steps per department and light, kept by triggers
 (engine/models/cockpit.py), filled by counting the tables once; the inbox's order on each open step, kept by
-triggers (engine/models/inbox_order.py), with its indexes
+triggers (engine/models/inbox_order.py), with its indexes;
+the sweep's marks (keyset reading of the rules after a case's end)
 
 Revision ID: 0013_cockpit_summary
 Revises: 0012_search_indexes
@@ -36,6 +37,14 @@ def upgrade():
         batch_op.create_index("ix_task_inbox_assignee", ["assignee", "state", "inbox_rank", "inbox_due"], unique=False)
     for statement in inbox_order.trigger_ddl(dialect):
         op.execute(statement)
+    op.create_table(
+        "sweep_mark",
+        sa.Column("kind", sa.String(length=48), nullable=False),
+        sa.Column("at", engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("as_of", engine.kernel.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("params", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("kind"),
+    )
 
     op.create_table(
         "cockpit_tally",
@@ -55,6 +64,7 @@ def upgrade():
 
 def downgrade():
     dialect = op.get_bind().dialect.name
+    op.drop_table("sweep_mark")
     for table, name in (("case_record", "cockpit_tally_case"), ("task_record", "cockpit_tally_task")):
         for event in ("insert", "update", "delete"):
             op.execute(f"DROP TRIGGER IF EXISTS {name}_{event}" + (f" ON {table}" if dialect == "postgresql" else ""))
