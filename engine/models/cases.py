@@ -159,14 +159,15 @@ class TaskRecord(Base):
 
     __tablename__ = "task_record"
     __table_args__ = (
-        sa.Index("ix_task_state_department", "state", "department"),
+        # a unit's open steps; their step names one by one (the inbox's step filter, engine/worklists/inbox.py)
+        sa.Index("ix_task_department_step", "department", "state", "name"),
         sa.Index("ix_task_state_assignee", "state", "assignee"),
         sa.Index("ix_task_state_post", "state", "post"),
         sa.Index("ix_task_state_light", "state", "light"),
         # a case's steps in a unit: the unit scope of case search probes it case by case (identity/access.py)
         sa.Index("ix_task_case_department", "case_id", "department"),
         # the inbox reads a unit's queue and an official's own steps in their order (engine/models/inbox_order.py)
-        sa.Index("ix_task_inbox_department", "department", "state", "inbox_rank", "inbox_due"),
+        sa.Index("ix_task_inbox_department", "department", "state", "inbox_rank", "inbox_due", "assignee", "post"),
         sa.Index("ix_task_inbox_assignee", "assignee", "state", "inbox_rank", "inbox_due"),
     )
 

@@ -75,7 +75,9 @@ class SignalSweep:
                 query = query.where(Case.ended_at >= mark.at)
             rows = session.execute(query.order_by(None).order_by(Case.ended_at, Case.id).limit(limit)).all()
         # every case that ended before the first one still to judge has been judged (or is out of the rule's reach)
-        self._move_mark(f"rule:{name}", rows[0].ended_at if rows else before, as_of, digest)
+        start = rows[0].ended_at if rows else before
+        if mark is None or mark.params != digest or mark.as_of > as_of or mark.at < start:
+            self._move_mark(f"rule:{name}", start, as_of, digest)
         return [row.id for row in rows]
 
     def _move_mark(self, kind: str, at: _dt.datetime, as_of: _dt.datetime, digest: str) -> None:

@@ -121,10 +121,16 @@ class InboxService:
 
         chosen = [sa.select(part(condition).c.id) for condition in parts[scope]]
         ids = chosen[0] if len(chosen) == 1 else sa.union_all(*chosen)
-        where = [TaskRecord.state == "open", {"all": sa.or_(mine, group), "mine": mine, "group": group}[scope]]
-        counted = sa.select(TaskRecord.id).where(*where, *filters)
-        if filters:
-            counted = counted.join(Case, TaskRecord.case_id == Case.id)
+
+        def capped(condition: sa.ColumnElement[bool]) -> sa.ScalarSelect[int]:
+            """The part's steps counted up to one more than the cap (from its index alone when unfiltered)."""
+            query = sa.select(TaskRecord.state).where(TaskRecord.state == "open", condition, *filters)
+            if filters:
+                query = query.join(Case, TaskRecord.case_id == Case.id)
+            return sa.select(sa.func.count()).select_from(query.limit(COUNT_CAP + 1).subquery()).scalar_subquery()
+
+        whole: dict[str, list[sa.ColumnElement[bool]]] = {"all": [mine, group], "mine": [mine], "group": [group]}
+        counts = [capped(condition) for condition in whole[scope]]
         query = (
             sa.select(TaskRecord, Case, Matter.name)
             .join(Case, TaskRecord.case_id == Case.id)
@@ -133,12 +139,10 @@ class InboxService:
             .order_by(*INBOX_ORDER)
         )
         with self.db.reading() as session:
-            total = session.scalar(sa.select(sa.func.count()).select_from(counted.limit(COUNT_CAP + 1).subquery())) or 0
+            total = sum(session.execute(sa.select(*counts)).one())
             rows = session.execute(query.offset((page - 1) * per_page).limit(per_page)).all()
             names = display_names(session, [r.TaskRecord.assignee for r in rows] + [r.TaskRecord.owner for r in rows])
-            steps = session.scalars(
-                sa.select(TaskRecord.name).where(where[0], where[1]).distinct().order_by(TaskRecord.name)
-            ).all()
+            steps = self._step_names(session, actor, scope, mine, group)
         calendar = self._calendar()
         items = [self._row(r.TaskRecord, r.Case, r.name, names, calendar, holders) for r in rows]
         return {
@@ -150,6 +154,27 @@ class InboxService:
             "pages": page_count(min(total, COUNT_CAP), per_page),
             "steps": list(steps),
         }
+
+    @staticmethod
+    def _step_names(
+        session: Executor, actor: Actor, scope: str, mine: sa.ColumnElement[bool], group: sa.ColumnElement[bool]
+    ) -> list[str]:
+        """The names of the steps in the queue (the step filter's choices): the official's own steps as they are,
+        the unit's queue one name at a time from its index (each name found by one probe, never the whole queue)."""
+        names: set[str] = set()
+        if scope in ("all", "mine"):
+            names.update(session.scalars(sa.select(TaskRecord.name).where(TaskRecord.state == "open", mine).distinct()))
+        if scope in ("all", "group"):
+            found = sa.select(sa.func.min(TaskRecord.name).label("name")).where(TaskRecord.state == "open", group)
+            walk = found.cte("step_names", recursive=True)
+            later = sa.select(
+                sa.select(sa.func.min(TaskRecord.name))
+                .where(TaskRecord.state == "open", group, TaskRecord.name > walk.c.name)
+                .scalar_subquery()
+            ).where(walk.c.name.is_not(None))
+            walk = walk.union_all(later)
+            names.update(n for n in session.scalars(sa.select(walk.c.name)) if n is not None)
+        return sorted(names)
 
     @staticmethod
     def _light_is(light: str) -> sa.ColumnElement[bool]:

@@ -32,9 +32,13 @@ def upgrade():
     op.execute(inbox_order.RECOUNT)
     with op.batch_alter_table("task_record", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_task_inbox_department", ["department", "state", "inbox_rank", "inbox_due"], unique=False
+            "ix_task_inbox_department",
+            ["department", "state", "inbox_rank", "inbox_due", "assignee", "post"],
+            unique=False,
         )
         batch_op.create_index("ix_task_inbox_assignee", ["assignee", "state", "inbox_rank", "inbox_due"], unique=False)
+        batch_op.drop_index("ix_task_state_department")
+        batch_op.create_index("ix_task_department_step", ["department", "state", "name"], unique=False)
     for statement in inbox_order.trigger_ddl(dialect):
         op.execute(statement)
     op.create_table(
@@ -81,6 +85,8 @@ def downgrade():
         op.execute("DROP FUNCTION IF EXISTS inbox_order_case()")
     with op.batch_alter_table("task_record", schema=None) as batch_op:
         batch_op.drop_index("ix_task_inbox_assignee")
+        batch_op.drop_index("ix_task_department_step")
+        batch_op.create_index("ix_task_state_department", ["state", "department"], unique=False)
         batch_op.drop_index("ix_task_inbox_department")
         batch_op.drop_column("inbox_due")
         batch_op.drop_column("inbox_rank")
