@@ -104,3 +104,19 @@ def test_folding_keeps_every_count(five_step_engine, clock):
     engine.cockpit.summary.fold("测试局", clock.now())
     assert summary(engine) == before == recount(engine)
     assert engine.cockpit.summary.due_departments(clock.now()) == []
+
+
+def test_the_rebuild_command(five_step_engine, clock, monkeypatch):
+    from click.testing import CliRunner
+
+    from web import cli
+
+    engine = five_step_engine
+    start(engine, "王五")
+    with engine.db.transaction() as session:
+        session.execute(sa.delete(CockpitTally))  # the summary lost
+    assert summary(engine) != recount(engine)
+    monkeypatch.setattr(cli, "_engine", lambda: engine)
+    result = CliRunner().invoke(cli.main, ["cockpit", "rebuild"])
+    assert result.exit_code == 0 and "cockpit summary rebuilt: 2 bucket(s)" in result.output
+    assert summary(engine) == recount(engine)
