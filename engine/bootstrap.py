@@ -267,6 +267,7 @@ def periodic_work(engine: Shenpi) -> tuple[PeriodicJob[Any], ...]:
     clock, supervision = engine.case_clock, engine.supervision
     signals, rules = engine.violations.signals, engine.violations.sweep
     procedures = engine.violations.procedures
+    summary = engine.cockpit.summary
     return (
         PeriodicJob("timers", engine.cases.due_timer_cases, engine.cases.fire_case_timers, engine.cases.timer_place),
         PeriodicJob(
@@ -299,6 +300,7 @@ def periodic_work(engine: Shenpi) -> tuple[PeriodicJob[Any], ...]:
             engine.complaints.complaint_place,
         ),
         PeriodicJob("signals", signals.overdue_yellow, signals.turn_red, signals.signal_place),
+        PeriodicJob("cockpit_summary", summary.due_departments, summary.fold, key=str, limit=1000),
         *(
             PeriodicJob(
                 f"rule:{name}",

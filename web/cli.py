@@ -297,6 +297,18 @@ def trail_checkpoint():
 
 
 @main.group()
+def cockpit():
+    """The supervisors' cockpit."""
+
+
+@cockpit.command("rebuild")
+def cockpit_rebuild():
+    """Count the cockpit's summary (running cases and open steps per department and light) afresh from the tables."""
+    buckets = _engine().cockpit.summary.rebuild()
+    click.echo(f"cockpit summary rebuilt: {buckets} bucket(s)")
+
+
+@main.group()
 def files():
     """The file store of case materials (SHENPI_FILES_URL)."""
 

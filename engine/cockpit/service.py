@@ -18,9 +18,10 @@ from ..errors import InvalidInput
 from ..identity.actors import Actor
 from ..incidents import OPEN as INCIDENT_OPEN
 from ..kernel.paging import PageArg, page_bounds, page_count
-from ..models import Case, Complaint, Incident, Matter, Signal, SupervisionItem, TaskRecord
+from ..models import Case, Complaint, Incident, Matter, Signal, SupervisionItem
 from ..violations.rules import RULES
 from .scope import REPORT, in_scope, scope_label, scope_units
+from .summary import CockpitSummary
 from .trends import TREND_DAYS, CockpitTrends
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ class Cockpit:
         self.clock = clock
         self.report_access = report_access
         self._trends = CockpitTrends(db, clock, report_access, calendars)
+        self.summary = CockpitSummary(db)
 
     def trends(
         self, actor: Actor, days: int = TREND_DAYS, department: str | None = None, record: bool = True
@@ -62,7 +64,9 @@ class Cockpit:
     def overview(self, actor: Actor, record: bool = True) -> dict[str, Any]:
         """Counts by light and status, and the per-department table."""
         units = scope_units(actor)
-        case_light = sa.case((Case.paused_since.is_not(None), "paused"), else_=Case.light)
+        summary = self.summary.counts(units)  # running cases and open steps: the summary, never the case table
+        cases = [(light, n) for kind, _, light, n in summary if kind == "case"]
+        tasks = [(light, n) for kind, _, light, n in summary if kind == "task"]
         with self.db.reading() as session:
 
             def grouped(
@@ -70,14 +74,6 @@ class Cockpit:
             ) -> Sequence[sa.Row]:
                 return session.execute(in_scope(query, column, units).group_by(*keys)).all()
 
-            cases = grouped(
-                sa.select(case_light, sa.func.count()).where(Case.status == "running"), Case.department, case_light
-            )
-            tasks = grouped(
-                sa.select(TaskRecord.light, sa.func.count()).where(TaskRecord.state == "open"),
-                TaskRecord.department,
-                TaskRecord.light,
-            )
             signals = grouped(
                 sa.select(Signal.color, Signal.status, sa.func.count()), Signal.department, Signal.color, Signal.status
             )
@@ -89,9 +85,9 @@ class Cockpit:
             complaints = grouped(sa.select(Complaint.status, sa.func.count()), Complaint.department, Complaint.status)
             incidents = sa.select(sa.func.count(Incident.id)).where(Incident.state == INCIDENT_OPEN)
             if units is not None:  # a supervisor: incidents of the cases of their units (the system's: administrators)
-                incidents = incidents.where(Incident.case_id.in_(sa.select(Case.id).where(Case.department.in_(units))))
+                incidents = incidents.where(sa.exists().where(Case.id == Incident.case_id, Case.department.in_(units)))
             incidents_open = session.scalar(incidents) or 0
-            departments = self._departments(session, units)
+            departments = self._departments(session, units, summary)
         if record:
             self.log(actor, "overview")
         signal_counts: dict[str, dict[str, int]]
@@ -114,8 +110,10 @@ class Cockpit:
             "departments": departments,
         }
 
-    def _departments(self, session: Session, units: tuple[str, ...] | None) -> list[dict[str, Any]]:
-        """Per department: running cases, of which yellow and red, open signals, open 督办 items."""
+    def _departments(
+        self, session: Session, units: tuple[str, ...] | None, summary: list[tuple[str, str | None, str, int]]
+    ) -> list[dict[str, Any]]:
+        """Per department: running cases, of which yellow and red (not paused), open signals, open 督办 items."""
         rows: dict[str, dict[str, Any]] = {}
 
         def row(name: str) -> dict[str, Any]:
@@ -123,14 +121,12 @@ class Cockpit:
                 name, {"department": name, "running": 0, "yellow": 0, "red": 0, "signals_open": 0, "items_open": 0}
             )
 
-        def lit(colour: str) -> sa.ColumnElement[int]:
-            return sa.func.sum(sa.case((sa.and_(Case.light == colour, Case.paused_since.is_(None)), 1), else_=0))
-
-        running = sa.select(Case.department, sa.func.count(), lit(YELLOW), lit(RED)).where(Case.status == "running")
-        for name, count, yellow, red in session.execute(
-            in_scope(running, Case.department, units).group_by(Case.department)
-        ):
-            row(name).update(running=count, yellow=int(yellow or 0), red=int(red or 0))
+        for kind, name, light, count in summary:
+            if kind == "case" and name is not None:
+                counts = row(name)
+                counts["running"] += count
+                if light in (YELLOW, RED):
+                    counts[light] += count
         signals = sa.select(Signal.department, sa.func.count()).where(Signal.status == "open")
         for name, count in session.execute(in_scope(signals, Signal.department, units).group_by(Signal.department)):
             row(name)["signals_open"] = count

@@ -1,5 +1,6 @@
 """Tables of the engine, one module per concept."""
 
+from . import inbox_order  # noqa: F401  (the triggers of the inbox's order)
 from .calendar import CalendarDay, CalendarYear
 from .cases import (
     TRIGRAM_DDL,
@@ -14,6 +15,7 @@ from .cases import (
     WorkflowJournal,
     WorkflowSnapshot,
 )
+from .cockpit import CockpitTally
 from .connectors import ConnectorCall, MessageWait
 from .definitions import Matter, ProcessDefinition
 from .documents import DocumentCounter, IssuedDocument, Licence
@@ -21,7 +23,7 @@ from .evaluation import CaseVisit, Inspection, ManualPoint, ScoringStandard
 from .exchange import ExchangeBatch, ExternalCase, ExternalFact
 from .feedback import Complaint, Rating
 from .file_blobs import FileBlob
-from .incidents import Incident
+from .incidents import Incident, SweepMark
 from .materials import DraftFile, Material
 from .matter_versions import MatterVersion
 from .notifications import NoticeDelivery, NotificationChannel
@@ -47,6 +49,7 @@ __all__ = [
     "Inspection",
     "ManualPoint",
     "ScoringStandard",
+    "CockpitTally",
     "Complaint",
     "ConnectorCall",
     "Department",
@@ -77,6 +80,7 @@ __all__ = [
     "Rating",
     "ReportAccess",
     "Signal",
+    "SweepMark",
     "SupervisionItem",
     "TaskRecord",
     "TrailCheckpoint",

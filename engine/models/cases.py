@@ -159,12 +159,16 @@ class TaskRecord(Base):
 
     __tablename__ = "task_record"
     __table_args__ = (
-        sa.Index("ix_task_state_department", "state", "department"),
+        # a unit's open steps; their step names one by one (the inbox's step filter, engine/worklists/inbox.py)
+        sa.Index("ix_task_department_step", "department", "state", "name"),
         sa.Index("ix_task_state_assignee", "state", "assignee"),
         sa.Index("ix_task_state_post", "state", "post"),
         sa.Index("ix_task_state_light", "state", "light"),
         # a case's steps in a unit: the unit scope of case search probes it case by case (identity/access.py)
         sa.Index("ix_task_case_department", "case_id", "department"),
+        # the inbox reads a unit's queue and an official's own steps in their order (engine/models/inbox_order.py)
+        sa.Index("ix_task_inbox_department", "department", "state", "inbox_rank", "inbox_due", "assignee", "post"),
+        sa.Index("ix_task_inbox_assignee", "assignee", "state", "inbox_rank", "inbox_due"),
     )
 
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
@@ -188,6 +192,10 @@ class TaskRecord(Base):
     completed_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     completed_by: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
     opinion: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
+    # The inbox's order of an open step, kept by triggers (engine/models/inbox_order.py): the worse of the step's
+    # and its case's light (-3 red … 0 none) and the nearer of its deadline and the case's promised limit.
+    inbox_rank: Mapped[int | None] = mapped_column(sa.SmallInteger, nullable=True)
+    inbox_due: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class PendingTimer(Base):

@@ -48,3 +48,16 @@ class Incident(Base):
     resolved_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     resolved_by: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)  # "engine": a retry succeeded
     note: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
+
+
+class SweepMark(Base):
+    """Where a kind of the sweep's work may start reading (keyset): every row before ``at`` was judged by the run
+    that wrote it at ``as_of`` with the rule's parameters of digest ``params``. A run at an earlier instant, or with
+    other parameters, reads from the start of its window instead."""
+
+    __tablename__ = "sweep_mark"
+
+    kind: Mapped[str] = mapped_column(sa.String(48), primary_key=True)
+    at: Mapped[_dt.datetime] = mapped_column(UTCDateTime)
+    as_of: Mapped[_dt.datetime] = mapped_column(UTCDateTime)
+    params: Mapped[str] = mapped_column(sa.String(64))

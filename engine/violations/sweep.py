@@ -1,12 +1,15 @@
-"""The periodic part of the violation rules: the time-based rules look at recently ended cases (status index, ended
-within the window of the rule's ``days``) that their rule has not flagged yet, and at cases started after their
-matter's withdrawal — each case judged in a transaction of its own (engine/incidents runs ``check_case`` on every
+"""The periodic part of the violation rules: the time-based rules look at recently ended cases that their rule has not
+flagged yet — ended within the window of the rule's ``days``, already past the deadline its fewest ``days`` give, read
+in the order of their end (ended-at index) from the sweep's mark (``SweepMark``: where the last run found nothing left
+to judge) — and at cases started after their matter's withdrawal — each case judged in a transaction of its own (engine/incidents runs ``check_case`` on every
 id ``due_cases`` selects). Uncorrected yellow signals turning red is ``SignalService.turn_red``."""
 
 from __future__ import annotations
 
 import datetime as _dt
 import functools
+import hashlib
+import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from ..deadlines.working_time import WorkingCalendar
 from ..kernel.clock import SHANGHAI
-from ..models import Case, IssuedDocument, Licence, Matter, MatterVersion, Signal
+from ..models import Case, IssuedDocument, Licence, Matter, MatterVersion, Signal, SweepMark
 from ..trail import chain as trail
 from . import rule_config
 from .signals import evaluate
@@ -57,7 +60,50 @@ class SignalSweep:
         withdrawal for ``unpublished_procedure``."""
         with self.db.reading() as session:
             query = self._candidates(session, name, as_of)
-            return [] if query is None else [row.id for row in session.execute(query.limit(limit))]
+            if query is None:
+                return []
+            if name not in AFTER_END:
+                return [row.id for row in session.execute(query.limit(limit))]
+            # Only the cases already past their deadline, read in the order of their end from where the last run
+            # found nothing left to judge (keyset): neither a case not yet due nor one judged before is read again.
+            configs = rule_config.enabled_params(session, name)
+            digest = hashlib.sha256(json.dumps(configs, sort_keys=True, default=str).encode()).hexdigest()
+            before = self._due_before(as_of, min(int(c.get("days", 1)) for c in configs))
+            mark = session.get(SweepMark, f"rule:{name}")
+            query = query.where(Case.ended_at < before)
+            if mark is not None and mark.params == digest and mark.as_of <= as_of:
+                query = query.where(Case.ended_at >= mark.at)
+            rows = session.execute(query.order_by(None).order_by(Case.ended_at, Case.id).limit(limit)).all()
+        # every case that ended before the first one still to judge has been judged (or is out of the rule's reach)
+        start = rows[0].ended_at if rows else before
+        if mark is None or mark.params != digest or mark.as_of > as_of or mark.at < start:
+            self._move_mark(f"rule:{name}", start, as_of, digest)
+        return [row.id for row in rows]
+
+    def _move_mark(self, kind: str, at: _dt.datetime, as_of: _dt.datetime, digest: str) -> None:
+        with self.db.transaction() as session:
+            mark = session.get(SweepMark, kind, with_for_update=True)
+            if mark is None:
+                session.add(SweepMark(kind=kind, at=at, as_of=as_of, params=digest))
+            elif mark.params != digest or mark.as_of > as_of or mark.at < at:
+                mark.at, mark.as_of, mark.params = at, as_of, digest
+
+    def _due_before(self, as_of: _dt.datetime, days: int) -> _dt.datetime:
+        """The instant before which every case's end is more than ``days`` working days behind ``as_of`` (its
+        deadline, the close of the ``days``-th working day after its end day, has passed): the sweep selects only
+        those, never re-checking a case that is not yet due."""
+        if days <= 0:
+            return as_of
+        calendar = self.calendars.calendar()
+        day = as_of.astimezone(SHANGHAI).date()
+        try:
+            for _ in range(4 * days + 60):
+                if calendar.add_working_days(calendar.start_of_day(day), days) < as_of:
+                    return calendar.start_of_day(day + _dt.timedelta(days=1))
+                day -= _dt.timedelta(days=1)
+        except Exception:
+            return as_of
+        return as_of
 
     def check_case(self, name: str, case_id: int, as_of: _dt.datetime) -> int:
         """Judge rule ``name`` on one case in a transaction of its own; 1 when it raised a signal."""

@@ -29,6 +29,16 @@ if TYPE_CHECKING:
 SCOPES = ("all", "mine", "group")
 LIGHT_FILTERS = (RED, YELLOW, GREEN, "none", "paused")
 _SEVERITY = {RED: 3, YELLOW: 2, GREEN: 1}
+COUNT_CAP = 1_000  # a queue longer than this says "more than 1,000" instead of counting every step in it
+# Urgency: red, yellow, green (the worse of the step's and the case's light), then the nearer due instant (none
+# last), the more escalated, the older.
+INBOX_ORDER = (
+    TaskRecord.inbox_rank,
+    TaskRecord.inbox_due.asc().nulls_last(),
+    TaskRecord.escalation_level.desc(),
+    TaskRecord.created_at,
+    TaskRecord.id,
+)
 
 
 def text_match(column: sa.ColumnExpressionArgument[Any], text: str) -> sa.ColumnElement[bool]:
@@ -82,64 +92,89 @@ class InboxService:
             TaskRecord.department == actor.department,
             sa.or_(TaskRecord.post.is_(None), TaskRecord.post.in_(actor.posts or ("",))),
         )
-        where = [TaskRecord.state == "open", {"all": sa.or_(mine, group), "mine": mine, "group": group}[scope]]
+        filters: list[sa.ColumnElement[bool]] = []
         if matter:
-            where.append(Case.matter_code == matter)
+            filters.append(Case.matter_code == matter)
         if step:
-            where.append(TaskRecord.name == step)
+            filters.append(TaskRecord.name == step)
         if text and text.strip():
-            where.append(
+            filters.append(
                 sa.or_(Case.number.contains(text.strip(), autoescape=True), text_match(Case.applicant, text.strip()))
             )
         if light == "paused":
-            where.append(Case.paused_since.is_not(None))
+            filters.append(Case.paused_since.is_not(None))
         elif light:
-            where.append(Case.paused_since.is_(None))
-            where.append(self._light_is(light))
-        due = sa.case(
-            (TaskRecord.due_at.is_(None), Case.promised_due_at),
-            (Case.promised_due_at.is_(None), TaskRecord.due_at),
-            (TaskRecord.due_at < Case.promised_due_at, TaskRecord.due_at),
-            else_=Case.promised_due_at,
-        )
-        severity = sa.case(
-            *((sa.or_(TaskRecord.light == name, Case.light == name), -rank) for name, rank in _SEVERITY.items()),
-            else_=0,
-        )
+            filters.append(Case.paused_since.is_(None))
+            filters.append(self._light_is(light))
+        # Each part of the queue (an official's own steps, one holder at a time, and the unit's unassigned ones) is
+        # read from its index in the inbox's order (engine/models/inbox_order.py) up to the page's end; the page is
+        # the merge of those few rows, never a sort of the whole queue.
+        own = [TaskRecord.assignee == holder for holder in holders]
+        parts: dict[str, list[sa.ColumnElement[bool]]] = {"all": [*own, group], "mine": own, "group": [group]}
+        reach = page * per_page
+
+        def part(condition: sa.ColumnElement[bool]) -> sa.Subquery:
+            query = sa.select(TaskRecord.id).where(TaskRecord.state == "open", condition, *filters)
+            if filters:
+                query = query.join(Case, TaskRecord.case_id == Case.id)
+            return query.order_by(*INBOX_ORDER).limit(reach).subquery()
+
+        chosen = [sa.select(part(condition).c.id) for condition in parts[scope]]
+        ids = chosen[0] if len(chosen) == 1 else sa.union_all(*chosen)
+
+        def capped(condition: sa.ColumnElement[bool]) -> sa.ScalarSelect[int]:
+            """The part's steps counted up to one more than the cap (from its index alone when unfiltered)."""
+            query = sa.select(TaskRecord.state).where(TaskRecord.state == "open", condition, *filters)
+            if filters:
+                query = query.join(Case, TaskRecord.case_id == Case.id)
+            return sa.select(sa.func.count()).select_from(query.limit(COUNT_CAP + 1).subquery()).scalar_subquery()
+
+        whole: dict[str, list[sa.ColumnElement[bool]]] = {"all": [mine, group], "mine": [mine], "group": [group]}
+        counts = [capped(condition) for condition in whole[scope]]
         query = (
             sa.select(TaskRecord, Case, Matter.name)
             .join(Case, TaskRecord.case_id == Case.id)
             .join(Matter, Case.matter_code == Matter.code)
-            .where(*where)
-            .order_by(
-                severity, due.is_(None), due, TaskRecord.escalation_level.desc(), TaskRecord.created_at, TaskRecord.id
-            )
+            .where(TaskRecord.id.in_(ids))
+            .order_by(*INBOX_ORDER)
         )
         with self.db.reading() as session:
-            total = (
-                session.scalar(
-                    sa.select(sa.func.count())
-                    .select_from(TaskRecord)
-                    .join(Case, TaskRecord.case_id == Case.id)
-                    .where(*where)
-                )
-                or 0
-            )
+            total = sum(session.execute(sa.select(*counts)).one())
             rows = session.execute(query.offset((page - 1) * per_page).limit(per_page)).all()
             names = display_names(session, [r.TaskRecord.assignee for r in rows] + [r.TaskRecord.owner for r in rows])
-            steps = session.scalars(
-                sa.select(TaskRecord.name).where(where[0], where[1]).distinct().order_by(TaskRecord.name)
-            ).all()
+            steps = self._step_names(session, actor, scope, mine, group)
         calendar = self._calendar()
         items = [self._row(r.TaskRecord, r.Case, r.name, names, calendar, holders) for r in rows]
         return {
             "items": items,
-            "total": total,
+            "total": min(total, COUNT_CAP),
+            "more": total > COUNT_CAP,
             "page": page,
             "per_page": per_page,
-            "pages": page_count(total, per_page),
+            "pages": page_count(min(total, COUNT_CAP), per_page),
             "steps": list(steps),
         }
+
+    @staticmethod
+    def _step_names(
+        session: Executor, actor: Actor, scope: str, mine: sa.ColumnElement[bool], group: sa.ColumnElement[bool]
+    ) -> list[str]:
+        """The names of the steps in the queue (the step filter's choices): the official's own steps as they are,
+        the unit's queue one name at a time from its index (each name found by one probe, never the whole queue)."""
+        names: set[str] = set()
+        if scope in ("all", "mine"):
+            names.update(session.scalars(sa.select(TaskRecord.name).where(TaskRecord.state == "open", mine).distinct()))
+        if scope in ("all", "group"):
+            found = sa.select(sa.func.min(TaskRecord.name).label("name")).where(TaskRecord.state == "open", group)
+            walk = found.cte("step_names", recursive=True)
+            later = sa.select(
+                sa.select(sa.func.min(TaskRecord.name))
+                .where(TaskRecord.state == "open", group, TaskRecord.name > walk.c.name)
+                .scalar_subquery()
+            ).where(walk.c.name.is_not(None))
+            walk = walk.union_all(later)
+            names.update(n for n in session.scalars(sa.select(walk.c.name)) if n is not None)
+        return sorted(names)
 
     @staticmethod
     def _light_is(light: str) -> sa.ColumnElement[bool]:
