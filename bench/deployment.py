@@ -210,7 +210,7 @@ class Answer:
     done_at: float = field(default_factory=time.perf_counter)  # when the answer came
 
 
-@dataclass
+@dataclass(eq=False)
 class Client(threading.Thread):
     """One official working through the API: start a case, complete its steps to the end, again, until stopped.
     A request with no answer or an error answer leaves that case (its state is checked afterwards) for a new one."""
