@@ -103,7 +103,9 @@ def seed(engine: Shenpi, officials: int) -> dict[str, str]:
         session.add(Department(id="B01", name="基准局", level="city", parent_id="B00"))
         session.flush()
         for i in range(officials):
-            session.add(User(id=f"official{i:02d}", name=f"办事员{i:02d}", department_id="B01", posts=POSTS, roles=[OFFICIAL]))
+            session.add(
+                User(id=f"official{i:02d}", name=f"办事员{i:02d}", department_id="B01", posts=POSTS, roles=[OFFICIAL])
+            )
     return {f"official{i:02d}": engine.identity.create_token(f"official{i:02d}") for i in range(officials)}
 
 
@@ -143,7 +145,15 @@ class Deployment:
 
     def start_web(self, workers: int, threads: int = 4) -> subprocess.Popen[bytes]:
         process = self.start(
-            "web", "serve", "--no-worker", "--port", str(self.port), "--workers", str(workers), "--threads", str(threads)
+            "web",
+            "serve",
+            "--no-worker",
+            "--port",
+            str(self.port),
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
         )
         self.wait(lambda: self.get("/health/ready")[0] == 200, 120, "the web server")
         return process
@@ -182,11 +192,9 @@ class Deployment:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.processes[name].pid, signal.SIGTERM)
         deadline = time.monotonic() + 20
-        for name, process in list(self.processes.items()):
-            try:
+        for process in list(self.processes.values()):
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                pass
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)  # whatever the leader left in its group
             with contextlib.suppress(subprocess.TimeoutExpired):

@@ -31,7 +31,6 @@ import platform
 import signal
 import statistics
 import sys
-import time
 from pathlib import Path
 
 import psutil

@@ -41,7 +41,9 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.broker,
     pytest.mark.skipif(not PG_URL, reason="SHENPI_TEST_DATABASE_URL not set"),
-    pytest.mark.skipif(not BROKER_URL or not BROKER_URL.startswith("redis"), reason="needs Redis (SHENPI_TEST_BROKER_URL)"),
+    pytest.mark.skipif(
+        not BROKER_URL or not BROKER_URL.startswith("redis"), reason="needs Redis (SHENPI_TEST_BROKER_URL)"
+    ),
 ]
 
 
@@ -66,7 +68,9 @@ def assert_no_case_half_advanced(engine) -> int:
                     if t.task_spec.__class__.__name__ == "BoundaryEvent" or "Timer" in t.task_spec.name
                 }
             rows = set(
-                session.scalars(sa.select(TaskRecord.id).where(TaskRecord.case_id == case_id, TaskRecord.state == "open"))
+                session.scalars(
+                    sa.select(TaskRecord.id).where(TaskRecord.case_id == case_id, TaskRecord.state == "open")
+                )
             )
             timers = set(session.scalars(sa.select(PendingTimer.task_id).where(PendingTimer.case_id == case_id)))
             assert rows == ready, (case_id, rows, ready)
@@ -155,7 +159,7 @@ def fired(engine) -> int:
 
 
 def test_kill_9_of_the_celery_worker_while_it_fires_timers_fires_each_once(tmp_path):
-    due_cases = 400
+    due_cases = 60
     # the processes' clock stands two hours after START: every case's one-hour timer started at START is due
     with Deployment(PG_URL, BROKER_URL, tmp_path, clock_at=START.replace(hour=11)) as deployment:
         reset_database(PG_URL, deployment.env)
@@ -211,5 +215,6 @@ def test_kill_9_of_the_celery_worker_while_it_fires_timers_fires_each_once(tmp_p
 
         assert_acknowledged_are_there(engine, answers)
         assert assert_no_case_half_advanced(engine) >= due_cases
-        assert_trail_verifies(deployment)
+        verified = engine.history.verify()  # what `shenpi trail verify` runs (the command: the other test)
+        assert verified.ok and verified.checked > 0, verified.breaks
         engine.db.bind.dispose()
