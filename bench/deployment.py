@@ -216,6 +216,7 @@ class Answer:
     task: str | None = None  # the completed task (kind "complete")
     case: int | None = None
     done_at: float = field(default_factory=time.perf_counter)  # when the answer came
+    error: str | None = None  # a refusal's code and reason
 
 
 @dataclass(eq=False)
@@ -236,6 +237,9 @@ class Client(threading.Thread):
         started = time.perf_counter()
         status, payload = self.http(self.base + path, body, self.token)
         answer = Answer(kind, status, time.perf_counter() - started, **about)
+        if not 200 <= status < 300:
+            error = (payload or {}).get("error") if isinstance(payload, dict) else None
+            answer.error = f"{error.get('code')}: {str(error.get('message'))[:100]}" if isinstance(error, dict) else "-"
         self.answers.append(answer)
         return answer, payload
 

@@ -31,6 +31,7 @@ import platform
 import signal
 import statistics
 import sys
+from collections import Counter
 from pathlib import Path
 
 import psutil
@@ -112,6 +113,9 @@ def run_workers(args, workers: int, engine_per_second: float) -> None:
         f"engine_ratio={rate / engine_per_second:.2f}",
         flush=True,
     )
+    if errors:
+        kinds = Counter(f"{a.kind} {a.status} {a.error}" for a in answers if not 200 <= a.status < 300)
+        print("errors: " + ", ".join(f"{kind} ×{n}" for kind, n in kinds.most_common()), flush=True)
     web_cpu, celery_cpu, clients_cpu, busy = (b - a for a, b in zip(before, after, strict=True))
     others = max(0.0, busy - web_cpu - celery_cpu - clients_cpu)
     print(
