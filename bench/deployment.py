@@ -200,12 +200,26 @@ class Deployment:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=5)
         self.processes.clear()
+        purge_broker(self.env["SHENPI_BROKER_URL"])  # no sweep or timer of this deployment reaches another
 
     def __enter__(self) -> Deployment:
+        purge_broker(self.env["SHENPI_BROKER_URL"])  # what a crashed earlier run left queued
         return self
 
     def __exit__(self, *_exc) -> None:
         self.stop()
+
+
+def purge_broker(url: str) -> None:
+    """Empty the Celery queue of a Redis broker, and the messages a killed worker held unacknowledged (Redis would
+    hand them to the next worker on that database an hour later)."""
+    if not url.startswith(("redis://", "rediss://")):
+        return
+    from kombu import Connection
+
+    with Connection(url) as connection:
+        client = connection.default_channel.client
+        client.delete("celery", "unacked", "unacked_index", "unacked_mutex")
 
 
 @dataclass
