@@ -25,7 +25,7 @@ from .exchange import ExternalCaseService, OutboxService
 from .identity import IdentityService
 from .incidents import IncidentService, PeriodicJob, PeriodicWork, RunCount
 from .kernel import Clock, Database, outbound
-from .kernel.clock import route_spiff_timers
+from .kernel.clock import clock_from_setting, route_spiff_timers
 from .kernel.db import Executor
 from .kernel.metrics import NULL_METRICS, Metrics
 from .notices import NoticeDeliveries, NotificationSettings, make_gateway
@@ -77,7 +77,7 @@ class Shenpi:
         self.settings = settings or Settings()
         self.metrics = metrics or NULL_METRICS
         self.db = database or Database(self.settings.database_url)
-        self.clock = clock or Clock()
+        self.clock = clock or clock_from_setting(self.settings.clock)
         route_spiff_timers()
         db, now = self.db, self.clock
         # definitions and time

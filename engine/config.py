@@ -15,6 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .errors import EngineError, Message
 from .kernel.blob_store import files_url_scheme
+from .kernel.clock import clock_from_setting
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "SHENPI_"
@@ -147,6 +148,19 @@ class Settings(BaseSettings):
     trail_checkpoint_interval_seconds: float = Field(
         300.0, gt=0, validation_alias=_variable("TRAIL_CHECKPOINT_INTERVAL")
     )
+    # The engine's clock. Empty: the system clock (production). ``INSTANT@UNIX-SECONDS``: the clock reads INSTANT
+    # (ISO-8601) when the system clock reads UNIX-SECONDS and runs on from there, so every process given the same
+    # value agrees (bench/http_load.py and the crash tests run a deployment on a date that is not today's).
+    clock: str = ""
+
+    @field_validator("clock")
+    @classmethod
+    def _readable_clock(cls, value: str) -> str:
+        try:
+            clock_from_setting(value)
+        except (ValueError, OverflowError):
+            raise ValueError("must be empty or INSTANT@UNIX-SECONDS, e.g. 2026-11-23T09:00+08:00@1795000000") from None
+        return value
 
     @field_validator("files_url")
     @classmethod

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from . import clock, db, paging, payloads
 from .blob_store import BlobStore, DatabaseStore, FileSystemStore, S3Store, StoredFileDamaged, open_blob_store
-from .clock import SHANGHAI, UTC, Clock, FixedClock, parse_instant
+from .clock import SHANGHAI, UTC, Clock, FixedClock, ShiftedClock, clock_from_setting, clock_setting, parse_instant
 from .db import Base, Database, Executor, UTCDateTime
 from .leader import LeaderLock
 from .log_context import ContextFilter as LogContextFilter
@@ -26,6 +26,9 @@ __all__ = [
     "Database",
     "Executor",
     "FixedClock",
+    "ShiftedClock",
+    "clock_from_setting",
+    "clock_setting",
     "LeaderLock",
     "LogContextFilter",
     "Metrics",

@@ -47,6 +47,33 @@ class FixedClock(Clock):
             return self._instant
 
 
+class ShiftedClock(Clock):
+    """The system clock moved by a fixed offset: it runs, but from another instant (benchmarks and crash tests run
+    every process of a deployment on one such clock, so none depends on today's date)."""
+
+    def __init__(self, offset: _dt.timedelta) -> None:
+        self.offset = offset
+
+    def now(self) -> _dt.datetime:
+        return _dt.datetime.now(UTC) + self.offset
+
+
+def clock_from_setting(value: str) -> Clock:
+    """The clock ``SHENPI_CLOCK`` names: empty, the system clock; ``INSTANT@SECONDS``, a clock that reads INSTANT
+    (ISO-8601) when the system clock reads SECONDS (Unix time) and runs on from there, so processes started at
+    different moments with the same value agree."""
+    if not value.strip():
+        return Clock()
+    instant, _, seconds = value.partition("@")
+    anchor = _dt.datetime.fromtimestamp(float(seconds), UTC) if seconds.strip() else _dt.datetime.now(UTC)
+    return ShiftedClock(parse_instant(instant.strip()) - anchor)
+
+
+def clock_setting(instant: _dt.datetime, at_seconds: float) -> str:
+    """The ``SHENPI_CLOCK`` value of a clock reading ``instant`` at Unix time ``at_seconds``."""
+    return f"{_aware(instant).isoformat()}@{at_seconds:.6f}"
+
+
 def _aware(instant: _dt.datetime) -> _dt.datetime:
     if instant.tzinfo is None:
         raise ValueError("clock instants must carry a timezone")

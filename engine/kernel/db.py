@@ -111,9 +111,8 @@ class Database:
             bind = create_db_engine(url)
         self.bind = bind
         self.session_factory = sessionmaker(bind=bind, expire_on_commit=False, autoflush=False)
-        self._read_factory = sessionmaker(
-            bind=bind.execution_options(shenpi_readonly=True), expire_on_commit=False, autoflush=False
-        )
+        self._read_bind = bind.execution_options(shenpi_readonly=True)
+        self._read_factory = sessionmaker(bind=self._read_bind, expire_on_commit=False, autoflush=False)
 
     @property
     def dialect(self) -> str:
@@ -137,6 +136,13 @@ class Database:
     def connect(self) -> Iterator[sa.Connection]:
         """A Core connection in one transaction: the lean path for hot, statement-level work."""
         with self.bind.begin() as connection:
+            yield connection
+
+    @contextmanager
+    def reading_connection(self) -> Iterator[sa.Connection]:
+        """A Core connection to read with (on SQLite no write lock), rolled back when done: the lean path for hot
+        reads that need no ORM session (the token of every API request)."""
+        with self._read_bind.connect() as connection:
             yield connection
 
     @contextmanager
