@@ -43,6 +43,7 @@ from .runtime import (
     FlowOperations,
     JointSignOff,
     StepContext,
+    StepLights,
     TaskOperations,
     TaskService,
     WorkflowStore,
@@ -109,6 +110,7 @@ class Shenpi:
         self.flow_ops = FlowOperations(db, now, self.stepper)
         self.joint = JointSignOff(db, now, self.stepper)
         self.escalator = Escalator(self.stepper)
+        self.step_lights = StepLights(self.stepper)
         self.documents = DocumentService(db, now, self.settings)
         # people, catalogue, what staff and the public read
         self.identity = IdentityService(db, now)
@@ -178,7 +180,7 @@ class Shenpi:
         done = {
             "timers": changed("timers"),
             "deemed_accepted": changed("deemed_accepted"),
-            "lights": changed("case_lights", "task_lights"),
+            "lights": changed("case_lights"),
             "supervision_items": changed("supervision_items"),
             "complaints": changed("complaints"),
             "signals": changed("signals", "rule"),
@@ -203,6 +205,7 @@ def wiring(engine: Shenpi, queue_timers: StepHook | None = None) -> Wiring:
             engine.case_clock.on_step,  # a first step: 查询码 and intake limit; the acceptance step starts the clock
             engine.documents.on_step,  # an acceptance issues the 受理通知书 with the 查询码
             notice_triggers.on_documents_issued,  # the applicant is told of documents this step issued
+            engine.step_lights.on_step,  # a step's timer fired: its warning lights it yellow, its limit red
             engine.escalator.on_step,  # a step's limit timer fired: escalate the open steps
             engine.violations.hooks.on_step,  # withdrawn/changed matter; late forwarding; intake deemed accepted
             *((queue_timers,) if queue_timers else ()),  # timers due before the next sweep go to Celery
@@ -245,9 +248,6 @@ def periodic_work(engine: Shenpi) -> tuple[PeriodicJob[Any], ...]:
         PeriodicJob("timers", engine.cases.due_timer_cases, engine.cases.fire_case_timers, engine.cases.timer_place),
         PeriodicJob("deemed_accepted", clock.due_intake, clock.deem_accepted, _case_itself, limit=500),
         PeriodicJob("case_lights", clock.due_case_lights, clock.refresh_case_light, _case_itself, limit=5000),
-        PeriodicJob(
-            "task_lights", clock.due_task_lights, clock.refresh_task_light, clock.task_place, key=str, limit=5000
-        ),
         PeriodicJob(
             "supervision_items", supervision.due_items, supervision.refresh_item, supervision.item_place, limit=5000
         ),

@@ -6,18 +6,21 @@ the warning lights a deadline gives.
 from __future__ import annotations
 
 from .calendar_service import CalendarService, parse_arrangement
-from .lights import GREEN, NONE, RED, YELLOW, light_at
+from .lights import LIGHTS, NONE, RED, YELLOW, case_light, due_today, light_at, step_light
 from .provisional import statutory_holidays
 from .working_time import WorkingCalendar
 
 __all__ = [
     "CalendarService",
-    "GREEN",
+    "LIGHTS",
     "NONE",
     "RED",
     "WorkingCalendar",
     "YELLOW",
+    "case_light",
+    "due_today",
     "light_at",
     "parse_arrangement",
     "statutory_holidays",
+    "step_light",
 ]

@@ -1,7 +1,7 @@
 """Running cases: the stepper (one state change of one case in one transaction), the workflow store and its
 state codec, starting and reading cases, tasks and their operations (claim, transfer, return, withdraw, add
 signer…), flow operations, each case's clock (limits from acceptance, paused while the applicant supplements,
-driving the lights), pending timers, the escalation of overdue steps, counting provisional limits again after
+driving the lights), steps' lights from their timers, pending timers, the escalation of overdue steps, counting provisional limits again after
 an official calendar import, and moving running cases to another version of their process (migration).
 """
 
@@ -13,6 +13,7 @@ from .escalation import Escalator
 from .flow_ops import FlowOperations, JointSignOff
 from .migration import CaseMigration
 from .recount import DeadlineRecount
+from .step_lights import StepLights
 from .stepper import CaseStepper, StepContext
 from .task_ops import TaskOperations
 from .task_permissions import allowed_operations
@@ -31,6 +32,7 @@ __all__ = [
     "JointSignOff",
     "PAUSE_KINDS",
     "StepContext",
+    "StepLights",
     "TaskOperations",
     "TaskService",
     "WorkflowStore",

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from ..deadlines.lights import GREEN, NONE, RED, YELLOW
+from ..deadlines.lights import NONE, RED, YELLOW
 from ..errors import InvalidInput
 from ..identity.access import case_scope, units_seen
 from ..identity.actors import Actor
@@ -24,7 +24,7 @@ STATUSES = ("running", "ended")
 COUNT_CAP = 10_000  # a list longer than this says "more than 10,000" instead of counting every row in scope
 WHOLE_NUMBER = 14  # a case number is its day (YYYYMMDD) and its id (six digits or more)
 SHORT_TEXT = 3  # shorter searches match the start of a number or name, longer ones any part (trigram indexes)
-LIGHTS = (RED, YELLOW, GREEN, NONE, "paused")
+LIGHTS = (RED, YELLOW, NONE, "paused")
 
 
 def _day(value: object, name: str) -> _dt.date | None:
