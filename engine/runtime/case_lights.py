@@ -92,12 +92,13 @@ def open_overdue_case(
 def due_day_reached(
     previous_look: _dt.datetime | None, due: _dt.datetime | None, now: _dt.datetime, calendar: WorkingCalendar
 ) -> bool:
-    """Whether this look at a case is the one its due date began at: the sweep was asked to look at the due date's
-    start (``previous_look``, the stored next instant) and it is still that day and before the limit."""
+    """Whether this look at a case is the first on its due date: the look before it was asked for no later than the
+    due date's start (``previous_look``, the stored next instant; after this one the next is later), and ``now``
+    falls on that date before the limit."""
     if previous_look is None or due is None or now > due:
         return False
     start = due_day_start(due, calendar)
-    return previous_look == start and now >= start and now.astimezone(calendar.tz).date() == due.astimezone(calendar.tz).date()
+    return previous_look <= start <= now and now.astimezone(calendar.tz).date() == due.astimezone(calendar.tz).date()
 
 
 def due_today_signal(session: Executor, case: Any, now: _dt.datetime) -> list[TrailRow]:
