@@ -6,7 +6,7 @@ the warning lights a deadline gives.
 from __future__ import annotations
 
 from .calendar_service import CalendarService, parse_arrangement
-from .lights import LIGHTS, NONE, RED, YELLOW, case_light, due_today, light_at, step_light
+from .lights import LIGHTS, NONE, RED, YELLOW, case_light, due_today, light_at, step_light, worse
 from .provisional import statutory_holidays
 from .working_time import WorkingCalendar
 
@@ -23,4 +23,5 @@ __all__ = [
     "parse_arrangement",
     "statutory_holidays",
     "step_light",
+    "worse",
 ]

@@ -297,6 +297,11 @@ class SupervisionService:
             )
             return item_view(item)
 
+    @staticmethod
+    def supervises(actor: Actor, department: str) -> bool:
+        """Whether the actor supervises the department (the case page offers them the 督办通知 and a signal)."""
+        return may_supervise(actor, department)
+
     def notice_case(self, case_id: int, actor: Actor, text: str | None = None) -> dict[str, Any]:
         """The one-click 督办通知 on a yellow (or red) case (seed 002 §1 二是: "系统亮黄灯预警,监察人员发出督办通知"): a
         supervisor of its department opens a 督办 item (kind ``light_notice``) and sends its notice to the department's

@@ -102,6 +102,7 @@ def case(case_id):
         case_signals=signals,
         fees=fees,
         may_correct=lambda s: s["status"] == "open" and s["color"] == "yellow" and me.heads(s["department"]),
+        supervises=engine().supervision.supervises(me, context["case"]["department"]),
     )
 
 
