@@ -44,13 +44,6 @@ class ManualSignals:
         be one they see (404 otherwise) and oversee (403 otherwise)."""
         if not isinstance(case_id, int) or isinstance(case_id, bool):
             raise InvalidInput("required", field="case")
-        if article not in ARTICLES:
-            raise InvalidInput("not_one_of", field="article", allowed=list(ARTICLES))
-        reason = reason.strip() if isinstance(reason, str) else ""
-        if not reason:
-            raise InvalidInput("required", field="reason")
-        if len(reason) > MAX_REASON:
-            raise InvalidInput("too_long", field="reason", max=MAX_REASON)
         now = self.clock.now()
         calendar = self.calendars.calendar()
         with self.db.transaction() as session:
@@ -59,6 +52,13 @@ class ManualSignals:
                 raise NotFound("case_not_found", case=case_id)
             if not may_supervise(actor, case.department):
                 raise PermissionDenied("supervisor_only")
+            if article not in ARTICLES:
+                raise InvalidInput("not_one_of", field="article", allowed=list(ARTICLES))
+            reason = reason.strip() if isinstance(reason, str) else ""
+            if not reason:
+                raise InvalidInput("required", field="reason")
+            if len(reason) > MAX_REASON:
+                raise InvalidInput("too_long", field="reason", max=MAX_REASON)
             color = ARTICLES[str(article)]
             earlier = session.scalar(
                 sa.select(sa.func.count()).where(_signals.c.rule == MANUAL, _signals.c.case_id == case.id)
