@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from ..deadlines.lights import LIGHTS, RED, YELLOW
+from ..deadlines.lights import LIGHTS, NONE, RED, YELLOW
 from ..errors import InvalidInput
 from ..identity.actors import Actor
 from ..incidents import OPEN as INCIDENT_OPEN

@@ -311,9 +311,7 @@ class CaseClockService:
                 task is not None and any(str(timer.id) in provisional_timers for timer in step_timers(task))
             )
             ctx.connection.execute(
-                _records.update()
-                .where(_records.c.id == record.id)
-                .values(due_at=due, due_provisional=provisional)
+                _records.update().where(_records.c.id == record.id).values(due_at=due, due_provisional=provisional)
             )
         ctx.events.append(
             trail.event(

@@ -51,16 +51,7 @@ class StepLights:
     @staticmethod
     def _light(ctx: StepContext, task_id: str, fired: str) -> None:
         record = ctx.connection.execute(
-            sa.select(
-                _records.c.id,
-                _records.c.case_id,
-                _records.c.element_id,
-                _records.c.name,
-                _records.c.assignee,
-                _records.c.light,
-            )
-            .where(_records.c.id == task_id, _records.c.state == "open")
-            .with_for_update()
+            sa.select(_records).where(_records.c.id == task_id, _records.c.state == "open").with_for_update()
         ).first()
         if record is None:
             return
@@ -83,4 +74,3 @@ class StepLights:
             )
         )
         notice_triggers.task_light_changed(ctx.connection, record, light, ctx.now)
-

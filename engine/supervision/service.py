@@ -349,7 +349,9 @@ class SupervisionService:
             )
             item = session.get_one(SupervisionItem, item_id)
             item.status, item.notice_text, item.notice_by, item.noticed_at = NOTICED, text, actor.id, now
-            notified = notify(session, heads, "supervision_notice", item, f"督办通知（督办事项 #{item.id}）：{text}", now)
+            notified = notify(
+                session, heads, "supervision_notice", item, f"督办通知（督办事项 #{item.id}）：{text}", now
+            )
             opened = {"kind": item.kind, "due_at": _iso(item.due_at), "light": case.light}
             trail.append_outside_step(
                 session,

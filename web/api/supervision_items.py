@@ -8,7 +8,15 @@ from . import bp
 from .auth import engine
 from .contract import operation
 from .payload import int_arg, json_body
-from .schemas.supervision import CaseNotice, Extension, Finding, ItemQuery, ItemText, SupervisionItem, SupervisionItemDetail
+from .schemas.supervision import (
+    CaseNotice,
+    Extension,
+    Finding,
+    ItemQuery,
+    ItemText,
+    SupervisionItem,
+    SupervisionItemDetail,
+)
 
 STEP = (400, 403, 404, 409)
 

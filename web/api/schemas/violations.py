@@ -47,7 +47,9 @@ class SignalQuery(Query):
 
 class SignalByHand(Body):
     case: int = Field(description="the case's id: a case of a unit the supervisor oversees")
-    article: Literal["11", "12"] = Field(description="深府〔2007〕32号 Art. 11 (yellow: corrected within 1 working day) or 12 (red)")
+    article: Literal["11", "12"] = Field(
+        description="深府〔2007〕32号 Art. 11 (yellow: corrected within 1 working day) or 12 (red)"
+    )
     reason: Text
 
 
