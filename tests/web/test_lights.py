@@ -108,7 +108,12 @@ def test_a_supervisor_raises_a_signal_through_the_api(api, engine):
     created = api.post("/api/v1/signals", json=body, headers=auth(api, "supervisor"))
     assert created.status_code == 201, created.get_json()
     signal = created.get_json()
-    assert (signal["rule"], signal["article"], signal["color"], signal["case_id"]) == ("manual", "12", "red", case["id"])
+    assert (signal["rule"], signal["article"], signal["color"], signal["case_id"]) == (
+        "manual",
+        "12",
+        "red",
+        case["id"],
+    )
     trail = api.get(f"/api/v1/cases/{case['id']}/trail", headers=auth(api, "supervisor")).get_json()
     raised = [e for e in trail if e["event"] == "signal_raised"]
     assert [(e["actor"], e["to"]) for e in raised] == [("supervisor", "red")]
@@ -135,7 +140,9 @@ def test_a_supervisor_raises_a_signal_from_the_case_page(app, engine):
     with engine.db.reading() as session:
         signal = session.scalars(sa.select(Signal)).one()
     assert (signal.rule, signal.article, signal.color) == ("manual", "11", "yellow")
-    empty = supervisor.post(f"/supervision/cases/{case['id']}/case_signal", data={"article": "11"}, follow_redirects=True)
+    empty = supervisor.post(
+        f"/supervision/cases/{case['id']}/case_signal", data={"article": "11"}, follow_redirects=True
+    )
     assert empty.status_code == 200
     with engine.db.reading() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(Signal)) == 1
