@@ -17,7 +17,7 @@ STATES = [("open", _l("未处理")), ("resolved", _l("已处理")), ("all", _l("
 KIND_LABELS = {
     "timers": _l("到期定时器"),
     "case_lights": _l("办件红黄灯"),
-    "task_lights": _l("环节红黄灯"),
+    "task_lights": _l("环节红黄灯"),  # incidents of the job before steps were lit by their timers (0015_lights)
     "supervision_items": _l("督办事项"),
     "complaints": _l("投诉时限"),
     "signals": _l("纠错信号转红"),
