@@ -127,7 +127,7 @@ class Shenpi:
         )
         self.history = HistoryService(db, self.trail_checkpoints)
         self.inbox = InboxService(db, now, self.calendars)
-        self.case_search = CaseSearch(db)
+        self.case_search = CaseSearch(db, now, self.calendars)
         self.case_flow = CaseFlow(db, self.repository)
         self.guide = GuideService(db, self.repository)
         self.applicant_cases = ApplicantCases(db, self.repository)

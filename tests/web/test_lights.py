@@ -60,6 +60,7 @@ def test_the_inbox_and_the_case_page_show_the_due_today_badge(app, engine, clock
     assert "今日到期" in inbox and "黄灯" in inbox and "绿灯" not in inbox
     page = text(clerk.get(f"/cases/{case['id']}"))
     assert "今日到期" in page and "绿灯" not in page
+    assert "今日到期" in text(clerk.get("/inbox/cases"))  # the case search's rows
     assert "一键发出督办通知" not in page and "发出纠错信号" not in page  # an official does not supervise
 
 
