@@ -168,7 +168,42 @@ def seed_cases(engine) -> list[int]:
     seed_complaints(engine, started)
     if started:  # a fee charged on a free matter: a red correction signal (Art. 12) for the signal pages
         engine.violations.fees.record(started[0], "工本费", 10, ENGINE)
+    seed_verifications(engine, started)
     return started
+
+
+def head_of(engine, department: str):
+    """The actor of the department's head (its 甲 official, who holds the head post)."""
+    head = next(
+        user["id"]
+        for user in engine.accounts.list_users(role=OFFICIAL)
+        if user["department"] == department and HEAD_POST in user["posts"] and user["active"]
+    )
+    return engine.identity.actor(head)
+
+
+def queue_verifications(engine) -> int:
+    """Queue the Art. 9 facts not yet queued (what the sweep's ``verifications`` job does), now."""
+    service, now = engine.violations.verifications, engine.clock.now()
+    return sum(service.queue_fact(source, now) for source in service.due_facts(now))
+
+
+def seed_verifications(engine, case_ids: list[int]) -> None:
+    """The Art. 9 verification queue (深府〔2007〕32号 第九条: 不予批准、告知补正、行政复议…，监察机关可视情况进行核实):
+    the demo's denials queued, a 行政复议 brought against one of them, and the oldest denial verified and found
+    compliant — the others stay open for the supervisors."""
+    supervisor = engine.identity.actor("supervisor")
+    denied = [c for c in case_ids if engine.cases.get_case(c, ENGINE)["outcome"] == "denied"]
+    if denied:
+        engine.violations.verifications.record_appeal(
+            denied[-1], supervisor, "reconsideration", "申请人对不予许可决定不服，已向区人民政府申请行政复议。"
+        )
+    queue_verifications(engine)
+    found = engine.violations.verifications.list(supervisor, status="open", kind="denial")
+    if len(found) > 1:
+        engine.violations.verifications.close(
+            found[0]["id"], supervisor, "经调阅申请材料及审查意见，不予许可理由充分，程序合法。", "compliant"
+        )
 
 
 # A tiny PDF standing for a scanned material
@@ -195,6 +230,7 @@ def seed_intake_case(engine) -> int | None:
         case["id"], [(f"{name}.pdf", SCAN + name.encode(), name) for name in missing], applicant, kind="supplement"
     )
     drive(engine, case["id"])
+    queue_verifications(engine)  # its 补正 notice joins the Art. 9 queue
     return case["id"]
 
 
@@ -239,7 +275,10 @@ def seed_complaints(engine, case_ids: list[int]) -> None:
     ):
         filed = engine.feedback.complain(applicant, subject, content, anonymous=False, case_id=case_ids[0])
         ids.append(next(c["id"] for c in engine.complaints.list(supervisor) if c["number"] == filed["number"]))
-    engine.complaints.give_feedback(ids[0], supervisor, "已收到您的投诉，正在核实。")
+    # The first feedback is the department's (000 四(二): 市直部门24小时反馈): its head gives it; the anonymous
+    # complaint above still awaits its department's first feedback.
+    concerned = engine.complaints.get(ids[0], supervisor)["department"]
+    engine.complaints.give_feedback(ids[0], head_of(engine, concerned), "已收到您的投诉，正在核实。")
     engine.complaints.decide(ids[1], supervisor, accept=True)
     department = engine.complaints.get(ids[1], supervisor)["department"]
     engine.complaints.forward(ids[1], supervisor, department, note="请核实是否重复要求补正材料。")

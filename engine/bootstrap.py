@@ -183,6 +183,8 @@ class Shenpi:
             "lights": changed("case_lights"),
             "supervision_items": changed("supervision_items"),
             "complaints": changed("complaints"),
+            "complaint_feedback": changed("complaint_feedback"),
+            "verifications": changed("verifications"),
             "signals": changed("signals", "rule"),
             "incidents": _incident_counts(runs.values()),
         }
@@ -244,6 +246,7 @@ def periodic_work(engine: Shenpi) -> tuple[PeriodicJob[Any], ...]:
     """The sweep's jobs, in the order they run: each selects its due ids and does one id in its own transaction."""
     clock, supervision = engine.case_clock, engine.supervision
     signals, rules = engine.violations.signals, engine.violations.sweep
+    procedures = engine.violations.procedures
     return (
         PeriodicJob("timers", engine.cases.due_timer_cases, engine.cases.fire_case_timers, engine.cases.timer_place),
         PeriodicJob("deemed_accepted", clock.due_intake, clock.deem_accepted, _case_itself, limit=500),
@@ -258,6 +261,12 @@ def periodic_work(engine: Shenpi) -> tuple[PeriodicJob[Any], ...]:
             engine.complaints.complaint_place,
             limit=5000,
         ),
+        PeriodicJob(
+            "complaint_feedback",
+            engine.complaints.due_feedback,
+            engine.complaints.mark_feedback_overdue,
+            engine.complaints.complaint_place,
+        ),
         PeriodicJob("signals", signals.overdue_yellow, signals.turn_red, signals.signal_place),
         *(
             PeriodicJob(
@@ -268,6 +277,28 @@ def periodic_work(engine: Shenpi) -> tuple[PeriodicJob[Any], ...]:
                 limit=2000,
             )
             for name in CASE_RULES
+        ),
+        PeriodicJob(
+            "rule:special_procedure_overrun",
+            procedures.due_overruns,
+            procedures.check_overrun,
+            procedures.pause_place,
+            limit=2000,
+        ),
+        PeriodicJob(
+            "verifications",
+            engine.violations.verifications.due_facts,
+            engine.violations.verifications.queue_fact,
+            engine.violations.verifications.fact_place,
+            key=str,
+            limit=2000,
+        ),
+        PeriodicJob(
+            "rule:immediate_not_same_day",
+            procedures.due_immediate,
+            procedures.check_immediate,
+            _case_itself,
+            limit=2000,
         ),
     )
 

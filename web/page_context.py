@@ -22,6 +22,7 @@ NAVIGATION = [
     ("cockpit.index", _l("监察驾驶舱"), "supervisor"),
     ("supervision.index", _l("督办事项"), "supervisor"),
     ("supervision.department", _l("本部门督办"), "head"),
+    ("supervision.verifications", _l("审批核实"), "supervisor"),
     ("complaints.index", _l("投诉处理"), "staff"),
     ("signals.index", _l("纠错信号"), "staff"),
     ("reports.index", _l("绩效测评"), "supervisor"),

@@ -33,6 +33,9 @@ SUBMITTED, ACCEPTED, REJECTED, FORWARDED, ANSWERED, CLOSED = (
 STATUSES = (SUBMITTED, ACCEPTED, REJECTED, FORWARDED, ANSWERED, CLOSED)
 OPEN = (SUBMITTED, ACCEPTED, FORWARDED, ANSWERED)
 LIMITS = ("feedback", "acceptance", "result")
+# Who gave the first feedback: the department complained about, a supervisor in its place after its 24 hours, or a
+# supervisor of a complaint that names no department
+DEPARTMENT, ON_BEHALF, SUPERVISOR = "department", "on_behalf", "supervisor"
 
 
 def filing_limits(now: _dt.datetime, calendar: WorkingCalendar) -> dict[str, Any]:
@@ -112,16 +115,30 @@ def may_supervise(actor: Actor, complaint: Complaint) -> bool:
     return department is None or department in units_seen(actor)
 
 
+def feedback_role(actor: Actor, complaint: Complaint, now: _dt.datetime) -> str | None:
+    """In which role the actor may give the first feedback at ``now``, or None: the head of the department complained
+    about at any time; a supervisor in scope once its 24 hours have passed (in its place) or when no department is
+    named."""
+    department = concerned_department(complaint)
+    if department is not None and actor.heads(department):
+        return DEPARTMENT
+    if not may_supervise(actor, complaint):
+        return None
+    if department is None:
+        return SUPERVISOR
+    due = complaint.feedback_due_at
+    return ON_BEHALF if due is None or now > due else None
+
+
 def require_supervision(actor: Actor, complaint: Complaint) -> None:
     if not may_supervise(actor, complaint):
         raise PermissionDenied("complaint_supervisor_only")
 
 
 def may_view(actor: Actor, complaint: Complaint) -> bool:
-    """Supervisors in scope, and the head of the department it was forwarded to."""
-    return may_supervise(actor, complaint) or (
-        complaint.forwarded_to is not None and actor.heads(complaint.forwarded_to)
-    )
+    """Supervisors in scope, and the head of the department it concerns (named in it, or forwarded to)."""
+    department = concerned_department(complaint)
+    return may_supervise(actor, complaint) or (department is not None and actor.heads(department))
 
 
 def _iso(value: _dt.datetime | None) -> str | None:
@@ -150,6 +167,7 @@ def public_view(complaint: Complaint, case_number: str | None) -> dict[str, Any]
         "status_changed_at": complaint.status_changed_at.isoformat(),
         "first_feedback": complaint.first_feedback,
         "first_feedback_at": _iso(complaint.first_feedback_at),
+        "feedback_on_behalf": bool(complaint.feedback_on_behalf),
         "decision": decision(complaint),
         "decision_reason": complaint.decision_reason,
         "decided_at": _iso(complaint.decided_at),
@@ -176,6 +194,8 @@ def staff_view(
         "contact_phone": complaint.contact_phone if identify else None,
         "accept_due_at": _iso(complaint.accept_due_at),
         "feedback_due_at": _iso(complaint.feedback_due_at),
+        "first_feedback_by": complaint.first_feedback_by if identify else None,
+        "feedback_overdue_at": _iso(complaint.feedback_overdue_at),
         "result_due_at": _iso(complaint.result_due_at),
         "limits_provisional": bool(complaint.limits_provisional),
         "decided_by": complaint.decided_by,

@@ -101,8 +101,8 @@ class ComplaintService:
             pass
         elif actor.is_supervisor:
             query = query.where(sa.or_(concerned.is_(None), concerned.in_(units_seen(actor))))
-        elif actor.department and HEAD_POST in actor.posts:
-            query = query.where(Complaint.forwarded_to == actor.department)
+        elif actor.department and HEAD_POST in actor.posts:  # forwarded to it, or about it (its first feedback)
+            query = query.where(concerned == actor.department)
         else:
             raise PermissionDenied("complaints_not_allowed")
         if status:
@@ -128,7 +128,10 @@ class ComplaintService:
             complaint = self._load(session, complaint_id, lock=False)
             if not rules.may_view(actor, complaint):
                 raise PermissionDenied("complaint_of_another_unit")
-            return {**self._view(session, complaint, actor), "operations": operations(actor, complaint)}
+            return {
+                **self._view(session, complaint, actor),
+                "operations": operations(actor, complaint, self.clock.now()),
+            }
 
     def departments_for(self, actor: Actor) -> builtins.list[str]:
         """Active departments the actor may forward a complaint to."""
@@ -140,7 +143,10 @@ class ComplaintService:
 
     # --- the procedure ----------------------------------------------------------------------------
     def give_feedback(self, complaint_id: int, actor: Actor, text: str | None) -> dict[str, Any]:
-        """The first feedback to the complainant (within 24 hours); the status stays."""
+        """The first feedback to the complainant. It is the department's (000 四(二): 申办人首次投诉举报后市直部门
+        24小时反馈): the head of the department complained about gives it within 24 hours; once they have passed, a
+        supervisor in scope may answer in its place (``feedback_on_behalf``). A complaint naming no department is
+        answered by the supervisors. The status stays."""
         text = text_field(text, "feedback", MAX_TEXT, required=True)
 
         def change(session: Session, complaint: Complaint, now: _dt.datetime) -> tuple[str, dict[str, Any]]:
@@ -148,10 +154,17 @@ class ComplaintService:
                 raise InvalidState("complaint_closed")
             if complaint.first_feedback_at is not None:
                 raise InvalidState("complaint_feedback_given")
+            by = rules.feedback_role(actor, complaint, now)
+            if by is None:
+                if rules.may_supervise(actor, complaint):
+                    raise PermissionDenied("complaint_feedback_department_first")
+                raise PermissionDenied("complaint_of_another_unit")
             complaint.first_feedback, complaint.first_feedback_at = text, now
-            return "complaint_feedback", {}
+            complaint.first_feedback_by, complaint.feedback_on_behalf = actor.id, by == rules.ON_BEHALF
+            late = complaint.feedback_due_at is not None and now > complaint.feedback_due_at
+            return "complaint_feedback", {"by": by, "late": late or None}
 
-        return self._change(complaint_id, actor, change)
+        return self._change(complaint_id, actor, change, supervised=False)
 
     def decide(self, complaint_id: int, actor: Actor, accept: bool, reason: str | None = None) -> dict[str, Any]:
         """Accept (受理) or reject (不予受理, reason required, which closes it). A decision made before any
@@ -167,7 +180,7 @@ class ComplaintService:
             complaint.decision_reason, complaint.decided_by, complaint.decided_at = reason, actor.id, now
             if complaint.first_feedback_at is None:
                 complaint.first_feedback = reason or "您的投诉已受理。"
-                complaint.first_feedback_at = now
+                complaint.first_feedback_at, complaint.first_feedback_by = now, actor.id
             verdict = "已受理" if accept else f"不予受理，理由：{reason}"
             self._notify_complainant(session, complaint, now, f"您的投诉 {complaint.number} {verdict}。")
             return ("complaint_accepted" if accept else "complaint_rejected"), {"reason": reason}
@@ -281,6 +294,18 @@ class ComplaintService:
         with self.db.transaction() as session:
             return complaint_sweep.refresh_one(session, complaint_id, self.calendars.calendar(), as_of)
 
+    def due_feedback(self, as_of: _dt.datetime, limit: int = 5000) -> builtins.list[int]:
+        """Complaints whose department let its 24 hours for the first feedback pass (the sweep's
+        ``complaint_feedback`` work)."""
+        with self.db.reading() as session:
+            return complaint_sweep.feedback_due(session, as_of, limit)
+
+    def mark_feedback_overdue(self, complaint_id: int, as_of: _dt.datetime) -> int:
+        """Tell one complaint's supervisors (and its department) that its first feedback is late, in a transaction
+        of its own; supervisors may then answer in the department's place."""
+        with self.db.transaction() as session:
+            return complaint_sweep.feedback_overdue_one(session, complaint_id, as_of)
+
     def complaint_place(self, complaint_id: int) -> tuple[int | None, str | None]:
         """(case, number) of a complaint: where an incident of its light is."""
         with self.db.reading() as session:
@@ -360,12 +385,13 @@ class ComplaintService:
             notify(session, [complaint.complainant], "complaint_result", message, now, case_id=complaint.case_id)
 
 
-def operations(actor: Actor, complaint: Complaint) -> list[str]:
-    """The steps of the procedure the actor may take on the complaint now."""
+def operations(actor: Actor, complaint: Complaint, now: _dt.datetime) -> list[str]:
+    """The steps of the procedure the actor may take on the complaint at ``now``."""
     offered: list[str] = []
+    unanswered = complaint.status in rules.OPEN and complaint.first_feedback_at is None
+    if unanswered and rules.feedback_role(actor, complaint, now) is not None:
+        offered.append("feedback")
     if rules.may_supervise(actor, complaint):
-        if complaint.status in rules.OPEN and complaint.first_feedback_at is None:
-            offered.append("feedback")
         offered += {SUBMITTED: ["decision"], ACCEPTED: ["forwarding"], ANSWERED: ["closure"]}.get(complaint.status, [])
     if complaint.status == FORWARDED and complaint.forwarded_to and actor.heads(complaint.forwarded_to):
         offered.append("result")

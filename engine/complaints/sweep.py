@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..deadlines.lights import RED
 from ..deadlines.working_time import WorkingCalendar
-from ..identity.actors import supervisors
+from ..identity.actors import department_heads, supervisors
 from ..models import Complaint
 from ..notices.messages import notify
 from ..trail import chain as trail
@@ -66,6 +66,8 @@ def relight(
             f"投诉 {complaint.number}“{complaint.subject}”已超过"
             f"{'、'.join(LIMIT_NAMES[name] for name in late)}时限，请即督促办理。"
         )
+        if "feedback" in late and department is not None:
+            message += f"{department}未在24小时内首次反馈，可代为答复投诉人。"
         told = [user_id for user_id, _bureau, units in watchers if department is None or department in units]
         notify(session, told, "complaint_overdue", message, as_of, case_id=complaint.case_id)
     return [
@@ -80,6 +82,72 @@ def relight(
             detail={"number": complaint.number, "overdue": late},
         )
     ]
+
+
+def feedback_due(session: Session, as_of: _dt.datetime, limit: int = 5000) -> list[int]:
+    """Open complaints whose department let its 24 hours for the first feedback pass, not yet reported."""
+    return list(
+        session.scalars(
+            sa.select(Complaint.id)
+            .where(
+                Complaint.status.in_(rules.OPEN),
+                Complaint.first_feedback_at.is_(None),
+                Complaint.feedback_due_at < as_of,
+                Complaint.feedback_overdue_at.is_(None),
+            )
+            .order_by(Complaint.feedback_due_at, Complaint.id)
+            .limit(limit)
+        )
+    )
+
+
+def feedback_overdue_one(session: Session, complaint_id: int, as_of: _dt.datetime) -> int:
+    """One complaint whose 24 hours passed without the department's first feedback (000 四(二)), in the caller's
+    transaction: marked (from now on its supervisors may answer in the department's place), the department's heads
+    reminded, a trail row. 1 when it was marked."""
+    complaint = session.scalar(
+        sa.select(Complaint)
+        .where(
+            Complaint.id == complaint_id,
+            Complaint.status.in_(rules.OPEN),
+            Complaint.first_feedback_at.is_(None),
+            Complaint.feedback_due_at < as_of,
+            Complaint.feedback_overdue_at.is_(None),
+        )
+        .with_for_update()
+    )
+    if complaint is None:  # answered or marked since it was selected
+        return 0
+    complaint.feedback_overdue_at = as_of
+    department = rules.concerned_department(complaint)
+    if department is not None:  # the supervisors hear of it from the light turning red (``relight``)
+        notify(
+            session,
+            department_heads(session, department),
+            "complaint_overdue",
+            f"投诉 {complaint.number}“{complaint.subject}”已超过24小时首次反馈时限，请即答复投诉人；"
+            "监察机关可代为答复。",
+            as_of,
+            case_id=complaint.case_id,
+        )
+    trail.append_outside_step(
+        session,
+        [
+            trail.event(
+                "complaint_feedback_overdue",
+                as_of,
+                case_id=complaint.case_id,
+                actor="engine",
+                element_id=complaint.number,
+                detail={
+                    "number": complaint.number,
+                    "department": department,
+                    "feedback_due_at": complaint.feedback_due_at.isoformat() if complaint.feedback_due_at else None,
+                },
+            )
+        ],
+    )
+    return 1
 
 
 def recount(session: Session, calendar: WorkingCalendar, now: _dt.datetime, actor: str) -> list[TrailRow]:

@@ -26,7 +26,7 @@ from .notifications import NoticeDelivery, NotificationChannel
 from .org import ApiToken, Department, User
 from .outbox import OutboxMessage
 from .performance import PerformanceSetting, PerformanceSnapshot
-from .supervision import Notice, ReportAccess, Signal, SupervisionItem, ViolationRule
+from .supervision import Notice, ReportAccess, Signal, SupervisionItem, Verification, ViolationRule
 from .trail import TrailCheckpoint, TrailEntry, TrailHead
 
 __all__ = [
@@ -71,6 +71,7 @@ __all__ = [
     "TrailEntry",
     "TrailHead",
     "User",
+    "Verification",
     "ViolationRule",
     "WorkflowJournal",
     "WorkflowSnapshot",

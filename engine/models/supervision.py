@@ -124,3 +124,29 @@ class ReportAccess(Base):
     action: Mapped[str] = mapped_column(sa.String(16))  # read, export_pdf, export_xlsx
     actor: Mapped[str] = mapped_column(sa.String(64), index=True)
     at: Mapped[_dt.datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class Verification(Base):
+    """One act the supervision bureau may verify (核实, 深府〔2007〕32号 Art. 9): a refusal (不予受理), a denial (不予许可),
+    a 补正 notice, an administrative reconsideration or lawsuit (复议/诉讼) and a revocation (撤销). ``source`` names the
+    fact it was queued from (one row per fact: ``case:12:refused``, ``pause:7``, ``licence:…``, ``appeal:3:1``); the
+    supervisor closes it with a ``finding`` and a ``conclusion`` (``compliant`` or ``violation``)."""
+
+    __tablename__ = "verification"
+    __table_args__ = (sa.Index("ix_verification_status_department", "status", "department"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("case_record.id"), nullable=True, index=True)
+    department: Mapped[str] = mapped_column(sa.String(200))
+    summary: Mapped[str] = mapped_column(sa.Text)
+    occurred_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime)
+    queued_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime)
+    queued_by: Mapped[str] = mapped_column(sa.String(64))
+    status: Mapped[str] = mapped_column(sa.String(16), default="open")  # open, closed
+    finding: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
+    conclusion: Mapped[str | None] = mapped_column(sa.String(16), nullable=True)
+    signal_id: Mapped[int | None] = mapped_column(nullable=True)  # the signal a violation finding raised
+    closed_by: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
+    closed_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

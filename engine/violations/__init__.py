@@ -10,5 +10,16 @@ from .rule_config import LEVELS
 from .rules import RULES
 from .service import Violations
 from .sweep import CASE_RULES
+from .verification import APPEALS as VERIFICATION_APPEALS
+from .verification import KINDS as VERIFICATION_KINDS
 
-__all__ = ["CASE_RULES", "FeeService", "LEVELS", "RULES", "Violations", "may_keep_fees"]
+__all__ = [
+    "CASE_RULES",
+    "LEVELS",
+    "RULES",
+    "VERIFICATION_APPEALS",
+    "VERIFICATION_KINDS",
+    "FeeService",
+    "Violations",
+    "may_keep_fees",
+]

@@ -14,6 +14,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
 from ..identity.actors import split_lane
+from ..kernel.clock import SHANGHAI
 from ..models import Case, Licence, Matter, MatterVersion, ProcessDefinition
 from ..trail import chain as trail
 from .signals import Violation, evaluate, local_minute
@@ -27,6 +28,29 @@ if TYPE_CHECKING:
 
 _cases = Case.__table__
 DECISIONS = ("approved", "denied")
+IMMEDIATE = "即办件"
+# What a matter's guide must publish (002 Art. 8(二)), by its catalogue field
+GUIDE_PARTS = {
+    "legal_basis": "设定依据",
+    "conditions": "申请条件",
+    "materials": "申请材料目录",
+    "statutory_limit_days": "法定办理时限",
+    "process_file": "办理流程",
+}
+
+
+def guide_holds(entry: dict[str, Any], name: str) -> bool:
+    """Whether the guide publishes ``name``: a non-empty list or text, a limit of at least one day."""
+    value = entry.get(name)
+    if name.endswith("_days"):
+        return isinstance(value, int) and not isinstance(value, bool) and value > 0
+    if isinstance(value, str):
+        return bool(value.strip())
+    return bool(value)
+
+
+def local_day(instant: _dt.datetime) -> _dt.date:
+    return instant.astimezone(SHANGHAI).date()
 
 
 class SignalHooks:
@@ -52,6 +76,7 @@ class SignalHooks:
     def on_step(self, ctx: StepContext, transitions: list[Transition]) -> None:
         if ctx.case.lock_version == 0:
             self._check_procedure(ctx)
+            self._check_guide(ctx)
         accepted = ctx.case_values.get("accepted_at")
         if accepted is not None and accepted < ctx.now and ctx.case.accepted_at is None:
             self._check_intake(ctx, accepted)
@@ -95,6 +120,22 @@ class SignalHooks:
             official=ctx.actor_id if ctx.actor_id != "engine" else None,
         )
 
+    def _check_guide(self, ctx: StepContext) -> None:
+        """A case started on a matter whose published guide lacks what must be published (Art. 11(4); 002 Art. 8(二):
+        事项、依据、条件、数量、程序、期限以及需要提交的材料目录)."""
+        entry = ctx.connection.execute(sa.select(Matter.entry).where(Matter.code == ctx.case.matter_code)).scalar()
+        if entry is None:
+            return
+
+        def violation(params: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+            lacking = [name for name in params.get("required", []) if not guide_holds(entry, name)]
+            if not lacking:
+                return None
+            words = "、".join(GUIDE_PARTS.get(name, name) for name in lacking)
+            return f"办件 {ctx.case.number} 所属事项的办事指南未公示{words}", {"lacking": lacking}
+
+        self._raise(ctx, "guide_incomplete", violation)
+
     def _check_intake(self, ctx: StepContext, received: _dt.datetime) -> None:
         """An acceptance dated before its step: the case clock deemed the case accepted on receipt because the
         window neither accepted, refused nor sent a 补正 notice within the intake limit."""
@@ -135,6 +176,7 @@ class SignalHooks:
         )
 
     def on_end(self, ctx: StepContext, outcome: str) -> None:
+        self._check_immediate(ctx)
         if outcome not in DECISIONS:
             return
         case = ctx.connection.execute(
@@ -155,6 +197,26 @@ class SignalHooks:
             "decision_late",
             lambda params: (summary, {"statutory_due_at": due.isoformat(), "outcome": outcome}),
             official=ctx.actor_id if ctx.actor_id != "engine" else None,
+        )
+
+    def _check_immediate(self, ctx: StepContext) -> None:
+        """An 即办件 ended on a later day than its acceptance (001 (一)1(4): 即办件在受理窗口完成). A 即办件 still open
+        after its acceptance day is the sweep's (engine/violations/sweep.py)."""
+        accepted = ctx.case_values.get("accepted_at") or ctx.case.accepted_at
+        if accepted is None or local_day(ctx.now) == local_day(accepted):
+            return
+        handling = ctx.connection.execute(
+            sa.select(Matter.handling).where(Matter.code == ctx.case.matter_code)
+        ).scalar()
+        if handling != IMMEDIATE:
+            return
+        summary = (
+            f"即办件 {ctx.case.number} 于 {local_minute(accepted)} 受理，{local_minute(ctx.now)} 才办结，未当日办结"
+        )
+        self._raise(
+            ctx,
+            "immediate_not_same_day",
+            lambda params: (summary, {"accepted_at": accepted.isoformat(), "ended_at": ctx.now.isoformat()}),
         )
 
     # --- the case clock -----------------------------------------------------------------------------

@@ -90,6 +90,40 @@ RULES = {
             "电子证照被撤销，而办件此前没有出具撤销或注销行政许可决定书。",
         ),
         Rule(
+            "special_procedure_overrun",
+            "11",
+            "特殊程序超过时限",
+            "kinds 所列特殊程序（现场勘查、专家评审即技术论证）的暂停计时超过 days 个工作日（郑州管城区：有关科室在2个工作日"
+            "—20个工作日内完成）。",
+            {"days": 20, "kinds": ["site_survey", "expert_review"]},
+        ),
+        Rule(
+            "immediate_not_same_day",
+            "11",
+            "即办件未当日办结",
+            "办理方式为即办件的事项，受理当日（北京时间）未办结（郑州管城区：即办件在受理窗口完成）。",
+        ),
+        Rule(
+            "guide_incomplete",
+            "11",
+            "未按规定公示应当公示的材料",
+            "办件启动时，事项的办事指南缺少 required 所列的公示内容（legal_basis 依据、conditions 条件、"
+            "statutory_limit_days 办理时限；materials 材料目录可按层级加入——确无需提交材料的事项目录为空）。",
+            {"required": ["legal_basis", "conditions", "statutory_limit_days"]},
+        ),
+        Rule(
+            "refused_lawful_application",
+            "11",
+            "对符合法定条件的申请不予受理",
+            "监察机关核实不予受理决定，认定申请符合法定条件（核实结论为违规）。",
+        ),
+        Rule(
+            "denied_qualifying_application",
+            "12",
+            "对符合法定条件的申请不予许可",
+            "监察机关核实不予许可决定，认定申请符合法定条件（核实结论为违规）。",
+        ),
+        Rule(
             "off_system",
             "12",
             "体外循环",

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING
 from .fees import FeeService
 from .hooks import SignalHooks
 from .manual import ManualSignals
+from .procedures import ProcedureSweep
 from .rule_config import RuleConfigService
 from .signals import SignalService
 from .sweep import SignalSweep
+from .verification import VerificationService
 
 if TYPE_CHECKING:
     from ..deadlines.calendar_service import CalendarService
@@ -28,3 +30,5 @@ class Violations:
         self.fees = FeeService(db, clock, calendars)
         self.hooks = SignalHooks(calendars)
         self.sweep = SignalSweep(db, clock, calendars, self.signals)
+        self.procedures = ProcedureSweep(db, clock, calendars)
+        self.verifications = VerificationService(db, clock, calendars)

@@ -78,3 +78,4 @@ def test_demo_seeds_people_and_cases(bare_sqlite_engine, monkeypatch):
     supervisor = bare_sqlite_engine.identity.actor("supervisor")
     assert bare_sqlite_engine.supervision.page(supervisor, status="open")["pages"] >= 2
     assert bare_sqlite_engine.case_search.search(supervisor)["pages"] >= 3
+    assert bare_sqlite_engine.violations.verifications.list(supervisor, status="open")  # the Art. 9 queue

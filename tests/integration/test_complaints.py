@@ -85,8 +85,11 @@ def test_real_name_procedure_end_to_end(engine, clock):
     supervisor, head = who(engine, "supervisor"), who(engine, "head")
 
     clock.advance(hours=2)
-    view = engine.complaints.give_feedback(cid, supervisor, "已收到，正在核实")
+    with pytest.raises(PermissionDenied):  # within its 24 hours the first feedback is the department's
+        engine.complaints.give_feedback(cid, supervisor, "已收到")
+    view = engine.complaints.give_feedback(cid, head, "已收到，正在核实")
     assert view["status"] == "submitted" and view["first_feedback_at"] == clock.now().isoformat()
+    assert view["first_feedback_by"] is None  # the department does not learn who is named: the view hides it
     assert set(view["open_limits"]) == {"acceptance"}
     with pytest.raises(InvalidState):
         engine.complaints.give_feedback(cid, supervisor, "再次反馈")
@@ -239,11 +242,11 @@ def test_sweep_turns_lights_red_and_tells_the_supervisors_once(engine, clock):
     assert len(overdue) == 1 and "首次反馈" in overdue[0].message
     assert notices(engine, "far_supervisor") == []
     assert engine.sweep()["complaints"] == 0 and len(notices(engine, "supervisor", "complaint_overdue")) == 1
-    assert system_events(engine, filed["number"])[-1] == "complaint_light_changed"
+    assert system_events(engine, filed["number"])[-2:] == ["complaint_light_changed", "complaint_feedback_overdue"]
 
-    # the feedback meets that limit: the light follows the acceptance limit (5 working days) again
+    # the supervisor answers in the department's place: the light follows the acceptance limit (5 working days) again
     view = engine.complaints.give_feedback(cid, who(engine, "supervisor"), "收到")
-    assert view["light"] != "red" and set(view["open_limits"]) == {"acceptance"}
+    assert view["light"] != "red" and set(view["open_limits"]) == {"acceptance"} and view["feedback_on_behalf"]
     clock.set(dt.datetime.fromisoformat(view["accept_due_at"]) + dt.timedelta(minutes=1))
     engine.sweep()
     assert engine.complaints.get(cid, who(engine, "supervisor"))["light"] == "red"

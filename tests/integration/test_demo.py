@@ -266,3 +266,37 @@ def test_the_demo_shows_intake_as_the_law_has_it(bare_engine):
     mine = bare_engine.applicant_cases.case(case_id, bare_engine.identity.actor("applicant"))
     assert [m["kind"] for m in mine["materials"]] == ["supplement", "supplement"]
     assert bare_engine.history.verify().ok
+
+
+def test_the_demo_shows_the_supervision_procedures_of_issue_16(bare_engine):
+    """Issue 16's demo, beside intake: an open Art. 9 verification queue item (深府〔2007〕32号 第九条: "有下列情形之一
+    的，监察机关可视情况进行核实…（二）行政机关作出不予批准决定或不予登记的；（三）行政机关告知申请人补正申请内容的；（四）因行政审批
+    引起行政复议或行政诉讼的"), one already closed with a finding, and a complaint awaiting its department's first
+    feedback (000 四(二): "健全申办人首次投诉举报后市直部门24小时反馈机制"), beside one the department's head answered."""
+    bare_engine.catalogue.import_directory(bare_engine.settings.processes_dir)
+    demo.seed_people(bare_engine)
+    started = demo.seed_cases(bare_engine)
+    intake = demo.seed_intake_case(bare_engine)
+    supervisor = bare_engine.identity.actor("supervisor")
+    queue = bare_engine.violations.verifications
+    open_items = queue.list(supervisor, status="open")
+    kinds = {item["kind"] for item in open_items}
+    assert {"denial", "appeal", "supplement"} <= kinds, kinds
+    denied = [c for c in started if bare_engine.cases.get_case(c, ENGINE)["outcome"] == "denied"]
+    assert denied and all(
+        any(i["kind"] == "denial" and i["case_id"] == c for i in queue.list(supervisor, status=None)) for c in denied
+    )
+    assert any(i["kind"] == "supplement" and i["case_id"] == intake for i in open_items)  # its 补正 before acceptance
+    (closed,) = queue.list(supervisor, status="closed")
+    assert (closed["kind"], closed["conclusion"], closed["closed_by"]) == ("denial", "compliant", "supervisor")
+    assert demo.queue_verifications(bare_engine) == 0  # each fact once: the sweep finds nothing left to queue
+    complaints = bare_engine.complaints.list(supervisor)
+    waiting = [
+        c for c in complaints if c["department"] and c["first_feedback_at"] is None and c["status"] == "submitted"
+    ]
+    assert waiting and all(not c["feedback_overdue_at"] for c in waiting)  # within its 24 hours
+    answered = [c for c in complaints if c["first_feedback_at"] and c["decision"] is None]
+    assert len(answered) == 1 and not answered[0]["feedback_on_behalf"]
+    head = bare_engine.accounts.get(answered[0]["first_feedback_by"])
+    assert head["department"] == answered[0]["department"] and HEAD_POST in head["posts"]
+    assert bare_engine.history.verify().ok

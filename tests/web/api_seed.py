@@ -1,5 +1,5 @@
 """An engine seeded like the demo (the catalogue, its departments and officials, cases in different states, 督办
-items, complaints, a fee signal) and a test application over it, for the tests that walk the whole API."""
+items, complaints, a fee signal, the Art. 9 verification queue) and a test application over it, for the tests that walk the whole API."""
 
 from __future__ import annotations
 
@@ -11,7 +11,18 @@ import sqlalchemy as sa
 from demo import seed as demo
 from engine.bootstrap import Shenpi
 from engine.config import Settings
-from engine.models import Case, Complaint, IssuedDocument, Licence, Material, Signal, SupervisionItem, TaskRecord, User
+from engine.models import (
+    Case,
+    Complaint,
+    IssuedDocument,
+    Licence,
+    Material,
+    Signal,
+    SupervisionItem,
+    TaskRecord,
+    User,
+    Verification,
+)
 from web import create_app
 
 from ..helpers import empty_database
@@ -69,6 +80,7 @@ def _existing(engine: Shenpi) -> dict[str, list]:
         "document_id": IssuedDocument.id,
         "user_id": User.id,
         "code": Licence.code,
+        "verification_id": Verification.id,  # the Art. 9 queue the demo fills
     }
     with engine.db.reading() as session:
         ids = {name: sorted(session.scalars(sa.select(column)).all()) for name, column in columns.items()}

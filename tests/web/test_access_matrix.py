@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from engine.identity import APPLICANT, ENGINE
-from engine.models import Complaint, IssuedDocument, TrailEntry, User
+from engine.models import Complaint, IssuedDocument, TrailEntry, User, Verification
 
 from ..helpers import add_signal, applied_case, complete, open_task
 from .helpers import PageClient, auth, set_passwords, signed_in, text
@@ -106,6 +106,10 @@ REFUSED: dict[str, set[str]] = {
     "POST /api/v1/supervision-items/<int:item_id>/response": NOT_OF_THE_UNIT | {"clerk"},
     "POST /api/v1/supervision-items/<int:item_id>/extension": NOT_OF_THE_UNIT | {"clerk"},
     "POST /api/v1/supervision-items/<int:item_id>/finding": NOT_OF_THE_UNIT | {"clerk"},
+    "GET /api/v1/verifications": NOT_SUPERVISION,  # a supervisor of other units reads an empty queue
+    "GET /api/v1/verifications/<int:verification_id>": NOT_OF_THE_UNIT | {"clerk"},
+    "POST /api/v1/verifications/<int:verification_id>/finding": NOT_OF_THE_UNIT | {"clerk"},
+    "POST /api/v1/cases/<int:case_id>/appeals": NOT_OF_THE_UNIT,
     "GET /api/v1/evaluations/<month>": NOT_SUPERVISION,
     "POST /api/v1/evaluations/<month>/archive": NOT_CITY,
     "POST /api/v1/exchange/facts": NOT_ADMIN,
@@ -185,6 +189,8 @@ REFUSED: dict[str, set[str]] = {
     "GET /supervision/items/<int:item_id>": NOT_OF_THE_UNIT | {"clerk"},
     "POST /supervision/items/<int:item_id>/<step>": NOT_OF_THE_UNIT | {"clerk"},
     "POST /supervision/cases/<int:case_id>/<action>": NOT_SUPERVISION | {"far_supervisor", "admin"},
+    "GET /supervision/verifications": NOT_SUPERVISION,
+    "POST /supervision/verifications/<int:verification_id>/finding": NOT_OF_THE_UNIT | {"clerk"},
     "GET /complaints/": NOT_STAFF,
     "GET /complaints/<int:complaint_id>": NOT_OF_THE_UNIT | {"clerk"},
     "POST /complaints/<int:complaint_id>/<operation>": NOT_OF_THE_UNIT | {"clerk"},
@@ -300,6 +306,8 @@ BODIES = {
     "api.set_absence": {},
     "api.set_rule": {"rule": "Y01", "level": "common", "enabled": True},
     "api.resolve_incident": {"note": "已处理"},
+    "api.close_verification": {"finding": "核实", "conclusion": "compliant"},
+    "api.record_appeal": {"appeal": "reconsideration", "note": "申请复议"},
     "api.migrate_cases": {"process": "five_step", "from_version": 1, "to_version": 1, "all": True, "dry_run": True},
 }
 FILE_FIELDS = {
@@ -308,7 +316,11 @@ FILE_FIELDS = {
     "api.catalogue_import": "file",
     "api.import_batch": "file",
 }
-PAGE_FORMS = {"portal.rate": {"overall": "5"}, "signals.correct": {"correction": "已改正"}}  # valid forms
+PAGE_FORMS = {  # valid forms
+    "portal.rate": {"overall": "5"},
+    "signals.correct": {"correction": "已改正"},
+    "supervision.verification_finding": {"finding": "核实", "conclusion": "compliant"},
+}
 NOT_IN_THE_MATRIX = {"static"}  # the built scripts and styles
 
 
@@ -333,7 +345,23 @@ def world(engine, clock):
     with engine.db.reading() as session:
         complaint_id = session.scalar(sa.select(Complaint.id).where(Complaint.number == complaint["number"]))
     item = engine.supervision.open_overdue_step(other["id"], engine.identity.actor("supervisor"), "请尽快办理")
+    with engine.db.transaction() as session:  # an act of 测试局 to verify (Art. 9)
+        verification = Verification(
+            source=f"supplement:{case['id']}",
+            kind="supplement",
+            case_id=case["id"],
+            department="测试局",
+            summary="补正告知",
+            occurred_at=clock.now(),
+            queued_at=clock.now(),
+            queued_by="engine",
+            status="open",
+        )
+        session.add(verification)
+        session.flush()
+        verification_id = verification.id
     return {
+        "verification_id": verification_id,
         "case_id": case["id"],
         "task_id": open_task(engine, case["id"])["id"],
         "material_id": material[0]["id"],

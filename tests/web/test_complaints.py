@@ -59,13 +59,15 @@ def test_the_procedure_through_the_pages_and_the_portal(app, engine):
 
     response = supervisor.post(f"{url}/decision", {"accept": "no", "reason": ""})
     assert response.status_code == 302 and "未办理" in text(supervisor.get(url))
-    supervisor.post(f"{url}/feedback", {"text": "已收到，正在核实"})
+    head = pages(app, "head")
+    response = supervisor.post(f"{url}/feedback", {"text": "已收到，正在核实"})
+    assert response.status_code == 403  # 000 四(二): the department answers first, within 24 hours
+    head.post(f"{url}/feedback", {"text": "已收到，正在核实"})
     supervisor.post(f"{url}/decision", {"accept": "yes"})
     supervisor.post(f"{url}/forwarding", {"department": "测试局", "days": "5", "note": "请核查"})
     assert "已转部门办理" in text(supervisor.get(url))
     assert "上报处理结果" not in text(supervisor.get(url))
 
-    head = pages(app, "head")
     assert number in text(head.get("/complaints/"))
     head_page = text(head.get(url))
     assert "上报处理结果" in head_page and "13800000000" not in head_page and "投诉人" not in head_page
@@ -114,7 +116,9 @@ def test_the_complaints_api(app, api):
     refused = post("decision", "supervisor", {"accept": False})
     assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "invalid_input"
     assert post("feedback", "far_supervisor", {"text": "x"}).status_code == 403
-    assert post("feedback", "supervisor", {"text": "收到"}).get_json()["first_feedback"] == "收到"
+    early = post("feedback", "supervisor", {"text": "收到"})
+    assert early.status_code == 403  # 000 四(二): within 24 hours the department answers, not the supervisor
+    assert post("feedback", "head", {"text": "收到"}).get_json()["first_feedback"] == "收到"
     assert post("decision", "supervisor", {"accept": True}).get_json()["status"] == "accepted"
     assert post("forwarding", "supervisor", {"department": "测试局", "days": "x"}).status_code == 400
     assert post("forwarding", "supervisor", {"department": "测试局"}).get_json()["status"] == "forwarded"

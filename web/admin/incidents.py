@@ -20,11 +20,15 @@ KIND_LABELS = {
     "task_lights": _l("环节红黄灯"),  # incidents of the job before steps were lit by their timers (0015_lights)
     "supervision_items": _l("督办事项"),
     "complaints": _l("投诉时限"),
+    "complaint_feedback": _l("投诉首次反馈时限"),
+    "verifications": _l("审批核实队列"),
     "signals": _l("纠错信号转红"),
     "rule:licence_not_issued": _l("规则：未发放电子证照"),
     "rule:result_not_published": _l("规则：未公开办理结果"),
     "rule:refusal_without_reasons": _l("规则：未出具载明理由的决定书"),
     "rule:unpublished_procedure": _l("规则：停办后启动"),
+    "rule:special_procedure_overrun": _l("规则：特殊程序超过时限"),
+    "rule:immediate_not_same_day": _l("规则：即办件未当日办结"),
     "notice_delivery": _l("通知送达"),
 }
 

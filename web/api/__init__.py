@@ -28,4 +28,5 @@ from . import (  # noqa: E402,F401
     tasks,
     upward,
     users,
+    verifications,
 )

@@ -49,7 +49,7 @@ def get_complaint(complaint_id):
 @bp.post("/complaints/<int:complaint_id>/feedback")
 @operation("complaints", ok=Complaint, body=Feedback, errors=STEP)
 def complaint_feedback(complaint_id):
-    """First feedback to the complainant (within 24 hours; supervisor)"""
+    """First feedback: the department complained about within 24 hours, then a supervisor in its place"""
     return jsonify(engine().complaints.give_feedback(complaint_id, g.actor, json_body().get("text")))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from engine.errors import EngineError, NotFound
 from engine.identity import ADMIN, HEAD_POST, MONITOR, OFFICIAL, SUPERVISOR
@@ -109,4 +110,59 @@ def _item_page(item_id, error=None, values=None, status=200):
     )
     return render_template(
         "supervision/item.html", item=view, names=names, error=error, values=values or {}, **LABELS
+    ), status
+
+
+VERIFICATION_STATUSES = {"open": _l("待核实"), "closed": _l("已核实")}
+VERIFICATION_KINDS = {
+    "refusal": _l("不予受理"),
+    "denial": _l("不予许可"),
+    "supplement": _l("补正告知"),
+    "appeal": _l("行政复议或诉讼"),
+    "revocation": _l("行政许可被撤销"),
+}
+VERIFICATION_CONCLUSIONS = {"compliant": _l("未发现违规"), "violation": _l("存在违规")}
+
+
+@bp.get("/verifications")
+@roles_required(*WATCHERS)
+def verifications():
+    """The Art. 9 queue (核实): what the supervisor verifies in their units, each closed with a finding."""
+    return _verifications_page()
+
+
+@bp.post("/verifications/<int:verification_id>/finding")
+@roles_required(*WATCHERS)
+def verification_finding(verification_id):
+    form = request.form
+    try:
+        engine().violations.verifications.close(verification_id, actor(), form.get("finding"), form.get("conclusion"))
+    except EngineError as exc:
+        if exc.code == "not_found":
+            raise
+        return _verifications_page(error=readable(exc), status=exc.status)
+    flash(_("核实结论已记录。"), "success")
+    return redirect(url_for("supervision.verifications"), 303)
+
+
+def _verifications_page(error=None, status=200):
+    filters = {
+        "status": request.args.get("status", "open"),
+        "kind": request.args.get("kind") or None,
+    }
+    try:
+        rows = engine().violations.verifications.page(
+            actor(), status=filters["status"] or None, kind=filters["kind"], page=request.args.get("page")
+        )
+    except EngineError as exc:
+        flash(readable(exc), "error")
+        rows = empty_page()
+    return render_template(
+        "supervision/verifications.html",
+        rows=rows,
+        filters=filters,
+        error=error,
+        statuses=VERIFICATION_STATUSES,
+        kinds=VERIFICATION_KINDS,
+        conclusions=VERIFICATION_CONCLUSIONS,
     ), status

@@ -29,6 +29,9 @@ class Complaint(BaseModel):
     status_changed_at: Instant
     first_feedback: str | None
     first_feedback_at: Instant | None
+    first_feedback_by: str | None = Field(description="supervisors only: who gave the first feedback")
+    feedback_on_behalf: bool = Field(description="a supervisor answered in the department's place after its 24 hours")
+    feedback_overdue_at: Instant | None = Field(description="when the sweep found the 24 hours passed without one")
     decision: Literal["accepted", "rejected"] | None
     decision_reason: str | None
     decided_at: Instant | None
