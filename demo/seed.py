@@ -169,6 +169,7 @@ def seed_cases(engine) -> list[int]:
     if started:  # a fee charged on a free matter: a red correction signal (Art. 12) for the signal pages
         engine.violations.fees.record(started[0], "工本费", 10, ENGINE)
     seed_verifications(engine, started)
+    seed_service_desk(engine, started)
     return started
 
 
@@ -203,6 +204,71 @@ def seed_verifications(engine, case_ids: list[int]) -> None:
     if len(found) > 1:
         engine.violations.verifications.close(
             found[0]["id"], supervisor, "经调阅申请材料及审查意见，不予许可理由充分，程序合法。", "compliant"
+        )
+
+
+TOBACCO = "410104-XK-YC-001"
+PLEDGED = "经营场所产权证明或租赁协议"  # the tobacco licence's material a signed pledge may replace (告知承诺制)
+FORM_PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def seed_service_desk(engine, case_ids: list[int]) -> None:
+    """What the service desk shows: the results of the decided cases published (结果公开), two enquiries recorded
+    by the first official asked (首问负责, one referred), the tobacco licence's form template and sample filled form
+    (表格下载), and two tobacco cases with a signed pledge in place of a material (告知承诺制), approved: one
+    pledge checked, one waiting for its post-approval check."""
+    for case_id in case_ids:
+        case = engine.cases.get_case(case_id, ENGINE)
+        if case["status"] == "ended" and case["outcome"] in ("approved", "denied"):
+            engine.violations.fees.publish_result(case_id, ENGINE)
+    matters = {m["code"]: m for m in engine.catalogue.list_matters()}
+    if TOBACCO not in matters:
+        return
+    department = matters[TOBACCO]["department"]
+    officials = [u for u in engine.accounts.list_users(role=OFFICIAL) if u["department"] == department]
+    if officials:
+        window = engine.identity.actor(officials[0]["id"])
+        others = [d for d in engine.feedback.departments() if d != department]
+        engine.enquiries.record(
+            window,
+            {
+                "applicant": "王先生",
+                "contact": "13803715566",
+                "matter": TOBACCO,
+                "question": "在小学附近开便利店能否申请烟草零售许可？",
+                "answer": "中小学校周边禁止设点，具体距离以当地布局规划为准，可先到窗口核实经营地址。",
+            },
+        )
+        engine.enquiries.record(
+            window,
+            {
+                "applicant": "刘女士",
+                "question": "同时想卖散装熟食，要办什么证？",
+                "answer": "散装熟食需办理食品经营许可，已告知到对应部门窗口办理。",
+                "referred_to": others[0] if others else None,
+            },
+        )
+    admin = engine.identity.actor("admin")
+    for kind, title, filename in (
+        ("template", "烟草专卖零售许可证申请表", "烟草专卖零售许可证申请表.pdf"),
+        ("sample", "烟草专卖零售许可证申请表（填写示范）", "申请表填写示范.pdf"),
+    ):
+        engine.form_files.upload(TOBACCO, kind, title, filename, FORM_PDF + title.encode(), admin)
+    applicant = engine.identity.actor("applicant")
+    pledged = []
+    for name in ("马超", "林静"):
+        case = engine.cases.start_case(
+            TOBACCO,
+            {"name": name, "id_number": "410104198805050055", "phone": "13803710188"},
+            {"channel": "online"},
+            applicant,
+        )
+        pledge = engine.pledges.sign(case["id"], [PLEDGED], applicant)[0]
+        drive(engine, case["id"])
+        pledged.append(pledge["id"])
+    if officials:
+        engine.pledges.record_check(
+            pledged[0], engine.identity.actor(officials[0]["id"]), True, "现场核查：经营场所与租赁协议一致，承诺属实。"
         )
 
 

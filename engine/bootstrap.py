@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from . import models  # noqa: F401  (registers every table for create_all)
-from .casefiles import DocumentService, FileStore, MaterialService
-from .catalogue import CatalogueBulk, CatalogueService, GuideService
+from .casefiles import DocumentService, FileStore, MaterialService, PledgeService
+from .catalogue import CatalogueBulk, CatalogueService, FormFiles, GuideService
 from .cockpit import Cockpit
 from .complaints import ComplaintService
 from .config import Settings
@@ -32,7 +32,7 @@ from .notices import NoticeDeliveries, NotificationSettings, make_gateway
 from .notices import triggers as notice_triggers
 from .organisation import AccountService, OrganisationService
 from .performance import PerformanceService
-from .public import ApplicantCases, FeedbackService, HallBoard, SmsRating
+from .public import ApplicantCases, EnquiryService, FeedbackService, HallBoard, PublishedResults, SmsRating
 from .runtime import (
     CaseClockService,
     CaseMigration,
@@ -112,6 +112,7 @@ class Shenpi:
         self.escalator = Escalator(self.stepper)
         self.step_lights = StepLights(self.stepper)
         self.documents = DocumentService(db, now, self.settings)
+        self.pledges = PledgeService(db, now, self.calendars)  # 告知承诺制
         # people, catalogue, what staff and the public read
         self.identity = IdentityService(db, now)
         self.organisation = OrganisationService(db, now)
@@ -130,9 +131,12 @@ class Shenpi:
         self.case_search = CaseSearch(db, now, self.calendars)
         self.case_flow = CaseFlow(db, self.repository)
         self.guide = GuideService(db, self.repository)
+        self.form_files = FormFiles(db, now)  # 表格下载
         self.applicant_cases = ApplicantCases(db, self.repository)
         self.feedback = FeedbackService(db, now, self.calendars)
         self.hall = HallBoard(db, now)
+        self.published_results = PublishedResults(db)  # 结果公开
+        self.enquiries = EnquiryService(db, now)  # 首问负责
         # notices
         self.sms_gateway = make_gateway(self.settings.sms_gateway)
         self.sms_rating = SmsRating(db, now, self.sms_gateway)

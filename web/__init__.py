@@ -98,6 +98,7 @@ def _page_blueprints():
     from .auth import bp as auth_bp
     from .cockpit import bp as cockpit_bp
     from .complaints import bp as complaints_bp
+    from .desk import bp as desk_bp
     from .hall import bp as hall_bp
     from .inbox import bp as inbox_bp
     from .integrations import bp as integrations_bp
@@ -120,6 +121,7 @@ def _page_blueprints():
         signals_bp,
         supervision_bp,
         complaints_bp,
+        desk_bp,
         reports_bp,
         results_bp,
         channels_bp,

@@ -1,4 +1,5 @@
-"""The service hall's display board: recent cases and today's counts, refreshed by htmx polling."""
+"""The service hall's display board: the latest cases a screen at a time (each screen fetches the next by htmx
+polling), today's counts received, accepted and decided, and the limits and fees of the matters on the screen."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ bp.context_processor(template_globals)
 
 def _board():
     department = (request.args.get("department") or "").strip()[:200] or None
-    return engine().hall.board(limit=20, department=department), department
+    page = request.args.get("page", "")
+    return engine().hall.board(department=department, page=page if page.isdigit() else 1), department
 
 
 @bp.get("")

@@ -24,12 +24,15 @@ NAVIGATION = [
     ("supervision.department", _l("本部门督办"), "head"),
     ("supervision.verifications", _l("审批核实"), "supervisor"),
     ("complaints.index", _l("投诉处理"), "staff"),
+    ("desk.enquiries", _l("首问登记"), "staff"),
+    ("desk.pledges", _l("承诺核查"), "staff"),
     ("signals.index", _l("纠错信号"), "staff"),
     ("reports.index", _l("绩效测评"), "supervisor"),
     ("admin.home", _l("系统管理"), "admin"),
     ("integrations.upward", _l("上报状态"), "supervisor"),
     ("hall.board", _l("大厅显示屏"), "anyone"),
     ("results.index", _l("测评结果"), "anyone"),
+    ("portal.results", _l("结果公开"), "anyone"),
 ]
 
 

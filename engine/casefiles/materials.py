@@ -24,7 +24,7 @@ from ..identity.access import public_material, require_case_view, sees_case_insi
 from ..identity.actors import Actor, require_task_access
 from ..kernel.blob_store import BlobStore
 from ..kernel.db import Executor
-from ..models import Case, CasePause, DraftFile, Material, Matter, TaskRecord
+from ..models import Case, CasePause, DraftFile, Material, MaterialPledge, Matter, TaskRecord
 from ..trail import chain as trail
 from ..trail.chain import TrailRow
 from .uploads import Files, Upload, admit
@@ -332,6 +332,7 @@ class MaterialService:
                 )
             )
             pending = case.paused_since is not None and case.pause_kind == "supplement"
+            pledged = set(session.scalars(sa.select(MaterialPledge.material).where(MaterialPledge.case_id == case_id)))
         views = [material_view(m.id, _columns(m)) for m in rows]
         shown = views if inside else [public_material(view, actor.id) for view in views]
         materials = [view for view in shown if view is not None]
@@ -347,13 +348,17 @@ class MaterialService:
                     "note": listed.get("note"),
                     "provided": len(provided),
                     "materials": provided,
+                    "pledge_allowed": bool(listed.get("pledge")),
+                    "pledged": listed.get("name") in pledged,  # 告知承诺: a signed pledge stands in for it
                 }
             )
         return {
             "case": case_id,
             "materials": materials,
             "checklist": checklist,
-            "missing_required": [c["name"] for c in checklist if c["required"] and not c["provided"]],
+            "missing_required": [
+                c["name"] for c in checklist if c["required"] and not c["provided"] and not c["pledged"]
+            ],
             "supplement": {"pending": pending, "missing": list(notice or []) if pending else []},
         }
 

@@ -76,6 +76,8 @@ def material_problem(index: int, material: object) -> str | None:
         return Message("material_copies_range", index=index, name=material["name"])
     if not isinstance(material.get("required"), bool):
         return Message("material_required_flag", index=index)
+    if not isinstance(material.get("pledge", False), bool):  # 告知承诺制: a pledge may stand in for it
+        return Message("material_pledge_flag", index=index)
     return None
 
 

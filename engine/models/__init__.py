@@ -26,6 +26,7 @@ from .notifications import NoticeDelivery, NotificationChannel
 from .org import ApiToken, Department, User
 from .outbox import OutboxMessage
 from .performance import PerformanceSetting, PerformanceSnapshot
+from .service_desk import Enquiry, MaterialPledge, MatterFormFile
 from .supervision import Notice, ReportAccess, Signal, SupervisionItem, Verification, ViolationRule
 from .trail import TrailCheckpoint, TrailEntry, TrailHead
 
@@ -51,6 +52,9 @@ __all__ = [
     "IssuedDocument",
     "Licence",
     "DraftFile",
+    "Enquiry",
+    "MaterialPledge",
+    "MatterFormFile",
     "Material",
     "Matter",
     "MatterVersion",

@@ -46,6 +46,7 @@ MATERIAL_COLUMNS = (
     Column("copies", "份数", "int"),
     Column("required", "是否必需", "bool"),
     Column("note", "备注", required=False),
+    Column("pledge", "可告知承诺", "bool", required=False),  # 告知承诺制: a signed pledge may replace it
 )
 FEE_COLUMNS = (
     Column("code", "事项编码"),

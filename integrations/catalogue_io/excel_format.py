@@ -27,7 +27,15 @@ def write(entries: list[dict]) -> bytes:
     book.remove(book.active)
     matters = [[_cell(entry.get(c.key), c) for c in MATTER_COLUMNS] for entry in entries]
     materials = [
-        [entry["code"], m.get("name"), m.get("form"), m.get("copies"), m.get("required"), m.get("note")]
+        [
+            entry["code"],
+            m.get("name"),
+            m.get("form"),
+            m.get("copies"),
+            m.get("required"),
+            m.get("note"),
+            m.get("pledge"),
+        ]
         for entry in entries
         for m in entry.get("materials") or []
     ]

@@ -29,7 +29,7 @@ from demo import seed as demo
 from demo.history import seed_past_cases
 from engine.config import PROJECT_ROOT
 from engine.errors import MESSAGES
-from engine.models import Case, Complaint, Licence, Signal, SupervisionItem, TaskRecord
+from engine.models import Case, Complaint, Licence, MatterFormFile, Signal, SupervisionItem, TaskRecord
 from web.trail_events import EVENTS
 
 SIZES = ((1366, 768), (1920, 1080))
@@ -42,6 +42,7 @@ VIEWER = {
     "auth.home": "applicant",
     "auth.account": "applicant",
     "channels": "applicant",
+    "portal.results": None,  # 结果公开: public
     "portal": "applicant",
     "verify": None,
     "hall": None,
@@ -51,6 +52,8 @@ VIEWER = {
     "supervision": "supervisor",
     "cockpit": "supervisor",
     "complaints": "supervisor",
+    "desk.pledges": "supervisor",  # pending checks in the units overseen
+    "desk": "d06a",  # 首问负责: the window records
     "signals.correct": "admin",  # a department head corrects; the administrator may for every department
     "signals": "supervisor",
     "reports": "supervisor",
@@ -89,6 +92,7 @@ def _samples(engine) -> dict[str, str]:
         licence = session.scalar(sa.select(Licence.code).order_by(Licence.case_id))
         complaint = session.scalar(sa.select(Complaint.id).order_by(Complaint.id.desc()))
         item = session.scalar(sa.select(SupervisionItem.id).order_by(SupervisionItem.id))
+        form_file = session.scalar(sa.select(MatterFormFile.id).where(MatterFormFile.matter_code == TOBACCO))
         signal = session.scalar(
             sa.select(Signal.id).order_by(((Signal.status == "open") & (Signal.color == "yellow")).desc(), Signal.id)
         )
@@ -102,6 +106,7 @@ def _samples(engine) -> dict[str, str]:
         "item_id": str(item),
         "signal_id": str(signal),
         "month": "2026-11",
+        "file_id": str(form_file),
         "verify.verify_page:code": licence,
     }
 
@@ -120,6 +125,9 @@ def _vocabulary(engine) -> str:
             "violation_signal",
             "case_record",
             "task_record",
+            "enquiry",
+            "material_pledge",
+            "matter_form_file",
         ):
             rows = session.execute(sa.text(f"SELECT * FROM {table}")).all()
             parts += [" ".join(str(value) for value in row) for row in rows]  # whole values (a Row shortens them)

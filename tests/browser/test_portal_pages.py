@@ -41,7 +41,7 @@ def test_applicant_applies_and_follows_the_case(visitor_factory):
 def test_hall_board_and_verification_render(visitor_factory):
     visitor = visitor_factory()
     visitor.open("/hall")
-    assert visitor.page.locator("[hx-trigger='every 30s']").count() == 1
+    assert visitor.page.locator("#board-rows[hx-trigger='every 15s'][hx-swap='outerHTML']").count() == 1
     visitor.check_rendered("hall-board")
     visitor.open("/verify")
     visitor.page.fill("#code", "NOSUCHCODE")

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from engine.identity import APPLICANT, ENGINE
 from engine.models import Complaint, IssuedDocument, TrailEntry, User, Verification
 
-from ..helpers import add_signal, applied_case, complete, open_task
+from ..helpers import FIVE_STEP_ENTRY, add_signal, applied_case, complete, open_task
 from .helpers import PageClient, auth, set_passwords, signed_in, text
 
 ROLES = ("anonymous", "citizen", "stranger", "outsider", "clerk", "far_supervisor", "supervisor", "admin")
@@ -58,6 +58,16 @@ REFUSED: dict[str, set[str]] = {
     "POST /api/v1/cases/<int:case_id>/materials": NOT_THE_OWNER,
     "GET /api/v1/cases/<int:case_id>/licence": NOT_THE_OWNER,
     "GET /api/v1/cases/<int:case_id>/licence/pdf": NOT_THE_OWNER,
+    "GET /api/v1/results": PUBLIC,  # 结果公开: masked
+    "GET /api/v1/enquiries": NOT_STAFF,  # 首问负责: each reads their units'
+    "POST /api/v1/enquiries": NOT_STAFF | {"far_supervisor", "supervisor", "admin"},  # window officials record
+    "GET /api/v1/cases/<int:case_id>/pledges": NOT_THE_OWNER,
+    "POST /api/v1/cases/<int:case_id>/pledges": NOT_THE_OWNER | {"supervisor", "admin"},  # applicant or window
+    "GET /api/v1/pledge-checks": NOT_STAFF,
+    "POST /api/v1/pledges/<int:pledge_id>/check": NOT_STAFF,
+    "GET /api/v1/matters/<code>/forms": PUBLIC,
+    "GET /api/v1/matters/<code>/forms/<int:file_id>": PUBLIC,
+    "POST /api/v1/matters/<code>/forms": NOT_ADMIN,
     "GET /api/v1/progress": PUBLIC,  # tracking by number and 查询码, without an account
     "POST /api/v1/cases/<int:case_id>/documents": NOT_OF_THE_UNIT | {"supervisor"},
     "POST /api/v1/cases/<int:case_id>/fees": NOT_OF_THE_UNIT | {"supervisor"},
@@ -166,6 +176,15 @@ REFUSED: dict[str, set[str]] = {
     "GET /portal/my/materials/<int:material_id>": NOT_OWN_CASE,
     "GET /portal/my/cases/<int:case_id>/licence.pdf": NOT_OWN_CASE,
     "GET /portal/track": PUBLIC,
+    "GET /portal/results": PUBLIC,
+    "GET /portal/matters/<code>/forms/<int:file_id>": PUBLIC,
+    "GET /desk/enquiries": NOT_STAFF,
+    "POST /desk/enquiries": NOT_STAFF | {"far_supervisor", "supervisor", "admin"},
+    "GET /desk/pledges": NOT_STAFF,
+    "POST /desk/pledges/<int:pledge_id>/check": NOT_STAFF,
+    "GET /admin/matters/<code>/forms": NOT_ADMIN,
+    "POST /admin/matters/<code>/forms": NOT_ADMIN,
+    "POST /admin/matters/<code>/forms/<int:file_id>/delete": NOT_ADMIN,
     "GET /cases/<int:case_id>/licence.pdf": NOT_OF_THE_UNIT,
     "GET /account/notifications": SIGNED_IN,
     "POST /account/notifications": SIGNED_IN,
@@ -308,6 +327,9 @@ BODIES = {
     "api.resolve_incident": {"note": "已处理"},
     "api.close_verification": {"finding": "核实", "conclusion": "compliant"},
     "api.record_appeal": {"appeal": "reconsideration", "note": "申请复议"},
+    "api.record_enquiry": {"applicant": "王五", "question": "问", "answer": "答"},
+    "api.sign_pledges": {"materials": ["经营场所证明"]},
+    "api.check_pledge": {"held": True, "finding": "属实"},
     "api.migrate_cases": {"process": "five_step", "from_version": 1, "to_version": 1, "all": True, "dry_run": True},
 }
 FILE_FIELDS = {
@@ -315,6 +337,7 @@ FILE_FIELDS = {
     "api.deploy_definition": "file",
     "api.catalogue_import": "file",
     "api.import_batch": "file",
+    "api.upload_form_file": "file",
 }
 PAGE_FORMS = {  # valid forms
     "portal.rate": {"overall": "5"},
@@ -360,8 +383,16 @@ def world(engine, clock):
         session.add(verification)
         session.flush()
         verification_id = verification.id
+    pledgeable = {"name": "经营场所证明", "form": "原件", "required": True, "copies": 1, "pledge": True}
+    engine.catalogue.publish({**FIVE_STEP_ENTRY, "materials": [pledgeable]}, "admin")
+    pledge = engine.pledges.sign(case["id"], ["经营场所证明"], citizen)[0]
+    form = engine.form_files.upload(
+        "TEST-0001", "template", "申请表", "申请表.pdf", b"%PDF-1.4\n%%EOF\n", engine.identity.actor("admin")
+    )
     return {
         "verification_id": verification_id,
+        "pledge_id": pledge["id"],
+        "file_id": form["id"],
         "case_id": case["id"],
         "task_id": open_task(engine, case["id"])["id"],
         "material_id": material[0]["id"],

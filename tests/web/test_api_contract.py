@@ -93,7 +93,13 @@ def test_errors_share_the_envelope(spec):
 
 def test_uploads_stay_multipart_and_public_routes_need_no_token(spec):
     paths = spec["paths"]
-    for path in ("/process-definitions", "/cases/{case_id}/materials", "/catalogue/import", "/exchange/batches"):
+    for path in (
+        "/process-definitions",
+        "/cases/{case_id}/materials",
+        "/catalogue/import",
+        "/exchange/batches",
+        "/matters/{code}/forms",
+    ):
         assert "multipart/form-data" in paths[path]["post"]["requestBody"]["content"], path
     for path in ("/cases", "/tasks/{task_id}/complete"):
         assert {"application/json", "multipart/form-data"} <= set(paths[path]["post"]["requestBody"]["content"])
@@ -111,6 +117,9 @@ def test_uploads_stay_multipart_and_public_routes_need_no_token(spec):
         "GET /progress",
         "GET /calendar/{year}",
         "GET /openapi.json",
+        "GET /results",
+        "GET /matters/{code}/forms",
+        "GET /matters/{code}/forms/{file_id}",
     }
     assert paths["/sms/inbound"]["post"]["security"] == [{"smsSecret": []}]
     assert "application/x-www-form-urlencoded" in paths["/sms/inbound"]["post"]["requestBody"]["content"]

@@ -22,6 +22,7 @@ from . import (  # noqa: E402,F401
     matters,
     migrations,
     reference,
+    service_desk,
     signals,
     sms,
     supervision_items,

@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("manage", __name__, url_prefix="/admin")
 
 
-from . import calendar_pages, departments, matter_files, matters, users  # noqa: E402,F401  (register the views)
+from . import calendar_pages, departments, form_files, matter_files, matters, users  # noqa: E402,F401  (register the views)

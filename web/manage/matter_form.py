@@ -72,13 +72,15 @@ def _rows(form_data, prefix: str, names: tuple) -> list[dict]:
 
 def materials(form_data) -> list[dict]:
     result = []
-    for row in _rows(form_data, "material", ("name", "form", "required", "copies", "note")):
+    for row in _rows(form_data, "material", ("name", "form", "required", "copies", "pledge", "note")):
         material = {
             "name": row["name"],
             "form": row["form"] or "原件",
             "required": row["required"] != "no",
             "copies": number(row["copies"] or "1"),
         }
+        if row["pledge"] == "yes":  # 告知承诺制: a signed pledge may stand in for it
+            material["pledge"] = True
         if row["note"]:
             material["note"] = row["note"]
         result.append(material)

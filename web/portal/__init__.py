@@ -6,7 +6,7 @@ from flask import Blueprint
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
-from . import apply, catalogue, complaints, materials, my_cases, rating, track  # noqa: E402,F401  (registers the views)
+from . import apply, catalogue, complaints, materials, my_cases, rating, results, track  # noqa: E402,F401  (registers the views)
 from .labels import template_globals  # noqa: E402
 
 bp.context_processor(template_globals)

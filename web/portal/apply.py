@@ -13,6 +13,7 @@ from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
+from engine.casefiles import pledgeable
 from engine.errors import InvalidInput, TooLarge
 from engine.identity import APPLICANT
 
@@ -98,6 +99,9 @@ def apply(code):
         try:
             held = materials.take_held(actor(), draft, sorted(shown - keep))
             case = engine().cases.start_case(matter["code"], applicant, data, actor(), materials=held or None)
+            pledges = [name for name in request.form.getlist("pledge") if name in pledgeable(matter)]
+            if pledges:  # 告知承诺: signed pledges stand in for those materials
+                engine().pledges.sign(case["id"], pledges, actor())
         except InvalidInput as exc:
             material_error = (
                 describe(exc) if exc.details.get("field") in ("files", "slot") or isinstance(exc, TooLarge) else None

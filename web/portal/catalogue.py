@@ -1,9 +1,11 @@
-"""The public service guide: browse and search the catalogue, read a matter's guide and its flow."""
+"""The public service guide: browse and search the catalogue, read a matter's guide and its flow, download its form
+templates and sample filled forms (表格下载)."""
 
 from __future__ import annotations
 
 from flask import Response, render_template, request
 
+from ..downloads import material_response
 from ..session import engine
 from . import bp
 
@@ -31,7 +33,14 @@ def index():
 
 @bp.get("/matters/<code>")
 def matter(code):
-    return render_template("portal/matter.html", matter=engine().catalogue.get_matter(code))
+    matter = engine().catalogue.get_matter(code)
+    return render_template("portal/matter.html", matter=matter, form_files=engine().form_files.for_matter(code))
+
+
+@bp.get("/matters/<code>/forms/<int:file_id>")
+def form_file(code, file_id):
+    """A form template or sample filled form of a published matter, as a download."""
+    return material_response(*engine().form_files.open(code, file_id))
 
 
 @bp.get("/matters/<code>/diagram.bpmn")

@@ -29,6 +29,7 @@ class GuideMaterial(BaseModel):
     copies: int | None = None
     required: bool | None = None
     note: str | None = None
+    pledge: bool | None = Field(None, description="告知承诺制: a signed pledge may stand in for it")
 
 
 class GuideFee(BaseModel):

@@ -37,6 +37,8 @@ class ChecklistItem(BaseModel):
     note: str | None
     provided: int = Field(description="how many files were sent for it")
     materials: list[int] = Field(description="their ids")
+    pledge_allowed: bool = Field(description="告知承诺制: the catalogue lets a signed pledge stand in for it")
+    pledged: bool = Field(description="a signed pledge stands in for it on this case")
 
 
 class SupplementState(BaseModel):

@@ -3,7 +3,7 @@ so rows lit green become yellow; steps' lights now follow their timers, so no st
 re-evaluation (its light stays as it is until a timer of it fires).
 
 Revision ID: 0015_lights
-Revises: 0016_supervision_rules
+Revises: 0017_pledges_enquiries
 Create Date: 2026-12-05 22:00:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0015_lights"
-down_revision = "0016_supervision_rules"  # re-chained after merging main (was 0012_search_indexes)
+down_revision = "0017_pledges_enquiries"  # re-chained after merging main (was 0012_search_indexes)
 branch_labels = None
 depends_on = None
 
