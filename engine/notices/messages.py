@@ -19,6 +19,8 @@ KINDS = {
     "carbon_copy": "抄送",
     "escalation": "超时升级",
     "warning_light": "预警",
+    "due_today": "今日到期",
+    "light_supervision": "红黄灯督办",
     "supplement_request": "补正通知",
     "document_issued": "文书送达",
     "decision": "办理结果",

@@ -23,7 +23,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
 
-from ..deadlines.lights import light_at
+from ..deadlines.lights import NONE
 from ..definitions.bpmn_validation import WORKING_TIME_FUNCTIONS
 from ..definitions.expressions import step_refusal
 from ..errors import Conflict, EngineError, InvalidInput, InvalidState, NotFound
@@ -207,7 +207,7 @@ class CaseStepper:
     def __init__(
         self, db: Database, store: WorkflowStore, clock: Clock, calendar: Callable[[], WorkingCalendar]
     ) -> None:
-        self.calendar = calendar  # for the lights of new tasks
+        self.calendar = calendar  # for the provisional marks of new tasks' limits
         self.db = db
         self.store = store
         self.clock = clock
@@ -407,13 +407,11 @@ class CaseStepper:
         tid = str(task.id)
         detail: dict[str, Any] | None = None
         actor = "engine"
-        extra: list[TrailRow] = []
         if spec.manual and state == TaskState.READY:
             department, post = split_lane(getattr(spec, "lane", None), case.department)
             item = signer_of(task)
             due = step_due(task)
             calendar = self.calendar()
-            light, light_next = light_at(ctx.now, due, due, calendar) if due else ("none", None)
             provisional = any(timer_provisional(timer, calendar, ctx.now) for timer in step_timers(task))
             if tid in ctx.reopened_ids:  # a reset step keeps its task id: its record opens again
                 ctx.connection.execute(_task_records.delete().where(_task_records.c.id == tid))
@@ -433,27 +431,14 @@ class CaseStepper:
                     created_at=ctx.now,
                     due_at=due,
                     due_provisional=provisional,
-                    light=light,
-                    light_next_at=light_next,
+                    light=NONE,  # a new step is not yellow: its light follows its timers (step_lights.py)
+                    light_next_at=None,
                     completed_at=None,
                     completed_by=None,
                     opinion=None,
                 ),
             )
             ctx.opened.append({"id": tid, "element": spec.bpmn_id, "name": spec.bpmn_name or spec.bpmn_id})
-            if light != "none":
-                extra.append(
-                    trail.event(
-                        "light_changed",
-                        ctx.now,
-                        case_id=case.id,
-                        task_id=tid,
-                        element_id=spec.bpmn_id,
-                        actor="engine",
-                        from_state="none",
-                        to_state=light,
-                    )
-                )
         elif spec.manual and before == TaskState.READY:
             completed_by, opinion = ctx.completed_by.get(tid, (None, None))
             new_state = "completed" if state == TaskState.COMPLETED else "cancelled"
@@ -510,7 +495,7 @@ class CaseStepper:
                 data_digest=trail.digest(task.data) if state == TaskState.COMPLETED else None,
                 detail=detail,
             )
-        ] + extra
+        ]
 
     def _project_timer(self, ctx: StepContext, task: SpiffTask) -> None:
         tid = str(task.id)
