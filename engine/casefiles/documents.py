@@ -412,7 +412,7 @@ class DocumentService:
                 number=number,
                 scope=scope,
                 valid_until=valid_until,
-            )
+            ),
         )
         ctx.events.append(
             trail.event(

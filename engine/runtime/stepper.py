@@ -227,14 +227,14 @@ class StepContext:
 
     timers: list[_dt.datetime] = field(default_factory=list)  # (due) of timers this step started waiting
     after_commit: list[Callable[[], None]] = field(default_factory=list)  # run once the step has committed
-    _facts: sa.Row[Any] | None = field(default=None, repr=False)
+    _facts: Any = field(default=None, repr=False)  # sa.Row of SELECT_FACTS, once read
 
     @property
     def wf(self) -> BpmnWorkflow:
         return self.live.wf
 
     @property
-    def facts(self) -> sa.Row[Any]:
+    def facts(self) -> Any:
         """The case's columns no step changes (department, number, applicant, created_by, query_code as stored
         before this step), its matter's (matter_code, matter_name, matter_type, matter_entry, matter_handling,
         promised_limit_days, statutory_limit_days) and the roles of the account that started it (creator_roles, None without one):
