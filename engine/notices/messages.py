@@ -32,6 +32,7 @@ KINDS = {
     "complaint_overdue": "投诉处理超期",
 }
 _notices = Notice.__table__
+INSERT_NOTICE = _notices.insert()
 
 
 def notify(
@@ -56,5 +57,5 @@ def notify(
         for recipient in dict.fromkeys(r for r in recipients if r)
     ]
     if rows:
-        session.execute(_notices.insert(), rows)
+        session.execute(INSERT_NOTICE, rows)
     return len(rows)

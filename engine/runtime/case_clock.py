@@ -25,7 +25,7 @@ from ..deadlines.working_time import WorkingCalendar
 from ..errors import Conflict, InvalidInput, InvalidState, NotFound, PermissionDenied
 from ..identity.actors import Actor
 from ..kernel import payloads
-from ..models import Case, CasePause, Matter, PendingTimer, TaskRecord
+from ..models import Case, CasePause, PendingTimer, TaskRecord
 from ..notices import triggers as notice_triggers
 from ..trail import chain as trail
 from . import case_lights
@@ -91,8 +91,7 @@ class CaseClockService:
                 return
 
     def _receive(self, ctx: StepContext) -> None:
-        entry = ctx.connection.execute(sa.select(Matter.entry).where(Matter.code == ctx.case.matter_code)).scalar()
-        days = (entry or {}).get("intake_limit_days") or self.intake_limit_days
+        days = (ctx.facts.matter_entry or {}).get("intake_limit_days") or self.intake_limit_days
         ctx.case_values.update(
             query_code=new_query_code(), intake_due_at=self.calendars.calendar().add_working_days(ctx.now, days)
         )
@@ -100,11 +99,7 @@ class CaseClockService:
     def _accept(self, ctx: StepContext, at: _dt.datetime | None = None) -> None:
         """Start the clock at ``at`` (the step's instant; a deemed acceptance: the receipt)."""
         start = at or ctx.now
-        limits = ctx.connection.execute(
-            sa.select(Matter.promised_limit_days, Matter.statutory_limit_days).where(
-                Matter.code == ctx.case.matter_code
-            )
-        ).one()
+        limits = ctx.facts
         calendar = self.calendars.calendar()
         promised = calendar.add_working_days(start, limits.promised_limit_days)
         statutory = calendar.add_working_days(start, limits.statutory_limit_days)

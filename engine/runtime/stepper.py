@@ -30,7 +30,7 @@ from ..errors import Conflict, EngineError, InvalidInput, InvalidState, NotFound
 from ..identity.actors import split_lane
 from ..kernel import clock as clock_module
 from ..kernel import fast_sql, log_context
-from ..models import Case, PendingTimer, TaskRecord
+from ..models import Case, Matter, PendingTimer, TaskRecord, User
 from ..trail import chain as trail
 from .wiring import Transition, Wiring
 
@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 _cases = Case.__table__
 _task_records = TaskRecord.__table__
 _timers = PendingTimer.__table__
+_matters = Matter.__table__
+_users = User.__table__
 
 _CASE_COLUMNS = (
     _cases.c.id,
@@ -86,11 +88,39 @@ _NEXT_VERSION: dict[str, Any] = dict(
     trail_hash=sa.bindparam("trail_hash_"),
 )
 BUMP_CASE = _LOCKED_CASE.values(**_NEXT_VERSION)
+SET_CASE_VALUES = _cases.update().where(_cases.c.id == sa.bindparam("case_id_"))  # the columns given as parameters
 END_CASE = _LOCKED_CASE.values(
     **_NEXT_VERSION,
     status=sa.bindparam("status_"),
     outcome=sa.bindparam("outcome_"),
     ended_at=sa.bindparam("ended_at_"),
+)
+
+
+# What the wiring table's hooks read of a case beyond ``CaseRow``, read once per step (``StepContext.facts``): the
+# columns no step changes and the matter's, with the roles of the account that started the case.
+SELECT_FACTS = (
+    sa.select(
+        _cases.c.department,
+        _cases.c.number,
+        _cases.c.applicant,
+        _cases.c.created_by,
+        _cases.c.query_code,
+        _matters.c.code.label("matter_code"),
+        _matters.c.name.label("matter_name"),
+        _matters.c.matter_type,
+        _matters.c.entry.label("matter_entry"),
+        _matters.c.handling.label("matter_handling"),
+        _matters.c.promised_limit_days,
+        _matters.c.statutory_limit_days,
+        _users.c.roles.label("creator_roles"),
+    )
+    .select_from(
+        _cases.join(_matters, _matters.c.code == _cases.c.matter_code).outerjoin(
+            _users, _users.c.id == _cases.c.created_by
+        )
+    )
+    .where(_cases.c.id == sa.bindparam("case_id"))
 )
 
 
@@ -197,10 +227,21 @@ class StepContext:
 
     timers: list[_dt.datetime] = field(default_factory=list)  # (due) of timers this step started waiting
     after_commit: list[Callable[[], None]] = field(default_factory=list)  # run once the step has committed
+    _facts: Any = field(default=None, repr=False)  # sa.Row of SELECT_FACTS, once read
 
     @property
     def wf(self) -> BpmnWorkflow:
         return self.live.wf
+
+    @property
+    def facts(self) -> Any:
+        """The case's columns no step changes (department, number, applicant, created_by, query_code as stored
+        before this step), its matter's (matter_code, matter_name, matter_type, matter_entry, matter_handling,
+        promised_limit_days, statutory_limit_days) and the roles of the account that started it (creator_roles, None without one):
+        one read, the first time a hook asks, shared by the hooks of the step."""
+        if self._facts is None:
+            self._facts = self.connection.execute(SELECT_FACTS, {"case_id": self.case.id}).one()
+        return self._facts
 
 
 class CaseStepper:
@@ -322,7 +363,7 @@ class CaseStepper:
         for hook in self.wiring.step:
             hook(ctx, transitions)
         if ctx.case_values:
-            connection.execute(_cases.update().where(_cases.c.id == case.id).values(**ctx.case_values))
+            connection.execute(SET_CASE_VALUES, {"case_id_": case.id, **ctx.case_values})
         lock: dict[str, Any]
         lock = {"case_id_": case.id, "expected_version": case.lock_version, "lock_version": case.lock_version + 1}
         statement = BUMP_CASE
