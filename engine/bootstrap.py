@@ -45,6 +45,7 @@ from .runtime import (
     JointSignOff,
     MessageService,
     StepContext,
+    StepLights,
     TaskOperations,
     TaskService,
     WorkflowStore,
@@ -124,6 +125,7 @@ class Shenpi:
             self.settings.connector_retries,
             self.settings.connector_backoff_seconds,
         )
+        self.step_lights = StepLights(self.stepper)
         self.documents = DocumentService(db, now, self.settings)
         self.pledges = PledgeService(db, now, self.calendars)  # 告知承诺制
         # people, catalogue, what staff and the public read
@@ -141,7 +143,7 @@ class Shenpi:
         )
         self.history = HistoryService(db, self.trail_checkpoints)
         self.inbox = InboxService(db, now, self.calendars)
-        self.case_search = CaseSearch(db)
+        self.case_search = CaseSearch(db, now, self.calendars)
         self.case_flow = CaseFlow(db, self.repository)
         self.guide = GuideService(db, self.repository)
         self.form_files = FormFiles(db, now)  # 表格下载
@@ -200,7 +202,7 @@ class Shenpi:
         done = {
             "timers": changed("timers"),
             "deemed_accepted": changed("deemed_accepted"),
-            "lights": changed("case_lights", "task_lights"),
+            "lights": changed("case_lights"),
             "supervision_items": changed("supervision_items"),
             "complaints": changed("complaints"),
             "complaint_feedback": changed("complaint_feedback"),
@@ -227,6 +229,7 @@ def wiring(engine: Shenpi, queue_timers: StepHook | None = None) -> Wiring:
             engine.case_clock.on_step,  # a first step: 查询码 and intake limit; the acceptance step starts the clock
             engine.documents.on_step,  # an acceptance issues the 受理通知书 with the 查询码
             notice_triggers.on_documents_issued,  # the applicant is told of documents this step issued
+            engine.step_lights.on_step,  # a step's timer fired: its warning lights it yellow, its limit red
             engine.escalator.on_step,  # a step's limit timer fired: escalate the open steps
             engine.violations.hooks.on_step,  # withdrawn/changed matter; late forwarding; intake deemed accepted
             engine.connector_calls.on_step,  # service tasks and throws with a connector: the worker calls (after commit)
@@ -284,9 +287,6 @@ def periodic_work(engine: Shenpi) -> tuple[PeriodicJob[Any], ...]:
         ),
         PeriodicJob("deemed_accepted", clock.due_intake, clock.deem_accepted, _case_itself, limit=500),
         PeriodicJob("case_lights", clock.due_case_lights, clock.refresh_case_light, _case_itself, limit=5000),
-        PeriodicJob(
-            "task_lights", clock.due_task_lights, clock.refresh_task_light, clock.task_place, key=str, limit=5000
-        ),
         PeriodicJob(
             "supervision_items", supervision.due_items, supervision.refresh_item, supervision.item_place, limit=5000
         ),

@@ -298,6 +298,8 @@ MESSAGES: dict[str, str] = {
     "supervision_already_extended": "the investigation has already been extended once; it cannot be extended again",
     "supervision_no_limit": "this item has no investigation limit to extend",
     "supervision_case_not_running": "only a running case can be put under supervision",
+    "case_light_normal": "case %(number)s has no warning light: a supervision notice is sent on a yellow or red case",
+    "case_already_noticed": "case %(number)s already has an open supervision notice (item %(item)s)",
     # casefiles
     "file_type_pdf": "PDF",
     "file_type_jpeg": "JPEG image",

@@ -21,6 +21,7 @@ EVENTS = {
     "clock_paused": _l("暂停计时"),
     "clock_resumed": _l("恢复计时"),
     "light_changed": _l("亮灯变化"),
+    "case_due_today": _l("今日到期（绿色预警信号）"),
     "deadline_recounted": _l("期限按官方日历重新计算"),
     "case_migrated": _l("迁移到流程新版本"),
     "material_added": _l("提交材料"),

@@ -66,6 +66,36 @@ REVOCATION_DECISIONS = ("revocation_decision", "cancellation_decision")  # what 
 DECISION_DOCUMENTS = {"approved": "approval_decision", "denied": "denial_decision", "refused": "refusal_decision"}
 _documents = IssuedDocument.__table__
 _licences = Licence.__table__
+_counters = DocumentCounter.__table__
+_cases = Case.__table__
+_matters = Matter.__table__
+NEXT_NUMBER = (
+    _counters.update()
+    .where(_counters.c.department == sa.bindparam("counter"), _counters.c.year == sa.bindparam("counter_year"))
+    .values(last=_counters.c.last + 1)
+    .returning(_counters.c.last)
+)
+NEW_COUNTER = _counters.insert()
+ISSUED_KIND = (
+    sa.select(_documents.c.id)
+    .where(_documents.c.case_id == sa.bindparam("case_id"), _documents.c.kind == sa.bindparam("kind"))
+    .limit(1)
+)
+INSERT_DOCUMENT = _documents.insert().returning(_documents.c.id)
+INSERT_LICENCE = _licences.insert()
+# what a document says of its case, read when no step has read it (``StepContext.facts`` has the same names)
+DOCUMENT_FACTS = (
+    sa.select(
+        _cases.c.department,
+        _cases.c.number,
+        _cases.c.applicant,
+        _cases.c.query_code,
+        _matters.c.name.label("matter_name"),
+        _matters.c.promised_limit_days,
+    )
+    .join(_matters, _matters.c.code == _cases.c.matter_code)
+    .where(_cases.c.id == sa.bindparam("case_id"))
+)
 _templates = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True)
 
 
@@ -161,19 +191,13 @@ class DocumentService:
     # --- numbering and issue ----------------------------------------------------------------------
     @staticmethod
     def _next_number(session: Executor, department: str, year: int) -> int:
-        counter = DocumentCounter.__table__
         for _ in range(3):
-            seq = session.execute(
-                counter.update()
-                .where(counter.c.department == department, counter.c.year == year)
-                .values(last=counter.c.last + 1)
-                .returning(counter.c.last)
-            ).scalar()
+            seq = session.execute(NEXT_NUMBER, {"counter": department, "counter_year": year}).scalar()
             if seq is not None:
                 return seq
             try:
                 with session.begin_nested():
-                    session.execute(counter.insert().values(department=department, year=year, last=0))
+                    session.execute(NEW_COUNTER, {"department": department, "year": year, "last": 0})
             except sa.exc.IntegrityError:
                 pass  # another transaction created the counter first: take the next number from it
         raise Conflict("document_number_busy")
@@ -213,12 +237,7 @@ class DocumentService:
 
     @staticmethod
     def issued_kind(session: Executor, case_id: int, kind: str) -> bool:
-        return (
-            session.execute(
-                sa.select(_documents.c.id).where(_documents.c.case_id == case_id, _documents.c.kind == kind).limit(1)
-            ).first()
-            is not None
-        )
+        return session.execute(ISSUED_KIND, {"case_id": case_id, "kind": kind}).first() is not None
 
     def record(
         self,
@@ -230,21 +249,12 @@ class DocumentService:
         reasons: str | None = None,
         items: list[str] | None = None,
         reissue_reason: str | None = None,
+        facts: sa.Row[Any] | None = None,
     ) -> tuple[dict[str, Any], TrailRow]:
         """Record a document in the caller's transaction (a session or a step's connection): its view and the
-        trail row the caller appends to the case's chain."""
-        case = session.execute(
-            sa.select(
-                Case.department,
-                Case.number,
-                Case.applicant,
-                Case.query_code,
-                Matter.name,
-                Matter.promised_limit_days,
-            )
-            .join(Matter, Matter.code == Case.matter_code)
-            .where(Case.id == case_id)
-        ).one()
+        trail row the caller appends to the case's chain. ``facts``: what a step has read of its case
+        (``StepContext.facts``), else read here."""
+        case = facts if facts is not None else session.execute(DOCUMENT_FACTS, {"case_id": case_id}).one()
         year = now.astimezone(SHANGHAI).year
         seq = self._next_number(session, case.department, year)
         number = f"{case.department}〔{year}〕第{seq:04d}号"
@@ -253,7 +263,7 @@ class DocumentService:
             "department": case.department,
             "number": number,
             "applicant": (case.applicant or {}).get("name"),
-            "matter": case.name,
+            "matter": case.matter_name,
             "case_number": case.number,
             "reasons": reasons,
             "items": items or [],
@@ -263,8 +273,8 @@ class DocumentService:
             **({"reissue_reason": reissue_reason} if reissue_reason else {}),
         }
         document_id = session.execute(
-            _documents.insert()
-            .values(
+            INSERT_DOCUMENT,
+            dict(
                 case_id=case_id,
                 kind=kind,
                 department=case.department,
@@ -274,8 +284,7 @@ class DocumentService:
                 content=content,
                 issued_at=now,
                 issued_by=actor_id,
-            )
-            .returning(_documents.c.id)
+            ),
         ).scalar_one()
         event = trail.event(
             "document_issued",
@@ -299,7 +308,9 @@ class DocumentService:
         """The step accepted the case (the case clock set ``accepted_at``): the 受理通知书 with the 查询码."""
         if "accepted_at" not in ctx.case_values or self.issued_kind(ctx.connection, ctx.case.id, "acceptance_notice"):
             return
-        _view, event = self.record(ctx.connection, ctx.case.id, "acceptance_notice", ctx.actor_id, ctx.now)
+        _view, event = self.record(
+            ctx.connection, ctx.case.id, "acceptance_notice", ctx.actor_id, ctx.now, facts=ctx.facts
+        )
         ctx.events.append(event)
 
     def on_end(self, ctx: StepContext, outcome: str) -> None:
@@ -314,7 +325,7 @@ class DocumentService:
             if not opinions:
                 return
             reasons = opinions[-1].strip()
-        _view, event = self.record(ctx.connection, ctx.case.id, kind, ctx.actor_id, ctx.now, reasons)
+        _view, event = self.record(ctx.connection, ctx.case.id, kind, ctx.actor_id, ctx.now, reasons, facts=ctx.facts)
         ctx.events.append(event)
 
     def on_supplement_notice(
@@ -372,39 +383,36 @@ class DocumentService:
     def licence_on_approval(self, ctx: StepContext, outcome: str) -> None:
         if outcome != "approved":
             return
-        matter = ctx.connection.execute(
-            sa.select(Matter.code, Matter.name, Matter.matter_type, Matter.entry, Case.applicant)
-            .join(Case, Case.matter_code == Matter.code)
-            .where(Case.id == ctx.case.id)
-        ).one()
-        if matter.matter_type != "行政许可":
+        facts = ctx.facts
+        if facts.matter_type != "行政许可":
             return
-        holder = matter.applicant
+        holder = facts.applicant
         code = secrets.token_hex(6).upper()
         local = ctx.now.astimezone(SHANGHAI)
-        seq = self._next_number(ctx.connection, f"licence:{matter.code}", local.year)
+        seq = self._next_number(ctx.connection, f"licence:{facts.matter_code}", local.year)
         number = self.settings.licence_number_pattern.format(
-            matter_code=matter.code, department=ctx.case.department, year=local.year, seq=seq
+            matter_code=facts.matter_code, department=ctx.case.department, year=local.year, seq=seq
         )
         data = ctx.wf.last_task.data if ctx.wf.last_task is not None else ctx.wf.data
         scope = next(
             (str(data[key]).strip()[:500] for key in ("licence_scope", "scope") if str(data.get(key) or "").strip()),
-            matter.name,
+            facts.matter_name,
         )
-        valid_until = _valid_until(local.date(), (matter.entry or {}).get("licence_validity_years"))
+        valid_until = _valid_until(local.date(), (facts.matter_entry or {}).get("licence_validity_years"))
         ctx.connection.execute(
-            _licences.insert().values(
+            INSERT_LICENCE,
+            dict(
                 code=code,
                 case_id=ctx.case.id,
-                matter_code=matter.code,
-                matter_name=matter.name,
+                matter_code=facts.matter_code,
+                matter_name=facts.matter_name,
                 department=ctx.case.department,
                 holder=(holder or {}).get("name", ""),
                 issued_at=ctx.now,
                 number=number,
                 scope=scope,
                 valid_until=valid_until,
-            )
+            ),
         )
         ctx.events.append(
             trail.event(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from ..deadlines.lights import GREEN, NONE, RED, YELLOW
+from ..deadlines.lights import LIGHTS, NONE, RED, YELLOW
 from ..errors import InvalidInput
 from ..identity.actors import Actor
 from ..incidents import OPEN as INCIDENT_OPEN
@@ -29,12 +29,11 @@ if TYPE_CHECKING:
     from ..kernel import Clock, Database
     from ..supervision.report_access import ReportAccessLog
 
-LIGHTS = (NONE, YELLOW, GREEN, RED)
 CASE_LIGHTS = LIGHTS + ("paused",)
 SIGNAL_COLOURS = (YELLOW, RED)
 SIGNAL_STATUSES = ("open", "corrected", "closed")
 COMPLAINT_STATUSES = ("submitted", "accepted", "rejected", "forwarded", "answered", "closed")
-LIST_LIGHTS = (RED, YELLOW, GREEN)
+LIST_LIGHTS = (RED, YELLOW)
 
 
 def _iso(value: _dt.datetime | None) -> str | None:
@@ -152,7 +151,7 @@ class Cockpit:
         units = scope_units(actor)
         page, per_page = page_bounds(page, per_page)
         lights = (light,) if light else (RED, YELLOW)
-        urgency = sa.case((Case.light == RED, 0), (Case.light == GREEN, 1), else_=2)
+        urgency = sa.case((Case.light == RED, 0), else_=1)
         base = in_scope(
             sa.select(Case.id).where(Case.status == "running", Case.light.in_(lights), Case.paused_since.is_(None)),
             Case.department,

@@ -117,8 +117,7 @@ class ComplaintService:
             sa.case(
                 (Complaint.light == "red", 0),
                 (Complaint.light == "yellow", 1),
-                (Complaint.light == "green", 2),
-                else_=3,
+                else_=2,
             ),
             Complaint.submitted_at.desc(),
             Complaint.id.desc(),

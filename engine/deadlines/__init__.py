@@ -7,19 +7,23 @@ from __future__ import annotations
 
 from . import handling
 from .calendar_service import CalendarService, parse_arrangement
-from .lights import GREEN, NONE, RED, YELLOW, light_at
+from .lights import LIGHTS, NONE, RED, YELLOW, case_light, due_today, light_at, step_light, worse
 from .provisional import statutory_holidays
 from .working_time import WorkingCalendar
 
 __all__ = [
     "CalendarService",
-    "GREEN",
+    "LIGHTS",
     "NONE",
     "RED",
     "WorkingCalendar",
     "YELLOW",
     "handling",
+    "case_light",
+    "due_today",
     "light_at",
     "parse_arrangement",
     "statutory_holidays",
+    "step_light",
+    "worse",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -86,8 +87,14 @@ def create_db_engine(url: str, **kwargs: Any) -> sa.Engine:
 
 
 def _sqlite_begin(conn: sa.Connection) -> None:
-    readonly = conn.get_execution_options().get("shenpi_readonly")
-    conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+    """On the driver's connection: SQLAlchemy's execution path would cost more than the statement itself (every
+    step begins here); its errors are wrapped as SQLAlchemy's would be."""
+    statement = "BEGIN" if conn.get_execution_options().get("shenpi_readonly") else "BEGIN IMMEDIATE"
+    driver = conn.connection.driver_connection
+    try:
+        driver.execute(statement)  # type: ignore[union-attr]
+    except sqlite3.Error as error:
+        raise sa.exc.DBAPIError.instance(statement, None, error, sqlite3.Error) from error
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:

@@ -9,7 +9,6 @@ hand-written query the same way.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,7 +19,6 @@ from .db import Executor
 
 # (statement id, dialect, keys) -> (SQL, positional order or None, defaults, statement)
 _Compiled = tuple[str, "tuple[str, ...] | None", dict[str, Any], "sa.Insert | sa.Update"]
-_Adapt = Callable[[Any], Any]
 _compiled: dict[tuple[int, str, tuple[str, ...]], _Compiled] = {}
 
 
@@ -53,49 +51,41 @@ def _scalar_defaults(statement: sa.Insert | sa.Update, missing: set[str]) -> dic
     return defaults
 
 
-def _adapter(dialect_name: str) -> _Adapt:
-    if dialect_name == "sqlite":
-
-        def adapt(value: Any) -> Any:
-            if isinstance(value, _dt.datetime):
-                return value.astimezone(_dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-            return value
-    else:
-
-        def adapt(value: Any) -> Any:
-            return value
-
-    return adapt
+def _sqlite_instant(value: _dt.datetime) -> str:
+    return value.astimezone(_dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-_adapters = {name: _adapter(name) for name in ("sqlite", "postgresql")}
-
-
-def _bind(order: tuple[str, ...] | None, params: dict[str, Any], adapt: _Adapt) -> dict[str, Any] | tuple[Any, ...]:
+def _bind(order: tuple[str, ...] | None, params: dict[str, Any], sqlite: bool) -> dict[str, Any] | tuple[Any, ...]:
+    """The parameters as the driver takes them: SQLite gets instants as the UTC text ``UTCDateTime`` stores (the
+    check is inline: a function call per value would cost more than the rest of the binding)."""
     if order is None:
-        return {k: adapt(v) for k, v in params.items()}
-    return tuple(adapt(params[k]) for k in order)
+        values = params
+        if sqlite:
+            return {k: _sqlite_instant(v) if isinstance(v, _dt.datetime) else v for k, v in values.items()}
+        return dict(values)
+    if sqlite:
+        return tuple(_sqlite_instant(v) if isinstance(v, _dt.datetime) else v for v in [params[k] for k in order])
+    return tuple([params[k] for k in order])
 
 
-def _bind_all(
-    order: tuple[str, ...] | None, rows: list[dict[str, Any]], adapt: _Adapt
-) -> list[dict[str, Any]] | list[tuple[Any, ...]]:
-    if order is None:
-        return [{k: adapt(v) for k, v in row.items()} for row in rows]
-    return [tuple(adapt(row[k]) for k in order) for row in rows]
+def _bind_all(order: tuple[str, ...] | None, rows: list[dict[str, Any]], sqlite: bool) -> list[Any]:
+    return [_bind(order, row, sqlite) for row in rows]
+
+
+_DIALECTS = {"sqlite": True, "postgresql": False}  # the drivers this path knows: is it SQLite
 
 
 def execute(session: Executor, statement: sa.Insert | sa.Update, params: dict[str, Any]) -> int:
     """Run one INSERT/UPDATE; returns the row count."""
     connection = _connection(session)
     dialect = connection.dialect
-    adapt = _adapters.get(dialect.name)
-    if adapt is None:
+    sqlite = _DIALECTS.get(dialect.name)
+    if sqlite is None:
         return connection.execute(statement, params).rowcount
     sql, order, defaults, _ = _sql(statement, dialect, tuple(params))
     cursor = connection.connection.cursor()
     try:
-        cursor.execute(sql, _bind(order, {**defaults, **params}, adapt))
+        cursor.execute(sql, _bind(order, {**defaults, **params} if defaults else params, sqlite))
         return cursor.rowcount
     except dialect.loaded_dbapi.IntegrityError as error:
         raise exc.IntegrityError(sql, params, error) from error
@@ -106,15 +96,15 @@ def execute(session: Executor, statement: sa.Insert | sa.Update, params: dict[st
 def execute_many(session: Executor, statement: sa.Insert | sa.Update, rows: list[dict[str, Any]]) -> None:
     connection = _connection(session)
     dialect = connection.dialect
-    adapt = _adapters.get(dialect.name)
-    if adapt is None or not rows:
+    sqlite = _DIALECTS.get(dialect.name)
+    if sqlite is None or not rows:
         if rows:
             connection.execute(statement, rows)
         return
     sql, order, defaults, _ = _sql(statement, dialect, tuple(rows[0]))
     cursor = connection.connection.cursor()
     try:
-        cursor.executemany(sql, _bind_all(order, [{**defaults, **row} for row in rows], adapt))
+        cursor.executemany(sql, _bind_all(order, [{**defaults, **row} for row in rows] if defaults else rows, sqlite))
     except dialect.loaded_dbapi.IntegrityError as error:
         raise exc.IntegrityError(sql, rows, error) from error
     finally:

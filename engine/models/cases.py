@@ -183,6 +183,7 @@ class TaskRecord(Base):
     created_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime)
     due_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     due_provisional: Mapped[bool] = mapped_column(default=False, server_default=sa.false())  # counted provisionally
+    # the step's light follows its BPMN timers (runtime/step_lights.py); light_next_at stays empty since 0015_lights
     light: Mapped[str] = mapped_column(sa.String(8), default="none")
     light_next_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
     escalation_level: Mapped[int] = mapped_column(default=0)

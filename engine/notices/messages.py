@@ -19,6 +19,8 @@ KINDS = {
     "carbon_copy": "抄送",
     "escalation": "超时升级",
     "warning_light": "预警",
+    "due_today": "今日到期",
+    "light_supervision": "红黄灯督办",
     "supplement_request": "补正通知",
     "document_issued": "文书送达",
     "decision": "办理结果",
@@ -30,6 +32,7 @@ KINDS = {
     "complaint_overdue": "投诉处理超期",
 }
 _notices = Notice.__table__
+INSERT_NOTICE = _notices.insert()
 
 
 def notify(
@@ -54,5 +57,5 @@ def notify(
         for recipient in dict.fromkeys(r for r in recipients if r)
     ]
     if rows:
-        session.execute(_notices.insert(), rows)
+        session.execute(INSERT_NOTICE, rows)
     return len(rows)

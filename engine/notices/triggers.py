@@ -37,6 +37,13 @@ def _applicant_account(session: Executor, created_by: str | None) -> str | None:
     return created_by if roles and APPLICANT in roles else None
 
 
+def _step_applicant(ctx: StepContext) -> str | None:
+    """The account of the applicant who started the step's case, if it was one (the step's facts)."""
+    facts = ctx.facts
+    roles = facts.creator_roles
+    return facts.created_by if facts.created_by and roles and APPLICANT in roles else None
+
+
 def case_light_changed(session: Executor, case: Case | sa.Row[Any], light: str, now: _dt.datetime) -> None:
     """A case turning yellow or red: its open tasks' holders are told; on red, the department's heads too."""
     if light not in (YELLOW, RED):
@@ -84,11 +91,9 @@ def supplement_requested(session: Executor, case: Case, missing: list[str], now:
 
 def on_case_end(ctx: StepContext, outcome: str) -> None:
     """Stepper end hook: the applicant learns the decision."""
-    created_by = ctx.connection.scalar(sa.select(Case.created_by).where(Case.id == ctx.case.id))
-    applicant = _applicant_account(ctx.connection, created_by)
     notify(
         ctx.connection,
-        [applicant],
+        [_step_applicant(ctx)],
         "decision",
         f"办件 {ctx.case.number} 已办结：{OUTCOME_NAMES.get(outcome, outcome)}。",
         ctx.now,
@@ -102,8 +107,7 @@ def on_documents_issued(ctx: StepContext, _transitions: list[Transition]) -> Non
     issued = [json.loads(row["detail"]) for row in ctx.events if row["event"] == "document_issued" and row["detail"]]
     if not issued:
         return
-    created_by = ctx.connection.scalar(sa.select(Case.created_by).where(Case.id == ctx.case.id))
-    applicant = _applicant_account(ctx.connection, created_by)
+    applicant = _step_applicant(ctx)
     for detail in issued:
         notify(
             ctx.connection,

@@ -40,7 +40,7 @@ class SmsRating:
 
     def on_case_end(self, ctx: StepContext, outcome: str) -> None:
         """Invite the applicant to rate the service by text message once the case has committed."""
-        applicant = ctx.connection.scalar(sa.select(Case.applicant).where(Case.id == ctx.case.id)) or {}
+        applicant = ctx.facts.applicant or {}
         phone = normalise_phone(applicant.get("phone")) if isinstance(applicant, dict) else ""
         if phone:
             ctx.after_commit.append(lambda: self._send(phone, invitation(ctx.case.number)))

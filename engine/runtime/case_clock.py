@@ -20,14 +20,15 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
-from ..deadlines.lights import NONE, light_at
+from ..deadlines.lights import NONE, case_light, due_today
 from ..deadlines.working_time import WorkingCalendar
 from ..errors import Conflict, InvalidInput, InvalidState, NotFound, PermissionDenied
 from ..identity.actors import Actor
 from ..kernel import payloads
-from ..models import Case, CasePause, Matter, PendingTimer, TaskRecord
+from ..models import Case, CasePause, PendingTimer, TaskRecord
 from ..notices import triggers as notice_triggers
 from ..trail import chain as trail
+from . import case_lights
 from .stepper import CaseStepper, StepContext, counts_working_time, step_timers, timer_due
 from .wiring import Transition
 
@@ -90,8 +91,7 @@ class CaseClockService:
                 return
 
     def _receive(self, ctx: StepContext) -> None:
-        entry = ctx.connection.execute(sa.select(Matter.entry).where(Matter.code == ctx.case.matter_code)).scalar()
-        days = (entry or {}).get("intake_limit_days") or self.intake_limit_days
+        days = (ctx.facts.matter_entry or {}).get("intake_limit_days") or self.intake_limit_days
         ctx.case_values.update(
             query_code=new_query_code(), intake_due_at=self.calendars.calendar().add_working_days(ctx.now, days)
         )
@@ -99,16 +99,12 @@ class CaseClockService:
     def _accept(self, ctx: StepContext, at: _dt.datetime | None = None) -> None:
         """Start the clock at ``at`` (the step's instant; a deemed acceptance: the receipt)."""
         start = at or ctx.now
-        limits = ctx.connection.execute(
-            sa.select(Matter.promised_limit_days, Matter.statutory_limit_days).where(
-                Matter.code == ctx.case.matter_code
-            )
-        ).one()
+        limits = ctx.facts
         calendar = self.calendars.calendar()
         promised = calendar.add_working_days(start, limits.promised_limit_days)
         statutory = calendar.add_working_days(start, limits.statutory_limit_days)
         provisional = calendar.provisional_between(start, max(promised, statutory))
-        light, next_at = light_at(ctx.now, promised, statutory, calendar)
+        light, next_at = case_light(ctx.now, promised, statutory, calendar)
         ctx.case_values.update(
             accepted_at=start,
             promised_due_at=promised,
@@ -280,7 +276,7 @@ class CaseClockService:
             return calendar.add_working_seconds(instant, paused) if instant is not None and paused else instant
 
         promised, statutory = shift(case.promised_due_at), shift(case.statutory_due_at)
-        light, light_next = light_at(ctx.now, promised, statutory, calendar)
+        light, light_next = case_light(ctx.now, promised, statutory, calendar)
         ctx.case_values.update(
             promised_due_at=promised,
             statutory_due_at=statutory,
@@ -304,16 +300,13 @@ class CaseClockService:
                 _records.c.case_id == case_id, _records.c.state == "open"
             )
         ).all():
-            due = shift(record.due_at)
-            task_light, task_next = light_at(ctx.now, due, due, calendar)
+            due = shift(record.due_at)  # its light stays: only timers still waiting move
             task = ctx.wf.get_task_from_id(UUID(record.id))
             provisional = record.due_provisional or (
                 task is not None and any(str(timer.id) in provisional_timers for timer in step_timers(task))
             )
             ctx.connection.execute(
-                _records.update()
-                .where(_records.c.id == record.id)
-                .values(due_at=due, light=task_light, light_next_at=task_next, due_provisional=provisional)
+                _records.update().where(_records.c.id == record.id).values(due_at=due, due_provisional=provisional)
             )
         ctx.events.append(
             trail.event(
@@ -418,76 +411,18 @@ class CaseClockService:
             )
             if case is None:  # changed since it was selected
                 return 0
-            light, case.light_next_at = light_at(
-                as_of, case.promised_due_at, case.statutory_due_at, self.calendars.calendar()
-            )
-            if light == case.light:
-                return 0
-            trail.append_case_events(
-                session,
-                case.id,
-                [
-                    trail.event(
-                        "light_changed", as_of, case_id=case.id, actor="engine", from_state=case.light, to_state=light
-                    )
-                ],
-            )
-            case.light = light
-            notice_triggers.case_light_changed(session, case, light, as_of)
-            return 1
-
-    def due_task_lights(self, as_of: _dt.datetime, limit: int = 5000) -> list[str]:
-        """Open steps whose light may change by ``as_of`` (the sweep's ``task_lights`` work)."""
-        with self.db.reading() as session:
-            return list(
-                session.scalars(
-                    sa.select(TaskRecord.id)
-                    .where(TaskRecord.light_next_at <= as_of, TaskRecord.state == "open")
-                    .order_by(TaskRecord.light_next_at, TaskRecord.id)
-                    .limit(limit)
-                )
-            )
-
-    def refresh_task_light(self, task_id: str, as_of: _dt.datetime) -> int:
-        """Set one open step's light for ``as_of`` in a transaction of its own; 1 when it changed."""
-        with self.db.transaction() as session:
-            record = session.scalar(
-                sa.select(TaskRecord)
-                .where(TaskRecord.id == task_id, TaskRecord.light_next_at <= as_of, TaskRecord.state == "open")
-                .with_for_update()
-            )
-            if record is None:
-                return 0
-            light, record.light_next_at = light_at(as_of, record.due_at, record.due_at, self.calendars.calendar())
-            if light == record.light:
-                return 0
-            trail.append_case_events(
-                session,
-                record.case_id,
-                [
-                    trail.event(
-                        "light_changed",
-                        as_of,
-                        case_id=record.case_id,
-                        task_id=record.id,
-                        element_id=record.element_id,
-                        actor="engine",
-                        from_state=record.light,
-                        to_state=light,
-                    )
-                ],
-            )
-            record.light = light
-            notice_triggers.task_light_changed(session, record, light, as_of)
-            return 1
-
-    def task_place(self, task_id: str) -> tuple[int | None, str | None]:
-        """(case, element) of a step: where an incident of its light is."""
-        with self.db.reading() as session:
-            row = session.execute(
-                sa.select(TaskRecord.case_id, TaskRecord.element_id).where(TaskRecord.id == task_id)
-            ).first()
-            return (row.case_id, row.element_id) if row else (None, None)
+            calendar = self.calendars.calendar()
+            looked_for = case.light_next_at
+            light, case.light_next_at = case_light(as_of, case.promised_due_at, case.statutory_due_at, calendar)
+            rows = []
+            if case_lights.due_day_reached(looked_for, case.promised_due_at, as_of, calendar):
+                rows += case_lights.due_today_signal(session, case, as_of)
+            if light != case.light:
+                rows += case_lights.light_changed(session, case, case.light, light, as_of, calendar)
+                case.light = light
+            if rows:
+                trail.append_case_events(session, case.id, rows)
+            return 1 if rows else 0
 
 
 class _Handled(Exception):
@@ -503,6 +438,10 @@ def clock_fields(case: Case, calendar: WorkingCalendar, now: _dt.datetime) -> di
         "promised_due_at": _iso(case.promised_due_at),
         "statutory_due_at": _iso(case.statutory_due_at),
         "light": case.light or NONE,
+        # Art. 10's 到期日 signal (今日到期), beside the light
+        "due_today": case.status == "running"
+        and case.paused_since is None
+        and due_today(now, case.promised_due_at, calendar),
         "paused": case.paused_since is not None,
         "pause_kind": case.pause_kind,
         "paused_working_days": round(paused / calendar.day_seconds(), 3),

@@ -12,7 +12,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from ..casefiles.documents import KINDS
-from ..deadlines.lights import GREEN, NONE, RED, YELLOW
+from ..deadlines.lights import LIGHTS
 from ..definitions.expressions import step_refusal
 from ..errors import Conflict, InvalidInput, InvalidState, NotFound, PermissionDenied
 from ..identity.access import case_scope, may_view_case, public_case, sees_case_inside
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from ..kernel import Clock, Database
     from .workflow_store import WorkflowStore
 
-LIGHTS = (NONE, YELLOW, GREEN, RED)
 _cases = Case.__table__
 _matters = Matter.__table__
 _definitions = ProcessDefinition.__table__

@@ -40,7 +40,6 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
 
-from ..deadlines.lights import light_at
 from ..errors import Conflict, EngineError, InvalidInput, InvalidState, NotFound, PermissionDenied, plain
 from ..identity.actors import Actor, split_lane
 from ..kernel import clock as clock_module
@@ -676,7 +675,7 @@ class CaseMigration:
     def _steps(
         self, ctx: StepContext, wf: BpmnWorkflow, records: dict[str, Any], paused: bool
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """Every open step's projection row follows its new element: name, lane, limit and light; a claim stays
+        """Every open step's projection row follows its new element: name, lane and limit (its light stays); a claim stays
         unless the step moved to another department."""
         calendar = self.calendars.calendar()
         steps: list[dict[str, Any]] = []
@@ -707,9 +706,7 @@ class CaseMigration:
             if department != record.department and record.assignee is not None:
                 values["assignee"] = None
                 released.append({"task": tid, "assignee": record.assignee, "department": department})
-            if not paused:
-                light, values["light_next_at"] = light_at(ctx.now, due, due, calendar) if due else ("none", None)
-                values["light"] = light
+            # the step keeps its light: the timers that lit it fired; those of the new element light it again
             ctx.connection.execute(_records.update().where(_records.c.id == tid).values(**values))
             steps.append(
                 {

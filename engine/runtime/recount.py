@@ -20,13 +20,13 @@ from uuid import UUID
 import sqlalchemy as sa
 from SpiffWorkflow.util.task import TaskState
 
-from ..deadlines.lights import light_at
+from ..deadlines.lights import case_light
 from ..errors import Conflict, InvalidState, NotFound
 from ..kernel import clock as clock_module
 from ..kernel.db import Executor
 from ..models import Case, CasePause, PendingTimer, TaskRecord
-from ..notices import triggers as notice_triggers
 from ..trail import chain as trail
+from . import case_lights
 from .case_clock import set_timer_due
 from .stepper import counts_working_time, step_due, step_timers, timer_due
 
@@ -218,8 +218,7 @@ class DeadlineRecount:
         return flags
 
     def _steps(self, ctx: StepContext, flags: dict[str, bool], paused: bool) -> None:
-        """Open steps whose limit comes from a recounted timer: the limit again, its mark and light."""
-        calendar = self.calendars.calendar()
+        """Open steps whose limit comes from a recounted timer: the limit again and its mark."""
         for record in ctx.connection.execute(
             sa.select(_records).where(_records.c.case_id == ctx.case.id, _records.c.state == "open")
         ).all():
@@ -243,23 +242,7 @@ class DeadlineRecount:
                     element_id=record.element_id,
                 )
             )
-            if not paused:
-                light, values["light_next_at"] = light_at(ctx.now, due, due, calendar)
-                if light != record.light:
-                    values["light"] = light
-                    ctx.events.append(
-                        trail.event(
-                            "light_changed",
-                            ctx.now,
-                            case_id=ctx.case.id,
-                            task_id=record.id,
-                            element_id=record.element_id,
-                            actor="engine",
-                            from_state=record.light,
-                            to_state=light,
-                        )
-                    )
-                    notice_triggers.task_light_changed(ctx.connection, record, light, ctx.now)
+            # its light stays: a step's light follows the timers that fired (step_lights.py)
             ctx.connection.execute(_records.update().where(_records.c.id == record.id).values(**values))
 
     def _limits(
@@ -303,15 +286,10 @@ class DeadlineRecount:
             "paused_seconds": sum(calendar.working_seconds(started, ended) for started, ended in pauses),
         }
         if case.paused_since is None:
-            light, changed["light_next_at"] = light_at(now, promised, statutory, calendar)
+            light, changed["light_next_at"] = case_light(now, promised, statutory, calendar)
             if light != case.light:
                 changed["light"] = light
-                events.append(
-                    trail.event(
-                        "light_changed", now, case_id=case.id, actor="engine", from_state=case.light, to_state=light
-                    )
-                )
-                notice_triggers.case_light_changed(executor, case, light, now)
+                events += case_lights.light_changed(executor, case, case.light, light, now, calendar)
         if values is not None:
             values.update(changed)
         else:

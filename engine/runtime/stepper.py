@@ -23,14 +23,14 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
 
-from ..deadlines.lights import light_at
+from ..deadlines.lights import NONE
 from ..definitions.bpmn_validation import WORKING_TIME_FUNCTIONS
 from ..definitions.expressions import step_refusal
 from ..errors import Conflict, EngineError, InvalidInput, InvalidState, NotFound
 from ..identity.actors import split_lane
 from ..kernel import clock as clock_module
 from ..kernel import fast_sql, log_context
-from ..models import Case, PendingTimer, TaskRecord
+from ..models import Case, Matter, PendingTimer, TaskRecord, User
 from ..trail import chain as trail
 from .wiring import Transition, Wiring
 
@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 _cases = Case.__table__
 _task_records = TaskRecord.__table__
 _timers = PendingTimer.__table__
+_matters = Matter.__table__
+_users = User.__table__
 
 _CASE_COLUMNS = (
     _cases.c.id,
@@ -86,11 +88,39 @@ _NEXT_VERSION: dict[str, Any] = dict(
     trail_hash=sa.bindparam("trail_hash_"),
 )
 BUMP_CASE = _LOCKED_CASE.values(**_NEXT_VERSION)
+SET_CASE_VALUES = _cases.update().where(_cases.c.id == sa.bindparam("case_id_"))  # the columns given as parameters
 END_CASE = _LOCKED_CASE.values(
     **_NEXT_VERSION,
     status=sa.bindparam("status_"),
     outcome=sa.bindparam("outcome_"),
     ended_at=sa.bindparam("ended_at_"),
+)
+
+
+# What the wiring table's hooks read of a case beyond ``CaseRow``, read once per step (``StepContext.facts``): the
+# columns no step changes and the matter's, with the roles of the account that started the case.
+SELECT_FACTS = (
+    sa.select(
+        _cases.c.department,
+        _cases.c.number,
+        _cases.c.applicant,
+        _cases.c.created_by,
+        _cases.c.query_code,
+        _matters.c.code.label("matter_code"),
+        _matters.c.name.label("matter_name"),
+        _matters.c.matter_type,
+        _matters.c.entry.label("matter_entry"),
+        _matters.c.handling.label("matter_handling"),
+        _matters.c.promised_limit_days,
+        _matters.c.statutory_limit_days,
+        _users.c.roles.label("creator_roles"),
+    )
+    .select_from(
+        _cases.join(_matters, _matters.c.code == _cases.c.matter_code).outerjoin(
+            _users, _users.c.id == _cases.c.created_by
+        )
+    )
+    .where(_cases.c.id == sa.bindparam("case_id"))
 )
 
 
@@ -197,17 +227,28 @@ class StepContext:
 
     timers: list[_dt.datetime] = field(default_factory=list)  # (due) of timers this step started waiting
     after_commit: list[Callable[[], None]] = field(default_factory=list)  # run once the step has committed
+    _facts: Any = field(default=None, repr=False)  # sa.Row of SELECT_FACTS, once read
 
     @property
     def wf(self) -> BpmnWorkflow:
         return self.live.wf
+
+    @property
+    def facts(self) -> Any:
+        """The case's columns no step changes (department, number, applicant, created_by, query_code as stored
+        before this step), its matter's (matter_code, matter_name, matter_type, matter_entry, matter_handling,
+        promised_limit_days, statutory_limit_days) and the roles of the account that started it (creator_roles, None without one):
+        one read, the first time a hook asks, shared by the hooks of the step."""
+        if self._facts is None:
+            self._facts = self.connection.execute(SELECT_FACTS, {"case_id": self.case.id}).one()
+        return self._facts
 
 
 class CaseStepper:
     def __init__(
         self, db: Database, store: WorkflowStore, clock: Clock, calendar: Callable[[], WorkingCalendar]
     ) -> None:
-        self.calendar = calendar  # for the lights of new tasks
+        self.calendar = calendar  # for the provisional marks of new tasks' limits
         self.db = db
         self.store = store
         self.clock = clock
@@ -322,7 +363,7 @@ class CaseStepper:
         for hook in self.wiring.step:
             hook(ctx, transitions)
         if ctx.case_values:
-            connection.execute(_cases.update().where(_cases.c.id == case.id).values(**ctx.case_values))
+            connection.execute(SET_CASE_VALUES, {"case_id_": case.id, **ctx.case_values})
         lock: dict[str, Any]
         lock = {"case_id_": case.id, "expected_version": case.lock_version, "lock_version": case.lock_version + 1}
         statement = BUMP_CASE
@@ -407,13 +448,11 @@ class CaseStepper:
         tid = str(task.id)
         detail: dict[str, Any] | None = None
         actor = "engine"
-        extra: list[TrailRow] = []
         if spec.manual and state == TaskState.READY:
             department, post = split_lane(getattr(spec, "lane", None), case.department)
             item = signer_of(task)
             due = step_due(task)
             calendar = self.calendar()
-            light, light_next = light_at(ctx.now, due, due, calendar) if due else ("none", None)
             provisional = any(timer_provisional(timer, calendar, ctx.now) for timer in step_timers(task))
             if tid in ctx.reopened_ids:  # a reset step keeps its task id: its record opens again
                 ctx.connection.execute(_task_records.delete().where(_task_records.c.id == tid))
@@ -433,27 +472,14 @@ class CaseStepper:
                     created_at=ctx.now,
                     due_at=due,
                     due_provisional=provisional,
-                    light=light,
-                    light_next_at=light_next,
+                    light=NONE,  # a new step is not yellow: its light follows its timers (step_lights.py)
+                    light_next_at=None,
                     completed_at=None,
                     completed_by=None,
                     opinion=None,
                 ),
             )
             ctx.opened.append({"id": tid, "element": spec.bpmn_id, "name": spec.bpmn_name or spec.bpmn_id})
-            if light != "none":
-                extra.append(
-                    trail.event(
-                        "light_changed",
-                        ctx.now,
-                        case_id=case.id,
-                        task_id=tid,
-                        element_id=spec.bpmn_id,
-                        actor="engine",
-                        from_state="none",
-                        to_state=light,
-                    )
-                )
         elif spec.manual and before == TaskState.READY:
             completed_by, opinion = ctx.completed_by.get(tid, (None, None))
             new_state = "completed" if state == TaskState.COMPLETED else "cancelled"
@@ -510,7 +536,7 @@ class CaseStepper:
                 data_digest=trail.digest(task.data) if state == TaskState.COMPLETED else None,
                 detail=detail,
             )
-        ] + extra
+        ]
 
     def _project_timer(self, ctx: StepContext, task: SpiffTask) -> None:
         tid = str(task.id)

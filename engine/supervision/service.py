@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..deadlines.lights import light_at
+from ..deadlines.lights import RED, YELLOW, light_at
 from ..errors import InvalidInput, InvalidState, NotFound, PermissionDenied
 from ..identity.access import may_view_case
 from ..identity.actors import HEAD_POST, Actor, department_heads
+from ..kernel.clock import SHANGHAI
 from ..kernel.paging import PageArg, page_of_query
 from ..models import Case, Complaint, Signal, SupervisionItem, TrailEntry
 from ..trail import chain as trail
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     from ..kernel import Clock, Database
 
 MAX_TEXT = 4000
+LIGHT_NOTICE = "light_notice"  # the 督办通知 a supervisor sends in one click on a yellow or red case
 # A change of an item: who may make it (raises otherwise), then what it does, returning its trail rows
 _Check = Callable[[SupervisionItem], None]
 _Apply = Callable[[Session, SupervisionItem, _dt.datetime], "list[TrailRow]"]
@@ -291,6 +293,80 @@ class SupervisionService:
                         detail={"kind": item.kind, "due_at": _iso(item.due_at)},
                         digest_of={"summary": summary},
                     )
+                ],
+            )
+            return item_view(item)
+
+    @staticmethod
+    def supervises(actor: Actor, department: str) -> bool:
+        """Whether the actor supervises the department (the case page offers them the 督办通知 and a signal)."""
+        return may_supervise(actor, department)
+
+    def notice_case(self, case_id: int, actor: Actor, text: str | None = None) -> dict[str, Any]:
+        """The one-click 督办通知 on a yellow (or red) case (seed 002 §1 二是: "系统亮黄灯预警,监察人员发出督办通知"): a
+        supervisor of its department opens a 督办 item (kind ``light_notice``) and sends its notice to the department's
+        heads at once — one transaction with both trail rows. ``text`` defaults to the case and its limit. A case
+        already under such an open item is a conflict."""
+        now = self.clock.now()
+        with self.db.transaction() as session:
+            case = (
+                session.scalar(sa.select(Case).where(Case.id == case_id).with_for_update())
+                if isinstance(case_id, int)
+                else None
+            )
+            if case is None or not may_view_case(session, actor, case):
+                raise NotFound("case_not_found", case=case_id)
+            if not may_supervise(actor, case.department):
+                raise PermissionDenied("supervisor_only")
+            if case.status != "running":
+                raise InvalidState("supervision_case_not_running", status=case.status)
+            if case.light not in (YELLOW, RED):
+                raise InvalidState("case_light_normal", number=case.number)
+            already = session.scalar(
+                sa.select(SupervisionItem.id).where(
+                    SupervisionItem.case_id == case.id,
+                    SupervisionItem.kind == LIGHT_NOTICE,
+                    SupervisionItem.status != CLOSED,
+                )
+            )
+            if already is not None:
+                raise InvalidState("case_already_noticed", number=case.number, item=already)
+            heads = department_heads(session, case.department)
+            if not heads:
+                raise InvalidState("department_has_no_head", department=case.department)
+            if text is None or (isinstance(text, str) and not text.strip()):
+                due = f"{case.promised_due_at.astimezone(SHANGHAI):%Y-%m-%d}" if case.promised_due_at else "—"
+                text = f"办件 {case.number} 已亮{'红' if case.light == RED else '黄'}灯（承诺办结期限 {due}），请抓紧办理并反馈。"
+            text = _text(text, "text", "the notice text")
+            item_id = open_item(
+                session,
+                self.calendars.calendar(),
+                now,
+                kind=LIGHT_NOTICE,
+                department=case.department,
+                summary=text,
+                case_id=case.id,
+            )
+            item = session.get_one(SupervisionItem, item_id)
+            item.status, item.notice_text, item.notice_by, item.noticed_at = NOTICED, text, actor.id, now
+            notified = notify(
+                session, heads, "supervision_notice", item, f"督办通知（督办事项 #{item.id}）：{text}", now
+            )
+            opened = {"kind": item.kind, "due_at": _iso(item.due_at), "light": case.light}
+            trail.append_outside_step(
+                session,
+                [
+                    item_event("supervision_opened", item, now, actor=actor.id, to_state=OPEN, detail=opened),
+                    item_event(
+                        "supervision_noticed",
+                        item,
+                        now,
+                        actor=actor.id,
+                        from_state=OPEN,
+                        to_state=NOTICED,
+                        detail={"notified": notified},
+                        digest_of={"text": text},
+                    ),
                 ],
             )
             return item_view(item)

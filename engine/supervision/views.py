@@ -13,7 +13,7 @@ from .watch import CLOSED
 
 OPEN, NOTICED, RESPONDED = "open", "noticed", "responded"
 STATUSES = (OPEN, NOTICED, RESPONDED, CLOSED)
-LIGHTS = ("none", "yellow", "green", "red")
+LIGHTS = ("none", "yellow", "red")  # deadlines.lights.LIGHTS
 CONCLUSIONS = {"substantiated": "属实", "partly_substantiated": "部分属实", "unsubstantiated": "不属实"}
 _CONCLUSION_PREFIX = re.compile(r"^【(属实|部分属实|不属实)】")
 

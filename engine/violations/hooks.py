@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 
 _cases = Case.__table__
 DECISIONS = ("approved", "denied")
+STATUTORY_DUE = sa.select(_cases.c.statutory_due_at, _cases.c.paused_since).where(
+    _cases.c.id == sa.bindparam("case_id")
+)  # as this step has set them
 IMMEDIATE = "即办件"
 # What a matter's guide must publish (002 Art. 8(二)), by its catalogue field
 GUIDE_PARTS = {
@@ -123,7 +126,7 @@ class SignalHooks:
     def _check_guide(self, ctx: StepContext) -> None:
         """A case started on a matter whose published guide lacks what must be published (Art. 11(4); 002 Art. 8(二):
         事项、依据、条件、数量、程序、期限以及需要提交的材料目录)."""
-        entry = ctx.connection.execute(sa.select(Matter.entry).where(Matter.code == ctx.case.matter_code)).scalar()
+        entry = ctx.facts.matter_entry
         if entry is None:
             return
 
@@ -179,9 +182,7 @@ class SignalHooks:
         self._check_immediate(ctx)
         if outcome not in DECISIONS:
             return
-        case = ctx.connection.execute(
-            sa.select(_cases.c.statutory_due_at, _cases.c.paused_since).where(_cases.c.id == ctx.case.id)
-        ).one()
+        case = ctx.connection.execute(STATUTORY_DUE, {"case_id": ctx.case.id}).one()
         due = case.statutory_due_at
         if due is None:
             return
@@ -205,10 +206,7 @@ class SignalHooks:
         accepted = ctx.case_values.get("accepted_at") or ctx.case.accepted_at
         if accepted is None or local_day(ctx.now) == local_day(accepted):
             return
-        handling = ctx.connection.execute(
-            sa.select(Matter.handling).where(Matter.code == ctx.case.matter_code)
-        ).scalar()
-        if handling != IMMEDIATE:
+        if ctx.facts.matter_handling != IMMEDIATE:
             return
         summary = (
             f"即办件 {ctx.case.number} 于 {local_minute(accepted)} 受理，{local_minute(ctx.now)} 才办结，未当日办结"

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from .fees import FeeService
 from .hooks import SignalHooks
+from .manual import ManualSignals
 from .pledge_checks import PledgeChecks
 from .procedures import ProcedureSweep
 from .rule_config import RuleConfigService
@@ -20,11 +21,13 @@ if TYPE_CHECKING:
 
 
 class Violations:
-    """Violation rules and correction signals: configuration per level, the signals, the hooks, the sweep."""
+    """Violation rules and correction signals: configuration per level, the signals (also raised by hand), the
+    hooks, the sweep."""
 
     def __init__(self, db: Database, clock: Clock, calendars: CalendarService) -> None:
         self.rules = RuleConfigService(db, clock)
         self.signals = SignalService(db, clock, calendars)
+        self.manual = ManualSignals(db, clock, calendars)  # raised by a supervisor's hand
         self.fees = FeeService(db, clock, calendars)
         self.hooks = SignalHooks(calendars)
         self.sweep = SignalSweep(db, clock, calendars, self.signals)

@@ -181,7 +181,7 @@ def view(row: sa.Row) -> dict[str, Any]:
     return {
         "id": row.id,
         "rule": row.rule,
-        "label": rule.label if rule else row.rule,
+        "label": rule.label if rule else ("监察人员发出" if row.rule == "manual" else row.rule),
         "level": row.level,
         "article": row.article,
         "color": row.color,

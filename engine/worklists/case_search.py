@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from ..deadlines.lights import GREEN, NONE, RED, YELLOW
+from ..deadlines.lights import NONE, RED, YELLOW, due_today
 from ..errors import InvalidInput
 from ..identity.access import case_scope, units_seen
 from ..identity.actors import Actor
@@ -18,13 +18,14 @@ from ..models import ApplicantName, Case, Department, Matter
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from ..kernel import Database
+    from ..deadlines.calendar_service import CalendarService
+    from ..kernel import Clock, Database
 
 STATUSES = ("running", "ended")
 COUNT_CAP = 10_000  # a list longer than this says "more than 10,000" instead of counting every row in scope
 WHOLE_NUMBER = 14  # a case number is its day (YYYYMMDD) and its id (six digits or more)
 SHORT_TEXT = 3  # shorter searches match the start of a number or name, longer ones any part (trigram indexes)
-LIGHTS = (RED, YELLOW, GREEN, NONE, "paused")
+LIGHTS = (RED, YELLOW, NONE, "paused")
 
 
 def _day(value: object, name: str) -> _dt.date | None:
@@ -37,8 +38,10 @@ def _day(value: object, name: str) -> _dt.date | None:
 
 
 class CaseSearch:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Clock, calendars: CalendarService) -> None:
         self.db = db
+        self.clock = clock
+        self.calendars = calendars  # for the 今日到期 signal beside the light
 
     def search(
         self,
@@ -79,6 +82,7 @@ class CaseSearch:
         if text and text.strip():
             where.append(_text_matches(text.strip()))
         base = case_scope(sa.select(Case.id).where(*where), actor, Case.department, Case.created_by)
+        now, calendar = self.clock.now(), self.calendars.calendar()
         with self.db.reading() as session:
             total = session.scalar(sa.select(sa.func.count()).select_from(base.limit(COUNT_CAP + 1).subquery())) or 0
             rows = session.execute(
@@ -111,6 +115,10 @@ class CaseSearch:
                     "status": c.status,
                     "outcome": c.outcome,
                     "light": "paused" if c.paused_since else c.light,
+                    # Art. 10's 到期日: a signal beside the light
+                    "due_today": c.status == "running"
+                    and c.paused_since is None
+                    and due_today(now, c.promised_due_at, calendar),
                     "created_at": c.created_at.isoformat(),
                     "promised_due_at": _iso(c.promised_due_at),
                     "ended_at": _iso(c.ended_at),

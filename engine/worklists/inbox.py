@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from ..deadlines.lights import GREEN, RED, YELLOW
+from ..deadlines.lights import RED, YELLOW, due_today, worse
 from ..deadlines.working_time import WorkingCalendar
 from ..errors import InvalidInput
 from ..identity.access import require_case_view
@@ -27,11 +27,11 @@ if TYPE_CHECKING:
     from ..kernel import Clock, Database
 
 SCOPES = ("all", "mine", "group")
-LIGHT_FILTERS = (RED, YELLOW, GREEN, "none", "paused")
-_SEVERITY = {RED: 3, YELLOW: 2, GREEN: 1}
+LIGHT_FILTERS = (RED, YELLOW, "none", "paused")
+_SEVERITY = {RED: 3, YELLOW: 2}
 COUNT_CAP = 1_000  # a queue longer than this says "more than 1,000" instead of counting every step in it
-# Urgency: red, yellow, green (the worse of the step's and the case's light), then the nearer due instant (none
-# last), the more escalated, the older.
+# Urgency: red, yellow (the worse of the step's and the case's light), then the nearer due instant (none last), the
+# more escalated, the older.
 INBOX_ORDER = (
     TaskRecord.inbox_rank,
     TaskRecord.inbox_due.asc().nulls_last(),
@@ -56,10 +56,6 @@ def display_names(session: Executor, user_ids: Iterable[str | None]) -> dict[str
     if not ids:
         return {}
     return dict(session.execute(sa.select(User.id, User.name).where(User.id.in_(ids))).all())
-
-
-def worse_light(*lights: str | None) -> str:
-    return max(lights, key=lambda light: _SEVERITY.get(light or "", 0)) or "none"
 
 
 class InboxService:
@@ -210,7 +206,11 @@ class InboxService:
             "applicant": (case.applicant or {}).get("name"),
             "step": record.name,
             "element": record.element_id,
-            "light": "paused" if case.paused_since else worse_light(record.light, case.light),
+            "light": "paused" if case.paused_since else worse(record.light, case.light),
+            # Art. 10: the due date is a signal beside the light, not a light
+            "due_today": case.paused_since is None
+            and calendar is not None
+            and due_today(self.clock.now(), case.promised_due_at, calendar),
             "due_at": due.isoformat() if due else None,
             "remaining_days": self.remaining_days(calendar, due),
             "received_at": record.created_at.isoformat(),

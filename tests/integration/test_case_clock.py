@@ -44,11 +44,14 @@ def test_acceptance_starts_the_limits(five_step_engine):
 
 
 def test_lights_change_on_time_through_the_sweep(five_step_engine, clock):
+    """Seed 002 §1: "在办理时限剩余3天时,系统亮黄灯预警……法定限期内仍未办结的,系统亮红灯示警". The order is normal →
+    yellow → red; this test once expected yellow → green → yellow on the due date (Art. 10's green warning as a
+    light): the due date is now a signal beside the light (tests/integration/test_lights.py), so it stays yellow."""
     case = accepted_case(five_step_engine)
     expected = [
         ("2026-12-02T17:00", "none"),
         ("2026-12-03T10:00", "yellow"),
-        ("2026-12-07T08:00", "green"),
+        ("2026-12-07T08:00", "yellow"),  # the due date: 今日到期, not a light
         ("2026-12-08T10:00", "yellow"),
         ("2026-12-22T09:00", "red"),
     ]
@@ -57,7 +60,7 @@ def test_lights_change_on_time_through_the_sweep(five_step_engine, clock):
         five_step_engine.sweep()
         assert five_step_engine.cases.get_case(case["id"], ENGINE)["light"] == light, instant
     changes = [(f, t) for e, f, t in events(five_step_engine, case["id"]) if e == "light_changed"]
-    assert changes == [("none", "yellow"), ("yellow", "green"), ("green", "yellow"), ("yellow", "red")]
+    assert changes == [("none", "yellow"), ("yellow", "red")]
     reds = five_step_engine.cases.list_cases(ENGINE, light="red", department="测试局")
     assert [c["id"] for c in reds] == [case["id"]]
     assert five_step_engine.cases.list_cases(ENGINE, light="red", department="其他局") == []

@@ -78,7 +78,7 @@ def test_signals_items_and_complaints_are_counted(five_step_engine, clock):
     assert listed["total"] == 2 and {s["case_number"] for s in listed["items"]} == {case["number"]}
     assert five_step_engine.cockpit.signals(supervisor, colour="red")["total"] == 1
     assert overview["complaints"]["submitted"] == 0
-    assert overview["items"] == {"none": 0, "yellow": 0, "green": 0, "red": 0}
+    assert overview["items"] == {"none": 0, "yellow": 0, "red": 0}  # no "green" light any more (issue 16 §3)
 
 
 def test_a_district_supervisor_sees_only_their_district(five_step_engine, clock):

@@ -118,22 +118,26 @@ def test_the_official_import_recounts_limits_after_pauses_and_moves_the_light(fi
     )  # 除夕 Friday 5 and 初三 Monday 8 February off, +2 days paused
     clock.set(at("2027-02-12T10:00"))
     engine.sweep()
-    assert lights(engine, festival)[-1] == ("none", "green")  # the provisional due date is today
+    # the provisional due date is today: yellow (once "green", a light no more: issue 16 §3)
+    assert lights(engine, festival)[-1] == ("none", "yellow")
 
     result = official(engine, 2027, OFFICIAL_2027)
 
-    assert result["days"] == 9 and result["recount"] == {"cases": 2, "deadlines": 4, "failed": 0}
+    # 5: the four limits of the cases, and the 督办 item the year-end case opened by itself when it turned red
+    # (seed 002 §1 二是; issue 16 §3), its investigation limit counted over provisional days too
+    assert result["days"] == 9 and result["recount"] == {"cases": 2, "deadlines": 5, "failed": 0}
     assert recounts(engine, festival) == [
         ("promised_due_at", "2027-02-12 17:30", "2027-02-17 17:30", False),
         ("statutory_due_at", "2027-02-26 17:30", "2027-03-02 17:30", False),
     ]
-    assert lights(engine, festival)[-1] == ("green", "none")  # yellow only from Monday 15 February
+    assert lights(engine, festival)[-1] == ("yellow", "none")  # the limit moved: yellow only later
     after = api_clock(engine, festival)["clock"]
     assert after["provisional"] is False and after["paused_working_days"] == 2.0 and after["light"] == "none"
     # 元旦 stayed on 1 January: the year-end case keeps its instants and loses its mark, which the trail records
     assert recounts(engine, year_end) == [
         ("promised_due_at", "2027-01-12 17:30", "2027-01-12 17:30", False),
         ("statutory_due_at", "2027-01-26 17:30", "2027-01-26 17:30", False),
+        ("supervision_item", "2027-03-05 17:30", "2027-03-04 17:30", False),  # the 督办 item its red light opened
     ]
     assert clock_of(engine, year_end)["provisional"] is False
     assert official(engine, 2027, OFFICIAL_2027)["recount"] == {"cases": 0, "deadlines": 0, "failed": 0}
@@ -149,7 +153,7 @@ def test_2027_into_2028_likewise(five_step_engine, clock):
     assert (local(view["promised_due_at"]), local(view["statutory_due_at"])) == ("2028-01-10 17:30", "2028-01-24 17:30")
     clock.set(at("2028-01-10T10:00"))
     engine.sweep()
-    assert lights(engine, case_id)[-1] == ("none", "green")
+    assert lights(engine, case_id)[-1] == ("none", "yellow")  # the due date (once "green": issue 16 §3)
 
     result = official(engine, 2028, OFFICIAL_2028)
 
@@ -158,7 +162,7 @@ def test_2027_into_2028_likewise(five_step_engine, clock):
         ("promised_due_at", "2028-01-10 17:30", "2028-01-11 17:30", False),
         ("statutory_due_at", "2028-01-24 17:30", "2028-02-02 17:30", False),
     ]
-    assert lights(engine, case_id)[-1] == ("green", "yellow")
+    assert lights(engine, case_id)[-1] == ("none", "yellow")  # one day later: still yellow, no change
     assert clock_of(engine, case_id)["provisional"] is False
 
 
@@ -274,8 +278,11 @@ def test_a_sweep_far_ahead_no_longer_fails_for_want_of_data(timed_engine, monkey
     assert result.exit_code == 0, result.output
     assert sorted(fired(timed_engine, case_id)) == ["Timer_Limit_Handle", "Timer_Warning_Handle"]
     with timed_engine.db.reading() as session:
-        item = session.scalars(sa.select(SupervisionItem).where(SupervisionItem.case_id == case_id)).one()
-    assert local(item.due_at) == "2028-01-18 17:30" and item.due_provisional  # 15 working days, 元旦 2028 off
+        items = session.scalars(sa.select(SupervisionItem).where(SupervisionItem.case_id == case_id)).all()
+    # the step's escalation opened one, and the case turning red another (seed 002 §1 二是, issue 16 §3)
+    assert sorted(i.kind for i in items) == ["overdue_case", "overdue_step"]
+    for item in items:
+        assert local(item.due_at) == "2028-01-18 17:30" and item.due_provisional  # 15 working days, 元旦 2028 off
     assert clock_of(timed_engine, case_id)["light"] == "red"
 
 

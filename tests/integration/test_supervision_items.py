@@ -202,9 +202,9 @@ def test_lights_change_and_overdue_items_escalate_in_the_sweep(engine, clock):
     clock.set(at(10, 9))  # 3 working days or fewer before the due date
     assert engine.sweep()["supervision_items"] == 2
     assert engine.supervision.get(item_id, supervisor)["light"] == "yellow"
-    clock.set(at(14, 10))  # the due date itself
-    engine.sweep()
-    assert engine.supervision.get(item_id, supervisor)["light"] == "green"
+    clock.set(at(14, 10))  # the due date itself: it stays yellow (there is no green light any more: normal → yellow
+    engine.sweep()  # → red everywhere, issue 16 §3; this test once expected "green" here)
+    assert engine.supervision.get(item_id, supervisor)["light"] == "yellow"
     engine.supervision.respond(closed_id, actor(engine, "other_head"), "已整改")
     engine.supervision.record_finding(closed_id, supervisor, "不属实", "unsubstantiated")
 

@@ -110,11 +110,13 @@ REFUSED: dict[str, set[str]] = {
     "GET /api/v1/signals": NOT_STAFF,
     "GET /api/v1/signals/<int:signal_id>": NOT_OF_THE_UNIT,
     "POST /api/v1/signals/<int:signal_id>/correction": NOT_OF_THE_UNIT | {"clerk"},
+    "POST /api/v1/signals": NOT_SUPERVISION | {"far_supervisor", "admin"},  # supervisors of the case's units
     "GET /api/v1/violation-rules": NOT_STAFF,
     "PUT /api/v1/violation-rules": NOT_STAFF | {"outsider", "clerk"},
     "GET /api/v1/supervision-items": SIGNED_IN,  # each the items of their units: others none
     "GET /api/v1/supervision-items/<int:item_id>": NOT_OF_THE_UNIT,
     "POST /api/v1/supervision-items/<int:item_id>/notice": NOT_OF_THE_UNIT | {"clerk"},
+    "POST /api/v1/cases/<int:case_id>/supervision-notice": NOT_SUPERVISION | {"far_supervisor", "admin"},
     "POST /api/v1/supervision-items/<int:item_id>/response": NOT_OF_THE_UNIT | {"clerk"},
     "POST /api/v1/supervision-items/<int:item_id>/extension": NOT_OF_THE_UNIT | {"clerk"},
     "POST /api/v1/supervision-items/<int:item_id>/finding": NOT_OF_THE_UNIT | {"clerk"},
@@ -214,6 +216,7 @@ REFUSED: dict[str, set[str]] = {
     "GET /supervision/department": NOT_SUPERVISION | {"far_supervisor", "supervisor", "admin"},  # a unit's head
     "GET /supervision/items/<int:item_id>": NOT_OF_THE_UNIT | {"clerk"},
     "POST /supervision/items/<int:item_id>/<step>": NOT_OF_THE_UNIT | {"clerk"},
+    "POST /supervision/cases/<int:case_id>/<action>": NOT_SUPERVISION | {"far_supervisor", "admin"},
     "GET /supervision/verifications": NOT_SUPERVISION,
     "POST /supervision/verifications/<int:verification_id>/finding": NOT_OF_THE_UNIT | {"clerk"},
     "GET /complaints/": NOT_STAFF,
@@ -289,6 +292,7 @@ PARAMS = {
     "change": "rename",
     "kind": "pdf",
     "step": "notice",
+    "action": "case_signal",
     "incident_id": "1",
     "period": "2026-Q4",
 }
@@ -315,6 +319,8 @@ BODIES = {
     "api.correct_signal": {"correction": "已改正"},
     "api.sms_inbound": {"phone": "13800000000", "text": "1"},
     "api.send_supervision_notice": {"text": "督办"},
+    "api.notice_case": {"text": "督办"},
+    "api.raise_signal": lambda world: {"case": world["case_id"], "article": "11", "reason": "理由"},
     "api.respond_to_supervision_item": {"text": "答复"},
     "api.extend_supervision_item": {"reason": "延期"},
     "api.record_supervision_finding": {"text": "结论", "conclusion": "substantiated"},
@@ -477,7 +483,9 @@ def test_every_role_the_matrix_refuses_is_refused(app, engine, world):
                     data = {FILE_FIELDS[rule.endpoint]: (io.BytesIO(b"[]"), "x.json")}
                     response = client.open(url, method=method, headers=headers, data=data)
                 else:
-                    response = client.open(url, method=method, headers=headers, json=BODIES.get(rule.endpoint, {}))
+                    body = BODIES.get(rule.endpoint, {})
+                    body = body(world) if callable(body) else body
+                    response = client.open(url, method=method, headers=headers, json=body)
             elif method == "GET":
                 response = pages[role].get(url)
             else:

@@ -18,7 +18,7 @@ KIND_LABELS = {
     "timers": _l("到期定时器"),
     "connector_calls": _l("服务调用"),
     "case_lights": _l("办件红黄灯"),
-    "task_lights": _l("环节红黄灯"),
+    "task_lights": _l("环节红黄灯"),  # incidents of the job before steps were lit by their timers (0015_lights)
     "supervision_items": _l("督办事项"),
     "complaints": _l("投诉时限"),
     "complaint_feedback": _l("投诉首次反馈时限"),

@@ -17,6 +17,7 @@ from .schemas.violations import (
     RuleQuery,
     RuleSetting,
     Signal,
+    SignalByHand,
     SignalQuery,
     ViolationRule,
 )
@@ -38,6 +39,17 @@ def list_signals():
             limit=int_arg("limit", 200, 1),
         )
     )
+
+
+@bp.post("/signals")
+@operation("signals", created=Signal, body=SignalByHand, errors=(400, 403, 404))
+def raise_signal():
+    """A supervisor raises a correction signal by hand on a case of the units they oversee
+
+    With the article (11: yellow, 12: red) and the reason; it opens its 督办 item like a rule's signal."""
+    body = json_body()
+    signal = engine().violations.manual.raise_signal(g.actor, body.get("case"), body.get("article"), body.get("reason"))
+    return jsonify(signal), 201
 
 
 @bp.get("/signals/<int:signal_id>")

@@ -8,7 +8,15 @@ from . import bp
 from .auth import engine
 from .contract import operation
 from .payload import int_arg, json_body
-from .schemas.supervision import Extension, Finding, ItemQuery, ItemText, SupervisionItem, SupervisionItemDetail
+from .schemas.supervision import (
+    CaseNotice,
+    Extension,
+    Finding,
+    ItemQuery,
+    ItemText,
+    SupervisionItem,
+    SupervisionItemDetail,
+)
 
 STEP = (400, 403, 404, 409)
 
@@ -42,6 +50,15 @@ def get_supervision_item(item_id):
 def send_supervision_notice(item_id):
     """督办通知 to the department's heads (a supervisor of the department; open → noticed)"""
     return jsonify(engine().supervision.send_notice(item_id, g.actor, json_body().get("text")))
+
+
+@bp.post("/cases/<int:case_id>/supervision-notice")
+@operation("supervision", created=SupervisionItem, body=CaseNotice, errors=STEP)
+def notice_case(case_id):
+    """The one-click 督办通知 on a yellow or red case (a supervisor of its department)
+
+    Opens a 督办 item (kind light_notice) and sends its notice to the department's heads at once."""
+    return jsonify(engine().supervision.notice_case(case_id, g.actor, json_body().get("text"))), 201
 
 
 @bp.post("/supervision-items/<int:item_id>/response")

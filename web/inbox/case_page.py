@@ -106,6 +106,7 @@ def case(case_id):
         visits=engine().visits.of_case(case_id, me),
         inspections=engine().inspections.of_case(case_id, me) if context["case"]["outcome"] == "approved" else None,
         may_record_visit=me.is_admin or OFFICIAL in me.roles,
+        supervises=engine().supervision.supervises(me, context["case"]["department"]),
     )
 
 

@@ -44,5 +44,5 @@ TASK_STATES = {
     "skipped": _l("已跳过"),
     "cancelled": _l("已取消"),
 }
-LIGHTS = {"red": _l("红灯"), "yellow": _l("黄灯"), "green": _l("绿灯"), "none": _l("正常"), "paused": _l("暂停")}
+LIGHTS = {"red": _l("红灯"), "yellow": _l("黄灯"), "none": _l("正常"), "paused": _l("暂停")}
 MATERIAL_KINDS = {"application": _l("申请"), "supplement": _l("补正"), "attachment": _l("附件")}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import render_template
 
 from engine.casefiles import ALLOWED_FILE_LABELS, ALLOWED_FILE_TYPES
+from engine.deadlines import worse as worse_light
 from engine.runtime import ACCEPTANCE_STEP, allowed_operations
 
 from ..messages import describe_all
@@ -78,8 +79,7 @@ def upload_limits() -> dict:
 def _task_light(task: dict, case: dict) -> str:
     if case["clock"]["paused"]:
         return "paused"
-    ranks = {"red": 3, "yellow": 2, "green": 1}
-    return max((task.get("light") or "none", case.get("light") or "none"), key=lambda light: ranks.get(light, 0))
+    return worse_light(task.get("light"), case.get("light"))
 
 
 @bp.get("/tasks/<task_id>")

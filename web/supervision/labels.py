@@ -15,6 +15,8 @@ KINDS = {
     "repeated_supplement_notice": _l("重复补正告知"),
     "signal": _l("纠错信号"),
     "complaint": _l("投诉"),
+    "light_notice": _l("红黄灯督办通知"),
+    "overdue_case": _l("办件超过法定时限"),
 }
 CONCLUSIONS = {"substantiated": _l("属实"), "partly_substantiated": _l("部分属实"), "unsubstantiated": _l("不属实")}
 DONE = {
@@ -22,6 +24,8 @@ DONE = {
     "response": _l("已答复，督办人已收到。"),
     "extension": _l("调查期限已延长 10 个工作日。"),
     "finding": _l("督办结论已记录，事项已办结。"),
+    "case_notice": _l("督办通知已发送，部门负责人已收到。"),
+    "case_signal": _l("纠错信号已发出，并已立项督办。"),
 }
 
 # (error code, field or None) → message; the most specific match wins.
@@ -37,6 +41,8 @@ _REFUSALS = {
 _STATE_REFUSALS = {
     "supervision_already_extended": _l("调查期限已延长过一次，不能再次延期。"),
     "department_has_no_head": _l("该部门没有负责人，无法接收督办通知。"),
+    "case_light_normal": _l("该办件未亮黄灯或红灯，不能一键发出督办通知。"),
+    "case_already_noticed": _l("该办件已有未办结的督办通知。"),
 }
 
 

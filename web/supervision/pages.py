@@ -10,6 +10,7 @@ from engine.errors import EngineError, NotFound
 from engine.identity import ADMIN, HEAD_POST, MONITOR, OFFICIAL, SUPERVISOR
 from engine.kernel import empty_page
 
+from ..messages import describe
 from ..session import actor, engine, roles_required
 from . import bp
 from .labels import CONCLUSIONS, DONE, KINDS, STATUSES, readable
@@ -23,6 +24,13 @@ STEPS = {
     "finding": lambda s, me, i, f: s.supervision.record_finding(i, me, f.get("text"), f.get("conclusion")),
 }
 LABELS = dict(statuses=STATUSES, kinds=KINDS, conclusions=CONCLUSIONS)
+# what a supervisor does on a case of their units from its page or the cockpit (issue 16 §3)
+CASE_ACTIONS = {
+    "case_notice": lambda s, me, case_id, f: s.supervision.notice_case(case_id, me, f.get("text") or None),
+    "case_signal": lambda s, me, case_id, f: s.violations.manual.raise_signal(
+        me, case_id, f.get("article"), f.get("reason")
+    ),
+}
 
 
 @bp.get("/")
@@ -72,6 +80,26 @@ def step(item_id, step):
         return _item_page(item_id, error=readable(exc), values=request.form, status=exc.status)
     flash(str(DONE[step]), "success")
     return redirect(url_for("supervision.item", item_id=item_id), 303)
+
+
+@bp.post("/cases/<int:case_id>/<action>")
+@roles_required(*WATCHERS)
+def case_action(case_id, action):
+    """The one-click 督办通知 on a yellow or red case, or a signal raised by hand; back to the page it came from."""
+    if action not in CASE_ACTIONS:
+        raise NotFound("operation_not_found", operation=action)
+    try:
+        CASE_ACTIONS[action](engine(), actor(), case_id, request.form)
+    except EngineError as exc:
+        if exc.code in ("not_found", "forbidden"):
+            raise
+        flash(readable(exc) if exc.code == "invalid_state" else describe(exc), "error")
+    else:
+        flash(str(DONE[action]), "success")
+    target = request.form.get("next") or ""
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("inbox.case", case_id=case_id)
+    return redirect(target, 303)
 
 
 def _item_page(item_id, error=None, values=None, status=200):

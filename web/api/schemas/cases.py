@@ -76,6 +76,9 @@ class CaseClock(BaseModel):
     promised_due_at: Instant | None
     statutory_due_at: Instant | None
     light: Light
+    due_today: bool = Field(
+        default=False, description="the promised limit falls today (Art. 10's 到期日 signal, 今日到期; not a light)"
+    )
     paused: bool
     pause_kind: PauseKind | None
     paused_working_days: float

@@ -8,7 +8,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 
 Instant = dt.datetime
-Light = Literal["none", "yellow", "green", "red"]
+# normal → yellow → red, the order everywhere (engine/deadlines/lights.py); Art. 10's due date is ``due_today``
+Light = Literal["none", "yellow", "red"]
 Text = Annotated[str, Field(max_length=4000)]  # reasons, opinions, notes: as the engine bounds them
 Upload = Annotated[bytes, WithJsonSchema({"type": "string", "format": "binary"})]
 InstantText = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]

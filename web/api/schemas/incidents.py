@@ -13,7 +13,9 @@ IncidentState = Literal["open", "resolved"]
 
 class Incident(BaseModel):
     id: int
-    kind: str = Field(description="the periodic work: timers, case_lights, task_lights, supervision_items, …")
+    kind: str = Field(
+        description="the periodic work: timers, case_lights, supervision_items, … (task_lights: before 0015_lights)"
+    )
     subject: str = Field(description="the id the work ran on (a case, a step, an item, a delivery)")
     case: int | None
     element: str | None = Field(description="the element, item or channel concerned, when known")

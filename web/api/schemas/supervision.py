@@ -110,6 +110,10 @@ class ItemText(Body):
     text: Text
 
 
+class CaseNotice(Body):
+    text: Text | None = Field(None, description="the notice; by default it names the case, its light and its limit")
+
+
 class Extension(Body):
     reason: Text
 

@@ -45,6 +45,14 @@ class SignalQuery(Query):
     limit: int | None = Field(None, ge=1, le=MAX_ID, description="at most 1000 are answered (default 200)")
 
 
+class SignalByHand(Body):
+    case: int = Field(description="the case's id: a case of a unit the supervisor oversees")
+    article: Literal["11", "12"] = Field(
+        description="深府〔2007〕32号 Art. 11 (yellow: corrected within 1 working day) or 12 (red)"
+    )
+    reason: Text
+
+
 class Correction(Body):
     correction: Text = Field(description="how the department corrected it")
 
