@@ -182,6 +182,7 @@ class Shenpi:
         self.stepper.wiring = table
         self.calendars.after_import = table.imported
         self.documents.revoked = table.revoked
+        self.pledges.found_false = table.pledge_false
         trail.observe(self.db.bind, _observe_all(table.trail))
         self.trail_checkpoints.observers = table.checkpoint
         self.periodic.jobs = table.periodic
@@ -250,6 +251,9 @@ def wiring(engine: Shenpi, queue_timers: StepHook | None = None) -> Wiring:
         ),
         revoked=(  # a licence revoked without a 撤销/注销 decision on its case
             engine.violations.hooks.on_revocation_without_decision,  # Art. 12: an effective licence changed
+        ),
+        pledge_false=(  # a pledge found false at its post-approval check (告知承诺制)
+            engine.violations.pledge_checks.on_false_pledge,  # Art. 12(五): approved on an unmet condition
         ),
         trail=engine.outbox.trail_observers,  # every trail append: upward-reporting records
         imported=(  # an official calendar arrangement was imported
@@ -331,6 +335,13 @@ def periodic_work(engine: Shenpi) -> tuple[PeriodicJob[Any], ...]:
             procedures.due_immediate,
             procedures.check_immediate,
             _case_itself,
+            limit=2000,
+        ),
+        PeriodicJob(
+            "rule:pledge_check_overdue",
+            engine.violations.pledge_checks.due_pledges,
+            engine.violations.pledge_checks.check_pledge,
+            engine.violations.pledge_checks.pledge_place,
             limit=2000,
         ),
     )

@@ -1,5 +1,6 @@
 """The service hall's display board: the latest cases a screen at a time (each screen fetches the next by htmx
-polling), today's counts received, accepted and decided, and the limits and fees of the matters on the screen."""
+polling), today's counts received, accepted and decided, the limits and fees of the matters on the screen, and a
+rolling list of every published matter's limits and fees (``notices=`` its screen, rolling with the rows)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,13 @@ bp.context_processor(template_globals)
 
 def _board():
     department = (request.args.get("department") or "").strip()[:200] or None
-    page = request.args.get("page", "")
-    return engine().hall.board(department=department, page=page if page.isdigit() else 1), department
+    page, notices = request.args.get("page", ""), request.args.get("notices", "")
+    data = engine().hall.board(
+        department=department,
+        page=page if page.isdigit() else 1,
+        notice_page=notices if notices.isdigit() else 1,
+    )
+    return data, department
 
 
 @bp.get("")

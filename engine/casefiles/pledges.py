@@ -9,6 +9,8 @@ Seed 001: 要建立健全AB岗工作制、告知承诺制等制度体系; seed 0
 
 from __future__ import annotations
 
+import datetime as _dt
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -19,9 +21,13 @@ from ..identity.actors import OFFICIAL, Actor
 from ..kernel.paging import PageArg, page_of_query
 from ..models import Case, MaterialPledge, Matter
 from ..trail import chain as trail
+from ..trail.chain import TrailRow
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from ..deadlines.calendar_service import CalendarService
+    from ..deadlines.working_time import WorkingCalendar
     from ..kernel import Clock, Database
 
 CHECK_DAYS = 20
@@ -29,6 +35,19 @@ STATEMENT = (
     "申请人承诺：已具备“{material}”所证明的条件，所作承诺真实有效；如承诺不实，愿承担相应法律责任，并接受撤销许可。"
 )
 _pledges = MaterialPledge.__table__
+# (session, pledge, case, actor id, now) -> trail rows: a pledge found false at its post-approval check
+PledgeHook = Callable[["Session", MaterialPledge, Case, str, _dt.datetime], list[TrailRow]]
+
+
+def check_days(entry: dict[str, Any]) -> int:
+    """The working days the matter allows for the post-approval check (``pledge_check_days``, else 20)."""
+    days = entry.get("pledge_check_days")
+    return days if isinstance(days, int) and not isinstance(days, bool) and 1 <= days <= 365 else CHECK_DAYS
+
+
+def check_due(calendar: WorkingCalendar, ended_at: _dt.datetime | None, entry: dict[str, Any]) -> _dt.datetime | None:
+    """When the post-approval check of a pledge on a case approved at ``ended_at`` falls due."""
+    return None if ended_at is None else calendar.add_working_days(ended_at, check_days(entry))
 
 
 def pledgeable(entry: dict[str, Any]) -> list[str]:
@@ -60,6 +79,7 @@ class PledgeService:
         self.db = db
         self.clock = clock
         self.calendars = calendars
+        self.found_false: Sequence[PledgeHook] = ()  # the wiring table's ``pledge_false`` hooks
 
     def sign(self, case_id: int, materials: object, actor: Actor) -> list[dict[str, Any]]:
         """The applicant (or the window for them) signs a pledge for each named material, before the decision."""
@@ -109,11 +129,7 @@ class PledgeService:
             return [_view(p) for p in rows]
 
     def _due(self, case: Case, entry: dict[str, Any]) -> Any:
-        if case.ended_at is None:
-            return None
-        days = entry.get("pledge_check_days")
-        days = days if isinstance(days, int) and not isinstance(days, bool) and 1 <= days <= 365 else CHECK_DAYS
-        return self.calendars.calendar().add_working_days(case.ended_at, days)
+        return check_due(self.calendars.calendar(), case.ended_at, entry)
 
     def pending_checks(self, actor: Actor, page: PageArg = 1, per_page: PageArg = None) -> dict[str, Any]:
         """Pledges of approved cases not yet checked, in the actor's units (a supervisor's whole scope), the oldest
@@ -141,7 +157,8 @@ class PledgeService:
 
     def record_check(self, pledge_id: int, actor: Actor, held: object, finding: object) -> dict[str, Any]:
         """The department (or a supervisor of its unit) records the post-approval check of a pledge: whether it
-        held, with the finding; once, and only after the case was approved."""
+        held, with the finding; once, and only after the case was approved. A false pledge runs the ``pledge_false``
+        hooks in the same transaction."""
         if not isinstance(held, bool):
             raise InvalidInput("pledge_held_required", field="held")
         if not isinstance(finding, str) or not finding.strip() or len(finding.strip()) > 4000:
@@ -165,20 +182,19 @@ class PledgeService:
                 .where(_pledges.c.id == pledge_id)
                 .values(checked_at=now, checked_by=actor.id, check_result=held, finding=finding.strip())
             )
-            trail.append_case_events(
-                session,
-                case.id,
-                [
-                    trail.event(
-                        "pledge_checked",
-                        now,
-                        case_id=case.id,
-                        actor=actor.id,
-                        element_id=pledge.material,
-                        to_state="held" if held else "false",
-                        detail={"pledge": pledge_id, "material": pledge.material},
-                    )
-                ],
-            )
+            rows = [
+                trail.event(
+                    "pledge_checked",
+                    now,
+                    case_id=case.id,
+                    actor=actor.id,
+                    element_id=pledge.material,
+                    to_state="held" if held else "false",
+                    detail={"pledge": pledge_id, "material": pledge.material},
+                )
+            ]
             session.refresh(pledge)
+            if not held:  # 承诺不实: the wiring table's hooks (a correction signal on the case)
+                rows += [row for hook in self.found_false for row in hook(session, pledge, case, actor.id, now)]
+            trail.append_case_events(session, case.id, rows)
             return _view(pledge)

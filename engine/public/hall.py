@@ -1,5 +1,6 @@
 """The service hall's display screens: recent cases a screenful at a time, today's counts (received, accepted,
-decided), and the time-limit and fee notices of the matters on the screen — with nothing that is not public.
+decided), the time-limit and fee notices of the matters on the screen, and a rolling list of every published matter's
+notices (a group a screen, wrapping like the rows) — with nothing that is not public.
 
 Seed 002 §1 四是: 通过政务大厅电子显示屏……将业务相关法律法规、人员职责、工作流程、收费标准、办理进度等予以实时公开
 …… 随时滚动显示所有办件进展情况. Applicants' names are masked; no lights, officials or internal steps are shown.
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 ROLLING = 100  # the screens roll through the latest this many cases
 PER_SCREEN = 10
+NOTICES_PER_SCREEN = 8  # the rolling list of all published matters' limits and fees, this many a screen
 
 
 def notice(matter: Matter) -> dict[str, Any]:
@@ -36,6 +38,7 @@ def notice(matter: Matter) -> dict[str, Any]:
     return {
         "code": matter.code,
         "name": matter.name,
+        "department": matter.department,
         "handling": matter.handling,
         "promised_limit_days": entry.get("promised_limit_days"),
         "statutory_limit_days": entry.get("statutory_limit_days"),
@@ -50,10 +53,15 @@ class HallBoard:
         self.clock = clock
 
     def board(
-        self, limit: int = PER_SCREEN, department: str | None = None, page: int | str | None = 1
+        self,
+        limit: int = PER_SCREEN,
+        department: str | None = None,
+        page: int | str | None = 1,
+        notice_page: int | str | None = 1,
     ) -> dict[str, Any]:
         """One screen of the latest cases (``page`` of at most ``ROLLING`` cases, ``limit`` a screen), today's
-        counts and the notices of the matters on the screen; ``next_page`` wraps to the first."""
+        counts, the notices of the matters on the screen and ``notice_page`` of every published matter's notices
+        (``all_notices``, ``NOTICES_PER_SCREEN`` a screen, by code); each ``next_page`` wraps to the first."""
         now = self.clock.now()
         local = now.astimezone(SHANGHAI)
         day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -82,6 +90,7 @@ class HallBoard:
                 "completed": count(Case.status == "ended", Case.ended_at >= day_start, Case.ended_at < day_end),
             }
             matters = {matter.code: matter for _case, matter in rows}
+            all_notices = self._all_notices(session, department, notice_page)
             return {
                 "as_of": now.isoformat(),
                 "today": today,
@@ -103,4 +112,24 @@ class HallBoard:
                     for case, matter in rows
                 ],
                 "notices": [notice(m) for m in sorted(matters.values(), key=lambda m: m.code)],
+                "all_notices": all_notices,
             }
+
+    @staticmethod
+    def _all_notices(session: Any, department: str | None, page: int | str | None) -> dict[str, Any]:
+        """A screen of every published matter's limits and fees (002 §1 四是: 收费标准……予以实时公开), by code."""
+        page, per_screen = page_bounds(page, NOTICES_PER_SCREEN, NOTICES_PER_SCREEN)
+        scope = (Matter.published.is_(True), *((Matter.department == department,) if department else ()))
+        total = session.scalar(sa.select(sa.func.count()).select_from(Matter).where(*scope)) or 0
+        pages = page_count(total, per_screen)
+        page = min(page, pages)
+        matters = session.scalars(
+            sa.select(Matter).where(*scope).order_by(Matter.code).offset((page - 1) * per_screen).limit(per_screen)
+        ).all()
+        return {
+            "page": page,
+            "pages": pages,
+            "next_page": page % pages + 1,
+            "total": total,
+            "matters": [notice(m) for m in matters],
+        }

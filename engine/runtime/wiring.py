@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..casefiles.documents import RevocationHook
+from ..casefiles.pledges import PledgeHook
 from ..deadlines.calendar_service import ImportHook
 from ..incidents.runner import PeriodicJob
 from ..trail.chain import TrailObserver
@@ -41,6 +42,8 @@ FailureHandler = Callable[["EngineError", "int | None"], None]
 SupplementHook = Callable[["Session", "Case", "list[str]", "Sequence[Any]", "Actor", _dt.datetime], "list[TrailRow]"]
 # RevocationHook (engine/casefiles/documents.py): (session, licence, actor id, now) -> trail rows, when a licence is
 # revoked without a 撤销/注销 decision on its case
+# PledgeHook (engine/casefiles/pledges.py): (session, pledge, case, actor id, now) -> trail rows, when a pledge is
+# found false at its post-approval check
 # ImportHook (engine/deadlines/calendar_service.py): (actor) -> counts, after an official calendar arrangement was
 # imported (in transactions of its own)
 # (session, calendar, now, actor) -> trail rows: limits outside cases' steps counted over provisional calendar days,
@@ -58,6 +61,7 @@ __all__ = [
     "FailureHandler",
     "ImportHook",
     "PeriodicJob",
+    "PledgeHook",
     "RecountHook",
     "RevocationHook",
     "StepHook",
@@ -75,6 +79,7 @@ class Wiring:
     failure: tuple[FailureHandler, ...] = ()
     supplement: tuple[SupplementHook, ...] = ()
     revoked: tuple[RevocationHook, ...] = ()
+    pledge_false: tuple[PledgeHook, ...] = ()
     trail: tuple[TrailObserver, ...] = ()
     imported: tuple[ImportHook, ...] = ()
     recount: tuple[RecountHook, ...] = ()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from .fees import FeeService
 from .hooks import SignalHooks
 from .manual import ManualSignals
+from .pledge_checks import PledgeChecks
 from .procedures import ProcedureSweep
 from .rule_config import RuleConfigService
 from .signals import SignalService
@@ -32,3 +33,4 @@ class Violations:
         self.sweep = SignalSweep(db, clock, calendars, self.signals)
         self.procedures = ProcedureSweep(db, clock, calendars)
         self.verifications = VerificationService(db, clock, calendars)
+        self.pledge_checks = PledgeChecks(db, clock, calendars)  # 告知承诺制: false pledges, checks overdue

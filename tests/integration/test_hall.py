@@ -11,6 +11,7 @@ import datetime as dt
 
 import pytest
 
+from engine.models import Matter
 from web import create_app
 
 from ..helpers import FIVE_STEP_ENTRY, complete
@@ -53,7 +54,7 @@ def test_hall_page_never_shows_full_names_and_polls_a_fragment(board_engine):
     client = create_app(shenpi=board_engine, testing=True).test_client()
     page = client.get("/hall").get_data(as_text=True)
     assert 'class="board-page"' in page and 'class="board"' in page
-    assert 'hx-trigger="every 15s"' in page and 'hx-get="/hall/rows?page=1"' in page  # one screen: wraps to itself
+    assert 'hx-trigger="every 15s"' in page and 'hx-get="/hall/rows?page=1&amp;notices=1"' in page  # one screen
     fragment = client.get("/hall/rows").get_data(as_text=True)
     assert "<html" not in fragment and "郑州****公司" in fragment
     for html in (page, fragment):
@@ -73,8 +74,8 @@ def test_screens_roll_page_by_page_and_wrap_to_the_first(board_engine):
     assert not {c["number"] for c in first["cases"]} & {c["number"] for c in second["cases"]}
     assert board_engine.hall.board(page=99)["page"] == 2  # past the last screen: the last
     client = create_app(shenpi=board_engine, testing=True).test_client()
-    assert 'hx-get="/hall/rows?page=2"' in client.get("/hall").get_data(as_text=True)
-    assert 'hx-get="/hall/rows?page=1"' in client.get("/hall/rows?page=2").get_data(as_text=True)
+    assert 'hx-get="/hall/rows?page=2&amp;notices=1"' in client.get("/hall").get_data(as_text=True)
+    assert 'hx-get="/hall/rows?page=1&amp;notices=1"' in client.get("/hall/rows?page=2").get_data(as_text=True)
 
 
 def test_fee_and_time_limit_notices_of_the_matters_on_the_screen(board_engine):
@@ -84,6 +85,7 @@ def test_fee_and_time_limit_notices_of_the_matters_on_the_screen(board_engine):
         {
             "code": "TEST-0001",
             "name": "测试事项",
+            "department": "测试局",
             "handling": "承诺件",
             "promised_limit_days": 10,
             "statutory_limit_days": 20,
@@ -99,3 +101,50 @@ def test_fee_and_time_limit_notices_of_the_matters_on_the_screen(board_engine):
     html = create_app(shenpi=board_engine, testing=True).test_client().get("/hall").get_data(as_text=True)
     assert "证照工本费：10元/本" in html and "10 个工作日" in html and "20 个工作日" in html
     assert "今日收件" in html and "今日受理" in html
+
+
+def _matter(code, department="测试局", published=True, fees=()):
+    entry = {"promised_limit_days": 5, "statutory_limit_days": 15, "fees": list(fees)}
+    return Matter(
+        code=code,
+        key=f"k-{code}",
+        name=f"事项{code}",
+        department=department,
+        matter_type="行政许可",
+        statutory_limit_days=15,
+        promised_limit_days=5,
+        star_level=3,
+        handling="承诺件",
+        process_key=f"k-{code}",
+        published=published,
+        entry=entry,
+    )
+
+
+def test_every_published_matters_notices_roll_a_group_a_screen(board_engine):
+    """002 §1 四是: "将业务相关法律法规、人员职责、工作流程、收费标准、办理进度等予以实时公开" — the limits and fees of every
+    published matter, not only of those whose cases are on the screen, roll eight to a screen and wrap; a withdrawn
+    matter is not shown; ``?department=`` shows that department's."""
+    fee = {"item": "工本费", "standard": "5元/本", "basis": "《收费依据》"}
+    with board_engine.db.transaction() as session:
+        session.add_all([_matter(f"ROLL-{n:02d}", fees=[fee] if n == 3 else []) for n in range(10)])
+        session.add(_matter("ROLL-GONE", published=False))
+        session.add(_matter("ROLL-OTHER", department="其他局"))
+    first = board_engine.hall.board()["all_notices"]
+    assert (first["total"], first["pages"], first["page"], first["next_page"]) == (12, 2, 1, 2)
+    second = board_engine.hall.board(notice_page=2)["all_notices"]
+    codes = [m["code"] for m in first["matters"] + second["matters"]]
+    assert codes == sorted([f"ROLL-{n:02d}" for n in range(10)] + ["ROLL-OTHER", "TEST-0001"])
+    assert len(first["matters"]) == 8 and second["next_page"] == 1
+    assert board_engine.hall.board()["notices"] == [
+        n for n in first["matters"] + second["matters"] if n["code"] == "TEST-0001"
+    ]  # the matters on the screen, as before
+    own = board_engine.hall.board(department="其他局")["all_notices"]
+    assert [m["code"] for m in own["matters"]] == ["ROLL-OTHER"] and own["pages"] == 1
+    client = create_app(shenpi=board_engine, testing=True).test_client()
+    page = client.get("/hall").get_data(as_text=True)
+    assert 'hx-get="/hall/rows?page=1&amp;notices=2"' in page and "事项ROLL-00" in page and "事项ROLL-09" not in page
+    rolled = client.get("/hall/rows?page=1&notices=2").get_data(as_text=True)
+    assert "事项ROLL-09" in rolled and "事项ROLL-03" not in rolled and "notices=1" in rolled
+    assert "工本费：5元/本" in client.get("/hall/rows?notices=1").get_data(as_text=True)
+    assert "事项ROLL-GONE" not in page + rolled

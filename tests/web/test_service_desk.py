@@ -157,3 +157,20 @@ def test_a_form_part_without_a_name_is_no_server_error(api):
         headers={**auth(api, "admin"), "Content-Type": "multipart/form-data; boundary=b"},
     )
     assert answer.status_code == 400, answer.get_data(as_text=True)
+
+
+def test_a_false_pledge_checked_over_the_api_raises_its_red_signal(api, engine):
+    """深府〔2007〕32号 Art. 12(五): "对不符合法定条件的审批项目准予行政审批的" — the department records over the API that the
+    pledge was false; the supervisor reads the red signal on the case."""
+    case = engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, engine.identity.actor("citizen"))
+    pledge = engine.pledges.sign(case["id"], [SITE], engine.identity.actor("citizen"))[0]
+    for data in ({"accept": "accept"}, {}, {"review": "approve"}, {"approval": "approve"}, {}):
+        complete(engine, case["id"], data)
+    checked = api.post(
+        f"/api/v1/pledges/{pledge['id']}/check",
+        json={"held": False, "finding": "经营场所与承诺不符"},
+        headers=auth(api, "clerk"),
+    )
+    assert checked.status_code == 200 and checked.json["held"] is False
+    signals = api.get(f"/api/v1/signals?case={case['id']}", headers=auth(api, "supervisor")).json
+    assert [(s["rule"], s["color"], s["article"]) for s in signals] == [("pledge_false", "red", "12")]

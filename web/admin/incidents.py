@@ -30,6 +30,7 @@ KIND_LABELS = {
     "rule:unpublished_procedure": _l("规则：停办后启动"),
     "rule:special_procedure_overrun": _l("规则：特殊程序超过时限"),
     "rule:immediate_not_same_day": _l("规则：即办件未当日办结"),
+    "rule:pledge_check_overdue": _l("规则：告知承诺事后核查逾期"),
     "notice_delivery": _l("通知送达"),
 }
 
