@@ -675,7 +675,8 @@ MESSAGES: dict[str, str] = {
         'value such as PT2H or "PT2H", or working_days(N) / working_hours(N) in a date timer'
     ),
     "bpmn_task_without_lane": (
-        "%(name)s %(id)s is in no lane: put it in the lane of the post or department that handles it"
+        "%(name)s %(id)s is in no lane: any official of the department of the matter that publishes the process "
+        "handles it; put it in the lane of a post or department to say who"
     ),
     "bpmn_lane_without_name": "a lane holding user tasks must be named after its post or department",
     "bpmn_end_outcome_missing": (
@@ -683,6 +684,11 @@ MESSAGES: dict[str, str] = {
         "properties panel (shenpi:outcome: approved, denied, refused, terminated, or branch "
         "for a side branch that ends without deciding the case), or name the event "
         "%(names)s"
+    ),
+    "bpmn_end_outcome_neutral": (
+        "end event %(id)s states no decision, nor does any end event of the process: its cases end as "
+        "completed (办结) with no decision document; to decide them, choose the outcome in the properties panel "
+        "or name the event %(names)s"
     ),
     "bpmn_timer_role_unknown": "boundary event %(id)s: shenpi:timerRole must be one of %(allowed)s, not %(value)s",
     "bpmn_escalation_unknown": (
