@@ -687,7 +687,7 @@ MESSAGES: dict[str, str] = {
     ),
     "bpmn_end_outcome_neutral": (
         "end event %(id)s states no decision, nor does any end event of the process: its cases end as "
-        "completed (办结) with no decision document; to decide them, choose the outcome in the properties panel "
+        "completed with no decision document; to decide them, choose the outcome in the properties panel "
         "or name the event %(names)s"
     ),
     "bpmn_timer_role_unknown": "boundary event %(id)s: shenpi:timerRole must be one of %(allowed)s, not %(value)s",
