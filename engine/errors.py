@@ -886,6 +886,18 @@ MESSAGES: dict[str, str] = {
     "migration_cases_required": "name the cases to move by their ids, or choose all running cases",
     "migration_too_many_cases": "at most %(limit)s cases can be named in one migration",
     "migration_case_not_on_version": "case %(number)s does not run on version %(version)s",
+    "migration_in_call_activity": (
+        "case %(number)s is inside the call activity %(element)s (a called process runs): move it once the called "
+        "process has ended"
+    ),
+    "migration_connector_call_moved": (
+        "case %(number)s waits for the call of %(element)s, which version %(version)s does not make at the same "
+        "element: move the case once the call is made"
+    ),
+    "migration_message_wait_moved": (
+        "case %(number)s waits at %(element)s for the message %(name)s, which version %(version)s does not wait for "
+        "at the same element: move the case once the message has come"
+    ),
     "migration_in_subprocess": "the case is inside a subprocess; such cases cannot be moved to another version",
     "migration_no_target": "the current step %(element)s has no target in version %(version)s: map it to an element "
     "of that version",

@@ -46,6 +46,7 @@ from ..identity.actors import Actor, split_lane
 from ..kernel import clock as clock_module
 from ..models import Case, PendingTimer, ProcessDefinition, TaskRecord
 from ..trail import chain as trail
+from . import migration_waits
 from .case_clock import set_timer_due
 from .recount import after_pauses, ended_pauses
 from .stepper import counts_working_time, step_due, step_timers, timer_due
@@ -441,11 +442,13 @@ class CaseMigration:
         live = ctx.live
         store = self.stepper.store
         rebuild = Rebuild(old, new, mapping, target.version)
+        migration_waits.refuse_inside_call_activity(live.wf, ctx.case.number)
         snapshot = copy.deepcopy(store.codec.snapshot(live.wf))
         state = rebuild.state(snapshot)
         wf = store.codec.restore(state, new.spec, new.subprocess_specs, store.script_engine)
         assert isinstance(wf, IndexedWorkflow)
         predict_again(wf)
+        carried = migration_waits.carry_over(ctx.connection, ctx.case.id, ctx.case.number, wf, new, target.version)
         case_row = ctx.connection.execute(sa.select(_cases).where(_cases.c.id == ctx.case.id)).one()
         records = {
             row.id: row
@@ -473,6 +476,7 @@ class CaseMigration:
             "steps": steps,
             "timers": timers,
             "claims_released": released,
+            "waits_carried_over": carried,
             "mapping_used": dict(sorted(used.items())),
         }
         ctx.events.append(
