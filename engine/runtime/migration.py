@@ -15,7 +15,9 @@ mapping names its target — and restored on the new version's spec:
 - the open step's timers are counted again from the new definition: from when each started waiting (or, for a
   timer new in this version, from when the step opened), in working days where the expression says so, and moved
   by every pause of the case clock since; a paused case keeps its new timers suspended until it resumes. A timer
-  that already fired stays fired; a timer the new version no longer has is dropped.
+  that already fired stays fired; a timer the new version no longer has is dropped;
+- a message wait or a pending connector call is carried over when the new version has the same element doing the
+  same thing, else the case is refused; a case inside a call activity is refused (``migration_waits.py``).
 
 Each case migrates in its own step (one transaction: workflow, projection and a ``case_migrated`` trail row with
 the versions and the mapping used), so a refused case never stops the others. A dry run takes the same path and
