@@ -686,7 +686,8 @@ MESSAGES: dict[str, str] = {
         'value such as PT2H or "PT2H", or working_days(N) / working_hours(N) in a date timer'
     ),
     "bpmn_task_without_lane": (
-        "%(name)s %(id)s is in no lane: put it in the lane of the post or department that handles it"
+        "%(name)s %(id)s is in no lane: any official of the department of the matter that publishes the process "
+        "handles it; put it in the lane of a post or department to say who"
     ),
     "bpmn_lane_without_name": "a lane holding user tasks must be named after its post or department",
     "bpmn_end_outcome_missing": (
@@ -694,6 +695,11 @@ MESSAGES: dict[str, str] = {
         "properties panel (shenpi:outcome: approved, denied, refused, terminated, or branch "
         "for a side branch that ends without deciding the case), or name the event "
         "%(names)s"
+    ),
+    "bpmn_end_outcome_neutral": (
+        "end event %(id)s states no decision, nor does any end event of the process: its cases end as "
+        "completed with no decision document; to decide them, choose the outcome in the properties panel "
+        "or name the event %(names)s"
     ),
     "bpmn_timer_role_unknown": "boundary event %(id)s: shenpi:timerRole must be one of %(allowed)s, not %(value)s",
     "bpmn_escalation_unknown": (
@@ -891,6 +897,18 @@ MESSAGES: dict[str, str] = {
     "migration_cases_required": "name the cases to move by their ids, or choose all running cases",
     "migration_too_many_cases": "at most %(limit)s cases can be named in one migration",
     "migration_case_not_on_version": "case %(number)s does not run on version %(version)s",
+    "migration_in_call_activity": (
+        "case %(number)s is inside the call activity %(element)s (a called process runs): move it once the called "
+        "process has ended"
+    ),
+    "migration_connector_call_moved": (
+        "case %(number)s waits for the call of %(element)s, which version %(version)s does not make at the same "
+        "element: move the case once the call is made"
+    ),
+    "migration_message_wait_moved": (
+        "case %(number)s waits at %(element)s for the message %(name)s, which version %(version)s does not wait for "
+        "at the same element: move the case once the message has come"
+    ),
     "migration_in_subprocess": "the case is inside a subprocess; such cases cannot be moved to another version",
     "migration_no_target": "the current step %(element)s has no target in version %(version)s: map it to an element "
     "of that version",

@@ -183,6 +183,9 @@ class CheckedDocument:
     steps: step_settings.StepSettings = step_settings.StepSettings()
     connectors: dict[str, connectors.Connector] = dataclass_field(default_factory=dict)  # element id -> its call
     messages: dict[str, str] = dataclass_field(default_factory=dict)  # waiting element id -> the message's name
+    # what deploys but the author should know: a user task in no lane (the matter's department handles it), end
+    # events of a process that decides nothing (its cases end as "completed", 办结, with no decision document)
+    warnings: list[ProcessValidationError] = dataclass_field(default_factory=list)
 
 
 def _local(element: etree._Element) -> str:
@@ -239,11 +242,12 @@ def examine(
     waits: dict[str, str] = {}
     reads = functools.partial(_check_connectors, hosts=timers.hosts if timers else None, found=calls)
     messages = functools.partial(interchange.message_waits, found=waits)
+    warnings: list[ProcessValidationError] = []
     for found in (
         reads,
         elements,
-        _check_lanes,
-        _check_end_events,
+        functools.partial(_check_lanes, warnings=warnings),
+        functools.partial(_check_end_events, warnings=warnings),
         _check_sequence_flows,
         _check_start_event,
         messages,
@@ -263,7 +267,15 @@ def examine(
     problems.extend(setting_problems)
     process_id = process.get("id", "")  # _executable_process refuses a process without one
     return CheckedDocument(
-        tree, process_id, process.get("name") or process_id, step_forms, _outcomes(process), settings, calls, waits
+        tree,
+        process_id,
+        process.get("name") or process_id,
+        step_forms,
+        _outcomes(process),
+        settings,
+        calls,
+        waits,
+        warnings,
     ), problems[:limit]
 
 
@@ -471,7 +483,9 @@ def _check_timer(element: etree._Element, timers: TimerBounds | None = None) -> 
     )
 
 
-def _check_lanes(process: etree._Element) -> Iterator[ProcessValidationError]:
+def _check_lanes(process: etree._Element, warnings: list[ProcessValidationError]) -> Iterator[ProcessValidationError]:
+    """A named lane says who handles a user task (its post, or "department/post"). A user task in no lane deploys
+    with a warning: it is the matter's own department's (any official of it; ``split_lane(None, …)``)."""
     lane_of: dict[str | None, etree._Element] = {}
     lane: etree._Element | None
     for lane in process.iter(f"{{{BPMN_NS}}}lane"):
@@ -488,12 +502,19 @@ def _check_lanes(process: etree._Element) -> Iterator[ProcessValidationError]:
             continue
         lane = lane_of.get(element.get("id"))
         if lane is None:
-            yield _refuse("bpmn_task_without_lane", element, name=name, id=element.get("id"))
+            warnings.append(_refuse("bpmn_task_without_lane", element, name=name, id=element.get("id")))
         elif not (lane.get("name") or "").strip():
             yield _refuse("bpmn_lane_without_name", lane)
 
 
-def _check_end_events(process: etree._Element) -> Iterator[ProcessValidationError]:
+def _check_end_events(
+    process: etree._Element, warnings: list[ProcessValidationError]
+) -> Iterator[ProcessValidationError]:
+    """Each end event states the case's decision. In a process where some end decides, one that says nothing is
+    refused (its author forgot which); a process where none decides ends its cases as "completed" (办结, no
+    decision document), which deploys with a warning on each of its ends."""
+    silent: list[etree._Element] = []
+    decides = False
     for end in process.findall(f"{{{BPMN_NS}}}endEvent"):
         if end.find(f"{{{BPMN_NS}}}terminateEventDefinition") is not None:
             continue
@@ -509,9 +530,19 @@ def _check_end_events(process: etree._Element) -> Iterator[ProcessValidationErro
             )
             continue
         if declared is None:
-            yield _refuse(
-                "bpmn_end_outcome_missing", end, id=end.get("id"), names=["准予…", "不予许可", "不予受理", "终止"]
-            )
+            silent.append(end)
+        decides = decides or declared in OUTCOMES
+    for end in silent:
+        problem = _refuse(
+            "bpmn_end_outcome_missing" if decides else "bpmn_end_outcome_neutral",
+            end,
+            id=end.get("id"),
+            names=["准予…", "不予许可", "不予受理", "终止"],
+        )
+        if decides:
+            yield problem
+        else:
+            warnings.append(problem)
 
 
 def _outcomes(process: etree._Element) -> dict[str, str]:

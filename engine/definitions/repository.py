@@ -158,8 +158,14 @@ class RepositoryService:
     def validate(self, content: bytes, filename: str = "process.bpmn") -> list[dict[str, Any]]:
         """Every problem that would stop ``deploy`` ([{element, message, line}]; empty when it would deploy),
         without deploying. The engine's own build runs only once the file passes the static checks."""
+        return self.review(content, filename)["problems"]
+
+    def review(self, content: bytes, filename: str = "process.bpmn") -> dict[str, list[dict[str, Any]]]:
+        """``validate``'s problems, and the warnings of a file that deploys all the same ({problems, warnings},
+        each [{element, message, line}]): a user task in no lane, a process whose end events decide nothing."""
         self._check_size(content)
         checked, problems = bpmn_validation.examine(content, timers=self._timer_bounds())
+        warnings = checked.warnings if checked is not None else []
         if checked is not None and not problems:
             try:
                 content.decode("utf-8")
@@ -170,7 +176,10 @@ class RepositoryService:
                 problems = [ProcessValidationError("file_not_utf8", line=1)]
             except ProcessValidationError as problem:
                 problems = [problem]
-        return [{"element": p.element, "message": p.message, "line": p.line} for p in problems]
+        return {
+            "problems": [{"element": p.element, "message": p.message, "line": p.line} for p in problems],
+            "warnings": [{"element": w.element, "message": w.message, "line": w.line} for w in warnings],
+        }
 
     def deploy(
         self, content: bytes, filename: str = "process.bpmn", actor: str | None = None, note: str | None = None

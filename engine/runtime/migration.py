@@ -15,7 +15,9 @@ mapping names its target — and restored on the new version's spec:
 - the open step's timers are counted again from the new definition: from when each started waiting (or, for a
   timer new in this version, from when the step opened), in working days where the expression says so, and moved
   by every pause of the case clock since; a paused case keeps its new timers suspended until it resumes. A timer
-  that already fired stays fired; a timer the new version no longer has is dropped.
+  that already fired stays fired; a timer the new version no longer has is dropped;
+- a message wait or a pending connector call is carried over when the new version has the same element doing the
+  same thing, else the case is refused; a case inside a call activity is refused (``migration_waits.py``).
 
 Each case migrates in its own step (one transaction: workflow, projection and a ``case_migrated`` trail row with
 the versions and the mapping used), so a refused case never stops the others. A dry run takes the same path and
@@ -45,6 +47,7 @@ from ..identity.actors import Actor, split_lane
 from ..kernel import clock as clock_module
 from ..models import Case, PendingTimer, ProcessDefinition, TaskRecord
 from ..trail import chain as trail
+from . import migration_waits
 from .case_clock import set_timer_due
 from .recount import after_pauses, ended_pauses
 from .stepper import counts_working_time, step_due, step_timers, timer_due
@@ -440,11 +443,13 @@ class CaseMigration:
         live = ctx.live
         store = self.stepper.store
         rebuild = Rebuild(old, new, mapping, target.version)
+        migration_waits.refuse_inside_call_activity(live.wf, ctx.case.number)
         snapshot = copy.deepcopy(store.codec.snapshot(live.wf))
         state = rebuild.state(snapshot)
         wf = store.codec.restore(state, new.spec, new.subprocess_specs, store.script_engine)
         assert isinstance(wf, IndexedWorkflow)
         predict_again(wf)
+        carried = migration_waits.carry_over(ctx.connection, ctx.case.id, ctx.case.number, wf, new, target.version)
         case_row = ctx.connection.execute(sa.select(_cases).where(_cases.c.id == ctx.case.id)).one()
         records = {
             row.id: row
@@ -472,6 +477,7 @@ class CaseMigration:
             "steps": steps,
             "timers": timers,
             "claims_released": released,
+            "waits_carried_over": carried,
             "mapping_used": dict(sorted(used.items())),
         }
         ctx.events.append(

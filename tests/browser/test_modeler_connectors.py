@@ -1,7 +1,8 @@
 """Issue 17 §2, done when: a flow drawn from an empty diagram in the modeler, in Chinese — a step with a limit of 3
 working days set from the panel, a service task calling a local HTTP service (its address, body and result set in the
-panel's 调用外部服务 group) and a receive task waiting for a message (等待的消息) — deploys and runs to its end: the
-worker calls the service after the step, the message arrives by its name, the case is approved."""
+panel's 调用外部服务 group), a receive task waiting for a message (等待的消息) and a message end event calling the service
+through the same group — deploys and runs to its end: the worker calls the service after the step, the message
+arrives by its name, the case is approved and the end event's call is made."""
 
 from __future__ import annotations
 
@@ -108,11 +109,25 @@ def test_a_drawn_flow_with_a_service_task_and_a_message_wait_runs_to_its_end(vis
         page.keyboard.press("Tab")
         page.wait_for_timeout(600)
 
-        # The end: 准予.
+        # The end: 准予, a message end event telling the applicant's system through the same connector group.
         modeler.select(wait)
+        events = set(modeler.shapes("Event_"))  # the step's limit timer
         modeler.context("append.end-event")
+        [end] = set(modeler.shapes("Event_")) - events
+        modeler.select(end)
+        page.click('.djs-context-pad [data-action="replace"]')
+        page.click('.djs-popup [data-id="replace-with-message-end"]')
+        [end] = set(modeler.shapes("Event_")) - events
+        modeler.select(end)
         modeler.open_group("shenpi-outcome")
         page.select_option("#bio-properties-panel-shenpi-outcome", "approved")
+        modeler.open_group("shenpi-connector")
+        header = "#properties [data-group-id='group-shenpi-connector'] .bio-properties-panel-group-header"
+        assert "调用外部服务" in page.inner_text(header)
+        page.fill("#bio-properties-panel-shenpi-connector-url", f"http://127.0.0.1:{port}/notify")
+        page.fill("#bio-properties-panel-shenpi-connector-payload", '{"result": "approved"}')
+        page.keyboard.press("Tab")
+        page.wait_for_timeout(600)
         admin.check_rendered("modeler-connector-message")
 
         page.click("#validate-button")
@@ -141,6 +156,8 @@ def test_a_drawn_flow_with_a_service_task_and_a_message_wait_runs_to_its_end(vis
         engine.messages.deliver(ENGINE, "检测结果", case=case["number"], data={"lab": "合格"})
         ended = engine.cases.get_case(case["id"], ENGINE)
         assert (ended["status"], ended["outcome"]) == ("ended", "approved")
+        assert engine.periodic.run("connector_calls").changed == 1  # the message end event's call, after the end
+        assert RECEIVED[-1] == {"path": "/notify", "body": {"result": "approved"}}
     finally:
         service.shutdown()
         service.server_close()

@@ -18,7 +18,7 @@ from engine.errors import ProcessValidationError
 from engine.identity.actors import ENGINE
 from engine.models import Case, ConnectorCall, Incident, TrailEntry
 
-from ..helpers import FIVE_STEP_ENTRY, FIXTURES, PROCESSES, add_people, empty_database, open_task
+from ..helpers import BROKER_URL, FIVE_STEP_ENTRY, FIXTURES, PROCESSES, add_people, empty_database, open_task
 
 
 class Service:
@@ -340,3 +340,35 @@ def test_a_message_end_event_calls_after_the_case_ended(engine, service):
     assert json.loads(service.requests[1]["body"]) == {"ok": True}
     assert len(trail_rows(engine, case_id, "connector_called")) == 2
     assert {c.state for c in calls(engine, case_id)} == {"done"}
+
+
+@pytest.mark.broker
+@pytest.mark.slow
+@pytest.mark.skipif(not BROKER_URL, reason="SHENPI_TEST_BROKER_URL not set")
+def test_the_call_goes_through_a_real_broker_to_a_worker(engine, service):
+    """The step commits and hands the call to the broker; a real Celery worker (in a thread, solo pool) takes it,
+    calls the local service and the case goes on to its end — nobody sweeps."""
+    import time
+
+    from celery.contrib.testing.worker import start_worker
+
+    from engine import scheduler
+
+    app = scheduler.make_celery(Settings(broker_url=BROKER_URL))
+    previous = scheduler._engine, scheduler._app
+    scheduler.attach(engine, app)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            case_id = accepted(engine)
+            deadline = time.monotonic() + 30
+            while case_row(engine, case_id).status != "ended" and time.monotonic() < deadline:
+                time.sleep(0.2)
+        assert len(service.requests) == 1
+        row = case_row(engine, case_id)
+        assert (row.status, row.outcome) == ("ended", "approved")
+        assert [c.state for c in calls(engine, case_id)] == ["done"]
+        (called,) = trail_rows(engine, case_id, "connector_called")
+        assert called.to_state == "200"
+    finally:
+        scheduler._engine, scheduler._app = previous
+        engine.connector_calls.queue = None

@@ -139,3 +139,27 @@ def test_a_collaboration_runs_its_executable_pool_and_its_message_flows_are_wait
     engine.messages.deliver(LAB, "检测结果", case=case["number"], data={"passed": True, "score": 61})
     engine.tasks.complete(open_task(engine, case["id"])["id"], engine.identity.actor("clerk"), {}, "同意")
     assert row(engine, case["id"]).outcome == "approved"
+
+
+MESSAGE_START = (
+    b'<bpmn:startEvent id="StartEvent_1" name="\xe6\x94\xb6\xe5\x88\xb0\xe7\x94\xb3\xe8\xaf\xb7">'
+    b'<bpmn:messageEventDefinition id="MsgDef_Start" messageRef="Msg_Apply"/></bpmn:startEvent>'
+)
+
+
+def test_a_message_start_event_makes_the_case_wait_for_its_message_before_the_first_step(bare_engine):
+    """A process whose start event is a message start event: the case is opened and waits at its start for the
+    message; delivered (with data merged into the case), the flow starts and the first step opens."""
+    content = FLOW.replace(b'<bpmn:startEvent id="StartEvent_1"/>', MESSAGE_START).replace(
+        b'<bpmn:message id="Msg_Lab"',
+        '<bpmn:message id="Msg_Apply" name="网上申请"/><bpmn:message id="Msg_Lab"'.encode(),
+    )
+    engine = publish(bare_engine, content)
+    case = engine.cases.start_case("LAB-1", {"name": "张三"}, {}, ENGINE)
+    assert engine.messages.waiting(case["id"]) == [{"element": "StartEvent_1", "name": "网上申请", "correlation": None}]
+    assert engine.tasks.list_tasks(ENGINE, case=case["id"], state="open") == []
+    engine.messages.deliver(LAB, "网上申请", case=case["number"], data={"correlation": "S-9"})
+    assert open_task(engine, case["id"])["element"] == "Task_Accept"
+    assert engine.messages.waiting(case["id"]) == []
+    with pytest.raises(NotFound):
+        engine.messages.deliver(LAB, "网上申请", case=case["number"], data={})  # nobody waits for it any more

@@ -95,8 +95,29 @@ def test_an_end_event_that_says_nothing_is_refused_with_a_clear_message(bare_eng
     assert error.element == "Event_1x9y8z7" and error.line
     assert "does not state the case outcome" in error.message and "properties panel" in error.message
     assert "准予" in error.message and "不予许可" in error.message
-    problems = bare_engine.repository.validate(generated_ids(APPROVED_END, b'<bpmn:endEvent id="End_Denied"/>'))
-    assert [p["element"] for p in problems] == ["Event_0a1b2c3", "Event_1x9y8z7"]  # 办结 says nothing either
+    problems = bare_engine.repository.validate(content)
+    assert [p["element"] for p in problems] == ["Event_1x9y8z7"]
+
+
+def test_a_process_whose_ends_decide_nothing_deploys_with_warnings_and_ends_as_completed(bare_engine):
+    """Issue 17 §2: a process whose end events state no decision ends its cases with a neutral outcome (办结,
+    "completed", no decision document): deploy succeeds with a warning listed by validation, not a refusal. (This
+    case, both ends silent, was asserted refused before; one silent end beside a deciding one still is, above.)"""
+    content = generated_ids(APPROVED_END, b'<bpmn:endEvent id="End_Denied"/>')  # 办结 says nothing either
+    review = bare_engine.repository.review(content, "drawn.bpmn")
+    assert review["problems"] == []
+    assert [w["element"] for w in review["warnings"]] == ["Event_0a1b2c3", "Event_1x9y8z7"]
+    assert all("completed" in str(w["message"]) for w in review["warnings"])
+    bare_engine.repository.deploy(content, "drawn.bpmn", actor="admin")
+    bare_engine.catalogue.publish(ENTRY, "admin")
+    add_people(bare_engine)
+    case = bare_engine.cases.start_case("TEST-0002", {"name": "张三"}, {}, ENGINE)
+    for data in ({}, {}, {"review": "approve"}, {"approval": "approve"}, {}):
+        complete(bare_engine, case["id"], data)
+    ended = bare_engine.cases.get_case(case["id"], ENGINE)
+    assert (ended["status"], ended["outcome"]) == ("ended", "completed")
+    kinds = {d["kind"] for d in bare_engine.documents.for_case(case["id"], ENGINE)}
+    assert not kinds & {"approval_decision", "denial_decision", "refusal_decision"}, kinds
 
 
 def test_an_unknown_outcome_value_is_refused(bare_engine):

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from engine.errors import InvalidInput, ProcessValidationError
+from engine.errors import EngineError, InvalidInput, ProcessValidationError
+from engine.identity.actors import ENGINE
 
-from ..helpers import CONFORMANCE_DIR, FIVE, FIXTURES
+from ..helpers import CONFORMANCE_DIR, FIVE, FIVE_STEP_ENTRY, FIXTURES, add_people, complete, open_task
 
 CONFORMANCE = sorted(CONFORMANCE_DIR.rglob("*.bpmn"))
 
@@ -73,13 +74,31 @@ def test_unknown_element_names_id_and_line(bare_engine):
     assert error.element == "Task_Issue" and "weirdTask" in error.message
 
 
-def test_missing_lane(bare_engine):
-    error = refuse(bare_engine, FIVE.replace(b"<bpmn:flowNodeRef>Task_Review</bpmn:flowNodeRef>", b""))
-    assert (
-        error.element == "Task_Review"
-        and "lane" in error.message
-        and error.line == line_of(FIVE, b'<bpmn:userTask id="Task_Review"')
+def test_a_user_task_in_no_lane_deploys_with_a_warning_and_goes_to_the_matter_s_department(bare_engine):
+    """Issue 17 §2: a user task outside any lane is handled by the department of the matter that publishes the
+    process; deploy succeeds with a warning listed by validation, not a refusal. (It was refused before: the rule's
+    point, that someone handles every step, holds: any official of that department.)"""
+    content = FIVE.replace(b"<bpmn:flowNodeRef>Task_Review</bpmn:flowNodeRef>", b"")
+    review = bare_engine.repository.review(content, "x.bpmn")
+    assert review["problems"] == []
+    [warning] = review["warnings"]
+    assert warning["element"] == "Task_Review" and warning["line"] == line_of(
+        content, b'<bpmn:userTask id="Task_Review"'
     )
+    assert "no lane" in str(warning["message"]) and "department of the matter" in str(warning["message"])
+    bare_engine.repository.deploy(content, "x.bpmn")
+    bare_engine.catalogue.publish(FIVE_STEP_ENTRY, "admin")
+    add_people(bare_engine)
+    case = bare_engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    for _ in range(2):
+        complete(bare_engine, case["id"], {})
+    task = open_task(bare_engine, case["id"])
+    assert task["element"] == "Task_Review"
+    assert (task["department"], task["post"]) == ("测试局", None)
+    outsider = bare_engine.identity.actor("outsider")
+    with pytest.raises(EngineError):
+        bare_engine.tasks.complete(task["id"], outsider, {"review": "approve"}, "同意")
+    complete(bare_engine, case["id"], {"review": "approve"})  # clerk, an official of 测试局
 
 
 def test_bad_expression_names_the_flow(bare_engine):

@@ -77,3 +77,31 @@ def test_a_juel_condition_not_translated_names_its_flow():
     (problem,) = interchange.normalise(tree)
     assert problem.reason == "bpmn_juel_unsupported" and problem.element == "Flow_9"
     assert "${order.total > 5}" in str(problem)
+
+
+@pytest.mark.parametrize(
+    "source, python", [("=fraud", "fraud"), ("= fraud ", "fraud"), ("=not(fraud)", "not fraud"), ("=x > 1", None)]
+)
+def test_feel_s_plain_variable_test_is_translated_and_other_feel_left(source, python):
+    tree = process(
+        '<bpmn:sequenceFlow id="F" sourceRef="a" targetRef="b">'
+        f"<bpmn:conditionExpression>{source.replace('>', '&gt;')}</bpmn:conditionExpression></bpmn:sequenceFlow>"
+    )
+    assert list(interchange.normalise(tree)) == []
+    assert tree.findtext(".//{*}conditionExpression") == (python or source)
+
+
+def test_a_zeebe_loop_over_a_plain_variable_is_read_as_bpmn_s():
+    zeebe = 'xmlns:zeebe="http://camunda.org/schema/zeebe/1.0"'
+    tree = process(
+        f'<bpmn:callActivity id="Call" calledElement="x"><bpmn:multiInstanceLoopCharacteristics {zeebe}>'
+        '<bpmn:extensionElements><zeebe:loopCharacteristics inputCollection="=documents" inputElement="document"/>'
+        "</bpmn:extensionElements></bpmn:multiInstanceLoopCharacteristics></bpmn:callActivity>"
+        f'<bpmn:userTask id="U"><bpmn:multiInstanceLoopCharacteristics {zeebe}><bpmn:extensionElements>'
+        '<zeebe:loopCharacteristics inputCollection="=a.items" inputElement="i"/></bpmn:extensionElements>'
+        "</bpmn:multiInstanceLoopCharacteristics></bpmn:userTask>"
+    )
+    list(interchange.normalise(tree))
+    assert tree.findtext(".//{*}callActivity//{*}loopDataInputRef") == "documents"
+    assert tree.find(".//{*}callActivity//{*}inputDataItem").get("name") == "document"
+    assert tree.find(".//{*}userTask//{*}loopDataInputRef") is None  # a path: left for the engine to refuse

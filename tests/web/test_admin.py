@@ -154,8 +154,23 @@ def test_validate_returns_element_ids_for_a_broken_file(admin):
     assert body["valid"] is False
     assert [p["element"] for p in body["problems"]] == ["Task_Handle", "Flow_Revise"]
     assert all(p["line"] for p in body["problems"])
-    assert post_xml(admin, "/admin/modeler/validate", FIVE).get_json() == {"valid": True, "problems": []}
+    assert post_xml(admin, "/admin/modeler/validate", FIVE).get_json() == {
+        "valid": True,
+        "problems": [],
+        "warnings": [],
+    }
     assert post_xml(admin, "/admin/modeler/validate", b"").get_json()["problems"][0]["message"]
+
+
+def test_validate_lists_the_warnings_of_a_file_that_deploys(admin):
+    """Issue 17 §2: a user task outside any lane deploys "with a warning listed by validation, not a refusal";
+    the warning is worded in the reader's language (Chinese here)."""
+    laneless = FIVE.replace(b"<bpmn:flowNodeRef>Task_Review</bpmn:flowNodeRef>", b"")
+    body = post_xml(admin, "/admin/modeler/validate", laneless).get_json()
+    assert body["valid"] is True and body["problems"] == []
+    [warning] = body["warnings"]
+    assert warning["element"] == "Task_Review" and warning["line"]
+    assert "不在任何泳道中" in warning["message"] and "事项所属部门" in warning["message"]
 
 
 def test_validate_and_deploy_need_the_csrf_token(admin):

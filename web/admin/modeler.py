@@ -104,10 +104,11 @@ def upload():
 def validate():
     content = request.get_data()
     try:
-        problems = localised(engine().repository.validate(content, _filename()))
+        review = localised(engine().repository.review(content, _filename()))
     except TooLarge as exc:
         return _too_large(exc.details.get("limit"))
-    return jsonify({"valid": not problems, "problems": problems})
+    problems = review["problems"]
+    return jsonify({"valid": not problems, "problems": problems, "warnings": review["warnings"]})
 
 
 @bp.post("/modeler/deploy")

@@ -62,6 +62,10 @@ class MigratedCase(BaseModel):
     steps: list[MigratedStep] = []
     timers: list[MigratedTimer] = []
     claims_released: list[ReleasedClaim] = []
+    waits_carried_over: dict[str, int] = Field(
+        default_factory=dict,
+        description="waits outside a step carried over at the same element: connector_calls, message_waits",
+    )
     mapping_used: dict[str, str] = Field(default_factory=dict, description="old → new element of what moved")
     reason: str | None = Field(None, description="why the case was refused")
     params: dict[str, Any] | None = None

@@ -227,8 +227,10 @@ function start(root) {
     currentXml().then(function (xml) { return post(withFilename(data.validateUrl), xml); }, exportFailed).then(function (reply) {
       if (reply.failed) return;
       if (!reply.ok) { showStatus('error', reply.body.message || text('Network')); showProblems(reply.body.problems); return; }
-      showProblems(reply.body.problems);
-      if (reply.body.valid) showStatus('success', text('Valid'));
+      var warnings = reply.body.valid ? reply.body.warnings || [] : [];
+      showProblems(warnings.length ? warnings : reply.body.problems);
+      if (warnings.length) showStatus('warning', text('ValidWithWarnings', { n: warnings.length }));
+      else if (reply.body.valid) showStatus('success', text('Valid'));
       else showStatus('error', text('Invalid', { n: reply.body.problems.length }));
     }).finally(function () { setBusy(false); });
   });

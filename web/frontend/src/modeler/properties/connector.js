@@ -1,4 +1,4 @@
-// A service or send task's call of another system, written as Camunda 7's camunda:connector (http-connector), which
+// A service or send task's (or a message throw / end event's) call of another system, written as Camunda 7's camunda:connector (http-connector), which
 // the engine runs after the step (engine/definitions/connectors.py): the address, the method, the request body as an
 // expression over the case data, and the results written into the case data as expressions over response and status.
 import { h } from '@bpmn-io/properties-panel/preact';

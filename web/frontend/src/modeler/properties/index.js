@@ -57,7 +57,7 @@ ShenpiPropertiesProvider.prototype._groups = function(element) {
   if (hasCondition(element)) {
     groups.push(group('shenpi-conditions', 'Condition', conditionEntries(element, this._elementRegistry)));
   }
-  if (isAny(element, CONNECTOR_TYPES)) {
+  if (isAny(element, CONNECTOR_TYPES) || messageThrow(element)) {
     groups.push(group('shenpi-connector', 'External service call', connectorEntries(element)));
   }
   if (messageHolder(element)) {
@@ -69,6 +69,13 @@ ShenpiPropertiesProvider.prototype._groups = function(element) {
   }
   return groups;
 };
+
+// A message throw or message end event sends its message through the same connector (written on the event itself).
+function messageThrow(element) {
+  return isAny(element, [ 'bpmn:IntermediateThrowEvent', 'bpmn:EndEvent' ]) &&
+    (getBusinessObject(element).get('eventDefinitions') || [])
+      .some((definition) => is(definition, 'bpmn:MessageEventDefinition'));
+}
 
 export default {
   __init__: [ 'shenpiPropertiesProvider' ],
