@@ -18,16 +18,22 @@ from ..kernel.db import Base, UTCDateTime
 TRIGRAM_INDEXES = ("ix_case_number_trgm", "ix_case_applicant_name_trgm")
 TRIGRAM_DDL = """
 DO $$
+DECLARE
+    trgm_schema name;
 BEGIN
     BEGIN
         CREATE EXTENSION IF NOT EXISTS pg_trgm;
     EXCEPTION WHEN OTHERS THEN
         RAISE NOTICE 'pg_trgm is not available: case search reads the whole table';
     END;
-    IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
-        CREATE INDEX IF NOT EXISTS ix_case_number_trgm ON case_record USING gin (number gin_trgm_ops);
-        CREATE INDEX IF NOT EXISTS ix_case_applicant_name_trgm ON case_record
-            USING gin ((applicant ->> 'name') gin_trgm_ops);
+    -- the operator class named by the extension's own schema: the tables may live in another one (bench/report.py)
+    SELECT n.nspname INTO trgm_schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+        WHERE e.extname = 'pg_trgm';
+    IF trgm_schema IS NOT NULL THEN
+        EXECUTE format('CREATE INDEX IF NOT EXISTS ix_case_number_trgm ON case_record USING gin (number %%I.gin_trgm_ops)',
+            trgm_schema);
+        EXECUTE format('CREATE INDEX IF NOT EXISTS ix_case_applicant_name_trgm ON case_record '
+            'USING gin ((applicant ->> ''name'') %%I.gin_trgm_ops)', trgm_schema);
     END IF;
 END
 $$
