@@ -19,7 +19,7 @@ def test_supervisor_cockpit_draws_its_charts(visitor_factory, live_server):
         assert visitor.page.locator(f"{chart} canvas").count() >= 1, chart
     assert int(visitor.page.inner_text("#count-red")) + int(visitor.page.inner_text("#count-yellow")) >= 1
     visitor.check_rendered("cockpit")
-    visitor.page.click("#cockpit-cases tbody tr:first-child td:last-child a")
+    visitor.page.click("#cockpit-cases tbody tr:first-child a[href*='#case-trail']")
     visitor.page.wait_for_load_state("networkidle")
     assert "#case-trail" in visitor.page.url and visitor.page.locator("#case-trail").count() == 1
     visitor.check_rendered("cockpit-drill-down")
