@@ -13,6 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from . import liveness
+
 # Where a statement runs: an ORM ``Session`` (a service's unit of work) or a Core ``Connection`` (a stepper step's
 # ``ctx.connection``). The helpers that run in both places take an ``Executor`` and use only what both offer
 # (``execute``, ``scalar``, ``scalars``); one that needs the ORM (``add``, ``get``) takes a ``Session``.
@@ -79,11 +81,17 @@ def create_db_engine(url: str, **kwargs: Any) -> sa.Engine:
         # that a transaction takes the write lock up front (no upgrade deadlocks).
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
-    if url.startswith("postgresql") and "connect_timeout" not in url:
+    postgresql = url.startswith("postgresql")
+    # PostgreSQL's connections are checked at checkout without a round trip (liveness.py); others are pinged
+    watched = postgresql and "pool_pre_ping" not in kwargs
+    kwargs.setdefault("pool_pre_ping", not watched)
+    if postgresql and "connect_timeout" not in url:
         # a database host that does not answer fails a request (and /health/ready) in seconds instead of hanging
         kwargs.setdefault("connect_args", {"connect_timeout": 10})
-    return sa.create_engine(url, **kwargs)
+    engine = sa.create_engine(url, **kwargs)
+    if watched:
+        liveness.watch(engine)
+    return engine
 
 
 def _sqlite_begin(conn: sa.Connection) -> None:

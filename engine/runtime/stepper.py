@@ -68,6 +68,9 @@ SELECT_TASK_AND_CASE = (
     .join_from(_task_records, _cases, _task_records.c.case_id == _cases.c.id)
     .where(_task_records.c.id == sa.bindparam("task_id"))
 )
+# on PostgreSQL the same reads draw the step's trail numbers too (trail.chain DRAW_AHEAD_PG): no round trip for them
+SELECT_CASE_PG = SELECT_CASE.add_columns(trail.DRAW_AHEAD_PG)
+SELECT_TASK_AND_CASE_PG = SELECT_TASK_AND_CASE.add_columns(trail.DRAW_AHEAD_PG)
 INSERT_RECORD = _task_records.insert()
 CLOSE_RECORD = (
     _task_records.update()
@@ -220,6 +223,7 @@ class StepContext:
     reopened: dict[UUID, int] = field(default_factory=dict)  # task id -> state before a reset made it unfinished
     skipped: set[str] = field(default_factory=set)  # task ids a supervisor's forward jump passed over
     timer_origins: dict[str, _dt.datetime] = field(default_factory=dict)  # timer task id -> when it was counted from
+    trail_numbers: list[int] = field(default_factory=list)  # drawn with the case's read (PostgreSQL), for its trail
 
     @property
     def reopened_ids(self) -> set[str]:
@@ -264,12 +268,12 @@ class CaseStepper:
         failed_case = {"id": case_id}
         with clock_module.running_on(clock), self._reporting_failures(failed_case):
             with self.db.connect() as connection:
-                case, record = self._load(connection, case_id, task_id)
+                case, record, numbers = self._load(connection, case_id, task_id)
                 failed_case["id"] = case.id
                 element = record.element_id if record is not None else None
                 with log_context.bound(case_id=case.id, element=element):
                     live = self.store.checkout(connection, case.id, case.definition_id, case.lock_version)
-                    with self._writing(connection, case, live, actor_id, record, clock.now()) as ctx:
+                    with self._writing(connection, case, live, actor_id, record, clock.now(), numbers) as ctx:
                         yield ctx
             self._committed(ctx)
 
@@ -305,23 +309,30 @@ class CaseStepper:
             raise
 
     @staticmethod
-    def _load(connection: sa.Connection, case_id: int | None, task_id: str | None) -> tuple[CaseRow, sa.Row | None]:
+    def _load(
+        connection: sa.Connection, case_id: int | None, task_id: str | None
+    ) -> tuple[CaseRow, sa.Row | None, list[int]]:
+        """The case (and the task) the step is about, and on PostgreSQL trail numbers drawn by the same read."""
         record = None
+        postgresql = connection.dialect.name == "postgresql"
         if task_id is not None:
-            record = connection.execute(SELECT_TASK_AND_CASE, {"task_id": task_id}).first()
+            statement = SELECT_TASK_AND_CASE_PG if postgresql else SELECT_TASK_AND_CASE
+            record = connection.execute(statement, {"task_id": task_id}).first()
             if record is None:
                 raise NotFound("task_not_found", task=task_id)
             if record.state != OPEN_USER_TASK:
                 raise Conflict("task_not_open", task=task_id, state=record.state)
             case = CaseRow(*(record._mapping[f"case__{c.name}"] for c in _CASE_COLUMNS))
+            numbers = record._mapping["trail_numbers"] if postgresql else None
         else:
-            found = connection.execute(SELECT_CASE, {"case_id": case_id}).first()
+            found = connection.execute(SELECT_CASE_PG if postgresql else SELECT_CASE, {"case_id": case_id}).first()
             if found is None:
                 raise NotFound("case_not_found", case=case_id)
-            case = CaseRow(*found)
+            case = CaseRow(*found[: len(_CASE_COLUMNS)])
+            numbers = found[len(_CASE_COLUMNS)] if postgresql else None
         if case.status != "running":
             raise InvalidState("case_ended", number=case.number, outcome=case.outcome)
-        return case, record
+        return case, record, list(numbers or ())
 
     @contextmanager
     def _writing(
@@ -332,10 +343,11 @@ class CaseStepper:
         actor_id: str,
         record: sa.Row | None,
         now: _dt.datetime,
+        trail_numbers: list[int] | None = None,
     ) -> Iterator[StepContext]:
         """The caller changes the workflow, then everything is written; nothing is kept of a failed step."""
         try:
-            ctx = StepContext(connection, case, live, actor_id, now, record=record)
+            ctx = StepContext(connection, case, live, actor_id, now, record=record, trail_numbers=trail_numbers or [])
             yield ctx
             try:
                 self.finish(ctx)
@@ -389,7 +401,8 @@ class CaseStepper:
                 )
             )
         self.store.write(connection, live)
-        head = trail.append(connection, rows, (case.trail_seq, case.trail_hash) if case.trail_hash else None)
+        drawn, ctx.trail_numbers = ctx.trail_numbers, []
+        head = trail.append(connection, rows, (case.trail_seq, case.trail_hash) if case.trail_hash else None, drawn)
         lock["trail_seq_"], lock["trail_hash_"] = head if head else (case.trail_seq, case.trail_hash)
         if fast_sql.execute(connection, statement, lock) != 1:
             raise Conflict("case_changed_concurrently", number=case.number)

@@ -27,6 +27,13 @@ from SpiffWorkflow.util.task import TaskState
 from ..definitions.expressions import check_waiting_timer
 
 FINISHED = TaskState.FINISHED_MASK
+# tasks that only hold their place in the tree until the flow reaches them (FUTURE, LIKELY, MAYBE)
+AHEAD = TaskState.PREDICTED_MASK | TaskState.FUTURE
+
+# What a task ahead of the flow was at a save, when it held nothing but its place: the task itself, its state, when
+# that was set, its children and whether it was triggered. A task still matching it (and still holding no data) would
+# serialize as it did then, so the journal need not repeat it.
+Placeholder = tuple[SpiffTask, int, float, tuple[UUID, ...], bool]
 
 
 class TrackedTasks(dict[UUID, SpiffTask]):
@@ -158,11 +165,21 @@ class WorkflowCodec:
             "subprocesses": self._workflow_converter.mapping_to_dict(wf.subprocesses),
         }
 
-    def delta(self, wf: BpmnWorkflow, open_ids: dict[UUID, int]) -> dict[str, Any]:
-        """Tasks that may have changed since the last save: open ones, new ones and parents of changes."""
+    def delta(
+        self, wf: BpmnWorkflow, open_ids: dict[UUID, int], placeholders: dict[UUID, Placeholder] | None = None
+    ) -> dict[str, Any]:
+        """Tasks that may have changed since the last save: open ones (but those ahead of the flow that are still
+        the ``placeholders`` they were at the last save), new ones and parents of changes."""
         tasks: TrackedTasks = wf.tasks
         convert = self.registry.convert
-        dirty = [tid for tid in open_ids if tid in tasks and tid not in tasks.created]
+        marks = placeholders or {}
+        dirty = [
+            tid
+            for tid in open_ids
+            if tid in tasks
+            and tid not in tasks.created
+            and (tid in tasks.touched or not _still_placeholder(tasks[tid], marks.get(tid)))
+        ]
         dirty += [tid for tid in tasks.touched if tid in tasks and tid not in tasks.created and tid not in open_ids]
         dirty += list(tasks.created)
         entry = {
@@ -219,6 +236,30 @@ def track(wf: BpmnWorkflow, new: bool = False) -> BpmnWorkflow:
     if new:
         wf.tasks.created = dict.fromkeys(wf.tasks)
     return wf
+
+
+def placeholders(wf: BpmnWorkflow, ids: Iterable[UUID]) -> dict[UUID, Placeholder]:
+    """The tasks among ``ids`` ahead of the flow that hold nothing but their place, as they are now."""
+    tasks = wf.tasks
+    marks: dict[UUID, Placeholder] = {}
+    for tid in ids:
+        task = tasks.get(tid)
+        if task is not None and task.state & AHEAD and not task.data and not task.internal_data:
+            marks[tid] = (task, task.state, task.last_state_change, tuple(task._children), task.triggered)
+    return marks
+
+
+def _still_placeholder(task: SpiffTask, mark: Placeholder | None) -> bool:
+    return (
+        mark is not None
+        and mark[0] is task
+        and mark[1] == task.state
+        and mark[2] == task.last_state_change
+        and mark[3] == tuple(task._children)
+        and mark[4] == task.triggered
+        and not task.data
+        and not task.internal_data
+    )
 
 
 def open_states(wf: BpmnWorkflow, ids: Iterable[UUID] | None = None) -> dict[UUID, int]:

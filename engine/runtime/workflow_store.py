@@ -23,7 +23,7 @@ from ..errors import InvalidState
 from ..kernel import fast_sql
 from ..kernel.db import Executor
 from ..models import WorkflowJournal, WorkflowSnapshot
-from .workflow_state import IndexedWorkflow, WorkflowCodec, open_states, track
+from .workflow_state import IndexedWorkflow, Placeholder, WorkflowCodec, open_states, placeholders, track
 
 _snapshots = WorkflowSnapshot.__table__
 _journal = WorkflowJournal.__table__
@@ -43,6 +43,9 @@ class LiveWorkflow:
     # task id -> state of every task of the case's subprocesses (call activities, embedded subprocesses) at the
     # last save: their transitions are found by comparing (SpiffWorkflow keeps them outside the tracked tasks)
     sub_states: dict[UUID, int] = field(default_factory=dict)
+    # unfinished tasks ahead of the flow as they were saved, holding nothing but their place: a journal entry
+    # leaves out those still the same (workflow_state.placeholders)
+    placeholders: dict[UUID, Placeholder] = field(default_factory=dict)
 
 
 def subprocess_states(wf: BpmnWorkflow) -> dict[UUID, int]:
@@ -138,7 +141,7 @@ class WorkflowStore:
                 )
             live.needs_snapshot = False
         else:
-            delta = self.codec.dumps(self.codec.delta(wf, live.states))
+            delta = self.codec.dumps(self.codec.delta(wf, live.states, live.placeholders))
             live.journal_seq += 1
             fast_sql.execute(
                 session, INSERT_JOURNAL, {"case_id": live.case_id, "seq": live.journal_seq, "delta": delta}
@@ -146,6 +149,7 @@ class WorkflowStore:
         tasks = wf.tasks
         touched = list(live.states) + list(tasks.created) + list(tasks.touched)
         live.states = open_states(wf, touched)
+        live.placeholders = placeholders(wf, live.states)
         live.sub_states = subprocess_states(wf)
         tasks.reset()
 

@@ -65,6 +65,12 @@ MOVE_HEAD = _head.update().where(_head.c.id == 1).values(seq=sa.bindparam("new_s
 # the next global numbers: PostgreSQL draws n from the column's sequence; SQLite continues after the largest
 NEXT_SEQS_PG = "SELECT nextval(pg_get_serial_sequence('trail_entry', 'seq')) FROM generate_series(1, %s)"
 LAST_SEQ = "SELECT max(seq) FROM trail_entry"
+# PostgreSQL: a few numbers drawn by a statement the step runs anyway (the read of its task or case, after which it
+# appends to that case's chain), so that the common step needs no round trip of its own for them
+DRAWN_AHEAD = 4
+DRAW_AHEAD_PG: sa.Label[Any] = sa.literal_column(
+    f"ARRAY(SELECT nextval(pg_get_serial_sequence('trail_entry', 'seq')) FROM generate_series(1, {DRAWN_AHEAD}))"
+).label("trail_numbers")
 _observers: weakref.WeakKeyDictionary[sa.Engine, TrailObserver] = weakref.WeakKeyDictionary()  # engine -> observer
 
 
@@ -128,15 +134,21 @@ def _link(rows: list[TrailRow], chain: int, position: int, prev: str) -> tuple[i
     return position, prev
 
 
-def _number(session: Executor, rows: list[TrailRow]) -> None:
+def _number(session: Executor, rows: list[TrailRow], drawn: Sequence[int] = ()) -> None:
     """Give ``rows`` their global numbers, in order, before they are hashed (the hash covers the number). Called after
     the chain's head was read (the system chain's under its lock), so a chain's numbers grow with its positions: an
     append that read the same head fails on the chain's unique positions. PostgreSQL draws the numbers from the
     column's sequence; SQLite's write transactions hold the write lock from their BEGIN IMMEDIATE (kernel/db.py), so
-    the numbers follow the largest, as SQLite itself would give them."""
+    the numbers follow the largest, as SQLite itself would give them.
+
+    ``drawn``: numbers of the sequence the caller drew in the statement that read the case's head (DRAW_AHEAD_PG),
+    used first for rows of that case's chain only: drawn after the head was read, they are larger than every number
+    of the chain's rows before it, as numbers drawn now would be (unused ones are gaps, like a rolled-back step's)."""
     bind = session.get_bind() if isinstance(session, Session) else session
     if bind.dialect.name == "postgresql":
-        numbers = sorted(fast_sql.column(session, NEXT_SEQS_PG, (len(rows),)))
+        numbers = sorted(drawn)[: len(rows)]
+        if len(numbers) < len(rows):
+            numbers += sorted(fast_sql.column(session, NEXT_SEQS_PG, (len(rows) - len(numbers),)))
     else:
         last = fast_sql.column(session, LAST_SEQ)[0] or 0
         numbers = list(range(last + 1, last + 1 + len(rows)))
@@ -165,16 +177,23 @@ def append_outside_step(session: Executor, rows: Sequence[TrailRow | None]) -> N
 
 
 @overload
-def append(session: Executor, rows: list[TrailRow], case_head: tuple[int, str]) -> tuple[int, str]: ...
+def append(
+    session: Executor, rows: list[TrailRow], case_head: tuple[int, str], drawn: Sequence[int] = ()
+) -> tuple[int, str]: ...
 @overload
-def append(session: Executor, rows: list[TrailRow], case_head: None = None) -> tuple[int, str] | None: ...
+def append(
+    session: Executor, rows: list[TrailRow], case_head: None = None, drawn: Sequence[int] = ()
+) -> tuple[int, str] | None: ...
 
 
-def append(session: Executor, rows: list[TrailRow], case_head: tuple[int, str] | None = None) -> tuple[int, str] | None:
+def append(
+    session: Executor, rows: list[TrailRow], case_head: tuple[int, str] | None = None, drawn: Sequence[int] = ()
+) -> tuple[int, str] | None:
     """Chain and insert ``rows`` in the caller's transaction.
 
     Rows of a case continue the chain whose head (position, hash) the caller read from the case row; the
-    new head is returned for the caller to store with the case's next version.
+    new head is returned for the caller to store with the case's next version. ``drawn``: numbers the caller drew
+    with its read of that head (``_number``), used when no row goes to the system chain.
     """
     if not rows:
         return case_head
@@ -185,7 +204,7 @@ def append(session: Executor, rows: list[TrailRow], case_head: tuple[int, str] |
         head = session.execute(LOCK_HEAD).first()
         if head is None:
             raise RuntimeError("trail head missing: run `shenpi init-db`")
-    _number(session, system + by_case)
+    _number(session, system + by_case, () if system else drawn)
     if head is not None:
         position, last = _link(system, SYSTEM, head.seq, head.hash)
         session.execute(MOVE_HEAD, {"new_seq": position, "new_hash": last})

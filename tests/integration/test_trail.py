@@ -5,6 +5,7 @@ Seed 002: "所有办件信息一旦录入便不能随意改动" — once entered
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
@@ -229,3 +230,33 @@ def test_cli_trail_verify(five_step_engine, monkeypatch):
         session.execute(sa.update(TrailEntry).where(TrailEntry.seq == 5).values(to_state="completed!"))
     broken = _verify_cli(five_step_engine, monkeypatch)
     assert broken.exit_code == 1 and "row 5" in broken.output
+
+
+def test_a_step_on_postgresql_draws_its_numbers_with_its_read(five_step_engine, monkeypatch):
+    """On PostgreSQL a middle step's trail numbers come with the read of its task (no statement of their own); a step
+    with more rows than were drawn draws the rest; every chain's numbers still grow with its positions."""
+    if five_step_engine.db.dialect != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite numbers after the largest under its write lock")
+    from engine.kernel import fast_sql
+
+    draws = []
+    column = fast_sql.column
+
+    def counting(session, sql, params=()):
+        if sql == trail.NEXT_SEQS_PG:
+            draws.append(params[0])
+        return column(session, sql, params)
+
+    monkeypatch.setattr(fast_sql, "column", counting)
+    case = five_step_engine.cases.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    assert len(draws) == 1  # the first step has a row for the system chain (case_started): drawn under its lock
+    draws.clear()
+    for data in ({}, {}, {"review": "approve"}):
+        complete(five_step_engine, case["id"], data)
+    assert draws == []
+    complete(five_step_engine, case["id"], {"approval": "approve"})
+    complete(five_step_engine, case["id"], {})  # the last step: its end events and case_ended, more than drawn
+    assert draws and all(n >= 1 for n in draws)
+    rows = _chain_rows(five_step_engine, case["id"])
+    assert [seq for seq, _ in rows] == sorted(seq for seq, _ in rows)
+    assert five_step_engine.history.verify().ok
