@@ -426,8 +426,9 @@ class CaseClockService:
             looked_for = case.light_next_at
             light, case.light_next_at = case_light(as_of, case.promised_due_at, case.statutory_due_at, calendar)
             rows = []
-            if case_lights.due_day_reached(looked_for, case.promised_due_at, as_of, calendar):
-                rows += case_lights.due_today_signal(session, case, case.promised_due_at, as_of)
+            due = case.promised_due_at
+            if due is not None and case_lights.due_day_reached(looked_for, due, as_of, calendar):
+                rows += case_lights.due_today_signal(session, case, due, as_of)
             if light != case.light:
                 rows += case_lights.light_changed(session, case, case.light, light, as_of, calendar)
                 case.light = light
