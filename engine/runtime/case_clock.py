@@ -130,8 +130,8 @@ class CaseClockService:
                 },
             )
         )
-        # accepted already yellow (a promise of 3 working days or less) or red, or on its due date: the sweep will not
-        # see the change, so it is made here (seed 002 §1 二是; Art. 10)
+        # accepted already yellow (within 3 working days of its promise: one of 2 working days or less) or red, or on
+        # its due date: the sweep will not see the change, so it is made here (seed 002 §1 二是; Art. 10)
         if light != NONE:
             ctx.events.extend(case_lights.light_changed(ctx.connection, ctx.case, NONE, light, ctx.now, calendar))
         ctx.events.extend(case_lights.due_today_once(ctx.connection, ctx.case, promised, ctx.now, calendar))

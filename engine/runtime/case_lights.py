@@ -13,7 +13,7 @@
   notice and the case a ``case_due_today`` trail row; pages show the 今日到期 badge (``lights.due_today``).
 
 The sweep sees these changes as time passes (``refresh_case_light``); a case that starts, or resumes, already past
-such a point is seen at that step: one accepted yellow (a promised limit of 3 working days or less) or red (a deemed
+such a point is seen at that step: one accepted yellow (a promised limit of 2 working days or less) or red (a deemed
 acceptance long after receipt) goes through ``light_changed`` from normal, and one accepted or resumed on its due
 date gets the 今日到期 notice there (``due_today_once``: once per due date, whichever path comes first).
 
