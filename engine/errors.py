@@ -464,6 +464,8 @@ MESSAGES: dict[str, str] = {
     "statutory_limit_range": "the statutory limit must be 0–%(max)s working days",
     "promised_limit_range": "the promised limit must be 0–%(max)s working days",
     "promised_over_statutory": "the promised limit must not exceed the statutory limit",
+    "inspection_days_range": "the post-approval inspection period must be 1–%(max)s calendar days (empty: no inspection duty)",
+    "pledge_check_days_range": "the pledge check period must be 1–%(max)s working days (empty: the default of 20)",
     "immediate_limit": "an immediate matter promises at most 1 working day",
     "legal_basis_lines": "enter the legal basis line by line (at least one line, each at most 500 characters)",
     "conditions_lines": (
@@ -511,6 +513,8 @@ MESSAGES: dict[str, str] = {
     "matter_field_handling": "handling",
     "matter_field_star_level": "online service level",
     "matter_field_online_depth": "online depth",
+    "matter_field_inspection_days": "post-approval inspection period",
+    "matter_field_pledge_check_days": "pledge check period",
     "matter_field_free": "free of charge",
     "matter_field_process_file": "process file",
     "catalogue_export_not_allowed": "only system administrators and monitors export the catalogue",

@@ -8,11 +8,12 @@ from .bulk import CatalogueBulk, ImportRow, import_error
 from .form_files import MAX_BYTES as FORM_FILE_MAX_BYTES
 from .form_files import FormFiles
 from .guide import GuideService
-from .service import HANDLING, TYPES, CatalogueService
+from .service import DUTY_DAYS, HANDLING, TYPES, CatalogueService
 
 __all__ = [
     "CatalogueBulk",
     "CatalogueService",
+    "DUTY_DAYS",
     "FORM_FILE_MAX_BYTES",
     "FormFiles",
     "GuideService",

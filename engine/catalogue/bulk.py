@@ -16,13 +16,13 @@ from ..identity.actors import Actor
 from ..models import Matter
 from ..trail import chain as trail
 from .rules import fee_problem, material_problem
-from .service import EDITABLE, merged_entry, validate_entry
+from .service import DUTY_DAYS, EDITABLE, merged_entry, validate_entry
 
 if TYPE_CHECKING:
     from ..kernel import Clock, Database
     from .service import CatalogueService
 
-IMPORTED = (*EDITABLE, "summary", "online_depth")
+IMPORTED = (*EDITABLE, "summary", "online_depth")  # EDITABLE ends with the post-approval duties (DUTY_DAYS)
 EXPORTED = (*IMPORTED, "free", "process_file")
 MAX_ENTRIES = 2000
 MAX_ERRORS = 500
@@ -42,6 +42,8 @@ LABELS = {
     "handling": Message("matter_field_handling"),
     "star_level": Message("matter_field_star_level"),
     "online_depth": Message("matter_field_online_depth"),
+    "inspection_days": Message("matter_field_inspection_days"),
+    "pledge_check_days": Message("matter_field_pledge_check_days"),
     "free": Message("matter_field_free"),
     "process_file": Message("matter_field_process_file"),
 }
@@ -213,8 +215,9 @@ def _free_errors(row: ImportRow, changes: dict[str, Any]) -> list[dict[str, Any]
 
 
 def _drop_empty_optional(changes: dict[str, Any], existing: Matter | None) -> None:
-    """An empty summary or depth in the file is "none": it leaves an entry that has none unchanged."""
-    for name in ("summary", "online_depth"):
+    """An empty summary, depth or post-approval duty in the file is "none": it leaves an entry that has none
+    unchanged."""
+    for name in ("summary", "online_depth", *DUTY_DAYS):
         if changes.get(name, 0) in ("", None) and (existing is None or existing.entry.get(name) in ("", None)):
             changes.pop(name)
 

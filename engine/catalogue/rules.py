@@ -21,6 +21,11 @@ def _days(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_LIMIT_DAYS else None
 
 
+def _duty_days(value: object) -> bool:
+    """Whether a post-approval period is empty or 1–MAX_LIMIT_DAYS days."""
+    return value in (None, "") or bool(_days(value))
+
+
 def check_entry(entry: dict[str, Any], types: Collection[str], handling: Collection[str]) -> dict[str, str]:
     """Field → message for every rule ``entry`` breaks; empty when it may be published."""
     errors: dict[str, str] = {}
@@ -52,6 +57,11 @@ def check_entry(entry: dict[str, Any], types: Collection[str], handling: Collect
         lines = entry.get(name)
         if not isinstance(lines, list) or not lines or any(_text(line, 500) is None for line in lines):
             errors[name] = message
+    # post-approval duties: empty is none (no inspection duty; the default pledge check period)
+    if not _duty_days(entry.get("inspection_days")):
+        errors["inspection_days"] = Message("inspection_days_range", max=MAX_LIMIT_DAYS)
+    if not _duty_days(entry.get("pledge_check_days")):
+        errors["pledge_check_days"] = Message("pledge_check_days_range", max=MAX_LIMIT_DAYS)
     errors.update(_materials_errors(entry.get("materials")))
     errors.update(_fees_errors(entry.get("fees", [])))
     return errors

@@ -39,12 +39,14 @@ REQUIRED = {
 }
 # Optional: the intake limit in working days (《行政许可法》 Art. 32, default SHENPI_INTAKE_LIMIT_DAYS) and a licence's
 # validity in years (absent: permanent); the online depth in the seed's three levels (003 附件 网上办事深度); the
-# calendar days within which an approval's holder is inspected (Art. 17(4); absent: no inspection duty).
+# post-approval duties (DUTY_DAYS): the calendar days within which an approval's holder is inspected (Art. 17(4);
+# absent: no inspection duty) and the working days for checking a signed pledge (absent: 20).
+DUTY_DAYS = {"inspection_days": (1, 365), "pledge_check_days": (1, 365)}
 OPTIONAL_DAYS_AND_YEARS = {
     "intake_limit_days": (1, 20),
     "licence_validity_years": (1, 100),
     "online_depth": (1, 3),
-    "inspection_days": (1, 3650),
+    **DUTY_DAYS,
 }
 HANDLING = ("即办件", "承诺件", "上报件", "联办件")
 TYPES = ("行政许可", "非行政许可审批", "行政确认", "行政给付", "行政登记", "公共服务", "其他行政权力")
@@ -62,6 +64,7 @@ EDITABLE = (
     "promised_limit_days",
     "handling",
     "star_level",
+    *DUTY_DAYS,  # empty (None or ""): no inspection duty, the default pledge check period
 )
 
 
@@ -406,9 +409,12 @@ class CatalogueService:
 
 
 def merged_entry(existing: Matter | None, changes: dict[str, Any], definition: ProcessDefinition) -> dict[str, Any]:
-    """The entry to publish: the current one with the edited fields over it, its process file from the deployed
-    definition, and ``free`` when it lists no fees."""
+    """The entry to publish: the current one with the edited fields over it (an emptied post-approval duty left
+    out), its process file from the deployed definition, and ``free`` when it lists no fees."""
     entry = {**(existing.entry if existing is not None else {}), **changes, "process_file": definition.filename}
+    for name in DUTY_DAYS:  # an emptied duty is none (or the default), not a stored null
+        if entry.get(name, 0) in (None, ""):
+            entry.pop(name)
     if not entry.get("fees"):
         entry.pop("fees", None)
     entry["free"] = "fees" not in entry

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..identity.access import is_staff
-from ..identity.actors import Actor
+from ..identity.actors import OFFICIAL, Actor
 from ..kernel.clock import SHANGHAI
 from ..kernel.payloads import text_field
 from ..models import Department, ManualPoint, User
@@ -109,6 +109,28 @@ class PersonalScores:
                 "recorded_by": actor.id,
                 "recorded_at": now.isoformat(),
             }
+
+    def scorable(self, actor: Actor) -> list[dict[str, Any]]:
+        """The officials whose daily points ``actor`` may record (``record_points`` checks it again): the active
+        officials of the units a supervisor oversees, of every unit for an administrator; by department, then name."""
+        if not (actor.is_admin or actor.is_supervisor):
+            raise PermissionDenied("manual_points_not_allowed")
+        query = (
+            sa.select(User.id, User.name, Department.name, User.roles)
+            .join(Department, User.department_id == Department.id)
+            .where(User.active.is_(True))
+        )
+        if not actor.is_admin:
+            query = query.where(Department.name.in_(actor.supervised))
+        with self.db.reading() as session:
+            rows = session.execute(query).all()
+        found = [
+            {"id": user_id, "name": name, "department": department}
+            for user_id, name, department, roles in rows
+            if OFFICIAL in (roles or ())
+        ]
+        # sorted here, not by the database's collation: the same order on every database
+        return sorted(found, key=lambda o: (o["department"], o["name"], o["id"]))
 
     # --- an official's own score ------------------------------------------------------------------
     def score(self, actor: Actor, month: object = None, official: str | None = None) -> dict[str, Any]:

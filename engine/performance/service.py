@@ -267,6 +267,10 @@ class PerformanceService:
     ) -> dict[str, Any]:
         return self.personal.record_points(official, day, points, reason, actor)
 
+    def scorable_officials(self, actor: Actor) -> list[dict[str, Any]]:
+        """The officials ``actor`` may record manual daily points for: id, name, department."""
+        return self.personal.scorable(actor)
+
     def export(self, month: str, kind: str, actor: Actor) -> tuple[str, bytes]:
         """The monthly report as ``pdf`` or ``xlsx``: file name and bytes; the export is logged."""
         if kind not in ("pdf", "xlsx"):

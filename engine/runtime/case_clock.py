@@ -20,7 +20,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
-from ..deadlines.lights import NONE, case_light, due_today
+from ..deadlines.lights import NONE, SEVERITY, case_light, due_today
 from ..deadlines.working_time import WorkingCalendar
 from ..errors import Conflict, InvalidInput, InvalidState, NotFound, PermissionDenied
 from ..identity.actors import Actor
@@ -130,6 +130,11 @@ class CaseClockService:
                 },
             )
         )
+        # accepted already yellow (within 3 working days of its promise: one of 2 working days or less) or red, or on
+        # its due date: the sweep will not see the change, so it is made here (seed 002 §1 二是; Art. 10)
+        if light != NONE:
+            ctx.events.extend(case_lights.light_changed(ctx.connection, ctx.case, NONE, light, ctx.now, calendar))
+        ctx.events.extend(case_lights.due_today_once(ctx.connection, ctx.case, promised, ctx.now, calendar))
 
     def due_intake(self, as_of: _dt.datetime, limit: int = 500) -> list[int]:
         """Cases past their intake limit that the window neither accepted, refused nor sent a 补正 notice (the
@@ -308,6 +313,11 @@ class CaseClockService:
             ctx.connection.execute(
                 _records.update().where(_records.c.id == record.id).values(due_at=due, due_provisional=provisional)
             )
+        events = []
+        if promised is not None and SEVERITY.get(light, 0) > SEVERITY.get(case.light or NONE, 0):
+            events += case_lights.light_changed(ctx.connection, ctx.case, case.light or NONE, light, ctx.now, calendar)
+        # resumed on its due date: the sweep's look at the day's start was skipped while paused (Art. 10)
+        events += case_lights.due_today_once(ctx.connection, ctx.case, promised, ctx.now, calendar)
         ctx.events.append(
             trail.event(
                 "clock_resumed",
@@ -323,6 +333,7 @@ class CaseClockService:
                 },
             )
         )
+        ctx.events.extend(events)
 
     @staticmethod
     def _shift_timers(
@@ -415,8 +426,9 @@ class CaseClockService:
             looked_for = case.light_next_at
             light, case.light_next_at = case_light(as_of, case.promised_due_at, case.statutory_due_at, calendar)
             rows = []
-            if case_lights.due_day_reached(looked_for, case.promised_due_at, as_of, calendar):
-                rows += case_lights.due_today_signal(session, case, as_of)
+            due = case.promised_due_at
+            if due is not None and case_lights.due_day_reached(looked_for, due, as_of, calendar):
+                rows += case_lights.due_today_signal(session, case, due, as_of)
             if light != case.light:
                 rows += case_lights.light_changed(session, case, case.light, light, as_of, calendar)
                 case.light = light

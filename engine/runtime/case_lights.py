@@ -12,6 +12,11 @@
   morning of the due date the department (its heads and the holders of the case's open steps) gets a 今日到期
   notice and the case a ``case_due_today`` trail row; pages show the 今日到期 badge (``lights.due_today``).
 
+The sweep sees these changes as time passes (``refresh_case_light``); a case that starts, or resumes, already past
+such a point is seen at that step: one accepted yellow (a promised limit of 2 working days or less) or red (a deemed
+acceptance long after receipt) goes through ``light_changed`` from normal, and one accepted or resumed on its due
+date gets the 今日到期 notice there (``due_today_once``: once per due date, whichever path comes first).
+
 Each function writes in the caller's transaction and returns the trail rows for the caller to append.
 """
 
@@ -22,11 +27,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..deadlines.lights import RED, YELLOW, due_day_start
+from ..deadlines.lights import RED, YELLOW, due_day_start, due_today
 from ..deadlines.working_time import WorkingCalendar
 from ..identity.actors import department_heads
 from ..kernel.db import Executor
-from ..models import SupervisionItem, TaskRecord
+from ..models import SupervisionItem, TaskRecord, TrailEntry
 from ..notices import triggers as notice_triggers
 from ..notices.messages import notify
 from ..supervision.items import open_item
@@ -101,8 +106,29 @@ def due_day_reached(
     return previous_look <= start <= now and now.astimezone(calendar.tz).date() == due.astimezone(calendar.tz).date()
 
 
-def due_today_signal(session: Executor, case: Any, now: _dt.datetime) -> list[TrailRow]:
-    """Art. 10: the 今日到期 notice to the department and the case's trail row."""
+def due_today_once(
+    session: Executor, case: Any, due: _dt.datetime | None, now: _dt.datetime, calendar: WorkingCalendar
+) -> list[TrailRow]:
+    """Art. 10's signal for a case that starts or resumes on its due date ``due``, between the sweep's looks: the
+    notice and trail row of ``due_today_signal`` unless the case already had them that day (the signal is only sent
+    on a due date, so a ``case_due_today`` row of today's date is the one for this due date)."""
+    if not due_today(now, due, calendar):
+        return []
+    assert due is not None  # due_today is false without a limit
+    sent = session.execute(
+        sa.select(TrailEntry.seq)
+        .where(
+            TrailEntry.case_id == case.id,
+            TrailEntry.event == "case_due_today",
+            TrailEntry.at >= calendar.start_of_day(now.astimezone(calendar.tz).date()),
+        )
+        .limit(1)
+    ).first()
+    return [] if sent is not None else due_today_signal(session, case, due, now)
+
+
+def due_today_signal(session: Executor, case: Any, due: _dt.datetime, now: _dt.datetime) -> list[TrailRow]:
+    """Art. 10: the 今日到期 notice to the department and the case's trail row (``due``: its promised limit)."""
     holders = session.scalars(
         sa.select(TaskRecord.assignee).where(
             TaskRecord.case_id == case.id, TaskRecord.state == "open", TaskRecord.assignee.is_not(None)
@@ -116,6 +142,6 @@ def due_today_signal(session: Executor, case: Any, now: _dt.datetime) -> list[Tr
             now,
             case_id=case.id,
             actor="engine",
-            detail={"promised_due_at": case.promised_due_at.isoformat(), "notified": told},
+            detail={"promised_due_at": due.isoformat(), "notified": told},
         )
     ]

@@ -38,6 +38,9 @@ MATTER_COLUMNS = (
     Column("online_depth", "网上办理深度", "int", required=False),
     Column("free", "是否免费", "bool", required=False),
     Column("process_file", "流程文件（只读）", "readonly", required=False),
+    # post-approval duties (last, so sheets made before them keep their column order): empty is none / the default
+    Column("inspection_days", "批后监督检查期限（自然日）", "int", required=False),
+    Column("pledge_check_days", "承诺核查期限（工作日）", "int", required=False),
 )
 MATERIAL_COLUMNS = (
     Column("code", "事项编码"),
@@ -74,6 +77,8 @@ MEANINGS = {
     "handling": "即办件 / 承诺件 / 上报件 / 联办件",
     "star_level": "网上办理星级 1–5",
     "online_depth": "网上办理深度 1–3（可空）",
+    "inspection_days": "准予许可后须记录一次监督检查的期限，1–365 个自然日（可空：不设批后检查）",
+    "pledge_check_days": "告知承诺的事后核查期限，1–365 个工作日（可空：20 个工作日）",
     "free": "是 / 否；与收费项目一致",
     "process_file": "导出时填写，导入时不读",
     "copies": "份数 1–99",

@@ -109,3 +109,52 @@ def test_search_filters_by_text_department_type_and_status(five_step_engine):
     assert catalogue.search(department="其他局") == []
     assert catalogue.search(matter_type="公共服务") == []
     assert catalogue.search(status="published")[0]["version"] == 1
+
+
+# --- post-approval duties: inspection period and pledge check period ---------------------------------------------
+
+
+def test_the_post_approval_duties_are_edited_validated_and_emptied(five_step_engine, admin):
+    """002 (深府〔2007〕32号) Art. 17: "(四)对审批事项履行监督检查职责的情况" — the matter's ``inspection_days`` (calendar
+    days after an approval within which one inspection is recorded) and ``pledge_check_days`` (working days for the
+    告知承诺 check) are set, refused out of 1–365, and emptied (no inspection duty; the default 20)."""
+    from engine.casefiles.pledges import check_days
+
+    catalogue = five_step_engine.catalogue
+    assert catalogue.save(edited(inspection_days=30, pledge_check_days=5), admin, "设批后检查") == 2
+    entry = catalogue.entry("TEST-0001")
+    assert (entry["inspection_days"], entry["pledge_check_days"], check_days(entry)) == (30, 5, 5)
+    for bad in (0, 366, "三十", True, -1):
+        with pytest.raises(InvalidInput) as refused:
+            catalogue.save(edited(inspection_days=bad, pledge_check_days=bad), admin)
+        errors = refused.value.details["errors"]
+        assert (errors["inspection_days"].reason, errors["pledge_check_days"].reason) == (
+            "inspection_days_range",
+            "pledge_check_days_range",
+        ), bad
+        assert errors["inspection_days"].params == {"max": 365}
+    assert catalogue.entry("TEST-0001")["version"] == 2
+    # a caller that leaves them out keeps them; an emptied one is gone from the entry, not a stored null
+    assert catalogue.save(edited(name="测试事项（改名）"), admin) == 3
+    assert catalogue.entry("TEST-0001")["inspection_days"] == 30
+    assert catalogue.save(edited(name="测试事项（改名）", inspection_days=None, pledge_check_days=""), admin) == 4
+    entry = catalogue.entry("TEST-0001")
+    assert "inspection_days" not in entry and "pledge_check_days" not in entry and check_days(entry) == 20
+
+
+def test_an_inspection_period_set_in_the_catalogue_is_scored(five_step_engine, october, admin, clock):
+    """002 Art. 17 "(四)对审批事项履行监督检查职责的情况": the period edited here is the one the evaluation reads — both
+    October approvals owe an inspection within 30 days, none is recorded, each is deducted in November."""
+    import datetime as dt
+
+    from engine.kernel.clock import SHANGHAI
+
+    engine = five_step_engine
+    clock.set(dt.datetime(2026, 10, 31, 9, tzinfo=SHANGHAI))
+    engine.catalogue.save(edited(inspection_days=30), admin, "设批后检查")
+    clock.set(dt.datetime(2026, 12, 2, 9, tzinfo=SHANGHAI))
+    november = next(d for d in engine.performance.evaluate("2026-11")["departments"] if d["name"] == "测试局")
+    assert november["counts"]["uninspected_approval"] == 2
+    engine.catalogue.save(edited(inspection_days=None), admin, "取消批后检查")
+    november = next(d for d in engine.performance.evaluate("2026-11")["departments"] if d["name"] == "测试局")
+    assert november["counts"].get("uninspected_approval", 0) == 0

@@ -14,7 +14,7 @@ from engine.errors import InvalidCatalogue, NotFound, PermissionDenied, TooLarge
 from engine.models import Department, MatterVersion
 from integrations.catalogue_io import export_catalogue, import_catalogue
 
-from ..helpers import PROCESSES, events
+from ..helpers import FIVE_STEP_ENTRY, PROCESSES, events
 
 FEE = {"item": "工本费", "standard": "10元/本", "basis": "《某收费办法》第三条"}
 MATERIALS = [
@@ -109,6 +109,47 @@ def test_a_new_matter_and_removed_fees_through_excel(catalogue, admin):
     assert result["changed"] == 1 and result["format"] == "xlsx"
     entry = catalogue.catalogue.entry("TEST-0001")
     assert "fees" not in entry and entry["free"] is True and entry["materials"] == MATERIALS
+
+
+def test_the_post_approval_duties_travel_through_json_and_excel(catalogue, admin):
+    """002 Art. 17 "(四)对审批事项履行监督检查职责的情况": a matter's inspection period (``inspection_days``) and pledge
+    check period (``pledge_check_days``) go out and come back in both files like its other settings; a JSON null
+    empties them, an out-of-range value is an error on its field with its label, and nothing is imported then."""
+    catalogue.catalogue.save(
+        {**FIVE_STEP_ENTRY, "materials": MATERIALS, "fees": [FEE], "inspection_days": 90}, admin, "设批后检查"
+    )
+    document = as_json(export_catalogue(catalogue, admin, "json")[0])
+    test = next(m for m in document["matters"] if m["code"] == "TEST-0001")
+    assert (test["inspection_days"], test["pledge_check_days"]) == (90, None)
+    book = load_workbook(io.BytesIO(export_catalogue(catalogue, admin, "xlsx")[0]))
+    header = [c.value for c in book["事项"][1]]
+    row = next(r for r in book["事项"].iter_rows(min_row=2) if r[0].value == "TEST-0001")
+    assert row[header.index("批后监督检查期限（自然日）")].value == 90
+    assert row[header.index("承诺核查期限（工作日）")].value is None
+
+    row[header.index("承诺核查期限（工作日）")].value = 10
+    out = io.BytesIO()
+    book.save(out)
+    assert import_catalogue(catalogue, admin, out.getvalue(), "catalogue.xlsx")["changed"] == 1
+    entry = catalogue.catalogue.entry("TEST-0001")
+    assert (entry["inspection_days"], entry["pledge_check_days"]) == (90, 10)
+
+    test.update(inspection_days=None, pledge_check_days=10)
+    assert import_catalogue(catalogue, admin, to_bytes(document), "目录.json")["changed"] == 1
+    entry = catalogue.catalogue.entry("TEST-0001")
+    assert "inspection_days" not in entry and entry["pledge_check_days"] == 10
+
+    before = versions(catalogue)
+    test.update(inspection_days=400, pledge_check_days="十")
+    with pytest.raises(InvalidCatalogue) as refused:
+        import_catalogue(catalogue, admin, to_bytes(document), "bad.json")
+    messages = {(e["location"], e["field"]): e for e in refused.value.details["errors"]}
+    index = document["matters"].index(test)
+    inspection = messages[(f"matters[{index}]", "inspection_days")]
+    assert inspection["message"].reason == "inspection_days_range"
+    assert inspection["label"].reason == "matter_field_inspection_days"
+    assert messages[(f"matters[{index}]", "pledge_check_days")]["message"].reason == "pledge_check_days_range"
+    assert versions(catalogue) == before
 
 
 def test_json_errors_each_with_its_path_and_nothing_imported(catalogue, admin):

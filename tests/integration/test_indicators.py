@@ -217,6 +217,35 @@ def test_every_official_sees_their_own_daily_and_monthly_points(five_step_engine
         engine.performance.record_points("clerk", "2026-10-20", 1, "", supervisor)
 
 
+def test_a_supervisor_chooses_among_the_officials_of_their_units(five_step_engine):
+    """002 §1 三是: "每日的考核成绩由纪检监察人员录入" — the supervisor records points for the officials of the units they
+    oversee: the form offers exactly those (active officials, by department, with their names), the administrator
+    every unit's; officials get no such list, and recording stays checked on the server."""
+    from engine.models import User
+
+    engine = five_step_engine
+    with engine.db.transaction() as session:
+        session.add(User(id="gone", name="已离岗", department_id="T01", posts=[], roles=["official"], active=False))
+        session.add(User(id="far_clerk", name="外县窗口", department_id="X00", posts=[], roles=["official"]))
+    offered = engine.performance.scorable_officials(engine.identity.actor("supervisor"))
+    assert offered == [  # by department, then name (in code point order on every database)
+        {"id": "outsider", "name": "他局人员", "department": "其他局"},
+        {"id": "clerk2", "name": "窗口乙", "department": "测试局"},
+        {"id": "clerk", "name": "窗口甲", "department": "测试局"},
+    ]
+    assert [o["id"] for o in engine.performance.scorable_officials(engine.identity.actor("far_supervisor"))] == [
+        "far_clerk"
+    ]
+    every = {o["id"] for o in engine.performance.scorable_officials(engine.identity.actor("admin"))}
+    assert every == {"clerk", "clerk2", "outsider", "far_clerk"}  # officials only: no supervisor, applicant, admin
+    with pytest.raises(PermissionDenied):
+        engine.performance.scorable_officials(engine.identity.actor("clerk"))
+    far = engine.identity.actor("far_supervisor")
+    with pytest.raises(PermissionDenied):  # whatever the form offered, the server checks the unit
+        engine.performance.record_points("clerk", "2026-11-20", 1, "表扬", far)
+    assert engine.performance.record_points("far_clerk", "2026-11-20", 1, "表扬", far)["name"] == "外县窗口"
+
+
 def test_quarterly_and_annual_results_average_the_months(five_step_engine, october, clock):
     """000 三(五): "公布市直各单位季度和年度绩效考评情况"; 004 五(四): "年度综合绩效评估" — a quarter and a year are the
     average of their months so far; a month without data counts the base score."""

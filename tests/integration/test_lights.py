@@ -18,7 +18,7 @@ from engine.identity.actors import ENGINE
 from engine.kernel.clock import SHANGHAI
 from engine.models import Notice, Signal, SupervisionItem, TaskRecord, User
 
-from ..helpers import FIXTURES, accepted_case, complete, open_task, publish_five_step
+from ..helpers import FIVE_STEP_ENTRY, FIXTURES, accepted_case, complete, open_task, publish_five_step
 
 
 def at(text: str) -> dt.datetime:
@@ -124,6 +124,119 @@ def test_a_paused_case_keeps_its_light_and_raises_nothing(five_step_engine, cloc
     engine.sweep()
     assert engine.cases.get_case(case["id"], ENGINE)["light"] == "none"
     assert items(engine, case["id"]) == [] and notices(engine, "light_supervision") == []
+
+
+@pytest.mark.parametrize("promised", [0, 1, 2])
+def test_a_case_yellow_at_acceptance_tells_the_supervisors_once(five_step_engine, clock, promised):
+    """002 §1 二是: "在办理时限剩余3天时,系统亮黄灯预警,监察人员发出督办通知" — a promise of 2 working days or less is
+    within 3 working days of its limit the moment the case is accepted: it is yellow then, and the supervisors of the
+    department are told then (issue 16 §3: "Yellow on a case tells the department's supervisors"), not never; the
+    sweeps after it tell nobody again."""
+    engine = five_step_engine
+    add_head(engine)
+    engine.catalogue.publish({**FIVE_STEP_ENTRY, "promised_limit_days": promised}, "admin")
+    case = accepted_case(engine)
+    assert engine.cases.get_case(case["id"], ENGINE)["light"] == "yellow"
+    told = notices(engine, "light_supervision")
+    assert [(r, c) for r, c, _m in told] == [("supervisor", case["id"])]
+    assert "亮黄灯" in told[0][2] and "督办通知" in told[0][2]
+    # the light's change is on the trail like one the sweep finds, and the department is warned as then
+    changes = [(e["from"], e["to"]) for e in trail(engine, case["id"], "light_changed") if e["task_id"] is None]
+    assert changes == [("none", "yellow")]
+    assert [r for r, _c, _m in notices(engine, "warning_light")] == ["head"]
+    # the one-click 督办通知 is open to the supervisor at once
+    assert engine.supervision.notice_case(case["id"], engine.identity.actor("supervisor"))["kind"] == "light_notice"
+    for moment in ("2026-11-23T18:00", "2026-11-24T09:30", "2026-11-25T09:30"):
+        clock.set(at(moment))
+        engine.sweep()
+    assert len(notices(engine, "light_supervision")) == 1
+    assert engine.history.verify().ok
+
+
+def test_a_three_day_promise_turns_yellow_at_the_close_of_its_acceptance_day(five_step_engine, clock):
+    """Three working days counted from the day after acceptance: the case is normal when accepted on Monday morning
+    (its limit is Thursday 17:30, three full working days after Monday's close) and yellow from Tuesday's opening,
+    when the sweep tells the supervisors, once."""
+    engine = five_step_engine
+    engine.catalogue.publish({**FIVE_STEP_ENTRY, "promised_limit_days": 3}, "admin")
+    case = accepted_case(engine)
+    assert engine.cases.get_case(case["id"], ENGINE)["light"] == "none"
+    assert notices(engine, "light_supervision") == []
+    clock.set(at("2026-11-23T17:31"))
+    engine.sweep()
+    assert engine.cases.get_case(case["id"], ENGINE)["light"] == "none"
+    clock.set(at("2026-11-24T09:01"))
+    engine.sweep()
+    assert engine.cases.get_case(case["id"], ENGINE)["light"] == "yellow"
+    clock.set(at("2026-11-24T10:00"))
+    engine.sweep()
+    assert [(r, c) for r, c, _m in notices(engine, "light_supervision")] == [("supervisor", case["id"])]
+
+
+def test_an_immediate_case_accepted_on_its_due_date_gets_the_due_today_notice(five_step_engine, clock):
+    """Art. 10: "行政审批事项到期日,监察机关通过电子监察系统发出绿色预警信号" — an 即办件 (promise of 0 working days) is
+    due the day it is accepted: the 今日到期 notice goes out at acceptance, once."""
+    engine = five_step_engine
+    add_head(engine)
+    engine.catalogue.publish({**FIVE_STEP_ENTRY, "promised_limit_days": 0, "handling": "即办件"}, "admin")
+    case = accepted_case(engine)
+    assert engine.cases.get_case(case["id"], ENGINE)["clock"]["due_today"] is True
+    assert [(r, c) for r, c, _m in notices(engine, "due_today")] == [("head", case["id"])]
+    clock.set(at("2026-11-23T15:00"))
+    engine.sweep()
+    assert len(notices(engine, "due_today")) == 1
+    assert len(trail(engine, case["id"], "case_due_today")) == 1
+
+
+def test_a_case_resumed_on_its_due_date_gets_the_due_today_notice_once(five_step_engine, clock):
+    """Art. 10: "行政审批事项到期日,监察机关通过电子监察系统发出绿色预警信号". Paused on Friday 4 December after office
+    hours and resumed on Monday 7 December, its due date (the pause took no working time, so the limit stays 7
+    December 17:30): the sweep's look at the day's start fell in the pause, so the notice goes out at the resumption;
+    a second pause and resumption that day (over the lunch break), and the sweeps, send no second one."""
+    engine = five_step_engine
+    add_head(engine)
+    clerk = engine.identity.actor("clerk")
+    case = accepted_case(engine)
+    clock.set(at("2026-12-04T18:00"))
+    engine.sweep()
+    engine.case_clock.pause(case["id"], "hearing", "组织听证", clerk)
+    clock.set(at("2026-12-07T08:30"))
+    engine.sweep()  # paused: no look, no notice
+    assert notices(engine, "due_today") == []
+
+    clock.set(at("2026-12-07T09:00"))
+    view = engine.case_clock.resume(case["id"], clerk)
+    assert view["due_today"] is True and view["promised_due_at"].startswith("2026-12-07T09:30")  # 17:30 Shanghai
+    assert [(r, c) for r, c, _m in notices(engine, "due_today")] == [("head", case["id"])]
+    rows = trail(engine, case["id"], "case_due_today")
+    assert len(rows) == 1 and rows[0]["detail"]["notified"] == ["head"]
+
+    clock.set(at("2026-12-07T12:05"))  # over the lunch break: the limit stays this afternoon
+    engine.case_clock.pause(case["id"], "hearing", "补充听证", clerk)
+    clock.set(at("2026-12-07T13:20"))
+    assert engine.case_clock.resume(case["id"], clerk)["due_today"] is True
+    for moment in ("2026-12-07T11:00", "2026-12-07T17:00"):
+        clock.set(at(moment))
+        engine.sweep()
+    assert len(notices(engine, "due_today")) == 1
+    assert len(trail(engine, case["id"], "case_due_today")) == 1
+    assert engine.history.verify().ok
+
+
+def test_a_case_resumed_before_its_due_date_is_told_on_the_morning_of_it(five_step_engine, clock):
+    """Resumed the working day before: no notice then, and the sweep sends it on the due date as usual."""
+    engine = five_step_engine
+    add_head(engine)
+    clerk = engine.identity.actor("clerk")
+    case = accepted_case(engine)
+    clock.set(at("2026-12-03T18:00"))
+    engine.case_clock.pause(case["id"], "hearing", "组织听证", clerk)
+    clock.set(at("2026-12-04T08:00"))
+    engine.case_clock.resume(case["id"], clerk)
+    assert notices(engine, "due_today") == []
+    clock.set(at("2026-12-07T08:00"))
+    engine.sweep()
+    assert [r for r, _c, _m in notices(engine, "due_today")] == ["head"]
 
 
 # --- a step's light follows its own timers ------------------------------------------------------------------------

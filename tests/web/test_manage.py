@@ -126,6 +126,32 @@ def test_matter_form_shows_every_error_on_its_field(admin_pages, engine):
     assert engine.catalogue.entry("TEST-0001")["version"] == 1
 
 
+def test_matter_form_edits_the_post_approval_duties(admin_pages, engine):
+    """002 Art. 17 "(四)对审批事项履行监督检查职责的情况": the form sets the inspection period and the pledge check period,
+    refuses values outside 1–365 on their fields (the typed values kept), and an emptied field is none again."""
+    form = {**MATTER_FORM, "inspection_days": "30", "pledge_check_days": ""}
+    assert admin_pages.post("/admin/matters/TEST-0001", form).status_code == 302
+    entry = engine.catalogue.entry("TEST-0001")
+    assert entry["inspection_days"] == 30 and "pledge_check_days" not in entry
+    page = admin_pages.get("/admin/matters/TEST-0001").get_data(as_text=True)
+    assert 'name="inspection_days"' in page and 'value="30"' in page and 'name="pledge_check_days"' in page
+    assert "批后监督检查期限" in page and "承诺核查期限" in page
+
+    response = admin_pages.post(
+        "/admin/matters/TEST-0001", {**form, "inspection_days": "0", "pledge_check_days": "一年"}
+    )
+    page = text(response)
+    assert response.status_code == 400
+    assert "批后监督检查期限须为 1–365 个自然日" in page and "承诺核查期限须为 1–365 个工作日" in page
+    assert 'value="一年"' in response.get_data(as_text=True)
+    assert engine.catalogue.entry("TEST-0001")["version"] == 2
+
+    form.update(inspection_days="", pledge_check_days="15")
+    assert admin_pages.post("/admin/matters/TEST-0001", form).status_code == 302
+    entry = engine.catalogue.entry("TEST-0001")
+    assert "inspection_days" not in entry and entry["pledge_check_days"] == 15 and entry["version"] == 3
+
+
 def test_material_and_fee_rows_come_from_htmx(admin_pages):
     row = text(admin_pages.get("/admin/matters/rows/material", headers={"HX-Request": "true"}))
     assert 'name="material_name"' in row and "readonly" not in row and 'hx-swap="delete"' in row

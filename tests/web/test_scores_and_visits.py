@@ -49,6 +49,33 @@ def test_a_supervisor_records_daily_points_with_a_reason_through_the_form(app, e
     )
 
 
+def test_the_points_form_offers_the_officials_of_the_supervisors_units(app, engine):
+    """The supervisor picks the official from a list (name and account, grouped by department) instead of typing an
+    account id; the official being viewed is chosen already; the server still refuses one outside their units."""
+    page = signed_in(app, "supervisor").get("/me/score?month=2026-10&official=clerk").get_data(as_text=True)
+    form = page[page.index('id="record-points"') :]
+    assert '<select id="p-official" name="official" required>' in form
+    assert '<optgroup label="测试局">' in form and '<optgroup label="其他局">' in form
+    assert '<option value="clerk" selected>窗口甲（clerk）</option>' in form
+    assert '<option value="clerk2">窗口乙（clerk2）</option>' in form
+    assert 'value="supervisor"' not in form and 'value="citizen"' not in form
+    viewer = page[: page.index('id="record-points"')]
+    assert '<select id="official" name="official">' in viewer and '<option value="clerk" selected>' in viewer
+
+    far = signed_in(app, "far_supervisor").get("/me/score?month=2026-10").get_data(as_text=True)
+    assert 'value="clerk"' not in far and "所监察的单位暂无工作人员" in far
+    refused = signed_in(app, "far_supervisor").post(
+        "/me/score/points", {"official": "clerk", "day": "2026-10-20", "points": "1", "reason": "表扬"}
+    )
+    assert refused.status_code == 403
+    unknown = signed_in(app, "supervisor").post(
+        "/me/score/points", {"official": "nobody", "day": "2026-10-20", "points": "1", "reason": "表扬"}
+    )
+    assert unknown.status_code == 302  # flashed: no such official
+    with engine.db.reading() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(ManualPoint)) == 0
+
+
 def test_the_score_over_the_api(api, engine):
     mine = api.get("/api/v1/me/score?month=2026-10", headers=auth(api, "clerk"))
     assert mine.status_code == 200 and mine.json["official"] == "clerk" and mine.json["quarter"]["period"] == "2026-Q4"

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from engine.catalogue import HANDLING, TYPES
+from engine.catalogue import DUTY_DAYS, HANDLING, TYPES
 
 from .common import choices, lines, number
 
@@ -27,6 +27,9 @@ class MatterForm(FlaskForm):
     star_level = SelectField("网上办理星级", choices=choices((n, "★" * n) for n in range(1, 6)), validate_choice=False)
     statutory_limit_days = StringField("法定时限（工作日）")
     promised_limit_days = StringField("承诺时限（工作日）")
+    # post-approval duties (Art. 17(四) 监督检查职责; 告知承诺制's check): empty is none, or the default of 20
+    inspection_days = StringField("批后监督检查期限（自然日，空为无）")
+    pledge_check_days = StringField("承诺核查期限（工作日，空为 20）")
     legal_basis = TextAreaField("设定依据（每行一条）")
     conditions = TextAreaField("受理条件（每行一条）")
     note = StringField("变更说明", validators=[Optional(), Length(max=500)])
@@ -35,8 +38,9 @@ class MatterForm(FlaskForm):
         for name in ("code", "name", "department", "type", "key", "handling"):
             getattr(self, name).data = entry.get(name)
         self.star_level.data = str(entry.get("star_level", ""))
-        for name in ("statutory_limit_days", "promised_limit_days"):
-            getattr(self, name).data = str(entry.get(name, ""))
+        for name in ("statutory_limit_days", "promised_limit_days", *DUTY_DAYS):
+            value = entry.get(name)
+            getattr(self, name).data = "" if value is None else str(value)
         self.legal_basis.data = "\n".join(entry.get("legal_basis") or ())
         self.conditions.data = "\n".join(entry.get("conditions") or ())
 
@@ -52,6 +56,10 @@ class MatterForm(FlaskForm):
             "star_level": number(self.star_level.data),
             "statutory_limit_days": number(self.statutory_limit_days.data),
             "promised_limit_days": number(self.promised_limit_days.data),
+            **{
+                name: number(getattr(self, name).data) if (getattr(self, name).data or "").strip() else None
+                for name in DUTY_DAYS
+            },
             "legal_basis": lines(self.legal_basis.data),
             "conditions": lines(self.conditions.data),
             "materials": materials(form_data),

@@ -1,6 +1,6 @@
 """Each official's own score (seed 002 §1 三是: "所有工作人员均可以看到每日、每月加、减分情况"): the days of a month with
-their plus and minus points, the month's result, the quarter's and the year's; supervisors open an official of their
-units and record manual daily points with a reason."""
+their plus and minus points, the month's result, the quarter's and the year's; supervisors choose an official of their
+units (a list of them, by department) and record manual daily points with a reason."""
 
 from __future__ import annotations
 
@@ -40,11 +40,13 @@ def score():
             raise
         flash(describe(exc), "error")
         return redirect(url_for("me.score", month=month))
+    may_record = me.is_admin or me.is_supervisor
     return render_template(
         "me/score.html",
         score=result,
         month=month,
-        may_record=me.is_admin or me.is_supervisor,
+        may_record=may_record,
+        officials=engine().performance.scorable_officials(me) if may_record else [],
         today=engine().clock.now(),
     )
 

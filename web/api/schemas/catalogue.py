@@ -49,6 +49,10 @@ class GuideEntry(BaseModel):
     fees: list[GuideFee] | None = None
     summary: str | None = None
     online_depth: int | None = None
+    inspection_days: int | None = Field(
+        None, description="批后监督检查期限: calendar days after an approval for one inspection (none: no duty)"
+    )
+    pledge_check_days: int | None = Field(None, description="承诺核查期限: working days to check a pledge (none: 20)")
     free: bool | None = None
     process_file: str | None = None
 
