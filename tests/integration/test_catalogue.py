@@ -122,8 +122,9 @@ def test_step_timers_warn_and_escalate_on_working_time(catalogue_engine, clock):
     clock.set(dt.datetime(2026, 6, 3, 13, 31, tzinfo=SHANGHAI))  # 4 office hours before the limit
     assert catalogue_engine.sweep()["timers"] == 1
     clock.set(dt.datetime(2026, 6, 3, 17, 31, tzinfo=SHANGHAI))
-    result = catalogue_engine.sweep()
-    assert result["timers"] == 1 and result["lights"] >= 1
+    # The step turns red with its limit timer, in the timer's own transaction (issue 16 §3: a step's light follows
+    # its own BPMN timers); the sweep's light job changes case lights only, and this case is not yet accepted.
+    assert catalogue_engine.sweep()["timers"] == 1
     trail = catalogue_engine.history.case_trail(case["id"], ENGINE)
     fired = [
         r["element"]
