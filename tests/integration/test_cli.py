@@ -24,11 +24,9 @@ def test_init_db_and_deploy(bare_sqlite_engine, monkeypatch, tmp_path):
 
 def test_deploy_refusal_names_element(bare_sqlite_engine, monkeypatch, tmp_path):
     bad = tmp_path / "bad.bpmn"
-    bad.write_bytes(
-        (FIXTURES / "five_step.bpmn").read_bytes().replace(b"<bpmn:flowNodeRef>Task_Review</bpmn:flowNodeRef>", b"")
-    )
+    bad.write_bytes((FIXTURES / "five_step.bpmn").read_bytes().replace(b'review == "revise"', b"__import__('os')"))
     result = run(bare_sqlite_engine, monkeypatch, "deploy", str(bad))
-    assert result.exit_code == 1 and "element=Task_Review" in result.output and "line=" in result.output
+    assert result.exit_code == 1 and "element=Flow_Revise" in result.output and "line=" in result.output, result.output
 
 
 def test_token_create(five_step_engine, monkeypatch):

@@ -15,7 +15,7 @@ from engine.worklists import inbox as inbox_module
 
 from ..helpers import START, complete, open_task
 
-SEVERITY = {"red": 3, "yellow": 2, "green": 1}
+SEVERITY = {"red": 3, "yellow": 2}
 
 
 def at(text):
@@ -83,7 +83,7 @@ def test_the_order_follows_steps_and_cases_and_the_page_comes_in_it(five_step_en
     group = [i["id"] for i in engine.inbox.tasks(clerk, scope="group", per_page=100)["items"]]
     assert group == [t for t in everything if t != mine[0]["id"]]
     full = engine.inbox.tasks(clerk, per_page=100)["items"]
-    for light in ("red", "yellow", "green", "none"):  # a filter keeps the order
+    for light in ("red", "yellow", "none"):  # a filter keeps the order
         filtered = [i["id"] for i in engine.inbox.tasks(clerk, light=light, per_page=100)["items"]]
         assert filtered == [i["id"] for i in full if i["light"] == light]
     assert {i["light"] for i in full} >= {"yellow"}
