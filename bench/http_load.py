@@ -78,10 +78,10 @@ def busy_seconds() -> float:
 def measure_engine(url: str, cases: int) -> float:
     engine = fresh_engine(url)
     try:
-        rate, _shape = engine_rate(engine, cases)
+        measured, _shape = engine_rate(engine, cases)
     finally:
         engine.db.bind.dispose()
-    return rate
+    return measured.rate
 
 
 def run_workers(args, workers: int, engine_per_second: float) -> None:
