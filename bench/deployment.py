@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.matter import bench_matter  # noqa: E402
 from engine.bootstrap import Shenpi  # noqa: E402
 from engine.config import Settings  # noqa: E402
 from engine.identity.actors import OFFICIAL  # noqa: E402
@@ -44,21 +45,7 @@ MATTER = "BENCH-0001"
 POSTS = ["受理窗口", "承办人", "审核人", "批准人", "制证发证"]
 # What each step of the five-step flow is completed with: its gateways' answers (approve at each).
 STEP_DATA = {"Task_Review": {"review": "approve"}, "Task_Approve": {"approval": "approve"}}
-ENTRY = dict(
-    code=MATTER,
-    key="five_step",
-    name="基准事项",
-    department="基准局",
-    type="行政许可",
-    legal_basis=["《中华人民共和国行政许可法》"],
-    statutory_limit_days=20,
-    promised_limit_days=10,
-    handling="承诺件",
-    star_level=3,
-    process_file="five_step.bpmn",
-    conditions=[],
-    materials=[],
-)
+ENTRY = bench_matter(MATTER, "five_step", "基准事项", "基准局", "five_step.bpmn")
 
 
 def free_port() -> int:

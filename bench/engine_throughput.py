@@ -42,6 +42,7 @@ from SpiffWorkflow.bpmn.parser import BpmnParser  # noqa: E402
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer  # noqa: E402
 from SpiffWorkflow.util.task import TaskState  # noqa: E402
 
+from bench.matter import bench_matter  # noqa: E402
 from engine.bootstrap import Shenpi  # noqa: E402
 from engine.config import Settings  # noqa: E402
 from engine.identity.actors import ENGINE  # noqa: E402
@@ -52,21 +53,7 @@ from engine.models import TrailEntry, WorkflowJournal  # noqa: E402
 START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
 FLOW = ROOT / "tests" / "fixtures" / "five_step.bpmn"
 ANSWERS = {"review": "approve", "approval": "approve"}
-ENTRY = dict(
-    code="BENCH-0001",
-    key="five_step",
-    name="基准事项",
-    department="基准局",
-    type="行政许可",
-    legal_basis=["《行政许可法》"],
-    statutory_limit_days=20,
-    promised_limit_days=10,
-    handling="承诺件",
-    star_level=3,
-    process_file="five_step.bpmn",
-    conditions=[],
-    materials=[],
-)
+ENTRY = bench_matter("BENCH-0001", "five_step", "基准事项", "基准局", "five_step.bpmn")
 
 
 @dataclass

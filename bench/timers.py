@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 
+from bench.matter import bench_matter  # noqa: E402
 from engine import scheduler  # noqa: E402
 from engine.bootstrap import Shenpi  # noqa: E402
 from engine.config import Settings  # noqa: E402
@@ -35,21 +36,7 @@ from engine.models import Case, PendingTimer, TrailEntry  # noqa: E402
 from engine.runtime import timers  # noqa: E402
 
 FLOW = ROOT / "tests" / "fixtures" / "timer_step.bpmn"
-ENTRY = dict(
-    code="BENCH-TIMER",
-    key="timer_step",
-    name="计时基准",
-    department="基准局",
-    type="行政许可",
-    legal_basis=["《行政许可法》"],
-    statutory_limit_days=20,
-    promised_limit_days=10,
-    handling="承诺件",
-    star_level=3,
-    process_file="timer_step.bpmn",
-    conditions=[],
-    materials=[],
-)
+ENTRY = bench_matter("BENCH-TIMER", "timer_step", "计时基准", "基准局", "timer_step.bpmn")
 
 
 def fresh(url: str, broker: str, duration: str) -> Shenpi:
