@@ -82,10 +82,10 @@ def median(measured: list[Measured]) -> Measured:
 class ServerClock:
     """CPU seconds spent by the PostgreSQL backends of one database, read from /proc (the server on this host)."""
 
-    def __init__(self, engine: Shenpi) -> None:
+    def __init__(self, url: sa.URL | str) -> None:
         # a connection of its own (not from the engine's pool), left out of the count
-        self.bind = sa.create_engine(engine.db.bind.url, poolclass=sa.pool.NullPool)
-        self.available = engine.db.dialect == "postgresql" and Path("/proc/self/stat").exists()
+        self.bind = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        self.available = self.bind.dialect.name == "postgresql" and Path("/proc/self/stat").exists()
 
     def _pids(self) -> list[int]:
         with self.bind.connect() as connection:
@@ -155,7 +155,7 @@ def engine_rate(engine: Shenpi, cases: int) -> tuple[Measured, dict]:
     ]
     with engine.db.reading() as session:
         trail_before = session.query(TrailEntry).count()
-    server = ServerClock(engine)
+    server = ServerClock(engine.db.bind.url)
     completions = 0
     server_before = server.read()
     started, cpu = time.perf_counter(), time.process_time()
@@ -181,7 +181,7 @@ def engine_rate(engine: Shenpi, cases: int) -> tuple[Measured, dict]:
 def floor_rate(engine: Shenpi, completions: int, shape: dict) -> Measured:
     """The engine's rows for each completion, by plain SQL on a raw DBAPI connection. The trail rows per completion
     are the engine's on average (3.4 means 3 or 4 rows in the proportion that gives 3.4, not 3 each time)."""
-    server = ServerClock(engine)
+    server = ServerClock(engine.db.bind.url)
     raw = engine.db.bind.raw_connection()
     dbapi = raw.driver_connection
     sqlite = engine.db.dialect == "sqlite"

@@ -17,8 +17,10 @@ start cases (``POST /api/v1/cases``) and complete their steps with the steps' da
 latencies over every request (starts and completions), errors = requests without a 2xx answer, R = X / the
 in-process engine rate measured first in the same run on the same database (bench/engine_throughput.py's
 ``engine_rate``: one engine, one thread, every completion its own transaction). Then a ``load:`` line: the load
-average and the CPU seconds the web workers, the Celery worker and beat, the clients (this process) and everything
-else on the machine used during the run. Goals (issue 14 §5): R ≥ 0.5, p95 ≤ 100 ms, no errors.
+average and the CPU seconds the web workers, the database's server processes, the Celery worker and beat, the
+clients (this process) and everything else on the machine used during the run; and a ``bound:`` line: the CPU the
+deployment spent per request, the most requests a second the machine's cores allow at that cost, and the least mean
+latency that leaves to --clients clients that never pause (Little's law: clients / rate). Goals (issue 14 §5): R ≥ 0.5, p95 ≤ 100 ms, no errors.
 
 Every process it starts is in a process group of its own and is stopped at the end, on Ctrl-C and on errors.
 """
@@ -40,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.deployment import Deployment, reset_database, run_clients, scratch_folder, seed, seed_engine  # noqa: E402
-from bench.engine_throughput import engine_rate, fresh_engine  # noqa: E402
+from bench.engine_throughput import ServerClock, engine_rate, fresh_engine  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test_bench"
 DEFAULT_BROKER = "redis://127.0.0.1:6379/1"
@@ -98,10 +100,14 @@ def run_workers(args, workers: int, engine_per_second: float) -> None:
         web = [deployment.processes["web"].pid]
         celery = [deployment.processes["worker"].pid, deployment.processes["beat"].pid]
         me = psutil.Process()
+        server = ServerClock(args.pg)
         load_before = os.getloadavg()[0]
+        server_before = server.read()
         before = cpu_seconds(web), cpu_seconds(celery), sum(me.cpu_times()[:2]), busy_seconds()
         answers, elapsed = run_clients(deployment.url(""), tokens, args.seconds)
         after = cpu_seconds(web), cpu_seconds(celery), sum(me.cpu_times()[:2]), busy_seconds()
+        database_cpu = server.spent(server_before, server.read()) or 0.0
+        server.bind.dispose()
 
     completions = sum(1 for a in answers if a.kind == "complete" and 200 <= a.status < 300)
     errors = sum(1 for a in answers if not 200 <= a.status < 300)
@@ -117,12 +123,28 @@ def run_workers(args, workers: int, engine_per_second: float) -> None:
         kinds = Counter(f"{a.kind} {a.status} {a.error}" for a in answers if not 200 <= a.status < 300)
         print("errors: " + ", ".join(f"{kind} ×{n}" for kind, n in kinds.most_common()), flush=True)
     web_cpu, celery_cpu, clients_cpu, busy = (b - a for a, b in zip(before, after, strict=True))
-    others = max(0.0, busy - web_cpu - celery_cpu - clients_cpu)
+    others = max(0.0, busy - web_cpu - celery_cpu - clients_cpu - database_cpu)
     print(
         f"load: {elapsed:.0f} s, {len(answers)} requests, load average {load_before:.1f} → {os.getloadavg()[0]:.1f}; "
-        f"CPU seconds: web {web_cpu:.1f}, celery worker+beat {celery_cpu:.1f}, clients {clients_cpu:.1f}, "
-        f"other processes {others:.1f} (of {elapsed * (os.cpu_count() or 1):.0f} available)",
+        f"CPU seconds: web {web_cpu:.1f}, database {database_cpu:.1f}, celery worker+beat {celery_cpu:.1f}, "
+        f"clients {clients_cpu:.1f}, other processes {others:.1f} (of {elapsed * (os.cpu_count() or 1):.0f} available)",
         flush=True,
+    )
+    print(bound(len(answers), args.clients, web_cpu + database_cpu + celery_cpu + clients_cpu), flush=True)
+
+
+def bound(requests: int, clients: int, cpu_seconds_spent: float) -> str:
+    """What the CPU the deployment spent per request allows on this machine: with every core busy, at most
+    cores / (CPU per request) requests a second, so ``clients`` clients that never pause wait on average at least
+    clients / that rate (Little's law). Where that mean is above the p95 goal, the goal is out of reach here."""
+    if not requests or cpu_seconds_spent <= 0:
+        return "bound: nothing measured"
+    per_request_ms = cpu_seconds_spent * 1000 / requests
+    cores = os.cpu_count() or 1
+    ceiling = cores * 1000 / per_request_ms
+    return (
+        f"bound: {per_request_ms:.1f} CPU ms per request (web, database, Celery, clients) → at most {ceiling:.0f} "
+        f"requests/s on {cores} cores, so {clients} clients wait at least {clients * 1000 / ceiling:.0f} ms on average"
     )
 
 
