@@ -1,11 +1,14 @@
-"""Messages a case waits for: receive tasks, message start, intermediate catch and boundary events.
+"""Messages a case waits for: receive tasks, message start, intermediate catch and boundary events, and the start
+events of event subprocesses started by a message.
 
 A step that makes such an element wait records it (``message_wait``: the message's name, and the case data's
 ``correlation`` value at that moment, if any); a step that ends the wait (the message came, a boundary or a jump
 passed it by) removes it. ``deliver`` is ``POST /api/v1/messages``: the message by ``name`` for a case (by its
 number) or for every case whose wait carries that ``correlation``; its ``data`` is merged into the case data and the
 case goes on, each case in a step of its own with a ``message_received`` trail event. A message nobody waits for is
-refused (``message_not_waited``, 404) and changes nothing.
+refused (``message_not_waited``, 404) and changes nothing. A case waits for the messages that start its event
+subprocesses from its first step to its end (``event_triggers.py``); each such message starts the subprocess again
+(non-interrupting) or interrupts the flow, as the model says.
 
 Integration accounts (the data-exchange role) send messages to the cases of their own unit, administrators to any.
 """
@@ -25,6 +28,7 @@ from ..identity.actors import ADMIN, EXCHANGE
 from ..kernel import payloads
 from ..models import Case, MessageWait
 from ..trail import chain as trail
+from .event_triggers import message_triggers, trigger_wait_id
 
 if TYPE_CHECKING:
     from ..definitions.repository import RepositoryService
@@ -54,6 +58,12 @@ class MessageService:
         removed = [str(tid) for tid in getattr(ctx.live.wf.tasks, "removed", ())]
         if removed:  # a reset (退回, 跳转) took waiting tasks out of the workflow
             ctx.connection.execute(_waits.delete().where(_waits.c.task_id.in_(removed)))
+        if ctx.wf.is_completed():  # an ended case waits for nothing
+            if ctx.case.lock_version:
+                ctx.connection.execute(_waits.delete().where(_waits.c.case_id == ctx.case.id))
+            return
+        if ctx.case.lock_version == 0:
+            self._wait_for_triggers(ctx, names)
         for task, before in transitions:
             name = names.get(task.task_spec.bpmn_id or "")
             if name is None:
@@ -73,6 +83,23 @@ class MessageService:
                 )
             elif before == TaskState.WAITING and task.state != TaskState.WAITING:
                 ctx.connection.execute(_waits.delete().where(_waits.c.task_id == tid))
+
+    @staticmethod
+    def _wait_for_triggers(ctx: StepContext, names: dict[str, str]) -> None:
+        """A new case waits for the messages of its message-started event subprocesses."""
+        correlation = ctx.wf.data.get(CORRELATION_FIELD)
+        for element_id in message_triggers(ctx.wf):
+            if element_id in names:
+                ctx.connection.execute(
+                    _waits.insert().values(
+                        task_id=trigger_wait_id(ctx.case.id, element_id),
+                        case_id=ctx.case.id,
+                        element_id=element_id,
+                        name=names[element_id][:MAX_NAME],
+                        correlation=str(correlation)[:MAX_NAME] if correlation not in (None, "") else None,
+                        created_at=ctx.now,
+                    )
+                )
 
     def waiting(self, case_id: int) -> list[dict[str, Any]]:
         """What a case waits for: [{element, name, correlation}]."""
@@ -138,11 +165,14 @@ class MessageService:
                     _waits.c.case_id == case_id, _waits.c.name == name
                 )
             ).first()
-            if waiting is None or not any(
+            if waiting is None:
+                raise _NotWaiting
+            trigger = message_triggers(ctx.wf).get(waiting.element_id)
+            if trigger is None and not any(
                 task.task_spec.bpmn_id == waiting.element_id for task in ctx.wf.get_tasks(state=TaskState.WAITING)
             ):
                 raise _NotWaiting
-            ctx.wf.catch(BpmnEvent(MessageEventDefinition(name), payload=dict(payload)))
+            ctx.wf.catch(BpmnEvent(trigger or MessageEventDefinition(name), payload=dict(payload)))
             ctx.wf.do_engine_steps()
             ctx.events.append(
                 trail.event(

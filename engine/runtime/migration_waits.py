@@ -21,6 +21,7 @@ from SpiffWorkflow.util.task import TaskState
 from ..errors import InvalidState
 from ..models import ConnectorCall, MessageWait
 from .connector_calls import PENDING
+from .event_triggers import message_triggers
 
 if TYPE_CHECKING:
     from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -53,8 +54,10 @@ def carry_over(
     waits = connection.execute(
         sa.select(_waits.c.task_id, _waits.c.element_id, _waits.c.name).where(_waits.c.case_id == case_id)
     ).all()
+    triggers = message_triggers(wf)
     for wait in waits:
-        if not _same_element(wf, wait.task_id, wait.element_id) or new.messages.get(wait.element_id) != wait.name:
+        waits_there = wait.element_id in triggers or _same_element(wf, wait.task_id, wait.element_id)
+        if not waits_there or new.messages.get(wait.element_id) != wait.name:
             raise InvalidState(
                 "migration_message_wait_moved", number=number, element=wait.element_id, name=wait.name, version=version
             )

@@ -136,3 +136,35 @@ def test_c92_deploys_and_a_case_runs_to_its_end_through_its_user_tasks(corpus_en
     complete(corpus_engine, case["id"], {})
     ended = corpus_engine.cases.get_case(case["id"], ENGINE)
     assert (ended["status"], ended["outcome"]) == ("ended", "completed")
+    assert corpus_engine.messages.waiting(case["id"]) == []  # its event subprocesses' messages too
+
+
+@pytest.mark.skipif(not FILES, reason="../shared/conformance is not beside this checkout")
+@pytest.mark.parametrize("fraud", [False, True])
+def test_c92_a_message_starts_its_event_subprocess_beside_the_decision(corpus_engine, fraud):
+    """C.9.2's message-started, non-interrupting event subprocesses: a running case waits for their messages;
+    Message_FraudSuspected opens "Check for Fraud" beside the open decision. Its outcome ends that subprocess —
+    without fraud at "Fraud no detected", with fraud at an error end event that no boundary catches, which ends only
+    its own path (the engine does not invent a catcher) — and the decision goes on. A second message starts the
+    subprocess again; once the case has ended, nothing waits any more."""
+    case = corpus_engine.cases.start_case("MIWG-92", {"name": "张三"}, {}, ENGINE)
+    waiting = {w["name"] for w in corpus_engine.messages.waiting(case["id"])}
+    assert waiting == {"Message_FraudSuspected", "Message_DocumentRequested"}
+    delivered = corpus_engine.messages.deliver(ENGINE, "Message_FraudSuspected", case=case["number"])
+    assert [c["id"] for c in delivered["cases"]] == [case["id"]]
+    tasks = {t["element"]: t for t in corpus_engine.tasks.list_tasks(ENGINE, case=case["id"])}
+    assert set(tasks) == {"UserTask_DecideOnApplication", "UserTask_CheckForFraud"}
+    assert tasks["UserTask_CheckForFraud"]["department"] == "测试局"
+    clerk = corpus_engine.identity.actor("clerk")
+    corpus_engine.tasks.complete(tasks["UserTask_CheckForFraud"]["id"], clerk, {"fraud": fraud}, "已核查")
+    assert corpus_engine.cases.get_case(case["id"], ENGINE)["status"] == "running"
+    assert open_task(corpus_engine, case["id"])["element"] == "UserTask_DecideOnApplication"
+    corpus_engine.messages.deliver(ENGINE, "Message_FraudSuspected", case=case["number"])
+    elements = sorted(t["element"] for t in corpus_engine.tasks.list_tasks(ENGINE, case=case["id"]))
+    assert elements == ["UserTask_CheckForFraud", "UserTask_DecideOnApplication"]
+    check = next(
+        t for t in corpus_engine.tasks.list_tasks(ENGINE, case=case["id"]) if t["element"] == "UserTask_CheckForFraud"
+    )
+    corpus_engine.tasks.complete(check["id"], clerk, {"fraud": False}, "已核查")
+    complete(corpus_engine, case["id"], {"approved": True})
+    assert corpus_engine.cases.get_case(case["id"], ENGINE)["status"] == "running"  # the 5-day timer still waits

@@ -115,3 +115,42 @@ def test_a_case_inside_a_call_activity_is_refused_naming_it(bare_engine):
     assert "Call_Site" in str(refused["message"])
     with engine.db.reading() as session:
         assert not session.scalars(sa.select(TrailEntry).where(TrailEntry.event == "case_migrated")).all()
+
+
+NOTE_SUBPROCESS = (
+    '<bpmn:message id="Msg_Note" name="补充说明"/>'
+    '<bpmn:process id="message_flow" name="检测后审批" isExecutable="true">'
+).encode()
+NOTE_EVENT_SUBPROCESS = (
+    '<bpmn:subProcess id="Sub_Note" triggeredByEvent="true">'
+    '<bpmn:startEvent id="Start_Note" name="收到补充说明" isInterrupting="false">'
+    '<bpmn:messageEventDefinition id="MsgDef_Note" messageRef="Msg_Note"/></bpmn:startEvent>'
+    '<bpmn:userTask id="Task_Note" name="登记补充说明"/>'
+    '<bpmn:endEvent id="End_Note"/>'
+    '<bpmn:sequenceFlow id="Flow_N1" sourceRef="Start_Note" targetRef="Task_Note"/>'
+    '<bpmn:sequenceFlow id="Flow_N2" sourceRef="Task_Note" targetRef="End_Note"/>'
+    "</bpmn:subProcess></bpmn:process>"
+).encode()
+
+
+def with_note_subprocess(content: bytes) -> bytes:
+    return content.replace(
+        b'<bpmn:process id="message_flow" name="\xe6\xa3\x80\xe6\xb5\x8b\xe5\x90\x8e\xe5\xae\xa1\xe6\x89\xb9" '
+        b'isExecutable="true">',
+        NOTE_SUBPROCESS,
+    ).replace(b"</bpmn:process>", NOTE_EVENT_SUBPROCESS)
+
+
+def test_the_wait_for_a_message_started_event_subprocess_is_carried_over(bare_engine):
+    """A running case waits for the message of its message-started event subprocess from its start; migrated to a
+    version that keeps it, it still does, and the message opens the new version's step."""
+    engine = publish(bare_engine, with_note_subprocess(FLOW))
+    case = engine.cases.start_case("LAB-1", {"name": "张三"}, {}, ENGINE)
+    assert {w["name"] for w in engine.messages.waiting(case["id"])} == {"补充说明"}
+    renamed = with_note_subprocess(FLOW).replace("登记补充说明".encode(), "核对补充说明".encode())
+    engine.repository.deploy(renamed, "message_flow.bpmn", actor="admin")
+    done = only(migrate(engine, "message_flow", case["id"]))
+    assert done["status"] == "migrated" and done["waits_carried_over"] == {"connector_calls": 0, "message_waits": 1}
+    engine.messages.deliver(LAB, "补充说明", case=case["number"], data={"note": "补充了身份证复印件"})
+    names = sorted(t["name"] for t in engine.tasks.list_tasks(ENGINE, case=case["id"]))
+    assert names == ["受理", "核对补充说明"]
