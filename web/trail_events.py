@@ -83,6 +83,7 @@ EVENTS = {
     "connector_called": _l("调用外部服务"),
     "connector_failed": _l("调用外部服务失败"),
     "message_received": _l("收到消息"),
+    "event_uncaught": _l("未被捕获的错误或升级事件"),
     "matter_published": _l("发布事项"),
     "matter_withdrawn": _l("停办事项"),
     "catalogue_imported": _l("导入事项目录"),

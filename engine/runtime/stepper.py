@@ -32,6 +32,7 @@ from ..kernel import clock as clock_module
 from ..kernel import fast_sql, log_context
 from ..models import Case, Matter, PendingTimer, TaskRecord, User
 from ..trail import chain as trail
+from . import uncaught_events
 from .wiring import Transition, Wiring
 
 if TYPE_CHECKING:
@@ -374,6 +375,8 @@ class CaseStepper:
             rows.extend(self._project(ctx, task, before))
         for hook in self.wiring.step:
             hook(ctx, transitions)
+        if wf.bpmn_events:
+            rows.extend(uncaught_events.drain(wf, case.id, ctx.actor_id, ctx.now))
         if ctx.case_values:
             connection.execute(SET_CASE_VALUES, {"case_id_": case.id, **ctx.case_values})
         lock: dict[str, Any]

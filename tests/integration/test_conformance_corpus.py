@@ -159,6 +159,10 @@ def test_c92_a_message_starts_its_event_subprocess_beside_the_decision(corpus_en
     corpus_engine.tasks.complete(tasks["UserTask_CheckForFraud"]["id"], clerk, {"fraud": fraud}, "已核查")
     assert corpus_engine.cases.get_case(case["id"], ENGINE)["status"] == "running"
     assert open_task(corpus_engine, case["id"])["element"] == "UserTask_DecideOnApplication"
+    uncaught = [e for e in corpus_engine.history.case_trail(case["id"], ENGINE) if e["event"] == "event_uncaught"]
+    assert [(e["to"], e["detail"]) for e in uncaught] == (
+        [("Error_FraudDetected", {"kind": "error", "name": "Error_FraudDetected", "code": "02"})] if fraud else []
+    )
     corpus_engine.messages.deliver(ENGINE, "Message_FraudSuspected", case=case["number"])
     elements = sorted(t["element"] for t in corpus_engine.tasks.list_tasks(ENGINE, case=case["id"]))
     assert elements == ["UserTask_CheckForFraud", "UserTask_DecideOnApplication"]
