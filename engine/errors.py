@@ -671,6 +671,11 @@ MESSAGES: dict[str, str] = {
     "bpmn_several_processes": "more than one executable process in one file; deploy one process per file",
     "bpmn_process_without_id": "the executable process has no id",
     "bpmn_no_start_event": "the process has no start event",
+    "bpmn_interrupting_event_subprocess": (
+        "the event subprocess %(subprocess)s starts by interrupting the flow (BPMN's default, and always so for an "
+        'error start event), which the engine does not do: set isInterrupting="false" on its start event to run it '
+        "beside the flow, or put a boundary event on the steps it should interrupt"
+    ),
     "bpmn_reserved_id": "the id %(id)s is reserved by the engine; rename the element",
     "bpmn_unsupported_element": "unsupported element bpmn:%(name)s: %(why)s",
     "bpmn_unknown_element": "unknown or unsupported element bpmn:%(name)s",

@@ -250,6 +250,7 @@ def examine(
         functools.partial(_check_end_events, warnings=warnings),
         _check_sequence_flows,
         _check_start_event,
+        _check_event_subprocesses,
         messages,
     ):
         for problem in found(process):
@@ -320,6 +321,18 @@ def _check_connectors(
 def _check_start_event(process: etree._Element) -> Iterator[ProcessValidationError]:
     if process.find(f"{{{BPMN_NS}}}startEvent") is None:
         yield _refuse("bpmn_no_start_event", process)
+
+
+def _check_event_subprocesses(process: etree._Element) -> Iterator[ProcessValidationError]:
+    """SpiffWorkflow runs an event subprocess beside the flow and never interrupts it: one whose start event
+    interrupts (BPMN's default, and always so for an error start event) would not do what its model says."""
+    for subprocess in process.iter(f"{{{BPMN_NS}}}subProcess"):
+        if subprocess.get("triggeredByEvent") != "true":
+            continue
+        for start in subprocess.findall(f"{{{BPMN_NS}}}startEvent"):
+            error = start.find(f"{{{BPMN_NS}}}errorEventDefinition") is not None
+            if error or start.get("isInterrupting", "true") != "false":
+                yield _refuse("bpmn_interrupting_event_subprocess", start, subprocess=subprocess.get("id") or "")
 
 
 def _check_elements(process: etree._Element, timers: TimerBounds | None = None) -> Iterator[ProcessValidationError]:

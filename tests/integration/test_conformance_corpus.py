@@ -22,6 +22,7 @@ LIMITATIONS = {
     ("bpmn_unsupported_element", "bpmn_business_rule_task"): "business-rule (DMN) tasks",
     ("bpmn_expression_language", None): "conditions written in XPath or FEEL",
     ("bpmn_end_outcome_missing", None): "an end event that does not state the case's decision, beside end events",
+    ("bpmn_interrupting_event_subprocess", None): "an event subprocess that interrupts the flow",
 }
 NOW_RUN = {"bpmn_message_task", "bpmn_message_event", "timer_expression_invalid", "bpmn_juel_unsupported"}
 FILES = sorted((CONFORMANCE_DIR / "miwg-reference").glob("*.bpmn")) if CONFORMANCE_DIR.exists() else []

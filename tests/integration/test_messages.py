@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from engine.errors import InvalidInput, NotFound, PermissionDenied
+from engine.errors import InvalidInput, NotFound, PermissionDenied, ProcessValidationError
 from engine.identity.actors import ENGINE, EXCHANGE, Actor
 from engine.models import Case, MessageWait, TrailEntry
 
-from ..helpers import FIVE_STEP_ENTRY, FIXTURES, add_people, open_task
+from ..helpers import FIVE_STEP_ENTRY, FIXTURES, add_people, complete, open_task
 
 FLOW = (FIXTURES / "message_flow.bpmn").read_bytes()
 LAB = Actor(id="lab", name="检测中心接口", roles=(EXCHANGE,), department="测试局")
@@ -163,3 +163,45 @@ def test_a_message_start_event_makes_the_case_wait_for_its_message_before_the_fi
     assert engine.messages.waiting(case["id"]) == []
     with pytest.raises(NotFound):
         engine.messages.deliver(LAB, "网上申请", case=case["number"], data={})  # nobody waits for it any more
+
+
+WITHDRAWAL = (
+    '<bpmn:message id="Msg_Cancel" name="申请人撤回申请"/>'
+    '<bpmn:process id="message_flow" name="检测后审批" isExecutable="true">'
+).encode()
+WITHDRAWAL_SUBPROCESS = (
+    '<bpmn:subProcess id="Sub_Cancel" triggeredByEvent="true">'
+    '<bpmn:startEvent id="Start_Cancel" name="收到撤回申请" isInterrupting="true">'
+    '<bpmn:messageEventDefinition id="MsgDef_Cancel" messageRef="Msg_Cancel"/></bpmn:startEvent>'
+    '<bpmn:userTask id="Task_Close" name="办理撤回"/>'
+    '<bpmn:endEvent id="End_Cancelled" name="终止"/>'
+    '<bpmn:sequenceFlow id="Flow_C1" sourceRef="Start_Cancel" targetRef="Task_Close"/>'
+    '<bpmn:sequenceFlow id="Flow_C2" sourceRef="Task_Close" targetRef="End_Cancelled"/>'
+    "</bpmn:subProcess></bpmn:process>"
+).encode()
+
+
+def test_an_interrupting_event_subprocess_is_refused_at_deployment_and_a_non_interrupting_one_runs(bare_engine):
+    """SpiffWorkflow never interrupts the flow for an event subprocess: one whose start event interrupts (BPMN's
+    default) is refused, naming its start event; marked non-interrupting, the message opens its step beside the open
+    one, and once both are done the case ends and waits for nothing more."""
+    content = FLOW.replace(
+        '<bpmn:process id="message_flow" name="检测后审批" isExecutable="true">'.encode(), WITHDRAWAL
+    ).replace(b"</bpmn:process>", WITHDRAWAL_SUBPROCESS)
+    with pytest.raises(ProcessValidationError) as refused:
+        bare_engine.repository.deploy(content, "message_flow.bpmn", actor="admin")
+    assert refused.value.reason == "bpmn_interrupting_event_subprocess"
+    assert refused.value.params["subprocess"] == "Sub_Cancel" and refused.value.element == "Start_Cancel"
+    engine = publish(bare_engine, content.replace(b'isInterrupting="true"', b'isInterrupting="false"'))
+    case = engine.cases.start_case("LAB-1", {"name": "张三"}, {}, ENGINE)
+    assert {w["name"] for w in engine.messages.waiting(case["id"])} == {"申请人撤回申请"}
+    engine.messages.deliver(LAB, "申请人撤回申请", case=case["number"], data={"reason": "不再需要"})
+    names = sorted(t["name"] for t in engine.tasks.list_tasks(ENGINE, case=case["id"]))
+    assert names == ["办理撤回", "受理"]
+    close = next(t for t in engine.tasks.list_tasks(ENGINE, case=case["id"]) if t["name"] == "办理撤回")
+    engine.tasks.complete(close["id"], engine.identity.actor("clerk"), {}, "同意")
+    complete(engine, case["id"], {"correlation": "S-9"})
+    engine.messages.deliver(LAB, "检测结果", case=case["number"], data={"passed": True, "score": 80})
+    complete(engine, case["id"], {})
+    assert engine.cases.get_case(case["id"], ENGINE)["status"] == "ended"
+    assert engine.messages.waiting(case["id"]) == []
