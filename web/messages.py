@@ -1,7 +1,7 @@
 """The engine's messages in the reader's language: the one place that words an engine error for a person.
 
 The engine raises errors with a ``reason`` (a stable id) and ``params``, and gives every reason an English template
-(``engine.errors.MESSAGES``). Here the reason is looked up in the ``engine`` domain of the catalogues — message
+(``engine.error_messages.MESSAGES``). Here the reason is looked up in the ``engine`` domain of the catalogues — message
 context the reason, message id the English template — so ``web/translations/zh/LC_MESSAGES/engine.po`` holds the
 Chinese wording; English needs no catalogue (the template is the English text), but an ``en/LC_MESSAGES/engine.po``
 would reword it. The pages' own words stay in the ``messages`` domain, whose ids are Chinese.
@@ -17,7 +17,8 @@ from pathlib import Path
 
 from flask_babel import Domain, get_locale, gettext
 
-from engine.errors import MESSAGES, EngineError, Message, fill, plain
+from engine.error_messages import MESSAGES
+from engine.errors import EngineError, Message, fill, plain
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 ENGINE_DOMAIN = "engine"

@@ -10,7 +10,8 @@ from __future__ import annotations
 from .conformance import list_files as list_conformance_files
 from .conformance import read_file as read_conformance_file
 from .definition_diff import compare as compare_definitions
-from .expressions import ExpressionError, Limits, check_expression, data_names, make_script_engine, step_refusal
+from .expression_guards import ExpressionError
+from .expressions import Limits, check_expression, data_names, make_script_engine, step_refusal
 from .forms import Field, Form
 from .outline import outline as flow_outline
 from .outline import outline_with_states as flow_outline_with_states

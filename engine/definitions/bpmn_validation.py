@@ -17,7 +17,8 @@ from lxml import etree
 
 from ..errors import Message, ProcessValidationError
 from ..kernel import outbound
-from . import connectors, expressions, forms, interchange, outcomes, step_settings
+from . import connectors, expressions, forms, interchange, outcomes, step_settings, timer_values
+from .expression_guards import ExpressionError
 from .outcomes import OUTCOMES
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -165,7 +166,7 @@ MAX_PROBLEMS = 100
 
 @dataclass(frozen=True)
 class TimerBounds:
-    """What deploy checks a timer's constant value against (``expressions.timer_problem``): dates within
+    """What deploy checks a timer's constant value against (``timer_values.timer_problem``): dates within
     ``max_days`` of ``now``, durations and cycle intervals at most ``max_days`` long."""
 
     now: _dt.datetime | None
@@ -393,7 +394,7 @@ def _check_expression(element: etree._Element, checker: Callable[[str], object])
         return
     try:
         checker(source)
-    except expressions.ExpressionError as exc:
+    except ExpressionError as exc:
         owner = _owner(element)
         language = _foreign_language(element)
         if language is not None:
@@ -432,7 +433,7 @@ def _foreign_language(element: etree._Element) -> str | None:
 def _check_timer(element: etree._Element, timers: TimerBounds | None = None) -> None:
     """A timer is a quoted ISO 8601 value ("PT2H", "2026-12-01T09:00:00+08:00") or, for a date timer,
     working_days(N) / working_hours(N): N working days or hours from when the timer starts. With ``timers``, the
-    value must also lie within them (``expressions.timer_problem``; N at most ``max_days``, hours 24 times that)."""
+    value must also lie within them (``timer_values.timer_problem``; N at most ``max_days``, hours 24 times that)."""
     owner = _owner(element)
     parent = owner.getparent()
     while parent is not None and _local(owner) not in FLOW_NODES:
@@ -445,7 +446,7 @@ def _check_timer(element: etree._Element, timers: TimerBounds | None = None) -> 
     except SyntaxError:
         tree = None
     if isinstance(tree, ast.Constant) and isinstance(tree.value, str):
-        problem = expressions.timer_problem(kind, tree.value, timers.now, timers.max_days) if timers else None
+        problem = timer_values.timer_problem(kind, tree.value, timers.now, timers.max_days) if timers else None
         if problem:
             raise ProcessValidationError(
                 "bpmn_timer_refused",

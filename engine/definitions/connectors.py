@@ -34,6 +34,7 @@ from lxml import etree
 from ..errors import Message, ProcessValidationError
 from ..kernel import outbound
 from . import expressions, juel
+from .expression_guards import ExpressionError
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
@@ -99,7 +100,7 @@ def _expression(element: etree._Element, name: str, source: str) -> str:
         source = translated
     try:
         expressions.check_expression(source)
-    except expressions.ExpressionError as exc:
+    except ExpressionError as exc:
         raise _problem(element, Message("connector_expression_refused", name=name, detail=exc.message)) from None
     return source
 

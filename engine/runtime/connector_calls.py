@@ -36,6 +36,7 @@ from ..errors import InvalidState, Message
 from ..kernel import outbound
 from ..models import Case, ConnectorCall
 from ..trail import chain as trail
+from .workflow_state import task_by_id
 
 if TYPE_CHECKING:
     from SpiffWorkflow.task import Task as SpiffTask
@@ -168,7 +169,7 @@ class ConnectorCalls:
             if case.status != "running" and (connector is None or connector.waits):
                 return self._withdraw(task_id)  # a message end event's call is made after the case ended
             with self.store.reading(session, call.case_id, case.definition_id, case.lock_version) as wf:
-                task = wf.get_task_from_id(UUID(task_id)) if _known(wf, task_id) else None
+                task = task_by_id(wf, UUID(task_id))
                 if connector is None or task is None or (connector.waits and task.state != TaskState.STARTED):
                     request = None
                 else:
@@ -371,13 +372,6 @@ def _error_boundary(task: SpiffTask) -> SpiffTask | None:
         if sibling is not task and sibling.state == TaskState.WAITING and isinstance(definition, ErrorEventDefinition):
             return sibling
     return None
-
-
-def _known(wf: Any, task_id: str) -> bool:
-    try:
-        return wf.get_task_from_id(UUID(task_id)) is not None
-    except Exception:  # SpiffWorkflow raises its own TaskNotFoundException
-        return False
 
 
 def _parsed(answer: outbound.Response) -> Any:

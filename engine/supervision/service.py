@@ -69,6 +69,25 @@ def _iso(value: _dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _send_notice(
+    session: Session, item: SupervisionItem, heads: list[str], actor: Actor, text: str, now: _dt.datetime
+) -> TrailRow:
+    """督办通知 on an open item: the item is ``noticed`` and the department's ``heads`` are notified; returns its
+    ``supervision_noticed`` trail row for the caller to append."""
+    item.status, item.notice_text, item.notice_by, item.noticed_at = NOTICED, text, actor.id, now
+    notified = notify(session, heads, "supervision_notice", item, f"督办通知（督办事项 #{item.id}）：{text}", now)
+    return item_event(
+        "supervision_noticed",
+        item,
+        now,
+        actor=actor.id,
+        from_state=OPEN,
+        to_state=NOTICED,
+        detail={"notified": notified},
+        digest_of={"text": text},
+    )
+
+
 class SupervisionService:
     def __init__(self, db: Database, clock: Clock, calendars: CalendarService) -> None:
         self.db = db
@@ -348,26 +367,11 @@ class SupervisionService:
                 case_id=case.id,
             )
             item = session.get_one(SupervisionItem, item_id)
-            item.status, item.notice_text, item.notice_by, item.noticed_at = NOTICED, text, actor.id, now
-            notified = notify(
-                session, heads, "supervision_notice", item, f"督办通知（督办事项 #{item.id}）：{text}", now
-            )
+            noticed = _send_notice(session, item, heads, actor, text, now)
             opened = {"kind": item.kind, "due_at": _iso(item.due_at), "light": case.light}
             trail.append_outside_step(
                 session,
-                [
-                    item_event("supervision_opened", item, now, actor=actor.id, to_state=OPEN, detail=opened),
-                    item_event(
-                        "supervision_noticed",
-                        item,
-                        now,
-                        actor=actor.id,
-                        from_state=OPEN,
-                        to_state=NOTICED,
-                        detail={"notified": notified},
-                        digest_of={"text": text},
-                    ),
-                ],
+                [item_event("supervision_opened", item, now, actor=actor.id, to_state=OPEN, detail=opened), noticed],
             )
             return item_view(item)
 
@@ -383,22 +387,7 @@ class SupervisionService:
             heads = department_heads(session, item.department)
             if not heads:
                 raise InvalidState("department_has_no_head", department=item.department)
-            item.status, item.notice_text, item.notice_by, item.noticed_at = NOTICED, text, actor.id, now
-            notified = notify(
-                session, heads, "supervision_notice", item, f"督办通知（督办事项 #{item.id}）：{text}", now
-            )
-            return [
-                item_event(
-                    "supervision_noticed",
-                    item,
-                    now,
-                    actor=actor.id,
-                    from_state=OPEN,
-                    to_state=NOTICED,
-                    detail={"notified": notified},
-                    digest_of={"text": text},
-                )
-            ]
+            return [_send_notice(session, item, heads, actor, text, now)]
 
         return self._change(item_id, actor, check, apply)
 

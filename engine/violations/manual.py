@@ -16,11 +16,10 @@ from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..identity.access import may_view_case
 from ..identity.actors import Actor
 from ..models import Case, Signal
-from ..supervision.items import open_item
 from ..supervision.views import may_supervise
 from ..trail import chain as trail
 from .rules import RED, YELLOW
-from .signals import CORRECTION_DAYS, view
+from .signals import open_signal, view
 
 if TYPE_CHECKING:
     from ..deadlines.calendar_service import CalendarService
@@ -63,37 +62,21 @@ class ManualSignals:
             earlier = session.scalar(
                 sa.select(sa.func.count()).where(_signals.c.rule == MANUAL, _signals.c.case_id == case.id)
             )
-            correct_by = calendar.add_working_days(now, CORRECTION_DAYS) if color == YELLOW else None
             summary = f"办件 {case.number}：{reason}"
-            signal_id = session.execute(
-                _signals.insert()
-                .values(
-                    rule=MANUAL,
-                    level="bureau",
-                    article=str(article),
-                    color=color,
-                    subject=f"case:{case.id}:{(earlier or 0) + 1}",
-                    case_id=case.id,
-                    department=case.department,
-                    official=None,
-                    summary=summary,
-                    detail={"raised_by": actor.id, "reason": reason},
-                    raised_at=now,
-                    correct_by=correct_by,
-                    correct_by_provisional=correct_by is not None and calendar.provisional_between(now, correct_by),
-                    status="open",
-                )
-                .returning(_signals.c.id)
-            ).scalar_one()
-            open_item(
+            signal_id, correct_by = open_signal(
                 session,
                 calendar,
                 now,
-                kind="signal",
+                rule=MANUAL,
+                label=f"{MANUAL_LABEL}·第{article}条",
+                level="bureau",
+                article=str(article),
+                color=color,
+                subject=f"case:{case.id}:{(earlier or 0) + 1}",
                 department=case.department,
-                summary=f"【{MANUAL_LABEL}·第{article}条】{summary}",
+                summary=summary,
                 case_id=case.id,
-                signal_id=signal_id,
+                detail={"raised_by": actor.id, "reason": reason},
             )
             trail.append_outside_step(
                 session,

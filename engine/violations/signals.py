@@ -60,13 +60,68 @@ def raise_signal(
         return None
     rule = RULES[name]
     color = rule.color
+    signal_id, correct_by = open_signal(
+        session,
+        calendar,
+        now,
+        rule=name,
+        label=rule.label,
+        level=level,
+        article=rule.article,
+        color=color,
+        subject=subject,
+        department=department,
+        summary=summary,
+        case_id=case_id,
+        official=official,
+        detail=detail,
+    )
+    return trail.event(
+        "signal_raised",
+        now,
+        case_id=case_id,
+        actor="engine",
+        element_id=name,
+        to_state=color,
+        detail={
+            "signal": signal_id,
+            "rule": name,
+            "level": level,
+            "article": rule.article,
+            "summary": summary,
+            "official": official,
+            "correct_by": correct_by.isoformat() if correct_by else None,
+        },
+    )
+
+
+def open_signal(
+    session: Executor,
+    calendar: WorkingCalendar,
+    now: _dt.datetime,
+    *,
+    rule: str,
+    label: str,
+    level: str,
+    article: str,
+    color: str,
+    subject: str,
+    department: str,
+    summary: str,
+    case_id: int | None = None,
+    official: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> tuple[int, _dt.datetime | None]:
+    """Insert an open signal of ``article`` and ``color`` (a yellow one to be corrected within CORRECTION_DAYS
+    working days) and open its 督办 item, summarised under ``label``, in the caller's transaction; returns the
+    signal's id and the instant it must be corrected by (None for a red one). The caller writes its trail row."""
     correct_by = calendar.add_working_days(now, CORRECTION_DAYS) if color == YELLOW else None
     signal_id = session.execute(
         _signals.insert()
         .values(
-            rule=name,
+            rule=rule,
             level=level,
-            article=rule.article,
+            article=article,
             color=color,
             subject=subject,
             case_id=case_id,
@@ -87,27 +142,11 @@ def raise_signal(
         now,
         kind="signal",
         department=department,
-        summary=f"【{rule.label}】{summary}",
+        summary=f"【{label}】{summary}",
         case_id=case_id,
         signal_id=signal_id,
     )
-    return trail.event(
-        "signal_raised",
-        now,
-        case_id=case_id,
-        actor="engine",
-        element_id=name,
-        to_state=color,
-        detail={
-            "signal": signal_id,
-            "rule": name,
-            "level": level,
-            "article": rule.article,
-            "summary": summary,
-            "official": official,
-            "correct_by": correct_by.isoformat() if correct_by else None,
-        },
-    )
+    return signal_id, correct_by
 
 
 def evaluate(

@@ -28,7 +28,7 @@ from babel.messages.pofile import read_po
 from demo import seed as demo
 from demo.history import seed_past_cases
 from engine.config import PROJECT_ROOT
-from engine.errors import MESSAGES
+from engine.error_messages import MESSAGES
 from engine.models import Case, Complaint, Licence, MatterFormFile, Signal, SupervisionItem, TaskRecord
 from web.trail_events import EVENTS
 

@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from engine.definitions import expressions
+from engine.definitions import timer_values
 from engine.errors import InvalidInput, ProcessValidationError
 from engine.identity.actors import ENGINE
 from engine.kernel.clock import SHANGHAI
@@ -193,7 +193,7 @@ def test_a_cycle_waiting_with_no_interval_since_before_the_checks_refuses_its_st
     """A case that started waiting on "R/PT0S" before timer values were checked: firing its timers is refused
     instead of looping without end (the sweep records an incident and goes on), and completing its step still ends
     it."""
-    monkeypatch.setattr(expressions, "timer_problem", lambda *args: None)  # deploy and start as before the checks
+    monkeypatch.setattr(timer_values, "timer_problem", lambda *args: None)  # deploy and start as before the checks
     monkeypatch.setattr(workflow_state, "check_waiting_timer", lambda task: None)
     engine = publish_five_step(bare_engine, bounds_flow(timer='"R/PT0S"', kind="timeCycle"))
     stuck = start(engine, {"n": 1})

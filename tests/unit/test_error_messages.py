@@ -4,7 +4,7 @@ Reasons are collected from the source with ``ast``: the first argument of every 
 (and its subclasses, wherever they are defined), to ``Message`` and to the ``_refuse`` helpers in engine/,
 integrations/ and web/, and the literal reason a fixed-reason error passes to ``super().__init__``. A new raise site
 joins the check by itself. When a test here fails after adding a refusal: add its English wording to
-``engine.errors.MESSAGES``, run ``make translations`` and translate the new entry in
+``engine.error_messages.MESSAGES``, run ``make translations`` and translate the new entry in
 web/translations/zh/LC_MESSAGES/engine.po.
 """
 
@@ -17,7 +17,8 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from engine.errors import MESSAGES, InvalidInput, Message, NotFound, ProcessValidationError, english
+from engine.error_messages import MESSAGES
+from engine.errors import InvalidInput, Message, NotFound, ProcessValidationError, english
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("engine", "integrations", "web")
@@ -152,7 +153,7 @@ def test_every_raised_reason_is_a_literal_with_english_wording():
     assert len(found) > 450
     assert not dynamic, f"give these errors a literal reason: {dynamic}"
     unknown = {reason: sites for reason, sites in found.items() if reason not in MESSAGES}
-    assert not unknown, f"reasons without English wording in engine.errors.MESSAGES: {unknown}"
+    assert not unknown, f"reasons without English wording in engine.error_messages.MESSAGES: {unknown}"
 
 
 def test_every_wording_belongs_to_a_raised_reason():

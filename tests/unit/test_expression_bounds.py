@@ -11,16 +11,9 @@ import threading
 import pytest
 
 from engine.definitions import expressions
-from engine.definitions.expressions import (
-    MAX_INT_BITS,
-    MAX_LENGTH,
-    ExpressionError,
-    Limits,
-    RestrictedEnvironment,
-    check_expression,
-    check_script,
-    timer_problem,
-)
+from engine.definitions.expression_guards import MAX_INT_BITS, MAX_LENGTH, ExpressionError
+from engine.definitions.expressions import Limits, RestrictedEnvironment, check_expression, check_script
+from engine.definitions.timer_values import timer_problem
 
 ENV = RestrictedEnvironment()
 NOW = dt.datetime(2026, 11, 23, 1, 0, tzinfo=dt.UTC)

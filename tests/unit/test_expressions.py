@@ -12,13 +12,8 @@ from SpiffWorkflow.bpmn.parser import BpmnParser
 from SpiffWorkflow.exceptions import WorkflowException
 
 from engine.definitions import expressions
-from engine.definitions.expressions import (
-    ExpressionError,
-    RestrictedEnvironment,
-    check_expression,
-    check_script,
-    make_script_engine,
-)
+from engine.definitions.expression_guards import ExpressionError
+from engine.definitions.expressions import RestrictedEnvironment, check_expression, check_script, make_script_engine
 
 ENV = RestrictedEnvironment({"double": lambda x: 2 * x})
 

@@ -13,8 +13,8 @@ import re
 
 import pytest
 
+from engine.error_messages import MESSAGES
 from engine.errors import (
-    MESSAGES,
     Conflict,
     EngineError,
     InvalidCatalogue,
