@@ -37,7 +37,7 @@ $(ASSETS): $(MODULES) $(FRONTEND)/build.mjs $(FRONTEND)/src $(SOURCES)
 install: $(STAMP) $(ASSETS) $(CATALOGS)
 
 # Re-extract the pages' Chinese message ids from web/ (domain messages) and the engine's reasons with their English
-# wording from engine/error_messages.py MESSAGES (domain engine), and merge them into every catalogue of that domain (en has
+# wording from engine/error_messages/ MESSAGES (domain engine), and merge them into every catalogue of that domain (en has
 # messages.po, zh has engine.po); then translate the new entries and `make install`.
 translations: $(STAMP)
 	$(BIN)/pybabel extract -F web/babel.cfg -k _l -k lazy_gettext --sort-by-file --no-wrap -o web/translations/messages.pot web

@@ -2,7 +2,7 @@
 
 Every error has a stable ``code`` — its kind, the API's ``error.code`` (``invalid_input``, ``not_found``, …) — and a
 ``reason``: a stable identifier of the exact refusal (``case_not_found``, ``task_already_claimed``, …) with the
-``params`` its wording interpolates. ``MESSAGES`` (``error_messages.py``) gives every reason its English wording, a
+``params`` its wording interpolates. ``MESSAGES`` (``error_messages/``) gives every reason its English wording, a
 template with named ``%(param)s`` placeholders: ``str(exc)`` and ``exc.message`` are that English text, for logs and
 the command line. The pages and the API word the reason in the reader's language (zh-CN or English) from the web
 layer's catalogues (``web/messages.py``, ``web/translations/*/LC_MESSAGES/engine.po``, where the English template is
@@ -12,7 +12,7 @@ A message inside an error — one form field's problem, one line of an import fi
 (its English text) that also carries its reason and params, so the web layer can word it too.
 
 Adding a refusal: raise ``InvalidInput("new_reason", field=..., name=...)``, add ``"new_reason": "English
-%(name)s ..."`` to ``MESSAGES`` in ``engine/error_messages.py``, run ``make translations`` and translate the new
+%(name)s ..."`` to ``MESSAGES`` in ``engine/error_messages/`` (one module per area), run ``make translations`` and translate the new
 entry in ``web/translations/zh/LC_MESSAGES/engine.po`` (``tests/unit/test_error_messages.py`` checks every reason).
 """
 
