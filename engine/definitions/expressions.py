@@ -54,7 +54,7 @@ from RestrictedPython.transformer import RestrictingNodeTransformer
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.task import Task as SpiffTask
 
@@ -443,8 +443,8 @@ class RestrictedScriptEngine(PythonScriptEngine):
 
     def evaluate(self, task: SpiffTask, expression: str, external_context: dict[str, Any] | None = None) -> Any:
         value = super().evaluate(task, expression, external_context)
-        timer = getattr(task.task_spec, "event_definition", None)
-        if isinstance(timer, TimerEventDefinition) and timer.expression == expression:
+        timer = timer_values.timer_of(task.task_spec)
+        if timer is not None and timer.expression == expression:
             kind = timer_values.timer_kind(timer)
             problem = timer_values.timer_problem(kind, value, clock_module.now(), self.limits.timer_max_days)
             if problem is not None:
@@ -469,7 +469,7 @@ def check_waiting_timer(task: SpiffTask) -> None:
     """Refuse to go on with a cycle timer that waits with an interval of zero or less (``"R/PT0S"`` started before
     timer values were checked): SpiffWorkflow would fire it without end. Raised as SpiffWorkflow's own failure, so
     the step is refused like any other over a bound."""
-    timer = getattr(task.task_spec, "event_definition", None)
+    timer = timer_values.timer_of(task.task_spec)
     if not isinstance(timer, CycleTimerEventDefinition):
         return
     value = task.internal_data.get("event_value")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     DurationTimerEventDefinition,
@@ -24,6 +25,17 @@ _DURATION = re.compile(
 )
 _DAYS_PER = (366, 31, 7, 1, 1 / 24, 1 / 1440, 1 / 86400)  # years ... seconds, generously
 MAX_TIMER_TEXT = 100
+
+
+def timer_of(spec: object) -> TimerEventDefinition | None:
+    """The timer a task spec waits for: its own event definition, or the timer among several (an event-based
+    gateway holds the definitions of the events after it, SpiffWorkflow moving them there)."""
+    definition = getattr(spec, "event_definition", None)
+    if isinstance(definition, TimerEventDefinition):
+        return definition
+    if isinstance(definition, MultipleEventDefinition):
+        return next((d for d in definition.event_definitions if isinstance(d, TimerEventDefinition)), None)
+    return None
 
 
 def duration_days(value: str) -> float | None:

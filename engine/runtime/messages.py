@@ -1,5 +1,5 @@
-"""Messages a case waits for: receive tasks, message start, intermediate catch and boundary events, and the start
-events of event subprocesses started by a message.
+"""Messages a case waits for: receive tasks, message start, intermediate catch and boundary events, the message
+events after an event-based gateway, and the start events of event subprocesses started by a message.
 
 A step that makes such an element wait records it (``message_wait``: the message's name, and the case data's
 ``correlation`` value at that moment, if any); a step that ends the wait (the message came, a boundary or a jump
@@ -28,7 +28,14 @@ from ..identity.actors import ADMIN, EXCHANGE
 from ..kernel import payloads
 from ..models import Case, MessageWait
 from ..trail import chain as trail
-from .event_triggers import message_triggers, trigger_wait_id
+from .event_triggers import (
+    gateway_events,
+    gateway_wait_id,
+    is_event_gateway,
+    message_triggers,
+    trigger_wait_id,
+    waiting_after_gateway,
+)
 
 if TYPE_CHECKING:
     from ..definitions.repository import RepositoryService
@@ -56,8 +63,9 @@ class MessageService:
         if not names:
             return
         removed = [str(tid) for tid in getattr(ctx.live.wf.tasks, "removed", ())]
-        if removed:  # a reset (退回, 跳转) took waiting tasks out of the workflow
-            ctx.connection.execute(_waits.delete().where(_waits.c.task_id.in_(removed)))
+        if removed:  # a reset (退回, 跳转) took waiting tasks (and gateways) out of the workflow
+            ids = removed + [gateway_wait_id(tid, element) for tid in removed for element in names]
+            ctx.connection.execute(_waits.delete().where(_waits.c.task_id.in_(ids)))
         if ctx.wf.is_completed():  # an ended case waits for nothing
             if ctx.case.lock_version:
                 ctx.connection.execute(_waits.delete().where(_waits.c.case_id == ctx.case.id))
@@ -65,41 +73,39 @@ class MessageService:
         if ctx.case.lock_version == 0:
             self._wait_for_triggers(ctx, names)
         for task, before in transitions:
-            name = names.get(task.task_spec.bpmn_id or "")
-            if name is None:
+            if is_event_gateway(task):
+                waits = [(gateway_wait_id(task.id, e), e, names[e]) for e in gateway_events(task) if e in names]
+            elif task.task_spec.bpmn_id in names:
+                waits = [(str(task.id), task.task_spec.bpmn_id, names[task.task_spec.bpmn_id])]
+            else:
                 continue
-            tid = str(task.id)
             if task.state == TaskState.WAITING and before != TaskState.WAITING:
                 correlation = task.data.get(CORRELATION_FIELD)
-                ctx.connection.execute(
-                    _waits.insert().values(
-                        task_id=tid,
-                        case_id=ctx.case.id,
-                        element_id=task.task_spec.bpmn_id,
-                        name=name[:MAX_NAME],
-                        correlation=str(correlation)[:MAX_NAME] if correlation not in (None, "") else None,
-                        created_at=ctx.now,
-                    )
-                )
+                for wait_id, element_id, name in waits:
+                    self._insert_wait(ctx, wait_id, element_id, name, correlation)
             elif before == TaskState.WAITING and task.state != TaskState.WAITING:
-                ctx.connection.execute(_waits.delete().where(_waits.c.task_id == tid))
+                ctx.connection.execute(_waits.delete().where(_waits.c.task_id.in_([w[0] for w in waits])))
 
     @staticmethod
-    def _wait_for_triggers(ctx: StepContext, names: dict[str, str]) -> None:
+    def _insert_wait(ctx: StepContext, wait_id: str, element_id: str, name: str, correlation: object) -> None:
+        ctx.connection.execute(
+            _waits.insert().values(
+                task_id=wait_id,
+                case_id=ctx.case.id,
+                element_id=element_id,
+                name=name[:MAX_NAME],
+                correlation=str(correlation)[:MAX_NAME] if correlation not in (None, "") else None,
+                created_at=ctx.now,
+            )
+        )
+
+    def _wait_for_triggers(self, ctx: StepContext, names: dict[str, str]) -> None:
         """A new case waits for the messages of its message-started event subprocesses."""
         correlation = ctx.wf.data.get(CORRELATION_FIELD)
         for element_id in message_triggers(ctx.wf):
             if element_id in names:
-                ctx.connection.execute(
-                    _waits.insert().values(
-                        task_id=trigger_wait_id(ctx.case.id, element_id),
-                        case_id=ctx.case.id,
-                        element_id=element_id,
-                        name=names[element_id][:MAX_NAME],
-                        correlation=str(correlation)[:MAX_NAME] if correlation not in (None, "") else None,
-                        created_at=ctx.now,
-                    )
-                )
+                wait_id = trigger_wait_id(ctx.case.id, element_id)
+                self._insert_wait(ctx, wait_id, element_id, names[element_id], correlation)
 
     def waiting(self, case_id: int) -> list[dict[str, Any]]:
         """What a case waits for: [{element, name, correlation}]."""
@@ -168,8 +174,12 @@ class MessageService:
             if waiting is None:
                 raise _NotWaiting
             trigger = message_triggers(ctx.wf).get(waiting.element_id)
-            if trigger is None and not any(
-                task.task_spec.bpmn_id == waiting.element_id for task in ctx.wf.get_tasks(state=TaskState.WAITING)
+            if (
+                trigger is None
+                and not any(
+                    task.task_spec.bpmn_id == waiting.element_id for task in ctx.wf.get_tasks(state=TaskState.WAITING)
+                )
+                and not waiting_after_gateway(ctx.wf, waiting.element_id)
             ):
                 raise _NotWaiting
             ctx.wf.catch(BpmnEvent(trigger or MessageEventDefinition(name), payload=dict(payload)))

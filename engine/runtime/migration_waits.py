@@ -21,7 +21,7 @@ from SpiffWorkflow.util.task import TaskState
 from ..errors import InvalidState
 from ..models import ConnectorCall, MessageWait
 from .connector_calls import PENDING
-from .event_triggers import message_triggers
+from .event_triggers import message_triggers, waiting_after_gateway
 
 if TYPE_CHECKING:
     from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -56,7 +56,11 @@ def carry_over(
     ).all()
     triggers = message_triggers(wf)
     for wait in waits:
-        waits_there = wait.element_id in triggers or _same_element(wf, wait.task_id, wait.element_id)
+        waits_there = (
+            wait.element_id in triggers
+            or waiting_after_gateway(wf, wait.element_id)
+            or _same_element(wf, wait.task_id, wait.element_id)
+        )
         if not waits_there or new.messages.get(wait.element_id) != wait.name:
             raise InvalidState(
                 "migration_message_wait_moved", number=number, element=wait.element_id, name=wait.name, version=version

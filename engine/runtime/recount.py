@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from SpiffWorkflow.util.task import TaskState
 
 from ..deadlines.lights import case_light
+from ..definitions.timer_values import timer_of
 from ..errors import Conflict, InvalidState, NotFound
 from ..kernel import clock as clock_module
 from ..kernel.db import Executor
@@ -186,10 +187,13 @@ class DeadlineRecount:
         pauses = ended_pauses(ctx.connection, ctx.case.id)
         for task in ctx.wf.get_tasks(state=TaskState.WAITING):
             row = rows.get(str(task.id))
-            if row is None or not row.provisional or row.counted_from is None or not counts_working_time(task):
+            timer = timer_of(task.task_spec)
+            if row is None or not row.provisional or row.counted_from is None or timer is None:
+                continue
+            if not counts_working_time(task):
                 continue
             with clock_module.running_on(clock_module.FixedClock(row.counted_from)):
-                counted = ctx.wf.script_engine.evaluate(task, task.task_spec.event_definition.expression)
+                counted = ctx.wf.script_engine.evaluate(task, timer.expression)
             due = after_pauses(calendar, _instant(counted), pauses, row.counted_from)
             provisional = calendar.provisional_between(row.counted_from, due)
             flags[row.task_id] = provisional

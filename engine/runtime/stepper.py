@@ -26,6 +26,7 @@ from SpiffWorkflow.util.task import TaskState
 from ..deadlines.lights import NONE
 from ..definitions.bpmn_validation import WORKING_TIME_FUNCTIONS
 from ..definitions.expressions import step_refusal
+from ..definitions.timer_values import timer_of
 from ..errors import Conflict, EngineError, InvalidInput, InvalidState, NotFound
 from ..identity.actors import split_lane
 from ..kernel import clock as clock_module
@@ -128,6 +129,18 @@ SELECT_FACTS = (
 )
 
 
+def timer_element(spec: Any) -> str | None:
+    """The element whose timer a waiting task counts: its own, or for an event-based gateway the timer event after
+    it (SpiffWorkflow keeps the events' definitions on the gateway, in the order of its outgoing flows)."""
+    definitions = getattr(getattr(spec, "event_definition", None), "event_definitions", None)
+    if definitions is None:
+        return spec.bpmn_id
+    timer = timer_of(spec)
+    index = next((i for i, d in enumerate(definitions) if d is timer), None)
+    outputs = getattr(spec, "outputs", [])
+    return outputs[index].bpmn_id if index is not None and index < len(outputs) else spec.bpmn_id
+
+
 def timer_due(task: SpiffTask) -> _dt.datetime | None:
     """When a waiting timer task fires (its stored SpiffWorkflow event value)."""
     value = task.internal_data.get("event_value")
@@ -153,7 +166,7 @@ def signer_of(task: SpiffTask) -> Any:
 
 def counts_working_time(task: SpiffTask) -> bool:
     """A timer set by ``working_days(N)`` / ``working_hours(N)``: its instant depends on the calendar."""
-    expression = getattr(getattr(task.task_spec, "event_definition", None), "expression", None)
+    expression = getattr(timer_of(task.task_spec), "expression", None)
     return isinstance(expression, str) and expression.split("(", 1)[0].strip() in WORKING_TIME_FUNCTIONS
 
 
@@ -537,7 +550,7 @@ class CaseStepper:
                     opinion=opinion,
                 ),
             )
-        if isinstance(getattr(spec, "event_definition", None), TimerEventDefinition):
+        if timer_of(spec) is not None:
             self._project_timer(ctx, task)
         return [
             trail.event(
@@ -568,7 +581,7 @@ class CaseStepper:
                 _timers.insert().values(
                     task_id=tid,
                     case_id=ctx.case.id,
-                    element_id=task.task_spec.bpmn_id,
+                    element_id=timer_element(task.task_spec),
                     due_at=due,
                     counted_from=counted_from,
                     provisional=timer_provisional(task, self.calendar(), counted_from),
