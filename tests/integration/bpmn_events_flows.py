@@ -117,3 +117,42 @@ SIGNAL = (
   </bpmn:process>
 </bpmn:definitions>"""
 )
+
+INCLUSIVE = (
+    HEAD
+    + """
+  <bpmn:process id="joint_review" name="按需并联审查" isExecutable="true">
+    <bpmn:laneSet id="LaneSet_1">
+      <bpmn:lane id="Lane_Window" name="受理窗口">
+        <bpmn:flowNodeRef>Start_1</bpmn:flowNodeRef><bpmn:flowNodeRef>Task_Accept</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>Split</bpmn:flowNodeRef><bpmn:flowNodeRef>Join</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>Task_Decide</bpmn:flowNodeRef><bpmn:flowNodeRef>End_Approved</bpmn:flowNodeRef>
+      </bpmn:lane>
+      <bpmn:lane id="Lane_Fire" name="消防审查"><bpmn:flowNodeRef>Task_Fire</bpmn:flowNodeRef></bpmn:lane>
+      <bpmn:lane id="Lane_Env" name="环保审查"><bpmn:flowNodeRef>Task_Env</bpmn:flowNodeRef></bpmn:lane>
+      <bpmn:lane id="Lane_Plan" name="规划审查"><bpmn:flowNodeRef>Task_Plan</bpmn:flowNodeRef></bpmn:lane>
+    </bpmn:laneSet>
+    <bpmn:startEvent id="Start_1"/>
+    <bpmn:userTask id="Task_Accept" name="受理"/>
+    <bpmn:inclusiveGateway id="Split" default="Flow_Plan"/>
+    <bpmn:userTask id="Task_Fire" name="消防审查"/>
+    <bpmn:userTask id="Task_Env" name="环保审查"/>
+    <bpmn:userTask id="Task_Plan" name="规划审查"/>
+    <bpmn:inclusiveGateway id="Join"/>
+    <bpmn:userTask id="Task_Decide" name="决定"/>
+    <bpmn:endEvent id="End_Approved" name="准予许可"/>
+    <bpmn:sequenceFlow id="F1" sourceRef="Start_1" targetRef="Task_Accept"/>
+    <bpmn:sequenceFlow id="F2" sourceRef="Task_Accept" targetRef="Split"/>
+    <bpmn:sequenceFlow id="Flow_Fire" sourceRef="Split" targetRef="Task_Fire">
+      <bpmn:conditionExpression>fire</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="Flow_Env" sourceRef="Split" targetRef="Task_Env">
+      <bpmn:conditionExpression>environment</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="Flow_Plan" sourceRef="Split" targetRef="Task_Plan"/>
+    <bpmn:sequenceFlow id="F3" sourceRef="Task_Fire" targetRef="Join"/>
+    <bpmn:sequenceFlow id="F4" sourceRef="Task_Env" targetRef="Join"/>
+    <bpmn:sequenceFlow id="F5" sourceRef="Task_Plan" targetRef="Join"/>
+    <bpmn:sequenceFlow id="F6" sourceRef="Join" targetRef="Task_Decide"/>
+    <bpmn:sequenceFlow id="F7" sourceRef="Task_Decide" targetRef="End_Approved"/>
+  </bpmn:process>
+</bpmn:definitions>"""
+)

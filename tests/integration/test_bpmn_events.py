@@ -1,7 +1,7 @@
 """BPMN events as a matter's flow uses them: an event-based gateway waiting for a message or a timer, whichever comes
 first (the other wait is dropped; SpiffWorkflow keeps both on the gateway, so both are projected from it); an error
 end event caught by its subprocess's boundary; a non-interrupting escalation boundary; a signal between parallel
-branches. On both databases."""
+branches; an inclusive gateway opening the departments' reviews whose condition holds (按需并联). On both databases."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from engine.errors import NotFound
 from engine.identity.actors import ENGINE, EXCHANGE, Actor
 
 from ..helpers import FIVE_STEP_ENTRY, add_people, complete, open_task
-from .bpmn_events_flows import ERROR_BOUNDARY, EVENT_GATEWAY, SIGNAL
+from .bpmn_events_flows import ERROR_BOUNDARY, EVENT_GATEWAY, INCLUSIVE, SIGNAL
 
 WINDOW = Actor(id="window_api", name="补正材料接口", roles=(EXCHANGE,), department="测试局")
 
@@ -100,3 +100,31 @@ def test_a_signal_thrown_in_one_branch_releases_the_other(bare_engine):
     complete(engine, case["id"], {})
     ended = engine.cases.get_case(case["id"], ENGINE)
     assert (ended["status"], ended["outcome"]) == ("ended", "approved")
+
+
+@pytest.mark.parametrize(
+    ("answers", "reviews"),
+    [
+        ({"fire": True, "environment": True}, ["消防审查", "环保审查"]),
+        ({"fire": False, "environment": True}, ["环保审查"]),
+        ({"fire": False, "environment": False}, ["规划审查"]),  # none holds: the default flow
+    ],
+)
+def test_an_inclusive_gateway_opens_the_reviews_whose_condition_holds_and_waits_for_them(bare_engine, answers, reviews):
+    """按需并联: the departments whose condition holds review in parallel; the decision waits for each of them."""
+    engine = publish(bare_engine, INCLUSIVE, "joint_review", "JOINT-3")
+    case = engine.cases.start_case("JOINT-3", {"name": "张三"}, {}, ENGINE)
+    complete(engine, case["id"], answers)
+    opened = engine.tasks.list_tasks(ENGINE, case=case["id"])
+    assert sorted(t["name"] for t in opened) == sorted(reviews)
+    assert {t["post"] for t in opened} == set(reviews)  # each review in its department's lane
+    for done, task in enumerate(opened, start=1):
+        engine.tasks.complete(task["id"], ENGINE, {}, "同意")
+        names = open_task_names(engine, case["id"])
+        assert names == (["决定"] if done == len(opened) else sorted(t["name"] for t in opened[done:]))
+    engine.tasks.complete(open_task(engine, case["id"])["id"], ENGINE, {}, "同意")
+    assert engine.cases.get_case(case["id"], ENGINE)["outcome"] == "approved"
+
+
+def open_task_names(engine, case_id) -> list[str]:
+    return sorted(t["name"] for t in engine.tasks.list_tasks(ENGINE, case=case_id))
