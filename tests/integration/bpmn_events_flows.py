@@ -156,3 +156,24 @@ INCLUSIVE = (
   </bpmn:process>
 </bpmn:definitions>"""
 )
+
+LOOP = (
+    HEAD
+    + """
+  <bpmn:process id="until_complete" name="补正至齐全" isExecutable="true">
+    <bpmn:laneSet id="LaneSet_1"><bpmn:lane id="Lane_Window" name="受理窗口">
+      <bpmn:flowNodeRef>Start_1</bpmn:flowNodeRef><bpmn:flowNodeRef>Task_Check</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>End_Approved</bpmn:flowNodeRef>
+    </bpmn:lane></bpmn:laneSet>
+    <bpmn:startEvent id="Start_1"/>
+    <bpmn:userTask id="Task_Check" name="核对材料">
+      <bpmn:standardLoopCharacteristics testBefore="false" loopMaximum="5">
+        <bpmn:loopCondition>not complete</bpmn:loopCondition>
+      </bpmn:standardLoopCharacteristics>
+    </bpmn:userTask>
+    <bpmn:endEvent id="End_Approved" name="准予许可"/>
+    <bpmn:sequenceFlow id="F1" sourceRef="Start_1" targetRef="Task_Check"/>
+    <bpmn:sequenceFlow id="F2" sourceRef="Task_Check" targetRef="End_Approved"/>
+  </bpmn:process>
+</bpmn:definitions>"""
+)

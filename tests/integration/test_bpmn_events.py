@@ -1,7 +1,7 @@
 """BPMN events as a matter's flow uses them: an event-based gateway waiting for a message or a timer, whichever comes
 first (the other wait is dropped; SpiffWorkflow keeps both on the gateway, so both are projected from it); an error
 end event caught by its subprocess's boundary; a non-interrupting escalation boundary; a signal between parallel
-branches; an inclusive gateway opening the departments' reviews whose condition holds (按需并联). On both databases."""
+branches; an inclusive gateway opening the departments' reviews whose condition holds (按需并联); a standard loop. On both databases."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from engine.errors import NotFound
 from engine.identity.actors import ENGINE, EXCHANGE, Actor
 
 from ..helpers import FIVE_STEP_ENTRY, add_people, complete, open_task
-from .bpmn_events_flows import ERROR_BOUNDARY, EVENT_GATEWAY, INCLUSIVE, SIGNAL
+from .bpmn_events_flows import ERROR_BOUNDARY, EVENT_GATEWAY, INCLUSIVE, LOOP, SIGNAL
 
 WINDOW = Actor(id="window_api", name="补正材料接口", roles=(EXCHANGE,), department="测试局")
 
@@ -128,3 +128,18 @@ def test_an_inclusive_gateway_opens_the_reviews_whose_condition_holds_and_waits_
 
 def open_task_names(engine, case_id) -> list[str]:
     return sorted(t["name"] for t in engine.tasks.list_tasks(ENGINE, case=case_id))
+
+
+def test_a_standard_loop_repeats_its_step_while_its_condition_holds(bare_engine):
+    """核对材料 loops while the materials are not complete (loopCondition ``not complete``), each round a step of its
+    own in the inbox and the trail."""
+    engine = publish(bare_engine, LOOP, "until_complete", "LOOP-1")
+    case = engine.cases.start_case("LOOP-1", {"name": "张三"}, {}, ENGINE)
+    rounds = []
+    for complete_now in (False, False, True):
+        task = open_task(engine, case["id"])
+        rounds.append(task["id"])
+        engine.tasks.complete(task["id"], ENGINE, {"complete": complete_now}, "核对")
+    assert len(set(rounds)) == 3
+    assert engine.tasks.list_tasks(ENGINE, case=case["id"]) == []
+    assert engine.cases.get_case(case["id"], ENGINE)["outcome"] == "approved"
