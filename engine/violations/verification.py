@@ -67,14 +67,20 @@ class VerificationService:
         since = as_of - _dt.timedelta(days=HORIZON_DAYS)
         keys: list[str] = []
         with self.db.reading() as session:
-            for prefix, outcome in (("refusal", "refused"), ("denial", "denied")):
-                key = _key(prefix, Case.id)
-                keys += session.scalars(
-                    sa.select(key)
-                    .where(Case.outcome == outcome, Case.ended_at >= since, Case.ended_at <= as_of, _unqueued(key))
-                    .order_by(Case.id)
-                    .limit(limit)
-                )
+            # refusals and denials read through their partial index (its predicate in the query as literals)
+            refusals: sa.BindParameter[list[str]] = sa.bindparam(
+                "refusals", ["refused", "denied"], expanding=True, literal_execute=True
+            )
+            prefix = sa.case(
+                (Case.outcome == "refused", sa.literal("refusal:", sa.String)), else_=sa.literal("denial:")
+            )
+            key = prefix + sa.cast(Case.id, sa.String)
+            keys += session.scalars(
+                sa.select(key)
+                .where(Case.outcome.in_(refusals), Case.ended_at >= since, Case.ended_at <= as_of, _unqueued(key))
+                .order_by(Case.id)
+                .limit(limit)
+            )
             key = _key("supplement", CasePause.id)
             keys += session.scalars(
                 sa.select(key)
