@@ -1,7 +1,7 @@
 """The indexes the sweep's selections of due work read (``PeriodicJob.select``): each holds only the rows that may
-still be due — a refusal, a revocation, an unchecked pledge, an open yellow signal, a complaint awaiting its first
-feedback — so a selection reads what is due, never the history around it. Made with the tables and by migration 0019
-(which reads ``DUE_INDEXES``)."""
+still be due — a running case, a refusal, a revocation, an unchecked pledge, an open yellow signal, a complaint
+awaiting its first feedback — so a selection reads what is due, never the history around it. Made with the tables
+and by migration 0019 (which reads ``DUE_INDEXES``)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,21 @@ class DueIndex(NamedTuple):
 
 
 DUE_INDEXES = (
+    # running cases by the instant their light may change, and those the window has yet to accept (by id, the order
+    # the sweep reads them in) with their intake limit (runtime/case_clock.py): an ended case keeps both columns as
+    # they were, so an index of either column whole would grow with history (they replace those, migration 0019)
+    DueIndex(
+        "ix_case_light_due",
+        Case.__tablename__,
+        ("light_next_at", "id"),
+        "status = 'running' AND paused_since IS NULL",
+    ),
+    DueIndex(
+        "ix_case_intake_pending",
+        Case.__tablename__,
+        ("id", "intake_due_at"),
+        "status = 'running' AND accepted_at IS NULL",
+    ),
     # the Art. 9 facts (violations/verification.py): refusals and denials by their end, revocations by their date
     DueIndex("ix_case_refusal_ended", Case.__tablename__, ("outcome", "ended_at"), "outcome IN ('refused', 'denied')"),
     DueIndex(

@@ -22,6 +22,9 @@ down_revision = "0015_lights"
 branch_labels = None
 depends_on = None
 
+# whole-column indexes that grew with history, replaced by partial ones of running cases (ix_case_light_due,
+# ix_case_intake_pending)
+REPLACED = (("ix_case_record_light_next_at", "light_next_at"), ("ix_case_record_intake_due_at", "intake_due_at"))
 INBOX_TRIGGERS = {
     "postgresql": [("inbox_order_task", "task_record"), ("inbox_order_case", "case_record")],
     "sqlite": [
@@ -51,6 +54,8 @@ def upgrade():
     for due in DUE_INDEXES:
         where = None if due.where is None else sa.text(due.where)
         op.create_index(due.name, due.table, list(due.columns), postgresql_where=where, sqlite_where=where)
+    for name, _column in REPLACED:
+        op.drop_index(name, table_name="case_record")
 
 
 def downgrade():
@@ -58,6 +63,8 @@ def downgrade():
     from engine.models.cockpit import SUPERVISION, drop_ddl
 
     dialect = op.get_bind().dialect.name
+    for name, column in REPLACED:
+        op.create_index(name, "case_record", [column], unique=False)
     for due in DUE_INDEXES:
         op.drop_index(due.name, table_name=due.table)
     for statement in drop_ddl(dialect, SUPERVISION):
