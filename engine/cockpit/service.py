@@ -63,8 +63,8 @@ class Cockpit:
         """Counts by light and status, and the per-department table: every count that grows with history read from
         the summary (``CockpitSummary``), never from the tables it counts."""
         units = scope_units(actor)
-        summary = self.summary.counts(units)
         with self.db.reading() as session:
+            summary = self.summary.counts(units, session)
             incidents = sa.select(sa.func.count(Incident.id)).where(Incident.state == INCIDENT_OPEN)
             if units is not None:  # a supervisor: incidents of the cases of their units (the system's: administrators)
                 incidents = incidents.where(sa.exists().where(Case.id == Incident.case_id, Case.department.in_(units)))

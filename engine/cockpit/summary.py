@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from ..models import CockpitTally
 from ..models.cockpit import recount
@@ -40,13 +41,16 @@ class CockpitSummary:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def counts(self, units: tuple[str, ...] | None) -> list[Bucket]:
-        """(kind, department, light, state, count) of every non-empty bucket, within ``units`` (None: everywhere)."""
+    def counts(self, units: tuple[str, ...] | None, session: Session | None = None) -> list[Bucket]:
+        """(kind, department, light, state, count) of every non-empty bucket, within ``units`` (None: everywhere);
+        read in ``session`` when given."""
         query = sa.select(*_BUCKET, sa.func.sum(CockpitTally.n)).group_by(*_BUCKET)
         if units is not None:
             query = query.where(CockpitTally.department.in_(units))
-        with self.db.reading() as session:
-            return [Bucket(k, d, light, state, int(n)) for k, d, light, state, n in session.execute(query) if n]
+        if session is None:
+            with self.db.reading() as own:
+                return self.counts(units, own)
+        return [Bucket(k, d, light, state, int(n)) for k, d, light, state, n in session.execute(query) if n]
 
     def due_departments(self, _as_of: _dt.datetime, limit: int = 1000) -> Sequence[str]:
         """Departments with a bucket of several rows to fold (the sweep's ``cockpit_summary`` work)."""
