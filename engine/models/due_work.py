@@ -37,7 +37,7 @@ DUE_INDEXES = (
         "ix_case_intake_pending",
         Case.__tablename__,
         ("id", "intake_due_at"),
-        "status = 'running' AND accepted_at IS NULL",
+        "status = 'running' AND accepted_at IS NULL AND intake_due_at IS NOT NULL",
     ),
     # the Art. 9 facts (violations/verification.py): refusals and denials by their end, revocations by their date
     DueIndex("ix_case_refusal_ended", Case.__tablename__, ("outcome", "ended_at"), "outcome IN ('refused', 'denied')"),

@@ -1,10 +1,10 @@
 """The cockpit flat at any size (issue 14 §5): the trigger-kept summary also counts signals (by colour and status),
 open 督办 items (by light) and complaints (by status) per department (engine/models/cockpit.py, a ``state`` column for
 the statuses), filled by counting those tables once; the partial indexes the sweep's selections of due work read
-(engine/models/due_work.py); the inbox's rank without the green light that no longer exists
-(engine/models/inbox_order.py).
+(engine/models/due_work.py), two of them in place of the whole-column indexes of cases' ``light_next_at`` and
+``intake_due_at``; the inbox's rank without the green light that no longer exists (engine/models/inbox_order.py).
 
-The downgrade drops the new triggers, rows, column and indexes; the inbox's rank stays as it is (a green term has
+The downgrade drops the new triggers, rows, column and indexes and makes the whole-column ones again; the inbox's rank stays as it is (a green term has
 nothing to rank since 0015 turned every green light yellow).
 
 Revision ID: 0019_flat_cockpit
