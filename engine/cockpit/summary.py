@@ -87,8 +87,8 @@ class CockpitSummary:
         return len(removed)
 
     def rebuild(self) -> int:
-        """Count the whole summary afresh from its tables (after a bulk load or a repair); the buckets written. Concurrent changes wait for it on PostgreSQL (the table is locked), so none is lost or counted
-        twice."""
+        """Count the whole summary afresh from its tables (after a bulk load or a repair); the buckets written.
+        Concurrent changes wait for it on PostgreSQL (the table is locked), so none is lost or counted twice."""
         with self.db.transaction() as session:
             if session.get_bind().dialect.name == "postgresql":
                 session.execute(sa.text("LOCK TABLE cockpit_tally IN EXCLUSIVE MODE"))
