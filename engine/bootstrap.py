@@ -304,7 +304,6 @@ def periodic_work(engine: Shenpi) -> tuple[PeriodicJob[Any], ...]:
             engine.complaints.complaint_place,
         ),
         PeriodicJob("signals", signals.overdue_yellow, signals.turn_red, signals.signal_place),
-        PeriodicJob("cockpit_summary", summary.due_departments, summary.fold, key=str, limit=1000),
         *(
             PeriodicJob(
                 f"rule:{name}",
@@ -344,6 +343,8 @@ def periodic_work(engine: Shenpi) -> tuple[PeriodicJob[Any], ...]:
             engine.violations.pledge_checks.pledge_place,
             limit=2000,
         ),
+        # last: what the jobs above appended to the summary (signals raised, items opened) is folded in this sweep
+        PeriodicJob("cockpit_summary", summary.due_departments, summary.fold, key=str, limit=1000),
     )
 
 

@@ -303,7 +303,8 @@ def cockpit():
 
 @cockpit.command("rebuild")
 def cockpit_rebuild():
-    """Count the cockpit's summary (running cases and open steps per department and light) afresh from the tables."""
+    """Count the cockpit's summary (cases, steps, signals, 督办 items and complaints per department) afresh from the
+    tables."""
     buckets = _engine().cockpit.summary.rebuild()
     click.echo(f"cockpit summary rebuilt: {buckets} bucket(s)")
 

@@ -7,21 +7,20 @@ administrators see everything. Trends and rankings are in engine/cockpit/trends.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from ..deadlines.lights import LIGHTS, NONE, RED, YELLOW
 from ..errors import InvalidInput
 from ..identity.actors import Actor
 from ..incidents import OPEN as INCIDENT_OPEN
 from ..kernel.paging import PageArg, page_bounds, page_count
-from ..models import Case, Complaint, Incident, Matter, Signal, SupervisionItem
+from ..models import Case, Incident, Matter, Signal
 from ..violations.rules import RULES
 from .scope import REPORT, in_scope, scope_label, scope_units
-from .summary import CockpitSummary
+from .summary import Bucket, CockpitSummary
 from .trends import TREND_DAYS, CockpitTrends
 
 if TYPE_CHECKING:
@@ -61,80 +60,39 @@ class Cockpit:
         self.report_access.record(actor, REPORT, "read", scope=f"{part} {details}".strip()[:100])
 
     def overview(self, actor: Actor, record: bool = True) -> dict[str, Any]:
-        """Counts by light and status, and the per-department table."""
+        """Counts by light and status, and the per-department table: every count that grows with history read from
+        the summary (``CockpitSummary``), never from the tables it counts."""
         units = scope_units(actor)
-        summary = self.summary.counts(units)  # running cases and open steps: the summary, never the case table
-        cases = [(light, n) for kind, _, light, n in summary if kind == "case"]
-        tasks = [(light, n) for kind, _, light, n in summary if kind == "task"]
         with self.db.reading() as session:
-
-            def grouped(
-                query: sa.Select, column: InstrumentedAttribute[Any], *keys: sa.ColumnExpressionArgument[Any]
-            ) -> Sequence[sa.Row]:
-                return session.execute(in_scope(query, column, units).group_by(*keys)).all()
-
-            signals = grouped(
-                sa.select(Signal.color, Signal.status, sa.func.count()), Signal.department, Signal.color, Signal.status
-            )
-            items = grouped(
-                sa.select(SupervisionItem.light, sa.func.count()).where(SupervisionItem.status != "closed"),
-                SupervisionItem.department,
-                SupervisionItem.light,
-            )
-            complaints = grouped(sa.select(Complaint.status, sa.func.count()), Complaint.department, Complaint.status)
+            summary = self.summary.counts(units, session)
             incidents = sa.select(sa.func.count(Incident.id)).where(Incident.state == INCIDENT_OPEN)
             if units is not None:  # a supervisor: incidents of the cases of their units (the system's: administrators)
                 incidents = incidents.where(sa.exists().where(Case.id == Incident.case_id, Case.department.in_(units)))
             incidents_open = session.scalar(incidents) or 0
-            departments = self._departments(session, units, summary)
         if record:
             self.log(actor, "overview")
         signal_counts: dict[str, dict[str, int]]
         signal_counts = {colour: dict.fromkeys(SIGNAL_STATUSES, 0) for colour in SIGNAL_COLOURS}
-        for colour, status, count in signals:
-            signal_counts.setdefault(colour, {}).setdefault(status, 0)
-            signal_counts[colour][status] += count
-        complaint_counts = dict.fromkeys(COMPLAINT_STATUSES, 0) | dict(complaints)
+        complaint_counts = dict.fromkeys(COMPLAINT_STATUSES, 0)
+        for b in summary:
+            if b.kind == "signal":
+                signal_counts.setdefault(b.light, {}).setdefault(b.state, 0)
+                signal_counts[b.light][b.state] += b.n
+            elif b.kind == "complain":
+                complaint_counts[b.state] = complaint_counts.get(b.state, 0) + b.n
         return {
             "as_of": self.clock.now().isoformat(),
             "scope": scope_label(actor, units),
-            "cases": _by_light(cases, CASE_LIGHTS),
-            "tasks": _by_light(tasks, LIGHTS),
+            "cases": _by_light(summary, "case", CASE_LIGHTS),
+            "tasks": _by_light(summary, "task", LIGHTS),
             "signals": signal_counts,
             "signals_open": sum(c.get("open", 0) for c in signal_counts.values()),
-            "items": _by_light(items, LIGHTS),
+            "items": _by_light(summary, "item", LIGHTS),
             "complaints": complaint_counts,
             "complaints_pending": sum(v for k, v in complaint_counts.items() if k not in ("closed", "rejected")),
             "incidents_open": incidents_open,
-            "departments": departments,
+            "departments": _departments(summary),
         }
-
-    def _departments(
-        self, session: Session, units: tuple[str, ...] | None, summary: list[tuple[str, str | None, str, int]]
-    ) -> list[dict[str, Any]]:
-        """Per department: running cases, of which yellow and red (not paused), open signals, open 督办 items."""
-        rows: dict[str, dict[str, Any]] = {}
-
-        def row(name: str) -> dict[str, Any]:
-            return rows.setdefault(
-                name, {"department": name, "running": 0, "yellow": 0, "red": 0, "signals_open": 0, "items_open": 0}
-            )
-
-        for kind, name, light, count in summary:
-            if kind == "case" and name is not None:
-                counts = row(name)
-                counts["running"] += count
-                if light in (YELLOW, RED):
-                    counts[light] += count
-        signals = sa.select(Signal.department, sa.func.count()).where(Signal.status == "open")
-        for name, count in session.execute(in_scope(signals, Signal.department, units).group_by(Signal.department)):
-            row(name)["signals_open"] = count
-        items = sa.select(SupervisionItem.department, sa.func.count()).where(SupervisionItem.status != "closed")
-        for name, count in session.execute(
-            in_scope(items, SupervisionItem.department, units).group_by(SupervisionItem.department)
-        ):
-            row(name)["items_open"] = count
-        return sorted(rows.values(), key=lambda r: (-r["red"], -r["yellow"], -r["signals_open"], r["department"]))
 
     def cases(
         self,
@@ -245,8 +203,33 @@ class Cockpit:
         }
 
 
-def _by_light(rows: Iterable[Any], keys: Iterable[str]) -> dict[str, int]:
+def _by_light(summary: Iterable[Bucket], kind: str, keys: Iterable[str]) -> dict[str, int]:
     counts = dict.fromkeys(keys, 0)
-    for light, count in rows:
-        counts[light or NONE] = counts.get(light or NONE, 0) + count
+    for b in summary:
+        if b.kind == kind:
+            counts[b.light or NONE] = counts.get(b.light or NONE, 0) + b.n
     return counts
+
+
+def _departments(summary: Iterable[Bucket]) -> list[dict[str, Any]]:
+    """Per department: running cases, of which yellow and red (not paused), open signals, open 督办 items."""
+    rows: dict[str, dict[str, Any]] = {}
+
+    def row(name: str) -> dict[str, Any]:
+        return rows.setdefault(
+            name, {"department": name, "running": 0, "yellow": 0, "red": 0, "signals_open": 0, "items_open": 0}
+        )
+
+    for b in summary:
+        if b.department is None:
+            continue
+        if b.kind == "case":
+            counts = row(b.department)
+            counts["running"] += b.n
+            if b.light in (YELLOW, RED):
+                counts[b.light] += b.n
+        elif b.kind == "signal" and b.state == "open":
+            row(b.department)["signals_open"] += b.n
+        elif b.kind == "item":
+            row(b.department)["items_open"] += b.n
+    return sorted(rows.values(), key=lambda r: (-r["red"], -r["yellow"], -r["signals_open"], r["department"]))

@@ -19,6 +19,7 @@ from .cockpit import CockpitTally
 from .connectors import ConnectorCall, MessageWait
 from .definitions import Matter, ProcessDefinition
 from .documents import DocumentCounter, IssuedDocument, Licence
+from .due_work import DUE_INDEXES
 from .evaluation import CaseVisit, Inspection, ManualPoint, ScoringStandard
 from .exchange import ExchangeBatch, ExternalCase, ExternalFact
 from .feedback import Complaint, Rating
@@ -35,6 +36,7 @@ from .supervision import Notice, ReportAccess, Signal, SupervisionItem, Verifica
 from .trail import TrailCheckpoint, TrailEntry, TrailHead
 
 __all__ = [
+    "DUE_INDEXES",
     "TRIGRAM_DDL",
     "TRIGRAM_INDEXES",
     "ApiToken",

@@ -73,7 +73,8 @@ class Case(Base):
     paused_since: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     pause_kind: Mapped[str | None] = mapped_column(sa.String(32), nullable=True)
     light: Mapped[str] = mapped_column(sa.String(8), default="none")
-    light_next_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
+    # read by the sweep through the partial indexes of engine/models/due_work.py (running cases only)
+    light_next_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # The limits in working days as counted at acceptance, and whether they were counted over provisional calendar
     # days (a year without the State Council's arrangement): an official import counts them again from acceptance.
     promised_limit_days: Mapped[int | None] = mapped_column(nullable=True)
@@ -87,7 +88,7 @@ class Case(Base):
     query_code: Mapped[str | None] = mapped_column(sa.String(16), nullable=True)
     # The intake limit (《行政许可法》 Art. 32: 5 working days by default, per matter): by then the window accepts,
     # refuses or sends the 补正 notice, or the application counts as accepted on its receipt day.
-    intake_due_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
+    intake_due_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 sa.event.listen(Case.__table__, "after_create", sa.DDL(TRIGRAM_DDL).execute_if(dialect="postgresql"))

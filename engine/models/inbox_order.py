@@ -1,8 +1,8 @@
 """The inbox's order kept on each open step, so a department's queue is read from an index in its order and never
-sorted whole: ``inbox_rank`` (-3 red, -2 yellow, -1 green, 0 none: the worse of the step's and its case's light) and
+sorted whole: ``inbox_rank`` (-3 red, -2 yellow, 0 none: the worse of the step's and its case's light) and
 ``inbox_due`` (the nearer of the step's deadline and the case's promised limit). Database triggers keep them in the
 transaction of every change to a step (its state, light, deadline) or to its case (its light, its promised limit).
-Made by the tables' creation and by migration 0013."""
+Made by the tables' creation and by migration 0013; the rank redefined without the old green light by 0019."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from ..kernel.db import Base
 
 RANK = (
     "CASE WHEN {t}.light = 'red' OR {c}.light = 'red' THEN -3 WHEN {t}.light = 'yellow' OR {c}.light = 'yellow' "
-    "THEN -2 WHEN {t}.light = 'green' OR {c}.light = 'green' THEN -1 ELSE 0 END"
+    "THEN -2 ELSE 0 END"
 )
 DUE = (
     "CASE WHEN {t}.due_at IS NULL THEN {c}.promised_due_at WHEN {c}.promised_due_at IS NULL THEN {t}.due_at "

@@ -59,14 +59,14 @@ class SignalSweep:
         ``rule:<name>`` work): recently ended cases for the rules after the end, cases started after their matter's
         withdrawal for ``unpublished_procedure``."""
         with self.db.reading() as session:
-            query = self._candidates(session, name, as_of)
+            configs = rule_config.enabled_params(session, name) if name in AFTER_END else []
+            query = self._candidates(session, name, as_of, configs)
             if query is None:
                 return []
             if name not in AFTER_END:
                 return [row.id for row in session.execute(query.limit(limit))]
             # Only the cases already past their deadline, read in the order of their end from where the last run
             # found nothing left to judge (keyset): neither a case not yet due nor one judged before is read again.
-            configs = rule_config.enabled_params(session, name)
             digest = hashlib.sha256(json.dumps(configs, sort_keys=True, default=str).encode()).hexdigest()
             before = self._due_before(as_of, min(int(c.get("days", 1)) for c in configs))
             mark = session.get(SweepMark, f"rule:{name}")
@@ -109,7 +109,8 @@ class SignalSweep:
         """Judge rule ``name`` on one case in a transaction of its own; 1 when it raised a signal."""
         calendar = self.calendars.calendar()
         with self.db.transaction() as session:
-            query = self._candidates(session, name, as_of)
+            configs = rule_config.enabled_params(session, name) if name in AFTER_END else []
+            query = self._candidates(session, name, as_of, configs)
             found = None if query is None else session.execute(query.where(Case.id == case_id)).first()
             if found is None:  # flagged, or no longer in reach, since it was selected
                 return 0
@@ -120,12 +121,15 @@ class SignalSweep:
             trail.append_outside_step(session, [row])
             return 1 if row is not None else 0
 
-    def _candidates(self, session: Session, name: str, as_of: _dt.datetime) -> sa.Select | None:
+    def _candidates(
+        self, session: Session, name: str, as_of: _dt.datetime, configs: list[dict[str, Any]]
+    ) -> sa.Select | None:
+        """The cases rule ``name`` may flag; ``configs``: its enabled parameters (a rule after the end)."""
         if name == UNPUBLISHED:
             return self._withdrawn(session)
         conditions: tuple[sa.ColumnElement[bool], ...]
         if name == "licence_not_issued":
-            wanted = {t for c in rule_config.enabled_params(session, name) for t in c.get("matter_types", [])}
+            wanted = {t for c in configs for t in c.get("matter_types", [])}
             matter_type = sa.select(Matter.matter_type).where(Matter.code == Case.matter_code).scalar_subquery()
             conditions = (
                 Case.outcome == "approved",
@@ -141,15 +145,14 @@ class SignalSweep:
             conditions = (Case.outcome.in_(("denied", "refused")), ~decided)
         else:
             raise ValueError(f"not a rule the sweep checks: {name}")
-        return self._recent(session, name, as_of, *conditions)
+        return self._recent(configs, name, as_of, *conditions)
 
     @staticmethod
     def _recent(
-        session: Session, name: str, as_of: _dt.datetime, *conditions: sa.ColumnElement[bool]
+        configs: list[dict[str, Any]], name: str, as_of: _dt.datetime, *conditions: sa.ColumnElement[bool]
     ) -> sa.Select | None:
         """Ended cases the rule has not flagged, within the window its longest enabled ``days`` can reach (twice
         as many calendar days, and two weeks for long holidays); None when the rule is enabled nowhere."""
-        configs = rule_config.enabled_params(session, name)
         if not configs:
             return None
         window = _dt.timedelta(days=2 * max(int(c.get("days", 1)) for c in configs) + 14)

@@ -65,47 +65,47 @@ class VerificationService:
         """Facts of Art. 9 not yet queued (the sweep's ``verifications`` work): ``refusal:<case>``,
         ``denial:<case>``, ``supplement:<pause>``, ``revocation:<case>``."""
         since = as_of - _dt.timedelta(days=HORIZON_DAYS)
-        keys: list[str] = []
-        with self.db.reading() as session:
-            for prefix, outcome in (("refusal", "refused"), ("denial", "denied")):
-                key = _key(prefix, Case.id)
-                keys += session.scalars(
-                    sa.select(key)
-                    .where(Case.outcome == outcome, Case.ended_at >= since, Case.ended_at <= as_of, _unqueued(key))
-                    .order_by(Case.id)
-                    .limit(limit)
-                )
-            key = _key("supplement", CasePause.id)
-            keys += session.scalars(
-                sa.select(key)
-                .where(
-                    CasePause.kind == "supplement",
-                    CasePause.started_at >= since,
-                    CasePause.started_at <= as_of,
-                    _unqueued(key),
-                )
-                .order_by(CasePause.id)
-                .limit(limit)
-            )
-            key = _key("revocation", Licence.case_id)
-            keys += session.scalars(
-                sa.select(key)
-                .where(Licence.revoked_at >= since, Licence.revoked_at <= as_of, _unqueued(key))
-                .order_by(Licence.case_id)
-                .limit(limit)
-            )
-            key = _key("revocation", IssuedDocument.case_id)
-            keys += session.scalars(
-                sa.select(key)
-                .where(
+        # refusals and denials read through their partial index (its predicate in the query as literals)
+        refusals: sa.BindParameter[list[str]] = sa.bindparam(
+            "refusals", ["refused", "denied"], expanding=True, literal_execute=True
+        )
+        refusal = sa.case((Case.outcome == "refused", sa.literal("refusal:", sa.String)), else_=sa.literal("denial:"))
+        refusal_key = refusal + sa.cast(Case.id, sa.String)
+        supplement, licence, document = (
+            _key("supplement", CasePause.id),
+            _key("revocation", Licence.case_id),
+            _key("revocation", IssuedDocument.case_id),
+        )
+        # each kind of fact in the order of its id, up to ``limit`` each, read in one statement
+        parts = [
+            (refusal_key, Case.id, (Case.outcome.in_(refusals), Case.ended_at >= since, Case.ended_at <= as_of)),
+            (
+                supplement,
+                CasePause.id,
+                (CasePause.kind == "supplement", CasePause.started_at >= since, CasePause.started_at <= as_of),
+            ),
+            (licence, Licence.case_id, (Licence.revoked_at >= since, Licence.revoked_at <= as_of)),
+            (
+                document,
+                IssuedDocument.case_id,
+                (
                     IssuedDocument.kind == "revocation_decision",
                     IssuedDocument.issued_at >= since,
                     IssuedDocument.issued_at <= as_of,
-                    _unqueued(key),
-                )
-                .order_by(IssuedDocument.case_id)
-                .limit(limit)
-            )
+                ),
+            ),
+        ]
+        selects = [
+            sa.select(key.label("key"), sa.literal(n).label("part"), order.label("ord"))
+            .where(*where, _unqueued(key))
+            .order_by(order)
+            .limit(limit)
+            .subquery()
+            for n, (key, order, where) in enumerate(parts)
+        ]
+        facts = sa.union_all(*(sa.select(part.c.key, part.c.part, part.c.ord) for part in selects)).subquery()
+        with self.db.reading() as session:
+            keys = list(session.scalars(sa.select(facts.c.key).order_by(facts.c.part, facts.c.ord)))
         return list(dict.fromkeys(keys))[:limit]
 
     def queue_fact(self, source: str, as_of: _dt.datetime) -> int:

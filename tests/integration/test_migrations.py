@@ -171,3 +171,80 @@ def test_the_catalogues_fourth_online_depth_becomes_the_seeds_third(empty_url):
         rows = dict(connection.execute(sa.select(matter.c.code, matter.c.entry)).all())
     assert rows == {"M4": {"code": "M4", "online_depth": 3}, "M2": {"code": "M2", "online_depth": 2}}
     engine.dispose()
+
+
+OLD_INBOX_CASE_SQLITE = (
+    "CREATE TRIGGER inbox_order_case AFTER UPDATE OF light, promised_due_at ON case_record BEGIN "
+    "UPDATE task_record SET inbox_rank = CASE WHEN NEW.light = 'green' THEN -1 ELSE 0 END "
+    "WHERE case_id = NEW.id AND state = 'open'; END"
+)
+OLD_INBOX_CASE_PG = """
+CREATE OR REPLACE FUNCTION inbox_order_case() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE task_record t SET inbox_rank = CASE WHEN NEW.light = 'green' THEN -1 ELSE 0 END
+    WHERE t.case_id = NEW.id AND t.state = 'open';
+    RETURN NULL;
+END
+$$
+"""
+
+
+def test_the_flat_cockpit_goes_down_and_up_again(empty_url, clock, tmp_path):
+    """0019 adds the signals', 督办 items' and complaints' buckets to the cockpit's summary: down to 0015 they are gone
+    and the summary of cases and steps still follows each change; up again they are counted afresh, and the inbox's
+    trigger that still ranked a green light is made again without it."""
+    from flask_migrate import downgrade
+
+    from engine.identity.actors import ENGINE
+    from engine.models import Signal
+
+    settings = Settings(
+        database_url=empty_url, broker_url="memory://", processes_dir=PROCESSES, files_dir=tmp_path / "files"
+    )
+    shenpi = Shenpi(settings, database=Database(empty_url), clock=clock)
+    app = create_app(settings, shenpi, testing=True)
+    assert schema.upgrade_database(app) == "created"
+    publish_five_step(shenpi)
+    case = shenpi.cases.start_case("TEST-0001", {"name": "张三"}, {}, ENGINE)
+    with shenpi.db.transaction() as session:
+        session.add(
+            Signal(
+                rule="manual", level="common", article="11", color="yellow", subject="s1", case_id=case["id"],
+                department="测试局", summary="x", raised_at=clock.now(), status="open",
+            )
+        )  # fmt: skip
+
+    def buckets() -> dict:
+        return {(b.kind, b.department, b.light, b.state): b.n for b in shenpi.cockpit.summary.counts(None)}
+
+    assert buckets()[("signal", "测试局", "yellow", "open")] == 1
+    with app.app_context():
+        downgrade(directory=schema.MIGRATIONS, revision="0015_lights")
+    with shenpi.db.bind.connect() as connection:
+        assert "state" not in {c["name"] for c in sa.inspect(connection).get_columns("cockpit_tally")}
+        kinds = set(connection.execute(sa.text("SELECT kind FROM cockpit_tally")).scalars())
+    assert kinds == {"case", "task"}
+    complete(shenpi, case["id"], {"accept": "accept"})  # the summary of cases and steps goes on
+    with shenpi.db.transaction() as session:
+        session.execute(sa.update(Signal).values(status="corrected"))  # no trigger on signals any more
+        if shenpi.db.dialect == "sqlite":  # the inbox's trigger as the build before 0019 made it: green ranked
+            session.execute(sa.text("DROP TRIGGER inbox_order_case"))
+            session.execute(sa.text(OLD_INBOX_CASE_SQLITE))
+        else:
+            session.execute(sa.text(OLD_INBOX_CASE_PG))
+    with app.app_context():
+        upgrade(directory=schema.MIGRATIONS)
+    assert _differences(shenpi.db.bind) == []
+    after = buckets()
+    assert (
+        after[("signal", "测试局", "yellow", "corrected")] == 1 and ("signal", "测试局", "yellow", "open") not in after
+    )
+    shenpi.cockpit.summary.rebuild()
+    assert buckets() == after
+    with shenpi.db.bind.connect() as connection:
+        if shenpi.db.dialect == "sqlite":
+            definition = connection.scalar(sa.text("SELECT sql FROM sqlite_master WHERE name = 'inbox_order_case'"))
+        else:
+            definition = connection.scalar(sa.text("SELECT pg_get_functiondef('inbox_order_case'::regproc)"))
+    assert "inbox_rank" in definition and "green" not in definition
+    shenpi.db.bind.dispose()

@@ -23,7 +23,7 @@ depends_on = None
 
 def upgrade():
     from engine.models import inbox_order
-    from engine.models.cockpit import RECOUNT, trigger_ddl
+    from engine.models.cockpit import CASES_AND_STEPS, recount, trigger_ddl
 
     dialect = op.get_bind().dialect.name
     with op.batch_alter_table("task_record", schema=None) as batch_op:
@@ -61,9 +61,10 @@ def upgrade():
     )
     with op.batch_alter_table("cockpit_tally", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_cockpit_tally_department"), ["department"], unique=False)
-    for statement in trigger_ddl(dialect):
+    for statement in trigger_ddl(dialect, CASES_AND_STEPS):
         op.execute(statement)
-    op.execute(RECOUNT)
+    for statement in recount(CASES_AND_STEPS):
+        op.execute(statement)
 
 
 def downgrade():
