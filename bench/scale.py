@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 
+from bench.matter import bench_matter  # noqa: E402
 from engine.bootstrap import Shenpi  # noqa: E402
 from engine.config import Settings  # noqa: E402
 from engine.identity.actors import ENGINE, OFFICIAL, SUPERVISOR, Actor  # noqa: E402
@@ -78,20 +79,8 @@ def build(url: str) -> Shenpi:
     for d in range(1, DEPARTMENTS + 1):
         flow = FLOW.read_bytes().replace(b'id="five_step"', f'id="scale_{d:02d}"'.encode())
         engine.repository.deploy(flow, f"scale_{d:02d}.bpmn", actor="bench")
-        entry = dict(
-            code=f"SCALE-{d:04d}",
-            key=f"scale_{d:02d}",
-            name=f"基准事项{d:02d}",
-            department=department_name(d),
-            type="行政许可",
-            legal_basis=["《中华人民共和国行政许可法》"],
-            statutory_limit_days=20,
-            promised_limit_days=10,
-            handling="承诺件",
-            star_level=3,
-            process_file=f"scale_{d:02d}.bpmn",
-            conditions=[],
-            materials=[],
+        entry = bench_matter(
+            f"SCALE-{d:04d}", f"scale_{d:02d}", f"基准事项{d:02d}", department_name(d), f"scale_{d:02d}.bpmn"
         )
         engine.catalogue.publish(entry, "bench")
         for completions in STATES:
