@@ -72,6 +72,16 @@ def cpu_seconds(pids: list[int]) -> float:
     return total
 
 
+def server_failures(log: Path, most: int = 60) -> list[str]:
+    """The web workers' log from its first traceback on (at most ``most`` lines): why a request got a 5xx."""
+    try:
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+    first = next((i for i, line in enumerate(lines) if "Traceback" in line or " ERROR " in line), None)
+    return [] if first is None else lines[first : first + most]
+
+
 def busy_seconds() -> float:
     times = psutil.cpu_times()
     return sum(times) - times.idle - getattr(times, "iowait", 0.0)
@@ -108,6 +118,7 @@ def run_workers(args, workers: int, engine_per_second: float) -> None:
         after = cpu_seconds(web), cpu_seconds(celery), sum(me.cpu_times()[:2]), busy_seconds()
         database_cpu = server.spent(server_before, server.read()) or 0.0
         server.bind.dispose()
+        failures = server_failures(Path(tmp) / "web.log") if any(a.status >= 500 for a in answers) else []
 
     completions = sum(1 for a in answers if a.kind == "complete" and 200 <= a.status < 300)
     errors = sum(1 for a in answers if not 200 <= a.status < 300)
@@ -122,6 +133,8 @@ def run_workers(args, workers: int, engine_per_second: float) -> None:
     if errors:
         kinds = Counter(f"{a.kind} {a.status} {a.error}" for a in answers if not 200 <= a.status < 300)
         print("errors: " + ", ".join(f"{kind} ×{n}" for kind, n in kinds.most_common()), flush=True)
+        for line in failures:
+            print(f"web log: {line}", flush=True)
     web_cpu, celery_cpu, clients_cpu, busy = (b - a for a, b in zip(before, after, strict=True))
     others = max(0.0, busy - web_cpu - celery_cpu - clients_cpu - database_cpu)
     print(

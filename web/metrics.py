@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -127,8 +127,22 @@ def mark_process_dead(pid: int) -> None:
         multiprocess.mark_process_dead(pid)
 
 
-@cache
+_made: dict[str, Any] | None = None
+_making = threading.Lock()
+
+
 def _instruments() -> dict[str, Any]:
+    """The metrics, made once per process: under a lock, since gunicorn's threads may ask first at the same moment
+    (a second registration of the same names raises)."""
+    global _made
+    if _made is None:
+        with _making:
+            if _made is None:
+                _made = _build_instruments()
+    return _made
+
+
+def _build_instruments() -> dict[str, Any]:
     from prometheus_client import Counter, Histogram
 
     made: dict[str, Any] = {}

@@ -11,6 +11,7 @@ each step, on a case's end and on a failed step is the engine's wiring table
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
 
 _cases = Case.__table__
 _task_records = TaskRecord.__table__
+log = logging.getLogger(__name__)
 _timers = PendingTimer.__table__
 _matters = Matter.__table__
 _users = User.__table__
@@ -373,9 +375,15 @@ class CaseStepper:
             raise
 
     def _committed(self, ctx: StepContext) -> None:
+        """What follows a committed step is best effort (metrics, handing timers and connector calls to the worker,
+        notices): the sweep does again what a failure leaves undone, and the step stands, so a failure is logged and
+        never answered as the step's."""
         self.store.checkin(ctx.live, ctx.case.lock_version + 1)
         for callback in ctx.after_commit:
-            callback()
+            try:
+                callback()
+            except Exception:
+                log.exception("after the committed step of case %s", ctx.case.id)
 
     def finish(self, ctx: StepContext) -> None:
         """Project the workflow's changes and commit them with the case's new version."""

@@ -101,3 +101,20 @@ def test_a_failed_celery_task_is_counted_by_name(bare_sqlite_engine):
     finally:
         scheduler.bind_engine(None)
     assert recorder.total("celery_task_failures", task="shenpi.test_failing") == 1
+
+
+class Failing(Recorder):
+    def count(self, name, amount=1.0, **labels):
+        raise RuntimeError("the metrics sink is broken")
+
+
+def test_a_failing_sink_after_commit_never_fails_the_step_that_committed(five_step_engine, caplog):
+    """What follows a committed step is best effort: the start and the completion are answered as done, the case is
+    there and has moved on, and the failure is logged."""
+    engine = five_step_engine
+    engine.metrics = engine.step_meter.metrics = engine.cases.metrics = Failing()
+    case = applied_case(engine)
+    first = open_task(engine, case["id"])
+    complete(engine, case["id"], {})
+    assert open_task(engine, case["id"])["id"] != first["id"]
+    assert "after the committed step of case" in caplog.text
