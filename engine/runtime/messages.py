@@ -7,8 +7,8 @@ passed it by) removes it. ``deliver`` is ``POST /api/v1/messages``: the message 
 number) or for every case whose wait carries that ``correlation``; its ``data`` is merged into the case data and the
 case goes on, each case in a step of its own with a ``message_received`` trail event. A message nobody waits for is
 refused (``message_not_waited``, 404) and changes nothing. A case waits for the messages that start its event
-subprocesses from its first step to its end (``event_triggers.py``); each such message starts the subprocess again
-(non-interrupting) or interrupts the flow, as the model says.
+subprocesses from its first step to its end (``event_triggers.py``); each such message starts the subprocess beside
+the flow (one that would interrupt it is refused at deployment).
 
 Integration accounts (the data-exchange role) send messages to the cases of their own unit, administrators to any.
 """
