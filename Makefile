@@ -63,11 +63,17 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The suite runs on pytest-xdist workers, each with a database and a Redis database of its own (tests/helpers.py):
+# SHENPI_PYTEST_WORKERS of them (default: the machine's cores, at most 4; 0 runs it in this one process).
+# `--dist loadgroup` keeps each @pytest.mark.xdist_group on one worker. `pytest tests/x.py` alone runs serially.
+PYTEST_WORKERS := $(or $(SHENPI_PYTEST_WORKERS),$(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n > 4 ? 4 : n ))))
+PYTEST_PARALLEL := $(if $(filter 0,$(PYTEST_WORKERS)),-p no:xdist,-n $(PYTEST_WORKERS) --dist loadgroup)
+
 test: check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) --durations=30
 
 test-fast: install
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not slow"
 
 bench: install
 	$(BIN)/python bench/engine_throughput.py

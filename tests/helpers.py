@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import time
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -42,8 +43,37 @@ from engine.models import (
 FIXTURES = Path(__file__).parent / "fixtures"
 PROCESSES = PROJECT_ROOT / "processes"
 CONFORMANCE_DIR = PROJECT_ROOT.parent / "shared" / "conformance"  # the BPMN conformance corpus, when beside us
-PG_URL = os.environ.get("SHENPI_TEST_DATABASE_URL")
-BROKER_URL = os.environ.get("SHENPI_TEST_BROKER_URL")
+# Under pytest-xdist (`make test` runs the suite on several workers) each worker is named gw0, gw1, …: it gets a
+# PostgreSQL database and a Redis database of its own, derived from the ones given
+# (database_for_worker, broker_for_worker); in a plain run WORKER is None and the given URLs are used as they are.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+
+
+def worker_index(worker: str | None = WORKER) -> int | None:
+    return int(worker.removeprefix("gw")) if worker else None
+
+
+def database_for_worker(url: str | None, worker: str | None = WORKER) -> str | None:
+    """The PostgreSQL test database of one xdist worker: ``…/test`` becomes ``…/test_gw0``, ``…/test_gw1``, …
+    (created by ``create_postgres_database`` at the start of the session). Unchanged outside xdist."""
+    if not url or not worker:
+        return url
+    parsed = sa.engine.make_url(url)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
+
+
+def broker_for_worker(url: str | None, worker: str | None = WORKER) -> str | None:
+    """The Redis database of one xdist worker: database N becomes N - i for worker gwi (15, 14, …; below 0 it wraps
+    to 15). Another broker (amqp://…) and every URL outside xdist are unchanged."""
+    if not url or not worker or not url.startswith(("redis://", "rediss://")):
+        return url
+    parts = urllib.parse.urlsplit(url)
+    number = int(parts.path.strip("/") or 0)
+    return parts._replace(path=f"/{(number - worker_index(worker)) % 16}").geturl()
+
+
+PG_URL = database_for_worker(os.environ.get("SHENPI_TEST_DATABASE_URL"))
+BROKER_URL = broker_for_worker(os.environ.get("SHENPI_TEST_BROKER_URL"))
 START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=clock_module.SHANGHAI)
 
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -61,6 +91,16 @@ def _postgres_database() -> Database:
     with _pg_engine.begin() as conn:
         conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     return Database(bind=_pg_engine)
+
+
+def create_postgres_database(url: str) -> None:
+    """Create ``url``'s database through the server's ``postgres`` database, unless it exists."""
+    target = sa.engine.make_url(url)
+    server = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    with server.connect() as conn:
+        if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}):
+            conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
+    server.dispose()
 
 
 def reset_postgres_schema() -> None:
