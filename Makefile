@@ -63,11 +63,12 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# The suite runs on pytest-xdist workers, each with a database and a Redis database of its own (tests/helpers.py):
-# SHENPI_PYTEST_WORKERS of them (default: the machine's cores, at most 4; 0 runs it in this one process).
-# `--dist loadgroup` keeps each @pytest.mark.xdist_group on one worker. `pytest tests/x.py` alone runs serially.
+# The suite runs on pytest-xdist workers, each with a PostgreSQL database and a Redis database of its own
+# (tests/helpers.py): SHENPI_PYTEST_WORKERS of them (default: the machine's cores, at most 4; 0 runs it in this one
+# process). `--dist loadfile` keeps each test module on one worker, so what its tests share at module scope (a
+# Chromium and a served application; schemathesis's seeded engines) is built once. `pytest tests/x.py` runs serially.
 PYTEST_WORKERS := $(or $(SHENPI_PYTEST_WORKERS),$(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n > 4 ? 4 : n ))))
-PYTEST_PARALLEL := $(if $(filter 0,$(PYTEST_WORKERS)),-p no:xdist,-n $(PYTEST_WORKERS) --dist loadgroup)
+PYTEST_PARALLEL := $(if $(filter 0,$(PYTEST_WORKERS)),-p no:xdist,-n $(PYTEST_WORKERS) --dist loadfile)
 
 test: check
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL) --durations=30

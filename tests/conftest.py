@@ -23,7 +23,7 @@ from .helpers import (
     PG_URL,
     START,
     WORKER,
-    create_postgres_database,
+    create_worker_database,
     make_engine,
     october_figures,
     publish_five_step,
@@ -37,7 +37,7 @@ def pytest_configure(config):
     """Under pytest-xdist each worker runs on a PostgreSQL database of its own (helpers.database_for_worker): create
     it when missing. A plain run uses the database given, which must exist."""
     if WORKER and PG_URL:
-        create_postgres_database(PG_URL)
+        create_worker_database(PG_URL)
 
 
 def pytest_collection_modifyitems(items):

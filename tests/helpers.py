@@ -57,7 +57,7 @@ def worker_index(worker: str | None = WORKER) -> int | None:
 
 def database_for_worker(url: str | None, worker: str | None = WORKER) -> str | None:
     """The PostgreSQL test database of one xdist worker: ``…/test`` becomes ``…/test_gw0``, ``…/test_gw1``, …
-    (created by ``create_postgres_database`` at the start of the session). Unchanged outside xdist."""
+    (created by ``create_worker_database`` at the start of the session). Unchanged outside xdist."""
     if not url or not worker:
         return url
     parsed = sa.engine.make_url(url)
@@ -134,13 +134,17 @@ def _sqlite_database(path: Path) -> Database:
     return Database(f"sqlite:///{path}")
 
 
-def create_postgres_database(url: str) -> None:
-    """Create ``url``'s database through the server's ``postgres`` database, unless it exists."""
+def create_worker_database(url: str) -> None:
+    """Create an xdist worker's database (``url``'s) through the server's ``postgres`` database, unless it exists. Its
+    commits do not wait for the WAL to reach the disk (``synchronous_commit = off``: a commit is as final for every
+    other connection, only a crash of the server itself could lose the last ones): a test commits often, and on a
+    busy machine each wait for the disk costs milliseconds."""
     target = sa.engine.make_url(url)
     server = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
     with server.connect() as conn:
         if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}):
             conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
+        conn.execute(sa.text(f'ALTER DATABASE "{target.database}" SET synchronous_commit = off'))
     server.dispose()
 
 

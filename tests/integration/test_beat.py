@@ -63,7 +63,6 @@ def stop(*processes: subprocess.Popen) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("deployments")  # one multi-process test at a time
 def test_two_beats_send_the_periodic_work_once_and_the_second_takes_over(tmp_path):
     env = {**operator_env(tmp_path), "SHENPI_SWEEP_INTERVAL": "1"}
     subprocess.run([sys.executable, "-m", "web.cli", "init-db"], cwd=tmp_path, env=env, check=True, timeout=120)
@@ -89,7 +88,6 @@ def test_two_beats_send_the_periodic_work_once_and_the_second_takes_over(tmp_pat
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("deployments")
 def test_worker_and_beat_from_a_folder_without_instance_fire_a_due_timer(bare_sqlite_engine, tmp_path):
     engine = bare_sqlite_engine
     engine.repository.deploy((FIXTURES / "timer_step.bpmn").read_bytes(), "timer_step.bpmn")

@@ -39,7 +39,6 @@ from ..helpers import BROKER_URL, PG_URL
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.xdist_group("deployments"),  # under xdist one multi-process test at a time, on one worker
     pytest.mark.broker,
     pytest.mark.skipif(not PG_URL, reason="SHENPI_TEST_DATABASE_URL not set"),
     pytest.mark.skipif(

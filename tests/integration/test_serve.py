@@ -16,7 +16,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from ..helpers import free_port, operator_env, wait_for
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("deployments")]  # one multi-process test at a time
+pytestmark = pytest.mark.slow
 
 
 def get(port: int, path: str) -> tuple[int, bytes]:
