@@ -1,6 +1,6 @@
 """deploy/backup.py: a backup of a running system's database, file store and checkpoint file restores into a fresh
-database (PostgreSQL: the test database's name + ``_restore``, created and dropped here) where `shenpi trail verify` passes — and fails
-once a restored trail row is changed."""
+database (PostgreSQL: the test database's name + ``_restore``, created and dropped here) where `shenpi trail verify`
+passes — and fails once a restored trail row is changed."""
 
 from __future__ import annotations
 
