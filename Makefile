@@ -63,11 +63,20 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The suite runs on pytest-xdist workers, each with a PostgreSQL database and a Redis database of its own
+# (tests/helpers.py): SHENPI_PYTEST_WORKERS of them (default: the machine's cores, at most 4; 0 runs it in this one
+# process). `--dist loadfile` keeps each test module on one worker, so what its tests share at module scope (a
+# Chromium and a served application; schemathesis's seeded engines) is built once; `--no-loadscope-reorder` hands the
+# modules out in collection order (the long browser modules first, not last as ordering by test count would: the
+# run would end on one worker with the other idle). `pytest tests/x.py` runs serially.
+PYTEST_WORKERS := $(or $(SHENPI_PYTEST_WORKERS),$(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n > 4 ? 4 : n ))))
+PYTEST_PARALLEL := $(if $(filter 0,$(PYTEST_WORKERS)),-p no:xdist,-n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder)
+
 test: check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) --durations=30
 
 test-fast: install
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not slow"
 
 bench: install
 	$(BIN)/python bench/engine_throughput.py

@@ -18,10 +18,26 @@ from engine.bootstrap import Shenpi
 from engine.config import PROJECT_ROOT
 from engine.kernel import clock as clock_module
 
-from .helpers import BACKENDS, START, make_engine, october_figures, publish_five_step
+from .helpers import (
+    BACKENDS,
+    PG_URL,
+    START,
+    WORKER,
+    create_worker_database,
+    make_engine,
+    october_figures,
+    publish_five_step,
+)
 
 TESTS = Path(__file__).parent
 FOLDER_MARKERS = {"unit": ("unit",), "integration": ("integration",), "web": ("web",), "browser": ("browser", "slow")}
+
+
+def pytest_configure(config):
+    """Under pytest-xdist each worker runs on a PostgreSQL database of its own (helpers.database_for_worker): create
+    it when missing. A plain run uses the database given, which must exist."""
+    if WORKER and PG_URL:
+        create_worker_database(PG_URL)
 
 
 def pytest_collection_modifyitems(items):
@@ -94,8 +110,10 @@ def compiled_catalogues():
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
             with po.open("rb") as source:
                 catalog = read_po(source, locale=po.parent.parent.name)
-            with mo.open("wb") as target:
+            partial = mo.with_name(f"{mo.name}.{os.getpid()}")  # xdist workers may compile at once: replace whole
+            with partial.open("wb") as target:
                 write_mo(target, catalog, use_fuzzy=True)
+            os.replace(partial, mo)
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """deploy/backup.py: a backup of a running system's database, file store and checkpoint file restores into a fresh
-database (PostgreSQL: test_w2_restore, created and dropped here) where `shenpi trail verify` passes — and fails
-once a restored trail row is changed."""
+database (PostgreSQL: the test database's name + ``_restore``, created and dropped here) where `shenpi trail verify`
+passes — and fails once a restored trail row is changed."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from web import create_app, schema
 from ..helpers import PG_URL, ended_case, operator_env
 
 BACKUP = PROJECT_ROOT / "deploy" / "backup.py"
-RESTORE_DB = "test_w2_restore"
+RESTORE_DB = f"{sa.engine.make_url(PG_URL).database}_restore" if PG_URL else None  # one per test database
 pytestmark = pytest.mark.slow
 
 

@@ -4,6 +4,7 @@ token like a browser, the API's bearer tokens, and the English catalogue."""
 from __future__ import annotations
 
 import functools
+import os
 import re
 
 from babel.messages.mofile import write_mo
@@ -117,5 +118,7 @@ def compile_english_catalogue() -> None:
     """Compile the English .po to its .mo when missing or older (the .mo is git-ignored and made by `make install`)."""
     mo = EN_PO.with_suffix(".mo")
     if not mo.exists() or mo.stat().st_mtime < EN_PO.stat().st_mtime:
-        with mo.open("wb") as f:
+        partial = mo.with_name(f"{mo.name}.{os.getpid()}")  # xdist workers may compile at once: replace whole
+        with partial.open("wb") as f:
             write_mo(f, english_catalogue())
+        os.replace(partial, mo)
