@@ -170,7 +170,7 @@ def main() -> None:
     parser.add_argument(
         "--pg", default=os.environ.get("SHENPI_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
     )
-    parser.add_argument("--broker", default=os.environ.get("SHENPI_BENCH_BROKER_URL", "redis://127.0.0.1:6379/14"))
+    parser.add_argument("--broker", default=os.environ.get("SHENPI_BENCH_BROKER_URL", "redis://127.0.0.1:6379/2"))
     parser.add_argument("--pending", type=int, default=100_000)
     parser.add_argument("--fired", type=int, default=1_000, help="timers actually fired in the latency run")
     parser.add_argument("--rate", type=float, default=50.0, help="cases started (and timers due) per second")

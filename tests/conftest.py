@@ -18,23 +18,15 @@ from engine.bootstrap import Shenpi
 from engine.config import PROJECT_ROOT
 from engine.kernel import clock as clock_module
 
-from .helpers import (
-    BACKENDS,
-    PG_URL,
-    START,
-    WORKER,
-    create_worker_database,
-    make_engine,
-    october_figures,
-    publish_five_step,
-)
+from .databases import BACKENDS, PG_URL, WORKER, create_worker_database
+from .helpers import START, make_engine, october_figures, publish_five_step
 
 TESTS = Path(__file__).parent
 FOLDER_MARKERS = {"unit": ("unit",), "integration": ("integration",), "web": ("web",), "browser": ("browser", "slow")}
 
 
 def pytest_configure(config):
-    """Under pytest-xdist each worker runs on a PostgreSQL database of its own (helpers.database_for_worker): create
+    """Under pytest-xdist each worker runs on a PostgreSQL database of its own (databases.database_for_worker): create
     it when missing. A plain run uses the database given, which must exist."""
     if WORKER and PG_URL:
         create_worker_database(PG_URL)

@@ -56,7 +56,7 @@ def empty_url(request, tmp_path):
         connection.execute(sa.text("CREATE SCHEMA public"))
     engine.dispose()
     yield PG_URL
-    from ..helpers import reset_postgres_schema
+    from ..databases import reset_postgres_schema
 
     reset_postgres_schema()
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ..helpers import broker_for_worker, database_for_worker
+from ..databases import broker_for_worker, database_for_worker
 
 PG = "postgresql+psycopg://postgres:secret@127.0.0.1:5432/test_ci"
 
