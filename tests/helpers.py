@@ -1,6 +1,6 @@
 """What tests share besides fixtures: where the test files are, how a test engine is built (on tests/databases.py's
-databases) and who works in it, the
-steps many tests take on a case, and sample data. The fixtures themselves are in the conftest.py files."""
+databases) and who works in it, the steps many tests take on a case, and sample data. The fixtures themselves are in
+the conftest.py files."""
 
 from __future__ import annotations
 
