@@ -29,7 +29,8 @@ from ..models import Case, CasePause, PendingTimer, TaskRecord
 from ..notices import triggers as notice_triggers
 from ..trail import chain as trail
 from . import case_lights
-from .stepper import CaseStepper, StepContext, counts_working_time, step_timers, timer_due
+from .stepper import CaseStepper, StepContext
+from .task_timers import counts_working_time, step_timers, timer_due
 from .wiring import Transition
 
 if TYPE_CHECKING:

@@ -45,7 +45,7 @@ from . import migration_waits
 from .case_clock import set_timer_due
 from .migration_plan import FINISHED, OPEN, PREDICTED, Rebuild, check_mapping_elements, checked_request, whole
 from .recount import after_pauses, ended_pauses
-from .stepper import counts_working_time, step_due, step_timers, timer_due
+from .task_timers import counts_working_time, step_due, step_timers, timer_due
 from .workflow_state import IndexedWorkflow
 
 if TYPE_CHECKING:

@@ -29,7 +29,7 @@ from ..models import Case, CasePause, PendingTimer, TaskRecord
 from ..trail import chain as trail
 from . import case_lights
 from .case_clock import set_timer_due
-from .stepper import counts_working_time, step_due, step_timers, timer_due
+from .task_timers import counts_working_time, step_due, step_timers, timer_due
 
 if TYPE_CHECKING:
     from ..deadlines.calendar_service import CalendarService
