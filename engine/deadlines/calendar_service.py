@@ -8,6 +8,7 @@ import datetime as _dt
 import io
 import json
 import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from ..errors import InvalidInput, Message
 from ..kernel import clock as clock_module
-from ..models import CalendarDay, CalendarYear
+from ..kernel.db import rowcount
+from ..models import CalendarDay, CalendarRevision, CalendarYear
 from ..trail import chain as trail
 from .working_time import OfficeHours, WorkingCalendar
 
@@ -30,6 +32,12 @@ ImportHook = Callable[[str], dict[str, int]]
 WARN_FROM_MONTH = 11
 TRUE = {"1", "true", "yes", "work", "workday", "上班", "工作日"}
 FALSE = {"0", "false", "no", "off", "holiday", "休息", "放假", "节假日"}
+# How often (seconds, monotonic) a process looks whether another process changed the calendar: a change made elsewhere
+# counts here within this time; a change made in this process counts at once.
+RECHECK_SECONDS = 1.0
+_revisions = CalendarRevision.__table__
+READ_REVISION = sa.select(_revisions.c.revision).where(_revisions.c.id == 1)
+RAISE_REVISION = _revisions.update().where(_revisions.c.id == 1).values(revision=_revisions.c.revision + 1)
 
 
 def parse_office_hours(text: str) -> OfficeHours:
@@ -105,17 +113,37 @@ class CalendarService:
         self.clock = clock
         self.office_hours = parse_office_hours(office_hours)
         self._calendar: WorkingCalendar | None = None
+        self._revision: int | None = None  # the stored revision self._calendar was read at
+        self._checked_at = 0.0  # when (time.monotonic) the stored revision was last compared with it
         self._lock = threading.Lock()
         self.after_import: tuple[ImportHook, ...] = ()  # set by the composition root (engine/bootstrap.py)
 
     def calendar(self) -> WorkingCalendar:
+        """The working calendar as stored, read again when another process has changed it (at most
+        ``RECHECK_SECONDS`` after) or this one has (at once)."""
         with self._lock:
-            if self._calendar is None:
-                with self.db.reading() as session:
+            now = time.monotonic()
+            if self._calendar is not None and now - self._checked_at < RECHECK_SECONDS:
+                return self._calendar
+            with self.db.reading() as session:
+                revision = session.execute(READ_REVISION).scalar() or 0
+                if self._calendar is None or revision != self._revision:
                     overrides = {d.day: d.workday for d in session.scalars(sa.select(CalendarDay))}
                     years = frozenset(session.scalars(sa.select(CalendarYear.year)))
-                self._calendar = WorkingCalendar(overrides, years, self.office_hours)
+                    self._calendar = WorkingCalendar(overrides, years, self.office_hours)
+                    self._revision = revision
+            self._checked_at = now
             return self._calendar
+
+    @staticmethod
+    def _raise_revision(session: Session) -> None:
+        """In the transaction that changes the calendar: every process reads it again."""
+        if rowcount(session.execute(RAISE_REVISION)) == 0:
+            try:
+                with session.begin_nested():
+                    session.execute(_revisions.insert().values(id=1, revision=1))
+            except sa.exc.IntegrityError:  # another transaction made the row first
+                session.execute(RAISE_REVISION)
 
     def _changed(self) -> None:
         with self._lock:
@@ -124,6 +152,7 @@ class CalendarService:
     def set_day(self, day: _dt.date, workday: bool, name: str | None, actor: str) -> None:
         with self.db.transaction() as session:
             self._upsert(session, {"day": day, "workday": workday, "name": name}, actor)
+            self._raise_revision(session)
             trail.append(
                 session,
                 [
@@ -153,6 +182,7 @@ class CalendarService:
                 )
             else:
                 existing.source, existing.imported_by, existing.imported_at = source[:255], actor, self.clock.now()
+            self._raise_revision(session)
             trail.append(
                 session,
                 [
@@ -195,6 +225,7 @@ class CalendarService:
             if existing is None:
                 raise InvalidInput("calendar_day_not_set", day=day.isoformat())
             session.delete(existing)
+            self._raise_revision(session)
             trail.append(
                 session,
                 [

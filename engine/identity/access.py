@@ -50,13 +50,13 @@ def sees_case_inside(session: Session, actor: Actor, case: Case) -> bool:
     only the public view (``public_case``, ``public_trail``)."""
     if actor.oversees_all:
         return True
-    if session.get(CaseReader, (case.id, actor.id)) is not None:
-        return True
     units = units_seen(actor)
-    if not units:
-        return False
     if case.department in units:
         return True
+    if session.get(CaseReader, (case.id, actor.id)) is not None:
+        return True
+    if not units:
+        return False
     involved = session.scalar(
         sa.select(sa.func.count())
         .select_from(TaskRecord)

@@ -1,7 +1,7 @@
 """Tables of the engine, one module per concept."""
 
 from . import inbox_order  # noqa: F401  (the triggers of the inbox's order)
-from .calendar import CalendarDay, CalendarYear
+from .calendar import CalendarDay, CalendarRevision, CalendarYear
 from .cases import (
     TRIGRAM_DDL,
     TRIGRAM_INDEXES,
@@ -42,6 +42,7 @@ __all__ = [
     "ApiToken",
     "ApplicantName",
     "CalendarDay",
+    "CalendarRevision",
     "CalendarYear",
     "Case",
     "CaseFee",

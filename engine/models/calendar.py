@@ -31,3 +31,14 @@ class CalendarYear(Base):
     source: Mapped[str] = mapped_column(sa.String(255))
     imported_by: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
     imported_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime)
+
+
+class CalendarRevision(Base):
+    """How many times the calendar data has changed (one row, id 1). Each process counts with a calendar it keeps in
+    memory; this number, raised in every transaction that changes a day or imports a year, tells the others to read
+    the calendar again."""
+
+    __tablename__ = "calendar_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    revision: Mapped[int] = mapped_column(sa.BigInteger)

@@ -41,6 +41,29 @@ _definitions = ProcessDefinition.__table__
 
 log = logging.getLogger(__name__)
 
+# a case's start and its first read, built once (building a statement costs more than running it)
+MATTER_TO_START = sa.select(_matters.c.code, _matters.c.department, _matters.c.process_key, _matters.c.published).where(
+    _matters.c.code == sa.bindparam("code")
+)
+LATEST_DEFINITION = (
+    sa.select(_definitions.c.id, _definitions.c.version)
+    .where(_definitions.c.key == sa.bindparam("key"))
+    .order_by(_definitions.c.version.desc())
+    .limit(1)
+)
+INSERT_CASE = _cases.insert().returning(_cases.c.id)
+NUMBER_CASE = _cases.update().where(_cases.c.id == sa.bindparam("case_id")).values(number=sa.bindparam("number"))
+CASE_WITH_PROCESS = (
+    sa.select(Case, ProcessDefinition.key, ProcessDefinition.version, Matter.name)
+    .join(ProcessDefinition, Case.definition_id == ProcessDefinition.id)
+    .join(Matter, Case.matter_code == Matter.code)
+    .where(Case.id == sa.bindparam("case_id"))
+)
+CASE_TASKS = sa.select(TaskRecord).where(TaskRecord.case_id == sa.bindparam("case_id")).order_by(TaskRecord.created_at)
+CASE_DOCUMENTS = (
+    sa.select(IssuedDocument).where(IssuedDocument.case_id == sa.bindparam("case_id")).order_by(IssuedDocument.id)
+)
+
 
 class CaseService:
     def __init__(
@@ -79,27 +102,18 @@ class CaseService:
 
         def open_case(connection: sa.Connection, now: _dt.datetime) -> CaseRow:
             matter = (
-                connection.execute(
-                    sa.select(
-                        _matters.c.code, _matters.c.department, _matters.c.process_key, _matters.c.published
-                    ).where(_matters.c.code == matter_code)
-                ).first()
+                connection.execute(MATTER_TO_START, {"code": matter_code}).first()
                 if isinstance(matter_code, str)
                 else None
             )
             if matter is None or not matter.published:
                 raise NotFound("matter_not_published", matter=matter_code)
-            definition = connection.execute(
-                sa.select(_definitions.c.id, _definitions.c.version)
-                .where(_definitions.c.key == matter.process_key)
-                .order_by(_definitions.c.version.desc())
-                .limit(1)
-            ).first()
+            definition = connection.execute(LATEST_DEFINITION, {"key": matter.process_key}).first()
             if definition is None:
                 raise NotFound("process_not_found", key=matter.process_key)
             case_id = connection.execute(
-                _cases.insert()
-                .values(
+                INSERT_CASE,
+                dict(
                     number=uuid.uuid4().hex[:32],
                     matter_code=matter.code,
                     definition_id=definition.id,
@@ -110,11 +124,10 @@ class CaseService:
                     created_by=actor.id,
                     created_at=now,
                     channel="online" if APPLICANT in actor.roles else "window",
-                )
-                .returning(_cases.c.id)
+                ),
             ).scalar_one()
             number = f"{now.astimezone(SHANGHAI):%Y%m%d}{case_id:06d}"
-            connection.execute(_cases.update().where(_cases.c.id == case_id).values(number=number))
+            connection.execute(NUMBER_CASE, {"case_id": case_id, "number": number})
             version.update(id=definition.id, version=definition.version)
             return CaseRow(case_id, number, definition.id, matter.department, "running", None, 0, 0, "", matter.code)
 
@@ -147,18 +160,11 @@ class CaseService:
 
     def get_case(self, case_id: int, actor: Actor) -> dict[str, Any]:
         with self.db.reading() as session:
-            row = session.execute(
-                sa.select(Case, ProcessDefinition.key, ProcessDefinition.version, Matter.name)
-                .join(ProcessDefinition, Case.definition_id == ProcessDefinition.id)
-                .join(Matter, Case.matter_code == Matter.code)
-                .where(Case.id == case_id)
-            ).first()
+            row = session.execute(CASE_WITH_PROCESS, {"case_id": case_id}).first()
             if row is None:
                 raise NotFound("case_not_found", case=case_id)
             case, key, version, matter_name = row
-            tasks = session.scalars(
-                sa.select(TaskRecord).where(TaskRecord.case_id == case_id).order_by(TaskRecord.created_at)
-            ).all()
+            tasks = session.scalars(CASE_TASKS, {"case_id": case_id}).all()
             if not may_view_case(session, actor, case):
                 raise PermissionDenied("case_of_another_unit")
             view = {
@@ -187,9 +193,7 @@ class CaseService:
                         "number": d.number,
                         "issued_at": _iso(d.issued_at),
                     }
-                    for d in session.scalars(
-                        sa.select(IssuedDocument).where(IssuedDocument.case_id == case_id).order_by(IssuedDocument.id)
-                    )
+                    for d in session.scalars(CASE_DOCUMENTS, {"case_id": case_id})
                 ],
             }
             return view if sees_case_inside(session, actor, case) else public_case(view)

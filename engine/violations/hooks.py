@@ -31,6 +31,22 @@ DECISIONS = ("approved", "denied")
 STATUTORY_DUE = sa.select(_cases.c.statutory_due_at, _cases.c.paused_since).where(
     _cases.c.id == sa.bindparam("case_id")
 )  # as this step has set them
+# a started case's matter and process version, with the matter's last publication (built once: every start reads it)
+PROCEDURE = (
+    sa.select(
+        Matter.published,
+        Matter.name,
+        ProcessDefinition.deployed_at,
+        ProcessDefinition.version,
+        sa.select(sa.func.max(MatterVersion.at))
+        .where(MatterVersion.code == Matter.code, MatterVersion.kind == "published")
+        .scalar_subquery()
+        .label("at"),
+    )
+    .select_from(Matter)
+    .join(ProcessDefinition, ProcessDefinition.id == sa.bindparam("definition_id"))
+    .where(Matter.code == sa.bindparam("matter_code"))
+)
 IMMEDIATE = "即办件"
 # What a matter's guide must publish (002 Art. 8(二)), by its catalogue field
 GUIDE_PARTS = {
@@ -91,19 +107,7 @@ class SignalHooks:
         """A case started on a withdrawn matter, or on a process version deployed after the matter's last
         publication (a changed procedure that was never published)."""
         found = ctx.connection.execute(
-            sa.select(
-                Matter.published,
-                Matter.name,
-                ProcessDefinition.deployed_at,
-                ProcessDefinition.version,
-                sa.select(sa.func.max(MatterVersion.at))
-                .where(MatterVersion.code == Matter.code, MatterVersion.kind == "published")
-                .scalar_subquery()
-                .label("at"),
-            )
-            .select_from(Matter)
-            .join(ProcessDefinition, ProcessDefinition.id == ctx.case.definition_id)
-            .where(Matter.code == ctx.case.matter_code)
+            PROCEDURE, {"definition_id": ctx.case.definition_id, "matter_code": ctx.case.matter_code}
         ).first()
         if found is None:
             return

@@ -25,20 +25,19 @@ DEPARTMENT, COMMON, BUREAU = "department", "common", "bureau"
 LEVELS = (DEPARTMENT, COMMON, BUREAU)
 LEVEL_NAMES = {DEPARTMENT: "部门规则", COMMON: "通用规则", BUREAU: "再监察规则"}
 _rules = ViolationRule.__table__
+_APPLICABLE = sa.select(_rules.c.level, _rules.c.params).where(  # built once: it runs on every case's start
+    _rules.c.rule == sa.bindparam("rule"),
+    _rules.c.enabled.is_(True),
+    sa.or_(
+        _rules.c.level.in_((COMMON, BUREAU)),
+        sa.and_(_rules.c.level == DEPARTMENT, _rules.c.department == sa.bindparam("department")),
+    ),
+)
 
 
 def applicable(session: Executor, name: str, department: str) -> list[tuple[str, dict[str, Any]]]:
     """(level, params) of every level where rule ``name`` is enabled for ``department``, most specific first."""
-    rows = session.execute(
-        sa.select(_rules.c.level, _rules.c.params).where(
-            _rules.c.rule == name,
-            _rules.c.enabled.is_(True),
-            sa.or_(
-                _rules.c.level.in_((COMMON, BUREAU)),
-                sa.and_(_rules.c.level == DEPARTMENT, _rules.c.department == department),
-            ),
-        )
-    ).all()
+    rows = session.execute(_APPLICABLE, {"rule": name, "department": department}).all()
     defaults = RULES[name].params
     found = {row.level: {**defaults, **(row.params or {})} for row in rows}
     return [(level, found[level]) for level in LEVELS if level in found]

@@ -6,7 +6,10 @@ import datetime as dt
 
 import pytest
 
+from engine.bootstrap import Shenpi
+from engine.deadlines import calendar_service
 from engine.errors import InvalidInput
+from engine.kernel.db import Database
 
 from ..helpers import events
 
@@ -49,3 +52,26 @@ def test_a_year_is_imported_from_chinesecalendar_only_when_it_knows_it(bare_engi
     with pytest.raises(InvalidInput, match="2031"):
         bare_engine.calendars.import_package_year(2031, "admin")
     assert events(bare_engine, "calendar_imported")[-1]["detail"]["year"] == 2026
+
+
+def test_a_change_made_by_another_process_is_counted_there_too(bare_engine, monkeypatch):
+    """Web workers, Celery workers and commands each count with the calendar they keep in memory: a change made by
+    one (an override, its removal, a year's import) is read again by the others, at most RECHECK_SECONDS later."""
+    url = bare_engine.db.bind.url.render_as_string(hide_password=False)
+    other = Shenpi(bare_engine.settings, database=Database(url), clock=bare_engine.clock)
+    day, new_year = dt.date(2026, 12, 7), dt.date(2027, 1, 1)
+    assert other.calendars.calendar().is_workday(day)
+    monkeypatch.setattr(calendar_service, "RECHECK_SECONDS", 3600.0)
+    bare_engine.calendars.set_day(day, False, "临时停电", "admin")
+    assert not bare_engine.calendars.calendar().is_workday(day)  # the process that made it: at once
+    assert other.calendars.calendar().is_workday(day)  # another: not before it looks again
+    monkeypatch.setattr(calendar_service, "RECHECK_SECONDS", 0.0)
+    assert not other.calendars.calendar().is_workday(day)
+    bare_engine.calendars.clear_day(day, "admin")
+    assert other.calendars.calendar().is_workday(day)
+    assert not other.calendars.calendar().is_official(2027)
+    bare_engine.calendars.import_arrangement(
+        2027, [{"day": new_year, "workday": False, "name": "元旦"}], "国务院办公厅通知", "admin"
+    )
+    assert other.calendars.calendar().is_official(2027) and not other.calendars.calendar().is_workday(new_year)
+    other.db.bind.dispose()
