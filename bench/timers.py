@@ -7,6 +7,9 @@ latency   cases whose timers fall due while 100,000 other timers are pending are
           p50/p99 from each timer's due time to its trail row, and the firing rate.
 selection the sweep's query for 10,000 due timers among 1,000,000 open cases (target <= 100 ms), and the
           time to fire those 10,000 against firing 10,000 among 10,000 open cases (target <= 1.2x).
+
+No figure depends on today's date: the selection runs on a fixed clock at Monday 2026-11-23 09:00 (Shanghai), the
+latency run on a clock that starts there and runs (this process and the worker on the same ``SHENPI_CLOCK``).
 """
 
 from __future__ import annotations
@@ -36,13 +39,15 @@ from engine.models import Case, PendingTimer, TrailEntry  # noqa: E402
 from engine.runtime import timers  # noqa: E402
 
 FLOW = ROOT / "tests" / "fixtures" / "timer_step.bpmn"
+START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=clock_module.SHANGHAI)  # a Monday
 ENTRY = bench_matter("BENCH-TIMER", "timer_step", "计时基准", "基准局", "timer_step.bpmn")
 
 
-def fresh(url: str, broker: str, duration: str) -> Shenpi:
+def fresh(url: str, broker: str, duration: str, clock: clock_module.Clock) -> Shenpi:
     database = Database(url)
     Base.metadata.drop_all(database.bind)
-    engine = Shenpi(Settings(database_url=url, broker_url=broker, workflow_cache_size=50_000), database=database)
+    settings = Settings(database_url=url, broker_url=broker, workflow_cache_size=50_000)
+    engine = Shenpi(settings, database=database, clock=clock)
     engine.init_db()
     engine.repository.deploy(FLOW.read_bytes().replace(b'"PT1H"', duration.encode()), "timer_step.bpmn")
     engine.catalogue.publish(ENTRY, "bench")
@@ -62,10 +67,10 @@ def synthetic(engine: Shenpi, count: int, due_in: dt.timedelta) -> None:
             sa.text(
                 "INSERT INTO case_record (id, number, matter_code, definition_id, department, applicant, status, "
                 "lock_version, created_at, trail_seq, trail_hash, paused_seconds, light) "
-                "SELECT g, 'SYN' || g, 'BENCH-TIMER', :d, '基准局', '{}', 'running', 1, now(), 0, '', 0, 'none' "
+                "SELECT g, 'SYN' || g, 'BENCH-TIMER', :d, '基准局', '{}', 'running', 1, :now, 0, '', 0, 'none' "
                 "FROM generate_series(:a, :b) g"
             ),
-            {"d": definition, "a": start, "b": start + count - 1},
+            {"d": definition, "now": clock_module.now(), "a": start, "b": start + count - 1},
         )
         conn.execute(
             sa.text(
@@ -78,7 +83,9 @@ def synthetic(engine: Shenpi, count: int, due_in: dt.timedelta) -> None:
 
 
 def latency(args) -> None:
-    engine = fresh(args.pg, args.broker, '"PT20S"')
+    setting = clock_module.clock_setting(START, time.time())  # runs from START, the same in the worker
+    clock = clock_module.install(clock_module.clock_from_setting(setting))
+    engine = fresh(args.pg, args.broker, '"PT20S"', clock)
     synthetic(engine, args.pending - args.fired, dt.timedelta(days=30))
     app = scheduler.make_celery(Settings(broker_url=args.broker, sweep_interval_seconds=30))
     scheduler.attach(engine, app)
@@ -87,6 +94,7 @@ def latency(args) -> None:
         "SHENPI_DATABASE_URL": args.pg,
         "SHENPI_BROKER_URL": args.broker,
         "SHENPI_SWEEP_INTERVAL": "30",
+        "SHENPI_CLOCK": setting,
     }
     worker = subprocess.Popen(
         [sys.executable, "-m", "web.cli", "worker", "--beat"],  # beat inside: the sweep as the safety net
@@ -142,11 +150,12 @@ def latency(args) -> None:
         else "latency: nothing fired"
     )
     engine.db.bind.dispose()
+    clock_module.install(clock_module.Clock())
 
 
 def fire_among(args, extra_open: int) -> tuple[float, float]:
-    clock = clock_module.install(clock_module.FixedClock(dt.datetime.now(dt.UTC)))
-    engine = fresh(args.pg, "memory://", '"PT1H"')
+    clock = clock_module.install(clock_module.FixedClock(START))
+    engine = fresh(args.pg, "memory://", '"PT1H"', clock)
     for i in range(args.due):
         engine.cases.start_case("BENCH-TIMER", {"name": f"申请人{i}"}, {}, ENGINE)
     synthetic(engine, extra_open, dt.timedelta(days=30))

@@ -81,7 +81,7 @@ def backup(dest: Path, settings: Settings) -> dict:
         shutil.copy2(settings.trail_checkpoint_file, checkpoints)
         parts[checkpoints.name] = _digest(checkpoints)
     manifest = {
-        "made_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),  # a fact about the copy, not engine time
+        "made_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),  # noqa: TID251 - the copy's own time
         "database": url.get_backend_name(),
         "parts": parts,
     }
