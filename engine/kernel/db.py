@@ -115,6 +115,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cursor.close()
 
 
+def _refuse_writes(session: Session, *_args: object) -> None:
+    """A read session writes nothing (on PostgreSQL it runs in autocommit, where a flush would be kept at once)."""
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("a reading session cannot write: use Database.transaction()")
+
+
 class Database:
     """Owns the SQLAlchemy engine (``bind``: "engine" names the Shenpi engine everywhere else) and hands out
     sessions; knows nothing of Flask."""
@@ -127,14 +133,17 @@ class Database:
         self.bind = bind
         self.session_factory = sessionmaker(bind=bind, expire_on_commit=False, autoflush=False)
         self._read_bind = bind.execution_options(shenpi_readonly=True)
-        self._read_factory = sessionmaker(bind=self._read_bind, expire_on_commit=False, autoflush=False)
-        # one-statement reads need no transaction: on PostgreSQL in autocommit they cost one round trip, not
-        # three (BEGIN, the query, the ROLLBACK of the pool's reset)
+        # Reads need no transaction on PostgreSQL: at READ COMMITTED each statement has its own snapshot either way,
+        # and in autocommit a read costs no BEGIN and no ROLLBACK. The ROLLBACK matters more than its round trip:
+        # psycopg drops every statement it has prepared on the connection when it sees one, so each read session
+        # would make the next steps on that connection parse and plan all their statements again.
         self._statement_bind = (
             self._read_bind.execution_options(isolation_level="AUTOCOMMIT")
             if bind.dialect.name == "postgresql"
             else self._read_bind
         )
+        self._read_factory = sessionmaker(bind=self._statement_bind, expire_on_commit=False, autoflush=False)
+        event.listen(self._read_factory, "before_flush", _refuse_writes)
 
     @property
     def dialect(self) -> str:
@@ -170,6 +179,8 @@ class Database:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
+        """A session for reads (on SQLite no write lock; on PostgreSQL in autocommit, see ``__init__``): nothing
+        written through it is kept."""
         session: Session = self._read_factory()
         try:
             yield session
