@@ -40,11 +40,11 @@ def public_material(view: dict[str, Any], applicant: str) -> dict[str, Any] | No
     return {**view, "task": None, "uploaded_by": view["uploaded_by"] if view["uploaded_by"] == applicant else None}
 
 
-def may_view_case(session: Session, actor: Actor, case: Case) -> bool:
+def may_view_case(session: Session, actor: Actor, case: Case | sa.Row[Any]) -> bool:
     return case.created_by == actor.id or sees_case_inside(session, actor, case)
 
 
-def sees_case_inside(session: Session, actor: Actor, case: Case) -> bool:
+def sees_case_inside(session: Session, actor: Actor, case: Case | sa.Row[Any]) -> bool:
     """Staff who see the case's internals (steps, officials, opinions, every trail event): administrators, the
     supervisors over its units, its departments' officials and those it was copied to (抄送). Its applicant sees
     only the public view (``public_case``, ``public_trail``)."""

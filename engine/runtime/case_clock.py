@@ -442,7 +442,7 @@ class _Handled(Exception):
     """Raised inside a step to roll it back quietly: the case was accepted, refused or notified meanwhile."""
 
 
-def clock_fields(case: Case, calendar: WorkingCalendar, now: _dt.datetime) -> dict[str, Any]:
+def clock_fields(case: Case | sa.Row[Any], calendar: WorkingCalendar, now: _dt.datetime) -> dict[str, Any]:
     paused = case.paused_seconds or 0.0
     if case.paused_since is not None:
         paused += calendar.working_seconds(case.paused_since, now)

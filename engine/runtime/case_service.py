@@ -53,15 +53,25 @@ LATEST_DEFINITION = (
 )
 INSERT_CASE = _cases.insert().returning(_cases.c.id)
 NUMBER_CASE = _cases.update().where(_cases.c.id == sa.bindparam("case_id")).values(number=sa.bindparam("number"))
+# rows, not ORM objects: a case view is read after every start and on every case page
 CASE_WITH_PROCESS = (
-    sa.select(Case, ProcessDefinition.key, ProcessDefinition.version, Matter.name)
-    .join(ProcessDefinition, Case.definition_id == ProcessDefinition.id)
-    .join(Matter, Case.matter_code == Matter.code)
-    .where(Case.id == sa.bindparam("case_id"))
+    sa.select(
+        _cases,
+        _definitions.c.key.label("process_key"),
+        _definitions.c.version.label("process_version"),
+        _matters.c.name.label("matter_name"),
+    )
+    .join(_definitions, _cases.c.definition_id == _definitions.c.id)
+    .join(_matters, _cases.c.matter_code == _matters.c.code)
+    .where(_cases.c.id == sa.bindparam("case_id"))
 )
-CASE_TASKS = sa.select(TaskRecord).where(TaskRecord.case_id == sa.bindparam("case_id")).order_by(TaskRecord.created_at)
+_tasks = TaskRecord.__table__
+_documents = IssuedDocument.__table__
+CASE_TASKS = sa.select(_tasks).where(_tasks.c.case_id == sa.bindparam("case_id")).order_by(_tasks.c.created_at)
 CASE_DOCUMENTS = (
-    sa.select(IssuedDocument).where(IssuedDocument.case_id == sa.bindparam("case_id")).order_by(IssuedDocument.id)
+    sa.select(_documents.c.id, _documents.c.kind, _documents.c.number, _documents.c.issued_at)
+    .where(_documents.c.case_id == sa.bindparam("case_id"))
+    .order_by(_documents.c.id)
 )
 
 
@@ -160,25 +170,24 @@ class CaseService:
 
     def get_case(self, case_id: int, actor: Actor) -> dict[str, Any]:
         with self.db.reading() as session:
-            row = session.execute(CASE_WITH_PROCESS, {"case_id": case_id}).first()
-            if row is None:
+            case = session.execute(CASE_WITH_PROCESS, {"case_id": case_id}).first()
+            if case is None:
                 raise NotFound("case_not_found", case=case_id)
-            case, key, version, matter_name = row
-            tasks = session.scalars(CASE_TASKS, {"case_id": case_id}).all()
+            tasks = session.execute(CASE_TASKS, {"case_id": case_id}).all()
             if not may_view_case(session, actor, case):
                 raise PermissionDenied("case_of_another_unit")
             view = {
                 "id": case.id,
                 "number": case.number,
                 "matter": case.matter_code,
-                "matter_name": matter_name,
+                "matter_name": case.matter_name,
                 "department": case.department,
                 "applicant": case.applicant,
                 "status": case.status,
                 "outcome": case.outcome,
                 "created_at": _iso(case.created_at),
                 "ended_at": _iso(case.ended_at),
-                "process": {"id": case.definition_id, "key": key, "version": version},
+                "process": {"id": case.definition_id, "key": case.process_key, "version": case.process_version},
                 "clock": clock_fields(case, self.calendars.calendar(), self.clock.now()),
                 "light": case.light,
                 "tasks": [task_view(t) for t in tasks if t.state == "open"],
@@ -193,7 +202,7 @@ class CaseService:
                         "number": d.number,
                         "issued_at": _iso(d.issued_at),
                     }
-                    for d in session.scalars(CASE_DOCUMENTS, {"case_id": case_id})
+                    for d in session.execute(CASE_DOCUMENTS, {"case_id": case_id})
                 ],
             }
             return view if sees_case_inside(session, actor, case) else public_case(view)
