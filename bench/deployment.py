@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import http.client
 import json
 import os
 import signal
@@ -22,6 +23,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -268,41 +270,35 @@ class Client(threading.Thread):
 
 
 def _session():
-    """POST JSON with a bearer token: (status, answer); requests' keep-alive session when installed."""
-    try:
-        import requests
-    except ImportError:  # pragma: no cover - requests comes with the test extras
-        requests = None
-    if requests is not None:
-        session = requests.Session()
+    """POST JSON with a bearer token over one keep-alive connection: (status, answer), status 0 when no answer came
+    (refused, reset, timed out; the next request connects again). Plain ``http.client``: the load generator shares the
+    machine with the deployment it measures, and ``requests`` spent about 1.7 CPU ms per request where this spends a
+    fraction of it."""
+    held: list[http.client.HTTPConnection] = []
 
-        def post(url: str, body: dict, token: str) -> tuple[int, dict | None]:
-            try:
-                response = session.post(url, json=body, headers={"Authorization": f"Bearer {token}"}, timeout=30)
-            except requests.RequestException:
-                return 0, None
-            try:
-                return response.status_code, response.json()
-            except ValueError:
-                return response.status_code, None
-
-        return post
-
-    def post_urllib(url: str, body: dict, token: str) -> tuple[int, dict | None]:
-        request = urllib.request.Request(
-            url,
-            data=json.dumps(body).encode(),
-            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-        )
+    def post(url: str, body: dict, token: str) -> tuple[int, dict | None]:
+        parts = urllib.parse.urlsplit(url)
+        if not held:
+            held.append(http.client.HTTPConnection(parts.hostname, parts.port, timeout=30))
+        connection = held[0]
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, json.loads(response.read())
-        except urllib.error.HTTPError as exc:
-            return exc.code, None
-        except OSError:
+            connection.request("POST", parts.path, body=json.dumps(body).encode(), headers=headers)
+            response = connection.getresponse()
+            data = response.read()
+        except (OSError, http.client.HTTPException):
+            connection.close()
+            held.clear()
             return 0, None
+        if response.will_close:
+            connection.close()
+            held.clear()
+        try:
+            return response.status, json.loads(data)
+        except ValueError:
+            return response.status, None
 
-    return post_urllib
+    return post
 
 
 def run_clients(base: str, tokens: list[str], seconds: float, during=None) -> tuple[list[Answer], float]:
